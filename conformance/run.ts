@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { corpusAvailable, CORPUS_DIR, percent, type SuiteResult } from './corpus.js';
+import { runKubeScore } from './kube-score.js';
+import { runKubescape } from './kubescape.js';
+import { runPss } from './pss.js';
+
+/**
+ * Agreement with other projects' test data. Fails only when a suite drops below its floor in
+ * floors.json — the floors rise as work lands, so regressions are caught without blocking progress.
+ */
+const SUITES: Array<{ name: string; run: () => SuiteResult }> = [
+  { name: 'pss', run: runPss },
+  { name: 'kubescape', run: runKubescape },
+  { name: 'kube-score', run: runKubeScore },
+];
+
+const floors = JSON.parse(readFileSync(new URL('./floors.json', import.meta.url), 'utf8')) as Record<string, number>;
+const verbose = process.argv.includes('--verbose');
+let failed = false;
+for (const suite of SUITES) {
+  if (!corpusAvailable(suite.name)) {
+    console.log(`${suite.name}: skipped (no ${CORPUS_DIR}/${suite.name})`);
+    continue;
+  }
+  const r = suite.run();
+  const pct = percent(r);
+  const floor = floors[suite.name] ?? 0;
+  const status = pct + 1e-9 >= floor ? 'ok' : 'BELOW FLOOR';
+  if (status !== 'ok') failed = true;
+  console.log(`${r.suite}: ${r.agreed}/${r.total} = ${pct.toFixed(1)}% (floor ${floor}%) ${status}`);
+  for (const n of r.notes) console.log(`  ${n}`);
+  const shown = verbose ? r.misses : r.misses.slice(0, 25);
+  for (const m of shown) console.log(`  miss: ${m}`);
+  if (shown.length < r.misses.length) console.log(`  ... and ${r.misses.length - shown.length} more misses (--verbose shows all)`);
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,21 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
+import { DEFAULT_CONFIG, parseConfig, type PalisadeConfig } from '../core/config.js';
+import { errorMessage, UsageError } from '../core/errors.js';
+
+export const DEFAULT_CONFIG_FILE = '.palisade.yaml';
+
+/** Reads `--config FILE`, or `./.palisade.yaml` when present, or the defaults. Problems are usage errors. */
+export function loadConfig(explicit: string | undefined): { config: PalisadeConfig; source: string } {
+  const file = explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  if (!file) return { config: DEFAULT_CONFIG, source: '(defaults)' };
+  let raw: unknown;
+  try {
+    raw = load(readFileSync(file, 'utf8'), { maxAliases: 100, maxDepth: 50 });
+  } catch (e) {
+    throw new UsageError(`config ${file}: ${errorMessage(e).split('\n')[0]}`);
+  }
+  const { config, problems } = parseConfig(raw);
+  if (!config) throw new UsageError(`config ${file}: ${problems.join('; ')}`);
+  return { config, source: file };
+}

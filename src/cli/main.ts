@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { errorMessage, UsageError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
+import { pssCommand } from './pss.js';
+import { explainCommand, rulesCommand } from './rules.js';
+import { scanCommand } from './scan.js';
+
+const program = new Command('palisade')
+  .description('Security for containerized applications on Azure Kubernetes Service')
+  .version(VERSION)
+  // Program options only before the command name, so `pss --version v1.30` is the policy version.
+  .enablePositionalOptions()
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand()]) program.addCommand(cmd.exitOverride());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // --help and --version exit 0; every other parse problem is a usage error.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (e instanceof UsageError) {
+    process.stderr.write(`palisade: ${e.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`palisade: internal error: ${errorMessage(e)}\n`);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,47 @@
+import { writeFileSync } from 'node:fs';
+import type { InputError, InputNote } from '../core/errors.js';
+
+/** Colours only on a TTY, never with NO_COLOR (any value) — https://no-color.org. */
+export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return stream.isTTY === true && process.env.NO_COLOR === undefined;
+}
+
+/** Results go to stdout or `-o FILE`; nothing else writes there. */
+export function writeResult(text: string, outFile: string | undefined): void {
+  if (outFile) writeFileSync(outFile, text);
+  else process.stdout.write(text);
+}
+
+export function describeProblem(p: InputError | InputNote): string {
+  const where = p.line !== undefined ? `${p.source}:${p.line}` : p.source;
+  // Messages from the YAML parser already start with "line N:"; do not say it twice.
+  const message = p.line !== undefined ? p.message.replace(new RegExp(`^line ${p.line}: `), '') : p.message;
+  return `${where}: ${message}`;
+}
+
+export function printErrors(errors: readonly InputError[]): void {
+  for (const e of errors) process.stderr.write(`palisade: error: ${describeProblem(e)}\n`);
+}
+
+export function printWarnings(warnings: readonly InputNote[]): void {
+  for (const w of warnings) process.stderr.write(`palisade: warning: ${describeProblem(w)}\n`);
+}
+
+/** A one-line counter on a TTY stderr for long reads; silent otherwise. */
+export function progress(label: string): { tick(item: string): void; done(): void } {
+  if (!process.stderr.isTTY) return { tick() {}, done() {} };
+  let n = 0;
+  let last = 0;
+  return {
+    tick() {
+      n++;
+      const t = Date.now();
+      if (t - last < 100) return;
+      last = t;
+      process.stderr.write(`\r${label}: ${n} files`);
+    },
+    done() {
+      if (n > 0 && last > 0) process.stderr.write(`\r${' '.repeat(label.length + 20)}\r`);
+    },
+  };
+}

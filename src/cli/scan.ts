@@ -1,0 +1,85 @@
+import { Command, Option } from 'commander';
+import { FRAMEWORK_FILTERS, type FrameworkFilter } from '../core/frameworks.js';
+import { UsageError } from '../core/errors.js';
+import { isPillar, PILLARS, SEVERITIES, type Pillar, type Severity } from '../core/severity.js';
+import { FORMATS, isFormat, render } from '../report/index.js';
+import { RULES } from '../rules/index.js';
+import { parsePssVersion } from '../rules/pss/check.js';
+import { loadConfig } from './load-config.js';
+import { printErrors, printWarnings, progress, useColor, writeResult } from './output.js';
+import { runScan } from './run-scan.js';
+import { selectRules } from './select-rules.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function scanCommand(): Command {
+  return new Command('scan')
+    .description('scan Kubernetes manifests (files, directories, - for stdin) and report what is insecure')
+    .argument('[paths...]', 'files or directories (recursively .yaml, .yml, .json); - reads stdin', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--framework <framework>', 'only rules of this framework').choices([...FRAMEWORK_FILTERS]))
+    .option('--pillar <pillars>', `only rules of these pillars (comma-separated: ${PILLARS.join(',')})`)
+    .option('--rule <id>', 'only this rule (repeatable; globs like workload/* allowed)', collect, [])
+    .option('--skip-rule <id>', 'skip this rule (repeatable; globs allowed)', collect, [])
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity counts').choices([...SEVERITIES, 'none']))
+    .option('--baseline <file>', 'a previous --format json report: only new findings count toward the exit code')
+    .option('--config <file>', 'configuration file (default ./.palisade.yaml when present)')
+    .option('--pss-version <version>', 'Pod Security Standards version for the PSS rules (latest or vX.Y)')
+    .option('--no-aks-managed', 'fail AKS-managed system components like any other workload')
+    .action(async (paths: string[], opts: ScanCliOptions) => {
+      process.exitCode = await scan(paths, opts);
+    });
+}
+
+interface ScanCliOptions {
+  format: string;
+  output?: string;
+  framework?: FrameworkFilter;
+  pillar?: string;
+  rule: string[];
+  skipRule: string[];
+  failOn?: Severity | 'none';
+  baseline?: string;
+  config?: string;
+  pssVersion?: string;
+  aksManaged: boolean;
+}
+
+async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
+  const { config, source } = loadConfig(opts.config);
+  if (!opts.aksManaged) config.profiles = { ...config.profiles, aksManaged: false };
+  let pillars: Pillar[] | undefined;
+  if (opts.pillar !== undefined) {
+    const names = opts.pillar.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = names.filter((p) => !isPillar(p));
+    if (bad.length || names.length === 0) throw new UsageError(`unknown pillar ${bad.join(', ') || '(empty)'}; expected ${PILLARS.join(', ')}`);
+    pillars = names as Pillar[];
+  }
+  for (const [what, v] of [['--pss-version', opts.pssVersion], [`${source}: settings.pssVersion`, config.settings.pssVersion]] as const)
+    if (v !== undefined && !parsePssVersion(v)) throw new UsageError(`${what} must be latest or vX.Y (v1.0 or later), not ${JSON.stringify(v)}`);
+  const rules = selectRules(RULES, {
+    only: [...config.rules.only, ...opts.rule],
+    skip: [...config.rules.skip, ...opts.skipRule],
+    ...(opts.framework ? { framework: opts.framework } : {}),
+    ...(pillars ? { pillars } : {}),
+  });
+  if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
+  const bar = progress('reading');
+  const outcome = await runScan({
+    paths: paths.length ? paths : ['.'],
+    rules,
+    config,
+    configSource: source,
+    failOn: opts.failOn ?? config.failOn ?? 'high',
+    ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
+    ...(opts.pssVersion !== undefined ? { settings: { pssVersion: opts.pssVersion } } : {}),
+    onFile: (f) => bar.tick(f),
+  });
+  bar.done();
+  printErrors(outcome.report.errors);
+  printWarnings(outcome.warnings);
+  const color = opts.format === 'table' && !opts.output && useColor();
+  writeResult(render(opts.format, outcome.report, { rules: rules.map((r) => r.meta), color }), opts.output);
+  return outcome.exitCode;
+}

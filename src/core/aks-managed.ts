@@ -1,0 +1,36 @@
+import { stringMap, type Resource } from './resource.js';
+
+/** Namespaces where AKS deploys and reconciles its own components. */
+const AKS_NAMESPACES = new Set(['kube-system', 'gatekeeper-system', 'calico-system', 'tigera-operator', 'app-routing-system', 'aks-command']);
+
+/**
+ * Names of components AKS installs and reconciles (add-ons, CSI drivers, networking, monitoring).
+ * Their manifests are owned by Microsoft and re-applied on upgrade: operators cannot fix them, so
+ * failing them is noise. Prefix match, because AKS suffixes names per variant (`-windows`, `-rs`, ...).
+ */
+const AKS_COMPONENT_PREFIXES = [
+  'azure-policy', 'gatekeeper-', 'ama-logs', 'ama-metrics', 'omsagent', 'coredns', 'konnectivity-agent',
+  'csi-azuredisk', 'csi-azurefile', 'csi-blob', 'cloud-node-manager', 'kube-proxy', 'azure-ip-masq-agent',
+  'ip-masq-agent', 'azure-cns', 'azure-npm', 'metrics-server', 'aks-secrets-store', 'secrets-store-csi-driver',
+  'microsoft-defender', 'keda-', 'retina-', 'cilium', 'calico-', 'tigera-', 'aks-link', 'tunnelfront',
+  'eraser-', 'kured', 'azure-wi-webhook', 'workload-identity-webhook', 'nginx', 'extension-', 'cloud-controller',
+  'overlay-extension', 'aks-operator', 'aks-command', 'node-local-dns', 'snapshot-controller', 'csi-snapshot',
+];
+
+const MANAGED_LABELS: Array<[string, (v: string) => boolean]> = [
+  ['kubernetes.azure.com/managedby', (v) => v === 'aks'],
+  ['addonmanager.kubernetes.io/mode', (v) => v === 'Reconcile' || v === 'EnsureExists'],
+];
+
+/** Why a resource counts as AKS-managed, or undefined. */
+export function aksManagedReason(r: Resource): string | undefined {
+  if (!r.namespace || !AKS_NAMESPACES.has(r.namespace)) return undefined;
+  const labels = stringMap((r.object.metadata as { labels?: unknown } | undefined)?.labels);
+  for (const [key, test] of MANAGED_LABELS) {
+    const v = labels[key];
+    if (v !== undefined && test(v)) return `AKS-managed component (${key}=${v} in ${r.namespace})`;
+  }
+  const prefix = AKS_COMPONENT_PREFIXES.find((p) => r.name.startsWith(p));
+  if (prefix) return `AKS-managed component (${r.name} in ${r.namespace})`;
+  return undefined;
+}

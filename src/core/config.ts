@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { SEVERITIES } from './severity.js';
+
+const exceptionSchema = z.strictObject({
+  /** A rule id, or a glob over rule ids (`workload/*`). */
+  rule: z.string().min(1),
+  /** `namespace/Kind/name` globs; `-` is the namespace of cluster-scoped or namespace-less objects. */
+  resources: z.array(z.string().min(1)).min(1).default(['*/*/*']),
+  reason: z.string().min(1, 'an exception needs a reason'),
+  /** `YYYY-MM-DD` (end of that day, UTC) or a full timestamp. */
+  expires: z
+    .union([z.string(), z.date()])
+    .optional()
+    .transform((v) => (v instanceof Date ? v.toISOString() : v))
+    .refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'expires must be a date (YYYY-MM-DD)'),
+});
+
+export const configSchema = z.strictObject({
+  failOn: z.enum([...SEVERITIES, 'none']).optional(),
+  settings: z
+    .strictObject({
+      trustedRegistries: z.array(z.string().min(1)).optional(),
+      pssVersion: z.string().regex(/^(latest|v?\d+\.\d+)$/, 'pssVersion must be latest or vX.Y').optional(),
+    })
+    .default({}),
+  rules: z
+    .strictObject({
+      skip: z.array(z.string()).default([]),
+      only: z.array(z.string()).default([]),
+    })
+    .default({ skip: [], only: [] }),
+  exceptions: z.array(exceptionSchema).default([]),
+  annotations: z
+    .strictObject({
+      /** Whether `palisade.io/ignore` annotations on resources may suppress findings. */
+      allowIgnore: z.boolean().default(true),
+    })
+    .default({ allowIgnore: true }),
+  profiles: z
+    .strictObject({
+      /** Report AKS-managed system components as provider-managed instead of failing them. */
+      aksManaged: z.boolean().default(true),
+    })
+    .default({ aksManaged: true }),
+  limits: z
+    .strictObject({
+      maxDocumentBytes: z.number().int().positive().optional(),
+      maxAliases: z.number().int().nonnegative().optional(),
+      maxDepth: z.number().int().positive().optional(),
+    })
+    .default({}),
+});
+
+export type PalisadeConfig = z.infer<typeof configSchema>;
+export type ExceptionConfig = PalisadeConfig['exceptions'][number];
+
+export const DEFAULT_CONFIG: PalisadeConfig = configSchema.parse({});
+
+/** Validates a decoded config document; returns readable problems (`exceptions.0.reason: ...`) instead of throwing. */
+export function parseConfig(raw: unknown): { config?: PalisadeConfig; problems: string[] } {
+  const result = configSchema.safeParse(raw ?? {});
+  if (result.success) return { config: result.data, problems: [] };
+  return {
+    problems: result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`),
+  };
+}

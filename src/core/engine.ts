@@ -1,0 +1,41 @@
+import type { InputError } from './errors.js';
+import { errorMessage } from './errors.js';
+import type { Finding } from './finding.js';
+import type { Inventory } from './inventory.js';
+import { ruleApplies, runRule, type Rule } from './rule.js';
+import type { RuleSettings } from './settings.js';
+
+export interface Evaluation {
+  findings: Finding[];
+  errors: InputError[];
+}
+
+/**
+ * Runs every rule on every resource it targets. A rule that throws on a strange object is reported
+ * as an error naming the rule and the resource; the other rules and resources still run.
+ */
+export function evaluate(rules: readonly Rule[], inventory: Inventory, settings: RuleSettings): Evaluation {
+  const findings: Finding[] = [];
+  const errors: InputError[] = [];
+  const byKind = new Map<string, Rule[]>();
+  const podRules = rules.filter((r) => 'pods' in r.target);
+  for (const rule of rules) {
+    if ('kinds' in rule.target) for (const k of rule.target.kinds) byKind.set(k, [...(byKind.get(k) ?? []), rule]);
+  }
+  for (const resource of inventory.resources) {
+    const candidates = [...podRules, ...(byKind.get(resource.kind) ?? [])];
+    for (const rule of candidates) {
+      if (!ruleApplies(rule, resource)) continue;
+      try {
+        for (const f of runRule(rule, resource, inventory, settings)) findings.push(f);
+      } catch (e) {
+        errors.push({
+          source: resource.source.file,
+          line: resource.source.line,
+          message: `rule ${rule.meta.id} failed on ${resource.kind}/${resource.name}: ${errorMessage(e)}`,
+        });
+      }
+    }
+  }
+  return { findings, errors };
+}

@@ -1,0 +1,96 @@
+import { isObj, stringMap, type Resource } from './resource.js';
+import { podOf, type PodView } from './workload.js';
+
+/**
+ * The read-only model every rule sees: all resources of one scan, indexed by kind and by
+ * kind/namespace/name. Built once; lookups are O(1).
+ */
+export class Inventory {
+  readonly resources: readonly Resource[];
+  private readonly byKindIndex = new Map<string, Resource[]>();
+  private readonly byKey = new Map<string, Resource>();
+
+  constructor(resources: readonly Resource[]) {
+    this.resources = resources;
+    for (const r of resources) {
+      let list = this.byKindIndex.get(r.kind);
+      if (!list) this.byKindIndex.set(r.kind, (list = []));
+      list.push(r);
+      this.byKey.set(Inventory.key(r.kind, r.namespace, r.name), r);
+    }
+  }
+
+  private static key(kind: string, namespace: string | null, name: string): string {
+    return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+  }
+
+  get size(): number {
+    return this.resources.length;
+  }
+
+  byKind(kind: string): readonly Resource[] {
+    return this.byKindIndex.get(kind) ?? [];
+  }
+
+  get(kind: string, namespace: string | null, name: string): Resource | undefined {
+    return (
+      this.byKey.get(Inventory.key(kind, namespace, name)) ??
+      // A manifest without a namespace is applied to the default namespace (or the one given to kubectl).
+      (namespace === 'default' ? this.byKey.get(Inventory.key(kind, null, name)) : undefined) ??
+      (namespace === null ? this.byKey.get(Inventory.key(kind, 'default', name)) : undefined)
+    );
+  }
+
+  /** Resources whose labels match a label selector (`matchLabels` and `matchExpressions`). */
+  select(kind: string, namespace: string | null, selector: unknown): Resource[] {
+    return this.byKind(kind).filter(
+      (r) => (namespace === null || r.namespace === namespace) && selectorMatches(selector, stringMap((r.object.metadata as { labels?: unknown } | undefined)?.labels)),
+    );
+  }
+
+  /** Every pod and pod template in the inventory. */
+  *podTemplates(): Generator<PodView> {
+    for (const r of this.resources) {
+      const pod = podOf(r);
+      if (pod) yield pod;
+    }
+  }
+
+  /** Labels of a namespace, including the `kubernetes.io/metadata.name` label the API server sets. */
+  namespaceLabels(name: string): Record<string, string> | undefined {
+    const ns = this.get('Namespace', null, name);
+    if (!ns) return undefined;
+    return { ...stringMap((ns.object.metadata as { labels?: unknown } | undefined)?.labels), 'kubernetes.io/metadata.name': name };
+  }
+}
+
+/** Kubernetes label-selector semantics. An empty selector matches everything; an absent one matches nothing. */
+export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
+  if (!isObj(selector)) return false;
+  const matchLabels = stringMap(selector.matchLabels);
+  for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== v) return false;
+  const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  for (const e of exprs) {
+    if (!isObj(e) || typeof e.key !== 'string') return false;
+    const values = Array.isArray(e.values) ? e.values.filter((x): x is string => typeof x === 'string') : [];
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const val = labels[e.key];
+    switch (e.operator) {
+      case 'In':
+        if (!has || !values.includes(val as string)) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(val as string)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,79 @@
+import type { InputError, InputNote } from './errors.js';
+import { isActive, type Finding } from './finding.js';
+import { PILLARS, SEVERITIES, severityRank, type Pillar, type Severity } from './severity.js';
+
+export const REPORT_SCHEMA = 'palisade.report/v1';
+
+export interface Summary {
+  resources: number;
+  /** Active findings (not suppressed). */
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  byPillar: Partial<Record<Pillar, number>>;
+  /** 0–100; 100 = no active findings. See `score()`. */
+  score: number;
+  suppressed: number;
+}
+
+export interface BaselineSummary {
+  file: string;
+  new: number;
+  existing: number;
+  /** Findings of the baseline that are gone now. */
+  fixed: Finding[];
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  tool: { name: 'palisade'; version: string };
+  generatedAt: string;
+  summary: Summary;
+  findings: Finding[];
+  errors: InputError[];
+  notes: InputNote[];
+  baseline?: BaselineSummary;
+}
+
+const WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 2, low: 1, info: 0 };
+
+/**
+ * A posture score that falls with weighted findings and is relative to the estate's size, so a big
+ * estate with a few medium findings still scores high: 100 × 10·resources / (10·resources + Σ weight).
+ */
+export function score(findings: readonly Finding[], resources: number): number {
+  const penalty = findings.filter(isActive).reduce((s, f) => s + WEIGHT[f.severity], 0);
+  if (penalty === 0) return 100;
+  const room = 10 * Math.max(resources, 1);
+  return Math.round((100 * room) / (room + penalty));
+}
+
+export function summarize(findings: readonly Finding[], resources: number): Summary {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byPillar: Partial<Record<Pillar, number>> = {};
+  let active = 0;
+  for (const f of findings) {
+    if (!isActive(f)) continue;
+    active++;
+    bySeverity[f.severity]++;
+    byPillar[f.pillar] = (byPillar[f.pillar] ?? 0) + 1;
+  }
+  // Keep pillars in their canonical order so the JSON is stable.
+  const orderedPillars: Partial<Record<Pillar, number>> = {};
+  for (const p of PILLARS) if (byPillar[p] !== undefined) orderedPillars[p] = byPillar[p];
+  return { resources, findings: active, bySeverity, byPillar: orderedPillars, score: score(findings, resources), suppressed: findings.length - active };
+}
+
+/** Stable order: file, line, severity, rule, field. Output is byte-identical across runs. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+      a.resource.kind.localeCompare(b.resource.kind) ||
+      a.resource.name.localeCompare(b.resource.name) ||
+      severityRank(a.severity) - severityRank(b.severity) ||
+      a.rule.localeCompare(b.rule) ||
+      (a.field ?? '').localeCompare(b.field ?? '') ||
+      a.id.localeCompare(b.id),
+  );
+}

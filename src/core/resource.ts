@@ -1,0 +1,68 @@
+/** Where a resource came from: the file as given (or `-` for stdin) and the 1-based line of its document. */
+export interface Provenance {
+  file: string;
+  line: number;
+}
+
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+}
+
+/** A plain JSON-like object as decoded from YAML or JSON. */
+export type Obj = Record<string, unknown>;
+
+/**
+ * One Kubernetes (or Azure) object with its provenance. `namespace` is what the manifest says:
+ * null when absent, because a manifest without a namespace lands wherever it is applied.
+ */
+export interface Resource extends ResourceRef {
+  readonly object: Obj;
+  readonly source: Provenance;
+}
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function asObj(v: unknown): Obj | undefined {
+  return isObj(v) ? v : undefined;
+}
+
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function asString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isObj(v)) return out;
+  for (const [k, val] of Object.entries(v)) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+
+export function refOf(r: ResourceRef): ResourceRef {
+  return { apiVersion: r.apiVersion, kind: r.kind, namespace: r.namespace, name: r.name };
+}
+
+/** `ns/Kind/name` (cluster-scoped and namespace-less objects use `-` for the namespace): the form exceptions match. */
+export function refKey(r: ResourceRef): string {
+  return `${r.namespace ?? '-'}/${r.kind}/${r.name}`;
+}
+
+/** Builds a Resource from a decoded object, or undefined when it is not a Kubernetes-shaped object. */
+export function toResource(object: unknown, source: Provenance): Resource | undefined {
+  if (!isObj(object)) return undefined;
+  const apiVersion = object.apiVersion;
+  const kind = object.kind;
+  if (typeof kind !== 'string' || kind === '' || typeof apiVersion !== 'string' || apiVersion === '') return undefined;
+  const meta = asObj(object.metadata);
+  const name = asString(meta?.name) ?? asString(meta?.generateName) ?? '';
+  const namespace = asString(meta?.namespace) ?? null;
+  return { apiVersion, kind, namespace, name, object, source };
+}

@@ -1,0 +1,144 @@
+import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
+import type { InputError, InputNote } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
+import { isObj, toResource, type Resource } from '../core/resource.js';
+import { splitDocuments } from './documents.js';
+import type { InputLimits } from './limits.js';
+
+const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+
+export interface DecodeSink {
+  resources: Resource[];
+  errors: InputError[];
+  notes: InputNote[];
+}
+
+/** Decodes the text of one file (or stdin) into resources; every problem lands in the sink, never thrown. */
+export function decodeText(text: string, source: string, limits: InputLimits, sink: DecodeSink): void {
+  if (looksBinary(text)) {
+    sink.errors.push({ source, message: 'binary file refused (not YAML or JSON)' });
+    return;
+  }
+  const trimmed = text.trimStart();
+  if (source.toLowerCase().endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    if (decodeJson(text, source, limits, sink)) return;
+  }
+  for (const doc of splitDocuments(text)) {
+    if (doc.text.length > limits.maxDocumentBytes) {
+      sink.errors.push({ source, line: doc.line, message: `document of ${doc.text.length} bytes refused: over the ${limits.maxDocumentBytes}-byte limit` });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = load(doc.text, { schema: SCHEMA, maxAliases: limits.maxAliases, maxDepth: limits.maxDepth, filename: source });
+    } catch (e) {
+      sink.errors.push(yamlError(e, source, doc.firstLine));
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    // Aliases are shared references after load; a small alias count can still expand exponentially.
+    if (doc.text.includes('*') && expandedSize(value, limits.maxExpandedNodes) > limits.maxExpandedNodes) {
+      sink.errors.push({ source, line: doc.line, message: `document refused: its aliases expand to more than ${limits.maxExpandedNodes} nodes` });
+      continue;
+    }
+    addObject(value, source, doc.line, doc.index, sink);
+  }
+}
+
+/** Returns false when the text is not JSON after all (flow-style YAML), so YAML decoding can try. */
+function decodeJson(text: string, source: string, limits: InputLimits, sink: DecodeSink): boolean {
+  if (text.length > limits.maxDocumentBytes) {
+    sink.errors.push({ source, line: 1, message: `document of ${text.length} bytes refused: over the ${limits.maxDocumentBytes}-byte limit` });
+    return true;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    if (!source.toLowerCase().endsWith('.json')) return false;
+    const msg = errorMessage(e);
+    const m = /position (\d+)/.exec(msg);
+    const line = m ? lineAt(text, Number(m[1])) : undefined;
+    sink.errors.push({ source, ...(line ? { line } : {}), message: `invalid JSON: ${msg.replace(/^JSON\.parse: /, '')}` });
+    return true;
+  }
+  if (depthExceeds(value, limits.maxDepth)) {
+    sink.errors.push({ source, line: 1, message: `document refused: nesting deeper than ${limits.maxDepth}` });
+    return true;
+  }
+  const docs = Array.isArray(value) ? value : [value];
+  docs.forEach((d, i) => addObject(d, source, 1, i, sink));
+  return true;
+}
+
+function addObject(value: unknown, source: string, line: number, index: number, sink: DecodeSink): void {
+  if (!isObj(value)) {
+    sink.notes.push({ source, line, message: `document ${index + 1} is not a Kubernetes object (not a mapping); skipped` });
+    return;
+  }
+  const kind = value.kind;
+  if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value.items)) {
+    for (const item of value.items) {
+      const r = toResource(item, { file: source, line });
+      if (r) sink.resources.push(r);
+      else sink.notes.push({ source, line, message: `an item of ${kind} is not a Kubernetes object; skipped` });
+    }
+    return;
+  }
+  const r = toResource(value, { file: source, line });
+  if (r) sink.resources.push(r);
+  else sink.notes.push({ source, line, message: `document ${index + 1} is not a Kubernetes object (no apiVersion/kind); skipped` });
+}
+
+function yamlError(e: unknown, source: string, firstLine: number): InputError {
+  const mark = isObj(e) && isObj(e.mark) ? e.mark : undefined;
+  const reason = isObj(e) && typeof e.reason === 'string' ? e.reason : errorMessage(e).split('\n')[0] ?? 'invalid YAML';
+  if (mark && typeof mark.line === 'number') {
+    const line = firstLine + mark.line;
+    return { source, line, message: `line ${line}: ${reason}` };
+  }
+  return { source, line: firstLine, message: reason };
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+function looksBinary(text: string): boolean {
+  const n = Math.min(text.length, 8192);
+  for (let i = 0; i < n; i++) if (text.charCodeAt(i) === 0) return true;
+  return false;
+}
+
+/** Iterative, so a hostile depth cannot overflow the stack while it is being measured. */
+function depthExceeds(root: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (d >= max) return true;
+    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  }
+  return false;
+}
+
+/** Node count with aliases expanded, memoised per shared object so the count itself stays linear. */
+function expandedSize(root: unknown, cap: number): number {
+  const memo = new Map<object, number>();
+  const size = (v: unknown, depth: number): number => {
+    if (typeof v !== 'object' || v === null) return 1;
+    const known = memo.get(v);
+    if (known !== undefined) return known;
+    if (depth > 200) return cap + 1;
+    let n = 1;
+    for (const child of Object.values(v)) {
+      n += size(child, depth + 1);
+      if (n > cap) break;
+    }
+    memo.set(v, n);
+    return n;
+  };
+  return size(root, 0);
+}

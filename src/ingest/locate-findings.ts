@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import type { Finding } from '../core/finding.js';
+import { locateField } from './locate.js';
+
+/**
+ * Moves each finding's location from its document's first line to the line of its field. Only files
+ * that have findings are read again, each once; texts that cannot be re-read (stdin) come from `texts`.
+ */
+export async function locateFindings(findings: readonly Finding[], texts: ReadonlyMap<string, string>): Promise<void> {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!f.location || !f.field) continue;
+    const list = byFile.get(f.location.file);
+    if (list) list.push(f);
+    else byFile.set(f.location.file, [f]);
+  }
+  for (const [file, list] of byFile) {
+    let text = texts.get(file);
+    if (text === undefined) {
+      try {
+        text = await readFile(file, 'utf8');
+      } catch {
+        continue; // the file changed or vanished since it was read: keep the document's line
+      }
+    }
+    const lines = text.split(/\r?\n/);
+    for (const f of list) {
+      if (f.location && f.field) f.location = { ...f.location, line: locateField(lines, f.location.line, f.field) };
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type { Finding, Suppression } from '../core/finding.js';
+import type { Report } from '../core/report.js';
+import type { ResourceRef } from '../core/resource.js';
+import type { RuleMeta } from '../core/rule.js';
+import { severityRank } from '../core/severity.js';
+
+/** Catalog metadata for a rule id; a finding of a rule missing from the catalog still renders from what it carries. */
+export function ruleLookup(rules: readonly RuleMeta[]): (f: Finding) => RuleMeta {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  return (f) =>
+    byId.get(f.rule) ?? {
+      id: f.rule,
+      title: f.title,
+      severity: f.severity,
+      pillar: f.pillar,
+      frameworks: f.frameworks,
+      description: f.title,
+      remediation: f.remediation,
+      references: [],
+    };
+}
+
+/** `Deployment shop/web`, or `ClusterRole admin` when the manifest names no namespace. */
+export function resourceLabel(r: ResourceRef): string {
+  return r.namespace === null ? `${r.kind} ${r.name}` : `${r.kind} ${r.namespace}/${r.name}`;
+}
+
+export function locationLabel(f: Finding): string {
+  if (!f.location) return '';
+  return f.location.line > 0 ? `${f.location.file}:${f.location.line}` : f.location.file;
+}
+
+export function errorLabel(e: { source: string; line?: number }): string {
+  return e.line !== undefined && e.line > 0 ? `${e.source}:${e.line}` : e.source;
+}
+
+export const SUPPRESSION_KINDS: readonly Suppression['kind'][] = ['exception', 'annotation', 'provider-managed'];
+
+const SUPPRESSION_WORDS: Record<Suppression['kind'], string> = {
+  exception: 'by exception',
+  annotation: 'by annotation',
+  'provider-managed': 'provider-managed',
+};
+
+/** `5 suppressed: 3 by exception, 2 provider-managed`, or '' when nothing is suppressed. */
+export function suppressedLine(findings: readonly Finding[]): string {
+  const counts = new Map<Suppression['kind'], number>();
+  for (const f of findings) if (f.suppressed) counts.set(f.suppressed.kind, (counts.get(f.suppressed.kind) ?? 0) + 1);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (total === 0) return '';
+  const parts = SUPPRESSION_KINDS.filter((k) => counts.has(k)).map((k) => `${counts.get(k)} ${SUPPRESSION_WORDS[k]}`);
+  return `${total} suppressed: ${parts.join(', ')}`;
+}
+
+/** Most severe first; equal severities keep their report order. */
+export function bySeverity<T extends { severity: Finding['severity'] }>(items: readonly T[]): T[] {
+  return items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => severityRank(a.item.severity) - severityRank(b.item.severity) || a.i - b.i)
+    .map((x) => x.item);
+}
+
+export function activeFindings(report: Report): Finding[] {
+  return report.findings.filter((f) => f.suppressed === undefined);
+}
+
+/**
+ * Text from manifests can hold control characters (an ANSI escape in a resource name would rewrite
+ * the reader's terminal): show them as `\u001b` instead of passing them through.
+ */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

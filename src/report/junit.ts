@@ -1,0 +1,104 @@
+import type { Finding } from '../core/finding.js';
+import type { Report } from '../core/report.js';
+import { refKey } from '../core/resource.js';
+import { errorLabel, locationLabel, resourceLabel } from './common.js';
+import type { RenderOptions } from './options.js';
+
+/**
+ * Characters XML 1.0 cannot carry at all (C0 controls other than tab/newline/return, lone surrogates,
+ * U+FFFE/U+FFFF): written as a visible `\u001b` so the document stays well-formed and nothing is lost.
+ */
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+function xmlSafe(s: string): string {
+  return s.replace(NOT_XML, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
+
+export function xmlText(s: string): string {
+  return xmlSafe(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Attribute values also keep their tabs and line breaks, which a parser would otherwise normalize to spaces. */
+export function xmlAttr(s: string): string {
+  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+}
+
+function attrs(values: Record<string, string | number | undefined>): string {
+  return Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`)
+    .join('');
+}
+
+interface Case {
+  xml: string;
+  failure: boolean;
+  skipped: boolean;
+  error: boolean;
+}
+
+function findingCase(f: Finding, fixed: boolean): Case {
+  const name = `${f.rule} ${refKey(f.resource)}${f.field ? ` ${f.field}` : f.container ? ` [${f.container}]` : ''}${fixed ? ' (fixed)' : ''}`;
+  const head = `    <testcase${attrs({ classname: f.rule, name, file: f.location?.file, line: f.location?.line })}`;
+  if (fixed) return { xml: `${head}/>`, failure: false, skipped: false, error: false };
+  if (f.suppressed) {
+    const message = `${f.suppressed.kind}: ${f.suppressed.reason}`;
+    return { xml: `${head}>\n      <skipped${attrs({ message })}/>\n    </testcase>`, failure: false, skipped: true, error: false };
+  }
+  const body = [
+    f.title,
+    `Resource: ${resourceLabel(f.resource)}`,
+    ...(f.container !== undefined ? [`Container: ${f.container}`] : []),
+    ...(f.field !== undefined ? [`Field: ${f.field}`] : []),
+    ...(f.location ? [`Location: ${locationLabel(f)}`] : []),
+    ...(f.baseline !== undefined ? [`Baseline: ${f.baseline}`] : []),
+    `Remediation: ${f.remediation}`,
+    `Finding: ${f.id}`,
+  ].join('\n');
+  const failure = `      <failure${attrs({ message: f.message, type: f.severity })}>${xmlText(body)}</failure>`;
+  return { xml: `${head}>\n${failure}\n    </testcase>`, failure: true, skipped: false, error: false };
+}
+
+function suite(name: string, cases: Case[], timestamp: string): { xml: string; tests: number; failures: number; errors: number; skipped: number } {
+  const tests = cases.length;
+  const failures = cases.filter((c) => c.failure).length;
+  const errors = cases.filter((c) => c.error).length;
+  const skipped = cases.filter((c) => c.skipped).length;
+  const open = `  <testsuite${attrs({ name, tests, failures, errors, skipped, timestamp })}>`;
+  return { xml: [open, ...cases.map((c) => c.xml), '  </testsuite>'].join('\n'), tests, failures, errors, skipped };
+}
+
+/**
+ * JUnit XML for CI test tabs: a suite per rule, a test case per finding (failed when active, skipped
+ * when suppressed, passed when fixed since the baseline) and a `palisade.errors` suite for inputs
+ * that could not be read.
+ */
+export function renderJunit(report: Report, _options: RenderOptions): string {
+  const byRule = new Map<string, Case[]>();
+  const add = (rule: string, c: Case) => {
+    const list = byRule.get(rule) ?? [];
+    list.push(c);
+    byRule.set(rule, list);
+  };
+  for (const f of report.findings) add(f.rule, findingCase(f, false));
+  for (const f of report.baseline?.fixed ?? []) add(f.rule, findingCase(f, true));
+
+  const suites = [...byRule.keys()].sort().map((rule) => suite(rule, byRule.get(rule)!, report.generatedAt));
+  if (report.errors.length > 0) {
+    const cases = report.errors.map((e) => ({
+      xml: `    <testcase${attrs({ classname: 'palisade.errors', name: errorLabel(e), file: e.source, line: e.line })}>\n      <error${attrs({ message: e.message, type: 'input' })}/>\n    </testcase>`,
+      failure: false,
+      skipped: false,
+      error: true,
+    }));
+    suites.push(suite('palisade.errors', cases, report.generatedAt));
+  }
+  // CI servers treat a report without test cases as a broken report, so a clean scan still says it passed.
+  if (suites.length === 0) {
+    suites.push(suite('palisade', [{ xml: `    <testcase${attrs({ classname: 'palisade', name: 'no findings' })}/>`, failure: false, skipped: false, error: false }], report.generatedAt));
+  }
+
+  const total = (k: 'tests' | 'failures' | 'errors' | 'skipped') => suites.reduce((n, s) => n + s[k], 0);
+  const root = `<testsuites${attrs({ name: report.tool.name, tests: total('tests'), failures: total('failures'), errors: total('errors'), skipped: total('skipped') })}>`;
+  return ['<?xml version="1.0" encoding="UTF-8"?>', root, ...suites.map((s) => s.xml), '</testsuites>', ''].join('\n');
+}

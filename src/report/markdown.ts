@@ -1,0 +1,103 @@
+import type { Finding } from '../core/finding.js';
+import type { Report } from '../core/report.js';
+import type { RuleMeta } from '../core/rule.js';
+import { SEVERITIES, severityRank } from '../core/severity.js';
+import { activeFindings, bySeverity, errorLabel, locationLabel, resourceLabel, ruleLookup, suppressedLine } from './common.js';
+import type { RenderOptions } from './options.js';
+
+export const MAX_ROWS = 50;
+
+/**
+ * Text from manifests inside Markdown: nothing in it may close a table cell, open a code span, start
+ * HTML or turn into emphasis or a link. Line breaks become spaces so a row stays one line; other
+ * control characters are shown as `\u001b`.
+ */
+export function mdText(s: string): string {
+  return s
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
+}
+
+function mdCode(s: string): string {
+  return /^[\w./:-]+$/.test(s) ? `\`${s}\`` : mdText(s);
+}
+
+function findingRows(findings: readonly Finding[], withBaseline: boolean): string[] {
+  const head = withBaseline
+    ? ['| Severity | Rule | Resource | Location | Message | Baseline |', '| --- | --- | --- | --- | --- | --- |']
+    : ['| Severity | Rule | Resource | Location | Message |', '| --- | --- | --- | --- | --- |'];
+  const rows = findings.slice(0, MAX_ROWS).map((f) => {
+    const cells = [`**${f.severity}**`, mdCode(f.rule), mdText(resourceLabel(f.resource)), mdText(locationLabel(f)), mdText(f.message)];
+    if (withBaseline) cells.push(f.baseline === 'new' ? '**new**' : (f.baseline ?? ''));
+    return `| ${cells.join(' | ')} |`;
+  });
+  const more = findings.length > MAX_ROWS ? ['', `_and ${findings.length - MAX_ROWS} more_`] : [];
+  return [...head, ...rows, ...more];
+}
+
+function remediation(meta: RuleMeta, count: number): string[] {
+  const refs = meta.references.map((r) => `- <${r}>`);
+  return [
+    `<details><summary><code>${mdText(meta.id)}</code>: ${mdText(meta.title)} (${count})</summary>`,
+    '',
+    ...(meta.description !== meta.title ? [mdText(meta.description), ''] : []),
+    `**Remediation:** ${mdText(meta.remediation)}`,
+    ...(refs.length > 0 ? ['', ...refs] : []),
+    '',
+    '</details>',
+  ];
+}
+
+/** A pull-request comment: score and counts, the findings most severe first, remediation per rule. */
+export function renderMarkdown(report: Report, options: RenderOptions): string {
+  const meta = ruleLookup(options.rules);
+  const s = report.summary;
+  const out: string[] = [`## Palisade: score ${s.score}/100`, ''];
+  const active = activeFindings(report);
+  const baseline = report.baseline;
+
+  const resources = `${s.resources} resource${s.resources === 1 ? '' : 's'}`;
+  if (active.length === 0) {
+    out.push(`No findings in ${resources}.`);
+  } else {
+    out.push(`**${s.findings} finding${s.findings === 1 ? '' : 's'}** in ${resources}.`, '');
+    out.push(`| ${SEVERITIES.join(' | ')} |`, `| ${SEVERITIES.map(() => '---:').join(' | ')} |`);
+    out.push(`| ${SEVERITIES.map((sev) => (s.bySeverity[sev] > 0 ? `**${s.bySeverity[sev]}**` : '0')).join(' | ')} |`);
+  }
+  const suppressed = suppressedLine(report.findings);
+  if (suppressed) out.push('', `${suppressed}.`);
+  if (baseline) out.push('', `Compared with baseline ${mdCode(baseline.file)}: **${baseline.new} new**, ${baseline.existing} existing, ${baseline.fixed.length} fixed.`);
+
+  if (active.length > 0) {
+    // New findings first: with a baseline they are what the pull request is about.
+    const ordered = bySeverity(active).sort((a, b) => Number(b.baseline === 'new') - Number(a.baseline === 'new'));
+    out.push('', '### Findings', '', ...findingRows(ordered, baseline !== undefined));
+
+    // A rule's findings can be less severe than the rule (info when it cannot decide): rank rules by what was found.
+    const perRule = new Map<string, { meta: RuleMeta; count: number; rank: number }>();
+    for (const f of active) {
+      const entry = perRule.get(f.rule) ?? { meta: meta(f), count: 0, rank: severityRank(f.severity) };
+      entry.count++;
+      entry.rank = Math.min(entry.rank, severityRank(f.severity));
+      perRule.set(f.rule, entry);
+    }
+    const rules = [...perRule.values()].sort((a, b) => a.rank - b.rank || (a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0));
+    out.push('', '### Remediation');
+    for (const r of rules) out.push('', ...remediation(r.meta, r.count));
+  }
+
+  if (baseline && baseline.fixed.length > 0) {
+    out.push('', `### Fixed since the baseline (${baseline.fixed.length})`, '', ...findingRows(bySeverity(baseline.fixed), false));
+  }
+
+  if (report.errors.length > 0) {
+    out.push('', `### Input errors (${report.errors.length})`, '');
+    for (const e of report.errors) out.push(`- ${mdText(errorLabel(e))}: ${mdText(e.message)}`);
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,184 @@
+import type { InputError, InputNote } from '../core/errors.js';
+import type { Finding, Suppression } from '../core/finding.js';
+import type { FrameworkRef } from '../core/frameworks.js';
+import type { Report } from '../core/report.js';
+import { refKey } from '../core/resource.js';
+import type { RuleMeta } from '../core/rule.js';
+import type { Severity } from '../core/severity.js';
+import { ruleLookup } from './common.js';
+import type { RenderOptions } from './options.js';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SRCROOT = '%SRCROOT%';
+const FINGERPRINT = 'palisade/v1';
+
+type Level = 'error' | 'warning' | 'note';
+
+const LEVEL: Record<Severity, Level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+
+/** The scale GitHub code scanning reads from `security-severity` (≥ 9 critical, ≥ 7 high, ≥ 4 medium, > 0 low). */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+
+const SUPPRESSION_KIND: Record<Suppression['kind'], 'inSource' | 'external'> = {
+  annotation: 'inSource',
+  exception: 'external',
+  'provider-managed': 'external',
+};
+
+type Json = Record<string, unknown>;
+
+/**
+ * An artifact URI for a path as Palisade was given it. Relative paths stay relative to `%SRCROOT%`
+ * (so code scanning can map them onto the repository); absolute ones become `file:` URIs.
+ */
+export function artifactLocation(file: string): Json | undefined {
+  if (file === '' || file === '-') return undefined;
+  const path = file.replace(/\\/g, '/');
+  const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+  if (path.startsWith('/')) return { uri: `file://${encode(path)}` };
+  const drive = /^([A-Za-z]):\//.exec(path);
+  if (drive) return { uri: `file:///${drive[1]}:/${encode(path.slice(3))}` };
+  return { uri: encode(path.replace(/^(\.\/)+/, '')), uriBaseId: SRCROOT };
+}
+
+function physicalLocation(file: string | undefined, line: number | undefined): Json | undefined {
+  const artifact = file === undefined ? undefined : artifactLocation(file);
+  if (!artifact) return undefined;
+  return { artifactLocation: artifact, ...(line !== undefined && line > 0 ? { region: { startLine: line } } : {}) };
+}
+
+function frameworkTag(ref: FrameworkRef): string {
+  return ref.framework === 'pss' && ref.level ? `pss-${ref.level}` : ref.framework;
+}
+
+/** `workload/privileged-container` → `PrivilegedContainer`: SARIF wants a readable identifier as the name. */
+function ruleName(id: string): string {
+  const last = id.slice(id.lastIndexOf('/') + 1);
+  return last
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+function frameworkLine(ref: FrameworkRef): string {
+  return ref.framework === 'pss' && ref.level ? `pss (${ref.level}): ${ref.id}` : `${ref.framework}: ${ref.id}`;
+}
+
+function ruleDescriptor(meta: RuleMeta): Json {
+  const text = [meta.description, `Remediation: ${meta.remediation}`];
+  const markdown = [meta.description, `**Remediation:** ${meta.remediation}`];
+  if (meta.frameworks.length > 0) {
+    text.push(`Frameworks: ${meta.frameworks.map(frameworkLine).join('; ')}`);
+    markdown.push(`**Frameworks:** ${meta.frameworks.map(frameworkLine).join('; ')}`);
+  }
+  if (meta.references.length > 0) {
+    text.push(`References: ${meta.references.join(' ')}`);
+    markdown.push(`**References:**\n\n${meta.references.map((r) => `- <${r}>`).join('\n')}`);
+  }
+  const tags = [...new Set(['security', meta.pillar, ...meta.frameworks.map(frameworkTag)])];
+  return {
+    id: meta.id,
+    name: ruleName(meta.id),
+    shortDescription: { text: meta.title },
+    fullDescription: { text: meta.description },
+    help: { text: text.join('\n\n'), markdown: markdown.join('\n\n') },
+    ...(meta.references[0] !== undefined ? { helpUri: meta.references[0] } : {}),
+    defaultConfiguration: { level: LEVEL[meta.severity] },
+    properties: { tags, 'security-severity': SECURITY_SEVERITY[meta.severity] },
+  };
+}
+
+function result(f: Finding, ruleIndex: number, baselineState: 'new' | 'unchanged' | 'absent' | undefined): Json {
+  const physical = physicalLocation(f.location?.file, f.location?.line);
+  const logical = { name: f.resource.name, fullyQualifiedName: refKey(f.resource) };
+  const properties: Json = { severity: f.severity, pillar: f.pillar, resource: f.resource };
+  if (f.container !== undefined) properties.container = f.container;
+  if (f.field !== undefined) properties.field = f.field;
+  if (f.frameworks.length > 0) properties.frameworks = f.frameworks;
+  if (f.verify !== undefined) properties.verify = f.verify;
+  return {
+    ruleId: f.rule,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [{ ...(physical ? { physicalLocation: physical } : {}), logicalLocations: [logical] }],
+    partialFingerprints: { [FINGERPRINT]: f.id },
+    ...(f.suppressed
+      ? {
+          suppressions: [
+            {
+              kind: SUPPRESSION_KIND[f.suppressed.kind],
+              status: 'accepted',
+              justification: f.suppressed.reason,
+              properties: { palisadeKind: f.suppressed.kind, ...(f.suppressed.expires !== undefined ? { expires: f.suppressed.expires } : {}) },
+            },
+          ],
+        }
+      : {}),
+    ...(baselineState ? { baselineState } : {}),
+    properties,
+  };
+}
+
+function notification(e: InputError | InputNote, level: 'error' | 'note'): Json {
+  const physical = physicalLocation(e.source, e.line);
+  return {
+    level,
+    message: { text: e.message },
+    ...(physical ? { locations: [{ physicalLocation: physical }] } : {}),
+  };
+}
+
+/** SARIF 2.1.0, one run: what code scanning (GitHub, Azure DevOps) and SARIF viewers read. */
+export function renderSarif(report: Report, options: RenderOptions): string {
+  const meta = ruleLookup(options.rules);
+  const fixed = report.baseline?.fixed ?? [];
+  const all = [...report.findings, ...fixed];
+
+  const rules = new Map<string, RuleMeta>();
+  for (const f of all) if (!rules.has(f.rule)) rules.set(f.rule, meta(f));
+  const ids = [...rules.keys()].sort();
+  const index = new Map(ids.map((id, i) => [id, i]));
+
+  const state = (f: Finding): 'new' | 'unchanged' | undefined =>
+    report.baseline === undefined || f.baseline === undefined ? undefined : f.baseline === 'new' ? 'new' : 'unchanged';
+  const results = [
+    ...report.findings.map((f) => result(f, index.get(f.rule)!, state(f))),
+    ...fixed.map((f) => result(f, index.get(f.rule)!, 'absent')),
+  ];
+
+  const notifications = [...report.errors.map((e) => notification(e, 'error')), ...report.notes.map((n) => notification(n, 'note'))];
+
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            rules: ids.map((id) => ruleDescriptor(rules.get(id)!)),
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: report.errors.length === 0,
+            endTimeUtc: report.generatedAt,
+            ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+          },
+        ],
+        results,
+        columnKind: 'utf16CodeUnits',
+        properties: {
+          schema: report.schema,
+          score: report.summary.score,
+          resources: report.summary.resources,
+          ...(report.baseline ? { baseline: report.baseline.file } : {}),
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

@@ -1,0 +1,137 @@
+import pc from 'picocolors';
+import type { Finding } from '../core/finding.js';
+import type { Report } from '../core/report.js';
+import { PILLARS, SEVERITIES, type Severity } from '../core/severity.js';
+import { activeFindings, errorLabel, locationLabel, printable, resourceLabel, suppressedLine } from './common.js';
+import type { RenderOptions } from './options.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+function severityColor(c: Colors, s: Severity): (t: string) => string {
+  switch (s) {
+    case 'critical':
+      return (t) => c.bold(c.red(t));
+    case 'high':
+      return c.red;
+    case 'medium':
+      return c.yellow;
+    case 'low':
+      return c.cyan;
+    case 'info':
+      return c.dim;
+  }
+}
+
+interface Group {
+  label: string;
+  file: string;
+  line: number;
+  findings: Finding[];
+}
+
+/** Findings of one resource in one file, in report order of first appearance. */
+function groupByResource(findings: readonly Finding[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const f of findings) {
+    const r = f.resource;
+    const file = f.location?.file ?? '';
+    const key = [r.kind, r.namespace ?? '', r.name, file].join('\u0000');
+    let g = groups.get(key);
+    if (!g) {
+      g = { label: resourceLabel(r), file, line: f.location?.line ?? 0, findings: [] };
+      groups.set(key, g);
+    }
+    const line = f.location?.line ?? 0;
+    if (line > 0 && (g.line === 0 || line < g.line)) g.line = line;
+    g.findings.push(f);
+  }
+  return [...groups.values()];
+}
+
+function where(file: string, line: number): string {
+  if (!file) return '';
+  return line > 0 ? `${file}:${line}` : file;
+}
+
+/** Right-aligned numeric columns after a left-aligned label column. */
+function grid(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+export function renderTable(report: Report, options: RenderOptions): string {
+  const c = pc.createColors(options.color);
+  const out: string[] = [];
+  const active = activeFindings(report);
+  const withBaseline = report.baseline !== undefined;
+
+  const ruleWidth = Math.max(0, ...active.map((f) => f.rule.length));
+  const sevWidth = Math.max(...SEVERITIES.map((s) => s.length));
+
+  for (const g of groupByResource(active)) {
+    const loc = where(printable(g.file), g.line);
+    out.push(`${c.bold(printable(g.label))}${loc ? `  ${c.dim(loc)}` : ''}`);
+    for (const f of g.findings) {
+      const line = f.location?.line ?? 0;
+      const elsewhere = line > 0 && line !== g.line ? c.dim(` (line ${line})`) : '';
+      const mark = withBaseline && f.baseline === 'new' ? `${c.bold(c.magenta('NEW'))} ` : '';
+      const sev = severityColor(c, f.severity)(f.severity.padEnd(sevWidth));
+      out.push(`  ${sev}  ${f.rule.padEnd(ruleWidth)}  ${mark}${printable(f.message)}${elsewhere}`);
+      if (f.remediation) out.push(`  ${' '.repeat(sevWidth)}  ${c.dim(`↳ ${printable(f.remediation)}`)}`);
+    }
+    out.push('');
+  }
+
+  const suppressed = suppressedLine(report.findings);
+  if (active.length === 0) out.push(c.green(suppressed ? `No findings (${suppressed}).` : 'No findings.'), '');
+  else if (suppressed) out.push(c.dim(`${suppressed}.`), '');
+
+  if (report.baseline) {
+    const b = report.baseline;
+    out.push(c.bold(`Baseline ${printable(b.file)}: ${b.new} new, ${b.existing} existing, ${b.fixed.length} fixed`));
+    const fixedRuleWidth = Math.max(0, ...b.fixed.map((f) => f.rule.length));
+    for (const f of b.fixed) {
+      const loc = locationLabel(f);
+      out.push(
+        `  ${c.green('fixed')}  ${f.severity.padEnd(sevWidth)}  ${f.rule.padEnd(fixedRuleWidth)}  ${printable(resourceLabel(f.resource))}  ${printable(f.message)}${loc ? c.dim(`  ${printable(loc)}`) : ''}`,
+      );
+    }
+    out.push('');
+  }
+
+  if (active.length > 0) {
+    const counts = new Map<string, number>();
+    for (const f of active) counts.set(`${f.pillar}/${f.severity}`, (counts.get(`${f.pillar}/${f.severity}`) ?? 0) + 1);
+    const rows: string[][] = [['pillar', ...SEVERITIES, 'total']];
+    for (const p of PILLARS) {
+      const row = SEVERITIES.map((s) => counts.get(`${p}/${s}`) ?? 0);
+      const total = row.reduce((a, b) => a + b, 0);
+      if (total > 0) rows.push([p, ...row.map(String), String(total)]);
+    }
+    const totals = SEVERITIES.map((s) => active.filter((f) => f.severity === s).length);
+    rows.push(['total', ...totals.map(String), String(active.length)]);
+    const lines = grid(rows);
+    out.push(c.bold(lines[0]!), ...lines.slice(1, -1), c.bold(lines[lines.length - 1]!), '');
+  }
+
+  const s = report.summary;
+  const scoreColor = s.score >= 90 ? c.green : s.score >= 70 ? c.yellow : c.red;
+  const resources = `${s.resources} resource${s.resources === 1 ? '' : 's'}`;
+  const findings = `${s.findings} finding${s.findings === 1 ? '' : 's'}`;
+  out.push(`Score ${c.bold(scoreColor(`${s.score}/100`))}  ${resources}, ${findings}`);
+
+  if (report.errors.length > 0) {
+    out.push('', c.bold(c.red(`Input errors (${report.errors.length})`)));
+    for (const e of report.errors) out.push(`  ${c.red(printable(errorLabel(e)))}  ${printable(e.message)}`);
+  }
+  if (report.notes.length > 0) {
+    out.push('', c.bold(`Notes (${report.notes.length})`));
+    for (const n of report.notes) out.push(`  ${c.dim(printable(errorLabel(n)))}  ${printable(n.message)}`);
+  }
+  return `${out.join('\n')}\n`;
+}

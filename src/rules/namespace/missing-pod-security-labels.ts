@@ -1,0 +1,110 @@
+import { defineRule } from '../../core/rule.js';
+import { asObj } from '../../core/resource.js';
+
+const PREFIX = 'pod-security.kubernetes.io/';
+const MODES = ['enforce', 'audit', 'warn'] as const;
+const LEVELS = ['privileged', 'baseline', 'restricted'];
+// Pod Security Admission's own version syntax.
+const VERSION = /^(?:latest|v1\.(?:0|[1-9][0-9]*))$/;
+
+// These hold no application pods (kube-public, kube-node-lease) or only the platform's own, which AKS
+// runs privileged by design (kube-system): a label there is not the operator's decision.
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
+/** `metadata.labels.pod-security\.kubernetes\.io/enforce`: a label key as one path segment, as kubectl's JSONPath reads it. */
+function labelField(key: string): string {
+  return `metadata.labels.${key.replace(/\./g, '\\.')}`;
+}
+
+export default defineRule({
+  meta: {
+    id: 'namespace/missing-pod-security-labels',
+    title: 'Namespace does not enforce a Pod Security level',
+    severity: 'medium',
+    pillar: 'configuration',
+    // CIS AKS 4.2.x all audit the same mechanism: a Pod Security Admission policy on each namespace.
+    frameworks: [
+      { framework: 'cis-aks', id: '4.2.1' },
+      { framework: 'cis-aks', id: '4.2.2' },
+      { framework: 'cis-aks', id: '4.2.3' },
+      { framework: 'cis-aks', id: '4.2.4' },
+      { framework: 'cis-aks', id: '4.2.5' },
+    ],
+    description:
+      'Pod Security Admission blocks pods that break a Pod Security Standard only in namespaces labelled ' +
+      'pod-security.kubernetes.io/enforce. AKS configures no cluster-wide default, so a namespace without the ' +
+      'label admits privileged, host-namespace and hostPath pods unless another admission control (Azure Policy) ' +
+      'stops them. warn and audit labels report violations but never block them.',
+    remediation:
+      'Label the namespace pod-security.kubernetes.io/enforce: restricted (or baseline where restricted breaks ' +
+      'the workload), after checking existing pods with a warn label or `kubectl label --dry-run=server`.',
+    references: [
+      'https://kubernetes.io/docs/concepts/security/pod-security-admission/',
+      'https://learn.microsoft.com/azure/aks/use-psa',
+    ],
+  },
+  target: { kinds: ['Namespace'] },
+  check(ctx) {
+    const ns = ctx.resource.name;
+    if (SYSTEM_NAMESPACES.has(ns)) return;
+    const labels = asObj(asObj(ctx.resource.object.metadata)?.labels) ?? {};
+    const expected = `${PREFIX}enforce: baseline or restricted`;
+
+    // An invalid value makes Pod Security Admission reject the Namespace on create and on relabelling,
+    // so the manifest cannot be applied as written.
+    let invalid = false;
+    for (const mode of MODES) {
+      for (const [suffix, valid, what] of [
+        ['', (v: string) => LEVELS.includes(v), 'privileged, baseline or restricted'],
+        ['-version', (v: string) => VERSION.test(v), 'latest or v1.<minor>'],
+      ] as const) {
+        const key = `${PREFIX}${mode}${suffix}`;
+        if (!(key in labels)) continue;
+        const raw = labels[key];
+        if (typeof raw === 'string' && valid(raw)) continue;
+        invalid = true;
+        const shown = typeof raw === 'string' ? `"${raw}"` : String(raw);
+        ctx.report({
+          severity: 'high',
+          field: labelField(key),
+          message: `namespace ${ns} sets ${key} to ${shown}, which is not ${what}: Pod Security Admission rejects the namespace when it is created or relabelled`,
+          evidence: { observed: `${key}: ${shown}`, expected: `${key}: ${what}` },
+        });
+      }
+    }
+    if (invalid) return;
+
+    const enforce = labels[`${PREFIX}enforce`];
+    if (enforce === 'privileged') {
+      // An explicit, reviewable decision (node agents, CSI drivers need it), not an omission: reported so
+      // it stays visible, at info so it does not fail a gate.
+      ctx.report({
+        severity: 'info',
+        field: labelField(`${PREFIX}enforce`),
+        message: `namespace ${ns} enforces the privileged Pod Security level: no pod is restricted here`,
+        evidence: { observed: `${PREFIX}enforce: privileged`, expected },
+      });
+      return;
+    }
+    if (typeof enforce === 'string') return;
+
+    const others = (['warn', 'audit'] as const)
+      .map((mode) => [mode, labels[`${PREFIX}${mode}`]] as const)
+      .filter((e): e is readonly ['warn' | 'audit', string] => typeof e[1] === 'string');
+    if (others.length > 0) {
+      const said = others.map(([mode, level]) => `${mode}=${level}`).join(', ');
+      ctx.report({
+        severity: 'low',
+        field: labelField(`${PREFIX}enforce`),
+        message: `namespace ${ns} sets only ${said} Pod Security labels: violations are reported but never blocked`,
+        evidence: { observed: `no enforce label; ${said}`, expected },
+      });
+      return;
+    }
+    ctx.report({
+      field: labelField(`${PREFIX}enforce`),
+      message: `namespace ${ns} has no ${PREFIX}enforce label: Pod Security Admission admits any pod in it`,
+      evidence: { observed: 'no pod-security.kubernetes.io labels', expected },
+    });
+  },
+});

@@ -1,0 +1,54 @@
+import { asArray, asObj } from '../../core/resource.js';
+import { allContainers, containerNames, display, joinQuote, outcome, pluralize, pssRule, securityContext, unique, type PssItem } from './check.js';
+
+/** The capabilities container runtimes grant by default; adding one of these changes nothing. */
+export const DEFAULT_CAPABILITIES = [
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
+  'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+];
+
+export default pssRule({
+  meta: {
+    id: 'workload/non-default-capability',
+    title: 'Container adds a capability beyond the runtime default set',
+    severity: 'high',
+    frameworks: [
+      { framework: 'trivy', id: 'KSV022' },
+      { framework: 'mitre', id: 'T1611' },
+    ],
+    description:
+      'Capabilities outside the default runtime set (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ...) give root-like powers over the kernel and are the usual ingredient of container escapes.',
+    remediation: 'Remove the capability from securityContext.capabilities.add, or replace it with a narrower design.',
+    references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
+  },
+  check: {
+    id: 'capabilities_baseline',
+    level: 'baseline',
+    versions: [
+      {
+        since: [1, 0],
+        evaluate(pod) {
+          const items: PssItem[] = [];
+          for (const c of allContainers(pod))
+            asArray(asObj(securityContext(c)?.capabilities)?.add).forEach((cap, i) => {
+              if (typeof cap === 'string' && DEFAULT_CAPABILITIES.includes(cap)) return;
+              items.push({
+                field: c.path(`securityContext.capabilities.add[${i}]`),
+                container: c.name,
+                message: `container ${c.name} adds capability ${display(cap)}`,
+                observed: cap,
+                expected: DEFAULT_CAPABILITIES,
+              });
+            });
+          const names = containerNames(items);
+          const caps = unique(items.map((i) => display(i.observed)));
+          return outcome(
+            'non-default capabilities',
+            `${pluralize('container', 'containers', names.length)} ${joinQuote(names)} must not include ${joinQuote(caps)} in securityContext.capabilities.add`,
+            items,
+          );
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,178 @@
+import type { FrameworkRef } from '../../core/frameworks.js';
+import { asObj, type Obj } from '../../core/resource.js';
+import { defineRule, type Rule, type RuleMeta } from '../../core/rule.js';
+import { containersOf, type ContainerView, type PodView } from '../../core/workload.js';
+
+/** A Pod Security Standards version, `[major, minor]`. */
+export type PssVersion = readonly [number, number];
+
+/** The newest policy version whose semantics Palisade implements; `latest` means this one. */
+export const LATEST_PSS_VERSION: PssVersion = [1, 37];
+
+export type PssLevel = 'baseline' | 'restricted';
+
+/** One offending field: a finding in `palisade scan`, a fragment of the verdict in `palisade pss`. */
+export interface PssItem {
+  field: string;
+  container?: string;
+  message: string;
+  observed?: unknown;
+  expected?: unknown;
+  /** Cross-references of this item alone (besides the `pss` one), when they differ per field. */
+  frameworks?: FrameworkRef[];
+}
+
+/** A check's refusal, worded like the Pod Security Admission message: `reason (detail)`. */
+export interface PssOutcome {
+  reason: string;
+  detail: string;
+  items: PssItem[];
+}
+
+/** One behaviour of a check, in force from `since` until the next entry's `since`. */
+export interface PssVersionedCheck {
+  since: PssVersion;
+  /** Checks this one replaces at the restricted level while it is in force. */
+  overrides?: readonly PssCheck[];
+  evaluate(pod: PodView): PssOutcome | undefined;
+}
+
+/** A Pod Security Admission check under its upstream id, with its version history (newest last). */
+export interface PssCheck {
+  id: string;
+  level: PssLevel;
+  versions: readonly PssVersionedCheck[];
+}
+
+export interface PssRule extends Rule {
+  pss: PssCheck;
+}
+
+export function compareVersions(a: PssVersion, b: PssVersion): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+export function formatVersion(v: PssVersion): string {
+  return `v${v[0]}.${v[1]}`;
+}
+
+/** Parses `latest`, `v1.30` or `1.30`. Versions newer than the newest known behave like it, as upstream does. */
+export function parsePssVersion(text: string): PssVersion | undefined {
+  if (text === 'latest') return LATEST_PSS_VERSION;
+  const m = /^v?(\d+)\.(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const v: PssVersion = [Number(m[1]), Number(m[2])];
+  if (v[0] < 1) return undefined;
+  return compareVersions(v, LATEST_PSS_VERSION) > 0 ? LATEST_PSS_VERSION : v;
+}
+
+/** The behaviour of a check at a version, or undefined when the check did not exist yet. */
+export function versionedCheck(check: PssCheck, version: PssVersion): PssVersionedCheck | undefined {
+  let found: PssVersionedCheck | undefined;
+  for (const v of check.versions) if (compareVersions(v.since, version) <= 0) found = v;
+  return found;
+}
+
+// Helpers shared by the checks, mirroring how the API types read.
+
+export function podSecurityContext(pod: PodView): Obj | undefined {
+  return asObj(pod.spec.securityContext);
+}
+
+export function securityContext(c: ContainerView): Obj | undefined {
+  return asObj(c.spec.securityContext);
+}
+
+/** Every container, in the order Pod Security Admission visits them: init, regular, ephemeral. */
+export function allContainers(pod: PodView): ContainerView[] {
+  const all = containersOf(pod);
+  return [...all.filter((c) => c.kind === 'initContainers'), ...all.filter((c) => c.kind !== 'initContainers')];
+}
+
+/** A manifest value as text for a message, whatever its type (hostile input may put objects anywhere). */
+export function display(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  try {
+    return JSON.stringify(v) ?? typeof v;
+  } catch {
+    return typeof v;
+  }
+}
+
+export function isWindowsPod(pod: PodView): boolean {
+  return asObj(pod.spec.os)?.name === 'windows';
+}
+
+/** `spec.hostUsers: false` puts the pod in a user namespace, which relaxes some checks from v1.35. */
+export function inUserNamespace(pod: PodView): boolean {
+  return pod.spec.hostUsers === false;
+}
+
+export function joinQuote(items: readonly string[]): string {
+  return items.map((s) => JSON.stringify(s)).join(', ');
+}
+
+export function pluralize(singular: string, plural: string, n: number): string {
+  return n === 1 ? singular : plural;
+}
+
+export function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+/** Container names of the items, de-duplicated, in order. */
+export function containerNames(items: readonly PssItem[]): string[] {
+  return unique(items.flatMap((i) => (i.container !== undefined ? [i.container] : [])));
+}
+
+export function outcome(reason: string, detail: string, items: PssItem[]): PssOutcome | undefined {
+  return items.length ? { reason, detail, items } : undefined;
+}
+
+export interface PssRuleDefinition {
+  meta: Omit<RuleMeta, 'frameworks' | 'pillar'> & { frameworks?: FrameworkRef[] };
+  check: PssCheck;
+}
+
+/**
+ * A Pod Security check as a scan rule: the rule applies the check at the configured policy version
+ * and reports one finding per offending field. The `pss` framework reference names the upstream id.
+ */
+export function pssRule(def: PssRuleDefinition): PssRule {
+  const { check } = def;
+  const pssRef: FrameworkRef = { framework: 'pss', level: check.level, id: check.id };
+  const rule = defineRule({
+    meta: {
+      ...def.meta,
+      pillar: 'configuration',
+      frameworks: [pssRef, ...(def.meta.frameworks ?? [])],
+    },
+    target: { pods: true },
+    check(ctx) {
+      const pod = ctx.pod();
+      const version = parsePssVersion(ctx.settings.pssVersion) ?? LATEST_PSS_VERSION;
+      const behaviour = versionedCheck(check, version);
+      if (!pod || !behaviour) return;
+      const result = behaviour.evaluate(pod);
+      // Where a restricted check replaces a baseline one, a field the baseline rule already reports
+      // is not reported twice by the scan.
+      const reported = new Set<string>();
+      for (const replaced of behaviour.overrides ?? []) {
+        const replacedBehaviour = versionedCheck(replaced, version);
+        for (const item of replacedBehaviour?.evaluate(pod)?.items ?? []) reported.add(item.field);
+      }
+      for (const item of result?.items ?? []) {
+        if (reported.has(item.field)) continue;
+        ctx.report({
+          field: item.field,
+          ...(item.container !== undefined ? { container: item.container } : {}),
+          message: item.message,
+          evidence: { observed: item.observed, expected: item.expected },
+          ...(item.frameworks ? { frameworks: [pssRef, ...item.frameworks] } : {}),
+        });
+      }
+    },
+  });
+  return { ...rule, pss: check };
+}

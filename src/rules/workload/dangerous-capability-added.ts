@@ -1,0 +1,107 @@
+import type { FrameworkRef } from '../../core/frameworks.js';
+import { asArray, asObj } from '../../core/resource.js';
+import { defineRule } from '../../core/rule.js';
+import type { Severity } from '../../core/severity.js';
+import { describe } from './lib/containers.js';
+
+interface Capability {
+  severity: Severity;
+  /** What the capability lets a process do. */
+  grants: string;
+  /** Does it open a path from the container to the node? */
+  escape: boolean;
+}
+
+const CAPABILITIES: Record<string, Capability> = {
+  ALL: { severity: 'high', grants: 'every capability, nearly what privileged: true gives', escape: true },
+  SYS_ADMIN: { severity: 'high', grants: 'mount filesystems, create namespaces and most administration calls', escape: true },
+  SYS_MODULE: { severity: 'high', grants: 'load modules into the node kernel', escape: true },
+  SYS_PTRACE: { severity: 'high', grants: 'trace and inject code into other processes (node processes with hostPID)', escape: true },
+  DAC_READ_SEARCH: { severity: 'medium', grants: 'read any file and open files by handle, outside the container root', escape: true },
+  SYS_RAWIO: { severity: 'medium', grants: 'raw access to devices and I/O ports', escape: true },
+  BPF: { severity: 'medium', grants: 'load BPF programs into the node kernel', escape: true },
+  PERFMON: { severity: 'medium', grants: 'kernel performance monitoring, which reads kernel memory layout', escape: false },
+  SYS_BOOT: { severity: 'medium', grants: 'reboot the node or load a new kernel', escape: true },
+  NET_ADMIN: { severity: 'medium', grants: 'reconfigure interfaces, routes and firewall rules (the node ones with hostNetwork)', escape: false },
+  NET_RAW: { severity: 'medium', grants: 'raw sockets, for spoofing and sniffing on the pod network', escape: false },
+  MAC_ADMIN: { severity: 'medium', grants: 'change the AppArmor or SELinux policy', escape: true },
+  MAC_OVERRIDE: { severity: 'medium', grants: 'override mandatory access control', escape: true },
+  SETPCAP: { severity: 'medium', grants: 'change capability sets and securebits', escape: false },
+  SYS_TIME: { severity: 'medium', grants: 'set the node clock, which is not namespaced', escape: false },
+  SYSLOG: { severity: 'medium', grants: 'read the kernel log, which leaks kernel addresses', escape: false },
+  AUDIT_CONTROL: { severity: 'medium', grants: 'change or switch off kernel auditing on the node', escape: false },
+};
+
+// Kubescape's default insecureCapabilities list (C-0046); other capabilities here are not in it.
+const KUBESCAPE_INSECURE = new Set([
+  'SETPCAP', 'NET_ADMIN', 'NET_RAW', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_PTRACE', 'SYS_ADMIN', 'SYS_BOOT',
+  'MAC_OVERRIDE', 'MAC_ADMIN', 'PERFMON', 'ALL', 'BPF',
+]);
+
+/** `cap_sys_admin`, `CAP_SYS_ADMIN` and `sys_admin` all name SYS_ADMIN, as the container runtimes read them. */
+function capabilityName(raw: string): string {
+  const upper = raw.trim().toUpperCase();
+  return upper.startsWith('CAP_') ? upper.slice(4) : upper;
+}
+
+function frameworksFor(name: string, cap: Capability): FrameworkRef[] {
+  const refs: FrameworkRef[] = [];
+  if (KUBESCAPE_INSECURE.has(name)) refs.push({ framework: 'kubescape', id: 'C-0046' });
+  // Kubescape's privileged-container control fails on SYS_ADMIN as well.
+  if (name === 'SYS_ADMIN') refs.push({ framework: 'kubescape', id: 'C-0057' }, { framework: 'trivy', id: 'KSV005' });
+  refs.push({ framework: 'trivy', id: 'KSV022' });
+  if (cap.escape) refs.push({ framework: 'mitre', id: 'T1611' });
+  return refs;
+}
+
+export default defineRule({
+  meta: {
+    id: 'workload/dangerous-capability-added',
+    title: 'Container adds a dangerous Linux capability',
+    severity: 'high',
+    pillar: 'configuration',
+    frameworks: [
+      { framework: 'kubescape', id: 'C-0046' },
+      { framework: 'kubescape', id: 'C-0057' },
+      { framework: 'trivy', id: 'KSV005' },
+      { framework: 'trivy', id: 'KSV022' },
+      { framework: 'mitre', id: 'T1611' },
+    ],
+    description:
+      'Capabilities split root into pieces; some pieces reach far beyond the container. This rule reports each ' +
+      'entry of securityContext.capabilities.add that names one of them (case does not matter, with or without ' +
+      'the CAP_ prefix). ALL, SYS_ADMIN, SYS_MODULE and SYS_PTRACE are high: each is a known step to the node. ' +
+      'The others (DAC_READ_SEARCH, SYS_RAWIO, BPF, PERFMON, SYS_BOOT, NET_ADMIN, NET_RAW, MAC_ADMIN, ' +
+      'MAC_OVERRIDE, SETPCAP, SYS_TIME, SYSLOG, AUDIT_CONTROL) are medium. The Pod Security Standards baseline ' +
+      'forbids all of them but SETPCAP; this rule adds the reason and a severity per capability. NET_RAW and ' +
+      'SETPCAP are in the runtime default set, so adding them changes something only after drop: [ALL]; they are ' +
+      'reported anyway, since the manifest asks for them.',
+    remediation:
+      'Remove the capability from securityContext.capabilities.add; drop ALL and add back only what the ' +
+      'application needs (NET_BIND_SERVICE is usually enough).',
+    references: [
+      'https://man7.org/linux/man-pages/man7/capabilities.7.html',
+      'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container',
+    ],
+  },
+  target: { pods: true },
+  check(ctx) {
+    for (const c of ctx.containers()) {
+      const add = asObj(asObj(c.spec.securityContext)?.capabilities)?.add;
+      asArray(add).forEach((raw, i) => {
+        if (typeof raw !== 'string') return;
+        const name = capabilityName(raw);
+        const cap = CAPABILITIES[name];
+        if (!cap) return;
+        ctx.report({
+          container: c.name,
+          field: c.path(`securityContext.capabilities.add[${i}]`),
+          message: `${describe(c)} adds capability ${raw}: ${cap.grants}`,
+          severity: cap.severity,
+          evidence: { observed: raw, expected: `no ${name} in capabilities.add` },
+          frameworks: frameworksFor(name, cap),
+        });
+      });
+    }
+  },
+});

@@ -1,0 +1,44 @@
+import { asString } from '../../core/resource.js';
+import { defineRule } from '../../core/rule.js';
+import { isValidDigest, parseImageReference } from './lib/image-reference.js';
+import { describe } from './lib/containers.js';
+
+export default defineRule({
+  meta: {
+    id: 'workload/image-not-pinned-by-digest',
+    title: 'Image is not pinned by digest',
+    severity: 'low',
+    pillar: 'images',
+    frameworks: [{ framework: 'kubescape', id: 'C-0306' }],
+    description:
+      'Tags are mutable: whoever can push to the repository can change what a tag points at. Only a digest ' +
+      '(@sha256:...) names exactly one image, so the image that was scanned and approved is the image that runs. ' +
+      'A digest that does not follow the OCI digest format (a sha256 digest must be 64 lowercase hex digits) pins ' +
+      'nothing and is reported too. References that cannot be parsed (unrendered templates) are skipped.',
+    remediation:
+      'Reference the image by digest (registry/app:1.4.2@sha256:<digest>), and let a tool such as Renovate or ' +
+      'Flux image automation update the digest.',
+    references: [
+      'https://kubernetes.io/docs/concepts/containers/images/#image-names',
+      'https://github.com/opencontainers/image-spec/blob/main/descriptor.md#digests',
+    ],
+  },
+  target: { pods: true },
+  check(ctx) {
+    for (const c of ctx.containers()) {
+      const image = asString(c.spec.image);
+      const ref = image === undefined ? undefined : parseImageReference(image);
+      if (!ref) continue;
+      if (ref.digest !== undefined && isValidDigest(ref.digest)) continue;
+      ctx.report({
+        container: c.name,
+        field: c.path('image'),
+        message:
+          ref.digest === undefined
+            ? `${describe(c)} uses image ${image}, which is not pinned by digest`
+            : `${describe(c)} uses image ${image}, whose digest is malformed`,
+        evidence: { observed: image, expected: 'an image reference with a valid @sha256: digest' },
+      });
+    }
+  },
+});

@@ -1,0 +1,92 @@
+import { defineRule } from '../../core/rule.js';
+import { asObj } from '../../core/resource.js';
+import { describeSecretMatch, detectSecret, findSecretInText, secretNameKind, isUnresolvedOrPlaceholder, type SecretMatch } from './secret-patterns.js';
+
+/** A map key as one segment of a dotted field path (`data.appsettings\.json`), as kubectl's JSONPath reads it. */
+function keySegment(key: string): string {
+  return key.replace(/\./g, '\\.');
+}
+
+/** Text of a binaryData value, or undefined when it is not text (a keystore, an image). */
+function binaryText(b64: string): string | undefined {
+  const bytes = Buffer.from(b64, 'base64');
+  const sample = bytes.subarray(0, 4096);
+  if (sample.includes(0)) return undefined;
+  return bytes.toString('utf8');
+}
+
+interface KeyMatch extends SecretMatch {
+  line?: number;
+}
+
+function checkText(key: string, text: string): KeyMatch | undefined {
+  // A one-line value is a setting on its own (`DB_PASSWORD: ...`); a multi-line one is a file.
+  if (!text.includes('\n')) return detectSecret(key, text);
+  const inText = findSecretInText(text);
+  if (inText) return inText;
+  // A file whose key names a secret (`password.txt`, `credentials.json`) is one.
+  const kind = secretNameKind(key);
+  if (kind && !isUnresolvedOrPlaceholder(text)) return { by: 'name', detector: kind };
+  return undefined;
+}
+
+export default defineRule({
+  meta: {
+    id: 'workload/secret-in-configmap',
+    title: 'Secret stored in a ConfigMap',
+    severity: 'high',
+    pillar: 'configuration',
+    frameworks: [
+      { framework: 'kubescape', id: 'C-0012' },
+      { framework: 'mitre', id: 'T1552' },
+    ],
+    description:
+      'ConfigMaps are not meant for secrets: they are never encrypted apart from the rest of etcd, are readable by ' +
+      'roles that are given ConfigMap access freely (view, monitoring agents), are printed by `kubectl describe` ' +
+      'and are committed to Git with the rest of the configuration.',
+    remediation:
+      'Keep the credential in Azure Key Vault and mount it with the Secrets Store CSI driver (or in a Kubernetes ' +
+      'Secret), reference it from the configuration file, and rotate the exposed value.',
+    references: [
+      'https://kubernetes.io/docs/concepts/configuration/configmap/',
+      'https://learn.microsoft.com/azure/aks/csi-secrets-store-driver',
+    ],
+  },
+  target: { kinds: ['ConfigMap'] },
+  check(ctx) {
+    const ns = ctx.resource.namespace ? ` -n ${ctx.resource.namespace}` : '';
+    for (const section of ['data', 'binaryData'] as const) {
+      const entries = asObj(ctx.resource.object[section]);
+      if (!entries) continue;
+      for (const [key, value] of Object.entries(entries)) {
+        if (typeof value !== 'string') continue;
+        let match: KeyMatch | undefined;
+        if (section === 'data') {
+          match = checkText(key, value);
+        } else {
+          const text = binaryText(value);
+          if (text !== undefined) match = checkText(key, text);
+          else {
+            // Binary content (a DER key, a keystore) can only be judged by its key's name.
+            const kind = secretNameKind(key);
+            if (kind) match = { by: 'name', detector: kind };
+          }
+        }
+        if (!match) continue;
+        const how = describeSecretMatch(match);
+        const where = match.line !== undefined ? ` on line ${match.line}` : '';
+        ctx.report({
+          field: `${section}.${keySegment(key)}`,
+          message: `ConfigMap key ${key} holds a secret${where} (${how})`,
+          evidence: {
+            observed: `literal value (${how})${where}`,
+            expected: 'no credentials in ConfigMaps: a Secret or Azure Key Vault',
+            ...(match.line !== undefined ? { line: match.line } : {}),
+          },
+          // Lists the keys without printing their values.
+          verify: `kubectl get configmap ${ctx.resource.name}${ns} -o go-template='{{range $k, $v := .${section}}}{{$k}}{{"\\n"}}{{end}}'`,
+        });
+      }
+    }
+  },
+});

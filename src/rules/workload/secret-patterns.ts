@@ -1,0 +1,586 @@
+/**
+ * Recognises credentials written into manifests, by the name of the key that holds them and by the
+ * shape of the value. Used by the rules about env vars and ConfigMaps. A match says which detector
+ * fired (`azure-storage-key`, `name: password`), never what it matched: callers must be able to put
+ * the result in a report as is.
+ *
+ * Bias: a finding about a secret is high severity and lands in CI gates, so every detector prefers
+ * missing an odd case to flagging a value an operator can show is not a secret. Structured detectors
+ * check that the credential part is a literal (not `$(VAR)`, not `<placeholder>`), and name-based
+ * detection only fires for values that look like they could be a credential.
+ */
+
+export interface SecretMatch {
+  /** Whether the key's name or the value's shape gave it away. */
+  by: 'name' | 'value';
+  /** A value detector id (`azure-storage-key`, `jwt`, ...) or the secret kind a name says (`password`, `api-key`, ...). */
+  detector: string;
+}
+
+/** The value detectors, most specific first; the first that matches names the finding. */
+export const VALUE_DETECTORS = [
+  'private-key',
+  'azure-storage-connection-string',
+  'azure-cosmos-connection-string',
+  'azure-shared-access-key',
+  'azure-sas-token',
+  'sql-connection-string',
+  'redis-connection-string',
+  'jwt',
+  'aws-access-key',
+  'github-token',
+  'slack-token',
+  'slack-webhook',
+  'azure-ad-client-secret',
+  'azure-storage-key',
+  'url-credentials',
+  'url-query-secret',
+  'bearer-token',
+  'basic-auth',
+] as const;
+export type ValueDetector = (typeof VALUE_DETECTORS)[number];
+
+/** For messages and evidence: `azure-storage-key` or `name: password`. */
+export function describeSecretMatch(m: SecretMatch): string {
+  return m.by === 'value' ? m.detector : `name: ${m.detector}`;
+}
+
+// The API server caps a ConfigMap at 1 MiB: scanning stops there, and every detector below is linear
+// in what it reads, so a hostile document cannot make a scan slow.
+const MAX_SCAN_CHARS = 1 << 20;
+const MAX_LINE_CHARS = 8192;
+
+// ---------------------------------------------------------------------------------------------
+// Values that are not literal credentials
+
+/** Substitutions resolved somewhere else: the secret is not in the manifest. */
+const REFERENCE_INSIDE = [
+  /\$\([A-Za-z_][A-Za-z0-9_]*\)/, // Kubernetes dependent env var
+  /\$\{[^{}\n]{1,200}\}/, // envsubst, Flux post-build substitution, ${{ secrets.X }} in CI
+  /\{\{[^\n]{0,500}?\}\}/, // an unrendered Helm or Go template
+  /#\{[^{}\n]{1,200}\}#/, // Azure Pipelines token replacement
+];
+
+/** Whole values that point at a secret store or are encrypted. */
+const REFERENCE_WHOLE = [
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/, // $VAR written for a later envsubst
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
+  /^__[A-Za-z0-9_]+__$/, // Octopus / release-pipeline token replacement
+  /^@Microsoft\.KeyVault\(/i, // App Service style Key Vault reference
+  /^secretref:/i, // Azure Container Apps
+  /^(?:vault|akv|azurekeyvault|keyvault):/i,
+  /^ref\+[a-z0-9]+:\/\//i, // helmfile/vals references
+  /^ENC\[[A-Z0-9_]+,/, // a SOPS-encrypted value
+  /^AgA[A-Za-z0-9+/]{100,}={0,2}$/, // a Sealed Secrets ciphertext
+];
+
+// Templates and defaults are not leaks. A literal `changeme` that ships is a weak default credential,
+// which is a different problem from a leaked secret, and flagging chart placeholders would bury the
+// real findings.
+const PLACEHOLDER =
+  /^(?:change[-_ .]?me|change[-_ .]?it|replace[-_ .]?me|replace[-_ ]?with[-_ ].*|set[-_ ]?me|fill[-_ ]?me(?:[-_ ]?in)?|placeholder|dummy|example|sample|test|todo|tbd|fixme|none|null|nil|undefined|unset|empty|n\/?a|redacted|hidden|masked|secret|secrets|password|passwd|token|your[-_ ].*|my[-_]?(?:secret|password|token|key)|<[^<>]*>|\[[^[\]]*\]|\*+|\.{3,}|-+|_+|\?+|x+)$/i;
+
+const FLAG_VALUE = /^(?:true|false|yes|no|on|off|enabled?|disabled?|y|n)$/i;
+
+const PATH_VALUE = /^(?:\/|\.\.?\/|~\/)[\w.\-/]*$|^[A-Za-z]:[\\/][\w.\-\\/ ]*$/;
+
+const URL_VALUE = /^[a-z][a-z0-9+.-]{1,30}:\/\/\S+$/i;
+
+// `TLS_SECRET: ingress-tls-secret` names a Kubernetes object holding the secret; it is a pointer.
+const K8S_NAME = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+const SECRET_OBJECT_WORDS = new Set(['secret', 'secrets', 'tls', 'cert', 'certs', 'creds', 'credentials', 'password', 'token', 'key', 'keys', 'keyvault', 'kv', 'vault']);
+
+function isMonotone(s: string): boolean {
+  return s.length > 0 && /^(.)\1*$/s.test(s);
+}
+
+/** A reference, template, encrypted value or placeholder: nothing secret is written down. */
+export function isUnresolvedOrPlaceholder(value: string): boolean {
+  const t = stripQuotes(value.trim());
+  if (t === '') return true;
+  if (REFERENCE_INSIDE.some((re) => re.test(t))) return true;
+  if (REFERENCE_WHOLE.some((re) => re.test(t))) return true;
+  return PLACEHOLDER.test(t) || isMonotone(t);
+}
+
+function isObjectNameReference(t: string): boolean {
+  if (!K8S_NAME.test(t) || !/[-.]/.test(t)) return false;
+  return t.split(/[-.]/).some((part) => SECRET_OBJECT_WORDS.has(part));
+}
+
+/** Could this value be a credential, given that its key's name says it is one? */
+function literalCredential(value: string, keyword: string): boolean {
+  const t = stripQuotes(value.trim());
+  // One or two characters (`0`, `-`, `*`) are flags and markers, not credentials.
+  if (t.length < 3) return false;
+  if (isUnresolvedOrPlaceholder(t)) return false;
+  if (FLAG_VALUE.test(t) || PATH_VALUE.test(t) || URL_VALUE.test(t)) return false;
+  if (isObjectNameReference(t)) return false;
+  // Whether a connection string is secret depends on what it carries (Managed Identity and
+  // Application Insights strings carry nothing), and the value detectors read those: only an opaque
+  // value is taken on its name's word.
+  if (keyword === 'connection-string' && (/=/.test(t) || /:\/\//.test(t))) return false;
+  return true;
+}
+
+function stripQuotes(s: string): string {
+  if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) return s.slice(1, -1);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** `dbPassword`, `DB_PASSWORD`, `db.password`, `APIKey2` → tokens, lower case, digits split off. */
+export function nameTokens(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/([A-Za-z])([0-9])/g, '$1 $2')
+    .replace(/([0-9])([A-Za-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t !== '');
+}
+
+/** Token sequences that name a secret, with the kind they name. `key` alone is too common (cache keys, sort keys) to count. */
+const NAME_PHRASES: ReadonlyArray<readonly [readonly string[], string]> = [
+  [['password'], 'password'],
+  [['passwd'], 'password'],
+  [['pwd'], 'password'],
+  [['pass'], 'password'],
+  [['passphrase'], 'password'],
+  [['pass', 'phrase'], 'password'],
+  [['secret'], 'secret'],
+  [['token'], 'token'],
+  [['credential'], 'credentials'],
+  [['credentials'], 'credentials'],
+  [['creds'], 'credentials'],
+  [['api', 'key'], 'api-key'],
+  [['access', 'key'], 'access-key'],
+  [['private', 'key'], 'private-key'],
+  [['secret', 'key'], 'secret-key'],
+  [['account', 'key'], 'account-key'],
+  [['storage', 'key'], 'account-key'],
+  [['master', 'key'], 'account-key'],
+  [['primary', 'key'], 'account-key'],
+  [['secondary', 'key'], 'account-key'],
+  [['shared', 'access', 'key'], 'shared-access-key'],
+  [['subscription', 'key'], 'subscription-key'],
+  [['function', 'key'], 'function-key'],
+  [['functions', 'key'], 'function-key'],
+  [['admin', 'key'], 'admin-key'],
+  [['encryption', 'key'], 'encryption-key'],
+  [['signing', 'key'], 'signing-key'],
+  [['hmac', 'key'], 'signing-key'],
+  [['session', 'key'], 'signing-key'],
+  [['app', 'key'], 'signing-key'],
+  [['auth', 'key'], 'signing-key'],
+  [['client', 'key'], 'private-key'],
+  [['tls', 'key'], 'private-key'],
+  [['ssl', 'key'], 'private-key'],
+  [['connection', 'string'], 'connection-string'],
+  [['connection', 'strings'], 'connection-string'],
+  [['conn', 'str'], 'connection-string'],
+  [['conn', 'string'], 'connection-string'],
+];
+
+/** Every kind `secretNameKind` can return. */
+export const SECRET_NAME_KINDS: readonly string[] = [...new Set(NAME_PHRASES.map(([, kind]) => kind))];
+
+/** One-word spellings (`APIKEY`, `DBPASSWORD`): matched when a token ends with them. */
+const COMPOUND_SUFFIXES: ReadonlyArray<readonly [string, string]> = [
+  ['password', 'password'],
+  ['passwd', 'password'],
+  ['secret', 'secret'],
+  ['token', 'token'],
+  ['apikey', 'api-key'],
+  ['accesskey', 'access-key'],
+  ['privatekey', 'private-key'],
+  ['secretkey', 'secret-key'],
+  ['accountkey', 'account-key'],
+  ['masterkey', 'account-key'],
+  ['sharedaccesskey', 'shared-access-key'],
+  ['subscriptionkey', 'subscription-key'],
+  ['connectionstring', 'connection-string'],
+  ['connectionstrings', 'connection-string'],
+  ['connstr', 'connection-string'],
+  ['connstring', 'connection-string'],
+];
+
+// What may follow the secret word and still name the secret itself (`PASSWORD_2`, `SECRET_KEY_BASE`,
+// `token.txt`, `PASSWORD_OLD`). Anything else turns the name into a setting about the secret:
+// `TOKEN_TTL`, `PASSWORD_MIN_LENGTH`, `SECRET_NAME`, `TOKEN_URL`, and above all `*_FILE` / `*_PATH`,
+// the recommended way of passing a secret (and `AZURE_FEDERATED_TOKEN_FILE` of workload identity).
+const ALLOWED_TAIL = new Set([
+  'value', 'val', 'base', 'b', 'hex', 'raw', 'plain', 'plaintext', 'text', 'txt', 'str', 'string', 'data',
+  'json', 'yaml', 'yml', 'env', 'pem', 'encoded', 'old', 'new', 'current', 'prev', 'previous', 'next',
+  'primary', 'secondary', 'main', 'default',
+]);
+
+// Words before the secret word that make the name a switch or a pointer:
+// `MYSQL_ALLOW_EMPTY_PASSWORD`, `existingSecret`, `USE_TOKEN`, `AUTOMOUNT_TOKEN`.
+const FLAG_PREFIX = new Set([
+  'existing', 'use', 'enable', 'enabled', 'disable', 'disabled', 'require', 'required', 'allow', 'auto',
+  'automount', 'skip', 'ignore', 'generate', 'rotate', 'mount', 'create', 'has', 'is', 'no', 'show', 'hide',
+  'mask', 'validate', 'verify', 'check', 'min', 'max', 'num', 'random',
+]);
+
+interface PhraseHit {
+  start: number;
+  end: number; // exclusive
+  kind: string;
+}
+
+function phraseHits(tokens: readonly string[]): PhraseHit[] {
+  const hits: PhraseHit[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    for (const [phrase, kind] of NAME_PHRASES) {
+      if (i + phrase.length > tokens.length) continue;
+      if (phrase.every((p, j) => tokens[i + j] === p)) hits.push({ start: i, end: i + phrase.length, kind });
+    }
+    const t = tokens[i] as string;
+    for (const [suffix, kind] of COMPOUND_SUFFIXES) {
+      if (t.endsWith(suffix)) hits.push({ start: i, end: i + 1, kind });
+    }
+  }
+  return hits;
+}
+
+/** The kind of secret a key's name says it holds (`password`, `api-key`, ...), or undefined. */
+export function secretNameKind(name: string): string | undefined {
+  const tokens = nameTokens(name);
+  const hits = phraseHits(tokens);
+  if (hits.length === 0) return undefined;
+  // The last secret word decides: `SECRET_TOKEN_TTL` is about a token's lifetime.
+  let last = hits[0] as PhraseHit;
+  for (const h of hits) if (h.end > last.end || (h.end === last.end && h.start < last.start)) last = h;
+  if (tokens.slice(0, last.start).some((t) => FLAG_PREFIX.has(t))) return undefined;
+  // .NET's `ConnectionStrings__<name>`: what follows is the connection's name.
+  if (last.kind === 'connection-string') return last.kind;
+  const tail = tokens.slice(last.end);
+  if (!tail.every((t) => ALLOWED_TAIL.has(t) || /^\d+$/.test(t))) return undefined;
+  return last.kind;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+interface ValueHit {
+  detector: ValueDetector;
+  index: number;
+}
+
+const PEM_PRIVATE = /-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
+
+function privateKey(text: string): number {
+  for (const m of text.matchAll(PEM_PRIVATE)) {
+    // A header with nothing after it is documentation, not a key. Keys embedded in JSON carry
+    // escaped newlines (`\n`), which count as whitespace here.
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 400).replace(/\\[nr]|\s/g, '');
+    if (/^(?:Proc-Type:|[A-Za-z0-9+/=]{16,})/.test(after)) return m.index;
+  }
+  return -1;
+}
+
+/** `k=v` pairs of a `;` or `,` separated connection string, keys lower-cased. */
+function connectionPairs(line: string, sep: ';' | ','): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of line.split(sep).slice(0, 100)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const k = part.slice(0, eq).trim().toLowerCase().replace(/\s+/g, ' ');
+    if (!/^[a-z][a-z0-9 _.-]{0,40}$/.test(k)) continue;
+    out.set(k, part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+function credentialPart(v: string | undefined, minLength: number): boolean {
+  if (v === undefined) return false;
+  let t = stripQuotes(v.trim());
+  if (t.startsWith('{') && t.endsWith('}')) t = t.slice(1, -1);
+  return t.length >= minLength && !isUnresolvedOrPlaceholder(t);
+}
+
+// Azurite's development account and key are published in Microsoft's documentation.
+function isAzuriteLine(line: string): boolean {
+  return /AccountName=devstoreaccount1\b|UseDevelopmentStorage=true/i.test(line);
+}
+
+/** The line around `index`, cut to a window so that many matches on one huge line stay linear. */
+function lineAround(text: string, index: number, reach = 2048): string {
+  const start = Math.max(0, index - reach);
+  const window = text.slice(start, index + reach);
+  const at = index - start;
+  const from = window.lastIndexOf('\n', at) + 1;
+  const to = window.indexOf('\n', at);
+  return window.slice(from, to === -1 ? undefined : to);
+}
+
+const SQL_KEYS = ['server', 'data source', 'host', 'hostname', 'address', 'addr', 'user id', 'userid', 'uid', 'user', 'username', 'initial catalog', 'database', 'port', 'driver', 'dsn'];
+
+function connectionString(line: string): ValueDetector | undefined {
+  if (!line.includes('=')) return undefined;
+  for (const sep of [';', ','] as const) {
+    if (!line.includes(sep)) continue;
+    const pairs = connectionPairs(line, sep);
+    if (pairs.size < 2) continue;
+    const devAccount = isAzuriteLine(line);
+    if (credentialPart(pairs.get('accountkey'), 20) && !devAccount)
+      return pairs.has('accountendpoint') ? 'azure-cosmos-connection-string' : 'azure-storage-connection-string';
+    if (credentialPart(pairs.get('sharedaccesskey'), 16)) return 'azure-shared-access-key';
+    const sas = pairs.get('sharedaccesssignature');
+    if (sas !== undefined && /\bsig=/i.test(sas) && !devAccount) return 'azure-sas-token';
+    const password = pairs.get('password') ?? pairs.get('pwd');
+    if (credentialPart(password, 1)) {
+      if (sep === ';' && (SQL_KEYS.some((k) => pairs.has(k)) || /^\s*jdbc:/i.test(line))) return 'sql-connection-string';
+      // StackExchange.Redis (Azure Cache for Redis): `host:6380,password=...,ssl=True`.
+      if (sep === ',' && /^\s*["']?[\w.-]+:\d+\s*$/.test(line.split(',')[0] as string)) return 'redis-connection-string';
+    }
+  }
+  return undefined;
+}
+
+const SAS_SIG = /(?:^|[?&;\s])sig=([A-Za-z0-9%+/=_-]{20,200})/gi;
+const SAS_CONTEXT = /(?:^|[?&;\s])(?:sv=\d{4}-\d{2}-\d{2}|skn=[^&\s]+|se=\d)/i;
+
+function sasToken(text: string): number {
+  for (const m of text.matchAll(SAS_SIG)) {
+    // Look only around the signature: a SAS is one query string.
+    const line = lineAround(text, m.index);
+    if (SAS_CONTEXT.test(line) && !isAzuriteLine(line)) return m.index;
+  }
+  return -1;
+}
+
+const JWT_RUN = /[A-Za-z0-9_\-.]{24,}/g;
+
+function jwtHeader(seg: string): boolean {
+  if (seg.length > 4096) return false;
+  const text = Buffer.from(seg, 'base64url').toString('utf8');
+  if (!text.includes('"alg"')) return false;
+  try {
+    const header: unknown = JSON.parse(text);
+    return typeof header === 'object' && header !== null && typeof (header as { alg?: unknown }).alg === 'string';
+  } catch {
+    return false;
+  }
+}
+
+function jwt(text: string): number {
+  for (const m of text.matchAll(JWT_RUN)) {
+    const run = m[0];
+    if (!run.includes('eyJ')) continue;
+    const segs = run.split('.');
+    for (let i = 0; i + 2 < segs.length; i++) {
+      const [h, p] = [segs[i] as string, segs[i + 1] as string];
+      if (h.startsWith('eyJ') && p.length >= 2 && jwtHeader(h)) return m.index;
+    }
+  }
+  return -1;
+}
+
+const AWS_KEY = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
+const GITHUB_TOKEN = /(?<![A-Za-z0-9_])(?:gh[pousr]_([A-Za-z0-9]{36,255})|github_pat_([A-Za-z0-9_]{22,255}))(?![A-Za-z0-9_])/g;
+const SLACK_TOKEN = /(?<![A-Za-z0-9])xox[abposre]-([A-Za-z0-9-]{10,250})/g;
+const SLACK_WEBHOOK = /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/-]{20,300})/g;
+// The current format of Entra ID (Azure AD) application secrets: three characters, a digit, `Q~`, and 31-34 more.
+const ENTRA_SECRET = /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~([A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/g;
+// Storage account keys are 64 random bytes in base64: 86 characters and `==`. Cosmos DB keys have the same shape.
+// A Subresource Integrity hash (`sha512-...`) has the same length.
+const STORAGE_KEY = /(?<![A-Za-z0-9+/])(?<!sha512-)[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])/g;
+// The scheme name is case-insensitive in HTTP.
+const BEARER = /\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)/gi;
+const BASIC = /\bbasic\s+([A-Za-z0-9+/]{12,}={0,2})(?![A-Za-z0-9+/=])/gi;
+const URL_USERINFO = /^([^\s/:@?#]{0,256}):([^\s/@?#]{1,256})@/;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+const MAX_URL_CHARS = 8192;
+
+/** The first match of `re` whose captured body passes `ok`; `ok` defaults to "not one repeated character". */
+function firstMatch(text: string, re: RegExp, ok: (m: RegExpExecArray) => boolean = (m) => !isMonotone(bodyOf(m))): number {
+  for (const m of text.matchAll(re)) if (ok(m)) return m.index;
+  return -1;
+}
+
+function bodyOf(m: RegExpExecArray): string {
+  for (let i = m.length - 1; i >= 1; i--) if (m[i] !== undefined) return m[i] as string;
+  return m[0];
+}
+
+function decodeUri(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+interface UrlToken {
+  index: number;
+  /** What follows `scheme://`, up to the next whitespace or quote (capped). */
+  rest: string;
+}
+
+/**
+ * Every `scheme://...` in the text. Found from the `://` and walked back to the scheme, and each URL
+ * is skipped as a whole, so that the scan stays linear on hostile input.
+ */
+function urlTokens(text: string): UrlToken[] {
+  const out: UrlToken[] = [];
+  let i = text.indexOf('://');
+  while (i !== -1) {
+    let start = i;
+    while (start > 0 && i - start < 31 && SCHEME_CHAR.test(text[start - 1] as string)) start--;
+    const ws = /[\s"'`<>]/g;
+    ws.lastIndex = i + 3;
+    const end = ws.exec(text)?.index ?? text.length;
+    if (start < i && /[A-Za-z]/.test(text[start] as string)) out.push({ index: start, rest: text.slice(i + 3, Math.min(end, i + 3 + MAX_URL_CHARS)) });
+    i = text.indexOf('://', Math.max(end, i + 3));
+  }
+  return out;
+}
+
+function urlCredentials(urls: readonly UrlToken[]): number {
+  for (const u of urls) {
+    const m = URL_USERINFO.exec(u.rest);
+    if (!m) continue;
+    const password = decodeUri(m[2] as string);
+    if (password.length > 0 && !isUnresolvedOrPlaceholder(password) && !/%24|%7B/i.test(m[2] as string)) return u.index;
+  }
+  return -1;
+}
+
+function urlQuerySecret(urls: readonly UrlToken[]): number {
+  for (const u of urls) {
+    const q = u.rest.indexOf('?');
+    if (q === -1) continue;
+    const hash = u.rest.indexOf('#', q);
+    const query = u.rest.slice(q + 1, hash === -1 ? undefined : hash);
+    for (const pair of query.split('&').slice(0, 100)) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const kind = secretNameKind(decodeUri(pair.slice(0, eq)));
+      if (kind && literalCredential(decodeUri(pair.slice(eq + 1)), kind)) return u.index;
+    }
+  }
+  return -1;
+}
+
+function basicAuth(text: string): number {
+  return firstMatch(text, BASIC, (m) => {
+    const decoded = Buffer.from(m[1] as string, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon > 0 && colon < decoded.length - 1 && /^[\x20-\x7e]+$/.test(decoded) && !isUnresolvedOrPlaceholder(decoded.slice(colon + 1));
+  });
+}
+
+function mixedBase64(s: string): boolean {
+  return /[A-Z]/.test(s) && /[a-z]/.test(s) && /[0-9]/.test(s);
+}
+
+/** Runs every value detector over a value or a whole file; the first detector (in VALUE_DETECTORS order) that matches wins. */
+function scanValue(raw: string): ValueHit | undefined {
+  const text = raw.length > MAX_SCAN_CHARS ? raw.slice(0, MAX_SCAN_CHARS) : raw;
+  let i = privateKey(text);
+  if (i >= 0) return { detector: 'private-key', index: i };
+
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    if (line.length <= MAX_LINE_CHARS) {
+      const d = connectionString(line);
+      if (d) return { detector: d, index: offset };
+    }
+    offset += line.length + 1;
+  }
+
+  let found: UrlToken[] | undefined;
+  const urls = () => (found ??= urlTokens(text));
+  const checks: Array<[ValueDetector, () => number]> = [
+    ['azure-sas-token', () => sasToken(text)],
+    ['jwt', () => jwt(text)],
+    ['aws-access-key', () => firstMatch(text, AWS_KEY, (m) => !m[0].endsWith('EXAMPLE'))],
+    ['github-token', () => firstMatch(text, GITHUB_TOKEN)],
+    ['slack-token', () => firstMatch(text, SLACK_TOKEN)],
+    ['slack-webhook', () => firstMatch(text, SLACK_WEBHOOK)],
+    ['azure-ad-client-secret', () => firstMatch(text, ENTRA_SECRET)],
+    ['azure-storage-key', () => firstMatch(text, STORAGE_KEY, (m) => mixedBase64(m[0]) && !isAzuriteLine(lineAround(text, m.index)))],
+    ['url-credentials', () => urlCredentials(urls())],
+    ['url-query-secret', () => urlQuerySecret(urls())],
+    // A digit tells a token from prose (`bearer authentication`).
+    ['bearer-token', () => firstMatch(text, BEARER, (m) => /[0-9]/.test(m[1] as string) && !isUnresolvedOrPlaceholder(m[1] as string))],
+    ['basic-auth', () => basicAuth(text)],
+  ];
+  for (const [detector, run] of checks) {
+    i = run();
+    if (i >= 0) return { detector, index: i };
+  }
+  return undefined;
+}
+
+/** Which value detector recognises this value as a credential, if any. */
+export function detectSecretValue(value: string): ValueDetector | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  return scanValue(value)?.detector;
+}
+
+/**
+ * Is this key/value pair a secret? The value's shape is checked first (it names the credential
+ * precisely), then the key's name, which counts only for a value that could be a credential.
+ */
+export function detectSecret(name: string, value: unknown): SecretMatch | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const byValue = scanValue(value);
+  if (byValue) return { by: 'value', detector: byValue.detector };
+  const kind = secretNameKind(name);
+  if (kind && literalCredential(value, kind)) return { by: 'name', detector: kind };
+  return undefined;
+}
+
+export interface TextSecretMatch extends SecretMatch {
+  /** 1-based line in the text. */
+  line: number;
+}
+
+const ASSIGNMENT = /^\s*(?:export\s+)?["']?([A-Za-z0-9_.-]{1,128})["']?\s*[:=]\s*(.*)$/;
+
+/** The value of a `key: value` / `key = value` line, without quotes, trailing comment or separator. */
+function assignedValue(rest: string): string {
+  const r = rest.trim();
+  const q = r[0];
+  if (q === '"' || q === "'") {
+    const end = r.indexOf(q, 1);
+    return end > 0 ? r.slice(1, end) : r.slice(1);
+  }
+  // A YAML block scalar (`|`, `>`) continues on the next lines: nothing on this one.
+  if (/^[|>][-+]?\d*$/.test(r)) return '';
+  return r.replace(/\s+#.*$/, '').replace(/[,;]$/, '').trim();
+}
+
+/**
+ * Finds a secret in the text of a configuration file (a ConfigMap value such as
+ * `application.properties`, `appsettings.json` or `.env`): value detectors over the whole text, then
+ * `key: value` / `key = value` lines whose key names a secret.
+ */
+export function findSecretInText(raw: string): TextSecretMatch | undefined {
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  const text = raw.length > MAX_SCAN_CHARS ? raw.slice(0, MAX_SCAN_CHARS) : raw;
+  const hit = scanValue(text);
+  if (hit) return { by: 'value', detector: hit.detector, line: lineAt(text, hit.index) };
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n] as string;
+    if (line.length > MAX_LINE_CHARS) continue;
+    const m = ASSIGNMENT.exec(line);
+    if (!m) continue;
+    const kind = secretNameKind(m[1] as string);
+    if (kind && literalCredential(assignedValue(m[2] as string), kind)) return { by: 'name', detector: kind, line: n + 1 };
+  }
+  return undefined;
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

@@ -1,0 +1,163 @@
+import type { FrameworkRef } from '../../core/frameworks.js';
+import { defineRule } from '../../core/rule.js';
+import { hostPathVolumes, mountsOf, normalizeHostPath } from './lib/host-path.js';
+
+type Exposure = 'runtime-socket' | 'runtime-storage' | 'cloud-credentials' | 'node';
+
+interface SensitivePath {
+  path: string;
+  what: string;
+  exposure: Exposure;
+  /** Also sensitive below this path (a directory), not only the path itself. */
+  subtree: boolean;
+}
+
+const SENSITIVE: SensitivePath[] = [
+  { path: '/', what: "the node's root filesystem", exposure: 'node', subtree: false },
+  { path: '/run/docker.sock', what: 'the Docker socket', exposure: 'runtime-socket', subtree: false },
+  { path: '/run/docker', what: 'the Docker runtime directory', exposure: 'runtime-socket', subtree: true },
+  { path: '/run/dockershim.sock', what: 'the dockershim socket', exposure: 'runtime-socket', subtree: false },
+  { path: '/run/cri-dockerd.sock', what: 'the cri-dockerd socket', exposure: 'runtime-socket', subtree: false },
+  { path: '/run/containerd', what: 'the containerd socket directory', exposure: 'runtime-socket', subtree: true },
+  { path: '/run/crio', what: 'the CRI-O socket directory', exposure: 'runtime-socket', subtree: true },
+  { path: '/var/lib/docker', what: 'Docker image and container storage', exposure: 'runtime-storage', subtree: true },
+  { path: '/var/lib/containerd', what: 'containerd image and container storage', exposure: 'runtime-storage', subtree: true },
+  {
+    path: '/var/lib/kubelet',
+    what: 'kubelet state: its credentials and the volumes, secrets and tokens of every pod on the node',
+    exposure: 'node',
+    subtree: true,
+  },
+  { path: '/var/log', what: 'the node and pod logs (where planted links make the kubelet read any node file)', exposure: 'node', subtree: true },
+  { path: '/etc', what: 'the node configuration', exposure: 'node', subtree: true },
+  { path: '/etc/kubernetes', what: 'the Kubernetes node configuration and credentials', exposure: 'node', subtree: true },
+  { path: '/etc/kubernetes/azure.json', what: 'the Azure cloud-provider credentials', exposure: 'cloud-credentials', subtree: false },
+  { path: '/var/lib/waagent', what: "the Azure VM agent's provisioning data and certificates", exposure: 'cloud-credentials', subtree: true },
+  { path: '/.azure', what: 'Azure CLI credentials', exposure: 'cloud-credentials', subtree: true },
+  { path: '/root', what: "root's home directory (SSH keys, CLI credentials)", exposure: 'node', subtree: true },
+  { path: '/root/.azure', what: 'Azure CLI credentials', exposure: 'cloud-credentials', subtree: true },
+  { path: '/proc', what: "the node's processes and kernel settings", exposure: 'node', subtree: true },
+  { path: '/sys', what: 'the kernel, device and cgroup settings of the node', exposure: 'node', subtree: true },
+  { path: '/dev', what: 'the node devices, its disks included', exposure: 'node', subtree: true },
+  { path: '/boot', what: 'the node kernel and boot loader', exposure: 'node', subtree: true },
+];
+
+// Public data commonly mounted read-only under /etc; writing to them is the writable-host-path rule's concern.
+const PUBLIC_ETC = ['/etc/localtime', '/etc/timezone', '/etc/os-release', '/etc/machine-id', '/etc/ssl/certs', '/etc/pki/tls/certs', '/etc/ca-certificates'];
+
+const WINDOWS_RUNTIME_PIPES = ['\\\\.\\pipe\\docker_engine', '\\\\.\\pipe\\containerd-containerd'];
+
+// Trivy's KSV121 flags exactly these paths.
+const TRIVY_DISALLOWED = new Set(['/', '/boot', '/dev', '/etc', '/lib', '/proc', '/sys', '/usr', '/var/lib/docker']);
+
+const within = (p: string, dir: string): boolean => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
+
+/** On current distributions /var/run is a link to /run: both name the same sockets. */
+function canonical(p: string): string {
+  return within(p, '/var/run') ? p.slice('/var'.length) : p;
+}
+
+interface Classification {
+  /** The most specific sensitive path at or above the mounted path. */
+  covering?: SensitivePath;
+  /** Sensitive paths below the mounted path: mounting a parent exposes them. */
+  inside: SensitivePath[];
+}
+
+function classify(p: string): Classification | undefined {
+  if (PUBLIC_ETC.some((d) => within(p, d))) return undefined;
+  let covering: SensitivePath | undefined;
+  for (const s of SENSITIVE) {
+    if ((p === s.path || (s.subtree && within(p, s.path))) && (!covering || s.path.length > covering.path.length)) covering = s;
+  }
+  const inside = SENSITIVE.filter((s) => s.path !== p && within(s.path, p));
+  return covering || inside.length > 0 ? { ...(covering ? { covering } : {}), inside } : undefined;
+}
+
+function including(paths: SensitivePath[], lead: string): string {
+  if (paths.length === 0) return '';
+  return lead + paths.slice(0, 3).map((s) => s.path).join(', ') + (paths.length > 3 ? ', ...' : '');
+}
+
+function frameworksFor(normalized: string, p: string, exposures: Set<Exposure>): FrameworkRef[] {
+  const refs: FrameworkRef[] = [];
+  if (exposures.has('runtime-socket')) refs.push({ framework: 'kubescape', id: 'C-0074' });
+  if (p === '/run/docker.sock') refs.push({ framework: 'trivy', id: 'KSV006' });
+  if (exposures.has('cloud-credentials')) refs.push({ framework: 'kubescape', id: 'C-0020' });
+  if (TRIVY_DISALLOWED.has(normalized)) refs.push({ framework: 'trivy', id: 'KSV121' });
+  refs.push({ framework: 'mitre', id: 'T1611' });
+  return refs;
+}
+
+export default defineRule({
+  meta: {
+    id: 'workload/sensitive-host-path',
+    title: 'hostPath volume exposes a sensitive node path',
+    severity: 'critical',
+    pillar: 'configuration',
+    frameworks: [
+      { framework: 'kubescape', id: 'C-0074' },
+      { framework: 'kubescape', id: 'C-0020' },
+      { framework: 'trivy', id: 'KSV006' },
+      { framework: 'trivy', id: 'KSV121' },
+      { framework: 'mitre', id: 'T1611' },
+    ],
+    description:
+      'Some node paths hand over the node: a container-runtime socket (/var/run/docker.sock, ' +
+      '/run/containerd/containerd.sock, /var/run/crio/crio.sock, ...) starts privileged containers; /var/lib/kubelet ' +
+      'holds the kubelet credentials and every pod secret on the node; /etc (with /etc/kubernetes/azure.json, the ' +
+      'cloud-provider credentials on AKS nodes), /proc, /sys, /dev, /boot, /root, /var/log, /var/lib/docker, ' +
+      '/var/lib/containerd and /var/lib/waagent hold configuration, credentials or the means to change the node. ' +
+      'A parent of such a path (/, /var, /run) exposes it too. The path is normalised first (repeated slashes, ' +
+      '. and .., a trailing slash; /var/run is /run). Public files often mounted read-only (/etc/localtime, ' +
+      '/etc/ssl/certs, ...) are not reported. One finding per volume, whether or not it is mounted read-only.',
+    remediation:
+      'Remove the hostPath volume. Give the workload what it needs another way: the Kubernetes API instead of the ' +
+      'runtime socket, a projected service-account token or workload identity instead of node credentials, a ' +
+      'log agent managed by AKS instead of /var/log.',
+    references: [
+      'https://kubernetes.io/docs/concepts/storage/volumes/#hostpath',
+      'https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security',
+    ],
+  },
+  target: { pods: true },
+  check(ctx) {
+    const pod = ctx.pod();
+    if (!pod) return;
+    const containers = ctx.containers();
+    for (const v of hostPathVolumes(pod)) {
+      const field = `${pod.specPath}.volumes[${v.index}].hostPath.path`;
+      const mountedBy = [...new Set(mountsOf(containers, v.name).map((m) => m.container.name))];
+      if (/^\\\\/.test(v.path)) {
+        if (!WINDOWS_RUNTIME_PIPES.includes(v.path.toLowerCase())) continue;
+        ctx.report({
+          field,
+          message: `hostPath volume ${v.name} mounts ${v.path}: the container runtime's named pipe`,
+          evidence: { observed: v.path, expected: 'no hostPath to a container runtime pipe', mountedBy },
+          frameworks: [{ framework: 'kubescape', id: 'C-0074' }, { framework: 'mitre', id: 'T1611' }],
+        });
+        continue;
+      }
+      if (v.path.trim() === '') continue;
+      const normalized = normalizeHostPath(v.path);
+      const p = canonical(normalized);
+      const found = classify(p);
+      if (!found) continue;
+      const exposures = new Set([...(found.covering ? [found.covering.exposure] : []), ...found.inside.map((s) => s.exposure)]);
+      const what = found.covering
+        ? found.covering.what + (found.covering.path === '/' ? '' : including(found.inside.filter((s) => s.exposure !== 'node'), ', including '))
+        : including(found.inside, 'it contains ');
+      ctx.report({
+        field,
+        message: `hostPath volume ${v.name} mounts ${v.path}: ${what}`,
+        evidence: {
+          observed: v.path,
+          ...(normalized !== v.path ? { normalized } : {}),
+          expected: 'no hostPath to a sensitive node path',
+          mountedBy,
+        },
+        frameworks: frameworksFor(normalized, p, exposures),
+      });
+    }
+  },
+});

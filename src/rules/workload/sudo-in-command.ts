@@ -1,0 +1,48 @@
+import type { FrameworkRef } from '../../core/frameworks.js';
+import { asArray } from '../../core/resource.js';
+import { defineRule } from '../../core/rule.js';
+import { describe } from './lib/containers.js';
+
+// `sudo` as a command word: at the start, after a shell separator or quote, or as the last part of a path.
+const SUDO = /(?:^|[\s;&|`('"{}/]|\$\()sudo(?=$|[\s;&|`)'"])/;
+
+const FRAMEWORKS: FrameworkRef[] = [
+  { framework: 'kubescape', id: 'C-0062' },
+  { framework: 'mitre', id: 'T1548.003' },
+];
+
+export default defineRule({
+  meta: {
+    id: 'workload/sudo-in-command',
+    title: 'Container runs sudo',
+    severity: 'medium',
+    pillar: 'configuration',
+    frameworks: FRAMEWORKS,
+    description:
+      'A container whose command or arguments call sudo expects to gain root inside the container: the image ' +
+      'carries a setuid sudo binary and a sudoers entry, and the pod cannot run with allowPrivilegeEscalation: ' +
+      'false. Any process that gets into the container can use the same path to root. Words that only contain ' +
+      'sudo (pseudo, visudo, sudo-helper) are not matched.',
+    remediation:
+      'Build the image so that the application runs as its own non-root user without sudo; do root-only setup ' +
+      'at build time or in an init container, and set allowPrivilegeEscalation: false.',
+    references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
+  },
+  target: { pods: true },
+  check(ctx) {
+    for (const c of ctx.containers()) {
+      const hit = (['command', 'args'] as const)
+        .flatMap((key) => asArray(c.spec[key]).map((v, i) => ({ key, i, v })))
+        .find(({ v }) => typeof v === 'string' && SUDO.test(v));
+      if (!hit) continue;
+      ctx.report({
+        container: c.name,
+        field: c.path(`${hit.key}[${hit.i}]`),
+        message: `${describe(c)} runs sudo in its ${hit.key === 'command' ? 'command' : 'arguments'}: ${String(hit.v)}`,
+        evidence: { observed: hit.v, expected: 'no sudo in command or args' },
+        // Kubescape's control reads the command only.
+        frameworks: hit.key === 'command' ? FRAMEWORKS : FRAMEWORKS.filter((f) => f.framework !== 'kubescape'),
+      });
+    }
+  },
+});

@@ -1,0 +1,281 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/core/report.js';
+import { runCli, tempTree } from '../helpers/cli.js';
+
+const privileged = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  template:
+    spec:
+      containers:
+      - name: app
+        image: shop.azurecr.io/web@sha256:${'a'.repeat(64)}
+        securityContext:
+          privileged: true
+`;
+
+const hardenedPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: ok
+  namespace: shop
+spec:
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile: {type: RuntimeDefault}
+  containers:
+  - name: app
+    image: shop.azurecr.io/ok@sha256:${'b'.repeat(64)}
+    securityContext:
+      allowPrivilegeEscalation: false
+      capabilities: {drop: [ALL]}
+`;
+
+function json(stdout: string): Report {
+  return JSON.parse(stdout) as Report;
+}
+
+describe('palisade scan exit codes', () => {
+  it('exits 1 when a finding reaches --fail-on (default high) and points at the exact line', async () => {
+    const dir = tempTree({ 'web.yaml': privileged });
+    const r = await runCli(['scan', dir, '-f', 'json']);
+    expect(r.code).toBe(1);
+    const report = json(r.stdout);
+    const f = report.findings.find((x) => x.rule === 'workload/privileged-container');
+    expect(f).toMatchObject({
+      severity: 'critical',
+      container: 'app',
+      field: 'spec.template.spec.containers[0].securityContext.privileged',
+      location: { file: join(dir, 'web.yaml'), line: 13 },
+      evidence: { observed: true, expected: false },
+      verify: "kubectl get deploy web -n shop -o jsonpath='{.spec.template.spec.containers[0].securityContext.privileged}'",
+    });
+    expect(f?.frameworks).toContainEqual({ framework: 'pss', level: 'baseline', id: 'privileged' });
+  });
+
+  it('exits 0 when nothing reaches --fail-on', async () => {
+    const dir = tempTree({ 'web.yaml': privileged });
+    const r = await runCli(['scan', dir, '--rule', 'workload/privileged-container', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const r2 = await runCli(['scan', dir, '--rule', 'workload/host-namespace']);
+    expect(r2.code).toBe(0);
+  });
+
+  it('exits 2 on an unreadable input but still reports the rest', async () => {
+    const dir = tempTree({ 'web.yaml': privileged, 'broken.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: [x\n' });
+    const r = await runCli(['scan', dir, '-f', 'json']);
+    expect(r.code).toBe(2);
+    const report = json(r.stdout);
+    expect(report.errors).toHaveLength(1);
+    expect(report.errors[0]?.source).toBe(join(dir, 'broken.yaml'));
+    expect(report.findings.some((f) => f.rule === 'workload/privileged-container')).toBe(true);
+    expect(r.stderr).toContain(`${join(dir, 'broken.yaml')}:`);
+  });
+
+  it('exits 2 on a missing path', async () => {
+    const r = await runCli(['scan', '/nonexistent/palisade-path']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/nonexistent/palisade-path: cannot read: no such file or directory');
+  });
+
+  it('treats an unknown --rule or --skip-rule id as a usage error, never a silent pass', async () => {
+    const dir = tempTree({ 'web.yaml': privileged });
+    const a = await runCli(['scan', dir, '--rule', 'workload/no-such-rule']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('unknown rule "workload/no-such-rule"');
+    const b = await runCli(['scan', dir, '--skip-rule', 'typo/*']);
+    expect(b.code).toBe(2);
+  });
+
+  it('treats filters that select no rule as a usage error', async () => {
+    const dir = tempTree({ 'web.yaml': privileged });
+    const r = await runCli(['scan', dir, '--rule', 'workload/privileged-container', '--pillar', 'monitoring']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('select no rule');
+  });
+
+  it('rejects unknown flags and values with exit 2', async () => {
+    expect((await runCli(['scan', '.', '--fail-on', 'severe'])).code).toBe(2);
+    expect((await runCli(['scan', '.', '--no-such-flag'])).code).toBe(2);
+    expect((await runCli(['scan', '.', '--pillar', 'nope'])).code).toBe(2);
+    const v = await runCli(['scan', '.', '--pss-version', 'v0.9']);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toContain('--pss-version must be latest or vX.Y');
+  });
+
+  it('reads stdin with -', async () => {
+    const r = await runCli(['scan', '-', '-f', 'json', '--rule', 'workload/privileged-container'], { stdin: privileged });
+    expect(r.code).toBe(1);
+    const report = json(r.stdout);
+    expect(report.findings[0]?.location).toEqual({ file: '-', line: 13 });
+  });
+
+  it('scans a clean estate with exit 0', async () => {
+    const dir = tempTree({ 'ok.yaml': hardenedPod });
+    const r = await runCli(['scan', dir, '-f', 'json', '--framework', 'pss-restricted']);
+    expect(r.code).toBe(0);
+    expect(json(r.stdout).summary.findings).toBe(0);
+  });
+});
+
+describe('palisade scan --baseline', () => {
+  it('counts only new findings toward the exit code and lists fixed ones', async () => {
+    const dir = tempTree({ 'web.yaml': privileged });
+    const first = await runCli(['scan', dir, '-f', 'json', '-o', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
+    expect(first.code).toBe(1);
+    const same = await runCli(['scan', join(dir, 'web.yaml'), '-f', 'json', '--baseline', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
+    expect(same.code).toBe(0);
+    const report = json(same.stdout);
+    expect(report.findings.every((f) => f.baseline === 'existing')).toBe(true);
+    expect(report.baseline).toMatchObject({ new: 0, existing: 1, fixed: [] });
+
+    const fixedDir = tempTree({ 'web.yaml': privileged.replace('privileged: true', 'privileged: false') });
+    const after = await runCli(['scan', fixedDir, '-f', 'json', '--baseline', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
+    expect(after.code).toBe(0);
+    expect(json(after.stdout).baseline?.fixed.map((f) => f.rule)).toEqual(['workload/privileged-container']);
+  });
+
+  it('exits 1 for a finding that is not in the baseline', async () => {
+    const dir = tempTree({ 'ok.yaml': hardenedPod });
+    await runCli(['scan', dir, '-f', 'json', '-o', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
+    const worse = tempTree({ 'ok.yaml': hardenedPod, 'web.yaml': privileged });
+    const r = await runCli(['scan', worse, '-f', 'json', '--baseline', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
+    expect(r.code).toBe(1);
+    expect(json(r.stdout).findings[0]?.baseline).toBe('new');
+  });
+
+  it('refuses a baseline that is not a palisade report', async () => {
+    const dir = tempTree({ 'web.yaml': privileged, 'junk.json': '{"hello": 1}' });
+    const r = await runCli(['scan', join(dir, 'web.yaml'), '--baseline', join(dir, 'junk.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not a palisade JSON report');
+  });
+});
+
+describe('exceptions and annotations', () => {
+  const config = (body: string) => `exceptions:\n${body}`;
+
+  it('suppresses with a live exception, keeps the finding with its reason, and exits 0', async () => {
+    const dir = tempTree({
+      'web.yaml': privileged,
+      '.palisade.yaml': config('  - rule: workload/privileged-container\n    resources: ["shop/Deployment/web"]\n    reason: "vendor agent, ticket SEC-12"\n    expires: 2999-01-01\n'),
+    });
+    const r = await runCli(['scan', 'web.yaml', '-f', 'json', '--rule', 'workload/privileged-container'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const f = json(r.stdout).findings[0];
+    expect(f?.suppressed).toEqual({ kind: 'exception', reason: 'vendor agent, ticket SEC-12', expires: '2999-01-01' });
+    expect(json(r.stdout).summary).toMatchObject({ findings: 0, suppressed: 1 });
+  });
+
+  it('stops applying an expired exception and warns naming it', async () => {
+    const dir = tempTree({
+      'web.yaml': privileged,
+      'cfg.yaml': config('  - rule: workload/*\n    resources: ["shop/*"]\n    reason: temporary\n    expires: 2020-01-31\n'),
+    });
+    const r = await runCli(['scan', join(dir, 'web.yaml'), '--config', join(dir, 'cfg.yaml'), '--rule', 'workload/privileged-container'], {});
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/warning: .*cfg\.yaml: exception for workload\/\* on shop\/\* expired on 2020-01-31/);
+  });
+
+  it('honours palisade.io/ignore unless the config forbids it', async () => {
+    const annotated = privileged.replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    palisade.io/ignore: "workload/privileged-container -- GPU driver installer"\n');
+    const dir = tempTree({ 'web.yaml': annotated, 'strict.yaml': 'annotations:\n  allowIgnore: false\n' });
+    const allowed = await runCli(['scan', join(dir, 'web.yaml'), '-f', 'json', '--rule', 'workload/privileged-container']);
+    expect(allowed.code).toBe(0);
+    expect(json(allowed.stdout).findings[0]?.suppressed).toEqual({ kind: 'annotation', reason: 'GPU driver installer' });
+    const forbidden = await runCli(['scan', join(dir, 'web.yaml'), '-f', 'json', '--config', join(dir, 'strict.yaml'), '--rule', 'workload/privileged-container']);
+    expect(forbidden.code).toBe(1);
+    expect(forbidden.stderr).toContain('does not allow annotation exemptions');
+  });
+
+  it('rejects an invalid config with exit 2 and says what is wrong', async () => {
+    const dir = tempTree({ 'web.yaml': privileged, 'cfg.yaml': 'exceptions:\n  - rule: x\n    resources: ["*"]\n' });
+    const r = await runCli(['scan', join(dir, 'web.yaml'), '--config', join(dir, 'cfg.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('exceptions.0.reason');
+  });
+});
+
+describe('aks-managed profile', () => {
+  const coredns = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: coredns
+  namespace: kube-system
+  labels: {kubernetes.azure.com/managedby: aks}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers: [{name: coredns, image: mcr.microsoft.com/oss/kubernetes/coredns:v1.11.3}]
+`;
+  it('reports AKS components as provider-managed by default, and fails them with --no-aks-managed', async () => {
+    const dir = tempTree({ 'coredns.yaml': coredns });
+    const on = await runCli(['scan', dir, '-f', 'json', '--rule', 'workload/host-namespace']);
+    expect(on.code).toBe(0);
+    expect(json(on.stdout).findings[0]?.suppressed?.kind).toBe('provider-managed');
+    const off = await runCli(['scan', dir, '-f', 'json', '--rule', 'workload/host-namespace', '--no-aks-managed']);
+    expect(off.code).toBe(1);
+  });
+
+  it('does not treat a user workload in kube-system as AKS-managed', async () => {
+    const dir = tempTree({ 'mine.yaml': coredns.replace(/coredns/g, 'my-agent').replace('labels: {kubernetes.azure.com/managedby: aks}', 'labels: {app: mine}') });
+    const r = await runCli(['scan', dir, '-f', 'json', '--rule', 'workload/host-namespace']);
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('palisade pss', () => {
+  it('prints the verdict JSON per pod-bearing object', async () => {
+    const dir = tempTree({ 'web.yaml': `${privileged}---\n${hardenedPod}` });
+    const r = await runCli(['pss', join(dir, 'web.yaml'), '--level', 'restricted', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { schema: string; level: string; version: string; results: Array<{ allowed: boolean; resource: { name: string }; source: { file: string; line: number }; violations: Array<{ check: string }> }> };
+    expect(out).toMatchObject({ schema: 'palisade.pss/v1', level: 'restricted', version: 'v1.37' });
+    expect(out.results.map((x) => [x.resource.name, x.allowed])).toEqual([['web', false], ['ok', true]]);
+    expect(out.results[0]?.source).toEqual({ file: join(dir, 'web.yaml'), line: 1 });
+    expect(out.results[0]?.violations.map((v) => v.check)).toContain('privileged');
+    expect(out.results[0]?.violations.map((v) => v.check)).toContain('runAsNonRoot');
+  });
+
+  it('follows the version history', async () => {
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true, runAsUser: 0, seccompProfile: {type: RuntimeDefault}}\n  containers:\n  - name: c\n    image: x\n    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n`;
+    const old = await runCli(['pss', '-', '--level', 'restricted', '--version', 'v1.22', '-f', 'json'], { stdin: pod });
+    expect(old.code).toBe(0);
+    const now = await runCli(['pss', '-', '--level', 'restricted', '--version', 'v1.23', '-f', 'json'], { stdin: pod });
+    expect(now.code).toBe(1);
+    expect(now.stdout).toContain('runAsUser');
+  });
+
+  it('rejects a bad version with exit 2', async () => {
+    expect((await runCli(['pss', '-', '--level', 'baseline', '--version', 'one.two'], { stdin: '' })).code).toBe(2);
+  });
+});
+
+describe('palisade rules and explain', () => {
+  it('lists the catalog as JSON', async () => {
+    const r = await runCli(['rules', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const metas = JSON.parse(r.stdout) as Array<{ id: string }>;
+    expect(metas.map((m) => m.id)).toContain('workload/privileged-container');
+  });
+
+  it('explains a rule and refuses an unknown one', async () => {
+    const r = await runCli(['explain', 'workload/privileged-container']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('pss (baseline): privileged');
+    const bad = await runCli(['explain', 'workload/privileged']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('did you mean workload/privileged-container');
+  });
+
+  it('keeps docs/rules.md in step with the catalog', () => {
+    const doc = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
+    expect(doc).toContain('## workload/privileged-container');
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { decodeText, type DecodeSink } from '../../src/ingest/decode.js';
+import { splitDocuments } from '../../src/ingest/documents.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../src/ingest/limits.js';
+
+function decode(text: string, source = 'in.yaml', limits: Partial<InputLimits> = {}): DecodeSink {
+  const sink: DecodeSink = { resources: [], errors: [], notes: [] };
+  decodeText(text, source, { ...DEFAULT_LIMITS, ...limits }, sink);
+  return sink;
+}
+
+const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers: [{name: c, image: x}]\n`;
+
+describe('splitDocuments', () => {
+  it('keeps the line where each document content starts', () => {
+    const docs = splitDocuments(`# comment\n---\n${pod('a')}---\n\n# Source: chart/x.yaml\n${pod('b')}...\n${pod('c')}`);
+    expect(docs.map((d) => d.line)).toEqual([3, 12, 19]);
+  });
+  it('keeps content written on the separator line', () => {
+    const docs = splitDocuments('--- {apiVersion: v1, kind: Namespace, metadata: {name: n}}\n');
+    expect(docs).toHaveLength(1);
+    expect(docs[0]?.line).toBe(1);
+  });
+  it('drops documents that are only comments or blank', () => {
+    expect(splitDocuments('---\n# nothing\n---\n\n')).toEqual([]);
+  });
+});
+
+describe('decodeText', () => {
+  it('reads multi-document YAML with file and line per resource', () => {
+    const sink = decode(`${pod('a')}---\n${pod('b')}`);
+    expect(sink.resources.map((r) => [r.name, r.source.line])).toEqual([['a', 1], ['b', 8]]);
+    expect(sink.errors).toEqual([]);
+  });
+
+  it('expands List kinds as kubectl writes them', () => {
+    const list = `apiVersion: v1\nkind: List\nitems:\n- ${pod('a').replace(/\n/g, '\n  ')}\n- ${pod('b').replace(/\n/g, '\n  ')}`;
+    expect(decode(list).resources.map((r) => r.name)).toEqual(['a', 'b']);
+    const podList = JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'j' } }] });
+    expect(decode(podList, 'pods.json').resources.map((r) => r.name)).toEqual(['j']);
+  });
+
+  it('reports malformed YAML with file and line, and keeps the other documents', () => {
+    const sink = decode(`${pod('a')}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n---\n${pod('c')}`);
+    expect(sink.resources.map((r) => r.name)).toEqual(['a', 'c']);
+    expect(sink.errors).toHaveLength(1);
+    expect(sink.errors[0]).toMatchObject({ source: 'in.yaml' });
+    expect(sink.errors[0]?.line).toBeGreaterThanOrEqual(11);
+    expect(sink.errors[0]?.line).toBeLessThanOrEqual(13);
+  });
+
+  it('reports malformed JSON with its line', () => {
+    const sink = decode('{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  oops\n}', 'bad.json');
+    expect(sink.resources).toEqual([]);
+    expect(sink.errors[0]).toMatchObject({ source: 'bad.json', line: 4 });
+    expect(sink.errors[0]?.message).toMatch(/invalid JSON/);
+  });
+
+  it('refuses an alias bomb instead of expanding it', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    const names = 'abcdefghi';
+    for (let i = 1; i < names.length; i++) {
+      const prev = names[i - 1] as string;
+      levels.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const bomb = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n${levels.map((l) => `  ${l}`).join('\n')}\n`;
+    const sink = decode(bomb);
+    expect(sink.resources).toEqual([]);
+    expect(sink.errors[0]?.message).toMatch(/aliases expand to more than/);
+  });
+
+  it('refuses more aliases than the limit', () => {
+    const doc = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\nx: &x 1\nlist: [${Array(20).fill('*x').join(', ')}]\n`;
+    const sink = decode(doc, 'in.yaml', { maxAliases: 10 });
+    expect(sink.errors[0]?.message).toMatch(/maxAliases|alias/i);
+  });
+
+  it('refuses documents over the size limit', () => {
+    const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  blob: "${'x'.repeat(2000)}"\n`;
+    const sink = decode(`${big}---\n${pod('ok')}`, 'in.yaml', { maxDocumentBytes: 1000 });
+    expect(sink.resources.map((r) => r.name)).toEqual(['ok']);
+    expect(sink.errors[0]?.message).toMatch(/over the 1000-byte limit/);
+  });
+
+  it('refuses nesting deeper than the limit, in YAML and in JSON', () => {
+    const deepYaml = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: ${'['.repeat(150)}${']'.repeat(150)}\n`;
+    expect(decode(deepYaml).errors[0]?.message).toMatch(/depth|nest/i);
+    const deepJson = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const sink = decode(deepJson, 'deep.json');
+    expect(sink.resources).toEqual([]);
+    expect(sink.errors[0]?.message).toMatch(/nesting deeper than 100/);
+  });
+
+  it('refuses binary files', () => {
+    const sink = decode('\u0000\u0001\u0002ELF', 'app.yaml');
+    expect(sink.errors).toEqual([{ source: 'app.yaml', message: 'binary file refused (not YAML or JSON)' }]);
+  });
+
+  it('skips non-Kubernetes documents with a note', () => {
+    const sink = decode(`name: values\nreplicas: 3\n---\n${pod('a')}---\n- just\n- a list\n`);
+    expect(sink.resources.map((r) => r.name)).toEqual(['a']);
+    expect(sink.notes.map((n) => n.message)).toEqual([
+      'document 1 is not a Kubernetes object (no apiVersion/kind); skipped',
+      'document 3 is not a Kubernetes object (not a mapping); skipped',
+    ]);
+  });
+
+  it('supports YAML merge keys', () => {
+    const doc = `apiVersion: v1\nkind: Pod\nmetadata: {name: m}\nbase: &b {image: x}\nspec:\n  containers:\n  - <<: *b\n    name: c\n`;
+    const sink = decode(doc);
+    expect(sink.errors).toEqual([]);
+    const c = (sink.resources[0]?.object.spec as { containers: Array<Record<string, unknown>> }).containers[0];
+    expect(c).toEqual({ image: 'x', name: 'c' });
+  });
+});

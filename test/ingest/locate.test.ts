@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { locateField } from '../../src/ingest/locate.js';
+
+const text = `# Source: chart/templates/web.yaml
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    "quoted.key/x": "1"
+spec:
+  template:
+    spec:
+      containers:
+        - name: sidecar
+          image: a
+        - name: app
+          image: b
+          securityContext:
+            privileged: true
+          ports:
+          - containerPort: 80
+            hostPort: 80
+      volumes:
+      - name: v
+        hostPath:
+          path: /etc
+`;
+const lines = text.split('\n');
+
+describe('locateField', () => {
+  it.each([
+    ['spec.template.spec.containers[1].securityContext.privileged', 18],
+    ['spec.template.spec.containers[0].image', 14],
+    ['spec.template.spec.containers[1].ports[0].hostPort', 21],
+    ['spec.template.spec.volumes[0].hostPath.path', 25],
+    ['metadata.annotations.quoted.key/x', 7],
+    ['spec.template.spec.containers[1]', 15],
+  ])('%s is on line %i', (path, line) => {
+    expect(locateField(lines, 3, path)).toBe(line);
+  });
+
+  it('falls back to the deepest part of the path that exists', () => {
+    expect(locateField(lines, 3, 'spec.template.spec.containers[1].securityContext.runAsNonRoot')).toBe(17);
+    expect(locateField(lines, 3, 'spec.template.spec.containers[0].resources.limits.cpu')).toBe(13);
+    expect(locateField(lines, 3, 'spec.template.spec.containers[7].image')).toBe(12);
+  });
+
+  it('keeps the document line for flow style or JSON', () => {
+    const json = ['{"apiVersion": "v1", "kind": "Pod",', ' "spec": {"containers": [{"name": "a"}]}}'];
+    expect(locateField(json, 1, 'spec.containers[0].name')).toBe(1);
+  });
+
+  it('does not leave the document it starts in', () => {
+    const two = ['apiVersion: v1', 'kind: Pod', '---', 'apiVersion: v1', 'kind: Pod', 'spec:', '  hostPID: true'];
+    expect(locateField(two, 1, 'spec.hostPID')).toBe(1);
+    expect(locateField(two, 4, 'spec.hostPID')).toBe(7);
+  });
+});

@@ -1,0 +1,146 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/core/report.js';
+import { FORMATS, isFormat, render, type Format } from '../../src/report/index.js';
+import { MAX_ROWS, mdText } from '../../src/report/markdown.js';
+import { cleanReport, fixtureReport, RULES } from './fixture.js';
+import { expectGolden } from './golden.js';
+
+const EXT: Record<Format, string> = { table: 'txt', json: 'json', sarif: 'sarif', junit: 'xml', markdown: 'md' };
+const OPTIONS = { rules: RULES, color: false };
+// eslint-disable-next-line no-control-regex -- looking for ANSI escapes
+const ANSI = /\u001b\[/;
+
+describe('golden files', () => {
+  for (const format of FORMATS) {
+    it(`${format} matches golden/${format}.${EXT[format]}`, () => {
+      expectGolden(`${format}.${EXT[format]}`, render(format, fixtureReport(), OPTIONS));
+    });
+  }
+
+  it('table with colour matches golden/table-color.txt', () => {
+    expectGolden('table-color.txt', render('table', fixtureReport(), { rules: RULES, color: true }));
+  });
+
+  it('every format is deterministic and does not change the report', () => {
+    const report = fixtureReport();
+    const before = JSON.stringify(report);
+    for (const format of FORMATS) expect(render(format, report, OPTIONS)).toBe(render(format, fixtureReport(), OPTIONS));
+    expect(JSON.stringify(report)).toBe(before);
+  });
+});
+
+describe('dispatcher', () => {
+  it('knows its formats', () => {
+    expect(FORMATS).toEqual(['table', 'json', 'sarif', 'junit', 'markdown']);
+    expect(isFormat('sarif')).toBe(true);
+    expect(isFormat('html')).toBe(false);
+  });
+});
+
+describe('json', () => {
+  it('is the report itself, with suppressions and baseline marks', () => {
+    const report = fixtureReport();
+    const parsed = JSON.parse(render('json', report, OPTIONS)) as Report;
+    expect(parsed).toEqual(report);
+    expect(parsed.schema).toBe('palisade.report/v1');
+    expect(parsed.findings.filter((f) => f.suppressed).map((f) => f.suppressed!.kind).sort()).toEqual(['annotation', 'exception', 'provider-managed']);
+  });
+});
+
+describe('table', () => {
+  it('has no ANSI escapes without colour, even from hostile manifest text', () => {
+    const out = render('table', fixtureReport(), OPTIONS);
+    expect(out).not.toMatch(ANSI);
+    expect(out).toContain('{{ .Values.image }}\\u001b[31m');
+  });
+
+  it('has ANSI escapes with colour', () => {
+    expect(render('table', fixtureReport(), { rules: RULES, color: true })).toMatch(ANSI);
+  });
+
+  it('counts suppressed findings instead of listing them', () => {
+    const out = render('table', fixtureReport(), OPTIONS);
+    expect(out).toContain('3 suppressed: 1 by exception, 1 by annotation, 1 provider-managed.');
+    expect(out).not.toContain('node-exporter');
+    expect(out).not.toContain('azure-ip-masq-agent');
+  });
+
+  it('marks new findings and lists fixed ones', () => {
+    const out = render('table', fixtureReport(), OPTIONS);
+    expect(out).toMatch(/workload\/privileged-container\s+NEW container app sets privileged: true/);
+    expect(out).toMatch(/fixed\s+medium\s+workload\/run-as-root\s+Deployment shop\/api/);
+  });
+
+  it('says so when clean', () => {
+    const out = render('table', cleanReport(), OPTIONS);
+    expect(out).toBe('No findings.\n\nScore 100/100  4 resources, 0 findings\n');
+  });
+});
+
+describe('junit', () => {
+  it('is well-formed XML with consistent counts', () => {
+    const xml = render('junit', fixtureReport(), OPTIONS);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(xml) as {
+      testsuites: { tests: string; failures: string; errors: string; skipped: string; testsuite: { name: string; tests: string; failures: string; errors: string; skipped: string; testcase: Record<string, unknown>[] }[] };
+    };
+    const root = doc.testsuites;
+    const cases = root.testsuite.flatMap((s) => s.testcase);
+    const count = (key: string) => cases.filter((c) => key in c).length;
+    expect(Number(root.tests)).toBe(cases.length);
+    expect(Number(root.failures)).toBe(count('failure'));
+    expect(Number(root.errors)).toBe(count('error'));
+    expect(Number(root.skipped)).toBe(count('skipped'));
+    // 6 active findings fail, 3 suppressed are skipped, 2 unreadable inputs error, 1 fixed passes.
+    expect([root.tests, root.failures, root.skipped, root.errors].map(Number)).toEqual([12, 6, 3, 2]);
+    for (const s of root.testsuite) {
+      expect(Number(s.tests)).toBe(s.testcase.length);
+      expect(Number(s.failures)).toBe(s.testcase.filter((c) => 'failure' in c).length);
+      expect(Number(s.skipped)).toBe(s.testcase.filter((c) => 'skipped' in c).length);
+    }
+    expect(root.testsuite.map((s) => s.name)).toContain('palisade.errors');
+  });
+
+  it('escapes markup and characters XML 1.0 cannot carry', () => {
+    const report = fixtureReport();
+    report.findings[0]!.message = 'a <b> & "c" \'d\' \u0000 \u0008 \uFFFE \uD800 ]]> end';
+    const xml = render('junit', report, OPTIONS);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    // eslint-disable-next-line no-control-regex -- looking for characters XML 1.0 forbids
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    expect(xml).toContain('message="a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; \\u0000 \\u0008 \\ufffe \\ud800 ]]&gt; end"');
+  });
+
+  it('still has a passing test case when the scan is clean', () => {
+    const xml = render('junit', cleanReport(), OPTIONS);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain('<testsuites name="palisade" tests="1" failures="0" errors="0" skipped="0">');
+  });
+});
+
+describe('markdown', () => {
+  it('escapes a | in a message so the table keeps its columns', () => {
+    const out = render('markdown', fixtureReport(), OPTIONS);
+    const row = out.split('\n').find((l) => l.includes('container sidecar'))!;
+    expect(row).toContain('limits.cpu \\| limits.memory (&lt;unset&gt;)');
+    expect(row.replace(/\\\|/g, '').split('|').length - 2).toBe(6);
+  });
+
+  it('escapes backticks, angle brackets and line breaks', () => {
+    expect(mdText('a `b` <script> c\nd | e')).toBe('a \\`b\\` &lt;script&gt; c d \\| e');
+  });
+
+  it('caps the table and says how many more', () => {
+    const report = fixtureReport();
+    const template = report.findings.find((f) => f.severity === 'critical' && !f.suppressed)!;
+    report.findings = Array.from({ length: MAX_ROWS + 7 }, (_, i) => ({ ...template, id: `id${i}`, message: `finding ${i}` }));
+    const out = render('markdown', report, OPTIONS);
+    expect(out.split('\n').filter((l) => l.startsWith('| **critical**')).length).toBe(MAX_ROWS);
+    expect(out).toContain('_and 7 more_');
+  });
+
+  it('says so when clean', () => {
+    expect(render('markdown', cleanReport(), OPTIONS)).toBe('## Palisade: score 100/100\n\nNo findings in 4 resources.\n');
+  });
+});

@@ -1,0 +1,119 @@
+import rule from '../../../src/rules/workload/automount-service-account-token.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+
+const sa = (name: string, ns: string | null, automount?: boolean) => `
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: ${name}${ns ? `, namespace: ${ns}` : ''} }
+${automount === undefined ? '' : `automountServiceAccountToken: ${automount}`}
+`;
+
+const deploy = (podSpec: string, ns: string | null = 'shop') => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web${ns ? `, namespace: ${ns}` : ''} }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+${podSpec}
+      containers: [{ name: app, image: myregistry.azurecr.io/web:1.0 }]
+`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'pod opts out, ServiceAccount would mount', input: `${deploy('      serviceAccountName: web\n      automountServiceAccountToken: false')}---${sa('web', 'shop', true)}` },
+    { name: 'pod opts out, ServiceAccount opts out', input: `${deploy('      serviceAccountName: web\n      automountServiceAccountToken: false')}---${sa('web', 'shop', false)}` },
+    { name: 'pod unset, its ServiceAccount opts out', input: `${deploy('      serviceAccountName: web')}---${sa('web', 'shop', false)}` },
+    { name: 'pod unset, the namespace default ServiceAccount opts out', input: `${deploy('')}---${sa('default', 'shop', false)}` },
+    {
+      name: 'no namespace in the manifest lands in default',
+      input: `${deploy('', null)}---${sa('default', 'default', false)}`,
+    },
+    {
+      name: 'pod opts out and projects its own audience-bound token',
+      input: deploy(`      automountServiceAccountToken: false
+      volumes:
+        - name: vault-token
+          projected: { sources: [{ serviceAccountToken: { audience: vault, expirationSeconds: 600, path: token } }] }`),
+    },
+    { name: 'a ServiceAccount on its own is not a pod', input: sa('web', 'shop', true) },
+  ],
+  invalid: [
+    {
+      name: 'pod sets true: it wins over the ServiceAccount',
+      input: `${deploy('      serviceAccountName: web\n      automountServiceAccountToken: true')}---${sa('web', 'shop', false)}`,
+      findings: [
+        {
+          field: 'spec.template.spec.automountServiceAccountToken',
+          severity: 'medium',
+          message: 'pod spec sets automountServiceAccountToken: true: every container gets a token of ServiceAccount web',
+        },
+      ],
+    },
+    {
+      name: 'pod unset, ServiceAccount present without the field',
+      input: `${deploy('      serviceAccountName: web')}---${sa('web', 'shop')}`,
+      findings: [
+        {
+          field: 'spec.template.spec.automountServiceAccountToken',
+          message: 'pod does not set automountServiceAccountToken and its ServiceAccount web does not set automountServiceAccountToken: false: the token is mounted',
+        },
+      ],
+    },
+    {
+      name: 'pod unset, ServiceAccount sets true',
+      input: `${deploy('      serviceAccountName: web')}---${sa('web', 'shop', true)}`,
+      findings: [{ message: /ServiceAccount web sets automountServiceAccountToken: true: the token is mounted$/ }],
+    },
+    {
+      name: 'pod unset, ServiceAccount not in the input: the API default mounts',
+      input: deploy(''),
+      findings: [
+        {
+          field: 'spec.template.spec.automountServiceAccountToken',
+          message:
+            'pod does not set automountServiceAccountToken and ServiceAccount default is not in the scanned input: the token is mounted unless that ServiceAccount sets automountServiceAccountToken: false',
+        },
+      ],
+    },
+    {
+      name: 'a ServiceAccount of the same name in another namespace does not count',
+      input: `${deploy('      serviceAccountName: web')}---${sa('web', 'other', false)}`,
+      findings: [{ message: /ServiceAccount web is not in the scanned input/ }],
+    },
+    {
+      name: 'the deprecated serviceAccount field names the ServiceAccount',
+      input: `${deploy('      serviceAccount: legacy')}---${sa('legacy', 'shop')}`,
+      findings: [{ message: /its ServiceAccount legacy does not set/ }],
+    },
+    {
+      name: 'CronJob and bare Pod paths',
+      input: `
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: report, namespace: shop }
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          automountServiceAccountToken: true
+          restartPolicy: OnFailure
+          containers: [{ name: job, image: myregistry.azurecr.io/report:1.0 }]
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: debug, namespace: shop }
+spec:
+  containers: [{ name: sh, image: busybox:1.36 }]
+`,
+      findings: [
+        { resource: 'CronJob/report', field: 'spec.jobTemplate.spec.template.spec.automountServiceAccountToken' },
+        { resource: 'Pod/debug', field: 'spec.automountServiceAccountToken' },
+      ],
+    },
+  ],
+});

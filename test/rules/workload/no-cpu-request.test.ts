@@ -1,0 +1,173 @@
+import { expect, it } from 'vitest';
+import rule from '../../../src/rules/workload/no-cpu-request.js';
+import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
+
+const deployment = (container: string, extra = '') => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+${extra}
+      containers:
+${container}
+`;
+
+ruleTester(rule, {
+  valid: [
+    {
+      name: 'request set',
+      input: deployment(`
+      - name: app
+        image: shop.azurecr.io/web:1.0
+        resources: { requests: { cpu: 100m, memory: 64Mi } }`),
+    },
+    {
+      name: 'only a limit: the request defaults to it',
+      input: deployment(`
+      - name: app
+        image: shop.azurecr.io/web:1.0
+        resources: { limits: { cpu: "1" } }`),
+    },
+    {
+      name: 'numeric quantity',
+      input: deployment(`
+      - name: app
+        image: shop.azurecr.io/web:1.0
+        resources: { requests: { cpu: 0.5 } }`),
+    },
+    {
+      name: 'pod-level resources cover every container',
+      input: deployment(
+        `
+      - name: app
+        image: shop.azurecr.io/web:1.0`,
+        `      resources: { requests: { cpu: 500m } }`,
+      ),
+    },
+    {
+      name: 'a LimitRange default request in the same namespace',
+      input: `${deployment(`
+      - name: app
+        image: shop.azurecr.io/web:1.0`)}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: { name: defaults, namespace: shop }
+spec:
+  limits:
+  - type: Container
+    defaultRequest: { cpu: 100m }
+`,
+    },
+    {
+      name: 'ephemeral containers cannot set resources',
+      input: `
+apiVersion: v1
+kind: Pod
+metadata: { name: p }
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources: { requests: { cpu: 100m } }
+  ephemeralContainers:
+  - name: debugger
+    image: busybox:1.36
+`,
+    },
+    {
+      name: 'resources of an unexpected shape are not judged',
+      input: deployment(`
+      - name: app
+        image: shop.azurecr.io/web:1.0
+        resources: "{{ .Values.resources }}"`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'no resources at all',
+      input: deployment(`
+      - name: app
+        image: shop.azurecr.io/web:1.0`),
+      findings: [{ field: 'spec.template.spec.containers[0].resources.requests.cpu', container: 'app', message: 'container app has no cpu request', severity: 'low' }],
+    },
+    {
+      name: 'memory set, cpu not',
+      input: deployment(`
+      - name: app
+        image: shop.azurecr.io/web:1.0
+        resources: { requests: { memory: 64Mi }, limits: { memory: 128Mi } }`),
+      findings: [{ field: 'spec.template.spec.containers[0].resources.requests.cpu' }],
+    },
+    {
+      name: 'init container of a CronJob',
+      input: `
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: nightly }
+spec:
+  schedule: "0 1 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          initContainers:
+          - name: migrate
+            image: shop.azurecr.io/migrate:2
+          containers:
+          - name: job
+            image: shop.azurecr.io/job:2
+            resources: { requests: { cpu: 100m } }
+`,
+      findings: [
+        { field: 'spec.jobTemplate.spec.template.spec.initContainers[0].resources.requests.cpu', container: 'migrate', message: 'init container migrate has no cpu request' },
+      ],
+    },
+    {
+      name: 'a zero limit does not give a request',
+      input: deployment(`
+      - name: app
+        image: shop.azurecr.io/web:1.0
+        resources: { limits: { cpu: "0" } }`),
+      findings: [{ field: 'spec.template.spec.containers[0].resources.requests.cpu' }],
+    },
+    {
+      name: 'a LimitRange of another namespace does not apply',
+      input: `${deployment(`
+      - name: app
+        image: shop.azurecr.io/web:1.0`)}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: { name: defaults, namespace: other }
+spec:
+  limits:
+  - type: Container
+    defaultRequest: { cpu: 100m }
+`,
+      findings: [{ resource: 'Deployment/web' }],
+    },
+  ],
+});
+
+it('keeps kubescape references off init-container findings (kubescape checks regular containers only)', () => {
+  const [regular, init] = findingsFor(
+    rule,
+    `
+apiVersion: v1
+kind: Pod
+metadata: { name: p }
+spec:
+  initContainers: [{ name: init, image: "busybox:1.36" }]
+  containers: [{ name: app, image: "nginx:1.27" }]
+`,
+  );
+  expect(regular?.frameworks.map((f) => f.id)).toEqual(['C-0268', 'C-0050', 'KSV015', 'container-resources']);
+  expect(init?.frameworks.map((f) => f.id)).toEqual(['KSV015', 'container-resources']);
+  expect(regular?.evidence).toEqual({ observed: { 'requests.cpu': null, 'limits.cpu': null }, expected: expect.any(String) });
+});

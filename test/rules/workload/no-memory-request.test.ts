@@ -1,0 +1,110 @@
+import rule from '../../../src/rules/workload/no-memory-request.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+
+const pod = (spec: string) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: api, namespace: shop }
+spec:
+${spec}
+`;
+
+ruleTester(rule, {
+  valid: [
+    {
+      name: 'request set',
+      input: pod(`
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources: { requests: { memory: 128Mi } }`),
+    },
+    {
+      name: 'only a limit: the request defaults to it',
+      input: pod(`
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources: { limits: { memory: 256Mi } }`),
+    },
+    {
+      name: 'pod-level limit',
+      input: pod(`
+  resources: { limits: { memory: 1Gi } }
+  containers:
+  - name: app
+    image: nginx:1.27`),
+    },
+    {
+      name: 'LimitRange default limit in the namespace',
+      input: `${pod(`
+  containers:
+  - name: app
+    image: nginx:1.27`)}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: { name: mem, namespace: shop }
+spec:
+  limits:
+  - type: Container
+    default: { memory: 512Mi }
+`,
+    },
+    {
+      name: 'init and regular containers both set',
+      input: pod(`
+  initContainers:
+  - name: setup
+    image: busybox:1.36
+    resources: { limits: { memory: 32Mi } }
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources: { requests: { memory: 64Mi } }`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'cpu only',
+      input: pod(`
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources: { requests: { cpu: 100m } }`),
+      findings: [{ field: 'spec.containers[0].resources.requests.memory', container: 'app', message: 'container app has no memory request' }],
+    },
+    {
+      name: 'empty requests map, and an init container with nothing',
+      input: pod(`
+  initContainers:
+  - name: setup
+    image: busybox:1.36
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources: { requests: {} }`),
+      findings: [
+        { field: 'spec.containers[0].resources.requests.memory', container: 'app' },
+        { field: 'spec.initContainers[0].resources.requests.memory', container: 'setup' },
+      ],
+    },
+    {
+      name: 'a LimitRange of type Pod gives containers no default',
+      input: `${pod(`
+  containers:
+  - name: app
+    image: nginx:1.27`)}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: { name: mem, namespace: shop }
+spec:
+  limits:
+  - type: Pod
+    max: { memory: 2Gi }
+`,
+      findings: [{ field: 'spec.containers[0].resources.requests.memory' }],
+    },
+  ],
+});

@@ -1,0 +1,251 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  SECRET_NAME_KINDS,
+  VALUE_DETECTORS,
+  describeSecretMatch,
+  detectSecret,
+  detectSecretValue,
+  findSecretInText,
+  isUnresolvedOrPlaceholder,
+  secretNameKind,
+  type SecretMatch,
+} from '../../../src/rules/workload/secret-patterns.js';
+import { EXPECTED_DETECTOR, fake } from './fake-secrets.js';
+
+const KNOWN = new Set<string>([...VALUE_DETECTORS, ...SECRET_NAME_KINDS]);
+const fakes = Object.keys(fake) as (keyof typeof fake)[];
+const secretFakes = fakes.filter((k) => EXPECTED_DETECTOR[k] !== undefined);
+
+const anyText = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme-ascii', maxLength: 400 }));
+const envName = fc.oneof(
+  fc.stringMatching(/^[A-Z][A-Z0-9_]{0,30}$/),
+  fc.constantFrom('DB_PASSWORD', 'API_KEY', 'TOKEN', 'client_secret', 'ConnectionStrings__Db', 'LOG_LEVEL'),
+);
+
+/** A match can only carry a detector id; checking that keeps every value out of findings. */
+function onlyKnown(m: SecretMatch | undefined): boolean {
+  if (m === undefined) return true;
+  return KNOWN.has(m.detector) && Object.keys(m).every((k) => ['by', 'detector', 'line'].includes(k));
+}
+
+describe('secret-patterns: properties', () => {
+  it('never throws on arbitrary strings', () => {
+    fc.assert(
+      fc.property(anyText, anyText, (name, value) => {
+        detectSecretValue(value);
+        detectSecret(name, value);
+        findSecretInText(value);
+        secretNameKind(name);
+        isUnresolvedOrPlaceholder(value);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws on values that are not strings', () => {
+    for (const v of [undefined, null, 42, true, {}, [], { a: 1 }]) expect(detectSecret('DB_PASSWORD', v)).toBeUndefined();
+  });
+
+  it('returns only a detector id, never the value', () => {
+    fc.assert(
+      fc.property(envName, anyText, (name, value) => {
+        expect(onlyKnown(detectSecret(name, value))).toBe(true);
+        expect(onlyKnown(findSecretInText(value))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('does not echo a secret embedded in arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...secretFakes), fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (which, before, after) => {
+        const secret = fake[which]();
+        const text = `${before}\n${secret}\n${after}`;
+        const found = findSecretInText(text);
+        expect(found).toBeDefined();
+        const shown = JSON.stringify(found) + describeSecretMatch(found as SecretMatch);
+        expect(shown).not.toContain(secret);
+        for (const part of secret.split(/[\s;=&?]+/).filter((p) => p.length >= 12)) expect(shown).not.toContain(part);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  const nonSecretValues = fc.oneof(
+    fc.uuid().map(String),
+    fc.webUrl(),
+    fc.webUrl({ withQueryParameters: true, withFragments: true }),
+    fc.domain(),
+    fc.ipV4(),
+    fc.boolean().map(String),
+    fc.integer().map(String),
+    fc.double({ noNaN: true }).map(String),
+    fc.stringMatching(/^[a-z]{1,12}$/),
+    fc.stringMatching(/^[0-9]{1,5}(?:m|Mi|Gi|s|ms)?$/),
+    fc.tuple(
+      fc.constantFrom('mcr.microsoft.com/', 'myregistry.azurecr.io/', 'docker.io/library/', 'ghcr.io/org/', ''),
+      fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+      fc.stringMatching(/^[0-9]{1,2}\.[0-9]{1,2}(?:\.[0-9]{1,2})?(?:-alpine)?$/),
+    ).map(([reg, repo, tag]) => `${reg}${repo}:${tag}`),
+    fc.constantFrom('info', 'Production', 'westeurope', 'Always', 'IfNotPresent', 'en-US', 'UTC', 'text/plain', '0 3 * * *', '/var/run/secrets/tokens/azure-identity-token'),
+  );
+
+  it('does not flag ordinary configuration values', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('LOG_LEVEL', 'PORT', 'IMAGE', 'REGION', 'CALLBACK_URL', 'SECRET_NAME', 'TOKEN_TTL'), nonSecretValues, (name, value) => {
+        expect(detectSecretValue(value)).toBeUndefined();
+        expect(findSecretInText(value)).toBeUndefined();
+        expect(detectSecret(name, value)).toBeUndefined();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('does not take a secret name on its word for flags, paths, URLs, references and placeholders', () => {
+    const notCredentials = fc.oneof(
+      fc.constantFrom('true', 'false', 'yes', 'no', '1', '0', '', '  ', 'changeme', 'CHANGE_ME', '<your-password>', 'xxxxxxxx', '********', 'REDACTED'),
+      fc.webUrl(),
+      fc.stringMatching(/^\/[a-z]{1,10}(?:\/[a-z.]{1,10}){0,3}$/),
+      fc.stringMatching(/^[A-Z_]{1,20}$/).map((v) => `$(${v})`),
+      fc.stringMatching(/^[A-Z_]{1,20}$/).map((v) => `\${${v}}`),
+      fc.stringMatching(/^[a-z]{1,10}$/).map((v) => `{{ .Values.${v} }}`),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('DB_PASSWORD', 'API_KEY', 'AZURE_CLIENT_SECRET', 'GITHUB_TOKEN', 'credentials'), notCredentials, (name, value) => {
+        expect(detectSecret(name, value)).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('secret-patterns: value detectors', () => {
+  for (const which of fakes) {
+    const want = EXPECTED_DETECTOR[which];
+    it(`${which} → ${want ?? 'nothing'}`, () => {
+      expect(detectSecretValue(fake[which]())).toBe(want);
+    });
+  }
+
+  it('ignores structured secrets whose credential part is a reference or a placeholder', () => {
+    expect(detectSecretValue('Server=db;Database=app;User ID=app;Password=$(DB_PASSWORD);')).toBeUndefined();
+    expect(detectSecretValue('Server=db;Database=app;User ID=app;Password=;')).toBeUndefined();
+    expect(detectSecretValue('Server=tcp:db.database.windows.net;Database=app;Authentication=Active Directory Managed Identity')).toBeUndefined();
+    expect(detectSecretValue('postgres://app:${PGPASSWORD}@db:5432/app')).toBeUndefined();
+    expect(detectSecretValue('postgres://app:<password>@db:5432/app')).toBeUndefined();
+    expect(detectSecretValue('DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=<key>;')).toBeUndefined();
+    expect(detectSecretValue('InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/')).toBeUndefined();
+  });
+
+  it('needs a key body after a PEM header, and leaves certificates alone', () => {
+    expect(detectSecretValue('-----BEGIN ' + 'PRIVATE' + ' KEY-----')).toBeUndefined();
+    expect(detectSecretValue('-----BEGIN CERTIFICATE-----\nMIIB' + 'C'.repeat(60) + '\n-----END CERTIFICATE-----')).toBeUndefined();
+  });
+
+  it('finds a PEM key inside JSON with escaped newlines', () => {
+    const json = JSON.stringify({ type: 'service_account', private_key: fake.privateKey() });
+    expect(detectSecretValue(json)).toBe('private-key');
+  });
+
+  it('does not take every three-part dotted string for a JWT', () => {
+    expect(detectSecretValue(['eyJ' + 'ub3RqdXN0', 'eyJ' + 'zb21ldGhpbmc', 'abc'].join('.'))).toBeUndefined();
+    expect(detectSecretValue('com.example.service.v1.Handler')).toBeUndefined();
+  });
+
+  it('leaves documented example and placeholder tokens alone', () => {
+    expect(detectSecretValue('AKIA' + 'IOSFODNN7' + 'EXAMPLE')).toBeUndefined();
+    expect(detectSecretValue('ghp_' + 'x'.repeat(36))).toBeUndefined();
+    expect(detectSecretValue('A'.repeat(86) + '==')).toBeUndefined();
+  });
+});
+
+describe('secret-patterns: names', () => {
+  const cases: Array<[string, string | undefined]> = [
+    ['DB_PASSWORD', 'password'],
+    ['dbPassword', 'password'],
+    ['MYSQL_ROOT_PASSWORD', 'password'],
+    ['REDIS_PASS', 'password'],
+    ['PASSWORD2', 'password'],
+    ['password.txt', 'password'],
+    ['AZURE_CLIENT_SECRET', 'secret'],
+    ['client-secret', 'secret'],
+    ['GITHUB_TOKEN', 'token'],
+    ['APIKEY', 'api-key'],
+    ['x-api-key', 'api-key'],
+    ['AWS_SECRET_ACCESS_KEY', 'access-key'],
+    ['SECRET_KEY_BASE', 'secret-key'],
+    ['STORAGE_ACCOUNT_KEY', 'account-key'],
+    ['tls.key', 'private-key'],
+    ['credentials.json', 'credentials'],
+    ['ConnectionStrings__Default', 'connection-string'],
+    // settings about a secret, not the secret
+    ['PASSWORD_MIN_LENGTH', undefined],
+    ['TOKEN_TTL', undefined],
+    ['SECRET_NAME', undefined],
+    ['TOKEN_URL', undefined],
+    ['POSTGRES_PASSWORD_FILE', undefined],
+    ['AZURE_FEDERATED_TOKEN_FILE', undefined],
+    ['SSL_KEY_PATH', undefined],
+    ['AWS_ACCESS_KEY_ID', undefined],
+    ['MYSQL_ALLOW_EMPTY_PASSWORD', undefined],
+    ['existingSecret', undefined],
+    // not secret words at all
+    ['APPINSIGHTS_INSTRUMENTATIONKEY', undefined],
+    ['CACHE_KEY', undefined],
+    ['PUBLIC_KEY', undefined],
+    ['BYPASS_PROXY', undefined],
+    ['TOKENIZER_MODEL', undefined],
+    ['KEYVAULT_URL', undefined],
+    ['AZURE_CLIENT_ID', undefined],
+  ];
+  for (const [name, want] of cases) it(`${name} → ${want ?? 'not a secret name'}`, () => expect(secretNameKind(name)).toBe(want));
+
+  it('takes a secret name with a literal value', () => {
+    expect(detectSecret('DB_PASSWORD', 'fake-Pw-1234')).toEqual({ by: 'name', detector: 'password' });
+  });
+
+  it('reads a name-only connection string only when opaque', () => {
+    expect(detectSecret('ConnectionStrings__Db', 'Server=tcp:db;Database=app;Authentication=Active Directory Default')).toBeUndefined();
+    expect(detectSecret('ConnectionStrings__Db', fake.sqlConnection())).toEqual({ by: 'value', detector: 'sql-connection-string' });
+  });
+
+  it('treats a Kubernetes object name as a pointer', () => {
+    expect(detectSecret('TLS_SECRET', 'ingress-tls-secret')).toBeUndefined();
+    expect(detectSecret('DB_CREDENTIALS', 'db-creds')).toBeUndefined();
+  });
+
+  it('treats SOPS, Key Vault references and pipeline tokens as not written down', () => {
+    expect(detectSecret('DB_PASSWORD', 'ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]')).toBeUndefined();
+    expect(detectSecret('DB_PASSWORD', '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)')).toBeUndefined();
+    expect(detectSecret('DB_PASSWORD', '#{DbPassword}#')).toBeUndefined();
+    expect(detectSecret('DB_PASSWORD', '__DbPassword__')).toBeUndefined();
+  });
+});
+
+describe('secret-patterns: files', () => {
+  it('finds a secret-named setting and gives its line', () => {
+    const props = ['server.port=8080', 'spring.datasource.url=jdbc:sqlserver://db', 'spring.datasource.password=' + 'fake' + 'Pw1'].join('\n');
+    expect(findSecretInText(props)).toEqual({ by: 'name', detector: 'password', line: 3 });
+    const json = ['{', '  "Logging": { "LogLevel": "Information" },', '  "AzureAd": {', '    "ClientSecret": "' + 'fake' + 'Val-123' + '"', '  }', '}'].join('\n');
+    expect(findSecretInText(json)).toEqual({ by: 'name', detector: 'secret', line: 4 });
+  });
+
+  it('gives the line of a value match', () => {
+    expect(findSecretInText(['a: 1', 'b: 2', 'storage: ' + fake.storageConnection()].join('\n'))).toEqual({ by: 'value', detector: 'azure-storage-connection-string', line: 3 });
+  });
+
+  it('ignores references, settings about secrets and block scalars', () => {
+    const yaml = ['password: ${DB_PASSWORD}', 'token_ttl: 300', 'secretName: tls-cert', 'clientSecret: |', '  x', 'password: ""', 'passwordPolicy: strong'].join('\n');
+    expect(findSecretInText(yaml)).toBeUndefined();
+  });
+});
+
+describe('secret-patterns: look-alikes', () => {
+  it('does not take a Subresource Integrity hash for a storage key', () => {
+    expect(detectSecretValue('<script src="app.js" integrity="sha512-' + fake.storageKey() + '"></script>')).toBeUndefined();
+  });
+  it('does not take prose about bearer authentication for a token', () => {
+    expect(detectSecretValue('Clients use bearer authentication against the gateway')).toBeUndefined();
+  });
+});

@@ -1,0 +1,130 @@
+import { expect, it } from 'vitest';
+import rule from '../../../src/rules/workload/sensitive-host-path.js';
+import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
+
+const pod = (...paths: string[]) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: agent, namespace: ops }
+spec:
+  containers:
+  - name: app
+    image: shop.azurecr.io/agent:1
+    volumeMounts: [{ name: v0, mountPath: /host, readOnly: true }]
+  volumes:
+${paths.map((p, i) => `  - { name: v${i}, hostPath: { path: ${JSON.stringify(p)} } }`).join('\n')}
+`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'application data directories', input: pod('/data', '/mnt/disks/ssd0', '/opt/app', '/var/lib/app', '/home/shared') },
+    { name: 'common benign node files', input: pod('/run/xtables.lock', '/lib/modules', '/etc/localtime', '/etc/ssl/certs', '/usr/share/zoneinfo') },
+    { name: 'names that only start like a sensitive path', input: pod('/etcetera', '/procfs-copy', '/var/logs-archive', '/var/lib/kubelet-plugins-data') },
+    {
+      name: 'other volume types',
+      input: `
+apiVersion: v1
+kind: Pod
+metadata: { name: p }
+spec:
+  containers: [{ name: app, image: "nginx:1.27" }]
+  volumes:
+  - { name: tmp, emptyDir: {} }
+  - { name: cfg, configMap: { name: etc } }
+  - { name: odd, hostPath: "not an object" }
+  - { name: empty, hostPath: { path: "" } }
+  - { name: templated, hostPath: { path: "{{ .Values.hostPath }}" } }
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'runtime sockets in all their spellings',
+      input: pod('/var/run/docker.sock', '/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/var/run/cri-dockerd.sock', '//var//run/./docker.sock/'),
+      findings: [
+        { field: 'spec.volumes[0].hostPath.path', message: 'hostPath volume v0 mounts /var/run/docker.sock: the Docker socket', severity: 'critical' },
+        { field: 'spec.volumes[1].hostPath.path', message: /containerd socket directory/ },
+        { field: 'spec.volumes[2].hostPath.path', message: /CRI-O socket directory/ },
+        { field: 'spec.volumes[3].hostPath.path', message: /cri-dockerd socket/ },
+        { field: 'spec.volumes[4].hostPath.path', message: /: the Docker socket$/ },
+      ],
+    },
+    {
+      name: 'parents of sensitive paths',
+      input: pod('/', '/var/run', '/var', '/etc/'),
+      findings: [
+        { message: "hostPath volume v0 mounts /: the node's root filesystem" },
+        { message: /^hostPath volume v1 mounts \/var\/run: it contains \/run\/docker\.sock, / },
+        { message: /^hostPath volume v2 mounts \/var: it contains \/var\/lib\/docker, / },
+        { message: 'hostPath volume v3 mounts /etc/: the node configuration, including /etc/kubernetes/azure.json' },
+      ],
+    },
+    {
+      name: 'below sensitive directories, with dot-dot tricks',
+      input: pod('/var/lib/kubelet/pods', '/etc/kubernetes/azure.json', '/var/log/pods', '/opt/../proc/1/root', 'sys/fs/cgroup', '/var/lib/waagent/'),
+      findings: [
+        { message: /kubelet state/ },
+        { message: /Azure cloud-provider credentials/ },
+        { message: /pod logs/ },
+        { message: /mounts \/opt\/\.\.\/proc\/1\/root: the node's processes/ },
+        { message: /mounts sys\/fs\/cgroup: the kernel, device and cgroup settings/ },
+        { message: /Azure VM agent/ },
+      ],
+    },
+    {
+      name: 'Windows runtime pipe',
+      input: pod('\\\\.\\pipe\\containerd-containerd'),
+      findings: [{ message: /named pipe/ }],
+    },
+    {
+      name: 'Deployment and CronJob paths',
+      input: `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: node-agent }
+spec:
+  selector: { matchLabels: { app: a } }
+  template:
+    metadata: { labels: { app: a } }
+    spec:
+      containers: [{ name: a, image: "x.azurecr.io/a:1" }]
+      volumes: [{ name: root, hostPath: { path: /root/.ssh } }]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: cleanup }
+spec:
+  schedule: "@hourly"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{ name: c, image: "x.azurecr.io/c:1" }]
+          volumes: [{ name: docker, hostPath: { path: /var/lib/docker/containers, type: Directory } }]
+`,
+      findings: [
+        { resource: 'DaemonSet/node-agent', field: 'spec.template.spec.volumes[0].hostPath.path' },
+        { resource: 'CronJob/cleanup', field: 'spec.jobTemplate.spec.template.spec.volumes[0].hostPath.path' },
+      ],
+    },
+  ],
+});
+
+it('cross-references per finding', () => {
+  const refs = findingsFor(rule, pod('/var/run/docker.sock', '/etc', '/var/lib/kubelet', '/run/containerd/containerd.sock', '/')).map((f) =>
+    f.frameworks.map((r) => `${r.framework}:${r.id}`),
+  );
+  expect(refs).toEqual([
+    ['kubescape:C-0074', 'trivy:KSV006', 'mitre:T1611'],
+    ['kubescape:C-0020', 'trivy:KSV121', 'mitre:T1611'],
+    ['mitre:T1611'],
+    ['kubescape:C-0074', 'mitre:T1611'],
+    ['kubescape:C-0074', 'kubescape:C-0020', 'trivy:KSV121', 'mitre:T1611'],
+  ]);
+});
+
+it('records the normalised path and the containers that mount the volume', () => {
+  const [f] = findingsFor(rule, pod('/var//run/../run/docker.sock/'));
+  expect(f?.evidence).toEqual({ observed: '/var//run/../run/docker.sock/', normalized: '/var/run/docker.sock', expected: expect.any(String), mountedBy: ['app'] });
+});
