@@ -21,6 +21,12 @@ export const configSchema = z.strictObject({
     .strictObject({
       trustedRegistries: z.array(z.string().min(1)).optional(),
       pssVersion: z.string().regex(/^(latest|v?\d+\.\d+)$/, 'pssVersion must be latest or vX.Y').optional(),
+      mutableTags: z
+        .array(z.string().regex(/^[\w*?][\w.*?-]{0,127}$/, 'a mutable tag is a tag (letters, digits, _ . -), optionally with * or ? wildcards'))
+        .optional(),
+      digestExemptImages: z
+        .array(z.string().min(1).refine((v) => !/[\s@]/.test(v), 'a digest-exempt image is a repository glob, without spaces or @digest'))
+        .optional(),
     })
     .default({}),
   rules: z

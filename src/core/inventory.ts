@@ -35,8 +35,9 @@ export class Inventory {
   get(kind: string, namespace: string | null, name: string): Resource | undefined {
     return (
       this.byKey.get(Inventory.key(kind, namespace, name)) ??
-      // A manifest without a namespace is applied to the default namespace (or the one given to kubectl).
-      (namespace === 'default' ? this.byKey.get(Inventory.key(kind, null, name)) : undefined) ??
+      // A manifest without a namespace lands in whatever namespace it is applied to (`kubectl -n`,
+      // `helm install -n`), so it stands in for an object of any namespace that has no exact match.
+      (namespace !== null ? this.byKey.get(Inventory.key(kind, null, name)) : undefined) ??
       (namespace === null ? this.byKey.get(Inventory.key(kind, 'default', name)) : undefined)
     );
   }

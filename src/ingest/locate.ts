@@ -1,55 +1,87 @@
-/**
- * Finds the line of a dotted field path (`spec.template.spec.containers[0].image`) inside one YAML
- * document, by reading indentation — no second parse. Block-style YAML (what kubectl, Helm and
- * people write) is handled exactly; for anything else (flow style, JSON) it stops at the deepest
- * part of the path it could follow, so a location is never worse than the document's first line.
- */
-export function locateField(lines: readonly string[], docStart: number, path: string): number {
-  const segments = parsePath(path);
-  // Lines are 1-based in reports; `lines` is 0-based.
-  let lo = docStart - 1;
-  let hi = documentEnd(lines, lo);
-  let best = docStart;
-  let itemKeyCol: number | undefined; // key column on the first line of a sequence item (after "- ")
-  for (const seg of segments) {
-    if (typeof seg === 'string') {
-      const found = findKey(lines, lo, hi, seg, itemKeyCol);
-      if (!found) return best;
-      best = found.line + 1;
-      lo = found.line + 1;
-      hi = blockEnd(lines, lo, hi, found.col);
-      itemKeyCol = undefined;
-      // An inline value (`key: value`) has no block below it.
-      if (found.inline) {
-        hi = lo;
-        lo = found.line;
-      }
-    } else {
-      const item = findItem(lines, lo, hi, seg);
-      if (!item) return best;
-      best = item.line + 1;
-      lo = item.line;
-      hi = item.end;
-      itemKeyCol = item.keyCol;
-    }
-  }
-  return best;
+import { splitPath } from '../core/field-path.js';
+
+interface Cursor {
+  /** Lines [lo, hi) hold the value reached so far (0-based). */
+  lo: number;
+  hi: number;
+  /** 1-based line of the deepest part of the path found. */
+  line: number;
+  /** Key column on the first line of a sequence item (after "- "). */
+  itemKeyCol?: number;
+  /** The path could not be followed further. */
+  stuck: boolean;
 }
 
-type Segment = string | number;
+/**
+ * Finds the lines of field paths (`spec.template.spec.containers[0].image`) inside one YAML document,
+ * by reading indentation — no second parse. Block-style YAML (what kubectl, Helm and people write) is
+ * handled exactly; for anything else (flow style, JSON) it stops at the deepest part of the path it
+ * could follow, so a location is never worse than the document's first line. Findings of one document
+ * share long prefixes (`spec.template.spec.containers[0]`), so each prefix is walked once.
+ */
+export class DocumentLocator {
+  private readonly cache = new Map<string, Cursor>();
 
-function parsePath(path: string): Segment[] {
-  const out: Segment[] = [];
-  for (const part of path.split('.')) {
-    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
-    if (!m) {
-      out.push(part);
-      continue;
-    }
-    if (m[1]) out.push(m[1]);
-    for (const idx of (m[2] ?? '').matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
+  constructor(
+    private readonly lines: readonly string[],
+    docStart: number,
+  ) {
+    const lo = docStart - 1;
+    this.cache.set('', { lo, hi: documentEnd(lines, lo), line: docStart, stuck: false });
   }
-  return out;
+
+  line(path: string): number {
+    const segments = splitPathCached(path);
+    const keys = prefixKeys(segments);
+    // Find the longest cached prefix, then walk the rest.
+    let depth = segments.length;
+    let cursor = this.cache.get(keys[depth] as string);
+    while (!cursor) cursor = this.cache.get(keys[--depth] as string);
+    for (let i = depth; i < segments.length && !cursor.stuck; i++) {
+      cursor = this.step(cursor, segments[i] as string | number);
+      this.cache.set(keys[i + 1] as string, cursor);
+    }
+    return cursor.line;
+  }
+
+  private step(from: Cursor, seg: string | number): Cursor {
+    const { lines } = this;
+    if (typeof seg === 'string') {
+      const found = findKey(lines, from.lo, from.hi, seg, from.itemKeyCol);
+      if (!found) return { ...from, stuck: true };
+      // An inline value (`key: value`) has no block below it.
+      if (found.inline) return { lo: found.line, hi: found.line + 1, line: found.line + 1, stuck: false };
+      // The value's block ends where indentation falls back; the next lookup stops there by itself.
+      return { lo: found.line + 1, hi: from.hi, line: found.line + 1, stuck: false };
+    }
+    const item = findItem(lines, from.lo, from.hi, seg);
+    if (!item) return { ...from, stuck: true };
+    return { lo: item.line, hi: from.hi, line: item.line + 1, itemKeyCol: item.keyCol, stuck: false };
+  }
+}
+
+/** Cache keys of every prefix of a path: `''`, `\0spec`, `\0spec\0template`, ... */
+function prefixKeys(segments: ReadonlyArray<string | number>): string[] {
+  const keys = [''];
+  for (const seg of segments) keys.push(`${keys[keys.length - 1] as string}\u0000${String(seg)}`);
+  return keys;
+}
+
+// The same few hundred paths recur in every document of an estate: split each once.
+const SPLIT_CACHE = new Map<string, ReadonlyArray<string | number>>();
+
+function splitPathCached(path: string): ReadonlyArray<string | number> {
+  let segments = SPLIT_CACHE.get(path);
+  if (!segments) {
+    if (SPLIT_CACHE.size >= 10_000) SPLIT_CACHE.clear();
+    SPLIT_CACHE.set(path, (segments = splitPath(path)));
+  }
+  return segments;
+}
+
+/** The line of one field path in the document starting at `docStart` (1-based). */
+export function locateField(lines: readonly string[], docStart: number, path: string): number {
+  return new DocumentLocator(lines, docStart).line(path);
 }
 
 function indentOf(line: string): number {
@@ -58,9 +90,14 @@ function indentOf(line: string): number {
   return i;
 }
 
+/** Not blank and not a comment; checked without allocating, as it runs for every line walked. */
 function isContent(line: string): boolean {
-  const t = line.trim();
-  return t !== '' && !t.startsWith('#');
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13) continue;
+    return c !== 35; // '#'
+  }
+  return false;
 }
 
 function documentEnd(lines: readonly string[], from: number): number {
@@ -68,24 +105,31 @@ function documentEnd(lines: readonly string[], from: number): number {
   return lines.length;
 }
 
-function keyPattern(key: string): RegExp {
-  const esc = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^(?:${esc}|"${esc}"|'${esc}')\\s*:(?:\\s|$)`);
+/** Does `rest` (a line from the key column on) start with `key:`, the key plain or quoted? */
+function keyAt(rest: string, key: string): boolean {
+  let end: number;
+  if (rest.startsWith(key)) end = key.length;
+  else if ((rest[0] === '"' || rest[0] === "'") && rest.startsWith(key, 1) && rest[key.length + 1] === rest[0]) end = key.length + 2;
+  else return false;
+  while (rest.charCodeAt(end) === 32 || rest.charCodeAt(end) === 9) end++;
+  if (rest[end] !== ':') return false;
+  const after = rest.charCodeAt(end + 1);
+  return Number.isNaN(after) || after === 32 || after === 9 || after === 13;
 }
 
 /** A key of the mapping in [lo, hi): the first key column found is the mapping's. */
 function findKey(lines: readonly string[], lo: number, hi: number, key: string, firstLineKeyCol?: number): { line: number; col: number; inline: boolean } | undefined {
-  const re = keyPattern(key);
   let mapCol: number | undefined;
   for (let i = lo; i < hi; i++) {
     const line = lines[i] as string;
     if (!isContent(line)) continue;
     const col = i === lo && firstLineKeyCol !== undefined ? firstLineKeyCol : indentOf(line);
     if (mapCol === undefined) mapCol = col;
+    if (col < mapCol) return undefined; // the mapping ended
     if (col !== mapCol) continue;
     const rest = line.slice(col);
     if (rest.startsWith('- ')) continue;
-    if (re.test(rest)) {
+    if (keyAt(rest, key)) {
       const after = rest.slice(rest.indexOf(':') + 1).trim();
       return { line: i, col, inline: after !== '' && !after.startsWith('#') && !after.startsWith('|') && !after.startsWith('>') && !after.startsWith('&') };
     }
@@ -93,39 +137,29 @@ function findKey(lines: readonly string[], lo: number, hi: number, key: string, 
   return undefined;
 }
 
-/** The lines below a key at column `col` that belong to its value. */
-function blockEnd(lines: readonly string[], lo: number, hi: number, col: number): number {
-  for (let i = lo; i < hi; i++) {
-    const line = lines[i] as string;
-    if (!isContent(line)) continue;
-    const ind = indentOf(line);
-    if (ind < col || (ind === col && !line.slice(ind).startsWith('- '))) return i;
-  }
-  return hi;
+/** Is there a `-` entry marker at column `col` (`- x`, or a lone `-`)? */
+function dashAt(line: string, col: number): boolean {
+  if (line.charCodeAt(col) !== 45) return false;
+  const next = line.charCodeAt(col + 1);
+  return Number.isNaN(next) || next === 32 || next === 9 || next === 13;
 }
 
-/** The n-th `- ` item of the sequence in [lo, hi). */
-function findItem(lines: readonly string[], lo: number, hi: number, n: number): { line: number; end: number; keyCol: number } | undefined {
-  let seqCol: number | undefined;
+/** The n-th `- ` item of the sequence that starts at line `lo`; its block ends where indentation falls back. */
+function findItem(lines: readonly string[], lo: number, hi: number, n: number): { line: number; keyCol: number } | undefined {
+  let seqCol = -1;
   let count = -1;
-  let start = -1;
   for (let i = lo; i < hi; i++) {
     const line = lines[i] as string;
     if (!isContent(line)) continue;
     const ind = indentOf(line);
-    if (seqCol === undefined) {
-      if (!line.slice(ind).startsWith('-')) return undefined;
+    if (seqCol === -1) {
+      if (!dashAt(line, ind)) return undefined;
       seqCol = ind;
     }
-    if (ind < seqCol) break;
-    if (ind === seqCol && /^-(\s|$)/.test(line.slice(ind))) {
-      if (start !== -1) return { line: start, end: i, keyCol: itemKeyCol(lines[start] as string, seqCol) };
-      count++;
-      if (count === n) start = i;
-    } else if (ind === seqCol) break;
+    if (ind < seqCol || (ind === seqCol && !dashAt(line, ind))) return undefined;
+    if (ind === seqCol && ++count === n) return { line: i, keyCol: itemKeyCol(line, seqCol) };
   }
-  if (start === -1) return undefined;
-  return { line: start, end: hi, keyCol: itemKeyCol(lines[start] as string, seqCol as number) };
+  return undefined;
 }
 
 function itemKeyCol(line: string, seqCol: number): number {

@@ -10,6 +10,7 @@ import noCpuRequest from './workload/no-cpu-request.js';
 import noMemoryLimit from './workload/no-memory-limit.js';
 import noMemoryRequest from './workload/no-memory-request.js';
 import runsAsRootGroup from './workload/runs-as-root-group.js';
+import lowUidOrGid from './workload/low-uid-or-gid.js';
 import sensitiveHostPath from './workload/sensitive-host-path.js';
 import sudoInCommand from './workload/sudo-in-command.js';
 import untrustedRegistry from './workload/untrusted-registry.js';
@@ -21,6 +22,7 @@ import secretInManifest from './workload/secret-in-manifest.js';
 import secretAsEnvVar from './workload/secret-as-env-var.js';
 import automountServiceAccountToken from './workload/automount-service-account-token.js';
 import defaultServiceAccount from './workload/default-service-account.js';
+import serviceAccountTokenWithPermissions from './workload/service-account-token-with-permissions.js';
 import missingPodSecurityLabels from './namespace/missing-pod-security-labels.js';
 
 /** The catalog: every rule Palisade has. Order here is the order of `palisade rules`. */
@@ -30,6 +32,7 @@ export const RULES: readonly Rule[] = [
   writableHostPath,
   dangerousCapabilityAdded,
   runsAsRootGroup,
+  lowUidOrGid,
   writableRootFilesystem,
   sudoInCommand,
   untrustedRegistry,
@@ -47,5 +50,6 @@ export const RULES: readonly Rule[] = [
   secretAsEnvVar,
   automountServiceAccountToken,
   defaultServiceAccount,
+  serviceAccountTokenWithPermissions,
   missingPodSecurityLabels,
 ];

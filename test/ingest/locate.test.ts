@@ -35,7 +35,7 @@ describe('locateField', () => {
     ['spec.template.spec.containers[0].image', 14],
     ['spec.template.spec.containers[1].ports[0].hostPort', 21],
     ['spec.template.spec.volumes[0].hostPath.path', 25],
-    ['metadata.annotations.quoted.key/x', 7],
+    ['metadata.annotations.quoted\\.key/x', 8],
     ['spec.template.spec.containers[1]', 15],
   ])('%s is on line %i', (path, line) => {
     expect(locateField(lines, 3, path)).toBe(line);

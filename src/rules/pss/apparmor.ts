@@ -1,3 +1,4 @@
+import { escapeKey } from '../../core/field-path.js';
 import { asObj, asString } from '../../core/resource.js';
 import { podAnnotations } from '../../core/workload.js';
 import { allContainers, joinQuote, outcome, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
@@ -35,7 +36,7 @@ export default pssRule({
             if (!key.startsWith(ANNOTATION_PREFIX) || annotationAllowed(value)) continue;
             bad.push(`${key}="${value}"`);
             const container = key.slice(ANNOTATION_PREFIX.length);
-            items.push({ field: `${pod.metaPath}.annotations.${key}`, container, message: `container ${container} runs with AppArmor profile ${value}`, observed: value, expected: 'runtime/default or localhost/<profile>' });
+            items.push({ field: `${pod.metaPath}.annotations.${escapeKey(key)}`, container, message: `container ${container} runs with AppArmor profile ${value}`, observed: value, expected: 'runtime/default or localhost/<profile>' });
           }
           const podType = asString(asObj(podSecurityContext(pod)?.appArmorProfile)?.type);
           if (podType !== undefined && !ALLOWED_TYPES.includes(podType)) {

@@ -9,6 +9,7 @@ export default pssRule({
       { framework: 'cis-aks', id: '4.2.1' },
       { framework: 'kubescape', id: 'C-0057' },
       { framework: 'trivy', id: 'KSV017' },
+      { framework: 'kube-score', id: 'container-security-context-privileged' },
       { framework: 'mitre', id: 'T1611' },
     ],
     description:

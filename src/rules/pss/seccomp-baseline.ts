@@ -1,3 +1,4 @@
+import { escapeKey } from '../../core/field-path.js';
 import { asObj, asString } from '../../core/resource.js';
 import { podAnnotations } from '../../core/workload.js';
 import { allContainers, outcome, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
@@ -31,12 +32,14 @@ export default pssRule({
         since: [1, 0],
         evaluate(pod) {
           const items: PssItem[] = [];
+          const bad: string[] = [];
           const annotations = podAnnotations(pod);
           const check = (key: string, container?: string) => {
             const value = annotations[key];
             if (value === undefined || annotationAllowed(value)) return;
+            bad.push(`${key}=${JSON.stringify(value)}`);
             items.push({
-              field: `${pod.metaPath}.annotations.${key}`,
+              field: `${pod.metaPath}.annotations.${escapeKey(key)}`,
               ...(container !== undefined ? { container } : {}),
               message: container !== undefined ? `annotation sets seccomp ${value} for container ${container}` : `pod annotation sets seccomp ${value}`,
               observed: value,
@@ -45,7 +48,7 @@ export default pssRule({
           };
           check(POD_ANNOTATION);
           for (const c of allContainers(pod)) check(`${CONTAINER_ANNOTATION_PREFIX}${c.name}`, c.name);
-          return outcome('seccompProfile', `forbidden ${items.length === 1 ? 'annotation' : 'annotations'} ${items.map((i) => `${i.field.split('annotations.')[1]}=${JSON.stringify(i.observed)}`).join(', ')}`, items);
+          return outcome('seccompProfile', `forbidden ${items.length === 1 ? 'annotation' : 'annotations'} ${bad.join(', ')}`, items);
         },
       },
       {

@@ -9,6 +9,7 @@ const CROSS_REFS = [
   { framework: 'kubescape' as const, id: 'C-0055' },
   { framework: 'kubescape' as const, id: 'C-0211' },
   { framework: 'trivy' as const, id: 'KSV030' },
+  { framework: 'kube-score' as const, id: 'container-seccomp-profile' },
 ];
 
 function seccompRestricted(pod: PodView) {

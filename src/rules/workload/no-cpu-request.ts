@@ -18,8 +18,8 @@ export default defineRule({
     frameworks: FRAMEWORKS,
     description:
       'Without a CPU request the scheduler places the pod as if it needed no CPU, and under contention the ' +
-      'container gets the smallest share of the node. A CPU limit alone is enough: Kubernetes then defaults the ' +
-      'request to the limit. Pod-level resources (spec.resources) and a LimitRange default of the namespace (when ' +
+      'container gets the smallest share of the node. With only a CPU limit, Kubernetes defaults the request to ' +
+      'the limit: that is reported as info, because the reservation then follows every later change of the limit. Pod-level resources (spec.resources) and a LimitRange default of the namespace (when ' +
       'the scan includes it) also satisfy it. Regular and init containers are checked; ephemeral containers cannot ' +
       'set resources.',
     remediation: 'Set resources.requests.cpu on the container to what it needs at a normal load (for example 100m).',

@@ -18,8 +18,8 @@ export default defineRule({
     frameworks: FRAMEWORKS,
     description:
       'Without a memory request the scheduler may pack the pod onto a node that cannot hold it, and when the node ' +
-      'runs short of memory the kubelet evicts such pods first. A memory limit alone is enough: Kubernetes then ' +
-      'defaults the request to the limit. Pod-level resources (spec.resources) and a LimitRange default of the ' +
+      'runs short of memory the kubelet evicts such pods first. With only a memory limit, Kubernetes defaults the ' +
+      'request to the limit: that is reported as info, because the reservation then follows every later change of the limit. Pod-level resources (spec.resources) and a LimitRange default of the ' +
       'namespace (when the scan includes it) also satisfy it. Regular and init containers are checked; ephemeral ' +
       'containers cannot set resources.',
     remediation: 'Set resources.requests.memory on the container to its normal working set (for example 128Mi).',

@@ -1,3 +1,4 @@
+import { escapeKey } from '../../../src/core/field-path.js';
 import rule from '../../../src/rules/pss/apparmor.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 import { container, CRON, CRON_META, cronJob, DEPLOY, DEPLOY_META, deployment, ephemeral, POD, POD_META, pod } from './manifests.js';
@@ -26,17 +27,17 @@ ruleTester(rule, {
     {
       name: 'unconfined annotation on a Pod',
       input: pod({ containers: [container('app')] }, annotations({ [`${KEY}/app`]: 'unconfined' })),
-      findings: [{ field: `${POD_META}.annotations.${KEY}/app`, container: 'app', message: 'container app runs with AppArmor profile unconfined', severity: 'high' }],
+      findings: [{ field: `${POD_META}.annotations.${escapeKey(`${KEY}/app`)}`, container: 'app', message: 'container app runs with AppArmor profile unconfined', severity: 'high' }],
     },
     {
       name: 'unconfined annotation on a Deployment template',
       input: deployment({ containers: [container('app')] }, annotations({ [`${KEY}/app`]: 'unconfined' })),
-      findings: [{ field: `${DEPLOY_META}.annotations.${KEY}/app`, container: 'app' }],
+      findings: [{ field: `${DEPLOY_META}.annotations.${escapeKey(`${KEY}/app`)}`, container: 'app' }],
     },
     {
       name: 'unconfined annotation on a CronJob template',
       input: cronJob({ containers: [container('report')] }, annotations({ [`${KEY}/report`]: 'unconfined' })),
-      findings: [{ field: `${CRON_META}.annotations.${KEY}/report` }],
+      findings: [{ field: `${CRON_META}.annotations.${escapeKey(`${KEY}/report`)}` }],
     },
     {
       name: 'pod-level Unconfined field',
@@ -55,7 +56,7 @@ ruleTester(rule, {
         annotations({ [`${KEY}/app`]: 'unconfined' }),
       ),
       findings: [
-        { field: `${DEPLOY_META}.annotations.${KEY}/app`, container: 'app' },
+        { field: `${DEPLOY_META}.annotations.${escapeKey(`${KEY}/app`)}`, container: 'app' },
         { field: `${DEPLOY}.securityContext.appArmorProfile.type` },
         { field: `${DEPLOY}.initContainers[0].securityContext.appArmorProfile.type`, container: 'init' },
         { field: `${DEPLOY}.containers[1].securityContext.appArmorProfile.type`, container: 'agent', message: 'container agent sets appArmorProfile.type Unconfined' },

@@ -1,3 +1,4 @@
+import { escapeKey } from '../../../src/core/field-path.js';
 import { describe, expect, it } from 'vitest';
 import rule from '../../../src/rules/pss/seccomp-baseline.js';
 import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
@@ -60,13 +61,13 @@ ruleTester(rule, {
       name: 'pod annotation before v1.19',
       input: pod({ containers: [container('app')] }, annotations({ [POD_ANNOTATION]: 'unconfined' })),
       settings: { pssVersion: 'v1.18' },
-      findings: [{ field: `${POD_META}.annotations.${POD_ANNOTATION}`, message: 'pod annotation sets seccomp unconfined' }],
+      findings: [{ field: `${POD_META}.annotations.${escapeKey(`${POD_ANNOTATION}`)}`, message: 'pod annotation sets seccomp unconfined' }],
     },
     {
       name: 'container annotation on a Deployment template at v1.0',
       input: deployment({ containers: [container('app')] }, annotations({ [`${CONTAINER_ANNOTATION}/app`]: 'unconfined' })),
       settings: { pssVersion: 'v1.0' },
-      findings: [{ field: `${DEPLOY_META}.annotations.${CONTAINER_ANNOTATION}/app`, container: 'app', message: 'annotation sets seccomp unconfined for container app' }],
+      findings: [{ field: `${DEPLOY_META}.annotations.${escapeKey(`${CONTAINER_ANNOTATION}/app`)}`, container: 'app', message: 'annotation sets seccomp unconfined for container app' }],
     },
   ],
 });

@@ -19,6 +19,17 @@ ruleTester(rule, {
     { name: 'unrendered template is not judged', input: pod(`  containers: [{ name: app, image: "{{ .Values.image }}" }]`) },
     { name: 'missing or non-string image', input: pod(`  containers: [{ name: app }, { name: b, image: 42 }]`) },
     { name: 'tag names are case-sensitive', input: pod(`  containers: [{ name: app, image: "nginx:LATEST" }]`) },
+    { name: 'stable is a fixed tag by default', input: pod(`  containers: [{ name: app, image: "nginx:stable" }]`) },
+    {
+      name: 'configured mutable tag pinned by digest',
+      input: pod(`  containers: [{ name: app, image: "shop.azurecr.io/web:main@sha256:${SHA}" }]`),
+      settings: { mutableTags: ['latest', 'main'] },
+    },
+    {
+      name: 'a wildcard matches whole tags only',
+      input: pod(`  containers: [{ name: app, image: "shop.azurecr.io/web:release-dev-1" }]`),
+      settings: { mutableTags: ['dev-*'] },
+    },
   ],
   invalid: [
     {
@@ -40,6 +51,21 @@ ruleTester(rule, {
       findings: [
         { field: 'spec.initContainers[0].image', container: 'init', message: /^init container init/ },
         { field: 'spec.ephemeralContainers[0].image', container: 'debug', message: /^ephemeral container debug/ },
+      ],
+    },
+    {
+      name: 'configured mutable tags, and latest even when the list leaves it out',
+      input: pod(`
+  containers:
+  - { name: app, image: "shop.azurecr.io/web:stable" }
+  - { name: sidecar, image: "shop.azurecr.io/proxy:dev-4711" }
+  - { name: tools, image: "busybox:latest" }
+  - { name: pinned, image: "busybox:1.36" }`),
+      settings: { mutableTags: ['stable', 'dev-*'] },
+      findings: [
+        { container: 'app', field: 'spec.containers[0].image', message: 'container app uses image shop.azurecr.io/web:stable with the mutable tag stable' },
+        { container: 'sidecar', message: 'container sidecar uses image shop.azurecr.io/proxy:dev-4711 with the mutable tag dev-4711' },
+        { container: 'tools', message: /with the mutable tag latest$/ },
       ],
     },
     {

@@ -26,13 +26,6 @@ ruleTester(rule, {
         resources: { requests: { cpu: 100m, memory: 64Mi } }`),
     },
     {
-      name: 'only a limit: the request defaults to it',
-      input: deployment(`
-      - name: app
-        image: shop.azurecr.io/web:1.0
-        resources: { limits: { cpu: "1" } }`),
-    },
-    {
       name: 'numeric quantity',
       input: deployment(`
       - name: app
@@ -88,6 +81,14 @@ spec:
     },
   ],
   invalid: [
+    {
+      name: 'only a limit: the request is implicit (info)',
+      input: deployment(`
+      - name: app
+        image: shop.azurecr.io/web:1.0
+        resources: { limits: { cpu: "1" } }`),
+      findings: [{ field: 'spec.template.spec.containers[0].resources.requests.cpu', container: 'app', severity: 'info', message: 'container app declares no cpu request; Kubernetes uses its limit (1) as the request' }],
+    },
     {
       name: 'no resources at all',
       input: deployment(`

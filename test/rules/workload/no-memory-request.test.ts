@@ -20,14 +20,6 @@ ruleTester(rule, {
     resources: { requests: { memory: 128Mi } }`),
     },
     {
-      name: 'only a limit: the request defaults to it',
-      input: pod(`
-  containers:
-  - name: app
-    image: nginx:1.27
-    resources: { limits: { memory: 256Mi } }`),
-    },
-    {
       name: 'pod-level limit',
       input: pod(`
   resources: { limits: { memory: 1Gi } }
@@ -57,7 +49,7 @@ spec:
   initContainers:
   - name: setup
     image: busybox:1.36
-    resources: { limits: { memory: 32Mi } }
+    resources: { requests: { memory: 32Mi }, limits: { memory: 32Mi } }
   containers:
   - name: app
     image: nginx:1.27
@@ -65,6 +57,15 @@ spec:
     },
   ],
   invalid: [
+    {
+      name: 'only a limit: the request is implicit (info)',
+      input: pod(`
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources: { limits: { memory: 256Mi } }`),
+      findings: [{ field: 'spec.containers[0].resources.requests.memory', container: 'app', severity: 'info', message: 'container app declares no memory request; Kubernetes uses its limit (256Mi) as the request' }],
+    },
     {
       name: 'cpu only',
       input: pod(`

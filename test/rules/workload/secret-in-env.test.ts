@@ -140,6 +140,7 @@ it('never puts the value in the finding', () => {
   expect(findings).toHaveLength(secrets.length);
   const text = JSON.stringify(findings);
   for (const s of secrets) expect(text).not.toContain(s);
+  expect(findings[0]?.verify).toBe("kubectl get pod api -n shop -o jsonpath='{.spec.containers[0].env[*].name}'");
   expect(findings[0]?.evidence).toEqual({
     observed: 'literal value (azure-storage-connection-string)',
     expected: 'valueFrom.secretKeyRef, or a secret mounted as a file from Azure Key Vault',

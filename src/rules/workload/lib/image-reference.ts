@@ -1,17 +1,22 @@
+import { globMatch } from '../../../core/glob.js';
+
 /**
  * Container image references as the container runtimes read them (the grammar of
  * distribution/reference): `[registry/]repository[:tag][@digest]`.
  */
+/** A parsed reference; shared between callers (parses are cached), hence read-only. */
 export interface ImageReference {
+  /** The reference as written, without tag and digest (`myreg:5000/team/app`, `nginx`). */
+  readonly name: string;
   /** Registry host (with port), lowercased; `docker.io` when the reference names none. */
-  registry: string;
+  readonly registry: string;
   /** True when the reference names its registry rather than falling back to Docker Hub. */
-  registryExplicit: boolean;
+  readonly registryExplicit: boolean;
   /** Repository path inside the registry (`library/nginx` for `nginx`). */
-  repository: string;
-  tag?: string;
+  readonly repository: string;
+  readonly tag?: string;
   /** `algorithm:encoded` as written after `@`. */
-  digest?: string;
+  readonly digest?: string;
 }
 
 export const DOCKER_HUB = 'docker.io';
@@ -24,7 +29,18 @@ const HOST = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:
  * Parses an image reference. Returns undefined when the string is not a valid reference (empty,
  * whitespace, an unrendered template such as `{{ .Values.image }}` or `${TAG}`): rules cannot judge it.
  */
+// Every image rule parses the same few thousand references: parse each once.
+const PARSED = new Map<string, ImageReference | undefined>();
+
 export function parseImageReference(image: string): ImageReference | undefined {
+  if (PARSED.has(image)) return PARSED.get(image);
+  const ref = parse(image);
+  if (PARSED.size >= 20_000) PARSED.clear();
+  PARSED.set(image, ref);
+  return ref;
+}
+
+function parse(image: string): ImageReference | undefined {
   if (image === '' || /\s/.test(image)) return undefined;
   let rest = image;
   let digest: string | undefined;
@@ -41,6 +57,7 @@ export function parseImageReference(image: string): ImageReference | undefined {
     rest = rest.slice(0, colon);
     if (!TAG.test(tag)) return undefined;
   }
+  const name = rest;
   let registry = DOCKER_HUB;
   let registryExplicit = false;
   let repository = rest;
@@ -58,7 +75,7 @@ export function parseImageReference(image: string): ImageReference | undefined {
   if (registry === 'index.docker.io') registry = DOCKER_HUB;
   if (repository === '' || !repository.split('/').every((c) => PATH_COMPONENT.test(c))) return undefined;
   if (registry === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;
-  return { registry, registryExplicit, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+  return { name, registry, registryExplicit, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
 
 // OCI image-spec descriptor digests: registered algorithms have a fixed lowercase-hex encoding.
@@ -78,11 +95,47 @@ export function isValidDigest(digest: string): boolean {
 }
 
 /**
- * True when the reference names no digest and its tag is `latest` or absent (which means `latest`):
- * what runs can change with every pull.
+ * The tag that makes what runs change with every pull, or undefined when the reference is pinned.
+ * A digest pins whatever the tag says; no tag means `latest`, which always moves; other tags move
+ * when they match one of `mutableTags` (exact, case-sensitive, `*` and `?` as wildcards).
  */
-export function hasMutableTag(ref: ImageReference): boolean {
-  return ref.digest === undefined && (ref.tag === undefined || ref.tag === 'latest');
+export function mutableTagOf(ref: ImageReference, mutableTags: readonly string[] = ['latest']): string | undefined {
+  if (ref.digest !== undefined) return undefined;
+  const tag = ref.tag ?? 'latest';
+  if (tag === 'latest' || mutableTags.some((p) => globMatch(p, tag))) return tag;
+  return undefined;
+}
+
+/** True when the reference names no digest and its tag moves (see {@link mutableTagOf}). */
+export function hasMutableTag(ref: ImageReference, mutableTags: readonly string[] = ['latest']): boolean {
+  return mutableTagOf(ref, mutableTags) !== undefined;
+}
+
+/**
+ * The pull policy the API server fills in when a container leaves imagePullPolicy unset: Always
+ * for the tag `latest` (or no tag and no digest, which means latest), IfNotPresent otherwise —
+ * a digest without a tag included. Only `latest` counts here, whatever tags the settings call mutable.
+ */
+export function defaultPullPolicy(ref: ImageReference): 'Always' | 'IfNotPresent' {
+  const tag = ref.tag ?? (ref.digest === undefined ? 'latest' : undefined);
+  return tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+/**
+ * The names a repository glob is matched against: as written (`myreg:5000/team/app`), Docker's
+ * short form (`nginx`, `bitnami/redis`) and fully qualified (`docker.io/library/nginx`).
+ */
+export function repositoryNames(ref: ImageReference): string[] {
+  const full = `${ref.registry}/${ref.repository}`;
+  const short = ref.registry !== DOCKER_HUB ? full : ref.repository.startsWith('library/') ? ref.repository.slice('library/'.length) : ref.repository;
+  return [...new Set([ref.name, short, full])];
+}
+
+/** Does the image's repository match one of `globs` (`*` crosses `/`)? */
+export function repositoryMatches(ref: ImageReference, globs: readonly string[]): boolean {
+  if (globs.length === 0) return false;
+  const names = repositoryNames(ref);
+  return globs.some((g) => names.some((n) => globMatch(g, n)));
 }
 
 /** `registry` matches `pattern`: an exact host[:port], or `*.suffix` for any subdomain of suffix. */

@@ -78,7 +78,21 @@ export function reportMissingResource(ctx: RuleContext, kind: ResourceKind, name
   let defaulted: boolean | undefined;
   for (const c of ctx.containers({ ephemeral: false })) {
     const own = lists(c.spec);
-    if (!own || satisfied(kind, name, own)) continue;
+    if (!own) continue;
+    if (kind === 'requests' && !isSet(quantity(own.requests, name)) && bounded('limits', quantity(own.limits, name))) {
+      // The API server copies the limit into the request, so nothing is missing at run time — but the
+      // request is implicit: raising the limit later silently raises what the scheduler reserves.
+      ctx.report({
+        container: c.name,
+        field: c.path(`resources.requests.${name}`),
+        severity: 'info',
+        message: `${describe(c)} declares no ${name} request; Kubernetes uses its limit (${String(quantity(own.limits, name))}) as the request`,
+        evidence: { observed: { [`requests.${name}`]: null, [`limits.${name}`]: quantity(own.limits, name) }, expected: `an explicit resources.requests.${name}` },
+        frameworks: c.kind === 'containers' ? frameworks : frameworks.filter((f) => f.framework !== 'kubescape'),
+      });
+      continue;
+    }
+    if (satisfied(kind, name, own)) continue;
     if (quantity(own[kind], name) === undefined && (defaulted ??= namespaceDefault(ctx, kind, name))) continue;
     const limit = quantity(own.limits, name);
     const zeroLimit = kind === 'limits' && isSet(limit) && isZero(limit);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasMutableTag, isValidDigest, parseImageReference, registryMatches } from '../../../../src/rules/workload/lib/image-reference.js';
+import { defaultPullPolicy, hasMutableTag, isValidDigest, mutableTagOf, parseImageReference, registryMatches, repositoryMatches, repositoryNames } from '../../../../src/rules/workload/lib/image-reference.js';
 
 const SHA = 'a'.repeat(64);
 
@@ -62,6 +62,55 @@ describe('hasMutableTag', () => {
     [`nginx:latest@sha256:${SHA}`, false],
     ['myreg:5000/app', true],
   ])('%s → %s', (image, mutable) => expect(hasMutableTag(parseImageReference(image)!)).toBe(mutable));
+});
+
+describe('mutableTagOf', () => {
+  it.each([
+    ['nginx', [], 'latest'],
+    ['nginx:latest', [], 'latest'],
+    ['nginx:stable', [], undefined],
+    ['nginx:stable', ['stable'], 'stable'],
+    ['nginx:Stable', ['stable'], undefined],
+    [`nginx:stable@sha256:${SHA}`, ['stable'], undefined],
+    ['web:dev-42', ['dev-*'], 'dev-42'],
+    ['web:release-dev-42', ['dev-*'], undefined],
+    ['web:v1', ['v?'], 'v1'],
+    ['myreg:5000/app', ['main'], 'latest'],
+  ] as const)('%s with %j → %s', (image, tags, want) => expect(mutableTagOf(parseImageReference(image)!, tags)).toBe(want));
+});
+
+describe('defaultPullPolicy', () => {
+  it.each([
+    ['nginx', 'Always'],
+    ['nginx:latest', 'Always'],
+    [`nginx:latest@sha256:${SHA}`, 'Always'],
+    [`nginx@sha256:${SHA}`, 'IfNotPresent'],
+    ['nginx:1.27', 'IfNotPresent'],
+    ['nginx:LATEST', 'IfNotPresent'],
+    ['myreg:5000/app', 'Always'],
+  ])('%s → %s', (image, want) => expect(defaultPullPolicy(parseImageReference(image)!)).toBe(want));
+});
+
+describe('repositoryMatches', () => {
+  it('names a repository as written, short and fully qualified', () => {
+    expect(repositoryNames(parseImageReference('nginx:1.27')!)).toEqual(['nginx', 'docker.io/library/nginx']);
+    expect(repositoryNames(parseImageReference('docker.io/bitnami/redis')!)).toEqual(['docker.io/bitnami/redis', 'bitnami/redis']);
+    expect(repositoryNames(parseImageReference('Shop.AzureCR.io/web:1')!)).toEqual(['Shop.AzureCR.io/web', 'shop.azurecr.io/web']);
+  });
+  it.each([
+    ['mcr.microsoft.com/oss/kubernetes/pause:3.9', 'mcr.microsoft.com/oss/*', true],
+    ['mcr.microsoft.com/ossx/pause:3.9', 'mcr.microsoft.com/oss/*', false],
+    ['mcr.microsoft.com/oss:1', 'mcr.microsoft.com/oss/*', false],
+    ['nginx:1.27', 'nginx', true],
+    ['index.docker.io/library/nginx:1.27', 'nginx', true],
+    ['nginx:1.27', 'docker.io/library/nginx', true],
+    ['nginx-unprivileged:1.27', 'nginx', false],
+    ['internal-registry/nginx:1.25', 'internal-registry/*', true],
+    ['internal-registry-attacker/app', 'internal-registry/*', false],
+    ['myreg:5000/team/app:2', 'myreg:5000/*', true],
+    ['shop.azurecr.io/web:1', '*.azurecr.io/*', true],
+  ])('%s ~ %s → %s', (image, glob, ok) => expect(repositoryMatches(parseImageReference(image)!, [glob])).toBe(ok));
+  it('matches nothing with no globs', () => expect(repositoryMatches(parseImageReference('nginx')!, [])).toBe(false));
 });
 
 describe('registryMatches', () => {
