@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { once } from 'node:events';
 import type { InputError, InputNote } from '../core/errors.js';
 
 /** Colours only on a TTY, never with NO_COLOR (any value) — https://no-color.org. */
@@ -10,6 +11,26 @@ export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
 export function writeResult(text: string, outFile: string | undefined): void {
   if (outFile) writeFileSync(outFile, text);
   else process.stdout.write(text);
+}
+
+/** Writes a large result piece by piece (about 1 MiB at a time), waiting for stdout to drain. */
+export async function writeChunks(chunks: Iterable<string>, outFile: string | undefined): Promise<void> {
+  const fd = outFile ? openSync(outFile, 'w') : undefined;
+  try {
+    let batch = '';
+    const flush = async () => {
+      if (fd !== undefined) writeSync(fd, batch);
+      else if (!process.stdout.write(batch)) await once(process.stdout, 'drain');
+      batch = '';
+    };
+    for (const chunk of chunks) {
+      batch += chunk;
+      if (batch.length >= 1 << 20) await flush();
+    }
+    if (batch) await flush();
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 export function describeProblem(p: InputError | InputNote): string {

@@ -45,6 +45,28 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       throw new UsageError(`baseline ${opts.baselineFile}: ${errorMessage(e)}`);
     }
   }
+  const { findings, errors, notes, warnings, resources, texts } = await analyse(opts, now);
+  await locateFindings(findings, texts);
+  sortFindings(findings);
+  const baseline = previous && opts.baselineFile !== undefined ? applyBaseline(findings, previous, opts.baselineFile) : undefined;
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'palisade', version: VERSION },
+    generatedAt: now.toISOString(),
+    summary: summarize(findings, resources),
+    findings,
+    errors,
+    notes: [...notes, ...warnings],
+    ...(baseline ? { baseline } : {}),
+  };
+  return { report, exitCode: exitCodeFor(report, opts.failOn), warnings };
+}
+
+/**
+ * Ingest, rules and suppressions. Kept apart so that the resources and the inventory are garbage
+ * once it returns: on a large estate they are half the heap, and the report is built without them.
+ */
+async function analyse(opts: ScanOptions, now: Date) {
   const limits = Object.fromEntries(Object.entries(opts.config.limits).filter(([, v]) => v !== undefined));
   const ingest = await ingestPaths(opts.paths, {
     limits,
@@ -65,21 +87,14 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     now,
     configSource: opts.configSource,
   });
-  await locateFindings(findings, ingest.texts);
-  sortFindings(findings);
-  const baseline = previous && opts.baselineFile !== undefined ? applyBaseline(findings, previous, opts.baselineFile) : undefined;
-  const errors = [...ingest.errors, ...ruleErrors];
-  const report: Report = {
-    schema: REPORT_SCHEMA,
-    tool: { name: 'palisade', version: VERSION },
-    generatedAt: now.toISOString(),
-    summary: summarize(findings, ingest.resources.length),
+  return {
     findings,
-    errors,
-    notes: [...ingest.notes, ...warnings],
-    ...(baseline ? { baseline } : {}),
+    errors: [...ingest.errors, ...ruleErrors],
+    notes: ingest.notes,
+    warnings,
+    resources: ingest.resources.length,
+    texts: ingest.texts,
   };
-  return { report, exitCode: exitCodeFor(report, opts.failOn), warnings };
 }
 
 /** 2 when an input could not be read; else 1 when an active (and, with a baseline, new) finding reaches --fail-on. */

@@ -3,10 +3,11 @@ import { FRAMEWORK_FILTERS, type FrameworkFilter } from '../core/frameworks.js';
 import { UsageError } from '../core/errors.js';
 import { isPillar, PILLARS, SEVERITIES, type Pillar, type Severity } from '../core/severity.js';
 import { FORMATS, isFormat, render } from '../report/index.js';
+import { renderJsonChunks } from '../report/json.js';
 import { RULES } from '../rules/index.js';
 import { parsePssVersion } from '../rules/pss/check.js';
 import { loadConfig } from './load-config.js';
-import { printErrors, printWarnings, progress, useColor, writeResult } from './output.js';
+import { printErrors, printWarnings, progress, useColor, writeChunks, writeResult } from './output.js';
 import { runScan } from './run-scan.js';
 import { selectRules } from './select-rules.js';
 
@@ -80,6 +81,7 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
   printErrors(outcome.report.errors);
   printWarnings(outcome.warnings);
   const color = opts.format === 'table' && !opts.output && useColor();
-  writeResult(render(opts.format, outcome.report, { rules: rules.map((r) => r.meta), color }), opts.output);
+  if (opts.format === 'json') await writeChunks(renderJsonChunks(outcome.report), opts.output);
+  else writeResult(render(opts.format, outcome.report, { rules: rules.map((r) => r.meta), color }), opts.output);
   return outcome.exitCode;
 }

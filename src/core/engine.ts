@@ -4,6 +4,7 @@ import type { Finding } from './finding.js';
 import type { Inventory } from './inventory.js';
 import { ruleApplies, runRule, type Rule } from './rule.js';
 import type { RuleSettings } from './settings.js';
+import { podOf } from './workload.js';
 
 export interface Evaluation {
   findings: Finding[];
@@ -23,11 +24,12 @@ export function evaluate(rules: readonly Rule[], inventory: Inventory, settings:
     if ('kinds' in rule.target) for (const k of rule.target.kinds) byKind.set(k, [...(byKind.get(k) ?? []), rule]);
   }
   for (const resource of inventory.resources) {
-    const candidates = [...podRules, ...(byKind.get(resource.kind) ?? [])];
+    const pod = podOf(resource);
+    const candidates = pod ? [...podRules, ...(byKind.get(resource.kind) ?? [])] : (byKind.get(resource.kind) ?? []);
     for (const rule of candidates) {
-      if (!ruleApplies(rule, resource)) continue;
+      if (!ruleApplies(rule, resource, pod)) continue;
       try {
-        for (const f of runRule(rule, resource, inventory, settings)) findings.push(f);
+        for (const f of runRule(rule, resource, inventory, settings, pod)) findings.push(f);
       } catch (e) {
         errors.push({
           source: resource.source.file,

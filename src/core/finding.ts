@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FrameworkRef } from './frameworks.js';
 import type { Provenance, ResourceRef } from './resource.js';
 import type { Pillar, Severity } from './severity.js';
@@ -42,8 +41,25 @@ export interface Finding {
 
 export function findingId(rule: string, resource: ResourceRef, container: string | undefined, field: string | undefined): string {
   // apiVersion is left out on purpose: moving a Deployment from extensions/v1beta1 to apps/v1 is the same object.
-  const key = [rule, resource.kind, resource.namespace ?? '', resource.name, container ?? '', field ?? ''].join('\u0000');
-  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+  return hash64(`${rule}\u0000${resource.kind}\u0000${resource.namespace ?? ''}\u0000${resource.name}\u0000${container ?? ''}\u0000${field ?? ''}`);
+}
+
+/**
+ * 64 bits of two independently mixed 32-bit hashes, as 16 hex digits. Ids need stability and few
+ * collisions, not secrecy, and a scan computes one per finding: a cryptographic hash cost more than
+ * every rule together on large estates.
+ */
+export function hash64(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Does a finding count toward the exit code and the summary? */

@@ -9,6 +9,14 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+// Globs come from the config and the catalog and are matched once per finding: compile each once.
+const COMPILED = new Map<string, RegExp>();
+
 export function globMatch(glob: string, text: string): boolean {
-  return globToRegExp(glob).test(text);
+  let re = COMPILED.get(glob);
+  if (!re) {
+    if (COMPILED.size >= 10_000) COMPILED.clear();
+    COMPILED.set(glob, (re = globToRegExp(glob)));
+  }
+  return re.test(text);
 }

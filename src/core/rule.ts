@@ -2,7 +2,7 @@ import type { Evidence, Finding } from './finding.js';
 import { findingId } from './finding.js';
 import type { FrameworkRef } from './frameworks.js';
 import type { Inventory } from './inventory.js';
-import { refOf, type Resource } from './resource.js';
+import { refOf, type Resource, type ResourceRef } from './resource.js';
 import type { Pillar, Severity } from './severity.js';
 import { containersOf, kubectlKind, podOf, type ContainerSelection, type ContainerView, type PodView } from './workload.js';
 import type { RuleSettings } from './settings.js';
@@ -41,7 +41,7 @@ export interface RuleContext {
   readonly settings: RuleSettings;
   /** The pod or pod template of a pod-bearing resource. */
   pod(): PodView | undefined;
-  containers(which?: ContainerSelection): ContainerView[];
+  containers(which?: ContainerSelection): readonly ContainerView[];
   report(input: ReportInput): void;
 }
 
@@ -55,8 +55,8 @@ export function defineRule(rule: Rule): Rule {
   return rule;
 }
 
-export function ruleApplies(rule: Rule, resource: Resource): boolean {
-  if ('pods' in rule.target) return podOf(resource) !== undefined;
+export function ruleApplies(rule: Rule, resource: Resource, pod: PodView | undefined = podOf(resource)): boolean {
+  if ('pods' in rule.target) return pod !== undefined;
   return rule.target.kinds.includes(resource.kind);
 }
 
@@ -68,10 +68,14 @@ export function verifyCommand(resource: Resource, field: string | undefined): st
   return `kubectl get ${target} -o jsonpath='{.${field}}'`;
 }
 
-/** Runs one rule on one resource and returns what it reported. */
-export function runRule(rule: Rule, resource: Resource, inventory: Inventory, settings: RuleSettings): Finding[] {
+/**
+ * Runs one rule on one resource and returns what it reported. `pod` is the resource's PodView when the
+ * caller already has it (the engine computes it once per resource for all rules).
+ */
+export function runRule(rule: Rule, resource: Resource, inventory: Inventory, settings: RuleSettings, pod: PodView | undefined | null = null): Finding[] {
   const found: Finding[] = [];
-  let pod: PodView | undefined | null = null;
+  // One ref object for all findings of this resource: they only read it.
+  let ref: ResourceRef | undefined;
   const ctx: RuleContext = {
     resource,
     inventory,
@@ -85,7 +89,7 @@ export function runRule(rule: Rule, resource: Resource, inventory: Inventory, se
       return p ? containersOf(p, which) : [];
     },
     report(input) {
-      const ref = refOf(resource);
+      ref ??= refOf(resource);
       found.push({
         id: findingId(rule.meta.id, ref, input.container, input.field),
         rule: rule.meta.id,
@@ -97,7 +101,8 @@ export function runRule(rule: Rule, resource: Resource, inventory: Inventory, se
         ...(input.field !== undefined ? { field: input.field } : {}),
         message: input.message,
         remediation: rule.meta.remediation,
-        location: { ...resource.source },
+        // Shared with the resource: locating a finding replaces the object, never edits it.
+        location: resource.source,
         frameworks: input.frameworks ?? rule.meta.frameworks,
         evidence: input.evidence ?? {},
         verify: input.verify ?? verifyCommand(resource, input.field),

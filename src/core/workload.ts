@@ -67,8 +67,23 @@ export interface ContainerSelection {
   ephemeral?: boolean;
 }
 
-/** Containers of a pod in the order Kubernetes validates them: containers, initContainers, ephemeralContainers. */
-export function containersOf(pod: PodView, which: ContainerSelection = {}): ContainerView[] {
+// Every rule asks for the containers of the same pod; build the views once per pod and selection.
+const CONTAINERS = new WeakMap<PodView, Map<string, readonly ContainerView[]>>();
+
+/**
+ * Containers of a pod: containers, initContainers, ephemeralContainers. The array is shared between
+ * callers: treat it as read-only.
+ */
+export function containersOf(pod: PodView, which: ContainerSelection = {}): readonly ContainerView[] {
+  const key = `${which.init !== false}${which.ephemeral !== false}`;
+  let perPod = CONTAINERS.get(pod);
+  if (!perPod) CONTAINERS.set(pod, (perPod = new Map()));
+  let views = perPod.get(key);
+  if (!views) perPod.set(key, (views = buildContainers(pod, which)));
+  return views;
+}
+
+function buildContainers(pod: PodView, which: ContainerSelection): ContainerView[] {
   const kinds: ContainerKind[] = ['containers'];
   if (which.init !== false) kinds.push('initContainers');
   if (which.ephemeral !== false) kinds.push('ephemeralContainers');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Finding } from '../core/finding.js';
-import { locateField } from './locate.js';
+import { DocumentLocator } from './locate.js';
 
 /**
  * Moves each finding's location from its document's first line to the line of its field. Only files
@@ -24,8 +24,12 @@ export async function locateFindings(findings: readonly Finding[], texts: Readon
       }
     }
     const lines = text.split(/\r?\n/);
+    const locators = new Map<number, DocumentLocator>();
     for (const f of list) {
-      if (f.location && f.field) f.location = { ...f.location, line: locateField(lines, f.location.line, f.field) };
+      if (!f.location || !f.field) continue;
+      let locator = locators.get(f.location.line);
+      if (!locator) locators.set(f.location.line, (locator = new DocumentLocator(lines, f.location.line)));
+      f.location = { ...f.location, line: locator.line(f.field) };
     }
   }
 }

@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { FORMATS, isFormat, render, type Format } from '../../src/report/index.js';
+import { renderJsonChunks } from '../../src/report/json.js';
 import { MAX_ROWS, mdText } from '../../src/report/markdown.js';
 import { cleanReport, fixtureReport, RULES } from './fixture.js';
 import { expectGolden } from './golden.js';
@@ -142,5 +143,13 @@ describe('markdown', () => {
 
   it('says so when clean', () => {
     expect(render('markdown', cleanReport(), OPTIONS)).toBe('## Palisade: score 100/100\n\nNo findings in 4 resources.\n');
+  });
+});
+
+describe('json chunks', () => {
+  it('are byte for byte JSON.stringify(report, null, 2)', () => {
+    const base = fixtureReport();
+    const many = { ...base, findings: Array.from({ length: 1234 }, (_, i) => ({ ...(base.findings[i % base.findings.length] as (typeof base.findings)[number]), id: `id-${i}` })) };
+    for (const r of [base, cleanReport(), many]) expect([...renderJsonChunks(r)].join('')).toBe(`${JSON.stringify(r, null, 2)}\n`);
   });
 });

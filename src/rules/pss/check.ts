@@ -83,10 +83,17 @@ export function securityContext(c: ContainerView): Obj | undefined {
   return asObj(c.spec.securityContext);
 }
 
+const VISIT_ORDER = new WeakMap<PodView, readonly ContainerView[]>();
+
 /** Every container, in the order Pod Security Admission visits them: init, regular, ephemeral. */
-export function allContainers(pod: PodView): ContainerView[] {
-  const all = containersOf(pod);
-  return [...all.filter((c) => c.kind === 'initContainers'), ...all.filter((c) => c.kind !== 'initContainers')];
+export function allContainers(pod: PodView): readonly ContainerView[] {
+  let ordered = VISIT_ORDER.get(pod);
+  if (!ordered) {
+    const all = containersOf(pod);
+    ordered = [...all.filter((c) => c.kind === 'initContainers'), ...all.filter((c) => c.kind !== 'initContainers')];
+    VISIT_ORDER.set(pod, ordered);
+  }
+  return ordered;
 }
 
 /** A manifest value as text for a message, whatever its type (hostile input may put objects anywhere). */
@@ -130,6 +137,19 @@ export function outcome(reason: string, detail: string, items: PssItem[]): PssOu
   return items.length ? { reason, detail, items } : undefined;
 }
 
+// A restricted rule re-reads what the baseline check it replaces found on the same pod; both run
+// on every pod of a scan, so each check's outcome is computed once per pod.
+const OUTCOMES = new WeakMap<PodView, Map<PssVersionedCheck, PssOutcome | undefined>>();
+
+function outcomeFor(check: PssVersionedCheck, pod: PodView): PssOutcome | undefined {
+  let perPod = OUTCOMES.get(pod);
+  if (!perPod) OUTCOMES.set(pod, (perPod = new Map()));
+  if (perPod.has(check)) return perPod.get(check);
+  const result = check.evaluate(pod);
+  perPod.set(check, result);
+  return result;
+}
+
 export interface PssRuleDefinition {
   meta: Omit<RuleMeta, 'frameworks' | 'pillar'> & { frameworks?: FrameworkRef[] };
   check: PssCheck;
@@ -154,13 +174,13 @@ export function pssRule(def: PssRuleDefinition): PssRule {
       const version = parsePssVersion(ctx.settings.pssVersion) ?? LATEST_PSS_VERSION;
       const behaviour = versionedCheck(check, version);
       if (!pod || !behaviour) return;
-      const result = behaviour.evaluate(pod);
+      const result = outcomeFor(behaviour, pod);
       // Where a restricted check replaces a baseline one, a field the baseline rule already reports
       // is not reported twice by the scan.
       const reported = new Set<string>();
       for (const replaced of behaviour.overrides ?? []) {
         const replacedBehaviour = versionedCheck(replaced, version);
-        for (const item of replacedBehaviour?.evaluate(pod)?.items ?? []) reported.add(item.field);
+        for (const item of (replacedBehaviour && outcomeFor(replacedBehaviour, pod))?.items ?? []) reported.add(item.field);
       }
       for (const item of result?.items ?? []) {
         if (reported.has(item.field)) continue;

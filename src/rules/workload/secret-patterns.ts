@@ -247,8 +247,20 @@ function phraseHits(tokens: readonly string[]): PhraseHit[] {
   return hits;
 }
 
+// Key names repeat across an estate (LOG_LEVEL in every Deployment): classify each once.
+const NAME_CACHE = new Map<string, string | undefined>();
+const NAME_CACHE_LIMIT = 50_000;
+
 /** The kind of secret a key's name says it holds (`password`, `api-key`, ...), or undefined. */
 export function secretNameKind(name: string): string | undefined {
+  if (NAME_CACHE.has(name)) return NAME_CACHE.get(name);
+  const kind = classifyName(name);
+  if (NAME_CACHE.size >= NAME_CACHE_LIMIT) NAME_CACHE.clear();
+  NAME_CACHE.set(name, kind);
+  return kind;
+}
+
+function classifyName(name: string): string | undefined {
   const tokens = nameTokens(name);
   const hits = phraseHits(tokens);
   if (hits.length === 0) return undefined;
@@ -521,16 +533,29 @@ function scanValue(raw: string): ValueHit | undefined {
 /** Which value detector recognises this value as a credential, if any. */
 export function detectSecretValue(value: string): ValueDetector | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
-  return scanValue(value)?.detector;
+  return scanValueCached(value)?.detector;
 }
 
 /**
  * Is this key/value pair a secret? The value's shape is checked first (it names the credential
  * precisely), then the key's name, which counts only for a value that could be a credential.
  */
+// Env values repeat across an estate (`info`, `production`, the same URLs): scan each distinct value
+// once. The cache lives only in this process and is never written anywhere.
+const VALUE_CACHE = new Map<string, ValueHit | undefined>();
+
+function scanValueCached(value: string): ValueHit | undefined {
+  if (value.length > 4096) return scanValue(value);
+  if (VALUE_CACHE.has(value)) return VALUE_CACHE.get(value);
+  const hit = scanValue(value);
+  if (VALUE_CACHE.size >= 50_000) VALUE_CACHE.clear();
+  VALUE_CACHE.set(value, hit);
+  return hit;
+}
+
 export function detectSecret(name: string, value: unknown): SecretMatch | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const byValue = scanValue(value);
+  const byValue = scanValueCached(value);
   if (byValue) return { by: 'value', detector: byValue.detector };
   const kind = secretNameKind(name);
   if (kind && literalCredential(value, kind)) return { by: 'name', detector: kind };

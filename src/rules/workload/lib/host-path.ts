@@ -21,7 +21,7 @@ export function hostPathVolumes(pod: PodView): HostPathVolume[] {
 }
 
 /** Containers that mount a volume, with the index of the mount. */
-export function mountsOf(containers: ContainerView[], volume: string): { container: ContainerView; index: number; mount: Record<string, unknown> }[] {
+export function mountsOf(containers: readonly ContainerView[], volume: string): { container: ContainerView; index: number; mount: Record<string, unknown> }[] {
   const out: { container: ContainerView; index: number; mount: Record<string, unknown> }[] = [];
   for (const container of containers) {
     asArray(container.spec.volumeMounts).forEach((raw, index) => {

@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
+import { runScan } from '../src/cli/run-scan.js';
+import { DEFAULT_CONFIG } from '../src/core/config.js';
+import { DEFAULT_LIMITS } from '../src/ingest/limits.js';
+import { writeChunks } from '../src/cli/output.js';
+import { renderJsonChunks } from '../src/report/json.js';
+import { RULES } from '../src/rules/index.js';
+
+/**
+ * One measurement in a process of its own, so that peak RSS belongs to that measurement alone.
+ * Everything is imported before the clock starts; the parent reads one JSON line from stdout.
+ *
+ *   parse DIR   js-yaml alone: read every file, split it into documents, load each one
+ *   scan DIR    the whole `palisade scan -f json` pipeline: runScan with the defaults and every rule,
+ *               then the JSON report streamed to /dev/null
+ */
+
+export interface Measurement {
+  mode: 'parse' | 'scan';
+  ms: number;
+  /** process.resourceUsage().maxRSS, in KiB. */
+  maxRssKiB: number;
+  documents: number;
+  findings?: number;
+  suppressed?: number;
+  errors?: number;
+  reportBytes?: number;
+}
+
+// The options src/ingest/decode.ts passes to js-yaml, so the baseline does the same parsing work.
+const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+const SEPARATOR = /^---[ \t]*(?:#.*)?$/m;
+const CONTENT = /^[^#\s]/m;
+
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.name.startsWith('.')) continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...yamlFiles(full));
+    else if (/\.ya?ml$/i.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+function parseOnly(dir: string): Measurement {
+  const start = performance.now();
+  let documents = 0;
+  for (const file of yamlFiles(dir)) {
+    const text = readFileSync(file, 'utf8');
+    for (const doc of text.split(SEPARATOR)) {
+      if (!CONTENT.test(doc)) continue;
+      const value = load(doc, { schema: SCHEMA, maxAliases: DEFAULT_LIMITS.maxAliases, maxDepth: DEFAULT_LIMITS.maxDepth, filename: file });
+      if (value !== null && typeof value === 'object') documents++;
+    }
+  }
+  return { mode: 'parse', ms: performance.now() - start, maxRssKiB: process.resourceUsage().maxRSS, documents };
+}
+
+async function scan(dir: string): Promise<Measurement> {
+  const start = performance.now();
+  const { report } = await runScan({ paths: [dir], rules: RULES, config: DEFAULT_CONFIG, configSource: '(defaults)', failOn: 'high' });
+  // Written as `palisade scan -f json -o FILE` writes it: streamed, one finding at a time.
+  let reportBytes = 0;
+  const counted = function* () {
+    for (const chunk of renderJsonChunks(report)) {
+      reportBytes += Buffer.byteLength(chunk);
+      yield chunk;
+    }
+  };
+  await writeChunks(counted(), '/dev/null');
+  const ms = performance.now() - start;
+  return {
+    mode: 'scan',
+    ms,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    documents: report.summary.resources,
+    findings: report.findings.length,
+    suppressed: report.findings.filter((f) => f.suppressed !== undefined).length,
+    errors: report.errors.length,
+    reportBytes,
+  };
+}
+
+const [mode, dir] = process.argv.slice(2);
+if ((mode !== 'parse' && mode !== 'scan') || !dir) {
+  process.stderr.write('usage: child.ts parse|scan DIR\n');
+  process.exit(2);
+}
+const result = mode === 'parse' ? parseOnly(dir) : await scan(dir);
+process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,0 +1,176 @@
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Measurement } from './child.js';
+import { summarizeProfile, type ProfileSummary } from './cpu-profile.js';
+import { generateEstate, type Estate } from './generate.js';
+
+/**
+ * `npm run bench`: the scan budget of DESIGN.md. A seeded estate of YAML files is parsed by js-yaml
+ * alone (the baseline) and scanned by the full pipeline, each measurement in a fresh process,
+ * alternating, several times; the medians are compared. Absolute times drift on shared machines,
+ * the ratio much less. The exit code is 0 whatever the figures: a benchmark is data, not a gate.
+ */
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CHILD = join(ROOT, 'bench', 'child.ts');
+const TMP = join(ROOT, '.bench-tmp');
+
+const TARGETS = { ratio: 2, resourcesPerSecond: 20_000, peakRssMiB: 1024 };
+
+const { values: args } = parseArgs({
+  options: {
+    seed: { type: 'string', default: '42' },
+    resources: { type: 'string', default: '50000' },
+    files: { type: 'string', default: '250' },
+    runs: { type: 'string', default: '3' },
+    profile: { type: 'boolean', default: false },
+    'no-profile': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
+  },
+});
+
+const seed = Number(args.seed);
+const resources = Number(args.resources);
+const files = Number(args.files);
+const runs = Number(args.runs);
+for (const [name, v] of Object.entries({ seed, resources, files, runs })) {
+  if (!Number.isInteger(v) || v < (name === 'seed' ? 0 : 1)) {
+    console.error(`bench: --${name} must be a positive integer`);
+    process.exit(2);
+  }
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+let estate: Estate;
+try {
+  const started = performance.now();
+  estate = generateEstate({ seed, resources, files, root: TMP });
+  log(`estate: ${estate.files} files, ${estate.resources} resources, ${mb(estate.bytes)} MB (seed ${seed}, ${estate.reused ? 'reused' : `generated in ${Math.round(performance.now() - started)} ms`})`);
+  log(`        ${estate.dir}`);
+} catch (e) {
+  console.error(`bench: could not generate the estate: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}
+
+function measure(mode: 'parse' | 'scan', nodeFlags: string[] = []): Measurement {
+  const child = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', CHILD, mode, estate.dir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = child.stdout?.trim().split('\n').pop();
+  if (child.status !== 0 || !line) {
+    console.error(`bench: the ${mode} process failed (exit ${child.status ?? child.signal}):\n${child.stderr}`);
+    process.exit(1);
+  }
+  return JSON.parse(line) as Measurement;
+}
+
+const parses: Measurement[] = [];
+const scans: Measurement[] = [];
+for (let i = 1; i <= runs; i++) {
+  const p = measure('parse');
+  parses.push(p);
+  const s = measure('scan');
+  scans.push(s);
+  log(`run ${i}/${runs}: parse ${Math.round(p.ms)} ms (${mib(p.maxRssKiB)} MiB), scan ${Math.round(s.ms)} ms (${mib(s.maxRssKiB)} MiB)`);
+}
+
+const parseMs = median(parses.map((m) => m.ms));
+const scanMs = median(scans.map((m) => m.ms));
+const ratio = scanMs / parseMs;
+const scanned = scans[0]?.documents ?? 0;
+const resourcesPerSecond = scanned / (scanMs / 1000);
+const parseResourcesPerSecond = (parses[0]?.documents ?? 0) / (parseMs / 1000);
+const peakRssMiB = Math.max(...scans.map((m) => mib(m.maxRssKiB)));
+const pass = {
+  ratio: ratio <= TARGETS.ratio,
+  resourcesPerSecond: resourcesPerSecond >= TARGETS.resourcesPerSecond,
+  peakRssMiB: peakRssMiB <= TARGETS.peakRssMiB,
+};
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+
+const rows: string[][] = [
+  ['', 'value', 'target', ''],
+  ['parse (js-yaml alone)', `${Math.round(parseMs)} ms`, 'baseline', ''],
+  ['scan + JSON report', `${Math.round(scanMs)} ms`, `≤ ${Math.round(parseMs * TARGETS.ratio)} ms`, verdict(pass.ratio)],
+  ['ratio scan / parse', `${ratio.toFixed(2)}×`, `≤ ${TARGETS.ratio}×`, verdict(pass.ratio)],
+  ['resources/s', `${Math.round(resourcesPerSecond)}`, `≥ ${TARGETS.resourcesPerSecond}`, verdict(pass.resourcesPerSecond)],
+  ['peak RSS (scan)', `${peakRssMiB} MiB`, `≤ ${TARGETS.peakRssMiB} MiB`, verdict(pass.peakRssMiB)],
+];
+const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+console.log(`scan of ${scanned} resources, ${mb(estate.bytes)} MB of YAML in ${estate.files} files; median of ${runs} runs, node ${process.version}`);
+for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ').trimEnd());
+const first = scans[0];
+if (first) console.log(`findings ${first.findings} (${first.suppressed} suppressed), input errors ${first.errors}, JSON report ${mb(first.reportBytes ?? 0)} MB`);
+if (parseResourcesPerSecond < TARGETS.resourcesPerSecond)
+  console.log(`note: js-yaml alone reads ${Math.round(parseResourcesPerSecond)} resources/s here, below the ${TARGETS.resourcesPerSecond}/s target before any rule runs`);
+
+let profile: (ProfileSummary & { file: string }) | undefined;
+if (args.profile || (!pass.ratio && !args['no-profile'])) {
+  const dir = join(TMP, 'profiles');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  measure('scan', ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (file) {
+    profile = { file: join(dir, file), ...summarizeProfile(join(dir, file), ROOT) };
+    console.log(`\nwhere the scan's time goes (self time, one profiled run of ${profile.totalMs} ms incl. start-up): ${profile.file}`);
+    for (const a of profile.areas) console.log(`  ${pct(a.share)}  ${String(a.ms).padStart(6)} ms  ${a.name}`);
+    console.log('  top functions:');
+    for (const f of profile.functions) console.log(`  ${pct(f.share)}  ${String(f.ms).padStart(6)} ms  ${f.name}`);
+  }
+}
+
+const results = {
+  benchmark: 'scan',
+  date: new Date().toISOString(),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  seed,
+  estate: { files: estate.files, resources: estate.resources, bytes: estate.bytes, kinds: estate.kinds },
+  runs,
+  parse: { medianMs: round(parseMs), runsMs: parses.map((m) => round(m.ms)), peakRssMiB: Math.max(...parses.map((m) => mib(m.maxRssKiB))), resourcesPerSecond: Math.round(parseResourcesPerSecond) },
+  scan: {
+    medianMs: round(scanMs),
+    runsMs: scans.map((m) => round(m.ms)),
+    peakRssMiB,
+    resourcesPerSecond: Math.round(resourcesPerSecond),
+    findings: first?.findings,
+    suppressed: first?.suppressed,
+    inputErrors: first?.errors,
+    reportBytes: first?.reportBytes,
+  },
+  ratio: round(ratio, 3),
+  targets: TARGETS,
+  pass,
+  ...(profile ? { profile: { totalMs: profile.totalMs, areas: profile.areas, functions: profile.functions } } : {}),
+};
+writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+log(`\nwrote ${args.out}`);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+function mib(kib: number): number {
+  return Math.round(kib / 1024);
+}
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
+}
+function pct(share: number): string {
+  return `${(share * 100).toFixed(1).padStart(5)}%`;
+}
+function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
