@@ -2,7 +2,7 @@ import type { InputError } from './errors.js';
 import { errorMessage } from './errors.js';
 import type { Finding } from './finding.js';
 import type { Inventory } from './inventory.js';
-import { ruleApplies, runRule, type Rule } from './rule.js';
+import { ResourceContext, ruleApplies, type Rule } from './rule.js';
 import type { RuleSettings } from './settings.js';
 import { podOf } from './workload.js';
 
@@ -26,11 +26,16 @@ export function evaluate(rules: readonly Rule[], inventory: Inventory, settings:
   for (const resource of inventory.resources) {
     const pod = podOf(resource);
     const candidates = pod ? [...podRules, ...(byKind.get(resource.kind) ?? [])] : (byKind.get(resource.kind) ?? []);
+    const ctx = new ResourceContext(resource, inventory, settings, pod);
     for (const rule of candidates) {
       if (!ruleApplies(rule, resource, pod)) continue;
+      ctx.rule = rule;
+      const before = ctx.found.length;
       try {
-        for (const f of runRule(rule, resource, inventory, settings, pod)) findings.push(f);
+        rule.check(ctx);
       } catch (e) {
+        // A rule that throws half-way must not leave half its findings behind.
+        ctx.found.length = before;
         errors.push({
           source: resource.source.file,
           line: resource.source.line,
@@ -38,6 +43,7 @@ export function evaluate(rules: readonly Rule[], inventory: Inventory, settings:
         });
       }
     }
+    for (const f of ctx.found) findings.push(f);
   }
   return { findings, errors };
 }

@@ -69,46 +69,66 @@ export function verifyCommand(resource: Resource, field: string | undefined): st
 }
 
 /**
- * Runs one rule on one resource and returns what it reported. `pod` is the resource's PodView when the
- * caller already has it (the engine computes it once per resource for all rules).
+ * The context rules see for one resource. The engine makes one per resource and runs every rule
+ * through it (methods on the prototype, no closures per rule run: a scan runs millions of them).
  */
+export class ResourceContext implements RuleContext {
+  /** The rule being run; its meta goes into each finding. */
+  rule!: Rule;
+  /** Findings reported so far, in order. */
+  readonly found: Finding[] = [];
+  private podView: PodView | undefined | null;
+  private ref: ResourceRef | undefined;
+
+  constructor(
+    readonly resource: Resource,
+    readonly inventory: Inventory,
+    readonly settings: RuleSettings,
+    pod: PodView | undefined | null = null,
+  ) {
+    this.podView = pod;
+  }
+
+  pod(): PodView | undefined {
+    if (this.podView === null) this.podView = podOf(this.resource);
+    return this.podView;
+  }
+
+  containers(which?: ContainerSelection): readonly ContainerView[] {
+    const p = this.pod();
+    return p ? containersOf(p, which) : [];
+  }
+
+  report(input: ReportInput): void {
+    const { rule, resource } = this;
+    // One ref object for all findings of this resource: they only read it.
+    const ref = (this.ref ??= refOf(resource));
+    // One literal with a fixed shape (no spreads): a large scan creates hundreds of thousands of
+    // these. An absent container or field stays undefined, which JSON leaves out.
+    this.found.push({
+      id: findingId(rule.meta.id, ref, input.container, input.field),
+      rule: rule.meta.id,
+      title: rule.meta.title,
+      severity: input.severity ?? rule.meta.severity,
+      pillar: rule.meta.pillar,
+      resource: ref,
+      container: input.container,
+      field: input.field,
+      message: input.message,
+      remediation: rule.meta.remediation,
+      // Shared with the resource: locating a finding replaces the object, never edits it.
+      location: resource.source,
+      frameworks: input.frameworks ?? rule.meta.frameworks,
+      evidence: input.evidence ?? {},
+      verify: input.verify ?? verifyCommand(resource, input.field),
+    });
+  }
+}
+
+/** Runs one rule on one resource and returns what it reported. */
 export function runRule(rule: Rule, resource: Resource, inventory: Inventory, settings: RuleSettings, pod: PodView | undefined | null = null): Finding[] {
-  const found: Finding[] = [];
-  // One ref object for all findings of this resource: they only read it.
-  let ref: ResourceRef | undefined;
-  const ctx: RuleContext = {
-    resource,
-    inventory,
-    settings,
-    pod() {
-      if (pod === null) pod = podOf(resource);
-      return pod;
-    },
-    containers(which) {
-      const p = this.pod();
-      return p ? containersOf(p, which) : [];
-    },
-    report(input) {
-      ref ??= refOf(resource);
-      found.push({
-        id: findingId(rule.meta.id, ref, input.container, input.field),
-        rule: rule.meta.id,
-        title: rule.meta.title,
-        severity: input.severity ?? rule.meta.severity,
-        pillar: rule.meta.pillar,
-        resource: ref,
-        ...(input.container !== undefined ? { container: input.container } : {}),
-        ...(input.field !== undefined ? { field: input.field } : {}),
-        message: input.message,
-        remediation: rule.meta.remediation,
-        // Shared with the resource: locating a finding replaces the object, never edits it.
-        location: resource.source,
-        frameworks: input.frameworks ?? rule.meta.frameworks,
-        evidence: input.evidence ?? {},
-        verify: input.verify ?? verifyCommand(resource, input.field),
-      });
-    },
-  };
+  const ctx = new ResourceContext(resource, inventory, settings, pod);
+  ctx.rule = rule;
   rule.check(ctx);
-  return found;
+  return ctx.found;
 }

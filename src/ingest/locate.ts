@@ -31,8 +31,7 @@ export class DocumentLocator {
   }
 
   line(path: string): number {
-    const segments = splitPathCached(path);
-    const keys = prefixKeys(segments);
+    const { segments, keys } = parsed(path);
     // Find the longest cached prefix, then walk the rest.
     let depth = segments.length;
     let cursor = this.cache.get(keys[depth] as string);
@@ -67,16 +66,22 @@ function prefixKeys(segments: ReadonlyArray<string | number>): string[] {
   return keys;
 }
 
-// The same few hundred paths recur in every document of an estate: split each once.
-const SPLIT_CACHE = new Map<string, ReadonlyArray<string | number>>();
+interface ParsedPath {
+  segments: ReadonlyArray<string | number>;
+  keys: readonly string[];
+}
 
-function splitPathCached(path: string): ReadonlyArray<string | number> {
-  let segments = SPLIT_CACHE.get(path);
-  if (!segments) {
-    if (SPLIT_CACHE.size >= 10_000) SPLIT_CACHE.clear();
-    SPLIT_CACHE.set(path, (segments = splitPath(path)));
+// The same few hundred paths recur in every document of an estate: split each once.
+const PATHS = new Map<string, ParsedPath>();
+
+function parsed(path: string): ParsedPath {
+  let p = PATHS.get(path);
+  if (!p) {
+    if (PATHS.size >= 10_000) PATHS.clear();
+    const segments = splitPath(path);
+    PATHS.set(path, (p = { segments, keys: prefixKeys(segments) }));
   }
-  return segments;
+  return p;
 }
 
 /** The line of one field path in the document starting at `docStart` (1-based). */

@@ -8,9 +8,10 @@ function indent(json: string, pad: string): string {
 }
 
 /**
- * The report as it is (schema palisade.report/v1), in pieces: byte for byte what
- * `JSON.stringify(report, null, 2)` writes, but one finding at a time, so a report of hundreds of
- * thousands of findings never has to exist as one string (V8 caps strings near 512 MiB).
+ * The report as it is (schema palisade.report/v1), in pieces, so a report of hundreds of thousands
+ * of findings never has to exist as one string (V8 caps strings near 512 MiB). The envelope is
+ * indented for people; each finding is one line, which keeps large reports small and lets `grep`
+ * and line-oriented tools pick findings out.
  */
 export function* renderJsonChunks(report: Report): Generator<string> {
   const entries = Object.entries(report).filter(([, v]) => v !== undefined);
@@ -21,10 +22,10 @@ export function* renderJsonChunks(report: Report): Generator<string> {
     if (key === 'findings' && Array.isArray(value) && value.length > 0) {
       yield `\n  "findings": [`;
       for (let j = 0; j < value.length; j += FINDINGS_PER_CHUNK) {
-        // Stringified inside a wrapper, a slice comes out already indented for its place in the report.
-        const wrapped = JSON.stringify({ findings: value.slice(j, j + FINDINGS_PER_CHUNK) }, null, 2);
-        const body = wrapped.slice(wrapped.indexOf('[') + 1, wrapped.lastIndexOf(']') - 3);
-        yield j + FINDINGS_PER_CHUNK < value.length ? `${body},` : body;
+        let chunk = '';
+        const end = Math.min(j + FINDINGS_PER_CHUNK, value.length);
+        for (let k = j; k < end; k++) chunk += `\n    ${JSON.stringify(value[k])}${k === value.length - 1 ? '' : ','}`;
+        yield chunk;
       }
       yield `\n  ]${sep}`;
     } else {

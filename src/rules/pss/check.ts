@@ -66,6 +66,18 @@ export function parsePssVersion(text: string): PssVersion | undefined {
   return compareVersions(v, LATEST_PSS_VERSION) > 0 ? LATEST_PSS_VERSION : v;
 }
 
+let lastSetting: string | undefined;
+let lastVersion: PssVersion = LATEST_PSS_VERSION;
+
+/** The version a scan's settings ask for; the CLI has already refused invalid ones. Parsed once per setting. */
+function settingsVersion(setting: string): PssVersion {
+  if (setting !== lastSetting) {
+    lastVersion = parsePssVersion(setting) ?? LATEST_PSS_VERSION;
+    lastSetting = setting;
+  }
+  return lastVersion;
+}
+
 /** The behaviour of a check at a version, or undefined when the check did not exist yet. */
 export function versionedCheck(check: PssCheck, version: PssVersion): PssVersionedCheck | undefined {
   let found: PssVersionedCheck | undefined;
@@ -171,10 +183,11 @@ export function pssRule(def: PssRuleDefinition): PssRule {
     target: { pods: true },
     check(ctx) {
       const pod = ctx.pod();
-      const version = parsePssVersion(ctx.settings.pssVersion) ?? LATEST_PSS_VERSION;
+      const version = settingsVersion(ctx.settings.pssVersion);
       const behaviour = versionedCheck(check, version);
       if (!pod || !behaviour) return;
       const result = outcomeFor(behaviour, pod);
+      if (!result) return;
       // Where a restricted check replaces a baseline one, a field the baseline rule already reports
       // is not reported twice by the scan.
       const reported = new Set<string>();
@@ -182,7 +195,7 @@ export function pssRule(def: PssRuleDefinition): PssRule {
         const replacedBehaviour = versionedCheck(replaced, version);
         for (const item of (replacedBehaviour && outcomeFor(replacedBehaviour, pod))?.items ?? []) reported.add(item.field);
       }
-      for (const item of result?.items ?? []) {
+      for (const item of result.items) {
         if (reported.has(item.field)) continue;
         ctx.report({
           field: item.field,
