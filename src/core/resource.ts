@@ -21,6 +21,11 @@ export type Obj = Record<string, unknown>;
 export interface Resource extends ResourceRef {
   readonly object: Obj;
   readonly source: Provenance;
+  /**
+   * The input format, for objects that are not plain Kubernetes manifests: `arm-rest`, `az-cli`,
+   * `arm-template`, `terraform-plan`, `terraform-hcl`. Absent for Kubernetes objects.
+   */
+  readonly format?: string;
 }
 
 export function isObj(v: unknown): v is Obj {

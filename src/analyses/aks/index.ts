@@ -1,0 +1,30 @@
+import type { Inventory } from '../../core/inventory.js';
+import { asString, type Resource } from '../../core/resource.js';
+import { jsonCluster, MANAGED_CLUSTER_TYPE } from './json-cluster.js';
+import type { AksCluster } from './model.js';
+
+export { AGENT_POOL_TYPE, MANAGED_CLUSTER_TYPE, UNKNOWN_KEY, readSetting, unknownReason } from './json-cluster.js';
+export type { AksCluster, AksNodePool, AksShape, DiagnosticSetting, Setting } from './model.js';
+
+/** Resource kinds that describe an AKS cluster, whatever the source. */
+export const CLUSTER_KINDS: readonly string[] = [MANAGED_CLUSTER_TYPE];
+
+// Built once per resource: every aks rule asks for the same view.
+const VIEWS = new WeakMap<Resource, AksCluster>();
+
+/** The cluster view of a resource, or undefined when the resource is not an AKS cluster. */
+export function aksClusterOf(resource: Resource, inventory?: Inventory): AksCluster | undefined {
+  const known = VIEWS.get(resource);
+  if (known) return known;
+  let view: AksCluster | undefined;
+  if (resource.kind === MANAGED_CLUSTER_TYPE) view = jsonCluster(resource, inventory);
+  if (view) VIEWS.set(resource, view);
+  return view;
+}
+
+/** `az aks show --query` for a setting: the command that shows the live value. */
+export function aksVerify(cluster: AksCluster, path: string): string {
+  const id = asString(cluster.resource.object.id) ?? '';
+  const group = /\/resourcegroups\/([^/]+)/i.exec(id)?.[1] ?? '<resource-group>';
+  return `az aks show --resource-group ${group} --name ${cluster.name} --query ${path}`;
+}

@@ -1,0 +1,96 @@
+import { escapeKey } from '../../core/field-path.js';
+import type { Inventory } from '../../core/inventory.js';
+import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
+import type { AksCluster, AksNodePool, AksShape, Setting } from './model.js';
+
+/**
+ * Marks a value an ARM template evaluator could not resolve (a parameter without default, a
+ * reference() to a live resource): `{ [UNKNOWN_KEY]: "why" }` in place of the value.
+ */
+export const UNKNOWN_KEY = '$palisadeUnknown';
+
+export const MANAGED_CLUSTER_TYPE = 'Microsoft.ContainerService/managedClusters';
+export const AGENT_POOL_TYPE = 'Microsoft.ContainerService/managedClusters/agentPools';
+
+export function unknownReason(v: unknown): string | undefined {
+  return isObj(v) && typeof v[UNKNOWN_KEY] === 'string' ? (v[UNKNOWN_KEY] as string) : undefined;
+}
+
+/** Azure treats property names case-insensitively (`omsagent`/`omsAgent`, `enableRBAC`/`enableRbac`). */
+function child(obj: Obj, key: string): [string, unknown] | undefined {
+  if (Object.prototype.hasOwnProperty.call(obj, key)) return [key, obj[key]];
+  const lower = key.toLowerCase();
+  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return [k, obj[k]];
+  return undefined;
+}
+
+/** Reads `path` (dot-separated, canonical spelling) below `root`, reporting the source's own spelling in `field`. */
+export function readSetting(root: Obj, rootField: string, path: string): Setting {
+  let cur: unknown = root;
+  let field = rootField;
+  const parts = path.split('.');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    const why = unknownReason(cur);
+    if (why !== undefined) return { value: undefined, known: false, field, reason: why };
+    const obj = asObj(cur);
+    const found = obj ? child(obj, part) : undefined;
+    if (!found) {
+      const rest = parts.slice(i).map(escapeKey).join('.');
+      return { value: undefined, known: true, absent: true, field: field ? `${field}.${rest}` : rest };
+    }
+    field = field ? `${field}.${escapeKey(found[0])}` : escapeKey(found[0]);
+    cur = found[1];
+  }
+  const why = unknownReason(cur);
+  if (why !== undefined) return { value: undefined, known: false, field, reason: why };
+  // null in `az aks show` output means "not set".
+  if (cur === null) return { value: undefined, known: true, absent: true, field };
+  return { value: cur, known: true, field };
+}
+
+function shapeOf(resource: Resource): AksShape {
+  if (resource.format === 'arm-template' || resource.format === 'az-cli') return resource.format;
+  return child(resource.object, 'properties') ? 'arm-rest' : 'az-cli';
+}
+
+/** Properties of a REST or template object sit under `properties`; `az aks show` flattens them. */
+function propertiesOf(resource: Resource, shape: AksShape): { root: Obj; field: string } {
+  if (shape === 'az-cli') return { root: resource.object, field: '' };
+  const props = child(resource.object, 'properties');
+  return { root: asObj(props?.[1]) ?? {}, field: props ? props[0] : 'properties' };
+}
+
+function clusterNameOf(resource: Resource): string {
+  return resource.name;
+}
+
+/** Separate agent-pool resources that belong to the cluster: `cluster/pool` names or ids below the cluster. */
+function separatePools(cluster: Resource, inventory: Inventory | undefined): Resource[] {
+  if (!inventory) return [];
+  const name = clusterNameOf(cluster).toLowerCase();
+  return inventory.byKind(AGENT_POOL_TYPE).filter((p) => {
+    const id = (asString(p.object.id) ?? '').toLowerCase();
+    return p.name.toLowerCase().startsWith(`${name}/`) || id.includes(`/managedclusters/${name}/agentpools/`);
+  });
+}
+
+/** The cluster view of a REST body, an `az aks show` document or an evaluated template resource. */
+export function jsonCluster(resource: Resource, inventory?: Inventory): AksCluster {
+  const shape = shapeOf(resource);
+  const { root, field } = propertiesOf(resource, shape);
+  const pools: AksNodePool[] = [];
+  const profiles = child(root, 'agentPoolProfiles');
+  asArray(profiles?.[1]).forEach((raw, i) => {
+    const profile = asObj(raw);
+    if (!profile) return;
+    const base = `${field ? `${field}.` : ''}${profiles?.[0] ?? 'agentPoolProfiles'}[${i}]`;
+    pools.push({ name: asString(profile.name) ?? `#${i}`, resource, get: (path) => readSetting(profile, base, path) });
+  });
+  for (const p of separatePools(resource, inventory)) {
+    const shapeP = shapeOf(p);
+    const { root: pr, field: pf } = propertiesOf(p, shapeP);
+    pools.push({ name: p.name.split('/').pop() ?? p.name, resource: p, get: (path) => readSetting(pr, pf, path) });
+  }
+  return { resource, name: clusterNameOf(resource), shape, get: (path) => readSetting(root, field, path), nodePools: pools };
+}
