@@ -5,20 +5,20 @@ import { Inventory } from '../src/core/inventory.js';
 import type { Resource } from '../src/core/resource.js';
 import type { Rule } from '../src/core/rule.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../src/core/settings.js';
-import { applySuppressions } from '../src/core/suppress.js';
+import { createSuppressor } from '../src/core/suppress.js';
 import { RULES } from '../src/rules/index.js';
 
 /** Findings of the whole catalog on a set of resources, as `palisade scan` would report them. */
 export function scanResources(resources: Resource[], opts: { rules?: readonly Rule[]; settings?: Partial<RuleSettings> } = {}): Finding[] {
   const inventory = new Inventory(resources);
-  const { findings } = evaluate(opts.rules ?? RULES, inventory, { ...DEFAULT_SETTINGS, ...opts.settings });
-  applySuppressions(findings, inventory, {
+  const suppressor = createSuppressor({
     exceptions: [],
     allowAnnotations: DEFAULT_CONFIG.annotations.allowIgnore,
     aksManaged: DEFAULT_CONFIG.profiles.aksManaged,
     now: new Date(),
     configSource: 'conformance',
   });
+  const { findings } = evaluate(opts.rules ?? RULES, inventory, { ...DEFAULT_SETTINGS, ...opts.settings }, suppressor);
   return findings.filter((f) => f.suppressed === undefined);
 }
 

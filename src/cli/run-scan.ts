@@ -9,7 +9,7 @@ import { REPORT_SCHEMA, sortFindings, summarize, type Report } from '../core/rep
 import type { Rule } from '../core/rule.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
-import { applySuppressions } from '../core/suppress.js';
+import { createSuppressor } from '../core/suppress.js';
 import { VERSION } from '../core/version.js';
 import { ingestPaths, type IngestOptions } from '../ingest/files.js';
 import { locateFindings } from '../ingest/locate-findings.js';
@@ -79,14 +79,15 @@ async function analyse(opts: ScanOptions, now: Date) {
     ...Object.fromEntries(Object.entries(opts.config.settings).filter(([, v]) => v !== undefined)),
     ...opts.settings,
   };
-  const { findings, errors: ruleErrors } = evaluate(opts.rules, inventory, settings);
-  const warnings = applySuppressions(findings, inventory, {
+  const suppressor = createSuppressor({
     exceptions: opts.config.exceptions,
     allowAnnotations: opts.config.annotations.allowIgnore,
     aksManaged: opts.config.profiles.aksManaged,
     now,
     configSource: opts.configSource,
   });
+  const { findings, errors: ruleErrors } = evaluate(opts.rules, inventory, settings, suppressor);
+  const { warnings } = suppressor;
   return {
     findings,
     errors: [...ingest.errors, ...ruleErrors],

@@ -48,8 +48,9 @@ interface ScanCliOptions {
 }
 
 async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
-  const { config, source } = loadConfig(opts.config);
-  if (!opts.aksManaged) config.profiles = { ...config.profiles, aksManaged: false };
+  const loaded = loadConfig(opts.config);
+  const source = loaded.source;
+  const config = opts.aksManaged ? loaded.config : { ...loaded.config, profiles: { ...loaded.config.profiles, aksManaged: false } };
   let pillars: Pillar[] | undefined;
   if (opts.pillar !== undefined) {
     const names = opts.pillar.split(',').map((s) => s.trim()).filter(Boolean);

@@ -1,4 +1,5 @@
-import { stringMap, type Resource } from './resource.js';
+import { asString, stringMap, type Resource } from './resource.js';
+import { containersOf, podOf } from './workload.js';
 
 /** Namespaces where AKS deploys and reconciles its own components. */
 const AKS_NAMESPACES = new Set(['kube-system', 'gatekeeper-system', 'calico-system', 'tigera-operator', 'app-routing-system', 'aks-command']);
@@ -13,7 +14,7 @@ const AKS_COMPONENT_PREFIXES = [
   'csi-azuredisk', 'csi-azurefile', 'csi-blob', 'cloud-node-manager', 'kube-proxy', 'azure-ip-masq-agent',
   'ip-masq-agent', 'azure-cns', 'azure-npm', 'metrics-server', 'aks-secrets-store', 'secrets-store-csi-driver',
   'microsoft-defender', 'keda-', 'retina-', 'cilium', 'calico-', 'tigera-', 'aks-link', 'tunnelfront',
-  'eraser-', 'kured', 'azure-wi-webhook', 'workload-identity-webhook', 'nginx', 'extension-', 'cloud-controller',
+  'eraser-', 'azure-wi-webhook', 'workload-identity-webhook', 'extension-', 'cloud-controller',
   'overlay-extension', 'aks-operator', 'aks-command', 'node-local-dns', 'snapshot-controller', 'csi-snapshot',
 ];
 
@@ -30,7 +31,16 @@ export function aksManagedReason(r: Resource): string | undefined {
     const v = labels[key];
     if (v !== undefined && test(v)) return `AKS-managed component (${key}=${v} in ${r.namespace})`;
   }
+  // A name alone is not proof: anyone can call a DaemonSet kube-proxy-debug. The name must match and
+  // every container must run Microsoft's image, as AKS's own components do.
   const prefix = AKS_COMPONENT_PREFIXES.find((p) => r.name.startsWith(p));
-  if (prefix) return `AKS-managed component (${r.name} in ${r.namespace})`;
+  if (prefix && runsOnlyMicrosoftImages(r)) return `AKS-managed component (${r.name} in ${r.namespace}, images from mcr.microsoft.com)`;
   return undefined;
+}
+
+function runsOnlyMicrosoftImages(r: Resource): boolean {
+  const pod = podOf(r);
+  if (!pod) return false;
+  const containers = containersOf(pod);
+  return containers.length > 0 && containers.every((c) => (asString(c.spec.image) ?? '').startsWith('mcr.microsoft.com/'));
 }

@@ -1,9 +1,10 @@
 import type { InputError } from './errors.js';
 import { errorMessage } from './errors.js';
-import type { Finding } from './finding.js';
 import type { Inventory } from './inventory.js';
-import { ResourceContext, ruleApplies, type Rule } from './rule.js';
+import type { Finding } from './finding.js';
+import { ResourceContext, type Rule } from './rule.js';
 import type { RuleSettings } from './settings.js';
+import type { Suppressor } from './suppress.js';
 import { podOf } from './workload.js';
 
 export interface Evaluation {
@@ -15,7 +16,7 @@ export interface Evaluation {
  * Runs every rule on every resource it targets. A rule that throws on a strange object is reported
  * as an error naming the rule and the resource; the other rules and resources still run.
  */
-export function evaluate(rules: readonly Rule[], inventory: Inventory, settings: RuleSettings): Evaluation {
+export function evaluate(rules: readonly Rule[], inventory: Inventory, settings: RuleSettings, suppressor?: Suppressor): Evaluation {
   const findings: Finding[] = [];
   const errors: InputError[] = [];
   const byKind = new Map<string, Rule[]>();
@@ -23,12 +24,19 @@ export function evaluate(rules: readonly Rule[], inventory: Inventory, settings:
   for (const rule of rules) {
     if ('kinds' in rule.target) for (const k of rule.target.kinds) byKind.set(k, [...(byKind.get(k) ?? []), rule]);
   }
+  const selected = new Set(rules.map((r) => r.meta.id));
+  // Only a rule that runs can take over: with the replaced rule skipped, the replacing one reports it all.
+  const supersedes = new Map(
+    rules.flatMap((r) => {
+      const replaced = (r.supersedes ?? []).filter((id) => selected.has(id));
+      return replaced.length ? [[r.meta.id, new Set(replaced)] as const] : [];
+    }),
+  );
   for (const resource of inventory.resources) {
     const pod = podOf(resource);
     const candidates = pod ? [...podRules, ...(byKind.get(resource.kind) ?? [])] : (byKind.get(resource.kind) ?? []);
     const ctx = new ResourceContext(resource, inventory, settings, pod);
     for (const rule of candidates) {
-      if (!ruleApplies(rule, resource, pod)) continue;
       ctx.rule = rule;
       const before = ctx.found.length;
       try {
@@ -43,7 +51,32 @@ export function evaluate(rules: readonly Rule[], inventory: Inventory, settings:
         });
       }
     }
-    for (const f of ctx.found) findings.push(f);
+    const found = supersede(ctx.found, supersedes);
+    suppressor?.apply(resource, found);
+    for (const f of found) findings.push(f);
   }
   return { findings, errors };
+}
+
+/**
+ * Drops a finding of a rule that supersedes another (restricted capabilities over baseline ones)
+ * when the superseded rule reported the same field of the same resource: one problem, one finding.
+ */
+function supersede(found: Finding[], supersedes: ReadonlyMap<string, ReadonlySet<string>>): Finding[] {
+  if (supersedes.size === 0 || found.length < 2) return found;
+  let reported: Map<string, Set<string | undefined>> | undefined;
+  return found.filter((f) => {
+    const replaced = supersedes.get(f.rule);
+    if (!replaced) return true;
+    if (!reported) {
+      reported = new Map();
+      for (const g of found) {
+        let fields = reported.get(g.rule);
+        if (!fields) reported.set(g.rule, (fields = new Set()));
+        fields.add(g.field);
+      }
+    }
+    for (const id of replaced) if (reported.get(id)?.has(f.field)) return false;
+    return true;
+  });
 }

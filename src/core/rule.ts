@@ -49,6 +49,11 @@ export interface Rule {
   meta: RuleMeta;
   target: RuleTarget;
   check(ctx: RuleContext): void;
+  /**
+   * Rules this one replaces when both run (a restricted Pod Security check over the baseline one):
+   * its findings on a field one of them reported are dropped.
+   */
+  supersedes?: readonly string[];
 }
 
 export function defineRule(rule: Rule): Rule {
@@ -60,12 +65,24 @@ export function ruleApplies(rule: Rule, resource: Resource, pod: PodView | undef
   return rule.target.kinds.includes(resource.kind);
 }
 
+/** Quotes a word for a POSIX shell unless it is plainly safe: names come from untrusted manifests. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9._/:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * `kubectl get deploy web -n shop -o FORMAT[='TEMPLATE']`, every word that comes from the manifest
+ * quoted for the shell, the template always single-quoted.
+ */
+export function kubectlGet(resource: Resource, format: string, template?: string): string {
+  const ns = resource.namespace ? ` -n ${shellQuote(resource.namespace)}` : '';
+  const output = template === undefined ? format : `${format}='${template.replace(/'/g, `'\\''`)}'`;
+  return `kubectl get ${kubectlKind(resource.kind)} ${shellQuote(resource.name)}${ns} -o ${output}`;
+}
+
 /** `spec.containers[0].image` → `kubectl get deploy web -n shop -o jsonpath='{.spec.containers[0].image}'`. */
 export function verifyCommand(resource: Resource, field: string | undefined): string {
-  const ns = resource.namespace ? ` -n ${resource.namespace}` : '';
-  const target = `${kubectlKind(resource.kind)} ${resource.name}${ns}`;
-  if (!field) return `kubectl get ${target} -o yaml`;
-  return `kubectl get ${target} -o jsonpath='{.${field}}'`;
+  return field ? kubectlGet(resource, 'jsonpath', `{.${field}}`) : kubectlGet(resource, 'yaml');
 }
 
 /**

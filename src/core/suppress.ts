@@ -3,8 +3,7 @@ import type { ExceptionConfig } from './config.js';
 import type { InputNote } from './errors.js';
 import type { Finding } from './finding.js';
 import { globMatch } from './glob.js';
-import type { Inventory } from './inventory.js';
-import { refKey, stringMap } from './resource.js';
+import { refKey, stringMap, type Resource } from './resource.js';
 
 export const IGNORE_ANNOTATION = 'palisade.io/ignore';
 
@@ -32,13 +31,21 @@ export function parseIgnoreAnnotation(value: string): { rules: string[]; reason:
   };
 }
 
+export interface Suppressor {
+  /** Marks the findings one resource got; called with the resource they are about. */
+  apply(resource: Resource, findings: readonly Finding[]): void;
+  /** Expired exceptions, annotations without a reason, annotations the config refuses. */
+  readonly warnings: InputNote[];
+}
+
 /**
  * Marks findings that do not count: matched by a live exception in the config, by a
  * `palisade.io/ignore` annotation on the resource, or (profile) on an AKS-managed component.
- * Suppressed findings stay in the report with their reason. Returns warnings (expired exceptions,
- * annotations without a reason, annotations refused by the config).
+ * Suppressed findings stay in the report with their reason. Works per resource, on the object the
+ * findings came from: two files may hold objects with the same name, and one's annotation must not
+ * excuse the other.
  */
-export function applySuppressions(findings: Finding[], inventory: Inventory, opts: SuppressOptions): InputNote[] {
+export function createSuppressor(opts: SuppressOptions): Suppressor {
   const warnings: InputNote[] = [];
   const live: ExceptionConfig[] = [];
   for (const ex of opts.exceptions) {
@@ -46,37 +53,38 @@ export function applySuppressions(findings: Finding[], inventory: Inventory, opt
       warnings.push({ source: opts.configSource, message: `exception for ${ex.rule} on ${ex.resources.join(', ')} expired on ${ex.expires} and no longer applies (reason was: ${ex.reason})` });
     } else live.push(ex);
   }
-  const annotationWarned = new Set<string>();
-  for (const f of findings) {
-    const key = refKey(f.resource);
-    const ex = live.find((e) => globMatch(e.rule, f.rule) && e.resources.some((g) => globMatch(g, key)));
-    if (ex) {
-      f.suppressed = { kind: 'exception', reason: ex.reason, ...(ex.expires !== undefined ? { expires: ex.expires } : {}) };
-      continue;
-    }
-    const resource = inventory.get(f.resource.kind, f.resource.namespace, f.resource.name);
-    if (!resource) continue;
-    const annotation = stringMap((resource.object.metadata as { annotations?: unknown } | undefined)?.annotations)[IGNORE_ANNOTATION];
-    if (annotation !== undefined) {
-      const { rules, reason } = parseIgnoreAnnotation(annotation);
-      if (rules.some((r) => globMatch(r, f.rule))) {
-        if (!opts.allowAnnotations) {
-          if (!annotationWarned.has(key)) warnings.push({ source: resource.source.file, line: resource.source.line, message: `${IGNORE_ANNOTATION} on ${key} ignored: the config does not allow annotation exemptions` });
-          annotationWarned.add(key);
-        } else {
-          if (!reason && !annotationWarned.has(key)) {
-            warnings.push({ source: resource.source.file, line: resource.source.line, message: `${IGNORE_ANNOTATION} on ${key} gives no reason (write "rule-id -- reason")` });
-            annotationWarned.add(key);
-          }
-          f.suppressed = { kind: 'annotation', reason: reason || 'no reason given' };
+  return {
+    warnings,
+    apply(resource, findings) {
+      if (findings.length === 0) return;
+      const key = refKey(resource);
+      const annotation = stringMap((resource.object.metadata as { annotations?: unknown } | undefined)?.annotations)[IGNORE_ANNOTATION];
+      const ignore = annotation !== undefined ? parseIgnoreAnnotation(annotation) : undefined;
+      let warned = false;
+      const warn = (message: string) => {
+        if (!warned) warnings.push({ source: resource.source.file, line: resource.source.line, message });
+        warned = true;
+      };
+      let managed: string | undefined | null = null;
+      for (const f of findings) {
+        const ex = live.find((e) => globMatch(e.rule, f.rule) && e.resources.some((g) => globMatch(g, key)));
+        if (ex) {
+          f.suppressed = { kind: 'exception', reason: ex.reason, ...(ex.expires !== undefined ? { expires: ex.expires } : {}) };
           continue;
         }
+        if (ignore && ignore.rules.some((r) => globMatch(r, f.rule))) {
+          if (!opts.allowAnnotations) warn(`${IGNORE_ANNOTATION} on ${key} ignored: the config does not allow annotation exemptions`);
+          else {
+            if (!ignore.reason) warn(`${IGNORE_ANNOTATION} on ${key} gives no reason (write "rule-id -- reason")`);
+            f.suppressed = { kind: 'annotation', reason: ignore.reason || 'no reason given' };
+            continue;
+          }
+        }
+        if (opts.aksManaged) {
+          if (managed === null) managed = aksManagedReason(resource);
+          if (managed) f.suppressed = { kind: 'provider-managed', reason: managed };
+        }
       }
-    }
-    if (opts.aksManaged) {
-      const why = aksManagedReason(resource);
-      if (why) f.suppressed = { kind: 'provider-managed', reason: why };
-    }
-  }
-  return warnings;
+    },
+  };
 }

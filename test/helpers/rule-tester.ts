@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/core/engine.js';
 import { Inventory } from '../../src/core/inventory.js';
+import { RULES } from '../../src/rules/index.js';
 import type { Finding } from '../../src/core/finding.js';
 import { ruleApplies, runRule, type Rule } from '../../src/core/rule.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../../src/core/settings.js';
@@ -35,11 +37,17 @@ export function parseResources(yaml: string): Resource[] {
   return sink.resources;
 }
 
+/**
+ * The rule's findings as a full scan reports them: a rule that supersedes others (restricted Pod
+ * Security checks) runs beside them, so fields they report are left to them.
+ */
 export function findingsFor(rule: Rule, yaml: string, settings: Partial<RuleSettings> = {}): Finding[] {
   const resources = parseResources(yaml);
   const inventory = new Inventory(resources);
   const s = { ...DEFAULT_SETTINGS, ...settings };
-  return resources.filter((r) => ruleApplies(rule, r)).flatMap((r) => runRule(rule, r, inventory, s));
+  const companions = RULES.filter((r) => rule.supersedes?.includes(r.meta.id));
+  if (companions.length === 0) return resources.filter((r) => ruleApplies(rule, r)).flatMap((r) => runRule(rule, r, inventory, s));
+  return evaluate([rule, ...companions], inventory, s).findings.filter((f) => f.rule === rule.meta.id);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { escapeKey } from '../../core/field-path.js';
 import { defineRule } from '../../core/rule.js';
 import { asObj } from '../../core/resource.js';
 
@@ -11,9 +12,9 @@ const VERSION = /^(?:latest|v1\.(?:0|[1-9][0-9]*))$/;
 // runs privileged by design (kube-system): a label there is not the operator's decision.
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
-/** `metadata.labels.pod-security\.kubernetes\.io/enforce`: a label key as one path segment, as kubectl's JSONPath reads it. */
+/** `metadata.labels.pod-security\.kubernetes\.io/enforce`: a label key as one path segment. */
 function labelField(key: string): string {
-  return `metadata.labels.${key.replace(/\./g, '\\.')}`;
+  return `metadata.labels.${escapeKey(key)}`;
 }
 
 export default defineRule({

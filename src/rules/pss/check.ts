@@ -162,6 +162,9 @@ function outcomeFor(check: PssVersionedCheck, pod: PodView): PssOutcome | undefi
   return result;
 }
 
+/** The scan rule of each check; a replaced check's rule is defined before the check that replaces it. */
+const RULE_IDS = new WeakMap<PssCheck, string>();
+
 export interface PssRuleDefinition {
   meta: Omit<RuleMeta, 'frameworks' | 'pillar'> & { frameworks?: FrameworkRef[] };
   check: PssCheck;
@@ -188,15 +191,7 @@ export function pssRule(def: PssRuleDefinition): PssRule {
       if (!pod || !behaviour) return;
       const result = outcomeFor(behaviour, pod);
       if (!result) return;
-      // Where a restricted check replaces a baseline one, a field the baseline rule already reports
-      // is not reported twice by the scan.
-      const reported = new Set<string>();
-      for (const replaced of behaviour.overrides ?? []) {
-        const replacedBehaviour = versionedCheck(replaced, version);
-        for (const item of (replacedBehaviour && outcomeFor(replacedBehaviour, pod))?.items ?? []) reported.add(item.field);
-      }
       for (const item of result.items) {
-        if (reported.has(item.field)) continue;
         ctx.report({
           field: item.field,
           ...(item.container !== undefined ? { container: item.container } : {}),
@@ -207,5 +202,8 @@ export function pssRule(def: PssRuleDefinition): PssRule {
       }
     },
   });
-  return { ...rule, pss: check };
+  // The rule ids of the checks this one replaces at restricted (the engine drops double reports).
+  const supersedes = [...new Set(check.versions.flatMap((v) => v.overrides ?? []))].map((c) => RULE_IDS.get(c)).filter((id): id is string => id !== undefined);
+  RULE_IDS.set(check, def.meta.id);
+  return { ...rule, pss: check, ...(supersedes.length ? { supersedes } : {}) };
 }

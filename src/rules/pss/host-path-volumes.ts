@@ -24,11 +24,13 @@ export default pssRule({
         since: [1, 0],
         evaluate(pod) {
           const items: PssItem[] = [];
+          const names: string[] = [];
           asArray(pod.spec.volumes).forEach((raw, i) => {
             const v = asObj(raw);
             const hostPath = asObj(v?.hostPath);
             if (!v || !hostPath) return;
             const name = asString(v.name) ?? `#${i}`;
+            names.push(name);
             items.push({
               field: `${pod.specPath}.volumes[${i}].hostPath`,
               message: `volume ${name} mounts host path ${asString(hostPath.path) ?? '(unset)'}`,
@@ -36,7 +38,6 @@ export default pssRule({
               expected: 'no hostPath volume',
             });
           });
-          const names = items.map((i) => i.message.split(' ')[1] as string);
           return outcome('hostPath volumes', `${pluralize('volume', 'volumes', names.length)} ${joinQuote(names)}`, items);
         },
       },

@@ -1,11 +1,8 @@
-import { defineRule } from '../../core/rule.js';
+import { escapeKey } from '../../core/field-path.js';
+import { defineRule, kubectlGet } from '../../core/rule.js';
 import { asObj } from '../../core/resource.js';
 import { describeSecretMatch, detectSecret, findSecretInText, secretNameKind, isUnresolvedOrPlaceholder, type SecretMatch } from './secret-patterns.js';
 
-/** A map key as one segment of a dotted field path (`data.appsettings\.json`), as kubectl's JSONPath reads it. */
-function keySegment(key: string): string {
-  return key.replace(/\./g, '\\.');
-}
 
 /** Text of a binaryData value, or undefined when it is not text (a keystore, an image). */
 function binaryText(b64: string): string | undefined {
@@ -54,7 +51,6 @@ export default defineRule({
   },
   target: { kinds: ['ConfigMap'] },
   check(ctx) {
-    const ns = ctx.resource.namespace ? ` -n ${ctx.resource.namespace}` : '';
     for (const section of ['data', 'binaryData'] as const) {
       const entries = asObj(ctx.resource.object[section]);
       if (!entries) continue;
@@ -76,7 +72,7 @@ export default defineRule({
         const how = describeSecretMatch(match);
         const where = match.line !== undefined ? ` on line ${match.line}` : '';
         ctx.report({
-          field: `${section}.${keySegment(key)}`,
+          field: `${section}.${escapeKey(key)}`,
           message: `ConfigMap key ${key} holds a secret${where} (${how})`,
           evidence: {
             observed: `literal value (${how})${where}`,
@@ -84,7 +80,7 @@ export default defineRule({
             ...(match.line !== undefined ? { line: match.line } : {}),
           },
           // Lists the keys without printing their values.
-          verify: `kubectl get configmap ${ctx.resource.name}${ns} -o go-template='{{range $k, $v := .${section}}}{{$k}}{{"\\n"}}{{end}}'`,
+          verify: kubectlGet(ctx.resource, 'go-template', `{{range $k, $v := .${section}}}{{$k}}{{"\\n"}}{{end}}`),
         });
       }
     }

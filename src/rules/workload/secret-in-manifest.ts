@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, kubectlGet } from '../../core/rule.js';
 import { asObj, isObj, type Obj } from '../../core/resource.js';
 import { isUnresolvedOrPlaceholder } from './secret-patterns.js';
 
@@ -68,7 +68,7 @@ export default defineRule({
         keys,
       },
       // Shows which keys exist without printing their values.
-      verify: `kubectl get secret ${ctx.resource.name}${ctx.resource.namespace ? ` -n ${ctx.resource.namespace}` : ''} -o go-template='{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}'`,
+      verify: kubectlGet(ctx.resource, 'go-template', '{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}'),
     });
   },
 });

@@ -88,5 +88,5 @@ it('never puts the value in the finding', () => {
   expect(findings).toHaveLength(1);
   expect(JSON.stringify(findings)).not.toContain(secret);
   expect(JSON.stringify(findings)).not.toContain('FakePw-1234');
-  expect(findings[0]?.verify).toBe(`kubectl get configmap api-config -n shop -o go-template='{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}'`);
+  expect(findings[0]?.verify).toBe(`kubectl get cm api-config -n shop -o go-template='{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}'`);
 });

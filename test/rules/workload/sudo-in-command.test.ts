@@ -23,7 +23,7 @@ ruleTester(rule, {
     {
       name: 'sudo as the command',
       input: pod(`    command: ["sudo", "nginx"]`),
-      findings: [{ field: 'spec.containers[0].command[0]', container: 'app', message: 'container app runs sudo in its command: sudo', severity: 'medium' }],
+      findings: [{ field: 'spec.containers[0].command[0]', container: 'app', message: 'container app runs sudo in its command (command[0])', severity: 'medium' }],
     },
     {
       name: 'by path, in a shell string in args',

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/core/engine.js';
+import { Inventory } from '../../src/core/inventory.js';
+import { DEFAULT_SETTINGS } from '../../src/core/settings.js';
+import { createSuppressor } from '../../src/core/suppress.js';
+import { RULES } from '../../src/rules/index.js';
+import { parseResources } from '../helpers/rule-tester.js';
+
+const rule = (id: string) => RULES.filter((r) => r.meta.id === id);
+const options = { exceptions: [], allowAnnotations: true, aksManaged: true, now: new Date('2026-11-26T00:00:00Z'), configSource: 'test' };
+
+describe('suppressions', () => {
+  it('use the annotation of the object the finding is about, not of a same-named one', () => {
+    const resources = parseResources(`
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, annotations: {palisade.io/ignore: "workload/* -- base image"}}
+spec: {containers: [{name: app, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
+`);
+    const { findings } = evaluate(rule('workload/privileged-container'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor(options));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.suppressed).toBeUndefined();
+  });
+
+  it('do not treat a look-alike name in kube-system as AKS-managed', () => {
+    const resources = parseResources(`
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kube-proxy-debug, namespace: kube-system}
+spec: {template: {spec: {hostPID: true, containers: [{name: c, image: docker.io/attacker/tools:latest}]}}}
+`);
+    const { findings } = evaluate(rule('workload/host-namespace'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor(options));
+    expect(findings.map((f) => f.suppressed)).toEqual([undefined]);
+  });
+
+  it('treat an AKS component with its Microsoft images as provider-managed', () => {
+    const resources = parseResources(`
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kube-proxy, namespace: kube-system}
+spec: {template: {spec: {hostNetwork: true, containers: [{name: kube-proxy, image: mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.30.3}]}}}
+`);
+    const { findings } = evaluate(rule('workload/host-namespace'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor(options));
+    expect(findings[0]?.suppressed?.kind).toBe('provider-managed');
+  });
+});
+
+describe('superseding rules', () => {
+  const capYaml = `
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {containers: [{name: app, image: x, securityContext: {capabilities: {drop: [ALL], add: [SYS_ADMIN]}}}]}
+`;
+  it('report everything when the rule they supersede is not running', () => {
+    const { findings } = evaluate(rule('workload/capabilities-not-dropped'), new Inventory(parseResources(capYaml)), DEFAULT_SETTINGS);
+    expect(findings.map((f) => f.field)).toEqual(['spec.containers[0].securityContext.capabilities.add[0]']);
+  });
+  it('leave a field to the superseded rule when both run', () => {
+    const { findings } = evaluate([...rule('workload/capabilities-not-dropped'), ...rule('workload/non-default-capability')], new Inventory(parseResources(capYaml)), DEFAULT_SETTINGS);
+    expect(findings.map((f) => f.rule)).toEqual(['workload/non-default-capability']);
+  });
+});
+
+describe('verify commands', () => {
+  it('quote names and namespaces from the manifest for the shell', async () => {
+    const { verifyCommand } = await import('../../src/core/rule.js');
+    const [pod] = parseResources(`apiVersion: v1\nkind: Pod\nmetadata: {name: "web", namespace: "ns$(touch /tmp/pwned)"}\n`);
+    expect(verifyCommand(pod!, "metadata.annotations.it's")).toBe(`kubectl get pod web -n 'ns$(touch /tmp/pwned)' -o jsonpath='{.metadata.annotations.it'\\''s}'`);
+  });
+});
