@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { CHECKOV_CORPUS, runCheckov } from './checkov.js';
 import { corpusAvailable, CORPUS_DIR, percent, type SuiteResult } from './corpus.js';
 import { runKubeScore } from './kube-score.js';
 import { runKubescape } from './kubescape.js';
@@ -8,21 +9,23 @@ import { runPss } from './pss.js';
  * Agreement with other projects' test data. Fails only when a suite drops below its floor in
  * floors.json — the floors rise as work lands, so regressions are caught without blocking progress.
  */
-const SUITES: Array<{ name: string; run: () => SuiteResult }> = [
+const SUITES: Array<{ name: string; run: () => SuiteResult | Promise<SuiteResult>; corpus?: string }> = [
   { name: 'pss', run: runPss },
   { name: 'kubescape', run: runKubescape },
   { name: 'kube-score', run: runKubeScore },
+  { name: 'checkov', run: runCheckov, corpus: CHECKOV_CORPUS },
 ];
 
 const floors = JSON.parse(readFileSync(new URL('./floors.json', import.meta.url), 'utf8')) as Record<string, number>;
 const verbose = process.argv.includes('--verbose');
 let failed = false;
 for (const suite of SUITES) {
-  if (!corpusAvailable(suite.name)) {
-    console.log(`${suite.name}: skipped (no ${CORPUS_DIR}/${suite.name})`);
+  const corpus = suite.corpus ?? suite.name;
+  if (!corpusAvailable(corpus)) {
+    console.log(`${suite.name}: skipped (no ${CORPUS_DIR}/${corpus})`);
     continue;
   }
-  const r = suite.run();
+  const r = await suite.run();
   const pct = percent(r);
   const floor = floors[suite.name] ?? 0;
   const status = pct + 1e-9 >= floor ? 'ok' : 'BELOW FLOOR';

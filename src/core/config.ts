@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SETTINGS } from './settings.js';
 import { SEVERITIES } from './severity.js';
 
 const exceptionSchema = z.strictObject({
@@ -26,6 +27,16 @@ export const configSchema = z.strictObject({
         .optional(),
       digestExemptImages: z
         .array(z.string().min(1).refine((v) => !/[\s@]/.test(v), 'a digest-exempt image is a repository glob, without spaces or @digest'))
+        .optional(),
+      aks: z
+        .strictObject({
+          minKubernetesVersion: z
+            .string()
+            .regex(/^v?\d+\.\d+(\.\d+)?$/, 'minKubernetesVersion must be a Kubernetes version such as 1.34 or 1.34.2')
+            .default(DEFAULT_SETTINGS.aks.minKubernetesVersion),
+          auditRetentionDays: z.number().int().positive().default(DEFAULT_SETTINGS.aks.auditRetentionDays),
+          requireFips: z.boolean().default(DEFAULT_SETTINGS.aks.requireFips),
+        })
         .optional(),
     })
     .default({}),

@@ -1,5 +1,5 @@
 /** The catalogs a finding can be cross-referenced to. Peers' ids let users coming from those tools map results. */
-export const FRAMEWORKS = ['pss', 'cis-aks', 'mitre', 'kubescape', 'trivy', 'kube-score', 'checkov'] as const;
+export const FRAMEWORKS = ['pss', 'cis-aks', 'mitre', 'kubescape', 'trivy', 'kube-score', 'checkov', 'azure-policy'] as const;
 export type FrameworkName = (typeof FRAMEWORKS)[number];
 
 export interface FrameworkRef {

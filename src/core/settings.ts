@@ -14,6 +14,21 @@ export interface RuleSettings {
    * against the name as written, Docker's short form and the fully qualified form (`docker.io/library/nginx`).
    */
   digestExemptImages: string[];
+  /** AKS cluster rules. */
+  aks: AksSettings;
+}
+
+export interface AksSettings {
+  /**
+   * Oldest Kubernetes minor (`1.34`, or `1.34.2` to also require a patch) a cluster or node pool may run.
+   * 1.34 by default: AKS supports a minor for about a year after its AKS release, so as of late 2026 older
+   * minors get no security patches unless the cluster pays for long-term support.
+   */
+  minKubernetesVersion: string;
+  /** Days kube-audit logs must be kept where the scan can see the retention (storage accounts). */
+  auditRetentionDays: number;
+  /** Report node pools without FIPS 140 validated modules (regulated workloads). */
+  requireFips: boolean;
 }
 
 export const DEFAULT_SETTINGS: RuleSettings = {
@@ -21,4 +36,5 @@ export const DEFAULT_SETTINGS: RuleSettings = {
   pssVersion: 'latest',
   mutableTags: ['latest'],
   digestExemptImages: [],
+  aks: { minKubernetesVersion: '1.34', auditRetentionDays: 90, requireFips: false },
 };

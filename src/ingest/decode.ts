@@ -2,6 +2,8 @@ import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
 import type { InputError, InputNote } from '../core/errors.js';
 import { errorMessage } from '../core/errors.js';
 import { isObj, toResource, type Resource } from '../core/resource.js';
+import { azureResources } from './azure/detect.js';
+import { looksLikeHcl, terraformHclResources } from './azure/terraform-hcl.js';
 import { splitDocuments } from './documents.js';
 import type { InputLimits } from './limits.js';
 
@@ -11,6 +13,21 @@ export interface DecodeSink {
   resources: Resource[];
   errors: InputError[];
   notes: InputNote[];
+}
+
+/**
+ * Decodes one input of any supported format: Terraform HCL (`.tf`, or stdin that reads as HCL) needs
+ * an asynchronous parser; everything else goes through `decodeText`.
+ */
+export async function decodeInput(text: string, source: string, limits: InputLimits, sink: DecodeSink): Promise<void> {
+  if (source.toLowerCase().endsWith('.tf') || (source === '-' && looksLikeHcl(text))) {
+    const decoded = await terraformHclResources(text, source, limits);
+    sink.resources.push(...decoded.resources);
+    sink.notes.push(...decoded.notes);
+    sink.errors.push(...decoded.errors);
+    return;
+  }
+  decodeText(text, source, limits, sink);
 }
 
 /** Decodes the text of one file (or stdin) into resources; every problem lands in the sink, never thrown. */
@@ -67,11 +84,12 @@ function decodeJson(text: string, source: string, limits: InputLimits, sink: Dec
     return true;
   }
   const docs = Array.isArray(value) ? value : [value];
-  docs.forEach((d, i) => addObject(d, source, 1, i, sink));
+  docs.forEach((d, i) => addObject(d, source, 1, i, sink, text));
   return true;
 }
 
-function addObject(value: unknown, source: string, line: number, index: number, sink: DecodeSink): void {
+/** `text` is the JSON the value came from, when it did: Azure templates and plans use it to place their resources. */
+function addObject(value: unknown, source: string, line: number, index: number, sink: DecodeSink, text?: string): void {
   if (!isObj(value)) {
     sink.notes.push({ source, line, message: `document ${index + 1} is not a Kubernetes object (not a mapping); skipped` });
     return;
@@ -86,8 +104,17 @@ function addObject(value: unknown, source: string, line: number, index: number, 
     return;
   }
   const r = toResource(value, { file: source, line });
-  if (r) sink.resources.push(r);
-  else sink.notes.push({ source, line, message: `document ${index + 1} is not a Kubernetes object (no apiVersion/kind); skipped` });
+  if (r) {
+    sink.resources.push(r);
+    return;
+  }
+  const azure = azureResources(value, source, line, text);
+  if (azure) {
+    sink.resources.push(...azure.resources);
+    sink.notes.push(...azure.notes);
+    return;
+  }
+  sink.notes.push({ source, line, message: `document ${index + 1} is not a Kubernetes object (no apiVersion/kind); skipped` });
 }
 
 function yamlError(e: unknown, source: string, firstLine: number): InputError {

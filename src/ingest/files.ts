@@ -1,10 +1,10 @@
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../core/errors.js';
-import { decodeText, type DecodeSink } from './decode.js';
+import { decodeInput, type DecodeSink } from './decode.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 
-const EXTENSIONS = /\.(ya?ml|json)$/i;
+const EXTENSIONS = /\.(ya?ml|json|tf)$/i;
 
 export interface IngestOptions {
   limits?: Partial<InputLimits>;
@@ -20,7 +20,7 @@ export interface IngestResult extends DecodeSink {
   texts: Map<string, string>;
 }
 
-/** Reads files, directories (recursively: .yaml, .yml, .json) and `-` (stdin) into resources. */
+/** Reads files, directories (recursively: .yaml, .yml, .json, .tf) and `-` (stdin) into resources. */
 export async function ingestPaths(paths: readonly string[], options: IngestOptions = {}): Promise<IngestResult> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const result: IngestResult = { resources: [], errors: [], notes: [], files: 0, texts: new Map() };
@@ -29,14 +29,14 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
       const text = options.readStdin ? await options.readStdin() : await readStdin(limits.maxFileBytes);
       result.texts.set('-', text);
       result.files++;
-      decodeText(text, '-', limits, result);
+      await decodeInput(text, '-', limits, result);
       continue;
     }
     for (const file of await expand(p, result)) {
       options.onFile?.(file);
       result.files++;
       const text = await readBounded(file, limits.maxFileBytes, result);
-      if (text !== undefined) decodeText(text, file, limits, result);
+      if (text !== undefined) await decodeInput(text, file, limits, result);
     }
   }
   return result;

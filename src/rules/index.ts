@@ -24,6 +24,39 @@ import automountServiceAccountToken from './workload/automount-service-account-t
 import defaultServiceAccount from './workload/default-service-account.js';
 import serviceAccountTokenWithPermissions from './workload/service-account-token-with-permissions.js';
 import missingPodSecurityLabels from './namespace/missing-pod-security-labels.js';
+import aksKubernetesRbacDisabled from './aks/kubernetes-rbac-disabled.js';
+import aksEntraIdNotManaged from './aks/entra-id-not-managed.js';
+import aksAzureRbacDisabled from './aks/azure-rbac-disabled.js';
+import aksLocalAccountsEnabled from './aks/local-accounts-enabled.js';
+import aksRunCommandEnabled from './aks/run-command-enabled.js';
+import aksWorkloadIdentityDisabled from './aks/workload-identity-disabled.js';
+import aksPodIdentityEnabled from './aks/pod-identity-enabled.js';
+import aksApiServerPubliclyReachable from './aks/api-server-publicly-reachable.js';
+import aksNoNetworkPolicyEngine from './aks/no-network-policy-engine.js';
+import aksNodePublicIp from './aks/node-public-ip.js';
+import aksOutboundTypeLoadBalancer from './aks/outbound-type-load-balancer.js';
+import aksHttpApplicationRoutingEnabled from './aks/http-application-routing-enabled.js';
+import aksAzurePolicyAddonDisabled from './aks/azure-policy-addon-disabled.js';
+import aksDefenderDisabled from './aks/defender-disabled.js';
+import aksKeyVaultSecretsProviderWithoutRotation from './aks/key-vault-secrets-provider-without-rotation.js';
+import aksKubeDashboardEnabled from './aks/kube-dashboard-enabled.js';
+import aksImageCleanerDisabled from './aks/image-cleaner-disabled.js';
+import aksKmsEtcdEncryptionDisabled from './aks/kms-etcd-encryption-disabled.js';
+import aksDiskEncryptionSetMissing from './aks/disk-encryption-set-missing.js';
+import aksHostEncryptionDisabled from './aks/host-encryption-disabled.js';
+import aksAutoUpgradeChannelNone from './aks/auto-upgrade-channel-none.js';
+import aksNodeOsUpgradeChannelNone from './aks/node-os-upgrade-channel-none.js';
+import aksKubernetesVersionUnsupported from './aks/kubernetes-version-unsupported.js';
+import aksSkuTierFree from './aks/sku-tier-free.js';
+import aksSystemPoolNotTainted from './aks/system-pool-not-tainted.js';
+import aksFipsDisabled from './aks/fips-disabled.js';
+import aksTrustedLaunchDisabled from './aks/trusted-launch-disabled.js';
+import aksNodeSshEnabled from './aks/node-ssh-enabled.js';
+import aksEphemeralOsDiskNotUsed from './aks/ephemeral-os-disk-not-used.js';
+import aksNodePoolNotScaleSet from './aks/node-pool-not-scale-set.js';
+import aksMaxPodsTooLow from './aks/max-pods-too-low.js';
+import aksContainerInsightsDisabled from './aks/container-insights-disabled.js';
+import aksAuditLogsNotCollected from './aks/audit-logs-not-collected.js';
 
 /** The catalog: every rule Palisade has. Order here is the order of `palisade rules`. */
 export const RULES: readonly Rule[] = [
@@ -52,4 +85,37 @@ export const RULES: readonly Rule[] = [
   defaultServiceAccount,
   serviceAccountTokenWithPermissions,
   missingPodSecurityLabels,
+  aksKubernetesRbacDisabled,
+  aksEntraIdNotManaged,
+  aksAzureRbacDisabled,
+  aksLocalAccountsEnabled,
+  aksRunCommandEnabled,
+  aksWorkloadIdentityDisabled,
+  aksPodIdentityEnabled,
+  aksApiServerPubliclyReachable,
+  aksNoNetworkPolicyEngine,
+  aksNodePublicIp,
+  aksOutboundTypeLoadBalancer,
+  aksHttpApplicationRoutingEnabled,
+  aksAzurePolicyAddonDisabled,
+  aksDefenderDisabled,
+  aksKeyVaultSecretsProviderWithoutRotation,
+  aksKubeDashboardEnabled,
+  aksImageCleanerDisabled,
+  aksKmsEtcdEncryptionDisabled,
+  aksDiskEncryptionSetMissing,
+  aksHostEncryptionDisabled,
+  aksAutoUpgradeChannelNone,
+  aksNodeOsUpgradeChannelNone,
+  aksKubernetesVersionUnsupported,
+  aksSkuTierFree,
+  aksSystemPoolNotTainted,
+  aksFipsDisabled,
+  aksTrustedLaunchDisabled,
+  aksNodeSshEnabled,
+  aksEphemeralOsDiskNotUsed,
+  aksNodePoolNotScaleSet,
+  aksMaxPodsTooLow,
+  aksContainerInsightsDisabled,
+  aksAuditLogsNotCollected,
 ];

@@ -2,12 +2,27 @@ import type { Inventory } from '../../core/inventory.js';
 import { asString, type Resource } from '../../core/resource.js';
 import { jsonCluster, MANAGED_CLUSTER_TYPE } from './json-cluster.js';
 import type { AksCluster } from './model.js';
+import { TERRAFORM_CLUSTER_TYPE, terraformCluster, terraformUnknown } from './terraform-cluster.js';
 
 export { AGENT_POOL_TYPE, MANAGED_CLUSTER_TYPE, UNKNOWN_KEY, readSetting, unknownReason } from './json-cluster.js';
 export type { AksCluster, AksNodePool, AksShape, DiagnosticSetting, Setting } from './model.js';
+export {
+  CRITICAL_ADDONS_TAINT,
+  TERRAFORM_CLUSTER_TYPE,
+  TERRAFORM_NODE_POOL_TYPE,
+  clusterIdentity,
+  refersToCluster,
+  terraformAddress,
+  terraformAttributesFor,
+  terraformCluster,
+  terraformNodePool,
+} from './terraform-cluster.js';
+export type { ClusterIdentity } from './terraform-cluster.js';
+export { AKS_LOG_CATEGORIES, DIAGNOSTIC_SETTING_KINDS, diagnosticSettingsFor } from './diagnostics.js';
+export type { DiagnosticLog, DiagnosticSettingView } from './diagnostics.js';
 
 /** Resource kinds that describe an AKS cluster, whatever the source. */
-export const CLUSTER_KINDS: readonly string[] = [MANAGED_CLUSTER_TYPE];
+export const CLUSTER_KINDS: readonly string[] = [MANAGED_CLUSTER_TYPE, TERRAFORM_CLUSTER_TYPE];
 
 // Built once per resource: every aks rule asks for the same view.
 const VIEWS = new WeakMap<Resource, AksCluster>();
@@ -18,6 +33,7 @@ export function aksClusterOf(resource: Resource, inventory?: Inventory): AksClus
   if (known) return known;
   let view: AksCluster | undefined;
   if (resource.kind === MANAGED_CLUSTER_TYPE) view = jsonCluster(resource, inventory);
+  else if (resource.kind === TERRAFORM_CLUSTER_TYPE) view = terraformCluster(resource, inventory);
   if (view) VIEWS.set(resource, view);
   return view;
 }
@@ -25,6 +41,9 @@ export function aksClusterOf(resource: Resource, inventory?: Inventory): AksClus
 /** `az aks show --query` for a setting: the command that shows the live value. */
 export function aksVerify(cluster: AksCluster, path: string): string {
   const id = asString(cluster.resource.object.id) ?? '';
-  const group = /\/resourcegroups\/([^/]+)/i.exec(id)?.[1] ?? '<resource-group>';
+  // Terraform names the group in `resource_group_name`; a cluster not yet applied has no id.
+  const tfGroup = asString(cluster.resource.object.resource_group_name);
+  const group =
+    /\/resourcegroups\/([^/]+)/i.exec(id)?.[1] ?? (tfGroup && terraformUnknown(tfGroup) === undefined ? tfGroup : undefined) ?? '<resource-group>';
   return `az aks show --resource-group ${group} --name ${cluster.name} --query ${path}`;
 }

@@ -1,13 +1,10 @@
 import { escapeKey } from '../../core/field-path.js';
 import type { Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
+import { UNKNOWN_KEY } from '../../core/unknown.js';
 import type { AksCluster, AksNodePool, AksShape, Setting } from './model.js';
 
-/**
- * Marks a value an ARM template evaluator could not resolve (a parameter without default, a
- * reference() to a live resource): `{ [UNKNOWN_KEY]: "why" }` in place of the value.
- */
-export const UNKNOWN_KEY = '$palisadeUnknown';
+export { UNKNOWN_KEY };
 
 export const MANAGED_CLUSTER_TYPE = 'Microsoft.ContainerService/managedClusters';
 export const AGENT_POOL_TYPE = 'Microsoft.ContainerService/managedClusters/agentPools';
@@ -92,5 +89,7 @@ export function jsonCluster(resource: Resource, inventory?: Inventory): AksClust
     const { root: pr, field: pf } = propertiesOf(p, shapeP);
     pools.push({ name: p.name.split('/').pop() ?? p.name, resource: p, get: (path) => readSetting(pr, pf, path) });
   }
-  return { resource, name: clusterNameOf(resource), shape, get: (path) => readSetting(root, field, path), nodePools: pools };
+  // `@sku.tier`: a property of the resource itself, outside `properties`.
+  const get = (path: string) => (path.startsWith('@') ? readSetting(resource.object, '', path.slice(1)) : readSetting(root, field, path));
+  return { resource, name: clusterNameOf(resource), shape, get, nodePools: pools };
 }

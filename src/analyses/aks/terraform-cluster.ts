@@ -1,0 +1,467 @@
+import type { Inventory } from '../../core/inventory.js';
+import { asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
+import { unknownReason } from './json-cluster.js';
+import type { AksCluster, AksNodePool, AksShape, Setting } from './model.js';
+
+export const TERRAFORM_CLUSTER_TYPE = 'azurerm_kubernetes_cluster';
+export const TERRAFORM_NODE_POOL_TYPE = 'azurerm_kubernetes_cluster_node_pool';
+
+/** The taint `only_critical_addons_enabled` puts on the default node pool. */
+export const CRITICAL_ADDONS_TAINT = 'CriticalAddonsOnly=true:NoSchedule';
+
+/**
+ * How an azurerm value becomes the ARM value: `bool`/`number` normalise HCL strings (`"true"`, `"30"`),
+ * `not` inverts (`run_command_enabled` → `disableRunCommand`), `present` turns a block into
+ * `enabled: true`, `boolString` gives the string form ARM add-on `config` values take, `enabledDisabled`
+ * the `Enabled`/`Disabled` enum.
+ */
+type Translation = 'raw' | 'bool' | 'number' | 'list' | 'not' | 'present' | 'boolString' | 'enabledDisabled';
+
+interface Source {
+  /** Attribute path below the resource (or the pool block): `network_profile[0].network_policy`. */
+  attr: string;
+  as: Translation;
+}
+
+type Custom = (root: Obj, base: string) => Setting;
+type Mapping = readonly Source[] | Custom;
+
+const s = (attr: string, as: Translation = 'raw'): Source => ({ attr, as });
+const AAD = 'azure_active_directory_role_based_access_control[0]';
+const AAD_V2 = 'role_based_access_control[0].azure_active_directory[0]';
+
+/**
+ * ARM REST path (below `properties`; `@` for the resource root) → azurerm attributes, newest spelling
+ * first: v4, then v3, then the v2 `addon_profile` / `role_based_access_control` blocks that older
+ * configurations (and Checkov's fixtures) still use. The first spelling the source sets wins.
+ */
+const CLUSTER_MAP: Record<string, Mapping> = {
+  enableRBAC: [s('role_based_access_control_enabled', 'bool'), s('role_based_access_control[0].enabled', 'bool')],
+  'aadProfile.managed': aadManaged,
+  'aadProfile.enableAzureRBAC': [s(`${AAD}.azure_rbac_enabled`, 'bool'), s(`${AAD_V2}.azure_rbac_enabled`, 'bool')],
+  'aadProfile.adminGroupObjectIDs': [s(`${AAD}.admin_group_object_ids`, 'list'), s(`${AAD_V2}.admin_group_object_ids`, 'list')],
+  'aadProfile.tenantID': [s(`${AAD}.tenant_id`), s(`${AAD_V2}.tenant_id`)],
+  disableLocalAccounts: [s('local_account_disabled', 'bool')],
+  'apiServerAccessProfile.enablePrivateCluster': [s('private_cluster_enabled', 'bool')],
+  'apiServerAccessProfile.privateDNSZone': [s('private_dns_zone_id')],
+  'apiServerAccessProfile.enablePrivateClusterPublicFQDN': [s('private_cluster_public_fqdn_enabled', 'bool')],
+  'apiServerAccessProfile.authorizedIPRanges': [s('api_server_access_profile[0].authorized_ip_ranges', 'list'), s('api_server_authorized_ip_ranges', 'list')],
+  'apiServerAccessProfile.enableVnetIntegration': [
+    s('api_server_access_profile[0].virtual_network_integration_enabled', 'bool'),
+    s('api_server_access_profile[0].vnet_integration_enabled', 'bool'),
+  ],
+  'apiServerAccessProfile.subnetId': [s('api_server_access_profile[0].subnet_id')],
+  'apiServerAccessProfile.disableRunCommand': [s('run_command_enabled', 'not')],
+  publicNetworkAccess: [s('public_network_access_enabled', 'enabledDisabled')],
+  'networkProfile.networkPolicy': [s('network_profile[0].network_policy')],
+  'networkProfile.networkPlugin': [s('network_profile[0].network_plugin')],
+  'networkProfile.networkPluginMode': [s('network_profile[0].network_plugin_mode')],
+  'networkProfile.networkDataplane': [s('network_profile[0].network_data_plane'), s('network_profile[0].ebpf_data_plane')],
+  'networkProfile.networkMode': [s('network_profile[0].network_mode')],
+  'networkProfile.outboundType': [s('network_profile[0].outbound_type')],
+  'networkProfile.loadBalancerSku': [s('network_profile[0].load_balancer_sku')],
+  'addonProfiles.azurepolicy.enabled': [s('azure_policy_enabled', 'bool'), s('addon_profile[0].azure_policy[0].enabled', 'bool')],
+  'addonProfiles.omsagent.enabled': [s('oms_agent', 'present'), s('addon_profile[0].oms_agent[0].enabled', 'bool')],
+  'addonProfiles.omsagent.config.logAnalyticsWorkspaceResourceID': [
+    s('oms_agent[0].log_analytics_workspace_id'),
+    s('addon_profile[0].oms_agent[0].log_analytics_workspace_id'),
+  ],
+  'addonProfiles.azureKeyvaultSecretsProvider.enabled': [
+    s('key_vault_secrets_provider', 'present'),
+    s('addon_profile[0].azure_keyvault_secrets_provider[0].enabled', 'bool'),
+  ],
+  'addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation': [
+    s('key_vault_secrets_provider[0].secret_rotation_enabled', 'boolString'),
+    s('addon_profile[0].azure_keyvault_secrets_provider[0].secret_rotation_enabled', 'boolString'),
+  ],
+  'addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval': [s('key_vault_secrets_provider[0].secret_rotation_interval')],
+  'addonProfiles.httpApplicationRouting.enabled': [
+    s('http_application_routing_enabled', 'bool'),
+    s('addon_profile[0].http_application_routing[0].enabled', 'bool'),
+  ],
+  'addonProfiles.kubeDashboard.enabled': [s('addon_profile[0].kube_dashboard[0].enabled', 'bool')],
+  'addonProfiles.ingressApplicationGateway.enabled': [
+    s('ingress_application_gateway', 'present'),
+    s('addon_profile[0].ingress_application_gateway[0].enabled', 'bool'),
+  ],
+  'addonProfiles.aciConnectorLinux.enabled': [s('aci_connector_linux', 'present'), s('addon_profile[0].aci_connector_linux[0].enabled', 'bool')],
+  'addonProfiles.openServiceMesh.enabled': [s('open_service_mesh_enabled', 'bool')],
+  'ingressProfile.webAppRouting.enabled': [s('web_app_routing', 'present')],
+  'securityProfile.defender.securityMonitoring.enabled': [s('microsoft_defender', 'present')],
+  'securityProfile.defender.logAnalyticsWorkspaceResourceId': [s('microsoft_defender[0].log_analytics_workspace_id')],
+  'securityProfile.azureKeyVaultKms.enabled': [s('key_management_service', 'present')],
+  'securityProfile.azureKeyVaultKms.keyId': [s('key_management_service[0].key_vault_key_id')],
+  'securityProfile.azureKeyVaultKms.keyVaultNetworkAccess': [s('key_management_service[0].key_vault_network_access')],
+  'securityProfile.workloadIdentity.enabled': [s('workload_identity_enabled', 'bool')],
+  'securityProfile.imageCleaner.enabled': [s('image_cleaner_enabled', 'bool')],
+  'securityProfile.imageCleaner.intervalHours': [s('image_cleaner_interval_hours', 'number')],
+  'securityProfile.customCATrustCertificates': [s('custom_ca_trust_certificates_base64', 'list')],
+  'oidcIssuerProfile.enabled': [s('oidc_issuer_enabled', 'bool')],
+  'azureMonitorProfile.metrics.enabled': [s('monitor_metrics', 'present')],
+  'storageProfile.diskCSIDriver.enabled': [s('storage_profile[0].disk_driver_enabled', 'bool')],
+  'storageProfile.fileCSIDriver.enabled': [s('storage_profile[0].file_driver_enabled', 'bool')],
+  'storageProfile.blobCSIDriver.enabled': [s('storage_profile[0].blob_driver_enabled', 'bool')],
+  'storageProfile.snapshotController.enabled': [s('storage_profile[0].snapshot_controller_enabled', 'bool')],
+  'serviceMeshProfile.mode': [s('service_mesh_profile[0].mode')],
+  diskEncryptionSetID: [s('disk_encryption_set_id')],
+  'autoUpgradeProfile.upgradeChannel': [s('automatic_upgrade_channel'), s('automatic_channel_upgrade')],
+  'autoUpgradeProfile.nodeOSUpgradeChannel': [s('node_os_upgrade_channel'), s('node_os_channel_upgrade')],
+  kubernetesVersion: [s('kubernetes_version')],
+  supportPlan: [s('support_plan')],
+  dnsPrefix: [s('dns_prefix')],
+  nodeResourceGroup: [s('node_resource_group')],
+  'linuxProfile.adminUsername': [s('linux_profile[0].admin_username')],
+  'servicePrincipalProfile.clientId': [s('service_principal[0].client_id')],
+  '@sku.tier': [s('sku_tier')],
+  '@identity.type': [s('identity[0].type')],
+  '@location': [s('location')],
+  '@tags': [s('tags')],
+};
+
+/**
+ * Agent-pool property path → attributes of `default_node_pool[0]` or of an `azurerm_kubernetes_cluster_node_pool`
+ * (both use the same names). `mode` and `nodeTaints` depend on which of the two it is: see `poolGetter`.
+ */
+const POOL_MAP: Record<string, readonly Source[]> = {
+  enableNodePublicIP: [s('node_public_ip_enabled', 'bool'), s('enable_node_public_ip', 'bool')],
+  nodePublicIPPrefixID: [s('node_public_ip_prefix_id')],
+  enableEncryptionAtHost: [s('host_encryption_enabled', 'bool'), s('enable_host_encryption', 'bool')],
+  enableFIPS: [s('fips_enabled', 'bool')],
+  enableUltraSSD: [s('ultra_ssd_enabled', 'bool')],
+  enableAutoScaling: [s('auto_scaling_enabled', 'bool'), s('enable_auto_scaling', 'bool')],
+  osDiskType: [s('os_disk_type')],
+  osDiskSizeGB: [s('os_disk_size_gb', 'number')],
+  kubeletDiskType: [s('kubelet_disk_type')],
+  osSKU: [s('os_sku')],
+  osType: [s('os_type')],
+  type: [s('type')],
+  maxPods: [s('max_pods', 'number')],
+  count: [s('node_count', 'number')],
+  vmSize: [s('vm_size')],
+  orchestratorVersion: [s('orchestrator_version')],
+  nodeLabels: [s('node_labels')],
+  vnetSubnetID: [s('vnet_subnet_id')],
+  podSubnetID: [s('pod_subnet_id')],
+  scaleSetPriority: [s('priority')],
+  workloadRuntime: [s('workload_runtime')],
+  'kubeletConfig.allowedUnsafeSysctls': [s('kubelet_config[0].allowed_unsafe_sysctls', 'list')],
+  'networkProfile.applicationSecurityGroups': [s('node_network_profile[0].application_security_group_ids', 'list')],
+};
+
+const lowerKeys = <T>(m: Record<string, T>): Map<string, T> => new Map(Object.entries(m).map(([k, v]) => [k.toLowerCase(), v]));
+// Rules may spell add-on keys and acronyms either way (`omsAgent`, `enableRbac`), as Azure does.
+const CLUSTER_TABLE = lowerKeys(CLUSTER_MAP);
+const POOL_TABLE = lowerKeys(POOL_MAP);
+
+/** The azurerm attribute spellings that carry an ARM setting (for docs and remediation texts); empty when none does. */
+export function terraformAttributesFor(path: string, scope: 'cluster' | 'pool' = 'cluster'): string[] {
+  const m = scope === 'cluster' ? CLUSTER_TABLE.get(path.toLowerCase()) : POOL_TABLE.get(path.toLowerCase());
+  if (Array.isArray(m)) return m.map((x) => x.attr);
+  if (scope === 'cluster' && path.toLowerCase() === 'aadprofile.managed') return [AAD, AAD_V2];
+  if (scope === 'pool' && path.toLowerCase() === 'nodetaints') return ['only_critical_addons_enabled', 'node_taints'];
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading attribute paths
+
+/** Why a value is not known offline: an ingest marker, or HCL interpolation text the ingest kept as a string. */
+export function terraformUnknown(v: unknown): string | undefined {
+  const why = unknownReason(v);
+  if (why !== undefined) return why;
+  if (typeof v === 'string' && v.includes('${')) return `${v} is a Terraform expression, known only at plan or apply time`;
+  return undefined;
+}
+
+type Read =
+  | { state: 'value'; value: unknown; field: string }
+  | { state: 'absent'; field: string }
+  | { state: 'unknown'; reason: string; field: string };
+
+const join = (base: string, sub: string): string => (base === '' ? sub : sub === '' ? base : `${base}.${sub}`);
+
+function steps(attr: string): Array<{ key: string; index?: number }> {
+  return attr.split('.').map((part) => {
+    const m = /^(.*)\[(\d+)\]$/.exec(part);
+    return m ? { key: m[1] as string, index: Number(m[2]) } : { key: part };
+  });
+}
+
+/**
+ * Reads `attr` below `root`. A nested block is an array of objects (plan JSON, HCL as the ingest writes
+ * it); a block written as a bare object is accepted for `[0]`. Null and a missing element are absent.
+ */
+function readAttr(root: Obj, base: string, attr: string): Read {
+  const full = join(base, attr);
+  let cur: unknown = root;
+  let field = base;
+  for (const { key, index } of steps(attr)) {
+    const obj = asObj(cur);
+    if (!obj || !Object.prototype.hasOwnProperty.call(obj, key)) return { state: 'absent', field: full };
+    cur = obj[key];
+    field = join(field, key);
+    let why = terraformUnknown(cur);
+    if (why !== undefined) return { state: 'unknown', reason: why, field };
+    if (cur === null || cur === undefined) return { state: 'absent', field: full };
+    if (index === undefined) continue;
+    if (Array.isArray(cur)) {
+      if (index >= cur.length) return { state: 'absent', field: full };
+      cur = cur[index];
+      field = `${field}[${index}]`;
+      why = terraformUnknown(cur);
+      if (why !== undefined) return { state: 'unknown', reason: why, field };
+      if (cur === null || cur === undefined) return { state: 'absent', field: full };
+    } else if (isObj(cur) && index === 0) {
+      field = `${field}[0]`;
+    } else {
+      return { state: 'absent', field: full };
+    }
+  }
+  return { state: 'value', value: cur, field };
+}
+
+function toBool(v: unknown): unknown {
+  if (typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return v.trim().toLowerCase() === 'true';
+  return v;
+}
+
+function translate(value: unknown, as: Translation): unknown {
+  switch (as) {
+    case 'bool':
+      return toBool(value);
+    case 'not': {
+      const b = toBool(value);
+      return typeof b === 'boolean' ? !b : b;
+    }
+    case 'boolString': {
+      const b = toBool(value);
+      return typeof b === 'boolean' ? String(b) : b;
+    }
+    case 'enabledDisabled': {
+      const b = toBool(value);
+      return typeof b === 'boolean' ? (b ? 'Enabled' : 'Disabled') : b;
+    }
+    case 'number':
+      return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+    case 'present':
+      return true;
+    default:
+      return value;
+  }
+}
+
+/**
+ * The first source spelling that is set wins. An empty list is weaker than any set value: plan JSON
+ * writes `[]` for every list and block the configuration leaves out, so in azurerm 3.x both
+ * `api_server_authorized_ip_ranges = []` and a filled `api_server_access_profile` can appear. A block
+ * (`present`) written as `[]` is absent. A list with an unknown element is unknown as a whole: the
+ * element could be the very value a rule looks for.
+ */
+function resolve(root: Obj, base: string, sources: readonly Source[]): Setting {
+  let empty: Setting | undefined;
+  for (const src of sources) {
+    const r = readAttr(root, base, src.attr);
+    if (r.state === 'unknown') return { value: undefined, known: false, field: r.field, reason: r.reason };
+    if (r.state === 'absent') continue;
+    if (Array.isArray(r.value)) {
+      if (r.value.length === 0) {
+        if (src.as !== 'present') empty ??= { value: [], known: true, field: r.field };
+        continue;
+      }
+      const unknownItem = src.as === 'present' ? undefined : r.value.map(terraformUnknown).find((x) => x !== undefined);
+      if (unknownItem !== undefined) return { value: undefined, known: false, field: r.field, reason: unknownItem };
+    }
+    return { value: translate(r.value, src.as), known: true, field: r.field };
+  }
+  if (empty) return empty;
+  return { value: undefined, known: true, absent: true, field: join(base, sources[0]?.attr ?? '') };
+}
+
+function bareValue(root: Obj, base: string, attr: string): unknown {
+  const r = readAttr(root, base, attr);
+  return r.state === 'value' ? r.value : r.state === 'unknown' ? r : undefined;
+}
+
+/**
+ * azurerm 4 removed `managed`: the block always means managed Entra ID integration. In 3.x `managed`
+ * is read as written; a block without it is managed unless it names the legacy client/server
+ * applications (the only way legacy integration could be configured).
+ */
+function aadManaged(root: Obj, base: string): Setting {
+  for (const block of [AAD, AAD_V2]) {
+    const r = readAttr(root, base, block);
+    if (r.state === 'unknown') return { value: undefined, known: false, field: r.field, reason: r.reason };
+    if (r.state === 'absent' || !isObj(r.value)) continue;
+    const managed = readAttr(root, base, `${block}.managed`);
+    if (managed.state === 'unknown') return { value: undefined, known: false, field: managed.field, reason: managed.reason };
+    if (managed.state === 'value') return { value: toBool(managed.value), known: true, field: managed.field };
+    const legacy = ['client_app_id', 'server_app_id'].find((k) => {
+      const v = bareValue(root, base, `${block}.${k}`);
+      return v !== undefined && v !== '';
+    });
+    if (legacy) return { value: false, known: true, field: join(r.field, legacy) };
+    return { value: true, known: true, field: r.field };
+  }
+  return { value: undefined, known: true, absent: true, field: join(base, AAD) };
+}
+
+/**
+ * `only_critical_addons_enabled` on the default pool stands for the `CriticalAddonsOnly=true:NoSchedule`
+ * taint; separate pools (and azurerm 3.x default pools) list `node_taints`. The result is the ARM
+ * `nodeTaints` list.
+ */
+function nodeTaints(root: Obj, base: string, defaultPool: boolean): Setting {
+  const taints = resolve(root, base, [s('node_taints', 'list')]);
+  if (!defaultPool || !taints.known) return taints;
+  const critical = resolve(root, base, [s('only_critical_addons_enabled', 'bool')]);
+  if (!critical.known) return critical;
+  if (critical.absent) return taints.absent ? critical : taints;
+  const list = Array.isArray(taints.value) ? [...(taints.value as unknown[])] : [];
+  if (critical.value === true && !list.includes(CRITICAL_ADDONS_TAINT)) list.push(CRITICAL_ADDONS_TAINT);
+  return { value: list, known: true, field: critical.field };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Cluster and pools
+
+function shapeOf(resource: Resource): AksShape {
+  return resource.format === 'terraform-hcl' ? 'terraform-hcl' : 'terraform-plan';
+}
+
+/** The cluster's Azure name (`name` attribute) when the source knows it, else the Terraform label. */
+export function terraformClusterName(resource: Resource): string {
+  const name = resource.object.name;
+  return typeof name === 'string' && terraformUnknown(name) === undefined && name !== '' ? name : resource.name;
+}
+
+/** Settings of one pool: `root` is the pool's attributes, `base` their path in the resource. */
+function poolGetter(root: Obj, base: string, defaultPool: boolean): (path: string) => Setting {
+  return (path) => {
+    const key = path.toLowerCase();
+    if (key === 'nodetaints') return nodeTaints(root, base, defaultPool);
+    if (key === 'mode') {
+      // azurerm creates the default pool in System mode; separate pools are User unless `mode` says otherwise.
+      if (defaultPool) return { value: 'System', known: true, field: base };
+      return resolve(root, base, [s('mode')]);
+    }
+    const sources = POOL_TABLE.get(key);
+    if (sources) return resolve(root, base, sources);
+    // No azurerm attribute sets this property (trusted launch, SSH access, ...): Azure's default applies.
+    return { value: undefined, known: true, absent: true, field: base };
+  };
+}
+
+/** The pool written as `default_node_pool` inside the cluster. azurerm requires it, so it is there even when unwritten. */
+function defaultPool(resource: Resource): AksNodePool {
+  const block = readAttr(resource.object, '', 'default_node_pool[0]');
+  let name = 'default_node_pool';
+  if (block.state === 'unknown') {
+    const why = block.reason;
+    return { name, resource, get: () => ({ value: undefined, known: false, field: block.field, reason: why }) };
+  }
+  const attrs = block.state === 'value' ? asObj(block.value) : undefined;
+  const n = asString(attrs?.name);
+  if (n && terraformUnknown(n) === undefined) name = n;
+  return { name, resource, get: poolGetter(attrs ?? {}, 'default_node_pool[0]', true) };
+}
+
+/** The view of a separate `azurerm_kubernetes_cluster_node_pool` (also usable for a pool whose cluster is not in the scan). */
+export function terraformNodePool(resource: Resource): AksNodePool {
+  const n = asString(resource.object.name);
+  const name = n && terraformUnknown(n) === undefined ? n : resource.name;
+  return { name, resource, get: poolGetter(resource.object, '', false) };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A Terraform resource name as the ingest writes it: the label, preceded by the module path and
+ * followed by the instance key for resources in child modules or with `count`/`for_each`
+ * (`module.aks.main["blue"]`).
+ */
+export function terraformAddress(name: string): { module: string; label: string } {
+  const m = /^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)([\w-]+)(?:\[[^\]]*\])?$/.exec(name);
+  return m ? { module: m[1] ?? '', label: m[2] ?? name } : { module: '', label: name };
+}
+
+/** How a reference names the cluster it points at. */
+export interface ClusterIdentity {
+  /** The Azure name. */
+  name: string;
+  /** The resource id, when known. */
+  id?: string;
+  /** For a Terraform cluster: its resource name as the ingest writes it (`main`, `module.aks.main`). */
+  terraformName?: string;
+}
+
+/**
+ * Whether a reference to a cluster (a node pool's `kubernetes_cluster_id`, a diagnostic setting's
+ * `target_resource_id`) names the cluster: by the reference text `azurerm_kubernetes_cluster.<label>`
+ * from a resource in the same module (kept as a string, or in an unknown marker's reason), or by a
+ * resource id below `/managedClusters/<name>`. `no` when it names another cluster or another
+ * resource's id; `undecided` when it names none (a plan value known only after apply, a variable).
+ */
+export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModule = ''): 'yes' | 'no' | 'undecided' {
+  const text = typeof ref === 'string' ? ref : unknownReason(ref);
+  if (text === undefined || text.trim() === '') return 'undecided';
+  const lower = text.toLowerCase();
+  if (cluster.id && (lower === cluster.id.toLowerCase() || lower.startsWith(`${cluster.id.toLowerCase()}/`))) return 'yes';
+  if (cluster.terraformName !== undefined) {
+    const { module, label } = terraformAddress(cluster.terraformName);
+    const byLabel = new RegExp(`(?<![\\w.-])${escapeRegExp(TERRAFORM_CLUSTER_TYPE)}\\.${escapeRegExp(label)}(?![\\w-])`);
+    if (module === fromModule && byLabel.test(text)) return 'yes';
+  }
+  if (new RegExp(`/managedclusters/${escapeRegExp(cluster.name.toLowerCase())}(?![\\w-])`).test(lower)) return 'yes';
+  if (lower.includes('/managedclusters/') || /(?<![\w.-])azurerm_kubernetes_cluster\.[\w-]/.test(text)) return 'no';
+  // Another resource's id (`azurerm_storage_account.logs.id`), or an id of another resource type.
+  if (/(?<![\w.-])azurerm_[a-z0-9_]+\.[\w-]+(?:\[[^\]]*\])?\.id(?![\w-])/.test(text) || /^\/subscriptions\//i.test(text.trim())) return 'no';
+  return 'undecided';
+}
+
+function knownId(resource: Resource): string | undefined {
+  const id = asString(resource.object.id);
+  return id && terraformUnknown(id) === undefined ? id : undefined;
+}
+
+/** The identity references use for a cluster of any source. */
+export function clusterIdentity(cluster: AksCluster): ClusterIdentity {
+  const identity: ClusterIdentity = { name: cluster.name };
+  const id = knownId(cluster.resource);
+  if (id) identity.id = id;
+  if (cluster.resource.kind === TERRAFORM_CLUSTER_TYPE) identity.terraformName = cluster.resource.name;
+  return identity;
+}
+
+/**
+ * Node pools of this cluster among the separate pool resources. A pool whose reference names no cluster
+ * at all (a plan value known only after apply, a variable) belongs to the only Terraform cluster of
+ * the scan, when there is exactly one.
+ */
+function separatePools(cluster: Resource, inventory: Inventory | undefined): Resource[] {
+  if (!inventory) return [];
+  const target: ClusterIdentity = { name: terraformClusterName(cluster), terraformName: cluster.name };
+  const id = knownId(cluster);
+  if (id) target.id = id;
+  const sole = inventory.byKind(TERRAFORM_CLUSTER_TYPE).length === 1;
+  return inventory.byKind(TERRAFORM_NODE_POOL_TYPE).filter((p) => {
+    const verdict = refersToCluster(p.object.kubernetes_cluster_id, target, terraformAddress(p.name).module);
+    return verdict === 'yes' || (verdict === 'undecided' && sole);
+  });
+}
+
+/**
+ * The cluster view of an `azurerm_kubernetes_cluster` (plan values or HCL): ARM settings read through
+ * the mapping table, values in ARM terms, `field` in Terraform attribute paths.
+ */
+export function terraformCluster(resource: Resource, inventory?: Inventory): AksCluster {
+  const root = resource.object;
+  const get = (path: string): Setting => {
+    const m = CLUSTER_TABLE.get(path.toLowerCase());
+    if (!m) return { value: undefined, known: true, absent: true, field: '' };
+    return typeof m === 'function' ? m(root, '') : resolve(root, '', m);
+  };
+  const nodePools = [defaultPool(resource), ...separatePools(resource, inventory).map(terraformNodePool)];
+  return { resource, name: terraformClusterName(resource), shape: shapeOf(resource), get, nodePools };
+}

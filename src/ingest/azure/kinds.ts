@@ -1,0 +1,44 @@
+import type { InputNote } from '../../core/errors.js';
+import type { Resource } from '../../core/resource.js';
+
+export const MANAGED_CLUSTER_KIND = 'Microsoft.ContainerService/managedClusters';
+export const AGENT_POOL_KIND = 'Microsoft.ContainerService/managedClusters/agentPools';
+export const DIAGNOSTIC_SETTING_KIND = 'Microsoft.Insights/diagnosticSettings';
+
+export const TF_CLUSTER = 'azurerm_kubernetes_cluster';
+export const TF_NODE_POOL = 'azurerm_kubernetes_cluster_node_pool';
+export const TF_DIAGNOSTIC_SETTING = 'azurerm_monitor_diagnostic_setting';
+export const TERRAFORM_TYPES: ReadonlySet<string> = new Set([TF_CLUSTER, TF_NODE_POOL, TF_DIAGNOSTIC_SETTING]);
+
+/** What one input document turned into: the Azure resources found and remarks about the rest. */
+export interface AzureDecoded {
+  resources: Resource[];
+  notes: InputNote[];
+}
+
+/**
+ * The canonical kind of an ARM type, or undefined when the type is not one Palisade reads. ARM
+ * compares types case-insensitively; diagnostic settings written as an extension below the cluster
+ * type (`.../managedClusters/providers/diagnosticSettings`) are the same resource.
+ */
+export function armKind(type: unknown): string | undefined {
+  if (typeof type !== 'string') return undefined;
+  const t = type.toLowerCase();
+  if (t === MANAGED_CLUSTER_KIND.toLowerCase()) return MANAGED_CLUSTER_KIND;
+  if (t === AGENT_POOL_KIND.toLowerCase()) return AGENT_POOL_KIND;
+  if (t === DIAGNOSTIC_SETTING_KIND.toLowerCase()) return DIAGNOSTIC_SETTING_KIND;
+  if (t === `${MANAGED_CLUSTER_KIND}/providers/${DIAGNOSTIC_SETTING_KIND}`.toLowerCase()) return DIAGNOSTIC_SETTING_KIND;
+  if (t === `${MANAGED_CLUSTER_KIND}/providers/diagnosticSettings`.toLowerCase()) return DIAGNOSTIC_SETTING_KIND;
+  return undefined;
+}
+
+/** 1-based line of a character offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,96 @@
+import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
+import { unknownMarker } from '../../core/unknown.js';
+import { escapeRegExp, lineAt, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
+
+/** `terraform show -json` of a plan (`planned_values`) or of the state (`values`). */
+export function isTerraformPlan(value: Obj): boolean {
+  if (typeof value.format_version !== 'string') return false;
+  return isObj(asObj(value.planned_values)?.root_module) || isObj(asObj(value.values)?.root_module);
+}
+
+/**
+ * The AKS resources of a plan or state: attribute values as Terraform shows them, and values that
+ * the plan marks as known only after apply replaced by the unknown marker.
+ */
+export function terraformPlanResources(plan: Obj, source: string, line: number, text?: string): AzureDecoded {
+  const root = asObj(asObj(plan.planned_values)?.root_module) ?? asObj(asObj(plan.values)?.root_module) ?? {};
+  const unknownByAddress = new Map<string, unknown>();
+  for (const rc of asArray(plan.resource_changes)) {
+    const change = asObj(asObj(rc)?.change);
+    const address = asString(asObj(rc)?.address);
+    if (address && change && change.after_unknown !== undefined) unknownByAddress.set(address, change.after_unknown);
+  }
+  const resources: Resource[] = [];
+  const modules: Obj[] = [root];
+  // Breadth-first over child modules: no recursion for hostile depth to exhaust.
+  for (let i = 0; i < modules.length && i < 10_000; i++) {
+    const mod = modules[i] as Obj;
+    for (const raw of asArray(mod.resources)) {
+      const r = asObj(raw);
+      const type = asString(r?.type);
+      if (!r || !type || !TERRAFORM_TYPES.has(type)) continue;
+      if (r.mode !== undefined && r.mode !== 'managed') continue;
+      const label = asString(r.name) ?? '';
+      const address = asString(r.address) ?? `${type}.${label}`;
+      const values = structuredClone(asObj(r.values) ?? {});
+      const afterUnknown = unknownByAddress.get(address);
+      if (afterUnknown !== undefined) markUnknown(values, afterUnknown, address, 0);
+      resources.push({
+        apiVersion: 'terraform',
+        kind: type,
+        namespace: null,
+        name: resourceName(address, type, label),
+        object: values,
+        source: { file: source, line: addressLine(text, address, line) },
+        format: 'terraform-plan',
+      });
+    }
+    for (const child of asArray(mod.child_modules)) {
+      const c = asObj(child);
+      if (c) modules.push(c);
+    }
+  }
+  const notes = resources.length === 0
+    ? [{ source, line, message: 'Terraform plan without azurerm_kubernetes_cluster, node pool or diagnostic setting resources; skipped' }]
+    : [];
+  return { resources, notes };
+}
+
+/**
+ * The resource label, with the instance key of `count`/`for_each` (`pool[0]`, `pool["gpu"]`) and
+ * the module path for resources in child modules, so that instances stay apart.
+ */
+function resourceName(address: string, type: string, label: string): string {
+  const marker = `${type}.${label}`;
+  const at = address.lastIndexOf(marker);
+  if (at < 0) return label;
+  const modulePath = address.slice(0, at).replace(/\.$/, '');
+  const instance = address.slice(at + marker.length);
+  return `${modulePath ? `${modulePath}.` : ''}${label}${instance}`;
+}
+
+/** Walks `after_unknown` beside the values: `true` marks a value (or a whole block) known only after apply. */
+function markUnknown(values: unknown, unknown: unknown, address: string, depth: number): void {
+  if (depth > 64) return;
+  if (Array.isArray(values) && Array.isArray(unknown)) {
+    unknown.forEach((u, i) => {
+      if (u === true) values[i] = unknownMarker(`${address}: the value is known only after apply`);
+      else if (typeof u === 'object' && u !== null) markUnknown(values[i], u, address, depth + 1);
+    });
+    return;
+  }
+  if (!isObj(values) || !isObj(unknown)) return;
+  for (const [k, u] of Object.entries(unknown)) {
+    if (u === true) {
+      Object.defineProperty(values, k, { value: unknownMarker(`${address}.${k} is known only after apply`), enumerable: true, writable: true, configurable: true });
+    } else if (typeof u === 'object' && u !== null) {
+      markUnknown(values[k], u, `${address}.${k}`, depth + 1);
+    }
+  }
+}
+
+function addressLine(text: string | undefined, address: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const m = new RegExp(`"address"\\s*:\\s*${escapeRegExp(JSON.stringify(address))}`).exec(text);
+  return m ? fallback + lineAt(text, m.index) - 1 : fallback;
+}

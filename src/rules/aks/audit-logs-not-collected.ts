@@ -1,0 +1,153 @@
+import { CLUSTER_KINDS, diagnosticSettingsFor, type AksCluster, type DiagnosticSettingView } from '../../analyses/aks/index.js';
+import { asString } from '../../core/resource.js';
+import { defineRule } from '../../core/rule.js';
+import { clusterOf } from './lib/cluster-settings.js';
+
+const AUDIT_CATEGORIES = new Set(['kube-audit', 'kube-audit-admin']);
+
+function listCommand(cluster: AksCluster): string {
+  const id = asString(cluster.resource.object.id);
+  const resource = id && id.startsWith('/') ? id : `$(az aks show --resource-group <resource-group> --name ${cluster.name} --query id -o tsv)`;
+  return `az monitor diagnostic-settings list --resource ${resource} -o json`;
+}
+
+const DESTINATION_NAMES: Record<string, string> = {
+  workspace: 'Log Analytics workspace',
+  storageAccount: 'storage account',
+  eventHub: 'event hub',
+  marketplace: 'partner solution',
+};
+
+type Verdict =
+  | { kind: 'kept' }
+  | { kind: 'short'; days: number }
+  | { kind: 'unknown'; where: string; why: string };
+
+/** How long one setting keeps the audit logs it sends, as far as the scan can see. */
+function retentionOf(ds: DiagnosticSettingView, audit: DiagnosticSettingView['logs'], required: number): Verdict {
+  const d = ds.destinations;
+  const unknownDest = Object.entries(ds.unknownDestinations).find(([, why]) => why !== undefined);
+  if (unknownDest) return { kind: 'unknown', where: DESTINATION_NAMES[unknownDest[0]] ?? unknownDest[0], why: `the destination is not known offline: ${unknownDest[1] as string}` };
+  if (d.storageAccount) {
+    const unsure = audit.find((l) => l.retentionUnknown !== undefined);
+    const days = audit.map((l) => l.retentionDays).filter((n): n is number => n !== undefined);
+    if (days.some((n) => n === 0 || n >= required)) return { kind: 'kept' };
+    const others = d.workspace ?? d.eventHub ?? d.marketplace;
+    if (unsure) return { kind: 'unknown', where: 'storage account', why: unsure.retentionUnknown as string };
+    if (days.length === audit.length && others === undefined) return { kind: 'short', days: Math.max(...days) };
+    if (others === undefined) return { kind: 'unknown', where: 'storage account', why: 'the setting does not limit retention; the storage account lifecycle rules decide' };
+  }
+  if (d.workspace) return { kind: 'unknown', where: 'Log Analytics workspace', why: 'the workspace and its tables set it' };
+  if (d.eventHub) return { kind: 'unknown', where: 'event hub', why: 'whatever reads the event hub decides' };
+  return { kind: 'unknown', where: 'partner solution', why: 'the partner solution decides' };
+}
+
+export default defineRule({
+  meta: {
+    id: 'aks/audit-logs-not-collected',
+    title: 'Kubernetes audit logs are not collected',
+    severity: 'high',
+    pillar: 'monitoring',
+    frameworks: [
+      { framework: 'cis-aks', id: '2.1.1' },
+      { framework: 'azure-policy', id: '245fc9df-fa96-4414-9a0b-3738c2f7341c' },
+    ],
+    description:
+      'The Kubernetes audit log records who did what through the API server: the only record of a stolen ' +
+      'token being used, a secret read, or a privileged pod created. AKS keeps it only when a diagnostic ' +
+      'setting on the cluster sends the kube-audit or kube-audit-admin category (or the audit / allLogs ' +
+      'category group) to a Log Analytics workspace, storage account, event hub or partner solution. Where the ' +
+      'scan can see the retention (a storage account destination with a retention policy), it must be at least ' +
+      'settings.aks.auditRetentionDays (0 = forever); a workspace keeps logs as long as its own retention says, ' +
+      'which the scan reports as a note to check. When the scan holds no diagnostic settings at all, the rule ' +
+      'cannot tell and says so.',
+    remediation:
+      'Add a diagnostic setting to the cluster that sends kube-audit-admin (or kube-audit) to a Log Analytics ' +
+      'workspace or storage account (az monitor diagnostic-settings create --resource <cluster id> --name audit ' +
+      '--workspace <workspace id> --logs \'[{"category":"kube-audit-admin","enabled":true}]\'; ' +
+      'azurerm_monitor_diagnostic_setting with enabled_log { category = "kube-audit-admin" } in Terraform), and keep ' +
+      'the logs at least the required number of days. To let the scan see them, include the output of az ' +
+      'monitor diagnostic-settings list --resource <cluster id> -o json among the scanned files.',
+    references: [
+      'https://learn.microsoft.com/azure/aks/monitor-aks#resource-logs',
+      'https://learn.microsoft.com/azure/azure-monitor/essentials/diagnostic-settings',
+    ],
+  },
+  target: { kinds: [...CLUSTER_KINDS] },
+  check(ctx) {
+    const cluster = clusterOf(ctx);
+    if (!cluster) return;
+    const verify = listCommand(cluster);
+    const required = ctx.settings.aks.auditRetentionDays;
+    const settings = diagnosticSettingsFor(cluster, ctx.inventory);
+    if (settings === undefined) {
+      ctx.report({
+        severity: 'info',
+        message: `cluster ${cluster.name}: the scan holds no diagnostic settings, so it cannot tell whether kube-audit logs are collected`,
+        evidence: { observed: 'no diagnostic settings in the scan', expected: 'a diagnostic setting sending kube-audit or kube-audit-admin' },
+        verify,
+      });
+      return;
+    }
+    const verdicts: Array<{ ds: DiagnosticSettingView; verdict: Verdict }> = [];
+    const undecided: Array<{ ds: DiagnosticSettingView; why: string }> = [];
+    for (const ds of settings) {
+      const audit = ds.logs.filter((l) => l.known && l.enabled && AUDIT_CATEGORIES.has(l.category.toLowerCase()));
+      const hasDestination = Object.values(ds.destinations).some((v) => v !== undefined && v !== '');
+      if (audit.length === 0) {
+        const open = ds.logs.find((l) => !l.known);
+        if (open) undecided.push({ ds, why: open.reason ?? 'a log entry is not known offline' });
+        continue;
+      }
+      if (!hasDestination) continue;
+      verdicts.push({ ds, verdict: retentionOf(ds, audit, required) });
+    }
+    if (verdicts.some((v) => v.verdict.kind === 'kept')) return;
+    const unknown = verdicts.find((v) => v.verdict.kind === 'unknown');
+    if (unknown && unknown.verdict.kind === 'unknown') {
+      ctx.report({
+        severity: 'info',
+        message: `cluster ${cluster.name} sends kube-audit logs to a ${unknown.verdict.where} (diagnostic setting ${unknown.ds.name}) whose retention the scan cannot see (${unknown.verdict.why}): check that it keeps them at least ${required} days`,
+        evidence: { observed: { diagnosticSetting: unknown.ds.name, destinations: unknown.ds.destinations }, expected: `retention >= ${required} days` },
+        verify,
+      });
+      return;
+    }
+    const short = verdicts.find((v) => v.verdict.kind === 'short');
+    if (short && short.verdict.kind === 'short') {
+      ctx.report({
+        severity: 'medium',
+        message: `cluster ${cluster.name} keeps kube-audit logs ${short.verdict.days} days (diagnostic setting ${short.ds.name}), less than the required ${required}`,
+        evidence: { observed: { diagnosticSetting: short.ds.name, retentionDays: short.verdict.days }, expected: `retention >= ${required} days (0 = forever)` },
+        verify,
+      });
+      return;
+    }
+    if (undecided.length > 0) {
+      const first = undecided[0] as (typeof undecided)[number];
+      ctx.report({
+        severity: 'info',
+        message: `cluster ${cluster.name}: diagnostic setting ${first.ds.name} has log categories the scan cannot decide (${first.why}), so it cannot tell whether kube-audit logs are collected`,
+        evidence: { observed: { diagnosticSetting: first.ds.name }, expected: 'kube-audit or kube-audit-admin enabled with a destination' },
+        verify,
+      });
+      return;
+    }
+    const names = settings.map((ds) => ds.name);
+    ctx.report({
+      message:
+        settings.length === 0
+          ? `cluster ${cluster.name} has no diagnostic setting: kube-audit logs are not collected`
+          : `cluster ${cluster.name} collects no kube-audit or kube-audit-admin logs: its diagnostic settings (${names.join(', ')}) do not send them anywhere`,
+      evidence: {
+        observed: settings.map((ds) => ({
+          diagnosticSetting: ds.name,
+          categories: ds.logs.filter((l) => l.known && l.enabled).map((l) => l.category),
+          destinations: Object.keys(ds.destinations),
+        })),
+        expected: 'kube-audit or kube-audit-admin enabled, with a destination',
+      },
+      verify,
+    });
+  },
+});

@@ -1,0 +1,151 @@
+import {
+  AGENT_POOL_TYPE,
+  aksClusterOf,
+  aksVerify,
+  CLUSTER_KINDS,
+  MANAGED_CLUSTER_TYPE,
+  readSetting,
+  TERRAFORM_NODE_POOL_TYPE,
+  terraformNodePool,
+  type AksCluster,
+  type AksNodePool,
+  type Setting,
+} from '../../../analyses/aks/index.js';
+import type { Inventory } from '../../../core/inventory.js';
+import { asObj, asString, type Resource } from '../../../core/resource.js';
+import type { RuleContext } from '../../../core/rule.js';
+
+/** Resource kinds that describe one node pool on its own (an ARM child resource, a Terraform node pool). */
+export const POOL_KINDS: readonly string[] = [AGENT_POOL_TYPE, TERRAFORM_NODE_POOL_TYPE];
+
+/** Pool rules run on clusters (pools written inside them) and on separate pool resources (reported there). */
+export const POOL_RULE_KINDS: readonly string[] = [...CLUSTER_KINDS, ...POOL_KINDS];
+
+/** Azure booleans: JSON booleans, or the strings "true"/"false" (add-on config values, some templates). */
+export function flag(s: Setting): boolean | undefined {
+  if (typeof s.value === 'boolean') return s.value;
+  if (typeof s.value === 'string') {
+    const v = s.value.trim().toLowerCase();
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+  }
+  return undefined;
+}
+
+/** A string setting (enum values compare case-insensitively in Azure). */
+export function text(s: Setting): string | undefined {
+  return typeof s.value === 'string' ? s.value : undefined;
+}
+
+/** What `evidence.observed` shows: the value as written, or that the source leaves it to the service default. */
+export function observed(s: Setting, serviceDefault: unknown): unknown {
+  return s.absent ? { notSet: true, serviceDefault } : s.value;
+}
+
+/** One node pool to check, with the words and command findings about it use. */
+export interface PoolTarget {
+  pool: AksNodePool;
+  /** The cluster view, when the scan has the cluster; undefined for a pool resource scanned alone. */
+  cluster?: AksCluster;
+  /** Whether the pool is written inside the cluster resource (the cluster's own agent pool profiles). */
+  inCluster: boolean;
+  /** Position among the pools written inside the cluster resource (-1 for separate pool resources). */
+  index: number;
+  /** `node pool system of cluster aks1`. */
+  label: string;
+  /** Verify command for a pool setting, given its `az aks show` (az CLI) spelling. */
+  verify(cliPath: string): string;
+}
+
+function poolTarget(cluster: AksCluster, pool: AksNodePool, index: number): PoolTarget {
+  return {
+    pool,
+    cluster,
+    inCluster: pool.resource === cluster.resource,
+    index,
+    label: `node pool ${pool.name} of cluster ${cluster.name}`,
+    verify: (cliPath) => aksVerify(cluster, `"agentPoolProfiles[?name=='${pool.name}'].${cliPath}"`),
+  };
+}
+
+/** A pool resource whose cluster is not in the scan: named from its `cluster/pool` name or its id below the cluster. */
+function standalonePool(resource: Resource): PoolTarget {
+  const id = asString(resource.object.id) ?? '';
+  const byId = /\/managedclusters\/([^/]+)\/agentpools\/([^/]+)/i.exec(id);
+  const group = /\/resourcegroups\/([^/]+)/i.exec(id)?.[1] ?? asString(resource.object.resource_group_name) ?? '<resource-group>';
+  let pool: AksNodePool;
+  let clusterName: string;
+  if (resource.kind === TERRAFORM_NODE_POOL_TYPE) {
+    pool = terraformNodePool(resource);
+    clusterName = byId?.[1] ?? '<cluster>';
+  } else {
+    const parts = resource.name.split('/');
+    clusterName = byId?.[1] ?? (parts.length > 1 ? (parts[0] as string) : '<cluster>');
+    const name = byId?.[2] ?? (parts[parts.length - 1] as string);
+    const props = Object.keys(resource.object).find((k) => k.toLowerCase() === 'properties');
+    const root = props !== undefined ? (asObj(resource.object[props]) ?? {}) : resource.object;
+    pool = { name, resource, get: (path) => readSetting(root, props ?? '', path) };
+  }
+  return {
+    pool,
+    inCluster: false,
+    index: -1,
+    label: `node pool ${pool.name} of cluster ${clusterName}`,
+    verify: (cliPath) => `az aks nodepool show --resource-group ${group} --cluster-name ${clusterName} --name ${pool.name} --query ${cliPath}`,
+  };
+}
+
+/**
+ * The node pools a pool rule checks on this resource: on a cluster, the pools written inside it; on a
+ * separate pool resource, that pool (found through its cluster when the scan has it). Each pool is so
+ * checked once, and findings land on the resource that writes the setting.
+ */
+export function poolsToCheck(resource: Resource, inventory: Inventory): PoolTarget[] {
+  if (CLUSTER_KINDS.includes(resource.kind)) {
+    const cluster = aksClusterOf(resource, inventory);
+    if (!cluster) return [];
+    let index = 0;
+    const out: PoolTarget[] = [];
+    for (const pool of cluster.nodePools) if (pool.resource === resource) out.push(poolTarget(cluster, pool, index++));
+    return out;
+  }
+  if (!POOL_KINDS.includes(resource.kind)) return [];
+  for (const kind of CLUSTER_KINDS) {
+    for (const r of inventory.byKind(kind)) {
+      const cluster = aksClusterOf(r, inventory);
+      const pool = cluster?.nodePools.find((p) => p.resource === resource);
+      if (cluster && pool) return [poolTarget(cluster, pool, -1)];
+    }
+  }
+  return [standalonePool(resource)];
+}
+
+/** The cluster view of the resource a cluster rule runs on. */
+export function clusterOf(ctx: RuleContext): AksCluster | undefined {
+  return aksClusterOf(ctx.resource, ctx.inventory);
+}
+
+/**
+ * A setting at the resource root, beside `properties` (`sku.tier`): `@sku.tier` in the settings vocabulary.
+ * ARM and az CLI objects are read directly, so that JSON sources without `@` support still answer.
+ */
+export function rootSetting(cluster: AksCluster, path: string): Setting {
+  if (cluster.resource.kind === MANAGED_CLUSTER_TYPE) return readSetting(cluster.resource.object, '', path);
+  return cluster.get(`@${path}`);
+}
+
+/** The field of a finding: the setting's path, or none when the source has no place for it. */
+export function fieldOf(s: Setting): string | undefined {
+  return s.field === '' ? undefined : s.field;
+}
+
+/** Reports that a setting's value cannot be decided offline, as an `info` finding that says why. */
+export function reportUnknown(ctx: RuleContext, subject: string, s: Setting, expected: unknown, verify: string): void {
+  ctx.report({
+    field: fieldOf(s),
+    severity: 'info',
+    message: `${subject}: ${s.field || 'the setting'} cannot be decided from the source (${s.reason ?? 'value not known before deployment'})`,
+    evidence: { observed: 'unknown', expected, reason: s.reason },
+    verify,
+  });
+}

@@ -1,0 +1,40 @@
+import { aksVerify, CLUSTER_KINDS } from '../../analyses/aks/index.js';
+import { defineRule } from '../../core/rule.js';
+import { clusterOf, flag, observed, reportUnknown } from './lib/cluster-settings.js';
+
+export default defineRule({
+  meta: {
+    id: 'aks/local-accounts-enabled',
+    title: 'Local cluster-admin accounts are enabled',
+    severity: 'high',
+    pillar: 'access',
+    frameworks: [
+      { framework: 'checkov', id: 'CKV_AZURE_141' },
+      { framework: 'azure-policy', id: '993c2fcd-2b29-49d2-9eb0-df2c3a730c32' },
+    ],
+    description:
+      'While local accounts exist, anyone allowed the listClusterAdminCredential action (Contributor on the ' +
+      'cluster is enough) gets a static cluster-admin certificate with `az aks get-credentials --admin`. It ' +
+      'bypasses Entra ID, MFA, Conditional Access and Kubernetes RBAC bindings, and stays valid until the ' +
+      'cluster certificates are rotated. disableLocalAccounts is false unless set.',
+    remediation:
+      'Disable local accounts (requires AKS-managed Entra ID): az aks update --disable-local-accounts ' +
+      '(disableLocalAccounts: true in templates; local_account_disabled = true in Terraform).',
+    references: ['https://learn.microsoft.com/azure/aks/manage-local-accounts-managed-azure-ad'],
+  },
+  target: { kinds: [...CLUSTER_KINDS] },
+  check(ctx) {
+    const cluster = clusterOf(ctx);
+    if (!cluster) return;
+    const s = cluster.get('disableLocalAccounts');
+    const verify = aksVerify(cluster, 'disableLocalAccounts');
+    if (!s.known) return reportUnknown(ctx, `cluster ${cluster.name}`, s, true, verify);
+    if (flag(s) === true) return;
+    ctx.report({
+      field: s.field,
+      message: `cluster ${cluster.name} keeps local accounts (disableLocalAccounts ${s.absent ? 'not set, default false' : `is ${JSON.stringify(s.value)}`}): a static cluster-admin credential can be downloaded`,
+      evidence: { observed: observed(s, false), expected: true },
+      verify,
+    });
+  },
+});

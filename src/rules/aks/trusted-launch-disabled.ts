@@ -1,0 +1,52 @@
+import { defineRule } from '../../core/rule.js';
+import { fieldOf, flag, POOL_RULE_KINDS, poolsToCheck, reportUnknown, text } from './lib/cluster-settings.js';
+
+const PARTS = [
+  { path: 'securityProfile.enableSecureBoot', cli: 'securityProfile.enableSecureBoot', name: 'secure boot' },
+  { path: 'securityProfile.enableVTPM', cli: 'securityProfile.enableVtpm', name: 'vTPM' },
+] as const;
+
+export default defineRule({
+  meta: {
+    id: 'aks/trusted-launch-disabled',
+    title: 'Node pool does not use Trusted Launch (secure boot, vTPM)',
+    severity: 'low',
+    pillar: 'configuration',
+    frameworks: [],
+    description:
+      'Trusted Launch protects nodes against boot kits and kernel-level rootkits: secure boot loads only signed ' +
+      'boot loaders, kernels and drivers, and the virtual TPM measures the boot chain so it can be attested. ' +
+      'Both are off unless set, per node pool. Windows pools are skipped (AKS offers Trusted Launch for Linux ' +
+      'Generation 2 VM sizes).',
+    remediation:
+      'Create node pools with Trusted Launch (az aks nodepool add --enable-secure-boot --enable-vtpm; ' +
+      'securityProfile {enableSecureBoot: true, enableVTPM: true}) on a Generation 2 VM size, or update an ' +
+      'existing pool with az aks nodepool update --enable-secure-boot --enable-vtpm.',
+    references: ['https://learn.microsoft.com/azure/aks/use-trusted-launch'],
+  },
+  target: { kinds: [...POOL_RULE_KINDS] },
+  check(ctx) {
+    for (const t of poolsToCheck(ctx.resource, ctx.inventory)) {
+      const os = t.pool.get('osType');
+      if (os.known && text(os)?.toLowerCase() === 'windows') continue;
+      const settings = PARTS.map((p) => ({ ...p, s: t.pool.get(p.path) }));
+      const unknown = settings.find((x) => !x.s.known);
+      const off = settings.filter((x) => x.s.known && flag(x.s) !== true);
+      if (off.length === 0) {
+        if (unknown) reportUnknown(ctx, t.label, unknown.s, true, t.verify(unknown.cli));
+        continue;
+      }
+      const first = off[0] as (typeof off)[number];
+      ctx.report({
+        field: fieldOf(first.s),
+        message: `${t.label} does not use Trusted Launch: ${off.map((x) => x.name).join(' and ')} ${off.length > 1 ? 'are' : 'is'} off`,
+        evidence: {
+          observed: Object.fromEntries(settings.map((x) => [x.path, x.s.known ? (x.s.absent ? null : x.s.value) : 'unknown'])),
+          expected: { 'securityProfile.enableSecureBoot': true, 'securityProfile.enableVTPM': true },
+          nodePool: t.pool.name,
+        },
+        verify: t.verify(first.cli),
+      });
+    }
+  },
+});

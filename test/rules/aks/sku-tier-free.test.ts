@@ -1,0 +1,34 @@
+import rule from '../../../src/rules/aks/sku-tier-free.js';
+import { aksRuleTester, cliCluster, restCluster, templateCluster, tfCluster, unknown } from './aks-tester.js';
+
+aksRuleTester(rule, {
+  valid: [
+    { name: 'REST body on Standard', resources: [restCluster('aks1', {}, { sku: { name: 'Base', tier: 'Standard' } })] },
+    { name: 'az aks show on Premium', resources: [cliCluster('aks1', { sku: { name: 'Base', tier: 'Premium' } })] },
+    { name: 'the legacy name Paid', resources: [templateCluster('aks1', {}, { sku: { name: 'Basic', tier: 'Paid' } })] },
+    { name: 'Terraform sku_tier Standard', resources: [tfCluster('main', { sku_tier: 'Standard' })] },
+    { name: 'unknown: nothing to say', resources: [templateCluster('aks1', {}, { sku: { tier: unknown("parameter 'tier' has no default value") } })] },
+  ],
+  invalid: [
+    {
+      name: 'REST body on Free',
+      resources: [restCluster('aks1', {}, { sku: { name: 'Base', tier: 'Free' } })],
+      findings: [
+        {
+          field: 'sku.tier',
+          severity: 'info',
+          message: 'cluster aks1 is on the "Free" tier: no uptime SLA for the control plane',
+          verify: 'az aks show --resource-group rg-prod --name aks1 --query sku.tier',
+          evidence: { observed: 'Free', expected: ['Standard', 'Premium'] },
+        },
+      ],
+    },
+    {
+      name: 'no sku: the default is Free',
+      resources: [restCluster('aks1', {})],
+      findings: [{ field: 'sku.tier', message: /Free tier \(sku.tier not set\)/, evidence: { observed: { notSet: true, serviceDefault: 'Free' } } }],
+    },
+    { name: 'az aks show on Free', resources: [cliCluster('aks1', { sku: { name: 'Base', tier: 'Free' } })], findings: [{ field: 'sku.tier' }] },
+    { name: 'Terraform without sku_tier', resources: [tfCluster('main', {})], findings: [{ field: 'sku_tier', resource: 'azurerm_kubernetes_cluster/main' }] },
+  ],
+});
