@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { API_EXAMPLES_CORPUS, runAksApiExamples } from './aks-api-examples.js';
 import { CHECKOV_CORPUS, runCheckov } from './checkov.js';
 import { corpusAvailable, CORPUS_DIR, percent, type SuiteResult } from './corpus.js';
 import { runKubeScore } from './kube-score.js';
@@ -14,6 +15,7 @@ const SUITES: Array<{ name: string; run: () => SuiteResult | Promise<SuiteResult
   { name: 'kubescape', run: runKubescape },
   { name: 'kube-score', run: runKubeScore },
   { name: 'checkov', run: runCheckov, corpus: CHECKOV_CORPUS },
+  { name: 'aks-api-examples', run: runAksApiExamples, corpus: API_EXAMPLES_CORPUS },
 ];
 
 const floors = JSON.parse(readFileSync(new URL('./floors.json', import.meta.url), 'utf8')) as Record<string, number>;

@@ -35,9 +35,7 @@ export async function writeChunks(chunks: Iterable<string>, outFile: string | un
 
 export function describeProblem(p: InputError | InputNote): string {
   const where = p.line !== undefined ? `${p.source}:${p.line}` : p.source;
-  // Messages from the YAML parser already start with "line N:"; do not say it twice.
-  const message = p.line !== undefined ? p.message.replace(new RegExp(`^line ${p.line}: `), '') : p.message;
-  return `${where}: ${message}`;
+  return `${where}: ${p.message}`;
 }
 
 export function printErrors(errors: readonly InputError[]): void {

@@ -2,10 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { applyBaseline, baselineFindings } from '../core/baseline.js';
 import type { PalisadeConfig } from '../core/config.js';
 import { evaluate } from '../core/engine.js';
-import { errorMessage, UsageError, type InputNote } from '../core/errors.js';
-import { isActive } from '../core/finding.js';
+import { errorMessage, UsageError, type InputError, type InputNote } from '../core/errors.js';
+import { isActive, type Finding } from '../core/finding.js';
+import { isAbsolute, normalize, sep } from 'node:path';
 import { Inventory } from '../core/inventory.js';
 import { REPORT_SCHEMA, sortFindings, summarize, type Report } from '../core/report.js';
+import type { Resource } from '../core/resource.js';
 import type { Rule } from '../core/rule.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
@@ -25,6 +27,10 @@ export interface ScanOptions {
   now?: Date;
   readStdin?: IngestOptions['readStdin'];
   onFile?: IngestOptions['onFile'];
+  /** Resources read from elsewhere than paths (live AKS clusters), scanned with the files. */
+  extraResources?: readonly Resource[];
+  /** Problems met reading `extraResources`, reported with the files' errors. */
+  extraErrors?: readonly InputError[];
 }
 
 export interface ScanOutcome {
@@ -48,7 +54,15 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const { findings, errors, notes, warnings, resources, texts } = await analyse(opts, now);
   await locateFindings(findings, texts);
   sortFindings(findings);
-  const baseline = previous && opts.baselineFile !== undefined ? applyBaseline(findings, previous, opts.baselineFile) : undefined;
+  const ruleIds = new Set(opts.rules.map((r) => r.meta.id));
+  const scanned = opts.paths.map((p) => normalize(p));
+  // Live clusters are named by their resource id in `location.file`.
+  const liveSources = new Set((opts.extraResources ?? []).map((r) => r.source.file));
+  const inScope = (f: Finding) =>
+    ruleIds.has(f.rule) &&
+    f.location !== undefined &&
+    (liveSources.has(f.location.file) || scanned.some((p) => isWithin(normalize(f.location?.file ?? ''), p)));
+  const baseline = previous && opts.baselineFile !== undefined ? applyBaseline(findings, previous, opts.baselineFile, inScope) : undefined;
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: 'palisade', version: VERSION },
@@ -73,7 +87,8 @@ async function analyse(opts: ScanOptions, now: Date) {
     ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
     ...(opts.onFile ? { onFile: opts.onFile } : {}),
   });
-  const inventory = new Inventory(ingest.resources);
+  const resources = opts.extraResources?.length ? [...ingest.resources, ...opts.extraResources] : ingest.resources;
+  const inventory = new Inventory(resources);
   const settings: RuleSettings = {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(opts.config.settings).filter(([, v]) => v !== undefined)),
@@ -90,12 +105,19 @@ async function analyse(opts: ScanOptions, now: Date) {
   const { warnings } = suppressor;
   return {
     findings,
-    errors: [...ingest.errors, ...ruleErrors],
+    errors: [...ingest.errors, ...(opts.extraErrors ?? []), ...ruleErrors],
     notes: ingest.notes,
     warnings,
-    resources: ingest.resources.length,
+    resources: resources.length,
     texts: ingest.texts,
   };
+}
+
+/** Is `file` the path `scanned`, or below it (`.` covers every relative path)? */
+function isWithin(file: string, scanned: string): boolean {
+  if (scanned === '.') return !isAbsolute(file);
+  if (file === scanned) return true;
+  return file.startsWith(scanned.endsWith(sep) ? scanned : `${scanned}${sep}`);
 }
 
 /** 2 when an input could not be read; else 1 when an active (and, with a baseline, new) finding reaches --fail-on. */

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { FRAMEWORK_FILTERS, type FrameworkFilter } from '../core/frameworks.js';
 import { UsageError } from '../core/errors.js';
 import { isPillar, PILLARS, SEVERITIES, type Pillar, type Severity } from '../core/severity.js';
+import { fetchAksClusters } from '../ingest/azure-live.js';
 import { FORMATS, isFormat, render } from '../report/index.js';
 import { renderJsonChunks } from '../report/json.js';
 import { RULES } from '../rules/index.js';
@@ -16,7 +17,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function scanCommand(): Command {
   return new Command('scan')
     .description('scan Kubernetes manifests (files, directories, - for stdin) and report what is insecure')
-    .argument('[paths...]', 'files or directories (recursively .yaml, .yml, .json); - reads stdin', ['.'])
+    .argument('[paths...]', 'files or directories (recursively .yaml, .yml, .json); - reads stdin (default: . unless --aks is given)')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--framework <framework>', 'only rules of this framework').choices([...FRAMEWORK_FILTERS]))
@@ -28,6 +29,7 @@ export function scanCommand(): Command {
     .option('--config <file>', 'configuration file (default ./.palisade.yaml when present)')
     .option('--pss-version <version>', 'Pod Security Standards version for the PSS rules (latest or vX.Y)')
     .option('--no-aks-managed', 'fail AKS-managed system components like any other workload')
+    .option('--aks <resource-id>', 'also scan this live AKS cluster through Azure Resource Manager (repeatable; read-only)', collect, [])
     .action(async (paths: string[], opts: ScanCliOptions) => {
       process.exitCode = await scan(paths, opts);
     });
@@ -45,6 +47,7 @@ interface ScanCliOptions {
   config?: string;
   pssVersion?: string;
   aksManaged: boolean;
+  aks: string[];
 }
 
 async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
@@ -67,9 +70,10 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     ...(pillars ? { pillars } : {}),
   });
   if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
+  const live = await fetchAksClusters(opts.aks);
   const bar = progress('reading');
   const outcome = await runScan({
-    paths: paths.length ? paths : ['.'],
+    paths: paths.length ? paths : opts.aks.length ? [] : ['.'],
     rules,
     config,
     configSource: source,
@@ -77,6 +81,8 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
     ...(opts.pssVersion !== undefined ? { settings: { pssVersion: opts.pssVersion } } : {}),
     onFile: (f) => bar.tick(f),
+    extraResources: live.resources,
+    extraErrors: live.errors,
   });
   bar.done();
   printErrors(outcome.report.errors);

@@ -1,19 +1,33 @@
 import { isActive, type Finding } from './finding.js';
 import type { BaselineSummary } from './report.js';
 import { isObj } from './resource.js';
+import { isSeverity } from './severity.js';
 
-/** Reads the findings of a previous `--format json` report; throws with a readable message when it is not one. */
+/** Does a baseline entry have what reporters read from a finding? */
+function looksLikeFinding(f: unknown): f is Finding {
+  if (!isObj(f) || !isObj(f.resource)) return false;
+  const strings = [f.id, f.rule, f.title, f.message, f.resource.kind, f.resource.name];
+  return strings.every((v) => typeof v === 'string') && isSeverity(f.severity);
+}
+
+/**
+ * Reads the findings of a previous `--format json` report; throws with a readable message when it is
+ * not one, or when an entry is not a finding (a hand-edited or truncated baseline must not crash the
+ * reporters later, nor silently lose entries).
+ */
 export function baselineFindings(raw: unknown): Finding[] {
   if (!isObj(raw) || raw.schema !== 'palisade.report/v1' || !Array.isArray(raw.findings))
     throw new Error('not a palisade JSON report (schema palisade.report/v1)');
-  return raw.findings.filter((f): f is Finding => isObj(f) && typeof f.id === 'string' && typeof f.rule === 'string');
+  const bad = raw.findings.findIndex((f) => !looksLikeFinding(f));
+  if (bad !== -1) throw new Error(`findings[${bad}] is not a finding (needs id, rule, title, severity, message and resource kind and name)`);
+  return raw.findings as Finding[];
 }
 
 /**
  * Marks each finding `new` or `existing` by its stable id, and lists the baseline's active findings
  * that are gone. Only new findings count toward the exit code.
  */
-export function applyBaseline(findings: Finding[], previous: readonly Finding[], file: string): BaselineSummary {
+export function applyBaseline(findings: Finding[], previous: readonly Finding[], file: string, inScope: (f: Finding) => boolean = () => true): BaselineSummary {
   const before = new Set(previous.filter(isActive).map((f) => f.id));
   const now = new Set(findings.map((f) => f.id));
   let fresh = 0;
@@ -25,6 +39,7 @@ export function applyBaseline(findings: Finding[], previous: readonly Finding[],
       else existing++;
     }
   }
-  const fixed = previous.filter((f) => isActive(f) && !now.has(f.id));
+  // Gone only counts as fixed where this scan looked: same rules, same inputs.
+  const fixed = previous.filter((f) => isActive(f) && !now.has(f.id) && inScope(f));
   return { file, new: fresh, existing, fixed };
 }

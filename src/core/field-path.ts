@@ -26,14 +26,14 @@ export function splitPath(path: string): Array<string | number> {
       flush();
     } else if (ch === '[') {
       const end = path.indexOf(']', i);
-      const index = end === -1 ? NaN : Number(path.slice(i + 1, end));
-      if (!Number.isInteger(index)) {
+      const digits = end === -1 ? '' : path.slice(i + 1, end);
+      if (!/^\d+$/.test(digits)) {
         key += ch;
         keyStarted = true;
         continue;
       }
       flush();
-      out.push(index);
+      out.push(Number(digits));
       i = end;
     } else {
       key += ch;

@@ -2,6 +2,8 @@
 export interface Provenance {
   file: string;
   line: number;
+  /** Where the object sits inside its document, when it is not the document itself (`items[3]` of a List). */
+  path?: string;
 }
 
 export interface ResourceRef {

@@ -5,6 +5,7 @@ import { isObj, toResource, type Resource } from '../core/resource.js';
 import { azureResources } from './azure/detect.js';
 import { looksLikeHcl, terraformHclResources } from './azure/terraform-hcl.js';
 import { splitDocuments } from './documents.js';
+import { jsonSyntaxError } from './json-error.js';
 import type { InputLimits } from './limits.js';
 
 const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
@@ -31,11 +32,15 @@ export async function decodeInput(text: string, source: string, limits: InputLim
 }
 
 /** Decodes the text of one file (or stdin) into resources; every problem lands in the sink, never thrown. */
-export function decodeText(text: string, source: string, limits: InputLimits, sink: DecodeSink): void {
-  if (looksBinary(text)) {
-    sink.errors.push({ source, message: 'binary file refused (not YAML or JSON)' });
+export function decodeText(raw: string, source: string, limits: InputLimits, sink: DecodeSink): void {
+  if (looksBinary(raw)) {
+    // UTF-16 (as some Windows tools save) decodes to replacement characters and NULs.
+    const utf16 = raw.startsWith('\uFFFD\uFFFD') || raw.charCodeAt(1) === 0;
+    sink.errors.push({ source, message: utf16 ? 'UTF-16 text refused: save the file as UTF-8' : 'binary file refused (not YAML or JSON)' });
     return;
   }
+  // A byte-order mark (PowerShell's Out-File writes one) is not content.
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const trimmed = text.trimStart();
   if (source.toLowerCase().endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
     if (decodeJson(text, source, limits, sink)) return;
@@ -71,39 +76,37 @@ function decodeJson(text: string, source: string, limits: InputLimits, sink: Dec
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (e) {
+  } catch {
     if (!source.toLowerCase().endsWith('.json')) return false;
-    const msg = errorMessage(e);
-    const m = /position (\d+)/.exec(msg);
-    const line = m ? lineAt(text, Number(m[1])) : undefined;
-    sink.errors.push({ source, ...(line ? { line } : {}), message: `invalid JSON: ${msg.replace(/^JSON\.parse: /, '')}` });
+    sink.errors.push(jsonError(text, source));
     return true;
   }
   if (depthExceeds(value, limits.maxDepth)) {
     sink.errors.push({ source, line: 1, message: `document refused: nesting deeper than ${limits.maxDepth}` });
     return true;
   }
-  const docs = Array.isArray(value) ? value : [value];
-  docs.forEach((d, i) => addObject(d, source, 1, i, sink, text));
+  if (Array.isArray(value)) value.forEach((d, i) => addObject(d, source, 1, i, sink, text, `[${i}]`));
+  else addObject(value, source, 1, 0, sink, text);
   return true;
 }
 
 /** `text` is the JSON the value came from, when it did: Azure templates and plans use it to place their resources. */
-function addObject(value: unknown, source: string, line: number, index: number, sink: DecodeSink, text?: string): void {
+function addObject(value: unknown, source: string, line: number, index: number, sink: DecodeSink, text?: string, path?: string): void {
   if (!isObj(value)) {
     sink.notes.push({ source, line, message: `document ${index + 1} is not a Kubernetes object (not a mapping); skipped` });
     return;
   }
   const kind = value.kind;
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value.items)) {
-    for (const item of value.items) {
-      const r = toResource(item, { file: source, line });
+    value.items.forEach((item, i) => {
+      // Findings on an item are located below `items[i]` of the List's document.
+      const r = toResource(item, { file: source, line, path: `${path ? `${path}.` : ''}items[${i}]` });
       if (r) sink.resources.push(r);
       else sink.notes.push({ source, line, message: `an item of ${kind} is not a Kubernetes object; skipped` });
-    }
+    });
     return;
   }
-  const r = toResource(value, { file: source, line });
+  const r = toResource(value, { file: source, line, ...(path ? { path } : {}) });
   if (r) {
     sink.resources.push(r);
     return;
@@ -120,11 +123,20 @@ function addObject(value: unknown, source: string, line: number, index: number, 
 function yamlError(e: unknown, source: string, firstLine: number): InputError {
   const mark = isObj(e) && isObj(e.mark) ? e.mark : undefined;
   const reason = isObj(e) && typeof e.reason === 'string' ? e.reason : errorMessage(e).split('\n')[0] ?? 'invalid YAML';
-  if (mark && typeof mark.line === 'number') {
-    const line = firstLine + mark.line;
-    return { source, line, message: `line ${line}: ${reason}` };
-  }
+  if (mark && typeof mark.line === 'number') return { source, line: firstLine + mark.line, message: reason };
   return { source, line: firstLine, message: reason };
+}
+
+/**
+ * Where and why JSON is malformed, from the position alone: V8's own message quotes the input around
+ * the error, which may be a secret.
+ */
+function jsonError(text: string, source: string): InputError {
+  const err = jsonSyntaxError(text);
+  if (!err) return { source, message: 'invalid JSON' };
+  const line = lineAt(text, err.offset);
+  const column = err.offset - (text.lastIndexOf('\n', err.offset - 1) + 1) + 1;
+  return { source, line, message: `invalid JSON: ${err.reason} (column ${column})` };
 }
 
 function lineAt(text: string, offset: number): number {

@@ -19,6 +19,7 @@ export function splitDocuments(text: string): DocumentText[] {
   const docs: DocumentText[] = [];
   let firstLine = 1;
   let contentLine = 0; // 0 = no content yet
+  let directives = false; // directive lines seen before the document's `---`
   let lineNo = 1;
   let pos = 0;
   let parts: string[] = [];
@@ -35,6 +36,13 @@ export function splitDocuments(text: string): DocumentText[] {
     const c0 = text.charCodeAt(pos);
     if (c0 === 45 /* - */ || c0 === 46 /* . */) {
       const line = text.slice(pos, nl).replace(/\r$/, '');
+      if (SEPARATOR.test(line) && directives) {
+        // `%YAML 1.2` / `%TAG` lines belong to the document this `---` starts: keep them together.
+        directives = false;
+        pos = nl + 1;
+        lineNo++;
+        continue;
+      }
       if (SEPARATOR.test(line)) {
         flush(pos);
         // `--- {a: 1}` or `--- # note`: the rest of the line belongs to the new document.
@@ -56,6 +64,12 @@ export function splitDocuments(text: string): DocumentText[] {
         lineNo++;
         continue;
       }
+    }
+    if (contentLine === 0 && c0 === 37 /* % */) {
+      directives = true;
+      pos = nl + 1;
+      lineNo++;
+      continue;
     }
     if (contentLine === 0) {
       // First non-blank, non-comment line of the document.

@@ -26,7 +26,13 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   const result: IngestResult = { resources: [], errors: [], notes: [], files: 0, texts: new Map() };
   for (const p of paths) {
     if (p === '-') {
-      const text = options.readStdin ? await options.readStdin() : await readStdin(limits.maxFileBytes);
+      let text: string;
+      try {
+        text = options.readStdin ? await options.readStdin() : await readStdin(limits.maxFileBytes);
+      } catch (e) {
+        result.errors.push({ source: '-', message: errorMessage(e) });
+        continue;
+      }
       result.texts.set('-', text);
       result.files++;
       await decodeInput(text, '-', limits, result);

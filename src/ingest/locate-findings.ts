@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Finding } from '../core/finding.js';
 import { DocumentLocator } from './locate.js';
+import { isJsonOrHcl, locateFieldInSource } from './locate-source.js';
 
 /**
  * Moves each finding's location from its document's first line to the line of its field. Only files
@@ -23,13 +24,23 @@ export async function locateFindings(findings: readonly Finding[], texts: Readon
         continue; // the file changed or vanished since it was read: keep the document's line
       }
     }
+    // JSON and Terraform HCL have no YAML indentation to read: their own walker follows the text.
+    if (isJsonOrHcl(text)) {
+      for (const f of list) {
+        if (!f.location || !f.field) continue;
+        const path = f.location.path ? `${f.location.path}.${f.field}` : f.field;
+        f.location = { file: f.location.file, line: locateFieldInSource(text, f.location.line, path) ?? f.location.line };
+      }
+      continue;
+    }
     const lines = text.split(/\r?\n/);
     const locators = new Map<number, DocumentLocator>();
     for (const f of list) {
       if (!f.location || !f.field) continue;
       let locator = locators.get(f.location.line);
       if (!locator) locators.set(f.location.line, (locator = new DocumentLocator(lines, f.location.line)));
-      f.location = { ...f.location, line: locator.line(f.field) };
+      const path = f.location.path ? `${f.location.path}.${f.field}` : f.field;
+      f.location = { file: f.location.file, line: locator.line(path) };
     }
   }
 }

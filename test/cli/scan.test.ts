@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/report.js';
@@ -134,8 +134,8 @@ describe('palisade scan --baseline', () => {
     expect(report.findings.every((f) => f.baseline === 'existing')).toBe(true);
     expect(report.baseline).toMatchObject({ new: 0, existing: 1, fixed: [] });
 
-    const fixedDir = tempTree({ 'web.yaml': privileged.replace('privileged: true', 'privileged: false') });
-    const after = await runCli(['scan', fixedDir, '-f', 'json', '--baseline', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
+    writeFileSync(join(dir, 'web.yaml'), privileged.replace('privileged: true', 'privileged: false'));
+    const after = await runCli(['scan', join(dir, 'web.yaml'), '-f', 'json', '--baseline', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
     expect(after.code).toBe(0);
     expect(json(after.stdout).baseline?.fixed.map((f) => f.rule)).toEqual(['workload/privileged-container']);
   });
@@ -147,6 +147,22 @@ describe('palisade scan --baseline', () => {
     const r = await runCli(['scan', worse, '-f', 'json', '--baseline', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
     expect(r.code).toBe(1);
     expect(json(r.stdout).findings[0]?.baseline).toBe('new');
+  });
+
+  it('does not call findings fixed that this scan did not look at', async () => {
+    const dir = tempTree({ 'a/web.yaml': privileged, 'b/web.yaml': privileged.replace('name: web', 'name: api') });
+    await runCli(['scan', dir, '-f', 'json', '-o', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
+    const r = await runCli(['scan', join(dir, 'a'), '-f', 'json', '--baseline', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
+    expect(json(r.stdout).baseline).toMatchObject({ new: 0, existing: 1, fixed: [] });
+    const other = await runCli(['scan', join(dir, 'a'), '-f', 'json', '--baseline', join(dir, 'before.json'), '--rule', 'workload/host-namespace']);
+    expect(json(other.stdout).baseline?.fixed).toEqual([]);
+  });
+
+  it('refuses a baseline whose entries are not findings', async () => {
+    const dir = tempTree({ 'web.yaml': privileged, 'b.json': '{"schema":"palisade.report/v1","findings":[{"id":"x","rule":"r"}]}' });
+    const r = await runCli(['scan', join(dir, 'web.yaml'), '-f', 'table', '--baseline', join(dir, 'b.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('findings[0] is not a finding');
   });
 
   it('refuses a baseline that is not a palisade report', async () => {

@@ -74,3 +74,13 @@ describe('verify commands', () => {
     expect(verifyCommand(pod!, "metadata.annotations.it's")).toBe(`kubectl get pod web -n 'ns$(touch /tmp/pwned)' -o jsonpath='{.metadata.annotations.it'\\''s}'`);
   });
 });
+
+describe('one finding per added capability', () => {
+  it('leaves SYS_ADMIN to the hardening rule, which carries the Pod Security reference', () => {
+    const resources = parseResources(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: app, image: x, securityContext: {capabilities: {add: [SYS_ADMIN]}}}]}\n`);
+    const { findings } = evaluate([...rule('workload/non-default-capability'), ...rule('workload/dangerous-capability-added')], new Inventory(resources), DEFAULT_SETTINGS);
+    expect(findings.map((f) => f.rule)).toEqual(['workload/dangerous-capability-added']);
+    expect(findings[0]?.frameworks).toContainEqual({ framework: 'pss', level: 'baseline', id: 'capabilities_baseline' });
+    expect(findings[0]?.severity).toBe('high');
+  });
+});

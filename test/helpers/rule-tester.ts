@@ -38,14 +38,15 @@ export function parseResources(yaml: string): Resource[] {
 }
 
 /**
- * The rule's findings as a full scan reports them: a rule that supersedes others (restricted Pod
- * Security checks) runs beside them, so fields they report are left to them.
+ * The rule's findings. A restricted Pod Security check runs beside the baseline check it replaces,
+ * as a scan and Pod Security Admission run them, so fields the baseline check reports are left to
+ * it; other superseding (by hardening rules) is tested at the engine.
  */
 export function findingsFor(rule: Rule, yaml: string, settings: Partial<RuleSettings> = {}): Finding[] {
   const resources = parseResources(yaml);
   const inventory = new Inventory(resources);
   const s = { ...DEFAULT_SETTINGS, ...settings };
-  const companions = RULES.filter((r) => rule.supersedes?.includes(r.meta.id));
+  const companions = RULES.filter((r) => 'pss' in r && rule.supersedes?.includes(r.meta.id));
   if (companions.length === 0) return resources.filter((r) => ruleApplies(rule, r)).flatMap((r) => runRule(rule, r, inventory, s));
   return evaluate([rule, ...companions], inventory, s).findings.filter((f) => f.rule === rule.meta.id);
 }

@@ -113,3 +113,26 @@ describe('decodeText', () => {
     expect(c).toEqual({ image: 'x', name: 'c' });
   });
 });
+
+describe('valid input that tools write', () => {
+  it('reads a document with a %YAML directive', () => {
+    const sink = decode(`%YAML 1.2\n---\n${pod('a')}---\n${pod('b')}`);
+    expect(sink.errors).toEqual([]);
+    expect(sink.resources.map((r) => [r.name, r.source.line])).toEqual([['a', 3], ['b', 10]]);
+  });
+  it('reads JSON and YAML that start with a byte-order mark', () => {
+    const json = `\uFEFF${JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bom' } })}`;
+    expect(decode(json, 'bom.json').resources.map((r) => r.name)).toEqual(['bom']);
+    expect(decode(`\uFEFF${pod('y')}`).resources.map((r) => r.name)).toEqual(['y']);
+  });
+  it('says UTF-16 files need converting', () => {
+    const sink = decode('\uFFFD\uFFFDa\u0000p\u0000i\u0000', 'win.yaml');
+    expect(sink.errors[0]?.message).toBe('UTF-16 text refused: save the file as UTF-8');
+  });
+  it('never quotes the input in a JSON error (it may be a secret)', () => {
+    const sink = decode('{"stringData": {"password": hunter2SuperSecret}}', 'secret.json');
+    expect(sink.errors).toHaveLength(1);
+    expect(JSON.stringify(sink.errors)).not.toContain('hunter2');
+    expect(sink.errors[0]).toMatchObject({ line: 1, message: 'invalid JSON: expected a value (column 29)' });
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { locateField } from '../../src/ingest/locate.js';
+import { locateFieldInSource } from '../../src/ingest/locate-source.js';
 
 const text = `# Source: chart/templates/web.yaml
 ---
@@ -56,5 +57,21 @@ describe('locateField', () => {
     const two = ['apiVersion: v1', 'kind: Pod', '---', 'apiVersion: v1', 'kind: Pod', 'spec:', '  hostPID: true'];
     expect(locateField(two, 1, 'spec.hostPID')).toBe(1);
     expect(locateField(two, 4, 'spec.hostPID')).toBe(7);
+  });
+});
+
+describe('locateFieldInSource (JSON)', () => {
+  const json = JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', annotations: { 'a.b/c': '1' } }, spec: { template: { spec: { containers: [{ name: 'a', image: 'i' }, { name: 'b', securityContext: { privileged: true } }] } } } }, null, 2);
+  const lineOf = (needle: string) => json.split('\n').findIndex((l) => l.includes(needle)) + 1;
+  it('finds keys, escaped keys and array elements', () => {
+    expect(locateFieldInSource(json, 1, 'spec.template.spec.containers[1].securityContext.privileged')).toBe(lineOf('"privileged"'));
+    expect(locateFieldInSource(json, 1, 'metadata.annotations.a\\.b/c')).toBe(lineOf('"a.b/c"'));
+    expect(locateFieldInSource(json, 1, 'spec.template.spec.containers[0].image')).toBe(lineOf('"image"'));
+  });
+  it('stops at the deepest part that exists', () => {
+    expect(locateFieldInSource(json, 1, 'spec.template.spec.containers[1].securityContext.runAsNonRoot')).toBe(lineOf('"securityContext"'));
+  });
+  it('leaves YAML to the indentation walk', () => {
+    expect(locateFieldInSource('kind: Pod\nspec: {}\n', 1, 'spec')).toBeUndefined();
   });
 });

@@ -457,9 +457,22 @@ function separatePools(cluster: Resource, inventory: Inventory | undefined): Res
  */
 export function terraformCluster(resource: Resource, inventory?: Inventory): AksCluster {
   const root = resource.object;
+  /**
+   * A profile asked for as a whole (`aadProfile`): present when any setting below it is written,
+   * unknown when one is unknown, absent otherwise — as the profile object is in ARM JSON.
+   */
+  const container = (path: string): Setting => {
+    const prefix = `${path.toLowerCase()}.`;
+    const below = [...CLUSTER_TABLE.keys()].filter((k) => k.startsWith(prefix)).map((k) => get(k));
+    const present = below.find((b) => b.known && !b.absent);
+    if (present) return { value: {}, known: true, field: present.field.replace(/\.[^.[]+$/, '') };
+    const unknown = below.find((b) => !b.known);
+    if (unknown) return unknown;
+    return { value: undefined, known: true, absent: true, field: '' };
+  };
   const get = (path: string): Setting => {
     const m = CLUSTER_TABLE.get(path.toLowerCase());
-    if (!m) return { value: undefined, known: true, absent: true, field: '' };
+    if (!m) return container(path);
     return typeof m === 'function' ? m(root, '') : resolve(root, '', m);
   };
   const nodePools = [defaultPool(resource), ...separatePools(resource, inventory).map(terraformNodePool)];

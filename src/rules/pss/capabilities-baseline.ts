@@ -21,6 +21,9 @@ export default pssRule({
     remediation: 'Remove the capability from securityContext.capabilities.add, or replace it with a narrower design.',
     references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
   },
+  // workload/dangerous-capability-added reports SYS_ADMIN & co. with per-capability severity and this
+  // check's reference: one finding per added capability, not two.
+  supersedes: ['workload/dangerous-capability-added'],
   check: {
     id: 'capabilities_baseline',
     level: 'baseline',

@@ -168,6 +168,8 @@ const RULE_IDS = new WeakMap<PssCheck, string>();
 export interface PssRuleDefinition {
   meta: Omit<RuleMeta, 'frameworks' | 'pillar'> & { frameworks?: FrameworkRef[] };
   check: PssCheck;
+  /** Hardening rules that report the same fields with more nuance; when they run, they own the field. */
+  supersedes?: readonly string[];
 }
 
 /**
@@ -203,7 +205,10 @@ export function pssRule(def: PssRuleDefinition): PssRule {
     },
   });
   // The rule ids of the checks this one replaces at restricted (the engine drops double reports).
-  const supersedes = [...new Set(check.versions.flatMap((v) => v.overrides ?? []))].map((c) => RULE_IDS.get(c)).filter((id): id is string => id !== undefined);
+  const supersedes = [
+    ...[...new Set(check.versions.flatMap((v) => v.overrides ?? []))].map((c) => RULE_IDS.get(c)).filter((id): id is string => id !== undefined),
+    ...(def.supersedes ?? []),
+  ];
   RULE_IDS.set(check, def.meta.id);
   return { ...rule, pss: check, ...(supersedes.length ? { supersedes } : {}) };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_CAPABILITIES } from '../pss/capabilities-baseline.js';
 import type { FrameworkRef } from '../../core/frameworks.js';
 import { asArray, asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
@@ -44,8 +45,11 @@ function capabilityName(raw: string): string {
   return upper.startsWith('CAP_') ? upper.slice(4) : upper;
 }
 
-function frameworksFor(name: string, cap: Capability): FrameworkRef[] {
+function frameworksFor(name: string, cap: Capability, raw: string): FrameworkRef[] {
   const refs: FrameworkRef[] = [];
+  // Pod Security's baseline check fails on the same entry (it compares names exactly); that rule
+  // leaves the field to this one, so the finding carries its reference.
+  if (!DEFAULT_CAPABILITIES.includes(raw)) refs.push({ framework: 'pss', level: 'baseline', id: 'capabilities_baseline' });
   if (KUBESCAPE_INSECURE.has(name)) refs.push({ framework: 'kubescape', id: 'C-0046' });
   // Kubescape's privileged-container control fails on SYS_ADMIN as well.
   if (name === 'SYS_ADMIN') refs.push({ framework: 'kubescape', id: 'C-0057' }, { framework: 'trivy', id: 'KSV005' });
@@ -99,7 +103,7 @@ export default defineRule({
           message: `${describe(c)} adds capability ${raw}: ${cap.grants}`,
           severity: cap.severity,
           evidence: { observed: raw, expected: `no ${name} in capabilities.add` },
-          frameworks: frameworksFor(name, cap),
+          frameworks: frameworksFor(name, cap, raw),
         });
       });
     }

@@ -5,9 +5,12 @@ import { describe } from './lib/containers.js';
 /** Below this, IDs are used by accounts and services of the node itself on common distributions. */
 const MIN_ID = 10000;
 
-function effective(container: unknown, pod: unknown, key: 'runAsUser' | 'runAsGroup'): unknown {
+/** The value in force and where it is set: the container's own, else the pod's. */
+function effective(container: unknown, pod: unknown, key: 'runAsUser' | 'runAsGroup'): { value: unknown; fromPod: boolean } {
   const own = asObj(container)?.[key];
-  return own !== undefined && own !== null ? own : asObj(pod)?.[key];
+  if (own !== undefined && own !== null) return { value: own, fromPod: false };
+  const inherited = asObj(pod)?.[key];
+  return { value: inherited, fromPod: inherited !== undefined && inherited !== null };
 }
 
 export default defineRule({
@@ -37,16 +40,17 @@ export default defineRule({
     const podSc = pod.spec.securityContext;
     for (const c of ctx.containers()) {
       const sc = c.spec.securityContext;
-      const problems: Array<{ key: 'runAsUser' | 'runAsGroup'; value: unknown }> = [];
+      const problems: Array<{ key: 'runAsUser' | 'runAsGroup'; value: unknown; fromPod: boolean }> = [];
       for (const key of ['runAsUser', 'runAsGroup'] as const) {
-        const value = effective(sc, podSc, key);
-        if (typeof value !== 'number' || value < MIN_ID) problems.push({ key, value: value ?? null });
+        const { value, fromPod } = effective(sc, podSc, key);
+        if (typeof value !== 'number' || value < MIN_ID) problems.push({ key, value: value ?? null, fromPod });
       }
       const first = problems[0];
       if (!first) continue;
       ctx.report({
         container: c.name,
-        field: c.path(`securityContext.${first.key}`),
+        // Point at the value in force: a pod-level runAsUser: 0 is fixed at the pod, not in the container.
+        field: first.fromPod ? `${pod.specPath}.securityContext.${first.key}` : c.path(`securityContext.${first.key}`),
         message: `${describe(c)} runs with ${problems.map((p) => (p.value === null ? `no ${p.key} (the image decides)` : `${p.key} ${String(p.value)}`)).join(' and ')}`,
         evidence: { observed: Object.fromEntries(problems.map((p) => [p.key, p.value])), expected: `runAsUser and runAsGroup >= ${MIN_ID}` },
       });

@@ -60,8 +60,15 @@ function bindingIndex(inventory: Inventory): BindingIndex {
           // The authorizer reads an empty subject namespace in a RoleBinding as the binding's own.
           const ns = asString(subject.namespace) || bindingNs;
           if (ns) push(index.byServiceAccount, `${ns}/${name}`, { ...base, subject: `ServiceAccount ${ns}/${name}` });
+        } else if (subject.kind === 'User' && name.startsWith('system:serviceaccount:')) {
+          // A service account authenticates as the user system:serviceaccount:<ns>:<name>.
+          const [ns, sa] = name.slice('system:serviceaccount:'.length).split(':');
+          if (ns && sa) push(index.byServiceAccount, `${ns}/${sa}`, { ...base, subject: `User ${name}` });
         } else if (subject.kind === 'Group') {
-          if (name === SA_GROUP) push(index.byGroupNamespace, '*', { ...base, subject: `Group ${name}` });
+          // Every service account token is also in system:authenticated — but Kubernetes binds that
+          // group to its own system: discovery roles in every cluster, which grant nothing to abuse.
+          if (name === 'system:authenticated' && roleName.startsWith('system:')) continue;
+          if (name === SA_GROUP || name === 'system:authenticated') push(index.byGroupNamespace, '*', { ...base, subject: `Group ${name}` });
           else if (name.startsWith(`${SA_GROUP}:`)) push(index.byGroupNamespace, name.slice(SA_GROUP.length + 1), { ...base, subject: `Group ${name}` });
         }
       }

@@ -424,3 +424,12 @@ describe('wiring and helpers', () => {
     expect(refersToCluster(42, me)).toBe('undecided');
   });
 });
+
+describe('a profile asked for as a whole', () => {
+  it('is present when a block below it is written, absent otherwise', () => {
+    const withAad = terraformCluster(cluster('c', { azure_active_directory_role_based_access_control: [{ azure_rbac_enabled: true }] }));
+    expect(withAad.get('aadProfile')).toMatchObject({ known: true, field: 'azure_active_directory_role_based_access_control[0]' });
+    expect(withAad.get('aadProfile').absent).toBeUndefined();
+    expect(terraformCluster(cluster('c', {})).get('aadProfile')).toMatchObject({ known: true, absent: true });
+  });
+});

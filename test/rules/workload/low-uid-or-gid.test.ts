@@ -26,8 +26,8 @@ ruleTester(rule, {
       name: 'low group from the pod, init container too',
       input: pod('  securityContext: {runAsUser: 10001, runAsGroup: 1000}\n  initContainers: [{name: init}]\n  containers: [{name: app}]\n'),
       findings: [
-        { field: 'spec.containers[0].securityContext.runAsGroup', container: 'app', message: 'container app runs with runAsGroup 1000' },
-        { field: 'spec.initContainers[0].securityContext.runAsGroup', container: 'init', message: 'init container init runs with runAsGroup 1000' },
+        { field: 'spec.securityContext.runAsGroup', container: 'app', message: 'container app runs with runAsGroup 1000' },
+        { field: 'spec.securityContext.runAsGroup', container: 'init', message: 'init container init runs with runAsGroup 1000' },
       ],
     },
   ],

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../src/rules/workload/service-account-token-with-permissions.js';
 import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
 
@@ -49,7 +49,9 @@ ruleTester(rule, {
       input: [
         deploy(WEB_SA),
         roleBinding('api-reader', 'shop', '[{ kind: ServiceAccount, name: api, namespace: shop }]'),
-        clusterRoleBinding('ops', '[{ kind: User, name: web }, { kind: Group, name: "system:authenticated" }]'),
+        clusterRoleBinding('ops', '[{ kind: User, name: web }]'),
+        // Kubernetes' own discovery bindings for every authenticated caller are not a grant worth reporting.
+        clusterRoleBinding('system:discovery', '[{ kind: Group, name: "system:authenticated" }]', 'system:discovery'),
       ].join('---'),
     },
     {
@@ -192,5 +194,32 @@ it('lists each granting binding once in the evidence', () => {
     serviceAccount: 'shop/web',
     token: 'automounted: the pod does not set automountServiceAccountToken: false and the ServiceAccount is not in the input',
     bindings: [{ kind: 'RoleBinding', namespace: 'shop', name: 'web-reader', role: 'Role web-reader', subject: 'ServiceAccount shop/web' }],
+  });
+});
+
+describe('other subjects that name a service account', () => {
+  const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: shop}
+spec: {serviceAccountName: api, containers: [{name: app, image: x}]}
+`;
+  const role = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+`;
+  it.each([
+    ['User system:serviceaccount:shop:api', 'User', 'system:serviceaccount:shop:api'],
+    ['Group system:authenticated', 'Group', 'system:authenticated'],
+  ])('%s', (_label, kind, name) => {
+    const binding = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects: [{kind: ${kind}, name: "${name}"}]
+`;
+    const found = findingsFor(rule, `${pod}---\n${role}---\n${binding}`);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toContain('ClusterRoleBinding b');
   });
 });

@@ -1,0 +1,311 @@
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import pc from 'picocolors';
+import { driftBetween, type DriftEntry } from '../analyses/aks/drift.js';
+import { locateFieldInSource } from '../ingest/locate-source.js';
+import { aksClusterOf, CLUSTER_KINDS, type AksCluster } from '../analyses/aks/index.js';
+import { UsageError, type InputError, type InputNote } from '../core/errors.js';
+import { Inventory } from '../core/inventory.js';
+import { asString, type Resource } from '../core/resource.js';
+import { fetchAksResources } from '../ingest/azure-live.js';
+import { ingestPaths } from '../ingest/files.js';
+import { locateField } from '../ingest/locate.js';
+import { printable } from '../report/common.js';
+import { mdText } from '../report/markdown.js';
+import { printErrors, printWarnings, useColor, writeResult } from './output.js';
+
+const DRIFT_FORMATS = ['table', 'json', 'markdown'] as const;
+type DriftFormat = (typeof DRIFT_FORMATS)[number];
+
+interface DriftCliOptions {
+  format: DriftFormat;
+  output?: string;
+  aks?: string;
+  cluster?: string;
+  failOnDrift?: boolean;
+}
+
+/** One side of the comparison, as the report describes it. */
+export interface DriftSource {
+  /** The path given on the command line, or the resource id of the live cluster. */
+  input: string;
+  cluster: string;
+  kind: string;
+  shape: string;
+  file: string;
+  line: number;
+}
+
+export interface DriftReport {
+  schema: 'palisade.aks-drift/v1';
+  template: DriftSource;
+  live: DriftSource;
+  summary: { drift: number; regressions: number; uncomparable: number };
+  drift: Array<Omit<DriftEntry, 'status'>>;
+  uncomparable: Array<Omit<DriftEntry, 'status'>>;
+  errors: InputError[];
+}
+
+export function aksCommand(): Command {
+  const aks = new Command('aks').description('AKS cluster settings: compare a template with the cluster it deployed');
+  aks.addCommand(
+    new Command('drift')
+      .description('list the security-relevant settings where a live AKS cluster differs from its template')
+      .argument('<template>', 'the template: ARM/Bicep JSON, Terraform plan JSON or .tf (file or directory)')
+      .argument('[live]', 'the live cluster as a file: az aks show -o json, or an ARM REST GET body (- reads stdin)')
+      .option('--aks <resource-id>', 'read the live cluster through Azure Resource Manager instead (Reader role)')
+      .addOption(new Option('-f, --format <format>', 'output format').choices([...DRIFT_FORMATS]).default('table'))
+      .option('-o, --output <file>', 'write the result to a file instead of stdout')
+      .option('--cluster <name>', 'the cluster to compare when a source holds several')
+      .option('--fail-on-drift', 'exit 1 when a setting differs')
+      .exitOverride()
+      .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+      .action(async (template: string, live: string | undefined, opts: DriftCliOptions) => {
+        process.exitCode = await drift(template, live, opts);
+      }),
+  );
+  return aks;
+}
+
+type LiveFetcher = (resourceId: string) => Promise<{ resources: Resource[]; errors: InputError[] }>;
+
+export interface DriftRunOptions {
+  template: string;
+  /** The live cluster as a file (or `-`); exactly one of `live` and `aks`. */
+  live?: string;
+  /** The live cluster's resource id, read through Azure Resource Manager. */
+  aks?: string;
+  cluster?: string;
+  /** Reads a live cluster by resource id (Azure Resource Manager unless replaced). */
+  fetchLive?: LiveFetcher;
+}
+
+/** Problems met on the way, for stderr: input errors (exit code 2) and warnings. */
+export interface DriftProblems {
+  errors: InputError[];
+  warnings: InputNote[];
+}
+
+interface Loaded {
+  cluster: AksCluster;
+  errors: InputError[];
+  texts: ReadonlyMap<string, string>;
+}
+
+function names(cluster: AksCluster): string[] {
+  const id = asString(cluster.resource.object.id);
+  return [cluster.name, cluster.resource.name, ...(id ? [id.split('/').pop() ?? ''] : [])].map((n) => n.toLowerCase());
+}
+
+function describe(cluster: AksCluster): string {
+  return cluster.resource.name === cluster.name ? cluster.name : `${cluster.name} (${cluster.resource.name})`;
+}
+
+/** The one cluster a source describes, or the one `--cluster` names among several. */
+function chooseCluster(role: string, input: string, clusters: AksCluster[], wanted: string | undefined, warnings: InputNote[]): AksCluster {
+  if (clusters.length === 1) {
+    const only = clusters[0] as AksCluster;
+    if (wanted !== undefined && !names(only).includes(wanted.toLowerCase()))
+      warnings.push({ source: input, message: `the ${role} holds one cluster, ${describe(only)}, not ${wanted}: comparing with it` });
+    return only;
+  }
+  const list = clusters.map(describe).join(', ');
+  if (wanted === undefined) throw new UsageError(`${input}: the ${role} holds ${clusters.length} AKS clusters (${list}): choose one with --cluster NAME`);
+  const matches = clusters.filter((c) => names(c).includes(wanted.toLowerCase()));
+  if (matches.length === 1) return matches[0] as AksCluster;
+  if (matches.length === 0) throw new UsageError(`${input}: no AKS cluster named ${wanted} in the ${role} (it holds ${list})`);
+  throw new UsageError(`${input}: ${matches.length} AKS clusters in the ${role} are named ${wanted}`);
+}
+
+function clustersIn(resources: readonly Resource[]): AksCluster[] {
+  const inventory = new Inventory(resources);
+  const clusters: AksCluster[] = [];
+  for (const kind of CLUSTER_KINDS) {
+    for (const r of inventory.byKind(kind)) {
+      const c = aksClusterOf(r, inventory);
+      if (c) clusters.push(c);
+    }
+  }
+  return clusters;
+}
+
+async function loadFile(role: string, input: string, wanted: string | undefined, problems: DriftProblems): Promise<Loaded> {
+  const ingest = await ingestPaths([input]);
+  problems.errors.push(...ingest.errors);
+  const clusters = clustersIn(ingest.resources);
+  if (clusters.length === 0) {
+    problems.warnings.push(...ingest.notes);
+    throw new UsageError(
+      `${input}: no AKS cluster in the ${role} (expected az aks show or ARM REST JSON, an ARM/Bicep template, a Terraform plan or .tf)`,
+    );
+  }
+  return { cluster: chooseCluster(role, input, clusters, wanted, problems.warnings), errors: ingest.errors, texts: ingest.texts };
+}
+
+async function loadLive(resourceId: string, fetchLive: LiveFetcher, problems: DriftProblems): Promise<Loaded> {
+  const fetched = await fetchLive(resourceId);
+  problems.errors.push(...fetched.errors);
+  const clusters = clustersIn(fetched.resources);
+  // Without the cluster there is nothing to compare: the errors above say why.
+  if (clusters.length === 0) throw new UsageError(`${resourceId}: the live cluster could not be read`);
+  return { cluster: clusters[0] as AksCluster, errors: fetched.errors, texts: new Map() };
+}
+
+/** Moves each template location from the resource's line to the line of its field. */
+async function locateTemplateFields(entries: DriftEntry[], texts: ReadonlyMap<string, string>): Promise<void> {
+  const cache = new Map<string, string | undefined>(texts);
+  for (const e of entries) {
+    const t = e.template;
+    if (t.field === '') continue;
+    if (!cache.has(t.file)) cache.set(t.file, await readFile(t.file, 'utf8').catch(() => undefined));
+    const text = cache.get(t.file);
+    if (text === undefined) continue;
+    t.line = locateFieldInSource(text, t.line, t.field) ?? locateField(text.split(/\r?\n/), t.line, t.field);
+  }
+}
+
+function sourceOf(input: string, cluster: AksCluster): DriftSource {
+  const r = cluster.resource;
+  return { input, cluster: cluster.name, kind: r.kind, shape: cluster.shape, file: r.source.file, line: r.source.line };
+}
+
+/** Reads both sides and compares them. Throws a UsageError when a side has no cluster to compare. */
+export async function runAksDrift(opts: DriftRunOptions, problems: DriftProblems): Promise<DriftReport> {
+  if ((opts.live === undefined) === (opts.aks === undefined)) throw new UsageError('give the live cluster either as a file (LIVE) or with --aks RESOURCE_ID, not both');
+  if (opts.template === '-' && opts.live === '-') throw new UsageError('only one of TEMPLATE and LIVE can be read from stdin');
+  const template = await loadFile('template', opts.template, opts.cluster, problems);
+  const liveInput = opts.live ?? (opts.aks as string);
+  const live =
+    opts.live !== undefined
+      ? await loadFile('live cluster', opts.live, opts.cluster, problems)
+      : await loadLive(liveInput, opts.fetchLive ?? ((id) => fetchAksResources(id)), problems);
+  const entries = driftBetween(template.cluster, live.cluster);
+  await locateTemplateFields(entries, template.texts);
+  const strip = ({ status: _status, ...rest }: DriftEntry) => rest;
+  const differ = entries.filter((e) => e.status === 'drift');
+  return {
+    schema: 'palisade.aks-drift/v1',
+    template: sourceOf(opts.template, template.cluster),
+    live: sourceOf(liveInput, live.cluster),
+    summary: {
+      drift: differ.length,
+      regressions: differ.filter((e) => e.regression === true).length,
+      uncomparable: entries.length - differ.length,
+    },
+    drift: differ.map(strip),
+    uncomparable: entries.filter((e) => e.status === 'uncomparable').map(strip),
+    errors: [...template.errors, ...live.errors],
+  };
+}
+
+/** 2 when an input could not be read; 1 when settings differ and --fail-on-drift is given; else 0. */
+export function driftExitCode(report: DriftReport, failOnDrift: boolean): 0 | 1 | 2 {
+  if (report.errors.length > 0) return 2;
+  return failOnDrift && report.summary.drift > 0 ? 1 : 0;
+}
+
+async function drift(templatePath: string, livePath: string | undefined, opts: DriftCliOptions): Promise<number> {
+  const problems: DriftProblems = { errors: [], warnings: [] };
+  let report: DriftReport;
+  try {
+    if (opts.aks !== undefined && process.stderr.isTTY) process.stderr.write(`reading ${opts.aks} ...\n`);
+    const run: DriftRunOptions = { template: templatePath };
+    if (livePath !== undefined) run.live = livePath;
+    if (opts.aks !== undefined) run.aks = opts.aks;
+    if (opts.cluster !== undefined) run.cluster = opts.cluster;
+    report = await runAksDrift(run, problems);
+  } finally {
+    printErrors(problems.errors);
+    printWarnings(problems.warnings);
+  }
+  const text =
+    opts.format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : opts.format === 'markdown'
+        ? renderDriftMarkdown(report)
+        : renderDriftTable(report, opts.output === undefined && useColor());
+  writeResult(text, opts.output);
+  return driftExitCode(report, opts.failOnDrift === true);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rendering
+
+type Row = Omit<DriftEntry, 'status'>;
+
+function settingLabel(e: Row): string {
+  if (e.pool === undefined) return e.setting;
+  return e.setting === 'nodePool' ? `pool ${e.pool}` : `pool ${e.pool}: ${e.setting}`;
+}
+
+function valueText(side: { value: unknown; defaulted?: true }): string {
+  const v = side.value;
+  const text = Array.isArray(v)
+    ? `[${v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}]`
+    : typeof v === 'string'
+      ? v
+      : JSON.stringify(v) ?? 'null';
+  return side.defaulted ? `${text} (default)` : text;
+}
+
+function where(e: Row): string {
+  return `${e.template.file}:${e.template.line}`;
+}
+
+function heading(report: DriftReport): string {
+  const t = report.template;
+  const l = report.live;
+  return `template ${t.input} (cluster ${t.cluster}) against live ${l.input} (cluster ${l.cluster})`;
+}
+
+function summaryLine(report: DriftReport): string {
+  const s = report.summary;
+  const parts = [
+    s.drift === 0
+      ? 'no drift in the compared settings'
+      : `${s.drift} setting${s.drift === 1 ? '' : 's'} differ${s.drift === 1 ? 's' : ''} (${s.regressions} weaker in the live cluster)`,
+  ];
+  if (s.uncomparable > 0) parts.push(`${s.uncomparable} cannot be compared`);
+  return parts.join('; ');
+}
+
+export function renderDriftTable(report: DriftReport, color = false): string {
+  const c = pc.createColors(color);
+  const rows = [...report.drift, ...report.uncomparable].map((e) => ({
+    cells: [settingLabel(e), `${valueText(e.template)}  ${where(e)}`, valueText(e.live), e.note].map(printable),
+    weaker: e.regression === true,
+  }));
+  const head = ['SETTING', 'TEMPLATE', 'LIVE', 'NOTE'];
+  const out = [c.bold(printable(heading(report))), ''];
+  if (rows.length > 0) {
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r.cells[i] as string).length)));
+    const line = (cells: string[]) =>
+      cells
+        .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] as number)))
+        .join('  ')
+        .trimEnd();
+    out.push(c.bold(line(head)));
+    for (const r of rows) {
+      const text = line(r.cells);
+      out.push(r.weaker ? c.red(text) : text);
+    }
+    out.push('');
+  }
+  out.push(summaryLine(report));
+  return `${out.join('\n')}\n`;
+}
+
+export function renderDriftMarkdown(report: DriftReport): string {
+  const out = [`## AKS drift`, '', mdText(heading(report)), ''];
+  const rows = [...report.drift, ...report.uncomparable];
+  if (rows.length > 0) {
+    out.push('| Setting | Template | Live | Note |', '| --- | --- | --- | --- |');
+    for (const e of rows) {
+      const note = e.regression === true ? `**${mdText(e.note)}**` : mdText(e.note);
+      out.push(`| ${mdText(settingLabel(e))} | ${mdText(valueText(e.template))} (${mdText(where(e))}) | ${mdText(valueText(e.live))} | ${note} |`);
+    }
+    out.push('');
+  }
+  out.push(mdText(summaryLine(report)));
+  return `${out.join('\n')}\n`;
+}

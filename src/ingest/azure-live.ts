@@ -1,0 +1,361 @@
+import type { ContainerServiceClient, ContainerServiceClientOptionalParams } from '@azure/arm-containerservice';
+import type { MonitorClient } from '@azure/arm-monitor';
+import type { TokenCredential } from '@azure/identity';
+import { errorMessage, UsageError, type InputError } from '../core/errors.js';
+import { asString, isObj, type Obj, type Resource } from '../core/resource.js';
+import { AGENT_POOL_KIND, DIAGNOSTIC_SETTING_KIND, MANAGED_CLUSTER_KIND } from './azure/kinds.js';
+
+export const ARM_ENDPOINT = 'https://management.azure.com';
+
+export interface AksFetchOptions {
+  /** Defaults to DefaultAzureCredential (az login, workload identity, AZURE_* environment variables, managed identity). */
+  credential?: TokenCredential;
+  /** The Azure Resource Manager endpoint (sovereign clouds, tests). */
+  endpoint?: string;
+  signal?: AbortSignal;
+  /** PEM certificates to trust for the endpoint instead of the system store (a TLS-inspecting proxy, tests). */
+  ca?: string | Buffer;
+  /** The SDK retry policy (429 and 5xx answers, network errors; Retry-After is honoured). */
+  retry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+}
+
+export interface AksResourceId {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  /** The id with ARM's canonical casing of the fixed segments. */
+  id: string;
+}
+
+const ID_PATTERN =
+  /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/resourcegroups\/([^/?#]+)\/providers\/microsoft\.containerservice\/managedclusters\/([^/?#]+)\/?$/i;
+
+/** Parses an AKS cluster resource id (ARM compares the fixed segments case-insensitively); a malformed id is a usage error. */
+export function parseAksResourceId(resourceId: string): AksResourceId {
+  const m = ID_PATTERN.exec(resourceId.trim());
+  if (!m) {
+    throw new UsageError(
+      `--aks expects a cluster resource id, /subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name> ` +
+        `(az aks show -g <group> -n <name> --query id -o tsv), not ${JSON.stringify(resourceId)}`,
+    );
+  }
+  const [, subscriptionId = '', resourceGroup = '', name = ''] = m;
+  return {
+    subscriptionId,
+    resourceGroup,
+    name,
+    id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${name}`,
+  };
+}
+
+/** What each call reads, and the permission it needs: named in the error when Azure refuses it. */
+const CALLS = {
+  cluster: { what: 'reading the cluster', permission: 'Microsoft.ContainerService/managedClusters/read' },
+  pools: { what: 'listing the agent pools', permission: 'Microsoft.ContainerService/managedClusters/agentPools/read' },
+  diagnostics: { what: 'listing the diagnostic settings', permission: 'Microsoft.Insights/diagnosticSettings/read' },
+} as const;
+type Call = (typeof CALLS)[keyof typeof CALLS];
+
+type Policy = NonNullable<ContainerServiceClientOptionalParams['additionalPolicies']>[number]['policy'];
+
+/** A successful GET as Azure Resource Manager sent it: the REST body before the SDK flattens it into its models. */
+interface Recorded {
+  url: string;
+  status: number;
+  text: string;
+}
+
+/**
+ * Records every successful GET a client makes. Placed per call (outside the retry policy), it sees
+ * each operation's final answer once, including every page a list follows through `nextLink`.
+ */
+class ResponseRecorder {
+  readonly responses: Recorded[] = [];
+  readonly policy: Policy = {
+    name: 'palisadeResponseRecorder',
+    sendRequest: async (request, next) => {
+      const response = await next(request);
+      if (request.method === 'GET' && response.status >= 200 && response.status < 300)
+        this.responses.push({ url: request.url, status: response.status, text: response.bodyAsText ?? '' });
+      return response;
+    },
+  };
+
+  /** The responses recorded while `run` ran (calls on one client are made one after the other). */
+  async during(run: () => Promise<unknown>): Promise<Recorded[]> {
+    const start = this.responses.length;
+    try {
+      await run();
+    } catch (e) {
+      // A 200 whose body is not JSON (a proxy's HTML page) says more than the SDK's paging error.
+      for (const r of this.responses.slice(start)) parseBody(r);
+      throw e;
+    }
+    return this.responses.slice(start);
+  }
+}
+
+class BadBody extends Error {}
+
+function parseBody(r: Recorded): Obj {
+  let body: unknown;
+  try {
+    body = JSON.parse(r.text);
+  } catch {
+    throw new BadBody(`the answer to GET ${pathOf(r.url)} is not JSON`);
+  }
+  if (!isObj(body)) throw new BadBody(`the answer to GET ${pathOf(r.url)} is not a JSON object`);
+  return body;
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+/** The api-version the SDK asked for: the version of the REST body it got. */
+function apiVersionOf(r: Recorded): string {
+  try {
+    return new URL(r.url).searchParams.get('api-version') ?? 'arm-rest';
+  } catch {
+    return 'arm-rest';
+  }
+}
+
+/** The items of a list response's pages (`{value: [...], nextLink}`), each with the api-version of its page. */
+function listItems(pages: Recorded[], label: string): Array<{ item: Obj; apiVersion: string }> {
+  const out: Array<{ item: Obj; apiVersion: string }> = [];
+  for (const page of pages) {
+    const body = parseBody(page);
+    if (!Array.isArray(body.value)) throw new BadBody(`the answer to GET ${pathOf(page.url)} has no value list`);
+    body.value.forEach((item, i) => {
+      if (!isObj(item) || typeof item.name !== 'string') throw new BadBody(`${label} ${i} in the answer to GET ${pathOf(page.url)} has no name`);
+      out.push({ item, apiVersion: apiVersionOf(page) });
+    });
+  }
+  return out;
+}
+
+/**
+ * The body without the agentPoolProfiles entries of pools that are their own resources (matched by
+ * name, case-insensitively as ARM names are); the key goes when no entry is left.
+ */
+function withoutListedPools(body: Obj, listed: ReadonlySet<string>): Obj {
+  const propsKey = Object.keys(body).find((k) => k.toLowerCase() === 'properties');
+  const props = propsKey === undefined ? undefined : body[propsKey];
+  if (propsKey === undefined || !isObj(props)) return body;
+  const profilesKey = Object.keys(props).find((k) => k.toLowerCase() === 'agentpoolprofiles');
+  const profiles = profilesKey === undefined ? undefined : props[profilesKey];
+  if (profilesKey === undefined || !Array.isArray(profiles)) return body;
+  const kept = profiles.filter((p) => !(isObj(p) && typeof p.name === 'string' && listed.has(p.name.toLowerCase())));
+  const { [profilesKey]: _, ...rest } = props;
+  return { ...body, [propsKey]: kept.length ? { ...rest, [profilesKey]: kept } : rest };
+}
+
+/** Follows every page of a list; the recorder keeps the bodies. */
+async function drain(items: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of items) {
+    // nothing to do per item
+  }
+}
+
+function isAbort(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
+
+/** One line from an Azure error message (they can be long and multi-line). */
+function brief(message: string): string {
+  const line = message.split('\n').map((s) => s.trim()).find(Boolean) ?? '';
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'REQUEST_SEND_ERROR']);
+
+/** Why a call failed, in words that say what to do. */
+function failure(e: unknown, call: Call, target: AksResourceId, endpoint: string): string {
+  if (e instanceof BadBody) return `${call.what}: ${e.message}`;
+  const err = e as { name?: unknown; statusCode?: unknown; code?: unknown; message?: unknown };
+  const name = typeof err?.name === 'string' ? err.name : '';
+  const message = brief(errorMessage(e));
+  if (name === 'CredentialUnavailableError' || name === 'AuthenticationError' || name === 'AggregateAuthenticationError') {
+    return (
+      `${call.what}: no Azure credential could get a token (${message}); sign in with az login, use workload identity or ` +
+      'a managed identity, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH)'
+    );
+  }
+  const status = typeof err?.statusCode === 'number' ? err.statusCode : undefined;
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  const said = `${status ?? ''}${code ? ` ${code}` : ''}`.trim();
+  if (status === 401)
+    return `${call.what}: ${said}: Azure did not accept the credential (${message}); sign in again (az login) or check the identity's tenant and secret`;
+  if (status === 403)
+    return `${call.what}: ${said}: the identity lacks ${call.permission}; grant it the Reader role on the cluster (or a role with ${call.permission}) — ${message}`;
+  if (status === 404 && call === CALLS.cluster) return `cluster not found: ${target.id} (${said}: ${message})`;
+  if (status === 429) return `${call.what}: still throttled by Azure Resource Manager after retries (${said}); try again later`;
+  if (code === 'PARSE_ERROR') return `${call.what}: the answer is not JSON (${message})`;
+  if (status === undefined && code !== undefined && NETWORK_CODES.has(code)) return `${call.what}: cannot reach ${endpoint} (${code}): ${message}`;
+  if (status === undefined && code !== undefined && /CERT|SELF_SIGNED|TLS/.test(code))
+    return `${call.what}: the TLS certificate of ${endpoint} is not trusted (${code}: ${message}); behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to its CA certificate`;
+  return `${call.what}: ${said ? `${said}: ` : ''}${message}`;
+}
+
+async function defaultCredential(): Promise<TokenCredential> {
+  const { DefaultAzureCredential } = await import('@azure/identity');
+  return new DefaultAzureCredential();
+}
+
+interface Clients {
+  cs: ContainerServiceClient;
+  monitor: MonitorClient;
+  csRecorder: ResponseRecorder;
+  monitorRecorder: ResponseRecorder;
+}
+
+/** The SDK clients, loaded on first use so that scans without --aks do not load the Azure SDK. */
+async function createClients(target: AksResourceId, endpoint: string, options: AksFetchOptions): Promise<Clients> {
+  const [{ ContainerServiceClient }, { MonitorClient }, credential] = await Promise.all([
+    import('@azure/arm-containerservice'),
+    import('@azure/arm-monitor'),
+    options.credential ?? defaultCredential(),
+  ]);
+  const clientOptions = (recorder: ResponseRecorder): ContainerServiceClientOptionalParams => ({
+    endpoint,
+    additionalPolicies: [{ policy: recorder.policy, position: 'perCall' }],
+    ...(options.ca !== undefined ? { tlsOptions: { ca: options.ca } } : {}),
+    ...(options.retry ? { retryOptions: options.retry } : {}),
+  });
+  const csRecorder = new ResponseRecorder();
+  const monitorRecorder = new ResponseRecorder();
+  return {
+    cs: new ContainerServiceClient(credential, target.subscriptionId, clientOptions(csRecorder)),
+    monitor: new MonitorClient(credential, target.subscriptionId, clientOptions(monitorRecorder)),
+    csRecorder,
+    monitorRecorder,
+  };
+}
+
+/**
+ * Reads a live AKS cluster through Azure Resource Manager, read-only: the cluster, its agent pools and
+ * its diagnostic settings, as `Resource`s holding the ARM REST bodies (`format: 'arm-rest'`), the
+ * shape the aks rules read from files. A malformed id throws a UsageError; every other failure is an
+ * InputError and the rest is still returned (a refused diagnostic-settings call keeps the cluster).
+ *
+ * The bodies are the ones ARM sent, recorded below the SDK: the SDK's models are flattened
+ * (`enableRbac` beside the other properties) and its serializers, not exported, write request bodies
+ * without the read-only properties. Each listed agent pool is its own resource, and the cluster body
+ * leaves it out of `properties.agentPoolProfiles` (where GET repeats every pool), so that every pool
+ * is checked once; when the list fails, the pools stay in the cluster body and are checked there.
+ */
+export async function fetchAksResources(
+  resourceId: string,
+  options: AksFetchOptions = {},
+): Promise<{ resources: Resource[]; errors: InputError[] }> {
+  const target = parseAksResourceId(resourceId);
+  const endpoint = (options.endpoint ?? ARM_ENDPOINT).replace(/\/+$/, '');
+  const resources: Resource[] = [];
+  const errors: InputError[] = [];
+  const fail = (e: unknown, call: Call): undefined => {
+    if (isAbort(e)) throw e;
+    errors.push({ source: target.id, message: failure(e, call, target, endpoint) });
+    return undefined;
+  };
+
+  let clients: Clients;
+  try {
+    clients = await createClients(target, endpoint, options);
+  } catch (e) {
+    fail(e, CALLS.cluster);
+    return { resources, errors };
+  }
+  const { cs, monitor, csRecorder, monitorRecorder } = clients;
+  const abortSignal = options.signal;
+
+  let cluster: Obj;
+  let clusterApiVersion: string;
+  try {
+    const recorded = await csRecorder.during(() => cs.managedClusters.get(target.resourceGroup, target.name, { abortSignal }));
+    const answer = recorded.at(-1);
+    if (!answer) throw new BadBody('no answer was recorded');
+    cluster = parseBody(answer);
+    clusterApiVersion = apiVersionOf(answer);
+    const type = asString(cluster.type);
+    if (type !== undefined && type.toLowerCase() !== MANAGED_CLUSTER_KIND.toLowerCase())
+      throw new BadBody(`the answer is a ${type}, not a ${MANAGED_CLUSTER_KIND}`);
+  } catch (e) {
+    fail(e, CALLS.cluster);
+    return { resources, errors };
+  }
+  const clusterName = asString(cluster.name) ?? target.name;
+  const clusterId = asString(cluster.id) ?? target.id;
+
+  const [pools, settings] = await Promise.all([
+    csRecorder
+      .during(() => drain(cs.agentPools.list(target.resourceGroup, target.name, { abortSignal })))
+      .then((pages) => listItems(pages, 'agent pool'))
+      .catch((e: unknown) => fail(e, CALLS.pools)),
+    monitorRecorder
+      // The SDK's path template adds the leading slash of the resource id.
+      .during(() => drain(monitor.diagnosticSettings.list(target.id.slice(1), { abortSignal })))
+      .then((pages) => listItems(pages, 'diagnostic setting'))
+      .catch((e: unknown) => fail(e, CALLS.diagnostics)),
+  ]);
+
+  resources.push({
+    apiVersion: clusterApiVersion,
+    kind: MANAGED_CLUSTER_KIND,
+    namespace: null,
+    name: clusterName,
+    object: pools ? withoutListedPools(cluster, new Set(pools.map(({ item }) => (item.name as string).toLowerCase()))) : cluster,
+    source: { file: clusterId, line: 1 },
+    format: 'arm-rest',
+  });
+  for (const { item, apiVersion } of pools ?? []) {
+    const name = item.name as string;
+    resources.push({
+      apiVersion,
+      kind: AGENT_POOL_KIND,
+      namespace: null,
+      // ARM's full name of a child resource, as templates write it.
+      name: `${clusterName}/${name}`,
+      object: item,
+      source: { file: asString(item.id) ?? `${clusterId}/agentPools/${name}`, line: 1 },
+      format: 'arm-rest',
+    });
+  }
+  for (const { item, apiVersion } of settings ?? []) {
+    const name = item.name as string;
+    resources.push({
+      apiVersion,
+      kind: DIAGNOSTIC_SETTING_KIND,
+      namespace: null,
+      name,
+      object: item,
+      source: { file: asString(item.id) ?? `${clusterId}/providers/Microsoft.Insights/diagnosticSettings/${name}`, line: 1 },
+      format: 'arm-rest',
+    });
+  }
+  return { resources, errors };
+}
+
+/**
+ * Reads several clusters with one credential (one sign-in, one token cache). Every id is checked
+ * before the first call, and a cluster named twice is read once.
+ */
+export async function fetchAksClusters(
+  resourceIds: readonly string[],
+  options: AksFetchOptions = {},
+): Promise<{ resources: Resource[]; errors: InputError[] }> {
+  const ids = [...new Map(resourceIds.map((raw) => parseAksResourceId(raw)).map((t) => [t.id.toLowerCase(), t.id])).values()];
+  const out: { resources: Resource[]; errors: InputError[] } = { resources: [], errors: [] };
+  if (ids.length === 0) return out;
+  const credential = options.credential ?? (await defaultCredential());
+  for (const id of ids) {
+    const { resources, errors } = await fetchAksResources(id, { ...options, credential });
+    out.resources.push(...resources);
+    out.errors.push(...errors);
+  }
+  return out;
+}

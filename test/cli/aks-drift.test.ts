@@ -1,0 +1,283 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { driftExitCode, runAksDrift, type DriftProblems, type DriftReport } from '../../src/cli/aks.js';
+import type { Obj, Resource } from '../../src/core/resource.js';
+import { runCli, tempTree } from '../helpers/cli.js';
+
+const ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod';
+
+const TF = `resource "azurerm_kubernetes_cluster" "main" {
+  name                   = "aks-prod"
+  location               = "westeurope"
+  resource_group_name    = "rg-prod"
+  dns_prefix             = "aksprod"
+  kubernetes_version     = "1.30"
+  local_account_disabled = true
+  sku_tier               = "Standard"
+
+  api_server_access_profile {
+    authorized_ip_ranges = ["203.0.113.0/24"]
+  }
+
+  network_profile {
+    network_plugin = "azure"
+    network_policy = "cilium"
+  }
+
+  default_node_pool {
+    name                    = "system"
+    vm_size                 = "Standard_D4s_v5"
+    host_encryption_enabled = true
+  }
+
+  disk_encryption_set_id = azurerm_disk_encryption_set.des.id
+}
+`;
+
+/** `az aks show -o json` of the cluster that template created. */
+function show(over: Obj = {}, pool: Obj = {}): string {
+  return JSON.stringify(
+    {
+      id: ID,
+      name: 'aks-prod',
+      type: 'Microsoft.ContainerService/ManagedClusters',
+      location: 'westeurope',
+      resourceGroup: 'rg-prod',
+      sku: { name: 'Base', tier: 'Standard' },
+      kubernetesVersion: '1.30.4',
+      enableRbac: true,
+      disableLocalAccounts: true,
+      apiServerAccessProfile: { enablePrivateCluster: false, authorizedIpRanges: ['203.0.113.0/24'], disableRunCommand: null },
+      networkProfile: { networkPlugin: 'azure', networkPolicy: 'cilium', outboundType: 'loadBalancer' },
+      diskEncryptionSetId: null,
+      agentPoolProfiles: [{ name: 'system', mode: 'System', count: 3, enableEncryptionAtHost: true, enableNodePublicIp: false, orchestratorVersion: '1.30.4', ...pool }],
+      ...over,
+    },
+    null,
+    2,
+  );
+}
+
+const drifted = show({ disableLocalAccounts: false, apiServerAccessProfile: { enablePrivateCluster: false, authorizedIpRanges: [] } });
+
+function parse(stdout: string): DriftReport {
+  return JSON.parse(stdout) as DriftReport;
+}
+
+describe('palisade aks drift TEMPLATE LIVE', () => {
+  it('exits 0 and says so when nothing differs', async () => {
+    const dir = tempTree({ 'main.tf': TF, 'live.json': show() });
+    const r = await runCli(['aks', 'drift', join(dir, 'main.tf'), join(dir, 'live.json'), '--fail-on-drift']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no drift in the compared settings');
+    // The disk encryption set is a Terraform reference: not known before apply.
+    expect(r.stdout).toMatch(/diskEncryptionSetID\s+\(unknown\)\s+\S+main\.tf:25\s+\(not set\)\s+cannot compare: /);
+    expect(r.stdout).toContain('1 cannot be compared');
+  });
+
+  it('lists drift in a table with both values; exits 0 without --fail-on-drift and 1 with it', async () => {
+    const dir = tempTree({ 'main.tf': TF, 'live.json': drifted });
+    const args = ['aks', 'drift', join(dir, 'main.tf'), join(dir, 'live.json')];
+    const r = await runCli(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^SETTING\s+TEMPLATE\s+LIVE\s+NOTE$/m);
+    expect(r.stdout).toMatch(/^disableLocalAccounts\s+true\s+\S+main\.tf:7\s+false\s+weaker in the live cluster$/m);
+    expect(r.stdout).toMatch(/^apiServerAccessProfile\.authorizedIPRanges\s+\[203\.0\.113\.0\/24\]\s+\S+main\.tf:11\s+\[\]\s+weaker in the live cluster: the live API server accepts every address$/m);
+    expect(r.stdout).toContain('2 settings differ (2 weaker in the live cluster); 1 cannot be compared');
+    expect((await runCli([...args, '--fail-on-drift'])).code).toBe(1);
+  });
+
+  it('writes the JSON report', async () => {
+    const dir = tempTree({ 'main.tf': TF, 'live.json': drifted });
+    const r = await runCli(['aks', 'drift', join(dir, 'main.tf'), join(dir, 'live.json'), '-f', 'json']);
+    expect(r.code).toBe(0);
+    const report = parse(r.stdout);
+    expect(report.schema).toBe('palisade.aks-drift/v1');
+    expect(report.template).toEqual({
+      input: join(dir, 'main.tf'),
+      cluster: 'aks-prod',
+      kind: 'azurerm_kubernetes_cluster',
+      shape: 'terraform-hcl',
+      file: join(dir, 'main.tf'),
+      line: 1,
+    });
+    expect(report.live).toMatchObject({ input: join(dir, 'live.json'), cluster: 'aks-prod', kind: 'Microsoft.ContainerService/managedClusters', shape: 'az-cli' });
+    expect(report.summary).toEqual({ drift: 2, regressions: 2, uncomparable: 1 });
+    expect(report.drift[0]).toEqual({
+      setting: 'disableLocalAccounts',
+      template: { value: true, field: 'local_account_disabled', file: join(dir, 'main.tf'), line: 7 },
+      live: { value: false, field: 'disableLocalAccounts' },
+      regression: true,
+      note: 'weaker in the live cluster',
+    });
+    expect(report.uncomparable).toEqual([
+      expect.objectContaining({ setting: 'diskEncryptionSetID', template: expect.objectContaining({ value: '(unknown)', line: 25 }), regression: null }),
+    ]);
+    expect(report.errors).toEqual([]);
+  });
+
+  it('writes Markdown', async () => {
+    const dir = tempTree({ 'main.tf': TF, 'live.json': drifted });
+    const r = await runCli(['aks', 'drift', join(dir, 'main.tf'), join(dir, 'live.json'), '--format', 'markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| Setting | Template | Live | Note |');
+    expect(r.stdout).toMatch(/^\| disableLocalAccounts \| true \(.*main\.tf:7\) \| false \| \*\*weaker in the live cluster\*\* \|$/m);
+  });
+
+  it('reads the live cluster from stdin', async () => {
+    const dir = tempTree({ 'main.tf': TF });
+    const r = await runCli(['aks', 'drift', join(dir, 'main.tf'), '-', '-f', 'json'], { stdin: drifted });
+    expect(r.code).toBe(0);
+    expect(parse(r.stdout).summary.drift).toBe(2);
+  });
+
+  it('refuses to guess among several clusters (exit 2)', async () => {
+    const dir = tempTree({ 'main.tf': TWO_CLUSTERS, 'live.json': show() });
+    const r = await runCli(['aks', 'drift', join(dir, 'main.tf'), join(dir, 'live.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('the template holds 2 AKS clusters (aks-prod (main), aks-staging (staging)): choose one with --cluster NAME');
+  });
+
+  it('exits 2 when a side holds no cluster', async () => {
+    const dir = tempTree({ 'main.tf': TF, 'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n' });
+    const r = await runCli(['aks', 'drift', join(dir, 'main.tf'), join(dir, 'pod.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no AKS cluster in the live cluster');
+  });
+
+  it('exits 2 on usage errors', async () => {
+    const dir = tempTree({ 'main.tf': TF });
+    const neither = await runCli(['aks', 'drift', join(dir, 'main.tf')]);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('either as a file (LIVE) or with --aks RESOURCE_ID');
+    const badId = await runCli(['aks', 'drift', join(dir, 'main.tf'), '--aks', '/subscriptions/x/aks-prod']);
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toContain('--aks expects a cluster resource id');
+  });
+});
+
+const TWO_CLUSTERS = `${TF}
+resource "azurerm_kubernetes_cluster" "staging" {
+  name                   = "aks-staging"
+  local_account_disabled = false
+  default_node_pool {
+    name = "system"
+  }
+}
+`;
+
+describe('runAksDrift with files', () => {
+  const problems = (): DriftProblems => ({ errors: [], warnings: [] });
+
+  it('chooses among several clusters with --cluster, by Azure name or Terraform label', async () => {
+    const dir = tempTree({ 'main.tf': TWO_CLUSTERS, 'live.json': show() });
+    const base = { template: join(dir, 'main.tf'), live: join(dir, 'live.json') };
+    expect((await runAksDrift({ ...base, cluster: 'aks-prod' }, problems())).summary.drift).toBe(0);
+    const p = problems();
+    const byLabel = await runAksDrift({ ...base, cluster: 'staging' }, p);
+    expect(byLabel.template.cluster).toBe('aks-staging');
+    expect(byLabel.drift.map((e) => e.setting)).toContain('disableLocalAccounts');
+    // The live file holds one cluster: it is used, with a warning that its name differs.
+    expect(p.warnings).toEqual([{ source: join(dir, 'live.json'), message: 'the live cluster holds one cluster, aks-prod, not staging: comparing with it' }]);
+    await expect(runAksDrift({ ...base, cluster: 'aks-dev' }, problems())).rejects.toThrow(
+      'no AKS cluster named aks-dev in the template (it holds aks-prod (main), aks-staging (staging))',
+    );
+  });
+
+  it('reports inputs that cannot be read', async () => {
+    const dir = tempTree({ 'main.tf': TF, 'broken.json': '{"id": ' });
+    const missing = problems();
+    await expect(runAksDrift({ template: join(dir, 'nope.tf'), live: join(dir, 'broken.json') }, missing)).rejects.toThrow('no AKS cluster in the template');
+    expect(missing.errors).toEqual([{ source: join(dir, 'nope.tf'), message: 'cannot read: no such file or directory' }]);
+    const broken = problems();
+    await expect(runAksDrift({ template: join(dir, 'main.tf'), live: join(dir, 'broken.json') }, broken)).rejects.toThrow('no AKS cluster in the live cluster');
+    expect(broken.errors).toEqual([expect.objectContaining({ source: join(dir, 'broken.json') })]);
+  });
+
+  it('takes the live cluster from a file or from --aks, not both', async () => {
+    const dir = tempTree({ 'main.tf': TF, 'live.json': show() });
+    await expect(runAksDrift({ template: join(dir, 'main.tf'), live: join(dir, 'live.json'), aks: ID }, problems())).rejects.toThrow('not both');
+    await expect(runAksDrift({ template: '-', live: '-' }, problems())).rejects.toThrow('only one of TEMPLATE and LIVE can be read from stdin');
+  });
+});
+
+describe('runAksDrift with --aks', () => {
+  const rest = (kind: string, name: string, object: Obj): Resource => ({
+    apiVersion: '2024-05-01',
+    kind,
+    namespace: null,
+    name,
+    object,
+    source: { file: String(object.id), line: 1 },
+    format: 'arm-rest',
+  });
+  // What the live reader returns: the cluster body without its pool profiles, and each pool as its own resource.
+  const liveResources = [
+    rest('Microsoft.ContainerService/managedClusters', 'aks-prod', {
+      id: ID,
+      name: 'aks-prod',
+      type: 'Microsoft.ContainerService/ManagedClusters',
+      sku: { name: 'Base', tier: 'Free' },
+      properties: {
+        kubernetesVersion: '1.30.4',
+        enableRBAC: true,
+        disableLocalAccounts: true,
+        apiServerAccessProfile: { authorizedIPRanges: ['203.0.113.0/24'] },
+        networkProfile: { networkPlugin: 'azure', networkPolicy: 'cilium', outboundType: 'loadBalancer' },
+      },
+    }),
+    rest('Microsoft.ContainerService/managedClusters/agentPools', 'aks-prod/system', {
+      id: `${ID}/agentPools/system`,
+      name: 'system',
+      type: 'Microsoft.ContainerService/managedClusters/agentPools',
+      properties: { mode: 'System', enableEncryptionAtHost: false, orchestratorVersion: '1.30.4' },
+    }),
+  ];
+
+  it('reads the live cluster through the fetcher and compares it', async () => {
+    const dir = tempTree({ 'main.tf': TF });
+    const asked: string[] = [];
+    const problems: DriftProblems = { errors: [], warnings: [] };
+    const report = await runAksDrift(
+      {
+        template: join(dir, 'main.tf'),
+        aks: ID,
+        fetchLive: async (id) => {
+          asked.push(id);
+          return { resources: liveResources, errors: [] };
+        },
+      },
+      problems,
+    );
+    expect(asked).toEqual([ID]);
+    expect(report.live).toMatchObject({ input: ID, cluster: 'aks-prod', shape: 'arm-rest', file: ID });
+    expect(report.drift.map((e) => [e.setting, e.pool, e.live.field])).toEqual([
+      ['sku.tier', undefined, 'sku.tier'],
+      ['enableEncryptionAtHost', 'system', 'properties.enableEncryptionAtHost'],
+    ]);
+    expect(driftExitCode(report, true)).toBe(1);
+    expect(problems).toEqual({ errors: [], warnings: [] });
+  });
+
+  it('keeps what could be read when part of the live read fails (exit code 2)', async () => {
+    const dir = tempTree({ 'main.tf': TF });
+    const problems: DriftProblems = { errors: [], warnings: [] };
+    const failure = { source: ID, message: 'listing the diagnostic settings: 403 AuthorizationFailed' };
+    const report = await runAksDrift({ template: join(dir, 'main.tf'), aks: ID, fetchLive: async () => ({ resources: liveResources, errors: [failure] }) }, problems);
+    expect(report.errors).toEqual([failure]);
+    expect(problems.errors).toEqual([failure]);
+    expect(driftExitCode(report, false)).toBe(2);
+  });
+
+  it('fails when the cluster itself cannot be read', async () => {
+    const dir = tempTree({ 'main.tf': TF });
+    const problems: DriftProblems = { errors: [], warnings: [] };
+    const failure = { source: ID, message: `cluster not found: ${ID}` };
+    await expect(runAksDrift({ template: join(dir, 'main.tf'), aks: ID, fetchLive: async () => ({ resources: [], errors: [failure] }) }, problems)).rejects.toThrow(
+      'the live cluster could not be read',
+    );
+    expect(problems.errors).toEqual([failure]);
+  });
+});
