@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { InputError, InputNote } from '../core/errors.js';
+import { errorLabel } from '../report/common.js';
 
 /** Colours only on a TTY, never with NO_COLOR (any value) — https://no-color.org. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -33,17 +34,13 @@ export async function writeChunks(chunks: Iterable<string>, outFile: string | un
   }
 }
 
-export function describeProblem(p: InputError | InputNote): string {
-  const where = p.line !== undefined ? `${p.source}:${p.line}` : p.source;
-  return `${where}: ${p.message}`;
-}
 
 export function printErrors(errors: readonly InputError[]): void {
-  for (const e of errors) process.stderr.write(`palisade: error: ${describeProblem(e)}\n`);
+  for (const e of errors) process.stderr.write(`palisade: error: ${`${errorLabel(e)}: ${e.message}`}\n`);
 }
 
 export function printWarnings(warnings: readonly InputNote[]): void {
-  for (const w of warnings) process.stderr.write(`palisade: warning: ${describeProblem(w)}\n`);
+  for (const w of warnings) process.stderr.write(`palisade: warning: ${`${errorLabel(w)}: ${w.message}`}\n`);
 }
 
 /** A one-line counter on a TTY stderr for long reads; silent otherwise. */

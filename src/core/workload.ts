@@ -1,4 +1,4 @@
-import { asArray, asObj, asString, type Obj, type Resource } from './resource.js';
+import { asArray, asObj, asString, stringMap, type Obj, type Resource } from './resource.js';
 
 /** Kinds whose objects carry a pod (template) and therefore run containers. */
 export const POD_BEARING_KINDS = [
@@ -106,17 +106,21 @@ function buildContainers(pod: PodView, which: ContainerSelection): ContainerView
 }
 
 export function podLabels(pod: PodView): Record<string, string> {
-  const labels = asObj(pod.metadata.labels) ?? {};
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[k] = v;
-  return out;
+  return stringMap(pod.metadata.labels);
 }
 
 export function podAnnotations(pod: PodView): Record<string, string> {
-  const ann = asObj(pod.metadata.annotations) ?? {};
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ann)) if (typeof v === 'string') out[k] = v;
-  return out;
+  return stringMap(pod.metadata.annotations);
+}
+
+/** `spec.os.name: windows`: Linux-only settings (capabilities, seccomp, runAsGroup) do not apply. */
+export function isWindowsPod(pod: PodView): boolean {
+  return asObj(pod.spec.os)?.name === 'windows';
+}
+
+/** `spec.hostUsers: false` puts the pod in a user namespace: IDs inside map to unprivileged IDs on the node. */
+export function inUserNamespace(pod: PodView): boolean {
+  return pod.spec.hostUsers === false;
 }
 
 /** The short name kubectl accepts for a kind, used in verify commands. */

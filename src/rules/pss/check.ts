@@ -3,6 +3,8 @@ import { asObj, type Obj } from '../../core/resource.js';
 import { defineRule, type Rule, type RuleMeta } from '../../core/rule.js';
 import { containersOf, type ContainerView, type PodView } from '../../core/workload.js';
 
+export { inUserNamespace, isWindowsPod } from '../../core/workload.js';
+
 /** A Pod Security Standards version, `[major, minor]`. */
 export type PssVersion = readonly [number, number];
 
@@ -117,15 +119,6 @@ export function display(v: unknown): string {
   } catch {
     return typeof v;
   }
-}
-
-export function isWindowsPod(pod: PodView): boolean {
-  return asObj(pod.spec.os)?.name === 'windows';
-}
-
-/** `spec.hostUsers: false` puts the pod in a user namespace, which relaxes some checks from v1.35. */
-export function inUserNamespace(pod: PodView): boolean {
-  return pod.spec.hostUsers === false;
 }
 
 export function joinQuote(items: readonly string[]): string {

@@ -1,3 +1,4 @@
+import { inUserNamespace, isWindowsPod } from '../../core/workload.js';
 import { asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { describe } from './lib/containers.js';
@@ -36,7 +37,7 @@ export default defineRule({
   target: { pods: true },
   check(ctx) {
     const pod = ctx.pod();
-    if (!pod || asObj(pod.spec.os)?.name === 'windows' || pod.spec.hostUsers === false) return;
+    if (!pod || isWindowsPod(pod) || inUserNamespace(pod)) return;
     const podSc = pod.spec.securityContext;
     for (const c of ctx.containers()) {
       const sc = c.spec.securityContext;

@@ -1,3 +1,4 @@
+import { isWindowsPod } from '../../core/workload.js';
 import type { FrameworkRef } from '../../core/frameworks.js';
 import { asArray, asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
@@ -35,7 +36,7 @@ export default defineRule({
   target: { pods: true },
   check(ctx) {
     const pod = ctx.pod();
-    if (!pod || asObj(pod.spec.os)?.name === 'windows') return;
+    if (!pod || isWindowsPod(pod)) return;
     const podSc = asObj(pod.spec.securityContext);
     const podPath = `${pod.specPath}.securityContext`;
     for (const c of ctx.containers()) {

@@ -1,3 +1,4 @@
+import { isWindowsPod } from '../../core/workload.js';
 import { asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { describe } from './lib/containers.js';
@@ -25,7 +26,8 @@ export default defineRule({
   },
   target: { pods: true },
   check(ctx) {
-    if (asObj(ctx.pod()?.spec.os)?.name === 'windows') return;
+    const pod = ctx.pod();
+    if (pod && isWindowsPod(pod)) return;
     for (const c of ctx.containers()) {
       const value = asObj(c.spec.securityContext)?.readOnlyRootFilesystem;
       if (value === true) continue;
