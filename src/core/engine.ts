@@ -63,20 +63,17 @@ export function evaluate(rules: readonly Rule[], inventory: Inventory, settings:
  * when the superseded rule reported the same field of the same resource: one problem, one finding.
  */
 function supersede(found: Finding[], supersedes: ReadonlyMap<string, ReadonlySet<string>>): Finding[] {
-  if (supersedes.size === 0 || found.length < 2) return found;
-  let reported: Map<string, Set<string | undefined>> | undefined;
+  if (supersedes.size === 0 || found.length < 2 || !found.some((f) => supersedes.has(f.rule))) return found;
+  // Fields reported by the rules that others supersede; usually a handful per resource.
+  const replaced = new Set<string>();
+  for (const ids of supersedes.values()) for (const id of ids) replaced.add(id);
+  const taken = new Set<string>();
+  for (const g of found) if (replaced.has(g.rule)) taken.add(`${g.rule}\u0000${g.field ?? ''}`);
+  if (taken.size === 0) return found;
   return found.filter((f) => {
-    const replaced = supersedes.get(f.rule);
-    if (!replaced) return true;
-    if (!reported) {
-      reported = new Map();
-      for (const g of found) {
-        let fields = reported.get(g.rule);
-        if (!fields) reported.set(g.rule, (fields = new Set()));
-        fields.add(g.field);
-      }
-    }
-    for (const id of replaced) if (reported.get(id)?.has(f.field)) return false;
+    const ids = supersedes.get(f.rule);
+    if (!ids) return true;
+    for (const id of ids) if (taken.has(`${id}\u0000${f.field ?? ''}`)) return false;
     return true;
   });
 }

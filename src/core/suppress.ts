@@ -3,7 +3,7 @@ import type { ExceptionConfig } from './config.js';
 import type { InputNote } from './errors.js';
 import type { Finding } from './finding.js';
 import { globMatch } from './glob.js';
-import { refKey, stringMap, type Resource } from './resource.js';
+import { asObj, refKey, type Resource } from './resource.js';
 
 export const IGNORE_ANNOTATION = 'palisade.io/ignore';
 
@@ -58,7 +58,8 @@ export function createSuppressor(opts: SuppressOptions): Suppressor {
     apply(resource, findings) {
       if (findings.length === 0) return;
       const key = refKey(resource);
-      const annotation = stringMap((resource.object.metadata as { annotations?: unknown } | undefined)?.annotations)[IGNORE_ANNOTATION];
+      const raw = asObj(asObj(resource.object.metadata)?.annotations)?.[IGNORE_ANNOTATION];
+      const annotation = typeof raw === 'string' ? raw : undefined;
       const ignore = annotation !== undefined ? parseIgnoreAnnotation(annotation) : undefined;
       let warned = false;
       const warn = (message: string) => {

@@ -25,7 +25,7 @@ export async function locateFindings(findings: readonly Finding[], texts: Readon
       }
     }
     // JSON and Terraform HCL have no YAML indentation to read: their own walker follows the text.
-    if (isJsonOrHcl(text)) {
+    if (isJsonOrHcl(text, file)) {
       for (const f of list) {
         if (!f.location || !f.field) continue;
         const path = f.location.path ? `${f.location.path}.${f.field}` : f.field;
@@ -33,7 +33,8 @@ export async function locateFindings(findings: readonly Finding[], texts: Readon
       }
       continue;
     }
-    const lines = text.split(/\r?\n/);
+    // A trailing \r is whitespace to the walker, so a plain split serves CRLF files too.
+    const lines = text.split('\n');
     const locators = new Map<number, DocumentLocator>();
     for (const f of list) {
       if (!f.location || !f.field) continue;

@@ -251,16 +251,21 @@ export function locateFieldInSource(text: string, start: number, field: string):
   return undefined;
 }
 
+/** Starts with `{` or `[` after any byte-order mark and whitespace (checked without copying the text). */
 function isJson(text: string): boolean {
-  const head = text.replace(/^\ufeff/, '').trimStart();
-  return head.startsWith('{') || head.startsWith('[');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfeff || c === 32 || c === 9 || c === 10 || c === 13) continue;
+    return c === 123 || c === 91;
+  }
+  return false;
 }
 
 function isHcl(text: string): boolean {
   return /^\s*(resource|data|module|variable|locals|provider|terraform|output)\b[^\n=]*\{/m.test(text);
 }
 
-/** Text this module can walk (YAML is walked by indentation in locate.ts). */
-export function isJsonOrHcl(text: string): boolean {
-  return isJson(text) || isHcl(text);
+/** Text this module can walk (YAML is walked by indentation in locate.ts); HCL is recognised by its file name. */
+export function isJsonOrHcl(text: string, file: string): boolean {
+  return isJson(text) || (/\.tf$/i.test(file) && isHcl(text));
 }

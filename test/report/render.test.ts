@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { FORMATS, isFormat, render, type Format } from '../../src/report/index.js';
-import { renderJsonChunks } from '../../src/report/json.js';
+import { findingJson, renderJsonChunks } from '../../src/report/json.js';
 import { MAX_ROWS, mdText } from '../../src/report/markdown.js';
 import { cleanReport, fixtureReport, RULES } from './fixture.js';
 import { expectGolden } from './golden.js';
@@ -154,6 +154,16 @@ describe('json chunks', () => {
       const text = [...renderJsonChunks(r)].join('');
       expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(r)));
       expect(text.split('\n').filter((l) => l.startsWith('    {"id":')).length).toBe(r.findings.length);
+    }
+  });
+});
+
+describe('findingJson', () => {
+  it('writes what JSON.stringify writes for the schema key order', () => {
+    const order = ['id', 'rule', 'title', 'severity', 'pillar', 'resource', 'container', 'field', 'message', 'remediation', 'location', 'frameworks', 'evidence', 'verify', 'suppressed', 'baseline'];
+    for (const f of [...fixtureReport().findings, ...(fixtureReport().baseline?.fixed ?? [])]) {
+      const ordered = Object.fromEntries(order.filter((k) => k in f).map((k) => [k, (f as unknown as Record<string, unknown>)[k]]));
+      expect(findingJson(f)).toBe(JSON.stringify(ordered));
     }
   });
 });
