@@ -106,11 +106,6 @@ export function mutableTagOf(ref: ImageReference, mutableTags: readonly string[]
   return undefined;
 }
 
-/** True when the reference names no digest and its tag moves (see {@link mutableTagOf}). */
-export function hasMutableTag(ref: ImageReference, mutableTags: readonly string[] = ['latest']): boolean {
-  return mutableTagOf(ref, mutableTags) !== undefined;
-}
-
 /**
  * The pull policy the API server fills in when a container leaves imagePullPolicy unset: Always
  * for the tag `latest` (or no tag and no digest, which means latest), IfNotPresent otherwise —

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultPullPolicy, hasMutableTag, isValidDigest, mutableTagOf, parseImageReference, registryMatches, repositoryMatches, repositoryNames } from '../../../../src/rules/workload/lib/image-reference.js';
+import { defaultPullPolicy, isValidDigest, mutableTagOf, parseImageReference, registryMatches, repositoryMatches, repositoryNames } from '../../../../src/rules/workload/lib/image-reference.js';
 
 const SHA = 'a'.repeat(64);
 
@@ -53,7 +53,7 @@ describe('isValidDigest', () => {
   ])('%s → %s', (digest, ok) => expect(isValidDigest(digest)).toBe(ok));
 });
 
-describe('hasMutableTag', () => {
+describe('mutableTagOf (default tags)', () => {
   it.each([
     ['nginx', true],
     ['nginx:latest', true],
@@ -61,7 +61,7 @@ describe('hasMutableTag', () => {
     ['nginx:1.27', false],
     [`nginx:latest@sha256:${SHA}`, false],
     ['myreg:5000/app', true],
-  ])('%s → %s', (image, mutable) => expect(hasMutableTag(parseImageReference(image)!)).toBe(mutable));
+  ])('%s → %s', (image, mutable) => expect(mutableTagOf(parseImageReference(image)!) !== undefined).toBe(mutable));
 });
 
 describe('mutableTagOf', () => {
