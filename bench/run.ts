@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { Measurement } from './child.js';
 import { summarizeProfile, type ProfileSummary } from './cpu-profile.js';
 import { generateEstate, type Estate } from './generate.js';
+import { runRbacBench } from './rbac.js';
 
 /**
  * `npm run bench`: the scan budget of DESIGN.md. A seeded estate of YAML files is parsed by js-yaml
@@ -30,8 +31,19 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
+    // `--only rbac` or `--only scan`; both by default.
+    only: { type: 'string' },
   },
 });
+
+if (args.only !== undefined && args.only !== 'scan' && args.only !== 'rbac') {
+  console.error('bench: --only must be scan or rbac');
+  process.exit(2);
+}
+if (args.only === 'rbac') {
+  runRbacBench({ seed: Number(args.seed) });
+  process.exit(0);
+}
 
 const seed = Number(args.seed);
 const resources = Number(args.resources);
@@ -155,6 +167,7 @@ const results = {
 };
 writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
 log(`\nwrote ${args.out}`);
+if (args.only === undefined) runRbacBench({ seed });
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

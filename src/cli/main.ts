@@ -4,6 +4,7 @@ import { errorMessage, UsageError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { aksCommand } from './aks.js';
 import { pssCommand } from './pss.js';
+import { rbacCommand } from './rbac.js';
 import { explainCommand, rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
 
@@ -15,7 +16,7 @@ const program = new Command('palisade')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand()]) program.addCommand(cmd.exitOverride());
+for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand()]) program.addCommand(cmd.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

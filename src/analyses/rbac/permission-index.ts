@@ -1,0 +1,434 @@
+import { selectorMatches, type Inventory } from '../../core/inventory.js';
+import { asArray, asObj, asString, isObj, stringMap, type Provenance, type Resource } from '../../core/resource.js';
+import { BUILTIN_RESOURCES, type ResourceInfo } from './resources.js';
+
+export type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
+
+export interface Subject {
+  kind: SubjectKind;
+  name: string;
+  /** ServiceAccounts only; a RoleBinding's namespace when the subject leaves it out. */
+  namespace?: string;
+}
+
+export interface BindingRef {
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  namespace: string | null;
+  name: string;
+}
+
+export interface RoleRef {
+  kind: 'Role' | 'ClusterRole';
+  name: string;
+}
+
+export interface PolicyRule {
+  verbs: string[];
+  apiGroups: string[];
+  resources: string[];
+  resourceNames: string[];
+  nonResourceURLs: string[];
+}
+
+export interface Via {
+  binding: BindingRef;
+  role: RoleRef;
+  /** Index of the rule in the role's effective rules (after aggregation). */
+  ruleIndex: number;
+  /** For an aggregated ClusterRole: the ClusterRole the rule was aggregated from. */
+  aggregatedFrom?: string;
+}
+
+/** `cluster` for a ClusterRoleBinding, else the namespace the RoleBinding grants in. */
+export type Scope = 'cluster' | string;
+
+export interface Grant {
+  subject: Subject;
+  via: Via;
+  scope: Scope;
+}
+
+export interface HeldRule {
+  rule: PolicyRule;
+  via: Via;
+  scope: Scope;
+  /** The subject of the binding that matched: the identity itself or one of its groups. */
+  through: Subject;
+}
+
+export interface MissingRole {
+  binding: BindingRef;
+  role: { kind: string; name: string; namespace?: string };
+  source: Provenance;
+}
+
+export interface AccessQuery {
+  verb: string;
+  resource?: string;
+  subresource?: string;
+  /** Absent: the group of a known resource, else any group. */
+  apiGroup?: string;
+  /** Absent: grants in every namespace, each with its scope. */
+  namespace?: string;
+  name?: string;
+  nonResourceURL?: string;
+}
+
+/** An identity as the authorizer sees it: a user name and its groups. */
+export interface Identity {
+  user?: string;
+  groups: string[];
+}
+
+interface CompiledRule {
+  rule: PolicyRule;
+  verbs: ReadonlySet<string>;
+  groups: ReadonlySet<string>;
+  names: ReadonlySet<string> | null;
+  from?: string;
+}
+
+interface BindingEntry {
+  ref: BindingRef;
+  role: RoleRef;
+  /** null for a ClusterRoleBinding. */
+  namespace: string | null;
+  subjects: Subject[];
+  rules: readonly CompiledRule[];
+}
+
+interface Hit {
+  binding: number;
+  rule: number;
+}
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const SA_PREFIX = 'system:serviceaccount:';
+
+/**
+ * Every RBAC grant of an inventory, indexed by verb and resource so that a who-can query looks only
+ * at the rules that could match. Matching follows the Kubernetes RBAC authorizer
+ * (`plugin/pkg/auth/authorizer/rbac`): `*` verb, group and resource; `*\/sub` for a subresource of any
+ * resource (`pods/*` is literal there and matches no request); resourceNames only for requests that
+ * carry a name; non-resource URLs exact or by a trailing `*`, and only through ClusterRoleBindings.
+ */
+export class PermissionIndex {
+  readonly missingRoles: MissingRole[] = [];
+  /** ServiceAccounts of the inventory, as `namespace/name`. */
+  readonly serviceAccounts = new Set<string>();
+  private readonly bindings: BindingEntry[] = [];
+  private readonly byVerbResource = new Map<string, Map<string, Hit[]>>();
+  private readonly byVerbUrl = new Map<string, Hit[]>();
+  /** User name or group → bindings naming it. ServiceAccount subjects are filed under their user name. */
+  private readonly byUser = new Map<string, Array<{ binding: number; subject: Subject }>>();
+  private readonly byGroup = new Map<string, Array<{ binding: number; subject: Subject }>>();
+  private readonly resourceInfo = new Map<string, ResourceInfo>(BUILTIN_RESOURCES);
+
+  constructor(inventory: Inventory) {
+    for (const sa of inventory.byKind('ServiceAccount')) this.serviceAccounts.add(`${sa.namespace ?? 'default'}/${sa.name}`);
+    this.learnCustomResources(inventory);
+    const clusterRoleRules = aggregateClusterRoles(rbacObjects(inventory, 'ClusterRole'));
+    const roleRules = new Map<Resource, CompiledRule[]>();
+    for (const b of rbacObjects(inventory, 'ClusterRoleBinding')) this.addBinding(b, inventory, clusterRoleRules, roleRules);
+    for (const b of rbacObjects(inventory, 'RoleBinding')) this.addBinding(b, inventory, clusterRoleRules, roleRules);
+  }
+
+  /** Every grant that allows the request, as the RBAC authorizer would decide it. */
+  whoCan(q: AccessQuery): Grant[] {
+    const hits = q.nonResourceURL !== undefined ? this.urlHits(q.verb, q.nonResourceURL) : this.resourceHits(q);
+    const out: Grant[] = [];
+    for (const h of hits) {
+      const b = this.bindings[h.binding]!;
+      const c = b.rules[h.rule]!;
+      const via = viaOf(b, h.rule, c);
+      const scope = b.namespace ?? 'cluster';
+      for (const subject of b.subjects) out.push({ subject, via, scope });
+    }
+    return out;
+  }
+
+  /** Every rule an identity holds, directly or through its groups (implicit ones included). */
+  can(subject: Subject): HeldRule[] {
+    const id = identityOf(subject);
+    const matches: Array<{ binding: number; subject: Subject }> = [];
+    if (id.user !== undefined) matches.push(...(this.byUser.get(id.user) ?? []));
+    for (const g of id.groups) matches.push(...(this.byGroup.get(g) ?? []));
+    const seen = new Set<number>();
+    const out: HeldRule[] = [];
+    for (const m of matches.sort((a, b) => a.binding - b.binding)) {
+      if (seen.has(m.binding)) continue;
+      seen.add(m.binding);
+      const b = this.bindings[m.binding]!;
+      b.rules.forEach((c, i) => out.push({ rule: c.rule, via: viaOf(b, i, c), scope: b.namespace ?? 'cluster', through: m.subject }));
+    }
+    return out;
+  }
+
+  get bindingCount(): number {
+    return this.bindings.length;
+  }
+
+  /** Group and scope of a resource name, when known from the built-in API or a CustomResourceDefinition. */
+  resource(name: string): ResourceInfo | undefined {
+    return this.resourceInfo.get(name);
+  }
+
+  private resourceHits(q: AccessQuery): Hit[] {
+    const resource = q.resource ?? '';
+    const combined = q.subresource ? `${resource}/${q.subresource}` : resource;
+    const info = this.resourceInfo.get(resource);
+    const group = q.apiGroup ?? info?.group;
+    // The API server files a request on one namespace object under that namespace.
+    let namespace: string | undefined = q.namespace;
+    let clusterOnly = false;
+    if (resource === 'namespaces' && group === '' && q.name !== undefined) namespace = q.name;
+    else if (info && !info.namespaced && (q.apiGroup === undefined || q.apiGroup === info.group)) clusterOnly = true;
+    const byResource = [this.byVerbResource.get(q.verb), q.verb === '*' ? undefined : this.byVerbResource.get('*')];
+    const keys = [combined];
+    if (combined !== '*') keys.push('*');
+    if (q.subresource) keys.push(`*/${q.subresource}`);
+    const seen = new Set<string>();
+    const out: Hit[] = [];
+    for (const m of byResource) {
+      if (!m) continue;
+      for (const k of keys) {
+        for (const h of m.get(k) ?? []) {
+          const b = this.bindings[h.binding]!;
+          if (b.namespace !== null && (clusterOnly || (namespace !== undefined && b.namespace !== namespace))) continue;
+          const c = b.rules[h.rule]!;
+          if (group !== undefined && !c.groups.has('*') && !c.groups.has(group)) continue;
+          if (c.names && (q.name === undefined || !c.names.has(q.name))) continue;
+          const key = `${h.binding}:${h.rule}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          out.push(h);
+        }
+      }
+    }
+    return out.sort(byHit);
+  }
+
+  private urlHits(verb: string, url: string): Hit[] {
+    const out: Hit[] = [];
+    const seen = new Set<string>();
+    for (const list of [this.byVerbUrl.get(verb), verb === '*' ? undefined : this.byVerbUrl.get('*')]) {
+      for (const h of list ?? []) {
+        const b = this.bindings[h.binding]!;
+        // Non-resource requests carry no namespace, so RoleBindings never apply to them.
+        if (b.namespace !== null) continue;
+        if (!b.rules[h.rule]!.rule.nonResourceURLs.some((u) => urlMatches(u, url))) continue;
+        const key = `${h.binding}:${h.rule}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(h);
+      }
+    }
+    return out.sort(byHit);
+  }
+
+  private learnCustomResources(inventory: Inventory): void {
+    for (const crd of inventory.byKind('CustomResourceDefinition')) {
+      const spec = asObj(crd.object.spec);
+      const plural = asString(asObj(spec?.names)?.plural);
+      const group = asString(spec?.group);
+      if (!plural || group === undefined || this.resourceInfo.has(plural)) continue;
+      this.resourceInfo.set(plural, { group, namespaced: spec?.scope !== 'Cluster' });
+    }
+  }
+
+  private addBinding(r: Resource, inventory: Inventory, clusterRoleRules: Map<Resource, CompiledRule[]>, roleRules: Map<Resource, CompiledRule[]>): void {
+    const kind = r.kind as BindingRef['kind'];
+    // A namespace-less RoleBinding manifest lands in `default` when applied without `-n`.
+    const namespace = kind === 'RoleBinding' ? (r.namespace ?? 'default') : null;
+    const ref: BindingRef = { kind, namespace, name: r.name };
+    const roleRef = asObj(r.object.roleRef);
+    const roleKind = asString(roleRef?.kind) ?? '';
+    const roleName = asString(roleRef?.name) ?? '';
+    let rules: CompiledRule[] | undefined;
+    if (roleKind === 'ClusterRole') {
+      const role = inventory.get('ClusterRole', null, roleName);
+      rules = role && isRbac(role) ? clusterRoleRules.get(role) : undefined;
+    } else if (roleKind === 'Role' && namespace !== null) {
+      const role = inventory.get('Role', namespace, roleName);
+      if (role && isRbac(role)) {
+        rules = roleRules.get(role);
+        if (!rules) roleRules.set(role, (rules = compileRules(role.object.rules)));
+      }
+    }
+    if (!rules) {
+      this.missingRoles.push({ binding: ref, role: { kind: roleKind, name: roleName, ...(roleKind === 'Role' && namespace !== null ? { namespace } : {}) }, source: r.source });
+      return;
+    }
+    const subjects = subjectsOf(r.object.subjects, namespace);
+    if (subjects.length === 0) return;
+    const index = this.bindings.length;
+    this.bindings.push({ ref, role: { kind: roleKind as RoleRef['kind'], name: roleName }, namespace, subjects, rules });
+    for (const s of subjects) {
+      const entry = { binding: index, subject: s };
+      if (s.kind === 'Group') push(this.byGroup, s.name, entry);
+      else push(this.byUser, s.kind === 'ServiceAccount' ? `${SA_PREFIX}${s.namespace}:${s.name}` : s.name, entry);
+    }
+    rules.forEach((c, i) => {
+      const hit = { binding: index, rule: i };
+      for (const v of c.verbs) {
+        if (c.rule.resources.length) {
+          let m = this.byVerbResource.get(v);
+          if (!m) this.byVerbResource.set(v, (m = new Map()));
+          for (const res of new Set(c.rule.resources)) push(m, res, hit);
+        }
+        if (c.rule.nonResourceURLs.length) push(this.byVerbUrl, v, hit);
+      }
+    });
+  }
+}
+
+/** `User:alice`, `Group:devs`, `ServiceAccount:ns/name` or `system:serviceaccount:ns:name`; undefined when malformed. */
+export function parseSubject(text: string): Subject | undefined {
+  if (text.startsWith(SA_PREFIX)) {
+    const [ns, name, ...rest] = text.slice(SA_PREFIX.length).split(':');
+    return ns && name && rest.length === 0 ? { kind: 'ServiceAccount', namespace: ns, name } : undefined;
+  }
+  const colon = text.indexOf(':');
+  if (colon < 0) return undefined;
+  const kind = text.slice(0, colon);
+  const rest = text.slice(colon + 1);
+  if (!rest) return undefined;
+  if (kind === 'User' || kind === 'Group') {
+    const sa = kind === 'User' && rest.startsWith(SA_PREFIX) ? parseSubject(rest) : undefined;
+    return sa ?? { kind, name: rest };
+  }
+  if (kind === 'ServiceAccount') {
+    const [ns, name, ...more] = rest.split('/');
+    return ns && name && more.length === 0 ? { kind, namespace: ns, name } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The user name and groups the authenticator gives a subject: every authenticated user is in
+ * `system:authenticated`; `system:anonymous` is in `system:unauthenticated` only; a service account
+ * is the user `system:serviceaccount:NS:NAME` in `system:serviceaccounts` and `system:serviceaccounts:NS`.
+ * A Group stands for itself: what its members hold through other groups is unknown.
+ */
+export function identityOf(subject: Subject): Identity {
+  if (subject.kind === 'Group') return { groups: [subject.name] };
+  if (subject.kind === 'ServiceAccount') {
+    const ns = subject.namespace ?? 'default';
+    return { user: `${SA_PREFIX}${ns}:${subject.name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'] };
+  }
+  if (subject.name.startsWith(SA_PREFIX)) {
+    const sa = parseSubject(subject.name);
+    if (sa) return identityOf(sa);
+  }
+  if (subject.name === 'system:anonymous') return { user: subject.name, groups: ['system:unauthenticated'] };
+  return { user: subject.name, groups: ['system:authenticated'] };
+}
+
+export function subjectLabel(s: Subject): string {
+  return s.kind === 'ServiceAccount' ? `ServiceAccount:${s.namespace ?? ''}/${s.name}` : `${s.kind}:${s.name}`;
+}
+
+function urlMatches(rule: string, url: string): boolean {
+  if (rule === '*' || rule === url) return true;
+  return rule.endsWith('*') && url.startsWith(rule.replace(/\*+$/, ''));
+}
+
+function rbacObjects(inventory: Inventory, kind: string): Resource[] {
+  return inventory.byKind(kind).filter(isRbac);
+}
+
+function isRbac(r: Resource): boolean {
+  return r.apiVersion.startsWith(`${RBAC_GROUP}/`);
+}
+
+function strings(v: unknown): string[] {
+  return asArray(v).filter((x): x is string => typeof x === 'string');
+}
+
+function compileRule(v: unknown): CompiledRule | undefined {
+  if (!isObj(v)) return undefined;
+  const rule: PolicyRule = {
+    verbs: strings(v.verbs),
+    apiGroups: strings(v.apiGroups),
+    resources: strings(v.resources),
+    resourceNames: strings(v.resourceNames),
+    nonResourceURLs: strings(v.nonResourceURLs),
+  };
+  return { rule, verbs: new Set(rule.verbs), groups: new Set(rule.apiGroups), names: rule.resourceNames.length ? new Set(rule.resourceNames) : null };
+}
+
+function compileRules(v: unknown): CompiledRule[] {
+  return asArray(v).flatMap((r) => compileRule(r) ?? []);
+}
+
+/**
+ * Effective rules of every ClusterRole. An aggregated ClusterRole's rules are replaced by the union
+ * of the rules of the ClusterRoles its selectors match, as the aggregation controller writes them;
+ * aggregation chains (view → edit → admin) are followed to a fixed point.
+ */
+function aggregateClusterRoles(roles: readonly Resource[]): Map<Resource, CompiledRule[]> {
+  const out = new Map<Resource, CompiledRule[]>();
+  const aggregated: Array<{ role: Resource; selectors: unknown[] }> = [];
+  const labels = new Map<Resource, Record<string, string>>();
+  for (const r of roles) {
+    labels.set(r, stringMap(asObj(r.object.metadata)?.labels));
+    const agg = asObj(r.object.aggregationRule);
+    if (agg) {
+      aggregated.push({ role: r, selectors: asArray(agg.clusterRoleSelectors) });
+      out.set(r, []);
+    } else out.set(r, compileRules(r.object.rules));
+  }
+  if (aggregated.length === 0) return out;
+  const sources = new Map(aggregated.map((a) => [a.role, roles.filter((c) => c !== a.role && a.selectors.some((s) => selectorMatches(s, labels.get(c)!)))]));
+  for (let round = 0; round <= aggregated.length; round++) {
+    let changed = false;
+    for (const a of aggregated) {
+      const seen = new Set<string>();
+      const rules: CompiledRule[] = [];
+      for (const c of sources.get(a.role)!) {
+        for (const rule of out.get(c)!) {
+          const key = JSON.stringify(rule.rule);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          rules.push({ ...rule, from: rule.from ?? c.name });
+        }
+      }
+      if (rules.length !== out.get(a.role)!.length) changed = true;
+      out.set(a.role, rules);
+    }
+    if (!changed) break;
+  }
+  return out;
+}
+
+function subjectsOf(v: unknown, bindingNamespace: string | null): Subject[] {
+  const out: Subject[] = [];
+  for (const s of asArray(v)) {
+    if (!isObj(s)) continue;
+    const kind = asString(s.kind);
+    const name = asString(s.name);
+    if (!name) continue;
+    if (kind === 'User' || kind === 'Group') out.push({ kind, name });
+    else if (kind === 'ServiceAccount') {
+      // The authorizer defaults a ServiceAccount subject's namespace to the RoleBinding's; in a
+      // ClusterRoleBinding there is none to default to, and the subject matches nobody.
+      const namespace = asString(s.namespace) || bindingNamespace;
+      if (namespace) out.push({ kind, name, namespace });
+    }
+  }
+  return out;
+}
+
+function viaOf(b: BindingEntry, ruleIndex: number, c: CompiledRule): Via {
+  return { binding: b.ref, role: b.role, ruleIndex, ...(c.from !== undefined ? { aggregatedFrom: c.from } : {}) };
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function byHit(a: Hit, b: Hit): number {
+  return a.binding - b.binding || a.rule - b.rule;
+}

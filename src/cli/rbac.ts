@@ -1,0 +1,169 @@
+import { Command, Option } from 'commander';
+import { UsageError, type InputError } from '../core/errors.js';
+import { Inventory } from '../core/inventory.js';
+import { PermissionIndex, identityOf, parseSubject, subjectLabel, type AccessQuery, type Grant, type HeldRule, type Identity, type MissingRole, type PolicyRule, type Subject, type Via } from '../analyses/rbac/permission-index.js';
+import { ingestPaths } from '../ingest/files.js';
+import { errorLabel } from '../report/common.js';
+import { printErrors, writeResult } from './output.js';
+
+type Format = 'table' | 'json';
+
+export interface WhoCanReport {
+  schema: 'palisade.rbac.who-can/v1';
+  query: AccessQuery;
+  grants: Grant[];
+  missingRoles: MissingRole[];
+  errors: InputError[];
+}
+
+export interface CanReport {
+  schema: 'palisade.rbac.can/v1';
+  subject: Subject;
+  identity: Identity;
+  rules: HeldRule[];
+  missingRoles: MissingRole[];
+  errors: InputError[];
+}
+
+export function rbacCommand(): Command {
+  const rbac = new Command('rbac').description('Kubernetes RBAC: who can do what, and through which binding and role');
+  rbac.addCommand(
+    new Command('who-can')
+      .description('every subject allowed to do VERB on RESOURCE, with the binding and role that allow it')
+      .argument('<verb>', 'a verb: get, list, create, escalate, bind, impersonate, ... or *')
+      .argument('<resource>', 'RESOURCE[.GROUP][/SUBRESOURCE] (pods/exec, deployments.apps) or a non-resource URL (/healthz)')
+      .argument('[paths...]', 'files or directories; - reads stdin')
+      .option('-n, --namespace <namespace>', 'the namespace of the request (default: grants in every namespace)')
+      .option('--name <name>', 'the name of the object (matches rules limited by resourceNames)')
+      .addOption(formatOption())
+      .option('-o, --output <file>', 'write the result to a file instead of stdout')
+      .action(async (verb: string, resource: string, paths: string[], opts: { namespace?: string; name?: string; format: Format; output?: string }) => {
+        process.exitCode = await whoCan(verb, resource, paths, opts);
+      })
+      .exitOverride(),
+  );
+  rbac.addCommand(
+    new Command('can')
+      .description('every rule a subject holds, directly or through its groups, with the binding and role')
+      .argument('<subject>', 'User:NAME, Group:NAME, ServiceAccount:NS/NAME or system:serviceaccount:NS:NAME')
+      .argument('[paths...]', 'files or directories; - reads stdin')
+      .addOption(formatOption())
+      .option('-o, --output <file>', 'write the result to a file instead of stdout')
+      .action(async (subject: string, paths: string[], opts: { format: Format; output?: string }) => {
+        process.exitCode = await can(subject, paths, opts);
+      })
+      .exitOverride(),
+  );
+  return rbac;
+}
+
+function formatOption(): Option {
+  return new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table');
+}
+
+/** `RESOURCE[.GROUP][/SUB]` or a non-resource URL, as a query. */
+export function parseResourceArg(verb: string, text: string, opts: { namespace?: string; name?: string }): AccessQuery {
+  if (!verb) throw new UsageError('VERB must not be empty');
+  if (text.startsWith('/')) return { verb, nonResourceURL: text };
+  const slash = text.indexOf('/');
+  const head = slash < 0 ? text : text.slice(0, slash);
+  const subresource = slash < 0 ? undefined : text.slice(slash + 1);
+  const dot = head.indexOf('.');
+  const resource = dot < 0 ? head : head.slice(0, dot);
+  const apiGroup = dot < 0 ? undefined : head.slice(dot + 1);
+  if (!resource || subresource === '' || subresource?.includes('/') || apiGroup === '')
+    throw new UsageError(`RESOURCE must be RESOURCE[.GROUP][/SUBRESOURCE] or a URL path starting with /, not ${JSON.stringify(text)}`);
+  return {
+    verb,
+    resource,
+    ...(subresource !== undefined ? { subresource } : {}),
+    ...(apiGroup !== undefined ? { apiGroup } : {}),
+    ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
+    ...(opts.name !== undefined ? { name: opts.name } : {}),
+  };
+}
+
+async function load(paths: string[]): Promise<{ index: PermissionIndex; errors: InputError[] }> {
+  if (paths.length === 0) throw new UsageError('give the RBAC manifests to read: PATH... (- reads stdin)');
+  const ingest = await ingestPaths(paths);
+  const index = new PermissionIndex(new Inventory(ingest.resources));
+  printErrors(ingest.errors);
+  for (const m of index.missingRoles) process.stderr.write(`palisade: warning: ${errorLabel({ source: m.source.file, line: m.source.line })}: ${missingRoleText(m)}\n`);
+  return { index, errors: ingest.errors };
+}
+
+async function whoCan(verb: string, resource: string, paths: string[], opts: { namespace?: string; name?: string; format: Format; output?: string }): Promise<number> {
+  const query = parseResourceArg(verb, resource, opts);
+  const { index, errors } = await load(paths);
+  const report: WhoCanReport = { schema: 'palisade.rbac.who-can/v1', query, grants: index.whoCan(query), missingRoles: index.missingRoles, errors };
+  writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderWhoCan(report), opts.output);
+  return errors.length ? 2 : 0;
+}
+
+async function can(subjectText: string, paths: string[], opts: { format: Format; output?: string }): Promise<number> {
+  const subject = parseSubject(subjectText);
+  if (!subject) throw new UsageError(`SUBJECT must be User:NAME, Group:NAME, ServiceAccount:NS/NAME or system:serviceaccount:NS:NAME, not ${JSON.stringify(subjectText)}`);
+  const { index, errors } = await load(paths);
+  const report: CanReport = { schema: 'palisade.rbac.can/v1', subject, identity: identityOf(subject), rules: index.can(subject), missingRoles: index.missingRoles, errors };
+  writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderCan(report), opts.output);
+  return errors.length ? 2 : 0;
+}
+
+export function missingRoleText(m: MissingRole): string {
+  const role = `${m.role.kind || '(no kind)'} ${m.role.namespace ? `${m.role.namespace}/` : ''}${m.role.name || '(no name)'}`;
+  return `${bindingText(m.binding)} refers to ${role}, which is not in the input: it grants nothing`;
+}
+
+function bindingText(b: Via['binding']): string {
+  return `${b.kind}/${b.namespace ? `${b.namespace}/` : ''}${b.name}`;
+}
+
+function roleText(via: Via): string {
+  return `${via.role.kind}/${via.role.name}${via.aggregatedFrom ? ` (aggregated from ${via.aggregatedFrom})` : ''}`;
+}
+
+function queryText(q: AccessQuery): string {
+  if (q.nonResourceURL !== undefined) return `${q.verb} ${q.nonResourceURL}`;
+  const group = q.apiGroup !== undefined ? `.${q.apiGroup}` : '';
+  const sub = q.subresource !== undefined ? `/${q.subresource}` : '';
+  const name = q.name !== undefined ? ` named ${q.name}` : '';
+  const where = q.namespace !== undefined ? ` in namespace ${q.namespace}` : '';
+  return `${q.verb} ${q.resource ?? ''}${group}${sub}${name}${where}`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+}
+
+export function renderWhoCan(report: WhoCanReport): string {
+  const lines: string[] = [];
+  if (report.grants.length) {
+    const rows = [['SUBJECT', 'SCOPE', 'BINDING', 'ROLE']];
+    for (const g of report.grants) rows.push([subjectLabel(g.subject), g.scope, bindingText(g.via.binding), roleText(g.via)]);
+    lines.push(...table(rows), '');
+  }
+  const subjects = new Set(report.grants.map((g) => subjectLabel(g.subject))).size;
+  lines.push(report.grants.length ? `${report.grants.length} grants to ${subjects} subjects allow ${queryText(report.query)}` : `no grant allows ${queryText(report.query)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function ruleText(r: PolicyRule): string {
+  if (r.nonResourceURLs.length && !r.resources.length) return r.nonResourceURLs.join(',');
+  const groups = r.apiGroups.map((g) => (g === '' ? 'core' : g)).join(',');
+  const names = r.resourceNames.length ? ` named ${r.resourceNames.join(',')}` : '';
+  return `${r.resources.join(',')} [${groups}]${names}`;
+}
+
+export function renderCan(report: CanReport): string {
+  const lines: string[] = [];
+  if (report.rules.length) {
+    const rows = [['SCOPE', 'VERBS', 'RESOURCES', 'BINDING', 'ROLE', 'THROUGH']];
+    for (const h of report.rules) rows.push([h.scope, h.rule.verbs.join(','), ruleText(h.rule), bindingText(h.via.binding), roleText(h.via), subjectLabel(h.through)]);
+    lines.push(...table(rows), '');
+  }
+  const who = subjectLabel(report.subject);
+  const groups = report.identity.groups.length ? ` (groups: ${report.identity.groups.join(', ')})` : '';
+  lines.push(report.rules.length ? `${who}${groups} holds ${report.rules.length} rules` : `${who}${groups} holds no rule`);
+  return `${lines.join('\n')}\n`;
+}

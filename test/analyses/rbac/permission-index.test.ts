@@ -1,0 +1,289 @@
+import { describe, expect, it } from 'vitest';
+import { identityOf, parseSubject } from '../../../src/analyses/rbac/permission-index.js';
+import { indexOf, who } from './fixture.js';
+
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+function clusterRole(name: string, rules: string, extra = ''): string {
+  return `---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: ${name}\n${extra}rules:\n${rules}\n`;
+}
+function crb(name: string, role: string, subjects: string, roleKind = 'ClusterRole'): string {
+  return `---\napiVersion: ${RBAC}\nkind: ClusterRoleBinding\nmetadata:\n  name: ${name}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ${roleKind}\n  name: ${role}\nsubjects:\n${subjects}\n`;
+}
+function rb(ns: string, name: string, roleKind: string, role: string, subjects: string): string {
+  return `---\napiVersion: ${RBAC}\nkind: RoleBinding\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ${roleKind}\n  name: ${role}\nsubjects:\n${subjects}\n`;
+}
+const user = (n: string) => `- kind: User\n  name: ${n}`;
+const group = (n: string) => `- kind: Group\n  name: ${n}`;
+/** One ClusterRole with one rule, bound cluster-wide to User u. */
+function single(rule: string): string {
+  return clusterRole('r', rule) + crb('b', 'r', user('u'));
+}
+
+describe('verbs', () => {
+  it('matches the exact verb and *, nothing else', () => {
+    const idx = indexOf(single(`- apiGroups: [""]\n  resources: [pods]\n  verbs: [get]`));
+    expect(who(idx.whoCan({ verb: 'get', resource: 'pods' }))).toEqual(['User:u@cluster']);
+    expect(idx.whoCan({ verb: 'list', resource: 'pods' })).toEqual([]);
+    expect(idx.whoCan({ verb: 'GET', resource: 'pods' })).toEqual([]);
+    const star = indexOf(single(`- apiGroups: [""]\n  resources: [pods]\n  verbs: ["*"]`));
+    for (const verb of ['get', 'delete', 'escalate', 'deletecollection']) expect(who(star.whoCan({ verb, resource: 'pods' }))).toEqual(['User:u@cluster']);
+  });
+
+  it('treats escalate, bind, impersonate, approve, sign and use as ordinary verbs', () => {
+    const idx = indexOf(
+      single(`- apiGroups: [rbac.authorization.k8s.io]\n  resources: [clusterroles]\n  verbs: [escalate, bind]
+- apiGroups: [""]\n  resources: [users, groups, serviceaccounts]\n  verbs: [impersonate]
+- apiGroups: [certificates.k8s.io]\n  resources: [certificatesigningrequests/approval]\n  verbs: [update]
+- apiGroups: [certificates.k8s.io]\n  resources: [signers]\n  resourceNames: [kubernetes.io/kube-apiserver-client]\n  verbs: [approve, sign]
+- apiGroups: [policy]\n  resources: [podsecuritypolicies]\n  verbs: [use]`),
+    );
+    expect(who(idx.whoCan({ verb: 'escalate', resource: 'clusterroles' }))).toEqual(['User:u@cluster']);
+    expect(who(idx.whoCan({ verb: 'bind', resource: 'clusterroles' }))).toEqual(['User:u@cluster']);
+    expect(idx.whoCan({ verb: 'escalate', resource: 'roles' })).toEqual([]);
+    expect(who(idx.whoCan({ verb: 'impersonate', resource: 'users', name: 'alice' }))).toEqual(['User:u@cluster']);
+    expect(who(idx.whoCan({ verb: 'impersonate', resource: 'serviceaccounts', namespace: 'ns' }))).toEqual(['User:u@cluster']);
+    expect(who(idx.whoCan({ verb: 'approve', resource: 'signers', name: 'kubernetes.io/kube-apiserver-client' }))).toEqual(['User:u@cluster']);
+    expect(idx.whoCan({ verb: 'sign', resource: 'signers', name: 'kubernetes.io/legacy-unknown' })).toEqual([]);
+    expect(who(idx.whoCan({ verb: 'use', resource: 'podsecuritypolicies', apiGroup: 'policy' }))).toEqual(['User:u@cluster']);
+    expect(idx.whoCan({ verb: 'get', resource: 'users' })).toEqual([]);
+  });
+});
+
+describe('API groups', () => {
+  const idx = indexOf(single(`- apiGroups: [apps]\n  resources: [deployments]\n  verbs: [get]\n- apiGroups: [""]\n  resources: [secrets]\n  verbs: [get]`));
+  it('resolves the group of a known resource and matches it exactly', () => {
+    expect(who(idx.whoCan({ verb: 'get', resource: 'deployments' }))).toEqual(['User:u@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', resource: 'deployments', apiGroup: 'apps' }))).toEqual(['User:u@cluster']);
+    expect(idx.whoCan({ verb: 'get', resource: 'deployments', apiGroup: 'extensions' })).toEqual([]);
+    expect(idx.whoCan({ verb: 'get', resource: 'secrets', apiGroup: 'apps' })).toEqual([]);
+  });
+  it('* matches every group, and an unknown resource is matched in any group', () => {
+    const star = indexOf(single(`- apiGroups: ["*"]\n  resources: [widgets, secrets]\n  verbs: [get]`));
+    expect(who(star.whoCan({ verb: 'get', resource: 'secrets' }))).toEqual(['User:u@cluster']);
+    expect(who(star.whoCan({ verb: 'get', resource: 'widgets', apiGroup: 'example.com' }))).toEqual(['User:u@cluster']);
+    const unknown = indexOf(single(`- apiGroups: [example.com]\n  resources: [widgets]\n  verbs: [get]`));
+    expect(who(unknown.whoCan({ verb: 'get', resource: 'widgets' }))).toEqual(['User:u@cluster']);
+    expect(unknown.whoCan({ verb: 'get', resource: 'widgets', apiGroup: 'other.io' })).toEqual([]);
+  });
+});
+
+describe('resources and subresources', () => {
+  it('a resource does not cover its subresources, nor the reverse', () => {
+    const idx = indexOf(single(`- apiGroups: [""]\n  resources: [pods]\n  verbs: [create]\n- apiGroups: [""]\n  resources: [nodes/proxy]\n  verbs: [get]`));
+    expect(who(idx.whoCan({ verb: 'create', resource: 'pods' }))).toEqual(['User:u@cluster']);
+    expect(idx.whoCan({ verb: 'create', resource: 'pods', subresource: 'exec' })).toEqual([]);
+    expect(who(idx.whoCan({ verb: 'get', resource: 'nodes', subresource: 'proxy' }))).toEqual(['User:u@cluster']);
+    expect(idx.whoCan({ verb: 'get', resource: 'nodes' })).toEqual([]);
+  });
+  it('* covers every resource and subresource', () => {
+    const idx = indexOf(single(`- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: [create]`));
+    expect(who(idx.whoCan({ verb: 'create', resource: 'pods', subresource: 'exec' }))).toEqual(['User:u@cluster']);
+    expect(who(idx.whoCan({ verb: 'create', resource: 'pods' }))).toEqual(['User:u@cluster']);
+  });
+  it('*/scale covers the scale subresource of any resource only', () => {
+    const idx = indexOf(single(`- apiGroups: ["*"]\n  resources: ["*/scale"]\n  verbs: [update]`));
+    expect(who(idx.whoCan({ verb: 'update', resource: 'deployments', subresource: 'scale' }))).toEqual(['User:u@cluster']);
+    expect(idx.whoCan({ verb: 'update', resource: 'deployments' })).toEqual([]);
+    expect(idx.whoCan({ verb: 'update', resource: 'deployments', subresource: 'status' })).toEqual([]);
+  });
+  it('pods/* is literal for the authorizer and grants no subresource', () => {
+    const idx = indexOf(single(`- apiGroups: [""]\n  resources: ["pods/*"]\n  verbs: [create]`));
+    expect(idx.whoCan({ verb: 'create', resource: 'pods', subresource: 'exec' })).toEqual([]);
+    expect(idx.whoCan({ verb: 'create', resource: 'pods' })).toEqual([]);
+  });
+});
+
+describe('resourceNames', () => {
+  const idx = indexOf(single(`- apiGroups: [""]\n  resources: [secrets]\n  resourceNames: [tls, db]\n  verbs: [get, list]`));
+  it('allows only requests for a listed name', () => {
+    expect(who(idx.whoCan({ verb: 'get', resource: 'secrets', name: 'db' }))).toEqual(['User:u@cluster']);
+    expect(idx.whoCan({ verb: 'get', resource: 'secrets', name: 'other' })).toEqual([]);
+  });
+  it('never allows a request without a name (list, or a query without --name)', () => {
+    expect(idx.whoCan({ verb: 'list', resource: 'secrets' })).toEqual([]);
+    expect(idx.whoCan({ verb: 'get', resource: 'secrets' })).toEqual([]);
+  });
+});
+
+describe('non-resource URLs', () => {
+  const idx = indexOf(
+    clusterRole('r', `- nonResourceURLs: [/healthz, /api/*, /metrics]\n  verbs: [get]`) +
+      crb('b', 'r', user('u')) +
+      rb('ns', 'nsb', 'ClusterRole', 'r', user('v')) +
+      clusterRole('all', `- nonResourceURLs: ["*"]\n  verbs: ["*"]`) +
+      crb('ball', 'all', group('admins')),
+  );
+  it('matches exact URLs and trailing-* prefixes', () => {
+    expect(who(idx.whoCan({ verb: 'get', nonResourceURL: '/healthz' }))).toEqual(['Group:admins@cluster', 'User:u@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', nonResourceURL: '/api/v1' }))).toEqual(['Group:admins@cluster', 'User:u@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', nonResourceURL: '/api/' }))).toEqual(['Group:admins@cluster', 'User:u@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', nonResourceURL: '/apis' }))).toEqual(['Group:admins@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', nonResourceURL: '/healthz/etcd' }))).toEqual(['Group:admins@cluster']);
+    expect(who(idx.whoCan({ verb: 'post', nonResourceURL: '/metrics' }))).toEqual(['Group:admins@cluster']);
+  });
+  it('is granted only through ClusterRoleBindings', () => {
+    expect(who(idx.whoCan({ verb: 'get', nonResourceURL: '/metrics' })).some((s) => s.startsWith('User:v'))).toBe(false);
+  });
+  it('is not a resource rule', () => {
+    expect(who(idx.whoCan({ verb: 'get', resource: 'pods' }))).toEqual([]);
+  });
+});
+
+describe('binding scope', () => {
+  const yaml =
+    clusterRole('reader', `- apiGroups: [""]\n  resources: [secrets, nodes, namespaces]\n  verbs: [get]`) +
+    rb('shop', 'shop-read', 'ClusterRole', 'reader', user('ann')) +
+    crb('all-read', 'reader', user('root')) +
+    `---\napiVersion: ${RBAC}\nkind: Role\nmetadata:\n  name: local\n  namespace: shop\nrules:\n- apiGroups: [""]\n  resources: [configmaps]\n  verbs: [get]\n` +
+    rb('shop', 'shop-local', 'Role', 'local', user('bob'));
+  const idx = indexOf(yaml);
+  it('a RoleBinding to a ClusterRole grants only in its namespace', () => {
+    expect(who(idx.whoCan({ verb: 'get', resource: 'secrets', namespace: 'shop' }))).toEqual(['User:ann@shop', 'User:root@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', resource: 'secrets', namespace: 'kube-system' }))).toEqual(['User:root@cluster']);
+  });
+  it('without a namespace, every grant with its scope', () => {
+    expect(who(idx.whoCan({ verb: 'get', resource: 'secrets' }))).toEqual(['User:ann@shop', 'User:root@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', resource: 'configmaps' }))).toEqual(['User:bob@shop']);
+    expect(idx.whoCan({ verb: 'get', resource: 'configmaps', namespace: 'other' })).toEqual([]);
+  });
+  it('a RoleBinding grants nothing on cluster-scoped resources, except its own namespace object', () => {
+    expect(who(idx.whoCan({ verb: 'get', resource: 'nodes' }))).toEqual(['User:root@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', resource: 'nodes', namespace: 'shop' }))).toEqual(['User:root@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', resource: 'namespaces', name: 'shop' }))).toEqual(['User:ann@shop', 'User:root@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', resource: 'namespaces', name: 'other' }))).toEqual(['User:root@cluster']);
+  });
+  it('names the binding, the role and the rule', () => {
+    const [g] = idx.whoCan({ verb: 'get', resource: 'configmaps' });
+    expect(g).toEqual({ subject: { kind: 'User', name: 'bob' }, scope: 'shop', via: { binding: { kind: 'RoleBinding', namespace: 'shop', name: 'shop-local' }, role: { kind: 'Role', name: 'local' }, ruleIndex: 0 } });
+  });
+  it('uses the scope of a CustomResourceDefinition in the input', () => {
+    const crd = `---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: gadgets.example.com\nspec:\n  group: example.com\n  scope: Cluster\n  names:\n    plural: gadgets\n    kind: Gadget\n`;
+    const g = indexOf(crd + clusterRole('g', `- apiGroups: [example.com]\n  resources: [gadgets]\n  verbs: [get]`) + rb('shop', 'x', 'ClusterRole', 'g', user('ann')) + crb('y', 'g', user('root')));
+    expect(who(g.whoCan({ verb: 'get', resource: 'gadgets' }))).toEqual(['User:root@cluster']);
+  });
+});
+
+describe('subjects', () => {
+  const yaml =
+    clusterRole('r', `- apiGroups: [""]\n  resources: [pods]\n  verbs: [list]`) +
+    rb('shop', 'sa-local', 'ClusterRole', 'r', `- kind: ServiceAccount\n  name: builder`) +
+    rb('shop', 'sa-remote', 'ClusterRole', 'r', `- kind: ServiceAccount\n  name: deployer\n  namespace: ci`) +
+    crb('sa-no-ns', 'r', `- kind: ServiceAccount\n  name: ghost`) +
+    crb('sa-as-user', 'r', user('system:serviceaccount:ops:bot'));
+  const idx = indexOf(yaml);
+  it('a ServiceAccount without namespace in a RoleBinding is in the binding namespace', () => {
+    expect(who(idx.whoCan({ verb: 'list', resource: 'pods', namespace: 'shop' }))).toEqual(['ServiceAccount:ci/deployer@shop', 'ServiceAccount:shop/builder@shop', 'User:system:serviceaccount:ops:bot@cluster']);
+    expect(idx.can({ kind: 'ServiceAccount', namespace: 'shop', name: 'builder' }).map((h) => h.via.binding.name)).toEqual(['sa-local']);
+  });
+  it('a ServiceAccount without namespace in a ClusterRoleBinding matches nobody', () => {
+    expect(idx.can({ kind: 'ServiceAccount', namespace: 'default', name: 'ghost' })).toEqual([]);
+  });
+  it('a User subject spelled as a service account user name is that service account', () => {
+    expect(idx.can({ kind: 'ServiceAccount', namespace: 'ops', name: 'bot' }).map((h) => h.via.binding.name)).toEqual(['sa-as-user']);
+    expect(idx.can({ kind: 'User', name: 'system:serviceaccount:ci:deployer' }).map((h) => h.via.binding.name)).toEqual(['sa-remote']);
+  });
+});
+
+describe('implicit groups', () => {
+  const yaml =
+    clusterRole('r', `- apiGroups: [""]\n  resources: [pods]\n  verbs: [get]`) +
+    crb('authn', 'r', group('system:authenticated')) +
+    crb('unauthn', 'r', group('system:unauthenticated')) +
+    crb('all-sa', 'r', group('system:serviceaccounts')) +
+    crb('shop-sa', 'r', group('system:serviceaccounts:shop')) +
+    crb('alice', 'r', user('alice')) +
+    crb('devs', 'r', group('devs'));
+  const idx = indexOf(yaml);
+  const via = (holds: ReturnType<typeof idx.can>) => holds.map((h) => h.via.binding.name).sort();
+  it('a user is in system:authenticated, not system:unauthenticated', () => {
+    expect(via(idx.can({ kind: 'User', name: 'alice' }))).toEqual(['alice', 'authn']);
+    expect(via(idx.can({ kind: 'User', name: 'carol' }))).toEqual(['authn']);
+  });
+  it('system:anonymous is in system:unauthenticated only', () => {
+    expect(via(idx.can({ kind: 'User', name: 'system:anonymous' }))).toEqual(['unauthn']);
+  });
+  it('a service account is in system:serviceaccounts, system:serviceaccounts:NS and system:authenticated', () => {
+    expect(via(idx.can({ kind: 'ServiceAccount', namespace: 'shop', name: 'web' }))).toEqual(['all-sa', 'authn', 'shop-sa']);
+    expect(via(idx.can({ kind: 'ServiceAccount', namespace: 'other', name: 'web' }))).toEqual(['all-sa', 'authn']);
+  });
+  it('a group holds what is bound to it', () => {
+    expect(via(idx.can({ kind: 'Group', name: 'devs' }))).toEqual(['devs']);
+    const [h] = idx.can({ kind: 'ServiceAccount', namespace: 'shop', name: 'web' });
+    expect(h?.through).toEqual({ kind: 'Group', name: 'system:authenticated' });
+  });
+  it('who-can names the groups as bound', () => {
+    expect(who(idx.whoCan({ verb: 'get', resource: 'pods', namespace: 'shop' }))).toEqual([
+      'Group:devs@cluster', 'Group:system:authenticated@cluster', 'Group:system:serviceaccounts:shop@cluster', 'Group:system:serviceaccounts@cluster', 'Group:system:unauthenticated@cluster', 'User:alice@cluster',
+    ]);
+  });
+  it('identityOf', () => {
+    expect(identityOf({ kind: 'User', name: 'system:serviceaccount:a:b' })).toEqual({ user: 'system:serviceaccount:a:b', groups: ['system:serviceaccounts', 'system:serviceaccounts:a', 'system:authenticated'] });
+  });
+});
+
+describe('aggregated ClusterRoles', () => {
+  const labelled = (name: string, label: string, rule: string) => clusterRole(name, rule, `  labels:\n    ${label}: "true"\n`);
+  const yaml =
+    `---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: top\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels:\n      agg/top: "true"\nrules:\n- apiGroups: [""]\n  resources: [nodes]\n  verbs: [delete]\n` +
+    `---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: middle\n  labels:\n    agg/top: "true"\naggregationRule:\n  clusterRoleSelectors:\n  - matchExpressions:\n    - {key: agg/middle, operator: Exists}\n` +
+    labelled('piece-a', 'agg/middle', `- apiGroups: [""]\n  resources: [secrets]\n  verbs: [get]`) +
+    labelled('piece-b', 'agg/top', `- apiGroups: [""]\n  resources: [pods]\n  verbs: [create]`) +
+    clusterRole('unlabelled', `- apiGroups: [""]\n  resources: [configmaps]\n  verbs: [get]`) +
+    crb('b', 'top', user('u'));
+  const idx = indexOf(yaml);
+  it('unions the rules of the selected roles, through chains', () => {
+    const g = idx.whoCan({ verb: 'get', resource: 'secrets' });
+    expect(who(g)).toEqual(['User:u@cluster']);
+    expect(g[0]?.via.role).toEqual({ kind: 'ClusterRole', name: 'top' });
+    expect(g[0]?.via.aggregatedFrom).toBe('piece-a');
+    expect(who(idx.whoCan({ verb: 'create', resource: 'pods' }))).toEqual(['User:u@cluster']);
+  });
+  it('ignores unselected roles and the aggregated role\'s own rules', () => {
+    expect(idx.whoCan({ verb: 'get', resource: 'configmaps' })).toEqual([]);
+    expect(idx.whoCan({ verb: 'delete', resource: 'nodes' })).toEqual([]);
+    expect(idx.can({ kind: 'User', name: 'u' })).toHaveLength(2);
+  });
+});
+
+describe('missing roles', () => {
+  const idx = indexOf(
+    clusterRole('present', `- apiGroups: [""]\n  resources: [pods]\n  verbs: [get]`) +
+      rb('shop', 'to-missing-role', 'Role', 'gone', user('a')) +
+      crb('to-missing-cr', 'gone', user('a')) +
+      crb('cr-to-role', 'present', user('a'), 'Role') +
+      `---\napiVersion: ${RBAC}\nkind: Role\nmetadata:\n  name: elsewhere\n  namespace: other\nrules: []\n` +
+      rb('shop', 'role-other-ns', 'Role', 'elsewhere', user('a')) +
+      rb('shop', 'ok', 'ClusterRole', 'present', user('a')),
+  );
+  it('lists every binding whose role is absent, and grants nothing through it', () => {
+    expect(idx.missingRoles.map((m) => [m.binding.name, m.role.kind, m.role.name, m.role.namespace])).toEqual([
+      ['to-missing-cr', 'ClusterRole', 'gone', undefined],
+      ['cr-to-role', 'Role', 'present', undefined],
+      ['to-missing-role', 'Role', 'gone', 'shop'],
+      ['role-other-ns', 'Role', 'elsewhere', 'shop'],
+    ]);
+    expect(who(idx.whoCan({ verb: 'get', resource: 'pods' }))).toEqual(['User:a@shop']);
+  });
+});
+
+describe('odd shapes', () => {
+  it('never throws on malformed rules, subjects or roleRefs', () => {
+    const yaml = `apiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: r\nrules: "nope"\n---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: r2\nrules:\n- 5\n- verbs: get\n  resources: [pods]\n---\napiVersion: ${RBAC}\nkind: ClusterRoleBinding\nmetadata:\n  name: b\nroleRef: 7\nsubjects: {kind: User}\n---\napiVersion: ${RBAC}\nkind: ClusterRoleBinding\nmetadata:\n  name: c\nroleRef: {kind: ClusterRole, name: r2}\nsubjects: [3, {kind: Robot, name: x}, {kind: User}]\n---\napiVersion: example.com/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: foreign\nroleRef: {kind: ClusterRole, name: r}\nsubjects: [{kind: User, name: z}]\n`;
+    const idx = indexOf(yaml);
+    expect(idx.whoCan({ verb: 'get', resource: 'pods' })).toEqual([]);
+    expect(idx.missingRoles.map((m) => m.binding.name)).toEqual(['b']);
+    expect(idx.bindingCount).toBe(0);
+  });
+});
+
+describe('parseSubject', () => {
+  it('reads the four spellings and refuses the rest', () => {
+    expect(parseSubject('User:alice')).toEqual({ kind: 'User', name: 'alice' });
+    expect(parseSubject('Group:system:masters')).toEqual({ kind: 'Group', name: 'system:masters' });
+    expect(parseSubject('ServiceAccount:kube-system/default')).toEqual({ kind: 'ServiceAccount', namespace: 'kube-system', name: 'default' });
+    expect(parseSubject('system:serviceaccount:ci:bot')).toEqual({ kind: 'ServiceAccount', namespace: 'ci', name: 'bot' });
+    expect(parseSubject('User:system:serviceaccount:ci:bot')).toEqual({ kind: 'ServiceAccount', namespace: 'ci', name: 'bot' });
+    for (const bad of ['alice', 'Robot:x', 'User:', 'ServiceAccount:x', 'ServiceAccount:a/b/c', 'system:serviceaccount:a']) expect(parseSubject(bad)).toBeUndefined();
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTree } from '../helpers/cli.js';
+
+const MANIFESTS = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: secret-reader}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [get, list]}
+- {apiGroups: [""], resources: [pods/exec], verbs: [create]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: read-shop, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+subjects:
+- {kind: ServiceAccount, name: web}
+- {kind: Group, name: devs}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: dangling}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: not-there}
+subjects: [{kind: User, name: bob}]
+`;
+
+describe('palisade rbac who-can', () => {
+  const dir = tempTree({ 'rbac.yaml': MANIFESTS });
+
+  it('prints each grant with its binding and role, and warns about missing roles', async () => {
+    const r = await runCli(['rbac', 'who-can', 'get', 'secrets', '-n', 'shop', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('ServiceAccount:shop/web');
+    expect(r.stdout).toMatch(/Group:devs\s+shop\s+RoleBinding\/shop\/read-shop\s+ClusterRole\/secret-reader/);
+    expect(r.stdout).toContain('2 grants to 2 subjects allow get secrets in namespace shop');
+    expect(r.stderr).toMatch(/warning: .*rbac\.yaml:1?\d*: ClusterRoleBinding\/dangling refers to ClusterRole not-there/);
+  });
+
+  it('an empty answer is a success', async () => {
+    const r = await runCli(['rbac', 'who-can', 'get', 'secrets', '-n', 'prod', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('no grant allows get secrets in namespace prod\n');
+  });
+
+  it('subresources and JSON output', async () => {
+    const r = await runCli(['rbac', 'who-can', 'create', 'pods/exec', '-f', 'json', dir]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { schema: string; query: unknown; grants: Array<{ subject: unknown; scope: string; via: unknown }>; missingRoles: unknown[] };
+    expect(report.schema).toBe('palisade.rbac.who-can/v1');
+    expect(report.query).toEqual({ verb: 'create', resource: 'pods', subresource: 'exec' });
+    expect(report.grants[0]).toEqual({
+      subject: { kind: 'ServiceAccount', name: 'web', namespace: 'shop' },
+      scope: 'shop',
+      via: { binding: { kind: 'RoleBinding', namespace: 'shop', name: 'read-shop' }, role: { kind: 'ClusterRole', name: 'secret-reader' }, ruleIndex: 1 },
+    });
+    expect(report.missingRoles).toHaveLength(1);
+  });
+
+  it('reads stdin and honours --name', async () => {
+    const r = await runCli(['rbac', 'who-can', 'get', 'secrets', '--name', 'db', '-n', 'shop', '-'], { stdin: MANIFESTS });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('named db in namespace shop');
+  });
+
+  it('usage errors exit 2', async () => {
+    for (const args of [['rbac', 'who-can', 'get', 'secrets'], ['rbac', 'who-can', 'get', 'pods/', dir], ['rbac', 'who-can', 'get'], ['rbac', 'who-can', 'get', 'pods', '-f', 'xml', dir]]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+  });
+
+  it('an unreadable input exits 2', async () => {
+    const r = await runCli(['rbac', 'who-can', 'get', 'secrets', `${dir}/missing.yaml`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing.yaml');
+  });
+});
+
+describe('palisade rbac can', () => {
+  const dir = tempTree({ 'rbac.yaml': MANIFESTS });
+
+  it('lists the rules of a service account in both spellings', async () => {
+    for (const subject of ['ServiceAccount:shop/web', 'system:serviceaccount:shop:web']) {
+      const r = await runCli(['rbac', 'can', subject, dir]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/shop\s+get,list\s+secrets \[core\]\s+RoleBinding\/shop\/read-shop\s+ClusterRole\/secret-reader\s+ServiceAccount:shop\/web/);
+      expect(r.stdout).toContain('holds 2 rules');
+    }
+  });
+
+  it('JSON names the groups of the identity', async () => {
+    const r = await runCli(['rbac', 'can', 'User:alice', '-f', 'json', dir]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { identity: unknown; rules: unknown[] };
+    expect(report.identity).toEqual({ user: 'alice', groups: ['system:authenticated'] });
+    expect(report.rules).toEqual([]);
+  });
+
+  it('a malformed subject exits 2', async () => {
+    const r = await runCli(['rbac', 'can', 'alice', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('SUBJECT must be');
+  });
+});
