@@ -5,6 +5,7 @@ import { corpusAvailable, CORPUS_DIR, percent, type SuiteResult } from './corpus
 import { runKubeScore } from './kube-score.js';
 import { runKubescape } from './kubescape.js';
 import { runPss } from './pss.js';
+import { RBAC_CORPUS, runRbac } from './rbac.js';
 
 /**
  * Agreement with other projects' test data. Fails only when a suite drops below its floor in
@@ -16,6 +17,7 @@ const SUITES: Array<{ name: string; run: () => SuiteResult | Promise<SuiteResult
   { name: 'kube-score', run: runKubeScore },
   { name: 'checkov', run: runCheckov, corpus: CHECKOV_CORPUS },
   { name: 'aks-api-examples', run: runAksApiExamples, corpus: API_EXAMPLES_CORPUS },
+  { name: 'rbac', run: runRbac, corpus: RBAC_CORPUS },
 ];
 
 const floors = JSON.parse(readFileSync(new URL('./floors.json', import.meta.url), 'utf8')) as Record<string, number>;

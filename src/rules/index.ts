@@ -57,6 +57,24 @@ import aksNodePoolNotScaleSet from './aks/node-pool-not-scale-set.js';
 import aksMaxPodsTooLow from './aks/max-pods-too-low.js';
 import aksContainerInsightsDisabled from './aks/container-insights-disabled.js';
 import aksAuditLogsNotCollected from './aks/audit-logs-not-collected.js';
+import rbacClusterAdminBound from './rbac/cluster-admin-bound.js';
+import rbacWildcardPermission from './rbac/wildcard-permission.js';
+import rbacCanReadSecrets from './rbac/can-read-secrets.js';
+import rbacCanExecIntoPods from './rbac/can-exec-into-pods.js';
+import rbacCanPortForward from './rbac/can-port-forward.js';
+import rbacCanCreatePods from './rbac/can-create-pods.js';
+import rbacCanEscalateOrBind from './rbac/can-escalate-or-bind.js';
+import rbacCanImpersonate from './rbac/can-impersonate.js';
+import rbacCanProxyNodes from './rbac/can-proxy-nodes.js';
+import rbacCanCreateServiceAccountTokens from './rbac/can-create-service-account-tokens.js';
+import rbacCanApproveCsr from './rbac/can-approve-csr.js';
+import rbacCanModifyAdmissionWebhooks from './rbac/can-modify-admission-webhooks.js';
+import rbacCanCreatePersistentVolumes from './rbac/can-create-persistent-volumes.js';
+import rbacCanDeleteResources from './rbac/can-delete-resources.js';
+import rbacCanDeleteEvents from './rbac/can-delete-events.js';
+import rbacCanUpdateCorednsConfigmap from './rbac/can-update-coredns-configmap.js';
+import rbacDefaultServiceAccountBound from './rbac/default-service-account-bound.js';
+import rbacAnonymousAccessGranted from './rbac/anonymous-access-granted.js';
 
 /** The catalog: every rule Palisade has. Order here is the order of `palisade rules`. */
 export const RULES: readonly Rule[] = [
@@ -118,4 +136,22 @@ export const RULES: readonly Rule[] = [
   aksMaxPodsTooLow,
   aksContainerInsightsDisabled,
   aksAuditLogsNotCollected,
+  rbacClusterAdminBound,
+  rbacWildcardPermission,
+  rbacCanReadSecrets,
+  rbacCanExecIntoPods,
+  rbacCanPortForward,
+  rbacCanCreatePods,
+  rbacCanEscalateOrBind,
+  rbacCanImpersonate,
+  rbacCanProxyNodes,
+  rbacCanCreateServiceAccountTokens,
+  rbacCanApproveCsr,
+  rbacCanModifyAdmissionWebhooks,
+  rbacCanCreatePersistentVolumes,
+  rbacCanDeleteResources,
+  rbacCanDeleteEvents,
+  rbacCanUpdateCorednsConfigmap,
+  rbacDefaultServiceAccountBound,
+  rbacAnonymousAccessGranted,
 ];

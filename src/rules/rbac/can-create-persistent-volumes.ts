@@ -1,0 +1,24 @@
+import { defineRule } from '../../core/rule.js';
+import { grantsOf, reportGrants, type Permission } from './grants.js';
+
+const PERMISSIONS: Permission[] = [
+  { verb: "create", resource: "persistentvolumes", apiGroup: "" },
+];
+
+/** Control-plane identities (names starting `system:`) hold these rights by design and are not reported. */
+export default defineRule({
+  meta: {
+    id: 'rbac/can-create-persistent-volumes',
+    title: "Subject can create PersistentVolumes",
+    severity: 'high',
+    pillar: 'access',
+    frameworks: [{ framework: 'cis-aks', id: '4.1.8' }],
+    description: "A PersistentVolume can point at a hostPath, so creating one and claiming it mounts the node filesystem into a pod despite Pod Security admission.",
+    remediation: "Remove create on persistentvolumes; provision storage dynamically through StorageClasses and PersistentVolumeClaims.",
+    references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
+  },
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  check(ctx) {
+    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), "no create on persistentvolumes outside storage provisioners");
+  },
+});

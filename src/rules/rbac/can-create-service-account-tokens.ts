@@ -1,0 +1,24 @@
+import { defineRule } from '../../core/rule.js';
+import { grantsOf, reportGrants, type Permission } from './grants.js';
+
+const PERMISSIONS: Permission[] = [
+  { verb: "create", resource: "serviceaccounts", apiGroup: "", subresource: "token" },
+];
+
+/** Control-plane identities (names starting `system:`) hold these rights by design and are not reported. */
+export default defineRule({
+  meta: {
+    id: 'rbac/can-create-service-account-tokens',
+    title: "Subject can mint service account tokens",
+    severity: 'high',
+    pillar: 'access',
+    frameworks: [{ framework: 'cis-aks', id: '4.1.12' }],
+    description: "create on serviceaccounts/token (TokenRequest) mints a token for any service account in scope, and so takes all of that account's rights.",
+    remediation: "Remove create on serviceaccounts/token; let the kubelet request projected tokens for pods.",
+    references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
+  },
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  check(ctx) {
+    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), "no create on serviceaccounts/token outside the control plane");
+  },
+});

@@ -1,0 +1,28 @@
+import { defineRule } from '../../core/rule.js';
+import { grantsOf, reportGrants, type Permission } from './grants.js';
+
+const PERMISSIONS: Permission[] = [
+  { verb: "impersonate", resource: "users", apiGroup: "" },
+  { verb: "impersonate", resource: "groups", apiGroup: "" },
+  { verb: "impersonate", resource: "serviceaccounts", apiGroup: "" },
+  { verb: "impersonate", resource: "uids", apiGroup: "authentication.k8s.io" },
+  { verb: "impersonate", resource: "userextras", apiGroup: "authentication.k8s.io" },
+];
+
+/** Control-plane identities (names starting `system:`) hold these rights by design and are not reported. */
+export default defineRule({
+  meta: {
+    id: 'rbac/can-impersonate',
+    title: "Subject can impersonate users, groups or service accounts",
+    severity: 'critical',
+    pillar: 'access',
+    frameworks: [{ framework: 'kubescape', id: 'C-0065' }, { framework: 'cis-aks', id: '4.1.7' }],
+    description: "The impersonate verb lets the caller act as another user, group or service account (`--as`), taking all of its rights: impersonating system:masters is cluster-admin.",
+    remediation: "Remove the impersonate verb; where a proxy needs it, restrict it with resourceNames to the exact identities it fronts.",
+    references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
+  },
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  check(ctx) {
+    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), "no impersonate verb outside identity-aware proxies");
+  },
+});

@@ -1,0 +1,31 @@
+import { defineRule } from '../../core/rule.js';
+import { grantsOf, reportGrants, type Permission } from './grants.js';
+
+const PERMISSIONS: Permission[] = [
+  { verb: "create", resource: "validatingwebhookconfigurations", apiGroup: "admissionregistration.k8s.io" },
+  { verb: "update", resource: "validatingwebhookconfigurations", apiGroup: "admissionregistration.k8s.io" },
+  { verb: "patch", resource: "validatingwebhookconfigurations", apiGroup: "admissionregistration.k8s.io" },
+  { verb: "delete", resource: "validatingwebhookconfigurations", apiGroup: "admissionregistration.k8s.io" },
+  { verb: "create", resource: "mutatingwebhookconfigurations", apiGroup: "admissionregistration.k8s.io" },
+  { verb: "update", resource: "mutatingwebhookconfigurations", apiGroup: "admissionregistration.k8s.io" },
+  { verb: "patch", resource: "mutatingwebhookconfigurations", apiGroup: "admissionregistration.k8s.io" },
+  { verb: "delete", resource: "mutatingwebhookconfigurations", apiGroup: "admissionregistration.k8s.io" },
+];
+
+/** Control-plane identities (names starting `system:`) hold these rights by design and are not reported. */
+export default defineRule({
+  meta: {
+    id: 'rbac/can-modify-admission-webhooks',
+    title: "Subject can modify admission webhook configurations",
+    severity: 'high',
+    pillar: 'access',
+    frameworks: [{ framework: 'cis-aks', id: '4.1.11' }],
+    description: "Whoever writes ValidatingWebhookConfigurations or MutatingWebhookConfigurations can switch off admission policy or inject containers and credentials into every new pod.",
+    remediation: "Remove write access to webhook configurations; let the operators that own them manage them through their own service accounts.",
+    references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
+  },
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  check(ctx) {
+    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), "no write access to admission webhook configurations outside the controllers that own them");
+  },
+});

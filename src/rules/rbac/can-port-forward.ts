@@ -1,0 +1,24 @@
+import { defineRule } from '../../core/rule.js';
+import { grantsOf, reportGrants, type Permission } from './grants.js';
+
+const PERMISSIONS: Permission[] = [
+  { verb: "create", resource: "pods", apiGroup: "", subresource: "portforward" },
+];
+
+/** Control-plane identities (names starting `system:`) hold these rights by design and are not reported. */
+export default defineRule({
+  meta: {
+    id: 'rbac/can-port-forward',
+    title: "Subject can port-forward to pods",
+    severity: 'medium',
+    pillar: 'access',
+    frameworks: [{ framework: 'kubescape', id: 'C-0063' }],
+    description: "create on pods/portforward opens a tunnel from the caller to any pod port in scope, bypassing NetworkPolicies and ingress controls.",
+    remediation: "Remove pods/portforward from everyday roles; grant it only in a debugging role bound for a limited time.",
+    references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
+  },
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  check(ctx) {
+    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), "no create on pods/portforward outside debugging roles");
+  },
+});

@@ -1,0 +1,26 @@
+import { defineRule } from '../../core/rule.js';
+import { grantsOf, reportGrants, type Permission } from './grants.js';
+
+const PERMISSIONS: Permission[] = [
+  { verb: "get", resource: "secrets", apiGroup: "" },
+  { verb: "list", resource: "secrets", apiGroup: "" },
+  { verb: "watch", resource: "secrets", apiGroup: "" },
+];
+
+/** Control-plane identities (names starting `system:`) hold these rights by design and are not reported. */
+export default defineRule({
+  meta: {
+    id: 'rbac/can-read-secrets',
+    title: "Subject can read Secrets",
+    severity: 'high',
+    pillar: 'access',
+    frameworks: [{ framework: 'kubescape', id: 'C-0015' }, { framework: 'cis-aks', id: '4.1.2' }],
+    description: "get, list or watch on Secrets returns their decoded-in-transit values, including service account tokens and cloud credentials; list and watch return every Secret in scope at once.",
+    remediation: "Grant get on the named Secrets a workload needs (resourceNames), mount Secrets as volumes instead of reading them through the API, or use the Secrets Store CSI driver with Azure Key Vault.",
+    references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
+  },
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  check(ctx) {
+    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), "no get, list or watch on secrets outside the workloads that need one named Secret");
+  },
+});

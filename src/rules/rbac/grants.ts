@@ -1,0 +1,208 @@
+import type { Inventory } from '../../core/inventory.js';
+import { asArray, asObj, asString, isObj } from '../../core/resource.js';
+import { shellQuote, type RuleContext } from '../../core/rule.js';
+import { PermissionIndex, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
+
+const indexes = new WeakMap<Inventory, PermissionIndex>();
+
+/** One PermissionIndex per scanned inventory, shared by every rbac rule. */
+export function permissionIndex(inventory: Inventory): PermissionIndex {
+  let index = indexes.get(inventory);
+  if (!index) indexes.set(inventory, (index = new PermissionIndex(inventory)));
+  return index;
+}
+
+/** A permission a rule looks for, with the words used in messages (`create pods/exec`). */
+export interface Permission {
+  verb: string;
+  resource: string;
+  subresource?: string;
+  apiGroup: string;
+}
+
+export function permissionLabel(p: Permission): string {
+  const res = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
+  return `${p.verb} ${p.apiGroup ? `${res}.${p.apiGroup}` : res}`;
+}
+
+/** What one subject of the binding under check holds of the permissions asked about. */
+export interface SubjectGrant {
+  subject: Subject;
+  /** Index in the binding's `subjects`. */
+  index: number;
+  permissions: Permission[];
+  rules: PolicyRule[];
+}
+
+/** The binding's namespace (a namespace-less RoleBinding lands in `default`), null for a ClusterRoleBinding. */
+export function bindingNamespace(ctx: RuleContext): string | null {
+  return ctx.resource.kind === 'RoleBinding' ? (ctx.resource.namespace ?? 'default') : null;
+}
+
+const BROAD_SYSTEM_GROUPS = new Set(['system:authenticated', 'system:unauthenticated', 'system:anonymous', 'system:serviceaccounts']);
+
+/**
+ * Control-plane identities (`system:masters`, `system:kube-scheduler`, `system:node:...`) hold
+ * their rights by design. The broad built-in groups and anonymous are not exempt: binding to them
+ * hands the right to every caller, and a `system:serviceaccount:` user is an ordinary workload.
+ */
+export function isSystemSubject(s: Subject): boolean {
+  if (s.kind === 'ServiceAccount' || !s.name.startsWith('system:')) return false;
+  if (BROAD_SYSTEM_GROUPS.has(s.name) || s.name.startsWith('system:serviceaccounts:') || s.name.startsWith('system:serviceaccount:')) return false;
+  return true;
+}
+
+/** The effective rules (aggregation expanded) of the binding under check, by rule index. */
+function bindingRules(ctx: RuleContext, subject: Subject): Map<number, PolicyRule> {
+  const out = new Map<number, PolicyRule>();
+  for (const h of permissionIndex(ctx.inventory).can(subject)) if (sameBinding(ctx, h.via.binding)) out.set(h.via.ruleIndex, h.rule);
+  return out;
+}
+
+function sameBinding(ctx: RuleContext, b: { kind: string; namespace: string | null; name: string }): boolean {
+  return b.kind === ctx.resource.kind && b.name === ctx.resource.name && b.namespace === bindingNamespace(ctx);
+}
+
+function subjectIndex(ctx: RuleContext, s: Subject): number {
+  const ns = bindingNamespace(ctx);
+  return asArray(ctx.resource.object.subjects).findIndex((raw) => {
+    if (!isObj(raw) || raw.kind !== s.kind || raw.name !== s.name) return false;
+    return s.kind !== 'ServiceAccount' || (asString(raw.namespace) || ns) === s.namespace;
+  });
+}
+
+/**
+ * Per subject of the binding under check, which of `permissions` the binding grants it, as the
+ * RBAC authorizer decides (a RoleBinding only in its namespace, cluster-scoped resources only
+ * through ClusterRoleBindings).
+ */
+export function grantsOf(ctx: RuleContext, permissions: readonly Permission[], opts: { skipSystem?: boolean; namespace?: string } = {}): SubjectGrant[] {
+  const index = permissionIndex(ctx.inventory);
+  const ns = bindingNamespace(ctx) ?? opts.namespace ?? null;
+  const bySubject = new Map<string, SubjectGrant & { ruleIndexes: Set<number> }>();
+  for (const p of permissions) {
+    const q: AccessQuery = { verb: p.verb, resource: p.resource, apiGroup: p.apiGroup, ...(p.subresource ? { subresource: p.subresource } : {}), ...(ns !== null ? { namespace: ns } : {}) };
+    for (const g of index.whoCan(q)) {
+      if (!sameBinding(ctx, g.via.binding)) continue;
+      if (opts.skipSystem && isSystemSubject(g.subject)) continue;
+      const key = `${g.subject.kind}\0${g.subject.namespace ?? ''}\0${g.subject.name}`;
+      let entry = bySubject.get(key);
+      if (!entry) bySubject.set(key, (entry = { subject: g.subject, index: subjectIndex(ctx, g.subject), permissions: [], rules: [], ruleIndexes: new Set() }));
+      if (!entry.permissions.includes(p)) entry.permissions.push(p);
+      entry.ruleIndexes.add(g.via.ruleIndex);
+    }
+  }
+  const out: SubjectGrant[] = [];
+  let rules: Map<number, PolicyRule> | undefined;
+  for (const e of bySubject.values()) {
+    rules ??= bindingRules(ctx, e.subject);
+    const picked = [...e.ruleIndexes].sort((a, b) => a - b).flatMap((i) => rules?.get(i) ?? []);
+    out.push({ subject: e.subject, index: e.index, permissions: e.permissions, rules: picked });
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
+
+/** Every effective rule of the binding under check (aggregation expanded), or [] when its role is missing. */
+export function heldRules(ctx: RuleContext): PolicyRule[] {
+  const ns = bindingNamespace(ctx);
+  for (const raw of asArray(ctx.resource.object.subjects)) {
+    const kind = asString(asObj(raw)?.kind);
+    const name = asString(asObj(raw)?.name);
+    if (!name || (kind !== 'User' && kind !== 'Group' && kind !== 'ServiceAccount')) continue;
+    const namespace = kind === 'ServiceAccount' ? asString(asObj(raw)?.namespace) || ns : undefined;
+    if (kind === 'ServiceAccount' && !namespace) continue;
+    const rules = bindingRules(ctx, { kind, name, ...(namespace ? { namespace } : {}) });
+    return [...rules.entries()].sort(([a], [b]) => a - b).map(([, r]) => r);
+  }
+  return [];
+}
+
+export function subjectText(s: Subject): string {
+  return s.kind === 'ServiceAccount' ? `ServiceAccount ${s.namespace ?? ''}/${s.name}` : `${s.kind} ${s.name}`;
+}
+
+export function ruleText(r: PolicyRule): string {
+  const list = (xs: string[]) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
+  const parts = [`apiGroups: ${list(r.apiGroups)}`, `resources: ${list(r.resources)}`];
+  if (r.resourceNames.length) parts.push(`resourceNames: ${list(r.resourceNames)}`);
+  if (r.nonResourceURLs.length) parts.push(`nonResourceURLs: ${list(r.nonResourceURLs)}`);
+  parts.push(`verbs: ${list(r.verbs)}`);
+  return `{${parts.join(', ')}}`;
+}
+
+export function roleText(ctx: RuleContext): string {
+  const ref = asObj(ctx.resource.object.roleRef);
+  return `${asString(ref?.kind) ?? 'role'} ${asString(ref?.name) ?? '?'}`;
+}
+
+export function bindingText(ctx: RuleContext): string {
+  const ns = bindingNamespace(ctx);
+  return `${ctx.resource.kind} ${ns ? `${ns}/` : ''}${ctx.resource.name}`;
+}
+
+/** `in namespace X` or `cluster-wide`. */
+export function scopeText(ctx: RuleContext): string {
+  const ns = bindingNamespace(ctx);
+  return ns ? `in namespace ${ns}` : 'cluster-wide';
+}
+
+/** `kubectl auth can-i VERB RESOURCE --as=...` for the subject, in the binding's scope. */
+export function canIVerify(ctx: RuleContext, s: Subject, p: Permission): string {
+  const res = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
+  const resource = p.apiGroup ? `${res}.${p.apiGroup}` : res;
+  const as =
+    s.kind === 'ServiceAccount'
+      ? `--as=${shellQuote(`system:serviceaccount:${s.namespace ?? ''}:${s.name}`)}`
+      : s.kind === 'Group'
+        ? `--as=palisade-probe --as-group=${shellQuote(s.name)}`
+        : `--as=${shellQuote(s.name)}`;
+  const ns = bindingNamespace(ctx);
+  const scope = ns ? ` -n ${shellQuote(ns)}` : ' --all-namespaces';
+  return `kubectl auth can-i ${shellQuote(p.verb)} ${shellQuote(resource)} ${as}${scope}`;
+}
+
+/** Reports one finding per subject holding any of `permissions` through the binding under check. */
+export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], expected: string): void {
+  for (const g of grants) {
+    const first = g.permissions[0];
+    if (!first) continue;
+    ctx.report({
+      message: `${subjectText(g.subject)} can ${g.permissions.map(permissionLabel).join(', ')} ${scopeText(ctx)} through ${roleText(ctx)} (${bindingText(ctx)})`,
+      field: g.index >= 0 ? `subjects[${g.index}]` : 'roleRef',
+      evidence: { observed: g.rules.map(ruleText).join('; ') || roleText(ctx), expected },
+      verify: canIVerify(ctx, g.subject, first),
+    });
+  }
+}
+
+/** `kubectl get clusterrole NAME -o yaml` (or the Role in the binding's namespace). */
+export function roleVerify(ctx: RuleContext): string {
+  const ref = asObj(ctx.resource.object.roleRef);
+  const kind = asString(ref?.kind) === 'Role' ? 'role' : 'clusterrole';
+  const ns = bindingNamespace(ctx);
+  return `kubectl get ${kind} ${shellQuote(asString(ref?.name) ?? '')}${kind === 'role' && ns ? ` -n ${shellQuote(ns)}` : ''} -o yaml`;
+}
+
+/** The binding's subjects as the authorizer reads them, with their index. */
+export function bindingSubjects(ctx: RuleContext): Array<{ subject: Subject; index: number }> {
+  const ns = bindingNamespace(ctx);
+  const out: Array<{ subject: Subject; index: number }> = [];
+  asArray(ctx.resource.object.subjects).forEach((raw, index) => {
+    if (!isObj(raw)) return;
+    const kind = asString(raw.kind);
+    const name = asString(raw.name);
+    if (!name) return;
+    if (kind === 'User' || kind === 'Group') out.push({ subject: { kind, name }, index });
+    else if (kind === 'ServiceAccount') {
+      const namespace = asString(raw.namespace) || ns;
+      if (namespace) out.push({ subject: { kind, name, namespace }, index });
+    }
+  });
+  return out;
+}
+
+/** `kubectl get rolebinding NAME -n NS -o yaml`. */
+export function kubectlBindingVerify(ctx: RuleContext): string {
+  const ns = bindingNamespace(ctx);
+  return `kubectl get ${ctx.resource.kind.toLowerCase()} ${shellQuote(ctx.resource.name)}${ns ? ` -n ${shellQuote(ns)}` : ''} -o yaml`;
+}

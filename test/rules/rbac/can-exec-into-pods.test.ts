@@ -1,0 +1,22 @@
+import rule from '../../../src/rules/rbac/can-exec-into-pods.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+import { clusterRole, role, roleBinding, sa, user } from './fixtures.js';
+
+ruleTester(rule, {
+  valid: [
+    { name: 'pods/* is a literal name to the authorizer', input: clusterRole('r', '[{ apiGroups: [""], resources: ["pods/*"], verbs: [create] }]') + roleBinding('default', 'b', 'ClusterRole', 'r', `[${user('dave')}]`) },
+    { name: 'get on pods/exec only', input: role('app', 'r', '[{ apiGroups: [""], resources: [pods/exec], verbs: [get] }]') + roleBinding('app', 'b', 'Role', 'r', `[${user('dave')}]`) },
+  ],
+  invalid: [
+    {
+      name: 'exec and attach in one namespace',
+      input: role('app', 'debug', '[{ apiGroups: [""], resources: [pods/exec, pods/attach], verbs: [create] }]') + roleBinding('app', 'b', 'Role', 'debug', `[${user('dave')}]`),
+      findings: [{ field: 'subjects[0]', severity: 'high', message: 'User dave can create pods/exec, create pods/attach in namespace app through Role debug (RoleBinding app/b)' }],
+    },
+    {
+      name: '*/* covers subresources',
+      input: role('default', 'all', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') + roleBinding('default', 'b', 'Role', 'all', `[${sa('default', 'ci')}]`),
+      findings: [{ field: 'subjects[0]', message: /^ServiceAccount default\/ci can create pods\/exec/ }],
+    },
+  ],
+});

@@ -1,0 +1,22 @@
+import rule from '../../../src/rules/rbac/can-impersonate.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+import { clusterRole, clusterRoleBinding, group, role, roleBinding, user } from './fixtures.js';
+
+ruleTester(rule, {
+  valid: [
+    { name: 'users through a RoleBinding grants nothing (cluster-scoped)', input: role('app', 'r', '[{ apiGroups: [""], resources: [users], verbs: [impersonate] }]') + roleBinding('app', 'b', 'Role', 'r', `[${user('jane')}]`) },
+    { name: 'system:masters is exempt', input: clusterRole('r', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') + clusterRoleBinding('b', 'r', `[${group('system:masters')}]`) },
+  ],
+  invalid: [
+    {
+      name: 'verb * on users cluster-wide',
+      input: clusterRole('test', '[{ apiGroups: ["*"], resources: [pods/log, users], verbs: ["*"] }]') + clusterRoleBinding('b', 'test', `[${group('manager')}, ${group('dev')}]`),
+      findings: [{ field: 'subjects[0]', severity: 'critical', message: /^Group manager can impersonate users cluster-wide/ }, { field: 'subjects[1]' }],
+    },
+    {
+      name: 'service accounts in a namespace',
+      input: role('kube-system', 'r', '[{ apiGroups: [""], resources: [serviceaccounts], verbs: [impersonate] }]') + roleBinding('kube-system', 'b', 'Role', 'r', `[${user('jane')}]`),
+      findings: [{ field: 'subjects[0]', message: /impersonate serviceaccounts in namespace kube-system/ }],
+    },
+  ],
+});

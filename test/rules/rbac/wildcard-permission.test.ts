@@ -1,0 +1,22 @@
+import rule from '../../../src/rules/rbac/wildcard-permission.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+import { clusterRole, clusterRoleBinding, group, role, roleBinding, user } from './fixtures.js';
+
+ruleTester(rule, {
+  valid: [
+    { name: 'explicit verbs', input: role('app', 'r', '[{ apiGroups: ["*"], resources: [pods], verbs: [get] }]') + roleBinding('app', 'b', 'Role', 'r', `[${user('jane')}]`) },
+    { name: 'full wildcard cluster-wide is left to cluster-admin-bound', input: clusterRole('r', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') + clusterRoleBinding('b', 'r', `[${user('jane')}]`) },
+  ],
+  invalid: [
+    {
+      name: 'namespace admin through a Role',
+      input: role('kube-system', 'test', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') + roleBinding('kube-system', 'pod', 'Role', 'test', `[${user('jane')}]`),
+      findings: [{ field: 'subjects[0]', severity: 'high', message: 'User jane holds every verb on every resource in namespace kube-system through Role test (RoleBinding kube-system/pod)' }],
+    },
+    {
+      name: 'wildcard verbs cluster-wide',
+      input: clusterRole('r', '[{ apiGroups: [""], resources: [pods], verbs: ["*"] }]') + clusterRoleBinding('b', 'r', `[${group('dev')}]`),
+      findings: [{ field: 'subjects[0]', message: /^Group dev holds wildcard permissions cluster-wide/ }],
+    },
+  ],
+});
