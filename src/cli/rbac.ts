@@ -4,7 +4,13 @@ import { Inventory } from '../core/inventory.js';
 import { PermissionIndex, identityOf, parseSubject, subjectLabel, type AccessQuery, type Grant, type HeldRule, type Identity, type MissingRole, type PolicyRule, type Subject, type Via } from '../analyses/rbac/permission-index.js';
 import { ingestPaths } from '../ingest/files.js';
 import { errorLabel } from '../report/common.js';
-import { printErrors, writeResult } from './output.js';
+import { SEVERITIES, type Severity } from '../core/severity.js';
+import { FORMATS, isFormat, render } from '../report/index.js';
+import { renderJsonChunks } from '../report/json.js';
+import { RULES } from '../rules/index.js';
+import { loadConfig } from './load-config.js';
+import { printErrors, printWarnings, useColor, writeChunks, writeResult } from './output.js';
+import { runScan } from './run-scan.js';
 
 type Format = 'table' | 'json';
 
@@ -54,7 +60,34 @@ export function rbacCommand(): Command {
       })
       .exitOverride(),
   );
+  rbac.addCommand(
+    new Command('risky')
+      .description('risky grants (cluster-admin, wildcards, secrets, exec, escalate/bind, impersonate, ...): the rbac/* rules')
+      .argument('[paths...]', 'files or directories; - reads stdin', ['.'])
+      .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
+      .option('-o, --output <file>', 'write the report to a file instead of stdout')
+      .addOption(new Option('--fail-on <severity>', 'exit 1 when a risky grant at or above this severity counts').choices([...SEVERITIES, 'none']).default('none'))
+      .option('--config <file>', 'configuration file (exceptions apply as in scan)')
+      .action(async (paths: string[], opts: { format: string; output?: string; failOn: Severity | 'none'; config?: string }) => {
+        process.exitCode = await risky(paths, opts);
+      })
+      .exitOverride(),
+  );
   return rbac;
+}
+
+/** `rbac risky` is `scan` restricted to the rbac/* rules: same findings, exceptions and reporters. */
+async function risky(paths: string[], opts: { format: string; output?: string; failOn: Severity | 'none'; config?: string }): Promise<number> {
+  if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
+  const { config, source } = loadConfig(opts.config);
+  const rules = RULES.filter((r) => r.meta.id.startsWith('rbac/'));
+  const outcome = await runScan({ paths: paths.length ? paths : ['.'], rules, config, configSource: source, failOn: opts.failOn });
+  printErrors(outcome.report.errors);
+  printWarnings(outcome.warnings);
+  const color = opts.format === 'table' && !opts.output && useColor();
+  if (opts.format === 'json') await writeChunks(renderJsonChunks(outcome.report), opts.output);
+  else writeResult(render(opts.format, outcome.report, { rules: rules.map((r) => r.meta), color }), opts.output);
+  return outcome.exitCode;
 }
 
 function formatOption(): Option {

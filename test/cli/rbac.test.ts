@@ -101,3 +101,31 @@ describe('palisade rbac can', () => {
     expect(r.stderr).toContain('SUBJECT must be');
   });
 });
+
+describe('palisade rbac risky', () => {
+  const files = {
+    'rbac.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ci-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: deployer, namespace: ci}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ci}
+spec: {containers: [{name: c, image: x, securityContext: {privileged: true}}]}
+`,
+  };
+  it('lists only the rbac rules, and exits 0 by default', async () => {
+    const dir = tempTree(files);
+    const r = await runCli(['rbac', 'risky', dir, '-f', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { findings: Array<{ rule: string; message: string }> };
+    expect(report.findings.map((f) => f.rule)).toEqual(['rbac/cluster-admin-bound']);
+    expect(report.findings[0]?.message).toContain('ServiceAccount ci/deployer');
+  });
+  it('gates with --fail-on', async () => {
+    const dir = tempTree(files);
+    expect((await runCli(['rbac', 'risky', dir, '--fail-on', 'critical'])).code).toBe(1);
+  });
+});
