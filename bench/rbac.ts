@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { Inventory } from '../src/core/inventory.js';
 import type { Resource } from '../src/core/resource.js';
 import { PermissionIndex, type AccessQuery } from '../src/analyses/rbac/permission-index.js';
+import { mulberry32 } from './generate.js';
 
 /**
  * The `rbac who-can` budget of DESIGN.md: a seeded RBAC estate with 10k bindings; the index must
@@ -17,23 +18,12 @@ const RESOURCES: Array<[string, string]> = [
   ['networking.k8s.io', 'ingresses'], ['example.com', 'widgets'], ['*', '*'], ['*', '*/scale'],
 ];
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function resource(kind: string, namespace: string | null, name: string, object: Record<string, unknown>): Resource {
   return { apiVersion: RBAC, kind, namespace, name, object: { apiVersion: RBAC, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...object }, source: { file: 'bench', line: 1 } };
 }
 
 export function generateRbac(seed: number, bindings: number): { resources: Resource[]; namespaces: string[] } {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const rules = () =>
     Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => {
@@ -87,7 +77,7 @@ export function runRbacBench(opts: { seed?: number; bindings?: number; queries?:
   const index = new PermissionIndex(inventory);
   const buildMs = performance.now() - started;
 
-  const rnd = prng(seed + 1);
+  const rnd = mulberry32(seed + 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const qs: AccessQuery[] = Array.from({ length: queries }, () => {
     const [, res] = pick(RESOURCES.filter(([g]) => g !== '*'));

@@ -1,7 +1,11 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { InputError, InputNote } from '../core/errors.js';
+import type { Report } from '../core/report.js';
+import type { RuleMeta } from '../core/rule.js';
 import { errorLabel } from '../report/common.js';
+import { render, type Format } from '../report/index.js';
+import { renderJsonChunks } from '../report/json.js';
 
 /** Colours only on a TTY, never with NO_COLOR (any value) — https://no-color.org. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -60,4 +64,13 @@ export function progress(label: string): { tick(item: string): void; done(): voi
       if (n > 0 && last > 0) process.stderr.write(`\r${' '.repeat(label.length + 20)}\r`);
     },
   };
+}
+
+/** Prints input errors and warnings to stderr and the report to stdout or `-o FILE` (JSON streamed). */
+export async function emitReport(outcome: { report: Report; warnings: readonly InputNote[] }, format: Format, output: string | undefined, rules: readonly RuleMeta[]): Promise<void> {
+  printErrors(outcome.report.errors);
+  printWarnings(outcome.warnings);
+  const color = format === 'table' && !output && useColor();
+  if (format === 'json') await writeChunks(renderJsonChunks(outcome.report), output);
+  else writeResult(render(format, outcome.report, { rules, color }), output);
 }

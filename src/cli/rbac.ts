@@ -5,11 +5,10 @@ import { PermissionIndex, identityOf, parseSubject, subjectLabel, type AccessQue
 import { ingestPaths } from '../ingest/files.js';
 import { errorLabel } from '../report/common.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
-import { FORMATS, isFormat, render } from '../report/index.js';
-import { renderJsonChunks } from '../report/json.js';
+import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { loadConfig } from './load-config.js';
-import { printErrors, printWarnings, useColor, writeChunks, writeResult } from './output.js';
+import { emitReport, printErrors, writeResult } from './output.js';
 import { runScan } from './run-scan.js';
 
 type Format = 'table' | 'json';
@@ -82,11 +81,7 @@ async function risky(paths: string[], opts: { format: string; output?: string; f
   const { config, source } = loadConfig(opts.config);
   const rules = RULES.filter((r) => r.meta.id.startsWith('rbac/'));
   const outcome = await runScan({ paths: paths.length ? paths : ['.'], rules, config, configSource: source, failOn: opts.failOn });
-  printErrors(outcome.report.errors);
-  printWarnings(outcome.warnings);
-  const color = opts.format === 'table' && !opts.output && useColor();
-  if (opts.format === 'json') await writeChunks(renderJsonChunks(outcome.report), opts.output);
-  else writeResult(render(opts.format, outcome.report, { rules: rules.map((r) => r.meta), color }), opts.output);
+  await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta));
   return outcome.exitCode;
 }
 

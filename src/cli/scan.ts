@@ -3,12 +3,11 @@ import { FRAMEWORK_FILTERS, type FrameworkFilter } from '../core/frameworks.js';
 import { UsageError } from '../core/errors.js';
 import { isPillar, PILLARS, SEVERITIES, type Pillar, type Severity } from '../core/severity.js';
 import { fetchAksClusters } from '../ingest/azure-live.js';
-import { FORMATS, isFormat, render } from '../report/index.js';
-import { renderJsonChunks } from '../report/json.js';
+import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { parsePssVersion } from '../rules/pss/check.js';
 import { loadConfig } from './load-config.js';
-import { printErrors, printWarnings, progress, useColor, writeChunks, writeResult } from './output.js';
+import { emitReport, progress } from './output.js';
 import { runScan } from './run-scan.js';
 import { selectRules } from './select-rules.js';
 
@@ -85,10 +84,6 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     extraErrors: live.errors,
   });
   bar.done();
-  printErrors(outcome.report.errors);
-  printWarnings(outcome.warnings);
-  const color = opts.format === 'table' && !opts.output && useColor();
-  if (opts.format === 'json') await writeChunks(renderJsonChunks(outcome.report), opts.output);
-  else writeResult(render(opts.format, outcome.report, { rules: rules.map((r) => r.meta), color }), opts.output);
+  await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta));
   return outcome.exitCode;
 }
