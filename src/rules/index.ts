@@ -75,6 +75,7 @@ import rbacCanDeleteEvents from './rbac/can-delete-events.js';
 import rbacCanUpdateCorednsConfigmap from './rbac/can-update-coredns-configmap.js';
 import rbacDefaultServiceAccountBound from './rbac/default-service-account-bound.js';
 import rbacAnonymousAccessGranted from './rbac/anonymous-access-granted.js';
+import rbacEscalationPath from './rbac/escalation-path.js';
 
 /** The catalog: every rule Palisade has. Order here is the order of `palisade rules`. */
 export const RULES: readonly Rule[] = [
@@ -154,4 +155,5 @@ export const RULES: readonly Rule[] = [
   rbacCanUpdateCorednsConfigmap,
   rbacDefaultServiceAccountBound,
   rbacAnonymousAccessGranted,
+  rbacEscalationPath,
 ];

@@ -1,0 +1,385 @@
+import type { Inventory } from '../../core/inventory.js';
+import { asArray, asString, isObj } from '../../core/resource.js';
+import { identityOf, parseSubject, subjectLabel, type BindingRef, type Grant, type PermissionIndex, type PolicyRule, type RoleRef, type Subject } from './permission-index.js';
+
+/** The node every path ends at: rights equivalent to the `cluster-admin` ClusterRole. */
+export const CLUSTER_ADMIN = 'cluster-admin';
+
+const RBAC = 'rbac.authorization.k8s.io';
+const POD_CREATORS: ReadonlyArray<{ resource: string; apiGroup: string }> = [
+  { resource: 'pods', apiGroup: '' },
+  { resource: 'deployments', apiGroup: 'apps' },
+  { resource: 'daemonsets', apiGroup: 'apps' },
+  { resource: 'statefulsets', apiGroup: 'apps' },
+  { resource: 'replicasets', apiGroup: 'apps' },
+  { resource: 'jobs', apiGroup: 'batch' },
+  { resource: 'cronjobs', apiGroup: 'batch' },
+  { resource: 'replicationcontrollers', apiGroup: '' },
+];
+
+/** Why one step is possible: the permission used and the grant (binding and role) that holds it. */
+export interface StepReason {
+  verb: string;
+  /** `serviceaccounts/token` for a subresource. */
+  resource: string;
+  apiGroup: string;
+  /** The namespace the permission is used in; null for cluster-scoped use. */
+  namespace: string | null;
+  /** null on a step out of a namespace-admin node: the binding is the one the subject creates itself. */
+  binding: BindingRef | null;
+  role: RoleRef | null;
+  /** The group through which the identity holds the grant, when it is not bound directly. */
+  through?: Subject;
+}
+
+export interface EscalationStep {
+  /** Node keys: `User:jane`, `Group:devs`, `ServiceAccount:ns/name`, `namespace-admin:ns`, `cluster-admin`. */
+  from: string;
+  to: string;
+  because: StepReason;
+}
+
+export interface EscalationPath {
+  subject: Subject;
+  steps: EscalationStep[];
+}
+
+interface Edge {
+  to: string;
+  because: StepReason;
+}
+
+/** `namespace-admin:NS`: every right in one namespace, reached by binding an admin role there. */
+export function namespaceAdminKey(namespace: string): string {
+  return `namespace-admin:${namespace}`;
+}
+
+/** Node key as words: `ServiceAccount shop/ci`, `admin of namespace shop`, `cluster-admin`. */
+export function nodeText(key: string): string {
+  if (key === CLUSTER_ADMIN) return CLUSTER_ADMIN;
+  if (key.startsWith('namespace-admin:')) return `admin of namespace ${key.slice('namespace-admin:'.length)}`;
+  const colon = key.indexOf(':');
+  return colon < 0 ? key : `${key.slice(0, colon)} ${key.slice(colon + 1)}`;
+}
+
+/** `create pods in shop`, `bind clusterroles cluster-wide`. */
+export function reasonText(r: StepReason): string {
+  if (r.verb === '*' && r.resource === '*') return `holds ${r.role ? `${r.role.kind} ${r.role.name}` : '*'} cluster-wide`;
+  return `${r.verb} ${r.resource}${r.namespace !== null ? ` in ${r.namespace}` : ' cluster-wide'}`;
+}
+
+/** `create pods in shop → ServiceAccount shop/deployer → bind clusterroles cluster-wide → cluster-admin`. */
+export function pathText(steps: readonly EscalationStep[]): string {
+  return steps.map((s) => `${reasonText(s.because)} → ${nodeText(s.to)}`).join(' → ');
+}
+
+/** A User subject named `system:serviceaccount:NS:NAME` is that ServiceAccount. */
+function normalize(s: Subject): Subject {
+  if (s.kind === 'User') {
+    const sa = s.name.startsWith('system:serviceaccount:') ? parseSubject(s.name) : undefined;
+    if (sa) return sa;
+  }
+  return s.kind === 'ServiceAccount' ? { kind: s.kind, name: s.name, namespace: s.namespace ?? 'default' } : { kind: s.kind, name: s.name };
+}
+
+function keyOf(s: Subject): string {
+  return subjectLabel(normalize(s));
+}
+
+/** The subject keys whose grants an identity holds: itself and its groups, implicit ones included. */
+function applicableKeys(s: Subject): string[] {
+  const self = keyOf(s);
+  const groups = identityOf(s).groups.map((g) => `Group:${g}`);
+  return [self, ...groups.filter((g) => g !== self)];
+}
+
+function bySubject(grants: readonly Grant[]): Map<string, Grant[]> {
+  const out = new Map<string, Grant[]>();
+  for (const g of grants) {
+    const k = keyOf(g.subject);
+    const list = out.get(k);
+    if (list) list.push(g);
+    else out.set(k, [g]);
+  }
+  return out;
+}
+
+function any(xs: readonly string[], v: string): boolean {
+  return xs.includes('*') || xs.includes(v);
+}
+
+/** A rule that lets its holder bind the `admin` or `cluster-admin` ClusterRole. */
+function bindsAdminClusterRole(r: PolicyRule): boolean {
+  if (!any(r.verbs, 'bind') || !any(r.apiGroups, RBAC) || !any(r.resources, 'clusterroles')) return false;
+  return r.resourceNames.length === 0 || r.resourceNames.includes('admin') || r.resourceNames.includes(CLUSTER_ADMIN);
+}
+
+/**
+ * The escalation graph of one permission index. Nodes are identities, `namespace-admin:NS` and
+ * `cluster-admin`; an identity holds the grants bound to it and to its groups (a service account is
+ * in `system:serviceaccounts`, `system:serviceaccounts:NS` and `system:authenticated`), so group
+ * membership is not a step of its own: a step names the group in `because.through`.
+ *
+ * Cluster-admin equivalent, cluster-wide: `*` verbs on `*` resources in `*` API groups; bind on the
+ * cluster-admin ClusterRole together with create on clusterrolebindings; escalate on clusterroles
+ * together with update or patch of a (non-aggregated) ClusterRole the identity is bound to, which it
+ * can then rewrite to `*`; impersonate the group `system:masters` together with impersonating some
+ * user or service account (the API server accepts Impersonate-Group only with Impersonate-User), as
+ * `system:masters` bypasses authorization altogether. Bind or escalate alone grants nothing.
+ */
+export class EscalationGraph {
+  readonly edges = new Map<string, Edge[]>();
+  readonly subjects = new Map<string, Subject>();
+  private readonly admins = new Map<string, Edge>();
+  private readonly saByNamespace = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly index: PermissionIndex,
+    extraSubjects: Iterable<Subject> = [],
+  ) {
+    const allGrants: Grant[] = [];
+    const q = (query: Parameters<PermissionIndex['whoCan']>[0]) => {
+      const gs = index.whoCan(query);
+      allGrants.push(...gs);
+      return gs;
+    };
+    const star = bySubject(q({ verb: '*', resource: '*', apiGroup: '*' }).filter((g) => g.scope === 'cluster'));
+    const podCreators = POD_CREATORS.map((p) => ({ ...p, grants: bySubject(q({ verb: 'create', resource: p.resource, apiGroup: p.apiGroup })) }));
+    const bindCR = bySubject(q({ verb: 'bind', resource: 'clusterroles', apiGroup: RBAC, name: CLUSTER_ADMIN }));
+    const createCRB = bySubject(q({ verb: 'create', resource: 'clusterrolebindings', apiGroup: RBAC }));
+    const escalateCR = q({ verb: 'escalate', resource: 'clusterroles', apiGroup: RBAC });
+    const impersonateMasters = bySubject(q({ verb: 'impersonate', resource: 'groups', apiGroup: '', name: 'system:masters' }));
+    const impersonateAnyUser = bySubject(q({ verb: 'impersonate', resource: 'users', apiGroup: '' }));
+    const createRBAll = q({ verb: 'create', resource: 'rolebindings', apiGroup: RBAC });
+
+    for (const sa of index.serviceAccounts) {
+      const slash = sa.indexOf('/');
+      this.addSubject({ kind: 'ServiceAccount', namespace: sa.slice(0, slash), name: sa.slice(slash + 1) });
+    }
+    for (const s of extraSubjects) this.addSubject(s);
+    for (const g of allGrants) this.addSubject(g.subject);
+
+    // Per-target queries: token creation and impersonation may be limited by resourceNames.
+    const tokenGrants = new Map<string, Map<string, Grant[]>>();
+    const impersonateSA = new Map<string, Map<string, Grant[]>>();
+    const impersonateUser = new Map<string, Map<string, Grant[]>>();
+    const impersonateGroup = new Map<string, Map<string, Grant[]>>();
+    for (const [key, s] of this.subjects) {
+      if (s.kind === 'ServiceAccount') {
+        const ns = s.namespace ?? 'default';
+        tokenGrants.set(key, bySubject(index.whoCan({ verb: 'create', resource: 'serviceaccounts', subresource: 'token', apiGroup: '', namespace: ns, name: s.name })));
+        impersonateSA.set(key, bySubject(index.whoCan({ verb: 'impersonate', resource: 'serviceaccounts', apiGroup: '', namespace: ns, name: s.name })));
+      } else if (s.kind === 'User') impersonateUser.set(key, bySubject(index.whoCan({ verb: 'impersonate', resource: 'users', apiGroup: '', name: s.name })));
+      else impersonateGroup.set(key, bySubject(index.whoCan({ verb: 'impersonate', resource: 'groups', apiGroup: '', name: s.name })));
+    }
+    const byHolder = (m: Map<string, Map<string, Grant[]>>) => {
+      const out = new Map<string, Array<{ target: string; grants: Grant[] }>>();
+      for (const [target, holders] of m)
+        for (const [holder, grants] of holders) {
+          if (!grants.length || !this.subjects.has(target)) continue;
+          let list = out.get(holder);
+          if (!list) out.set(holder, (list = []));
+          list.push({ target, grants });
+        }
+      return out;
+    };
+    const tokenByHolder = byHolder(tokenGrants);
+    const impersonateSAByHolder = byHolder(impersonateSA);
+    const impersonateUserByHolder = byHolder(impersonateUser);
+    const impersonateGroupByHolder = byHolder(impersonateGroup);
+    const namespaces = [...this.saByNamespace.keys()].sort();
+    const createRB = new Map(namespaces.map((ns) => [ns, bySubject(createRBAll.filter((g) => g.scope === 'cluster' || g.scope === ns))]));
+
+    for (const [key, s] of this.subjects) {
+      const keys = applicableKeys(s);
+      const held = (m: Map<string, Grant[]> | undefined): Grant | undefined => {
+        for (const k of keys) {
+          const g = m?.get(k)?.[0];
+          if (g) return g;
+        }
+        return undefined;
+      };
+      const reason = (g: Grant, verb: string, resource: string, apiGroup: string, namespace: string | null): StepReason => {
+        const through = keyOf(g.subject) !== key ? { through: g.subject } : {};
+        return { verb, resource, apiGroup, namespace, binding: g.via.binding, role: g.via.role, ...through };
+      };
+
+      const admin = held(star);
+      if (admin) {
+        const edge = { to: CLUSTER_ADMIN, because: reason(admin, '*', '*', '*', null) };
+        this.admins.set(key, edge);
+        this.edges.set(key, [edge]);
+        continue;
+      }
+      const out: Edge[] = [];
+      const seen = new Set<string>();
+      const add = (to: string, because: StepReason) => {
+        if (to === key || seen.has(to)) return;
+        seen.add(to);
+        out.push({ to, because });
+      };
+
+      const bind = held(bindCR);
+      if (bind && bind.scope === 'cluster' && held(createCRB)?.scope === 'cluster') add(CLUSTER_ADMIN, reason(bind, 'bind', 'clusterroles', RBAC, null));
+      for (const g of escalateCR) {
+        if (g.scope !== 'cluster' || !keys.includes(keyOf(g.subject)) || g.via.role.kind !== 'ClusterRole' || g.via.aggregatedFrom !== undefined) continue;
+        const name = g.via.role.name;
+        const canWrite = ['update', 'patch'].some((verb) => index.whoCan({ verb, resource: 'clusterroles', apiGroup: RBAC, name }).some((w) => w.scope === 'cluster' && keys.includes(keyOf(w.subject))));
+        if (canWrite) add(CLUSTER_ADMIN, reason(g, 'escalate', 'clusterroles', RBAC, null));
+      }
+      const masters = held(impersonateMasters);
+      if (masters) {
+        const canUser = held(impersonateAnyUser) ?? [...impersonateUser.values(), ...impersonateSA.values()].map(held).find((g) => g !== undefined);
+        if (canUser) add(CLUSTER_ADMIN, reason(masters, 'impersonate', 'groups', '', null));
+      }
+
+      // Pod creation runs a pod as any service account of the namespace.
+      for (const p of podCreators) {
+        for (const k of keys) {
+          for (const g of p.grants.get(k) ?? []) {
+            const targets = g.scope === 'cluster' ? namespaces : [g.scope];
+            for (const ns of targets) for (const name of this.saByNamespace.get(ns) ?? []) add(subjectLabel({ kind: 'ServiceAccount', namespace: ns, name }), reason(g, 'create', p.resource, p.apiGroup, ns));
+          }
+        }
+      }
+      // Targets are looked up by the keys this subject holds grants under (itself, then its groups):
+      // walking every target for every subject would be quadratic in the service accounts.
+      const reach = (by: Map<string, Array<{ target: string; grants: Grant[] }>>, verb: string, resource: string, ns: (target: string) => string | null) => {
+        for (const k of keys) for (const { target, grants } of by.get(k) ?? []) add(target, reason(grants[0] as Grant, verb, resource, '', ns(target)));
+      };
+      const saNamespace = (target: string) => this.subjects.get(target)?.namespace ?? 'default';
+      reach(tokenByHolder, 'create', 'serviceaccounts/token', saNamespace);
+      reach(impersonateSAByHolder, 'impersonate', 'serviceaccounts', saNamespace);
+      reach(impersonateUserByHolder, 'impersonate', 'users', () => null);
+      const canImpersonateSomeUser = held(impersonateAnyUser) !== undefined || out.some((e) => e.because.verb === 'impersonate');
+      if (canImpersonateSomeUser) reach(impersonateGroupByHolder, 'impersonate', 'groups', () => null);
+
+      // Binding `admin` (or cluster-admin) in a namespace through a RoleBinding needs bind on that
+      // ClusterRole, checked in the namespace, and create on rolebindings there.
+      if (namespaces.length) {
+        const rules = index.can(s);
+        for (const ns of namespaces) {
+          const rb = held(createRB.get(ns));
+          if (!rb) continue;
+          const h = rules.find((r) => (r.scope === 'cluster' || r.scope === ns) && bindsAdminClusterRole(r.rule));
+          if (h) {
+            const through = keyOf(h.through) !== key ? { through: h.through } : {};
+            add(namespaceAdminKey(ns), { verb: 'bind', resource: 'clusterroles', apiGroup: RBAC, namespace: ns, binding: h.via.binding, role: h.via.role, ...through });
+          }
+        }
+        // escalate on roles lets the identity rewrite a Role it is bound to in the namespace to `*`.
+        for (const r of rules) {
+          if (r.scope === 'cluster' || r.via.role.kind !== 'Role') continue;
+          const ns = r.scope;
+          const name = r.via.role.name;
+          const mine = (gs: Grant[]) => gs.some((w) => keys.includes(keyOf(w.subject)));
+          const esc = index.whoCan({ verb: 'escalate', resource: 'roles', apiGroup: RBAC, namespace: ns, name }).find((w) => keys.includes(keyOf(w.subject)));
+          if (!esc) continue;
+          if (mine(index.whoCan({ verb: 'update', resource: 'roles', apiGroup: RBAC, namespace: ns, name })) || mine(index.whoCan({ verb: 'patch', resource: 'roles', apiGroup: RBAC, namespace: ns, name }))) {
+            add(namespaceAdminKey(ns), reason(esc, 'escalate', 'roles', RBAC, ns));
+          }
+        }
+      }
+      this.edges.set(key, out);
+    }
+
+    for (const ns of namespaces) {
+      const out: Edge[] = [];
+      for (const name of this.saByNamespace.get(ns) ?? []) {
+        out.push({ to: subjectLabel({ kind: 'ServiceAccount', namespace: ns, name }), because: { verb: 'create', resource: 'pods', apiGroup: '', namespace: ns, binding: null, role: null } });
+      }
+      this.edges.set(namespaceAdminKey(ns), out);
+    }
+  }
+
+  /** The grant that makes the identity cluster-admin equivalent by itself, if any. */
+  adminGrant(key: string): StepReason | undefined {
+    return this.admins.get(key)?.because;
+  }
+
+  private addSubject(raw: Subject): void {
+    const s = normalize(raw);
+    const key = subjectLabel(s);
+    if (this.subjects.has(key)) return;
+    this.subjects.set(key, s);
+    if (s.kind === 'ServiceAccount') {
+      const ns = s.namespace ?? 'default';
+      let set = this.saByNamespace.get(ns);
+      if (!set) this.saByNamespace.set(ns, (set = new Set()));
+      set.add(s.name);
+    }
+  }
+
+  /**
+   * The shortest path to cluster-admin of every identity that is not already cluster-admin
+   * equivalent and has one, shortest first. One breadth-first search backwards from the goal.
+   */
+  shortestPaths(): EscalationPath[] {
+    const reverse = new Map<string, Array<{ from: string; edge: Edge }>>();
+    for (const [from, edges] of this.edges) {
+      for (const edge of edges) {
+        const list = reverse.get(edge.to);
+        if (list) list.push({ from, edge });
+        else reverse.set(edge.to, [{ from, edge }]);
+      }
+    }
+    const next = new Map<string, Edge>();
+    const queue: string[] = [CLUSTER_ADMIN];
+    const done = new Set<string>([CLUSTER_ADMIN]);
+    for (let i = 0; i < queue.length; i++) {
+      const node = queue[i]!;
+      for (const { from, edge } of reverse.get(node) ?? []) {
+        if (done.has(from)) continue;
+        done.add(from);
+        next.set(from, edge);
+        queue.push(from);
+      }
+    }
+    const out: EscalationPath[] = [];
+    for (const [key, subject] of this.subjects) {
+      if (this.admins.has(key) || !next.has(key)) continue;
+      const steps: EscalationStep[] = [];
+      let at = key;
+      for (let e = next.get(at); e; e = next.get(at)) {
+        steps.push({ from: at, to: e.to, because: e.because });
+        at = e.to;
+      }
+      out.push({ subject, steps });
+    }
+    return out.sort((a, b) => a.steps.length - b.steps.length || subjectLabel(a.subject).localeCompare(subjectLabel(b.subject)));
+  }
+}
+
+/**
+ * For every subject of the index that is not already cluster-admin equivalent, the shortest chain
+ * of grants to cluster-admin, ranked by length. `extraSubjects` adds starting points the index holds
+ * no relevant grant for (e.g. every subject of every binding), as they may escalate through groups.
+ */
+export function shortestPaths(index: PermissionIndex, extraSubjects: Iterable<Subject> = []): EscalationPath[] {
+  return new EscalationGraph(index, extraSubjects).shortestPaths();
+}
+
+/**
+ * Every subject named in a RoleBinding or ClusterRoleBinding of the inventory: the starting points
+ * whose only grants are limited by resourceNames (which no who-can query without a name returns).
+ */
+export function boundSubjects(inventory: Inventory): Subject[] {
+  const out: Subject[] = [];
+  for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
+    for (const b of inventory.byKind(kind)) {
+      const ns = kind === 'RoleBinding' ? (b.namespace ?? 'default') : null;
+      for (const raw of asArray(b.object.subjects)) {
+        if (!isObj(raw)) continue;
+        const k = asString(raw.kind);
+        const name = asString(raw.name);
+        if (!name) continue;
+        if (k === 'User' || k === 'Group') out.push({ kind: k, name });
+        else if (k === 'ServiceAccount') {
+          const namespace = asString(raw.namespace) || ns;
+          if (namespace) out.push({ kind: k, name, namespace });
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { boundSubjects, pathText, shortestPaths as pathsOfIndex, type EscalationPath } from '../../../src/analyses/rbac/escalation.js';
+import { PermissionIndex, subjectLabel } from '../../../src/analyses/rbac/permission-index.js';
+import { Inventory } from '../../../src/core/inventory.js';
+import { clusterRole, clusterRoleBinding, group, role, roleBinding, sa, user } from '../../rules/rbac/fixtures.js';
+import { resourcesOf } from './fixture.js';
+
+const RBAC = 'rbac.authorization.k8s.io';
+const CLUSTER_ADMIN = clusterRole('cluster-admin', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]');
+const serviceAccount = (ns: string, name: string) => `\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: { name: ${name}, namespace: ${ns} }\n`;
+
+function shortestPaths(yaml: string): EscalationPath[] {
+  const inventory = new Inventory(resourcesOf(yaml));
+  return pathsOfIndex(new PermissionIndex(inventory), boundSubjects(inventory));
+}
+function paths(yaml: string): Map<string, EscalationPath> {
+  return new Map(shortestPaths(yaml).map((p) => [subjectLabel(p.subject), p]));
+}
+const hops = (p: EscalationPath | undefined) => p?.steps.map((s) => `${s.because.verb} ${s.because.resource} → ${s.to}`);
+
+describe('escalation paths', () => {
+  it('pod creation leads to a service account that can bind cluster-admin', () => {
+    const yaml =
+      serviceAccount('shop', 'deployer') +
+      role('shop', 'pods', '[{ apiGroups: [""], resources: [pods], verbs: [create] }]') +
+      roleBinding('shop', 'ci-pods', 'Role', 'pods', `[${sa('shop', 'ci')}]`) +
+      clusterRole('binder', `[{ apiGroups: [${RBAC}], resources: [clusterroles], verbs: [bind] }, { apiGroups: [${RBAC}], resources: [clusterrolebindings], verbs: [create] }]`) +
+      clusterRoleBinding('deployer-binder', 'binder', `[${sa('shop', 'deployer')}]`);
+    const p = paths(yaml).get('ServiceAccount:shop/ci');
+    expect(hops(p)).toEqual(['create pods → ServiceAccount:shop/deployer', 'bind clusterroles → cluster-admin']);
+    expect(p?.steps[0]?.because).toMatchObject({ namespace: 'shop', binding: { kind: 'RoleBinding', namespace: 'shop', name: 'ci-pods' }, role: { kind: 'Role', name: 'pods' } });
+    expect(pathText(p!.steps)).toBe('create pods in shop → ServiceAccount shop/deployer → bind clusterroles cluster-wide → cluster-admin');
+    // deployer itself is one step away.
+    expect(hops(paths(yaml).get('ServiceAccount:shop/deployer'))).toEqual(['bind clusterroles → cluster-admin']);
+  });
+
+  it('bind without create on clusterrolebindings is no path', () => {
+    const yaml = clusterRole('binder', `[{ apiGroups: [${RBAC}], resources: [clusterroles], verbs: [bind] }]`) + clusterRoleBinding('b', 'binder', `[${user('jane')}]`);
+    expect(paths(yaml).size).toBe(0);
+  });
+
+  it('token creation → service account → impersonate → cluster-admin', () => {
+    const yaml =
+      CLUSTER_ADMIN +
+      clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) +
+      role('ops', 'tokens', '[{ apiGroups: [""], resources: [serviceaccounts/token], resourceNames: [robot], verbs: [create] }]') +
+      roleBinding('ops', 'dev-tokens', 'Role', 'tokens', `[${user('dev')}]`) +
+      clusterRole('imp', '[{ apiGroups: [""], resources: [users], resourceNames: [root], verbs: [impersonate] }]') +
+      clusterRoleBinding('robot-imp', 'imp', `[${sa('ops', 'robot')}]`);
+    const all = paths(yaml);
+    expect(hops(all.get('User:dev'))).toEqual(['create serviceaccounts/token → ServiceAccount:ops/robot', 'impersonate users → User:root', '* * → cluster-admin']);
+    expect(pathText(all.get('User:dev')!.steps)).toBe('create serviceaccounts/token in ops → ServiceAccount ops/robot → impersonate users cluster-wide → User root → holds ClusterRole cluster-admin cluster-wide → cluster-admin');
+    expect(all.has('User:root')).toBe(false);
+  });
+
+  it('a 3-hop path through a namespace-admin node', () => {
+    const yaml =
+      CLUSTER_ADMIN +
+      serviceAccount('kube-system', 'installer') +
+      clusterRoleBinding('installer', 'cluster-admin', `[${sa('kube-system', 'installer')}]`) +
+      role('kube-system', 'rb', `[{ apiGroups: [${RBAC}], resources: [rolebindings], verbs: [create] }, { apiGroups: [${RBAC}], resources: [clusterroles], verbs: [bind], resourceNames: [admin] }]`) +
+      roleBinding('kube-system', 'helper', 'Role', 'rb', `[${group('helpers')}]`);
+    const p = paths(yaml).get('Group:helpers');
+    expect(hops(p)).toEqual(['bind clusterroles → namespace-admin:kube-system', 'create pods → ServiceAccount:kube-system/installer', '* * → cluster-admin']);
+    expect(p?.steps[1]?.because.binding).toBeNull();
+  });
+
+  it('escalate alone is no path; escalate with update of its own ClusterRole is', () => {
+    const esc = clusterRole('esc', `[{ apiGroups: [${RBAC}], resources: [clusterroles], verbs: [escalate] }]`) + clusterRoleBinding('b', 'esc', `[${user('jane')}]`);
+    expect(paths(esc).size).toBe(0);
+    const escUpdate = clusterRole('esc', `[{ apiGroups: [${RBAC}], resources: [clusterroles], verbs: [escalate, update] }]`) + clusterRoleBinding('b', 'esc', `[${user('jane')}]`);
+    expect(hops(paths(escUpdate).get('User:jane'))).toEqual(['escalate clusterroles → cluster-admin']);
+  });
+
+  it('impersonating system:masters needs user impersonation too', () => {
+    const groupsOnly = clusterRole('imp', '[{ apiGroups: [""], resources: [groups], verbs: [impersonate] }]') + clusterRoleBinding('b', 'imp', `[${user('jane')}]`);
+    expect(paths(groupsOnly).size).toBe(0);
+    const both = clusterRole('imp', '[{ apiGroups: [""], resources: [groups, users], verbs: [impersonate] }]') + clusterRoleBinding('b', 'imp', `[${user('jane')}]`);
+    expect(hops(paths(both).get('User:jane'))).toEqual(['impersonate groups → cluster-admin']);
+  });
+
+  it('no path when nothing leads to cluster-admin', () => {
+    const yaml =
+      serviceAccount('shop', 'web') +
+      role('shop', 'pods', '[{ apiGroups: [""], resources: [pods], verbs: [create] }]') +
+      roleBinding('shop', 'b', 'Role', 'pods', `[${user('jane')}]`);
+    expect(shortestPaths(yaml)).toEqual([]);
+  });
+
+  it('a subject already cluster-admin, directly or through its groups, is not reported', () => {
+    const yaml = CLUSTER_ADMIN + clusterRoleBinding('all-sa', 'cluster-admin', `[${group('system:serviceaccounts')}, ${user('root')}]`) + serviceAccount('shop', 'web');
+    expect(shortestPaths(yaml)).toEqual([]);
+  });
+
+  it('membership: a grant to system:serviceaccounts:NS is a step for each service account, named in through', () => {
+    const yaml =
+      CLUSTER_ADMIN +
+      serviceAccount('shop', 'web') +
+      serviceAccount('prod', 'admin') +
+      clusterRoleBinding('prod-admin', 'cluster-admin', `[${sa('prod', 'admin')}]`) +
+      clusterRole('pods', '[{ apiGroups: [""], resources: [pods], verbs: [create] }]') +
+      roleBinding('prod', 'shop-sa', 'ClusterRole', 'pods', `[${group('system:serviceaccounts:shop')}]`);
+    const p = paths(yaml).get('ServiceAccount:shop/web');
+    expect(hops(p)).toEqual(['create pods → ServiceAccount:prod/admin', '* * → cluster-admin']);
+    expect(p?.steps[0]?.because.through).toEqual({ kind: 'Group', name: 'system:serviceaccounts:shop' });
+  });
+
+  it('chooses the shortest of several paths and ranks by length', () => {
+    const yaml =
+      CLUSTER_ADMIN +
+      serviceAccount('a', 'one') +
+      serviceAccount('b', 'two') +
+      serviceAccount('b', 'admin') +
+      clusterRoleBinding('admin', 'cluster-admin', `[${sa('b', 'admin')}]`) +
+      // Long way: pods in a → a/one → pods in b → b/admin.
+      role('a', 'pods', '[{ apiGroups: [""], resources: [pods], verbs: [create] }]') +
+      roleBinding('a', 'jane-a', 'Role', 'pods', `[${user('jane')}]`) +
+      role('b', 'pods', '[{ apiGroups: [""], resources: [pods], verbs: [create] }]') +
+      roleBinding('b', 'one-b', 'Role', 'pods', `[${sa('a', 'one')}]`) +
+      // Short way: a token for b/admin.
+      role('b', 'tok', '[{ apiGroups: [""], resources: [serviceaccounts/token], verbs: [create] }]') +
+      roleBinding('b', 'jane-tok', 'Role', 'tok', `[${user('jane')}]`);
+    const list = shortestPaths(yaml);
+    const jane = list.find((p) => subjectLabel(p.subject) === 'User:jane');
+    expect(hops(jane)).toEqual(['create serviceaccounts/token → ServiceAccount:b/admin', '* * → cluster-admin']);
+    expect(list.map((p) => p.steps.length)).toEqual([...list.map((p) => p.steps.length)].sort((x, y) => x - y));
+    expect(list.map((p) => subjectLabel(p.subject))).toEqual(['ServiceAccount:a/one', 'User:jane']);
+  });
+});

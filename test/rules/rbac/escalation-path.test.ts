@@ -1,0 +1,53 @@
+import rule from '../../../src/rules/rbac/escalation-path.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+import { clusterRole, clusterRoleBinding, group, role, roleBinding, sa, user } from './fixtures.js';
+
+const RBAC = 'rbac.authorization.k8s.io';
+const CLUSTER_ADMIN = clusterRole('cluster-admin', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]');
+const serviceAccount = (ns: string, name: string) => `\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: { name: ${name}, namespace: ${ns} }\n`;
+const PODS = '[{ apiGroups: [""], resources: [pods], verbs: [create] }]';
+const DEPLOYER =
+  serviceAccount('shop', 'deployer') +
+  clusterRole('binder', `[{ apiGroups: [${RBAC}], resources: [clusterroles], verbs: [bind] }, { apiGroups: [${RBAC}], resources: [clusterrolebindings], verbs: [create] }]`) +
+  clusterRoleBinding('deployer-binder', 'binder', `[${sa('shop', 'deployer')}]`);
+
+ruleTester(rule, {
+  valid: [
+    { name: 'pod creation in a namespace without powerful service accounts', input: serviceAccount('shop', 'web') + role('shop', 'pods', PODS) + roleBinding('shop', 'ci', 'Role', 'pods', `[${sa('shop', 'ci')}]`) },
+    { name: 'cluster-admin itself is another rule', input: CLUSTER_ADMIN + clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) },
+    {
+      name: 'control-plane subjects are skipped',
+      input: CLUSTER_ADMIN + clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) + clusterRole('imp', '[{ apiGroups: [""], resources: [users], verbs: [impersonate] }]') + clusterRoleBinding('ctl', 'imp', `[${user('system:kube-controller-manager')}]`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'pod creation leads to a service account that can bind cluster-admin',
+      input: DEPLOYER + role('shop', 'pods', PODS) + roleBinding('shop', 'ci-pods', 'Role', 'pods', `[${user('jane')}, ${sa('shop', 'ci')}]`),
+      findings: [
+        { resource: 'ClusterRoleBinding/deployer-binder', field: 'subjects[0]', severity: 'critical', message: 'ServiceAccount shop/deployer can become cluster-admin in 1 step: bind clusterroles cluster-wide → cluster-admin' },
+        { resource: 'RoleBinding/ci-pods', field: 'subjects[0]', message: 'User jane can become cluster-admin in 2 steps: create pods in shop → ServiceAccount shop/deployer → bind clusterroles cluster-wide → cluster-admin' },
+        { resource: 'RoleBinding/ci-pods', field: 'subjects[1]', message: /^ServiceAccount shop\/ci can become cluster-admin in 2 steps: create pods in shop → / },
+      ],
+    },
+    {
+      name: 'token creation → service account → impersonation of an admin user',
+      input:
+        CLUSTER_ADMIN +
+        clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) +
+        role('ops', 'tokens', '[{ apiGroups: [""], resources: [serviceaccounts/token], resourceNames: [robot], verbs: [create] }]') +
+        roleBinding('ops', 'dev-tokens', 'Role', 'tokens', `[${group('devs')}]`) +
+        clusterRole('imp', '[{ apiGroups: [""], resources: [users], resourceNames: [root], verbs: [impersonate] }]') +
+        clusterRoleBinding('robot-imp', 'imp', `[${sa('ops', 'robot')}]`),
+      findings: [
+        { resource: 'RoleBinding/dev-tokens', field: 'subjects[0]', message: /^Group devs can become cluster-admin in 3 steps: create serviceaccounts\/token in ops → ServiceAccount ops\/robot → impersonate users/ },
+        { resource: 'ClusterRoleBinding/robot-imp', field: 'subjects[0]', message: /^ServiceAccount ops\/robot can become cluster-admin in 2 steps: impersonate users cluster-wide → User root → / },
+      ],
+    },
+    {
+      name: 'a grant to system:authenticated is reported once, on the group',
+      input: CLUSTER_ADMIN + serviceAccount('kube-system', 'boss') + clusterRoleBinding('boss', 'cluster-admin', `[${sa('kube-system', 'boss')}]`) + clusterRole('pods', PODS) + clusterRoleBinding('everyone', 'pods', `[${group('system:authenticated')}]`) + roleBinding('shop', 'view', 'Role', 'none', `[${user('jane')}]`) + role('shop', 'none', '[]'),
+      findings: [{ resource: 'ClusterRoleBinding/everyone', field: 'subjects[0]', message: /^Group system:authenticated can become cluster-admin in 2 steps: create pods in kube-system → ServiceAccount kube-system\/boss/ }],
+    },
+  ],
+});
