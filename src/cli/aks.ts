@@ -1,15 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { driftBetween, type DriftEntry } from '../analyses/aks/drift.js';
-import { locateFieldInSource } from '../ingest/locate-source.js';
 import { aksClusterOf, CLUSTER_KINDS, type AksCluster } from '../analyses/aks/index.js';
 import { UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { Inventory } from '../core/inventory.js';
 import { asString, type Resource } from '../core/resource.js';
 import { fetchAksResources } from '../ingest/azure-live.js';
 import { ingestPaths } from '../ingest/files.js';
-import { locateField } from '../ingest/locate.js';
+import { sourceReader } from '../ingest/locate-findings.js';
 import { printable } from '../report/common.js';
 import { mdText } from '../report/markdown.js';
 import { printErrors, printWarnings, useColor, writeResult } from './output.js';
@@ -153,14 +151,12 @@ async function loadLive(resourceId: string, fetchLive: LiveFetcher, problems: Dr
 
 /** Moves each template location from the resource's line to the line of its field. */
 async function locateTemplateFields(entries: DriftEntry[], texts: ReadonlyMap<string, string>): Promise<void> {
-  const cache = new Map<string, string | undefined>(texts);
+  const read = sourceReader(texts);
   for (const e of entries) {
     const t = e.template;
     if (t.field === '') continue;
-    if (!cache.has(t.file)) cache.set(t.file, await readFile(t.file, 'utf8').catch(() => undefined));
-    const text = cache.get(t.file);
-    if (text === undefined) continue;
-    t.line = locateFieldInSource(text, t.line, t.field) ?? locateField(text.split(/\r?\n/), t.line, t.field);
+    const source = await read(t.file);
+    if (source) t.line = source.line(t.line, t.field);
   }
 }
 

@@ -4,8 +4,48 @@ import { DocumentLocator } from './locate.js';
 import { isJsonOrHcl, locateFieldInSource } from './locate-source.js';
 
 /**
+ * Lines of fields in one source text, whatever its format: JSON and Terraform HCL by their own
+ * walker, YAML by indentation (split once, one cached walker per document).
+ */
+export class SourceLocator {
+  private readonly structured: boolean;
+  private lines: string[] | undefined;
+  private readonly documents = new Map<number, DocumentLocator>();
+
+  constructor(
+    private readonly text: string,
+    file: string,
+  ) {
+    this.structured = isJsonOrHcl(text, file);
+  }
+
+  /** The line of `path` in the object whose document starts at `docLine`. */
+  line(docLine: number, path: string): number {
+    if (this.structured) return locateFieldInSource(this.text, docLine, path) ?? docLine;
+    // A trailing \r is whitespace to the walker, so a plain split serves CRLF files too.
+    this.lines ??= this.text.split('\n');
+    let locator = this.documents.get(docLine);
+    if (!locator) this.documents.set(docLine, (locator = new DocumentLocator(this.lines, docLine)));
+    return locator.line(path);
+  }
+}
+
+/** Reads each file once (texts that cannot be re-read, such as stdin, come from `texts`); undefined when it is gone. */
+export function sourceReader(texts: ReadonlyMap<string, string>): (file: string) => Promise<SourceLocator | undefined> {
+  const cache = new Map<string, SourceLocator | undefined>();
+  return async (file) => {
+    if (cache.has(file)) return cache.get(file);
+    const text = texts.get(file) ?? (await readFile(file, 'utf8').catch(() => undefined));
+    const locator = text === undefined ? undefined : new SourceLocator(text, file);
+    cache.set(file, locator);
+    return locator;
+  };
+}
+
+/**
  * Moves each finding's location from its document's first line to the line of its field. Only files
- * that have findings are read again, each once; texts that cannot be re-read (stdin) come from `texts`.
+ * that have findings are read again, each once; a file that changed or vanished since keeps the
+ * document's line.
  */
 export async function locateFindings(findings: readonly Finding[], texts: ReadonlyMap<string, string>): Promise<void> {
   const byFile = new Map<string, Finding[]>();
@@ -15,33 +55,14 @@ export async function locateFindings(findings: readonly Finding[], texts: Readon
     if (list) list.push(f);
     else byFile.set(f.location.file, [f]);
   }
+  const read = sourceReader(texts);
   for (const [file, list] of byFile) {
-    let text = texts.get(file);
-    if (text === undefined) {
-      try {
-        text = await readFile(file, 'utf8');
-      } catch {
-        continue; // the file changed or vanished since it was read: keep the document's line
-      }
-    }
-    // JSON and Terraform HCL have no YAML indentation to read: their own walker follows the text.
-    if (isJsonOrHcl(text, file)) {
-      for (const f of list) {
-        if (!f.location || !f.field) continue;
-        const path = f.location.path ? `${f.location.path}.${f.field}` : f.field;
-        f.location = { file: f.location.file, line: locateFieldInSource(text, f.location.line, path) ?? f.location.line };
-      }
-      continue;
-    }
-    // A trailing \r is whitespace to the walker, so a plain split serves CRLF files too.
-    const lines = text.split('\n');
-    const locators = new Map<number, DocumentLocator>();
+    const source = await read(file);
+    if (!source) continue;
     for (const f of list) {
       if (!f.location || !f.field) continue;
-      let locator = locators.get(f.location.line);
-      if (!locator) locators.set(f.location.line, (locator = new DocumentLocator(lines, f.location.line)));
       const path = f.location.path ? `${f.location.path}.${f.field}` : f.field;
-      f.location = { file: f.location.file, line: locator.line(path) };
+      f.location = { file, line: source.line(f.location.line, path) };
     }
   }
 }

@@ -265,7 +265,10 @@ function isHcl(text: string): boolean {
   return /^\s*(resource|data|module|variable|locals|provider|terraform|output)\b[^\n=]*\{/m.test(text);
 }
 
-/** Text this module can walk (YAML is walked by indentation in locate.ts); HCL is recognised by its file name. */
+/**
+ * Text this module can walk (YAML is walked by indentation in locate.ts). HCL is looked for only in
+ * `.tf` files and stdin, so large YAML files are not searched for Terraform blocks.
+ */
 export function isJsonOrHcl(text: string, file: string): boolean {
-  return isJson(text) || (/\.tf$/i.test(file) && isHcl(text));
+  return isJson(text) || ((file === '-' || /\.tf$/i.test(file)) && isHcl(text));
 }

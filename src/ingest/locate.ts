@@ -84,11 +84,6 @@ function parsed(path: string): ParsedPath {
   return p;
 }
 
-/** The line of one field path in the document starting at `docStart` (1-based). */
-export function locateField(lines: readonly string[], docStart: number, path: string): number {
-  return new DocumentLocator(lines, docStart).line(path);
-}
-
 function indentOf(line: string): number {
   let i = 0;
   while (i < line.length && line.charCodeAt(i) === 32) i++;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { locateField } from '../../src/ingest/locate.js';
+import { DocumentLocator } from '../../src/ingest/locate.js';
+
+const locateField = (lines: readonly string[], start: number, path: string) => new DocumentLocator(lines, start).line(path);
 import { locateFieldInSource } from '../../src/ingest/locate-source.js';
 
 const text = `# Source: chart/templates/web.yaml
