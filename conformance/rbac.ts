@@ -3,6 +3,7 @@ import type { Finding } from '../src/core/finding.js';
 import { CORPUS_DIR, loadResources, readIndex, type SuiteResult } from './corpus.js';
 import { scanResources } from './evaluate.js';
 import { BUILTIN_RESOURCES } from '../src/analyses/rbac/resources.js';
+import { RULES } from '../src/rules/index.js';
 
 /** Where the risky-RBAC cases live below the corpus. */
 export const RBAC_CORPUS = 'rbac/cases';
@@ -94,7 +95,9 @@ export function runRbac(): SuiteResult {
   const result: SuiteResult = { suite: 'rbac', total: 0, agreed: 0, misses: [], notes: [] };
   let explained = 0;
   for (const c of index.cases) {
-    const rules = CATEGORY_RULES[c.category];
+    const named = CATEGORY_RULES[c.category];
+    // A rule's finding is dropped where a broader one (cluster-admin) reports the same subject: that one answers too.
+    const rules = named && [...new Set([...named, ...named.flatMap((id) => RULES.find((r) => r.meta.id === id)?.supersedes ?? [])])];
     if (!rules) {
       result.notes.push(`${c.case}: category ${c.category} has no Palisade rule, not compared`);
       continue;
@@ -133,5 +136,7 @@ export function runRbac(): SuiteResult {
     result.agreed++;
   }
   result.notes.push(`misses where Palisade follows the RBAC authorizer and upstream over-reports: ${explained}`);
+  const comparable = result.total - explained;
+  if (comparable > 0) result.notes.push(`agreement on the cases whose expectation the RBAC authorizer shares: ${result.agreed}/${comparable} = ${((100 * result.agreed) / comparable).toFixed(1)}%`);
   return result;
 }

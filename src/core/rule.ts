@@ -50,8 +50,9 @@ export interface Rule {
   target: RuleTarget;
   check(ctx: RuleContext): void;
   /**
-   * Rules this one replaces when both run (a restricted Pod Security check over the baseline one):
-   * its findings on a field one of them reported are dropped.
+   * Rules whose finding on the same field of the same resource already says what this one would
+   * (the baseline capabilities check for the restricted one; cluster-admin for each of its parts):
+   * when both run, this rule's finding there is dropped. One problem, one finding.
    */
   supersedes?: readonly string[];
 }

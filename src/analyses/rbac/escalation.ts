@@ -30,6 +30,8 @@ export interface StepReason {
   role: RoleRef | null;
   /** The group through which the identity holds the grant, when it is not bound directly. */
   through?: Subject;
+  /** A workload identity step: the Azure identity the service account's tokens are exchanged for. */
+  identity?: { clientId: string; name?: string };
 }
 
 export interface EscalationStep {
@@ -64,7 +66,14 @@ export function nodeText(key: string): string {
 
 /** `create pods in shop`, `bind clusterroles cluster-wide`. */
 export function reasonText(r: StepReason): string {
-  if (r.verb === '*' && r.resource === '*') return `holds ${r.role ? `${r.role.kind} ${r.role.name}` : '*'} cluster-wide`;
+  if (r.identity) return `exchanges its token for Azure identity ${r.identity.name ?? r.identity.clientId} (workload identity)`;
+  if (r.binding?.kind === 'AksLocalAdminCredential') return `lists the local admin credential (Azure role ${r.role?.name ?? ''} at ${r.binding.scope ?? '/'})`;
+  if (r.binding?.kind === 'AksAdminGroups') return 'is an admin group of the cluster (aadProfile.adminGroupObjectIDs)';
+  if (r.role?.kind === 'AzureRole' && r.resource === 'managedClusters') return `writes the AKS cluster, so can add itself to its admin groups (Azure role ${r.role.name} at ${r.binding?.scope ?? '/'})`;
+  if (r.verb === '*' && r.resource === '*') {
+    if (r.role?.kind === 'AzureRole') return `holds Azure role ${r.role.name} at ${r.binding?.scope ?? '/'}`;
+    return `holds ${r.role ? `${r.role.kind} ${r.role.name}` : '*'} cluster-wide`;
+  }
   return `${r.verb} ${r.resource}${r.namespace !== null ? ` in ${r.namespace}` : ' cluster-wide'}`;
 }
 
@@ -157,6 +166,11 @@ export class EscalationGraph {
       this.addSubject({ kind: 'ServiceAccount', namespace: sa.slice(0, slash), name: sa.slice(slash + 1) });
     }
     for (const s of extraSubjects) this.addSubject(s);
+    for (const link of index.identityLinks) {
+      this.addSubject(link.serviceAccount);
+      if (link.principal) this.addSubject(link.principal);
+    }
+    for (const w of index.clusterWriters) this.addSubject(w.subject);
     for (const g of allGrants) this.addSubject(g.subject);
 
     // Per-target queries: token creation and impersonation may be limited by resourceNames.
@@ -281,6 +295,27 @@ export class EscalationGraph {
         }
       }
       this.edges.set(key, out);
+    }
+
+    // Azure: a federated service account becomes its Azure identity; a principal that may write the
+    // cluster resource can add its own group to the admin groups.
+    const addEdge = (from: string, edge: Edge) => {
+      if (this.admins.has(from) || from === edge.to) return;
+      const list = this.edges.get(from);
+      if (list) list.push(edge);
+      else this.edges.set(from, [edge]);
+    };
+    for (const link of index.identityLinks) {
+      if (!link.principal) continue;
+      const from = keyOf(link.serviceAccount);
+      const to = keyOf(link.principal);
+      if (!this.subjects.has(to)) continue;
+      const identity = { clientId: link.clientId, ...(link.identityName ? { name: link.identityName } : {}) };
+      addEdge(from, { to, because: { verb: 'use', resource: 'workload identity', apiGroup: 'azure.workload.identity', namespace: link.serviceAccount.namespace ?? 'default', binding: null, role: null, identity } });
+    }
+    for (const w of index.clusterWriters) {
+      const from = keyOf(w.subject);
+      addEdge(from, { to: CLUSTER_ADMIN, because: { verb: 'write', resource: 'managedClusters', apiGroup: 'Microsoft.ContainerService', namespace: null, binding: w.ref, role: w.role } });
     }
 
     for (const ns of namespaces) {

@@ -1,5 +1,6 @@
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, stringMap, type Provenance, type Resource } from '../../core/resource.js';
+import { azureAccess, type ClusterWriter, type IdentityLink } from './azure-access.js';
 import { BUILTIN_RESOURCES, type ResourceInfo } from './resources.js';
 
 export type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
@@ -11,14 +12,33 @@ export interface Subject {
   namespace?: string;
 }
 
+export interface PermissionIndexOptions {
+  /** Merge Azure role assignments, AKS admin groups and the local admin credential (default true). */
+  azure?: boolean;
+}
+
+/**
+ * What grants: a Kubernetes binding, an Azure role assignment (Azure RBAC for Kubernetes
+ * authorization), the cluster's Entra admin groups, or the local admin credential that an Azure role
+ * assignment lets its holder download.
+ */
 export interface BindingRef {
-  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  kind: 'RoleBinding' | 'ClusterRoleBinding' | 'AzureRoleAssignment' | 'AksAdminGroups' | 'AksLocalAdminCredential';
   namespace: string | null;
+  /** The binding name, the role assignment GUID, or the cluster name for the admin groups. */
   name: string;
+  /** Azure only: the scope of the role assignment. */
+  scope?: string;
+  /** Azure only: the ABAC condition the assignment is granted under. */
+  condition?: string;
+  /** AKS settings only: the field the grant is written in (`properties.aadProfile.adminGroupObjectIDs`). */
+  field?: string;
+  /** Azure grants: where the assignment or the cluster was read. */
+  source?: Provenance;
 }
 
 export interface RoleRef {
-  kind: 'Role' | 'ClusterRole';
+  kind: 'Role' | 'ClusterRole' | 'AzureRole';
   name: string;
 }
 
@@ -116,6 +136,14 @@ export class PermissionIndex {
   readonly missingRoles: MissingRole[] = [];
   /** ServiceAccounts of the inventory, as `namespace/name`. */
   readonly serviceAccounts = new Set<string>();
+  /** ServiceAccounts federated with an Azure identity (workload identity). */
+  readonly identityLinks: IdentityLink[] = [];
+  /** Azure principals that may rewrite the cluster resource (its admin groups, its local accounts). */
+  readonly clusterWriters: ClusterWriter[] = [];
+  /** What the Azure view assumed or left out. */
+  readonly notes: string[] = [];
+  /** Display names of Entra object ids known from the input. */
+  readonly displayNames = new Map<string, string>();
   private readonly bindings: BindingEntry[] = [];
   private readonly byVerbResource = new Map<string, Map<string, Hit[]>>();
   private readonly byVerbUrl = new Map<string, Hit[]>();
@@ -124,13 +152,21 @@ export class PermissionIndex {
   private readonly byGroup = new Map<string, Array<{ binding: number; subject: Subject }>>();
   private readonly resourceInfo = new Map<string, ResourceInfo>(BUILTIN_RESOURCES);
 
-  constructor(inventory: Inventory) {
+  constructor(inventory: Inventory, options: PermissionIndexOptions = {}) {
     for (const sa of inventory.byKind('ServiceAccount')) this.serviceAccounts.add(`${sa.namespace ?? 'default'}/${sa.name}`);
     this.learnCustomResources(inventory);
     const clusterRoleRules = aggregateClusterRoles(rbacObjects(inventory, 'ClusterRole'));
     const roleRules = new Map<Resource, CompiledRule[]>();
     for (const b of rbacObjects(inventory, 'ClusterRoleBinding')) this.addBinding(b, inventory, clusterRoleRules, roleRules);
     for (const b of rbacObjects(inventory, 'RoleBinding')) this.addBinding(b, inventory, clusterRoleRules, roleRules);
+    if (options.azure !== false) {
+      const azure = azureAccess(inventory, this.resourceInfo);
+      for (const b of azure.bindings) this.register({ ref: b.ref, role: b.role, namespace: b.namespace, subjects: b.subjects, rules: b.rules.flatMap((r) => compileRule(r) ?? []) });
+      this.identityLinks.push(...azure.links);
+      this.clusterWriters.push(...azure.writers);
+      this.notes.push(...azure.notes);
+      for (const [k, v] of azure.names) this.displayNames.set(k, v);
+    }
   }
 
   /** Every grant that allows the request, as the RBAC authorizer would decide it. */
@@ -182,6 +218,9 @@ export class PermissionIndex {
     let namespace: string | undefined = q.namespace;
     let clusterOnly = false;
     if (resource === 'namespaces' && group === '' && q.name !== undefined) namespace = q.name;
+    // Creating a RoleBinding to a ClusterRole asks `bind clusterroles NAME` in the binding's namespace,
+    // so a RoleBinding there may grant it although clusterroles are cluster-scoped.
+    else if (q.verb === 'bind' && resource === 'clusterroles' && group === RBAC_GROUP && q.namespace !== undefined) clusterOnly = false;
     else if (info && !info.namespaced && (q.apiGroup === undefined || q.apiGroup === info.group)) clusterOnly = true;
     const byResource = [this.byVerbResource.get(q.verb), q.verb === '*' ? undefined : this.byVerbResource.get('*')];
     const keys = [combined];
@@ -261,8 +300,13 @@ export class PermissionIndex {
     }
     const subjects = subjectsOf(r.object.subjects, namespace);
     if (subjects.length === 0) return;
+    this.register({ ref, role: { kind: roleKind as RoleRef['kind'], name: roleName }, namespace, subjects, rules });
+  }
+
+  private register(entry: BindingEntry): void {
+    const { subjects, rules } = entry;
     const index = this.bindings.length;
-    this.bindings.push({ ref, role: { kind: roleKind as RoleRef['kind'], name: roleName }, namespace, subjects, rules });
+    this.bindings.push(entry);
     for (const s of subjects) {
       const entry = { binding: index, subject: s };
       if (s.kind === 'Group') push(this.byGroup, s.name, entry);

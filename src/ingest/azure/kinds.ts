@@ -4,6 +4,13 @@ import type { Resource } from '../../core/resource.js';
 export const MANAGED_CLUSTER_KIND = 'Microsoft.ContainerService/managedClusters';
 export const AGENT_POOL_KIND = 'Microsoft.ContainerService/managedClusters/agentPools';
 export const DIAGNOSTIC_SETTING_KIND = 'Microsoft.Insights/diagnosticSettings';
+/** Who holds which Azure role where (`az role assignment list --all -o json`). */
+export const ROLE_ASSIGNMENT_KIND = 'Microsoft.Authorization/roleAssignments';
+/** Custom role definitions (`az role definition list --custom-role-only -o json`). */
+export const ROLE_DEFINITION_KIND = 'Microsoft.Authorization/roleDefinitions';
+/** Managed identities (`az identity list -o json`): the client id workload identity names, and its principal id. */
+export const MANAGED_IDENTITY_KIND = 'Microsoft.ManagedIdentity/userAssignedIdentities';
+const SIMPLE_KINDS = [MANAGED_CLUSTER_KIND, AGENT_POOL_KIND, DIAGNOSTIC_SETTING_KIND, ROLE_ASSIGNMENT_KIND, ROLE_DEFINITION_KIND, MANAGED_IDENTITY_KIND];
 
 export const TF_CLUSTER = 'azurerm_kubernetes_cluster';
 export const TF_NODE_POOL = 'azurerm_kubernetes_cluster_node_pool';
@@ -24,9 +31,8 @@ export interface AzureDecoded {
 export function armKind(type: unknown): string | undefined {
   if (typeof type !== 'string') return undefined;
   const t = type.toLowerCase();
-  if (t === MANAGED_CLUSTER_KIND.toLowerCase()) return MANAGED_CLUSTER_KIND;
-  if (t === AGENT_POOL_KIND.toLowerCase()) return AGENT_POOL_KIND;
-  if (t === DIAGNOSTIC_SETTING_KIND.toLowerCase()) return DIAGNOSTIC_SETTING_KIND;
+  const simple = SIMPLE_KINDS.find((k) => k.toLowerCase() === t);
+  if (simple) return simple;
   if (t === `${MANAGED_CLUSTER_KIND}/providers/${DIAGNOSTIC_SETTING_KIND}`.toLowerCase()) return DIAGNOSTIC_SETTING_KIND;
   if (t === `${MANAGED_CLUSTER_KIND}/providers/diagnosticSettings`.toLowerCase()) return DIAGNOSTIC_SETTING_KIND;
   return undefined;

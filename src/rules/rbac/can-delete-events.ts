@@ -21,6 +21,8 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
   },
   target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  // Every part of cluster-admin: its finding on the same subject says it all.
+  supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
     reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), "no delete on events outside the control plane");
   },

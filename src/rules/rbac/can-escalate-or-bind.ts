@@ -1,6 +1,5 @@
-import type { PolicyRule } from '../../analyses/rbac/permission-index.js';
 import { defineRule } from '../../core/rule.js';
-import { bindingNamespace, bindingSubjects, bindingText, canIVerify, grantsOf, heldRules, isSystemSubject, reportGrants, roleText, ruleText, subjectText, type Permission } from './grants.js';
+import { grantsOf, reportGrants, type Permission } from './grants.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
 const PERMISSIONS: Permission[] = [
@@ -9,19 +8,13 @@ const PERMISSIONS: Permission[] = [
   { verb: 'bind', resource: 'roles', apiGroup: RBAC },
   { verb: 'bind', resource: 'clusterroles', apiGroup: RBAC },
 ];
-const BIND_CLUSTERROLES = PERMISSIONS[3]!;
 const EXPECTED = 'no escalate or bind verbs outside the controllers that manage RBAC';
-
-function grantsBindOnClusterRoles(r: PolicyRule): boolean {
-  const any = (xs: string[], v: string) => xs.includes('*') || xs.includes(v);
-  return any(r.verbs, 'bind') && any(r.apiGroups, RBAC) && any(r.resources, 'clusterroles');
-}
 
 /**
  * `bind` on clusterroles held through a RoleBinding is checked by the API server in the namespace
  * of the RoleBinding being created, so it lets the subject bind any ClusterRole (cluster-admin
- * included) inside that namespace; the who-can index files clusterroles as cluster-scoped only,
- * hence the rule-level check. `escalate` on clusterroles through a RoleBinding grants nothing.
+ * included) inside that namespace: the permission index answers it so for a query in that namespace.
+ * `escalate` on clusterroles through a RoleBinding grants nothing.
  * System subjects are skipped.
  */
 export default defineRule({
@@ -36,27 +29,9 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping'],
   },
   target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  // Every part of cluster-admin: its finding on the same subject says it all.
+  supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
-    const grants = grantsOf(ctx, PERMISSIONS, { skipSystem: true });
-    const ns = bindingNamespace(ctx);
-    if (ns !== null) {
-      const rules = heldRules(ctx).filter(grantsBindOnClusterRoles);
-      for (const { subject, index } of rules.length ? bindingSubjects(ctx) : []) {
-        if (isSystemSubject(subject)) continue;
-        const g = grants.find((x) => x.index === index);
-        if (g) {
-          g.permissions.push(BIND_CLUSTERROLES);
-          g.rules.push(...rules.filter((r) => !g.rules.includes(r)));
-          continue;
-        }
-        ctx.report({
-          message: `${subjectText(subject)} can bind clusterroles.${RBAC} in namespace ${ns} (and so grant itself any ClusterRole there) through ${roleText(ctx)} (${bindingText(ctx)})`,
-          field: `subjects[${index}]`,
-          evidence: { observed: rules.map(ruleText).join('; '), expected: EXPECTED },
-          verify: canIVerify(ctx, subject, BIND_CLUSTERROLES),
-        });
-      }
-    }
-    reportGrants(ctx, grants, EXPECTED);
+    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), EXPECTED);
   },
 });

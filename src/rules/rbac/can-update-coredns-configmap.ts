@@ -23,6 +23,8 @@ export default defineRule({
     references: ['https://learn.microsoft.com/azure/aks/coredns-custom'],
   },
   target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  // Every part of cluster-admin: its finding on the same subject says it all.
+  supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
     const ns = bindingNamespace(ctx);
     if (ns !== null && ns !== 'kube-system') return;

@@ -1,5 +1,7 @@
 import type { Inventory } from '../../core/inventory.js';
-import { defineRule } from '../../core/rule.js';
+import { escapeKey } from '../../core/field-path.js';
+import { defineRule, type RuleContext } from '../../core/rule.js';
+import { ROLE_ASSIGNMENT_KIND, WORKLOAD_IDENTITY_ANNOTATION } from '../../analyses/rbac/azure-access.js';
 import { boundSubjects, shortestPaths, pathText, type EscalationPath } from '../../analyses/rbac/escalation.js';
 import type { Subject } from '../../analyses/rbac/permission-index.js';
 import { bindingNamespace, bindingSubjects, canIVerify, isSystemSubject, permissionIndex, subjectText } from './grants.js';
@@ -17,9 +19,10 @@ function sameSubject(a: Subject, b: Subject): boolean {
 }
 
 /**
- * Reported on the binding that grants the first step, once per starting subject named in it. An
- * identity whose first step comes through one of its groups is covered by the group's finding.
- * Control-plane subjects are skipped as in the other rbac rules.
+ * Reported where the first step is granted: on the Kubernetes binding, once per starting subject named
+ * in it; on the Azure role assignment; or on the ServiceAccount whose workload identity is the first
+ * step. An identity whose first step comes through one of its groups is covered by the group's
+ * finding. Control-plane subjects are skipped as in the other rbac rules.
  */
 export default defineRule({
   meta: {
@@ -29,31 +32,53 @@ export default defineRule({
     pillar: 'access',
     frameworks: [],
     description:
-      'Chained grants can lead a low-privilege identity to cluster-admin: creating pods runs them as any service account of the namespace, creating tokens or impersonating takes over another identity, and bind or escalate rewrites RBAC itself. The shortest such chain is reported in evidence.path.',
+      'Chained grants can lead a low-privilege identity to cluster-admin: creating pods runs them as any service account of the namespace, creating tokens or impersonating takes over another identity, bind or escalate rewrites RBAC itself, and on AKS a service account federated with an Azure identity holds that identity\'s Azure role assignments. The shortest such chain is reported in evidence.path.',
     remediation: 'Break the chain at its first step: remove the grant named in the finding, or move the powerful service account it leads to into a namespace where the subject cannot create pods or tokens.',
-    references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks'],
+    references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks', 'https://learn.microsoft.com/azure/aks/manage-azure-rbac'],
   },
-  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding', ROLE_ASSIGNMENT_KIND, 'ServiceAccount'] },
   check(ctx) {
+    const r = ctx.resource;
+    if (r.kind === 'ServiceAccount') {
+      const ns = r.namespace ?? 'default';
+      for (const p of pathsOf(ctx.inventory)) {
+        const first = p.steps[0]?.because;
+        if (!first?.identity || p.subject.kind !== 'ServiceAccount' || p.subject.name !== r.name || (p.subject.namespace ?? 'default') !== ns) continue;
+        report(ctx, p, `metadata.annotations.${escapeKey(WORKLOAD_IDENTITY_ANNOTATION)}`, undefined);
+      }
+      return;
+    }
+    if (r.kind === ROLE_ASSIGNMENT_KIND) {
+      for (const p of pathsOf(ctx.inventory)) {
+        const b = p.steps[0]?.because.binding;
+        if (!b || p.steps[0]?.because.through || (b.kind !== 'AzureRoleAssignment' && b.kind !== 'AksLocalAdminCredential') || b.name !== r.name) continue;
+        report(ctx, p, r.object.properties !== undefined ? 'properties.principalId' : 'principalId', undefined);
+      }
+      return;
+    }
     const ns = bindingNamespace(ctx);
     const subjects = bindingSubjects(ctx);
     const found: Array<{ p: EscalationPath; index: number }> = [];
     for (const p of pathsOf(ctx.inventory)) {
       const b = p.steps[0]?.because.binding;
-      if (!b || p.steps[0]?.because.through || b.kind !== ctx.resource.kind || b.name !== ctx.resource.name || b.namespace !== ns) continue;
+      if (!b || p.steps[0]?.because.through || b.kind !== r.kind || b.name !== r.name || b.namespace !== ns) continue;
       if (isSystemSubject(p.subject)) continue;
       found.push({ p, index: subjects.find((s) => sameSubject(s.subject, p.subject))?.index ?? -1 });
     }
     for (const { p, index } of found.sort((a, b) => a.index - b.index)) {
-      const n = p.steps.length;
-      const r = p.steps[0]!.because;
-      const [resource, subresource] = r.resource.split('/');
-      ctx.report({
-        message: `${subjectText(p.subject)} can become cluster-admin in ${n} step${n === 1 ? '' : 's'}: ${pathText(p.steps)}`,
-        field: index >= 0 ? `subjects[${index}]` : 'subjects',
-        evidence: { observed: pathText(p.steps), expected: 'no chain of grants from this subject to cluster-admin', path: p.steps },
-        verify: canIVerify(ctx, p.subject, { verb: r.verb, resource: resource ?? r.resource, apiGroup: r.apiGroup, ...(subresource ? { subresource } : {}) }),
-      });
+      const first = p.steps[0]!.because;
+      const [resource, subresource] = first.resource.split('/');
+      report(ctx, p, index >= 0 ? `subjects[${index}]` : 'subjects', canIVerify(ctx, p.subject, { verb: first.verb, resource: resource ?? first.resource, apiGroup: first.apiGroup, ...(subresource ? { subresource } : {}) }));
     }
   },
 });
+
+function report(ctx: RuleContext, p: EscalationPath, field: string, verify: string | undefined): void {
+  const n = p.steps.length;
+  ctx.report({
+    message: `${subjectText(p.subject)} can become cluster-admin in ${n} step${n === 1 ? '' : 's'}: ${pathText(p.steps)}`,
+    field,
+    evidence: { observed: pathText(p.steps), expected: 'no chain of grants from this subject to cluster-admin', path: p.steps },
+    ...(verify !== undefined ? { verify } : {}),
+  });
+}

@@ -24,6 +24,8 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#minimize-wildcard-use'],
   },
   target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  // Every part of cluster-admin: its finding on the same subject says it all.
+  supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
     const clusterWide = bindingNamespace(ctx) === null;
     const wild = heldRules(ctx).filter((r) => (r.verbs.includes('*') || r.resources.includes('*')) && !(clusterWide && isFullWildcard(r)));

@@ -153,6 +153,16 @@ describe('binding scope', () => {
     expect(who(idx.whoCan({ verb: 'get', resource: 'namespaces', name: 'shop' }))).toEqual(['User:ann@shop', 'User:root@cluster']);
     expect(who(idx.whoCan({ verb: 'get', resource: 'namespaces', name: 'other' }))).toEqual(['User:root@cluster']);
   });
+  it('a RoleBinding grants bind on ClusterRoles for bindings in its own namespace', () => {
+    const GROUP = 'rbac.authorization.k8s.io';
+    const binder = indexOf(
+      clusterRole('binder', `- apiGroups: [${GROUP}]\n  resources: [clusterroles]\n  verbs: [bind]`) + rb('shop', 'shop-binder', 'ClusterRole', 'binder', user('cat')),
+    );
+    expect(who(binder.whoCan({ verb: 'bind', resource: 'clusterroles', apiGroup: GROUP, namespace: 'shop', name: 'admin' }))).toEqual(['User:cat@shop']);
+    expect(binder.whoCan({ verb: 'bind', resource: 'clusterroles', apiGroup: GROUP, namespace: 'other', name: 'admin' })).toEqual([]);
+    // Binding with a ClusterRoleBinding is a cluster-wide request: not granted.
+    expect(binder.whoCan({ verb: 'bind', resource: 'clusterroles', apiGroup: GROUP, name: 'admin' }).filter((g) => g.scope === 'cluster')).toEqual([]);
+  });
   it('names the binding, the role and the rule', () => {
     const [g] = idx.whoCan({ verb: 'get', resource: 'configmaps' });
     expect(g).toEqual({ subject: { kind: 'User', name: 'bob' }, scope: 'shop', via: { binding: { kind: 'RoleBinding', namespace: 'shop', name: 'shop-local' }, role: { kind: 'Role', name: 'local' }, ruleIndex: 0 } });

@@ -1,6 +1,12 @@
 import rule from '../../../src/rules/rbac/escalation-path.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 import { clusterRole, clusterRoleBinding, group, role, roleBinding, sa, user } from './fixtures.js';
+import { assignment, CLUSTER_ID, cluster, federatedServiceAccount, identity, ROLES } from '../../analyses/rbac/azure-fixtures.js';
+
+const APP = '33333333-3333-3333-3333-333333333333';
+const CLIENT = '44444444-4444-4444-4444-444444444444';
+const TEAM = '11111111-1111-1111-1111-111111111111';
+const ADMIN_IDENTITY = federatedServiceAccount('ci', 'deployer', CLIENT) + identity('id-deployer', CLIENT, APP) + assignment({ role: ROLES.clusterAdmin, scope: CLUSTER_ID, principalId: APP, principalType: 'ServicePrincipal', name: 'cccccccc-0000-0000-0000-000000000001' });
 
 const RBAC = 'rbac.authorization.k8s.io';
 const CLUSTER_ADMIN = clusterRole('cluster-admin', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]');
@@ -19,8 +25,18 @@ ruleTester(rule, {
       name: 'control-plane subjects are skipped',
       input: CLUSTER_ADMIN + clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) + clusterRole('imp', '[{ apiGroups: [""], resources: [users], verbs: [impersonate] }]') + clusterRoleBinding('ctl', 'imp', `[${user('system:kube-controller-manager')}]`),
     },
+    { name: 'a federated identity whose Azure role is a namespace Reader', input: cluster() + federatedServiceAccount('ci', 'deployer', CLIENT) + identity('id-deployer', CLIENT, APP) + assignment({ role: ROLES.reader, scope: CLUSTER_ID, principalId: APP, principalType: 'ServicePrincipal' }) },
+    { name: 'an Azure RBAC Cluster Admin identity on a cluster without Azure RBAC', input: cluster({ azureRbac: false }) + ADMIN_IDENTITY },
   ],
   invalid: [
+    {
+      name: 'an Azure role assignment lets a group run pods as a service account federated with an RBAC Cluster Admin identity',
+      input: cluster() + ADMIN_IDENTITY + assignment({ role: ROLES.writer, scope: `${CLUSTER_ID}/namespaces/ci`, principalId: TEAM, principalType: 'Group', name: 'cccccccc-0000-0000-0000-000000000002' }),
+      findings: [
+        { resource: 'ServiceAccount/deployer', field: 'metadata.annotations.azure\\.workload\\.identity/client-id', message: /^ServiceAccount ci\/deployer can become cluster-admin in 2 steps: exchanges its token for Azure identity id-deployer/ },
+        { resource: 'Microsoft.Authorization/roleAssignments/cccccccc-0000-0000-0000-000000000002', field: 'principalId', message: new RegExp(`^Group ${TEAM} can become cluster-admin in 3 steps: create pods in ci → ServiceAccount ci/deployer → `) },
+      ],
+    },
     {
       name: 'pod creation leads to a service account that can bind cluster-admin',
       input: DEPLOYER + role('shop', 'pods', PODS) + roleBinding('shop', 'ci-pods', 'Role', 'pods', `[${user('jane')}, ${sa('shop', 'ci')}]`),
