@@ -1,9 +1,10 @@
+import type { AuthorizationManagementClient } from '@azure/arm-authorization';
 import type { ContainerServiceClient, ContainerServiceClientOptionalParams } from '@azure/arm-containerservice';
 import type { MonitorClient } from '@azure/arm-monitor';
 import type { TokenCredential } from '@azure/identity';
 import { errorMessage, UsageError, type InputError } from '../core/errors.js';
-import { asString, isObj, type Obj, type Resource } from '../core/resource.js';
-import { AGENT_POOL_KIND, DIAGNOSTIC_SETTING_KIND, MANAGED_CLUSTER_KIND } from './azure/kinds.js';
+import { asObj, asString, isObj, type Obj, type Resource } from '../core/resource.js';
+import { AGENT_POOL_KIND, DIAGNOSTIC_SETTING_KIND, MANAGED_CLUSTER_KIND, ROLE_ASSIGNMENT_KIND, ROLE_DEFINITION_KIND } from './azure/kinds.js';
 
 export const ARM_ENDPOINT = 'https://management.azure.com';
 
@@ -17,6 +18,8 @@ export interface AksFetchOptions {
   ca?: string | Buffer;
   /** The SDK retry policy (429 and 5xx answers, network errors; Retry-After is honoured). */
   retry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  /** Also read the Azure role assignments that reach the cluster and their role definitions (default true). */
+  access?: boolean;
 }
 
 export interface AksResourceId {
@@ -53,6 +56,8 @@ const CALLS = {
   cluster: { what: 'reading the cluster', permission: 'Microsoft.ContainerService/managedClusters/read' },
   pools: { what: 'listing the agent pools', permission: 'Microsoft.ContainerService/managedClusters/agentPools/read' },
   diagnostics: { what: 'listing the diagnostic settings', permission: 'Microsoft.Insights/diagnosticSettings/read' },
+  assignments: { what: 'listing the role assignments', permission: 'Microsoft.Authorization/roleAssignments/read' },
+  definitions: { what: 'reading a role definition', permission: 'Microsoft.Authorization/roleDefinitions/read' },
 } as const;
 type Call = (typeof CALLS)[keyof typeof CALLS];
 
@@ -210,15 +215,18 @@ async function defaultCredential(): Promise<TokenCredential> {
 interface Clients {
   cs: ContainerServiceClient;
   monitor: MonitorClient;
+  auth: AuthorizationManagementClient;
   csRecorder: ResponseRecorder;
   monitorRecorder: ResponseRecorder;
+  authRecorder: ResponseRecorder;
 }
 
 /** The SDK clients, loaded on first use so that scans without --aks do not load the Azure SDK. */
 async function createClients(target: AksResourceId, endpoint: string, options: AksFetchOptions): Promise<Clients> {
-  const [{ ContainerServiceClient }, { MonitorClient }, credential] = await Promise.all([
+  const [{ ContainerServiceClient }, { MonitorClient }, { AuthorizationManagementClient }, credential] = await Promise.all([
     import('@azure/arm-containerservice'),
     import('@azure/arm-monitor'),
+    import('@azure/arm-authorization'),
     options.credential ?? defaultCredential(),
   ]);
   const clientOptions = (recorder: ResponseRecorder): ContainerServiceClientOptionalParams => ({
@@ -229,11 +237,14 @@ async function createClients(target: AksResourceId, endpoint: string, options: A
   });
   const csRecorder = new ResponseRecorder();
   const monitorRecorder = new ResponseRecorder();
+  const authRecorder = new ResponseRecorder();
   return {
     cs: new ContainerServiceClient(credential, target.subscriptionId, clientOptions(csRecorder)),
     monitor: new MonitorClient(credential, target.subscriptionId, clientOptions(monitorRecorder)),
+    auth: new AuthorizationManagementClient(credential, target.subscriptionId, clientOptions(authRecorder)),
     csRecorder,
     monitorRecorder,
+    authRecorder,
   };
 }
 
@@ -270,7 +281,7 @@ export async function fetchAksResources(
     fail(e, CALLS.cluster);
     return { resources, errors };
   }
-  const { cs, monitor, csRecorder, monitorRecorder } = clients;
+  const { cs, monitor, auth, csRecorder, monitorRecorder, authRecorder } = clients;
   const abortSignal = options.signal;
 
   let cluster: Obj;
@@ -291,7 +302,7 @@ export async function fetchAksResources(
   const clusterName = asString(cluster.name) ?? target.name;
   const clusterId = asString(cluster.id) ?? target.id;
 
-  const [pools, settings] = await Promise.all([
+  const [pools, settings, assignments] = await Promise.all([
     csRecorder
       .during(() => drain(cs.agentPools.list(target.resourceGroup, target.name, { abortSignal })))
       .then((pages) => listItems(pages, 'agent pool'))
@@ -301,7 +312,27 @@ export async function fetchAksResources(
       .during(() => drain(monitor.diagnosticSettings.list(target.id.slice(1), { abortSignal })))
       .then((pages) => listItems(pages, 'diagnostic setting'))
       .catch((e: unknown) => fail(e, CALLS.diagnostics)),
+    options.access === false
+      ? Promise.resolve(undefined)
+      : authRecorder
+          // Without a filter: the assignments at the cluster, above it (group, subscription) and below it (namespaces).
+          .during(() => drain(auth.roleAssignments.listForScope(target.id.slice(1), { abortSignal })))
+          .then((pages) => listItems(pages, 'role assignment'))
+          .catch((e: unknown) => fail(e, CALLS.assignments)),
   ]);
+  // Each role definition once, as Azure has it now (custom roles included); one call after the other,
+  // as the recorder pairs calls with answers in order.
+  const definitions: Array<{ item: Obj; apiVersion: string }> = [];
+  const roleIds = [...new Set((assignments ?? []).flatMap(({ item }) => asString(asObj(item.properties)?.roleDefinitionId) ?? []))];
+  for (const roleId of roleIds) {
+    try {
+      const recorded = await authRecorder.during(() => auth.roleDefinitions.getById(roleId.replace(/^\/+/, ''), { abortSignal }));
+      const answer = recorded.at(-1);
+      if (answer) definitions.push({ item: parseBody(answer), apiVersion: apiVersionOf(answer) });
+    } catch (e) {
+      fail(e, CALLS.definitions);
+    }
+  }
 
   resources.push({
     apiVersion: clusterApiVersion,
@@ -336,6 +367,21 @@ export async function fetchAksResources(
       source: { file: asString(item.id) ?? `${clusterId}/providers/Microsoft.Insights/diagnosticSettings/${name}`, line: 1 },
       format: 'arm-rest',
     });
+  }
+  for (const { item, apiVersion } of assignments ?? []) {
+    resources.push({
+      apiVersion,
+      kind: ROLE_ASSIGNMENT_KIND,
+      namespace: null,
+      name: item.name as string,
+      object: item,
+      source: { file: asString(item.id) ?? `${clusterId}/providers/Microsoft.Authorization/roleAssignments/${String(item.name)}`, line: 1 },
+      format: 'arm-rest',
+    });
+  }
+  for (const { item, apiVersion } of definitions) {
+    const id = asString(item.id) ?? '';
+    resources.push({ apiVersion, kind: ROLE_DEFINITION_KIND, namespace: null, name: asString(item.name) ?? id, object: item, source: { file: id, line: 1 }, format: 'arm-rest' });
   }
   return { resources, errors };
 }

@@ -38,6 +38,10 @@ export interface FakeArmOptions {
   agentPools?: Record<string, Json[]>;
   /** Diagnostic settings by cluster id. */
   diagnosticSettings?: Record<string, Json[]>;
+  /** Role assignments that reach each cluster (REST bodies with `properties`), by cluster id; paged like the pools. */
+  roleAssignments?: Record<string, Json[]>;
+  /** Role definitions (REST bodies), answered at their `id`. */
+  roleDefinitions?: Json[];
   pageSize?: number;
   /**
    * Answers before the routes: return a response to inject a fault (401, 429, a broken body).
@@ -90,6 +94,8 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
   const byCluster = (m: Record<string, Json[]> | undefined) => new Map(Object.entries(m ?? {}).map(([id, list]) => [id.toLowerCase(), list]));
   const pools = byCluster(options.agentPools);
   const diagnostics = byCluster(options.diagnosticSettings);
+  const assignments = byCluster(options.roleAssignments);
+  const definitions = new Map((options.roleDefinitions ?? []).map((d) => [String(d.id).toLowerCase(), d]));
   const requests: FakeRequest[] = [];
   const counts = new Map<string, number>();
   let endpoint = '';
@@ -100,6 +106,10 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     if (!req.query.get('api-version'))
       return armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
     if (req.method !== 'GET') return armError(405, 'MethodNotAllowed', `The fake answers GET only, not ${req.method}.`);
+    if (/\/providers\/microsoft\.authorization\/roledefinitions\/[^/]+$/i.test(req.path)) {
+      const d = definitions.get(req.path.toLowerCase());
+      return d ? { status: 200, body: d } : armError(404, 'RoleDefinitionDoesNotExist', 'The specified role definition does not exist.');
+    }
     const m = CLUSTER_PATH.exec(req.path);
     if (!m) return armError(404, 'NotFound', `No route for ${req.path}.`);
     const [, clusterPath = '', group = '', name = '', rest = ''] = m;
@@ -109,13 +119,14 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       return rest === '' ? armError(404, 'ResourceNotFound', notFound) : armError(404, 'ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource '${name}' not found.`);
     }
     if (rest === '') return { status: 200, body: cluster };
-    if (/^\/agentpools\/?$/i.test(rest)) {
-      const all = pools.get(clusterPath.toLowerCase()) ?? [];
+    const paged = (all: Json[]): FakeResponse => {
       const skip = Number(req.query.get('$skipToken') ?? '0');
       const page = all.slice(skip, skip + pageSize);
       const next = skip + pageSize < all.length ? `${endpoint}${req.path}?api-version=${req.query.get('api-version')}&$skipToken=${skip + pageSize}` : undefined;
       return { status: 200, body: next ? { value: page, nextLink: next } : { value: page } };
-    }
+    };
+    if (/^\/providers\/microsoft\.authorization\/roleassignments\/?$/i.test(rest)) return paged(assignments.get(clusterPath.toLowerCase()) ?? []);
+    if (/^\/agentpools\/?$/i.test(rest)) return paged(pools.get(clusterPath.toLowerCase()) ?? []);
     if (/^\/providers\/microsoft\.insights\/diagnosticsettings\/?$/i.test(rest))
       return { status: 200, body: { value: diagnostics.get(clusterPath.toLowerCase()) ?? [] } };
     return armError(404, 'NotFound', `No route for ${req.path}.`);

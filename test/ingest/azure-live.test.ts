@@ -6,12 +6,15 @@ import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { UsageError } from '../../src/core/errors.js';
 import { fetchAksClusters, fetchAksResources, parseAksResourceId, type AksFetchOptions } from '../../src/ingest/azure-live.js';
 import { RULES } from '../../src/rules/index.js';
+import { PermissionIndex } from '../../src/analyses/rbac/permission-index.js';
+import { Inventory } from '../../src/core/inventory.js';
 import { runCli, tempTree } from '../helpers/cli.js';
 import {
   agentPoolBody,
   clusterBody,
   clusterId,
   diagnosticSettingBody,
+  SUBSCRIPTION,
   startFakeArm,
   staticCredential,
   type FakeArm,
@@ -53,6 +56,86 @@ function clientOptions(server: FakeArm, extra: Partial<AksFetchOptions> = {}): A
 }
 
 const scanOptions = { rules: RULES, config: DEFAULT_CONFIG, configSource: 'defaults', failOn: 'high' as const };
+
+const CLUSTER_ADMIN_ROLE = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`;
+const CUSTOM_ROLE = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/99999999-9999-4999-8999-999999999999`;
+
+function roleAssignment(name: string, scope: string, roleDefinitionId: string, principalId: string, principalType: string): Record<string, unknown> {
+  return {
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    name,
+    type: 'Microsoft.Authorization/roleAssignments',
+    properties: { roleDefinitionId, principalId, principalType, scope, condition: null, createdOn: '2026-10-01T10:00:00Z' },
+  };
+}
+
+function roleDefinition(id: string, roleName: string, dataActions: string[]): Record<string, unknown> {
+  return {
+    id,
+    name: id.split('/').pop(),
+    type: 'Microsoft.Authorization/roleDefinitions',
+    properties: { roleName, type: 'CustomRole', assignableScopes: ['/'], permissions: [{ actions: [], notActions: [], dataActions, notDataActions: [] }] },
+  };
+}
+
+describe('role assignments that reach a live cluster', () => {
+  const ADMINS = '11111111-1111-4111-8111-111111111111';
+  const ON_CALL = '22222222-2222-4222-8222-222222222222';
+  const access = () =>
+    estate({
+      roleAssignments: {
+        [ID]: [
+          roleAssignment('a1', ID, CLUSTER_ADMIN_ROLE, ADMINS, 'Group'),
+          roleAssignment('a2', `${ID}/namespaces/shop`, CUSTOM_ROLE, ON_CALL, 'Group'),
+          roleAssignment('a3', `/subscriptions/${SUBSCRIPTION}`, CUSTOM_ROLE, ON_CALL, 'Group'),
+        ],
+      },
+      roleDefinitions: [
+        roleDefinition(CLUSTER_ADMIN_ROLE, 'Azure Kubernetes Service RBAC Cluster Admin', ['Microsoft.ContainerService/managedClusters/*']),
+        roleDefinition(CUSTOM_ROLE, 'Pod exec', ['Microsoft.ContainerService/managedClusters/pods/*']),
+      ],
+    });
+
+  it('reads every page of assignments and each role definition once', async () => {
+    const arm = await fake(access());
+    const { resources, errors } = await fetchAksResources(ID, clientOptions(arm));
+    expect(errors).toEqual([]);
+    expect(resources.filter((r) => r.kind === 'Microsoft.Authorization/roleAssignments').map((r) => r.name)).toEqual(['a1', 'a2', 'a3']);
+    expect(resources.filter((r) => r.kind === 'Microsoft.Authorization/roleDefinitions').map((r) => r.object.id)).toEqual([CLUSTER_ADMIN_ROLE, CUSTOM_ROLE]);
+    const paths = arm.requests.map((r) => r.path);
+    expect(paths.filter((p) => p.endsWith('/roleAssignments'))).toHaveLength(2);
+    expect(paths.filter((p) => p.includes('/roleDefinitions/'))).toEqual([CLUSTER_ADMIN_ROLE, CUSTOM_ROLE]);
+  });
+
+  it('answers who-can with the live assignments, naming each assignment and its scope', async () => {
+    const arm = await fake(access());
+    const { resources } = await fetchAksResources(ID, clientOptions(arm));
+    const index = new PermissionIndex(new Inventory(resources));
+    const grants = index.whoCan({ verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'shop' });
+    expect(grants.map((g) => [g.subject.name, g.scope, g.via.binding.name, g.via.binding.scope, g.via.role.name])).toEqual([
+      [ADMINS, 'cluster', 'a1', ID, 'Azure Kubernetes Service RBAC Cluster Admin'],
+      [ON_CALL, 'shop', 'a2', `${ID}/namespaces/shop`, 'Pod exec'],
+      [ON_CALL, 'cluster', 'a3', `/subscriptions/${SUBSCRIPTION}`, 'Pod exec'],
+    ]);
+  });
+
+  it('goes on without them when Azure refuses the list, naming the permission', async () => {
+    const arm = await fake({
+      ...access(),
+      intercept: (req) => (req.path.endsWith('/roleAssignments') ? { status: 403, body: { error: { code: 'AuthorizationFailed', message: 'The client does not have authorization to perform action.' } } } : undefined),
+    });
+    const { resources, errors } = await fetchAksResources(ID, clientOptions(arm));
+    expect(resources.map((r) => r.kind)).toContain('Microsoft.ContainerService/managedClusters');
+    expect(errors).toEqual([{ source: ID, message: expect.stringMatching(/^listing the role assignments: 403 AuthorizationFailed: the identity lacks Microsoft\.Authorization\/roleAssignments\/read/) }]);
+  });
+
+  it('reads no assignments when asked not to', async () => {
+    const arm = await fake(access());
+    const { resources } = await fetchAksResources(ID, clientOptions(arm, { access: false }));
+    expect(resources.some((r) => r.kind === 'Microsoft.Authorization/roleAssignments')).toBe(false);
+    expect(arm.requests.some((r) => r.path.includes('Microsoft.Authorization'))).toBe(false);
+  });
+});
 
 describe('parseAksResourceId', () => {
   it('accepts a cluster id in any casing and gives ARM canonical casing', () => {
@@ -112,9 +195,10 @@ describe('fetchAksResources against a fake Azure Resource Manager', () => {
         `${ID}/agentPools?api-version=2026-04-01`,
         `${ID}/agentPools?api-version=2026-04-01&%24skipToken=2`,
         `${ID}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`,
+        `${ID}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01`,
       ]),
     );
-    expect(arm.requests).toHaveLength(4);
+    expect(arm.requests).toHaveLength(5);
     expect(arm.requests.every((r) => r.method === 'GET' && r.headers.authorization === 'Bearer test-token')).toBe(true);
   });
 

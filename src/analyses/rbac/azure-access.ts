@@ -150,8 +150,21 @@ function coverage(scope: string, clusterId: string | undefined): Coverage {
   return undefined;
 }
 
+/** What a source says of the cluster as it runs: the live shapes over templates. */
+const SHAPE_RANK: Readonly<Record<string, number>> = { 'arm-rest': 0, 'az-cli': 0, 'arm-template': 1, 'terraform-plan': 2, 'terraform-hcl': 3 };
+
+/**
+ * The one cluster the access is about. The same cluster in several forms (`az aks show` and its
+ * Terraform) is one cluster, read from its live form.
+ */
 function pickCluster(inventory: Inventory, notes: string[]): AksCluster | undefined {
-  const clusters = CLUSTER_KINDS.flatMap((k) => inventory.byKind(k)).flatMap((r) => aksClusterOf(r, inventory) ?? []);
+  const byName = new Map<string, AksCluster>();
+  for (const c of CLUSTER_KINDS.flatMap((k) => inventory.byKind(k)).flatMap((r) => aksClusterOf(r, inventory) ?? [])) {
+    const key = c.name.toLowerCase();
+    const seen = byName.get(key);
+    if (!seen || (SHAPE_RANK[c.shape] ?? 9) < (SHAPE_RANK[seen.shape] ?? 9)) byName.set(key, c);
+  }
+  const clusters = [...byName.values()];
   if (clusters.length > 1) {
     notes.push(`the input describes ${clusters.length} AKS clusters (${clusters.map((c) => c.name).join(', ')}): Azure role assignments and AKS settings are not merged; give one cluster's files at a time`);
     return undefined;
@@ -189,9 +202,13 @@ export function azureAccess(inventory: Inventory, resources: ReadonlyMap<string,
     const d = roleDefinitionOf(r);
     if (d) definitions.set(d.id, d);
   }
-  const several = CLUSTER_KINDS.some((k) => inventory.byKind(k).length > 0);
+  for (const r of inventory.byKind(MANAGED_IDENTITY_KIND)) {
+    const principalId = asString(fields(r).principalId);
+    if (principalId) names.set(principalId, `managed identity ${r.name}`);
+  }
+  const anyCluster = CLUSTER_KINDS.some((k) => inventory.byKind(k).length > 0);
   const cluster = pickCluster(inventory, notes);
-  if (several && !cluster) return { bindings, links: links(inventory, assignments), writers, notes, names };
+  if (anyCluster && !cluster) return { bindings, links: links(inventory, assignments), writers, notes, names };
 
   const clusterId = cluster ? asString(cluster.resource.object.id) : undefined;
   if (cluster) {
@@ -222,7 +239,8 @@ export function azureAccess(inventory: Inventory, resources: ReadonlyMap<string,
     const roleId = guidOf(a.roleDefinitionId);
     const def = definitions.get(roleId);
     const subject = principalSubject(a);
-    if (a.principalName && subject.name !== a.principalName) names.set(a.principalId, a.principalName);
+    // A service principal's principalName is its application (client) id: no name to show.
+    if (a.principalName && subject.name !== a.principalName && !isEntraObjectId(a.principalName)) names.set(a.principalId, a.principalName);
     const roleName = def?.name ?? a.roleName ?? roleId;
     if (!def) {
       notes.push(`role assignment ${a.name} (${roleName}) at ${a.scope}: the role definition is not in the input (add \`az role definition list --custom-role-only -o json\`); it is left out`);

@@ -57,16 +57,19 @@ export function namespaceAdminKey(namespace: string): string {
 }
 
 /** Node key as words: `ServiceAccount shop/ci`, `admin of namespace shop`, `cluster-admin`. */
-export function nodeText(key: string): string {
+export function nodeText(key: string, names: ReadonlyMap<string, string> = new Map()): string {
   if (key === CLUSTER_ADMIN) return CLUSTER_ADMIN;
   if (key.startsWith('namespace-admin:')) return `admin of namespace ${key.slice('namespace-admin:'.length)}`;
   const colon = key.indexOf(':');
-  return colon < 0 ? key : `${key.slice(0, colon)} ${key.slice(colon + 1)}`;
+  if (colon < 0) return key;
+  const name = key.slice(colon + 1);
+  const display = names.get(name);
+  return `${key.slice(0, colon)} ${name}${display ? ` (${display})` : ''}`;
 }
 
 /** `create pods in shop`, `bind clusterroles cluster-wide`. */
 export function reasonText(r: StepReason): string {
-  if (r.identity) return `exchanges its token for Azure identity ${r.identity.name ?? r.identity.clientId} (workload identity)`;
+  if (r.identity) return `exchanges its token for Azure identity ${r.identity.name ?? r.identity.clientId} (workload identity, client id ${r.identity.clientId})`;
   if (r.binding?.kind === 'AksLocalAdminCredential') return `lists the local admin credential (Azure role ${r.role?.name ?? ''} at ${r.binding.scope ?? '/'})`;
   if (r.binding?.kind === 'AksAdminGroups') return 'is an admin group of the cluster (aadProfile.adminGroupObjectIDs)';
   if (r.role?.kind === 'AzureRole' && r.resource === 'managedClusters') return `writes the AKS cluster, so can add itself to its admin groups (Azure role ${r.role.name} at ${r.binding?.scope ?? '/'})`;
@@ -74,12 +77,13 @@ export function reasonText(r: StepReason): string {
     if (r.role?.kind === 'AzureRole') return `holds Azure role ${r.role.name} at ${r.binding?.scope ?? '/'}`;
     return `holds ${r.role ? `${r.role.kind} ${r.role.name}` : '*'} cluster-wide`;
   }
+  if (r.role?.kind === 'AzureRole') return `${r.verb} ${r.resource}${r.namespace !== null ? ` in ${r.namespace}` : ' cluster-wide'} (Azure role ${r.role.name})`;
   return `${r.verb} ${r.resource}${r.namespace !== null ? ` in ${r.namespace}` : ' cluster-wide'}`;
 }
 
 /** `create pods in shop → ServiceAccount shop/deployer → bind clusterroles cluster-wide → cluster-admin`. */
-export function pathText(steps: readonly EscalationStep[]): string {
-  return steps.map((s) => `${reasonText(s.because)} → ${nodeText(s.to)}`).join(' → ');
+export function pathText(steps: readonly EscalationStep[], names?: ReadonlyMap<string, string>): string {
+  return steps.map((s) => `${reasonText(s.because)} → ${nodeText(s.to, names)}`).join(' → ');
 }
 
 /** A User subject named `system:serviceaccount:NS:NAME` is that ServiceAccount. */

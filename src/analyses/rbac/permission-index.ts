@@ -326,6 +326,15 @@ export class PermissionIndex {
   }
 }
 
+const INDEXES = new WeakMap<Inventory, PermissionIndex>();
+
+/** One PermissionIndex per inventory, shared by every rule and analysis that asks. */
+export function permissionIndexOf(inventory: Inventory): PermissionIndex {
+  let index = INDEXES.get(inventory);
+  if (!index) INDEXES.set(inventory, (index = new PermissionIndex(inventory)));
+  return index;
+}
+
 /** `User:alice`, `Group:devs`, `ServiceAccount:ns/name` or `system:serviceaccount:ns:name`; undefined when malformed. */
 export function parseSubject(text: string): Subject | undefined {
   if (text.startsWith(SA_PREFIX)) {

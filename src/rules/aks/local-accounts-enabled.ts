@@ -1,4 +1,5 @@
 import { aksVerify, CLUSTER_KINDS } from '../../analyses/aks/index.js';
+import { permissionIndexOf } from '../../analyses/rbac/permission-index.js';
 import { defineRule } from '../../core/rule.js';
 import { clusterOf, flag, observed, reportUnknown } from './lib/cluster-settings.js';
 
@@ -30,10 +31,18 @@ export default defineRule({
     const verify = aksVerify(cluster, 'disableLocalAccounts');
     if (!s.known) return reportUnknown(ctx, `cluster ${cluster.name}`, s, true, verify);
     if (flag(s) === true) return;
+    // Who can download it, when the input has the cluster's role assignments.
+    const holders = permissionIndexOf(ctx.inventory)
+      .whoCan({ verb: '*', resource: '*', apiGroup: '*' })
+      .filter((g) => g.via.binding.kind === 'AksLocalAdminCredential')
+      .map((g) => `${g.subject.name} (${g.via.role.name} at ${g.via.binding.scope ?? '/'})`);
+    const who = [...new Set(holders)];
     ctx.report({
       field: s.field,
-      message: `cluster ${cluster.name} keeps local accounts (disableLocalAccounts ${s.absent ? 'not set, default false' : `is ${JSON.stringify(s.value)}`}): a static cluster-admin credential can be downloaded`,
-      evidence: { observed: observed(s, false), expected: true },
+      message:
+        `cluster ${cluster.name} keeps local accounts (disableLocalAccounts ${s.absent ? 'not set, default false' : `is ${JSON.stringify(s.value)}`}): a static cluster-admin credential can be downloaded` +
+        (who.length ? ` — by ${who.length} principal${who.length === 1 ? '' : 's'} of the role assignments given: ${who.join(', ')}` : ''),
+      evidence: { observed: observed(s, false), expected: true, ...(who.length ? { credentialHolders: who } : {}) },
       verify,
     });
   },

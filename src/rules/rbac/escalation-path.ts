@@ -75,10 +75,13 @@ export default defineRule({
 
 function report(ctx: RuleContext, p: EscalationPath, field: string, verify: string | undefined): void {
   const n = p.steps.length;
+  const names = permissionIndex(ctx.inventory).displayNames;
+  const display = names.get(p.subject.name);
+  const path = pathText(p.steps, names);
   ctx.report({
-    message: `${subjectText(p.subject)} can become cluster-admin in ${n} step${n === 1 ? '' : 's'}: ${pathText(p.steps)}`,
+    message: `${subjectText(p.subject)}${display ? ` (${display})` : ''} can become cluster-admin in ${n} step${n === 1 ? '' : 's'}: ${path}`,
     field,
-    evidence: { observed: pathText(p.steps), expected: 'no chain of grants from this subject to cluster-admin', path: p.steps },
+    evidence: { observed: path, expected: 'no chain of grants from this subject to cluster-admin', path: p.steps },
     ...(verify !== undefined ? { verify } : {}),
   });
 }

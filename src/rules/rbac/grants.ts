@@ -1,16 +1,9 @@
-import type { Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj } from '../../core/resource.js';
 import { shellQuote, type RuleContext } from '../../core/rule.js';
-import { PermissionIndex, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
-
-const indexes = new WeakMap<Inventory, PermissionIndex>();
+import { permissionIndexOf, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
 
 /** One PermissionIndex per scanned inventory, shared by every rbac rule. */
-export function permissionIndex(inventory: Inventory): PermissionIndex {
-  let index = indexes.get(inventory);
-  if (!index) indexes.set(inventory, (index = new PermissionIndex(inventory)));
-  return index;
-}
+export const permissionIndex = permissionIndexOf;
 
 /** A permission a rule looks for, with the words used in messages (`create pods/exec`). */
 export interface Permission {

@@ -30,6 +30,31 @@ clusterRuleTester(rule, {
       ],
     },
     {
+      name: 'names who can download the credential when the role assignments are given',
+      docs: [
+        cli(`{ "id": "${ID}", "name": "aks-prod", "aadProfile": { "managed": true, "enableAzureRbac": true }, "disableLocalAccounts": false }`),
+        cli(
+          JSON.stringify({
+            name: 'a1',
+            type: 'Microsoft.Authorization/roleAssignments',
+            principalId: '00000000-0000-0000-0000-0000000d0001',
+            principalName: 'ops@contoso.com',
+            principalType: 'User',
+            roleDefinitionId: '/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42ed-a40f-0ae24588f7bc',
+            scope: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-prod',
+          }),
+          'Microsoft.Authorization/roleAssignments',
+        ),
+      ],
+      findings: [
+        {
+          field: 'disableLocalAccounts',
+          message: /can be downloaded — by 1 principal of the role assignments given: ops@contoso\.com \(Contributor at \/subscriptions\/0{8}-0{4}-0{4}-0{4}-0{12}\/resourceGroups\/rg-prod\)$/,
+          evidence: { observed: false, expected: true, credentialHolders: ['ops@contoso.com (Contributor at /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-prod)'] },
+        },
+      ],
+    },
+    {
       name: 'az aks show with disableLocalAccounts false',
       docs: [cli(`{ "id": "${ID}", "name": "aks-prod", "disableLocalAccounts": false }`)],
       findings: [{ field: 'disableLocalAccounts', message: /disableLocalAccounts is false/ }],
