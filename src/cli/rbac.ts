@@ -7,6 +7,8 @@ import { errorLabel } from '../report/common.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
 import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
+import { RBAC_KINDS } from '../ingest/kube-kinds.js';
+import { clusterInputs, clusterOptions, pathsOrDefault, type ClusterFlags } from './inputs.js';
 import { loadConfig } from './load-config.js';
 import { emitReport, printErrors, writeResult } from './output.js';
 import { runScan } from './run-scan.js';
@@ -18,6 +20,10 @@ export interface WhoCanReport {
   query: AccessQuery;
   grants: Grant[];
   missingRoles: MissingRole[];
+  /** Display names of Entra object ids named in the answer. */
+  names: Record<string, string>;
+  /** What the Azure view of the access assumed or left out. */
+  notes: string[];
   errors: InputError[];
 }
 
@@ -27,13 +33,15 @@ export interface CanReport {
   identity: Identity;
   rules: HeldRule[];
   missingRoles: MissingRole[];
+  names: Record<string, string>;
+  notes: string[];
   errors: InputError[];
 }
 
 export function rbacCommand(): Command {
   const rbac = new Command('rbac').description('Kubernetes RBAC: who can do what, and through which binding and role');
   rbac.addCommand(
-    new Command('who-can')
+    clusterOptions(new Command('who-can'))
       .description('every subject allowed to do VERB on RESOURCE, with the binding and role that allow it')
       .argument('<verb>', 'a verb: get, list, create, escalate, bind, impersonate, ... or *')
       .argument('<resource>', 'RESOURCE[.GROUP][/SUBRESOURCE] (pods/exec, deployments.apps) or a non-resource URL (/healthz)')
@@ -42,32 +50,32 @@ export function rbacCommand(): Command {
       .option('--name <name>', 'the name of the object (matches rules limited by resourceNames)')
       .addOption(formatOption())
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
-      .action(async (verb: string, resource: string, paths: string[], opts: { namespace?: string; name?: string; format: Format; output?: string }) => {
+      .action(async (verb: string, resource: string, paths: string[], opts: { namespace?: string; name?: string; format: Format; output?: string } & ClusterFlags) => {
         process.exitCode = await whoCan(verb, resource, paths, opts);
       })
       .exitOverride(),
   );
   rbac.addCommand(
-    new Command('can')
+    clusterOptions(new Command('can'))
       .description('every rule a subject holds, directly or through its groups, with the binding and role')
       .argument('<subject>', 'User:NAME, Group:NAME, ServiceAccount:NS/NAME or system:serviceaccount:NS:NAME')
       .argument('[paths...]', 'files or directories; - reads stdin')
       .addOption(formatOption())
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
-      .action(async (subject: string, paths: string[], opts: { format: Format; output?: string }) => {
+      .action(async (subject: string, paths: string[], opts: { format: Format; output?: string } & ClusterFlags) => {
         process.exitCode = await can(subject, paths, opts);
       })
       .exitOverride(),
   );
   rbac.addCommand(
-    new Command('risky')
+    clusterOptions(new Command('risky'))
       .description('risky grants (cluster-admin, wildcards, secrets, exec, escalate/bind, impersonate, ...): the rbac/* rules')
-      .argument('[paths...]', 'files or directories; - reads stdin', ['.'])
+      .argument('[paths...]', 'files or directories; - reads stdin (default: . unless --cluster is given)')
       .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a risky grant at or above this severity counts').choices([...SEVERITIES, 'none']).default('none'))
       .option('--config <file>', 'configuration file (exceptions apply as in scan)')
-      .action(async (paths: string[], opts: { format: string; output?: string; failOn: Severity | 'none'; config?: string }) => {
+      .action(async (paths: string[], opts: { format: string; output?: string; failOn: Severity | 'none'; config?: string } & ClusterFlags) => {
         process.exitCode = await risky(paths, opts);
       })
       .exitOverride(),
@@ -76,11 +84,12 @@ export function rbacCommand(): Command {
 }
 
 /** `rbac risky` is `scan` restricted to the rbac/* rules: same findings, exceptions and reporters. */
-async function risky(paths: string[], opts: { format: string; output?: string; failOn: Severity | 'none'; config?: string }): Promise<number> {
+async function risky(paths: string[], opts: { format: string; output?: string; failOn: Severity | 'none'; config?: string } & ClusterFlags): Promise<number> {
   if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
   const { config, source } = loadConfig(opts.config);
   const rules = RULES.filter((r) => r.meta.id.startsWith('rbac/'));
-  const outcome = await runScan({ paths: paths.length ? paths : ['.'], rules, config, configSource: source, failOn: opts.failOn });
+  const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context }, RBAC_KINDS);
+  const outcome = await runScan({ paths: pathsOrDefault(paths, opts.cluster === true), rules, config, configSource: source, failOn: opts.failOn, extraResources: cluster.resources, extraErrors: cluster.errors });
   await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta));
   return outcome.exitCode;
 }
@@ -111,30 +120,37 @@ export function parseResourceArg(verb: string, text: string, opts: { namespace?:
   };
 }
 
-async function load(paths: string[]): Promise<{ index: PermissionIndex; errors: InputError[] }> {
-  if (paths.length === 0) throw new UsageError('give the RBAC manifests to read: PATH... (- reads stdin)');
+/** The RBAC objects of the paths and, with --cluster, of the live cluster (its -n is the query's namespace, not a limit on the read). */
+async function load(paths: string[], live: ClusterFlags): Promise<{ index: PermissionIndex; errors: InputError[] }> {
+  if (paths.length === 0 && !live.cluster) throw new UsageError('give the RBAC manifests to read: PATH... (- reads stdin), or --cluster');
   const ingest = await ingestPaths(paths);
-  const index = new PermissionIndex(new Inventory(ingest.resources));
-  printErrors(ingest.errors);
+  const cluster = await clusterInputs({ cluster: live.cluster, context: live.context }, RBAC_KINDS);
+  const errors = [...ingest.errors, ...cluster.errors];
+  const index = new PermissionIndex(new Inventory([...ingest.resources, ...cluster.resources]));
+  printErrors(errors);
   for (const m of index.missingRoles) process.stderr.write(`palisade: warning: ${errorLabel({ source: m.source.file, line: m.source.line })}: ${missingRoleText(m)}\n`);
-  return { index, errors: ingest.errors };
+  return { index, errors };
 }
 
-async function whoCan(verb: string, resource: string, paths: string[], opts: { namespace?: string; name?: string; format: Format; output?: string }): Promise<number> {
+async function whoCan(verb: string, resource: string, paths: string[], opts: { namespace?: string; name?: string; format: Format; output?: string } & ClusterFlags): Promise<number> {
   const query = parseResourceArg(verb, resource, opts);
-  const { index, errors } = await load(paths);
-  const report: WhoCanReport = { schema: 'palisade.rbac.who-can/v1', query, grants: index.whoCan(query), missingRoles: index.missingRoles, errors };
+  const { index, errors } = await load(paths, opts);
+  const report: WhoCanReport = { schema: 'palisade.rbac.who-can/v1', query, grants: index.whoCan(query), missingRoles: index.missingRoles, ...azureContext(index), errors };
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderWhoCan(report), opts.output);
   return errors.length ? 2 : 0;
 }
 
-async function can(subjectText: string, paths: string[], opts: { format: Format; output?: string }): Promise<number> {
+async function can(subjectText: string, paths: string[], opts: { format: Format; output?: string } & ClusterFlags): Promise<number> {
   const subject = parseSubject(subjectText);
   if (!subject) throw new UsageError(`SUBJECT must be User:NAME, Group:NAME, ServiceAccount:NS/NAME or system:serviceaccount:NS:NAME, not ${JSON.stringify(subjectText)}`);
-  const { index, errors } = await load(paths);
-  const report: CanReport = { schema: 'palisade.rbac.can/v1', subject, identity: identityOf(subject), rules: index.can(subject), missingRoles: index.missingRoles, errors };
+  const { index, errors } = await load(paths, opts);
+  const report: CanReport = { schema: 'palisade.rbac.can/v1', subject, identity: identityOf(subject), rules: index.can(subject), missingRoles: index.missingRoles, ...azureContext(index), errors };
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderCan(report), opts.output);
   return errors.length ? 2 : 0;
+}
+
+function azureContext(index: PermissionIndex): { names: Record<string, string>; notes: string[] } {
+  return { names: Object.fromEntries(index.displayNames), notes: [...index.notes] };
 }
 
 export function missingRoleText(m: MissingRole): string {
@@ -143,11 +159,37 @@ export function missingRoleText(m: MissingRole): string {
 }
 
 function bindingText(b: Via['binding']): string {
+  if (b.kind === 'AzureRoleAssignment') return `Azure role assignment ${b.name} at ${scopeText(b.scope ?? '')}${b.condition ? ' (conditional)' : ''}`;
+  if (b.kind === 'AksLocalAdminCredential') return `local admin credential, listed through Azure role assignment ${b.name} at ${scopeText(b.scope ?? '')}`;
+  if (b.kind === 'AksAdminGroups') return `admin groups of AKS cluster ${b.name} (aadProfile.adminGroupObjectIDs)`;
   return `${b.kind}/${b.namespace ? `${b.namespace}/` : ''}${b.name}`;
 }
 
+/** An ARM scope in words: `namespace shop of cluster aks1`, `resource group rg-aks`, `subscription 0000...`. */
+export function scopeText(scope: string): string {
+  const m = (re: RegExp) => re.exec(scope)?.[1];
+  const cluster = m(/\/managedClusters\/([^/]+)/i);
+  const ns = m(/\/managedClusters\/[^/]+\/namespaces\/([^/]+)/i);
+  if (ns && cluster) return `namespace ${ns} of cluster ${cluster}`;
+  if (cluster) return `cluster ${cluster}`;
+  const group = m(/\/resourceGroups\/([^/]+)$/i);
+  if (group) return `resource group ${group}`;
+  const sub = m(/^\/subscriptions\/([^/]+)$/i);
+  if (sub) return `subscription ${sub}`;
+  const mg = m(/\/managementGroups\/([^/]+)$/i);
+  if (mg) return `management group ${mg}`;
+  return scope || '/';
+}
+
 function roleText(via: Via): string {
+  if (via.role.kind === 'AzureRole') return `Azure role ${via.role.name}`;
   return `${via.role.kind}/${via.role.name}${via.aggregatedFrom ? ` (aggregated from ${via.aggregatedFrom})` : ''}`;
+}
+
+/** A subject with the display name of its Entra object id, when known. */
+function subjectText(s: Subject, names: ReadonlyMap<string, string>): string {
+  const name = names.get(s.name);
+  return name ? `${subjectLabel(s)} (${name})` : subjectLabel(s);
 }
 
 function queryText(q: AccessQuery): string {
@@ -168,11 +210,13 @@ export function renderWhoCan(report: WhoCanReport): string {
   const lines: string[] = [];
   if (report.grants.length) {
     const rows = [['SUBJECT', 'SCOPE', 'BINDING', 'ROLE']];
-    for (const g of report.grants) rows.push([subjectLabel(g.subject), g.scope, bindingText(g.via.binding), roleText(g.via)]);
+    const names = new Map(Object.entries(report.names));
+    for (const g of report.grants) rows.push([subjectText(g.subject, names), g.scope, bindingText(g.via.binding), roleText(g.via)]);
     lines.push(...table(rows), '');
   }
   const subjects = new Set(report.grants.map((g) => subjectLabel(g.subject))).size;
   lines.push(report.grants.length ? `${report.grants.length} grants to ${subjects} subjects allow ${queryText(report.query)}` : `no grant allows ${queryText(report.query)}`);
+  for (const n of report.notes) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -187,11 +231,13 @@ export function renderCan(report: CanReport): string {
   const lines: string[] = [];
   if (report.rules.length) {
     const rows = [['SCOPE', 'VERBS', 'RESOURCES', 'BINDING', 'ROLE', 'THROUGH']];
-    for (const h of report.rules) rows.push([h.scope, h.rule.verbs.join(','), ruleText(h.rule), bindingText(h.via.binding), roleText(h.via), subjectLabel(h.through)]);
+    const names = new Map(Object.entries(report.names));
+    for (const h of report.rules) rows.push([h.scope, h.rule.verbs.join(','), ruleText(h.rule), bindingText(h.via.binding), roleText(h.via), subjectText(h.through, names)]);
     lines.push(...table(rows), '');
   }
   const who = subjectLabel(report.subject);
   const groups = report.identity.groups.length ? ` (groups: ${report.identity.groups.join(', ')})` : '';
   lines.push(report.rules.length ? `${who}${groups} holds ${report.rules.length} rules` : `${who}${groups} holds no rule`);
+  for (const n of report.notes) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;
 }

@@ -6,6 +6,7 @@ import { fetchAksClusters } from '../ingest/azure-live.js';
 import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { parsePssVersion } from '../rules/pss/check.js';
+import { clusterInputs, clusterOptions, pathsOrDefault, type ClusterFlags } from './inputs.js';
 import { loadConfig } from './load-config.js';
 import { emitReport, progress } from './output.js';
 import { runScan } from './run-scan.js';
@@ -14,9 +15,9 @@ import { selectRules } from './select-rules.js';
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function scanCommand(): Command {
-  return new Command('scan')
+  const cmd = new Command('scan')
     .description('scan Kubernetes manifests (files, directories, - for stdin) and report what is insecure')
-    .argument('[paths...]', 'files or directories (recursively .yaml, .yml, .json); - reads stdin (default: . unless --aks is given)')
+    .argument('[paths...]', 'files or directories (recursively .yaml, .yml, .json); - reads stdin (default: . unless --aks or --cluster is given)')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--framework <framework>', 'only rules of this framework').choices([...FRAMEWORK_FILTERS]))
@@ -28,13 +29,13 @@ export function scanCommand(): Command {
     .option('--config <file>', 'configuration file (default ./.palisade.yaml when present)')
     .option('--pss-version <version>', 'Pod Security Standards version for the PSS rules (latest or vX.Y)')
     .option('--no-aks-managed', 'fail AKS-managed system components like any other workload')
-    .option('--aks <resource-id>', 'also scan this live AKS cluster through Azure Resource Manager (repeatable; read-only)', collect, [])
-    .action(async (paths: string[], opts: ScanCliOptions) => {
-      process.exitCode = await scan(paths, opts);
-    });
+    .option('--aks <resource-id>', 'also scan this live AKS cluster through Azure Resource Manager (repeatable; read-only)', collect, []);
+  return clusterOptions(cmd, { namespace: true }).action(async (paths: string[], opts: ScanCliOptions) => {
+    process.exitCode = await scan(paths, opts);
+  });
 }
 
-interface ScanCliOptions {
+interface ScanCliOptions extends ClusterFlags {
   format: string;
   output?: string;
   framework?: FrameworkFilter;
@@ -69,10 +70,11 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     ...(pillars ? { pillars } : {}),
   });
   if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
-  const live = await fetchAksClusters(opts.aks);
+  const aks = await fetchAksClusters(opts.aks);
+  const cluster = await clusterInputs(opts);
   const bar = progress('reading');
   const outcome = await runScan({
-    paths: paths.length ? paths : opts.aks.length ? [] : ['.'],
+    paths: pathsOrDefault(paths, opts.aks.length > 0 || opts.cluster === true),
     rules,
     config,
     configSource: source,
@@ -80,8 +82,8 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
     ...(opts.pssVersion !== undefined ? { settings: { pssVersion: opts.pssVersion } } : {}),
     onFile: (f) => bar.tick(f),
-    extraResources: live.resources,
-    extraErrors: live.errors,
+    extraResources: [...aks.resources, ...cluster.resources],
+    extraErrors: [...aks.errors, ...cluster.errors],
   });
   bar.done();
   await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta));

@@ -1,0 +1,65 @@
+/**
+ * One kind Palisade reads from a live cluster: where its list lives in the REST API and whether it is
+ * namespaced. The reader and the scanner's ClusterRole (`palisade manifests scanner-rbac`) both come
+ * from this table, so the role grants exactly what the reader asks for.
+ */
+export interface LiveKind {
+  kind: string;
+  /** The API group, '' for the core group (`/api/v1`). */
+  group: string;
+  version: string;
+  /** The plural resource name in the REST path and in RBAC rules. */
+  resource: string;
+  namespaced: boolean;
+  /**
+   * Read as PartialObjectMetadataList (names, labels, annotations, owners): the values never leave
+   * the API server. RBAC cannot tell this list from a full one, so the role still grants `list`.
+   */
+  metadataOnly?: true;
+}
+
+export const LIVE_KINDS: readonly LiveKind[] = [
+  { kind: 'Namespace', group: '', version: 'v1', resource: 'namespaces', namespaced: false },
+  { kind: 'Pod', group: '', version: 'v1', resource: 'pods', namespaced: true },
+  { kind: 'ReplicationController', group: '', version: 'v1', resource: 'replicationcontrollers', namespaced: true },
+  { kind: 'Service', group: '', version: 'v1', resource: 'services', namespaced: true },
+  { kind: 'ServiceAccount', group: '', version: 'v1', resource: 'serviceaccounts', namespaced: true },
+  { kind: 'ConfigMap', group: '', version: 'v1', resource: 'configmaps', namespaced: true },
+  { kind: 'Secret', group: '', version: 'v1', resource: 'secrets', namespaced: true, metadataOnly: true },
+  { kind: 'PersistentVolume', group: '', version: 'v1', resource: 'persistentvolumes', namespaced: false },
+  { kind: 'Deployment', group: 'apps', version: 'v1', resource: 'deployments', namespaced: true },
+  { kind: 'ReplicaSet', group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true },
+  { kind: 'StatefulSet', group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true },
+  { kind: 'DaemonSet', group: 'apps', version: 'v1', resource: 'daemonsets', namespaced: true },
+  { kind: 'Job', group: 'batch', version: 'v1', resource: 'jobs', namespaced: true },
+  { kind: 'CronJob', group: 'batch', version: 'v1', resource: 'cronjobs', namespaced: true },
+  { kind: 'Ingress', group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', namespaced: true },
+  { kind: 'NetworkPolicy', group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies', namespaced: true },
+  { kind: 'Role', group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', namespaced: true },
+  { kind: 'ClusterRole', group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', namespaced: false },
+  { kind: 'RoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', namespaced: true },
+  { kind: 'ClusterRoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', namespaced: false },
+  { kind: 'CustomResourceDefinition', group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', namespaced: false },
+  { kind: 'PodDisruptionBudget', group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', namespaced: true },
+  { kind: 'HorizontalPodAutoscaler', group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', namespaced: true },
+  { kind: 'ValidatingWebhookConfiguration', group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingwebhookconfigurations', namespaced: false },
+  { kind: 'MutatingWebhookConfiguration', group: 'admissionregistration.k8s.io', version: 'v1', resource: 'mutatingwebhookconfigurations', namespaced: false },
+];
+
+/** What the RBAC commands need: roles, bindings, the service accounts they name, and the custom resources roles may grant. */
+export const RBAC_KINDS: readonly string[] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'CustomResourceDefinition'];
+
+export function apiVersionOf(k: LiveKind): string {
+  return k.group === '' ? k.version : `${k.group}/${k.version}`;
+}
+
+/** `secrets`, `deployments.apps`: the resource as `kubectl auth can-i` and RBAC messages name it. */
+export function qualifiedResource(k: LiveKind): string {
+  return k.group === '' ? k.resource : `${k.resource}.${k.group}`;
+}
+
+/** The REST path of the list, across the cluster or in one namespace. */
+export function listPath(k: LiveKind, namespace?: string): string {
+  const base = k.group === '' ? `/api/${k.version}` : `/apis/${k.group}/${k.version}`;
+  return k.namespaced && namespace !== undefined ? `${base}/namespaces/${encodeURIComponent(namespace)}/${k.resource}` : `${base}/${k.resource}`;
+}

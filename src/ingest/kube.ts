@@ -1,0 +1,466 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import type { RequestOptions } from 'node:https';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { errorMessage, UsageError, type InputError } from '../core/errors.js';
+import { asObj, asString, isObj, type Obj, type Resource } from '../core/resource.js';
+import { VERSION } from '../core/version.js';
+import { BodyTooLarge, get, NoAnswer, type KubeAnswer } from './kube-http.js';
+import { apiVersionOf, LIVE_KINDS, listPath, qualifiedResource, type LiveKind } from './kube-kinds.js';
+
+export interface ClusterReadOptions {
+  /** The kubeconfig file; default KUBECONFIG (several files joined with the path separator), then ~/.kube/config, then the in-cluster service account. */
+  kubeconfig?: string;
+  /** The kubeconfig context; default its current-context. */
+  context?: string;
+  /** Read namespaced kinds in this namespace only (cluster-scoped kinds are still read; Namespaces as this one). */
+  namespace?: string;
+  /** The kinds to read (names from LIVE_KINDS); default all of them. */
+  kinds?: readonly string[];
+  /** Items per page (`limit`); default 500. */
+  pageSize?: number;
+  /** Lists read at the same time; default 4. */
+  concurrency?: number;
+  /** Largest answer accepted for one page, after decompression; default 256 MiB. */
+  maxPageBytes?: number;
+  /** How long the server may stay silent on one request; default 60 s. */
+  timeoutMs?: number;
+  /** The pause before retrying a 429 or 5xx answer when the server names none; default 1 s (the server's Retry-After wins, up to 10 s). */
+  retryDelayMs?: number;
+  signal?: AbortSignal;
+  /** Called as each list ends (progress). */
+  onList?: (done: number, total: number, objects: number) => void;
+}
+
+export interface ClusterRead {
+  resources: Resource[];
+  errors: InputError[];
+  /** `cluster:<context>`: the provenance file of every resource and the source of every error. */
+  source: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 500;
+export const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_MAX_PAGE_BYTES = 256 << 20;
+const DEFAULT_TIMEOUT_MS = 60_000;
+const ATTEMPTS = 3;
+const MAX_RETRY_DELAY_MS = 10_000;
+// 500 objects a page: ten thousand pages is five million objects, well past any cluster; a server that
+// keeps sending continue tokens beyond that is looping.
+const MAX_PAGES = 10_000;
+
+const JSON_ACCEPT = 'application/json';
+// The server answers with each item's metadata only: names, labels, annotations, owners, never the values.
+const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+// kubectl apply keeps the whole applied object here, a Secret's data included.
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** A reason the whole read stops (no kubeconfig, server out of reach, credentials refused). */
+class ReadStopped extends Error {}
+
+/** No HTTP answer (refused, reset, timed out, TLS): it stops the read, after retries when the connection broke off. */
+class TransportFailed extends ReadStopped {
+  constructor(
+    message: string,
+    readonly retriable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+// A connection that broke off mid-way may work again; a refused one, a name that does not resolve or a
+// certificate that is not trusted will not.
+const RETRIED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/** A list the server refused or answered badly; the other lists go on. */
+class ListFailed extends Error {}
+
+interface Connection {
+  kc: KubeConfig;
+  context: string;
+  server: URL;
+  options: Required<Pick<ClusterReadOptions, 'pageSize' | 'maxPageBytes' | 'timeoutMs' | 'retryDelayMs'>> & Pick<ClusterReadOptions, 'signal'>;
+}
+
+function inClusterToken(): boolean {
+  return existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token') && process.env.KUBERNETES_SERVICE_HOST !== undefined;
+}
+
+/** The kubeconfig as kubectl would pick it, with the context chosen; never the client library's fallback to http://localhost:8080. */
+async function loadConfig(options: ClusterReadOptions): Promise<{ kc: KubeConfig; context: string; server: URL }> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  const fromEnv = process.env.KUBECONFIG?.trim();
+  const home = join(process.env.HOME || homedir(), '.kube', 'config');
+  const file = options.kubeconfig ?? (fromEnv ? fromEnv : existsSync(home) ? home : undefined);
+  try {
+    if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
+    else if (file !== undefined) kc.loadFromDefault();
+    else if (inClusterToken()) kc.loadFromCluster();
+    else
+      throw new ReadStopped(
+        'no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist (az aks get-credentials -g <group> -n <cluster> writes one)',
+      );
+  } catch (e) {
+    if (e instanceof ReadStopped) throw e;
+    throw new ReadStopped(`cannot read the kubeconfig ${file ?? '(in-cluster service account)'}: ${brief(errorMessage(e))}`);
+  }
+  const names = kc.getContexts().map((c) => c.name);
+  if (options.context !== undefined) {
+    if (!kc.getContextObject(options.context))
+      throw new UsageError(`--context ${options.context}: no such context in the kubeconfig (${names.length ? `it has ${names.join(', ')}` : 'it has none'})`);
+    kc.setCurrentContext(options.context);
+  }
+  const context = kc.getCurrentContext();
+  if (!context || !kc.getContextObject(context))
+    throw new ReadStopped(`the kubeconfig names no current context; choose one with --context (${names.length ? names.join(', ') : 'it has none'})`);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new ReadStopped(`context ${context} names a cluster that is not in the kubeconfig`);
+  let server: URL;
+  try {
+    server = new URL(cluster.server);
+  } catch {
+    throw new ReadStopped(`context ${context}: the cluster server ${JSON.stringify(cluster.server)} is not a URL`);
+  }
+  return { kc, context, server };
+}
+
+/** One line of a message that may be long or span lines (a credential plugin's stderr). */
+function brief(message: string): string {
+  const line = message.split('\n').map((s) => s.trim()).find(Boolean) ?? '';
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+function codeOf(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Words for a request that got no HTTP answer. */
+function transportFailure(e: unknown, conn: Connection): string {
+  const code = codeOf(e);
+  const server = conn.server.origin + conn.server.pathname.replace(/\/$/, '');
+  if (e instanceof NoAnswer) return `the API server ${server} of context ${conn.context} did not answer within ${Math.round(conn.options.timeoutMs / 1000)} s`;
+  if (code !== undefined && NETWORK_CODES.has(code))
+    return `cannot reach the API server ${server} of context ${conn.context} (${code}): is the cluster running, and its address reachable from here (private cluster, VPN, authorized IP ranges)?`;
+  if (code !== undefined && /CERT|SELF_SIGNED|TLS|SIGNATURE/.test(code))
+    return `the TLS certificate of the API server ${server} is not trusted (${code}): check certificate-authority-data of the cluster in the kubeconfig`;
+  return `cannot reach the API server ${server} of context ${conn.context}: ${brief(errorMessage(e))}`;
+}
+
+/** Words for a failure to get credentials (an exec plugin such as kubelogin, a token file). */
+function credentialFailure(e: unknown, conn: Connection): string {
+  const user = conn.kc.getCurrentUser();
+  const exec = user?.exec as { command?: unknown } | undefined;
+  const command = typeof exec?.command === 'string' ? exec.command : undefined;
+  if (command !== undefined && codeOf(e) === 'ENOENT')
+    return `the credential plugin ${command} of context ${conn.context} is not installed or not on PATH${/kubelogin/.test(command) ? ' (install kubelogin: az aks install-cli)' : ''}`;
+  if (command !== undefined) return `the credential plugin ${command} of context ${conn.context} failed: ${brief(errorMessage(e)) || 'no message'}`;
+  return `cannot prepare the connection of context ${conn.context} (certificates, token file): ${brief(errorMessage(e))}`;
+}
+
+/** A GET with the kubeconfig's credentials applied (the library runs exec plugins and caches their tokens). */
+async function send(conn: Connection, path: string, query: URLSearchParams, accept: string): Promise<KubeAnswer> {
+  const options: RequestOptions = {
+    headers: { Accept: accept, 'Accept-Encoding': 'gzip', 'User-Agent': `palisade/${VERSION}` },
+  };
+  try {
+    await conn.kc.applyToHTTPSOptions(options);
+  } catch (e) {
+    throw new ReadStopped(credentialFailure(e, conn));
+  }
+  const url = new URL(conn.server.href);
+  // A server may sit under a path (a proxy such as Rancher's): the API paths go below it.
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+  url.search = query.toString();
+  try {
+    return await get({ options, url, maxBytes: conn.options.maxPageBytes, timeoutMs: conn.options.timeoutMs, ...(conn.options.signal ? { signal: conn.options.signal } : {}) });
+  } catch (e) {
+    if (isAbort(e) || e instanceof BodyTooLarge) throw e;
+    const code = codeOf(e);
+    throw new TransportFailed(transportFailure(e, conn), code !== undefined && RETRIED_CODES.has(code));
+  }
+}
+
+function isAbort(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
+
+const RETRIED = new Set([429, 500, 502, 503, 504]);
+
+/** Waits as the server asks (Retry-After in seconds), bounded; else the given delay times the attempt. */
+function retryDelay(answer: KubeAnswer, fallback: number, attempt: number): number {
+  const header = answer.headers['retry-after'];
+  const seconds = typeof header === 'string' ? Number(header) : NaN;
+  return Math.min(Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallback * attempt, MAX_RETRY_DELAY_MS);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    }, { once: true });
+  });
+}
+
+async function sendWithRetry(conn: Connection, path: string, query: URLSearchParams, accept: string): Promise<KubeAnswer> {
+  for (let attempt = 1; ; attempt++) {
+    let answer: KubeAnswer;
+    try {
+      answer = await send(conn, path, query, accept);
+    } catch (e) {
+      if (!(e instanceof TransportFailed) || !e.retriable || attempt >= ATTEMPTS) throw e;
+      await sleep(conn.options.retryDelayMs * attempt, conn.options.signal);
+      continue;
+    }
+    if (!RETRIED.has(answer.status) || attempt >= ATTEMPTS) return answer;
+    await sleep(retryDelay(answer, conn.options.retryDelayMs, attempt), conn.options.signal);
+  }
+}
+
+/** The Status object of an error answer (`{kind: Status, code, reason, message}`), when the body is one. */
+function statusOf(answer: KubeAnswer): { reason?: string; message?: string } {
+  try {
+    const body: unknown = JSON.parse(answer.text);
+    if (isObj(body) && body.kind === 'Status') return { ...(typeof body.reason === 'string' ? { reason: body.reason } : {}), ...(typeof body.message === 'string' ? { message: body.message } : {}) };
+  } catch {
+    // not JSON: a proxy's page, or the plain 404 of an unknown path
+  }
+  return {};
+}
+
+/** `in namespace shop`, `in all namespaces`, or nothing for a cluster-scoped kind. */
+function scopeText(k: LiveKind, namespace: string | undefined): string {
+  if (!k.namespaced) return '';
+  return namespace !== undefined ? ` in namespace ${namespace}` : ' in all namespaces';
+}
+
+/** What the answer means for this list, in words that say which permission is missing. */
+function listFailure(k: LiveKind, namespace: string | undefined, answer: KubeAnswer, conn: Connection): string {
+  const resource = qualifiedResource(k);
+  const what = `cannot list ${resource}${scopeText(k, namespace)}`;
+  const status = statusOf(answer);
+  if (answer.status === 403) {
+    const scope = k.namespaced && namespace === undefined ? ' across the cluster (a ClusterRole bound by a ClusterRoleBinding)' : '';
+    return `${what}: forbidden (needs list on ${resource}${scope})`;
+  }
+  if (answer.status === 401)
+    return `${what}: unauthorized: the API server did not accept the credentials of context ${conn.context} (sign in again; for Entra ID, kubelogin)`;
+  const said = [String(answer.status), status.reason].filter(Boolean).join(' ');
+  return `${what}: ${said}${status.message ? `: ${brief(status.message)}` : ''}`;
+}
+
+/** The metadata kept: everything but managedFields (field ownership, bulky and of no use to a rule). */
+function keptMetadata(meta: Obj | undefined, k: LiveKind): Obj {
+  if (!meta) return {};
+  const { managedFields: _, ...rest } = meta;
+  if (!k.metadataOnly) return rest;
+  const annotations = asObj(rest.annotations);
+  if (!annotations || !(LAST_APPLIED in annotations)) return rest;
+  const { [LAST_APPLIED]: _applied, ...others } = annotations;
+  return { ...rest, annotations: others };
+}
+
+/**
+ * A list item as a Resource: apiVersion and kind filled in (list items lack them). Of a metadata-only
+ * kind only the metadata is kept, whatever the server sent: a server that ignores the Accept header
+ * and answers with the full objects still brings no value into the inventory.
+ */
+function toLiveResource(k: LiveKind, item: unknown, source: string): Resource | undefined {
+  if (!isObj(item)) return undefined;
+  const meta = asObj(item.metadata);
+  const name = asString(meta?.name);
+  if (!name) return undefined;
+  const namespace = k.namespaced ? (asString(meta?.namespace) ?? null) : null;
+  const apiVersion = apiVersionOf(k);
+  const metadata = keptMetadata(meta, k);
+  let object: Obj;
+  if (k.metadataOnly) object = { apiVersion, kind: k.kind, metadata };
+  else {
+    const { apiVersion: _v, kind: _k, metadata: _m, ...rest } = item;
+    object = { apiVersion, kind: k.kind, metadata, ...rest };
+  }
+  return {
+    apiVersion,
+    kind: k.kind,
+    namespace,
+    name,
+    object,
+    source: { file: source, line: 0, path: `${k.kind}/${namespace === null ? '' : `${namespace}/`}${name}` },
+  };
+}
+
+/** Every page of one list, following `metadata.continue`; undefined when the server lacks the API group (404). */
+async function listKind(conn: Connection, k: LiveKind, namespace: string | undefined): Promise<unknown[] | undefined> {
+  const path = listPath(k, namespace);
+  let items: unknown[] = [];
+  let token: string | undefined;
+  let restarted = false;
+  const seen = new Set<string>();
+  for (let page = 0; ; page++) {
+    if (page >= MAX_PAGES) throw new ListFailed(`cannot list ${qualifiedResource(k)}${scopeText(k, namespace)}: the server sent more than ${MAX_PAGES} pages`);
+    const query = new URLSearchParams({ limit: String(conn.options.pageSize) });
+    if (token !== undefined) query.set('continue', token);
+    // Namespaces are cluster-scoped: with --namespace, the one namespace is still read as a list (list, not get).
+    if (k.kind === 'Namespace' && namespace !== undefined) query.set('fieldSelector', `metadata.name=${namespace}`);
+    let answer: KubeAnswer;
+    try {
+      answer = await sendWithRetry(conn, path, query, k.metadataOnly ? METADATA_ACCEPT : JSON_ACCEPT);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) throw new ListFailed(`cannot list ${qualifiedResource(k)}${scopeText(k, namespace)}: ${e.message}`);
+      throw e;
+    }
+    if (answer.status === 404 && token === undefined) return undefined;
+    // The continue token expired (410 Gone) while the pages were read: read the list again, once.
+    if (answer.status === 410 && token !== undefined && !restarted) {
+      restarted = true;
+      items = [];
+      token = undefined;
+      seen.clear();
+      continue;
+    }
+    if (answer.status === 401) throw new ReadStopped(listFailure(k, namespace, answer, conn));
+    if (answer.status < 200 || answer.status >= 300) throw new ListFailed(listFailure(k, namespace, answer, conn));
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.text);
+    } catch {
+      throw new ListFailed(`cannot list ${qualifiedResource(k)}${scopeText(k, namespace)}: the answer to GET ${path} is not JSON`);
+    }
+    if (!isObj(body) || !Array.isArray(body.items))
+      throw new ListFailed(`cannot list ${qualifiedResource(k)}${scopeText(k, namespace)}: the answer to GET ${path} is not a list`);
+    items.push(...body.items);
+    const next = asString(asObj(body.metadata)?.continue);
+    if (!next) return items;
+    if (seen.has(next)) throw new ListFailed(`cannot list ${qualifiedResource(k)}${scopeText(k, namespace)}: the server sent the same continue token twice`);
+    seen.add(next);
+    token = next;
+  }
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, in order of start. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+/**
+ * The server answers as a Kubernetes API server and accepts the credentials. Run once before the
+ * lists, so that an exec plugin signs in once, and so that a server URL that points elsewhere is an
+ * error rather than an empty cluster (every list of an unknown path is a 404, which is skipped).
+ */
+async function probe(conn: Connection): Promise<void> {
+  const answer = await sendWithRetry(conn, '/version', new URLSearchParams(), JSON_ACCEPT);
+  if (answer.status === 401)
+    throw new ReadStopped(`the API server did not accept the credentials of context ${conn.context} (401 Unauthorized): sign in again (for Entra ID, kubelogin)`);
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    body = undefined;
+  }
+  const ok = answer.status >= 200 && answer.status < 300 ? isObj(body) && typeof body.gitVersion === 'string' : isObj(body) && body.kind === 'Status';
+  if (!ok)
+    throw new ReadStopped(
+      `the server ${conn.server.origin}${conn.server.pathname.replace(/\/$/, '')} of context ${conn.context} does not answer as a Kubernetes API server (GET /version: ${answer.status})`,
+    );
+}
+
+/** ReplicaSets a Deployment controls repeat its pod template: only stand-alone ones are kept, so a template is checked once. */
+function withoutDeploymentReplicaSets(resources: Resource[]): Resource[] {
+  const deployments = new Set(resources.filter((r) => r.kind === 'Deployment').map((r) => asString(asObj(r.object.metadata)?.uid)).filter((u) => u !== undefined));
+  return resources.filter((r) => {
+    if (r.kind !== 'ReplicaSet') return true;
+    const owners = asObj(r.object.metadata)?.ownerReferences;
+    if (!Array.isArray(owners)) return true;
+    return !owners.some((o) => isObj(o) && o.kind === 'Deployment' && o.controller === true && typeof o.uid === 'string' && deployments.has(o.uid));
+  });
+}
+
+export function selectKinds(names: readonly string[] | undefined): LiveKind[] {
+  if (names === undefined) return [...LIVE_KINDS];
+  const unknown = names.filter((n) => !LIVE_KINDS.some((k) => k.kind === n));
+  if (unknown.length) throw new Error(`not a kind read from clusters: ${unknown.join(', ')}`);
+  return LIVE_KINDS.filter((k) => names.includes(k.kind));
+}
+
+/**
+ * Reads a live cluster, read-only, through the kubeconfig (exec credential plugins such as kubelogin
+ * run through the client library): every kind in LIVE_KINDS, page by page, a few lists at a time.
+ * Secrets come as metadata only. Each object is a Resource from `cluster:<context>` with its place
+ * (`Kind/namespace/name`) as provenance path. A list the server refuses is an InputError naming the
+ * permission it needs, and the other lists go on; a kind whose API group the server does not serve is
+ * skipped; an unreachable server or refused credentials end the read with one error. An unknown
+ * --context is a UsageError.
+ */
+export async function readCluster(options: ClusterReadOptions = {}): Promise<ClusterRead> {
+  const kinds = selectKinds(options.kinds);
+  let loaded;
+  try {
+    loaded = await loadConfig(options);
+  } catch (e) {
+    if (e instanceof ReadStopped) return { resources: [], errors: [{ source: `cluster:${options.context ?? 'kubeconfig'}`, message: e.message }], source: `cluster:${options.context ?? 'kubeconfig'}` };
+    throw e;
+  }
+  const source = `cluster:${loaded.context}`;
+  const conn: Connection = {
+    ...loaded,
+    options: {
+      pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+      maxPageBytes: options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      retryDelayMs: options.retryDelayMs ?? 1000,
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+  };
+  const errors: InputError[] = [];
+  const stop = (e: unknown): ClusterRead => {
+    if (!(e instanceof ReadStopped)) throw e;
+    errors.push({ source, message: e.message });
+    return { resources: [], errors, source };
+  };
+  try {
+    await probe(conn);
+  } catch (e) {
+    return stop(e);
+  }
+
+  const byKind = new Map<LiveKind, Resource[]>();
+  const failed = new Map<LiveKind, string>();
+  let stopped: ReadStopped | undefined;
+  let done = 0;
+  let objects = 0;
+  await eachLimited(kinds, options.concurrency ?? DEFAULT_CONCURRENCY, async (k) => {
+    if (stopped) return;
+    try {
+      const items = await listKind(conn, k, options.namespace);
+      const resources = (items ?? []).map((item) => toLiveResource(k, item, source)).filter((r) => r !== undefined);
+      byKind.set(k, resources);
+      objects += resources.length;
+    } catch (e) {
+      if (e instanceof ListFailed) failed.set(k, e.message);
+      else if (e instanceof ReadStopped) stopped ??= e;
+      else throw e;
+    }
+    options.onList?.(++done, kinds.length, objects);
+  });
+  // In table order, whatever order the lists ended in.
+  for (const k of kinds) {
+    const message = failed.get(k);
+    if (message !== undefined) errors.push({ source, message });
+  }
+  if (stopped) errors.push({ source, message: stopped.message });
+  const resources = kinds.flatMap((k) => byKind.get(k) ?? []);
+  return { resources: withoutDeploymentReplicaSets(resources), errors, source };
+}

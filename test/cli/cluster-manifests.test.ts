@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { loadAll } from 'js-yaml';
+import { LIVE_KINDS } from '../../src/ingest/kube-kinds.js';
+import { runCli, tempTree } from '../helpers/cli.js';
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+type Doc = { apiVersion?: string; kind?: string; metadata?: { name?: string }; rules?: Rule[]; roleRef?: unknown; subjects?: unknown[] };
+
+/** kubectl's own reading of the stream, offline (`--local` asks no server), when kubectl is installed. */
+function kubectlParse(yaml: string): Doc[] | undefined {
+  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return undefined;
+  // An empty kubeconfig keeps the user's clusters out of it.
+  const env = { ...process.env, KUBECONFIG: `${tempTree({ config: '' })}/config` };
+  const out = spawnSync('kubectl', ['label', '--local', '-f', '-', 'palisade.io/parsed=true', '-o', 'json'], { input: yaml, encoding: 'utf8', env });
+  expect(out.stderr).toBe('');
+  expect(out.status).toBe(0);
+  // One indented JSON object per document, one after the other: each starts with a { at the start of a line.
+  const docs = out.stdout
+    .trim()
+    .split(/\n(?=\{)/)
+    .map((text) => JSON.parse(text) as Doc & { metadata?: { labels?: Record<string, string> } });
+  // The label shows that kubectl decoded each object, not just passed the text through.
+  for (const d of docs) expect(d.metadata?.labels?.['palisade.io/parsed']).toBe('true');
+  return docs;
+}
+
+/** Every (group, resource, verb) a role's rules allow, as `group/resource:verb`. */
+function grants(rules: readonly Rule[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of rules) for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) out.add(`${g}/${res}:${v}`);
+  return out;
+}
+
+describe('palisade manifests scanner-rbac', () => {
+  it('prints a ClusterRole that grants get and list on every kind read, list alone on Secrets, and nothing else', async () => {
+    const r = await runCli(['manifests', 'scanner-rbac']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const docs = loadAll(r.stdout) as Doc[];
+    for (const parsed of [docs, kubectlParse(r.stdout)]) {
+      if (!parsed) continue;
+      expect(parsed.map((d) => `${d.apiVersion} ${d.kind} ${d.metadata?.name}`)).toEqual([
+        'rbac.authorization.k8s.io/v1 ClusterRole palisade',
+        'rbac.authorization.k8s.io/v1 ClusterRoleBinding palisade',
+      ]);
+      const role = parsed[0]!;
+      const expected = new Set(LIVE_KINDS.flatMap((k) => (k.kind === 'Secret' ? [`${k.group}/${k.resource}:list`] : [`${k.group}/${k.resource}:get`, `${k.group}/${k.resource}:list`])));
+      expect(grants(role.rules ?? [])).toEqual(expected);
+      expect(role.rules?.flatMap((x) => x.verbs).every((v) => v === 'get' || v === 'list')).toBe(true);
+      expect(parsed[1]).toMatchObject({
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'palisade' },
+        subjects: [{ kind: 'ServiceAccount', name: 'palisade', namespace: 'palisade' }],
+      });
+    }
+    // The kinds the rules need, written out: the table must not lose one.
+    expect(LIVE_KINDS.map((k) => k.kind).sort()).toEqual(
+      [
+        'Namespace', 'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController', 'Service',
+        'Ingress', 'NetworkPolicy', 'ServiceAccount', 'ConfigMap', 'Secret', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding',
+        'CustomResourceDefinition', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ValidatingWebhookConfiguration',
+        'MutatingWebhookConfiguration', 'PersistentVolume',
+      ].sort(),
+    );
+  });
+
+  it('binds the ServiceAccount of another namespace with -n', async () => {
+    const r = await runCli(['manifests', 'scanner-rbac', '-n', 'security']);
+    expect(r.code).toBe(0);
+    const docs = loadAll(r.stdout) as Doc[];
+    expect(docs[1]?.subjects).toEqual([{ kind: 'ServiceAccount', name: 'palisade', namespace: 'security' }]);
+    expect(r.stdout).toContain('kubectl -n security create serviceaccount palisade');
+  });
+});
