@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
-import { UsageError, type InputError } from '../core/errors.js';
+import type { TokenCredential } from '@azure/identity';
+import { UsageError, type InputError, type InputNote } from '../core/errors.js';
 import type { Resource } from '../core/resource.js';
 import { readCluster } from '../ingest/kube.js';
+import { fetchAksClusters } from '../ingest/azure-live.js';
+import { lookupEntraNames } from '../ingest/entra-graph.js';
+import { readEntraNames } from '../ingest/entra-names.js';
+import { Inventory } from '../core/inventory.js';
+import { isEntraObjectId } from '../analyses/rbac/azure-access.js';
+import { PermissionIndex, type Subject } from '../analyses/rbac/permission-index.js';
 
 /** The flags that add a live cluster to a command's inputs. */
 export interface ClusterFlags {
@@ -48,11 +55,11 @@ function listProgress(): { onList(done: number, total: number, objects: number):
 
 /**
  * The live cluster's resources when --cluster is given (none otherwise), with the problems met reading
- * it; `kinds` narrows the lists to what the command needs.
+ * it and the notes for the report; `kinds` narrows the lists to what the command needs.
  */
-export async function clusterInputs(flags: ClusterFlags, kinds?: readonly string[]): Promise<{ resources: Resource[]; errors: InputError[] }> {
+export async function clusterInputs(flags: ClusterFlags, kinds?: readonly string[]): Promise<{ resources: Resource[]; errors: InputError[]; notes: InputNote[] }> {
   checkFlags(flags);
-  if (!flags.cluster) return { resources: [], errors: [] };
+  if (!flags.cluster) return { resources: [], errors: [], notes: [] };
   const bar = listProgress();
   try {
     return await readCluster({
@@ -64,4 +71,108 @@ export async function clusterInputs(flags: ClusterFlags, kinds?: readonly string
   } finally {
     bar.done();
   }
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * Where the live Azure reads go: Azure's public endpoints unless PALISADE_ARM_ENDPOINT /
+ * PALISADE_GRAPH_ENDPOINT name another address (a proxy, a test server; spawned CLIs in tests).
+ */
+function azureEndpoint(name: 'PALISADE_ARM_ENDPOINT' | 'PALISADE_GRAPH_ENDPOINT'): string | undefined {
+  const value = process.env[name]?.trim();
+  return value ? value : undefined;
+}
+
+/**
+ * One Azure credential for every live Azure read of a command: AKS and Microsoft Graph use the same
+ * sign-in, found once along DefaultAzureCredential's chain. `@azure/identity` is loaded when the first
+ * token is asked for, so commands that read nothing live never load it, and a credential that cannot
+ * be made (a bad AZURE_TOKEN_CREDENTIALS) fails as that read's problem, not as a crash.
+ */
+function azureCredential(): TokenCredential {
+  let made: Promise<TokenCredential> | undefined;
+  return {
+    getToken: async (scopes, options) => {
+      made ??= import('@azure/identity').then(({ DefaultAzureCredential }) => new DefaultAzureCredential());
+      return (await made).getToken(scopes, options);
+    },
+  };
+}
+
+/** The flags that add Azure's view of the access: live AKS clusters and the names of Entra principals. */
+export interface AzureFlags {
+  aks: string[];
+  entraNames?: string;
+  graph?: boolean;
+}
+
+/** Adds --aks RESOURCE_ID (repeatable). */
+export function aksOption(cmd: Command, description = 'also read this live AKS cluster and the Azure role assignments that reach it through Azure Resource Manager (repeatable; read-only)'): Command {
+  return cmd.option('--aks <resource-id>', description, collect, []);
+}
+
+/** Adds --entra-names FILE and --graph. */
+export function entraOptions(cmd: Command): Command {
+  return cmd
+    .option('--entra-names <file>', 'display names of Entra object ids: JSON { "<object id>": "name" } or az ad user|group|sp list -o json')
+    .option('--graph', 'look up the names of the Entra object ids among the subjects in Microsoft Graph (live, read-only; needs Directory.Read.All)');
+}
+
+/** What a command's live Azure reads share: one credential. */
+export interface AzureSession {
+  credential: TokenCredential;
+}
+
+export function azureSession(): AzureSession {
+  return { credential: azureCredential() };
+}
+
+/** The live AKS clusters of --aks (none without it): their ARM documents, role assignments and role definitions. */
+export async function aksInputs(ids: readonly string[], session: AzureSession): Promise<{ resources: Resource[]; errors: InputError[] }> {
+  if (ids.length === 0) return { resources: [], errors: [] };
+  const endpoint = azureEndpoint('PALISADE_ARM_ENDPOINT');
+  return fetchAksClusters(ids, { credential: session.credential, ...(endpoint ? { endpoint } : {}) });
+}
+
+/** --entra-names FILE read up front, so that a malformed file stops the command before anything live is read. */
+export function entraNamesFile(flags: Pick<AzureFlags, 'entraNames'>): Map<string, string> {
+  return flags.entraNames === undefined ? new Map() : readEntraNames(flags.entraNames);
+}
+
+/** The Entra object ids among subjects: Kubernetes and AKS name Entra groups and applications by them. */
+export function entraIds(subjects: Iterable<Subject>): string[] {
+  const ids = new Set<string>();
+  for (const s of subjects) if (s.kind !== 'ServiceAccount' && isEntraObjectId(s.name)) ids.add(s.name);
+  return [...ids];
+}
+
+/**
+ * With --graph, the Microsoft Graph names of the ids not named already (by --entra-names), each
+ * problem printed as a warning: the answer goes on with the ids.
+ */
+export async function graphNames(ids: readonly string[], known: ReadonlyMap<string, string>, session: AzureSession): Promise<Map<string, string>> {
+  const endpoint = azureEndpoint('PALISADE_GRAPH_ENDPOINT');
+  const { names, warnings } = await lookupEntraNames(
+    ids.filter((id) => !known.has(id)),
+    { credential: session.credential, ...(endpoint ? { endpoint } : {}) },
+  );
+  for (const w of warnings) process.stderr.write(`palisade: warning: ${w}\n`);
+  return names;
+}
+
+/**
+ * The display names a scan's rules show beside Entra object ids: --entra-names, and with --graph
+ * what Microsoft Graph says of every Entra subject of the grants read (the file wins). Undefined when
+ * neither flag is given.
+ */
+export function scanDisplayNames(flags: Omit<AzureFlags, 'aks'>, session: AzureSession): ((resources: readonly Resource[]) => Promise<ReadonlyMap<string, string>>) | undefined {
+  const file = entraNamesFile(flags);
+  if (!flags.graph) return file.size ? async () => file : undefined;
+  return async (resources) => {
+    // An index of its own: the one the rules share is built once the names are known.
+    const index = new PermissionIndex(new Inventory(resources));
+    const ids = entraIds([...index.subjects(), ...index.identityLinks.flatMap((l) => l.principal ?? [])]);
+    return new Map([...(await graphNames(ids, file, session)), ...file]);
+  };
 }

@@ -8,7 +8,22 @@ import { SEVERITIES, type Severity } from '../core/severity.js';
 import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { RBAC_KINDS } from '../ingest/kube-kinds.js';
-import { clusterInputs, clusterOptions, pathsOrDefault, type ClusterFlags } from './inputs.js';
+import {
+  aksInputs,
+  aksOption,
+  azureSession,
+  clusterInputs,
+  clusterOptions,
+  entraIds,
+  entraNamesFile,
+  entraOptions,
+  graphNames,
+  pathsOrDefault,
+  scanDisplayNames,
+  type AzureFlags,
+  type AzureSession,
+  type ClusterFlags,
+} from './inputs.js';
 import { loadConfig } from './load-config.js';
 import { emitReport, printErrors, writeResult } from './output.js';
 import { runScan } from './run-scan.js';
@@ -38,10 +53,20 @@ export interface CanReport {
   errors: InputError[];
 }
 
+type LiveFlags = ClusterFlags & AzureFlags;
+type WhoCanOptions = { namespace?: string; name?: string; format: Format; output?: string } & LiveFlags;
+type CanOptions = { format: Format; output?: string } & LiveFlags;
+type RiskyOptions = { format: string; output?: string; failOn: Severity | 'none'; config?: string } & LiveFlags;
+
+/** --cluster, --aks, --entra-names and --graph: the same live sources and names on every rbac command. */
+function liveOptions(cmd: Command): Command {
+  return entraOptions(aksOption(clusterOptions(cmd), 'also read this live AKS cluster: its settings, the Azure role assignments that reach it and their roles (repeatable; read-only)'));
+}
+
 export function rbacCommand(): Command {
   const rbac = new Command('rbac').description('Kubernetes RBAC: who can do what, and through which binding and role');
   rbac.addCommand(
-    clusterOptions(new Command('who-can'))
+    liveOptions(new Command('who-can'))
       .description('every subject allowed to do VERB on RESOURCE, with the binding and role that allow it')
       .argument('<verb>', 'a verb: get, list, create, escalate, bind, impersonate, ... or *')
       .argument('<resource>', 'RESOURCE[.GROUP][/SUBRESOURCE] (pods/exec, deployments.apps) or a non-resource URL (/healthz)')
@@ -50,32 +75,32 @@ export function rbacCommand(): Command {
       .option('--name <name>', 'the name of the object (matches rules limited by resourceNames)')
       .addOption(formatOption())
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
-      .action(async (verb: string, resource: string, paths: string[], opts: { namespace?: string; name?: string; format: Format; output?: string } & ClusterFlags) => {
+      .action(async (verb: string, resource: string, paths: string[], opts: WhoCanOptions) => {
         process.exitCode = await whoCan(verb, resource, paths, opts);
       })
       .exitOverride(),
   );
   rbac.addCommand(
-    clusterOptions(new Command('can'))
+    liveOptions(new Command('can'))
       .description('every rule a subject holds, directly or through its groups, with the binding and role')
       .argument('<subject>', 'User:NAME, Group:NAME, ServiceAccount:NS/NAME or system:serviceaccount:NS:NAME')
       .argument('[paths...]', 'files or directories; - reads stdin')
       .addOption(formatOption())
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
-      .action(async (subject: string, paths: string[], opts: { format: Format; output?: string } & ClusterFlags) => {
+      .action(async (subject: string, paths: string[], opts: CanOptions) => {
         process.exitCode = await can(subject, paths, opts);
       })
       .exitOverride(),
   );
   rbac.addCommand(
-    clusterOptions(new Command('risky'))
+    liveOptions(new Command('risky'))
       .description('risky grants (cluster-admin, wildcards, secrets, exec, escalate/bind, impersonate, ...): the rbac/* rules')
-      .argument('[paths...]', 'files or directories; - reads stdin (default: . unless --cluster is given)')
+      .argument('[paths...]', 'files or directories; - reads stdin (default: . unless --cluster or --aks is given)')
       .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a risky grant at or above this severity counts').choices([...SEVERITIES, 'none']).default('none'))
       .option('--config <file>', 'configuration file (exceptions apply as in scan)')
-      .action(async (paths: string[], opts: { format: string; output?: string; failOn: Severity | 'none'; config?: string } & ClusterFlags) => {
+      .action(async (paths: string[], opts: RiskyOptions) => {
         process.exitCode = await risky(paths, opts);
       })
       .exitOverride(),
@@ -84,12 +109,25 @@ export function rbacCommand(): Command {
 }
 
 /** `rbac risky` is `scan` restricted to the rbac/* rules: same findings, exceptions and reporters. */
-async function risky(paths: string[], opts: { format: string; output?: string; failOn: Severity | 'none'; config?: string } & ClusterFlags): Promise<number> {
+async function risky(paths: string[], opts: RiskyOptions): Promise<number> {
   if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
   const { config, source } = loadConfig(opts.config);
   const rules = RULES.filter((r) => r.meta.id.startsWith('rbac/'));
+  const session = azureSession();
+  const displayNames = scanDisplayNames(opts, session);
+  const aks = await aksInputs(opts.aks, session);
   const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context }, RBAC_KINDS);
-  const outcome = await runScan({ paths: pathsOrDefault(paths, opts.cluster === true), rules, config, configSource: source, failOn: opts.failOn, extraResources: cluster.resources, extraErrors: cluster.errors });
+  const outcome = await runScan({
+    paths: pathsOrDefault(paths, opts.cluster === true || opts.aks.length > 0),
+    rules,
+    config,
+    configSource: source,
+    failOn: opts.failOn,
+    extraResources: [...aks.resources, ...cluster.resources],
+    extraErrors: [...aks.errors, ...cluster.errors],
+    extraNotes: cluster.notes,
+    ...(displayNames ? { displayNames } : {}),
+  });
   await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta));
   return outcome.exitCode;
 }
@@ -120,37 +158,69 @@ export function parseResourceArg(verb: string, text: string, opts: { namespace?:
   };
 }
 
-/** The RBAC objects of the paths and, with --cluster, of the live cluster (its -n is the query's namespace, not a limit on the read). */
-async function load(paths: string[], live: ClusterFlags): Promise<{ index: PermissionIndex; errors: InputError[] }> {
-  if (paths.length === 0 && !live.cluster) throw new UsageError('give the RBAC manifests to read: PATH... (- reads stdin), or --cluster');
-  const ingest = await ingestPaths(paths);
-  const cluster = await clusterInputs({ cluster: live.cluster, context: live.context }, RBAC_KINDS);
-  const errors = [...ingest.errors, ...cluster.errors];
-  const index = new PermissionIndex(new Inventory([...ingest.resources, ...cluster.resources]));
-  printErrors(errors);
-  for (const m of index.missingRoles) process.stderr.write(`palisade: warning: ${errorLabel({ source: m.source.file, line: m.source.line })}: ${missingRoleText(m)}\n`);
-  return { index, errors };
+interface Loaded {
+  index: PermissionIndex;
+  errors: InputError[];
+  /** Display names of --entra-names, which win over every other source. */
+  given: ReadonlyMap<string, string>;
+  session: AzureSession;
 }
 
-async function whoCan(verb: string, resource: string, paths: string[], opts: { namespace?: string; name?: string; format: Format; output?: string } & ClusterFlags): Promise<number> {
+/**
+ * The RBAC objects of the paths, with --cluster of the live cluster (its -n is the query's namespace,
+ * not a limit on the read), and with --aks the live AKS clusters' Azure access.
+ */
+async function load(paths: string[], live: LiveFlags): Promise<Loaded> {
+  if (paths.length === 0 && !live.cluster && live.aks.length === 0)
+    throw new UsageError('give the RBAC manifests to read: PATH... (- reads stdin), --cluster or --aks RESOURCE_ID');
+  const given = entraNamesFile(live);
+  const session = azureSession();
+  const aks = await aksInputs(live.aks, session);
+  const ingest = await ingestPaths(paths);
+  const cluster = await clusterInputs({ cluster: live.cluster, context: live.context }, RBAC_KINDS);
+  const errors = [...ingest.errors, ...aks.errors, ...cluster.errors];
+  const index = new PermissionIndex(new Inventory([...ingest.resources, ...aks.resources, ...cluster.resources], { displayNames: given }));
+  printErrors(errors);
+  for (const m of index.missingRoles) process.stderr.write(`palisade: warning: ${errorLabel({ source: m.source.file, line: m.source.line })}: ${missingRoleText(m)}\n`);
+  return { index, errors, given, session };
+}
+
+/**
+ * The display names of the Entra object ids among the subjects of an answer: those the index knows
+ * (learnt from the input, or given), and with --graph those Microsoft Graph has (a given name wins).
+ */
+async function namesOf(subjects: readonly Subject[], loaded: Loaded, graph: boolean | undefined): Promise<Record<string, string>> {
+  const ids = entraIds(subjects);
+  const looked = graph ? await graphNames(ids, loaded.given, loaded.session) : new Map<string, string>();
+  const out: Record<string, string> = {};
+  for (const id of ids) {
+    const name = loaded.given.get(id) ?? looked.get(id) ?? loaded.index.displayNames.get(id);
+    if (name !== undefined) out[id] = name;
+  }
+  return out;
+}
+
+async function whoCan(verb: string, resource: string, paths: string[], opts: WhoCanOptions): Promise<number> {
   const query = parseResourceArg(verb, resource, opts);
-  const { index, errors } = await load(paths, opts);
-  const report: WhoCanReport = { schema: 'palisade.rbac.who-can/v1', query, grants: index.whoCan(query), missingRoles: index.missingRoles, ...azureContext(index), errors };
+  const loaded = await load(paths, opts);
+  const { index, errors } = loaded;
+  const grants = index.whoCan(query);
+  const names = await namesOf(grants.map((g) => g.subject), loaded, opts.graph);
+  const report: WhoCanReport = { schema: 'palisade.rbac.who-can/v1', query, grants, missingRoles: index.missingRoles, names, notes: [...index.notes], errors };
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderWhoCan(report), opts.output);
   return errors.length ? 2 : 0;
 }
 
-async function can(subjectText: string, paths: string[], opts: { format: Format; output?: string } & ClusterFlags): Promise<number> {
+async function can(subjectText: string, paths: string[], opts: CanOptions): Promise<number> {
   const subject = parseSubject(subjectText);
   if (!subject) throw new UsageError(`SUBJECT must be User:NAME, Group:NAME, ServiceAccount:NS/NAME or system:serviceaccount:NS:NAME, not ${JSON.stringify(subjectText)}`);
-  const { index, errors } = await load(paths, opts);
-  const report: CanReport = { schema: 'palisade.rbac.can/v1', subject, identity: identityOf(subject), rules: index.can(subject), missingRoles: index.missingRoles, ...azureContext(index), errors };
+  const loaded = await load(paths, opts);
+  const { index, errors } = loaded;
+  const rules = index.can(subject);
+  const names = await namesOf([subject, ...rules.map((h) => h.through)], loaded, opts.graph);
+  const report: CanReport = { schema: 'palisade.rbac.can/v1', subject, identity: identityOf(subject), rules, missingRoles: index.missingRoles, names, notes: [...index.notes], errors };
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderCan(report), opts.output);
   return errors.length ? 2 : 0;
-}
-
-function azureContext(index: PermissionIndex): { names: Record<string, string>; notes: string[] } {
-  return { names: Object.fromEntries(index.displayNames), notes: [...index.notes] };
 }
 
 export function missingRoleText(m: MissingRole): string {
@@ -235,7 +305,7 @@ export function renderCan(report: CanReport): string {
     for (const h of report.rules) rows.push([h.scope, h.rule.verbs.join(','), ruleText(h.rule), bindingText(h.via.binding), roleText(h.via), subjectText(h.through, names)]);
     lines.push(...table(rows), '');
   }
-  const who = subjectLabel(report.subject);
+  const who = subjectText(report.subject, new Map(Object.entries(report.names)));
   const groups = report.identity.groups.length ? ` (groups: ${report.identity.groups.join(', ')})` : '';
   lines.push(report.rules.length ? `${who}${groups} holds ${report.rules.length} rules` : `${who}${groups} holds no rule`);
   for (const n of report.notes) lines.push(`note: ${n}`);

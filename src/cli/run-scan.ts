@@ -31,6 +31,13 @@ export interface ScanOptions {
   extraResources?: readonly Resource[];
   /** Problems met reading `extraResources`, reported with the files' errors. */
   extraErrors?: readonly InputError[];
+  /**
+   * Display names of principals the resources name by opaque ids, from outside the inputs (a names
+   * file, a directory lookup); given the resources read, so that a lookup asks only for their ids.
+   */
+  displayNames?: (resources: readonly Resource[]) => Promise<ReadonlyMap<string, string>>;
+  /** Notes about `extraResources` (what a live read left out), reported with the files' notes. */
+  extraNotes?: readonly InputNote[];
 }
 
 export interface ScanOutcome {
@@ -88,7 +95,8 @@ async function analyse(opts: ScanOptions, now: Date) {
     ...(opts.onFile ? { onFile: opts.onFile } : {}),
   });
   const resources = opts.extraResources?.length ? [...ingest.resources, ...opts.extraResources] : ingest.resources;
-  const inventory = new Inventory(resources);
+  const displayNames = opts.displayNames ? await opts.displayNames(resources) : undefined;
+  const inventory = new Inventory(resources, displayNames ? { displayNames } : {});
   const settings: RuleSettings = {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(opts.config.settings).filter(([, v]) => v !== undefined)),
@@ -106,7 +114,7 @@ async function analyse(opts: ScanOptions, now: Date) {
   return {
     findings,
     errors: [...ingest.errors, ...(opts.extraErrors ?? []), ...ruleErrors],
-    notes: ingest.notes,
+    notes: [...ingest.notes, ...(opts.extraNotes ?? [])],
     warnings,
     resources: resources.length,
     texts: ingest.texts,

@@ -2,11 +2,10 @@ import { Command, Option } from 'commander';
 import { FRAMEWORK_FILTERS, type FrameworkFilter } from '../core/frameworks.js';
 import { UsageError } from '../core/errors.js';
 import { isPillar, PILLARS, SEVERITIES, type Pillar, type Severity } from '../core/severity.js';
-import { fetchAksClusters } from '../ingest/azure-live.js';
 import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { parsePssVersion } from '../rules/pss/check.js';
-import { clusterInputs, clusterOptions, pathsOrDefault, type ClusterFlags } from './inputs.js';
+import { aksInputs, azureSession, clusterInputs, clusterOptions, entraOptions, pathsOrDefault, scanDisplayNames, type ClusterFlags } from './inputs.js';
 import { loadConfig } from './load-config.js';
 import { emitReport, progress } from './output.js';
 import { runScan } from './run-scan.js';
@@ -30,7 +29,7 @@ export function scanCommand(): Command {
     .option('--pss-version <version>', 'Pod Security Standards version for the PSS rules (latest or vX.Y)')
     .option('--no-aks-managed', 'fail AKS-managed system components like any other workload')
     .option('--aks <resource-id>', 'also scan this live AKS cluster through Azure Resource Manager (repeatable; read-only)', collect, []);
-  return clusterOptions(cmd, { namespace: true }).action(async (paths: string[], opts: ScanCliOptions) => {
+  return entraOptions(clusterOptions(cmd, { namespace: true })).action(async (paths: string[], opts: ScanCliOptions) => {
     process.exitCode = await scan(paths, opts);
   });
 }
@@ -48,6 +47,8 @@ interface ScanCliOptions extends ClusterFlags {
   pssVersion?: string;
   aksManaged: boolean;
   aks: string[];
+  entraNames?: string;
+  graph?: boolean;
 }
 
 async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
@@ -70,7 +71,9 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     ...(pillars ? { pillars } : {}),
   });
   if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
-  const aks = await fetchAksClusters(opts.aks);
+  const session = azureSession();
+  const displayNames = scanDisplayNames(opts, session);
+  const aks = await aksInputs(opts.aks, session);
   const cluster = await clusterInputs(opts);
   const bar = progress('reading');
   const outcome = await runScan({
@@ -84,6 +87,8 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     onFile: (f) => bar.tick(f),
     extraResources: [...aks.resources, ...cluster.resources],
     extraErrors: [...aks.errors, ...cluster.errors],
+    ...(displayNames ? { displayNames } : {}),
+    extraNotes: cluster.notes,
   });
   bar.done();
   await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta));

@@ -1,17 +1,27 @@
 import { isObj, stringMap, type Resource } from './resource.js';
 import { podOf, type PodView } from './workload.js';
 
+export interface InventoryOptions {
+  /**
+   * Display names of principals that resources name by an opaque id (a directory's object ids),
+   * known from outside the resources. Shown beside the ids; nothing is matched by them.
+   */
+  displayNames?: ReadonlyMap<string, string>;
+}
+
 /**
  * The read-only model every rule sees: all resources of one scan, indexed by kind and by
  * kind/namespace/name. Built once; lookups are O(1).
  */
 export class Inventory {
   readonly resources: readonly Resource[];
+  readonly displayNames: ReadonlyMap<string, string>;
   private readonly byKindIndex = new Map<string, Resource[]>();
   private readonly byKey = new Map<string, Resource>();
 
-  constructor(resources: readonly Resource[]) {
+  constructor(resources: readonly Resource[], options: InventoryOptions = {}) {
     this.resources = resources;
+    this.displayNames = options.displayNames ?? new Map();
     for (const r of resources) {
       let list = this.byKindIndex.get(r.kind);
       if (!list) this.byKindIndex.set(r.kind, (list = []));

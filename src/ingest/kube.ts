@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import type { RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { errorMessage, UsageError, type InputError } from '../core/errors.js';
+import { errorMessage, UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { asObj, asString, isObj, type Obj, type Resource } from '../core/resource.js';
 import { VERSION } from '../core/version.js';
 import { BodyTooLarge, get, NoAnswer, type KubeAnswer } from './kube-http.js';
 import { apiVersionOf, LIVE_KINDS, listPath, qualifiedResource, type LiveKind } from './kube-kinds.js';
+import { foldedNote, foldIntoControllers } from './kube-owners.js';
 
 export interface ClusterReadOptions {
   /** The kubeconfig file; default KUBECONFIG (several files joined with the path separator), then ~/.kube/config, then the in-cluster service account. */
@@ -36,6 +37,8 @@ export interface ClusterReadOptions {
 export interface ClusterRead {
   resources: Resource[];
   errors: InputError[];
+  /** What the reader left out, and why (objects checked through their controllers). */
+  notes: InputNote[];
   /** `cluster:<context>`: the provenance file of every resource and the source of every error. */
   source: string;
 }
@@ -377,17 +380,6 @@ async function probe(conn: Connection): Promise<void> {
     );
 }
 
-/** ReplicaSets a Deployment controls repeat its pod template: only stand-alone ones are kept, so a template is checked once. */
-function withoutDeploymentReplicaSets(resources: Resource[]): Resource[] {
-  const deployments = new Set(resources.filter((r) => r.kind === 'Deployment').map((r) => asString(asObj(r.object.metadata)?.uid)).filter((u) => u !== undefined));
-  return resources.filter((r) => {
-    if (r.kind !== 'ReplicaSet') return true;
-    const owners = asObj(r.object.metadata)?.ownerReferences;
-    if (!Array.isArray(owners)) return true;
-    return !owners.some((o) => isObj(o) && o.kind === 'Deployment' && o.controller === true && typeof o.uid === 'string' && deployments.has(o.uid));
-  });
-}
-
 export function selectKinds(names: readonly string[] | undefined): LiveKind[] {
   if (names === undefined) return [...LIVE_KINDS];
   const unknown = names.filter((n) => !LIVE_KINDS.some((k) => k.kind === n));
@@ -402,7 +394,8 @@ export function selectKinds(names: readonly string[] | undefined): LiveKind[] {
  * (`Kind/namespace/name`) as provenance path. A list the server refuses is an InputError naming the
  * permission it needs, and the other lists go on; a kind whose API group the server does not serve is
  * skipped; an unreachable server or refused credentials end the read with one error. An unknown
- * --context is a UsageError.
+ * --context is a UsageError. Objects a controller that was read manages (Pods, Jobs of a CronJob,
+ * ReplicaSets of a Deployment) are left to it, so that a template is checked once; a note counts them.
  */
 export async function readCluster(options: ClusterReadOptions = {}): Promise<ClusterRead> {
   const kinds = selectKinds(options.kinds);
@@ -410,7 +403,7 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
   try {
     loaded = await loadConfig(options);
   } catch (e) {
-    if (e instanceof ReadStopped) return { resources: [], errors: [{ source: `cluster:${options.context ?? 'kubeconfig'}`, message: e.message }], source: `cluster:${options.context ?? 'kubeconfig'}` };
+    if (e instanceof ReadStopped) return { resources: [], errors: [{ source: `cluster:${options.context ?? 'kubeconfig'}`, message: e.message }], notes: [], source: `cluster:${options.context ?? 'kubeconfig'}` };
     throw e;
   }
   const source = `cluster:${loaded.context}`;
@@ -428,7 +421,7 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
   const stop = (e: unknown): ClusterRead => {
     if (!(e instanceof ReadStopped)) throw e;
     errors.push({ source, message: e.message });
-    return { resources: [], errors, source };
+    return { resources: [], errors, notes: [], source };
   };
   try {
     await probe(conn);
@@ -461,6 +454,7 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
     if (message !== undefined) errors.push({ source, message });
   }
   if (stopped) errors.push({ source, message: stopped.message });
-  const resources = kinds.flatMap((k) => byKind.get(k) ?? []);
-  return { resources: withoutDeploymentReplicaSets(resources), errors, source };
+  const { kept, folded } = foldIntoControllers(kinds.flatMap((k) => byKind.get(k) ?? []));
+  const note = foldedNote(folded);
+  return { resources: kept, errors, notes: note !== undefined ? [{ source, message: note }] : [], source };
 }

@@ -9,6 +9,8 @@ import {
   deployment,
   namespace,
   pod,
+  podsOf,
+  replicaSet,
   roleBinding,
   secret,
   serviceAccount,
@@ -19,12 +21,18 @@ import {
 
 const TOKEN = 'cli-token';
 
-/** A small cluster: a privileged Deployment in shop, a quiet Pod in ops, and a ClusterRole that reads Secrets bound to a team. */
+const PRIVILEGED = [container('app', { securityContext: { privileged: true } })];
+// The Deployment's ReplicaSet, as the deployment controller makes it, with three running pods.
+const WEB_RS = replicaSet('shop', 'web-7d9f', 'web', PRIVILEGED);
+
+/** A small cluster: a privileged Deployment in shop with its pods, a quiet Pod in ops, and a ClusterRole that reads Secrets bound to a team. */
 function objects() {
   return [
     namespace('shop'),
     namespace('ops'),
-    deployment('shop', 'web', [container('app', { securityContext: { privileged: true } })]),
+    deployment('shop', 'web', PRIVILEGED),
+    WEB_RS,
+    ...podsOf(WEB_RS, 3),
     pod('ops', 'debug-shell'),
     serviceAccount('shop', 'web'),
     secret('shop', 'db', { password: 'hunter2-value' }),
@@ -37,6 +45,7 @@ function objects() {
 interface JsonReport {
   findings: Array<{ rule: string; severity: string; resource: { kind: string; namespace: string | null; name: string }; location?: { file: string; line: number; path?: string } }>;
   errors: Array<{ source: string; message: string }>;
+  notes: Array<{ source: string; message: string }>;
   summary: { resources: number };
 }
 
@@ -79,6 +88,15 @@ describe('palisade scan --cluster', () => {
     expect(r.stdout).not.toContain(Buffer.from('hunter2-value').toString('base64'));
   });
 
+  it('reports a privileged Deployment with three running pods once, on the Deployment, and says the pods were checked through it', async () => {
+    const r = await runCli(['scan', '--cluster', '-f', 'json', '--rule', 'workload/privileged-container'], { cwd, env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(report.findings.map((f) => `${f.rule} ${f.resource.kind}/${f.resource.namespace}/${f.resource.name}`)).toEqual(['workload/privileged-container Deployment/shop/web']);
+    expect(report.notes).toEqual([{ source: 'cluster:aks-shop', message: '3 Pods are checked through their controllers' }]);
+  });
+
   it('joins files with the cluster', async () => {
     const r = await runCli(['scan', 'local.yaml', '--cluster', '-f', 'json', '--rule', 'workload/privileged-container'], { cwd, env });
     expect(r.code).toBe(1);
@@ -108,7 +126,7 @@ describe('palisade scan --cluster', () => {
   it('refuses --namespace and --context without --cluster', async () => {
     await expect(clusterInputs({ namespace: 'shop' })).rejects.toThrow(new UsageError('--namespace needs --cluster'));
     await expect(clusterInputs({ context: 'aks-shop' })).rejects.toThrow(new UsageError('--context needs --cluster'));
-    await expect(clusterInputs({})).resolves.toEqual({ resources: [], errors: [] });
+    await expect(clusterInputs({})).resolves.toEqual({ resources: [], errors: [], notes: [] });
     const r = await runCli(['scan', '-n', 'shop', 'local.yaml'], { cwd, env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('palisade: --namespace needs --cluster');
@@ -180,6 +198,6 @@ describe('palisade rbac --cluster', () => {
   it('still asks for input when given neither paths nor --cluster', async () => {
     const r = await runCli(['rbac', 'who-can', 'get', 'secrets'], { cwd, env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('give the RBAC manifests to read: PATH... (- reads stdin), or --cluster');
+    expect(r.stderr).toContain('give the RBAC manifests to read: PATH... (- reads stdin), --cluster or --aks RESOURCE_ID');
   });
 });

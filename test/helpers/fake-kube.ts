@@ -382,13 +382,14 @@ export function deployment(ns: string, name: string, containers: Json[] = [conta
 }
 
 /** A ReplicaSet; with `deployment`, controlled by that Deployment as the deployment controller makes it. */
-export function replicaSet(ns: string, name: string, deployment?: string): Json {
+export function replicaSet(ns: string, name: string, deployment?: string, containers: Json[] = [container('app')]): Json {
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     metadata: {
       name,
       namespace: ns,
+      uid: `rs-${ns}-${name}`,
       ...(deployment
         ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, uid: `dep-${ns}-${deployment}`, controller: true, blockOwnerDeletion: true }] }
         : {}),
@@ -396,9 +397,59 @@ export function replicaSet(ns: string, name: string, deployment?: string): Json 
     spec: {
       replicas: 1,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [container('app')], automountServiceAccountToken: false } },
+      template: { metadata: { labels: { app: name } }, spec: { containers, automountServiceAccountToken: false } },
     },
   };
+}
+
+/** A controller of pods (StatefulSet, DaemonSet, ReplicationController, Job) with a uid a reference can name. */
+export function podController(kind: 'StatefulSet' | 'DaemonSet' | 'ReplicationController' | 'Job', ns: string, name: string, opts: { containers?: Json[]; owner?: Json } = {}): Json {
+  const apiVersion = kind === 'ReplicationController' ? 'v1' : kind === 'Job' ? 'batch/v1' : 'apps/v1';
+  return {
+    apiVersion,
+    kind,
+    metadata: { name, namespace: ns, uid: `${kind.toLowerCase()}-${ns}-${name}`, ...(opts.owner ? { ownerReferences: [opts.owner] } : {}) },
+    spec: {
+      ...(kind === 'Job' ? {} : { selector: kind === 'ReplicationController' ? { app: name } : { matchLabels: { app: name } } }),
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: opts.containers ?? [container('app')], automountServiceAccountToken: false, restartPolicy: kind === 'Job' ? 'Never' : 'Always' },
+      },
+    },
+  };
+}
+
+export function cronJob(ns: string, name: string, containers: Json[] = [container('app')]): Json {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name, namespace: ns, uid: `cronjob-${ns}-${name}` },
+    spec: {
+      schedule: '0 * * * *',
+      jobTemplate: { spec: { template: { metadata: { labels: { app: name } }, spec: { containers, automountServiceAccountToken: false, restartPolicy: 'Never' } } } },
+    },
+  };
+}
+
+/** The `ownerReferences` entry a controller writes on what it creates: `controller: true`, its uid (leave it out with `uid: false`). */
+export function controllerRef(owner: Json, opts: { uid?: boolean } = {}): Json {
+  const meta = owner.metadata as Json;
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: meta.name,
+    ...(opts.uid === false ? {} : { uid: meta.uid }),
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+/** The running pods of a controller: its pod template's containers, owned by it, named `<owner>-<i>`. */
+export function podsOf(owner: Json, count: number): Json[] {
+  const meta = owner.metadata as Json;
+  const template = (owner.spec as Json).template as Json | undefined;
+  const containers = ((template?.spec as Json | undefined)?.containers as Json[] | undefined) ?? [container('app')];
+  return Array.from({ length: count }, (_, i) => pod(String(meta.namespace), `${String(meta.name)}-${i}`, { containers, owner: controllerRef(owner) }));
 }
 
 export function secret(ns: string, name: string, data: Record<string, string>, opts: { lastApplied?: boolean } = {}): Json {

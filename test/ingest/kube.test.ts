@@ -13,11 +13,15 @@ import {
   clusterRole,
   clusterRoleBinding,
   configMap,
+  controllerRef,
+  cronJob,
   deployment,
   hpa,
   namespace,
   pdb,
   pod,
+  podController,
+  podsOf,
   replicaSet,
   role,
   roleBinding,
@@ -400,5 +404,84 @@ describe('readCluster', () => {
     const { resources, errors } = await read(server);
     expect(errors).toEqual([]);
     expect(new Set(resources.map((r) => r.kind)).size).toBe(LIVE_KINDS.length);
+  });
+});
+
+describe('readCluster: objects a controller that was read manages', () => {
+  const places = (rs: readonly { kind: string; namespace: string | null; name: string }[]) => rs.map((r) => `${r.kind}/${r.namespace}/${r.name}`);
+
+  it('checks the Pods of a Deployment through it, past the ReplicaSet between them', async () => {
+    const rs = replicaSet('shop', 'web-7d9f', 'web');
+    const server = await fake({ objects: [deployment('shop', 'web'), rs, ...podsOf(rs, 3)] });
+    const { resources, errors, notes } = await read(server, { kinds: ['Pod', 'Deployment', 'ReplicaSet'] });
+    expect(errors).toEqual([]);
+    expect(places(resources)).toEqual(['Deployment/shop/web']);
+    expect(notes).toEqual([{ source: 'cluster:aks-shop', message: '3 Pods are checked through their controllers' }]);
+  });
+
+  it('checks the Pods of a StatefulSet, a DaemonSet and a ReplicationController through them', async () => {
+    const db = podController('StatefulSet', 'shop', 'db');
+    const exporter = podController('DaemonSet', 'ops', 'node-exporter');
+    const legacy = podController('ReplicationController', 'ops', 'legacy');
+    const server = await fake({ objects: [db, exporter, legacy, ...podsOf(db, 2), ...podsOf(exporter, 3), ...podsOf(legacy, 1)] });
+    const { resources, notes } = await read(server, { kinds: ['Pod', 'ReplicationController', 'StatefulSet', 'DaemonSet'] });
+    expect(places(resources)).toEqual(['ReplicationController/ops/legacy', 'StatefulSet/shop/db', 'DaemonSet/ops/node-exporter']);
+    expect(notes.map((n) => n.message)).toEqual(['6 Pods are checked through their controllers']);
+  });
+
+  it('checks the Job of a CronJob and its Pod through the CronJob', async () => {
+    const cron = cronJob('shop', 'report');
+    const run = podController('Job', 'shop', 'report-29391600', { owner: controllerRef(cron) });
+    const server = await fake({ objects: [cron, run, ...podsOf(run, 1)] });
+    const { resources, notes } = await read(server, { kinds: ['Pod', 'Job', 'CronJob'] });
+    expect(places(resources)).toEqual(['CronJob/shop/report']);
+    expect(notes).toEqual([{ source: 'cluster:aks-shop', message: '1 Pod and 1 Job are checked through their controllers' }]);
+  });
+
+  it('keeps the Pods of a ReplicaSet it could not list, and says nothing was left out', async () => {
+    const rs = replicaSet('shop', 'web-7d9f', 'web');
+    const server = await fake({ objects: [deployment('shop', 'web'), rs, ...podsOf(rs, 2)], forbid: (t) => t.resource === 'replicasets' });
+    const { resources, errors, notes } = await read(server, { kinds: ['Pod', 'Deployment', 'ReplicaSet'] });
+    expect(errors.map((e) => e.message)).toEqual(['cannot list replicasets.apps in all namespaces: forbidden (needs list on replicasets.apps across the cluster (a ClusterRole bound by a ClusterRoleBinding))']);
+    expect(places(resources)).toEqual(['Pod/shop/web-7d9f-0', 'Pod/shop/web-7d9f-1', 'Deployment/shop/web']);
+    expect(notes).toEqual([]);
+  });
+
+  it('keeps a Pod whose controller is a custom resource, and a Pod with no owner', async () => {
+    const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'nightly', namespace: 'ci', uid: 'workflow-ci-nightly' } };
+    const server = await fake({ objects: [pod('ci', 'nightly-step-1', { owner: controllerRef(workflow) }), pod('ops', 'debug-shell')] });
+    const { resources, notes } = await read(server, { kinds: ['Pod'] });
+    expect(places(resources)).toEqual(['Pod/ci/nightly-step-1', 'Pod/ops/debug-shell']);
+    expect(notes).toEqual([]);
+  });
+
+  it('finds an owner by kind and name when the reference has no uid, but not by a uid or an API group that differ', async () => {
+    const job = podController('Job', 'batch', 'train');
+    const [byName] = podsOf(job, 1).map((p) => ({ ...p, metadata: { ...(p.metadata as object), name: 'by-name', ownerReferences: [controllerRef(job, { uid: false })] } }));
+    const stale = pod('batch', 'stale-uid', { owner: { ...controllerRef(job), uid: 'job-batch-train-before-it-was-recreated' } });
+    // Volcano's Job is another kind of the same name, in another API group.
+    const volcano = pod('batch', 'volcano', { owner: { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', name: 'train', controller: true } });
+    const notController = pod('batch', 'not-controller', { owner: { ...controllerRef(job), controller: false } });
+    const server = await fake({ objects: [job, byName!, stale, volcano, notController] });
+    const { resources, notes } = await read(server, { kinds: ['Pod', 'Job'] });
+    expect(places(resources)).toEqual(['Pod/batch/stale-uid', 'Pod/batch/volcano', 'Pod/batch/not-controller', 'Job/batch/train']);
+    expect(notes.map((n) => n.message)).toEqual(['1 Pod is checked through its controller']);
+  });
+
+  it('keeps a Pod whose controller of the same name is in another namespace', async () => {
+    const rs = replicaSet('shop', 'web-7d9f');
+    const elsewhere = pod('staging', 'web-7d9f-0', { owner: controllerRef(rs, { uid: false }) });
+    const server = await fake({ objects: [rs, elsewhere] });
+    const { resources } = await read(server, { kinds: ['Pod', 'ReplicaSet'] });
+    expect(places(resources)).toEqual(['Pod/staging/web-7d9f-0', 'ReplicaSet/shop/web-7d9f']);
+  });
+
+  it('checks the Pods of one namespace read with --namespace through their controllers, counting only those', async () => {
+    const rs = replicaSet('shop', 'web-7d9f', 'web');
+    const other = replicaSet('ops', 'tools-5c8b', 'tools');
+    const server = await fake({ objects: [deployment('shop', 'web'), rs, ...podsOf(rs, 2), deployment('ops', 'tools'), other, ...podsOf(other, 4)] });
+    const { resources, notes } = await read(server, { kinds: ['Pod', 'Deployment', 'ReplicaSet'], namespace: 'shop' });
+    expect(places(resources)).toEqual(['Deployment/shop/web']);
+    expect(notes.map((n) => n.message)).toEqual(['2 Pods are checked through their controllers']);
   });
 });

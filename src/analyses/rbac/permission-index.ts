@@ -1,6 +1,7 @@
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, stringMap, type Provenance, type Resource } from '../../core/resource.js';
 import { azureAccess, type ClusterWriter, type IdentityLink } from './azure-access.js';
+import { DEFAULT_CLUSTER_ROLES } from './default-roles.js';
 import { BUILTIN_RESOURCES, type ResourceInfo } from './resources.js';
 
 export type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
@@ -40,6 +41,8 @@ export interface BindingRef {
 export interface RoleRef {
   kind: 'Role' | 'ClusterRole' | 'AzureRole';
   name: string;
+  /** A default ClusterRole (cluster-admin, admin, edit, view) the input binds without defining: its bootstrap rules apply. */
+  builtin?: true;
 }
 
 export interface PolicyRule {
@@ -142,7 +145,7 @@ export class PermissionIndex {
   readonly clusterWriters: ClusterWriter[] = [];
   /** What the Azure view assumed or left out. */
   readonly notes: string[] = [];
-  /** Display names of Entra object ids known from the input. */
+  /** Display names of Entra object ids: learnt from the input, and given with the inventory (those win). */
   readonly displayNames = new Map<string, string>();
   private readonly bindings: BindingEntry[] = [];
   private readonly byVerbResource = new Map<string, Map<string, Hit[]>>();
@@ -151,6 +154,7 @@ export class PermissionIndex {
   private readonly byUser = new Map<string, Array<{ binding: number; subject: Subject }>>();
   private readonly byGroup = new Map<string, Array<{ binding: number; subject: Subject }>>();
   private readonly resourceInfo = new Map<string, ResourceInfo>(BUILTIN_RESOURCES);
+  private readonly defaultRoles = new Map<string, CompiledRule[]>();
 
   constructor(inventory: Inventory, options: PermissionIndexOptions = {}) {
     for (const sa of inventory.byKind('ServiceAccount')) this.serviceAccounts.add(`${sa.namespace ?? 'default'}/${sa.name}`);
@@ -167,6 +171,8 @@ export class PermissionIndex {
       this.notes.push(...azure.notes);
       for (const [k, v] of azure.names) this.displayNames.set(k, v);
     }
+    // Names given from outside the input (a directory export or lookup) over those learnt from it.
+    for (const [k, v] of inventory.displayNames) this.displayNames.set(k, v);
   }
 
   /** Every grant that allows the request, as the RBAC authorizer would decide it. */
@@ -198,6 +204,13 @@ export class PermissionIndex {
       b.rules.forEach((c, i) => out.push({ rule: c.rule, via: viaOf(b, i, c), scope: b.namespace ?? 'cluster', through: m.subject }));
     }
     return out;
+  }
+
+  /** Every subject a Kubernetes binding or an Azure grant names, once each. */
+  subjects(): Subject[] {
+    const seen = new Map<string, Subject>();
+    for (const b of this.bindings) for (const s of b.subjects) seen.set(subjectLabel(s), s);
+    return [...seen.values()];
   }
 
   get bindingCount(): number {
@@ -284,9 +297,17 @@ export class PermissionIndex {
     const roleKind = asString(roleRef?.kind) ?? '';
     const roleName = asString(roleRef?.name) ?? '';
     let rules: CompiledRule[] | undefined;
+    let builtin = false;
     if (roleKind === 'ClusterRole') {
       const role = inventory.get('ClusterRole', null, roleName);
       rules = role && isRbac(role) ? clusterRoleRules.get(role) : undefined;
+      const defaults = role ? undefined : DEFAULT_CLUSTER_ROLES.get(roleName);
+      if (defaults) {
+        let compiled = this.defaultRoles.get(roleName);
+        if (!compiled) this.defaultRoles.set(roleName, (compiled = defaults.flatMap((d) => compileRule(d) ?? [])));
+        rules = compiled;
+        builtin = true;
+      }
     } else if (roleKind === 'Role' && namespace !== null) {
       const role = inventory.get('Role', namespace, roleName);
       if (role && isRbac(role)) {
@@ -300,7 +321,7 @@ export class PermissionIndex {
     }
     const subjects = subjectsOf(r.object.subjects, namespace);
     if (subjects.length === 0) return;
-    this.register({ ref, role: { kind: roleKind as RoleRef['kind'], name: roleName }, namespace, subjects, rules });
+    this.register({ ref, role: { kind: roleKind as RoleRef['kind'], name: roleName, ...(builtin ? { builtin: true } : {}) }, namespace, subjects, rules });
   }
 
   private register(entry: BindingEntry): void {

@@ -1,13 +1,17 @@
+import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
 import { asObj, asString } from '../../core/resource.js';
-import { defineRule } from '../../core/rule.js';
-import { bindingSubjects, grantsOf, permissionIndex, reportGrants, roleText, subjectText, bindingText, isSystemSubject, canIVerify, type Permission } from './grants.js';
+import { defineRule, type RuleContext } from '../../core/rule.js';
+import { bindingText, canIVerify, grantsOf, permissionIndex, reportGrants, roleText, ruleText, subjectText, type Permission } from './grants.js';
 
 const EVERYTHING: Permission = { verb: '*', resource: '*', apiGroup: '*' };
+const EXPECTED = 'cluster-admin only for break-glass identities, not bound permanently';
 
 /**
  * Only ClusterRoleBindings: a full wildcard bound by a RoleBinding is namespace admin, which
  * rbac/wildcard-permission reports with its scope. System subjects (system:masters and the other
- * control-plane identities) are cluster-admin by design and skipped.
+ * control-plane identities) are cluster-admin by design and skipped. On AKS, an Azure role
+ * assignment that makes its principal cluster-admin is reported on the assignment: Azure RBAC
+ * Cluster Admin at or above the cluster, or a role that may download the local admin credential.
  */
 export default defineRule({
   meta: {
@@ -19,31 +23,47 @@ export default defineRule({
       { framework: 'kubescape', id: 'C-0035' },
       { framework: 'cis-aks', id: '4.1.1' },
     ],
-    description: 'A ClusterRoleBinding to cluster-admin, or to any ClusterRole that grants every verb on every resource of every API group, gives its subjects full control of the cluster: every Secret, every node through privileged pods, and the RBAC policy itself.',
+    description:
+      'A ClusterRoleBinding to cluster-admin, or to any ClusterRole that grants every verb on every resource of every API group, gives its subjects full control of the cluster: every Secret, every node through privileged pods, and the RBAC policy itself. ' +
+      'On AKS the same holds for an Azure role assignment of Azure Kubernetes Service RBAC Cluster Admin, and, while local accounts are enabled, for any role that may list the cluster admin credential (Owner, Contributor, Azure Kubernetes Service Cluster Admin Role).',
     remediation: 'Bind people to narrower roles (admin, edit or view per namespace); on AKS use Entra ID groups with Azure RBAC and just-in-time access for the rare cluster-admin task.',
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles', 'https://learn.microsoft.com/azure/aks/azure-ad-rbac'],
   },
-  target: { kinds: ['ClusterRoleBinding'] },
+  target: { kinds: ['ClusterRoleBinding', ROLE_ASSIGNMENT_KIND] },
   check(ctx) {
-    const ref = asObj(ctx.resource.object.roleRef);
-    const builtinMissing =
-      asString(ref?.kind) === 'ClusterRole' &&
-      asString(ref?.name) === 'cluster-admin' &&
-      permissionIndex(ctx.inventory).missingRoles.some((m) => m.binding.kind === 'ClusterRoleBinding' && m.binding.name === ctx.resource.name);
-    if (!builtinMissing) {
-      reportGrants(ctx, grantsOf(ctx, [EVERYTHING], { skipSystem: true }), 'cluster-admin only for break-glass identities, not bound permanently');
+    if (ctx.resource.kind === ROLE_ASSIGNMENT_KIND) return checkAssignment(ctx);
+    const grants = grantsOf(ctx, [EVERYTHING], { skipSystem: true });
+    const role = asObj(ctx.resource.object.roleRef);
+    if (asString(role?.kind) !== 'ClusterRole' || asString(role?.name) !== 'cluster-admin') {
+      reportGrants(ctx, grants, EXPECTED);
       return;
     }
-    // The built-in cluster-admin role is rarely part of the scanned manifests; its rules are known.
-    const subjects = bindingSubjects(ctx);
-    for (const { subject, index } of subjects) {
-      if (isSystemSubject(subject)) continue;
+    // The role itself, whether the input defines it or it is the cluster's default one.
+    for (const g of grants) {
       ctx.report({
-        message: `${subjectText(subject)} is cluster-admin through ${roleText(ctx)} (${bindingText(ctx)})`,
-        field: `subjects[${index}]`,
-        evidence: { observed: 'built-in ClusterRole cluster-admin: {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}', expected: 'cluster-admin only for break-glass identities, not bound permanently' },
-        verify: canIVerify(ctx, subject, EVERYTHING),
+        message: `${subjectText(g.subject)} is cluster-admin through ${roleText(ctx)} (${bindingText(ctx)})`,
+        field: g.index >= 0 ? `subjects[${g.index}]` : 'roleRef',
+        evidence: { observed: g.rules.map(ruleText).join('; '), expected: EXPECTED },
+        verify: canIVerify(ctx, g.subject, EVERYTHING),
       });
     }
   },
 });
+
+function checkAssignment(ctx: RuleContext): void {
+  const name = ctx.resource.name;
+  const rest = ctx.resource.object.properties !== undefined;
+  const seen = new Set<string>();
+  for (const g of permissionIndex(ctx.inventory).whoCan({ verb: '*', resource: '*', apiGroup: '*' })) {
+    const b = g.via.binding;
+    if (g.scope !== 'cluster' || b.name !== name || (b.kind !== 'AzureRoleAssignment' && b.kind !== 'AksLocalAdminCredential') || seen.has(b.kind)) continue;
+    seen.add(b.kind);
+    const how = b.kind === 'AksLocalAdminCredential' ? 'can download the local cluster-admin credential' : 'is cluster-admin through Azure RBAC for Kubernetes authorization';
+    ctx.report({
+      message: `${subjectText(g.subject)} ${how}: Azure role ${g.via.role.name} at ${b.scope ?? '/'} (role assignment ${name})`,
+      field: rest ? 'properties.roleDefinitionId' : 'roleDefinitionId',
+      evidence: { observed: `${g.via.role.name} at ${b.scope ?? '/'}`, expected: EXPECTED },
+      verify: `az role assignment list --all --query "[?name=='${name}']" -o table`,
+    });
+  }
+}

@@ -297,3 +297,30 @@ describe('parseSubject', () => {
     for (const bad of ['alice', 'Robot:x', 'User:', 'ServiceAccount:x', 'ServiceAccount:a/b/c', 'system:serviceaccount:a']) expect(parseSubject(bad)).toBeUndefined();
   });
 });
+
+describe('default ClusterRoles the input binds without defining', () => {
+  const idx = indexOf(
+    rb('shop', 'devs-edit', 'ClusterRole', 'edit', group('devs')) +
+      rb('shop', 'support-view', 'ClusterRole', 'view', group('support')) +
+      rb('shop', 'leads-admin', 'ClusterRole', 'admin', group('leads')) +
+      crb('root', 'cluster-admin', user('root')) +
+      rb('shop', 'ghost', 'ClusterRole', 'no-such-role', user('ghost')),
+  );
+  it('uses their bootstrap rules: edit reads Secrets and execs, view does neither', () => {
+    expect(who(idx.whoCan({ verb: 'get', resource: 'secrets', namespace: 'shop' }))).toEqual(['Group:devs@shop', 'Group:leads@shop', 'User:root@cluster']);
+    expect(who(idx.whoCan({ verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'shop' }))).toEqual(['Group:devs@shop', 'Group:leads@shop', 'User:root@cluster']);
+    expect(who(idx.whoCan({ verb: 'list', resource: 'deployments', namespace: 'shop' }))).toEqual(['Group:devs@shop', 'Group:leads@shop', 'Group:support@shop', 'User:root@cluster']);
+  });
+  it('admin alone manages RoleBindings; cluster-admin reaches non-resource URLs', () => {
+    expect(who(idx.whoCan({ verb: 'create', resource: 'rolebindings', apiGroup: 'rbac.authorization.k8s.io', namespace: 'shop' }))).toEqual(['Group:leads@shop', 'User:root@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', nonResourceURL: '/metrics' }))).toEqual(['User:root@cluster']);
+  });
+  it('marks them as defaults and reports only roles it does not know as missing', () => {
+    expect(idx.whoCan({ verb: 'get', resource: 'secrets', namespace: 'shop' }).map((g) => g.via.role)).toEqual([
+      { kind: 'ClusterRole', name: 'cluster-admin', builtin: true },
+      { kind: 'ClusterRole', name: 'edit', builtin: true },
+      { kind: 'ClusterRole', name: 'admin', builtin: true },
+    ]);
+    expect(idx.missingRoles.map((m) => m.role.name)).toEqual(['no-such-role']);
+  });
+});

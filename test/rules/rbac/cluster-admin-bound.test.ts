@@ -1,14 +1,38 @@
 import rule from '../../../src/rules/rbac/cluster-admin-bound.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 import { clusterRole, clusterRoleBinding, group, roleBinding, sa, user } from './fixtures.js';
+import { assignment, CLUSTER_ID, cluster, RG, ROLES } from '../../analyses/rbac/azure-fixtures.js';
+
+const TEAM = '11111111-1111-1111-1111-111111111111';
+const OPS = { principalId: '22222222-2222-2222-2222-222222222222', principalType: 'User' as const, principalName: 'ops@contoso.com' };
 
 ruleTester(rule, {
   valid: [
+    { name: 'Azure RBAC Admin is not every right', input: cluster() + assignment({ role: ROLES.admin, scope: CLUSTER_ID, principalId: TEAM, principalType: 'Group' }) },
+    { name: 'Azure RBAC Cluster Admin on one namespace', input: cluster() + assignment({ role: ROLES.clusterAdmin, scope: `${CLUSTER_ID}/namespaces/shop`, principalId: TEAM, principalType: 'Group' }) },
+    { name: 'Contributor while local accounts are disabled', input: cluster({ localAccounts: false }) + assignment({ role: ROLES.contributor, scope: RG, ...OPS }) },
     { name: 'system:masters', input: clusterRoleBinding('b', 'cluster-admin', `[${group('system:masters')}]`) },
     { name: 'a RoleBinding to cluster-admin is namespace admin', input: clusterRole('cluster-admin', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') + roleBinding('app', 'b', 'ClusterRole', 'cluster-admin', `[${user('jane')}]`) },
     { name: 'core group only', input: clusterRole('r', '[{ apiGroups: [""], resources: ["*"], verbs: ["*"] }]') + clusterRoleBinding('b', 'r', `[${user('jane')}]`) },
   ],
   invalid: [
+    {
+      name: 'Azure RBAC Cluster Admin on the cluster',
+      input: cluster() + assignment({ role: ROLES.clusterAdmin, scope: CLUSTER_ID, principalId: TEAM, principalType: 'Group', name: 'dddddddd-0000-0000-0000-000000000001' }),
+      findings: [
+        {
+          resource: 'Microsoft.Authorization/roleAssignments/dddddddd-0000-0000-0000-000000000001',
+          field: 'roleDefinitionId',
+          severity: 'critical',
+          message: `Group ${TEAM} is cluster-admin through Azure RBAC for Kubernetes authorization: Azure role Azure Kubernetes Service RBAC Cluster Admin at ${CLUSTER_ID} (role assignment dddddddd-0000-0000-0000-000000000001)`,
+        },
+      ],
+    },
+    {
+      name: 'Contributor on the resource group while local accounts are enabled',
+      input: cluster({ localAccounts: true }) + assignment({ role: ROLES.contributor, scope: RG, ...OPS, name: 'dddddddd-0000-0000-0000-000000000002' }),
+      findings: [{ field: 'roleDefinitionId', message: `User ops@contoso.com can download the local cluster-admin credential: Azure role Contributor at ${RG} (role assignment dddddddd-0000-0000-0000-000000000002)` }],
+    },
     {
       name: 'built-in cluster-admin not in the manifests',
       input: clusterRoleBinding('admins', 'cluster-admin', `[${group('ops')}]`),

@@ -1,0 +1,90 @@
+import { asObj, asString, isObj, type Resource } from '../core/resource.js';
+
+/**
+ * The controllers whose pod template an object of this kind repeats. A running Pod is its ReplicaSet's
+ * template filled in, a ReplicaSet its Deployment's, a Job its CronJob's: checked on both sides, one
+ * thing to fix shows up as two to four findings.
+ */
+const FOLDED_INTO: Readonly<Record<string, ReadonlySet<string>>> = {
+  ReplicaSet: new Set(['Deployment']),
+  Pod: new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController']),
+  Job: new Set(['CronJob']),
+};
+
+export interface FoldedRead {
+  /** The objects checked for themselves, in the order read. */
+  kept: Resource[];
+  /** How many objects of each kind were left to their controllers. */
+  folded: Map<string, number>;
+}
+
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+function placeKey(kind: string, namespace: string | null, name: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+/**
+ * Leaves out the objects a controller that was read manages: ReplicaSets of a Deployment, Pods of a
+ * ReplicaSet, StatefulSet, DaemonSet, Job or ReplicationController, Jobs of a CronJob. An owner is the
+ * `ownerReferences` entry with `controller: true`, found by uid when it has one (a uid names one object;
+ * a name may since have been given to another), else by kind, API group and name in the object's
+ * namespace. An owner being read is enough, even one itself left out (a Pod's ReplicaSet under a
+ * Deployment): the chain still ends at an object that is checked. Whatever has no owner, or an owner
+ * that was not read (a refused list, another namespace, a kind of an operator such as an Argo Rollout),
+ * is kept: it is the only view of its workload.
+ */
+export function foldIntoControllers(resources: readonly Resource[]): FoldedRead {
+  const byUid = new Map<string, Resource>();
+  const byPlace = new Map<string, Resource>();
+  for (const r of resources) {
+    const uid = asString(asObj(r.object.metadata)?.uid);
+    if (uid) byUid.set(uid, r);
+    byPlace.set(placeKey(r.kind, r.namespace, r.name), r);
+  }
+  const controlledByRead = (r: Resource): boolean => {
+    const controllers = FOLDED_INTO[r.kind];
+    if (!controllers) return false;
+    const owners = asObj(r.object.metadata)?.ownerReferences;
+    if (!Array.isArray(owners)) return false;
+    return owners.some((o) => {
+      if (!isObj(o) || o.controller !== true) return false;
+      const uid = asString(o.uid);
+      if (uid) {
+        const owner = byUid.get(uid);
+        return owner !== undefined && controllers.has(owner.kind) && owner.namespace === r.namespace;
+      }
+      const kind = asString(o.kind);
+      const name = asString(o.name);
+      if (!kind || !name || !controllers.has(kind)) return false;
+      const owner = byPlace.get(placeKey(kind, r.namespace, name));
+      // A kind name is not unique across API groups (Volcano's batch.volcano.sh Job is not batch's).
+      const apiVersion = asString(o.apiVersion);
+      return owner !== undefined && (apiVersion === undefined || groupOf(apiVersion) === groupOf(owner.apiVersion));
+    });
+  };
+  const kept: Resource[] = [];
+  const folded = new Map<string, number>();
+  for (const r of resources) {
+    if (controlledByRead(r)) folded.set(r.kind, (folded.get(r.kind) ?? 0) + 1);
+    else kept.push(r);
+  }
+  return { kept, folded };
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** `3 Pods and 1 Job are checked through their controllers`; undefined when none was left out. */
+export function foldedNote(folded: ReadonlyMap<string, number>): string | undefined {
+  const pods = folded.get('Pod') ?? 0;
+  const jobs = folded.get('Job') ?? 0;
+  const parts = [...(pods ? [count(pods, 'Pod')] : []), ...(jobs ? [count(jobs, 'Job')] : [])];
+  if (parts.length === 0) return undefined;
+  const one = pods + jobs === 1;
+  return `${parts.join(' and ')} ${one ? 'is' : 'are'} checked through ${one ? 'its controller' : 'their controllers'}`;
+}
