@@ -32,10 +32,14 @@ export default defineRule({
     if (!s.known) return reportUnknown(ctx, `cluster ${cluster.name}`, s, true, verify);
     if (flag(s) === true) return;
     // Who can download it, when the input has the cluster's role assignments.
-    const holders = permissionIndexOf(ctx.inventory)
+    const index = permissionIndexOf(ctx.inventory);
+    const holders = index
       .whoCan({ verb: '*', resource: '*', apiGroup: '*' })
       .filter((g) => g.via.binding.kind === 'AksLocalAdminCredential')
-      .map((g) => `${g.subject.name} (${g.via.role.name} at ${g.via.binding.scope ?? '/'})`);
+      .map((g) => {
+        const name = index.displayNames.get(g.subject.name);
+        return `${g.subject.name}${name ? ` "${name}"` : ''} (${g.via.role.name} at ${g.via.binding.scope ?? '/'})`;
+      });
     const who = [...new Set(holders)];
     ctx.report({
       field: s.field,

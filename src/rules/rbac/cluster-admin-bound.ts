@@ -54,16 +54,22 @@ function checkAssignment(ctx: RuleContext): void {
   const name = ctx.resource.name;
   const rest = ctx.resource.object.properties !== undefined;
   const seen = new Set<string>();
-  for (const g of permissionIndex(ctx.inventory).whoCan({ verb: '*', resource: '*', apiGroup: '*' })) {
+  const index = permissionIndex(ctx.inventory);
+  for (const g of index.whoCan({ verb: '*', resource: '*', apiGroup: '*' })) {
     const b = g.via.binding;
     if (g.scope !== 'cluster' || b.name !== name || (b.kind !== 'AzureRoleAssignment' && b.kind !== 'AksLocalAdminCredential') || seen.has(b.kind)) continue;
     seen.add(b.kind);
     const how = b.kind === 'AksLocalAdminCredential' ? 'can download the local cluster-admin credential' : 'is cluster-admin through Azure RBAC for Kubernetes authorization';
     ctx.report({
-      message: `${subjectText(g.subject)} ${how}: Azure role ${g.via.role.name} at ${b.scope ?? '/'} (role assignment ${name})`,
+      message: `${subjectText(g.subject)}${named(index.displayNames, g.subject.name)} ${how}: Azure role ${g.via.role.name} at ${b.scope ?? '/'} (role assignment ${name})`,
       field: rest ? 'properties.roleDefinitionId' : 'roleDefinitionId',
       evidence: { observed: `${g.via.role.name} at ${b.scope ?? '/'}`, expected: EXPECTED },
       verify: `az role assignment list --all --query "[?name=='${name}']" -o table`,
     });
   }
+}
+
+function named(names: ReadonlyMap<string, string>, id: string): string {
+  const name = names.get(id);
+  return name ? ` (${name})` : '';
 }

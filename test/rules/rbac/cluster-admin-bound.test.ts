@@ -18,13 +18,13 @@ ruleTester(rule, {
   invalid: [
     {
       name: 'Azure RBAC Cluster Admin on the cluster',
-      input: cluster() + assignment({ role: ROLES.clusterAdmin, scope: CLUSTER_ID, principalId: TEAM, principalType: 'Group', name: 'dddddddd-0000-0000-0000-000000000001' }),
+      input: cluster() + assignment({ role: ROLES.clusterAdmin, scope: CLUSTER_ID, principalId: TEAM, principalType: 'Group', principalName: 'Platform team', name: 'dddddddd-0000-0000-0000-000000000001' }),
       findings: [
         {
           resource: 'Microsoft.Authorization/roleAssignments/dddddddd-0000-0000-0000-000000000001',
           field: 'roleDefinitionId',
           severity: 'critical',
-          message: `Group ${TEAM} is cluster-admin through Azure RBAC for Kubernetes authorization: Azure role Azure Kubernetes Service RBAC Cluster Admin at ${CLUSTER_ID} (role assignment dddddddd-0000-0000-0000-000000000001)`,
+          message: `Group ${TEAM} (Platform team) is cluster-admin through Azure RBAC for Kubernetes authorization: Azure role Azure Kubernetes Service RBAC Cluster Admin at ${CLUSTER_ID} (role assignment dddddddd-0000-0000-0000-000000000001)`,
         },
       ],
     },
