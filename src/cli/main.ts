@@ -4,6 +4,7 @@ import { errorMessage, UsageError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { aksCommand } from './aks.js';
 import { manifestsCommand } from './manifests.js';
+import { netpolCommand } from './netpol.js';
 import { pssCommand } from './pss.js';
 import { rbacCommand } from './rbac.js';
 import { explainCommand, rulesCommand } from './rules.js';
@@ -17,7 +18,7 @@ const program = new Command('palisade')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), manifestsCommand()]) program.addCommand(cmd.exitOverride());
+for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), manifestsCommand()]) program.addCommand(cmd.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

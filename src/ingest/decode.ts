@@ -100,7 +100,7 @@ function addObject(value: unknown, source: string, line: number, index: number, 
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value.items)) {
     value.items.forEach((item, i) => {
       // Findings on an item are located below `items[i]` of the List's document.
-      const r = toResource(item, { file: source, line, path: `${path ? `${path}.` : ''}items[${i}]` });
+      const r = toResource(typedListItem(item, kind, value.apiVersion), { file: source, line, path: `${path ? `${path}.` : ''}items[${i}]` });
       if (r) sink.resources.push(r);
       else sink.notes.push({ source, line, message: `an item of ${kind} is not a Kubernetes object; skipped` });
     });
@@ -113,11 +113,21 @@ function addObject(value: unknown, source: string, line: number, index: number, 
   }
   const azure = azureResources(value, source, line, text);
   if (azure) {
-    sink.resources.push(...azure.resources);
+    // An element of a top-level array (`az role assignment list` output): its findings are located below `[i]`.
+    for (const r of azure.resources) sink.resources.push(path && r.source.path === undefined && r.source.line === line ? { ...r, source: { ...r.source, path } } : r);
     sink.notes.push(...azure.notes);
     return;
   }
   sink.notes.push({ source, line, message: `document ${index + 1} is not a Kubernetes object (no apiVersion/kind); skipped` });
+}
+
+/**
+ * The API server leaves `kind` and `apiVersion` out of the items of a typed list (`PodList`,
+ * `NamespaceList`): they are the list's kind without `List`, and its apiVersion.
+ */
+function typedListItem(item: unknown, listKind: string, listApiVersion: unknown): unknown {
+  if (!isObj(item) || listKind === 'List' || (item.kind !== undefined && item.apiVersion !== undefined)) return item;
+  return { apiVersion: listApiVersion, kind: listKind.slice(0, -'List'.length), ...item };
 }
 
 function yamlError(e: unknown, source: string, firstLine: number): InputError {

@@ -132,6 +132,13 @@ function objectAt(root: JsonNode, line: number): JsonNode | undefined {
   return bestKeyed ?? best;
 }
 
+/** The outermost array that starts on `line`. */
+function arrayAt(root: JsonNode, line: number): JsonNode | undefined {
+  if (root.items && root.line === line) return root;
+  for (const m of root.members ?? []) if (m.value.items && m.value.line === line) return m.value;
+  return undefined;
+}
+
 // Every drift entry of a template asks about the same text: read it once.
 let parsedJson: { text: string; root: JsonNode | undefined } | undefined;
 let parsedHcl: { text: string; lines: string[]; depths: number[] } | undefined;
@@ -140,10 +147,11 @@ function jsonFieldLine(text: string, start: number, field: string): number {
   if (parsedJson?.text !== text) parsedJson = { text, root: parseJsonLines(text) };
   const root = parsedJson.root;
   if (!root) return start;
-  const at = objectAt(root, start);
+  const path = splitPath(field);
+  // `[2].scope`: an element of a top-level array (`az role assignment list`), found from the array.
+  const at = typeof path[0] === 'number' ? (arrayAt(root, start) ?? objectAt(root, start)) : objectAt(root, start);
   if (!at) return start;
   let node: JsonNode = at;
-  const path = splitPath(field);
   const first = path[0];
   if (typeof first === 'string' && !member(node, first)) {
     // A Terraform plan resource keeps its attributes under `values`; Terraform JSON syntax under the label.

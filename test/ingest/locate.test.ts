@@ -76,4 +76,10 @@ describe('locateFieldInSource (JSON)', () => {
   it('leaves YAML to the indentation walk', () => {
     expect(locateFieldInSource('kind: Pod\nspec: {}\n', 1, 'spec')).toBeUndefined();
   });
+  it('finds a field of an element of a top-level array (az CLI list output)', () => {
+    const list = JSON.stringify([{ name: 'a1', scope: '/s/1' }, { name: 'a2', scope: '/s/2' }], null, 2);
+    const at = (needle: string) => list.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    expect(locateFieldInSource(list, 1, '[1].scope')).toBe(at('"/s/2"'));
+    expect(locateFieldInSource(list, 1, '[0].name')).toBe(at('"a1"'));
+  });
 });

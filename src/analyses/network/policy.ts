@@ -1,0 +1,204 @@
+import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
+import { parseCidr, subtractRange, type IpRange } from './ip.js';
+import { ConnectionSet, isProtocol, MAX_PORT, MIN_PORT, type Protocol } from './ports.js';
+
+export type Direction = 'ingress' | 'egress';
+
+/** A port of a rule given by name: resolved against the destination pod's container ports. */
+export interface NamedPort {
+  name: string;
+  protocol: Protocol;
+}
+
+/** The ports of one rule: what numbers and whole protocols allow, and the names still to resolve. */
+export interface RulePorts {
+  fixed: ConnectionSet;
+  named: NamedPort[];
+}
+
+/**
+ * One entry of a rule's `from`/`to`. `pods` selects pods: `namespaceSelector` undefined means the
+ * policy's own namespace, `podSelector` undefined means every pod of the selected namespaces.
+ * `ipBlock` selects addresses outside the cluster only. `invalid` (no selector and no ipBlock, or an
+ * ipBlock beside a selector: the API server refuses both) selects nothing.
+ */
+export type PolicyPeer =
+  | { kind: 'pods'; namespaceSelector: Obj | undefined; podSelector: Obj | undefined }
+  | { kind: 'ipBlock'; cidr: string; ranges: IpRange[] }
+  | { kind: 'invalid' };
+
+export interface PolicyRule {
+  direction: Direction;
+  /** Position in `spec.ingress` or `spec.egress`. */
+  index: number;
+  /** `any`: the rule has no `from`/`to` (or an empty one), so it matches every pod and every address. */
+  peers: PolicyPeer[] | 'any';
+  ports: RulePorts;
+}
+
+/** A NetworkPolicy with Kubernetes' defaults applied. */
+export interface NetworkPolicyModel {
+  resource: Resource;
+  namespace: string;
+  name: string;
+  /** An absent podSelector selects every pod of the namespace, as an empty one does. */
+  podSelector: Obj;
+  /** The directions the policy isolates its pods in (`policyTypes`, or its default). */
+  affects: Record<Direction, boolean>;
+  ingress: PolicyRule[];
+  egress: PolicyRule[];
+}
+
+export interface PolicyProblem {
+  policy: Resource;
+  message: string;
+}
+
+/** The namespace an object lands in: the one it names, else `default`. */
+export function namespaceOf(r: Resource): string {
+  return r.namespace ?? 'default';
+}
+
+/**
+ * `policyTypes` when given; otherwise Ingress always, and Egress when the policy has egress rules —
+ * the defaulting of the API server.
+ */
+function affectedDirections(spec: Obj): Record<Direction, boolean> {
+  const types = asArray(spec.policyTypes).filter((t): t is string => typeof t === 'string');
+  if (types.length) return { ingress: types.includes('Ingress'), egress: types.includes('Egress') };
+  return { ingress: true, egress: asArray(spec.egress).length > 0 };
+}
+
+function parsePorts(raw: unknown, where: string, problems: string[]): RulePorts {
+  if (raw !== undefined && raw !== null && !Array.isArray(raw)) {
+    problems.push(`${where}.ports is not a list; the rule allows nothing`);
+    return { fixed: ConnectionSet.NONE, named: [] };
+  }
+  const list = asArray(raw);
+  // No ports (absent or empty): every port of every protocol.
+  if (list.length === 0) return { fixed: ConnectionSet.ALL, named: [] };
+  let fixed = ConnectionSet.NONE;
+  const named: NamedPort[] = [];
+  list.forEach((entry, i) => {
+    const p = asObj(entry) ?? {};
+    const protocol = p.protocol ?? 'TCP';
+    if (!isProtocol(protocol)) {
+      problems.push(`${where}.ports[${i}]: protocol ${JSON.stringify(protocol)} is not TCP, UDP or SCTP; this port allows nothing`);
+      return;
+    }
+    const port = p.port;
+    if (port === undefined || port === null) {
+      fixed = fixed.union(ConnectionSet.allOf(protocol));
+      return;
+    }
+    if (typeof port === 'string') {
+      if (p.endPort !== undefined) problems.push(`${where}.ports[${i}]: endPort is ignored with a named port`);
+      named.push({ name: port, protocol });
+      return;
+    }
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < MIN_PORT || port > MAX_PORT) {
+      problems.push(`${where}.ports[${i}]: port ${JSON.stringify(port)} is not a port number or name; this port allows nothing`);
+      return;
+    }
+    const end = p.endPort ?? port;
+    if (typeof end !== 'number' || !Number.isInteger(end) || end < port || end > MAX_PORT) {
+      problems.push(`${where}.ports[${i}]: endPort ${JSON.stringify(end)} is not a port at or above ${port}; this port allows nothing`);
+      return;
+    }
+    fixed = fixed.union(ConnectionSet.of(protocol, port, end));
+  });
+  return { fixed, named };
+}
+
+function parseIpBlock(block: Obj, where: string, problems: string[]): PolicyPeer {
+  const cidr = asString(block.cidr) ?? '';
+  const range = parseCidr(cidr);
+  if (!range) {
+    problems.push(`${where}.ipBlock: cidr ${JSON.stringify(block.cidr)} is not a CIDR; this peer selects nothing`);
+    return { kind: 'invalid' };
+  }
+  let ranges = [range];
+  asArray(block.except).forEach((e, i) => {
+    const cut = typeof e === 'string' ? parseCidr(e) : undefined;
+    if (!cut || cut.family !== range.family) {
+      problems.push(`${where}.ipBlock.except[${i}]: ${JSON.stringify(e)} is not a CIDR of the same family as ${cidr}; ignored`);
+      return;
+    }
+    ranges = subtractRange(ranges, cut);
+  });
+  return { kind: 'ipBlock', cidr, ranges };
+}
+
+function parsePeer(raw: unknown, where: string, problems: string[]): PolicyPeer {
+  const peer = asObj(raw) ?? {};
+  const podSelector = peer.podSelector === null ? undefined : peer.podSelector;
+  const namespaceSelector = peer.namespaceSelector === null ? undefined : peer.namespaceSelector;
+  const ipBlock = peer.ipBlock === null ? undefined : peer.ipBlock;
+  const selects = podSelector !== undefined || namespaceSelector !== undefined;
+  if (ipBlock !== undefined) {
+    if (selects) {
+      problems.push(`${where}: ipBlock cannot be combined with podSelector or namespaceSelector (the API server refuses it); this peer selects nothing`);
+      return { kind: 'invalid' };
+    }
+    if (!isObj(ipBlock)) {
+      problems.push(`${where}.ipBlock is not a mapping; this peer selects nothing`);
+      return { kind: 'invalid' };
+    }
+    return parseIpBlock(ipBlock, where, problems);
+  }
+  if (!selects) {
+    problems.push(`${where}: a peer needs podSelector, namespaceSelector or ipBlock (the API server refuses an empty one); this peer selects nothing`);
+    return { kind: 'invalid' };
+  }
+  if ((podSelector !== undefined && !isObj(podSelector)) || (namespaceSelector !== undefined && !isObj(namespaceSelector))) {
+    problems.push(`${where}: a selector is not a mapping; this peer selects nothing`);
+    return { kind: 'invalid' };
+  }
+  return { kind: 'pods', namespaceSelector: namespaceSelector as Obj | undefined, podSelector: podSelector as Obj | undefined };
+}
+
+function parseRules(spec: Obj, direction: Direction, problems: string[]): PolicyRule[] {
+  const peersKey = direction === 'ingress' ? 'from' : 'to';
+  return asArray(spec[direction]).map((raw, index) => {
+    const where = `spec.${direction}[${index}]`;
+    const rule = asObj(raw);
+    const peers = rule?.[peersKey];
+    // A mapping where a list belongs (`from: {podSelector: ...}`) is a slip that must not read as "from anywhere".
+    if (!rule || (peers !== undefined && peers !== null && !Array.isArray(peers))) {
+      problems.push(`${where}${rule ? `.${peersKey}` : ''} is not a ${rule ? 'list' : 'mapping'}; the rule allows nothing`);
+      return { direction, index, peers: [{ kind: 'invalid' }], ports: { fixed: ConnectionSet.NONE, named: [] } };
+    }
+    const list = asArray(peers);
+    return {
+      direction,
+      index,
+      // An absent or empty from/to matches everything, pods and addresses alike.
+      peers: list.length === 0 ? 'any' : list.map((p, i) => parsePeer(p, `${where}.${peersKey}[${i}]`, problems)),
+      ports: parsePorts(rule.ports, where, problems),
+    };
+  });
+}
+
+/** A NetworkPolicy object read into its model, with what could not be read in it. */
+export function parseNetworkPolicy(resource: Resource): { policy: NetworkPolicyModel; problems: PolicyProblem[] } {
+  const spec = asObj(resource.object.spec) ?? {};
+  const messages: string[] = [];
+  const podSelector = spec.podSelector === undefined || spec.podSelector === null ? {} : asObj(spec.podSelector);
+  if (!podSelector) messages.push('spec.podSelector is not a mapping; the policy selects no pod');
+  const policy: NetworkPolicyModel = {
+    resource,
+    namespace: namespaceOf(resource),
+    name: resource.name,
+    // A malformed selector selects nothing: an operator the matcher does not know never matches.
+    podSelector: podSelector ?? { matchExpressions: [{ key: '', operator: 'Malformed' }] },
+    affects: affectedDirections(spec),
+    ingress: parseRules(spec, 'ingress', messages),
+    egress: parseRules(spec, 'egress', messages),
+  };
+  return { policy, problems: messages.map((message) => ({ policy: resource, message })) };
+}
+
+/** Whether a rule can name a port that must be resolved against the destination pod. */
+export function hasNamedPorts(rules: readonly PolicyRule[]): boolean {
+  return rules.some((r) => r.ports.named.length > 0);
+}

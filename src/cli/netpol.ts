@@ -1,0 +1,79 @@
+import { Command, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
+import { Inventory } from '../core/inventory.js';
+import { CONNLIST_FORMATS, renderConnlist, type ConnlistFormat } from '../analyses/network/connlist.js';
+import { parseCidr, parseIp } from '../analyses/network/ip.js';
+import { ReachabilityModel, type PeerQuery, type ReachQuery } from '../analyses/network/reachability-model.js';
+import { MAX_PORT, MIN_PORT, type Protocol } from '../analyses/network/ports.js';
+import { ingestPaths } from '../ingest/files.js';
+import { clusterInputs, clusterOptions, pathsOrDefault, type ClusterFlags } from './inputs.js';
+import { printErrors, printWarnings, writeChunks } from './output.js';
+
+/** What the reachability model reads from a live cluster. */
+const NETPOL_KINDS: readonly string[] = ['Namespace', 'Pod', 'ReplicationController', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'NetworkPolicy'];
+
+type ReachOptions = { from?: string; to?: string; port?: string; format: ConnlistFormat; output?: string } & ClusterFlags;
+
+export function netpolCommand(): Command {
+  const netpol = new Command('netpol').description('Kubernetes NetworkPolicy: what can reach what, on which ports');
+  netpol.addCommand(
+    clusterOptions(new Command('reach'))
+      .description(
+        'every allowed connection between workloads and to or from addresses outside the cluster, in the connlist format of ' +
+          "np-guard's netpol-analyzer (ingress controllers are not modelled: no {ingress-controller} lines)",
+      )
+      .argument('[paths...]', 'files or directories; - reads stdin (default: . unless --cluster is given)')
+      .option('--from <peer>', 'only connections from this workload (NS/NAME or NS/NAME[Kind]) or these addresses (CIDR or IP)')
+      .option('--to <peer>', 'only connections to this workload (NS/NAME or NS/NAME[Kind]) or these addresses (CIDR or IP)')
+      .option('--port <port>', 'only this port or range and protocol: N, N/PROTO or N-M/PROTO (TCP when left out)')
+      .addOption(new Option('-f, --format <format>', 'output format').choices([...CONNLIST_FORMATS]).default('txt'))
+      .option('-o, --output <file>', 'write the result to a file instead of stdout')
+      .action(async (paths: string[], opts: ReachOptions) => {
+        process.exitCode = await reach(paths, opts);
+      })
+      .exitOverride(),
+  );
+  return netpol;
+}
+
+/** `ns/name`, `ns/name[Kind]`, a CIDR or one address. */
+export function parsePeerArg(flag: string, text: string): PeerQuery {
+  const range = parseCidr(text) ?? (() => {
+    const ip = parseIp(text);
+    return ip && { family: ip.family, start: ip.value, end: ip.value };
+  })();
+  if (range) return { range };
+  if (/^[^/\s[\]]+\/[^/\s[\]]+(\[[A-Za-z]+\])?$/.test(text)) return { workload: text };
+  throw new UsageError(`${flag} must be NS/NAME, NS/NAME[Kind], a CIDR or an IP address, not ${JSON.stringify(text)}`);
+}
+
+/** `443`, `53/UDP`, `8000-8080/tcp`. */
+export function parsePortArg(text: string): NonNullable<ReachQuery['port']> {
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp|sctp))?$/i.exec(text);
+  const start = Number(m?.[1]);
+  const end = m?.[2] === undefined ? start : Number(m[2]);
+  if (!m || start < MIN_PORT || end > MAX_PORT || end < start) throw new UsageError(`--port must be N, N/PROTO or N-M/PROTO with ports 1-65535 and PROTO TCP, UDP or SCTP, not ${JSON.stringify(text)}`);
+  return { protocol: (m[3]?.toUpperCase() ?? 'TCP') as Protocol, start, end };
+}
+
+async function reach(paths: string[], opts: ReachOptions): Promise<number> {
+  const query: ReachQuery = {
+    ...(opts.from !== undefined ? { from: parsePeerArg('--from', opts.from) } : {}),
+    ...(opts.to !== undefined ? { to: parsePeerArg('--to', opts.to) } : {}),
+    ...(opts.port !== undefined ? { port: parsePortArg(opts.port) } : {}),
+  };
+  const ingest = await ingestPaths(pathsOrDefault(paths, opts.cluster === true));
+  const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context }, NETPOL_KINDS);
+  const errors = [...ingest.errors, ...cluster.errors];
+  const model = new ReachabilityModel(new Inventory([...ingest.resources, ...cluster.resources]));
+  printErrors(errors);
+  printWarnings(model.problems.map((p) => ({ source: p.policy.source.file, line: p.policy.source.line, message: `NetworkPolicy ${p.policy.namespace ?? 'default'}/${p.policy.name}: ${p.message}` })));
+  for (const [flag, q] of [['--from', query.from], ['--to', query.to]] as const) {
+    if (q && 'workload' in q && !model.workloads.some((w) => w.label === q.workload || `${w.namespace}/${w.name}` === q.workload))
+      throw new UsageError(`${flag}: no workload ${q.workload} in the input`);
+  }
+  // A graph of the whole estate draws every workload; a focused one only the peers of its edges.
+  const peers = query.from || query.to ? [] : model.workloads;
+  await writeChunks(renderConnlist(opts.format, model.connections(query), peers), opts.output);
+  return errors.length ? 2 : 0;
+}

@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempTree } from '../helpers/cli.js';
+import { deployment, namespace, podsOf, replicaSet, startFakeKube, writeKubeconfig, type FakeKube } from '../helpers/fake-kube.js';
+
+const MANIFESTS = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: frontend, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: frontend}}
+    spec:
+      containers: [{name: web, image: web, ports: [{name: http, containerPort: 8080}]}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: backend}}
+    spec:
+      containers: [{name: api, image: api, ports: [{name: api, containerPort: 9090}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: frontend, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: frontend}}
+  ingress:
+  - ports: [{port: http}]
+  egress:
+  - to: [{podSelector: {matchLabels: {app: backend}}}]
+    ports: [{port: api}]
+  - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]
+    ports: [{port: 443}]
+  - ports: [{port: 53, protocol: UDP}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: backend, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: backend}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: frontend}}}]
+    ports: [{port: 9090}]
+`;
+
+const EXPECTED_TXT = [
+  '0.0.0.0-255.255.255.255[External] => shop/frontend[Deployment] : TCP 8080',
+  'shop/frontend[Deployment] => 0.0.0.0-9.255.255.255[External] : TCP 443,UDP 53',
+  'shop/frontend[Deployment] => 10.0.0.0-10.255.255.255[External] : UDP 53',
+  'shop/frontend[Deployment] => 11.0.0.0-255.255.255.255[External] : TCP 443,UDP 53',
+  // frontend may send UDP 53 anywhere, but backend takes only TCP 9090 in.
+  'shop/frontend[Deployment] => shop/backend[Deployment] : TCP 9090',
+];
+
+describe('palisade netpol reach', () => {
+  const dir = tempTree({ 'app.yaml': MANIFESTS });
+
+  it('prints the connlist txt, sorted, one line per allowed pair', async () => {
+    const r = await runCli(['netpol', 'reach', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${EXPECTED_TXT.join('\n')}\n`);
+  });
+
+  it('writes json, csv and md as netpol-analyzer does', async () => {
+    const [json, csv, md] = await Promise.all([runCli(['netpol', 'reach', dir, '-f', 'json']), runCli(['netpol', 'reach', dir, '--format', 'csv']), runCli(['netpol', 'reach', dir, '-f', 'md'])]);
+    expect(JSON.parse(json.stdout)).toContainEqual({ src: 'shop/frontend[Deployment]', dst: '0.0.0.0-9.255.255.255[External]', conn: 'TCP 443,UDP 53' });
+    expect(csv.stdout.split('\n')[0]).toBe('src,dst,conn');
+    expect(csv.stdout).toContain('shop/frontend[Deployment],0.0.0.0-9.255.255.255[External],"TCP 443,UDP 53"\n');
+    expect(md.stdout).toContain('| shop/frontend[Deployment] | shop/backend[Deployment] | TCP 9090 |\n');
+  });
+
+  it('draws a dot graph of every workload, connected or not', async () => {
+    const r = await runCli(['netpol', 'reach', dir, '-f', 'dot']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('"shop/backend[Deployment]" [label="backend[Deployment]"');
+    expect(r.stdout).toContain('"shop/frontend[Deployment]" -> "shop/backend[Deployment]" [label="TCP 9090"');
+  });
+
+  it('narrows to --from, --to and --port', async () => {
+    const [from, port, cidr, ip] = await Promise.all([
+      runCli(['netpol', 'reach', dir, '--from', 'shop/frontend', '--to', 'shop/backend[Deployment]']),
+      runCli(['netpol', 'reach', dir, '--from', 'shop/frontend', '--port', '53/udp']),
+      runCli(['netpol', 'reach', dir, '--to', '10.20.0.0/16']),
+      runCli(['netpol', 'reach', dir, '--to', '20.1.2.3', '--port', '443']),
+    ]);
+    expect(from.stdout).toBe('shop/frontend[Deployment] => shop/backend[Deployment] : TCP 9090\n');
+    expect(port.stdout.trim().split('\n')).toEqual([
+      'shop/frontend[Deployment] => 0.0.0.0-9.255.255.255[External] : UDP 53',
+      'shop/frontend[Deployment] => 10.0.0.0-10.255.255.255[External] : UDP 53',
+      'shop/frontend[Deployment] => 11.0.0.0-255.255.255.255[External] : UDP 53',
+    ]);
+    expect(cidr.stdout).toBe('shop/frontend[Deployment] => 10.20.0.0-10.20.255.255[External] : UDP 53\n');
+    expect(ip.stdout).toBe('shop/frontend[Deployment] => 20.1.2.3-20.1.2.3[External] : TCP 443\n');
+  });
+
+  it('writes to -o FILE', async () => {
+    const out = join(tempTree({}), 'reach.txt');
+    const r = await runCli(['netpol', 'reach', dir, '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe(`${EXPECTED_TXT.join('\n')}\n`);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    const cases = [['--port', '70000'], ['--port', 'http'], ['--from', 'frontend'], ['--to', 'shop/nope'], ['-f', 'yaml']];
+    const results = await Promise.all(cases.map((args) => runCli(['netpol', 'reach', dir, ...args])));
+    results.forEach((r, i) => {
+      expect(r.code, cases[i]!.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+    });
+    expect(results[0]!.stderr).toContain('--port must be N, N/PROTO or N-M/PROTO');
+    expect(results[3]!.stderr).toContain('--to: no workload shop/nope in the input');
+  });
+
+  it('reports an unreadable input, answers from the rest and exits 2', async () => {
+    const r = await runCli(['netpol', 'reach', dir, join(dir, 'missing.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing\.yaml: cannot read/);
+    expect(r.stdout).toBe(`${EXPECTED_TXT.join('\n')}\n`);
+  });
+
+  it('warns about a policy part it cannot read and evaluates the rest', async () => {
+    const bad = tempTree({
+      'bad.yaml': `${MANIFESTS}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: broken, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: backend}}
+  ingress:
+  - from: [{ipBlock: {cidr: 10.0.0.0}}]
+`,
+    });
+    const r = await runCli(['netpol', 'reach', bad]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*bad\.yaml:\d+: NetworkPolicy shop\/broken: spec\.ingress\[0\]\.from\[0\]\.ipBlock: cidr "10\.0\.0\.0" is not a CIDR/);
+  });
+
+  it('reads pods from a typed PodList whose items carry no kind, folding them into their owner', async () => {
+    const pods = tempTree({
+      'pods.json': JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PodList',
+        items: ['a', 'b'].map((s) => ({
+          metadata: { name: `web-5d8-${s}`, namespace: 'shop', labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d8', controller: true }] },
+          spec: { containers: [{ name: 'web', image: 'web' }] },
+        })),
+      }),
+      'deny.yaml': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-egress, namespace: shop}\nspec: {podSelector: {}, policyTypes: [Egress]}\n',
+    });
+    const r = await runCli(['netpol', 'reach', pods]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('0.0.0.0-255.255.255.255[External] => shop/web-5d8[ReplicaSet] : All Connections\n');
+  });
+});
+
+describe('palisade netpol reach --cluster', () => {
+  const TOKEN = 'netpol-token';
+  let server: FakeKube;
+  let env: Record<string, string>;
+  const cwd = tempTree({ 'unrelated.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: local, namespace: dev}\nspec: {template: {spec: {containers: [{name: c, image: c}]}}}\n' });
+
+  beforeAll(async () => {
+    const rs = replicaSet('shop', 'web-7d9f', 'web');
+    server = await startFakeKube({
+      token: TOKEN,
+      objects: [
+        namespace('shop'),
+        namespace('ops', { team: 'platform' }),
+        deployment('shop', 'web'),
+        rs,
+        ...podsOf(rs, 2),
+        deployment('ops', 'probe'),
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'web-from-platform', namespace: 'shop' },
+          spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'platform' } } }], ports: [{ port: 8080 }] }] },
+        },
+      ],
+    });
+    env = { KUBECONFIG: writeKubeconfig([{ name: 'aks', server: server.server, ca: server.ca, token: TOKEN }], 'aks') };
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('answers from the live cluster, its pods folded into their Deployment, without reading the current directory', async () => {
+    const r = await runCli(['netpol', 'reach', '--cluster', '--to', 'shop/web'], { cwd, env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('ops/probe[Deployment] => shop/web[Deployment] : TCP 8080\n');
+    const listed = new Set(server.requests.map((q) => q.path.split('?')[0]));
+    expect(listed).toContain('/apis/networking.k8s.io/v1/networkpolicies');
+    expect(listed).not.toContain('/api/v1/secrets');
+  });
+});
