@@ -23,7 +23,7 @@ function lines(text: string): string[] {
 }
 
 async function connlistOf(dir: string): Promise<{ lines: string[]; errors: string[] }> {
-  const ingest = await ingestPaths([dir], { parsePool: false });
+  const ingest = await ingestPaths([dir]);
   const model = new ReachabilityModel(new Inventory(ingest.resources));
   return {
     lines: [...model.connections()].map((c) => txtLine(connectionLine(c))),
