@@ -4,6 +4,8 @@ import { Inventory } from '../src/core/inventory.js';
 import { ingestPaths } from '../src/ingest/files.js';
 import { connectionLine, txtLine } from '../src/analyses/network/connlist.js';
 import { ReachabilityModel } from '../src/analyses/network/reachability-model.js';
+import { ExposureAnalysis } from '../src/analyses/network/exposure.js';
+import { exposureSection } from '../src/analyses/network/exposure-report.js';
 import { CORPUS_DIR, readIndex, type SuiteResult } from './corpus.js';
 
 export const NETPOL_CORPUS = 'netpol';
@@ -92,5 +94,42 @@ export async function runNetpol(): Promise<SuiteResult> {
     ...exposureMisses.map((m) => `exposure miss: ${m}`),
     `${anp} AdminNetworkPolicy/BaselineAdminNetworkPolicy scenarios not compared (not modelled)`,
   );
+  return result;
+}
+
+const EXPOSURE_HEADER = 'Exposure Analysis Result:';
+
+/**
+ * netpol-analyzer's exposure analysis (`list --exposure`): for every scenario outside the
+ * AdminNetworkPolicy category with an exposure txt, the exposure section Palisade's
+ * `netpol exposure -f txt` writes must equal the expected one byte for byte (padding, tabs, order).
+ * The connection list above it is compared by the netpol suite.
+ */
+export async function runNetpolExposure(): Promise<SuiteResult> {
+  const index = readIndex<{ scenarios: Scenario[] }>(NETPOL_CORPUS);
+  const result: SuiteResult = { suite: 'netpol-exposure', total: 0, agreed: 0, misses: [], notes: [] };
+  let skipped = 0;
+  for (const s of index.scenarios) {
+    const expected = s.expected.find((e) => e.format === 'exposure-txt');
+    if (!expected) continue;
+    if (s.category === 'anp-banp') {
+      skipped++;
+      continue;
+    }
+    const text = readFileSync(join(CORPUS_DIR, NETPOL_CORPUS, expected.file), 'utf8').replace(/\r\n/g, '\n');
+    const at = text.indexOf(EXPOSURE_HEADER);
+    const want = at < 0 ? '' : text.slice(at).trimEnd();
+    const ingest = await ingestPaths([join(CORPUS_DIR, NETPOL_CORPUS, s.inputDir)]);
+    const inventory = new Inventory(ingest.resources);
+    const got = exposureSection(new ExposureAnalysis(inventory, new ReachabilityModel(inventory))).trimEnd();
+    result.total++;
+    if (got === want) {
+      result.agreed++;
+      continue;
+    }
+    const { missing, extra } = diff(want.split('\n'), got.split('\n'));
+    result.misses.push(describeMiss(s.name, missing, extra));
+  }
+  result.notes.push(`${skipped} AdminNetworkPolicy/BaselineAdminNetworkPolicy scenarios with exposure output not compared (not modelled)`);
   return result;
 }

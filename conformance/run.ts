@@ -4,7 +4,7 @@ import { CHECKOV_CORPUS, runCheckov } from './checkov.js';
 import { corpusAvailable, CORPUS_DIR, percent, type SuiteResult } from './corpus.js';
 import { runKubeScore } from './kube-score.js';
 import { runKubescape } from './kubescape.js';
-import { NETPOL_CORPUS, runNetpol } from './netpol.js';
+import { NETPOL_CORPUS, runNetpol, runNetpolExposure } from './netpol.js';
 import { runPss } from './pss.js';
 import { RBAC_CORPUS, runRbac } from './rbac.js';
 
@@ -20,6 +20,7 @@ const SUITES: Array<{ name: string; run: () => SuiteResult | Promise<SuiteResult
   { name: 'aks-api-examples', run: runAksApiExamples, corpus: API_EXAMPLES_CORPUS },
   { name: 'rbac', run: runRbac, corpus: RBAC_CORPUS },
   { name: 'netpol', run: runNetpol, corpus: NETPOL_CORPUS },
+  { name: 'netpol-exposure', run: runNetpolExposure, corpus: NETPOL_CORPUS },
 ];
 
 const floors = JSON.parse(readFileSync(new URL('./floors.json', import.meta.url), 'utf8')) as Record<string, number>;

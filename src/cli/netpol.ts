@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { Inventory } from '../core/inventory.js';
 import { CONNLIST_FORMATS, renderConnlist, type ConnlistFormat } from '../analyses/network/connlist.js';
+import { ExposureAnalysis } from '../analyses/network/exposure.js';
+import { EXPOSURE_FORMATS, renderExposure, type ExposureFormat } from '../analyses/network/exposure-report.js';
 import { parseCidr, parseIp } from '../analyses/network/ip.js';
 import { ReachabilityModel, type PeerQuery, type ReachQuery } from '../analyses/network/reachability-model.js';
 import { MAX_PORT, MIN_PORT, type Protocol } from '../analyses/network/ports.js';
@@ -13,6 +15,7 @@ import { printErrors, printWarnings, writeChunks } from './output.js';
 const NETPOL_KINDS: readonly string[] = ['Namespace', 'Pod', 'ReplicationController', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'NetworkPolicy'];
 
 type ReachOptions = { from?: string; to?: string; port?: string; format: ConnlistFormat; output?: string } & ClusterFlags;
+type ExposureOptions = { format: ExposureFormat; output?: string } & ClusterFlags;
 
 export function netpolCommand(): Command {
   const netpol = new Command('netpol').description('Kubernetes NetworkPolicy: what can reach what, on which ports');
@@ -30,6 +33,21 @@ export function netpolCommand(): Command {
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
       .action(async (paths: string[], opts: ReachOptions) => {
         process.exitCode = await reach(paths, opts);
+      })
+      .exitOverride(),
+  );
+  netpol.addCommand(
+    clusterOptions(new Command('exposure'))
+      .description(
+        'per workload, who can reach it and what it can reach: every internet address (and on which ports), any pod of any namespace ' +
+          '(namespaces created later included), pods named by selectors and the workloads of the input; workloads on the host network ' +
+          "are open whatever the policies say. -f txt is np-guard's netpol-analyzer list --exposure",
+      )
+      .argument('[paths...]', 'files or directories; - reads stdin (default: . unless --cluster is given)')
+      .addOption(new Option('-f, --format <format>', 'output format').choices([...EXPOSURE_FORMATS]).default('table'))
+      .option('-o, --output <file>', 'write the result to a file instead of stdout')
+      .action(async (paths: string[], opts: ExposureOptions) => {
+        process.exitCode = await exposure(paths, opts);
       })
       .exitOverride(),
   );
@@ -75,5 +93,17 @@ async function reach(paths: string[], opts: ReachOptions): Promise<number> {
   // A graph of the whole estate draws every workload; a focused one only the peers of its edges.
   const peers = query.from || query.to ? [] : model.workloads;
   await writeChunks(renderConnlist(opts.format, model.connections(query), peers), opts.output);
+  return errors.length ? 2 : 0;
+}
+
+async function exposure(paths: string[], opts: ExposureOptions): Promise<number> {
+  const ingest = await ingestPaths(pathsOrDefault(paths, opts.cluster === true));
+  const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context }, NETPOL_KINDS);
+  const errors = [...ingest.errors, ...cluster.errors];
+  const inventory = new Inventory([...ingest.resources, ...cluster.resources]);
+  const model = new ReachabilityModel(inventory);
+  printErrors(errors);
+  printWarnings(model.problems.map((p) => ({ source: p.policy.source.file, line: p.policy.source.line, message: `NetworkPolicy ${p.policy.namespace ?? 'default'}/${p.policy.name}: ${p.message}` })));
+  await writeChunks(renderExposure(opts.format, new ExposureAnalysis(inventory, model)), opts.output);
   return errors.length ? 2 : 0;
 }

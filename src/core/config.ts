@@ -38,6 +38,11 @@ export const configSchema = z.strictObject({
           requireFips: z.boolean().default(DEFAULT_SETTINGS.aks.requireFips),
         })
         .optional(),
+      network: z
+        .strictObject({
+          requireDefaultDenyEgress: z.boolean().default(DEFAULT_SETTINGS.network.requireDefaultDenyEgress),
+        })
+        .optional(),
     })
     .default({}),
   rules: z

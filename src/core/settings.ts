@@ -16,6 +16,8 @@ export interface RuleSettings {
   digestExemptImages: string[];
   /** AKS cluster rules. */
   aks: AksSettings;
+  /** NetworkPolicy and exposure rules. */
+  network: NetworkSettings;
 }
 
 export interface AksSettings {
@@ -31,10 +33,20 @@ export interface AksSettings {
   requireFips: boolean;
 }
 
+export interface NetworkSettings {
+  /**
+   * Report namespaces without a default-deny egress NetworkPolicy. Off by default: denying egress means
+   * listing every destination (DNS, the API server, Azure services), which many estates do not do yet;
+   * ingress default deny is always checked.
+   */
+  requireDefaultDenyEgress: boolean;
+}
+
 export const DEFAULT_SETTINGS: RuleSettings = {
   trustedRegistries: ['*.azurecr.io', 'mcr.microsoft.com'],
   pssVersion: 'latest',
   mutableTags: ['latest'],
   digestExemptImages: [],
   aks: { minKubernetesVersion: '1.34', auditRetentionDays: 90, requireFips: false },
+  network: { requireDefaultDenyEgress: false },
 };

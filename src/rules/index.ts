@@ -24,6 +24,17 @@ import automountServiceAccountToken from './workload/automount-service-account-t
 import defaultServiceAccount from './workload/default-service-account.js';
 import serviceAccountTokenWithPermissions from './workload/service-account-token-with-permissions.js';
 import missingPodSecurityLabels from './namespace/missing-pod-security-labels.js';
+import networkNamespaceWithoutDefaultDenyIngress from './network/namespace-without-default-deny-ingress.js';
+import networkNamespaceWithoutDefaultDenyEgress from './network/namespace-without-default-deny-egress.js';
+import networkPolicySelectsNoPods from './network/policy-selects-no-pods.js';
+import networkLoadBalancerWithoutSourceRanges from './network/load-balancer-without-source-ranges.js';
+import networkNodeportService from './network/nodeport-service.js';
+import networkHostNetworkBypassesPolicies from './network/host-network-bypasses-policies.js';
+import networkHostPortBypassesPolicies from './network/host-port-bypasses-policies.js';
+import networkIngressWithoutTls from './network/ingress-without-tls.js';
+import networkReachableFromAllNamespaces from './network/reachable-from-all-namespaces.js';
+import networkReachableFromInternet from './network/reachable-from-internet.js';
+import networkUnrestrictedEgressToInternet from './network/unrestricted-egress-to-internet.js';
 import aksKubernetesRbacDisabled from './aks/kubernetes-rbac-disabled.js';
 import aksEntraIdNotManaged from './aks/entra-id-not-managed.js';
 import aksAzureRbacDisabled from './aks/azure-rbac-disabled.js';
@@ -33,6 +44,7 @@ import aksWorkloadIdentityDisabled from './aks/workload-identity-disabled.js';
 import aksPodIdentityEnabled from './aks/pod-identity-enabled.js';
 import aksApiServerPubliclyReachable from './aks/api-server-publicly-reachable.js';
 import aksNoNetworkPolicyEngine from './aks/no-network-policy-engine.js';
+import aksNetworkPoliciesNotEnforced from './aks/network-policies-not-enforced.js';
 import aksNodePublicIp from './aks/node-public-ip.js';
 import aksOutboundTypeLoadBalancer from './aks/outbound-type-load-balancer.js';
 import aksHttpApplicationRoutingEnabled from './aks/http-application-routing-enabled.js';
@@ -104,6 +116,17 @@ export const RULES: readonly Rule[] = [
   defaultServiceAccount,
   serviceAccountTokenWithPermissions,
   missingPodSecurityLabels,
+  networkNamespaceWithoutDefaultDenyIngress,
+  networkNamespaceWithoutDefaultDenyEgress,
+  networkPolicySelectsNoPods,
+  networkLoadBalancerWithoutSourceRanges,
+  networkNodeportService,
+  networkHostNetworkBypassesPolicies,
+  networkHostPortBypassesPolicies,
+  networkIngressWithoutTls,
+  networkReachableFromAllNamespaces,
+  networkReachableFromInternet,
+  networkUnrestrictedEgressToInternet,
   aksKubernetesRbacDisabled,
   aksEntraIdNotManaged,
   aksAzureRbacDisabled,
@@ -113,6 +136,7 @@ export const RULES: readonly Rule[] = [
   aksPodIdentityEnabled,
   aksApiServerPubliclyReachable,
   aksNoNetworkPolicyEngine,
+  aksNetworkPoliciesNotEnforced,
   aksNodePublicIp,
   aksOutboundTypeLoadBalancer,
   aksHttpApplicationRoutingEnabled,

@@ -1,0 +1,65 @@
+import { aksVerify, CLUSTER_KINDS } from '../../analyses/aks/index.js';
+import type { Inventory } from '../../core/inventory.js';
+import type { Resource } from '../../core/resource.js';
+import { defineRule } from '../../core/rule.js';
+import { isNetworkPolicy } from '../network/lib/network-policy.js';
+import { clusterOf, observed } from './lib/cluster-settings.js';
+import { describeNone, ENGINES, networkPolicyEngine } from './lib/network-policy-engine.js';
+
+const POLICIES = new WeakMap<Inventory, Resource[]>();
+
+function networkPolicies(inventory: Inventory): Resource[] {
+  let found = POLICIES.get(inventory);
+  if (!found) POLICIES.set(inventory, (found = inventory.byKind('NetworkPolicy').filter(isNetworkPolicy)));
+  return found;
+}
+
+export default defineRule({
+  meta: {
+    id: 'aks/network-policies-not-enforced',
+    title: 'NetworkPolicies are written but the cluster enforces none of them',
+    severity: 'critical',
+    pillar: 'network',
+    frameworks: [
+      { framework: 'cis-aks', id: '5.4.4' },
+      { framework: 'checkov', id: 'CKV_AZURE_7' },
+      { framework: 'trivy', id: 'AVD-AZU-0043' },
+    ],
+    description:
+      'AKS accepts NetworkPolicy objects on a cluster without a network policy engine and silently ignores them: ' +
+      'the default denies and allow-lists the scan holds look like isolation, and the cluster gives none. Every ' +
+      'pod can reach every other pod, and reviews and scans that read the policies draw the wrong conclusion. ' +
+      'One finding on the cluster names how many policies are ignored (one per policy would be one problem ' +
+      'many times). It stands in for aks/no-network-policy-engine, which reports the same setting when the scan ' +
+      'holds no policies; as a rule of its own, a baseline or exception accepted for a cluster without policies ' +
+      'does not hide it once policies are written.',
+    remediation:
+      'Enable an engine: az aks update --network-policy azure|calico|cilium (networkProfile.networkPolicy in ' +
+      'templates; network_profile { network_policy } in Terraform), or move to the Cilium dataplane ' +
+      '(networkDataplane: cilium). Test the policies before: they start to apply at once.',
+    references: [
+      'https://learn.microsoft.com/azure/aks/use-network-policies',
+      'https://kubernetes.io/docs/concepts/services-networking/network-policies/#prerequisites',
+    ],
+  },
+  target: { kinds: [...CLUSTER_KINDS] },
+  check(ctx) {
+    const cluster = clusterOf(ctx);
+    if (!cluster) return;
+    const verdict = networkPolicyEngine(cluster);
+    if (verdict.kind !== 'none') return;
+    const policies = networkPolicies(ctx.inventory);
+    if (policies.length === 0) return;
+    const namespaces = [...new Set(policies.map((p) => p.namespace ?? '(no namespace)'))].sort();
+    const n = policies.length;
+    ctx.report({
+      field: verdict.policy.field,
+      message:
+        `cluster ${cluster.name} has no network policy engine (${describeNone(verdict.policy)}), so the ${n} NetworkPolicy ` +
+        `${n === 1 ? 'object' : 'objects'} in the scan (${namespaces.length === 1 ? 'namespace' : 'namespaces'} ${namespaces.join(', ')}) ` +
+        `${n === 1 ? 'has' : 'have'} no effect there: every pod can reach every other pod`,
+      evidence: { observed: observed(verdict.policy, 'none'), expected: ENGINES, networkPolicies: n, namespaces },
+      verify: aksVerify(cluster, 'networkProfile.networkPolicy'),
+    });
+  },
+});

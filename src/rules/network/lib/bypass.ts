@@ -1,0 +1,10 @@
+import type { RuleContext } from '../../../core/rule.js';
+import type { PodView } from '../../../core/workload.js';
+import { namespaceGroups, namespaceKey, selectsPod } from './network-policy.js';
+
+/** ` (NetworkPolicies a, b select it but cannot isolate it)`, or `''` when none does. */
+export function selectingPolicies(ctx: RuleContext, pod: PodView, what: string): string {
+  const names = (namespaceGroups(ctx.inventory).get(namespaceKey(ctx.resource))?.policies ?? []).filter((p) => selectsPod(p, pod)).map((p) => p.name);
+  if (names.length === 0) return '';
+  return `; ${names.length === 1 ? 'NetworkPolicy' : 'NetworkPolicies'} ${names.join(', ')} ${names.length === 1 ? 'selects' : 'select'} it but cannot isolate ${what}`;
+}

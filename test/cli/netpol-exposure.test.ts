@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempTree } from '../helpers/cli.js';
+import { deployment, namespace, podsOf, replicaSet, startFakeKube, writeKubeconfig, type FakeKube } from '../helpers/fake-kube.js';
+
+const MANIFESTS = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: frontend, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: frontend}}
+    spec:
+      containers: [{name: web, image: web, ports: [{name: http, containerPort: 8080}]}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: backend}}
+    spec:
+      containers: [{name: api, image: api, ports: [{name: api, containerPort: 9090}]}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-agent, namespace: ops}
+spec:
+  template:
+    metadata: {labels: {app: node-agent}}
+    spec:
+      hostNetwork: true
+      containers: [{name: agent, image: agent}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: frontend, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: frontend}}
+  ingress:
+  - ports: [{port: http}]
+  egress:
+  - to: [{podSelector: {matchLabels: {app: backend}}}]
+    ports: [{port: api}]
+  - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]
+    ports: [{port: 443}]
+  - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+    ports: [{port: 53, protocol: UDP}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: backend, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: backend}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: frontend}}}]
+    ports: [{port: 9090}]
+  - from: [{namespaceSelector: {matchLabels: {team: ops}}}]
+    ports: [{port: 9100}]
+`;
+
+const EXPECTED_TXT = [
+  '0.0.0.0-255.255.255.255[External] => ops/node-agent[DaemonSet] : All Connections',
+  '0.0.0.0-255.255.255.255[External] => shop/frontend[Deployment] : TCP 8080',
+  'ops/node-agent[DaemonSet] => 0.0.0.0-9.255.255.255[External] : All Connections',
+  'ops/node-agent[DaemonSet] => 10.0.0.0-10.255.255.255[External] : All Connections',
+  'ops/node-agent[DaemonSet] => 11.0.0.0-255.255.255.255[External] : All Connections',
+  'ops/node-agent[DaemonSet] => shop/frontend[Deployment] : TCP 8080',
+  'shop/frontend[Deployment] => 0.0.0.0-9.255.255.255[External] : TCP 443',
+  'shop/frontend[Deployment] => 11.0.0.0-255.255.255.255[External] : TCP 443',
+  'shop/frontend[Deployment] => shop/backend[Deployment] : TCP 9090',
+  '',
+  'Exposure Analysis Result:',
+  'Egress Exposure:',
+  'ops/node-agent[DaemonSet] \t=> \t0.0.0.0-9.255.255.255[External] : All Connections',
+  'ops/node-agent[DaemonSet] \t=> \t10.0.0.0-10.255.255.255[External] : All Connections',
+  'ops/node-agent[DaemonSet] \t=> \t11.0.0.0-255.255.255.255[External] : All Connections',
+  'ops/node-agent[DaemonSet] \t=> \tentire-cluster : All Connections',
+  'shop/frontend[Deployment] \t=> \t0.0.0.0-9.255.255.255[External] : TCP 443',
+  'shop/frontend[Deployment] \t=> \t11.0.0.0-255.255.255.255[External] : TCP 443',
+  'shop/frontend[Deployment] \t=> \t[all namespaces]/[pod with {k8s-app=kube-dns}] : UDP 53',
+  '',
+  'Ingress Exposure:',
+  'ops/node-agent[DaemonSet] \t<= \t0.0.0.0-255.255.255.255[External] : All Connections',
+  'ops/node-agent[DaemonSet] \t<= \tentire-cluster : All Connections',
+  'shop/backend[Deployment]  \t<= \t[namespace with {team=ops}]/[all pods] : TCP 9100',
+  'shop/frontend[Deployment] \t<= \t0.0.0.0-255.255.255.255[External] : TCP 8080',
+  'shop/frontend[Deployment] \t<= \tentire-cluster : TCP 8080',
+  '',
+  'Workloads not protected by network policies:',
+  'ops/node-agent[DaemonSet] is not protected on Egress',
+  'ops/node-agent[DaemonSet] is not protected on Ingress',
+  '',
+].join('\n');
+
+describe('palisade netpol exposure', () => {
+  const dir = tempTree({ 'app.yaml': MANIFESTS });
+
+  it('prints a table per workload and direction, with a summary', async () => {
+    const r = await runCli(['netpol', 'exposure', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^WORKLOAD\s+DIR\s+ISOLATED\s+INTERNET\s+ALL NAMESPACES\s+OTHER PEERS$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^ops\/node-agent\[DaemonSet\]\s+in\s+host network\s+All Connections\s+All Connections\s+-$/));
+    // The host-network agent is a workload of the input too: the policy admits it like any pod.
+    expect(lines).toContainEqual(expect.stringMatching(/^shop\/frontend\[Deployment\]\s+in\s+yes\s+TCP 8080\s+TCP 8080\s+ops\/node-agent\[DaemonSet\] TCP 8080$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^shop\/frontend\[Deployment\]\s+out\s+yes\s+TCP 443\s+-\s+\[all namespaces\]\/\[pod with \{k8s-app=kube-dns\}\] UDP 53, shop\/backend\[Deployment\] TCP 9090$/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^shop\/backend\[Deployment\]\s+in\s+yes\s+-\s+-\s+\[namespace with \{team=ops\}\]\/\[all pods\] TCP 9100, shop\/frontend\[Deployment\] TCP 9090$/));
+    expect(r.stdout).toContain('3 workloads: 1 reachable from every internet address on all ports, 1 from every namespace on all ports; 1 may connect to every internet address on all ports; 1 on the host network');
+  });
+
+  it('writes json with every direction of every workload', async () => {
+    const r = await runCli(['netpol', 'exposure', dir, '-f', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { schema: string; workloads: Array<{ workload: string; hostNetwork: boolean; ingress: Record<string, unknown>; egress: Record<string, unknown> }> };
+    expect(report.schema).toBe('palisade.netpol-exposure/v1');
+    expect(report.workloads.map((w) => w.workload)).toEqual(['ops/node-agent[DaemonSet]', 'shop/backend[Deployment]', 'shop/frontend[Deployment]']);
+    const frontend = report.workloads[2]!;
+    expect(frontend.egress).toEqual({
+      isolated: true,
+      policies: ['shop/default-deny', 'shop/frontend'],
+      internet: 'TCP 443',
+      allNamespaces: null,
+      selectors: [{ peer: '[all namespaces]/[pod with {k8s-app=kube-dns}]', namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }, conn: 'UDP 53' }],
+      external: [
+        { peer: '0.0.0.0-9.255.255.255[External]', conn: 'TCP 443' },
+        { peer: '11.0.0.0-255.255.255.255[External]', conn: 'TCP 443' },
+      ],
+      workloads: [{ peer: 'shop/backend[Deployment]', conn: 'TCP 9090' }],
+    });
+    expect(report.workloads[0]!.hostNetwork).toBe(true);
+  });
+
+  it('writes a Markdown table', async () => {
+    const r = await runCli(['netpol', 'exposure', dir, '-f', 'md']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| workload | dir | isolated | internet | all namespaces | other peers |\n| --- | --- | --- | --- | --- | --- |\n');
+    expect(r.stdout).toContain('| shop/backend\\[Deployment\\] | out | yes | - | - | - |\n');
+  });
+
+  it("writes netpol-analyzer's list --exposure text with -f txt, to -o FILE", async () => {
+    const out = join(tempTree({}), 'exposure.txt');
+    const r = await runCli(['netpol', 'exposure', dir, '-f', 'txt', '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe(EXPECTED_TXT);
+  });
+
+  it('reports an unreadable input, answers from the rest and exits 2; exits 2 on usage errors', async () => {
+    const [missing, format, context] = await Promise.all([
+      runCli(['netpol', 'exposure', dir, join(dir, 'missing.yaml'), '-f', 'txt']),
+      runCli(['netpol', 'exposure', dir, '-f', 'dot']),
+      runCli(['netpol', 'exposure', dir, '--context', 'aks']),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/missing\.yaml: cannot read/);
+    expect(missing.stdout).toBe(EXPECTED_TXT);
+    for (const r of [format, context]) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+    }
+    expect(context.stderr).toContain('--context needs --cluster');
+  });
+});
+
+describe('palisade netpol exposure --cluster', () => {
+  const TOKEN = 'exposure-token';
+  let server: FakeKube;
+  let env: Record<string, string>;
+  const cwd = tempTree({ 'unrelated.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: local, namespace: dev}\nspec: {template: {spec: {containers: [{name: c, image: c}]}}}\n' });
+
+  beforeAll(async () => {
+    const rs = replicaSet('shop', 'web-7d9f', 'web');
+    server = await startFakeKube({
+      token: TOKEN,
+      objects: [
+        namespace('shop'),
+        deployment('shop', 'web'),
+        rs,
+        ...podsOf(rs, 2),
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'web-from-cluster', namespace: 'shop' },
+          spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }] }] },
+        },
+      ],
+    });
+    env = { KUBECONFIG: writeKubeconfig([{ name: 'aks', server: server.server, ca: server.ca, token: TOKEN }], 'aks') };
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('answers from the live cluster, its pods folded into their Deployment, without reading the current directory', async () => {
+    const r = await runCli(['netpol', 'exposure', '--cluster', '-f', 'json'], { cwd, env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { workloads: Array<{ workload: string; ingress: { isolated: boolean; allNamespaces: string | null; internet: string | null } }> };
+    expect(report.workloads.map((w) => w.workload)).toEqual(['shop/web[Deployment]']);
+    expect(report.workloads[0]!.ingress).toMatchObject({ isolated: true, allNamespaces: 'All Connections', internet: null });
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/core/config.js';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings.js';
+import rule from '../../../src/rules/network/namespace-without-default-deny-egress.js';
+import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
+import { deploy, docs, ns, policy } from './manifests.js';
+
+const required = { network: { requireDefaultDenyEgress: true } };
+
+describe('settings.network.requireDefaultDenyEgress', () => {
+  it('is off by default, and the rule then reports nothing', () => {
+    expect(DEFAULT_SETTINGS.network).toEqual({ requireDefaultDenyEgress: false });
+    expect(findingsFor(rule, docs(ns('shop'), deploy('web', 'shop')))).toEqual([]);
+  });
+
+  it('is read from .palisade.yaml, with its default filled in', () => {
+    expect(parseConfig({ settings: { network: { requireDefaultDenyEgress: true } } }).config?.settings.network).toEqual({ requireDefaultDenyEgress: true });
+    expect(parseConfig({ settings: { network: {} } }).config?.settings.network).toEqual({ requireDefaultDenyEgress: false });
+    expect(parseConfig({}).config?.settings.network).toBeUndefined();
+  });
+
+  it('refuses what is not a boolean, and unknown keys', () => {
+    const { problems } = parseConfig({ settings: { network: { requireDefaultDenyEgress: 'yes', requireDefaultDenyIngress: true } } });
+    expect(problems.join('\n')).toMatch(/settings\.network\.requireDefaultDenyEgress/);
+    expect(problems.join('\n')).toMatch(/requireDefaultDenyIngress/);
+  });
+});
+
+ruleTester(rule, {
+  valid: [
+    {
+      name: 'default deny egress',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('deny', 'shop', '  podSelector: {}\n  policyTypes: [Egress]')),
+      settings: required,
+    },
+    {
+      name: 'one policy denying both directions',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('deny', 'shop', '  podSelector: {}\n  policyTypes: [Ingress, Egress]')),
+      settings: required,
+    },
+    { name: 'not asked for', input: docs(ns('shop'), deploy('web', 'shop')) },
+  ],
+  invalid: [
+    {
+      name: 'an ingress default deny does not deny egress',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('deny', 'shop', '  podSelector: {}')),
+      settings: required,
+      findings: [
+        {
+          resource: 'Namespace/shop',
+          severity: 'medium',
+          message:
+            'namespace shop has no default-deny egress NetworkPolicy: no egress policy restricts 1 of 1 workload (Deployment/web), which can connect to any address, in the cluster or outside it',
+        },
+      ],
+    },
+    {
+      name: 'egress rules in a policy without policyTypes make it an egress policy',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('dns', 'shop', '  podSelector: { matchLabels: { app: web } }\n  egress: [{ ports: [{ port: 53, protocol: UDP }] }]')),
+      settings: required,
+      findings: [{ severity: 'low', message: /every workload is selected by an egress policy today/ }],
+    },
+    {
+      name: 'a select-all egress policy with rules is no default deny',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('allow-dns', 'shop', '  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ ports: [{ port: 53, protocol: UDP }] }]')),
+      settings: required,
+      findings: [{ severity: 'low', message: /allow-dns selects every pod but also allows traffic/ }],
+    },
+  ],
+});

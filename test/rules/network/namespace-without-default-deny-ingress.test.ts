@@ -1,0 +1,138 @@
+import rule from '../../../src/rules/network/namespace-without-default-deny-ingress.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+import { deploy, docs, ns, policy } from './manifests.js';
+
+const DENY_INGRESS = `  podSelector: {}
+  policyTypes: [Ingress]`;
+
+ruleTester(rule, {
+  valid: [
+    {
+      name: 'default deny ingress with explicit policyTypes',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('deny', 'shop', DENY_INGRESS)),
+    },
+    {
+      name: 'policyTypes defaulted: a policy without them is an Ingress policy',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('deny', 'shop', '  podSelector: {}')),
+    },
+    {
+      name: 'default deny in both directions with an empty ingress list',
+      input: docs(deploy('web', 'shop'), policy('deny', 'shop', '  podSelector: { matchLabels: {} }\n  policyTypes: [Ingress, Egress]\n  ingress: []')),
+    },
+    { name: 'a namespace without workloads', input: docs(ns('empty'), policy('web', 'empty', '  podSelector: { matchLabels: { app: web } }')) },
+    { name: 'kube-system is AKS\'s to manage', input: docs(ns('kube-system'), deploy('my-agent', 'kube-system')) },
+    {
+      name: 'a namespace of host-network pods only: no policy could apply to them',
+      input: docs(ns('agents'), deploy('node-agent', 'agents', 'app: node-agent', '      hostNetwork: true\n')),
+    },
+    {
+      name: 'an add-on namespace holding only AKS components',
+      input: docs(
+        ns('app-routing-system'),
+        `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx
+  namespace: app-routing-system
+  labels: { kubernetes.azure.com/managedby: aks }
+spec:
+  template:
+    metadata: { labels: { app: nginx } }
+    spec:
+      containers: [{ name: nginx, image: "mcr.microsoft.com/oss/kubernetes/ingress/nginx-ingress-controller:v1.11.5" }]
+`,
+      ),
+    },
+    {
+      name: 'a Namespace object is the one finding: workloads do not repeat it',
+      input: docs(deploy('web', 'shop'), policy('deny', 'shop', DENY_INGRESS), deploy('api', 'shop')),
+    },
+  ],
+  invalid: [
+    {
+      name: 'no policy at all: reported on the Namespace, naming the open workloads',
+      input: docs(deploy('web', 'shop'), ns('shop'), deploy('api', 'shop')),
+      findings: [
+        {
+          resource: 'Namespace/shop',
+          severity: 'medium',
+          message:
+            'namespace shop has no default-deny ingress NetworkPolicy: no ingress policy restricts 2 of 2 workloads (Deployment/web, Deployment/api), which accept connections from any pod in the cluster',
+        },
+      ],
+    },
+    {
+      name: 'no Namespace object: reported once, on the first workload',
+      input: docs(deploy('web', 'shop'), deploy('api', 'shop'), policy('web', 'shop', '  podSelector: { matchLabels: { app: web } }')),
+      findings: [{ resource: 'Deployment/web', severity: 'medium', message: /no ingress policy restricts 1 of 2 workloads \(Deployment\/api\), which accepts connections from any pod in the cluster$/ }],
+    },
+    {
+      name: 'the first workload that uses the pod network carries it',
+      input: docs(deploy('agent', 'shop', 'app: agent', '      hostNetwork: true\n'), deploy('web', 'shop')),
+      findings: [{ resource: 'Deployment/web', message: /1 of 1 workload \(Deployment\/web\)/ }],
+    },
+    {
+      name: 'a select-all policy with rules isolates but is no default deny',
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        policy('from-ingress', 'shop', '  podSelector: {}\n  ingress:\n    - from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: app-routing-system } } }]'),
+      ),
+      findings: [{ resource: 'Namespace/shop', severity: 'low', message: /from-ingress selects every pod but also allows traffic/ }],
+    },
+    {
+      name: 'ingress: [{}] allows everything: the pods it selects are open',
+      input: docs(ns('shop'), deploy('web', 'shop'), deploy('api', 'shop'), policy('allow-all', 'shop', '  podSelector: {}\n  ingress: [{}]'), policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }')),
+      findings: [{ severity: 'medium', message: /restricts 2 of 2 workloads \(Deployment\/web, Deployment\/api\)/ }],
+    },
+    {
+      name: 'a rule with ports is no allow-all',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('web-8080', 'shop', '  podSelector: {}\n  ingress: [{ ports: [{ port: 8080 }] }]')),
+      findings: [{ severity: 'low', message: /web-8080 selects every pod but also allows traffic/ }],
+    },
+    {
+      name: 'every workload selected by its own policy: low',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('web', 'shop', '  podSelector: { matchLabels: { app: web } }\n  policyTypes: [Ingress]')),
+      findings: [{ severity: 'low', message: /every workload is selected by an ingress policy today, but a workload added later starts open/ }],
+    },
+    {
+      name: 'an egress-only default deny does not deny ingress',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('deny-egress', 'shop', '  podSelector: {}\n  policyTypes: [Egress]')),
+      findings: [{ severity: 'medium', message: /1 of 1 workload/ }],
+    },
+    {
+      name: 'a selector with an expression does not select every pod',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('deny', 'shop', '  podSelector: { matchExpressions: [{ key: app, operator: Exists }] }\n  policyTypes: [Ingress]')),
+      findings: [{ severity: 'low' }],
+    },
+    {
+      name: 'a policy in another namespace does not count',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('deny', 'payments', DENY_INGRESS)),
+      findings: [{ resource: 'Namespace/shop', severity: 'medium' }],
+    },
+    {
+      name: 'manifests without a namespace: info, the namespace is chosen when they are applied',
+      input: docs(deploy('web', undefined), deploy('api', undefined)),
+      findings: [{ resource: 'Deployment/web', severity: 'info', message: /^the namespace these manifests are applied to \(they name none\) has no default-deny ingress NetworkPolicy: a default deny may come/ }],
+    },
+    {
+      name: 'a default deny without a namespace may be the one: info',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('deny', undefined, DENY_INGRESS)),
+      findings: [{ severity: 'info', message: /deny would be one, but it names no namespace/ }],
+    },
+    {
+      name: 'a user workload in an add-on namespace is the operator\'s',
+      input: docs(ns('gatekeeper-system'), deploy('my-exporter', 'gatekeeper-system')),
+      findings: [{ resource: 'Namespace/gatekeeper-system' }],
+    },
+    {
+      name: 'one finding per namespace',
+      input: docs(ns('shop'), ns('legacy'), deploy('web', 'shop'), deploy('old', 'legacy'), deploy('older', 'legacy')),
+      findings: [
+        { resource: 'Namespace/shop', message: /^namespace shop / },
+        { resource: 'Namespace/legacy', message: /^namespace legacy .*2 of 2 workloads/ },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { Inventory } from '../../../src/core/inventory.js';
+import { ruleApplies, runRule } from '../../../src/core/rule.js';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings.js';
+import { createSuppressor } from '../../../src/core/suppress.js';
+import rule from '../../../src/rules/network/reachable-from-all-namespaces.js';
+import { parseResources, ruleTester } from '../../helpers/rule-tester.js';
+
+const deploy = (name: string, ns: string, extra = '') => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+${extra}      containers: [{ name: app, image: "contoso.azurecr.io/${name}:1.0", ports: [{ name: http, containerPort: 8080 }] }]
+`;
+const policy = (name: string, ns: string, spec: string) => `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+${spec}
+`;
+const docs = (...d: string[]) => d.join('---\n');
+const job = `
+apiVersion: batch/v1
+kind: Job
+metadata: { name: migrate, namespace: shop }
+spec:
+  template:
+    metadata: { labels: { app: migrate } }
+    spec:
+      restartPolicy: Never
+      containers: [{ name: migrate, image: "contoso.azurecr.io/migrate:1.0" }]
+`;
+const onlyWeb = policy('web', 'shop', '  podSelector: { matchLabels: { app: web } }\n  ingress: [{ from: [{ podSelector: {} }] }]');
+
+ruleTester(rule, {
+  valid: [
+    { name: 'a namespace without ingress policies is the default-deny rule\'s', input: docs(deploy('web', 'shop'), deploy('api', 'shop')) },
+    {
+      name: 'default deny and an allow from the namespace',
+      input: docs(deploy('api', 'shop'), policy('deny', 'shop', '  podSelector: {}\n  policyTypes: [Ingress]'), policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ podSelector: {} }] }]')),
+    },
+    {
+      name: 'every namespace, but on one port',
+      input: docs(deploy('api', 'shop'), policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: http }] }]')),
+    },
+    {
+      name: 'every pod of the labelled namespaces only',
+      input: docs(deploy('api', 'shop'), policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: shop } } }] }]')),
+    },
+    { name: 'host network is left to host-network-bypasses-policies', input: docs(deploy('agent', 'shop', '      hostNetwork: true\n'), onlyWeb, deploy('web', 'shop')) },
+    { name: 'a job without ports serves nothing', input: docs(job, onlyWeb, deploy('web', 'shop')) },
+  ],
+  invalid: [
+    {
+      name: 'a workload no policy selects beside isolated ones',
+      input: docs(deploy('web', 'shop'), deploy('api', 'shop'), onlyWeb),
+      findings: [
+        {
+          resource: 'Deployment/api',
+          field: 'spec.template.metadata.labels',
+          severity: 'medium',
+          message: 'no ingress NetworkPolicy selects it, though namespace shop has web: every pod of every namespace, namespaces created later included, can connect to it on all ports',
+        },
+      ],
+    },
+    {
+      name: 'an ingress rule without from',
+      input: docs(deploy('api', 'shop'), policy('allow-all', 'shop', '  podSelector: {}\n  ingress: [{}]')),
+      findings: [{ resource: 'Deployment/api', message: 'ingress rule shop/allow-all spec.ingress[0] admits every pod of every namespace on all ports, namespaces created later included' }],
+    },
+    {
+      name: 'namespaceSelector: {} on every port, beside a narrower rule',
+      input: docs(
+        deploy('api', 'shop'),
+        policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress:\n  - from: [{ podSelector: { matchLabels: { app: web } } }]\n    ports: [{ port: 8080 }]\n  - from: [{ namespaceSelector: {}, podSelector: {} }]'),
+      ),
+      findings: [{ message: 'ingress rule shop/api spec.ingress[1] admits every pod of every namespace on all ports, namespaces created later included' }],
+    },
+    {
+      name: 'a job that serves a port',
+      input: docs(job.replace('"contoso.azurecr.io/migrate:1.0" }', '"contoso.azurecr.io/migrate:1.0", ports: [{ containerPort: 9000 }] }'), onlyWeb, deploy('web', 'shop')),
+      findings: [{ resource: 'Job/migrate' }],
+    },
+  ],
+});
+
+describe('network/reachable-from-all-namespaces on a live read', () => {
+  const live = docs(
+    deploy('api', 'shop'),
+    onlyWeb,
+    deploy('web', 'shop'),
+    `
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: { name: api-7d9f, namespace: shop, uid: rs-1, ownerReferences: [{ apiVersion: apps/v1, kind: Deployment, name: api, controller: true }] }
+spec:
+  template:
+    metadata: { labels: { app: api } }
+    spec:
+      containers: [{ name: app, image: "contoso.azurecr.io/api:1.0" }]
+`,
+    `
+apiVersion: v1
+kind: Pod
+metadata: { name: api-7d9f-x2, namespace: shop, labels: { app: api }, ownerReferences: [{ apiVersion: apps/v1, kind: ReplicaSet, name: api-7d9f, uid: rs-1, controller: true }] }
+spec:
+  containers: [{ name: app, image: "contoso.azurecr.io/api:1.0" }]
+`,
+  );
+
+  it('reports the workload once, on its controller, not on its ReplicaSet and Pods', () => {
+    const resources = parseResources(live);
+    const inventory = new Inventory(resources);
+    const found = resources.filter((r) => ruleApplies(rule, r)).flatMap((r) => runRule(rule, r, inventory, DEFAULT_SETTINGS));
+    expect(found.map((f) => `${f.resource.kind}/${f.resource.name}`)).toEqual(['Deployment/api']);
+  });
+
+  it('marks AKS-managed components provider-managed, as the suppressor does for every rule', () => {
+    const coredns = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: coredns, namespace: kube-system, labels: { kubernetes.azure.com/managedby: aks } }
+spec:
+  template:
+    metadata: { labels: { k8s-app: kube-dns } }
+    spec:
+      containers: [{ name: coredns, image: "mcr.microsoft.com/oss/kubernetes/coredns:v1.11.3", ports: [{ containerPort: 53, protocol: UDP }] }]
+`;
+    const resources = parseResources(docs(coredns, policy('metrics', 'kube-system', '  podSelector: { matchLabels: { app: metrics } }\n  ingress: [{}]')));
+    const inventory = new Inventory(resources);
+    const target = resources.find((r) => r.name === 'coredns')!;
+    const found = runRule(rule, target, inventory, DEFAULT_SETTINGS);
+    expect(found).toHaveLength(1);
+    const suppressor = createSuppressor({ exceptions: [], allowAnnotations: true, aksManaged: true, now: new Date(), configSource: 'test' });
+    suppressor.apply(target, found);
+    expect(found[0]!.suppressed).toMatchObject({ kind: 'provider-managed' });
+  });
+});
