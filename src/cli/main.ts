@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
+import { admissionCommand } from './admission.js';
 import { aksCommand } from './aks.js';
 import { manifestsCommand } from './manifests.js';
 import { netpolCommand } from './netpol.js';
@@ -18,7 +19,7 @@ const program = new Command('palisade')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), manifestsCommand()]) program.addCommand(cmd.exitOverride());
+for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), manifestsCommand(), admissionCommand()]) program.addCommand(cmd.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

@@ -2,7 +2,8 @@ import { asString, stringMap, type Resource } from './resource.js';
 import { containersOf, podOf } from './workload.js';
 
 /** Namespaces where AKS deploys and reconciles its own components. */
-const AKS_NAMESPACES = new Set(['kube-system', 'gatekeeper-system', 'calico-system', 'tigera-operator', 'app-routing-system', 'aks-command']);
+export const AKS_SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'gatekeeper-system', 'calico-system', 'tigera-operator', 'app-routing-system', 'aks-command'];
+const AKS_NAMESPACES = new Set(AKS_SYSTEM_NAMESPACES);
 
 /**
  * Names of components AKS installs and reconciles (add-ons, CSI drivers, networking, monitoring).

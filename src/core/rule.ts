@@ -19,6 +19,28 @@ export interface RuleMeta {
   references: string[];
 }
 
+/**
+ * The rule as one validation of a Kubernetes ValidatingAdmissionPolicy. `expression` is CEL that is true
+ * when the object passes: exactly when `check()` reports nothing above severity info on it (info findings
+ * are remarks, not violations). It reads `object` and the variables every generated policy defines —
+ * `variables.spec` (the pod spec, whatever the kind), `variables.containers` (init, regular and ephemeral
+ * containers) and `variables.annotations` (the pod's annotations) — plus its own `variables`, if any.
+ * Only functions Kubernetes offers in every supported version are used (see src/admission/README.md).
+ */
+export interface CelValidation {
+  expression: string;
+  /** Policy variables the expression reads besides the common ones, in order (each may read the ones before). */
+  variables?: ReadonlyArray<{ name: string; expression: string }>;
+}
+
+/** Why, at these settings, a rule with a CEL form checks nothing (an empty trusted list, a check not yet in force). */
+export interface CelInactive {
+  inactive: string;
+}
+
+/** How the API server can enforce a rule in CEL, or why it cannot decide what the rule decides. */
+export type RuleCel = { validation(settings: RuleSettings): CelValidation | CelInactive } | { unsupported: string };
+
 /** Which resources a rule is run on. `pods` = every pod-bearing object. */
 export type RuleTarget = { pods: true } | { kinds: readonly string[] };
 
@@ -55,6 +77,11 @@ export interface Rule {
    * when both run, this rule's finding there is dropped. One problem, one finding.
    */
   supersedes?: readonly string[];
+  /**
+   * The rule as an admission validation in CEL (`palisade admission policies`), or the reason CEL cannot
+   * decide it (the rule reads other objects, or decodes what CEL cannot). Absent: no CEL form yet.
+   */
+  cel?: RuleCel;
 }
 
 export function defineRule(rule: Rule): Rule {

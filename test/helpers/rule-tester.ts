@@ -30,6 +30,20 @@ export interface InvalidCase extends ValidCase {
   findings: ExpectedFinding[];
 }
 
+/**
+ * A rule's test table in a module of its own (`<rule>.cases.ts`), so that other tests can run the same
+ * cases: the CEL equivalence test (test/admission) evaluates the rule's admission form on each.
+ */
+export interface RuleCases {
+  rule: Rule;
+  valid: ValidCase[];
+  invalid: InvalidCase[];
+}
+
+export function ruleCases(rule: Rule, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): RuleCases {
+  return { rule, ...cases };
+}
+
 export function parseResources(yaml: string): Resource[] {
   const sink: DecodeSink = { resources: [], errors: [], notes: [] };
   decodeText(yaml, 'test.yaml', DEFAULT_LIMITS, sink);

@@ -1,5 +1,6 @@
 import type { PodView } from '../../core/workload.js';
-import { allContainers, containerNames, isWindowsPod, joinQuote, outcome, pluralize, pssRule, securityContext, type PssItem } from './check.js';
+import { celUnless } from '../../core/cel.js';
+import { allContainers, CEL_SC, CEL_WINDOWS_POD, celEveryContainer, containerNames, isWindowsPod, joinQuote, outcome, pluralize, pssRule, securityContext, type PssItem } from './check.js';
 
 function allowPrivilegeEscalation(pod: PodView) {
   const items: PssItem[] = [];
@@ -17,6 +18,8 @@ function allowPrivilegeEscalation(pod: PodView) {
   const names = containerNames(items);
   return outcome('allowPrivilegeEscalation != false', `${pluralize('container', 'containers', names.length)} ${joinQuote(names)} must set securityContext.allowPrivilegeEscalation=false`, items);
 }
+
+const CEL = celEveryContainer(`${CEL_SC}.?allowPrivilegeEscalation.orValue(true) == false`);
 
 export default pssRule({
   meta: {
@@ -38,9 +41,9 @@ export default pssRule({
     id: 'allowPrivilegeEscalation',
     level: 'restricted',
     versions: [
-      { since: [1, 8], evaluate: allowPrivilegeEscalation },
+      { since: [1, 8], evaluate: allowPrivilegeEscalation, cel: CEL },
       // Windows has no setuid: the field does not apply.
-      { since: [1, 25], evaluate: (pod) => (isWindowsPod(pod) ? undefined : allowPrivilegeEscalation(pod)) },
+      { since: [1, 25], evaluate: (pod) => (isWindowsPod(pod) ? undefined : allowPrivilegeEscalation(pod)), cel: celUnless(CEL_WINDOWS_POD, CEL) },
     ],
   },
 });

@@ -1,7 +1,8 @@
 import { escapeKey } from '../../core/field-path.js';
 import { asObj, asString } from '../../core/resource.js';
 import { podAnnotations } from '../../core/workload.js';
-import { allContainers, joinQuote, outcome, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
+import { celString, celStrings } from '../../core/cel.js';
+import { allContainers, CEL_POD_SC, CEL_SC, celEveryContainer, joinQuote, outcome, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const ALLOWED_TYPES = ['RuntimeDefault', 'Localhost'];
@@ -9,6 +10,14 @@ const ALLOWED_TYPES = ['RuntimeDefault', 'Localhost'];
 function annotationAllowed(value: string): boolean {
   return value === '' || value === 'runtime/default' || value.startsWith('localhost/');
 }
+
+const CEL_VALUE = 'variables.annotations[k]';
+const CEL_TYPE_ALLOWED = (sc: string) => `${sc}.?appArmorProfile.?type.orValue('RuntimeDefault') in ${celStrings(ALLOWED_TYPES)}`;
+const CEL = [
+  `variables.annotations.all(k, !k.startsWith(${celString(ANNOTATION_PREFIX)}) || ${CEL_VALUE} == '' || ${CEL_VALUE} == 'runtime/default' || ${CEL_VALUE}.startsWith('localhost/'))`,
+  CEL_TYPE_ALLOWED(CEL_POD_SC),
+  celEveryContainer(CEL_TYPE_ALLOWED(CEL_SC)),
+].join(' && ');
 
 export default pssRule({
   meta: {
@@ -29,6 +38,7 @@ export default pssRule({
     versions: [
       {
         since: [1, 0],
+        cel: CEL,
         evaluate(pod) {
           const items: PssItem[] = [];
           const bad: string[] = [];

@@ -1,5 +1,6 @@
 import { asArray, asObj } from '../../core/resource.js';
-import { allContainers, containerNames, display, joinQuote, outcome, pluralize, pssRule, securityContext, unique, type PssItem } from './check.js';
+import { celStrings } from '../../core/cel.js';
+import { allContainers, CEL_SC, celEveryContainer, containerNames, display, joinQuote, outcome, pluralize, pssRule, securityContext, unique, type PssItem } from './check.js';
 
 /** The capabilities container runtimes grant by default; adding one of these changes nothing. */
 export const DEFAULT_CAPABILITIES = [
@@ -30,6 +31,7 @@ export default pssRule({
     versions: [
       {
         since: [1, 0],
+        cel: celEveryContainer(`${CEL_SC}.?capabilities.?add.orValue([]).all(a, a in ${celStrings(DEFAULT_CAPABILITIES)})`),
         evaluate(pod) {
           const items: PssItem[] = [];
           for (const c of allContainers(pod))

@@ -1,7 +1,8 @@
 import { asArray, asObj } from '../../core/resource.js';
 import type { PodView } from '../../core/workload.js';
 import capabilitiesBaseline from './capabilities-baseline.js';
-import { allContainers, containerNames, display, isWindowsPod, joinQuote, outcome, pluralize, pssRule, securityContext, unique, type PssItem } from './check.js';
+import { celUnless } from '../../core/cel.js';
+import { allContainers, CEL_SC, CEL_WINDOWS_POD, celEveryContainer, containerNames, display, isWindowsPod, joinQuote, outcome, pluralize, pssRule, securityContext, unique, type PssItem } from './check.js';
 
 function capabilitiesRestricted(pod: PodView) {
   const items: PssItem[] = [];
@@ -41,6 +42,10 @@ function capabilitiesRestricted(pod: PodView) {
   return outcome('unrestricted capabilities', parts.join('; '), items);
 }
 
+const CEL = celEveryContainer(
+  `'ALL' in ${CEL_SC}.?capabilities.?drop.orValue([]) && ${CEL_SC}.?capabilities.?add.orValue([]).all(a, a == 'NET_BIND_SERVICE')`,
+);
+
 export default pssRule({
   meta: {
     id: 'workload/capabilities-not-dropped',
@@ -59,9 +64,14 @@ export default pssRule({
     id: 'capabilities_restricted',
     level: 'restricted',
     versions: [
-      { since: [1, 22], overrides: [capabilitiesBaseline.pss], evaluate: capabilitiesRestricted },
+      { since: [1, 22], overrides: [capabilitiesBaseline.pss], evaluate: capabilitiesRestricted, cel: CEL },
       // Windows containers have no Linux capabilities.
-      { since: [1, 25], overrides: [capabilitiesBaseline.pss], evaluate: (pod) => (isWindowsPod(pod) ? undefined : capabilitiesRestricted(pod)) },
+      {
+        since: [1, 25],
+        overrides: [capabilitiesBaseline.pss],
+        evaluate: (pod) => (isWindowsPod(pod) ? undefined : capabilitiesRestricted(pod)),
+        cel: celUnless(CEL_WINDOWS_POD, CEL),
+      },
     ],
   },
 });

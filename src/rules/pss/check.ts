@@ -1,9 +1,10 @@
 import type { FrameworkRef } from '../../core/frameworks.js';
 import { asObj, type Obj } from '../../core/resource.js';
-import { defineRule, type Rule, type RuleMeta } from '../../core/rule.js';
+import { defineRule, type Rule, type RuleCel, type RuleMeta } from '../../core/rule.js';
 import { containersOf, type ContainerView, type PodView } from '../../core/workload.js';
 
 export { inUserNamespace, isWindowsPod } from '../../core/workload.js';
+export { CEL_USER_NAMESPACE, CEL_WINDOWS_POD } from '../../core/cel.js';
 
 /** A Pod Security Standards version, `[major, minor]`. */
 export type PssVersion = readonly [number, number];
@@ -37,6 +38,11 @@ export interface PssVersionedCheck {
   /** Checks this one replaces at the restricted level while it is in force. */
   overrides?: readonly PssCheck[];
   evaluate(pod: PodView): PssOutcome | undefined;
+  /**
+   * The same behaviour as CEL (see `CelValidation`): true exactly when `evaluate` finds nothing. Kept
+   * beside `evaluate` so that a change to one is a change to both; test/admission checks they agree.
+   */
+  cel: string;
 }
 
 /** A Pod Security Admission check under its upstream id, with its version history (newest last). */
@@ -85,6 +91,18 @@ export function versionedCheck(check: PssCheck, version: PssVersion): PssVersion
   let found: PssVersionedCheck | undefined;
   for (const v of check.versions) if (compareVersions(v.since, version) <= 0) found = v;
   return found;
+}
+
+// CEL fragments shared by the checks' `cel` forms.
+
+/** The pod securityContext, as a CEL optional. */
+export const CEL_POD_SC = 'variables.spec.?securityContext';
+/** A container's securityContext (the container is `c`), as a CEL optional. */
+export const CEL_SC = 'c.?securityContext';
+
+/** CEL: every container (init, regular, ephemeral) passes `test`, which reads the container as `c`. */
+export function celEveryContainer(test: string): string {
+  return `variables.containers.all(c, ${test})`;
 }
 
 // Helpers shared by the checks, mirroring how the API types read.
@@ -203,5 +221,15 @@ export function pssRule(def: PssRuleDefinition): PssRule {
     ...(def.supersedes ?? []),
   ];
   RULE_IDS.set(check, def.meta.id);
-  return { ...rule, pss: check, ...(supersedes.length ? { supersedes } : {}) };
+  // The CEL form of the behaviour in force at the configured version, as check() picks it.
+  const cel: RuleCel = {
+    validation(settings) {
+      const version = settingsVersion(settings.pssVersion);
+      const behaviour = versionedCheck(check, version);
+      if (behaviour) return { expression: behaviour.cel };
+      const first = check.versions[0];
+      return { inactive: `Pod Security Standards ${formatVersion(version)} do not have the ${check.id} check${first ? ` (it exists from ${formatVersion(first.since)})` : ''}` };
+    },
+  };
+  return { ...rule, pss: check, cel, ...(supersedes.length ? { supersedes } : {}) };
 }

@@ -35,6 +35,7 @@ export default pssRule({
     versions: [
       {
         since: [1, 0],
+        cel: NAMESPACES.map((n) => `variables.spec.?${n.field}.orValue(false) != true`).join(' && '),
         evaluate(pod) {
           const items: PssItem[] = [];
           for (const ns of NAMESPACES)

@@ -22,6 +22,7 @@ export default pssRule({
     versions: [
       {
         since: [1, 0],
+        cel: 'variables.spec.?volumes.orValue([]).all(v, !has(v.hostPath))',
         evaluate(pod) {
           const items: PssItem[] = [];
           const names: string[] = [];

@@ -1,5 +1,5 @@
 import { asArray, asObj } from '../../core/resource.js';
-import { allContainers, containerNames, display, joinQuote, outcome, pluralize, pssRule, unique, type PssItem } from './check.js';
+import { allContainers, celEveryContainer, containerNames, display, joinQuote, outcome, pluralize, pssRule, unique, type PssItem } from './check.js';
 
 export default pssRule({
   meta: {
@@ -21,6 +21,7 @@ export default pssRule({
     versions: [
       {
         since: [1, 0],
+        cel: celEveryContainer('c.?ports.orValue([]).all(p, p.?hostPort.orValue(0) == 0)'),
         evaluate(pod) {
           const items: PssItem[] = [];
           for (const c of allContainers(pod))

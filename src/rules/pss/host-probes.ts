@@ -1,7 +1,13 @@
 import { asObj, asString } from '../../core/resource.js';
-import { allContainers, containerNames, display, joinQuote, outcome, pluralize, pssRule, unique, type PssItem } from './check.js';
+import { allContainers, celEveryContainer, containerNames, display, joinQuote, outcome, pluralize, pssRule, unique, type PssItem } from './check.js';
 
 const HANDLERS = ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle.postStart', 'lifecycle.preStop'];
+const ACTIONS = ['httpGet', 'tcpSocket'];
+
+// Every handler's httpGet.host and tcpSocket.host, unset or empty.
+const CEL = celEveryContainer(
+  HANDLERS.flatMap((h) => ACTIONS.map((a) => `c.?${h.split('.').join('.?')}.?${a}.?host.orValue('') == ''`)).join(' && '),
+);
 
 export default pssRule({
   meta: {
@@ -20,13 +26,14 @@ export default pssRule({
     versions: [
       {
         since: [1, 34],
+        cel: CEL,
         evaluate(pod) {
           const items: PssItem[] = [];
           for (const c of allContainers(pod))
             for (const handlerPath of HANDLERS) {
               let handler: unknown = c.spec;
               for (const part of handlerPath.split('.')) handler = asObj(handler)?.[part];
-              for (const action of ['httpGet', 'tcpSocket']) {
+              for (const action of ACTIONS) {
                 const host = asString(asObj(asObj(handler)?.[action])?.host);
                 if (host)
                   items.push({

@@ -1,4 +1,4 @@
-import { allContainers, containerNames, joinQuote, outcome, pluralize, pssRule, securityContext, type PssItem } from './check.js';
+import { allContainers, CEL_SC, celEveryContainer, containerNames, joinQuote, outcome, pluralize, pssRule, securityContext, type PssItem } from './check.js';
 
 export default pssRule({
   meta: {
@@ -23,6 +23,7 @@ export default pssRule({
     versions: [
       {
         since: [1, 0],
+        cel: celEveryContainer(`${CEL_SC}.?privileged.orValue(false) != true`),
         evaluate(pod) {
           const items: PssItem[] = [];
           for (const c of allContainers(pod))

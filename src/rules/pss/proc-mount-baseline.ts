@@ -1,6 +1,7 @@
 import { asString } from '../../core/resource.js';
 import type { PodView } from '../../core/workload.js';
-import { allContainers, containerNames, display, inUserNamespace, joinQuote, outcome, pluralize, pssRule, securityContext, unique, type PssItem } from './check.js';
+import { celUnless } from '../../core/cel.js';
+import { allContainers, CEL_SC, CEL_USER_NAMESPACE, celEveryContainer, containerNames, display, inUserNamespace, joinQuote, outcome, pluralize, pssRule, securityContext, unique, type PssItem } from './check.js';
 
 /** procMount must be unset or Default; shared by the baseline and restricted checks. */
 export function procMountDefault(pod: PodView) {
@@ -15,6 +16,9 @@ export function procMountDefault(pod: PodView) {
   const values = unique(items.map((i) => display(i.observed)));
   return outcome('procMount', `${pluralize('container', 'containers', names.length)} ${joinQuote(names)} must not set securityContext.procMount to ${joinQuote(values)}`, items);
 }
+
+/** CEL twin of `procMountDefault`. */
+export const CEL_PROC_MOUNT_DEFAULT = celEveryContainer(`${CEL_SC}.?procMount.orValue('Default') == 'Default'`);
 
 export const PROC_MOUNT_META = {
   severity: 'high' as const,
@@ -34,9 +38,9 @@ export default pssRule({
     id: 'procMount',
     level: 'baseline',
     versions: [
-      { since: [1, 0], evaluate: procMountDefault },
+      { since: [1, 0], evaluate: procMountDefault, cel: CEL_PROC_MOUNT_DEFAULT },
       // In a user namespace an unmasked /proc belongs to the pod's own user namespace, not the node's.
-      { since: [1, 35], evaluate: (pod) => (inUserNamespace(pod) ? undefined : procMountDefault(pod)) },
+      { since: [1, 35], evaluate: (pod) => (inUserNamespace(pod) ? undefined : procMountDefault(pod)), cel: celUnless(CEL_USER_NAMESPACE, CEL_PROC_MOUNT_DEFAULT) },
     ],
   },
 });

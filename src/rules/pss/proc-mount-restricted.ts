@@ -1,4 +1,4 @@
-import procMountBaseline, { PROC_MOUNT_META, procMountDefault } from './proc-mount-baseline.js';
+import procMountBaseline, { CEL_PROC_MOUNT_DEFAULT, PROC_MOUNT_META, procMountDefault } from './proc-mount-baseline.js';
 import { pssRule } from './check.js';
 
 export default pssRule({
@@ -13,6 +13,6 @@ export default pssRule({
   check: {
     id: 'procMount_restricted',
     level: 'restricted',
-    versions: [{ since: [1, 35], overrides: [procMountBaseline.pss], evaluate: procMountDefault }],
+    versions: [{ since: [1, 35], overrides: [procMountBaseline.pss], evaluate: procMountDefault, cel: CEL_PROC_MOUNT_DEFAULT }],
   },
 });

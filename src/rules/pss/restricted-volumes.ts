@@ -6,6 +6,19 @@ import { joinQuote, outcome, pluralize, pssRule, unique, type PssItem } from './
 // Image volumes (read-only OCI artifacts) were added to the v1.0 list upstream, so every policy version admits them.
 const ALLOWED = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
 
+/**
+ * Every other volume source of the Volume API type. CEL cannot list the fields of a typed object, so the
+ * CEL form names each one; the API server drops fields it does not know before admission, so no other
+ * key reaches the policy (test/admission checks this list against the API's Volume type).
+ */
+export const FORBIDDEN_VOLUME_SOURCES = [
+  'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk',
+  'gitRepo', 'glusterfs', 'hostPath', 'iscsi', 'nfs', 'photonPersistentDisk', 'portworxVolume', 'quobyte', 'rbd', 'scaleIO',
+  'storageos', 'vsphereVolume',
+];
+export const ALLOWED_VOLUME_SOURCES: readonly string[] = ALLOWED;
+const CEL = `variables.spec.?volumes.orValue([]).all(v, ${FORBIDDEN_VOLUME_SOURCES.map((s) => `!has(v.${s})`).join(' && ')})`;
+
 const restrictedVolumes = (allowed: readonly string[]) => (pod: PodView) => {
   const items: PssItem[] = [];
   const badNames: string[] = [];
@@ -50,7 +63,7 @@ export default pssRule({
     id: 'restrictedVolumes',
     level: 'restricted',
     versions: [
-      { since: [1, 0], overrides: [hostPathVolumes.pss], evaluate: restrictedVolumes(ALLOWED) },
+      { since: [1, 0], overrides: [hostPathVolumes.pss], evaluate: restrictedVolumes(ALLOWED), cel: CEL },
     ],
   },
 });

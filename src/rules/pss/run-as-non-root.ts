@@ -1,5 +1,6 @@
 import type { PodView } from '../../core/workload.js';
-import { allContainers, inUserNamespace, joinQuote, outcome, pluralize, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
+import { celUnless } from '../../core/cel.js';
+import { allContainers, CEL_POD_SC, CEL_SC, CEL_USER_NAMESPACE, celEveryContainer, inUserNamespace, joinQuote, outcome, pluralize, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
 
 function runAsNonRoot(pod: PodView) {
   const items: PssItem[] = [];
@@ -31,6 +32,13 @@ function runAsNonRoot(pod: PodView) {
   return outcome('runAsNonRoot != true', parts.join('; '), items);
 }
 
+// The pod's value, when set, must be true; each container's own value, when set, must be true, and
+// a container without one needs the pod's true.
+const CEL = [
+  `(!${CEL_POD_SC}.?runAsNonRoot.hasValue() || variables.spec.securityContext.runAsNonRoot == true)`,
+  celEveryContainer(`${CEL_SC}.?runAsNonRoot.hasValue() ? c.securityContext.runAsNonRoot == true : ${CEL_POD_SC}.?runAsNonRoot.orValue(false) == true`),
+].join(' && ');
+
 export default pssRule({
   meta: {
     id: 'workload/run-as-non-root-not-set',
@@ -50,9 +58,9 @@ export default pssRule({
     id: 'runAsNonRoot',
     level: 'restricted',
     versions: [
-      { since: [1, 0], evaluate: runAsNonRoot },
+      { since: [1, 0], evaluate: runAsNonRoot, cel: CEL },
       // With hostUsers: false, root in the container maps to an unprivileged user on the node.
-      { since: [1, 35], evaluate: (pod) => (inUserNamespace(pod) ? undefined : runAsNonRoot(pod)) },
+      { since: [1, 35], evaluate: (pod) => (inUserNamespace(pod) ? undefined : runAsNonRoot(pod)), cel: celUnless(CEL_USER_NAMESPACE, CEL) },
     ],
   },
 });

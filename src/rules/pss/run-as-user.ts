@@ -1,5 +1,6 @@
 import type { PodView } from '../../core/workload.js';
-import { allContainers, inUserNamespace, joinQuote, outcome, pluralize, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
+import { celUnless } from '../../core/cel.js';
+import { allContainers, CEL_POD_SC, CEL_SC, CEL_USER_NAMESPACE, celEveryContainer, inUserNamespace, joinQuote, outcome, pluralize, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
 
 function runAsUser(pod: PodView) {
   const items: PssItem[] = [];
@@ -17,6 +18,8 @@ function runAsUser(pod: PodView) {
   if (names.length) who.push(`${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`);
   return outcome('runAsUser=0', `${who.join(' and ')} must not set runAsUser=0`, items);
 }
+
+const CEL = `${CEL_POD_SC}.?runAsUser.orValue(1) != 0 && ${celEveryContainer(`${CEL_SC}.?runAsUser.orValue(1) != 0`)}`;
 
 export default pssRule({
   meta: {
@@ -36,8 +39,8 @@ export default pssRule({
     id: 'runAsUser',
     level: 'restricted',
     versions: [
-      { since: [1, 23], evaluate: runAsUser },
-      { since: [1, 35], evaluate: (pod) => (inUserNamespace(pod) ? undefined : runAsUser(pod)) },
+      { since: [1, 23], evaluate: runAsUser, cel: CEL },
+      { since: [1, 35], evaluate: (pod) => (inUserNamespace(pod) ? undefined : runAsUser(pod)), cel: celUnless(CEL_USER_NAMESPACE, CEL) },
     ],
   },
 });

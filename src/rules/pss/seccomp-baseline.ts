@@ -1,7 +1,8 @@
 import { escapeKey } from '../../core/field-path.js';
 import { asObj, asString } from '../../core/resource.js';
 import { podAnnotations } from '../../core/workload.js';
-import { allContainers, outcome, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
+import { celString } from '../../core/cel.js';
+import { allContainers, CEL_POD_SC, CEL_SC, celEveryContainer, outcome, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
@@ -9,6 +10,15 @@ const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes
 function annotationAllowed(value: string): boolean {
   return value === 'runtime/default' || value === 'docker/default' || value.startsWith('localhost/');
 }
+
+/** CEL: the annotation `key` (a CEL string expression) is absent or names an allowed profile. */
+const celAnnotation = (key: string) => {
+  const value = `variables.annotations[${key}]`;
+  return `!(${key} in variables.annotations) || ${value} == 'runtime/default' || ${value} == 'docker/default' || ${value}.startsWith('localhost/')`;
+};
+const CEL_ANNOTATIONS = `(${celAnnotation(celString(POD_ANNOTATION))}) && ${celEveryContainer(celAnnotation(`${celString(CONTAINER_ANNOTATION_PREFIX)} + c.name`))}`;
+const celNotUnconfined = (sc: string) => `${sc}.?seccompProfile.?type.orValue('') != 'Unconfined'`;
+const CEL_FIELDS = `${celNotUnconfined(CEL_POD_SC)} && ${celEveryContainer(celNotUnconfined(CEL_SC))}`;
 
 export default pssRule({
   meta: {
@@ -30,6 +40,7 @@ export default pssRule({
       {
         // Before seccompProfile became a field (v1.19), the profile was set by annotations.
         since: [1, 0],
+        cel: CEL_ANNOTATIONS,
         evaluate(pod) {
           const items: PssItem[] = [];
           const bad: string[] = [];
@@ -53,6 +64,7 @@ export default pssRule({
       },
       {
         since: [1, 19],
+        cel: CEL_FIELDS,
         evaluate(pod) {
           const items: PssItem[] = [];
           const who: string[] = [];

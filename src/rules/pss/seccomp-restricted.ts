@@ -1,7 +1,8 @@
 import { asObj, asString } from '../../core/resource.js';
 import type { PodView } from '../../core/workload.js';
 import seccompBaseline from './seccomp-baseline.js';
-import { allContainers, isWindowsPod, joinQuote, outcome, pluralize, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
+import { celStrings, celUnless } from '../../core/cel.js';
+import { allContainers, CEL_POD_SC, CEL_SC, CEL_WINDOWS_POD, celEveryContainer, isWindowsPod, joinQuote, outcome, pluralize, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
 
 const VALID = ['RuntimeDefault', 'Localhost'];
 const CROSS_REFS = [
@@ -11,6 +12,14 @@ const CROSS_REFS = [
   { framework: 'trivy' as const, id: 'KSV030' },
   { framework: 'kube-score' as const, id: 'container-seccomp-profile' },
 ];
+
+// A profile set at pod level must be valid; each container needs a valid profile of its own, or none
+// and a valid pod profile.
+const celValid = (profile: string) => `${profile}.?type.orValue('') in ${celStrings(VALID)}`;
+const CEL = [
+  `(!${CEL_POD_SC}.?seccompProfile.hasValue() || ${celValid('variables.spec.securityContext.seccompProfile')})`,
+  celEveryContainer(`${CEL_SC}.?seccompProfile.hasValue() ? ${celValid('c.securityContext.seccompProfile')} : ${celValid(`${CEL_POD_SC}.?seccompProfile`)}`),
+].join(' && ');
 
 function seccompRestricted(pod: PodView) {
   const items: PssItem[] = [];
@@ -61,9 +70,14 @@ export default pssRule({
     id: 'seccompProfile_restricted',
     level: 'restricted',
     versions: [
-      { since: [1, 19], overrides: [seccompBaseline.pss], evaluate: seccompRestricted },
+      { since: [1, 19], overrides: [seccompBaseline.pss], evaluate: seccompRestricted, cel: CEL },
       // Windows has no seccomp.
-      { since: [1, 25], overrides: [seccompBaseline.pss], evaluate: (pod) => (isWindowsPod(pod) ? undefined : seccompRestricted(pod)) },
+      {
+        since: [1, 25],
+        overrides: [seccompBaseline.pss],
+        evaluate: (pod) => (isWindowsPod(pod) ? undefined : seccompRestricted(pod)),
+        cel: celUnless(CEL_WINDOWS_POD, CEL),
+      },
     ],
   },
 });

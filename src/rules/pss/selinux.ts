@@ -1,9 +1,15 @@
 import { asObj, asString, type Obj } from '../../core/resource.js';
 import type { PodView } from '../../core/workload.js';
-import { allContainers, outcome, podSecurityContext, pssRule, securityContext, unique, type PssItem } from './check.js';
+import { celStrings } from '../../core/cel.js';
+import { allContainers, CEL_POD_SC, CEL_SC, celEveryContainer, outcome, podSecurityContext, pssRule, securityContext, unique, type PssItem } from './check.js';
 
 const TYPES_1_0 = ['', 'container_t', 'container_init_t', 'container_kvm_t'];
 const TYPES_1_31 = [...TYPES_1_0, 'container_engine_t'];
+
+/** CEL: the seLinuxOptions under a securityContext (optional) have an allowed type and no user or role. */
+const celOptions = (sc: string, allowedTypes: readonly string[]) =>
+  `${sc}.?seLinuxOptions.?type.orValue('') in ${celStrings(allowedTypes)} && ${sc}.?seLinuxOptions.?user.orValue('') == '' && ${sc}.?seLinuxOptions.?role.orValue('') == ''`;
+const celSeLinux = (allowedTypes: readonly string[]) => `${celOptions(CEL_POD_SC, allowedTypes)} && ${celEveryContainer(celOptions(CEL_SC, allowedTypes))}`;
 
 const seLinux = (allowedTypes: readonly string[]) => (pod: PodView) => {
   const items: PssItem[] = [];
@@ -47,8 +53,8 @@ export default pssRule({
     id: 'seLinuxOptions',
     level: 'baseline',
     versions: [
-      { since: [1, 0], evaluate: seLinux(TYPES_1_0) },
-      { since: [1, 31], evaluate: seLinux(TYPES_1_31) },
+      { since: [1, 0], evaluate: seLinux(TYPES_1_0), cel: celSeLinux(TYPES_1_0) },
+      { since: [1, 31], evaluate: seLinux(TYPES_1_31), cel: celSeLinux(TYPES_1_31) },
     ],
   },
 });

@@ -1,5 +1,5 @@
 import { asObj } from '../../core/resource.js';
-import { allContainers, outcome, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
+import { allContainers, CEL_POD_SC, CEL_SC, celEveryContainer, outcome, podSecurityContext, pssRule, securityContext, type PssItem } from './check.js';
 
 export default pssRule({
   meta: {
@@ -21,6 +21,7 @@ export default pssRule({
     versions: [
       {
         since: [1, 0],
+        cel: `${CEL_POD_SC}.?windowsOptions.?hostProcess.orValue(false) != true && ${celEveryContainer(`${CEL_SC}.?windowsOptions.?hostProcess.orValue(false) != true`)}`,
         evaluate(pod) {
           const items: PssItem[] = [];
           const who: string[] = [];

@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import { tokenMount } from './service-account.js';
+import { TOKEN_MOUNT_CEL_UNSUPPORTED, tokenMount } from './service-account.js';
 
 export default defineRule({
   meta: {
@@ -29,6 +29,7 @@ export default defineRule({
     ],
   },
   target: { pods: true },
+  cel: { unsupported: TOKEN_MOUNT_CEL_UNSUPPORTED },
   check(ctx) {
     const pod = ctx.pod();
     if (!pod) return;

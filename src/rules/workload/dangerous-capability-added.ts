@@ -1,4 +1,5 @@
 import { DEFAULT_CAPABILITIES } from '../pss/capabilities-baseline.js';
+import { celString, JS_WHITESPACE_CLASS, upperCaseRegex } from '../../core/cel.js';
 import type { FrameworkRef } from '../../core/frameworks.js';
 import { asArray, asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
@@ -45,6 +46,10 @@ function capabilityName(raw: string): string {
   return upper.startsWith('CAP_') ? upper.slice(4) : upper;
 }
 
+// The CEL twin of capabilityName(raw) in CAPABILITIES: trimmed, upper-cased as JavaScript does (the
+// regex spells out every character that upper-cases to the name), with or without CAP_.
+const CAPABILITY_REGEX = `^[${JS_WHITESPACE_CLASS}]*(?:${upperCaseRegex('CAP_')})?(?:${Object.keys(CAPABILITIES).map((n) => upperCaseRegex(n)).join('|')})[${JS_WHITESPACE_CLASS}]*$`;
+
 function frameworksFor(name: string, cap: Capability, raw: string): FrameworkRef[] {
   const refs: FrameworkRef[] = [];
   // Pod Security's baseline check fails on the same entry (it compares names exactly); that rule
@@ -89,6 +94,9 @@ export default defineRule({
     ],
   },
   target: { pods: true },
+  cel: {
+    validation: () => ({ expression: `variables.containers.all(c, c.?securityContext.?capabilities.?add.orValue([]).all(a, !a.matches(${celString(CAPABILITY_REGEX)})))` }),
+  },
   check(ctx) {
     for (const c of ctx.containers()) {
       const add = asObj(asObj(c.spec.securityContext)?.capabilities)?.add;

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import { podLabels } from '../../core/workload.js';
-import { projectsServiceAccountToken, tokenMount } from './service-account.js';
+import { projectsServiceAccountToken, TOKEN_MOUNT_CEL_UNSUPPORTED, tokenMount } from './service-account.js';
 
 export default defineRule({
   meta: {
@@ -25,6 +25,7 @@ export default defineRule({
     ],
   },
   target: { pods: true },
+  cel: { unsupported: TOKEN_MOUNT_CEL_UNSUPPORTED },
   check(ctx) {
     const pod = ctx.pod();
     if (!pod) return;

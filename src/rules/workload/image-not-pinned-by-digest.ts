@@ -1,6 +1,7 @@
 import { asString } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { isValidDigest, parseImageReference, repositoryMatches } from './lib/image-reference.js';
+import { CEL_VALID_DIGEST, celRepositoryMatches, IMAGES_VARIABLE } from './lib/image-reference-cel.js';
 import { describe } from './lib/containers.js';
 
 export default defineRule({
@@ -28,6 +29,12 @@ export default defineRule({
     ],
   },
   target: { pods: true },
+  cel: {
+    validation: (settings) => ({
+      variables: [IMAGES_VARIABLE],
+      expression: `variables.images.all(r, ${celRepositoryMatches(settings.digestExemptImages)} || (r.digest != '' && ${CEL_VALID_DIGEST}))`,
+    }),
+  },
   check(ctx) {
     for (const c of ctx.containers()) {
       const image = asString(c.spec.image);

@@ -1,6 +1,7 @@
 import { asString } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { defaultPullPolicy, mutableTagOf, parseImageReference } from './lib/image-reference.js';
+import { CEL_DEFAULT_PULL_POLICY, celMutableTag, IMAGES_VARIABLE } from './lib/image-reference-cel.js';
 import { describe } from './lib/containers.js';
 
 const POLICIES = new Set(['Always', 'IfNotPresent', 'Never']);
@@ -36,6 +37,13 @@ export default defineRule({
     ],
   },
   target: { pods: true },
+  // Only the mutable-tag finding: the info one (a fixed tag not pulled every time) is a remark, not a violation.
+  cel: {
+    validation: (settings) => ({
+      variables: [IMAGES_VARIABLE],
+      expression: `variables.images.all(r, r.policy == 'invalid' || (r.policy == 'unset' ? ${CEL_DEFAULT_PULL_POLICY} : r.policy) == 'Always' || !${celMutableTag(settings.mutableTags)})`,
+    }),
+  },
   check(ctx) {
     for (const c of ctx.containers()) {
       const image = asString(c.spec.image);
@@ -43,7 +51,9 @@ export default defineRule({
       if (!ref) continue;
       const set = asString(c.spec.imagePullPolicy);
       // A value the API server would reject (or a template) says nothing about what the kubelet does.
-      if (c.spec.imagePullPolicy !== undefined && (set === undefined || !POLICIES.has(set))) continue;
+      // null is unset: the API server fills in the default, as for an absent field.
+      const raw = c.spec.imagePullPolicy;
+      if (raw !== undefined && raw !== null && (set === undefined || !POLICIES.has(set))) continue;
       const policy = set ?? defaultPullPolicy(ref);
       if (policy === 'Always') continue;
       const how = set !== undefined ? `imagePullPolicy ${set}` : `imagePullPolicy unset, which the API server sets to ${policy} for this tag`;

@@ -1,6 +1,7 @@
 import { asString } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { mutableTagOf, parseImageReference } from './lib/image-reference.js';
+import { celMutableTag, IMAGES_VARIABLE } from './lib/image-reference-cel.js';
 import { describe } from './lib/containers.js';
 
 export default defineRule({
@@ -24,6 +25,9 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/concepts/containers/images/#image-names'],
   },
   target: { pods: true },
+  cel: {
+    validation: (settings) => ({ variables: [IMAGES_VARIABLE], expression: `variables.images.all(r, !${celMutableTag(settings.mutableTags)})` }),
+  },
   check(ctx) {
     for (const c of ctx.containers()) {
       const image = asString(c.spec.image);

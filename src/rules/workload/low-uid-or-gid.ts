@@ -2,6 +2,7 @@ import { inUserNamespace, isWindowsPod } from '../../core/workload.js';
 import { asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { describe } from './lib/containers.js';
+import { CEL_USER_NAMESPACE, CEL_WINDOWS_POD } from '../../core/cel.js';
 
 /** Below this, IDs are used by accounts and services of the node itself on common distributions. */
 const MIN_ID = 10000;
@@ -35,6 +36,13 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
   },
   target: { pods: true },
+  cel: {
+    validation: () => ({
+      expression: `${CEL_WINDOWS_POD} || ${CEL_USER_NAMESPACE} || variables.containers.all(c, ${(['runAsUser', 'runAsGroup'] as const)
+        .map((key) => `c.?securityContext.?${key}.orValue(variables.spec.?securityContext.?${key}.orValue(-1)) >= ${MIN_ID}`)
+        .join(' && ')})`,
+    }),
+  },
   check(ctx) {
     const pod = ctx.pod();
     if (!pod || isWindowsPod(pod) || inUserNamespace(pod)) return;

@@ -17,6 +17,7 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/concepts/configuration/overview/#naked-pods-vs-replicasets-deployments-and-jobs'],
   },
   target: { kinds: ['Pod'] },
+  cel: { validation: () => ({ expression: 'size(object.metadata.?ownerReferences.orValue([])) > 0' }) },
   check(ctx) {
     const owners = asArray(asObj(ctx.resource.object.metadata)?.ownerReferences);
     if (owners.length > 0) return;

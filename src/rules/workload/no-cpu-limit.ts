@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { FrameworkRef } from '../../core/frameworks.js';
-import { reportMissingResource } from './lib/resources.js';
+import { reportMissingResource, RESOURCES_CEL_UNSUPPORTED } from './lib/resources.js';
 
 const FRAMEWORKS: FrameworkRef[] = [
   { framework: 'kubescape', id: 'C-0270' },
@@ -35,6 +35,7 @@ export default defineRule({
     ],
   },
   target: { pods: true },
+  cel: { unsupported: RESOURCES_CEL_UNSUPPORTED },
   check(ctx) {
     reportMissingResource(ctx, 'limits', 'cpu', FRAMEWORKS);
   },

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { FrameworkRef } from '../../core/frameworks.js';
-import { reportMissingResource } from './lib/resources.js';
+import { reportMissingResource, RESOURCES_CEL_UNSUPPORTED } from './lib/resources.js';
 
 const FRAMEWORKS: FrameworkRef[] = [
   { framework: 'kubescape', id: 'C-0269' },
@@ -26,6 +26,7 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/'],
   },
   target: { pods: true },
+  cel: { unsupported: RESOURCES_CEL_UNSUPPORTED },
   check(ctx) {
     reportMissingResource(ctx, 'requests', 'memory', FRAMEWORKS);
   },

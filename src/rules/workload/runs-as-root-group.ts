@@ -3,6 +3,7 @@ import type { FrameworkRef } from '../../core/frameworks.js';
 import { asArray, asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { describe } from './lib/containers.js';
+import { CEL_WINDOWS_POD, celUnless } from '../../core/cel.js';
 
 const KSV029: FrameworkRef = { framework: 'trivy', id: 'KSV029' };
 const RUN_AS_GROUP: FrameworkRef[] = [
@@ -34,6 +35,18 @@ export default defineRule({
     ],
   },
   target: { pods: true },
+  cel: {
+    validation: () => ({
+      expression: celUnless(
+        CEL_WINDOWS_POD,
+        [
+          'variables.containers.all(c, c.?securityContext.?runAsGroup.orValue(variables.spec.?securityContext.?runAsGroup.orValue(1)) != 0)',
+          '!(0 in variables.spec.?securityContext.?supplementalGroups.orValue([]))',
+          'variables.spec.?securityContext.?fsGroup.orValue(1) != 0',
+        ].join(' && '),
+      ),
+    }),
+  },
   check(ctx) {
     const pod = ctx.pod();
     if (!pod || isWindowsPod(pod)) return;

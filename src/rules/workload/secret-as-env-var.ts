@@ -28,6 +28,11 @@ export default defineRule({
     ],
   },
   target: { pods: true },
+  cel: {
+    validation: () => ({
+      expression: 'variables.containers.all(c, c.?env.orValue([]).all(e, !e.?valueFrom.?secretKeyRef.hasValue()) && c.?envFrom.orValue([]).all(f, !has(f.secretRef)))',
+    }),
+  },
   check(ctx) {
     for (const c of ctx.containers()) {
       asArray(c.spec.env).forEach((raw, i) => {

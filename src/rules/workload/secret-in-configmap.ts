@@ -50,6 +50,7 @@ export default defineRule({
     ],
   },
   target: { kinds: ['ConfigMap'] },
+  cel: { unsupported: 'it recognizes credentials by decoding values (base64, URL encoding, JSON token headers) and by the words of the key, which CEL cannot do' },
   check(ctx) {
     for (const section of ['data', 'binaryData'] as const) {
       const entries = asObj(ctx.resource.object[section]);

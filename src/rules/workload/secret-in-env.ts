@@ -27,6 +27,7 @@ export default defineRule({
     ],
   },
   target: { pods: true },
+  cel: { unsupported: 'it recognizes credentials by decoding values (base64, URL encoding, JSON token headers) and by the words of the variable name, which CEL cannot do' },
   check(ctx) {
     for (const c of ctx.containers()) {
       asArray(c.spec.env).forEach((raw, i) => {

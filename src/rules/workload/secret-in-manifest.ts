@@ -46,6 +46,7 @@ export default defineRule({
     ],
   },
   target: { kinds: ['Secret'] },
+  cel: { unsupported: 'it is about values committed with manifests; every Secret the API server receives holds its values, so a policy would refuse them all' },
   check(ctx) {
     const obj = ctx.resource.object;
     // SOPS encrypts the values in place and adds its metadata at the top level: nothing readable is committed.

@@ -260,7 +260,13 @@ export function secretNameKind(name: string): string | undefined {
   return kind;
 }
 
+// Every phrase and suffix above contains one of these: a name without any cannot match, and most
+// names (LOG_LEVEL, PORT, ...) are ruled out by this one test instead of a tokenization.
+const SECRET_WORD_PARTS = /pass|pwd|secret|token|cred|key|conn/;
+
 function classifyName(name: string): string | undefined {
+  // Lower-cased as nameTokens does, so that the test agrees with the tokens on every input.
+  if (!SECRET_WORD_PARTS.test(name.toLowerCase())) return undefined;
   const tokens = nameTokens(name);
   const hits = phraseHits(tokens);
   if (hits.length === 0) return undefined;

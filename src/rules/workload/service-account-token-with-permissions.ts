@@ -158,6 +158,7 @@ export default defineRule({
     ],
   },
   target: { pods: true },
+  cel: { unsupported: "it joins the pod's ServiceAccount with the RBAC bindings that grant it permissions, objects an admission policy cannot read" },
   check(ctx) {
     const pod = ctx.pod();
     if (!pod) return;

@@ -2,6 +2,10 @@ import type { Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, type Resource } from '../../core/resource.js';
 import type { PodView } from '../../core/workload.js';
 
+/** Why the rules that depend on whether a token is mounted have no CEL form. */
+export const TOKEN_MOUNT_CEL_UNSUPPORTED =
+  "when the pod spec leaves automountServiceAccountToken unset, the pod's ServiceAccount decides, and an admission policy cannot read that other object";
+
 /** The ServiceAccount a pod runs as, and the field that says so (or would). */
 export interface PodServiceAccount {
   name: string;

@@ -2,9 +2,14 @@ import type { FrameworkRef } from '../../core/frameworks.js';
 import { asArray } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { describe } from './lib/containers.js';
+import { celString, JS_WHITESPACE_CLASS } from '../../core/cel.js';
 
 // `sudo` as a command word: at the start, after a shell separator or quote, or as the last part of a path.
 const SUDO = /(?:^|[\s;&|`('"{}/]|\$\()sudo(?=$|[\s;&|`)'"])/;
+
+// The same test for RE2, which has neither lookahead nor JavaScript's \s: the character after sudo is
+// matched instead of looked at, which decides the same for a yes-or-no test.
+const SUDO_CEL = celString(`(?:^|[${JS_WHITESPACE_CLASS};&|\`('"{}/]|\\$\\()sudo(?:$|[${JS_WHITESPACE_CLASS};&|\`)'"])`);
 
 const FRAMEWORKS: FrameworkRef[] = [
   { framework: 'kubescape', id: 'C-0062' },
@@ -29,6 +34,9 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
   },
   target: { pods: true },
+  cel: {
+    validation: () => ({ expression: `variables.containers.all(c, c.?command.orValue([]).all(a, !a.matches(${SUDO_CEL})) && c.?args.orValue([]).all(a, !a.matches(${SUDO_CEL})))` }),
+  },
   check(ctx) {
     for (const c of ctx.containers()) {
       const hit = (['command', 'args'] as const)

@@ -1,6 +1,7 @@
 import { asString } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { parseImageReference, registryMatches } from './lib/image-reference.js';
+import { celRegistryTrusted, IMAGES_VARIABLE } from './lib/image-reference-cel.js';
 import { describe } from './lib/containers.js';
 
 export default defineRule({
@@ -30,6 +31,12 @@ export default defineRule({
     ],
   },
   target: { pods: true },
+  cel: {
+    validation(settings) {
+      if (settings.trustedRegistries.length === 0) return { inactive: 'settings.trustedRegistries is empty, so every registry passes' };
+      return { variables: [IMAGES_VARIABLE], expression: `variables.images.all(r, ${celRegistryTrusted(settings.trustedRegistries)})` };
+    },
+  },
   check(ctx) {
     const trusted = ctx.settings.trustedRegistries;
     if (trusted.length === 0) return;

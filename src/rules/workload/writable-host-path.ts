@@ -23,6 +23,14 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/concepts/storage/volumes/#hostpath'],
   },
   target: { pods: true },
+  // A volume counts when its hostPath has a path, a mount when it names the volume (the API requires names).
+  cel: {
+    validation: () => ({
+      expression:
+        'variables.spec.?volumes.orValue([]).all(v, !v.?hostPath.?path.hasValue() || !has(v.name) || ' +
+        'variables.containers.all(c, c.?volumeMounts.orValue([]).all(m, m.?name.orValue(\'\') != v.name || m.?readOnly.orValue(false) == true)))',
+    }),
+  },
   check(ctx) {
     const pod = ctx.pod();
     if (!pod) return;

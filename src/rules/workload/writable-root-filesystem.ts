@@ -2,6 +2,7 @@ import { isWindowsPod } from '../../core/workload.js';
 import { asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { describe } from './lib/containers.js';
+import { CEL_WINDOWS_POD, celUnless } from '../../core/cel.js';
 
 export default defineRule({
   meta: {
@@ -25,6 +26,9 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
   },
   target: { pods: true },
+  cel: {
+    validation: () => ({ expression: celUnless(CEL_WINDOWS_POD, "variables.containers.all(c, c.?securityContext.?readOnlyRootFilesystem.orValue(false) == true)") }),
+  },
   check(ctx) {
     const pod = ctx.pod();
     if (pod && isWindowsPod(pod)) return;

@@ -1,56 +1,9 @@
 import { expect, it } from 'vitest';
 import rule from '../../../src/rules/workload/sudo-in-command.js';
 import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
+import cases, { pod } from './sudo-in-command.cases.js';
 
-const pod = (container: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: p }
-spec:
-  containers:
-  - name: app
-    image: shop.azurecr.io/app:1
-${container}
-`;
-
-ruleTester(rule, {
-  valid: [
-    { name: 'no command', input: pod('') },
-    { name: 'words containing sudo', input: pod(`    command: ["/usr/sbin/visudo", "-c"]\n    args: ["--user=pseudo", "/opt/sudo-helper", "/sudo/config"]`) },
-    { name: 'odd shapes', input: pod(`    command: "sudo run"\n    args: [1, null]`) },
-  ],
-  invalid: [
-    {
-      name: 'sudo as the command',
-      input: pod(`    command: ["sudo", "nginx"]`),
-      findings: [{ field: 'spec.containers[0].command[0]', container: 'app', message: 'container app runs sudo in its command (command[0])', severity: 'medium' }],
-    },
-    {
-      name: 'by path, in a shell string in args',
-      input: pod(`    command: ["/bin/sh", "-c"]\n    args: ["apt-get update && /usr/bin/sudo -u app ./start"]`),
-      findings: [{ field: 'spec.containers[0].args[0]', message: /in its arguments/ }],
-    },
-    {
-      name: 'in one string with its arguments, init container of a Deployment',
-      input: `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: d }
-spec:
-  selector: { matchLabels: { app: d } }
-  template:
-    metadata: { labels: { app: d } }
-    spec:
-      initContainers: [{ name: init, image: "busybox:1.36", command: ["sh", "-c", "echo hi; sudo chown 1000 /data"] }]
-      containers: [{ name: app, image: "nginx:1.27", command: ["sudo cat"] }]
-`,
-      findings: [
-        { field: 'spec.template.spec.containers[0].command[0]', container: 'app' },
-        { field: 'spec.template.spec.initContainers[0].command[2]', container: 'init' },
-      ],
-    },
-  ],
-});
+ruleTester(cases.rule, cases);
 
 it('keeps the kubescape reference to findings in the command', () => {
   const [cmd] = findingsFor(rule, pod(`    command: ["sudo", "x"]`));

@@ -1,59 +1,9 @@
 import { expect, it } from 'vitest';
 import rule from '../../../src/rules/workload/untrusted-registry.js';
 import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
+import cases, { pod } from './untrusted-registry.cases.js';
 
-const pod = (containers: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: web, namespace: shop }
-spec:
-${containers}
-`;
-
-ruleTester(rule, {
-  valid: [
-    { name: 'ACR', input: pod(`  containers: [{ name: app, image: "shop.azurecr.io/web:1.0" }]`) },
-    { name: 'MCR, any case', input: pod(`  containers: [{ name: app, image: "MCR.Microsoft.com/oss/nginx/nginx:1.25" }]`) },
-    {
-      name: 'custom exact host with port',
-      input: pod(`  containers: [{ name: app, image: "harbor.corp:8443/team/app:3" }]`),
-      settings: { trustedRegistries: ['harbor.corp:8443'] },
-    },
-    {
-      name: 'Docker Hub when trusted as docker.io',
-      input: pod(`  containers: [{ name: app, image: "nginx:1.27" }, { name: b, image: "bitnami/redis:7" }]`),
-      settings: { trustedRegistries: ['docker.io'] },
-    },
-    { name: 'empty trusted list: nothing to compare with', input: pod(`  containers: [{ name: app, image: "nginx:1.27" }]`), settings: { trustedRegistries: [] } },
-    { name: 'unparseable reference', input: pod(`  containers: [{ name: app, image: "{{ .Values.image }}" }]`) },
-  ],
-  invalid: [
-    {
-      name: 'Docker Hub by default',
-      input: pod(`  containers: [{ name: app, image: "nginx:1.27" }]`),
-      findings: [{ field: 'spec.containers[0].image', container: 'app', message: 'container app pulls nginx:1.27 from docker.io, which is not a trusted registry', severity: 'high' }],
-    },
-    {
-      name: 'look-alike hosts',
-      input: pod(`
-  containers:
-  - { name: a, image: "shop.azurecr.io.evil.example/web:1" }
-  - { name: b, image: "azurecr.io/web:1" }
-  - { name: c, image: "ghcr.io/org/app:1" }`),
-      findings: [
-        { container: 'a', message: /from shop\.azurecr\.io\.evil\.example,/ },
-        { container: 'b', message: /from azurecr\.io,/ },
-        { container: 'c', message: /from ghcr\.io,/ },
-      ],
-    },
-    {
-      name: 'a port makes a different registry',
-      input: pod(`  initContainers: [{ name: init, image: "harbor.corp:8443/init:1" }]\n  containers: [{ name: app, image: "harbor.corp/app:1" }]`),
-      settings: { trustedRegistries: ['harbor.corp'] },
-      findings: [{ container: 'init', field: 'spec.initContainers[0].image' }],
-    },
-  ],
-});
+ruleTester(cases.rule, cases);
 
 it('names the registry and the trusted list', () => {
   const [f] = findingsFor(rule, pod(`  containers: [{ name: app, image: "quay.io/org/app:1" }]`));

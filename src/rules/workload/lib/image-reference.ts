@@ -80,17 +80,18 @@ function parse(image: string): ImageReference | undefined {
 
 // OCI image-spec descriptor digests: registered algorithms have a fixed lowercase-hex encoding.
 const DIGEST = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
-const REGISTERED_DIGESTS: Record<string, RegExp> = {
-  sha256: /^[a-f0-9]{64}$/,
-  sha512: /^[a-f0-9]{128}$/,
-  blake3: /^[a-f0-9]{64}$/,
-};
+// A Map, not an object: an algorithm named `constructor` must not find Object's constructor.
+const REGISTERED_DIGESTS = new Map<string, RegExp>([
+  ['sha256', /^[a-f0-9]{64}$/],
+  ['sha512', /^[a-f0-9]{128}$/],
+  ['blake3', /^[a-f0-9]{64}$/],
+]);
 
 /** Does a digest follow the OCI digest grammar (and the exact encoding of a registered algorithm)? */
 export function isValidDigest(digest: string): boolean {
   const m = DIGEST.exec(digest);
   if (!m) return false;
-  const encoding = REGISTERED_DIGESTS[m[1] as string];
+  const encoding = REGISTERED_DIGESTS.get(m[1] as string);
   return encoding ? encoding.test(m[2] as string) : true;
 }
 

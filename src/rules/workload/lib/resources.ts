@@ -7,6 +7,10 @@ export type ComputeResource = 'cpu' | 'memory';
 export type ResourceKind = 'requests' | 'limits';
 
 const NOUN: Record<ResourceKind, string> = { requests: 'request', limits: 'limit' };
+
+/** Why the resource rules have no CEL form. */
+export const RESOURCES_CEL_UNSUPPORTED =
+  "a LimitRange of the namespace can supply the value, and an admission policy cannot read it (the LimitRanger plugin fills in pods, but not the pod templates of Deployments and other controllers)";
 const ZERO_QUANTITY = /^\+?0*(?:\.0*)?(?:[a-zA-Z]{1,2})?$/;
 
 function quantity(list: Obj | undefined, name: ComputeResource): unknown {

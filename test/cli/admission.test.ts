@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAll } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTree } from '../helpers/cli.js';
+
+interface Doc {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: Record<string, unknown> & {
+    validationActions?: string[];
+    validations?: Array<{ expression: string }>;
+    matchResources?: { namespaceSelector: { matchExpressions: Array<{ values: string[] }> } };
+  };
+}
+
+const docs = (yaml: string) => loadAll(yaml) as Doc[];
+const header = (yaml: string) => yaml.slice(0, yaml.indexOf('\n---\n')).replace(/\n#\s*/g, ' ');
+
+/** kubectl's own reading of the stream, offline (`--local` asks no server), when kubectl is installed. */
+function kubectlParse(yaml: string): Doc[] | undefined {
+  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return undefined;
+  // An empty kubeconfig keeps the user's clusters out of it.
+  const env = { ...process.env, KUBECONFIG: `${tempTree({ config: '' })}/config` };
+  const out = spawnSync('kubectl', ['label', '--local', '-f', '-', 'palisade.io/parsed=true', '-o', 'json'], { input: yaml, encoding: 'utf8', env });
+  expect(out.stderr).toBe('');
+  expect(out.status).toBe(0);
+  const parsed = out.stdout
+    .trim()
+    .split(/\n(?=\{)/)
+    .map((text) => JSON.parse(text) as Doc);
+  // The label shows that kubectl decoded each object, not just passed the text through.
+  for (const d of parsed) expect(d.metadata.labels?.['palisade.io/parsed']).toBe('true');
+  return parsed;
+}
+
+describe('palisade admission policies', () => {
+  it('writes a policy and a binding per rule CEL can decide, which kubectl reads, in audit mode by default', async () => {
+    const r = await runCli(['admission', 'policies']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const parsed = docs(r.stdout);
+    expect(parsed.length).toBeGreaterThan(50);
+    expect(parsed.filter((d) => d.kind === 'ValidatingAdmissionPolicy')).toHaveLength(parsed.length / 2);
+    for (const d of parsed) expect(d.apiVersion).toBe('admissionregistration.k8s.io/v1');
+    for (const b of parsed.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding')) expect(b.spec.validationActions).toEqual(['Audit']);
+    const names = parsed.map((d) => `${d.kind} ${d.metadata.name}`);
+    expect(names).toContain('ValidatingAdmissionPolicy palisade-workload-privileged-container');
+    expect(names).toContain('ValidatingAdmissionPolicyBinding palisade-workload-untrusted-registry');
+    const kubectl = kubectlParse(r.stdout);
+    if (kubectl) expect(kubectl.map((d) => `${d.kind} ${d.metadata.name}`)).toEqual(names);
+  });
+
+  it('lists the rules it cannot enforce, with the reason, in the comment block at the top', async () => {
+    const r = await runCli(['admission', 'policies']);
+    const text = header(r.stdout);
+    expect(r.stdout.startsWith('# ValidatingAdmissionPolicies')).toBe(true);
+    expect(text).toContain('Not enforced here: CEL cannot decide these rules on one object the way palisade scan does.');
+    expect(text).toMatch(/workload\/secret-in-env: it recognizes credentials by decoding values/);
+    expect(text).toMatch(/aks\/local-accounts-enabled.*: it reads AKS cluster settings from Azure Resource Manager/);
+    expect(text).toMatch(/rbac\/cluster-admin-bound.*: it is decided on the permission index/);
+    expect(text).toContain('Pod Security Standards checks follow v1.37, the newest version Palisade knows');
+  });
+
+  it('takes the mode, extra namespaces, the PSS version and the rules to enforce', async () => {
+    const r = await runCli([
+      'admission', 'policies', '--mode', 'deny', '--exclude-namespace', 'ingress-nginx', '--exclude-namespace', 'monitoring',
+      '--pss-version', 'v1.30', '--rule', 'workload/privileged-container', '--rule', 'workload/probe-host-override', '--rule', 'workload/image-*',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const parsed = docs(r.stdout);
+    expect(parsed.filter((d) => d.kind === 'ValidatingAdmissionPolicy').map((d) => d.metadata.name)).toEqual([
+      'palisade-workload-privileged-container',
+      'palisade-workload-image-tag-latest',
+      'palisade-workload-image-pull-policy-not-always',
+      'palisade-workload-image-not-pinned-by-digest',
+    ]);
+    const binding = parsed.find((d) => d.kind === 'ValidatingAdmissionPolicyBinding')!;
+    expect(binding.spec.validationActions).toEqual(['Deny']);
+    const values = binding.spec.matchResources?.namespaceSelector.matchExpressions[0]?.values;
+    expect(values).toEqual(expect.arrayContaining(['kube-system', 'gatekeeper-system', 'calico-system', 'tigera-operator', 'ingress-nginx', 'monitoring']));
+    expect(parsed[0]?.metadata.annotations?.['palisade.io/pss-version']).toBe('v1.30');
+    const text = header(r.stdout);
+    expect(text).toContain('Pod Security Standards checks follow v1.30.');
+    expect(text).toContain('workload/probe-host-override: Pod Security Standards v1.30 do not have the hostProbesAndHostLifecycle check (it exists from v1.34).');
+  });
+
+  it('selects the Pod Security baseline checks with --framework pss-baseline', async () => {
+    const r = await runCli(['admission', 'policies', '--framework', 'pss-baseline', '--mode', 'warn']);
+    expect(r.code).toBe(0);
+    const policies = docs(r.stdout).filter((d) => d.kind === 'ValidatingAdmissionPolicy');
+    expect(policies).toHaveLength(12);
+    for (const p of policies) expect(p.metadata.annotations?.['palisade.io/pss-version']).toBe('v1.37');
+    expect(policies.map((p) => p.metadata.name)).toContain('palisade-workload-host-namespace');
+    expect(policies.map((p) => p.metadata.name)).not.toContain('palisade-workload-run-as-non-root-not-set');
+  });
+
+  it('reads rule settings from the config file: trusted registries and mutable tags', async () => {
+    const dir = tempTree({ '.palisade.yaml': 'settings:\n  trustedRegistries: ["registry.corp.example", "*.azurecr.io"]\n  mutableTags: [stable]\n' });
+    const r = await runCli(['admission', 'policies', '--rule', 'workload/untrusted-registry', '--rule', 'workload/image-tag-latest'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const [registry, , latest] = docs(r.stdout);
+    expect(registry?.spec.validations?.[0]?.expression).toBe("variables.images.all(r, (r.registry in ['registry.corp.example'] || r.registry.endsWith('.azurecr.io')))");
+    expect(latest?.spec.validations?.[0]?.expression).toContain("r.tag.matches('^(?:stable)$')");
+  });
+
+  it('says so when no selected rule has a CEL form', async () => {
+    const r = await runCli(['admission', 'policies', '--rule', 'rbac/*']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('no selected rule can be enforced in CEL');
+    expect(docs(r.stdout)).toEqual([]);
+    expect(header(`${r.stdout}\n---\n`)).toContain('rbac/cluster-admin-bound');
+  });
+
+  it('writes to a file with -o', async () => {
+    const dir = tempTree({});
+    const out = join(dir, 'policies.yaml');
+    const r = await runCli(['admission', 'policies', '--rule', 'workload/host-port', '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(docs(readFileSync(out, 'utf8')).map((d) => d.kind)).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+  });
+
+  it.each([
+    [['--mode', 'enforce'], /argument 'enforce' is invalid/],
+    [['--exclude-namespace', 'Not_A_Namespace'], /--exclude-namespace takes namespace names, not "Not_A_Namespace"/],
+    [['--pss-version', 'v0.9'], /--pss-version must be latest or vX.Y/],
+    [['--rule', 'workload/no-such-rule'], /unknown rule "workload\/no-such-rule"/],
+  ])('refuses %j as a usage error', async (args, message) => {
+    const r = await runCli(['admission', 'policies', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+});

@@ -1,0 +1,61 @@
+import rule from '../../../src/rules/workload/naked-pod.js';
+import { ruleCases } from '../../helpers/rule-tester.js';
+
+export default ruleCases(rule, {
+  valid: [
+    {
+      name: 'owned by a ReplicaSet',
+      input: `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-7d9c-abcde
+  ownerReferences: [{ apiVersion: apps/v1, kind: ReplicaSet, name: web-7d9c, uid: 1b2c, controller: true }]
+spec:
+  containers: [{ name: app, image: "nginx:1.27" }]
+`,
+    },
+    {
+      name: 'workloads are not pods',
+      input: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers: [{ name: app, image: "nginx:1.27" }]
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a stand-alone pod',
+      input: `
+apiVersion: v1
+kind: Pod
+metadata: { name: debug, namespace: shop }
+spec:
+  containers: [{ name: app, image: "busybox:1.36" }]
+`,
+      findings: [{ field: 'metadata.ownerReferences', message: 'pod debug has no ownerReferences: no controller recreates it', severity: 'low' }],
+    },
+    {
+      name: 'an empty or malformed ownerReferences',
+      input: `
+apiVersion: v1
+kind: Pod
+metadata: { name: a, ownerReferences: [] }
+spec: { containers: [{ name: app, image: "busybox:1.36" }] }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: b, ownerReferences: "ReplicaSet/x" }
+spec: { containers: [{ name: app, image: "busybox:1.36" }] }
+`,
+      findings: [{ resource: 'Pod/a' }, { resource: 'Pod/b' }],
+    },
+  ],
+});
