@@ -133,7 +133,7 @@ function summaryLines(report: ExposureReport): string[] {
 const NOTES = [
   'INTERNET: what every internet (public) address may use, in or out; ALL NAMESPACES: any pod of any namespace, namespaces created later included',
   'OTHER PEERS: pods the policies name by selectors no input pod matches, and workloads of the input, for directions a policy isolates',
-  'a Service of type LoadBalancer or an ingress controller carries internet traffic to the pods it serves: see the scan rules network/reachable-from-internet and network/load-balancer-without-source-ranges',
+  'a Service of type LoadBalancer or an ingress controller carries internet traffic to the pods it serves: see the scan rules network/load-balancer-without-source-ranges (a public load balancer) and network/reachable-from-internet (a policy admitting the whole internet)',
 ];
 
 function renderTable(report: ExposureReport): string {

@@ -2,10 +2,10 @@ import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, stringMap, type Obj, type Resource } from '../../core/resource.js';
 import { podOf } from '../../core/workload.js';
 import { parseCidr, subtractRange, universe, type IpRange } from './ip.js';
-import type { Direction, NetworkPolicyModel, PolicyPeer, PolicyRule } from './policy.js';
+import { isEmptySelector, selectsLabels, type Direction, type NetworkPolicyModel, type PolicyPeer, type PolicyRule } from './policy.js';
 import { ConnectionSet } from './ports.js';
 import { reachabilityModelOf, type ExternalPeer, type ReachabilityModel } from './reachability-model.js';
-import type { PodGroup, Workload } from './workloads.js';
+import { usesHostNetwork, type PodGroup, type Workload } from './workloads.js';
 
 const METADATA_NAME = 'kubernetes.io/metadata.name';
 
@@ -30,11 +30,6 @@ function coversInternet(ranges: readonly IpRange[], family: 4 | 6 = 4): boolean 
   let left = INTERNET.filter((r) => r.family === family);
   for (const r of ranges) left = subtractRange(left, r);
   return left.length === 0;
-}
-
-/** `{}`, `{matchLabels: {}}`: a selector that selects everything. */
-export function isEmptySelector(sel: Obj | undefined): boolean {
-  return sel !== undefined && Object.keys(stringMap(sel.matchLabels)).length === 0 && asArray(sel.matchExpressions).length === 0;
 }
 
 /** Equal for selectors that select the same way (labels and expressions in any order). */
@@ -233,7 +228,7 @@ export class ExposureAnalysis {
   /** Whether every pod of a workload runs on the host network. */
   static onHostNetwork(w: Workload): boolean {
     const specs: Obj[] = w.resources.flatMap((r) => { const spec = podOf(r)?.spec; return spec ? [spec] : []; });
-    return specs.length > 0 && specs.every((s) => s.hostNetwork === true);
+    return specs.length > 0 && specs.every(usesHostNetwork);
   }
 
   of(w: Workload): WorkloadExposure {
@@ -274,7 +269,7 @@ export class ExposureAnalysis {
     const key = `${g.id}:${direction}`;
     let list = this.selecting.get(key);
     if (!list) {
-      list = (this.policiesByNamespace.get(g.namespace) ?? []).filter((p) => p.affects[direction] && selectorMatches(p.podSelector, g.labels));
+      list = (this.policiesByNamespace.get(g.namespace) ?? []).filter((p) => p.affects[direction] && selectsLabels(p, g.labels));
       this.selecting.set(key, list);
     }
     return list;

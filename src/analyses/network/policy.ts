@@ -1,4 +1,5 @@
-import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
+import { selectorMatches } from '../../core/inventory.js';
+import { asArray, asObj, asString, isObj, stringMap, type Obj, type Resource } from '../../core/resource.js';
 import { parseCidr, subtractRange, type IpRange } from './ip.js';
 import { ConnectionSet, isProtocol, MAX_PORT, MIN_PORT, type Protocol } from './ports.js';
 
@@ -52,6 +53,14 @@ export interface NetworkPolicyModel {
 export interface PolicyProblem {
   policy: Resource;
   message: string;
+}
+
+/**
+ * Kubernetes' own NetworkPolicy (`networking.k8s.io`, once also served as `extensions/v1beta1`), not a
+ * CNI's kind of the same name with other semantics (Calico's `projectcalico.org`).
+ */
+export function isNetworkPolicy(r: Resource): boolean {
+  return r.kind === 'NetworkPolicy' && (r.apiVersion.startsWith('networking.k8s.io/') || r.apiVersion === 'extensions/v1beta1');
 }
 
 /** The namespace an object lands in: the one it names, else `default`. */
@@ -181,6 +190,15 @@ function parseRules(spec: Obj, direction: Direction, problems: string[]): Policy
 
 /** A NetworkPolicy object read into its model, with what could not be read in it. */
 export function parseNetworkPolicy(resource: Resource): { policy: NetworkPolicyModel; problems: PolicyProblem[] } {
+  let parsed = PARSED.get(resource);
+  if (!parsed) PARSED.set(resource, (parsed = readNetworkPolicy(resource)));
+  return parsed;
+}
+
+// The model, the exposure analysis and the namespace rules all read the same policies: read each once.
+const PARSED = new WeakMap<Resource, { policy: NetworkPolicyModel; problems: PolicyProblem[] }>();
+
+function readNetworkPolicy(resource: Resource): { policy: NetworkPolicyModel; problems: PolicyProblem[] } {
   const spec = asObj(resource.object.spec) ?? {};
   const messages: string[] = [];
   const podSelector = spec.podSelector === undefined || spec.podSelector === null ? {} : asObj(spec.podSelector);
@@ -201,4 +219,36 @@ export function parseNetworkPolicy(resource: Resource): { policy: NetworkPolicyM
 /** Whether a rule can name a port that must be resolved against the destination pod. */
 export function hasNamedPorts(rules: readonly PolicyRule[]): boolean {
   return rules.some((r) => r.ports.named.length > 0);
+}
+
+/** `{}`, `{matchLabels: {}}`: a selector that selects everything. */
+export function isEmptySelector(sel: Obj | undefined): boolean {
+  return sel !== undefined && Object.keys(stringMap(sel.matchLabels)).length === 0 && asArray(sel.matchExpressions).length === 0;
+}
+
+/** Whether the policy selects pods with these labels (in its own namespace: the caller matches that). */
+export function selectsLabels(policy: NetworkPolicyModel, labels: Record<string, string>): boolean {
+  return selectorMatches(policy.podSelector, labels);
+}
+
+/** `podSelector: {}` (or absent): the policy applies to every pod of its namespace. */
+export function selectsEveryPod(policy: NetworkPolicyModel): boolean {
+  return isEmptySelector(policy.podSelector);
+}
+
+/**
+ * A policy that isolates every pod of its namespace in one direction and allows nothing there: the
+ * default deny. Kubernetes has no rule that allows nothing other than none at all: a rule without
+ * `from`/`to` allows every peer, and a peer must name pods, namespaces or addresses.
+ */
+export function isDefaultDeny(policy: NetworkPolicyModel, direction: Direction): boolean {
+  return policy.affects[direction] && selectsEveryPod(policy) && policy[direction].length === 0;
+}
+
+/**
+ * A rule without peers on every port allows every source (or destination): the pods the policy
+ * selects are as open in that direction as if no policy selected them (`ingress: [{}]`).
+ */
+export function allowsEverything(policy: NetworkPolicyModel, direction: Direction): boolean {
+  return policy[direction].some((rule) => rule.peers === 'any' && rule.ports.fixed.isAll());
 }

@@ -1,7 +1,7 @@
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import type { Obj } from '../../core/resource.js';
 import { formatRange, intersectRange, rangesContain, splitAddressSpace, type Family, type IpRange } from './ip.js';
-import { parseNetworkPolicy, hasNamedPorts, type Direction, type NetworkPolicyModel, type PolicyProblem, type PolicyRule } from './policy.js';
+import { hasNamedPorts, isNetworkPolicy, parseNetworkPolicy, selectsLabels, type Direction, type NetworkPolicyModel, type PolicyProblem, type PolicyRule } from './policy.js';
 import { ConnectionSet, ConnectionTable, type Protocol } from './ports.js';
 import { collectWorkloads, type PodGroup, type Workload } from './workloads.js';
 
@@ -125,8 +125,7 @@ export class ReachabilityModel {
     const policies: NetworkPolicyModel[] = [];
     const problems: PolicyProblem[] = [];
     for (const r of inventory.byKind('NetworkPolicy')) {
-      // Kubernetes' own NetworkPolicy (once also served as extensions/v1beta1), not a CNI's kind of the same name (Calico's projectcalico.org).
-      if (!r.apiVersion.startsWith('networking.k8s.io/') && r.apiVersion !== 'extensions/v1beta1') continue;
+      if (!isNetworkPolicy(r)) continue;
       const parsed = parseNetworkPolicy(r);
       policies.push(parsed.policy);
       problems.push(...parsed.problems);
@@ -148,7 +147,7 @@ export class ReachabilityModel {
     const selected: Record<Direction, number[][]> = { ingress: groups.map(() => []), egress: groups.map(() => []) };
     policies.forEach((p, pi) => {
       const inNamespace = this.groupsByNamespace.get(p.namespace) ?? [];
-      const picked = inNamespace.filter((g) => selectorMatches(p.podSelector, g.labels));
+      const picked = inNamespace.filter((g) => selectsLabels(p, g.labels));
       for (const dir of ['ingress', 'egress'] as const) {
         this.policySelects[dir].push(p.affects[dir] ? picked.map((g) => g.id) : []);
         if (p.affects[dir]) for (const g of picked) selected[dir][g.id]!.push(pi);

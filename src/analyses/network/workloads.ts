@@ -41,6 +41,11 @@ export interface Workload {
   groups: PodGroup[];
 }
 
+/** `hostNetwork: true`: the pod uses the node's network stack, where NetworkPolicies do not apply. */
+export function usesHostNetwork(spec: Obj): boolean {
+  return spec.hostNetwork === true;
+}
+
 function controllerRef(r: Resource): Obj | undefined {
   for (const o of asArray(asObj(r.object.metadata)?.ownerReferences)) if (isObj(o) && o.controller === true) return o;
   return undefined;

@@ -1,8 +1,8 @@
 import { aksVerify, CLUSTER_KINDS } from '../../analyses/aks/index.js';
+import { isNetworkPolicy } from '../../analyses/network/policy.js';
 import type { Inventory } from '../../core/inventory.js';
 import type { Resource } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
-import { isNetworkPolicy } from '../network/lib/network-policy.js';
 import { clusterOf, observed } from './lib/cluster-settings.js';
 import { describeNone, ENGINES, networkPolicyEngine } from './lib/network-policy-engine.js';
 

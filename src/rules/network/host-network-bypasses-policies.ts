@@ -1,6 +1,6 @@
+import { usesHostNetwork } from '../../analyses/network/workloads.js';
 import { defineRule } from '../../core/rule.js';
 import { selectingPolicies } from './lib/bypass.js';
-import { usesHostNetwork } from './lib/network-policy.js';
 
 export default defineRule({
   meta: {
@@ -34,7 +34,7 @@ export default defineRule({
   supersedes: ['workload/host-namespace'],
   check(ctx) {
     const pod = ctx.pod();
-    if (!pod || !usesHostNetwork(pod)) return;
+    if (!pod || !usesHostNetwork(pod.spec)) return;
     ctx.report({
       field: `${pod.specPath}.hostNetwork`,
       message: `pod uses the node's network (hostNetwork: true): NetworkPolicies do not apply to it${selectingPolicies(ctx, pod, 'it')}`,

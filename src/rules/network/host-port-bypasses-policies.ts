@@ -1,7 +1,7 @@
 import { asArray, asObj } from '../../core/resource.js';
+import { usesHostNetwork } from '../../analyses/network/workloads.js';
 import { defineRule } from '../../core/rule.js';
 import { selectingPolicies } from './lib/bypass.js';
-import { usesHostNetwork } from './lib/network-policy.js';
 
 export default defineRule({
   meta: {
@@ -33,7 +33,7 @@ export default defineRule({
   supersedes: ['workload/host-port'],
   check(ctx) {
     const pod = ctx.pod();
-    if (!pod || usesHostNetwork(pod)) return;
+    if (!pod || usesHostNetwork(pod.spec)) return;
     let policies: string | undefined;
     for (const c of ctx.containers()) {
       asArray(c.spec.ports).forEach((raw, i) => {

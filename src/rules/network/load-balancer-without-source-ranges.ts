@@ -1,28 +1,23 @@
-import { escapeKey } from '../../core/field-path.js';
-import { asArray, asObj, asString, stringMap } from '../../core/resource.js';
+import { exposureOf, listSome } from '../../analyses/network/exposure.js';
+import { ALLOWED_IP_RANGES_ANNOTATION, INTERNAL_ANNOTATION, openLoadBalancers, publicLoadBalancer } from '../../analyses/network/load-balancers.js';
+import { ConnectionSet } from '../../analyses/network/ports.js';
+import type { Inventory } from '../../core/inventory.js';
+import { asObj, type Resource } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { servicePorts } from './lib/service.js';
 
-const INTERNAL = 'service.beta.kubernetes.io/azure-load-balancer-internal';
-/** AKS's own annotation (cloud-provider-azure), comma-separated CIDRs. */
-const ALLOWED_IP_RANGES = 'service.beta.kubernetes.io/azure-allowed-ip-ranges';
-/** The older Kubernetes annotation, which cloud-provider-azure still reads beside the AKS one. */
-const SOURCE_RANGES = 'service.beta.kubernetes.io/load-balancer-source-ranges';
-/** Azure service tags (`AzureFrontDoor.Backend`) allowed instead of addresses. */
-const SERVICE_TAGS = 'service.beta.kubernetes.io/azure-allowed-service-tags';
-
-const annotationField = (key: string): string => `metadata.annotations.${escapeKey(key)}`;
-const split = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
-
-/** A prefix of length 0 admits every address; cloud-provider-azure then opens the rule to the internet. */
-const admitsAll = (cidr: string): boolean => /\/0$/.test(cidr);
-/** The `Internet` service tag (and `*`) is every address too. */
-const openTag = (tag: string): boolean => tag === '*' || tag.toLowerCase() === 'internet';
-
-interface Restriction {
-  field: string;
-  entries: string[];
-  open: (entry: string) => boolean;
+/**
+ * The workloads behind an open public load balancer that no ingress NetworkPolicy stands in front of
+ * (none isolates their pods, or they run on the host network, where policies do not apply), with the
+ * pod ports the Service forwards to them.
+ */
+function unguardedTargets(inventory: Inventory, svc: Resource): { workloads: string[]; ports: ConnectionSet } {
+  const exposure = exposureOf(inventory);
+  const targets = openLoadBalancers(inventory).targetsOf(svc).filter((t) => !exposure.of(t.workload).ingress.isolated);
+  return {
+    workloads: targets.map((t) => `${t.workload.kind}/${t.workload.name}`),
+    ports: targets.reduce((acc, t) => acc.union(t.ports), ConnectionSet.NONE),
+  };
 }
 
 export default defineRule({
@@ -37,8 +32,13 @@ export default defineRule({
       'is annotated service.beta.kubernetes.io/azure-load-balancer-internal: "true". The network security group ' +
       'rule AKS writes for it admits the internet unless the Service names its clients: spec.loadBalancerSourceRanges, ' +
       'the annotations service.beta.kubernetes.io/azure-allowed-ip-ranges or load-balancer-source-ranges, or ' +
-      'azure-allowed-service-tags. A range of 0.0.0.0/0 or ::/0 (or the Internet tag) admits everyone. ' +
-      'NetworkPolicies do not help: the connections arrive through the node, usually from its address.',
+      'azure-allowed-service-tags. A range of 0.0.0.0/0 or ::/0 (or the Internet tag) admits everyone. The finding ' +
+      'is high when the Service sends connections to pods that no ingress NetworkPolicy isolates, or that run on the ' +
+      'host network: nothing in the cluster then narrows who connects. Policies that isolate the pods are no ' +
+      'substitute for source ranges: the connections arrive through the node, usually from its address ' +
+      '(externalTrafficPolicy: Cluster), so whether they pass depends on that address. This is the one finding for ' +
+      'a public load balancer, however many workloads it serves; network/reachable-from-internet speaks of a ' +
+      'workload behind it only when the workload\'s own ingress policy admits the whole internet.',
     remediation:
       'List the client networks in spec.loadBalancerSourceRanges (or the azure-allowed-ip-ranges annotation; not ' +
       'both), or make the Service internal (service.beta.kubernetes.io/azure-load-balancer-internal: "true") and ' +
@@ -49,45 +49,46 @@ export default defineRule({
     ],
   },
   target: { kinds: ['Service'] },
+  // One exposure, one finding: an open public load balancer is reported here, on the Service, because the
+  // fix (source ranges, or an internal load balancer) is made there, for every workload behind it at once.
+  // The reachability model only raises the severity when no policy stands behind the Service; the
+  // workloads are named in the message rather than each given a finding of their own.
   check(ctx) {
     const svc = ctx.resource;
-    const spec = asObj(svc.object.spec) ?? {};
-    if (spec.type !== 'LoadBalancer') return;
-    // Another load balancer implementation owns the Service; its own settings decide who may connect.
-    if (asString(spec.loadBalancerClass) !== undefined) return;
-    const annotations = stringMap(asObj(svc.object.metadata)?.annotations);
-    if (annotations[INTERNAL]?.trim().toLowerCase() === 'true') return;
-
-    const restrictions: Restriction[] = [];
-    const ranges = asArray(spec.loadBalancerSourceRanges);
-    ranges.forEach((r, i) => {
-      if (typeof r === 'string' && r.trim()) restrictions.push({ field: `spec.loadBalancerSourceRanges[${i}]`, entries: [r.trim()], open: admitsAll });
-    });
-    for (const key of [ALLOWED_IP_RANGES, SOURCE_RANGES, SERVICE_TAGS]) {
-      const value = annotations[key];
-      if (value === undefined || split(value).length === 0) continue;
-      restrictions.push({ field: annotationField(key), entries: split(value), open: key === SERVICE_TAGS ? openTag : admitsAll });
-    }
-
+    const lb = publicLoadBalancer(svc);
+    if (!lb?.open) return;
     const name = `${svc.namespace ? `${svc.namespace}/` : ''}${svc.name}`;
-    const ports = servicePorts(spec);
-    const opening = restrictions.find((r) => r.entries.some(r.open));
+    const ports = servicePorts(asObj(svc.object.spec) ?? {});
+    // What the reachability model adds: whether anything in the cluster still narrows who reaches the pods.
+    const unguarded = unguardedTargets(ctx.inventory, svc);
+    const high = unguarded.workloads.length > 0;
+    const behind = high
+      ? `, and no ingress NetworkPolicy stands between it and the pods of ${listSome(unguarded.workloads)}${unguarded.ports.isEmpty() ? '' : ` (${unguarded.ports.toString()})`}`
+      : '';
+    const more = high ? { severity: 'high' as const } : {};
+    const opening = lb.clients.find((c) => c.admitsAll !== undefined);
     if (opening) {
-      const entry = opening.entries.find(opening.open) as string;
+      const entry = opening.admitsAll as string;
       ctx.report({
+        ...more,
         field: opening.field,
-        message: `Service ${name} is a public load balancer${ports ? ` on ${ports}` : ''} that admits ${entry}: any address on the internet can connect`,
-        evidence: { observed: entry, expected: 'the client networks only, never 0.0.0.0/0, ::/0 or the Internet tag' },
+        message: `Service ${name} is a public load balancer${ports ? ` on ${ports}` : ''} that admits ${entry}: any address on the internet can connect${behind}`,
+        evidence: {
+          observed: entry,
+          expected: 'the client networks only, never 0.0.0.0/0, ::/0 or the Internet tag',
+          ...(high ? { unguardedWorkloads: unguarded.workloads } : {}),
+        },
       });
       return;
     }
-    if (restrictions.length > 0) return;
     ctx.report({
+      ...more,
       field: 'spec.type',
-      message: `Service ${name} is a public load balancer${ports ? ` on ${ports}` : ''} with no loadBalancerSourceRanges or allowed-ranges annotation: any address on the internet can connect`,
+      message: `Service ${name} is a public load balancer${ports ? ` on ${ports}` : ''} with no loadBalancerSourceRanges or allowed-ranges annotation: any address on the internet can connect${behind}`,
       evidence: {
         observed: { type: 'LoadBalancer', internal: false, loadBalancerSourceRanges: [] },
-        expected: `loadBalancerSourceRanges (or ${ALLOWED_IP_RANGES}) naming the clients, or ${INTERNAL}: "true"`,
+        expected: `loadBalancerSourceRanges (or ${ALLOWED_IP_RANGES_ANNOTATION}) naming the clients, or ${INTERNAL_ANNOTATION}: "true"`,
+        ...(high ? { unguardedWorkloads: unguarded.workloads } : {}),
       },
     });
   },

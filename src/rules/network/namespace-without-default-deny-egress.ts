@@ -1,7 +1,7 @@
 import { defaultDenyRule } from './lib/default-deny.js';
 
 export default defaultDenyRule({
-  direction: 'Egress',
+  direction: 'egress',
   id: 'network/namespace-without-default-deny-egress',
   title: 'Namespace has no default-deny egress NetworkPolicy',
   frameworks: [{ framework: 'cis-aks', id: '4.4.2' }],

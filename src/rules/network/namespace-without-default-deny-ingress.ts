@@ -1,7 +1,7 @@
 import { defaultDenyRule } from './lib/default-deny.js';
 
 export default defaultDenyRule({
-  direction: 'Ingress',
+  direction: 'ingress',
   id: 'network/namespace-without-default-deny-ingress',
   title: 'Namespace has no default-deny ingress NetworkPolicy',
   frameworks: [

@@ -1,5 +1,7 @@
+import { isNetworkPolicy, parseNetworkPolicy } from '../../analyses/network/policy.js';
+import { asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
-import { isNetworkPolicy, namespaceGroups, namespaceKey, podSelectorOf, selectsAnyPod } from './lib/network-policy.js';
+import { namespaceGroups, namespaceKey, selectsAnyPod } from './lib/namespace-groups.js';
 
 export default defineRule({
   meta: {
@@ -25,13 +27,13 @@ export default defineRule({
     if (!isNetworkPolicy(policy)) return;
     const key = namespaceKey(policy);
     const group = namespaceGroups(ctx.inventory).get(key);
-    if (!group || group.pods.length === 0 || selectsAnyPod(policy, group)) return;
+    if (!group || group.pods.length === 0 || selectsAnyPod(parseNetworkPolicy(policy).policy, group)) return;
     const { pods } = group;
     const where = key === '' ? 'the manifests without a namespace' : `namespace ${key}`;
     ctx.report({
       field: 'spec.podSelector',
       message: `NetworkPolicy ${policy.name} selects no pod: its podSelector matches none of the ${pods.length} pod ${pods.length === 1 ? 'template' : 'templates'} in ${where}, so it protects nothing`,
-      evidence: { observed: podSelectorOf(policy), expected: `the labels of a pod template in ${where}`, podTemplates: pods.length },
+      evidence: { observed: asObj(policy.object.spec)?.podSelector ?? {}, expected: `the labels of a pod template in ${where}`, podTemplates: pods.length },
     });
   },
 });

@@ -1,7 +1,8 @@
-import { exposureOf, listSome, ruleName } from '../../analyses/network/exposure.js';
+import { exposureOf, ruleName } from '../../analyses/network/exposure.js';
 import { asArray } from '../../core/resource.js';
-import { defineRule, shellQuote } from '../../core/rule.js';
+import { defineRule } from '../../core/rule.js';
 import type { ContainerView } from '../../core/workload.js';
+import { policiesVerify, rulesAdmit, unselectedFinding, workloadExposure } from './lib/workload-exposure.js';
 
 function declaresPorts(containers: readonly ContainerView[]): boolean {
   return containers.some((c) => asArray(c.spec.ports).length > 0);
@@ -36,37 +37,25 @@ export default defineRule({
   },
   target: { pods: true },
   check(ctx) {
-    const analysis = exposureOf(ctx.inventory);
-    const e = analysis.forResource(ctx.resource);
-    if (!e || e.hostNetwork || !e.ingress.allNamespaces.isAll()) return;
-    const { workload: w, ingress } = e;
+    const found = workloadExposure(ctx);
+    if (!found || !found.exposure.ingress.allNamespaces.isAll()) return;
+    const { exposure, at } = found;
+    const { workload: w, ingress } = exposure;
     // A run-to-completion job that declares no port serves nothing to connect to.
     if ((w.kind === 'Job' || w.kind === 'CronJob') && !declaresPorts(ctx.containers())) return;
-    const nsPolicies = analysis.namespacePolicies(w.namespace, 'ingress');
+    const nsPolicies = exposureOf(ctx.inventory).namespacePolicies(w.namespace, 'ingress');
     if (nsPolicies.length === 0) return;
-    const pod = ctx.pod();
-    const field = pod ? `${pod.metaPath}.labels` : undefined;
-    const verify = `kubectl get networkpolicy -n ${shellQuote(w.namespace)} -o custom-columns=NAME:.metadata.name,POD-SELECTOR:.spec.podSelector,TYPES:.spec.policyTypes,INGRESS:.spec.ingress`;
     const expected = 'ingress rules that name the client namespaces and pods and the ports the workload serves';
-    if (ingress.isolated) {
-      const rules = ingress.allNamespacesRules.map(ruleName);
-      ctx.report({
-        ...(field ? { field } : {}),
-        message: `${rules.length === 1 ? 'ingress rule' : 'ingress rules'} ${listSome(rules)} ${rules.length === 1 ? 'admits' : 'admit'} every pod of every namespace on all ports, namespaces created later included`,
-        evidence: { observed: { rules, allNamespaces: ingress.allNamespaces.toString() }, expected },
-        verify,
-      });
+    if (!ingress.isolated) {
+      const consequence = 'every pod of every namespace, namespaces created later included, can connect to it on all ports';
+      ctx.report({ ...at, ...unselectedFinding(exposure, ingress, nsPolicies, { consequence, expected }) });
       return;
     }
-    const selecting = ingress.policies.map((p) => p.name);
-    const why = selecting.length
-      ? `NetworkPolicies ${listSome(selecting)} select only some of its pods`
-      : `no ingress NetworkPolicy selects it, though namespace ${w.namespace} has ${listSome(nsPolicies.map((p) => p.name))}`;
     ctx.report({
-      ...(field ? { field } : {}),
-      message: `${why}: every pod of every namespace, namespaces created later included, can connect to it on all ports`,
-      evidence: { observed: { selectedBy: selecting, namespacePolicies: nsPolicies.map((p) => p.name) }, expected },
-      verify,
+      ...at,
+      message: `${rulesAdmit('ingress', ingress.allNamespacesRules)} every pod of every namespace on all ports, namespaces created later included`,
+      evidence: { observed: { rules: ingress.allNamespacesRules.map(ruleName), allNamespaces: ingress.allNamespaces.toString() }, expected },
+      verify: policiesVerify(w.namespace, 'ingress'),
     });
   },
 });

@@ -1,5 +1,6 @@
-import { exposureOf, internetRules, listSome, ruleName } from '../../analyses/network/exposure.js';
-import { defineRule, shellQuote } from '../../core/rule.js';
+import { exposureOf, internetRules, ruleName } from '../../analyses/network/exposure.js';
+import { defineRule } from '../../core/rule.js';
+import { policiesVerify, rulesAdmit, unselectedFinding, workloadExposure } from './lib/workload-exposure.js';
 
 export default defineRule({
   meta: {
@@ -32,35 +33,23 @@ export default defineRule({
   },
   target: { pods: true },
   check(ctx) {
-    const analysis = exposureOf(ctx.inventory);
-    const e = analysis.forResource(ctx.resource);
-    if (!e || e.hostNetwork || !e.egress.internet.isAll()) return;
-    const { workload: w, egress } = e;
-    const nsPolicies = analysis.namespacePolicies(w.namespace, 'egress');
+    const found = workloadExposure(ctx);
+    if (!found || !found.exposure.egress.internet.isAll()) return;
+    const { exposure, at } = found;
+    const { workload: w, egress } = exposure;
+    const nsPolicies = exposureOf(ctx.inventory).namespacePolicies(w.namespace, 'egress');
     if (nsPolicies.length === 0) return;
-    const pod = ctx.pod();
-    const field = pod ? `${pod.metaPath}.labels` : undefined;
-    const verify = `kubectl get networkpolicy -n ${shellQuote(w.namespace)} -o custom-columns=NAME:.metadata.name,POD-SELECTOR:.spec.podSelector,TYPES:.spec.policyTypes,EGRESS:.spec.egress`;
     const expected = 'egress rules that name the destinations and their ports';
-    if (egress.isolated) {
-      const rules = internetRules(egress.policies, 'egress').map(ruleName);
-      ctx.report({
-        ...(field ? { field } : {}),
-        message: `${rules.length === 1 ? 'egress rule' : 'egress rules'} ${listSome(rules)} ${rules.length === 1 ? 'admits' : 'admit'} every internet address on all ports`,
-        evidence: { observed: { rules, internet: egress.internet.toString() }, expected },
-        verify,
-      });
+    if (!egress.isolated) {
+      ctx.report({ ...at, ...unselectedFinding(exposure, egress, nsPolicies, { consequence: 'it may connect to any internet address on any port', expected }) });
       return;
     }
-    const selecting = egress.policies.map((p) => p.name);
-    const why = selecting.length
-      ? `egress NetworkPolicies ${listSome(selecting)} select only some of its pods`
-      : `no egress NetworkPolicy selects it, though namespace ${w.namespace} has ${listSome(nsPolicies.map((p) => p.name))}`;
+    const rules = internetRules(egress.policies, 'egress');
     ctx.report({
-      ...(field ? { field } : {}),
-      message: `${why}: it may connect to any internet address on any port`,
-      evidence: { observed: { selectedBy: selecting, namespacePolicies: nsPolicies.map((p) => p.name) }, expected },
-      verify,
+      ...at,
+      message: `${rulesAdmit('egress', rules)} every internet address on all ports`,
+      evidence: { observed: { rules: rules.map(ruleName), internet: egress.internet.toString() }, expected },
+      verify: policiesVerify(w.namespace, 'egress'),
     });
   },
 });

@@ -1,5 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../src/core/engine.js';
+import { Inventory } from '../../../src/core/inventory.js';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings.js';
+import { RULES } from '../../../src/rules/index.js';
 import rule from '../../../src/rules/network/load-balancer-without-source-ranges.js';
-import { ruleTester } from '../../helpers/rule-tester.js';
+import { parseResources, ruleTester } from '../../helpers/rule-tester.js';
+import { deploy as deployment, docs, policy } from './manifests.js';
 
 const svc = (spec: string, annotations = '') => `
 apiVersion: v1
@@ -15,6 +21,11 @@ ${spec}
 `;
 
 const LB = '  type: LoadBalancer';
+
+const deploy = (name: string, ns: string, labels = `app: ${name}`, extra = '') => deployment(name, ns, labels, extra, '[{ name: https, containerPort: 8443 }]');
+const isolate = (ns: string) =>
+  policy('web-from-ingress', ns, '  podSelector: { matchLabels: { app: web } }\n  ingress: [{ from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: ingress } } }] }]');
+const UNGUARDED = 'Service shop/web is a public load balancer on 443/TCP with no loadBalancerSourceRanges or allowed-ranges annotation: any address on the internet can connect, and no ingress NetworkPolicy stands between it and the pods of';
 
 ruleTester(rule, {
   valid: [
@@ -65,5 +76,55 @@ ruleTester(rule, {
       input: svc(`${LB}\n  loadBalancerSourceRanges: []`, '    service.beta.kubernetes.io/azure-allowed-ip-ranges: " "'),
       findings: [{ field: 'spec.type' }],
     },
+    {
+      name: 'in front of pods no ingress policy isolates: high, naming the workload and the pod port',
+      input: docs(svc(LB), deploy('web', 'shop')),
+      findings: [{ resource: 'Service/web', field: 'spec.type', severity: 'high', message: `${UNGUARDED} Deployment/web (TCP 8443)` }],
+    },
+    {
+      name: '0.0.0.0/0 in front of pods no policy isolates: high too',
+      input: docs(svc(`${LB}\n  loadBalancerSourceRanges: ["0.0.0.0/0"]`), deploy('web', 'shop')),
+      findings: [{ field: 'spec.loadBalancerSourceRanges[0]', severity: 'high', message: /admits 0\.0\.0\.0\/0: any address on the internet can connect, and no ingress NetworkPolicy stands between it and the pods of Deployment\/web/ }],
+    },
+    {
+      name: 'pods on the host network: no policy applies to them',
+      input: docs(svc(LB), deploy('web', 'shop', 'app: web', '      hostNetwork: true\n'), isolate('shop')),
+      findings: [{ severity: 'high', message: `${UNGUARDED} Deployment/web (TCP 8443)` }],
+    },
+    {
+      name: 'one finding for every workload behind the Service',
+      input: docs(svc(LB), deploy('web-blue', 'shop', 'app: web'), deploy('web-green', 'shop', 'app: web')),
+      findings: [{ severity: 'high', message: `${UNGUARDED} Deployment/web-blue, Deployment/web-green (TCP 8443)` }],
+    },
+    {
+      name: 'pods an ingress policy isolates: medium, whether the connections pass depends on the address they come from',
+      input: docs(svc(LB), deploy('web', 'shop'), isolate('shop')),
+      findings: [{ severity: 'medium', message: 'Service shop/web is a public load balancer on 443/TCP with no loadBalancerSourceRanges or allowed-ranges annotation: any address on the internet can connect' }],
+    },
+    { name: 'matching pods in another namespace are not its pods', input: docs(svc(LB), deploy('web', 'edge')), findings: [{ severity: 'medium' }] },
+    {
+      name: 'a Service without a selector: its endpoints are not in the manifests',
+      input: docs(svc(LB).replace('  selector: { app: web }\n', ''), deploy('web', 'shop')),
+      findings: [{ severity: 'medium' }],
+    },
   ],
+});
+
+describe('a public load balancer in front of a workload', () => {
+  const NETWORK_RULES = RULES.filter((r) => r.meta.id.startsWith('network/'));
+  const run = (yaml: string) => evaluate(NETWORK_RULES, new Inventory(parseResources(yaml)), DEFAULT_SETTINGS).findings.filter((f) => f.rule !== 'network/namespace-without-default-deny-ingress');
+
+  it('is one finding, on the Service, when no policy isolates the pods', () => {
+    const found = run(docs(svc(LB), deploy('web', 'shop')));
+    expect(found.map((f) => `${f.rule} ${f.resource.kind}/${f.resource.name} ${f.severity}`)).toEqual(['network/load-balancer-without-source-ranges Service/web high']);
+  });
+
+  it('is two findings with two fixes when the workload\'s own policy admits the whole internet', () => {
+    const open = isolate('shop').replace(/ingress: .*/, 'ingress: [{ from: [{ ipBlock: { cidr: 0.0.0.0/0 } }] }]');
+    const found = run(docs(svc(LB), deploy('web', 'shop'), open));
+    expect(found.map((f) => `${f.rule} ${f.resource.kind}/${f.resource.name} ${f.severity}`).sort()).toEqual([
+      'network/load-balancer-without-source-ranges Service/web medium',
+      'network/reachable-from-internet Deployment/web high',
+    ]);
+  });
 });

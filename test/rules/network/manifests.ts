@@ -6,7 +6,8 @@ kind: Namespace
 metadata: { name: ${name} }
 `;
 
-export const deploy = (name: string, namespace: string | undefined, labels = `app: ${name}`, extra = '') => `
+/** `ports`: the container's ports as a YAML flow list (`[{ name: http, containerPort: 8080 }]`). */
+export const deploy = (name: string, namespace: string | undefined, labels = `app: ${name}`, extra = '', ports = '') => `
 apiVersion: apps/v1
 kind: Deployment
 metadata: { name: ${name}${namespace ? `, namespace: ${namespace}` : ''} }
@@ -15,7 +16,7 @@ spec:
   template:
     metadata: { labels: { ${labels} } }
     spec:
-${extra}      containers: [{ name: app, image: "contoso.azurecr.io/${name}:1.0" }]
+${extra}      containers: [{ name: app, image: "contoso.azurecr.io/${name}:1.0"${ports ? `, ports: ${ports}` : ''} }]
 `;
 
 export const policy = (name: string, namespace: string | undefined, spec: string) => `

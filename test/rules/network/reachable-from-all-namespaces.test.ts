@@ -5,26 +5,10 @@ import { DEFAULT_SETTINGS } from '../../../src/core/settings.js';
 import { createSuppressor } from '../../../src/core/suppress.js';
 import rule from '../../../src/rules/network/reachable-from-all-namespaces.js';
 import { parseResources, ruleTester } from '../../helpers/rule-tester.js';
+import { deploy as deployment, docs, policy } from './manifests.js';
 
-const deploy = (name: string, ns: string, extra = '') => `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name}, namespace: ${ns} }
-spec:
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-${extra}      containers: [{ name: app, image: "contoso.azurecr.io/${name}:1.0", ports: [{ name: http, containerPort: 8080 }] }]
-`;
-const policy = (name: string, ns: string, spec: string) => `
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: ${name}, namespace: ${ns} }
-spec:
-${spec}
-`;
-const docs = (...d: string[]) => d.join('---\n');
+const HTTP = '[{ name: http, containerPort: 8080 }]';
+const deploy = (name: string, ns: string, extra = '') => deployment(name, ns, undefined, extra, HTTP);
 const job = `
 apiVersion: batch/v1
 kind: Job

@@ -1,25 +1,8 @@
 import rule from '../../../src/rules/network/unrestricted-egress-to-internet.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
+import { deploy as deployment, docs, policy } from './manifests.js';
 
-const deploy = (name: string, ns: string, extra = '') => `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name}, namespace: ${ns} }
-spec:
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-${extra}      containers: [{ name: app, image: "contoso.azurecr.io/${name}:1.0" }]
-`;
-const policy = (name: string, ns: string, spec: string) => `
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: ${name}, namespace: ${ns} }
-spec:
-${spec}
-`;
-const docs = (...d: string[]) => d.join('---\n');
+const deploy = (name: string, ns: string, extra = '') => deployment(name, ns, undefined, extra);
 const egress = (name: string, selector: string, rules: string) => policy(name, 'shop', `  podSelector: ${selector}\n  policyTypes: [Egress]\n  egress:\n${rules}`);
 const dns = '  - to: [{ namespaceSelector: {}, podSelector: { matchLabels: { k8s-app: kube-dns } } }]\n    ports: [{ port: 53, protocol: UDP }]\n';
 

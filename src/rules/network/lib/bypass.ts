@@ -1,6 +1,6 @@
 import type { RuleContext } from '../../../core/rule.js';
 import type { PodView } from '../../../core/workload.js';
-import { namespaceGroups, namespaceKey, selectsPod } from './network-policy.js';
+import { namespaceGroups, namespaceKey, selectsPod } from './namespace-groups.js';
 
 /** ` (NetworkPolicies a, b select it but cannot isolate it)`, or `''` when none does. */
 export function selectingPolicies(ctx: RuleContext, pod: PodView, what: string): string {

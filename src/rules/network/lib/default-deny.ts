@@ -1,32 +1,25 @@
+import { listSome } from '../../../analyses/network/exposure.js';
+import { allowsEverything, isDefaultDeny, selectsEveryPod, type Direction, type NetworkPolicyModel } from '../../../analyses/network/policy.js';
 import { aksManagedReason } from '../../../core/aks-managed.js';
 import type { FrameworkRef } from '../../../core/frameworks.js';
-import type { Resource } from '../../../core/resource.js';
-import { defineRule, shellQuote, type Rule, type RuleContext } from '../../../core/rule.js';
+import { defineRule, type Rule, type RuleContext } from '../../../core/rule.js';
 import type { RuleSettings } from '../../../core/settings.js';
 import type { Severity } from '../../../core/severity.js';
 import { POD_BEARING_KINDS, type PodView } from '../../../core/workload.js';
-import {
-  allowsEverything,
-  isDefaultDeny,
-  listSome,
-  namespaceGroups,
-  namespaceKey,
-  policyTypes,
-  selectsAnyPod,
-  selectsEveryPod,
-  selectsPod,
-  workloadName,
-  type Direction,
-} from './network-policy.js';
+import { namespaceGroups, namespaceKey, selectsAnyPod, selectsPod, workloadName } from './namespace-groups.js';
+import { policiesVerify } from './workload-exposure.js';
 
 // kube-system runs AKS's own components, which AKS reconciles: a default deny there is AKS's decision
 // and would cut off CoreDNS, konnectivity and the add-ons. kube-public and kube-node-lease hold no pods.
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
-const WORDS: Record<Direction, { lower: string; rules: string; open(n: number): string }> = {
-  Ingress: { lower: 'ingress', rules: 'ingress', open: (n) => `${n === 1 ? 'accepts' : 'accept'} connections from any pod in the cluster` },
-  Egress: { lower: 'egress', rules: 'egress', open: () => 'can connect to any address, in the cluster or outside it' },
+const WORDS: Record<Direction, { type: string; open(n: number): string }> = {
+  ingress: { type: 'Ingress', open: (n) => `${n === 1 ? 'accepts' : 'accept'} connections from any pod in the cluster` },
+  egress: { type: 'Egress', open: () => 'can connect to any address, in the cluster or outside it' },
 };
+
+// One finding stands for the whole namespace, so it names a few more workloads than a workload's own finding does.
+const LISTED = 5;
 
 export interface DefaultDenyRuleDefinition {
   direction: Direction;
@@ -48,7 +41,7 @@ export interface DefaultDenyRuleDefinition {
 export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
   const { direction } = def;
   const words = WORDS[direction];
-  const expected = `a NetworkPolicy with podSelector: {}, policyTypes: [${direction}] and no ${words.rules} rules`;
+  const expected = `a NetworkPolicy with podSelector: {}, policyTypes: [${words.type}] and no ${direction} rules`;
   return defineRule({
     meta: {
       id: def.id,
@@ -79,13 +72,13 @@ export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
       // An add-on namespace (gatekeeper-system, app-routing-system, ...) holding only AKS's own components.
       if (pods.every((p) => aksManagedReason(p.resource) !== undefined)) return;
 
-      const policies = group.policies.filter((p) => policyTypes(p).has(direction));
+      const policies = group.policies.filter((p) => p.affects[direction]);
       if (policies.some((p) => isDefaultDeny(p, direction))) return;
       report(ctx, key, pods, policies);
     },
   });
 
-  function report(ctx: RuleContext, key: string, pods: PodView[], policies: Resource[]): void {
+  function report(ctx: RuleContext, key: string, pods: PodView[], policies: NetworkPolicyModel[]): void {
     const subject = key === '' ? 'the namespace these manifests are applied to (they name none)' : `namespace ${key}`;
     const group = namespaceGroups(ctx.inventory).get(key);
     // Policies that select no pod of the namespace cannot isolate any: leave them out before matching pod by pod.
@@ -105,23 +98,22 @@ export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
         ? `: ${floating.name} would be one, but it names no namespace, so whether it applies here is decided when it is applied`
         : ': a default deny may come with the namespace from elsewhere; check the namespace the manifests are applied to';
     } else if (open.length > 0) {
-      why = `: no ${words.lower} policy restricts ${open.length} of ${pods.length} ${pods.length === 1 ? 'workload' : 'workloads'} (${listSome(open)}), which ${words.open(open.length)}`;
+      why = `: no ${direction} policy restricts ${open.length} of ${pods.length} ${pods.length === 1 ? 'workload' : 'workloads'} (${listSome(open, LISTED)}), which ${words.open(open.length)}`;
     } else {
       // Every pod is isolated today; the missing default deny matters for what is deployed next.
       severity = 'low';
       why = isolating.length
-        ? `: ${listSome(isolating)} ${isolating.length === 1 ? 'selects' : 'select'} every pod but also ${isolating.length === 1 ? 'allows' : 'allow'} traffic, so what ${isolating.length === 1 ? 'it allows' : 'they allow'} reaches every workload, including ones added later`
-        : `: every workload is selected by an ${words.lower} policy today, but a workload added later starts open`;
+        ? `: ${listSome(isolating, LISTED)} ${isolating.length === 1 ? 'selects' : 'select'} every pod but also ${isolating.length === 1 ? 'allows' : 'allow'} traffic, so what ${isolating.length === 1 ? 'it allows' : 'they allow'} reaches every workload, including ones added later`
+        : `: every workload is selected by an ${direction} policy today, but a workload added later starts open`;
     }
-    const ns = key === '' ? '<namespace>' : shellQuote(key);
     ctx.report({
       ...(severity ? { severity } : {}),
-      message: `${subject} has no default-deny ${words.lower} NetworkPolicy${why}`,
+      message: `${subject} has no default-deny ${direction} NetworkPolicy${why}`,
       evidence: {
-        observed: { [`${words.lower}Policies`]: policies.map((p) => p.name), ...(open.length ? { unselectedWorkloads: open } : {}) },
+        observed: { [`${direction}Policies`]: policies.map((p) => p.name), ...(open.length ? { unselectedWorkloads: open } : {}) },
         expected,
       },
-      verify: `kubectl get networkpolicy -n ${ns} -o custom-columns=NAME:.metadata.name,POD-SELECTOR:.spec.podSelector,TYPES:.spec.policyTypes,${direction.toUpperCase()}:.spec.${words.rules}`,
+      verify: policiesVerify(key, direction),
     });
   }
 }

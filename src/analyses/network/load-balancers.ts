@@ -1,0 +1,144 @@
+import { escapeKey } from '../../core/field-path.js';
+import { selectorMatches, type Inventory } from '../../core/inventory.js';
+import { asArray, asObj, asString, stringMap, type Resource } from '../../core/resource.js';
+import { namespaceOf } from './policy.js';
+import { ConnectionSet, isProtocol } from './ports.js';
+import { reachabilityModelOf } from './reachability-model.js';
+import type { PodGroup, Workload } from './workloads.js';
+
+export const INTERNAL_ANNOTATION = 'service.beta.kubernetes.io/azure-load-balancer-internal';
+/** AKS's own annotation (cloud-provider-azure), comma-separated CIDRs. */
+export const ALLOWED_IP_RANGES_ANNOTATION = 'service.beta.kubernetes.io/azure-allowed-ip-ranges';
+/** The older Kubernetes annotation, which cloud-provider-azure still reads beside the AKS one. */
+const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+/** Azure service tags (`AzureFrontDoor.Backend`) allowed instead of addresses. */
+const SERVICE_TAGS_ANNOTATION = 'service.beta.kubernetes.io/azure-allowed-service-tags';
+
+const split = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** A prefix of length 0 admits every address; cloud-provider-azure then opens the rule to the internet. */
+const admitsAll = (cidr: string): boolean => /\/0$/.test(cidr);
+/** The `Internet` service tag (and `*`) is every address too. */
+const openTag = (tag: string): boolean => tag === '*' || tag.toLowerCase() === 'internet';
+
+/** One place where a Service names its clients, with what it lists there. */
+export interface ClientList {
+  /** The field path: `spec.loadBalancerSourceRanges[1]`, or the annotation. */
+  field: string;
+  entries: string[];
+  /** The first entry that admits every address (`0.0.0.0/0`, `::/0`, the `Internet` tag), if any. */
+  admitsAll: string | undefined;
+}
+
+/** A Service that AKS puts on a public IP of the cluster's Azure load balancer. */
+export interface PublicLoadBalancer {
+  service: Resource;
+  /** Where the Service names its clients; empty when it names none. */
+  clients: ClientList[];
+  /** Every internet address may connect: no client list, or one that admits every address. */
+  open: boolean;
+}
+
+/**
+ * The Service as a public load balancer, or undefined when it is not one: not of type LoadBalancer,
+ * owned by another load balancer implementation (`loadBalancerClass`: its own settings decide who
+ * may connect), or internal (annotated azure-load-balancer-internal: "true"). The network security
+ * group rule AKS writes for it admits the internet unless the Service names its clients.
+ */
+export function publicLoadBalancer(svc: Resource): PublicLoadBalancer | undefined {
+  const spec = asObj(svc.object.spec) ?? {};
+  if (spec.type !== 'LoadBalancer' || asString(spec.loadBalancerClass) !== undefined) return undefined;
+  const annotations = stringMap(asObj(svc.object.metadata)?.annotations);
+  if (annotations[INTERNAL_ANNOTATION]?.trim().toLowerCase() === 'true') return undefined;
+
+  const clients: ClientList[] = [];
+  asArray(spec.loadBalancerSourceRanges).forEach((r, i) => {
+    if (typeof r !== 'string' || !r.trim()) return;
+    const range = r.trim();
+    clients.push({ field: `spec.loadBalancerSourceRanges[${i}]`, entries: [range], admitsAll: admitsAll(range) ? range : undefined });
+  });
+  for (const key of [ALLOWED_IP_RANGES_ANNOTATION, SOURCE_RANGES_ANNOTATION, SERVICE_TAGS_ANNOTATION]) {
+    const entries = split(annotations[key] ?? '');
+    if (entries.length === 0) continue;
+    clients.push({ field: `metadata.annotations.${escapeKey(key)}`, entries, admitsAll: entries.find(key === SERVICE_TAGS_ANNOTATION ? openTag : admitsAll) });
+  }
+  return { service: svc, clients, open: clients.length === 0 || clients.some((c) => c.admitsAll !== undefined) };
+}
+
+/** An open public load balancer and a workload whose pods it sends connections to. */
+export interface LoadBalancerTarget {
+  service: Resource;
+  workload: Workload;
+  /** The pod ports the Service forwards to (empty when its target ports cannot be resolved). */
+  ports: ConnectionSet;
+}
+
+/** The open public load balancers of a scan and the workloads they serve, both ways round. */
+export interface OpenLoadBalancers {
+  /** The workloads an open public load balancer sends connections to. */
+  targetsOf(service: Resource): readonly LoadBalancerTarget[];
+  /** The open public load balancers in front of a workload. */
+  servedBy(workload: Workload): readonly LoadBalancerTarget[];
+}
+
+/** The pod ports a Service forwards to on these pod groups; a named target port is resolved on each pod. */
+function targetPorts(ports: unknown, groups: readonly PodGroup[]): ConnectionSet {
+  let out = ConnectionSet.NONE;
+  for (const raw of asArray(ports)) {
+    const p = asObj(raw) ?? {};
+    const protocol = p.protocol ?? 'TCP';
+    if (!isProtocol(protocol)) continue;
+    const target = p.targetPort ?? p.port;
+    if (typeof target === 'number') out = out.union(ConnectionSet.of(protocol, target));
+    else if (typeof target === 'string') {
+      for (const g of groups) {
+        const named = g.namedPorts.find((n) => n.name === target && n.protocol === protocol);
+        if (named) out = out.union(ConnectionSet.of(protocol, named.port));
+      }
+    }
+  }
+  return out;
+}
+
+const INDEXES = new WeakMap<Inventory, OpenLoadBalancers>();
+
+/**
+ * The open public load balancers of an inventory and the workloads (of the reachability model) whose
+ * pods their selectors match in their namespace, built once per inventory. A Service without a
+ * selector has its endpoints written by hand: which pods they are is not in the manifests, so it
+ * serves no workload here.
+ */
+export function openLoadBalancers(inventory: Inventory): OpenLoadBalancers {
+  let index = INDEXES.get(inventory);
+  if (index) return index;
+  const byService = new Map<Resource, LoadBalancerTarget[]>();
+  const byWorkload = new Map<Workload, LoadBalancerTarget[]>();
+  const services = inventory.byKind('Service').filter((svc) => publicLoadBalancer(svc)?.open === true);
+  if (services.length > 0) {
+    const workloads = reachabilityModelOf(inventory).workloads;
+    for (const service of services) {
+      const spec = asObj(service.object.spec) ?? {};
+      const selector = stringMap(spec.selector);
+      const targets: LoadBalancerTarget[] = [];
+      byService.set(service, targets);
+      if (Object.keys(selector).length === 0) continue;
+      const namespace = namespaceOf(service);
+      for (const workload of workloads) {
+        if (workload.namespace !== namespace) continue;
+        const groups = workload.groups.filter((g) => selectorMatches({ matchLabels: selector }, g.labels));
+        if (groups.length === 0) continue;
+        const target = { service, workload, ports: targetPorts(spec.ports, groups) };
+        targets.push(target);
+        let list = byWorkload.get(workload);
+        if (!list) byWorkload.set(workload, (list = []));
+        list.push(target);
+      }
+    }
+  }
+  index = {
+    targetsOf: (service) => byService.get(service) ?? [],
+    servedBy: (workload) => byWorkload.get(workload) ?? [],
+  };
+  INDEXES.set(inventory, index);
+  return index;
+}

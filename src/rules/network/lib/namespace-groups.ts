@@ -1,0 +1,89 @@
+import { isNetworkPolicy, parseNetworkPolicy, selectsLabels, type NetworkPolicyModel } from '../../../analyses/network/policy.js';
+import { usesHostNetwork } from '../../../analyses/network/workloads.js';
+import type { Inventory } from '../../../core/inventory.js';
+import { stringMap, type Resource } from '../../../core/resource.js';
+import { podLabels, podOf, type PodView } from '../../../core/workload.js';
+
+/** The NetworkPolicies and pod-bearing objects of one namespace. */
+export interface NamespaceGroup {
+  /** The namespace; `''` for manifests that name none (they land wherever they are applied). */
+  key: string;
+  policies: NetworkPolicyModel[];
+  /** Every pod and pod template, in inventory order. */
+  pods: PodView[];
+  /** The pods on the pod network (not hostNetwork), which NetworkPolicies can select. */
+  podNetwork: PodView[];
+  /** Every `key\0value` label pair of the pods, built on first use: a selector asking for a pair not here selects nothing. */
+  labelPairs?: Set<string>;
+}
+
+/** Manifests without a namespace are grouped together: they are applied to one namespace chosen at apply time. */
+export function namespaceKey(r: Resource): string {
+  return r.kind === 'Namespace' ? r.name : (r.namespace ?? '');
+}
+
+// Every namespace rule asks for the same grouping; build it once per scan.
+const GROUPS = new WeakMap<Inventory, ReadonlyMap<string, NamespaceGroup>>();
+
+/**
+ * The policies and pods of each namespace, every pod-bearing object on its own (a ReplicaSet beside its
+ * Deployment too): the rules count and name the objects of the input, where the reachability model
+ * folds them into workloads. Unlike the model, which places manifests without a namespace in
+ * `default`, they form a group of their own (see `namespaceKey`).
+ */
+export function namespaceGroups(inventory: Inventory): ReadonlyMap<string, NamespaceGroup> {
+  let groups = GROUPS.get(inventory);
+  if (groups) return groups;
+  const built = new Map<string, NamespaceGroup>();
+  const group = (key: string): NamespaceGroup => {
+    let g = built.get(key);
+    if (!g) built.set(key, (g = { key, policies: [], pods: [], podNetwork: [] }));
+    return g;
+  };
+  for (const r of inventory.resources) {
+    if (r.kind === 'Namespace') continue;
+    if (isNetworkPolicy(r)) group(namespaceKey(r)).policies.push(parseNetworkPolicy(r).policy);
+    else {
+      const pod = podOf(r);
+      if (!pod) continue;
+      const g = group(namespaceKey(r));
+      g.pods.push(pod);
+      if (!usesHostNetwork(pod.spec)) g.podNetwork.push(pod);
+    }
+  }
+  groups = built;
+  GROUPS.set(inventory, groups);
+  return groups;
+}
+
+// Policies are matched against the same pods over and over (every policy of a namespace, several rules).
+const LABELS = new WeakMap<PodView, Record<string, string>>();
+
+function labelsOf(pod: PodView): Record<string, string> {
+  let labels = LABELS.get(pod);
+  if (!labels) LABELS.set(pod, (labels = podLabels(pod)));
+  return labels;
+}
+
+export function selectsPod(policy: NetworkPolicyModel, pod: PodView): boolean {
+  return selectsLabels(policy, labelsOf(pod));
+}
+
+/** Does the policy select a pod of its group? A label the namespace's pods never carry answers at once. */
+export function selectsAnyPod(policy: NetworkPolicyModel, group: NamespaceGroup): boolean {
+  const wanted = Object.entries(stringMap(policy.podSelector.matchLabels));
+  if (wanted.length > 0) {
+    if (!group.labelPairs) {
+      group.labelPairs = new Set();
+      for (const pod of group.pods) for (const [k, v] of Object.entries(labelsOf(pod))) group.labelPairs.add(`${k}\u0000${v}`);
+    }
+    const pairs = group.labelPairs;
+    if (wanted.some(([k, v]) => !pairs.has(`${k}\u0000${v}`))) return false;
+  }
+  return group.pods.some((pod) => selectsPod(policy, pod));
+}
+
+/** `Deployment/cart`, `CronJob/sales-report`. */
+export function workloadName(pod: PodView): string {
+  return `${pod.resource.kind}/${pod.resource.name}`;
+}
