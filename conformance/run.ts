@@ -21,6 +21,7 @@ const SUITES: Array<{ name: string; run: () => SuiteResult | Promise<SuiteResult
   { name: 'rbac', run: runRbac, corpus: RBAC_CORPUS },
   { name: 'netpol', run: runNetpol, corpus: NETPOL_CORPUS },
   { name: 'netpol-exposure', run: runNetpolExposure, corpus: NETPOL_CORPUS },
+  { name: 'audit', run: async () => (await import('./audit.js')).runAudit(), corpus: 'audit/falco' },
 ];
 
 const floors = JSON.parse(readFileSync(new URL('./floors.json', import.meta.url), 'utf8')) as Record<string, number>;

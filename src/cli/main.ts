@@ -4,6 +4,7 @@ import { errorMessage, UsageError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { admissionCommand } from './admission.js';
 import { aksCommand } from './aks.js';
+import { auditCommand } from './audit.js';
 import { manifestsCommand } from './manifests.js';
 import { netpolCommand } from './netpol.js';
 import { pssCommand } from './pss.js';
@@ -19,7 +20,7 @@ const program = new Command('palisade')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), manifestsCommand(), admissionCommand()]) program.addCommand(cmd.exitOverride());
+for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), manifestsCommand(), admissionCommand(), auditCommand()]) program.addCommand(cmd.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,30 @@
+import { defineDetector, falco, mitre } from '../detector.js';
+import { completed, isSystemIdentity, succeeded } from '../event.js';
+
+const READS = new Set(['get', 'list', 'watch']);
+
+export default defineDetector({
+  meta: {
+    id: 'audit/secret-read',
+    title: 'Secrets read in kube-system or across the cluster',
+    severity: 'high',
+    frameworks: [...falco('K8s Secret Get Successfully', 'K8s Secret Get Unsuccessfully Tried'), ...mitre('T1552.007')],
+    description: "Reading kube-system's secrets or listing secrets in every namespace collects credentials: service-account tokens, registry keys, TLS keys. The cluster's own components do it; a person or a workload's service account should not. Denied attempts are reported at low severity.",
+    remediation: 'Find who read them and through which binding (authorization.k8s.io/reason); rotate what was read if the access was not expected, and narrow the binding.',
+  },
+  create() {
+    return (ev, ctx) => {
+      if (ev.objectRef.resource !== 'secrets' || ev.objectRef.subresource !== undefined || !READS.has(ev.verb) || !completed(ev)) return;
+      const ns = ev.objectRef.namespace;
+      if (ns !== undefined && ns !== 'kube-system') return;
+      if (isSystemIdentity(ev.user.username)) return;
+      const ok = succeeded(ev);
+      const what = ev.objectRef.name ? `secret ${ns ? `${ns}/` : ''}${ev.objectRef.name}` : ns ? `secrets in ${ns}` : 'secrets in every namespace';
+      const verb = ev.verb === 'get' ? 'read' : ev.verb === 'list' ? 'listed' : 'watched';
+      // Falco's rules are about `get`; a list or watch of every secret names only the technique.
+      const falcoRef = ev.verb === 'get' ? falco(ok ? 'K8s Secret Get Successfully' : 'K8s Secret Get Unsuccessfully Tried') : [];
+      if (ok) ctx.report({ message: `${what} ${verb}`, frameworks: [...falcoRef, ...mitre('T1552.007')] });
+      else ctx.report({ message: `${what}: ${ev.verb} denied (${ev.responseStatus.code ?? '?'})`, severity: 'low', frameworks: [...falcoRef, ...mitre('T1552.007')] });
+    };
+  },
+});

@@ -1,0 +1,28 @@
+import { defineDetector, falco, mitre } from '../detector.js';
+import { describeRule, isRoleWrite, kindOf, roleRulesOf } from './lib/rbac.js';
+import { refName } from './lib/request.js';
+
+const CREATE = new Set(['create']);
+const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+
+export default defineDetector({
+  meta: {
+    id: 'audit/write-role',
+    title: 'Role or ClusterRole created with write permissions',
+    severity: 'low',
+    frameworks: [...falco('ClusterRole With Write Privileges Created'), ...mitre('T1098')],
+    description: 'A new role that may create, change or delete objects; worth a look when it was not created by the usual deployment pipeline.',
+    remediation: 'Confirm the role is expected and grants only the writes its subjects need.',
+  },
+  create() {
+    return (ev, ctx) => {
+      if (!isRoleWrite(ev, CREATE)) return;
+      const rules = roleRulesOf(ev);
+      if (rules === 'omitted') return ctx.undetermined('role rules (write verbs)');
+      if (rules === 'absent') return;
+      const hits = rules.filter((r) => r.verbs.some((v) => WRITE_VERBS.includes(v)));
+      if (hits.length === 0) return;
+      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} created with write permissions: ${hits.map(describeRule).join('; ')}` });
+    };
+  },
+});

@@ -1,0 +1,194 @@
+import { globMatch } from '../core/glob.js';
+import { emptyStats, type Alert, type AlertError, type AlertStats } from './alert.js';
+import type { Detector, DetectorCheck, DetectorContext, DetectorMeta, DetectorReport } from './detector.js';
+import { BODY_NOT_LOGGED, DETECTORS } from './detectors/index.js';
+import { eventTime, normaliseEvent, type AuditEvent } from './event.js';
+import { RecentKeys } from './recent-keys.js';
+import { resolveSettings, type ResolvedSettings } from './resolved-settings.js';
+import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './settings.js';
+import type { UserRule } from './user-rule.js';
+
+export interface EngineOptions {
+  settings?: AuditSettings;
+  /** Rules from a rules file (CEL), run on every event after the built-in detectors. */
+  userRules?: readonly UserRule[];
+  /** Called for every alert, as soon as it is raised: the engine keeps none. */
+  onAlert(alert: Alert): void;
+  /** Called for every unreadable line or record (the engine keeps the first `maxErrors`). */
+  onError?(error: AlertError): void;
+  /** Called once per user rule whose condition fails to evaluate on some event. */
+  onWarning?(message: string): void;
+  /** The detectors to run instead of the built-in set (tests). */
+  detectors?: readonly Detector[];
+  maxErrors?: number;
+}
+
+interface Active {
+  meta: DetectorMeta;
+  check: DetectorCheck;
+}
+
+/** Where an event was read. */
+export interface EventSource {
+  file: string;
+  line: number;
+}
+
+/**
+ * The streaming detection core: takes one audit event at a time, drops duplicates (same auditID and
+ * stage, which AKS sends when both audit categories are exported), runs the detectors unless the
+ * identity is one of AKS's own, then the user rules, and hands each alert on. Nothing grows with the
+ * length of the stream: duplicate and alert memories are bounded.
+ */
+export class AuditEngine {
+  readonly stats: AlertStats = emptyStats();
+  /** The first unreadable lines and records (all are counted in stats.malformed). */
+  readonly errors: AlertError[] = [];
+  readonly settings: ResolvedSettings;
+  private readonly active: Active[];
+  private readonly userRules: readonly UserRule[];
+  private readonly recent: RecentKeys;
+  /** (rule, auditID) pairs already alerted: one request logged at several stages gives one alert. */
+  private readonly alerted = new RecentKeys(10_000);
+  private readonly failingRules = new Set<string>();
+  private readonly maxErrors: number;
+  private readonly onAlert: (a: Alert) => void;
+  private readonly onError: ((e: AlertError) => void) | undefined;
+  private readonly onWarning: ((m: string) => void) | undefined;
+
+  // Per-event state shared with the detector context (one context object for the whole run).
+  private current: Active | undefined;
+  private currentEvent: AuditEvent | undefined;
+  private currentSource: EventSource = { file: '', line: 0 };
+  private undetermined: string[] = [];
+  private readonly ctx: DetectorContext;
+
+  constructor(opts: EngineOptions) {
+    this.settings = resolveSettings(opts.settings ?? DEFAULT_AUDIT_SETTINGS);
+    const disabled = this.settings.raw.disable;
+    this.active = [];
+    for (const d of opts.detectors ?? DETECTORS) {
+      if (disabled.some((g) => globMatch(g, d.meta.id))) continue;
+      const check = d.create(this.settings);
+      if (check) this.active.push({ meta: d.meta, check });
+    }
+    this.userRules = (opts.userRules ?? []).filter((r) => !disabled.some((g) => globMatch(g, r.meta.id)));
+    this.recent = new RecentKeys(this.settings.raw.dedupeWindow);
+    this.maxErrors = opts.maxErrors ?? 100;
+    this.onAlert = opts.onAlert;
+    this.onError = opts.onError;
+    this.onWarning = opts.onWarning;
+    this.ctx = {
+      report: (r) => {
+        if (this.current && this.currentEvent) this.raise(this.current.meta, r, this.currentEvent);
+      },
+      undetermined: (what) => {
+        if (!this.undetermined.includes(what)) this.undetermined.push(what);
+      },
+    };
+  }
+
+  /** The ids of the detectors and user rules this engine runs. */
+  get running(): string[] {
+    return [...this.active.map((a) => a.meta.id), ...this.userRules.map((r) => r.meta.id)];
+  }
+
+  /** One audit event (a value `looksLikeAuditEvent` accepted), read at `source`. */
+  event(raw: Record<string, unknown>, source: EventSource): void {
+    const ev = normaliseEvent(raw);
+    // Most events are ResponseComplete: their auditID alone is the key, with no string to build.
+    if (ev.auditID !== undefined && this.recent.seen(ev.stage === 'ResponseComplete' ? ev.auditID : `${ev.auditID}\u0000${ev.stage}`)) {
+      this.stats.duplicates++;
+      return;
+    }
+    this.stats.events++;
+    if (typeof ev.requestObject === 'string' || typeof ev.responseObject === 'string') this.stats.incomplete++;
+    this.currentEvent = ev;
+    this.currentSource = source;
+    if (!this.settings.allowedIdentities.has(ev.user.username)) {
+      for (const a of this.active) {
+        this.current = a;
+        a.check(ev, this.ctx);
+      }
+      this.current = undefined;
+      if (this.undetermined.length) {
+        const what = this.undetermined.join(', ');
+        this.undetermined = [];
+        const target = `${ev.objectRef.resource ?? ev.requestURI}${ev.objectRef.namespace ? ` ${ev.objectRef.namespace}/` : ' '}${ev.objectRef.name ?? ''}`.trimEnd();
+        this.raise(BODY_NOT_LOGGED.meta, { message: `${ev.verb} ${target}: request body not logged (skipped-too-big-size-object), so not evaluated: ${what}` }, ev, true);
+      }
+    }
+    for (const rule of this.userRules) {
+      let hit: boolean;
+      try {
+        hit = rule.matches(ev);
+      } catch (e) {
+        this.ruleFailed(rule, e);
+        continue;
+      }
+      if (hit) this.raise(rule.meta, { message: rule.message(ev) }, ev);
+    }
+    this.currentEvent = undefined;
+  }
+
+  /** A record that is not an audit event by design (another diagnostic category, a klog line). */
+  skipped(): void {
+    this.stats.skipped++;
+  }
+
+  /** A line or record that could not be read. */
+  malformed(source: string, line: number | undefined, message: string): void {
+    this.stats.malformed++;
+    const e: AlertError = line === undefined ? { source, message } : { source, line, message };
+    if (this.errors.length < this.maxErrors) this.errors.push(e);
+    this.onError?.(e);
+  }
+
+  /** An input that could not be read at all (a missing file): reported, but not a malformed record. */
+  unreadable(source: string, message: string): void {
+    const e: AlertError = { source, message };
+    this.errors.push(e);
+    this.onError?.(e);
+  }
+
+  private ruleFailed(rule: UserRule, e: unknown): void {
+    if (this.failingRules.has(rule.meta.id)) return;
+    this.failingRules.add(rule.meta.id);
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    this.onWarning?.(`rule ${rule.meta.id}: condition failed on an event (${msg}); such events do not match (${this.currentSource.file}:${this.currentSource.line}, reported once per rule)`);
+  }
+
+  private raise(meta: DetectorMeta, r: DetectorReport, ev: AuditEvent, undetermined = false): void {
+    if (ev.auditID !== undefined && this.alerted.seen(`${meta.id}\u0000${ev.auditID}`)) return;
+    this.stats.alerts++;
+    const o = ev.objectRef;
+    const alert: Alert = {
+      rule: meta.id,
+      title: meta.title,
+      severity: r.severity ?? meta.severity,
+      ...(eventTime(ev) !== undefined ? { time: eventTime(ev) } : {}),
+      user: ev.user.username,
+      groups: ev.user.groups,
+      ...(ev.impersonatedUser ? { impersonatedUser: ev.impersonatedUser.username } : {}),
+      sourceIPs: ev.sourceIPs,
+      ...(typeof ev.userAgent === 'string' ? { userAgent: ev.userAgent } : {}),
+      verb: ev.verb,
+      objectRef: {
+        ...(o.apiGroup !== undefined ? { apiGroup: o.apiGroup } : {}),
+        ...(o.resource !== undefined ? { resource: o.resource } : {}),
+        ...(o.subresource !== undefined ? { subresource: o.subresource } : {}),
+        ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
+        ...(o.name !== undefined ? { name: o.name } : {}),
+      },
+      requestURI: ev.requestURI,
+      ...(ev.responseStatus.code !== undefined ? { responseCode: ev.responseStatus.code } : {}),
+      ...(ev.stage ? { stage: ev.stage } : {}),
+      message: r.message,
+      frameworks: r.frameworks ?? meta.frameworks,
+      ...(ev.auditID !== undefined ? { auditID: ev.auditID } : {}),
+      ...(undetermined ? { undetermined: true as const } : {}),
+      source: { file: this.currentSource.file, line: this.currentSource.line },
+    };
+    this.onAlert(alert);
+  }
+}

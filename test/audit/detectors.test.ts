@@ -1,0 +1,329 @@
+import { describe, expect, it } from 'vitest';
+import type { Severity } from '../../src/core/severity.js';
+import { DETECTORS } from '../../src/audit/detectors/index.js';
+import { applySettings, type AuditSettingsInput } from '../../src/audit/rules-file.js';
+import { auditEvent, of, podCreate, runEvents } from './helpers.js';
+
+interface Fires {
+  name: string;
+  events: Array<Record<string, unknown>>;
+  settings?: AuditSettingsInput;
+  message: string;
+  severity?: Severity;
+  falco?: string;
+}
+
+interface Quiet {
+  name: string;
+  events: Array<Record<string, unknown>>;
+  settings?: AuditSettingsInput;
+}
+
+interface Cases {
+  fires: Fires[];
+  quiet: Quiet[];
+}
+
+const user = (username: string, groups: string[] = ['system:authenticated']) => ({ user: { username, groups } });
+const ref = (resource: string, name?: string, namespace?: string, subresource?: string) => ({
+  objectRef: { resource, ...(name ? { name } : {}), ...(namespace ? { namespace } : {}), ...(subresource ? { subresource } : {}) },
+});
+const code = (c: number) => ({ responseStatus: { code: c } });
+const body = (requestObject: unknown) => ({ requestObject });
+const stream = (sub: string, query = '') =>
+  auditEvent({ stage: 'ResponseStarted', verb: 'create', requestURI: `/api/v1/namespaces/shop/pods/web-0/${sub}${query}`, ...ref('pods', 'web-0', 'shop', sub), ...code(101) });
+const role = (resource: 'roles' | 'clusterroles', verb: string, name: string, rules: unknown[], extra: Record<string, unknown> = {}) =>
+  auditEvent({ verb, ...ref(resource, name, resource === 'roles' ? 'shop' : undefined), ...body({ kind: 'ClusterRole', metadata: { name }, rules }), ...code(verb === 'create' ? 201 : 200), ...extra });
+const binding = (resource: 'clusterrolebindings' | 'rolebindings', roleName: string) =>
+  auditEvent({
+    ...ref(resource, 'b', resource === 'rolebindings' ? 'shop' : undefined),
+    ...body({ metadata: { name: 'b' }, subjects: [{ kind: 'User', name: 'mallory@contoso.com' }], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName } }),
+  });
+const aksAddon = (spec: Record<string, unknown>) => podCreate(spec, { namespace: 'kube-system', ...user('system:serviceaccount:kube-system:daemon-set-controller') });
+const mcr = 'mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.31.2';
+
+const CASES: Record<string, Cases> = {
+  'audit/exec-into-pod': {
+    fires: [
+      { name: 'exec, with the command', events: [stream('exec', '?command=cat&command=%2Fetc%2Fshadow&container=app')], message: 'exec into pod shop/web-0 (container app): cat /etc/shadow', falco: 'Attach/Exec Pod' },
+      { name: 'attach', events: [stream('attach', '?container=app')], message: 'attach to pod shop/web-0 (container app)' },
+      {
+        name: 'exec, credentials in the command masked',
+        events: [stream('exec', '?command=mysql&command=-uroot&command=-pS3cret&command=--password%3Dhunter2&command=--token&command=abc&command=PGPASSWORD%3Dx')],
+        message: 'mysql -uroot -p*** --password=*** --token *** PGPASSWORD=***',
+      },
+      { name: 'exec logged only at completion', events: [{ ...stream('exec'), stage: 'ResponseComplete', ...code(200) }], message: 'exec into pod shop/web-0' },
+    ],
+    quiet: [
+      { name: 'refused exec', events: [{ ...stream('exec'), stage: 'ResponseComplete', ...code(403) }] },
+      { name: 'pod logs', events: [auditEvent({ verb: 'get', ...ref('pods', 'web-0', 'shop', 'log'), ...code(200) })] },
+    ],
+  },
+  'audit/port-forward': {
+    fires: [{ name: 'port-forward', events: [stream('portforward', '?ports=5432')], message: 'port forwarded to pod shop/web-0 (ports 5432)', falco: 'port-forward' }],
+    quiet: [{ name: 'exec is not port-forward', events: [stream('exec')] }],
+  },
+  'audit/ephemeral-container': {
+    fires: [
+      {
+        name: 'kubectl debug',
+        events: [auditEvent({ verb: 'patch', ...ref('pods', 'web-0', 'shop', 'ephemeralcontainers'), ...code(200), ...body({ spec: { ephemeralContainers: [{ name: 'debugger-x', image: 'busybox' }] } }) })],
+        message: 'ephemeral container added to pod shop/web-0 (debugger-x, image busybox)',
+        falco: 'EphemeralContainers Created',
+      },
+    ],
+    quiet: [{ name: 'reading them', events: [auditEvent({ verb: 'get', ...ref('pods', 'web-0', 'shop', 'ephemeralcontainers'), ...code(200) })] }],
+  },
+  'audit/privileged-pod': {
+    fires: [
+      {
+        name: 'second container privileged',
+        events: [podCreate({ containers: [{ name: 'a', image: 'nginx' }, { name: 'b', image: 'mysql:8', securityContext: { privileged: true } }] })],
+        message: 'pod shop/web created with privileged container b (images nginx, mysql:8)',
+        falco: 'Create Privileged Pod',
+      },
+      { name: 'init container', events: [podCreate({ initContainers: [{ name: 'i', image: 'x', securityContext: { privileged: true } }], containers: [{ name: 'a', image: 'nginx' }] })], message: 'privileged container i' },
+    ],
+    quiet: [
+      { name: 'unprivileged', events: [podCreate({ containers: [{ name: 'a', image: 'nginx', securityContext: { privileged: false } }] })] },
+      { name: 'trusted image', events: [podCreate({ containers: [{ name: 'a', image: 'nginx:1.27', securityContext: { privileged: true } }] })], settings: { trustedImages: { privileged: ['nginx'] } } },
+      { name: 'AKS add-on in kube-system', events: [aksAddon({ containers: [{ name: 'kube-proxy', image: mcr, securityContext: { privileged: true } }] })] },
+      { name: 'no body (audit level Metadata)', events: [podCreate({}, { requestObject: undefined, level: 'Metadata' })] },
+      { name: 'pod read, not created', events: [podCreate({ containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] }, { verb: 'get', ...code(200) })] },
+    ],
+  },
+  'audit/host-network-pod': {
+    fires: [{ name: 'hostNetwork', events: [podCreate({ hostNetwork: true, containers: [{ name: 'a', image: 'nginx' }] })], message: 'pod shop/web created with hostNetwork: true (images nginx)', falco: 'Create HostNetwork Pod' }],
+    quiet: [
+      { name: 'hostNetwork false', events: [podCreate({ hostNetwork: false, containers: [{ name: 'a', image: 'nginx' }] })] },
+      { name: 'AKS add-on', events: [aksAddon({ hostNetwork: true, containers: [{ name: 'a', image: mcr }] })] },
+    ],
+  },
+  'audit/host-pid-pod': {
+    fires: [{ name: 'hostPID', events: [podCreate({ hostPID: true, containers: [{ name: 'a', image: 'ubuntu' }] })], message: 'pod shop/web created with hostPID: true', falco: 'Create HostPid Pod' }],
+    quiet: [{ name: 'trusted for all detectors', events: [podCreate({ hostPID: true, containers: [{ name: 'a', image: 'contoso.azurecr.io/agent:2' }] })], settings: { trustedImages: { all: ['contoso.azurecr.io/agent'] } } }],
+  },
+  'audit/host-ipc-pod': {
+    fires: [{ name: 'hostIPC', events: [podCreate({ hostIPC: true, containers: [{ name: 'a', image: 'ubuntu' }] })], message: 'pod shop/web created with hostIPC: true', falco: 'Create HostIPC Pod' }],
+    quiet: [{ name: 'hostIPC absent', events: [podCreate({ containers: [{ name: 'a', image: 'ubuntu' }] })] }],
+  },
+  'audit/sensitive-mount-pod': {
+    fires: [
+      { name: '/etc', events: [podCreate({ volumes: [{ name: 'etc', hostPath: { path: '/etc' } }], containers: [{ name: 'a', image: 'nginx' }] })], message: 'sensitive host path etc=/etc', falco: 'Create Sensitive Mount Pod' },
+      { name: 'below a sensitive directory, written untidily', events: [podCreate({ volumes: [{ name: 'pki', hostPath: { path: '/var/lib//kubelet/pki/' } }], containers: [{ name: 'a', image: 'x' }] })], message: 'pki=/var/lib/kubelet/pki' },
+      { name: 'the container runtime socket', events: [podCreate({ volumes: [{ name: 's', hostPath: { path: '/run/containerd/containerd.sock' } }], containers: [{ name: 'a', image: 'x' }] })], message: 's=/run/containerd/containerd.sock' },
+    ],
+    quiet: [
+      { name: 'a harmless host path', events: [podCreate({ volumes: [{ name: 'logs', hostPath: { path: '/var/log/app' } }], containers: [{ name: 'a', image: 'x' }] })] },
+      { name: '/ matches only itself', events: [podCreate({ volumes: [{ name: 'data', hostPath: { path: '/data' } }], containers: [{ name: 'a', image: 'x' }] })] },
+    ],
+  },
+  'audit/pod-in-kube-namespace': {
+    fires: [
+      { name: 'nginx in kube-system', events: [podCreate({ containers: [{ name: 'a', image: 'nginx' }] }, { namespace: 'kube-system' })], message: 'pod kube-system/web created in kube-system (images nginx)', falco: 'Pod Created in Kube Namespace' },
+      { name: 'a person, body not logged', events: [podCreate({}, { namespace: 'kube-public', requestObject: undefined, ...user('mallory@contoso.com') })], message: 'created in kube-public (request body not logged)' },
+    ],
+    quiet: [
+      { name: 'AKS add-on', events: [aksAddon({ containers: [{ name: 'a', image: mcr }] })] },
+      { name: 'elsewhere', events: [podCreate({ containers: [{ name: 'a', image: 'nginx' }] })] },
+      { name: 'a controller, body not logged', events: [podCreate({}, { namespace: 'kube-system', requestObject: undefined })] },
+    ],
+  },
+  'audit/pod-image-not-allowed': {
+    fires: [{ name: 'image outside the list', events: [podCreate({ containers: [{ name: 'a', image: 'docker.io/evil/miner:latest' }] })], settings: { allowedImages: ['contoso.azurecr.io/*'] }, message: 'outside the allowed list: docker.io/evil/miner:latest', falco: 'Create Disallowed Pod' }],
+    quiet: [
+      { name: 'off without a list', events: [podCreate({ containers: [{ name: 'a', image: 'docker.io/evil/miner:latest' }] })] },
+      { name: 'allowed image', events: [podCreate({ containers: [{ name: 'a', image: 'contoso.azurecr.io/shop/web:1' }] })], settings: { allowedImages: ['contoso.azurecr.io/*'] } },
+    ],
+  },
+  'audit/nodeport-service': {
+    fires: [{ name: 'NodePort', events: [auditEvent({ ...ref('services', 'web', 'shop'), ...body({ spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] } }) })], message: 'Service shop/web created with type NodePort (ports 80→node:30080)', falco: 'Create NodePort Service' }],
+    quiet: [{ name: 'ClusterIP', events: [auditEvent({ ...ref('services', 'web', 'shop'), ...body({ spec: { type: 'ClusterIP' } }) })] }],
+  },
+  'audit/configmap-credentials': {
+    fires: [
+      { name: 'a password', events: [auditEvent({ verb: 'update', ...ref('configmaps', 'app', 'shop'), ...code(200), ...body({ data: { 'db.properties': 'user=app\npassword=s3cr3t-value\n', 'ui.properties': 'color=blue' } }) })], message: 'ConfigMap shop/app modified with credentials under key db.properties', falco: 'Create/Modify Configmap With Private Credentials' },
+      { name: 'an Azure storage connection string', events: [auditEvent({ ...ref('configmaps', 'app', 'shop'), ...body({ data: { conn: 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=abc==' } }) })], message: 'under key conn' },
+    ],
+    quiet: [{ name: 'plain settings', events: [auditEvent({ ...ref('configmaps', 'app', 'shop'), ...body({ data: { 'ui.properties': 'color.good=purple' } }) })] }],
+  },
+  'audit/anonymous-request-allowed': {
+    fires: [{ name: 'anonymous namespace create', events: [auditEvent({ ...user('system:anonymous', ['system:unauthenticated']), requestURI: '/api/v1/namespaces', ...ref('namespaces', 'foo') })], message: 'anonymous create /api/v1/namespaces allowed', falco: 'Anonymous Request Allowed' }],
+    quiet: [
+      { name: 'health and version', events: ['/healthz', '/readyz?verbose', '/livez/etcd', '/version'].map((uri) => auditEvent({ ...user('system:anonymous'), verb: 'get', requestURI: uri, objectRef: undefined, ...code(200) })) },
+      { name: 'refused', events: [auditEvent({ ...user('system:anonymous'), verb: 'list', requestURI: '/api/v1/secrets', ...ref('secrets'), ...code(403), annotations: { 'authorization.k8s.io/decision': 'forbid' } })] },
+    ],
+  },
+  'audit/namespace-not-allowed': {
+    fires: [{ name: 'unknown namespace', events: [auditEvent({ requestURI: '/api/v1/namespaces', ...ref('namespaces', 'crypto') })], settings: { allowedNamespaces: ['shop', 'payments'] }, message: 'namespace crypto created', falco: 'Create Disallowed Namespace' }],
+    quiet: [
+      { name: 'off without a list', events: [auditEvent({ ...ref('namespaces', 'crypto') })] },
+      { name: 'listed', events: [auditEvent({ ...ref('namespaces', 'shop') })], settings: { allowedNamespaces: ['shop'] } },
+    ],
+  },
+  'audit/user-not-allowed': {
+    fires: [{ name: 'unlisted user, once per verb and resource', events: [auditEvent({ ...user('mallory'), verb: 'get', ...code(200) }), auditEvent({ ...user('mallory'), verb: 'get', ...code(200) })], settings: { allowedUsers: ['alice@contoso.com'] }, message: 'mallory (not in settings.allowedUsers): get pods/web', falco: 'Disallowed K8s User' }],
+    quiet: [
+      { name: 'listed user', events: [auditEvent()], settings: { allowedUsers: ['alice@*'] } },
+      { name: 'system users', events: [auditEvent({ ...user('system:kube-scheduler') })], settings: { allowedUsers: [] } },
+    ],
+  },
+  'audit/service-account-in-kube-namespace': {
+    fires: [{ name: 'new account in kube-system', events: [auditEvent({ requestURI: '/api/v1/namespaces/kube-system/serviceaccounts', ...ref('serviceaccounts', 'backup', 'kube-system') })], message: 'service account kube-system/backup created', falco: 'Service Account Created in Kube Namespace' }],
+    quiet: [
+      { name: "a controller's account", events: [auditEvent({ ...ref('serviceaccounts', 'replicaset-controller', 'kube-system') })] },
+      { name: 'elsewhere', events: [auditEvent({ ...ref('serviceaccounts', 'backup', 'shop') })] },
+      { name: 'refused', events: [auditEvent({ ...ref('serviceaccounts', 'backup', 'kube-system'), ...code(403) })] },
+    ],
+  },
+  'audit/system-role-changed': {
+    fires: [
+      { name: 'system ClusterRole patched', events: [auditEvent({ verb: 'patch', ...ref('clusterroles', 'system:node'), ...code(200) })], message: 'ClusterRole system:node modified', falco: 'System ClusterRole Modified/Deleted' },
+      { name: 'system ClusterRole deleted', events: [auditEvent({ verb: 'delete', ...ref('clusterroles', 'system:kube-aggregator'), ...code(200) })], message: 'ClusterRole system:kube-aggregator deleted' },
+    ],
+    quiet: [
+      { name: 'CoreDNS role', events: [auditEvent({ verb: 'update', ...ref('clusterroles', 'system:coredns'), ...code(200) })] },
+      { name: 'the aggregation controller', events: [auditEvent({ verb: 'update', ...ref('clusterroles', 'system:aggregate-to-edit'), ...user('system:serviceaccount:kube-system:clusterrole-aggregation-controller'), ...code(200) })] },
+      { name: 'reading', events: [auditEvent({ verb: 'get', ...ref('clusterroles', 'system:node'), ...code(200) })] },
+    ],
+  },
+  'audit/cluster-admin-binding': {
+    fires: [
+      { name: 'ClusterRoleBinding to cluster-admin', events: [binding('clusterrolebindings', 'cluster-admin')], message: 'ClusterRoleBinding b binds ClusterRole cluster-admin to User mallory@contoso.com', severity: 'critical', falco: 'Attach to cluster-admin Role' },
+      { name: 'RoleBinding to cluster-admin', events: [binding('rolebindings', 'cluster-admin')], message: 'RoleBinding shop/b binds ClusterRole cluster-admin', severity: 'high' },
+      { name: 'RoleBinding to admin', events: [binding('rolebindings', 'admin')], message: 'binds ClusterRole admin', severity: 'medium' },
+    ],
+    quiet: [{ name: 'binding to view', events: [binding('clusterrolebindings', 'view')] }],
+  },
+  'audit/wildcard-role': {
+    fires: [
+      { name: 'wildcard resources', events: [role('clusterroles', 'create', 'r', [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }])], message: 'ClusterRole r created with a wildcard rule: get *', falco: 'ClusterRole With Wildcard Created' },
+      { name: 'wildcard verbs added later', events: [role('roles', 'update', 'r', [{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }])], message: 'Role shop/r modified with a wildcard rule: * pods' },
+    ],
+    quiet: [{ name: 'explicit rules', events: [role('clusterroles', 'create', 'r', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }])] }],
+  },
+  'audit/write-role': {
+    fires: [{ name: 'delete verb', events: [role('clusterroles', 'create', 'r', [{ nonResourceURLs: ['/api'], verbs: ['delete'] }])], message: 'ClusterRole r created with write permissions: delete /api', severity: 'low', falco: 'ClusterRole With Write Privileges Created' }],
+    quiet: [
+      { name: 'read only', events: [role('clusterroles', 'create', 'r', [{ resources: ['pods'], verbs: ['get', 'list'] }])] },
+      { name: 'updates are not creations', events: [role('clusterroles', 'update', 'edit', [{ resources: ['pods'], verbs: ['create'] }])] },
+    ],
+  },
+  'audit/exec-role': {
+    fires: [{ name: 'pods/exec', events: [role('clusterroles', 'create', 'r', [{ resources: ['pods/exec'], verbs: ['get'] }])], message: 'ClusterRole r created with pod exec: get pods/exec', falco: 'ClusterRole With Pod Exec Created' }],
+    quiet: [{ name: 'pods/log', events: [role('clusterroles', 'create', 'r', [{ resources: ['pods/log'], verbs: ['get'] }])] }],
+  },
+  'audit/resource-activity': {
+    fires: [
+      { name: 'Deployment created', events: [auditEvent({ ...ref('deployments', 'web', 'shop') })], message: 'Deployment shop/web created', severity: 'info', falco: 'K8s Deployment Created' },
+      { name: 'ClusterRole deleted (0.6.0 name too)', events: [auditEvent({ verb: 'delete', ...ref('clusterroles', 'r'), ...code(200) })], message: 'ClusterRole r deleted', falco: 'K8s Role/Clusterrole Deleted' },
+      { name: 'Namespace deleted', events: [auditEvent({ verb: 'delete', ...ref('namespaces', 'foo', 'foo'), ...code(200) })], message: 'Namespace foo deleted', falco: 'K8s Namespace Deleted' },
+    ],
+    quiet: [
+      { name: 'failed create', events: [auditEvent({ ...ref('deployments', 'web', 'shop'), ...code(409) })] },
+      { name: 'switched off', events: [auditEvent({ ...ref('deployments', 'web', 'shop') })], settings: { activity: false } },
+      { name: 'secrets of kube-system', events: [auditEvent({ ...ref('secrets', 'bootstrap-token-abc', 'kube-system') })] },
+      { name: 'secrets created by the control plane', events: [auditEvent({ ...user('system:kube-controller-manager'), ...ref('secrets', 'tok', 'shop') })] },
+    ],
+  },
+  'audit/secret-read': {
+    fires: [
+      { name: 'a kube-system secret read by a person', events: [auditEvent({ verb: 'get', ...ref('secrets', 'azure-storage', 'kube-system'), ...code(200) })], message: 'secret kube-system/azure-storage read', falco: 'K8s Secret Get Successfully' },
+      { name: 'every secret listed by a workload', events: [auditEvent({ verb: 'list', requestURI: '/api/v1/secrets', ...user('system:serviceaccount:shop:web'), ...ref('secrets'), ...code(200) })], message: 'secrets in every namespace listed', severity: 'high' },
+      { name: 'a denied attempt', events: [auditEvent({ verb: 'get', ...ref('secrets', 'x', 'kube-system'), ...code(403) })], message: 'secret kube-system/x: get denied (403)', severity: 'low', falco: 'K8s Secret Get Unsuccessfully Tried' },
+    ],
+    quiet: [
+      { name: "an app's own namespace", events: [auditEvent({ verb: 'get', ...ref('secrets', 'db', 'shop'), ...code(200) })] },
+      { name: 'the kubelet', events: [auditEvent({ verb: 'get', ...user('system:node:aks-nodepool1-0'), ...ref('secrets', 'x', 'kube-system'), ...code(200) })] },
+      { name: 'a kube-system controller', events: [auditEvent({ verb: 'list', ...user('system:serviceaccount:kube-system:generic-garbage-collector'), ...ref('secrets'), ...code(200) })] },
+    ],
+  },
+  'audit/token-request': {
+    fires: [{ name: 'kubectl create token', events: [auditEvent({ requestURI: '/api/v1/namespaces/kube-system/serviceaccounts/cluster-autoscaler/token', ...ref('serviceaccounts', 'cluster-autoscaler', 'kube-system', 'token') })], message: 'token issued for service account kube-system/cluster-autoscaler to alice@contoso.com' }],
+    quiet: [
+      { name: 'the kubelet', events: [auditEvent({ ...user('system:node:aks-nodepool1-0'), ...ref('serviceaccounts', 'web', 'shop', 'token') })] },
+      { name: 'the account itself', events: [auditEvent({ ...user('system:serviceaccount:shop:web'), ...ref('serviceaccounts', 'web', 'shop', 'token') })] },
+    ],
+  },
+  'audit/impersonation': {
+    fires: [
+      { name: 'impersonating a member of system:masters', events: [auditEvent({ verb: 'list', ...ref('secrets'), ...code(200), impersonatedUser: { username: 'admin', groups: ['system:masters'] } })], message: 'alice@contoso.com acted as admin (groups system:masters): list secrets', severity: 'critical' },
+      { name: 'impersonating an account', events: [auditEvent({ verb: 'get', ...ref('pods', 'web', 'shop'), ...code(200), impersonatedUser: { username: 'system:serviceaccount:shop:web' } })], message: 'acted as system:serviceaccount:shop:web', severity: 'high' },
+    ],
+    quiet: [{ name: 'no impersonation', events: [auditEvent()] }],
+  },
+  'audit/csr-approved': {
+    fires: [{ name: 'approved by a person', events: [auditEvent({ verb: 'update', ...ref('certificatesigningrequests', 'csr-x', undefined, 'approval'), ...code(200), ...body({ spec: { signerName: 'kubernetes.io/kube-apiserver-client' }, status: { conditions: [{ type: 'Approved', status: 'True' }] } }) })], message: 'CertificateSigningRequest csr-x approved (signer kubernetes.io/kube-apiserver-client)' }],
+    quiet: [
+      { name: 'the controller approving kubelet certificates', events: [auditEvent({ verb: 'update', ...user('system:serviceaccount:kube-system:certificate-controller'), ...ref('certificatesigningrequests', 'csr-x', undefined, 'approval'), ...code(200) })] },
+      { name: 'denied', events: [auditEvent({ verb: 'update', ...ref('certificatesigningrequests', 'csr-x', undefined, 'approval'), ...code(200), ...body({ status: { conditions: [{ type: 'Denied', status: 'True' }] } }) })] },
+    ],
+  },
+  'audit/admission-webhook-changed': {
+    fires: [
+      { name: 'deleted', events: [auditEvent({ verb: 'delete', ...ref('validatingwebhookconfigurations', 'gatekeeper'), ...code(200) })], message: 'ValidatingWebhookConfiguration gatekeeper deleted', severity: 'high' },
+      { name: 'created', events: [auditEvent({ ...ref('mutatingwebhookconfigurations', 'sidecar') })], message: 'MutatingWebhookConfiguration sidecar created', severity: 'medium' },
+    ],
+    quiet: [{ name: 'read', events: [auditEvent({ verb: 'list', ...ref('validatingwebhookconfigurations'), ...code(200) })] }],
+  },
+  'audit/ingress-without-tls': {
+    fires: [{ name: 'plain HTTP', events: [auditEvent({ ...ref('ingresses', 'web', 'shop'), ...body({ spec: { rules: [{ host: 'shop.contoso.com' }] } }) })], message: 'Ingress shop/web created without TLS', falco: 'Ingress Object without TLS Certificate Created' }],
+    quiet: [{ name: 'with tls', events: [auditEvent({ ...ref('ingresses', 'web', 'shop'), ...body({ spec: { tls: [{ hosts: ['shop.contoso.com'], secretName: 'tls' }] } }) })] }],
+  },
+  'audit/auth-failure-burst': {
+    fires: [
+      {
+        name: 'refusals in a burst',
+        events: Array.from({ length: 5 }, (_, i) => auditEvent({ verb: 'list', ...ref('secrets'), ...code(403), stageTimestamp: `2026-11-02T10:00:0${i}Z` })),
+        settings: { authFailures: { threshold: 5, windowSeconds: 60 } },
+        message: '5 refused requests (401/403) for alice@contoso.com from 203.0.113.7 within 60s',
+      },
+    ],
+    quiet: [{ name: 'spread out', events: Array.from({ length: 5 }, (_, i) => auditEvent({ verb: 'list', ...ref('secrets'), ...code(403), stageTimestamp: `2026-11-02T1${i}:00:00Z` })), settings: { authFailures: { threshold: 5, windowSeconds: 60 } } }],
+  },
+};
+
+describe('every detector has cases', () => {
+  it('covers the catalog', () => {
+    const ids = DETECTORS.map((d) => d.meta.id).filter((id) => id !== 'audit/body-not-logged');
+    expect(Object.keys(CASES).sort()).toEqual(ids.sort());
+  });
+  it('ids follow audit/kebab-case and every meta says why and what to do', () => {
+    for (const d of DETECTORS) {
+      expect(d.meta.id).toMatch(/^audit\/[a-z0-9-]+$/);
+      expect(d.meta.description.length).toBeGreaterThan(40);
+      expect(d.meta.remediation.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+for (const [id, cases] of Object.entries(CASES)) {
+  describe(id, () => {
+    for (const c of cases.fires) {
+      it(`fires: ${c.name}`, () => {
+        const r = runEvents(c.events, { settings: applySettings(c.settings) });
+        const hits = of(r.alerts, id);
+        expect(hits).toHaveLength(1);
+        expect(hits[0]?.message).toContain(c.message);
+        if (c.severity) expect(hits[0]?.severity).toBe(c.severity);
+        if (c.falco) expect(hits[0]?.frameworks.filter((f) => f.framework === 'falco').map((f) => f.id)).toContain(c.falco);
+      });
+      it(`stays quiet when AKS itself does it: ${c.name}`, () => {
+        for (const username of ['aksService', 'system:serviceaccount:kube-system:metrics-server']) {
+          const asAks = c.events.map((e) => ({ ...e, user: { username, groups: ['system:masters'] } }));
+          expect(of(runEvents(asAks, { settings: applySettings(c.settings) }).alerts, id)).toEqual([]);
+        }
+      });
+    }
+    for (const c of cases.quiet) {
+      it(`stays quiet: ${c.name}`, () => {
+        expect(of(runEvents(c.events, { settings: applySettings(c.settings) }).alerts, id)).toEqual([]);
+      });
+    }
+  });
+}
+
+it('a pod with an mcr.microsoft.com image outside the AKS namespaces is not taken for an add-on', () => {
+  const r = runEvents([podCreate({ hostNetwork: true, containers: [{ name: 'a', image: mcr }] })]);
+  expect(of(r.alerts, 'audit/host-network-pod')).toHaveLength(1);
+});

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { RecentKeys } from '../../src/audit/recent-keys.js';
+import { applySettings } from '../../src/audit/rules-file.js';
+import { compileUserRules } from '../../src/audit/user-rule.js';
+import { auditEvent, of, podCreate, runEvents } from './helpers.js';
+
+const privileged = { containers: [{ name: 'app', image: 'contoso.azurecr.io/app:1', securityContext: { privileged: true } }] };
+
+describe('de-duplication', () => {
+  it('drops an event whose auditID and stage were already read (both audit categories exported)', () => {
+    const e = podCreate(privileged, { auditID: 'same' });
+    const r = runEvents([e, e, { ...e, stage: 'RequestReceived' }]);
+    expect(r.engine.stats).toMatchObject({ events: 2, duplicates: 1 });
+    expect(of(r.alerts, 'audit/privileged-pod')).toHaveLength(1);
+  });
+
+  it('keeps events without an auditID', () => {
+    const { auditID: _id, ...e } = auditEvent({ verb: 'get' });
+    expect(runEvents([e, e]).engine.stats).toMatchObject({ events: 2, duplicates: 0 });
+  });
+
+  it('remembers a bounded number of recent events, so memory stays flat', () => {
+    const events = Array.from({ length: 50 }, (_, i) => auditEvent({ auditID: `a${i}`, verb: 'get' }));
+    const r = runEvents([...events, events[0] as Record<string, unknown>, events[49] as Record<string, unknown>], { settings: applySettings({ dedupeWindow: 10 }) });
+    // a0 was forgotten long ago; a49 is recent.
+    expect(r.engine.stats).toMatchObject({ events: 51, duplicates: 1 });
+  });
+
+  it('RecentKeys: a key is remembered for at least half the capacity and at most the capacity', () => {
+    const keys = new RecentKeys(4);
+    expect(keys.seen('a')).toBe(false);
+    expect(keys.seen('a')).toBe(true);
+    for (const k of ['b', 'c']) keys.seen(k);
+    expect(keys.seen('a')).toBe(true);
+    for (const k of ['d', 'e', 'f', 'g']) keys.seen(k);
+    expect(keys.seen('a')).toBe(false);
+    expect(keys.size).toBeLessThanOrEqual(4);
+  });
+
+  it('raises one alert per request even when it is logged at several stages', () => {
+    const started = auditEvent({ auditID: 'x1', stage: 'ResponseStarted', requestURI: '/api/v1/namespaces/shop/pods/web/exec?command=id', objectRef: { resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web' }, responseStatus: { code: 101 } });
+    const r = runEvents([started, { ...started, stage: 'ResponseComplete', responseStatus: { code: 200 } }]);
+    expect(r.engine.stats.events).toBe(2);
+    expect(of(r.alerts, 'audit/exec-into-pod')).toHaveLength(1);
+  });
+});
+
+describe('bodies AKS did not log (skipped-too-big-size-object)', () => {
+  it('are neither a hit nor safe: one info alert per event names what was not evaluated', () => {
+    const big = podCreate({}, { requestObject: 'skipped-too-big-size-object', responseObject: 'skipped-too-big-size-object' });
+    const r = runEvents([big]);
+    expect(r.engine.stats.incomplete).toBe(1);
+    expect(r.alerts).toHaveLength(1);
+    const a = r.alerts[0];
+    expect(a).toMatchObject({ rule: 'audit/body-not-logged', severity: 'info', undetermined: true });
+    expect(a?.message).toContain('privileged containers');
+    expect(a?.message).toContain('host path volumes');
+    expect(r.alerts.some((x) => x.rule === 'audit/privileged-pod')).toBe(false);
+  });
+
+  it('count as incomplete but raise nothing when no detector needs the body', () => {
+    const r = runEvents([auditEvent({ verb: 'get', objectRef: { resource: 'pods', namespace: 'shop', name: 'web' }, responseObject: 'skipped-too-big-size-object', responseStatus: { code: 200 } })]);
+    expect(r.engine.stats.incomplete).toBe(1);
+    expect(r.alerts).toEqual([]);
+  });
+});
+
+describe('AKS identities', () => {
+  it('the built-in detectors ignore requests by the identities AKS runs the cluster with', () => {
+    const ids = ['aksService', 'masterclient', 'system:serviceaccount:kube-system:csi-azuredisk-controller-sa', 'system:serviceaccount:gatekeeper-system:gatekeeper-admin'];
+    const r = runEvents(ids.map((username) => podCreate(privileged, { user: { username, groups: ['system:masters'] } })));
+    expect(r.alerts).toEqual([]);
+    expect(r.engine.stats.events).toBe(4);
+  });
+
+  it('the allow list is configurable: extended, or replaced', () => {
+    const e = podCreate(privileged, { user: { username: 'ci-deployer', groups: [] } });
+    expect(runEvents([e], { settings: applySettings({ allowedIdentities: ['ci-*'] }) }).alerts).toEqual([]);
+    const aks = podCreate(privileged, { user: { username: 'aksService', groups: [] } });
+    expect(of(runEvents([aks], { settings: applySettings({ allowedIdentities: { replace: [] } }) }).alerts, 'audit/privileged-pod')).toHaveLength(1);
+  });
+
+  it('detectors can be switched off by id glob', () => {
+    const r = runEvents([podCreate(privileged)], { settings: applySettings({ disable: ['audit/privileged-*'] }) });
+    expect(r.alerts).toEqual([]);
+    expect(r.engine.running).not.toContain('audit/privileged-pod');
+  });
+});
+
+describe('alerts', () => {
+  it('carry the time, user, verb, object, source IPs, rule, why, cross-references and where the event was read', () => {
+    const r = runEvents([podCreate(privileged, { auditID: 'p1', sourceIPs: ['10.0.0.9'] })]);
+    expect(of(r.alerts, 'audit/privileged-pod')[0]).toEqual({
+      rule: 'audit/privileged-pod',
+      title: 'Privileged pod created',
+      severity: 'high',
+      time: '2026-11-02T10:00:00.010000Z',
+      user: 'system:serviceaccount:kube-system:replicaset-controller',
+      groups: ['system:serviceaccounts'],
+      sourceIPs: ['10.0.0.9'],
+      userAgent: 'kubectl/v1.31.2',
+      verb: 'create',
+      objectRef: { resource: 'pods', namespace: 'shop', name: 'web' },
+      requestURI: '/api/v1/namespaces/shop/pods',
+      responseCode: 201,
+      stage: 'ResponseComplete',
+      message: 'pod shop/web created with privileged container app (images contoso.azurecr.io/app:1)',
+      frameworks: [
+        { framework: 'falco', id: 'Create Privileged Pod' },
+        { framework: 'mitre', id: 'T1610' },
+        { framework: 'mitre', id: 'T1611' },
+      ],
+      auditID: 'p1',
+      source: { file: 'test', line: 1 },
+    });
+  });
+
+  it('survive hostile field types: wrong types are dropped, not trusted', () => {
+    const weird = auditEvent({ user: 'root', objectRef: { resource: 7, namespace: ['x'] }, sourceIPs: 'nope', responseStatus: { code: '201' }, annotations: null });
+    const r = runEvents([weird]);
+    expect(r.engine.stats.events).toBe(1);
+    expect(r.alerts).toEqual([]);
+  });
+});
+
+describe('user rules (CEL)', () => {
+  it('match on the event and build their message', () => {
+    const rules = compileUserRules(
+      [{ id: 'shop/exec-in-prod', severity: 'high', condition: 'event.verb == "create" && event.objectRef.?subresource.orValue("") == "exec" && event.objectRef.namespace == "shop"', messageExpression: '"exec by " + event.user.username' }],
+      'rules.yaml',
+    );
+    const exec = auditEvent({ stage: 'ResponseStarted', objectRef: { resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web' }, responseStatus: { code: 101 } });
+    const r = runEvents([exec, auditEvent({ verb: 'get' })], { userRules: rules });
+    expect(of(r.alerts, 'shop/exec-in-prod')).toMatchObject([{ severity: 'high', message: 'exec by alice@contoso.com' }]);
+  });
+
+  it('run on events of AKS identities too, and a failing condition is warned about once', () => {
+    const rules = compileUserRules([{ id: 'aks/anything', severity: 'low', condition: 'event.objectRef.subresource == "exec"', message: 'exec' }], 'rules.yaml');
+    const r = runEvents([auditEvent({ user: { username: 'aksService', groups: [] } }), auditEvent(), auditEvent()], { userRules: rules });
+    expect(r.alerts).toEqual([]);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toContain('rule aks/anything: condition failed on an event (No such key: subresource)');
+  });
+});
