@@ -1,4 +1,5 @@
 import type { Report } from '../core/report.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -8,7 +9,7 @@ import { renderTable } from './table.js';
 
 export type { RenderOptions } from './options.js';
 
-export const FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown'] as const;
+export const FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export type Renderer = (report: Report, options: RenderOptions) => string;
@@ -19,6 +20,7 @@ const RENDERERS: Record<Format, Renderer> = {
   sarif: renderSarif,
   junit: renderJunit,
   markdown: renderMarkdown,
+  html: renderHtml,
 };
 
 export function isFormat(v: string): v is Format {

@@ -1,0 +1,160 @@
+import type { Report } from '../core/report.js';
+import { PILLARS, SEVERITIES } from '../core/severity.js';
+import { activeFindings, errorLabel, ruleLookup, suppressedLine } from './common.js';
+import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
+import type { RenderOptions } from './options.js';
+
+/**
+ * The report's data as the page reads it. Findings are rows of indexes into shared tables (rules,
+ * resources, files), because a large report repeats the same rule text and resource on thousands of
+ * findings and the file has to stay small enough to attach to a ticket.
+ */
+export interface HtmlData {
+  version: string;
+  generatedAt: string;
+  summary: Report['summary'];
+  suppressed: string;
+  baseline: { file: string; new: number; existing: number; fixed: number } | null;
+  errors: [string, string][];
+  notes: [string, string][];
+  severities: readonly string[];
+  pillars: readonly string[];
+  /** [id, title, remediation, frameworks as `pss:privileged, cis-aks:4.2.1`] */
+  rules: [string, string, string, string][];
+  /** [kind, namespace ('' when none), name] */
+  resources: [string, string, string][];
+  files: string[];
+  /** Distinct evidence objects: most rules observe the same few values across an estate. */
+  evidence: unknown[];
+  /** Distinct field paths. */
+  fields: string[];
+  /**
+   * [rule, severity, pillar, resource, file (-1 when none), line, message, evidence, verify ('' when
+   * none), baseline (0 none, 1 new, 2 existing), container, field (-1 when none)], indexes into the
+   * tables above.
+   */
+  findings: [number, number, number, number, number, number, string, number, string, number, string, number][];
+}
+
+function indexer<K>(): { index: (key: K, make: () => void) => number } {
+  const map = new Map<K, number>();
+  return {
+    index(key, make) {
+      let i = map.get(key);
+      if (i === undefined) {
+        i = map.size;
+        map.set(key, i);
+        make();
+      }
+      return i;
+    },
+  };
+}
+
+export function htmlData(report: Report, options: RenderOptions): HtmlData {
+  const meta = ruleLookup(options.rules);
+  const data: HtmlData = {
+    version: report.tool.version,
+    generatedAt: report.generatedAt,
+    summary: report.summary,
+    suppressed: suppressedLine(report.findings),
+    baseline: report.baseline
+      ? { file: report.baseline.file, new: report.baseline.new, existing: report.baseline.existing, fixed: report.baseline.fixed.length }
+      : null,
+    errors: report.errors.map((e) => [errorLabel(e), e.message]),
+    notes: report.notes.map((n) => [errorLabel(n), n.message]),
+    severities: SEVERITIES,
+    pillars: PILLARS,
+    rules: [],
+    resources: [],
+    files: [],
+    evidence: [],
+    fields: [],
+    findings: [],
+  };
+  const rules = indexer<string>();
+  const resources = indexer<string>();
+  const files = indexer<string>();
+  const evidence = indexer<string>();
+  const fields = indexer<string>();
+  for (const f of activeFindings(report)) {
+    const rule = rules.index(f.rule, () => {
+      const m = meta(f);
+      data.rules.push([f.rule, m.title, f.remediation, f.frameworks.map((r) => `${r.framework}:${r.id}`).join(', ')]);
+    });
+    const r = f.resource;
+    const resource = resources.index(`${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`, () => data.resources.push([r.kind, r.namespace ?? '', r.name]));
+    const file = f.location ? files.index(f.location.file, () => data.files.push(f.location!.file)) : -1;
+    const field = f.field !== undefined ? fields.index(f.field, () => data.fields.push(f.field!)) : -1;
+    data.findings.push([
+      rule,
+      SEVERITIES.indexOf(f.severity),
+      PILLARS.indexOf(f.pillar),
+      resource,
+      file,
+      f.location?.line ?? 0,
+      f.message,
+      evidence.index(JSON.stringify(f.evidence), () => data.evidence.push(f.evidence)),
+      f.verify ?? '',
+      f.baseline === 'new' ? 1 : f.baseline === 'existing' ? 2 : 0,
+      f.container ?? '',
+      field,
+    ]);
+  }
+  return data;
+}
+
+/**
+ * JSON that can sit inside `<script type="application/json">`: no `<` can close the element or open
+ * a comment, whatever the manifests said. U+2028/U+2029 are escaped too, so the text is also valid
+ * as a JavaScript literal should anyone paste it into one.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * One self-contained page (inline style and script, nothing fetched) to attach to a ticket. The
+ * markup is a fixed skeleton; every value from the report travels as JSON data and is put on the
+ * page with textContent by the script, so no manifest text is ever parsed as HTML.
+ */
+export function renderHtml(report: Report, options: RenderOptions): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    // No network at all: the page needs none, and a report opened from a ticket should not call out.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<title>Palisade report</title>',
+    `<style>${HTML_STYLE}</style>`,
+    '</head>',
+    '<body>',
+    '<header><h1>Palisade report</h1><p id="meta"></p><div id="score"></div><div id="counts"></div><p id="baseline" hidden></p><p id="suppressed" hidden></p></header>',
+    '<main>',
+    '<section id="findings-section"><h2>Findings</h2>',
+    '<form id="filters" onsubmit="return false">',
+    '<label>Severity <select id="f-severity"><option value="">all</option></select></label>',
+    '<label>Pillar <select id="f-pillar"><option value="">all</option></select></label>',
+    '<label>Rule <select id="f-rule"><option value="">all</option></select></label>',
+    '<label>Namespace <select id="f-namespace"><option value="">all</option></select></label>',
+    '<label id="f-baseline-label" hidden>Baseline <select id="f-baseline"><option value="">all</option><option value="1">new</option><option value="2">existing</option></select></label>',
+    '<label>Search <input id="f-text" type="search" placeholder="name, message, file…"></label>',
+    '</form>',
+    '<p id="shown"></p>',
+    '<table id="findings"><thead><tr>',
+    '<th data-sort="severity">Severity</th><th data-sort="rule">Rule</th><th data-sort="namespace">Namespace</th><th data-sort="resource">Resource</th><th data-sort="location">Location</th><th data-sort="message">Message</th><th data-sort="baseline" class="baseline-col">Baseline</th>',
+    '</tr></thead><tbody></tbody></table>',
+    '<button id="more" type="button" hidden>Show more</button>',
+    '</section>',
+    '<section id="errors-section" hidden><h2>Input errors</h2><ul id="errors"></ul></section>',
+    '<section id="notes-section" hidden><h2>Notes</h2><ul id="notes"></ul></section>',
+    '</main>',
+    `<script type="application/json" id="report-data">${scriptJson(htmlData(report, options))}</script>`,
+    `<script>${HTML_SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
