@@ -11,6 +11,7 @@ import { pssCommand } from './pss.js';
 import { rbacCommand } from './rbac.js';
 import { explainCommand, rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
+import { webhookCommand } from './webhook.js';
 
 const program = new Command('palisade')
   .description('Security for containerized applications on Azure Kubernetes Service')
@@ -20,7 +21,7 @@ const program = new Command('palisade')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), manifestsCommand(), admissionCommand(), auditCommand()]) program.addCommand(cmd.exitOverride());
+for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), manifestsCommand(), admissionCommand(), webhookCommand(), auditCommand()]) program.addCommand(cmd.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

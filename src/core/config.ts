@@ -64,6 +64,13 @@ export const configSchema = z.strictObject({
       aksManaged: z.boolean().default(true),
     })
     .default({ aksManaged: true }),
+  /** `palisade webhook serve`: requests it admits without examining them (names and user names may be globs). */
+  webhook: z
+    .strictObject({
+      exemptNamespaces: z.array(z.string().min(1)).default([]),
+      exemptUsers: z.array(z.string().min(1)).default([]),
+    })
+    .default({ exemptNamespaces: [], exemptUsers: [] }),
   limits: z
     .strictObject({
       maxDocumentBytes: z.number().int().positive().optional(),

@@ -1,0 +1,202 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
+import { UsageError } from '../core/errors.js';
+import type { Obj } from '../core/resource.js';
+import { VERSION } from '../core/version.js';
+import { excludedNamespaces } from './namespaces.js';
+
+export const WEBHOOK_NAME = 'palisade-webhook';
+const TLS_SECRET = `${WEBHOOK_NAME}-tls`;
+const PORT = 8443;
+const LABELS = { 'app.kubernetes.io/name': WEBHOOK_NAME, 'app.kubernetes.io/part-of': 'palisade' };
+// On the objects, not in selectors: what `kubectl get -l app.kubernetes.io/managed-by=palisade` finds.
+const OBJECT_LABELS = { ...LABELS, 'app.kubernetes.io/managed-by': 'palisade' };
+
+export interface WebhookManifestOptions {
+  namespace: string;
+  image?: string;
+  /** Make a CA and a serving certificate, the TLS Secret and the caBundle (needs the openssl CLI). */
+  generateCerts?: boolean;
+  /** Certificates to use instead of making them (tests). */
+  certificates?: WebhookCertificates;
+}
+
+export interface WebhookCertificates {
+  caCert: string;
+  cert: string;
+  key: string;
+}
+
+/** The image name `palisade webhook manifests` writes when none is given: the build of this version. */
+export function defaultImage(): string {
+  return `palisade:${VERSION}`;
+}
+
+/** The names the API server may use to reach the Service: what the serving certificate must cover. */
+export function serviceDnsNames(namespace: string): string[] {
+  return [WEBHOOK_NAME, `${WEBHOOK_NAME}.${namespace}`, `${WEBHOOK_NAME}.${namespace}.svc`, `${WEBHOOK_NAME}.${namespace}.svc.cluster.local`];
+}
+
+/**
+ * A CA and a serving certificate signed by it for the webhook Service. Node's crypto makes keys but not
+ * X.509 certificates, so the openssl CLI does it; without openssl the error says how to proceed.
+ */
+export function generateCertificates(namespace: string, days = 365): WebhookCertificates {
+  const probe = spawnSync('openssl', ['version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new UsageError('--generate-certs needs the openssl command, which was not found; install it, or leave --generate-certs out and create the TLS Secret and caBundle yourself (cert-manager, or kubectl create secret tls)');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-webhook-certs-'));
+  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  try {
+    run(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', String(days), '-subj', `/CN=${WEBHOOK_NAME}-ca`,
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    run(['req', '-new', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', `/CN=${WEBHOOK_NAME}.${namespace}.svc`]);
+    writeFileSync(
+      join(dir, 'ext.cnf'),
+      [`subjectAltName=${serviceDnsNames(namespace).map((n) => `DNS:${n}`).join(',')}`, 'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', ''].join('\n'),
+    );
+    run(['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', String(days), '-extfile', 'ext.cnf']);
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    return { caCert: read('ca.crt'), cert: read('tls.crt'), key: read('tls.key') };
+  } finally {
+    // The CA key goes with the directory: nobody can sign another certificate with it.
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The objects that run the webhook, in apply order, each with the comment that precedes it. */
+export function webhookObjects(opts: WebhookManifestOptions): Array<{ comment?: string[]; object: Obj }> {
+  const ns = opts.namespace;
+  const image = opts.image ?? defaultImage();
+  const certs = opts.certificates ?? (opts.generateCerts ? generateCertificates(ns) : undefined);
+  const meta = (name: string) => ({ name, namespace: ns, labels: OBJECT_LABELS });
+  const out: Array<{ comment?: string[]; object: Obj }> = [];
+  out.push({ object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...OBJECT_LABELS, 'pod-security.kubernetes.io/enforce': 'restricted' } } } });
+  out.push({
+    comment: ['The webhook calls no Kubernetes API: its ServiceAccount gets no token.'],
+    object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(WEBHOOK_NAME), automountServiceAccountToken: false },
+  });
+  if (certs) {
+    out.push({
+      comment: ['Serving certificate and key, signed by a CA made for this webhook alone (its key was not kept).'],
+      object: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: meta(TLS_SECRET),
+        type: 'kubernetes.io/tls',
+        data: { 'tls.crt': Buffer.from(certs.cert).toString('base64'), 'tls.key': Buffer.from(certs.key).toString('base64'), 'ca.crt': Buffer.from(certs.caCert).toString('base64') },
+      },
+    });
+  }
+  out.push({
+    comment: certs
+      ? undefined
+      : [`The TLS Secret ${ns}/${TLS_SECRET} (tls.crt, tls.key) is not written here: create it, e.g. with cert-manager,`, `or run this command again with --generate-certs. The certificate must name ${serviceDnsNames(ns)[2]}.`],
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta(WEBHOOK_NAME),
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: LABELS },
+        template: {
+          metadata: { labels: LABELS },
+          spec: {
+            serviceAccountName: WEBHOOK_NAME,
+            automountServiceAccountToken: false,
+            // Two replicas on one node fall together: spread them when the cluster has the nodes.
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: LABELS } } },
+                ],
+              },
+            },
+            securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [
+              {
+                name: 'webhook',
+                image,
+                imagePullPolicy: 'IfNotPresent',
+                args: ['webhook', 'serve', '--tls-cert', '/etc/palisade/tls/tls.crt', '--tls-key', '/etc/palisade/tls/tls.key', '--port', String(PORT), '--mode', 'enforce'],
+                ports: [{ name: 'https', containerPort: PORT, protocol: 'TCP' }],
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true },
+                resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+                readinessProbe: { httpGet: { path: '/readyz', port: PORT, scheme: 'HTTPS' }, periodSeconds: 5 },
+                livenessProbe: { httpGet: { path: '/healthz', port: PORT, scheme: 'HTTPS' }, periodSeconds: 10, failureThreshold: 3 },
+                volumeMounts: [{ name: 'tls', mountPath: '/etc/palisade/tls', readOnly: true }],
+              },
+            ],
+            volumes: [{ name: 'tls', secret: { secretName: TLS_SECRET } }],
+          },
+        },
+      },
+    },
+  });
+  out.push({
+    comment: ['Node drains and upgrades keep one replica serving.'],
+    object: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(WEBHOOK_NAME), spec: { minAvailable: 1, selector: { matchLabels: LABELS } } },
+  });
+  out.push({
+    object: { apiVersion: 'v1', kind: 'Service', metadata: meta(WEBHOOK_NAME), spec: { selector: LABELS, ports: [{ name: 'https', port: 443, targetPort: PORT, protocol: 'TCP' }] } },
+  });
+  out.push({
+    comment: [
+      'Inbound only to the webhook port, from anywhere: on AKS the API server reaches pods through its tunnel or',
+      'VNet integration, from addresses a policy cannot name. No egress: the webhook calls nothing.',
+    ],
+    object: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(WEBHOOK_NAME),
+      spec: { podSelector: { matchLabels: LABELS }, policyTypes: ['Ingress', 'Egress'], ingress: [{ ports: [{ protocol: 'TCP', port: PORT }] }], egress: [] },
+    },
+  });
+  out.push({
+    comment: [
+      'failurePolicy Ignore: a webhook that is down or slow admits instead of blocking the cluster.',
+      'The namespaceSelector leaves out kube-system, the AKS-managed namespaces and the webhook\'s own.',
+      'AKS\'s Admissions Enforcer rewrites the namespaceSelector of every admission webhook to also leave out',
+      'the namespaces AKS manages (control-plane and kubernetes.azure.com/managedby labels); what',
+      '`kubectl get validatingwebhookconfiguration -o yaml` shows in the cluster is the rewritten selector.',
+    ],
+    object: {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: WEBHOOK_NAME, labels: OBJECT_LABELS },
+      webhooks: [
+        {
+          name: `validate.${WEBHOOK_NAME}.palisade.io`,
+          admissionReviewVersions: ['v1'],
+          sideEffects: 'None',
+          failurePolicy: 'Ignore',
+          timeoutSeconds: 3,
+          matchPolicy: 'Equivalent',
+          clientConfig: { service: { name: WEBHOOK_NAME, namespace: ns, path: '/validate', port: 443 }, ...(certs ? { caBundle: Buffer.from(certs.caCert).toString('base64') } : {}) },
+          namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: excludedNamespaces([ns]) }] },
+          rules: [
+            { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers', 'replicationcontrollers'], scope: 'Namespaced' },
+            { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], scope: 'Namespaced' },
+            { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'], scope: 'Namespaced' },
+          ],
+        },
+      ],
+    },
+  });
+  return out;
+}
+
+/** The objects as one YAML stream for `kubectl apply -f -`. */
+export function webhookManifests(opts: WebhookManifestOptions): string {
+  const header = [
+    `# palisade ${VERSION}: the validating admission webhook in namespace ${opts.namespace}.`,
+    '# Roll out with --mode audit, then warn, then enforce (the args of the Deployment).',
+  ];
+  const docs = webhookObjects(opts).map(({ comment, object }) => `---\n${(comment ?? []).map((c) => `# ${c}\n`).join('')}${dump(object, { lineWidth: -1, noRefs: true })}`);
+  return `${header.join('\n')}\n${docs.join('')}`;
+}

@@ -1,0 +1,186 @@
+import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../core/errors.js';
+import { WebhookMetrics, type Decision } from './metrics.js';
+import { admissionReviewResponse, parseAdmissionReview, reviewRequest, type ReviewPolicy } from './review.js';
+
+/** The API server sends at most a few hundred KiB; Kubernetes objects are capped at about 1.5 MiB in etcd. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export interface WebhookServerOptions {
+  policy: ReviewPolicy;
+  certFile: string;
+  keyFile: string;
+  host?: string;
+  port?: number;
+  /** How often the certificate files are checked for changes, in milliseconds. */
+  certPollMs?: number;
+  maxBodyBytes?: number;
+  /** Where operational messages go (certificate reloads, rule errors); stderr by default. */
+  log?: (message: string) => void;
+}
+
+export interface WebhookServer {
+  readonly server: Server;
+  readonly metrics: WebhookMetrics;
+  /** Resolves with the port once listening. */
+  listen(): Promise<number>;
+  /** Stops accepting, answers /readyz 503, closes the connections and stops watching the certificates. */
+  close(): Promise<void>;
+  /** How many times a changed certificate pair was loaded. */
+  readonly reloads: number;
+}
+
+const DECISION: Record<ReviewPolicy['mode'], Decision> = { enforce: 'denied', warn: 'warned', audit: 'audited' };
+
+/**
+ * The validating webhook over HTTPS (TLS 1.2 or later). `POST /validate` answers AdmissionReview v1;
+ * `/healthz`, `/readyz` and `/metrics` serve the kubelet and Prometheus. Every answer is JSON or text
+ * written here: a bad request is a 400 with a message, never an exception that ends the process.
+ */
+export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
+  const log = opts.log ?? ((m: string) => process.stderr.write(`palisade webhook: ${m}\n`));
+  const maxBody = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+  const metrics = new WebhookMetrics();
+  let ready = false;
+  let reloads = 0;
+  const server = createServer({
+    cert: readFileSync(opts.certFile),
+    key: readFileSync(opts.keyFile),
+    minVersion: 'TLSv1.2',
+  });
+  // The API server's own timeout is a few seconds; a client that trickles its request must not hold a socket.
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => metrics.observeRequest(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    try {
+      route(req, res);
+    } catch (e) {
+      log(`internal error: ${errorMessage(e)}`);
+      if (!res.headersSent) sendJson(res, 500, { message: 'internal error' });
+      else res.destroy();
+    }
+  });
+  // A client that breaks TLS or sends garbage gets its socket closed; the process carries on.
+  server.on('tlsClientError', () => undefined);
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  function route(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return sendText(res, 200, 'ok\n');
+    if (path === '/readyz') return ready ? sendText(res, 200, 'ready\n') : sendText(res, 503, 'not ready\n');
+    if (path === '/metrics') return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
+    if (path !== '/validate') return sendJson(res, 404, { message: `no such path: ${path}` });
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendJson(res, 405, { message: `${req.method ?? 'this method'} is not allowed on /validate; send POST` });
+    }
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBody) return tooLarge(req, res);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > maxBody) {
+        refused = true;
+        chunks.length = 0;
+        tooLarge(req, res);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      if (!refused) answer(Buffer.concat(chunks, size), res);
+    });
+  }
+
+  /** Refuses a body over the limit without reading the rest: the connection closes after the answer. */
+  function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+    req.pause();
+    res.setHeader('connection', 'close');
+    sendJson(res, 400, { message: `the request body is larger than ${maxBody} bytes` });
+    res.on('finish', () => req.socket.destroySoon());
+  }
+
+  function answer(body: Buffer, res: ServerResponse): void {
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      return sendJson(res, 400, { message: `the body is not JSON: ${errorMessage(e)}` });
+    }
+    const parsed = parseAdmissionReview(decoded);
+    if ('error' in parsed) return sendJson(res, 400, { message: parsed.error });
+    const outcome = reviewRequest(parsed.request, opts.policy);
+    for (const e of outcome.errors) log(e);
+    // Dry runs count as requests but not as decisions: nothing will be created, so nothing was stopped.
+    if (!parsed.request.dryRun) {
+      const decision = DECISION[opts.policy.mode];
+      for (const rule of new Set(outcome.violations.map((f) => f.rule))) metrics.observeDecision(rule, decision);
+    }
+    sendJson(res, 200, admissionReviewResponse(outcome.response));
+  }
+
+  // Polling rather than fs.watch: a mounted Secret changes by swapping a symlink two levels up, which
+  // fs.watch on the file does not see on every platform; a stat every few seconds always does.
+  const pollMs = opts.certPollMs ?? 5_000;
+  const onChange = (curr: Stats, prev: Stats) => {
+    if (curr.mtimeMs === prev.mtimeMs && curr.size === prev.size && curr.ino === prev.ino) return;
+    try {
+      server.setSecureContext({ cert: readFileSync(opts.certFile), key: readFileSync(opts.keyFile), minVersion: 'TLSv1.2' });
+      reloads++;
+      log(`loaded the certificate again from ${opts.certFile}`);
+    } catch (e) {
+      // Half-written files or a key that does not match yet: keep serving with the previous pair.
+      log(`kept the previous certificate: ${errorMessage(e)}`);
+    }
+  };
+  watchFile(opts.certFile, { interval: pollMs, persistent: false }, onChange);
+  watchFile(opts.keyFile, { interval: pollMs, persistent: false }, onChange);
+
+  return {
+    server,
+    metrics,
+    get reloads() {
+      return reloads;
+    },
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(opts.port ?? 8443, opts.host ?? '0.0.0.0', () => {
+          server.off('error', reject);
+          ready = true;
+          resolve((server.address() as AddressInfo).port);
+        });
+      });
+    },
+    close() {
+      ready = false;
+      unwatchFile(opts.certFile, onChange);
+      unwatchFile(opts.keyFile, onChange);
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, code: number, text: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,270 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request as httpsRequest } from 'node:https';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createWebhookServer, type WebhookServer } from '../../src/admission/server.js';
+import type { ReviewPolicy } from '../../src/admission/review.js';
+import { DEFAULT_SETTINGS } from '../../src/core/settings.js';
+import { RULES } from '../../src/rules/index.js';
+import { testCertificate } from '../helpers/fake-arm.js';
+
+const WORKLOAD_RULES = RULES.filter((r) => r.meta.id.startsWith('workload/') || r.meta.id.startsWith('pss/'));
+
+function policy(over: Partial<ReviewPolicy> = {}): ReviewPolicy {
+  return {
+    rules: WORKLOAD_RULES,
+    settings: DEFAULT_SETTINGS,
+    exceptions: [],
+    allowIgnoreAnnotation: true,
+    aksManaged: true,
+    mode: 'enforce',
+    failOn: 'high',
+    exemptNamespaces: ['trusted-*'],
+    exemptUsers: ['system:serviceaccount:flux-system:*'],
+    ...over,
+  };
+}
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: () => Record<string, unknown>;
+}
+
+function call(port: number, ca: string, opts: { method?: string; path?: string; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      { host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path ?? '/validate', ca, agent: false, headers: { 'content-type': 'application/json', ...opts.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> });
+        });
+      },
+    );
+    // The server may answer and close before an oversized body is fully sent; the answer is what counts.
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+const GOOD_POD = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web' },
+  spec: {
+    automountServiceAccountToken: false,
+    securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [
+      {
+        name: 'app',
+        image: 'contoso.azurecr.io/web:1.4.2@sha256:0000000000000000000000000000000000000000000000000000000000000000',
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      },
+    ],
+  },
+};
+
+const PRIVILEGED_POD = {
+  ...GOOD_POD,
+  spec: { ...GOOD_POD.spec, containers: [{ ...GOOD_POD.spec.containers[0], securityContext: { privileged: true } }] },
+};
+
+function review(object: unknown, request: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: { uid: 'f0b8-4c1e', operation: 'CREATE', namespace: 'shop', name: 'web', userInfo: { username: 'alice@contoso.com' }, object, ...request },
+  });
+}
+
+type Response = { uid: string; allowed: boolean; status?: { code: number; message: string }; warnings?: string[]; auditAnnotations?: Record<string, string> };
+
+function responseOf(reply: Reply): Response {
+  expect(reply.status).toBe(200);
+  const body = reply.json();
+  expect(body.apiVersion).toBe('admission.k8s.io/v1');
+  expect(body.kind).toBe('AdmissionReview');
+  return body.response as Response;
+}
+
+describe('webhook serve', () => {
+  const cert = testCertificate();
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-webhook-'));
+  const certFile = join(dir, 'tls.crt');
+  const keyFile = join(dir, 'tls.key');
+  writeFileSync(certFile, cert.cert);
+  writeFileSync(keyFile, cert.key);
+  const servers: Record<string, { server: WebhookServer; port: number }> = {};
+  const start = async (name: string, p: ReviewPolicy) => {
+    const server = createWebhookServer({ policy: p, certFile, keyFile, host: '127.0.0.1', port: 0, log: () => undefined });
+    servers[name] = { server, port: await server.listen() };
+  };
+  const port = (name: string) => servers[name]!.port;
+
+  beforeAll(async () => {
+    await start('enforce', policy({ exceptions: [{ rule: 'workload/privileged-container', resources: ['legacy/*/*'], reason: 'vendor agent (SEC-9)', expires: undefined }] }));
+    await start('warn', policy({ mode: 'warn' }));
+    await start('audit', policy({ mode: 'audit' }));
+  });
+  afterAll(async () => {
+    await Promise.all(Object.values(servers).map((s) => s.server.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('admits a compliant pod and echoes the request uid', async () => {
+    const r = responseOf(await call(port('enforce'), cert.cert, { body: review(GOOD_POD) }));
+    expect(r).toEqual({ uid: 'f0b8-4c1e', allowed: true });
+  });
+
+  it('refuses a privileged pod in enforce mode, naming the rule in the status message', async () => {
+    const r = responseOf(await call(port('enforce'), cert.cert, { body: review(PRIVILEGED_POD) }));
+    expect(r.uid).toBe('f0b8-4c1e');
+    expect(r.allowed).toBe(false);
+    expect(r.status?.code).toBe(403);
+    expect(r.status?.message).toContain('Pod shop/web');
+    expect(r.status?.message).toContain('workload/privileged-container (critical)');
+  });
+
+  it('judges only findings at or above --fail-on', async () => {
+    const strict = createWebhookServer({ policy: policy({ failOn: 'critical', rules: WORKLOAD_RULES.filter((r) => r.meta.id !== 'workload/privileged-container' && !r.meta.id.startsWith('pss/')) }), certFile, keyFile, host: '127.0.0.1', port: 0, log: () => undefined });
+    try {
+      const p = await strict.listen();
+      expect(responseOf(await call(p, cert.cert, { body: review(PRIVILEGED_POD) })).allowed).toBe(true);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('admits what a live config exception covers', async () => {
+    const r = responseOf(await call(port('enforce'), cert.cert, { body: review(PRIVILEGED_POD, { namespace: 'legacy' }) }));
+    expect(r).toEqual({ uid: 'f0b8-4c1e', allowed: true });
+  });
+
+  it('admits a refused object with warnings in warn mode', async () => {
+    const r = responseOf(await call(port('warn'), cert.cert, { body: review(PRIVILEGED_POD) }));
+    expect(r.allowed).toBe(true);
+    expect(r.status).toBeUndefined();
+    expect(r.warnings?.some((w) => w.startsWith('palisade workload/privileged-container (critical):'))).toBe(true);
+    expect(r.warnings?.every((w) => w.length <= 240)).toBe(true);
+  });
+
+  it('admits a refused object with audit annotations in audit mode', async () => {
+    const r = responseOf(await call(port('audit'), cert.cert, { body: review(PRIVILEGED_POD) }));
+    expect(r.allowed).toBe(true);
+    expect(r.warnings).toBeUndefined();
+    expect(r.auditAnnotations?.['workload.privileged-container']).toMatch(/^critical: /);
+    for (const key of Object.keys(r.auditAnnotations ?? {})) expect(key).toMatch(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/);
+  });
+
+  it('answers a dry run exactly as the real request, and counts no decision for it', async () => {
+    const before = await call(port('warn'), cert.cert, { method: 'GET', path: '/metrics' });
+    const dry = responseOf(await call(port('warn'), cert.cert, { body: review(PRIVILEGED_POD, { dryRun: true }) }));
+    const real = responseOf(await call(port('warn'), cert.cert, { body: review(PRIVILEGED_POD) }));
+    expect(dry).toEqual(real);
+    const decisions = (text: string) => Number(/palisade_webhook_decisions_total\{rule="workload\/privileged-container",decision="warned"\} (\d+)/.exec(text)?.[1] ?? 0);
+    const after = await call(port('warn'), cert.cert, { method: 'GET', path: '/metrics' });
+    expect(decisions(after.text) - decisions(before.text)).toBe(1);
+  });
+
+  it('admits objects of an exempt namespace unexamined', async () => {
+    expect(responseOf(await call(port('enforce'), cert.cert, { body: review(PRIVILEGED_POD, { namespace: 'trusted-infra' }) })).allowed).toBe(true);
+  });
+
+  it('admits requests of an exempt user unexamined', async () => {
+    const body = review(PRIVILEGED_POD, { userInfo: { username: 'system:serviceaccount:flux-system:kustomize-controller' } });
+    expect(responseOf(await call(port('enforce'), cert.cert, { body })).allowed).toBe(true);
+  });
+
+  it('allows DELETE and CONNECT whatever the old object holds', async () => {
+    for (const operation of ['DELETE', 'CONNECT']) {
+      const body = review(null, { operation, oldObject: PRIVILEGED_POD });
+      expect(responseOf(await call(port('enforce'), cert.cert, { body }))).toEqual({ uid: 'f0b8-4c1e', allowed: true });
+    }
+  });
+
+  it('answers 400 with a JSON message to malformed JSON, a non-AdmissionReview body and a missing uid', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['{"apiVersion": ', /not JSON/],
+      ['[1,2]', /not a JSON object/],
+      [JSON.stringify({ apiVersion: 'v1', kind: 'Pod' }), /expected kind AdmissionReview/],
+      [JSON.stringify({ apiVersion: 'admission.k8s.io/v1beta1', kind: 'AdmissionReview', request: { uid: 'x' } }), /expected apiVersion admission.k8s.io\/v1/],
+      [JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }), /has no request/],
+      [JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { operation: 'CREATE' } }), /request.uid is missing/],
+    ];
+    for (const [body, message] of cases) {
+      const reply = await call(port('enforce'), cert.cert, { body });
+      expect(reply.status).toBe(400);
+      expect(reply.headers['content-type']).toBe('application/json');
+      expect(String(reply.json().message)).toMatch(message);
+    }
+    // Still serving afterwards.
+    expect(responseOf(await call(port('enforce'), cert.cert, { body: review(GOOD_POD) })).allowed).toBe(true);
+  });
+
+  it('answers 400 to a body over 3 MiB, declared or streamed, and keeps serving', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 10, 0x20);
+    const declared = await call(port('enforce'), cert.cert, { body: big });
+    expect(declared.status).toBe(400);
+    expect(String(declared.json().message)).toMatch(/larger than 3145728 bytes/);
+    const streamed = await call(port('enforce'), cert.cert, { body: big, headers: { 'transfer-encoding': 'chunked' } });
+    expect(streamed.status).toBe(400);
+    expect(responseOf(await call(port('enforce'), cert.cert, { body: review(GOOD_POD) })).allowed).toBe(true);
+  });
+
+  it('answers 405 to another method on /validate and 404 to another path', async () => {
+    const get = await call(port('enforce'), cert.cert, { method: 'GET' });
+    expect(get.status).toBe(405);
+    expect(get.headers.allow).toBe('POST');
+    const other = await call(port('enforce'), cert.cert, { path: '/mutate', body: review(GOOD_POD) });
+    expect(other.status).toBe(404);
+    expect(String(other.json().message)).toContain('/mutate');
+  });
+
+  it('serves /healthz and /readyz, and accepts no connection once closed', async () => {
+    expect((await call(port('enforce'), cert.cert, { method: 'GET', path: '/healthz' })).status).toBe(200);
+    expect((await call(port('enforce'), cert.cert, { method: 'GET', path: '/readyz' })).status).toBe(200);
+    const fresh = createWebhookServer({ policy: policy(), certFile, keyFile, host: '127.0.0.1', port: 0, log: () => undefined });
+    const p = await fresh.listen();
+    await fresh.close();
+    await expect(call(p, cert.cert, { method: 'GET', path: '/readyz' })).rejects.toThrow();
+  });
+
+  it('refuses TLS below 1.2', async () => {
+    const attempt = new Promise<void>((resolve, reject) => {
+      const req = httpsRequest({ host: '127.0.0.1', port: port('enforce'), path: '/healthz', ca: cert.cert, agent: false, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' }, () => resolve());
+      req.on('error', reject);
+      req.end();
+    });
+    await expect(attempt).rejects.toThrow();
+  });
+
+  it('exposes request counts by code, a latency histogram and decisions by rule on /metrics', async () => {
+    const fresh = createWebhookServer({ policy: policy(), certFile, keyFile, host: '127.0.0.1', port: 0, log: () => undefined });
+    const p = await fresh.listen();
+    try {
+      await call(p, cert.cert, { body: review(GOOD_POD) });
+      await call(p, cert.cert, { body: review(PRIVILEGED_POD) });
+      await call(p, cert.cert, { body: 'nonsense' });
+      const metrics = await call(p, cert.cert, { method: 'GET', path: '/metrics' });
+      expect(metrics.headers['content-type']).toContain('text/plain; version=0.0.4');
+      const text = metrics.text;
+      expect(text).toContain('palisade_webhook_requests_total{code="200"} 2');
+      expect(text).toContain('palisade_webhook_requests_total{code="400"} 1');
+      expect(text).toContain('# TYPE palisade_webhook_request_duration_seconds histogram');
+      expect(text).toContain('palisade_webhook_request_duration_seconds_bucket{le="+Inf"} 3');
+      expect(text).toContain('palisade_webhook_request_duration_seconds_count 3');
+      expect(text).toContain('palisade_webhook_decisions_total{rule="workload/privileged-container",decision="denied"} 1');
+      // Buckets are cumulative.
+      const buckets = [...text.matchAll(/_bucket\{le="[^"]+"\} (\d+)/g)].map((m) => Number(m[1]));
+      expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
+    } finally {
+      await fresh.close();
+    }
+  });
+});
