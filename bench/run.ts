@@ -5,8 +5,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Measurement } from './child.js';
-import { summarizeProfile, type ProfileSummary } from './cpu-profile.js';
+import { summarizeProfile, type ProfileSummary, type SelfTime } from './cpu-profile.js';
 import { generateEstate, type Estate } from './generate.js';
+import { auditBench, formatAuditBench } from './audit.js';
+import { runNetpolBench } from './netpol.js';
 import { runRbacBench } from './rbac.js';
 
 /**
@@ -31,17 +33,25 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
-    // `--only rbac` or `--only scan`; both by default.
+    // `--only scan|rbac|netpol|audit`; all by default.
     only: { type: 'string' },
   },
 });
 
-if (args.only !== undefined && args.only !== 'scan' && args.only !== 'rbac') {
-  console.error('bench: --only must be scan or rbac');
+if (args.only !== undefined && !['scan', 'rbac', 'netpol', 'audit'].includes(args.only)) {
+  console.error('bench: --only must be scan, rbac, netpol or audit');
   process.exit(2);
 }
 if (args.only === 'rbac') {
   runRbacBench({ seed: Number(args.seed) });
+  process.exit(0);
+}
+if (args.only === 'netpol') {
+  runNetpolBench({ seed: Number(args.seed) });
+  process.exit(0);
+}
+if (args.only === 'audit') {
+  console.log(formatAuditBench(await auditBench({ seed: Number(args.seed), runs: Number(args.runs) })));
   process.exit(0);
 }
 
@@ -62,7 +72,7 @@ let estate: Estate;
 try {
   const started = performance.now();
   estate = generateEstate({ seed, resources, files, root: TMP });
-  log(`estate: ${estate.files} files, ${estate.resources} resources, ${mb(estate.bytes)} MB (seed ${seed}, ${estate.reused ? 'reused' : `generated in ${Math.round(performance.now() - started)} ms`})`);
+  log(`estate: ${estate.files} files, ${estate.resources} resources, ${mb(estate.bytes)} MB, ${Math.round(estate.bytes / estate.resources)} bytes per resource (seed ${seed}, ${estate.reused ? 'reused' : `generated in ${Math.round(performance.now() - started)} ms`})`);
   log(`        ${estate.dir}`);
 } catch (e) {
   console.error(`bench: could not generate the estate: ${e instanceof Error ? e.message : String(e)}`);
@@ -124,18 +134,33 @@ if (parseResourcesPerSecond < TARGETS.resourcesPerSecond)
   console.log(`note: js-yaml alone reads ${Math.round(parseResourcesPerSecond)} resources/s here, below the ${TARGETS.resourcesPerSecond}/s target before any rule runs`);
 
 let profile: (ProfileSummary & { file: string }) | undefined;
+const workerProfiles: Array<{ thread: number; busyMs: number; top: SelfTime[] }> = [];
 if (args.profile || (!pass.ratio && !args['no-profile'])) {
   const dir = join(TMP, 'profiles');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   measure('scan', ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  // One profile per thread, named CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main one.
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  const threadOf = (f: string) => Number(f.split('.')[4]);
+  const file = files.find((f) => threadOf(f) === 0);
   if (file) {
     profile = { file: join(dir, file), ...summarizeProfile(join(dir, file), ROOT) };
     console.log(`\nwhere the scan's time goes (self time, one profiled run of ${profile.totalMs} ms incl. start-up): ${profile.file}`);
     for (const a of profile.areas) console.log(`  ${pct(a.share)}  ${String(a.ms).padStart(6)} ms  ${a.name}`);
     console.log('  top functions:');
     for (const f of profile.functions) console.log(`  ${pct(f.share)}  ${String(f.ms).padStart(6)} ms  ${f.name}`);
+  }
+  // The parse workers, and the module loader's thread when run from TypeScript: busy time only.
+  for (const f of files.filter((f) => threadOf(f) !== 0).sort((a, b) => threadOf(a) - threadOf(b))) {
+    const t = summarizeProfile(join(dir, f), ROOT);
+    const busy = t.areas.filter((a) => a.name !== '(idle)');
+    const busyMs = busy.reduce((sum, a) => sum + a.ms, 0);
+    if (busyMs < 100) continue;
+    const top = busy.slice(0, 3).map((a) => `${a.name} ${Math.round((a.ms / busyMs) * 100)}%`).join(', ');
+    const thread = { thread: threadOf(f), busyMs, top: busy.slice(0, 3) };
+    workerProfiles.push(thread);
+    console.log(`  thread ${thread.thread}: busy ${busyMs} ms (${top})`);
   }
 }
 
@@ -147,7 +172,7 @@ const results = {
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
   seed,
-  estate: { files: estate.files, resources: estate.resources, bytes: estate.bytes, kinds: estate.kinds },
+  estate: { files: estate.files, resources: estate.resources, bytes: estate.bytes, bytesPerResource: Math.round(estate.bytes / estate.resources), kinds: estate.kinds },
   runs,
   parse: { medianMs: round(parseMs), runsMs: parses.map((m) => round(m.ms)), peakRssMiB: Math.max(...parses.map((m) => mib(m.maxRssKiB))), resourcesPerSecond: Math.round(parseResourcesPerSecond) },
   scan: {
@@ -163,11 +188,15 @@ const results = {
   ratio: round(ratio, 3),
   targets: TARGETS,
   pass,
-  ...(profile ? { profile: { totalMs: profile.totalMs, areas: profile.areas, functions: profile.functions } } : {}),
+  ...(profile ? { profile: { totalMs: profile.totalMs, areas: profile.areas, functions: profile.functions, ...(workerProfiles.length ? { otherThreads: workerProfiles } : {}) } } : {}),
 };
 writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
 log(`\nwrote ${args.out}`);
-if (args.only === undefined) runRbacBench({ seed });
+if (args.only === undefined) {
+  runRbacBench({ seed });
+  runNetpolBench({ seed });
+  console.log(formatAuditBench(await auditBench({ seed, runs })));
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

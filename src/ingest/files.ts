@@ -1,8 +1,10 @@
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage, type InputError } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
+import { decodeFile, describeFsError } from './parse-file.js';
+import { DEFAULT_PARSE_POOL, ParsePool, type ParsePoolOptions } from './parse-pool.js';
 
 const EXTENSIONS = /\.(ya?ml|json|tf)$/i;
 
@@ -12,6 +14,8 @@ export interface IngestOptions {
   readStdin?: () => Promise<string>;
   /** Called once per file read, for progress display. */
   onFile?: (file: string) => void;
+  /** Reading on worker threads: when and how many (DEFAULT_PARSE_POOL), or false for one thread. */
+  parsePool?: Partial<ParsePoolOptions> | false;
 }
 
 export interface IngestResult extends DecodeSink {
@@ -24,28 +28,84 @@ export interface IngestResult extends DecodeSink {
 export async function ingestPaths(paths: readonly string[], options: IngestOptions = {}): Promise<IngestResult> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const result: IngestResult = { resources: [], errors: [], notes: [], files: 0, texts: new Map() };
+  // Every path is expanded first, so a pool can start on all files at once; each path's own errors
+  // keep their place between the files of the paths before and after it.
+  const steps: Step[] = [];
   for (const p of paths) {
     if (p === '-') {
-      let text: string;
-      try {
-        text = options.readStdin ? await options.readStdin() : await readStdin(limits.maxFileBytes);
-      } catch (e) {
-        result.errors.push({ source: '-', message: errorMessage(e) });
-        continue;
-      }
-      result.texts.set('-', text);
-      result.files++;
-      await decodeInput(text, '-', limits, result);
+      steps.push({ stdin: true });
       continue;
     }
-    for (const file of await expand(p, result)) {
-      options.onFile?.(file);
-      result.files++;
-      const text = await readBounded(file, limits.maxFileBytes, result);
-      if (text !== undefined) await decodeInput(text, file, limits, result);
+    const sink: DecodeSink = { resources: [], errors: [], notes: [] };
+    const files = await expand(p, sink);
+    if (sink.errors.length) steps.push({ errors: sink.errors });
+    for (const file of files) steps.push({ file });
+  }
+  const pool = await openPool(steps, limits, options.parsePool);
+  try {
+    let pooled = 0;
+    for (const step of steps) {
+      if ('errors' in step) {
+        result.errors.push(...step.errors);
+      } else if ('stdin' in step) {
+        let text: string;
+        try {
+          text = options.readStdin ? await options.readStdin() : await readStdin(limits.maxFileBytes);
+        } catch (e) {
+          result.errors.push({ source: '-', message: errorMessage(e) });
+          continue;
+        }
+        result.texts.set('-', text);
+        result.files++;
+        await decodeInput(text, '-', limits, result);
+      } else {
+        options.onFile?.(step.file);
+        result.files++;
+        if (pool && inPool(step.file)) merge(await pool.take(pooled++), step.file, result);
+        else await decodeFile(step.file, limits, result);
+      }
     }
+  } finally {
+    await pool?.close();
   }
   return result;
+}
+
+type Step = { file: string } | { stdin: true } | { errors: InputError[] };
+
+/** Terraform HCL goes through a WebAssembly parser that is not worth loading in every worker. */
+function inPool(file: string): boolean {
+  return !file.toLowerCase().endsWith('.tf');
+}
+
+/** A pool over the files worth it, or undefined when one thread is as fast (small inputs, one core). */
+async function openPool(steps: readonly Step[], limits: InputLimits, options: Partial<ParsePoolOptions> | false | undefined): Promise<ParsePool | undefined> {
+  if (options === false) return undefined;
+  const { minBytes, workers } = { ...DEFAULT_PARSE_POOL, ...options };
+  const files = steps.flatMap((s) => ('file' in s && inPool(s.file) ? [s.file] : []));
+  if (workers < 1 || files.length < 2) return undefined;
+  let bytes = 0;
+  for (const file of files) {
+    const size = await stat(file).then((st) => st.size, () => 0);
+    // A file over the limit is refused unread: it costs nothing to parse.
+    if (size <= limits.maxFileBytes) bytes += size;
+  }
+  if (bytes < minBytes) return undefined;
+  return new ParsePool(files, limits, workers);
+}
+
+/**
+ * Appends a file's results one by one: a spread of a large List's resources would overflow the call
+ * stack. A copy from a worker holds its own copy of the file's name per resource; they share one
+ * again, as they do when read on this thread.
+ */
+function merge(from: DecodeSink, file: string, into: DecodeSink): void {
+  for (const r of from.resources) {
+    if (r.source.file === file) r.source.file = file;
+    into.resources.push(r);
+  }
+  for (const e of from.errors) into.errors.push(e);
+  for (const n of from.notes) into.notes.push(n);
 }
 
 async function expand(path: string, sink: DecodeSink): Promise<string[]> {
@@ -94,25 +154,6 @@ async function expand(path: string, sink: DecodeSink): Promise<string[]> {
   return out;
 }
 
-async function readBounded(file: string, max: number, sink: DecodeSink): Promise<string | undefined> {
-  try {
-    const fh = await open(file, 'r');
-    try {
-      const { size } = await fh.stat();
-      if (size > max) {
-        sink.errors.push({ source: file, message: `file of ${size} bytes refused: over the ${max}-byte limit` });
-        return undefined;
-      }
-      return (await fh.readFile()).toString('utf8');
-    } finally {
-      await fh.close();
-    }
-  } catch (e) {
-    sink.errors.push({ source: file, message: `cannot read: ${describeFsError(e)}` });
-    return undefined;
-  }
-}
-
 export async function readStdin(max: number = DEFAULT_LIMITS.maxFileBytes): Promise<string> {
   const chunks: Buffer[] = [];
   let total = 0;
@@ -123,11 +164,4 @@ export async function readStdin(max: number = DEFAULT_LIMITS.maxFileBytes): Prom
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function describeFsError(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES') return 'permission denied';
-  return errorMessage(e);
 }
