@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempTree } from '../helpers/cli.js';
+import { kubectlParse } from '../helpers/kubectl.js';
 
 interface Doc {
   apiVersion: string;
@@ -19,23 +19,6 @@ interface Doc {
 const docs = (yaml: string) => loadAll(yaml) as Doc[];
 const header = (yaml: string) => yaml.slice(0, yaml.indexOf('\n---\n')).replace(/\n#\s*/g, ' ');
 
-/** kubectl's own reading of the stream, offline (`--local` asks no server), when kubectl is installed. */
-function kubectlParse(yaml: string): Doc[] | undefined {
-  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return undefined;
-  // An empty kubeconfig keeps the user's clusters out of it.
-  const env = { ...process.env, KUBECONFIG: `${tempTree({ config: '' })}/config` };
-  const out = spawnSync('kubectl', ['label', '--local', '-f', '-', 'palisade.io/parsed=true', '-o', 'json'], { input: yaml, encoding: 'utf8', env });
-  expect(out.stderr).toBe('');
-  expect(out.status).toBe(0);
-  const parsed = out.stdout
-    .trim()
-    .split(/\n(?=\{)/)
-    .map((text) => JSON.parse(text) as Doc);
-  // The label shows that kubectl decoded each object, not just passed the text through.
-  for (const d of parsed) expect(d.metadata.labels?.['palisade.io/parsed']).toBe('true');
-  return parsed;
-}
 
 describe('palisade admission policies', () => {
   it('writes a policy and a binding per rule CEL can decide, which kubectl reads, in audit mode by default', async () => {
@@ -50,7 +33,7 @@ describe('palisade admission policies', () => {
     const names = parsed.map((d) => `${d.kind} ${d.metadata.name}`);
     expect(names).toContain('ValidatingAdmissionPolicy palisade-workload-privileged-container');
     expect(names).toContain('ValidatingAdmissionPolicyBinding palisade-workload-untrusted-registry');
-    const kubectl = kubectlParse(r.stdout);
+    const kubectl = kubectlParse<Doc>(r.stdout);
     if (kubectl) expect(kubectl.map((d) => `${d.kind} ${d.metadata.name}`)).toEqual(names);
   });
 

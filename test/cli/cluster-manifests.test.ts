@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { loadAll } from 'js-yaml';
 import { LIVE_KINDS } from '../../src/ingest/kube-kinds.js';
-import { runCli, tempTree } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { kubectlParse } from '../helpers/kubectl.js';
 
 interface Rule {
   apiGroups: string[];
@@ -11,24 +11,6 @@ interface Rule {
 }
 type Doc = { apiVersion?: string; kind?: string; metadata?: { name?: string }; rules?: Rule[]; roleRef?: unknown; subjects?: unknown[] };
 
-/** kubectl's own reading of the stream, offline (`--local` asks no server), when kubectl is installed. */
-function kubectlParse(yaml: string): Doc[] | undefined {
-  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return undefined;
-  // An empty kubeconfig keeps the user's clusters out of it.
-  const env = { ...process.env, KUBECONFIG: `${tempTree({ config: '' })}/config` };
-  const out = spawnSync('kubectl', ['label', '--local', '-f', '-', 'palisade.io/parsed=true', '-o', 'json'], { input: yaml, encoding: 'utf8', env });
-  expect(out.stderr).toBe('');
-  expect(out.status).toBe(0);
-  // One indented JSON object per document, one after the other: each starts with a { at the start of a line.
-  const docs = out.stdout
-    .trim()
-    .split(/\n(?=\{)/)
-    .map((text) => JSON.parse(text) as Doc & { metadata?: { labels?: Record<string, string> } });
-  // The label shows that kubectl decoded each object, not just passed the text through.
-  for (const d of docs) expect(d.metadata?.labels?.['palisade.io/parsed']).toBe('true');
-  return docs;
-}
 
 /** Every (group, resource, verb) a role's rules allow, as `group/resource:verb`. */
 function grants(rules: readonly Rule[]): Set<string> {
@@ -43,7 +25,7 @@ describe('palisade manifests scanner-rbac', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const docs = loadAll(r.stdout) as Doc[];
-    for (const parsed of [docs, kubectlParse(r.stdout)]) {
+    for (const parsed of [docs, kubectlParse<Doc>(r.stdout)]) {
       if (!parsed) continue;
       expect(parsed.map((d) => `${d.apiVersion} ${d.kind} ${d.metadata?.name}`)).toEqual([
         'rbac.authorization.k8s.io/v1 ClusterRole palisade',

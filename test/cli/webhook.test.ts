@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import { writeFileSync } from 'node:fs';
@@ -12,22 +12,11 @@ import { podOf } from '../../src/core/workload.js';
 import { LATEST_PSS_VERSION } from '../../src/rules/pss/check.js';
 import { evaluatePod } from '../../src/rules/pss/index.js';
 import { runCli, tempTree } from '../helpers/cli.js';
+import { kubectlParse } from '../helpers/kubectl.js';
 import { testCertificate } from '../helpers/fake-arm.js';
 
 type Doc = Obj & { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } };
 
-/** kubectl's own offline reading of the stream (`--local` asks no server), when kubectl is installed. */
-function kubectlParse(yaml: string): Doc[] | undefined {
-  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return undefined;
-  const env = { ...process.env, KUBECONFIG: `${tempTree({ config: '' })}/config` };
-  const out = spawnSync('kubectl', ['label', '--local', '-f', '-', 'x=y', '-o', 'json'], { input: yaml, encoding: 'utf8', env });
-  expect(out.stderr).toBe('');
-  expect(out.status).toBe(0);
-  const docs = out.stdout.trim().split(/\n(?=\{)/).map((text) => JSON.parse(text) as Doc);
-  for (const d of docs) expect(d.metadata.labels?.x).toBe('y');
-  return docs;
-}
 
 const KINDS = ['Namespace', 'ServiceAccount', 'Deployment', 'PodDisruptionBudget', 'Service', 'NetworkPolicy', 'ValidatingWebhookConfiguration'];
 
@@ -37,7 +26,7 @@ describe('palisade webhook manifests', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("AKS's Admissions Enforcer rewrites the namespaceSelector");
-    for (const docs of [loadAll(r.stdout) as Doc[], kubectlParse(r.stdout)]) {
+    for (const docs of [loadAll(r.stdout) as Doc[], kubectlParse<Doc>(r.stdout)]) {
       if (!docs) continue;
       expect(docs.map((d) => d.kind)).toEqual(KINDS);
       const sa = docs.find((d) => d.kind === 'ServiceAccount')!;
@@ -69,7 +58,7 @@ describe('palisade webhook manifests', () => {
     expect(r.code).toBe(0);
     const docs = loadAll(r.stdout) as Doc[];
     expect(docs.map((d) => d.kind)).toEqual([...KINDS.slice(0, 2), 'Secret', ...KINDS.slice(2)]);
-    kubectlParse(r.stdout);
+    kubectlParse<Doc>(r.stdout);
     const secret = docs.find((d) => d.kind === 'Secret')! as Doc & { type: string; data: Record<string, string> };
     expect(secret.type).toBe('kubernetes.io/tls');
     const cert = new X509Certificate(Buffer.from(secret.data['tls.crt']!, 'base64'));
