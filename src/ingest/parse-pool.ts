@@ -65,13 +65,16 @@ export class ParsePool {
   ) {
     this.end = files.length;
     this.slots = files.map(() => {
-      const slot = { settled: false } as Slot;
-      slot.promise = new Promise<DecodeSink | undefined>((r) => {
-        slot.resolve = (sink) => {
+      let settle!: (sink: DecodeSink | undefined) => void;
+      const promise = new Promise<DecodeSink | undefined>((r) => (settle = r));
+      const slot: Slot = {
+        promise,
+        settled: false,
+        resolve: (sink) => {
           slot.settled = true;
-          r(sink);
-        };
-      });
+          settle(sink);
+        },
+      };
       return slot;
     });
     const count = Math.max(0, Math.min(workers, files.length));
