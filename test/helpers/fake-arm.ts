@@ -150,12 +150,16 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     });
     outgoing.end(text);
   });
+  const listening = await listenOnLoopback(server);
+  endpoint = listening.endpoint;
+  return { endpoint, ca: cert, requests, close: listening.close };
+}
+
+/** Starts a test server on a free loopback port: its `https://127.0.0.1:PORT` and a close that drops open connections. */
+export async function listenOnLoopback(server: Server): Promise<{ endpoint: string; close: () => Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    endpoint,
-    ca: cert,
-    requests,
+    endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

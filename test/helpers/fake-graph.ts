@@ -1,10 +1,9 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testCertificate, type FakeResponse } from './fake-arm.js';
+import { listenOnLoopback, testCertificate, type FakeResponse } from './fake-arm.js';
 
 /**
  * A Microsoft Graph stand-in for tests: HTTPS on 127.0.0.1 with the certificate of the run, answering
@@ -147,18 +146,9 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       outgoing.end(out);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    endpoint,
-    ca: cert,
-    requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((e) => (e ? reject(e) : resolve()));
-      }),
-  };
+  const listening = await listenOnLoopback(server);
+  endpoint = listening.endpoint;
+  return { endpoint, ca: cert, requests, close: listening.close };
 }
 
 /**
