@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { FRAMEWORK_FILTERS, type FrameworkFilter } from '../core/frameworks.js';
 import { UsageError } from '../core/errors.js';
 import { isPillar, PILLARS, SEVERITIES, type Pillar, type Severity } from '../core/severity.js';
+import { readImageReports } from '../ingest/image-reports.js';
+import { imageResource } from '../ingest/image-resource.js';
 import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { parsePssVersion } from '../rules/pss/check.js';
@@ -28,7 +30,8 @@ export function scanCommand(): Command {
     .option('--config <file>', 'configuration file (default ./.palisade.yaml when present)')
     .option('--pss-version <version>', 'Pod Security Standards version for the PSS rules (latest or vX.Y)')
     .option('--no-aks-managed', 'fail AKS-managed system components like any other workload')
-    .option('--aks <resource-id>', 'also scan this live AKS cluster through Azure Resource Manager (repeatable; read-only)', collect, []);
+    .option('--aks <resource-id>', 'also scan this live AKS cluster through Azure Resource Manager (repeatable; read-only)', collect, [])
+    .option('--image-report <file>', "import a Trivy or Grype JSON report: its images' vulnerabilities join the scan (repeatable)", collect, []);
   return entraOptions(clusterOptions(cmd, { namespace: true })).action(async (paths: string[], opts: ScanCliOptions) => {
     process.exitCode = await scan(paths, opts);
   });
@@ -47,6 +50,7 @@ interface ScanCliOptions extends ClusterFlags {
   pssVersion?: string;
   aksManaged: boolean;
   aks: string[];
+  imageReport: string[];
   entraNames?: string;
   graph?: boolean;
 }
@@ -75,6 +79,7 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
   const displayNames = scanDisplayNames(opts, session);
   const aks = await aksInputs(opts.aks, session);
   const cluster = await clusterInputs(opts);
+  const imported = readImageReports(opts.imageReport);
   const bar = progress('reading');
   const outcome = await runScan({
     paths: pathsOrDefault(paths, opts.aks.length > 0 || opts.cluster === true),
@@ -85,8 +90,8 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
     ...(opts.pssVersion !== undefined ? { settings: { pssVersion: opts.pssVersion } } : {}),
     onFile: (f) => bar.tick(f),
-    extraResources: [...aks.resources, ...cluster.resources],
-    extraErrors: [...aks.errors, ...cluster.errors],
+    extraResources: [...aks.resources, ...cluster.resources, ...imported.reports.map((r) => imageResource(r, r.file))],
+    extraErrors: [...aks.errors, ...cluster.errors, ...imported.errors],
     ...(displayNames ? { displayNames } : {}),
     extraNotes: cluster.notes,
   });

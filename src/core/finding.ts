@@ -39,9 +39,11 @@ export interface Finding {
   baseline?: 'new' | 'existing';
 }
 
-export function findingId(rule: string, resource: ResourceRef, container: string | undefined, field: string | undefined): string {
+export function findingId(rule: string, resource: ResourceRef, container: string | undefined, field: string | undefined, key?: string): string {
   // apiVersion is left out on purpose: moving a Deployment from extensions/v1beta1 to apps/v1 is the same object.
-  return hash64(`${rule}\u0000${resource.kind}\u0000${resource.namespace ?? ''}\u0000${resource.name}\u0000${container ?? ''}\u0000${field ?? ''}`);
+  const base = `${rule}\u0000${resource.kind}\u0000${resource.namespace ?? ''}\u0000${resource.name}\u0000${container ?? ''}\u0000${field ?? ''}`;
+  // Without a key the text hashed is what it always was, so existing ids (and baselines) stay valid.
+  return hash64(key === undefined ? base : `${base}\u0000${key}`);
 }
 
 /**

@@ -53,6 +53,11 @@ export interface ReportInput {
   severity?: Severity;
   /** Overrides the generated verify command. */
   verify?: string;
+  /**
+   * Tells apart findings of one rule on the same field (one per vulnerability of an image): mixed into
+   * the finding id so each keeps its own stable id.
+   */
+  key?: string;
   /** Narrows the rule's cross-references for this finding (a hostPID finding is not kubescape's hostNetwork control). */
   frameworks?: FrameworkRef[];
 }
@@ -151,7 +156,7 @@ export class ResourceContext implements RuleContext {
     // One literal with a fixed shape (no spreads): a large scan creates hundreds of thousands of
     // these. An absent container or field stays undefined, which JSON leaves out.
     this.found.push({
-      id: findingId(rule.meta.id, ref, input.container, input.field),
+      id: findingId(rule.meta.id, ref, input.container, input.field, input.key),
       rule: rule.meta.id,
       title: rule.meta.title,
       severity: input.severity ?? rule.meta.severity,

@@ -4,6 +4,7 @@ import dangerousCapabilityAdded from './workload/dangerous-capability-added.js';
 import imageNotPinnedByDigest from './workload/image-not-pinned-by-digest.js';
 import imagePullPolicyNotAlways from './workload/image-pull-policy-not-always.js';
 import imageTagLatest from './workload/image-tag-latest.js';
+import imageVulnerablePackage from './image/vulnerable-package.js';
 import nakedPod from './workload/naked-pod.js';
 import noCpuLimit from './workload/no-cpu-limit.js';
 import noCpuRequest from './workload/no-cpu-request.js';
@@ -103,6 +104,7 @@ export const RULES: readonly Rule[] = [
   imageTagLatest,
   imagePullPolicyNotAlways,
   imageNotPinnedByDigest,
+  imageVulnerablePackage,
   noMemoryLimit,
   noMemoryRequest,
   noCpuLimit,

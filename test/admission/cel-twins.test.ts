@@ -12,7 +12,7 @@ import dangerousCapabilityAdded from '../../src/rules/workload/dangerous-capabil
 import imageNotPinnedByDigest from '../../src/rules/workload/image-not-pinned-by-digest.js';
 import imagePullPolicyNotAlways from '../../src/rules/workload/image-pull-policy-not-always.js';
 import imageTagLatest from '../../src/rules/workload/image-tag-latest.js';
-import { parseImageReference, repositoryNames } from '../../src/rules/workload/lib/image-reference.js';
+import { parseImageReference, repositoryNames } from '../../src/core/image-reference.js';
 import sudoInCommand from '../../src/rules/workload/sudo-in-command.js';
 import untrustedRegistry from '../../src/rules/workload/untrusted-registry.js';
 import { functionsCalled, KUBERNETES_FUNCTIONS, PolicyEvaluator } from './cel-env.js';

@@ -1,6 +1,6 @@
 import { asString } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
-import { isValidDigest, parseImageReference, repositoryMatches } from './lib/image-reference.js';
+import { isValidDigest, parseImageReference, repositoryMatches } from '../../core/image-reference.js';
 import { CEL_VALID_DIGEST, celRepositoryMatches, IMAGES_VARIABLE } from './lib/image-reference-cel.js';
 import { describe } from './lib/containers.js';
 

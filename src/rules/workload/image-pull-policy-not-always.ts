@@ -1,6 +1,6 @@
 import { asString } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
-import { defaultPullPolicy, mutableTagOf, parseImageReference } from './lib/image-reference.js';
+import { defaultPullPolicy, mutableTagOf, parseImageReference } from '../../core/image-reference.js';
 import { CEL_DEFAULT_PULL_POLICY, celMutableTag, IMAGES_VARIABLE } from './lib/image-reference-cel.js';
 import { describe } from './lib/containers.js';
 

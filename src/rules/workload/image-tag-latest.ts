@@ -1,6 +1,6 @@
 import { asString } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
-import { mutableTagOf, parseImageReference } from './lib/image-reference.js';
+import { mutableTagOf, parseImageReference } from '../../core/image-reference.js';
 import { celMutableTag, IMAGES_VARIABLE } from './lib/image-reference-cel.js';
 import { describe } from './lib/containers.js';
 

@@ -1,6 +1,6 @@
 import { asString } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
-import { parseImageReference, registryMatches } from './lib/image-reference.js';
+import { parseImageReference, registryMatches } from '../../core/image-reference.js';
 import { celRegistryTrusted, IMAGES_VARIABLE } from './lib/image-reference-cel.js';
 import { describe } from './lib/containers.js';
 

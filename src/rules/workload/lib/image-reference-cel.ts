@@ -1,5 +1,5 @@
 import { celString, celStrings, globsRegex, JS_WHITESPACE_CLASS } from '../../../core/cel.js';
-import { DOCKER_HUB } from './image-reference.js';
+import { DOCKER_HUB } from '../../../core/image-reference.js';
 
 /**
  * The CEL twin of image-reference.ts, for the image rules' admission form. One policy variable,

@@ -1,4 +1,4 @@
-import { globMatch } from '../../../core/glob.js';
+import { globMatch } from './glob.js';
 
 /**
  * Container image references as the container runtimes read them (the grammar of

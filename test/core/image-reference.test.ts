@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultPullPolicy, isValidDigest, mutableTagOf, parseImageReference, registryMatches, repositoryMatches, repositoryNames } from '../../../../src/rules/workload/lib/image-reference.js';
+import { defaultPullPolicy, isValidDigest, mutableTagOf, parseImageReference, registryMatches, repositoryMatches, repositoryNames } from '../../src/core/image-reference.js';
 
 const SHA = 'a'.repeat(64);
 

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/core/report.js';
+import { runCli, tempTree } from '../helpers/cli.js';
+
+const trivy = JSON.stringify({
+  SchemaVersion: 2,
+  ArtifactName: 'registry.example.com/shop/web:1.4',
+  Metadata: { OS: { Family: 'debian', Name: '12.5' } },
+  Results: [
+    {
+      Target: 'registry.example.com/shop/web:1.4 (debian 12.5)',
+      Type: 'debian',
+      Vulnerabilities: [
+        { VulnerabilityID: 'CVE-2024-1111', PkgName: 'libc6', InstalledVersion: '2.36-9', FixedVersion: '2.36-9+deb12u4', Severity: 'CRITICAL' },
+        { VulnerabilityID: 'CVE-2024-2222', PkgName: 'apt', InstalledVersion: '2.6.1', Severity: 'LOW' },
+      ],
+    },
+  ],
+});
+
+const manifests = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  template:
+    spec:
+      automountServiceAccountToken: false
+      containers:
+        - name: app
+          image: registry.example.com/shop/web:1.4
+`;
+
+describe('palisade scan --image-report', () => {
+  it("joins a Trivy report's vulnerabilities to the workloads that run the image", async () => {
+    const dir = tempTree({ 'deploy/web.yaml': manifests, 'trivy.json': trivy });
+    const r = await runCli(['scan', 'deploy', '--image-report', join(dir, 'trivy.json'), '--pillar', 'images', '-f', 'json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    const vulns = report.findings.filter((f) => f.rule === 'image/vulnerable-package');
+    expect(vulns.map((f) => [f.severity, f.message])).toEqual([
+      ['critical', 'CVE-2024-1111 in libc6 2.36-9: fixed in 2.36-9+deb12u4'],
+      ['low', 'CVE-2024-2222 in apt 2.6.1: no fixed version published yet'],
+    ]);
+    expect(vulns[0]?.evidence.usedBy).toEqual(['shop/Deployment/web (container app)']);
+    expect(vulns[0]?.location?.file).toBe(join(dir, 'trivy.json'));
+  });
+
+  it('reports an unreadable report as an error and still scans the rest (exit 2)', async () => {
+    const dir = tempTree({ 'deploy/web.yaml': manifests, 'bad.json': '{' });
+    const r = await runCli(['scan', 'deploy', '--image-report', 'bad.json', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.errors).toEqual([expect.objectContaining({ source: 'bad.json', message: expect.stringMatching(/^not a JSON image report/) })]);
+    expect(report.summary.resources).toBe(1);
+  });
+});

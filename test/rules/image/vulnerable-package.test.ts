@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import rule from '../../../src/rules/image/vulnerable-package.js';
+import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
+
+/** A ContainerImage object as Palisade's image scan (or an imported report) puts it in the inventory. */
+function image(ref: string, vulns: string, extra = ''): string {
+  return `apiVersion: palisade.io/v1
+kind: ContainerImage
+metadata: { name: ${JSON.stringify(ref)} }
+ref: ${JSON.stringify(ref)}
+source: palisade
+${extra}vulnerabilities: ${vulns}
+`;
+}
+
+const opensslCve = `
+  - id: CVE-2024-0727
+    aliases: [DSA-5615-1]
+    package: { name: openssl, version: 3.0.11-1~deb12u2, type: deb, ecosystem: "Debian:12" }
+    fixedVersions: [3.0.13-1~deb12u1]
+    severity: medium
+    cvss: { version: "3.1", vector: "CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:U/C:N/I:N/A:H", score: 5.5 }`;
+
+const deployment = (image: string, name = 'web') => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: shop }
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: ${image}
+`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'an image without known vulnerabilities', input: image('nginx:1.27', '[]') },
+    { name: 'a workload is not an image', input: deployment('nginx:1.27') },
+    { name: 'an object of another API group named ContainerImage', input: 'apiVersion: example.com/v1\nkind: ContainerImage\nmetadata: { name: x }\nvulnerabilities: []\n' },
+    {
+      name: 'entries without an id or a package are not trusted',
+      input: image('nginx:1.27', '\n  - { package: { name: x, version: "1" }, severity: high, aliases: [], fixedVersions: [] }\n  - { id: CVE-1, severity: high, aliases: [], fixedVersions: [] }'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a fixed vulnerability takes its own severity',
+      input: image('docker.io/library/debian:12', opensslCve),
+      findings: [{ resource: 'ContainerImage/docker.io/library/debian:12', severity: 'medium', message: 'CVE-2024-0727 in openssl 3.0.11-1~deb12u2: fixed in 3.0.13-1~deb12u1' }],
+    },
+    {
+      name: 'an unrated, unfixed vulnerability is a remark',
+      input: image('app:1', '\n  - { id: GHSA-xxxx, aliases: [], package: { name: left-pad, version: 1.0.0 }, fixedVersions: [], severity: unknown }'),
+      findings: [{ severity: 'info', message: 'GHSA-xxxx in left-pad 1.0.0: no fixed version published yet (severity not rated yet)' }],
+    },
+    {
+      name: 'one finding per vulnerability and package',
+      input: image(
+        'app:1',
+        '\n  - { id: CVE-1, aliases: [], package: { name: a, version: "1" }, fixedVersions: ["2"], severity: critical }\n  - { id: CVE-1, aliases: [], package: { name: b, version: "1" }, fixedVersions: ["2"], severity: critical }\n  - { id: CVE-2, aliases: [], package: { name: a, version: "1" }, fixedVersions: [], severity: low }',
+      ),
+      findings: [{ severity: 'critical', message: /^CVE-1 in a 1/ }, { severity: 'critical', message: /^CVE-1 in b 1/ }, { severity: 'low', message: /^CVE-2 in a 1/ }],
+    },
+  ],
+});
+
+describe('image/vulnerable-package evidence', () => {
+  it('names the workloads that run the image, however they spell its reference', () => {
+    const yaml = image('docker.io/library/debian:12', opensslCve) + deployment('debian:12') + deployment('docker.io/library/debian:12', 'worker') + deployment('debian:11', 'old');
+    const [f] = findingsFor(rule, yaml);
+    expect(f?.evidence.usedBy).toEqual(['shop/Deployment/web (container app)', 'shop/Deployment/worker (container app)']);
+    expect(f?.evidence.aliases).toEqual(['DSA-5615-1']);
+    expect(f?.evidence.cvss).toMatchObject({ score: 5.5 });
+    expect(f?.verify).toBe('palisade image scan docker.io/library/debian:12 -f json');
+  });
+
+  it('gives each vulnerability of an image its own stable id', () => {
+    const yaml = image('app:1', '\n  - { id: CVE-1, aliases: [], package: { name: a, version: "1" }, fixedVersions: [], severity: high }\n  - { id: CVE-2, aliases: [], package: { name: a, version: "1" }, fixedVersions: [], severity: high }');
+    const first = findingsFor(rule, yaml).map((f) => f.id);
+    expect(new Set(first).size).toBe(2);
+    expect(findingsFor(rule, yaml).map((f) => f.id)).toEqual(first);
+  });
+});
