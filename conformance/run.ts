@@ -5,6 +5,7 @@ import { corpusAvailable, CORPUS_DIR, percent, type SuiteResult } from './corpus
 import { runKubeScore } from './kube-score.js';
 import { runKubescape } from './kubescape.js';
 import { NETPOL_CORPUS, runNetpol, runNetpolExposure } from './netpol.js';
+import { OSV_VERSIONS_CORPUS, osvVersionsAvailable, runOsvVersions } from './osv-versions.js';
 import { runPss } from './pss.js';
 import { RBAC_CORPUS, runRbac } from './rbac.js';
 
@@ -12,7 +13,7 @@ import { RBAC_CORPUS, runRbac } from './rbac.js';
  * Agreement with other projects' test data. Fails only when a suite drops below its floor in
  * floors.json — the floors rise as work lands, so regressions are caught without blocking progress.
  */
-const SUITES: Array<{ name: string; run: () => SuiteResult | Promise<SuiteResult>; corpus?: string }> = [
+const SUITES: Array<{ name: string; run: () => SuiteResult | Promise<SuiteResult>; corpus?: string; available?: () => boolean }> = [
   { name: 'pss', run: runPss },
   { name: 'kubescape', run: runKubescape },
   { name: 'kube-score', run: runKubeScore },
@@ -22,6 +23,7 @@ const SUITES: Array<{ name: string; run: () => SuiteResult | Promise<SuiteResult
   { name: 'netpol', run: runNetpol, corpus: NETPOL_CORPUS },
   { name: 'netpol-exposure', run: runNetpolExposure, corpus: NETPOL_CORPUS },
   { name: 'audit', run: async () => (await import('./audit.js')).runAudit(), corpus: 'audit/falco' },
+  { name: 'osv-versions', run: runOsvVersions, corpus: OSV_VERSIONS_CORPUS, available: osvVersionsAvailable },
 ];
 
 const floors = JSON.parse(readFileSync(new URL('./floors.json', import.meta.url), 'utf8')) as Record<string, number>;
@@ -29,7 +31,7 @@ const verbose = process.argv.includes('--verbose');
 let failed = false;
 for (const suite of SUITES) {
   const corpus = suite.corpus ?? suite.name;
-  if (!corpusAvailable(corpus)) {
+  if (!(suite.available ?? (() => corpusAvailable(corpus)))()) {
     console.log(`${suite.name}: skipped (no ${CORPUS_DIR}/${corpus})`);
     continue;
   }
