@@ -5,6 +5,7 @@ import { corpusAvailable, CORPUS_DIR, percent, type SuiteResult } from './corpus
 import { runKubeScore } from './kube-score.js';
 import { runKubescape } from './kubescape.js';
 import { NETPOL_CORPUS, runNetpol, runNetpolExposure } from './netpol.js';
+import { OSV_PKGDB_CORPUS, osvPkgdbAvailable, runOsvPkgdb } from './osv-pkgdb.js';
 import { OSV_VERSIONS_CORPUS, osvVersionsAvailable, runOsvVersions } from './osv-versions.js';
 import { runPss } from './pss.js';
 import { RBAC_CORPUS, runRbac } from './rbac.js';
@@ -23,6 +24,7 @@ const SUITES: Array<{ name: string; run: () => SuiteResult | Promise<SuiteResult
   { name: 'netpol', run: runNetpol, corpus: NETPOL_CORPUS },
   { name: 'netpol-exposure', run: runNetpolExposure, corpus: NETPOL_CORPUS },
   { name: 'audit', run: async () => (await import('./audit.js')).runAudit(), corpus: 'audit/falco' },
+  { name: 'osv-pkgdb', run: runOsvPkgdb, corpus: OSV_PKGDB_CORPUS, available: osvPkgdbAvailable },
   { name: 'osv-versions', run: runOsvVersions, corpus: OSV_VERSIONS_CORPUS, available: osvVersionsAvailable },
 ];
 

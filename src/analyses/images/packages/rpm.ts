@@ -1,0 +1,95 @@
+import Database from 'better-sqlite3';
+import { purl } from '../purl.js';
+import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
+import { distroNamespace, distroQualifier } from './os-package.js';
+import { parseRpmHeader, sourceRpmName } from './rpm-header.js';
+
+const SQLITE_DBS = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite'];
+/** BerkeleyDB (`Packages`) and NDB (`Packages.db`) rpmdbs: recognised so the report can say they were not read. */
+const OTHER_DBS = ['var/lib/rpm/Packages', 'var/lib/rpm/Packages.db', 'usr/lib/sysimage/rpm/Packages', 'usr/lib/sysimage/rpm/Packages.db'];
+
+const MAX_DB = 512 * 1024 * 1024;
+
+/** Header blobs of an rpmdb.sqlite image (`Packages(hnum, blob)`). */
+function readBlobs(buf: Buffer): Buffer[] {
+  // rpm keeps its sqlite database in WAL mode; an in-memory copy cannot open a WAL database, and an
+  // image's database is checkpointed on close, so the copy is switched to the rollback journal (bytes 18-19).
+  const copy = Buffer.from(buf);
+  if (copy.length >= 20 && copy[18] === 2 && copy[19] === 2) {
+    copy[18] = 1;
+    copy[19] = 1;
+  }
+  const db = new Database(copy, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT blob FROM Packages ORDER BY hnum').all() as Array<{ blob: unknown }>;
+    return rows.map((r) => r.blob).filter((b): b is Buffer => Buffer.isBuffer(b));
+  } finally {
+    db.close();
+  }
+}
+
+export function packagesFromRpmHeaders(blobs: Buffer[], location: string, os: OsInfo | undefined, notes: string[]): Package[] {
+  const out: Package[] = [];
+  let bad = 0;
+  for (const blob of blobs) {
+    let h;
+    try {
+      h = parseRpmHeader(blob);
+    } catch {
+      bad++;
+      continue;
+    }
+    // gpg-pubkey entries are imported signing keys, not software.
+    if (!h.name || !h.version || h.name === 'gpg-pubkey') continue;
+    const version = h.release ? `${h.version}-${h.release}` : h.version;
+    const full = h.epoch !== undefined && h.epoch > 0 ? `${h.epoch}:${version}` : version;
+    const pkg: Package = {
+      type: 'rpm',
+      name: h.name,
+      version: full,
+      purl: purl('rpm', distroNamespace(os, 'redhat'), h.name, version, {
+        arch: h.arch,
+        epoch: h.epoch !== undefined && h.epoch > 0 ? String(h.epoch) : undefined,
+        distro: distroQualifier(os),
+      }),
+      location,
+      sourceName: (h.sourceRpm && sourceRpmName(h.sourceRpm)) || h.name,
+    };
+    if (os?.osvEcosystem) pkg.ecosystem = os.osvEcosystem;
+    if (h.arch) pkg.arch = h.arch;
+    if (h.license) pkg.licenses = [h.license];
+    out.push(pkg);
+  }
+  if (bad > 0) notes.push(`${location}: ${bad} rpm header(s) could not be read and were skipped`);
+  return out;
+}
+
+export const rpmAnalyzer: PackageAnalyzer = {
+  name: 'rpm',
+  wants(file: FileRequest): boolean {
+    if (SQLITE_DBS.includes(file.path)) return file.size <= MAX_DB;
+    // Only the fact that the file exists is used; the cap keeps a huge one from being held.
+    return OTHER_DBS.includes(file.path) && file.size <= MAX_DB;
+  },
+  analyze(files: ImageFiles, os: OsInfo | undefined, notes: string[]): Package[] {
+    const out: Package[] = [];
+    for (const path of SQLITE_DBS) {
+      const buf = files.get(path);
+      if (!buf) continue;
+      let blobs: Buffer[];
+      try {
+        blobs = readBlobs(buf);
+      } catch (e) {
+        notes.push(`${path}: rpm database not readable (${(e as Error).message})`);
+        continue;
+      }
+      out.push(...packagesFromRpmHeaders(blobs, path, os, notes));
+    }
+    // Fedora keeps a BerkeleyDB leftover beside its sqlite database; the note is for images with no sqlite one.
+    const readSqlite = SQLITE_DBS.some((p) => files.get(p));
+    for (const path of OTHER_DBS) {
+      if (!readSqlite && files.get(path)) notes.push(`${path}: BerkeleyDB/NDB rpm databases are not read; packages of this image from rpm are not listed`);
+    }
+    return out;
+  },
+};

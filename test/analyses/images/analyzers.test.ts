@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
+import { analyzeImagePackages, PACKAGE_ANALYZERS, wantsImageFile } from '../../../src/analyses/images/packages/index.js';
+import type { FileRequest, PackageAnalyzer } from '../../../src/analyses/images/types.js';
+
+describe('package analyser registry', () => {
+  it('registers one analyser per package source, OS package managers first', () => {
+    expect(PACKAGE_ANALYZERS.map((a) => a.name)).toEqual(['dpkg', 'apk', 'rpm', 'npm', 'python', 'dotnet', 'go-binary', 'java']);
+  });
+
+  it.each([
+    { file: { path: 'etc/os-release', size: 300, mode: 0o644 }, wanted: true },
+    { file: { path: 'var/lib/dpkg/status', size: 600_000, mode: 0o644 }, wanted: true },
+    { file: { path: 'usr/bin/kubectl', size: 50_000_000, mode: 0o755 }, wanted: true },
+    { file: { path: 'usr/share/doc/README', size: 3000, mode: 0o644 }, wanted: false },
+    { file: { path: 'etc/passwd', size: 900, mode: 0o644 }, wanted: false },
+  ])('the walker keeps $file.path: $wanted', ({ file, wanted }) => {
+    expect(wantsImageFile(file)).toBe(wanted);
+  });
+
+  it('analyses a small image: OS first, then each analyser on the files it wanted', () => {
+    const files = imageFilesFrom({
+      'etc/os-release': 'ID=alpine\nVERSION_ID=3.19.0\n',
+      'lib/apk/db/installed': 'P:musl\nV:1.2.4_git20230717-r4\nA:x86_64\no:musl\n',
+      'app/node_modules/express/package.json': '{"name":"express","version":"4.18.2"}',
+      'app/requirements.txt': 'flask',
+    });
+    const notes: string[] = [];
+    const { os, packages } = analyzeImagePackages(files, notes);
+    expect(os).toEqual({ id: 'alpine', versionId: '3.19.0', osvEcosystem: 'Alpine:v3.19' });
+    expect(packages.map((p) => `${p.ecosystem} ${p.name}@${p.version}`)).toEqual(['Alpine:v3.19 musl@1.2.4_git20230717-r4', 'npm express@4.18.2']);
+    expect(notes).toEqual([]);
+  });
+
+  it('a failing analyser becomes a note and the others still run', () => {
+    const failing: PackageAnalyzer = {
+      name: 'failing',
+      wants: (f: FileRequest) => f.path === 'x',
+      analyze: () => {
+        throw new Error('boom');
+      },
+    };
+    const notes: string[] = [];
+    const result = analyzeImagePackages(imageFilesFrom({ x: 'y', 'lib/apk/db/installed': 'P:a\nV:1-r0\n' }), notes, [failing, ...PACKAGE_ANALYZERS]);
+    expect(result.packages.map((p) => p.name)).toEqual(['a']);
+    expect(notes).toEqual(['failing: analysis failed (boom)']);
+  });
+});

@@ -1,0 +1,141 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
+import { encodeRpmHeader, parseRpmHeader, RPMTAG, sourceRpmName } from '../../../src/analyses/images/packages/rpm-header.js';
+import { rpmAnalyzer } from '../../../src/analyses/images/packages/rpm.js';
+import type { OsInfo } from '../../../src/analyses/images/types.js';
+
+const ROCKY: OsInfo = { id: 'rocky', versionId: '9.3', osvEcosystem: 'Rocky Linux:9' };
+
+const OPENSSL = encodeRpmHeader([
+  { tag: 63, value: 'region-tag-placeholder' },
+  { tag: RPMTAG.NAME, value: 'openssl-libs' },
+  { tag: RPMTAG.EPOCH, value: 1 },
+  { tag: RPMTAG.VERSION, value: '3.0.7' },
+  { tag: RPMTAG.RELEASE, value: '25.el9_3' },
+  { tag: RPMTAG.ARCH, value: 'x86_64' },
+  { tag: RPMTAG.LICENSE, value: 'ASL 2.0' },
+  { tag: RPMTAG.SOURCERPM, value: 'openssl-3.0.7-25.el9_3.src.rpm' },
+  { tag: 1027, value: ['/usr/lib64/libssl.so.3', '/usr/lib64/libcrypto.so.3'] },
+]);
+const BASH = encodeRpmHeader([
+  { tag: RPMTAG.NAME, value: 'bash' },
+  { tag: RPMTAG.VERSION, value: '5.1.8' },
+  { tag: RPMTAG.RELEASE, value: '6.el9_1' },
+  { tag: RPMTAG.ARCH, value: 'x86_64' },
+  { tag: RPMTAG.SOURCERPM, value: 'bash-5.1.8-6.el9_1.src.rpm' },
+]);
+const PUBKEY = encodeRpmHeader([
+  { tag: RPMTAG.NAME, value: 'gpg-pubkey' },
+  { tag: RPMTAG.VERSION, value: '350d275d' },
+  { tag: RPMTAG.RELEASE, value: '6395d3ee' },
+]);
+
+function rpmdb(blobs: Buffer[], wal = false): Buffer {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)');
+  const insert = db.prepare('INSERT INTO Packages (blob) VALUES (?)');
+  for (const b of blobs) insert.run(b);
+  const buf = db.serialize();
+  db.close();
+  if (wal) {
+    buf[18] = 2;
+    buf[19] = 2;
+  }
+  return buf;
+}
+
+describe('rpm header', () => {
+  it('reads name, epoch, version, release, arch, licence and source rpm of an encoded header', () => {
+    expect(parseRpmHeader(OPENSSL)).toEqual({
+      name: 'openssl-libs',
+      epoch: 1,
+      version: '3.0.7',
+      release: '25.el9_3',
+      arch: 'x86_64',
+      license: 'ASL 2.0',
+      sourceRpm: 'openssl-3.0.7-25.el9_3.src.rpm',
+    });
+  });
+
+  it.each([
+    { name: 'shorter than its preamble', blob: Buffer.from([0, 0, 0]) },
+    { name: 'negative index count', blob: Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]) },
+    { name: 'index past the blob', blob: Buffer.from([0, 0, 0, 9, 0, 0, 0, 0, 1, 2, 3]) },
+  ])('rejects a header $name', ({ blob }) => {
+    expect(() => parseRpmHeader(blob)).toThrow(/rpm header/);
+  });
+
+  it.each([
+    ['openssl-3.0.7-25.el9_3.src.rpm', 'openssl'],
+    ['python3-pip-21.2.3-7.el9.src.rpm', 'python3-pip'],
+    ['kernel-5.14.0-362.8.1.el9_3.nosrc.rpm', 'kernel'],
+    ['broken.src.rpm', undefined],
+  ])('source package of %s is %s', (file, name) => {
+    expect(sourceRpmName(file)).toBe(name);
+  });
+});
+
+describe('rpm analyser', () => {
+  it('lists packages of an sqlite rpmdb, skipping gpg-pubkey, with epoch in the version and purl qualifier', () => {
+    const notes: string[] = [];
+    const files = imageFilesFrom({ 'var/lib/rpm/rpmdb.sqlite': rpmdb([OPENSSL, PUBKEY, BASH]) });
+    const pkgs = rpmAnalyzer.analyze(files, ROCKY, notes);
+    expect(pkgs).toEqual([
+      {
+        type: 'rpm',
+        name: 'openssl-libs',
+        version: '1:3.0.7-25.el9_3',
+        ecosystem: 'Rocky Linux:9',
+        sourceName: 'openssl',
+        arch: 'x86_64',
+        licenses: ['ASL 2.0'],
+        purl: 'pkg:rpm/rocky/openssl-libs@3.0.7-25.el9_3?arch=x86_64&distro=rocky-9.3&epoch=1',
+        location: 'var/lib/rpm/rpmdb.sqlite',
+      },
+      {
+        type: 'rpm',
+        name: 'bash',
+        version: '5.1.8-6.el9_1',
+        ecosystem: 'Rocky Linux:9',
+        sourceName: 'bash',
+        arch: 'x86_64',
+        purl: 'pkg:rpm/rocky/bash@5.1.8-6.el9_1?arch=x86_64&distro=rocky-9.3',
+        location: 'var/lib/rpm/rpmdb.sqlite',
+      },
+    ]);
+    expect(notes).toEqual([]);
+  });
+
+  it('reads a database left in WAL mode at usr/lib/sysimage/rpm', () => {
+    const files = imageFilesFrom({ 'usr/lib/sysimage/rpm/rpmdb.sqlite': rpmdb([BASH], true) });
+    expect(rpmAnalyzer.analyze(files, ROCKY, []).map((p) => p.name)).toEqual(['bash']);
+  });
+
+  it('notes unreadable headers and unreadable databases instead of throwing', () => {
+    const notes: string[] = [];
+    const bad = rpmAnalyzer.analyze(imageFilesFrom({ 'var/lib/rpm/rpmdb.sqlite': rpmdb([Buffer.from([0, 0, 0, 9]), BASH]) }), ROCKY, notes);
+    expect(bad.map((p) => p.name)).toEqual(['bash']);
+    expect(notes).toEqual(['var/lib/rpm/rpmdb.sqlite: 1 rpm header(s) could not be read and were skipped']);
+    const notes2: string[] = [];
+    expect(rpmAnalyzer.analyze(imageFilesFrom({ 'var/lib/rpm/rpmdb.sqlite': 'not sqlite at all' }), ROCKY, notes2)).toEqual([]);
+    expect(notes2[0]).toMatch(/^var\/lib\/rpm\/rpmdb.sqlite: rpm database not readable/);
+  });
+
+  it('says BerkeleyDB and NDB databases are not read', () => {
+    const notes: string[] = [];
+    expect(rpmAnalyzer.analyze(imageFilesFrom({ 'var/lib/rpm/Packages': Buffer.alloc(64) }), ROCKY, notes)).toEqual([]);
+    expect(notes).toEqual(['var/lib/rpm/Packages: BerkeleyDB/NDB rpm databases are not read; packages of this image from rpm are not listed']);
+  });
+
+  it.each([
+    { path: 'var/lib/rpm/rpmdb.sqlite', wanted: true },
+    { path: 'usr/lib/sysimage/rpm/rpmdb.sqlite', wanted: true },
+    { path: 'var/lib/rpm/Packages', wanted: true },
+    { path: 'var/lib/rpm/Packages.db', wanted: true },
+    { path: 'var/lib/rpm/rpmdb.sqlite-shm', wanted: false },
+    { path: 'var/lib/rpm/Name', wanted: false },
+  ])('wants $path: $wanted', ({ path, wanted }) => {
+    expect(rpmAnalyzer.wants({ path, size: 1000, mode: 0o644 })).toBe(wanted);
+  });
+});

@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { sbomCycloneDx, sbomSpdx, type SbomInput } from '../../../src/analyses/images/sbom/index.js';
+import type { Package } from '../../../src/analyses/images/types.js';
+
+// ajv-formats is CommonJS: under NodeNext its default import is the module object.
+const addFormats = formats.default;
+const require = createRequire(import.meta.url);
+
+/** The CycloneDX 1.5 schema and the two it references, as @cyclonedx/cyclonedx-library ships them. */
+function cycloneDxValidator() {
+  const dir = require.resolve('@cyclonedx/cyclonedx-library/package.json').replace(/package\.json$/, 'res/schema/');
+  const load = (file: string, id: string) => ({ ...(JSON.parse(readFileSync(dir + file, 'utf8')) as object), $id: id });
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  // Internationalised forms ajv-formats lacks: accepted as the plain URI/e-mail forms are.
+  ajv.addFormat('iri-reference', true);
+  ajv.addFormat('idn-email', true);
+  // The bom schema refers to its neighbours by their SNAPSHOT file names.
+  ajv.addSchema(load('spdx.SNAPSHOT.schema.json', 'http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json'));
+  ajv.addSchema(load('jsf-0.82.SNAPSHOT.schema.json', 'http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json'));
+  return ajv.compile(load('bom-1.5.SNAPSHOT.schema.json', 'http://cyclonedx.org/schema/bom-1.5.schema.json'));
+}
+
+const PACKAGES: Package[] = [
+  {
+    type: 'npm',
+    name: '@babel/core',
+    version: '7.23.2',
+    ecosystem: 'npm',
+    purl: 'pkg:npm/%40babel/core@7.23.2',
+    location: 'app/node_modules/@babel/core/package.json',
+    licenses: ['MIT'],
+  },
+  {
+    type: 'deb',
+    name: 'bsdutils',
+    version: '1:2.38.1-5+b1',
+    ecosystem: 'Debian:12',
+    sourceName: 'util-linux',
+    sourceVersion: '2.38.1-5+b1',
+    arch: 'amd64',
+    purl: 'pkg:deb/debian/bsdutils@1:2.38.1-5%2Bb1?arch=amd64&distro=debian-12',
+    location: 'var/lib/dpkg/status',
+    licenses: ['GPL-2.0+ and BSD-4-Clause-UC'],
+  },
+  { type: 'npm', name: '@babel/core', version: '7.23.2', ecosystem: 'npm', purl: 'pkg:npm/%40babel/core@7.23.2', location: 'other/package-lock.json' },
+];
+
+const INPUT: SbomInput = {
+  image: { ref: 'myregistry.azurecr.io/shop/api:1.4', digest: 'sha256:' + 'ab'.repeat(32) },
+  os: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)', osvEcosystem: 'Debian:12' },
+  packages: PACKAGES,
+  created: new Date('2024-05-01T12:00:00.123Z'),
+};
+
+describe('CycloneDX 1.5 SBOM', () => {
+  const validate = cycloneDxValidator();
+
+  it('validates against the official CycloneDX 1.5 schema', () => {
+    const bom = sbomCycloneDx(INPUT);
+    expect(validate(bom), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('validates with no OS, no digest and no packages', () => {
+    const bom = sbomCycloneDx({ image: { ref: 'scratch.tar' }, packages: [] });
+    expect(validate(bom), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('the schema rejects a document this module would never write', () => {
+    expect(validate({ ...sbomCycloneDx(INPUT), specVersion: 1.5 })).toBe(false);
+  });
+
+  it('lists one component per purl, sorted, with every location, and the OS', () => {
+    const bom = sbomCycloneDx(INPUT) as { components: Array<Record<string, unknown>>; metadata: Record<string, unknown>; serialNumber: string };
+    expect(bom.components.map((c) => c['bom-ref'])).toEqual(['os', 'pkg:deb/debian/bsdutils@1:2.38.1-5%2Bb1?arch=amd64&distro=debian-12', 'pkg:npm/%40babel/core@7.23.2']);
+    const babel = bom.components[2]!;
+    expect((babel.properties as Array<{ name: string; value: string }>).filter((p) => p.name === 'palisade:location').map((p) => p.value)).toEqual([
+      'app/node_modules/@babel/core/package.json',
+      'other/package-lock.json',
+    ]);
+    expect(bom.metadata.timestamp).toBe('2024-05-01T12:00:00Z');
+    expect(bom.metadata.component).toMatchObject({ type: 'container', purl: `pkg:oci/api@sha256%3A${'ab'.repeat(32)}?repository_url=myregistry.azurecr.io/shop/api` });
+  });
+});
+
+describe('SPDX 2.3 SBOM', () => {
+  // No npm package found ships the SPDX 2.3 document schema; these are the fields SPDX 2.3 makes mandatory.
+  it('has the mandatory document and package fields of SPDX 2.3', () => {
+    const doc = sbomSpdx(INPUT) as Record<string, unknown> & { packages: Array<Record<string, unknown>>; relationships: Array<Record<string, string>> };
+    expect(doc).toMatchObject({ spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: INPUT.image.ref });
+    expect(doc.documentNamespace).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(doc.creationInfo).toEqual({ created: '2024-05-01T12:00:00Z', creators: ['Tool: palisade-0.1.0'] });
+    for (const p of doc.packages) {
+      expect(p.SPDXID).toMatch(/^SPDXRef-[A-Za-z0-9.-]+$/);
+      expect(typeof p.name).toBe('string');
+      expect(p.downloadLocation).toBe('NOASSERTION');
+    }
+    expect(new Set(doc.packages.map((p) => p.SPDXID)).size).toBe(doc.packages.length);
+    expect(doc.packages.map((p) => p.name)).toEqual([INPUT.image.ref, 'debian', 'bsdutils', '@babel/core']);
+    expect(doc.relationships[0]).toEqual({ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-Image' });
+    expect(doc.relationships.slice(1).every((r) => r.spdxElementId === 'SPDXRef-Image' && r.relationshipType === 'CONTAINS')).toBe(true);
+    const ids = new Set(doc.packages.map((p) => p.SPDXID));
+    expect(doc.relationships.every((r) => ids.has(r.relatedSpdxElement!))).toBe(true);
+    const bsd = doc.packages[2]!;
+    expect(bsd.externalRefs).toEqual([{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: PACKAGES[1]!.purl }]);
+    expect(bsd.licenseDeclared).toBe('NOASSERTION');
+    expect(bsd.licenseComments).toContain('GPL-2.0+ and BSD-4-Clause-UC');
+  });
+});
+
+describe('stable identity and order', () => {
+  it('the same image digest gives the same serialNumber and documentNamespace whatever the package order', () => {
+    const reordered = { ...INPUT, packages: [...PACKAGES].reverse() };
+    expect(JSON.stringify(sbomCycloneDx(reordered))).toBe(JSON.stringify(sbomCycloneDx(INPUT)));
+    expect(JSON.stringify(sbomSpdx(reordered))).toBe(JSON.stringify(sbomSpdx(INPUT)));
+    const cdx = sbomCycloneDx(INPUT) as { serialNumber: string };
+    const spdx = sbomSpdx(INPUT) as { documentNamespace: string };
+    expect(cdx.serialNumber).toBe(spdx.documentNamespace);
+  });
+
+  it('another digest gives another UUID; without a digest the reference and packages decide it', () => {
+    const a = sbomCycloneDx(INPUT) as { serialNumber: string };
+    const b = sbomCycloneDx({ ...INPUT, image: { ...INPUT.image, digest: 'sha256:' + 'cd'.repeat(32) } }) as { serialNumber: string };
+    expect(a.serialNumber).not.toBe(b.serialNumber);
+    const c1 = sbomSpdx({ image: { ref: 'x.tar' }, packages: PACKAGES }) as { documentNamespace: string };
+    const c2 = sbomSpdx({ image: { ref: 'x.tar' }, packages: PACKAGES.slice(1) }) as { documentNamespace: string };
+    expect(c1.documentNamespace).not.toBe(c2.documentNamespace);
+  });
+});
