@@ -1,0 +1,293 @@
+import { isActive, type Finding } from '../core/finding.js';
+import { score, type Report } from '../core/report.js';
+import { PILLARS, SEVERITIES, isPillar, isSeverity, severityRank, type Pillar, type Severity } from '../core/severity.js';
+import type { FindingFilter, Retention, ScanRecord, TrendPoint } from './history-store.js';
+import { FINDING_COLUMNS } from './migrations.js';
+
+/**
+ * Conversions between reports and table rows, and the SQL pieces both backends share, so that the
+ * two answer alike by construction rather than by parallel code.
+ */
+
+// U+0000 is precisely what these match.
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE_ALL = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * PostgreSQL text cannot hold U+0000, and a lone surrogate is not UTF-8 at all: both become U+FFFD, in
+ * both backends, so they agree. JSON columns keep them exactly, escaped.
+ */
+export function text(s: string): string {
+  return UNSTORABLE.test(s) ? s.replace(UNSTORABLE_ALL, '\uFFFD') : s;
+}
+
+function textOrNull(s: string | undefined | null): string | null {
+  return s === undefined || s === null ? null : text(String(s));
+}
+
+/** What free-text search looks in; lower-cased here so both backends compare the same strings. */
+export function searchText(f: Finding): string {
+  return text(`${f.rule}\n${f.resource.kind}/${f.resource.namespace ?? ''}/${f.resource.name}\n${f.message}`).toLowerCase();
+}
+
+export type Cell = string | number | null;
+
+/** One finding as the values of `FINDING_COLUMNS`, in order. */
+export function findingValues(f: Finding, seq: number): Cell[] {
+  return [
+    seq,
+    text(f.id),
+    text(f.rule),
+    text(f.title),
+    f.severity,
+    severityRank(f.severity),
+    f.pillar,
+    text(f.resource.apiVersion),
+    text(f.resource.kind),
+    textOrNull(f.resource.namespace),
+    text(f.resource.name),
+    textOrNull(f.container),
+    textOrNull(f.field),
+    text(f.message),
+    text(f.remediation),
+    textOrNull(f.location?.file),
+    f.location ? f.location.line : null,
+    textOrNull(f.location?.path),
+    JSON.stringify(f.frameworks ?? []),
+    JSON.stringify(f.evidence ?? {}),
+    textOrNull(f.verify),
+    f.suppressed === undefined ? null : JSON.stringify(f.suppressed),
+    textOrNull(f.baseline),
+    searchText(f),
+  ];
+}
+
+type Row = Record<string, unknown>;
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : String(v);
+}
+
+/** The columns reads select, in the order `findingFromCells` expects. */
+export const FINDING_SELECT = FINDING_COLUMNS.join(', ');
+
+/**
+ * A finding from a row read as an array in `FINDING_COLUMNS` order: arrays, not keyed objects, because
+ * both drivers build a 50k-row page about three times faster that way.
+ */
+export function findingFromCells(c: readonly unknown[]): Finding {
+  const [, id, rule, title, severity, , pillar, apiVersion, kind, namespace, name, container, field, message, remediation, file, line, path, frameworks, evidence, verify, suppressed, baseline] = c;
+  const f: Finding = {
+    id: str(id),
+    rule: str(rule),
+    title: str(title),
+    severity: str(severity) as Severity,
+    pillar: str(pillar) as Pillar,
+    resource: { apiVersion: str(apiVersion), kind: str(kind), namespace: namespace === null ? null : str(namespace), name: str(name) },
+    message: str(message),
+    remediation: str(remediation),
+    frameworks: JSON.parse(str(frameworks)) as Finding['frameworks'],
+    evidence: JSON.parse(str(evidence)) as Finding['evidence'],
+  };
+  if (container !== null) f.container = str(container);
+  if (field !== null) f.field = str(field);
+  if (file !== null) {
+    f.location = { file: str(file), line: Number(line) };
+    if (path !== null) f.location.path = str(path);
+  }
+  if (verify !== null) f.verify = str(verify);
+  if (suppressed !== null) f.suppressed = JSON.parse(str(suppressed)) as Finding['suppressed'];
+  if (baseline !== null) f.baseline = str(baseline) as Finding['baseline'];
+  return f;
+}
+
+/** When the scan happened: the report's own time when it is a date, else the time of saving. */
+function scanTime(generatedAt: string, now: number): number {
+  const t = Date.parse(generatedAt);
+  return Number.isFinite(t) ? t : now;
+}
+
+export const SCAN_COLUMNS = [
+  'target', 'generated_at', 'scanned_at', 'saved_at', 'tool_version', 'resources', 'findings', 'suppressed', 'score',
+  'critical', 'high', 'medium', 'low', 'info', 'by_pillar', 'input_errors', 'extra',
+] as const;
+
+export function scanValues(target: string, report: Report, now: number): Cell[] {
+  const s = report.summary;
+  const extra: Record<string, unknown> = { errors: report.errors ?? [], notes: report.notes ?? [] };
+  if (report.baseline !== undefined) extra.baseline = report.baseline;
+  return [
+    text(target),
+    text(report.generatedAt),
+    scanTime(report.generatedAt, now),
+    now,
+    text(report.tool.version),
+    s.resources,
+    s.findings,
+    s.suppressed,
+    s.score,
+    ...SEVERITIES.map((sev) => s.bySeverity[sev] ?? 0),
+    JSON.stringify(s.byPillar ?? {}),
+    (report.errors ?? []).length,
+    JSON.stringify(extra),
+  ];
+}
+
+export const PILLAR_COLUMNS = ['pillar', 'score', 'findings', 'critical', 'high', 'medium', 'low', 'info'] as const;
+
+/** Score and active-finding counts of every pillar (all six, so a trend has a point even for a clean pillar). */
+export function pillarValues(report: Report): Cell[][] {
+  const byPillar = new Map<Pillar, Finding[]>(PILLARS.map((p) => [p, []]));
+  for (const f of report.findings) if (isActive(f)) byPillar.get(f.pillar)?.push(f);
+  return PILLARS.map((p) => {
+    const fs = byPillar.get(p) ?? [];
+    const counts = SEVERITIES.map((sev) => fs.filter((f) => f.severity === sev).length);
+    return [p, score(fs, report.summary.resources), fs.length, ...counts];
+  });
+}
+
+function iso(ms: unknown): string {
+  return new Date(Number(ms)).toISOString();
+}
+
+function severityCounts(r: Row): Record<Severity, number> {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, Number(r[s])])) as Record<Severity, number>;
+}
+
+export function scanFromRow(r: Row): ScanRecord {
+  return {
+    id: Number(r.id),
+    target: str(r.target),
+    generatedAt: str(r.generated_at),
+    scannedAt: iso(r.scanned_at),
+    savedAt: iso(r.saved_at),
+    toolVersion: str(r.tool_version),
+    resources: Number(r.resources),
+    findings: Number(r.findings),
+    suppressed: Number(r.suppressed),
+    score: Number(r.score),
+    bySeverity: severityCounts(r),
+    byPillar: JSON.parse(str(r.by_pillar)) as ScanRecord['byPillar'],
+    inputErrors: Number(r.input_errors),
+  };
+}
+
+export function reportFromRows(scan: Row, findings: Finding[]): Report {
+  const rec = scanFromRow(scan);
+  const extra = JSON.parse(str(scan.extra)) as Pick<Report, 'errors' | 'notes' | 'baseline'>;
+  const report: Report = {
+    schema: 'palisade.report/v1',
+    tool: { name: 'palisade', version: rec.toolVersion },
+    generatedAt: rec.generatedAt,
+    summary: { resources: rec.resources, findings: rec.findings, bySeverity: rec.bySeverity, byPillar: rec.byPillar, score: rec.score, suppressed: rec.suppressed },
+    findings,
+    errors: extra.errors,
+    notes: extra.notes,
+  };
+  if (extra.baseline !== undefined) report.baseline = extra.baseline;
+  return report;
+}
+
+export function trendFromRow(r: Row): TrendPoint {
+  return { scanId: Number(r.id), scannedAt: iso(r.scanned_at), score: Number(r.score), findings: Number(r.findings), bySeverity: severityCounts(r) };
+}
+
+/** The parts of SQL that differ between the backends. */
+export interface Dialect {
+  /** Adds a parameter and returns its placeholder. */
+  param(value: unknown): string;
+  /** `column` is one of the values. */
+  oneOf(column: string, values: readonly (string | number)[]): string;
+  /** `needle` occurs in `column`. */
+  contains(column: string, needle: string): string;
+}
+
+export const MAX_PAGE = 1000;
+export const DEFAULT_PAGE = 100;
+
+function list<T>(v: T | readonly T[] | undefined): readonly T[] | undefined {
+  return v === undefined ? undefined : Array.isArray(v) ? (v as readonly T[]) : [v as T];
+}
+
+function count(name: string, v: number | undefined, fallback: number, min: number, max: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${v}`);
+  return v;
+}
+
+export interface FindingQuery {
+  where: string;
+  limit: number;
+  offset: number;
+}
+
+/** The WHERE clause (after `scan_id = ?`) and the page of a finding filter; throws RangeError on bad values. */
+export function findingQuery(filter: FindingFilter, d: Dialect): FindingQuery {
+  const parts: string[] = [];
+  if (filter.minSeverity !== undefined) {
+    if (!isSeverity(filter.minSeverity)) throw new RangeError(`unknown severity: ${String(filter.minSeverity)}`);
+    parts.push(`severity_rank <= ${d.param(severityRank(filter.minSeverity))}`);
+  }
+  const pillars = list(filter.pillar);
+  if (pillars) {
+    const bad = pillars.find((p) => !isPillar(p));
+    if (bad !== undefined) throw new RangeError(`unknown pillar: ${String(bad)}`);
+    parts.push(d.oneOf('pillar', pillars));
+  }
+  const rules = list(filter.rule);
+  if (rules) parts.push(d.oneOf('rule', rules.map(text)));
+  if (filter.namespace === null) parts.push('namespace IS NULL');
+  else if (filter.namespace !== undefined) parts.push(`namespace = ${d.param(text(filter.namespace))}`);
+  if (filter.search !== undefined && filter.search !== '') parts.push(d.contains('search_text', text(filter.search).toLowerCase()));
+  if (filter.ids) parts.push(d.oneOf('finding_id', filter.ids.map(text)));
+  if (filter.suppressed === true) parts.push('suppressed IS NOT NULL');
+  else if (filter.suppressed === false) parts.push('suppressed IS NULL');
+  return {
+    where: parts.map((p) => ` AND ${p}`).join(''),
+    limit: count('limit', filter.limit, DEFAULT_PAGE, 1, MAX_PAGE),
+    offset: count('offset', filter.offset, 0, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+export function listLimit(limit: number | undefined): number {
+  return count('limit', limit, 50, 1, 100_000);
+}
+
+/** The scan ids a retention drops, given every scan newest first per target. */
+export function scansToPrune(scans: readonly { id: number; target: string; scannedAt: number }[], retention: Retention, now: number): number[] {
+  const { maxScans, maxAgeDays } = retention;
+  if (maxScans !== undefined && !(Number.isFinite(maxScans) && maxScans >= 0)) throw new RangeError(`maxScans must be a number ≥ 0, got ${maxScans}`);
+  if (maxAgeDays !== undefined && !(Number.isFinite(maxAgeDays) && maxAgeDays >= 0)) throw new RangeError(`maxAgeDays must be a number ≥ 0, got ${maxAgeDays}`);
+  const keep = Math.max(1, Math.floor(maxScans ?? Infinity));
+  const cutoff = maxAgeDays === undefined ? -Infinity : now - maxAgeDays * 86_400_000;
+  const seen = new Map<string, number>();
+  const drop: number[] = [];
+  for (const s of scans) {
+    const rank = (seen.get(s.target) ?? 0) + 1;
+    seen.set(s.target, rank);
+    if (rank > 1 && (rank > keep || s.scannedAt < cutoff)) drop.push(s.id);
+  }
+  return drop;
+}
+
+export function sinceMs(since: Date | string | undefined): number | undefined {
+  if (since === undefined) return undefined;
+  const t = since instanceof Date ? since.getTime() : Date.parse(since);
+  if (!Number.isFinite(t)) throw new RangeError(`not a date: ${String(since)}`);
+  return t;
+}
+
+export function checkPillar(pillar: Pillar | undefined): void {
+  if (pillar !== undefined && !isPillar(pillar)) throw new RangeError(`unknown pillar: ${String(pillar)}`);
+}
+
+/** Scan ids are positive integers; anything else (a NaN from a bad query string) is refused alike by both backends. */
+export function checkScanId(id: number): void {
+  if (!Number.isSafeInteger(id)) throw new RangeError(`not a scan id: ${String(id)}`);
+}
+
+export function checkTarget(target: string): void {
+  if (typeof target !== 'string' || target === '') throw new RangeError('a scan target must be a non-empty string');
+}
