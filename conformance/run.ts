@@ -6,6 +6,7 @@ import { runKubeScore } from './kube-score.js';
 import { runKubescape } from './kubescape.js';
 import { NETPOL_CORPUS, runNetpol, runNetpolExposure } from './netpol.js';
 import { OSV_PKGDB_CORPUS, osvPkgdbAvailable, runOsvPkgdb } from './osv-pkgdb.js';
+import { OSV_RECORDS_CORPUS, osvRecordsAvailable, runOsvRecords } from './osv-records.js';
 import { OSV_VERSIONS_CORPUS, osvVersionsAvailable, runOsvVersions } from './osv-versions.js';
 import { runPss } from './pss.js';
 import { RBAC_CORPUS, runRbac } from './rbac.js';
@@ -26,6 +27,7 @@ const SUITES: Array<{ name: string; run: () => SuiteResult | Promise<SuiteResult
   { name: 'audit', run: async () => (await import('./audit.js')).runAudit(), corpus: 'audit/falco' },
   { name: 'osv-pkgdb', run: runOsvPkgdb, corpus: OSV_PKGDB_CORPUS, available: osvPkgdbAvailable },
   { name: 'osv-versions', run: runOsvVersions, corpus: OSV_VERSIONS_CORPUS, available: osvVersionsAvailable },
+  { name: 'osv-records', run: runOsvRecords, corpus: OSV_RECORDS_CORPUS, available: osvRecordsAvailable },
 ];
 
 const floors = JSON.parse(readFileSync(new URL('./floors.json', import.meta.url), 'utf8')) as Record<string, number>;

@@ -5,10 +5,12 @@ import { VERSION } from '../core/version.js';
 import { admissionCommand } from './admission.js';
 import { aksCommand } from './aks.js';
 import { auditCommand } from './audit.js';
+import { dbCommand } from './db.js';
 import { manifestsCommand } from './manifests.js';
 import { netpolCommand } from './netpol.js';
 import { pssCommand } from './pss.js';
 import { rbacCommand } from './rbac.js';
+import { imageCommand } from './image.js';
 import { explainCommand, rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
 import { webhookCommand } from './webhook.js';
@@ -21,7 +23,7 @@ const program = new Command('palisade')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), manifestsCommand(), admissionCommand(), webhookCommand(), auditCommand()]) program.addCommand(cmd.exitOverride());
+for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), manifestsCommand(), admissionCommand(), webhookCommand(), auditCommand(), imageCommand(), dbCommand()]) program.addCommand(cmd.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

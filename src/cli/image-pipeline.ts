@@ -1,0 +1,137 @@
+/**
+ * One image, end to end: open it (tarball, OCI layout or registry), walk its layers once keeping only the
+ * files the package analysers ask for, list its packages, and match them against the vulnerability
+ * database. Shared by `palisade image scan` and `palisade scan --images`.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeImagePackages, wantsImageFile } from '../analyses/images/index.js';
+import type { FileRequest, ImageReport, ImageVulnerability, OsInfo, Package } from '../analyses/images/types.js';
+import { errorMessage } from '../core/errors.js';
+import { openImage, readImageFiles, type WalkLimits } from '../ingest/image/index.js';
+import type { VulnDb, VulnMatch } from '../vulndb/index.js';
+
+export interface ImageScanOptions {
+  /** `os/arch[/variant]`, default linux/amd64. */
+  platform?: string;
+  /** Plain HTTP and unverified TLS for registries other than loopback. */
+  insecure?: boolean;
+  limits?: Partial<WalkLimits>;
+  /** Directory of package lists by image digest: an image already read is not read again. */
+  cacheDir?: string;
+  /** Vulnerabilities that have no fixed version are left out. */
+  ignoreUnfixed?: boolean;
+}
+
+export interface ImageScanOutcome {
+  report: ImageReport;
+  os?: OsInfo;
+  packages: Package[];
+  notes: string[];
+  /** Problems that make the package list incomplete (a layer that could not be read). */
+  errors: string[];
+  /** Whether the package list came from the cache. */
+  cached: boolean;
+}
+
+/** Bump when analysers change what they find, so cached package lists are read again. */
+const CACHE_VERSION = 1;
+
+interface CachedPackages {
+  version: number;
+  os?: OsInfo;
+  packages: Package[];
+}
+
+export async function scanImage(input: string, db: VulnDb | undefined, opts: ImageScanOptions = {}): Promise<ImageScanOutcome> {
+  const source = await openImage(input, {
+    ...(opts.platform !== undefined ? { platform: opts.platform } : {}),
+    ...(opts.insecure !== undefined ? { insecure: opts.insecure } : {}),
+  });
+  try {
+    const digest = source.manifestDigest ?? source.configDigest;
+    const notes = [...source.notes];
+    const errors: string[] = [];
+    let listed = readCache(opts.cacheDir, digest);
+    const cached = listed !== undefined;
+    if (listed === undefined) {
+      // The Go analyser needs to know which files are executable; the walker only tells wants() that.
+      const modes = new Map<string, FileRequest>();
+      const walked = await readImageFiles(
+        source,
+        (f) => {
+          if (!wantsImageFile(f)) return false;
+          modes.set(f.path, f);
+          return true;
+        },
+        opts.limits,
+      );
+      notes.push(...walked.notes);
+      errors.push(...walked.errors);
+      const found = analyzeImagePackages(walked.files, notes, undefined, modes);
+      listed = { version: CACHE_VERSION, packages: found.packages, ...(found.os !== undefined ? { os: found.os } : {}) };
+      // An incomplete walk is not cached: the next run tries again.
+      if (walked.complete) writeCache(opts.cacheDir, digest, listed, notes);
+    }
+    const { packages, os } = listed;
+    if (os === undefined && packages.some((p) => p.type === 'deb' || p.type === 'apk' || p.type === 'rpm'))
+      notes.push(`${source.ref}: OS packages found but no os-release: they cannot be matched to an OS release's advisories`);
+    let vulnerabilities = db === undefined ? [] : db.match(packages).map(toImageVulnerability);
+    if (opts.ignoreUnfixed) vulnerabilities = vulnerabilities.filter((v) => v.fixedVersions.length > 0);
+    const report: ImageReport = {
+      ref: source.ref,
+      digest,
+      packageCount: packages.length,
+      vulnerabilities,
+      source: 'palisade',
+      ...(os !== undefined ? { os } : {}),
+    };
+    return { report, packages, notes, errors, cached, ...(os !== undefined ? { os } : {}) };
+  } finally {
+    await source.close();
+  }
+}
+
+const SEVERITY_OF: Record<string, ImageVulnerability['severity']> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low' };
+
+export function toImageVulnerability(m: VulnMatch): ImageVulnerability {
+  const p = m.package;
+  return {
+    id: m.id,
+    aliases: m.aliases,
+    package: { name: p.name, version: p.version, type: p.type, purl: p.purl, ...(p.ecosystem !== undefined ? { ecosystem: p.ecosystem } : {}) },
+    fixedVersions: m.fixedVersions,
+    // `info` is not a rating a vulnerability can have: an unrated one is unknown.
+    severity: (m.severity !== undefined ? SEVERITY_OF[m.severity] : undefined) ?? 'unknown',
+    ...(m.cvss !== undefined ? { cvss: { version: m.cvss.version, vector: m.cvss.vector, ...(m.cvss.score !== undefined ? { score: m.cvss.score } : {}) } } : {}),
+    ...(m.summary !== undefined ? { summary: m.summary } : {}),
+  };
+}
+
+function cacheFile(dir: string, digest: string): string {
+  return join(dir, `${digest.replace(/[^A-Za-z0-9]/g, '-')}.json`);
+}
+
+function readCache(dir: string | undefined, digest: string): CachedPackages | undefined {
+  if (dir === undefined) return undefined;
+  try {
+    const c = JSON.parse(readFileSync(cacheFile(dir, digest), 'utf8')) as CachedPackages;
+    return c.version === CACHE_VERSION && Array.isArray(c.packages) ? c : undefined;
+  } catch {
+    // Absent or unreadable: read the image.
+    return undefined;
+  }
+}
+
+function writeCache(dir: string | undefined, digest: string, listed: CachedPackages, notes: string[]): void {
+  if (dir === undefined) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const file = cacheFile(dir, digest);
+    // Written beside and renamed: a scan running at the same time never reads half a file.
+    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(listed));
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  } catch (e) {
+    notes.push(`image cache ${dir}: ${errorMessage(e)} (the image will be read again next time)`);
+  }
+}

@@ -1,0 +1,116 @@
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/core/report.js';
+import { runCli } from '../helpers/cli.js';
+import { affected, osvRecord, tempDir, writeRecords } from '../helpers/osv-fixtures.js';
+import { buildImage, ociLayoutFiles, tarFiles, writeTree } from '../ingest/image/build.js';
+
+const status = `Package: libc6
+Status: install ok installed
+Architecture: amd64
+Source: glibc
+Version: 2.36-9+deb12u4
+
+Package: bash
+Status: install ok installed
+Architecture: amd64
+Version: 5.2.15-2+b2
+`;
+
+let layout: string;
+let db: string;
+const env = () => ({ PALISADE_IMAGE_CACHE: tempDir(), PALISADE_DB: join(tempDir(), 'absent.sqlite') });
+
+beforeAll(async () => {
+  // Two layers: the OS, then an application whose lockfile a later layer would override.
+  const os = await tarFiles(
+    new Map([
+      ['etc/os-release', Buffer.from('ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n')],
+      ['var/lib/dpkg/status', Buffer.from(status)],
+    ]),
+  );
+  const app = await tarFiles(new Map([['app/package-lock.json', Buffer.from(JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'app' }, 'node_modules/lodash': { version: '4.17.20' } } }))]]));
+  layout = tempDir();
+  await writeTree(layout, ociLayoutFiles([buildImage([os, app])], { tags: ['1.0'] }));
+  const records = writeRecords(tempDir(), [
+    osvRecord('DEBIAN-CVE-2024-0001', [affected('Debian:12', 'glibc', [{ introduced: '0' }, { fixed: '2.36-9+deb12u7' }])], {
+      upstream: ['CVE-2024-0001'],
+      severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+    }),
+    osvRecord('DEBIAN-CVE-2019-0002', [affected('Debian:12', 'bash', [{ introduced: '0' }, { fixed: '5.0-1' }])]),
+    osvRecord('GHSA-35jh-r3h4-6jhm', [affected('npm', 'lodash', [{ introduced: '0' }, { fixed: '4.17.21' }], { type: 'SEMVER' })], {
+      aliases: ['CVE-2021-23337'],
+      database_specific: { severity: 'HIGH' },
+    }),
+    osvRecord('GHSA-unfixed-0001', [affected('npm', 'lodash', [{ introduced: '0' }])], { database_specific: { severity: 'MODERATE' } }),
+  ]);
+  db = join(tempDir(), 'osv.sqlite');
+  const imported = await runCli(['db', 'import', records, '--db', db]);
+  expect(imported.code, imported.stderr).toBe(0);
+});
+
+describe('palisade image scan', () => {
+  it('reports each vulnerable package once per vulnerability, OS packages by their source package', async () => {
+    const r = await runCli(['image', 'scan', `${layout}:1.0`, '--db', db, '-f', 'json'], { env: env() });
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.findings.map((f) => [f.rule, f.severity, f.message])).toEqual([
+      ['image/vulnerable-package', 'critical', 'CVE-2024-0001 in libc6 2.36-9+deb12u4: fixed in 2.36-9+deb12u7'],
+      ['image/vulnerable-package', 'high', 'CVE-2021-23337 in lodash 4.17.20: fixed in 4.17.21'],
+      ['image/vulnerable-package', 'medium', 'GHSA-unfixed-0001 in lodash 4.17.20: no fixed version published yet'],
+    ]);
+    expect(report.findings[1]?.evidence.aliases).toEqual(['GHSA-35jh-r3h4-6jhm']);
+    expect(report.findings[0]?.resource).toMatchObject({ kind: 'ContainerImage' });
+  });
+
+  it('leaves out unfixed vulnerabilities with --ignore-unfixed, and passes below --fail-on', async () => {
+    const r = await runCli(['image', 'scan', `${layout}:1.0`, '--db', db, '-f', 'json', '--ignore-unfixed', '--fail-on', 'critical'], { env: env() });
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.findings.map((f) => f.message.split(' ')[0])).toEqual(['CVE-2024-0001', 'CVE-2021-23337']);
+    expect(r.code).toBe(1);
+    const quiet = await runCli(['image', 'scan', `${layout}:1.0`, '--db', db, '--ignore-unfixed', '--fail-on', 'none'], { env: env() });
+    expect(quiet.code).toBe(0);
+  });
+
+  it('writes a CycloneDX SBOM of every package without needing the database', async () => {
+    const r = await runCli(['image', 'scan', `${layout}:1.0`, '--sbom', 'cyclonedx'], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const bom = JSON.parse(r.stdout) as { specVersion: string; components: Array<{ type: string; name: string; version: string }> };
+    expect(bom.specVersion).toBe('1.5');
+    expect(bom.components.map((c) => `${c.type} ${c.name}@${c.version}`).sort()).toEqual([
+      'library bash@5.2.15-2+b2',
+      'library libc6@2.36-9+deb12u4',
+      'library lodash@4.17.20',
+      'operating-system debian@12',
+    ]);
+  });
+
+  it('caches the package list by digest: the second scan does not read the layers', async () => {
+    const e = env();
+    const copy = tempDir();
+    cpSync(layout, copy, { recursive: true });
+    await runCli(['image', 'scan', `${copy}:1.0`, '--db', db], { env: e });
+    expect(readdirSync(e.PALISADE_IMAGE_CACHE).filter((f) => f.startsWith('sha256-'))).toHaveLength(1);
+    // Without its layer blobs the image can no longer be read: only the cache can answer.
+    for (const blob of readdirSync(join(copy, 'blobs/sha256'))) {
+      const file = join(copy, 'blobs/sha256', blob);
+      // Layers are the gzip blobs; the manifest and config stay.
+      if (readFileSync(file).subarray(0, 2).equals(Buffer.from([0x1f, 0x8b]))) rmSync(file);
+    }
+    const again = await runCli(['image', 'scan', `${copy}:1.0`, '--db', db, '-f', 'json'], { env: e });
+    expect(again.code, again.stderr).toBe(1);
+    expect((JSON.parse(again.stdout) as Report).findings).toHaveLength(3);
+    const uncached = await runCli(['image', 'scan', `${copy}:1.0`, '--db', db, '--no-cache'], { env: e });
+    expect(uncached.code).toBe(2);
+  });
+
+  it('says which database is missing, and which image cannot be read (exit 2)', async () => {
+    const noDb = await runCli(['image', 'scan', `${layout}:1.0`], { env: env() });
+    expect(noDb.code).toBe(2);
+    expect(noDb.stderr).toMatch(/no vulnerability database at .*absent\.sqlite; run palisade db update/);
+    const noImage = await runCli(['image', 'scan', join(layout, 'nope.tar'), '--db', db], { env: env() });
+    expect(noImage.code).toBe(2);
+    expect(noImage.stderr).toMatch(/^palisade: image .*nope\.tar: /);
+  });
+});
