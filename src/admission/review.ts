@@ -1,14 +1,13 @@
 import type { ExceptionConfig } from '../core/config.js';
-import { evaluate } from '../core/engine.js';
 import type { Finding } from '../core/finding.js';
 import { isActive } from '../core/finding.js';
 import { globMatch } from '../core/glob.js';
-import { Inventory } from '../core/inventory.js';
 import { asObj, asString, isObj, toResource, type Obj } from '../core/resource.js';
 import type { Rule } from '../core/rule.js';
 import type { RuleSettings } from '../core/settings.js';
 import { atLeast, severityRank, type Severity } from '../core/severity.js';
 import { createSuppressor } from '../core/suppress.js';
+import { complete, ObjectEvaluator } from './object-evaluator.js';
 
 export const WEBHOOK_MODES = ['enforce', 'warn', 'audit'] as const;
 export type WebhookMode = (typeof WEBHOOK_MODES)[number];
@@ -94,9 +93,9 @@ export function admissionReviewResponse(response: AdmissionResponse): Obj {
 
 /**
  * Decides one request: the workload rules run on the admitted object alone (an Inventory of that one
- * object, so rules that join other objects see none), the config's exceptions and `palisade.io/ignore`
- * annotations apply as in a scan, and the mode turns violations into a refusal, warnings or audit
- * annotations. The decision does not depend on `dryRun`: the API server must get the same answer
+ * object, so rules that join other objects see none; see object-evaluator.ts), the config's
+ * exceptions and `palisade.io/ignore` annotations apply as in a scan, and the mode turns violations
+ * into a refusal, warnings or audit annotations. The decision does not depend on `dryRun`: the API server must get the same answer
  * whether or not it will persist the object, and the webhook has no side effects to skip.
  */
 export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, now: Date = new Date()): ReviewOutcome {
@@ -120,8 +119,9 @@ export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, n
     now,
     configSource: 'config',
   });
-  const { findings, errors } = evaluate(policy.rules, new Inventory([resource]), policy.settings, suppressor);
+  const { findings, errors } = evaluatorFor(policy.rules).evaluate(resource, policy.settings, suppressor);
   const violations = findings.filter((f) => isActive(f) && atLeast(f.severity, policy.failOn));
+  complete(violations, resource);
   const response: AdmissionResponse = { uid: request.uid, allowed: true };
   if (violations.length > 0) {
     if (policy.mode === 'enforce') {
@@ -133,7 +133,16 @@ export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, n
       response.auditAnnotations = auditAnnotations(violations);
     }
   }
-  return { response, violations, errors: errors.map((e) => e.message) };
+  return { response, violations, errors };
+}
+
+// One evaluator per rule list, made on the first request: a webhook's policy is fixed for its life.
+const EVALUATORS = new WeakMap<readonly Rule[], ObjectEvaluator>();
+
+function evaluatorFor(rules: readonly Rule[]): ObjectEvaluator {
+  let evaluator = EVALUATORS.get(rules);
+  if (!evaluator) EVALUATORS.set(rules, (evaluator = new ObjectEvaluator(rules)));
+  return evaluator;
 }
 
 /** One line per violated rule, most severe first, each rule once (its first finding speaks for it). */

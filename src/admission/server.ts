@@ -9,6 +9,9 @@ import { admissionReviewResponse, parseAdmissionReview, reviewRequest, type Revi
 /** The API server sends at most a few hundred KiB; Kubernetes objects are capped at about 1.5 MiB in etcd. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
+/** How much of a refused body is read and dropped, in multiples of the limit, before the connection is cut. */
+const DRAIN_FACTOR = 4;
+
 export interface WebhookServerOptions {
   policy: ReviewPolicy;
   certFile: string;
@@ -81,33 +84,42 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
       return sendJson(res, 405, { message: `${req.method ?? 'this method'} is not allowed on /validate; send POST` });
     }
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBody) return tooLarge(req, res);
+    if (Number.isFinite(declared) && declared > maxBody) return tooLarge(req, res, 0);
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBody) {
         refused = true;
         chunks.length = 0;
-        tooLarge(req, res);
+        req.off('data', onData);
+        tooLarge(req, res, size);
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('error', () => res.destroy());
     req.on('end', () => {
       if (!refused) answer(Buffer.concat(chunks, size), res);
     });
   }
 
-  /** Refuses a body over the limit without reading the rest: the connection closes after the answer. */
-  function tooLarge(req: IncomingMessage, res: ServerResponse): void {
-    req.pause();
-    res.setHeader('connection', 'close');
+  /**
+   * Refuses a body over the limit and drops the rest of it as it arrives. Closing the connection at once
+   * would reset it while the client is still sending, and a reset can discard the answer before the
+   * client reads it: so the rest is read and dropped, up to a few times the limit (the request
+   * timeout bounds a client that trickles), and past that the connection is cut.
+   */
+  function tooLarge(req: IncomingMessage, res: ServerResponse, alreadyRead: number): void {
+    let dropped = alreadyRead;
+    req.on('data', (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > maxBody * DRAIN_FACTOR) req.socket.destroy();
+    });
+    req.on('error', () => res.destroy());
     sendJson(res, 400, { message: `the request body is larger than ${maxBody} bytes` });
-    res.on('finish', () => req.socket.destroySoon());
   }
 
   function answer(body: Buffer, res: ServerResponse): void {

@@ -90,7 +90,7 @@ function compact(f: Finding): void {
  * Drops a finding of a rule that supersedes another (restricted capabilities over baseline ones)
  * when the superseded rule reported the same field of the same resource: one problem, one finding.
  */
-function supersede(found: Finding[], supersedes: ReadonlyMap<string, ReadonlySet<string>>): Finding[] {
+export function supersede(found: Finding[], supersedes: ReadonlyMap<string, ReadonlySet<string>>): Finding[] {
   if (supersedes.size === 0 || found.length < 2 || !found.some((f) => supersedes.has(f.rule))) return found;
   // Fields reported by the rules that others supersede; usually a handful per resource.
   const replaced = new Set<string>();

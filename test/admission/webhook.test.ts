@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpsRequest } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -173,12 +173,22 @@ describe('webhook serve', () => {
   });
 
   it('admits objects of an exempt namespace unexamined', async () => {
-    expect(responseOf(await call(port('enforce'), cert.cert, { body: review(PRIVILEGED_POD, { namespace: 'trusted-infra' }) })).allowed).toBe(true);
+    expect(responseOf(await call(port('enforce'), cert.cert, { body: review(PRIVILEGED_POD, { namespace: 'trusted-infra' }) }))).toEqual({ uid: 'f0b8-4c1e', allowed: true });
+    // Unexamined, so not even a warning.
+    expect(responseOf(await call(port('warn'), cert.cert, { body: review(PRIVILEGED_POD, { namespace: 'trusted-infra' }) }))).toEqual({ uid: 'f0b8-4c1e', allowed: true });
   });
 
   it('admits requests of an exempt user unexamined', async () => {
     const body = review(PRIVILEGED_POD, { userInfo: { username: 'system:serviceaccount:flux-system:kustomize-controller' } });
-    expect(responseOf(await call(port('enforce'), cert.cert, { body })).allowed).toBe(true);
+    expect(responseOf(await call(port('enforce'), cert.cert, { body }))).toEqual({ uid: 'f0b8-4c1e', allowed: true });
+    expect(responseOf(await call(port('warn'), cert.cert, { body }))).toEqual({ uid: 'f0b8-4c1e', allowed: true });
+  });
+
+  it('refuses an UPDATE that makes a pod privileged, and admits objects of kinds no rule reads', async () => {
+    const update = responseOf(await call(port('enforce'), cert.cert, { body: review(PRIVILEGED_POD, { operation: 'UPDATE', oldObject: GOOD_POD }) }));
+    expect(update.allowed).toBe(false);
+    const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'leader' }, spec: { holderIdentity: 'web-0' } };
+    expect(responseOf(await call(port('enforce'), cert.cert, { body: review(lease, { name: 'leader' }) }))).toEqual({ uid: 'f0b8-4c1e', allowed: true });
   });
 
   it('allows DELETE and CONNECT whatever the old object holds', async () => {
@@ -215,6 +225,27 @@ describe('webhook serve', () => {
     const streamed = await call(port('enforce'), cert.cert, { body: big, headers: { 'transfer-encoding': 'chunked' } });
     expect(streamed.status).toBe(400);
     expect(responseOf(await call(port('enforce'), cert.cert, { body: review(GOOD_POD) })).allowed).toBe(true);
+  });
+
+  it('lets the client read the 400 for an oversized body on every try, then serves the next request on the same connection', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (body: string | Buffer) =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port: port('enforce'), method: 'POST', path: '/validate', ca: cert.cert, agent, headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const big = Buffer.alloc(3 * 1024 * 1024 + 4096, 0x20);
+      for (let i = 0; i < 5; i++) expect((await send(big)).status).toBe(400);
+      const next = await send(review(GOOD_POD));
+      expect(next).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers 405 to another method on /validate and 404 to another path', async () => {
