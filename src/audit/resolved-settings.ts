@@ -1,3 +1,4 @@
+import { parseCidr, type IpRange } from '../analyses/network/ip.js';
 import { GlobList, type AuditSettings } from './settings.js';
 
 /** Settings compiled once per run into the lookups detectors use on every event. */
@@ -12,6 +13,7 @@ export interface ResolvedSettings {
   readonly allowedUsers?: GlobList;
   readonly allowedNamespaces?: GlobList;
   readonly allowedImages?: GlobList;
+  readonly clusterCidrs?: readonly IpRange[];
 }
 
 export function resolveSettings(s: AuditSettings): ResolvedSettings {
@@ -35,6 +37,8 @@ export function resolveSettings(s: AuditSettings): ResolvedSettings {
     ...(s.allowedUsers ? { allowedUsers: new GlobList(s.allowedUsers) } : {}),
     ...(s.allowedNamespaces ? { allowedNamespaces: new GlobList(s.allowedNamespaces) } : {}),
     ...(s.allowedImages ? { allowedImages: new GlobList(s.allowedImages) } : {}),
+    // The rules file refuses what is not a CIDR; settings built in code skip it.
+    ...(s.clusterCidrs ? { clusterCidrs: s.clusterCidrs.map((c) => parseCidr(c)).filter((r): r is IpRange => r !== undefined) } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { z } from 'zod';
+import { parseCidr } from '../analyses/network/ip.js';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { SEVERITIES } from '../core/severity.js';
 import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './settings.js';
@@ -34,6 +35,8 @@ const settingsSchema = z.strictObject({
   disable: globs.optional(),
   dedupeWindow: z.number().int().min(0).max(10_000_000).optional(),
   authFailures: z.strictObject({ threshold: z.number().int().min(1).optional(), windowSeconds: z.number().int().min(1).optional() }).optional(),
+  clusterCidrs: z.array(z.string().refine((c) => parseCidr(c) !== undefined, { message: 'not a CIDR (10.244.0.0/16, fd00::/8)' })).optional(),
+  firstSeen: z.strictObject({ learningSeconds: z.number().int().min(0).optional(), maxIdentities: z.number().int().min(1).max(10_000_000).optional() }).optional(),
 });
 
 export type AuditSettingsInput = z.infer<typeof settingsSchema>;
@@ -87,6 +90,8 @@ export function applySettings(input: AuditSettingsInput | undefined, base: Audit
     disable: [...base.disable, ...(input.disable ?? [])],
     dedupeWindow: input.dedupeWindow ?? base.dedupeWindow,
     authFailures: { ...base.authFailures, ...input.authFailures },
+    ...(input.clusterCidrs ?? base.clusterCidrs ? { clusterCidrs: input.clusterCidrs ?? base.clusterCidrs } : {}),
+    firstSeen: { ...base.firstSeen, ...input.firstSeen },
   };
 }
 

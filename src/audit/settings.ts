@@ -31,6 +31,18 @@ export interface AuditSettings {
   dedupeWindow: number;
   /** 401/403 answers to one identity within `windowSeconds` that make a burst. */
   authFailures: { threshold: number; windowSeconds: number };
+  /**
+   * Where the cluster's own requests come from: its pod, node and service CIDRs and, on a cluster whose
+   * API server is public, its outbound (egress) addresses. A service-account token used from anywhere
+   * else is reported. Unset, only public addresses are (see AKS_CLUSTER_CIDRS for AKS's defaults).
+   */
+  clusterCidrs?: string[];
+  /**
+   * Identities seen in the first `learningSeconds` of the stream (by event time) are known; one first
+   * seen later is reported on its first sensitive write. At most `maxIdentities` are remembered (the
+   * least recently seen are forgotten first).
+   */
+  firstSeen: { learningSeconds: number; maxIdentities: number };
 }
 
 export interface TrustedImages {
@@ -100,6 +112,15 @@ export const SENSITIVE_HOST_PATHS = [
   '/var/run/containerd', '/run/containerd', '/var/lib/containerd',
 ];
 
+/**
+ * AKS's default address ranges, for `clusterCidrs`: pod CIDR (kubenet and Azure CNI Overlay), service
+ * CIDR, the node subnet of the virtual network AKS creates (Azure CNI pods share it), and the Docker
+ * bridge. Clusters with their own network use their own ranges (`az aks show --query networkProfile`),
+ * and a public API server sees in-cluster requests from the outbound IPs
+ * (`networkProfile.loadBalancerProfile.effectiveOutboundIPs`, or the NAT gateway's), which belong in the list too.
+ */
+export const AKS_CLUSTER_CIDRS = ['10.244.0.0/16', '10.0.0.0/16', '10.224.0.0/12', '172.17.0.0/16'];
+
 export const DEFAULT_AUDIT_SETTINGS: AuditSettings = {
   allowedIdentities: AKS_IDENTITIES,
   aksNamespaces: AKS_NAMESPACES,
@@ -111,6 +132,7 @@ export const DEFAULT_AUDIT_SETTINGS: AuditSettings = {
   disable: [],
   dedupeWindow: 100_000,
   authFailures: { threshold: 20, windowSeconds: 60 },
+  firstSeen: { learningSeconds: 3600, maxIdentities: 50_000 },
 };
 
 /**

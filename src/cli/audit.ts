@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { atLeast, SEVERITIES, type Severity } from '../core/severity.js';
 import { readBlobs, type BlobAuth } from '../audit/adapters/blob-source.js';
+import { DEFAULT_CONSUMER_GROUP, readEventHub, type EventHubAuth } from '../audit/adapters/eventhub-source.js';
 import { followFile, inputChunks } from '../audit/adapters/files.js';
 import { LOG_TABLES, readLogs, type LogTable } from '../audit/adapters/log-analytics.js';
 import { INPUT_KINDS, type InputKind } from '../audit/adapters/records.js';
@@ -33,6 +34,9 @@ interface DetectOptions {
   since?: string;
   checkpoint?: string;
   poll: string;
+  eventhub?: string;
+  eventhubNamespace?: string;
+  consumerGroup: string;
 }
 
 /** `90m`, `24h`, `7d` before now, or a date/time. */
@@ -58,6 +62,14 @@ async function storageAuth(): Promise<BlobAuth> {
   return { credential: await defaultCredential() };
 }
 
+/** The Event Hubs client's connection string, as the Azure SDK samples name it; else the namespace and a signed-in identity. */
+async function eventHubAuth(namespace: string | undefined): Promise<EventHubAuth> {
+  if (namespace !== undefined) return { namespace, credential: await defaultCredential() };
+  const conn = process.env.EVENTHUB_CONNECTION_STRING;
+  if (conn) return { connectionString: conn };
+  throw new UsageError('--eventhub needs --eventhub-namespace NAME.servicebus.windows.net (a signed-in identity) or a connection string in EVENTHUB_CONNECTION_STRING');
+}
+
 /** Input problems printed to stderr before the rest are only counted. */
 const MAX_PRINTED_ERRORS = 20;
 
@@ -79,8 +91,11 @@ export function auditCommand(): Command {
     .option('--workspace <id>', 'read the audit rows of a Log Analytics workspace (KQL, workspace id)')
     .addOption(new Option('--table <table>', 'with --workspace: the table').choices([...LOG_TABLES]).default('AKSAudit'))
     .option('--cluster-id <id>', "with --workspace: only this cluster's rows (its resource id)")
-    .option('--since <when>', 'with --storage-account or --workspace and no checkpoint yet: from this long ago (90m, 24h, 7d) or this date')
-    .option('--checkpoint <file>', 'with --storage-account or --workspace: resume where the last run stopped, and record where this one does')
+    .option('--eventhub <name>', 'read the kube-audit events a diagnostic setting streams to this event hub (connection string in EVENTHUB_CONNECTION_STRING, or --eventhub-namespace)')
+    .option('--eventhub-namespace <host>', 'with --eventhub: the namespace (NAME.servicebus.windows.net), reached with a signed-in identity')
+    .option('--consumer-group <name>', 'with --eventhub: the consumer group', DEFAULT_CONSUMER_GROUP)
+    .option('--since <when>', 'with --storage-account, --workspace or --eventhub and no checkpoint yet: from this long ago (90m, 24h, 7d) or this date')
+    .option('--checkpoint <file|url>', 'with --storage-account or --workspace: a file; with --eventhub: a blob container URL (https://ACCOUNT.blob.core.windows.net/CONTAINER). Resume where the last run stopped, and record where this one does')
     .option('--poll <seconds>', 'with --follow on --storage-account or --workspace: how often to look for new events', '30')
     .action(async (paths: string[], opts: DetectOptions) => {
       process.exitCode = await detect(paths, opts);
@@ -120,14 +135,28 @@ class AlertWriter {
 }
 
 async function detect(paths: string[], opts: DetectOptions): Promise<number> {
-  const live = opts.storageAccount !== undefined ? 'storage' : opts.workspace !== undefined ? 'logs' : undefined;
-  if (opts.storageAccount !== undefined && opts.workspace !== undefined) throw new UsageError('--storage-account and --workspace are two sources: give one');
-  if (live && paths.length) throw new UsageError(`${live === 'storage' ? '--storage-account' : '--workspace'} reads events from Azure: give no files with it`);
+  const sources = [
+    ...(opts.storageAccount !== undefined ? (['--storage-account'] as const) : []),
+    ...(opts.workspace !== undefined ? (['--workspace'] as const) : []),
+    ...(opts.eventhub !== undefined ? (['--eventhub'] as const) : []),
+  ];
+  if (sources.length > 1) throw new UsageError(`${sources.join(' and ')} are ${sources.length === 2 ? 'two' : 'three'} sources: give one`);
+  const flag = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const live = sources[0] === '--storage-account' ? 'storage' : sources[0] === '--workspace' ? 'logs' : sources[0] === '--eventhub' ? 'eventhub' : undefined;
+  if (live && paths.length) throw new UsageError(`${sources[0] as string} reads events from Azure: give no files with it`);
   if (!live) {
-    for (const flag of ['container', 'prefix', 'clusterId', 'since', 'checkpoint'] as const) {
-      if (opts[flag] !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --storage-account or --workspace`);
+    for (const name of ['container', 'prefix', 'clusterId', 'since', 'checkpoint'] as const) {
+      if (opts[name] !== undefined) throw new UsageError(`${flag(name)} needs --storage-account, --workspace or --eventhub`);
     }
   }
+  if (live !== 'eventhub' && opts.eventhubNamespace !== undefined) throw new UsageError('--eventhub-namespace needs --eventhub');
+  if (live !== 'eventhub' && opts.consumerGroup !== DEFAULT_CONSUMER_GROUP) throw new UsageError('--consumer-group needs --eventhub');
+  if (live === 'eventhub') {
+    for (const name of ['container', 'prefix', 'clusterId'] as const) if (opts[name] !== undefined) throw new UsageError(`${flag(name)} does not apply to --eventhub`);
+    if (opts.checkpoint !== undefined && !/^https?:\/\//.test(opts.checkpoint)) throw new UsageError(`with --eventhub, --checkpoint is a blob container URL (https://ACCOUNT.blob.core.windows.net/CONTAINER), not ${JSON.stringify(opts.checkpoint)}`);
+  }
+  // Before any output: a missing connection string is a usage error, not an unreadable source.
+  const hubAuth = live === 'eventhub' ? await eventHubAuth(opts.eventhubNamespace) : undefined;
   const pollSeconds = Number(opts.poll);
   if (!Number.isFinite(pollSeconds) || pollSeconds <= 0) throw new UsageError(`--poll must be a number of seconds, not ${JSON.stringify(opts.poll)}`);
   const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
@@ -187,6 +216,26 @@ async function detect(paths: string[], opts: DetectOptions): Promise<number> {
             pollMs: pollSeconds * 1000,
             signal: stop.signal,
             afterChunk: () => out.flush(),
+          },
+          opts.input,
+          engine,
+        ),
+      );
+    } else if (live === 'eventhub' && hubAuth) {
+      const hub = opts.eventhub as string;
+      const auth = hubAuth;
+      await readLive(`event hub ${hub}`, engine, async () =>
+        readEventHub(
+          {
+            hub,
+            auth,
+            consumerGroup: opts.consumerGroup,
+            ...(opts.checkpoint !== undefined ? { checkpoint: { containerUrl: opts.checkpoint, auth: await storageAuth() } } : {}),
+            ...(since ? { since } : {}),
+            follow: opts.follow === true,
+            signal: stop.signal,
+            afterChunk: () => out.flush(),
+            onWarning: (m) => process.stderr.write(`palisade: warning: ${m}\n`),
           },
           opts.input,
           engine,

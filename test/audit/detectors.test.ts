@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Severity } from '../../src/core/severity.js';
 import { DETECTORS } from '../../src/audit/detectors/index.js';
-import { applySettings, type AuditSettingsInput } from '../../src/audit/rules-file.js';
+import { applySettings, parseRulesFile, type AuditSettingsInput } from '../../src/audit/rules-file.js';
 import { auditEvent, of, podCreate, runEvents } from './helpers.js';
 
 interface Fires {
@@ -41,6 +41,15 @@ const binding = (resource: 'clusterrolebindings' | 'rolebindings', roleName: str
   });
 const aksAddon = (spec: Record<string, unknown>) => podCreate(spec, { namespace: 'kube-system', ...user('system:serviceaccount:kube-system:daemon-set-controller') });
 const mcr = 'mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.31.2';
+
+/** AKS's default pod, service and node ranges (settings.ts: AKS_CLUSTER_CIDRS without the Docker bridge). */
+const AKS_CIDRS = ['10.244.0.0/16', '10.0.0.0/16', '10.224.0.0/12'];
+/** A request by a service account from these addresses (the first a proxy's X-Forwarded-For). */
+const sa = (ns: string, name: string, ...sourceIPs: string[]) =>
+  auditEvent({ verb: 'list', requestURI: `/api/v1/namespaces/${ns}/secrets`, ...user(`system:serviceaccount:${ns}:${name}`, ['system:serviceaccounts']), ...ref('secrets', undefined, ns), ...code(200), sourceIPs });
+const at = (hhmm: string) => ({ requestReceivedTimestamp: `2026-11-02T${hhmm}:00Z`, stageTimestamp: `2026-11-02T${hhmm}:00Z` });
+/** An identity listing pods at a time of 2026-11-02. */
+const seen = (username: string, hhmm: string) => auditEvent({ verb: 'list', ...user(username), ...ref('pods', undefined, 'shop'), ...code(200), ...at(hhmm) });
 
 const CASES: Record<string, Cases> = {
   'audit/exec-into-pod': {
@@ -281,6 +290,37 @@ const CASES: Record<string, Cases> = {
     ],
     quiet: [{ name: 'spread out', events: Array.from({ length: 5 }, (_, i) => auditEvent({ verb: 'list', ...ref('secrets'), ...code(403), stageTimestamp: `2026-11-02T1${i}:00:00Z` })), settings: { authFailures: { threshold: 5, windowSeconds: 60 } } }],
   },
+  'audit/service-account-token-outside-cluster': {
+    fires: [
+      { name: "a workload's token replayed from a public address", events: [sa('shop', 'web', '203.0.113.7')], message: 'token of service account shop/web used from 203.0.113.7, outside the cluster (a public address): list /api/v1/namespaces/shop/secrets (answered 200)' },
+      { name: 'with clusterCidrs, from a private address outside them', events: [sa('shop', 'web', '192.168.7.9')], settings: { clusterCidrs: AKS_CIDRS }, message: 'token of service account shop/web used from 192.168.7.9, outside the cluster: list' },
+      { name: 'used again from the same address: one alert', events: [sa('shop', 'web', '203.0.113.7'), sa('shop', 'web', '203.0.113.7')], message: 'used from 203.0.113.7' },
+      { name: 'refused requests too', events: [{ ...sa('shop', 'web', '2001:db8::7'), ...code(403) }], message: 'used from 2001:db8::7, outside the cluster (a public address): list /api/v1/namespaces/shop/secrets (answered 403)' },
+      { name: 'behind a proxy that names an outside client', events: [sa('shop', 'web', '198.51.100.4', '10.244.0.9')], message: 'used from 198.51.100.4' },
+    ],
+    quiet: [
+      { name: 'from a pod address', events: [sa('shop', 'web', '10.244.1.17')] },
+      { name: 'from inside clusterCidrs', events: [sa('shop', 'web', '10.224.0.4')], settings: { clusterCidrs: AKS_CIDRS } },
+      { name: "from the cluster's outbound address, which kubelets use", events: [auditEvent({ verb: 'update', ...user('system:node:aks-nodepool1-0', ['system:nodes']), ...ref('leases', 'aks-nodepool1-0', 'kube-node-lease'), ...code(200), sourceIPs: ['20.50.1.2'] }), sa('shop', 'web', '20.50.1.2')], settings: { clusterCidrs: AKS_CIDRS } },
+      { name: 'a person from a public address', events: [auditEvent({ verb: 'list', ...ref('secrets', undefined, 'shop'), ...code(200) })] },
+      { name: "a controller's account, which runs in the control plane", events: [{ ...sa('kube-system', 'replicaset-controller', '172.31.20.43'), verb: 'create' }], settings: { clusterCidrs: AKS_CIDRS } },
+      { name: 'the API server talking to itself', events: [sa('shop', 'web', '127.0.0.1'), sa('shop', 'web', '::1')], settings: { clusterCidrs: AKS_CIDRS } },
+    ],
+  },
+  'audit/first-seen-identity': {
+    fires: [
+      { name: 'a newcomer after the learning window binds a role', events: [seen('alice@contoso.com', '10:00'), { ...seen('mallory@contoso.com', '11:30'), verb: 'create', ...ref('clusterrolebindings', 'admin-x'), ...code(201) }], message: 'mallory@contoso.com (first seen 2026-11-02T11:30:00.000Z): create clusterrolebindings admin-x from 203.0.113.7' },
+      { name: 'a newcomer opens a shell', events: [seen('alice@contoso.com', '10:00'), { ...stream('exec'), ...at('11:30'), ...user('ci-bot@contoso.com') }], message: 'ci-bot@contoso.com (first seen 2026-11-02T11:30:00.000Z): create pods/exec shop/web-0' },
+      { name: 'a service account new after a short window writes a secret, twice: one alert', events: [seen('alice@contoso.com', '10:00'), seen('system:serviceaccount:shop:web', '10:02'), { ...seen('system:serviceaccount:shop:web', '10:03'), verb: 'patch', ...ref('secrets', 'db', 'shop'), ...code(200) }, { ...seen('system:serviceaccount:shop:web', '10:04'), verb: 'delete', ...ref('secrets', 'db', 'shop'), ...code(200) }], settings: { firstSeen: { learningSeconds: 60 } }, message: 'system:serviceaccount:shop:web (first seen 2026-11-02T10:02:00.000Z): patch secrets shop/db' },
+    ],
+    quiet: [
+      { name: 'seen during the learning window', events: [seen('mallory@contoso.com', '10:00'), { ...seen('mallory@contoso.com', '11:30'), verb: 'create', ...ref('clusterrolebindings', 'admin-x'), ...code(201) }] },
+      { name: 'a newcomer that only reads', events: [seen('alice@contoso.com', '10:00'), { ...seen('mallory@contoso.com', '11:30'), verb: 'get', ...ref('secrets', 'db', 'shop'), ...code(200) }] },
+      { name: 'a newcomer writing a ConfigMap', events: [seen('alice@contoso.com', '10:00'), { ...seen('mallory@contoso.com', '11:30'), verb: 'update', ...ref('configmaps', 'app', 'shop'), ...code(200) }] },
+      { name: 'a refused write', events: [seen('alice@contoso.com', '10:00'), { ...seen('mallory@contoso.com', '11:30'), ...ref('secrets', 'db', 'shop'), ...code(403) }] },
+      { name: 'a node added by the autoscaler', events: [seen('alice@contoso.com', '10:00'), { ...seen('system:node:aks-nodepool1-vmss000009', '11:30'), ...ref('serviceaccounts', 'web', 'shop', 'token'), ...code(201) }] },
+    ],
+  },
 };
 
 describe('every detector has cases', () => {
@@ -326,4 +366,19 @@ for (const [id, cases] of Object.entries(CASES)) {
 it('a pod with an mcr.microsoft.com image outside the AKS namespaces is not taken for an add-on', () => {
   const r = runEvents([podCreate({ hostNetwork: true, containers: [{ name: 'a', image: mcr }] })]);
   expect(of(r.alerts, 'audit/host-network-pod')).toHaveLength(1);
+});
+
+it('first-seen identities: memory is bounded, the least recently seen forgotten first', () => {
+  const settings = applySettings({ firstSeen: { learningSeconds: 3600, maxIdentities: 2 } });
+  const write = (username: string, hhmm: string) => ({ ...seen(username, hhmm), verb: 'create', ...ref('secrets', 'x', 'shop'), ...code(201) });
+  const events = [seen('alice@contoso.com', '10:00'), seen('bob@contoso.com', '10:01'), seen('alice@contoso.com', '11:10'), seen('carol@contoso.com', '11:20'), write('alice@contoso.com', '11:30'), write('bob@contoso.com', '11:40')];
+  // carol pushed bob (the least recently seen) out; alice, seen since, is still known.
+  expect(of(runEvents(events, { settings }).alerts, 'audit/first-seen-identity').map((a) => a.user)).toEqual(['bob@contoso.com']);
+});
+
+it('clusterCidrs in a rules file must be CIDRs; firstSeen takes a window and a bound', () => {
+  expect(() => parseRulesFile('settings:\n  clusterCidrs: [10.244.0.0/16, 10.0.0/16]\n', 'rules.yaml')).toThrow('rules.yaml: settings.clusterCidrs.1: not a CIDR (10.244.0.0/16, fd00::/8)');
+  const { settings } = parseRulesFile('settings:\n  clusterCidrs: [10.244.0.0/16, "fd00::/8"]\n  firstSeen: { learningSeconds: 600 }\n', 'rules.yaml');
+  expect(settings.clusterCidrs).toEqual(['10.244.0.0/16', 'fd00::/8']);
+  expect(settings.firstSeen).toEqual({ learningSeconds: 600, maxIdentities: 50_000 });
 });

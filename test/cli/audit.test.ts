@@ -211,7 +211,7 @@ describe('palisade audit detect --storage-account', () => {
 
   it('refuses files together with a live source, and source flags without one', async () => {
     expect((await runCli(['audit', 'detect', 'x.jsonl', '--workspace', 'ws'])).stderr).toContain('--workspace reads events from Azure: give no files with it');
-    expect((await runCli(['audit', 'detect', 'x.jsonl', '--checkpoint', 'cp.json'])).stderr).toContain('--checkpoint needs --storage-account or --workspace');
+    expect((await runCli(['audit', 'detect', 'x.jsonl', '--checkpoint', 'cp.json'])).stderr).toContain('--checkpoint needs --storage-account, --workspace or --eventhub');
     expect((await runCli(['audit', 'detect', '--workspace', 'ws', '--since', 'yesterday-ish'])).stderr).toContain('--since must be a duration (90m, 24h, 7d) or a date');
   });
 });

@@ -44,6 +44,18 @@ async function blobService(accountUrl: string, auth: BlobAuth): Promise<BlobServ
   return new BlobServiceClient(accountUrl, auth.credential);
 }
 
+/** A container named by its URL (`https://ACCOUNT.blob.core.windows.net/CONTAINER`, or an emulator's `http://127.0.0.1:PORT/ACCOUNT/CONTAINER`). */
+export async function containerClient(containerUrl: string, auth: BlobAuth): Promise<ContainerClient> {
+  const url = new URL(containerUrl);
+  const parts = url.pathname.split('/').filter(Boolean);
+  const name = parts.pop();
+  const emulator = /^\d+\.\d+\.\d+\.\d+$|^localhost$|^\[/.test(url.hostname);
+  if (!name || (emulator && parts.length === 0)) throw new UsageError(`${containerUrl} names no container (https://ACCOUNT.blob.core.windows.net/CONTAINER)`);
+  url.pathname = `/${parts.join('/')}`;
+  const service = await blobService(url.toString().replace(/\/+$/, ''), auth);
+  return service.getContainerClient(name);
+}
+
 /** The hour a blob holds, from `.../y=2026/m=11/d=02/h=10/m=00/PT1H.json`. */
 export function blobHour(name: string): number | undefined {
   const m = /y=(\d{4})\/m=(\d{2})\/d=(\d{2})\/h=(\d{2})/.exec(name);

@@ -9,6 +9,7 @@ import csrApproved from './csr-approved.js';
 import ephemeralContainer from './ephemeral-container.js';
 import execIntoPod from './exec-into-pod.js';
 import execRole from './exec-role.js';
+import firstSeenIdentity from './first-seen-identity.js';
 import hostIpcPod from './host-ipc-pod.js';
 import hostNetworkPod from './host-network-pod.js';
 import hostPidPod from './host-pid-pod.js';
@@ -24,6 +25,7 @@ import resourceActivity from './resource-activity.js';
 import secretRead from './secret-read.js';
 import sensitiveMountPod from './sensitive-mount-pod.js';
 import serviceAccountInKubeNamespace from './service-account-in-kube-namespace.js';
+import serviceAccountTokenOutsideCluster from './service-account-token-outside-cluster.js';
 import systemRoleChanged from './system-role-changed.js';
 import tokenRequest from './token-request.js';
 import userNotAllowed from './user-not-allowed.js';
@@ -41,6 +43,7 @@ export const DETECTORS: readonly Detector[] = [
   impersonation,
   anonymousRequest,
   tokenRequest,
+  serviceAccountTokenOutsideCluster,
   csrApproved,
   secretRead,
   systemRoleChanged,
@@ -57,6 +60,7 @@ export const DETECTORS: readonly Detector[] = [
   nodeportService,
   ingressWithoutTls,
   authFailureBurst,
+  firstSeenIdentity,
   userNotAllowed,
   namespaceNotAllowed,
   podImageNotAllowed,
