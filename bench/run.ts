@@ -10,6 +10,9 @@ import { generateEstate, type Estate } from './generate.js';
 import { auditBench, formatAuditBench } from './audit.js';
 import { runNetpolBench } from './netpol.js';
 import { runRbacBench } from './rbac.js';
+import { formatImageBench, runImageBench } from './image.js';
+import { runPathsBench } from './paths.js';
+import { formatWebhookBench, formatWebhookSoak, recordResults, webhookBench, webhookSoak } from './webhook.js';
 
 /**
  * `npm run bench`: the scan budget of DESIGN.md. A seeded estate of YAML files is parsed by js-yaml
@@ -33,14 +36,50 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
-    // `--only scan|rbac|netpol|audit`; all by default.
+    // `--only scan|rbac|netpol|audit|webhook|webhook-soak|paths|image`; all by default.
     only: { type: 'string' },
+    // The webhook latency benchmark: seconds per run, autocannon connections; and the soak's length.
+    'webhook-seconds': { type: 'string', default: '10' },
+    connections: { type: 'string', default: '1' },
+    'soak-seconds': { type: 'string', default: '60' },
   },
 });
 
-if (args.only !== undefined && !['scan', 'rbac', 'netpol', 'audit'].includes(args.only)) {
-  console.error('bench: --only must be scan, rbac, netpol or audit');
+if (args.only !== undefined && !['scan', 'rbac', 'netpol', 'audit', 'webhook', 'webhook-soak', 'paths', 'image'].includes(args.only)) {
+  console.error('bench: --only must be scan, rbac, netpol, audit, webhook, webhook-soak, paths or image');
   process.exit(2);
+}
+
+/** The webhook's latency against an allow-all handler, then (or only) the soak; figures into the results file. */
+async function runWebhookBenches(which: 'webhook' | 'webhook-soak' | 'both'): Promise<void> {
+  const seed = Number(args.seed);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (which !== 'webhook-soak') {
+    const profileDir = args.profile ? join(TMP, 'profiles-webhook') : undefined;
+    const r = await webhookBench({ seed, runs: Number(args.runs), seconds: Number(args['webhook-seconds']), connections: Number(args.connections), profileDir, log });
+    console.log(formatWebhookBench(r));
+    recordResults(args.out, { webhook: r });
+  }
+  if (which !== 'webhook') {
+    const r = await webhookSoak({ seed, seconds: Number(args['soak-seconds']), log });
+    console.log(formatWebhookSoak(r));
+    recordResults(args.out, { webhookSoak: r });
+  }
+}
+if (args.only === 'webhook' || args.only === 'webhook-soak') {
+  await runWebhookBenches(args.only);
+  process.exit(0);
+}
+/** `image scan` of a real Debian image against tar reading its layers; figures into the results file. */
+async function runImageBenches(): Promise<void> {
+  const r = await runImageBench({ runs: Number(args.runs), log: (line) => process.stderr.write(`${line}\n`) });
+  if (r === undefined) return;
+  console.log(formatImageBench(r));
+  recordResults(args.out, { image: r });
+}
+if (args.only === 'image') {
+  await runImageBenches();
+  process.exit(0);
 }
 if (args.only === 'rbac') {
   runRbacBench({ seed: Number(args.seed) });
@@ -48,6 +87,10 @@ if (args.only === 'rbac') {
 }
 if (args.only === 'netpol') {
   runNetpolBench({ seed: Number(args.seed) });
+  process.exit(0);
+}
+if (args.only === 'paths') {
+  await runPathsBench({ seed: Number(args.seed), resources: Number(args.resources), files: Number(args.files), root: TMP });
   process.exit(0);
 }
 if (args.only === 'audit') {
@@ -195,7 +238,10 @@ log(`\nwrote ${args.out}`);
 if (args.only === undefined) {
   runRbacBench({ seed });
   runNetpolBench({ seed });
+  await runPathsBench({ seed, resources, files, root: TMP });
   console.log(formatAuditBench(await auditBench({ seed, runs })));
+  await runWebhookBenches('both');
+  await runImageBenches();
 }
 
 function median(xs: number[]): number {

@@ -8,6 +8,7 @@ import { auditCommand } from './audit.js';
 import { dbCommand } from './db.js';
 import { manifestsCommand } from './manifests.js';
 import { netpolCommand } from './netpol.js';
+import { pathsCommand } from './paths.js';
 import { pssCommand } from './pss.js';
 import { rbacCommand } from './rbac.js';
 import { imageCommand } from './image.js';
@@ -23,7 +24,7 @@ const program = new Command('palisade')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), manifestsCommand(), admissionCommand(), webhookCommand(), auditCommand(), imageCommand(), dbCommand()]) program.addCommand(cmd.exitOverride());
+for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), pathsCommand(), manifestsCommand(), admissionCommand(), webhookCommand(), auditCommand(), imageCommand(), dbCommand()]) program.addCommand(cmd.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

@@ -15,6 +15,8 @@ import { createSuppressor } from '../core/suppress.js';
 import { VERSION } from '../core/version.js';
 import { ingestPaths, type IngestOptions } from '../ingest/files.js';
 import { locateFindings } from '../ingest/locate-findings.js';
+import { markFindingsOnPaths, PATH_RULE_IDS } from '../analyses/paths/index.js';
+import { findAttackPaths } from './paths.js';
 
 export interface ScanOptions {
   paths: readonly string[];
@@ -38,6 +40,15 @@ export interface ScanOptions {
   displayNames?: (resources: readonly Resource[]) => Promise<ReadonlyMap<string, string>>;
   /** Notes about `extraResources` (what a live read left out), reported with the files' notes. */
   extraNotes?: readonly InputNote[];
+  /**
+   * Resources derived from what was read, before the rules run: `--images` scans the images the
+   * workloads name and adds them as ContainerImage resources.
+   */
+  augment?: (resources: readonly Resource[]) => Promise<{ resources: Resource[]; errors: InputError[]; notes: InputNote[] }>;
+  /** Put the attack paths in the report and mark the findings on them (`evidence.onPaths`). */
+  attackPaths?: boolean;
+  /** Report only the findings that make a step of some attack path possible. */
+  onlyOnPaths?: boolean;
 }
 
 export interface ScanOutcome {
@@ -58,7 +69,13 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       throw new UsageError(`baseline ${opts.baselineFile}: ${errorMessage(e)}`);
     }
   }
-  const { findings, errors, notes, warnings, resources, texts } = await analyse(opts, now);
+  const analysed = await analyse(opts, now);
+  const { errors, notes, warnings, resources, texts, paths } = analysed;
+  let { findings } = analysed;
+  if (paths) {
+    markFindingsOnPaths(findings, paths);
+    if (opts.onlyOnPaths) findings = findings.filter((f) => f.evidence.onPaths !== undefined);
+  }
   await locateFindings(findings, texts);
   sortFindings(findings);
   const ruleIds = new Set(opts.rules.map((r) => r.meta.id));
@@ -79,6 +96,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     errors,
     notes: [...notes, ...warnings],
     ...(baseline ? { baseline } : {}),
+    ...(paths ? { paths } : {}),
   };
   return { report, exitCode: exitCodeFor(report, opts.failOn), warnings };
 }
@@ -94,7 +112,9 @@ async function analyse(opts: ScanOptions, now: Date) {
     ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
     ...(opts.onFile ? { onFile: opts.onFile } : {}),
   });
-  const resources = opts.extraResources?.length ? [...ingest.resources, ...opts.extraResources] : ingest.resources;
+  const given = opts.extraResources?.length ? [...ingest.resources, ...opts.extraResources] : ingest.resources;
+  const added = opts.augment ? await opts.augment(given) : undefined;
+  const resources = added?.resources.length ? [...given, ...added.resources] : given;
   const displayNames = opts.displayNames ? await opts.displayNames(resources) : undefined;
   const inventory = new Inventory(resources, displayNames ? { displayNames } : {});
   const settings: RuleSettings = {
@@ -111,13 +131,18 @@ async function analyse(opts: ScanOptions, now: Date) {
   });
   const { findings, errors: ruleErrors } = evaluate(opts.rules, inventory, settings, suppressor);
   const { warnings } = suppressor;
+  // The scan's findings serve the paths when every rule the paths read ran (suppressed ones too: an accepted risk is still a way in).
+  const ran = new Set(opts.rules.map((r) => r.meta.id));
+  const reuse = PATH_RULE_IDS.every((id) => ran.has(id)) ? findings : undefined;
+  const paths = opts.attackPaths || opts.onlyOnPaths ? findAttackPaths(inventory, settings, undefined, reuse).paths : undefined;
   return {
     findings,
-    errors: [...ingest.errors, ...(opts.extraErrors ?? []), ...ruleErrors],
-    notes: [...ingest.notes, ...(opts.extraNotes ?? [])],
+    errors: [...ingest.errors, ...(opts.extraErrors ?? []), ...(added?.errors ?? []), ...ruleErrors],
+    notes: [...ingest.notes, ...(opts.extraNotes ?? []), ...(added?.notes ?? [])],
     warnings,
     resources: resources.length,
     texts: ingest.texts,
+    paths,
   };
 }
 

@@ -10,7 +10,9 @@ import { parsePssVersion } from '../rules/pss/check.js';
 import { aksInputs, azureSession, clusterInputs, clusterOptions, entraOptions, pathsOrDefault, scanDisplayNames, type ClusterFlags } from './inputs.js';
 import { loadConfig } from './load-config.js';
 import { emitReport, progress } from './output.js';
+import { imageCacheDir, openDbOrUsageError } from './image.js';
 import { runScan } from './run-scan.js';
+import { scanReferencedImages } from './scan-images.js';
 import { selectRules } from './select-rules.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -31,7 +33,11 @@ export function scanCommand(): Command {
     .option('--pss-version <version>', 'Pod Security Standards version for the PSS rules (latest or vX.Y)')
     .option('--no-aks-managed', 'fail AKS-managed system components like any other workload')
     .option('--aks <resource-id>', 'also scan this live AKS cluster through Azure Resource Manager (repeatable; read-only)', collect, [])
-    .option('--image-report <file>', "import a Trivy or Grype JSON report: its images' vulnerabilities join the scan (repeatable)", collect, []);
+    .option('--image-report <file>', "import a Trivy or Grype JSON report: its images' vulnerabilities join the scan (repeatable)", collect, [])
+    .option('--images', 'pull and scan every image the workloads name (needs the vulnerability database: palisade db update)')
+    .option('--db <file>', 'vulnerability database for --images (default: PALISADE_DB, else the user cache directory)')
+    .option('--platform <os/arch[/variant]>', 'platform of multi-platform images for --images', 'linux/amd64')
+    .option('--only-on-paths', 'report only the findings on some attack path (see palisade paths): the rest lead nowhere');
   return entraOptions(clusterOptions(cmd, { namespace: true })).action(async (paths: string[], opts: ScanCliOptions) => {
     process.exitCode = await scan(paths, opts);
   });
@@ -51,6 +57,10 @@ interface ScanCliOptions extends ClusterFlags {
   aksManaged: boolean;
   aks: string[];
   imageReport: string[];
+  onlyOnPaths?: boolean;
+  images?: boolean;
+  db?: string;
+  platform: string;
   entraNames?: string;
   graph?: boolean;
 }
@@ -80,6 +90,7 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
   const aks = await aksInputs(opts.aks, session);
   const cluster = await clusterInputs(opts);
   const imported = readImageReports(opts.imageReport);
+  const db = opts.images ? openDbOrUsageError(opts.db) : undefined;
   const bar = progress('reading');
   const outcome = await runScan({
     paths: pathsOrDefault(paths, opts.aks.length > 0 || opts.cluster === true),
@@ -94,8 +105,13 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     extraErrors: [...aks.errors, ...cluster.errors, ...imported.errors],
     ...(displayNames ? { displayNames } : {}),
     extraNotes: cluster.notes,
+    // The JSON report carries the attack paths; the other formats do not show them yet.
+    attackPaths: opts.format === 'json',
+    onlyOnPaths: opts.onlyOnPaths === true,
+    ...(db !== undefined ? { augment: (read) => scanReferencedImages(read, db, { platform: opts.platform, cacheDir: imageCacheDir(), onImage: (ref) => bar.tick(ref) }) } : {}),
   });
   bar.done();
+  db?.close();
   await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta));
   return outcome.exitCode;
 }

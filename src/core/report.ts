@@ -1,4 +1,5 @@
 import type { InputError, InputNote } from './errors.js';
+import type { ResourceRef } from './resource.js';
 import { isActive, type Finding } from './finding.js';
 import { PILLARS, SEVERITIES, severityRank, type Pillar, type Severity } from './severity.js';
 
@@ -32,6 +33,60 @@ export interface Report {
   errors: InputError[];
   notes: InputNote[];
   baseline?: BaselineSummary;
+  /** Attack paths through the findings, most likely and most damaging first (see AttackPath). */
+  paths?: AttackPath[];
+}
+
+/** A node of an attack path: an entry point, a Service, a workload, an identity, a crown jewel. */
+export interface AttackPathNode {
+  id: string;
+  kind: 'internet' | 'api-server' | 'other-namespaces' | 'service' | 'ingress' | 'workload' | 'identity' | 'namespace-admin' | 'node' | 'cluster-admin' | 'secrets' | 'azure-identity' | 'exec';
+  label: string;
+}
+
+/** One step of an attack path and what makes it possible: the findings (by id) or the fact. */
+export interface AttackPathStep {
+  from: string;
+  to: string;
+  /** What the attacker does, in words. */
+  text: string;
+  /** The rule whose findings make the step possible, when a rule reports it. */
+  rule?: string;
+  /** Ids of the findings that make the step possible. */
+  findings: string[];
+  /** Where the enabling setting is written. */
+  resource?: ResourceRef;
+  field?: string;
+  /** 0–1: how likely the step succeeds once its start is held. */
+  likelihood: number;
+}
+
+/** The one change that breaks a path, and how many of the reported paths it closes. */
+export interface AttackPathFix {
+  text: string;
+  /** Paths of the report that no longer reach their target once it is made. */
+  closes: number;
+  findings: string[];
+  resource?: ResourceRef;
+}
+
+/** A way from an entry point to a crown jewel, ranked by likelihood × impact. */
+export interface AttackPath {
+  id: string;
+  severity: Severity;
+  /** likelihood × impact, 0–1. */
+  score: number;
+  likelihood: number;
+  impact: number;
+  /** How the attacker gets in: from the internet, through the public API server, from a pod of another namespace, as a compromised pod or identity. */
+  entryPoint: 'internet' | 'api-server' | 'other-namespaces' | 'pod' | 'identity';
+  entry: AttackPathNode;
+  target: AttackPathNode;
+  nodes: AttackPathNode[];
+  steps: AttackPathStep[];
+  fix?: AttackPathFix;
+  /** Other footholds that reach the target the same way from the same kind of entry. */
+  alsoFrom?: string[];
 }
 
 const WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 2, low: 1, info: 0 };

@@ -115,7 +115,13 @@ export function openLoadBalancers(inventory: Inventory): OpenLoadBalancers {
   const byWorkload = new Map<Workload, LoadBalancerTarget[]>();
   const services = inventory.byKind('Service').filter((svc) => publicLoadBalancer(svc)?.open === true);
   if (services.length > 0) {
-    const workloads = reachabilityModelOf(inventory).workloads;
+    // Services select in their own namespace: look only there (many Services × many workloads otherwise).
+    const byNamespace = new Map<string, Workload[]>();
+    for (const w of reachabilityModelOf(inventory).workloads) {
+      const list = byNamespace.get(w.namespace);
+      if (list) list.push(w);
+      else byNamespace.set(w.namespace, [w]);
+    }
     for (const service of services) {
       const spec = asObj(service.object.spec) ?? {};
       const selector = stringMap(spec.selector);
@@ -123,8 +129,7 @@ export function openLoadBalancers(inventory: Inventory): OpenLoadBalancers {
       byService.set(service, targets);
       if (Object.keys(selector).length === 0) continue;
       const namespace = namespaceOf(service);
-      for (const workload of workloads) {
-        if (workload.namespace !== namespace) continue;
+      for (const workload of byNamespace.get(namespace) ?? []) {
         const groups = workload.groups.filter((g) => selectorMatches({ matchLabels: selector }, g.labels));
         if (groups.length === 0) continue;
         const target = { service, workload, ports: targetPorts(spec.ports, groups) };

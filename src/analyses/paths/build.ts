@@ -1,0 +1,523 @@
+import type { Finding } from '../../core/finding.js';
+import { selectorMatches, type Inventory } from '../../core/inventory.js';
+import { asArray, asObj, asString, refOf, stringMap, type Resource, type ResourceRef } from '../../core/resource.js';
+import { podOf } from '../../core/workload.js';
+import { aksClusterOf, CLUSTER_KINDS } from '../aks/index.js';
+import { usersOfImage } from '../images/image-users.js';
+import { exposureOf } from '../network/exposure.js';
+import { openLoadBalancers, publicLoadBalancer } from '../network/load-balancers.js';
+import { reachabilityModelOf } from '../network/reachability-model.js';
+import type { Workload } from '../network/workloads.js';
+import { principalSubject, ROLE_ASSIGNMENT_KIND, roleAssignmentOf } from '../rbac/azure-access.js';
+import { BUILTIN_AZURE_ROLES } from '../rbac/azure-roles.js';
+import { boundSubjects, CLUSTER_ADMIN, EscalationGraph, namespaceAdminKey, nodeText, reasonText, type StepReason } from '../rbac/escalation.js';
+import { identityOf, parseSubject, permissionIndexOf, subjectLabel, type Grant, type Subject } from '../rbac/permission-index.js';
+import { FindingIndex } from './findings.js';
+import { AttackGraph, type Step, type StepFix } from './graph.js';
+
+/** Node ids of the entry points and crown jewels. */
+export const INTERNET = 'internet';
+export const API_SERVER = 'api-server';
+export const OTHER_NAMESPACES = 'other-namespaces';
+export const NODE = 'node';
+export const KUBE_SYSTEM_SECRETS = 'secrets:kube-system';
+
+/** How likely the attacker holds each entry point to begin with. */
+const PRIOR = { internet: 1, 'api-server': 1, 'other-namespaces': 0.5, pod: 0.2, identity: 0.3 } as const;
+/** What each crown jewel is worth: everything, a node, the secrets the control plane keeps. */
+const IMPACT = { clusterAdmin: 1, azure: 1, secrets: 0.9, node: 0.8 } as const;
+
+/** Likelihood of exploiting a workload with no known vulnerability: some application flaw is assumed, rarely. */
+const UNKNOWN_FLAW = 0.3;
+
+/** Container escapes: the rules that report them and how surely each one reaches the node. */
+const ESCAPES: ReadonlyArray<{ rule: string; likelihood: number; only?: RegExp }> = [
+  { rule: 'workload/privileged-container', likelihood: 0.9 },
+  { rule: 'workload/windows-host-process', likelihood: 0.9 },
+  { rule: 'workload/sensitive-host-path', likelihood: 0.8 },
+  { rule: 'workload/host-namespace', likelihood: 0.8, only: /hostPID$/ },
+  { rule: 'workload/host-namespace', likelihood: 0.3, only: /hostIPC$/ },
+  { rule: 'workload/writable-host-path', likelihood: 0.6 },
+  { rule: 'workload/dangerous-capability-added', likelihood: 0.6 },
+];
+
+// The escalation rule reports the first step of a chain where the per-permission rules do not (Azure role assignments).
+const RBAC_RULES = {
+  star: ['rbac/cluster-admin-bound', 'rbac/wildcard-permission', 'rbac/escalation-path-to-cluster-admin'],
+  pods: ['rbac/can-create-pods', 'rbac/escalation-path-to-cluster-admin'],
+  token: ['rbac/can-create-service-account-tokens', 'rbac/escalation-path-to-cluster-admin'],
+  impersonate: ['rbac/can-impersonate', 'rbac/escalation-path-to-cluster-admin'],
+  bind: ['rbac/can-escalate-or-bind', 'rbac/escalation-path-to-cluster-admin'],
+  secrets: ['rbac/can-read-secrets'],
+  exec: ['rbac/can-exec-into-pods'],
+};
+
+const short = (w: Workload) => `${w.namespace}/${w.name}`;
+
+/**
+ * Builds the attack graph of an inventory from the analyses (reachability, load balancers, the
+ * permission index and its escalation graph, image users) and the findings of PATH_RULE_IDS, which
+ * name what makes each step possible.
+ */
+export function buildAttackGraph(inventory: Inventory, findings: readonly Finding[]): AttackGraph {
+  const graph = new AttackGraph();
+  const index = new FindingIndex(findings);
+  const model = reachabilityModelOf(inventory);
+  const byResource = new Map<string, Workload>();
+  const resKey = (r: Pick<ResourceRef, 'kind' | 'namespace' | 'name'>) => `${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
+  for (const w of model.workloads) for (const r of w.resources) byResource.set(resKey(r), w);
+  const workloadOfRef = (r: ResourceRef) => byResource.get(resKey(r)) ?? (r.namespace === null ? undefined : byResource.get(resKey({ ...r, namespace: null })));
+  const workloadNode = (w: Workload) => graph.node(`workload:${w.label}`, 'workload', `${w.kind} ${short(w)}`);
+  const inNamespace = new Map<string, Workload[]>();
+  for (const w of model.workloads) {
+    const list = inNamespace.get(w.namespace);
+    if (list) list.push(w);
+    else inNamespace.set(w.namespace, [w]);
+  }
+  const primary = (w: Workload): Resource => w.resources.find((r) => r.kind === w.kind && r.name === w.name) ?? w.resources[0]!;
+
+  // What exploiting each workload takes: its images' best exploitable vulnerability, else an unknown flaw.
+  const exploit = exploitsOf(inventory, index, workloadOfRef);
+  const compromise = (w: Workload, before?: Partial<Step>, known = true): Step => {
+    const v = known ? exploit.get(w) : undefined;
+    const fixes = [...(before?.fixes ?? []), ...(v ? [v.fix] : [])];
+    const prefix = before?.text ? `${before.text}, and ` : '';
+    if (!v) return { text: `${prefix}exploits a flaw in ${w.kind} ${short(w)} (no known vulnerability in its images)`, findings: before?.findings ?? [], likelihood: UNKNOWN_FLAW, fixes, ...(before?.rule ? { rule: before.rule } : {}) };
+    return { text: `${prefix}${v.text}`, rule: 'image/vulnerable-package', findings: [...(before?.findings ?? []), v.finding.id], resource: v.finding.resource, likelihood: v.likelihood, fixes };
+  };
+
+  // An exploit edge goes with the unknown-flaw one beside it: upgrading the image does not close the way in.
+  const exploitEdges = (from: number, w: Workload, before?: Partial<Step>) => {
+    const step = compromise(w, before);
+    graph.edge(from, workloadNode(w), step);
+    if (exploit.has(w)) graph.edge(from, workloadNode(w), compromise(w, before, false));
+  };
+
+  // The internet: public load balancers, node ports and Ingress routes.
+  const internet = graph.node(INTERNET, 'internet', 'the internet');
+  const lbs = openLoadBalancers(inventory);
+  for (const svc of inventory.byKind('Service')) {
+    const spec = asObj(svc.object.spec) ?? {};
+    const ref = refOf(svc);
+    const name = `${svc.namespace ?? 'default'}/${svc.name}`;
+    const lb = publicLoadBalancer(svc);
+    if (lb?.open) {
+      const n = graph.node(`service:${name}`, 'service', `Service ${name} (LoadBalancer)`);
+      const opening = lb.clients.find((c) => c.admitsAll !== undefined);
+      graph.edge(internet, n, {
+        text: `connects to the public load balancer of Service ${name}, open to every address`,
+        rule: 'network/load-balancer-without-source-ranges',
+        findings: index.ids(['network/load-balancer-without-source-ranges'], ref),
+        resource: ref,
+        field: opening?.field ?? 'spec.type',
+        likelihood: 1,
+        fixes: [{ key: `service:${name}`, text: `restrict Service ${name} to its clients (spec.loadBalancerSourceRanges) or make it internal`, cost: 1, resource: ref }],
+      });
+      for (const t of lbs.targetsOf(svc)) exploitEdges(n, t.workload);
+    } else if (spec.type === 'NodePort') {
+      const n = graph.node(`service:${name}`, 'service', `Service ${name} (NodePort)`);
+      graph.edge(internet, n, {
+        text: `connects to node port of Service ${name} (open where the nodes have public addresses or a firewall admits it)`,
+        rule: 'network/nodeport-service',
+        findings: index.ids(['network/nodeport-service'], ref),
+        resource: ref,
+        field: 'spec.type',
+        likelihood: 0.5,
+        fixes: [{ key: `service:${name}`, text: `make Service ${name} a ClusterIP Service behind an Ingress or an internal load balancer`, cost: 1, resource: ref }],
+      });
+      for (const w of selected(svc, inNamespace)) exploitEdges(n, w);
+    }
+  }
+  for (const ing of inventory.byKind('Ingress')) {
+    if (!ing.apiVersion.startsWith('networking.k8s.io/') && !ing.apiVersion.startsWith('extensions/')) continue;
+    const ns = ing.namespace ?? 'default';
+    const name = `${ns}/${ing.name}`;
+    const ref = refOf(ing);
+    const targets = new Set<Workload>();
+    for (const backend of ingressBackends(ing)) {
+      const svc = inventory.get('Service', ns, backend);
+      if (svc) for (const w of selected(svc, inNamespace)) targets.add(w);
+    }
+    if (targets.size === 0) continue;
+    const n = graph.node(`ingress:${name}`, 'ingress', `Ingress ${name}`);
+    graph.edge(internet, n, { text: `sends requests through Ingress ${name}`, findings: [], resource: ref, field: 'spec.rules', likelihood: 1, fixes: [{ key: `ingress:${name}`, text: `put authentication in front of Ingress ${name} or remove the route`, cost: 3, resource: ref }] });
+    for (const w of targets) exploitEdges(n, w);
+  }
+
+  // Other namespaces: a pod elsewhere that the workload's NetworkPolicies (or their absence) let in.
+  const exposure = exposureOf(inventory);
+  const others = graph.node(OTHER_NAMESPACES, 'other-namespaces', 'a pod of another namespace');
+  for (const w of model.workloads) {
+    if (exposure.of(w).ingress.allNamespaces.isEmpty()) continue;
+    const ref = refOf(primary(w));
+    exploitEdges(
+      others,
+      w,
+      {
+        text: `connects to ${w.kind} ${short(w)}, which admits every namespace`,
+        rule: 'network/reachable-from-all-namespaces',
+        findings: index.ids(['network/reachable-from-all-namespaces'], ref),
+        fixes: [{ key: `netpol:${w.label}`, text: `add a NetworkPolicy that admits only the clients of ${w.kind} ${short(w)}`, cost: 1, resource: ref }],
+      },
+    );
+  }
+
+  graph.entryEdges(internet, 'internet', PRIOR.internet);
+  graph.entryEdges(others, 'other-namespaces', PRIOR['other-namespaces']);
+
+  // Container escapes to the node, from the findings that report them.
+  const node = graph.node(NODE, 'node', 'a node of the cluster');
+  graph.target(node, IMPACT.node);
+  const seen = new Set<string>();
+  for (const esc of ESCAPES) {
+    for (const f of index.ofRule(esc.rule)) {
+      if (f.severity === 'info' || (esc.only && !esc.only.test(f.field ?? ''))) continue;
+      const w = workloadOfRef(f.resource);
+      if (!w) continue;
+      const key = `${w.label}\u0000${f.rule}\u0000${f.container ?? ''}\u0000${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      graph.edge(workloadNode(w), node, {
+        text: `escapes to the node: ${f.message}`,
+        rule: f.rule,
+        findings: [f.id],
+        resource: f.resource,
+        ...(f.field !== undefined ? { field: f.field } : {}),
+        likelihood: esc.likelihood,
+        fixes: [
+          { key: `finding:${f.id}`, text: escapeFix(f, w), cost: 1, resource: f.resource, findings: [f.id] },
+          // With several escapes, no one of them closes the way to the node: all of them do.
+          { key: `escapes:${w.label}`, text: `remove every way out of ${w.kind} ${short(w)} to its node (privileged, host namespaces, hostPath mounts, added capabilities)`, cost: 2, resource: refOf(primary(w)) },
+        ],
+      });
+    }
+  }
+
+  // Pods: each workload is a foothold of its own, and holds its service account's token.
+  const accounts = new Set<string>();
+  for (const w of model.workloads) {
+    const n = workloadNode(w);
+    // The cluster's own components are not footholds anyone can act on (they stay steps of other paths).
+    if (w.namespace !== 'kube-system') graph.entry(n, 'pod', PRIOR.pod);
+    const r = primary(w);
+    const pod = podOf(r);
+    if (!pod) continue;
+    const account = asString(pod.spec.serviceAccountName) || asString(pod.spec.serviceAccount) || 'default';
+    const sa = inventory.get('ServiceAccount', w.namespace, account);
+    const mounted = pod.spec.automountServiceAccountToken ?? sa?.object.automountServiceAccountToken;
+    if (mounted === false) continue;
+    const key = subjectLabel({ kind: 'ServiceAccount', namespace: w.namespace, name: account });
+    accounts.add(key);
+    const ref = refOf(r);
+    graph.edge(n, graph.node(key, 'identity', nodeText(key)), {
+      text: `reads the token of ServiceAccount ${w.namespace}/${account} mounted in its pods`,
+      rule: 'workload/service-account-token-with-permissions',
+      findings: index.ids(['workload/service-account-token-with-permissions', 'workload/automount-service-account-token'], ref),
+      resource: ref,
+      field: `${pod.specPath}.automountServiceAccountToken`,
+      likelihood: 1,
+      fixes: [{ key: `automount:${w.label}`, text: `set automountServiceAccountToken: false in ${w.kind} ${short(w)} (when it does not call the API server)`, cost: 1, resource: ref }],
+    });
+  }
+  // On a node, the tokens of the pods that run there are files the attacker reads.
+  for (const key of [...accounts].sort())
+    graph.edge(node, graph.node(key, 'identity', nodeText(key)), { text: `reads the token of ${nodeText(key)} from a pod scheduled on the node`, findings: [], likelihood: 0.5, fixes: [] });
+
+  addAccess(graph, inventory, index, model.workloads, inNamespace, workloadNode);
+  return graph;
+}
+
+/** The change that removes one container escape, in words. */
+function escapeFix(f: Finding, w: Workload): string {
+  const where = `${w.kind} ${short(w)}`;
+  const container = f.container !== undefined ? `container ${f.container} of ${where}` : where;
+  switch (f.rule) {
+    case 'workload/privileged-container':
+      return `stop running ${container} privileged`;
+    case 'workload/host-namespace':
+      return `turn off ${(f.field ?? '').split('.').pop() ?? 'the host namespace'} in ${where}`;
+    case 'workload/windows-host-process':
+      return `run ${container} as a normal Windows container, not a HostProcess one`;
+    case 'workload/dangerous-capability-added':
+      return `drop the added capability from ${container} (${f.message})`;
+    default:
+      return `remove the hostPath mount from ${where} (${f.message})`;
+  }
+}
+
+/** Per workload, the exploitable vulnerability an attacker would use first. */
+function exploitsOf(inventory: Inventory, index: FindingIndex, workloadOf: (r: ResourceRef) => Workload | undefined) {
+  const out = new Map<Workload, { finding: Finding; likelihood: number; text: string; fix: StepFix }>();
+  for (const f of index.ofRule('image/vulnerable-package')) {
+    if (f.severity !== 'critical' && f.severity !== 'high') continue;
+    const fixed = asArray(f.evidence.fixedVersions).filter((v): v is string => typeof v === 'string');
+    const vector = asString(asObj(f.evidence.cvss)?.vector) ?? '';
+    const network = /AV:N/.test(vector);
+    // Exploitable: a fix is published (so the flaw is public and understood) or it is reachable over the network.
+    if (fixed.length === 0 && !network) continue;
+    const likelihood = (f.severity === 'critical' ? 0.9 : 0.6) * (network || vector === '' ? 1 : 0.8);
+    const id = asString(f.evidence.vulnerability) ?? f.message.split(' ')[0] ?? f.id;
+    const pkg = asObj(f.evidence.package);
+    const pkgText = `${asString(pkg?.name) ?? 'a package'} ${asString(pkg?.version) ?? ''}`.trim();
+    const text = `exploits ${id} (${f.severity}${fixed.length ? `, fixed in ${fixed.join(', ')}` : ''}) in ${pkgText} of image ${f.resource.name}`;
+    for (const u of usersOfImage(inventory, f.resource.name)) {
+      const w = workloadOf(refOf(u.resource));
+      if (!w) continue;
+      const best = out.get(w);
+      if (best && best.likelihood >= likelihood) continue;
+      out.set(w, {
+        finding: f,
+        likelihood,
+        text,
+        fix: { key: `finding:${f.id}`, text: fixed.length ? `upgrade ${pkgText.split(' ')[0]} to ${fixed[0]} in image ${f.resource.name} and roll it out` : f.remediation, cost: 2, resource: f.resource, findings: [f.id] },
+      });
+    }
+  }
+  return out;
+}
+
+/** The workloads whose pods a Service selects in its namespace; none for a Service without a selector. */
+function selected(svc: Resource, byNamespace: ReadonlyMap<string, readonly Workload[]>): Workload[] {
+  const selector = stringMap(asObj(svc.object.spec)?.selector);
+  if (Object.keys(selector).length === 0) return [];
+  const workloads = byNamespace.get(svc.namespace ?? 'default') ?? [];
+  return workloads.filter((w) => w.groups.some((g) => selectorMatches({ matchLabels: selector }, g.labels)));
+}
+
+/** The Service names an Ingress routes to (networking.k8s.io/v1 and the older serviceName form). */
+function ingressBackends(ing: Resource): string[] {
+  const spec = asObj(ing.object.spec) ?? {};
+  const names = new Set<string>();
+  const add = (b: unknown) => {
+    const o = asObj(b);
+    const name = asString(asObj(o?.service)?.name) ?? asString(o?.serviceName);
+    if (name) names.add(name);
+  };
+  add(spec.defaultBackend);
+  add(spec.backend);
+  for (const rule of asArray(spec.rules)) for (const p of asArray(asObj(asObj(rule)?.http)?.paths)) add(asObj(p)?.backend);
+  return [...names];
+}
+
+/** The subject keys whose grants an identity holds: itself and its groups, implicit ones included. */
+function applicableKeys(s: Subject): string[] {
+  const self = subjectLabel(s);
+  return [self, ...identityOf(s).groups.map((g) => `Group:${g}`).filter((g) => g !== self)];
+}
+
+function rbacRules(r: StepReason): string[] {
+  if (r.verb === '*') return RBAC_RULES.star;
+  if (r.resource === 'serviceaccounts/token') return RBAC_RULES.token;
+  if (r.verb === 'impersonate') return RBAC_RULES.impersonate;
+  if (r.verb === 'bind' || r.verb === 'escalate') return RBAC_RULES.bind;
+  if (r.verb === 'create') return RBAC_RULES.pods;
+  return [];
+}
+
+function rbacLikelihood(r: StepReason): number {
+  if (r.identity || r.verb === '*' || r.verb === 'impersonate' || r.resource === 'serviceaccounts/token') return 1;
+  if (r.resource === 'managedClusters') return 0.8;
+  return 0.9;
+}
+
+/** The resource a grant is written in: a binding, or an Azure role assignment. */
+function bindingResource(b: NonNullable<StepReason['binding']>): ResourceRef | undefined {
+  if (b.kind === 'RoleBinding' || b.kind === 'ClusterRoleBinding') return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: b.kind, namespace: b.namespace, name: b.name };
+  if (b.kind === 'AzureRoleAssignment' || b.kind === 'AksLocalAdminCredential') return { apiVersion: 'Microsoft.Authorization', kind: ROLE_ASSIGNMENT_KIND, namespace: null, name: b.name };
+  return undefined;
+}
+
+function grantFix(subject: string, r: StepReason): StepFix[] {
+  if (r.identity) return [{ key: `workload-identity:${subject}`, text: `remove the workload identity of ${subject} (annotation azure.workload.identity/client-id) or the federated credential that trusts it`, cost: 2 }];
+  const b = r.binding;
+  if (!b || b.kind === 'AksAdminGroups') return [];
+  const resource = bindingResource(b);
+  const where = b.kind === 'RoleBinding' ? `RoleBinding ${b.namespace}/${b.name}` : b.kind === 'ClusterRoleBinding' ? `ClusterRoleBinding ${b.name}` : `Azure role assignment ${b.name} (${r.role?.name ?? ''} at ${b.scope ?? '/'})`;
+  return [{ key: `grant:${b.kind}/${b.namespace ?? ''}/${b.name}`, text: `remove ${where}, or narrow its role ${r.role?.name ?? ''} to what its subjects need`.replace(/ +,/g, ','), cost: 2, ...(resource ? { resource } : {}) }];
+}
+
+/** Access: the escalation graph of the permission index, reading secrets and exec, Azure identities and the API server. */
+function addAccess(graph: AttackGraph, inventory: Inventory, index: FindingIndex, workloads: readonly Workload[], byNamespace: ReadonlyMap<string, readonly Workload[]>, workloadNode: (w: Workload) => number): void {
+  const permissions = permissionIndexOf(inventory);
+  const escalation = new EscalationGraph(permissions, boundSubjects(inventory));
+  const names = permissions.displayNames;
+  const identity = (key: string) => graph.node(key, key === CLUSTER_ADMIN ? 'cluster-admin' : key.startsWith('namespace-admin:') ? 'namespace-admin' : 'identity', nodeText(key, names));
+  const step = (from: string, r: StepReason): Step => {
+    const resource = r.binding ? bindingResource(r.binding) : undefined;
+    const rules = rbacRules(r);
+    const through = r.through ? ` through ${subjectLabel(r.through)}` : '';
+    const b = r.binding;
+    const granted = b && (b.kind === 'RoleBinding' || b.kind === 'ClusterRoleBinding') ? ` (${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}${through})` : through ? ` (${through.trim()})` : '';
+    const findings = resource ? index.ids(rules, resource) : [];
+    // A step no rule reports (an admin group, a grant of an Azure role) names its fact, not a rule.
+    const rule = findings.length ? rules.find((id) => index.ids([id], resource!).length > 0) : undefined;
+    return {
+      text: `${reasonText(r)}${granted}`,
+      ...(rule ? { rule } : {}),
+      findings,
+      ...(resource ? { resource } : {}),
+      ...(r.binding?.field ? { field: r.binding.field } : {}),
+      likelihood: rbacLikelihood(r),
+      fixes: grantFix(from.replace(':', ' '), r),
+    };
+  };
+  let admins = false;
+  for (const [from, edges] of escalation.edges) {
+    for (const e of edges) {
+      if (e.to === CLUSTER_ADMIN) admins = true;
+      graph.edge(identity(from), identity(e.to), step(from, e.because));
+    }
+  }
+  if (admins) graph.target(identity(CLUSTER_ADMIN), IMPACT.clusterAdmin);
+
+  // Subjects by the keys they hold grants under, to hand each grant to everyone it applies to.
+  const holders = new Map<string, string[]>();
+  for (const [key, s] of escalation.subjects) {
+    for (const k of applicableKeys(s)) {
+      const list = holders.get(k);
+      if (list) list.push(key);
+      else holders.set(k, [key]);
+    }
+  }
+  const holding = (grants: readonly Grant[]) => {
+    const out = new Map<string, Grant>();
+    for (const g of grants) {
+      const sub = g.subject.kind === 'User' && g.subject.name.startsWith('system:serviceaccount:') ? (parseSubject(g.subject.name) ?? g.subject) : g.subject;
+      for (const key of holders.get(subjectLabel(sub.kind === 'ServiceAccount' ? { ...sub, namespace: sub.namespace ?? 'default' } : sub)) ?? []) if (!out.has(key)) out.set(key, g);
+    }
+    return out;
+  };
+  const reasonOf = (key: string, g: Grant, verb: string, resource: string, namespace: string | null): StepReason => ({
+    verb,
+    resource,
+    apiGroup: '',
+    namespace,
+    binding: g.via.binding,
+    role: g.via.role,
+    ...(subjectLabel(g.subject) !== key ? { through: g.subject } : {}),
+  });
+
+  // Secrets of kube-system: service account tokens, bootstrap tokens and the credentials of the add-ons.
+  const secretGrants = holding([...permissions.whoCan({ verb: 'get', resource: 'secrets', namespace: 'kube-system' }), ...permissions.whoCan({ verb: 'list', resource: 'secrets', namespace: 'kube-system' })]);
+  const nsAdmin = graph.find(namespaceAdminKey('kube-system'));
+  if (secretGrants.size || nsAdmin !== undefined) {
+    const secrets = graph.node(KUBE_SYSTEM_SECRETS, 'secrets', 'the secrets of kube-system');
+    graph.target(secrets, IMPACT.secrets);
+    for (const [key, g] of secretGrants) {
+      if (escalation.adminGrant(key)) continue;
+      const r = reasonOf(key, g, g.via.role.kind === 'AzureRole' ? 'read' : 'get', 'secrets', 'kube-system');
+      const s = step(key, r);
+      const found = s.resource ? index.ids(RBAC_RULES.secrets, s.resource) : [];
+      graph.edge(identity(key), secrets, { ...s, text: `reads secrets in kube-system (${roleText(g)})${r.through ? ` (through ${subjectLabel(r.through)})` : ''}`, ...(found.length ? { rule: 'rbac/can-read-secrets' } : {}), findings: found });
+    }
+    if (nsAdmin !== undefined) graph.edge(nsAdmin, secrets, { text: 'reads secrets in kube-system as its admin', findings: [], likelihood: 1, fixes: [] });
+  }
+
+  // Exec into the pods of a namespace (or of every one): its workloads, and what they hold. Grants are
+  // handed to their holders once per scope, not once per namespace they cover.
+  const execGrants = new Map<string, Grant[]>();
+  for (const g of permissions.whoCan({ verb: 'create', resource: 'pods', subresource: 'exec' })) {
+    if (g.scope !== 'cluster' && !byNamespace.has(g.scope)) continue;
+    const list = execGrants.get(g.scope);
+    if (list) list.push(g);
+    else execGrants.set(g.scope, [g]);
+  }
+  const execNode = (scope: string): number => {
+    const id = `exec:${scope === 'cluster' ? '*' : scope}`;
+    const known = graph.find(id);
+    if (known !== undefined) return known;
+    const n = graph.node(id, 'exec', scope === 'cluster' ? 'a shell in any pod' : `a shell in any pod of ${scope}`);
+    const targets = scope === 'cluster' ? workloads : (byNamespace.get(scope) ?? []);
+    for (const w of targets) graph.edge(n, workloadNode(w), { text: `runs commands in ${w.kind} ${short(w)}`, findings: [], likelihood: 1, fixes: [] });
+    return n;
+  };
+  for (const scope of [...execGrants.keys()].sort()) {
+    const where = scope === 'cluster' ? 'every namespace' : scope;
+    for (const [key, g] of holding(execGrants.get(scope)!)) {
+      if (escalation.adminGrant(key)) continue;
+      const r = reasonOf(key, g, 'create', 'pods/exec', scope === 'cluster' ? null : scope);
+      const s = step(key, r);
+      const found = s.resource ? index.ids(RBAC_RULES.exec, s.resource) : [];
+      graph.edge(identity(key), execNode(scope), { ...s, text: `execs into pods in ${where} (${roleText(g)})${r.through ? ` (through ${subjectLabel(r.through)})` : ''}`, ...(found.length ? { rule: 'rbac/can-exec-into-pods' } : {}), findings: found, likelihood: 0.9 });
+    }
+  }
+
+  // Azure identities whose role assignments reach a whole subscription (or more).
+  const servicePrincipals = new Set<string>(permissions.identityLinks.flatMap((l) => (l.principal ? [subjectLabel(l.principal)] : [])));
+  const node = graph.find(NODE);
+  for (const c of CLUSTER_KINDS.flatMap((k) => inventory.byKind(k))) {
+    const cluster = aksClusterOf(c, inventory);
+    if (!cluster) continue;
+    const profile = cluster.get('identityProfile');
+    const kubelet = asObj(asObj(profile.known ? profile.value : undefined)?.kubeletidentity);
+    const objectId = asString(kubelet?.objectId);
+    if (node !== undefined && objectId) {
+      const key = subjectLabel({ kind: 'User', name: objectId });
+      servicePrincipals.add(key);
+      graph.edge(node, graph.node(key, 'identity', `kubelet identity of ${cluster.name} (${objectId})`), {
+        text: `takes a token of the kubelet identity from the instance metadata service`,
+        resource: refOf(c),
+        field: profile.field,
+        findings: [],
+        likelihood: 1,
+        fixes: [],
+      });
+    }
+    const findings = index.ids(['aks/api-server-publicly-reachable'], refOf(c), (f) => f.severity !== 'info');
+    if (findings.length) {
+      const api = graph.node(API_SERVER, 'api-server', `the public API server of ${cluster.name}`);
+      for (const [key, s] of escalation.subjects) {
+        if (!isHumanEntry(s, servicePrincipals) || (graph.find(key) === undefined && !escalation.edges.get(key)?.length)) continue;
+        graph.edge(api, identity(key), {
+          text: 'signs in to the public API server with a stolen credential',
+          rule: 'aks/api-server-publicly-reachable',
+          findings,
+          resource: refOf(c),
+          likelihood: 0.5,
+          fixes: [{ key: `api-server:${cluster.name}`, text: `make ${cluster.name} a private cluster or set authorized IP ranges on its API server`, cost: 2, resource: refOf(c) }],
+        });
+      }
+    }
+  }
+  for (const r of inventory.byKind(ROLE_ASSIGNMENT_KIND)) {
+    const a = roleAssignmentOf(r);
+    if (!a || !/^\/subscriptions\/[^/]+\/?$|^\/providers\/Microsoft\.Management\/managementGroups\/[^/]+\/?$|^\/$/i.test(a.scope)) continue;
+    const key = subjectLabel(principalSubject(a));
+    if (a.principalType.toLowerCase() === 'serviceprincipal') servicePrincipals.add(key);
+    if (!servicePrincipals.has(key)) continue;
+    const from = graph.find(key);
+    if (from === undefined) continue;
+    const label = names.get(a.principalId) ?? a.principalName ?? a.principalId;
+    const jewel = graph.node(`azure:${a.principalId}`, 'azure-identity', `Azure identity ${label} with roles on ${a.scope}`);
+    graph.target(jewel, IMPACT.azure);
+    const guid = (a.roleDefinitionId.split('/').pop() ?? '').toLowerCase();
+    const role = a.roleName ?? BUILTIN_AZURE_ROLES.get(guid)?.name ?? guid;
+    graph.edge(from, jewel, {
+      text: `holds Azure role ${role} at ${a.scope}`,
+      resource: refOf(r),
+      findings: [],
+      likelihood: 1,
+      fixes: [{ key: `grant:AzureRoleAssignment//${a.name}`, text: `remove Azure role assignment ${a.name} (${role} at ${a.scope}) or narrow it to a resource group`, cost: 2, resource: refOf(r) }],
+    });
+  }
+
+  const api = graph.find(API_SERVER);
+  if (api !== undefined) graph.entryEdges(api, 'api-server', PRIOR['api-server']);
+
+  // Compromised identities: people and groups (not the control plane's own, not Azure services).
+  for (const [key, s] of escalation.subjects) {
+    const n = graph.find(key);
+    if (n === undefined || !isHumanEntry(s, servicePrincipals)) continue;
+    graph.entry(n, 'identity', PRIOR.identity);
+  }
+}
+
+/** `ClusterRole view`, `Azure role Azure Kubernetes Service RBAC Admin`. */
+function roleText(g: Grant): string {
+  return g.via.role.kind === 'AzureRole' ? `Azure role ${g.via.role.name}` : `${g.via.role.kind} ${g.via.role.name}`;
+}
+
+function isHumanEntry(s: Subject, servicePrincipals: ReadonlySet<string>): boolean {
+  if (s.kind === 'ServiceAccount' || s.name.startsWith('system:')) return false;
+  return !servicePrincipals.has(subjectLabel(s));
+}

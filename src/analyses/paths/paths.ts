@@ -1,0 +1,244 @@
+import { hash64, type Finding } from '../../core/finding.js';
+import type { Inventory } from '../../core/inventory.js';
+import type { AttackPath, AttackPathFix, AttackPathStep } from '../../core/report.js';
+import type { Severity } from '../../core/severity.js';
+import { buildAttackGraph } from './build.js';
+import type { AttackGraph, EntryPoint, StepFix } from './graph.js';
+import { bestRoutes, MAX_DEPTH, routeFrom, type BestRoutes } from './search.js';
+
+export interface AttackPathOptions {
+  maxDepth?: number;
+}
+
+export interface AttackPathAnalysis {
+  graph: AttackGraph;
+  /** Ranked: score (likelihood × impact) first, then fewer steps. */
+  paths: AttackPath[];
+  /** The changes that close the most paths, the cheapest first among equals. */
+  fixes: AttackPathFix[];
+}
+
+/** Paths at or above these scores take the severity. */
+const SEVERITY_FLOORS: ReadonlyArray<[number, Severity]> = [
+  [0.5, 'critical'],
+  [0.25, 'high'],
+  [0.1, 'medium'],
+];
+
+/** When two entry points reach one foothold equally well, the more real one is shown. */
+const ENTRY_ORDER: readonly EntryPoint[] = ['internet', 'api-server', 'other-namespaces', 'identity', 'pod'];
+
+/** Fix searches (one backwards pass per crown jewel each) spent on telling which change closes which paths. */
+const FIX_CHECKS = 24;
+
+interface Candidate {
+  point: EntryPoint;
+  /** The entry's node and first edge (see Entry): what a fix must cut off from the target. */
+  entry: number;
+  via: number | undefined;
+  /** The first node of the path as shown. */
+  start: number;
+  target: number;
+  edges: number[];
+  nodes: number[];
+  foothold: number;
+  likelihood: number;
+  impact: number;
+  also: number[];
+}
+
+export function pathSeverity(score: number): Severity {
+  for (const [floor, s] of SEVERITY_FLOORS) if (score >= floor) return s;
+  return 'low';
+}
+
+/**
+ * Attack paths of an inventory: from each entry point to each crown jewel, the most likely route
+ * (bounded in length), one path per foothold and target, paths that only restate part of another
+ * dropped, paths that differ only in their foothold folded into one; each with the change that breaks it.
+ */
+export function attackPaths(inventory: Inventory, findings: readonly Finding[], options: AttackPathOptions = {}): AttackPathAnalysis {
+  const graph = buildAttackGraph(inventory, findings);
+  const maxDepth = options.maxDepth ?? MAX_DEPTH;
+  const routes = new Map<number, BestRoutes>();
+  for (const t of graph.targets) routes.set(t.node, bestRoutes(graph, t.node, maxDepth));
+
+  // The best route of every entry point to every target, one per foothold and target.
+  const best = new Map<string, Candidate>();
+  for (const t of graph.targets) {
+    const r = routes.get(t.node)!;
+    for (const entry of graph.entries) {
+      if (entry.node === t.node && entry.via === undefined) continue;
+      const route = routeFrom(graph, r, entry.node);
+      if (route.length === 0 && entry.node !== t.node) continue;
+      const edges = entry.via !== undefined ? [entry.via, ...route] : route;
+      if (edges.length === 0) continue;
+      const first = graph.edges[edges[0]!]!.from;
+      const nodes = [first, ...edges.map((e) => graph.edges[e]!.to)];
+      const foothold = nodes.find((n) => graph.nodes[n]!.kind === 'workload' || graph.nodes[n]!.kind === 'identity') ?? entry.node;
+      const likelihood = entry.prior * Math.exp(-r.cost[entry.node]!);
+      const c: Candidate = { point: entry.point, entry: entry.node, via: entry.via, start: first, target: t.node, edges, nodes, foothold, likelihood, impact: t.impact, also: [] };
+      const key = `${t.node}:${foothold}`;
+      const seen = best.get(key);
+      if (!seen || better(c, seen)) best.set(key, c);
+    }
+  }
+  // A compromised pod or identity that another path already passes through adds nothing: that path
+  // shows the same route from it (best routes to one target form a tree).
+  const passed = new Set<string>();
+  for (const c of best.values()) for (const n of c.nodes) if (n !== c.foothold) passed.add(`${c.target}:${n}`);
+  const kept = [...best.values()].filter((c) => (c.point !== 'pod' && c.point !== 'identity') || !passed.has(`${c.target}:${c.foothold}`));
+  // Footholds that reach the target the same way from the same kind of entry: one path.
+  const grouped = new Map<string, Candidate>();
+  for (const c of kept.sort(compare)) {
+    const at = c.nodes.indexOf(c.foothold);
+    // An identity's own grant is what its path is about; a workload's way out (which escape, which token) is not.
+    const how = graph.nodes[c.foothold]!.kind === 'identity' ? (graph.edges[c.edges[at] ?? -1]?.text ?? '') : '';
+    const key = `${c.point}|${c.target}|${c.nodes.slice(at + 1).join(',')}|${how}`;
+    const g = grouped.get(key);
+    if (g) g.also.push(c.foothold);
+    else grouped.set(key, c);
+  }
+  const candidates = [...grouped.values()].sort(compare);
+  const paths = candidates.map((c) => toPath(graph, c));
+  const fixes = chooseFixes(graph, candidates, paths, maxDepth);
+  return { graph, paths, fixes };
+}
+
+function better(a: Candidate, b: Candidate): boolean {
+  if (Math.abs(a.likelihood - b.likelihood) > 1e-12) return a.likelihood > b.likelihood;
+  if (a.edges.length !== b.edges.length) return a.edges.length < b.edges.length;
+  return ENTRY_ORDER.indexOf(a.point) < ENTRY_ORDER.indexOf(b.point);
+}
+
+function compare(a: Candidate, b: Candidate): number {
+  const sa = a.likelihood * a.impact;
+  const sb = b.likelihood * b.impact;
+  if (Math.abs(sa - sb) > 1e-12) return sb - sa;
+  return a.edges.length - b.edges.length || ENTRY_ORDER.indexOf(a.point) - ENTRY_ORDER.indexOf(b.point) || a.target - b.target || a.start - b.start || a.foothold - b.foothold;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+function toPath(graph: AttackGraph, c: Candidate): AttackPath {
+  const nodes = c.nodes.map((n) => graph.nodes[n]!);
+  const steps: AttackPathStep[] = c.edges.map((e) => {
+    const edge = graph.edges[e]!;
+    return {
+      from: graph.nodes[edge.from]!.id,
+      to: graph.nodes[edge.to]!.id,
+      text: edge.text,
+      ...(edge.rule !== undefined ? { rule: edge.rule } : {}),
+      findings: edge.findings,
+      ...(edge.resource !== undefined ? { resource: edge.resource } : {}),
+      ...(edge.field !== undefined ? { field: edge.field } : {}),
+      likelihood: edge.likelihood,
+    };
+  });
+  const score = round(c.likelihood * c.impact);
+  const entry = c.point === 'pod' ? { ...nodes[0]!, label: `a compromised pod of ${nodes[0]!.label}` } : c.point === 'identity' ? { ...nodes[0]!, label: `a compromised identity: ${nodes[0]!.label}` } : nodes[0]!;
+  return {
+    id: hash64(`${c.point}\u0000${nodes.map((n) => n.id).join('\u0000')}`),
+    severity: pathSeverity(score),
+    score,
+    likelihood: round(c.likelihood),
+    impact: c.impact,
+    entryPoint: c.point,
+    entry,
+    target: graph.nodes[c.target]!,
+    nodes,
+    steps,
+    ...(c.also.length ? { alsoFrom: c.also.map((n) => graph.nodes[n]!.label) } : {}),
+  };
+}
+
+/**
+ * Which single change closes which paths: a change removes every step that names it, and a path is
+ * closed when its entry point no longer reaches its target at all (another route would still be an
+ * attack). The changes used by the most paths are tried first, a bounded number of them; each path
+ * gets the change that closes the most paths among those that close it, the cheaper among equals.
+ */
+function chooseFixes(graph: AttackGraph, candidates: readonly Candidate[], paths: AttackPath[], maxDepth: number): AttackPathFix[] {
+  const uses = new Map<string, { fix: StepFix; paths: Set<number> }>();
+  candidates.forEach((c, i) => {
+    for (const e of c.edges) {
+      for (const fix of graph.edges[e]!.fixes) {
+        let u = uses.get(fix.key);
+        if (!u) uses.set(fix.key, (u = { fix, paths: new Set() }));
+        u.paths.add(i);
+      }
+    }
+  });
+  const order = [...uses.values()].sort((a, b) => b.paths.size - a.paths.size || a.fix.cost - b.fix.cost || (a.fix.key < b.fix.key ? -1 : 1));
+  const targets = [...new Set(candidates.map((c) => c.target))];
+  const closed = new Map<string, Set<number>>();
+  let checks = 0;
+  const closes = (key: string): Set<number> | undefined => {
+    const known = closed.get(key);
+    if (known || checks >= FIX_CHECKS) return known;
+    checks++;
+    const out = new Set<number>();
+    for (const t of targets) {
+      const r = bestRoutes(graph, t, maxDepth, key);
+      candidates.forEach((c, i) => {
+        const cut = c.via !== undefined && graph.edges[c.via]!.fixes.some((f) => f.key === key);
+        if (c.target === t && (cut || !Number.isFinite(r.cost[c.entry]!))) out.add(i);
+      });
+    }
+    closed.set(key, out);
+    return out;
+  };
+  const fixOf = (u: { fix: StepFix }, n: number): AttackPathFix => ({
+    text: u.fix.text,
+    closes: n,
+    findings: u.fix.findings ?? [],
+    ...(u.fix.resource ? { resource: u.fix.resource } : {}),
+  });
+  // The overall list first: the changes most paths use, by what they close.
+  const ranked: Array<{ u: { fix: StepFix }; n: number }> = [];
+  for (const u of order.slice(0, 10)) {
+    const n = closes(u.fix.key)?.size ?? 0;
+    if (n > 0) ranked.push({ u, n });
+  }
+  ranked.sort((a, b) => b.n - a.n || a.u.fix.cost - b.u.fix.cost);
+  candidates.forEach((c, i) => {
+    // Latest step first: among fixes that close as many paths at the same cost, the one nearest the
+    // target also closes the ways in that were folded into this path.
+    const mine: Array<{ fix: StepFix }> = [];
+    for (const e of [...c.edges].reverse()) for (const fix of graph.edges[e]!.fixes) if (!mine.some((m) => m.fix.key === fix.key)) mine.push({ fix });
+    let pick: { u: { fix: StepFix }; n: number } | undefined;
+    for (const u of mine) {
+      const set = closes(u.fix.key);
+      if (!set?.has(i)) continue;
+      if (!pick || set.size > pick.n || (set.size === pick.n && u.fix.cost < pick.u.fix.cost)) pick = { u, n: set.size };
+    }
+    if (pick) paths[i]!.fix = fixOf(pick.u, pick.n);
+  });
+  return ranked.slice(0, 5).map((r) => fixOf(r.u, r.n));
+}
+
+/**
+ * Marks the findings that make a step of some path possible: `evidence.onPaths` lists the path ids.
+ * Returns how many findings were marked.
+ */
+export function markFindingsOnPaths(findings: Finding[], paths: readonly AttackPath[]): number {
+  const on = new Map<string, string[]>();
+  for (const p of paths) {
+    for (const s of p.steps) {
+      for (const id of s.findings) {
+        const list = on.get(id);
+        if (!list) on.set(id, [p.id]);
+        else if (!list.includes(p.id)) list.push(p.id);
+      }
+    }
+  }
+  let marked = 0;
+  for (const f of findings) {
+    const ids = on.get(f.id);
+    if (!ids) continue;
+    // Evidence objects may be shared between findings of one rule: replace, never edit.
+    f.evidence = { ...f.evidence, onPaths: ids };
+    marked++;
+  }
+  return marked;
+}

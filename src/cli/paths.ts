@@ -1,0 +1,90 @@
+import { Command, Option } from 'commander';
+import { evaluate } from '../core/engine.js';
+import type { Finding } from '../core/finding.js';
+import { UsageError } from '../core/errors.js';
+import { Inventory } from '../core/inventory.js';
+import { atLeast, SEVERITIES, type Severity } from '../core/severity.js';
+import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
+import { attackPaths, PATH_FORMATS, PATH_RULE_IDS, renderPaths, type AttackPathAnalysis, type PathFormat, type PathsReport } from '../analyses/paths/index.js';
+import { ingestPaths } from '../ingest/files.js';
+import { readImageReports } from '../ingest/image-reports.js';
+import { imageResource } from '../ingest/image-resource.js';
+import { RULES } from '../rules/index.js';
+import { aksInputs, aksOption, azureSession, clusterInputs, clusterOptions, entraOptions, pathsOrDefault, scanDisplayNames, type AzureFlags, type ClusterFlags } from './inputs.js';
+import { loadConfig } from './load-config.js';
+import { printErrors, writeResult } from './output.js';
+
+const PATH_RULES = RULES.filter((r) => PATH_RULE_IDS.includes(r.meta.id));
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * The attack paths of an inventory: the rules the paths read are run on it (or their findings are
+ * given, when a scan ran them all already) (exceptions do not apply:
+ * an accepted risk is still a way in), and their findings label the steps. Finding ids are stable, so
+ * the ids in the paths are those of the same findings in a scan report.
+ */
+export function findAttackPaths(inventory: Inventory, settings: RuleSettings = DEFAULT_SETTINGS, maxDepth?: number, found?: readonly Finding[]): AttackPathAnalysis {
+  const findings = found ?? evaluate(PATH_RULES, inventory, settings).findings;
+  return attackPaths(inventory, findings, maxDepth !== undefined ? { maxDepth } : {});
+}
+
+type PathsOptions = { format: PathFormat; output?: string; failOn: Severity | 'none'; limit: string; maxDepth: string; config?: string; imageReport: string[] } & ClusterFlags & AzureFlags;
+
+export function pathsCommand(): Command {
+  const cmd = new Command('paths')
+    .description(
+      'attack paths: from the internet (LoadBalancer, NodePort, Ingress), a public API server, another namespace, a compromised pod or identity ' +
+        'to cluster-admin, a node, the secrets of kube-system or an Azure identity with subscription roles; ranked by likelihood × impact, each step ' +
+        'with the findings that make it possible, and the change that closes the most paths',
+    )
+    .argument('[paths...]', 'files or directories; - reads stdin (default: . unless --cluster or --aks is given)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...PATH_FORMATS]).default('table'))
+    .option('-o, --output <file>', 'write the result to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a path at or above this severity exists').choices([...SEVERITIES, 'none']).default('high'))
+    .option('--limit <n>', 'paths shown in the table (json, mermaid and dot show all)', '20')
+    .option('--max-depth <n>', 'steps a path may take at most', '8')
+    .option('--config <file>', 'configuration file (its rule settings apply; exceptions do not hide paths)')
+    .option('--image-report <file>', "import a Trivy or Grype JSON report: its images' vulnerabilities become steps (repeatable)", collect, []);
+  return entraOptions(aksOption(clusterOptions(cmd))).action(async (paths: string[], opts: PathsOptions) => {
+    process.exitCode = await runPaths(paths, opts);
+  });
+}
+
+function positive(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`${flag} must be a whole number from 1, not ${JSON.stringify(text)}`);
+  return n;
+}
+
+async function runPaths(paths: string[], opts: PathsOptions): Promise<number> {
+  const limit = positive('--limit', opts.limit);
+  const maxDepth = positive('--max-depth', opts.maxDepth);
+  if (maxDepth > 255) throw new UsageError('--max-depth must be at most 255');
+  const { config } = loadConfig(opts.config);
+  const session = azureSession();
+  const displayNames = scanDisplayNames(opts, session);
+  const aks = await aksInputs(opts.aks, session);
+  const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context });
+  const imported = readImageReports(opts.imageReport);
+  const ingest = await ingestPaths(pathsOrDefault(paths, opts.cluster === true || opts.aks.length > 0));
+  const resources = [...ingest.resources, ...aks.resources, ...cluster.resources, ...imported.reports.map((r) => imageResource(r, r.file))];
+  const names = displayNames ? await displayNames(resources) : undefined;
+  const inventory = new Inventory(resources, names ? { displayNames: names } : {});
+  const settings: RuleSettings = { ...DEFAULT_SETTINGS, ...Object.fromEntries(Object.entries(config.settings).filter(([, v]) => v !== undefined)) };
+  const analysis = findAttackPaths(inventory, settings, maxDepth);
+  const errors = [...ingest.errors, ...aks.errors, ...cluster.errors, ...imported.errors];
+  const bySeverity: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const p of analysis.paths) bySeverity[p.severity] = (bySeverity[p.severity] ?? 0) + 1;
+  const report: PathsReport = {
+    schema: 'palisade.paths/v1',
+    summary: { paths: analysis.paths.length, bySeverity, nodes: analysis.graph.nodes.length, edges: analysis.graph.edges.length },
+    paths: analysis.paths,
+    fixes: analysis.fixes,
+    errors,
+  };
+  printErrors(errors);
+  writeResult(renderPaths(opts.format, report, { limit }), opts.output);
+  if (errors.length) return 2;
+  const failOn = opts.failOn;
+  return failOn !== 'none' && analysis.paths.some((p) => atLeast(p.severity, failOn)) ? 1 : 0;
+}

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { ROLE_ASSIGNMENT_KIND } from '../../../src/analyses/rbac/azure-access.js';
+import { assignment, cluster, CLUSTER_ID, federatedServiceAccount, identity, ROLES, SUB } from '../rbac/azure-fixtures.js';
+import { CRITICAL_CVE, pathsOf, route } from './estate.js';
+import { GROUP, groupClusterAdmin, hardened, internetFacingPrivileged, podCreatorToSecretReader, WEB_IMAGE } from './estates.js';
+
+describe('attack paths of the hand-built estates', () => {
+  it('internet → LoadBalancer → workload with a critical CVE → privileged container → node', () => {
+    const { paths } = pathsOf(internetFacingPrivileged);
+    expect(paths.map(route)).toEqual(['internet: internet → service:shop/web → workload:shop/web[Deployment] → node']);
+    const [p] = paths;
+    expect(p?.severity).toBe('critical');
+    expect(p?.steps.map((s) => s.rule)).toEqual(['network/load-balancer-without-source-ranges', 'image/vulnerable-package', 'workload/privileged-container']);
+    expect(p?.steps[1]?.text).toBe(`exploits CVE-2026-1000 (critical, fixed in 3.0.13-1) in openssl 3.0.11-1 of image ${WEB_IMAGE}`);
+    expect(p?.steps[2]?.text).toBe('escapes to the node: container app sets privileged: true');
+    for (const s of p?.steps ?? []) expect(s.findings).toHaveLength(1);
+    // Removing privileged closes this path and every other way to the node through the workload.
+    expect(p?.fix).toMatchObject({ closes: 1, text: expect.stringMatching(/privileged/) });
+  });
+
+  it('a pod → service account that can create pods → service account that reads secrets in kube-system', () => {
+    const { paths } = pathsOf(podCreatorToSecretReader);
+    expect(paths.map(route)).toEqual(['pod: workload:build/ci-runner[Deployment] → ServiceAccount:build/ci → ServiceAccount:ops/backup → secrets:kube-system']);
+    const steps = paths[0]!.steps;
+    expect(steps.map((s) => s.text)).toEqual([
+      'reads the token of ServiceAccount build/ci mounted in its pods',
+      'create pods in ops (RoleBinding ops/ci-creates-pods)',
+      'reads secrets in kube-system (ClusterRole secret-reader)',
+    ]);
+    expect(steps[1]).toMatchObject({ rule: 'rbac/can-create-pods', resource: { kind: 'RoleBinding', namespace: 'ops', name: 'ci-creates-pods' } });
+    expect(steps[1]!.findings.length).toBeGreaterThan(0);
+    expect(steps[2]).toMatchObject({ rule: 'rbac/can-read-secrets', resource: { kind: 'RoleBinding', namespace: 'kube-system', name: 'backup-reads-secrets' } });
+    expect(steps[2]!.findings.length).toBeGreaterThan(0);
+  });
+
+  it('an Entra group → Azure RBAC Cluster Admin role assignment → cluster-admin', () => {
+    const { paths } = pathsOf(groupClusterAdmin);
+    expect(paths.map(route)).toEqual([`identity: Group:${GROUP} → cluster-admin`]);
+    const step = paths[0]!.steps[0]!;
+    expect(step.text).toBe(`holds Azure role Azure Kubernetes Service RBAC Cluster Admin at ${CLUSTER_ID}`);
+    expect(step.resource).toMatchObject({ kind: ROLE_ASSIGNMENT_KIND, name: 'bbbbbbbb-0000-0000-0000-000000000001' });
+    expect(paths[0]!.fix?.text).toMatch(/^remove Azure role assignment bbbbbbbb-0000-0000-0000-000000000001/);
+  });
+
+  it('through a public API server, the same group is a stolen credential away', () => {
+    const { paths } = pathsOf(cluster() + groupClusterAdmin);
+    expect(paths.map(route)).toEqual([`api-server: api-server → Group:${GROUP} → cluster-admin`]);
+    expect(paths[0]!.steps[0]!.rule).toBe('aks/api-server-publicly-reachable');
+  });
+});
+
+describe('quiet estates', () => {
+  it('a hardened estate has no paths', () => {
+    const { paths, fixes } = pathsOf(hardened);
+    expect(paths).toEqual([]);
+    expect(fixes).toEqual([]);
+  });
+
+  it('an empty input has no paths', () => {
+    expect(pathsOf('').paths).toEqual([]);
+  });
+
+  it('a privileged workload nobody reaches is still a compromised pod away from its node, and nothing more', () => {
+    const { paths } = pathsOf(hardened.replace('capabilities: { drop: [ALL] }', 'privileged: true'));
+    expect(paths.map(route)).toEqual(['pod: workload:shop/web[Deployment] → node']);
+  });
+
+  it('a LoadBalancer limited to known clients is no way in from the internet', () => {
+    const restricted = internetFacingPrivileged.replace('type: LoadBalancer,', 'type: LoadBalancer, loadBalancerSourceRanges: [203.0.113.0/24],');
+    expect(pathsOf(restricted).paths.every((p) => p.entryPoint !== 'internet')).toBe(true);
+  });
+
+  it('a vulnerability without a fix or a network vector is not an exploit step', () => {
+    const local = CRITICAL_CVE.replace('fixedVersions: [3.0.13-1]', 'fixedVersions: []').replace('AV:N', 'AV:L');
+    const { paths } = pathsOf(internetFacingPrivileged.replace(CRITICAL_CVE, local));
+    expect(paths[0]?.steps[1]?.rule).toBeUndefined();
+    expect(paths[0]?.steps[1]?.text).toMatch(/no known vulnerability/);
+  });
+});
+
+describe('ranking, folding and fixes', () => {
+  const twoExposed = `${internetFacingPrivileged}
+---
+apiVersion: v1
+kind: Service
+metadata: { name: api, namespace: shop }
+spec: { type: LoadBalancer, selector: { app: api }, ports: [{ port: 443 }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api, namespace: shop }
+spec:
+  selector: { matchLabels: { app: api } }
+  template:
+    metadata: { labels: { app: api } }
+    spec:
+      containers:
+        - name: app
+          image: ${WEB_IMAGE}
+          securityContext: { privileged: true }
+`;
+
+  it('folds footholds that reach the target the same way into one path', () => {
+    const { paths } = pathsOf(twoExposed);
+    expect(paths).toHaveLength(1);
+    // The workload with the critical vulnerability is the likelier way in; the other one reaches the node the same way.
+    expect(paths[0]?.nodes[2]?.id).toBe('workload:shop/web[Deployment]');
+    expect(paths[0]?.alsoFrom).toEqual(['Deployment shop/api']);
+  });
+
+  const deployerAdmin = `${internetFacingPrivileged.replace('      containers:', '      serviceAccountName: deployer\n      containers:')}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: deployer, namespace: shop }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: deployer-admin }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
+subjects: [{ kind: ServiceAccount, name: deployer, namespace: shop }]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: release, namespace: shop }
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          serviceAccountName: deployer
+          containers: [{ name: release, image: registry.example.com/shop/release:1 }]
+`;
+
+  it('ranks by likelihood × impact and names the change that closes the most paths', () => {
+    const { paths, fixes } = pathsOf(deployerAdmin);
+    expect(paths.map(route)).toEqual([
+      'internet: internet → service:shop/web → workload:shop/web[Deployment] → ServiceAccount:shop/deployer → cluster-admin',
+      'internet: internet → service:shop/web → workload:shop/web[Deployment] → node',
+      'pod: workload:shop/release[CronJob] → ServiceAccount:shop/deployer → cluster-admin',
+    ]);
+    expect(paths.map((p) => p.severity)).toEqual(['critical', 'critical', 'medium']);
+    for (let i = 1; i < paths.length; i++) expect(paths[i - 1]!.score).toBeGreaterThanOrEqual(paths[i]!.score);
+    // Both close two paths; the load balancer is the cheaper change.
+    expect(fixes.slice(0, 2).map((f) => [f.closes, f.resource?.kind, f.resource?.name])).toEqual([
+      [2, 'Service', 'web'],
+      [2, 'ClusterRoleBinding', 'deployer-admin'],
+    ]);
+    expect(paths[2]?.fix?.text).toMatch(/^remove ClusterRoleBinding deployer-admin/);
+    expect(paths[0]?.steps[2]?.findings.length).toBeGreaterThan(0);
+  });
+
+  it('keeps path ids stable across runs', () => {
+    expect(pathsOf(deployerAdmin).paths.map((p) => p.id)).toEqual(pathsOf(deployerAdmin).paths.map((p) => p.id));
+  });
+});
+
+describe('more ways in and crown jewels', () => {
+  it('an Ingress route is a way in from the internet', () => {
+    const viaIngress = internetFacingPrivileged.replace('type: LoadBalancer, ', '').replace(
+      'apiVersion: apps/v1',
+      `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: shop }
+spec:
+  rules:
+    - host: shop.example.com
+      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 443 } } } }] }
+---
+apiVersion: apps/v1`,
+    );
+    expect(pathsOf(viaIngress).paths.map(route)).toEqual(['internet: internet → ingress:shop/web → workload:shop/web[Deployment] → node']);
+  });
+
+  it('a workload identity with a role on the whole subscription is a crown jewel', () => {
+    const CLIENT = '44444444-4444-4444-4444-444444444444';
+    const PRINCIPAL = '55555555-5555-5555-5555-555555555555';
+    const estate = `${identity('id-reports', CLIENT, PRINCIPAL)}${federatedServiceAccount('shop', 'reports', CLIENT)}${assignment({ role: ROLES.reader, scope: SUB, principalId: PRINCIPAL, principalType: 'ServicePrincipal', name: 'cccccccc-0000-0000-0000-000000000001' })}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: report, namespace: shop }
+spec:
+  selector: { matchLabels: { app: report } }
+  template:
+    metadata: { labels: { app: report } }
+    spec:
+      serviceAccountName: reports
+      containers: [{ name: report, image: registry.example.com/shop/report:1 }]
+`;
+    const { paths } = pathsOf(estate);
+    expect(paths.map(route)).toEqual([`pod: workload:shop/report[Deployment] → ServiceAccount:shop/reports → User:${PRINCIPAL} → azure:${PRINCIPAL}`]);
+    expect(paths[0]!.target.label).toBe(`Azure identity managed identity id-reports with roles on ${SUB}`);
+    expect(paths[0]!.steps.at(-1)!.text).toBe(`holds Azure role Azure Kubernetes Service RBAC Reader at ${SUB}`);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTree } from '../helpers/cli.js';
+import { hardened, internetFacingPrivileged, podCreatorToSecretReader } from '../analyses/paths/estates.js';
+
+describe('palisade paths', () => {
+  const estate = tempTree({ 'web.yaml': internetFacingPrivileged, 'ci.yaml': podCreatorToSecretReader });
+
+  it('prints the ranked paths step by step with their fix, and exits 1 for a path at or above --fail-on', async () => {
+    const r = await runCli(['paths', estate]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^#1 CRITICAL score [\d.]+ \(likelihood [\d.]+ × impact 0\.8\): the internet → a node of the cluster$/);
+    expect(lines[1]).toMatch(/^ {3}1\. connects to the public load balancer of Service shop\/web, open to every address → Service shop\/web \(LoadBalancer\) \(network\/load-balancer-without-source-ranges \[[0-9a-f]{16}\]\)$/);
+    expect(r.stdout).toContain('escapes to the node: container app sets privileged: true → a node of the cluster (workload/privileged-container');
+    expect(r.stdout).toMatch(/fix: stop running container app of Deployment shop\/web privileged \(closes 2 paths\)/);
+    // Once on the node, the token of the CI runner's service account is a file away.
+    expect(r.stdout).toContain('4. reads the token of ServiceAccount build/ci from a pod scheduled on the node → ServiceAccount build/ci');
+    expect(r.stdout).toContain('a compromised pod of Deployment build/ci-runner → the secrets of kube-system');
+    expect(r.stdout).toContain('Fixes that close the most paths:\n  1. stop running container app of Deployment shop/web privileged: closes 2 paths\n');
+    expect(r.stdout).toMatch(/3 attack paths: 1 critical, 1 high, 1 medium, 0 low\n$/);
+  });
+
+  it('writes JSON, Mermaid and dot, and exits 0 below --fail-on', async () => {
+    const json = await runCli(['paths', estate, '-f', 'json', '--fail-on', 'critical']);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as { schema: string; summary: { paths: number }; paths: Array<{ entryPoint: string; nodes: Array<{ id: string }> }>; fixes: unknown[] };
+    expect(report.schema).toBe('palisade.paths/v1');
+    expect(report.paths.map((p) => `${p.entryPoint}: ${p.nodes.map((n) => n.id).join(' → ')}`)).toEqual([
+      'internet: internet → service:shop/web → workload:shop/web[Deployment] → node',
+      'internet: internet → service:shop/web → workload:shop/web[Deployment] → node → ServiceAccount:build/ci → ServiceAccount:ops/backup → secrets:kube-system',
+      'pod: workload:build/ci-runner[Deployment] → ServiceAccount:build/ci → ServiceAccount:ops/backup → secrets:kube-system',
+    ]);
+    const mermaid = await runCli(['paths', estate, '-f', 'mermaid', '--fail-on', 'none']);
+    expect(mermaid.code).toBe(0);
+    expect(mermaid.stdout).toMatch(/^flowchart LR\n/);
+    expect(mermaid.stdout).toContain('-->|"workload/privileged-container"|');
+    const dot = await runCli(['paths', estate, '-f', 'dot', '--fail-on', 'none']);
+    expect(dot.stdout).toMatch(/^digraph attack_paths \{\n/);
+    expect(dot.stdout).toContain('[label="a node of the cluster", shape=doubleoctagon, color=red];');
+  });
+
+  it('says so when nothing leads anywhere, and refuses a bad --limit', async () => {
+    const quiet = await runCli(['paths', tempTree({ 'app.yaml': hardened })]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toMatch(/^No attack paths/);
+    const bad = await runCli(['paths', estate, '--limit', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--limit must be a whole number');
+  });
+});
+
+describe('scan and the attack paths', () => {
+  const estate = tempTree({ 'web.yaml': internetFacingPrivileged });
+
+  it('puts the paths in the JSON report and marks the findings on them', async () => {
+    const r = await runCli(['scan', estate, '-f', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { paths: Array<{ id: string; steps: Array<{ findings: string[] }> }>; findings: Array<{ id: string; rule: string; evidence: { onPaths?: string[] } }> };
+    expect(report.paths).toHaveLength(1);
+    const path = report.paths[0]!;
+    const onPath = report.findings.filter((f) => f.evidence.onPaths);
+    expect(onPath.map((f) => f.rule).sort()).toEqual(['image/vulnerable-package', 'network/load-balancer-without-source-ranges', 'workload/privileged-container']);
+    expect(onPath.map((f) => f.id).sort()).toEqual(path.steps.flatMap((s) => s.findings).sort());
+    for (const f of onPath) expect(f.evidence.onPaths).toEqual([path.id]);
+    expect(report.findings.length).toBeGreaterThan(onPath.length);
+  });
+
+  it('--only-on-paths hides the findings that lead nowhere', async () => {
+    const r = await runCli(['scan', estate, '-f', 'json', '--only-on-paths', '--fail-on', 'none']);
+    const report = JSON.parse(r.stdout) as { summary: { findings: number }; findings: Array<{ rule: string; evidence: { onPaths?: string[] } }> };
+    expect(report.findings.map((f) => f.rule).sort()).toEqual(['image/vulnerable-package', 'network/load-balancer-without-source-ranges', 'workload/privileged-container']);
+    expect(report.summary.findings).toBe(3);
+  });
+});
