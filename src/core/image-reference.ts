@@ -140,3 +140,14 @@ export function registryMatches(registry: string, pattern: string): boolean {
   if (p.startsWith('*.')) return registry.endsWith(p.slice(1));
   return registry === (p === 'index.docker.io' ? DOCKER_HUB : p);
 }
+
+/**
+ * `registry/repository[:tag][@digest]`, with Docker Hub's defaults made explicit (`docker.io`, `library/`,
+ * `:latest` when neither tag nor digest is given). Undefined for text that is not an image reference.
+ */
+export function canonicalImageRef(image: string): string | undefined {
+  const ref = parseImageReference(image);
+  if (ref === undefined) return undefined;
+  const tag = ref.tag ?? (ref.digest === undefined ? 'latest' : undefined);
+  return `${ref.registry}/${ref.repository}${tag !== undefined ? `:${tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
+}

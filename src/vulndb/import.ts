@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { InputError } from '../core/errors.js';
 import { baseEcosystem, parseOsvRecord } from './osv.js';
 import type { ImportCounts, VulnStore } from './store.js';
-import { DEFAULT_ZIP_LIMITS, looksLikeZip, readZip, ZipError, type ZipLimits } from './zip.js';
+import { DEFAULT_ZIP_LIMITS, looksLikeZip, readZip, ZipError, type ZipLimits } from '../core/zip.js';
 
 /**
  * `palisade db import`: OSV records from osv.dev's per-ecosystem `all.zip` exports, single JSON files

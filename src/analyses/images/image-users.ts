@@ -2,27 +2,18 @@
  * Which workloads run which image: the join between the image pillar and the rest. References are compared
  * in their canonical form (`nginx` ≡ `docker.io/library/nginx:latest`), since manifests spell them many ways.
  */
-import { parseImageReference } from '../../core/image-reference.js';
+import { canonicalImageRef } from '../../core/image-reference.js';
 import type { Inventory } from '../../core/inventory.js';
 import type { Resource } from '../../core/resource.js';
 import { containersOf, podOf } from '../../core/workload.js';
+
+export { canonicalImageRef };
 
 export interface ImageUser {
   resource: Resource;
   container: string;
   /** Dotted path of the container's `image` field. */
   field: string;
-}
-
-/**
- * `registry/repository[:tag][@digest]`, with Docker Hub's defaults made explicit (`docker.io`, `library/`,
- * `:latest` when neither tag nor digest is given). Undefined for text that is not an image reference.
- */
-export function canonicalImageRef(image: string): string | undefined {
-  const ref = parseImageReference(image);
-  if (ref === undefined) return undefined;
-  const tag = ref.tag ?? (ref.digest === undefined ? 'latest' : undefined);
-  return `${ref.registry}/${ref.repository}${tag !== undefined ? `:${tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
 }
 
 /** Every image reference the inventory's workloads use (canonical form), each with the containers that use it. */

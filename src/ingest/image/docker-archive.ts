@@ -6,7 +6,7 @@
  */
 import { MAX_METADATA_BYTES, TarStore, layersFrom, readVerifiedBlob } from './blob-store.js';
 import { sha256Digest } from './digest.js';
-import { normalizeImageRef } from './ref.js';
+import { canonicalImageRef } from '../../core/image-reference.js';
 import { ImageError, MEDIA, parseImageConfig, parseManifest, type Descriptor, type ImageSource } from './source.js';
 
 interface ArchiveEntry {
@@ -39,8 +39,8 @@ function chooseEntry(entries: ArchiveEntry[], tag: string | undefined, what: str
   if (entries.length === 0) throw new ImageError(`${what}: manifest.json lists no images`);
   const all = entries.flatMap((e) => e.repoTags);
   if (tag !== undefined) {
-    const want = normalizeImageRef(tag) ?? tag;
-    const found = entries.find((e) => e.repoTags.some((t) => t === tag || normalizeImageRef(t) === want));
+    const want = canonicalImageRef(tag) ?? tag;
+    const found = entries.find((e) => e.repoTags.some((t) => t === tag || canonicalImageRef(t) === want));
     if (!found) throw new ImageError(`${what}: no image tagged "${tag}"; the archive has ${all.length ? all.join(', ') : 'no tagged images'}`);
     return found;
   }

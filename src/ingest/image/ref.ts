@@ -71,15 +71,6 @@ export function formatImageRef(ref: ImageRef): string {
   return `${ref.registry}/${ref.repository}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
 }
 
-/** The normalised string of a reference, or undefined when it does not parse. */
-export function normalizeImageRef(input: string): string | undefined {
-  try {
-    return formatImageRef(imageRefFromString(input));
-  } catch {
-    return undefined;
-  }
-}
-
 /** Host (and port) the registry's HTTP API answers on. */
 export function registryApiHost(ref: ImageRef): string {
   return ref.registry === DOCKER_HUB ? 'registry-1.docker.io' : ref.registry;

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatImageRef, imageRefFromString, manifestReference, normalizeImageRef, registryApiHost } from '../../../src/ingest/image/ref.js';
+import { canonicalImageRef } from '../../../src/core/image-reference.js';
+import { formatImageRef, imageRefFromString, manifestReference, registryApiHost } from '../../../src/ingest/image/ref.js';
+
+const normalizeImageRef = (input: string) => {
+  try {
+    return formatImageRef(imageRefFromString(input));
+  } catch {
+    return undefined;
+  }
+};
 
 const digest = `sha256:${'a'.repeat(64)}`;
 
@@ -20,6 +29,8 @@ describe('image references', () => {
     ['docker://quay.io/org/app:v1', 'quay.io/org/app:v1'],
   ])('%s → %s', (input, normalised) => {
     expect(normalizeImageRef(input)).toBe(normalised);
+    // The workloads' references are compared in core's canonical form: both must agree.
+    if (!input.startsWith('docker://')) expect(canonicalImageRef(input)).toBe(normalised);
   });
 
   it('keeps the parts apart and says where the API lives', () => {

@@ -1,12 +1,14 @@
 import { purl } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
-import { readZipEntry, zipEntries, type ZipEntry } from '../zip-entries.js';
+import { DEFAULT_ZIP_LIMITS, readZip, type ZipLimits } from '../../../core/zip.js';
 
 const MAX_ARCHIVE = 256 * 1024 * 1024;
 const ARCHIVE = /\.(jar|war|ear)$/i;
-/** Small text entries (pom.properties, MANIFEST.MF) are read with this cap. */
-const TEXT_LIMITS = { maxEntries: 200_000, maxEntrySize: 1024 * 1024 };
-const NESTED_LIMITS = { maxEntries: 200_000, maxEntrySize: 64 * 1024 * 1024 };
+const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
+const MANIFEST = 'META-INF/MANIFEST.MF';
+/** Nested archives are read up to this size; pom.properties and manifests are far smaller. */
+const NESTED_MAX = 64 * 1024 * 1024;
+const ARCHIVE_LIMITS: ZipLimits = { ...DEFAULT_ZIP_LIMITS, maxEntryBytes: NESTED_MAX, maxTotalBytes: 4 * MAX_ARCHIVE };
 
 function mavenPackage(groupId: string, artifactId: string, version: string, location: string): Package {
   return {
@@ -56,20 +58,28 @@ function fromFileName(path: string): { artifact: string; version: string } | und
   return m?.[1] && m[2] ? { artifact: m[1], version: m[2] } : undefined;
 }
 
-/** Packages of one archive: every `META-INF/maven/<g>/<a>/pom.properties`, else what MANIFEST.MF says. */
-function archivePackages(buf: Buffer, location: string, notes: string[], nestedDepth: number): Package[] {
-  let entries: ZipEntry[];
+/** The entries of an archive Palisade reads: pom.properties, the manifest and (at the top level) nested archives. */
+function wantedEntries(buf: Buffer, location: string, notes: string[], nested: boolean): Map<string, Buffer> | undefined {
+  const out = new Map<string, Buffer>();
   try {
-    entries = zipEntries(buf, TEXT_LIMITS);
+    for (const e of readZip(buf, (name) => POM_PROPERTIES.test(name) || name === MANIFEST || (nested && ARCHIVE.test(name)), ARCHIVE_LIMITS)) {
+      if ('error' in e) notes.push(`${location}!/${e.name}: ${e.error}; skipped`);
+      else out.set(e.name, e.data);
+    }
   } catch (e) {
     notes.push(`${location}: not a readable archive (${(e as Error).message}); skipped`);
-    return [];
+    return undefined;
   }
+  return out;
+}
+
+/** Packages of one archive: every `META-INF/maven/<g>/<a>/pom.properties`, else what MANIFEST.MF says. */
+function archivePackages(buf: Buffer, location: string, notes: string[], nestedDepth: number): Package[] {
+  const entries = wantedEntries(buf, location, notes, nestedDepth === 0);
+  if (entries === undefined) return [];
   const out: Package[] = [];
-  for (const entry of entries) {
-    if (!/^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/.test(entry.name)) continue;
-    const content = readZipEntry(buf, entry, TEXT_LIMITS);
-    if (!content) continue;
+  for (const [name, content] of entries) {
+    if (!POM_PROPERTIES.test(name)) continue;
     const props = parseProperties(content.toString('utf8'));
     const g = props.get('groupId');
     const a = props.get('artifactId');
@@ -77,8 +87,7 @@ function archivePackages(buf: Buffer, location: string, notes: string[], nestedD
     if (g && a && v) out.push(mavenPackage(g, a, v, location));
   }
   if (out.length === 0) {
-    const manifestEntry = entries.find((e) => e.name === 'META-INF/MANIFEST.MF');
-    const manifest = manifestEntry && readZipEntry(buf, manifestEntry, TEXT_LIMITS);
+    const manifest = entries.get(MANIFEST);
     const attrs = manifest ? parseManifest(manifest.toString('utf8')) : new Map<string, string>();
     const file = fromFileName(location);
     const symbolic = attrs.get('Bundle-SymbolicName')?.split(';')[0]?.trim();
@@ -89,14 +98,8 @@ function archivePackages(buf: Buffer, location: string, notes: string[], nestedD
     else if (nestedDepth === 0 || file) notes.push(`${location}: no Maven coordinates (pom.properties or manifest); not listed`);
   }
   if (nestedDepth === 0) {
-    for (const entry of entries) {
-      if (!ARCHIVE.test(entry.name)) continue;
-      const inner = readZipEntry(buf, entry, NESTED_LIMITS);
-      if (!inner) {
-        notes.push(`${location}!/${entry.name}: nested archive larger than ${NESTED_LIMITS.maxEntrySize} bytes or unreadable; skipped`);
-        continue;
-      }
-      out.push(...archivePackages(inner, `${location}!/${entry.name}`, notes, nestedDepth + 1));
+    for (const [name, inner] of entries) {
+      if (ARCHIVE.test(name)) out.push(...archivePackages(inner, `${location}!/${name}`, notes, nestedDepth + 1));
     }
   }
   return out;

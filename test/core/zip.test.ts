@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ZIP_LIMITS, readZip, ZipError, type ZipEntry } from '../../src/vulndb/zip.js';
+import { DEFAULT_ZIP_LIMITS, readZip, ZipError, type ZipEntry } from '../../src/core/zip.js';
 import { tempDir } from '../helpers/osv-fixtures.js';
 import { buildZip } from '../helpers/zip-writer.js';
 
@@ -31,6 +31,12 @@ describe('readZip', () => {
       ['a.json', 'x'.repeat(1000)],
       ['b.json', 'y'],
     ]);
+  });
+
+  it('reads an archive held in memory as it reads a file (Java archives inside images)', () => {
+    const zip = buildZip([{ name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\n' }, { name: 'lib/inner.jar', data: 'z'.repeat(5000), method: 'store' }], { zip64: true });
+    expect(texts([...readZip(zip)])).toEqual(texts([...readZip(zipFile(zip))]));
+    expect(texts([...readZip(zip, (n) => n.endsWith('.jar'), { ...DEFAULT_ZIP_LIMITS, maxEntryBytes: 1000 })])).toEqual([['lib/inner.jar', 'ERROR entry of 5000 bytes is over the 1000-byte limit']]);
   });
 
   it('filters entries by name', () => {

@@ -2,10 +2,11 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 
 /**
- * A small, bounded reader for the zip archives osv.dev exports (`<Ecosystem>/all.zip`: one JSON
- * record per entry, deflated). Reads the central directory, then each entry by offset, so the archive
- * is never held in memory whole. Hostile archives are refused with a message instead of exhausting
- * memory: entries over a size cap, implausible compression ratios, a total over a cap.
+ * A small, bounded zip reader: osv.dev's exports (`<Ecosystem>/all.zip`, read from the file by offset so
+ * the archive is never held in memory whole) and Java archives found in images (jar, war, ear, already in
+ * memory). Reads the central directory, then only the entries asked for. Hostile archives are refused
+ * with a message instead of exhausting memory: entries over a size cap, implausible compression ratios,
+ * a total over a cap.
  */
 
 export interface ZipLimits {
@@ -51,6 +52,20 @@ const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const WINDOW_BYTES = 4 << 20;
 
+/** Random access to the archive's bytes: a file read by offset, or a buffer. */
+interface ZipBytes {
+  size: number;
+  readAt(offset: number, length: number): Buffer;
+  close(): void;
+}
+
+function zipBytes(source: string | Buffer): ZipBytes {
+  if (Buffer.isBuffer(source))
+    return { size: source.length, readAt: (offset, length) => source.subarray(offset, Math.min(source.length, offset + length)), close() {} };
+  const fd = openSync(source, 'r');
+  return { size: fstatSync(fd).size, readAt: (offset, length) => readAt(fd, offset, length), close: () => closeSync(fd) };
+}
+
 function readAt(fd: number, offset: number, length: number): Buffer {
   const buf = Buffer.alloc(length);
   let done = 0;
@@ -68,10 +83,11 @@ function u64(buf: Buffer, at: number): number {
   return Number(v);
 }
 
-function directory(fd: number, fileSize: number, limits: ZipLimits): DirEntry[] {
+function directory(bytes: ZipBytes, limits: ZipLimits): DirEntry[] {
+  const fileSize = bytes.size;
   // The end record sits in the last 22 bytes plus an optional comment of up to 65535 bytes.
   const tailLen = Math.min(fileSize, 22 + 0xffff + 20);
-  const tail = readAt(fd, fileSize - tailLen, tailLen);
+  const tail = bytes.readAt(fileSize - tailLen, tailLen);
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === EOCD) {
@@ -89,7 +105,7 @@ function directory(fd: number, fileSize: number, limits: ZipLimits): DirEntry[] 
     const loc = eocd - 20;
     if (loc < 0 || tail.readUInt32LE(loc) !== ZIP64_LOCATOR) throw new ZipError('zip64 archive without a zip64 locator');
     const recOffset = u64(tail, loc + 8);
-    const rec = readAt(fd, recOffset, 56);
+    const rec = bytes.readAt(recOffset, 56);
     if (rec.length < 56 || rec.readUInt32LE(0) !== ZIP64_EOCD) throw new ZipError('zip64 end record missing');
     count = u64(rec, 32);
     cdSize = u64(rec, 40);
@@ -97,7 +113,7 @@ function directory(fd: number, fileSize: number, limits: ZipLimits): DirEntry[] 
   }
   if (cdSize > limits.maxDirectoryBytes) throw new ZipError(`central directory of ${cdSize} bytes is over the ${limits.maxDirectoryBytes}-byte limit`);
   if (cdOffset + cdSize > fileSize) throw new ZipError('central directory lies outside the file (truncated archive)');
-  const cd = readAt(fd, cdOffset, cdSize);
+  const cd = bytes.readAt(cdOffset, cdSize);
   const entries: DirEntry[] = [];
   let p = 0;
   for (let i = 0; i < count; i++) {
@@ -138,26 +154,26 @@ function directory(fd: number, fileSize: number, limits: ZipLimits): DirEntry[] 
 }
 
 /**
- * The entries of a zip file whose names pass `want`, decompressed, one at a time. A refused or broken
- * entry yields an `error` and reading goes on; a broken archive (no directory, total over the cap)
- * throws ZipError.
+ * The entries of a zip archive (a file, or a buffer) whose names pass `want`, decompressed, one at a
+ * time. A refused or broken entry yields an `error` and reading goes on; a broken archive (no
+ * directory, total over the cap) throws ZipError.
  */
-export function* readZip(file: string, want: (name: string) => boolean = () => true, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Generator<ZipEntry> {
-  const fd = openSync(file, 'r');
+export function* readZip(source: string | Buffer, want: (name: string) => boolean = () => true, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Generator<ZipEntry> {
+  const bytes = zipBytes(source);
   try {
-    const fileSize = fstatSync(fd).size;
+    const fileSize = bytes.size;
     let total = 0;
     // Entries lie one after another: reading a window at a time saves two system calls per record.
     let window: Buffer = Buffer.alloc(0);
     let windowStart = 0;
     const readCached = (offset: number, length: number): Buffer => {
       if (offset < windowStart || offset + length > windowStart + window.length) {
-        window = readAt(fd, offset, Math.min(Math.max(length, WINDOW_BYTES), Math.max(0, fileSize - offset)));
+        window = bytes.readAt(offset, Math.min(Math.max(length, WINDOW_BYTES), Math.max(0, fileSize - offset)));
         windowStart = offset;
       }
       return window.subarray(offset - windowStart, offset - windowStart + length);
     };
-    for (const d of directory(fd, fileSize, limits)) {
+    for (const d of directory(bytes, limits)) {
       if (d.name.endsWith('/') || !want(d.name)) continue;
       if (d.flags & 0x1) {
         yield { name: d.name, error: 'encrypted entries are not supported' };
@@ -208,7 +224,7 @@ export function* readZip(file: string, want: (name: string) => boolean = () => t
       yield { name: d.name, data };
     }
   } finally {
-    closeSync(fd);
+    bytes.close();
   }
 }
 
