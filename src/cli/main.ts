@@ -14,6 +14,7 @@ import { rbacCommand } from './rbac.js';
 import { imageCommand } from './image.js';
 import { explainCommand, rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
+import { serveCommand } from './serve.js';
 import { webhookCommand } from './webhook.js';
 
 const program = new Command('palisade')
@@ -24,7 +25,7 @@ const program = new Command('palisade')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), pathsCommand(), manifestsCommand(), admissionCommand(), webhookCommand(), auditCommand(), imageCommand(), dbCommand()]) program.addCommand(cmd.exitOverride());
+for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), pathsCommand(), manifestsCommand(), admissionCommand(), webhookCommand(), auditCommand(), imageCommand(), dbCommand(), serveCommand()]) program.addCommand(cmd.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

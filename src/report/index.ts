@@ -3,13 +3,14 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
+import { renderPolicyReport } from './policyreport.js';
 import type { RenderOptions } from './options.js';
 import { renderSarif } from './sarif.js';
 import { renderTable } from './table.js';
 
 export type { RenderOptions } from './options.js';
 
-export const FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html'] as const;
+export const FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html', 'policyreport'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export type Renderer = (report: Report, options: RenderOptions) => string;
@@ -21,6 +22,7 @@ const RENDERERS: Record<Format, Renderer> = {
   junit: renderJunit,
   markdown: renderMarkdown,
   html: renderHtml,
+  policyreport: renderPolicyReport,
 };
 
 export function isFormat(v: string): v is Format {

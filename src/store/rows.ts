@@ -118,6 +118,8 @@ export function scanValues(target: string, report: Report, now: number): Cell[] 
   const s = report.summary;
   const extra: Record<string, unknown> = { errors: report.errors ?? [], notes: report.notes ?? [] };
   if (report.baseline !== undefined) extra.baseline = report.baseline;
+  // Attack paths travel with the scan's other report-level data: the dashboard shows them.
+  if (report.paths !== undefined) extra.paths = report.paths;
   return [
     text(target),
     text(report.generatedAt),
@@ -176,7 +178,7 @@ export function scanFromRow(r: Row): ScanRecord {
 
 export function reportFromRows(scan: Row, findings: Finding[]): Report {
   const rec = scanFromRow(scan);
-  const extra = JSON.parse(str(scan.extra)) as Pick<Report, 'errors' | 'notes' | 'baseline'>;
+  const extra = JSON.parse(str(scan.extra)) as Pick<Report, 'errors' | 'notes' | 'baseline' | 'paths'>;
   const report: Report = {
     schema: 'palisade.report/v1',
     tool: { name: 'palisade', version: rec.toolVersion },
@@ -187,6 +189,7 @@ export function reportFromRows(scan: Row, findings: Finding[]): Report {
     notes: extra.notes,
   };
   if (extra.baseline !== undefined) report.baseline = extra.baseline;
+  if (extra.paths !== undefined) report.paths = extra.paths;
   return report;
 }
 

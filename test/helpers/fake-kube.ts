@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ export interface FakeKubeRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** The request body as text ('' for reads). */
+  body?: string;
 }
 
 export interface FakeKubeResponse {
@@ -231,9 +233,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   };
 
   const { key, cert } = testCertificate();
-  const server: Server = createServer({ key, cert }, (incoming, outgoing) => {
+  const handle = (incoming: IncomingMessage, outgoing: ServerResponse, body: string): void => {
     const url = new URL(incoming.url ?? '/', 'https://127.0.0.1');
-    const req: FakeKubeRequest = { method: incoming.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: incoming.headers };
+    const req: FakeKubeRequest = { method: incoming.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: incoming.headers, body };
     requests.push(req);
     const count = (counts.get(req.path) ?? 0) + 1;
     counts.set(req.path, count);
@@ -254,6 +256,12 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     };
     if (options.delayMs) setTimeout(answer, options.delayMs);
     else answer();
+  };
+  const server: Server = createServer({ key, cert }, (incoming, outgoing) => {
+    // Write requests carry a body (an intercept may serve them): read it whole before answering.
+    const chunks: Buffer[] = [];
+    incoming.on('data', (c: Buffer) => chunks.push(c));
+    incoming.on('end', () => handle(incoming, outgoing, Buffer.concat(chunks).toString('utf8')));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

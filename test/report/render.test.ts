@@ -7,7 +7,7 @@ import { MAX_ROWS, mdText } from '../../src/report/markdown.js';
 import { cleanReport, fixtureReport, RULES } from './fixture.js';
 import { expectGolden } from './golden.js';
 
-const EXT: Record<Format, string> = { table: 'txt', json: 'json', sarif: 'sarif', junit: 'xml', markdown: 'md', html: 'html' };
+const EXT: Record<Format, string> = { table: 'txt', json: 'json', sarif: 'sarif', junit: 'xml', markdown: 'md', html: 'html', policyreport: 'yaml' };
 const OPTIONS = { rules: RULES, color: false };
 // eslint-disable-next-line no-control-regex -- looking for ANSI escapes
 const ANSI = /\u001b\[/;
@@ -33,7 +33,7 @@ describe('golden files', () => {
 
 describe('dispatcher', () => {
   it('knows its formats', () => {
-    expect(FORMATS).toEqual(['table', 'json', 'sarif', 'junit', 'markdown', 'html']);
+    expect(FORMATS).toEqual(['table', 'json', 'sarif', 'junit', 'markdown', 'html', 'policyreport']);
     expect(isFormat('sarif')).toBe(true);
     expect(isFormat('pdf')).toBe(false);
   });

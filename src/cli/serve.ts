@@ -1,0 +1,197 @@
+import { Command } from 'commander';
+import { UsageError, type InputError, type InputNote } from '../core/errors.js';
+import type { Report } from '../core/report.js';
+import type { Resource } from '../core/resource.js';
+import { parseAksResourceId } from '../ingest/azure-live.js';
+import { readCluster } from '../ingest/kube.js';
+import { RULES } from '../rules/index.js';
+import { startServer, type RunningServer } from '../server/serve.js';
+import { writePolicyReports } from '../server/policy-report-writer.js';
+import type { ScanTarget } from '../server/scheduler.js';
+import { openStore } from '../store/index.js';
+import { aksInputs, azureSession, type AzureSession } from './inputs.js';
+import { loadConfig } from './load-config.js';
+import { runScan } from './run-scan.js';
+import { selectRules } from './select-rules.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** A scan more often than this would only load the API server. */
+const MIN_INTERVAL_MS = 1000;
+
+/** `15m`, `1h30m`, `90s`, `500ms` → milliseconds. */
+export function parseDuration(text: string, what = '--interval'): number {
+  const parts = /^(?:\d+(?:ms|s|m|h|d))+$/.test(text.trim()) ? [...text.trim().matchAll(/(\d+)(ms|s|m|h|d)/g)] : [];
+  if (parts.length === 0) throw new UsageError(`${what} must be a duration like 15m, 1h or 90s, not ${JSON.stringify(text)}`);
+  return parts.reduce((ms, m) => ms + Number(m[1]) * UNITS[m[2]!]!, 0);
+}
+
+function whole(text: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) throw new UsageError(`${what} must be a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+interface ServeCliOptions {
+  store: string;
+  interval: string;
+  context: string[];
+  aks: string[];
+  port: string;
+  listen: string;
+  retentionScans?: string;
+  retentionDays?: string;
+  policyReports?: boolean;
+  config?: string;
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('scan on an interval, keep the history, and serve a dashboard, a JSON API and Prometheus metrics')
+    .argument('[paths...]', 'files or directories to scan instead of a cluster')
+    .option('--store <spec>', 'history store: sqlite:FILE (or a path) or postgres://…', 'sqlite:palisade-history.db')
+    .option('--interval <duration>', 'time between scans of each target (15m, 1h, 90s)', '15m')
+    .option('--context <name>', 'scan this kubeconfig context (repeatable; default: the current context when no --aks or path is given)', collect, [])
+    .option('--aks <resource-id>', 'scan this live AKS cluster through Azure Resource Manager (repeatable; read-only)', collect, [])
+    .option('--port <port>', 'HTTP port (0 picks a free one)', '8080')
+    .option('--listen <address>', 'address to listen on (0.0.0.0 in a container)', '127.0.0.1')
+    .option('--retention-scans <n>', 'keep at most this many scans per target')
+    .option('--retention-days <n>', 'drop scans older than this many days (the latest scan of a target always stays)')
+    .option('--policy-reports', 'after each cluster scan, write wgpolicyk8s.io/v1alpha2 PolicyReports and a ClusterPolicyReport to that cluster')
+    .option('--config <file>', 'configuration file (default ./.palisade.yaml when present)')
+    .action(async (paths: string[], opts: ServeCliOptions) => {
+      const running = await serve(paths, opts);
+      await untilSignal(running);
+    });
+}
+
+/** The kubeconfig's current context, as `scan --cluster` would read it; `cluster` when there is none to name. */
+async function currentContext(): Promise<string> {
+  try {
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const kc = new KubeConfig();
+    kc.loadFromDefault();
+    const name = kc.getCurrentContext();
+    // With no kubeconfig and no service account the client library makes up a context; the scan then fails and says why.
+    return name && name !== 'loaded-context' ? name : 'cluster';
+  } catch {
+    return 'cluster';
+  }
+}
+
+/** Every --context must be in the kubeconfig: a typo stops the command rather than failing every interval. */
+async function checkContexts(contexts: readonly string[]): Promise<void> {
+  if (contexts.length === 0) return;
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromDefault();
+  } catch (e) {
+    throw new UsageError(`cannot read the kubeconfig: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const names = kc.getContexts().map((c) => c.name);
+  for (const c of contexts) if (!names.includes(c)) throw new UsageError(`--context ${c}: no such context in the kubeconfig (${names.length ? `it has ${names.join(', ')}` : 'it has none'})`);
+}
+
+/** A live read that got nothing and met errors failed: storing it would show every finding as fixed. */
+function failedRead(resources: readonly unknown[], errors: readonly InputError[]): void {
+  if (resources.length === 0 && errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+}
+
+async function serve(paths: string[], opts: ServeCliOptions): Promise<RunningServer> {
+  const intervalMs = parseDuration(opts.interval);
+  if (intervalMs < MIN_INTERVAL_MS) throw new UsageError(`--interval must be at least 1s, not ${opts.interval}`);
+  const port = whole(opts.port, '--port', 0, 65535);
+  const retention = {
+    ...(opts.retentionScans !== undefined ? { maxScans: whole(opts.retentionScans, '--retention-scans', 1) } : {}),
+    ...(opts.retentionDays !== undefined ? { maxAgeDays: whole(opts.retentionDays, '--retention-days', 1) } : {}),
+  };
+  for (const id of opts.aks) parseAksResourceId(id);
+  await checkContexts(opts.context);
+  const { config, source } = loadConfig(opts.config);
+  const rules = selectRules(RULES, { only: config.rules.only, skip: config.rules.skip });
+  const scanWith = (scanPaths: readonly string[], live: () => Promise<{ resources: Resource[]; errors: InputError[]; notes?: InputNote[] }>) =>
+    async (): Promise<Report> => {
+      const read = await live();
+      const outcome = await runScan({
+        paths: scanPaths,
+        rules,
+        config,
+        configSource: source,
+        failOn: 'none',
+        extraResources: read.resources,
+        extraErrors: read.errors,
+        extraNotes: read.notes ?? [],
+        attackPaths: true,
+      });
+      return outcome.report;
+    };
+
+  const targets: ScanTarget[] = [];
+  const clusterTarget = (name: string, context: string | undefined): ScanTarget => ({
+    name,
+    cluster: context !== undefined ? { context } : {},
+    scan: scanWith([], async () => {
+      const read = await readCluster(context !== undefined ? { context } : {});
+      failedRead(read.resources, read.errors);
+      return read;
+    }),
+  });
+  for (const context of opts.context) targets.push(clusterTarget(context, context));
+  let session: AzureSession | undefined;
+  for (const id of opts.aks) {
+    targets.push({
+      name: id,
+      scan: scanWith([], async () => {
+        session ??= azureSession();
+        const read = await aksInputs([id], session);
+        failedRead(read.resources, read.errors);
+        return read;
+      }),
+    });
+  }
+  if (paths.length) targets.push({ name: paths.join(','), scan: scanWith(paths, async () => ({ resources: [], errors: [] })) });
+  if (targets.length === 0) targets.push(clusterTarget(await currentContext(), undefined));
+  if (opts.policyReports && !targets.some((t) => t.cluster)) throw new UsageError('--policy-reports needs a cluster to write to (--context, or no paths and no --aks)');
+
+  const store = await openStore(opts.store);
+  const log = (line: string) => process.stderr.write(`palisade: ${new Date().toISOString()} ${line}\n`);
+  try {
+    const running = await startServer({
+      store,
+      targets,
+      intervalMs,
+      port,
+      host: opts.listen,
+      retention,
+      log,
+      ...(opts.policyReports
+        ? { writePolicyReports: (outcome) => writePolicyReports(outcome.report, outcome.target.cluster?.context !== undefined ? { context: outcome.target.cluster.context } : {}) }
+        : {}),
+    });
+    return {
+      ...running,
+      close: async () => {
+        await running.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    if ((e as { code?: unknown }).code === 'EADDRINUSE') throw new UsageError(`--port ${port}: the address ${opts.listen}:${port} is in use`);
+    throw e;
+  }
+}
+
+/** Runs until SIGINT or SIGTERM, then lets the scans under way end and closes the store. */
+function untilSignal(running: RunningServer): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void running.close().then(resolve, resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

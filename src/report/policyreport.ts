@@ -1,0 +1,116 @@
+import { dump } from 'js-yaml';
+import { isActive, type Finding } from '../core/finding.js';
+import type { Report } from '../core/report.js';
+import type { Severity } from '../core/severity.js';
+import type { RenderOptions } from './options.js';
+
+/**
+ * The Policy Report API of the Kubernetes Policy working group (`wgpolicyk8s.io/v1alpha2`), which
+ * Policy Reporter, Kyverno and others read: one `PolicyReport` per namespace with findings and one
+ * `ClusterPolicyReport` for the findings on cluster-scoped objects (and on objects outside the
+ * cluster, such as the AKS cluster's own settings).
+ */
+export const POLICY_REPORT_API = 'wgpolicyk8s.io/v1alpha2';
+/** The name of every report Palisade writes: one per namespace, so one name is enough and a rerun replaces it. */
+export const POLICY_REPORT_NAME = 'palisade';
+/** The label that marks reports as Palisade's, so that stale ones can be found and removed. */
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'palisade' } as const;
+
+export interface PolicyReportResult {
+  policy: string;
+  rule?: string;
+  category: string;
+  severity: Severity;
+  result: 'fail' | 'warn';
+  message: string;
+  source: 'palisade';
+  scored: true;
+  timestamp: { seconds: number; nanos: number };
+  resources: { apiVersion: string; kind: string; name: string; namespace?: string }[];
+  /** String values only: the schema says map[string]string. */
+  properties: Record<string, string>;
+}
+
+export interface PolicyReportObject {
+  apiVersion: typeof POLICY_REPORT_API;
+  kind: 'PolicyReport' | 'ClusterPolicyReport';
+  metadata: { name: string; namespace?: string; labels: Record<string, string> };
+  summary: { pass: number; fail: number; warn: number; error: number; skip: number };
+  results: PolicyReportResult[];
+}
+
+/** Critical, high and medium findings fail; low and informational ones warn, as Policy Reporter shows them apart. */
+function resultOf(severity: Severity): 'fail' | 'warn' {
+  return severity === 'low' || severity === 'info' ? 'warn' : 'fail';
+}
+
+function resultFor(f: Finding, seconds: number): PolicyReportResult {
+  const r = f.resource;
+  const properties: Record<string, string> = { findingId: f.id };
+  if (f.container !== undefined) properties.container = f.container;
+  if (f.field !== undefined) properties.field = f.field;
+  if (f.verify !== undefined) properties.verify = f.verify;
+  if (f.remediation) properties.remediation = f.remediation;
+  return {
+    policy: f.rule,
+    rule: f.title,
+    category: f.pillar,
+    severity: f.severity,
+    result: resultOf(f.severity),
+    message: f.message,
+    source: 'palisade',
+    scored: true,
+    timestamp: { seconds, nanos: 0 },
+    resources: [{ apiVersion: r.apiVersion, kind: r.kind, name: r.name, ...(r.namespace !== null ? { namespace: r.namespace } : {}) }],
+    properties,
+  };
+}
+
+function summaryOf(results: readonly PolicyReportResult[]): PolicyReportObject['summary'] {
+  const fail = results.filter((r) => r.result === 'fail').length;
+  return { pass: 0, fail, warn: results.length - fail, error: 0, skip: 0 };
+}
+
+/**
+ * The reports for a scan's active findings: the ClusterPolicyReport always (empty when nothing is
+ * cluster-scoped, so a fixed finding disappears from it), then one PolicyReport per namespace with
+ * findings, by namespace name.
+ */
+export function policyReports(report: Report): PolicyReportObject[] {
+  const parsed = Date.parse(report.generatedAt);
+  const seconds = Number.isNaN(parsed) ? 0 : Math.floor(parsed / 1000);
+  const cluster: PolicyReportResult[] = [];
+  const byNamespace = new Map<string, PolicyReportResult[]>();
+  for (const f of report.findings) {
+    if (!isActive(f)) continue;
+    const ns = f.resource.namespace;
+    const result = resultFor(f, seconds);
+    if (ns === null || ns === '') cluster.push(result);
+    else {
+      let list = byNamespace.get(ns);
+      if (!list) byNamespace.set(ns, (list = []));
+      list.push(result);
+    }
+  }
+  const out: PolicyReportObject[] = [
+    { apiVersion: POLICY_REPORT_API, kind: 'ClusterPolicyReport', metadata: { name: POLICY_REPORT_NAME, labels: { ...MANAGED_BY } }, summary: summaryOf(cluster), results: cluster },
+  ];
+  for (const ns of [...byNamespace.keys()].sort()) {
+    const results = byNamespace.get(ns)!;
+    out.push({
+      apiVersion: POLICY_REPORT_API,
+      kind: 'PolicyReport',
+      metadata: { name: POLICY_REPORT_NAME, namespace: ns, labels: { ...MANAGED_BY } },
+      summary: summaryOf(results),
+      results,
+    });
+  }
+  return out;
+}
+
+/** A YAML stream of the reports, for `kubectl apply -f -`. */
+export function renderPolicyReport(report: Report, _options: RenderOptions): string {
+  return policyReports(report)
+    .map((o) => `---\n${dump(o, { lineWidth: -1, noRefs: true, sortKeys: false })}`)
+    .join('');
+}
