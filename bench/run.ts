@@ -11,6 +11,7 @@ import { auditBench, formatAuditBench } from './audit.js';
 import { runNetpolBench } from './netpol.js';
 import { runRbacBench } from './rbac.js';
 import { formatImageBench, runImageBench } from './image.js';
+import { formatLiveBench, runLiveBench } from './live.js';
 import { runPathsBench } from './paths.js';
 import { formatWebhookBench, formatWebhookSoak, recordResults, webhookBench, webhookSoak } from './webhook.js';
 
@@ -36,7 +37,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
-    // `--only scan|rbac|netpol|audit|webhook|webhook-soak|paths|image`; all by default.
+    // `--only scan|rbac|netpol|audit|webhook|webhook-soak|paths|image|live`; all by default.
     only: { type: 'string' },
     // The webhook latency benchmark: seconds per run, autocannon connections; and the soak's length.
     'webhook-seconds': { type: 'string', default: '10' },
@@ -45,8 +46,8 @@ const { values: args } = parseArgs({
   },
 });
 
-if (args.only !== undefined && !['scan', 'rbac', 'netpol', 'audit', 'webhook', 'webhook-soak', 'paths', 'image'].includes(args.only)) {
-  console.error('bench: --only must be scan, rbac, netpol, audit, webhook, webhook-soak, paths or image');
+if (args.only !== undefined && !['scan', 'rbac', 'netpol', 'audit', 'webhook', 'webhook-soak', 'paths', 'image', 'live'].includes(args.only)) {
+  console.error('bench: --only must be scan, rbac, netpol, audit, webhook, webhook-soak, paths, image or live');
   process.exit(2);
 }
 
@@ -79,6 +80,16 @@ async function runImageBenches(): Promise<void> {
 }
 if (args.only === 'image') {
   await runImageBenches();
+  process.exit(0);
+}
+/** `palisade scan --cluster` against a served 10k-pod / 50k-object cluster; figures into the results file. */
+async function runLiveBenches(): Promise<void> {
+  const r = await runLiveBench({ seed: Number(args.seed), runs: Number(args.runs), log: (line) => process.stderr.write(`${line}\n`) });
+  console.log(formatLiveBench(r));
+  recordResults(args.out, { live: r });
+}
+if (args.only === 'live') {
+  await runLiveBenches();
   process.exit(0);
 }
 if (args.only === 'rbac') {
@@ -242,6 +253,7 @@ if (args.only === undefined) {
   console.log(formatAuditBench(await auditBench({ seed, runs })));
   await runWebhookBenches('both');
   await runImageBenches();
+  await runLiveBenches();
 }
 
 function median(xs: number[]): number {

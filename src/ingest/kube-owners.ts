@@ -27,25 +27,45 @@ function placeKey(kind: string, namespace: string | null, name: string): string 
   return `${kind}/${namespace ?? ''}/${name}`;
 }
 
+/** The kinds whose objects may be left to a controller of another kind, and the kinds that may be such a controller. */
+export const FOLDED_KINDS: ReadonlySet<string> = new Set(Object.keys(FOLDED_INTO));
+export const CONTROLLER_KINDS: ReadonlySet<string> = new Set(Object.values(FOLDED_INTO).flatMap((s) => [...s]));
+
+/** The controllers of objects of this kind (none for a kind never left to one). */
+export function controllerKindsOf(kind: string): ReadonlySet<string> {
+  return FOLDED_INTO[kind] ?? new Set();
+}
+
+/** What an owner reference is matched against: the owner's kind, place and API version, not the object itself. */
+interface OwnerEntry {
+  kind: string;
+  namespace: string | null;
+  apiVersion: string;
+}
+
 /**
- * Leaves out the objects a controller that was read manages: ReplicaSets of a Deployment, Pods of a
- * ReplicaSet, StatefulSet, DaemonSet, Job or ReplicationController, Jobs of a CronJob. An owner is the
- * `ownerReferences` entry with `controller: true`, found by uid when it has one (a uid names one object;
- * a name may since have been given to another), else by kind, API group and name in the object's
- * namespace. An owner being read is enough, even one itself left out (a Pod's ReplicaSet under a
- * Deployment): the chain still ends at an object that is checked. Whatever has no owner, or an owner
- * that was not read (a refused list, another namespace, a kind of an operator such as an Argo Rollout),
- * is kept: it is the only view of its workload.
+ * The objects read that may control others, by uid and by place, kept as a few strings each so that
+ * the objects themselves need not stay in memory. `controlledByRead` tells whether an object is left to
+ * one of them.
  */
-export function foldIntoControllers(resources: readonly Resource[]): FoldedRead {
-  const byUid = new Map<string, Resource>();
-  const byPlace = new Map<string, Resource>();
-  for (const r of resources) {
+export class OwnerIndex {
+  private readonly byUid = new Map<string, OwnerEntry>();
+  private readonly byPlace = new Map<string, OwnerEntry>();
+
+  add(r: Resource): void {
+    const entry: OwnerEntry = { kind: r.kind, namespace: r.namespace, apiVersion: r.apiVersion };
     const uid = asString(asObj(r.object.metadata)?.uid);
-    if (uid) byUid.set(uid, r);
-    byPlace.set(placeKey(r.kind, r.namespace, r.name), r);
+    if (uid) this.byUid.set(uid, entry);
+    this.byPlace.set(placeKey(r.kind, r.namespace, r.name), entry);
   }
-  const controlledByRead = (r: Resource): boolean => {
+
+  /** Adds what another index holds (a list's owners, once the whole list was read). */
+  merge(other: OwnerIndex): void {
+    for (const [uid, entry] of other.byUid) this.byUid.set(uid, entry);
+    for (const [place, entry] of other.byPlace) this.byPlace.set(place, entry);
+  }
+
+  controlledByRead(r: Resource): boolean {
     const controllers = FOLDED_INTO[r.kind];
     if (!controllers) return false;
     const owners = asObj(r.object.metadata)?.ownerReferences;
@@ -54,22 +74,38 @@ export function foldIntoControllers(resources: readonly Resource[]): FoldedRead 
       if (!isObj(o) || o.controller !== true) return false;
       const uid = asString(o.uid);
       if (uid) {
-        const owner = byUid.get(uid);
+        const owner = this.byUid.get(uid);
         return owner !== undefined && controllers.has(owner.kind) && owner.namespace === r.namespace;
       }
       const kind = asString(o.kind);
       const name = asString(o.name);
       if (!kind || !name || !controllers.has(kind)) return false;
-      const owner = byPlace.get(placeKey(kind, r.namespace, name));
+      const owner = this.byPlace.get(placeKey(kind, r.namespace, name));
       // A kind name is not unique across API groups (Volcano's batch.volcano.sh Job is not batch's).
       const apiVersion = asString(o.apiVersion);
       return owner !== undefined && (apiVersion === undefined || groupOf(apiVersion) === groupOf(owner.apiVersion));
     });
-  };
+  }
+}
+
+/**
+ * Leaves out the objects a controller that was read manages: ReplicaSets of a Deployment, Pods of a
+ * ReplicaSet, StatefulSet, DaemonSet, Job or ReplicationController, Jobs of a CronJob. An owner is the
+ * `ownerReferences` entry with `controller: true`, found by uid when it has one (a uid names one object;
+ * a name may since have been given to another), else by kind, API group and name in the object's
+ * namespace. An owner being read is enough, even one itself left out (a Pod's ReplicaSet under a
+ * Deployment): the chain still ends at an object that is checked. Whatever has no owner, or an owner
+ * that was not read (a refused list, another namespace, a kind of an operator such as an Argo Rollout),
+ * is kept: it is the only view of its workload. The live reader does the same list by list as the
+ * pages arrive (`OwnerIndex`); this is the same decision over objects already read.
+ */
+export function foldIntoControllers(resources: readonly Resource[]): FoldedRead {
+  const index = new OwnerIndex();
+  for (const r of resources) index.add(r);
   const kept: Resource[] = [];
   const folded = new Map<string, number>();
   for (const r of resources) {
-    if (controlledByRead(r)) folded.set(r.kind, (folded.get(r.kind) ?? 0) + 1);
+    if (index.controlledByRead(r)) folded.set(r.kind, (folded.get(r.kind) ?? 0) + 1);
     else kept.push(r);
   }
   return { kept, folded };

@@ -8,7 +8,7 @@ import { asObj, asString, isObj, type Obj, type Resource } from '../core/resourc
 import { VERSION } from '../core/version.js';
 import { BodyTooLarge, get, NoAnswer, type KubeAnswer } from './kube-http.js';
 import { apiVersionOf, LIVE_KINDS, listPath, qualifiedResource, type LiveKind } from './kube-kinds.js';
-import { foldedNote, foldIntoControllers } from './kube-owners.js';
+import { CONTROLLER_KINDS, controllerKindsOf, FOLDED_KINDS, foldedNote, OwnerIndex } from './kube-owners.js';
 
 export interface ClusterReadOptions {
   /** The kubeconfig file; default KUBECONFIG (several files joined with the path separator), then ~/.kube/config, then the in-cluster service account. */
@@ -258,11 +258,14 @@ function listFailure(k: LiveKind, namespace: string | undefined, answer: KubeAns
   return `${what}: ${said}${status.message ? `: ${brief(status.message)}` : ''}`;
 }
 
-/** The metadata kept: everything but managedFields (field ownership, bulky and of no use to a rule). */
-function keptMetadata(meta: Obj | undefined, k: LiveKind): Obj {
+/**
+ * The metadata kept: everything but managedFields (field ownership) and kubectl's last-applied copy of
+ * the object (the object again, as it was applied; of a Secret, its values). Both are bulky, often
+ * larger than the rest of the object, and of no use to a rule.
+ */
+function keptMetadata(meta: Obj | undefined): Obj {
   if (!meta) return {};
   const { managedFields: _, ...rest } = meta;
-  if (!k.metadataOnly) return rest;
   const annotations = asObj(rest.annotations);
   if (!annotations || !(LAST_APPLIED in annotations)) return rest;
   const { [LAST_APPLIED]: _applied, ...others } = annotations;
@@ -281,7 +284,7 @@ function toLiveResource(k: LiveKind, item: unknown, source: string): Resource | 
   if (!name) return undefined;
   const namespace = k.namespaced ? (asString(meta?.namespace) ?? null) : null;
   const apiVersion = apiVersionOf(k);
-  const metadata = keptMetadata(meta, k);
+  const metadata = keptMetadata(meta);
   let object: Obj;
   if (k.metadataOnly) object = { apiVersion, kind: k.kind, metadata };
   else {
@@ -298,10 +301,14 @@ function toLiveResource(k: LiveKind, item: unknown, source: string): Resource | 
   };
 }
 
-/** Every page of one list, following `metadata.continue`; undefined when the server lacks the API group (404). */
-async function listKind(conn: Connection, k: LiveKind, namespace: string | undefined): Promise<unknown[] | undefined> {
+/**
+ * Every page of one list, following `metadata.continue`; undefined when the server lacks the API group
+ * (404). Each item goes through `take` as its page arrives, and only what it returns is kept: a page's
+ * text and parsed items are garbage once the next one is asked for, whatever the list's length.
+ */
+async function listKind<T>(conn: Connection, k: LiveKind, namespace: string | undefined, take: (item: unknown) => T | undefined, restart: () => void): Promise<T[] | undefined> {
   const path = listPath(k, namespace);
-  let items: unknown[] = [];
+  let items: T[] = [];
   let token: string | undefined;
   let restarted = false;
   const seen = new Set<string>();
@@ -323,6 +330,7 @@ async function listKind(conn: Connection, k: LiveKind, namespace: string | undef
     if (answer.status === 410 && token !== undefined && !restarted) {
       restarted = true;
       items = [];
+      restart();
       token = undefined;
       seen.clear();
       continue;
@@ -337,13 +345,43 @@ async function listKind(conn: Connection, k: LiveKind, namespace: string | undef
     }
     if (!isObj(body) || !Array.isArray(body.items))
       throw new ListFailed(`cannot list ${qualifiedResource(k)}${scopeText(k, namespace)}: the answer to GET ${path} is not a list`);
-    items.push(...body.items);
+    for (const item of body.items as unknown[]) {
+      const taken = take(item);
+      if (taken !== undefined) items.push(taken);
+    }
     const next = asString(asObj(body.metadata)?.continue);
     if (!next) return items;
     if (seen.has(next)) throw new ListFailed(`cannot list ${qualifiedResource(k)}${scopeText(k, namespace)}: the server sent the same continue token twice`);
     seen.add(next);
     token = next;
   }
+}
+
+/** A promise with its resolve at hand. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/**
+ * The order the lists start in: the workload kinds first, each after the controllers it may be left to
+ * (Deployments before ReplicaSets before Pods), so that a list waiting for its controllers only waits
+ * for lists already under way; then the rest in table order.
+ */
+function readOrder(kinds: readonly LiveKind[]): LiveKind[] {
+  const chained = kinds.filter((k) => FOLDED_KINDS.has(k.kind) || CONTROLLER_KINDS.has(k.kind));
+  const selected = new Set(kinds.map((k) => k.kind));
+  const order: LiveKind[] = [];
+  const placed = new Set<string>();
+  while (order.length < chained.length) {
+    const next = chained.find((k) => !placed.has(k.kind) && [...controllerKindsOf(k.kind)].every((c) => placed.has(c) || !selected.has(c)));
+    // The table of controllers has no cycle; were one added, the rest go in table order.
+    const k = next ?? chained.find((c) => !placed.has(c.kind))!;
+    order.push(k);
+    placed.add(k.kind);
+  }
+  return [...order, ...kinds.filter((k) => !placed.has(k.kind))];
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, in order of start. */
@@ -434,19 +472,53 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
   let stopped: ReadStopped | undefined;
   let done = 0;
   let objects = 0;
-  await eachLimited(kinds, options.concurrency ?? DEFAULT_CONCURRENCY, async (k) => {
-    if (stopped) return;
+  // Objects a controller manages are left out as their pages arrive, so that ten thousand Pods are
+  // never held at once: a list of such objects waits for its controllers' lists to end (read or not),
+  // and an owner counts once its whole list was read, as if every list had been read first.
+  const owners = new OwnerIndex();
+  const folded = new Map<string, number>();
+  const ended = new Map(kinds.map((k) => [k.kind, deferred()]));
+  await eachLimited(readOrder(kinds), options.concurrency ?? DEFAULT_CONCURRENCY, async (k) => {
     try {
-      const items = await listKind(conn, k, options.namespace);
-      const resources = (items ?? []).map((item) => toLiveResource(k, item, source)).filter((r) => r !== undefined);
-      byKind.set(k, resources);
-      objects += resources.length;
-    } catch (e) {
-      if (e instanceof ListFailed) failed.set(k, e.message);
-      else if (e instanceof ReadStopped) stopped ??= e;
-      else throw e;
+      if (stopped) return;
+      const controllers = [...controllerKindsOf(k.kind)].map((kind) => ended.get(kind)?.promise);
+      await Promise.all(controllers);
+      if (stopped) return;
+      // What this list read, left out and may own; counted only once the whole list was read.
+      let read = 0;
+      let left = 0;
+      let pending = new OwnerIndex();
+      const isController = CONTROLLER_KINDS.has(k.kind);
+      const take = (item: unknown): Resource | undefined => {
+        const r = toLiveResource(k, item, source);
+        if (r === undefined) return undefined;
+        read++;
+        // An owner even when itself left out (a Pod's ReplicaSet under a Deployment).
+        if (isController) pending.add(r);
+        if (controllers.length === 0 || !owners.controlledByRead(r)) return r;
+        left++;
+        return undefined;
+      };
+      const restart = () => {
+        read = 0;
+        left = 0;
+        pending = new OwnerIndex();
+      };
+      try {
+        const resources = (await listKind(conn, k, options.namespace, take, restart)) ?? [];
+        byKind.set(k, resources);
+        objects += read;
+        if (left > 0) folded.set(k.kind, left);
+        owners.merge(pending);
+      } catch (e) {
+        if (e instanceof ListFailed) failed.set(k, e.message);
+        else if (e instanceof ReadStopped) stopped ??= e;
+        else throw e;
+      }
+      options.onList?.(++done, kinds.length, objects);
+    } finally {
+      ended.get(k.kind)?.resolve();
     }
-    options.onList?.(++done, kinds.length, objects);
   });
   // In table order, whatever order the lists ended in.
   for (const k of kinds) {
@@ -454,7 +526,7 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
     if (message !== undefined) errors.push({ source, message });
   }
   if (stopped) errors.push({ source, message: stopped.message });
-  const { kept, folded } = foldIntoControllers(kinds.flatMap((k) => byKind.get(k) ?? []));
+  const kept = kinds.flatMap((k) => byKind.get(k) ?? []);
   const note = foldedNote(folded);
   return { resources: kept, errors, notes: note !== undefined ? [{ source, message: note }] : [], source };
 }
