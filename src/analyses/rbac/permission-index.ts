@@ -175,9 +175,13 @@ export class PermissionIndex {
     for (const [k, v] of inventory.displayNames) this.displayNames.set(k, v);
   }
 
-  /** Every grant that allows the request, as the RBAC authorizer would decide it. */
-  whoCan(q: AccessQuery): Grant[] {
-    const hits = q.nonResourceURL !== undefined ? this.urlHits(q.verb, q.nonResourceURL) : this.resourceHits(q);
+  /**
+   * Every grant that allows the request, as the RBAC authorizer would decide it. `onlyBinding` narrows
+   * the answer to some bindings before it is built: the rbac rules ask one binding at a time, and a
+   * cluster-wide answer per binding costs memory quadratic in the bindings.
+   */
+  whoCan(q: AccessQuery, onlyBinding?: (ref: BindingRef) => boolean): Grant[] {
+    const hits = q.nonResourceURL !== undefined ? this.urlHits(q.verb, q.nonResourceURL, onlyBinding) : this.resourceHits(q, onlyBinding);
     const out: Grant[] = [];
     for (const h of hits) {
       const b = this.bindings[h.binding]!;
@@ -222,7 +226,7 @@ export class PermissionIndex {
     return this.resourceInfo.get(name);
   }
 
-  private resourceHits(q: AccessQuery): Hit[] {
+  private resourceHits(q: AccessQuery, onlyBinding?: (ref: BindingRef) => boolean): Hit[] {
     const resource = q.resource ?? '';
     const combined = q.subresource ? `${resource}/${q.subresource}` : resource;
     const info = this.resourceInfo.get(resource);
@@ -246,6 +250,7 @@ export class PermissionIndex {
       for (const k of keys) {
         for (const h of m.get(k) ?? []) {
           const b = this.bindings[h.binding]!;
+          if (onlyBinding !== undefined && !onlyBinding(b.ref)) continue;
           if (b.namespace !== null && (clusterOnly || (namespace !== undefined && b.namespace !== namespace))) continue;
           const c = b.rules[h.rule]!;
           if (group !== undefined && !c.groups.has('*') && !c.groups.has(group)) continue;
@@ -260,12 +265,13 @@ export class PermissionIndex {
     return out.sort(byHit);
   }
 
-  private urlHits(verb: string, url: string): Hit[] {
+  private urlHits(verb: string, url: string, onlyBinding?: (ref: BindingRef) => boolean): Hit[] {
     const out: Hit[] = [];
     const seen = new Set<string>();
     for (const list of [this.byVerbUrl.get(verb), verb === '*' ? undefined : this.byVerbUrl.get('*')]) {
       for (const h of list ?? []) {
         const b = this.bindings[h.binding]!;
+        if (onlyBinding !== undefined && !onlyBinding(b.ref)) continue;
         // Non-resource requests carry no namespace, so RoleBindings never apply to them.
         if (b.namespace !== null) continue;
         if (!b.rules[h.rule]!.rule.nonResourceURLs.some((u) => urlMatches(u, url))) continue;

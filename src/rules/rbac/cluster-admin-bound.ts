@@ -55,7 +55,7 @@ function checkAssignment(ctx: RuleContext): void {
   const rest = ctx.resource.object.properties !== undefined;
   const seen = new Set<string>();
   const index = permissionIndex(ctx.inventory);
-  for (const g of index.whoCan({ verb: '*', resource: '*', apiGroup: '*' })) {
+  for (const g of index.whoCan({ verb: '*', resource: '*', apiGroup: '*' }, (b) => b.name === name)) {
     const b = g.via.binding;
     if (g.scope !== 'cluster' || b.name !== name || (b.kind !== 'AzureRoleAssignment' && b.kind !== 'AksLocalAdminCredential') || seen.has(b.kind)) continue;
     seen.add(b.kind);

@@ -75,8 +75,7 @@ export function grantsOf(ctx: RuleContext, permissions: readonly Permission[], o
   const bySubject = new Map<string, SubjectGrant & { ruleIndexes: Set<number> }>();
   for (const p of permissions) {
     const q: AccessQuery = { verb: p.verb, resource: p.resource, apiGroup: p.apiGroup, ...(p.subresource ? { subresource: p.subresource } : {}), ...(ns !== null ? { namespace: ns } : {}) };
-    for (const g of index.whoCan(q)) {
-      if (!sameBinding(ctx, g.via.binding)) continue;
+    for (const g of index.whoCan(q, (ref) => sameBinding(ctx, ref))) {
       if (opts.skipSystem && isSystemSubject(g.subject)) continue;
       const key = `${g.subject.kind}\0${g.subject.namespace ?? ''}\0${g.subject.name}`;
       let entry = bySubject.get(key);
