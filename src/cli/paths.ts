@@ -11,8 +11,10 @@ import { readImageReports } from '../ingest/image-reports.js';
 import { imageResource } from '../ingest/image-resource.js';
 import { RULES } from '../rules/index.js';
 import { aksInputs, aksOption, azureSession, clusterInputs, clusterOptions, entraOptions, pathsOrDefault, scanDisplayNames, type AzureFlags, type ClusterFlags } from './inputs.js';
+import { imageCacheDir, openDbOrUsageError } from './image.js';
 import { loadConfig } from './load-config.js';
-import { printErrors, writeResult } from './output.js';
+import { printErrors, progress, writeResult } from './output.js';
+import { scanReferencedImages } from './scan-images.js';
 
 const PATH_RULES = RULES.filter((r) => PATH_RULE_IDS.includes(r.meta.id));
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -28,7 +30,19 @@ export function findAttackPaths(inventory: Inventory, settings: RuleSettings = D
   return attackPaths(inventory, findings, maxDepth !== undefined ? { maxDepth } : {});
 }
 
-type PathsOptions = { format: PathFormat; output?: string; failOn: Severity | 'none'; limit: string; maxDepth: string; config?: string; imageReport: string[] } & ClusterFlags & AzureFlags;
+type PathsOptions = {
+  format: PathFormat;
+  output?: string;
+  failOn: Severity | 'none';
+  limit: string;
+  maxDepth: string;
+  config?: string;
+  imageReport: string[];
+  images?: boolean;
+  db?: string;
+  platform: string;
+} & ClusterFlags &
+  AzureFlags;
 
 export function pathsCommand(): Command {
   const cmd = new Command('paths')
@@ -44,7 +58,10 @@ export function pathsCommand(): Command {
     .option('--limit <n>', 'paths shown in the table (json, mermaid and dot show all)', '20')
     .option('--max-depth <n>', 'steps a path may take at most', '8')
     .option('--config <file>', 'configuration file (its rule settings apply; exceptions do not hide paths)')
-    .option('--image-report <file>', "import a Trivy or Grype JSON report: its images' vulnerabilities become steps (repeatable)", collect, []);
+    .option('--image-report <file>', "import a Trivy or Grype JSON report: its images' vulnerabilities become steps (repeatable)", collect, [])
+    .option('--images', 'pull and scan every image the workloads name: their exploitable vulnerabilities become steps (needs the vulnerability database: palisade db update)')
+    .option('--db <file>', 'vulnerability database for --images (default: PALISADE_DB, else the user cache directory)')
+    .option('--platform <os/arch[/variant]>', 'platform of multi-platform images for --images', 'linux/amd64');
   return entraOptions(aksOption(clusterOptions(cmd))).action(async (paths: string[], opts: PathsOptions) => {
     process.exitCode = await runPaths(paths, opts);
   });
@@ -66,13 +83,26 @@ async function runPaths(paths: string[], opts: PathsOptions): Promise<number> {
   const aks = await aksInputs(opts.aks, session);
   const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context });
   const imported = readImageReports(opts.imageReport);
+  const db = opts.images ? openDbOrUsageError(opts.db) : undefined;
   const ingest = await ingestPaths(pathsOrDefault(paths, opts.cluster === true || opts.aks.length > 0));
-  const resources = [...ingest.resources, ...aks.resources, ...cluster.resources, ...imported.reports.map((r) => imageResource(r, r.file))];
+  const given = [...ingest.resources, ...aks.resources, ...cluster.resources, ...imported.reports.map((r) => imageResource(r, r.file))];
+  // As `scan --images`: the images the workloads name, pulled and scanned, join as ContainerImage resources.
+  let pulled: Awaited<ReturnType<typeof scanReferencedImages>> | undefined;
+  if (db !== undefined) {
+    const bar = progress('reading');
+    try {
+      pulled = await scanReferencedImages(given, db, { platform: opts.platform, cacheDir: imageCacheDir(), onImage: (ref) => bar.tick(ref) });
+    } finally {
+      bar.done();
+      db.close();
+    }
+  }
+  const resources = pulled?.resources.length ? [...given, ...pulled.resources] : given;
   const names = displayNames ? await displayNames(resources) : undefined;
   const inventory = new Inventory(resources, names ? { displayNames: names } : {});
   const settings: RuleSettings = { ...DEFAULT_SETTINGS, ...Object.fromEntries(Object.entries(config.settings).filter(([, v]) => v !== undefined)) };
   const analysis = findAttackPaths(inventory, settings, maxDepth);
-  const errors = [...ingest.errors, ...aks.errors, ...cluster.errors, ...imported.errors];
+  const errors = [...ingest.errors, ...aks.errors, ...cluster.errors, ...imported.errors, ...(pulled?.errors ?? [])];
   const bySeverity: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   for (const p of analysis.paths) bySeverity[p.severity] = (bySeverity[p.severity] ?? 0) + 1;
   const report: PathsReport = {

@@ -16,6 +16,7 @@ import { scanReferencedImages } from './scan-images.js';
 import { selectRules } from './select-rules.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const PATH_REPORT_FORMATS: ReadonlySet<string> = new Set(['json', 'sarif', 'html', 'markdown', 'table']);
 
 export function scanCommand(): Command {
   const cmd = new Command('scan')
@@ -105,8 +106,8 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     extraErrors: [...aks.errors, ...cluster.errors, ...imported.errors],
     ...(displayNames ? { displayNames } : {}),
     extraNotes: cluster.notes,
-    // The JSON report carries the attack paths; the other formats do not show them yet.
-    attackPaths: opts.format === 'json',
+    // Every format that shows attack paths gets them; junit and policyreport do not show them.
+    attackPaths: PATH_REPORT_FORMATS.has(opts.format),
     onlyOnPaths: opts.onlyOnPaths === true,
     ...(db !== undefined ? { augment: (read) => scanReferencedImages(read, db, { platform: opts.platform, cacheDir: imageCacheDir(), onImage: (ref) => bar.tick(ref) }) } : {}),
   });

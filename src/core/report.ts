@@ -123,7 +123,16 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Stable order: file, line, resource, severity, rule, field. Output is byte-identical across runs. */
+/** How many attack paths a finding makes possible (`evidence.onPaths`, set when paths were computed). */
+export function pathCount(f: Finding): number {
+  const on = f.evidence.onPaths;
+  return Array.isArray(on) ? on.length : 0;
+}
+
+/**
+ * Stable order: file, line, resource, severity, then findings on more attack paths first, rule,
+ * field. Output is byte-identical across runs.
+ */
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
@@ -132,6 +141,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
       cmp(a.resource.kind, b.resource.kind) ||
       cmp(a.resource.name, b.resource.name) ||
       severityRank(a.severity) - severityRank(b.severity) ||
+      pathCount(b) - pathCount(a) ||
       cmp(a.rule, b.rule) ||
       cmp(a.field ?? '', b.field ?? '') ||
       cmp(a.id, b.id),

@@ -1,8 +1,8 @@
 import type { Finding, Suppression } from '../core/finding.js';
-import type { Report } from '../core/report.js';
+import { pathCount, type AttackPath, type Report } from '../core/report.js';
 import type { ResourceRef } from '../core/resource.js';
 import type { RuleMeta } from '../core/rule.js';
-import { severityRank } from '../core/severity.js';
+import { SEVERITIES, severityRank } from '../core/severity.js';
 
 /** Catalog metadata for a rule id; a finding of a rule missing from the catalog still renders from what it carries. */
 export function ruleLookup(rules: readonly RuleMeta[]): (f: Finding) => RuleMeta {
@@ -59,6 +59,42 @@ export function bySeverity<T extends { severity: Finding['severity'] }>(items: r
     .sort((a, b) => severityRank(a.item.severity) - severityRank(b.item.severity) || a.i - b.i)
     .map((x) => x.item);
 }
+
+/**
+ * Priority order: most severe first and, within a severity, the findings that open more attack paths
+ * first (they rise in priority); equal ones keep their report order.
+ */
+export function byPriority(findings: readonly Finding[]): Finding[] {
+  return findings
+    .map((item, i) => ({ item, i, paths: pathCount(item) }))
+    .sort((a, b) => severityRank(a.item.severity) - severityRank(b.item.severity) || b.paths - a.paths || a.i - b.i)
+    .map((x) => x.item);
+}
+
+/** `on 3 attack paths`, or '' for a finding on none. */
+export function onPathsLabel(f: Finding): string {
+  const n = pathCount(f);
+  return n === 0 ? '' : `on ${n} attack path${n === 1 ? '' : 's'}`;
+}
+
+/** `the internet → a node`: where a path starts and what it reaches. */
+export function pathTitle(p: AttackPath): string {
+  return `${p.entry.label} → ${p.target.label}`;
+}
+
+/** `15 attack paths: 2 critical, 3 high, 6 medium, 4 low` (severities with none left out). */
+export function pathsLine(paths: readonly AttackPath[]): string {
+  const counts = SEVERITIES.map((s) => [s, paths.filter((p) => p.severity === s).length] as const).filter(([, n]) => n > 0);
+  return `${paths.length} attack path${paths.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}`;
+}
+
+/** `fix: … (closes 5 paths)`, or '' when no single change closes the path. */
+export function pathFixLine(p: AttackPath): string {
+  return p.fix ? `fix: ${p.fix.text} (closes ${p.fix.closes} path${p.fix.closes === 1 ? '' : 's'})` : '';
+}
+
+/** Paths shown in the table and markdown reports; the JSON, SARIF and HTML reports carry all. */
+export const PATHS_SHOWN = 5;
 
 export function activeFindings(report: Report): Finding[] {
   return report.findings.filter((f) => f.suppressed === undefined);

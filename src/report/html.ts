@@ -1,7 +1,8 @@
-import type { Report } from '../core/report.js';
+import { pathCount, type Report } from '../core/report.js';
 import { PILLARS, SEVERITIES } from '../core/severity.js';
-import { activeFindings, errorLabel, ruleLookup, suppressedLine } from './common.js';
+import { activeFindings, errorLabel, pathFixLine, pathsLine, pathTitle, ruleLookup, suppressedLine } from './common.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
+import { PATHS_SCRIPT, PATHS_STYLE } from './html-paths.js';
 import type { RenderOptions } from './options.js';
 
 /**
@@ -34,6 +35,16 @@ export interface HtmlData {
    * tables above.
    */
   findings: [number, number, number, number, number, number, string, number, string, number, string, number][];
+  /**
+   * Present when the report carries attack paths: [id, severity, score, entry → target, steps, fix
+   * ('' when none), also from], each step [text, to, rule ('' when none), findings as indexes into
+   * `findings`].
+   */
+  paths?: [string, number, number, string, [string, string, string, number[]][], string, string[]][];
+  /** `15 attack paths: 2 critical, …`, with `paths`. */
+  pathsLine?: string;
+  /** Index into `findings` → how many paths the finding is on, with `paths`. */
+  onPaths?: Record<string, number>;
 }
 
 function indexer<K>(): { index: (key: K, make: () => void) => number } {
@@ -77,7 +88,12 @@ export function htmlData(report: Report, options: RenderOptions): HtmlData {
   const files = indexer<string>();
   const evidence = indexer<string>();
   const fields = indexer<string>();
-  for (const f of activeFindings(report)) {
+  const active = activeFindings(report);
+  // Findings on more paths first (a stable sort): the page sorts by severity, ties in data order.
+  const ordered = report.paths ? active.map((f, i) => ({ f, i, n: pathCount(f) })).sort((a, b) => b.n - a.n || a.i - b.i).map((x) => x.f) : active;
+  const position = new Map<string, number>();
+  for (const f of ordered) {
+    position.set(f.id, data.findings.length);
     const rule = rules.index(f.rule, () => {
       const m = meta(f);
       data.rules.push([f.rule, m.title, f.remediation, f.frameworks.map((r) => `${r.framework}:${r.id}`).join(', ')]);
@@ -101,6 +117,28 @@ export function htmlData(report: Report, options: RenderOptions): HtmlData {
       field,
     ]);
   }
+  if (report.paths) {
+    data.pathsLine = pathsLine(report.paths);
+    data.onPaths = {};
+    for (const f of ordered) {
+      const n = pathCount(f);
+      if (n > 0) data.onPaths[String(position.get(f.id))] = n;
+    }
+    data.paths = report.paths.map((p) => [
+      p.id,
+      SEVERITIES.indexOf(p.severity),
+      p.score,
+      pathTitle(p),
+      p.steps.map((s, j): [string, string, string, number[]] => [
+        s.text,
+        p.nodes[j + 1]?.label ?? s.to,
+        s.rule ?? '',
+        s.findings.map((id) => position.get(id)).filter((i): i is number => i !== undefined),
+      ]),
+      pathFixLine(p),
+      p.alsoFrom ?? [],
+    ]);
+  }
   return data;
 }
 
@@ -119,6 +157,8 @@ export function scriptJson(value: unknown): string {
  * page with textContent by the script, so no manifest text is ever parsed as HTML.
  */
 export function renderHtml(report: Report, options: RenderOptions): string {
+  // The paths view is added only to reports that carry paths, so other reports stay as they were.
+  const paths = report.paths !== undefined;
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -128,11 +168,12 @@ export function renderHtml(report: Report, options: RenderOptions): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<title>Palisade report</title>',
-    `<style>${HTML_STYLE}</style>`,
+    `<style>${HTML_STYLE}${paths ? PATHS_STYLE : ''}</style>`,
     '</head>',
     '<body>',
     '<header><h1>Palisade report</h1><p id="meta"></p><div id="score"></div><div id="counts"></div><p id="baseline" hidden></p><p id="suppressed" hidden></p></header>',
     '<main>',
+    ...(paths ? ['<section id="paths-section" hidden><h2>Attack paths</h2><p id="paths-summary"></p><ol id="paths" class="paths"></ol></section>'] : []),
     '<section id="findings-section"><h2>Findings</h2>',
     '<form id="filters" onsubmit="return false">',
     '<label>Severity <select id="f-severity"><option value="">all</option></select></label>',
@@ -153,6 +194,7 @@ export function renderHtml(report: Report, options: RenderOptions): string {
     '</main>',
     `<script type="application/json" id="report-data">${scriptJson(htmlData(report, options))}</script>`,
     `<script>${HTML_SCRIPT}</script>`,
+    ...(paths ? [`<script>${PATHS_SCRIPT}</script>`] : []),
     '</body>',
     '</html>',
     '',

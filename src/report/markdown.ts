@@ -1,8 +1,8 @@
 import type { Finding } from '../core/finding.js';
-import type { Report } from '../core/report.js';
+import type { AttackPath, Report } from '../core/report.js';
 import type { RuleMeta } from '../core/rule.js';
 import { SEVERITIES, severityRank } from '../core/severity.js';
-import { activeFindings, bySeverity, errorLabel, locationLabel, resourceLabel, ruleLookup, suppressedLine } from './common.js';
+import { activeFindings, byPriority, bySeverity, errorLabel, locationLabel, onPathsLabel, pathFixLine, pathsLine, pathTitle, PATHS_SHOWN, resourceLabel, ruleLookup, suppressedLine } from './common.js';
 import type { RenderOptions } from './options.js';
 
 export const MAX_ROWS = 50;
@@ -32,12 +32,28 @@ function findingRows(findings: readonly Finding[], withBaseline: boolean): strin
     ? ['| Severity | Rule | Resource | Location | Message | Baseline |', '| --- | --- | --- | --- | --- | --- |']
     : ['| Severity | Rule | Resource | Location | Message |', '| --- | --- | --- | --- | --- |'];
   const rows = findings.slice(0, MAX_ROWS).map((f) => {
-    const cells = [`**${f.severity}**`, mdCode(f.rule), mdText(resourceLabel(f.resource)), mdText(locationLabel(f)), mdText(f.message)];
+    const on = onPathsLabel(f);
+    const cells = [`**${f.severity}**`, mdCode(f.rule), mdText(resourceLabel(f.resource)), mdText(locationLabel(f)), `${mdText(f.message)}${on ? ` _(${on})_` : ''}`];
     if (withBaseline) cells.push(f.baseline === 'new' ? '**new**' : (f.baseline ?? ''));
     return `| ${cells.join(' | ')} |`;
   });
   const more = findings.length > MAX_ROWS ? ['', `_and ${findings.length - MAX_ROWS} more_`] : [];
   return [...head, ...rows, ...more];
+}
+
+/** The first paths, each with its route and the change that closes it. */
+function pathItems(paths: readonly AttackPath[]): string[] {
+  const out = [`${pathsLine(paths)}.${paths.length > PATHS_SHOWN ? ` The first ${PATHS_SHOWN}:` : ''}`, ''];
+  paths.slice(0, PATHS_SHOWN).forEach((p, i) => {
+    out.push(`${i + 1}. **${p.severity}** (score ${p.score}): ${mdText(pathTitle(p))}`);
+    p.steps.forEach((s, j) => {
+      const to = p.nodes[j + 1]?.label ?? s.to;
+      out.push(`   ${j + 1}. ${mdText(s.text)} → ${mdText(to)}${s.rule ? ` (${mdCode(s.rule)})` : ''}`);
+    });
+    const fix = pathFixLine(p);
+    if (fix) out.push(`   - ${mdText(fix)}`);
+  });
+  return out;
 }
 
 function remediation(meta: RuleMeta, count: number): string[] {
@@ -73,9 +89,11 @@ export function renderMarkdown(report: Report, options: RenderOptions): string {
   if (suppressed) out.push('', `${suppressed}.`);
   if (baseline) out.push('', `Compared with baseline ${mdCode(baseline.file)}: **${baseline.new} new**, ${baseline.existing} existing, ${baseline.fixed.length} fixed.`);
 
+  if (report.paths && report.paths.length > 0) out.push('', '### Attack paths', '', ...pathItems(report.paths));
+
   if (active.length > 0) {
     // New findings first: with a baseline they are what the pull request is about.
-    const ordered = bySeverity(active).sort((a, b) => Number(b.baseline === 'new') - Number(a.baseline === 'new'));
+    const ordered = byPriority(active).sort((a, b) => Number(b.baseline === 'new') - Number(a.baseline === 'new'));
     out.push('', '### Findings', '', ...findingRows(ordered, baseline !== undefined));
 
     // A rule's findings can be less severe than the rule (info when it cannot decide): rank rules by what was found.

@@ -1,11 +1,11 @@
 import type { InputError, InputNote } from '../core/errors.js';
 import type { Finding, Suppression } from '../core/finding.js';
 import type { FrameworkRef } from '../core/frameworks.js';
-import type { Report } from '../core/report.js';
-import { refKey } from '../core/resource.js';
+import type { AttackPath, AttackPathStep, Report } from '../core/report.js';
+import { refKey, type ResourceRef } from '../core/resource.js';
 import type { RuleMeta } from '../core/rule.js';
 import type { Severity } from '../core/severity.js';
-import { ruleLookup } from './common.js';
+import { pathTitle, ruleLookup } from './common.js';
 import type { RenderOptions } from './options.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -89,10 +89,83 @@ function ruleDescriptor(meta: RuleMeta): Json {
   };
 }
 
-function result(f: Finding, ruleIndex: number, baselineState: 'new' | 'unchanged' | 'absent' | undefined): Json {
+function logicalLocation(r: ResourceRef): Json {
+  return { name: r.name, fullyQualifiedName: refKey(r) };
+}
+
+/** Code flows a result carries at most: one per path, the most likely first; the rest are in `properties.attackPaths`. */
+const MAX_FLOWS = 3;
+/** Related locations a result carries at most, so a finding on many paths keeps the log small. */
+const MAX_RELATED = 20;
+
+/** What SARIF says of the attack paths through a finding: the other steps' findings and each path's steps in order. */
+interface PathContext {
+  paths: ReadonlyMap<string, AttackPath>;
+  findings: ReadonlyMap<string, Finding>;
+}
+
+function stepName(p: AttackPath, j: number): string {
+  return `step ${j + 1} of ${p.steps.length} of attack path ${p.id} (${p.severity}: ${pathTitle(p)})`;
+}
+
+/** Where a step is written: its first finding in the report, else the resource that enables it, else nowhere. */
+function stepLocation(s: AttackPathStep, ctx: PathContext): { physical?: Json; logical?: Json } {
+  const f = s.findings.map((id) => ctx.findings.get(id)).find((x) => x !== undefined);
+  const physical = f ? physicalLocation(f.location?.file, f.location?.line) : undefined;
+  const resource = f?.resource ?? s.resource;
+  return { ...(physical ? { physical } : {}), ...(resource ? { logical: logicalLocation(resource) } : {}) };
+}
+
+function pathParts(f: Finding, ctx: PathContext): Json {
+  const on = f.evidence.onPaths;
+  const paths = (Array.isArray(on) ? on : []).map((id) => ctx.paths.get(String(id))).filter((p): p is AttackPath => p !== undefined);
+  if (paths.length === 0) return {};
+  const related: Json[] = [];
+  const seen = new Set([f.id]);
+  for (const p of paths) {
+    p.steps.forEach((s, j) => {
+      for (const id of s.findings) {
+        const other = ctx.findings.get(id);
+        if (!other || seen.has(id) || related.length >= MAX_RELATED) continue;
+        seen.add(id);
+        const physical = physicalLocation(other.location?.file, other.location?.line);
+        related.push({
+          id: related.length + 1,
+          ...(physical ? { physicalLocation: physical } : {}),
+          logicalLocations: [logicalLocation(other.resource)],
+          message: { text: `${stepName(p, j)}: ${s.text} (${other.rule})` },
+        });
+      }
+    });
+  }
+  const codeFlows = paths.slice(0, MAX_FLOWS).map((p) => ({
+    message: { text: `attack path ${p.id} (${p.severity}, score ${p.score}): ${pathTitle(p)}${p.fix ? `. Fix: ${p.fix.text} (closes ${p.fix.closes} path${p.fix.closes === 1 ? '' : 's'})` : ''}` },
+    threadFlows: [
+      {
+        locations: p.steps.map((s, j) => {
+          const where = stepLocation(s, ctx);
+          const to = p.nodes[j + 1]?.label ?? s.to;
+          return {
+            location: {
+              ...(where.physical ? { physicalLocation: where.physical } : {}),
+              ...(where.logical ? { logicalLocations: [where.logical] } : {}),
+              message: { text: `${s.text} → ${to}${s.rule ? ` (${s.rule})` : ''}` },
+            },
+            executionOrder: j + 1,
+            ...(s.findings.includes(f.id) ? { importance: 'essential' } : {}),
+          };
+        }),
+      },
+    ],
+  }));
+  return { ...(related.length > 0 ? { relatedLocations: related } : {}), codeFlows };
+}
+
+function result(f: Finding, ruleIndex: number, baselineState: 'new' | 'unchanged' | 'absent' | undefined, ctx?: PathContext): Json {
   const physical = physicalLocation(f.location?.file, f.location?.line);
-  const logical = { name: f.resource.name, fullyQualifiedName: refKey(f.resource) };
+  const logical = logicalLocation(f.resource);
   const properties: Json = { severity: f.severity, pillar: f.pillar, resource: f.resource };
+  if (Array.isArray(f.evidence.onPaths)) properties.attackPaths = f.evidence.onPaths;
   if (f.container !== undefined) properties.container = f.container;
   if (f.field !== undefined) properties.field = f.field;
   if (f.frameworks.length > 0) properties.frameworks = f.frameworks;
@@ -104,6 +177,7 @@ function result(f: Finding, ruleIndex: number, baselineState: 'new' | 'unchanged
     message: { text: f.message },
     locations: [{ ...(physical ? { physicalLocation: physical } : {}), logicalLocations: [logical] }],
     partialFingerprints: { [FINGERPRINT]: f.id },
+    ...(ctx ? pathParts(f, ctx) : {}),
     ...(f.suppressed
       ? {
           suppressions: [
@@ -143,8 +217,11 @@ export function renderSarif(report: Report, options: RenderOptions): string {
 
   const state = (f: Finding): 'new' | 'unchanged' | undefined =>
     report.baseline === undefined || f.baseline === undefined ? undefined : f.baseline === 'new' ? 'new' : 'unchanged';
+  const ctx: PathContext | undefined = report.paths?.length
+    ? { paths: new Map(report.paths.map((p) => [p.id, p])), findings: new Map(report.findings.map((f) => [f.id, f])) }
+    : undefined;
   const results = [
-    ...report.findings.map((f) => result(f, index.get(f.rule)!, state(f))),
+    ...report.findings.map((f) => result(f, index.get(f.rule)!, state(f), ctx)),
     ...fixed.map((f) => result(f, index.get(f.rule)!, 'absent')),
   ];
 
@@ -176,6 +253,7 @@ export function renderSarif(report: Report, options: RenderOptions): string {
           score: report.summary.score,
           resources: report.summary.resources,
           ...(report.baseline ? { baseline: report.baseline.file } : {}),
+          ...(report.paths ? { attackPaths: report.paths.length } : {}),
         },
       },
     ],

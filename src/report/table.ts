@@ -1,8 +1,8 @@
 import pc from 'picocolors';
 import type { Finding } from '../core/finding.js';
-import type { Report } from '../core/report.js';
+import type { AttackPath, Report } from '../core/report.js';
 import { PILLARS, SEVERITIES, type Severity } from '../core/severity.js';
-import { activeFindings, errorLabel, locationLabel, printable, resourceLabel, suppressedLine } from './common.js';
+import { activeFindings, errorLabel, locationLabel, onPathsLabel, pathFixLine, pathsLine, pathTitle, PATHS_SHOWN, printable, resourceLabel, suppressedLine } from './common.js';
 import type { RenderOptions } from './options.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -64,6 +64,23 @@ function grid(rows: string[][]): string[] {
   );
 }
 
+/** The first paths step by step, then how many there are: the scan's shortest way to what matters. */
+function pathLines(c: Colors, paths: readonly AttackPath[]): string[] {
+  const out = [c.bold(`Attack paths (${paths.length})`)];
+  paths.slice(0, PATHS_SHOWN).forEach((p, i) => {
+    out.push(`  #${i + 1} ${severityColor(c, p.severity)(p.severity.toUpperCase())} score ${p.score}: ${printable(pathTitle(p))}`);
+    p.steps.forEach((s, j) => {
+      const to = p.nodes[j + 1]?.label ?? s.to;
+      out.push(`     ${j + 1}. ${printable(s.text)} → ${printable(to)}${s.rule ? c.dim(` (${s.rule})`) : ''}`);
+    });
+    const fix = pathFixLine(p);
+    if (fix) out.push(`     ${c.green(printable(fix))}`);
+  });
+  const more = paths.length > PATHS_SHOWN ? `; the first ${PATHS_SHOWN} shown (palisade paths for all)` : '';
+  out.push(`  ${pathsLine(paths)}${more}`, '');
+  return out;
+}
+
 export function renderTable(report: Report, options: RenderOptions): string {
   const c = pc.createColors(options.color);
   const out: string[] = [];
@@ -81,7 +98,8 @@ export function renderTable(report: Report, options: RenderOptions): string {
       const elsewhere = line > 0 && line !== g.line ? c.dim(` (line ${line})`) : '';
       const mark = withBaseline && f.baseline === 'new' ? `${c.bold(c.magenta('NEW'))} ` : '';
       const sev = severityColor(c, f.severity)(f.severity.padEnd(sevWidth));
-      out.push(`  ${sev}  ${f.rule.padEnd(ruleWidth)}  ${mark}${printable(f.message)}${elsewhere}`);
+      const on = onPathsLabel(f);
+      out.push(`  ${sev}  ${f.rule.padEnd(ruleWidth)}  ${mark}${printable(f.message)}${elsewhere}${on ? `  ${c.bold(c.magenta(`[${on}]`))}` : ''}`);
       if (f.remediation) out.push(`  ${' '.repeat(sevWidth)}  ${c.dim(`↳ ${printable(f.remediation)}`)}`);
     }
     out.push('');
@@ -118,6 +136,8 @@ export function renderTable(report: Report, options: RenderOptions): string {
     const lines = grid(rows);
     out.push(c.bold(lines[0]!), ...lines.slice(1, -1), c.bold(lines[lines.length - 1]!), '');
   }
+
+  if (report.paths && report.paths.length > 0) out.push(...pathLines(c, report.paths));
 
   const s = report.summary;
   const scoreColor = s.score >= 90 ? c.green : s.score >= 70 ? c.yellow : c.red;

@@ -66,6 +66,22 @@ describe('scan and the attack paths', () => {
     expect(report.findings.length).toBeGreaterThan(onPath.length);
   });
 
+  it('shows the paths in the table, markdown, SARIF and HTML reports too, not in JUnit', async () => {
+    const [table, markdown, sarif, html, junit] = await Promise.all(
+      ['table', 'markdown', 'sarif', 'html', 'junit'].map((f) => runCli(['scan', estate, '-f', f, '--fail-on', 'none'])),
+    );
+    expect(table!.stdout).toContain('Attack paths (1)');
+    expect(table!.stdout).toMatch(/sets privileged: true.*\[on 1 attack path\]/);
+    expect(markdown!.stdout).toContain('### Attack paths');
+    expect(markdown!.stdout).toContain('_(on 1 attack path)_');
+    const log = JSON.parse(sarif!.stdout) as { runs: { results: { ruleId: string; codeFlows?: { threadFlows: { locations: unknown[] }[] }[]; relatedLocations?: unknown[] }[] }[] };
+    const privileged = log.runs[0]!.results.find((r) => r.ruleId === 'workload/privileged-container')!;
+    expect(privileged.codeFlows![0]!.threadFlows[0]!.locations).toHaveLength(3);
+    expect(privileged.relatedLocations).toHaveLength(2);
+    expect(html!.stdout).toContain('<section id="paths-section"');
+    expect(junit!.stdout).not.toContain('attack path');
+  });
+
   it('--only-on-paths hides the findings that lead nowhere', async () => {
     const r = await runCli(['scan', estate, '-f', 'json', '--only-on-paths', '--fail-on', 'none']);
     const report = JSON.parse(r.stdout) as { summary: { findings: number }; findings: Array<{ rule: string; evidence: { onPaths?: string[] } }> };

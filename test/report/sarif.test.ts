@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { render } from '../../src/report/index.js';
 import { artifactLocation } from '../../src/report/sarif.js';
 import { cleanReport, fixtureReport, RULES } from './fixture.js';
+import { pathsReport } from './paths-fixture.js';
 
 /**
  * The SARIF 2.1.0 schema and validator come from Microsoft's SARIF SDK (`@microsoft/sarif-multitool`,
@@ -66,9 +67,9 @@ describe('sarif against the SARIF 2.1.0 schema', () => {
     expect(TOOL, 'npm install should have brought @microsoft/sarif-multitool and its platform package').toBeDefined();
   });
 
-  it.skipIf(!TOOL)('validates the fixture and a clean report', () => {
+  it.skipIf(!TOOL)('validates the fixture, a clean report and one with attack paths', () => {
     const validate = schemaValidator();
-    for (const log of [sarif(), sarif(cleanReport())]) {
+    for (const log of [sarif(), sarif(cleanReport()), sarif(pathsReport())]) {
       const ok = validate(log);
       expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
       expect(ok).toBe(true);
@@ -105,6 +106,7 @@ describe('sarif against the SARIF 2.1.0 schema', () => {
     for (const [name, report] of [
       ['fixture', fixtureReport()],
       ['clean', cleanReport()],
+      ['attack paths', pathsReport()],
     ] as const) {
       it(`finds no problem in the ${name} log, SARIF and GitHub rules included`, () => {
         expect(problems(name, render('sarif', report, OPTIONS))).toEqual([]);
