@@ -13,7 +13,7 @@ import { RULES } from '../src/rules/index.js';
  * Everything is imported before the clock starts; the parent reads one JSON line from stdout.
  *
  *   parse DIR   js-yaml alone: read every file, split it into documents, load each one
- *   scan DIR    the whole `palisade scan -f json` pipeline: runScan with the defaults and every rule,
+ *   scan DIR    the whole `palisade scan -f json` pipeline: runScan with the defaults, every rule and the attack paths,
  *               then the JSON report streamed to /dev/null
  */
 
@@ -61,7 +61,7 @@ function parseOnly(dir: string): Measurement {
 
 async function scan(dir: string): Promise<Measurement> {
   const start = performance.now();
-  const { report } = await runScan({ paths: [dir], rules: RULES, config: DEFAULT_CONFIG, configSource: '(defaults)', failOn: 'high' });
+  const { report } = await runScan({ paths: [dir], rules: RULES, config: DEFAULT_CONFIG, configSource: '(defaults)', failOn: 'high', attackPaths: true });
   // Written as `palisade scan -f json -o FILE` writes it: streamed, one finding at a time.
   let reportBytes = 0;
   const counted = function* () {
