@@ -2,7 +2,7 @@ import { supersede } from '../core/engine.js';
 import { errorMessage } from '../core/errors.js';
 import { findingId, type Finding } from '../core/finding.js';
 import { Inventory } from '../core/inventory.js';
-import { refOf, type Resource, type ResourceRef } from '../core/resource.js';
+import type { Resource, ResourceRef } from '../core/resource.js';
 import { ResourceContext, verifyCommand, type ReportInput, type Rule } from '../core/rule.js';
 import type { RuleSettings } from '../core/settings.js';
 import type { Suppressor } from '../core/suppress.js';
@@ -84,28 +84,16 @@ export function complete(findings: readonly Finding[], resource: Resource): void
 
 const NO_RULES: readonly Rule[] = [];
 
-/** The engine's context, reporting findings without an id or a generated verify command (see above). */
+/**
+ * The engine's context, leaving the id and the generated verify command for `complete` (see above): most
+ * of what a review reports is dropped. A keyed finding gets its id now, since the key is not kept.
+ */
 class AdmissionContext extends ResourceContext {
-  private sharedRef: ResourceRef | undefined;
+  protected override idOf(ref: ResourceRef, input: ReportInput): string {
+    return input.key === undefined ? '' : super.idOf(ref, input);
+  }
 
-  override report(input: ReportInput): void {
-    const { rule, resource } = this;
-    const ref = (this.sharedRef ??= refOf(resource));
-    this.found.push({
-      id: '',
-      rule: rule.meta.id,
-      title: rule.meta.title,
-      severity: input.severity ?? rule.meta.severity,
-      pillar: rule.meta.pillar,
-      resource: ref,
-      container: input.container,
-      field: input.field,
-      message: input.message,
-      remediation: rule.meta.remediation,
-      location: resource.source,
-      frameworks: input.frameworks ?? rule.meta.frameworks,
-      evidence: input.evidence ?? {},
-      verify: input.verify,
-    });
+  protected override verifyOf(input: ReportInput): string | undefined {
+    return input.verify;
   }
 }

@@ -156,7 +156,7 @@ export class ResourceContext implements RuleContext {
     // One literal with a fixed shape (no spreads): a large scan creates hundreds of thousands of
     // these. An absent container or field stays undefined, which JSON leaves out.
     this.found.push({
-      id: findingId(rule.meta.id, ref, input.container, input.field, input.key),
+      id: this.idOf(ref, input),
       rule: rule.meta.id,
       title: rule.meta.title,
       severity: input.severity ?? rule.meta.severity,
@@ -170,8 +170,18 @@ export class ResourceContext implements RuleContext {
       location: resource.source,
       frameworks: input.frameworks ?? rule.meta.frameworks,
       evidence: input.evidence ?? {},
-      verify: input.verify ?? verifyCommand(resource, input.field),
+      verify: this.verifyOf(input),
     });
+  }
+
+  /** The finding's stable id. A context that reports many findings it mostly drops may leave it for later. */
+  protected idOf(ref: ResourceRef, input: ReportInput): string {
+    return findingId(this.rule.meta.id, ref, input.container, input.field, input.key);
+  }
+
+  /** The rule's verify command, else the generated one. */
+  protected verifyOf(input: ReportInput): string | undefined {
+    return input.verify ?? verifyCommand(this.resource, input.field);
   }
 }
 
