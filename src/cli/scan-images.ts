@@ -2,26 +2,16 @@
  * `palisade scan --images`: every image the workloads name, read once each (deduplicated by canonical
  * reference, a few at a time, package lists cached by digest), joined to the scan as ContainerImage resources.
  */
-import { canonicalImageRef } from '../analyses/images/image-users.js';
+import { imageUsers } from '../analyses/images/image-users.js';
 import { errorMessage, type InputError, type InputNote } from '../core/errors.js';
 import type { Resource } from '../core/resource.js';
-import { containersOf, podOf } from '../core/workload.js';
 import { imageResource } from '../ingest/image-resource.js';
 import type { VulnDb } from '../vulndb/index.js';
 import { scanImage, type ImageScanOptions } from './image-pipeline.js';
 
 /** The distinct images (canonical references) the pod-bearing resources name, sorted. */
 export function referencedImages(resources: readonly Resource[]): string[] {
-  const refs = new Set<string>();
-  for (const r of resources) {
-    const pod = podOf(r);
-    if (pod === undefined) continue;
-    for (const c of containersOf(pod)) {
-      const canonical = typeof c.spec.image === 'string' ? canonicalImageRef(c.spec.image) : undefined;
-      if (canonical !== undefined) refs.add(canonical);
-    }
-  }
-  return [...refs].sort();
+  return [...imageUsers(resources).keys()].sort();
 }
 
 export interface ScanImagesOptions extends ImageScanOptions {

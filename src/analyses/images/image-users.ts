@@ -7,8 +7,6 @@ import type { Inventory } from '../../core/inventory.js';
 import type { Resource } from '../../core/resource.js';
 import { containersOf, podOf } from '../../core/workload.js';
 
-export { canonicalImageRef };
-
 export interface ImageUser {
   resource: Resource;
   container: string;
@@ -19,15 +17,16 @@ export interface ImageUser {
 /** Every image reference the inventory's workloads use (canonical form), each with the containers that use it. */
 export function imageUsersOf(inventory: Inventory): ReadonlyMap<string, readonly ImageUser[]> {
   let users = USERS.get(inventory);
-  if (users === undefined) USERS.set(inventory, (users = collect(inventory)));
+  if (users === undefined) USERS.set(inventory, (users = imageUsers(inventory.resources)));
   return users;
 }
 
-const USERS = new WeakMap<Inventory, Map<string, ImageUser[]>>();
+const USERS = new WeakMap<Inventory, ReadonlyMap<string, readonly ImageUser[]>>();
 
-function collect(inventory: Inventory): Map<string, ImageUser[]> {
+/** The images (canonical references) the pod-bearing resources name, each with the containers that use it. */
+export function imageUsers(resources: readonly Resource[]): Map<string, ImageUser[]> {
   const users = new Map<string, ImageUser[]>();
-  for (const resource of inventory.resources) {
+  for (const resource of resources) {
     const pod = podOf(resource);
     if (pod === undefined) continue;
     for (const c of containersOf(pod)) {
