@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { internetFacingWorkload } from '../analyses/paths/estates.js';
 import { runCli, tempTree } from '../helpers/cli.js';
 import { affected, osvRecord, tempDir, writeRecords } from '../helpers/osv-fixtures.js';
 import { buildImage, tarFiles } from '../ingest/image/build.js';
@@ -33,23 +34,6 @@ afterAll(async () => {
   await registry?.close();
 });
 
-const estate = (image: string) => `
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec: { type: LoadBalancer, selector: { app: web }, ports: [{ port: 443, targetPort: 8443 }] }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers:
-        - { name: app, image: "${image}", securityContext: { privileged: true } }
-`;
 
 interface Paths {
   paths: { entryPoint: string; target: { kind: string }; steps: { rule?: string; text: string }[] }[];
@@ -58,7 +42,7 @@ interface Paths {
 
 describe('palisade paths --images', () => {
   it('pulls the images the workloads name: their exploitable vulnerabilities become steps', async () => {
-    const dir = tempTree({ 'web.yaml': estate(`${registry.host}/shop/web:1.0`) });
+    const dir = tempTree({ 'web.yaml': internetFacingWorkload(`${registry.host}/shop/web:1.0`) });
     const without = JSON.parse((await runCli(['paths', 'web.yaml', '-f', 'json', '--fail-on', 'none'], { cwd: dir })).stdout) as Paths;
     const internet = (p: Paths) => p.paths.find((x) => x.entryPoint === 'internet' && x.target.kind === 'node')!;
     expect(internet(without).steps.map((s) => s.rule)).not.toContain('image/vulnerable-package');
@@ -72,7 +56,7 @@ describe('palisade paths --images', () => {
   });
 
   it('reports an image it cannot pull as an input error (exit 2)', async () => {
-    const dir = tempTree({ 'web.yaml': estate(`${registry.host}/shop/missing:1.0`) });
+    const dir = tempTree({ 'web.yaml': internetFacingWorkload(`${registry.host}/shop/missing:1.0`) });
     const r = await runCli(['paths', 'web.yaml', '--images', '--db', db, '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(2);
     const report = JSON.parse(r.stdout) as { errors: { source: string; message: string }[] };

@@ -24,8 +24,8 @@ export const CRITICAL_CVE = `
 
 export const WEB_IMAGE = 'registry.example.com/shop/web:1.0';
 
-/** internet → LoadBalancer → workload with a critical CVE → privileged container → node. */
-export const internetFacingPrivileged = `
+/** A public LoadBalancer in front of a privileged Deployment running `image`. */
+export const internetFacingWorkload = (workloadImage: string) => `
 apiVersion: v1
 kind: Service
 metadata: { name: web, namespace: shop }
@@ -41,9 +41,12 @@ spec:
     spec:
       containers:
         - name: app
-          image: ${WEB_IMAGE}
+          image: ${workloadImage}
           securityContext: { privileged: true }
-${image(WEB_IMAGE, CRITICAL_CVE)}`;
+`;
+
+/** internet → LoadBalancer → workload with a critical CVE → privileged container → node. */
+export const internetFacingPrivileged = `${internetFacingWorkload(WEB_IMAGE)}${image(WEB_IMAGE, CRITICAL_CVE)}`;
 
 /** a pod → service account that can create pods → service account that reads secrets in kube-system. */
 export const podCreatorToSecretReader = `
