@@ -18,6 +18,8 @@ export class Inventory {
   readonly displayNames: ReadonlyMap<string, string>;
   private readonly byKindIndex = new Map<string, Resource[]>();
   private readonly byKey = new Map<string, Resource>();
+  /** What analyses and rules derive from this inventory (indexes, models); see memo.ts. */
+  memo?: Map<object, unknown>;
 
   constructor(resources: readonly Resource[], options: InventoryOptions = {}) {
     this.resources = resources;

@@ -1,3 +1,4 @@
+import { Memo } from './memo.js';
 import { asArray, asObj, asString, stringMap, type Obj, type Resource } from './resource.js';
 
 /** Kinds whose objects carry a pod (template) and therefore run containers. */
@@ -30,6 +31,8 @@ export interface PodView {
   spec: Obj;
   metaPath: string;
   specPath: string;
+  /** What rules derive from this pod (containers, check outcomes); see memo.ts. */
+  memo?: Map<object, unknown>;
 }
 
 export type ContainerKind = 'containers' | 'initContainers' | 'ephemeralContainers';
@@ -68,7 +71,7 @@ export interface ContainerSelection {
 }
 
 // Every rule asks for the containers of the same pod; build the views once per pod and selection.
-const CONTAINERS = new WeakMap<PodView, Map<string, readonly ContainerView[]>>();
+const CONTAINERS = new Memo<PodView, Map<string, readonly ContainerView[]>>();
 
 /**
  * Containers of a pod: containers, initContainers, ephemeralContainers. The array is shared between

@@ -2,6 +2,7 @@
  * Which workloads run which image: the join between the image pillar and the rest. References are compared
  * in their canonical form (`nginx` ≡ `docker.io/library/nginx:latest`), since manifests spell them many ways.
  */
+import { Memo } from '../../core/memo.js';
 import { canonicalImageRef } from '../../core/image-reference.js';
 import type { Inventory } from '../../core/inventory.js';
 import type { Resource } from '../../core/resource.js';
@@ -21,7 +22,7 @@ export function imageUsersOf(inventory: Inventory): ReadonlyMap<string, readonly
   return users;
 }
 
-const USERS = new WeakMap<Inventory, ReadonlyMap<string, readonly ImageUser[]>>();
+const USERS = new Memo<Inventory, ReadonlyMap<string, readonly ImageUser[]>>();
 
 /** The images (canonical references) the pod-bearing resources name, each with the containers that use it. */
 export function imageUsers(resources: readonly Resource[]): Map<string, ImageUser[]> {

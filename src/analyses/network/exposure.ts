@@ -1,3 +1,4 @@
+import { Memo } from '../../core/memo.js';
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, stringMap, type Obj, type Resource } from '../../core/resource.js';
 import { podOf } from '../../core/workload.js';
@@ -369,7 +370,7 @@ function covers(r: OwnedRule, nsSel: Obj, podSel: Obj | undefined): boolean {
   });
 }
 
-const ANALYSES = new WeakMap<Inventory, ExposureAnalysis>();
+const ANALYSES = new Memo<Inventory, ExposureAnalysis>();
 
 /** One exposure analysis per inventory, over the shared reachability model, built on first use. */
 export function exposureOf(inventory: Inventory): ExposureAnalysis {

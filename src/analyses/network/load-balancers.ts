@@ -1,3 +1,4 @@
+import { Memo } from '../../core/memo.js';
 import { escapeKey } from '../../core/field-path.js';
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, stringMap, type Resource } from '../../core/resource.js';
@@ -100,7 +101,7 @@ function targetPorts(ports: unknown, groups: readonly PodGroup[]): ConnectionSet
   return out;
 }
 
-const INDEXES = new WeakMap<Inventory, OpenLoadBalancers>();
+const INDEXES = new Memo<Inventory, OpenLoadBalancers>();
 
 /**
  * The open public load balancers of an inventory and the workloads (of the reachability model) whose

@@ -1,3 +1,4 @@
+import { Memo } from '../../core/memo.js';
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import type { Obj } from '../../core/resource.js';
 import { formatRange, intersectRange, rangesContain, splitAddressSpace, type Family, type IpRange } from './ip.js';
@@ -399,7 +400,7 @@ export class ReachabilityModel {
   }
 }
 
-const MODELS = new WeakMap<Inventory, ReachabilityModel>();
+const MODELS = new Memo<Inventory, ReachabilityModel>();
 
 /** One model per inventory, built on first use and shared by every rule and command. */
 export function reachabilityModelOf(inventory: Inventory): ReachabilityModel {

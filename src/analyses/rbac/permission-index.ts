@@ -1,3 +1,4 @@
+import { Memo } from '../../core/memo.js';
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, stringMap, type Provenance, type Resource } from '../../core/resource.js';
 import { azureAccess, type ClusterWriter, type IdentityLink } from './azure-access.js';
@@ -353,7 +354,7 @@ export class PermissionIndex {
   }
 }
 
-const INDEXES = new WeakMap<Inventory, PermissionIndex>();
+const INDEXES = new Memo<Inventory, PermissionIndex>();
 
 /** One PermissionIndex per inventory, shared by every rule and analysis that asks. */
 export function permissionIndexOf(inventory: Inventory): PermissionIndex {

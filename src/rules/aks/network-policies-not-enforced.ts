@@ -1,3 +1,4 @@
+import { Memo } from '../../core/memo.js';
 import { aksVerify, CLUSTER_KINDS } from '../../analyses/aks/index.js';
 import { isNetworkPolicy } from '../../analyses/network/policy.js';
 import type { Inventory } from '../../core/inventory.js';
@@ -6,7 +7,7 @@ import { defineRule } from '../../core/rule.js';
 import { clusterOf, observed } from './lib/cluster-settings.js';
 import { describeNone, ENGINES, networkPolicyEngine } from './lib/network-policy-engine.js';
 
-const POLICIES = new WeakMap<Inventory, Resource[]>();
+const POLICIES = new Memo<Inventory, Resource[]>();
 
 function networkPolicies(inventory: Inventory): Resource[] {
   let found = POLICIES.get(inventory);

@@ -1,3 +1,4 @@
+import { Memo } from '../../core/memo.js';
 import type { Inventory } from '../../core/inventory.js';
 import { asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
@@ -5,7 +6,7 @@ import { flag, POOL_RULE_KINDS, poolsToCheck } from '../aks/lib/cluster-settings
 import { servicePorts } from './lib/service.js';
 
 // Whether the scan shows node pools whose nodes have public addresses, once per scan.
-const PUBLIC_POOLS = new WeakMap<Inventory, string[]>();
+const PUBLIC_POOLS = new Memo<Inventory, string[]>();
 
 /** `node pool apps of cluster aks1` for every pool in the scan with enableNodePublicIP true. */
 function publicNodePools(inventory: Inventory): string[] {

@@ -1,3 +1,4 @@
+import { Memo } from '../../core/memo.js';
 import type { FrameworkRef } from '../../core/frameworks.js';
 import { asObj, type Obj } from '../../core/resource.js';
 import { defineRule, type Rule, type RuleCel, type RuleMeta } from '../../core/rule.js';
@@ -115,7 +116,7 @@ export function securityContext(c: ContainerView): Obj | undefined {
   return asObj(c.spec.securityContext);
 }
 
-const VISIT_ORDER = new WeakMap<PodView, readonly ContainerView[]>();
+const VISIT_ORDER = new Memo<PodView, readonly ContainerView[]>();
 
 /** Every container, in the order Pod Security Admission visits them: init, regular, ephemeral. */
 export function allContainers(pod: PodView): readonly ContainerView[] {
@@ -162,7 +163,7 @@ export function outcome(reason: string, detail: string, items: PssItem[]): PssOu
 
 // A restricted rule re-reads what the baseline check it replaces found on the same pod; both run
 // on every pod of a scan, so each check's outcome is computed once per pod.
-const OUTCOMES = new WeakMap<PodView, Map<PssVersionedCheck, PssOutcome | undefined>>();
+const OUTCOMES = new Memo<PodView, Map<PssVersionedCheck, PssOutcome | undefined>>();
 
 function outcomeFor(check: PssVersionedCheck, pod: PodView): PssOutcome | undefined {
   let perPod = OUTCOMES.get(pod);

@@ -1,3 +1,4 @@
+import { Memo } from '../../core/memo.js';
 import type { Inventory } from '../../core/inventory.js';
 import { escapeKey } from '../../core/field-path.js';
 import { defineRule, type RuleContext } from '../../core/rule.js';
@@ -6,7 +7,7 @@ import { boundSubjects, shortestPaths, pathText, type EscalationPath } from '../
 import type { Subject } from '../../analyses/rbac/permission-index.js';
 import { bindingNamespace, bindingSubjects, canIVerify, isSystemSubject, permissionIndex, subjectText } from './grants.js';
 
-const cache = new WeakMap<Inventory, EscalationPath[]>();
+const cache = new Memo<Inventory, EscalationPath[]>();
 
 function pathsOf(inventory: Inventory): EscalationPath[] {
   let paths = cache.get(inventory);

@@ -1,3 +1,4 @@
+import { Memo } from '../../core/memo.js';
 import type { Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, type Resource } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
@@ -24,7 +25,7 @@ interface BindingIndex {
 }
 
 const SA_GROUP = 'system:serviceaccounts';
-const indexes = new WeakMap<Inventory, BindingIndex>();
+const indexes = new Memo<Inventory, BindingIndex>();
 
 function push<K>(map: Map<K, GrantingBinding[]>, key: K, b: GrantingBinding): void {
   const list = map.get(key);

@@ -1,3 +1,4 @@
+import { Memo } from '../../../core/memo.js';
 import { isNetworkPolicy, parseNetworkPolicy, selectsLabels, type NetworkPolicyModel } from '../../../analyses/network/policy.js';
 import { usesHostNetwork } from '../../../analyses/network/workloads.js';
 import type { Inventory } from '../../../core/inventory.js';
@@ -23,7 +24,7 @@ export function namespaceKey(r: Resource): string {
 }
 
 // Every namespace rule asks for the same grouping; build it once per scan.
-const GROUPS = new WeakMap<Inventory, ReadonlyMap<string, NamespaceGroup>>();
+const GROUPS = new Memo<Inventory, ReadonlyMap<string, NamespaceGroup>>();
 
 /**
  * The policies and pods of each namespace, every pod-bearing object on its own (a ReplicaSet beside its
@@ -57,7 +58,7 @@ export function namespaceGroups(inventory: Inventory): ReadonlyMap<string, Names
 }
 
 // Policies are matched against the same pods over and over (every policy of a namespace, several rules).
-const LABELS = new WeakMap<PodView, Record<string, string>>();
+const LABELS = new Memo<PodView, Record<string, string>>();
 
 function labelsOf(pod: PodView): Record<string, string> {
   let labels = LABELS.get(pod);
