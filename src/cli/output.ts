@@ -5,6 +5,7 @@ import type { Report } from '../core/report.js';
 import type { RuleMeta } from '../core/rule.js';
 import { errorLabel } from '../report/common.js';
 import { render, type Format } from '../report/index.js';
+import { renderHtmlChunks } from '../report/html.js';
 import { renderJsonChunks } from '../report/json.js';
 
 /** Colours only on a TTY, never with NO_COLOR (any value) — https://no-color.org. */
@@ -72,5 +73,6 @@ export async function emitReport(outcome: { report: Report; warnings: readonly I
   printWarnings(outcome.warnings);
   const color = format === 'table' && !output && useColor();
   if (format === 'json') await writeChunks(renderJsonChunks(outcome.report), output);
+  else if (format === 'html') await writeChunks(renderHtmlChunks(outcome.report, { rules, color }), output);
   else writeResult(render(format, outcome.report, { rules, color }), output);
 }

@@ -1,3 +1,4 @@
+import type { Finding } from '../core/finding.js';
 import { pathCount, type Report } from '../core/report.js';
 import { PILLARS, SEVERITIES } from '../core/severity.js';
 import { activeFindings, errorLabel, pathFixLine, pathsLine, pathTitle, ruleLookup, suppressedLine } from './common.js';
@@ -62,9 +63,29 @@ function indexer<K>(): { index: (key: K, make: () => void) => number } {
   };
 }
 
-export function htmlData(report: Report, options: RenderOptions): HtmlData {
+type HtmlHead = Omit<HtmlData, 'findings' | 'paths' | 'pathsLine' | 'onPaths'>;
+type HtmlTail = Pick<HtmlData, 'paths' | 'pathsLine' | 'onPaths'>;
+type HtmlRow = HtmlData['findings'][number];
+
+/**
+ * The page's data, planned in one pass over the findings: the shared tables are complete, and each
+ * finding keeps only its five table indexes, so the rows can be written one batch at a time. A 50k-
+ * resource estate has some 200k findings; holding all their rows as arrays, the JSON of them and the
+ * page at once took over a gigabyte.
+ */
+interface HtmlPlan {
+  head: HtmlHead;
+  ordered: readonly Finding[];
+  /** Per finding of `ordered`: rule, resource, file, evidence and field indexes (-1 for none). */
+  codes: Int32Array;
+  tail: HtmlTail;
+}
+
+const CODES = 5;
+
+function planHtml(report: Report, options: RenderOptions): HtmlPlan {
   const meta = ruleLookup(options.rules);
-  const data: HtmlData = {
+  const head: HtmlHead = {
     version: report.tool.version,
     generatedAt: report.generatedAt,
     summary: report.summary,
@@ -81,7 +102,6 @@ export function htmlData(report: Report, options: RenderOptions): HtmlData {
     files: [],
     evidence: [],
     fields: [],
-    findings: [],
   };
   const rules = indexer<string>();
   const resources = indexer<string>();
@@ -91,40 +111,34 @@ export function htmlData(report: Report, options: RenderOptions): HtmlData {
   const active = activeFindings(report);
   // Findings on more paths first (a stable sort): the page sorts by severity, ties in data order.
   const ordered = report.paths ? active.map((f, i) => ({ f, i, n: pathCount(f) })).sort((a, b) => b.n - a.n || a.i - b.i).map((x) => x.f) : active;
-  const position = new Map<string, number>();
-  for (const f of ordered) {
-    position.set(f.id, data.findings.length);
-    const rule = rules.index(f.rule, () => {
-      const m = meta(f);
-      data.rules.push([f.rule, m.title, f.remediation, f.frameworks.map((r) => `${r.framework}:${r.id}`).join(', ')]);
-    });
+  const codes = new Int32Array(ordered.length * CODES);
+  ordered.forEach((f, k) => {
     const r = f.resource;
-    const resource = resources.index(`${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`, () => data.resources.push([r.kind, r.namespace ?? '', r.name]));
-    const file = f.location ? files.index(f.location.file, () => data.files.push(f.location!.file)) : -1;
-    const field = f.field !== undefined ? fields.index(f.field, () => data.fields.push(f.field!)) : -1;
-    data.findings.push([
-      rule,
-      SEVERITIES.indexOf(f.severity),
-      PILLARS.indexOf(f.pillar),
-      resource,
-      file,
-      f.location?.line ?? 0,
-      f.message,
-      evidence.index(JSON.stringify(f.evidence), () => data.evidence.push(f.evidence)),
-      f.verify ?? '',
-      f.baseline === 'new' ? 1 : f.baseline === 'existing' ? 2 : 0,
-      f.container ?? '',
-      field,
-    ]);
+    const at = k * CODES;
+    codes[at] = rules.index(f.rule, () => {
+      const m = meta(f);
+      head.rules.push([f.rule, m.title, f.remediation, f.frameworks.map((ref) => `${ref.framework}:${ref.id}`).join(', ')]);
+    });
+    codes[at + 1] = resources.index(`${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`, () => head.resources.push([r.kind, r.namespace ?? '', r.name]));
+    codes[at + 2] = f.location ? files.index(f.location.file, () => head.files.push(f.location!.file)) : -1;
+    codes[at + 3] = evidence.index(JSON.stringify(f.evidence), () => head.evidence.push(f.evidence));
+    codes[at + 4] = f.field !== undefined ? fields.index(f.field, () => head.fields.push(f.field!)) : -1;
+  });
+  return { head, ordered, codes, tail: report.paths ? pathsData(report.paths, ordered) : {} };
+}
+
+function pathsData(paths: NonNullable<Report['paths']>, ordered: readonly Finding[]): HtmlTail {
+  const position = new Map<string, number>();
+  ordered.forEach((f, k) => position.set(f.id, k));
+  const onPaths: Record<string, number> = {};
+  for (const f of ordered) {
+    const n = pathCount(f);
+    if (n > 0) onPaths[String(position.get(f.id))] = n;
   }
-  if (report.paths) {
-    data.pathsLine = pathsLine(report.paths);
-    data.onPaths = {};
-    for (const f of ordered) {
-      const n = pathCount(f);
-      if (n > 0) data.onPaths[String(position.get(f.id))] = n;
-    }
-    data.paths = report.paths.map((p) => [
+  return {
+    pathsLine: pathsLine(paths),
+    onPaths,
+    paths: paths.map((p) => [
       p.id,
       SEVERITIES.indexOf(p.severity),
       p.score,
@@ -137,9 +151,54 @@ export function htmlData(report: Report, options: RenderOptions): HtmlData {
       ]),
       pathFixLine(p),
       p.alsoFrom ?? [],
-    ]);
+    ]),
+  };
+}
+
+function rowOf(plan: HtmlPlan, k: number): HtmlRow {
+  const f = plan.ordered[k]!;
+  const at = k * CODES;
+  return [
+    plan.codes[at]!,
+    SEVERITIES.indexOf(f.severity),
+    PILLARS.indexOf(f.pillar),
+    plan.codes[at + 1]!,
+    plan.codes[at + 2]!,
+    f.location?.line ?? 0,
+    f.message,
+    plan.codes[at + 3]!,
+    f.verify ?? '',
+    f.baseline === 'new' ? 1 : f.baseline === 'existing' ? 2 : 0,
+    f.container ?? '',
+    plan.codes[at + 4]!,
+  ];
+}
+
+/** The page's data as one object (tests, small reports); the page itself is written by `renderHtmlChunks`. */
+export function htmlData(report: Report, options: RenderOptions): HtmlData {
+  const plan = planHtml(report, options);
+  return { ...plan.head, findings: plan.ordered.map((_, k) => rowOf(plan, k)), ...plan.tail };
+}
+
+const ROWS_PER_CHUNK = 1000;
+
+/**
+ * `scriptJson(htmlData(...))`, byte for byte, a piece at a time: JSON without indentation is the
+ * concatenation of its members' JSON, and the escapes replace single characters, so escaping the
+ * pieces escapes the whole.
+ */
+function* htmlDataChunks(report: Report, options: RenderOptions): Generator<string> {
+  const plan = planHtml(report, options);
+  const member = (key: string, value: unknown) => `${JSON.stringify(key)}:${scriptJson(value)}`;
+  yield `{${Object.entries(plan.head).map(([k, v]) => member(k, v)).join(',')},"findings":[`;
+  for (let k = 0; k < plan.ordered.length; k += ROWS_PER_CHUNK) {
+    const end = Math.min(k + ROWS_PER_CHUNK, plan.ordered.length);
+    const rows: string[] = [];
+    for (let i = k; i < end; i++) rows.push(scriptJson(rowOf(plan, i)));
+    yield `${k === 0 ? '' : ','}${rows.join(',')}`;
   }
-  return data;
+  const tail = Object.entries(plan.tail).filter(([, v]) => v !== undefined);
+  yield `]${tail.map(([k, v]) => `,${member(k, v)}`).join('')}}`;
 }
 
 /**
@@ -157,9 +216,14 @@ export function scriptJson(value: unknown): string {
  * page with textContent by the script, so no manifest text is ever parsed as HTML.
  */
 export function renderHtml(report: Report, options: RenderOptions): string {
+  return [...renderHtmlChunks(report, options)].join('');
+}
+
+/** The page a piece at a time, so a large report is written without ever being one string. */
+export function* renderHtmlChunks(report: Report, options: RenderOptions): Generator<string> {
   // The paths view is added only to reports that carry paths, so other reports stay as they were.
   const paths = report.paths !== undefined;
-  return [
+  yield [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
@@ -192,7 +256,11 @@ export function renderHtml(report: Report, options: RenderOptions): string {
     '<section id="errors-section" hidden><h2>Input errors</h2><ul id="errors"></ul></section>',
     '<section id="notes-section" hidden><h2>Notes</h2><ul id="notes"></ul></section>',
     '</main>',
-    `<script type="application/json" id="report-data">${scriptJson(htmlData(report, options))}</script>`,
+    '<script type="application/json" id="report-data">',
+  ].join('\n');
+  yield* htmlDataChunks(report, options);
+  yield [
+    '</script>',
     `<script>${HTML_SCRIPT}</script>`,
     ...(paths ? [`<script>${PATHS_SCRIPT}</script>`] : []),
     '</body>',

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderHtml, scriptJson } from '../../src/report/html.js';
+import { htmlData, renderHtml, renderHtmlChunks, scriptJson } from '../../src/report/html.js';
 import { HTML_SCRIPT } from '../../src/report/html-assets.js';
 import { cleanReport, fixtureReport, RULES } from './fixture.js';
 import { HOSTILE_ANNOTATION, HOSTILE_NAME, hostileReport, pageData } from './html-fixture.js';
+import { pathsReport } from './paths-fixture.js';
 
 const OPTIONS = { rules: RULES, color: false };
 describe('html report', () => {
@@ -109,5 +110,29 @@ describe('html report', () => {
 
   it('is deterministic', () => {
     expect(renderHtml(fixtureReport(), OPTIONS)).toBe(renderHtml(fixtureReport(), OPTIONS));
+  });
+});
+
+describe('html report written a piece at a time', () => {
+  /** The data block of the page, as text, exactly as it is written. */
+  const dataText = (html: string) => /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html)![1]!;
+
+  it('writes the data block byte for byte as one serialisation of the whole data would', () => {
+    for (const report of [fixtureReport(), hostileReport(), cleanReport(), pathsReport()]) {
+      const html = [...renderHtmlChunks(report, OPTIONS)].join('');
+      expect(html).toBe(renderHtml(report, OPTIONS));
+      expect(dataText(html)).toBe(scriptJson(htmlData(report, OPTIONS)));
+    }
+  });
+
+  it('splits thousands of findings over several pieces without losing or reordering any', () => {
+    const report = fixtureReport();
+    const template = report.findings.find((f) => f.suppressed === undefined)!;
+    report.findings = Array.from({ length: 2_503 }, (_, i) => ({ ...template, id: `f${i}`, message: `finding ${i} </script>` }));
+    const chunks = [...renderHtmlChunks(report, OPTIONS)];
+    expect(chunks.length).toBeGreaterThan(4);
+    const data = pageData(chunks.join(''));
+    expect(data.findings.map((row) => row[6])).toEqual(report.findings.map((f) => f.message));
+    expect(dataText(chunks.join(''))).toBe(scriptJson(htmlData(report, OPTIONS)));
   });
 });
