@@ -32,6 +32,23 @@ td.msg{word-break:break-word}
 #more{margin:12px 0;padding:6px 16px;font:inherit}
 `;
 
+/**
+ * A finding row opens and closes the row of its details below it, in the report and on the dashboard
+ * alike; each page passes what the details are. Plain ES5, like the scripts it goes into.
+ */
+export const DETAIL_TOGGLE_SCRIPT = `  function toggleDetail(tr, details) {
+    var next = tr.nextSibling;
+    if (next && next.classList && next.classList.contains('detail')) { next.remove(); tr.setAttribute('aria-expanded', 'false'); return; }
+    var d = el('tr', null, 'detail');
+    var td = el('td');
+    td.colSpan = tr.children.length;
+    td.appendChild(details());
+    d.appendChild(td);
+    tr.after(d);
+    tr.setAttribute('aria-expanded', 'true');
+  }
+`;
+
 export const HTML_SCRIPT = `
 (function () {
   'use strict';
@@ -174,6 +191,7 @@ export const HTML_SCRIPT = `
     return dl;
   }
 
+${DETAIL_TOGGLE_SCRIPT}
   function row(i) {
     var f = F[i], r = D.resources[f[3]];
     var tr = el('tr', null, 'row');
@@ -187,17 +205,7 @@ export const HTML_SCRIPT = `
     tr.appendChild(el('td', loc(f)));
     tr.appendChild(el('td', f[6], 'msg'));
     if (D.baseline) tr.appendChild(el('td', BASE[f[9]], f[9] === 1 ? 'new' : ''));
-    tr.addEventListener('click', function () {
-      var next = tr.nextSibling;
-      if (next && next.classList.contains('detail')) { next.remove(); tr.setAttribute('aria-expanded', 'false'); return; }
-      var d = el('tr', null, 'detail');
-      var td = el('td');
-      td.colSpan = tr.children.length;
-      td.appendChild(detail(f));
-      d.appendChild(td);
-      tr.after(d);
-      tr.setAttribute('aria-expanded', 'true');
-    });
+    tr.addEventListener('click', function () { toggleDetail(tr, function () { return detail(f); }); });
     return tr;
   }
 

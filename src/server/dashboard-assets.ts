@@ -1,3 +1,5 @@
+import { DETAIL_TOGGLE_SCRIPT } from '../report/html-assets.js';
+
 /**
  * The dashboard's inline style (added to the HTML report's) and script. The script calls the JSON API
  * and builds the page with createElement and textContent only: finding text is never parsed as markup.
@@ -258,6 +260,7 @@ export const DASHBOARD_SCRIPT = `
     return dl;
   }
 
+${DETAIL_TOGGLE_SCRIPT}
   function row(f) {
     var tr = el('tr', null, 'row');
     var sev = el('td'); sev.appendChild(sevSpan(f.severity)); tr.appendChild(sev);
@@ -265,17 +268,7 @@ export const DASHBOARD_SCRIPT = `
     tr.appendChild(el('td', f.resource.namespace || ''));
     tr.appendChild(el('td', f.resource.kind + ' ' + f.resource.name));
     tr.appendChild(el('td', f.message, 'msg'));
-    tr.addEventListener('click', function () {
-      var next = tr.nextSibling;
-      if (next && next.classList && next.classList.contains('detail')) { next.remove(); tr.setAttribute('aria-expanded', 'false'); return; }
-      var d = el('tr', null, 'detail');
-      var td = el('td');
-      td.colSpan = tr.children.length;
-      td.appendChild(detail(f));
-      d.appendChild(td);
-      tr.after(d);
-      tr.setAttribute('aria-expanded', 'true');
-    });
+    tr.addEventListener('click', function () { toggleDetail(tr, function () { return detail(f); }); });
     return tr;
   }
 
