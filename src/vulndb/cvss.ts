@@ -1,16 +1,16 @@
 import type { Severity } from '../core/severity.js';
+import { cvss4Score } from './cvss4.js';
 
 /**
- * CVSS base scores from vector strings. v3.0/v3.1 follow the FIRST specification's formulas
+ * CVSS scores from vector strings. v3.0/v3.1 follow the FIRST specification's formulas
  * (https://www.first.org/cvss/v3.1/specification-document §7), including its Roundup; v2 follows the
- * v2 guide. CVSS v4.0 scores come from the specification's macro-vector lookup tables, which are not
- * implemented: a v4 vector is recognised and kept, but not scored.
+ * v2 guide; v4.0 has no formula and is scored from macro vectors in `cvss4.ts`.
  */
 
 export interface CvssScore {
   version: '2.0' | '3.0' | '3.1' | '4.0';
   vector: string;
-  /** Undefined for v4.0 (not scored) and for vectors missing a base metric. */
+  /** Undefined for malformed vectors (a base metric missing, a value unknown, ...). */
   score?: number;
 }
 
@@ -94,7 +94,10 @@ export function parseCvss(type: string, vector: string): CvssScore | undefined {
     const score = cvss2BaseScore(vector);
     return score === undefined ? { version: '2.0', vector } : { version: '2.0', vector, score };
   }
-  if (type === 'CVSS_V4') return { version: '4.0', vector };
+  if (type === 'CVSS_V4') {
+    const score = cvss4Score(vector);
+    return score === undefined ? { version: '4.0', vector } : { version: '4.0', vector, score };
+  }
   return undefined;
 }
 

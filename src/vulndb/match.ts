@@ -31,7 +31,7 @@ export interface VulnMatch {
   severity?: Severity;
   /** Where the severity came from: a computed CVSS score, or a rating written in the data. */
   severitySource?: 'cvss' | 'advisory';
-  /** The CVSS vector the severity or display uses (highest scored v3, else v2; v4 kept unscored). */
+  /** The CVSS vector the severity or display uses: the highest score of the newest scored version. */
   cvss?: CvssScore;
   published?: string;
   modified: string;
@@ -111,7 +111,10 @@ function worst(severities: readonly Severity[]): Severity | undefined {
   return [...severities].sort((a, b) => severityRank(a) - severityRank(b))[0];
 }
 
-/** Severity of a merged group: the highest CVSS v3 score, else the highest rating the advisories give, else CVSS v2. */
+/**
+ * Severity of a merged group: the highest CVSS v4.0 score, else the highest v3.x score, else the
+ * highest rating the advisories give, else the highest CVSS v2 score.
+ */
 function rate(hits: readonly Hit[]): Pick<VulnMatch, 'severity' | 'severitySource' | 'cvss'> {
   const cvss: CvssScore[] = [];
   for (const h of hits) {
@@ -123,14 +126,17 @@ function rate(hits: readonly Hit[]): Pick<VulnMatch, 'severity' | 'severitySourc
   }
   const best = (versions: string[]) =>
     cvss.filter((c) => versions.includes(c.version) && c.score !== undefined).sort((a, b) => (b.score as number) - (a.score as number))[0];
-  const v3 = best(['3.0', '3.1']);
-  if (v3) return { severity: severityOfScore(v3.score as number), severitySource: 'cvss', cvss: v3 };
-  const v4 = cvss.find((c) => c.version === '4.0');
+  for (const versions of [['4.0'], ['3.0', '3.1']]) {
+    const top = best(versions);
+    if (top) return { severity: severityOfScore(top.score as number), severitySource: 'cvss', cvss: top };
+  }
+  // A malformed v4 vector is still worth showing next to a rating from elsewhere.
+  const unscored = cvss.find((c) => c.version === '4.0');
   const text = worst(hits.flatMap(textualSeverities));
-  if (text) return { severity: text, severitySource: 'advisory', ...(v4 ? { cvss: v4 } : {}) };
+  if (text) return { severity: text, severitySource: 'advisory', ...(unscored ? { cvss: unscored } : {}) };
   const v2 = best(['2.0']);
   if (v2) return { severity: severityOfScore(v2.score as number), severitySource: 'cvss', cvss: v2 };
-  return v4 ? { cvss: v4 } : {};
+  return unscored ? { cvss: unscored } : {};
 }
 
 /** Matches packages against a store; records are parsed once per store and kept. */

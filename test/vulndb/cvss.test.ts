@@ -56,8 +56,10 @@ describe('ratings', () => {
     ]);
   });
 
-  it('recognises CVSS v4 vectors without scoring them', () => {
-    expect(parseCvss('CVSS_V4', 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N')).toEqual({ version: '4.0', vector: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N' });
+  it('reads OSV severity entries by type and scores each CVSS version', () => {
+    expect(parseCvss('CVSS_V4', 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N')).toEqual({ version: '4.0', vector: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', score: 9.3 });
+    expect(parseCvss('CVSS_V3', 'CVSS:3.0/AV:N/AC:L/PR:L/UI:N/S:C/C:L/I:L/A:N')).toEqual({ version: '3.0', vector: 'CVSS:3.0/AV:N/AC:L/PR:L/UI:N/S:C/C:L/I:L/A:N', score: 6.4 });
+    expect(parseCvss('CVSS_V2', 'AV:N/AC:L/Au:N/C:P/I:P/A:P')).toEqual({ version: '2.0', vector: 'AV:N/AC:L/Au:N/C:P/I:P/A:P', score: 7.5 });
     expect(parseCvss('Ubuntu', 'medium')).toBeUndefined();
   });
 });

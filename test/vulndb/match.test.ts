@@ -96,7 +96,7 @@ describe('matching', () => {
     expect(m).toEqual([]);
   });
 
-  it('takes severity from the advisory when only a CVSS v4 vector is given', () => {
+  it('takes severity from a CVSS v4 vector ahead of the advisory rating', () => {
     const rec = osvRecord('GHSA-4444-4444-4444', [affected('npm', 'y', [{ introduced: '0' }])], {
       severity: [{ type: 'CVSS_V4', score: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N' }],
       database_specific: { severity: 'CRITICAL' },
@@ -104,8 +104,7 @@ describe('matching', () => {
     const db = dbWith([rec]);
     const [m] = db.match([pkg('npm', 'y', '1.0.0')]);
     db.close();
-    expect(m).toMatchObject({ severity: 'critical', severitySource: 'advisory', cvss: { version: '4.0' } });
-    expect(m?.cvss?.score).toBeUndefined();
+    expect(m).toMatchObject({ severity: 'critical', severitySource: 'cvss', cvss: { version: '4.0', score: 9.3 } });
   });
 
   it('leaves severity unset when the data gives none', () => {
