@@ -4,6 +4,7 @@ import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
 import { runScan } from '../src/cli/run-scan.js';
 import { DEFAULT_CONFIG } from '../src/core/config.js';
 import { DEFAULT_LIMITS } from '../src/ingest/limits.js';
+import { loadBlockYaml, UNSUPPORTED } from '../src/ingest/yaml-block.js';
 import { writeChunks } from '../src/cli/output.js';
 import { renderJsonChunks } from '../src/report/json.js';
 import { RULES } from '../src/rules/index.js';
@@ -13,16 +14,19 @@ import { RULES } from '../src/rules/index.js';
  * Everything is imported before the clock starts; the parent reads one JSON line from stdout.
  *
  *   parse DIR   js-yaml alone: read every file, split it into documents, load each one
+ *   parse-fast DIR   the same, loading each document as decode.ts does: the block-YAML loader first, js-yaml for what it leaves
  *   scan DIR    the whole `palisade scan -f json` pipeline: runScan with the defaults, every rule and the attack paths,
  *               then the JSON report streamed to /dev/null
  */
 
 export interface Measurement {
-  mode: 'parse' | 'scan';
+  mode: 'parse' | 'parse-fast' | 'scan';
   ms: number;
   /** process.resourceUsage().maxRSS, in KiB. */
   maxRssKiB: number;
   documents: number;
+  /** parse-fast: documents the block-YAML loader took (the rest went to js-yaml). */
+  fastDocuments?: number;
   findings?: number;
   suppressed?: number;
   errors?: number;
@@ -59,6 +63,23 @@ function parseOnly(dir: string): Measurement {
   return { mode: 'parse', ms: performance.now() - start, maxRssKiB: process.resourceUsage().maxRSS, documents };
 }
 
+function parseFast(dir: string): Measurement {
+  const start = performance.now();
+  let documents = 0;
+  let fastDocuments = 0;
+  for (const file of yamlFiles(dir)) {
+    const text = readFileSync(file, 'utf8');
+    for (const doc of text.split(SEPARATOR)) {
+      if (!CONTENT.test(doc)) continue;
+      let value = loadBlockYaml(doc, DEFAULT_LIMITS.maxDepth);
+      if (value !== UNSUPPORTED) fastDocuments++;
+      else value = load(doc, { schema: SCHEMA, maxAliases: DEFAULT_LIMITS.maxAliases, maxDepth: DEFAULT_LIMITS.maxDepth, filename: file });
+      if (value !== null && typeof value === 'object') documents++;
+    }
+  }
+  return { mode: 'parse-fast', ms: performance.now() - start, maxRssKiB: process.resourceUsage().maxRSS, documents, fastDocuments };
+}
+
 async function scan(dir: string): Promise<Measurement> {
   const start = performance.now();
   const { report } = await runScan({ paths: [dir], rules: RULES, config: DEFAULT_CONFIG, configSource: '(defaults)', failOn: 'high', attackPaths: true });
@@ -85,9 +106,9 @@ async function scan(dir: string): Promise<Measurement> {
 }
 
 const [mode, dir] = process.argv.slice(2);
-if ((mode !== 'parse' && mode !== 'scan') || !dir) {
-  process.stderr.write('usage: child.ts parse|scan DIR\n');
+if ((mode !== 'parse' && mode !== 'parse-fast' && mode !== 'scan') || !dir) {
+  process.stderr.write('usage: child.ts parse|parse-fast|scan DIR\n');
   process.exit(2);
 }
-const result = mode === 'parse' ? parseOnly(dir) : await scan(dir);
+const result = mode === 'parse' ? parseOnly(dir) : mode === 'parse-fast' ? parseFast(dir) : await scan(dir);
 process.stdout.write(`${JSON.stringify(result)}\n`);

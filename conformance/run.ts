@@ -10,6 +10,7 @@ import { OSV_RECORDS_CORPUS, osvRecordsAvailable, runOsvRecords } from './osv-re
 import { OSV_VERSIONS_CORPUS, osvVersionsAvailable, runOsvVersions } from './osv-versions.js';
 import { runPss } from './pss.js';
 import { RBAC_CORPUS, runRbac } from './rbac.js';
+import { runYamlBlock, yamlBlockAvailable } from './yaml-block.js';
 
 /**
  * Agreement with other projects' test data. Fails only when a suite drops below its floor in
@@ -28,6 +29,7 @@ const SUITES: Array<{ name: string; run: () => SuiteResult | Promise<SuiteResult
   { name: 'osv-pkgdb', run: runOsvPkgdb, corpus: OSV_PKGDB_CORPUS, available: osvPkgdbAvailable },
   { name: 'osv-versions', run: runOsvVersions, corpus: OSV_VERSIONS_CORPUS, available: osvVersionsAvailable },
   { name: 'osv-records', run: runOsvRecords, corpus: OSV_RECORDS_CORPUS, available: osvRecordsAvailable },
+  { name: 'yaml-block', run: runYamlBlock, corpus: '.', available: yamlBlockAvailable },
 ];
 
 const floors = JSON.parse(readFileSync(new URL('./floors.json', import.meta.url), 'utf8')) as Record<string, number>;

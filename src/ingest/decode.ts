@@ -5,6 +5,7 @@ import { isObj, toResource, type Resource } from '../core/resource.js';
 import { azureResources } from './azure/detect.js';
 import { looksLikeHcl, terraformHclResources } from './azure/terraform-hcl.js';
 import { splitDocuments } from './documents.js';
+import { loadBlockYaml, UNSUPPORTED } from './yaml-block.js';
 import { jsonSyntaxError } from './json-error.js';
 import type { InputLimits } from './limits.js';
 
@@ -50,16 +51,20 @@ export function decodeText(raw: string, source: string, limits: InputLimits, sin
       sink.errors.push({ source, line: doc.line, message: `document of ${doc.text.length} bytes refused: over the ${limits.maxDocumentBytes}-byte limit` });
       continue;
     }
-    let value: unknown;
-    try {
-      value = load(doc.text, { schema: SCHEMA, maxAliases: limits.maxAliases, maxDepth: limits.maxDepth, filename: source });
-    } catch (e) {
-      sink.errors.push(yamlError(e, source, doc.firstLine));
-      continue;
+    // Plain block YAML takes the fast loader; whatever it leaves (aliases among it) js-yaml loads and words.
+    let value: unknown = loadBlockYaml(doc.text, limits.maxDepth);
+    const fast = value !== UNSUPPORTED;
+    if (!fast) {
+      try {
+        value = load(doc.text, { schema: SCHEMA, maxAliases: limits.maxAliases, maxDepth: limits.maxDepth, filename: source });
+      } catch (e) {
+        sink.errors.push(yamlError(e, source, doc.firstLine));
+        continue;
+      }
     }
     if (value === null || value === undefined) continue;
     // Aliases are shared references after load; a small alias count can still expand exponentially.
-    if (doc.text.includes('*') && expandedSize(value, limits.maxExpandedNodes) > limits.maxExpandedNodes) {
+    if (!fast && doc.text.includes('*') && expandedSize(value, limits.maxExpandedNodes) > limits.maxExpandedNodes) {
       sink.errors.push({ source, line: doc.line, message: `document refused: its aliases expand to more than ${limits.maxExpandedNodes} nodes` });
       continue;
     }
