@@ -17,14 +17,14 @@ import { generateCluster } from './live-cluster.js';
  * 127.0.0.1 as the API server serves it: list answers of 500 items with continue tokens, items without
  * apiVersion and kind, Secrets as PartialObjectMetadataList when the Accept header asks for it, gzip
  * (level 1) above 128 KiB when the client accepts it, a bearer token checked on every request. The
- * scan is the real CLI from the sources (`node --import tsx src/cli/main.ts scan --cluster -f json`)
- * in a fresh process with a kubeconfig pointing at the server, so its peak RSS is its own; a preload
- * (`live-rss.ts`) writes that figure as the process exits. A `--version` run of the same command gives
- * the start-up cost (node, tsx and the CLI's modules) the scan's figures include. With `--built` the
- * CLI is first compiled with tsconfig.build.json into .bench-tmp/dist and run as `node dist/cli/main.js`,
- * the process a user runs, without tsx's loader thread.
+ * scan is the CLI users run: compiled with tsconfig.build.json into .bench-tmp/dist and started as
+ * `node dist/cli/main.js scan --cluster -f json` in a fresh process with a kubeconfig pointing at the
+ * server, so its peak RSS is its own; a preload (`live-rss.ts`) writes that figure as the process
+ * exits. A `--version` run of the same command gives the start-up cost (node and the CLI's modules)
+ * the scan's figures include. With `--sources` the CLI runs from the TypeScript sources instead
+ * (`node --import tsx src/cli/main.ts`), which adds tsx's loader thread and its compiled modules.
  *
- * only: `node --import tsx bench/live.ts [--seed N] [--runs R] [--built] [--heap-profile]`
+ * only: `node --import tsx bench/live.ts [--seed N] [--runs R] [--sources] [--heap-profile]`
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -249,9 +249,10 @@ function reportFigures(stdout: Buffer): { findings?: number; resources?: number 
   }
 }
 
-export async function runLiveBench(opts: { seed?: number; runs?: number; pods?: number; objects?: number; built?: boolean; heapProfileDir?: string; log?: (line: string) => void } = {}): Promise<LiveBenchResult> {
+/** `sources`: measure the CLI from the TypeScript sources through tsx rather than the compiled one users run. */
+export async function runLiveBench(opts: { seed?: number; runs?: number; pods?: number; objects?: number; sources?: boolean; heapProfileDir?: string; log?: (line: string) => void } = {}): Promise<LiveBenchResult> {
   const seed = opts.seed ?? 42;
-  const cli = opts.built ? 'built' : 'sources';
+  const cli = opts.sources ? 'sources' : 'built';
   const runs = Math.max(1, opts.runs ?? 3);
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   if (cli === 'built') buildCli(opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
@@ -322,9 +323,9 @@ export async function runLiveBench(opts: { seed?: number; runs?: number; pods?: 
 export function formatLiveBench(r: LiveBenchResult): string {
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   return [
-    `\nlive cluster scan: ${r.cluster.objects} objects (${r.cluster.pods} Pods), ${r.cluster.servedMB} MB of JSON in ${r.requests} requests; median of ${r.runs} runs, node ${process.version}, the CLI ${r.cli === 'built' ? 'compiled' : 'from the sources through tsx'}`,
+    `\nlive cluster scan: ${r.cluster.objects} objects (${r.cluster.pods} Pods), ${r.cluster.servedMB} MB of JSON in ${r.requests} requests; median of ${r.runs} runs, node ${process.version}, ${r.cli === 'built' ? 'the compiled CLI (node .bench-tmp/dist/cli/main.js)' : 'the CLI from the sources through tsx (--sources)'}`,
     `palisade scan --cluster   ${r.scan.medianMs} ms   ${r.scan.objectsPerSecond} objects/s   (start-up alone ${r.startup.ms} ms, ${r.startup.peakRssMiB} MiB)`,
-    `peak RSS                  ${r.scan.peakRssMiB} MiB   target ≤ ${r.targets.peakRssMiB} MiB   ${verdict(r.pass.peakRssMiB)}`,
+    `peak RSS                  ${r.scan.peakRssMiB} MiB   target ≤ ${r.targets.peakRssMiB} MiB   ${verdict(r.pass.peakRssMiB)}   (the highest of the runs: ${r.scan.runsRssMiB.join(', ')} MiB)`,
     `${r.scan.scannedResources ?? '?'} resources checked after folding Pods into their controllers, ${r.scan.findings ?? '?'} findings, JSON report ${(r.scan.reportBytes / 1e6).toFixed(1)} MB`,
     ...(r.heapProfile ? [`heap profile: ${r.heapProfile}`] : []),
   ].join('\n');
@@ -354,7 +355,7 @@ if (process.argv[1] && resolve(process.argv[1]) === SELF) {
   const r = await runLiveBench({
     ...(arg('seed') !== undefined ? { seed: arg('seed') } : {}),
     ...(arg('runs') !== undefined ? { runs: arg('runs') } : {}),
-    ...(process.argv.includes('--built') ? { built: true } : {}),
+    ...(process.argv.includes('--sources') ? { sources: true } : {}),
     ...(process.argv.includes('--heap-profile') ? { heapProfileDir: join(ROOT, '.bench-tmp', 'profiles-live') } : {}),
   });
   console.log(formatLiveBench(r));

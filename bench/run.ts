@@ -37,6 +37,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
+    // The live benchmark: the CLI from the TypeScript sources through tsx instead of the compiled one.
+    sources: { type: 'boolean', default: false },
     // `--only scan|rbac|netpol|audit|webhook|webhook-soak|paths|image|live`; all by default.
     only: { type: 'string' },
     // The webhook latency benchmark: seconds per run, autocannon connections; and the soak's length.
@@ -84,7 +86,7 @@ if (args.only === 'image') {
 }
 /** `palisade scan --cluster` against a served 10k-pod / 50k-object cluster; figures into the results file. */
 async function runLiveBenches(): Promise<void> {
-  const r = await runLiveBench({ seed: Number(args.seed), runs: Number(args.runs), log: (line) => process.stderr.write(`${line}\n`) });
+  const r = await runLiveBench({ seed: Number(args.seed), runs: Number(args.runs), sources: args.sources, log: (line) => process.stderr.write(`${line}\n`) });
   console.log(formatLiveBench(r));
   recordResults(args.out, { live: r });
 }

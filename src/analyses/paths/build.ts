@@ -10,7 +10,7 @@ import { reachabilityModelOf } from '../network/reachability-model.js';
 import type { Workload } from '../network/workloads.js';
 import { principalSubject, ROLE_ASSIGNMENT_KIND, roleAssignmentOf } from '../rbac/azure-access.js';
 import { BUILTIN_AZURE_ROLES } from '../rbac/azure-roles.js';
-import { boundSubjects, CLUSTER_ADMIN, EscalationGraph, namespaceAdminKey, nodeText, reasonText, type StepReason } from '../rbac/escalation.js';
+import { boundSubjects, CLUSTER_ADMIN, escalationGraph, namespaceAdminKey, nodeText, reasonText, type StepReason } from '../rbac/escalation.js';
 import { identityOf, parseSubject, permissionIndexOf, subjectLabel, type Grant, type Subject } from '../rbac/permission-index.js';
 import { FindingIndex } from './findings.js';
 import { AttackGraph, type Step, type StepFix } from './graph.js';
@@ -339,10 +339,29 @@ function grantFix(subject: string, r: StepReason): StepFix[] {
 /** Access: the escalation graph of the permission index, reading secrets and exec, Azure identities and the API server. */
 function addAccess(graph: AttackGraph, inventory: Inventory, index: FindingIndex, workloads: readonly Workload[], byNamespace: ReadonlyMap<string, readonly Workload[]>, workloadNode: (w: Workload) => number): void {
   const permissions = permissionIndexOf(inventory);
-  const escalation = new EscalationGraph(permissions, boundSubjects(inventory));
+  // The escalation rule has usually built this graph already: the same one, shared.
+  const escalation = escalationGraph(permissions, boundSubjects(inventory));
   const names = permissions.displayNames;
-  const identity = (key: string) => graph.node(key, key === CLUSTER_ADMIN ? 'cluster-admin' : key.startsWith('namespace-admin:') ? 'namespace-admin' : 'identity', nodeText(key, names));
+  const identity = (key: string) => graph.find(key) ?? graph.node(key, key === CLUSTER_ADMIN ? 'cluster-admin' : key.startsWith('namespace-admin:') ? 'namespace-admin' : 'identity', nodeText(key, names));
+  // One subject's grant used in many places (create pods cluster-wide: an edge to every service
+  // account of every namespace) is one step per namespace, shared by its edges rather than rebuilt
+  // for each. The key holds every field of the reason the step reads; bindings and roles by identity,
+  // as the grants hand the same objects to every reason made from them.
+  const steps = new Map<string, Step>();
+  const refIds = new Map<object, number>();
+  const refId = (o: object | null) => {
+    if (o === null) return -1;
+    let id = refIds.get(o);
+    if (id === undefined) refIds.set(o, (id = refIds.size));
+    return id;
+  };
   const step = (from: string, r: StepReason): Step => {
+    const key = [from, r.verb, r.resource, r.apiGroup, r.namespace ?? '\u0001', refId(r.binding), refId(r.role), r.through ? subjectLabel(r.through) : '', r.identity ? `${r.identity.clientId}\u0001${r.identity.name ?? ''}` : ''].join('\u0000');
+    let s = steps.get(key);
+    if (!s) steps.set(key, (s = makeStep(from, r)));
+    return s;
+  };
+  const makeStep = (from: string, r: StepReason): Step => {
     const resource = r.binding ? bindingResource(r.binding) : undefined;
     const rules = rbacRules(r);
     const through = r.through ? ` through ${subjectLabel(r.through)}` : '';
@@ -422,13 +441,20 @@ function addAccess(graph: AttackGraph, inventory: Inventory, index: FindingIndex
     if (list) list.push(g);
     else execGrants.set(g.scope, [g]);
   }
+  // A workload reached from several scopes (its namespace and every namespace) takes the same step from each.
+  const shells = new Map<Workload, Step>();
+  const shell = (w: Workload): Step => {
+    let s = shells.get(w);
+    if (!s) shells.set(w, (s = { text: `runs commands in ${w.kind} ${short(w)}`, findings: [], likelihood: 1, fixes: [] }));
+    return s;
+  };
   const execNode = (scope: string): number => {
     const id = `exec:${scope === 'cluster' ? '*' : scope}`;
     const known = graph.find(id);
     if (known !== undefined) return known;
     const n = graph.node(id, 'exec', scope === 'cluster' ? 'a shell in any pod' : `a shell in any pod of ${scope}`);
     const targets = scope === 'cluster' ? workloads : (byNamespace.get(scope) ?? []);
-    for (const w of targets) graph.edge(n, workloadNode(w), { text: `runs commands in ${w.kind} ${short(w)}`, findings: [], likelihood: 1, fixes: [] });
+    for (const w of targets) graph.edge(n, workloadNode(w), shell(w));
     return n;
   };
   for (const scope of [...execGrants.keys()].sort()) {

@@ -26,9 +26,22 @@ export interface Step {
   fixes: StepFix[];
 }
 
-export interface GraphEdge extends Step {
-  from: number;
-  to: number;
+/**
+ * One edge: its ends and the step it takes. Steps are shared between edges that take the same step
+ * (one grant used in each namespace it covers, one shell into a workload from every scope that
+ * reaches it), so a large cluster's tens of thousands of edges hold a few thousand steps.
+ */
+export interface GraphEdge {
+  readonly from: number;
+  readonly to: number;
+  readonly step: Step;
+}
+
+/** The rule a step names in a path. */
+export function ruleOf(step: Step): string | undefined {
+  // A rule names the findings behind a step; with none of them (the rule did not run, or reports it
+  // elsewhere) the step stands on its fact alone.
+  return step.findings.length > 0 ? step.rule : undefined;
 }
 
 /**
@@ -82,14 +95,11 @@ export class AttackGraph {
     return this.ids.get(id);
   }
 
-  /** Adds an edge and returns its index (-1 for a loop, which is left out). */
+  /** Adds an edge and returns its index (-1 for a loop, which is left out). The step is kept as given, not copied: it must not change afterwards. */
   edge(from: number, to: number, step: Step): number {
     if (from === to) return -1;
     const index = this.edges.length;
-    // A rule names the findings behind a step; with none of them (the rule did not run, or reports it
-    // elsewhere) the step stands on its fact alone.
-    const { rule, ...rest } = step;
-    this.edges.push({ ...rest, ...(rule !== undefined && step.findings.length > 0 ? { rule } : {}), from, to });
+    this.edges.push({ from, to, step });
     this.outgoing[from]!.push(index);
     this.incoming[to]!.push(index);
     return index;
@@ -104,7 +114,7 @@ export class AttackGraph {
   entryEdges(from: number, point: EntryPoint, prior: number): void {
     for (const e of this.outgoing[from]!) {
       const edge = this.edges[e]!;
-      this.entries.push({ node: edge.to, point, prior: prior * edge.likelihood, via: e });
+      this.entries.push({ node: edge.to, point, prior: prior * edge.step.likelihood, via: e });
     }
   }
 

@@ -3,7 +3,7 @@ import type { Inventory } from '../../core/inventory.js';
 import type { AttackPath, AttackPathFix, AttackPathStep } from '../../core/report.js';
 import type { Severity } from '../../core/severity.js';
 import { buildAttackGraph } from './build.js';
-import type { AttackGraph, EntryPoint, StepFix } from './graph.js';
+import { ruleOf, type AttackGraph, type EntryPoint, type StepFix } from './graph.js';
 import { bestRoutes, MAX_DEPTH, routeFrom, type BestRoutes } from './search.js';
 
 export interface AttackPathOptions {
@@ -93,7 +93,7 @@ export function attackPaths(inventory: Inventory, findings: readonly Finding[], 
   for (const c of kept.sort(compare)) {
     const at = c.nodes.indexOf(c.foothold);
     // An identity's own grant is what its path is about; a workload's way out (which escape, which token) is not.
-    const how = graph.nodes[c.foothold]!.kind === 'identity' ? (graph.edges[c.edges[at] ?? -1]?.text ?? '') : '';
+    const how = graph.nodes[c.foothold]!.kind === 'identity' ? (graph.edges[c.edges[at] ?? -1]?.step.text ?? '') : '';
     const key = `${c.point}|${c.target}|${c.nodes.slice(at + 1).join(',')}|${how}`;
     const g = grouped.get(key);
     if (g) g.also.push(c.foothold);
@@ -123,16 +123,17 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 function toPath(graph: AttackGraph, c: Candidate): AttackPath {
   const nodes = c.nodes.map((n) => graph.nodes[n]!);
   const steps: AttackPathStep[] = c.edges.map((e) => {
-    const edge = graph.edges[e]!;
+    const { from, to, step } = graph.edges[e]!;
+    const rule = ruleOf(step);
     return {
-      from: graph.nodes[edge.from]!.id,
-      to: graph.nodes[edge.to]!.id,
-      text: edge.text,
-      ...(edge.rule !== undefined ? { rule: edge.rule } : {}),
-      findings: edge.findings,
-      ...(edge.resource !== undefined ? { resource: edge.resource } : {}),
-      ...(edge.field !== undefined ? { field: edge.field } : {}),
-      likelihood: edge.likelihood,
+      from: graph.nodes[from]!.id,
+      to: graph.nodes[to]!.id,
+      text: step.text,
+      ...(rule !== undefined ? { rule } : {}),
+      findings: step.findings,
+      ...(step.resource !== undefined ? { resource: step.resource } : {}),
+      ...(step.field !== undefined ? { field: step.field } : {}),
+      likelihood: step.likelihood,
     };
   });
   const score = round(c.likelihood * c.impact);
@@ -162,7 +163,7 @@ function chooseFixes(graph: AttackGraph, candidates: readonly Candidate[], paths
   const uses = new Map<string, { fix: StepFix; paths: Set<number> }>();
   candidates.forEach((c, i) => {
     for (const e of c.edges) {
-      for (const fix of graph.edges[e]!.fixes) {
+      for (const fix of graph.edges[e]!.step.fixes) {
         let u = uses.get(fix.key);
         if (!u) uses.set(fix.key, (u = { fix, paths: new Set() }));
         u.paths.add(i);
@@ -173,15 +174,17 @@ function chooseFixes(graph: AttackGraph, candidates: readonly Candidate[], paths
   const targets = [...new Set(candidates.map((c) => c.target))];
   const closed = new Map<string, Set<number>>();
   let checks = 0;
+  // Each answer is read once, right away: one set of arrays serves every check.
+  let scratch: BestRoutes | undefined;
   const closes = (key: string): Set<number> | undefined => {
     const known = closed.get(key);
     if (known || checks >= FIX_CHECKS) return known;
     checks++;
     const out = new Set<number>();
     for (const t of targets) {
-      const r = bestRoutes(graph, t, maxDepth, key);
+      const r = (scratch = bestRoutes(graph, t, maxDepth, key, scratch));
       candidates.forEach((c, i) => {
-        const cut = c.via !== undefined && graph.edges[c.via]!.fixes.some((f) => f.key === key);
+        const cut = c.via !== undefined && graph.edges[c.via]!.step.fixes.some((f) => f.key === key);
         if (c.target === t && (cut || !Number.isFinite(r.cost[c.entry]!))) out.add(i);
       });
     }
@@ -205,7 +208,7 @@ function chooseFixes(graph: AttackGraph, candidates: readonly Candidate[], paths
     // Latest step first: among fixes that close as many paths at the same cost, the one nearest the
     // target also closes the ways in that were folded into this path.
     const mine: Array<{ fix: StepFix }> = [];
-    for (const e of [...c.edges].reverse()) for (const fix of graph.edges[e]!.fixes) if (!mine.some((m) => m.fix.key === fix.key)) mine.push({ fix });
+    for (const e of [...c.edges].reverse()) for (const fix of graph.edges[e]!.step.fixes) if (!mine.some((m) => m.fix.key === fix.key)) mine.push({ fix });
     let pick: { u: { fix: StepFix }; n: number } | undefined;
     for (const u of mine) {
       const set = closes(u.fix.key);

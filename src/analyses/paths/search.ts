@@ -15,28 +15,31 @@ export interface BestRoutes {
  * Most likely routes to one target, from every node at once: Dijkstra backwards from the target over
  * −ln(likelihood), so one pass per crown jewel answers every entry point (no search per pod). Routes
  * longer than `maxDepth` are not extended. Edges whose fixes name a key in `without` are left out, to
- * ask what a fix closes.
+ * ask what a fix closes. `into` is an earlier answer over the same graph whose arrays are filled again
+ * instead of new ones (the fix checks ask hundreds of questions and read each answer once).
  */
-export function bestRoutes(graph: AttackGraph, target: number, maxDepth = MAX_DEPTH, without?: string): BestRoutes {
+export function bestRoutes(graph: AttackGraph, target: number, maxDepth = MAX_DEPTH, without?: string, into?: BestRoutes): BestRoutes {
   const n = graph.nodes.length;
-  const cost = new Float64Array(n).fill(Infinity);
-  const next = new Int32Array(n).fill(-1);
-  const depth = new Uint8Array(n);
+  const reuse = into !== undefined && into.cost.length === n;
+  const cost = reuse ? into.cost.fill(Infinity) : new Float64Array(n).fill(Infinity);
+  const next = reuse ? into.next.fill(-1) : new Int32Array(n).fill(-1);
+  const depth = reuse ? into.depth.fill(0) : new Uint8Array(n);
   const done = new Uint8Array(n);
-  const heap = new MinHeap();
+  const heap = HEAP.clear();
   cost[target] = 0;
   heap.push(0, target);
-  for (let item = heap.pop(); item !== undefined; item = heap.pop()) {
-    const [c, u] = item;
+  while (heap.size > 0) {
+    const c = heap.topCost();
+    const u = heap.pop();
     if (done[u] || c > cost[u]!) continue;
     done[u] = 1;
     if (depth[u]! >= maxDepth) continue;
     for (const e of graph.incoming[u]!) {
       const edge = graph.edges[e]!;
-      if (without !== undefined && edge.fixes.some((f) => f.key === without)) continue;
+      if (without !== undefined && edge.step.fixes.some((f) => f.key === without)) continue;
       const v = edge.from;
       if (done[v]) continue;
-      const nc = c - Math.log(edge.likelihood);
+      const nc = c - Math.log(edge.step.likelihood);
       // Equal likelihood: the shorter route reads better.
       if (nc < cost[v]! - 1e-12 || (Math.abs(nc - cost[v]!) <= 1e-12 && depth[u]! + 1 < depth[v]!)) {
         cost[v] = nc;
@@ -45,6 +48,10 @@ export function bestRoutes(graph: AttackGraph, target: number, maxDepth = MAX_DE
         heap.push(nc, v);
       }
     }
+  }
+  if (reuse) {
+    into.target = target;
+    return into;
   }
   return { target, cost, next, depth };
 }
@@ -62,16 +69,35 @@ export function routeFrom(graph: AttackGraph, routes: BestRoutes, start: number)
   return out;
 }
 
-/** A binary heap of (cost, node), cheapest first. */
+/**
+ * A binary heap of (cost, node), cheapest first. Its arrays keep their length between searches (`size`
+ * says how much is in use), so the searches of one analysis share one pair of arrays.
+ */
 class MinHeap {
-  private readonly costs: number[] = [];
-  private readonly items: number[] = [];
+  private costs: Float64Array = new Float64Array(1024);
+  private items: Int32Array = new Int32Array(1024);
+  size = 0;
+
+  clear(): this {
+    this.size = 0;
+    return this;
+  }
+
+  topCost(): number {
+    return this.costs[0]!;
+  }
 
   push(cost: number, item: number): void {
+    if (this.size === this.costs.length) {
+      const costs = new Float64Array(this.size * 2);
+      costs.set(this.costs);
+      const items = new Int32Array(this.size * 2);
+      items.set(this.items);
+      this.costs = costs;
+      this.items = items;
+    }
     const { costs, items } = this;
-    let i = costs.length;
-    costs.push(cost);
-    items.push(item);
+    let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (costs[p]! <= cost) break;
@@ -83,14 +109,14 @@ class MinHeap {
     items[i] = item;
   }
 
-  pop(): [number, number] | undefined {
+  /** Removes the cheapest entry and returns its node; the heap must not be empty. */
+  pop(): number {
     const { costs, items } = this;
-    if (costs.length === 0) return undefined;
-    const top: [number, number] = [costs[0]!, items[0]!];
-    const lastCost = costs.pop()!;
-    const lastItem = items.pop()!;
-    const n = costs.length;
+    const top = items[0]!;
+    const n = --this.size;
     if (n > 0) {
+      const lastCost = costs[n]!;
+      const lastItem = items[n]!;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
@@ -108,3 +134,6 @@ class MinHeap {
     return top;
   }
 }
+
+/** The searches run one at a time and each empties the heap before it returns: one heap serves them all. */
+const HEAP = new MinHeap();

@@ -1,4 +1,5 @@
 import type { Inventory } from '../../core/inventory.js';
+import { Memo } from '../../core/memo.js';
 import { asArray, asString, isObj } from '../../core/resource.js';
 import { identityOf, parseSubject, subjectLabel, type BindingRef, type Grant, type PermissionIndex, type PolicyRule, type RoleRef, type Subject } from './permission-index.js';
 
@@ -395,7 +396,25 @@ export class EscalationGraph {
  * no relevant grant for (e.g. every subject of every binding), as they may escalate through groups.
  */
 export function shortestPaths(index: PermissionIndex, extraSubjects: Iterable<Subject> = []): EscalationPath[] {
-  return new EscalationGraph(index, extraSubjects).shortestPaths();
+  return escalationGraph(index, extraSubjects).shortestPaths();
+}
+
+const GRAPHS = new Memo<PermissionIndex, { extra: string; graph: EscalationGraph }>();
+
+/**
+ * The escalation graph of an index with these extra subjects, built once: the escalation rule and the
+ * attack paths both ask for it in one scan, and on a large cluster building it allocates hundreds of
+ * megabytes on the way. The extra subjects are compared by key, in order (the order their nodes are
+ * made in), so a different list gets a graph of its own.
+ */
+export function escalationGraph(index: PermissionIndex, extraSubjects: Iterable<Subject> = []): EscalationGraph {
+  const extra = [...extraSubjects];
+  const key = extra.map(keyOf).join('\n');
+  const known = GRAPHS.get(index);
+  if (known?.extra === key) return known.graph;
+  const graph = new EscalationGraph(index, extra);
+  GRAPHS.set(index, { extra: key, graph });
+  return graph;
 }
 
 /**

@@ -137,6 +137,8 @@ const SA_PREFIX = 'system:serviceaccount:';
  * carry a name; non-resource URLs exact or by a trailing `*`, and only through ClusterRoleBindings.
  */
 export class PermissionIndex {
+  /** Values derived from this index, such as its escalation graph (see core/memo.ts). */
+  memo?: Map<object, unknown>;
   readonly missingRoles: MissingRole[] = [];
   /** ServiceAccounts of the inventory, as `namespace/name`. */
   readonly serviceAccounts = new Set<string>();
