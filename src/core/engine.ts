@@ -91,7 +91,7 @@ function compact(f: Finding): void {
  * when the superseded rule reported the same field of the same resource: one problem, one finding.
  */
 export function supersede(found: Finding[], supersedes: ReadonlyMap<string, ReadonlySet<string>>): Finding[] {
-  if (supersedes.size === 0 || found.length < 2 || !found.some((f) => supersedes.has(f.rule))) return found;
+  if (supersedes.size === 0 || found.length < 2 || !anyRuleIn(found, supersedes)) return found;
   // Fields reported by the rules that others supersede; usually a handful per resource.
   const replaced = new Set<string>();
   for (const ids of supersedes.values()) for (const id of ids) replaced.add(id);
@@ -104,4 +104,10 @@ export function supersede(found: Finding[], supersedes: ReadonlyMap<string, Read
     for (const id of ids) if (taken.has(`${id}\u0000${f.field ?? ''}`)) return false;
     return true;
   });
+}
+
+/** Whether some finding is of a rule in `rules`; a loop, as it runs for every resource with findings. */
+function anyRuleIn(found: readonly Finding[], rules: ReadonlyMap<string, unknown>): boolean {
+  for (const f of found) if (rules.has(f.rule)) return true;
+  return false;
 }

@@ -41,9 +41,18 @@ export interface Finding {
 
 export function findingId(rule: string, resource: ResourceRef, container: string | undefined, field: string | undefined, key?: string): string {
   // apiVersion is left out on purpose: moving a Deployment from extensions/v1beta1 to apps/v1 is the same object.
-  const base = `${rule}\u0000${resource.kind}\u0000${resource.namespace ?? ''}\u0000${resource.name}\u0000${container ?? ''}\u0000${field ?? ''}`;
+  // The hash of `rule\0kind\0namespace\0name\0container\0field`, fed piece by piece: a scan computes one per
+  // finding, and the joined text would be a string made only to be hashed.
+  const h = new Hash64();
+  h.add(rule);
+  h.add(resource.kind, true);
+  h.add(resource.namespace ?? '', true);
+  h.add(resource.name, true);
+  h.add(container ?? '', true);
+  h.add(field ?? '', true);
   // Without a key the text hashed is what it always was, so existing ids (and baselines) stay valid.
-  return hash64(key === undefined ? base : `${base}\u0000${key}`);
+  if (key !== undefined) h.add(key, true);
+  return h.digest();
 }
 
 /**
@@ -52,16 +61,53 @@ export function findingId(rule: string, resource: ResourceRef, container: string
  * every rule together on large estates.
  */
 export function hash64(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+  const h = new Hash64();
+  h.add(text);
+  return h.digest();
+}
+
+/** hash64 of a text given in pieces: the same digest as hash64 of the pieces joined. */
+class Hash64 {
+  private h1 = 0xdeadbeef;
+  private h2 = 0x41c6ce57;
+
+  /** Adds `text`, after a NUL separator when `separated`. */
+  add(text: string, separated = false): void {
+    let { h1, h2 } = this;
+    if (separated) {
+      h1 = Math.imul(h1, 2654435761);
+      h2 = Math.imul(h2, 1597334677);
+    }
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+
+  digest(): string {
+    let { h1, h2 } = this;
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return hex16(h2, h1);
+  }
+}
+
+const HEX_DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** The hex digit of bits [shift, shift + 4) of a 32-bit word, as a char code. */
+function hexDigit(word: number, shift: number): number {
+  return HEX_DIGITS[(word >>> shift) & 15] as number;
+}
+
+/** Two 32-bit words as 16 lower-case hex digits, made as one flat string (no pieces to pad and join). */
+function hex16(hi: number, lo: number): string {
+  return String.fromCharCode(
+    hexDigit(hi, 28), hexDigit(hi, 24), hexDigit(hi, 20), hexDigit(hi, 16), hexDigit(hi, 12), hexDigit(hi, 8), hexDigit(hi, 4), hexDigit(hi, 0),
+    hexDigit(lo, 28), hexDigit(lo, 24), hexDigit(lo, 20), hexDigit(lo, 16), hexDigit(lo, 12), hexDigit(lo, 8), hexDigit(lo, 4), hexDigit(lo, 0),
+  );
 }
 
 /** Does a finding count toward the exit code and the summary? */

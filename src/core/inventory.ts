@@ -80,8 +80,16 @@ export class Inventory {
 /** Kubernetes label-selector semantics. An empty selector matches everything; an absent one matches nothing. */
 export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
   if (!isObj(selector)) return false;
-  const matchLabels = stringMap(selector.matchLabels);
-  for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== v) return false;
+  // The string-valued labels of matchLabels, read in place rather than copied with stringMap: selectors
+  // are matched against every pod group of a scan. `__proto__` is skipped as stringMap's copy drops it.
+  const matchLabels = selector.matchLabels;
+  if (isObj(matchLabels)) {
+    for (const k in matchLabels) {
+      if (!Object.prototype.hasOwnProperty.call(matchLabels, k) || k === '__proto__') continue;
+      const v = matchLabels[k];
+      if (typeof v === 'string' && labels[k] !== v) return false;
+    }
+  }
   const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
   for (const e of exprs) {
     if (!isObj(e) || typeof e.key !== 'string') return false;

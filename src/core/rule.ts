@@ -108,14 +108,28 @@ export function shellQuote(word: string): string {
  * quoted for the shell, the template always single-quoted.
  */
 export function kubectlGet(resource: Resource, format: string, template?: string): string {
+  const output = template === undefined ? format : `${format}='${quoteTemplate(template)}'`;
+  return `${kubectlGetPrefix(resource)}${output}`;
+}
+
+/** `kubectl get deploy web -n shop -o `: what every kubectlGet of a resource starts with. */
+function kubectlGetPrefix(resource: Resource): string {
   const ns = resource.namespace ? ` -n ${shellQuote(resource.namespace)}` : '';
-  const output = template === undefined ? format : `${format}='${template.replace(/'/g, `'\\''`)}'`;
-  return `kubectl get ${kubectlKind(resource.kind)} ${shellQuote(resource.name)}${ns} -o ${output}`;
+  return `kubectl get ${kubectlKind(resource.kind)} ${shellQuote(resource.name)}${ns} -o `;
+}
+
+/** A template for inside single quotes. */
+function quoteTemplate(template: string): string {
+  return template.includes("'") ? template.replace(/'/g, `'\\''`) : template;
 }
 
 /** `spec.containers[0].image` → `kubectl get deploy web -n shop -o jsonpath='{.spec.containers[0].image}'`. */
 export function verifyCommand(resource: Resource, field: string | undefined): string {
-  return field ? kubectlGet(resource, 'jsonpath', `{.${field}}`) : kubectlGet(resource, 'yaml');
+  return verifySuffix(kubectlGetPrefix(resource), field);
+}
+
+function verifySuffix(prefix: string, field: string | undefined): string {
+  return field ? `${prefix}jsonpath='{.${quoteTemplate(field)}}'` : `${prefix}yaml`;
 }
 
 /**
@@ -129,6 +143,8 @@ export class ResourceContext implements RuleContext {
   readonly found: Finding[] = [];
   private podView: PodView | undefined | null;
   private ref: ResourceRef | undefined;
+  /** The start of the generated verify commands, the same for every finding of the resource. */
+  private kubectlPrefix: string | undefined;
 
   constructor(
     readonly resource: Resource,
@@ -181,7 +197,7 @@ export class ResourceContext implements RuleContext {
 
   /** The rule's verify command, else the generated one. */
   protected verifyOf(input: ReportInput): string | undefined {
-    return input.verify ?? verifyCommand(this.resource, input.field);
+    return input.verify ?? verifySuffix((this.kubectlPrefix ??= kubectlGetPrefix(this.resource)), input.field);
   }
 }
 

@@ -13,14 +13,28 @@ export const POD_BEARING_KINDS = [
   'ReplicationController',
 ] as const;
 
-const SPEC_PATHS: Record<string, { meta: string; spec: string }> = {
-  Pod: { meta: 'metadata', spec: 'spec' },
-  CronJob: { meta: 'spec.jobTemplate.spec.template.metadata', spec: 'spec.jobTemplate.spec.template.spec' },
+interface PodPaths {
+  meta: string;
+  spec: string;
+  /** The same paths split at the dots, once: every pod-bearing object is walked several times a scan. */
+  metaParts: readonly string[];
+  specParts: readonly string[];
+}
+
+function podPaths(meta: string, spec: string): PodPaths {
+  return { meta, spec, metaParts: meta.split('.'), specParts: spec.split('.') };
+}
+
+const SPEC_PATHS: Record<string, PodPaths> = {
+  Pod: podPaths('metadata', 'spec'),
+  CronJob: podPaths('spec.jobTemplate.spec.template.metadata', 'spec.jobTemplate.spec.template.spec'),
 };
-const TEMPLATE_PATHS = { meta: 'spec.template.metadata', spec: 'spec.template.spec' };
+const TEMPLATE_PATHS = podPaths('spec.template.metadata', 'spec.template.spec');
+
+const POD_BEARING = new Set<string>(POD_BEARING_KINDS);
 
 export function isPodBearing(kind: string): boolean {
-  return (POD_BEARING_KINDS as readonly string[]).includes(kind);
+  return POD_BEARING.has(kind);
 }
 
 /** The pod (or pod template) inside a pod-bearing object, with the paths needed to name its fields. */
@@ -46,9 +60,9 @@ export interface ContainerView {
   path(sub?: string): string;
 }
 
-function walk(obj: Obj, dotted: string): unknown {
+function walk(obj: Obj, parts: readonly string[]): unknown {
   let cur: unknown = obj;
-  for (const part of dotted.split('.')) {
+  for (const part of parts) {
     const o = asObj(cur);
     if (!o) return undefined;
     cur = o[part];
@@ -59,9 +73,9 @@ function walk(obj: Obj, dotted: string): unknown {
 export function podOf(resource: Resource): PodView | undefined {
   if (!isPodBearing(resource.kind)) return undefined;
   const paths = SPEC_PATHS[resource.kind] ?? TEMPLATE_PATHS;
-  const spec = asObj(walk(resource.object, paths.spec));
+  const spec = asObj(walk(resource.object, paths.specParts));
   if (!spec) return undefined;
-  const metadata = asObj(walk(resource.object, paths.meta)) ?? {};
+  const metadata = asObj(walk(resource.object, paths.metaParts)) ?? {};
   return { resource, metadata, spec, metaPath: paths.meta, specPath: paths.spec };
 }
 
@@ -70,28 +84,33 @@ export interface ContainerSelection {
   ephemeral?: boolean;
 }
 
-// Every rule asks for the containers of the same pod; build the views once per pod and selection.
-const CONTAINERS = new Memo<PodView, Map<string, readonly ContainerView[]>>();
+// Every rule asks for the containers of the same pod; build the views once per pod and selection,
+// indexed by the selection's two flags (no key string to make per call).
+const CONTAINERS = new Memo<PodView, Array<readonly ContainerView[] | undefined>>();
 
 /**
  * Containers of a pod: containers, initContainers, ephemeralContainers. The array is shared between
  * callers: treat it as read-only.
  */
 export function containersOf(pod: PodView, which: ContainerSelection = {}): readonly ContainerView[] {
-  const key = `${which.init !== false}${which.ephemeral !== false}`;
+  const key = (which.init !== false ? 1 : 0) + (which.ephemeral !== false ? 2 : 0);
   let perPod = CONTAINERS.get(pod);
-  if (!perPod) CONTAINERS.set(pod, (perPod = new Map()));
-  let views = perPod.get(key);
-  if (!views) perPod.set(key, (views = buildContainers(pod, which)));
+  if (!perPod) CONTAINERS.set(pod, (perPod = [undefined, undefined, undefined, undefined]));
+  let views = perPod[key];
+  if (!views) {
+    // Narrower selections are picked from the views of every container (same objects, same order).
+    const all = (perPod[3] ??= buildContainers(pod));
+    views = key === 3 ? all : all.filter((c) => (c.kind !== 'initContainers' || key & 1) && (c.kind !== 'ephemeralContainers' || key & 2));
+    perPod[key] = views;
+  }
   return views;
 }
 
-function buildContainers(pod: PodView, which: ContainerSelection): ContainerView[] {
-  const kinds: ContainerKind[] = ['containers'];
-  if (which.init !== false) kinds.push('initContainers');
-  if (which.ephemeral !== false) kinds.push('ephemeralContainers');
+const CONTAINER_KINDS: readonly ContainerKind[] = ['containers', 'initContainers', 'ephemeralContainers'];
+
+function buildContainers(pod: PodView): ContainerView[] {
   const out: ContainerView[] = [];
-  for (const kind of kinds) {
+  for (const kind of CONTAINER_KINDS) {
     asArray(pod.spec[kind]).forEach((raw, index) => {
       const spec = asObj(raw);
       if (!spec) return;
@@ -126,12 +145,13 @@ export function inUserNamespace(pod: PodView): boolean {
   return pod.spec.hostUsers === false;
 }
 
+const SHORT_KINDS: Record<string, string> = {
+  Deployment: 'deploy', DaemonSet: 'ds', StatefulSet: 'sts', ReplicaSet: 'rs', CronJob: 'cronjob',
+  Job: 'job', Pod: 'pod', ReplicationController: 'rc', ConfigMap: 'cm', Secret: 'secret',
+  Namespace: 'ns', ServiceAccount: 'sa', Service: 'svc',
+};
+
 /** The short name kubectl accepts for a kind, used in verify commands. */
 export function kubectlKind(kind: string): string {
-  const short: Record<string, string> = {
-    Deployment: 'deploy', DaemonSet: 'ds', StatefulSet: 'sts', ReplicaSet: 'rs', CronJob: 'cronjob',
-    Job: 'job', Pod: 'pod', ReplicationController: 'rc', ConfigMap: 'cm', Secret: 'secret',
-    Namespace: 'ns', ServiceAccount: 'sa', Service: 'svc',
-  };
-  return short[kind] ?? kind.toLowerCase();
+  return SHORT_KINDS[kind] ?? kind.toLowerCase();
 }

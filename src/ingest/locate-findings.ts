@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Finding } from '../core/finding.js';
-import { DocumentLocator } from './locate.js';
+import { DocumentLocator, LineIndex } from './locate.js';
 import { isJsonOrHcl, locateFieldInSource } from './locate-source.js';
 
 /**
@@ -9,7 +9,7 @@ import { isJsonOrHcl, locateFieldInSource } from './locate-source.js';
  */
 export class SourceLocator {
   private readonly structured: boolean;
-  private lines: string[] | undefined;
+  private lines: LineIndex | undefined;
   private readonly documents = new Map<number, DocumentLocator>();
 
   constructor(
@@ -22,8 +22,8 @@ export class SourceLocator {
   /** The line of `path` in the object whose document starts at `docLine`. */
   line(docLine: number, path: string): number {
     if (this.structured) return locateFieldInSource(this.text, docLine, path) ?? docLine;
-    // A trailing \r is whitespace to the walker, so a plain split serves CRLF files too.
-    this.lines ??= this.text.split('\n');
+    // A trailing \r is whitespace to the walker, so lines split at \n serve CRLF files too.
+    this.lines ??= new LineIndex(this.text);
     let locator = this.documents.get(docLine);
     if (!locator) this.documents.set(docLine, (locator = new DocumentLocator(this.lines, docLine)));
     return locator.line(path);

@@ -13,6 +13,38 @@ interface Cursor {
 }
 
 /**
+ * The lines of a text as offsets into it: the lines `text.split('\n')` gives, without a string per
+ * line. Built once per file; the walks below read characters of the text in place.
+ */
+export class LineIndex {
+  /** Offset of each line's first character, and one past the last line's end plus one. */
+  private readonly starts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.starts.push(at + 1);
+    this.starts.push(text.length + 1);
+  }
+
+  /** How many lines (a text ending in a newline has an empty last line, as split gives). */
+  get count(): number {
+    return this.starts.length - 1;
+  }
+
+  start(i: number): number {
+    return this.starts[i] as number;
+  }
+
+  /** Offset just past the line's last character (its newline, or the end of the text). */
+  end(i: number): number {
+    return (this.starts[i + 1] as number) - 1;
+  }
+
+  line(i: number): string {
+    return this.text.slice(this.start(i), this.end(i));
+  }
+}
+
+/**
  * Finds the lines of field paths (`spec.template.spec.containers[0].image`) inside one YAML document,
  * by reading indentation — no second parse. Block-style YAML (what kubectl, Helm and people write) is
  * handled exactly; for anything else (flow style, JSON) it stops at the deepest part of the path it
@@ -21,13 +53,13 @@ interface Cursor {
  */
 export class DocumentLocator {
   private readonly cache = new Map<string, Cursor>();
+  private readonly lines: LineIndex;
 
-  constructor(
-    private readonly lines: readonly string[],
-    docStart: number,
-  ) {
+  /** `lines`: the file's line index (shared by its documents), or its lines as strings. */
+  constructor(lines: LineIndex | readonly string[], docStart: number) {
+    this.lines = lines instanceof LineIndex ? lines : new LineIndex(lines.join('\n'));
     const lo = docStart - 1;
-    this.cache.set('', { lo, hi: documentEnd(lines, lo), line: docStart, stuck: false });
+    this.cache.set('', { lo, hi: documentEnd(this.lines, lo), line: docStart, stuck: false });
   }
 
   line(path: string): number {
@@ -84,86 +116,109 @@ function parsed(path: string): ParsedPath {
   return p;
 }
 
-function indentOf(line: string): number {
-  let i = 0;
-  while (i < line.length && line.charCodeAt(i) === 32) i++;
-  return i;
+/** Spaces at the start of the line [s, e) of `text`. */
+function indentOf(text: string, s: number, e: number): number {
+  let i = s;
+  while (i < e && text.charCodeAt(i) === 32) i++;
+  return i - s;
 }
 
 /** Not blank and not a comment; checked without allocating, as it runs for every line walked. */
-function isContent(line: string): boolean {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
+function isContent(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 13) continue;
     return c !== 35; // '#'
   }
   return false;
 }
 
-function documentEnd(lines: readonly string[], from: number): number {
-  for (let i = from + 1; i < lines.length; i++) if (/^---(\s|$)/.test(lines[i] as string) || lines[i] === '...') return i;
-  return lines.length;
+/** The character code at `i` of a line ending at `e`; NaN past its end, as for the line as a string. */
+function codeAt(text: string, i: number, e: number): number {
+  return i < e ? text.charCodeAt(i) : NaN;
 }
 
-/** Does `rest` (a line from the key column on) start with `key:`, the key plain or quoted? */
-function keyAt(rest: string, key: string): boolean {
+function documentEnd(lines: LineIndex, from: number): number {
+  const { text } = lines;
+  for (let i = from + 1; i < lines.count; i++) {
+    const s = lines.start(i);
+    // Only a line starting with `---` or `...` can end the document; only those are cut out to test.
+    if (!text.startsWith('---', s) && !text.startsWith('...', s)) continue;
+    const line = lines.line(i);
+    if (/^---(\s|$)/.test(line) || line === '...') return i;
+  }
+  return lines.count;
+}
+
+/**
+ * Does the line [s, e) of `text` hold `key:` at column `col`, the key plain or quoted? Read in place:
+ * it runs for every line of a mapping walked.
+ */
+function keyAt(text: string, s: number, e: number, col: number, key: string): boolean {
+  const at = s + col;
   let end: number;
-  if (rest.startsWith(key)) end = key.length;
-  else if ((rest[0] === '"' || rest[0] === "'") && rest.startsWith(key, 1) && rest[key.length + 1] === rest[0]) end = key.length + 2;
+  const q = codeAt(text, at, e);
+  if (at + key.length <= e && text.startsWith(key, at)) end = at + key.length;
+  else if ((q === 34 || q === 39) && at + key.length + 1 < e && text.startsWith(key, at + 1) && text.charCodeAt(at + key.length + 1) === q) end = at + key.length + 2;
   else return false;
-  while (rest.charCodeAt(end) === 32 || rest.charCodeAt(end) === 9) end++;
-  if (rest[end] !== ':') return false;
-  const after = rest.charCodeAt(end + 1);
+  while (codeAt(text, end, e) === 32 || codeAt(text, end, e) === 9) end++;
+  if (codeAt(text, end, e) !== 58) return false; // ':'
+  const after = codeAt(text, end + 1, e);
   return Number.isNaN(after) || after === 32 || after === 9 || after === 13;
 }
 
 /** A key of the mapping in [lo, hi): the first key column found is the mapping's. */
-function findKey(lines: readonly string[], lo: number, hi: number, key: string, firstLineKeyCol?: number): { line: number; col: number; inline: boolean } | undefined {
+function findKey(lines: LineIndex, lo: number, hi: number, key: string, firstLineKeyCol?: number): { line: number; col: number; inline: boolean } | undefined {
+  const { text } = lines;
   let mapCol: number | undefined;
   for (let i = lo; i < hi; i++) {
-    const line = lines[i] as string;
-    if (!isContent(line)) continue;
-    const col = i === lo && firstLineKeyCol !== undefined ? firstLineKeyCol : indentOf(line);
+    const s = lines.start(i);
+    const e = lines.end(i);
+    if (!isContent(text, s, e)) continue;
+    const col = i === lo && firstLineKeyCol !== undefined ? firstLineKeyCol : indentOf(text, s, e);
     if (mapCol === undefined) mapCol = col;
     if (col < mapCol) return undefined; // the mapping ended
     if (col !== mapCol) continue;
-    const rest = line.slice(col);
-    if (rest.startsWith('- ')) continue;
-    if (keyAt(rest, key)) {
-      const after = rest.slice(rest.indexOf(':') + 1).trim();
+    if (codeAt(text, s + col, e) === 45 && codeAt(text, s + col + 1, e) === 32) continue; // '- '
+    if (keyAt(text, s, e, col, key)) {
+      // The first colon from the key column on, as written (a quoted key may hold one).
+      const line = lines.line(i);
+      const after = line.slice(line.indexOf(':', col) + 1).trim();
       return { line: i, col, inline: after !== '' && !after.startsWith('#') && !after.startsWith('|') && !after.startsWith('>') && !after.startsWith('&') };
     }
   }
   return undefined;
 }
 
-/** Is there a `-` entry marker at column `col` (`- x`, or a lone `-`)? */
-function dashAt(line: string, col: number): boolean {
-  if (line.charCodeAt(col) !== 45) return false;
-  const next = line.charCodeAt(col + 1);
+/** Is there a `-` entry marker at column `col` of the line [s, e) (`- x`, or a lone `-`)? */
+function dashAt(text: string, s: number, e: number, col: number): boolean {
+  if (codeAt(text, s + col, e) !== 45) return false;
+  const next = codeAt(text, s + col + 1, e);
   return Number.isNaN(next) || next === 32 || next === 9 || next === 13;
 }
 
 /** The n-th `- ` item of the sequence that starts at line `lo`; its block ends where indentation falls back. */
-function findItem(lines: readonly string[], lo: number, hi: number, n: number): { line: number; keyCol: number } | undefined {
+function findItem(lines: LineIndex, lo: number, hi: number, n: number): { line: number; keyCol: number } | undefined {
+  const { text } = lines;
   let seqCol = -1;
   let count = -1;
   for (let i = lo; i < hi; i++) {
-    const line = lines[i] as string;
-    if (!isContent(line)) continue;
-    const ind = indentOf(line);
+    const s = lines.start(i);
+    const e = lines.end(i);
+    if (!isContent(text, s, e)) continue;
+    const ind = indentOf(text, s, e);
     if (seqCol === -1) {
-      if (!dashAt(line, ind)) return undefined;
+      if (!dashAt(text, s, e, ind)) return undefined;
       seqCol = ind;
     }
-    if (ind < seqCol || (ind === seqCol && !dashAt(line, ind))) return undefined;
-    if (ind === seqCol && ++count === n) return { line: i, keyCol: itemKeyCol(line, seqCol) };
+    if (ind < seqCol || (ind === seqCol && !dashAt(text, s, e, ind))) return undefined;
+    if (ind === seqCol && ++count === n) return { line: i, keyCol: itemKeyCol(text, s, e, seqCol) };
   }
   return undefined;
 }
 
-function itemKeyCol(line: string, seqCol: number): number {
-  let i = seqCol + 1;
-  while (i < line.length && line.charCodeAt(i) === 32) i++;
-  return i;
+function itemKeyCol(text: string, s: number, e: number, seqCol: number): number {
+  let i = s + seqCol + 1;
+  while (i < e && text.charCodeAt(i) === 32) i++;
+  return i - s;
 }

@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
+import type { Provenance } from '../core/resource.js';
 import type { RenderOptions } from './options.js';
 
 const FINDINGS_PER_CHUNK = 500;
@@ -7,7 +8,6 @@ const FINDINGS_PER_CHUNK = 500;
 // Findings of one rule share title, remediation and cross-references, and findings of one resource
 // share its ref: their JSON is made once and reused (a large report has hundreds of thousands).
 const SHARED = new WeakMap<object, string>();
-const TEXT = new Map<string, string>();
 
 function sharedJson(value: object): string {
   let json = SHARED.get(value);
@@ -15,24 +15,81 @@ function sharedJson(value: object): string {
   return json;
 }
 
-function textJson(value: string): string {
-  let json = TEXT.get(value);
+// What sits between a finding's id and its resource is the same for every finding of a rule (at one
+// severity): made once per rule, checked against the finding, so one piece instead of eight.
+interface RuleHead {
+  title: string;
+  severity: string;
+  pillar: string;
+  json: string;
+}
+const HEADS = new Map<string, RuleHead>();
+
+function headJson(f: Finding): string {
+  const head = HEADS.get(f.rule);
+  if (head && head.title === f.title && head.severity === f.severity && head.pillar === f.pillar) return head.json;
+  if (HEADS.size >= 10_000) HEADS.clear();
+  const json = `,"rule":${JSON.stringify(f.rule)},"title":${JSON.stringify(f.title)},"severity":"${f.severity}","pillar":"${f.pillar}","resource":`;
+  HEADS.set(f.rule, { title: f.title, severity: f.severity, pillar: f.pillar, json });
+  return json;
+}
+
+const REMEDIATION = new Map<string, string>();
+
+/** `,"remediation":"..."`, made once per text. */
+function remediationJson(text: string): string {
+  let json = REMEDIATION.get(text);
   if (json === undefined) {
-    if (TEXT.size >= 10_000) TEXT.clear();
-    TEXT.set(value, (json = JSON.stringify(value)));
+    if (REMEDIATION.size >= 10_000) REMEDIATION.clear();
+    REMEDIATION.set(text, (json = `,"remediation":${JSON.stringify(text)}`));
   }
   return json;
 }
 
+/**
+ * JSON.stringify of a string, without the call for the usual text: one with nothing to escape (no
+ * quote, backslash, control character or surrogate) is itself in quotes. A report holds five per finding.
+ */
+function stringJson(value: string): string {
+  if (typeof value !== 'string') return JSON.stringify(value);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(value);
+  }
+  return `"${value}"`;
+}
+
+const FILES = new Map<string, string>();
+
+/**
+ * JSON.stringify of a location: written by hand when it is just `{file, line}` (every located finding),
+ * the file's JSON made once per file. Anything else (a `path`, another key) goes to JSON.stringify.
+ */
+function locationJson(location: Provenance): string {
+  let keys = 0;
+  for (const key in location) {
+    if (key !== (keys === 0 ? 'file' : keys === 1 ? 'line' : undefined)) return JSON.stringify(location);
+    keys++;
+  }
+  const { file, line } = location;
+  if (keys !== 2 || typeof file !== 'string' || typeof line !== 'number' || !Number.isFinite(line)) return JSON.stringify(location);
+  let json = FILES.get(file);
+  if (json === undefined) {
+    if (FILES.size >= 10_000) FILES.clear();
+    FILES.set(file, (json = JSON.stringify(file)));
+  }
+  return `{"file":${json},"line":${line}}`;
+}
+
 /** One finding as JSON, keys in the schema's order; the same text JSON.stringify would give for that order. */
 export function findingJson(f: Finding): string {
-  let out = `{"id":${JSON.stringify(f.id)},"rule":${textJson(f.rule)},"title":${textJson(f.title)},"severity":"${f.severity}","pillar":"${f.pillar}","resource":${sharedJson(f.resource)}`;
-  if (f.container !== undefined) out += `,"container":${JSON.stringify(f.container)}`;
-  if (f.field !== undefined) out += `,"field":${JSON.stringify(f.field)}`;
-  out += `,"message":${JSON.stringify(f.message)},"remediation":${textJson(f.remediation)}`;
-  if (f.location !== undefined) out += `,"location":${JSON.stringify(f.location)}`;
+  let out = `{"id":${stringJson(f.id)}${headJson(f)}${sharedJson(f.resource)}`;
+  if (f.container !== undefined) out += `,"container":${stringJson(f.container)}`;
+  if (f.field !== undefined) out += `,"field":${stringJson(f.field)}`;
+  out += `,"message":${stringJson(f.message)}${remediationJson(f.remediation)}`;
+  if (f.location !== undefined) out += `,"location":${locationJson(f.location)}`;
   out += `,"frameworks":${sharedJson(f.frameworks)},"evidence":${JSON.stringify(f.evidence)}`;
-  if (f.verify !== undefined) out += `,"verify":${JSON.stringify(f.verify)}`;
+  if (f.verify !== undefined) out += `,"verify":${stringJson(f.verify)}`;
   if (f.suppressed !== undefined) out += `,"suppressed":${JSON.stringify(f.suppressed)}`;
   if (f.baseline !== undefined) out += `,"baseline":"${f.baseline}"`;
   return `${out}}`;

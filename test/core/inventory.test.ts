@@ -45,6 +45,10 @@ describe('selectorMatches', () => {
     [{ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, true],
     [{ matchExpressions: [{ key: 'app', operator: 'Bogus' }] }, false],
     [undefined, false],
+    // Only string values of matchLabels count, as stringMap reads them; an own `__proto__` key is no label.
+    [{ matchLabels: { app: 'web', replicas: 3 } }, true],
+    [{ matchLabels: ['api'] }, true],
+    [JSON.parse('{"matchLabels":{"__proto__":"x","app":"web"}}'), true],
   ])('%j → %s', (selector, want) => {
     expect(selectorMatches(selector, labels)).toBe(want);
   });

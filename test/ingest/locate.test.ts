@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DocumentLocator } from '../../src/ingest/locate.js';
+import { DocumentLocator, LineIndex } from '../../src/ingest/locate.js';
 
 const locateField = (lines: readonly string[], start: number, path: string) => new DocumentLocator(lines, start).line(path);
 import { locateFieldInSource } from '../../src/ingest/locate-source.js';
@@ -59,6 +59,30 @@ describe('locateField', () => {
     const two = ['apiVersion: v1', 'kind: Pod', '---', 'apiVersion: v1', 'kind: Pod', 'spec:', '  hostPID: true'];
     expect(locateField(two, 1, 'spec.hostPID')).toBe(1);
     expect(locateField(two, 4, 'spec.hostPID')).toBe(7);
+  });
+});
+
+describe('LineIndex', () => {
+  it('has the lines a split at newlines gives, carriage returns kept', () => {
+    for (const t of ['', '\n', 'a', 'a\n', 'a\nb', 'a\r\nb\r\n', '\n\n x\n']) {
+      const index = new LineIndex(t);
+      expect(Array.from({ length: index.count }, (_, i) => index.line(i))).toEqual(t.split('\n'));
+    }
+  });
+
+  it('locates a field the same from the file\'s index as from its lines', () => {
+    const crlf = text.replace(/\n/g, '\r\n');
+    for (const t of [text, crlf]) {
+      const path = 'spec.template.spec.containers[1].securityContext.privileged';
+      expect(new DocumentLocator(new LineIndex(t), 3).line(path)).toBe(locateField(t.split('\n'), 3, path));
+      expect(new DocumentLocator(new LineIndex(t), 3).line(path)).toBe(t.split('\n').findIndex((l) => l.includes('privileged')) + 1);
+    }
+  });
+
+  it('does not read a key past the end of its line', () => {
+    const t = 'a:\n  b\n  : 1\nc:\n  "d\n  ":\n';
+    expect(new DocumentLocator(new LineIndex(t), 1).line('a.b')).toBe(1);
+    expect(new DocumentLocator(new LineIndex(t), 1).line('c.d')).toBe(4);
   });
 });
 

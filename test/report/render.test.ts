@@ -166,4 +166,24 @@ describe('findingJson', () => {
       expect(findingJson(f)).toBe(JSON.stringify(ordered));
     }
   });
+
+  it('escapes quotes, backslashes, control characters and lone surrogates in text as JSON.stringify does', () => {
+    const order = ['id', 'rule', 'title', 'severity', 'pillar', 'resource', 'container', 'field', 'message', 'remediation', 'location', 'frameworks', 'evidence', 'verify', 'suppressed', 'baseline'];
+    const base = fixtureReport().findings[0]!;
+    const texts = ['plain', 'say "hi"', 'C:\\path', 'tab\there', 'line\nbreak', '\u0000\u001f', 'lone \ud800 surrogate', 'pair \ud83d\ude00', '\u2028\u2029 and \u007f', ''];
+    const locations = [{ file: 'a "b".yaml', line: 3 }, { file: 'x.yaml', line: 1, path: 'items[2]' }, { line: 4, file: 'swapped.yaml' }, { file: 'x.yaml', line: Number.NaN }];
+    texts.forEach((text, i) => {
+      const f = { ...base, id: text, container: text, field: text, message: text, verify: text, location: locations[i % locations.length]! };
+      const ordered = Object.fromEntries(order.filter((k) => k in f).map((k) => [k, (f as unknown as Record<string, unknown>)[k]]));
+      expect(findingJson(f)).toBe(JSON.stringify(ordered));
+    });
+  });
+
+  it('writes each finding with its own title and severity when findings of one rule differ in them', () => {
+    const base = fixtureReport().findings[0]!;
+    const info = { ...base, severity: 'info' as const, title: 'Another title' };
+    expect(JSON.parse(findingJson(base))).toMatchObject({ severity: base.severity, title: base.title });
+    expect(JSON.parse(findingJson(info))).toMatchObject({ severity: 'info', title: 'Another title' });
+    expect(JSON.parse(findingJson(base))).toMatchObject({ severity: base.severity, title: base.title });
+  });
 });

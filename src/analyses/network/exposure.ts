@@ -3,7 +3,7 @@ import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, stringMap, type Obj, type Resource } from '../../core/resource.js';
 import { podOf } from '../../core/workload.js';
 import { parseCidr, subtractRange, universe, type IpRange } from './ip.js';
-import { isEmptySelector, selectsLabels, type Direction, type NetworkPolicyModel, type PolicyPeer, type PolicyRule } from './policy.js';
+import { isEmptySelector, type Direction, type NetworkPolicyModel, type PolicyPeer, type PolicyRule } from './policy.js';
 import { ConnectionSet } from './ports.js';
 import { reachabilityModelOf, type ExternalPeer, type ReachabilityModel } from './reachability-model.js';
 import { usesHostNetwork, type PodGroup, type Workload } from './workloads.js';
@@ -184,7 +184,8 @@ export class ExposureAnalysis {
   private readonly inventory: Inventory;
   private readonly byWorkload = new Map<Workload, WorkloadExposure>();
   private readonly policiesByNamespace = new Map<string, NetworkPolicyModel[]>();
-  private readonly selecting = new Map<string, NetworkPolicyModel[]>();
+  // Per direction, keyed by the group itself: asked for every group of every workload, twice.
+  private readonly selecting = { ingress: new Map<PodGroup, NetworkPolicyModel[]>(), egress: new Map<PodGroup, NetworkPolicyModel[]>() };
   private readonly matchedByPod = new Map<string, boolean>();
   private workloadOfResource: Map<Resource, Workload> | undefined;
 
@@ -228,8 +229,14 @@ export class ExposureAnalysis {
 
   /** Whether every pod of a workload runs on the host network. */
   static onHostNetwork(w: Workload): boolean {
-    const specs: Obj[] = w.resources.flatMap((r) => { const spec = podOf(r)?.spec; return spec ? [spec] : []; });
-    return specs.length > 0 && specs.every(usesHostNetwork);
+    let specs = 0;
+    for (const r of w.resources) {
+      const spec = podOf(r)?.spec;
+      if (!spec) continue;
+      if (!usesHostNetwork(spec)) return false;
+      specs++;
+    }
+    return specs > 0;
   }
 
   of(w: Workload): WorkloadExposure {
@@ -267,18 +274,21 @@ export class ExposureAnalysis {
 
   /** The policies selecting a pod group in a direction. */
   private selectingGroup(g: PodGroup, direction: Direction): NetworkPolicyModel[] {
-    const key = `${g.id}:${direction}`;
-    let list = this.selecting.get(key);
+    const cache = this.selecting[direction];
+    let list = cache.get(g);
     if (!list) {
-      list = (this.policiesByNamespace.get(g.namespace) ?? []).filter((p) => p.affects[direction] && selectsLabels(p, g.labels));
-      this.selecting.set(key, list);
+      // The model has matched every policy against every group already.
+      list = this.model.groupPolicies(g, direction);
+      cache.set(g, list);
     }
     return list;
   }
 
   private direction(w: Workload, direction: Direction, hostNetwork: boolean): DirectionExposure {
-    const policies = [...new Set(w.groups.flatMap((g) => this.selectingGroup(g, direction)))];
-    const isolated = !hostNetwork && w.groups.every((g) => this.selectingGroup(g, direction).length > 0);
+    // Most workloads have one pod group, whose list already holds each policy once.
+    const only = w.groups.length === 1 ? this.selectingGroup(w.groups[0]!, direction) : undefined;
+    const policies = only ? [...only] : [...new Set(w.groups.flatMap((g) => this.selectingGroup(g, direction)))];
+    const isolated = !hostNetwork && (only ? only.length > 0 : w.groups.every((g) => this.selectingGroup(g, direction).length > 0));
     if (!isolated) {
       return { direction, isolated, policies, allNamespaces: ConnectionSet.ALL, allNamespacesRules: [], internet: ConnectionSet.ALL, selectors: [] };
     }

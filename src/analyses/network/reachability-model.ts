@@ -178,6 +178,12 @@ export class ReachabilityModel {
     return workload.groups.some((g) => this.signatureOf[direction][g.id]! >= 0);
   }
 
+  /** The policies that isolate a pod group in a direction, in the order of `policies`; none when it is open. */
+  groupPolicies(group: PodGroup, direction: Direction): NetworkPolicyModel[] {
+    const sig = this.signatureOf[direction][group.id]!;
+    return sig >= 0 ? this.signatures[direction][sig]!.policies.map((pi) => this.policies[pi]!) : [];
+  }
+
   /** The policies that select the workload's pods for a direction. */
   policiesSelecting(workload: Workload, direction: Direction): NetworkPolicyModel[] {
     const out = new Set<NetworkPolicyModel>();

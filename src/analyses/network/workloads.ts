@@ -58,16 +58,17 @@ function placeKey(kind: string, namespace: string, name: string): string {
 /** Named ports of the pod's containers (init containers serve no traffic once the pod runs). */
 function namedPortsOf(spec: Obj): ContainerPortName[] {
   const out: ContainerPortName[] = [];
-  const seen = new Set<string>();
+  // Made on the first named port: most pods have none.
+  let seen: Set<string> | undefined;
   for (const c of asArray(spec.containers)) {
     for (const p of asArray(asObj(c)?.ports)) {
       const port = asObj(p);
       const name = asString(port?.name);
       const number = port?.containerPort;
-      if (!port || !name || seen.has(name) || typeof number !== 'number') continue;
+      if (!port || !name || seen?.has(name) || typeof number !== 'number') continue;
       const protocol = port.protocol ?? 'TCP';
       if (!isProtocol(protocol)) continue;
-      seen.add(name);
+      (seen ??= new Set()).add(name);
       out.push({ name, port: number, protocol });
     }
   }

@@ -15,6 +15,7 @@ function allowPrivilegeEscalation(pod: PodView) {
       expected: false,
     });
   }
+  if (items.length === 0) return undefined;
   const names = containerNames(items);
   return outcome('allowPrivilegeEscalation != false', `${pluralize('container', 'containers', names.length)} ${joinQuote(names)} must set securityContext.allowPrivilegeEscalation=false`, items);
 }

@@ -59,6 +59,7 @@ export default pssRule({
             bad.push(`container ${JSON.stringify(c.name)} appArmorProfile.type="${type}"`);
             items.push({ field: c.path('securityContext.appArmorProfile.type'), container: c.name, message: `container ${c.name} sets appArmorProfile.type ${type}`, observed: type, expected: ALLOWED_TYPES });
           }
+          if (items.length === 0) return undefined;
           return outcome(`forbidden AppArmor ${bad.length === 1 ? 'profile' : 'profiles'}`, bad.length ? bad.join(', ') : joinQuote([]), items);
         },
       },

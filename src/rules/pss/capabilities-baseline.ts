@@ -45,6 +45,7 @@ export default pssRule({
                 expected: DEFAULT_CAPABILITIES,
               });
             });
+          if (items.length === 0) return undefined;
           const names = containerNames(items);
           const caps = unique(items.map((i) => display(i.observed)));
           return outcome(

@@ -157,20 +157,31 @@ export function containerNames(items: readonly PssItem[]): string[] {
   return unique(items.flatMap((i) => (i.container !== undefined ? [i.container] : [])));
 }
 
+/**
+ * A check's outcome, undefined when nothing offends. Checks return undefined before building the
+ * detail when they found nothing: most pods pass, and a scan runs every check on every pod.
+ */
 export function outcome(reason: string, detail: string, items: PssItem[]): PssOutcome | undefined {
   return items.length ? { reason, detail, items } : undefined;
 }
 
 // A restricted rule re-reads what the baseline check it replaces found on the same pod; both run
-// on every pod of a scan, so each check's outcome is computed once per pod.
-const OUTCOMES = new Memo<PodView, Map<PssVersionedCheck, PssOutcome | undefined>>();
+// on every pod of a scan, so each check's outcome is computed once per pod. Kept in an array by the
+// check's number (a Map per pod grew and rehashed on every pod).
+const NOT_YET = Symbol('not evaluated yet');
+const OUTCOMES = new Memo<PodView, Array<PssOutcome | undefined | typeof NOT_YET>>();
+const CHECK_NUMBERS = new Map<PssVersionedCheck, number>();
 
 function outcomeFor(check: PssVersionedCheck, pod: PodView): PssOutcome | undefined {
+  let n = CHECK_NUMBERS.get(check);
+  if (n === undefined) CHECK_NUMBERS.set(check, (n = CHECK_NUMBERS.size));
   let perPod = OUTCOMES.get(pod);
-  if (!perPod) OUTCOMES.set(pod, (perPod = new Map()));
-  if (perPod.has(check)) return perPod.get(check);
+  if (!perPod) OUTCOMES.set(pod, (perPod = []));
+  while (perPod.length <= n) perPod.push(NOT_YET);
+  const known = perPod[n];
+  if (known !== NOT_YET) return known;
   const result = check.evaluate(pod);
-  perPod.set(check, result);
+  perPod[n] = result;
   return result;
 }
 
@@ -206,12 +217,13 @@ export function pssRule(def: PssRuleDefinition): PssRule {
       const result = outcomeFor(behaviour, pod);
       if (!result) return;
       for (const item of result.items) {
+        // One fixed shape, no spreads: an absent container or frameworks reads as undefined either way.
         ctx.report({
           field: item.field,
-          ...(item.container !== undefined ? { container: item.container } : {}),
+          container: item.container,
           message: item.message,
           evidence: { observed: item.observed, expected: item.expected },
-          ...(item.frameworks ? { frameworks: [pssRef, ...item.frameworks] } : {}),
+          frameworks: item.frameworks ? [pssRef, ...item.frameworks] : undefined,
         });
       }
     },

@@ -39,6 +39,7 @@ export default pssRule({
               expected: 'no hostPath volume',
             });
           });
+          if (items.length === 0) return undefined;
           return outcome('hostPath volumes', `${pluralize('volume', 'volumes', names.length)} ${joinQuote(names)}`, items);
         },
       },

@@ -30,6 +30,7 @@ export default pssRule({
               if (typeof hostPort === 'number' && hostPort !== 0)
                 items.push({ field: c.path(`ports[${i}].hostPort`), container: c.name, message: `container ${c.name} binds host port ${hostPort}`, observed: hostPort, expected: 'no hostPort' });
             });
+          if (items.length === 0) return undefined;
           const names = containerNames(items);
           const ports = unique(items.map((i) => display(i.observed)));
           return outcome(

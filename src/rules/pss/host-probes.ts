@@ -3,6 +3,8 @@ import { allContainers, celEveryContainer, containerNames, display, joinQuote, o
 
 const HANDLERS = ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle.postStart', 'lifecycle.preStop'];
 const ACTIONS = ['httpGet', 'tcpSocket'];
+// Split once: the check runs on every container of every pod.
+const HANDLER_PARTS = HANDLERS.map((path) => ({ path, parts: path.split('.') }));
 
 // Every handler's httpGet.host and tcpSocket.host, unset or empty.
 const CEL = celEveryContainer(
@@ -30,9 +32,9 @@ export default pssRule({
         evaluate(pod) {
           const items: PssItem[] = [];
           for (const c of allContainers(pod))
-            for (const handlerPath of HANDLERS) {
+            for (const { path: handlerPath, parts } of HANDLER_PARTS) {
               let handler: unknown = c.spec;
-              for (const part of handlerPath.split('.')) handler = asObj(handler)?.[part];
+              for (const part of parts) handler = asObj(handler)?.[part];
               for (const action of ACTIONS) {
                 const host = asString(asObj(asObj(handler)?.[action])?.host);
                 if (host)
@@ -45,6 +47,7 @@ export default pssRule({
                   });
               }
             }
+          if (items.length === 0) return undefined;
           const names = unique(containerNames(items)).sort();
           const hosts = unique(items.map((i) => display(i.observed))).sort();
           return outcome(

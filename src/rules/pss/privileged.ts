@@ -29,6 +29,7 @@ export default pssRule({
           for (const c of allContainers(pod))
             if (securityContext(c)?.privileged === true)
               items.push({ field: c.path('securityContext.privileged'), container: c.name, message: `container ${c.name} sets privileged: true`, observed: true, expected: false });
+          if (items.length === 0) return undefined;
           const names = containerNames(items);
           return outcome('privileged', `${pluralize('container', 'containers', names.length)} ${joinQuote(names)} must not set securityContext.privileged=true`, items);
         },

@@ -12,6 +12,7 @@ export function procMountDefault(pod: PodView) {
     const value = asString(raw) ?? display(raw);
     items.push({ field: c.path('securityContext.procMount'), container: c.name, message: `container ${c.name} sets procMount ${value}, unmasking /proc`, observed: value, expected: 'Default' });
   }
+  if (items.length === 0) return undefined;
   const names = containerNames(items);
   const values = unique(items.map((i) => display(i.observed)));
   return outcome('procMount', `${pluralize('container', 'containers', names.length)} ${joinQuote(names)} must not set securityContext.procMount to ${joinQuote(values)}`, items);

@@ -35,6 +35,7 @@ export default pssRule({
               names.push(c.name);
               items.push({ field: c.path('securityContext.windowsOptions.hostProcess'), container: c.name, message: `container ${c.name} sets windowsOptions.hostProcess: true`, observed: true, expected: false });
             }
+          if (items.length === 0) return undefined;
           if (names.length) who.push(`${names.length === 1 ? 'container' : 'containers'} ${names.map((n) => JSON.stringify(n)).join(', ')}`);
           return outcome('hostProcess', `${who.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true`, items);
         },

@@ -1,4 +1,5 @@
 import type { Inventory } from '../../core/inventory.js';
+import { Memo } from '../../core/memo.js';
 import { asArray, asObj, asString, type Resource } from '../../core/resource.js';
 import type { PodView } from '../../core/workload.js';
 
@@ -49,8 +50,19 @@ export interface TokenMount {
   field: string;
 }
 
+// Three rules ask the same pod; worked out once per pod (and inventory), read-only after.
+const TOKEN_MOUNTS = new Memo<PodView, { inventory: Inventory; mount: TokenMount }>();
+
 /** Kubernetes' rule: the pod's automountServiceAccountToken wins when set; else the ServiceAccount's; else true. */
 export function tokenMount(pod: PodView, inventory: Inventory): TokenMount {
+  const known = TOKEN_MOUNTS.get(pod);
+  if (known?.inventory === inventory) return known.mount;
+  const mount = decideTokenMount(pod, inventory);
+  TOKEN_MOUNTS.set(pod, { inventory, mount });
+  return mount;
+}
+
+function decideTokenMount(pod: PodView, inventory: Inventory): TokenMount {
   const sa = podServiceAccount(pod);
   const field = `${pod.specPath}.automountServiceAccountToken`;
   const podValue = pod.spec.automountServiceAccountToken;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { containersOf, podOf } from '../../src/core/workload.js';
+import { parseResources } from '../helpers/rule-tester.js';
+
+const [pod] = parseResources(`
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  ephemeralContainers: [{name: debug}]
+  initContainers: [{name: init}]
+  containers: [{name: app}, {name: sidecar}]
+`);
+
+describe('containersOf', () => {
+  const view = podOf(pod!)!;
+
+  it('lists containers, then init containers, then ephemeral ones, with their paths', () => {
+    const all = containersOf(view);
+    expect(all.map((c) => [c.name, c.kind, c.index, c.path('image')])).toEqual([
+      ['app', 'containers', 0, 'spec.containers[0].image'],
+      ['sidecar', 'containers', 1, 'spec.containers[1].image'],
+      ['init', 'initContainers', 0, 'spec.initContainers[0].image'],
+      ['debug', 'ephemeralContainers', 0, 'spec.ephemeralContainers[0].image'],
+    ]);
+    expect(all[0]!.path()).toBe('spec.containers[0]');
+  });
+
+  it('narrows to the selection asked for, keeping the order and the same views', () => {
+    // A fresh view asked for a narrow selection first.
+    expect(containersOf(podOf(pod!)!, { init: false }).map((c) => c.name)).toEqual(['app', 'sidecar', 'debug']);
+    const all = containersOf(view);
+    expect(containersOf(view, { init: false }).map((c) => c.name)).toEqual(['app', 'sidecar', 'debug']);
+    expect(containersOf(view, { ephemeral: false }).map((c) => c.name)).toEqual(['app', 'sidecar', 'init']);
+    expect(containersOf(view, { init: false, ephemeral: false }).map((c) => c.name)).toEqual(['app', 'sidecar']);
+    expect(containersOf(view, { ephemeral: false })[2]).toBe(all[2]);
+    expect(containersOf(view, { ephemeral: false })).toBe(containersOf(view, { ephemeral: false }));
+  });
+});
