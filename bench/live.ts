@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { LIVE_KINDS, type LiveKind } from '../src/ingest/kube-kinds.js';
 import { testCertificate } from '../test/helpers/fake-arm.js';
+import { compileCli, compileScript } from './compiled.js';
 import { generateCluster } from './live-cluster.js';
 
 /**
@@ -193,13 +194,8 @@ export function writeKubeconfig(dir: string, server: string, ca: string): string
 
 /** Compiles the CLI into .bench-tmp/dist; the rss hook is compiled beside it. */
 function buildCli(log: (line: string) => void): void {
-  rmSync(BUILT, { recursive: true, force: true });
-  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', BUILT, '--sourceMap', 'false'], { cwd: ROOT, encoding: 'utf8' });
-  // tsc emits despite type errors elsewhere in the tree; a missing entry point is the failure that counts.
-  if (!existsSync(join(BUILT, 'cli', 'main.js'))) throw new Error(`could not compile the CLI:\n${r.stdout}${r.stderr}`);
-  if (r.status !== 0) log(`live: tsc reported type errors; measuring what it emitted`);
-  writeFileSync(join(BUILT, 'live-rss.mjs'), readFileSync(join(ROOT, 'bench', 'live-rss.ts'), 'utf8'));
+  compileCli(BUILT, (line) => log(`live: ${line}`));
+  compileScript(join(ROOT, 'bench', 'live-rss.ts'), BUILT);
 }
 
 /** Runs the CLI in a process of its own; resolves with its time, peak RSS and what it printed. */

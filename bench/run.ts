@@ -37,7 +37,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
-    // The live benchmark: the CLI from the TypeScript sources through tsx instead of the compiled one.
+    // The live and webhook benchmarks: the CLI from the TypeScript sources through tsx instead of compiled.
     sources: { type: 'boolean', default: false },
     // `--only scan|rbac|netpol|audit|webhook|webhook-soak|paths|image|live`; all by default.
     only: { type: 'string' },
@@ -59,12 +59,12 @@ async function runWebhookBenches(which: 'webhook' | 'webhook-soak' | 'both'): Pr
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (which !== 'webhook-soak') {
     const profileDir = args.profile ? join(TMP, 'profiles-webhook') : undefined;
-    const r = await webhookBench({ seed, runs: Number(args.runs), seconds: Number(args['webhook-seconds']), connections: Number(args.connections), profileDir, log });
+    const r = await webhookBench({ seed, runs: Number(args.runs), seconds: Number(args['webhook-seconds']), connections: Number(args.connections), profileDir, sources: args.sources, log });
     console.log(formatWebhookBench(r));
     recordResults(args.out, { webhook: r });
   }
   if (which !== 'webhook') {
-    const r = await webhookSoak({ seed, seconds: Number(args['soak-seconds']), log });
+    const r = await webhookSoak({ seed, seconds: Number(args['soak-seconds']), sources: args.sources, log });
     console.log(formatWebhookSoak(r));
     recordResults(args.out, { webhookSoak: r });
   }

@@ -26,7 +26,10 @@
  * `npm run bench -- --only webhook|webhook-soak` runs them and records the figures in
  * bench/results.json (`webhook`, `webhookSoak`) beside the other benchmarks'. Standalone, printing
  * only: `node --import tsx bench/webhook.ts [--soak] [--seconds S] [--runs R] [--seed N]
- * [--connections C] [--profile]`.
+ * [--connections C] [--profile] [--sources]`.
+ *
+ * Both processes are compiled JavaScript by default, as a user's webhook runs (bench/compiled.ts);
+ * `--sources` starts both from the TypeScript through tsx instead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -39,6 +42,7 @@ import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { generateCertificates, serviceDnsNames } from '../src/admission/manifests.js';
 import { parseAdmissionReview, reviewRequest } from '../src/admission/review.js';
+import { compileCli, compileScript } from './compiled.js';
 import { summarizeProfile, type ProfileSummary } from './cpu-profile.js';
 import { badRequests, defaultServePolicy, generateReviews, type BadRequest, type GeneratedReview } from './webhook-reviews.js';
 
@@ -75,14 +79,34 @@ function makeTls(): Tls {
   return { dir, cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key'), ca: certs.caCert };
 }
 
-/** Starts the webhook (the CLI, from the sources) or the baseline, and waits until it listens. */
-async function serve(kind: Served['kind'], tls: Tls, cwd: string, nodeFlags: readonly string[] = []): Promise<Served> {
-  // tsx by location: the processes run in a folder of their own, where `--import tsx` would not resolve.
-  const tsx = import.meta.resolve('tsx');
+/**
+ * How the two processes start: by default the compiled CLI and the baseline compiled beside it, plain
+ * node processes as a user's webhook runs (bench/compiled.ts); with `sources`, both from the TypeScript
+ * through tsx.
+ */
+interface Entries {
+  cli: 'built' | 'sources';
+  webhook: string[];
+  baseline: string[];
+}
+
+function entries(sources: boolean, log: (line: string) => void): Entries {
+  if (sources) {
+    // tsx by location: the processes run in a folder of their own, where `--import tsx` would not resolve.
+    const tsx = import.meta.resolve('tsx');
+    return { cli: 'sources', webhook: ['--import', tsx, join(ROOT, 'src', 'cli', 'main.ts')], baseline: ['--import', tsx, join(ROOT, 'bench', 'webhook-baseline.ts')] };
+  }
+  const out = join(ROOT, '.bench-tmp', 'dist-webhook');
+  const main = compileCli(out, (line) => log(`webhook: ${line}`));
+  return { cli: 'built', webhook: [main], baseline: [compileScript(join(ROOT, 'bench', 'webhook-baseline.ts'), out)] };
+}
+
+/** Starts the webhook (`palisade webhook serve`) or the baseline, and waits until it listens. */
+async function serve(kind: Served['kind'], entry: Entries, tls: Tls, cwd: string, nodeFlags: readonly string[] = []): Promise<Served> {
   const args =
     kind === 'webhook'
-      ? ['--import', tsx, join(ROOT, 'src', 'cli', 'main.ts'), 'webhook', 'serve', '--tls-cert', tls.cert, '--tls-key', tls.key, '--host', '127.0.0.1', '--port', '0']
-      : ['--import', tsx, join(ROOT, 'bench', 'webhook-baseline.ts'), tls.cert, tls.key];
+      ? [...entry.webhook, 'webhook', 'serve', '--tls-cert', tls.cert, '--tls-key', tls.key, '--host', '127.0.0.1', '--port', '0']
+      : [...entry.baseline, tls.cert, tls.key];
   // The webhook reads ./.palisade.yaml when present: run it where there is none, for the defaults.
   const child = spawn(process.execPath, [...nodeFlags, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -182,6 +206,8 @@ async function load(port: number, ca: string, bodies: readonly string[], opts: {
 }
 
 export interface WebhookBenchResult {
+  /** `built`: the compiled CLI and baseline, as users run them; `sources`: both through tsx. */
+  cli: Entries['cli'];
   seed: number;
   rate: number;
   seconds: number;
@@ -215,6 +241,8 @@ export async function webhookBench(
     rate?: number;
     /** Run the webhook under --cpu-prof, writing here, and summarise where its time went. */
     profileDir?: string;
+    /** Both processes from the TypeScript sources through tsx instead of compiled. */
+    sources?: boolean;
     log?: (line: string) => void;
   } = {},
 ): Promise<WebhookBenchResult> {
@@ -226,6 +254,7 @@ export async function webhookBench(
   const log = opts.log ?? (() => undefined);
   const reviews = generateReviews(seed, 500);
   const bodies = reviews.map((r) => r.body);
+  const entry = entries(opts.sources ?? false, log);
   const tls = makeTls();
   const cwd = mkdtempSync(join(tmpdir(), 'palisade-bench-cwd-'));
   const servers: Served[] = [];
@@ -234,9 +263,9 @@ export async function webhookBench(
       rmSync(opts.profileDir, { recursive: true, force: true });
       mkdirSync(opts.profileDir, { recursive: true });
     }
-    const webhook = await serve('webhook', tls, cwd, opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []);
+    const webhook = await serve('webhook', entry, tls, cwd, opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []);
     servers.push(webhook);
-    const baseline = await serve('baseline', tls, cwd);
+    const baseline = await serve('baseline', entry, tls, cwd);
     servers.push(baseline);
     const shape = { rate, connections };
     // Warm-up: the JIT compiles the hot paths and the heaps grow to their working size.
@@ -262,6 +291,7 @@ export async function webhookBench(
     const baselineP99 = median(b.map((r) => r.p99Ms));
     const ratio = webhookP99 / baselineP99;
     return {
+      cli: entry.cli,
       seed,
       rate,
       seconds,
@@ -296,7 +326,7 @@ export function formatWebhookBench(r: WebhookBenchResult): string {
   const v = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   const ms = (x: number) => `${x.toFixed(2)} ms`;
   const lines = [
-    `webhook: ${r.rules} rules, ${r.rate} requests/s for ${r.seconds} s over ${r.connections} connections, ${r.bodies} seeded reviews (${r.meanBodyBytes} bytes on average), median of ${r.runs} runs each`,
+    `webhook: ${r.rules} rules, ${r.rate} requests/s for ${r.seconds} s over ${r.connections} connections, ${r.bodies} seeded reviews (${r.meanBodyBytes} bytes on average), median of ${r.runs} runs each; ${r.cli === 'built' ? 'compiled processes' : 'both from the sources through tsx'}`,
     `  allow-all HTTPS handler   p50 ${ms(r.baseline.p50Ms)}   p99 ${ms(r.baseline.p99Ms)}`,
     `  palisade webhook serve    p50 ${ms(r.webhook.p50Ms)}   p99 ${ms(r.webhook.p99Ms)}   (target p99 < ${r.targets.p99Ms} ms) ${v(r.pass.p99)}`,
     `  ratio of the p99s         ${r.ratio.toFixed(2)}×   (target ≤ ${r.targets.ratio}×) ${v(r.pass.ratio)}`,
@@ -326,6 +356,7 @@ export function formatWebhookBench(r: WebhookBenchResult): string {
 // ---------------------------------------------------------------- soak
 
 export interface SoakResult {
+  cli: Entries['cli'];
   seconds: number;
   concurrency: number;
   sent: number;
@@ -395,7 +426,7 @@ function post(agent: Agent, port: number, ca: string, body: Buffer, declaredLeng
   });
 }
 
-export async function webhookSoak(opts: { seed?: number; seconds?: number; concurrency?: number; log?: (line: string) => void } = {}): Promise<SoakResult> {
+export async function webhookSoak(opts: { seed?: number; seconds?: number; concurrency?: number; sources?: boolean; log?: (line: string) => void } = {}): Promise<SoakResult> {
   const seed = opts.seed ?? 42;
   const seconds = opts.seconds ?? 60;
   const concurrency = opts.concurrency ?? 4;
@@ -409,12 +440,14 @@ export async function webhookSoak(opts: { seed?: number; seconds?: number; concu
     if ('error' in parsed) throw new Error(`generated review ${r.uid} is not valid: ${parsed.error}`);
     return reviewRequest(parsed.request, policy).response;
   });
+  const entry = entries(opts.sources ?? false, log);
   const tls = makeTls();
   const cwd = mkdtempSync(join(tmpdir(), 'palisade-bench-cwd-'));
-  const server = await serve('webhook', tls, cwd);
+  const server = await serve('webhook', entry, tls, cwd);
   // Keep-alive like the API server; a connection the server closes (oversized bodies) is replaced.
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const result: SoakResult = {
+    cli: entry.cli,
     seconds,
     concurrency,
     sent: 0,
@@ -523,7 +556,7 @@ export function formatWebhookSoak(r: SoakResult): string {
   const v = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   const badLines = Object.entries(r.bad).map(([what, t]) => `${what} ${t.sent}${t.other ? ` (${t.other} not refused)` : ''}`);
   return [
-    `webhook soak: ${r.seconds} s, ${r.concurrency} concurrent clients, ${r.sent} requests (${r.valid.sent} valid, ${r.sent - r.valid.sent} bad)`,
+    `webhook soak: ${r.seconds} s, ${r.concurrency} concurrent clients, ${r.sent} requests (${r.valid.sent} valid, ${r.sent - r.valid.sent} bad); ${r.cli === 'built' ? 'the compiled CLI' : 'the CLI from the sources through tsx'}`,
     `  process still up, /healthz ok, no internal error   ${r.alive ? 'up' : 'DOWN'}, ${r.healthz ? 'ok' : 'not ok'}, ${r.internalErrors}   ${v(r.pass.noCrash)}`,
     `  valid reviews answered 200 with the right verdict  ${r.valid.correct} of ${r.valid.sent}${r.valid.wrong ? `, ${r.valid.wrong} wrong` : ''}${r.valid.failed ? `, ${r.valid.failed} not answered 200` : ''}   ${v(r.pass.validAnswered)}`,
     `  bad requests answered 400 (aborted uploads: server carried on)   ${badLines.join(', ')}   ${v(r.pass.badRefused)}`,
@@ -558,9 +591,10 @@ function arg(name: string): number | undefined {
 // Run when started as a script, not when imported by bench/run.ts.
 if (process.argv[1] && resolve(process.argv[1]) === SELF) {
   const log = (l: string) => process.stderr.write(`${l}\n`);
-  if (process.argv.includes('--soak')) console.log(formatWebhookSoak(await webhookSoak({ seed: arg('seed'), seconds: arg('seconds'), log })));
+  const sources = process.argv.includes('--sources');
+  if (process.argv.includes('--soak')) console.log(formatWebhookSoak(await webhookSoak({ seed: arg('seed'), seconds: arg('seconds'), sources, log })));
   else {
     const profileDir = process.argv.includes('--profile') ? join(ROOT, '.bench-tmp', 'profiles-webhook') : undefined;
-    console.log(formatWebhookBench(await webhookBench({ seed: arg('seed'), runs: arg('runs'), seconds: arg('seconds'), connections: arg('connections'), profileDir, log })));
+    console.log(formatWebhookBench(await webhookBench({ seed: arg('seed'), runs: arg('runs'), seconds: arg('seconds'), connections: arg('connections'), profileDir, sources, log })));
   }
 }
