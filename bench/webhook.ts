@@ -41,6 +41,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { generateCertificates, serviceDnsNames } from '../src/admission/manifests.js';
+import { ObjectEvaluator } from '../src/admission/object-evaluator.js';
 import { parseAdmissionReview, reviewRequest } from '../src/admission/review.js';
 import { compileCli, compileScript } from './compiled.js';
 import { summarizeProfile, type ProfileSummary } from './cpu-profile.js';
@@ -214,6 +215,9 @@ export interface WebhookBenchResult {
   connections: number;
   runs: number;
   rules: number;
+  /** Of `rules`, those the webhook runs: the others cannot report at or above its fail-on severity. */
+  rulesRun: number;
+  failOn: string;
   bodies: number;
   meanBodyBytes: number;
   webhook: { p50Ms: number; p99Ms: number; runs: LatencyRun[] };
@@ -287,6 +291,7 @@ export async function webhookBench(
       const file = readdirSync(opts.profileDir).find((f) => f.endsWith('.cpuprofile') && f.split('.')[4] === '0');
       if (file) profile = { file: join(opts.profileDir, file), ...summarizeProfile(join(opts.profileDir, file), ROOT) };
     }
+    const policy = defaultServePolicy();
     const webhookP99 = median(w.map((r) => r.p99Ms));
     const baselineP99 = median(b.map((r) => r.p99Ms));
     const ratio = webhookP99 / baselineP99;
@@ -297,7 +302,9 @@ export async function webhookBench(
       seconds,
       connections,
       runs,
-      rules: defaultServePolicy().rules.length,
+      rules: policy.rules.length,
+      rulesRun: new ObjectEvaluator(policy.rules, policy.failOn).rulesRun().length,
+      failOn: policy.failOn,
       bodies: bodies.length,
       meanBodyBytes: Math.round(bodies.reduce((s, x) => s + Buffer.byteLength(x), 0) / bodies.length),
       webhook: { p50Ms: median(w.map((r) => r.p50Ms)), p99Ms: webhookP99, runs: w },
@@ -326,7 +333,7 @@ export function formatWebhookBench(r: WebhookBenchResult): string {
   const v = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   const ms = (x: number) => `${x.toFixed(2)} ms`;
   const lines = [
-    `webhook: ${r.rules} rules, ${r.rate} requests/s for ${r.seconds} s over ${r.connections} connections, ${r.bodies} seeded reviews (${r.meanBodyBytes} bytes on average), median of ${r.runs} runs each; ${r.cli === 'built' ? 'compiled processes' : 'both from the sources through tsx'}`,
+    `webhook: ${r.rules} rules (${r.rulesRun} run: the others cannot report at fail-on ${r.failOn} or above), ${r.rate} requests/s for ${r.seconds} s over ${r.connections} connections, ${r.bodies} seeded reviews (${r.meanBodyBytes} bytes on average), median of ${r.runs} runs each; ${r.cli === 'built' ? 'compiled processes' : 'both from the sources through tsx'}`,
     `  allow-all HTTPS handler   p50 ${ms(r.baseline.p50Ms)}   p99 ${ms(r.baseline.p99Ms)}`,
     `  palisade webhook serve    p50 ${ms(r.webhook.p50Ms)}   p99 ${ms(r.webhook.p99Ms)}   (target p99 < ${r.targets.p99Ms} ms) ${v(r.pass.p99)}`,
     `  ratio of the p99s         ${r.ratio.toFixed(2)}×   (target ≤ ${r.targets.ratio}×) ${v(r.pass.ratio)}`,

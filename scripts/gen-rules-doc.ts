@@ -21,11 +21,11 @@ function render(): string {
     '',
     '| id | severity | pillar | title |',
     '| --- | --- | --- | --- |',
-    ...RULES.map((r) => `| [\`${r.meta.id}\`](#${r.meta.id.replace(/[^a-z0-9-]/g, '')}) | ${r.meta.severity} | ${r.meta.pillar} | ${cell(r.meta.title)} |`),
+    ...RULES.map((r) => `| [\`${r.meta.id}\`](#${r.meta.id.replace(/[^a-z0-9-]/g, '')}) | ${r.meta.severity}${r.meta.maxSeverity ? ` (up to ${r.meta.maxSeverity})` : ''} | ${r.meta.pillar} | ${cell(r.meta.title)} |`),
     '',
   ];
   for (const { meta } of RULES) {
-    out.push(`## ${meta.id}`, '', `**${meta.title}** — severity \`${meta.severity}\`, pillar \`${meta.pillar}\``, '', meta.description, '', `**Fix:** ${meta.remediation}`, '');
+    out.push(`## ${meta.id}`, '', `**${meta.title}** — severity \`${meta.severity}\`${meta.maxSeverity ? ` (up to \`${meta.maxSeverity}\`)` : ''}, pillar \`${meta.pillar}\``, '', meta.description, '', `**Fix:** ${meta.remediation}`, '');
     if (meta.frameworks.length)
       out.push(`**Maps to:** ${meta.frameworks.map((f) => `${f.framework}${f.level ? ` ${f.level}` : ''} \`${f.id}\``).join(', ')}`, '');
     if (meta.references.length) out.push(...meta.references.map((r) => `- <${r}>`), '');

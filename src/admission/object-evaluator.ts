@@ -5,6 +5,7 @@ import { Inventory } from '../core/inventory.js';
 import type { Resource, ResourceRef } from '../core/resource.js';
 import { ResourceContext, verifyCommand, type ReportInput, type Rule } from '../core/rule.js';
 import type { RuleSettings } from '../core/settings.js';
+import { atLeast, type Severity } from '../core/severity.js';
 import type { Suppressor } from '../core/suppress.js';
 import { podOf } from '../core/workload.js';
 
@@ -24,21 +25,35 @@ export class ObjectEvaluator {
   private readonly podRules: readonly Rule[];
   private readonly withPod = new Map<string, readonly Rule[]>();
   private readonly supersedes: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly selected: readonly Rule[];
 
-  constructor(readonly rules: readonly Rule[]) {
+  /**
+   * With a `threshold`, the rules whose findings cannot reach it are left out (see `reaching`): a
+   * request needs only the findings it refuses, warns or annotates for.
+   */
+  constructor(
+    readonly rules: readonly Rule[],
+    threshold?: Severity,
+  ) {
+    this.selected = threshold !== undefined ? reaching(rules, threshold) : rules;
     const byKind = new Map<string, Rule[]>();
-    for (const rule of rules) {
+    for (const rule of this.selected) {
       if ('kinds' in rule.target) for (const k of rule.target.kinds) byKind.set(k, [...(byKind.get(k) ?? []), rule]);
     }
     for (const [k, list] of byKind) this.byKind.set(k, list);
-    this.podRules = rules.filter((r) => 'pods' in r.target);
-    const selected = new Set(rules.map((r) => r.meta.id));
+    this.podRules = this.selected.filter((r) => 'pods' in r.target);
+    const selected = new Set(this.selected.map((r) => r.meta.id));
     this.supersedes = new Map(
-      rules.flatMap((r) => {
+      this.selected.flatMap((r) => {
         const replaced = (r.supersedes ?? []).filter((id) => selected.has(id));
         return replaced.length ? [[r.meta.id, new Set(replaced)] as const] : [];
       }),
     );
+  }
+
+  /** The rules this evaluator runs (all of them, or those that can reach its threshold), in their order. */
+  rulesRun(): readonly Rule[] {
+    return this.selected;
   }
 
   /** The rules a resource of this kind gets, as the engine picks them: pod rules first, then the kind's. */
@@ -83,6 +98,24 @@ export function complete(findings: readonly Finding[], resource: Resource): void
 }
 
 const NO_RULES: readonly Rule[] = [];
+
+/**
+ * The rules whose findings can reach `threshold` (by `maxSeverity`, else `severity`: the rule tester
+ * holds every rule to it), and the rules those supersede: a superseding rule's finding is dropped when
+ * the rule it supersedes reports the same field, so that rule must run whatever its own severity.
+ */
+function reaching(rules: readonly Rule[], threshold: Severity): Rule[] {
+  const byId = new Map(rules.map((r) => [r.meta.id, r]));
+  const kept = new Set(rules.filter((r) => atLeast(r.meta.maxSeverity ?? r.meta.severity, threshold)));
+  for (const rule of [...kept]) {
+    // Superseding goes one step: a superseded rule's own findings are not dropped for it.
+    for (const id of rule.supersedes ?? []) {
+      const superseded = byId.get(id);
+      if (superseded) kept.add(superseded);
+    }
+  }
+  return rules.filter((r) => kept.has(r));
+}
 
 /**
  * The engine's context, leaving the id and the generated verify command for `complete` (see above): most

@@ -119,7 +119,7 @@ export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, n
     now,
     configSource: 'config',
   });
-  const { findings, errors } = evaluatorFor(policy.rules).evaluate(resource, policy.settings, suppressor);
+  const { findings, errors } = evaluatorFor(policy.rules, policy.failOn).evaluate(resource, policy.settings, suppressor);
   const violations = findings.filter((f) => isActive(f) && atLeast(f.severity, policy.failOn));
   complete(violations, resource);
   const response: AdmissionResponse = { uid: request.uid, allowed: true };
@@ -136,12 +136,14 @@ export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, n
   return { response, violations, errors };
 }
 
-// One evaluator per rule list, made on the first request: a webhook's policy is fixed for its life.
-const EVALUATORS = new WeakMap<readonly Rule[], ObjectEvaluator>();
+// One evaluator per rule list and threshold, made on the first request: a webhook's policy is fixed for its life.
+const EVALUATORS = new WeakMap<readonly Rule[], Map<Severity, ObjectEvaluator>>();
 
-function evaluatorFor(rules: readonly Rule[]): ObjectEvaluator {
-  let evaluator = EVALUATORS.get(rules);
-  if (!evaluator) EVALUATORS.set(rules, (evaluator = new ObjectEvaluator(rules)));
+function evaluatorFor(rules: readonly Rule[], failOn: Severity): ObjectEvaluator {
+  let byThreshold = EVALUATORS.get(rules);
+  if (!byThreshold) EVALUATORS.set(rules, (byThreshold = new Map()));
+  let evaluator = byThreshold.get(failOn);
+  if (!evaluator) byThreshold.set(failOn, (evaluator = new ObjectEvaluator(rules, failOn)));
   return evaluator;
 }
 

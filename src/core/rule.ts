@@ -12,6 +12,12 @@ export interface RuleMeta {
   id: string;
   title: string;
   severity: Severity;
+  /**
+   * The most severe a finding of this rule can be, for the few rules that raise some findings above
+   * `severity` (a LoadBalancer with no policy behind it). Unset, `severity` is the most severe; the
+   * admission webhook leaves out rules that cannot reach its threshold.
+   */
+  maxSeverity?: Severity;
   pillar: Pillar;
   frameworks: FrameworkRef[];
   description: string;

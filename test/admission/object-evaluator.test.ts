@@ -4,10 +4,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { complete, ObjectEvaluator } from '../../src/admission/object-evaluator.js';
 import { evaluate } from '../../src/core/engine.js';
+import { isActive, type Finding } from '../../src/core/finding.js';
 import { Inventory } from '../../src/core/inventory.js';
 import type { Resource } from '../../src/core/resource.js';
 import { defineRule, type Rule } from '../../src/core/rule.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../../src/core/settings.js';
+import { atLeast, SEVERITIES, type Severity } from '../../src/core/severity.js';
 import { createSuppressor } from '../../src/core/suppress.js';
 import { ingestPaths } from '../../src/ingest/files.js';
 import { RULES } from '../../src/rules/index.js';
@@ -76,6 +78,54 @@ describe('ObjectEvaluator', () => {
     expect(samples.length).toBeGreaterThan(300);
     expect(findings).toBeGreaterThan(300);
     expect(suppressed).toBeGreaterThan(0);
+  });
+
+  it('with a threshold, finds every finding at or above it that all the rules find, and no more rules run than can reach it', async () => {
+    const samples = await caseResources();
+    const examples = await ingestPaths([join(ROOT, 'examples')], {});
+    for (const resource of examples.resources) samples.push({ label: `example ${resource.source.file}`, resource, settings: DEFAULT_SETTINGS });
+    const all = new ObjectEvaluator(WEBHOOK_RULES);
+    const atOrAbove = (findings: Finding[], threshold: Severity) => findings.filter((f) => isActive(f) && atLeast(f.severity, threshold));
+    for (const threshold of SEVERITIES) {
+      const reaching = new ObjectEvaluator(WEBHOOK_RULES, threshold);
+      let compared = 0;
+      for (const s of samples) {
+        const want = atOrAbove(all.evaluate(s.resource, s.settings, suppressor()).findings, threshold);
+        const got = atOrAbove(reaching.evaluate(s.resource, s.settings, suppressor()).findings, threshold);
+        complete(want, s.resource);
+        complete(got, s.resource);
+        expect(got, `${s.label} at ${threshold}`).toEqual(want);
+        compared += want.length;
+      }
+      if (threshold !== 'critical') expect(compared, threshold).toBeGreaterThan(50);
+    }
+    // At high, the low and medium rules are left out, but not a rule a kept rule supersedes.
+    const ids = (e: ObjectEvaluator) => new Set(e.rulesRun().map((r) => r.meta.id));
+    const high = ids(new ObjectEvaluator(WEBHOOK_RULES, 'high'));
+    expect(high.has('workload/privileged-container')).toBe(true);
+    expect(high.has('workload/no-cpu-request')).toBe(false);
+    expect(high.size).toBeLessThan(WEBHOOK_RULES.length);
+    expect(ids(new ObjectEvaluator(WEBHOOK_RULES, 'info')).size).toBe(WEBHOOK_RULES.length);
+  });
+
+  it('keeps, at a threshold, a low rule that a rule reaching it supersedes: its field still drops that rule’s finding', () => {
+    const [pod] = parseResources('apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  hostNetwork: true\n  containers:\n  - {name: a, image: nginx}\n');
+    const meta = (WEBHOOK_RULES[0] as Rule).meta;
+    const quiet = defineRule({ meta: { ...meta, id: 'workload/quiet', severity: 'low' }, target: { pods: true }, check: (ctx) => ctx.report({ message: 'quiet', field: 'spec.hostNetwork' }) });
+    const loud = defineRule({
+      meta: { ...meta, id: 'workload/loud', severity: 'high' },
+      target: { pods: true },
+      supersedes: ['workload/quiet'],
+      check: (ctx) => {
+        ctx.report({ message: 'loud', field: 'spec.hostNetwork' });
+        ctx.report({ message: 'loud elsewhere', field: 'spec.containers[0]' });
+      },
+    });
+    const unrelated = defineRule({ meta: { ...meta, id: 'workload/unrelated', severity: 'medium' }, target: { pods: true }, check: (ctx) => ctx.report({ message: 'unrelated' }) });
+    const evaluator = new ObjectEvaluator([quiet, loud, unrelated], 'high');
+    expect(evaluator.rulesRun().map((r) => r.meta.id)).toEqual(['workload/quiet', 'workload/loud']);
+    const found = evaluator.evaluate(pod as Resource, DEFAULT_SETTINGS, suppressor()).findings;
+    expect(found.filter((f) => atLeast(f.severity, 'high')).map((f) => f.message)).toEqual(['loud elsewhere']);
   });
 
   it('keeps one finding for a field two rules report when one supersedes the other, as the engine does', () => {

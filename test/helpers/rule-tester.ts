@@ -5,7 +5,7 @@ import { RULES } from '../../src/rules/index.js';
 import type { Finding } from '../../src/core/finding.js';
 import { ruleApplies, runRule, type Rule } from '../../src/core/rule.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../../src/core/settings.js';
-import type { Severity } from '../../src/core/severity.js';
+import { severityRank, type Severity } from '../../src/core/severity.js';
 import { decodeText, type DecodeSink } from '../../src/ingest/decode.js';
 import { DEFAULT_LIMITS } from '../../src/ingest/limits.js';
 import type { Resource } from '../../src/core/resource.js';
@@ -98,6 +98,10 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
           if (typeof want.message === 'string') expect(f.message).toBe(want.message);
           else if (want.message) expect(f.message).toMatch(want.message);
           expect(f.rule).toBe(rule.meta.id);
+          // A rule never reports above what its meta says it can: admission skips rules by it.
+          expect(severityRank(f.severity), `${f.severity} finding of a rule whose meta allows ${rule.meta.maxSeverity ?? rule.meta.severity}`).toBeGreaterThanOrEqual(
+            severityRank(rule.meta.maxSeverity ?? rule.meta.severity),
+          );
         });
       });
     });

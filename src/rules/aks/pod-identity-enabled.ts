@@ -7,6 +7,7 @@ export default defineRule({
     id: 'aks/pod-identity-enabled',
     title: 'Legacy pod-managed identity is enabled',
     severity: 'medium',
+    maxSeverity: 'high',
     pillar: 'access',
     frameworks: [],
     description:

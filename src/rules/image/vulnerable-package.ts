@@ -15,6 +15,7 @@ export default defineRule({
     id: 'image/vulnerable-package',
     title: 'Image contains a package with a known vulnerability',
     severity: 'high',
+    maxSeverity: 'critical',
     pillar: 'images',
     frameworks: [
       { framework: 'cis-aks', id: '5.1.1' },

@@ -22,6 +22,7 @@ export default defineRule({
     id: 'namespace/missing-pod-security-labels',
     title: 'Namespace does not enforce a Pod Security level',
     severity: 'medium',
+    maxSeverity: 'high',
     pillar: 'configuration',
     // CIS AKS 4.2.x all audit the same mechanism: a Pod Security Admission policy on each namespace.
     frameworks: [

@@ -25,6 +25,7 @@ export default defineRule({
     id: 'network/load-balancer-without-source-ranges',
     title: 'Public load balancer accepts connections from any address',
     severity: 'medium',
+    maxSeverity: 'high',
     pillar: 'network',
     frameworks: [{ framework: 'kubescape', id: 'C-0256' }],
     description:

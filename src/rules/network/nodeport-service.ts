@@ -25,6 +25,7 @@ export default defineRule({
     id: 'network/nodeport-service',
     title: 'Service opens a port on every node',
     severity: 'low',
+    maxSeverity: 'high',
     pillar: 'network',
     frameworks: [{ framework: 'kube-score', id: 'service-type' }],
     description:
