@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -260,7 +260,16 @@ const results = {
   pass,
   ...(profile ? { profile: { totalMs: profile.totalMs, areas: profile.areas, functions: profile.functions, ...(workerProfiles.length ? { otherThreads: workerProfiles } : {}) } } : {}),
 };
-writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+// The other benchmarks' figures (webhook, image, live, ...) sit beside the scan's in the same file: keep them.
+const SCAN_KEYS = new Set([...Object.keys(results), 'profile']);
+let others: Record<string, unknown> = {};
+try {
+  const previous: unknown = JSON.parse(readFileSync(args.out, 'utf8'));
+  if (previous !== null && typeof previous === 'object' && !Array.isArray(previous)) others = Object.fromEntries(Object.entries(previous).filter(([k]) => !SCAN_KEYS.has(k)));
+} catch {
+  // No results yet, or not JSON: the scan's figures alone.
+}
+writeFileSync(args.out, `${JSON.stringify({ ...results, ...others }, null, 2)}\n`);
 log(`\nwrote ${args.out}`);
 if (args.only === undefined) {
   runRbacBench({ seed });
