@@ -6,8 +6,9 @@ import type { InputLimits } from './limits.js';
 import type { ParseAnswer, ParseJob, ParseWorkerData } from './parse-worker.js';
 
 /**
- * When files are read on several threads. Starting a worker costs a tenth of a second and js-yaml
- * reads roughly 8 MB/s per core, so below several megabytes one thread finishes first.
+ * When files are read on several threads. Starting a worker costs a tenth of a second and a file is
+ * decoded at some 40 MB/s per core (the block-YAML loader; js-yaml, for what it leaves, at about 8),
+ * so below several megabytes one thread finishes first.
  */
 export interface ParsePoolOptions {
   /** Total bytes of YAML/JSON from which a pool is used. */
@@ -18,8 +19,10 @@ export interface ParsePoolOptions {
 
 /**
  * One thread per core, the caller's included: a worker's results are copied to the caller's thread
- * (structured clone, about a tenth of the cost of the parse it replaces), so a thread more than the
- * cores only adds that copy. Past eight the caller's thread, which takes every copy, is the limit.
+ * (structured clone: about half the cost of decoding them with the block-YAML loader, a tenth of
+ * js-yaml's), so a thread more than the cores only adds that copy. On two cores the pool reads the
+ * bench estate about a tenth faster than one thread. Past eight the caller's thread, which takes every
+ * copy, is the limit.
  */
 export const DEFAULT_PARSE_POOL: ParsePoolOptions = {
   minBytes: 8 * 1024 * 1024,
