@@ -34,27 +34,39 @@ function refKey(rule: string, r: Pick<ResourceRef, 'kind' | 'namespace' | 'name'
   return `${rule}\u0000${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
 }
 
-/** Findings by rule, and by rule and resource: how steps name the findings behind them. */
+const PATH_RULES = new Set(PATH_RULE_IDS);
+
+/** A question about a rule the index does not hold would get no findings, silently: a mistake in the graph's code. */
+function pathRule(rule: string): string {
+  if (!PATH_RULES.has(rule)) throw new Error(`${rule} is not among PATH_RULE_IDS: the attack graph does not index its findings`);
+  return rule;
+}
+
+/**
+ * Findings of PATH_RULE_IDS by rule, and by rule and resource: how steps name the findings behind them.
+ * A scan hands over all its findings; the others (most of them) are passed over, not indexed.
+ */
 export class FindingIndex {
   private readonly byRule = new Map<string, Finding[]>();
   private readonly byRef = new Map<string, Finding[]>();
 
   constructor(findings: readonly Finding[]) {
     for (const f of findings) {
+      if (!PATH_RULES.has(f.rule)) continue;
       push(this.byRule, f.rule, f);
       push(this.byRef, refKey(f.rule, f.resource), f);
     }
   }
 
   ofRule(rule: string): readonly Finding[] {
-    return this.byRule.get(rule) ?? [];
+    return this.byRule.get(pathRule(rule)) ?? [];
   }
 
   /** Ids of the findings of these rules on one resource (a namespace-less manifest matches any namespace it is asked for). */
   ids(rules: readonly string[], ref: Pick<ResourceRef, 'kind' | 'namespace' | 'name'>, keep: (f: Finding) => boolean = () => true): string[] {
     const out: string[] = [];
     for (const rule of rules) {
-      const found = this.byRef.get(refKey(rule, ref)) ?? (ref.namespace !== null ? this.byRef.get(refKey(rule, { ...ref, namespace: null })) : undefined) ?? [];
+      const found = this.byRef.get(refKey(pathRule(rule), ref)) ?? (ref.namespace !== null ? this.byRef.get(refKey(rule, { ...ref, namespace: null })) : undefined) ?? [];
       for (const f of found) if (keep(f) && !out.includes(f.id)) out.push(f.id);
     }
     return out;
