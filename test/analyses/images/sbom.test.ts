@@ -88,7 +88,7 @@ describe('CycloneDX 1.5 SBOM', () => {
 });
 
 describe('SPDX 2.3 SBOM', () => {
-  // No npm package found ships the SPDX 2.3 document schema; these are the fields SPDX 2.3 makes mandatory.
+  // No package this project can install ships the SPDX 2.3 document schema; these are the fields SPDX 2.3 makes mandatory.
   it('has the mandatory document and package fields of SPDX 2.3', () => {
     const doc = sbomSpdx(INPUT) as Record<string, unknown> & { packages: Array<Record<string, unknown>>; relationships: Array<Record<string, string>> };
     expect(doc).toMatchObject({ spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: INPUT.image.ref });
@@ -109,6 +109,84 @@ describe('SPDX 2.3 SBOM', () => {
     expect(bsd.externalRefs).toEqual([{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: PACKAGES[1]!.purl }]);
     expect(bsd.licenseDeclared).toBe('NOASSERTION');
     expect(bsd.licenseComments).toContain('GPL-2.0+ and BSD-4-Clause-UC');
+  });
+});
+
+/**
+ * What SPDX 2.3's JSON form allows where this module writes: the properties of the document, its
+ * creation info, packages, external references and relationships (none other is allowed), and the
+ * values of the enumerated fields it uses. Kept to SPDX 2.3 as its specification defines them.
+ */
+const SPDX_23 = {
+  document: ['$schema', 'SPDXID', 'annotations', 'comment', 'creationInfo', 'dataLicense', 'externalDocumentRefs', 'hasExtractedLicensingInfos', 'name', 'revieweds', 'spdxVersion', 'documentNamespace', 'documentDescribes', 'packages', 'files', 'snippets', 'relationships'],
+  creationInfo: ['comment', 'created', 'creators', 'licenseListVersion'],
+  package: [
+    'SPDXID', 'annotations', 'attributionTexts', 'builtDate', 'checksums', 'comment', 'copyrightText', 'description', 'downloadLocation', 'externalRefs', 'filesAnalyzed', 'hasFiles', 'homepage',
+    'licenseComments', 'licenseConcluded', 'licenseDeclared', 'licenseInfoFromFiles', 'name', 'originator', 'packageFileName', 'packageVerificationCode', 'primaryPackagePurpose', 'releaseDate',
+    'sourceInfo', 'summary', 'supplier', 'validUntilDate', 'versionInfo',
+  ],
+  externalRef: ['comment', 'referenceCategory', 'referenceLocator', 'referenceType'],
+  relationship: ['spdxElementId', 'comment', 'relatedSpdxElement', 'relationshipType'],
+  purposes: ['OTHER', 'INSTALL', 'ARCHIVE', 'FIRMWARE', 'APPLICATION', 'FRAMEWORK', 'LIBRARY', 'CONTAINER', 'SOURCE', 'DEVICE', 'OPERATING-SYSTEM', 'FILE'],
+  categories: ['OTHER', 'PERSISTENT-ID', 'PERSISTENT_ID', 'SECURITY', 'PACKAGE-MANAGER', 'PACKAGE_MANAGER'],
+  // The relationship types this module writes; SPDX 2.3 defines many more.
+  relationshipTypes: ['DESCRIBES', 'CONTAINS'],
+  timestamp: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/,
+};
+
+/** Every way `doc` departs from SPDX 2.3's JSON form, as `where: what`. */
+function spdxProblems(doc: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const only = (where: string, o: unknown, allowed: readonly string[], required: readonly string[] = []) => {
+    if (typeof o !== 'object' || o === null) return problems.push(`${where}: not an object`);
+    for (const k of Object.keys(o)) if (!allowed.includes(k)) problems.push(`${where}: ${k} is not an SPDX 2.3 property here`);
+    for (const k of required) if (!(k in o)) problems.push(`${where}: ${k} is required`);
+    return 0;
+  };
+  only('document', doc, SPDX_23.document, ['SPDXID', 'creationInfo', 'dataLicense', 'name', 'spdxVersion', 'documentNamespace']);
+  const info = doc.creationInfo as { created?: unknown; creators?: unknown[] };
+  only('creationInfo', info, SPDX_23.creationInfo, ['created', 'creators']);
+  if (typeof info.created !== 'string' || !SPDX_23.timestamp.test(info.created)) problems.push(`creationInfo: created ${String(info.created)} is not a UTC timestamp in seconds`);
+  if (!Array.isArray(info.creators) || info.creators.length === 0) problems.push('creationInfo: creators needs one entry at least');
+  for (const [i, p] of ((doc.packages ?? []) as Array<Record<string, unknown>>).entries()) {
+    only(`packages[${i}]`, p, SPDX_23.package, ['SPDXID', 'downloadLocation', 'name']);
+    if (!/^SPDXRef-[a-zA-Z0-9.-]+$/.test(String(p.SPDXID))) problems.push(`packages[${i}]: SPDXID ${String(p.SPDXID)}`);
+    if (p.primaryPackagePurpose !== undefined && !SPDX_23.purposes.includes(String(p.primaryPackagePurpose))) problems.push(`packages[${i}]: purpose ${String(p.primaryPackagePurpose)}`);
+    if (p.filesAnalyzed !== undefined && typeof p.filesAnalyzed !== 'boolean') problems.push(`packages[${i}]: filesAnalyzed is not a boolean`);
+    for (const [j, r] of ((p.externalRefs ?? []) as Array<Record<string, unknown>>).entries()) {
+      only(`packages[${i}].externalRefs[${j}]`, r, SPDX_23.externalRef, ['referenceCategory', 'referenceLocator', 'referenceType']);
+      if (!SPDX_23.categories.includes(String(r.referenceCategory))) problems.push(`packages[${i}].externalRefs[${j}]: category ${String(r.referenceCategory)}`);
+    }
+  }
+  for (const [i, r] of ((doc.relationships ?? []) as Array<Record<string, unknown>>).entries()) {
+    only(`relationships[${i}]`, r, SPDX_23.relationship, ['spdxElementId', 'relatedSpdxElement', 'relationshipType']);
+    if (!SPDX_23.relationshipTypes.includes(String(r.relationshipType))) problems.push(`relationships[${i}]: type ${String(r.relationshipType)}`);
+  }
+  return problems;
+}
+
+describe('SPDX 2.3 JSON form', () => {
+  const everyType: Package[] = (['deb', 'apk', 'rpm', 'npm', 'pypi', 'nuget', 'golang', 'maven'] as const).map((type, i) => ({
+    type,
+    name: `pkg-${type}`,
+    version: `1.${i}.0`,
+    ecosystem: 'x',
+    purl: `pkg:${type}/pkg-${type}@1.${i}.0`,
+    location: `lib/${type}`,
+    licenses: ['MIT'],
+    ...(i % 2 ? { sourceName: `src-${type}`, sourceVersion: '1.0' } : {}),
+  }));
+
+  it('writes only what SPDX 2.3 allows, with the values it defines, for every kind of package, with and without OS and digest', () => {
+    for (const input of [INPUT, { ...INPUT, packages: everyType }, { image: { ref: 'nginx:1.27' }, packages: [] }]) expect(spdxProblems(sbomSpdx(input))).toEqual([]);
+  });
+
+  it('the check finds what a writer could get wrong', () => {
+    const doc = sbomSpdx(INPUT) as Record<string, unknown> & { packages: Array<Record<string, unknown>> };
+    doc.packages[0]!.purl = 'pkg:oci/x';
+    doc.packages[1]!.SPDXID = 'SPDXRef-os_1';
+    (doc.creationInfo as Record<string, unknown>).created = '2024-05-01T12:00:00.123Z';
+    expect(spdxProblems(doc)).toEqual(['creationInfo: created 2024-05-01T12:00:00.123Z is not a UTC timestamp in seconds', 'packages[0]: purl is not an SPDX 2.3 property here', 'packages[1]: SPDXID SPDXRef-os_1']);
   });
 });
 
