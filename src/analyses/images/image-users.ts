@@ -17,9 +17,7 @@ export interface ImageUser {
 
 /** Every image reference the inventory's workloads use (canonical form), each with the containers that use it. */
 export function imageUsersOf(inventory: Inventory): ReadonlyMap<string, readonly ImageUser[]> {
-  let users = USERS.get(inventory);
-  if (users === undefined) USERS.set(inventory, (users = imageUsers(inventory.resources)));
-  return users;
+  return USERS.of(inventory, (inv) => imageUsers(inv.resources));
 }
 
 const USERS = new Memo<Inventory, ReadonlyMap<string, readonly ImageUser[]>>();

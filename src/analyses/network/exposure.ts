@@ -384,9 +384,7 @@ const ANALYSES = new Memo<Inventory, ExposureAnalysis>();
 
 /** One exposure analysis per inventory, over the shared reachability model, built on first use. */
 export function exposureOf(inventory: Inventory): ExposureAnalysis {
-  let a = ANALYSES.get(inventory);
-  if (!a) ANALYSES.set(inventory, (a = new ExposureAnalysis(inventory)));
-  return a;
+  return ANALYSES.of(inventory, (inv) => new ExposureAnalysis(inv));
 }
 
 /** `shop/allow-all spec.ingress[0]`: where a rule is written. */

@@ -110,8 +110,10 @@ const INDEXES = new Memo<Inventory, OpenLoadBalancers>();
  * serves no workload here.
  */
 export function openLoadBalancers(inventory: Inventory): OpenLoadBalancers {
-  let index = INDEXES.get(inventory);
-  if (index) return index;
+  return INDEXES.of(inventory, buildOpenLoadBalancers);
+}
+
+function buildOpenLoadBalancers(inventory: Inventory): OpenLoadBalancers {
   const byService = new Map<Resource, LoadBalancerTarget[]>();
   const byWorkload = new Map<Workload, LoadBalancerTarget[]>();
   const services = inventory.byKind('Service').filter((svc) => publicLoadBalancer(svc)?.open === true);
@@ -141,10 +143,8 @@ export function openLoadBalancers(inventory: Inventory): OpenLoadBalancers {
       }
     }
   }
-  index = {
+  return {
     targetsOf: (service) => byService.get(service) ?? [],
     servedBy: (workload) => byWorkload.get(workload) ?? [],
   };
-  INDEXES.set(inventory, index);
-  return index;
 }

@@ -410,7 +410,5 @@ const MODELS = new Memo<Inventory, ReachabilityModel>();
 
 /** One model per inventory, built on first use and shared by every rule and command. */
 export function reachabilityModelOf(inventory: Inventory): ReachabilityModel {
-  let model = MODELS.get(inventory);
-  if (!model) MODELS.set(inventory, (model = new ReachabilityModel(inventory)));
-  return model;
+  return MODELS.of(inventory, (inv) => new ReachabilityModel(inv));
 }

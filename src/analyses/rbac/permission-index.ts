@@ -360,9 +360,7 @@ const INDEXES = new Memo<Inventory, PermissionIndex>();
 
 /** One PermissionIndex per inventory, shared by every rule and analysis that asks. */
 export function permissionIndexOf(inventory: Inventory): PermissionIndex {
-  let index = INDEXES.get(inventory);
-  if (!index) INDEXES.set(inventory, (index = new PermissionIndex(inventory)));
-  return index;
+  return INDEXES.of(inventory, (inv) => new PermissionIndex(inv));
 }
 
 /** `User:alice`, `Group:devs`, `ServiceAccount:ns/name` or `system:serviceaccount:ns:name`; undefined when malformed. */

@@ -10,9 +10,7 @@ import { describeNone, ENGINES, networkPolicyEngine } from './lib/network-policy
 const POLICIES = new Memo<Inventory, Resource[]>();
 
 function networkPolicies(inventory: Inventory): Resource[] {
-  let found = POLICIES.get(inventory);
-  if (!found) POLICIES.set(inventory, (found = inventory.byKind('NetworkPolicy').filter(isNetworkPolicy)));
-  return found;
+  return POLICIES.of(inventory, (inv) => inv.byKind('NetworkPolicy').filter(isNetworkPolicy));
 }
 
 export default defineRule({

@@ -10,14 +10,13 @@ const PUBLIC_POOLS = new Memo<Inventory, string[]>();
 
 /** `node pool apps of cluster aks1` for every pool in the scan with enableNodePublicIP true. */
 function publicNodePools(inventory: Inventory): string[] {
-  let labels = PUBLIC_POOLS.get(inventory);
-  if (labels) return labels;
-  labels = [];
-  for (const kind of POOL_RULE_KINDS)
-    for (const r of inventory.byKind(kind))
-      for (const t of poolsToCheck(r, inventory)) if (flag(t.pool.get('enableNodePublicIP')) === true) labels.push(t.label);
-  PUBLIC_POOLS.set(inventory, labels);
-  return labels;
+  return PUBLIC_POOLS.of(inventory, (inv) => {
+    const labels: string[] = [];
+    for (const kind of POOL_RULE_KINDS)
+      for (const r of inv.byKind(kind))
+        for (const t of poolsToCheck(r, inv)) if (flag(t.pool.get('enableNodePublicIP')) === true) labels.push(t.label);
+    return labels;
+  });
 }
 
 export default defineRule({

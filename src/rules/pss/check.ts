@@ -120,13 +120,10 @@ const VISIT_ORDER = new Memo<PodView, readonly ContainerView[]>();
 
 /** Every container, in the order Pod Security Admission visits them: init, regular, ephemeral. */
 export function allContainers(pod: PodView): readonly ContainerView[] {
-  let ordered = VISIT_ORDER.get(pod);
-  if (!ordered) {
-    const all = containersOf(pod);
-    ordered = [...all.filter((c) => c.kind === 'initContainers'), ...all.filter((c) => c.kind !== 'initContainers')];
-    VISIT_ORDER.set(pod, ordered);
-  }
-  return ordered;
+  return VISIT_ORDER.of(pod, (p) => {
+    const all = containersOf(p);
+    return [...all.filter((c) => c.kind === 'initContainers'), ...all.filter((c) => c.kind !== 'initContainers')];
+  });
 }
 
 /** A manifest value as text for a message, whatever its type (hostile input may put objects anywhere). */

@@ -10,9 +10,7 @@ import { bindingNamespace, bindingSubjects, canIVerify, isSystemSubject, permiss
 const cache = new Memo<Inventory, EscalationPath[]>();
 
 function pathsOf(inventory: Inventory): EscalationPath[] {
-  let paths = cache.get(inventory);
-  if (!paths) cache.set(inventory, (paths = shortestPaths(permissionIndex(inventory), boundSubjects(inventory))));
-  return paths;
+  return cache.of(inventory, (inv) => shortestPaths(permissionIndex(inv), boundSubjects(inv)));
 }
 
 function sameSubject(a: Subject, b: Subject): boolean {

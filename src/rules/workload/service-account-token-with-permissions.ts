@@ -42,9 +42,11 @@ function grantsNothing(inventory: Inventory, binding: Resource, roleKind: string
 
 /** Built once per scan: every ServiceAccount and ServiceAccount group that a binding names. */
 function bindingIndex(inventory: Inventory): BindingIndex {
-  let index = indexes.get(inventory);
-  if (index) return index;
-  index = { byServiceAccount: new Map(), byGroupNamespace: new Map() };
+  return indexes.of(inventory, buildBindingIndex);
+}
+
+function buildBindingIndex(inventory: Inventory): BindingIndex {
+  const index: BindingIndex = { byServiceAccount: new Map(), byGroupNamespace: new Map() };
   for (const kind of ['RoleBinding', 'ClusterRoleBinding'] as const) {
     for (const binding of inventory.byKind(kind)) {
       const roleRef = asObj(binding.object.roleRef);
@@ -75,7 +77,6 @@ function bindingIndex(inventory: Inventory): BindingIndex {
       }
     }
   }
-  indexes.set(inventory, index);
   return index;
 }
 

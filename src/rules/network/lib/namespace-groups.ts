@@ -33,8 +33,10 @@ const GROUPS = new Memo<Inventory, ReadonlyMap<string, NamespaceGroup>>();
  * `default`, they form a group of their own (see `namespaceKey`).
  */
 export function namespaceGroups(inventory: Inventory): ReadonlyMap<string, NamespaceGroup> {
-  let groups = GROUPS.get(inventory);
-  if (groups) return groups;
+  return GROUPS.of(inventory, buildNamespaceGroups);
+}
+
+function buildNamespaceGroups(inventory: Inventory): ReadonlyMap<string, NamespaceGroup> {
   const built = new Map<string, NamespaceGroup>();
   const group = (key: string): NamespaceGroup => {
     let g = built.get(key);
@@ -52,18 +54,14 @@ export function namespaceGroups(inventory: Inventory): ReadonlyMap<string, Names
       if (!usesHostNetwork(pod.spec)) g.podNetwork.push(pod);
     }
   }
-  groups = built;
-  GROUPS.set(inventory, groups);
-  return groups;
+  return built;
 }
 
 // Policies are matched against the same pods over and over (every policy of a namespace, several rules).
 const LABELS = new Memo<PodView, Record<string, string>>();
 
 function labelsOf(pod: PodView): Record<string, string> {
-  let labels = LABELS.get(pod);
-  if (!labels) LABELS.set(pod, (labels = podLabels(pod)));
-  return labels;
+  return LABELS.of(pod, podLabels);
 }
 
 export function selectsPod(policy: NetworkPolicyModel, pod: PodView): boolean {
