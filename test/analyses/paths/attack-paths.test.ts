@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ROLE_ASSIGNMENT_KIND } from '../../../src/analyses/rbac/azure-access.js';
 import { assignment, cluster, CLUSTER_ID, federatedServiceAccount, identity, ROLES, SUB } from '../rbac/azure-fixtures.js';
 import { CRITICAL_CVE, pathsOf, route } from './estate.js';
-import { GROUP, groupClusterAdmin, hardened, internetFacingPrivileged, podCreatorToSecretReader, WEB_IMAGE } from './estates.js';
+import { GROUP, groupClusterAdmin, hardened, internetFacingPrivileged, internetFacingWorkload, podCreatorToSecretReader, WEB_IMAGE } from './estates.js';
 
 describe('attack paths of the hand-built estates', () => {
   it('internet → LoadBalancer → workload with a critical CVE → privileged container → node', () => {
@@ -80,25 +80,7 @@ describe('quiet estates', () => {
 
 describe('ranking, folding and fixes', () => {
   const twoExposed = `${internetFacingPrivileged}
----
-apiVersion: v1
-kind: Service
-metadata: { name: api, namespace: shop }
-spec: { type: LoadBalancer, selector: { app: api }, ports: [{ port: 443 }] }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: api, namespace: shop }
-spec:
-  selector: { matchLabels: { app: api } }
-  template:
-    metadata: { labels: { app: api } }
-    spec:
-      containers:
-        - name: app
-          image: ${WEB_IMAGE}
-          securityContext: { privileged: true }
-`;
+---${internetFacingWorkload(WEB_IMAGE, 'api')}`;
 
   it('folds footholds that reach the target the same way into one path', () => {
     const { paths } = pathsOf(twoExposed);

@@ -24,20 +24,20 @@ export const CRITICAL_CVE = `
 
 export const WEB_IMAGE = 'registry.example.com/shop/web:1.0';
 
-/** A public LoadBalancer in front of a privileged Deployment running `image`. */
-export const internetFacingWorkload = (workloadImage: string) => `
+/** A public LoadBalancer in front of a privileged Deployment `name` running `image`. */
+export const internetFacingWorkload = (workloadImage: string, name = 'web') => `
 apiVersion: v1
 kind: Service
-metadata: { name: web, namespace: shop }
-spec: { type: LoadBalancer, selector: { app: web }, ports: [{ port: 443, targetPort: 8443 }] }
+metadata: { name: ${name}, namespace: shop }
+spec: { type: LoadBalancer, selector: { app: ${name} }, ports: [{ port: 443, targetPort: 8443 }] }
 ---
 apiVersion: apps/v1
 kind: Deployment
-metadata: { name: web, namespace: shop }
+metadata: { name: ${name}, namespace: shop }
 spec:
-  selector: { matchLabels: { app: web } }
+  selector: { matchLabels: { app: ${name} } }
   template:
-    metadata: { labels: { app: web } }
+    metadata: { labels: { app: ${name} } }
     spec:
       containers:
         - name: app
