@@ -4,9 +4,7 @@ import type { InputError, InputNote } from '../core/errors.js';
 import type { Report } from '../core/report.js';
 import type { RuleMeta } from '../core/rule.js';
 import { errorLabel } from '../report/common.js';
-import { render, type Format } from '../report/index.js';
-import { renderHtmlChunks } from '../report/html.js';
-import { renderJsonChunks } from '../report/json.js';
+import { renderChunks, type Format } from '../report/index.js';
 
 /** Colours only on a TTY, never with NO_COLOR (any value) — https://no-color.org. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -67,12 +65,10 @@ export function progress(label: string): { tick(item: string): void; done(): voi
   };
 }
 
-/** Prints input errors and warnings to stderr and the report to stdout or `-o FILE` (JSON streamed). */
+/** Prints input errors and warnings to stderr and the report to stdout or `-o FILE` (JSON and HTML streamed). */
 export async function emitReport(outcome: { report: Report; warnings: readonly InputNote[] }, format: Format, output: string | undefined, rules: readonly RuleMeta[]): Promise<void> {
   printErrors(outcome.report.errors);
   printWarnings(outcome.warnings);
   const color = format === 'table' && !output && useColor();
-  if (format === 'json') await writeChunks(renderJsonChunks(outcome.report), output);
-  else if (format === 'html') await writeChunks(renderHtmlChunks(outcome.report, { rules, color }), output);
-  else writeResult(render(format, outcome.report, { rules, color }), output);
+  await writeChunks(renderChunks(format, outcome.report, { rules, color }), output);
 }

@@ -1,6 +1,6 @@
 import type { Report } from '../core/report.js';
-import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
+import { renderHtml, renderHtmlChunks } from './html.js';
+import { renderJson, renderJsonChunks } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderPolicyReport } from './policyreport.js';
@@ -31,4 +31,16 @@ export function isFormat(v: string): v is Format {
 
 export function render(format: Format, report: Report, options: RenderOptions): string {
   return RENDERERS[format](report, options);
+}
+
+// The formats a large report is written in a piece at a time, so it is never one string.
+const CHUNKED: Partial<Record<Format, (report: Report, options: RenderOptions) => Iterable<string>>> = {
+  json: (report) => renderJsonChunks(report),
+  html: renderHtmlChunks,
+};
+
+/** The report in `format`, as pieces to write one after the other (one piece for the small formats). */
+export function renderChunks(format: Format, report: Report, options: RenderOptions): Iterable<string> {
+  const chunked = CHUNKED[format];
+  return chunked ? chunked(report, options) : [render(format, report, options)];
 }
