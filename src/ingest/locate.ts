@@ -19,6 +19,7 @@ interface Cursor {
 export class LineIndex {
   /** Offset of each line's first character, and one past the last line's end plus one. */
   private readonly starts: number[] = [0];
+  private blocks: { indents: Int32Array; next: Int32Array } | undefined;
 
   constructor(readonly text: string) {
     for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.starts.push(at + 1);
@@ -41,6 +42,42 @@ export class LineIndex {
 
   line(i: number): string {
     return this.text.slice(this.start(i), this.end(i));
+  }
+
+  /** Leading spaces of line `i`, or -1 when it holds no content (blank, or only a comment). */
+  indent(i: number): number {
+    return this.blockIndex().indents[i] as number;
+  }
+
+  /**
+   * The first content line after `i` indented no deeper than `i` (or `count`): where the block that
+   * `i` opens ends. A walk along one mapping or sequence jumps from key to key with it instead of
+   * reading every line of every value between them; the files that have findings are walked once per
+   * field path, and a Deployment's `spec` sits below its whole `metadata`.
+   */
+  nextSibling(i: number): number {
+    return this.blockIndex().next[i] as number;
+  }
+
+  private blockIndex(): { indents: Int32Array; next: Int32Array } {
+    if (this.blocks) return this.blocks;
+    const n = this.count;
+    const indents = new Int32Array(n);
+    const next = new Int32Array(n).fill(n);
+    for (let i = 0; i < n; i++) {
+      const s = this.start(i);
+      const e = this.end(i);
+      indents[i] = isContent(this.text, s, e) ? indentOf(this.text, s, e) : -1;
+    }
+    // Content lines whose block is still open, shallowest first: each ends at the first line no deeper.
+    const open: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const ind = indents[i] as number;
+      if (ind < 0) continue;
+      while (open.length && (indents[open[open.length - 1] as number] as number) >= ind) next[open.pop() as number] = i;
+      open.push(i);
+    }
+    return (this.blocks = { indents, next });
   }
 }
 
@@ -171,21 +208,35 @@ function keyAt(text: string, s: number, e: number, col: number, key: string): bo
 function findKey(lines: LineIndex, lo: number, hi: number, key: string, firstLineKeyCol?: number): { line: number; col: number; inline: boolean } | undefined {
   const { text } = lines;
   let mapCol: number | undefined;
-  for (let i = lo; i < hi; i++) {
+  for (let i = lo; i < hi; ) {
+    const ind = lines.indent(i);
+    if (ind < 0) {
+      i++;
+      continue;
+    }
     const s = lines.start(i);
     const e = lines.end(i);
-    if (!isContent(text, s, e)) continue;
-    const col = i === lo && firstLineKeyCol !== undefined ? firstLineKeyCol : indentOf(text, s, e);
+    const col = i === lo && firstLineKeyCol !== undefined ? firstLineKeyCol : ind;
     if (mapCol === undefined) mapCol = col;
     if (col < mapCol) return undefined; // the mapping ended
-    if (col !== mapCol) continue;
-    if (codeAt(text, s + col, e) === 45 && codeAt(text, s + col + 1, e) === 32) continue; // '- '
+    // A line of the mapping's column: the next one is past its value's block. Deeper lines (before the
+    // first key, below a first key that follows a `- `) are read one by one.
+    const next = col === ind ? lines.nextSibling(i) : i + 1;
+    if (col !== mapCol) {
+      i = next;
+      continue;
+    }
+    if (codeAt(text, s + col, e) === 45 && codeAt(text, s + col + 1, e) === 32) {
+      i = next; // '- '
+      continue;
+    }
     if (keyAt(text, s, e, col, key)) {
       // The first colon from the key column on, as written (a quoted key may hold one).
       const line = lines.line(i);
       const after = line.slice(line.indexOf(':', col) + 1).trim();
       return { line: i, col, inline: after !== '' && !after.startsWith('#') && !after.startsWith('|') && !after.startsWith('>') && !after.startsWith('&') };
     }
+    i = next;
   }
   return undefined;
 }
@@ -202,17 +253,21 @@ function findItem(lines: LineIndex, lo: number, hi: number, n: number): { line: 
   const { text } = lines;
   let seqCol = -1;
   let count = -1;
-  for (let i = lo; i < hi; i++) {
+  for (let i = lo; i < hi; ) {
+    const ind = lines.indent(i);
+    if (ind < 0) {
+      i++;
+      continue;
+    }
     const s = lines.start(i);
     const e = lines.end(i);
-    if (!isContent(text, s, e)) continue;
-    const ind = indentOf(text, s, e);
     if (seqCol === -1) {
       if (!dashAt(text, s, e, ind)) return undefined;
       seqCol = ind;
     }
     if (ind < seqCol || (ind === seqCol && !dashAt(text, s, e, ind))) return undefined;
     if (ind === seqCol && ++count === n) return { line: i, keyCol: itemKeyCol(text, s, e, seqCol) };
+    i = ind === seqCol ? lines.nextSibling(i) : i + 1;
   }
   return undefined;
 }

@@ -55,6 +55,41 @@ describe('locateField', () => {
     expect(locateField(json, 1, 'spec.containers[0].name')).toBe(1);
   });
 
+  it('skips whole values between the keys of a mapping, whatever they hold', () => {
+    const t = [
+      'apiVersion: v1', //                       1
+      'kind: Pod',
+      'metadata:',
+      '  labels:',
+      '    spec: not-this-one', //              5: a deeper key of the same name
+      '  annotations:',
+      '    note: |',
+      '      spec:', //                         8: inside a block scalar
+      '# a comment at column 0 inside metadata',
+      '',
+      '      hostPID: no',
+      'spec:', //                              12
+      '  containers:',
+      '  - name: a', //                         14: a sequence at its key's column
+      '    image: x',
+      '    env:',
+      '    - name: image',
+      '      value: y',
+      '    image2: z',
+      '  - name: b',
+      '    # image: commented out',
+      '    image: w', //                         22
+      '  hostPID: true', //                      23
+    ];
+    expect(locateField(t, 1, 'spec')).toBe(12);
+    expect(locateField(t, 1, 'spec.hostPID')).toBe(23);
+    expect(locateField(t, 1, 'spec.containers[0].image')).toBe(15);
+    expect(locateField(t, 1, 'spec.containers[0].image2')).toBe(19);
+    expect(locateField(t, 1, 'spec.containers[1].image')).toBe(22);
+    expect(locateField(t, 1, 'metadata.annotations.note')).toBe(7);
+    expect(locateField(t, 1, 'spec.containers[2]')).toBe(13);
+  });
+
   it('does not leave the document it starts in', () => {
     const two = ['apiVersion: v1', 'kind: Pod', '---', 'apiVersion: v1', 'kind: Pod', 'spec:', '  hostPID: true'];
     expect(locateField(two, 1, 'spec.hostPID')).toBe(1);
