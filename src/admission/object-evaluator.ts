@@ -1,5 +1,4 @@
-import { supersede } from '../core/engine.js';
-import { errorMessage } from '../core/errors.js';
+import { RulePlan, ruleFailure, runRules, supersede } from '../core/engine.js';
 import { findingId, type Finding } from '../core/finding.js';
 import { Inventory } from '../core/inventory.js';
 import type { Resource, ResourceRef } from '../core/resource.js';
@@ -21,11 +20,7 @@ import { podOf } from '../core/workload.js';
  * for its violations, which `complete` fills in.
  */
 export class ObjectEvaluator {
-  private readonly byKind = new Map<string, readonly Rule[]>();
-  private readonly podRules: readonly Rule[];
-  private readonly withPod = new Map<string, readonly Rule[]>();
-  private readonly supersedes: ReadonlyMap<string, ReadonlySet<string>>;
-  private readonly selected: readonly Rule[];
+  private readonly plan: RulePlan;
 
   /**
    * With a `threshold`, the rules whose findings cannot reach it are left out (see `reaching`): a
@@ -35,55 +30,24 @@ export class ObjectEvaluator {
     readonly rules: readonly Rule[],
     threshold?: Severity,
   ) {
-    this.selected = threshold !== undefined ? reaching(rules, threshold) : rules;
-    const byKind = new Map<string, Rule[]>();
-    for (const rule of this.selected) {
-      if ('kinds' in rule.target) for (const k of rule.target.kinds) byKind.set(k, [...(byKind.get(k) ?? []), rule]);
-    }
-    for (const [k, list] of byKind) this.byKind.set(k, list);
-    this.podRules = this.selected.filter((r) => 'pods' in r.target);
-    const selected = new Set(this.selected.map((r) => r.meta.id));
-    this.supersedes = new Map(
-      this.selected.flatMap((r) => {
-        const replaced = (r.supersedes ?? []).filter((id) => selected.has(id));
-        return replaced.length ? [[r.meta.id, new Set(replaced)] as const] : [];
-      }),
-    );
+    this.plan = new RulePlan(threshold !== undefined ? reaching(rules, threshold) : rules);
   }
 
   /** The rules this evaluator runs (all of them, or those that can reach its threshold), in their order. */
   rulesRun(): readonly Rule[] {
-    return this.selected;
-  }
-
-  /** The rules a resource of this kind gets, as the engine picks them: pod rules first, then the kind's. */
-  private candidates(kind: string, pod: boolean): readonly Rule[] {
-    if (!pod) return this.byKind.get(kind) ?? NO_RULES;
-    let list = this.withPod.get(kind);
-    if (!list) this.withPod.set(kind, (list = [...this.podRules, ...(this.byKind.get(kind) ?? [])]));
-    return list;
+    return this.plan.rules;
   }
 
   /** Every rule on the one object (an Inventory of that object alone); errors name the rule that threw. */
   evaluate(resource: Resource, settings: RuleSettings, suppressor: Suppressor): { findings: Finding[]; errors: string[] } {
     const errors: string[] = [];
     const pod = podOf(resource);
-    const candidates = this.candidates(resource.kind, pod !== undefined);
+    const candidates = this.plan.candidates(resource.kind, pod !== undefined);
     if (candidates.length === 0) return { findings: [], errors };
     const ctx = new AdmissionContext(resource, new Inventory([resource]), settings, pod);
-    for (const rule of candidates) {
-      ctx.rule = rule;
-      const before = ctx.found.length;
-      try {
-        rule.check(ctx);
-      } catch (e) {
-        // A rule that throws half-way must not leave half its findings behind.
-        ctx.found.length = before;
-        errors.push(`rule ${rule.meta.id} failed on ${resource.kind}/${resource.name}: ${errorMessage(e)}`);
-      }
-    }
+    runRules(ctx, candidates, (rule, e) => errors.push(ruleFailure(rule, resource, e)));
     if (ctx.found.length === 0) return { findings: [], errors };
-    const findings = supersede(ctx.found, this.supersedes);
+    const findings = supersede(ctx.found, this.plan.supersedes);
     suppressor.apply(resource, findings);
     return { findings, errors };
   }
@@ -97,7 +61,6 @@ export function complete(findings: readonly Finding[], resource: Resource): void
   }
 }
 
-const NO_RULES: readonly Rule[] = [];
 
 /**
  * The rules whose findings can reach `threshold` (by `maxSeverity`, else `severity`: the rule tester

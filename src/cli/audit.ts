@@ -201,6 +201,14 @@ async function detect(paths: string[], opts: DetectOptions): Promise<number> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
+  // What every live source takes alike: where to start, whether to keep reading, when to stop, and the
+  // flush that makes each batch's alerts visible before the next one is fetched.
+  const reading = {
+    ...(since ? { since } : {}),
+    follow: opts.follow === true,
+    signal: stop.signal,
+    afterChunk: () => out.flush(),
+  };
   try {
     if (live === 'storage') {
       await readLive(opts.storageAccount as string, engine, async () =>
@@ -210,12 +218,9 @@ async function detect(paths: string[], opts: DetectOptions): Promise<number> {
             auth: await storageAuth(),
             ...(opts.container !== undefined ? { container: opts.container } : {}),
             ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}),
-            ...(since ? { since } : {}),
             ...(opts.checkpoint !== undefined ? { checkpointFile: opts.checkpoint } : {}),
-            follow: opts.follow === true,
             pollMs: pollSeconds * 1000,
-            signal: stop.signal,
-            afterChunk: () => out.flush(),
+            ...reading,
           },
           opts.input,
           engine,
@@ -231,10 +236,7 @@ async function detect(paths: string[], opts: DetectOptions): Promise<number> {
             auth,
             consumerGroup: opts.consumerGroup,
             ...(opts.checkpoint !== undefined ? { checkpoint: { containerUrl: opts.checkpoint, auth: await storageAuth() } } : {}),
-            ...(since ? { since } : {}),
-            follow: opts.follow === true,
-            signal: stop.signal,
-            afterChunk: () => out.flush(),
+            ...reading,
             onWarning: (m) => process.stderr.write(`palisade: warning: ${m}\n`),
           },
           opts.input,
@@ -251,12 +253,9 @@ async function detect(paths: string[], opts: DetectOptions): Promise<number> {
             credential: await defaultCredential(),
             ...(endpoint ? { endpoint } : {}),
             ...(opts.clusterId !== undefined ? { clusterId: opts.clusterId } : {}),
-            ...(since ? { since } : {}),
             ...(opts.checkpoint !== undefined ? { checkpointFile: opts.checkpoint } : {}),
-            follow: opts.follow === true,
             pollMs: pollSeconds * 1000,
-            signal: stop.signal,
-            afterChunk: () => out.flush(),
+            ...reading,
           },
           opts.input,
           engine,

@@ -1,6 +1,7 @@
 import type { InputError } from './errors.js';
 import { errorMessage } from './errors.js';
 import type { Inventory } from './inventory.js';
+import type { Resource } from './resource.js';
 import type { Finding } from './finding.js';
 import { ResourceContext, type Rule } from './rule.js';
 import type { RuleSettings } from './settings.js';
@@ -13,55 +14,81 @@ export interface Evaluation {
 }
 
 /**
+ * Which rules each resource gets, and which rules supersede which, worked out once for a set of rules:
+ * a scan uses it for every resource, the admission webhook for every request of its life.
+ */
+export class RulePlan {
+  private readonly byKind = new Map<string, Rule[]>();
+  private readonly podRules: readonly Rule[];
+  // The rules a resource gets depend only on its kind and on whether it has a pod: one list each.
+  private readonly withPod = new Map<string, readonly Rule[]>();
+  /** Rule id → the ids of the rules it supersedes, among those planned. */
+  readonly supersedes: ReadonlyMap<string, ReadonlySet<string>>;
+
+  constructor(readonly rules: readonly Rule[]) {
+    for (const rule of rules) {
+      if ('kinds' in rule.target) for (const k of rule.target.kinds) this.byKind.set(k, [...(this.byKind.get(k) ?? []), rule]);
+    }
+    this.podRules = rules.filter((r) => 'pods' in r.target);
+    const selected = new Set(rules.map((r) => r.meta.id));
+    // Only a rule that runs can take over: with the replaced rule skipped, the replacing one reports it all.
+    this.supersedes = new Map(
+      rules.flatMap((r) => {
+        const replaced = (r.supersedes ?? []).filter((id) => selected.has(id));
+        return replaced.length ? [[r.meta.id, new Set(replaced)] as const] : [];
+      }),
+    );
+  }
+
+  /** The rules for a resource of this kind, with or without a pod: pod rules first, then the kind's. */
+  candidates(kind: string, pod: boolean): readonly Rule[] {
+    if (!pod) return this.byKind.get(kind) ?? NO_RULES;
+    let list = this.withPod.get(kind);
+    if (!list) this.withPod.set(kind, (list = [...this.podRules, ...(this.byKind.get(kind) ?? [])]));
+    return list;
+  }
+}
+
+/**
+ * Runs rules on the context's resource, in order. A rule that throws half-way leaves none of its
+ * findings behind, and `failed` hears of it; the other rules still run.
+ */
+export function runRules(ctx: ResourceContext, rules: readonly Rule[], failed: (rule: Rule, error: unknown) => void): void {
+  for (const rule of rules) {
+    ctx.rule = rule;
+    const before = ctx.found.length;
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      ctx.found.length = before;
+      failed(rule, e);
+    }
+  }
+}
+
+/** The error of a rule that threw on a resource, naming both. */
+export function ruleFailure(rule: Rule, resource: Resource, error: unknown): string {
+  return `rule ${rule.meta.id} failed on ${resource.kind}/${resource.name}: ${errorMessage(error)}`;
+}
+
+/**
  * Runs every rule on every resource it targets. A rule that throws on a strange object is reported
  * as an error naming the rule and the resource; the other rules and resources still run.
  */
 export function evaluate(rules: readonly Rule[], inventory: Inventory, settings: RuleSettings, suppressor?: Suppressor): Evaluation {
   const findings: Finding[] = [];
   const errors: InputError[] = [];
-  const byKind = new Map<string, Rule[]>();
-  const podRules = rules.filter((r) => 'pods' in r.target);
-  for (const rule of rules) {
-    if ('kinds' in rule.target) for (const k of rule.target.kinds) byKind.set(k, [...(byKind.get(k) ?? []), rule]);
-  }
-  // The rules a resource gets depend only on its kind and on whether it has a pod: one list each.
-  const withPod = new Map<string, readonly Rule[]>();
-  const candidatesFor = (kind: string, pod: boolean): readonly Rule[] => {
-    if (!pod) return byKind.get(kind) ?? NO_RULES;
-    let list = withPod.get(kind);
-    if (!list) withPod.set(kind, (list = [...podRules, ...(byKind.get(kind) ?? [])]));
-    return list;
-  };
-  const selected = new Set(rules.map((r) => r.meta.id));
-  // Only a rule that runs can take over: with the replaced rule skipped, the replacing one reports it all.
-  const supersedes = new Map(
-    rules.flatMap((r) => {
-      const replaced = (r.supersedes ?? []).filter((id) => selected.has(id));
-      return replaced.length ? [[r.meta.id, new Set(replaced)] as const] : [];
-    }),
-  );
+  const plan = new RulePlan(rules);
   for (const resource of inventory.resources) {
     const pod = podOf(resource);
-    const candidates = candidatesFor(resource.kind, pod !== undefined);
+    const candidates = plan.candidates(resource.kind, pod !== undefined);
     if (candidates.length === 0) continue;
     const ctx = new ResourceContext(resource, inventory, settings, pod);
-    for (const rule of candidates) {
-      ctx.rule = rule;
-      const before = ctx.found.length;
-      try {
-        rule.check(ctx);
-      } catch (e) {
-        // A rule that throws half-way must not leave half its findings behind.
-        ctx.found.length = before;
-        errors.push({
-          source: resource.source.file,
-          line: resource.source.line,
-          message: `rule ${rule.meta.id} failed on ${resource.kind}/${resource.name}: ${errorMessage(e)}`,
-        });
-      }
-    }
+    runRules(ctx, candidates, (rule, e) => {
+      errors.push({ source: resource.source.file, line: resource.source.line, message: ruleFailure(rule, resource, e) });
+    });
     if (ctx.found.length === 0) continue;
-    const found = supersede(ctx.found, supersedes);
+    const found = supersede(ctx.found, plan.supersedes);
     suppressor?.apply(resource, found);
     for (const f of found) {
       compact(f);
