@@ -1,17 +1,12 @@
 import { purl } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
+import { parseJsonFile } from './json-file.js';
 
 const MAX_DEPS = 32 * 1024 * 1024;
 
 /** NuGet packages of a `.deps.json`: `libraries` entries `Name/Version` of type `package`. */
 export function parseDepsJson(text: string, location: string, notes: string[]): Package[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    notes.push(`${location}: not JSON (${(e as Error).message}); skipped`);
-    return [];
-  }
+  const doc = parseJsonFile(text, location, notes);
   const libraries = (doc as { libraries?: unknown } | null)?.libraries;
   if (typeof libraries !== 'object' || libraries === null) return [];
   const out: Package[] = [];

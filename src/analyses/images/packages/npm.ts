@@ -1,5 +1,6 @@
 import { purl } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
+import { parseJsonFile } from './json-file.js';
 
 const MAX_LOCK = 64 * 1024 * 1024;
 const MAX_MANIFEST = 1024 * 1024;
@@ -27,13 +28,7 @@ function nameFromLockKey(key: string): string | undefined {
 
 /** Packages of a package-lock.json (v1 nested `dependencies`, v2/v3 flat `packages`). */
 export function parsePackageLock(text: string, location: string, notes: string[]): Package[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    notes.push(`${location}: not JSON (${(e as Error).message}); skipped`);
-    return [];
-  }
+  const doc = parseJsonFile(text, location, notes);
   if (!isRecord(doc)) return [];
   const out: Package[] = [];
   if (isRecord(doc.packages)) {

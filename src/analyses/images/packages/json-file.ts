@@ -1,0 +1,12 @@
+/**
+ * The JSON of a package manifest or lockfile found in an image, or undefined, with a note naming the
+ * file, when it is not JSON: one broken file in a layer must not stop the scan of the image.
+ */
+export function parseJsonFile(text: string, location: string, notes: string[]): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    notes.push(`${location}: not JSON (${(e as Error).message}); skipped`);
+    return undefined;
+  }
+}
