@@ -1,5 +1,6 @@
 import rule from '../../../src/rules/workload/automount-service-account-token.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
+import { deployment } from './fixtures.js';
 
 const sa = (name: string, ns: string | null, automount?: boolean) => `
 apiVersion: v1
@@ -8,18 +9,7 @@ metadata: { name: ${name}${ns ? `, namespace: ${ns}` : ''} }
 ${automount === undefined ? '' : `automountServiceAccountToken: ${automount}`}
 `;
 
-const deploy = (podSpec: string, ns: string | null = 'shop') => `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web${ns ? `, namespace: ${ns}` : ''} }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-${podSpec}
-      containers: [{ name: app, image: myregistry.azurecr.io/web:1.0 }]
-`;
+const deploy = (podSpec: string, ns: string | null = 'shop') => deployment(`${podSpec}\n      containers: [{ name: app, image: myregistry.azurecr.io/web:1.0 }]`, 'web', ns);
 
 ruleTester(rule, {
   valid: [

@@ -1,5 +1,6 @@
 import rule from '../../../src/rules/workload/dangerous-capability-added.js';
 import { ruleCases } from '../../helpers/rule-tester.js';
+import { pod as basePod } from './fixtures.js';
 
 export const pod = (caps: string, kind = 'containers') => `
 apiVersion: v1
@@ -46,15 +47,12 @@ export default ruleCases(rule, {
     },
     {
       name: 'ephemeral containers',
-      input: `
-apiVersion: v1
-kind: Pod
-metadata: { name: p }
-spec:
-  containers: [{ name: app, image: "nginx:1.27" }]
+      input: basePod(
+        `  containers: [{ name: app, image: "nginx:1.27" }]
   ephemeralContainers:
-  - { name: debug, image: "busybox:1.36", securityContext: { capabilities: { add: [SYS_PTRACE] } } }
-`,
+  - { name: debug, image: "busybox:1.36", securityContext: { capabilities: { add: [SYS_PTRACE] } } }`,
+        '{ name: p }',
+      ),
       findings: [{ field: 'spec.ephemeralContainers[0].securityContext.capabilities.add[0]', container: 'debug' }],
     },
   ],

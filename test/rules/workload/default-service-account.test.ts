@@ -1,5 +1,6 @@
 import rule from '../../../src/rules/workload/default-service-account.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
+import { deployment } from './fixtures.js';
 
 const pod = (spec: string, labels = '') => `
 apiVersion: v1
@@ -68,17 +69,7 @@ ruleTester(rule, {
     },
     {
       name: 'Deployment path',
-      input: `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers: [{ name: app, image: myregistry.azurecr.io/web:1.0 }]
-`,
+      input: deployment('      containers: [{ name: app, image: myregistry.azurecr.io/web:1.0 }]', 'web', 'shop'),
       findings: [{ field: 'spec.template.spec.serviceAccountName' }],
     },
   ],

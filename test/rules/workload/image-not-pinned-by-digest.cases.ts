@@ -1,18 +1,8 @@
 import rule from '../../../src/rules/workload/image-not-pinned-by-digest.js';
 import { ruleCases } from '../../helpers/rule-tester.js';
+import { deployment } from './fixtures.js';
 
 const SHA = '0123456789abcdef'.repeat(4);
-const deployment = (containers: string) => `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-${containers}
-`;
 
 export default ruleCases(rule, {
   valid: [

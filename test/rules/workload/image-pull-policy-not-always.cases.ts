@@ -1,14 +1,8 @@
 import rule from '../../../src/rules/workload/image-pull-policy-not-always.js';
 import { ruleCases } from '../../helpers/rule-tester.js';
+import { cronJob, pod } from './fixtures.js';
 
 const SHA = 'e'.repeat(64);
-export const pod = (containers: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: web }
-spec:
-${containers}
-`;
 
 export default ruleCases(rule, {
   valid: [
@@ -101,19 +95,7 @@ export default ruleCases(rule, {
     },
     {
       name: 'CronJob path',
-      input: `
-apiVersion: batch/v1
-kind: CronJob
-metadata: { name: nightly }
-spec:
-  schedule: "@daily"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: OnFailure
-          containers: [{ name: job, image: "shop.azurecr.io/job:2.0", imagePullPolicy: IfNotPresent }]
-`,
+      input: cronJob(`          containers: [{ name: job, image: "shop.azurecr.io/job:2.0", imagePullPolicy: IfNotPresent }]`),
       findings: [{ field: 'spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy', severity: 'info' }],
     },
   ],

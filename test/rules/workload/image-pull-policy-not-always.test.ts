@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import rule from '../../../src/rules/workload/image-pull-policy-not-always.js';
 import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
-import cases, { pod } from './image-pull-policy-not-always.cases.js';
+import cases from './image-pull-policy-not-always.cases.js';
+import { pod } from './fixtures.js';
 
 ruleTester(cases.rule, cases);
 

@@ -1,14 +1,9 @@
 import rule from '../../../src/rules/workload/image-tag-latest.js';
 import { ruleCases } from '../../helpers/rule-tester.js';
+import { cronJob, pod as basePod } from './fixtures.js';
 
 const SHA = 'f'.repeat(64);
-const pod = (containers: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: web, namespace: shop }
-spec:
-${containers}
-`;
+const pod = (spec: string) => basePod(spec, '{ name: web, namespace: shop }');
 
 export default ruleCases(rule, {
   valid: [
@@ -70,19 +65,7 @@ export default ruleCases(rule, {
     },
     {
       name: 'CronJob path',
-      input: `
-apiVersion: batch/v1
-kind: CronJob
-metadata: { name: nightly }
-spec:
-  schedule: "@daily"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: OnFailure
-          containers: [{ name: job, image: "shop.azurecr.io/job" }]
-`,
+      input: cronJob(`          containers: [{ name: job, image: "shop.azurecr.io/job" }]`),
       findings: [{ field: 'spec.jobTemplate.spec.template.spec.containers[0].image' }],
     },
   ],

@@ -1,5 +1,6 @@
 import rule from '../../../src/rules/workload/naked-pod.js';
 import { ruleCases } from '../../helpers/rule-tester.js';
+import { deployment } from './fixtures.js';
 
 export default ruleCases(rule, {
   valid: [
@@ -17,17 +18,7 @@ spec:
     },
     {
       name: 'workloads are not pods',
-      input: `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers: [{ name: app, image: "nginx:1.27" }]
-`,
+      input: deployment(`      containers: [{ name: app, image: "nginx:1.27" }]`),
     },
   ],
   invalid: [

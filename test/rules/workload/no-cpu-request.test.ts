@@ -1,20 +1,14 @@
 import { expect, it } from 'vitest';
 import rule from '../../../src/rules/workload/no-cpu-request.js';
 import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
+import { cronJob, deployment as baseDeployment, documents, limitRange, pod } from './fixtures.js';
 
-const deployment = (container: string, extra = '') => `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-${extra}
-      containers:
-${container}
-`;
+/** `container` is the containers list, indented six spaces; `extra` other pod spec fields before it. */
+const deployment = (container: string, extra = '') => baseDeployment(`${extra}\n      containers:\n${container}`, 'web', 'shop');
+/** One container app with nothing but its image. */
+const WEB = `
+      - name: app
+        image: shop.azurecr.io/web:1.0`;
 
 ruleTester(rule, {
   valid: [
@@ -34,43 +28,25 @@ ruleTester(rule, {
     },
     {
       name: 'pod-level resources cover every container',
-      input: deployment(
-        `
-      - name: app
-        image: shop.azurecr.io/web:1.0`,
-        `      resources: { requests: { cpu: 500m } }`,
-      ),
+      input: deployment(WEB, `      resources: { requests: { cpu: 500m } }`),
     },
     {
       name: 'a LimitRange default request in the same namespace',
-      input: `${deployment(`
-      - name: app
-        image: shop.azurecr.io/web:1.0`)}
----
-apiVersion: v1
-kind: LimitRange
-metadata: { name: defaults, namespace: shop }
-spec:
-  limits:
-  - type: Container
-    defaultRequest: { cpu: 100m }
-`,
+      input: documents(deployment(WEB), limitRange('{ name: defaults, namespace: shop }', 'Container', 'defaultRequest: { cpu: 100m }')),
     },
     {
       name: 'ephemeral containers cannot set resources',
-      input: `
-apiVersion: v1
-kind: Pod
-metadata: { name: p }
-spec:
+      input: pod(
+        `
   containers:
   - name: app
     image: nginx:1.27
     resources: { requests: { cpu: 100m } }
   ephemeralContainers:
   - name: debugger
-    image: busybox:1.36
-`,
+    image: busybox:1.36`,
+        '{ name: p }',
+      ),
     },
     {
       name: 'resources of an unexpected shape are not judged',
@@ -91,9 +67,7 @@ spec:
     },
     {
       name: 'no resources at all',
-      input: deployment(`
-      - name: app
-        image: shop.azurecr.io/web:1.0`),
+      input: deployment(WEB),
       findings: [{ field: 'spec.template.spec.containers[0].resources.requests.cpu', container: 'app', message: 'container app has no cpu request', severity: 'low' }],
     },
     {
@@ -106,25 +80,18 @@ spec:
     },
     {
       name: 'init container of a CronJob',
-      input: `
-apiVersion: batch/v1
-kind: CronJob
-metadata: { name: nightly }
-spec:
-  schedule: "0 1 * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: OnFailure
+      input: cronJob(
+        `
           initContainers:
           - name: migrate
             image: shop.azurecr.io/migrate:2
           containers:
           - name: job
             image: shop.azurecr.io/job:2
-            resources: { requests: { cpu: 100m } }
-`,
+            resources: { requests: { cpu: 100m } }`,
+        '{ name: nightly }',
+        '"0 1 * * *"',
+      ),
       findings: [
         { field: 'spec.jobTemplate.spec.template.spec.initContainers[0].resources.requests.cpu', container: 'migrate', message: 'init container migrate has no cpu request' },
       ],
@@ -139,18 +106,7 @@ spec:
     },
     {
       name: 'a LimitRange of another namespace does not apply',
-      input: `${deployment(`
-      - name: app
-        image: shop.azurecr.io/web:1.0`)}
----
-apiVersion: v1
-kind: LimitRange
-metadata: { name: defaults, namespace: other }
-spec:
-  limits:
-  - type: Container
-    defaultRequest: { cpu: 100m }
-`,
+      input: documents(deployment(WEB), limitRange('{ name: defaults, namespace: other }', 'Container', 'defaultRequest: { cpu: 100m }')),
       findings: [{ resource: 'Deployment/web' }],
     },
   ],
@@ -159,14 +115,11 @@ spec:
 it('keeps kubescape references off init-container findings (kubescape checks regular containers only)', () => {
   const [regular, init] = findingsFor(
     rule,
-    `
-apiVersion: v1
-kind: Pod
-metadata: { name: p }
-spec:
-  initContainers: [{ name: init, image: "busybox:1.36" }]
-  containers: [{ name: app, image: "nginx:1.27" }]
-`,
+    pod(
+      `  initContainers: [{ name: init, image: "busybox:1.36" }]
+  containers: [{ name: app, image: "nginx:1.27" }]`,
+      '{ name: p }',
+    ),
   );
   expect(regular?.frameworks.map((f) => f.id)).toEqual(['C-0268', 'C-0050', 'KSV015', 'container-resources']);
   expect(init?.frameworks.map((f) => f.id)).toEqual(['KSV015', 'container-resources']);

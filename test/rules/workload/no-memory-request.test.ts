@@ -1,13 +1,12 @@
 import rule from '../../../src/rules/workload/no-memory-request.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
+import { pod as basePod, documents, limitRange } from './fixtures.js';
 
-const pod = (spec: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: api, namespace: shop }
-spec:
-${spec}
-`;
+const pod = (spec: string) => basePod(spec, '{ name: api, namespace: shop }');
+const APP = `
+  containers:
+  - name: app
+    image: nginx:1.27`;
 
 ruleTester(rule, {
   valid: [
@@ -29,19 +28,7 @@ ruleTester(rule, {
     },
     {
       name: 'LimitRange default limit in the namespace',
-      input: `${pod(`
-  containers:
-  - name: app
-    image: nginx:1.27`)}
----
-apiVersion: v1
-kind: LimitRange
-metadata: { name: mem, namespace: shop }
-spec:
-  limits:
-  - type: Container
-    default: { memory: 512Mi }
-`,
+      input: documents(pod(APP), limitRange('{ name: mem, namespace: shop }', 'Container', 'default: { memory: 512Mi }')),
     },
     {
       name: 'init and regular containers both set',
@@ -92,19 +79,7 @@ spec:
     },
     {
       name: 'a LimitRange of type Pod gives containers no default',
-      input: `${pod(`
-  containers:
-  - name: app
-    image: nginx:1.27`)}
----
-apiVersion: v1
-kind: LimitRange
-metadata: { name: mem, namespace: shop }
-spec:
-  limits:
-  - type: Pod
-    max: { memory: 2Gi }
-`,
+      input: documents(pod(APP), limitRange('{ name: mem, namespace: shop }', 'Pod', 'max: { memory: 2Gi }')),
       findings: [{ field: 'spec.containers[0].resources.requests.memory' }],
     },
   ],

@@ -1,13 +1,8 @@
 import rule from '../../../src/rules/workload/runs-as-root-group.js';
 import { ruleCases } from '../../helpers/rule-tester.js';
+import { pod as basePod, deployment } from './fixtures.js';
 
-export const pod = (spec: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: api }
-spec:
-${spec}
-`;
+export const pod = (spec: string) => basePod(spec, '{ name: api }');
 
 export default ruleCases(rule, {
   valid: [
@@ -41,21 +36,15 @@ export default ruleCases(rule, {
     },
     {
       name: 'inherited from the pod, one finding per container that does not override',
-      input: `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: api }
-spec:
-  selector: { matchLabels: { app: api } }
-  template:
-    metadata: { labels: { app: api } }
-    spec:
+      input: deployment(
+        `
       securityContext: { runAsGroup: 0 }
       initContainers: [{ name: init, image: "busybox:1.36" }]
       containers:
       - { name: app, image: "nginx:1.27" }
-      - { name: sidecar, image: "envoy:1.30", securityContext: { runAsGroup: 101 } }
-`,
+      - { name: sidecar, image: "envoy:1.30", securityContext: { runAsGroup: 101 } }`,
+        'api',
+      ),
       findings: [
         { field: 'spec.template.spec.securityContext.runAsGroup', container: 'app', message: 'container app runs with group 0: it inherits runAsGroup: 0 from the pod securityContext' },
         { field: 'spec.template.spec.securityContext.runAsGroup', container: 'init' },

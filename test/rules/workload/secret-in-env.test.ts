@@ -2,20 +2,20 @@ import { expect, it } from 'vitest';
 import rule from '../../../src/rules/workload/secret-in-env.js';
 import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
 import { fake } from './fake-secrets.js';
+import { pod as basePod, cronJob, deployment } from './fixtures.js';
 
 const q = JSON.stringify;
 
-const pod = (env: string, extra = '') => `
-apiVersion: v1
-kind: Pod
-metadata: { name: api, namespace: shop }
-spec:
-  containers:
+/** A pod of one container app; `env` is its env list, indented eight spaces. */
+const pod = (env: string) =>
+  basePod(
+    `  containers:
     - name: app
       image: myregistry.azurecr.io/api:1.4.2
       env:
-${env}
-${extra}`;
+${env}`,
+    '{ name: api, namespace: shop }',
+  );
 
 ruleTester(rule, {
   valid: [
@@ -80,15 +80,8 @@ ruleTester(rule, {
     },
     {
       name: 'init and ephemeral containers in a Deployment',
-      input: `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: api }
-spec:
-  selector: { matchLabels: { app: api } }
-  template:
-    metadata: { labels: { app: api } }
-    spec:
+      input: deployment(
+        `
       initContainers:
         - name: migrate
           image: myregistry.azurecr.io/migrate:1.0
@@ -98,8 +91,9 @@ spec:
       ephemeralContainers:
         - name: debug
           image: busybox:1.36
-          env: [{ name: GH, value: ${q(fake.githubToken())} }]
-`,
+          env: [{ name: GH, value: ${q(fake.githubToken())} }]`,
+        'api',
+      ),
       findings: [
         { field: 'spec.template.spec.initContainers[0].env[0].value', container: 'migrate', message: /sql-connection-string/ },
         { field: 'spec.template.spec.ephemeralContainers[0].env[0].value', container: 'debug', message: /github-token/ },
@@ -107,24 +101,17 @@ spec:
     },
     {
       name: 'CronJob paths',
-      input: `
-apiVersion: batch/v1
-kind: CronJob
-metadata: { name: report }
-spec:
-  schedule: "0 3 * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: OnFailure
+      input: cronJob(
+        `
           containers:
             - name: job
               image: myregistry.azurecr.io/report:2.1
               env:
                 - { name: API_TOKEN, value: ${q(fake.jwt())} }
-                - { name: AWS_SECRET_ACCESS_KEY, value: ${q('fake' + 'Secret/Key+' + 'Value123')} }
-`,
+                - { name: AWS_SECRET_ACCESS_KEY, value: ${q('fake' + 'Secret/Key+' + 'Value123')} }`,
+        '{ name: report }',
+        '"0 3 * * *"',
+      ),
       findings: [
         { field: 'spec.jobTemplate.spec.template.spec.containers[0].env[0].value', container: 'job', message: /\(jwt\)$/ },
         { field: 'spec.jobTemplate.spec.template.spec.containers[0].env[1].value', container: 'job', message: /\(name: access-key\)$/ },

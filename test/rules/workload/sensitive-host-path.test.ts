@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import rule from '../../../src/rules/workload/sensitive-host-path.js';
 import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
+import { pod as basePod } from './fixtures.js';
 
 const pod = (...paths: string[]) => `
 apiVersion: v1
@@ -22,19 +23,16 @@ ruleTester(rule, {
     { name: 'names that only start like a sensitive path', input: pod('/etcetera', '/procfs-copy', '/var/logs-archive', '/var/lib/kubelet-plugins-data') },
     {
       name: 'other volume types',
-      input: `
-apiVersion: v1
-kind: Pod
-metadata: { name: p }
-spec:
-  containers: [{ name: app, image: "nginx:1.27" }]
+      input: basePod(
+        `  containers: [{ name: app, image: "nginx:1.27" }]
   volumes:
   - { name: tmp, emptyDir: {} }
   - { name: cfg, configMap: { name: etc } }
   - { name: odd, hostPath: "not an object" }
   - { name: empty, hostPath: { path: "" } }
-  - { name: templated, hostPath: { path: "{{ .Values.hostPath }}" } }
-`,
+  - { name: templated, hostPath: { path: "{{ .Values.hostPath }}" } }`,
+        '{ name: p }',
+      ),
     },
   ],
   invalid: [

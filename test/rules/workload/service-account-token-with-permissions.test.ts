@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../../src/rules/workload/service-account-token-with-permissions.js';
 import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
+import { deployment } from './fixtures.js';
 
-const deploy = (podSpec: string, ns: string | null = 'shop') => `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web${ns ? `, namespace: ${ns}` : ''} }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-${podSpec}
-      containers: [{ name: app, image: shop.azurecr.io/web:1.0 }]
-`;
+const deploy = (podSpec: string, ns: string | null = 'shop') => deployment(`${podSpec}\n      containers: [{ name: app, image: shop.azurecr.io/web:1.0 }]`, 'web', ns);
 
 const sa = (name: string, ns: string, automount?: boolean) => `
 apiVersion: v1

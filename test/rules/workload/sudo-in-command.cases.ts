@@ -1,16 +1,16 @@
 import rule from '../../../src/rules/workload/sudo-in-command.js';
 import { ruleCases } from '../../helpers/rule-tester.js';
+import { pod as basePod, deployment } from './fixtures.js';
 
-export const pod = (container: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: p }
-spec:
-  containers:
+/** A pod of one container app; `container` holds its further fields, indented four spaces. */
+export const pod = (container: string) =>
+  basePod(
+    `  containers:
   - name: app
     image: shop.azurecr.io/app:1
-${container}
-`;
+${container}`,
+    '{ name: p }',
+  );
 
 export default ruleCases(rule, {
   valid: [
@@ -31,18 +31,12 @@ export default ruleCases(rule, {
     },
     {
       name: 'in one string with its arguments, init container of a Deployment',
-      input: `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: d }
-spec:
-  selector: { matchLabels: { app: d } }
-  template:
-    metadata: { labels: { app: d } }
-    spec:
+      input: deployment(
+        `
       initContainers: [{ name: init, image: "busybox:1.36", command: ["sh", "-c", "echo hi; sudo chown 1000 /data"] }]
-      containers: [{ name: app, image: "nginx:1.27", command: ["sudo cat"] }]
-`,
+      containers: [{ name: app, image: "nginx:1.27", command: ["sudo cat"] }]`,
+        'd',
+      ),
       findings: [
         { field: 'spec.template.spec.containers[0].command[0]', container: 'app' },
         { field: 'spec.template.spec.initContainers[0].command[2]', container: 'init' },

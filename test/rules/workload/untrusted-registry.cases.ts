@@ -1,13 +1,8 @@
 import rule from '../../../src/rules/workload/untrusted-registry.js';
 import { ruleCases } from '../../helpers/rule-tester.js';
+import { pod as basePod } from './fixtures.js';
 
-export const pod = (containers: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: web, namespace: shop }
-spec:
-${containers}
-`;
+export const pod = (spec: string) => basePod(spec, '{ name: web, namespace: shop }');
 
 export default ruleCases(rule, {
   valid: [

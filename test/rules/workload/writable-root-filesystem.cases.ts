@@ -1,13 +1,6 @@
 import rule from '../../../src/rules/workload/writable-root-filesystem.js';
 import { ruleCases } from '../../helpers/rule-tester.js';
-
-const pod = (spec: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: web }
-spec:
-${spec}
-`;
+import { deployment, pod } from './fixtures.js';
 
 export default ruleCases(rule, {
   valid: [
@@ -39,19 +32,10 @@ export default ruleCases(rule, {
     },
     {
       name: 'init and ephemeral containers in a Deployment',
-      input: `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
+      input: deployment(`
       initContainers: [{ name: init, image: "busybox:1.36" }]
       containers: [{ name: app, image: "nginx:1.27", securityContext: { readOnlyRootFilesystem: true } }]
-      ephemeralContainers: [{ name: debug, image: "busybox:1.36" }]
-`,
+      ephemeralContainers: [{ name: debug, image: "busybox:1.36" }]`),
       findings: [
         { field: 'spec.template.spec.initContainers[0].securityContext.readOnlyRootFilesystem', container: 'init' },
         { field: 'spec.template.spec.ephemeralContainers[0].securityContext.readOnlyRootFilesystem', container: 'debug' },
