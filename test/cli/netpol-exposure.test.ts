@@ -2,69 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempTree } from '../helpers/cli.js';
-import { deployment, namespace, podsOf, replicaSet, startFakeKube, writeKubeconfig, type FakeKube } from '../helpers/fake-kube.js';
+import { labelledWorkload, netpolEstate, startNetpolCluster, type NetpolCluster } from './netpol-estate.js';
 
-const MANIFESTS = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: frontend, namespace: shop}
-spec:
-  template:
-    metadata: {labels: {app: frontend}}
-    spec:
-      containers: [{name: web, image: web, ports: [{name: http, containerPort: 8080}]}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: backend, namespace: shop}
-spec:
-  template:
-    metadata: {labels: {app: backend}}
-    spec:
-      containers: [{name: api, image: api, ports: [{name: api, containerPort: 9090}]}]
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: node-agent, namespace: ops}
-spec:
-  template:
-    metadata: {labels: {app: node-agent}}
-    spec:
-      hostNetwork: true
-      containers: [{name: agent, image: agent}]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: default-deny, namespace: shop}
-spec:
-  podSelector: {}
-  policyTypes: [Ingress, Egress]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: frontend, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: frontend}}
-  ingress:
-  - ports: [{port: http}]
-  egress:
-  - to: [{podSelector: {matchLabels: {app: backend}}}]
-    ports: [{port: api}]
-  - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]
-    ports: [{port: 443}]
-  - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
-    ports: [{port: 53, protocol: UDP}]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: backend, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: backend}}
-  ingress:
-  - from: [{podSelector: {matchLabels: {app: frontend}}}]
-    ports: [{port: 9090}]
-  - from: [{namespaceSelector: {matchLabels: {team: ops}}}]
-    ports: [{port: 9100}]
-`;
+// Beyond what reach is tested on: a host-network agent to be exposed, DNS to kube-dns alone, and backend open to team ops.
+const MANIFESTS = netpolEstate({
+  workloads: [labelledWorkload('DaemonSet', 'ops', 'node-agent', 'hostNetwork: true\ncontainers: [{name: agent, image: agent}]')],
+  dnsPeer: '{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}',
+  backendIngress: '  - from: [{namespaceSelector: {matchLabels: {team: ops}}}]\n    ports: [{port: 9100}]\n',
+});
 
 const EXPECTED_TXT = [
   '0.0.0.0-255.255.255.255[External] => ops/node-agent[DaemonSet] : All Connections',
@@ -174,36 +119,17 @@ describe('palisade netpol exposure', () => {
 });
 
 describe('palisade netpol exposure --cluster', () => {
-  const TOKEN = 'exposure-token';
-  let server: FakeKube;
-  let env: Record<string, string>;
-  const cwd = tempTree({ 'unrelated.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: local, namespace: dev}\nspec: {template: {spec: {containers: [{name: c, image: c}]}}}\n' });
+  let cluster: NetpolCluster;
 
   beforeAll(async () => {
-    const rs = replicaSet('shop', 'web-7d9f', 'web');
-    server = await startFakeKube({
-      token: TOKEN,
-      objects: [
-        namespace('shop'),
-        deployment('shop', 'web'),
-        rs,
-        ...podsOf(rs, 2),
-        {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: { name: 'web-from-cluster', namespace: 'shop' },
-          spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }] }] },
-        },
-      ],
-    });
-    env = { KUBECONFIG: writeKubeconfig([{ name: 'aks', server: server.server, ca: server.ca, token: TOKEN }], 'aks') };
+    cluster = await startNetpolCluster({ name: 'web-from-cluster', ingress: { from: [{ namespaceSelector: {} }] } });
   });
   afterAll(async () => {
-    await server.close();
+    await cluster.server.close();
   });
 
   it('answers from the live cluster, its pods folded into their Deployment, without reading the current directory', async () => {
-    const r = await runCli(['netpol', 'exposure', '--cluster', '-f', 'json'], { cwd, env });
+    const r = await runCli(['netpol', 'exposure', '--cluster', '-f', 'json'], { cwd: cluster.cwd, env: cluster.env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { workloads: Array<{ workload: string; ingress: { isolated: boolean; allNamespaces: string | null; internet: string | null } }> };

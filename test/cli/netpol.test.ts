@@ -2,56 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempTree } from '../helpers/cli.js';
-import { deployment, namespace, podsOf, replicaSet, startFakeKube, writeKubeconfig, type FakeKube } from '../helpers/fake-kube.js';
+import { deployment, namespace } from '../helpers/fake-kube.js';
+import { netpolEstate, startNetpolCluster, type NetpolCluster } from './netpol-estate.js';
 
-const MANIFESTS = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: frontend, namespace: shop}
-spec:
-  template:
-    metadata: {labels: {app: frontend}}
-    spec:
-      containers: [{name: web, image: web, ports: [{name: http, containerPort: 8080}]}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: backend, namespace: shop}
-spec:
-  template:
-    metadata: {labels: {app: backend}}
-    spec:
-      containers: [{name: api, image: api, ports: [{name: api, containerPort: 9090}]}]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: default-deny, namespace: shop}
-spec:
-  podSelector: {}
-  policyTypes: [Ingress, Egress]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: frontend, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: frontend}}
-  ingress:
-  - ports: [{port: http}]
-  egress:
-  - to: [{podSelector: {matchLabels: {app: backend}}}]
-    ports: [{port: api}]
-  - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]
-    ports: [{port: 443}]
-  - ports: [{port: 53, protocol: UDP}]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: backend, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: backend}}
-  ingress:
-  - from: [{podSelector: {matchLabels: {app: frontend}}}]
-    ports: [{port: 9090}]
-`;
+const MANIFESTS = netpolEstate();
 
 const EXPECTED_TXT = [
   '0.0.0.0-255.255.255.255[External] => shop/frontend[Deployment] : TCP 8080',
@@ -166,42 +120,24 @@ spec:
 });
 
 describe('palisade netpol reach --cluster', () => {
-  const TOKEN = 'netpol-token';
-  let server: FakeKube;
-  let env: Record<string, string>;
-  const cwd = tempTree({ 'unrelated.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: local, namespace: dev}\nspec: {template: {spec: {containers: [{name: c, image: c}]}}}\n' });
+  let cluster: NetpolCluster;
 
   beforeAll(async () => {
-    const rs = replicaSet('shop', 'web-7d9f', 'web');
-    server = await startFakeKube({
-      token: TOKEN,
-      objects: [
-        namespace('shop'),
-        namespace('ops', { team: 'platform' }),
-        deployment('shop', 'web'),
-        rs,
-        ...podsOf(rs, 2),
-        deployment('ops', 'probe'),
-        {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: { name: 'web-from-platform', namespace: 'shop' },
-          spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'platform' } } }], ports: [{ port: 8080 }] }] },
-        },
-      ],
-    });
-    env = { KUBECONFIG: writeKubeconfig([{ name: 'aks', server: server.server, ca: server.ca, token: TOKEN }], 'aks') };
+    cluster = await startNetpolCluster({ name: 'web-from-platform', ingress: { from: [{ namespaceSelector: { matchLabels: { team: 'platform' } } }], ports: [{ port: 8080 }] } }, [
+      namespace('ops', { team: 'platform' }),
+      deployment('ops', 'probe'),
+    ]);
   });
   afterAll(async () => {
-    await server.close();
+    await cluster.server.close();
   });
 
   it('answers from the live cluster, its pods folded into their Deployment, without reading the current directory', async () => {
-    const r = await runCli(['netpol', 'reach', '--cluster', '--to', 'shop/web'], { cwd, env });
+    const r = await runCli(['netpol', 'reach', '--cluster', '--to', 'shop/web'], { cwd: cluster.cwd, env: cluster.env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('ops/probe[Deployment] => shop/web[Deployment] : TCP 8080\n');
-    const listed = new Set(server.requests.map((q) => q.path.split('?')[0]));
+    const listed = new Set(cluster.server.requests.map((q) => q.path.split('?')[0]));
     expect(listed).toContain('/apis/networking.k8s.io/v1/networkpolicies');
     expect(listed).not.toContain('/api/v1/secrets');
   });

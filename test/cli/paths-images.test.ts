@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { internetFacingWorkload } from '../analyses/paths/estates.js';
 import { runCli, tempTree } from '../helpers/cli.js';
-import { affected, osvRecord, tempDir, writeRecords } from '../helpers/osv-fixtures.js';
-import { buildImage, tarFiles } from '../ingest/image/build.js';
+import { importZlibAdvisory, pushZlibImage } from '../helpers/zlib-image.js';
 import { startFakeRegistry, type FakeRegistry } from '../ingest/image/fake-registry.js';
 
 let registry: FakeRegistry;
@@ -11,23 +9,8 @@ let db: string;
 
 beforeAll(async () => {
   registry = await startFakeRegistry();
-  const layer = await tarFiles(
-    new Map([
-      ['etc/os-release', Buffer.from('ID=debian\nVERSION_ID="12"\n')],
-      ['var/lib/dpkg/status', Buffer.from('Package: zlib1g\nStatus: install ok installed\nSource: zlib\nVersion: 1:1.2.13.dfsg-1\n')],
-    ]),
-  );
-  const img = buildImage([layer]);
-  for (const [digest, blob] of img.blobs) registry.putBlob(digest, blob);
-  registry.putManifest('shop/web', '1.0', img.manifest, img.manifestMediaType);
-  const records = writeRecords(tempDir(), [
-    osvRecord('DEBIAN-CVE-2023-45853', [affected('Debian:12', 'zlib', [{ introduced: '0' }, { fixed: '1:1.3-1' }])], {
-      upstream: ['CVE-2023-45853'],
-      severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
-    }),
-  ]);
-  db = join(tempDir(), 'osv.sqlite');
-  expect((await runCli(['db', 'import', records, '--db', db])).code).toBe(0);
+  await pushZlibImage(registry, 'shop/web', '1.0', '1:1.2.13.dfsg-1');
+  db = await importZlibAdvisory();
 });
 
 afterAll(async () => {

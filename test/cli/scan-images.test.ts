@@ -2,48 +2,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { runCli, tempTree } from '../helpers/cli.js';
-import { affected, osvRecord, tempDir, writeRecords } from '../helpers/osv-fixtures.js';
-import { buildImage, tarFiles } from '../ingest/image/build.js';
+import { tempDir } from '../helpers/osv-fixtures.js';
+import { shopDeployment } from '../helpers/shop-deployment.js';
+import { importZlibAdvisory, pushZlibImage } from '../helpers/zlib-image.js';
 import { startFakeRegistry, type FakeRegistry } from '../ingest/image/fake-registry.js';
 
 let registry: FakeRegistry;
 let db: string;
 
-async function pushImage(repo: string, tag: string, zlibVersion: string): Promise<void> {
-  const layer = await tarFiles(
-    new Map([
-      ['etc/os-release', Buffer.from('ID=debian\nVERSION_ID="12"\n')],
-      ['var/lib/dpkg/status', Buffer.from(`Package: zlib1g\nStatus: install ok installed\nSource: zlib\nVersion: ${zlibVersion}\n`)],
-    ]),
-  );
-  const img = buildImage([layer]);
-  for (const [digest, blob] of img.blobs) registry.putBlob(digest, blob);
-  registry.putManifest(repo, tag, img.manifest, img.manifestMediaType);
-}
-
-const deployment = (name: string, images: string[]) => `---
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name}, namespace: shop }
-spec:
-  template:
-    spec:
-      containers:
-${images.map((image, i) => `        - { name: c${i}, image: "${image}" }`).join('\n')}
-`;
+const deployment = (name: string, images: string[]) => shopDeployment(name, images.map((image, i) => ({ name: `c${i}`, image })));
 
 beforeAll(async () => {
   registry = await startFakeRegistry();
-  await pushImage('shop/web', '1.0', '1:1.2.13.dfsg-1');
-  await pushImage('shop/api', '2.0', '1:1.3.1-1');
-  const records = writeRecords(tempDir(), [
-    osvRecord('DEBIAN-CVE-2023-45853', [affected('Debian:12', 'zlib', [{ introduced: '0' }, { fixed: '1:1.3-1' }])], {
-      upstream: ['CVE-2023-45853'],
-      severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
-    }),
-  ]);
-  db = join(tempDir(), 'osv.sqlite');
-  expect((await runCli(['db', 'import', records, '--db', db])).code).toBe(0);
+  await pushZlibImage(registry, 'shop/web', '1.0', '1:1.2.13.dfsg-1');
+  await pushZlibImage(registry, 'shop/api', '2.0', '1:1.3.1-1');
+  db = await importZlibAdvisory();
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../../src/rules/image/vulnerable-package.js';
 import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
+import { shopDeployment } from '../../helpers/shop-deployment.js';
 
 /** A ContainerImage object as Palisade's image scan (or an imported report) puts it in the inventory. */
 function image(ref: string, vulns: string, extra = ''): string {
@@ -21,17 +22,7 @@ const opensslCve = `
     severity: medium
     cvss: { version: "3.1", vector: "CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:U/C:N/I:N/A:H", score: 5.5 }`;
 
-const deployment = (image: string, name = 'web') => `---
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name}, namespace: shop }
-spec:
-  template:
-    spec:
-      containers:
-        - name: app
-          image: ${image}
-`;
+const deployment = (image: string, name = 'web') => shopDeployment(name, [{ name: 'app', image }]);
 
 ruleTester(rule, {
   valid: [
