@@ -1,13 +1,25 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
-import { runScan } from '../src/cli/run-scan.js';
-import { DEFAULT_CONFIG } from '../src/core/config.js';
-import { DEFAULT_LIMITS } from '../src/ingest/limits.js';
-import { loadBlockYaml, UNSUPPORTED } from '../src/ingest/yaml-block.js';
-import { writeChunks } from '../src/cli/output.js';
-import { renderJsonChunks } from '../src/report/json.js';
-import { RULES } from '../src/rules/index.js';
+import type * as RunScan from '../src/cli/run-scan.js';
+import type * as Config from '../src/core/config.js';
+import type * as Limits from '../src/ingest/limits.js';
+import type * as YamlBlock from '../src/ingest/yaml-block.js';
+import type * as Output from '../src/cli/output.js';
+import type * as Json from '../src/report/json.js';
+import type * as Rules from '../src/rules/index.js';
+
+// Run through tsx, the child reads the TypeScript sources; compiled beside a build of src/ (compiled.ts),
+// it reads that build, as `palisade scan` runs.
+const SOURCES = import.meta.url.endsWith('.ts');
+const at = (module: string) => new URL(SOURCES ? `../src/${module}` : `./${module}`, import.meta.url).href;
+const { runScan } = (await import(at('cli/run-scan.js'))) as typeof RunScan;
+const { DEFAULT_CONFIG } = (await import(at('core/config.js'))) as typeof Config;
+const { DEFAULT_LIMITS } = (await import(at('ingest/limits.js'))) as typeof Limits;
+const { loadBlockYaml, UNSUPPORTED } = (await import(at('ingest/yaml-block.js'))) as typeof YamlBlock;
+const { writeChunks } = (await import(at('cli/output.js'))) as typeof Output;
+const { renderJsonChunks } = (await import(at('report/json.js'))) as typeof Json;
+const { RULES } = (await import(at('rules/index.js'))) as typeof Rules;
 
 /**
  * One measurement in a process of its own, so that peak RSS belongs to that measurement alone.

@@ -21,9 +21,12 @@ export interface ProfileSummary {
   areas: SelfTime[];
 }
 
+// A build of src/ that a benchmark compiled (compiled.ts) is reported as the sources it came from.
+const BUILT = /^\.bench-tmp\/dist-[^/]+\//;
+
 function where(url: string, root: string): string {
   if (!url) return '';
-  if (url.startsWith('file://')) return relative(root, fileURLToPath(url));
+  if (url.startsWith('file://')) return relative(root, fileURLToPath(url)).replace(BUILT, 'src/');
   return url;
 }
 

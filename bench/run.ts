@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Measurement } from './child.js';
 import { summarizeProfile, type ProfileSummary, type SelfTime } from './cpu-profile.js';
+import { compileCli, compileScript } from './compiled.js';
 import { generateEstate, type Estate } from './generate.js';
 import { auditBench, formatAuditBench } from './audit.js';
 import { runNetpolBench } from './netpol.js';
@@ -37,7 +38,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
-    // The live and webhook benchmarks: the CLI from the TypeScript sources through tsx instead of compiled.
+    // The benchmarks' processes from the TypeScript sources through tsx instead of compiled.
     sources: { type: 'boolean', default: false },
     // `--only scan|rbac|netpol|audit|webhook|webhook-soak|paths|image|live`; all by default.
     only: { type: 'string' },
@@ -135,8 +136,18 @@ try {
   process.exit(1);
 }
 
+// The measurement processes run compiled JavaScript, as `palisade scan` does (see compiled.ts); with
+// --sources, the TypeScript through tsx.
+let childCommand: string[];
+if (args.sources) childCommand = ['--import', 'tsx', CHILD];
+else {
+  const out = join(TMP, 'dist-scan');
+  compileCli(out, (line) => log(`scan: ${line}`));
+  childCommand = [compileScript(CHILD, out)];
+}
+
 function measure(mode: 'parse' | 'parse-fast' | 'scan', nodeFlags: string[] = []): Measurement {
-  const child = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', CHILD, mode, estate.dir], {
+  const child = spawnSync(process.execPath, [...nodeFlags, ...childCommand, mode, estate.dir], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
