@@ -30,13 +30,18 @@ export class SourceLocator {
   }
 }
 
-/** Reads each file once (texts that cannot be re-read, such as stdin, come from `texts`); undefined when it is gone. */
+/** A file's locator (texts that cannot be re-read, such as stdin, come from `texts`); undefined when it is gone. */
+async function readSource(file: string, texts: ReadonlyMap<string, string>): Promise<SourceLocator | undefined> {
+  const text = texts.get(file) ?? (await readFile(file, 'utf8').catch(() => undefined));
+  return text === undefined ? undefined : new SourceLocator(text, file);
+}
+
+/** Reads each file once, for callers that come back to a file; undefined when it is gone. */
 export function sourceReader(texts: ReadonlyMap<string, string>): (file: string) => Promise<SourceLocator | undefined> {
   const cache = new Map<string, SourceLocator | undefined>();
   return async (file) => {
     if (cache.has(file)) return cache.get(file);
-    const text = texts.get(file) ?? (await readFile(file, 'utf8').catch(() => undefined));
-    const locator = text === undefined ? undefined : new SourceLocator(text, file);
+    const locator = await readSource(file, texts);
     cache.set(file, locator);
     return locator;
   };
@@ -55,9 +60,10 @@ export async function locateFindings(findings: readonly Finding[], texts: Readon
     if (list) list.push(f);
     else byFile.set(f.location.file, [f]);
   }
-  const read = sourceReader(texts);
+  // One file at a time, its locator let go before the next: what a walk caches (a line index, a cursor
+  // per path prefix of every document) then dies young instead of being kept, and copied, to the end.
   for (const [file, list] of byFile) {
-    const source = await read(file);
+    const source = await readSource(file, texts);
     if (!source) continue;
     for (const f of list) {
       if (!f.location || !f.field) continue;
