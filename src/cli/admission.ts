@@ -40,8 +40,7 @@ export function admissionCommand(): Command {
       .option('-o, --output <file>', 'write the manifests to a file instead of stdout')
       .action((opts: PoliciesOptions) => {
         process.exitCode = policies(opts);
-      })
-      .exitOverride(),
+      }),
   );
   return admission;
 }

@@ -56,7 +56,6 @@ export function aksCommand(): Command {
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
       .option('--cluster <name>', 'the cluster to compare when a source holds several')
       .option('--fail-on-drift', 'exit 1 when a setting differs')
-      .exitOverride()
       .configureOutput({ writeErr: (s) => process.stderr.write(s) })
       .action(async (template: string, live: string | undefined, opts: DriftCliOptions) => {
         process.exitCode = await drift(template, live, opts);

@@ -25,7 +25,17 @@ const program = new Command('palisade')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), pathsCommand(), manifestsCommand(), admissionCommand(), webhookCommand(), auditCommand(), imageCommand(), dbCommand(), serveCommand()]) program.addCommand(cmd.exitOverride());
+/**
+ * Every command and subcommand throws its parse errors instead of exiting (Commander would exit 1,
+ * the code for findings), so that each one becomes exit 2 below.
+ */
+function throwParseErrors(cmd: Command): Command {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) throwParseErrors(sub);
+  return cmd;
+}
+
+for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), pathsCommand(), manifestsCommand(), admissionCommand(), webhookCommand(), auditCommand(), imageCommand(), dbCommand(), serveCommand()]) program.addCommand(throwParseErrors(cmd));
 
 try {
   await program.parseAsync(process.argv);

@@ -12,8 +12,7 @@ export function manifestsCommand(): Command {
       .option('-o, --output <file>', 'write the manifests to a file instead of stdout')
       .action((opts: { namespace: string; output?: string }) => {
         writeResult(scannerRbacYaml(opts.namespace), opts.output);
-      })
-      .exitOverride(),
+      }),
   );
   return manifests;
 }

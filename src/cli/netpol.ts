@@ -33,8 +33,7 @@ export function netpolCommand(): Command {
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
       .action(async (paths: string[], opts: ReachOptions) => {
         process.exitCode = await reach(paths, opts);
-      })
-      .exitOverride(),
+      }),
   );
   netpol.addCommand(
     clusterOptions(new Command('exposure'))
@@ -48,8 +47,7 @@ export function netpolCommand(): Command {
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
       .action(async (paths: string[], opts: ExposureOptions) => {
         process.exitCode = await exposure(paths, opts);
-      })
-      .exitOverride(),
+      }),
   );
   return netpol;
 }

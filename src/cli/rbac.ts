@@ -77,8 +77,7 @@ export function rbacCommand(): Command {
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
       .action(async (verb: string, resource: string, paths: string[], opts: WhoCanOptions) => {
         process.exitCode = await whoCan(verb, resource, paths, opts);
-      })
-      .exitOverride(),
+      }),
   );
   rbac.addCommand(
     liveOptions(new Command('can'))
@@ -89,8 +88,7 @@ export function rbacCommand(): Command {
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
       .action(async (subject: string, paths: string[], opts: CanOptions) => {
         process.exitCode = await can(subject, paths, opts);
-      })
-      .exitOverride(),
+      }),
   );
   rbac.addCommand(
     liveOptions(new Command('risky'))
@@ -102,8 +100,7 @@ export function rbacCommand(): Command {
       .option('--config <file>', 'configuration file (exceptions apply as in scan)')
       .action(async (paths: string[], opts: RiskyOptions) => {
         process.exitCode = await risky(paths, opts);
-      })
-      .exitOverride(),
+      }),
   );
   return rbac;
 }

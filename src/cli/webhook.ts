@@ -55,8 +55,7 @@ export function webhookCommand(): Command {
       .option('--exempt-user <name>', 'admit requests of this user unexamined (repeatable; globs allowed)', collect, [])
       .action(async (opts: ServeOptions) => {
         await serve(opts);
-      })
-      .exitOverride(),
+      }),
   );
   webhook.addCommand(
     new Command('manifests')
@@ -68,8 +67,7 @@ export function webhookCommand(): Command {
       .action((opts: ManifestsOptions) => {
         if (!isNamespaceName(opts.namespace)) throw new UsageError(`--namespace takes a namespace name, not ${JSON.stringify(opts.namespace)}`);
         writeResult(webhookManifests({ namespace: opts.namespace, image: opts.image, generateCerts: opts.generateCerts === true }), opts.output);
-      })
-      .exitOverride(),
+      }),
   );
   return webhook;
 }

@@ -92,6 +92,26 @@ describe('palisade scan exit codes', () => {
     expect(b.code).toBe(2);
   });
 
+  // Exit 1 means findings (or alerts): a parse error of any command, however deep, must not look like one.
+  it.each([
+    [['audit', 'detect', '-', '--bogus']],
+    [['audit', 'detect', '-', '--input', 'bogus']],
+    [['audit', 'detectors', '-f', 'zzz']],
+    [['image', 'scan']],
+    [['db', 'import']],
+    [['db', 'status', '--bogus']],
+    [['db', 'update', '-f', 'zzz']],
+    [['rbac', 'who-can']],
+    [['netpol', 'reach', '--bogus']],
+    [['aks', 'drift', '--bogus']],
+    [['manifests', 'scanner-rbac', '--bogus']],
+    [['scan', '--bogus']],
+  ])('exits 2 on the usage error %j', async (args) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error|unknown|missing|invalid|give/i);
+  });
+
   it('treats filters that select no rule as a usage error', async () => {
     const dir = tempTree({ 'web.yaml': privileged });
     const r = await runCli(['scan', dir, '--rule', 'workload/privileged-container', '--pillar', 'monitoring']);
