@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { DEFAULT_CONFIG, parseConfig, type PalisadeConfig } from '../core/config.js';
-import { errorMessage, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
+import { describeFsError } from '../ingest/parse-file.js';
+import { yamlFailureText } from '../ingest/yaml-error.js';
 
 export const DEFAULT_CONFIG_FILE = '.palisade.yaml';
 
@@ -9,11 +11,17 @@ export const DEFAULT_CONFIG_FILE = '.palisade.yaml';
 export function loadConfig(explicit: string | undefined): { config: PalisadeConfig; source: string } {
   const file = explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   if (!file) return { config: DEFAULT_CONFIG, source: '(defaults)' };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`config ${file}: cannot read: ${describeFsError(e)}`);
+  }
   let raw: unknown;
   try {
-    raw = load(readFileSync(file, 'utf8'), { maxAliases: 100, maxDepth: 50 });
+    raw = load(text, { maxAliases: 100, maxDepth: 50 });
   } catch (e) {
-    throw new UsageError(`config ${file}: ${errorMessage(e).split('\n')[0]}`);
+    throw new UsageError(`config ${file}: ${yamlFailureText(e)}`);
   }
   const { config, problems } = parseConfig(raw);
   if (!config) throw new UsageError(`config ${file}: ${problems.join('; ')}`);

@@ -1,12 +1,12 @@
 import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
 import type { InputError, InputNote } from '../core/errors.js';
-import { errorMessage } from '../core/errors.js';
 import { isObj, toResource, type Resource } from '../core/resource.js';
 import { azureResources } from './azure/detect.js';
 import { looksLikeHcl, terraformHclResources } from './azure/terraform-hcl.js';
 import { splitDocuments } from './documents.js';
 import { loadBlockYaml, UNSUPPORTED } from './yaml-block.js';
 import { jsonSyntaxError } from './json-error.js';
+import { yamlFailure } from './yaml-error.js';
 import type { InputLimits } from './limits.js';
 
 const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
@@ -136,10 +136,8 @@ function typedListItem(item: unknown, listKind: string, listApiVersion: unknown)
 }
 
 function yamlError(e: unknown, source: string, firstLine: number): InputError {
-  const mark = isObj(e) && isObj(e.mark) ? e.mark : undefined;
-  const reason = isObj(e) && typeof e.reason === 'string' ? e.reason : errorMessage(e).split('\n')[0] ?? 'invalid YAML';
-  if (mark && typeof mark.line === 'number') return { source, line: firstLine + mark.line, message: reason };
-  return { source, line: firstLine, message: reason };
+  const { reason, line } = yamlFailure(e);
+  return { source, line: line === undefined ? firstLine : firstLine + line - 1, message: reason };
 }
 
 /**

@@ -35,5 +35,6 @@ export function describeFsError(e: unknown): string {
   const code = (e as { code?: string }).code;
   if (code === 'ENOENT') return 'no such file or directory';
   if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
   return errorMessage(e);
 }

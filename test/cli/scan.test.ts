@@ -235,6 +235,21 @@ describe('exceptions and annotations', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('exceptions.0.reason');
   });
+
+  it('names a config it cannot read or parse, and where, in its own words', async () => {
+    const dir = tempTree({ 'web.yaml': privileged, 'bad.yaml': 'exceptions:\n  - rule: *not-an-alias\n' });
+    const missing = await runCli(['scan', join(dir, 'web.yaml'), '--config', join(dir, 'nope.yaml')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`config ${join(dir, 'nope.yaml')}: cannot read: no such file or directory`);
+    const directory = await runCli(['scan', join(dir, 'web.yaml'), '--config', dir]);
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toContain('cannot read: is a directory');
+    const bad = await runCli(['scan', join(dir, 'web.yaml'), '--config', join(dir, 'bad.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('line 2: unidentified alias');
+    expect(bad.stderr).not.toContain('not-an-alias');
+    for (const r of [missing, directory, bad]) expect(r.stderr).not.toMatch(/ENOENT|EISDIR|internal error/);
+  });
 });
 
 describe('aks-managed profile', () => {

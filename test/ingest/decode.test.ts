@@ -49,6 +49,19 @@ describe('decodeText', () => {
     expect(sink.errors[0]?.line).toBeLessThanOrEqual(13);
   });
 
+  it.each([
+    ['an unquoted secret that starts with "*" (read as an alias)', 'password: *hunter2Pw0rd!', /unidentified alias \(.*quote it\)/],
+    ['an unquoted secret that starts with "!" (read as a tag)', 'password: !Zq9secretValue', /unknown scalar tag \(.*quote it\)/],
+    ['a secret after a tag handle', 'password: !x!Zq9secretValue', /undeclared tag handle/],
+    ['a verbatim tag', 'password: !<tag:Zq9secretValue> x', /cannot resolve a node|unknown scalar tag/],
+  ])('reports %s with its line and without the value', (_, line, message) => {
+    const sink = decode(`apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  ${line}\n`);
+    expect(sink.errors).toHaveLength(1);
+    expect(sink.errors[0]).toMatchObject({ source: 'in.yaml', line: 5 });
+    expect(sink.errors[0]?.message).toMatch(message);
+    expect(sink.errors[0]?.message).not.toMatch(/hunter2|Zq9secret/);
+  });
+
   it('reports malformed JSON with its line', () => {
     const sink = decode('{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  oops\n}', 'bad.json');
     expect(sink.resources).toEqual([]);
