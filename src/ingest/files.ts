@@ -142,9 +142,17 @@ async function expand(path: string, sink: DecodeSink): Promise<string[]> {
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
-        const target = await stat(full).catch(() => undefined);
-        isDir = target?.isDirectory() ?? false;
-        isFile = target?.isFile() ?? false;
+        let target;
+        try {
+          target = await stat(full);
+        } catch (e) {
+          // A link to a manifest that is gone is an input that could not be read, as the file named
+          // directly would be; links to anything else are left alone like any other file.
+          if (EXTENSIONS.test(entry.name)) sink.errors.push({ source: full, message: `cannot read: ${describeFsError(e)}` });
+          continue;
+        }
+        isDir = target.isDirectory();
+        isFile = target.isFile();
       }
       if (isDir) await visit(full);
       else if (isFile && EXTENSIONS.test(entry.name)) out.push(full);
