@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
-import type { InputError, InputNote } from '../core/errors.js';
+import { UsageError, type InputError, type InputNote } from '../core/errors.js';
+import { describeFsError } from '../ingest/parse-file.js';
 import type { Report } from '../core/report.js';
 import type { RuleMeta } from '../core/rule.js';
 import { errorLabel } from '../report/common.js';
@@ -13,18 +14,42 @@ export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
 
 /** Results go to stdout or `-o FILE`; nothing else writes there. */
 export function writeResult(text: string, outFile: string | undefined): void {
-  if (outFile) writeFileSync(outFile, text);
-  else process.stdout.write(text);
+  if (!outFile) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(outFile, text);
+  } catch (e) {
+    throw cannotWrite(outFile, e);
+  }
+}
+
+/** `-o FILE` in a directory that does not exist, or naming a directory: the user's to fix, exit 2. */
+function cannotWrite(file: string, e: unknown): UsageError {
+  return new UsageError(`cannot write ${file}: ${describeFsError(e)}`);
 }
 
 /** Writes a large result piece by piece (about 1 MiB at a time), waiting for stdout to drain. */
 export async function writeChunks(chunks: Iterable<string>, outFile: string | undefined): Promise<void> {
-  const fd = outFile ? openSync(outFile, 'w') : undefined;
+  let fd: number | undefined;
+  try {
+    if (outFile) fd = openSync(outFile, 'w');
+  } catch (e) {
+    throw cannotWrite(outFile as string, e);
+  }
   try {
     let batch = '';
     const flush = async () => {
-      if (fd !== undefined) writeSync(fd, batch);
-      else if (!process.stdout.write(batch)) await once(process.stdout, 'drain');
+      if (fd === undefined) {
+        if (!process.stdout.write(batch)) await once(process.stdout, 'drain');
+      } else {
+        try {
+          writeSync(fd, batch);
+        } catch (e) {
+          throw cannotWrite(outFile as string, e);
+        }
+      }
       batch = '';
     };
     for (const chunk of chunks) {

@@ -14,6 +14,8 @@ import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { createSuppressor } from '../core/suppress.js';
 import { VERSION } from '../core/version.js';
 import { ingestPaths, type IngestOptions } from '../ingest/files.js';
+import { jsonSyntaxText } from '../ingest/json-error.js';
+import { describeFsError } from '../ingest/parse-file.js';
 import { locateFindings } from '../ingest/locate-findings.js';
 import { markFindingsOnPaths, PATH_RULE_IDS } from '../analyses/paths/index.js';
 import { findAttackPaths } from './paths.js';
@@ -63,8 +65,21 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const now = opts.now ?? new Date();
   let previous;
   if (opts.baselineFile !== undefined) {
+    let text: string;
     try {
-      previous = baselineFindings(JSON.parse(await readFile(opts.baselineFile, 'utf8')));
+      text = await readFile(opts.baselineFile, 'utf8');
+    } catch (e) {
+      throw new UsageError(`baseline ${opts.baselineFile}: cannot read: ${describeFsError(e)}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // V8's message quotes the text around the error; a report's findings may name secrets' keys.
+      throw new UsageError(`baseline ${opts.baselineFile}: invalid JSON at ${jsonSyntaxText(text)}`);
+    }
+    try {
+      previous = baselineFindings(parsed);
     } catch (e) {
       throw new UsageError(`baseline ${opts.baselineFile}: ${errorMessage(e)}`);
     }

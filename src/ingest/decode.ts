@@ -5,7 +5,7 @@ import { azureResources } from './azure/detect.js';
 import { looksLikeHcl, terraformHclResources } from './azure/terraform-hcl.js';
 import { splitDocuments } from './documents.js';
 import { loadBlockYaml, UNSUPPORTED } from './yaml-block.js';
-import { jsonSyntaxError } from './json-error.js';
+import { jsonSyntaxPosition } from './json-error.js';
 import { yamlFailure } from './yaml-error.js';
 import type { InputLimits } from './limits.js';
 
@@ -145,17 +145,9 @@ function yamlError(e: unknown, source: string, firstLine: number): InputError {
  * the error, which may be a secret.
  */
 function jsonError(text: string, source: string): InputError {
-  const err = jsonSyntaxError(text);
+  const err = jsonSyntaxPosition(text);
   if (!err) return { source, message: 'invalid JSON' };
-  const line = lineAt(text, err.offset);
-  const column = err.offset - (text.lastIndexOf('\n', err.offset - 1) + 1) + 1;
-  return { source, line, message: `invalid JSON: ${err.reason} (column ${column})` };
-}
-
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return { source, line: err.line, message: `invalid JSON: ${err.reason} (column ${err.column})` };
 }
 
 function looksBinary(text: string): boolean {

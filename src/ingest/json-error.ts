@@ -39,9 +39,9 @@ export function jsonSyntaxError(text: string): { offset: number; reason: string 
     }
     if (expect === 'key') {
       if (c !== '"') return fail('expected a property name in double quotes');
-      const end = stringEnd(text, i);
-      if (end < 0) return fail('unterminated string');
-      i = end;
+      const str = scanString(text, i);
+      if ('reason' in str) return str;
+      i = str.end;
       ws();
       if (text[i] !== ':') return fail("expected ':' after a property name");
       i++;
@@ -62,9 +62,9 @@ export function jsonSyntaxError(text: string): { offset: number; reason: string 
       continue;
     }
     if (c === '"') {
-      const end = stringEnd(text, i);
-      if (end < 0) return fail('unterminated string');
-      i = end;
+      const str = scanString(text, i);
+      if ('reason' in str) return str;
+      i = str.end;
     } else if (c === '-' || (c >= '0' && c <= '9')) {
       const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
       if (!m) return fail('malformed number');
@@ -77,13 +77,45 @@ export function jsonSyntaxError(text: string): { offset: number; reason: string 
   }
 }
 
-/** Offset just past the closing quote of the string starting at `start`, or -1. */
-function stringEnd(text: string, start: number): number {
+// What may follow a backslash in a JSON string besides `u`: " \ / b f n r t.
+const ESCAPES = new Set([34, 92, 47, 98, 102, 110, 114, 116]);
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** Just past the closing quote of the string starting at `start`, or where and why it goes wrong. */
+function scanString(text: string, start: number): { end: number } | { offset: number; reason: string } {
   for (let i = start + 1; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 92) i++; // backslash escape
-    else if (c === 34) return i + 1;
-    else if (c < 32) return -1; // raw control characters are not allowed in JSON strings
+    if (c === 34) return { end: i + 1 };
+    // A line break inside a string is most often a closing quote left out.
+    if (c === 10 || c === 13) return { offset: start, reason: 'unterminated string' };
+    if (c < 32) return { offset: i, reason: 'control character in a string (write it as an escape such as \\t or \\n)' };
+    if (c !== 92) continue;
+    const e = text.charCodeAt(i + 1);
+    if (e === 117) {
+      for (let k = 2; k < 6; k++) if (!isHex(text.charCodeAt(i + k))) return { offset: i, reason: 'bad \\u escape in a string (four hex digits expected)' };
+      i += 5;
+    } else if (ESCAPES.has(e)) i++;
+    else if (Number.isNaN(e)) break;
+    else return { offset: i, reason: 'invalid escape in a string' };
   }
-  return -1;
+  return { offset: start, reason: 'unterminated string' };
+}
+
+/** jsonSyntaxError as a 1-based line and column, for messages. */
+export function jsonSyntaxPosition(text: string): { line: number; column: number; reason: string } | undefined {
+  const err = jsonSyntaxError(text);
+  if (!err) return undefined;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < err.offset; i = text.indexOf('\n', i + 1)) line++;
+  const column = err.offset - (text.lastIndexOf('\n', err.offset - 1) + 1) + 1;
+  return { line, column, reason: err.reason };
+}
+
+/** `line 3, column 5: expected a value`, or `not JSON` when the cause cannot be placed; never the text itself. */
+export function jsonSyntaxText(text: string): string {
+  const err = jsonSyntaxPosition(text);
+  return err ? `line ${err.line}, column ${err.column}: ${err.reason}` : 'not JSON';
 }

@@ -37,5 +37,7 @@ export function describeFsError(e: unknown): string {
   if (code === 'EACCES') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ELOOP') return 'too many levels of symbolic links';
+  if (code === 'ENOTDIR') return 'a part of the path is not a directory';
+  if (code === 'ENOSPC') return 'no space left on device';
   return errorMessage(e);
 }

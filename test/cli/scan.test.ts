@@ -112,6 +112,19 @@ describe('palisade scan exit codes', () => {
     expect(r.stderr).toMatch(/error|unknown|missing|invalid|give/i);
   });
 
+  it('says plainly when -o cannot be written, for streamed and whole reports alike', async () => {
+    const dir = tempTree({ 'web.yaml': privileged });
+    for (const format of ['json', 'sarif']) {
+      const r = await runCli(['scan', join(dir, 'web.yaml'), '-f', format, '-o', join(dir, 'no-such-dir', 'out')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`cannot write ${join(dir, 'no-such-dir', 'out')}: no such file or directory`);
+      const onDir = await runCli(['scan', join(dir, 'web.yaml'), '-f', format, '-o', dir]);
+      expect(onDir.code).toBe(2);
+      expect(onDir.stderr).toContain(`cannot write ${dir}: is a directory`);
+      for (const x of [r, onDir]) expect(x.stderr).not.toMatch(/internal error|ENOENT|EISDIR/);
+    }
+  });
+
   it('treats filters that select no rule as a usage error', async () => {
     const dir = tempTree({ 'web.yaml': privileged });
     const r = await runCli(['scan', dir, '--rule', 'workload/privileged-container', '--pillar', 'monitoring']);
@@ -190,6 +203,18 @@ describe('palisade scan --baseline', () => {
     const r = await runCli(['scan', join(dir, 'web.yaml'), '--baseline', join(dir, 'junk.json')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('not a palisade JSON report');
+  });
+
+  it('says where a baseline is not JSON without quoting it, and when it cannot be read', async () => {
+    const dir = tempTree({ 'web.yaml': privileged, 'cut.json': '{"schema":"palisade.report/v1",\n "findings": [{"message": "key DB_PASSWORD" oops' });
+    const cut = await runCli(['scan', join(dir, 'web.yaml'), '--baseline', join(dir, 'cut.json')]);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toContain(`baseline ${join(dir, 'cut.json')}: invalid JSON at line 2, column 45: expected ',' or '}'`);
+    expect(cut.stderr).not.toContain('DB_PASSWORD');
+    const missing = await runCli(['scan', join(dir, 'web.yaml'), '--baseline', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read: no such file or directory');
+    expect(missing.stderr).not.toContain('ENOENT');
   });
 });
 

@@ -17,6 +17,13 @@ describe('jsonSyntaxError', () => {
     expect(jsonSyntaxError('{"a": "x\ny"}')?.reason).toBe('unterminated string');
     expect(jsonSyntaxError('{} {}')?.reason).toBe('unexpected content after the end of the document');
   });
+  it('says which escape or character of a string is wrong, where it is', () => {
+    expect(jsonSyntaxError('{\n"kind":"Pod",\n"a":"x\\qy"\n}')).toEqual({ offset: 22, reason: 'invalid escape in a string' });
+    expect(jsonSyntaxError('{"a":"\\u12"}')).toEqual({ offset: 6, reason: 'bad \\u escape in a string (four hex digits expected)' });
+    expect(jsonSyntaxError('{"a":"x\ty"}')).toEqual({ offset: 7, reason: 'control character in a string (write it as an escape such as \\t or \\n)' });
+    expect(jsonSyntaxError('{"a":"\\u00e9\\n\\/"}')).toBeUndefined();
+    expect(jsonSyntaxError('{"a":"x\\')).toEqual({ offset: 5, reason: 'unterminated string' });
+  });
   it('agrees with JSON.parse on arbitrary text and never throws', () => {
     fc.assert(
       fc.property(fc.string(), (s) => {
