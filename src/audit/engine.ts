@@ -2,7 +2,7 @@ import { globMatch } from '../core/glob.js';
 import { emptyStats, type Alert, type AlertError, type AlertStats } from './alert.js';
 import type { Detector, DetectorCheck, DetectorContext, DetectorMeta, DetectorReport } from './detector.js';
 import { BODY_NOT_LOGGED, DETECTORS } from './detectors/index.js';
-import { eventTime, normaliseEvent, type AuditEvent } from './event.js';
+import { eventProblem, eventTime, normaliseEvent, type AuditEvent } from './event.js';
 import { RecentKeys } from './recent-keys.js';
 import { resolveSettings, type ResolvedSettings } from './resolved-settings.js';
 import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './settings.js';
@@ -95,6 +95,8 @@ export class AuditEngine {
 
   /** One audit event (a value `looksLikeAuditEvent` accepted), read at `source`. */
   event(raw: Record<string, unknown>, source: EventSource): void {
+    const problem = eventProblem(raw);
+    if (problem !== undefined) return this.malformed(source.file, source.line, problem);
     const ev = normaliseEvent(raw);
     // Most events are ResponseComplete: their auditID alone is the key, with no string to build.
     if (ev.auditID !== undefined && this.recent.seen(ev.stage === 'ResponseComplete' ? ev.auditID : `${ev.auditID}\u0000${ev.stage}`)) {

@@ -1,8 +1,9 @@
 /**
- * The audit.k8s.io Event as detectors read it. The parsed object is normalised in place rather than
- * copied (a stream of millions of events should not pay for a second object per event): fields of the
- * wrong type are replaced, and absent parts become empty values, so detectors and CEL rules can read
- * `event.objectRef.resource` or `event.user.username` without guarding every step.
+ * The audit.k8s.io Event as detectors read it. The parsed object is checked and normalised in place
+ * rather than copied (a stream of millions of events should not pay for a second object per event): an
+ * event with a field of the wrong type is refused as malformed, and absent parts become empty values,
+ * so detectors and CEL rules can read `event.objectRef.resource` or `event.user.username` without
+ * guarding every step.
  */
 export interface ObjectRef {
   resource?: string;
@@ -80,51 +81,107 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function strings(v: unknown): string[] {
-  if (!Array.isArray(v)) return [];
-  for (const x of v) if (typeof x !== 'string') return v.filter((y): y is string => typeof y === 'string');
-  return v as string[];
+/** `a number`, `null`, `an array`: how a wrong value is named in a malformed-record message. */
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
-function normaliseUser(v: unknown): AuditUser {
-  if (!isRecord(v)) return { username: '', groups: [] };
-  if (typeof v.username !== 'string') v.username = '';
-  v.groups = strings(v.groups);
-  return v as unknown as AuditUser;
+/**
+ * A field the schema types as a string, when present. Null is as wrong as any other type: the API server
+ * leaves out what it has no value for (omitempty) and never writes null.
+ */
+function notString(v: unknown, path: string): string | undefined {
+  return v === undefined || typeof v === 'string' ? undefined : `${path} is ${typeName(v)}, not a string`;
 }
 
-function normaliseObjectRef(v: unknown): ObjectRef {
-  if (!isRecord(v)) return {};
+function notObject(v: unknown, path: string): string | undefined {
+  return v === undefined || isRecord(v) ? undefined : `${path} is ${typeName(v)}, not an object`;
+}
+
+function notStrings(v: unknown, path: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) return `${path} is ${typeName(v)}, not a list of strings`;
+  for (const x of v) if (typeof x !== 'string') return `${path} holds ${typeName(x)}, not only strings`;
+  return undefined;
+}
+
+/** authentication.k8s.io UserInfo: username, uid, groups, extra (a map of string lists). */
+function userProblem(v: unknown, path: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (!isRecord(v)) return `${path} is ${typeName(v)}, not an object`;
+  return notString(v.username, `${path}.username`) ?? notString(v.uid, `${path}.uid`) ?? notStrings(v.groups, `${path}.groups`) ?? notObject(v.extra, `${path}.extra`);
+}
+
+function objectRefProblem(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (!isRecord(v)) return `objectRef is ${typeName(v)}, not an object`;
   // Named reads, not a loop over key names: this runs once per event of a long stream.
-  if (v.resource !== undefined && typeof v.resource !== 'string') delete v.resource;
-  if (v.subresource !== undefined && typeof v.subresource !== 'string') delete v.subresource;
-  if (v.namespace !== undefined && typeof v.namespace !== 'string') delete v.namespace;
-  if (v.name !== undefined && typeof v.name !== 'string') delete v.name;
-  if (v.apiGroup !== undefined && typeof v.apiGroup !== 'string') delete v.apiGroup;
-  if (v.apiVersion !== undefined && typeof v.apiVersion !== 'string') delete v.apiVersion;
-  return v as ObjectRef;
+  return (
+    notString(v.resource, 'objectRef.resource') ??
+    notString(v.subresource, 'objectRef.subresource') ??
+    notString(v.namespace, 'objectRef.namespace') ??
+    notString(v.name, 'objectRef.name') ??
+    notString(v.apiGroup, 'objectRef.apiGroup') ??
+    notString(v.apiVersion, 'objectRef.apiVersion') ??
+    notString(v.uid, 'objectRef.uid') ??
+    notString(v.resourceVersion, 'objectRef.resourceVersion')
+  );
 }
 
-/** Normalises a value `looksLikeAuditEvent` accepted, in place, and returns it typed. */
+function responseStatusProblem(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (!isRecord(v)) return `responseStatus is ${typeName(v)}, not an object`;
+  const code = v.code;
+  // A code written as a string of digits is still the code.
+  if (code !== undefined && typeof code !== 'number' && !(typeof code === 'string' && Number.isFinite(Number(code)) && code.trim() !== '')) return `responseStatus.code is ${typeName(code)}, not a number`;
+  return notString(v.status, 'responseStatus.status') ?? notString(v.reason, 'responseStatus.reason') ?? notString(v.message, 'responseStatus.message');
+}
+
+/**
+ * Why a value `looksLikeAuditEvent` accepted is not an audit.k8s.io/v1 Event after all: a field present
+ * with a type the Event schema does not give it (`user.username is a number, not a string`). Such an
+ * event is a malformed record: read as if the field were absent, an exec with `objectRef.subresource: 1`
+ * would pass every detector unseen. Absent fields are not a problem (sources and audit levels leave
+ * them out); the bodies (`requestObject`, `responseObject`) may be anything, and annotation values
+ * are not checked one by one.
+ */
+export function eventProblem(raw: Record<string, unknown>): string | undefined {
+  return (
+    notString(raw.level, 'level') ??
+    notString(raw.auditID, 'auditID') ??
+    notString(raw.stage, 'stage') ??
+    notString(raw.requestURI, 'requestURI') ??
+    userProblem(raw.user, 'user') ??
+    userProblem(raw.impersonatedUser, 'impersonatedUser') ??
+    notStrings(raw.sourceIPs, 'sourceIPs') ??
+    notString(raw.userAgent, 'userAgent') ??
+    objectRefProblem(raw.objectRef) ??
+    responseStatusProblem(raw.responseStatus) ??
+    notString(raw.requestReceivedTimestamp, 'requestReceivedTimestamp') ??
+    notString(raw.stageTimestamp, 'stageTimestamp') ??
+    notString(raw.timestamp, 'timestamp') ??
+    notObject(raw.annotations, 'annotations')
+  );
+}
+
+/** Normalises, in place, a value `looksLikeAuditEvent` accepted and `eventProblem` found no fault with. */
 export function normaliseEvent(raw: Record<string, unknown>): AuditEvent {
-  raw.stage = str(raw.stage) ?? '';
-  raw.requestURI = str(raw.requestURI) ?? '';
-  if (raw.auditID !== undefined && typeof raw.auditID !== 'string') delete raw.auditID;
-  raw.user = normaliseUser(raw.user);
-  if (raw.impersonatedUser !== undefined) {
-    if (isRecord(raw.impersonatedUser)) raw.impersonatedUser = normaliseUser(raw.impersonatedUser);
-    else delete raw.impersonatedUser;
+  if (raw.stage === undefined) raw.stage = '';
+  if (raw.requestURI === undefined) raw.requestURI = '';
+  const user = isRecord(raw.user) ? raw.user : (raw.user = {});
+  if (user.username === undefined) user.username = '';
+  if (user.groups === undefined) user.groups = [];
+  if (isRecord(raw.impersonatedUser)) {
+    if (raw.impersonatedUser.username === undefined) raw.impersonatedUser.username = '';
+    if (raw.impersonatedUser.groups === undefined) raw.impersonatedUser.groups = [];
   }
-  raw.sourceIPs = strings(raw.sourceIPs);
-  raw.objectRef = normaliseObjectRef(raw.objectRef);
-  const status = isRecord(raw.responseStatus) ? raw.responseStatus : {};
-  if (status.code !== undefined && typeof status.code !== 'number') {
-    const n = typeof status.code === 'string' ? Number(status.code) : NaN;
-    if (Number.isFinite(n)) status.code = n;
-    else delete status.code;
-  }
-  raw.responseStatus = status;
-  if (!isRecord(raw.annotations)) raw.annotations = {};
+  if (raw.sourceIPs === undefined) raw.sourceIPs = [];
+  if (raw.objectRef === undefined) raw.objectRef = {};
+  const status = isRecord(raw.responseStatus) ? raw.responseStatus : (raw.responseStatus = {});
+  if (typeof status.code === 'string') status.code = Number(status.code);
+  if (raw.annotations === undefined) raw.annotations = {};
   return raw as AuditEvent;
 }
 

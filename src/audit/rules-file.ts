@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseCidr } from '../analyses/network/ip.js';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { SEVERITIES } from '../core/severity.js';
+import { readFailure } from './fs-error.js';
 import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './settings.js';
 import { compileUserRules, type UserRule } from './user-rule.js';
 
@@ -129,7 +130,7 @@ export function readRulesFile(file: string): RulesFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`--rules ${file}: ${errorMessage(e)}`);
+    throw new UsageError(`--rules ${file}: ${readFailure(e)}`);
   }
   return parseRulesFile(text, file);
 }

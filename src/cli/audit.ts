@@ -13,6 +13,7 @@ import type { Alert, AlertError } from '../audit/alert.js';
 import { DETECTORS } from '../audit/detectors/index.js';
 import { AuditEngine } from '../audit/engine.js';
 import { ALERT_FORMATS, jsonAlert, jsonHeader, jsonlAlert, jsonTrailer, tableAlert, tableSummary, type AlertFormat } from '../audit/render.js';
+import { readFailure } from '../audit/fs-error.js';
 import { readRulesFile } from '../audit/rules-file.js';
 import { readInput } from '../audit/stream.js';
 import { errorLabel } from '../report/common.js';
@@ -271,7 +272,7 @@ async function detect(paths: string[], opts: DetectOptions): Promise<number> {
           onReset: (why) => process.stderr.write(`palisade: warning: ${source} was ${why}; reading it from the start\n`),
         });
       } catch (e) {
-        engine.unreadable(source, errorMessage(e));
+        engine.unreadable(source, readFailure(e));
       }
     }
   } finally {

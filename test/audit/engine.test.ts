@@ -115,11 +115,46 @@ describe('alerts', () => {
     });
   });
 
-  it('survive hostile field types: wrong types are dropped, not trusted', () => {
+  it('survive hostile field types: an event with a wrong-typed field is malformed, not trusted', () => {
     const weird = auditEvent({ user: 'root', objectRef: { resource: 7, namespace: ['x'] }, sourceIPs: 'nope', responseStatus: { code: '201' }, annotations: null });
     const r = runEvents([weird]);
-    expect(r.engine.stats.events).toBe(1);
+    expect(r.engine.stats).toMatchObject({ events: 0, malformed: 1 });
+    expect(r.engine.errors).toEqual([{ source: 'test', line: 1, message: 'user is a string, not an object' }]);
     expect(r.alerts).toEqual([]);
+  });
+
+  it('refuse, field by field, the types the audit.k8s.io/v1 Event schema does not allow, rather than read them as absent', () => {
+    const exec = { stage: 'ResponseStarted', requestURI: '/api/v1/namespaces/shop/pods/web-0/exec?command=sh', objectRef: { resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web-0' }, responseStatus: { code: 101 } };
+    const wrong: Array<[Record<string, unknown>, string]> = [
+      [{ user: { username: 5, groups: ['system:authenticated'] } }, 'user.username is a number, not a string'],
+      [{ user: { username: 'mallory', groups: 'system:masters' } }, 'user.groups is a string, not a list of strings'],
+      [{ user: { username: 'mallory', groups: ['system:masters', 1] } }, 'user.groups holds a number, not only strings'],
+      [{ user: null }, 'user is null, not an object'],
+      [{ objectRef: null }, 'objectRef is null, not an object'],
+      [{ objectRef: { ...exec.objectRef, resource: ['pods'] } }, 'objectRef.resource is an array, not a string'],
+      [{ objectRef: { ...exec.objectRef, subresource: true } }, 'objectRef.subresource is a boolean, not a string'],
+      [{ impersonatedUser: 'bob' }, 'impersonatedUser is a string, not an object'],
+      [{ sourceIPs: '1.2.3.4' }, 'sourceIPs is a string, not a list of strings'],
+      [{ stage: null }, 'stage is null, not a string'],
+      [{ auditID: 5 }, 'auditID is a number, not a string'],
+      [{ responseStatus: null }, 'responseStatus is null, not an object'],
+      [{ responseStatus: { code: 'ok' } }, 'responseStatus.code is a string, not a number'],
+      [{ annotations: [1] }, 'annotations is an array, not an object'],
+      [{ stageTimestamp: { a: 1 } }, 'stageTimestamp is an object, not a string'],
+    ];
+    const r = runEvents(wrong.map(([over], i) => auditEvent({ ...exec, auditID: `w${i}`, ...over })));
+    expect(r.engine.stats).toMatchObject({ events: 0, malformed: wrong.length });
+    expect(r.engine.errors.map((e) => e.message)).toEqual(wrong.map(([, m]) => m));
+    expect(r.engine.errors.map((e) => e.line)).toEqual(wrong.map((_, i) => i + 1));
+    expect(r.alerts).toEqual([]);
+  });
+
+  it('read absent fields as empty, and a response code written as digits as the code', () => {
+    const { user: _u, objectRef: _o, sourceIPs: _s, annotations: _a, ...bare } = auditEvent({ verb: 'get' });
+    const exec = auditEvent({ stage: 'ResponseStarted', objectRef: { resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web-0' }, responseStatus: { code: '101' } });
+    const r = runEvents([bare, exec]);
+    expect(r.engine.stats).toMatchObject({ events: 2, malformed: 0 });
+    expect(of(r.alerts, 'audit/exec-into-pod')).toMatchObject([{ responseCode: 101 }]);
   });
 });
 

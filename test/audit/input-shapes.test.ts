@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AuditEngine } from '../../src/audit/engine.js';
+import { readInput } from '../../src/audit/stream.js';
 import { auditEvent, jsonl, of, runText } from './helpers.js';
 
 const exec = auditEvent({
@@ -179,6 +181,38 @@ describe('malformed input', () => {
     const r = await runText(`${JSON.stringify(list, null, 2)}\n{\n  "verb": "get",\n`);
     expect(r.engine.stats).toMatchObject({ events: 1, malformed: 1 });
     expect(r.engine.errors[0]?.line).toBe(JSON.stringify(list, null, 2).split('\n').length + 1);
+  });
+
+  it('reports an event with a field of the wrong type as a malformed record, with its line, and reads the rest', async () => {
+    const r = await runText(jsonl([{ ...exec, user: { username: 5, groups: ['system:authenticated'] }, objectRef: { ...(exec.objectRef as object), resource: ['pods'] } }, list, { ...exec, auditID: 'exec-2', objectRef: null, user: null }, { ...exec, auditID: 'exec-3' }]));
+    expect(r.engine.stats).toMatchObject({ events: 2, malformed: 2 });
+    expect(r.engine.errors).toEqual([
+      { source: 'input', line: 1, message: 'user.username is a number, not a string' },
+      { source: 'input', line: 3, message: 'user is null, not an object' },
+    ]);
+    expect(of(r.alerts, 'audit/exec-into-pod').map((a) => a.source.line)).toEqual([4]);
+  });
+
+  it('reads an empty dynamic column of an AKSAudit JSON export (null) as absent', async () => {
+    const r = await runText(jsonl([{ ...aksAuditRow(list), ObjectRef: null, ResponseStatus: null, Annotations: null }]), 'aksaudit');
+    expect(r.engine.stats).toMatchObject({ events: 1, malformed: 0 });
+  });
+
+  it('refuses UTF-16 and binary input as a whole, with one error naming it, and reads a stray NUL line as one malformed record', async () => {
+    const text = jsonl([exec]);
+    const utf16 = await runText(`\uFFFD\uFFFD${text.replace(/./g, (c) => `${c}\u0000`)}`);
+    expect(utf16.engine.errors).toEqual([{ source: 'input', message: 'UTF-16 text refused: save the file as UTF-8' }]);
+    expect(utf16.engine.stats).toMatchObject({ events: 0, malformed: 0 });
+    const bigEndian = await runText(text.replace(/./g, (c) => `\u0000${c}`));
+    expect(bigEndian.engine.errors).toEqual([{ source: 'input', message: 'UTF-16 text refused: save the file as UTF-8' }]);
+    const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 256));
+    const engine = new AuditEngine({ onAlert: () => undefined });
+    await readInput((async function* () { yield bytes; })(), 'blob.bin', 'auto', engine);
+    expect(engine.errors).toEqual([{ source: 'blob.bin', message: 'binary file refused (not JSON or CSV)' }]);
+    expect(engine.stats).toMatchObject({ events: 0, malformed: 0 });
+    const nul = await runText(`${JSON.stringify(list)}\n\u0000\u0000\n${JSON.stringify(exec)}\n`);
+    expect(nul.engine.stats).toMatchObject({ events: 2, malformed: 1 });
+    expect(nul.engine.errors.map((e) => e.line)).toEqual([2]);
   });
 
   it('gives the same events however the input is cut into pieces', async () => {

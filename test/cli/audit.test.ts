@@ -93,9 +93,55 @@ describe('palisade audit detect', () => {
     const r = await runCli(['audit', 'detect', join(dir, 'broken.jsonl'), join(dir, 'missing.jsonl'), join(dir, 'admin.jsonl')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`palisade: error: ${join(dir, 'broken.jsonl')}:2: malformed JSON at column 10: unexpected end of input`);
-    expect(r.stderr).toContain(`palisade: error: ${join(dir, 'missing.jsonl')}: ENOENT`);
+    expect(r.stderr).toContain(`palisade: error: ${join(dir, 'missing.jsonl')}: cannot read: no such file or directory\n`);
     expect(r.stdout).toContain('audit/cluster-admin-binding');
     expect(r.stdout).toContain('2 events, 3 alerts (1 critical, 1 medium, 1 info), 1 malformed');
+  });
+
+  it('words an unreadable input as the rest of the CLI does (a directory, a missing rules file), and reads the other inputs', async () => {
+    const r = await runCli(['audit', 'detect', dir, join(dir, 'admin.jsonl')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`palisade: error: ${dir}: cannot read: is a directory\n`);
+    expect(r.stderr).not.toContain('EISDIR');
+    expect(r.stdout).toContain('audit/cluster-admin-binding');
+    const rules = await runCli(['audit', 'detect', join(dir, 'admin.jsonl'), '--rules', join(dir, 'nope.yaml')]);
+    expect(rules.code).toBe(2);
+    expect(rules.stderr).toContain(`--rules ${join(dir, 'nope.yaml')}: cannot read: no such file or directory\n`);
+    expect(rules.stderr).not.toContain('ENOENT');
+  });
+
+  it('refuses UTF-16 and binary files with one error each, exits 2, and reads the other inputs', async () => {
+    const d = tempTree({});
+    try {
+      writeFileSync(join(d, 'utf16.jsonl'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines(EXEC), 'utf16le')]));
+      writeFileSync(join(d, 'binary.jsonl'), Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 256)));
+      const r = await runCli(['audit', 'detect', join(d, 'utf16.jsonl'), join(d, 'binary.jsonl'), join(dir, 'admin.jsonl'), '-f', 'json']);
+      expect(r.code).toBe(2);
+      const doc = JSON.parse(r.stdout) as { errors: unknown[]; stats: Record<string, number>; alerts: Array<{ rule: string }> };
+      expect(doc.errors).toEqual([
+        { source: join(d, 'utf16.jsonl'), message: 'UTF-16 text refused: save the file as UTF-8' },
+        { source: join(d, 'binary.jsonl'), message: 'binary file refused (not JSON or CSV)' },
+      ]);
+      expect(doc.stats).toMatchObject({ events: 1, malformed: 0 });
+      expect(doc.alerts.map((a) => a.rule)).toContain('audit/cluster-admin-binding');
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('palisade: error:'))).toHaveLength(2);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('reports an event with a field of the wrong type as malformed, with its file and line, and counts it in the summary', async () => {
+    const d = tempTree({ 'wrong.jsonl': lines({ ...EXEC, user: { username: 5, groups: [] } }, { ...EXEC, auditID: 'e2', objectRef: null, user: null }, ADMIN) });
+    try {
+      const r = await runCli(['audit', 'detect', join(d, 'wrong.jsonl')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`palisade: error: ${join(d, 'wrong.jsonl')}:1: user.username is a number, not a string\n`);
+      expect(r.stderr).toContain(`palisade: error: ${join(d, 'wrong.jsonl')}:2: user is null, not an object\n`);
+      expect(r.stdout).not.toContain('audit/exec-into-pod');
+      expect(r.stdout).toContain('1 events, 2 alerts (1 critical, 1 info), 2 malformed');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('with --input, refuses records of another shape', async () => {

@@ -10,6 +10,8 @@ export interface RecordSink {
   event(raw: Record<string, unknown>, source: EventSource): void;
   skipped(): void;
   malformed(source: string, line: number | undefined, message: string): void;
+  /** An input refused as a whole (UTF-16, binary data): reported once, not as malformed records. */
+  unreadable(source: string, message: string): void;
 }
 
 type Shape = 'event' | 'eventlist' | 'eventhub-body' | 'resource-log' | 'azurediagnostics' | 'aksaudit' | 'la-tables';
@@ -149,6 +151,8 @@ function azureDiagnosticsRow(row: Record<string, unknown>, sink: RecordSink, sou
 
 /** A dynamic column: an object as the query API or a JSON export gives it, or its JSON text (CSV). */
 function dynamic(v: unknown): unknown {
+  // An empty dynamic column is null in a JSON export: absent, not an Event field of the wrong type.
+  if (v === null) return undefined;
   if (typeof v !== 'string') return v;
   if (v === '') return undefined;
   if (v === TOO_BIG_MARKER) return v;
