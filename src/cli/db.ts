@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { UsageError, type InputError } from '../core/errors.js';
+import { errorMessage, UsageError, type InputError } from '../core/errors.js';
 import { errorLabel } from '../report/common.js';
 import { importPaths } from '../vulndb/import.js';
 import { resolveDbPath } from '../vulndb/location.js';
@@ -21,6 +21,16 @@ const formatOption = () => new Option('-f, --format <format>', 'output format').
 function printErrors(errors: readonly InputError[]): void {
   for (const e of errors.slice(0, MAX_PRINTED_ERRORS)) process.stderr.write(`palisade: error: ${errorLabel(e)}: ${e.message}\n`);
   if (errors.length > MAX_PRINTED_ERRORS) process.stderr.write(`palisade: error: ... and ${errors.length - MAX_PRINTED_ERRORS} more (counted in the summary)\n`);
+}
+
+/** The error of an input path that cannot be read at all, as the import itself words it; none when it can. */
+function unreadableInput(path: string): InputError[] {
+  try {
+    statSync(path);
+    return [];
+  } catch (e) {
+    return [{ source: path, message: `cannot read: ${errorMessage(e).replace(/^[A-Z]+: /, '')}` }];
+  }
 }
 
 function countsLine(c: ImportCounts): string {
@@ -79,6 +89,13 @@ export function dbCommand(): Command {
     .addOption(formatOption())
     .action((paths: string[], opts: { db?: string; format: Format }) => {
       const file = resolveDbPath(opts.db);
+      // With nothing to import, opening the store would only leave an empty database behind.
+      const missing = paths.flatMap((p) => unreadableInput(p));
+      if (missing.length === paths.length) {
+        printErrors(missing);
+        process.exitCode = 2;
+        return;
+      }
       const store = openStore(file);
       try {
         const tty = process.stderr.isTTY;

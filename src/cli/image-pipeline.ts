@@ -27,8 +27,12 @@ export interface ImageScanOutcome {
   report: ImageReport;
   os?: OsInfo;
   packages: Package[];
+  /** Remarks about the image, without its name: the caller names it (as `report.ref`) once. */
   notes: string[];
-  /** Problems that make the package list incomplete (a layer that could not be read). */
+  /**
+   * Problems that make the package list incomplete (a layer that could not be read, an analyser that
+   * failed), without the image's name like `notes`.
+   */
   errors: string[];
   /** Whether the package list came from the cache. */
   cached: boolean;
@@ -50,8 +54,9 @@ export async function scanImage(input: string, db: VulnDb | undefined, opts: Ima
   });
   try {
     const digest = source.manifestDigest ?? source.configDigest;
-    const notes = [...source.notes];
+    const notes: string[] = [];
     const errors: string[] = [];
+    for (const n of source.notes) notes.push(n);
     let listed = readCache(opts.cacheDir, digest);
     const cached = listed !== undefined;
     if (listed === undefined) {
@@ -66,16 +71,18 @@ export async function scanImage(input: string, db: VulnDb | undefined, opts: Ima
         },
         opts.limits,
       );
-      notes.push(...walked.notes);
-      errors.push(...walked.errors);
+      // One at a time: a hostile layer can make hundreds of thousands of notes, too many to spread.
+      for (const n of walked.notes) notes.push(n);
+      for (const e of walked.errors) errors.push(e);
       const found = analyzeImagePackages(walked.files, notes, undefined, modes);
+      for (const e of found.errors) errors.push(e);
       listed = { version: CACHE_VERSION, packages: found.packages, ...(found.os !== undefined ? { os: found.os } : {}) };
-      // An incomplete walk is not cached: the next run tries again.
-      if (walked.complete) writeCache(opts.cacheDir, digest, listed, notes);
+      // An incomplete list is not cached: the next run tries again.
+      if (walked.complete && found.errors.length === 0) writeCache(opts.cacheDir, digest, listed, notes);
     }
     const { packages, os } = listed;
     if (os === undefined && packages.some((p) => p.type === 'deb' || p.type === 'apk' || p.type === 'rpm'))
-      notes.push(`${source.ref}: OS packages found but no os-release: they cannot be matched to an OS release's advisories`);
+      notes.push(`OS packages found but no os-release: they cannot be matched to an OS release's advisories`);
     let vulnerabilities = db === undefined ? [] : db.match(packages).map(toImageVulnerability);
     if (opts.ignoreUnfixed) vulnerabilities = vulnerabilities.filter((v) => v.fixedVersions.length > 0);
     const report: ImageReport = {
@@ -86,10 +93,16 @@ export async function scanImage(input: string, db: VulnDb | undefined, opts: Ima
       source: 'palisade',
       ...(os !== undefined ? { os } : {}),
     };
-    return { report, packages, notes, errors, cached, ...(os !== undefined ? { os } : {}) };
+    const unnamed = (m: string) => withoutName(m, source.ref);
+    return { report, packages, notes: notes.map(unnamed), errors: errors.map(unnamed), cached, ...(os !== undefined ? { os } : {}) };
   } finally {
     await source.close();
   }
+}
+
+/** The readers and the walker name the image at the start of each message; the caller names it instead. */
+function withoutName(message: string, ref: string): string {
+  return message.startsWith(`${ref}: `) ? message.slice(ref.length + 2) : message;
 }
 
 const SEVERITY_OF: Record<string, ImageVulnerability['severity']> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low' };

@@ -4,6 +4,7 @@ import { sbomCycloneDx, sbomSpdx } from '../analyses/images/index.js';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
 import { VERSION } from '../core/version.js';
+import { ImageError } from '../ingest/image/index.js';
 import { imageResource, IMAGE_KIND } from '../ingest/image-resource.js';
 import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
@@ -80,15 +81,18 @@ async function imageScan(ref: string, opts: ImageScanCliOptions): Promise<number
         ...(opts.cache ? { cacheDir: imageCacheDir() } : {}),
       });
     } catch (e) {
-      process.stderr.write(`palisade: image ${ref}: ${errorMessage(e)}\n`);
+      // The readers' own errors name the image already; anything else is named here.
+      const message = e instanceof ImageError ? errorMessage(e) : `${ref}: ${errorMessage(e)}`;
+      process.stderr.write(`palisade: error: ${message}\n`);
       return 2;
     }
-    for (const n of outcome.notes) process.stderr.write(`palisade: note: ${n}\n`);
+    const name = outcome.report.ref;
+    for (const n of outcome.notes) process.stderr.write(`palisade: note: ${name}: ${n}\n`);
     if (opts.sbom !== undefined) {
       const input = { image: { ref: outcome.report.ref, ...(outcome.report.digest !== undefined ? { digest: outcome.report.digest } : {}) }, packages: outcome.packages, tool: { name: 'palisade', version: VERSION }, ...(outcome.os ? { os: outcome.os } : {}) };
       const bom = opts.sbom === 'cyclonedx' ? sbomCycloneDx(input) : sbomSpdx(input);
       writeResult(`${JSON.stringify(bom, null, 2)}\n`, opts.output);
-      for (const e of outcome.errors) process.stderr.write(`palisade: ${ref}: ${e}\n`);
+      for (const e of outcome.errors) process.stderr.write(`palisade: error: ${name}: ${e}\n`);
       return outcome.errors.length > 0 ? 2 : 0;
     }
     const loaded = loadConfig(opts.config);
@@ -99,7 +103,7 @@ async function imageScan(ref: string, opts: ImageScanCliOptions): Promise<number
       configSource: loaded.source,
       failOn: opts.failOn ?? loaded.config.failOn ?? 'high',
       extraResources: [imageResource(outcome.report)],
-      extraErrors: outcome.errors.map((message) => ({ source: outcome.report.ref, message })),
+      extraErrors: outcome.errors.map((message) => ({ source: name, message })),
     });
     await emitReport(result, opts.format, opts.output, IMAGE_RULES.map((r) => r.meta));
     return result.exitCode;

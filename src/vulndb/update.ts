@@ -127,7 +127,7 @@ export async function updateDb(store: VulnStore, opts: UpdateOptions = {}): Prom
           continue;
         }
         const imported = importPaths(store, [file], { ...opts.import, sourceName: url });
-        result.errors.push(...imported.errors);
+        for (const e of imported.errors) result.errors.push(e);
         if (imported.unreadable > 0) {
           const message = imported.errors.find((e) => e.source === url)?.message ?? 'cannot read the download';
           result.ecosystems.push({ ecosystem, url, outcome: 'failed', error: message, counts: imported.counts });

@@ -48,6 +48,15 @@ describe('palisade db', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ schema: 'palisade.db.import/v1', stored: 1, malformed: 1 });
   });
 
+  it('creates no database when no input can be read', async () => {
+    const db = join(tempDir(), 'osv.sqlite');
+    const absent = join(tempDir(), 'absent.zip');
+    const r = await runCli(['db', 'import', absent, '--db', db]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^palisade: error: ${absent}: cannot read: no such file or directory`));
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('uses PALISADE_DB when --db is absent', async () => {
     const db = join(tempDir(), 'env.sqlite');
     const r = await runCli(['db', 'import', writeRecords(tempDir(), [lodash])], { env: { PALISADE_DB: db } });

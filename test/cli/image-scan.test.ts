@@ -1,6 +1,8 @@
 import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_PACKAGE_DB_BYTES } from '../../src/analyses/images/packages/os-package.js';
 import type { Report } from '../../src/core/report.js';
 import { runCli } from '../helpers/cli.js';
 import { affected, osvRecord, tempDir, writeRecords } from '../helpers/osv-fixtures.js';
@@ -44,6 +46,7 @@ beforeAll(async () => {
       database_specific: { severity: 'HIGH' },
     }),
     osvRecord('GHSA-unfixed-0001', [affected('npm', 'lodash', [{ introduced: '0' }])], { database_specific: { severity: 'MODERATE' } }),
+    osvRecord('ALPINE-CVE-2024-0003', [affected('Alpine:v3.19', 'p199999', [{ introduced: '0' }, { fixed: '2-r0' }])], { database_specific: { severity: 'HIGH' } }),
   ]);
   db = join(tempDir(), 'osv.sqlite');
   const imported = await runCli(['db', 'import', records, '--db', db]);
@@ -111,6 +114,42 @@ describe('palisade image scan', () => {
     expect(noDb.stderr).toMatch(/no vulnerability database at .*absent\.sqlite; run palisade db update/);
     const noImage = await runCli(['image', 'scan', join(layout, 'nope.tar'), '--db', db], { env: env() });
     expect(noImage.code).toBe(2);
-    expect(noImage.stderr).toMatch(/^palisade: image .*nope\.tar: /);
+    expect(noImage.stderr).toMatch(/^palisade: error: \S*nope\.tar: no such file or directory/);
+    expect(noImage.stderr).not.toMatch(/nope\.tar: \S*nope\.tar: /);
+  });
+
+  it('names an image whose layer does not match its digest once, as an error (exit 2)', async () => {
+    const files = ociLayoutFiles([buildImage([await tarFiles(new Map([['etc/os-release', Buffer.from('ID=alpine\n')]]))])]);
+    const layer = [...files].find(([, b]) => b.subarray(0, 2).equals(Buffer.from([0x1f, 0x8b])))?.[0] as string;
+    files.set(layer, gzipSync(await tarFiles(new Map([['etc/os-release', Buffer.from('ID=evil\n')]]))));
+    const dir = tempDir();
+    await writeTree(dir, files);
+    const r = await runCli(['image', 'scan', dir, '--db', db, '-f', 'json'], { env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^palisade: error: ${dir}: blob sha256:[0-9a-f]{64} does not match its digest`, 'm'));
+    expect(r.stderr.split(dir)).toHaveLength(2);
+    const sbom = await runCli(['image', 'scan', dir, '--sbom', 'spdx'], { env: env() });
+    expect(sbom.code).toBe(2);
+    expect(sbom.stderr).toMatch(new RegExp(`^palisade: error: ${dir}: blob `, 'm'));
+  });
+
+  it('matches every package of a database of 200k entries', async () => {
+    const installed = Array.from({ length: 200_000 }, (_, i) => `P:p${i}\nV:1-r0\n\n`).join('');
+    const dir = tempDir();
+    const layer = await tarFiles(new Map([['etc/os-release', Buffer.from('ID=alpine\nVERSION_ID=3.19.0\n')], ['lib/apk/db/installed', Buffer.from(installed)]]));
+    await writeTree(dir, ociLayoutFiles([buildImage([layer])]));
+    const r = await runCli(['image', 'scan', dir, '--db', db, '-f', 'json'], { env: env() });
+    expect(r.code, r.stderr).toBe(1);
+    expect((JSON.parse(r.stdout) as Report).findings.map((f) => f.message)).toEqual(['ALPINE-CVE-2024-0003 in p199999 1-r0: fixed in 2-r0']);
+  });
+
+  it('fails the scan (exit 2) when an analyser refuses its input, naming the image and the analyser', async () => {
+    const dir = tempDir();
+    const huge = Buffer.alloc(MAX_PACKAGE_DB_BYTES + 1, 'P:busybox\nV:1.36.0-r9\n\n');
+    await writeTree(dir, ociLayoutFiles([buildImage([await tarFiles(new Map([['lib/apk/db/installed', huge]]))])]));
+    const r = await runCli(['image', 'scan', dir, '--db', db, '-f', 'json'], { env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`palisade: error: ${dir}: lib/apk/db/installed is ${huge.length} bytes, over the ${MAX_PACKAGE_DB_BYTES}-byte limit for a package database; refused, so its apk packages are not listed\n`);
+    expect((JSON.parse(r.stdout) as Report).errors).toHaveLength(1);
   });
 });

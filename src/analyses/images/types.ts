@@ -61,7 +61,10 @@ export interface PackageAnalyzer {
   readonly name: string;
   /** Whether the walker should keep this file for analyze(). Decide from path, size and mode only. */
   wants(file: FileRequest): boolean;
-  /** Packages found in the files this analyser asked for. Malformed files are skipped with a note, never thrown. */
+  /**
+   * Packages found in the files this analyser asked for. Malformed files are skipped with a note, never thrown;
+   * only a package database too large to read throws (PackageDbRefused), which fails the image's scan.
+   */
   analyze(files: ImageFiles, os: OsInfo | undefined, notes: string[]): Package[];
 }
 

@@ -7,7 +7,7 @@
 import { MAX_METADATA_BYTES, TarStore, layersFrom, readVerifiedBlob } from './blob-store.js';
 import { sha256Digest } from './digest.js';
 import { canonicalImageRef } from '../../core/image-reference.js';
-import { ImageError, MEDIA, parseImageConfig, parseManifest, type Descriptor, type ImageSource } from './source.js';
+import { ImageError, MEDIA, parseImageConfig, parseManifest, parseMetadataJson, type Descriptor, type ImageSource } from './source.js';
 
 interface ArchiveEntry {
   config: string;
@@ -18,12 +18,7 @@ interface ArchiveEntry {
 const BLOB_PATH = /^blobs\/sha256\/([a-f0-9]{64})$/;
 
 function parseArchiveManifest(text: string, what: string): ArchiveEntry[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ImageError(`${what}: manifest.json is not JSON (${(e as Error).message})`);
-  }
+  const json = parseMetadataJson(text, `${what}: manifest.json`);
   if (!Array.isArray(json)) throw new ImageError(`${what}: manifest.json is not a list`);
   return json.map((e: unknown, i) => {
     const r = (typeof e === 'object' && e !== null ? e : {}) as Record<string, unknown>;
@@ -35,18 +30,19 @@ function parseArchiveManifest(text: string, what: string): ArchiveEntry[] {
   });
 }
 
-function chooseEntry(entries: ArchiveEntry[], tag: string | undefined, what: string, notes: string[]): ArchiveEntry {
+/** The image to read, and a note when it was one of several chosen without a tag. */
+function chooseEntry(entries: ArchiveEntry[], tag: string | undefined, what: string): { entry: ArchiveEntry; note?: string } {
   if (entries.length === 0) throw new ImageError(`${what}: manifest.json lists no images`);
   const all = entries.flatMap((e) => e.repoTags);
   if (tag !== undefined) {
     const want = canonicalImageRef(tag) ?? tag;
     const found = entries.find((e) => e.repoTags.some((t) => t === tag || canonicalImageRef(t) === want));
     if (!found) throw new ImageError(`${what}: no image tagged "${tag}"; the archive has ${all.length ? all.join(', ') : 'no tagged images'}`);
-    return found;
+    return { entry: found };
   }
   const first = entries[0] as ArchiveEntry;
-  if (entries.length > 1) notes.push(`${what}: the archive holds ${entries.length} images; reading the first (${first.repoTags[0] ?? first.config}); choose another by tag (${all.join(', ')})`);
-  return first;
+  if (entries.length === 1) return { entry: first };
+  return { entry: first, note: `the archive holds ${entries.length} images; reading the first (${first.repoTags[0] ?? first.config}); choose another by tag (${all.join(', ')})` };
 }
 
 /** The manifest in the archive's OCI layout whose config is ours, when the archive has one (Docker 25+). */
@@ -59,7 +55,7 @@ async function findManifestDigest(store: TarStore, configDigest: string, what: s
       const d = queue.shift() as Descriptor;
       if (!store.has(`blobs/sha256/${d.digest.slice(7)}`)) continue;
       const m = parseManifest((await readVerifiedBlob(store, d, what)).toString('utf8'), what, d.mediaType || undefined);
-      if (m.kind === 'index') queue.push(...m.manifests);
+      if (m.kind === 'index') for (const d of m.manifests) queue.push(d);
       else if (m.config?.digest === configDigest) return { digest: d.digest, layers: m.layers };
     }
   } catch {
@@ -74,8 +70,10 @@ export async function openDockerArchive(path: string, opts: { tag?: string; disp
   const archive = opts.display ?? path;
   if (!store.has('manifest.json')) throw new ImageError(`${archive}: not a docker save archive (no manifest.json)`);
   const entries = parseArchiveManifest((await store.read('manifest.json', MAX_METADATA_BYTES)).toString('utf8'), archive);
-  const entry = chooseEntry(entries, opts.tag, archive, notes);
+  const { entry, note } = chooseEntry(entries, opts.tag, archive);
   const what = entry.repoTags[0] ? `${archive} (${entry.repoTags[0]})` : archive;
+  // Named as the image is named everywhere else, so that a reader naming the image once can drop the prefix.
+  if (note !== undefined) notes.push(`${what}: ${note}`);
   const configBytes = await store.read(entry.config, MAX_METADATA_BYTES);
   const configDigest = sha256Digest(configBytes);
   const named = BLOB_PATH.exec(entry.config) ?? /^([a-f0-9]{64})\.json$/.exec(entry.config);

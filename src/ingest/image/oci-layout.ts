@@ -69,7 +69,7 @@ export async function openOciLayout(
   const what = opts.display;
   if (!(await store.has('index.json'))) throw new ImageError(`${what}: not an OCI image layout (no index.json)`);
   const indexText = (await store.read('index.json', MAX_METADATA_BYTES)).toString('utf8');
-  const index = parseManifest(indexText, `${what} index.json`, 'application/vnd.oci.image.index.v1+json');
+  const index = parseManifest(indexText, `${what}: index.json`, 'application/vnd.oci.image.index.v1+json');
   const top = chooseTopLevel(index.manifests, opts.tag, opts.platform, what);
   const resolved = await resolveFromStore(store, top, opts.platform, what);
   assertImageConfig(resolved.configDesc, what);

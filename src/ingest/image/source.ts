@@ -4,6 +4,7 @@
  * as it streams.
  */
 import type { Readable } from 'node:stream';
+import { jsonSyntaxError } from '../json-error.js';
 
 export interface ImageHistory {
   created?: string;
@@ -76,6 +77,23 @@ export function isManifestMediaType(mediaType: string | undefined): boolean {
   return mediaType === MEDIA.ociManifest || mediaType === MEDIA.dockerManifest;
 }
 
+/**
+ * JSON of image metadata (manifest.json, index.json, a manifest, the config). A syntax error says where and
+ * why, never quoting the text around it as JSON.parse's message does: a config may hold secrets in its Env.
+ */
+export function parseMetadataJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const err = jsonSyntaxError(text);
+    if (!err) throw new ImageError(`${what} is not JSON`);
+    const lineStart = text.lastIndexOf('\n', err.offset - 1) + 1;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i !== -1 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
+    throw new ImageError(`${what} is not JSON: ${err.reason} (line ${line}, column ${err.offset - lineStart + 1})`);
+  }
+}
+
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
@@ -97,12 +115,7 @@ export function assertImageConfig(config: Descriptor, what: string): void {
 
 /** Reads the image config JSON; `what` names the image in the error. */
 export function parseImageConfig(text: string, what: string): ImageConfig {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ImageError(`${what}: image config is not JSON (${(e as Error).message})`);
-  }
+  const json = parseMetadataJson(text, `${what}: image config`);
   const raw = record(json);
   if (!raw) throw new ImageError(`${what}: image config is not a JSON object`);
   const inner = record(raw.config) ?? {};
@@ -172,13 +185,7 @@ export interface ParsedManifest {
 
 /** Parses an index or a manifest; the media type comes from the transport when it says one, else from the body. */
 export function parseManifest(text: string, what: string, transportType?: string): ParsedManifest {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ImageError(`${what}: manifest is not JSON (${(e as Error).message})`);
-  }
-  const r = record(json);
+  const r = record(parseMetadataJson(text, `${what}: manifest`));
   if (!r) throw new ImageError(`${what}: manifest is not a JSON object`);
   if (r.schemaVersion === 1) throw new ImageError(`${what}: Docker schema 1 manifests are not supported (push the image again with a current client)`);
   const bodyType = str(r.mediaType);

@@ -343,7 +343,8 @@ export async function readImageFiles(
   for (const path of [...wantedLinks].sort()) {
     const found = fs.lookup(path, true);
     if (!found.ok) {
-      notes.push(`${source.ref}: ${path}: ${found.reason}; not followed`);
+      // The reason starts with the path it was asked for.
+      notes.push(`${source.ref}: ${found.reason}; not followed`);
       continue;
     }
     if (found.node?.kind !== 'file') continue;

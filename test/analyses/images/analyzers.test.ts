@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
 import { analyzeImagePackages, PACKAGE_ANALYZERS, wantsImageFile } from '../../../src/analyses/images/packages/index.js';
+import { MAX_PACKAGE_DB_BYTES } from '../../../src/analyses/images/packages/os-package.js';
 import type { FileRequest, PackageAnalyzer } from '../../../src/analyses/images/types.js';
 
 describe('package analyser registry', () => {
@@ -32,7 +33,7 @@ describe('package analyser registry', () => {
     expect(notes).toEqual([]);
   });
 
-  it('a failing analyser becomes a note and the others still run', () => {
+  it('a failing analyser is an error of the image and the others still run', () => {
     const failing: PackageAnalyzer = {
       name: 'failing',
       wants: (f: FileRequest) => f.path === 'x',
@@ -43,6 +44,28 @@ describe('package analyser registry', () => {
     const notes: string[] = [];
     const result = analyzeImagePackages(imageFilesFrom({ x: 'y', 'lib/apk/db/installed': 'P:a\nV:1-r0\n' }), notes, [failing, ...PACKAGE_ANALYZERS]);
     expect(result.packages.map((p) => p.name)).toEqual(['a']);
-    expect(notes).toEqual(['failing: analysis failed (boom)']);
+    expect(result.errors).toEqual(['the failing analyser failed (boom); its packages are not listed']);
+    expect(notes).toEqual([]);
+  });
+
+  it('a package database over the size limit is an error naming the file and the limit', () => {
+    const huge = Buffer.alloc(MAX_PACKAGE_DB_BYTES + 1, 'Package: a\nVersion: 1\n\n');
+    const result = analyzeImagePackages(imageFilesFrom(new Map([['var/lib/dpkg/status', huge]])), []);
+    expect(result.packages).toEqual([]);
+    expect(result.errors).toEqual([
+      `var/lib/dpkg/status is ${MAX_PACKAGE_DB_BYTES + 1} bytes, over the ${MAX_PACKAGE_DB_BYTES}-byte limit for a package database; refused, so its dpkg packages are not listed`,
+    ]);
+  });
+
+  it.each([
+    { path: 'lib/apk/db/installed', stanza: (i: number) => `P:p${i}\nV:1-r0\n\n` },
+    { path: 'var/lib/dpkg/status', stanza: (i: number) => `Package: p${i}\nVersion: 1\n\n` },
+  ])('lists every package of a $path of 200k entries', ({ path, stanza }) => {
+    const text = Array.from({ length: 200_000 }, (_, i) => stanza(i)).join('');
+    const notes: string[] = [];
+    const result = analyzeImagePackages(imageFilesFrom({ 'etc/os-release': 'ID=alpine\nVERSION_ID=3.19.0\n', [path]: text }), notes);
+    expect(result.errors).toEqual([]);
+    expect(notes).toEqual([]);
+    expect(result.packages).toHaveLength(200_000);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
 import { apkAnalyzer } from '../../../src/analyses/images/packages/apk.js';
+import { MAX_PACKAGE_DB_BYTES, PackageDbRefused } from '../../../src/analyses/images/packages/os-package.js';
 import type { OsInfo } from '../../../src/analyses/images/types.js';
 
 const ALPINE: OsInfo = { id: 'alpine', versionId: '3.18.4', osvEcosystem: 'Alpine:v3.18' };
@@ -60,6 +61,18 @@ describe('apk analyser', () => {
   it('reads a database without a trailing blank line and with CRLF endings', () => {
     const pkgs = apkAnalyzer.analyze(imageFilesFrom({ 'lib/apk/db/installed': 'P:a\r\nV:1-r0\r\n\r\nP:b\r\nV:2-r0' }), ALPINE, []);
     expect(pkgs.map((p) => `${p.name}@${p.version}`)).toEqual(['a@1-r0', 'b@2-r0']);
+  });
+
+  it('lists a stanza repeated many times once', () => {
+    const pkgs = apkAnalyzer.analyze(imageFilesFrom({ 'lib/apk/db/installed': 'P:busybox\nV:1.36.0-r9\nA:x86_64\n\n'.repeat(1000) }), ALPINE, []);
+    expect(pkgs.map((p) => `${p.name}@${p.version}`)).toEqual(['busybox@1.36.0-r9']);
+  });
+
+  it('refuses a database over the size limit, naming the file and the limit', () => {
+    const huge = Buffer.alloc(MAX_PACKAGE_DB_BYTES + 1, 'P:a\nV:1-r0\n\n');
+    const files = imageFilesFrom(new Map([['lib/apk/db/installed', huge]]));
+    expect(() => apkAnalyzer.analyze(files, ALPINE, [])).toThrow(PackageDbRefused);
+    expect(() => apkAnalyzer.analyze(files, ALPINE, [])).toThrow(`lib/apk/db/installed is ${MAX_PACKAGE_DB_BYTES + 1} bytes, over the ${MAX_PACKAGE_DB_BYTES}-byte limit for a package database`);
   });
 
   it.each([

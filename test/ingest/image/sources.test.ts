@@ -151,6 +151,38 @@ describe('openImage: local sources', () => {
     await expect(openImage(path)).rejects.toThrow('not a container image (its config is application/vnd.cncf.helm.config.v1+json)');
   });
 
+  it('says where image metadata is not JSON without quoting it (it may hold a secret)', async () => {
+    const secret = 'SECRETVALUE123';
+    const broken = Buffer.from(`{"config": {"Env": ["A=1"]},\n "password": ${secret}}`);
+    const expectRefused = async (path: string, what: string) => {
+      const err = await openImage(path).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(err).toBeInstanceOf(ImageError);
+      expect(err?.message).toBe(`${path}${what} is not JSON: expected a value (line 2, column 14)`);
+      expect(err?.message).not.toContain('SECRET');
+    };
+    const legacy = dockerSaveLegacy(image, ['example/app:1']);
+    const manifestPath = join(dir, 'secret-manifest.tar');
+    await writeFile(manifestPath, await tarFiles(new Map([...legacy, ['manifest.json', broken]])));
+    await expectRefused(manifestPath, ': manifest.json');
+    const configPath = join(dir, 'secret-config.tar');
+    const layers = [...legacy.keys()].filter((k) => k.endsWith('layer.tar'));
+    const withConfig = new Map([...legacy, ['config.json', broken], ['manifest.json', Buffer.from(JSON.stringify([{ Config: 'config.json', Layers: layers }]))]]);
+    await writeFile(configPath, await tarFiles(withConfig));
+    await expectRefused(configPath, ': image config');
+    const indexPath = join(dir, 'secret-index');
+    await writeTree(indexPath, new Map([...ociLayoutFiles([image]), ['index.json', broken]]));
+    await expectRefused(indexPath, ': index.json: manifest');
+    const manifestBlobPath = join(dir, 'secret-manifest-blob');
+    const files = ociLayoutFiles([image]);
+    files.set(`blobs/sha256/${sha256(broken).slice(7)}`, broken);
+    files.set('index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: image.manifestMediaType, digest: sha256(broken), size: broken.length }] })));
+    await writeTree(manifestBlobPath, files);
+    await expectRefused(manifestBlobPath, ` (${sha256(broken)}): manifest`);
+  });
+
   it('explains inputs that are neither images nor references', async () => {
     const path = join(dir, 'not-an-image.tar');
     await writeFile(path, await tarOf([{ name: 'hello.txt', content: 'hi' }]));

@@ -1,6 +1,6 @@
 import { purl } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
-import { distroNamespace } from './os-package.js';
+import { assertPackageDbSize, distroNamespace, linesOf } from './os-package.js';
 
 const INSTALLED = 'lib/apk/db/installed';
 
@@ -12,14 +12,19 @@ export function parseApkInstalled(text: string, location: string, os: OsInfo | u
   const out: Package[] = [];
   let fields = new Map<string, string>();
   let startLine = 0;
+  // apk records each installed package once; a repeated stanza is listed once, so that a database of
+  // one record copied a million times costs one package, not a million.
+  const seen = new Set<string>();
   const flush = (): void => {
     if (fields.size === 0) return;
     const name = fields.get('P');
     const version = fields.get('V');
+    const arch = fields.get('A');
+    const key = `${name}\0${version}\0${arch ?? ''}`;
     if (!name || !version) {
       notes.push(`${location}:${startLine}: apk stanza ${name ? `'${name}' ` : ''}without ${name ? 'V:' : 'P:'} skipped`);
-    } else {
-      const arch = fields.get('A');
+    } else if (!seen.has(key)) {
+      seen.add(key);
       const pkg: Package = {
         type: 'apk',
         name,
@@ -36,9 +41,7 @@ export function parseApkInstalled(text: string, location: string, os: OsInfo | u
     }
     fields = new Map();
   };
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
+  for (const [line, n] of linesOf(text)) {
     if (line.trim() === '') {
       flush();
       continue;
@@ -46,7 +49,7 @@ export function parseApkInstalled(text: string, location: string, os: OsInfo | u
     if (line[1] !== ':') continue;
     const key = line[0] ?? '';
     // File entries (F/R/a/Z/M) repeat per file; only the first value of a package field matters.
-    if (fields.size === 0) startLine = i + 1;
+    if (fields.size === 0) startLine = n;
     if (!fields.has(key)) fields.set(key, line.slice(2));
   }
   flush();
@@ -58,6 +61,8 @@ export const apkAnalyzer: PackageAnalyzer = {
   wants: (file: FileRequest) => file.path === INSTALLED,
   analyze(files: ImageFiles, os: OsInfo | undefined, notes: string[]): Package[] {
     const buf = files.get(INSTALLED);
-    return buf ? parseApkInstalled(buf.toString('utf8'), INSTALLED, os, notes) : [];
+    if (!buf) return [];
+    assertPackageDbSize(buf, INSTALLED);
+    return parseApkInstalled(buf.toString('utf8'), INSTALLED, os, notes);
   },
 };

@@ -29,7 +29,7 @@ export const dotnetAnalyzer: PackageAnalyzer = {
     for (const path of [...files.files.keys()].sort()) {
       if (!path.endsWith('.deps.json')) continue;
       const buf = files.get(path);
-      if (buf) out.push(...parseDepsJson(buf.toString('utf8'), path, notes));
+      if (buf) for (const p of parseDepsJson(buf.toString('utf8'), path, notes)) out.push(p);
     }
     return out;
   },

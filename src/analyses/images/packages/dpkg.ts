@@ -1,6 +1,6 @@
 import { purl } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
-import { distroNamespace, distroQualifier, parseStanzas } from './os-package.js';
+import { assertPackageDbSize, distroNamespace, distroQualifier, parseStanzas } from './os-package.js';
 
 const STATUS = 'var/lib/dpkg/status';
 const STATUS_D = 'var/lib/dpkg/status.d/';
@@ -55,6 +55,7 @@ export const dpkgAnalyzer: PackageAnalyzer = {
     for (const path of [STATUS, ...files.under(STATUS_D)]) {
       const buf = files.get(path);
       if (!buf) continue;
+      assertPackageDbSize(buf, path);
       for (const p of parseDpkgStatus(buf.toString('utf8'), path, os, notes)) {
         // An image with both a status file and status.d lists some packages twice.
         const key = `${p.name}\0${p.version}\0${p.arch ?? ''}`;

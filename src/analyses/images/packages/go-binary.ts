@@ -51,7 +51,7 @@ export const goBinaryAnalyzer: PackageAnalyzer = {
     for (const path of [...files.files.keys()].sort()) {
       if (NOT_GO.test(path)) continue;
       const buf = files.get(path);
-      if (buf) out.push(...packagesFromGoBinary(buf, path));
+      if (buf) for (const p of packagesFromGoBinary(buf, path)) out.push(p);
     }
     return out;
   },

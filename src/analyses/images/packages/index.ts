@@ -7,6 +7,7 @@ import { dpkgAnalyzer } from './dpkg.js';
 import { goBinaryAnalyzer } from './go-binary.js';
 import { javaAnalyzer } from './java.js';
 import { npmAnalyzer } from './npm.js';
+import { PackageDbRefused } from './os-package.js';
 import { pythonAnalyzer } from './python.js';
 import { rpmAnalyzer } from './rpm.js';
 
@@ -29,28 +30,32 @@ export function wantsImageFile(file: FileRequest, analyzers: readonly PackageAna
 
 /**
  * The OS and packages of an image from the files its analysers asked for. Each analyser sees only the
- * files it wanted (an analyser throwing is a bug, reported as a note rather than losing the others).
+ * files it wanted. An analyser that throws leaves the package list incomplete: that is an error of the
+ * image (the vulnerabilities of its packages would go unreported), while the other analysers still run.
  */
 export function analyzeImagePackages(
   files: ImageFiles,
   notes: string[],
   analyzers: readonly PackageAnalyzer[] = PACKAGE_ANALYZERS,
   modes?: ReadonlyMap<string, FileRequest>,
-): { os: OsInfo | undefined; packages: Package[] } {
+): { os: OsInfo | undefined; packages: Package[]; errors: string[] } {
   const os = detectOs(files);
   const packages: Package[] = [];
+  const errors: string[] = [];
   for (const analyzer of analyzers) {
     const own = filesFor(files, (path) => {
       const req = modes?.get(path) ?? { path, size: files.get(path)?.length ?? 0, mode: 0o755 };
       return analyzer.wants(req);
     });
     try {
-      packages.push(...analyzer.analyze(own, os, notes));
+      // One at a time: spreading a list of a few hundred thousand packages overflows the call stack.
+      for (const p of analyzer.analyze(own, os, notes)) packages.push(p);
     } catch (e) {
-      notes.push(`${analyzer.name}: analysis failed (${(e as Error).message})`);
+      const message = (e as Error).message;
+      errors.push(e instanceof PackageDbRefused ? `${message}; refused, so its ${analyzer.name} packages are not listed` : `the ${analyzer.name} analyser failed (${message}); its packages are not listed`);
     }
   }
-  return { os, packages };
+  return { os, packages, errors };
 }
 
 function filesFor(files: ImageFiles, keep: (path: string) => boolean): ImageFiles {

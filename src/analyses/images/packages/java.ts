@@ -99,7 +99,7 @@ function archivePackages(buf: Buffer, location: string, notes: string[], nestedD
   }
   if (nestedDepth === 0) {
     for (const [name, inner] of entries) {
-      if (ARCHIVE.test(name)) out.push(...archivePackages(inner, `${location}!/${name}`, notes, nestedDepth + 1));
+      if (ARCHIVE.test(name)) for (const p of archivePackages(inner, `${location}!/${name}`, notes, nestedDepth + 1)) out.push(p);
     }
   }
   return out;
@@ -123,7 +123,7 @@ export const javaAnalyzer: PackageAnalyzer = {
     for (const path of [...files.files.keys()].sort()) {
       if (!ARCHIVE.test(path)) continue;
       const buf = files.get(path);
-      if (buf) out.push(...packagesFromJavaArchive(buf, path, notes));
+      if (buf) for (const p of packagesFromJavaArchive(buf, path, notes)) out.push(p);
     }
     return out;
   },

@@ -89,7 +89,7 @@ export const npmAnalyzer: PackageAnalyzer = {
       const base = path.slice(path.lastIndexOf('/') + 1);
       if (base !== 'package-lock.json' && base !== '.package-lock.json') continue;
       const buf = files.get(path);
-      if (buf) found.push(...parsePackageLock(buf.toString('utf8'), path, notes));
+      if (buf) for (const p of parsePackageLock(buf.toString('utf8'), path, notes)) found.push(p);
     }
     const seen = new Set<string>();
     return found.filter((p) => {

@@ -11,6 +11,40 @@ export function distroQualifier(os: OsInfo | undefined): string | undefined {
   return os?.versionId ? `${os.id}-${os.versionId}` : undefined;
 }
 
+/**
+ * Largest OS package database read (`var/lib/dpkg/status`, `lib/apk/db/installed`, one rpmdb). Real ones
+ * stay under a few MiB even with every file listed; a larger one is hostile and would cost gigabytes to
+ * hold as packages, so it is refused.
+ */
+export const MAX_PACKAGE_DB_BYTES = 64 * 1024 ** 2;
+
+/** A package database the analyser refuses to read: its packages are missing, which the scan must report. */
+export class PackageDbRefused extends Error {
+  override name = 'PackageDbRefused';
+}
+
+/** Throws PackageDbRefused, naming the file and the limit, when a package database is over the limit. */
+export function assertPackageDbSize(buf: Buffer, location: string): void {
+  if (buf.length > MAX_PACKAGE_DB_BYTES) {
+    throw new PackageDbRefused(`${location} is ${buf.length} bytes, over the ${MAX_PACKAGE_DB_BYTES}-byte limit for a package database`);
+  }
+}
+
+/**
+ * Each line of a text with its 1-based number, `\r\n` or `\n` ended, without splitting the whole text into
+ * an array first (a database of millions of lines would be held twice).
+ */
+export function* linesOf(text: string): Generator<[string, number]> {
+  let start = 0;
+  for (let n = 1; start <= text.length; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    yield [line, n];
+    start = end + 1;
+  }
+}
+
 export interface Stanza {
   /** Field name → value; continuation lines are joined with `\n`. */
   fields: Map<string, string>;
@@ -26,9 +60,7 @@ export function parseStanzas(text: string): Stanza[] {
   const out: Stanza[] = [];
   let current: Stanza | undefined;
   let lastKey: string | undefined;
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
+  for (const [line, n] of linesOf(text)) {
     if (line.trim() === '') {
       current = undefined;
       lastKey = undefined;
@@ -41,7 +73,7 @@ export function parseStanzas(text: string): Stanza[] {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     if (!current) {
-      current = { fields: new Map(), line: i + 1 };
+      current = { fields: new Map(), line: n };
       out.push(current);
     }
     lastKey = line.slice(0, colon);

@@ -83,7 +83,7 @@ export const rpmAnalyzer: PackageAnalyzer = {
         notes.push(`${path}: rpm database not readable (${(e as Error).message})`);
         continue;
       }
-      out.push(...packagesFromRpmHeaders(blobs, path, os, notes));
+      for (const p of packagesFromRpmHeaders(blobs, path, os, notes)) out.push(p);
     }
     // Fedora keeps a BerkeleyDB leftover beside its sqlite database; the note is for images with no sqlite one.
     const readSqlite = SQLITE_DBS.some((p) => files.get(p));
