@@ -166,7 +166,8 @@ function sourceOf(input: string, cluster: AksCluster): DriftSource {
 
 /** Reads both sides and compares them. Throws a UsageError when a side has no cluster to compare. */
 export async function runAksDrift(opts: DriftRunOptions, problems: DriftProblems): Promise<DriftReport> {
-  if ((opts.live === undefined) === (opts.aks === undefined)) throw new UsageError('give the live cluster either as a file (LIVE) or with --aks RESOURCE_ID, not both');
+  if (opts.live === undefined && opts.aks === undefined) throw new UsageError('give the live cluster, as a file (LIVE) or with --aks RESOURCE_ID');
+  if (opts.live !== undefined && opts.aks !== undefined) throw new UsageError('give the live cluster either as a file (LIVE) or with --aks RESOURCE_ID, not both');
   if (opts.template === '-' && opts.live === '-') throw new UsageError('only one of TEMPLATE and LIVE can be read from stdin');
   const template = await loadFile('template', opts.template, opts.cluster, problems);
   const liveInput = opts.live ?? (opts.aks as string);

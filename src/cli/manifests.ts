@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { dump } from 'js-yaml';
+import { isNamespaceName } from '../admission/namespaces.js';
+import { UsageError } from '../core/errors.js';
 import { scannerClusterRole, scannerClusterRoleBinding, SCANNER_NAME } from '../ingest/kube-rbac.js';
 import { writeResult } from './output.js';
 
@@ -11,6 +13,7 @@ export function manifestsCommand(): Command {
       .option('-n, --namespace <namespace>', 'the namespace of the palisade ServiceAccount', SCANNER_NAME)
       .option('-o, --output <file>', 'write the manifests to a file instead of stdout')
       .action((opts: { namespace: string; output?: string }) => {
+        if (!isNamespaceName(opts.namespace)) throw new UsageError(`--namespace takes a namespace name, not ${JSON.stringify(opts.namespace)}`);
         writeResult(scannerRbacYaml(opts.namespace), opts.output);
       }),
   );

@@ -59,6 +59,8 @@ export function parsePeerArg(flag: string, text: string): PeerQuery {
     return ip && { family: ip.family, start: ip.value, end: ip.value };
   })();
   if (range) return { range };
+  // `10.0.0.0/33` has the shape of NS/NAME too: a slash after an address is a CIDR gone wrong, not a namespace.
+  if (/^[\d.]+\/\d+$|^[\da-f:]*:[\da-f:]*\/\d+$/i.test(text)) throw new UsageError(`${flag}: ${JSON.stringify(text)} is not a valid CIDR`);
   if (/^[^/\s[\]]+\/[^/\s[\]]+(\[[A-Za-z]+\])?$/.test(text)) return { workload: text };
   throw new UsageError(`${flag} must be NS/NAME, NS/NAME[Kind], a CIDR or an IP address, not ${JSON.stringify(text)}`);
 }
@@ -102,6 +104,6 @@ async function exposure(paths: string[], opts: ExposureOptions): Promise<number>
   const model = new ReachabilityModel(inventory);
   printErrors(errors);
   printWarnings(model.problems.map((p) => ({ source: p.policy.source.file, line: p.policy.source.line, message: `NetworkPolicy ${p.policy.namespace ?? 'default'}/${p.policy.name}: ${p.message}` })));
-  await writeChunks(renderExposure(opts.format, new ExposureAnalysis(inventory, model)), opts.output);
+  await writeChunks(renderExposure(opts.format, new ExposureAnalysis(inventory, model), errors), opts.output);
   return errors.length ? 2 : 0;
 }

@@ -269,7 +269,7 @@ function queryText(q: AccessQuery): string {
 }
 
 function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const widths = rows[0]!.map((_, c) => rows.reduce((w, r) => Math.max(w, r[c]!.length), 0));
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
 }
 
@@ -279,7 +279,8 @@ export function renderWhoCan(report: WhoCanReport): string {
     const rows = [['SUBJECT', 'SCOPE', 'BINDING', 'ROLE']];
     const names = new Map(Object.entries(report.names));
     for (const g of report.grants) rows.push([subjectText(g.subject, names), g.scope, bindingText(g.via.binding), roleText(g.via)]);
-    lines.push(...table(rows), '');
+    for (const line of table(rows)) lines.push(line);
+    lines.push('');
   }
   const subjects = new Set(report.grants.map((g) => subjectLabel(g.subject))).size;
   lines.push(report.grants.length ? `${report.grants.length} grants to ${subjects} subjects allow ${queryText(report.query)}` : `no grant allows ${queryText(report.query)}`);
@@ -300,7 +301,8 @@ export function renderCan(report: CanReport): string {
     const rows = [['SCOPE', 'VERBS', 'RESOURCES', 'BINDING', 'ROLE', 'THROUGH']];
     const names = new Map(Object.entries(report.names));
     for (const h of report.rules) rows.push([h.scope, h.rule.verbs.join(','), ruleText(h.rule), bindingText(h.via.binding), roleText(h.via), subjectText(h.through, names)]);
-    lines.push(...table(rows), '');
+    for (const line of table(rows)) lines.push(line);
+    lines.push('');
   }
   const who = subjectText(report.subject, new Map(Object.entries(report.names)));
   const groups = report.identity.groups.length ? ` (groups: ${report.identity.groups.join(', ')})` : '';

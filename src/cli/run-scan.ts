@@ -14,7 +14,7 @@ import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { createSuppressor } from '../core/suppress.js';
 import { VERSION } from '../core/version.js';
 import { ingestPaths, type IngestOptions } from '../ingest/files.js';
-import { jsonSyntaxText } from '../ingest/json-error.js';
+import { jsonSyntaxText } from '../core/json-error.js';
 import { describeFsError } from '../ingest/parse-file.js';
 import { locateFindings } from '../ingest/locate-findings.js';
 import { markFindingsOnPaths, PATH_RULE_IDS } from '../analyses/paths/index.js';
@@ -145,7 +145,12 @@ async function analyse(opts: ScanOptions, now: Date) {
     configSource: opts.configSource,
   });
   const { findings, errors: ruleErrors } = evaluate(opts.rules, inventory, settings, suppressor);
-  const { warnings } = suppressor;
+  const warnings = [...suppressor.warnings];
+  // A gate that read nothing passes: say so, so that a path or a pipe that went wrong is noticed.
+  if (resources.length === 0 && ingest.errors.length === 0) {
+    const inputs = opts.paths.length ? opts.paths.join(', ') : 'the live sources';
+    warnings.push({ source: inputs, message: `no Kubernetes objects or Azure settings found (${ingest.files} ${ingest.files === 1 ? 'file' : 'files'} read): nothing was checked` });
+  }
   // The scan's findings serve the paths when every rule the paths read ran (suppressed ones too: an accepted risk is still a way in).
   const ran = new Set(opts.rules.map((r) => r.meta.id));
   const reuse = PATH_RULE_IDS.every((id) => ran.has(id)) ? findings : undefined;

@@ -1,11 +1,11 @@
 import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
 import type { InputError, InputNote } from '../core/errors.js';
-import { isObj, toResource, type Resource } from '../core/resource.js';
+import { isObj, toResource, type Obj, type Resource } from '../core/resource.js';
 import { azureResources } from './azure/detect.js';
 import { looksLikeHcl, terraformHclResources } from './azure/terraform-hcl.js';
 import { splitDocuments } from './documents.js';
 import { loadBlockYaml, UNSUPPORTED } from './yaml-block.js';
-import { jsonSyntaxPosition } from './json-error.js';
+import { jsonSyntaxPosition } from '../core/json-error.js';
 import { yamlFailure } from './yaml-error.js';
 import type { InputLimits } from './limits.js';
 
@@ -106,14 +106,18 @@ function addObject(value: unknown, source: string, line: number, index: number, 
     value.items.forEach((item, i) => {
       // Findings on an item are located below `items[i]` of the List's document.
       const r = toResource(typedListItem(item, kind, value.apiVersion), { file: source, line, path: `${path ? `${path}.` : ''}items[${i}]` });
-      if (r) sink.resources.push(r);
+      const problem = r && identityProblem(r.object);
+      if (problem) sink.errors.push({ source, line, message: `items[${i}] of ${kind}: ${problem}` });
+      else if (r) sink.resources.push(r);
       else sink.notes.push({ source, line, message: `an item of ${kind} is not a Kubernetes object; skipped` });
     });
     return;
   }
   const r = toResource(value, { file: source, line, ...(path ? { path } : {}) });
   if (r) {
-    sink.resources.push(r);
+    const problem = identityProblem(r.object);
+    if (problem) sink.errors.push({ source, line, message: `${r.kind}: ${problem}` });
+    else sink.resources.push(r);
     return;
   }
   const azure = azureResources(value, source, line, text);
@@ -124,6 +128,27 @@ function addObject(value: unknown, source: string, line: number, index: number, 
     return;
   }
   sink.notes.push({ source, line, message: `document ${index + 1} is not a Kubernetes object (no apiVersion/kind); skipped` });
+}
+
+/**
+ * Why the API server would refuse an object before looking at anything else: a name or namespace that is
+ * not a string (`name: 12345` unquoted) or metadata that is not a mapping. Read anyway, such an object
+ * would be reported under an empty name, or bound into a namespace it does not name: refused, it is an
+ * input error and the exit code says so.
+ */
+function identityProblem(object: Obj): string | undefined {
+  const meta = object.metadata;
+  if (meta === undefined || meta === null) return undefined;
+  if (!isObj(meta)) return `metadata is ${typeOfValue(meta)}, not a mapping; skipped`;
+  for (const key of ['name', 'generateName', 'namespace'] as const) {
+    const v = meta[key];
+    if (v !== undefined && v !== null && typeof v !== 'string') return `metadata.${key} is ${typeOfValue(v)}, not a string (quote it); skipped`;
+  }
+  return undefined;
+}
+
+function typeOfValue(v: unknown): string {
+  return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `a ${typeof v}`;
 }
 
 /**

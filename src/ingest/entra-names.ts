@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { isObj, type Obj } from '../core/resource.js';
 import { lineAt } from './azure/kinds.js';
-import { jsonSyntaxError } from './json-error.js';
+import { jsonSyntaxError } from '../core/json-error.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
 /**

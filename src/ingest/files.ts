@@ -57,7 +57,9 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
         }
         result.texts.set('-', text);
         result.files++;
-        await decodeInput(text, '-', limits, result);
+        // Nothing on a pipe is most often the command before it failing (`helm template … | palisade scan -`).
+        if (text.trim() === '') result.errors.push({ source: '-', message: 'standard input is empty: did the command before the pipe fail?' });
+        else await decodeInput(text, '-', limits, result);
       } else {
         options.onFile?.(step.file);
         result.files++;

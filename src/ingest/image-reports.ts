@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ImageReport, ImageVulnerability, VulnerabilitySeverity } from '../analyses/images/types.js';
-import { errorMessage } from '../core/errors.js';
 import { asArray, asObj, asString, type Obj } from '../core/resource.js';
+import { jsonSyntaxText } from '../core/json-error.js';
+import { describeFsError } from './parse-file.js';
 
 export interface ImageReportsRead {
   reports: ImageReport[];
@@ -17,10 +18,17 @@ export function readImageReports(files: readonly string[], read: (file: string) 
   const out: ImageReportsRead = { reports: [], errors: [] };
   for (const file of files) {
     let doc: unknown;
+    let text: string;
     try {
-      doc = JSON.parse(read(file));
+      text = read(file);
     } catch (e) {
-      out.errors.push({ source: file, message: `not a JSON image report: ${errorMessage(e)}` });
+      out.errors.push({ source: file, message: `cannot read: ${describeFsError(e)}` });
+      continue;
+    }
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      out.errors.push({ source: file, message: `not a JSON image report: invalid JSON at ${jsonSyntaxText(text)}` });
       continue;
     }
     const obj = asObj(doc);
@@ -68,7 +76,7 @@ function fromTrivy(doc: Obj, file: string): ImageReport[] {
         const report = byRef.get(ref) ?? { ref, vulnerabilities: [], source: 'trivy', file };
         const digest = strings(meta?.RepoDigests)[0]?.split('@')[1];
         if (digest !== undefined) report.digest = digest;
-        report.vulnerabilities.push(...trivyVulns(result));
+        for (const v of trivyVulns(result)) report.vulnerabilities.push(v);
         byRef.set(ref, report);
       }
     }
@@ -81,7 +89,7 @@ function fromTrivy(doc: Obj, file: string): ImageReport[] {
   if (digest !== undefined) report.digest = digest;
   const family = asString(os?.Family);
   if (family !== undefined) report.os = { id: family, ...(asString(os?.Name) !== undefined ? { versionId: asString(os?.Name) } : {}) };
-  for (const result of asArray(doc.Results).map(asObj)) if (result !== undefined) report.vulnerabilities.push(...trivyVulns(result));
+  for (const result of asArray(doc.Results).map(asObj)) if (result !== undefined) for (const v of trivyVulns(result)) report.vulnerabilities.push(v);
   return [dedupe(report)];
 }
 

@@ -55,7 +55,7 @@ function where(file: string, line: number): string {
 
 /** Right-aligned numeric columns after a left-aligned label column. */
 function grid(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const widths = rows[0]!.map((_, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
   return rows.map((r) =>
     r
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
@@ -87,7 +87,8 @@ export function renderTable(report: Report, options: RenderOptions): string {
   const active = activeFindings(report);
   const withBaseline = report.baseline !== undefined;
 
-  const ruleWidth = Math.max(0, ...active.map((f) => f.rule.length));
+  // A reduce, not a spread: a large estate has hundreds of thousands of findings, past the call stack.
+  const ruleWidth = active.reduce((w, f) => Math.max(w, f.rule.length), 0);
   const sevWidth = Math.max(...SEVERITIES.map((s) => s.length));
 
   for (const g of groupByResource(active)) {
@@ -112,7 +113,7 @@ export function renderTable(report: Report, options: RenderOptions): string {
   if (report.baseline) {
     const b = report.baseline;
     out.push(c.bold(`Baseline ${printable(b.file)}: ${b.new} new, ${b.existing} existing, ${b.fixed.length} fixed`));
-    const fixedRuleWidth = Math.max(0, ...b.fixed.map((f) => f.rule.length));
+    const fixedRuleWidth = b.fixed.reduce((w, f) => Math.max(w, f.rule.length), 0);
     for (const f of b.fixed) {
       const loc = locationLabel(f);
       out.push(

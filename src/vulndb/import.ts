@@ -4,6 +4,7 @@ import type { InputError } from '../core/errors.js';
 import { baseEcosystem, parseOsvRecord } from './osv.js';
 import type { ImportCounts, VulnStore } from './store.js';
 import { DEFAULT_ZIP_LIMITS, looksLikeZip, readZip, ZipError, type ZipLimits } from '../core/zip.js';
+import { jsonSyntaxText } from '../core/json-error.js';
 
 /**
  * `palisade db import`: OSV records from osv.dev's per-ecosystem `all.zip` exports, single JSON files
@@ -98,11 +99,13 @@ export function importPaths(store: VulnStore, paths: readonly string[], opts: Im
       store.batch(() => {
         for (const d of docs) {
           let json: unknown;
+          const text = d.data.toString('utf8');
           try {
-            json = JSON.parse(d.data.toString('utf8'));
-          } catch (e) {
+            json = JSON.parse(text);
+          } catch {
             counts.malformed++;
-            errors.push({ source: d.source, message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` });
+            // Placed by line and column: V8's message quotes the text around the error.
+            errors.push({ source: d.source, message: `not valid JSON at ${jsonSyntaxText(text)}` });
             continue;
           }
           const parsed = parseOsvRecord(json);

@@ -151,7 +151,8 @@ describe('palisade aks drift TEMPLATE LIVE', () => {
     const dir = tempTree({ 'main.tf': TF });
     const neither = await runCli(['aks', 'drift', join(dir, 'main.tf')]);
     expect(neither.code).toBe(2);
-    expect(neither.stderr).toContain('either as a file (LIVE) or with --aks RESOURCE_ID');
+    expect(neither.stderr).toContain('give the live cluster, as a file (LIVE) or with --aks RESOURCE_ID');
+    expect(neither.stderr).not.toContain('not both');
     const badId = await runCli(['aks', 'drift', join(dir, 'main.tf'), '--aks', '/subscriptions/x/aks-prod']);
     expect(badId.code).toBe(2);
     expect(badId.stderr).toContain('--aks expects a cluster resource id');

@@ -58,4 +58,11 @@ describe('palisade manifests scanner-rbac', () => {
     expect(docs[1]?.subjects).toEqual([{ kind: 'ServiceAccount', name: 'palisade', namespace: 'security' }]);
     expect(r.stdout).toContain('kubectl -n security create serviceaccount palisade');
   });
+
+  it('refuses a namespace the API server would refuse', async () => {
+    const r = await runCli(['manifests', 'scanner-rbac', '-n', 'BAD NS']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--namespace takes a namespace name, not "BAD NS"');
+  });
 });

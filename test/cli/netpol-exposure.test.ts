@@ -110,6 +110,10 @@ describe('palisade netpol exposure', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/missing\.yaml: cannot read/);
     expect(missing.stdout).toBe(EXPECTED_TXT);
+    // The JSON answer carries what it could not read, as every other JSON report does.
+    const asJson = await runCli(['netpol', 'exposure', dir, join(dir, 'missing.yaml'), '-f', 'json']);
+    expect(asJson.code).toBe(2);
+    expect((JSON.parse(asJson.stdout) as { errors: unknown }).errors).toEqual([{ source: join(dir, 'missing.yaml'), message: 'cannot read: no such file or directory' }]);
     for (const r of [format, context]) {
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');

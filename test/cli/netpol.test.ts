@@ -67,7 +67,7 @@ describe('palisade netpol reach', () => {
   });
 
   it('exits 2 on usage errors', async () => {
-    const cases = [['--port', '70000'], ['--port', 'http'], ['--from', 'frontend'], ['--to', 'shop/nope'], ['-f', 'yaml']];
+    const cases = [['--port', '70000'], ['--port', 'http'], ['--from', 'frontend'], ['--to', 'shop/nope'], ['-f', 'yaml'], ['--from', '10.0.0.0/33'], ['--to', 'fd00::/200']];
     const results = await Promise.all(cases.map((args) => runCli(['netpol', 'reach', dir, ...args])));
     results.forEach((r, i) => {
       expect(r.code, cases[i]!.join(' ')).toBe(2);
@@ -75,6 +75,8 @@ describe('palisade netpol reach', () => {
     });
     expect(results[0]!.stderr).toContain('--port must be N, N/PROTO or N-M/PROTO');
     expect(results[3]!.stderr).toContain('--to: no workload shop/nope in the input');
+    expect(results[5]!.stderr).toContain('--from: "10.0.0.0/33" is not a valid CIDR');
+    expect(results[6]!.stderr).toContain('--to: "fd00::/200" is not a valid CIDR');
   });
 
   it('reports an unreadable input, answers from the rest and exits 2', async () => {

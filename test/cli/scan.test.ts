@@ -148,6 +148,19 @@ describe('palisade scan exit codes', () => {
     expect(report.findings[0]?.location).toEqual({ file: '-', line: 13 });
   });
 
+  it('never passes an empty pipe or an input with nothing to check in silence', async () => {
+    // `helm template … | palisade scan -` with a failing helm: an input error, exit 2.
+    const empty = await runCli(['scan', '-', '-f', 'json'], { stdin: '  \n' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('-: standard input is empty: did the command before the pipe fail?');
+    expect(json(empty.stdout).errors).toEqual([{ source: '-', message: 'standard input is empty: did the command before the pipe fail?' }]);
+    // A folder with no manifest passes (nothing is wrong in it) but says that nothing was checked.
+    const dir = tempTree({ 'README.md': '# not a manifest', 'chart/values.yaml.j2': 'x: {{ y }}' });
+    const nothing = await runCli(['scan', dir]);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stderr).toContain(`${dir}: no Kubernetes objects or Azure settings found (0 files read): nothing was checked`);
+  });
+
   it('scans a clean estate with exit 0', async () => {
     const dir = tempTree({ 'ok.yaml': hardenedPod });
     const r = await runCli(['scan', dir, '-f', 'json', '--framework', 'pss-restricted']);

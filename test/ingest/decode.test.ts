@@ -62,6 +62,24 @@ describe('decodeText', () => {
     expect(sink.errors[0]?.message).not.toMatch(/hunter2|Zq9secret/);
   });
 
+  it('refuses objects whose name or namespace is not a string, as the API server does, and keeps the others', () => {
+    const sink = decode(
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: 12345}\n---\n` +
+        `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb, namespace: [a]}\n---\n` +
+        `apiVersion: v1\nkind: Pod\nmetadata: [x]\n---\n${pod('ok')}`,
+    );
+    expect(sink.resources.map((r) => r.name)).toEqual(['ok']);
+    expect(sink.errors).toEqual([
+      { source: 'in.yaml', line: 1, message: 'Deployment: metadata.name is a number, not a string (quote it); skipped' },
+      { source: 'in.yaml', line: 5, message: 'RoleBinding: metadata.namespace is a list, not a string (quote it); skipped' },
+      { source: 'in.yaml', line: 9, message: 'Pod: metadata is a list, not a mapping; skipped' },
+    ]);
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 7 } }, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }] });
+    const fromList = decode(list, 'list.json');
+    expect(fromList.resources.map((r) => r.name)).toEqual(['p']);
+    expect(fromList.errors).toEqual([{ source: 'list.json', line: 1, message: 'items[0] of List: metadata.name is a number, not a string (quote it); skipped' }]);
+  });
+
   it('reports malformed JSON with its line', () => {
     const sink = decode('{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  oops\n}', 'bad.json');
     expect(sink.resources).toEqual([]);

@@ -107,4 +107,11 @@ describe('readImageReports', () => {
     expect(errors[0]?.message).toMatch(/^not a JSON image report/);
     expect(errors[1]?.message).toMatch(/neither a Trivy JSON report/);
   });
+
+  it('places broken JSON by line and column without quoting it, and says when a report cannot be read', () => {
+    const { errors } = read({ 'leaky.json': '{"Results": [{"Target": "DB_PASSWORD=Zq9secretValue" oops}]}' });
+    expect(errors).toEqual([{ source: 'leaky.json', message: "not a JSON image report: invalid JSON at line 1, column 54: expected ',' or '}'" }]);
+    const missing = readImageReports(['/nonexistent/trivy.json']);
+    expect(missing.errors).toEqual([{ source: '/nonexistent/trivy.json', message: 'cannot read: no such file or directory' }]);
+  });
 });

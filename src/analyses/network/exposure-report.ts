@@ -1,3 +1,4 @@
+import type { InputError } from '../../core/errors.js';
 import type { Obj } from '../../core/resource.js';
 import { renderConnlist } from './connlist.js';
 import type { ExposureAnalysis, DirectionExposure } from './exposure.js';
@@ -54,6 +55,8 @@ export interface ExposureReport {
     hostNetwork: number;
   };
   workloads: WorkloadExposureView[];
+  /** Inputs that could not be read: the answer is about the rest. */
+  errors: InputError[];
 }
 
 const orNull = (c: ConnectionSet): string | null => (c.isEmpty() ? null : c.toString());
@@ -71,7 +74,7 @@ function directionView(a: ExposureAnalysis, w: Workload, d: DirectionExposure): 
 }
 
 /** Every workload's exposure, sorted by workload. */
-export function exposureReport(a: ExposureAnalysis): ExposureReport {
+export function exposureReport(a: ExposureAnalysis, errors: readonly InputError[] = []): ExposureReport {
   const workloads: WorkloadExposureView[] = [];
   const summary = { workloads: 0, reachableFromInternet: 0, reachableFromAllNamespaces: 0, egressToInternet: 0, hostNetwork: 0 };
   for (const w of a.model.workloads) {
@@ -83,7 +86,7 @@ export function exposureReport(a: ExposureAnalysis): ExposureReport {
     if (e.hostNetwork) summary.hostNetwork++;
     workloads.push({ workload: w.label, namespace: w.namespace, name: w.name, kind: w.kind, hostNetwork: e.hostNetwork, ingress: directionView(a, w, e.ingress), egress: directionView(a, w, e.egress) });
   }
-  return { schema: 'palisade.netpol-exposure/v1', summary, workloads };
+  return { schema: 'palisade.netpol-exposure/v1', summary, workloads, errors: [...errors] };
 }
 
 /** Control characters from manifests are shown escaped, never sent to the terminal. */
@@ -138,7 +141,7 @@ const NOTES = [
 
 function renderTable(report: ExposureReport): string {
   const all = [HEADER, ...rows(report)].map((r) => r.map(printable));
-  const widths = HEADER.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
+  const widths = HEADER.map((_, c) => all.reduce((w, r) => Math.max(w, r[c]!.length), 0));
   const lines = all.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
   return `${[...lines, '', ...summaryLines(report), ...NOTES.map((n) => `note: ${n}`)].join('\n')}\n`;
 }
@@ -220,12 +223,12 @@ function* renderTxt(a: ExposureAnalysis): Generator<string> {
 }
 
 /** The exposure of every workload as text, piece by piece. Every format ends with a newline. */
-export function* renderExposure(format: ExposureFormat, a: ExposureAnalysis): Generator<string> {
+export function* renderExposure(format: ExposureFormat, a: ExposureAnalysis, errors: readonly InputError[] = []): Generator<string> {
   if (format === 'txt') {
     yield* renderTxt(a);
     return;
   }
-  const report = exposureReport(a);
+  const report = exposureReport(a, errors);
   if (format === 'json') yield `${JSON.stringify(report, null, 2)}\n`;
   else if (format === 'md') yield renderMarkdown(report);
   else yield renderTable(report);

@@ -1,4 +1,4 @@
-import { jsonSyntaxError } from '../../ingest/json-error.js';
+import { jsonSyntaxError } from '../../core/json-error.js';
 import { CsvReader } from './csv.js';
 import { csvColumnName } from './records.js';
 

@@ -70,7 +70,7 @@ function hclError(e: unknown, source: string): InputError {
   const m = /^(.*?):(\d+),\d+(?:-\d+(?:,\d+)?)?:\s*([\s\S]*)$/.exec(raw);
   if (m && m[2]) {
     const line = Number(m[2]);
-    return { source, line, message: `line ${line}: invalid HCL: ${(m[3] ?? '').split(/\]?, \[?[^\s:]+:\d+,\d+/)[0]}` };
+    return { source, line, message: `invalid HCL: ${(m[3] ?? '').split(/\]?, \[?[^\s:]+:\d+,\d+/)[0]}` };
   }
   return { source, message: `invalid HCL: ${raw}` };
 }

@@ -4,7 +4,7 @@
  * as it streams.
  */
 import type { Readable } from 'node:stream';
-import { jsonSyntaxError } from '../json-error.js';
+import { jsonSyntaxError } from '../../core/json-error.js';
 
 export interface ImageHistory {
   created?: string;

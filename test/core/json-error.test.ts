@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonSyntaxError } from '../../src/ingest/json-error.js';
+import { jsonSyntaxError } from '../../src/core/json-error.js';
 
 describe('jsonSyntaxError', () => {
   it('accepts what JSON.parse accepts', () => {
