@@ -1,5 +1,4 @@
-import { errorMessage } from '../core/errors.js';
-import { describeFsError } from '../ingest/parse-file.js';
+import { describeFsError, errorMessage } from '../core/errors.js';
 
 /**
  * Why an input or a rules file could not be read, in the words the rest of the CLI uses (`cannot read:

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { DEFAULT_CONFIG, parseConfig, type PalisadeConfig } from '../core/config.js';
-import { UsageError } from '../core/errors.js';
-import { describeFsError } from '../ingest/parse-file.js';
+import { describeFsError, UsageError } from '../core/errors.js';
 import { yamlFailureText } from '../ingest/yaml-error.js';
 
 export const DEFAULT_CONFIG_FILE = '.palisade.yaml';

@@ -1,7 +1,6 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
-import { UsageError, type InputError, type InputNote } from '../core/errors.js';
-import { describeFsError } from '../ingest/parse-file.js';
+import { describeFsError, UsageError, type InputError, type InputNote } from '../core/errors.js';
 import type { Report } from '../core/report.js';
 import type { RuleMeta } from '../core/rule.js';
 import { errorLabel } from '../report/common.js';

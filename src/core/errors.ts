@@ -20,3 +20,15 @@ export class UsageError extends Error {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** Why a file could not be read or written, in plain words rather than Node's (`ENOENT: no such file or directory, open '...'`). */
+export function describeFsError(e: unknown): string {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ELOOP') return 'too many levels of symbolic links';
+  if (code === 'ENOTDIR') return 'a part of the path is not a directory';
+  if (code === 'ENOSPC') return 'no space left on device';
+  return errorMessage(e);
+}

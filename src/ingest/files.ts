@@ -1,9 +1,9 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage, type InputError } from '../core/errors.js';
+import { describeFsError, errorMessage, type InputError } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
-import { decodeFile, describeFsError } from './parse-file.js';
+import { decodeFile } from './parse-file.js';
 import { DEFAULT_PARSE_POOL, ParsePool, type ParsePoolOptions } from './parse-pool.js';
 
 const EXTENSIONS = /\.(ya?ml|json|tf)$/i;

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { ImageReport, ImageVulnerability, VulnerabilitySeverity } from '../analyses/images/types.js';
 import { asArray, asObj, asString, type Obj } from '../core/resource.js';
+import { describeFsError } from '../core/errors.js';
 import { jsonSyntaxText } from '../core/json-error.js';
-import { describeFsError } from './parse-file.js';
 
 export interface ImageReportsRead {
   reports: ImageReport[];

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { errorMessage } from '../core/errors.js';
+import { describeFsError } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
 import type { InputLimits } from './limits.js';
 
@@ -29,15 +29,4 @@ export async function readBounded(file: string, max: number, sink: DecodeSink): 
     sink.errors.push({ source: file, message: `cannot read: ${describeFsError(e)}` });
     return undefined;
   }
-}
-
-export function describeFsError(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'ELOOP') return 'too many levels of symbolic links';
-  if (code === 'ENOTDIR') return 'a part of the path is not a directory';
-  if (code === 'ENOSPC') return 'no space left on device';
-  return errorMessage(e);
 }
