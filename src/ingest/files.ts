@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describeFsError, errorMessage, type InputError } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
-import { decodeFile } from './parse-file.js';
+import { decodeFile, invalidUtf8Line } from './parse-file.js';
 import { DEFAULT_PARSE_POOL, ParsePool, type ParsePoolOptions } from './parse-pool.js';
 
 const EXTENSIONS = /\.(ya?ml|json|tf)$/i;
@@ -173,5 +173,8 @@ export async function readStdin(max: number = DEFAULT_LIMITS.maxFileBytes): Prom
     if (total > max) throw new Error(`standard input over the ${max}-byte limit`);
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const buf = Buffer.concat(chunks);
+  const bad = invalidUtf8Line(buf);
+  if (bad !== undefined) throw new Error(`invalid UTF-8 at line ${bad}: send UTF-8`);
+  return buf.toString('utf8');
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { describeFsError } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
@@ -21,7 +22,13 @@ export async function readBounded(file: string, max: number, sink: DecodeSink): 
         sink.errors.push({ source: file, message: `file of ${size} bytes refused: over the ${max}-byte limit` });
         return undefined;
       }
-      return (await fh.readFile()).toString('utf8');
+      const buf = await fh.readFile();
+      const bad = invalidUtf8Line(buf);
+      if (bad !== undefined) {
+        sink.errors.push({ source: file, line: bad, message: 'invalid UTF-8: save the file as UTF-8' });
+        return undefined;
+      }
+      return buf.toString('utf8');
     } finally {
       await fh.close();
     }
@@ -29,4 +36,38 @@ export async function readBounded(file: string, max: number, sink: DecodeSink): 
     sink.errors.push({ source: file, message: `cannot read: ${describeFsError(e)}` });
     return undefined;
   }
+}
+
+/**
+ * The line of the first byte that is not UTF-8, or undefined when the bytes are UTF-8 — or UTF-16 or
+ * binary, which decodeText refuses by name. Decoded anyway, a stray byte becomes U+FFFD: an image
+ * reference or a name would silently change, and the rules checking it would pass it by.
+ */
+export function invalidUtf8Line(buf: Buffer): number | undefined {
+  if (isUtf8(buf)) return undefined;
+  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) return undefined;
+  if (buf.subarray(0, 8192).includes(0)) return undefined;
+  const at = firstInvalidUtf8(buf);
+  let line = 1;
+  for (let i = buf.indexOf(10); i !== -1 && i < at; i = buf.indexOf(10, i + 1)) line++;
+  return line;
+}
+
+/** Offset of the first byte sequence that is not UTF-8 (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF). */
+function firstInvalidUtf8(buf: Buffer): number {
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const n = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (n === 0 || i + n >= buf.length) return i;
+    const second = buf[i + 1] as number;
+    const [lo, hi] = b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k <= n; k++) if (((buf[i + k] as number) & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return buf.length;
 }

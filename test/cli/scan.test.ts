@@ -148,6 +148,13 @@ describe('palisade scan exit codes', () => {
     expect(report.findings[0]?.location).toEqual({ file: '-', line: 13 });
   });
 
+  it('refuses standard input that is not UTF-8, naming the line', async () => {
+    const bytes = Buffer.concat([Buffer.from('apiVersion: v1\nkind: Pod\nmetadata:\n  name: '), Buffer.from([0xe9]), Buffer.from('\n')]);
+    const r = await runCli(['scan', '-', '-f', 'json'], { stdin: bytes });
+    expect(r.code).toBe(2);
+    expect(json(r.stdout).errors).toEqual([{ source: '-', message: 'invalid UTF-8 at line 4: send UTF-8' }]);
+  });
+
   it('never passes an empty pipe or an input with nothing to check in silence', async () => {
     // `helm template … | palisade scan -` with a failing helm: an input error, exit 2.
     const empty = await runCli(['scan', '-', '-f', 'json'], { stdin: '  \n' });

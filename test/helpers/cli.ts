@@ -38,7 +38,7 @@ export interface CliResult {
 }
 
 /** Runs the real CLI in a child process, as a user would (stdin optional); see CLI_ENTRY. */
-export function runCli(args: readonly string[], opts: { cwd?: string; stdin?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], opts: { cwd?: string; stdin?: string | Buffer; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [...CLI_ENTRY, ...args], {
       cwd: opts.cwd ?? ROOT,

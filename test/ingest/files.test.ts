@@ -33,3 +33,34 @@ describe('ingestPaths over a directory', () => {
     ]);
   });
 });
+
+describe('ingestPaths and text encodings', () => {
+  it('refuses a file that is not UTF-8, naming the line of the first bad byte, and reads the others', async () => {
+    const enc = join(dir, 'enc');
+    mkdirSync(enc);
+    // `image: ng\xff\xfeinx` on line 6: decoded as it is, the reference would silently become `ng��inx`.
+    const [head, tail] = pod('a').split('x}]');
+    const bytes = Buffer.concat([Buffer.from(`${head}ng`), Buffer.from([0xff, 0xfe]), Buffer.from(`inx}]${tail}`)]);
+    writeFileSync(join(enc, 'latin1.yaml'), bytes);
+    // A lone continuation byte, an overlong and a surrogate are not UTF-8 either; é is.
+    writeFileSync(join(enc, 'overlong.yaml'), Buffer.concat([Buffer.from('apiVersion: v1\nkind: Pod\nmetadata: {name: é}\n# '), Buffer.from([0xc0, 0xaf]), Buffer.from('\n')]));
+    writeFileSync(join(enc, 'surrogate.yaml'), Buffer.concat([Buffer.from('# '), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(`\n${pod('s')}`)]));
+    writeFileSync(join(enc, 'ok.yaml'), pod('é'));
+    const r = await ingestPaths([enc], { parsePool: false });
+    expect(r.resources.map((x) => x.name)).toEqual(['é']);
+    expect(r.errors).toEqual([
+      { source: join(enc, 'latin1.yaml'), line: 6, message: 'invalid UTF-8: save the file as UTF-8' },
+      { source: join(enc, 'overlong.yaml'), line: 4, message: 'invalid UTF-8: save the file as UTF-8' },
+      { source: join(enc, 'surrogate.yaml'), line: 1, message: 'invalid UTF-8: save the file as UTF-8' },
+    ]);
+  });
+
+  it('leaves UTF-16 and binary files to be refused by name', async () => {
+    const enc = join(dir, 'enc16');
+    mkdirSync(enc);
+    writeFileSync(join(enc, 'utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pod('w'), 'utf16le')]));
+    writeFileSync(join(enc, 'binary.yaml'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0xff, 0xfe]));
+    const r = await ingestPaths([enc], { parsePool: false });
+    expect(r.errors.map((e) => e.message)).toEqual(['binary file refused (not YAML or JSON)', 'UTF-16 text refused: save the file as UTF-8']);
+  });
+});
