@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DecodeSink } from './decode.js';
-import { decodeFile } from './parse-file.js';
+import { decodeInput } from './decode.js';
+import { readBounded } from './parse-file.js';
 import type { InputLimits } from './limits.js';
 import type { ParseAnswer, ParseJob, ParseWorkerData } from './parse-worker.js';
 
@@ -36,6 +37,12 @@ interface Slot {
   promise: Promise<DecodeSink | undefined>;
   resolve: (sink: DecodeSink | undefined) => void;
   settled: boolean;
+}
+
+interface PendingRead {
+  index: number;
+  sink: DecodeSink;
+  text: Promise<string | undefined>;
 }
 
 interface Member {
@@ -104,10 +111,24 @@ export class ParsePool {
   }
 
   private async decodeHere(index: number): Promise<DecodeSink> {
-    const sink: DecodeSink = { resources: [], errors: [], notes: [] };
-    await decodeFile(this.files[index] as string, this.limits, sink);
+    const read = this.readAhead?.index === index ? this.readAhead : this.startRead(index);
+    this.readAhead = undefined;
+    const text = await read.text;
+    // The file this thread takes next is read while this one is decoded: a read waits on the disk or
+    // the page cache, which this thread would otherwise sit out between files.
+    if (this.next < this.end && this.end - 1 !== index) this.readAhead = this.startRead(this.end - 1);
+    const { sink } = read;
+    if (text !== undefined) await decodeInput(text, this.files[index] as string, this.limits, sink);
     this.slots[index]?.resolve(sink);
     return sink;
+  }
+
+  /** The file being read ahead for this thread, with the sink its read errors went to. */
+  private readAhead: PendingRead | undefined;
+
+  private startRead(index: number): PendingRead {
+    const sink: DecodeSink = { resources: [], errors: [], notes: [] };
+    return { index, sink, text: readBounded(this.files[index] as string, this.limits.maxFileBytes, sink) };
   }
 
   private start(data: ParseWorkerData): Member | undefined {

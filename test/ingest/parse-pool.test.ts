@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeText, type DecodeSink } from '../../src/ingest/decode.js';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/files.js';
 import { DEFAULT_LIMITS } from '../../src/ingest/limits.js';
+import { decodeFile } from '../../src/ingest/parse-file.js';
 import { ParsePool } from '../../src/ingest/parse-pool.js';
 
 const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers: [{name: c, image: x}]\n`;
@@ -131,6 +132,31 @@ describe('ParsePool', () => {
     for (let i = 0; i < rels.length; i++) answers.push(await pool.take(i));
     expect(answers).toEqual(rels.map(sinkOf));
     expect(pool.decodedByWorkers).toBeLessThanOrEqual(2);
+  });
+
+  it('reads ahead on the calling thread without mixing up files or their read errors', async () => {
+    const files = [join(dir, 'a/multi.yaml'), join(dir, 'missing.yaml'), join(dir, 'b/pods.json'), join(dir, 'a/broken.yaml'), join(dir, 'c/huge.yaml')];
+    // No worker: the calling thread takes every file, from the last one, reading the next while it decodes.
+    const limits = { ...DEFAULT_LIMITS, maxFileBytes: 400 };
+    const pool = new ParsePool(files, limits, 0);
+    try {
+      const answers = [];
+      for (let i = files.length - 1; i >= 0; i--) answers.unshift(await pool.take(i));
+      const expected = await Promise.all(
+        files.map(async (file) => {
+          const sink: DecodeSink = { resources: [], errors: [], notes: [] };
+          await decodeFile(file, limits, sink);
+          return sink;
+        }),
+      );
+      expect(answers).toEqual(expected);
+      expect(answers[1]?.errors).toEqual([{ source: files[1], message: 'cannot read: no such file or directory' }]);
+      expect(answers.some((a) => a.errors.some((e) => /over the 400-byte limit/.test(e.message)))).toBe(true);
+      expect(answers.some((a) => a.resources.length > 0)).toBe(true);
+      expect(pool.decodedByWorkers).toBe(0);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('shares the files between its workers and the calling thread', async () => {
