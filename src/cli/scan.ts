@@ -21,7 +21,7 @@ const PATH_REPORT_FORMATS: ReadonlySet<string> = new Set(['json', 'sarif', 'html
 export function scanCommand(): Command {
   const cmd = new Command('scan')
     .description('scan Kubernetes manifests (files, directories, - for stdin) and report what is insecure')
-    .argument('[paths...]', 'files or directories (recursively .yaml, .yml, .json); - reads stdin (default: . unless --aks or --cluster is given)')
+    .argument('[paths...]', 'files or directories (recursively .yaml, .yml, .json, .tf); - reads stdin (default: . unless --aks or --cluster is given)')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--framework <framework>', 'only rules of this framework').choices([...FRAMEWORK_FILTERS]))
