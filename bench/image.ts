@@ -3,15 +3,16 @@
  * `tar` in the same run. The image is the minbase root filesystem debootstrap makes, packed by umoci
  * (built once per machine, see test/helpers/debian-image.ts). The scan is the whole command a user runs
  * on an OCI layout: open, walk every layer once, list packages, match them against a database, without
- * the package cache. The baseline decompresses and reads every layer with GNU tar (`tar -xzOf`).
+ * the package cache; compiled, as `palisade` runs (compiled.ts), or through tsx with `--sources`. The baseline decompresses and reads every layer with GNU tar (`tar -xzOf`).
  * Both run in fresh processes, alternating, and the medians are compared.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { debianImage, debianImageUnavailable } from '../test/helpers/debian-image.js';
+import { compileCli } from './compiled.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,11 +45,15 @@ function timeTar(layers: readonly string[]): number {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-/** One `image scan` in a fresh process, timed around the command itself (imports excluded). */
-function timeScan(ref: string, db: string): { seconds: number; maxRssMiB: number; packages: number } {
+/**
+ * One `image scan` in a fresh process, timed around the command itself (imports excluded): the compiled
+ * build in `built` (as the CLI runs, see compiled.ts), or the TypeScript sources through tsx.
+ */
+function timeScan(ref: string, db: string, built: string | undefined): { seconds: number; maxRssMiB: number; packages: number } {
+  const module = (path: string) => JSON.stringify(built ? pathToFileURL(join(built, `${path}.js`)).href : join(ROOT, 'src', `${path}.ts`));
   const script = `
-    import { scanImage } from ${JSON.stringify(join(ROOT, 'src/cli/image-pipeline.ts'))};
-    import { openVulnDb } from ${JSON.stringify(join(ROOT, 'src/vulndb/index.ts'))};
+    import { scanImage } from ${module('cli/image-pipeline')};
+    import { openVulnDb } from ${module('vulndb/index')};
     const db = openVulnDb(${JSON.stringify(db)});
     const started = process.hrtime.bigint();
     const out = await scanImage(${JSON.stringify(ref)}, db, {});
@@ -56,7 +61,8 @@ function timeScan(ref: string, db: string): { seconds: number; maxRssMiB: number
     db.close();
     console.log(JSON.stringify({ seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, packages: out.packages.length }));
   `;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const loader = built ? [] : ['--import', 'tsx'];
+  const r = spawnSync(process.execPath, [...loader, '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`image scan child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; maxRssMiB: number; packages: number };
 }
@@ -75,7 +81,7 @@ function benchDb(): string {
   return db;
 }
 
-export async function runImageBench(opts: { runs: number; log: (line: string) => void }): Promise<ImageBenchResult | undefined> {
+export async function runImageBench(opts: { runs: number; sources?: boolean; log: (line: string) => void }): Promise<ImageBenchResult | undefined> {
   const why = debianImageUnavailable();
   if (why !== undefined) {
     console.log(`image: skipped (${why})`);
@@ -86,13 +92,18 @@ export async function runImageBench(opts: { runs: number; log: (line: string) =>
   const layers = layerBlobs(image.layout, image.tag);
   const ref = `${image.layout}:${image.tag}`;
   const db = benchDb();
+  let built: string | undefined;
+  if (!opts.sources) {
+    built = join(ROOT, '.bench-tmp', 'dist-image');
+    compileCli(built, (line) => opts.log(`image: ${line}`));
+  }
   const tar: number[] = [];
   const scans: Array<{ seconds: number; maxRssMiB: number; packages: number }> = [];
   // Warm the page cache for both, then alternate.
   timeTar(layers);
   for (let i = 0; i < opts.runs; i++) {
     tar.push(timeTar(layers));
-    scans.push(timeScan(ref, db));
+    scans.push(timeScan(ref, db, built));
     opts.log(`image: run ${i + 1}/${opts.runs}: tar ${tar[i]?.toFixed(2)} s, scan ${scans[i]?.seconds.toFixed(2)} s`);
   }
   const tarSeconds = median(tar);

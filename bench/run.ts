@@ -76,7 +76,7 @@ if (args.only === 'webhook' || args.only === 'webhook-soak') {
 }
 /** `image scan` of a real Debian image against tar reading its layers; figures into the results file. */
 async function runImageBenches(): Promise<void> {
-  const r = await runImageBench({ runs: Number(args.runs), log: (line) => process.stderr.write(`${line}\n`) });
+  const r = await runImageBench({ runs: Number(args.runs), sources: args.sources, log: (line) => process.stderr.write(`${line}\n`) });
   if (r === undefined) return;
   console.log(formatImageBench(r));
   recordResults(args.out, { image: r });
