@@ -70,6 +70,11 @@ function walk(obj: Obj, parts: readonly string[]): unknown {
   return cur;
 }
 
+/** Where a pod-bearing kind keeps its pod spec, split at the dots (`spec`, `template`, `spec`); undefined for other kinds. */
+export function podSpecParts(kind: string): readonly string[] | undefined {
+  return isPodBearing(kind) ? (SPEC_PATHS[kind] ?? TEMPLATE_PATHS).specParts : undefined;
+}
+
 export function podOf(resource: Resource): PodView | undefined {
   if (!isPodBearing(resource.kind)) return undefined;
   const paths = SPEC_PATHS[resource.kind] ?? TEMPLATE_PATHS;

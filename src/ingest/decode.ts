@@ -1,6 +1,7 @@
 import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
 import type { InputError, InputNote } from '../core/errors.js';
 import { isObj, toResource, type Obj, type Resource } from '../core/resource.js';
+import { podSpecParts } from '../core/workload.js';
 import { azureResources } from './azure/detect.js';
 import { looksLikeHcl, terraformHclResources } from './azure/terraform-hcl.js';
 import { splitDocuments } from './documents.js';
@@ -107,7 +108,7 @@ function addObject(value: unknown, source: string, line: number, index: number, 
       // Findings on an item are located below `items[i]` of the List's document.
       const r = toResource(typedListItem(item, kind, value.apiVersion), { file: source, line, path: `${path ? `${path}.` : ''}items[${i}]` });
       const problem = r && identityProblem(r.object);
-      if (problem) sink.errors.push({ source, line, message: `items[${i}] of ${kind}: ${problem}` });
+      if (problem) sink.errors.push({ source, line, message: `items[${i}] of ${kind}${r.name ? ` (${r.kind} ${r.name})` : ''}: ${problem}` });
       else if (r) sink.resources.push(r);
       else sink.notes.push({ source, line, message: `an item of ${kind} is not a Kubernetes object; skipped` });
     });
@@ -116,7 +117,7 @@ function addObject(value: unknown, source: string, line: number, index: number, 
   const r = toResource(value, { file: source, line, ...(path ? { path } : {}) });
   if (r) {
     const problem = identityProblem(r.object);
-    if (problem) sink.errors.push({ source, line, message: `${r.kind}: ${problem}` });
+    if (problem) sink.errors.push({ source, line, message: `${r.kind}${r.name ? ` ${r.name}` : ''}: ${problem}` });
     else sink.resources.push(r);
     return;
   }
@@ -138,11 +139,36 @@ function addObject(value: unknown, source: string, line: number, index: number, 
  */
 function identityProblem(object: Obj): string | undefined {
   const meta = object.metadata;
-  if (meta === undefined || meta === null) return undefined;
-  if (!isObj(meta)) return `metadata is ${typeOfValue(meta)}, not a mapping; skipped`;
-  for (const key of ['name', 'generateName', 'namespace'] as const) {
-    const v = meta[key];
-    if (v !== undefined && v !== null && typeof v !== 'string') return `metadata.${key} is ${typeOfValue(v)}, not a string (quote it); skipped`;
+  if (meta !== undefined && meta !== null) {
+    if (!isObj(meta)) return `metadata is ${typeOfValue(meta)}, not a mapping; skipped`;
+    for (const key of ['name', 'generateName', 'namespace'] as const) {
+      const v = meta[key];
+      if (v !== undefined && v !== null && typeof v !== 'string') return `metadata.${key} is ${typeOfValue(v)}, not a string (quote it); skipped`;
+    }
+  }
+  return podShapeProblem(object);
+}
+
+/**
+ * A pod spec, the way to it, or its container lists of the wrong type (`template: 5`, `containers:
+ * nginx`): the API server refuses the object, and read anyway it would pass every Pod Security check
+ * with nothing checked. An absent part is fine (a partial export). Odd values further in (a container
+ * that is not a mapping) are left to the rules, which pass over them.
+ */
+function podShapeProblem(object: Obj): string | undefined {
+  const parts = podSpecParts(typeof object.kind === 'string' ? object.kind : '');
+  if (!parts) return undefined;
+  let at: unknown = object;
+  let path = '';
+  for (const part of parts) {
+    at = (at as Obj)[part];
+    path = path ? `${path}.${part}` : part;
+    if (at === undefined || at === null) return undefined;
+    if (!isObj(at)) return `${path} is ${typeOfValue(at)}, not a mapping; skipped`;
+  }
+  for (const key of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
+    const list = (at as Obj)[key];
+    if (list !== undefined && list !== null && !Array.isArray(list)) return `${path}.${key} is ${typeOfValue(list)}, not a list; skipped`;
   }
   return undefined;
 }

@@ -339,6 +339,15 @@ describe('palisade pss', () => {
     expect(out.results[0]?.violations.map((v) => v.check)).toContain('runAsNonRoot');
   });
 
+  it('gives no verdict on an object the API server would refuse, and says why (exit 2)', async () => {
+    const dir = tempTree({ 'odd.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: odd}\nspec:\n  containers: nginx\n---\n${hardenedPod}` });
+    const r = await runCli(['pss', join(dir, 'odd.yaml'), '--level', 'restricted', '--format', 'json']);
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout) as { results: Array<{ resource: { name: string }; allowed: boolean }>; errors: Array<{ source: string; line: number; message: string }> };
+    expect(out.results.map((x) => [x.resource.name, x.allowed])).toEqual([['ok', true]]);
+    expect(out.errors).toEqual([{ source: join(dir, 'odd.yaml'), line: 1, message: 'Pod odd: spec.containers is a string, not a list; skipped' }]);
+  });
+
   it('follows the version history', async () => {
     const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true, runAsUser: 0, seccompProfile: {type: RuntimeDefault}}\n  containers:\n  - name: c\n    image: x\n    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n`;
     const old = await runCli(['pss', '-', '--level', 'restricted', '--version', 'v1.22', '-f', 'json'], { stdin: pod });

@@ -71,13 +71,30 @@ describe('decodeText', () => {
     expect(sink.resources.map((r) => r.name)).toEqual(['ok']);
     expect(sink.errors).toEqual([
       { source: 'in.yaml', line: 1, message: 'Deployment: metadata.name is a number, not a string (quote it); skipped' },
-      { source: 'in.yaml', line: 5, message: 'RoleBinding: metadata.namespace is a list, not a string (quote it); skipped' },
+      { source: 'in.yaml', line: 5, message: 'RoleBinding rb: metadata.namespace is a list, not a string (quote it); skipped' },
       { source: 'in.yaml', line: 9, message: 'Pod: metadata is a list, not a mapping; skipped' },
     ]);
     const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 7 } }, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }] });
     const fromList = decode(list, 'list.json');
     expect(fromList.resources.map((r) => r.name)).toEqual(['p']);
     expect(fromList.errors).toEqual([{ source: 'list.json', line: 1, message: 'items[0] of List: metadata.name is a number, not a string (quote it); skipped' }]);
+  });
+
+  it('refuses pod-bearing objects whose pod spec, the way to it or a container list has the wrong type', () => {
+    const sink = decode(
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: t}\nspec:\n  template: 5\n---\n` +
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: c}\nspec:\n  containers: nginx\n---\n` +
+        `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: j}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers: {a: 1}\n---\n` +
+        // Absent parts are a partial export, and odd values further in are the rules' to pass over.
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: partial}\n---\n` +
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: odd}\nspec:\n  containers: [7, null]\n---\n${pod('ok')}`,
+    );
+    expect(sink.resources.map((r) => r.name)).toEqual(['partial', 'odd', 'ok']);
+    expect(sink.errors.map((e) => [e.line, e.message])).toEqual([
+      [1, 'Deployment t: spec.template is a number, not a mapping; skipped'],
+      [7, 'Pod c: spec.containers is a string, not a list; skipped'],
+      [13, 'CronJob j: spec.jobTemplate.spec.template.spec.initContainers is a mapping, not a list; skipped'],
+    ]);
   });
 
   it('reports malformed JSON with its line', () => {
