@@ -279,7 +279,7 @@ class BlockParser {
 
   /** The text of a plain scalar scanned by `plain`. */
   private plainText(start: number, end: number): string {
-    return this.multiline ? plainValue(this.s, start, end) : this.s.slice(start, end);
+    return this.multiline ? flowScalarValue(this.s, start, end, 'plain') : this.s.slice(start, end);
   }
 
   /** A block mapping at column `col` whose first key has been read; `pos` is after its colon. */
@@ -420,7 +420,7 @@ class BlockParser {
     }
     this.pos = q + 1;
     if (simple) return s.slice(start, q);
-    return quote === 39 ? singleQuotedValue(s, start, q) : doubleQuotedValue(s, start, q);
+    return flowScalarValue(s, start, q, quote === 39 ? 'single' : 'double');
   }
 
   /**
@@ -637,8 +637,13 @@ function foldedBreaks(count: number): string {
   return count === 1 ? ' ' : '\n'.repeat(count - 1);
 }
 
-/** The value of a multi-line plain scalar, as js-yaml's getPlainValue folds it. */
-function plainValue(s: string, start: number, end: number): string {
+/**
+ * The value of a flow scalar that spans lines or holds escapes, as js-yaml's getPlainValue,
+ * getSingleQuotedValue and getDoubleQuotedValue build it: the three fold line breaks alike, and differ
+ * only in their escapes (`''` in single quotes, backslashes in double quotes) and in that a plain
+ * scalar drops the spaces it ends with. Double-quoted escapes were checked when the scalar was scanned.
+ */
+function flowScalarValue(s: string, start: number, end: number, style: 'plain' | 'single' | 'double'): string {
   let result = '';
   let position = start;
   let captureStart = start;
@@ -650,48 +655,11 @@ function plainValue(s: string, start: number, end: number): string {
       const fold = skipFoldedBreaks(s, position, end);
       result += foldedBreaks(fold.breaks);
       position = captureStart = captureEnd = fold.position;
-    } else {
-      position++;
-      if (c !== SPACE) captureEnd = position;
-    }
-  }
-  return result + s.slice(captureStart, captureEnd);
-}
-
-/** The value of a single-quoted scalar between its quotes, as js-yaml's getSingleQuotedValue builds it. */
-function singleQuotedValue(s: string, start: number, end: number): string {
-  let result = '';
-  let position = start;
-  let captureStart = start;
-  let captureEnd = start;
-  while (position < end) {
-    const c = s.charCodeAt(position);
-    if (c === 39) {
+    } else if (c === 39 && style === 'single') {
       result += `${s.slice(captureStart, position)}'`;
       position += 2;
       captureStart = captureEnd = position;
-    } else if (c === LF) {
-      result += s.slice(captureStart, captureEnd);
-      const fold = skipFoldedBreaks(s, position, end);
-      result += foldedBreaks(fold.breaks);
-      position = captureStart = captureEnd = fold.position;
-    } else {
-      position++;
-      if (c !== SPACE) captureEnd = position;
-    }
-  }
-  return result + s.slice(captureStart, end);
-}
-
-/** The value of a double-quoted scalar between its quotes (escapes already checked), as js-yaml's getDoubleQuotedValue builds it. */
-function doubleQuotedValue(s: string, start: number, end: number): string {
-  let result = '';
-  let position = start;
-  let captureStart = start;
-  let captureEnd = start;
-  while (position < end) {
-    const c = s.charCodeAt(position);
-    if (c === 92) {
+    } else if (c === 92 && style === 'double') {
       result += s.slice(captureStart, position);
       position++;
       const e = s.charCodeAt(position);
@@ -707,17 +675,12 @@ function doubleQuotedValue(s: string, start: number, end: number): string {
         position++;
       }
       captureStart = captureEnd = position;
-    } else if (c === LF) {
-      result += s.slice(captureStart, captureEnd);
-      const fold = skipFoldedBreaks(s, position, end);
-      result += foldedBreaks(fold.breaks);
-      position = captureStart = captureEnd = fold.position;
     } else {
       position++;
       if (c !== SPACE) captureEnd = position;
     }
   }
-  return result + s.slice(captureStart, end);
+  return result + s.slice(captureStart, style === 'plain' ? captureEnd : end);
 }
 
 /** The text of a block scalar, as js-yaml's getBlockValue builds it. */
