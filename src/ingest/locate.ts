@@ -19,7 +19,7 @@ interface Cursor {
 export class LineIndex {
   /** Offset of each line's first character, and one past the last line's end plus one. */
   private readonly starts: number[] = [0];
-  private blocks: { indents: Int32Array; next: Int32Array } | undefined;
+  private blocks: { indents: Int32Array; next: Int32Array; content: Int32Array } | undefined;
 
   constructor(readonly text: string) {
     for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.starts.push(at + 1);
@@ -49,6 +49,11 @@ export class LineIndex {
     return this.blockIndex().indents[i] as number;
   }
 
+  /** The first line from `i` on that holds content (or `count`): walks step over blanks and comments. */
+  contentFrom(i: number): number {
+    return i < this.count ? (this.blockIndex().content[i] as number) : i;
+  }
+
   /**
    * The first content line after `i` indented no deeper than `i` (or `count`): where the block that
    * `i` opens ends. A walk along one mapping or sequence jumps from key to key with it instead of
@@ -59,7 +64,7 @@ export class LineIndex {
     return this.blockIndex().next[i] as number;
   }
 
-  private blockIndex(): { indents: Int32Array; next: Int32Array } {
+  private blockIndex(): { indents: Int32Array; next: Int32Array; content: Int32Array } {
     if (this.blocks) return this.blocks;
     const n = this.count;
     const indents = new Int32Array(n);
@@ -77,7 +82,9 @@ export class LineIndex {
       while (open.length && (indents[open[open.length - 1] as number] as number) >= ind) next[open.pop() as number] = i;
       open.push(i);
     }
-    return (this.blocks = { indents, next });
+    const content = new Int32Array(n);
+    for (let i = n - 1, c = n; i >= 0; i--) content[i] = c = (indents[i] as number) >= 0 ? i : c;
+    return (this.blocks = { indents, next, content });
   }
 }
 
@@ -208,35 +215,23 @@ function keyAt(text: string, s: number, e: number, col: number, key: string): bo
 function findKey(lines: LineIndex, lo: number, hi: number, key: string, firstLineKeyCol?: number): { line: number; col: number; inline: boolean } | undefined {
   const { text } = lines;
   let mapCol: number | undefined;
-  for (let i = lo; i < hi; ) {
+  for (let i = lines.contentFrom(lo); i < hi; ) {
     const ind = lines.indent(i);
-    if (ind < 0) {
-      i++;
-      continue;
-    }
     const s = lines.start(i);
     const e = lines.end(i);
     const col = i === lo && firstLineKeyCol !== undefined ? firstLineKeyCol : ind;
-    if (mapCol === undefined) mapCol = col;
+    mapCol ??= col;
     if (col < mapCol) return undefined; // the mapping ended
-    // A line of the mapping's column: the next one is past its value's block. Deeper lines (before the
-    // first key, below a first key that follows a `- `) are read one by one.
-    const next = col === ind ? lines.nextSibling(i) : i + 1;
-    if (col !== mapCol) {
-      i = next;
-      continue;
-    }
-    if (codeAt(text, s + col, e) === 45 && codeAt(text, s + col + 1, e) === 32) {
-      i = next; // '- '
-      continue;
-    }
-    if (keyAt(text, s, e, col, key)) {
+    const dash = codeAt(text, s + col, e) === 45 && codeAt(text, s + col + 1, e) === 32; // '- '
+    if (col === mapCol && !dash && keyAt(text, s, e, col, key)) {
       // The first colon from the key column on, as written (a quoted key may hold one).
       const line = lines.line(i);
       const after = line.slice(line.indexOf(':', col) + 1).trim();
       return { line: i, col, inline: after !== '' && !after.startsWith('#') && !after.startsWith('|') && !after.startsWith('>') && !after.startsWith('&') };
     }
-    i = next;
+    // From a line of its own column, the next one is past its value's block. Deeper lines (before the
+    // first key, below a first key that follows a `- `) are read one by one.
+    i = col === ind ? lines.nextSibling(i) : lines.contentFrom(i + 1);
   }
   return undefined;
 }
@@ -253,12 +248,8 @@ function findItem(lines: LineIndex, lo: number, hi: number, n: number): { line: 
   const { text } = lines;
   let seqCol = -1;
   let count = -1;
-  for (let i = lo; i < hi; ) {
+  for (let i = lines.contentFrom(lo); i < hi; ) {
     const ind = lines.indent(i);
-    if (ind < 0) {
-      i++;
-      continue;
-    }
     const s = lines.start(i);
     const e = lines.end(i);
     if (seqCol === -1) {
@@ -267,7 +258,7 @@ function findItem(lines: LineIndex, lo: number, hi: number, n: number): { line: 
     }
     if (ind < seqCol || (ind === seqCol && !dashAt(text, s, e, ind))) return undefined;
     if (ind === seqCol && ++count === n) return { line: i, keyCol: itemKeyCol(text, s, e, seqCol) };
-    i = ind === seqCol ? lines.nextSibling(i) : i + 1;
+    i = ind === seqCol ? lines.nextSibling(i) : lines.contentFrom(i + 1);
   }
   return undefined;
 }
