@@ -1,3 +1,5 @@
+import { lineAt } from './lines.js';
+
 /**
  * Finds where JSON text first goes wrong, and says what was expected there — without quoting the
  * text, which may hold a secret. (V8's JSON.parse message quotes the input.) Iterative, so deep
@@ -108,10 +110,8 @@ function scanString(text: string, start: number): { end: number } | { offset: nu
 export function jsonSyntaxPosition(text: string): { line: number; column: number; reason: string } | undefined {
   const err = jsonSyntaxError(text);
   if (!err) return undefined;
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < err.offset; i = text.indexOf('\n', i + 1)) line++;
   const column = err.offset - (text.lastIndexOf('\n', err.offset - 1) + 1) + 1;
-  return { line, column, reason: err.reason };
+  return { line: lineAt(text, err.offset), column, reason: err.reason };
 }
 
 /** `line 3, column 5: expected a value`, or `not JSON` when the cause cannot be placed; never the text itself. */

@@ -1,8 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { isObj, type Obj } from '../core/resource.js';
-import { lineAt } from './azure/kinds.js';
-import { jsonSyntaxError } from '../core/json-error.js';
+import { jsonSyntaxPosition } from '../core/json-error.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
 /**
@@ -89,8 +88,8 @@ export function readEntraNames(file: string, limit = DEFAULT_LIMITS.maxFileBytes
     doc = JSON.parse(text);
   } catch {
     // V8's message quotes the text; say where it breaks instead.
-    const where = jsonSyntaxError(text);
-    throw new UsageError(`${label}: not JSON${where ? ` (line ${lineAt(text, where.offset)}: ${where.reason})` : ''}`);
+    const where = jsonSyntaxPosition(text);
+    throw new UsageError(`${label}: not JSON${where ? ` (line ${where.line}: ${where.reason})` : ''}`);
   }
   return entraNamesOf(doc, label);
 }

@@ -1,7 +1,8 @@
 import type { InputNote } from '../../core/errors.js';
 import { isObj, type Obj, type Resource } from '../../core/resource.js';
 import { getCI, TemplateScope, toJson, Unknown, type Value } from './arm-evaluate.js';
-import { armKind, escapeRegExp, lineAt, MANAGED_CLUSTER_KIND, type AzureDecoded } from './kinds.js';
+import { armKind, escapeRegExp, MANAGED_CLUSTER_KIND, type AzureDecoded } from './kinds.js';
+import { lineAt } from '../../core/lines.js';
 
 /** ARM (and Bicep-compiled) deployment templates, for every deployment scope. */
 export function isArmTemplate(value: Obj): boolean {

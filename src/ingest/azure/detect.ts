@@ -1,7 +1,8 @@
 import type { InputNote } from '../../core/errors.js';
 import { asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
 import { armTemplateResources, isArmTemplate } from './arm-template.js';
-import { AGENT_POOL_KIND, armKind, lineAt, MANAGED_CLUSTER_KIND, type AzureDecoded } from './kinds.js';
+import { AGENT_POOL_KIND, armKind, MANAGED_CLUSTER_KIND, type AzureDecoded } from './kinds.js';
+import { lineAt } from '../../core/lines.js';
 import { isTerraformConfig, terraformConfigResources } from './terraform-config.js';
 import { isTerraformPlan, terraformPlanResources } from './terraform-plan.js';
 

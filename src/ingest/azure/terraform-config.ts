@@ -1,6 +1,7 @@
 import { asObj, isObj, type Obj, type Resource } from '../../core/resource.js';
 import { unknownMarker } from '../../core/unknown.js';
-import { escapeRegExp, lineAt, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
+import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
+import { lineAt } from '../../core/lines.js';
 
 /** Arguments that steer Terraform itself rather than set an attribute of the resource. */
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection']);

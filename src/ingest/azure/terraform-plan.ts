@@ -1,6 +1,7 @@
 import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
 import { unknownMarker } from '../../core/unknown.js';
-import { escapeRegExp, lineAt, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
+import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
+import { lineAt } from '../../core/lines.js';
 
 /** `terraform show -json` of a plan (`planned_values`) or of the state (`values`). */
 export function isTerraformPlan(value: Obj): boolean {

@@ -4,7 +4,7 @@
  * as it streams.
  */
 import type { Readable } from 'node:stream';
-import { jsonSyntaxError } from '../../core/json-error.js';
+import { jsonSyntaxPosition } from '../../core/json-error.js';
 
 export interface ImageHistory {
   created?: string;
@@ -85,12 +85,9 @@ export function parseMetadataJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    const err = jsonSyntaxError(text);
+    const err = jsonSyntaxPosition(text);
     if (!err) throw new ImageError(`${what} is not JSON`);
-    const lineStart = text.lastIndexOf('\n', err.offset - 1) + 1;
-    let line = 1;
-    for (let i = text.indexOf('\n'); i !== -1 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
-    throw new ImageError(`${what} is not JSON: ${err.reason} (line ${line}, column ${err.offset - lineStart + 1})`);
+    throw new ImageError(`${what} is not JSON: ${err.reason} (line ${err.line}, column ${err.column})`);
   }
 }
 

@@ -9,6 +9,7 @@
  * check that the credential part is a literal (not `$(VAR)`, not `<placeholder>`), and name-based
  * detection only fires for values that look like they could be a credential.
  */
+import { lineAt } from '../../core/lines.js';
 
 export interface SecretMatch {
   /** Whether the key's name or the value's shape gave it away. */
@@ -608,10 +609,4 @@ export function findSecretInText(raw: string): TextSecretMatch | undefined {
     if (kind && literalCredential(assignedValue(m[2] as string), kind)) return { by: 'name', detector: kind, line: n + 1 };
   }
   return undefined;
-}
-
-function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
