@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { errorMessage, UsageError } from '../core/errors.js';
+import { describeFsError, UsageError } from '../core/errors.js';
 import { isObj, type Obj } from '../core/resource.js';
 import { jsonSyntaxPosition } from '../core/json-error.js';
 import { DEFAULT_LIMITS } from './limits.js';
@@ -80,8 +80,7 @@ export function readEntraNames(file: string, limit = DEFAULT_LIMITS.maxFileBytes
     text = decodeText(readBounded(file, limit));
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    const code = (e as { code?: unknown }).code;
-    throw new UsageError(`${label}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : errorMessage(e)}`);
+    throw new UsageError(`${label}: cannot read: ${describeFsError(e)}`);
   }
   let doc: unknown;
   try {

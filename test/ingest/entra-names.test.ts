@@ -67,7 +67,7 @@ describe('entra names', () => {
   it('a malformed, missing or oversized file is a usage error naming it, without quoting it', () => {
     const dir = tempTree({ 'broken.json': '[\n  {"id": "s3cr3t",\n  "displayName": }\n]', 'big.json': JSON.stringify({ [GROUP]: 'x'.repeat(100) }) });
     expect(() => readEntraNames(join(dir, 'broken.json'))).toThrow(new UsageError(`--entra-names ${join(dir, 'broken.json')}: not JSON (line 3: expected a value)`));
-    expect(() => readEntraNames(join(dir, 'missing.json'))).toThrow(new UsageError(`--entra-names ${join(dir, 'missing.json')}: no such file`));
+    expect(() => readEntraNames(join(dir, 'missing.json'))).toThrow(new UsageError(`--entra-names ${join(dir, 'missing.json')}: cannot read: no such file or directory`));
     expect(() => readEntraNames(join(dir, 'big.json'), 64)).toThrow(/big\.json: \d+ bytes is more than the 64 allowed/);
   });
 });
