@@ -1,6 +1,6 @@
 import { purl } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
-import { assertPackageDbSize, distroNamespace, linesOf } from './os-package.js';
+import { assertPackageDbSize, distroNamespace, installedKey, linesOf } from './os-package.js';
 
 const INSTALLED = 'lib/apk/db/installed';
 
@@ -20,10 +20,10 @@ export function parseApkInstalled(text: string, location: string, os: OsInfo | u
     const name = fields.get('P');
     const version = fields.get('V');
     const arch = fields.get('A');
-    const key = `${name}\0${version}\0${arch ?? ''}`;
+    const key = name && version ? installedKey(name, version, arch) : undefined;
     if (!name || !version) {
       notes.push(`${location}:${startLine}: apk stanza ${name ? `'${name}' ` : ''}without ${name ? 'V:' : 'P:'} skipped`);
-    } else if (!seen.has(key)) {
+    } else if (key !== undefined && !seen.has(key)) {
       seen.add(key);
       const pkg: Package = {
         type: 'apk',

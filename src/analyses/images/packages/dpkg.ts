@@ -1,6 +1,6 @@
 import { purl } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
-import { assertPackageDbSize, distroNamespace, distroQualifier, parseStanzas } from './os-package.js';
+import { assertPackageDbSize, distroNamespace, distroQualifier, installedKey, parseStanzas } from './os-package.js';
 
 const STATUS = 'var/lib/dpkg/status';
 const STATUS_D = 'var/lib/dpkg/status.d/';
@@ -58,7 +58,7 @@ export const dpkgAnalyzer: PackageAnalyzer = {
       assertPackageDbSize(buf, path);
       for (const p of parseDpkgStatus(buf.toString('utf8'), path, os, notes)) {
         // An image with both a status file and status.d lists some packages twice.
-        const key = `${p.name}\0${p.version}\0${p.arch ?? ''}`;
+        const key = installedKey(p.name, p.version, p.arch);
         if (seen.has(key)) continue;
         seen.add(key);
         out.push(p);

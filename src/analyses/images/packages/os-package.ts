@@ -18,6 +18,11 @@ export function distroQualifier(os: OsInfo | undefined): string | undefined {
  */
 export const MAX_PACKAGE_DB_BYTES = 64 * 1024 ** 2;
 
+/** What makes an installed OS package one package: a database that lists it twice lists one. */
+export function installedKey(name: string, version: string, arch: string | undefined): string {
+  return `${name}\0${version}\0${arch ?? ''}`;
+}
+
 /** A package database the analyser refuses to read: its packages are missing, which the scan must report. */
 export class PackageDbRefused extends Error {
   override name = 'PackageDbRefused';
