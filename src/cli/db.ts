@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { errorMessage, UsageError, type InputError } from '../core/errors.js';
+import { describeFsError, UsageError, type InputError } from '../core/errors.js';
 import { errorLabel } from '../report/common.js';
 import { importPaths } from '../vulndb/import.js';
 import { resolveDbPath } from '../vulndb/location.js';
@@ -23,13 +23,13 @@ function printErrors(errors: readonly InputError[]): void {
   if (errors.length > MAX_PRINTED_ERRORS) process.stderr.write(`palisade: error: ... and ${errors.length - MAX_PRINTED_ERRORS} more (counted in the summary)\n`);
 }
 
-/** The error of an input path that cannot be read at all, as the import itself words it; none when it can. */
+/** The error of an input path that cannot be read at all, worded as the import words it; none when it can. */
 function unreadableInput(path: string): InputError[] {
   try {
     statSync(path);
     return [];
   } catch (e) {
-    return [{ source: path, message: `cannot read: ${errorMessage(e).replace(/^[A-Z]+: /, '')}` }];
+    return [{ source: path, message: `cannot read: ${describeFsError(e)}` }];
   }
 }
 

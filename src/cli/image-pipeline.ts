@@ -54,9 +54,8 @@ export async function scanImage(input: string, db: VulnDb | undefined, opts: Ima
   });
   try {
     const digest = source.manifestDigest ?? source.configDigest;
-    const notes: string[] = [];
+    const notes = [...source.notes];
     const errors: string[] = [];
-    for (const n of source.notes) notes.push(n);
     let listed = readCache(opts.cacheDir, digest);
     const cached = listed !== undefined;
     if (listed === undefined) {

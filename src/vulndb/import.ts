@@ -1,6 +1,6 @@
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { InputError } from '../core/errors.js';
+import { describeFsError, type InputError } from '../core/errors.js';
 import { baseEcosystem, parseOsvRecord } from './osv.js';
 import type { ImportCounts, VulnStore } from './store.js';
 import { DEFAULT_ZIP_LIMITS, looksLikeZip, readZip, ZipError, type ZipLimits } from '../core/zip.js';
@@ -140,7 +140,7 @@ export function importPaths(store: VulnStore, paths: readonly string[], opts: Im
       flush();
       unreadable++;
       readable = false;
-      const message = e instanceof ZipError ? e.message : e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e);
+      const message = e instanceof ZipError ? e.message : describeFsError(e);
       errors.push({ source: label, message: `cannot read: ${message}` });
     }
     if (readable || counts.stored + counts.withdrawn > 0) store.recordImport(label, counts);
