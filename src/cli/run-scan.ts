@@ -4,6 +4,7 @@ import type { PalisadeConfig } from '../core/config.js';
 import { evaluate } from '../core/engine.js';
 import { describeFsError, errorMessage, UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { isActive, type Finding } from '../core/finding.js';
+import { matchesFramework, type FrameworkFilter } from '../core/frameworks.js';
 import { isAbsolute, normalize, sep } from 'node:path';
 import { Inventory } from '../core/inventory.js';
 import { REPORT_SCHEMA, sortFindings, summarize, type Report } from '../core/report.js';
@@ -50,6 +51,12 @@ export interface ScanOptions {
   attackPaths?: boolean;
   /** Report only the findings that make a step of some attack path possible. */
   onlyOnPaths?: boolean;
+  /**
+   * `--framework`: besides choosing the rules, keeps only the findings whose own cross-references
+   * match. A rule can narrow its references per finding (NET_RAW is no container escape, so its
+   * finding has no MITRE technique): a finding listed under a framework must belong to it.
+   */
+  framework?: FrameworkFilter;
 }
 
 export interface ScanOutcome {
@@ -90,14 +97,20 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     markFindingsOnPaths(findings, paths);
     if (opts.onlyOnPaths) findings = findings.filter((f) => f.evidence.onPaths !== undefined);
   }
+  const { framework } = opts;
+  // After the paths, which read every finding of the rules they follow whatever its references.
+  const inFramework = (f: Finding) => framework === undefined || matchesFramework(f.frameworks ?? [], framework);
+  if (framework !== undefined) findings = findings.filter(inFramework);
   await locateFindings(findings, texts);
   sortFindings(findings);
   const ruleIds = new Set(opts.rules.map((r) => r.meta.id));
   const scanned = opts.paths.map((p) => normalize(p));
   // Live clusters are named by their resource id in `location.file`.
   const liveSources = new Set((opts.extraResources ?? []).map((r) => r.source.file));
+  // A previous finding is fixed only if this scan could have found it again.
   const inScope = (f: Finding) =>
     ruleIds.has(f.rule) &&
+    inFramework(f) &&
     f.location !== undefined &&
     (liveSources.has(f.location.file) || scanned.some((p) => isWithin(normalize(f.location?.file ?? ''), p)));
   const baseline = previous && opts.baselineFile !== undefined ? applyBaseline(findings, previous, opts.baselineFile, inScope) : undefined;

@@ -24,7 +24,7 @@ export function scanCommand(): Command {
     .argument('[paths...]', 'files or directories (recursively .yaml, .yml, .json, .tf); - reads stdin (default: . unless --aks or --cluster is given)')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--framework <framework>', 'only rules of this framework').choices([...FRAMEWORK_FILTERS]))
+    .addOption(new Option('--framework <framework>', 'only rules, and findings, of this framework').choices([...FRAMEWORK_FILTERS]))
     .option('--pillar <pillars>', `only rules of these pillars (comma-separated: ${PILLARS.join(',')})`)
     .option('--rule <id>', 'only this rule (repeatable; globs like workload/* allowed)', collect, [])
     .option('--skip-rule <id>', 'skip this rule (repeatable; globs allowed)', collect, [])
@@ -109,6 +109,7 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     // Every format that shows attack paths gets them; junit and policyreport do not show them.
     attackPaths: PATH_REPORT_FORMATS.has(opts.format),
     onlyOnPaths: opts.onlyOnPaths === true,
+    ...(opts.framework ? { framework: opts.framework } : {}),
     ...(db !== undefined ? { augment: (read) => scanReferencedImages(read, db, { platform: opts.platform, cacheDir: imageCacheDir(), onImage: (ref) => bar.tick(ref) }) } : {}),
   });
   bar.done();

@@ -176,6 +176,43 @@ describe('palisade scan exit codes', () => {
   });
 });
 
+describe('palisade scan --framework', () => {
+  // SYS_ADMIN opens a way to the node (MITRE T1611); NET_RAW does not, so its finding carries no technique.
+  const caps = `apiVersion: v1
+kind: Pod
+metadata: {name: caps, namespace: shop}
+spec:
+  containers:
+  - name: app
+    image: shop.azurecr.io/caps@sha256:${'c'.repeat(64)}
+    securityContext:
+      capabilities: {add: [SYS_ADMIN, NET_RAW]}
+`;
+
+  it('lists only the findings that carry a reference to the framework, and counts only those', async () => {
+    const dir = tempTree({ 'caps.yaml': caps });
+    const all = json((await runCli(['scan', dir, '-f', 'json', '--rule', 'workload/dangerous-capability-added'])).stdout);
+    expect(all.findings.map((f) => f.field)).toEqual([
+      'spec.containers[0].securityContext.capabilities.add[0]',
+      'spec.containers[0].securityContext.capabilities.add[1]',
+    ]);
+    const r = await runCli(['scan', dir, '-f', 'json', '--rule', 'workload/dangerous-capability-added', '--framework', 'mitre', '--fail-on', 'medium']);
+    const report = json(r.stdout);
+    expect(report.findings.map((f) => f.field)).toEqual(['spec.containers[0].securityContext.capabilities.add[0]']);
+    expect(report.findings[0]?.frameworks).toContainEqual({ framework: 'mitre', id: 'T1611' });
+    expect(report.summary.findings).toBe(1);
+    expect(r.code).toBe(1);
+  });
+
+  it('does not call a finding fixed when the framework only left it out', async () => {
+    const dir = tempTree({ 'caps.yaml': caps });
+    await runCli(['scan', dir, '-f', 'json', '-o', join(dir, 'before.json'), '--rule', 'workload/dangerous-capability-added']);
+    const r = await runCli(['scan', join(dir, 'caps.yaml'), '-f', 'json', '--baseline', join(dir, 'before.json'), '--framework', 'mitre', '--rule', 'workload/dangerous-capability-added']);
+    expect(json(r.stdout).baseline).toMatchObject({ new: 0, existing: 1, fixed: [] });
+    expect(r.code).toBe(0);
+  });
+});
+
 describe('palisade scan --baseline', () => {
   it('counts only new findings toward the exit code and lists fixed ones', async () => {
     const dir = tempTree({ 'web.yaml': privileged });
