@@ -201,10 +201,20 @@ export class ResourceContext implements RuleContext {
     return findingId(this.rule.meta.id, ref, input.container, input.field, input.key);
   }
 
-  /** The rule's verify command, else the generated one. */
+  /** The rule's verify command, else the generated one; none for an Azure resource, which kubectl cannot show. */
   protected verifyOf(input: ReportInput): string | undefined {
-    return input.verify ?? verifySuffix((this.kubectlPrefix ??= kubectlGetPrefix(this.resource)), input.field);
+    if (input.verify !== undefined) return input.verify;
+    if (isAzureKind(this.resource.kind)) return undefined;
+    return verifySuffix((this.kubectlPrefix ??= kubectlGetPrefix(this.resource)), input.field);
   }
+}
+
+/**
+ * Azure resources are named by their ARM type (`Microsoft.Authorization/roleAssignments`); a Kubernetes
+ * kind never holds a slash.
+ */
+export function isAzureKind(kind: string): boolean {
+  return kind.includes('/');
 }
 
 /** Runs one rule on one resource and returns what it reported. */

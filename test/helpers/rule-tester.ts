@@ -24,6 +24,7 @@ export interface ExpectedFinding {
   severity?: Severity;
   /** `Kind/name` of the resource the finding is on, when the input has several. */
   resource?: string;
+  verify?: string;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -95,6 +96,9 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
           if (want.container !== undefined) expect(f.container).toBe(want.container);
           if (want.severity !== undefined) expect(f.severity).toBe(want.severity);
           if (want.resource !== undefined) expect(`${f.resource.kind}/${f.resource.name}`).toBe(want.resource);
+          if (want.verify !== undefined) expect(f.verify).toBe(want.verify);
+          // kubectl cannot show an Azure resource (an ARM type such as Microsoft.Authorization/roleAssignments).
+          if (f.resource.kind.includes('/')) expect(f.verify ?? '').not.toMatch(/^kubectl /);
           if (typeof want.message === 'string') expect(f.message).toBe(want.message);
           else if (want.message) expect(f.message).toMatch(want.message);
           expect(f.rule).toBe(rule.meta.id);

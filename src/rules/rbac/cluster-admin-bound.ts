@@ -1,7 +1,7 @@
 import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
 import { asObj, asString } from '../../core/resource.js';
 import { defineRule, type RuleContext } from '../../core/rule.js';
-import { bindingText, canIVerify, grantsOf, permissionIndex, reportGrants, roleText, ruleText, subjectText, type Permission } from './grants.js';
+import { bindingText, canIVerify, grantsOf, permissionIndex, reportGrants, roleAssignmentVerify, roleText, ruleText, subjectText, type Permission } from './grants.js';
 
 const EVERYTHING: Permission = { verb: '*', resource: '*', apiGroup: '*' };
 const EXPECTED = 'cluster-admin only for break-glass identities, not bound permanently';
@@ -64,7 +64,7 @@ function checkAssignment(ctx: RuleContext): void {
       message: `${subjectText(g.subject)}${named(index.displayNames, g.subject.name)} ${how}: Azure role ${g.via.role.name} at ${b.scope ?? '/'} (role assignment ${name})`,
       field: rest ? 'properties.roleDefinitionId' : 'roleDefinitionId',
       evidence: { observed: `${g.via.role.name} at ${b.scope ?? '/'}`, expected: EXPECTED },
-      verify: `az role assignment list --all --query "[?name=='${name}']" -o table`,
+      verify: roleAssignmentVerify(name),
     });
   }
 }

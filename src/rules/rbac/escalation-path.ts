@@ -5,7 +5,7 @@ import { defineRule, type RuleContext } from '../../core/rule.js';
 import { ROLE_ASSIGNMENT_KIND, WORKLOAD_IDENTITY_ANNOTATION } from '../../analyses/rbac/azure-access.js';
 import { boundSubjects, shortestPaths, pathText, type EscalationPath } from '../../analyses/rbac/escalation.js';
 import type { Subject } from '../../analyses/rbac/permission-index.js';
-import { bindingNamespace, bindingSubjects, canIVerify, isSystemSubject, permissionIndex, subjectText } from './grants.js';
+import { bindingNamespace, bindingSubjects, canIVerify, isSystemSubject, permissionIndex, roleAssignmentVerify, subjectText } from './grants.js';
 
 const cache = new Memo<Inventory, EscalationPath[]>();
 
@@ -51,7 +51,7 @@ export default defineRule({
       for (const p of pathsOf(ctx.inventory)) {
         const b = p.steps[0]?.because.binding;
         if (!b || p.steps[0]?.because.through || (b.kind !== 'AzureRoleAssignment' && b.kind !== 'AksLocalAdminCredential') || b.name !== r.name) continue;
-        report(ctx, p, r.object.properties !== undefined ? 'properties.principalId' : 'principalId', undefined);
+        report(ctx, p, r.object.properties !== undefined ? 'properties.principalId' : 'principalId', roleAssignmentVerify(r.name));
       }
       return;
     }

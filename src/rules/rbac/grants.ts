@@ -153,6 +153,15 @@ export function canIVerify(ctx: RuleContext, s: Subject, p: Permission): string 
   return `kubectl auth can-i ${shellQuote(p.verb)} ${shellQuote(resource)} ${as}${scope}`;
 }
 
+/**
+ * `az role assignment list` narrowed to one assignment. The name comes from the input, so anything but
+ * a plain name (role assignments are GUIDs) is escaped for JMESPath's quotes and then for the shell.
+ */
+export function roleAssignmentVerify(name: string): string {
+  const query = `[?name=='${name.replace(/[\\']/g, (c) => `\\${c}`)}']`;
+  return `az role assignment list --all --query ${/^[A-Za-z0-9._-]+$/.test(name) ? `"${query}"` : shellQuote(query)} -o table`;
+}
+
 /** Reports one finding per subject holding any of `permissions` through the binding under check. */
 export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], expected: string): void {
   for (const g of grants) {

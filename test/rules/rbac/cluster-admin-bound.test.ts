@@ -25,6 +25,7 @@ ruleTester(rule, {
           field: 'roleDefinitionId',
           severity: 'critical',
           message: `Group ${TEAM} (Platform team) is cluster-admin through Azure RBAC for Kubernetes authorization: Azure role Azure Kubernetes Service RBAC Cluster Admin at ${CLUSTER_ID} (role assignment dddddddd-0000-0000-0000-000000000001)`,
+          verify: `az role assignment list --all --query "[?name=='dddddddd-0000-0000-0000-000000000001']" -o table`,
         },
       ],
     },
