@@ -26,7 +26,10 @@ export function openDbOrUsageError(flag: string | undefined): VulnDb {
   }
 }
 
-/** Where package lists of images already read are kept, by digest (beside the vulnerability database). */
+/**
+ * Where package lists of images already read are kept, by digest: the user cache directory, beside the
+ * default database, whatever --db says (a database given in CI may sit on a read-only mount).
+ */
 export function imageCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.PALISADE_IMAGE_CACHE || join(dirname(defaultDbPath(env)), 'images');
 }
