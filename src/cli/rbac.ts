@@ -295,18 +295,33 @@ function ruleText(r: PolicyRule): string {
   return `${r.resources.join(',')} [${groups}]${names}`;
 }
 
+/** Whether none of the rule can be granted where it is bound. */
+function grantsNothing(h: HeldRule): boolean {
+  const n = h.notGranted;
+  return n !== undefined && n.resources.length === h.rule.resources.length && n.nonResourceURLs.length === h.rule.nonResourceURLs.length;
+}
+
+/** ` (not granted: nodes, /logs/*)`: the parts of a rule its RoleBinding cannot grant. */
+function notGrantedText(h: HeldRule): string {
+  if (!h.notGranted) return '';
+  if (grantsNothing(h)) return ' (grants nothing here)';
+  return ` (not granted here: ${[...h.notGranted.resources, ...h.notGranted.nonResourceURLs].join(', ')})`;
+}
+
 export function renderCan(report: CanReport): string {
   const lines: string[] = [];
   if (report.rules.length) {
     const rows = [['SCOPE', 'VERBS', 'RESOURCES', 'BINDING', 'ROLE', 'THROUGH']];
     const names = new Map(Object.entries(report.names));
-    for (const h of report.rules) rows.push([h.scope, h.rule.verbs.join(','), ruleText(h.rule), bindingText(h.via.binding), roleText(h.via), subjectText(h.through, names)]);
+    for (const h of report.rules) rows.push([h.scope, h.rule.verbs.join(','), `${ruleText(h.rule)}${notGrantedText(h)}`, bindingText(h.via.binding), roleText(h.via), subjectText(h.through, names)]);
     for (const line of table(rows)) lines.push(line);
     lines.push('');
   }
   const who = subjectText(report.subject, new Map(Object.entries(report.names)));
   const groups = report.identity.groups.length ? ` (groups: ${report.identity.groups.join(', ')})` : '';
-  lines.push(report.rules.length ? `${who}${groups} holds ${report.rules.length} rules` : `${who}${groups} holds no rule`);
+  const inert = report.rules.filter(grantsNothing).length;
+  const inertText = inert ? ` (${inert} of them ${inert === 1 ? 'grants' : 'grant'} nothing: a RoleBinding grants no cluster-scoped resource and no non-resource URL)` : '';
+  lines.push(report.rules.length ? `${who}${groups} holds ${report.rules.length} rules${inertText}` : `${who}${groups} holds no rule`);
   for (const n of report.notes) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;
 }

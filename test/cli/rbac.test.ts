@@ -95,6 +95,27 @@ describe('palisade rbac can', () => {
     expect(report.rules).toEqual([]);
   });
 
+  it('says which rules, or parts of them, a RoleBinding cannot grant', async () => {
+    const mixed = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: mixed}
+rules:
+- {nonResourceURLs: ["/logs/*"], verbs: [get]}
+- {apiGroups: [""], resources: [pods, nodes], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: rb, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: mixed}
+subjects: [{kind: Group, name: "system:serviceaccounts:shop", apiGroup: rbac.authorization.k8s.io}]
+`;
+    const r = await runCli(['rbac', 'can', 'ServiceAccount:shop/x', tempTree({ 'rbac.yaml': mixed })]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/shop\s+get\s+\/logs\/\* \(grants nothing here\)\s+RoleBinding\/shop\/rb/);
+    expect(r.stdout).toMatch(/shop\s+get\s+pods,nodes \[core\] \(not granted here: nodes\)\s+RoleBinding\/shop\/rb/);
+    expect(r.stdout).toContain('holds 2 rules (1 of them grants nothing: a RoleBinding grants no cluster-scoped resource and no non-resource URL)');
+  });
+
   it('a malformed subject exits 2', async () => {
     const r = await runCli(['rbac', 'can', 'alice', dir]);
     expect(r.code).toBe(2);

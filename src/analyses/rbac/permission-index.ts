@@ -78,6 +78,11 @@ export interface HeldRule {
   scope: Scope;
   /** The subject of the binding that matched: the identity itself or one of its groups. */
   through: Subject;
+  /**
+   * Parts of the rule its binding cannot grant: a RoleBinding grants only requests in its namespace,
+   * and cluster-scoped resources and non-resource URLs are requested in none. Absent when all of it grants.
+   */
+  notGranted?: { resources: string[]; nonResourceURLs: string[] };
 }
 
 export interface MissingRole {
@@ -208,9 +213,30 @@ export class PermissionIndex {
       if (seen.has(m.binding)) continue;
       seen.add(m.binding);
       const b = this.bindings[m.binding]!;
-      b.rules.forEach((c, i) => out.push({ rule: c.rule, via: viaOf(b, i, c), scope: b.namespace ?? 'cluster', through: m.subject }));
+      b.rules.forEach((c, i) => {
+        const notGranted = b.namespace === null ? undefined : this.outsideNamespace(c.rule);
+        out.push({ rule: c.rule, via: viaOf(b, i, c), scope: b.namespace ?? 'cluster', through: m.subject, ...(notGranted ? { notGranted } : {}) });
+      });
     }
     return out;
+  }
+
+  /**
+   * What of a rule no namespace-scoped binding can grant, as resourceHits() and urlHits() match
+   * requests: the rule's cluster-scoped resources (known ones, in a group the rule names) and its
+   * non-resource URLs. A namespace is requested in itself, and `bind clusterroles` in the namespace
+   * of the RoleBinding being created, so those two stay.
+   */
+  private outsideNamespace(rule: PolicyRule): { resources: string[]; nonResourceURLs: string[] } | undefined {
+    const resources = rule.resources.filter((r) => {
+      const base = r.split('/')[0] ?? r;
+      const info = this.resourceInfo.get(base);
+      if (!info || info.namespaced || base === 'namespaces') return false;
+      if (base === 'clusterroles' && (rule.verbs.includes('bind') || rule.verbs.includes('*'))) return false;
+      return rule.apiGroups.includes('*') || rule.apiGroups.includes(info.group);
+    });
+    if (resources.length === 0 && rule.nonResourceURLs.length === 0) return undefined;
+    return { resources, nonResourceURLs: [...rule.nonResourceURLs] };
   }
 
   /** Every subject a Kubernetes binding or an Azure grant names, once each. */

@@ -324,3 +324,39 @@ describe('default ClusterRoles the input binds without defining', () => {
     expect(idx.missingRoles.map((m) => m.role.name)).toEqual(['no-such-role']);
   });
 });
+
+describe('can: what a RoleBinding cannot grant', () => {
+  // One ClusterRole, bound in shop and cluster-wide: the same rules grant differently.
+  const role = clusterRole(
+    'mixed',
+    [
+      `- nonResourceURLs: ["/logs/*"]\n  verbs: [get]`,
+      `- apiGroups: [""]\n  resources: [nodes]\n  verbs: [get]`,
+      `- apiGroups: [""]\n  resources: [pods, nodes/proxy, namespaces]\n  verbs: [get]`,
+      `- apiGroups: ["example.com"]\n  resources: [nodes]\n  verbs: [get]`,
+      `- apiGroups: [rbac.authorization.k8s.io]\n  resources: [clusterroles]\n  verbs: [bind]`,
+    ].join('\n'),
+  );
+  const idx = indexOf(role + rb('shop', 'local', 'ClusterRole', 'mixed', user('alice')) + crb('everywhere', 'mixed', user('bob')));
+
+  it('marks cluster-scoped resources and non-resource URLs bound by a RoleBinding, as the authorizer ignores them', () => {
+    expect(idx.can({ kind: 'User', name: 'alice' }).map((h) => h.notGranted)).toEqual([
+      { resources: [], nonResourceURLs: ['/logs/*'] },
+      { resources: ['nodes'], nonResourceURLs: [] },
+      // The namespace object itself is requested in its namespace.
+      { resources: ['nodes/proxy'], nonResourceURLs: [] },
+      // nodes of another group is not the built-in cluster-scoped resource.
+      undefined,
+      // Creating a RoleBinding to a ClusterRole asks `bind clusterroles` in the binding's namespace.
+      undefined,
+    ]);
+    // What the marks say agrees with the queries.
+    expect(who(idx.whoCan({ verb: 'get', nonResourceURL: '/logs/kube.log' }))).toEqual(['User:bob@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', resource: 'nodes' }))).toEqual(['User:bob@cluster']);
+    expect(who(idx.whoCan({ verb: 'get', resource: 'namespaces', name: 'shop' }))).toEqual(['User:alice@shop', 'User:bob@cluster']);
+  });
+
+  it('marks nothing bound cluster-wide', () => {
+    expect(idx.can({ kind: 'User', name: 'bob' }).map((h) => h.notGranted)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+});
