@@ -27,6 +27,7 @@ import {
 import { loadConfig } from './load-config.js';
 import { emitReport, printErrors, writeResult } from './output.js';
 import { runScan } from './run-scan.js';
+import { azureScopeText } from '../analyses/rbac/azure-scope.js';
 
 type Format = 'table' | 'json';
 
@@ -226,26 +227,10 @@ export function missingRoleText(m: MissingRole): string {
 }
 
 function bindingText(b: Via['binding']): string {
-  if (b.kind === 'AzureRoleAssignment') return `Azure role assignment ${b.name} at ${scopeText(b.scope ?? '')}${b.condition ? ' (conditional)' : ''}`;
-  if (b.kind === 'AksLocalAdminCredential') return `local admin credential, listed through Azure role assignment ${b.name} at ${scopeText(b.scope ?? '')}`;
+  if (b.kind === 'AzureRoleAssignment') return `Azure role assignment ${b.name} at ${azureScopeText(b.scope)}${b.condition ? ' (conditional)' : ''}`;
+  if (b.kind === 'AksLocalAdminCredential') return `local admin credential, listed through Azure role assignment ${b.name} at ${azureScopeText(b.scope)}`;
   if (b.kind === 'AksAdminGroups') return `admin groups of AKS cluster ${b.name} (aadProfile.adminGroupObjectIDs)`;
   return `${b.kind}/${b.namespace ? `${b.namespace}/` : ''}${b.name}`;
-}
-
-/** An ARM scope in words: `namespace shop of cluster aks1`, `resource group rg-aks`, `subscription 0000...`. */
-export function scopeText(scope: string): string {
-  const m = (re: RegExp) => re.exec(scope)?.[1];
-  const cluster = m(/\/managedClusters\/([^/]+)/i);
-  const ns = m(/\/managedClusters\/[^/]+\/namespaces\/([^/]+)/i);
-  if (ns && cluster) return `namespace ${ns} of cluster ${cluster}`;
-  if (cluster) return `cluster ${cluster}`;
-  const group = m(/\/resourceGroups\/([^/]+)$/i);
-  if (group) return `resource group ${group}`;
-  const sub = m(/^\/subscriptions\/([^/]+)$/i);
-  if (sub) return `subscription ${sub}`;
-  const mg = m(/\/managementGroups\/([^/]+)$/i);
-  if (mg) return `management group ${mg}`;
-  return scope || '/';
 }
 
 function roleText(via: Via): string {

@@ -14,6 +14,7 @@ import { boundSubjects, CLUSTER_ADMIN, escalationGraph, namespaceAdminKey, nodeT
 import { identityOf, parseSubject, permissionIndexOf, subjectLabel, type Grant, type Subject } from '../rbac/permission-index.js';
 import { FindingIndex } from './findings.js';
 import { AttackGraph, type Step, type StepFix } from './graph.js';
+import { azureScopeText } from '../rbac/azure-scope.js';
 
 /** Node ids of the entry points and crown jewels. */
 export const INTERNET = 'internet';
@@ -332,7 +333,7 @@ function grantFix(subject: string, r: StepReason): StepFix[] {
   const b = r.binding;
   if (!b || b.kind === 'AksAdminGroups') return [];
   const resource = bindingResource(b);
-  const where = b.kind === 'RoleBinding' ? `RoleBinding ${b.namespace}/${b.name}` : b.kind === 'ClusterRoleBinding' ? `ClusterRoleBinding ${b.name}` : `Azure role assignment ${b.name} (${r.role?.name ?? ''} at ${b.scope ?? '/'})`;
+  const where = b.kind === 'RoleBinding' ? `RoleBinding ${b.namespace}/${b.name}` : b.kind === 'ClusterRoleBinding' ? `ClusterRoleBinding ${b.name}` : `Azure role assignment ${b.name} (${r.role?.name ?? ''} at ${azureScopeText(b.scope)})`;
   return [{ key: `grant:${b.kind}/${b.namespace ?? ''}/${b.name}`, text: `remove ${where}, or narrow its role ${r.role?.name ?? ''} to what its subjects need`.replace(/ +,/g, ','), cost: 2, ...(resource ? { resource } : {}) }];
 }
 
@@ -514,16 +515,16 @@ function addAccess(graph: AttackGraph, inventory: Inventory, index: FindingIndex
     const from = graph.find(key);
     if (from === undefined) continue;
     const label = names.get(a.principalId) ?? a.principalName ?? a.principalId;
-    const jewel = graph.node(`azure:${a.principalId}`, 'azure-identity', `Azure identity ${label} with roles on ${a.scope}`);
+    const jewel = graph.node(`azure:${a.principalId}`, 'azure-identity', `Azure identity ${label} with roles on ${azureScopeText(a.scope)}`);
     graph.target(jewel, IMPACT.azure);
     const guid = (a.roleDefinitionId.split('/').pop() ?? '').toLowerCase();
     const role = a.roleName ?? BUILTIN_AZURE_ROLES.get(guid)?.name ?? guid;
     graph.edge(from, jewel, {
-      text: `holds Azure role ${role} at ${a.scope}`,
+      text: `holds Azure role ${role} at ${azureScopeText(a.scope)}`,
       resource: refOf(r),
       findings: [],
       likelihood: 1,
-      fixes: [{ key: `grant:AzureRoleAssignment//${a.name}`, text: `remove Azure role assignment ${a.name} (${role} at ${a.scope}) or narrow it to a resource group`, cost: 2, resource: refOf(r) }],
+      fixes: [{ key: `grant:AzureRoleAssignment//${a.name}`, text: `remove Azure role assignment ${a.name} (${role} at ${azureScopeText(a.scope)}) or narrow it to a resource group`, cost: 2, resource: refOf(r) }],
     });
   }
 

@@ -2,6 +2,7 @@ import type { Inventory } from '../../core/inventory.js';
 import { Memo } from '../../core/memo.js';
 import { asArray, asString, isObj } from '../../core/resource.js';
 import { identityOf, parseSubject, subjectLabel, type BindingRef, type Grant, type PermissionIndex, type PolicyRule, type RoleRef, type Subject } from './permission-index.js';
+import { azureScopeText } from './azure-scope.js';
 
 /** The node every path ends at: rights equivalent to the `cluster-admin` ClusterRole. */
 export const CLUSTER_ADMIN = 'cluster-admin';
@@ -71,11 +72,11 @@ export function nodeText(key: string, names: ReadonlyMap<string, string> = new M
 /** `create pods in shop`, `bind clusterroles cluster-wide`. */
 export function reasonText(r: StepReason): string {
   if (r.identity) return `exchanges its token for Azure identity ${r.identity.name ?? r.identity.clientId} (workload identity, client id ${r.identity.clientId})`;
-  if (r.binding?.kind === 'AksLocalAdminCredential') return `lists the local admin credential (Azure role ${r.role?.name ?? ''} at ${r.binding.scope ?? '/'})`;
+  if (r.binding?.kind === 'AksLocalAdminCredential') return `lists the local admin credential (Azure role ${r.role?.name ?? ''} at ${azureScopeText(r.binding.scope)})`;
   if (r.binding?.kind === 'AksAdminGroups') return 'is an admin group of the cluster (aadProfile.adminGroupObjectIDs)';
-  if (r.role?.kind === 'AzureRole' && r.resource === 'managedClusters') return `writes the AKS cluster, so can add itself to its admin groups (Azure role ${r.role.name} at ${r.binding?.scope ?? '/'})`;
+  if (r.role?.kind === 'AzureRole' && r.resource === 'managedClusters') return `writes the AKS cluster, so can add itself to its admin groups (Azure role ${r.role.name} at ${azureScopeText(r.binding?.scope)})`;
   if (r.verb === '*' && r.resource === '*') {
-    if (r.role?.kind === 'AzureRole') return `holds Azure role ${r.role.name} at ${r.binding?.scope ?? '/'}`;
+    if (r.role?.kind === 'AzureRole') return `holds Azure role ${r.role.name} at ${azureScopeText(r.binding?.scope)}`;
     return `holds ${r.role ? `${r.role.kind} ${r.role.name}` : '*'} cluster-wide`;
   }
   if (r.role?.kind === 'AzureRole') return `${r.verb} ${r.resource}${r.namespace !== null ? ` in ${r.namespace}` : ' cluster-wide'} (Azure role ${r.role.name})`;

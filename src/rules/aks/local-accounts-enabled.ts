@@ -2,6 +2,7 @@ import { aksVerify, CLUSTER_KINDS } from '../../analyses/aks/index.js';
 import { permissionIndexOf } from '../../analyses/rbac/permission-index.js';
 import { defineRule } from '../../core/rule.js';
 import { clusterOf, flag, observed, reportUnknown } from './lib/cluster-settings.js';
+import { azureScopeText } from '../../analyses/rbac/azure-scope.js';
 
 export default defineRule({
   meta: {
@@ -38,7 +39,7 @@ export default defineRule({
       .filter((g) => g.via.binding.kind === 'AksLocalAdminCredential')
       .map((g) => {
         const name = index.displayNames.get(g.subject.name);
-        return `${g.subject.name}${name ? ` "${name}"` : ''} (${g.via.role.name} at ${g.via.binding.scope ?? '/'})`;
+        return `${g.subject.name}${name ? ` "${name}"` : ''} (${g.via.role.name} at ${azureScopeText(g.via.binding.scope)})`;
       });
     const who = [...new Set(holders)];
     ctx.report({

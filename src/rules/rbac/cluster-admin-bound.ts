@@ -2,6 +2,7 @@ import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
 import { asObj, asString } from '../../core/resource.js';
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import { bindingText, canIVerify, grantsOf, permissionIndex, reportGrants, roleAssignmentVerify, roleText, ruleText, subjectText, type Permission } from './grants.js';
+import { azureScopeText } from '../../analyses/rbac/azure-scope.js';
 
 const EVERYTHING: Permission = { verb: '*', resource: '*', apiGroup: '*' };
 const EXPECTED = 'cluster-admin only for break-glass identities, not bound permanently';
@@ -61,7 +62,7 @@ function checkAssignment(ctx: RuleContext): void {
     seen.add(b.kind);
     const how = b.kind === 'AksLocalAdminCredential' ? 'can download the local cluster-admin credential' : 'is cluster-admin through Azure RBAC for Kubernetes authorization';
     ctx.report({
-      message: `${subjectText(g.subject)}${named(index.displayNames, g.subject.name)} ${how}: Azure role ${g.via.role.name} at ${b.scope ?? '/'} (role assignment ${name})`,
+      message: `${subjectText(g.subject)}${named(index.displayNames, g.subject.name)} ${how}: Azure role ${g.via.role.name} at ${azureScopeText(b.scope)} (role assignment ${name})`,
       field: rest ? 'properties.roleDefinitionId' : 'roleDefinitionId',
       evidence: { observed: `${g.via.role.name} at ${b.scope ?? '/'}`, expected: EXPECTED },
       verify: roleAssignmentVerify(name),

@@ -170,7 +170,7 @@ describe('escalation paths through Azure', () => {
     expect(p?.steps[0]?.because).toMatchObject({ verb: 'create', namespace: 'ci', binding: { kind: 'AzureRoleAssignment', name: 'bbbbbbbb-0000-0000-0000-000000000001' }, role: { kind: 'AzureRole', name: 'Azure Kubernetes Service RBAC Writer' } });
     expect(p?.steps[1]?.because.identity).toEqual({ clientId: CLIENT, name: 'id-deployer' });
     expect(pathText(p!.steps)).toBe(
-      `create pods in ci (Azure role Azure Kubernetes Service RBAC Writer) → ServiceAccount ci/deployer → exchanges its token for Azure identity id-deployer (workload identity, client id ${CLIENT}) → User ${APP} → holds Azure role Azure Kubernetes Service RBAC Cluster Admin at ${CLUSTER_ID} → cluster-admin`,
+      `create pods in ci (Azure role Azure Kubernetes Service RBAC Writer) → ServiceAccount ci/deployer → exchanges its token for Azure identity id-deployer (workload identity, client id ${CLIENT}) → User ${APP} → holds Azure role Azure Kubernetes Service RBAC Cluster Admin at cluster aks1 → cluster-admin`,
     );
     expect(paths.get('ServiceAccount:ci/deployer')?.steps).toHaveLength(2);
   });
@@ -194,6 +194,6 @@ describe('escalation paths through Azure', () => {
         roleBinding('default', 'x', 'ClusterRole', 'view', `[${group('nobody')}]`),
     );
     const p = shortestPaths(new PermissionIndex(inventory), boundSubjects(inventory)).find((x) => x.subject.name === 'ops@contoso.com');
-    expect(p && pathText(p.steps)).toBe(`writes the AKS cluster, so can add itself to its admin groups (Azure role Azure Kubernetes Service Contributor Role at ${RG}) → cluster-admin`);
+    expect(p && pathText(p.steps)).toBe(`writes the AKS cluster, so can add itself to its admin groups (Azure role Azure Kubernetes Service Contributor Role at resource group rg-aks) → cluster-admin`);
   });
 });

@@ -49,8 +49,8 @@ clusterRuleTester(rule, {
       findings: [
         {
           field: 'disableLocalAccounts',
-          message: /can be downloaded — by 1 principal of the role assignments given: ops@contoso\.com \(Contributor at \/subscriptions\/0{8}-0{4}-0{4}-0{4}-0{12}\/resourceGroups\/rg-prod\)$/,
-          evidence: { observed: false, expected: true, credentialHolders: ['ops@contoso.com (Contributor at /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-prod)'] },
+          message: /can be downloaded — by 1 principal of the role assignments given: ops@contoso\.com \(Contributor at resource group rg-prod\)$/,
+          evidence: { observed: false, expected: true, credentialHolders: ['ops@contoso.com (Contributor at resource group rg-prod)'] },
         },
       ],
     },

@@ -24,7 +24,7 @@ ruleTester(rule, {
           resource: 'Microsoft.Authorization/roleAssignments/dddddddd-0000-0000-0000-000000000001',
           field: 'roleDefinitionId',
           severity: 'critical',
-          message: `Group ${TEAM} (Platform team) is cluster-admin through Azure RBAC for Kubernetes authorization: Azure role Azure Kubernetes Service RBAC Cluster Admin at ${CLUSTER_ID} (role assignment dddddddd-0000-0000-0000-000000000001)`,
+          message: `Group ${TEAM} (Platform team) is cluster-admin through Azure RBAC for Kubernetes authorization: Azure role Azure Kubernetes Service RBAC Cluster Admin at cluster aks1 (role assignment dddddddd-0000-0000-0000-000000000001)`,
           verify: `az role assignment list --all --query "[?name=='dddddddd-0000-0000-0000-000000000001']" -o table`,
         },
       ],
@@ -32,7 +32,7 @@ ruleTester(rule, {
     {
       name: 'Contributor on the resource group while local accounts are enabled',
       input: cluster({ localAccounts: true }) + assignment({ role: ROLES.contributor, scope: RG, ...OPS, name: 'dddddddd-0000-0000-0000-000000000002' }),
-      findings: [{ field: 'roleDefinitionId', message: `User ops@contoso.com can download the local cluster-admin credential: Azure role Contributor at ${RG} (role assignment dddddddd-0000-0000-0000-000000000002)` }],
+      findings: [{ field: 'roleDefinitionId', message: `User ops@contoso.com can download the local cluster-admin credential: Azure role Contributor at resource group rg-aks (role assignment dddddddd-0000-0000-0000-000000000002)` }],
     },
     {
       name: 'built-in cluster-admin not in the manifests',
