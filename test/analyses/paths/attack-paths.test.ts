@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_ASSIGNMENT_KIND } from '../../../src/analyses/rbac/azure-access.js';
-import { assignment, cluster, CLUSTER_ID, federatedServiceAccount, identity, ROLES, SUB } from '../rbac/azure-fixtures.js';
+import { assignment, cluster, federatedServiceAccount, identity, ROLES, SUB } from '../rbac/azure-fixtures.js';
 import { CRITICAL_CVE, pathsOf, route } from './estate.js';
 import { GROUP, groupClusterAdmin, hardened, internetFacingPrivileged, internetFacingWorkload, podCreatorToSecretReader, WEB_IMAGE } from './estates.js';
 
