@@ -164,11 +164,22 @@ export function webhookObjects(opts: WebhookManifestOptions): Array<{ comment?: 
       'AKS\'s Admissions Enforcer rewrites the namespaceSelector of every admission webhook to also leave out',
       'the namespaces AKS manages (control-plane and kubernetes.azure.com/managedby labels); what',
       '`kubectl get validatingwebhookconfiguration -o yaml` shows in the cluster is the rewritten selector.',
+      ...(certs
+        ? []
+        : [
+            `No caBundle: cert-manager's CA injector fills it in from the Certificate ${ns}/${TLS_SECRET} (the annotation`,
+            'names it); without cert-manager, set webhooks[0].clientConfig.caBundle to the CA that signed the certificate.',
+          ]),
     ],
     object: {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
-      metadata: { name: WEBHOOK_NAME, labels: OBJECT_LABELS },
+      metadata: {
+        name: WEBHOOK_NAME,
+        labels: OBJECT_LABELS,
+        // An empty caBundle makes every call fail, and failurePolicy Ignore then admits everything unchecked.
+        ...(certs ? {} : { annotations: { 'cert-manager.io/inject-ca-from': `${ns}/${TLS_SECRET}` } }),
+      },
       webhooks: [
         {
           name: `validate.${WEBHOOK_NAME}.palisade.io`,

@@ -4,6 +4,8 @@ import { defaultImage, webhookManifests } from '../admission/manifests.js';
 import { WEBHOOK_MODES, type ReviewPolicy, type WebhookMode } from '../admission/review.js';
 import { createWebhookServer } from '../admission/server.js';
 import { errorMessage, UsageError } from '../core/errors.js';
+import { globMatch } from '../core/glob.js';
+import type { Rule } from '../core/rule.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
 import { RULES } from '../rules/index.js';
@@ -72,6 +74,23 @@ export function webhookCommand(): Command {
   return webhook;
 }
 
+/**
+ * The rules the webhook runs: those of the domains that judge a workload object on its own, less the
+ * ones that need other objects to decide (`joins`), which stay with the scan rather than guess. A
+ * rule asked for that the webhook cannot run is a usage error saying why; one skipped is already out.
+ */
+export function webhookRules(catalog: readonly Rule[], only: readonly string[], skip: readonly string[]): Rule[] {
+  const runs = (r: Rule) => WEBHOOK_DOMAINS.has(r.meta.id.split('/')[0] ?? '') && r.joins === undefined;
+  const runnable = catalog.filter(runs);
+  const outside = (pattern: string) => !runnable.some((r) => globMatch(pattern, r.meta.id)) && catalog.some((r) => globMatch(pattern, r.meta.id));
+  for (const pattern of only.filter(outside)) {
+    const rule = catalog.find((r) => globMatch(pattern, r.meta.id));
+    const why = rule?.joins ? `it needs ${rule.joins}, which an admission request does not carry` : 'it judges objects other than the workloads an admission request carries';
+    throw new UsageError(`the webhook does not run ${pattern}: ${why} (palisade scan does)`);
+  }
+  return selectRules(runnable, { only, skip: skip.filter((p) => !outside(p)) });
+}
+
 async function serve(opts: ServeOptions): Promise<void> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not ${JSON.stringify(opts.port)}`);
@@ -80,10 +99,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(config.settings).filter(([, v]) => v !== undefined)),
   };
-  const rules = selectRules(
-    RULES.filter((r) => WEBHOOK_DOMAINS.has(r.meta.id.split('/')[0] ?? '')),
-    { only: [...config.rules.only, ...opts.rule], skip: [...config.rules.skip, ...opts.skipRule] },
-  );
+  const rules = webhookRules(RULES, [...config.rules.only, ...opts.rule], [...config.rules.skip, ...opts.skipRule]);
   const configFailOn = config.failOn === 'none' ? undefined : config.failOn;
   const policy: ReviewPolicy = {
     rules,

@@ -89,6 +89,13 @@ export interface Rule {
    */
   supersedes?: readonly string[];
   /**
+   * What the rule needs besides the object it checks to decide (the pod's ServiceAccount, the RBAC
+   * that grants it): the admission webhook, which is sent one object, leaves such a rule to the scan
+   * rather than guess. Objects the API server itself applies before a validating webhook sees the pod
+   * (a LimitRange's defaults) are not counted.
+   */
+  joins?: string;
+  /**
    * The rule as an admission validation in CEL (`palisade admission policies`), or the reason CEL cannot
    * decide it (the rule reads other objects, or decodes what CEL cannot). Absent: no CEL form yet.
    */

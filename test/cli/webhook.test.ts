@@ -50,6 +50,8 @@ describe('palisade webhook manifests', () => {
       const excluded = hook.namespaceSelector.matchExpressions[0]!.values;
       expect(excluded).toEqual(expect.arrayContaining(['kube-system', 'sec', ...DEFAULT_EXCLUDED_NAMESPACES]));
       expect(hook.clientConfig.caBundle).toBeUndefined();
+      // cert-manager's CA injector acts only on objects that name the Certificate to take the CA from.
+      expect((vwc.metadata as { annotations?: Record<string, string> }).annotations).toEqual({ 'cert-manager.io/inject-ca-from': 'sec/palisade-webhook-tls' });
     }
   });
 
@@ -66,6 +68,8 @@ describe('palisade webhook manifests', () => {
     const caBundle = (vwc.webhooks as Array<{ clientConfig: { caBundle: string } }>)[0]!.clientConfig.caBundle;
     const ca = new X509Certificate(Buffer.from(caBundle, 'base64'));
     expect(ca.ca).toBe(true);
+    // The caBundle is written here: nothing should inject another.
+    expect((vwc.metadata as { annotations?: unknown }).annotations).toBeUndefined();
     expect(cert.verify(ca.publicKey)).toBe(true);
     expect(cert.checkHost('palisade-webhook.sec.svc')).toBe('palisade-webhook.sec.svc');
     expect(cert.subjectAltName).toContain('DNS:palisade-webhook.sec.svc.cluster.local');

@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import { TOKEN_MOUNT_CEL_UNSUPPORTED, tokenMount } from './service-account.js';
+import { TOKEN_MOUNT_CEL_UNSUPPORTED, TOKEN_MOUNT_JOINS, tokenMount } from './service-account.js';
 
 export default defineRule({
   meta: {
@@ -30,6 +30,7 @@ export default defineRule({
   },
   target: { pods: true },
   cel: { unsupported: TOKEN_MOUNT_CEL_UNSUPPORTED },
+  joins: TOKEN_MOUNT_JOINS,
   check(ctx) {
     const pod = ctx.pod();
     if (!pod) return;

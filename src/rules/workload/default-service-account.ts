@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import { podLabels } from '../../core/workload.js';
-import { projectsServiceAccountToken, TOKEN_MOUNT_CEL_UNSUPPORTED, tokenMount } from './service-account.js';
+import { projectsServiceAccountToken, TOKEN_MOUNT_CEL_UNSUPPORTED, TOKEN_MOUNT_JOINS, tokenMount } from './service-account.js';
 
 export default defineRule({
   meta: {
@@ -26,6 +26,7 @@ export default defineRule({
   },
   target: { pods: true },
   cel: { unsupported: TOKEN_MOUNT_CEL_UNSUPPORTED },
+  joins: TOKEN_MOUNT_JOINS,
   check(ctx) {
     const pod = ctx.pod();
     if (!pod) return;

@@ -161,6 +161,7 @@ export default defineRule({
   },
   target: { pods: true },
   cel: { unsupported: "it joins the pod's ServiceAccount with the RBAC bindings that grant it permissions, objects an admission policy cannot read" },
+  joins: "the pod's ServiceAccount and the RBAC bindings and roles that grant it permissions",
   check(ctx) {
     const pod = ctx.pod();
     if (!pod) return;

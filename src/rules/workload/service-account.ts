@@ -4,6 +4,9 @@ import { asArray, asObj, asString, type Resource } from '../../core/resource.js'
 import type { PodView } from '../../core/workload.js';
 
 /** Why the rules that depend on whether a token is mounted have no CEL form. */
+/** What the token-mount rules read besides the pod. */
+export const TOKEN_MOUNT_JOINS = "the pod's ServiceAccount, whose automountServiceAccountToken decides when the pod spec leaves it unset";
+
 export const TOKEN_MOUNT_CEL_UNSUPPORTED =
   "when the pod spec leaves automountServiceAccountToken unset, the pod's ServiceAccount decides, and an admission policy cannot read that other object";
 
