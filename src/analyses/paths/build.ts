@@ -428,7 +428,8 @@ function addAccess(graph: AttackGraph, inventory: Inventory, index: FindingIndex
       const r = reasonOf(key, g, g.via.role.kind === 'AzureRole' ? 'read' : 'get', 'secrets', 'kube-system');
       const s = step(key, r);
       const found = s.resource ? index.ids(RBAC_RULES.secrets, s.resource) : [];
-      graph.edge(identity(key), secrets, { ...s, text: `reads secrets in kube-system (${roleText(g)})${r.through ? ` (through ${subjectLabel(r.through)})` : ''}`, ...(found.length ? { rule: 'rbac/can-read-secrets' } : {}), findings: found });
+      // Holding get or list on them is reading them: nothing is left to chance once the grant is held.
+      graph.edge(identity(key), secrets, { ...s, text: `reads secrets in kube-system (${roleText(g)})${r.through ? ` (through ${subjectLabel(r.through)})` : ''}`, ...(found.length ? { rule: 'rbac/can-read-secrets' } : {}), findings: found, likelihood: 1 });
     }
     if (nsAdmin !== undefined) graph.edge(nsAdmin, secrets, { text: 'reads secrets in kube-system as its admin', findings: [], likelihood: 1, fixes: [] });
   }

@@ -31,6 +31,8 @@ describe('attack paths of the hand-built estates', () => {
     expect(steps[1]!.findings.length).toBeGreaterThan(0);
     expect(steps[2]).toMatchObject({ rule: 'rbac/can-read-secrets', resource: { kind: 'RoleBinding', namespace: 'kube-system', name: 'backup-reads-secrets' } });
     expect(steps[2]!.findings.length).toBeGreaterThan(0);
+    // Stolen token 1, pod creation 0.9, reading what the grant allows 1.
+    expect(steps.map((s) => s.likelihood)).toEqual([1, 0.9, 1]);
   });
 
   it('an Entra group → Azure RBAC Cluster Admin role assignment → cluster-admin', () => {
