@@ -104,7 +104,8 @@ function withoutName(message: string, ref: string): string {
   return message.startsWith(`${ref}: `) ? message.slice(ref.length + 2) : message;
 }
 
-const SEVERITY_OF: Record<string, ImageVulnerability['severity']> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low' };
+// The database's info is a rating below low (negligible, unimportant, a CVSS score of 0), not the absence of one.
+const SEVERITY_OF: Record<string, ImageVulnerability['severity']> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'negligible' };
 
 export function toImageVulnerability(m: VulnMatch): ImageVulnerability {
   const p = m.package;
@@ -113,7 +114,6 @@ export function toImageVulnerability(m: VulnMatch): ImageVulnerability {
     aliases: m.aliases,
     package: { name: p.name, version: p.version, type: p.type, purl: p.purl, ...(p.ecosystem !== undefined ? { ecosystem: p.ecosystem } : {}) },
     fixedVersions: m.fixedVersions,
-    // `info` is not a rating a vulnerability can have: an unrated one is unknown.
     severity: (m.severity !== undefined ? SEVERITY_OF[m.severity] : undefined) ?? 'unknown',
     ...(m.cvss !== undefined ? { cvss: { version: m.cvss.version, vector: m.cvss.vector, ...(m.cvss.score !== undefined ? { score: m.cvss.score } : {}) } } : {}),
     ...(m.summary !== undefined ? { summary: m.summary } : {}),

@@ -45,7 +45,7 @@ const SEVERITIES: Record<string, VulnerabilitySeverity> = {
   medium: 'medium',
   moderate: 'medium',
   low: 'low',
-  negligible: 'low',
+  negligible: 'negligible',
 };
 
 function severityOf(text: unknown): VulnerabilitySeverity {
@@ -208,7 +208,7 @@ function dedupe(report: ImageReport): ImageReport {
   return { ...report, vulnerabilities: groups };
 }
 
-const RANK: Record<VulnerabilitySeverity, number> = { critical: 4, high: 3, medium: 2, low: 1, unknown: 0 };
+const RANK: Record<VulnerabilitySeverity, number> = { critical: 5, high: 4, medium: 3, low: 2, negligible: 1, unknown: 0 };
 
 function merge(into: ImageVulnerability, v: ImageVulnerability): void {
   into.aliases.push(v.id, ...v.aliases);

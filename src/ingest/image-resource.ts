@@ -2,7 +2,7 @@
  * Images join the inventory as `ContainerImage` resources whose object is the image's ImageReport, so the
  * image rules run through the same engine, exceptions and reports as every other rule.
  */
-import type { ImageReport, ImageVulnerability } from '../analyses/images/types.js';
+import { VULNERABILITY_SEVERITIES, type ImageReport, type ImageVulnerability } from '../analyses/images/types.js';
 import { asObj, type Obj, type Resource } from '../core/resource.js';
 
 export const IMAGE_API_VERSION = 'palisade.io/v1';
@@ -34,7 +34,7 @@ export function imageReportOf(resource: Resource): ImageReport | undefined {
   return { ...(o as unknown as ImageReport), ref, vulnerabilities };
 }
 
-const SEVERITIES = new Set(['critical', 'high', 'medium', 'low', 'unknown']);
+const SEVERITIES: ReadonlySet<string> = new Set(VULNERABILITY_SEVERITIES);
 
 function isVulnerability(v: unknown): v is ImageVulnerability {
   const o = asObj(v);

@@ -88,14 +88,14 @@ describe('readImageReports', () => {
     expect(reports.map((r) => [r.ref, r.digest, r.vulnerabilities.map((v) => v.id)])).toEqual([['nginx:1.25', 'sha256:111', ['CVE-1']]]);
   });
 
-  it('reads a Grype report: fixes only when fixed, CVSS from the related CVE, negligible as low', () => {
+  it('reads a Grype report: fixes only when fixed, CVSS from the related CVE, negligible as negligible (rated, below low)', () => {
     const { reports, errors } = read({ 'grype.json': grype });
     expect(errors).toEqual([]);
     const r = reports[0];
     expect(r).toMatchObject({ ref: 'alpine:3.18', digest: 'sha256:def', os: { id: 'alpine', versionId: '3.18.4' }, source: 'grype', file: 'grype.json' });
     expect(r?.vulnerabilities.map((v) => `${v.id} ${v.package.name}@${v.package.version} ${v.severity} [${v.aliases.join(',')}] ${v.fixedVersions.join(',')}`)).toEqual([
       'CVE-2023-5363 libcrypto3@3.1.3-r0 high [] 3.1.4-r0',
-      'CVE-2022-25883 semver@7.5.1 low [GHSA-c2qf-rxjj-qqgw] ',
+      'CVE-2022-25883 semver@7.5.1 negligible [GHSA-c2qf-rxjj-qqgw] ',
     ]);
     expect(r?.vulnerabilities[0]?.cvss).toEqual({ version: '3.1', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', score: 7.5 });
   });

@@ -69,7 +69,12 @@ export interface PackageAnalyzer {
 }
 
 /** Severity of a vulnerability as its source rates it; `unknown` when nobody has rated it yet. */
-export type VulnerabilitySeverity = 'critical' | 'high' | 'medium' | 'low' | 'unknown';
+/**
+ * `negligible`: rated, and rated below low (Ubuntu's negligible, Debian's unimportant, Grype's Negligible,
+ * a CVSS score of 0); `unknown`: nobody has rated it yet.
+ */
+export const VULNERABILITY_SEVERITIES = ['critical', 'high', 'medium', 'low', 'negligible', 'unknown'] as const;
+export type VulnerabilitySeverity = (typeof VULNERABILITY_SEVERITIES)[number];
 
 /** One known vulnerability of one package in one image (aliases merged: one entry per vulnerability). */
 export interface ImageVulnerability {

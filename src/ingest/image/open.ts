@@ -25,9 +25,16 @@ async function kindOf(path: string): Promise<'dir' | 'file' | undefined> {
   return s?.isDirectory() ? 'dir' : s?.isFile() ? 'file' : undefined;
 }
 
-/** `PATH` or `PATH:TAG`: the tag is split off only when the whole string is not itself an existing path. */
+/**
+ * `PATH` or `PATH:TAG`: the tag is split off only when the whole string is not itself an existing path,
+ * and after the longest part that is one, because a tag may hold colons itself (`docker save` names its
+ * images `repo:tag`, so `app.tar:myapp:1.0`). With no such part, after the last colon, as a path to report.
+ */
 async function pathAndTag(text: string): Promise<{ path: string; tag?: string }> {
   if (await kindOf(text)) return { path: text };
+  for (let colon = text.lastIndexOf(':'); colon > 0; colon = text.lastIndexOf(':', colon - 1)) {
+    if (await kindOf(text.slice(0, colon))) return { path: text.slice(0, colon), tag: text.slice(colon + 1) };
+  }
   const colon = text.lastIndexOf(':');
   if (colon > 0 && !text.slice(colon + 1).includes('/')) return { path: text.slice(0, colon), tag: text.slice(colon + 1) };
   return { path: text };

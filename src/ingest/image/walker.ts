@@ -116,7 +116,8 @@ export async function readImageFiles(
   limits: Partial<WalkLimits> = {},
 ): Promise<ImageFileResult> {
   const lim: WalkLimits = { ...DEFAULT_WALK_LIMITS, ...limits };
-  const notes: string[] = [...source.notes];
+  // The walk's own notes: what opening the image noted is on the source, for the caller to report once.
+  const notes: string[] = [];
   const errors: string[] = [];
   const stats: WalkStats = { layers: 0, entries: 0, compressedBytes: 0, uncompressedBytes: 0, keptFiles: 0, keptBytes: 0 };
   const fs = new LayeredFilesystem(lim.maxLinkHops);

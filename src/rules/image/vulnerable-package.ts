@@ -5,7 +5,7 @@ import type { Severity } from '../../core/severity.js';
 import { IMAGE_KIND, imageReportOf } from '../../ingest/image-resource.js';
 
 // `unknown`: nobody has rated it yet — a remark, not a guess at how bad it is.
-const SEVERITY: Record<ImageVulnerability['severity'], Severity> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', unknown: 'info' };
+const SEVERITY: Record<ImageVulnerability['severity'], Severity> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', negligible: 'info', unknown: 'info' };
 
 /** How many users an image's finding names; the rest are counted. */
 const USERS_SHOWN = 10;

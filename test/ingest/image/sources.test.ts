@@ -95,6 +95,10 @@ describe('openImage: local sources', () => {
     const chosen = await openImage(path, { tag: 'docker.io/library/alpine:3' });
     expect(chosen.configDigest).toBe(other.configDigest);
     await expect(openImage(path, { tag: 'nope:1' })).rejects.toThrow(/no image tagged "nope:1"; the archive has example\/app:1, alpine:3/);
+    // The tag written after the path holds a colon of its own, as docker save names images.
+    expect((await openImage(`${path}:alpine:3`)).configDigest).toBe(other.configDigest);
+    expect((await openImage(`docker-archive:${path}:example/app:1`)).configDigest).toBe(image.configDigest);
+    await expect(openImage(`${path}:nope:1`)).rejects.toThrow(/no image tagged "nope:1"/);
   });
 
   it('fails a tampered layer in a docker save archive with the blob named', async () => {

@@ -46,6 +46,12 @@ ruleTester(rule, {
       findings: [{ severity: 'info', message: 'GHSA-xxxx in left-pad 1.0.0: no fixed version published yet (severity not rated yet)' }],
     },
     {
+      // Debian's unimportant, Ubuntu's negligible: rated, below low, and not said to be unrated.
+      name: 'a negligible vulnerability is a remark too',
+      input: image('app:1', '\n  - { id: CVE-2023-5678, aliases: [], package: { name: libssl3, version: 3.0.11-1~deb12u2 }, fixedVersions: [], severity: negligible }'),
+      findings: [{ severity: 'info', message: 'CVE-2023-5678 in libssl3 3.0.11-1~deb12u2: no fixed version published yet' }],
+    },
+    {
       name: 'one finding per vulnerability and package',
       input: image(
         'app:1',

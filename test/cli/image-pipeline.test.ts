@@ -1,0 +1,53 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scanImage, toImageVulnerability } from '../../src/cli/image-pipeline.js';
+import { buildImage, dockerSaveLegacy, tarFiles, tarOf } from '../ingest/image/build.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+describe('scanImage notes', () => {
+  it('reports what opening the image noted once, beside what the walk noted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'palisade-pipeline-'));
+    dirs.push(dir);
+    const a = buildImage([await tarOf([{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }])]);
+    const b = buildImage([await tarOf([{ name: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.20.0\n' }])]);
+    const first = dockerSaveLegacy(a, ['example/app:1']);
+    const second = dockerSaveLegacy(b, ['alpine:3']);
+    const files = new Map([...first, ...second]);
+    const manifests = [first, second].flatMap((f) => JSON.parse(f.get('manifest.json')?.toString() ?? '[]') as unknown[]);
+    files.set('manifest.json', Buffer.from(JSON.stringify(manifests)));
+    const path = join(dir, 'two.tar');
+    await writeFile(path, await tarFiles(files));
+    const outcome = await scanImage(path, undefined);
+    expect(outcome.notes.filter((n) => n.includes('holds 2 images'))).toHaveLength(1);
+    expect(outcome.os?.id).toBe('debian');
+  });
+});
+
+describe('toImageVulnerability', () => {
+  const match = (severity: 'info' | 'low' | undefined) =>
+    toImageVulnerability({
+      id: 'CVE-2023-5678',
+      aliases: [],
+      records: ['DEBIAN-CVE-2023-5678'],
+      package: { name: 'libssl3', version: '3.0.11-1~deb12u2', type: 'deb', purl: 'pkg:deb/debian/libssl3@3.0.11-1~deb12u2', location: 'var/lib/dpkg/status' },
+      ecosystem: 'Debian:12',
+      name: 'openssl',
+      version: '3.0.11-1~deb12u2',
+      fixedVersions: [],
+      modified: '2024-01-01T00:00:00Z',
+      references: [],
+      ...(severity !== undefined ? { severity } : {}),
+    });
+
+  it('keeps a rating below low (unimportant, negligible, CVSS 0) apart from no rating at all', () => {
+    expect(match('info').severity).toBe('negligible');
+    expect(match(undefined).severity).toBe('unknown');
+    expect(match('low').severity).toBe('low');
+  });
+});
