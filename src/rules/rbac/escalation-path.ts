@@ -5,7 +5,7 @@ import { defineRule, type RuleContext } from '../../core/rule.js';
 import { ROLE_ASSIGNMENT_KIND, WORKLOAD_IDENTITY_ANNOTATION } from '../../analyses/rbac/azure-access.js';
 import { boundSubjects, shortestPaths, pathText, type EscalationPath } from '../../analyses/rbac/escalation.js';
 import type { Subject } from '../../analyses/rbac/permission-index.js';
-import { bindingNamespace, bindingSubjects, canIVerify, isSystemSubject, permissionIndex, roleAssignmentVerify, subjectText } from './grants.js';
+import { bindingNamespace, bindingSubjects, canIVerify, isControlPlaneGrant, permissionIndex, roleAssignmentVerify, subjectText } from './grants.js';
 
 const cache = new Memo<Inventory, EscalationPath[]>();
 
@@ -61,7 +61,7 @@ export default defineRule({
     for (const p of pathsOf(ctx.inventory)) {
       const b = p.steps[0]?.because.binding;
       if (!b || p.steps[0]?.because.through || b.kind !== r.kind || b.name !== r.name || b.namespace !== ns) continue;
-      if (isSystemSubject(p.subject)) continue;
+      if (isControlPlaneGrant(ctx, p.subject)) continue;
       found.push({ p, index: subjects.find((s) => sameSubject(s.subject, p.subject))?.index ?? -1 });
     }
     for (const { p, index } of found.sort((a, b) => a.index - b.index)) {

@@ -1,4 +1,4 @@
-import { asArray, asObj, asString, isObj } from '../../core/resource.js';
+import { asArray, asObj, asString, isObj, stringMap } from '../../core/resource.js';
 import { shellQuote, type RuleContext } from '../../core/rule.js';
 import { permissionIndexOf, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
 
@@ -45,6 +45,18 @@ export function isSystemSubject(s: Subject): boolean {
   return true;
 }
 
+/**
+ * The bootstrap policy's bindings (`kubernetes.io/bootstrapping: rbac-defaults`) give each controller of
+ * kube-controller-manager its rights as a ServiceAccount of kube-system (`system:controller:replicaset-controller`
+ * → `kube-system/replicaset-controller`): control-plane identities too. Another subject added to such a
+ * binding is not, and is still reported.
+ */
+export function isControlPlaneGrant(ctx: RuleContext, s: Subject): boolean {
+  if (isSystemSubject(s)) return true;
+  if (s.kind !== 'ServiceAccount' || s.namespace !== 'kube-system') return false;
+  return stringMap(asObj(ctx.resource.object.metadata)?.labels)['kubernetes.io/bootstrapping'] === 'rbac-defaults';
+}
+
 /** The effective rules (aggregation expanded) of the binding under check, by rule index. */
 function bindingRules(ctx: RuleContext, subject: Subject): Map<number, PolicyRule> {
   const out = new Map<number, PolicyRule>();
@@ -76,7 +88,7 @@ export function grantsOf(ctx: RuleContext, permissions: readonly Permission[], o
   for (const p of permissions) {
     const q: AccessQuery = { verb: p.verb, resource: p.resource, apiGroup: p.apiGroup, ...(p.subresource ? { subresource: p.subresource } : {}), ...(ns !== null ? { namespace: ns } : {}) };
     for (const g of index.whoCan(q, (ref) => sameBinding(ctx, ref))) {
-      if (opts.skipSystem && isSystemSubject(g.subject)) continue;
+      if (opts.skipSystem && isControlPlaneGrant(ctx, g.subject)) continue;
       const key = `${g.subject.kind}\0${g.subject.namespace ?? ''}\0${g.subject.name}`;
       let entry = bySubject.get(key);
       if (!entry) bySubject.set(key, (entry = { subject: g.subject, index: subjectIndex(ctx, g.subject), permissions: [], rules: [], ruleIndexes: new Set() }));
@@ -140,8 +152,9 @@ export function scopeText(ctx: RuleContext): string {
 
 /** `kubectl auth can-i VERB RESOURCE --as=...` for the subject, in the binding's scope. */
 export function canIVerify(ctx: RuleContext, s: Subject, p: Permission): string {
-  const res = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
-  const resource = p.apiGroup ? `${res}.${p.apiGroup}` : res;
+  const resource = p.apiGroup ? `${p.resource}.${p.apiGroup}` : p.resource;
+  // `can-i create pods/exec` would ask about a pod named exec: kubectl takes a subresource as a flag.
+  const sub = p.subresource ? ` --subresource=${shellQuote(p.subresource)}` : '';
   const as =
     s.kind === 'ServiceAccount'
       ? `--as=${shellQuote(`system:serviceaccount:${s.namespace ?? ''}:${s.name}`)}`
@@ -150,7 +163,7 @@ export function canIVerify(ctx: RuleContext, s: Subject, p: Permission): string 
         : `--as=${shellQuote(s.name)}`;
   const ns = bindingNamespace(ctx);
   const scope = ns ? ` -n ${shellQuote(ns)}` : ' --all-namespaces';
-  return `kubectl auth can-i ${shellQuote(p.verb)} ${shellQuote(resource)} ${as}${scope}`;
+  return `kubectl auth can-i ${shellQuote(p.verb)} ${shellQuote(resource)}${sub} ${as}${scope}`;
 }
 
 /**

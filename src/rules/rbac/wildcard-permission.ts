@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PolicyRule } from '../../analyses/rbac/permission-index.js';
-import { bindingNamespace, bindingSubjects, bindingText, heldRules, isSystemSubject, roleText, roleVerify, ruleText, scopeText, subjectText } from './grants.js';
+import { bindingNamespace, bindingSubjects, bindingText, heldRules, isControlPlaneGrant, roleText, roleVerify, ruleText, scopeText, subjectText } from './grants.js';
 
 function isFullWildcard(r: PolicyRule): boolean {
   return r.verbs.includes('*') && r.resources.includes('*') && r.apiGroups.includes('*');
@@ -32,7 +32,7 @@ export default defineRule({
     if (wild.length === 0) return;
     const admin = wild.some(isFullWildcard);
     for (const { subject, index } of bindingSubjects(ctx)) {
-      if (isSystemSubject(subject)) continue;
+      if (isControlPlaneGrant(ctx, subject)) continue;
       ctx.report({
         message: `${subjectText(subject)} holds ${admin ? 'every verb on every resource' : 'wildcard permissions'} ${scopeText(ctx)} through ${roleText(ctx)} (${bindingText(ctx)})`,
         field: `subjects[${index}]`,

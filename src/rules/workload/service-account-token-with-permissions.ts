@@ -69,8 +69,9 @@ function buildBindingIndex(inventory: Inventory): BindingIndex {
           if (ns && sa) push(index.byServiceAccount, `${ns}/${sa}`, { ...base, subject: `User ${name}` });
         } else if (subject.kind === 'Group') {
           // Every service account token is also in system:authenticated — but Kubernetes binds that
-          // group to its own system: discovery roles in every cluster, which grant nothing to abuse.
-          if (name === 'system:authenticated' && roleName.startsWith('system:')) continue;
+          // group, and system:serviceaccounts (system:service-account-issuer-discovery), to its own
+          // system: discovery roles in every cluster, which grant nothing to abuse.
+          if ((name === 'system:authenticated' || name === SA_GROUP) && roleName.startsWith('system:')) continue;
           if (name === SA_GROUP || name === 'system:authenticated') push(index.byGroupNamespace, '*', { ...base, subject: `Group ${name}` });
           else if (name.startsWith(`${SA_GROUP}:`)) push(index.byGroupNamespace, name.slice(SA_GROUP.length + 1), { ...base, subject: `Group ${name}` });
         }

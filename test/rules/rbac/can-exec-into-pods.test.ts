@@ -11,7 +11,8 @@ ruleTester(rule, {
     {
       name: 'exec and attach in one namespace',
       input: role('app', 'debug', '[{ apiGroups: [""], resources: [pods/exec, pods/attach], verbs: [create] }]') + roleBinding('app', 'b', 'Role', 'debug', `[${user('dave')}]`),
-      findings: [{ field: 'subjects[0]', severity: 'high', message: 'User dave can create pods/exec, create pods/attach in namespace app through Role debug (RoleBinding app/b)' }],
+      // kubectl reads `pods/exec` as the pod named exec: the subresource goes in its own flag.
+      findings: [{ field: 'subjects[0]', severity: 'high', message: 'User dave can create pods/exec, create pods/attach in namespace app through Role debug (RoleBinding app/b)', verify: 'kubectl auth can-i create pods --subresource=exec --as=dave -n app' }],
     },
     {
       name: '*/* covers subresources',

@@ -4,7 +4,7 @@ import { Inventory } from '../../../src/core/inventory.js';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings.js';
 import { RULES } from '../../../src/rules/index.js';
 import { parseResources } from '../../helpers/rule-tester.js';
-import { clusterRole, clusterRoleBinding, roleBinding, user } from './fixtures.js';
+import { clusterRole, clusterRoleBinding, roleBinding, sa, user } from './fixtures.js';
 
 const RBAC_RULES = RULES.filter((r) => r.meta.id.startsWith('rbac/'));
 const ALL = '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]';
@@ -24,5 +24,27 @@ describe('rbac rules on one grant', () => {
     expect(found).toContain('rbac/wildcard-permission subjects[0]');
     expect(found).toContain('rbac/can-read-secrets subjects[0]');
     expect(found).not.toContain('rbac/cluster-admin-bound subjects[0]');
+  });
+});
+
+describe('rbac rules on the bootstrap policy', () => {
+  // kube-controller-manager runs each controller as a kube-system ServiceAccount, bound at start-up.
+  const controllers =
+    clusterRole('system:controller:replicaset-controller', '[{ apiGroups: [""], resources: [pods], verbs: [create, delete, list, watch] }]') +
+    clusterRoleBinding('system:controller:replicaset-controller', 'system:controller:replicaset-controller', `[${sa('kube-system', 'replicaset-controller')}]`, 'kubernetes.io/bootstrapping: rbac-defaults') +
+    clusterRole('system:controller:generic-garbage-collector', '[{ apiGroups: ["*"], resources: ["*"], verbs: [delete, get, list, patch, update, watch] }]') +
+    clusterRoleBinding('system:controller:generic-garbage-collector', 'system:controller:generic-garbage-collector', `[${sa('kube-system', 'generic-garbage-collector')}]`, 'kubernetes.io/bootstrapping: rbac-defaults') +
+    clusterRole('system:controller:clusterrole-aggregation-controller', '[{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, get, list, patch, update, watch] }]') +
+    clusterRoleBinding('system:controller:clusterrole-aggregation-controller', 'system:controller:clusterrole-aggregation-controller', `[${sa('kube-system', 'clusterrole-aggregation-controller')}]`, 'kubernetes.io/bootstrapping: rbac-defaults');
+
+  it('leave the controllers of the control plane alone', () => {
+    expect(rulesReported(controllers)).toEqual([]);
+  });
+
+  it('still report anyone else added to a bootstrap binding, and the same grants outside one', () => {
+    const tampered = controllers.replace(`[${sa('kube-system', 'replicaset-controller')}]`, `[${sa('kube-system', 'replicaset-controller')}, ${sa('shop', 'ci')}]`);
+    expect(rulesReported(tampered)).toContain('rbac/can-create-pods subjects[1]');
+    const unlabelled = controllers.replaceAll('labels: { kubernetes.io/bootstrapping: rbac-defaults }', 'labels: {}');
+    expect(rulesReported(unlabelled)).toEqual(expect.arrayContaining(['rbac/can-create-pods subjects[0]', 'rbac/wildcard-permission subjects[0]', 'rbac/can-escalate-or-bind subjects[0]']));
   });
 });

@@ -42,6 +42,8 @@ ruleTester(rule, {
         clusterRoleBinding('ops', '[{ kind: User, name: web }]'),
         // Kubernetes' own discovery bindings for every authenticated caller are not a grant worth reporting.
         clusterRoleBinding('system:discovery', '[{ kind: Group, name: "system:authenticated" }]', 'system:discovery'),
+        // Nor the token-issuer discovery binding every cluster has had since 1.20, for every ServiceAccount.
+        clusterRoleBinding('system:service-account-issuer-discovery', '[{ kind: Group, name: "system:serviceaccounts" }]', 'system:service-account-issuer-discovery'),
       ].join('---'),
     },
     {
