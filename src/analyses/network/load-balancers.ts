@@ -50,7 +50,8 @@ export function publicLoadBalancer(svc: Resource): PublicLoadBalancer | undefine
   const spec = asObj(svc.object.spec) ?? {};
   if (spec.type !== 'LoadBalancer' || asString(spec.loadBalancerClass) !== undefined) return undefined;
   const annotations = stringMap(asObj(svc.object.metadata)?.annotations);
-  if (annotations[INTERNAL_ANNOTATION]?.trim().toLowerCase() === 'true') return undefined;
+  // cloud-provider-azure compares the value with "true" exactly: `True` or ` true` get a public IP.
+  if (annotations[INTERNAL_ANNOTATION] === 'true') return undefined;
 
   const clients: ClientList[] = [];
   asArray(spec.loadBalancerSourceRanges).forEach((r, i) => {

@@ -57,10 +57,23 @@ export function isControlPlaneGrant(ctx: RuleContext, s: Subject): boolean {
   return stringMap(asObj(ctx.resource.object.metadata)?.labels)['kubernetes.io/bootstrapping'] === 'rbac-defaults';
 }
 
-/** The effective rules (aggregation expanded) of the binding under check, by rule index. */
+/**
+ * The effective rules (aggregation expanded) of the binding under check, by rule index, each cut to
+ * what the binding can grant: a RoleBinding grants no cluster-scoped resource and no non-resource URL.
+ */
 function bindingRules(ctx: RuleContext, subject: Subject): Map<number, PolicyRule> {
   const out = new Map<number, PolicyRule>();
-  for (const h of permissionIndex(ctx.inventory).can(subject)) if (sameBinding(ctx, h.via.binding)) out.set(h.via.ruleIndex, h.rule);
+  for (const h of permissionIndex(ctx.inventory).can(subject)) {
+    if (!sameBinding(ctx, h.via.binding)) continue;
+    const cut = h.notGranted;
+    if (!cut) {
+      out.set(h.via.ruleIndex, h.rule);
+      continue;
+    }
+    const resources = h.rule.resources.filter((r) => !cut.resources.includes(r));
+    if (resources.length === 0) continue;
+    out.set(h.via.ruleIndex, { ...h.rule, resources, nonResourceURLs: [] });
+  }
   return out;
 }
 

@@ -17,7 +17,9 @@ describe('public load balancers', () => {
     expect(lb({})).toMatchObject({ clients: [], open: true });
     expect(lb({ type: 'ClusterIP' })).toBeUndefined();
     expect(lb({ loadBalancerClass: 'example.com/edge' })).toBeUndefined();
-    expect(lb({}, { 'service.beta.kubernetes.io/azure-load-balancer-internal': ' True ' })).toBeUndefined();
+    expect(lb({}, { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' })).toBeUndefined();
+    // The cloud provider takes only "true" itself; any other spelling is a public load balancer.
+    expect(lb({}, { 'service.beta.kubernetes.io/azure-load-balancer-internal': ' True ' })?.open).toBe(true);
     expect(lb({}, { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'false' })?.open).toBe(true);
   });
 

@@ -32,7 +32,6 @@ ruleTester(rule, {
     { name: 'ClusterIP', input: svc('  type: ClusterIP') },
     { name: 'no type is ClusterIP', input: svc('') },
     { name: 'internal load balancer', input: svc(LB, '    service.beta.kubernetes.io/azure-load-balancer-internal: "true"') },
-    { name: 'internal, written in capitals', input: svc(LB, '    service.beta.kubernetes.io/azure-load-balancer-internal: "True"') },
     { name: 'source ranges', input: svc(`${LB}\n  loadBalancerSourceRanges: ["203.0.113.0/24", "198.51.100.17/32"]`) },
     { name: 'AKS allowed-ip-ranges annotation', input: svc(LB, '    service.beta.kubernetes.io/azure-allowed-ip-ranges: "203.0.113.0/24, 2001:db8::/48"') },
     { name: 'the older source-ranges annotation', input: svc(LB, '    service.beta.kubernetes.io/load-balancer-source-ranges: 203.0.113.0/24') },
@@ -50,6 +49,12 @@ ruleTester(rule, {
           message: 'Service shop/web is a public load balancer on 443/TCP with no loadBalancerSourceRanges or allowed-ranges annotation: any address on the internet can connect',
         },
       ],
+    },
+    {
+      // cloud-provider-azure compares the value with "true" exactly: any other spelling gets a public IP.
+      name: 'internal "True" is public',
+      input: svc(LB, '    service.beta.kubernetes.io/azure-load-balancer-internal: "True"'),
+      findings: [{ field: 'spec.type' }],
     },
     {
       name: 'internal "false" is public',

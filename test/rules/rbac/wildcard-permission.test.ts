@@ -4,6 +4,10 @@ import { clusterRole, clusterRoleBinding, group, role, roleBinding, user } from 
 
 ruleTester(rule, {
   valid: [
+    {
+      name: 'wildcard verbs on nodes through a RoleBinding, which grants nothing cluster-scoped',
+      input: clusterRole('node-stuff', '[{ apiGroups: [""], resources: [nodes/proxy, nodes], verbs: ["*"] }]') + roleBinding('monitoring', 'b', 'ClusterRole', 'node-stuff', `[${user('prom')}]`),
+    },
     { name: 'explicit verbs', input: role('app', 'r', '[{ apiGroups: ["*"], resources: [pods], verbs: [get] }]') + roleBinding('app', 'b', 'Role', 'r', `[${user('jane')}]`) },
     { name: 'full wildcard cluster-wide is left to cluster-admin-bound', input: clusterRole('r', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') + clusterRoleBinding('b', 'r', `[${user('jane')}]`) },
   ],
