@@ -49,11 +49,12 @@ export default defineRule({
       const image = asString(c.spec.image);
       const ref = image === undefined ? undefined : parseImageReference(image);
       if (!ref) continue;
-      const set = asString(c.spec.imagePullPolicy);
-      // A value the API server would reject (or a template) says nothing about what the kubelet does.
-      // null is unset: the API server fills in the default, as for an absent field.
+      // null and "" are unset: the API server fills in the default, as for an absent field (Helm writes ""
+      // for an empty pullPolicy value). Any other value it would reject (or a template) says nothing about
+      // what the kubelet does.
       const raw = c.spec.imagePullPolicy;
-      if (raw !== undefined && raw !== null && (set === undefined || !POLICIES.has(set))) continue;
+      const set = raw === '' ? undefined : asString(raw);
+      if (raw !== undefined && raw !== null && raw !== '' && (set === undefined || !POLICIES.has(set))) continue;
       const policy = set ?? defaultPullPolicy(ref);
       if (policy === 'Always') continue;
       const how = set !== undefined ? `imagePullPolicy ${set}` : `imagePullPolicy unset, which the API server sets to ${policy} for this tag`;

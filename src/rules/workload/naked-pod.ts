@@ -1,6 +1,8 @@
 import { asArray, asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 
+const HELM_HOOK = 'helm.sh/hook';
+
 export default defineRule({
   meta: {
     id: 'workload/naked-pod',
@@ -17,10 +19,18 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/concepts/configuration/overview/#naked-pods-vs-replicasets-deployments-and-jobs'],
   },
   target: { kinds: ['Pod'] },
-  cel: { validation: () => ({ expression: 'size(object.metadata.?ownerReferences.orValue([])) > 0' }) },
+  cel: {
+    validation: () => ({
+      expression: `size(object.metadata.?ownerReferences.orValue([])) > 0 || '${HELM_HOOK}' in object.metadata.?annotations.orValue({})`,
+    }),
+  },
   check(ctx) {
-    const owners = asArray(asObj(ctx.resource.object.metadata)?.ownerReferences);
+    const metadata = asObj(ctx.resource.object.metadata);
+    const owners = asArray(metadata?.ownerReferences);
     if (owners.length > 0) return;
+    // Helm runs a hook (a chart's test pod, a pre-install step) once and deletes it itself: nothing should recreate it.
+    const annotations = asObj(metadata?.annotations);
+    if (annotations && Object.hasOwn(annotations, HELM_HOOK)) return;
     ctx.report({
       field: 'metadata.ownerReferences',
       message: `pod ${ctx.resource.name} has no ownerReferences: no controller recreates it`,

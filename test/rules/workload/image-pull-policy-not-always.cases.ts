@@ -17,8 +17,16 @@ export default ruleCases(rule, {
     { name: 'unrendered image', input: pod(`  containers: [{ name: app, image: "{{ .Values.image }}", imagePullPolicy: IfNotPresent }]`) },
     { name: 'a policy the API server would reject is not judged', input: pod(`  containers: [{ name: app, image: "nginx:1.27", imagePullPolicy: "{{ .Values.pullPolicy }}" }]`) },
     { name: 'a null policy is unset: latest then defaults to Always', input: pod(`  containers: [{ name: app, image: "nginx:latest", imagePullPolicy: null }]`) },
+    // Helm renders an empty pullPolicy value as "", which the API server defaults like an absent field.
+    { name: 'an empty policy is unset: latest then defaults to Always', input: pod(`  containers: [{ name: app, image: "nginx:latest", imagePullPolicy: "" }]`) },
   ],
   invalid: [
+    {
+      name: 'an empty policy is unset: a configured mutable tag defaults to IfNotPresent',
+      input: pod(`  containers: [{ name: app, image: "web:stable", imagePullPolicy: "" }]`),
+      settings: { mutableTags: ['stable'] },
+      findings: [{ field: 'spec.containers[0].imagePullPolicy', message: /imagePullPolicy unset, which the API server sets to IfNotPresent/ }],
+    },
     {
       name: 'a null policy is unset: a configured mutable tag defaults to IfNotPresent',
       input: pod(`  containers: [{ name: app, image: "web:stable", imagePullPolicy: null }]`),

@@ -17,6 +17,20 @@ spec:
 `,
     },
     {
+      // What `helm create` puts in every chart; Helm runs the hook once and deletes it.
+      name: 'a Helm test hook',
+      input: `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-test-connection
+  annotations: { helm.sh/hook: test }
+spec:
+  restartPolicy: Never
+  containers: [{ name: wget, image: "busybox:1.36", command: [wget], args: ["web:80"] }]
+`,
+    },
+    {
       name: 'workloads are not pods',
       input: deployment(`      containers: [{ name: app, image: "nginx:1.27" }]`),
     },
@@ -32,6 +46,17 @@ spec:
   containers: [{ name: app, image: "busybox:1.36" }]
 `,
       findings: [{ field: 'metadata.ownerReferences', message: 'pod debug has no ownerReferences: no controller recreates it', severity: 'low' }],
+    },
+    {
+      name: 'other annotations do not make a hook',
+      input: `
+apiVersion: v1
+kind: Pod
+metadata: { name: debug, annotations: { helm.sh/chart: web-1.0.0 } }
+spec:
+  containers: [{ name: app, image: "busybox:1.36" }]
+`,
+      findings: [{ field: 'metadata.ownerReferences' }],
     },
     {
       name: 'an empty or malformed ownerReferences',

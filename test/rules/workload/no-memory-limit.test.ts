@@ -32,11 +32,28 @@ ruleTester(rule, {
       ),
     },
     {
+      // The API server defaults a Container item's missing default limit to its max.
+      name: 'LimitRange with only a max',
+      input: documents(
+        pod(`  containers: [{ name: app, image: "nginx:1.27" }]`, '{ name: p }'),
+        limitRange('{ name: mem, namespace: default }', 'Container', 'max: { memory: 1Gi }'),
+      ),
+    },
+    {
       name: 'odd shapes are not judged',
       input: job('{ limits: [memory, 512Mi] }', '\n      - "not a container"'),
     },
   ],
   invalid: [
+    {
+      // A min only gives a default request, never a limit.
+      name: 'LimitRange with only a min',
+      input: documents(
+        pod(`  containers: [{ name: app, image: "nginx:1.27" }]`, '{ name: p }'),
+        limitRange('{ name: mem, namespace: default }', 'Container', 'min: { memory: 64Mi }'),
+      ),
+      findings: [{ field: 'spec.containers[0].resources.limits.memory' }],
+    },
     {
       name: 'request only',
       input: job('{ requests: { memory: 256Mi } }'),

@@ -31,6 +31,15 @@ ruleTester(rule, {
       input: documents(pod(APP), limitRange('{ name: mem, namespace: shop }', 'Container', 'default: { memory: 512Mi }')),
     },
     {
+      // A missing default request becomes the default limit (here the max), else the min.
+      name: 'LimitRange with only a max',
+      input: documents(pod(APP), limitRange('{ name: mem, namespace: shop }', 'Container', 'max: { memory: 1Gi }')),
+    },
+    {
+      name: 'LimitRange with only a min',
+      input: documents(pod(APP), limitRange('{ name: mem, namespace: shop }', 'Container', 'min: { memory: 64Mi }')),
+    },
+    {
       name: 'init and regular containers both set',
       input: pod(`
   initContainers:

@@ -33,7 +33,7 @@ export const IMAGES_VARIABLE = {
   name: 'images',
   expression: [
     // string(): the values of a map literal must have one static type, and a container field read may be dyn.
-    `variables.containers.map(c, {'image': string(c.?image.orValue('')), 'policy': c.?imagePullPolicy.hasValue() ? (c.imagePullPolicy in ${celStrings(POLICIES)} ? string(c.imagePullPolicy) : 'invalid') : 'unset'})`,
+    `variables.containers.map(c, {'image': string(c.?image.orValue('')), 'policy': c.?imagePullPolicy.hasValue() && c.imagePullPolicy != '' ? (c.imagePullPolicy in ${celStrings(POLICIES)} ? string(c.imagePullPolicy) : 'invalid') : 'unset'})`,
     `.filter(r, r.image.matches(${celString(VALID_REFERENCE)}))`,
     // The digest follows the first @; the tag is what follows the last colon when no slash comes after it.
     ".map(r, {'policy': r.policy, 'rest': r.image.indexOf('@') < 0 ? r.image : r.image.substring(0, r.image.indexOf('@')), 'digest': r.image.indexOf('@') < 0 ? '' : r.image.substring(r.image.indexOf('@') + 1)})",

@@ -62,9 +62,11 @@ function namespaceDefault(ctx: RuleContext, kind: ResourceKind, name: ComputeRes
     return asArray(asObj(lr.object.spec)?.limits).some((item) => {
       const l = asObj(item);
       if (!l || l.type !== 'Container') return false;
-      const dflt = quantity(asObj(l.default), name);
+      // The API server's defaulting of the item: a missing default limit is the max, and a missing
+      // default request is the default limit, else the min.
+      const dflt = quantity(asObj(l.default), name) ?? quantity(asObj(l.max), name);
       if (bounded('limits', dflt)) return true;
-      return kind === 'requests' && isSet(quantity(asObj(l.defaultRequest), name));
+      return kind === 'requests' && isSet(quantity(asObj(l.defaultRequest), name) ?? quantity(asObj(l.min), name));
     });
   });
 }
