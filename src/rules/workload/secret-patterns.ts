@@ -60,11 +60,13 @@ const REFERENCE_INSIDE = [
   /\$\{[^{}\n]{1,200}\}/, // envsubst, Flux post-build substitution, ${{ secrets.X }} in CI
   /\{\{[^\n]{0,500}?\}\}/, // an unrendered Helm or Go template
   /#\{[^{}\n]{1,200}\}#/, // Azure Pipelines token replacement
+  /\$__(?:file|env|vault)\{[^{}\n]{1,300}\}/, // Grafana's provisioning: a file, variable or vault read at start
 ];
 
 /** Whole values that point at a secret store or are encrypted. */
 const REFERENCE_WHOLE = [
   /^\$[A-Za-z_][A-Za-z0-9_]*$/, // $VAR written for a later envsubst
+  /^\$[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_.-]+)?$/, // Argo CD: $key of argocd-secret, or $secret-name:key
   /^%[A-Za-z_][A-Za-z0-9_]*%$/,
   /^__[A-Za-z0-9_]+__$/, // Octopus / release-pipeline token replacement
   /^@Microsoft\.KeyVault\(/i, // App Service style Key Vault reference

@@ -221,6 +221,18 @@ describe('secret-patterns: names', () => {
     expect(detectSecret('DB_PASSWORD', '#{DbPassword}#')).toBeUndefined();
     expect(detectSecret('DB_PASSWORD', '__DbPassword__')).toBeUndefined();
   });
+
+  it("treats Argo CD's and Grafana's secret references as not written down", () => {
+    // Argo CD resolves `$key` in argocd-secret and `$secret-name:key` in another Secret.
+    expect(detectSecret('clientSecret', '$oidc.azure.clientSecret')).toBeUndefined();
+    expect(detectSecret('clientSecret', '$argocd-oidc:clientSecret')).toBeUndefined();
+    expect(detectSecret('webhook.github.secret', '$webhook-secret')).toBeUndefined();
+    // Grafana reads `$__file{}`, `$__env{}` and `$__vault{}` when it starts.
+    expect(detectSecret('basicAuthPassword', '$__file{/etc/secrets/loki-password}')).toBeUndefined();
+    expect(detectSecret('GF_SECURITY_ADMIN_PASSWORD', '$__env{ADMIN_PASSWORD}')).toBeUndefined();
+    // A literal with a $ elsewhere is still a literal.
+    expect(detectSecret('DB_PASSWORD', 'Pa$$w0rd-2024!')).toEqual({ by: 'name', detector: 'password' });
+  });
 });
 
 describe('secret-patterns: files', () => {
@@ -238,6 +250,9 @@ describe('secret-patterns: files', () => {
   it('ignores references, settings about secrets and block scalars', () => {
     const yaml = ['password: ${DB_PASSWORD}', 'token_ttl: 300', 'secretName: tls-cert', 'clientSecret: |', '  x', 'password: ""', 'passwordPolicy: strong'].join('\n');
     expect(findSecretInText(yaml)).toBeUndefined();
+    // argocd-cm's oidc.config, as Argo CD documents it for Entra ID.
+    const oidc = ['name: Azure', 'issuer: https://login.microsoftonline.com/tenant/v2.0', 'clientID: 0000', 'clientSecret: $oidc.azure.clientSecret', 'requestedIDTokenClaims:', '  groups: {essential: true}'].join('\n');
+    expect(findSecretInText(oidc)).toBeUndefined();
   });
 });
 
