@@ -51,6 +51,9 @@ export function celUnless(exempt: string, expression: string): string {
 /** CEL twin of `isWindowsPod` (core/workload.ts). */
 export const CEL_WINDOWS_POD = "variables.spec.?os.?name.orValue('') == 'windows'";
 
+/** CEL twin of `runsOnWindows` (core/workload.ts). */
+export const CEL_RUNS_ON_WINDOWS = `(${CEL_WINDOWS_POD} || ('kubernetes.io/os' in variables.spec.?nodeSelector.orValue({}) && variables.spec.nodeSelector['kubernetes.io/os'] == 'windows'))`;
+
 /** CEL twin of `inUserNamespace` (core/workload.ts). */
 export const CEL_USER_NAMESPACE = 'variables.spec.?hostUsers.orValue(true) == false';
 

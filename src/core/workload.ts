@@ -145,6 +145,15 @@ export function isWindowsPod(pod: PodView): boolean {
   return asObj(pod.spec.os)?.name === 'windows';
 }
 
+/**
+ * A pod that runs on Windows nodes: `spec.os.name: windows`, or — what AKS's Windows samples and most
+ * charts write instead — `nodeSelector: {kubernetes.io/os: windows}`. The hardening rules skip Linux-only
+ * settings for it; Pod Security, which reads `spec.os` alone, does not.
+ */
+export function runsOnWindows(pod: PodView): boolean {
+  return isWindowsPod(pod) || asObj(pod.spec.nodeSelector)?.['kubernetes.io/os'] === 'windows';
+}
+
 /** `spec.hostUsers: false` puts the pod in a user namespace: IDs inside map to unprivileged IDs on the node. */
 export function inUserNamespace(pod: PodView): boolean {
   return pod.spec.hostUsers === false;

@@ -1,8 +1,8 @@
-import { inUserNamespace, isWindowsPod } from '../../core/workload.js';
+import { inUserNamespace, runsOnWindows } from '../../core/workload.js';
 import { asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { describe } from './lib/containers.js';
-import { CEL_USER_NAMESPACE, CEL_WINDOWS_POD } from '../../core/cel.js';
+import { CEL_USER_NAMESPACE, CEL_RUNS_ON_WINDOWS } from '../../core/cel.js';
 
 /** Below this, IDs are used by accounts and services of the node itself on common distributions. */
 const MIN_ID = 10000;
@@ -30,22 +30,22 @@ export default defineRule({
       'Without user namespaces a container process runs with its numeric UID and GID on the node. IDs below ' +
       `${MIN_ID} belong to accounts of the node (or are root): after an escape, or through a shared host path, ` +
       'the process acts as that account. An unset runAsUser or runAsGroup leaves the ID to the image, which often ' +
-      'means root. The container securityContext overrides the pod securityContext. Windows pods and pods with ' +
-      'hostUsers: false (user namespaces) are skipped.',
+      'means root. The container securityContext overrides the pod securityContext. Windows pods (spec.os.name, or a ' +
+      'kubernetes.io/os: windows nodeSelector) and pods with hostUsers: false (user namespaces) are skipped.',
     remediation: `Set runAsUser and runAsGroup to dedicated IDs of ${MIN_ID} or more (for example 10001), at pod or container level.`,
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
   },
   target: { pods: true },
   cel: {
     validation: () => ({
-      expression: `${CEL_WINDOWS_POD} || ${CEL_USER_NAMESPACE} || variables.containers.all(c, ${(['runAsUser', 'runAsGroup'] as const)
+      expression: `${CEL_RUNS_ON_WINDOWS} || ${CEL_USER_NAMESPACE} || variables.containers.all(c, ${(['runAsUser', 'runAsGroup'] as const)
         .map((key) => `c.?securityContext.?${key}.orValue(variables.spec.?securityContext.?${key}.orValue(-1)) >= ${MIN_ID}`)
         .join(' && ')})`,
     }),
   },
   check(ctx) {
     const pod = ctx.pod();
-    if (!pod || isWindowsPod(pod) || inUserNamespace(pod)) return;
+    if (!pod || runsOnWindows(pod) || inUserNamespace(pod)) return;
     const podSc = pod.spec.securityContext;
     for (const c of ctx.containers()) {
       const sc = c.spec.securityContext;

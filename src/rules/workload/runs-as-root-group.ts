@@ -1,9 +1,9 @@
-import { isWindowsPod } from '../../core/workload.js';
+import { runsOnWindows } from '../../core/workload.js';
 import type { FrameworkRef } from '../../core/frameworks.js';
 import { asArray, asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { describe } from './lib/containers.js';
-import { CEL_WINDOWS_POD, celUnless } from '../../core/cel.js';
+import { CEL_RUNS_ON_WINDOWS, celUnless } from '../../core/cel.js';
 
 const KSV029: FrameworkRef = { framework: 'trivy', id: 'KSV029' };
 const RUN_AS_GROUP: FrameworkRef[] = [
@@ -25,7 +25,7 @@ export default defineRule({
       'put the processes of a container in group 0: the effective runAsGroup (the container securityContext overrides the ' +
       'pod securityContext), a 0 in the pod supplementalGroups, and fsGroup: 0, which the kubelet adds to every ' +
       'process as a supplementary group (and gives volume files to). An unset runAsGroup is not reported: the ' +
-      'group then comes from the image, which the manifest does not show. Windows pods are skipped.',
+      'group then comes from the image, which the manifest does not show. Windows pods (spec.os.name, or a kubernetes.io/os: windows nodeSelector) are skipped.',
     remediation:
       'Set runAsGroup (and fsGroup where volumes need it) to a non-zero group such as 10001, and remove 0 from ' +
       'supplementalGroups.',
@@ -38,7 +38,7 @@ export default defineRule({
   cel: {
     validation: () => ({
       expression: celUnless(
-        CEL_WINDOWS_POD,
+        CEL_RUNS_ON_WINDOWS,
         [
           'variables.containers.all(c, c.?securityContext.?runAsGroup.orValue(variables.spec.?securityContext.?runAsGroup.orValue(1)) != 0)',
           '!(0 in variables.spec.?securityContext.?supplementalGroups.orValue([]))',
@@ -49,7 +49,7 @@ export default defineRule({
   },
   check(ctx) {
     const pod = ctx.pod();
-    if (!pod || isWindowsPod(pod)) return;
+    if (!pod || runsOnWindows(pod)) return;
     const podSc = asObj(pod.spec.securityContext);
     const podPath = `${pod.specPath}.securityContext`;
     for (const c of ctx.containers()) {

@@ -1,8 +1,8 @@
-import { isWindowsPod } from '../../core/workload.js';
+import { runsOnWindows } from '../../core/workload.js';
 import { asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { describe } from './lib/containers.js';
-import { CEL_WINDOWS_POD, celUnless } from '../../core/cel.js';
+import { CEL_RUNS_ON_WINDOWS, celUnless } from '../../core/cel.js';
 
 export default defineRule({
   meta: {
@@ -19,7 +19,7 @@ export default defineRule({
       'Unless securityContext.readOnlyRootFilesystem is true, a process in the container can change its own ' +
       'binaries and configuration and drop tools on disk: an intruder persists for the life of the container and ' +
       'the image no longer tells what runs. Unset counts as writable. Every container is checked, init and ' +
-      'ephemeral ones included; Windows pods are skipped (Windows does not support the setting).',
+      'ephemeral ones included; Windows pods (spec.os.name, or a kubernetes.io/os: windows nodeSelector) are skipped: Windows does not support the setting.',
     remediation:
       'Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir volume on each path the application ' +
       'writes to (/tmp, caches).',
@@ -27,11 +27,11 @@ export default defineRule({
   },
   target: { pods: true },
   cel: {
-    validation: () => ({ expression: celUnless(CEL_WINDOWS_POD, "variables.containers.all(c, c.?securityContext.?readOnlyRootFilesystem.orValue(false) == true)") }),
+    validation: () => ({ expression: celUnless(CEL_RUNS_ON_WINDOWS, "variables.containers.all(c, c.?securityContext.?readOnlyRootFilesystem.orValue(false) == true)") }),
   },
   check(ctx) {
     const pod = ctx.pod();
-    if (pod && isWindowsPod(pod)) return;
+    if (pod && runsOnWindows(pod)) return;
     for (const c of ctx.containers()) {
       const value = asObj(c.spec.securityContext)?.readOnlyRootFilesystem;
       if (value === true) continue;

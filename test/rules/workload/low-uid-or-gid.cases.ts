@@ -10,12 +10,18 @@ export default ruleCases(rule, {
     { name: 'container overrides a low pod value', input: pod('  securityContext: {runAsUser: 0, runAsGroup: 0}\n  containers:\n  - name: app\n    securityContext: {runAsUser: 30000, runAsGroup: 30000}\n') },
     { name: 'user namespaces', input: pod('  hostUsers: false\n  containers: [{name: app, image: x}]\n') },
     { name: 'windows', input: pod('  os: {name: windows}\n  containers: [{name: app, image: x}]\n') },
+    { name: 'windows nodes by nodeSelector', input: pod('  nodeSelector: {kubernetes.io/os: windows}\n  containers: [{name: app, image: x}]\n') },
   ],
   invalid: [
     {
       name: 'nothing set',
       input: pod('  containers: [{name: app, image: x}]\n'),
       findings: [{ field: 'spec.containers[0].securityContext.runAsUser', container: 'app', message: 'container app runs with no runAsUser (the image decides) and no runAsGroup (the image decides)' }],
+    },
+    {
+      name: 'a Linux nodeSelector changes nothing',
+      input: pod('  nodeSelector: {kubernetes.io/os: linux}\n  containers: [{name: app, image: x}]\n'),
+      findings: [{ field: 'spec.containers[0].securityContext.runAsUser' }],
     },
     {
       name: 'low user, high group',

@@ -27,6 +27,13 @@ export default ruleCases(rule, {
   securityContext: { fsGroup: 0 }
   containers: [{ name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022" }]`),
     },
+    {
+      name: 'pods on Windows nodes by nodeSelector are skipped',
+      input: pod(`
+  nodeSelector: { kubernetes.io/os: windows }
+  securityContext: { fsGroup: 0 }
+  containers: [{ name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022" }]`),
+    },
   ],
   invalid: [
     {

@@ -6,6 +6,10 @@ export default ruleCases(rule, {
   valid: [
     { name: 'read-only', input: pod(`  containers: [{ name: app, image: "nginx:1.27", securityContext: { readOnlyRootFilesystem: true } }]`) },
     {
+      name: 'Windows pods cannot set it (chosen by nodeSelector, as AKS samples and most charts do)',
+      input: pod(`  nodeSelector: { kubernetes.io/os: windows }\n  containers: [{ name: app, image: "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022" }]`),
+    },
+    {
       name: 'Windows pods cannot set it',
       input: pod(`  os: { name: windows }\n  containers: [{ name: app, image: "mcr.microsoft.com/windows/servercore:ltsc2022" }]`),
     },
