@@ -71,7 +71,9 @@ export default defineRule({
       'AKS supports three Kubernetes minor versions for about a year each; after that a version gets no ' +
       'security patches (unless the cluster pays for long-term support), and known Kubernetes CVEs stay open. ' +
       'The control plane (kubernetesVersion) and each node pool (orchestratorVersion; a pool without one follows ' +
-      'the control plane) are compared with settings.aks.minKubernetesVersion, numerically. A cluster on the ' +
+      'the control plane) are compared with settings.aks.minKubernetesVersion, numerically; where the source ' +
+      'says what runs (currentKubernetesVersion, currentOrchestratorVersion in az aks show and ARM GET), that ' +
+      'patch is compared instead of a declared minor alias. A cluster on the ' +
       'AKSLongTermSupport plan slightly below the minimum is reported as info: its LTS window decides.',
     remediation:
       'Upgrade the control plane, then every node pool (az aks upgrade --kubernetes-version <version>; ' +
@@ -93,7 +95,19 @@ export default defineRule({
     const cluster = own ?? pools[0]?.cluster;
     const plan = cluster?.get('supportPlan');
     const lts = plan !== undefined && plan.known && text(plan)?.toLowerCase() === 'akslongtermsupport';
-    if (own) checkVersion(ctx, `cluster ${own.name}`, own.get('kubernetesVersion'), min, minText, lts, aksVerify(own, 'kubernetesVersion'));
-    for (const t of pools) checkVersion(ctx, t.label, t.pool.get('orchestratorVersion'), min, minText, lts, t.verify('orchestratorVersion'));
+    // What runs, where the source says it (`az aks show`, ARM GET): the declared version may be a minor alone
+    // (`1.34`), which AKS keeps on its latest patch; the current one is the exact patch.
+    const running = (get: (path: string) => Setting, current: string, declared: string): [Setting, string] => {
+      const c = get(current);
+      return c.known && !c.absent ? [c, current] : [get(declared), declared];
+    };
+    if (own) {
+      const [s, path] = running((p) => own.get(p), 'currentKubernetesVersion', 'kubernetesVersion');
+      checkVersion(ctx, `cluster ${own.name}`, s, min, minText, lts, aksVerify(own, path));
+    }
+    for (const t of pools) {
+      const [s, path] = running((p) => t.pool.get(p), 'currentOrchestratorVersion', 'orchestratorVersion');
+      checkVersion(ctx, t.label, s, min, minText, lts, t.verify(path));
+    }
   },
 });

@@ -39,6 +39,16 @@ aksRuleTester(rule, {
       findings: [{ field: 'agentPoolProfiles[1].orchestratorVersion', message: /node pool old of cluster aks1 runs Kubernetes 1.33/ }],
     },
     {
+      // The declared minor alias is kept on the newest patch AKS offers, but the cluster runs the current one.
+      name: 'az aks show: the running patch, not the declared alias, against a patch minimum',
+      aks: { minKubernetesVersion: '1.34.3' },
+      resources: [cliCluster('aks1', { kubernetesVersion: '1.34', currentKubernetesVersion: '1.34.2', agentPoolProfiles: [{ name: 'p1', orchestratorVersion: '1.34', currentOrchestratorVersion: '1.34.2' }] })],
+      findings: [
+        { field: 'currentKubernetesVersion', message: 'cluster aks1 runs Kubernetes 1.34.2, below the supported minimum 1.34.3', verify: 'az aks show --resource-group rg-prod --name aks1 --query currentKubernetesVersion' },
+        { field: 'agentPoolProfiles[0].currentOrchestratorVersion', message: /node pool p1 of cluster aks1 runs Kubernetes 1.34.2/ },
+      ],
+    },
+    {
       name: 'a patch minimum',
       aks: { minKubernetesVersion: '1.34.3' },
       resources: [restCluster('aks1', { kubernetesVersion: '1.34.2' })],
