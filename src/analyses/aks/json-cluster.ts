@@ -77,17 +77,23 @@ export function jsonCluster(resource: Resource, inventory?: Inventory): AksClust
   const shape = shapeOf(resource);
   const { root, field } = propertiesOf(resource, shape);
   const pools: AksNodePool[] = [];
+  const separate = separatePools(resource, inventory).map((p) => ({ p, name: p.name.split('/').pop() ?? p.name }));
+  // `az aks show` and a GET of the cluster repeat every pool in agentPoolProfiles; scanned beside the pool
+  // list (`az aks nodepool list`, GET .../agentPools), each pool is read once, from its own document.
+  const listed = new Set(separate.map(({ name }) => name.toLowerCase()));
   const profiles = child(root, 'agentPoolProfiles');
   asArray(profiles?.[1]).forEach((raw, i) => {
     const profile = asObj(raw);
     if (!profile) return;
+    const name = asString(profile.name) ?? `#${i}`;
+    if (listed.has(name.toLowerCase())) return;
     const base = `${field ? `${field}.` : ''}${profiles?.[0] ?? 'agentPoolProfiles'}[${i}]`;
-    pools.push({ name: asString(profile.name) ?? `#${i}`, resource, get: (path) => readSetting(profile, base, path) });
+    pools.push({ name, resource, get: (path) => readSetting(profile, base, path) });
   });
-  for (const p of separatePools(resource, inventory)) {
+  for (const { p, name } of separate) {
     const shapeP = shapeOf(p);
     const { root: pr, field: pf } = propertiesOf(p, shapeP);
-    pools.push({ name: p.name.split('/').pop() ?? p.name, resource: p, get: (path) => readSetting(pr, pf, path) });
+    pools.push({ name, resource: p, get: (path) => readSetting(pr, pf, path) });
   }
   // `@sku.tier`: a property of the resource itself, outside `properties`.
   const get = (path: string) => (path.startsWith('@') ? readSetting(resource.object, '', path.slice(1)) : readSetting(root, field, path));

@@ -1,5 +1,6 @@
 import rule from '../../../src/rules/aks/host-encryption-disabled.js';
-import { aksRuleTester, cliCluster, restCluster, resource, templateCluster, templatePool, tfCluster, tfPool, unknown } from './aks-tester.js';
+import { AGENT_POOL_TYPE } from '../../../src/analyses/aks/index.js';
+import { aksRuleTester, cliCluster, clusterId, restCluster, resource, templateCluster, templatePool, tfCluster, tfPool, unknown } from './aks-tester.js';
 
 const pool = (name: string, extra: Record<string, unknown> = {}) => ({ name, count: 3, vmSize: 'Standard_D4ds_v5', mode: 'User', ...extra });
 
@@ -52,6 +53,18 @@ aksRuleTester(rule, {
           message: /node pool user of cluster aks1/,
           verify: /--name aks1 --query "agentPoolProfiles\[\?name=='user'\]\.enableEncryptionAtHost"/,
         },
+      ],
+    },
+    {
+      // A GET of the cluster repeats its pools; scanned with the pool list, each pool is reported once.
+      name: 'the cluster and its pool list: one finding per pool, on the pool',
+      resources: [
+        restCluster('aks1', { agentPoolProfiles: [pool('system', { enableEncryptionAtHost: false }), pool('user', { enableEncryptionAtHost: false })] }),
+        resource(AGENT_POOL_TYPE, 'arm-rest', { id: `${clusterId('aks1')}/agentPools/user`, name: 'user', type: AGENT_POOL_TYPE, properties: { enableEncryptionAtHost: false } }, 'user'),
+      ],
+      findings: [
+        { resource: 'Microsoft.ContainerService/managedClusters/aks1', field: 'properties.agentPoolProfiles[0].enableEncryptionAtHost', message: /node pool system of cluster aks1/ },
+        { resource: 'Microsoft.ContainerService/managedClusters/agentPools/user', field: 'properties.enableEncryptionAtHost', message: /node pool user of cluster aks1/ },
       ],
     },
     {
