@@ -21,7 +21,8 @@ export default defineRule({
       'namespace selectors cannot be relied on for that port. Host-network pods are reported by ' +
       'network/host-network-bypasses-policies instead (all their ports are the node\'s). The Pod Security rule ' +
       'workload/host-port reports the same fields; when both run, its finding stands for both, so this one shows ' +
-      'on its own only in network-only scans (--pillar network).',
+      'on its own only in network-only scans (--pillar network). Only regular containers publish host ports; an ' +
+      'init or ephemeral container\'s hostPort is left to Pod Security.',
     remediation: 'Remove hostPort and expose the container through a Service (ClusterIP behind an ingress controller, or an internal load balancer).',
     references: [
       'https://kubernetes.io/docs/concepts/services-networking/network-policies/#what-you-can-t-do-with-network-policies-at-least-not-yet',
@@ -35,7 +36,9 @@ export default defineRule({
     const pod = ctx.pod();
     if (!pod || usesHostNetwork(pod.spec)) return;
     let policies: string | undefined;
-    for (const c of ctx.containers()) {
+    // The kubelet publishes the host ports of the pod's regular containers only: an init or ephemeral
+    // container's hostPort opens nothing (Pod Security still refuses it, on its own finding).
+    for (const c of ctx.containers({ init: false, ephemeral: false })) {
       asArray(c.spec.ports).forEach((raw, i) => {
         const port = asObj(raw);
         const hostPort = port?.hostPort;

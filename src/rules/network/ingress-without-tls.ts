@@ -1,4 +1,4 @@
-import { asArray, asObj, asString, type Obj } from '../../core/resource.js';
+import { asArray, asObj, asString, stringMap, type Obj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 
 /** Hosts are DNS names: compared without case. */
@@ -13,6 +13,15 @@ function covers(tlsHost: string, host: string): boolean {
     return dot > 0 && host.slice(dot) === tlsHost.slice(1);
   }
   return false;
+}
+
+/**
+ * TLS an Ingress gets without spec.tls: ingress-nginx passing the connection through to a backend that
+ * terminates it (Argo CD's documented setup), or Application Gateway terminating it with a certificate
+ * installed on the gateway (AGIC).
+ */
+function tlsOutsideSpec(annotations: Record<string, string>): boolean {
+  return annotations['nginx.ingress.kubernetes.io/ssl-passthrough'] === 'true' || (annotations['appgw.ingress.kubernetes.io/appgw-ssl-certificate'] ?? '').trim() !== '';
 }
 
 export default defineRule({
@@ -30,7 +39,9 @@ export default defineRule({
       'rules, and for every host when spec.tls is missing, travel in clear text between the client and the ' +
       'ingress controller, where passwords, session cookies and tokens can be read or changed. A tls entry ' +
       'without hosts covers the requests without a host (the controller\'s default certificate); *.example.com ' +
-      'covers one label below example.com.',
+      'covers one label below example.com. An Ingress whose TLS is handled elsewhere — ' +
+      'nginx.ingress.kubernetes.io/ssl-passthrough: "true" (the backend terminates it), or an Application Gateway ' +
+      'certificate named by appgw.ingress.kubernetes.io/appgw-ssl-certificate — is not reported.',
     remediation:
       'Add the host to a spec.tls entry whose secret holds a certificate for it (cert-manager, or the AKS application ' +
       'routing add-on with a Key Vault certificate), and redirect HTTP to HTTPS at the ingress controller.',
@@ -42,6 +53,7 @@ export default defineRule({
   target: { kinds: ['Ingress'] },
   check(ctx) {
     const ing = ctx.resource;
+    if (tlsOutsideSpec(stringMap(asObj(ing.object.metadata)?.annotations))) return;
     const spec = asObj(ing.object.spec) ?? {};
     const name = `${ing.namespace ? `${ing.namespace}/` : ''}${ing.name}`;
     const rules = asArray(spec.rules).map(asObj);

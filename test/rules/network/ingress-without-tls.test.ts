@@ -1,10 +1,10 @@
 import rule from '../../../src/rules/network/ingress-without-tls.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 
-const ingress = (spec: string) => `
+const ingress = (spec: string, annotations = '{}') => `
 apiVersion: networking.k8s.io/v1
 kind: Ingress
-metadata: { name: web, namespace: shop }
+metadata: { name: web, namespace: shop, annotations: ${annotations} }
 spec:
   ingressClassName: webapprouting.kubernetes.azure.com
 ${spec}
@@ -15,6 +15,9 @@ const rule1 = (host?: string) => `    - ${host === undefined ? '' : `host: ${hos
 
 ruleTester(rule, {
   valid: [
+    // Argo CD's documented ingress-nginx setup: the server terminates TLS itself.
+    { name: 'TLS passed through to the backend', input: ingress(`  rules:\n${rule1('argocd.example.com')}`, '{ nginx.ingress.kubernetes.io/ssl-passthrough: "true" }') },
+    { name: 'TLS terminated by Application Gateway with its own certificate', input: ingress(`  rules:\n${rule1('shop.example.com')}`, '{ appgw.ingress.kubernetes.io/appgw-ssl-certificate: shop-cert }') },
     { name: 'every host listed', input: ingress(`  tls: [{ hosts: [shop.example.com, api.example.com], secretName: web-tls }]\n  rules:\n${rule1('shop.example.com')}\n${rule1('api.example.com')}`) },
     { name: 'hosts in two tls entries, compared without case', input: ingress(`  tls: [{ hosts: [Shop.Example.com] }, { hosts: [api.example.com] }]\n  rules:\n${rule1('shop.example.COM')}\n${rule1('api.example.com')}`) },
     { name: 'a wildcard certificate covers one label', input: ingress(`  tls: [{ hosts: ["*.example.com"], secretName: wild }]\n  rules:\n${rule1('shop.example.com')}`) },
@@ -22,6 +25,11 @@ ruleTester(rule, {
     { name: 'a tls entry without hosts covers the rule without a host', input: ingress(`  tls: [{ secretName: default-cert }]\n  rules:\n${rule1()}`) },
   ],
   invalid: [
+    {
+      name: 'passthrough switched off is plain HTTP',
+      input: ingress(`  rules:\n${rule1('shop.example.com')}`, '{ nginx.ingress.kubernetes.io/ssl-passthrough: "false" }'),
+      findings: [{ field: 'spec.tls' }],
+    },
     {
       name: 'no tls at all',
       input: ingress(`  rules:\n${rule1('shop.example.com')}\n${rule1('api.example.com')}`),
