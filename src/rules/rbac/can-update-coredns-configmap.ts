@@ -5,11 +5,13 @@ const PERMISSIONS: Permission[] = [
   { verb: 'update', resource: 'configmaps', apiGroup: '' },
   { verb: 'patch', resource: 'configmaps', apiGroup: '' },
 ];
+/** The CoreDNS ConfigMaps by name: a grant restricted to one of them is exactly the risk. */
+const NAMED: Permission[] = ['coredns', 'coredns-custom'].flatMap((name) => PERMISSIONS.map((p) => ({ ...p, name })));
 
 /**
  * Only grants that reach kube-system matter: the CoreDNS ConfigMaps (coredns, coredns-custom on
- * AKS) live there. The question is asked without a resource name so that a rule restricted to
- * other ConfigMaps by resourceNames does not count. System subjects are skipped.
+ * AKS) live there. A grant on every ConfigMap there is named as such; one restricted by resourceNames
+ * counts when it names a CoreDNS ConfigMap, and not when it names others. System subjects are skipped.
  */
 export default defineRule({
   meta: {
@@ -28,7 +30,9 @@ export default defineRule({
   check(ctx) {
     const ns = bindingNamespace(ctx);
     if (ns !== null && ns !== 'kube-system') return;
-    const grants = grantsOf(ctx, PERMISSIONS, { skipSystem: true, namespace: 'kube-system' });
-    reportGrants(ctx, grants, 'no update or patch on configmaps in kube-system outside the control plane');
+    const opts = { skipSystem: true, namespace: 'kube-system' };
+    const any = grantsOf(ctx, PERMISSIONS, opts);
+    const named = grantsOf(ctx, NAMED, opts).filter((g) => !any.some((a) => a.index === g.index && a.subject.name === g.subject.name));
+    reportGrants(ctx, [...any, ...named].sort((a, b) => a.index - b.index), 'no update or patch on configmaps in kube-system outside the control plane');
   },
 });

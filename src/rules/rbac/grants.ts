@@ -11,11 +11,13 @@ export interface Permission {
   resource: string;
   subresource?: string;
   apiGroup: string;
+  /** One object by name: grants restricted by resourceNames to it count too. */
+  name?: string;
 }
 
 export function permissionLabel(p: Permission): string {
   const res = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
-  return `${p.verb} ${p.apiGroup ? `${res}.${p.apiGroup}` : res}`;
+  return `${p.verb} ${p.apiGroup ? `${res}.${p.apiGroup}` : res}${p.name !== undefined ? ` ${p.name}` : ''}`;
 }
 
 /** What one subject of the binding under check holds of the permissions asked about. */
@@ -99,7 +101,7 @@ export function grantsOf(ctx: RuleContext, permissions: readonly Permission[], o
   const ns = bindingNamespace(ctx) ?? opts.namespace ?? null;
   const bySubject = new Map<string, SubjectGrant & { ruleIndexes: Set<number> }>();
   for (const p of permissions) {
-    const q: AccessQuery = { verb: p.verb, resource: p.resource, apiGroup: p.apiGroup, ...(p.subresource ? { subresource: p.subresource } : {}), ...(ns !== null ? { namespace: ns } : {}) };
+    const q: AccessQuery = { verb: p.verb, resource: p.resource, apiGroup: p.apiGroup, ...(p.subresource ? { subresource: p.subresource } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(ns !== null ? { namespace: ns } : {}) };
     for (const g of index.whoCan(q, (ref) => sameBinding(ctx, ref))) {
       if (opts.skipSystem && isControlPlaneGrant(ctx, g.subject)) continue;
       const key = `${g.subject.kind}\0${g.subject.namespace ?? ''}\0${g.subject.name}`;
@@ -165,7 +167,7 @@ export function scopeText(ctx: RuleContext): string {
 
 /** `kubectl auth can-i VERB RESOURCE --as=...` for the subject, in the binding's scope. */
 export function canIVerify(ctx: RuleContext, s: Subject, p: Permission): string {
-  const resource = p.apiGroup ? `${p.resource}.${p.apiGroup}` : p.resource;
+  const resource = `${p.apiGroup ? `${p.resource}.${p.apiGroup}` : p.resource}${p.name !== undefined ? `/${p.name}` : ''}`;
   // `can-i create pods/exec` would ask about a pod named exec: kubectl takes a subresource as a flag.
   const sub = p.subresource ? ` --subresource=${shellQuote(p.subresource)}` : '';
   const as =
