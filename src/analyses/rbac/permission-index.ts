@@ -339,7 +339,7 @@ export class PermissionIndex {
       const defaults = role ? undefined : DEFAULT_CLUSTER_ROLES.get(roleName);
       if (defaults) {
         let compiled = this.defaultRoles.get(roleName);
-        if (!compiled) this.defaultRoles.set(roleName, (compiled = defaults.flatMap((d) => compileRule(d) ?? [])));
+        if (!compiled) this.defaultRoles.set(roleName, (compiled = [...defaults.flatMap((d) => compileRule(d) ?? []), ...aggregatedInto(roleName, inventory, clusterRoleRules)]));
         rules = compiled;
         builtin = true;
       }
@@ -469,9 +469,37 @@ function compileRules(v: unknown): CompiledRule[] {
 }
 
 /**
- * Effective rules of every ClusterRole. An aggregated ClusterRole's rules are replaced by the union
- * of the rules of the ClusterRoles its selectors match, as the aggregation controller writes them;
- * aggregation chains (view → edit → admin) are followed to a fixed point.
+ * The aggregation labels that reach a built-in ClusterRole: `view` takes `aggregate-to-view`, and is
+ * itself labelled `aggregate-to-edit`, as `edit` is `aggregate-to-admin` — so what an add-on
+ * aggregates into view reaches edit and admin too.
+ */
+const AGGREGATES_INTO: ReadonlyMap<string, readonly string[]> = new Map([
+  ['view', ['view']],
+  ['edit', ['edit', 'view']],
+  ['admin', ['admin', 'edit', 'view']],
+]);
+
+/**
+ * The rules of the input's ClusterRoles that the aggregation controller adds to a built-in role the
+ * input binds without defining (an add-on's `aggregate-to-view: "true"` role that reads Secrets).
+ */
+function aggregatedInto(roleName: string, inventory: Inventory, clusterRoleRules: ReadonlyMap<Resource, CompiledRule[]>): CompiledRule[] {
+  const into = AGGREGATES_INTO.get(roleName);
+  if (!into) return [];
+  const out: CompiledRule[] = [];
+  for (const c of inventory.byKind('ClusterRole')) {
+    const labels = stringMap(asObj(c.object.metadata)?.labels);
+    if (!into.some((to) => labels[`rbac.authorization.k8s.io/aggregate-to-${to}`] === 'true')) continue;
+    for (const rule of clusterRoleRules.get(c) ?? []) out.push({ ...rule, from: rule.from ?? c.name });
+  }
+  return out;
+}
+
+/**
+ * Effective rules of every ClusterRole. An aggregated ClusterRole's rules are replaced by the union of
+ * the rules of the ClusterRoles its selectors match, as the aggregation controller writes them; when
+ * the scan holds none of them, the rules it holds stand (an export from a cluster carries the
+ * controller's last union). Aggregation chains (view → edit → admin) are followed to a fixed point.
  */
 function aggregateClusterRoles(roles: readonly Resource[]): Map<Resource, CompiledRule[]> {
   const out = new Map<Resource, CompiledRule[]>();
@@ -480,19 +508,20 @@ function aggregateClusterRoles(roles: readonly Resource[]): Map<Resource, Compil
   for (const r of roles) {
     labels.set(r, stringMap(asObj(r.object.metadata)?.labels));
     const agg = asObj(r.object.aggregationRule);
-    if (agg) {
-      aggregated.push({ role: r, selectors: asArray(agg.clusterRoleSelectors) });
-      out.set(r, []);
-    } else out.set(r, compileRules(r.object.rules));
+    if (agg) aggregated.push({ role: r, selectors: asArray(agg.clusterRoleSelectors) });
+    out.set(r, compileRules(r.object.rules));
   }
   if (aggregated.length === 0) return out;
   const sources = new Map(aggregated.map((a) => [a.role, roles.filter((c) => c !== a.role && a.selectors.some((s) => selectorMatches(s, labels.get(c)!)))]));
   for (let round = 0; round <= aggregated.length; round++) {
     let changed = false;
     for (const a of aggregated) {
+      const from = sources.get(a.role)!;
+      // With no source in the scan, the rules it holds are the controller's last union (an export).
+      if (from.length === 0) continue;
       const seen = new Set<string>();
       const rules: CompiledRule[] = [];
-      for (const c of sources.get(a.role)!) {
+      for (const c of from) {
         for (const rule of out.get(c)!) {
           const key = JSON.stringify(rule.rule);
           if (seen.has(key)) continue;

@@ -256,6 +256,25 @@ describe('aggregated ClusterRoles', () => {
   });
 });
 
+describe('aggregation into the built-in roles the input binds without defining', () => {
+  // An add-on's role aggregated into view: the aggregation controller adds it to view, and view is
+  // itself aggregated into edit and admin.
+  const addOn = `---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: vault-secrets-view\n  labels:\n    rbac.authorization.k8s.io/aggregate-to-view: "true"\nrules:\n- apiGroups: [""]\n  resources: [secrets]\n  verbs: [get, list, watch]\n`;
+  it('adds what add-ons aggregate into view to view, edit and admin', () => {
+    const idx = indexOf(addOn + rb('payments', 'readers', 'ClusterRole', 'view', group('payments-readers')) + rb('shop', 'admins', 'ClusterRole', 'admin', group('shop-admins')));
+    const g = idx.whoCan({ verb: 'get', resource: 'secrets', namespace: 'payments' });
+    expect(who(g)).toEqual(['Group:payments-readers@payments']);
+    expect(g[0]?.via).toMatchObject({ role: { kind: 'ClusterRole', name: 'view', builtin: true }, aggregatedFrom: 'vault-secrets-view' });
+    // admin reads Secrets by itself too: the add-on's rule is one more way.
+    expect(idx.whoCan({ verb: 'list', resource: 'secrets', namespace: 'shop' }).map((x) => x.via.aggregatedFrom)).toContain('vault-secrets-view');
+  });
+
+  it('keeps the rules an exported aggregated role holds when none of its sources is in the scan', () => {
+    const exported = `---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: monitoring\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels:\n      example.com/aggregate-to-monitoring: "true"\nrules:\n- apiGroups: [""]\n  resources: [secrets]\n  verbs: [get]\n`;
+    expect(who(indexOf(exported + crb('mon', 'monitoring', user('prom'))).whoCan({ verb: 'get', resource: 'secrets' }))).toEqual(['User:prom@cluster']);
+  });
+});
+
 describe('missing roles', () => {
   const idx = indexOf(
     clusterRole('present', `- apiGroups: [""]\n  resources: [pods]\n  verbs: [get]`) +
