@@ -18,28 +18,23 @@ const DESTINATION_NAMES: Record<string, string> = {
   marketplace: 'partner solution',
 };
 
-type Verdict =
-  | { kind: 'kept' }
-  | { kind: 'short'; days: number }
-  | { kind: 'unknown'; where: string; why: string };
+/** Where one setting sends the audit logs, and why the scan cannot see how long they are kept there. */
+interface Verdict {
+  where: string;
+  why: string;
+}
 
-/** How long one setting keeps the audit logs it sends, as far as the scan can see. */
-function retentionOf(ds: DiagnosticSettingView, audit: DiagnosticSettingView['logs'], required: number): Verdict {
+function retentionOf(ds: DiagnosticSettingView): Verdict {
   const d = ds.destinations;
   const unknownDest = Object.entries(ds.unknownDestinations).find(([, why]) => why !== undefined);
-  if (unknownDest) return { kind: 'unknown', where: DESTINATION_NAMES[unknownDest[0]] ?? unknownDest[0], why: `the destination is not known offline: ${unknownDest[1] as string}` };
-  if (d.storageAccount) {
-    const unsure = audit.find((l) => l.retentionUnknown !== undefined);
-    const days = audit.map((l) => l.retentionDays).filter((n): n is number => n !== undefined);
-    if (days.some((n) => n === 0 || n >= required)) return { kind: 'kept' };
-    const others = d.workspace ?? d.eventHub ?? d.marketplace;
-    if (unsure) return { kind: 'unknown', where: 'storage account', why: unsure.retentionUnknown as string };
-    if (days.length === audit.length && others === undefined) return { kind: 'short', days: Math.max(...days) };
-    if (others === undefined) return { kind: 'unknown', where: 'storage account', why: 'the setting does not limit retention; the storage account lifecycle rules decide' };
-  }
-  if (d.workspace) return { kind: 'unknown', where: 'Log Analytics workspace', why: 'the workspace and its tables set it' };
-  if (d.eventHub) return { kind: 'unknown', where: 'event hub', why: 'whatever reads the event hub decides' };
-  return { kind: 'unknown', where: 'partner solution', why: 'the partner solution decides' };
+  if (unknownDest) return { where: DESTINATION_NAMES[unknownDest[0]] ?? unknownDest[0], why: `the destination is not known offline: ${unknownDest[1] as string}` };
+  // Azure Monitor stopped applying a diagnostic setting's retentionPolicy on 30 September 2025: what a
+  // storage account keeps is up to its lifecycle management rules, which the scan does not read.
+  if (d.storageAccount && (d.workspace ?? d.eventHub ?? d.marketplace) === undefined)
+    return { where: 'storage account', why: "diagnostic settings no longer apply a retention to storage accounts; the account's lifecycle management rules decide" };
+  if (d.workspace) return { where: 'Log Analytics workspace', why: 'the workspace and its tables set it' };
+  if (d.eventHub) return { where: 'event hub', why: 'whatever reads the event hub decides' };
+  return { where: 'partner solution', why: 'the partner solution decides' };
 }
 
 export default defineRule({
@@ -56,17 +51,19 @@ export default defineRule({
       'The Kubernetes audit log records who did what through the API server: the only record of a stolen ' +
       'token being used, a secret read, or a privileged pod created. AKS keeps it only when a diagnostic ' +
       'setting on the cluster sends the kube-audit or kube-audit-admin category (or the audit / allLogs ' +
-      'category group) to a Log Analytics workspace, storage account, event hub or partner solution. Where the ' +
-      'scan can see the retention (a storage account destination with a retention policy), it must be at least ' +
-      'settings.aks.auditRetentionDays (0 = forever); a workspace keeps logs as long as its own retention says, ' +
-      'which the scan reports as a note to check. When the scan holds no diagnostic settings at all, the rule ' +
-      'cannot tell and says so.',
+      'category group) to a Log Analytics workspace, storage account, event hub or partner solution. How long ' +
+      'they are kept is not in the setting: a workspace keeps logs as long as its tables say, and a storage ' +
+      'account as long as its lifecycle management rules say (Azure Monitor stopped applying a diagnostic ' +
+      'setting\'s retentionPolicy in September 2025), so the rule reports a note to check that it is at least ' +
+      'settings.aks.auditRetentionDays. When the scan holds no diagnostic settings at all, the rule cannot tell ' +
+      'and says so.',
     remediation:
       'Add a diagnostic setting to the cluster that sends kube-audit-admin (or kube-audit) to a Log Analytics ' +
       'workspace or storage account (az monitor diagnostic-settings create --resource <cluster id> --name audit ' +
       '--workspace <workspace id> --logs \'[{"category":"kube-audit-admin","enabled":true}]\'; ' +
       'azurerm_monitor_diagnostic_setting with enabled_log { category = "kube-audit-admin" } in Terraform), and keep ' +
-      'the logs at least the required number of days. To let the scan see them, include the output of az ' +
+      'the logs at least the required number of days (workspace table retention; a storage lifecycle management ' +
+      'rule). To let the scan see the settings, include the output of az ' +
       'monitor diagnostic-settings list --resource <cluster id> -o json among the scanned files.',
     references: [
       'https://learn.microsoft.com/azure/aks/monitor-aks#resource-logs',
@@ -100,25 +97,14 @@ export default defineRule({
         continue;
       }
       if (!hasDestination) continue;
-      verdicts.push({ ds, verdict: retentionOf(ds, audit, required) });
+      verdicts.push({ ds, verdict: retentionOf(ds) });
     }
-    if (verdicts.some((v) => v.verdict.kind === 'kept')) return;
-    const unknown = verdicts.find((v) => v.verdict.kind === 'unknown');
-    if (unknown && unknown.verdict.kind === 'unknown') {
+    const unknown = verdicts[0];
+    if (unknown) {
       ctx.report({
         severity: 'info',
         message: `cluster ${cluster.name} sends kube-audit logs to a ${unknown.verdict.where} (diagnostic setting ${unknown.ds.name}) whose retention the scan cannot see (${unknown.verdict.why}): check that it keeps them at least ${required} days`,
         evidence: { observed: { diagnosticSetting: unknown.ds.name, destinations: unknown.ds.destinations }, expected: `retention >= ${required} days` },
-        verify,
-      });
-      return;
-    }
-    const short = verdicts.find((v) => v.verdict.kind === 'short');
-    if (short && short.verdict.kind === 'short') {
-      ctx.report({
-        severity: 'medium',
-        message: `cluster ${cluster.name} keeps kube-audit logs ${short.verdict.days} days (diagnostic setting ${short.ds.name}), less than the required ${required}`,
-        evidence: { observed: { diagnosticSetting: short.ds.name, retentionDays: short.verdict.days }, expected: `retention >= ${required} days (0 = forever)` },
         verify,
       });
       return;
