@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import { grantsOf, reportGrants, type Permission } from './grants.js';
+import { bindingNamespace, grantsOf, reportGrants, type Permission } from './grants.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
 const PERMISSIONS: Permission[] = [
@@ -24,7 +24,11 @@ export default defineRule({
     severity: 'critical',
     pillar: 'access',
     frameworks: [{ framework: 'cis-aks', id: '4.1.7' }],
-    description: 'The escalate verb lets the subject write rules into a Role or ClusterRole that it does not hold itself; bind lets it create bindings to roles it does not hold. Either is a direct path to cluster-admin.',
+    description:
+      'The escalate verb lets the subject write rules into a Role or ClusterRole that it does not hold itself; bind lets it ' +
+      'create bindings to roles it does not hold. Held cluster-wide, either is a direct path to cluster-admin (critical); ' +
+      'held through a RoleBinding, to every right in that namespace, since the roles and bindings it can write are ' +
+      'the namespace\'s own (high).',
     remediation: 'Remove escalate and bind; where a controller must create bindings, restrict bind with resourceNames to the roles it hands out.',
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping'],
   },
@@ -32,6 +36,6 @@ export default defineRule({
   // Every part of cluster-admin: its finding on the same subject says it all.
   supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
-    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), EXPECTED);
+    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), EXPECTED, bindingNamespace(ctx) === null ? undefined : 'high');
   },
 });

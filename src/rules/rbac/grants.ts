@@ -1,5 +1,6 @@
 import { asArray, asObj, asString, isObj, stringMap } from '../../core/resource.js';
 import { shellQuote, type RuleContext } from '../../core/rule.js';
+import type { Severity } from '../../core/severity.js';
 import { permissionIndexOf, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
 
 /** One PermissionIndex per scanned inventory, shared by every rbac rule. */
@@ -191,11 +192,12 @@ export function roleAssignmentVerify(name: string): string {
 }
 
 /** Reports one finding per subject holding any of `permissions` through the binding under check. */
-export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], expected: string): void {
+export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], expected: string, severity?: Severity): void {
   for (const g of grants) {
     const first = g.permissions[0];
     if (!first) continue;
     ctx.report({
+      ...(severity !== undefined ? { severity } : {}),
       message: `${subjectText(g.subject)} can ${g.permissions.map(permissionLabel).join(', ')} ${scopeText(ctx)} through ${roleText(ctx)} (${bindingText(ctx)})`,
       field: g.index >= 0 ? `subjects[${g.index}]` : 'roleRef',
       evidence: { observed: g.rules.map(ruleText).join('; ') || roleText(ctx), expected },
