@@ -25,6 +25,8 @@ export interface ExpectedFinding {
   /** `Kind/name` of the resource the finding is on, when the input has several. */
   resource?: string;
   verify?: string;
+  /** Matched as a subset of the finding's evidence. */
+  evidence?: Record<string, unknown>;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -97,6 +99,7 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
           if (want.severity !== undefined) expect(f.severity).toBe(want.severity);
           if (want.resource !== undefined) expect(`${f.resource.kind}/${f.resource.name}`).toBe(want.resource);
           if (want.verify !== undefined) expect(f.verify).toBe(want.verify);
+          if (want.evidence !== undefined) expect(f.evidence).toMatchObject(want.evidence);
           // kubectl cannot show an Azure resource (an ARM type such as Microsoft.Authorization/roleAssignments).
           if (f.resource.kind.includes('/')) expect(f.verify ?? '').not.toMatch(/^kubectl /);
           if (typeof want.message === 'string') expect(f.message).toBe(want.message);

@@ -1,6 +1,7 @@
 import type { FrameworkRef } from '../../core/frameworks.js';
 import { defineRule } from '../../core/rule.js';
 import { asArray, asObj, asString } from '../../core/resource.js';
+import { describe } from './lib/containers.js';
 
 const META_FRAMEWORKS: FrameworkRef[] = [
   { framework: 'kubescape', id: 'C-0207' },
@@ -45,7 +46,7 @@ export default defineRule({
         ctx.report({
           container: c.name,
           field: c.path(`env[${i}].valueFrom.secretKeyRef`),
-          message: `container ${c.name} reads key ${key} of Secret ${secret} into env var ${name}`,
+          message: `${describe(c)} reads key ${key} of Secret ${secret} into env var ${name}`,
           evidence: { observed: `env ${name} from secretKeyRef ${secret}/${key}`, expected: 'the Secret mounted as a file' },
         });
       });
@@ -58,7 +59,7 @@ export default defineRule({
           field: c.path(`envFrom[${i}].secretRef`),
           // Kubescape also counts a whole Secret imported as env vars under C-0012 (credentials in configuration).
           frameworks: [...META_FRAMEWORKS, { framework: 'kubescape', id: 'C-0012' }],
-          message: `container ${c.name} loads every key of Secret ${secret} as env vars (envFrom)`,
+          message: `${describe(c)} loads every key of Secret ${secret} as env vars (envFrom)`,
           evidence: { observed: `envFrom secretRef ${secret}`, expected: 'the Secret mounted as a file' },
         });
       });

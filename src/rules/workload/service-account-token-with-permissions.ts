@@ -101,7 +101,7 @@ export function bindingsFor(inventory: Inventory, namespace: string, name: strin
  * How the pod's containers get a token the API server accepts: the automounted one, or a projected
  * serviceAccountToken without an audience (which then defaults to the API server's own).
  */
-function apiToken(t: TokenMount, pod: PodView): { field: string; how: string } | undefined {
+function apiToken(t: TokenMount, pod: PodView): { field: string; how: string; expected: string } | undefined {
   if (t.mounted) {
     const how =
       t.reason === 'pod-true'
@@ -109,7 +109,7 @@ function apiToken(t: TokenMount, pod: PodView): { field: string; how: string } |
         : t.reason === 'sa-allows'
           ? 'automounted: neither the pod nor the ServiceAccount sets automountServiceAccountToken: false'
           : 'automounted: the pod does not set automountServiceAccountToken: false and the ServiceAccount is not in the input';
-    return { field: t.field, how };
+    return { field: t.field, how, expected: 'automountServiceAccountToken: false, or no RoleBinding or ClusterRoleBinding for the ServiceAccount' };
   }
   const volumes = asArray(pod.spec.volumes);
   for (let v = 0; v < volumes.length; v++) {
@@ -120,6 +120,8 @@ function apiToken(t: TokenMount, pod: PodView): { field: string; how: string } |
         return {
           field: `${pod.specPath}.volumes[${v}].projected.sources[${s}].serviceAccountToken.audience`,
           how: `projected without an audience in volume ${asString(asObj(volumes[v])?.name) ?? `#${v}`}`,
+          // The automatic token is already off: what is left is this token, valid for the API server.
+          expected: 'an audience other than the API server on the projected token, or no projected token',
         };
     }
   }
@@ -188,7 +190,7 @@ export default defineRule({
             subject: b.subject,
           })),
         },
-        expected: 'automountServiceAccountToken: false, or no RoleBinding or ClusterRoleBinding for the ServiceAccount',
+        expected: token.expected,
       },
     });
   },

@@ -77,7 +77,7 @@ spec:
 `,
       findings: [
         { field: 'spec.jobTemplate.spec.template.spec.containers[0].envFrom[0].secretRef', container: 'backup' },
-        { field: 'spec.jobTemplate.spec.template.spec.initContainers[0].env[0].valueFrom.secretKeyRef', container: 'fetch' },
+        { field: 'spec.jobTemplate.spec.template.spec.initContainers[0].env[0].valueFrom.secretKeyRef', container: 'fetch', message: /^init container fetch reads key / },
       ],
     },
     {

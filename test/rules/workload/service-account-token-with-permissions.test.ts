@@ -149,6 +149,8 @@ ruleTester(rule, {
         {
           field: 'spec.template.spec.volumes[1].projected.sources[0].serviceAccountToken.audience',
           message: /^pod gets a token of ServiceAccount default\/default \(projected without an audience in volume kube-api\), and RoleBinding default\/default-reader/,
+          // automountServiceAccountToken is already false: the fix is the projected token's audience.
+          evidence: { expected: 'an audience other than the API server on the projected token, or no projected token' },
         },
       ],
     },
