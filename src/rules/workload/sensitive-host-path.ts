@@ -18,7 +18,8 @@ const SENSITIVE: SensitivePath[] = [
   { path: '/run/docker', what: 'the Docker runtime directory', exposure: 'runtime-socket', subtree: true },
   { path: '/run/dockershim.sock', what: 'the dockershim socket', exposure: 'runtime-socket', subtree: false },
   { path: '/run/cri-dockerd.sock', what: 'the cri-dockerd socket', exposure: 'runtime-socket', subtree: false },
-  { path: '/run/containerd', what: 'the containerd socket directory', exposure: 'runtime-socket', subtree: true },
+  { path: '/run/containerd', what: 'the containerd socket and its directory', exposure: 'runtime-socket', subtree: true },
+  { path: '/run/dbus', what: "the system D-Bus socket, through which a root process drives the node's systemd", exposure: 'node', subtree: true },
   { path: '/run/crio', what: 'the CRI-O socket directory', exposure: 'runtime-socket', subtree: true },
   { path: '/var/lib/docker', what: 'Docker image and container storage', exposure: 'runtime-storage', subtree: true },
   { path: '/var/lib/containerd', what: 'containerd image and container storage', exposure: 'runtime-storage', subtree: true },
@@ -28,13 +29,14 @@ const SENSITIVE: SensitivePath[] = [
     exposure: 'node',
     subtree: true,
   },
-  { path: '/var/log', what: 'the node and pod logs (where planted links make the kubelet read any node file)', exposure: 'node', subtree: true },
+  { path: '/var/log', what: 'the logs of the node and of every pod on it (written to, a place where planted links make the kubelet read any node file)', exposure: 'node', subtree: true },
   { path: '/etc', what: 'the node configuration', exposure: 'node', subtree: true },
   { path: '/etc/kubernetes', what: 'the Kubernetes node configuration and credentials', exposure: 'node', subtree: true },
   { path: '/etc/kubernetes/azure.json', what: 'the Azure cloud-provider credentials', exposure: 'cloud-credentials', subtree: false },
   { path: '/var/lib/waagent', what: "the Azure VM agent's provisioning data and certificates", exposure: 'cloud-credentials', subtree: true },
   { path: '/.azure', what: 'Azure CLI credentials', exposure: 'cloud-credentials', subtree: true },
   { path: '/root', what: "root's home directory (SSH keys, CLI credentials)", exposure: 'node', subtree: true },
+  { path: '/home/azureuser', what: "the home of the node's admin user (azureuser by default on AKS): its SSH keys, and it has sudo", exposure: 'node', subtree: true },
   { path: '/root/.azure', what: 'Azure CLI credentials', exposure: 'cloud-credentials', subtree: true },
   { path: '/proc', what: "the node's processes and kernel settings", exposure: 'node', subtree: true },
   { path: '/sys', what: 'the kernel, device and cgroup settings of the node', exposure: 'node', subtree: true },
@@ -106,8 +108,9 @@ export default defineRule({
       'Some node paths hand over the node: a container-runtime socket (/var/run/docker.sock, ' +
       '/run/containerd/containerd.sock, /var/run/crio/crio.sock, ...) starts privileged containers; /var/lib/kubelet ' +
       'holds the kubelet credentials and every pod secret on the node; /etc (with /etc/kubernetes/azure.json, the ' +
-      'cloud-provider credentials on AKS nodes), /proc, /sys, /dev, /boot, /root, /var/log, /var/lib/docker, ' +
-      '/var/lib/containerd and /var/lib/waagent hold configuration, credentials or the means to change the node. ' +
+      'cloud-provider credentials on AKS nodes), /proc, /sys, /dev, /boot, /root, /home/azureuser, /var/log, /var/lib/docker, ' +
+      '/var/lib/containerd, /var/lib/waagent and the D-Bus socket (/run/dbus) hold configuration, credentials or the ' +
+      'means to change the node. ' +
       'A parent of such a path (/, /var, /run) exposes it too. The path is normalised first (repeated slashes, ' +
       '. and .., a trailing slash; /var/run is /run). Public files often mounted read-only (/etc/localtime, ' +
       '/etc/ssl/certs, ...) are not reported. One finding per volume, whether or not it is mounted read-only.',

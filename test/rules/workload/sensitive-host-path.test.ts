@@ -37,11 +37,20 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      // Root in a container with the system bus drives systemd on the node; azureuser has sudo there.
+      name: 'the D-Bus socket and the AKS admin user',
+      input: pod('/var/run/dbus/system_bus_socket', '/home/azureuser/.ssh'),
+      findings: [
+        { field: 'spec.volumes[0].hostPath.path', message: /system D-Bus socket/ },
+        { field: 'spec.volumes[1].hostPath.path', message: /admin user \(azureuser by default on AKS\)/ },
+      ],
+    },
+    {
       name: 'runtime sockets in all their spellings',
       input: pod('/var/run/docker.sock', '/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/var/run/cri-dockerd.sock', '//var//run/./docker.sock/'),
       findings: [
         { field: 'spec.volumes[0].hostPath.path', message: 'hostPath volume v0 mounts /var/run/docker.sock: the Docker socket', severity: 'critical' },
-        { field: 'spec.volumes[1].hostPath.path', message: /containerd socket directory/ },
+        { field: 'spec.volumes[1].hostPath.path', message: /containerd socket and its directory/ },
         { field: 'spec.volumes[2].hostPath.path', message: /CRI-O socket directory/ },
         { field: 'spec.volumes[3].hostPath.path', message: /cri-dockerd socket/ },
         { field: 'spec.volumes[4].hostPath.path', message: /: the Docker socket$/ },
@@ -63,7 +72,7 @@ ruleTester(rule, {
       findings: [
         { message: /kubelet state/ },
         { message: /Azure cloud-provider credentials/ },
-        { message: /pod logs/ },
+        { message: /the logs of the node and of every pod on it/ },
         { message: /mounts \/opt\/\.\.\/proc\/1\/root: the node's processes/ },
         { message: /mounts sys\/fs\/cgroup: the kernel, device and cgroup settings/ },
         { message: /Azure VM agent/ },
