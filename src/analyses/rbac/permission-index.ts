@@ -163,6 +163,8 @@ export class PermissionIndex {
   private readonly byGroup = new Map<string, Array<{ binding: number; subject: Subject }>>();
   private readonly resourceInfo = new Map<string, ResourceInfo>(BUILTIN_RESOURCES);
   private readonly defaultRoles = new Map<string, CompiledRule[]>();
+  /** What of each compiled rule a namespace-scoped binding cannot grant (see `outsideNamespace`). */
+  private readonly notGrantedByRule = new Map<CompiledRule, HeldRule['notGranted']>();
 
   constructor(inventory: Inventory, options: PermissionIndexOptions = {}) {
     for (const sa of inventory.byKind('ServiceAccount')) this.serviceAccounts.add(`${sa.namespace ?? 'default'}/${sa.name}`);
@@ -213,8 +215,13 @@ export class PermissionIndex {
       if (seen.has(m.binding)) continue;
       seen.add(m.binding);
       const b = this.bindings[m.binding]!;
+      // Rules shared by many bindings (a ClusterRole bound in every namespace) are judged once.
       b.rules.forEach((c, i) => {
-        const notGranted = b.namespace === null ? undefined : this.outsideNamespace(c.rule);
+        let notGranted: HeldRule['notGranted'];
+        if (b.namespace !== null) {
+          if (!this.notGrantedByRule.has(c)) this.notGrantedByRule.set(c, this.outsideNamespace(c.rule));
+          notGranted = this.notGrantedByRule.get(c);
+        }
         out.push({ rule: c.rule, via: viaOf(b, i, c), scope: b.namespace ?? 'cluster', through: m.subject, ...(notGranted ? { notGranted } : {}) });
       });
     }

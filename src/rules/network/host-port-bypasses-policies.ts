@@ -38,7 +38,8 @@ export default defineRule({
     let policies: string | undefined;
     // The kubelet publishes the host ports of the pod's regular containers only: an init or ephemeral
     // container's hostPort opens nothing (Pod Security still refuses it, on its own finding).
-    for (const c of ctx.containers({ init: false, ephemeral: false })) {
+    for (const c of ctx.containers()) {
+      if (c.kind !== 'containers') continue;
       asArray(c.spec.ports).forEach((raw, i) => {
         const port = asObj(raw);
         const hostPort = port?.hostPort;
