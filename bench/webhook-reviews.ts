@@ -2,6 +2,7 @@ import type { ReviewPolicy } from '../src/admission/review.js';
 import { DEFAULT_CONFIG } from '../src/core/config.js';
 import { DEFAULT_SETTINGS } from '../src/core/settings.js';
 import { RULES } from '../src/rules/index.js';
+import { webhookRules } from '../src/cli/webhook.js';
 import { mulberry32 } from './generate.js';
 
 /**
@@ -16,7 +17,8 @@ type Obj = Record<string, unknown>;
 /** The policy `palisade webhook serve` runs with no config file and no rule options (see cli/webhook.ts). */
 export function defaultServePolicy(): ReviewPolicy {
   return {
-    rules: RULES.filter((r) => ['workload', 'pss'].includes(r.meta.id.split('/')[0] ?? '')),
+    // The rules `webhook serve` runs with no config file, chosen by the same function.
+    rules: webhookRules(RULES, [], []),
     settings: DEFAULT_SETTINGS,
     exceptions: DEFAULT_CONFIG.exceptions,
     allowIgnoreAnnotation: DEFAULT_CONFIG.annotations.allowIgnore,
