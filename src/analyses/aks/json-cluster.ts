@@ -95,7 +95,40 @@ export function jsonCluster(resource: Resource, inventory?: Inventory): AksClust
     const { root: pr, field: pf } = propertiesOf(p, shapeP);
     pools.push({ name, resource: p, get: (path) => readSetting(pr, pf, path) });
   }
+  const sku = readSetting(resource.object, '', 'sku.name');
+  const automatic = sku.known && typeof sku.value === 'string' && sku.value.toLowerCase() === 'automatic';
   // `@sku.tier`: a property of the resource itself, outside `properties`.
-  const get = (path: string) => (path.startsWith('@') ? readSetting(resource.object, '', path.slice(1)) : readSetting(root, field, path));
+  const get = (path: string): Setting => {
+    if (path.startsWith('@')) return readSetting(resource.object, '', path.slice(1));
+    const s = readSetting(root, field, path);
+    if (!automatic || !s.known || !s.absent) return s;
+    const preset = AUTOMATIC_PRESETS.get(path.toLowerCase());
+    return preset === undefined ? s : { value: preset, known: true, field: s.field };
+  };
   return { resource, name: clusterNameOf(resource), shape, get, nodePools: pools };
 }
+
+/**
+ * What an AKS Automatic cluster (`sku.name: Automatic`) has without a template saying so: AKS turns these on
+ * at creation and does not let them be turned off, so a template that leaves them out gets them, not the
+ * plain AKS defaults. The auto-upgrade channels are some channel other than none, whichever AKS picks.
+ */
+const AUTOMATIC_PRESETS: ReadonlyMap<string, unknown> = new Map(
+  Object.entries({
+    'networkProfile.networkPlugin': 'azure',
+    'networkProfile.networkPluginMode': 'overlay',
+    'networkProfile.networkDataplane': 'cilium',
+    'networkProfile.networkPolicy': 'cilium',
+    'networkProfile.outboundType': 'managedNATGateway',
+    disableLocalAccounts: true,
+    aadProfile: { managed: true, enableAzureRBAC: true },
+    'aadProfile.managed': true,
+    'aadProfile.enableAzureRBAC': true,
+    'securityProfile.workloadIdentity.enabled': true,
+    'oidcIssuerProfile.enabled': true,
+    'securityProfile.imageCleaner.enabled': true,
+    'addonProfiles.azurepolicy.enabled': true,
+    'autoUpgradeProfile.upgradeChannel': 'stable',
+    'autoUpgradeProfile.nodeOSUpgradeChannel': 'NodeImage',
+  }).map(([k, v]) => [k.toLowerCase(), v]),
+);
