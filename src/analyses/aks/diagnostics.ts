@@ -36,19 +36,11 @@ export interface DiagnosticLog {
   /** The group the entry came from (`audit`, `allLogs`), when the source names a group. */
   categoryGroup?: string;
   enabled: boolean;
-  /**
-   * Days the setting keeps the logs (0 = forever) when its retention policy is enabled. Undefined when
-   * the setting does not limit retention (policy disabled or absent): the destination decides (workspace
-   * retention, storage lifecycle rules).
-   */
-  retentionDays?: number;
   /** The entry in the source (`properties.logs[2]`, `enabled_log[0]`). */
   field: string;
   /** False when the category or `enabled` cannot be decided offline (`reason` says why). */
   known: boolean;
   reason?: string;
-  /** Set when the retention policy cannot be decided offline: why. */
-  retentionUnknown?: string;
 }
 
 type Destination = keyof DiagnosticSetting['destinations'];
@@ -71,12 +63,6 @@ function parseBool(v: unknown): boolean | undefined {
   return undefined;
 }
 
-function parseDays(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^\s*\d+\s*$/.test(v)) return Number(v);
-  return undefined;
-}
-
 /** Expands a category group into the categories it covers; a plain category stays one entry. */
 function expand(entry: Omit<DiagnosticLog, 'category'>, category: string | undefined, group: string | undefined): DiagnosticLog[] {
   if (category !== undefined && category !== '') return [{ ...entry, category }];
@@ -85,14 +71,6 @@ function expand(entry: Omit<DiagnosticLog, 'category'>, category: string | undef
     return covered.map((c) => ({ ...entry, category: c, categoryGroup: group }));
   }
   return [{ ...entry, category: '' }];
-}
-
-/** Retention from `{enabled, days}`: days when enabled, undefined otherwise; `unknown` when undecidable. */
-function retention(enabled: Setting, days: Setting): { days?: number; unknown?: string } {
-  if (!enabled.known) return { unknown: enabled.reason ?? 'retention policy not known offline' };
-  if (parseBool(enabled.value) !== true) return {};
-  if (!days.known) return { unknown: days.reason ?? 'retention days not known offline' };
-  return { days: parseDays(days.value) ?? 0 };
 }
 
 const unknownLog = (field: string, reason: string): DiagnosticLog => ({ category: '', enabled: false, field, known: false, reason });
@@ -119,12 +97,9 @@ function jsonLogs(root: Obj, base: string): DiagnosticLog[] {
     const category = readSetting(entry, field, 'category');
     const group = readSetting(entry, field, 'categoryGroup');
     const enabled = readSetting(entry, field, 'enabled');
-    const ret = retention(readSetting(entry, field, 'retentionPolicy.enabled'), readSetting(entry, field, 'retentionPolicy.days'));
     const unknown = [category, group, enabled].find((x) => !x.known);
     const base: Omit<DiagnosticLog, 'category'> = { enabled: parseBool(enabled.value) ?? false, field, known: !unknown };
     if (unknown) base.reason = unknown.reason ?? 'not known offline';
-    if (ret.days !== undefined) base.retentionDays = ret.days;
-    if (ret.unknown !== undefined) base.retentionUnknown = ret.unknown;
     out.push(...expand(base, asString(category.value), asString(group.value)));
   });
   return out;
@@ -242,11 +217,6 @@ function tfRead(obj: Obj, field: string, key: string): Setting {
   return { value: obj[key], known: true, field: f };
 }
 
-/** The first element of a nested block (`retention_policy[0]`), or the block itself when written as an object. */
-function firstBlock(v: unknown): Obj | undefined {
-  return Array.isArray(v) ? asObj(v[0]) : asObj(v);
-}
-
 /**
  * `enabled_log` (azurerm 3.39+ and 4: always enabled) and the older `log` blocks (with `enabled`,
  * default true). A `dynamic` block cannot be expanded offline and gives an unknown entry.
@@ -266,13 +236,6 @@ function terraformLogs(object: Obj): DiagnosticLog[] {
       const category = tfRead(entry, field, 'category');
       const group = tfRead(entry, field, 'category_group');
       const enabled = block === 'log' ? tfRead(entry, field, 'enabled') : { value: true, known: true, field };
-      const policy = firstBlock(entry.retention_policy);
-      const policyField = `${field}.retention_policy[0]`;
-      const ret = policy
-        ? retention(tfRead(policy, policyField, 'enabled'), tfRead(policy, policyField, 'days'))
-        : terraformUnknown(entry.retention_policy) !== undefined
-          ? { unknown: terraformUnknown(entry.retention_policy) }
-          : {};
       const unknown = [category, group, enabled].find((x) => !x.known);
       const base: Omit<DiagnosticLog, 'category'> = {
         enabled: enabled.absent ? true : (parseBool(enabled.value) ?? false),
@@ -280,8 +243,6 @@ function terraformLogs(object: Obj): DiagnosticLog[] {
         known: !unknown,
       };
       if (unknown) base.reason = unknown.reason ?? 'not known offline';
-      if (ret.days !== undefined) base.retentionDays = ret.days;
-      if (ret.unknown !== undefined) base.retentionUnknown = ret.unknown;
       out.push(...expand(base, asString(category.value), asString(group.value)));
     });
   }

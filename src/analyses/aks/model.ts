@@ -47,8 +47,8 @@ export interface AksCluster {
 export interface DiagnosticSetting {
   resource: Resource;
   name: string;
-  /** Enabled log categories (`kube-audit`, `kube-audit-admin`, ...) with their retention in days (0 = forever). */
-  logs: Array<{ category: string; enabled: boolean; retentionDays?: number; field: string }>;
+  /** Enabled log categories (`kube-audit`, `kube-audit-admin`, ...). */
+  logs: Array<{ category: string; enabled: boolean; field: string }>;
   destinations: { workspace?: string; storageAccount?: string; eventHub?: string; marketplace?: string };
   /** The resource id (or name) of the cluster it is attached to, when the source says. */
   target?: string;

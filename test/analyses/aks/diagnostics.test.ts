@@ -69,9 +69,9 @@ describe('diagnosticSettingsFor: ARM REST, az CLI and template shapes', () => {
     expect(s!.destinations).toEqual({ workspace: WORKSPACE, storageAccount: STORAGE });
     expect(s!.unknownDestinations).toEqual({});
     expect(s!.logs).toEqual([
-      { category: 'kube-audit', enabled: true, retentionDays: 90, field: 'properties.logs[0]', known: true },
+      { category: 'kube-audit', enabled: true, field: 'properties.logs[0]', known: true },
       { category: 'kube-apiserver', enabled: false, field: 'properties.logs[1]', known: true },
-      { category: 'guard', enabled: true, retentionDays: 0, field: 'properties.logs[2]', known: true },
+      { category: 'guard', enabled: true, field: 'properties.logs[2]', known: true },
     ]);
   });
 
@@ -96,11 +96,11 @@ describe('diagnosticSettingsFor: ARM REST, az CLI and template shapes', () => {
     );
     const [s] = settingsOf(armCluster, cli)!;
     expect(s!.destinations).toEqual({ storageAccount: STORAGE });
-    expect(s!.logs.map((l) => [l.category, l.categoryGroup, l.retentionDays, l.field])).toEqual([
-      ['kube-audit-admin', undefined, 365, 'logs[0]'],
-      ['kube-audit', 'audit', undefined, 'logs[1]'],
-      ['kube-audit-admin', 'audit', undefined, 'logs[1]'],
-      ['guard', 'audit', undefined, 'logs[1]'],
+    expect(s!.logs.map((l) => [l.category, l.categoryGroup, l.field])).toEqual([
+      ['kube-audit-admin', undefined, 'logs[0]'],
+      ['kube-audit', 'audit', 'logs[1]'],
+      ['kube-audit-admin', 'audit', 'logs[1]'],
+      ['guard', 'audit', 'logs[1]'],
     ]);
   });
 
@@ -166,7 +166,7 @@ describe('diagnosticSettingsFor: ARM REST, az CLI and template shapes', () => {
     expect(settingsOf(armCluster, bare, tfCluster)).toEqual([]);
   });
 
-  it('keeps unknown template values unknown: logs, enabled, retention, destinations', () => {
+  it('keeps unknown template values unknown: logs, enabled, destinations', () => {
     const setting = res(
       'Microsoft.Insights/diagnosticSettings',
       'aks-prod/Microsoft.Insights/params',
@@ -187,9 +187,9 @@ describe('diagnosticSettingsFor: ARM REST, az CLI and template shapes', () => {
     expect(s!.destinations).toEqual({ workspace: "parameters('workspaceId') has no default" });
     expect(s!.unknownDestinations).toEqual({ workspace: "parameters('workspaceId') has no default" });
     expect(s!.logs).toEqual([
-      { category: 'kube-audit', enabled: false, retentionDays: 30, field: 'Properties.logs[0]', known: false, reason: "parameters('auditOn')" },
+      { category: 'kube-audit', enabled: false, field: 'Properties.logs[0]', known: false, reason: "parameters('auditOn')" },
       { category: '', enabled: true, field: 'Properties.logs[1]', known: false, reason: "parameters('category')" },
-      { category: 'kube-audit-admin', enabled: true, field: 'Properties.logs[2]', known: true, retentionUnknown: "parameters('days')" },
+      { category: 'kube-audit-admin', enabled: true, field: 'Properties.logs[2]', known: true },
     ]);
 
     const whole = res('Microsoft.Insights/diagnosticSettings', 'aks-prod/Microsoft.Insights/all', { properties: { logs: unknown("variables('logs')") } }, 'arm-template');
@@ -202,7 +202,7 @@ describe('diagnosticSettingsFor: ARM REST, az CLI and template shapes', () => {
 describe('diagnosticSettingsFor: azurerm_monitor_diagnostic_setting', () => {
   const tfSetting = (label: string, object: Obj, format = 'terraform-hcl') => res('azurerm_monitor_diagnostic_setting', label, object, format, 'terraform');
 
-  it('reads enabled_log blocks (azurerm 4) with categories, groups and retention', () => {
+  it('reads enabled_log blocks (azurerm 4) with categories and groups; retention_policy, which Azure Monitor no longer applies, is not read', () => {
     const s = tfSetting('aks', {
       name: 'aks-audit',
       target_resource_id: 'azurerm_kubernetes_cluster.main.id',
@@ -219,7 +219,7 @@ describe('diagnosticSettingsFor: azurerm_monitor_diagnostic_setting', () => {
     expect(v!.target).toBe('azurerm_kubernetes_cluster.main.id');
     expect(v!.destinations).toEqual({ workspace: 'azurerm_log_analytics_workspace.w.id' });
     expect(v!.logs).toEqual([
-      { category: 'kube-audit-admin', enabled: true, retentionDays: 180, field: 'enabled_log[0]', known: true },
+      { category: 'kube-audit-admin', enabled: true, field: 'enabled_log[0]', known: true },
       { category: 'kube-audit', categoryGroup: 'audit', enabled: true, field: 'enabled_log[1]', known: true },
       { category: 'kube-audit-admin', categoryGroup: 'audit', enabled: true, field: 'enabled_log[1]', known: true },
       { category: 'guard', categoryGroup: 'audit', enabled: true, field: 'enabled_log[1]', known: true },
@@ -247,9 +247,9 @@ describe('diagnosticSettingsFor: azurerm_monitor_diagnostic_setting', () => {
     expect(v!.destinations).toEqual({ storageAccount: 'known after apply' });
     expect(v!.unknownDestinations).toEqual({ storageAccount: 'known after apply' });
     expect(v!.logs).toEqual([
-      { category: 'kube-audit', enabled: false, retentionDays: 7, field: 'log[0]', known: true },
-      { category: 'kube-audit-admin', enabled: true, retentionDays: 120, field: 'log[1]', known: true },
-      { category: 'guard', enabled: true, field: 'log[2]', known: true, retentionUnknown: 'var.days' },
+      { category: 'kube-audit', enabled: false, field: 'log[0]', known: true },
+      { category: 'kube-audit-admin', enabled: true, field: 'log[1]', known: true },
+      { category: 'guard', enabled: true, field: 'log[2]', known: true },
     ]);
   });
 
