@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError, type InputError } from '../core/errors.js';
 import { Inventory } from '../core/inventory.js';
-import { PermissionIndex, identityOf, parseSubject, subjectLabel, type AccessQuery, type Grant, type HeldRule, type Identity, type MissingRole, type PolicyRule, type Subject, type Via } from '../analyses/rbac/permission-index.js';
+import { grantedPart, PermissionIndex, identityOf, parseSubject, subjectLabel, type AccessQuery, type Grant, type HeldRule, type Identity, type MissingRole, type PolicyRule, type Subject, type Via } from '../analyses/rbac/permission-index.js';
 import { ingestPaths } from '../ingest/files.js';
 import { errorLabel } from '../report/common.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
@@ -282,8 +282,7 @@ function ruleText(r: PolicyRule): string {
 
 /** Whether none of the rule can be granted where it is bound. */
 function grantsNothing(h: HeldRule): boolean {
-  const n = h.notGranted;
-  return n !== undefined && n.resources.length === h.rule.resources.length && n.nonResourceURLs.length === h.rule.nonResourceURLs.length;
+  return grantedPart(h) === undefined;
 }
 
 /** ` (not granted: nodes, /logs/*)`: the parts of a rule its RoleBinding cannot grant. */

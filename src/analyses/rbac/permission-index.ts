@@ -85,6 +85,17 @@ export interface HeldRule {
   notGranted?: { resources: string[]; nonResourceURLs: string[] };
 }
 
+/**
+ * What of a held rule its binding grants: the rule itself, the rule cut to the resources a RoleBinding can
+ * grant, or undefined when it grants nothing there.
+ */
+export function grantedPart(h: HeldRule): PolicyRule | undefined {
+  const cut = h.notGranted;
+  if (!cut) return h.rule;
+  const resources = h.rule.resources.filter((r) => !cut.resources.includes(r));
+  return resources.length > 0 ? { ...h.rule, resources, nonResourceURLs: [] } : undefined;
+}
+
 export interface MissingRole {
   binding: BindingRef;
   role: { kind: string; name: string; namespace?: string };

@@ -1,7 +1,7 @@
 import { asArray, asObj, asString, isObj, stringMap } from '../../core/resource.js';
 import { shellQuote, type RuleContext } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
-import { permissionIndexOf, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
+import { grantedPart, permissionIndexOf, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
 
 /** One PermissionIndex per scanned inventory, shared by every rbac rule. */
 export const permissionIndex = permissionIndexOf;
@@ -68,14 +68,8 @@ function bindingRules(ctx: RuleContext, subject: Subject): Map<number, PolicyRul
   const out = new Map<number, PolicyRule>();
   for (const h of permissionIndex(ctx.inventory).can(subject)) {
     if (!sameBinding(ctx, h.via.binding)) continue;
-    const cut = h.notGranted;
-    if (!cut) {
-      out.set(h.via.ruleIndex, h.rule);
-      continue;
-    }
-    const resources = h.rule.resources.filter((r) => !cut.resources.includes(r));
-    if (resources.length === 0) continue;
-    out.set(h.via.ruleIndex, { ...h.rule, resources, nonResourceURLs: [] });
+    const granted = grantedPart(h);
+    if (granted) out.set(h.via.ruleIndex, granted);
   }
   return out;
 }
