@@ -22,6 +22,9 @@ const AKS_COMPONENT_PREFIXES = [
 const MANAGED_LABELS: Array<[string, (v: string) => boolean]> = [
   ['kubernetes.azure.com/managedby', (v) => v === 'aks'],
   ['addonmanager.kubernetes.io/mode', (v) => v === 'Reconcile' || v === 'EnsureExists'],
+  // The application routing add-on's operator labels the NGINX controllers it runs in app-routing-system
+  // (Deployment, Service, HPA, ...); their names (`nginx`, ...) say nothing.
+  ['app.kubernetes.io/managed-by', (v) => v === 'aks-app-routing-operator'],
 ];
 
 /** Why a resource counts as AKS-managed, or undefined. */

@@ -48,6 +48,18 @@ spec: {template: {spec: {hostNetwork: true, containers: [{name: kube-proxy, imag
     const { findings } = evaluate(rule('workload/host-namespace'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor(options));
     expect(findings[0]?.suppressed?.kind).toBe('provider-managed');
   });
+
+  it('treat the NGINX controller the application routing add-on runs as provider-managed, and only in its namespace', () => {
+    const nginx = (namespace: string) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: nginx, namespace: ${namespace}, labels: {app.kubernetes.io/managed-by: aks-app-routing-operator}}
+spec: {template: {spec: {containers: [{name: controller, image: mcr.microsoft.com/oss/kubernetes/ingress/nginx-ingress-controller:v1.11.5, securityContext: {allowPrivilegeEscalation: true}}]}}}
+`;
+    const run = (namespace: string) => evaluate(rule('workload/privilege-escalation-allowed'), new Inventory(parseResources(nginx(namespace))), DEFAULT_SETTINGS, createSuppressor(options)).findings;
+    expect(run('app-routing-system').map((f) => f.suppressed?.kind)).toEqual(['provider-managed']);
+    expect(run('shop').map((f) => f.suppressed?.kind)).toEqual([undefined]);
+  });
 });
 
 describe('superseding rules', () => {
