@@ -134,11 +134,25 @@ export function repositoryMatches(ref: ImageReference, globs: readonly string[])
   return globs.some((g) => names.some((n) => globMatch(g, n)));
 }
 
-/** `registry` matches `pattern`: an exact host[:port], or `*.suffix` for any subdomain of suffix. */
+/**
+ * `registry` matches `pattern`: an exact host[:port], or `*.suffix` for any subdomain of suffix. Port 443
+ * is HTTPS's own, so `host:443` is the same registry as `host` on either side.
+ */
 export function registryMatches(registry: string, pattern: string): boolean {
-  const p = pattern.trim().toLowerCase();
-  if (p.startsWith('*.')) return registry.endsWith(p.slice(1));
-  return registry === (p === 'index.docker.io' ? DOCKER_HUB : p);
+  const host = withoutHttpsPort(registry);
+  const p = registryPattern(pattern);
+  if (p.startsWith('*.')) return host.endsWith(p.slice(1));
+  return host === p;
+}
+
+/** A trusted-registry pattern as `registryMatches` compares it: trimmed, lowercase, Docker Hub by one name, no :443. */
+export function registryPattern(pattern: string): string {
+  const p = withoutHttpsPort(pattern.trim().toLowerCase());
+  return p === 'index.docker.io' ? DOCKER_HUB : p;
+}
+
+function withoutHttpsPort(host: string): string {
+  return host.endsWith(':443') ? host.slice(0, -':443'.length) : host;
 }
 
 /**

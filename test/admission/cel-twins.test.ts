@@ -58,7 +58,7 @@ const IMAGE_TOKENS = [
 const HEX = 'e'.repeat(64);
 const reference = fc
   .tuple(
-    fc.constantFrom('', '', 'shop.azurecr.io/', 'MCR.Microsoft.com/', 'mcr.microsoft.com/', 'localhost/', 'x.y:5000/', '[::1]:5000/', 'docker.io/', 'index.docker.io/', 'Docker.IO/', 'a_b.c/', 'Reg/', 'a-b/', 'x.y.io:443/'),
+    fc.constantFrom('', '', 'shop.azurecr.io/', 'MCR.Microsoft.com/', 'mcr.microsoft.com/', 'localhost/', 'x.y:5000/', '[::1]:5000/', 'docker.io/', 'index.docker.io/', 'Docker.IO/', 'a_b.c/', 'Reg/', 'a-b/', 'x.y.io:443/', 'shop.azurecr.io:443/', 'mcr.microsoft.com:4430/'),
     fc.array(fc.constantFrom('nginx', 'library', 'a', 'b-c', 'a__b', 'a--b', 'x.y', 'A', '_x', 'web', 'nginx-'), { minLength: 1, maxLength: 3 }).map((p) => p.join('/')),
     fc.constantFrom('', '', ':latest', ':stable', ':v1.2', ':1.0-dev', ':E1', ':', ':-x', `:${'a'.repeat(128)}`, `:${'a'.repeat(129)}`),
     fc.constantFrom('', '', `@sha256:${HEX}`, `@sha256:${HEX.toUpperCase()}`, `@sha512:${'f'.repeat(128)}`, `@blake3:${HEX}`, '@md5:abc', '@constructor:x', '@sha256:', '@x', '@a:b c', '@a:b\u00a0', `@sha256:${HEX}@x:y`, '@a+b:c=d'),
@@ -67,7 +67,7 @@ const reference = fc
 const image = fc.oneof({ weight: 5, arbitrary: reference }, { weight: 3, arbitrary: pieces(IMAGE_TOKENS) }, { weight: 1, arbitrary: fc.string({ maxLength: 30 }) });
 
 const imageSettings = fc.record({
-  trustedRegistries: fc.subarray(['*.azurecr.io', 'mcr.microsoft.com', 'docker.io', 'index.docker.io', 'localhost', 'x.y:5000', '*.io', '  MCR.Microsoft.com ', '*.', 'a']),
+  trustedRegistries: fc.subarray(['*.azurecr.io', 'mcr.microsoft.com', 'docker.io', 'index.docker.io', 'localhost', 'x.y:5000', '*.io', '  MCR.Microsoft.com ', '*.', 'a', 'x.y.io', 'mcr.microsoft.com:443', '*.y.io:443']),
   mutableTags: fc.subarray(['latest', 'stable', 'v*', '*-dev', '?', 'E*']),
   digestExemptImages: fc.subarray(['nginx', 'docker.io/library/*', 'shop.azurecr.io/*', '*', 'library/nginx', 'a/*', 'x.y*']),
 });

@@ -125,5 +125,11 @@ describe('registryMatches', () => {
     ['myreg:5000', 'myreg', false],
     ['myreg:5000', 'myreg:5000', true],
     ['docker.io', 'index.docker.io', true],
+    ['shop.azurecr.io:443', '*.azurecr.io', true],
+    ['shop.azurecr.io', '*.azurecr.io:443', true],
+    ['mcr.microsoft.com:443', 'mcr.microsoft.com', true],
+    ['myreg', 'myreg:443', true],
+    ['shop.azurecr.io:4430', '*.azurecr.io', false],
+    ['myreg:8443', 'myreg', false],
   ])('%s ~ %s → %s', (registry, pattern, ok) => expect(registryMatches(registry, pattern)).toBe(ok));
 });

@@ -20,7 +20,7 @@ export default defineRule({
       'Registry and mcr.microsoft.com): there they are scanned, signed and kept. An image from anywhere else ' +
       'bypasses that supply chain, and a public repository can be replaced or typosquatted. The registry is the ' +
       'host of the image reference; an image without one (nginx, bitnami/redis) comes from docker.io. The trusted ' +
-      'list is the trustedRegistries setting: exact hosts (with the port when there is one) or *.suffix for any ' +
+      'list is the trustedRegistries setting: exact hosts (with the port when there is one; :443 is the same as none) or *.suffix for any ' +
       'subdomain. With an empty list the rule reports nothing.',
     remediation:
       'Import the image into a trusted registry (az acr import) and reference it there, or add its registry to ' +

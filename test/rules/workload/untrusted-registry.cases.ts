@@ -18,6 +18,11 @@ export default ruleCases(rule, {
       input: pod(`  containers: [{ name: app, image: "nginx:1.27" }, { name: b, image: "bitnami/redis:7" }]`),
       settings: { trustedRegistries: ['docker.io'] },
     },
+    {
+      name: 'port 443 is the registry itself, in the image and in the trusted list',
+      input: pod(`  containers: [{ name: app, image: "shop.azurecr.io:443/web:1.0" }, { name: b, image: "mcr.microsoft.com:443/oss/nginx:1" }, { name: c, image: "harbor.corp/app:1" }]`),
+      settings: { trustedRegistries: ['*.azurecr.io', 'mcr.microsoft.com', 'harbor.corp:443'] },
+    },
     { name: 'empty trusted list: nothing to compare with', input: pod(`  containers: [{ name: app, image: "nginx:1.27" }]`), settings: { trustedRegistries: [] } },
     { name: 'unparseable reference', input: pod(`  containers: [{ name: app, image: "{{ .Values.image }}" }]`) },
   ],
@@ -45,6 +50,11 @@ export default ruleCases(rule, {
       input: pod(`  initContainers: [{ name: init, image: "harbor.corp:8443/init:1" }]\n  containers: [{ name: app, image: "harbor.corp/app:1" }]`),
       settings: { trustedRegistries: ['harbor.corp'] },
       findings: [{ container: 'init', field: 'spec.initContainers[0].image' }],
+    },
+    {
+      name: 'a port other than 443 on a trusted suffix',
+      input: pod(`  containers: [{ name: app, image: "shop.azurecr.io:5000/web:1" }]`),
+      findings: [{ container: 'app', message: /from shop\.azurecr\.io:5000,/ }],
     },
   ],
 });

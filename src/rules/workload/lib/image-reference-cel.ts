@@ -1,5 +1,5 @@
 import { celString, celStrings, globsRegex, JS_WHITESPACE_CLASS } from '../../../core/cel.js';
-import { DOCKER_HUB } from '../../../core/image-reference.js';
+import { DOCKER_HUB, registryPattern } from '../../../core/image-reference.js';
 
 /**
  * The CEL twin of image-reference.ts, for the image rules' admission form. One policy variable,
@@ -76,11 +76,14 @@ export function celRegistryTrusted(trusted: readonly string[]): string {
   const exact = new Set<string>();
   const suffixes = new Set<string>();
   for (const raw of trusted) {
-    const p = raw.trim().toLowerCase();
+    const p = registryPattern(raw);
     if (!/^[\x21-\x7e]*$/.test(p)) continue;
     if (p.startsWith('*.')) suffixes.add(p.slice(1));
-    else exact.add(p === 'index.docker.io' ? DOCKER_HUB : p);
+    else exact.add(p).add(`${p}:443`);
   }
-  const terms = [...(exact.size ? [`r.registry in ${celStrings([...exact])}`] : []), ...[...suffixes].map((s) => `r.registry.endsWith(${celString(s)})`)];
+  const terms = [
+    ...(exact.size ? [`r.registry in ${celStrings([...exact])}`] : []),
+    ...[...suffixes].map((s) => `(r.registry.endsWith(${celString(s)}) || r.registry.endsWith(${celString(`${s}:443`)}))`),
+  ];
   return terms.length ? `(${terms.join(' || ')})` : 'false';
 }
