@@ -4,7 +4,7 @@ import { jsonCluster, MANAGED_CLUSTER_TYPE } from './json-cluster.js';
 import type { AksCluster } from './model.js';
 import { TERRAFORM_CLUSTER_TYPE, terraformCluster, terraformUnknown } from './terraform-cluster.js';
 
-export { AGENT_POOL_TYPE, MANAGED_CLUSTER_TYPE, UNKNOWN_KEY, readSetting, unknownReason } from './json-cluster.js';
+export { AGENT_POOL_TYPE, MANAGED_CLUSTER_TYPE, UNKNOWN_KEY, azPoolPath, poolSettings, readSetting, unknownReason } from './json-cluster.js';
 export type { AksCluster, AksNodePool, AksShape, DiagnosticSetting, Setting } from './model.js';
 export {
   CRITICAL_ADDONS_TAINT,

@@ -72,6 +72,23 @@ function separatePools(cluster: Resource, inventory: Inventory | undefined): Res
   });
 }
 
+/** Reads the settings of a separate agent-pool resource: a REST body or template resource, or an `az aks nodepool list` item. */
+export function poolSettings(pool: Resource): (path: string) => Setting {
+  const shape = shapeOf(pool);
+  const { root, field } = propertiesOf(pool, shape);
+  if (shape !== 'az-cli') return (path) => readSetting(root, field, path);
+  return (path) => readSetting(root, field, azPoolPath(path));
+}
+
+/**
+ * A pool setting as the az CLI spells it for a pool on its own (`az aks nodepool list/show`): flattened beside
+ * the resource's own `type` (Microsoft.ContainerService/managedClusters/agentPools), the pool's type is
+ * `typePropertiesType`. Inside `az aks show`'s agentPoolProfiles it stays `type`.
+ */
+export function azPoolPath(path: string): string {
+  return path.toLowerCase() === 'type' ? 'typePropertiesType' : path;
+}
+
 /** The cluster view of a REST body, an `az aks show` document or an evaluated template resource. */
 export function jsonCluster(resource: Resource, inventory?: Inventory): AksCluster {
   const shape = shapeOf(resource);
@@ -91,9 +108,7 @@ export function jsonCluster(resource: Resource, inventory?: Inventory): AksClust
     pools.push({ name, resource, get: (path) => readSetting(profile, base, path) });
   });
   for (const { p, name } of separate) {
-    const shapeP = shapeOf(p);
-    const { root: pr, field: pf } = propertiesOf(p, shapeP);
-    pools.push({ name, resource: p, get: (path) => readSetting(pr, pf, path) });
+    pools.push({ name, resource: p, get: poolSettings(p) });
   }
   const sku = readSetting(resource.object, '', 'sku.name');
   const automatic = sku.known && typeof sku.value === 'string' && sku.value.toLowerCase() === 'automatic';

@@ -2,8 +2,10 @@ import {
   AGENT_POOL_TYPE,
   aksClusterOf,
   aksVerify,
+  azPoolPath,
   CLUSTER_KINDS,
   MANAGED_CLUSTER_TYPE,
+  poolSettings,
   readSetting,
   TERRAFORM_NODE_POOL_TYPE,
   terraformNodePool,
@@ -12,7 +14,7 @@ import {
   type Setting,
 } from '../../../analyses/aks/index.js';
 import type { Inventory } from '../../../core/inventory.js';
-import { asObj, asString, type Resource } from '../../../core/resource.js';
+import { asString, type Resource } from '../../../core/resource.js';
 import type { RuleContext } from '../../../core/rule.js';
 
 /** Resource kinds that describe one node pool on its own (an ARM child resource, a Terraform node pool). */
@@ -82,16 +84,14 @@ function standalonePool(resource: Resource): PoolTarget {
     const parts = resource.name.split('/');
     clusterName = byId?.[1] ?? (parts.length > 1 ? (parts[0] as string) : '<cluster>');
     const name = byId?.[2] ?? (parts[parts.length - 1] as string);
-    const props = Object.keys(resource.object).find((k) => k.toLowerCase() === 'properties');
-    const root = props !== undefined ? (asObj(resource.object[props]) ?? {}) : resource.object;
-    pool = { name, resource, get: (path) => readSetting(root, props ?? '', path) };
+    pool = { name, resource, get: poolSettings(resource) };
   }
   return {
     pool,
     inCluster: false,
     index: -1,
     label: `node pool ${pool.name} of cluster ${clusterName}`,
-    verify: (cliPath) => `az aks nodepool show --resource-group ${group} --cluster-name ${clusterName} --name ${pool.name} --query ${cliPath}`,
+    verify: (cliPath) => `az aks nodepool show --resource-group ${group} --cluster-name ${clusterName} --name ${pool.name} --query ${azPoolPath(cliPath)}`,
   };
 }
 
