@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import { bindingNamespace, grantsOf, reportGrants, type Permission } from './grants.js';
+import { bindingNamespace, grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission } from './grants.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
 const PERMISSIONS: Permission[] = [
@@ -8,7 +8,12 @@ const PERMISSIONS: Permission[] = [
   { verb: 'bind', resource: 'roles', apiGroup: RBAC },
   { verb: 'bind', resource: 'clusterroles', apiGroup: RBAC },
 ];
-const EXPECTED = 'no escalate or bind verbs outside the controllers that manage RBAC';
+/**
+ * bind restricted by resourceNames is the remediation, unless a name is one of the built-in roles that hold
+ * secrets and more (edit and above): binding one of those hands it out.
+ */
+const NAMED = namedPermissions(PERMISSIONS.filter((p) => p.verb === 'bind' && p.resource === 'clusterroles'), ['cluster-admin', 'admin', 'edit']);
+const EXPECTED = 'no escalate or bind verbs outside the controllers that manage RBAC, and no bind of cluster-admin, admin or edit';
 
 /**
  * `bind` on clusterroles held through a RoleBinding is checked by the API server in the namespace
@@ -36,6 +41,6 @@ export default defineRule({
   // Every part of cluster-admin: its finding on the same subject says it all.
   supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
-    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), EXPECTED, bindingNamespace(ctx) === null ? undefined : 'high');
+    reportGrants(ctx, grantsOnAnyOrNamed(ctx, PERMISSIONS, NAMED, { skipSystem: true }), EXPECTED, bindingNamespace(ctx) === null ? undefined : 'high');
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import { grantsOf, reportGrants, type Permission } from './grants.js';
+import { grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission } from './grants.js';
 
 const PERMISSIONS: Permission[] = [
   { verb: "impersonate", resource: "users", apiGroup: "" },
@@ -8,6 +8,13 @@ const PERMISSIONS: Permission[] = [
   { verb: "impersonate", resource: "uids", apiGroup: "authentication.k8s.io" },
   { verb: "impersonate", resource: "userextras", apiGroup: "authentication.k8s.io" },
 ];
+
+/**
+ * The group whose members the API server treats as cluster-admin whatever RBAC says: impersonating it, even
+ * through a grant restricted by resourceNames to it alone, is cluster-admin. Other restricted grants are
+ * the remediation (a proxy limited to the identities it fronts) and are not reported.
+ */
+const NAMED = namedPermissions(PERMISSIONS.filter((p) => p.resource === 'groups'), ['system:masters']);
 
 /** Control-plane identities (names starting `system:`) hold these rights by design and are not reported. */
 export default defineRule({
@@ -25,6 +32,6 @@ export default defineRule({
   // Every part of cluster-admin: its finding on the same subject says it all.
   supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
-    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), "no impersonate verb outside identity-aware proxies");
+    reportGrants(ctx, grantsOnAnyOrNamed(ctx, PERMISSIONS, NAMED, { skipSystem: true }), "no impersonate verb outside identity-aware proxies, and never of system:masters");
   },
 });

@@ -1,12 +1,12 @@
 import { defineRule } from '../../core/rule.js';
-import { bindingNamespace, grantsOf, reportGrants, type Permission } from './grants.js';
+import { bindingNamespace, grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission } from './grants.js';
 
 const PERMISSIONS: Permission[] = [
   { verb: 'update', resource: 'configmaps', apiGroup: '' },
   { verb: 'patch', resource: 'configmaps', apiGroup: '' },
 ];
 /** The CoreDNS ConfigMaps by name: a grant restricted to one of them is exactly the risk. */
-const NAMED: Permission[] = ['coredns', 'coredns-custom'].flatMap((name) => PERMISSIONS.map((p) => ({ ...p, name })));
+const NAMED = namedPermissions(PERMISSIONS, ['coredns', 'coredns-custom']);
 
 /**
  * Only grants that reach kube-system matter: the CoreDNS ConfigMaps (coredns, coredns-custom on
@@ -30,9 +30,7 @@ export default defineRule({
   check(ctx) {
     const ns = bindingNamespace(ctx);
     if (ns !== null && ns !== 'kube-system') return;
-    const opts = { skipSystem: true, namespace: 'kube-system' };
-    const any = grantsOf(ctx, PERMISSIONS, opts);
-    const named = grantsOf(ctx, NAMED, opts).filter((g) => !any.some((a) => a.index === g.index && a.subject.name === g.subject.name));
-    reportGrants(ctx, [...any, ...named].sort((a, b) => a.index - b.index), 'no update or patch on configmaps in kube-system outside the control plane');
+    const grants = grantsOnAnyOrNamed(ctx, PERMISSIONS, NAMED, { skipSystem: true, namespace: 'kube-system' });
+    reportGrants(ctx, grants, 'no update or patch on configmaps in kube-system outside the control plane');
   },
 });

@@ -116,6 +116,27 @@ export function grantsOf(ctx: RuleContext, permissions: readonly Permission[], o
   return out.sort((a, b) => a.index - b.index);
 }
 
+/** Each permission restricted to each name: the objects that make it dangerous (cluster-admin for bind, ...). */
+export function namedPermissions(permissions: readonly Permission[], names: readonly string[]): Permission[] {
+  return names.flatMap((name) => permissions.map((p) => ({ ...p, name })));
+}
+
+/**
+ * `grantsOf` for `permissions` on any object, plus grants restricted by resourceNames that still reach one
+ * of the `named` objects. A subject already holding a permission on every object is reported for that alone.
+ */
+export function grantsOnAnyOrNamed(
+  ctx: RuleContext,
+  permissions: readonly Permission[],
+  named: readonly Permission[],
+  opts: { skipSystem?: boolean; namespace?: string } = {},
+): SubjectGrant[] {
+  const any = grantsOf(ctx, permissions, opts);
+  const restricted = grantsOf(ctx, named, opts);
+  const held = new Set(any.map((g) => `${g.index}\0${g.subject.name}`));
+  return [...any, ...restricted.filter((g) => !held.has(`${g.index}\0${g.subject.name}`))].sort((a, b) => a.index - b.index);
+}
+
 /** Every effective rule of the binding under check (aggregation expanded), or [] when its role is missing. */
 export function heldRules(ctx: RuleContext): PolicyRule[] {
   const ns = bindingNamespace(ctx);

@@ -5,6 +5,10 @@ import { clusterRole, clusterRoleBinding, group, role, roleBinding, user } from 
 ruleTester(rule, {
   valid: [
     { name: 'users through a RoleBinding grants nothing (cluster-scoped)', input: role('app', 'r', '[{ apiGroups: [""], resources: [users], verbs: [impersonate] }]') + roleBinding('app', 'b', 'Role', 'r', `[${user('jane')}]`) },
+    {
+      name: 'impersonation restricted by resourceNames to the identities a proxy fronts',
+      input: clusterRole('r', '[{ apiGroups: [""], resources: [users, groups], verbs: [impersonate], resourceNames: [alice, team-a] }]') + clusterRoleBinding('b', 'r', `[${user('oauth-proxy')}]`),
+    },
     { name: 'system:masters is exempt', input: clusterRole('r', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') + clusterRoleBinding('b', 'r', `[${group('system:masters')}]`) },
   ],
   invalid: [
@@ -17,6 +21,11 @@ ruleTester(rule, {
       name: 'service accounts in a namespace',
       input: role('kube-system', 'r', '[{ apiGroups: [""], resources: [serviceaccounts], verbs: [impersonate] }]') + roleBinding('kube-system', 'b', 'Role', 'r', `[${user('jane')}]`),
       findings: [{ field: 'subjects[0]', message: /impersonate serviceaccounts in namespace kube-system/ }],
+    },
+    {
+      name: 'impersonating system:masters, even restricted to it, is cluster-admin',
+      input: clusterRole('r', '[{ apiGroups: [""], resources: [users], verbs: [impersonate], resourceNames: [alice] }, { apiGroups: [""], resources: [groups], verbs: [impersonate], resourceNames: [system:masters] }]') + clusterRoleBinding('b', 'r', `[${user('oauth-proxy')}]`),
+      findings: [{ field: 'subjects[0]', severity: 'critical', message: /^User oauth-proxy can impersonate groups system:masters cluster-wide/ }],
     },
   ],
 });
