@@ -1,5 +1,6 @@
 import type { Inventory } from '../../core/inventory.js';
-import { asArray, asObj, asString, isObj, stringMap, type Obj, type Resource } from '../../core/resource.js';
+import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
+import { controllerKeysSelected, runningLabelSets } from './controller-labels.js';
 import { isProtocol, type Protocol } from './ports.js';
 import { namespaceOf } from './policy.js';
 
@@ -106,6 +107,7 @@ export function collectWorkloads(inventory: Inventory): { workloads: Workload[];
     return owner && owner !== r && namespaceOf(owner) === namespaceOf(r) ? owner : undefined;
   };
 
+  const controllerKeys = controllerKeysSelected(inventory);
   const workloads = new Map<string, Workload>();
   const groups = new Map<string, PodGroup>();
   const workloadOf = (namespace: string, name: string, kind: string): Workload => {
@@ -133,14 +135,16 @@ export function collectWorkloads(inventory: Inventory): { workloads: Workload[];
     }
     workload = r.kind === 'Pod' ? podWorkload(r, namespace, workloadOf) : workloadOf(namespace, r.name, r.kind);
     workload.resources.push(r);
-    const labels = stringMap(view.metadata.labels);
     const namedPorts = namedPortsOf(view.spec);
     const portsKey = JSON.stringify(namedPorts.map((p) => [p.name, p.port, p.protocol]));
-    const key = `${namespace}\u0000${labelsKey(labels)}\u0000${portsKey}`;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { id: groups.size, namespace, labels, namedPorts, portsKey, workloads: [] }));
-    if (!group.workloads.includes(workload)) group.workloads.push(workload);
-    if (!workload.groups.includes(group)) workload.groups.push(group);
+    // Usually one label set; a StatefulSet whose pods are told apart by name has one per replica.
+    for (const labels of runningLabelSets(view, controllerKeys)) {
+      const key = `${namespace}\u0000${labelsKey(labels)}\u0000${portsKey}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { id: groups.size, namespace, labels, namedPorts, portsKey, workloads: [] }));
+      if (!group.workloads.includes(workload)) group.workloads.push(workload);
+      if (!workload.groups.includes(group)) workload.groups.push(group);
+    }
   }
   // A controller object present only through the objects it owns (say a Job of a CronJob whose
   // template is missing) has no group: it runs no pods the model can see.

@@ -14,7 +14,9 @@ export default defineRule({
       'A NetworkPolicy applies to the pods its podSelector matches in its own namespace. One that matches no pod ' +
       'template there protects nothing: usually a label that changed or was mistyped, which leaves the pods it was ' +
       'written for open while the policy suggests otherwise. The rule speaks only when the scan holds workloads ' +
-      'of that namespace: without them the input may be partial. Pods created by operators from custom resources ' +
+      'of that namespace: without them the input may be partial. Pods carry the labels their controllers add too ' +
+      '(a Job\'s job-name, each StatefulSet replica\'s statefulset.kubernetes.io/pod-name and apps.kubernetes.io/pod-index, ' +
+      'the hashes of Deployments and DaemonSets, which no literal value can name). Pods created by operators from custom resources ' +
       'are not in a scan of manifests; a policy written for them is reported too.',
     remediation:
       'Correct the podSelector to the labels of the pods the policy is meant for (kubectl get pods -n NS ' +

@@ -3,7 +3,7 @@ import { toResource, type Resource } from '../../../src/core/resource.js';
 import { connectionLine, txtLine } from '../../../src/analyses/network/connlist.js';
 import { ReachabilityModel, type Peer } from '../../../src/analyses/network/reachability-model.js';
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 /** Test fixtures: Kubernetes objects as a manifest writes them. */
 export function resource(object: Json, line = 1): Resource {

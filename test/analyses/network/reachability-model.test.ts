@@ -516,3 +516,30 @@ describe('ReachabilityModel: the connection list', () => {
     expect(reachabilityModelOf(inventory)).toBe(reachabilityModelOf(inventory));
   });
 });
+
+describe('ReachabilityModel: labels controllers add to pods', () => {
+  const migrate = workload('Job', 'data', 'migrate', { app: 'migrate' });
+  const client = deployment('data', 'client', { app: 'client' });
+  const kafka = workload('StatefulSet', 'data', 'kafka', { app: 'kafka' });
+  (kafka.spec as Record<string, unknown>).replicas = 2;
+
+  it('a Job\'s pods carry job-name: a policy can select them by it, and name them as peers', () => {
+    const m = modelOf(
+      migrate,
+      client,
+      netpol('data', 'migrate-egress', { podSelector: { matchLabels: { 'batch.kubernetes.io/job-name': 'migrate' } }, policyTypes: ['Egress'] }),
+      netpol('data', 'client-from-migrate', { podSelector: { matchLabels: { app: 'client' } }, ingress: [{ from: [{ podSelector: { matchLabels: { 'job-name': 'migrate' } } }] }] }),
+    );
+    expect(conn(m, 'data/migrate[Job]', '*')).toBe('');
+    expect(conn(m, 'data/client[Deployment]', '*')).toBe(ALL);
+    expect(conn(m, '*', 'data/client[Deployment]')).toBe('');
+  });
+
+  it('each StatefulSet replica carries its own name: isolating one leaves the workload reachable through the others', () => {
+    const one = modelOf(kafka, client, netpol('data', 'kafka-0', { podSelector: { matchLabels: { 'statefulset.kubernetes.io/pod-name': 'kafka-0' } } }));
+    expect(conn(one, 'data/client[Deployment]', 'data/kafka[StatefulSet]')).toBe(ALL);
+    const both = modelOf(kafka, client, netpol('data', 'kafka', { podSelector: { matchExpressions: [{ key: 'apps.kubernetes.io/pod-index', operator: 'In', values: ['0', '1'] }] } }));
+    expect(conn(both, 'data/client[Deployment]', 'data/kafka[StatefulSet]')).toBe('');
+  });
+});
+

@@ -97,6 +97,15 @@ spec:
       findings: [{ severity: 'low', message: /every workload is selected by an ingress policy today, but a workload added later starts open/ }],
     },
     {
+      name: 'a StatefulSet with one replica selected by name still runs open pods',
+      input: docs(
+        ns('data'),
+        `apiVersion: apps/v1\nkind: StatefulSet\nmetadata: { name: kafka, namespace: data }\nspec:\n  replicas: 2\n  template:\n    metadata: { labels: { app: kafka } }\n    spec: { containers: [{ name: broker, image: x }] }\n`,
+        policy('kafka-0', 'data', '  podSelector: { matchLabels: { statefulset.kubernetes.io/pod-name: kafka-0 } }\n  policyTypes: [Ingress]'),
+      ),
+      findings: [{ severity: 'medium', message: /1 of 1 workloads? \(StatefulSet\/kafka\)/ }],
+    },
+    {
       name: 'an egress-only default deny does not deny ingress',
       input: docs(ns('shop'), deploy('web', 'shop'), policy('deny-egress', 'shop', '  podSelector: {}\n  policyTypes: [Egress]')),
       findings: [{ severity: 'medium', message: /1 of 1 workload/ }],

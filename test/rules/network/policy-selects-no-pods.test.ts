@@ -17,8 +17,40 @@ spec:
           containers: [{ name: job, image: "contoso.azurecr.io/${name}:1.0" }]
 `;
 
+const statefulSet = (name: string, namespace: string, replicas: number) => `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: ${name}, namespace: ${namespace} }
+spec:
+  replicas: ${replicas}
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec: { containers: [{ name: broker, image: "contoso.azurecr.io/${name}:1.0" }] }
+`;
+const job = (name: string, namespace: string, extra = '') => `
+apiVersion: batch/v1
+kind: Job
+metadata: { name: ${name}, namespace: ${namespace} }
+spec:${extra}
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec: { restartPolicy: Never, containers: [{ name: job, image: "contoso.azurecr.io/${name}:1.0" }] }
+`;
+
 ruleTester(rule, {
   valid: [
+    {
+      name: 'a StatefulSet replica by the pod-name label its controller sets',
+      input: docs(statefulSet('kafka', 'data', 3), policy('kafka-2', 'data', '  podSelector: { matchLabels: { statefulset.kubernetes.io/pod-name: kafka-2 } }')),
+    },
+    {
+      name: 'a Job\'s pods by the job-name label its defaulting sets',
+      input: docs(job('migrate', 'data'), policy('migrate', 'data', '  podSelector: { matchLabels: { batch.kubernetes.io/job-name: migrate } }')),
+    },
+    {
+      name: 'every Job pod by job-name Exists, a CronJob\'s included',
+      input: docs(cronJob('report', 'data'), policy('jobs', 'data', '  podSelector: { matchExpressions: [{ key: job-name, operator: Exists }] }')),
+    },
     { name: 'matchLabels matching a Deployment\'s pods', input: docs(deploy('web', 'shop'), policy('web', 'shop', '  podSelector: { matchLabels: { app: web } }')) },
     { name: 'an empty selector matches every pod', input: docs(deploy('web', 'shop'), policy('deny', 'shop', '  podSelector: {}')) },
     { name: 'an absent selector is the empty one', input: docs(deploy('web', 'shop'), policy('deny', 'shop', '  policyTypes: [Ingress]')) },
@@ -42,6 +74,21 @@ spec: { selector: app == 'api' }
     },
   ],
   invalid: [
+    {
+      name: 'a StatefulSet replica that does not exist',
+      input: docs(statefulSet('kafka', 'data', 3), policy('kafka-3', 'data', '  podSelector: { matchLabels: { statefulset.kubernetes.io/pod-name: kafka-3 } }')),
+      findings: [{ field: 'spec.podSelector' }],
+    },
+    {
+      name: 'job-name on a Job that picks its pods itself (manualSelector): no label is added',
+      input: docs(job('migrate', 'data', '\n  manualSelector: true\n  selector: { matchLabels: { app: migrate } }'), policy('migrate', 'data', '  podSelector: { matchLabels: { job-name: migrate } }')),
+      findings: [{ field: 'spec.podSelector' }],
+    },
+    {
+      name: 'a CronJob\'s job name is chosen when it fires: a literal one selects nothing',
+      input: docs(cronJob('report', 'data'), policy('report', 'data', '  podSelector: { matchLabels: { job-name: report } }')),
+      findings: [{ field: 'spec.podSelector' }],
+    },
     {
       name: 'labels of another scheme',
       input: docs(

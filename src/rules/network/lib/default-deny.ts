@@ -6,7 +6,7 @@ import { defineRule, type Rule, type RuleContext } from '../../../core/rule.js';
 import type { RuleSettings } from '../../../core/settings.js';
 import type { Severity } from '../../../core/severity.js';
 import { POD_BEARING_KINDS, type PodView } from '../../../core/workload.js';
-import { namespaceGroups, namespaceKey, selectsAnyPod, selectsPod, workloadName } from './namespace-groups.js';
+import { namespaceGroups, namespaceKey, runsOpenPod, selectsAnyPod, workloadName } from './namespace-groups.js';
 import { policiesVerify } from './workload-exposure.js';
 
 // kube-system runs AKS's own components, which AKS reconciles: a default deny there is AKS's decision
@@ -85,7 +85,7 @@ export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
     const selecting = group ? policies.filter((p) => selectsAnyPod(p, group)) : [];
     const allowAll = selecting.filter((p) => allowsEverything(p, direction));
     // Open: no policy isolates the pod, or one that selects it allows everything (policies add up).
-    const open = pods.filter((pod) => !selecting.some((p) => selectsPod(p, pod)) || allowAll.some((p) => selectsPod(p, pod))).map(workloadName);
+    const open = group ? pods.filter((pod) => runsOpenPod(pod, group, selecting, allowAll)).map(workloadName) : [];
     const isolating = policies.filter((p) => selectsEveryPod(p) && !allowAll.includes(p)).map((p) => p.name);
     // A default deny without a namespace is applied wherever its manifest is: it may well cover this one.
     const floating = key === '' ? undefined : namespaceGroups(ctx.inventory).get('')?.policies.find((p) => isDefaultDeny(p, direction));

@@ -1,9 +1,10 @@
 import { Memo } from '../../../core/memo.js';
 import { isNetworkPolicy, parseNetworkPolicy, selectsLabels, type NetworkPolicyModel } from '../../../analyses/network/policy.js';
+import { controllerKeysSelected, runningLabelSets } from '../../../analyses/network/controller-labels.js';
 import { usesHostNetwork } from '../../../analyses/network/workloads.js';
 import type { Inventory } from '../../../core/inventory.js';
 import { stringMap, type Resource } from '../../../core/resource.js';
-import { podLabels, podOf, type PodView } from '../../../core/workload.js';
+import { podOf, type PodView } from '../../../core/workload.js';
 
 /** The NetworkPolicies and pod-bearing objects of one namespace. */
 export interface NamespaceGroup {
@@ -16,6 +17,8 @@ export interface NamespaceGroup {
   podNetwork: PodView[];
   /** Every `key\0value` label pair of the pods, built on first use: a selector asking for a pair not here selects nothing. */
   labelPairs?: Set<string>;
+  /** The controller-added label keys some selector of the scan reads (see `controllerKeysSelected`). */
+  controllerKeys: ReadonlySet<string>;
 }
 
 /** Manifests without a namespace are grouped together: they are applied to one namespace chosen at apply time. */
@@ -38,9 +41,10 @@ export function namespaceGroups(inventory: Inventory): ReadonlyMap<string, Names
 
 function buildNamespaceGroups(inventory: Inventory): ReadonlyMap<string, NamespaceGroup> {
   const built = new Map<string, NamespaceGroup>();
+  const controllerKeys = controllerKeysSelected(inventory);
   const group = (key: string): NamespaceGroup => {
     let g = built.get(key);
-    if (!g) built.set(key, (g = { key, policies: [], pods: [], podNetwork: [] }));
+    if (!g) built.set(key, (g = { key, policies: [], pods: [], podNetwork: [], controllerKeys }));
     return g;
   };
   for (const r of inventory.resources) {
@@ -58,14 +62,24 @@ function buildNamespaceGroups(inventory: Inventory): ReadonlyMap<string, Namespa
 }
 
 // Policies are matched against the same pods over and over (every policy of a namespace, several rules).
-const LABELS = new Memo<PodView, Record<string, string>>();
+const LABELS = new Memo<PodView, Array<Record<string, string>>>();
 
-function labelsOf(pod: PodView): Record<string, string> {
-  return LABELS.of(pod, podLabels);
+/** The label sets of the pods the object runs (one per StatefulSet replica when selectors tell them apart). */
+function labelsOf(pod: PodView, group: NamespaceGroup): Array<Record<string, string>> {
+  return LABELS.of(pod, (p) => runningLabelSets(p, group.controllerKeys));
 }
 
-export function selectsPod(policy: NetworkPolicyModel, pod: PodView): boolean {
-  return selectsLabels(policy, labelsOf(pod));
+/** Does the policy select one of the pods the object runs? */
+export function selectsPod(policy: NetworkPolicyModel, pod: PodView, group: NamespaceGroup): boolean {
+  return labelsOf(pod, group).some((labels) => selectsLabels(policy, labels));
+}
+
+/**
+ * Is one of the pods the object runs open: selected by none of `selecting`, or by one of `allowAll`
+ * (policies add up, so one that allows everything opens the pod whatever the others say)?
+ */
+export function runsOpenPod(pod: PodView, group: NamespaceGroup, selecting: readonly NetworkPolicyModel[], allowAll: readonly NetworkPolicyModel[]): boolean {
+  return labelsOf(pod, group).some((labels) => !selecting.some((p) => selectsLabels(p, labels)) || allowAll.some((p) => selectsLabels(p, labels)));
 }
 
 /** Does the policy select a pod of its group? A label the namespace's pods never carry answers at once. */
@@ -74,12 +88,12 @@ export function selectsAnyPod(policy: NetworkPolicyModel, group: NamespaceGroup)
   if (wanted.length > 0) {
     if (!group.labelPairs) {
       group.labelPairs = new Set();
-      for (const pod of group.pods) for (const [k, v] of Object.entries(labelsOf(pod))) group.labelPairs.add(`${k}\u0000${v}`);
+      for (const pod of group.pods) for (const labels of labelsOf(pod, group)) for (const [k, v] of Object.entries(labels)) group.labelPairs.add(`${k}\u0000${v}`);
     }
     const pairs = group.labelPairs;
     if (wanted.some(([k, v]) => !pairs.has(`${k}\u0000${v}`))) return false;
   }
-  return group.pods.some((pod) => selectsPod(policy, pod));
+  return group.pods.some((pod) => selectsPod(policy, pod, group));
 }
 
 /** `Deployment/cart`, `CronJob/sales-report`. */
