@@ -15,6 +15,7 @@ import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { createSuppressor } from '../core/suppress.js';
 import { VERSION } from '../core/version.js';
 import { ingestPaths, type IngestOptions } from '../ingest/files.js';
+import { foldedNote, foldIntoControllers } from '../ingest/kube-owners.js';
 import { jsonSyntaxText } from '../core/json-error.js';
 import { locateFindings } from '../ingest/locate-findings.js';
 import { markFindingsOnPaths, PATH_RULE_IDS } from '../analyses/paths/index.js';
@@ -139,7 +140,12 @@ async function analyse(opts: ScanOptions, now: Date) {
     ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
     ...(opts.onFile ? { onFile: opts.onFile } : {}),
   });
-  const given = opts.extraResources?.length ? [...ingest.resources, ...opts.extraResources] : ingest.resources;
+  // An export (`kubectl get all -o yaml`) holds a Deployment beside its ReplicaSets and Pods: as in a live
+  // read, what a controller in the input manages is checked through it, one finding per template.
+  const { kept, folded } = foldIntoControllers(ingest.resources);
+  const foldNote = foldedNote(folded);
+  const fileNotes = foldNote === undefined ? [] : [{ source: opts.paths.join(', ') || '-', message: foldNote }];
+  const given = opts.extraResources?.length ? [...kept, ...opts.extraResources] : kept;
   const added = opts.augment ? await opts.augment(given) : undefined;
   const resources = added?.resources.length ? [...given, ...added.resources] : given;
   const displayNames = opts.displayNames ? await opts.displayNames(resources) : undefined;
@@ -170,7 +176,7 @@ async function analyse(opts: ScanOptions, now: Date) {
   return {
     findings,
     errors: [...ingest.errors, ...(opts.extraErrors ?? []), ...(added?.errors ?? []), ...ruleErrors],
-    notes: [...ingest.notes, ...(opts.extraNotes ?? []), ...(added?.notes ?? [])],
+    notes: [...ingest.notes, ...fileNotes, ...(opts.extraNotes ?? []), ...(added?.notes ?? [])],
     warnings,
     resources: resources.length,
     texts: ingest.texts,

@@ -363,6 +363,44 @@ spec:
   });
 });
 
+describe('exports of a cluster (kubectl get -o yaml)', () => {
+  const template = `metadata: {labels: {app: web}}
+    spec: {containers: [{name: app, image: shop.azurecr.io/web:1, securityContext: {privileged: true}}]}`;
+  const exported = `apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web, namespace: shop, uid: d-1}
+  spec:
+    template:
+      ${template.replace(/\n {4}/g, '\n      ')}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata: {name: web-5d9f8, namespace: shop, uid: rs-1, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: d-1, controller: true}]}
+  spec:
+    template:
+      ${template.replace(/\n {4}/g, '\n      ')}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: web-5d9f8-abcde, namespace: shop, labels: {app: web}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d9f8, uid: rs-1, controller: true}]}
+  spec: {containers: [{name: app, image: shop.azurecr.io/web:1, securityContext: {privileged: true}}]}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: debug, namespace: shop, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: gone, uid: rs-9, controller: true}]}
+  spec: {containers: [{name: app, image: shop.azurecr.io/web:1, securityContext: {privileged: true}}]}
+`;
+  it('check what a controller in the input manages through it, as a live scan does', async () => {
+    const dir = tempTree({ 'export.yaml': exported });
+    const r = await runCli(['scan', dir, '-f', 'json', '--rule', 'workload/privileged-container']);
+    const report = json(r.stdout);
+    // The Pod whose ReplicaSet is not in the export is the only view of its workload.
+    expect(report.findings.map((f) => `${f.resource.kind}/${f.resource.name}`)).toEqual(['Deployment/web', 'Pod/debug']);
+    expect(report.notes).toEqual([{ source: dir, message: '1 Pod is checked through its controller' }]);
+    expect(report.summary.resources).toBe(2);
+  });
+});
+
 describe('palisade pss', () => {
   it('prints the verdict JSON per pod-bearing object', async () => {
     const dir = tempTree({ 'web.yaml': `${privileged}---\n${hardenedPod}` });
