@@ -5,7 +5,7 @@ import { isPodBearing, POD_BEARING_KINDS } from '../core/workload.js';
 /** How a binding acts on a refused object: `validationActions`. */
 export type AdmissionMode = 'deny' | 'warn' | 'audit';
 export const ADMISSION_MODES: readonly AdmissionMode[] = ['deny', 'warn', 'audit'];
-const ACTIONS: Record<AdmissionMode, string> = { deny: 'Deny', warn: 'Warn', audit: 'Audit' };
+export const ACTIONS: Readonly<Record<AdmissionMode, string>> = { deny: 'Deny', warn: 'Warn', audit: 'Audit' };
 
 export const POLICY_API_VERSION = 'admissionregistration.k8s.io/v1';
 
@@ -45,10 +45,20 @@ export const COMMON_VARIABLES: ReadonlyArray<{ name: string; expression: string 
 ];
 
 /**
- * Objects are checked when created, and on update only when their spec changes: a noncompliant object
- * that exists already can still be labelled, scaled through its subresource or have its finalizers removed.
+ * Objects are checked when created, and on update only when the pod they describe changes: a Pod's spec,
+ * a controller's pod template. A noncompliant workload that exists already can still be labelled, scaled
+ * (the Deployment controller scales ReplicaSets by updating spec.replicas), paused, suspended or have its
+ * finalizers removed; a rollout that fixes it can still scale its old ReplicaSet down.
  */
-export const MATCH_CONDITIONS = [{ name: 'created-or-spec-changed', expression: "request.operation != 'UPDATE' || object.spec != oldObject.spec" }];
+export const MATCH_CONDITIONS = [
+  {
+    name: 'created-or-pod-changed',
+    expression:
+      "request.operation != 'UPDATE' || (object.kind == 'Pod' ? object.spec != oldObject.spec : " +
+      "(object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template != oldObject.spec.jobTemplate.spec.template : " +
+      'object.spec.template != oldObject.spec.template))',
+  },
+];
 
 export interface GeneratedPolicy {
   rule: Rule;

@@ -162,13 +162,28 @@ describe('policy variables and conditions', () => {
     expect(evaluator.evaluate(p, 'variables.containers.map(c, c.name)', { object })).toEqual(['i', 'c', 'e']);
   });
 
-  it('checks on create, and on update only when the spec changes', () => {
+  it('checks on create, and on update only when the pod changes', () => {
     const [condition] = MATCH_CONDITIONS;
     const pod = objects.Pod as { spec: unknown };
     const run = (operation: string, oldObject: unknown) => evaluator.evaluate(p, condition!.expression, { object: pod, oldObject, operation });
     expect(run('CREATE', undefined)).toBe(true);
     expect(run('UPDATE', { ...pod, metadata: { name: 'p', labels: { x: 'y' } } })).toBe(false);
     expect(run('UPDATE', { ...pod, spec: { containers: [{ name: 'app', image: 'b' }] } })).toBe(true);
+  });
+
+  it('lets a controller be scaled, paused or suspended without checking its pods again, and checks a new template', () => {
+    const [condition] = MATCH_CONDITIONS;
+    const changed = (kind: string, edit: (spec: Record<string, unknown>) => void) => {
+      const object = structuredClone(objects[kind]) as { spec: Record<string, unknown> };
+      edit(object.spec);
+      return evaluator.evaluate(p, condition!.expression, { object, oldObject: objects[kind], operation: 'UPDATE' });
+    };
+    expect(changed('Deployment', (s) => (s.replicas = 2))).toBe(false);
+    expect(changed('Deployment', (s) => (s.paused = true))).toBe(false);
+    expect(changed('CronJob', (s) => (s.suspend = true))).toBe(false);
+    expect(changed('Deployment', (s) => ((s.template as { spec: unknown }).spec = { containers: [{ name: 'app', image: 'b' }] }))).toBe(true);
+    expect(changed('Job', (s) => ((s.template as { metadata: unknown }).metadata = { annotations: { a: 'c' } }))).toBe(true);
+    expect(changed('CronJob', (s) => (((s.jobTemplate as { spec: { template: { spec: unknown } } }).spec.template.spec = { containers: [] })))).toBe(true);
   });
 });
 
@@ -188,6 +203,11 @@ describe('renderPolicySet', () => {
     for (const n of set.notEnforced) expect(header).toContain(n.rule);
     expect(header).toMatch(/workload\/secret-in-env.*:\n#\s+it recognizes credentials/);
     for (const line of header.split('\n')) expect(line.length).toBeLessThanOrEqual(120);
+  });
+
+  it('names the API\'s action even when no rule is enforced', () => {
+    const none = renderPolicySet({ ...set, policies: [], mode: 'deny' }, { generator: 'palisade 0.1.0', pssVersion: 'v1.37', pssLatest: true });
+    expect(none.replace(/\n#\s*/g, ' ')).toContain('Mode deny: validationActions [Deny]');
   });
 
   it('is a YAML stream of the policies and bindings, in rule order', () => {

@@ -87,7 +87,9 @@ describe('palisade admission policies', () => {
     const r = await runCli(['admission', 'policies', '--rule', 'workload/untrusted-registry', '--rule', 'workload/image-tag-latest'], { cwd: dir });
     expect(r.code).toBe(0);
     const [registry, , latest] = docs(r.stdout);
-    expect(registry?.spec.validations?.[0]?.expression).toBe("variables.images.all(r, (r.registry in ['registry.corp.example'] || r.registry.endsWith('.azurecr.io')))");
+    expect(registry?.spec.validations?.[0]?.expression).toBe(
+      "variables.images.all(r, (r.registry in ['registry.corp.example', 'registry.corp.example:443'] || (r.registry.endsWith('.azurecr.io') || r.registry.endsWith('.azurecr.io:443'))))",
+    );
     expect(latest?.spec.validations?.[0]?.expression).toContain("r.tag.matches('^(?:stable)$')");
   });
 
