@@ -45,6 +45,8 @@ export interface AlertStats {
   malformed: number;
   /** Events whose request or response body AKS replaced with `skipped-too-big-size-object`. */
   incomplete: number;
+  /** Server-side dry runs (`dryRun=All`: `kubectl diff`, `--dry-run=server`): nothing was stored, so the built-in detectors skip them. */
+  dryRun: number;
 }
 
 export interface AlertError {
@@ -56,5 +58,5 @@ export interface AlertError {
 export const ALERTS_SCHEMA = 'palisade.alerts/v1';
 
 export function emptyStats(): AlertStats {
-  return { events: 0, alerts: 0, duplicates: 0, skipped: 0, malformed: 0, incomplete: 0 };
+  return { events: 0, alerts: 0, duplicates: 0, skipped: 0, malformed: 0, incomplete: 0, dryRun: 0 };
 }

@@ -2,7 +2,7 @@ import { globMatch } from '../core/glob.js';
 import { emptyStats, type Alert, type AlertError, type AlertStats } from './alert.js';
 import type { Detector, DetectorCheck, DetectorContext, DetectorMeta, DetectorReport } from './detector.js';
 import { BODY_NOT_LOGGED, DETECTORS } from './detectors/index.js';
-import { eventProblem, eventTime, normaliseEvent, type AuditEvent } from './event.js';
+import { eventProblem, eventTime, isDryRun, normaliseEvent, type AuditEvent } from './event.js';
 import { RecentKeys } from './recent-keys.js';
 import { resolveSettings, type ResolvedSettings } from './resolved-settings.js';
 import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './settings.js';
@@ -107,7 +107,10 @@ export class AuditEngine {
     if (typeof ev.requestObject === 'string' || typeof ev.responseObject === 'string') this.stats.incomplete++;
     this.currentEvent = ev;
     this.currentSource = source;
-    if (!this.settings.allowedIdentities.has(ev.user.username)) {
+    // A server-side dry run goes through admission but is never stored: nothing it describes happened.
+    const dryRun = isDryRun(ev);
+    if (dryRun) this.stats.dryRun++;
+    if (!dryRun && !this.settings.allowedIdentities.has(ev.user.username)) {
       for (const a of this.active) {
         this.current = a;
         a.check(ev, this.ctx);

@@ -204,6 +204,13 @@ export function allowed(ev: AuditEvent): boolean {
   return code !== undefined && code !== 401 && code !== 403;
 }
 
+/** A server-side dry run (`?dryRun=All`): admitted or refused, but never stored. */
+export function isDryRun(ev: AuditEvent): boolean {
+  const q = ev.requestURI.indexOf('?');
+  // Most requests carry a query (list, watch): parse only those that can name the parameter.
+  return q >= 0 && ev.requestURI.includes('dryRun', q) && new URLSearchParams(ev.requestURI.slice(q + 1)).has('dryRun');
+}
+
 /** The final stage of a request (or an event whose source does not record stages). */
 export function completed(ev: AuditEvent): boolean {
   return ev.stage === 'ResponseComplete' || ev.stage === '';

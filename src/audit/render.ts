@@ -54,6 +54,7 @@ export function tableSummary(stats: AlertStats, bySeverity: Record<Severity, num
   if (stats.duplicates) parts.push(`${stats.duplicates} duplicates dropped`);
   if (stats.skipped) parts.push(`${stats.skipped} other records skipped`);
   if (stats.incomplete) parts.push(`${stats.incomplete} with a body not logged`);
+  if (stats.dryRun) parts.push(`${stats.dryRun} dry ${stats.dryRun === 1 ? 'run' : 'runs'} not checked`);
   if (stats.malformed) parts.push(`${stats.malformed} malformed`);
   return `${parts.join(', ')}\n`;
 }

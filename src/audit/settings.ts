@@ -61,16 +61,15 @@ export const AKS_NAMESPACES = ['kube-system', 'gatekeeper-system', 'calico-syste
 /**
  * The identities AKS runs a cluster with. `aksService` is the resource provider (leader election,
  * node patching, add-on reconciliation; group system:masters), `hcpService` scrapes /metrics,
- * `readinessChecker` probes /readyz, `guard` is the Entra ID authentication webhook, and `masterclient`
- * holds the local admin credential (also used by AKS operations; on clusters with local accounts
- * disabled it cannot authenticate, so remove it from the list to see every use of that credential).
- * The control plane's own components follow, then the service accounts of AKS add-ons.
+ * `readinessChecker` probes /readyz and `guard` is the Entra ID authentication webhook. The control
+ * plane's own components follow, then the service accounts of AKS add-ons. `masterclient`, the local
+ * admin certificate, is not among them: `az aks get-credentials --admin` hands it out, and on a cluster
+ * without Entra ID so does every `az aks get-credentials`, so its requests are people's.
  */
 export const AKS_IDENTITIES = [
   'aksService',
   'hcpService',
   'readinessChecker',
-  'masterclient',
   'guard',
   'system:apiserver',
   'system:kube-controller-manager',
@@ -87,6 +86,8 @@ export const AKS_IDENTITIES = [
   'system:serviceaccount:calico-system:*',
   'system:serviceaccount:tigera-operator:*',
   'system:serviceaccount:app-routing-system:*',
+  // The Istio-based service mesh add-on: istiod watches secrets in every namespace for its certificates.
+  'system:serviceaccount:aks-istio-system:*',
 ];
 
 /**

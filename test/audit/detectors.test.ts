@@ -99,6 +99,14 @@ const CASES: Record<string, Cases> = {
       { name: 'AKS add-on in kube-system', events: [aksAddon({ containers: [{ name: 'kube-proxy', image: mcr, securityContext: { privileged: true } }] })] },
       { name: 'no body (audit level Metadata)', events: [podCreate({}, { requestObject: undefined, level: 'Metadata' })] },
       { name: 'pod read, not created', events: [podCreate({ containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] }, { verb: 'get', ...code(200) })] },
+      {
+        name: 'refused by an admission policy (the ReplicaSet controller retrying): it never ran',
+        events: [1, 2, 3].map((i) => podCreate({ containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] }, { auditID: `r${i}`, ...code(403) })),
+      },
+      {
+        name: 'a server-side dry run (kubectl diff, --dry-run=server): nothing was stored',
+        events: [podCreate({ containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] }, { requestURI: '/api/v1/namespaces/shop/pods?dryRun=All&fieldManager=kubectl-client-side-apply' })],
+      },
     ],
   },
   'audit/host-network-pod': {
@@ -121,10 +129,15 @@ const CASES: Record<string, Cases> = {
       { name: '/etc', events: [podCreate({ volumes: [{ name: 'etc', hostPath: { path: '/etc' } }], containers: [{ name: 'a', image: 'nginx' }] })], message: 'sensitive host path etc=/etc', falco: 'Create Sensitive Mount Pod' },
       { name: 'below a sensitive directory, written untidily', events: [podCreate({ volumes: [{ name: 'pki', hostPath: { path: '/var/lib//kubelet/pki/' } }], containers: [{ name: 'a', image: 'x' }] })], message: 'pki=/var/lib/kubelet/pki' },
       { name: 'the container runtime socket', events: [podCreate({ volumes: [{ name: 's', hostPath: { path: '/run/containerd/containerd.sock' } }], containers: [{ name: 'a', image: 'x' }] })], message: 's=/run/containerd/containerd.sock' },
+      { name: 'the cloud-provider credentials below /etc', events: [podCreate({ volumes: [{ name: 'az', hostPath: { path: '/etc/kubernetes/azure.json' } }], containers: [{ name: 'a', image: 'x' }] })], message: 'az=/etc/kubernetes/azure.json' },
     ],
     quiet: [
       { name: 'a harmless host path', events: [podCreate({ volumes: [{ name: 'logs', hostPath: { path: '/var/log/app' } }], containers: [{ name: 'a', image: 'x' }] })] },
       { name: '/ matches only itself', events: [podCreate({ volumes: [{ name: 'data', hostPath: { path: '/data' } }], containers: [{ name: 'a', image: 'x' }] })] },
+      {
+        name: 'the public files charts mount from /etc',
+        events: [podCreate({ volumes: [{ name: 'tz', hostPath: { path: '/etc/localtime', type: 'File' } }, { name: 'ca', hostPath: { path: '/etc/ssl/certs/' } }], containers: [{ name: 'a', image: 'x' }] })],
+      },
     ],
   },
   'audit/pod-in-kube-namespace': {
@@ -147,7 +160,10 @@ const CASES: Record<string, Cases> = {
   },
   'audit/nodeport-service': {
     fires: [{ name: 'NodePort', events: [auditEvent({ ...ref('services', 'web', 'shop'), ...body({ spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] } }) })], message: 'Service shop/web created with type NodePort (ports 80→node:30080)', falco: 'Create NodePort Service' }],
-    quiet: [{ name: 'ClusterIP', events: [auditEvent({ ...ref('services', 'web', 'shop'), ...body({ spec: { type: 'ClusterIP' } }) })] }],
+    quiet: [
+      { name: 'ClusterIP', events: [auditEvent({ ...ref('services', 'web', 'shop'), ...body({ spec: { type: 'ClusterIP' } }) })] },
+      { name: 'refused: nothing is exposed', events: [auditEvent({ ...ref('services', 'web', 'shop'), ...body({ spec: { type: 'NodePort', ports: [{ port: 80 }] } }), ...code(403) })] },
+    ],
   },
   'audit/configmap-credentials': {
     fires: [
@@ -201,13 +217,28 @@ const CASES: Record<string, Cases> = {
       { name: 'ClusterRoleBinding to cluster-admin', events: [binding('clusterrolebindings', 'cluster-admin')], message: 'ClusterRoleBinding b binds ClusterRole cluster-admin to User mallory@contoso.com', severity: 'critical', falco: 'Attach to cluster-admin Role' },
       { name: 'RoleBinding to cluster-admin', events: [binding('rolebindings', 'cluster-admin')], message: 'RoleBinding shop/b binds ClusterRole cluster-admin', severity: 'high' },
       { name: 'RoleBinding to admin', events: [binding('rolebindings', 'admin')], message: 'binds ClusterRole admin', severity: 'medium' },
+      {
+        name: 'refused by RBAC\'s escalation check: an attempt, at low',
+        events: [{ ...binding('clusterrolebindings', 'cluster-admin'), ...code(403) }],
+        message: 'ClusterRoleBinding b to ClusterRole cluster-admin for User mallory@contoso.com: create refused (answered 403)',
+        severity: 'low',
+      },
     ],
-    quiet: [{ name: 'binding to view', events: [binding('clusterrolebindings', 'view')] }],
+    quiet: [
+      { name: 'binding to view', events: [binding('clusterrolebindings', 'view')] },
+      { name: 'a server-side dry run', events: [{ ...binding('clusterrolebindings', 'cluster-admin'), requestURI: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?dryRun=All' }] },
+    ],
   },
   'audit/wildcard-role': {
     fires: [
       { name: 'wildcard resources', events: [role('clusterroles', 'create', 'r', [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }])], message: 'ClusterRole r created with a wildcard rule: get *', falco: 'ClusterRole With Wildcard Created' },
       { name: 'wildcard verbs added later', events: [role('roles', 'update', 'r', [{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }])], message: 'Role shop/r modified with a wildcard rule: * pods' },
+      {
+        name: 'refused ("attempting to grant RBAC permissions not currently held"): an attempt, at low',
+        events: [role('clusterroles', 'create', 'pwn', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }], code(403))],
+        message: 'ClusterRole pwn create refused (answered 403) with a wildcard rule',
+        severity: 'low',
+      },
     ],
     quiet: [{ name: 'explicit rules', events: [role('clusterroles', 'create', 'r', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }])] }],
   },

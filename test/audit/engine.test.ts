@@ -6,6 +6,20 @@ import { auditEvent, of, podCreate, runEvents } from './helpers.js';
 
 const privileged = { containers: [{ name: 'app', image: 'contoso.azurecr.io/app:1', securityContext: { privileged: true } }] };
 
+describe('server-side dry runs', () => {
+  it('are counted and left out of the built-in detectors, whatever the request asked for', () => {
+    const e = podCreate(privileged, { requestURI: '/api/v1/namespaces/shop/pods?fieldManager=kubectl&dryRun=All' });
+    const r = runEvents([e, podCreate(privileged, { auditID: 'real' })]);
+    expect(r.engine.stats).toMatchObject({ events: 2, dryRun: 1 });
+    expect(of(r.alerts, 'audit/privileged-pod')).toHaveLength(1);
+  });
+
+  it('a parameter merely named like it is not one', () => {
+    const e = podCreate(privileged, { requestURI: '/api/v1/namespaces/shop/pods?fieldManager=dryRunner' });
+    expect(runEvents([e]).engine.stats).toMatchObject({ dryRun: 0 });
+  });
+});
+
 describe('de-duplication', () => {
   it('drops an event whose auditID and stage were already read (both audit categories exported)', () => {
     const e = podCreate(privileged, { auditID: 'same' });
@@ -67,10 +81,20 @@ describe('bodies AKS did not log (skipped-too-big-size-object)', () => {
 
 describe('AKS identities', () => {
   it('the built-in detectors ignore requests by the identities AKS runs the cluster with', () => {
-    const ids = ['aksService', 'masterclient', 'system:serviceaccount:kube-system:csi-azuredisk-controller-sa', 'system:serviceaccount:gatekeeper-system:gatekeeper-admin'];
+    const ids = [
+      'aksService',
+      'system:serviceaccount:kube-system:csi-azuredisk-controller-sa',
+      'system:serviceaccount:gatekeeper-system:gatekeeper-admin',
+      'system:serviceaccount:aks-istio-system:istiod-asm-1-23',
+    ];
     const r = runEvents(ids.map((username) => podCreate(privileged, { user: { username, groups: ['system:masters'] } })));
     expect(r.alerts).toEqual([]);
     expect(r.engine.stats.events).toBe(4);
+  });
+
+  it('checks the local admin certificate (masterclient): people use it', () => {
+    const r = runEvents([podCreate(privileged, { user: { username: 'masterclient', groups: ['system:masters', 'system:authenticated'] } })]);
+    expect(of(r.alerts, 'audit/privileged-pod')).toHaveLength(1);
   });
 
   it('the allow list is configurable: extended, or replaced', () => {

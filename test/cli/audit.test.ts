@@ -73,7 +73,7 @@ describe('palisade audit detect', () => {
     const json = await runCli(['audit', 'detect', join(dir, 'exec.jsonl'), join(dir, 'admin.jsonl'), '-f', 'json']);
     const doc = JSON.parse(json.stdout) as { schema: string; alerts: Array<Record<string, unknown>>; stats: Record<string, number>; errors: unknown[] };
     expect(doc.schema).toBe('palisade.alerts/v1');
-    expect(doc.stats).toEqual({ events: 3, alerts: 3, duplicates: 0, skipped: 0, malformed: 0, incomplete: 0 });
+    expect(doc.stats).toEqual({ events: 3, alerts: 3, duplicates: 0, skipped: 0, malformed: 0, incomplete: 0, dryRun: 0 });
     expect(doc.alerts[0]).toMatchObject({ rule: 'audit/exec-into-pod', severity: 'medium', user: 'alice@contoso.com', verb: 'create', sourceIPs: ['203.0.113.7'], auditID: 'e1', objectRef: { resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web-0' } });
     expect(doc.errors).toEqual([]);
     const jsonl = await runCli(['audit', 'detect', join(dir, 'admin.jsonl'), '-f', 'jsonl', '--fail-on', 'none']);

@@ -1,7 +1,7 @@
 import { defineDetector, falco, mitre } from '../detector.js';
 import { bodyState, completed } from '../event.js';
 import { isRecord } from './lib/pod.js';
-import { refName } from './lib/request.js';
+import { refName, writeResult } from './lib/request.js';
 
 /**
  * Words that mark a credential in a ConfigMap's keys or values: Falco's (AWS keys, password,
@@ -40,7 +40,8 @@ export default defineDetector({
       }
       if (keys.length === 0) return;
       // Names the keys only: the values are the credentials.
-      ctx.report({ message: `ConfigMap ${refName(ev)} ${ev.verb === 'create' ? 'created' : 'modified'} with credentials under key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}` });
+      const result = writeResult(ev, ev.verb === 'create' ? 'created' : 'modified');
+      ctx.report({ message: `ConfigMap ${refName(ev)} ${result.text} with credentials under key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`, ...(result.severity ? { severity: result.severity } : {}) });
     };
   },
 });

@@ -1,7 +1,7 @@
 import { defineDetector, falco, mitre } from '../detector.js';
 import { completed } from '../event.js';
 import { containerName, isRecord } from './lib/pod.js';
-import { outcome, refName } from './lib/request.js';
+import { refName, writeResult } from './lib/request.js';
 
 export default defineDetector({
   meta: {
@@ -21,7 +21,8 @@ export default defineDetector({
       const list = spec && Array.isArray(spec.ephemeralContainers) ? spec.ephemeralContainers.filter(isRecord) : [];
       const last = list[list.length - 1];
       const detail = last ? ` (${containerName(last)}${typeof last.image === 'string' ? `, image ${last.image}` : ''})` : '';
-      ctx.report({ message: `ephemeral container added to pod ${refName(ev)}${detail}${outcome(ev)}` });
+      const result = writeResult(ev, 'added to');
+      ctx.report({ message: `ephemeral container ${result.text} pod ${refName(ev)}${detail}`, ...(result.severity ? { severity: result.severity } : {}) });
     };
   },
 });

@@ -1,6 +1,6 @@
 import { defineDetector, falco, mitre } from '../detector.js';
 import { describeRule, isRoleWrite, kindOf, roleRulesOf } from './lib/rbac.js';
-import { refName } from './lib/request.js';
+import { refName, writeResult } from './lib/request.js';
 
 const WRITES = new Set(['create', 'update', 'patch']);
 const AGGREGATOR = 'system:serviceaccount:kube-system:clusterrole-aggregation-controller';
@@ -23,7 +23,8 @@ export default defineDetector({
       if (rules === 'absent') return;
       const hits = rules.filter((r) => r.resources.some((x) => EXEC_RESOURCES.includes(x)));
       if (hits.length === 0) return;
-      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${ev.verb === 'create' ? 'created' : 'modified'} with pod exec: ${hits.map(describeRule).join('; ')}` });
+      const result = writeResult(ev, ev.verb === 'create' ? 'created' : 'modified');
+      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${result.text} with pod exec: ${hits.map(describeRule).join('; ')}`, ...(result.severity ? { severity: result.severity } : {}) });
     };
   },
 });

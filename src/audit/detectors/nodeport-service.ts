@@ -1,5 +1,5 @@
 import { defineDetector, falco, mitre } from '../detector.js';
-import { bodyState, completed } from '../event.js';
+import { bodyState, completed, succeeded } from '../event.js';
 import { isRecord } from './lib/pod.js';
 import { refName } from './lib/request.js';
 
@@ -15,7 +15,8 @@ export default defineDetector({
   create() {
     return (ev, ctx) => {
       if (ev.objectRef.resource !== 'services' || ev.objectRef.subresource !== undefined) return;
-      if ((ev.verb !== 'create' && ev.verb !== 'update') || !completed(ev)) return;
+      // A refused Service exposes nothing.
+      if ((ev.verb !== 'create' && ev.verb !== 'update') || !completed(ev) || !succeeded(ev)) return;
       const state = bodyState(ev.requestObject);
       if (state === 'omitted') return ctx.undetermined('service type');
       if (state !== 'present') return;

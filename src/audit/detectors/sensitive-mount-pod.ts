@@ -1,3 +1,4 @@
+import { isPublicHostFile } from '../../core/host-paths.js';
 import { defineDetector, falco, mitre } from '../detector.js';
 import { normalisePath } from '../resolved-settings.js';
 import { isRecord } from './lib/pod.js';
@@ -9,12 +10,13 @@ export default defineDetector({
     title: 'Pod created with a sensitive host path mounted',
     severity: 'high',
     frameworks: [...falco('Create Sensitive Mount Pod'), ...mitre('T1611')],
-    description: "A hostPath volume of the node's root, /etc, /proc, the kubelet's directory or a container runtime socket gives the pod the node: its credentials, its processes, or every container on it.",
+    description: "A hostPath volume of the node's root, /etc, /proc, the kubelet's directory or a container runtime socket (or a path below one) gives the pod the node: its credentials, its processes, or every container on it. The public files charts mount from /etc (/etc/localtime, /etc/ssl/certs, ...) are not reported.",
     remediation: 'Remove the hostPath volume, or trust the image in settings.trustedImages.sensitiveMount when it is a known node agent.',
   },
   create(settings) {
     const sensitive = settings.sensitiveHostPaths;
-    const isSensitive = (path: string) => sensitive.some((s) => path === s || (s !== '/' && path.startsWith(`${s}/`)));
+    // Below a sensitive directory too (/etc/kubernetes/azure.json), but not the public files charts mount from /etc.
+    const isSensitive = (path: string) => !isPublicHostFile(path) && sensitive.some((s) => path === s || (s !== '/' && path.startsWith(`${s}/`)));
     return podSpecCheck(
       settings,
       settings.trustedImages.sensitiveMount,

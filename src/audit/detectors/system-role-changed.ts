@@ -1,6 +1,6 @@
 import { defineDetector, falco, mitre } from '../detector.js';
 import { completed } from '../event.js';
-import { outcome, refName } from './lib/request.js';
+import { refName, writeResult } from './lib/request.js';
 
 /** Roles changed in normal operation: CoreDNS's and GKE's certificate controller's (as Falco has it). */
 const EXPECTED_CHANGES = new Set(['system:coredns', 'system:managed-certificate-controller']);
@@ -24,7 +24,8 @@ export default defineDetector({
       const name = ev.objectRef.name ?? '';
       if (!name.startsWith('system:') || EXPECTED_CHANGES.has(name) || ev.user.username === AGGREGATOR) return;
       const kind = r === 'clusterroles' ? 'ClusterRole' : 'Role';
-      ctx.report({ message: `${kind} ${refName(ev)} ${ev.verb === 'delete' ? 'deleted' : ev.verb === 'create' ? 'created' : 'modified'}${outcome(ev)}` });
+      const result = writeResult(ev, ev.verb === 'delete' ? 'deleted' : ev.verb === 'create' ? 'created' : 'modified');
+      ctx.report({ message: `${kind} ${refName(ev)} ${result.text}`, ...(result.severity ? { severity: result.severity } : {}) });
     };
   },
 });

@@ -1,6 +1,6 @@
 import { defineDetector, falco, mitre } from '../detector.js';
 import { describeRule, isRoleWrite, kindOf, roleRulesOf } from './lib/rbac.js';
-import { refName } from './lib/request.js';
+import { refName, writeResult } from './lib/request.js';
 
 const WRITES = new Set(['create', 'update', 'patch']);
 const AGGREGATOR = 'system:serviceaccount:kube-system:clusterrole-aggregation-controller';
@@ -22,7 +22,8 @@ export default defineDetector({
       if (rules === 'absent') return;
       const hits = rules.filter((r) => r.verbs.includes('*') || r.resources.includes('*'));
       if (hits.length === 0) return;
-      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${ev.verb === 'create' ? 'created' : 'modified'} with a wildcard rule: ${hits.map(describeRule).join('; ')}` });
+      const result = writeResult(ev, ev.verb === 'create' ? 'created' : 'modified');
+      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${result.text} with a wildcard rule: ${hits.map(describeRule).join('; ')}`, ...(result.severity ? { severity: result.severity } : {}) });
     };
   },
 });

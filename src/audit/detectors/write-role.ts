@@ -1,6 +1,6 @@
 import { defineDetector, falco, mitre } from '../detector.js';
 import { describeRule, isRoleWrite, kindOf, roleRulesOf } from './lib/rbac.js';
-import { refName } from './lib/request.js';
+import { refName, writeResult } from './lib/request.js';
 
 const CREATE = new Set(['create']);
 const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -22,7 +22,8 @@ export default defineDetector({
       if (rules === 'absent') return;
       const hits = rules.filter((r) => r.verbs.some((v) => WRITE_VERBS.includes(v)));
       if (hits.length === 0) return;
-      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} created with write permissions: ${hits.map(describeRule).join('; ')}` });
+      const result = writeResult(ev, 'created');
+      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${result.text} with write permissions: ${hits.map(describeRule).join('; ')}`, ...(result.severity ? { severity: result.severity } : {}) });
     };
   },
 });

@@ -58,10 +58,12 @@ export default defineRule({
       'settings.aks.auditRetentionDays. When the scan holds no diagnostic settings at all, the rule cannot tell ' +
       'and says so.',
     remediation:
-      'Add a diagnostic setting to the cluster that sends kube-audit-admin (or kube-audit) to a Log Analytics ' +
+      'Add a diagnostic setting to the cluster that sends kube-audit to a Log Analytics ' +
       'workspace or storage account (az monitor diagnostic-settings create --resource <cluster id> --name audit ' +
-      '--workspace <workspace id> --logs \'[{"category":"kube-audit-admin","enabled":true}]\'; ' +
-      'azurerm_monitor_diagnostic_setting with enabled_log { category = "kube-audit-admin" } in Terraform), and keep ' +
+      '--workspace <workspace id> --logs \'[{"category":"kube-audit","enabled":true}]\'; ' +
+      'azurerm_monitor_diagnostic_setting with enabled_log { category = "kube-audit" } in Terraform). ' +
+      'kube-audit-admin costs less but leaves out get and list requests: secret reads, and exec, attach and ' +
+      'port-forward, which kubectl 1.30 and later open as a WebSocket GET. Keep ' +
       'the logs at least the required number of days (workspace table retention; a storage lifecycle management ' +
       'rule). To let the scan see the settings, include the output of az ' +
       'monitor diagnostic-settings list --resource <cluster id> -o json among the scanned files.',

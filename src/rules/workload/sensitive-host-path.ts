@@ -1,4 +1,5 @@
 import type { FrameworkRef } from '../../core/frameworks.js';
+import { isPublicHostFile } from '../../core/host-paths.js';
 import { defineRule } from '../../core/rule.js';
 import { hostPathVolumes, mountsOf, normalizeHostPath } from './lib/host-path.js';
 
@@ -44,9 +45,6 @@ const SENSITIVE: SensitivePath[] = [
   { path: '/boot', what: 'the node kernel and boot loader', exposure: 'node', subtree: true },
 ];
 
-// Public data commonly mounted read-only under /etc; writing to them is the writable-host-path rule's concern.
-const PUBLIC_ETC = ['/etc/localtime', '/etc/timezone', '/etc/os-release', '/etc/machine-id', '/etc/ssl/certs', '/etc/pki/tls/certs', '/etc/ca-certificates'];
-
 const WINDOWS_RUNTIME_PIPES = ['\\\\.\\pipe\\docker_engine', '\\\\.\\pipe\\containerd-containerd'];
 
 // Trivy's KSV121 flags exactly these paths.
@@ -67,7 +65,7 @@ interface Classification {
 }
 
 function classify(p: string): Classification | undefined {
-  if (PUBLIC_ETC.some((d) => within(p, d))) return undefined;
+  if (isPublicHostFile(p)) return undefined;
   let covering: SensitivePath | undefined;
   for (const s of SENSITIVE) {
     if ((p === s.path || (s.subtree && within(p, s.path))) && (!covering || s.path.length > covering.path.length)) covering = s;

@@ -1,4 +1,4 @@
-import { bodyState, completed, type AuditEvent } from '../../event.js';
+import { bodyState, completed, succeeded, type AuditEvent } from '../../event.js';
 import type { ResolvedSettings } from '../../resolved-settings.js';
 import type { GlobList } from '../../settings.js';
 
@@ -8,9 +8,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A pod being created (not a subresource such as exec or binding), once the API server answered. */
+/**
+ * A pod created (not a subresource such as exec or binding) and stored. A refused one never ran: an
+ * admission policy did its job, and its controller retrying would repeat the alert for nothing.
+ */
 export function isPodCreate(ev: AuditEvent): boolean {
-  return ev.verb === 'create' && ev.objectRef.resource === 'pods' && ev.objectRef.subresource === undefined && completed(ev);
+  return ev.verb === 'create' && ev.objectRef.resource === 'pods' && ev.objectRef.subresource === undefined && completed(ev) && succeeded(ev);
 }
 
 /**

@@ -29,6 +29,16 @@ export function refName(ev: AuditEvent): string {
   return ev.objectRef.namespace && ev.objectRef.resource !== 'namespaces' ? `${ev.objectRef.namespace}/${name}` : name;
 }
 
+/**
+ * How a write ended: what it did, when the API server stored it; when it was refused (by RBAC, an
+ * admission policy, validation), that it was tried, at low severity — the attempt is worth knowing, the
+ * change did not happen.
+ */
+export function writeResult(ev: AuditEvent, done: string): { text: string; severity?: 'low' } {
+  if (succeeded(ev)) return { text: done };
+  return { text: `${ev.verb} refused (answered ${ev.responseStatus.code ?? '?'})`, severity: 'low' };
+}
+
 /** `(denied: 403)` after a message about a request that did not succeed; '' when it did. */
 export function outcome(ev: AuditEvent): string {
   const code = ev.responseStatus.code;
