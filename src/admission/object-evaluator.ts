@@ -44,7 +44,7 @@ export class ObjectEvaluator {
     const pod = podOf(resource);
     const candidates = this.plan.candidates(resource.kind, pod !== undefined);
     if (candidates.length === 0) return { findings: [], errors };
-    const ctx = new AdmissionContext(resource, new Inventory([resource]), settings, pod);
+    const ctx = new AdmissionContext(resource, new Inventory([resource]), settings, pod, this.plan.ids);
     runRules(ctx, candidates, (rule, e) => errors.push(ruleFailure(rule, resource, e)));
     if (ctx.found.length === 0) return { findings: [], errors };
     const findings = supersede(ctx.found, this.plan.supersedes);

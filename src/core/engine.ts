@@ -24,6 +24,8 @@ export class RulePlan {
   private readonly withPod = new Map<string, readonly Rule[]>();
   /** Rule id → the ids of the rules it supersedes, among those planned. */
   readonly supersedes: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The ids of the planned rules. */
+  readonly ids: ReadonlySet<string>;
 
   constructor(readonly rules: readonly Rule[]) {
     for (const rule of rules) {
@@ -31,6 +33,7 @@ export class RulePlan {
     }
     this.podRules = rules.filter((r) => 'pods' in r.target);
     const selected = new Set(rules.map((r) => r.meta.id));
+    this.ids = selected;
     // Only a rule that runs can take over: with the replaced rule skipped, the replacing one reports it all.
     this.supersedes = new Map(
       rules.flatMap((r) => {
@@ -83,7 +86,7 @@ export function evaluate(rules: readonly Rule[], inventory: Inventory, settings:
     const pod = podOf(resource);
     const candidates = plan.candidates(resource.kind, pod !== undefined);
     if (candidates.length === 0) continue;
-    const ctx = new ResourceContext(resource, inventory, settings, pod);
+    const ctx = new ResourceContext(resource, inventory, settings, pod, plan.ids);
     runRules(ctx, candidates, (rule, e) => {
       errors.push({ source: resource.source.file, line: resource.source.line, message: ruleFailure(rule, resource, e) });
     });

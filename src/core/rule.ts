@@ -76,6 +76,11 @@ export interface RuleContext {
   pod(): PodView | undefined;
   containers(which?: ContainerSelection): readonly ContainerView[];
   report(input: ReportInput): void;
+  /**
+   * Whether the rule with this id runs in the same evaluation: a rule whose finding another one already
+   * makes on another object (a namespace's open workloads, named on the Namespace) leaves it to that one.
+   */
+  runs(ruleId: string): boolean;
 }
 
 export interface Rule {
@@ -164,8 +169,14 @@ export class ResourceContext implements RuleContext {
     readonly inventory: Inventory,
     readonly settings: RuleSettings,
     pod: PodView | undefined | null = null,
+    /** The ids of the rules of the evaluation; undefined: the rule being run alone. */
+    private readonly running?: ReadonlySet<string>,
   ) {
     this.podView = pod;
+  }
+
+  runs(ruleId: string): boolean {
+    return this.running ? this.running.has(ruleId) : ruleId === this.rule.meta.id;
   }
 
   pod(): PodView | undefined {

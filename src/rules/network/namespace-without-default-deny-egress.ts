@@ -7,7 +7,7 @@ export default defaultDenyRule({
   frameworks: [{ framework: 'cis-aks', id: '4.4.2' }],
   description:
     'Without a NetworkPolicy that selects every pod of the namespace (podSelector: {}) for Egress and allows ' +
-    'nothing, a workload no egress policy names can connect to any pod, to the node and cloud metadata ' +
+    'nothing but DNS (port 53: one policy that denies the rest and allows name resolution counts), a workload no egress policy names can connect to any pod, to the node and cloud metadata ' +
     'endpoints, and to the internet: a compromised pod can move laterally and send data out. The rule runs ' +
     'only when settings.network.requireDefaultDenyEgress is true, because denying egress means listing every ' +
     'destination the workloads use (DNS, the API server, Azure services). It reports like the ingress rule: ' +

@@ -2,7 +2,11 @@ import { exposureOf, ruleName } from '../../analyses/network/exposure.js';
 import { asArray } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import type { ContainerView } from '../../core/workload.js';
+import { namespaceNamesOpenWorkloads } from './lib/default-deny.js';
+import { namespaceKey } from './lib/namespace-groups.js';
 import { policiesVerify, rulesAdmit, unselectedFinding, workloadExposure } from './lib/workload-exposure.js';
+
+const DEFAULT_DENY_INGRESS = 'network/namespace-without-default-deny-ingress';
 
 function declaresPorts(containers: readonly ContainerView[]): boolean {
   return containers.some((c) => asArray(c.spec.ports).length > 0);
@@ -24,7 +28,9 @@ export default defineRule({
       'a policy that selects them admits all of the cluster (an ingress rule without from, or with namespaceSelector: {} ' +
       'and no podSelector) without naming ports. A compromised pod anywhere in the cluster then reaches every port the ' +
       'workload listens on, debug and admin ports included. The rule speaks only in namespaces that have an ingress ' +
-      'policy: a namespace without any is reported once by network/namespace-without-default-deny-ingress. Workloads ' +
+      'policy: a namespace without any is reported once by network/namespace-without-default-deny-ingress, and when ' +
+      'that rule runs, a workload no policy selects in a namespace without a default deny is left to its finding, ' +
+      'which names the open workloads. Workloads ' +
       'on the host network are left to network/host-network-bypasses-policies, and AKS-managed components are marked ' +
       'provider-managed. Jobs and CronJobs that declare no container port are left out: they serve nothing.',
     remediation:
@@ -47,6 +53,8 @@ export default defineRule({
     if (nsPolicies.length === 0) return;
     const expected = 'ingress rules that name the client namespaces and pods and the ports the workload serves';
     if (!ingress.isolated) {
+      // The namespace's default-deny finding names this workload among its open ones: one exposure, one finding.
+      if (ctx.runs(DEFAULT_DENY_INGRESS) && namespaceNamesOpenWorkloads(ctx.inventory, namespaceKey(ctx.resource), 'ingress')) return;
       const consequence = 'every pod of every namespace, namespaces created later included, can connect to it on all ports';
       ctx.report({ ...at, ...unselectedFinding(exposure, ingress, nsPolicies, { consequence, expected }) });
       return;

@@ -543,3 +543,15 @@ describe('ReachabilityModel: labels controllers add to pods', () => {
   });
 });
 
+
+describe('ReachabilityModel: host-network pods', () => {
+  it('no policy isolates them: a default deny of their namespace leaves them open both ways', () => {
+    const exporter = workload('DaemonSet', 'monitoring', 'node-exporter', { app: 'node-exporter' });
+    ((exporter.spec as { template: { spec: Record<string, unknown> } }).template.spec).hostNetwork = true;
+    const grafana = deployment('monitoring', 'grafana', { app: 'grafana' });
+    const m = modelOf(exporter, grafana, netpol('monitoring', 'deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }));
+    expect(conn(m, '*', 'monitoring/node-exporter[DaemonSet]')).toBe(ALL);
+    expect(conn(m, 'monitoring/node-exporter[DaemonSet]', '*')).toBe(ALL);
+    expect(conn(m, '*', 'monitoring/grafana[Deployment]')).toBe('');
+  });
+});

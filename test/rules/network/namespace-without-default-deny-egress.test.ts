@@ -39,8 +39,28 @@ ruleTester(rule, {
       settings: required,
     },
     { name: 'not asked for', input: docs(ns('shop'), deploy('web', 'shop')) },
+    {
+      name: 'a select-all egress policy allowing DNS alone, to any address',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('allow-dns', 'shop', '  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ ports: [{ port: 53, protocol: UDP }] }]')),
+      settings: required,
+    },
+    {
+      name: 'a default deny that allows DNS alone, as the fix asks',
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        policy('deny-allow-dns', 'shop', '  podSelector: {}\n  policyTypes: [Ingress, Egress]\n  egress:\n  - to: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: kube-system } }, podSelector: { matchLabels: { k8s-app: kube-dns } } }]\n    ports: [{ port: 53, protocol: UDP }, { port: 53, protocol: TCP }]'),
+      ),
+      settings: required,
+    },
   ],
   invalid: [
+    {
+      name: 'a select-all policy that allows more than DNS',
+      input: docs(ns('shop'), deploy('web', 'shop'), policy('dns-and-https', 'shop', '  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ ports: [{ port: 53, protocol: UDP }, { port: 443 }] }]')),
+      settings: required,
+      findings: [{ severity: 'low', message: /dns-and-https selects every pod but also allows traffic/ }],
+    },
     {
       name: 'an ingress default deny does not deny egress',
       input: docs(ns('shop'), deploy('web', 'shop'), policy('deny', 'shop', '  podSelector: {}')),
@@ -59,12 +79,6 @@ ruleTester(rule, {
       input: docs(ns('shop'), deploy('web', 'shop'), policy('dns', 'shop', '  podSelector: { matchLabels: { app: web } }\n  egress: [{ ports: [{ port: 53, protocol: UDP }] }]')),
       settings: required,
       findings: [{ severity: 'low', message: /every workload is selected by an egress policy today/ }],
-    },
-    {
-      name: 'a select-all egress policy with rules is no default deny',
-      input: docs(ns('shop'), deploy('web', 'shop'), policy('allow-dns', 'shop', '  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ ports: [{ port: 53, protocol: UDP }] }]')),
-      settings: required,
-      findings: [{ severity: 'low', message: /allow-dns selects every pod but also allows traffic/ }],
     },
   ],
 });

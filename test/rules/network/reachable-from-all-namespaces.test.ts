@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../src/core/engine.js';
 import { Inventory } from '../../../src/core/inventory.js';
 import { ruleApplies, runRule } from '../../../src/core/rule.js';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings.js';
 import { createSuppressor } from '../../../src/core/suppress.js';
+import { RULES } from '../../../src/rules/index.js';
 import rule from '../../../src/rules/network/reachable-from-all-namespaces.js';
 import { parseResources, ruleTester } from '../../helpers/rule-tester.js';
 import { deploy as deployment, docs, policy } from './manifests.js';
@@ -124,5 +126,30 @@ spec:
     const suppressor = createSuppressor({ exceptions: [], allowAnnotations: true, aksManaged: true, now: new Date(), configSource: 'test' });
     suppressor.apply(target, found);
     expect(found[0]!.suppressed).toMatchObject({ kind: 'provider-managed' });
+  });
+});
+
+describe('with the namespace default-deny rule', () => {
+  const run = (yaml: string, ids: string[]) =>
+    evaluate(
+      RULES.filter((r) => ids.includes(r.meta.id)),
+      new Inventory(parseResources(yaml)),
+      DEFAULT_SETTINGS,
+    ).findings.map((f) => `${f.rule} ${f.resource.kind}/${f.resource.name}`);
+  const both = ['network/reachable-from-all-namespaces', 'network/namespace-without-default-deny-ingress'];
+  // d is protected by its own policy; a, b and c are selected by none, and the namespace has no default deny.
+  const yaml = docs(deploy('a', 'shop'), deploy('b', 'shop'), deploy('d', 'shop'), policy('d', 'shop', '  podSelector: { matchLabels: { app: d } }\n  ingress: [{ from: [{ podSelector: {} }] }]'));
+
+  it('leaves the workloads no policy selects to the namespace finding that names them: one exposure, one finding', () => {
+    expect(run(yaml, both)).toEqual(['network/namespace-without-default-deny-ingress Deployment/a']);
+  });
+
+  it('reports each of them when it runs alone', () => {
+    expect(run(yaml, ['network/reachable-from-all-namespaces'])).toEqual(['network/reachable-from-all-namespaces Deployment/a', 'network/reachable-from-all-namespaces Deployment/b']);
+  });
+
+  it('still reports a workload whose own policy admits every namespace: that is the policy\'s fix', () => {
+    const open = docs(deploy('a', 'shop'), policy('a', 'shop', '  podSelector: { matchLabels: { app: a } }\n  ingress: [{}]'));
+    expect(run(open, both)).toContain('network/reachable-from-all-namespaces Deployment/a');
   });
 });

@@ -1,7 +1,9 @@
 import { listSome } from '../../../analyses/network/exposure.js';
+import { ConnectionSet } from '../../../analyses/network/ports.js';
 import { allowsEverything, isDefaultDeny, selectsEveryPod, type Direction, type NetworkPolicyModel } from '../../../analyses/network/policy.js';
 import { aksManagedReason } from '../../../core/aks-managed.js';
 import type { FrameworkRef } from '../../../core/frameworks.js';
+import type { Inventory } from '../../../core/inventory.js';
 import { defineRule, type Rule, type RuleContext } from '../../../core/rule.js';
 import type { RuleSettings } from '../../../core/settings.js';
 import type { Severity } from '../../../core/severity.js';
@@ -33,6 +35,48 @@ export interface DefaultDenyRuleDefinition {
 }
 
 /**
+ * The namespace's pods on the pod network and its policies in `direction`, when it has pods there and no
+ * default deny in that direction; undefined when there is nothing to report: kube-system and the other
+ * system namespaces, a namespace without such pods, or holding only AKS's own components.
+ */
+function lacksDefaultDeny(inventory: Inventory, key: string, direction: Direction): { pods: readonly PodView[]; policies: NetworkPolicyModel[] } | undefined {
+  if (SYSTEM_NAMESPACES.has(key)) return undefined;
+  const group = namespaceGroups(inventory).get(key);
+  // Host-network pods are outside every NetworkPolicy: a default deny would not change them.
+  const pods = group?.podNetwork ?? [];
+  if (!group || pods.length === 0) return undefined;
+  // An add-on namespace (gatekeeper-system, app-routing-system, ...) holding only AKS's own components.
+  if (pods.every((p) => aksManagedReason(p.resource) !== undefined)) return undefined;
+  const policies = group.policies.filter((p) => p.affects[direction]);
+  return policies.some((p) => deniesByDefault(p, direction)) ? undefined : { pods, policies };
+}
+
+const DNS = ConnectionSet.of('UDP', 53).union(ConnectionSet.of('TCP', 53));
+
+/**
+ * A default deny; for egress also one that allows DNS alone (port 53, UDP or TCP), the common
+ * `default-deny-allow-dns` policy: pods cannot resolve names without it, and it is what the fix asks for.
+ */
+function deniesByDefault(policy: NetworkPolicyModel, direction: Direction): boolean {
+  if (isDefaultDeny(policy, direction)) return true;
+  if (direction !== 'egress' || !policy.affects.egress || !selectsEveryPod(policy)) return false;
+  return policy.egress.every((r) => r.ports.named.length === 0 && !r.ports.fixed.isEmpty() && r.ports.fixed.union(DNS).key() === DNS.key());
+}
+
+/** A default deny without a namespace is applied wherever its manifest is: it may well cover any namespace. */
+function floatingDefaultDeny(inventory: Inventory, direction: Direction): NetworkPolicyModel | undefined {
+  return namespaceGroups(inventory).get('')?.policies.find((p) => deniesByDefault(p, direction));
+}
+
+/**
+ * Whether the default-deny rule of `direction` reports the namespace as medium, naming its open workloads:
+ * a workload rule finding one of them open leaves it to that finding when the rule runs.
+ */
+export function namespaceNamesOpenWorkloads(inventory: Inventory, key: string, direction: Direction): boolean {
+  return key !== '' && lacksDefaultDeny(inventory, key, direction) !== undefined && floatingDefaultDeny(inventory, direction) === undefined;
+}
+
+/**
  * Reports a namespace with workloads where no NetworkPolicy denies one direction by default. One
  * finding per namespace, on its Namespace object when the scan has it — the namespace is what the
  * policy belongs to — and otherwise on the first workload of the namespace, so that the finding still
@@ -60,25 +104,18 @@ export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
     check(ctx) {
       if (!def.enabled(ctx.settings)) return;
       const key = namespaceKey(ctx.resource);
-      if (SYSTEM_NAMESPACES.has(key)) return;
-      const group = namespaceGroups(ctx.inventory).get(key);
-      // Host-network pods are outside every NetworkPolicy: a default deny would not change them.
-      const pods = group?.podNetwork ?? [];
-      if (!group || pods.length === 0) return;
+      const lacking = lacksDefaultDeny(ctx.inventory, key, direction);
+      if (!lacking) return;
+      const { pods, policies } = lacking;
       // Every workload of a namespace asks; only the one that carries the finding goes on.
       if (ctx.resource.kind !== 'Namespace' && pods[0]?.resource !== ctx.resource) return;
       const namespace = key === '' ? undefined : ctx.inventory.get('Namespace', null, key);
       if (ctx.resource.kind === 'Namespace' ? namespace !== ctx.resource : namespace !== undefined) return;
-      // An add-on namespace (gatekeeper-system, app-routing-system, ...) holding only AKS's own components.
-      if (pods.every((p) => aksManagedReason(p.resource) !== undefined)) return;
-
-      const policies = group.policies.filter((p) => p.affects[direction]);
-      if (policies.some((p) => isDefaultDeny(p, direction))) return;
       report(ctx, key, pods, policies);
     },
   });
 
-  function report(ctx: RuleContext, key: string, pods: PodView[], policies: NetworkPolicyModel[]): void {
+  function report(ctx: RuleContext, key: string, pods: readonly PodView[], policies: NetworkPolicyModel[]): void {
     const subject = key === '' ? 'the namespace these manifests are applied to (they name none)' : `namespace ${key}`;
     const group = namespaceGroups(ctx.inventory).get(key);
     // Policies that select no pod of the namespace cannot isolate any: leave them out before matching pod by pod.
@@ -87,8 +124,7 @@ export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
     // Open: no policy isolates the pod, or one that selects it allows everything (policies add up).
     const open = group ? pods.filter((pod) => runsOpenPod(pod, group, selecting, allowAll)).map(workloadName) : [];
     const isolating = policies.filter((p) => selectsEveryPod(p) && !allowAll.includes(p)).map((p) => p.name);
-    // A default deny without a namespace is applied wherever its manifest is: it may well cover this one.
-    const floating = key === '' ? undefined : namespaceGroups(ctx.inventory).get('')?.policies.find((p) => isDefaultDeny(p, direction));
+    const floating = key === '' ? undefined : floatingDefaultDeny(ctx.inventory, direction);
 
     let severity: Severity | undefined;
     let why: string;
