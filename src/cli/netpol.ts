@@ -1,11 +1,12 @@
 import { Command, Option } from 'commander';
-import { UsageError } from '../core/errors.js';
+import { UsageError, type InputNote } from '../core/errors.js';
 import { Inventory } from '../core/inventory.js';
 import { CONNLIST_FORMATS, renderConnlist, type ConnlistFormat } from '../analyses/network/connlist.js';
 import { ExposureAnalysis } from '../analyses/network/exposure.js';
 import { EXPOSURE_FORMATS, renderExposure, type ExposureFormat } from '../analyses/network/exposure-report.js';
 import { parseCidr, parseIp } from '../analyses/network/ip.js';
 import { ReachabilityModel, type PeerQuery, type ReachQuery } from '../analyses/network/reachability-model.js';
+import { otherPolicies, otherPoliciesWarning } from '../analyses/network/other-policies.js';
 import { MAX_PORT, MIN_PORT, type Protocol } from '../analyses/network/ports.js';
 import { ingestPaths } from '../ingest/files.js';
 import { clusterInputs, clusterOptions, pathsOrDefault, type ClusterFlags } from './inputs.js';
@@ -74,6 +75,31 @@ export function parsePortArg(text: string): NonNullable<ReachQuery['port']> {
   return { protocol: (m[3]?.toUpperCase() ?? 'TCP') as Protocol, start, end };
 }
 
+/** What the model could not read in the policies, and the other engines' policies it does not read. */
+function modelWarnings(inventory: Inventory, model: ReachabilityModel): InputNote[] {
+  const out: InputNote[] = model.problems.map((p) => ({
+    source: p.policy.source.file,
+    line: p.policy.source.line,
+    message: `NetworkPolicy ${p.policy.namespace ?? 'default'}/${p.policy.name}: ${p.message}`,
+  }));
+  const other = otherPoliciesWarning(inventory);
+  const first = otherPolicies(inventory)[0]?.resource.source;
+  if (other !== undefined && first) out.push({ source: first.file, line: first.line, message: other });
+  // Kubernetes leaves policies on host-network pods to the engine; netpol-analyzer, whose answers these
+  // are, applies them, where AKS's engines (Azure NPM, Calico, Cilium) see only the node's address.
+  const host = model.workloads.filter((w) => w.groups.some((g) => g.hostNetwork));
+  const at = host[0]?.resources[0]?.source;
+  if (at) {
+    const names = host.slice(0, 3).map((w) => w.label).join(', ') + (host.length > 3 ? `, and ${host.length - 3} more` : '');
+    out.push({
+      source: at.file,
+      line: at.line,
+      message: `${names} ${host.length === 1 ? 'runs' : 'run'} on the host network: the policies that select ${host.length === 1 ? 'it' : 'them'} are applied here as netpol-analyzer applies them, but AKS's network policy engines leave host-network pods open both ways (netpol exposure shows them so)`,
+    });
+  }
+  return out;
+}
+
 async function reach(paths: string[], opts: ReachOptions): Promise<number> {
   const query: ReachQuery = {
     ...(opts.from !== undefined ? { from: parsePeerArg('--from', opts.from) } : {}),
@@ -83,9 +109,10 @@ async function reach(paths: string[], opts: ReachOptions): Promise<number> {
   const ingest = await ingestPaths(pathsOrDefault(paths, opts.cluster === true));
   const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context }, NETPOL_KINDS);
   const errors = [...ingest.errors, ...cluster.errors];
-  const model = new ReachabilityModel(new Inventory([...ingest.resources, ...cluster.resources]));
+  const inventory = new Inventory([...ingest.resources, ...cluster.resources]);
+  const model = new ReachabilityModel(inventory);
   printErrors(errors);
-  printWarnings(model.problems.map((p) => ({ source: p.policy.source.file, line: p.policy.source.line, message: `NetworkPolicy ${p.policy.namespace ?? 'default'}/${p.policy.name}: ${p.message}` })));
+  printWarnings(modelWarnings(inventory, model));
   for (const [flag, q] of [['--from', query.from], ['--to', query.to]] as const) {
     if (q && 'workload' in q && !model.workloads.some((w) => w.label === q.workload || `${w.namespace}/${w.name}` === q.workload))
       throw new UsageError(`${flag}: no workload ${q.workload} in the input`);
@@ -103,7 +130,7 @@ async function exposure(paths: string[], opts: ExposureOptions): Promise<number>
   const inventory = new Inventory([...ingest.resources, ...cluster.resources]);
   const model = new ReachabilityModel(inventory);
   printErrors(errors);
-  printWarnings(model.problems.map((p) => ({ source: p.policy.source.file, line: p.policy.source.line, message: `NetworkPolicy ${p.policy.namespace ?? 'default'}/${p.policy.name}: ${p.message}` })));
+  printWarnings(modelWarnings(inventory, model));
   await writeChunks(renderExposure(opts.format, new ExposureAnalysis(inventory, model), errors), opts.output);
   return errors.length ? 2 : 0;
 }

@@ -103,6 +103,31 @@ spec:
     expect(r.stderr).toMatch(/warning: .*bad\.yaml:\d+: NetworkPolicy shop\/broken: spec\.ingress\[0\]\.from\[0\]\.ipBlock: cidr "10\.0\.0\.0" is not a CIDR/);
   });
 
+  it('says that the policies of the cluster\'s network policy engine (Cilium, Calico) are not modelled', async () => {
+    const dir = tempTree({
+      'cilium.yaml': `${MANIFESTS}---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: deny-all, namespace: shop}
+spec: {endpointSelector: {}, ingress: [{}]}
+`,
+    });
+    const r = await runCli(['netpol', 'exposure', dir]);
+    expect(r.stderr).toMatch(/warning: .*cilium\.yaml:\d+: a policy of the cluster's network policy engine \(CiliumNetworkPolicy shop\/deny-all\) is not modelled/);
+  });
+
+  it('says that policies are applied to host-network pods as netpol-analyzer applies them, not as AKS\'s engines do', async () => {
+    const dir = tempTree({
+      'host.yaml': `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-exporter, namespace: monitoring}
+spec: {template: {metadata: {labels: {app: node-exporter}}, spec: {hostNetwork: true, containers: [{name: e, image: x}]}}}
+`,
+    });
+    const r = await runCli(['netpol', 'reach', dir]);
+    expect(r.stderr).toMatch(/warning: .*host\.yaml:1: monitoring\/node-exporter\[DaemonSet\] runs on the host network/);
+  });
+
   it('reads pods from a typed PodList whose items carry no kind, folding them into their owner', async () => {
     const pods = tempTree({
       'pods.json': JSON.stringify({

@@ -102,8 +102,6 @@ export class ReachabilityModel {
   private readonly signatureOf: Record<Direction, Int32Array>;
   private readonly signatures: Record<Direction, Signature[]> = { ingress: [], egress: [] };
   private readonly policySelects: Record<Direction, number[][]> = { ingress: [], egress: [] };
-  /** Policies whose selector matches a host-network group, by group id: they select it without isolating it. */
-  private readonly hostNetworkSelected: Record<Direction, Map<number, number[]>> = { ingress: new Map(), egress: new Map() };
   private readonly matches = new Map<PolicyRule, RuleMatch>();
   private readonly peerGroups = new Map<string, Uint32Array>();
   private readonly fixedIds = new Map<PolicyRule, number>();
@@ -153,12 +151,7 @@ export class ReachabilityModel {
       const picked = inNamespace.filter((g) => selectsLabels(p, g.labels));
       for (const dir of ['ingress', 'egress'] as const) {
         this.policySelects[dir].push(p.affects[dir] ? picked.map((g) => g.id) : []);
-        if (!p.affects[dir]) continue;
-        for (const g of picked) {
-          if (!g.hostNetwork) selected[dir][g.id]!.push(pi);
-          // A policy selects pods on the node's network without applying to them: they stay open both ways.
-          else this.hostNetworkSelected[dir].set(g.id, [...(this.hostNetworkSelected[dir].get(g.id) ?? []), pi]);
-        }
+        if (p.affects[dir]) for (const g of picked) selected[dir][g.id]!.push(pi);
       }
     });
     for (const dir of ['ingress', 'egress'] as const) {
@@ -188,8 +181,7 @@ export class ReachabilityModel {
   /** The policies that isolate a pod group in a direction, in the order of `policies`; none when it is open. */
   groupPolicies(group: PodGroup, direction: Direction): NetworkPolicyModel[] {
     const sig = this.signatureOf[direction][group.id]!;
-    const list = sig >= 0 ? this.signatures[direction][sig]!.policies : (this.hostNetworkSelected[direction].get(group.id) ?? []);
-    return list.map((pi) => this.policies[pi]!);
+    return sig >= 0 ? this.signatures[direction][sig]!.policies.map((pi) => this.policies[pi]!) : [];
   }
 
   /** The policies that select the workload's pods for a direction. */

@@ -545,13 +545,11 @@ describe('ReachabilityModel: labels controllers add to pods', () => {
 
 
 describe('ReachabilityModel: host-network pods', () => {
-  it('no policy isolates them: a default deny of their namespace leaves them open both ways', () => {
+  it('policies apply to them as netpol-analyzer applies them, and their groups say they are on the host network', () => {
     const exporter = workload('DaemonSet', 'monitoring', 'node-exporter', { app: 'node-exporter' });
     ((exporter.spec as { template: { spec: Record<string, unknown> } }).template.spec).hostNetwork = true;
-    const grafana = deployment('monitoring', 'grafana', { app: 'grafana' });
-    const m = modelOf(exporter, grafana, netpol('monitoring', 'deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }));
-    expect(conn(m, '*', 'monitoring/node-exporter[DaemonSet]')).toBe(ALL);
-    expect(conn(m, 'monitoring/node-exporter[DaemonSet]', '*')).toBe(ALL);
-    expect(conn(m, '*', 'monitoring/grafana[Deployment]')).toBe('');
+    const m = modelOf(exporter, netpol('monitoring', 'deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }));
+    expect(conn(m, '*', 'monitoring/node-exporter[DaemonSet]')).toBe('');
+    expect(m.workload('monitoring/node-exporter[DaemonSet]')?.groups.map((g) => g.hostNetwork)).toEqual([true]);
   });
 });

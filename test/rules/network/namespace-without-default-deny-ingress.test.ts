@@ -106,6 +106,20 @@ spec:
       findings: [{ severity: 'medium', message: /1 of 1 workloads? \(StatefulSet\/kafka\)/ }],
     },
     {
+      name: 'a Cilium or Calico policy the engine enforces may be the default deny: info, naming it',
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: { name: deny-all, namespace: shop }\nspec: { endpointSelector: {}, ingress: [{}] }\n`,
+      ),
+      findings: [{ severity: 'info', message: /CiliumNetworkPolicy shop\/deny-all applies here too and may deny by default/ }],
+    },
+    {
+      name: 'a cluster-wide Calico policy counts in every namespace',
+      input: docs(ns('shop'), deploy('web', 'shop'), `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: default-deny }\nspec: { selector: all(), types: [Ingress] }\n`),
+      findings: [{ severity: 'info', message: /GlobalNetworkPolicy default-deny applies here too/ }],
+    },
+    {
       name: 'an egress-only default deny does not deny ingress',
       input: docs(ns('shop'), deploy('web', 'shop'), policy('deny-egress', 'shop', '  podSelector: {}\n  policyTypes: [Egress]')),
       findings: [{ severity: 'medium', message: /1 of 1 workload/ }],

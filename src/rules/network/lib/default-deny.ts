@@ -1,4 +1,5 @@
 import { listSome } from '../../../analyses/network/exposure.js';
+import { otherPoliciesIn, otherPolicyLabel } from '../../../analyses/network/other-policies.js';
 import { ConnectionSet } from '../../../analyses/network/ports.js';
 import { allowsEverything, isDefaultDeny, selectsEveryPod, type Direction, type NetworkPolicyModel } from '../../../analyses/network/policy.js';
 import { aksManagedReason } from '../../../core/aks-managed.js';
@@ -126,9 +127,14 @@ export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
     const isolating = policies.filter((p) => selectsEveryPod(p) && !allowAll.includes(p)).map((p) => p.name);
     const floating = key === '' ? undefined : floatingDefaultDeny(ctx.inventory, direction);
 
+    // Calico's, Cilium's or AdminNetworkPolicies the engine enforces may well be the default deny.
+    const other = key === '' ? [] : otherPoliciesIn(ctx.inventory, key);
     let severity: Severity | undefined;
     let why: string;
-    if (key === '' || floating) {
+    if (other.length > 0) {
+      severity = 'info';
+      why = `: ${listSome(other.map(otherPolicyLabel), LISTED)} ${other.length === 1 ? 'applies' : 'apply'} here too and may deny by default, but only Kubernetes NetworkPolicies are read; check ${other.length === 1 ? 'it' : 'them'}`;
+    } else if (key === '' || floating) {
       severity = 'info';
       why = floating
         ? `: ${floating.name} would be one, but it names no namespace, so whether it applies here is decided when it is applied`

@@ -1,0 +1,70 @@
+import type { Inventory } from '../../core/inventory.js';
+import { Memo } from '../../core/memo.js';
+import type { Resource } from '../../core/resource.js';
+
+/**
+ * Policies that the cluster's network policy engine enforces beside Kubernetes NetworkPolicies, and that
+ * the reachability model does not read: Calico's (AKS with Calico), Cilium's (Azure CNI powered by Cilium)
+ * and the AdminNetworkPolicy API. Their semantics differ (ordered tiers, explicit deny, L7 rules), so
+ * reading them as NetworkPolicies would be worse than saying they are there.
+ */
+const ENGINES: ReadonlyArray<{ group: string; kinds: ReadonlySet<string>; clusterWide: ReadonlySet<string> }> = [
+  {
+    group: 'projectcalico.org',
+    kinds: new Set(['NetworkPolicy', 'GlobalNetworkPolicy', 'StagedNetworkPolicy', 'StagedGlobalNetworkPolicy']),
+    clusterWide: new Set(['GlobalNetworkPolicy', 'StagedGlobalNetworkPolicy']),
+  },
+  {
+    group: 'crd.projectcalico.org',
+    kinds: new Set(['NetworkPolicy', 'GlobalNetworkPolicy', 'StagedNetworkPolicy', 'StagedGlobalNetworkPolicy']),
+    clusterWide: new Set(['GlobalNetworkPolicy', 'StagedGlobalNetworkPolicy']),
+  },
+  { group: 'cilium.io', kinds: new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']), clusterWide: new Set(['CiliumClusterwideNetworkPolicy']) },
+  {
+    group: 'policy.networking.k8s.io',
+    kinds: new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']),
+    clusterWide: new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']),
+  },
+];
+
+export interface OtherPolicy {
+  resource: Resource;
+  /** Applies in every namespace (GlobalNetworkPolicy, CiliumClusterwideNetworkPolicy, AdminNetworkPolicy). */
+  clusterWide: boolean;
+}
+
+const OTHER = new Memo<Inventory, readonly OtherPolicy[]>();
+
+/** The policies of other engines in the input, in inventory order. */
+export function otherPolicies(inventory: Inventory): readonly OtherPolicy[] {
+  return OTHER.of(inventory, (inv) => {
+    const out: OtherPolicy[] = [];
+    for (const r of inv.resources) {
+      const slash = r.apiVersion.indexOf('/');
+      if (slash < 0) continue;
+      const group = r.apiVersion.slice(0, slash);
+      const engine = ENGINES.find((e) => e.group === group && e.kinds.has(r.kind));
+      if (engine) out.push({ resource: r, clusterWide: engine.clusterWide.has(r.kind) });
+    }
+    return out;
+  });
+}
+
+/** The other engines' policies that can apply in a namespace: its own and the cluster-wide ones. */
+export function otherPoliciesIn(inventory: Inventory, namespace: string): OtherPolicy[] {
+  return otherPolicies(inventory).filter((p) => p.clusterWide || (p.resource.namespace ?? 'default') === namespace);
+}
+
+/** `CiliumNetworkPolicy shop/deny-all`, `GlobalNetworkPolicy default-deny`. */
+export function otherPolicyLabel(p: OtherPolicy): string {
+  const r = p.resource;
+  return `${r.kind} ${p.clusterWide || r.namespace === null ? '' : `${r.namespace}/`}${r.name}`;
+}
+
+/** The warning netpol prints when the input holds such policies, or undefined. */
+export function otherPoliciesWarning(inventory: Inventory): string | undefined {
+  const found = otherPolicies(inventory);
+  if (found.length === 0) return undefined;
+  const names = found.slice(0, 3).map(otherPolicyLabel).join(', ') + (found.length > 3 ? `, and ${found.length - 3} more` : '');
+  return `${found.length === 1 ? 'a policy' : `${found.length} policies`} of the cluster's network policy engine (${names}) ${found.length === 1 ? 'is' : 'are'} not modelled: only Kubernetes NetworkPolicies are read, so what is shown as allowed may be denied by ${found.length === 1 ? 'it' : 'them'}`;
+}
