@@ -92,6 +92,11 @@ const CASES: Record<string, Cases> = {
         falco: 'Create Privileged Pod',
       },
       { name: 'init container', events: [podCreate({ initContainers: [{ name: 'i', image: 'x', securityContext: { privileged: true } }], containers: [{ name: 'a', image: 'nginx' }] })], message: 'privileged container i' },
+      {
+        name: 'a person creating a pod in kube-system from a Microsoft image: no add-on vouches for it',
+        events: [podCreate({ containers: [{ name: 'debug', image: 'mcr.microsoft.com/cbl-mariner/busybox:2.0', securityContext: { privileged: true } }] }, { namespace: 'kube-system', ...user('alice@contoso.com') })],
+        message: 'pod kube-system/web created with privileged container debug',
+      },
     ],
     quiet: [
       { name: 'unprivileged', events: [podCreate({ containers: [{ name: 'a', image: 'nginx', securityContext: { privileged: false } }] })] },

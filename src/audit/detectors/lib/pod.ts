@@ -1,4 +1,4 @@
-import { bodyState, completed, succeeded, type AuditEvent } from '../../event.js';
+import { bodyState, completed, isSystemIdentity, succeeded, type AuditEvent } from '../../event.js';
 import type { ResolvedSettings } from '../../resolved-settings.js';
 import type { GlobList } from '../../settings.js';
 
@@ -60,14 +60,16 @@ export function imageMatches(list: GlobList, image: string): boolean {
 
 /**
  * Whether every image of the pod is trusted for this detector: listed for it or for all detectors, or
- * the pod is an AKS add-on (in an AKS namespace, every image from AKS's registry). A pod without
- * images is not trusted: there is nothing to vouch for it.
+ * the pod is an AKS add-on (in an AKS namespace, every image from AKS's registry, created by the
+ * cluster's own machinery: a controller or the kubelet). A person creating such a pod by hand is not
+ * vouched for: mcr.microsoft.com serves general-purpose images with shells too (azure-cli, busybox for
+ * node debugging). A pod without images is not trusted: there is nothing to vouch for it.
  */
 export function trustedPod(ev: AuditEvent, spec: Spec, settings: ResolvedSettings, list: GlobList): boolean {
   const images = imagesOf(spec);
   if (images.length === 0) return false;
   const ns = ev.objectRef.namespace ?? '';
-  if (settings.aksNamespaces.has(ns) && images.every((i) => imageMatches(settings.aksImages, i))) return true;
+  if (settings.aksNamespaces.has(ns) && isSystemIdentity(ev.user.username) && images.every((i) => imageMatches(settings.aksImages, i))) return true;
   return images.every((i) => imageMatches(list, i) || imageMatches(settings.trustedImages.all, i));
 }
 
