@@ -223,6 +223,25 @@ const CASES: Record<string, Cases> = {
       { name: 'RoleBinding to cluster-admin', events: [binding('rolebindings', 'cluster-admin')], message: 'RoleBinding shop/b binds ClusterRole cluster-admin', severity: 'high' },
       { name: 'RoleBinding to admin', events: [binding('rolebindings', 'admin')], message: 'binds ClusterRole admin', severity: 'medium' },
       {
+        name: 'an existing cluster-admin binding updated: who it binds is what changed',
+        events: [{ ...binding('clusterrolebindings', 'cluster-admin'), verb: 'update', ...code(200) }],
+        message: 'ClusterRoleBinding b to ClusterRole cluster-admin updated: it now binds User mallory@contoso.com',
+        severity: 'high',
+      },
+      {
+        name: 'a patch, the role read from the stored object',
+        events: [
+          auditEvent({
+            verb: 'patch',
+            ...ref('clusterrolebindings', 'aks-cluster-admin-binding'),
+            ...body({ subjects: [{ kind: 'User', name: 'mallory@contoso.com' }] }),
+            responseObject: { metadata: { name: 'aks-cluster-admin-binding' }, roleRef: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'Group', name: 'admins' }, { kind: 'User', name: 'mallory@contoso.com' }] },
+            ...code(200),
+          }),
+        ],
+        message: 'patched: it now binds Group admins, User mallory@contoso.com',
+      },
+      {
         name: 'refused by RBAC\'s escalation check: an attempt, at low',
         events: [{ ...binding('clusterrolebindings', 'cluster-admin'), ...code(403) }],
         message: 'ClusterRoleBinding b to ClusterRole cluster-admin for User mallory@contoso.com: create refused (answered 403)',
@@ -231,6 +250,7 @@ const CASES: Record<string, Cases> = {
     ],
     quiet: [
       { name: 'binding to view', events: [binding('clusterrolebindings', 'view')] },
+      { name: 'a patch that does not say the role (no response logged)', events: [auditEvent({ verb: 'patch', ...ref('clusterrolebindings', 'b'), ...body({ subjects: [] }), ...code(200) })] },
       { name: 'a server-side dry run', events: [{ ...binding('clusterrolebindings', 'cluster-admin'), requestURI: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?dryRun=All' }] },
     ],
   },

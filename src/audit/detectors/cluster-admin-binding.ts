@@ -1,5 +1,5 @@
-import { defineDetector, falco, mitre } from '../detector.js';
-import { bodyState, completed, succeeded } from '../event.js';
+import { defineDetector, falco, mitre, type DetectorContext } from '../detector.js';
+import { bodyState, completed, succeeded, type AuditEvent } from '../event.js';
 import { isRecord } from './lib/pod.js';
 import { refName, writeResult } from './lib/request.js';
 
@@ -13,19 +13,37 @@ function subjectsOf(body: Record<string, unknown>): string {
     .join(', ');
 }
 
+/**
+ * An update or patch of an existing binding to cluster-admin or admin: its roleRef cannot change, so what
+ * changed is who it binds — the quiet way to add oneself. The role shows in the full object an update
+ * sends, or in the stored object when the audit level logs responses; a patch alone does not say it.
+ */
+function changed(ev: AuditEvent, ctx: DetectorContext): void {
+  if ((ev.verb !== 'update' && ev.verb !== 'patch') || !succeeded(ev)) return;
+  const body = [ev.responseObject, ev.requestObject].find((b): b is Record<string, unknown> => isRecord(b) && isRecord(b.roleRef));
+  if (!body) return;
+  const roleRef = body.roleRef as Record<string, unknown>;
+  const role = typeof roleRef.name === 'string' ? roleRef.name : '';
+  if (roleRef.kind !== 'ClusterRole' || !POWERFUL.has(role)) return;
+  const kind = ev.objectRef.resource === 'clusterrolebindings' ? 'ClusterRoleBinding' : 'RoleBinding';
+  const severity = role === 'cluster-admin' || kind === 'ClusterRoleBinding' ? 'high' : 'medium';
+  ctx.report({ message: `${kind} ${refName(ev)} to ClusterRole ${role} ${ev.verb === 'patch' ? 'patched' : 'updated'}: it now binds ${subjectsOf(body) || 'no subject'}`, severity, frameworks: mitre('T1098') });
+}
+
 export default defineDetector({
   meta: {
     id: 'audit/cluster-admin-binding',
-    title: 'Binding to cluster-admin or admin created',
+    title: 'Binding to cluster-admin or admin created or changed',
     severity: 'critical',
     frameworks: [...falco('Attach to cluster-admin Role'), ...mitre('T1098')],
-    description: 'A ClusterRoleBinding (or RoleBinding) to cluster-admin gives its subjects every permission: the classic way to keep or widen access. A binding to admin gives a namespace (or, cluster-wide, every namespace) away. A refused attempt (RBAC lets only who holds a role bind it) is reported at low.',
+    description: 'A ClusterRoleBinding (or RoleBinding) to cluster-admin gives its subjects every permission: the classic way to keep or widen access. A binding to admin gives a namespace (or, cluster-wide, every namespace) away. A refused attempt (RBAC lets only who holds a role bind it) is reported at low. Updating or patching an existing binding to either changes whom it binds (its role cannot change): reported when the request or the logged response shows the role.',
     remediation: 'Find who created the binding and for whom; delete it unless it was intended, and grant narrower roles instead.',
   },
   create() {
     return (ev, ctx) => {
       const r = ev.objectRef.resource;
-      if ((r !== 'clusterrolebindings' && r !== 'rolebindings') || ev.verb !== 'create' || !completed(ev)) return;
+      if ((r !== 'clusterrolebindings' && r !== 'rolebindings') || !completed(ev) || ev.objectRef.subresource !== undefined) return;
+      if (ev.verb !== 'create') return changed(ev, ctx);
       const state = bodyState(ev.requestObject);
       if (state === 'omitted') return ctx.undetermined('binding role');
       if (state !== 'present') return;
