@@ -62,8 +62,26 @@ const CASES: Record<string, Cases> = {
         message: 'mysql -uroot -p*** --password=*** --token *** PGPASSWORD=***',
       },
       { name: 'exec logged only at completion', events: [{ ...stream('exec'), stage: 'ResponseComplete', ...code(200) }], message: 'exec into pod shop/web-0' },
+      {
+        name: 'a command run through the kubelet (nodes/proxy), which makes no pods/exec request',
+        events: [
+          auditEvent({
+            verb: 'create',
+            requestURI: '/api/v1/nodes/aks-nodepool1-0/proxy/run/kube-system/coredns-5d9f8/coredns?cmd=cat%20%2Fvar%2Frun%2Fsecrets%2Fkubernetes.io%2Fserviceaccount%2Ftoken',
+            ...ref('nodes', 'aks-nodepool1-0', undefined, 'proxy'),
+            ...code(200),
+          }),
+        ],
+        message: 'command run in pod kube-system/coredns-5d9f8 (container coredns) through the kubelet (nodes/aks-nodepool1-0/proxy): cat /var/run/secrets/kubernetes.io/serviceaccount/token',
+        severity: 'high',
+      },
     ],
     quiet: [
+      { name: 'metrics scraped through the node proxy', events: [auditEvent({ verb: 'get', requestURI: '/api/v1/nodes/aks-nodepool1-0/proxy/metrics', ...ref('nodes', 'aks-nodepool1-0', undefined, 'proxy'), ...code(200) })] },
+      {
+        name: 'a refused command through the kubelet',
+        events: [auditEvent({ verb: 'create', requestURI: '/api/v1/nodes/n1/proxy/run/kube-system/coredns-1/coredns?cmd=id', ...ref('nodes', 'n1', undefined, 'proxy'), ...code(403) })],
+      },
       { name: 'refused exec', events: [{ ...stream('exec'), stage: 'ResponseComplete', ...code(403) }] },
       { name: 'pod logs', events: [auditEvent({ verb: 'get', ...ref('pods', 'web-0', 'shop', 'log'), ...code(200) })] },
     ],
