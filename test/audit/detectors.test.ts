@@ -456,3 +456,28 @@ it('clusterCidrs in a rules file must be CIDRs; firstSeen takes a window and a b
   expect(settings.clusterCidrs).toEqual(['10.244.0.0/16', 'fd00::/8']);
   expect(settings.firstSeen).toEqual({ learningSeconds: 600, maxIdentities: 50_000 });
 });
+
+describe('audit/secret-read repeats', () => {
+  const watch = (day: string, id: string) =>
+    auditEvent({
+      auditID: id,
+      verb: 'watch',
+      requestURI: '/api/v1/secrets?watch=true',
+      ...user('system:serviceaccount:ingress-nginx:ingress-nginx'),
+      ...ref('secrets'),
+      ...code(200),
+      requestReceivedTimestamp: `${day}T10:00:00Z`,
+      stageTimestamp: `${day}T10:00:00Z`,
+    });
+
+  it('reports a watch that reopens every hour once a day per identity and scope', () => {
+    const events = [watch('2026-11-02', 'a'), watch('2026-11-02', 'b'), watch('2026-11-02', 'c'), watch('2026-11-03', 'd')];
+    expect(of(runEvents(events).alerts, 'audit/secret-read').map((a) => a.time?.slice(0, 10))).toEqual(['2026-11-02', '2026-11-03']);
+  });
+
+  it('still reports another identity, or another way of reading, the same day', () => {
+    const other = { ...watch('2026-11-02', 'x'), user: { username: 'mallory@contoso.com', groups: [] } };
+    const list = { ...watch('2026-11-02', 'y'), verb: 'list' };
+    expect(of(runEvents([watch('2026-11-02', 'a'), other, list]).alerts, 'audit/secret-read')).toHaveLength(3);
+  });
+});

@@ -1,7 +1,10 @@
 import { defineDetector, falco, mitre } from '../detector.js';
-import { completed, isSystemIdentity, succeeded } from '../event.js';
+import { completed, eventTime, isSystemIdentity, succeeded } from '../event.js';
+import { RecentKeys } from '../recent-keys.js';
 
 const READS = new Set(['get', 'list', 'watch']);
+/** Identities, scopes and days remembered: bounded, so that memory stays flat on a stream that never ends. */
+const REMEMBERED = 20_000;
 
 export default defineDetector({
   meta: {
@@ -9,16 +12,19 @@ export default defineDetector({
     title: 'Secrets read in kube-system or across the cluster',
     severity: 'high',
     frameworks: [...falco('K8s Secret Get Successfully', 'K8s Secret Get Unsuccessfully Tried'), ...mitre('T1552.007')],
-    description: "Reading kube-system's secrets or listing secrets in every namespace collects credentials: service-account tokens, registry keys, TLS keys. The cluster's own components do it; a person or a workload's service account should not. Denied attempts are reported at low severity.",
+    description: "Reading kube-system's secrets or listing secrets in every namespace collects credentials: service-account tokens, registry keys, TLS keys. The cluster's own components do it; a person or a workload's service account should not. Denied attempts are reported at low severity. A controller's watch reopens every hour or so: one identity reading the same secrets the same way is reported once per day (UTC, event time).",
     remediation: 'Find who read them and through which binding (authorization.k8s.io/reason); rotate what was read if the access was not expected, and narrow the binding.',
   },
   create() {
+    const reported = new RecentKeys(REMEMBERED);
     return (ev, ctx) => {
       if (ev.objectRef.resource !== 'secrets' || ev.objectRef.subresource !== undefined || !READS.has(ev.verb) || !completed(ev)) return;
       const ns = ev.objectRef.namespace;
       if (ns !== undefined && ns !== 'kube-system') return;
       if (isSystemIdentity(ev.user.username)) return;
       const ok = succeeded(ev);
+      const day = eventTime(ev)?.slice(0, 10) ?? '';
+      if (reported.seen(`${ev.user.username}\u0000${ev.verb}\u0000${ns ?? ''}\u0000${ev.objectRef.name ?? ''}\u0000${ok ? '' : 'denied'}\u0000${day}`)) return;
       const what = ev.objectRef.name ? `secret ${ns ? `${ns}/` : ''}${ev.objectRef.name}` : ns ? `secrets in ${ns}` : 'secrets in every namespace';
       const verb = ev.verb === 'get' ? 'read' : ev.verb === 'list' ? 'listed' : 'watched';
       // Falco's rules are about `get`; a list or watch of every secret names only the technique.
