@@ -42,6 +42,12 @@ export type DetectorCheck = (ev: AuditEvent, ctx: DetectorContext) => void;
 export interface Detector {
   meta: DetectorMeta;
   create(settings: ResolvedSettings): DetectorCheck | undefined;
+  /**
+   * Also checks the allowed identities' events (AKS's own, settings.allowedIdentities): what it detects is
+   * a misuse of exactly those identities (an add-on's token replayed from outside the cluster), which
+   * allowing their routine work must not hide.
+   */
+  checksAllowedIdentities?: boolean;
 }
 
 export function defineDetector(d: Detector): Detector {

@@ -26,6 +26,7 @@ export interface EngineOptions {
 interface Active {
   meta: DetectorMeta;
   check: DetectorCheck;
+  checksAllowed: boolean;
 }
 
 /** Where an event was read. */
@@ -70,7 +71,7 @@ export class AuditEngine {
     for (const d of opts.detectors ?? DETECTORS) {
       if (disabled.some((g) => globMatch(g, d.meta.id))) continue;
       const check = d.create(this.settings);
-      if (check) this.active.push({ meta: d.meta, check });
+      if (check) this.active.push({ meta: d.meta, check, checksAllowed: d.checksAllowedIdentities === true });
     }
     this.userRules = (opts.userRules ?? []).filter((r) => !disabled.some((g) => globMatch(g, r.meta.id)));
     this.recent = new RecentKeys(this.settings.raw.dedupeWindow);
@@ -110,8 +111,10 @@ export class AuditEngine {
     // A server-side dry run goes through admission but is never stored: nothing it describes happened.
     const dryRun = isDryRun(ev);
     if (dryRun) this.stats.dryRun++;
-    if (!dryRun && !this.settings.allowedIdentities.has(ev.user.username)) {
+    if (!dryRun) {
+      const allowed = this.settings.allowedIdentities.has(ev.user.username);
       for (const a of this.active) {
+        if (allowed && !a.checksAllowed) continue;
         this.current = a;
         a.check(ev, this.ctx);
       }

@@ -371,6 +371,7 @@ const CASES: Record<string, Cases> = {
       { name: 'used again from the same address: one alert', events: [sa('shop', 'web', '203.0.113.7'), sa('shop', 'web', '203.0.113.7')], message: 'used from 203.0.113.7' },
       { name: 'refused requests too', events: [{ ...sa('shop', 'web', '2001:db8::7'), ...code(403) }], message: 'used from 2001:db8::7, outside the cluster (a public address): list /api/v1/namespaces/shop/secrets (answered 403)' },
       { name: 'behind a proxy that names an outside client', events: [sa('shop', 'web', '198.51.100.4', '10.244.0.9')], message: 'used from 198.51.100.4' },
+      { name: "an AKS add-on's token, allowed for everything else, replayed from the internet", events: [sa('kube-system', 'azure-policy', '203.0.113.7')], message: 'token of service account kube-system/azure-policy used from 203.0.113.7' },
     ],
     quiet: [
       { name: 'from a pod address', events: [sa('shop', 'web', '10.244.1.17')] },

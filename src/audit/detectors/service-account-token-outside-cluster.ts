@@ -14,10 +14,12 @@ export default defineDetector({
     severity: 'high',
     frameworks: mitre('T1550.001'),
     description:
-      "A service account's token is meant for the pods that run as it. A request authenticated as a service account from an address outside the cluster means the token left it: read from a pod, a node or a secret, and replayed from elsewhere. The cluster's addresses are settings.clusterCidrs (pod, node and service CIDRs, and a public API server's view of the cluster: its outbound IPs) plus every address a kubelet (system:node:*) has sent requests from in the stream; the accounts Kubernetes' controllers run as in the control plane (settings.knownKubeServiceAccounts in kube-system) are not checked. Without clusterCidrs only public addresses kubelets have not used are reported. One alert per identity and address.",
+      "A service account's token is meant for the pods that run as it. A request authenticated as a service account from an address outside the cluster means the token left it: read from a pod, a node or a secret, and replayed from elsewhere. The cluster's addresses are settings.clusterCidrs (pod, node and service CIDRs, and a public API server's view of the cluster: its outbound IPs) plus every address a kubelet (system:node:*) has sent requests from in the stream; the accounts Kubernetes' controllers run as in the control plane (settings.knownKubeServiceAccounts in kube-system) are not checked. Without clusterCidrs only public addresses kubelets have not used are reported. One alert per identity and address. The service accounts of AKS's add-ons, whose routine requests the other detectors leave alone, are checked too.",
     remediation:
       'Find where the address is; if it is not yours, the token is stolen: delete the secret or the pod it came from (bound tokens die with their pod), recreate the service account to invalidate legacy tokens, and see what else the account did from that address.',
   },
+  // An AKS add-on's token used from the internet is exactly the theft this is for.
+  checksAllowedIdentities: true,
   create(settings) {
     const cidrs = settings.clusterCidrs;
     // Addresses kubelets use: a public cluster's outbound IPs show up here as soon as a node renews its lease.
