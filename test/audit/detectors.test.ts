@@ -362,7 +362,14 @@ const CASES: Record<string, Cases> = {
         message: '5 refused requests (401/403) for alice@contoso.com from 203.0.113.7 within 60s',
       },
     ],
-    quiet: [{ name: 'spread out', events: Array.from({ length: 5 }, (_, i) => auditEvent({ verb: 'list', ...ref('secrets'), ...code(403), stageTimestamp: `2026-11-02T1${i}:00:00Z` })), settings: { authFailures: { threshold: 5, windowSeconds: 60 } } }],
+    quiet: [
+      { name: 'spread out', events: Array.from({ length: 5 }, (_, i) => auditEvent({ verb: 'list', ...ref('secrets'), ...code(403), stageTimestamp: `2026-11-02T1${i}:00:00Z` })), settings: { authFailures: { threshold: 5, windowSeconds: 60 } } },
+      {
+        name: "a kubelet refused by the node authorizer during a scale-up (no pod bound to its node yet)",
+        events: Array.from({ length: 5 }, (_, i) => auditEvent({ verb: 'get', ...user('system:node:aks-nodepool1-3', ['system:nodes']), ...ref('secrets', 'db', 'shop'), ...code(403), stageTimestamp: `2026-11-02T10:00:0${i}Z` })),
+        settings: { authFailures: { threshold: 5, windowSeconds: 60 } },
+      },
+    ],
   },
   'audit/service-account-token-outside-cluster': {
     fires: [
