@@ -221,6 +221,7 @@ async function detect(paths: string[], opts: DetectOptions): Promise<number> {
             ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}),
             ...(opts.checkpoint !== undefined ? { checkpointFile: opts.checkpoint } : {}),
             pollMs: pollSeconds * 1000,
+            onWarning: (m) => process.stderr.write(`palisade: warning: ${m}\n`),
             ...reading,
           },
           opts.input,

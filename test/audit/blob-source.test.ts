@@ -121,6 +121,23 @@ describe('storage account blobs', () => {
     }
   }, 30_000);
 
+  it('warn that kube-audit-admin, picked for want of kube-audit, cannot show reads and WebSocket exec', async () => {
+    const other = await startAzurite();
+    try {
+      const client = BlobServiceClient.fromConnectionString(other.connectionString).getContainerClient('insights-logs-kube-audit-admin');
+      await client.create();
+      const warnings: string[] = [];
+      await readBlobs(
+        { accountUrl: other.accountUrl, auth: { accountKey: AZURITE_KEY }, signal: new AbortController().signal, afterChunk: async () => {}, onWarning: (m) => warnings.push(m) },
+        'auto',
+        new AuditEngine({ onAlert: () => {} }),
+      );
+      expect(warnings).toEqual([expect.stringMatching(/^reading insights-logs-kube-audit-admin: kube-audit-admin leaves out get and list requests/)]);
+    } finally {
+      await other.stop();
+    }
+  }, 30_000);
+
   it('read the last line of a blob whose hour is long over, line end or not', async () => {
     await append('finished', hourBlob(-30), record('g') + record('h').trimEnd());
     const r = await run({ container: 'finished' });

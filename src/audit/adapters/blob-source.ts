@@ -7,7 +7,8 @@ import { readInput } from '../stream.js';
 import { emptyCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 
 /** The containers a diagnostic setting writes kube-audit logs to; kube-audit-admin is a subset of kube-audit. */
-export const AUDIT_CONTAINERS = ['insights-logs-kube-audit', 'insights-logs-kube-audit-admin'];
+const ADMIN_CONTAINER = 'insights-logs-kube-audit-admin';
+export const AUDIT_CONTAINERS = ['insights-logs-kube-audit', ADMIN_CONTAINER];
 
 export interface BlobSourceOptions {
   /** `https://ACCOUNT.blob.core.windows.net` (or an emulator's `http://127.0.0.1:PORT/ACCOUNT`). */
@@ -27,6 +28,8 @@ export interface BlobSourceOptions {
   afterChunk: () => Promise<void>;
   /** How to authenticate (see `blobService`). */
   auth: BlobAuth;
+  /** Told what the reading cannot see (kube-audit-admin's container picked for want of kube-audit's). */
+  onWarning?: (message: string) => void;
 }
 
 export type BlobAuth = { connectionString: string } | { accountKey: string } | { credential: TokenCredential };
@@ -108,6 +111,11 @@ async function pickContainer(service: BlobServiceClient, wanted: string | undefi
 export async function readBlobs(opts: BlobSourceOptions, kind: Parameters<typeof readInput>[2], sink: RecordSink): Promise<void> {
   const service = await blobService(opts.accountUrl, opts.auth);
   const container = await pickContainer(service, opts.container);
+  if (opts.container === undefined && container.containerName === ADMIN_CONTAINER) {
+    opts.onWarning?.(
+      `reading ${ADMIN_CONTAINER}: kube-audit-admin leaves out get and list requests, so secret reads and exec, attach and port-forward opened by kubectl 1.30 or later (a WebSocket GET) cannot be seen; send kube-audit to the account for those`,
+    );
+  }
   const sourceId = `${opts.accountUrl.replace(/\/+$/, '')}/${container.containerName}`;
   const cp: Checkpoint = opts.checkpointFile ? loadCheckpoint(opts.checkpointFile, sourceId) : emptyCheckpoint(sourceId);
   const since = opts.since?.getTime();
