@@ -1,10 +1,28 @@
 import { defineRule } from '../../core/rule.js';
-import { grantsOf, reportGrants, type Permission } from './grants.js';
+import { grantsOf, grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission, type SubjectGrant } from './grants.js';
 
 const PERMISSIONS: Permission[] = [
   { verb: "update", resource: "certificatesigningrequests", apiGroup: "certificates.k8s.io", subresource: "approval" },
   { verb: "patch", resource: "certificatesigningrequests", apiGroup: "certificates.k8s.io", subresource: "approval" },
 ];
+
+/**
+ * The CertificateSigning admission plugin lets an approval through only when the approver may also
+ * `approve` the request's signer (`signers`, by the signer's name or its `domain/*`). The signers whose
+ * certificates the API server trusts for authentication: any user, any group, system:masters included.
+ */
+const SIGNER = { verb: 'approve', resource: 'signers', apiGroup: 'certificates.k8s.io' };
+const CLIENT_SIGNERS = namedPermissions([SIGNER], ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/*']);
+
+/** Each subject that holds both halves, with the permissions of both. */
+function both(approval: readonly SubjectGrant[], signers: readonly SubjectGrant[]): SubjectGrant[] {
+  const out: SubjectGrant[] = [];
+  for (const a of approval) {
+    const s = signers.find((g) => g.index === a.index && g.subject.name === a.subject.name);
+    if (s) out.push({ ...a, permissions: [...a.permissions, ...s.permissions], rules: [...new Set([...a.rules, ...s.rules])] });
+  }
+  return out;
+}
 
 /** Control-plane identities (names starting `system:`) hold these rights by design and are not reported. */
 export default defineRule({
@@ -14,14 +32,17 @@ export default defineRule({
     severity: 'high',
     pillar: 'access',
     frameworks: [{ framework: 'cis-aks', id: '4.1.10' }],
-    description: "Approving CertificateSigningRequests issues client certificates the API server trusts, for any user name and group (system:masters included) a signer allows.",
-    remediation: "Remove access to certificatesigningrequests/approval; leave approval to kube-controller-manager and the AKS control plane.",
+    description: "Approving CertificateSigningRequests issues client certificates the API server trusts, for any user name and group (system:masters included) a signer allows. It takes update (or patch) on certificatesigningrequests/approval and approve on the signer (signers, named kubernetes.io/kube-apiserver-client, -client-kubelet or kubernetes.io/*, or any): only a subject holding both is reported.",
+    remediation: "Remove access to certificatesigningrequests/approval and approve on signers; leave approval to kube-controller-manager and the AKS control plane.",
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
   },
   target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
   // Every part of cluster-admin: its finding on the same subject says it all.
   supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
-    reportGrants(ctx, grantsOf(ctx, PERMISSIONS, { skipSystem: true }), "no update on certificatesigningrequests/approval outside the control plane");
+    const approval = grantsOf(ctx, PERMISSIONS, { skipSystem: true });
+    if (approval.length === 0) return;
+    const signers = grantsOnAnyOrNamed(ctx, [SIGNER], CLIENT_SIGNERS, { skipSystem: true });
+    reportGrants(ctx, both(approval, signers), "no update on certificatesigningrequests/approval with approve on signers outside the control plane");
   },
 });
