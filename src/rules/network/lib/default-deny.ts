@@ -5,6 +5,7 @@ import { allowsEverything, isDefaultDeny, selectsEveryPod, type Direction, type 
 import { aksManagedReason } from '../../../core/aks-managed.js';
 import type { FrameworkRef } from '../../../core/frameworks.js';
 import type { Inventory } from '../../../core/inventory.js';
+import { Memo } from '../../../core/memo.js';
 import { defineRule, type Rule, type RuleContext } from '../../../core/rule.js';
 import type { RuleSettings } from '../../../core/settings.js';
 import type { Severity } from '../../../core/severity.js';
@@ -74,8 +75,18 @@ function floatingDefaultDeny(inventory: Inventory, direction: Direction): Networ
  * a workload rule finding one of them open leaves it to that finding when the rule runs.
  */
 export function namespaceNamesOpenWorkloads(inventory: Inventory, key: string, direction: Direction): boolean {
-  return key !== '' && lacksDefaultDeny(inventory, key, direction) !== undefined && floatingDefaultDeny(inventory, direction) === undefined;
+  // Every open workload of a namespace asks the same question.
+  const answers = NAMES_OPEN.of(inventory, () => new Map());
+  const k = `${direction}\u0000${key}`;
+  let answer = answers.get(k);
+  if (answer === undefined) {
+    answer = key !== '' && lacksDefaultDeny(inventory, key, direction) !== undefined && floatingDefaultDeny(inventory, direction) === undefined;
+    answers.set(k, answer);
+  }
+  return answer;
 }
+
+const NAMES_OPEN = new Memo<Inventory, Map<string, boolean>>();
 
 /**
  * Reports a namespace with workloads where no NetworkPolicy denies one direction by default. One
