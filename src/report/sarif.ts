@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { InputError, InputNote } from '../core/errors.js';
-import type { Finding, Suppression } from '../core/finding.js';
+import type { Finding } from '../core/finding.js';
 import type { FrameworkRef } from '../core/frameworks.js';
 import type { AttackPath, AttackPathStep, Report } from '../core/report.js';
 import { refKey, type ResourceRef } from '../core/resource.js';
 import type { RuleMeta } from '../core/rule.js';
-import type { Severity } from '../core/severity.js';
+import { severityRank, type Severity } from '../core/severity.js';
 import { pathTitle, ruleLookup } from './common.js';
 import type { RenderOptions } from './options.js';
 
@@ -18,12 +19,6 @@ const LEVEL: Record<Severity, Level> = { critical: 'error', high: 'error', mediu
 
 /** The scale GitHub code scanning reads from `security-severity` (≥ 9 critical, ≥ 7 high, ≥ 4 medium, > 0 low). */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
-
-const SUPPRESSION_KIND: Record<Suppression['kind'], 'inSource' | 'external'> = {
-  annotation: 'inSource',
-  exception: 'external',
-  'provider-managed': 'external',
-};
 
 type Json = Record<string, unknown>;
 
@@ -45,6 +40,37 @@ function physicalLocation(file: string | undefined, line: number | undefined): J
   const artifact = file === undefined ? undefined : artifactLocation(file);
   if (!artifact) return undefined;
   return { artifactLocation: artifact, ...(line !== undefined && line > 0 ? { region: { startLine: line } } : {}) };
+}
+
+/**
+ * Where a result is written. GitHub code scanning refuses a whole log when one result has no artifact,
+ * so what was read from stdin is written to `stdin`, and a finding without a source to its resource.
+ */
+function resultLocation(f: Finding): Json {
+  const physical = physicalLocation(f.location?.file, f.location?.line);
+  if (physical) return physical;
+  const uri = f.location?.file === '-' ? 'stdin' : refKey(f.resource).split('/').map(encodeURIComponent).join('/');
+  const line = f.location?.line;
+  return { artifactLocation: { uri, uriBaseId: SRCROOT }, region: { startLine: line !== undefined && line > 0 ? line : 1 } };
+}
+
+/**
+ * The finding's id names the rule, resource and field; the same resource written in two files (an
+ * overlay per environment) is two alerts, so the fingerprint adds the file.
+ */
+function fingerprint(f: Finding): string {
+  const file = f.location?.file;
+  return file === undefined || file === '' ? f.id : `${f.id}:${createHash('sha256').update(file).digest('hex').slice(0, 12)}`;
+}
+
+/** GitHub code scanning accepts at most this many results in a run; the most severe are kept. */
+export const MAX_SARIF_RESULTS = 25_000;
+
+/** The `max` most severe findings, in the report's order. */
+function mostSevere(findings: readonly Finding[], max: number): readonly Finding[] {
+  if (findings.length <= max) return findings;
+  const kept = new Set([...findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity)).slice(0, max));
+  return findings.filter((f) => kept.has(f));
 }
 
 function frameworkTag(ref: FrameworkRef): string {
@@ -161,8 +187,8 @@ function pathParts(f: Finding, ctx: PathContext): Json {
   return { ...(related.length > 0 ? { relatedLocations: related } : {}), codeFlows };
 }
 
-function result(f: Finding, ruleIndex: number, baselineState: 'new' | 'unchanged' | 'absent' | undefined, ctx?: PathContext): Json {
-  const physical = physicalLocation(f.location?.file, f.location?.line);
+function result(f: Finding, ruleIndex: number, baselineState: 'new' | 'unchanged' | undefined, ctx?: PathContext): Json {
+  const physical = resultLocation(f);
   const logical = logicalLocation(f.resource);
   const properties: Json = { severity: f.severity, pillar: f.pillar, resource: f.resource };
   if (Array.isArray(f.evidence.onPaths)) properties.attackPaths = f.evidence.onPaths;
@@ -175,21 +201,9 @@ function result(f: Finding, ruleIndex: number, baselineState: 'new' | 'unchanged
     ruleIndex,
     level: LEVEL[f.severity],
     message: { text: f.message },
-    locations: [{ ...(physical ? { physicalLocation: physical } : {}), logicalLocations: [logical] }],
-    partialFingerprints: { [FINGERPRINT]: f.id },
+    locations: [{ physicalLocation: physical, logicalLocations: [logical] }],
+    partialFingerprints: { [FINGERPRINT]: fingerprint(f) },
     ...(ctx ? pathParts(f, ctx) : {}),
-    ...(f.suppressed
-      ? {
-          suppressions: [
-            {
-              kind: SUPPRESSION_KIND[f.suppressed.kind],
-              status: 'accepted',
-              justification: f.suppressed.reason,
-              properties: { palisadeKind: f.suppressed.kind, ...(f.suppressed.expires !== undefined ? { expires: f.suppressed.expires } : {}) },
-            },
-          ],
-        }
-      : {}),
     ...(baselineState ? { baselineState } : {}),
     properties,
   };
@@ -204,14 +218,21 @@ function notification(e: InputError | InputNote, level: 'error' | 'note'): Json 
   };
 }
 
-/** SARIF 2.1.0, one run: what code scanning (GitHub, Azure DevOps) and SARIF viewers read. */
+/**
+ * SARIF 2.1.0, one run: what code scanning (GitHub, Azure DevOps) and SARIF viewers read. Only active
+ * findings are results: GitHub code scanning ignores `suppressions` and `baselineState`, so a suppressed
+ * or fixed finding written as a result would show as an open alert. Their counts are in the run's
+ * properties, and the JSON report has them all.
+ */
 export function renderSarif(report: Report, options: RenderOptions): string {
   const meta = ruleLookup(options.rules);
   const fixed = report.baseline?.fixed ?? [];
-  const all = [...report.findings, ...fixed];
+  const active = report.findings.filter((f) => !f.suppressed);
+  const shown = mostSevere(active, MAX_SARIF_RESULTS);
+  const left = active.length - shown.length;
 
   const rules = new Map<string, RuleMeta>();
-  for (const f of all) if (!rules.has(f.rule)) rules.set(f.rule, meta(f));
+  for (const f of shown) if (!rules.has(f.rule)) rules.set(f.rule, meta(f));
   const ids = [...rules.keys()].sort();
   const index = new Map(ids.map((id, i) => [id, i]));
 
@@ -220,12 +241,15 @@ export function renderSarif(report: Report, options: RenderOptions): string {
   const ctx: PathContext | undefined = report.paths?.length
     ? { paths: new Map(report.paths.map((p) => [p.id, p])), findings: new Map(report.findings.map((f) => [f.id, f])) }
     : undefined;
-  const results = [
-    ...report.findings.map((f) => result(f, index.get(f.rule)!, state(f), ctx)),
-    ...fixed.map((f) => result(f, index.get(f.rule)!, 'absent')),
-  ];
+  const results = shown.map((f) => result(f, index.get(f.rule)!, state(f), ctx));
 
   const notifications = [...report.errors.map((e) => notification(e, 'error')), ...report.notes.map((n) => notification(n, 'note'))];
+  if (left > 0) {
+    notifications.push({
+      level: 'warning',
+      message: { text: `${left} less severe findings left out: GitHub code scanning accepts ${MAX_SARIF_RESULTS} results in a run (the JSON report has them all)` },
+    });
+  }
 
   const log = {
     $schema: SARIF_SCHEMA,
@@ -252,7 +276,9 @@ export function renderSarif(report: Report, options: RenderOptions): string {
           schema: report.schema,
           score: report.summary.score,
           resources: report.summary.resources,
-          ...(report.baseline ? { baseline: report.baseline.file } : {}),
+          ...(report.baseline ? { baseline: report.baseline.file, fixed: fixed.length } : {}),
+          suppressed: report.findings.length - active.length,
+          ...(left > 0 ? { leftOut: left } : {}),
           ...(report.paths ? { attackPaths: report.paths.length } : {}),
         },
       },

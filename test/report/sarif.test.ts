@@ -55,6 +55,7 @@ interface SarifLog {
     tool: { driver: { name: string; version: string; rules: { id: string; helpUri?: string; help: { text: string; markdown: string }; defaultConfiguration: { level: string }; properties: { tags: string[]; 'security-severity': string } }[] } };
     invocations: { executionSuccessful: boolean; toolExecutionNotifications?: { level: string; message: { text: string } }[] }[];
     results: SarifResult[];
+    properties: { suppressed: number; fixed?: number; leftOut?: number };
   }[];
 }
 
@@ -159,23 +160,25 @@ describe('sarif content', () => {
     const r = find('container app sets privileged');
     expect(r.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'deploy/web.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 23 } });
     expect(r.locations[0]!.logicalLocations[0]!.fullyQualifiedName).toBe('shop/Deployment/web');
-    expect(r.partialFingerprints['palisade/v1']).toMatch(/^[0-9a-f]{16}$/);
+    // The finding's id, and the file: one resource written in two files is two alerts.
+    expect(r.partialFingerprints['palisade/v1']).toMatch(/^[0-9a-f]{16}:[0-9a-f]{12}$/);
+    // GitHub refuses a log with a result that names no artifact: a finding without a file is written to its resource.
     const cluster = find('disableLocalAccounts');
-    expect(cluster.locations[0]!.physicalLocation).toBeUndefined();
+    expect(cluster.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: '-/ManagedCluster/prod-aks', uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } });
     expect(cluster.locations[0]!.logicalLocations[0]!.fullyQualifiedName).toBe('-/ManagedCluster/prod-aks');
   });
 
-  it('carries suppressions: annotations in source, exceptions and provider-managed external', () => {
-    expect(find('binds host port').suppressions).toEqual([expect.objectContaining({ kind: 'inSource', justification: 'legacy load balancer health check' })]);
-    expect(find('hostPID').suppressions).toEqual([expect.objectContaining({ kind: 'external', justification: 'node exporter reads host process metrics' })]);
-    expect(find('ip-masq-agent').suppressions).toEqual([expect.objectContaining({ kind: 'external', justification: 'installed and managed by AKS' })]);
-    expect(find('container app sets privileged').suppressions).toBeUndefined();
+  it('leaves suppressed findings out, counted: code scanning would show them as open alerts', () => {
+    for (const text of ['binds host port', 'hostPID', 'ip-masq-agent']) expect(run.results.some((r) => r.message.text.includes(text))).toBe(false);
+    expect(run.results.every((r) => r.suppressions === undefined)).toBe(true);
+    expect(run.properties.suppressed).toBe(3);
   });
 
-  it('marks baseline state, with fixed findings as absent', () => {
+  it('marks baseline state, and leaves fixed findings out, counted', () => {
     expect(find('container app sets privileged').baselineState).toBe('new');
     expect(find('hostNetwork').baselineState).toBe('unchanged');
-    expect(find('runAsNonRoot').baselineState).toBe('absent');
+    expect(run.results.some((r) => r.message.text.includes('runAsNonRoot'))).toBe(false);
+    expect(run.properties.fixed).toBe(1);
     expect(sarif(cleanReport()).runs[0]!.results.every((r) => r.baselineState === undefined)).toBe(true);
   });
 
@@ -204,5 +207,26 @@ describe('artifactLocation', () => {
 
   it('has no artifact for stdin', () => {
     expect(artifactLocation('-')).toBeUndefined();
+  });
+});
+
+describe('sarif for GitHub code scanning limits', () => {
+  it('writes a finding read from stdin to a stdin artifact: a result without one makes GitHub refuse the log', () => {
+    const report = fixtureReport();
+    report.findings = report.findings.slice(0, 1).map((f) => ({ ...f, location: { file: '-', line: 4 } }));
+    const r = sarif(report).runs[0]!.results[0]!;
+    expect(r.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'stdin', uriBaseId: '%SRCROOT%' }, region: { startLine: 4 } });
+  });
+
+  it('keeps the 25,000 most severe results of a larger run, and says how many it left out', () => {
+    const report = cleanReport();
+    const [base] = fixtureReport().findings.filter((f) => !f.suppressed);
+    const severities = ['low', 'critical', 'medium'] as const;
+    report.findings = Array.from({ length: 25_010 }, (_, i) => ({ ...base!, id: `f${i}`, severity: i < 20 ? severities[i % 3]! : 'high' }));
+    const run = sarif(report).runs[0]!;
+    expect(run.results).toHaveLength(25_000);
+    expect(run.results.filter((r) => r.level === 'note')).toHaveLength(0);
+    expect(run.properties.leftOut).toBe(10);
+    expect(run.invocations[0]!.toolExecutionNotifications!.map((n) => n.message.text)).toContain('10 less severe findings left out: GitHub code scanning accepts 25000 results in a run (the JSON report has them all)');
   });
 });
