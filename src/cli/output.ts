@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { describeFsError, UsageError, type InputError, type InputNote } from '../core/errors.js';
 import type { Report } from '../core/report.js';
 import type { RuleMeta } from '../core/rule.js';
+import type { Severity } from '../core/severity.js';
 import { errorLabel } from '../report/common.js';
 import { renderChunks, type Format } from '../report/index.js';
 
@@ -90,9 +91,14 @@ export function progress(label: string): { tick(item: string): void; done(): voi
 }
 
 /** Prints input errors and warnings to stderr and the report to stdout or `-o FILE` (JSON and HTML streamed). */
-export async function emitReport(outcome: { report: Report; warnings: readonly InputNote[] }, format: Format, output: string | undefined, rules: readonly RuleMeta[]): Promise<void> {
+export async function emitReport(
+  outcome: { report: Report; warnings: readonly InputNote[]; failOn?: Severity | 'none' },
+  format: Format,
+  output: string | undefined,
+  rules: readonly RuleMeta[],
+): Promise<void> {
   printErrors(outcome.report.errors);
   printWarnings(outcome.warnings);
   const color = format === 'table' && !output && useColor();
-  await writeChunks(renderChunks(format, outcome.report, { rules, color }), output);
+  await writeChunks(renderChunks(format, outcome.report, { rules, color, ...(outcome.failOn !== undefined ? { failOn: outcome.failOn } : {}) }), output);
 }

@@ -65,6 +65,8 @@ export interface ScanOutcome {
   exitCode: 0 | 1 | 2;
   /** Things the user should see on stderr (expired exceptions, ...). */
   warnings: InputNote[];
+  /** The gate the exit code followed. */
+  failOn: Severity | 'none';
 }
 
 /** The whole `palisade scan` pipeline: ingest → inventory → rules → suppressions → baseline → report. */
@@ -126,7 +128,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     ...(baseline ? { baseline } : {}),
     ...(paths ? { paths } : {}),
   };
-  return { report, exitCode: exitCodeFor(report, opts.failOn), warnings };
+  return { report, exitCode: exitCodeFor(report, opts.failOn), warnings, failOn: opts.failOn };
 }
 
 /**

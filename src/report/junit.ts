@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
+import { atLeast, type Severity } from '../core/severity.js';
 import { refKey } from '../core/resource.js';
 import { errorLabel, locationLabel, resourceLabel } from './common.js';
 import type { RenderOptions } from './options.js';
@@ -37,7 +38,18 @@ interface Case {
   error: boolean;
 }
 
-function findingCase(f: Finding, fixed: boolean): Case {
+/**
+ * Why an active finding does not fail the gate, or undefined when it does: below `--fail-on`, or found
+ * before the baseline (only new findings count toward the exit code). The test tab then agrees with it.
+ */
+function notGating(f: Finding, failOn: Severity | 'none' | undefined): string | undefined {
+  if (f.baseline === 'existing') return 'found before the baseline: only new findings fail the gate';
+  if (failOn === 'none') return `${f.severity}: the gate is off (--fail-on none)`;
+  if (failOn !== undefined && !atLeast(f.severity, failOn)) return `${f.severity}: below --fail-on ${failOn}`;
+  return undefined;
+}
+
+function findingCase(f: Finding, fixed: boolean, failOn?: Severity | 'none'): Case {
   const name = `${f.rule} ${refKey(f.resource)}${f.field ? ` ${f.field}` : f.container ? ` [${f.container}]` : ''}${fixed ? ' (fixed)' : ''}`;
   const head = `    <testcase${attrs({ classname: f.rule, name, file: f.location?.file, line: f.location?.line })}`;
   if (fixed) return { xml: `${head}/>`, failure: false, skipped: false, error: false };
@@ -55,6 +67,11 @@ function findingCase(f: Finding, fixed: boolean): Case {
     `Remediation: ${f.remediation}`,
     `Finding: ${f.id}`,
   ].join('\n');
+  const why = notGating(f, failOn);
+  if (why !== undefined) {
+    // Shown, not failed: the details stay in the test tab beside the reason.
+    return { xml: `${head}>\n      <skipped${attrs({ message: why })}/>\n      <system-out>${xmlText(`${f.message}\n${body}`)}</system-out>\n    </testcase>`, failure: false, skipped: true, error: false };
+  }
   const failure = `      <failure${attrs({ message: f.message, type: f.severity })}>${xmlText(body)}</failure>`;
   return { xml: `${head}>\n${failure}\n    </testcase>`, failure: true, skipped: false, error: false };
 }
@@ -69,18 +86,18 @@ function suite(name: string, cases: Case[], timestamp: string): { xml: string; t
 }
 
 /**
- * JUnit XML for CI test tabs: a suite per rule, a test case per finding (failed when active, skipped
- * when suppressed, passed when fixed since the baseline) and a `palisade.errors` suite for inputs
- * that could not be read.
+ * JUnit XML for CI test tabs: a suite per rule, a test case per finding (failed when it fails the gate,
+ * skipped when suppressed, below `--fail-on` or found before the baseline, passed when fixed since the
+ * baseline) and a `palisade.errors` suite for inputs that could not be read.
  */
-export function renderJunit(report: Report, _options: RenderOptions): string {
+export function renderJunit(report: Report, options: RenderOptions): string {
   const byRule = new Map<string, Case[]>();
   const add = (rule: string, c: Case) => {
     const list = byRule.get(rule) ?? [];
     list.push(c);
     byRule.set(rule, list);
   };
-  for (const f of report.findings) add(f.rule, findingCase(f, false));
+  for (const f of report.findings) add(f.rule, findingCase(f, false, options.failOn));
   for (const f of report.baseline?.fixed ?? []) add(f.rule, findingCase(f, true));
 
   const suites = [...byRule.keys()].sort().map((rule) => suite(rule, byRule.get(rule)!, report.generatedAt));

@@ -101,7 +101,7 @@ describe('attack paths in the SARIF report', () => {
   });
 
   it('leaves findings on no path and reports without paths as they were', () => {
-    expect(result('binds host port').codeFlows).toBeUndefined();
+    expect(result('sidecar').codeFlows).toBeUndefined();
     expect(run.properties.attackPaths).toBe(2);
     expect(render('sarif', fixtureReport(), OPTIONS)).not.toMatch(/codeFlows|relatedLocations|attackPaths/);
   });

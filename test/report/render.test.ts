@@ -93,8 +93,9 @@ describe('junit', () => {
     expect(Number(root.failures)).toBe(count('failure'));
     expect(Number(root.errors)).toBe(count('error'));
     expect(Number(root.skipped)).toBe(count('skipped'));
-    // 6 active findings fail, 3 suppressed are skipped, 2 unreadable inputs error, 1 fixed passes.
-    expect([root.tests, root.failures, root.skipped, root.errors].map(Number)).toEqual([12, 6, 3, 2]);
+    // Of 6 active findings the 3 new ones fail and the 3 found before the baseline are skipped, as are
+    // the 3 suppressed; 2 unreadable inputs error, 1 fixed passes.
+    expect([root.tests, root.failures, root.skipped, root.errors].map(Number)).toEqual([12, 3, 6, 2]);
     for (const s of root.testsuite) {
       expect(Number(s.tests)).toBe(s.testcase.length);
       expect(Number(s.failures)).toBe(s.testcase.filter((c) => 'failure' in c).length);
@@ -103,9 +104,20 @@ describe('junit', () => {
     expect(root.testsuite.map((s) => s.name)).toContain('palisade.errors');
   });
 
+  it('fails only what fails the gate: new findings at or above --fail-on; the rest are skipped with the reason and the details', () => {
+    const xml = render('junit', fixtureReport(), { ...OPTIONS, failOn: 'high' });
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toMatch(/<testsuites name="palisade" tests="12" failures="1" errors="2" skipped="8">/);
+    expect(xml).toContain('<skipped message="low: below --fail-on high"/>');
+    expect(xml).toContain('<skipped message="found before the baseline: only new findings fail the gate"/>');
+    expect(xml).toContain('<system-out>container report uses image `reporter:latest`');
+    expect(render('junit', fixtureReport(), { ...OPTIONS, failOn: 'none' })).toMatch(/failures="0"/);
+  });
+
   it('escapes markup and characters XML 1.0 cannot carry', () => {
     const report = fixtureReport();
     report.findings[0]!.message = 'a <b> & "c" \'d\' \u0000 \u0008 \uFFFE \uD800 ]]> end';
+    report.findings[0]!.baseline = 'new';
     const xml = render('junit', report, OPTIONS);
     expect(XMLValidator.validate(xml)).toBe(true);
     // eslint-disable-next-line no-control-regex -- looking for characters XML 1.0 forbids
