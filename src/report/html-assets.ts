@@ -186,7 +186,7 @@ export const HTML_SCRIPT = `
     add('Evidence', ev && Object.keys(ev).length ? JSON.stringify(ev, null, 2) : '', true);
     add('Remediation', rule[2]);
     add('Verify', f[8], true);
-    add('Frameworks', rule[3]);
+    add('Frameworks', D.frameworks[f[12]]);
     if (f[9]) add('Baseline', BASE[f[9]]);
     return dl;
   }

@@ -21,8 +21,10 @@ export interface HtmlData {
   notes: [string, string][];
   severities: readonly string[];
   pillars: readonly string[];
-  /** [id, title, remediation, frameworks as `pss:privileged, cis-aks:4.2.1`] */
-  rules: [string, string, string, string][];
+  /** [id, title, remediation] */
+  rules: [string, string, string][];
+  /** Distinct framework lists as `pss:privileged, cis-aks:4.2.1`: each finding carries its own. */
+  frameworks: string[];
   /** [kind, namespace ('' when none), name] */
   resources: [string, string, string][];
   files: string[];
@@ -32,10 +34,10 @@ export interface HtmlData {
   fields: string[];
   /**
    * [rule, severity, pillar, resource, file (-1 when none), line, message, evidence, verify ('' when
-   * none), baseline (0 none, 1 new, 2 existing), container, field (-1 when none)], indexes into the
-   * tables above.
+   * none), baseline (0 none, 1 new, 2 existing), container, field (-1 when none), frameworks], indexes
+   * into the tables above.
    */
-  findings: [number, number, number, number, number, number, string, number, string, number, string, number][];
+  findings: [number, number, number, number, number, number, string, number, string, number, string, number, number][];
   /**
    * Present when the report carries attack paths: [id, severity, score, entry → target, steps, fix
    * ('' when none), also from], each step [text, to, rule ('' when none), findings as indexes into
@@ -81,7 +83,7 @@ interface HtmlPlan {
   tail: HtmlTail;
 }
 
-const CODES = 5;
+const CODES = 6;
 
 function planHtml(report: Report, options: RenderOptions): HtmlPlan {
   const meta = ruleLookup(options.rules);
@@ -98,6 +100,7 @@ function planHtml(report: Report, options: RenderOptions): HtmlPlan {
     severities: SEVERITIES,
     pillars: PILLARS,
     rules: [],
+    frameworks: [],
     resources: [],
     files: [],
     evidence: [],
@@ -108,6 +111,7 @@ function planHtml(report: Report, options: RenderOptions): HtmlPlan {
   const files = indexer<string>();
   const evidence = indexer<string>();
   const fields = indexer<string>();
+  const frameworks = indexer<string>();
   const active = activeFindings(report);
   // Findings on more paths first (a stable sort): the page sorts by severity, ties in data order.
   const ordered = report.paths ? active.map((f, i) => ({ f, i, n: pathCount(f) })).sort((a, b) => b.n - a.n || a.i - b.i).map((x) => x.f) : active;
@@ -117,8 +121,10 @@ function planHtml(report: Report, options: RenderOptions): HtmlPlan {
     const at = k * CODES;
     codes[at] = rules.index(f.rule, () => {
       const m = meta(f);
-      head.rules.push([f.rule, m.title, f.remediation, f.frameworks.map((ref) => `${ref.framework}:${ref.id}`).join(', ')]);
+      head.rules.push([f.rule, m.title, f.remediation]);
     });
+    const refs = f.frameworks.map((ref) => `${ref.framework}:${ref.id}`).join(', ');
+    codes[at + 5] = frameworks.index(refs, () => head.frameworks.push(refs));
     codes[at + 1] = resources.index(`${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`, () => head.resources.push([r.kind, r.namespace ?? '', r.name]));
     codes[at + 2] = f.location ? files.index(f.location.file, () => head.files.push(f.location!.file)) : -1;
     codes[at + 3] = evidence.index(JSON.stringify(f.evidence), () => head.evidence.push(f.evidence));
@@ -171,6 +177,7 @@ function rowOf(plan: HtmlPlan, k: number): HtmlRow {
     f.baseline === 'new' ? 1 : f.baseline === 'existing' ? 2 : 0,
     f.container ?? '',
     plan.codes[at + 4]!,
+    plan.codes[at + 5]!,
   ];
 }
 

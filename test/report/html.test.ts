@@ -35,7 +35,7 @@ describe('html report', () => {
     const rule = data.rules[row[0]]!;
     expect(rule[0]).toBe(first.rule);
     expect(rule[2]).toBe(first.remediation);
-    expect(rule[3]).toBe(first.frameworks.map((r) => `${r.framework}:${r.id}`).join(', '));
+    expect(data.frameworks[row[12]]).toBe(first.frameworks.map((r) => `${r.framework}:${r.id}`).join(', '));
     expect(data.severities[row[1]]).toBe(first.severity);
     expect(data.pillars[row[2]]).toBe(first.pillar);
     expect(data.resources[row[3]]).toEqual([first.resource.kind, first.resource.namespace ?? '', first.resource.name]);
@@ -60,7 +60,19 @@ describe('html report', () => {
     expect(new Set(data.resources.map((r) => r.join('\u0000'))).size).toBe(data.resources.length);
     expect(new Set(data.files).size).toBe(data.files.length);
     expect(new Set(data.fields).size).toBe(data.fields.length);
+    expect(new Set(data.frameworks).size).toBe(data.frameworks.length);
     expect(new Set(data.evidence.map((e) => JSON.stringify(e))).size).toBe(data.evidence.length);
+  });
+
+  it('gives each finding its own cross-references, not those of the first finding of its rule', () => {
+    const report = fixtureReport();
+    const [a] = report.findings.filter((f) => !f.suppressed);
+    report.findings = [
+      { ...a!, id: 'a', frameworks: [{ framework: 'trivy', id: 'KSV022' }] },
+      { ...a!, id: 'b', frameworks: [{ framework: 'trivy', id: 'KSV005' }, { framework: 'mitre', id: 'T1611' }] },
+    ];
+    const data = htmlData(report, OPTIONS);
+    expect(data.findings.map((row) => data.frameworks[row[12]])).toEqual(['trivy:KSV022', 'trivy:KSV005, mitre:T1611']);
   });
 
   it('marks new and existing findings when there is a baseline', () => {
