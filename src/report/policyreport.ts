@@ -2,6 +2,7 @@ import { dump } from 'js-yaml';
 import { isActive, type Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
 import type { Severity } from '../core/severity.js';
+import { POD_BEARING_KINDS } from '../core/workload.js';
 import type { RenderOptions } from './options.js';
 
 /**
@@ -39,6 +40,18 @@ export interface PolicyReportObject {
   results: PolicyReportResult[];
 }
 
+/**
+ * Core kinds that always live in a namespace. One of them written without `metadata.namespace` (`helm
+ * template`, kustomize output) lands in the namespace it is applied to, so its results go to a
+ * PolicyReport without a namespace, which `kubectl apply -n` places beside it, not to the
+ * ClusterPolicyReport. Other kinds without a namespace are taken as cluster-scoped.
+ */
+const NAMESPACED_KINDS: ReadonlySet<string> = new Set([
+  ...POD_BEARING_KINDS,
+  'Service', 'ConfigMap', 'Secret', 'ServiceAccount', 'Role', 'RoleBinding', 'Ingress', 'NetworkPolicy',
+  'PersistentVolumeClaim', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'LimitRange', 'ResourceQuota', 'Endpoints',
+]);
+
 /** Critical, high and medium findings fail; low and informational ones warn, as Policy Reporter shows them apart. */
 function resultOf(severity: Severity): 'fail' | 'warn' {
   return severity === 'low' || severity === 'info' ? 'warn' : 'fail';
@@ -73,19 +86,20 @@ function summaryOf(results: readonly PolicyReportResult[]): PolicyReportObject['
 
 /**
  * The reports for a scan's active findings: the ClusterPolicyReport always (empty when nothing is
- * cluster-scoped, so a fixed finding disappears from it), then one PolicyReport per namespace with
- * findings, by namespace name.
+ * cluster-scoped, so a fixed finding disappears from it), a PolicyReport without a namespace for
+ * namespaced objects written without one, then one PolicyReport per namespace with findings, by name.
  */
 export function policyReports(report: Report): PolicyReportObject[] {
   const parsed = Date.parse(report.generatedAt);
   const seconds = Number.isNaN(parsed) ? 0 : Math.floor(parsed / 1000);
   const cluster: PolicyReportResult[] = [];
+  const unplaced: PolicyReportResult[] = [];
   const byNamespace = new Map<string, PolicyReportResult[]>();
   for (const f of report.findings) {
     if (!isActive(f)) continue;
     const ns = f.resource.namespace;
     const result = resultFor(f, seconds);
-    if (ns === null || ns === '') cluster.push(result);
+    if (ns === null || ns === '') (NAMESPACED_KINDS.has(f.resource.kind) ? unplaced : cluster).push(result);
     else {
       let list = byNamespace.get(ns);
       if (!list) byNamespace.set(ns, (list = []));
@@ -95,6 +109,9 @@ export function policyReports(report: Report): PolicyReportObject[] {
   const out: PolicyReportObject[] = [
     { apiVersion: POLICY_REPORT_API, kind: 'ClusterPolicyReport', metadata: { name: POLICY_REPORT_NAME, labels: { ...MANAGED_BY } }, summary: summaryOf(cluster), results: cluster },
   ];
+  if (unplaced.length > 0) {
+    out.push({ apiVersion: POLICY_REPORT_API, kind: 'PolicyReport', metadata: { name: POLICY_REPORT_NAME, labels: { ...MANAGED_BY } }, summary: summaryOf(unplaced), results: unplaced });
+  }
   for (const ns of [...byNamespace.keys()].sort()) {
     const results = byNamespace.get(ns)!;
     out.push({

@@ -70,7 +70,8 @@ export async function writePolicyReports(report: Report, options: PolicyReportWr
   const { CustomObjectsApi } = await import('@kubernetes/client-node');
   const api = (await kubeConfig(options)).makeApiClient(CustomObjectsApi);
   const result: PolicyReportWriteResult = { created: [], replaced: [], deleted: [], errors: [] };
-  const objects = policyReports(report);
+  // A namespaced object read without a namespace lands in `default` when applied without one.
+  const objects = policyReports(report).map((o) => (o.kind === 'PolicyReport' && o.metadata.namespace === undefined ? { ...o, metadata: { ...o.metadata, namespace: 'default' } } : o));
   for (const o of objects) {
     const ns = o.metadata.namespace;
     const plural = ns === undefined ? 'clusterpolicyreports' : 'policyreports';

@@ -43,6 +43,19 @@ describe('PolicyReport objects', () => {
     expect(objects[0]!.results[0]!.resources).toEqual([{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: 'ops' }]);
   });
 
+  it('puts a namespaced object written without a namespace in a PolicyReport without one, for kubectl apply -n to place', () => {
+    const objects = policyReports(
+      report([
+        finding('workload/privileged-container', 'api', { resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: null, name: 'api' } }),
+        finding('rbac/cluster-admin-binding', 'ops', { resource: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', namespace: null, name: 'ops' } }),
+      ]),
+    );
+    expect(objects.map((o) => [o.kind, o.metadata.namespace, o.results.map((r) => r.resources[0]!.kind)])).toEqual([
+      ['ClusterPolicyReport', undefined, ['ClusterRoleBinding']],
+      ['PolicyReport', undefined, ['Deployment']],
+    ]);
+  });
+
   it('keeps an empty ClusterPolicyReport when nothing is found, so that fixed findings disappear from it', () => {
     const clean = { ...report([]), summary: summarize([], 3) };
     expect(policyReports(clean)).toEqual([
