@@ -10,5 +10,10 @@ ruleTester(rule, {
       input: role('app', 'r', '[{ apiGroups: [""], resources: [pods/portforward], verbs: [create] }]') + roleBinding('app', 'b', 'Role', 'r', `[${user('dave')}]`),
       findings: [{ field: 'subjects[0]', severity: 'medium', message: /create pods\/portforward in namespace app/ }],
     },
+    {
+      name: 'get on portforward: kubectl opens the tunnel as a WebSocket GET',
+      input: role('app', 'r', '[{ apiGroups: [""], resources: [pods/portforward], verbs: [get] }]') + roleBinding('app', 'b', 'Role', 'r', `[${user('dave')}]`),
+      findings: [{ field: 'subjects[0]', message: /get pods\/portforward in namespace app/ }],
+    },
   ],
 });
