@@ -223,7 +223,18 @@ async function can(subjectText: string, paths: string[], opts: CanOptions): Prom
 
 export function missingRoleText(m: MissingRole): string {
   const role = `${m.role.kind || '(no kind)'} ${m.role.namespace ? `${m.role.namespace}/` : ''}${m.role.name || '(no name)'}`;
+  if (m.binding.kind === 'ClusterRoleBinding' && m.role.kind === 'Role') return `${bindingText(m.binding)} refers to ${role}: a ClusterRoleBinding can only refer to a ClusterRole (the API server refuses it), so it grants nothing`;
+  if (isBootstrapRole(m.role)) return `${bindingText(m.binding)} refers to ${role}, a role every cluster creates for itself: its rules are not in the input, so what it grants is not counted here`;
   return `${bindingText(m.binding)} refers to ${role}, which is not in the input: it grants nothing`;
+}
+
+/**
+ * Roles the API server creates at start-up (bootstrap policy): the `system:` ClusterRoles, and in
+ * kube-system the Roles extension API servers and controllers are bound to.
+ */
+function isBootstrapRole(role: MissingRole['role']): boolean {
+  if (role.name.startsWith('system:')) return true;
+  return role.kind === 'Role' && role.namespace === 'kube-system' && role.name === 'extension-apiserver-authentication-reader';
 }
 
 function bindingText(b: Via['binding']): string {

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { missingRoleText } from '../../src/cli/rbac.js';
+
+const at = { file: 'rbac.yaml', line: 1 };
+
+describe('the warning for a binding whose role is not in the input', () => {
+  it('says a bootstrap role exists on every cluster, and is only not counted', () => {
+    const text = missingRoleText({ binding: { kind: 'ClusterRoleBinding', namespace: null, name: 'metrics-server:system:auth-delegator' }, role: { kind: 'ClusterRole', name: 'system:auth-delegator' }, source: at });
+    expect(text).toBe('ClusterRoleBinding/metrics-server:system:auth-delegator refers to ClusterRole system:auth-delegator, a role every cluster creates for itself: its rules are not in the input, so what it grants is not counted here');
+    const reader = missingRoleText({ binding: { kind: 'RoleBinding', namespace: 'kube-system', name: 'metrics-server-auth-reader' }, role: { kind: 'Role', namespace: 'kube-system', name: 'extension-apiserver-authentication-reader' }, source: at });
+    expect(reader).toMatch(/a role every cluster creates for itself/);
+  });
+
+  it('says a ClusterRoleBinding cannot refer to a Role', () => {
+    const text = missingRoleText({ binding: { kind: 'ClusterRoleBinding', namespace: null, name: 'crb' }, role: { kind: 'Role', name: 'exec-star' }, source: at });
+    expect(text).toBe('ClusterRoleBinding/crb refers to Role exec-star: a ClusterRoleBinding can only refer to a ClusterRole (the API server refuses it), so it grants nothing');
+  });
+
+  it('says any other missing role grants nothing', () => {
+    const text = missingRoleText({ binding: { kind: 'RoleBinding', namespace: 'shop', name: 'b' }, role: { kind: 'ClusterRole', name: 'app-reader' }, source: at });
+    expect(text).toBe('RoleBinding/shop/b refers to ClusterRole app-reader, which is not in the input: it grants nothing');
+  });
+});
