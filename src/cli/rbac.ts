@@ -216,10 +216,15 @@ async function can(subjectText: string, paths: string[], opts: CanOptions): Prom
   const { index, errors } = loaded;
   const rules = index.can(subject);
   const names = await namesOf([subject, ...rules.map((h) => h.through)], loaded, opts.graph);
-  const report: CanReport = { schema: 'palisade.rbac.can/v1', subject, identity: identityOf(subject), rules, missingRoles: index.missingRoles, names, notes: [...index.notes], errors };
+  const identity = identityOf(subject);
+  // The API server's authorizer chain lets system:masters through before RBAC is asked.
+  const masters = identity.groups.includes(SYSTEM_MASTERS) ? [`${SYSTEM_MASTERS} is allowed every request before RBAC is consulted: whatever the rules above, it is cluster-admin`] : [];
+  const report: CanReport = { schema: 'palisade.rbac.can/v1', subject, identity, rules, missingRoles: index.missingRoles, names, notes: [...masters, ...index.notes], errors };
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderCan(report), opts.output);
   return errors.length ? 2 : 0;
 }
+
+const SYSTEM_MASTERS = 'system:masters';
 
 export function missingRoleText(m: MissingRole): string {
   const role = `${m.role.kind || '(no kind)'} ${m.role.namespace ? `${m.role.namespace}/` : ''}${m.role.name || '(no name)'}`;

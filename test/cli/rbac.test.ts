@@ -95,6 +95,12 @@ describe('palisade rbac can', () => {
     expect(report.rules).toEqual([]);
   });
 
+  it('says that system:masters is allowed everything before RBAC is asked', async () => {
+    const r = await runCli(['rbac', 'can', 'Group:system:masters', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('note: system:masters is allowed every request before RBAC is consulted: whatever the rules above, it is cluster-admin');
+  });
+
   it('says which rules, or parts of them, a RoleBinding cannot grant', async () => {
     const mixed = `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
