@@ -24,6 +24,8 @@ export interface StepReason {
   verb: string;
   /** `serviceaccounts/token` for a subresource. */
   resource: string;
+  /** The one object the step needs the permission on (bind on ClusterRole admin, a service account's token). */
+  name?: string;
   apiGroup: string;
   /** The namespace the permission is used in; null for cluster-scoped use. */
   namespace: string | null;
@@ -80,7 +82,7 @@ export function reasonText(r: StepReason): string {
     return `holds ${r.role ? `${r.role.kind} ${r.role.name}` : '*'} cluster-wide`;
   }
   if (r.role?.kind === 'AzureRole') return `${r.verb} ${r.resource}${r.namespace !== null ? ` in ${r.namespace}` : ' cluster-wide'} (Azure role ${r.role.name})`;
-  return `${r.verb} ${r.resource}${r.namespace !== null ? ` in ${r.namespace}` : ' cluster-wide'}`;
+  return `${r.verb} ${r.resource}${r.name !== undefined ? ` ${r.name}` : ''}${r.namespace !== null ? ` in ${r.namespace}` : ' cluster-wide'}`;
 }
 
 /** `create pods in shop → ServiceAccount shop/deployer → bind clusterroles cluster-wide → cluster-admin`. */
@@ -219,9 +221,9 @@ export class EscalationGraph {
         }
         return undefined;
       };
-      const reason = (g: Grant, verb: string, resource: string, apiGroup: string, namespace: string | null): StepReason => {
+      const reason = (g: Grant, verb: string, resource: string, apiGroup: string, namespace: string | null, name?: string): StepReason => {
         const through = keyOf(g.subject) !== key ? { through: g.subject } : {};
-        return { verb, resource, apiGroup, namespace, binding: g.via.binding, role: g.via.role, ...through };
+        return { verb, resource, ...(name !== undefined ? { name } : {}), apiGroup, namespace, binding: g.via.binding, role: g.via.role, ...through };
       };
 
       const admin = held(star);
@@ -240,17 +242,17 @@ export class EscalationGraph {
       };
 
       const bind = held(bindCR);
-      if (bind && bind.scope === 'cluster' && held(createCRB)?.scope === 'cluster') add(CLUSTER_ADMIN, reason(bind, 'bind', 'clusterroles', RBAC, null));
+      if (bind && bind.scope === 'cluster' && held(createCRB)?.scope === 'cluster') add(CLUSTER_ADMIN, reason(bind, 'bind', 'clusterroles', RBAC, null, CLUSTER_ADMIN));
       for (const g of escalateCR) {
         if (g.scope !== 'cluster' || !keys.includes(keyOf(g.subject)) || g.via.role.kind !== 'ClusterRole' || g.via.aggregatedFrom !== undefined) continue;
         const name = g.via.role.name;
         const canWrite = ['update', 'patch'].some((verb) => index.whoCan({ verb, resource: 'clusterroles', apiGroup: RBAC, name }).some((w) => w.scope === 'cluster' && keys.includes(keyOf(w.subject))));
-        if (canWrite) add(CLUSTER_ADMIN, reason(g, 'escalate', 'clusterroles', RBAC, null));
+        if (canWrite) add(CLUSTER_ADMIN, reason(g, 'escalate', 'clusterroles', RBAC, null, name));
       }
       const masters = held(impersonateMasters);
       if (masters) {
         const canUser = held(impersonateAnyUser) ?? [...impersonateUser.values(), ...impersonateSA.values()].map(held).find((g) => g !== undefined);
-        if (canUser) add(CLUSTER_ADMIN, reason(masters, 'impersonate', 'groups', '', null));
+        if (canUser) add(CLUSTER_ADMIN, reason(masters, 'impersonate', 'groups', '', null, 'system:masters'));
       }
 
       // Pod creation runs a pod as any service account of the namespace.
@@ -265,7 +267,7 @@ export class EscalationGraph {
       // Targets are looked up by the keys this subject holds grants under (itself, then its groups):
       // walking every target for every subject would be quadratic in the service accounts.
       const reach = (by: Map<string, Array<{ target: string; grants: Grant[] }>>, verb: string, resource: string, ns: (target: string) => string | null) => {
-        for (const k of keys) for (const { target, grants } of by.get(k) ?? []) add(target, reason(grants[0] as Grant, verb, resource, '', ns(target)));
+        for (const k of keys) for (const { target, grants } of by.get(k) ?? []) add(target, reason(grants[0] as Grant, verb, resource, '', ns(target), this.subjects.get(target)?.name));
       };
       const saNamespace = (target: string) => this.subjects.get(target)?.namespace ?? 'default';
       reach(tokenByHolder, 'create', 'serviceaccounts/token', saNamespace);
@@ -284,7 +286,8 @@ export class EscalationGraph {
           const h = rules.find((r) => (r.scope === 'cluster' || r.scope === ns) && bindsAdminClusterRole(r.rule));
           if (h) {
             const through = keyOf(h.through) !== key ? { through: h.through } : {};
-            add(namespaceAdminKey(ns), { verb: 'bind', resource: 'clusterroles', apiGroup: RBAC, namespace: ns, binding: h.via.binding, role: h.via.role, ...through });
+            const name = h.rule.resourceNames.includes('admin') || !h.rule.resourceNames.includes(CLUSTER_ADMIN) ? 'admin' : CLUSTER_ADMIN;
+            add(namespaceAdminKey(ns), { verb: 'bind', resource: 'clusterroles', name, apiGroup: RBAC, namespace: ns, binding: h.via.binding, role: h.via.role, ...through });
           }
         }
         // escalate on roles lets the identity rewrite a Role it is bound to in the namespace to `*`.
@@ -296,7 +299,7 @@ export class EscalationGraph {
           const esc = index.whoCan({ verb: 'escalate', resource: 'roles', apiGroup: RBAC, namespace: ns, name }).find((w) => keys.includes(keyOf(w.subject)));
           if (!esc) continue;
           if (mine(index.whoCan({ verb: 'update', resource: 'roles', apiGroup: RBAC, namespace: ns, name })) || mine(index.whoCan({ verb: 'patch', resource: 'roles', apiGroup: RBAC, namespace: ns, name }))) {
-            add(namespaceAdminKey(ns), reason(esc, 'escalate', 'roles', RBAC, ns));
+            add(namespaceAdminKey(ns), reason(esc, 'escalate', 'roles', RBAC, ns, name));
           }
         }
       }

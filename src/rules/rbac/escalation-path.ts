@@ -67,7 +67,7 @@ export default defineRule({
     for (const { p, index } of found.sort((a, b) => a.index - b.index)) {
       const first = p.steps[0]!.because;
       const [resource, subresource] = first.resource.split('/');
-      report(ctx, p, index >= 0 ? `subjects[${index}]` : 'subjects', canIVerify(ctx, p.subject, { verb: first.verb, resource: resource ?? first.resource, apiGroup: first.apiGroup, ...(subresource ? { subresource } : {}) }));
+      report(ctx, p, index >= 0 ? `subjects[${index}]` : 'subjects', canIVerify(ctx, p.subject, { verb: first.verb, resource: resource ?? first.resource, apiGroup: first.apiGroup, ...(subresource ? { subresource } : {}), ...(first.name !== undefined ? { name: first.name } : {}) }));
     }
   },
 });

@@ -29,7 +29,7 @@ describe('escalation paths', () => {
     const p = paths(yaml).get('ServiceAccount:shop/ci');
     expect(hops(p)).toEqual(['create pods → ServiceAccount:shop/deployer', 'bind clusterroles → cluster-admin']);
     expect(p?.steps[0]?.because).toMatchObject({ namespace: 'shop', binding: { kind: 'RoleBinding', namespace: 'shop', name: 'ci-pods' }, role: { kind: 'Role', name: 'pods' } });
-    expect(pathText(p!.steps)).toBe('create pods in shop → ServiceAccount shop/deployer → bind clusterroles cluster-wide → cluster-admin');
+    expect(pathText(p!.steps)).toBe('create pods in shop → ServiceAccount shop/deployer → bind clusterroles cluster-admin cluster-wide → cluster-admin');
     // deployer itself is one step away.
     expect(hops(paths(yaml).get('ServiceAccount:shop/deployer'))).toEqual(['bind clusterroles → cluster-admin']);
   });
@@ -49,7 +49,7 @@ describe('escalation paths', () => {
       clusterRoleBinding('robot-imp', 'imp', `[${sa('ops', 'robot')}]`);
     const all = paths(yaml);
     expect(hops(all.get('User:dev'))).toEqual(['create serviceaccounts/token → ServiceAccount:ops/robot', 'impersonate users → User:root', '* * → cluster-admin']);
-    expect(pathText(all.get('User:dev')!.steps)).toBe('create serviceaccounts/token in ops → ServiceAccount ops/robot → impersonate users cluster-wide → User root → holds ClusterRole cluster-admin cluster-wide → cluster-admin');
+    expect(pathText(all.get('User:dev')!.steps)).toBe('create serviceaccounts/token robot in ops → ServiceAccount ops/robot → impersonate users root cluster-wide → User root → holds ClusterRole cluster-admin cluster-wide → cluster-admin');
     expect(all.has('User:root')).toBe(false);
   });
 

@@ -41,8 +41,8 @@ ruleTester(rule, {
       name: 'pod creation leads to a service account that can bind cluster-admin',
       input: DEPLOYER + role('shop', 'pods', PODS) + roleBinding('shop', 'ci-pods', 'Role', 'pods', `[${user('jane')}, ${sa('shop', 'ci')}]`),
       findings: [
-        { resource: 'ClusterRoleBinding/deployer-binder', field: 'subjects[0]', severity: 'critical', message: 'ServiceAccount shop/deployer can become cluster-admin in 1 step: bind clusterroles cluster-wide → cluster-admin' },
-        { resource: 'RoleBinding/ci-pods', field: 'subjects[0]', message: 'User jane can become cluster-admin in 2 steps: create pods in shop → ServiceAccount shop/deployer → bind clusterroles cluster-wide → cluster-admin' },
+        { resource: 'ClusterRoleBinding/deployer-binder', field: 'subjects[0]', severity: 'critical', message: 'ServiceAccount shop/deployer can become cluster-admin in 1 step: bind clusterroles cluster-admin cluster-wide → cluster-admin' },
+        { resource: 'RoleBinding/ci-pods', field: 'subjects[0]', message: 'User jane can become cluster-admin in 2 steps: create pods in shop → ServiceAccount shop/deployer → bind clusterroles cluster-admin cluster-wide → cluster-admin' },
         { resource: 'RoleBinding/ci-pods', field: 'subjects[1]', message: /^ServiceAccount shop\/ci can become cluster-admin in 2 steps: create pods in shop → / },
       ],
     },
@@ -56,8 +56,14 @@ ruleTester(rule, {
         clusterRole('imp', '[{ apiGroups: [""], resources: [users], resourceNames: [root], verbs: [impersonate] }]') +
         clusterRoleBinding('robot-imp', 'imp', `[${sa('ops', 'robot')}]`),
       findings: [
-        { resource: 'RoleBinding/dev-tokens', field: 'subjects[0]', message: /^Group devs can become cluster-admin in 3 steps: create serviceaccounts\/token in ops → ServiceAccount ops\/robot → impersonate users/ },
-        { resource: 'ClusterRoleBinding/robot-imp', field: 'subjects[0]', message: /^ServiceAccount ops\/robot can become cluster-admin in 2 steps: impersonate users cluster-wide → User root → / },
+        { resource: 'RoleBinding/dev-tokens', field: 'subjects[0]', message: /^Group devs can become cluster-admin in 3 steps: create serviceaccounts\/token robot in ops → ServiceAccount ops\/robot → impersonate users root/ },
+        {
+          resource: 'ClusterRoleBinding/robot-imp',
+          field: 'subjects[0]',
+          message: /^ServiceAccount ops\/robot can become cluster-admin in 2 steps: impersonate users root cluster-wide → User root → /,
+          // The grant is restricted by resourceNames: without the name kubectl would answer no.
+          verify: "kubectl auth can-i impersonate users/root --as=system:serviceaccount:ops:robot --all-namespaces",
+        },
       ],
     },
     {
