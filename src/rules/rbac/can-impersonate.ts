@@ -24,7 +24,7 @@ export default defineRule({
     severity: 'critical',
     pillar: 'access',
     frameworks: [{ framework: 'kubescape', id: 'C-0065' }, { framework: 'cis-aks', id: '4.1.7' }],
-    description: "The impersonate verb lets the caller act as another user, group or service account (`--as`), taking all of its rights: impersonating system:masters is cluster-admin.",
+    description: "The impersonate verb lets the caller act as another user, group or service account (`--as`), taking all of its rights: impersonating system:masters is cluster-admin. Impersonating only service accounts (what the built-in edit role grants in its namespace) is high, as minting their tokens is.",
     remediation: "Remove the impersonate verb; where a proxy needs it, restrict it with resourceNames to the exact identities it fronts.",
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
   },
@@ -32,6 +32,12 @@ export default defineRule({
   // Every part of cluster-admin: its finding on the same subject says it all.
   supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
-    reportGrants(ctx, grantsOnAnyOrNamed(ctx, PERMISSIONS, NAMED, { skipSystem: true }), "no impersonate verb outside identity-aware proxies, and never of system:masters");
+    const expected = 'no impersonate verb outside identity-aware proxies, and never of system:masters';
+    const grants = grantsOnAnyOrNamed(ctx, PERMISSIONS, NAMED, { skipSystem: true });
+    // Acting as the service accounts of a namespace (what the built-in edit role grants there) is worth
+    // what minting their tokens is: high. Users and groups reach system:masters and every person.
+    const onlyServiceAccounts = (g: (typeof grants)[number]) => g.permissions.every((p) => p.resource === 'serviceaccounts');
+    reportGrants(ctx, grants.filter((g) => !onlyServiceAccounts(g)), expected);
+    reportGrants(ctx, grants.filter(onlyServiceAccounts), expected, 'high');
   },
 });

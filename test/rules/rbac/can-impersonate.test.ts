@@ -20,7 +20,8 @@ ruleTester(rule, {
     {
       name: 'service accounts in a namespace',
       input: role('kube-system', 'r', '[{ apiGroups: [""], resources: [serviceaccounts], verbs: [impersonate] }]') + roleBinding('kube-system', 'b', 'Role', 'r', `[${user('jane')}]`),
-      findings: [{ field: 'subjects[0]', message: /impersonate serviceaccounts in namespace kube-system/ }],
+      // Worth what minting their tokens is: high, not critical.
+      findings: [{ field: 'subjects[0]', severity: 'high', message: /impersonate serviceaccounts in namespace kube-system/ }],
     },
     {
       name: 'impersonating system:masters, even restricted to it, is cluster-admin',
