@@ -125,11 +125,38 @@ function objectAt(root: JsonNode, line: number): JsonNode | undefined {
       best = n;
       if (n.members.some((m) => m.line === line)) bestKeyed = n;
     }
-    for (const m of n.members ?? []) visit(m.value);
-    for (const item of n.items ?? []) visit(item);
+    // Children follow each other in the text: only those whose lines reach `line` can hold it. A search,
+    // not a walk, so that locating every finding of a 10,000-item List stays linear.
+    if (n.members) for (const m of around(n.members, (x) => x.value, line)) visit(m.value);
+    if (n.items) for (const item of around(n.items, (x) => x, line)) visit(item);
   };
   visit(root);
   return bestKeyed ?? best;
+}
+
+/**
+ * The children of a node (in text order, their line ranges apart but for a shared edge line) whose
+ * range can include `line`: from the last one starting before it, the ones starting on it.
+ */
+function around<T>(children: readonly T[], nodeOf: (c: T) => JsonNode, line: number): T[] {
+  let lo = 0;
+  let hi = children.length - 1;
+  let first = children.length;
+  // The first child ending at or after `line`.
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (nodeOf(children[mid] as T).endLine >= line) {
+      first = mid;
+      hi = mid - 1;
+    } else lo = mid + 1;
+  }
+  const out: T[] = [];
+  for (let k = first; k < children.length; k++) {
+    const c = children[k] as T;
+    if (nodeOf(c).line > line) break;
+    out.push(c);
+  }
+  return out;
 }
 
 /** The outermost array that starts on `line`. */
@@ -144,6 +171,8 @@ let parsedJson: { text: string; root: JsonNode | undefined } | undefined;
 let parsedHcl: { text: string; lines: string[]; depths: number[] } | undefined;
 
 function jsonFieldLine(text: string, start: number, field: string): number {
+  // JSON on one line (minified, `jq -c`) has one line to give: every field is on it.
+  if (text.indexOf('\n') < 0 || text.indexOf('\n') === text.length - 1) return start;
   if (parsedJson?.text !== text) parsedJson = { text, root: parseJsonLines(text) };
   const root = parsedJson.root;
   if (!root) return start;

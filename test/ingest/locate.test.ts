@@ -141,4 +141,17 @@ describe('locateFieldInSource (JSON)', () => {
     expect(locateFieldInSource(list, 1, '[1].scope')).toBe(at('"/s/2"'));
     expect(locateFieldInSource(list, 1, '[0].name')).toBe(at('"a1"'));
   });
+  it('finds a field of the item a List line starts, among many items', () => {
+    const items = Array.from({ length: 500 }, (_, i) => ({ kind: 'Pod', metadata: { name: `p${i}` }, spec: { hostPID: i % 2 === 0 } }));
+    const list = JSON.stringify({ kind: 'List', items }, null, 2);
+    const lines = list.split('\n');
+    const itemLine = lines.findIndex((l) => l.includes('"p321"')) - 2;
+    const expected = lines.findIndex((l, k) => k > itemLine && l.includes('"hostPID"')) + 1;
+    expect(locateFieldInSource(list, itemLine + 1, 'spec.hostPID')).toBe(expected);
+  });
+  it('answers the resource\'s own line for JSON written on one line', () => {
+    const compact = JSON.stringify({ kind: 'List', items: [{ kind: 'Pod', spec: { hostPID: true } }] });
+    expect(locateFieldInSource(compact, 1, 'items[0].spec.hostPID')).toBe(1);
+    expect(locateFieldInSource(`${compact}\n`, 1, 'items[0].spec.hostPID')).toBe(1);
+  });
 });
