@@ -31,6 +31,28 @@ const IMPACT = { clusterAdmin: 1, azure: 1, secrets: 0.9, node: 0.8 } as const;
 /** Likelihood of exploiting a workload with no known vulnerability: some application flaw is assumed, rarely. */
 const UNKNOWN_FLAW = 0.3;
 
+/**
+ * Whether the finding is a way out for an attacker inside the running pod: not a capability that is no
+ * escape on its own (NET_ADMIN, NET_RAW, SYS_TIME...), not what only an init container holds (it has
+ * finished when the application is exploited), not a hostPath volume no running container mounts, nor
+ * /var/log mounted read-only (its planted-link trick needs writing).
+ */
+function escapesFromRunningContainer(f: Finding, workload: Resource): boolean {
+  if (f.rule === 'workload/dangerous-capability-added' && f.evidence.escapesToNode === false) return false;
+  if (f.field?.includes('.initContainers[')) return false;
+  const mountedBy = f.evidence.mountedBy;
+  if (!Array.isArray(mountedBy)) return true;
+  const pod = podOf(workload);
+  if (!pod) return true;
+  const volume = asString(asObj(asArray(pod.spec.volumes)[Number(/\.volumes\[(\d+)\]/.exec(f.field ?? '')?.[1] ?? -1)])?.name);
+  const mounts = [...asArray(pod.spec.containers), ...asArray(pod.spec.ephemeralContainers)].flatMap((c) =>
+    asArray(asObj(c)?.volumeMounts).filter((m) => volume !== undefined && asObj(m)?.name === volume),
+  );
+  if (mounts.length === 0) return false;
+  const logs = /^\/var\/log(\/|$)/.test(String(f.evidence.normalized ?? f.evidence.observed ?? ''));
+  return !logs || mounts.some((m) => asObj(m)?.readOnly !== true);
+}
+
 /** Container escapes: the rules that report them and how surely each one reaches the node. */
 const ESCAPES: ReadonlyArray<{ rule: string; likelihood: number; only?: RegExp }> = [
   { rule: 'workload/privileged-container', likelihood: 0.9 },
@@ -174,7 +196,7 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
     for (const f of index.ofRule(esc.rule)) {
       if (f.severity === 'info' || (esc.only && !esc.only.test(f.field ?? ''))) continue;
       const w = workloadOfRef(f.resource);
-      if (!w) continue;
+      if (!w || !escapesFromRunningContainer(f, primary(w))) continue;
       const key = `${w.label}\u0000${f.rule}\u0000${f.container ?? ''}\u0000${f.message}`;
       if (seen.has(key)) continue;
       seen.add(key);

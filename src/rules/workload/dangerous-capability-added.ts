@@ -110,7 +110,8 @@ export default defineRule({
           field: c.path(`securityContext.capabilities.add[${i}]`),
           message: `${describe(c)} adds capability ${raw}: ${cap.grants}`,
           severity: cap.severity,
-          evidence: { observed: raw, expected: `no ${name} in capabilities.add` },
+          // Whether the capability alone is a known way out of the container: attack paths step to the node only then.
+          evidence: { observed: raw, expected: `no ${name} in capabilities.add`, escapesToNode: cap.escape },
           frameworks: frameworksFor(name, cap, raw),
         });
       });

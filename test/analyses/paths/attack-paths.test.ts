@@ -67,6 +67,18 @@ describe('quiet estates', () => {
     expect(paths.map(route)).toEqual(['pod: workload:shop/web[Deployment] → node']);
   });
 
+  it('only what a running container holds is a way out: not capabilities that are no escape, init containers, unmounted or read-only log volumes', () => {
+    const notEscapes = hardened
+      .replace('capabilities: { drop: [ALL] } }', 'capabilities: { drop: [ALL], add: [NET_ADMIN, NET_RAW] }, volumeMounts: [{ name: logs, mountPath: /host/log, readOnly: true }] }')
+      .replace(
+        '      containers:\n',
+        '      initContainers: [{ name: init, image: busybox, securityContext: { privileged: true, capabilities: { add: [SYS_ADMIN] } } }]\n      volumes: [{ name: kube, hostPath: { path: /etc/kubernetes } }, { name: logs, hostPath: { path: /var/log } }]\n      containers:\n',
+      );
+    expect(pathsOf(notEscapes).paths).toEqual([]);
+    const escape = hardened.replace('capabilities: { drop: [ALL] } }', 'capabilities: { drop: [ALL], add: [SYS_ADMIN] } }');
+    expect(pathsOf(escape).paths.map(route)).toEqual(['pod: workload:shop/web[Deployment] → node']);
+  });
+
   it('a LoadBalancer limited to known clients is no way in from the internet', () => {
     const restricted = internetFacingPrivileged.replace('type: LoadBalancer,', 'type: LoadBalancer, loadBalancerSourceRanges: [203.0.113.0/24],');
     expect(pathsOf(restricted).paths.every((p) => p.entryPoint !== 'internet')).toBe(true);
