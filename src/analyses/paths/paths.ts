@@ -87,7 +87,12 @@ export function attackPaths(inventory: Inventory, findings: readonly Finding[], 
   // shows the same route from it (best routes to one target form a tree).
   const passed = new Set<string>();
   for (const c of best.values()) for (const n of c.nodes) if (n !== c.foothold) passed.add(`${c.target}:${n}`);
-  const kept = [...best.values()].filter((c) => (c.point !== 'pod' && c.point !== 'identity') || !passed.has(`${c.target}:${c.foothold}`));
+  // An identity that holds a jewel itself (an admin group, a cluster-admin binding) is no path: that is
+  // what its role is for, and the rbac and Azure rules report the grant. A path from an identity takes
+  // a step to more than it holds.
+  const kept = [...best.values()].filter(
+    (c) => !(c.point === 'identity' && c.edges.length === 1) && ((c.point !== 'pod' && c.point !== 'identity') || !passed.has(`${c.target}:${c.foothold}`)),
+  );
   // Footholds that reach the target the same way from the same kind of entry: one path.
   const grouped = new Map<string, Candidate>();
   for (const c of kept.sort(compare)) {
