@@ -218,6 +218,9 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
 
   // Pods: each workload is a foothold of its own, and holds its service account's token.
   const accounts = new Set<string>();
+  const permissions = permissionIndexOf(inventory);
+  const federated = new Map<string, (typeof permissions.identityLinks)[number]>();
+  for (const link of permissions.identityLinks) if (link.principal) federated.set(subjectLabel(link.serviceAccount), link);
   for (const w of model.workloads) {
     const n = workloadNode(w);
     // The cluster's own components are not footholds anyone can act on (they stay steps of other paths).
@@ -228,8 +231,23 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
     const account = asString(pod.spec.serviceAccountName) || asString(pod.spec.serviceAccount) || 'default';
     const sa = inventory.get('ServiceAccount', w.namespace, account);
     const mounted = pod.spec.automountServiceAccountToken ?? sa?.object.automountServiceAccountToken;
-    if (mounted === false) continue;
     const key = subjectLabel({ kind: 'ServiceAccount', namespace: w.namespace, name: account });
+    // The workload identity webhook projects its own token (audience api://AzureADTokenExchange) into pods
+    // labelled for it, whatever automountServiceAccountToken says: the pod holds the Azure identity.
+    const link = federated.get(key);
+    if (link?.principal && stringMap(pod.metadata.labels)['azure.workload.identity/use'] === 'true') {
+      const to = subjectLabel(link.principal);
+      const ref = refOf(r);
+      graph.edge(n, graph.node(to, 'identity', nodeText(to, permissions.displayNames)), {
+        text: `exchanges the workload identity token in its pods for Azure identity ${link.identityName ?? link.clientId} (client id ${link.clientId})`,
+        findings: [],
+        resource: ref,
+        field: `${pod.metaPath}.labels`,
+        likelihood: 1,
+        fixes: [{ key: `workload-identity:${key}`, text: `remove the workload identity of ${key} (annotation azure.workload.identity/client-id) or the federated credential that trusts it`, cost: 2 }],
+      });
+    }
+    if (mounted === false) continue;
     accounts.add(key);
     const ref = refOf(r);
     graph.edge(n, graph.node(key, 'identity', nodeText(key)), {

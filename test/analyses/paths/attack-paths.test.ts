@@ -187,5 +187,15 @@ spec:
     expect(paths.map(route)).toEqual([`pod: workload:shop/report[Deployment] → ServiceAccount:shop/reports → User:${PRINCIPAL} → azure:${PRINCIPAL}`]);
     expect(paths[0]!.target.label).toBe(`Azure identity managed identity id-reports with roles on subscription 00000000-0000-0000-0000-00000000000a`);
     expect(paths[0]!.steps.at(-1)!.text).toBe(`holds Azure role Azure Kubernetes Service RBAC Reader at subscription 00000000-0000-0000-0000-00000000000a`);
+
+    // Labelled for workload identity, the pods get the webhook's own token whatever automount says.
+    const labelled = estate
+      .replace('metadata: { labels: { app: report } }', "metadata: { labels: { app: report, azure.workload.identity/use: 'true' } }")
+      .replace('serviceAccountName: reports', 'serviceAccountName: reports\n      automountServiceAccountToken: false');
+    const wi = pathsOf(labelled).paths;
+    expect(wi.map(route)).toEqual([`pod: workload:shop/report[Deployment] → User:${PRINCIPAL} → azure:${PRINCIPAL}`]);
+    expect(wi[0]!.steps[0]!.text).toBe(`exchanges the workload identity token in its pods for Azure identity id-reports (client id ${CLIENT})`);
+    // Not automount, which the webhook's token does not follow.
+    expect(wi[0]!.fix?.text).toMatch(/^remove Azure role assignment cccccccc-0000-0000-0000-000000000001/);
   });
 });
