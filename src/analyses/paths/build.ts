@@ -171,16 +171,21 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
   const exposure = exposureOf(inventory);
   const others = graph.node(OTHER_NAMESPACES, 'other-namespaces', 'a pod of another namespace');
   for (const w of model.workloads) {
-    if (exposure.of(w).ingress.allNamespaces.isEmpty()) continue;
+    const e = exposure.of(w);
+    if (e.ingress.allNamespaces.isEmpty()) continue;
     const ref = refOf(primary(w));
+    // On the node's network no NetworkPolicy applies: the way to close it is to leave the host network.
+    const fix = e.hostNetwork
+      ? { key: `hostnet:${w.label}`, text: `run ${w.kind} ${short(w)} on the pod network (hostNetwork: false), where NetworkPolicies apply`, cost: 2, resource: ref }
+      : { key: `netpol:${w.label}`, text: `add a NetworkPolicy that admits only the clients of ${w.kind} ${short(w)}`, cost: 1, resource: ref };
     exploitEdges(
       others,
       w,
       {
-        text: `connects to ${w.kind} ${short(w)}, which admits every namespace`,
-        rule: 'network/reachable-from-all-namespaces',
-        findings: index.ids(['network/reachable-from-all-namespaces'], ref),
-        fixes: [{ key: `netpol:${w.label}`, text: `add a NetworkPolicy that admits only the clients of ${w.kind} ${short(w)}`, cost: 1, resource: ref }],
+        text: e.hostNetwork ? `connects to ${w.kind} ${short(w)}, which listens on the node's network` : `connects to ${w.kind} ${short(w)}, which admits every namespace`,
+        rule: e.hostNetwork ? 'network/host-network-bypasses-policies' : 'network/reachable-from-all-namespaces',
+        findings: index.ids([e.hostNetwork ? 'network/host-network-bypasses-policies' : 'network/reachable-from-all-namespaces'], ref),
+        fixes: [fix],
       },
     );
   }

@@ -18,6 +18,7 @@ export const PATH_RULE_IDS: readonly string[] = [
   'network/load-balancer-without-source-ranges',
   'network/nodeport-service',
   'network/reachable-from-all-namespaces',
+  'network/host-network-bypasses-policies',
   'aks/api-server-publicly-reachable',
   'rbac/cluster-admin-bound',
   'rbac/wildcard-permission',

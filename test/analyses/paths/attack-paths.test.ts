@@ -77,6 +77,14 @@ describe('quiet estates', () => {
     expect(pathsOf(escape).paths.map(route)).toEqual(['pod: workload:shop/web[Deployment] → node']);
   });
 
+  it('a host-network workload that every namespace reaches is closed by leaving the host network, not by a NetworkPolicy', () => {
+    const host = hardened.replace('capabilities: { drop: [ALL] } }', 'privileged: true }').replace('      containers:\n', '      hostNetwork: true\n      containers:\n');
+    const { graph } = pathsOf(host);
+    const steps = graph.edges.map((e) => e.step).filter((step) => step.text.startsWith('connects to Deployment shop/web'));
+    expect(steps.map((step) => step.text)).toEqual([expect.stringMatching(/^connects to Deployment shop\/web, which listens on the node's network/)]);
+    expect(steps[0]!.fixes.map((f) => f.text)).toEqual(['run Deployment shop/web on the pod network (hostNetwork: false), where NetworkPolicies apply']);
+  });
+
   it('a LoadBalancer limited to known clients is no way in from the internet', () => {
     const restricted = internetFacingPrivileged.replace('type: LoadBalancer,', 'type: LoadBalancer, loadBalancerSourceRanges: [203.0.113.0/24],');
     expect(pathsOf(restricted).paths.every((p) => p.entryPoint !== 'internet')).toBe(true);
