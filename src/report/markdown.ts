@@ -6,6 +6,18 @@ import { activeFindings, byPriority, bySeverity, errorLabel, locationLabel, onPa
 import type { RenderOptions } from './options.js';
 
 export const MAX_ROWS = 50;
+/**
+ * GitHub refuses a pull-request comment over 65,536 characters; this leaves room for what a CI step
+ * adds around the report. Over it, the remediation details, then the rows and the error list shrink.
+ */
+export const MAX_COMMENT_CHARS = 60_000;
+
+/** How much of each long list a comment shows. */
+interface Budget {
+  rows: number;
+  remediation: number;
+  errors: number;
+}
 
 /**
  * Text from manifests inside Markdown: nothing in it may close a table cell, open a code span, start
@@ -27,17 +39,17 @@ function mdCode(s: string): string {
   return /^[\w./:-]+$/.test(s) ? `\`${s}\`` : mdText(s);
 }
 
-function findingRows(findings: readonly Finding[], withBaseline: boolean): string[] {
+function findingRows(findings: readonly Finding[], withBaseline: boolean, max = MAX_ROWS): string[] {
   const head = withBaseline
     ? ['| Severity | Rule | Resource | Location | Message | Baseline |', '| --- | --- | --- | --- | --- | --- |']
     : ['| Severity | Rule | Resource | Location | Message |', '| --- | --- | --- | --- | --- |'];
-  const rows = findings.slice(0, MAX_ROWS).map((f) => {
+  const rows = findings.slice(0, max).map((f) => {
     const on = onPathsLabel(f);
     const cells = [`**${f.severity}**`, mdCode(f.rule), mdText(resourceLabel(f.resource)), mdText(locationLabel(f)), `${mdText(f.message)}${on ? ` _(${on})_` : ''}`];
     if (withBaseline) cells.push(f.baseline === 'new' ? '**new**' : (f.baseline ?? ''));
     return `| ${cells.join(' | ')} |`;
   });
-  const more = findings.length > MAX_ROWS ? ['', `_and ${findings.length - MAX_ROWS} more_`] : [];
+  const more = findings.length > max ? ['', `_and ${findings.length - max} more_`] : [];
   return [...head, ...rows, ...more];
 }
 
@@ -69,8 +81,25 @@ function remediation(meta: RuleMeta, count: number): string[] {
   ];
 }
 
-/** A pull-request comment: score and counts, the findings most severe first, remediation per rule. */
+/**
+ * A pull-request comment: score and counts, the findings most severe first, remediation per rule,
+ * within the length GitHub accepts.
+ */
 export function renderMarkdown(report: Report, options: RenderOptions): string {
+  let budget: Budget = { rows: MAX_ROWS, remediation: Number.POSITIVE_INFINITY, errors: Number.POSITIVE_INFINITY };
+  let text = markdown(report, options, budget);
+  // Remediation details go first (the rule ids stay in the rows), then rows and errors halve.
+  for (let step = 0; text.length > MAX_COMMENT_CHARS && step < 20; step++) {
+    const rules = text.split('<details>').length - 1;
+    budget = budget.remediation > 0 && rules > 0 ? { ...budget, remediation: Math.min(budget.remediation, rules) >> 1 } : { ...budget, rows: budget.rows >> 1, errors: Math.min(budget.errors, 40) >> 1 };
+    text = markdown(report, options, budget);
+  }
+  if (text.length <= MAX_COMMENT_CHARS) return text;
+  const cut = text.lastIndexOf('\n', MAX_COMMENT_CHARS - 200);
+  return `${text.slice(0, cut)}\n\n_The comment is cut here: the full report is in the JSON or HTML output._\n`;
+}
+
+function markdown(report: Report, options: RenderOptions, budget: Budget): string {
   const meta = ruleLookup(options.rules);
   const s = report.summary;
   const out: string[] = [`## Palisade: score ${s.score}/100`, ''];
@@ -94,7 +123,7 @@ export function renderMarkdown(report: Report, options: RenderOptions): string {
   if (active.length > 0) {
     // New findings first: with a baseline they are what the pull request is about.
     const ordered = byPriority(active).sort((a, b) => Number(b.baseline === 'new') - Number(a.baseline === 'new'));
-    out.push('', '### Findings', '', ...findingRows(ordered, baseline !== undefined));
+    out.push('', '### Findings', '', ...findingRows(ordered, baseline !== undefined, budget.rows));
 
     // A rule's findings can be less severe than the rule (info when it cannot decide): rank rules by what was found.
     const perRule = new Map<string, { meta: RuleMeta; count: number; rank: number }>();
@@ -106,16 +135,19 @@ export function renderMarkdown(report: Report, options: RenderOptions): string {
     }
     const rules = [...perRule.values()].sort((a, b) => a.rank - b.rank || (a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0));
     out.push('', '### Remediation');
-    for (const r of rules) out.push('', ...remediation(r.meta, r.count));
+    for (const r of rules.slice(0, budget.remediation)) out.push('', ...remediation(r.meta, r.count));
+    const left = rules.length - Math.min(rules.length, budget.remediation);
+    if (left > 0) out.push('', `_${left} more ${left === 1 ? 'rule' : 'rules'}: \`palisade explain RULE\` says what each checks and how to fix it._`);
   }
 
   if (baseline && baseline.fixed.length > 0) {
-    out.push('', `### Fixed since the baseline (${baseline.fixed.length})`, '', ...findingRows(bySeverity(baseline.fixed), false));
+    out.push('', `### Fixed since the baseline (${baseline.fixed.length})`, '', ...findingRows(bySeverity(baseline.fixed), false, budget.rows));
   }
 
   if (report.errors.length > 0) {
     out.push('', `### Input errors (${report.errors.length})`, '');
-    for (const e of report.errors) out.push(`- ${mdText(errorLabel(e))}: ${mdText(e.message)}`);
+    for (const e of report.errors.slice(0, budget.errors)) out.push(`- ${mdText(errorLabel(e))}: ${mdText(e.message)}`);
+    if (report.errors.length > budget.errors) out.push(`- _and ${report.errors.length - budget.errors} more_`);
   }
   return `${out.join('\n')}\n`;
 }

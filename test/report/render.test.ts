@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { FORMATS, isFormat, render, type Format } from '../../src/report/index.js';
 import { findingJson, renderJsonChunks } from '../../src/report/json.js';
-import { MAX_ROWS, mdText } from '../../src/report/markdown.js';
+import { MAX_COMMENT_CHARS, MAX_ROWS, mdText } from '../../src/report/markdown.js';
 import { cleanReport, fixtureReport, RULES } from './fixture.js';
 import { expectGolden } from './golden.js';
 
@@ -142,6 +142,19 @@ describe('markdown', () => {
 
   it('escapes backticks, angle brackets and line breaks', () => {
     expect(mdText('a `b` <script> c\nd | e')).toBe('a \\`b\\` &lt;script&gt; c d \\| e');
+  });
+
+  it('stays within what GitHub accepts as a comment: remediation details go first, then rows', () => {
+    const report = fixtureReport();
+    const [base] = report.findings.filter((f) => !f.suppressed);
+    const rules = Array.from({ length: 150 }, (_, i) => ({ ...RULES[0]!, id: `workload/rule-${i}`, description: 'd'.repeat(800), remediation: 'r'.repeat(400) }));
+    report.findings = rules.map((r, i) => ({ ...base!, id: `f${i}`, rule: r.id, message: `m${i} ${'x'.repeat(1500)}` }));
+    const out = render('markdown', report, { ...OPTIONS, rules });
+    expect(out.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(out).toMatch(/_\d+ more rules: `palisade explain RULE` says what each checks and how to fix it\._/);
+    expect(out).toMatch(/_and \d+ more_/);
+    // A report that fits is left whole.
+    expect(render('markdown', fixtureReport(), OPTIONS)).not.toMatch(/more rules:/);
   });
 
   it('caps the table and says how many more', () => {
