@@ -283,8 +283,9 @@ export class PermissionIndex {
     let clusterOnly = false;
     if (resource === 'namespaces' && group === '' && q.name !== undefined) namespace = q.name;
     // Creating a RoleBinding to a ClusterRole asks `bind clusterroles NAME` in the binding's namespace,
-    // so a RoleBinding there may grant it although clusterroles are cluster-scoped.
-    else if (q.verb === 'bind' && resource === 'clusterroles' && group === RBAC_GROUP && q.namespace !== undefined) clusterOnly = false;
+    // so a RoleBinding there may grant it although clusterroles are cluster-scoped: asked about every
+    // namespace, each RoleBinding grants it in its own.
+    else if (q.verb === 'bind' && resource === 'clusterroles' && group === RBAC_GROUP) clusterOnly = false;
     else if (info && !info.namespaced && (q.apiGroup === undefined || q.apiGroup === info.group)) clusterOnly = true;
     const byResource = [this.byVerbResource.get(q.verb), q.verb === '*' ? undefined : this.byVerbResource.get('*')];
     const keys = [combined];

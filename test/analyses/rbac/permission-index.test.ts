@@ -162,6 +162,8 @@ describe('binding scope', () => {
     expect(binder.whoCan({ verb: 'bind', resource: 'clusterroles', apiGroup: GROUP, namespace: 'other', name: 'admin' })).toEqual([]);
     // Binding with a ClusterRoleBinding is a cluster-wide request: not granted.
     expect(binder.whoCan({ verb: 'bind', resource: 'clusterroles', apiGroup: GROUP, name: 'admin' }).filter((g) => g.scope === 'cluster')).toEqual([]);
+    // Asked about every namespace, the RoleBinding grants it in its own.
+    expect(binder.whoCan({ verb: 'bind', resource: 'clusterroles', apiGroup: GROUP, name: 'admin' }).map((g) => `${g.subject.name}@${g.scope}`)).toEqual(['cat@shop']);
   });
   it('names the binding, the role and the rule', () => {
     const [g] = idx.whoCan({ verb: 'get', resource: 'configmaps' });
