@@ -189,8 +189,14 @@ function chooseFixes(graph: AttackGraph, candidates: readonly Candidate[], paths
     for (const t of targets) {
       const r = (scratch = bestRoutes(graph, t, maxDepth, key, scratch));
       candidates.forEach((c, i) => {
-        const cut = c.via !== undefined && graph.edges[c.via]!.step.fixes.some((f) => f.key === key);
-        if (c.target === t && (cut || !Number.isFinite(r.cost[c.entry]!))) out.add(i);
+        // A way in through one door of the internet or of the other namespaces (one Service, one workload)
+        // is closed only when that entry no longer reaches the target through any door: through another
+        // Service, an Ingress or a NodePort it is still the same attack. A credential stolen at the public
+        // API server is one identity's: closing the door, or that identity's way on, closes it.
+        const shared = c.via !== undefined && c.point !== 'api-server';
+        const from = shared ? graph.edges[c.via!]!.from : c.entry;
+        const cut = !shared && c.via !== undefined && graph.edges[c.via]!.step.fixes.some((f) => f.key === key);
+        if (c.target === t && (cut || !Number.isFinite(r.cost[from]!))) out.add(i);
       });
     }
     closed.set(key, out);

@@ -175,6 +175,25 @@ apiVersion: apps/v1`,
     expect(pathsOf(viaIngress).paths.map(route)).toEqual(['internet: internet → ingress:shop/web → workload:shop/web[Deployment] → node']);
   });
 
+  it('restricting the load balancer does not close a path the internet still takes through an Ingress to the same workload', () => {
+    const both = internetFacingPrivileged.replace(
+      'apiVersion: apps/v1',
+      `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: shop }
+spec:
+  rules:
+    - host: shop.example.com
+      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 443 } } } }] }
+---
+apiVersion: apps/v1`,
+    );
+    const { paths, fixes } = pathsOf(both);
+    expect(paths.map((p) => p.entryPoint)).toEqual(['internet']);
+    expect(fixes.map((f) => f.text).filter((t) => /Service shop\/web|Ingress shop\/web/.test(t))).toEqual([]);
+    expect(fixes[0]?.text).toBe('stop running container app of Deployment shop/web privileged');
+  });
+
   it('a workload identity with a role on the whole subscription is a crown jewel', () => {
     const CLIENT = '44444444-4444-4444-4444-444444444444';
     const PRINCIPAL = '55555555-5555-5555-5555-555555555555';
