@@ -76,7 +76,7 @@ export function parsePortArg(text: string): NonNullable<ReachQuery['port']> {
 }
 
 /** What the model could not read in the policies, and the other engines' policies it does not read. */
-function modelWarnings(inventory: Inventory, model: ReachabilityModel): InputNote[] {
+function modelWarnings(inventory: Inventory, model: ReachabilityModel, connections: boolean): InputNote[] {
   const out: InputNote[] = model.problems.map((p) => ({
     source: p.policy.source.file,
     line: p.policy.source.line,
@@ -87,7 +87,8 @@ function modelWarnings(inventory: Inventory, model: ReachabilityModel): InputNot
   if (other !== undefined && first) out.push({ source: first.file, line: first.line, message: other });
   // Kubernetes leaves policies on host-network pods to the engine; netpol-analyzer, whose answers these
   // are, applies them, where AKS's engines (Azure NPM, Calico, Cilium) see only the node's address.
-  const host = model.workloads.filter((w) => w.groups.some((g) => g.hostNetwork));
+  // The exposure table shows host-network workloads open; only the connection list applies policies to them.
+  const host = connections ? model.workloads.filter((w) => w.groups.some((g) => g.hostNetwork)) : [];
   const at = host[0]?.resources[0]?.source;
   if (at) {
     const names = host.slice(0, 3).map((w) => w.label).join(', ') + (host.length > 3 ? `, and ${host.length - 3} more` : '');
@@ -112,7 +113,7 @@ async function reach(paths: string[], opts: ReachOptions): Promise<number> {
   const inventory = new Inventory([...ingest.resources, ...cluster.resources]);
   const model = new ReachabilityModel(inventory);
   printErrors(errors);
-  printWarnings(modelWarnings(inventory, model));
+  printWarnings(modelWarnings(inventory, model, true));
   for (const [flag, q] of [['--from', query.from], ['--to', query.to]] as const) {
     if (q && 'workload' in q && !model.workloads.some((w) => w.label === q.workload || `${w.namespace}/${w.name}` === q.workload))
       throw new UsageError(`${flag}: no workload ${q.workload} in the input`);
@@ -130,7 +131,7 @@ async function exposure(paths: string[], opts: ExposureOptions): Promise<number>
   const inventory = new Inventory([...ingest.resources, ...cluster.resources]);
   const model = new ReachabilityModel(inventory);
   printErrors(errors);
-  printWarnings(modelWarnings(inventory, model));
+  printWarnings(modelWarnings(inventory, model, false));
   await writeChunks(renderExposure(opts.format, new ExposureAnalysis(inventory, model), errors), opts.output);
   return errors.length ? 2 : 0;
 }
