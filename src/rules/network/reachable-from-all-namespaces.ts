@@ -30,7 +30,8 @@ export default defineRule({
       'workload listens on, debug and admin ports included. The rule speaks only in namespaces that have an ingress ' +
       'policy: a namespace without any is reported once by network/namespace-without-default-deny-ingress, and when ' +
       'that rule runs, a workload no policy selects in a namespace without a default deny is left to its finding, ' +
-      'which names the open workloads. Workloads ' +
+      'which names the open workloads; a rule that admits every address, the internet included (ingress: [{}]), is ' +
+      'left to network/reachable-from-internet. Workloads ' +
       'on the host network are left to network/host-network-bypasses-policies, and AKS-managed components are marked ' +
       'provider-managed. Jobs and CronJobs that declare no container port are left out: they serve nothing.',
     remediation:
@@ -59,6 +60,9 @@ export default defineRule({
       ctx.report({ ...at, ...unselectedFinding(exposure, ingress, nsPolicies, { consequence, expected }) });
       return;
     }
+    // A rule that admits every address (`ingress: [{}]`) admits the internet too: one problem, reported
+    // once, by the rule about the internet.
+    if (ctx.runs('network/reachable-from-internet') && ingress.internet.isAll()) return;
     ctx.report({
       ...at,
       message: `${rulesAdmit('ingress', ingress.allNamespacesRules)} every pod of every namespace on all ports, namespaces created later included`,

@@ -153,3 +153,12 @@ describe('with the namespace default-deny rule', () => {
     expect(run(open, both)).toContain('network/reachable-from-all-namespaces Deployment/a');
   });
 });
+
+describe('with the internet rule', () => {
+  it('leaves a rule that admits every address (ingress: [{}]) to the internet finding: one problem, one finding', () => {
+    const yaml = docs(deploy('a', 'shop'), policy('a', 'shop', '  podSelector: { matchLabels: { app: a } }\n  ingress: [{}]'));
+    const ids = ['network/reachable-from-all-namespaces', 'network/reachable-from-internet'];
+    const found = evaluate(RULES.filter((r) => ids.includes(r.meta.id)), new Inventory(parseResources(yaml)), DEFAULT_SETTINGS).findings.map((f) => f.rule);
+    expect(found).toEqual(['network/reachable-from-internet']);
+  });
+});
