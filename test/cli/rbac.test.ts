@@ -95,6 +95,11 @@ describe('palisade rbac can', () => {
     expect(report.rules).toEqual([]);
   });
 
+  it('says that a group\'s members also hold what every signed-in identity holds', async () => {
+    const r = await runCli(['rbac', 'can', 'Group:devs', dir]);
+    expect(r.stdout).toContain("note: these are the group's own rules: each member also holds what system:authenticated holds");
+  });
+
   it('says that system:masters is allowed everything before RBAC is asked', async () => {
     const r = await runCli(['rbac', 'can', 'Group:system:masters', dir]);
     expect(r.code).toBe(0);
