@@ -218,12 +218,12 @@ async function can(subjectText: string, paths: string[], opts: CanOptions): Prom
   const names = await namesOf([subject, ...rules.map((h) => h.through)], loaded, opts.graph);
   const identity = identityOf(subject);
   // The API server's authorizer chain lets system:masters through before RBAC is asked.
-  const masters = identity.groups.includes(SYSTEM_MASTERS) ? [`${SYSTEM_MASTERS} is allowed every request before RBAC is consulted: whatever the rules above, it is cluster-admin`] : [];
+  const subjectNotes = identity.groups.includes(SYSTEM_MASTERS) ? [`${SYSTEM_MASTERS} is allowed every request before RBAC is consulted: whatever the rules above, it is cluster-admin`] : [];
   // A group answers for itself; each member also holds what every signed-in identity does.
   if (subject.kind === 'Group' && !subject.name.startsWith('system:')) {
-    masters.push(`these are the group's own rules: each member also holds what system:authenticated holds (rbac can Group:system:authenticated) and what is bound to the member by name`);
+    subjectNotes.push(`these are the group's own rules: each member also holds what system:authenticated holds (rbac can Group:system:authenticated) and what is bound to the member by name`);
   }
-  const report: CanReport = { schema: 'palisade.rbac.can/v1', subject, identity, rules, missingRoles: index.missingRoles, names, notes: [...masters, ...index.notes], errors };
+  const report: CanReport = { schema: 'palisade.rbac.can/v1', subject, identity, rules, missingRoles: index.missingRoles, names, notes: [...subjectNotes, ...index.notes], errors };
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderCan(report), opts.output);
   return errors.length ? 2 : 0;
 }
