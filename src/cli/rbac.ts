@@ -202,7 +202,7 @@ async function whoCan(verb: string, resource: string, paths: string[], opts: Who
   const query = parseResourceArg(verb, resource, opts);
   const loaded = await load(paths, opts);
   const { index, errors } = loaded;
-  const grants = index.whoCan(query);
+  const grants = onePerBinding(index.whoCan(query));
   const names = await namesOf(grants.map((g) => g.subject), loaded, opts.graph);
   const report: WhoCanReport = { schema: 'palisade.rbac.who-can/v1', query, grants, missingRoles: index.missingRoles, names, notes: [...index.notes], errors };
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderWhoCan(report), opts.output);
@@ -229,6 +229,21 @@ async function can(subjectText: string, paths: string[], opts: CanOptions): Prom
 }
 
 const SYSTEM_MASTERS = 'system:masters';
+
+/**
+ * One grant per subject, scope, binding and role: a role whose rules are written per API group (the
+ * Azure roles' data actions) matches a query without a group once per group, which says nothing more.
+ */
+function onePerBinding(grants: readonly Grant[]): Grant[] {
+  const seen = new Set<string>();
+  return grants.filter((g) => {
+    const b = g.via.binding;
+    const key = `${subjectLabel(g.subject)}\u0000${g.scope}\u0000${b.kind}\u0000${b.namespace ?? ''}\u0000${b.name}\u0000${g.via.role.kind}\u0000${g.via.role.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 export function missingRoleText(m: MissingRole): string {
   const role = `${m.role.kind || '(no kind)'} ${m.role.namespace ? `${m.role.namespace}/` : ''}${m.role.name || '(no name)'}`;

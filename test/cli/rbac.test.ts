@@ -35,6 +35,26 @@ describe('palisade rbac who-can', () => {
     expect(r.stderr).toMatch(/warning: .*rbac\.yaml:1?\d*: ClusterRoleBinding\/dangling refers to ClusterRole not-there/);
   });
 
+  it('lists a binding once, though its role matches the query once per API group', async () => {
+    const perGroup = tempTree({
+      'rbac.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: widgets}
+rules:
+- {apiGroups: [a.example.com], resources: ["*"], verbs: [get]}
+- {apiGroups: [b.example.com], resources: ["*"], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: widgets}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: widgets}
+subjects: [{kind: User, name: ann, apiGroup: rbac.authorization.k8s.io}]
+`,
+    });
+    const r = await runCli(['rbac', 'who-can', 'get', 'widgets', perGroup]);
+    expect(r.stdout).toContain('1 grants to 1 subjects allow get widgets');
+  });
+
   it('an empty answer is a success', async () => {
     const r = await runCli(['rbac', 'who-can', 'get', 'secrets', '-n', 'prod', dir]);
     expect(r.code).toBe(0);
