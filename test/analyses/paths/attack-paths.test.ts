@@ -158,11 +158,8 @@ spec:
   });
 });
 
-describe('more ways in and crown jewels', () => {
-  it('an Ingress route is a way in from the internet', () => {
-    const viaIngress = internetFacingPrivileged.replace('type: LoadBalancer, ', '').replace(
-      'apiVersion: apps/v1',
-      `apiVersion: networking.k8s.io/v1
+/** An Ingress routing to Service shop/web, written before the Deployment of the estate. */
+const withIngress = (estate: string) => estate.replace('apiVersion: apps/v1', `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: { name: web, namespace: shop }
 spec:
@@ -170,24 +167,16 @@ spec:
     - host: shop.example.com
       http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 443 } } } }] }
 ---
-apiVersion: apps/v1`,
-    );
+apiVersion: apps/v1`);
+
+describe('more ways in and crown jewels', () => {
+  it('an Ingress route is a way in from the internet', () => {
+    const viaIngress = withIngress(internetFacingPrivileged.replace('type: LoadBalancer, ', ''));
     expect(pathsOf(viaIngress).paths.map(route)).toEqual(['internet: internet → ingress:shop/web → workload:shop/web[Deployment] → node']);
   });
 
   it('restricting the load balancer does not close a path the internet still takes through an Ingress to the same workload', () => {
-    const both = internetFacingPrivileged.replace(
-      'apiVersion: apps/v1',
-      `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: { name: web, namespace: shop }
-spec:
-  rules:
-    - host: shop.example.com
-      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 443 } } } }] }
----
-apiVersion: apps/v1`,
-    );
+    const both = withIngress(internetFacingPrivileged);
     const { paths, fixes } = pathsOf(both);
     expect(paths.map((p) => p.entryPoint)).toEqual(['internet']);
     expect(fixes.map((f) => f.text).filter((t) => /Service shop\/web|Ingress shop\/web/.test(t))).toEqual([]);
