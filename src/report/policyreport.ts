@@ -14,6 +14,17 @@ import type { RenderOptions } from './options.js';
 export const POLICY_REPORT_API = 'wgpolicyk8s.io/v1alpha2';
 /** The name of every report Palisade writes: one per namespace, so one name is enough and a rerun replaces it. */
 export const POLICY_REPORT_NAME = 'palisade';
+/**
+ * Results a namespace's PolicyReport holds at most (about 1 KB each): etcd refuses objects over 1.5 MiB,
+ * so a namespace with more gets `palisade-2`, `palisade-3`, ... beside `palisade`.
+ */
+export const MAX_RESULTS_PER_REPORT = 1000;
+
+/** `palisade`, then `palisade-2`, ...: the name of a namespace's n-th report. */
+export function reportName(n: number): string {
+  return n === 0 ? POLICY_REPORT_NAME : `${POLICY_REPORT_NAME}-${n + 1}`;
+}
+
 /** The label that marks reports as Palisade's, so that stale ones can be found and removed. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'palisade' } as const;
 
@@ -109,19 +120,20 @@ export function policyReports(report: Report): PolicyReportObject[] {
   const out: PolicyReportObject[] = [
     { apiVersion: POLICY_REPORT_API, kind: 'ClusterPolicyReport', metadata: { name: POLICY_REPORT_NAME, labels: { ...MANAGED_BY } }, summary: summaryOf(cluster), results: cluster },
   ];
-  if (unplaced.length > 0) {
-    out.push({ apiVersion: POLICY_REPORT_API, kind: 'PolicyReport', metadata: { name: POLICY_REPORT_NAME, labels: { ...MANAGED_BY } }, summary: summaryOf(unplaced), results: unplaced });
-  }
-  for (const ns of [...byNamespace.keys()].sort()) {
-    const results = byNamespace.get(ns)!;
-    out.push({
-      apiVersion: POLICY_REPORT_API,
-      kind: 'PolicyReport',
-      metadata: { name: POLICY_REPORT_NAME, namespace: ns, labels: { ...MANAGED_BY } },
-      summary: summaryOf(results),
-      results,
-    });
-  }
+  const namespaced = (results: PolicyReportResult[], ns: string | undefined) => {
+    for (let n = 0; n * MAX_RESULTS_PER_REPORT < results.length; n++) {
+      const part = results.slice(n * MAX_RESULTS_PER_REPORT, (n + 1) * MAX_RESULTS_PER_REPORT);
+      out.push({
+        apiVersion: POLICY_REPORT_API,
+        kind: 'PolicyReport',
+        metadata: { name: reportName(n), ...(ns !== undefined ? { namespace: ns } : {}), labels: { ...MANAGED_BY } },
+        summary: summaryOf(part),
+        results: part,
+      });
+    }
+  };
+  if (unplaced.length > 0) namespaced(unplaced, undefined);
+  for (const ns of [...byNamespace.keys()].sort()) namespaced(byNamespace.get(ns)!, ns);
   return out;
 }
 

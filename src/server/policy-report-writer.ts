@@ -95,19 +95,22 @@ export async function writePolicyReports(report: Report, options: PolicyReportWr
       result.errors.push(`${label(o)}: ${reason(e)}`);
     }
   }
-  const written = new Set(objects.flatMap((o) => (o.metadata.namespace !== undefined ? [o.metadata.namespace] : [])));
+  const written = new Set(objects.flatMap((o) => (o.metadata.namespace !== undefined ? [`${o.metadata.namespace}/${o.metadata.name}`] : [])));
+  const ours = (name: string | undefined) => name === POLICY_REPORT_NAME || (name !== undefined && /^palisade-\d+$/.test(name));
   try {
     const list = (await api.listCustomObjectForAllNamespaces({ group: GROUP, version: VERSION, plural: 'policyreports', labelSelector: LABEL_SELECTOR })) as {
       items?: { metadata?: { name?: string; namespace?: string } }[];
     };
     for (const item of list.items ?? []) {
       const ns = item.metadata?.namespace;
-      if (ns === undefined || item.metadata?.name !== POLICY_REPORT_NAME || written.has(ns)) continue;
+      const name = item.metadata?.name;
+      // A namespace that became clean, or that needs fewer reports than it had.
+      if (ns === undefined || name === undefined || !ours(name) || written.has(`${ns}/${name}`)) continue;
       try {
-        await api.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'policyreports', name: POLICY_REPORT_NAME });
-        result.deleted.push(`PolicyReport ${ns}/${POLICY_REPORT_NAME}`);
+        await api.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'policyreports', name });
+        result.deleted.push(`PolicyReport ${ns}/${name}`);
       } catch (e) {
-        if (codeOf(e) !== 404) result.errors.push(`PolicyReport ${ns}/${POLICY_REPORT_NAME}: ${reason(e)}`);
+        if (codeOf(e) !== 404) result.errors.push(`PolicyReport ${ns}/${name}: ${reason(e)}`);
       }
     }
   } catch (e) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { load, loadAll } from 'js-yaml';
 import { summarize } from '../../src/core/report.js';
-import { policyReports, renderPolicyReport, type PolicyReportObject } from '../../src/report/policyreport.js';
+import { MAX_RESULTS_PER_REPORT, policyReports, renderPolicyReport, type PolicyReportObject } from '../../src/report/policyreport.js';
 import { writePolicyReports } from '../../src/server/policy-report-writer.js';
 import { startFakeKube, writeKubeconfig, type FakeKube } from '../helpers/fake-kube.js';
 import { kubectlParse } from '../helpers/kubectl.js';
@@ -106,6 +106,19 @@ describe('writing PolicyReports through the Kubernetes API', () => {
     const puts = kube!.requests.filter((r) => r.method === 'PUT').map((r) => (JSON.parse(r.body!) as { metadata: { resourceVersion?: string } }).metadata.resourceVersion);
     expect(puts.every((v) => typeof v === 'string' && v !== '')).toBe(true);
     expect(reports.writes.filter((w) => w.startsWith('delete'))).toEqual(['delete data/palisade']);
+  });
+
+  it('splits a namespace with more results than one object may hold, and deletes the parts it no longer needs', async () => {
+    const { reports, kubeconfig } = await cluster();
+    const many = (n: number) =>
+      report(Array.from({ length: n }, (_, i) => finding('workload/privileged-container', `web-${i}`, { resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: `web-${i}` } })));
+    const big = policyReports(many(MAX_RESULTS_PER_REPORT + 5));
+    expect(big.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}:${o.results.length}`)).toEqual(['/palisade:0', `shop/palisade:${MAX_RESULTS_PER_REPORT}`, 'shop/palisade-2:5']);
+    await writePolicyReports(many(MAX_RESULTS_PER_REPORT + 5), { kubeconfig, context: 'prod' });
+    expect([...reports.objects.keys()].sort()).toEqual(['/palisade', 'shop/palisade', 'shop/palisade-2']);
+    const smaller = await writePolicyReports(many(3), { kubeconfig, context: 'prod' });
+    expect(smaller.deleted).toEqual(['PolicyReport shop/palisade-2']);
+    expect([...reports.objects.keys()].sort()).toEqual(['/palisade', 'shop/palisade']);
   });
 
   it('reports each refused write with the API server\'s reason and goes on', async () => {
