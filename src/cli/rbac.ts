@@ -204,7 +204,12 @@ async function whoCan(verb: string, resource: string, paths: string[], opts: Who
   const { index, errors } = loaded;
   const grants = onePerBinding(index.whoCan(query));
   const names = await namesOf(grants.map((g) => g.subject), loaded, opts.graph);
-  const report: WhoCanReport = { schema: 'palisade.rbac.who-can/v1', query, grants, missingRoles: index.missingRoles, names, notes: [...index.notes], errors };
+  // The API server asks about a create with no name (the object does not exist yet): a grant restricted by
+  // resourceNames never allows one, though kubectl auth can-i with a name answers yes.
+  const createNote = query.verb === 'create' && query.name !== undefined && query.subresource === undefined
+    ? [`a create request carries no name, so a grant restricted by resourceNames (to ${query.name} or any other) never allows it`]
+    : [];
+  const report: WhoCanReport = { schema: 'palisade.rbac.who-can/v1', query, grants, missingRoles: index.missingRoles, names, notes: [...createNote, ...index.notes], errors };
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderWhoCan(report), opts.output);
   return errors.length ? 2 : 0;
 }

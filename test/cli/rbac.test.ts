@@ -81,6 +81,11 @@ subjects: [{kind: User, name: ann, apiGroup: rbac.authorization.k8s.io}]
     expect(r.stdout).toContain('named db in namespace shop');
   });
 
+  it('says that a create carries no name, whatever --name asks', async () => {
+    const r = await runCli(['rbac', 'who-can', 'create', 'secrets', '--name', 'tls-cert', '-n', 'shop', '-'], { stdin: MANIFESTS });
+    expect(r.stdout).toContain('note: a create request carries no name, so a grant restricted by resourceNames (to tls-cert or any other) never allows it');
+  });
+
   it('usage errors exit 2', async () => {
     for (const args of [['rbac', 'who-can', 'get', 'secrets'], ['rbac', 'who-can', 'get', 'pods/', dir], ['rbac', 'who-can', 'get'], ['rbac', 'who-can', 'get', 'pods', '-f', 'xml', dir]]) {
       const r = await runCli(args);
