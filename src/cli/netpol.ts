@@ -115,6 +115,10 @@ async function reach(paths: string[], opts: ReachOptions): Promise<number> {
   printErrors(errors);
   printWarnings(modelWarnings(inventory, model, true));
   for (const [flag, q] of [['--from', query.from], ['--to', query.to]] as const) {
+    // IPv6 joins the address space only when a policy names an IPv6 block: otherwise no peer holds the address.
+    if (q && 'range' in q && q.range.family === 6 && !model.externalSources.some((p) => p.range.family === 6)) {
+      printWarnings([{ source: flag, message: 'IPv6 is not modelled for this input (no policy names an IPv6 block): the answer is empty, not a verdict on the address' }]);
+    }
     if (q && 'workload' in q && !model.workloads.some((w) => w.label === q.workload || `${w.namespace}/${w.name}` === q.workload))
       throw new UsageError(`${flag}: no workload ${q.workload} in the input`);
   }

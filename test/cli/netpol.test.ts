@@ -116,6 +116,11 @@ spec: {endpointSelector: {}, ingress: [{}]}
     expect(r.stderr).toMatch(/warning: .*cilium\.yaml:\d+: a policy of the cluster's network policy engine \(CiliumNetworkPolicy shop\/deny-all\) is not modelled/);
   });
 
+  it('says that an IPv6 address is not modelled when no policy names an IPv6 block', async () => {
+    const r = await runCli(['netpol', 'reach', dir, '--from', '2001:db8::1']);
+    expect(r.stderr).toContain('palisade: warning: --from: IPv6 is not modelled for this input (no policy names an IPv6 block)');
+  });
+
   it('says that policies are applied to host-network pods as netpol-analyzer applies them, not as AKS\'s engines do', async () => {
     const dir = tempTree({
       'host.yaml': `apiVersion: apps/v1
