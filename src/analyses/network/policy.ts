@@ -101,6 +101,8 @@ function parsePorts(raw: unknown, where: string, problems: string[]): RulePorts 
       return;
     }
     if (typeof port === 'string') {
+      // A port name must hold a letter: "8080" is a number the API server refuses to read as one.
+      if (!/[a-z]/i.test(port)) problems.push(`${where}.ports[${i}].port: ${JSON.stringify(port)} is a number written as a string; the API server refuses it, and it names no port here`);
       if (p.endPort !== undefined) problems.push(`${where}.ports[${i}]: endPort is ignored with a named port`);
       named.push({ name: port, protocol });
       return;

@@ -488,6 +488,11 @@ describe('ReachabilityModel: the connection list', () => {
     expect(conn(m, 'shop/web[Deployment]', 'shop/api[Deployment]')).toBe('TCP 443');
   });
 
+  it('says that a port number written as a string names no port', () => {
+    const m = modelOf(web, api, netpol('shop', 'p', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ ports: [{ port: '8080' }, { port: 'http' }] }] }));
+    expect(m.problems.map((p) => p.message)).toEqual(['spec.ingress[0].ports[0].port: "8080" is a number written as a string; the API server refuses it, and it names no port here']);
+  });
+
   it('reads a from written as a mapping, not a list, as allowing nothing, and says so', () => {
     const m = modelOf(web, api, netpol('shop', 'p', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: { podSelector: { matchLabels: { app: 'web' } } } }, 'oops'] }));
     expect(m.problems.map((p) => p.message)).toEqual(['spec.ingress[0].from is not a list; the rule allows nothing', 'spec.ingress[1] is not a mapping; the rule allows nothing']);
