@@ -216,6 +216,11 @@ export function completed(ev: AuditEvent): boolean {
   return ev.stage === 'ResponseComplete' || ev.stage === '';
 }
 
+/** The final stage of a request the API server answered with success: what it describes happened. */
+export function completedWithSuccess(ev: AuditEvent): boolean {
+  return completed(ev) && succeeded(ev);
+}
+
 /**
  * Identities of the cluster's own machinery: `system:` users (nodes, control-plane components) and
  * kube-system service accounts. Service accounts of other namespaces are workloads, and

@@ -1,5 +1,5 @@
 import { defineDetector, mitre } from '../detector.js';
-import { completed, succeeded } from '../event.js';
+import { completedWithSuccess } from '../event.js';
 
 const KINDS: Record<string, string> = {
   mutatingwebhookconfigurations: 'MutatingWebhookConfiguration',
@@ -23,7 +23,7 @@ export default defineDetector({
   create() {
     return (ev, ctx) => {
       const kind = KINDS[ev.objectRef.resource ?? ''];
-      if (!kind || ev.objectRef.subresource !== undefined || !WRITES.has(ev.verb) || !completed(ev) || !succeeded(ev)) return;
+      if (!kind || ev.objectRef.subresource !== undefined || !WRITES.has(ev.verb) || !completedWithSuccess(ev)) return;
       const deleted = ev.verb === 'delete' || ev.verb === 'deletecollection';
       const what = ev.objectRef.name ? `${kind} ${ev.objectRef.name}` : `${kind}s`;
       ctx.report({ message: `${what} ${deleted ? 'deleted' : ev.verb === 'create' ? 'created' : 'modified'}`, ...(deleted ? { severity: 'high' as const } : {}) });

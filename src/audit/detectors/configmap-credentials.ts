@@ -41,7 +41,7 @@ export default defineDetector({
       if (keys.length === 0) return;
       // Names the keys only: the values are the credentials.
       const result = writeResult(ev, ev.verb === 'create' ? 'created' : 'modified');
-      ctx.report({ message: `ConfigMap ${refName(ev)} ${result.text} with credentials under key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`, ...(result.severity ? { severity: result.severity } : {}) });
+      ctx.report({ message: `ConfigMap ${refName(ev)} ${result.text} with credentials under key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`, severity: result.severity });
     };
   },
 });

@@ -1,5 +1,5 @@
 import { defineDetector, mitre } from '../detector.js';
-import { completed, succeeded } from '../event.js';
+import { completedWithSuccess } from '../event.js';
 import { isRecord } from './lib/pod.js';
 
 /** kube-controller-manager's CSR approver (kubelet client and serving certificates). */
@@ -17,7 +17,7 @@ export default defineDetector({
   create() {
     return (ev, ctx) => {
       if (ev.objectRef.resource !== 'certificatesigningrequests' || ev.objectRef.subresource !== 'approval') return;
-      if ((ev.verb !== 'update' && ev.verb !== 'patch') || !completed(ev) || !succeeded(ev) || APPROVERS.has(ev.user.username)) return;
+      if ((ev.verb !== 'update' && ev.verb !== 'patch') || !completedWithSuccess(ev) || APPROVERS.has(ev.user.username)) return;
       const body = isRecord(ev.requestObject) ? ev.requestObject : undefined;
       const status = body && isRecord(body.status) ? body.status : undefined;
       const conditions = status && Array.isArray(status.conditions) ? status.conditions.filter(isRecord) : [];

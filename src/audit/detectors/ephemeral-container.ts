@@ -22,7 +22,7 @@ export default defineDetector({
       const last = list[list.length - 1];
       const detail = last ? ` (${containerName(last)}${typeof last.image === 'string' ? `, image ${last.image}` : ''})` : '';
       const result = writeResult(ev, 'added to');
-      ctx.report({ message: `ephemeral container ${result.text} pod ${refName(ev)}${detail}`, ...(result.severity ? { severity: result.severity } : {}) });
+      ctx.report({ message: `ephemeral container ${result.text} pod ${refName(ev)}${detail}`, severity: result.severity });
     };
   },
 });

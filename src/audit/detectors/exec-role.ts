@@ -24,7 +24,7 @@ export default defineDetector({
       const hits = rules.filter((r) => r.resources.some((x) => EXEC_RESOURCES.includes(x)));
       if (hits.length === 0) return;
       const result = writeResult(ev, ev.verb === 'create' ? 'created' : 'modified');
-      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${result.text} with pod exec: ${hits.map(describeRule).join('; ')}`, ...(result.severity ? { severity: result.severity } : {}) });
+      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${result.text} with pod exec: ${hits.map(describeRule).join('; ')}`, severity: result.severity });
     };
   },
 });

@@ -1,5 +1,5 @@
 import { defineDetector, mitre } from '../detector.js';
-import { completed, eventTime, isSystemIdentity, succeeded } from '../event.js';
+import { completedWithSuccess, eventTime, isSystemIdentity } from '../event.js';
 import type { AuditEvent } from '../event.js';
 import { streamOpened } from './lib/request.js';
 
@@ -66,7 +66,7 @@ export default defineDetector({
       const action = sensitiveAction(ev);
       if (!action) return;
       const shell = ev.objectRef.resource === 'pods' && ev.objectRef.subresource !== undefined && SHELLS.has(ev.objectRef.subresource);
-      if (shell ? !streamOpened(ev) : !completed(ev) || !succeeded(ev)) return;
+      if (shell ? !streamOpened(ev) : !completedWithSuccess(ev)) return;
       identities.set(user, false);
       const ns = ev.objectRef.namespace;
       const target = ev.objectRef.name ? ` ${ns ? `${ns}/` : ''}${ev.objectRef.name}` : ns ? ` in ${ns}` : '';

@@ -1,5 +1,5 @@
 import { defineDetector, falco, mitre } from '../detector.js';
-import { bodyState, completed, succeeded } from '../event.js';
+import { bodyState, completedWithSuccess } from '../event.js';
 import { isRecord } from './lib/pod.js';
 import { refName } from './lib/request.js';
 
@@ -16,7 +16,7 @@ export default defineDetector({
     return (ev, ctx) => {
       if (ev.objectRef.resource !== 'services' || ev.objectRef.subresource !== undefined) return;
       // A refused Service exposes nothing.
-      if ((ev.verb !== 'create' && ev.verb !== 'update') || !completed(ev) || !succeeded(ev)) return;
+      if ((ev.verb !== 'create' && ev.verb !== 'update') || !completedWithSuccess(ev)) return;
       const state = bodyState(ev.requestObject);
       if (state === 'omitted') return ctx.undetermined('service type');
       if (state !== 'present') return;

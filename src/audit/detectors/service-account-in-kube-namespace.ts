@@ -1,5 +1,5 @@
 import { defineDetector, falco, mitre } from '../detector.js';
-import { completed, succeeded } from '../event.js';
+import { completedWithSuccess } from '../event.js';
 import { refName } from './lib/request.js';
 
 export default defineDetector({
@@ -15,7 +15,7 @@ export default defineDetector({
     return (ev, ctx) => {
       if (ev.objectRef.resource !== 'serviceaccounts' || ev.objectRef.subresource !== undefined || ev.verb !== 'create') return;
       const ns = ev.objectRef.namespace;
-      if ((ns !== 'kube-system' && ns !== 'kube-public') || !completed(ev) || !succeeded(ev)) return;
+      if ((ns !== 'kube-system' && ns !== 'kube-public') || !completedWithSuccess(ev)) return;
       if (settings.knownKubeServiceAccounts.has(ev.objectRef.name ?? '')) return;
       ctx.report({ message: `service account ${refName(ev)} created` });
     };

@@ -25,7 +25,7 @@ export default defineDetector({
       if (!name.startsWith('system:') || EXPECTED_CHANGES.has(name) || ev.user.username === AGGREGATOR) return;
       const kind = r === 'clusterroles' ? 'ClusterRole' : 'Role';
       const result = writeResult(ev, ev.verb === 'delete' ? 'deleted' : ev.verb === 'create' ? 'created' : 'modified');
-      ctx.report({ message: `${kind} ${refName(ev)} ${result.text}`, ...(result.severity ? { severity: result.severity } : {}) });
+      ctx.report({ message: `${kind} ${refName(ev)} ${result.text}`, severity: result.severity });
     };
   },
 });

@@ -1,5 +1,5 @@
 import { defineDetector, mitre } from '../detector.js';
-import { completed, succeeded } from '../event.js';
+import { completedWithSuccess } from '../event.js';
 import { refName } from './lib/request.js';
 
 export default defineDetector({
@@ -14,7 +14,7 @@ export default defineDetector({
   create() {
     return (ev, ctx) => {
       if (ev.objectRef.resource !== 'serviceaccounts' || ev.objectRef.subresource !== 'token' || ev.verb !== 'create') return;
-      if (!completed(ev) || !succeeded(ev)) return;
+      if (!completedWithSuccess(ev)) return;
       const user = ev.user.username;
       if (user.startsWith('system:node:')) return;
       const ns = ev.objectRef.namespace ?? '';

@@ -23,7 +23,7 @@ export default defineDetector({
       const hits = rules.filter((r) => r.verbs.includes('*') || r.resources.includes('*'));
       if (hits.length === 0) return;
       const result = writeResult(ev, ev.verb === 'create' ? 'created' : 'modified');
-      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${result.text} with a wildcard rule: ${hits.map(describeRule).join('; ')}`, ...(result.severity ? { severity: result.severity } : {}) });
+      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${result.text} with a wildcard rule: ${hits.map(describeRule).join('; ')}`, severity: result.severity });
     };
   },
 });

@@ -23,7 +23,7 @@ export default defineDetector({
       const hits = rules.filter((r) => r.verbs.some((v) => WRITE_VERBS.includes(v)));
       if (hits.length === 0) return;
       const result = writeResult(ev, 'created');
-      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${result.text} with write permissions: ${hits.map(describeRule).join('; ')}`, ...(result.severity ? { severity: result.severity } : {}) });
+      ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${result.text} with write permissions: ${hits.map(describeRule).join('; ')}`, severity: result.severity });
     };
   },
 });

@@ -1,4 +1,4 @@
-import { bodyState, completed, isSystemIdentity, succeeded, type AuditEvent } from '../../event.js';
+import { bodyState, completedWithSuccess, isSystemIdentity, type AuditEvent } from '../../event.js';
 import type { ResolvedSettings } from '../../resolved-settings.js';
 import type { GlobList } from '../../settings.js';
 
@@ -13,7 +13,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * admission policy did its job, and its controller retrying would repeat the alert for nothing.
  */
 export function isPodCreate(ev: AuditEvent): boolean {
-  return ev.verb === 'create' && ev.objectRef.resource === 'pods' && ev.objectRef.subresource === undefined && completed(ev) && succeeded(ev);
+  return ev.verb === 'create' && ev.objectRef.resource === 'pods' && ev.objectRef.subresource === undefined && completedWithSuccess(ev);
 }
 
 /**

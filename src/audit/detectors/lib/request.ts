@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../../event.js';
-import { succeeded } from '../../event.js';
+import { completedWithSuccess, succeeded } from '../../event.js';
 
 /** The query parameters of the request URI (`command` may repeat: one per argument). */
 export function queryParams(ev: AuditEvent): URLSearchParams {
@@ -15,7 +15,7 @@ export function queryParams(ev: AuditEvent): URLSearchParams {
 export function streamOpened(ev: AuditEvent): boolean {
   if (ev.verb !== 'create' && ev.verb !== 'get') return false;
   if (ev.stage === 'ResponseStarted') return true;
-  return (ev.stage === 'ResponseComplete' || ev.stage === '') && succeeded(ev);
+  return completedWithSuccess(ev);
 }
 
 export function clip(text: string, max = 200): string {
