@@ -14,6 +14,19 @@ function subjectsOf(body: Record<string, unknown>): string {
 }
 
 /**
+ * The binding a request body writes, when its role is cluster-admin or admin: its kind, its role, and the
+ * severity of handing that role out (cluster-admin anywhere, or admin cluster-wide, is high; admin in a
+ * namespace medium).
+ */
+function powerfulBinding(ev: AuditEvent, body: Record<string, unknown>): { kind: string; role: string; severity: 'high' | 'medium' } | undefined {
+  const roleRef = isRecord(body.roleRef) ? body.roleRef : {};
+  const role = typeof roleRef.name === 'string' ? roleRef.name : '';
+  if (roleRef.kind !== 'ClusterRole' || !POWERFUL.has(role)) return undefined;
+  const kind = ev.objectRef.resource === 'clusterrolebindings' ? 'ClusterRoleBinding' : 'RoleBinding';
+  return { kind, role, severity: role === 'cluster-admin' || kind === 'ClusterRoleBinding' ? 'high' : 'medium' };
+}
+
+/**
  * An update or patch of an existing binding to cluster-admin or admin: its roleRef cannot change, so what
  * changed is who it binds — the quiet way to add oneself. The role shows in the full object an update
  * sends, or in the stored object when the audit level logs responses; a patch alone does not say it.
@@ -21,13 +34,9 @@ function subjectsOf(body: Record<string, unknown>): string {
 function changed(ev: AuditEvent, ctx: DetectorContext): void {
   if ((ev.verb !== 'update' && ev.verb !== 'patch') || !succeeded(ev)) return;
   const body = [ev.responseObject, ev.requestObject].find((b): b is Record<string, unknown> => isRecord(b) && isRecord(b.roleRef));
-  if (!body) return;
-  const roleRef = body.roleRef as Record<string, unknown>;
-  const role = typeof roleRef.name === 'string' ? roleRef.name : '';
-  if (roleRef.kind !== 'ClusterRole' || !POWERFUL.has(role)) return;
-  const kind = ev.objectRef.resource === 'clusterrolebindings' ? 'ClusterRoleBinding' : 'RoleBinding';
-  const severity = role === 'cluster-admin' || kind === 'ClusterRoleBinding' ? 'high' : 'medium';
-  ctx.report({ message: `${kind} ${refName(ev)} to ClusterRole ${role} ${ev.verb === 'patch' ? 'patched' : 'updated'}: it now binds ${subjectsOf(body) || 'no subject'}`, severity, frameworks: mitre('T1098') });
+  const b = body && powerfulBinding(ev, body);
+  if (!body || !b) return;
+  ctx.report({ message: `${b.kind} ${refName(ev)} to ClusterRole ${b.role} ${ev.verb === 'patch' ? 'patched' : 'updated'}: it now binds ${subjectsOf(body) || 'no subject'}`, severity: b.severity, frameworks: mitre('T1098') });
 }
 
 export default defineDetector({
@@ -48,10 +57,9 @@ export default defineDetector({
       if (state === 'omitted') return ctx.undetermined('binding role');
       if (state !== 'present') return;
       const body = ev.requestObject as Record<string, unknown>;
-      const roleRef = isRecord(body.roleRef) ? body.roleRef : {};
-      const role = typeof roleRef.name === 'string' ? roleRef.name : '';
-      if (roleRef.kind !== 'ClusterRole' || !POWERFUL.has(role)) return;
-      const kind = r === 'clusterrolebindings' ? 'ClusterRoleBinding' : 'RoleBinding';
+      const b = powerfulBinding(ev, body);
+      if (!b) return;
+      const { kind, role } = b;
       const subjects = subjectsOf(body) || 'no subject';
       if (!succeeded(ev)) {
         // Refused: RBAC's escalation check ("attempting to grant RBAC permissions not currently held") or a policy.
@@ -61,7 +69,7 @@ export default defineDetector({
       const message = `${kind} ${refName(ev)} binds ClusterRole ${role} to ${subjects}`;
       // Falco's rule is about ClusterRoleBindings to cluster-admin; the other combinations name only the technique.
       if (role === 'cluster-admin' && kind === 'ClusterRoleBinding') ctx.report({ message });
-      else ctx.report({ message, severity: role === 'cluster-admin' || kind === 'ClusterRoleBinding' ? 'high' : 'medium', frameworks: mitre('T1098') });
+      else ctx.report({ message, severity: b.severity, frameworks: mitre('T1098') });
     };
   },
 });
