@@ -6,7 +6,7 @@ import { ExposureAnalysis } from '../analyses/network/exposure.js';
 import { EXPOSURE_FORMATS, renderExposure, type ExposureFormat } from '../analyses/network/exposure-report.js';
 import { parseCidr, parseIp } from '../analyses/network/ip.js';
 import { ReachabilityModel, type PeerQuery, type ReachQuery } from '../analyses/network/reachability-model.js';
-import { otherPolicies, otherPoliciesWarning } from '../analyses/network/other-policies.js';
+import { otherPoliciesWarning } from '../analyses/network/other-policies.js';
 import { MAX_PORT, MIN_PORT, type Protocol } from '../analyses/network/ports.js';
 import { ingestPaths } from '../ingest/files.js';
 import { clusterInputs, clusterOptions, pathsOrDefault, type ClusterFlags } from './inputs.js';
@@ -83,12 +83,11 @@ function modelWarnings(inventory: Inventory, model: ReachabilityModel, connectio
     message: `NetworkPolicy ${p.policy.namespace ?? 'default'}/${p.policy.name}: ${p.message}`,
   }));
   const other = otherPoliciesWarning(inventory);
-  const first = otherPolicies(inventory)[0]?.resource.source;
-  if (other !== undefined && first) out.push({ source: first.file, line: first.line, message: other });
+  if (other) out.push(other);
   // Kubernetes leaves policies on host-network pods to the engine; netpol-analyzer, whose answers these
   // are, applies them, where AKS's engines (Azure NPM, Calico, Cilium) see only the node's address.
   // The exposure table shows host-network workloads open; only the connection list applies policies to them.
-  const host = connections ? model.workloads.filter((w) => w.groups.some((g) => g.hostNetwork)) : [];
+  const host = connections ? model.workloads.filter((w) => ExposureAnalysis.onHostNetwork(w)) : [];
   const at = host[0]?.resources[0]?.source;
   if (at) {
     const names = host.slice(0, 3).map((w) => w.label).join(', ') + (host.length > 3 ? `, and ${host.length - 3} more` : '');

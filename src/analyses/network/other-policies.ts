@@ -1,3 +1,4 @@
+import type { InputNote } from '../../core/errors.js';
 import type { Inventory } from '../../core/inventory.js';
 import { Memo } from '../../core/memo.js';
 import type { Resource } from '../../core/resource.js';
@@ -61,10 +62,12 @@ export function otherPolicyLabel(p: OtherPolicy): string {
   return `${r.kind} ${p.clusterWide || r.namespace === null ? '' : `${r.namespace}/`}${r.name}`;
 }
 
-/** The warning netpol prints when the input holds such policies, or undefined. */
-export function otherPoliciesWarning(inventory: Inventory): string | undefined {
+/** The warning netpol prints when the input holds such policies, at the first of them; undefined when it holds none. */
+export function otherPoliciesWarning(inventory: Inventory): InputNote | undefined {
   const found = otherPolicies(inventory);
-  if (found.length === 0) return undefined;
+  const first = found[0]?.resource.source;
+  if (!first) return undefined;
   const names = found.slice(0, 3).map(otherPolicyLabel).join(', ') + (found.length > 3 ? `, and ${found.length - 3} more` : '');
-  return `${found.length === 1 ? 'a policy' : `${found.length} policies`} of the cluster's network policy engine (${names}) ${found.length === 1 ? 'is' : 'are'} not modelled: only Kubernetes NetworkPolicies are read, so what is shown as allowed may be denied by ${found.length === 1 ? 'it' : 'them'}`;
+  const message = `${found.length === 1 ? 'a policy' : `${found.length} policies`} of the cluster's network policy engine (${names}) ${found.length === 1 ? 'is' : 'are'} not modelled: only Kubernetes NetworkPolicies are read, so what is shown as allowed may be denied by ${found.length === 1 ? 'it' : 'them'}`;
+  return { source: first.file, line: first.line, message };
 }

@@ -23,8 +23,6 @@ export interface PodGroup {
   namedPorts: readonly ContainerPortName[];
   /** Equal for groups whose named ports resolve alike. */
   portsKey: string;
-  /** On the node's network (`hostNetwork: true`): no NetworkPolicy isolates these pods. */
-  hostNetwork: boolean;
   workloads: Workload[];
 }
 
@@ -139,12 +137,11 @@ export function collectWorkloads(inventory: Inventory): { workloads: Workload[];
     workload.resources.push(r);
     const namedPorts = namedPortsOf(view.spec);
     const portsKey = JSON.stringify(namedPorts.map((p) => [p.name, p.port, p.protocol]));
-    const hostNetwork = usesHostNetwork(view.spec);
     // Usually one label set; a StatefulSet whose pods are told apart by name has one per replica.
     for (const labels of runningLabelSets(view, controllerKeys)) {
-      const key = `${namespace}\u0000${labelsKey(labels)}\u0000${portsKey}${hostNetwork ? '\u0000host' : ''}`;
+      const key = `${namespace}\u0000${labelsKey(labels)}\u0000${portsKey}`;
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { id: groups.size, namespace, labels, namedPorts, portsKey, hostNetwork, workloads: [] }));
+      if (!group) groups.set(key, (group = { id: groups.size, namespace, labels, namedPorts, portsKey, workloads: [] }));
       if (!group.workloads.includes(workload)) group.workloads.push(workload);
       if (!workload.groups.includes(group)) workload.groups.push(group);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Inventory } from '../../../src/core/inventory.js';
+import { ExposureAnalysis } from '../../../src/analyses/network/exposure.js';
 import { parseCidr } from '../../../src/analyses/network/ip.js';
 import { reachabilityModelOf } from '../../../src/analyses/network/reachability-model.js';
 import { conn, connlist, cronJob, deployment, modelOf, namespace, netpol, pod, resource, workload } from './fixtures.js';
@@ -550,11 +551,11 @@ describe('ReachabilityModel: labels controllers add to pods', () => {
 
 
 describe('ReachabilityModel: host-network pods', () => {
-  it('policies apply to them as netpol-analyzer applies them, and their groups say they are on the host network', () => {
+  it('policies apply to them as netpol-analyzer applies them; the exposure analysis knows them as host-network workloads', () => {
     const exporter = workload('DaemonSet', 'monitoring', 'node-exporter', { app: 'node-exporter' });
     ((exporter.spec as { template: { spec: Record<string, unknown> } }).template.spec).hostNetwork = true;
     const m = modelOf(exporter, netpol('monitoring', 'deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }));
     expect(conn(m, '*', 'monitoring/node-exporter[DaemonSet]')).toBe('');
-    expect(m.workload('monitoring/node-exporter[DaemonSet]')?.groups.map((g) => g.hostNetwork)).toEqual([true]);
+    expect(ExposureAnalysis.onHostNetwork(m.workload('monitoring/node-exporter[DaemonSet]')!)).toBe(true);
   });
 });
