@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import { grantsOf, grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission, type SubjectGrant } from './grants.js';
+import { grantKey, grantsOf, grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission, type SubjectGrant } from './grants.js';
 
 const PERMISSIONS: Permission[] = [
   { verb: "update", resource: "certificatesigningrequests", apiGroup: "certificates.k8s.io", subresource: "approval" },
@@ -16,9 +16,10 @@ const CLIENT_SIGNERS = namedPermissions([SIGNER], ['kubernetes.io/kube-apiserver
 
 /** Each subject that holds both halves, with the permissions of both. */
 function both(approval: readonly SubjectGrant[], signers: readonly SubjectGrant[]): SubjectGrant[] {
+  const bySubject = new Map(signers.map((g) => [grantKey(g), g]));
   const out: SubjectGrant[] = [];
   for (const a of approval) {
-    const s = signers.find((g) => g.index === a.index && g.subject.name === a.subject.name);
+    const s = bySubject.get(grantKey(a));
     if (s) out.push({ ...a, permissions: [...a.permissions, ...s.permissions], rules: [...new Set([...a.rules, ...s.rules])] });
   }
   return out;

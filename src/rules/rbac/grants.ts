@@ -133,8 +133,13 @@ export function grantsOnAnyOrNamed(
 ): SubjectGrant[] {
   const any = grantsOf(ctx, permissions, opts);
   const restricted = grantsOf(ctx, named, opts);
-  const held = new Set(any.map((g) => `${g.index}\0${g.subject.name}`));
-  return [...any, ...restricted.filter((g) => !held.has(`${g.index}\0${g.subject.name}`))].sort((a, b) => a.index - b.index);
+  const held = new Set(any.map(grantKey));
+  return [...any, ...restricted.filter((g) => !held.has(grantKey(g)))].sort((a, b) => a.index - b.index);
+}
+
+/** Which subject of the binding under check a grant is for: two answers about one binding meet on it. */
+export function grantKey(g: SubjectGrant): string {
+  return `${g.index}\0${g.subject.kind}\0${g.subject.namespace ?? ''}\0${g.subject.name}`;
 }
 
 /** Every effective rule of the binding under check (aggregation expanded), or [] when its role is missing. */
