@@ -86,12 +86,13 @@ function remediation(meta: RuleMeta, count: number): string[] {
  * within the length GitHub accepts.
  */
 export function renderMarkdown(report: Report, options: RenderOptions): string {
-  let budget: Budget = { rows: MAX_ROWS, remediation: Number.POSITIVE_INFINITY, errors: Number.POSITIVE_INFINITY };
+  // One remediation block per rule with active findings.
+  const rules = new Set(activeFindings(report).map((f) => f.rule)).size;
+  let budget: Budget = { rows: MAX_ROWS, remediation: rules, errors: Number.POSITIVE_INFINITY };
   let text = markdown(report, options, budget);
   // Remediation details go first (the rule ids stay in the rows), then rows and errors halve.
   for (let step = 0; text.length > MAX_COMMENT_CHARS && step < 20; step++) {
-    const rules = text.split('<details>').length - 1;
-    budget = budget.remediation > 0 && rules > 0 ? { ...budget, remediation: Math.min(budget.remediation, rules) >> 1 } : { ...budget, rows: budget.rows >> 1, errors: Math.min(budget.errors, 40) >> 1 };
+    budget = budget.remediation > 0 ? { ...budget, remediation: budget.remediation >> 1 } : { ...budget, rows: budget.rows >> 1, errors: Math.min(budget.errors, 40) >> 1 };
     text = markdown(report, options, budget);
   }
   if (text.length <= MAX_COMMENT_CHARS) return text;

@@ -6,7 +6,7 @@ import type { AttackPath, AttackPathStep, Report } from '../core/report.js';
 import { refKey, type ResourceRef } from '../core/resource.js';
 import type { RuleMeta } from '../core/rule.js';
 import { severityRank, type Severity } from '../core/severity.js';
-import { pathTitle, ruleLookup } from './common.js';
+import { activeFindings, pathTitle, ruleLookup } from './common.js';
 import type { RenderOptions } from './options.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -227,7 +227,7 @@ function notification(e: InputError | InputNote, level: 'error' | 'note'): Json 
 export function renderSarif(report: Report, options: RenderOptions): string {
   const meta = ruleLookup(options.rules);
   const fixed = report.baseline?.fixed ?? [];
-  const active = report.findings.filter((f) => !f.suppressed);
+  const active = activeFindings(report);
   const shown = mostSevere(active, MAX_SARIF_RESULTS);
   const left = active.length - shown.length;
 
