@@ -19,12 +19,12 @@ const DESTINATION_NAMES: Record<string, string> = {
 };
 
 /** Where one setting sends the audit logs, and why the scan cannot see how long they are kept there. */
-interface Verdict {
+interface Destination {
   where: string;
   why: string;
 }
 
-function retentionOf(ds: DiagnosticSettingView): Verdict {
+function destinationOf(ds: DiagnosticSettingView): Destination {
   const d = ds.destinations;
   const unknownDest = Object.entries(ds.unknownDestinations).find(([, why]) => why !== undefined);
   if (unknownDest) return { where: DESTINATION_NAMES[unknownDest[0]] ?? unknownDest[0], why: `the destination is not known offline: ${unknownDest[1] as string}` };
@@ -88,7 +88,8 @@ export default defineRule({
       });
       return;
     }
-    const verdicts: Array<{ ds: DiagnosticSettingView; verdict: Verdict }> = [];
+    // The first setting that sends the audit logs somewhere: how long they stay there is never in the setting.
+    let collecting: DiagnosticSettingView | undefined;
     const undecided: Array<{ ds: DiagnosticSettingView; why: string }> = [];
     for (const ds of settings) {
       const audit = ds.logs.filter((l) => l.known && l.enabled && AUDIT_CATEGORIES.has(l.category.toLowerCase()));
@@ -98,15 +99,14 @@ export default defineRule({
         if (open) undecided.push({ ds, why: open.reason ?? 'a log entry is not known offline' });
         continue;
       }
-      if (!hasDestination) continue;
-      verdicts.push({ ds, verdict: retentionOf(ds) });
+      if (hasDestination) collecting ??= ds;
     }
-    const unknown = verdicts[0];
-    if (unknown) {
+    if (collecting) {
+      const to = destinationOf(collecting);
       ctx.report({
         severity: 'info',
-        message: `cluster ${cluster.name} sends kube-audit logs to a ${unknown.verdict.where} (diagnostic setting ${unknown.ds.name}) whose retention the scan cannot see (${unknown.verdict.why}): check that it keeps them at least ${required} days`,
-        evidence: { observed: { diagnosticSetting: unknown.ds.name, destinations: unknown.ds.destinations }, expected: `retention >= ${required} days` },
+        message: `cluster ${cluster.name} sends kube-audit logs to a ${to.where} (diagnostic setting ${collecting.name}) whose retention the scan cannot see (${to.why}): check that it keeps them at least ${required} days`,
+        evidence: { observed: { diagnosticSetting: collecting.name, destinations: collecting.destinations }, expected: `retention >= ${required} days` },
         verify,
       });
       return;
