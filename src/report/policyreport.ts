@@ -25,6 +25,11 @@ export function reportName(n: number): string {
   return n === 0 ? POLICY_REPORT_NAME : `${POLICY_REPORT_NAME}-${n + 1}`;
 }
 
+/** Whether a name is one `reportName` gives. */
+export function isReportName(name: string): boolean {
+  return name === POLICY_REPORT_NAME || (name.startsWith(`${POLICY_REPORT_NAME}-`) && /^\d+$/.test(name.slice(POLICY_REPORT_NAME.length + 1)));
+}
+
 /** The label that marks reports as Palisade's, so that stale ones can be found and removed. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'palisade' } as const;
 

@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { errorMessage } from '../core/errors.js';
 import type { Report } from '../core/report.js';
-import { MANAGED_BY, POLICY_REPORT_NAME, policyReports, type PolicyReportObject } from '../report/policyreport.js';
+import { isReportName, MANAGED_BY, policyReports, type PolicyReportObject } from '../report/policyreport.js';
 
 const GROUP = 'wgpolicyk8s.io';
 const VERSION = 'v1alpha2';
@@ -96,7 +96,6 @@ export async function writePolicyReports(report: Report, options: PolicyReportWr
     }
   }
   const written = new Set(objects.flatMap((o) => (o.metadata.namespace !== undefined ? [`${o.metadata.namespace}/${o.metadata.name}`] : [])));
-  const ours = (name: string | undefined) => name === POLICY_REPORT_NAME || (name !== undefined && /^palisade-\d+$/.test(name));
   try {
     const list = (await api.listCustomObjectForAllNamespaces({ group: GROUP, version: VERSION, plural: 'policyreports', labelSelector: LABEL_SELECTOR })) as {
       items?: { metadata?: { name?: string; namespace?: string } }[];
@@ -105,7 +104,7 @@ export async function writePolicyReports(report: Report, options: PolicyReportWr
       const ns = item.metadata?.namespace;
       const name = item.metadata?.name;
       // A namespace that became clean, or that needs fewer reports than it had.
-      if (ns === undefined || name === undefined || !ours(name) || written.has(`${ns}/${name}`)) continue;
+      if (ns === undefined || name === undefined || !isReportName(name) || written.has(`${ns}/${name}`)) continue;
       try {
         await api.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'policyreports', name });
         result.deleted.push(`PolicyReport ${ns}/${name}`);
