@@ -156,6 +156,18 @@ export function admitsWholeInternet(rule: PolicyRule): boolean {
   return rule.peers === 'any' || rule.peers.some((p) => p.kind === 'ipBlock' && coversInternet(p.ranges));
 }
 
+/**
+ * Whether the rules of an exposure admit anything from outside the workload's namespace: the direction
+ * is not isolated, or a rule has no `from`, a namespaceSelector peer or an ipBlock. An Ingress
+ * controller runs in a namespace of its own (ingress-nginx, app-routing-system) or outside the
+ * cluster (Application Gateway), so a workload without such a rule is out of its reach.
+ */
+export function admitsFromOutsideNamespace(e: DirectionExposure): boolean {
+  if (!e.isolated) return true;
+  const rules = e.policies.flatMap((p) => (e.direction === 'ingress' ? p.ingress : p.egress));
+  return rules.some((r) => r.peers === 'any' || r.peers.some((peer) => peer.kind === 'ipBlock' || (peer.kind === 'pods' && peer.namespaceSelector !== undefined)));
+}
+
 function containedIn(a: ConnectionSet, b: ConnectionSet): boolean {
   return a.union(b).key() === b.key();
 }

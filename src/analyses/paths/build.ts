@@ -4,7 +4,7 @@ import { asArray, asObj, asString, refOf, stringMap, type Resource, type Resourc
 import { podOf } from '../../core/workload.js';
 import { aksClusterOf, CLUSTER_KINDS } from '../aks/index.js';
 import { usersOfImage } from '../images/image-users.js';
-import { exposureOf } from '../network/exposure.js';
+import { admitsFromOutsideNamespace, exposureOf } from '../network/exposure.js';
 import { openLoadBalancers, publicLoadBalancer } from '../network/load-balancers.js';
 import { reachabilityModelOf } from '../network/reachability-model.js';
 import type { Workload } from '../network/workloads.js';
@@ -159,7 +159,11 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
     const targets = new Set<Workload>();
     for (const backend of ingressBackends(ing)) {
       const svc = inventory.get('Service', ns, backend);
-      if (svc) for (const w of selected(svc, inNamespace)) targets.add(w);
+      if (!svc) continue;
+      for (const w of selected(svc, inNamespace)) {
+        // Requests reach the pods from the controller, not from the Service: policies that admit no one outside the namespace stop them.
+        if (admitsFromOutsideNamespace(exposureOf(inventory).of(w).ingress)) targets.add(w);
+      }
     }
     if (targets.size === 0) continue;
     const n = graph.node(`ingress:${name}`, 'ingress', `Ingress ${name}`);

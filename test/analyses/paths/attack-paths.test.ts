@@ -175,6 +175,28 @@ describe('more ways in and crown jewels', () => {
     expect(pathsOf(viaIngress).paths.map(route)).toEqual(['internet: internet → ingress:shop/web → workload:shop/web[Deployment] → node']);
   });
 
+  it('an Ingress route does not reach pods whose NetworkPolicies admit no one from outside their namespace', () => {
+    const viaIngress = withIngress(internetFacingPrivileged.replace('type: LoadBalancer, ', ''));
+    const policy = (ingress: string) => `${viaIngress}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Ingress]
+  ingress: ${ingress}
+`;
+    // Only the namespace's own pods: the ingress controller lives elsewhere.
+    const fromInternet = (estate: string) => pathsOf(estate).paths.map(route).filter((r) => r.startsWith('internet'));
+    expect(fromInternet(policy('[{ from: [{ podSelector: { matchLabels: { app: shop-frontend } } }] }]'))).toEqual([]);
+    expect(fromInternet(policy('[]'))).toEqual([]);
+    // The controller's namespace, or Application Gateway's subnet, is let in.
+    const toController = '[{ from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: app-routing-system } } }] }]';
+    expect(fromInternet(policy(toController))).toEqual(['internet: internet → ingress:shop/web → workload:shop/web[Deployment] → node']);
+    expect(fromInternet(policy('[{ from: [{ ipBlock: { cidr: 10.225.0.0/24 } }] }]'))).toEqual(['internet: internet → ingress:shop/web → workload:shop/web[Deployment] → node']);
+  });
+
   it('restricting the load balancer does not close a path the internet still takes through an Ingress to the same workload', () => {
     const both = withIngress(internetFacingPrivileged);
     const { paths, fixes } = pathsOf(both);
