@@ -360,12 +360,13 @@ function rbacRules(r: StepReason): string[] {
   if (r.resource === 'serviceaccounts/token') return RBAC_RULES.token;
   if (r.verb === 'impersonate') return RBAC_RULES.impersonate;
   if (r.verb === 'bind' || r.verb === 'escalate') return RBAC_RULES.bind;
+  if (r.resource === 'secrets') return RBAC_RULES.secrets;
   if (r.verb === 'create') return RBAC_RULES.pods;
   return [];
 }
 
 function rbacLikelihood(r: StepReason): number {
-  if (r.identity || r.verb === '*' || r.verb === 'impersonate' || r.resource === 'serviceaccounts/token') return 1;
+  if (r.identity || r.verb === '*' || r.verb === 'impersonate' || r.resource === 'serviceaccounts/token' || r.resource === 'secrets') return 1;
   if (r.resource === 'managedClusters') return 0.8;
   return 0.9;
 }

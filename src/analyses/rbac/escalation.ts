@@ -1,7 +1,7 @@
 import type { Inventory } from '../../core/inventory.js';
 import { Memo } from '../../core/memo.js';
 import { asArray, asString, isObj } from '../../core/resource.js';
-import { identityOf, parseSubject, subjectLabel, type BindingRef, type Grant, type PermissionIndex, type PolicyRule, type RoleRef, type Subject } from './permission-index.js';
+import { identityOf, parseSubject, subjectLabel, type BindingRef, type Grant, type PermissionIndex, type PolicyRule, type RoleRef, type Subject, type TokenSecret } from './permission-index.js';
 import { azureScopeText } from './azure-scope.js';
 
 /** The node every path ends at: rights equivalent to the `cluster-admin` ClusterRole. */
@@ -179,6 +179,7 @@ export class EscalationGraph {
       if (link.principal) this.addSubject(link.principal);
     }
     for (const w of index.clusterWriters) this.addSubject(w.subject);
+    for (const t of index.tokenSecrets) this.addSubject({ kind: 'ServiceAccount', namespace: t.namespace, name: t.serviceAccount });
     for (const g of allGrants) this.addSubject(g.subject);
 
     // Per-target queries: token creation and impersonation may be limited by resourceNames.
@@ -209,6 +210,18 @@ export class EscalationGraph {
     const impersonateSAByHolder = byHolder(impersonateSA);
     const impersonateUserByHolder = byHolder(impersonateUser);
     const impersonateGroupByHolder = byHolder(impersonateGroup);
+    // Reading a token Secret (get by its name, or list and watch, which return every Secret's data) is being its account.
+    const tokenReaders = new Map<string, Array<{ target: string; grant: Grant; verb: string; secret: TokenSecret }>>();
+    for (const secret of index.tokenSecrets) {
+      const target = subjectLabel({ kind: 'ServiceAccount', namespace: secret.namespace, name: secret.serviceAccount });
+      for (const [verb, name] of [['get', secret.name], ['list', undefined], ['watch', undefined]] as const) {
+        for (const [holder, grants] of bySubject(index.whoCan({ verb, resource: 'secrets', apiGroup: '', namespace: secret.namespace, ...(name ? { name } : {}) }))) {
+          let list = tokenReaders.get(holder);
+          if (!list) tokenReaders.set(holder, (list = []));
+          if (!list.some((r) => r.target === target)) list.push({ target, grant: grants[0]!, verb, secret });
+        }
+      }
+    }
     const namespaces = [...this.saByNamespace.keys()].sort();
     const createRB = new Map(namespaces.map((ns) => [ns, bySubject(createRBAll.filter((g) => g.scope === 'cluster' || g.scope === ns))]));
 
@@ -273,6 +286,7 @@ export class EscalationGraph {
       reach(tokenByHolder, 'create', 'serviceaccounts/token', saNamespace);
       reach(impersonateSAByHolder, 'impersonate', 'serviceaccounts', saNamespace);
       reach(impersonateUserByHolder, 'impersonate', 'users', () => null);
+      for (const k of keys) for (const r of tokenReaders.get(k) ?? []) add(r.target, reason(r.grant, r.verb, 'secrets', '', r.secret.namespace, r.verb === 'get' ? r.secret.name : undefined));
       const canImpersonateSomeUser = held(impersonateAnyUser) !== undefined || out.some((e) => e.because.verb === 'impersonate');
       if (canImpersonateSomeUser) reach(impersonateGroupByHolder, 'impersonate', 'groups', () => null);
 

@@ -145,6 +145,24 @@ interface Hit {
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const SA_PREFIX = 'system:serviceaccount:';
 
+/** A Secret holding a ServiceAccount's long-lived token. */
+export interface TokenSecret {
+  namespace: string;
+  name: string;
+  serviceAccount: string;
+}
+
+const SERVICE_ACCOUNT_TOKEN = 'kubernetes.io/service-account-token';
+const SERVICE_ACCOUNT_NAME = 'kubernetes.io/service-account.name';
+
+function tokenSecretOf(secret: Resource): TokenSecret | undefined {
+  const type = secret.object.type;
+  if (type !== undefined && type !== SERVICE_ACCOUNT_TOKEN) return undefined;
+  const account = asString(asObj(asObj(secret.object.metadata)?.annotations)?.[SERVICE_ACCOUNT_NAME]);
+  if (!account) return undefined;
+  return { namespace: secret.namespace ?? 'default', name: secret.name, serviceAccount: account };
+}
+
 /**
  * Every RBAC grant of an inventory, indexed by verb and resource so that a who-can query looks only
  * at the rules that could match. Matching follows the Kubernetes RBAC authorizer
@@ -158,6 +176,12 @@ export class PermissionIndex {
   readonly missingRoles: MissingRole[] = [];
   /** ServiceAccounts of the inventory, as `namespace/name`. */
   readonly serviceAccounts = new Set<string>();
+  /**
+   * Secrets holding a long-lived token of a ServiceAccount (`kubernetes.io/service-account-token`):
+   * whoever reads one is that ServiceAccount. A live read sees Secrets as metadata only, without their
+   * type, so the annotation naming the account, which only such Secrets carry, stands for it there.
+   */
+  readonly tokenSecrets: TokenSecret[] = [];
   /** ServiceAccounts federated with an Azure identity (workload identity). */
   readonly identityLinks: IdentityLink[] = [];
   /** Azure principals that may rewrite the cluster resource (its admin groups, its local accounts). */
@@ -179,6 +203,10 @@ export class PermissionIndex {
 
   constructor(inventory: Inventory, options: PermissionIndexOptions = {}) {
     for (const sa of inventory.byKind('ServiceAccount')) this.serviceAccounts.add(`${sa.namespace ?? 'default'}/${sa.name}`);
+    for (const secret of inventory.byKind('Secret')) {
+      const token = tokenSecretOf(secret);
+      if (token) this.tokenSecrets.push(token);
+    }
     this.learnCustomResources(inventory);
     const clusterRoleRules = aggregateClusterRoles(rbacObjects(inventory, 'ClusterRole'));
     const roleRules = new Map<Resource, CompiledRule[]>();

@@ -31,7 +31,7 @@ export default defineRule({
     pillar: 'access',
     frameworks: [],
     description:
-      'Chained grants can lead a low-privilege identity to cluster-admin: creating pods runs them as any service account of the namespace, creating tokens or impersonating takes over another identity, bind or escalate rewrites RBAC itself, and on AKS a service account federated with an Azure identity holds that identity\'s Azure role assignments. The shortest such chain is reported in evidence.path.',
+      'Chained grants can lead a low-privilege identity to cluster-admin: creating pods runs them as any service account of the namespace, creating tokens, reading a long-lived token Secret (type kubernetes.io/service-account-token) or impersonating takes over another identity, bind or escalate rewrites RBAC itself, and on AKS a service account federated with an Azure identity holds that identity\'s Azure role assignments. The shortest such chain is reported in evidence.path.',
     remediation: 'Break the chain at its first step: remove the grant named in the finding, or move the powerful service account it leads to into a namespace where the subject cannot create pods or tokens.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks', 'https://learn.microsoft.com/azure/aks/manage-azure-rbac'],
   },

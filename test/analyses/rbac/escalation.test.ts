@@ -53,6 +53,25 @@ describe('escalation paths', () => {
     expect(all.has('User:root')).toBe(false);
   });
 
+  it('reading a long-lived token Secret is being its service account: get by name, list or watch in its namespace', () => {
+    const tokenSecret = (type: string) =>
+      `\n---\napiVersion: v1\nkind: Secret\nmetadata: { name: deployer-token, namespace: ci, annotations: { kubernetes.io/service-account.name: deployer } }\n${type}`;
+    const admin = CLUSTER_ADMIN + clusterRoleBinding('deployer-admin', 'cluster-admin', `[${sa('ci', 'deployer')}]`);
+    const reader = (rule: string, ns = 'ci') => role(ns, 'reader', `[{ apiGroups: [""], resources: [secrets], ${rule} }]`) + roleBinding(ns, 'dev-reads', 'Role', 'reader', `[${user('dev')}]`);
+    const TOKEN = 'type: kubernetes.io/service-account-token\n';
+    const get = paths(admin + tokenSecret(TOKEN) + reader('resourceNames: [deployer-token], verbs: [get]')).get('User:dev');
+    expect(hops(get)).toEqual(['get secrets → ServiceAccount:ci/deployer', '* * → cluster-admin']);
+    expect(pathText(get!.steps)).toBe('get secrets deployer-token in ci → ServiceAccount ci/deployer → holds ClusterRole cluster-admin cluster-wide → cluster-admin');
+    expect(hops(paths(admin + tokenSecret(TOKEN) + reader('verbs: [list]')).get('User:dev'))?.[0]).toBe('list secrets → ServiceAccount:ci/deployer');
+    // A live read has Secrets as metadata: the annotation alone names the account.
+    expect(hops(paths(admin + tokenSecret('') + reader('verbs: [watch]')).get('User:dev'))?.[0]).toBe('watch secrets → ServiceAccount:ci/deployer');
+    // Another Secret's name, another namespace, another type, or no token Secret at all: no way in.
+    expect(paths(admin + tokenSecret(TOKEN) + reader('resourceNames: [other], verbs: [get, list]')).has('User:dev')).toBe(false);
+    expect(paths(admin + tokenSecret(TOKEN) + reader('verbs: [get, list, watch]', 'shop')).has('User:dev')).toBe(false);
+    expect(paths(admin + tokenSecret('type: Opaque\n') + reader('verbs: [get, list, watch]')).has('User:dev')).toBe(false);
+    expect(paths(admin + reader('verbs: [get, list, watch]')).has('User:dev')).toBe(false);
+  });
+
   it('a 3-hop path through a namespace-admin node', () => {
     const yaml =
       CLUSTER_ADMIN +
