@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { parseAdmissionReview, reviewRequest, type AdmissionRequest, type ReviewPolicy } from '../../src/admission/review.js';
+import { DEFAULT_SETTINGS } from '../../src/core/settings.js';
+import { RULES } from '../../src/rules/index.js';
+
+const WORKLOAD_RULES = RULES.filter((r) => r.meta.id.startsWith('workload/') || r.meta.id.startsWith('pss/'));
+
+function policy(over: Partial<ReviewPolicy> = {}): ReviewPolicy {
+  return {
+    rules: WORKLOAD_RULES,
+    settings: DEFAULT_SETTINGS,
+    exceptions: [],
+    allowIgnoreAnnotation: true,
+    aksManaged: true,
+    mode: 'enforce',
+    failOn: 'high',
+    exemptNamespaces: [],
+    exemptUsers: [],
+    ...over,
+  };
+}
+
+const IMAGE = 'contoso.azurecr.io/web:1.4.2@sha256:0000000000000000000000000000000000000000000000000000000000000000';
+const HARDENED = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+const RESOURCES = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
+
+function podSpec(privileged: boolean) {
+  return {
+    automountServiceAccountToken: false,
+    securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [{ name: 'app', image: IMAGE, resources: RESOURCES, securityContext: privileged ? { privileged: true } : HARDENED }],
+  };
+}
+
+const rsOwner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'api-5d8f9c7b6', uid: 'u1', controller: true };
+
+function pod(over: { privileged?: boolean; labels?: Record<string, string>; finalizers?: string[]; ephemeral?: unknown[]; annotations?: Record<string, string> } = {}) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'api-5d8f9c7b6-x2x9q',
+      namespace: 'shop',
+      labels: { app: 'api', 'pod-template-hash': '5d8f9c7b6', ...over.labels },
+      ownerReferences: [rsOwner],
+      ...(over.finalizers ? { finalizers: over.finalizers } : {}),
+      ...(over.annotations ? { annotations: over.annotations } : {}),
+    },
+    spec: { ...podSpec(over.privileged ?? true), ...(over.ephemeral ? { ephemeralContainers: over.ephemeral } : {}) },
+  };
+}
+
+function replicaSet(replicas: number, privileged = true) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name: 'api-5d8f9c7b6', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', uid: 'u0', controller: true }] },
+    spec: { replicas, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: podSpec(privileged) } },
+  };
+}
+
+function request(object: unknown, over: Partial<AdmissionRequest> = {}): AdmissionRequest {
+  return { uid: 'u', operation: 'CREATE', namespace: 'shop', userInfo: { username: 'system:serviceaccount:kube-system:replicaset-controller' }, object, ...over };
+}
+
+const update = (oldObject: unknown, object: unknown, over: Partial<AdmissionRequest> = {}) => request(object, { operation: 'UPDATE', oldObject, ...over });
+const allowed = (r: AdmissionRequest, p = policy()) => reviewRequest(r, p).response.allowed;
+
+describe('webhook decisions on UPDATE', () => {
+  it('judges an update only when it changes the pod: scaling, finalizers and labels go through on objects admitted before enforcement', () => {
+    expect(allowed(request(replicaSet(3)))).toBe(false);
+    expect(allowed(update(replicaSet(3), replicaSet(2)))).toBe(true);
+    expect(reviewRequest(update(replicaSet(3), replicaSet(2)), policy()).skipped).toBe('pod-unchanged');
+    expect(allowed(update(pod({ finalizers: ['batch.kubernetes.io/job-tracking'] }), pod()))).toBe(true);
+    expect(allowed(update(pod(), pod({ labels: { release: 'canary' } })))).toBe(true);
+  });
+
+  it('judges an update that changes the pod, and a template whose change keeps a violation', () => {
+    expect(allowed(update(replicaSet(3, false), replicaSet(3, true)))).toBe(false);
+    const bumped = replicaSet(3);
+    bumped.spec.template.spec.containers[0]!.image = IMAGE.replace('1.4.2', '1.4.3');
+    expect(allowed(update(replicaSet(3), bumped))).toBe(false);
+    // Key order is not a change.
+    const reordered = replicaSet(2);
+    reordered.spec.template = { spec: reordered.spec.template.spec, metadata: reordered.spec.template.metadata };
+    expect(allowed(update(replicaSet(3), reordered))).toBe(true);
+  });
+
+  it('judges an ephemeral container on what it adds: kubectl debug goes through on a violating pod, a privileged debug container does not', () => {
+    const debug = { name: 'debugger', image: 'mcr.microsoft.com/azurelinux/base/core:3.0', targetContainerName: 'app', securityContext: HARDENED };
+    const sub = { subResource: 'ephemeralcontainers', userInfo: { username: 'alice@contoso.com' } };
+    expect(allowed(update(pod(), pod({ ephemeral: [debug] }), sub))).toBe(true);
+    const rootDebug = { ...debug, securityContext: { privileged: true } };
+    const refused = reviewRequest(update(pod(), pod({ ephemeral: [rootDebug] }), sub), policy());
+    expect(refused.response.allowed).toBe(false);
+    expect(refused.violations.map((f) => f.container)).toEqual(['debugger']);
+  });
+
+  it('reads oldObject and subResource from the AdmissionReview', () => {
+    const parsed = parseAdmissionReview({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: { uid: 'a', operation: 'UPDATE', subResource: 'ephemeralcontainers', object: pod(), oldObject: pod() },
+    });
+    expect('request' in parsed && parsed.request.subResource).toBe('ephemeralcontainers');
+    expect('request' in parsed && parsed.request.oldObject).toEqual(pod());
+  });
+});
+
+describe('webhook exceptions for controllers', () => {
+  const exception = (resource: string) => ({ rule: 'workload/privileged-container', resources: [resource], reason: 'CNI plug-in', expires: undefined });
+  const withPrivilegedAllowed = (resource: string) =>
+    policy({ exceptions: [exception(resource), { rule: 'pss/*', resources: [resource], reason: 'CNI plug-in', expires: undefined }] });
+
+  it("an exception for a Deployment covers its ReplicaSets and their Pods, as the controllers create them", () => {
+    const p = withPrivilegedAllowed('shop/Deployment/api');
+    expect(allowed(request(replicaSet(1)), p)).toBe(true);
+    expect(allowed(request(pod()), p)).toBe(true);
+    // Another Deployment's exception does not.
+    expect(allowed(request(pod()), withPrivilegedAllowed('shop/Deployment/web'))).toBe(false);
+  });
+
+  it("an exception for a CronJob covers the Pods of its Jobs, and one for a DaemonSet its Pods", () => {
+    const jobPod = { ...pod(), metadata: { name: 'backup-28373520-abcde', namespace: 'shop', ownerReferences: [{ kind: 'Job', name: 'backup-28373520', controller: true }] } };
+    expect(allowed(request(jobPod), withPrivilegedAllowed('shop/CronJob/backup'))).toBe(true);
+    const dsPod = { ...pod(), metadata: { name: 'node-exporter-7xk2p', namespace: 'shop', ownerReferences: [{ kind: 'DaemonSet', name: 'node-exporter', controller: true }] } };
+    expect(allowed(request(dsPod), withPrivilegedAllowed('shop/DaemonSet/node-exporter'))).toBe(true);
+    // An owner that is not the controller stands for nothing.
+    const notController = { ...dsPod, metadata: { ...dsPod.metadata, ownerReferences: [{ kind: 'DaemonSet', name: 'node-exporter' }] } };
+    expect(allowed(request(notController), withPrivilegedAllowed('shop/DaemonSet/node-exporter'))).toBe(false);
+  });
+});
+
+describe('webhook exemptions leave a trace', () => {
+  it('writes what an exception or annotation let through to the audit annotations, in enforce mode too', () => {
+    const p = policy({ exceptions: [{ rule: '*', resources: ['shop/Deployment/api'], reason: 'vendor agent', expires: undefined }] });
+    const { response } = reviewRequest(request(pod()), p);
+    expect(response.allowed).toBe(true);
+    expect(response.auditAnnotations?.suppressed).toMatch(/^workload\/privileged-container \(exception: vendor agent\)/);
+    const annotated = pod({ annotations: { 'palisade.io/ignore': '* -- debugging' } });
+    const { response: viaAnnotation } = reviewRequest(request({ ...annotated, metadata: { ...annotated.metadata, ownerReferences: [] } }), policy());
+    expect(viaAnnotation.allowed).toBe(true);
+    expect(viaAnnotation.auditAnnotations?.suppressed).toContain('(annotation: debugging)');
+    // Nothing excused, nothing written.
+    expect(reviewRequest(request({ ...pod({ privileged: false }), metadata: { name: 'x', namespace: 'shop' } }), policy()).response.auditAnnotations).toBeUndefined();
+  });
+
+  it('ignores palisade.io/ignore when the policy does not allow it', () => {
+    const annotated = pod({ annotations: { 'palisade.io/ignore': '* -- debugging' } });
+    expect(allowed(request(annotated), policy({ allowIgnoreAnnotation: false }))).toBe(false);
+  });
+});
+
+describe('webhook warnings', () => {
+  it('warns once per rule, within a budget that leaves other webhooks room', () => {
+    const many = pod();
+    many.spec.containers = Array.from({ length: 9 }, (_, i) => ({ name: `c${i}`, image: `docker.io/library/nginx:latest`, resources: RESOURCES, securityContext: { privileged: true } }));
+    const { response } = reviewRequest(request(many), policy({ mode: 'warn' }));
+    const warnings = response.warnings ?? [];
+    const rules = warnings.map((w) => /^palisade (\S+) /.exec(w)?.[1]);
+    expect(new Set(rules).size).toBe(rules.length);
+    expect(warnings.join('').length).toBeLessThanOrEqual(2048 + 120);
+    expect(rules).toContain('workload/privileged-container');
+  });
+});
