@@ -3,7 +3,8 @@ import type { ExceptionConfig } from './config.js';
 import type { InputNote } from './errors.js';
 import type { Finding } from './finding.js';
 import { globMatch } from './glob.js';
-import { asObj, refKey, type Resource } from './resource.js';
+import { asArray, asObj, asString, refKey, stringMap, type Resource } from './resource.js';
+import { podOf } from './workload.js';
 
 export const IGNORE_ANNOTATION = 'palisade.io/ignore';
 
@@ -29,6 +30,41 @@ export function parseIgnoreAnnotation(value: string): { rules: string[]; reason:
     rules: rulesPart.split(',').map((s) => s.trim()).filter(Boolean),
     reason,
   };
+}
+
+/**
+ * The `ns/Kind/name` keys of the controllers behind an object, as the object itself tells: its
+ * controller owner reference, and from there the Deployment of a ReplicaSet (the ReplicaSet is named
+ * `<deployment>-<pod-template-hash>`) and the CronJob of a Job (named `<cronjob>-<scheduled minute>`).
+ * An exception written for a Deployment then covers its ReplicaSets and Pods, which the admission
+ * webhook sees one by one and a scan of running objects may hold without their controller.
+ */
+export function controllerKeys(resource: Resource): string[] {
+  const meta = asObj(resource.object.metadata);
+  const owner = asArray(meta?.ownerReferences).map(asObj).find((o) => o?.controller === true);
+  const kind = asString(owner?.kind);
+  const name = asString(owner?.name);
+  if (!kind || !name) return [];
+  const ns = resource.namespace ?? '-';
+  const keys = [`${ns}/${kind}/${name}`];
+  if (kind === 'ReplicaSet') {
+    const hash = stringMap(meta?.labels)['pod-template-hash'];
+    if (hash && name.endsWith(`-${hash}`)) keys.push(`${ns}/Deployment/${name.slice(0, -hash.length - 1)}`);
+  } else if (kind === 'Job') {
+    const cron = /^(.+)-\d+$/.exec(name)?.[1];
+    if (cron) keys.push(`${ns}/CronJob/${cron}`);
+  }
+  return keys;
+}
+
+/** `palisade.io/ignore` on the object, else on its pod template (where Helm's podAnnotations put it, and what pods inherit). */
+function ignoreAnnotation(resource: Resource): string | undefined {
+  const own = asObj(asObj(resource.object.metadata)?.annotations)?.[IGNORE_ANNOTATION];
+  if (typeof own === 'string') return own;
+  const pod = podOf(resource);
+  const template = pod && pod.metadata !== resource.object.metadata ? pod.metadata.annotations : undefined;
+  const raw = asObj(template)?.[IGNORE_ANNOTATION];
+  return typeof raw === 'string' ? raw : undefined;
 }
 
 export interface Suppressor {
@@ -58,8 +94,8 @@ export function createSuppressor(opts: SuppressOptions): Suppressor {
     apply(resource, findings) {
       if (findings.length === 0) return;
       const key = refKey(resource);
-      const raw = asObj(asObj(resource.object.metadata)?.annotations)?.[IGNORE_ANNOTATION];
-      const annotation = typeof raw === 'string' ? raw : undefined;
+      const keys = [key, ...controllerKeys(resource)];
+      const annotation = ignoreAnnotation(resource);
       const ignore = annotation !== undefined ? parseIgnoreAnnotation(annotation) : undefined;
       let warned = false;
       const warn = (message: string) => {
@@ -68,7 +104,7 @@ export function createSuppressor(opts: SuppressOptions): Suppressor {
       };
       let managed: string | undefined | null = null;
       for (const f of findings) {
-        const ex = live.find((e) => globMatch(e.rule, f.rule) && e.resources.some((g) => globMatch(g, key)));
+        const ex = live.find((e) => globMatch(e.rule, f.rule) && e.resources.some((g) => keys.some((k) => globMatch(g, k))));
         if (ex) {
           f.suppressed = { kind: 'exception', reason: ex.reason, ...(ex.expires !== undefined ? { expires: ex.expires } : {}) };
           continue;

@@ -27,6 +27,45 @@ spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
     expect(findings[0]?.suppressed).toBeUndefined();
   });
 
+  it("honour palisade.io/ignore on a controller's pod template, where Helm's podAnnotations write it and pods inherit it", () => {
+    const resources = parseResources(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cni, namespace: net}
+spec: {template: {metadata: {annotations: {palisade.io/ignore: "workload/privileged-container -- CNI plug-in"}}, spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: other, namespace: net}
+spec: {template: {spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}}}
+`);
+    const { findings } = evaluate(rule('workload/privileged-container'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor(options));
+    expect(findings.map((f) => [f.resource.name, f.suppressed?.reason])).toEqual([
+      ['cni', 'CNI plug-in'],
+      ['other', undefined],
+    ]);
+  });
+
+  it("apply an exception written for a Deployment to its ReplicaSet and Pods read without it", () => {
+    const resources = parseResources(`
+apiVersion: v1
+kind: Pod
+metadata: {name: api-5d8f9c7b6-x2x9q, namespace: shop, labels: {pod-template-hash: 5d8f9c7b6}, ownerReferences: [{kind: ReplicaSet, name: api-5d8f9c7b6, controller: true}]}
+spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: apiserver-x2x9q, namespace: shop, ownerReferences: [{kind: ReplicaSet, name: apiserver-77, controller: true}]}
+spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
+`);
+    const exceptions = [{ rule: 'workload/privileged-container', resources: ['shop/Deployment/api'], reason: 'vendor agent', expires: undefined }];
+    const { findings } = evaluate(rule('workload/privileged-container'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor({ ...options, exceptions }));
+    expect(findings.map((f) => [f.resource.name, f.suppressed?.kind])).toEqual([
+      ['api-5d8f9c7b6-x2x9q', 'exception'],
+      ['apiserver-x2x9q', undefined],
+    ]);
+  });
+
   it('do not treat a look-alike name in kube-system as AKS-managed', () => {
     const resources = parseResources(`
 apiVersion: apps/v1
