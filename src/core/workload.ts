@@ -13,6 +13,13 @@ export const POD_BEARING_KINDS = [
   'ReplicationController',
 ] as const;
 
+/**
+ * Custom resources that carry a pod template users write by hand: Argo Rollouts' Rollout (a Deployment
+ * with progressive delivery) and KEDA's ScaledJob. Checked like the built-in kinds; Pod Security
+ * Admission and the generated admission policies know only the built-in ones.
+ */
+export const CUSTOM_POD_BEARING_KINDS = ['Rollout', 'ScaledJob'] as const;
+
 interface PodPaths {
   meta: string;
   spec: string;
@@ -28,10 +35,11 @@ function podPaths(meta: string, spec: string): PodPaths {
 const SPEC_PATHS: Record<string, PodPaths> = {
   Pod: podPaths('metadata', 'spec'),
   CronJob: podPaths('spec.jobTemplate.spec.template.metadata', 'spec.jobTemplate.spec.template.spec'),
+  ScaledJob: podPaths('spec.jobTargetRef.template.metadata', 'spec.jobTargetRef.template.spec'),
 };
 const TEMPLATE_PATHS = podPaths('spec.template.metadata', 'spec.template.spec');
 
-const POD_BEARING = new Set<string>(POD_BEARING_KINDS);
+const POD_BEARING = new Set<string>([...POD_BEARING_KINDS, ...CUSTOM_POD_BEARING_KINDS]);
 
 export function isPodBearing(kind: string): boolean {
   return POD_BEARING.has(kind);

@@ -37,3 +37,41 @@ describe('containersOf', () => {
     expect(containersOf(view, { ephemeral: false })).toBe(containersOf(view, { ephemeral: false }));
   });
 });
+
+describe('custom resources with a pod template', () => {
+  const [rollout, scaledJob, byReference] = parseResources(`
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web, namespace: shop}
+spec:
+  strategy: {canary: {steps: [{setWeight: 20}]}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: app, image: nginx}]}
+---
+apiVersion: keda.sh/v1alpha1
+kind: ScaledJob
+metadata: {name: drain, namespace: shop}
+spec:
+  jobTargetRef:
+    template:
+      spec: {restartPolicy: Never, containers: [{name: worker, image: worker}]}
+  triggers: [{type: azure-servicebus, metadata: {queueName: orders}}]
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: api, namespace: shop}
+spec:
+  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+`);
+
+  it("reads an Argo Rollout's and a KEDA ScaledJob's pod template at their own paths", () => {
+    expect(containersOf(podOf(rollout!)!).map((c) => c.path('image'))).toEqual(['spec.template.spec.containers[0].image']);
+    expect(podOf(rollout!)?.metadata).toEqual({ labels: { app: 'web' } });
+    expect(containersOf(podOf(scaledJob!)!).map((c) => c.path('image'))).toEqual(['spec.jobTargetRef.template.spec.containers[0].image']);
+  });
+
+  it('has no pod for a Rollout that refers to a Deployment: the Deployment is checked itself', () => {
+    expect(podOf(byReference!)).toBeUndefined();
+  });
+});
