@@ -8,14 +8,14 @@ import { matchesFramework, type FrameworkFilter } from '../core/frameworks.js';
 import { isAbsolute, normalize, sep } from 'node:path';
 import { Inventory } from '../core/inventory.js';
 import { REPORT_SCHEMA, sortFindings, summarize, type Report } from '../core/report.js';
-import type { Resource } from '../core/resource.js';
+import { refKey, type Resource } from '../core/resource.js';
 import type { Rule } from '../core/rule.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { createSuppressor } from '../core/suppress.js';
 import { VERSION } from '../core/version.js';
 import { ingestPaths, type IngestOptions } from '../ingest/files.js';
-import { foldedNote, foldIntoControllers } from '../ingest/kube-owners.js';
+import { aboutEphemeralContainer, foldedNote, foldIntoControllers, isEphemeralView } from '../ingest/kube-owners.js';
 import { jsonSyntaxText } from '../core/json-error.js';
 import { locateFindings } from '../ingest/locate-findings.js';
 import { markFindingsOnPaths, PATH_RULE_IDS } from '../analyses/paths/index.js';
@@ -164,7 +164,9 @@ async function analyse(opts: ScanOptions, now: Date) {
     now,
     configSource: opts.configSource,
   });
-  const { findings, errors: ruleErrors } = evaluate(opts.rules, inventory, settings, suppressor);
+  const evaluated = evaluate(opts.rules, inventory, settings, suppressor);
+  const findings = ephemeralFindingsOnly(evaluated.findings, resources);
+  const ruleErrors = evaluated.errors;
   const warnings = [...suppressor.warnings];
   // A gate that read nothing passes: say so, so that a path or a pipe that went wrong is noticed.
   if (resources.length === 0 && ingest.errors.length === 0) {
@@ -184,6 +186,14 @@ async function analyse(opts: ScanOptions, now: Date) {
     texts: ingest.texts,
     paths,
   };
+}
+
+/** Pods kept beside their controller for their ephemeral containers speak for those alone; the rest is the controller's. */
+function ephemeralFindingsOnly(findings: Finding[], resources: readonly Resource[]): Finding[] {
+  const views = new Set<string>();
+  for (const r of resources) if (isEphemeralView(r)) views.add(refKey(r));
+  if (views.size === 0) return findings;
+  return findings.filter((f) => !views.has(refKey(f.resource)) || aboutEphemeralContainer(f.field));
 }
 
 /** Is `file` the path `scanned`, or below it (`.` covers every relative path)? */

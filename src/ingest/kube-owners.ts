@@ -1,4 +1,4 @@
-import { asObj, asString, isObj, type Resource } from '../core/resource.js';
+import { asArray, asObj, asString, isObj, type Resource } from '../core/resource.js';
 
 /**
  * The controllers whose pod template an object of this kind repeats. A running Pod is its ReplicaSet's
@@ -6,9 +6,9 @@ import { asObj, asString, isObj, type Resource } from '../core/resource.js';
  * thing to fix shows up as two to four findings.
  */
 const FOLDED_INTO: Readonly<Record<string, ReadonlySet<string>>> = {
-  ReplicaSet: new Set(['Deployment']),
+  ReplicaSet: new Set(['Deployment', 'Rollout']),
   Pod: new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController']),
-  Job: new Set(['CronJob']),
+  Job: new Set(['CronJob', 'ScaledJob']),
 };
 
 export interface FoldedRead {
@@ -95,7 +95,7 @@ export class OwnerIndex {
  * a name may since have been given to another), else by kind, API group and name in the object's
  * namespace. An owner being read is enough, even one itself left out (a Pod's ReplicaSet under a
  * Deployment): the chain still ends at an object that is checked. Whatever has no owner, or an owner
- * that was not read (a refused list, another namespace, a kind of an operator such as an Argo Rollout),
+ * that was not read (a refused list, another namespace, a kind of an operator the input does not hold),
  * is kept: it is the only view of its workload. The live reader does the same list by list as the
  * pages arrive (`OwnerIndex`); this is the same decision over objects already read.
  */
@@ -105,10 +105,36 @@ export function foldIntoControllers(resources: readonly Resource[]): FoldedRead 
   const kept: Resource[] = [];
   const folded = new Map<string, number>();
   for (const r of resources) {
-    if (index.controlledByRead(r)) folded.set(r.kind, (folded.get(r.kind) ?? 0) + 1);
-    else kept.push(r);
+    if (index.controlledByRead(r)) {
+      folded.set(r.kind, (folded.get(r.kind) ?? 0) + 1);
+      if (keptForEphemeralContainers(r)) kept.push(r);
+    } else kept.push(r);
   }
   return { kept, folded };
+}
+
+const EPHEMERAL_VIEWS = new WeakSet<Resource>();
+
+/**
+ * A Pod left to its controller is still kept when it has ephemeral containers (`kubectl debug`): they
+ * exist on the Pod alone, never in the template, so the controller cannot speak for them. Such a Pod
+ * is marked: only findings about its ephemeral containers count (`ephemeralView`), the rest are its
+ * controller's.
+ */
+export function keptForEphemeralContainers(r: Resource): boolean {
+  if (r.kind !== 'Pod' || asArray(asObj(r.object.spec)?.ephemeralContainers).length === 0) return false;
+  EPHEMERAL_VIEWS.add(r);
+  return true;
+}
+
+/** Whether the object was kept for its ephemeral containers alone (see keptForEphemeralContainers). */
+export function isEphemeralView(r: Resource): boolean {
+  return EPHEMERAL_VIEWS.has(r);
+}
+
+/** Whether a finding on an ephemeral view is about one of its ephemeral containers. */
+export function aboutEphemeralContainer(field: string | undefined): boolean {
+  return field !== undefined && /(^|\.)ephemeralContainers\[/.test(field);
 }
 
 function count(n: number, noun: string): string {

@@ -8,7 +8,7 @@ import { asObj, asString, isObj, type Obj, type Resource } from '../core/resourc
 import { VERSION } from '../core/version.js';
 import { BodyTooLarge, get, NoAnswer, type KubeAnswer } from './kube-http.js';
 import { apiVersionOf, LIVE_KINDS, listPath, qualifiedResource, type LiveKind } from './kube-kinds.js';
-import { CONTROLLER_KINDS, controllerKindsOf, FOLDED_KINDS, foldedNote, OwnerIndex } from './kube-owners.js';
+import { CONTROLLER_KINDS, controllerKindsOf, FOLDED_KINDS, foldedNote, keptForEphemeralContainers, OwnerIndex } from './kube-owners.js';
 
 export interface ClusterReadOptions {
   /** The kubeconfig file; default KUBECONFIG (several files joined with the path separator), then ~/.kube/config, then the in-cluster service account. */
@@ -497,7 +497,7 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
         if (isController) pending.add(r);
         if (controllers.length === 0 || !owners.controlledByRead(r)) return r;
         left++;
-        return undefined;
+        return keptForEphemeralContainers(r) ? r : undefined;
       };
       const restart = () => {
         read = 0;

@@ -399,6 +399,18 @@ items:
     expect(report.notes).toEqual([{ source: dir, message: '1 Pod is checked through its controller' }]);
     expect(report.summary.resources).toBe(2);
   });
+
+  it("still checks a managed Pod's ephemeral containers (kubectl debug), which its controller's template never holds", async () => {
+    const debugged = exported.replace(
+      "  spec: {containers: [{name: app, image: shop.azurecr.io/web:1, securityContext: {privileged: true}}]}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: debug,",
+      "  spec: {containers: [{name: app, image: shop.azurecr.io/web:1, securityContext: {privileged: true}}], ephemeralContainers: [{name: debugger-x1, image: busybox, securityContext: {privileged: true}}]}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: debug,",
+    );
+    expect(debugged).not.toBe(exported);
+    const dir = tempTree({ 'export.yaml': debugged });
+    const report = json((await runCli(['scan', dir, '-f', 'json', '--rule', 'workload/privileged-container'])).stdout);
+    // The Pod speaks for its debug container alone; its app container is the Deployment's finding.
+    expect(report.findings.map((f) => `${f.resource.kind}/${f.resource.name} ${f.container}`)).toEqual(['Deployment/web app', 'Pod/web-5d9f8-abcde debugger-x1', 'Pod/debug app']);
+  });
 });
 
 describe('palisade pss', () => {

@@ -419,6 +419,15 @@ describe('readCluster: objects a controller that was read manages', () => {
     expect(notes).toEqual([{ source: 'cluster:aks-shop', message: '3 Pods are checked through their controllers' }]);
   });
 
+  it('keeps a managed Pod that has ephemeral containers, which only the Pod holds', async () => {
+    const rs = replicaSet('shop', 'web-7d9f', 'web');
+    const [debugged, ...rest] = podsOf(rs, 3);
+    (debugged!.spec as Record<string, unknown>).ephemeralContainers = [{ name: 'debugger-x1', image: 'busybox' }];
+    const server = await fake({ objects: [deployment('shop', 'web'), rs, debugged!, ...rest] });
+    const { resources } = await read(server, { kinds: ['Pod', 'Deployment', 'ReplicaSet'] });
+    expect(places(resources)).toEqual(['Pod/shop/web-7d9f-0', 'Deployment/shop/web']);
+  });
+
   it('checks the Pods of a StatefulSet, a DaemonSet and a ReplicationController through them', async () => {
     const db = podController('StatefulSet', 'shop', 'db');
     const exporter = podController('DaemonSet', 'ops', 'node-exporter');
