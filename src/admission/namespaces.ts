@@ -2,16 +2,12 @@ import { AKS_SYSTEM_NAMESPACES } from '../core/aks-managed.js';
 
 /**
  * Namespaces the generated policies leave alone by default: those where AKS deploys and reconciles its
- * own components (Palisade's list of AKS-managed namespaces), the service-mesh add-on's namespaces, and
+ * own components (Palisade's list of AKS-managed namespaces, the service-mesh add-on's among them) and
  * Kubernetes' own. Their pods are Microsoft's or Kubernetes' to run; refusing them breaks the cluster
  * (a node agent that cannot start) and the operator cannot change their manifests anyway.
  */
 export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = [
   ...AKS_SYSTEM_NAMESPACES,
-  // The Istio-based service mesh add-on: istiod and the managed ingress and egress gateways.
-  'aks-istio-system',
-  'aks-istio-ingress',
-  'aks-istio-egress',
   'kube-node-lease',
   'kube-public',
 ];

@@ -9,13 +9,14 @@ import { isAbsolute, normalize, sep } from 'node:path';
 import { Inventory } from '../core/inventory.js';
 import { REPORT_SCHEMA, sortFindings, summarize, type Report } from '../core/report.js';
 import { refKey, type Resource } from '../core/resource.js';
+import { onEphemeralContainer } from '../core/workload.js';
 import type { Rule } from '../core/rule.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { createSuppressor } from '../core/suppress.js';
 import { VERSION } from '../core/version.js';
 import { ingestPaths, type IngestOptions } from '../ingest/files.js';
-import { aboutEphemeralContainer, foldedNote, foldIntoControllers, isEphemeralView } from '../ingest/kube-owners.js';
+import { foldedNote, foldIntoControllers, isEphemeralView } from '../ingest/kube-owners.js';
 import { jsonSyntaxText } from '../core/json-error.js';
 import { locateFindings } from '../ingest/locate-findings.js';
 import { markFindingsOnPaths, PATH_RULE_IDS } from '../analyses/paths/index.js';
@@ -193,7 +194,7 @@ function ephemeralFindingsOnly(findings: Finding[], resources: readonly Resource
   const views = new Set<string>();
   for (const r of resources) if (isEphemeralView(r)) views.add(refKey(r));
   if (views.size === 0) return findings;
-  return findings.filter((f) => !views.has(refKey(f.resource)) || aboutEphemeralContainer(f.field));
+  return findings.filter((f) => !views.has(refKey(f.resource)) || onEphemeralContainer(f.field));
 }
 
 /** Is `file` the path `scanned`, or below it (`.` covers every relative path)? */

@@ -2,7 +2,11 @@ import { asString, stringMap, type Resource } from './resource.js';
 import { containersOf, podOf } from './workload.js';
 
 /** Namespaces where AKS deploys and reconciles its own components. */
-export const AKS_SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'gatekeeper-system', 'calico-system', 'tigera-operator', 'app-routing-system', 'aks-command'];
+export const AKS_SYSTEM_NAMESPACES: readonly string[] = [
+  'kube-system', 'gatekeeper-system', 'calico-system', 'tigera-operator', 'app-routing-system', 'aks-command',
+  // The Istio-based service mesh add-on: istiod, and the ingress and egress gateways it runs.
+  'aks-istio-system', 'aks-istio-ingress', 'aks-istio-egress',
+];
 const AKS_NAMESPACES = new Set(AKS_SYSTEM_NAMESPACES);
 
 /**
@@ -17,7 +21,19 @@ const AKS_COMPONENT_PREFIXES = [
   'microsoft-defender', 'keda-', 'retina-', 'cilium', 'calico-', 'tigera-', 'aks-link', 'tunnelfront',
   'eraser-', 'azure-wi-webhook', 'workload-identity-webhook', 'extension-', 'cloud-controller',
   'overlay-extension', 'aks-operator', 'aks-command', 'node-local-dns', 'snapshot-controller', 'csi-snapshot',
+  'istiod-asm', 'aks-istio-',
 ];
+
+/**
+ * The repositories of mcr.microsoft.com that AKS's components come from. The registry also serves
+ * general-purpose images (azure-cli, azurelinux, dotnet, powershell, mirrored Docker Hub images under
+ * `mirror/`) that anyone can run under a component's name, so the registry alone proves nothing.
+ */
+const AKS_IMAGE_REPOSITORIES = [
+  'oss/kubernetes/', 'oss/kubernetes-csi/', 'oss/v2/', 'oss/azure/', 'oss/open-policy-agent/', 'oss/calico/',
+  'oss/tigera/', 'oss/kedacore/', 'oss/eraser/', 'oss/fluxcd/', 'oss/istio/', 'oss/cilium/', 'aks/', 'azuremonitor/',
+  'azure-policy/', 'containernetworking/', 'azuredefender/', 'azurek8sflux/', 'azurearck8s/', 'aci/', 'k8s/',
+].map((r) => `mcr.microsoft.com/${r}`);
 
 const MANAGED_LABELS: Array<[string, (v: string) => boolean]> = [
   ['kubernetes.azure.com/managedby', (v) => v === 'aks'],
@@ -36,15 +52,19 @@ export function aksManagedReason(r: Resource): string | undefined {
     if (v !== undefined && test(v)) return `AKS-managed component (${key}=${v} in ${r.namespace})`;
   }
   // A name alone is not proof: anyone can call a DaemonSet kube-proxy-debug. The name must match and
-  // every container must run Microsoft's image, as AKS's own components do.
+  // every container must run an image of AKS's own repositories, as AKS's components do.
   const prefix = AKS_COMPONENT_PREFIXES.find((p) => r.name.startsWith(p));
-  if (prefix && runsOnlyMicrosoftImages(r)) return `AKS-managed component (${r.name} in ${r.namespace}, images from mcr.microsoft.com)`;
+  if (prefix && runsOnlyAksImages(r)) return `AKS-managed component (${r.name} in ${r.namespace}, images from AKS's repositories on mcr.microsoft.com)`;
   return undefined;
 }
 
-function runsOnlyMicrosoftImages(r: Resource): boolean {
+/** Ephemeral containers are added by whoever debugs the pod, not by AKS: they never decide, and are never AKS's. */
+function runsOnlyAksImages(r: Resource): boolean {
   const pod = podOf(r);
   if (!pod) return false;
-  const containers = containersOf(pod);
-  return containers.length > 0 && containers.every((c) => (asString(c.spec.image) ?? '').startsWith('mcr.microsoft.com/'));
+  const containers = containersOf(pod, { ephemeral: false });
+  return containers.length > 0 && containers.every((c) => {
+    const image = asString(c.spec.image) ?? '';
+    return AKS_IMAGE_REPOSITORIES.some((repo) => image.startsWith(repo));
+  });
 }

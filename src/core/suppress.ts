@@ -4,7 +4,7 @@ import type { InputNote } from './errors.js';
 import type { Finding } from './finding.js';
 import { globMatch } from './glob.js';
 import { asArray, asObj, asString, refKey, stringMap, type Resource } from './resource.js';
-import { podOf } from './workload.js';
+import { onEphemeralContainer, podOf } from './workload.js';
 
 export const IGNORE_ANNOTATION = 'palisade.io/ignore';
 
@@ -117,7 +117,7 @@ export function createSuppressor(opts: SuppressOptions): Suppressor {
             continue;
           }
         }
-        if (opts.aksManaged) {
+        if (opts.aksManaged && !onEphemeralContainer(f.field)) {
           if (managed === null) managed = aksManagedReason(resource);
           if (managed) f.suppressed = { kind: 'provider-managed', reason: managed };
         }

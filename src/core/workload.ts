@@ -177,3 +177,8 @@ const SHORT_KINDS: Record<string, string> = {
 export function kubectlKind(kind: string): string {
   return SHORT_KINDS[kind] ?? kind.toLowerCase();
 }
+
+/** Whether a finding's field is on an ephemeral container: added to a running pod by whoever debugs it. */
+export function onEphemeralContainer(field: string | undefined): boolean {
+  return field !== undefined && /(^|\.)ephemeralContainers\[/.test(field);
+}

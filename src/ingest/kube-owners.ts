@@ -132,10 +132,7 @@ export function isEphemeralView(r: Resource): boolean {
   return EPHEMERAL_VIEWS.has(r);
 }
 
-/** Whether a finding on an ephemeral view is about one of its ephemeral containers. */
-export function aboutEphemeralContainer(field: string | undefined): boolean {
-  return field !== undefined && /(^|\.)ephemeralContainers\[/.test(field);
-}
+
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;

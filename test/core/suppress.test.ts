@@ -77,6 +77,41 @@ spec: {template: {spec: {hostPID: true, containers: [{name: c, image: docker.io/
     expect(findings.map((f) => f.suppressed)).toEqual([undefined]);
   });
 
+  it("do not treat a look-alike name running a general-purpose Microsoft image as AKS's", () => {
+    const resources = parseResources(`
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kube-proxy-debug, namespace: kube-system}
+spec: {template: {spec: {hostPID: true, containers: [{name: c, image: mcr.microsoft.com/azure-cli:2.67.0}]}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod-asm-1-23, namespace: aks-istio-system}
+spec: {template: {spec: {hostPID: true, containers: [{name: discovery, image: mcr.microsoft.com/oss/istio/pilot:1.23.3-distroless}]}}}
+`);
+    const { findings } = evaluate(rule('workload/host-namespace'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor(options));
+    expect(findings.map((f) => [f.resource.name, f.suppressed?.kind])).toEqual([
+      ['kube-proxy-debug', undefined],
+      ['istiod-asm-1-23', 'provider-managed'],
+    ]);
+  });
+
+  it("never count an ephemeral container as AKS's: someone debugging CoreDNS added it", () => {
+    const resources = parseResources(`
+apiVersion: v1
+kind: Pod
+metadata: {name: coredns-789789675-abcde, namespace: kube-system}
+spec:
+  containers: [{name: coredns, image: mcr.microsoft.com/oss/v2/kubernetes/coredns:v1.12.1, securityContext: {privileged: true}}]
+  ephemeralContainers: [{name: debugger-x1, image: docker.io/library/busybox:latest, securityContext: {privileged: true}}]
+`);
+    const { findings } = evaluate(rule('workload/privileged-container'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor(options));
+    expect(findings.map((f) => [f.container, f.suppressed?.kind])).toEqual([
+      ['coredns', 'provider-managed'],
+      ['debugger-x1', undefined],
+    ]);
+  });
+
   it('treat an AKS component with its Microsoft images as provider-managed', () => {
     const resources = parseResources(`
 apiVersion: apps/v1
