@@ -4,7 +4,14 @@ import type { MonitorClient } from '@azure/arm-monitor';
 import type { TokenCredential } from '@azure/identity';
 import { errorMessage, UsageError, type InputError } from '../core/errors.js';
 import { asObj, asString, isObj, type Obj, type Resource } from '../core/resource.js';
-import { AGENT_POOL_KIND, DIAGNOSTIC_SETTING_KIND, MANAGED_CLUSTER_KIND, ROLE_ASSIGNMENT_KIND, ROLE_DEFINITION_KIND } from './azure/kinds.js';
+import {
+  AGENT_POOL_KIND,
+  DIAGNOSTIC_SETTING_KIND,
+  DIAGNOSTIC_SETTINGS_LIST_KIND,
+  MANAGED_CLUSTER_KIND,
+  ROLE_ASSIGNMENT_KIND,
+  ROLE_DEFINITION_KIND,
+} from './azure/kinds.js';
 
 export const ARM_ENDPOINT = 'https://management.azure.com';
 
@@ -356,6 +363,7 @@ export async function fetchAksResources(
       format: 'arm-rest',
     });
   }
+  if (settings?.length === 0) resources.push(emptySettingsList(clusterId, clusterName, diagnosticsApiVersion(monitorRecorder)));
   for (const { item, apiVersion } of settings ?? []) {
     const name = item.name as string;
     resources.push({
@@ -384,6 +392,29 @@ export async function fetchAksResources(
     resources.push({ apiVersion, kind: ROLE_DEFINITION_KIND, namespace: null, name: asString(item.name) ?? id, object: item, source: { file: id, line: 1 }, format: 'arm-rest' });
   }
   return { resources, errors };
+}
+
+/**
+ * A successful empty list of the cluster's diagnostic settings: without it the scan could not tell a cluster
+ * with none (the audit logs go nowhere) from one whose settings were not read.
+ */
+function emptySettingsList(clusterId: string, clusterName: string, apiVersion: string): Resource {
+  const id = `${clusterId}/providers/Microsoft.Insights/diagnosticSettings`;
+  return {
+    apiVersion,
+    kind: DIAGNOSTIC_SETTINGS_LIST_KIND,
+    namespace: null,
+    name: `${clusterName}/diagnosticSettings`,
+    object: { id, value: [] },
+    source: { file: id, line: 1 },
+    format: 'arm-rest',
+  };
+}
+
+/** The api-version of the last diagnostic-settings page read (the monitor client reads nothing else). */
+function diagnosticsApiVersion(recorder: ResponseRecorder): string {
+  const page = recorder.responses.findLast((r) => /\/diagnosticSettings$/i.test(pathOf(r.url)));
+  return page ? apiVersionOf(page) : 'arm-rest';
 }
 
 /**

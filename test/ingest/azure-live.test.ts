@@ -249,6 +249,34 @@ describe('fetchAksResources against a fake Azure Resource Manager', () => {
     expect(outcome.exitCode).toBe(1);
   });
 
+  it('keeps an empty list of diagnostic settings, so that the audit-log rule knows there are none', async () => {
+    const arm = await fake(estate({ diagnosticSettings: { [ID]: [] } }));
+    const live = await fetchAksResources(ID, clientOptions(arm));
+    expect(live.errors).toEqual([]);
+    const list = live.resources.find((r) => r.kind === 'Microsoft.Insights/diagnosticSettingsResourceCollection');
+    expect(list).toMatchObject({
+      name: `${NAME}/diagnosticSettings`,
+      apiVersion: '2021-05-01-preview',
+      object: { id: `${ID}/providers/Microsoft.Insights/diagnosticSettings`, value: [] },
+      source: { file: `${ID}/providers/Microsoft.Insights/diagnosticSettings`, line: 1 },
+    });
+    const { report } = await runScan({ ...scanOptions, paths: [], extraResources: live.resources, extraErrors: live.errors });
+    const audit = report.findings.find((f) => f.rule === 'aks/audit-logs-not-collected');
+    expect(audit).toMatchObject({ severity: 'high', message: `cluster ${NAME} has no diagnostic setting: kube-audit logs are not collected` });
+  });
+
+  it('says it cannot tell when the diagnostic settings could not be read', async () => {
+    const arm = await fake(
+      estate({
+        intercept: (req) => (/diagnosticSettings$/i.test(req.path) ? { status: 403, body: { error: { code: 'AuthorizationFailed', message: 'no' } } } : undefined),
+      }),
+    );
+    const live = await fetchAksResources(ID, clientOptions(arm));
+    expect(live.resources.map((r) => r.kind)).not.toContain('Microsoft.Insights/diagnosticSettingsResourceCollection');
+    const { report } = await runScan({ ...scanOptions, paths: [], extraResources: live.resources, extraErrors: live.errors });
+    expect(report.findings.find((f) => f.rule === 'aks/audit-logs-not-collected')).toMatchObject({ severity: 'info', message: /cannot tell/ });
+  });
+
   it('retries a throttled call after its Retry-After and then succeeds', async () => {
     const arm = await fake(
       estate({

@@ -8,6 +8,8 @@ export const DIAGNOSTIC_SETTINGS_TYPE = 'Microsoft.Insights/diagnosticSettings';
 /** The child-resource spelling ARM templates use inside a cluster: `<cluster>/Microsoft.Insights/<setting>`. */
 export const CLUSTER_DIAGNOSTIC_SETTINGS_TYPE = 'Microsoft.ContainerService/managedClusters/providers/diagnosticSettings';
 export const TERRAFORM_DIAGNOSTIC_SETTING_TYPE = 'azurerm_monitor_diagnostic_setting';
+/** An empty answer to listing a cluster's diagnostic settings (`scan --aks`): read, and none there. */
+export const DIAGNOSTIC_SETTINGS_LIST_TYPE = 'Microsoft.Insights/diagnosticSettingsResourceCollection';
 
 export const DIAGNOSTIC_SETTING_KINDS: readonly string[] = [DIAGNOSTIC_SETTINGS_TYPE, CLUSTER_DIAGNOSTIC_SETTINGS_TYPE, TERRAFORM_DIAGNOSTIC_SETTING_TYPE];
 
@@ -273,6 +275,11 @@ function terraformSetting(resource: Resource): DiagnosticSettingView {
 
 // ---------------------------------------------------------------------------------------------------
 
+/** Whether the scan holds an empty list of this cluster's diagnostic settings, named by its id below the cluster. */
+function listedEmpty(me: ClusterIdentity, inventory: Inventory): boolean {
+  return inventory.byKind(DIAGNOSTIC_SETTINGS_LIST_TYPE).some((r) => asArray(r.object.value).length === 0 && jsonLinks(r).some((l) => l.matches(me)));
+}
+
 /** Does the setting collect a category only AKS clusters have (a group such as `allLogs` does not count)? */
 function collectsAksCategory(setting: DiagnosticSettingView): boolean {
   return setting.logs.some((l) => l.categoryGroup === undefined && AKS_LOG_CATEGORIES.includes(l.category.toLowerCase()));
@@ -280,16 +287,17 @@ function collectsAksCategory(setting: DiagnosticSettingView): boolean {
 
 /**
  * The diagnostic settings attached to a cluster. Undefined when the scan holds no diagnostic settings
- * at all (nothing can be said about them); an empty list when it holds some, none for this cluster.
+ * at all (nothing can be said about them); an empty list when it holds some, none for this cluster, or
+ * holds the cluster's settings list as read from Azure and it is empty.
  *
  * A setting whose target names nothing (a plan value known only after apply, a variable) is taken as
  * the cluster's when the scan holds exactly one cluster and the setting collects an AKS log category.
  */
 export function diagnosticSettingsFor(cluster: AksCluster, inventory: Inventory | undefined): DiagnosticSettingView[] | undefined {
   if (!inventory) return undefined;
-  const candidates = DIAGNOSTIC_SETTING_KINDS.flatMap((k) => inventory.byKind(k));
-  if (candidates.length === 0) return undefined;
   const me = clusterIdentity(cluster);
+  const candidates = DIAGNOSTIC_SETTING_KINDS.flatMap((k) => inventory.byKind(k));
+  if (candidates.length === 0) return listedEmpty(me, inventory) ? [] : undefined;
   const sole = inventory.byKind(MANAGED_CLUSTER_TYPE).length + inventory.byKind(TERRAFORM_CLUSTER_TYPE).length === 1;
   const out: DiagnosticSettingView[] = [];
   for (const r of candidates) {

@@ -26,12 +26,17 @@ type Strength =
   | 'presence'
   | 'none';
 
+/** A default that another setting of the same cluster decides: its value, or why it cannot be told. */
+type DependentDefault = (get: (path: string) => Setting) => { value: unknown } | { unknown: string };
+
 interface SettingSpec {
   /** The ARM REST path below `properties` (agent-pool property path for pools; `@` for the resource root). */
   path: string;
   type: ValueType;
   /** What Azure uses when the setting is not written; undefined when there is no fixed default. */
   default?: unknown;
+  /** A default that depends on another setting, in place of `default`. */
+  defaultFrom?: DependentDefault;
   strength: Strength;
 }
 
@@ -39,12 +44,26 @@ const on: Strength = { secure: true };
 const off: Strength = { secure: false };
 
 const POLICY_ENGINES = { none: 0, azure: 1, calico: 1, cilium: 1 };
-const UPGRADE_CHANNELS = { none: 0, patch: 1, stable: 1, rapid: 1, 'node-image': 1 };
+// node-image updates node images but never applies a Kubernetes patch release (aks/auto-upgrade-channel-none
+// reports it, at a lower severity than none); patch, stable and rapid all apply them, at different paces.
+const UPGRADE_CHANNELS = { none: 0, 'node-image': 1, patch: 2, stable: 2, rapid: 2 };
 const NODE_OS_CHANNELS = { none: 0, unmanaged: 1, nodeimage: 2, securitypatch: 2 };
 // Only user-defined routing (through a firewall) or no managed egress at all filter outbound traffic.
 const OUTBOUND_TYPES = { loadbalancer: 0, managednatgateway: 0, userassignednatgateway: 0, userdefinedrouting: 1, none: 1 };
 const SKU_TIERS = { free: 0, paid: 1, standard: 1, premium: 2 };
 const SSH_ACCESS = { localuser: 0, entraid: 1, disabled: 2 };
+
+/**
+ * networkPolicy not written: a Cilium dataplane enforces policy with Cilium (AKS sets networkPolicy to cilium,
+ * as aks/no-network-policy-engine reads it); any other dataplane leaves it none.
+ */
+const policyFollowsDataplane: DependentDefault = (get) => {
+  const dataplane = get('networkProfile.networkDataplane');
+  if (!dataplane.known)
+    return { unknown: `its default follows networkProfile.networkDataplane, which is not known (${dataplane.reason ?? 'value not known before deployment'})` };
+  const cilium = typeof dataplane.value === 'string' && dataplane.value.trim().toLowerCase() === 'cilium';
+  return { value: cilium ? 'cilium' : 'none' };
+};
 
 /** The security-relevant cluster settings compared, in output order. */
 const CLUSTER_SETTINGS: readonly SettingSpec[] = [
@@ -55,7 +74,7 @@ const CLUSTER_SETTINGS: readonly SettingSpec[] = [
   { path: 'apiServerAccessProfile.enablePrivateCluster', type: 'bool', default: false, strength: on },
   { path: 'apiServerAccessProfile.authorizedIPRanges', type: 'ranges', default: [], strength: 'ranges' },
   { path: 'apiServerAccessProfile.disableRunCommand', type: 'bool', default: false, strength: on },
-  { path: 'networkProfile.networkPolicy', type: 'enum', default: 'none', strength: { rank: POLICY_ENGINES } },
+  { path: 'networkProfile.networkPolicy', type: 'enum', defaultFrom: policyFollowsDataplane, strength: { rank: POLICY_ENGINES } },
   { path: 'networkProfile.networkPlugin', type: 'enum', strength: 'none' },
   { path: 'networkProfile.outboundType', type: 'enum', default: 'loadBalancer', strength: { rank: OUTBOUND_TYPES } },
   { path: 'addonProfiles.azurepolicy.enabled', type: 'bool', default: false, strength: on },
@@ -314,17 +333,27 @@ type Reader = (path: string) => { setting: Setting; inherited?: string };
 
 interface Side {
   read: Reader;
+  /** The other settings of the same cluster or pool, for defaults that depend on them. */
+  get: (path: string) => Setting;
   file: string;
   line: number;
   /** The field an adapter names for a setting its source has no attribute for (Terraform has none for some). */
   noAttribute: string;
 }
 
+/** The setting compared on one side, with the default that applies there when it is not written. */
+function normaliseOn(spec: SettingSpec, side: Side, s: Setting): Normalised {
+  if (!spec.defaultFrom || !s.known || !(s.absent || s.value === undefined)) return normalise(spec, s);
+  const d = spec.defaultFrom(side.get);
+  if ('unknown' in d) return normalise(spec, { ...s, known: false, reason: d.unknown });
+  return normalise({ ...spec, default: d.value }, s);
+}
+
 function compareSetting(spec: SettingSpec, template: Side, live: Side, pool?: string): DriftEntry | undefined {
   const tr = template.read(spec.path);
   const lr = live.read(spec.path);
-  const t = normalise(spec, tr.setting);
-  const l = normalise(spec, lr.setting);
+  const t = normaliseOn(spec, template, tr.setting);
+  const l = normaliseOn(spec, live, lr.setting);
   const templateSide: TemplateSide = { value: t.shown, field: tr.setting.field, file: template.file, line: template.line };
   const liveSide: DriftSide = { value: l.shown, field: lr.setting.field };
   if (t.defaulted) templateSide.defaulted = true;
@@ -352,7 +381,7 @@ function compareSetting(spec: SettingSpec, template: Side, live: Side, pool?: st
 }
 
 function clusterSide(cluster: AksCluster): Side {
-  return { read: (path) => ({ setting: cluster.get(path) }), file: cluster.resource.source.file, line: cluster.resource.source.line, noAttribute: '' };
+  return { read: (path) => ({ setting: cluster.get(path) }), get: cluster.get, file: cluster.resource.source.file, line: cluster.resource.source.line, noAttribute: '' };
 }
 
 function poolSide(cluster: AksCluster, pool: AksNodePool): Side {
@@ -364,6 +393,7 @@ function poolSide(cluster: AksCluster, pool: AksNodePool): Side {
       const version = cluster.get('kubernetesVersion');
       return version.absent ? { setting } : { setting: { ...version }, inherited: 'the cluster version' };
     },
+    get: pool.get,
     file: pool.resource.source.file,
     line: pool.resource.source.line,
     noAttribute: poolField(pool),

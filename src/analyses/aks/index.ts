@@ -38,12 +38,15 @@ export function aksClusterOf(resource: Resource, inventory?: Inventory): AksClus
   return view;
 }
 
-/** `az aks show --query` for a setting: the command that shows the live value. */
-export function aksVerify(cluster: AksCluster, path: string): string {
+/** The cluster's resource group as the source names it, or `<resource-group>` for the reader to fill in. */
+export function resourceGroupOf(cluster: AksCluster): string {
   const id = asString(cluster.resource.object.id) ?? '';
   // Terraform names the group in `resource_group_name`; a cluster not yet applied has no id.
   const tfGroup = asString(cluster.resource.object.resource_group_name);
-  const group =
-    /\/resourcegroups\/([^/]+)/i.exec(id)?.[1] ?? (tfGroup && terraformUnknown(tfGroup) === undefined ? tfGroup : undefined) ?? '<resource-group>';
-  return `az aks show --resource-group ${group} --name ${cluster.name} --query ${path}`;
+  return /\/resourcegroups\/([^/]+)/i.exec(id)?.[1] ?? (tfGroup && terraformUnknown(tfGroup) === undefined ? tfGroup : undefined) ?? '<resource-group>';
+}
+
+/** `az aks show --query` for a setting: the command that shows the live value. */
+export function aksVerify(cluster: AksCluster, path: string): string {
+  return `az aks show --resource-group ${resourceGroupOf(cluster)} --name ${cluster.name} --query ${path}`;
 }

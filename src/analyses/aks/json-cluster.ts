@@ -21,8 +21,19 @@ function child(obj: Obj, key: string): [string, unknown] | undefined {
   return undefined;
 }
 
-/** Reads `path` (dot-separated, canonical spelling) below `root`, reporting the source's own spelling in `field`. */
-export function readSetting(root: Obj, rootField: string, path: string): Setting {
+/**
+ * How the az CLI spells a property (its Python SDK's names, camel-cased): acronyms as words,
+ * `diskEncryptionSetID` → `diskEncryptionSetId`, `authorizedIPRanges` → `authorizedIpRanges`.
+ */
+export function cliSpelling(key: string): string {
+  return key.replace(/([A-Z])([A-Z]+)(?=[A-Z][a-z]|[^A-Za-z]|$)/g, (_, head: string, rest: string) => head + rest.toLowerCase());
+}
+
+/**
+ * Reads `path` (dot-separated, canonical spelling) below `root`, reporting the source's own spelling in `field`.
+ * Where the source does not have the property, `spell` gives the name it would have there.
+ */
+export function readSetting(root: Obj, rootField: string, path: string, spell: (key: string) => string = (k) => k): Setting {
   let cur: unknown = root;
   let field = rootField;
   const parts = path.split('.');
@@ -33,7 +44,7 @@ export function readSetting(root: Obj, rootField: string, path: string): Setting
     const obj = asObj(cur);
     const found = obj ? child(obj, part) : undefined;
     if (!found) {
-      const rest = parts.slice(i).map(escapeKey).join('.');
+      const rest = parts.slice(i).map((p) => escapeKey(spell(p))).join('.');
       return { value: undefined, known: true, absent: true, field: field ? `${field}.${rest}` : rest };
     }
     field = field ? `${field}.${escapeKey(found[0])}` : escapeKey(found[0]);
@@ -77,7 +88,7 @@ export function poolSettings(pool: Resource): (path: string) => Setting {
   const shape = shapeOf(pool);
   const { root, field } = propertiesOf(pool, shape);
   if (shape !== 'az-cli') return (path) => readSetting(root, field, path);
-  return (path) => readSetting(root, field, azPoolPath(path));
+  return (path) => readSetting(root, field, azPoolPath(path), cliSpelling);
 }
 
 /**
@@ -93,6 +104,8 @@ export function azPoolPath(path: string): string {
 export function jsonCluster(resource: Resource, inventory?: Inventory): AksCluster {
   const shape = shapeOf(resource);
   const { root, field } = propertiesOf(resource, shape);
+  // What `az aks show` leaves out is named as the CLI would print it.
+  const spell = shape === 'az-cli' ? cliSpelling : undefined;
   const pools: AksNodePool[] = [];
   const separate = separatePools(resource, inventory).map((p) => ({ p, name: p.name.split('/').pop() ?? p.name }));
   // `az aks show` and a GET of the cluster repeat every pool in agentPoolProfiles; scanned beside the pool
@@ -105,7 +118,7 @@ export function jsonCluster(resource: Resource, inventory?: Inventory): AksClust
     const name = asString(profile.name) ?? `#${i}`;
     if (listed.has(name.toLowerCase())) return;
     const base = `${field ? `${field}.` : ''}${profiles?.[0] ?? 'agentPoolProfiles'}[${i}]`;
-    pools.push({ name, resource, get: (path) => readSetting(profile, base, path) });
+    pools.push({ name, resource, get: (path) => readSetting(profile, base, path, spell) });
   });
   for (const { p, name } of separate) {
     pools.push({ name, resource: p, get: poolSettings(p) });
@@ -114,8 +127,7 @@ export function jsonCluster(resource: Resource, inventory?: Inventory): AksClust
   const automatic = sku.known && typeof sku.value === 'string' && sku.value.toLowerCase() === 'automatic';
   // `@sku.tier`: a property of the resource itself, outside `properties`.
   const get = (path: string): Setting => {
-    if (path.startsWith('@')) return readSetting(resource.object, '', path.slice(1));
-    const s = readSetting(root, field, path);
+    const s = path.startsWith('@') ? readSetting(resource.object, '', path.slice(1), spell) : readSetting(root, field, path, spell);
     if (!automatic || !s.known || !s.absent) return s;
     const preset = AUTOMATIC_PRESETS.get(path.toLowerCase());
     return preset === undefined ? s : { value: preset, known: true, field: s.field };
@@ -127,9 +139,12 @@ export function jsonCluster(resource: Resource, inventory?: Inventory): AksClust
  * What an AKS Automatic cluster (`sku.name: Automatic`) has without a template saying so: AKS turns these on
  * at creation and does not let them be turned off, so a template that leaves them out gets them, not the
  * plain AKS defaults. The auto-upgrade channels are some channel other than none, whichever AKS picks.
+ * Settings at the resource root (outside `properties`) are keyed with `@`: Automatic runs on the Standard
+ * tier, which AKS sets.
  */
 const AUTOMATIC_PRESETS: ReadonlyMap<string, unknown> = new Map(
   Object.entries({
+    '@sku.tier': 'Standard',
     'networkProfile.networkPlugin': 'azure',
     'networkProfile.networkPluginMode': 'overlay',
     'networkProfile.networkDataplane': 'cilium',

@@ -72,6 +72,8 @@ export class TemplateScope {
     private readonly shared: Shared,
     private readonly copies: ReadonlyMap<string, number | Unknown>,
     readonly onError: ErrorSink,
+    /** The parameters of the lambdas being applied (`lambdaVariables('x')`), by lower-cased name. */
+    private readonly lambdaValues: ReadonlyMap<string, Value> = new Map(),
   ) {}
 
   static create(template: ValueObjectRaw, onError: ErrorSink, supplied: Map<string, Value> = new Map(), limits: EvaluationLimits = EVALUATION_LIMITS): TemplateScope {
@@ -100,12 +102,12 @@ export class TemplateScope {
   withCopy(names: readonly string[], index: number | Unknown): TemplateScope {
     const copies = new Map(this.copies);
     for (const name of names) copies.set(name.toLowerCase(), index);
-    return new TemplateScope(this.shared, copies, this.onError);
+    return new TemplateScope(this.shared, copies, this.onError, this.lambdaValues);
   }
 
-  /** Scope for evaluating the template's own variables: no copy loop of any resource is visible there. */
+  /** Scope for evaluating the template's own variables: no copy loop or lambda of any resource is visible there. */
   private root(): TemplateScope {
-    return this.copies.size === 0 ? this : new TemplateScope(this.shared, new Map(), this.onError);
+    return this.copies.size === 0 && this.lambdaValues.size === 0 ? this : new TemplateScope(this.shared, new Map(), this.onError);
   }
 
   get limits(): EvaluationLimits {
@@ -291,6 +293,20 @@ export class TemplateScope {
         if (n instanceof Unknown) return n;
         return this.variable(text(n, name));
       }
+      case 'lambdavariables': {
+        arity(name, argExprs, 1, 1);
+        const n = this.expr(argExprs[0] as Expr);
+        if (n instanceof Unknown) return n;
+        return this.lambdaVariable(text(n, name));
+      }
+      case 'lambda':
+        throw new EvaluationError('lambda() can only be an argument of filter(), map(), reduce(), sort() or toObject()');
+      case 'filter':
+      case 'map':
+      case 'reduce':
+      case 'sort':
+      case 'toobject':
+        return this.lambdaFunction(fn, name, argExprs);
     }
     if (DEPLOYMENT_TIME.has(fn) || fn.startsWith('list')) return new Unknown(`${name}() is resolved at deployment`);
     const args = argExprs.map((a) => this.expr(a));
@@ -312,11 +328,113 @@ export class TemplateScope {
     return result;
   }
 
+  private lambdaVariable(name: string): Value {
+    const v = this.lambdaValues.get(name.toLowerCase());
+    if (v === undefined) throw new EvaluationError(`lambdaVariables('${name}') is outside a lambda with that parameter`);
+    return v;
+  }
+
+  /** A `lambda('a', 'b', body)` argument: parameter names as strings, the body left unevaluated. */
+  private lambdaArg(fn: string, e: Expr | undefined, minParams: number, maxParams: number): Lambda {
+    if (e?.t !== 'call' || e.name.toLowerCase() !== 'lambda') throw new EvaluationError(`${fn}() needs a lambda() argument`);
+    const params = e.args.slice(0, -1).map((p) => {
+      const n = this.expr(p);
+      if (typeof n !== 'string') throw new EvaluationError('lambda() parameter names are strings');
+      return n.toLowerCase();
+    });
+    if (params.length < minParams || params.length > maxParams) {
+      const want = minParams === maxParams ? `${minParams}` : `${minParams} to ${maxParams}`;
+      throw new EvaluationError(`the lambda of ${fn}() takes ${want} parameter(s), got ${params.length}`);
+    }
+    return { params, body: e.args[e.args.length - 1] as Expr };
+  }
+
+  /** The lambda's body with its parameters bound to `values` (extra values, such as an index it does not declare, are dropped). */
+  private apply(lambda: Lambda, values: Value[]): Value {
+    const bound = new Map(this.lambdaValues);
+    lambda.params.forEach((p, i) => bound.set(p, values[i] as Value));
+    return new TemplateScope(this.shared, this.copies, this.onError, bound).expr(lambda.body);
+  }
+
+  /** The array a lambda function walks; undefined when it is unknown (the result is then unknown too). */
+  private lambdaInput(fn: string, e: Expr | undefined): Value[] | Unknown {
+    const v = this.expr(e as Expr);
+    return v instanceof Unknown ? v : arrayArg(v, fn);
+  }
+
+  /**
+   * filter, map, reduce, sort and toObject, as ARM evaluates them: the lambda runs once per item (for sort,
+   * per comparison). An unknown item stays an unknown item of a map; where an unknown decides which items
+   * are kept, in which order or under which key, the whole result is unknown.
+   */
+  private lambdaFunction(fn: string, name: string, argExprs: Expr[]): Value {
+    arity(name, argExprs, fn === 'reduce' ? 3 : 2, fn === 'toobject' ? 3 : fn === 'reduce' ? 3 : 2);
+    const input = this.lambdaInput(name, argExprs[0]);
+    if (input instanceof Unknown) return input;
+    switch (fn) {
+      case 'map': {
+        const lambda = this.lambdaArg(name, argExprs[1], 1, 2);
+        return input.map((item, i) => this.apply(lambda, [item, i]));
+      }
+      case 'filter': {
+        const lambda = this.lambdaArg(name, argExprs[1], 1, 2);
+        const kept: Value[] = [];
+        for (const [i, item] of input.entries()) {
+          const keep = this.apply(lambda, [item, i]);
+          if (keep instanceof Unknown) return new Unknown(`${name}() cannot tell which items it keeps: ${keep.reason}`);
+          if (boolArg(keep, name)) kept.push(item);
+        }
+        return kept;
+      }
+      case 'reduce': {
+        const initial = this.expr(argExprs[1] as Expr);
+        const lambda = this.lambdaArg(name, argExprs[2], 2, 3);
+        return input.reduce<Value>((acc, item, i) => this.apply(lambda, [acc, item, i]), initial);
+      }
+      case 'sort':
+        return this.sorted(name, input, this.lambdaArg(name, argExprs[1], 2, 2));
+      default:
+        return this.toObject(name, input, this.lambdaArg(name, argExprs[1], 1, 1), argExprs[2] === undefined ? undefined : this.lambdaArg(name, argExprs[2], 1, 1));
+    }
+  }
+
+  /** sort(): the lambda says whether its first argument goes before its second. */
+  private sorted(name: string, input: Value[], before: Lambda): Value {
+    let unknown: Unknown | undefined;
+    const precedes = (a: Value, b: Value): boolean => {
+      const r = this.apply(before, [a, b]);
+      if (r instanceof Unknown) {
+        unknown ??= new Unknown(`${name}() cannot tell the order of the items: ${r.reason}`);
+        return false;
+      }
+      return boolArg(r, name);
+    };
+    const out = [...input].sort((a, b) => (precedes(a, b) ? -1 : precedes(b, a) ? 1 : 0));
+    return unknown ?? out;
+  }
+
+  /** toObject(): one property per item, named by the key lambda, holding the item or what the value lambda makes of it. */
+  private toObject(name: string, input: Value[], keyOf: Lambda, valueOf: Lambda | undefined): Value {
+    const out: ValueObject = {};
+    for (const item of input) {
+      const key = this.apply(keyOf, [item]);
+      if (key instanceof Unknown) return new Unknown(`${name}() cannot tell the property names: ${key.reason}`);
+      setOwn(out, text(key, name), valueOf ? this.apply(valueOf, [item]) : item);
+    }
+    return out;
+  }
+
   copyIndex(loop: string | undefined, offset: number): Value {
     const i = this.copies.get((loop ?? '').toLowerCase());
     if (i === undefined) throw new EvaluationError(loop ? `copyIndex('${loop}') outside that copy loop` : 'copyIndex() outside a copy loop');
     return i instanceof Unknown ? i : i + offset;
   }
+}
+
+interface Lambda {
+  /** Lower-cased, as lambdaVariables() looks them up. */
+  params: string[];
+  body: Expr;
 }
 
 interface CallContext {

@@ -4,6 +4,11 @@ import type { Resource } from '../../core/resource.js';
 export const MANAGED_CLUSTER_KIND = 'Microsoft.ContainerService/managedClusters';
 export const AGENT_POOL_KIND = 'Microsoft.ContainerService/managedClusters/agentPools';
 export const DIAGNOSTIC_SETTING_KIND = 'Microsoft.Insights/diagnosticSettings';
+/**
+ * The answer to listing a cluster's diagnostic settings, kept when it is empty: it says the settings were
+ * read and there are none, which no setting resource can say. `id` is the list's path below the cluster.
+ */
+export const DIAGNOSTIC_SETTINGS_LIST_KIND = 'Microsoft.Insights/diagnosticSettingsResourceCollection';
 /** Who holds which Azure role where (`az role assignment list --all -o json`). */
 export const ROLE_ASSIGNMENT_KIND = 'Microsoft.Authorization/roleAssignments';
 /** Custom role definitions (`az role definition list --custom-role-only -o json`). */

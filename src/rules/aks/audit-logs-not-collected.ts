@@ -1,14 +1,25 @@
-import { CLUSTER_KINDS, diagnosticSettingsFor, type AksCluster, type DiagnosticSettingView } from '../../analyses/aks/index.js';
+import { CLUSTER_KINDS, diagnosticSettingsFor, resourceGroupOf, type AksCluster, type DiagnosticSettingView } from '../../analyses/aks/index.js';
 import { asString } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { clusterOf } from './lib/cluster-settings.js';
 
-const AUDIT_CATEGORIES = new Set(['kube-audit', 'kube-audit-admin']);
+const FULL_AUDIT = 'kube-audit';
+const AUDIT_CATEGORIES = new Set([FULL_AUDIT, 'kube-audit-admin']);
+
+/** What kube-audit-admin leaves out, as the remediation says it. */
+const ADMIN_ONLY_GAP =
+  'kube-audit-admin leaves out get and list requests (secret reads, and exec, attach and port-forward, which kubectl 1.30 and later open as a WebSocket GET): only kube-audit records them';
 
 function listCommand(cluster: AksCluster): string {
   const id = asString(cluster.resource.object.id);
-  const resource = id && id.startsWith('/') ? id : `$(az aks show --resource-group <resource-group> --name ${cluster.name} --query id -o tsv)`;
+  const resource = id && id.startsWith('/') ? id : `$(az aks show --resource-group ${resourceGroupOf(cluster)} --name ${cluster.name} --query id -o tsv)`;
   return `az monitor diagnostic-settings list --resource ${resource} -o json`;
+}
+
+/** The audit categories a setting collects (known and enabled), lower-cased, in the order the source lists them. */
+function auditCategoriesOf(ds: DiagnosticSettingView): string[] {
+  const found = ds.logs.filter((l) => l.known && l.enabled && AUDIT_CATEGORIES.has(l.category.toLowerCase())).map((l) => l.category.toLowerCase());
+  return [...new Set(found)];
 }
 
 const DESTINATION_NAMES: Record<string, string> = {
@@ -55,8 +66,10 @@ export default defineRule({
       'they are kept is not in the setting: a workspace keeps logs as long as its tables say, and a storage ' +
       'account as long as its lifecycle management rules say (Azure Monitor stopped applying a diagnostic ' +
       'setting\'s retentionPolicy in September 2025), so the rule reports a note to check that it is at least ' +
-      'settings.aks.auditRetentionDays. When the scan holds no diagnostic settings at all, the rule cannot tell ' +
-      'and says so.',
+      'settings.aks.auditRetentionDays, and says what kube-audit-admin leaves out when only it is collected. When ' +
+      'the scan holds no diagnostic settings at all, the rule cannot tell and says so: an empty list printed by az ' +
+      'monitor diagnostic-settings list ([]) names no cluster, so it reads as no settings given; scan --aks reads ' +
+      'the cluster\'s settings itself and knows when there are none.',
     remediation:
       'Add a diagnostic setting to the cluster that sends kube-audit to a Log Analytics ' +
       'workspace or storage account (az monitor diagnostic-settings create --resource <cluster id> --name audit ' +
@@ -66,7 +79,8 @@ export default defineRule({
       'port-forward, which kubectl 1.30 and later open as a WebSocket GET. Keep ' +
       'the logs at least the required number of days (workspace table retention; a storage lifecycle management ' +
       'rule). To let the scan see the settings, include the output of az ' +
-      'monitor diagnostic-settings list --resource <cluster id> -o json among the scanned files.',
+      'monitor diagnostic-settings list --resource <cluster id> -o json among the scanned files, or scan the ' +
+      'cluster with --aks <cluster id> (the only way a cluster without any setting is seen as one).',
     references: [
       'https://learn.microsoft.com/azure/aks/monitor-aks#resource-logs',
       'https://learn.microsoft.com/azure/azure-monitor/essentials/diagnostic-settings',
@@ -88,25 +102,31 @@ export default defineRule({
       });
       return;
     }
-    // The first setting that sends the audit logs somewhere: how long they stay there is never in the setting.
-    let collecting: DiagnosticSettingView | undefined;
+    // The first setting that sends the full kube-audit log somewhere, else the first that sends kube-audit-admin:
+    // how long they stay there is never in the setting.
+    let collecting: { ds: DiagnosticSettingView; categories: string[] } | undefined;
     const undecided: Array<{ ds: DiagnosticSettingView; why: string }> = [];
     for (const ds of settings) {
-      const audit = ds.logs.filter((l) => l.known && l.enabled && AUDIT_CATEGORIES.has(l.category.toLowerCase()));
+      const categories = auditCategoriesOf(ds);
       const hasDestination = Object.values(ds.destinations).some((v) => v !== undefined && v !== '');
-      if (audit.length === 0) {
+      if (categories.length === 0) {
         const open = ds.logs.find((l) => !l.known);
         if (open) undecided.push({ ds, why: open.reason ?? 'a log entry is not known offline' });
         continue;
       }
-      if (hasDestination) collecting ??= ds;
+      if (!hasDestination) continue;
+      if (!collecting || (!collecting.categories.includes(FULL_AUDIT) && categories.includes(FULL_AUDIT))) collecting = { ds, categories };
     }
     if (collecting) {
-      const to = destinationOf(collecting);
+      const { ds, categories } = collecting;
+      const to = destinationOf(ds);
+      const full = categories.includes(FULL_AUDIT);
       ctx.report({
         severity: 'info',
-        message: `cluster ${cluster.name} sends kube-audit logs to a ${to.where} (diagnostic setting ${collecting.name}) whose retention the scan cannot see (${to.why}): check that it keeps them at least ${required} days`,
-        evidence: { observed: { diagnosticSetting: collecting.name, destinations: collecting.destinations }, expected: `retention >= ${required} days` },
+        message:
+          `cluster ${cluster.name} sends ${full ? FULL_AUDIT : categories.join(', ')} logs to a ${to.where} (diagnostic setting ${ds.name}) whose retention the scan cannot see (${to.why}): ` +
+          `check that it keeps them at least ${required} days${full ? '' : `; ${ADMIN_ONLY_GAP}`}`,
+        evidence: { observed: { diagnosticSetting: ds.name, categories, destinations: ds.destinations }, expected: `retention >= ${required} days` },
         verify,
       });
       return;

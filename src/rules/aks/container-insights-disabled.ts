@@ -1,12 +1,12 @@
 import { aksVerify, CLUSTER_KINDS } from '../../analyses/aks/index.js';
 import { defineRule } from '../../core/rule.js';
-import { clusterOf, fieldOf, flag, reportUnknown } from './lib/cluster-settings.js';
+import { clusterOf, fieldOf, flag, queryPathOf, reportUnknown } from './lib/cluster-settings.js';
 
 // Any of these sends node and container telemetry to Azure Monitor; the first is the classic add-on.
 const SOURCES = [
-  { path: 'addonProfiles.omsagent.enabled', cli: 'addonProfiles.omsagent.enabled' },
-  { path: 'azureMonitorProfile.containerInsights.enabled', cli: 'azureMonitorProfile.containerInsights.enabled' },
-  { path: 'azureMonitorProfile.metrics.enabled', cli: 'azureMonitorProfile.metrics.enabled' },
+  { path: 'addonProfiles.omsagent.enabled' },
+  { path: 'azureMonitorProfile.containerInsights.enabled' },
+  { path: 'azureMonitorProfile.metrics.enabled' },
 ] as const;
 
 export default defineRule({
@@ -37,7 +37,10 @@ export default defineRule({
   check(ctx) {
     const cluster = clusterOf(ctx);
     if (!cluster) return;
-    const found = SOURCES.map((src) => ({ ...src, s: cluster.get(src.path) }));
+    const found = SOURCES.map((src) => {
+      const s = cluster.get(src.path);
+      return { ...src, s, cli: queryPathOf(cluster, s, src.path) };
+    });
     if (found.some((x) => x.s.known && flag(x.s) === true)) return;
     const unknown = found.find((x) => !x.s.known);
     if (unknown) return reportUnknown(ctx, `cluster ${cluster.name}`, unknown.s, true, aksVerify(cluster, unknown.cli));

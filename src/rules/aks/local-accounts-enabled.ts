@@ -21,8 +21,14 @@ export default defineRule({
       'cluster certificates are rotated. disableLocalAccounts is false unless set.',
     remediation:
       'Disable local accounts (requires AKS-managed Entra ID): az aks update --disable-local-accounts ' +
-      '(disableLocalAccounts: true in templates; local_account_disabled = true in Terraform).',
-    references: ['https://learn.microsoft.com/azure/aks/manage-local-accounts-managed-azure-ad'],
+      '(disableLocalAccounts: true in templates; local_account_disabled = true in Terraform). On an existing ' +
+      'cluster whose local accounts may have been used, then rotate the cluster certificates (az aks rotate-certs; ' +
+      'the nodes are reimaged and the API server is briefly unavailable): a cluster-admin certificate downloaded ' +
+      'before stays valid until they are rotated.',
+    references: [
+      'https://learn.microsoft.com/azure/aks/manage-local-accounts-managed-azure-ad',
+      'https://learn.microsoft.com/azure/aks/certificate-rotation',
+    ],
   },
   target: { kinds: [...CLUSTER_KINDS] },
   check(ctx) {

@@ -33,9 +33,12 @@ export default defineRule({
       'holds no policies; as a rule of its own, a baseline or exception accepted for a cluster without policies ' +
       'does not hide it once policies are written.',
     remediation:
-      'Enable an engine: az aks update --network-policy azure|calico|cilium (networkProfile.networkPolicy in ' +
-      'templates; network_profile { network_policy } in Terraform), or move to the Cilium dataplane ' +
-      '(networkDataplane: cilium). Test the policies before: they start to apply at once.',
+      'Enable an engine: az aks update --network-policy azure|calico (networkProfile.networkPolicy in ' +
+      'templates; network_profile { network_policy } in Terraform), or move to the Cilium dataplane, which ' +
+      'enforces policies with Cilium (az aks update --network-dataplane cilium, on Azure CNI Overlay or with a pod ' +
+      'subnet; networkDataplane: cilium; network_data_plane = "cilium" in Terraform). The cilium engine comes only ' +
+      'with that dataplane: --network-policy cilium alone is refused. Test the policies before: they start to ' +
+      'apply at once.',
     references: [
       'https://learn.microsoft.com/azure/aks/use-network-policies',
       'https://kubernetes.io/docs/concepts/services-networking/network-policies/#prerequisites',

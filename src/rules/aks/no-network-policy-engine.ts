@@ -21,9 +21,11 @@ export default defineRule({
       'Policy Manager, Calico and Cilium; a Cilium dataplane always enforces policy. When the scan also holds ' +
       'NetworkPolicy objects, aks/network-policies-not-enforced reports the cluster as critical instead.',
     remediation:
-      'Choose an engine: az aks update --network-policy azure|calico|cilium (networkProfile.networkPolicy in ' +
-      'templates; network_profile { network_policy } in Terraform), or use the Cilium dataplane ' +
-      '(networkDataplane: cilium). Then add a default-deny policy per namespace.',
+      'Choose an engine: az aks update --network-policy azure|calico (networkProfile.networkPolicy in ' +
+      'templates; network_profile { network_policy } in Terraform), or move to the Cilium dataplane, which ' +
+      'enforces policies with Cilium (az aks update --network-dataplane cilium, on Azure CNI Overlay or with a pod ' +
+      'subnet; networkDataplane: cilium; network_data_plane = "cilium" in Terraform). The cilium engine comes only ' +
+      'with that dataplane: --network-policy cilium alone is refused. Then add a default-deny policy per namespace.',
     references: [
       'https://learn.microsoft.com/azure/aks/use-network-policies',
       'https://kubernetes.io/docs/concepts/services-networking/network-policies/',

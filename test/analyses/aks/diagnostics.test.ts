@@ -26,6 +26,13 @@ describe('diagnosticSettingsFor: what the scan can tell', () => {
     expect(diagnosticSettingsFor(aksClusterOf(armCluster) as AksCluster, undefined)).toBeUndefined();
   });
 
+  it('is empty when the scan holds the empty settings list Azure gave for this cluster, and only this one', () => {
+    const emptyList = (clusterId: string) =>
+      res('Microsoft.Insights/diagnosticSettingsResourceCollection', 'list', { id: `${clusterId}/providers/Microsoft.Insights/diagnosticSettings`, value: [] }, 'arm-rest');
+    expect(settingsOf(armCluster, emptyList(CLUSTER_ID))).toEqual([]);
+    expect(settingsOf(armCluster, emptyList(`${CLUSTER_ID}-2`))).toBeUndefined();
+  });
+
   it('is empty when the scan holds diagnostic settings, none for this cluster', () => {
     const forStorage = res(
       'Microsoft.Insights/diagnosticSettings',

@@ -657,3 +657,76 @@ resource "azurerm_kubernetes_cluster" "main" {
     expect(fieldLineIn('id: x\nproperties:\n  enableRBAC: true\n', 1, 'properties.enableRBAC')).toBeUndefined();
   });
 });
+
+describe('driftBetween: defaults that follow other settings', () => {
+  const automaticTemplate = json({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    resources: [
+      {
+        type: 'Microsoft.ContainerService/managedClusters',
+        apiVersion: '2025-01-01',
+        name: 'aks-prod',
+        location: 'westeurope',
+        sku: { name: 'Automatic' },
+        properties: { agentPoolProfiles: [{ name: 'system', mode: 'System', count: 3 }] },
+      },
+    ],
+  });
+
+  it('reads an AKS Automatic template without a tier as the Standard tier AKS sets', async () => {
+    const template = await clusterOf(automaticTemplate, 'main.json');
+    const live = await clusterOf(restBody({}, { sku: { name: 'Automatic', tier: 'Standard' } }), 'live.json');
+    expect(find(driftBetween(template, live), 'sku.tier')).toBeUndefined();
+    const free = await clusterOf(restBody({}, { sku: { name: 'Base', tier: 'Free' } }), 'live.json');
+    expect(find(driftBetween(template, free), 'sku.tier')).toMatchObject({ template: { value: 'Standard' }, live: { value: 'Free' }, regression: true });
+  });
+
+  it('takes cilium as the network policy of a Cilium dataplane that does not write one', async () => {
+    const profile = (p: Obj) => ({ networkProfile: { networkPlugin: 'azure', outboundType: 'userDefinedRouting', ...p } });
+    const template = await clusterOf(restBody(profile({ networkDataplane: 'cilium' })), 't.json');
+    const live = await clusterOf(restBody(profile({ networkDataplane: 'cilium', networkPolicy: 'cilium' })), 'l.json');
+    expect(find(driftBetween(template, live), 'networkProfile.networkPolicy')).toBeUndefined();
+    // Without the Cilium dataplane the default stays none.
+    const azure = await clusterOf(restBody(profile({})), 't.json');
+    expect(find(driftBetween(azure, live), 'networkProfile.networkPolicy')).toMatchObject({ template: { value: 'none', defaulted: true }, live: { value: 'cilium' }, regression: false });
+  });
+
+  it('cannot compare the network policy when the dataplane that decides its default is unknown', async () => {
+    const template = await clusterOf(
+      json({
+        $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+        contentVersion: '1.0.0.0',
+        parameters: { dataplane: { type: 'string' } },
+        resources: [
+          {
+            type: 'Microsoft.ContainerService/managedClusters',
+            apiVersion: '2025-01-01',
+            name: 'aks-prod',
+            properties: { networkProfile: { networkPlugin: 'azure', networkDataplane: "[parameters('dataplane')]" } },
+          },
+        ],
+      }),
+      'main.json',
+    );
+    const live = await clusterOf(restBody({ networkProfile: { networkPlugin: 'azure', networkDataplane: 'cilium', networkPolicy: 'cilium' } }), 'l.json');
+    expect(find(driftBetween(template, live), 'networkProfile.networkPolicy')).toMatchObject({
+      status: 'uncomparable',
+      note: expect.stringMatching(/^cannot compare: its default follows networkProfile.networkDataplane, which is not known \(parameter 'dataplane'/),
+    });
+  });
+
+  it('calls node-image weaker than a channel that applies Kubernetes patches, as aks/auto-upgrade-channel-none does', async () => {
+    const channel = (c: string) => restBody({ autoUpgradeProfile: { upgradeChannel: c, nodeOSUpgradeChannel: 'SecurityPatch' } });
+    for (const from of ['patch', 'stable', 'rapid']) {
+      const entries = driftBetween(await clusterOf(channel(from), 't.json'), await clusterOf(channel('node-image'), 'l.json'));
+      expect(find(entries, 'autoUpgradeProfile.upgradeChannel'), from).toMatchObject({ live: { value: 'node-image' }, regression: true });
+    }
+    const back = driftBetween(await clusterOf(channel('node-image'), 't.json'), await clusterOf(channel('patch'), 'l.json'));
+    expect(find(back, 'autoUpgradeProfile.upgradeChannel')).toMatchObject({ regression: false });
+    const none = driftBetween(await clusterOf(channel('node-image'), 't.json'), await clusterOf(channel('none'), 'l.json'));
+    expect(find(none, 'autoUpgradeProfile.upgradeChannel')).toMatchObject({ regression: true });
+    const sideways = driftBetween(await clusterOf(channel('patch'), 't.json'), await clusterOf(channel('stable'), 'l.json'));
+    expect(find(sideways, 'autoUpgradeProfile.upgradeChannel')).toMatchObject({ regression: false });
+  });
+});

@@ -198,3 +198,72 @@ describe('functions', () => {
     expect(got.errors.join()).toMatch(/over 1000000 characters/);
   });
 });
+
+describe('lambda functions', () => {
+  const cases: Array<[string, unknown]> = [
+    ["[map(parameters('ranges'), lambda('r', concat('allow ', lambdaVariables('r'))))]", ['allow 10.0.0.0/8', 'allow 192.168.0.0/16']],
+    ["[map(createArray('a', 'b'), lambda('x', 'i', format('{0}{1}', lambdaVariables('x'), lambdaVariables('i'))))]", ['a0', 'b1']],
+    ["[filter(createArray(1, 5, 10), lambda('n', greater(lambdaVariables('n'), 4)))]", [5, 10]],
+    ["[filter(createArray('CriticalAddonsOnly=true:NoSchedule', 'x=y:NoSchedule'), lambda('t', startsWith(lambdaVariables('t'), 'Critical')))]", ['CriticalAddonsOnly=true:NoSchedule']],
+    ["[reduce(createArray(1, 2, 3), 10, lambda('cur', 'next', add(lambdaVariables('cur'), lambdaVariables('next'))))]", 16],
+    ["[reduce(createArray('a', 'b'), '', lambda('cur', 'next', 'i', concat(lambdaVariables('cur'), lambdaVariables('next'), string(lambdaVariables('i')))))]", 'a0b1'],
+    ["[sort(createArray(3, 1, 2), lambda('a', 'b', less(lambdaVariables('a'), lambdaVariables('b'))))]", [1, 2, 3]],
+    ["[sort(createArray('b', 'c', 'a'), lambda('a', 'b', greater(lambdaVariables('a'), lambdaVariables('b'))))]", ['c', 'b', 'a']],
+    [
+      "[toObject(createArray(createObject('name', 'sys', 'n', 1), createObject('name', 'app', 'n', 2)), lambda('p', lambdaVariables('p').name))]",
+      { sys: { name: 'sys', n: 1 }, app: { name: 'app', n: 2 } },
+    ],
+    ["[toObject(createArray('a', 'b'), lambda('k', toUpper(lambdaVariables('k'))), lambda('k', length(lambdaVariables('k'))))]", { A: 1, B: 1 }],
+    // A lambda sees the parameters of the lambdas it is nested in.
+    ["[map(createArray(1, 2), lambda('x', map(createArray(10), lambda('y', add(lambdaVariables('x'), lambdaVariables('y'))))))]", [[11], [12]]],
+    ["[map(createArray(), lambda('x', lambdaVariables('x')))]", []],
+  ];
+  it.each(cases)('%s', (expr, expected) => {
+    const got = evaluate(expr);
+    expect(got.errors).toEqual([]);
+    expect(got.value).toEqual(expected);
+  });
+
+  it('decides a list built with map and if, so that an open range is seen', () => {
+    const got = evaluate(
+      "[concat(map(parameters('ips'), lambda('ip', concat(lambdaVariables('ip'), '/32'))), if(parameters('openAll'), createArray('0.0.0.0/0'), createArray()))]",
+      { parameters: { ...template.parameters, ips: { type: 'array', defaultValue: ['203.0.113.7'] }, openAll: { type: 'bool', defaultValue: true } } },
+    );
+    expect(got.errors).toEqual([]);
+    expect(got.value).toEqual(['203.0.113.7/32', '0.0.0.0/0']);
+  });
+
+  it('keeps unknown inputs unknown', () => {
+    expect(value("[map(parameters('adminGroup'), lambda('x', lambdaVariables('x')))]")).toEqual(unknown(/adminGroup/));
+    // An unknown item stays one item of a map; the others are known.
+    expect(value("[map(createArray('a', parameters('adminGroup')), lambda('x', concat(lambdaVariables('x'), '/32')))]")).toEqual(['a/32', unknown(/adminGroup/)]);
+    // Whether an unknown item is kept, where it sorts or what key it makes cannot be told.
+    expect(value("[filter(createArray('a', parameters('adminGroup')), lambda('x', equals(lambdaVariables('x'), 'a')))]")).toEqual(unknown(/filter\(\) cannot tell.*adminGroup/));
+    expect(value("[sort(createArray('a', parameters('adminGroup')), lambda('x', 'y', less(lambdaVariables('x'), lambdaVariables('y'))))]")).toEqual(unknown(/sort\(\) cannot tell.*adminGroup/));
+    expect(value("[toObject(createArray(parameters('adminGroup')), lambda('x', lambdaVariables('x')))]")).toEqual(unknown(/toObject\(\) cannot tell.*adminGroup/));
+    expect(value("[reduce(createArray(1, 2), parameters('adminGroup'), lambda('c', 'n', concat(lambdaVariables('c'), string(lambdaVariables('n')))))]")).toEqual(
+      unknown(/adminGroup/),
+    );
+  });
+
+  it('reports a lambda out of place, a wrong parameter count and an unbound lambda variable', () => {
+    for (const expr of [
+      "[lambda('x', lambdaVariables('x'))]",
+      "[lambdaVariables('x')]",
+      "[map(createArray(1), lambda('x', lambdaVariables('y')))]",
+      "[map(createArray(1), 'x')]",
+      "[sort(createArray(1), lambda('x', true))]",
+      "[filter(createArray(1), lambda('x', 'yes'))]",
+      "[map(createObject('a', 1), lambda('x', lambdaVariables('x')))]",
+    ]) {
+      const got = evaluate(expr);
+      expect(got.value, expr).toEqual(unknown(/could not be evaluated/));
+      expect(got.errors, expr).toHaveLength(1);
+    }
+  });
+
+  it('does not let a variable see the lambda it is used in', () => {
+    const got = evaluate("[map(createArray(1), lambda('x', variables('usesX')))]", { variables: { usesX: "[lambdaVariables('x')]" } });
+    expect(got.value).toEqual([unknown(/could not be evaluated/)]);
+  });
+});

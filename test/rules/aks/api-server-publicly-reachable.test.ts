@@ -1,4 +1,9 @@
+import { describe, expect, it } from 'vitest';
+import { Inventory } from '../../../src/core/inventory.js';
+import { ruleApplies, runRule } from '../../../src/core/rule.js';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings.js';
 import rule from '../../../src/rules/aks/api-server-publicly-reachable.js';
+import { decode } from '../../ingest/azure/helpers.js';
 import { cli, clusterRuleTester, rest } from './cluster-rule-tester.js';
 
 const ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod';
@@ -125,4 +130,40 @@ clusterRuleTester(rule, {
       findings: [{ field: 'properties.apiServerAccessProfile.authorizedIPRanges[1]', severity: 'high' }],
     },
   ],
+});
+
+describe('authorized IP ranges a template builds with lambda functions', () => {
+  const templateWith = (ips: unknown) =>
+    JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { ips: { type: 'array', ...(ips === undefined ? {} : { defaultValue: ips }) }, openAll: { type: 'bool', defaultValue: true } },
+      resources: [
+        {
+          type: 'Microsoft.ContainerService/managedClusters',
+          apiVersion: '2025-01-01',
+          name: 'aks-fn',
+          properties: {
+            apiServerAccessProfile: {
+              authorizedIPRanges:
+                "[concat(map(parameters('ips'), lambda('ip', concat(lambdaVariables('ip'), '/32'))), if(parameters('openAll'), createArray('0.0.0.0/0'), createArray()))]",
+            },
+          },
+        },
+      ],
+    });
+  const findingsOf = (text: string) => {
+    const sink = decode(text, 'main.json');
+    const inventory = new Inventory(sink.resources);
+    return sink.resources.filter((r) => ruleApplies(rule, r)).flatMap((r) => runRule(rule, r, inventory, DEFAULT_SETTINGS));
+  };
+
+  it('sees 0.0.0.0/0 among the ranges map and if build', () => {
+    const found = findingsOf(templateWith(['203.0.113.7']));
+    expect(found.map((f) => [f.severity, f.field])).toEqual([['high', 'properties.apiServerAccessProfile.authorizedIPRanges[1]']]);
+  });
+
+  it('still cannot decide when the mapped list is supplied at deployment', () => {
+    expect(findingsOf(templateWith(undefined)).map((f) => f.severity)).toEqual(['info']);
+  });
 });

@@ -96,13 +96,36 @@ aksRuleTester(rule, {
     },
     {
       name: 'workspace destination: retention lives on the workspace, a note to check',
-      resources: [cliCluster('aks1', {}), cliSetting('aks1', 'audit', { workspaceId: WS, storageAccountId: null, logs: [log('kube-audit-admin')] })],
+      resources: [cliCluster('aks1', {}), cliSetting('aks1', 'audit', { workspaceId: WS, storageAccountId: null, logs: [log('kube-audit')] })],
       findings: [
         {
           severity: 'info',
           message: 'cluster aks1 sends kube-audit logs to a Log Analytics workspace (diagnostic setting audit) whose retention the scan cannot see (the workspace and its tables set it): check that it keeps them at least 90 days',
         },
       ],
+    },
+    {
+      name: 'only kube-audit-admin: the note names it and what it leaves out',
+      resources: [cliCluster('aks1', {}), cliSetting('aks1', 'audit', { workspaceId: WS, storageAccountId: null, logs: [log('kube-audit-admin')] })],
+      findings: [
+        {
+          severity: 'info',
+          message:
+            'cluster aks1 sends kube-audit-admin logs to a Log Analytics workspace (diagnostic setting audit) whose retention the scan cannot see (the workspace and its tables set it): ' +
+            'check that it keeps them at least 90 days; kube-audit-admin leaves out get and list requests (secret reads, and exec, attach and port-forward, which kubectl 1.30 ' +
+            'and later open as a WebSocket GET): only kube-audit records them',
+          evidence: { observed: { diagnosticSetting: 'audit', categories: ['kube-audit-admin'] } },
+        },
+      ],
+    },
+    {
+      name: 'kube-audit in a later setting is the one the note is about',
+      resources: [
+        restCluster('aks1', {}),
+        restSetting('aks1', 'admin', { workspaceId: WS, logs: [log('kube-audit-admin')] }),
+        restSetting('aks1', 'full', { storageAccountId: SA, logs: [log('kube-audit')] }),
+      ],
+      findings: [{ severity: 'info', message: /^cluster aks1 sends kube-audit logs to a storage account \(diagnostic setting full\).*90 days$/ }],
     },
     {
       name: 'storage without a retention policy: its lifecycle rules decide',
@@ -134,6 +157,20 @@ aksRuleTester(rule, {
         resource('azurerm_monitor_diagnostic_setting', 'terraform-plan', { name: 'diag', target_resource_id: '${azurerm_kubernetes_cluster.main.id}', log_analytics_workspace_id: WS, enabled_log: [{ category: 'kube-apiserver' }] }, 'diag', 'terraform'),
       ],
       findings: [{ resource: 'azurerm_kubernetes_cluster/main', severity: 'high', message: /diagnostic settings \(diag\)/ }],
+    },
+    {
+      name: 'Terraform: enabled_log kube-audit-admin only; the list command names the resource group',
+      resources: [
+        tfCluster('main', { name: 'aks-main' }),
+        resource('azurerm_monitor_diagnostic_setting', 'terraform-plan', { name: 'diag', target_resource_id: '${azurerm_kubernetes_cluster.main.id}', log_analytics_workspace_id: WS, enabled_log: [{ category: 'kube-audit-admin' }] }, 'diag', 'terraform'),
+      ],
+      findings: [
+        {
+          severity: 'info',
+          message: /^cluster aks-main sends kube-audit-admin logs to a Log Analytics workspace .*; kube-audit-admin leaves out get and list requests \(secret reads, and exec/,
+          verify: 'az monitor diagnostic-settings list --resource $(az aks show --resource-group rg-prod --name aks-main --query id -o tsv) -o json',
+        },
+      ],
     },
   ],
 });

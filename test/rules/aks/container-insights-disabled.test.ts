@@ -31,11 +31,22 @@ aksRuleTester(rule, {
       resources: [cliCluster('aks1', { addonProfiles: { omsagent: { enabled: false, config: null } }, azureMonitorProfile: null })],
       findings: [{ field: 'addonProfiles.omsagent.enabled', evidence: { observed: { 'addonProfiles.omsagent.enabled': false } } }],
     },
-    { name: 'Terraform without oms_agent', resources: [tfCluster('main', { oms_agent: [] })], findings: [{ field: 'oms_agent' }] },
+    {
+      // JMESPath keys are case-sensitive: the command queries the key the cluster has.
+      name: 'az aks show with the add-on key spelled omsAgent',
+      resources: [cliCluster('aks1', { addonProfiles: { omsAgent: { enabled: false, config: null } }, azureMonitorProfile: null })],
+      findings: [{ field: 'addonProfiles.omsAgent.enabled', verify: 'az aks show --resource-group rg-prod --name aks1 --query addonProfiles.omsAgent.enabled' }],
+    },
+    {
+      name: 'REST body with omsAgent disabled',
+      resources: [restCluster('aks1', { addonProfiles: { omsAgent: { enabled: false } } })],
+      findings: [{ field: 'properties.addonProfiles.omsAgent.enabled', verify: 'az aks show --resource-group rg-prod --name aks1 --query addonProfiles.omsAgent.enabled' }],
+    },
+    { name: 'Terraform without oms_agent', resources: [tfCluster('main', { oms_agent: [] })], findings: [{ field: 'oms_agent', verify: /--query addonProfiles\.omsagent\.enabled$/ }] },
     {
       name: 'unknown add-on state: info',
       resources: [templateCluster('aks1', { addonProfiles: unknown("if() on parameter 'monitoring' without default") })],
-      findings: [{ severity: 'info', field: 'properties.addonProfiles', message: /parameter 'monitoring'/ }],
+      findings: [{ severity: 'info', field: 'properties.addonProfiles', message: /parameter 'monitoring'/, verify: /--query addonProfiles\.omsagent\.enabled$/ }],
     },
   ],
 });

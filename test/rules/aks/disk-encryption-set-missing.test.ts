@@ -24,6 +24,8 @@ aksRuleTester(rule, {
       ],
     },
     { name: 'az aks show with null', resources: [cliCluster('aks1', { diskEncryptionSetId: null })], findings: [{ field: 'diskEncryptionSetId' }] },
+    // The field is named as the CLI prints it, not in the ARM spelling diskEncryptionSetID.
+    { name: 'az aks show without the key', resources: [cliCluster('aks1', {})], findings: [{ field: 'diskEncryptionSetId', verify: /--query diskEncryptionSetId$/ }] },
     { name: 'an empty string', resources: [templateCluster('aks1', { diskEncryptionSetID: '' })], findings: [{ field: 'properties.diskEncryptionSetID', evidence: { observed: '' } }] },
     { name: 'Terraform without the attribute', resources: [tfCluster('main', {})], findings: [{ field: 'disk_encryption_set_id' }] },
     {

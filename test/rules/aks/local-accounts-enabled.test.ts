@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import rule from '../../../src/rules/aks/local-accounts-enabled.js';
 import { cli, clusterRuleTester, rest } from './cluster-rule-tester.js';
 
@@ -70,4 +71,10 @@ clusterRuleTester(rule, {
       findings: [{ field: 'properties.disableLocalAccounts', severity: 'info', message: /parameter disableLocal has no default value/ }],
     },
   ],
+});
+
+describe('local accounts remediation', () => {
+  it('says to rotate the cluster certificates after disabling local accounts that were used', () => {
+    expect(rule.meta.remediation).toMatch(/az aks update --disable-local-accounts.*az aks rotate-certs/s);
+  });
 });

@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import enforcedRule from '../../../src/rules/aks/network-policies-not-enforced.js';
 import rule from '../../../src/rules/aks/no-network-policy-engine.js';
 import { cli, clusterRuleTester, rest } from './cluster-rule-tester.js';
 
@@ -78,4 +80,14 @@ clusterRuleTester(rule, {
       findings: [{ field: 'properties.networkProfile.networkPolicy', severity: 'info', message: /bring your own CNI/ }],
     },
   ],
+});
+
+describe('network policy remediation', () => {
+  // AKS refuses --network-policy cilium without the Cilium dataplane, which enables the engine itself.
+  it.each([rule, enforcedRule])('$meta.id offers cilium only through the Cilium dataplane', (r) => {
+    expect(r.meta.remediation).toContain('az aks update --network-policy azure|calico ');
+    expect(r.meta.remediation).not.toContain('azure|calico|cilium');
+    expect(r.meta.remediation).toContain('--network-policy cilium alone is refused');
+    expect(r.meta.remediation).toContain('az aks update --network-dataplane cilium');
+  });
 });

@@ -7,6 +7,8 @@ aksRuleTester(rule, {
     { name: 'az aks show on Premium', resources: [cliCluster('aks1', { sku: { name: 'Base', tier: 'Premium' } })] },
     { name: 'the legacy name Paid', resources: [templateCluster('aks1', {}, { sku: { name: 'Basic', tier: 'Paid' } })] },
     { name: 'Terraform sku_tier Standard', resources: [tfCluster('main', { sku_tier: 'Standard' })] },
+    // AKS runs Automatic clusters on the Standard tier and sets it.
+    { name: 'AKS Automatic template without a tier', resources: [templateCluster('aks1', {}, { sku: { name: 'Automatic' } })] },
     { name: 'unknown: nothing to say', resources: [templateCluster('aks1', {}, { sku: { tier: unknown("parameter 'tier' has no default value") } })] },
   ],
   invalid: [
@@ -27,6 +29,11 @@ aksRuleTester(rule, {
       name: 'no sku: the default is Free',
       resources: [restCluster('aks1', {})],
       findings: [{ field: 'sku.tier', message: /Free tier \(sku.tier not set\)/, evidence: { observed: { notSet: true, serviceDefault: 'Free' } } }],
+    },
+    {
+      name: 'AKS Automatic with a tier written: what is written is judged',
+      resources: [templateCluster('aks1', {}, { sku: { name: 'Automatic', tier: 'Free' } })],
+      findings: [{ field: 'sku.tier', message: /"Free" tier/ }],
     },
     { name: 'az aks show on Free', resources: [cliCluster('aks1', { sku: { name: 'Base', tier: 'Free' } })], findings: [{ field: 'sku.tier' }] },
     { name: 'Terraform without sku_tier', resources: [tfCluster('main', {})], findings: [{ field: 'sku_tier', resource: 'azurerm_kubernetes_cluster/main' }] },

@@ -4,9 +4,7 @@ import {
   aksVerify,
   azPoolPath,
   CLUSTER_KINDS,
-  MANAGED_CLUSTER_TYPE,
   poolSettings,
-  readSetting,
   TERRAFORM_NODE_POOL_TYPE,
   terraformNodePool,
   type AksCluster,
@@ -126,12 +124,27 @@ export function clusterOf(ctx: RuleContext): AksCluster | undefined {
 }
 
 /**
- * A setting at the resource root, beside `properties` (`sku.tier`): `@sku.tier` in the settings vocabulary.
- * ARM and az CLI objects are read directly, so that JSON sources without `@` support still answer.
+ * A setting at the resource root, beside `properties` (`sku.tier`): `@sku.tier` in the settings vocabulary,
+ * read through the cluster view so that what AKS presets (an Automatic cluster's tier) applies.
  */
 export function rootSetting(cluster: AksCluster, path: string): Setting {
-  if (cluster.resource.kind === MANAGED_CLUSTER_TYPE) return readSetting(cluster.resource.object, '', path);
   return cluster.get(`@${path}`);
+}
+
+/**
+ * The `az aks show --query` path of a cluster setting, spelled as the input spells it
+ * (`addonProfiles.omsAgent.enabled` where the input has `omsAgent`): JMESPath keys are case-sensitive and
+ * add-on keys keep the spelling the cluster was created with. Terraform input has no such key: `canonical`.
+ */
+export function queryPathOf(cluster: AksCluster, s: Setting, canonical: string): string {
+  if (cluster.shape === 'terraform-plan' || cluster.shape === 'terraform-hcl') return canonical;
+  const path = cluster.shape === 'az-cli' ? s.field : s.field.replace(/^properties\./i, '');
+  // A key the field path had to quote (a dot in it) would need JMESPath quoting too.
+  if (path === '' || /["[\]]/.test(path)) return canonical;
+  // An unknown value higher up (`addonProfiles` itself) ends the field there: the rest as the rule names it.
+  const have = path.split('.');
+  const want = canonical.split('.');
+  return have.length >= want.length ? path : [...have, ...want.slice(have.length)].join('.');
 }
 
 /** The field of a finding: the setting's path, or none when the source has no place for it. */
