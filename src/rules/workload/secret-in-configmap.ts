@@ -1,8 +1,33 @@
 import { escapeKey } from '../../core/field-path.js';
 import { defineRule, kubectlGet } from '../../core/rule.js';
-import { asObj } from '../../core/resource.js';
-import { describeSecretMatch, detectSecret, findSecretInText, secretNameKind, isUnresolvedOrPlaceholder, type SecretMatch } from './secret-patterns.js';
+import { asObj, asString, type Resource } from '../../core/resource.js';
+import {
+  describeSecretMatch,
+  detectSecret,
+  findEmbeddedSecret,
+  findSecretInText,
+  isUnresolvedOrPlaceholder,
+  secretNameKind,
+  type ScanOptions,
+  type SecretMatch,
+} from './secret-patterns.js';
 
+// Argo CD's own ConfigMaps, where it resolves `$key` and `$secret-name:key` against its Secrets.
+const ARGO_CD_CONFIGMAPS = new Set([
+  'argocd-cm',
+  'argocd-rbac-cm',
+  'argocd-cmd-params-cm',
+  'argocd-notifications-cm',
+  'argocd-ssh-known-hosts-cm',
+  'argocd-tls-certs-cm',
+  'argocd-gpg-keys-cm',
+]);
+
+function isArgoCdConfigMap(resource: Resource): boolean {
+  if (ARGO_CD_CONFIGMAPS.has(resource.name)) return true;
+  const labels = asObj(asObj(resource.object.metadata)?.labels);
+  return asString(labels?.['app.kubernetes.io/part-of']) === 'argocd';
+}
 
 /** Text of a binaryData value, or undefined when it is not text (a keystore, an image). */
 function binaryText(b64: string): string | undefined {
@@ -16,14 +41,15 @@ interface KeyMatch extends SecretMatch {
   line?: number;
 }
 
-function checkText(key: string, text: string): KeyMatch | undefined {
-  // A one-line value is a setting on its own (`DB_PASSWORD: ...`); a multi-line one is a file.
-  if (!text.includes('\n')) return detectSecret(key, text);
-  const inText = findSecretInText(text);
+function checkText(key: string, text: string, opts: ScanOptions): KeyMatch | undefined {
+  // A one-line value is a setting on its own (`DB_PASSWORD: ...`), or a one-line file or command
+  // (`{"Db":{"Password":"..."}}`); a multi-line one is a file.
+  if (!text.includes('\n')) return detectSecret(key, text, opts) ?? findEmbeddedSecret(text, { ...opts, script: true });
+  const inText = findSecretInText(text, opts);
   if (inText) return inText;
   // A file whose key names a secret (`password.txt`, `credentials.json`) is one.
   const kind = secretNameKind(key);
-  if (kind && !isUnresolvedOrPlaceholder(text)) return { by: 'name', detector: kind };
+  if (kind && !isUnresolvedOrPlaceholder(text, opts)) return { by: 'name', detector: kind };
   return undefined;
 }
 
@@ -52,6 +78,7 @@ export default defineRule({
   target: { kinds: ['ConfigMap'] },
   cel: { unsupported: 'it recognizes credentials by decoding values (base64, URL encoding, JSON token headers) and by the words of the key, which CEL cannot do' },
   check(ctx) {
+    const opts: ScanOptions = { argoCd: isArgoCdConfigMap(ctx.resource) };
     for (const section of ['data', 'binaryData'] as const) {
       const entries = asObj(ctx.resource.object[section]);
       if (!entries) continue;
@@ -59,10 +86,10 @@ export default defineRule({
         if (typeof value !== 'string') continue;
         let match: KeyMatch | undefined;
         if (section === 'data') {
-          match = checkText(key, value);
+          match = checkText(key, value, opts);
         } else {
           const text = binaryText(value);
-          if (text !== undefined) match = checkText(key, text);
+          if (text !== undefined) match = checkText(key, text, opts);
           else {
             // Binary content (a DER key, a keystore) can only be judged by its key's name.
             const kind = secretNameKind(key);

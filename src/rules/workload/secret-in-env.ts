@@ -1,11 +1,11 @@
 import { defineRule, verifyCommand } from '../../core/rule.js';
 import { asArray, asObj, asString } from '../../core/resource.js';
-import { describeSecretMatch, detectSecret } from './secret-patterns.js';
+import { describeSecretMatch, detectSecret, findEmbeddedSecret, findSecretsInArgs } from './secret-patterns.js';
 
 export default defineRule({
   meta: {
     id: 'workload/secret-in-env',
-    title: 'Secret written as a literal env var value',
+    title: 'Secret written as a literal env var value or container argument',
     severity: 'high',
     pillar: 'configuration',
     frameworks: [
@@ -15,12 +15,14 @@ export default defineRule({
       { framework: 'mitre', id: 'T1552.007' },
     ],
     description:
-      'A credential written into a container env var is stored in the workload spec: everyone who can get or ' +
-      'list the workload, its ReplicaSets or its pods reads it, it lands in Git, CI logs and `kubectl describe` ' +
-      'output, and rotating it means redeploying.',
+      'A credential written into a container env var, or into its command or args (a connection string passed ' +
+      'to pg_dump, a SAS URL given to azcopy), is stored in the workload spec: everyone who can get or list the ' +
+      'workload, its ReplicaSets or its pods reads it, it lands in Git, CI logs and `kubectl describe` output ' +
+      '(arguments also in the process list of the node), and rotating it means redeploying.',
     remediation:
       'Move the value into Azure Key Vault and mount it with the Secrets Store CSI driver (or at least into a ' +
-      'Kubernetes Secret mounted as a file), then rotate the exposed credential.',
+      'Kubernetes Secret mounted as a file), read it from the file or from an env var set with ' +
+      'valueFrom.secretKeyRef instead of the command line, then rotate the exposed credential.',
     references: [
       'https://learn.microsoft.com/azure/aks/csi-secrets-store-driver',
       'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod',
@@ -34,7 +36,8 @@ export default defineRule({
         const env = asObj(raw);
         if (!env) return;
         const name = asString(env.name) ?? `#${i}`;
-        const match = detectSecret(name, env.value);
+        // A setting written inside the value counts too: `-Dspring.datasource.password=...` in JAVA_TOOL_OPTIONS.
+        const match = detectSecret(name, env.value) ?? findEmbeddedSecret(env.value);
         if (!match) return;
         const how = describeSecretMatch(match);
         ctx.report({
@@ -49,6 +52,23 @@ export default defineRule({
           verify: verifyCommand(ctx.resource, c.path('env[*].name')),
         });
       });
+      for (const list of ['command', 'args'] as const) {
+        for (const match of findSecretsInArgs(asArray(c.spec[list]))) {
+          const where = `${list}[${match.index}]`;
+          const how = describeSecretMatch(match);
+          ctx.report({
+            container: c.name,
+            field: c.path(where),
+            message: `container ${c.name} passes a literal secret in ${where} (${how})`,
+            evidence: {
+              observed: `literal value in ${where} (${how})`,
+              expected: 'the credential read at run time from a mounted secret file or an env var set with valueFrom.secretKeyRef',
+            },
+            // The generated command would print the argument, and with it the secret: name the container only.
+            verify: verifyCommand(ctx.resource, c.path('name')),
+          });
+        }
+      }
     }
   },
 });

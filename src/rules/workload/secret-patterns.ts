@@ -7,13 +7,18 @@
  * Bias: a finding about a secret is high severity and lands in CI gates, so every detector prefers
  * missing an odd case to flagging a value an operator can show is not a secret. Structured detectors
  * check that the credential part is a literal (not `$(VAR)`, not `<placeholder>`), and name-based
- * detection only fires for values that look like they could be a credential.
+ * detection only fires for values that look like they could be a credential and are written down, not
+ * read when the setting is used (`$(cat /mnt/secrets/pw)`, `os.environ["X"]`, `$env:X`).
  */
 import { lineAt } from '../../core/lines.js';
+import { lineSettings, type Setting } from './secret-settings.js';
 
 export interface SecretMatch {
-  /** Whether the key's name or the value's shape gave it away. */
-  by: 'name' | 'value';
+  /**
+   * Whether the key's name, the value's shape, or a setting written inside the value
+   * (`-Dspring.datasource.password=...` in JAVA_TOOL_OPTIONS) gave it away.
+   */
+  by: 'name' | 'value' | 'embedded';
   /** A value detector id (`azure-storage-key`, `jwt`, ...) or the secret kind a name says (`password`, `api-key`, ...). */
   detector: string;
 }
@@ -32,6 +37,13 @@ export const VALUE_DETECTORS = [
   'github-token',
   'slack-token',
   'slack-webhook',
+  'teams-webhook',
+  'discord-webhook',
+  'azure-functions-key',
+  'gitlab-token',
+  'stripe-key',
+  'sendgrid-key',
+  'npm-token',
   'azure-ad-client-secret',
   'azure-storage-key',
   'url-credentials',
@@ -41,9 +53,19 @@ export const VALUE_DETECTORS = [
 ] as const;
 export type ValueDetector = (typeof VALUE_DETECTORS)[number];
 
-/** For messages and evidence: `azure-storage-key` or `name: password`. */
+/** For messages and evidence: `azure-storage-key`, `name: password` or `embedded password`. */
 export function describeSecretMatch(m: SecretMatch): string {
-  return m.by === 'value' ? m.detector : `name: ${m.detector}`;
+  if (m.by === 'value') return m.detector;
+  return m.by === 'name' ? `name: ${m.detector}` : `embedded ${m.detector}`;
+}
+
+/** Where a value was written, which decides what a `$` in it means. */
+export interface ScanOptions {
+  /**
+   * Argo CD resolves `$key` (a key of argocd-secret) and `$secret-name:key` in its own ConfigMaps
+   * (argocd-cm, argocd-notifications-cm, ...), and nowhere else.
+   */
+  argoCd?: boolean;
 }
 
 // The API server caps a ConfigMap at 1 MiB: scanning stops there, and every detector below is linear
@@ -65,8 +87,10 @@ const REFERENCE_INSIDE = [
 
 /** Whole values that point at a secret store or are encrypted. */
 const REFERENCE_WHOLE = [
-  /^\$[A-Za-z_][A-Za-z0-9_]*$/, // $VAR written for a later envsubst
-  /^\$[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_.-]+)?$/, // Argo CD: $key of argocd-secret, or $secret-name:key
+  // `$DB_PASSWORD` written for a later envsubst. Kubernetes itself leaves `$name` literal (only `$(NAME)`
+  // expands), so a mixed-case `$uperS3cret` is a literal; an upper-case variable name is not a credential
+  // either way.
+  /^\$[A-Z_][A-Z0-9_]*$/,
   /^%[A-Za-z_][A-Za-z0-9_]*%$/,
   /^__[A-Za-z0-9_]+__$/, // Octopus / release-pipeline token replacement
   /^@Microsoft\.KeyVault\(/i, // App Service style Key Vault reference
@@ -81,7 +105,7 @@ const REFERENCE_WHOLE = [
 // which is a different problem from a leaked secret, and flagging chart placeholders would bury the
 // real findings.
 const PLACEHOLDER =
-  /^(?:change[-_ .]?me|change[-_ .]?it|replace[-_ .]?me|replace[-_ ]?with[-_ ].*|set[-_ ]?me|fill[-_ ]?me(?:[-_ ]?in)?|placeholder|dummy|example|sample|test|todo|tbd|fixme|none|null|nil|undefined|unset|empty|n\/?a|redacted|hidden|masked|secret|secrets|password|passwd|token|your[-_ ].*|my[-_]?(?:secret|password|token|key)|<[^<>]*>|\[[^[\]]*\]|\*+|\.{3,}|-+|_+|\?+|x+)$/i;
+  /^(?:change[-_ .]?me|change[-_ .]?it|replace[-_ .]?me|replace[-_ ]?with[-_ ].*|set[-_ ]?me|fill[-_ ]?me(?:[-_ ]?in)?|placeholder|dummy|example|sample|test|todo|tbd|fixme|none|null|nil|undefined|unset|empty|n\/?a|redacted|hidden|masked|secret|secrets|password|passwd|token|your[-_ ].*|your(?:password|secret|token|key|apikey|pass)|my[-_]?(?:secret|password|token|key)|<[^<>]*>|\[[^[\]]*\]|\*+|\.{3,}|-+|_+|\?+|x+)$/i;
 
 const FLAG_VALUE = /^(?:true|false|yes|no|on|off|enabled?|disabled?|y|n)$/i;
 
@@ -97,13 +121,38 @@ function isMonotone(s: string): boolean {
   return s.length > 0 && /^(.)\1*$/s.test(s);
 }
 
+// Argo CD: `$key` of argocd-secret, or `$secret-name:key` of a Secret labelled part-of: argocd.
+const ARGO_CD_REFERENCE = /^\$[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_.-]+)?$/;
+
 /** A reference, template, encrypted value or placeholder: nothing secret is written down. */
-export function isUnresolvedOrPlaceholder(value: string): boolean {
+export function isUnresolvedOrPlaceholder(value: string, opts: ScanOptions = {}): boolean {
   const t = stripQuotes(value.trim());
   if (t === '') return true;
   if (REFERENCE_INSIDE.some((re) => re.test(t))) return true;
   if (REFERENCE_WHOLE.some((re) => re.test(t))) return true;
-  return PLACEHOLDER.test(t) || isMonotone(t);
+  if (opts.argoCd === true && ARGO_CD_REFERENCE.test(t)) return true;
+  // The Azure portal writes `Password={your_password}` into the connection strings it shows.
+  const inner = /^\{[^{}]*\}$/.test(t) ? t.slice(1, -1) : t;
+  return PLACEHOLDER.test(inner) || isMonotone(inner);
+}
+
+// A value computed when the setting is read writes nothing secret down: a command substitution
+// (`$(cat /mnt/secrets-store/pw)`, `` `cat f` ``, `$(az account get-access-token ...)`), a parameter
+// expansion (`${VAR:-x}`), PowerShell's `$env:NAME`.
+const COMPUTED_IN_ANY_SYNTAX = /^(?:\$\(|`|\$\{|\$env:[A-Za-z_])/i;
+// Where the syntax expands variables (shell, `.env`, nginx), `$name`, `$1` and `$@` are variables.
+const VARIABLE = /^\$(?:[A-Za-z_]\w*(?!\w)|[0-9@*#?!])/;
+// Code that reads the secret: a call or an index (`os.getenv("X")`, `os.environ["X"]`, `ENV['X']`,
+// `Environment.GetEnvironmentVariable("X")`), or an attribute path (`input.request.headers.authorization`
+// in Rego, `process.env.DB_PASSWORD`, `env.DB_PASSWORD`).
+const CODE_CALL_OR_INDEX = /^[A-Za-z_][\w]*(?:\s*(?:\.|::|->)\s*[A-Za-z_]\w*)*\s*[([]/;
+const CODE_ATTRIBUTE_PATH = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
+
+/** Is this value of a setting in a file or a script an expression that reads the secret from elsewhere? */
+function isComputedInScript(t: string, expands: boolean): boolean {
+  if (COMPUTED_IN_ANY_SYNTAX.test(t)) return true;
+  if (expands && VARIABLE.test(t)) return true;
+  return CODE_CALL_OR_INDEX.test(t) || CODE_ATTRIBUTE_PATH.test(t);
 }
 
 function isObjectNameReference(t: string): boolean {
@@ -112,11 +161,13 @@ function isObjectNameReference(t: string): boolean {
 }
 
 /** Could this value be a credential, given that its key's name says it is one? */
-function literalCredential(value: string, keyword: string): boolean {
+function literalCredential(value: string, keyword: string, opts: ScanOptions = {}): boolean {
   const t = stripQuotes(value.trim());
   // One or two characters (`0`, `-`, `*`) are flags and markers, not credentials.
   if (t.length < 3) return false;
-  if (isUnresolvedOrPlaceholder(t)) return false;
+  if (isUnresolvedOrPlaceholder(t, opts)) return false;
+  // Kubernetes passes a command substitution through as text; either way no credential is written down.
+  if (COMPUTED_IN_ANY_SYNTAX.test(t)) return false;
   if (FLAG_VALUE.test(t) || PATH_VALUE.test(t) || URL_VALUE.test(t)) return false;
   if (isObjectNameReference(t)) return false;
   // Whether a connection string is secret depends on what it carries (Managed Identity and
@@ -267,7 +318,24 @@ export function secretNameKind(name: string): string | undefined {
 // names (LOG_LEVEL, PORT, ...) are ruled out by this one test instead of a tokenization.
 const SECRET_WORD_PARTS = /pass|pwd|secret|token|cred|key|conn/;
 
+// Settings named by one word that none of the phrases above cover.
+const EXACT_NAMES = new Map([
+  ['requirepass', 'password'], // redis.conf
+  ['masterauth', 'password'], // redis.conf, a replica's password for its primary
+  ['_auth', 'credentials'], // .npmrc, base64 of user:password
+]);
+
+// Azure SDK and Functions identity-based connections (`AzureWebJobsStorage__credential: managedidentity`,
+// `ServiceBusConnection__fullyQualifiedNamespace`): properties that say where the service is and how to
+// get a token, none of them a secret. `__credential` takes a credential type (managedidentity,
+// workloadidentity, azurecli...); a `__clientSecret` still names a secret.
+const IDENTITY_CONNECTION_PROPERTY =
+  /(?:__|:)(?:credential|clientId|tenantId|managedIdentityResourceId|fullyQualifiedNamespace|serviceUri|blobServiceUri|queueServiceUri|tableServiceUri|dfsServiceUri|fileServiceUri|accountName|accountEndpoint|endpoint|vaultUri)$/i;
+
 function classifyName(name: string): string | undefined {
+  const exact = EXACT_NAMES.get(name.toLowerCase());
+  if (exact !== undefined) return exact;
+  if (IDENTITY_CONNECTION_PROPERTY.test(name)) return undefined;
   // Lower-cased as nameTokens does, so that the test agrees with the tokens on every input.
   if (!SECRET_WORD_PARTS.test(name.toLowerCase())) return undefined;
   const tokens = nameTokens(name);
@@ -365,12 +433,18 @@ function connectionString(line: string): ValueDetector | undefined {
 
 const SAS_SIG = /(?:^|[?&;\s])sig=([A-Za-z0-9%+/=_-]{20,200})/gi;
 const SAS_CONTEXT = /(?:^|[?&;\s])(?:sv=\d{4}-\d{2}-\d{2}|skn=[^&\s]+|se=\d)/i;
+// A Logic App (or Power Automate) trigger URL signs with `sv=1.0` and names the trigger in `sp`:
+// `.../triggers/manual/paths/invoke?api-version=...&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=...`.
+const LOGIC_APP_VERSION = /(?:^|[?&;\s])sv=1\.0(?![\d.])/;
+const LOGIC_APP_PERMISSION = /(?:^|[?&;\s])sp=(?:%2F|\/)triggers/i;
 
 function sasToken(text: string): number {
   for (const m of text.matchAll(SAS_SIG)) {
+    if (!looksGenerated(decodeUri(m[1] as string))) continue;
     // Look only around the signature: a SAS is one query string.
     const line = lineAround(text, m.index);
-    if (SAS_CONTEXT.test(line) && !isAzuriteLine(line)) return m.index;
+    if (isAzuriteLine(line)) continue;
+    if (SAS_CONTEXT.test(line) || (LOGIC_APP_VERSION.test(line) && LOGIC_APP_PERMISSION.test(line))) return m.index;
   }
   return -1;
 }
@@ -404,8 +478,23 @@ function jwt(text: string): number {
 
 const AWS_KEY = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
 const GITHUB_TOKEN = /(?<![A-Za-z0-9_])(?:gh[pousr]_([A-Za-z0-9]{36,255})|github_pat_([A-Za-z0-9_]{22,255}))(?![A-Za-z0-9_])/g;
-const SLACK_TOKEN = /(?<![A-Za-z0-9])xox[abposre]-([A-Za-z0-9-]{10,250})/g;
+// Slack tokens carry numeric ids after the prefix (`xoxb-<team>-<bot>-<secret>`, `xoxa-2-...`): the
+// digits keep `xoxb-your-token` in a README from matching.
+const SLACK_TOKEN = /(?<![A-Za-z0-9])xox[abposre]-(\d{1,20}-[A-Za-z0-9-]{8,250})/g;
 const SLACK_WEBHOOK = /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/-]{20,300})/g;
+// Teams incoming webhooks: `https://<tenant>.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<hex>/<id>`
+// (the older host is outlook.office.com/webhook). The URL alone lets anyone post to the channel.
+const TEAMS_WEBHOOK =
+  /https:\/\/(?:[a-z0-9-]{1,63}\.webhook\.office\.com\/webhookb2|outlook\.office(?:365)?\.com\/webhook)\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/([0-9a-f]{32})\/[0-9a-f-]{36}/gi;
+const DISCORD_WEBHOOK = /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/(?:v\d{1,2}\/)?webhooks\/\d{17,20}\/([A-Za-z0-9_-]{60,68})/g;
+// GitLab personal, deploy, runner and trigger tokens.
+const GITLAB_TOKEN = /(?<![A-Za-z0-9_-])(?:glpat|gldt|glrt|glptt|glcbt)-([A-Za-z0-9_.-]{20,255})/g;
+const STRIPE_KEY = /(?<![A-Za-z0-9_])(?:sk|rk)_live_([A-Za-z0-9]{20,247})(?![A-Za-z0-9])/g;
+const SENDGRID_KEY = /(?<![A-Za-z0-9_.-])SG\.([A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g;
+const NPM_TOKEN = /(?<![A-Za-z0-9_])npm_([A-Za-z0-9]{36})(?![A-Za-z0-9_])/g;
+// Azure Functions (and App Service) hosts; a function or host key rides in `code=` of an HTTP trigger's URL.
+const FUNCTIONS_HOST = /^[a-z0-9-]{1,60}(?:\.scm)?\.(?:azurewebsites\.net|azurewebsites\.us|chinacloudsites\.cn)(?::\d+)?$/i;
+
 // The current format of Entra ID (Azure AD) application secrets: three characters, a digit, `Q~`, and 31-34 more.
 const ENTRA_SECRET = /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~([A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/g;
 // Storage account keys are 64 random bytes in base64: 86 characters and `==`. Cosmos DB keys have the same shape.
@@ -422,6 +511,10 @@ const MAX_URL_CHARS = 8192;
 function firstMatch(text: string, re: RegExp, ok: (m: RegExpExecArray) => boolean = (m) => !isMonotone(bodyOf(m))): number {
   for (const m of text.matchAll(re)) if (ok(m)) return m.index;
   return -1;
+}
+
+function generatedBody(m: RegExpExecArray): boolean {
+  return looksGenerated(bodyOf(m));
 }
 
 function bodyOf(m: RegExpExecArray): string {
@@ -472,6 +565,34 @@ function urlCredentials(urls: readonly UrlToken[]): number {
   return -1;
 }
 
+/** The query parameters of a URL, at most 100, undecoded. */
+function queryPairs(u: UrlToken): Array<[string, string]> {
+  const q = u.rest.indexOf('?');
+  if (q === -1) return [];
+  const hash = u.rest.indexOf('#', q);
+  const out: Array<[string, string]> = [];
+  for (const pair of u.rest.slice(q + 1, hash === -1 ? undefined : hash).split('&').slice(0, 100)) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) out.push([pair.slice(0, eq), pair.slice(eq + 1)]);
+  }
+  return out;
+}
+
+function functionsKey(urls: readonly UrlToken[]): number {
+  for (const u of urls) {
+    const slash = u.rest.search(/[/?]/);
+    const host = u.rest.slice(0, slash === -1 ? undefined : slash);
+    if (!FUNCTIONS_HOST.test(host)) continue;
+    for (const [k, v] of queryPairs(u)) {
+      if (k !== 'code') continue;
+      const key = decodeUri(v);
+      // Function keys are 40 or more characters of base64; `code=<function-key>` in a doc is not one.
+      if (key.length >= 20 && /^[A-Za-z0-9_+/=-]+$/.test(key) && looksGenerated(key)) return u.index;
+    }
+  }
+  return -1;
+}
+
 function urlQuerySecret(urls: readonly UrlToken[]): number {
   for (const u of urls) {
     const q = u.rest.indexOf('?');
@@ -494,6 +615,14 @@ function basicAuth(text: string): number {
     const colon = decoded.indexOf(':');
     return colon > 0 && colon < decoded.length - 1 && /^[\x20-\x7e]+$/.test(decoded) && !isUnresolvedOrPlaceholder(decoded.slice(colon + 1));
   });
+}
+
+// Documentation writes `xxxx`, `<your-key>`, `EXAMPLE` and `...` where a generated credential goes.
+const NOT_GENERATED = /x{4,}|\*{3,}|\.{3}|your|example|sample|placeholder|redacted|changeme|[<>{}$]/i;
+
+/** Could this be the random part of a generated credential, not a placeholder for one? */
+function looksGenerated(body: string): boolean {
+  return !isMonotone(body) && !NOT_GENERATED.test(body);
 }
 
 function mixedBase64(s: string): boolean {
@@ -522,8 +651,15 @@ function scanValue(raw: string): ValueHit | undefined {
     ['jwt', () => jwt(text)],
     ['aws-access-key', () => firstMatch(text, AWS_KEY, (m) => !m[0].endsWith('EXAMPLE'))],
     ['github-token', () => firstMatch(text, GITHUB_TOKEN)],
-    ['slack-token', () => firstMatch(text, SLACK_TOKEN)],
+    ['slack-token', () => firstMatch(text, SLACK_TOKEN, generatedBody)],
     ['slack-webhook', () => firstMatch(text, SLACK_WEBHOOK)],
+    ['teams-webhook', () => firstMatch(text, TEAMS_WEBHOOK)],
+    ['discord-webhook', () => firstMatch(text, DISCORD_WEBHOOK, generatedBody)],
+    ['azure-functions-key', () => functionsKey(urls())],
+    ['gitlab-token', () => firstMatch(text, GITLAB_TOKEN, generatedBody)],
+    ['stripe-key', () => firstMatch(text, STRIPE_KEY, generatedBody)],
+    ['sendgrid-key', () => firstMatch(text, SENDGRID_KEY, generatedBody)],
+    ['npm-token', () => firstMatch(text, NPM_TOKEN, generatedBody)],
     ['azure-ad-client-secret', () => firstMatch(text, ENTRA_SECRET)],
     ['azure-storage-key', () => firstMatch(text, STORAGE_KEY, (m) => mixedBase64(m[0]) && !isAzuriteLine(lineAround(text, m.index)))],
     ['url-credentials', () => urlCredentials(urls())],
@@ -562,12 +698,12 @@ function scanValueCached(value: string): ValueHit | undefined {
   return hit;
 }
 
-export function detectSecret(name: string, value: unknown): SecretMatch | undefined {
+export function detectSecret(name: string, value: unknown, opts: ScanOptions = {}): SecretMatch | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const byValue = scanValueCached(value);
   if (byValue) return { by: 'value', detector: byValue.detector };
   const kind = secretNameKind(name);
-  if (kind && literalCredential(value, kind)) return { by: 'name', detector: kind };
+  if (kind && literalCredential(value, kind, opts)) return { by: 'name', detector: kind };
   return undefined;
 }
 
@@ -576,39 +712,105 @@ export interface TextSecretMatch extends SecretMatch {
   line: number;
 }
 
-const ASSIGNMENT = /^\s*(?:export\s+)?["']?([A-Za-z0-9_.-]{1,128})["']?\s*[:=]\s*(.*)$/;
+interface SettingScan {
+  /** Read whole-line forms (`key: value`, `key value`): the text is a file, not one value. */
+  wholeLine: boolean;
+  /** The text is a script or a configuration file, where a value can be code or a variable. */
+  script: boolean;
+}
 
-/** The value of a `key: value` / `key = value` line, without quotes, trailing comment or separator. */
-function assignedValue(rest: string): string {
-  const r = rest.trim();
-  const q = r[0];
-  if (q === '"' || q === "'") {
-    const end = r.indexOf(q, 1);
-    return end > 0 ? r.slice(1, end) : r.slice(1);
+// A `key value` line has the shape of prose too (`Password required`): there a value of letters alone
+// is taken for a word, not a credential.
+const PLAIN_WORD = /^[A-Za-z][a-z]*$/;
+
+/** The kind of secret a setting holds as a literal, or undefined. */
+function settingKind(s: Setting, opts: ScanOptions, scan: SettingScan): string | undefined {
+  const kind = secretNameKind(s.key);
+  if (!kind) return undefined;
+  const t = stripQuotes(s.value.trim());
+  if (scan.script && isComputedInScript(t, s.expands)) return undefined;
+  if (s.loose && PLAIN_WORD.test(t)) return undefined;
+  return literalCredential(t, kind, opts) ? kind : undefined;
+}
+
+function settingSecret(text: string, opts: ScanOptions, scan: SettingScan): { kind: string; line: number } | undefined {
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n] as string;
+    // Azurite's published development key is no secret, in whatever setting it appears.
+    if (line.length > MAX_LINE_CHARS || isAzuriteLine(line)) continue;
+    for (const s of lineSettings(line, scan)) {
+      const kind = settingKind(s, opts, scan);
+      if (kind) return { kind, line: n + 1 };
+    }
   }
-  // A YAML block scalar (`|`, `>`) continues on the next lines: nothing on this one.
-  if (/^[|>][-+]?\d*$/.test(r)) return '';
-  return r.replace(/\s+#.*$/, '').replace(/[,;]$/, '').trim();
+  return undefined;
 }
 
 /**
- * Finds a secret in the text of a configuration file (a ConfigMap value such as
- * `application.properties`, `appsettings.json` or `.env`): value detectors over the whole text, then
- * `key: value` / `key = value` lines whose key names a secret.
+ * Finds a secret in the text of a configuration file or a script (a ConfigMap value such as
+ * `application.properties`, `appsettings.json`, `.env`, `redis.conf`, `web.config`, `.npmrc` or
+ * `backup.sh`): value detectors over the whole text, then settings whose key names a secret and whose
+ * value is written down, not read when the file is used (`$(cat /mnt/secrets/pw)`, `os.environ["X"]`).
  */
-export function findSecretInText(raw: string): TextSecretMatch | undefined {
+export function findSecretInText(raw: string, opts: ScanOptions = {}): TextSecretMatch | undefined {
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   const text = raw.length > MAX_SCAN_CHARS ? raw.slice(0, MAX_SCAN_CHARS) : raw;
   const hit = scanValue(text);
   if (hit) return { by: 'value', detector: hit.detector, line: lineAt(text, hit.index) };
-  const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n] as string;
-    if (line.length > MAX_LINE_CHARS) continue;
-    const m = ASSIGNMENT.exec(line);
-    if (!m) continue;
-    const kind = secretNameKind(m[1] as string);
-    if (kind && literalCredential(assignedValue(m[2] as string), kind)) return { by: 'name', detector: kind, line: n + 1 };
-  }
-  return undefined;
+  const setting = settingSecret(text, opts, { wholeLine: true, script: true });
+  return setting && { by: 'name', detector: setting.kind, line: setting.line };
+}
+
+export interface EmbeddedScanOptions extends ScanOptions {
+  /** The value is a command line or a script (container args), where `$name` and code read secrets. */
+  script?: boolean;
+}
+
+/**
+ * A secret inside one value: a shape the value detectors know, or a setting written inside the value
+ * (`-Dspring.datasource.password=...` in JAVA_TOOL_OPTIONS, `{"password": "..."}` in
+ * SPRING_APPLICATION_JSON, `host=db password=...` for libpq, `Endpoint=...;Password=...`).
+ */
+export function findEmbeddedSecret(value: unknown, opts: EmbeddedScanOptions = {}): SecretMatch | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const text = value.length > MAX_SCAN_CHARS ? value.slice(0, MAX_SCAN_CHARS) : value;
+  const hit = scanValueCached(text);
+  if (hit) return { by: 'value', detector: hit.detector };
+  const setting = settingSecret(text, opts, { wholeLine: false, script: opts.script === true });
+  return setting && { by: 'embedded', detector: setting.kind };
+}
+
+export interface ArgSecretMatch extends SecretMatch {
+  /** Index of the argument in the list. */
+  index: number;
+}
+
+const FLAG = /^--?([A-Za-z][\w.-]{0,127})$/;
+
+/** The name of the flag right before `args[index]` (`--client-secret` → `client-secret`), if it is one. */
+function flagBefore(args: readonly unknown[], index: number): string | undefined {
+  const prev = args[index - 1];
+  return typeof prev === 'string' ? FLAG.exec(prev)?.[1] : undefined;
+}
+
+/**
+ * Secrets in a container's `command` or `args`: each argument read as a command line, and an
+ * argument that follows a flag naming a secret (`--client-secret`, then the value).
+ */
+export function findSecretsInArgs(args: readonly unknown[], opts: ScanOptions = {}): ArgSecretMatch[] {
+  const out: ArgSecretMatch[] = [];
+  args.forEach((arg, index) => {
+    if (typeof arg !== 'string') return;
+    const inside = findEmbeddedSecret(arg, { ...opts, script: true });
+    if (inside) {
+      out.push({ ...inside, index });
+      return;
+    }
+    const flag = flagBefore(args, index);
+    if (flag === undefined || arg.startsWith('-')) return;
+    const kind = settingKind({ key: flag, value: arg, expands: true }, opts, { wholeLine: false, script: true });
+    if (kind) out.push({ by: 'name', detector: kind, index });
+  });
+  return out;
 }

@@ -4,6 +4,12 @@
  */
 const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** `n` letters and digits that do not repeat a short unit, as the random part of a generated token. */
+const randomish = (n: number, seed = 0) => Array.from({ length: n }, (_, i) => ALPHANUMERIC[(i * 7 + seed * 13 + ((i * i) % 5)) % 62]).join('');
+const GUID = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
+const HEX32 = '9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+
 const BEGIN = '-----' + 'BEGIN';
 const END = '-----' + 'END';
 
@@ -31,6 +37,15 @@ export const fake = {
   urlWithQueryKey: () => 'https://api.example.com/v1/items?api_' + 'key=' + 'fake' + 'K3y'.repeat(6),
   bearer: () => 'Bearer ' + 'fake' + 'T0ken'.repeat(5),
   basicAuth: () => 'Basic ' + Buffer.from('fake-user:' + 'fake' + 'Pass1').toString('base64'),
+  functionsUrl: () => 'https://fake-orders.azurewebsites.net/api/orders?co' + 'de=' + 'Fake' + randomish(50, 1) + '==',
+  logicAppUrl: () =>
+    'https://prod-00.westeurope.logic.azure.com:443/workflows/' + HEX32 + '/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&si' + 'g=' + 'Fake' + randomish(39, 2),
+  teamsWebhook: () => 'https://fakeco.webhook.office.com/webhookb2/' + GUID + '@' + GUID + '/Incoming' + 'Webhook/' + HEX32 + '/' + GUID,
+  discordWebhook: () => 'https://discord.com/api/' + 'webhooks/' + '112233445566778899/' + 'Fake' + randomish(64, 3),
+  gitlabToken: () => 'glp' + 'at-' + 'Fake' + randomish(16, 4),
+  stripeKey: () => 'sk' + '_live_' + 'Fake' + randomish(20, 5),
+  sendgridKey: () => 'S' + 'G.' + 'Fake' + randomish(18, 6) + '.' + 'Fake' + randomish(39, 7),
+  npmToken: () => 'np' + 'm_' + 'Fake' + randomish(32, 8),
 } as const;
 
 /** The detector each fake should be recognised by. */
@@ -54,4 +69,12 @@ export const EXPECTED_DETECTOR: Record<keyof typeof fake, string | undefined> = 
   urlWithQueryKey: 'url-query-secret',
   bearer: 'bearer-token',
   basicAuth: 'basic-auth',
+  functionsUrl: 'azure-functions-key',
+  logicAppUrl: 'azure-sas-token',
+  teamsWebhook: 'teams-webhook',
+  discordWebhook: 'discord-webhook',
+  gitlabToken: 'gitlab-token',
+  stripeKey: 'stripe-key',
+  sendgridKey: 'sendgrid-key',
+  npmToken: 'npm-token',
 };

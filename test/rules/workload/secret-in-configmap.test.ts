@@ -5,6 +5,10 @@ import { fake } from './fake-secrets.js';
 
 const q = JSON.stringify;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+/** An obviously fake literal, assembled so that no file holds a credential-shaped string. */
+const pw = (tag = '') => 'fake' + 'Pw-2024' + tag;
+/** A block scalar body, indented four spaces. */
+const block = (...lines: string[]) => `|\n${lines.map((l) => `    ${l}`).join('\n')}`;
 
 const cm = (data: string, section = 'data') => `
 apiVersion: v1
@@ -40,6 +44,49 @@ ruleTester(rule, {
     { name: 'a public CA certificate', input: cm(`  ca.crt: ${q('-----BEGIN CERTIFICATE-----\nMIIB' + 'C'.repeat(60) + '\n-----END CERTIFICATE-----\n')}`) },
     { name: 'binary content under an ordinary name', input: cm(`  logo.png: ${b64('\u0000\u0001PNG')}`, 'binaryData') },
     { name: 'data that is not a map', input: cm(`  - a\n  - b`) },
+    {
+      name: 'scripts that read their secrets when they run',
+      input: cm(`  backup.sh: ${block(
+        '#!/bin/bash',
+        'export PGPASSWORD="$(cat /mnt/secrets-store/pg-password)"',
+        'ACCESS_TOKEN=$(az account get-access-token --query accessToken -o tsv)',
+        'PASSWORD=`cat /secrets/pw`',
+        'API_KEY="${API_KEY:-}"',
+        'pg_dump -h pg -U backup orders > /backup/o.sql',
+      )}
+  k8s-api.sh: ${block('#!/bin/sh', 'TOKEN=$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)')}
+  app.py: ${block('import os', 'password = os.environ["DB_PASSWORD"]', 'token = os.getenv("API_TOKEN")')}
+  policy.rego: ${block('package k8s', 'deny[msg] {', '  token := input.request.headers.authorization', '  msg := "no"', '}')}
+  run.ps1: ${block('$cred = New-Object PSCredential("u", $password)', 'Password = $env:DB_PASSWORD')}`),
+    },
+    {
+      name: 'Azure Functions identity-based connections',
+      input: cm(`  AzureWebJobsStorage__credential: managedidentity
+  AzureWebJobsStorage__accountName: storders
+  ServiceBusConnection__credential: workloadidentity
+  ServiceBusConnection__clientId: "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+  ServiceBusConnection__fullyQualifiedNamespace: orders.servicebus.windows.net`),
+    },
+    {
+      name: "Argo CD's secret references in its own ConfigMaps",
+      input: `
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: argocd-cm, namespace: argocd }
+data:
+  oidc.config: ${block('name: Azure', 'issuer: https://login.microsoftonline.com/tenant/v2.0', 'clientID: 0000', 'clientSecret: $oidc.azure.clientSecret')}
+  webhook.github.secret: $webhook-secret
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: notifications
+  namespace: argocd
+  labels: { app.kubernetes.io/part-of: argocd }
+data:
+  service.slack: ${block('token: $slack-token')}
+`,
+    },
   ],
   invalid: [
     {
@@ -63,6 +110,45 @@ ruleTester(rule, {
       findings: [
         { field: 'data.application\\.properties', message: 'ConfigMap key application.properties holds a secret on line 3 (name: password)' },
         { field: 'data.appsettings\\.json', message: 'ConfigMap key appsettings.json holds a secret on line 2 (azure-storage-connection-string)' },
+      ],
+    },
+    {
+      name: "`$word` is literal outside Argo CD's ConfigMaps",
+      input: cm(`  DB_PASSWORD: ${q('$uper' + pw())}
+  oidc.config: ${block('name: Azure', 'clientSecret: $oidc.azure.clientSecret')}`),
+      findings: [
+        { field: 'data.DB_PASSWORD', message: 'ConfigMap key DB_PASSWORD holds a secret (name: password)' },
+        { field: 'data.oidc\\.config', message: 'ConfigMap key oidc.config holds a secret on line 2 (name: secret)' },
+      ],
+    },
+    {
+      name: 'whitespace-separated, XML, .npmrc and one-line JSON configurations',
+      input: cm(`  fluent-bit.conf: ${block('[OUTPUT]', '    Name  http', '    HTTP_User admin', `    HTTP_Passwd ${pw()}`)}
+  redis.conf: ${block('port 6379', `requirepass ${pw()}`)}
+  web.config: ${block('<configuration>', '  <appSettings>', `    <add key="DbPassword" value="${pw()}"/>`, '  </appSettings>', '</configuration>')}
+  settings.xml: ${block('<settings>', '  <server>', '    <id>feed</id>', `    <password>${pw()}</password>`, '  </server>', '</settings>')}
+  .npmrc: ${block('registry=https://pkgs.dev.azure.com/o/_packaging/f/npm/registry/', `//pkgs.dev.azure.com/o/_packaging/f/npm/registry/:_password=${b64(pw())}`)}
+  appsettings: ${q(q({ Db: { Password: pw() } }))}`),
+      findings: [
+        { field: 'data.fluent-bit\\.conf', message: 'ConfigMap key fluent-bit.conf holds a secret on line 4 (name: password)' },
+        { field: 'data.redis\\.conf', message: 'ConfigMap key redis.conf holds a secret on line 2 (name: password)' },
+        { field: 'data.web\\.config', message: 'ConfigMap key web.config holds a secret on line 3 (name: password)' },
+        { field: 'data.settings\\.xml', message: 'ConfigMap key settings.xml holds a secret on line 4 (name: password)' },
+        { field: 'data.\\.npmrc', message: 'ConfigMap key .npmrc holds a secret on line 2 (name: password)' },
+        { field: 'data.appsettings', message: 'ConfigMap key appsettings holds a secret (embedded password)' },
+      ],
+    },
+    {
+      name: 'webhook URLs and tokens by their shape',
+      input: cm(`  TEAMS_URL: ${q(fake.teamsWebhook())}
+  ORDERS_FUNCTION: ${q(fake.functionsUrl())}
+  APPROVAL_FLOW: ${q(fake.logicAppUrl())}
+  notify: ${q('curl -X POST ' + fake.discordWebhook())}`),
+      findings: [
+        { field: 'data.TEAMS_URL', message: /teams-webhook/ },
+        { field: 'data.ORDERS_FUNCTION', message: /azure-functions-key/ },
+        { field: 'data.APPROVAL_FLOW', message: /azure-sas-token/ },
+        { field: 'data.notify', message: /discord-webhook/ },
       ],
     },
     {

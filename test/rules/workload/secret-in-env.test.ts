@@ -5,6 +5,8 @@ import { fake } from './fake-secrets.js';
 import { pod as basePod, cronJob, deployment } from './fixtures.js';
 
 const q = JSON.stringify;
+/** An obviously fake literal, assembled so that no file holds a credential-shaped string. */
+const pw = (tag = '') => 'fake' + 'Pw-2024' + tag;
 
 /** A pod of one container app; `env` is its env list, indented eight spaces. */
 const pod = (env: string) =>
@@ -49,6 +51,38 @@ ruleTester(rule, {
     {
       name: 'the Azurite development connection string is public',
       input: pod(`        - { name: STORAGE, value: ${q(fake.azuriteConnection())} }`),
+    },
+    {
+      name: 'Azure identity-based connection settings',
+      input: pod(`        - { name: AzureWebJobsStorage__credential, value: managedidentity }
+        - { name: AzureWebJobsStorage__accountName, value: storders }
+        - { name: ServiceBusConnection__credential, value: workloadidentity }
+        - { name: ServiceBusConnection__clientId, value: "1b4e28ba-2fa1-41d2-883f-0016d3cca427" }
+        - { name: ServiceBusConnection__fullyQualifiedNamespace, value: orders.servicebus.windows.net }
+        - { name: EventHubConnectionString__fullyQualifiedNamespace, value: events.servicebus.windows.net }
+        - { name: CosmosConnection__serviceUri, value: "https://orders.documents.azure.com:443/" }`),
+    },
+    {
+      name: 'options and args that reference secrets',
+      input: basePod(
+        `  containers:
+    - name: app
+      image: myregistry.azurecr.io/api:1.4.2
+      command: [/bin/sh, -c]
+      args:
+        - |
+          export PGPASSWORD="$(cat /mnt/secrets-store/pg-password)"
+          TOKEN=$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)
+          pg_dump "host=db user=backup sslmode=require" > /backup/o.sql
+        - --publish-service=$(POD_NAMESPACE)/ingress-nginx-controller
+        - --client-secret
+        - $(CLIENT_SECRET)
+      env:
+        - { name: JAVA_TOOL_OPTIONS, value: "-Xmx512m -Dspring.datasource.password=$(DB_PASSWORD)" }
+        - { name: SPRING_APPLICATION_JSON, value: '{"spring":{"profiles":{"active":"prod"}}}' }
+        - { name: DB_PASSWORD, value: "$DB_PASSWORD" }`,
+        '{ name: api, namespace: shop }',
+      ),
     },
     { name: 'env that is not a list', input: pod(`        oops`) },
     { name: 'a numeric value is rejected by the API server, not a secret here', input: pod(`        - { name: DB_PASSWORD, value: 123456 }`) },
@@ -117,7 +151,68 @@ ruleTester(rule, {
         { field: 'spec.jobTemplate.spec.template.spec.containers[0].env[1].value', container: 'job', message: /\(name: access-key\)$/ },
       ],
     },
+    {
+      name: '$word is literal in an env value: Kubernetes expands only $(NAME)',
+      input: pod(`        - { name: DB_PASSWORD, value: ${q('$uper' + pw())} }
+        - { name: OIDC_CLIENT_SECRET, value: "$oidc.azure.clientSecret" }`),
+      findings: [
+        { field: 'spec.containers[0].env[0].value', message: 'container app sets env var DB_PASSWORD to a literal secret (name: password)' },
+        { field: 'spec.containers[0].env[1].value', message: 'container app sets env var OIDC_CLIENT_SECRET to a literal secret (name: secret)' },
+      ],
+    },
+    {
+      name: 'a secret inside an env value',
+      input: pod(`        - { name: JAVA_TOOL_OPTIONS, value: ${q('-Xmx512m -Dspring.datasource.password=' + pw() + ' -Dfile.encoding=UTF-8')} }
+        - { name: SPRING_APPLICATION_JSON, value: ${q(JSON.stringify({ spring: { datasource: { password: pw() } } }))} }
+        - { name: UPSTREAM, value: ${q('Endpoint=https://api.internal;ClientId=svc;ClientSecret=' + pw())} }
+        - { name: ALERTS, value: ${q(fake.teamsWebhook())} }`),
+      findings: [
+        { field: 'spec.containers[0].env[0].value', message: 'container app sets env var JAVA_TOOL_OPTIONS to a literal secret (embedded password)' },
+        { field: 'spec.containers[0].env[1].value', message: 'container app sets env var SPRING_APPLICATION_JSON to a literal secret (embedded password)' },
+        { field: 'spec.containers[0].env[2].value', message: 'container app sets env var UPSTREAM to a literal secret (embedded secret)' },
+        { field: 'spec.containers[0].env[3].value', message: 'container app sets env var ALERTS to a literal secret (teams-webhook)' },
+      ],
+    },
+    {
+      name: 'secrets in command and args, named by their field path',
+      input: cronJob(
+        `
+          containers:
+            - name: backup
+              image: myregistry.azurecr.io/pg-backup:16
+              command: [/bin/sh, -c]
+              args:
+                - ${q('pg_dump "host=pg-prod.postgres.database.azure.com dbname=orders user=backup password=' + pw() + '" | gzip > /backup/o.sql.gz')}
+            - name: upload
+              image: mcr.microsoft.com/azure-cli:2.61.0
+              command: [azcopy, copy, /backup, ${q(fake.sasUrl())}]
+              args: [--login-client-secret, ${q(pw('c'))}]`,
+        '{ name: pg-backup, namespace: data }',
+      ),
+      findings: [
+        {
+          field: 'spec.jobTemplate.spec.template.spec.containers[0].args[0]',
+          container: 'backup',
+          message: 'container backup passes a literal secret in args[0] (embedded password)',
+          evidence: { observed: 'literal value in args[0] (embedded password)' },
+        },
+        { field: 'spec.jobTemplate.spec.template.spec.containers[1].command[3]', container: 'upload', message: 'container upload passes a literal secret in command[3] (azure-sas-token)' },
+        { field: 'spec.jobTemplate.spec.template.spec.containers[1].args[1]', container: 'upload', message: 'container upload passes a literal secret in args[1] (name: secret)' },
+      ],
+    },
   ],
+});
+
+it('never puts an argument in the finding', () => {
+  const secret = pw('arg');
+  const input = pod(`        - { name: LOG_LEVEL, value: info }`).replace('      env:', `      args: [${q('--db=host=db password=' + secret)}, ${q(fake.sasUrl())}]
+      env:`);
+  const findings = findingsFor(rule, input);
+  expect(findings).toHaveLength(2);
+  const text = JSON.stringify(findings);
+  expect(text).not.toContain(secret);
+  expect(text).not.toContain('sig=');
+  for (const f of findings) expect(f.verify).toBe("kubectl get pod api -n shop -o jsonpath='{.spec.containers[0].name}'");
 });
 
 it('never puts the value in the finding', () => {

@@ -6,7 +6,9 @@ import {
   describeSecretMatch,
   detectSecret,
   detectSecretValue,
+  findEmbeddedSecret,
   findSecretInText,
+  findSecretsInArgs,
   isUnresolvedOrPlaceholder,
   secretNameKind,
   type SecretMatch,
@@ -223,15 +225,26 @@ describe('secret-patterns: names', () => {
   });
 
   it("treats Argo CD's and Grafana's secret references as not written down", () => {
-    // Argo CD resolves `$key` in argocd-secret and `$secret-name:key` in another Secret.
-    expect(detectSecret('clientSecret', '$oidc.azure.clientSecret')).toBeUndefined();
-    expect(detectSecret('clientSecret', '$argocd-oidc:clientSecret')).toBeUndefined();
-    expect(detectSecret('webhook.github.secret', '$webhook-secret')).toBeUndefined();
+    // Argo CD resolves `$key` in argocd-secret and `$secret-name:key` in another Secret, in its own ConfigMaps.
+    const argoCd = { argoCd: true };
+    expect(detectSecret('clientSecret', '$oidc.azure.clientSecret', argoCd)).toBeUndefined();
+    expect(detectSecret('clientSecret', '$argocd-oidc:clientSecret', argoCd)).toBeUndefined();
+    expect(detectSecret('webhook.github.secret', '$webhook-secret', argoCd)).toBeUndefined();
     // Grafana reads `$__file{}`, `$__env{}` and `$__vault{}` when it starts.
     expect(detectSecret('basicAuthPassword', '$__file{/etc/secrets/loki-password}')).toBeUndefined();
     expect(detectSecret('GF_SECURITY_ADMIN_PASSWORD', '$__env{ADMIN_PASSWORD}')).toBeUndefined();
     // A literal with a $ elsewhere is still a literal.
     expect(detectSecret('DB_PASSWORD', 'Pa$$w0rd-2024!')).toEqual({ by: 'name', detector: 'password' });
+  });
+
+  it('takes `$word` for a literal outside Argo CD: Kubernetes expands only `$(NAME)`', () => {
+    expect(detectSecret('DB_PASSWORD', '$uperS3cretPassw0rd')).toEqual({ by: 'name', detector: 'password' });
+    expect(detectSecret('clientSecret', '$oidc.azure.clientSecret')).toEqual({ by: 'name', detector: 'secret' });
+    expect(detectSecret('webhook.github.secret', '$webhook-secret')).toEqual({ by: 'name', detector: 'secret' });
+    expect(isUnresolvedOrPlaceholder('$uperS3cretPassw0rd')).toBe(false);
+    // An upper-case variable name is what envsubst fills in, and as text it is no credential.
+    expect(detectSecret('DB_PASSWORD', '$DB_PASSWORD')).toBeUndefined();
+    expect(detectSecret('DB_PASSWORD', '$(DB_PASSWORD)')).toBeUndefined();
   });
 });
 
@@ -250,9 +263,10 @@ describe('secret-patterns: files', () => {
   it('ignores references, settings about secrets and block scalars', () => {
     const yaml = ['password: ${DB_PASSWORD}', 'token_ttl: 300', 'secretName: tls-cert', 'clientSecret: |', '  x', 'password: ""', 'passwordPolicy: strong'].join('\n');
     expect(findSecretInText(yaml)).toBeUndefined();
-    // argocd-cm's oidc.config, as Argo CD documents it for Entra ID.
+    // argocd-cm's oidc.config, as Argo CD documents it for Entra ID: a reference in Argo CD's ConfigMaps only.
     const oidc = ['name: Azure', 'issuer: https://login.microsoftonline.com/tenant/v2.0', 'clientID: 0000', 'clientSecret: $oidc.azure.clientSecret', 'requestedIDTokenClaims:', '  groups: {essential: true}'].join('\n');
-    expect(findSecretInText(oidc)).toBeUndefined();
+    expect(findSecretInText(oidc, { argoCd: true })).toBeUndefined();
+    expect(findSecretInText(oidc)).toEqual({ by: 'name', detector: 'secret', line: 4 });
   });
 });
 
@@ -262,5 +276,161 @@ describe('secret-patterns: look-alikes', () => {
   });
   it('does not take prose about bearer authentication for a token', () => {
     expect(detectSecretValue('Clients use bearer authentication against the gateway')).toBeUndefined();
+  });
+});
+
+/** An obviously fake literal, assembled so that no file holds a credential-shaped string. */
+const pw = (tag = '') => 'fake' + 'Pw-2024' + tag;
+
+describe('secret-patterns: scripts that read a secret', () => {
+  const reads: Array<[string, string]> = [
+    ['command substitution', '#!/bin/bash\nexport PGPASSWORD="$(cat /mnt/secrets-store/pg-password)"\npg_dump -h pg -U app orders > /backup/o.sql\n'],
+    ['service account token', '#!/bin/sh\nTOKEN=$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)\ncurl -H "Authorization: Bearer $TOKEN" https://kubernetes.default.svc/api\n'],
+    ['backticks', '#!/bin/sh\nPASSWORD=`cat /secrets/pw`\n'],
+    ['a command with arguments', 'ACCESS_TOKEN=$(az account get-access-token --resource https://ossrdbms-aad.database.windows.net --query accessToken -o tsv)\n'],
+    ['Python', 'import os\npassword = os.environ["DB_PASSWORD"]\ntoken = os.getenv("API_TOKEN")\nsecret = settings.get("client_secret")\n'],
+    ['Rego', 'package k8s\ndeny[msg] {\n  token := input.request.headers.authorization\n  msg := "no"\n}\n'],
+    ['PowerShell', '$cred = New-Object PSCredential("u", $password)\nPassword = $env:DB_PASSWORD\n'],
+    ['shell expansions', 'SECRET="$1"\nTOKEN="${2:-}"\nPASSWORD=${DB_PASSWORD:-default}\nAPI_KEY=$API_KEY_FROM_VAULT\nexport DB_PASS="$dbPass"\n'],
+    ['an attribute path', 'db:\n  password: env.DB_PASSWORD\n'],
+    ['prose and switches', 'Password required\nToken expired\nPasswordAuthentication no\nPermitEmptyPasswords no\n'],
+  ];
+  for (const [name, text] of reads) it(`${name}: nothing written down`, () => expect(findSecretInText(text)).toBeUndefined());
+
+  it('still finds a literal assigned in a script', () => {
+    expect(findSecretInText(`#!/bin/sh\nexport PGPASSWORD="${pw()}"\npg_dump orders\n`)).toEqual({ by: 'name', detector: 'password', line: 2 });
+    expect(findSecretInText(`import os\npassword = "${pw()}"\n`)).toEqual({ by: 'name', detector: 'password', line: 2 });
+    expect(findSecretInText(`token := "${pw()}"\n`)).toEqual({ by: 'name', detector: 'token', line: 1 });
+  });
+});
+
+describe('secret-patterns: configuration syntaxes', () => {
+  const found: Array<[string, string, string, number]> = [
+    ['fluent-bit', `[OUTPUT]\n    Name  http\n    HTTP_User admin\n    HTTP_Passwd ${pw()}\n`, 'password', 4],
+    ['redis.conf', `port 6379\nrequirepass ${pw()}\n`, 'password', 2],
+    ['redis.conf replica', `replicaof redis-0 6379\nmasterauth ${pw()}\n`, 'password', 2],
+    ['nginx header', `location / {\n  proxy_set_header X-Api-Key ${pw()};\n}\n`, 'api-key', 2],
+    ['haproxy userlist', `userlist admins\n  user admin insecure-password ${pw()}\n`, 'password', 2],
+    ['haproxy stats', `listen stats\n  stats auth admin:${pw()}\n`, 'password', 2],
+    ['XML element', `<config>\n  <password>${pw()}</password>\n</config>\n`, 'password', 2],
+    ['web.config appSettings', `<appSettings>\n  <add key="DbPassword" value="${pw()}"/>\n</appSettings>\n`, 'password', 2],
+    ['XML attribute', `<datasource user="app" password="${pw()}"/>\n`, 'password', 1],
+    ['.npmrc password', `registry=https://pkgs.dev.azure.com/o/_packaging/f/npm/registry/\n//pkgs.dev.azure.com/o/_packaging/f/npm/registry/:_password=${Buffer.from(pw()).toString('base64')}\n`, 'password', 2],
+    ['.npmrc token', `//registry.npmjs.org/:_authToken=${pw()}\n`, 'token', 1],
+    ['.npmrc auth', `_auth=${Buffer.from('u:' + pw()).toString('base64')}\n`, 'credentials', 1],
+    ['one-line JSON', JSON.stringify({ Db: { Password: pw() } }), 'password', 1],
+  ];
+  for (const [name, text, kind, line] of found) {
+    it(`${name}: finds the setting`, () => expect(findSecretInText(text)).toEqual({ by: 'name', detector: kind, line }));
+  }
+
+  it('leaves references and placeholders in those syntaxes alone', () => {
+    const texts = [
+      'requirepass ${REDIS_PASSWORD}\n',
+      '# requirepass foobared\nrequirepass foobared\n',
+      '    HTTP_Passwd ${HTTP_PASSWORD}\n',
+      '<password>${DB_PASSWORD}</password>\n',
+      '<add key="DbPassword" value="#{DbPassword}#"/>\n',
+      '<input type="password" name="password" value="">\n',
+      '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n',
+      '{"Db":{"Password":"<your-password>"}}',
+      'set $api_key $http_x_api_key;\n',
+    ];
+    for (const t of texts) expect(findSecretInText(t), t).toBeUndefined();
+  });
+});
+
+describe('secret-patterns: Azure identity-based connections', () => {
+  const settings: Array<[string, string]> = [
+    ['AzureWebJobsStorage__credential', 'managedidentity'],
+    ['ServiceBusConnection__credential', 'workloadidentity'],
+    ['ServiceBusConnection__clientId', '1b4e28ba-2fa1-41d2-883f-0016d3cca427'],
+    ['EventHubConnectionString__fullyQualifiedNamespace', 'orders.servicebus.windows.net'],
+    ['AzureWebJobsStorage__serviceUri', 'https://storders.blob.core.windows.net'],
+    ['StorageConnection__accountName', 'storders'],
+    ['CosmosConnection:credential', 'azurecli'],
+  ];
+  for (const [name, value] of settings) it(`${name} is not a secret`, () => expect(detectSecret(name, value)).toBeUndefined());
+
+  it('still takes a client secret of such a connection for one', () => {
+    expect(detectSecret('ServiceBusConnection__clientSecret', pw())).toEqual({ by: 'name', detector: 'secret' });
+  });
+});
+
+describe('secret-patterns: token and webhook placeholders', () => {
+  const placeholders = [
+    'xoxb-your-token-here',
+    'xoxb-' + 'x'.repeat(24),
+    'glpat-' + 'x'.repeat(20),
+    'sk_live_' + 'x'.repeat(24),
+    'sk_live_' + 'X'.repeat(24),
+    'npm_' + 'X'.repeat(36),
+    'SG.' + 'x'.repeat(22) + '.' + 'x'.repeat(43),
+    'https://fn-orders.azurewebsites.net/api/orders?code=<function-key>',
+    'https://fn-orders.azurewebsites.net/api/orders?code=your-function-key-goes-here',
+    'https://app.example.com/callback?code=4f1c9a0e7b2d4c3a9e8f7a6b5c4d3e2f',
+    'https://prod-00.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=' + 'x'.repeat(43),
+    'https://fakeco.webhook.office.com/webhookb2/' + '0'.repeat(8) + '-0000-0000-0000-' + '0'.repeat(12) + '@' + '0'.repeat(8) + '-0000-0000-0000-' + '0'.repeat(12) + '/IncomingWebhook/' + '0'.repeat(32) + '/' + '0'.repeat(8) + '-0000-0000-0000-' + '0'.repeat(12),
+    'https://discord.com/api/webhooks/123456789012345678/' + 'x'.repeat(68),
+  ];
+  for (const p of placeholders) it(`ignores ${p.slice(0, 60)}`, () => expect(detectSecretValue(p)).toBeUndefined());
+});
+
+describe('secret-patterns: settings inside one value', () => {
+  it('finds a password in JVM options, Spring JSON and key=value strings', () => {
+    expect(findEmbeddedSecret(`-Xmx512m -Dspring.datasource.password=${pw()} -Dfile.encoding=UTF-8`)).toEqual({ by: 'embedded', detector: 'password' });
+    expect(findEmbeddedSecret(JSON.stringify({ spring: { datasource: { password: pw() } } }))).toEqual({ by: 'embedded', detector: 'password' });
+    expect(findEmbeddedSecret(`Endpoint=https://api.internal;ClientId=svc;ClientSecret=${pw()}`)).toEqual({ by: 'embedded', detector: 'secret' });
+    expect(findEmbeddedSecret(`host=db port=5432 user=backup password=${pw()}`)).toEqual({ by: 'embedded', detector: 'password' });
+  });
+
+  it('leaves references and ordinary options alone', () => {
+    for (const v of [
+      '-Xmx512m -Dspring.datasource.password=$(DB_PASSWORD) -Dfile.encoding=UTF-8',
+      '-Dspring.datasource.password=${DB_PASSWORD}',
+      '{"spring":{"profiles":{"active":"prod"}}}',
+      'host=db port=5432 user=backup sslmode=require',
+      '--token-file=/var/run/secrets/tokens/t --password-file=/run/secrets/pw',
+      // as the Azure portal shows a connection string
+      'Server=tcp:db.database.windows.net,1433;Initial Catalog=app;User ID=app;Password={your_password};Encrypt=True;',
+      'db-redis.redis.cache.windows.net:6380,password={your-access-key},ssl=True',
+    ])
+      expect(findEmbeddedSecret(v), v).toBeUndefined();
+  });
+});
+
+describe('secret-patterns: command lines', () => {
+  it('finds secrets in arguments and says which one', () => {
+    const args = [
+      '-c',
+      `pg_dump "host=pg-prod.postgres.database.azure.com port=5432 dbname=orders user=backup sslmode=require password=${pw()}" | gzip > /backup/o.sql.gz`,
+      'azcopy',
+      'copy',
+      '/backup',
+      fake.sasUrl(),
+      '--client-secret',
+      pw('c'),
+    ];
+    expect(findSecretsInArgs(args)).toEqual([
+      { by: 'embedded', detector: 'password', index: 1 },
+      { by: 'value', detector: 'azure-sas-token', index: 5 },
+      { by: 'name', detector: 'secret', index: 7 },
+    ]);
+  });
+
+  it('leaves references, files and scripts that read secrets alone', () => {
+    const args = [
+      '--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller',
+      '--token',
+      '$(API_TOKEN)',
+      '--client-secret-file',
+      '/mnt/secrets/client-secret',
+      '--password',
+      '-',
+      '-c',
+      'export PGPASSWORD="$(cat /mnt/secrets-store/pg-password)"\npg_dump orders',
+      42,
+    ];
+    expect(findSecretsInArgs(args)).toEqual([]);
   });
 });
