@@ -106,7 +106,7 @@ function entries(sources: boolean, log: (line: string) => void): Entries {
 async function serve(kind: Served['kind'], entry: Entries, tls: Tls, cwd: string, nodeFlags: readonly string[] = []): Promise<Served> {
   const args =
     kind === 'webhook'
-      ? [...entry.webhook, 'webhook', 'serve', '--tls-cert', tls.cert, '--tls-key', tls.key, '--host', '127.0.0.1', '--port', '0']
+      ? [...entry.webhook, 'webhook', 'serve', '--tls-cert', tls.cert, '--tls-key', tls.key, '--host', '127.0.0.1', '--port', '0', '--shutdown-delay', '0']
       : [...entry.baseline, tls.cert, tls.key];
   // The webhook reads ./.palisade.yaml when present: run it where there is none, for the defaults.
   const child = spawn(process.execPath, [...nodeFlags, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -16,7 +16,7 @@ export class WebhookMetrics {
   private latencySum = 0;
   private readonly decisions = new Map<string, number>();
 
-  /** One HTTP request answered, with its status code and how long it took. */
+  /** One admission request (POST /validate) answered, with its status code and how long it took. */
   observeRequest(code: number, seconds: number): void {
     const key = String(code);
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
@@ -33,12 +33,12 @@ export class WebhookMetrics {
 
   render(): string {
     const lines: string[] = [
-      '# HELP palisade_webhook_requests_total HTTP requests answered, by status code.',
+      '# HELP palisade_webhook_requests_total Admission requests (/validate) answered, by status code; probes and scrapes are not counted.',
       '# TYPE palisade_webhook_requests_total counter',
     ];
     for (const [code, n] of [...this.requests].sort()) lines.push(`palisade_webhook_requests_total{code="${code}"} ${n}`);
     lines.push(
-      '# HELP palisade_webhook_request_duration_seconds Time from the request to the end of the answer.',
+      '# HELP palisade_webhook_request_duration_seconds Time from an admission request to the end of its answer.',
       '# TYPE palisade_webhook_request_duration_seconds histogram',
     );
     LATENCY_BUCKETS.forEach((le, i) => lines.push(`palisade_webhook_request_duration_seconds_bucket{le="${le}"} ${this.bucketCounts[i] ?? 0}`));

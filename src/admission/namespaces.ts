@@ -21,3 +21,13 @@ export function isNamespaceName(name: string): boolean {
 export function excludedNamespaces(extra: readonly string[]): string[] {
   return [...new Set([...DEFAULT_EXCLUDED_NAMESPACES, ...extra])];
 }
+
+/**
+ * Namespaces the webhook must not be installed in: the default namespace and those of
+ * DEFAULT_EXCLUDED_NAMESPACES. The manifests label their Namespace object (Pod Security restricted,
+ * managed by Palisade), so applying them would relabel a namespace others share, `kubectl delete -f`
+ * would delete it, and the webhook would stop examining the namespace it sits in.
+ */
+export function isSharedNamespace(name: string): boolean {
+  return name === 'default' || DEFAULT_EXCLUDED_NAMESPACES.includes(name);
+}

@@ -25,6 +25,17 @@ export interface WebhookServerOptions {
   log?: (message: string) => void;
 }
 
+/**
+ * How long a stopping webhook keeps serving after it starts answering /readyz 503, in seconds. The
+ * Service's endpoints still name a terminating pod until the endpoint controller and every node's
+ * kube-proxy have caught up, which takes a few seconds; requests routed there meanwhile must still
+ * get an answer, or failurePolicy Ignore admits them unchecked.
+ */
+export const DEFAULT_SHUTDOWN_DELAY_SECONDS = 10;
+
+/** The longest a request may take to arrive, in seconds: what a closing server may still wait for. */
+export const REQUEST_TIMEOUT_SECONDS = 10;
+
 export interface WebhookServer {
   readonly server: Server;
   readonly metrics: WebhookMetrics;
@@ -32,9 +43,16 @@ export interface WebhookServer {
   listen(): Promise<number>;
   /** Stops accepting, answers /readyz 503, closes the connections and stops watching the certificates. */
   close(): Promise<void>;
+  /**
+   * Answers /readyz 503 at once, keeps serving for `delayMs` (closing each connection after its next
+   * answer, so clients reconnect to another replica), then closes.
+   */
+  shutdown(delayMs: number): Promise<void>;
   /** How many times a changed certificate pair was loaded. */
   readonly reloads: number;
 }
+
+const VALIDATE_PATH = '/validate';
 
 const DECISION: Record<ReviewPolicy['mode'], Decision> = { enforce: 'denied', warn: 'warned', audit: 'audited' };
 
@@ -48,6 +66,7 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
   const maxBody = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   const metrics = new WebhookMetrics();
   let ready = false;
+  let draining = false;
   let reloads = 0;
   const server = createServer({
     cert: readFileSync(opts.certFile),
@@ -55,14 +74,22 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
     minVersion: 'TLSv1.2',
   });
   // The API server's own timeout is a few seconds; a client that trickles its request must not hold a socket.
-  server.requestTimeout = 10_000;
+  server.requestTimeout = REQUEST_TIMEOUT_SECONDS * 1000;
   server.headersTimeout = 5_000;
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => metrics.observeRequest(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // Only admission requests count: the kubelet's probes and Prometheus' scrapes go on when the API
+    // server no longer reaches the webhook, and would hide that outage in the request rate.
+    if (path === VALIDATE_PATH) {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => metrics.observeRequest(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    }
+    // A keep-alive client would go on sending to this pod; closing after the answer makes it reconnect
+    // through the Service, which no longer routes here.
+    if (draining) res.setHeader('connection', 'close');
     try {
-      route(req, res);
+      route(req, res, path);
     } catch (e) {
       log(`internal error: ${errorMessage(e)}`);
       if (!res.headersSent) sendJson(res, 500, { message: 'internal error' });
@@ -73,12 +100,11 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
   server.on('tlsClientError', () => undefined);
   server.on('clientError', (_err, socket) => socket.destroy());
 
-  function route(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '/').split('?')[0];
+  function route(req: IncomingMessage, res: ServerResponse, path: string): void {
     if (path === '/healthz') return sendText(res, 200, 'ok\n');
     if (path === '/readyz') return ready ? sendText(res, 200, 'ready\n') : sendText(res, 503, 'not ready\n');
     if (path === '/metrics') return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
-    if (path !== '/validate') return sendJson(res, 404, { message: `no such path: ${path}` });
+    if (path !== VALIDATE_PATH) return sendJson(res, 404, { message: `no such path: ${path}` });
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return sendJson(res, 405, { message: `${req.method ?? 'this method'} is not allowed on /validate; send POST` });
@@ -174,16 +200,24 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
         });
       });
     },
-    close() {
+    close,
+    async shutdown(delayMs: number) {
       ready = false;
-      unwatchFile(opts.certFile, onChange);
-      unwatchFile(opts.keyFile, onChange);
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      draining = true;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await close();
     },
   };
+
+  function close(): Promise<void> {
+    ready = false;
+    unwatchFile(opts.certFile, onChange);
+    unwatchFile(opts.keyFile, onChange);
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  }
 }
 
 function sendJson(res: ServerResponse, code: number, body: unknown): void {

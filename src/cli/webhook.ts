@@ -1,16 +1,27 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { isNamespaceName } from '../admission/namespaces.js';
-import { defaultImage, webhookManifests } from '../admission/manifests.js';
+import { isNamespaceName, isSharedNamespace } from '../admission/namespaces.js';
+import {
+  checkAuthority,
+  DEFAULT_MANIFEST_MODE,
+  defaultImage,
+  generateAuthority,
+  MAX_CONFIG_BYTES,
+  webhookManifests,
+  type CertificateAuthority,
+} from '../admission/manifests.js';
 import { WEBHOOK_MODES, type ReviewPolicy, type WebhookMode } from '../admission/review.js';
-import { createWebhookServer } from '../admission/server.js';
-import { errorMessage, UsageError } from '../core/errors.js';
+import { createWebhookServer, DEFAULT_SHUTDOWN_DELAY_SECONDS } from '../admission/server.js';
+import type { ExceptionConfig } from '../core/config.js';
+import { describeFsError, errorMessage, UsageError, type InputNote } from '../core/errors.js';
 import { globMatch } from '../core/glob.js';
 import type { Rule } from '../core/rule.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
+import { createSuppressor } from '../core/suppress.js';
 import { RULES } from '../rules/index.js';
 import { loadConfig } from './load-config.js';
-import { writeResult } from './output.js';
+import { printWarnings, writeResult } from './output.js';
 import { selectRules } from './select-rules.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -27,14 +38,22 @@ interface ServeOptions {
   skipRule: string[];
   exemptNamespace: string[];
   exemptUser: string[];
+  shutdownDelay: string;
 }
 
 interface ManifestsOptions {
   namespace: string;
   image: string;
+  mode: WebhookMode;
+  config?: string;
   generateCerts?: boolean;
+  caCert?: string;
+  caKey?: string;
   output?: string;
 }
+
+/** How far ahead `webhook serve` warns of exceptions about to expire, in days. */
+export const EXPIRY_NOTICE_DAYS = 14;
 
 /** The domains whose rules judge one workload object on its own: what an admission request carries. */
 const WEBHOOK_DOMAINS = new Set(['workload', 'pss']);
@@ -55,6 +74,7 @@ export function webhookCommand(): Command {
       .option('--skip-rule <id>', 'leave this rule out (repeatable; globs allowed)', collect, [])
       .option('--exempt-namespace <ns>', 'admit objects of this namespace unexamined (repeatable; globs allowed)', collect, [])
       .option('--exempt-user <name>', 'admit requests of this user unexamined (repeatable; globs allowed)', collect, [])
+      .option('--shutdown-delay <seconds>', 'on SIGTERM, answer /readyz 503 and keep serving this long before closing, while the Service stops routing here', String(DEFAULT_SHUTDOWN_DELAY_SECONDS))
       .action(async (opts: ServeOptions) => {
         await serve(opts);
       }),
@@ -62,16 +82,110 @@ export function webhookCommand(): Command {
   webhook.addCommand(
     new Command('manifests')
       .description('Kubernetes manifests that run the webhook: Deployment, Service, NetworkPolicy, ValidatingWebhookConfiguration, ...')
-      .option('-n, --namespace <ns>', 'namespace of the webhook', 'palisade-system')
+      .option('-n, --namespace <ns>', 'namespace of its own for the webhook (default, kube-* and the AKS namespaces are refused)', 'palisade-system')
       .option('--image <image>', 'container image of palisade', defaultImage())
-      .option('--generate-certs', 'also make a CA and a serving certificate (openssl), the TLS Secret and the caBundle')
+      .addOption(
+        new Option('--mode <mode>', 'what the deployed webhook does with violations: audit (the first step of the rollout), then warn, then enforce')
+          .choices([...WEBHOOK_MODES])
+          .default(DEFAULT_MANIFEST_MODE),
+      )
+      .option('--config <file>', 'ship this configuration file (exceptions, webhook exemptions, settings, failOn) in a ConfigMap passed to webhook serve --config')
+      .option('--generate-certs', 'also make a serving certificate (openssl), the TLS Secret and the caBundle')
+      .option('--ca-cert <file>', 'with --generate-certs: sign with this CA certificate; when it and --ca-key do not exist yet, a new CA is written to both')
+      .option('--ca-key <file>', 'with --generate-certs: the private key of --ca-cert (never written into the manifests)')
       .option('-o, --output <file>', 'write the manifests to a file instead of stdout')
       .action((opts: ManifestsOptions) => {
-        if (!isNamespaceName(opts.namespace)) throw new UsageError(`--namespace takes a namespace name, not ${JSON.stringify(opts.namespace)}`);
-        writeResult(webhookManifests({ namespace: opts.namespace, image: opts.image, generateCerts: opts.generateCerts === true }), opts.output);
+        checkWebhookNamespace(opts.namespace);
+        const configText = opts.config === undefined ? undefined : shippableConfig(opts.config);
+        const authority = certificateAuthority(opts);
+        writeResult(
+          webhookManifests({ namespace: opts.namespace, image: opts.image, mode: opts.mode, configText, generateCerts: opts.generateCerts === true, authority }),
+          opts.output,
+        );
       }),
   );
   return webhook;
+}
+
+function checkWebhookNamespace(namespace: string): void {
+  if (!isNamespaceName(namespace)) throw new UsageError(`--namespace takes a namespace name, not ${JSON.stringify(namespace)}`);
+  if (isSharedNamespace(namespace)) {
+    throw new UsageError(
+      `--namespace ${namespace} is shared with Kubernetes or AKS: the manifests label their namespace (Pod Security restricted, managed by palisade), kubectl delete -f deletes it, and the webhook skips its own namespace; choose a namespace of its own such as palisade-system`,
+    );
+  }
+}
+
+/**
+ * The text of a configuration file for the webhook's ConfigMap, refused now when `webhook serve`
+ * would refuse it at start: a pod that cannot start admits everything unchecked (failurePolicy Ignore).
+ */
+function shippableConfig(file: string): string {
+  const { config } = loadConfig(file);
+  webhookRules(RULES, config.rules.only, config.rules.skip);
+  const text = readFileSync(file, 'utf8');
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw new UsageError(`config ${file}: larger than a ConfigMap can hold (${MAX_CONFIG_BYTES} bytes)`);
+  return text;
+}
+
+/**
+ * The CA that signs the serving certificate, when --ca-cert and --ca-key name one: read from the
+ * files when they exist, made and written to them when neither does. Keeping the CA keeps the
+ * caBundle the same across renewals, so the pods' old and new certificates are both trusted.
+ */
+function certificateAuthority(opts: ManifestsOptions): CertificateAuthority | undefined {
+  if (opts.caCert === undefined && opts.caKey === undefined) return undefined;
+  if (opts.caCert === undefined || opts.caKey === undefined) throw new UsageError('--ca-cert and --ca-key go together');
+  if (opts.generateCerts !== true) throw new UsageError('--ca-cert and --ca-key sign the certificate of --generate-certs; add it');
+  const present = [existsSync(opts.caCert), existsSync(opts.caKey)];
+  if (present[0] !== present[1]) {
+    throw new UsageError(`${present[0] ? opts.caCert : opts.caKey} exists but ${present[0] ? opts.caKey : opts.caCert} does not: give both files of the CA, or two new paths to make one`);
+  }
+  if (present[0]) return existingAuthority(opts.caCert, opts.caKey);
+  const made = generateAuthority();
+  try {
+    writeFileSync(opts.caCert, made.cert, { flag: 'wx', mode: 0o644 });
+    writeFileSync(opts.caKey, made.key, { flag: 'wx', mode: 0o600 });
+  } catch (e) {
+    throw new UsageError(`cannot write the new CA: ${describeFsError(e)}`);
+  }
+  process.stderr.write(`palisade: made a new CA: ${opts.caCert}, key ${opts.caKey}; keep the key safe and pass both again to renew\n`);
+  return made;
+}
+
+function existingAuthority(certFile: string, keyFile: string): CertificateAuthority {
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`${file}: cannot read: ${describeFsError(e)}`);
+    }
+  };
+  const ca = { cert: read(certFile), key: read(keyFile) };
+  const { daysLeft, validTo } = checkAuthority(ca);
+  if (daysLeft < 365) {
+    process.stderr.write(`palisade: warning: the CA of ${certFile} expires on ${validTo.toISOString().slice(0, 10)}, and so does the serving certificate signed now; make a new CA before then\n`);
+  }
+  return ca;
+}
+
+/**
+ * Warnings for exceptions that no longer apply or soon will not, as the scan words them: the webhook
+ * applies only live exceptions, and a refusal that starts one day with no change deployed is hard to trace.
+ */
+export function exceptionExpiryWarnings(exceptions: readonly ExceptionConfig[], source: string, now = new Date()): InputNote[] {
+  // The suppressor decides expiry for the scan; asking it keeps one definition of the end of a day.
+  const expiredAt = (ex: ExceptionConfig, when: Date) => createSuppressor({ exceptions: [ex], allowAnnotations: false, aksManaged: false, now: when, configSource: source }).warnings;
+  const soon = new Date(now.getTime() + EXPIRY_NOTICE_DAYS * 86_400_000);
+  const warnings: InputNote[] = [];
+  for (const ex of exceptions) {
+    const expired = expiredAt(ex, now);
+    if (expired.length > 0) warnings.push(...expired);
+    else if (expiredAt(ex, soon).length > 0) {
+      warnings.push({ source, message: `exception for ${ex.rule} on ${ex.resources.join(', ')} expires on ${ex.expires ?? ''}, within ${EXPIRY_NOTICE_DAYS} days (reason: ${ex.reason})` });
+    }
+  }
+  return warnings;
 }
 
 /**
@@ -94,7 +208,10 @@ export function webhookRules(catalog: readonly Rule[], only: readonly string[], 
 async function serve(opts: ServeOptions): Promise<void> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not ${JSON.stringify(opts.port)}`);
-  const { config } = loadConfig(opts.config);
+  const delay = Number(opts.shutdownDelay);
+  if (opts.shutdownDelay.trim() === '' || !Number.isFinite(delay) || delay < 0) throw new UsageError(`--shutdown-delay takes a number of seconds, not ${JSON.stringify(opts.shutdownDelay)}`);
+  const { config, source } = loadConfig(opts.config);
+  printWarnings(exceptionExpiryWarnings(config.exceptions, source));
   const settings: RuleSettings = {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(config.settings).filter(([, v]) => v !== undefined)),
@@ -105,7 +222,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     rules,
     settings,
     exceptions: config.exceptions,
-    allowIgnoreAnnotation: config.annotations.allowIgnore,
+    // Whoever creates an object writes its annotations: at admission they exempt only where the config says so.
+    allowIgnoreAnnotation: config.annotations.allowIgnore && config.webhook.allowIgnoreAnnotation,
     aksManaged: config.profiles.aksManaged,
     mode: opts.mode,
     failOn: opts.failOn ?? configFailOn ?? 'high',
@@ -121,9 +239,11 @@ async function serve(opts: ServeOptions): Promise<void> {
   })();
   const bound = await webhook.listen();
   process.stderr.write(`palisade webhook: listening on https://${opts.host}:${bound}/validate (${opts.mode}, ${rules.length} rules, fail on ${policy.failOn})\n`);
-  const stop = () => {
-    void webhook.close().then(() => process.exit(0));
+  const stop = (seconds: number) => {
+    process.stderr.write(`palisade webhook: stopping: not ready, serving ${seconds} s more while the Service stops routing here\n`);
+    void webhook.shutdown(seconds * 1000).then(() => process.exit(0));
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // The kubelet sends SIGTERM and the endpoints lag behind it; Ctrl-C at a terminal has no Service to wait for.
+  process.once('SIGTERM', () => stop(delay));
+  process.once('SIGINT', () => stop(0));
 }

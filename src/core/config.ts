@@ -69,8 +69,13 @@ export const configSchema = z.strictObject({
     .strictObject({
       exemptNamespaces: z.array(z.string().min(1)).default([]),
       exemptUsers: z.array(z.string().min(1)).default([]),
+      /**
+       * Whether the webhook honours `palisade.io/ignore`. Off by default: whoever creates an object writes
+       * its annotations, so at admission the annotation would let anyone exempt their own pod.
+       */
+      allowIgnoreAnnotation: z.boolean().default(false),
     })
-    .default({ exemptNamespaces: [], exemptUsers: [] }),
+    .default({ exemptNamespaces: [], exemptUsers: [], allowIgnoreAnnotation: false }),
   limits: z
     .strictObject({
       maxDocumentBytes: z.number().int().positive().optional(),

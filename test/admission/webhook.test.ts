@@ -143,7 +143,8 @@ describe('webhook serve', () => {
 
   it('admits what a live config exception covers', async () => {
     const r = responseOf(await call(port('enforce'), cert.cert, { body: review(PRIVILEGED_POD, { namespace: 'legacy' }) }));
-    expect(r).toEqual({ uid: 'f0b8-4c1e', allowed: true });
+    // What an exception lets through is recorded in the audit event, naming the exception's reason.
+    expect(r).toEqual({ uid: 'f0b8-4c1e', allowed: true, auditAnnotations: { suppressed: 'workload/privileged-container (exception: vendor agent (SEC-9))' } });
   });
 
   it('admits a refused object with warnings in warn mode', async () => {
@@ -269,6 +270,31 @@ describe('webhook serve', () => {
     await expect(call(p, cert.cert, { method: 'GET', path: '/readyz' })).rejects.toThrow();
   });
 
+  it('on shutdown answers /readyz 503 at once, keeps answering admission requests through the delay, then closes', async () => {
+    const fresh = createWebhookServer({ policy: policy(), certFile, keyFile, host: '127.0.0.1', port: 0, log: () => undefined });
+    const p = await fresh.listen();
+    const started = Date.now();
+    let closed = false;
+    const stopping = fresh.shutdown(400).then(() => (closed = true));
+    const ready = await call(p, cert.cert, { method: 'GET', path: '/readyz' });
+    expect(ready.status).toBe(503);
+    const during = await call(p, cert.cert, { body: review(PRIVILEGED_POD) });
+    expect(responseOf(during).allowed).toBe(false);
+    // Keep-alive clients are told to reconnect, through the Service, to a replica that is staying.
+    expect(during.headers.connection).toBe('close');
+    expect(closed).toBe(false);
+    await stopping;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    await expect(call(p, cert.cert, { method: 'GET', path: '/healthz' })).rejects.toThrow();
+  });
+
+  it('with no shutdown delay closes at once', async () => {
+    const fresh = createWebhookServer({ policy: policy(), certFile, keyFile, host: '127.0.0.1', port: 0, log: () => undefined });
+    const p = await fresh.listen();
+    await fresh.shutdown(0);
+    await expect(call(p, cert.cert, { method: 'GET', path: '/readyz' })).rejects.toThrow();
+  });
+
   it('refuses TLS below 1.2', async () => {
     const attempt = new Promise<void>((resolve, reject) => {
       const req = httpsRequest({ host: '127.0.0.1', port: port('enforce'), path: '/healthz', ca: cert.cert, agent: false, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' }, () => resolve());
@@ -297,6 +323,24 @@ describe('webhook serve', () => {
       // Buckets are cumulative.
       const buckets = [...text.matchAll(/_bucket\{le="[^"]+"\} (\d+)/g)].map((m) => Number(m[1]));
       expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
+    } finally {
+      await fresh.close();
+    }
+  });
+  it('counts admission requests only: probes and scrapes leave the request counter and the histogram alone', async () => {
+    const fresh = createWebhookServer({ policy: policy(), certFile, keyFile, host: '127.0.0.1', port: 0, log: () => undefined });
+    const p = await fresh.listen();
+    try {
+      for (const path of ['/healthz', '/readyz', '/metrics', '/healthz']) expect((await call(p, cert.cert, { method: 'GET', path })).status).toBe(200);
+      const idle = (await call(p, cert.cert, { method: 'GET', path: '/metrics' })).text;
+      // An API server that no longer reaches the webhook leaves no request series to rise.
+      expect(idle).not.toMatch(/^palisade_webhook_requests_total\{/m);
+      expect(idle).toContain('palisade_webhook_request_duration_seconds_count 0');
+      await call(p, cert.cert, { body: review(GOOD_POD) });
+      await call(p, cert.cert, { method: 'GET', path: '/readyz' });
+      const after = (await call(p, cert.cert, { method: 'GET', path: '/metrics' })).text;
+      expect(after).toContain('palisade_webhook_requests_total{code="200"} 1');
+      expect(after).toContain('palisade_webhook_request_duration_seconds_count 1');
     } finally {
       await fresh.close();
     }

@@ -93,7 +93,7 @@ describe('palisade webhook serve', () => {
     writeFileSync(join(dir, 'tls.key'), key);
     const child = spawn(
       process.execPath,
-      ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/cli/main.ts'), 'webhook', 'serve', '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--port', '0', '--host', '127.0.0.1', '--config', join(dir, 'palisade.yaml')],
+      ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/cli/main.ts'), 'webhook', 'serve', '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--port', '0', '--host', '127.0.0.1', '--shutdown-delay', '0', '--config', join(dir, 'palisade.yaml')],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     try {
@@ -106,12 +106,12 @@ describe('palisade webhook serve', () => {
         });
         child.on('exit', () => fail(new Error(err)));
       });
-      const ask = (namespace: string) =>
+      const ask = (namespace: string, annotations: Record<string, string> = {}) =>
         new Promise<{ allowed: boolean }>((ok, fail) => {
           const body = JSON.stringify({
             apiVersion: 'admission.k8s.io/v1',
             kind: 'AdmissionReview',
-            request: { uid: 'u1', operation: 'CREATE', namespace, object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: true } }] } } },
+            request: { uid: 'u1', operation: 'CREATE', namespace, object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', annotations }, spec: { containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: true } }] } } },
           });
           const req = httpsRequest({ host: '127.0.0.1', port, method: 'POST', path: '/validate', ca: cert, agent: false }, (res) => {
             let text = '';
@@ -123,6 +123,8 @@ describe('palisade webhook serve', () => {
         });
       expect((await ask('shop')).allowed).toBe(false);
       expect((await ask('legacy')).allowed).toBe(true);
+      // Whoever creates the pod writes its annotations: at admission they exempt nothing unless the config says so.
+      expect((await ask('shop', { 'palisade.io/ignore': '* -- trust me' })).allowed).toBe(false);
     } finally {
       const exited = new Promise((ok) => child.once('exit', ok));
       child.kill('SIGTERM');
