@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { analyzeImagePackages, wantsImageFile } from '../analyses/images/index.js';
 import type { FileRequest, ImageReport, ImageVulnerability, OsInfo, Package } from '../analyses/images/types.js';
 import { errorMessage } from '../core/errors.js';
-import { openImage, readImageFiles, type WalkLimits } from '../ingest/image/index.js';
+import { parseImageReference } from '../core/image-reference.js';
+import { openImage, readImageFiles, type ImageSource, type WalkLimits } from '../ingest/image/index.js';
 import type { VulnDb, VulnMatch } from '../vulndb/index.js';
 
 export interface ImageScanOptions {
@@ -21,10 +22,17 @@ export interface ImageScanOptions {
   cacheDir?: string;
   /** Vulnerabilities that have no fixed version are left out. */
   ignoreUnfixed?: boolean;
+  /**
+   * Package lists of the images read in this run, by digest: an image named twice (by tag and by digest)
+   * is walked once.
+   */
+  listedInRun?: Map<string, Promise<CachedPackages>>;
 }
 
 export interface ImageScanOutcome {
   report: ImageReport;
+  /** Registry references the image is known by (see ImageSource.names). */
+  names: readonly string[];
   os?: OsInfo;
   packages: Package[];
   /** Remarks about the image, without its name: the caller names it (as `report.ref`) once. */
@@ -39,9 +47,9 @@ export interface ImageScanOutcome {
 }
 
 /** Bump when analysers change what they find, so cached package lists are read again. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
-interface CachedPackages {
+export interface CachedPackages {
   version: number;
   os?: OsInfo;
   packages: Package[];
@@ -53,31 +61,28 @@ export async function scanImage(input: string, db: VulnDb | undefined, opts: Ima
     ...(opts.insecure !== undefined ? { insecure: opts.insecure } : {}),
   });
   try {
-    const digest = source.manifestDigest ?? source.configDigest;
+    // Legacy docker save archives hold no manifest: their config digest keys the cache but names no image.
+    const cacheKey = source.manifestDigest ?? source.configDigest;
     const notes = [...source.notes];
     const errors: string[] = [];
-    let listed = readCache(opts.cacheDir, digest);
-    const cached = listed !== undefined;
+    let listed = readCache(opts.cacheDir, cacheKey);
+    let cached = listed !== undefined;
     if (listed === undefined) {
-      // The Go analyser needs to know which files are executable; the walker only tells wants() that.
-      const modes = new Map<string, FileRequest>();
-      const walked = await readImageFiles(
-        source,
-        (f) => {
-          if (!wantsImageFile(f)) return false;
-          modes.set(f.path, f);
-          return true;
-        },
-        opts.limits,
-      );
-      // One at a time: a hostile layer can make hundreds of thousands of notes, too many to spread.
-      for (const n of walked.notes) notes.push(n);
-      for (const e of walked.errors) errors.push(e);
-      const found = analyzeImagePackages(walked.files, notes, undefined, modes);
-      for (const e of found.errors) errors.push(e);
-      listed = { version: CACHE_VERSION, packages: found.packages, ...(found.os !== undefined ? { os: found.os } : {}) };
-      // An incomplete list is not cached: the next run tries again.
-      if (walked.complete && found.errors.length === 0) writeCache(opts.cacheDir, digest, listed, notes);
+      const earlier = opts.listedInRun?.get(cacheKey);
+      if (earlier !== undefined) {
+        listed = await earlier;
+        cached = true;
+      } else {
+        const listing = listPackages(source, opts.limits, notes, errors);
+        const shared = listing.then((l) => l.listed);
+        // Whoever awaits it sees a failure; unawaited it must not become an unhandled rejection.
+        shared.catch(() => undefined);
+        opts.listedInRun?.set(cacheKey, shared);
+        const { listed: fresh, complete } = await listing;
+        listed = fresh;
+        // An incomplete list is not cached: the next run tries again.
+        if (complete) writeCache(opts.cacheDir, cacheKey, listed, notes);
+      }
     }
     const { packages, os } = listed;
     if (os === undefined && packages.some((p) => p.type === 'deb' || p.type === 'apk' || p.type === 'rpm'))
@@ -86,17 +91,64 @@ export async function scanImage(input: string, db: VulnDb | undefined, opts: Ima
     if (opts.ignoreUnfixed) vulnerabilities = vulnerabilities.filter((v) => v.fixedVersions.length > 0);
     const report: ImageReport = {
       ref: source.ref,
-      digest,
+      ...(source.manifestDigest !== undefined ? { digest: source.manifestDigest } : {}),
+      rescan: rescanInput(input, source),
+      ...otherNames(source),
       packageCount: packages.length,
       vulnerabilities,
       source: 'palisade',
       ...(os !== undefined ? { os } : {}),
     };
     const unnamed = (m: string) => withoutName(m, source.ref);
-    return { report, packages, notes: notes.map(unnamed), errors: errors.map(unnamed), cached, ...(os !== undefined ? { os } : {}) };
+    return { report, names: source.names, packages, notes: notes.map(unnamed), errors: errors.map(unnamed), cached, ...(os !== undefined ? { os } : {}) };
   } finally {
     await source.close();
   }
+}
+
+/** Walks the image's layers once and lists its packages; `complete` when nothing stopped either. */
+async function listPackages(
+  source: ImageSource,
+  limits: Partial<WalkLimits> | undefined,
+  notes: string[],
+  errors: string[],
+): Promise<{ listed: CachedPackages; complete: boolean }> {
+  // The Go analyser needs to know which files are executable; the walker only tells wants() that.
+  const modes = new Map<string, FileRequest>();
+  const walked = await readImageFiles(
+    source,
+    (f) => {
+      if (!wantsImageFile(f)) return false;
+      modes.set(f.path, f);
+      return true;
+    },
+    limits,
+  );
+  // One at a time: a hostile layer can make hundreds of thousands of notes, too many to spread.
+  for (const n of walked.notes) notes.push(n);
+  for (const e of walked.errors) errors.push(e);
+  const found = analyzeImagePackages(walked.files, notes, undefined, modes);
+  for (const e of found.errors) errors.push(e);
+  const listed = { version: CACHE_VERSION, packages: found.packages, ...(found.os !== undefined ? { os: found.os } : {}) };
+  return { listed, complete: walked.complete && found.errors.length === 0 };
+}
+
+/** The registry references of the image other than the one it is reported under: workloads may use any. */
+function otherNames(source: ImageSource): { refs?: string[] } {
+  const refs = source.names.filter((n) => n !== source.ref);
+  return refs.length > 0 ? { refs } : {};
+}
+
+/**
+ * What reads the same image again. A local archive or layout is named as it was given (`PATH`, `PATH:TAG`):
+ * a digest appended to a path names nothing. A registry image is pinned to the digest just read, so the
+ * command checks this image and not whatever the tag points to later.
+ */
+function rescanInput(input: string, source: ImageSource): string {
+  if (source.kind !== 'registry' || source.manifestDigest === undefined) return input;
+  const ref = parseImageReference(input.replace(/^docker:(?:\/\/)?/, ''));
+  if (ref === undefined) return input;
+  return `${ref.name}${ref.tag !== undefined ? `:${ref.tag}` : ''}@${source.manifestDigest}`;
 }
 
 /** The readers and the walker name the image at the start of each message; the caller names it instead. */

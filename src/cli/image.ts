@@ -5,7 +5,7 @@ import { errorMessage, UsageError } from '../core/errors.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
 import { VERSION } from '../core/version.js';
 import { ImageError } from '../ingest/image/index.js';
-import { imageResource, IMAGE_KIND } from '../ingest/image-resource.js';
+import { imageResource, IMAGE_KIND } from '../analyses/images/image-resource.js';
 import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { defaultDbPath, openVulnDb, resolveDbPath, type VulnDb } from '../vulndb/index.js';
@@ -92,7 +92,8 @@ async function imageScan(ref: string, opts: ImageScanCliOptions): Promise<number
     const name = outcome.report.ref;
     for (const n of outcome.notes) process.stderr.write(`palisade: note: ${name}: ${n}\n`);
     if (opts.sbom !== undefined) {
-      const input = { image: { ref: outcome.report.ref, ...(outcome.report.digest !== undefined ? { digest: outcome.report.digest } : {}) }, packages: outcome.packages, tool: { name: 'palisade', version: VERSION }, ...(outcome.os ? { os: outcome.os } : {}) };
+      const image = { ref: outcome.report.ref, names: outcome.names, ...(outcome.report.digest !== undefined ? { digest: outcome.report.digest } : {}) };
+      const input = { image, packages: outcome.packages, tool: { name: 'palisade', version: VERSION }, ...(outcome.os ? { os: outcome.os } : {}) };
       const bom = opts.sbom === 'cyclonedx' ? sbomCycloneDx(input) : sbomSpdx(input);
       writeResult(`${JSON.stringify(bom, null, 2)}\n`, opts.output);
       for (const e of outcome.errors) process.stderr.write(`palisade: error: ${name}: ${e}\n`);

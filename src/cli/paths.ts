@@ -8,7 +8,7 @@ import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { attackPaths, PATH_FORMATS, PATH_RULE_IDS, renderPaths, type AttackPathAnalysis, type PathFormat, type PathsReport } from '../analyses/paths/index.js';
 import { ingestPaths } from '../ingest/files.js';
 import { readImageReports } from '../ingest/image-reports.js';
-import { imageResource } from '../ingest/image-resource.js';
+import { imageResource } from '../analyses/images/image-resource.js';
 import { RULES } from '../rules/index.js';
 import { aksInputs, aksOption, azureSession, clusterInputs, clusterOptions, entraOptions, pathsOrDefault, scanDisplayNames, type AzureFlags, type ClusterFlags } from './inputs.js';
 import { imageCacheDir, openDbOrUsageError } from './image.js';

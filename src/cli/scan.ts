@@ -3,7 +3,7 @@ import { FRAMEWORK_FILTERS, type FrameworkFilter } from '../core/frameworks.js';
 import { UsageError } from '../core/errors.js';
 import { isPillar, PILLARS, SEVERITIES, type Pillar, type Severity } from '../core/severity.js';
 import { readImageReports } from '../ingest/image-reports.js';
-import { imageResource } from '../ingest/image-resource.js';
+import { imageResource } from '../analyses/images/image-resource.js';
 import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { parsePssVersion } from '../rules/pss/check.js';

@@ -3,7 +3,9 @@
  * already run those scanners get their results into Palisade's reports and attack paths.
  */
 import { readFileSync } from 'node:fs';
+import { registryReferenceOf } from '../analyses/images/image-input.js';
 import type { ImageReport, ImageVulnerability, VulnerabilitySeverity } from '../analyses/images/types.js';
+import { canonicalImageRef, parseImageReference } from '../core/image-reference.js';
 import { asArray, asObj, asString, type Obj } from '../core/resource.js';
 import { describeFsError } from '../core/errors.js';
 import { jsonSyntaxText } from '../core/json-error.js';
@@ -49,11 +51,41 @@ const SEVERITIES: Record<string, VulnerabilitySeverity> = {
 };
 
 function severityOf(text: unknown): VulnerabilitySeverity {
-  return SEVERITIES[String(text ?? '').toLowerCase()] ?? 'unknown';
+  const key = String(text ?? '').toLowerCase();
+  // A report is input: "constructor" must not find Object.prototype's.
+  return Object.hasOwn(SEVERITIES, key) ? (SEVERITIES[key] ?? 'unknown') : 'unknown';
 }
 
 function strings(v: unknown): string[] {
   return asArray(v).filter((x): x is string => typeof x === 'string' && x !== '');
+}
+
+// ---------------------------------------------------------------- image names
+
+/** How an imported report names its image: the reference to report it under, the others it is known by, its digest. */
+interface ImageNames {
+  ref: string;
+  refs: string[];
+  digest?: string;
+}
+
+/**
+ * The names of an image from what the scanner was given and what the image says of itself (RepoTags and
+ * RepoDigests, `repo@sha256:...`): a tar path is no name a workload can use, so its first tag stands in.
+ */
+function imageNames(input: string | undefined, tags: readonly string[], repoDigests: readonly string[], manifestDigest: string | undefined, fallback: string): ImageNames {
+  const ref = registryReferenceOf(input) ?? tags[0] ?? repoDigests[0] ?? input ?? fallback;
+  const refs = [...new Set([...tags, ...repoDigests])].filter((r) => r !== ref);
+  const digest = manifestDigest ?? repoDigests.map((d) => parseImageReference(d)?.digest).find((d) => d !== undefined);
+  return { ref, refs, ...(digest !== undefined ? { digest } : {}) };
+}
+
+function reportFor(names: ImageNames, source: string, file: string): ImageReport {
+  return { ref: names.ref, ...(names.refs.length > 0 ? { refs: names.refs } : {}), ...(names.digest !== undefined ? { digest: names.digest } : {}), vulnerabilities: [], source, file };
+}
+
+function osOf(id: string | undefined, versionId: string | undefined): ImageReport['os'] {
+  return id === undefined ? undefined : { id, ...(versionId !== undefined ? { versionId } : {}) };
 }
 
 // ---------------------------------------------------------------- Trivy
@@ -64,34 +96,81 @@ function strings(v: unknown): string[] {
  */
 function fromTrivy(doc: Obj, file: string): ImageReport[] {
   const resources = asArray(doc.Resources);
-  if (resources.length > 0) {
-    const byRef = new Map<string, ImageReport>();
-    for (const r of resources.map(asObj)) {
-      if (r === undefined) continue;
-      for (const result of asArray(r.Results).map(asObj)) {
-        if (result === undefined || asArray(result.Vulnerabilities).length === 0) continue;
-        // `Target` is "REF (debian 12.5)" for OS packages, a file path inside the image for language packages.
-        const meta = asObj(asArray(r.Metadata)[0]);
-        const ref = strings(meta?.RepoTags)[0] ?? asString(result.Target)?.replace(/\s+\(.*\)$/, '') ?? asString(r.Name) ?? 'unknown';
-        const report = byRef.get(ref) ?? { ref, vulnerabilities: [], source: 'trivy', file };
-        const digest = strings(meta?.RepoDigests)[0]?.split('@')[1];
-        if (digest !== undefined) report.digest = digest;
-        for (const v of trivyVulns(result)) report.vulnerabilities.push(v);
-        byRef.set(ref, report);
-      }
-    }
-    return [...byRef.values()].map(dedupe);
-  }
+  if (resources.length > 0) return fromTrivyCluster(resources, file);
   const meta = asObj(doc.Metadata);
   const os = asObj(meta?.OS);
-  const report: ImageReport = { ref: asString(doc.ArtifactName) ?? file, vulnerabilities: [], source: 'trivy', file };
-  const digest = strings(meta?.RepoDigests)[0]?.split('@')[1];
-  if (digest !== undefined) report.digest = digest;
-  const family = asString(os?.Family);
-  if (family !== undefined) report.os = { id: family, ...(asString(os?.Name) !== undefined ? { versionId: asString(os?.Name) } : {}) };
+  const report = reportFor(imageNames(asString(doc.ArtifactName), strings(meta?.RepoTags), strings(meta?.RepoDigests), undefined, file), 'trivy', file);
+  const osInfo = osOf(asString(os?.Family), asString(os?.Name));
+  if (osInfo !== undefined) report.os = osInfo;
   for (const result of asArray(doc.Results).map(asObj)) if (result !== undefined) for (const v of trivyVulns(result)) report.vulnerabilities.push(v);
   return [dedupe(report)];
 }
+
+/**
+ * A workload of several images has one Metadata entry per image and their results one after another: an
+ * OS result's Target names its image (`REF (debian 12.5)`), and the language results that follow it (their
+ * Targets are paths inside the image) belong to the same image.
+ */
+function fromTrivyCluster(resources: readonly unknown[], file: string): ImageReport[] {
+  const byRef = new Map<string, ImageReport>();
+  for (const r of resources.map(asObj)) {
+    if (r === undefined) continue;
+    const metas = asArray(r.Metadata)
+      .map(asObj)
+      .filter((m): m is Obj => m !== undefined);
+    let current: { names: ImageNames; meta: Obj | undefined } | undefined;
+    for (const result of asArray(r.Results).map(asObj)) {
+      if (result === undefined) continue;
+      const named = imageNamedByTarget(result);
+      if (named !== undefined || current === undefined) current = trivyClusterImage(named, metas, asString(r.Name) ?? file);
+      if (asArray(result.Vulnerabilities).length === 0) continue;
+      const { names, meta } = current;
+      const report = byRef.get(names.ref) ?? reportFor(names, 'trivy', file);
+      mergeNames(report, names);
+      const os = osOf(asString(asObj(meta?.OS)?.Family), asString(asObj(meta?.OS)?.Name));
+      if (os !== undefined) report.os ??= os;
+      for (const v of trivyVulns(result)) report.vulnerabilities.push(v);
+      byRef.set(names.ref, report);
+    }
+  }
+  return [...byRef.values()].map(dedupe);
+}
+
+/** The image an OS-packages result names in its Target (`REF (debian 12.5)`); language results name files. */
+function imageNamedByTarget(result: Obj): string | undefined {
+  const target = asString(result.Target);
+  if (target === undefined) return undefined;
+  const suffixed = /^(\S+)\s+\(.*\)$/.exec(target);
+  if (asString(result.Class) !== 'os-pkgs' && suffixed === null) return undefined;
+  return suffixed?.[1] ?? target;
+}
+
+/** The names of one image of a cluster workload: its Metadata entry is the one whose tags or digests the Target names. */
+function trivyClusterImage(named: string | undefined, metas: readonly Obj[], fallback: string): { names: ImageNames; meta: Obj | undefined } {
+  const wanted = named === undefined ? undefined : (canonicalImageRef(named) ?? named);
+  const meta =
+    wanted === undefined || metas.length === 1
+      ? metas[0]
+      : metas.find((m) => [...strings(m.RepoTags), ...strings(m.RepoDigests)].some((t) => (canonicalImageRef(t) ?? t) === wanted));
+  const tags = strings(meta?.RepoTags);
+  const repoDigests = strings(meta?.RepoDigests);
+  return { names: imageNames(named ?? tags[0], tags, repoDigests, undefined, fallback), meta };
+}
+
+/** Adds the names and digest one workload's entry knows to the report of the same image from another workload. */
+function mergeNames(report: ImageReport, names: ImageNames): void {
+  const refs = [...new Set([...(report.refs ?? []), ...names.refs])].filter((r) => r !== report.ref);
+  if (refs.length > 0) report.refs = refs;
+  if (names.digest !== undefined) report.digest ??= names.digest;
+}
+
+/** Trivy's `Status` values that say why there is no fixed version (its `affected` says only that none is out yet). */
+// A Map, not an object: a Status of `constructor` must not find Object's constructor.
+const TRIVY_NO_FIX = new Map<string, NonNullable<ImageVulnerability['fixStatus']>>([
+  ['will_not_fix', 'will-not-fix'],
+  ['fix_deferred', 'fix-deferred'],
+  ['end_of_life', 'end-of-life'],
+]);
 
 function trivyVulns(result: Obj): ImageVulnerability[] {
   const type = asString(result.Type);
@@ -110,6 +189,8 @@ function trivyVulns(result: Obj): ImageVulnerability[] {
       fixedVersions: fixed === undefined || fixed === '' ? [] : fixed.split(/,\s*/),
       severity: severityOf(v.Severity),
     };
+    const status = TRIVY_NO_FIX.get(asString(v.Status) ?? '');
+    if (status !== undefined && vuln.fixedVersions.length === 0) vuln.fixStatus = status;
     const cvss = trivyCvss(asObj(v.CVSS), asString(v.SeveritySource));
     if (cvss !== undefined) vuln.cvss = cvss;
     const summary = asString(v.Title) ?? asString(v.Description);
@@ -143,13 +224,11 @@ function trivyCvss(cvss: Obj | undefined, preferred: string | undefined): ImageV
 /** Grype writes one report per scanned source: `matches[]` of (vulnerability, artifact), `source.target` the image. */
 function fromGrype(doc: Obj, file: string): ImageReport[] {
   const target = asObj(asObj(doc.source)?.target);
-  const ref = asString(target?.userInput) ?? strings(target?.tags)[0] ?? asString(asObj(doc.source)?.target) ?? file;
-  const report: ImageReport = { ref, vulnerabilities: [], source: 'grype', file };
-  const digest = asString(target?.manifestDigest);
-  if (digest !== undefined) report.digest = digest;
+  const input = asString(target?.userInput) ?? asString(asObj(doc.source)?.target);
+  const report = reportFor(imageNames(input, strings(target?.tags), strings(target?.repoDigests), asString(target?.manifestDigest), file), 'grype', file);
   const distro = asObj(doc.distro);
-  const distroName = asString(distro?.name);
-  if (distroName !== undefined) report.os = { id: distroName, ...(asString(distro?.version) !== undefined ? { versionId: asString(distro?.version) } : {}) };
+  const os = osOf(asString(distro?.name), asString(distro?.version));
+  if (os !== undefined) report.os = os;
   for (const m of asArray(doc.matches).map(asObj)) {
     const v = asObj(m?.vulnerability);
     const a = asObj(m?.artifact);
@@ -167,6 +246,7 @@ function fromGrype(doc: Obj, file: string): ImageReport[] {
       fixedVersions: asString(fix?.state) === 'fixed' ? strings(fix?.versions) : [],
       severity: severityOf(v.severity),
     };
+    if (asString(fix?.state) === 'wont-fix') vuln.fixStatus = 'will-not-fix';
     // Grype puts NVD's CVSS on the related CVE when the match is an OS advisory.
     const cvss = [v, ...related].flatMap((x) => asArray(x?.cvss).map(asObj)).find((c) => asString(c?.vector) !== undefined);
     if (cvss !== undefined) {

@@ -3,7 +3,7 @@ import type { Package } from '../analyses/images/types.js';
 import { severityRank, type Severity } from '../core/severity.js';
 import { parseCvss, severityOfScore, severityOfText, type CvssScore } from './cvss.js';
 import { normalisePackageName } from './names.js';
-import type { OsvAffected, OsvRecord, OsvSeverity } from './osv.js';
+import { ecosystemCovers, type OsvAffected, type OsvRecord, type OsvSeverity } from './osv.js';
 import { evaluateAffected } from './ranges.js';
 import { VulnStore } from './store.js';
 
@@ -166,7 +166,7 @@ export class VulnMatcher implements VulnDb {
       const entries: OsvAffected[] = [];
       const fixed = new Set<string>();
       for (const a of record.affected ?? []) {
-        if (!a.package || a.package.ecosystem !== key.ecosystem || normalisePackageName(a.package.ecosystem, a.package.name) !== name) continue;
+        if (!a.package || !ecosystemCovers(key.ecosystem, a.package.ecosystem) || normalisePackageName(a.package.ecosystem, a.package.name) !== name) continue;
         const verdict = evaluateAffected(a, key.ecosystem, key.version);
         if (!verdict.affected) continue;
         entries.push(a);

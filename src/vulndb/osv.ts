@@ -109,6 +109,28 @@ export function parseOsvRecord(json: unknown): Parsed {
   return { ok: true, record: json as unknown as OsvRecord };
 }
 
+/**
+ * Ecosystems whose records are scoped below the release an image can name. Red Hat records carry the
+ * product CPE with its repository (`Red Hat:enterprise_linux:9::baseos`, `...::appstream`), which nothing
+ * in the image says: `Red Hat:enterprise_linux:9` covers them all. Every other ecosystem is compared
+ * exactly, as osv.dev does (`Debian:12` is not `Debian:12.1`, `Alpine:v3.18` is not `Alpine:v3.19`).
+ */
+const SCOPED_BELOW_RELEASE: ReadonlySet<string> = new Set(['Red Hat']);
+
+/** Whether an image's ecosystem covers a record's: the same, or one of its scopes (`Red Hat:enterprise_linux:9` ⊃ `...:9::appstream`). */
+export function ecosystemCovers(imageEcosystem: string, recordEcosystem: string): boolean {
+  if (recordEcosystem === imageEcosystem) return true;
+  return SCOPED_BELOW_RELEASE.has(baseEcosystem(imageEcosystem)) && recordEcosystem.startsWith(`${imageEcosystem}:`);
+}
+
+/**
+ * The record ecosystems an image's ecosystem covers besides itself, as a half-open string range
+ * (`X:` ≤ e < `X;`, `;` following `:`) a database index can answer; undefined when it covers only itself.
+ */
+export function scopedEcosystemRange(imageEcosystem: string): [from: string, to: string] | undefined {
+  return SCOPED_BELOW_RELEASE.has(baseEcosystem(imageEcosystem)) ? [`${imageEcosystem}:`, `${imageEcosystem};`] : undefined;
+}
+
 /** `Debian:12` → `Debian`: the part that names the ecosystem, without the release. */
 export function baseEcosystem(ecosystem: string): string {
   const i = ecosystem.indexOf(':');

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { normalisePackageName } from './names.js';
-import { baseEcosystem, type OsvRecord } from './osv.js';
+import { baseEcosystem, scopedEcosystemRange, type OsvRecord } from './osv.js';
 
 /**
  * The OSV store: one SQLite file. `records` keeps each record's JSON; `affected` indexes it by
@@ -114,6 +114,9 @@ export class VulnStore {
       insertAffected: this.db.prepare<[string, string, string, string]>('INSERT INTO affected (record_id, ecosystem, base_ecosystem, name) VALUES (?, ?, ?, ?)'),
       insertAlias: this.db.prepare<[string, string, string]>('INSERT INTO aliases (record_id, alias, kind) VALUES (?, ?, ?)'),
       byPackage: this.db.prepare<[string, string], { record_id: string }>('SELECT DISTINCT record_id FROM affected WHERE ecosystem = ? AND name = ?'),
+      byPackageScoped: this.db.prepare<[string, string, string, string], { record_id: string }>(
+        'SELECT DISTINCT record_id FROM affected WHERE name = ? AND (ecosystem = ? OR (ecosystem >= ? AND ecosystem < ?))',
+      ),
       record: this.db.prepare<[string], { json: string; withdrawn: string | null }>('SELECT json, withdrawn FROM records WHERE id = ?'),
       getDownload: this.db.prepare<[string], { etag: string | null; last_modified: string | null }>('SELECT etag, last_modified FROM downloads WHERE url = ?'),
       putDownload: this.db.prepare<[string, string | null, string | null, string]>(
@@ -181,9 +184,14 @@ export class VulnStore {
     });
   }
 
-  /** Ids of live records with an affected entry for this package (name already normalised). */
+  /**
+   * Ids of live records with an affected entry for this package (name already normalised), in the
+   * ecosystem or one of the scopes it covers (see ecosystemCovers).
+   */
   recordIdsFor(ecosystem: string, normalisedName: string): string[] {
-    return this.stmts.byPackage.all(ecosystem, normalisedName).map((r) => r.record_id);
+    const scoped = scopedEcosystemRange(ecosystem);
+    const rows = scoped === undefined ? this.stmts.byPackage.all(ecosystem, normalisedName) : this.stmts.byPackageScoped.all(normalisedName, ecosystem, ...scoped);
+    return rows.map((r) => r.record_id);
   }
 
   get(id: string): StoredRecord | undefined {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanImage, toImageVulnerability } from '../../src/cli/image-pipeline.js';
-import { buildImage, dockerSaveLegacy, tarFiles, tarOf } from '../ingest/image/build.js';
+import { buildImage, dockerSaveLegacy, ociLayoutFiles, tarFiles, tarOf, writeTree } from '../ingest/image/build.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -12,6 +12,18 @@ afterAll(async () => {
 
 describe('scanImage notes', () => {
   it('reports what opening the image noted once, beside what the walk noted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'palisade-pipeline-'));
+    dirs.push(dir);
+    const amd = buildImage([await tarOf([{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }])]);
+    const arm = buildImage([await tarOf([{ name: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.20.0\n' }])], { platform: { os: 'linux', architecture: 'arm64' } });
+    const path = join(dir, 'multi');
+    await writeTree(path, ociLayoutFiles([amd, arm], { multiArch: true, tags: ['1'] }));
+    const outcome = await scanImage(path, undefined);
+    expect(outcome.notes.filter((n) => n.includes('from a multi-platform index'))).toHaveLength(1);
+    expect(outcome.os?.id).toBe('debian');
+  });
+
+  it('refuses an archive of several images given without a tag, naming the tags (skopeo does the same)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'palisade-pipeline-'));
     dirs.push(dir);
     const a = buildImage([await tarOf([{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }])]);
@@ -23,9 +35,8 @@ describe('scanImage notes', () => {
     files.set('manifest.json', Buffer.from(JSON.stringify(manifests)));
     const path = join(dir, 'two.tar');
     await writeFile(path, await tarFiles(files));
-    const outcome = await scanImage(path, undefined);
-    expect(outcome.notes.filter((n) => n.includes('holds 2 images'))).toHaveLength(1);
-    expect(outcome.os?.id).toBe('debian');
+    await expect(scanImage(path, undefined)).rejects.toThrow(/holds 2 images; choose one by tag as PATH:TAG \(example\/app:1, alpine:3\)/);
+    expect((await scanImage(`${path}:alpine:3`, undefined)).os?.id).toBe('alpine');
   });
 });
 

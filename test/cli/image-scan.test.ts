@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { MAX_PACKAGE_DB_BYTES } from '../../src/analyses/images/packages/os-pack
 import type { Report } from '../../src/core/report.js';
 import { runCli } from '../helpers/cli.js';
 import { affected, osvRecord, tempDir, writeRecords } from '../helpers/osv-fixtures.js';
-import { buildImage, ociLayoutFiles, tarFiles, writeTree } from '../ingest/image/build.js';
+import { buildImage, dockerSaveOci, ociLayoutFiles, tarFiles, writeTree } from '../ingest/image/build.js';
 
 const status = `Package: libc6
 Status: install ok installed
@@ -87,6 +87,29 @@ describe('palisade image scan', () => {
       'library lodash@4.17.20',
       'operating-system debian@12',
     ]);
+  });
+
+  it('verify repeats a local input as given, without a digest appended to the path', async () => {
+    const r = await runCli(['image', 'scan', `${layout}:1.0`, '--db', db, '-f', 'json'], { env: env() });
+    const report = JSON.parse(r.stdout) as Report;
+    expect(new Set(report.findings.map((f) => f.verify))).toEqual(new Set([`palisade image scan ${layout}:1.0 -f json`]));
+    // The command runs as written: the same image, the same findings.
+    const args = (report.findings[0]?.verify ?? '').split(' ').slice(1);
+    const again = await runCli([...args, '--db', db], { env: env() });
+    expect(again.code, again.stderr).toBe(1);
+    expect((JSON.parse(again.stdout) as Report).findings.map((f) => f.id)).toEqual(report.findings.map((f) => f.id));
+  });
+
+  it('names the image of an archive in the SBOM by its RepoTags and manifest digest, never by the file path', async () => {
+    const files = dockerSaveOci(buildImage([await tarFiles(new Map([['etc/os-release', Buffer.from('ID=debian\nVERSION_ID="12"\n')]]))]), ['myacr.azurecr.io/team/app:1.0']);
+    const manifestDigest = (JSON.parse(files.get('index.json')?.toString() ?? '{}') as { manifests: Array<{ digest: string }> }).manifests[0]?.digest ?? '';
+    const path = join(tempDir(), 'deb.tar');
+    writeFileSync(path, await tarFiles(files));
+    const r = await runCli(['image', 'scan', path, '--sbom', 'cyclonedx'], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const bom = JSON.parse(r.stdout) as { metadata: { component: { purl: string; version: string } } };
+    expect(bom.metadata.component.version).toBe(manifestDigest);
+    expect(bom.metadata.component.purl).toBe(`pkg:oci/app@${encodeURIComponent(manifestDigest)}?repository_url=myacr.azurecr.io/team/app&tag=1.0`);
   });
 
   it('caches the package list by digest: the second scan does not read the layers', async () => {

@@ -32,6 +32,23 @@ spec:
 `;
 
 describe('palisade scan --image-report', () => {
+  it('joins a report of a tarball to the workloads that pin its digest, and names the image by its tag', async () => {
+    const digest = `sha256:${'c'.repeat(64)}`;
+    const fromTar = JSON.parse(trivy) as Record<string, unknown>;
+    fromTar.ArtifactName = 'app.tar';
+    fromTar.Metadata = { OS: { Family: 'debian', Name: '12.5' }, RepoTags: ['registry.example.com/shop/web:1.4'], RepoDigests: [`registry.example.com/shop/web@${digest}`] };
+    const pinned = manifests.replace('image: registry.example.com/shop/web:1.4', `image: registry.example.com/shop/web@${digest}`);
+    const dir = tempTree({ 'deploy/web.yaml': pinned, 'trivy.json': JSON.stringify(fromTar) });
+    const r = await runCli(['scan', 'deploy', '--image-report', join(dir, 'trivy.json'), '--pillar', 'images', '-f', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const vulns = (JSON.parse(r.stdout) as Report).findings.filter((f) => f.rule === 'image/vulnerable-package');
+    expect(vulns.map((f) => [f.resource.name, f.evidence.usedBy])).toEqual([
+      ['registry.example.com/shop/web:1.4', ['shop/Deployment/web (container app)']],
+      ['registry.example.com/shop/web:1.4', ['shop/Deployment/web (container app)']],
+    ]);
+    expect(vulns[0]?.verify).toBe(`palisade image scan registry.example.com/shop/web:1.4@${digest} -f json`);
+  });
+
   it("joins a Trivy report's vulnerabilities to the workloads that run the image", async () => {
     const dir = tempTree({ 'deploy/web.yaml': manifests, 'trivy.json': trivy });
     const r = await runCli(['scan', 'deploy', '--image-report', join(dir, 'trivy.json'), '--pillar', 'images', '-f', 'json'], { cwd: dir });

@@ -88,6 +88,69 @@ describe('readImageReports', () => {
     expect(reports.map((r) => [r.ref, r.digest, r.vulnerabilities.map((v) => v.id)])).toEqual([['nginx:1.25', 'sha256:111', ['CVE-1']]]);
   });
 
+  it('puts each result of a workload of several images on the image its Target names', () => {
+    const vuln = (id: string, pkg: string) => ({ VulnerabilityID: id, PkgName: pkg, InstalledVersion: '1', Severity: 'HIGH' });
+    const k8s = {
+      ClusterName: 'aks1',
+      Resources: [
+        {
+          Namespace: 'shop',
+          Kind: 'Deployment',
+          Name: 'web',
+          Metadata: [
+            { OS: { Family: 'debian', Name: '12.5' }, RepoTags: ['myacr.azurecr.io/team/app:1.0'], RepoDigests: ['myacr.azurecr.io/team/app@sha256:aaa'] },
+            { OS: { Family: 'alpine', Name: '3.19.1' }, RepoTags: ['myacr.azurecr.io/team/sidecar:2.0'], RepoDigests: ['myacr.azurecr.io/team/sidecar@sha256:bbb'] },
+          ],
+          Results: [
+            { Target: 'myacr.azurecr.io/team/app:1.0 (debian 12.5)', Class: 'os-pkgs', Type: 'debian', Vulnerabilities: [vuln('CVE-1', 'openssl')] },
+            { Target: 'app/package-lock.json', Class: 'lang-pkgs', Type: 'npm', Vulnerabilities: [vuln('CVE-2', 'lodash')] },
+            { Target: 'myacr.azurecr.io/team/sidecar:2.0 (alpine 3.19.1)', Class: 'os-pkgs', Type: 'alpine', Vulnerabilities: [vuln('CVE-3', 'busybox')] },
+            { Target: 'usr/local/bin/proxy', Class: 'lang-pkgs', Type: 'gobinary', Vulnerabilities: [vuln('CVE-4', 'stdlib')] },
+          ],
+        },
+      ],
+    };
+    const { reports } = read({ 'k8s.json': k8s });
+    expect(reports.map((r) => [r.ref, r.digest, r.os?.id, r.vulnerabilities.map((v) => v.id)])).toEqual([
+      ['myacr.azurecr.io/team/app:1.0', 'sha256:aaa', 'debian', ['CVE-1', 'CVE-2']],
+      ['myacr.azurecr.io/team/sidecar:2.0', 'sha256:bbb', 'alpine', ['CVE-3', 'CVE-4']],
+    ]);
+    expect(reports[1]?.refs).toEqual(['myacr.azurecr.io/team/sidecar@sha256:bbb']);
+  });
+
+  it('names an image scanned from a tarball by its tags and knows its digests (Trivy --input, Grype docker-archive:)', () => {
+    const trivyTar = { ...trivyImage, ArtifactName: 'app.tar', Metadata: { ...trivyImage.Metadata, RepoTags: ['registry.example.com/shop/web:1.4', 'registry.example.com/shop/web:latest'] } };
+    const grypeTar = {
+      ...grype,
+      source: { type: 'image', target: { userInput: 'docker-archive:/tmp/alpine.tar', manifestDigest: 'sha256:def', tags: ['alpine:3.18'], repoDigests: ['alpine@sha256:def'] } },
+    };
+    const { reports } = read({ 'trivy.json': trivyTar, 'grype.json': grypeTar });
+    expect(reports.map((r) => [r.ref, r.digest, r.refs])).toEqual([
+      ['registry.example.com/shop/web:1.4', 'sha256:abc', ['registry.example.com/shop/web:latest', 'registry.example.com/shop/web@sha256:abc']],
+      ['alpine:3.18', 'sha256:def', ['alpine@sha256:def']],
+    ]);
+  });
+
+  it('says when the distribution will not fix a vulnerability (Trivy will_not_fix, Grype wont-fix)', () => {
+    const trivyWontFix = {
+      ...trivyImage,
+      Results: [{ Target: 'x (debian 12.5)', Class: 'os-pkgs', Type: 'debian', Vulnerabilities: [{ VulnerabilityID: 'CVE-2005-2541', PkgName: 'tar', InstalledVersion: '1.34', Status: 'will_not_fix', Severity: 'LOW' }, { VulnerabilityID: 'CVE-9', PkgName: 'tar', InstalledVersion: '1.34', Status: 'affected', Severity: 'LOW' }] }],
+    };
+    const grypeWontFix = { ...grype, matches: [{ vulnerability: { id: 'CVE-2005-2541', severity: 'Low', fix: { versions: [], state: 'wont-fix' } }, artifact: { name: 'tar', version: '1.34', type: 'deb' } }] };
+    const { reports } = read({ 'trivy.json': trivyWontFix, 'grype.json': grypeWontFix });
+    expect(reports.flatMap((r) => r.vulnerabilities.map((v) => [v.id, v.fixStatus]))).toEqual([
+      ['CVE-2005-2541', 'will-not-fix'],
+      ['CVE-9', undefined],
+      ['CVE-2005-2541', 'will-not-fix'],
+    ]);
+  });
+
+  it('reads a severity no scanner writes as unknown, even one named like an object property', () => {
+    const odd = { ...trivyImage, Results: [{ Target: 'x (debian 12.5)', Class: 'os-pkgs', Type: 'debian', Vulnerabilities: ['constructor', 'toString', 'HIGH'].map((Severity, i) => ({ VulnerabilityID: `CVE-${i}`, PkgName: 'tar', InstalledVersion: '1.34', Severity })) }] };
+    const { reports } = read({ 'trivy.json': odd });
+    expect(reports.flatMap((r) => r.vulnerabilities.map((v) => v.severity))).toEqual(['unknown', 'unknown', 'high']);
+  });
+
   it('reads a Grype report: fixes only when fixed, CVSS from the related CVE, negligible as negligible (rated, below low)', () => {
     const { reports, errors } = read({ 'grype.json': grype });
     expect(errors).toEqual([]);

@@ -77,6 +77,28 @@ describe('matching', () => {
     expect(noEcosystem).toEqual([]);
   });
 
+  it('matches a Red Hat release against the repositories its records are scoped to, and nothing looser elsewhere', () => {
+    const rhsa = osvRecord(
+      'RHSA-2024:1234',
+      [
+        affected('Red Hat:enterprise_linux:9::baseos', 'openssl', [{ introduced: '0' }, { fixed: '1:3.0.7-27.el9' }]),
+        affected('Red Hat:enterprise_linux:9::appstream', 'openssl', [{ introduced: '0' }, { fixed: '1:3.0.7-27.el9' }]),
+      ],
+      { aliases: ['CVE-2024-0727'] },
+    );
+    const rhel90 = osvRecord('RHSA-2099:1', [affected('Red Hat:enterprise_linux:90::baseos', 'openssl', [{ introduced: '0' }])]);
+    const debian = osvRecord('DEBIAN-CVE-2099-1', [affected('Debian:12.1', 'zlib', [{ introduced: '0' }])]);
+    const alpine = osvRecord('ALPINE-CVE-2099-2', [affected('Alpine:v3.19', 'busybox', [{ introduced: '0' }])]);
+    const db = dbWith([rhsa, rhel90, debian, alpine]);
+    const redHat = db.match([pkg('Red Hat:enterprise_linux:9', 'openssl-libs', '1:3.0.7-24.el9', { sourceName: 'openssl' })]);
+    const redHat8 = db.match([pkg('Red Hat:enterprise_linux:8', 'openssl-libs', '1:1.1.1k-7.el8', { sourceName: 'openssl' })]);
+    const looser = db.match([pkg('Debian:12', 'zlib', '1.2.13'), pkg('Alpine:v3.18', 'busybox', '1.36.1-r5'), pkg('Alpine:v3.1', 'busybox', '1.36.1-r5')]);
+    db.close();
+    expect(redHat.map((m) => [m.id, m.records, m.fixedVersions])).toEqual([['CVE-2024-0727', ['RHSA-2024:1234'], ['1:3.0.7-27.el9']]]);
+    expect(redHat8).toEqual([]);
+    expect(looser).toEqual([]);
+  });
+
   it('a version is affected when any affected entry matches', () => {
     const rec = osvRecord('GHSA-c2qf-rxjj-qqgw', [
       affected('npm', 'semver', [{ introduced: '7.0.0' }, { fixed: '7.5.2' }]),

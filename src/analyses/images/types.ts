@@ -85,6 +85,12 @@ export interface ImageVulnerability {
   package: { name: string; version: string; type?: PackageType | string; ecosystem?: string; purl?: string };
   /** Versions that fix it on this package's line; empty when no fix is published. */
   fixedVersions: string[];
+  /**
+   * Why no fixed version is listed, when the source says: the distribution will not fix it (Trivy's
+   * `will_not_fix`, Grype's `wont-fix`), has deferred the fix, or the release is past its end of life.
+   * Absent when a fix may simply not be out yet.
+   */
+  fixStatus?: 'will-not-fix' | 'fix-deferred' | 'end-of-life';
   severity: VulnerabilitySeverity;
   cvss?: { version: string; vector?: string; score?: number };
   summary?: string;
@@ -97,8 +103,18 @@ export interface ImageVulnerability {
 export interface ImageReport {
   /** The image reference as the workloads (or the user) wrote it. */
   ref: string;
+  /**
+   * Other references the same image is known by (its other tags, `repo@sha256:...` digests, the references
+   * other workloads wrote): workloads naming any of them, or pinning `digest` in one of their repositories, run it.
+   */
+  refs?: string[];
   /** The manifest digest, when known. */
   digest?: string;
+  /**
+   * What `palisade image scan` takes to read this very image again: the PATH or PATH:TAG of a local archive or
+   * layout as it was given, REF@digest for a registry image. Absent for imported reports.
+   */
+  rescan?: string;
   os?: OsInfo;
   /** How many packages were found (undefined for imported reports that do not say). */
   packageCount?: number;

@@ -3,6 +3,7 @@ import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, refOf, stringMap, type Resource, type ResourceRef } from '../../core/resource.js';
 import { podOf } from '../../core/workload.js';
 import { aksClusterOf, CLUSTER_KINDS } from '../aks/index.js';
+import { IMAGE_KIND, imageReportOf } from '../images/image-resource.js';
 import { usersOfImage } from '../images/image-users.js';
 import { admitsFromOutsideNamespace, exposureOf } from '../network/exposure.js';
 import { openLoadBalancers, publicLoadBalancer } from '../network/load-balancers.js';
@@ -310,7 +311,9 @@ function exploitsOf(inventory: Inventory, index: FindingIndex, workloadOf: (r: R
     const pkg = asObj(f.evidence.package);
     const pkgText = `${asString(pkg?.name) ?? 'a package'} ${asString(pkg?.version) ?? ''}`.trim();
     const text = `exploits ${id} (${f.severity}${fixed.length ? `, fixed in ${fixed.join(', ')}` : ''}) in ${pkgText} of image ${f.resource.name}`;
-    for (const u of usersOfImage(inventory, f.resource.name)) {
+    // The report knows the image's other names (its digest, its tags): a workload that pins the digest runs it too.
+    const image = inventory.get(IMAGE_KIND, null, f.resource.name);
+    for (const u of usersOfImage(inventory, (image && imageReportOf(image)) ?? f.resource.name)) {
       const w = workloadOf(refOf(u.resource));
       if (!w) continue;
       const best = out.get(w);

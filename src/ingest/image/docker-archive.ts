@@ -30,19 +30,21 @@ function parseArchiveManifest(text: string, what: string): ArchiveEntry[] {
   });
 }
 
-/** The image to read, and a note when it was one of several chosen without a tag. */
-function chooseEntry(entries: ArchiveEntry[], tag: string | undefined, what: string): { entry: ArchiveEntry; note?: string } {
+/**
+ * The image to read. An archive of several images needs a tag: picking one would scan an image the user
+ * may not have meant (skopeo refuses the same way).
+ */
+function chooseEntry(entries: ArchiveEntry[], tag: string | undefined, what: string): ArchiveEntry {
   if (entries.length === 0) throw new ImageError(`${what}: manifest.json lists no images`);
   const all = entries.flatMap((e) => e.repoTags);
   if (tag !== undefined) {
     const want = canonicalImageRef(tag) ?? tag;
     const found = entries.find((e) => e.repoTags.some((t) => t === tag || canonicalImageRef(t) === want));
     if (!found) throw new ImageError(`${what}: no image tagged "${tag}"; the archive has ${all.length ? all.join(', ') : 'no tagged images'}`);
-    return { entry: found };
+    return found;
   }
-  const first = entries[0] as ArchiveEntry;
-  if (entries.length === 1) return { entry: first };
-  return { entry: first, note: `the archive holds ${entries.length} images; reading the first (${first.repoTags[0] ?? first.config}); choose another by tag (${all.join(', ')})` };
+  if (entries.length === 1) return entries[0] as ArchiveEntry;
+  throw new ImageError(`${what}: the archive holds ${entries.length} images; choose one by tag as PATH:TAG (${all.length ? all.join(', ') : 'they have no tags'})`);
 }
 
 /** The manifest in the archive's OCI layout whose config is ours, when the archive has one (Docker 25+). */
@@ -66,14 +68,11 @@ async function findManifestDigest(store: TarStore, configDigest: string, what: s
 
 export async function openDockerArchive(path: string, opts: { tag?: string; display?: string } = {}): Promise<ImageSource> {
   const store = await TarStore.open(path);
-  const notes: string[] = [];
   const archive = opts.display ?? path;
   if (!store.has('manifest.json')) throw new ImageError(`${archive}: not a docker save archive (no manifest.json)`);
   const entries = parseArchiveManifest((await store.read('manifest.json', MAX_METADATA_BYTES)).toString('utf8'), archive);
-  const { entry, note } = chooseEntry(entries, opts.tag, archive);
+  const entry = chooseEntry(entries, opts.tag, archive);
   const what = entry.repoTags[0] ? `${archive} (${entry.repoTags[0]})` : archive;
-  // Named as the image is named everywhere else, so that a reader naming the image once can drop the prefix.
-  if (note !== undefined) notes.push(`${what}: ${note}`);
   const configBytes = await store.read(entry.config, MAX_METADATA_BYTES);
   const configDigest = sha256Digest(configBytes);
   const named = BLOB_PATH.exec(entry.config) ?? /^([a-f0-9]{64})\.json$/.exec(entry.config);
@@ -94,11 +93,12 @@ export async function openDockerArchive(path: string, opts: { tag?: string; disp
   const byDigest = new Map(entry.layers.map((p, i) => [descs[i]?.digest, p]));
   const source: ImageSource = {
     ref: what,
+    names: entry.repoTags,
     kind: 'docker-archive',
     configDigest,
     config,
     layers: layersFrom(descs, what, async (d) => (await store.open(byDigest.get(d.digest) ?? '')).stream),
-    notes,
+    notes: [],
     close: async () => {},
   };
   return oci ? { ...source, manifestDigest: oci.digest } : source;

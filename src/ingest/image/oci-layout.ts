@@ -19,6 +19,14 @@ function tagsOf(d: Descriptor): string[] {
   return out;
 }
 
+/**
+ * The whole references a layout's entry is annotated with. `ref.name` may be a reference
+ * (`skopeo copy ... oci:DIR:registry/repo:tag`) or a bare tag (`1.0`, as Docker writes it), which names no image.
+ */
+function referencesOf(d: Descriptor): string[] {
+  return [...new Set(tagsOf(d).filter((t) => t.includes(':') || t.includes('/')))];
+}
+
 function matchesTag(d: Descriptor, tag: string): boolean {
   return tagsOf(d).some((t) => t === tag || t.endsWith(`:${tag}`));
 }
@@ -35,9 +43,11 @@ export function chooseTopLevel(manifests: readonly Descriptor[], tag: string | u
   }
   if (candidates.length === 1) return candidates[0] as Descriptor;
   if (candidates.length === 0) throw new ImageError(`${what}: index.json lists no images`);
-  if (candidates.every((d) => d.platform)) return selectPlatform(candidates, platform, what);
+  // Entries of one tag (or none) that differ by platform are one image built for several platforms;
+  // entries under different tags are different images, whatever platform each says it is for.
+  if (candidates.every((d) => d.platform) && new Set(candidates.map((d) => tagsOf(d)[0])).size === 1) return selectPlatform(candidates, platform, what);
   const tags = candidates.flatMap(tagsOf);
-  throw new ImageError(`${what}: the layout holds ${candidates.length} images; choose one by tag (${tags.length ? tags.join(', ') : 'they have no tags'})`);
+  throw new ImageError(`${what}: the layout holds ${candidates.length} images; choose one by tag as PATH:TAG (${tags.length ? tags.join(', ') : 'they have no tags'})`);
 }
 
 export interface ResolvedManifest {
@@ -77,6 +87,7 @@ export async function openOciLayout(
   const config = parseImageConfig(configText, what);
   return {
     ref: what,
+    names: referencesOf(top),
     kind,
     manifestDigest: resolved.manifestDigest,
     configDigest: resolved.configDesc.digest ?? sha256Digest(configText),

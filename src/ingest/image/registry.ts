@@ -208,6 +208,7 @@ export async function openRegistryImage(ref: ImageRef, opts: RegistryOptions = {
   const config = parseImageConfig((await client.smallBlob(configDesc, MAX_CONFIG_BYTES)).toString('utf8'), what);
   return {
     ref: what,
+    names: [what],
     kind: 'registry',
     manifestDigest: fetched.digest,
     configDigest: configDesc.digest,

@@ -45,6 +45,11 @@ export interface ImageSource {
   readonly kind: ImageSourceKind;
   /** Digest of the image manifest; absent for legacy `docker save` archives, which hold no manifest. */
   readonly manifestDigest?: string;
+  /**
+   * Registry references the image is known by: the one a registry image was pulled by; for an archive or
+   * layout, its `RepoTags` or the annotations that name a whole reference. Empty when the input names none.
+   */
+  readonly names: readonly string[];
   readonly configDigest: string;
   readonly config: ImageConfig;
   readonly layers: readonly ImageLayer[];

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
 import { npmAnalyzer, parsePackageLock } from '../../../src/analyses/images/packages/npm.js';
+import { readImageFiles } from '../../../src/ingest/image/walker.js';
+import { tarOf } from '../../ingest/image/build.js';
+import { gz, memorySource } from '../../ingest/image/memory-source.js';
 
 const LOCK_V3 = JSON.stringify({
   name: 'app',
@@ -47,21 +50,63 @@ describe('npm analyser', () => {
     expect(notes[0]).toMatch(/^package-lock.json: not JSON/);
   });
 
-  it('lists installed node_modules manifests and dedupes them against lockfiles', () => {
+  it('lists installed node_modules manifests; a lockfile beside an installed tree adds nothing', () => {
     const files = imageFilesFrom({
       'app/package-lock.json': LOCK_V3,
       'app/node_modules/lodash/package.json': JSON.stringify({ name: 'lodash', version: '4.17.21', license: 'MIT' }),
+      'app/node_modules/.package-lock.json': LOCK_V3,
       'usr/local/lib/node_modules/npm/node_modules/@npmcli/arborist/package.json': JSON.stringify({ name: '@npmcli/arborist', version: '7.2.1' }),
+      'usr/local/lib/node_modules/npm/node_modules/.package-lock.json': LOCK_V3,
       'usr/local/lib/node_modules/npm/node_modules/broken/package.json': '{"name": "broken"}',
     });
     const pkgs = npmAnalyzer.analyze(files, undefined, []);
     expect(pkgs.map((p) => `${p.name}@${p.version} ${p.location}`)).toEqual([
       'lodash@4.17.21 app/node_modules/lodash/package.json',
       '@npmcli/arborist@7.2.1 usr/local/lib/node_modules/npm/node_modules/@npmcli/arborist/package.json',
-      '@babel/core@7.23.2 app/package-lock.json',
-      'semver@6.3.1 app/package-lock.json',
-      'local-lib@0.0.1 app/package-lock.json',
     ]);
+  });
+
+  it('reads a lockfile whose node_modules tree is not in the image, other projects\' trees notwithstanding', () => {
+    const files = imageFilesFrom({
+      'srv/package-lock.json': LOCK_V3,
+      'app/node_modules/lodash/package.json': JSON.stringify({ name: 'lodash', version: '4.17.21' }),
+    });
+    expect(npmAnalyzer.analyze(files, undefined, []).map((p) => `${p.name}@${p.version} ${p.location}`)).toEqual([
+      'lodash@4.17.21 app/node_modules/lodash/package.json',
+      '@babel/core@7.23.2 srv/package-lock.json',
+      'semver@6.3.1 srv/package-lock.json',
+      'local-lib@0.0.1 srv/package-lock.json',
+    ]);
+  });
+
+  it('never reports dev entries of a lockfile (v3 `packages` and v1 `dependencies`)', () => {
+    const v3 = JSON.stringify({
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'app', version: '1.0.0' },
+        'node_modules/express': { version: '4.18.2' },
+        'node_modules/jest': { version: '29.7.0', dev: true },
+        'node_modules/jest/node_modules/semver': { version: '7.5.4', dev: true },
+      },
+    });
+    const v1 = JSON.stringify({
+      lockfileVersion: 1,
+      dependencies: { express: { version: '4.18.2' }, mocha: { version: '10.2.0', dev: true, dependencies: { debug: { version: '4.3.4', dev: true } } } },
+    });
+    expect(parsePackageLock(v3, 'package-lock.json', []).map((p) => p.name)).toEqual(['express']);
+    expect(parsePackageLock(v1, 'package-lock.json', []).map((p) => p.name)).toEqual(['express']);
+  });
+
+  it('a package a later layer whites out stays gone although the lockfile still lists it', async () => {
+    const manifest = (name: string, version: string): string => JSON.stringify({ name, version });
+    const base = await tarOf([
+      { name: 'app/package-lock.json', content: LOCK_V3 },
+      { name: 'app/node_modules/lodash/package.json', content: manifest('lodash', '4.17.21') },
+      { name: 'app/node_modules/@babel/core/package.json', content: manifest('@babel/core', '7.23.2') },
+    ]);
+    const prune = await tarOf([{ name: 'app/node_modules/.wh.lodash', content: '' }]);
+    const walked = await readImageFiles(memorySource([gz(base), gz(prune)]), (f) => npmAnalyzer.wants(f));
+    expect(npmAnalyzer.analyze(walked.files, undefined, []).map((p) => `${p.name}@${p.version}`)).toEqual(['@babel/core@7.23.2']);
   });
 
   it.each([

@@ -83,7 +83,7 @@ describe('CycloneDX 1.5 SBOM', () => {
       'other/package-lock.json',
     ]);
     expect(bom.metadata.timestamp).toBe('2024-05-01T12:00:00Z');
-    expect(bom.metadata.component).toMatchObject({ type: 'container', purl: `pkg:oci/api@sha256%3A${'ab'.repeat(32)}?repository_url=myregistry.azurecr.io/shop/api` });
+    expect(bom.metadata.component).toMatchObject({ type: 'container', purl: `pkg:oci/api@sha256%3A${'ab'.repeat(32)}?repository_url=myregistry.azurecr.io/shop/api&tag=1.4` });
   });
 });
 
@@ -92,7 +92,7 @@ describe('SPDX 2.3 SBOM', () => {
   it('has the mandatory document and package fields of SPDX 2.3', () => {
     const doc = sbomSpdx(INPUT) as Record<string, unknown> & { packages: Array<Record<string, unknown>>; relationships: Array<Record<string, string>> };
     expect(doc).toMatchObject({ spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: INPUT.image.ref });
-    expect(doc.documentNamespace).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(doc.documentNamespace).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(doc.creationInfo).toEqual({ created: '2024-05-01T12:00:00Z', creators: ['Tool: palisade-0.1.0'] });
     for (const p of doc.packages) {
       expect(p.SPDXID).toMatch(/^SPDXRef-[A-Za-z0-9.-]+$/);
@@ -190,22 +190,44 @@ describe('SPDX 2.3 JSON form', () => {
   });
 });
 
-describe('stable identity and order', () => {
-  it('the same image digest gives the same serialNumber and documentNamespace whatever the package order', () => {
-    const reordered = { ...INPUT, packages: [...PACKAGES].reverse() };
-    expect(JSON.stringify(sbomCycloneDx(reordered))).toBe(JSON.stringify(sbomCycloneDx(INPUT)));
-    expect(JSON.stringify(sbomSpdx(reordered))).toBe(JSON.stringify(sbomSpdx(INPUT)));
-    const cdx = sbomCycloneDx(INPUT) as { serialNumber: string };
-    const spdx = sbomSpdx(INPUT) as { documentNamespace: string };
-    expect(cdx.serialNumber).toBe(spdx.documentNamespace);
+describe('document identity and order', () => {
+  it('equal inputs given the same document id serialise identically, whatever the package order', () => {
+    const fixed = { ...INPUT, documentId: '0f8fad5b-d9cb-469f-a165-70867728950e' };
+    const reordered = { ...fixed, packages: [...PACKAGES].reverse() };
+    expect(JSON.stringify(sbomCycloneDx(reordered))).toBe(JSON.stringify(sbomCycloneDx(fixed)));
+    expect(JSON.stringify(sbomSpdx(reordered))).toBe(JSON.stringify(sbomSpdx(fixed)));
+    expect((sbomCycloneDx(fixed) as { serialNumber: string }).serialNumber).toBe('urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e');
+    expect((sbomSpdx(fixed) as { documentNamespace: string }).documentNamespace).toBe('urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e');
   });
 
-  it('another digest gives another UUID; without a digest the reference and packages decide it', () => {
-    const a = sbomCycloneDx(INPUT) as { serialNumber: string };
-    const b = sbomCycloneDx({ ...INPUT, image: { ...INPUT.image, digest: 'sha256:' + 'cd'.repeat(32) } }) as { serialNumber: string };
-    expect(a.serialNumber).not.toBe(b.serialNumber);
-    const c1 = sbomSpdx({ image: { ref: 'x.tar' }, packages: PACKAGES }) as { documentNamespace: string };
-    const c2 = sbomSpdx({ image: { ref: 'x.tar' }, packages: PACKAGES.slice(1) }) as { documentNamespace: string };
-    expect(c1.documentNamespace).not.toBe(c2.documentNamespace);
+  it('every document of the same image gets its own random UUID (CycloneDX serialNumber, SPDX documentNamespace)', () => {
+    const uuidV4 = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const [a, b] = [sbomCycloneDx(INPUT), sbomCycloneDx(INPUT)] as Array<{ serialNumber: string }>;
+    const [c, d] = [sbomSpdx(INPUT), sbomSpdx(INPUT)] as Array<{ documentNamespace: string }>;
+    expect(a?.serialNumber).toMatch(uuidV4);
+    expect(c?.documentNamespace).toMatch(uuidV4);
+    expect(a?.serialNumber).not.toBe(b?.serialNumber);
+    expect(c?.documentNamespace).not.toBe(d?.documentNamespace);
+  });
+});
+
+describe('image purl (purl-spec oci)', () => {
+  const digest = 'sha256:' + 'ab'.repeat(32);
+  const purlOf = (image: SbomInput['image']) => (sbomCycloneDx({ image, packages: [] }) as { metadata: { component: { purl?: string } } }).metadata.component.purl;
+
+  it.each([
+    { name: 'a registry reference', image: { ref: 'myregistry.azurecr.io/shop/api:1.4', digest }, purl: `pkg:oci/api@sha256%3A${'ab'.repeat(32)}?repository_url=myregistry.azurecr.io/shop/api&tag=1.4` },
+    { name: 'a Docker Hub short name', image: { ref: 'debian', digest, names: ['docker.io/library/debian:latest'] }, purl: `pkg:oci/debian@sha256%3A${'ab'.repeat(32)}?repository_url=docker.io/library/debian&tag=latest` },
+    {
+      name: 'an archive: the repository its RepoTags name, never the file path',
+      image: { ref: '/tmp/x/deb.tar (myacr.azurecr.io/team/app:1.0)', digest, names: ['myacr.azurecr.io/team/app:1.0'] },
+      purl: `pkg:oci/app@sha256%3A${'ab'.repeat(32)}?repository_url=myacr.azurecr.io/team/app&tag=1.0`,
+    },
+    { name: 'a layout naming no reference: its path segment, no qualifiers', image: { ref: '/tmp/x/debian-oci', digest, names: [] }, purl: `pkg:oci/debian-oci@sha256%3A${'ab'.repeat(32)}` },
+    { name: 'a layout given with a bare tag', image: { ref: 'debian-oci:1.0', digest, names: [] }, purl: `pkg:oci/debian-oci@sha256%3A${'ab'.repeat(32)}` },
+    { name: 'an archive without tags', image: { ref: './app.tar', digest, names: [] }, purl: `pkg:oci/app@sha256%3A${'ab'.repeat(32)}` },
+    { name: 'no manifest digest (a legacy docker save archive): no purl', image: { ref: 'app.tar (app:1)', names: ['app:1'] }, purl: undefined },
+  ])('$name', ({ image, purl }) => {
+    expect(purlOf(image)).toBe(purl);
   });
 });

@@ -18,6 +18,16 @@ describe('attack paths of the hand-built estates', () => {
     expect(p?.fix).toMatchObject({ closes: 1, text: expect.stringMatching(/privileged/) });
   });
 
+  it('joins an image report to a workload that pins the image by its digest', () => {
+    const DIGEST = `sha256:${'ab'.repeat(32)}`;
+    const pinned = internetFacingPrivileged
+      .replace(`image: ${WEB_IMAGE}`, `image: registry.example.com/shop/web@${DIGEST}`)
+      .replace(`source: palisade`, `source: palisade\ndigest: ${DIGEST}\nrefs: ["registry.example.com/shop/web@${DIGEST}"]`);
+    expect(pinned).toContain(`web@${DIGEST}`);
+    const { paths } = pathsOf(pinned);
+    expect(paths[0]?.steps.map((s) => s.rule)).toEqual(['network/load-balancer-without-source-ranges', 'image/vulnerable-package', 'workload/privileged-container']);
+  });
+
   it('a pod → service account that can create pods → service account that reads secrets in kube-system', () => {
     const { paths } = pathsOf(podCreatorToSecretReader);
     expect(paths.map(route)).toEqual(['pod: workload:build/ci-runner[Deployment] → ServiceAccount:build/ci → ServiceAccount:ops/backup → secrets:kube-system']);

@@ -9,6 +9,7 @@ export function memorySource(blobs: readonly Buffer[], opts: { ref?: string; dig
   const ref = opts.ref ?? 'test/image:1';
   return {
     ref,
+    names: [],
     kind: 'oci-layout',
     configDigest: sha256('{}'),
     config: { os: 'linux', architecture: 'amd64', env: [], history: [], diffIds: [], raw: {} },

@@ -81,7 +81,7 @@ describe('openImage: local sources', () => {
     await expectDebian(path);
   });
 
-  it('picks an image by tag from a docker save archive holding several, and notes the choice otherwise', async () => {
+  it('picks an image by tag from a docker save archive holding several, and refuses to guess without one', async () => {
     const other = buildImage([await tarOf([{ name: 'etc/os-release', content: 'ID=other\n' }])]);
     const a = dockerSaveLegacy(image, ['example/app:1']);
     const b = dockerSaveLegacy(other, ['alpine:3']);
@@ -89,9 +89,7 @@ describe('openImage: local sources', () => {
     files.set('manifest.json', Buffer.from(JSON.stringify([...JSON.parse(a.get('manifest.json')?.toString() ?? '[]'), ...JSON.parse(b.get('manifest.json')?.toString() ?? '[]')])));
     const path = join(dir, 'two.tar');
     await writeFile(path, await tarFiles(files));
-    const first = await openImage(path);
-    expect(first.configDigest).toBe(image.configDigest);
-    expect(first.notes[0]).toMatch(/holds 2 images; reading the first \(example\/app:1\)/);
+    await expect(openImage(path)).rejects.toThrow(/holds 2 images; choose one by tag as PATH:TAG \(example\/app:1, alpine:3\)/);
     const chosen = await openImage(path, { tag: 'docker.io/library/alpine:3' });
     expect(chosen.configDigest).toBe(other.configDigest);
     await expect(openImage(path, { tag: 'nope:1' })).rejects.toThrow(/no image tagged "nope:1"; the archive has example\/app:1, alpine:3/);
@@ -133,8 +131,20 @@ describe('openImage: local sources', () => {
     await writeTree(path, ociLayoutFiles([image, other], { tags: ['one', 'two'] }));
     expect((await openImage(`${path}:two`)).manifestDigest).toBe(other.manifestDigest);
     expect((await openImage(`oci:${path}`, { tag: 'one' })).manifestDigest).toBe(image.manifestDigest);
-    await expect(openImage(path)).rejects.toThrow(/holds 2 images; choose one by tag \(one, two\)/);
+    await expect(openImage(path)).rejects.toThrow(/holds 2 images; choose one by tag as PATH:TAG \(one, two\)/);
     await expect(openImage(`${path}:three`)).rejects.toThrow(/no image tagged "three"; the layout has one, two/);
+  });
+
+  it('refuses to guess between differently tagged images of a layout even when each names its platform', async () => {
+    const other = buildImage([await tarOf([{ name: 'x', content: 'y' }])]);
+    const files = ociLayoutFiles([image, other], { tags: ['3.19', '22.04'] });
+    const index = JSON.parse(files.get('index.json')?.toString() ?? '{}') as { manifests: Array<Record<string, unknown>> };
+    for (const m of index.manifests) m.platform = { os: 'linux', architecture: 'amd64' };
+    files.set('index.json', Buffer.from(JSON.stringify(index)));
+    const path = join(dir, 'two-platformed');
+    await writeTree(path, files);
+    await expect(openImage(path)).rejects.toThrow(/holds 2 images; choose one by tag as PATH:TAG \(3\.19, 22\.04\)/);
+    expect((await openImage(`${path}:22.04`)).manifestDigest).toBe(other.manifestDigest);
   });
 
   it('refuses a layout whose manifest does not match its digest', async () => {

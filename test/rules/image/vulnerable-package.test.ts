@@ -59,6 +59,12 @@ ruleTester(rule, {
       ),
       findings: [{ severity: 'critical', message: /^CVE-1 in a 1/ }, { severity: 'critical', message: /^CVE-1 in b 1/ }, { severity: 'low', message: /^CVE-2 in a 1/ }],
     },
+    {
+      // Trivy's will_not_fix, Grype's wont-fix: no fix is coming, which "not published yet" would hide.
+      name: 'a vulnerability the distribution will not fix says so',
+      input: image('app:1', '\n  - { id: CVE-2005-2541, aliases: [], package: { name: tar, version: "1.34" }, fixedVersions: [], fixStatus: will-not-fix, severity: low }'),
+      findings: [{ severity: 'low', message: 'CVE-2005-2541 in tar 1.34: the distribution will not fix it' }],
+    },
   ],
 });
 
@@ -70,6 +76,39 @@ describe('image/vulnerable-package evidence', () => {
     expect(f?.evidence.aliases).toEqual(['DSA-5615-1']);
     expect(f?.evidence.cvss).toMatchObject({ score: 5.5 });
     expect(f?.verify).toBe('palisade image scan docker.io/library/debian:12 -f json');
+  });
+
+  it('names the workloads that pin the image by digest, in any repository it is known in, and not other digests', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const other = `sha256:${'b'.repeat(64)}`;
+    const extra = `digest: "${digest}"\nrefs: ["myacr.azurecr.io/team/app@${digest}"]\n`;
+    const yaml =
+      image('registry.example.com/shop/web:1.4', opensslCve, extra) +
+      deployment(`registry.example.com/shop/web@${digest}`, 'pinned') +
+      deployment(`registry.example.com/shop/web:1.3@${digest}`, 'pinned-tagged') +
+      deployment(`myacr.azurecr.io/team/app@${digest}`, 'mirror') +
+      deployment(`registry.example.com/shop/web:1.4@${other}`, 'other-digest') +
+      deployment(`registry.example.com/other@${digest}`, 'other-repo') +
+      deployment('registry.example.com/shop/web:1.4', 'tagged');
+    const [f] = findingsFor(rule, yaml);
+    expect(f?.evidence.usedBy).toEqual([
+      'shop/Deployment/pinned (container app)',
+      'shop/Deployment/pinned-tagged (container app)',
+      'shop/Deployment/mirror (container app)',
+      'shop/Deployment/tagged (container app)',
+    ]);
+  });
+
+  it.each([
+    { name: 'a registry image: pinned to its digest', ref: 'registry.example.com/shop/web:1.4', rescan: undefined, verify: `palisade image scan registry.example.com/shop/web:1.4@sha256:${'a'.repeat(64)} -f json` },
+    { name: 'an OCI layout directory: the path as given', ref: '/tmp/x/debian-oci', rescan: '/tmp/x/debian-oci', verify: 'palisade image scan /tmp/x/debian-oci -f json' },
+    { name: 'one image of a docker save archive: PATH:TAG as given', ref: '/x/deb.tar (myacr.azurecr.io/team/app:1.0)', rescan: '/x/deb.tar:myacr.azurecr.io/team/app:1.0', verify: 'palisade image scan /x/deb.tar:myacr.azurecr.io/team/app:1.0 -f json' },
+    { name: 'an imported report of a tarball without tags: its name as given', ref: 'app.tar', rescan: undefined, verify: 'palisade image scan app.tar -f json' },
+    { name: 'a path that is no reference: left as it is', ref: '/x/app.tar', rescan: undefined, verify: 'palisade image scan /x/app.tar -f json' },
+  ])('verify repeats the input that reads the image again: $name', ({ ref, rescan, verify }) => {
+    const extra = `digest: "sha256:${'a'.repeat(64)}"\n${rescan !== undefined ? `rescan: ${JSON.stringify(rescan)}\n` : ''}`;
+    const [f] = findingsFor(rule, image(ref, opensslCve, extra));
+    expect(f?.verify).toBe(verify);
   });
 
   it('gives each vulnerability of an image its own stable id', () => {

@@ -26,14 +26,18 @@ function nameFromLockKey(key: string): string | undefined {
   return at < 0 ? undefined : key.slice(at + 'node_modules/'.length) || undefined;
 }
 
-/** Packages of a package-lock.json (v1 nested `dependencies`, v2/v3 flat `packages`). */
+/**
+ * Packages of a package-lock.json (v1 nested `dependencies`, v2/v3 flat `packages`). Entries marked
+ * `"dev": true` are left out: images are built with `npm ci --omit=dev`, which keeps the lockfile listing
+ * devDependencies that were never installed.
+ */
 export function parsePackageLock(text: string, location: string, notes: string[]): Package[] {
   const doc = parseJsonFile(text, location, notes);
   if (!isRecord(doc)) return [];
   const out: Package[] = [];
   if (isRecord(doc.packages)) {
     for (const [key, entry] of Object.entries(doc.packages)) {
-      if (key === '' || !isRecord(entry) || entry.link === true) continue;
+      if (key === '' || !isRecord(entry) || entry.link === true || entry.dev === true) continue;
       const name = typeof entry.name === 'string' ? entry.name : nameFromLockKey(key);
       if (!name || typeof entry.version !== 'string') continue;
       out.push(npmPackage(name, entry.version, location, entry.license));
@@ -43,7 +47,8 @@ export function parsePackageLock(text: string, location: string, notes: string[]
   const walk = (deps: unknown): void => {
     if (!isRecord(deps)) return;
     for (const [name, entry] of Object.entries(deps)) {
-      if (!isRecord(entry)) continue;
+      // A dev dependency's own dependencies are dev too (npm marks them so), so the subtree is skipped whole.
+      if (!isRecord(entry) || entry.dev === true) continue;
       // v1 `version` of a linked or git dependency is a URL or `file:` spec, not a version.
       if (typeof entry.version === 'string' && !/^(file:|link:|git|https?:)/.test(entry.version)) {
         out.push(npmPackage(name, entry.version, location));
@@ -67,6 +72,21 @@ export function parseInstalledManifest(text: string, location: string): Package 
   return npmPackage(doc.name, doc.version, location, doc.license);
 }
 
+/** Every `node_modules/` directory (with its trailing slash) an installed manifest's path goes through. */
+function nodeModulesDirsOf(manifestPath: string): string[] {
+  const dirs: string[] = [];
+  for (let at = manifestPath.indexOf('node_modules/'); at >= 0; at = manifestPath.indexOf('node_modules/', at + 1)) {
+    if (at === 0 || manifestPath[at - 1] === '/') dirs.push(manifestPath.slice(0, at + 'node_modules/'.length));
+  }
+  return dirs;
+}
+
+/** The `node_modules/` directory a lockfile describes: beside a package-lock.json, around a hidden .package-lock.json. */
+function nodeModulesOfLock(lockPath: string): string {
+  const dir = lockPath.slice(0, lockPath.lastIndexOf('/') + 1);
+  return lockPath.endsWith('.package-lock.json') ? dir : `${dir}node_modules/`;
+}
+
 export const npmAnalyzer: PackageAnalyzer = {
   name: 'npm',
   wants(file: FileRequest): boolean {
@@ -77,17 +97,20 @@ export const npmAnalyzer: PackageAnalyzer = {
   },
   analyze(files: ImageFiles, _os: OsInfo | undefined, notes: string[]): Package[] {
     const found: Package[] = [];
-    // Installed manifests first: when a lockfile lists the same package, the installed copy's location is kept.
     const paths = [...files.files.keys()].sort();
-    for (const path of paths) {
-      if (!INSTALLED_MANIFEST.test(path)) continue;
+    const installed = paths.filter((path) => INSTALLED_MANIFEST.test(path));
+    for (const path of installed) {
       const buf = files.get(path);
       const p = buf && parseInstalledManifest(buf.toString('utf8'), path);
       if (p) found.push(p);
     }
+    const treesPresent = new Set(installed.flatMap(nodeModulesDirsOf));
     for (const path of paths) {
       const base = path.slice(path.lastIndexOf('/') + 1);
       if (base !== 'package-lock.json' && base !== '.package-lock.json') continue;
+      // The installed tree is what the container runs: a lockfile beside it would only add packages that
+      // were omitted at install time or removed (whited out) by a later layer.
+      if (treesPresent.has(nodeModulesOfLock(path))) continue;
       const buf = files.get(path);
       if (buf) for (const p of parsePackageLock(buf.toString('utf8'), path, notes)) found.push(p);
     }

@@ -1,4 +1,4 @@
-import { DEFAULT_TOOL, groupByPurl, imagePurl, imageUuid, type SbomInput } from './identity.js';
+import { DEFAULT_TOOL, groupByPurl, imagePurl, documentUuid, type SbomInput } from './identity.js';
 
 /** A CycloneDX 1.5 JSON document (the object; serialise with JSON.stringify). */
 export type CycloneDxBom = Record<string, unknown>;
@@ -48,7 +48,7 @@ export function sbomCycloneDx(input: SbomInput): CycloneDxBom {
     $schema: 'http://cyclonedx.org/schema/bom-1.5.schema.json',
     bomFormat: 'CycloneDX',
     specVersion: '1.5',
-    serialNumber: `urn:uuid:${imageUuid(input)}`,
+    serialNumber: `urn:uuid:${documentUuid(input)}`,
     version: 1,
     metadata,
     components,

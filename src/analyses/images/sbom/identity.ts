@@ -1,12 +1,19 @@
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { parseImageReference } from '../../../core/image-reference.js';
+import { registryReferenceOf } from '../image-input.js';
 import type { OsInfo, Package } from '../types.js';
 
 /** The image an SBOM describes. */
 export interface SbomImage {
   /** The reference as given (`registry/repo:tag`, a tar path, ...). */
   ref: string;
-  /** Manifest digest `sha256:<hex>` when known: it names the image, so it seeds the document's UUID. */
+  /** Manifest digest `sha256:<hex>` when known (a legacy `docker save` archive has no manifest, so none). */
   digest?: string;
+  /**
+   * Registry references the image is known by (the pulled reference, RepoTags, layout annotations); empty
+   * when a local input names none. Left out, `ref` itself is taken for a registry reference when it is one.
+   */
+  names?: readonly string[];
 }
 
 export interface SbomInput {
@@ -17,26 +24,18 @@ export interface SbomInput {
   created?: Date;
   /** The generating tool; defaults to Palisade's name and version. */
   tool?: { name: string; version: string };
+  /**
+   * The document's UUID (CycloneDX serialNumber, SPDX documentNamespace). Both formats want every document
+   * told apart, even one of an unchanged image, so it defaults to a random one.
+   */
+  documentId?: string;
 }
 
 export const DEFAULT_TOOL = { name: 'palisade', version: '0.1.0' };
 
-/**
- * A name-based UUID (RFC 9562 version 5 layout over SHA-1) of the image: the same image digest gives the
- * same serialNumber/documentNamespace whenever it is scanned. Without a digest the reference and the
- * package list stand in for it.
- */
-export function imageUuid(input: SbomInput): string {
-  const seed = input.image.digest
-    ? `palisade-image:${input.image.digest}`
-    : `palisade-image-ref:${input.image.ref}\n${sortedPackages(input.packages)
-        .map((p) => `${p.purl}\t${p.location}`)
-        .join('\n')}`;
-  const h = createHash('sha1').update(seed).digest();
-  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
-  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+/** The UUID naming one SBOM document: the given one, else a fresh random (version 4) UUID. */
+export function documentUuid(input: SbomInput): string {
+  return input.documentId ?? randomUUID();
 }
 
 function cmp(a: string, b: string): number {
@@ -60,17 +59,35 @@ export function groupByPurl(packages: readonly Package[]): Array<{ pkg: Package;
   return [...groups.values()];
 }
 
-/** The OCI purl of the image when its digest is known (`pkg:oci/name@sha256%3A...?repository_url=...`). */
+/**
+ * The OCI purl of the image when its manifest digest is known (purl-spec `oci`): the name is the last
+ * segment of the repository, the version the manifest digest, `repository_url` the registry repository
+ * (`docker.io/library/debian`) with its `tag`, when a registry reference names the image. A local input
+ * that names none gets no qualifiers, and a name from its path.
+ */
 export function imagePurl(image: SbomImage): string | undefined {
   if (!image.digest) return undefined;
-  const noDigest = image.ref.split('@')[0] ?? image.ref;
-  // Strip a tag (a `:` after the last `/`), keep a registry port.
-  const lastSlash = noDigest.lastIndexOf('/');
-  const colon = noDigest.indexOf(':', lastSlash + 1);
-  const repo = colon >= 0 ? noDigest.slice(0, colon) : noDigest;
-  const name = repo.slice(repo.lastIndexOf('/') + 1).toLowerCase();
-  if (!name || !/^[a-z0-9._-]+$/.test(name)) return undefined;
-  // purl-spec's oci examples leave the `/` of repository_url readable and encode the digest's `:`.
-  const q = repo.includes('/') ? `?repository_url=${encodeURIComponent(repo.toLowerCase()).replace(/%2F/g, '/')}` : '';
-  return `pkg:oci/${name}@${encodeURIComponent(image.digest)}${q}`;
+  const named = (image.names ?? [image.ref]).map(registryReferenceOf).find((r) => r !== undefined);
+  const ref = named === undefined ? undefined : parseImageReference(named);
+  // purl-spec's oci examples encode the digest's `:` and leave the `/` of repository_url readable.
+  const version = encodeURIComponent(image.digest);
+  if (ref === undefined) {
+    const name = localName(image.ref);
+    return name === undefined ? undefined : `pkg:oci/${name}@${version}`;
+  }
+  const repository = `${ref.registry}/${ref.repository}`;
+  const name = repository.slice(repository.lastIndexOf('/') + 1);
+  const qualifiers = [`repository_url=${encodeURIComponent(repository).replace(/%2F/g, '/')}`, ...(ref.tag !== undefined ? [`tag=${encodeURIComponent(ref.tag)}`] : [])];
+  return `pkg:oci/${name}@${version}?${qualifiers.join('&')}`;
+}
+
+/** `/x/app.tar`, `/x/layout:1.0`, `/x/app.tar (repo:tag)` → `app`, `layout`: the input's last path segment. */
+function localName(input: string): string | undefined {
+  const path = input.replace(/\s+\(.*\)$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  const name = last
+    .replace(/:.*$/, '')
+    .replace(/\.(?:tar|tar\.gz|tgz|tar\.zst)$/i, '')
+    .toLowerCase();
+  return /^[a-z0-9][a-z0-9._-]*$/.test(name) ? name : undefined;
 }

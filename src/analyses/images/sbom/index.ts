@@ -1,3 +1,3 @@
 export { sbomCycloneDx, type CycloneDxBom } from './cyclonedx.js';
-export { imageUuid, type SbomImage, type SbomInput } from './identity.js';
+export { documentUuid, type SbomImage, type SbomInput } from './identity.js';
 export { sbomSpdx, type SpdxDocument } from './spdx.js';

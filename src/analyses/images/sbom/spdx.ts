@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_TOOL, groupByPurl, imagePurl, imageUuid, type SbomInput } from './identity.js';
+import { DEFAULT_TOOL, groupByPurl, imagePurl, documentUuid, type SbomInput } from './identity.js';
 
 /** An SPDX 2.3 JSON document (the object; serialise with JSON.stringify). */
 export type SpdxDocument = Record<string, unknown>;
@@ -17,7 +17,7 @@ function spdxId(prefix: string, key: string): string {
  */
 export function sbomSpdx(input: SbomInput): SpdxDocument {
   const tool = input.tool ?? DEFAULT_TOOL;
-  const uuid = imageUuid(input);
+  const uuid = documentUuid(input);
   const imageId = 'SPDXRef-Image';
   const image: Record<string, unknown> = {
     SPDXID: imageId,

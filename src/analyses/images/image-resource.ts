@@ -2,8 +2,8 @@
  * Images join the inventory as `ContainerImage` resources whose object is the image's ImageReport, so the
  * image rules run through the same engine, exceptions and reports as every other rule.
  */
-import { VULNERABILITY_SEVERITIES, type ImageReport, type ImageVulnerability } from '../analyses/images/types.js';
-import { asObj, type Obj, type Resource } from '../core/resource.js';
+import { VULNERABILITY_SEVERITIES, type ImageReport, type ImageVulnerability } from './types.js';
+import { asObj, type Obj, type Resource } from '../../core/resource.js';
 
 export const IMAGE_API_VERSION = 'palisade.io/v1';
 export const IMAGE_KIND = 'ContainerImage';
@@ -31,10 +31,20 @@ export function imageReportOf(resource: Resource): ImageReport | undefined {
   if (!Array.isArray(o.vulnerabilities)) return undefined;
   const ref = typeof o.ref === 'string' ? o.ref : resource.name;
   const vulnerabilities = (o.vulnerabilities as unknown[]).filter(isVulnerability);
-  return { ...(o as unknown as ImageReport), ref, vulnerabilities };
+  const report: ImageReport = { ...(o as unknown as ImageReport), ref, vulnerabilities };
+  // Other names decide which workloads are said to run the image: only strings count.
+  if (o.refs !== undefined) {
+    const refs = Array.isArray(o.refs) ? o.refs.filter((r): r is string => typeof r === 'string') : [];
+    if (refs.length > 0) report.refs = refs;
+    else delete report.refs;
+  }
+  if (o.digest !== undefined && typeof o.digest !== 'string') delete report.digest;
+  if (o.rescan !== undefined && typeof o.rescan !== 'string') delete report.rescan;
+  return report;
 }
 
 const SEVERITIES: ReadonlySet<string> = new Set(VULNERABILITY_SEVERITIES);
+const FIX_STATUSES: ReadonlySet<string> = new Set(['will-not-fix', 'fix-deferred', 'end-of-life']);
 
 function isVulnerability(v: unknown): v is ImageVulnerability {
   const o = asObj(v);
@@ -45,6 +55,7 @@ function isVulnerability(v: unknown): v is ImageVulnerability {
     typeof pkg.version === 'string' &&
     SEVERITIES.has(String(o.severity)) &&
     Array.isArray(o.aliases) &&
-    Array.isArray(o.fixedVersions)
+    Array.isArray(o.fixedVersions) &&
+    (o.fixStatus === undefined || FIX_STATUSES.has(String(o.fixStatus)))
   );
 }
