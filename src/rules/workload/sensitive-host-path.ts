@@ -1,5 +1,6 @@
 import type { FrameworkRef } from '../../core/frameworks.js';
 import { isPublicHostFile } from '../../core/host-paths.js';
+import { posix } from 'node:path';
 import { defineRule } from '../../core/rule.js';
 import { hostPathVolumes, mountsOf, normalizeHostPath } from './lib/host-path.js';
 
@@ -47,10 +48,32 @@ const SENSITIVE: SensitivePath[] = [
 
 const WINDOWS_RUNTIME_PIPES = ['\\\\.\\pipe\\docker_engine', '\\\\.\\pipe\\containerd-containerd'];
 
+/**
+ * Windows node paths, lower-cased with forward slashes. C:\k is where AKS keeps a Windows node's
+ * kubeconfig, kubelet credentials and azure.json (the cloud-provider credentials /etc/kubernetes holds on
+ * Linux nodes).
+ */
+const WINDOWS_SENSITIVE: SensitivePath[] = [
+  { path: 'c:/', what: "the node's system drive", exposure: 'node', subtree: false },
+  { path: 'c:/k', what: "the Windows node's kubeconfig, kubelet credentials and azure.json (Azure cloud-provider credentials)", exposure: 'cloud-credentials', subtree: true },
+  { path: 'c:/var/lib/kubelet', what: 'kubelet state: the volumes, secrets and tokens of every pod on the node', exposure: 'node', subtree: true },
+  { path: 'c:/programdata/containerd', what: 'containerd image and container storage', exposure: 'runtime-storage', subtree: true },
+  { path: 'c:/programdata/docker', what: 'Docker image and container storage', exposure: 'runtime-storage', subtree: true },
+  { path: 'c:/azuredata', what: "the Azure VM agent's provisioning data", exposure: 'cloud-credentials', subtree: true },
+  { path: 'c:/windows/system32/config', what: "the node's registry hives, its local account hashes included", exposure: 'node', subtree: true },
+];
+
+/** `C:\k\` → `c:/k`: a drive path lower-cased (Windows paths ignore case), with forward slashes, normalised. */
+function windowsPath(raw: string): string | undefined {
+  if (!/^[A-Za-z]:([\\/]|$)/.test(raw)) return undefined;
+  const p = posix.normalize(`/${raw.slice(2).replace(/\\/g, '/')}`);
+  return `${raw.slice(0, 2).toLowerCase()}${p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p}`.toLowerCase();
+}
+
 // Trivy's KSV121 flags exactly these paths.
 const TRIVY_DISALLOWED = new Set(['/', '/boot', '/dev', '/etc', '/lib', '/proc', '/sys', '/usr', '/var/lib/docker']);
 
-const within = (p: string, dir: string): boolean => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
+const within = (p: string, dir: string): boolean => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 
 /** On current distributions /var/run is a link to /run: both name the same sockets. */
 function canonical(p: string): string {
@@ -64,13 +87,13 @@ interface Classification {
   inside: SensitivePath[];
 }
 
-function classify(p: string): Classification | undefined {
+function classify(p: string, table: readonly SensitivePath[] = SENSITIVE): Classification | undefined {
   if (isPublicHostFile(p)) return undefined;
   let covering: SensitivePath | undefined;
-  for (const s of SENSITIVE) {
+  for (const s of table) {
     if ((p === s.path || (s.subtree && within(p, s.path))) && (!covering || s.path.length > covering.path.length)) covering = s;
   }
-  const inside = SENSITIVE.filter((s) => s.path !== p && within(s.path, p));
+  const inside = table.filter((s) => s.path !== p && within(s.path, p));
   return covering || inside.length > 0 ? { ...(covering ? { covering } : {}), inside } : undefined;
 }
 
@@ -108,7 +131,9 @@ export default defineRule({
       'holds the kubelet credentials and every pod secret on the node; /etc (with /etc/kubernetes/azure.json, the ' +
       'cloud-provider credentials on AKS nodes), /proc, /sys, /dev, /boot, /root, /home/azureuser, /var/log, /var/lib/docker, ' +
       '/var/lib/containerd, /var/lib/waagent and the D-Bus socket (/run/dbus) hold configuration, credentials or the ' +
-      'means to change the node. ' +
+      'means to change the node. On Windows nodes, C:\\k holds the kubeconfig, kubelet credentials and azure.json; ' +
+      'C:\\, C:\\var\\lib\\kubelet, the containerd and Docker data under C:\\ProgramData, C:\\AzureData and the ' +
+      'registry hives (C:\\Windows\\System32\\config) count too, whatever the case and slashes. ' +
       'A parent of such a path (/, /var, /run) exposes it too. The path is normalised first (repeated slashes, ' +
       '. and .., a trailing slash; /var/run is /run). Public files often mounted read-only (/etc/localtime, ' +
       '/etc/ssl/certs, ...) are not reported. One finding per volume, whether or not it is mounted read-only.',
@@ -141,9 +166,10 @@ export default defineRule({
         continue;
       }
       if (v.path.trim() === '') continue;
-      const normalized = normalizeHostPath(v.path);
-      const p = canonical(normalized);
-      const found = classify(p);
+      const windows = windowsPath(v.path);
+      const normalized = windows ?? normalizeHostPath(v.path);
+      const p = windows ?? canonical(normalized);
+      const found = classify(p, windows ? WINDOWS_SENSITIVE : SENSITIVE);
       if (!found) continue;
       const exposures = new Set([...(found.covering ? [found.covering.exposure] : []), ...found.inside.map((s) => s.exposure)]);
       const what = found.covering

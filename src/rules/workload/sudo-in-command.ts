@@ -4,12 +4,19 @@ import { defineRule } from '../../core/rule.js';
 import { describe } from './lib/containers.js';
 import { celString, JS_WHITESPACE_CLASS } from '../../core/cel.js';
 
-// `sudo` as a command word: at the start, after a shell separator or quote, or as the last part of a path.
-const SUDO = /(?:^|[\s;&|`('"{}/]|\$\()sudo(?=$|[\s;&|`)'"])/;
+// `sudo` in command position: at the start of an argument or script, after a shell separator, a
+// quote that opens a nested script, `$(`, or a word that runs the next one (`then`, `do`, `exec`, ...),
+// by name or by path. A path or word that only names it (`test -x /usr/bin/sudo`, `apt-get remove sudo`,
+// `echo 'no sudo here'`) runs nothing.
+const STARTS = ['^', "[;&|\n(`{'\"]", '\\$\\(', '(?:^|[^\\w])(?:then|do|else|exec|xargs|env|nohup|time|command)\\s'];
+const SUDO = new RegExp(`(?:${STARTS.join('|')})\\s*(?:[\\w/.-]*/)?sudo(?=$|[\\s;&|)'"\`])`);
 
 // The same test for RE2, which has neither lookahead nor JavaScript's \s: the character after sudo is
 // matched instead of looked at, which decides the same for a yes-or-no test.
-const SUDO_CEL = celString(`(?:^|[${JS_WHITESPACE_CLASS};&|\`('"{}/]|\\$\\()sudo(?:$|[${JS_WHITESPACE_CLASS};&|\`)'"])`);
+const WS = `[${JS_WHITESPACE_CLASS}]`;
+const SUDO_CEL = celString(
+  `(?:^|[;&|\n(\`{'"]|\\$\\(|(?:^|[^A-Za-z0-9_])(?:then|do|else|exec|xargs|env|nohup|time|command)${WS})${WS}*(?:[A-Za-z0-9_/.-]*/)?sudo(?:$|[${JS_WHITESPACE_CLASS};&|)'"\`])`,
+);
 
 const FRAMEWORKS: FrameworkRef[] = [
   { framework: 'kubescape', id: 'C-0062' },
@@ -26,8 +33,10 @@ export default defineRule({
     description:
       'A container whose command or arguments call sudo expects to gain root inside the container: the image ' +
       'carries a setuid sudo binary and a sudoers entry, and the pod cannot run with allowPrivilegeEscalation: ' +
-      'false. Any process that gets into the container can use the same path to root. Words that only contain ' +
-      'sudo (pseudo, visudo, sudo-helper) are not matched.',
+      'false. Any process that gets into the container can use the same path to root. sudo counts where it runs: ' +
+      'first in the command or a script line, after a shell separator (;, &&, |, $( ...), by name or by path. Words ' +
+      'that only contain sudo (pseudo, visudo, sudo-helper) and arguments that only name it (test -x /usr/bin/sudo, ' +
+      'apt-get remove sudo, an echo) are not matched.',
     remediation:
       'Build the image so that the application runs as its own non-root user without sudo; do root-only setup ' +
       'at build time or in an init container, and set allowPrivilegeEscalation: false.',

@@ -21,6 +21,7 @@ ruleTester(rule, {
     { name: 'application data directories', input: pod('/data', '/mnt/disks/ssd0', '/opt/app', '/var/lib/app', '/home/shared') },
     { name: 'common benign node files', input: pod('/run/xtables.lock', '/lib/modules', '/etc/localtime', '/etc/ssl/certs', '/usr/share/zoneinfo') },
     { name: 'names that only start like a sensitive path', input: pod('/etcetera', '/procfs-copy', '/var/logs-archive', '/var/lib/kubelet-plugins-data') },
+    { name: 'Windows application directories', input: pod('C:\\data', 'D:\\', 'c:/kube-logs', 'C:\\ProgramData\\app') },
     {
       name: 'other volume types',
       input: basePod(
@@ -76,6 +77,17 @@ ruleTester(rule, {
         { message: /mounts \/opt\/\.\.\/proc\/1\/root: the node's processes/ },
         { message: /mounts sys\/fs\/cgroup: the kernel, device and cgroup settings/ },
         { message: /Azure VM agent/ },
+      ],
+    },
+    {
+      name: "a Windows node's C:\\k (kubeconfig, azure.json), whatever the case and slashes, its system drive and registry hives",
+      input: pod('C:\\k', 'c:/K/azure.json', 'C:\\', 'C:\\Windows\\System32\\config\\', 'C:\\var\\lib\\kubelet\\pods'),
+      findings: [
+        { message: /mounts C:\\k: the Windows node's kubeconfig/, frameworks: [{ framework: 'kubescape', id: 'C-0020' }, { framework: 'mitre', id: 'T1611' }] },
+        { message: /mounts c:\/K\/azure.json: the Windows node's kubeconfig/ },
+        { message: /mounts C:\\: the node's system drive/ },
+        { message: /registry hives/ },
+        { message: /kubelet state/ },
       ],
     },
     {

@@ -17,6 +17,10 @@ export default ruleCases(rule, {
     { name: 'no command', input: pod('') },
     { name: 'words containing sudo', input: pod(`    command: ["/usr/sbin/visudo", "-c"]\n    args: ["--user=pseudo", "/opt/sudo-helper", "/sudo/config"]`) },
     { name: 'odd shapes', input: pod(`    command: "sudo run"\n    args: [1, null]`) },
+    {
+      name: 'arguments that only name sudo: a check that it is absent, a package removal, a message',
+      input: pod(`    command: ["/bin/sh", "-c"]\n    args: ["test -x /usr/bin/sudo && echo 'image must not ship sudo' && exit 1; apt-get remove -y sudo; command -v sudo || true"]`),
+    },
   ],
   invalid: [
     {
@@ -42,5 +46,10 @@ export default ruleCases(rule, {
         { field: 'spec.template.spec.initContainers[0].command[2]', container: 'init' },
       ],
     },
+    ...['ls|sudo tee /x', 'x=$(sudo id)', 'if true; then sudo id; fi', 'exec sudo -E ./run', "bash -c 'sudo id'"].map((script) => ({
+      name: `in a script: ${script}`,
+      input: pod(`    command: ["/bin/sh", "-c"]\n    args: [${JSON.stringify(script)}]`),
+      findings: [{ field: 'spec.containers[0].args[0]' }],
+    })),
   ],
 });
