@@ -87,14 +87,15 @@ export function createSuppressor(opts: SuppressOptions): Suppressor {
   for (const ex of opts.exceptions) {
     if (ex.expires !== undefined && expiryTime(ex.expires) < opts.now.getTime()) {
       warnings.push({ source: opts.configSource, message: `exception for ${ex.rule} on ${ex.resources.join(', ')} expired on ${ex.expires} and no longer applies (reason was: ${ex.reason})` });
-    } else live.push(ex);
+    } else live.push({ ...ex, resources: ex.resources.map((g) => g.toLowerCase()) });
   }
   return {
     warnings,
     apply(resource, findings) {
       if (findings.length === 0) return;
       const key = refKey(resource);
-      const keys = [key, ...controllerKeys(resource)];
+      // Kinds are written as kubectl accepts them too (`daemonset`, `DaemonSet`): resources match whatever the case.
+      const keys = [key, ...controllerKeys(resource)].map((k) => k.toLowerCase());
       const annotation = ignoreAnnotation(resource);
       const ignore = annotation !== undefined ? parseIgnoreAnnotation(annotation) : undefined;
       let warned = false;

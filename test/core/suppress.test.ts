@@ -66,6 +66,18 @@ spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
     ]);
   });
 
+  it('match exception resources whatever the case of the kind, as kubectl takes it', () => {
+    const resources = parseResources(`
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-exporter, namespace: monitoring}
+spec: {template: {spec: {hostPID: true, containers: [{name: c, image: x}]}}}
+`);
+    const exceptions = [{ rule: 'workload/host-namespace', resources: ['monitoring/daemonset/node-exporter'], reason: 'node metrics', expires: undefined }];
+    const { findings } = evaluate(rule('workload/host-namespace'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor({ ...options, exceptions }));
+    expect(findings.map((f) => f.suppressed?.kind)).toEqual(['exception']);
+  });
+
   it('do not treat a look-alike name in kube-system as AKS-managed', () => {
     const resources = parseResources(`
 apiVersion: apps/v1
