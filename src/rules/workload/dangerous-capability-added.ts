@@ -40,7 +40,12 @@ const KUBESCAPE_INSECURE = new Set([
   'MAC_OVERRIDE', 'MAC_ADMIN', 'PERFMON', 'ALL', 'BPF',
 ]);
 
-/** `cap_sys_admin`, `CAP_SYS_ADMIN` and `sys_admin` all name SYS_ADMIN, as the container runtimes read them. */
+/**
+ * `cap_sys_admin`, `CAP_SYS_ADMIN` and `sys_admin` are all taken for SYS_ADMIN. Runtimes disagree: CRI-O
+ * accepts the prefix, containerd (AKS's runtime) puts `CAP_` in front of whatever it is given, so that
+ * `CAP_SYS_ADMIN` there names no capability. The manifest asks for it either way, and Pod Security's
+ * baseline refuses it.
+ */
 function capabilityName(raw: string): string {
   const upper = raw.trim().toUpperCase();
   return upper.startsWith('CAP_') ? upper.slice(4) : upper;
@@ -79,7 +84,8 @@ export default defineRule({
     description:
       'Capabilities split root into pieces; some pieces reach far beyond the container. This rule reports each ' +
       'entry of securityContext.capabilities.add that names one of them (case does not matter, with or without ' +
-      'the CAP_ prefix). ALL, SYS_ADMIN, SYS_MODULE and SYS_PTRACE are high: each is a known step to the node. ' +
+      'the CAP_ prefix: CRI-O grants CAP_SYS_ADMIN as SYS_ADMIN, containerd, the runtime of AKS nodes, prefixes CAP_ ' +
+      'again and grants nothing, and Pod Security refuses it either way). ALL, SYS_ADMIN, SYS_MODULE and SYS_PTRACE are high: each is a known step to the node. ' +
       'The others (DAC_READ_SEARCH, SYS_RAWIO, BPF, PERFMON, SYS_BOOT, NET_ADMIN, NET_RAW, MAC_ADMIN, ' +
       'MAC_OVERRIDE, SETPCAP, SYS_TIME, SYSLOG, AUDIT_CONTROL) are medium. The Pod Security Standards baseline ' +
       'forbids all of them but SETPCAP; this rule adds the reason and a severity per capability. NET_RAW and ' +
