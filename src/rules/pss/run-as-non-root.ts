@@ -24,7 +24,13 @@ function runAsNonRoot(pod: PodView) {
       items.push({ field: c.path('securityContext.runAsNonRoot'), container: c.name, message: `container ${c.name} sets runAsNonRoot: false`, observed: value, expected: true });
     } else if (!podNonRoot) {
       implicit.push(c.name);
-      items.push({ field: c.path('securityContext.runAsNonRoot'), container: c.name, message: `container ${c.name} may run as root: neither it nor the pod sets runAsNonRoot: true`, observed: null, expected: true });
+      const user = securityContext(c)?.runAsUser ?? podSecurityContext(pod)?.runAsUser;
+      // A non-zero runAsUser runs it as that user today; what is missing is the kubelet's refusal of root.
+      const message =
+        typeof user === 'number' && user > 0
+          ? `container ${c.name} runs as user ${user}, but neither it nor the pod sets runAsNonRoot: true, so nothing refuses root if runAsUser is dropped`
+          : `container ${c.name} may run as root: neither it nor the pod sets runAsNonRoot: true`;
+      items.push({ field: c.path('securityContext.runAsNonRoot'), container: c.name, message, observed: null, expected: true });
     }
   }
   if (explicit.length) parts.push(`${pluralize('container', 'containers', explicit.length)} ${joinQuote(explicit)} must not set securityContext.runAsNonRoot=false`);

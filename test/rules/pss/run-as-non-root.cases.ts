@@ -26,6 +26,14 @@ export default ruleCases(rule, {
       ],
     },
     {
+      name: 'a non-root runAsUser is said, not called root: what is missing is the refusal of root',
+      input: pod({ securityContext: { runAsUser: 1000 }, containers: [container('reviews'), container('proxy', { runAsUser: 0 })] }),
+      findings: [
+        { container: 'reviews', message: 'container reviews runs as user 1000, but neither it nor the pod sets runAsNonRoot: true, so nothing refuses root if runAsUser is dropped' },
+        { container: 'proxy', message: 'container proxy may run as root: neither it nor the pod sets runAsNonRoot: true' },
+      ],
+    },
+    {
       name: 'a container that sets false overrides pod-level true',
       input: pod({ securityContext: nonRoot, containers: [container('app'), container('legacy', mayBeRoot)] }),
       findings: [{ field: `${POD}.containers[1].securityContext.runAsNonRoot`, container: 'legacy', message: 'container legacy sets runAsNonRoot: false' }],

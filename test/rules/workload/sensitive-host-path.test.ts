@@ -83,7 +83,7 @@ ruleTester(rule, {
       name: "a Windows node's C:\\k (kubeconfig, azure.json), whatever the case and slashes, its system drive and registry hives",
       input: pod('C:\\k', 'c:/K/azure.json', 'C:\\', 'C:\\Windows\\System32\\config\\', 'C:\\var\\lib\\kubelet\\pods'),
       findings: [
-        { message: /mounts C:\\k: the Windows node's kubeconfig/, frameworks: [{ framework: 'kubescape', id: 'C-0020' }, { framework: 'mitre', id: 'T1611' }] },
+        { message: /mounts C:\\k: the Windows node's kubeconfig/ },
         { message: /mounts c:\/K\/azure.json: the Windows node's kubeconfig/ },
         { message: /mounts C:\\: the node's system drive/ },
         { message: /registry hives/ },
@@ -146,4 +146,9 @@ it('cross-references per finding', () => {
 it('records the normalised path and the containers that mount the volume', () => {
   const [f] = findingsFor(rule, pod('/var//run/../run/docker.sock/'));
   expect(f?.evidence).toEqual({ observed: '/var//run/../run/docker.sock/', normalized: '/var/run/docker.sock', expected: expect.any(String), mountedBy: ['app'] });
+});
+
+it("maps a Windows node's credentials to kubescape's cloud-credentials control", () => {
+  const [f] = findingsFor(rule, pod('C:\\k'));
+  expect(f?.frameworks?.map((r) => r.id)).toEqual(['C-0020', 'T1611']);
 });
