@@ -307,6 +307,8 @@ const NAME_CACHE_LIMIT = 50_000;
 
 /** The kind of secret a key's name says it holds (`password`, `api-key`, ...), or undefined. */
 export function secretNameKind(name: string): string | undefined {
+  // Most names hold none of the words (every word of every config line is asked about): no cache entry for them.
+  if (!NAME_WORD_PARTS.test(name.toLowerCase())) return undefined;
   if (NAME_CACHE.has(name)) return NAME_CACHE.get(name);
   const kind = classifyName(name);
   if (NAME_CACHE.size >= NAME_CACHE_LIMIT) NAME_CACHE.clear();
@@ -317,6 +319,9 @@ export function secretNameKind(name: string): string | undefined {
 // Every phrase and suffix above contains one of these: a name without any cannot match, and most
 // names (LOG_LEVEL, PORT, ...) are ruled out by this one test instead of a tokenization.
 const SECRET_WORD_PARTS = /pass|pwd|secret|token|cred|key|conn/;
+
+// SECRET_WORD_PARTS and the words of EXACT_NAMES, lower-cased as classifyName reads them: a name without one names no secret.
+const NAME_WORD_PARTS = /pass|pwd|secret|token|cred|key|conn|auth/;
 
 // Settings named by one word that none of the phrases above cover.
 const EXACT_NAMES = new Map([
@@ -777,8 +782,24 @@ export function findEmbeddedSecret(value: unknown, opts: EmbeddedScanOptions = {
   const text = value.length > MAX_SCAN_CHARS ? value.slice(0, MAX_SCAN_CHARS) : value;
   const hit = scanValueCached(text);
   if (hit) return { by: 'value', detector: hit.detector };
-  const setting = settingSecret(text, opts, { wholeLine: false, script: opts.script === true });
-  return setting && { by: 'embedded', detector: setting.kind };
+  const kind = embeddedSettingCached(text, opts);
+  return kind === undefined ? undefined : { by: 'embedded', detector: kind };
+}
+
+// Env values repeat across an estate, as for scanValueCached: read the settings inside each distinct
+// value once per set of options. Only in this process, never written anywhere.
+const EMBEDDED_CACHE = new Map<string, string | null>();
+
+function embeddedSettingCached(text: string, opts: EmbeddedScanOptions): string | undefined {
+  const read = () => settingSecret(text, opts, { wholeLine: false, script: opts.script === true })?.kind;
+  if (text.length > 4096) return read();
+  const key = `${opts.script === true ? 1 : 0}${opts.argoCd === true ? 1 : 0}${text}`;
+  const known = EMBEDDED_CACHE.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const kind = read();
+  if (EMBEDDED_CACHE.size >= 50_000) EMBEDDED_CACHE.clear();
+  EMBEDDED_CACHE.set(key, kind ?? null);
+  return kind;
 }
 
 export interface ArgSecretMatch extends SecretMatch {
