@@ -257,9 +257,23 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
         fixes: [{ key: `workload-identity:${key}`, text: `remove the workload identity of ${key} (annotation azure.workload.identity/client-id) or the federated credential that trusts it`, cost: 2 }],
       });
     }
-    if (mounted === false) continue;
-    accounts.add(key);
     const ref = refOf(r);
+    if (mounted === false) {
+      // A projected token without an audience is an API server token, automount or not.
+      const projected = apiTokenVolume(pod.spec);
+      if (!projected) continue;
+      accounts.add(key);
+      graph.edge(n, graph.node(key, 'identity', nodeText(key)), {
+        text: `reads the token of ServiceAccount ${w.namespace}/${account} projected into its pods (volume ${projected.name})`,
+        findings: [],
+        resource: ref,
+        field: `${pod.specPath}.volumes[${projected.index}]`,
+        likelihood: 1,
+        fixes: [{ key: `projected:${w.label}`, text: `remove projected volume ${projected.name} of ${w.kind} ${short(w)}, or give its token an audience other than the API server`, cost: 1, resource: ref }],
+      });
+      continue;
+    }
+    accounts.add(key);
     graph.edge(n, graph.node(key, 'identity', nodeText(key)), {
       text: `reads the token of ServiceAccount ${w.namespace}/${account} mounted in its pods`,
       rule: 'workload/service-account-token-with-permissions',
@@ -276,6 +290,24 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
 
   addAccess(graph, inventory, index, model.workloads, inNamespace, workloadNode);
   return graph;
+}
+
+/**
+ * A projected volume with a serviceAccountToken source and no audience: the token's audience is then
+ * the API server's own, so it is as good as the automounted one.
+ */
+function apiTokenVolume(spec: Record<string, unknown>): { name: string; index: number } | undefined {
+  const volumes = asArray(spec.volumes);
+  for (let index = 0; index < volumes.length; index++) {
+    const v = asObj(volumes[index]);
+    const sources = asArray(asObj(v?.projected)?.sources);
+    const apiToken = sources.some((src) => {
+      const token = asObj(asObj(src)?.serviceAccountToken);
+      return token !== undefined && (token.audience === undefined || token.audience === '');
+    });
+    if (v && apiToken) return { name: asString(v.name) ?? `#${index}`, index };
+  }
+  return undefined;
 }
 
 /** The change that removes one container escape, in words. */

@@ -28,6 +28,19 @@ describe('attack paths of the hand-built estates', () => {
     expect(paths[0]?.steps.map((s) => s.rule)).toEqual(['network/load-balancer-without-source-ranges', 'image/vulnerable-package', 'workload/privileged-container']);
   });
 
+  it("a projected token without an audience is the API server's, automount or not; one for another audience is not", () => {
+    const projected = (audience: string) =>
+      podCreatorToSecretReader.replace(
+        '      serviceAccountName: ci\n',
+        `      serviceAccountName: ci\n      automountServiceAccountToken: false\n      volumes: [{ name: kube-api, projected: { sources: [{ serviceAccountToken: { path: token${audience} } }] } }]\n`,
+      );
+    expect(projected('')).toContain('kube-api');
+    const { paths } = pathsOf(projected(''));
+    expect(paths.map(route)).toEqual(['pod: workload:build/ci-runner[Deployment] → ServiceAccount:build/ci → ServiceAccount:ops/backup → secrets:kube-system']);
+    expect(paths[0]?.steps[0]?.text).toBe('reads the token of ServiceAccount build/ci projected into its pods (volume kube-api)');
+    expect(pathsOf(projected(', audience: vault')).paths).toEqual([]);
+  });
+
   it('a pod → service account that can create pods → service account that reads secrets in kube-system', () => {
     const { paths } = pathsOf(podCreatorToSecretReader);
     expect(paths.map(route)).toEqual(['pod: workload:build/ci-runner[Deployment] → ServiceAccount:build/ci → ServiceAccount:ops/backup → secrets:kube-system']);
