@@ -1,24 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAdmissionReview, reviewRequest, type AdmissionRequest, type ReviewPolicy } from '../../src/admission/review.js';
-import { DEFAULT_SETTINGS } from '../../src/core/settings.js';
-import { RULES } from '../../src/rules/index.js';
-
-const WORKLOAD_RULES = RULES.filter((r) => r.meta.id.startsWith('workload/') || r.meta.id.startsWith('pss/'));
-
-function policy(over: Partial<ReviewPolicy> = {}): ReviewPolicy {
-  return {
-    rules: WORKLOAD_RULES,
-    settings: DEFAULT_SETTINGS,
-    exceptions: [],
-    allowIgnoreAnnotation: true,
-    aksManaged: true,
-    mode: 'enforce',
-    failOn: 'high',
-    exemptNamespaces: [],
-    exemptUsers: [],
-    ...over,
-  };
-}
+import { parseAdmissionReview, reviewRequest, type AdmissionRequest } from '../../src/admission/review.js';
+import { reviewPolicy as policy } from './review-policy.js';
 
 const IMAGE = 'contoso.azurecr.io/web:1.4.2@sha256:0000000000000000000000000000000000000000000000000000000000000000';
 const HARDENED = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };

@@ -5,25 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWebhookServer, type WebhookServer } from '../../src/admission/server.js';
 import type { ReviewPolicy } from '../../src/admission/review.js';
-import { DEFAULT_SETTINGS } from '../../src/core/settings.js';
-import { RULES } from '../../src/rules/index.js';
 import { testCertificate } from '../helpers/fake-arm.js';
-
-const WORKLOAD_RULES = RULES.filter((r) => r.meta.id.startsWith('workload/') || r.meta.id.startsWith('pss/'));
+import { reviewPolicy, WORKLOAD_RULES } from './review-policy.js';
 
 function policy(over: Partial<ReviewPolicy> = {}): ReviewPolicy {
-  return {
-    rules: WORKLOAD_RULES,
-    settings: DEFAULT_SETTINGS,
-    exceptions: [],
-    allowIgnoreAnnotation: true,
-    aksManaged: true,
-    mode: 'enforce',
-    failOn: 'high',
-    exemptNamespaces: ['trusted-*'],
-    exemptUsers: ['system:serviceaccount:flux-system:*'],
-    ...over,
-  };
+  return reviewPolicy({ exemptNamespaces: ['trusted-*'], exemptUsers: ['system:serviceaccount:flux-system:*'], ...over });
 }
 
 interface Reply {
