@@ -4,6 +4,7 @@ import type { Report } from '../core/report.js';
 import type { Resource } from '../core/resource.js';
 import { parseAksResourceId } from '../ingest/azure-live.js';
 import { readCluster } from '../ingest/kube.js';
+import { kubeconfigFiles, loadKubeconfig } from '../ingest/kubeconfig.js';
 import { RULES } from '../rules/index.js';
 import { startServer, type RunningServer } from '../server/serve.js';
 import { writePolicyReports } from '../server/policy-report-writer.js';
@@ -70,7 +71,7 @@ async function currentContext(): Promise<string> {
   try {
     const { KubeConfig } = await import('@kubernetes/client-node');
     const kc = new KubeConfig();
-    kc.loadFromDefault();
+    loadKubeconfig(kc, kubeconfigFiles());
     const name = kc.getCurrentContext();
     // With no kubeconfig and no service account the client library makes up a context; the scan then fails and says why.
     return name && name !== 'loaded-context' ? name : 'cluster';
@@ -85,7 +86,7 @@ async function checkContexts(contexts: readonly string[]): Promise<void> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   try {
-    kc.loadFromDefault();
+    loadKubeconfig(kc, kubeconfigFiles());
   } catch (e) {
     throw new UsageError(`cannot read the kubeconfig: ${e instanceof Error ? e.message : String(e)}`);
   }

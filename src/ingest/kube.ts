@@ -1,13 +1,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import type { RequestOptions } from 'node:https';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter } from 'node:path';
 import { errorMessage, UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { asObj, asString, isObj, type Obj, type Resource } from '../core/resource.js';
 import { VERSION } from '../core/version.js';
 import { BodyTooLarge, get, NoAnswer, type KubeAnswer } from './kube-http.js';
 import { apiVersionOf, LIVE_KINDS, listPath, qualifiedResource, type LiveKind } from './kube-kinds.js';
+import { kubeconfigFiles, loadKubeconfig } from './kubeconfig.js';
 import { CONTROLLER_KINDS, controllerKindsOf, FOLDED_KINDS, foldedNote, keptForEphemeralContainers, OwnerIndex } from './kube-owners.js';
 
 export interface ClusterReadOptions {
@@ -94,12 +94,10 @@ function inClusterToken(): boolean {
 async function loadConfig(options: ClusterReadOptions): Promise<{ kc: KubeConfig; context: string; server: URL }> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
-  const fromEnv = process.env.KUBECONFIG?.trim();
-  const home = join(process.env.HOME || homedir(), '.kube', 'config');
-  const file = options.kubeconfig ?? (fromEnv ? fromEnv : existsSync(home) ? home : undefined);
+  const files = kubeconfigFiles(options.kubeconfig);
+  const file = files.length ? files.join(delimiter) : undefined;
   try {
-    if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
-    else if (file !== undefined) kc.loadFromDefault();
+    if (files.length) loadKubeconfig(kc, files);
     else if (inClusterToken()) kc.loadFromCluster();
     else
       throw new ReadStopped(
