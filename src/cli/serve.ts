@@ -3,7 +3,7 @@ import { UsageError, type InputError, type InputNote } from '../core/errors.js';
 import type { Report } from '../core/report.js';
 import type { Resource } from '../core/resource.js';
 import { parseAksResourceId } from '../ingest/azure-live.js';
-import { readCluster } from '../ingest/kube.js';
+import { isPassingFailure, readCluster } from '../ingest/kube.js';
 import { kubeconfigFiles, loadKubeconfig } from '../ingest/kubeconfig.js';
 import { RULES } from '../rules/index.js';
 import { startServer, type RunningServer } from '../server/serve.js';
@@ -94,8 +94,14 @@ async function checkContexts(contexts: readonly string[]): Promise<void> {
   for (const c of contexts) if (!names.includes(c)) throw new UsageError(`--context ${c}: no such context in the kubeconfig (${names.length ? `it has ${names.join(', ')}` : 'it has none'})`);
 }
 
-/** A live read that got nothing and met errors failed: storing it would show every finding as fixed. */
+/**
+ * A read that got nothing and met errors failed: storing it would show every finding as fixed. So did
+ * one that missed a list by chance (a timeout, a 5xx): what that list holds would show as fixed, then
+ * as new at the next read. A list the cluster refuses is missed the same way each time and compares.
+ */
 function failedRead(resources: readonly unknown[], errors: readonly InputError[]): void {
+  const passing = errors.filter(isPassingFailure);
+  if (passing.length > 0) throw new Error(`incomplete read, not stored: ${passing.map((e) => e.message).join('; ')}`);
   if (resources.length === 0 && errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
 }
 
@@ -125,6 +131,9 @@ async function serve(paths: string[], opts: ServeCliOptions): Promise<RunningSer
         extraNotes: read.notes ?? [],
         attackPaths: true,
       });
+      // Files that could not be read at all: a checkout being updated, a volume being swapped.
+      if (scanPaths.length > 0 && outcome.report.summary.resources === 0 && outcome.report.errors.length > 0)
+        throw new Error(outcome.report.errors.map((e) => `${e.source}: ${e.message}`).join('; '));
       return outcome.report;
     };
 

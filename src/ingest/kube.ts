@@ -77,7 +77,26 @@ class TransportFailed extends ReadStopped {
 const RETRIED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /** A list the server refused or answered badly; the other lists go on. */
-class ListFailed extends Error {}
+class ListFailed extends Error {
+  /** The server answered and refused (403, 404): the same list fails the same way next time. */
+  constructor(
+    message: string,
+    readonly refused = false,
+  ) {
+    super(message);
+  }
+}
+
+const PASSING_FAILURES = new WeakSet<InputError>();
+
+/**
+ * Whether a read error may not recur (a timeout, a 5xx, a 429 past its retries, a connection lost):
+ * a read with one is incomplete by chance, and comparing it with the last read would show what it
+ * missed as fixed. A refusal (403) is the same every time, so reads with one still compare.
+ */
+export function isPassingFailure(e: InputError): boolean {
+  return PASSING_FAILURES.has(e);
+}
 
 interface Connection {
   kc: KubeConfig;
@@ -334,7 +353,7 @@ async function listKind<T>(conn: Connection, k: LiveKind, namespace: string | un
       continue;
     }
     if (answer.status === 401) throw new ReadStopped(listFailure(k, namespace, answer, conn));
-    if (answer.status < 200 || answer.status >= 300) throw new ListFailed(listFailure(k, namespace, answer, conn));
+    if (answer.status < 200 || answer.status >= 300) throw new ListFailed(listFailure(k, namespace, answer, conn), answer.status === 403 || answer.status === 404);
     let body: unknown;
     try {
       body = JSON.parse(answer.text);
@@ -466,7 +485,7 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
   }
 
   const byKind = new Map<LiveKind, Resource[]>();
-  const failed = new Map<LiveKind, string>();
+  const failed = new Map<LiveKind, ListFailed>();
   let stopped: ReadStopped | undefined;
   let done = 0;
   let objects = 0;
@@ -509,7 +528,7 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
         if (left > 0) folded.set(k.kind, left);
         owners.merge(pending);
       } catch (e) {
-        if (e instanceof ListFailed) failed.set(k, e.message);
+        if (e instanceof ListFailed) failed.set(k, e);
         else if (e instanceof ReadStopped) stopped ??= e;
         else throw e;
       }
@@ -520,10 +539,17 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
   });
   // In table order, whatever order the lists ended in.
   for (const k of kinds) {
-    const message = failed.get(k);
-    if (message !== undefined) errors.push({ source, message });
+    const failure = failed.get(k);
+    if (failure === undefined) continue;
+    const error = { source, message: failure.message };
+    if (!failure.refused) PASSING_FAILURES.add(error);
+    errors.push(error);
   }
-  if (stopped) errors.push({ source, message: stopped.message });
+  if (stopped) {
+    const error = { source, message: stopped.message };
+    PASSING_FAILURES.add(error);
+    errors.push(error);
+  }
   const kept = kinds.flatMap((k) => byKind.get(k) ?? []);
   const note = foldedNote(folded);
   return { resources: kept, errors, notes: note !== undefined ? [{ source, message: note }] : [], source };

@@ -151,6 +151,7 @@ export function apiRoutes(store: HistoryStore): Route[] {
       ...d,
       newFindings: await details(d.scanId, d.new),
       fixedFindings: await details(d.previousScanId, d.fixed),
+      suppressedFindings: await details(d.scanId, d.suppressed),
     });
   };
 

@@ -193,8 +193,8 @@ export const DASHBOARD_SCRIPT = `
     return api('/api/scans/' + scan.scan.id + '/diff').then(function (d) {
       $('diff-summary').textContent = d.previousScanId === null
         ? 'First scan of this target: every finding is new (' + d.new.length + ').'
-        : d.new.length + ' new and ' + d.fixed.length + ' fixed since scan ' + d.previousScanId + '.';
-      [['new', d.newFindings, d.new.length], ['fixed', d.fixedFindings, d.fixed.length]].forEach(function (x) {
+        : d.new.length + ' new and ' + d.fixed.length + ' fixed' + (d.suppressed.length ? ' (' + d.suppressed.length + ' more suppressed, not fixed)' : '') + ' since scan ' + d.previousScanId + '.';
+      [['new', d.newFindings, d.new.length], ['fixed', d.fixedFindings, d.fixed.length], ['suppressed', d.suppressedFindings, d.suppressed.length]].forEach(function (x) {
         var ul = $(x[0]);
         ul.replaceChildren();
         x[1].forEach(function (f) {

@@ -62,8 +62,13 @@ export interface ScanDiff {
   previousScanId: number | null;
   /** Ids of active findings in this scan and not active in the previous one, sorted. */
   new: string[];
-  /** Ids of active findings in the previous scan and not active in this one, sorted. */
+  /** Ids of active findings in the previous scan and not in this one at all, sorted. */
   fixed: string[];
+  /**
+   * Ids of active findings in the previous scan that this one still has, suppressed (an exception, an
+   * annotation, the aks-managed profile), sorted: an accepted risk, not a fix.
+   */
+  suppressed: string[];
 }
 
 export interface TrendPoint {

@@ -201,7 +201,15 @@ export class PostgresHistoryStore implements HistoryStore {
             [a, b ?? -1],
           )
         ).rows.map((r: Row) => String(r.id)).sort();
-      return { scanId, previousScanId: previous, new: await ids(scanId, previous), fixed: previous === null ? [] : await ids(previous, scanId) };
+      const gone = previous === null ? [] : await ids(previous, scanId);
+      const stillThere = new Set((await c.query('SELECT DISTINCT finding_id AS id FROM palisade_findings WHERE scan_id = $1', [scanId])).rows.map((r: Row) => String(r.id)));
+      return {
+        scanId,
+        previousScanId: previous,
+        new: await ids(scanId, previous),
+        fixed: gone.filter((id) => !stillThere.has(id)),
+        suppressed: gone.filter((id) => stillThere.has(id)),
+      };
     }, 'read');
   }
 

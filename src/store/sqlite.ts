@@ -164,7 +164,15 @@ export class SqliteHistoryStore implements HistoryStore {
            AND NOT EXISTS (SELECT 1 FROM palisade_findings b WHERE b.scan_id = ? AND b.finding_id = a.finding_id AND b.suppressed IS NULL)`,
       );
       const ids = (a: number, b: number | null): string[] => (onlyIn.all(a, b ?? -1) as { id: string }[]).map((r) => r.id).sort();
-      return { scanId, previousScanId: previous, new: ids(scanId, previous), fixed: previous === null ? [] : ids(previous, scanId) };
+      const gone = ids(previous ?? -1, scanId);
+      const stillThere = new Set((this.db.prepare('SELECT DISTINCT finding_id AS id FROM palisade_findings WHERE scan_id = ?').all(scanId) as { id: string }[]).map((r) => r.id));
+      return {
+        scanId,
+        previousScanId: previous,
+        new: ids(scanId, previous),
+        fixed: previous === null ? [] : gone.filter((id) => !stillThere.has(id)),
+        suppressed: previous === null ? [] : gone.filter((id) => stillThere.has(id)),
+      };
     })();
   }
 

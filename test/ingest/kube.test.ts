@@ -5,7 +5,7 @@ import { PermissionIndex } from '../../src/analyses/rbac/permission-index.js';
 import { UsageError } from '../../src/core/errors.js';
 import { Inventory } from '../../src/core/inventory.js';
 import { toResource } from '../../src/core/resource.js';
-import { readCluster, type ClusterReadOptions } from '../../src/ingest/kube.js';
+import { isPassingFailure, readCluster, type ClusterReadOptions } from '../../src/ingest/kube.js';
 import { LIVE_KINDS } from '../../src/ingest/kube-kinds.js';
 import { scannerClusterRole, scannerClusterRoleBinding } from '../../src/ingest/kube-rbac.js';
 import { tempTree } from '../helpers/cli.js';
@@ -282,6 +282,14 @@ describe('readCluster', () => {
     expect(resources.some((r) => r.kind === 'Pod')).toBe(true);
     // 500 is retried before it is reported.
     expect(server.requests.filter((r) => r.path === '/api/v1/configmaps')).toHaveLength(3);
+    // Both may not recur: a read with them is incomplete by chance.
+    expect(errors.map(isPassingFailure)).toEqual([true, true]);
+  });
+
+  it('tells a refusal, which recurs, from a failure that may not', async () => {
+    const server = await fake({ objects: estate(), forbid: (t) => t.resource === 'secrets' });
+    const { errors } = await read(server, { kinds: ['Secret', 'Pod'] });
+    expect(errors.map((e) => [e.message.split(':')[0], isPassingFailure(e)])).toEqual([['cannot list secrets in all namespaces', false]]);
   });
 
   it('refuses a page larger than the bound', async () => {

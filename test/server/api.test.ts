@@ -112,8 +112,9 @@ describe('JSON API', () => {
 
   it('gives new and fixed findings since the previous scan, in full', async () => {
     const { body } = await t.get(`/api/scans/${t.ids.prod2}/diff`);
-    const d = body as { previousScanId: number; new: string[]; fixed: string[]; newFindings: Finding[]; fixedFindings: Finding[] };
+    const d = body as { previousScanId: number; new: string[]; fixed: string[]; suppressed: string[]; newFindings: Finding[]; fixedFindings: Finding[]; suppressedFindings: Finding[] };
     expect(d.previousScanId).toBe(t.ids.prod1);
+    expect([d.suppressed, d.suppressedFindings]).toEqual([[], []]);
     expect(d.newFindings.map((f) => f.rule)).toEqual(['network/exposed-service']);
     expect(d.fixedFindings.map((f) => f.rule)).toEqual(['workload/host-path-volume']);
     expect([d.new.length, d.fixed.length]).toEqual([1, 1]);

@@ -268,12 +268,12 @@ export function historyStoreSuite(name: string, backend: StoreBackend): void {
         const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => finding(`workload/${n}`, n));
         const first = await store.saveScan('prod', report([a!, b!, c!], { generatedAt: day(1) }));
         await store.saveScan('staging', report([d!], { generatedAt: day(2) }));
-        // c is still there but suppressed now: it no longer counts, like a fixed one.
+        // c is still there but suppressed now: an accepted risk, not a fix.
         const second = await store.saveScan('prod', report([b!, { ...c!, suppressed: { kind: 'exception', reason: 'r' } }, d!], { generatedAt: day(3) }));
         const diff = await store.diff(second);
-        expect(diff).toEqual({ scanId: second, previousScanId: first, new: [d!.id], fixed: [a!.id, c!.id].sort() });
-        expect(await store.diff(first)).toEqual({ scanId: first, previousScanId: null, new: [a!.id, b!.id, c!.id].sort(), fixed: [] });
-        expect(await store.diff(first, second)).toEqual({ scanId: first, previousScanId: second, new: [a!.id, c!.id].sort(), fixed: [d!.id] });
+        expect(diff).toEqual({ scanId: second, previousScanId: first, new: [d!.id], fixed: [a!.id], suppressed: [c!.id] });
+        expect(await store.diff(first)).toEqual({ scanId: first, previousScanId: null, new: [a!.id, b!.id, c!.id].sort(), fixed: [], suppressed: [] });
+        expect(await store.diff(first, second)).toEqual({ scanId: first, previousScanId: second, new: [a!.id, c!.id].sort(), fixed: [d!.id], suppressed: [] });
         expect(await store.diff(second + 100)).toBeUndefined();
         expect(await store.diff(second, second + 100)).toBeUndefined();
       });
