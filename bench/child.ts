@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
+import { load } from 'js-yaml';
 import type * as RunScan from '../src/cli/run-scan.js';
 import type * as Config from '../src/core/config.js';
 import type * as Limits from '../src/ingest/limits.js';
 import type * as YamlBlock from '../src/ingest/yaml-block.js';
+import type * as YamlSchema from '../src/ingest/yaml-schema.js';
 import type * as Output from '../src/cli/output.js';
 import type * as Json from '../src/report/json.js';
 import type * as Rules from '../src/rules/index.js';
@@ -46,7 +47,7 @@ export interface Measurement {
 }
 
 // The options src/ingest/decode.ts passes to js-yaml, so the baseline does the same parsing work.
-const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+const { KUBERNETES_YAML_SCHEMA: SCHEMA } = (await import(at('ingest/yaml-schema.js'))) as typeof YamlSchema;
 const SEPARATOR = /^---[ \t]*(?:#.*)?$/m;
 const CONTENT = /^[^#\s]/m;
 

@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
+import { load } from 'js-yaml';
 import { splitDocuments } from '../src/ingest/documents.js';
 import { DEFAULT_LIMITS } from '../src/ingest/limits.js';
 import { loadBlockYaml, UNSUPPORTED } from '../src/ingest/yaml-block.js';
+import { KUBERNETES_YAML_SCHEMA } from '../src/ingest/yaml-schema.js';
 import { CORPUS_DIR, type SuiteResult } from './corpus.js';
 
 /**
@@ -12,7 +13,7 @@ import { CORPUS_DIR, type SuiteResult } from './corpus.js';
  * the loader leaves it to js-yaml, or returns what js-yaml returns (same values, same key order).
  */
 
-const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+const SCHEMA = KUBERNETES_YAML_SCHEMA;
 
 export function yamlBlockAvailable(): boolean {
   return existsSync(CORPUS_DIR);

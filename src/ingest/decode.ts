@@ -1,4 +1,5 @@
-import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
+import { load } from 'js-yaml';
+import { KUBERNETES_YAML_SCHEMA } from './yaml-schema.js';
 import type { InputError, InputNote } from '../core/errors.js';
 import { isObj, toResource, type Obj, type Resource } from '../core/resource.js';
 import { podSpecParts } from '../core/workload.js';
@@ -10,7 +11,7 @@ import { jsonSyntaxPosition } from '../core/json-error.js';
 import { yamlFailure } from './yaml-error.js';
 import type { InputLimits } from './limits.js';
 
-const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+const SCHEMA = KUBERNETES_YAML_SCHEMA;
 
 export interface DecodeSink {
   resources: Resource[];

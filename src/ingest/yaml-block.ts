@@ -1,11 +1,12 @@
-import { CORE_SCHEMA, mergeTag, NOT_RESOLVED, type ScalarTagDefinition } from 'js-yaml';
+import { mergeTag, NOT_RESOLVED, type ScalarTagDefinition } from 'js-yaml';
+import { KUBERNETES_YAML_SCHEMA } from './yaml-schema.js';
 
 /**
  * A fast loader for the block-style YAML that Kubernetes manifests, `helm template` and
  * `kubectl get -o yaml` are written in. It is tried before js-yaml and gives up — returns
  * `UNSUPPORTED` — on anything it does not handle or is not sure of, so that js-yaml decides every
  * other document, and every error message and line still comes from js-yaml. What it does return is
- * what js-yaml returns for the same text with `CORE_SCHEMA.withTags(mergeTag)`: the same plain
+ * what js-yaml returns for the same text with KUBERNETES_YAML_SCHEMA: the same plain
  * objects and arrays, the same key order, and scalars resolved by js-yaml's own tag resolvers.
  *
  * The speed comes from doing less: one pass over the characters with no event list and no
@@ -16,7 +17,7 @@ import { CORE_SCHEMA, mergeTag, NOT_RESOLVED, type ScalarTagDefinition } from 'j
 export const UNSUPPORTED: unique symbol = Symbol('UNSUPPORTED');
 
 /** The schema decode.ts loads with; its implicit scalar tags resolve plain scalars here too. */
-const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+const SCHEMA = KUBERNETES_YAML_SCHEMA;
 const MERGE_TAG = mergeTag.tagName;
 
 type ScalarTag = ScalarTagDefinition<unknown>;

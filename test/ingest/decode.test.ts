@@ -171,7 +171,24 @@ describe('valid input that tools write', () => {
   it('reads JSON and YAML that start with a byte-order mark', () => {
     const json = `\uFEFF${JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bom' } })}`;
     expect(decode(json, 'bom.json').resources.map((r) => r.name)).toEqual(['bom']);
-    expect(decode(`\uFEFF${pod('y')}`).resources.map((r) => r.name)).toEqual(['y']);
+    expect(decode(`\uFEFF${pod('yaml-bom')}`).resources.map((r) => r.name)).toEqual(['yaml-bom']);
+  });
+  it('reads plain scalars as Kubernetes does (YAML 1.1): yes/on/y are true, no/off/n false, 0755 octal; quoted ones stay strings', () => {
+    const { resources } = decode(`apiVersion: v1
+kind: Pod
+metadata: {name: web, annotations: {quoted: "yes"}}
+spec:
+  hostNetwork: yes
+  hostPID: on
+  enableServiceLinks: no
+  containers: [{name: app, image: nginx, securityContext: {privileged: Y, readOnlyRootFilesystem: off}}]
+  volumes: [{name: cfg, configMap: {name: cfg, defaultMode: 0755}}]
+`);
+    const object = resources[0]?.object as { metadata: { annotations: Record<string, unknown> }; spec: Record<string, unknown> & { containers: Array<{ securityContext: Record<string, unknown> }>; volumes: Array<{ configMap: { defaultMode: unknown } }> } };
+    expect([object.spec.hostNetwork, object.spec.hostPID, object.spec.enableServiceLinks]).toEqual([true, true, false]);
+    expect(object.spec.containers[0]?.securityContext).toEqual({ privileged: true, readOnlyRootFilesystem: false });
+    expect(object.spec.volumes[0]?.configMap.defaultMode).toBe(0o755);
+    expect(object.metadata.annotations.quoted).toBe('yes');
   });
   it('says UTF-16 files need converting', () => {
     const sink = decode('\uFFFD\uFFFDa\u0000p\u0000i\u0000', 'win.yaml');

@@ -1,14 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { CORE_SCHEMA, dump, load, mergeTag, type DumpOptions } from 'js-yaml';
+import { dump, load, type DumpOptions } from 'js-yaml';
+import { KUBERNETES_YAML_SCHEMA } from '../../src/ingest/yaml-schema.js';
 import { describe, expect, it } from 'vitest';
 import { decodeText, type DecodeSink } from '../../src/ingest/decode.js';
 import { splitDocuments } from '../../src/ingest/documents.js';
 import { DEFAULT_LIMITS } from '../../src/ingest/limits.js';
 import { loadBlockYaml, UNSUPPORTED } from '../../src/ingest/yaml-block.js';
 
-const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+const SCHEMA = KUBERNETES_YAML_SCHEMA;
 const MAX_DEPTH = DEFAULT_LIMITS.maxDepth;
 
 function jsYaml(text: string): { value: unknown } | { error: string } {
@@ -266,9 +267,9 @@ describe('decodeText with the fast loader', () => {
   };
 
   it('gives js-yaml its say on what the fast loader leaves: aliases, merge keys, errors with their lines', () => {
-    const aliased = decode('apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: a\ndata:\n  <<: {x: "1"}\n  y: *m\n');
+    const aliased = decode('apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: a\ndata:\n  <<: {x: "1"}\n  z: *m\n');
     expect(aliased.errors).toEqual([]);
-    expect(aliased.resources[0]?.object).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { x: '1', y: { name: 'a' } } });
+    expect(aliased.resources[0]?.object).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { x: '1', z: { name: 'a' } } });
 
     const broken = decode('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n   bad: indent\n');
     expect(broken.resources.map((r) => r.name)).toEqual(['a']);
