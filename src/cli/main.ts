@@ -7,6 +7,7 @@ import { aksCommand } from './aks.js';
 import { auditCommand } from './audit.js';
 import { dbCommand } from './db.js';
 import { manifestsCommand } from './manifests.js';
+import { tolerateClosedStdout } from './output.js';
 import { netpolCommand } from './netpol.js';
 import { pathsCommand } from './paths.js';
 import { pssCommand } from './pss.js';
@@ -37,6 +38,7 @@ function throwParseErrors(cmd: Command): Command {
 
 for (const cmd of [scanCommand(), pssCommand(), rulesCommand(), explainCommand(), aksCommand(), rbacCommand(), netpolCommand(), pathsCommand(), manifestsCommand(), admissionCommand(), webhookCommand(), auditCommand(), imageCommand(), dbCommand(), serveCommand()]) program.addCommand(throwParseErrors(cmd));
 
+tolerateClosedStdout();
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

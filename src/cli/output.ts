@@ -7,15 +7,32 @@ import type { Severity } from '../core/severity.js';
 import { errorLabel } from '../report/common.js';
 import { renderChunks, type Format } from '../report/index.js';
 
-/** Colours only on a TTY, never with NO_COLOR (any value) — https://no-color.org. */
+/** Colours only on a TTY, never with NO_COLOR set to a value (an empty one does not count) — https://no-color.org. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return stream.isTTY === true && process.env.NO_COLOR === undefined;
+  return stream.isTTY === true && !process.env.NO_COLOR;
+}
+
+let stdoutClosed = false;
+
+/**
+ * A reader that stops early (`| head`, `grep -q`) closes the pipe: what is left of the result has
+ * nowhere to go, and the exit code stays the command's. Called once, by main.
+ */
+export function tolerateClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    stdoutClosed = true;
+  });
+}
+
+function isClosedPipe(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
 }
 
 /** Results go to stdout or `-o FILE`; nothing else writes there. */
 export function writeResult(text: string, outFile: string | undefined): void {
   if (!outFile) {
-    process.stdout.write(text);
+    if (!stdoutClosed) process.stdout.write(text);
     return;
   }
   try {
@@ -42,7 +59,12 @@ export async function writeChunks(chunks: Iterable<string>, outFile: string | un
     let batch = '';
     const flush = async () => {
       if (fd === undefined) {
-        if (!process.stdout.write(batch)) await once(process.stdout, 'drain');
+        try {
+          if (!stdoutClosed && !process.stdout.write(batch)) await once(process.stdout, 'drain');
+        } catch (e) {
+          if (!isClosedPipe(e)) throw e;
+          stdoutClosed = true;
+        }
       } else {
         try {
           writeSync(fd, batch);
