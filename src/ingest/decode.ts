@@ -60,7 +60,9 @@ export function decodeText(raw: string, source: string, limits: InputLimits, sin
       try {
         value = load(doc.text, { schema: SCHEMA, maxAliases: limits.maxAliases, maxDepth: limits.maxDepth, filename: source });
       } catch (e) {
-        sink.errors.push(yamlError(e, source, doc.firstLine));
+        const other = notAManifest(e, doc.text);
+        if (other) sink.notes.push({ source, line: doc.line, message: `document ${doc.index + 1} ${other}; skipped` });
+        else sink.errors.push(yamlError(e, source, doc.firstLine));
         continue;
       }
     }
@@ -72,6 +74,26 @@ export function decodeText(raw: string, source: string, limits: InputLimits, sin
     }
     addObject(value, source, doc.line, doc.index, sink);
   }
+}
+
+// Go template actions: a Helm chart's templates/, a kustomize-free repo's `{{ .Values.x }}`.
+const TEMPLATE_ACTION = /\{\{-?\s*[.$\w("'/-]/;
+// A tag of another tool's YAML: CloudFormation's `!Sub`/`!Ref`, mkdocs' `!!python/name:`.
+const FOREIGN_TAG = /^unknown (?:scalar|sequence|mapping) tag !<(?:![A-Za-z]|tag:yaml\.org,2002:python\/)/;
+
+/**
+ * Why a document that does not load is no manifest at all, when that is clear: an unrendered template
+ * (a scan of a repository meets a chart's templates), or another tool's YAML with its own tags, which
+ * Kubernetes manifests never carry. Either is noted and skipped, as other non-Kubernetes documents
+ * are; any other failure is an error in a manifest.
+ */
+function notAManifest(e: unknown, text: string): string | undefined {
+  if (TEMPLATE_ACTION.test(text)) return 'is an unrendered template ({{ ... }}): render it (helm template, ...) and scan the output';
+  const reason = (e as { reason?: unknown } | undefined)?.reason;
+  // A manifest with an unquoted `!value` is a manifest to fix, not another tool's file.
+  if (/^apiVersion:/m.test(text) && /^kind:/m.test(text)) return undefined;
+  if (typeof reason === 'string' && FOREIGN_TAG.test(reason)) return `is not a Kubernetes object (${reason.replace(/^unknown \w+ tag !<(.*)>$/, 'tag $1')}, another tool's YAML)`;
+  return undefined;
 }
 
 /** Returns false when the text is not JSON after all (flow-style YAML), so YAML decoding can try. */

@@ -62,6 +62,20 @@ describe('decodeText', () => {
     expect(sink.errors[0]?.message).not.toMatch(/hunter2|Zq9secret/);
   });
 
+  it("notes and skips what is no manifest at all: an unrendered chart template, another tool's YAML with its own tags", () => {
+    const chart = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "web.fullname" . }}\n  labels:\n    {{- include "web.labels" . | nindent 4 }}\n`;
+    const cloudFormation = `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Sub "\${AWS::StackName}-logs"\n`;
+    const mkdocs = `site_name: docs\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n`;
+    for (const [name, text] of [['deployment.yaml', chart], ['stack.yaml', cloudFormation], ['mkdocs.yml', mkdocs]] as const) {
+      const sink = decode(`${text}---\n${pod('ok')}`, name);
+      expect(sink.errors).toEqual([]);
+      expect(sink.resources.map((r) => r.name)).toEqual(['ok']);
+      expect(sink.notes).toHaveLength(1);
+    }
+    expect(decode(chart, 'deployment.yaml').notes[0]?.message).toMatch(/unrendered template .*helm template/);
+    expect(decode(cloudFormation, 'stack.yaml').notes[0]?.message).toMatch(/not a Kubernetes object \(tag !Sub, another tool's YAML\)/);
+  });
+
   it('refuses objects whose name or namespace is not a string, as the API server does, and keeps the others', () => {
     const sink = decode(
       `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: 12345}\n---\n` +
