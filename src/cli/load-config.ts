@@ -17,6 +17,8 @@ export function loadConfig(explicit: string | undefined): { config: PalisadeConf
     throw new UsageError(`config ${file}: cannot read: ${describeFsError(e)}`);
   }
   let raw: unknown;
+  // A file of comments only (every setting commented out) is the defaults, not an error: js-yaml finds no document in it.
+  if (!/^[ \t]*[^#\s]/m.test(text.replace(/^\uFEFF/, ''))) return { config: DEFAULT_CONFIG, source: file };
   try {
     raw = load(text, { maxAliases: 100, maxDepth: 50 });
   } catch (e) {

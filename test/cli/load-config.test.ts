@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/cli/load-config.js';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { tempTree } from '../helpers/cli.js';
+
+describe('loadConfig', () => {
+  it('reads an empty or comments-only file as the defaults, from the file it names', () => {
+    const dir = tempTree({ 'empty.yaml': '', 'comments.yaml': '\uFEFF# failOn: high\n  # rules:\n#   skip: []\n' });
+    for (const name of ['empty.yaml', 'comments.yaml']) {
+      const file = join(dir, name);
+      expect(loadConfig(file)).toEqual({ config: DEFAULT_CONFIG, source: file });
+    }
+  });
+
+  it('still refuses a file with settings it cannot read', () => {
+    const dir = tempTree({ 'bad.yaml': 'failOn: severe\n' });
+    expect(() => loadConfig(join(dir, 'bad.yaml'))).toThrow(/bad\.yaml: failOn/);
+  });
+});
