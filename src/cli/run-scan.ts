@@ -10,6 +10,7 @@ import { Inventory } from '../core/inventory.js';
 import { REPORT_SCHEMA, sortFindings, summarize, type Report } from '../core/report.js';
 import { refKey, type Resource } from '../core/resource.js';
 import { onEphemeralContainer } from '../core/workload.js';
+import { RULES } from '../rules/index.js';
 import type { Rule } from '../core/rule.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
@@ -164,6 +165,7 @@ async function analyse(opts: ScanOptions, now: Date) {
     aksManaged: opts.config.profiles.aksManaged,
     now,
     configSource: opts.configSource,
+    knownRules: RULE_IDS,
   });
   const evaluated = evaluate(opts.rules, inventory, settings, suppressor);
   const findings = ephemeralFindingsOnly(evaluated.findings, resources);
@@ -188,6 +190,8 @@ async function analyse(opts: ScanOptions, now: Date) {
     paths,
   };
 }
+
+const RULE_IDS = RULES.map((r) => r.meta.id);
 
 /** Pods kept beside their controller for their ephemeral containers speak for those alone; the rest is the controller's. */
 function ephemeralFindingsOnly(findings: Finding[], resources: readonly Resource[]): Finding[] {

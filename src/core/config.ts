@@ -13,8 +13,15 @@ const exceptionSchema = z.strictObject({
     .union([z.string(), z.date()])
     .optional()
     .transform((v) => (v instanceof Date ? v.toISOString() : v))
-    .refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'expires must be a date (YYYY-MM-DD)'),
+    .refine((v) => v === undefined || isDate(v), 'expires must be a date (YYYY-MM-DD) that exists'),
 });
+
+/** A timestamp, or a calendar day that exists (`Date.parse` rolls 2026-02-30 over to March). */
+function isDate(v: string): boolean {
+  if (Number.isNaN(Date.parse(v))) return false;
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  return !day || new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+}
 
 export const configSchema = z.strictObject({
   failOn: z.enum([...SEVERITIES, 'none']).optional(),

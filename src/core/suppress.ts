@@ -15,6 +15,8 @@ export interface SuppressOptions {
   now: Date;
   /** Where the exceptions came from, to name in warnings. */
   configSource: string;
+  /** Every rule id there is: exceptions and annotations that name none are warned about. */
+  knownRules?: readonly string[];
 }
 
 /** `2027-01-31` means the end of that day (UTC): an exception is valid through its expiry date. */
@@ -84,7 +86,13 @@ export interface Suppressor {
 export function createSuppressor(opts: SuppressOptions): Suppressor {
   const warnings: InputNote[] = [];
   const live: ExceptionConfig[] = [];
+  const namesNoRule = (glob: string) => opts.knownRules !== undefined && !opts.knownRules.some((id) => globMatch(glob, id));
   for (const ex of opts.exceptions) {
+    // A typo in an exception must not pass unnoticed: it would never apply, and the finding would fail the gate.
+    if (namesNoRule(ex.rule)) warnings.push({ source: opts.configSource, message: `exception for ${ex.rule} names no rule, so it never applies (see palisade rules)` });
+    for (const g of ex.resources) {
+      if (g.split('/').length !== 3) warnings.push({ source: opts.configSource, message: `exception for ${ex.rule}: resource ${JSON.stringify(g)} is not namespace/Kind/name (use - for no namespace, * for any), so it matches nothing` });
+    }
     if (ex.expires !== undefined && expiryTime(ex.expires) < opts.now.getTime()) {
       warnings.push({ source: opts.configSource, message: `exception for ${ex.rule} on ${ex.resources.join(', ')} expired on ${ex.expires} and no longer applies (reason was: ${ex.reason})` });
     } else live.push({ ...ex, resources: ex.resources.map((g) => g.toLowerCase()) });
@@ -104,11 +112,17 @@ export function createSuppressor(opts: SuppressOptions): Suppressor {
         warned = true;
       };
       let managed: string | undefined | null = null;
+      let warnedRules = false;
       for (const f of findings) {
         const ex = live.find((e) => globMatch(e.rule, f.rule) && e.resources.some((g) => keys.some((k) => globMatch(g, k))));
         if (ex) {
           f.suppressed = { kind: 'exception', reason: ex.reason, ...(ex.expires !== undefined ? { expires: ex.expires } : {}) };
           continue;
+        }
+        if (ignore && !warnedRules) {
+          warnedRules = true;
+          const unknown = ignore.rules.filter(namesNoRule);
+          if (unknown.length) warnings.push({ source: resource.source.file, line: resource.source.line, message: `${IGNORE_ANNOTATION} on ${key} names no rule: ${unknown.join(', ')}` });
         }
         if (ignore && ignore.rules.some((r) => globMatch(r, f.rule))) {
           if (!opts.allowAnnotations) warn(`${IGNORE_ANNOTATION} on ${key} ignored: the config does not allow annotation exemptions`);

@@ -13,6 +13,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses an expiry day that does not exist, instead of rolling it over to the next month', () => {
+    const dir = tempTree({
+      'feb.yaml': 'exceptions:\n  - rule: workload/*\n    reason: r\n    expires: "2026-02-30"\n',
+      'nov.yaml': 'exceptions:\n  - rule: workload/*\n    reason: r\n    expires: 2026-11-31\n',
+      'ok.yaml': 'exceptions:\n  - rule: workload/*\n    reason: r\n    expires: 2028-02-29\n',
+    });
+    expect(() => loadConfig(join(dir, 'feb.yaml'))).toThrow(/expires must be a date \(YYYY-MM-DD\) that exists/);
+    expect(() => loadConfig(join(dir, 'nov.yaml'))).toThrow(/that exists/);
+    expect(loadConfig(join(dir, 'ok.yaml')).config.exceptions[0]?.expires).toBe('2028-02-29');
+  });
+
   it('still refuses a file with settings it cannot read', () => {
     const dir = tempTree({ 'bad.yaml': 'failOn: severe\n' });
     expect(() => loadConfig(join(dir, 'bad.yaml'))).toThrow(/bad\.yaml: failOn/);

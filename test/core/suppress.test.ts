@@ -78,6 +78,27 @@ spec: {template: {spec: {hostPID: true, containers: [{name: c, image: x}]}}}
     expect(findings.map((f) => f.suppressed?.kind)).toEqual(['exception']);
   });
 
+  it('warn about exceptions and annotations that can never apply: a rule id that names no rule, a resource not namespace/Kind/name', () => {
+    const resources = parseResources(`
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, annotations: {palisade.io/ignore: "workload/privileged-contianer -- typo"}}
+spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
+`);
+    const exceptions = [
+      { rule: 'workload/privileged-contianer', resources: ['shop/Pod/web'], reason: 'typo', expires: undefined },
+      { rule: 'workload/*', resources: ['shop/Pod'], reason: 'too short', expires: undefined },
+      { rule: 'workload/privileged-container', resources: ['-/Namespace/*'], reason: 'fine', expires: undefined },
+    ];
+    const suppressor = createSuppressor({ ...options, exceptions, knownRules: RULES.map((r) => r.meta.id) });
+    evaluate(rule('workload/privileged-container'), new Inventory(resources), DEFAULT_SETTINGS, suppressor);
+    expect(suppressor.warnings.map((w) => w.message)).toEqual([
+      'exception for workload/privileged-contianer names no rule, so it never applies (see palisade rules)',
+      'exception for workload/*: resource "shop/Pod" is not namespace/Kind/name (use - for no namespace, * for any), so it matches nothing',
+      'palisade.io/ignore on shop/Pod/web names no rule: workload/privileged-contianer',
+    ]);
+  });
+
   it('do not treat a look-alike name in kube-system as AKS-managed', () => {
     const resources = parseResources(`
 apiVersion: apps/v1
