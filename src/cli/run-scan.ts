@@ -169,6 +169,7 @@ async function analyse(opts: ScanOptions, now: Date) {
   });
   const evaluated = evaluate(opts.rules, inventory, settings, suppressor);
   const findings = ephemeralFindingsOnly(evaluated.findings, resources);
+  for (const f of findings) if (f.verify !== undefined && f.location?.file.startsWith(LIVE_SOURCE)) f.verify = withContext(f.verify, f.location.file.slice(LIVE_SOURCE.length));
   const ruleErrors = evaluated.errors;
   const warnings = [...suppressor.warnings];
   // A gate that read nothing passes: say so, so that a path or a pipe that went wrong is noticed.
@@ -192,6 +193,18 @@ async function analyse(opts: ScanOptions, now: Date) {
 }
 
 const RULE_IDS = RULES.map((r) => r.meta.id);
+
+/** What a live read names its objects' file: `cluster:<context>`. */
+const LIVE_SOURCE = 'cluster:';
+
+/**
+ * A verify command for an object read from a cluster asks that cluster: the current context may be
+ * another one by the time someone runs it. Every kubectl the command starts gets `--context`.
+ */
+function withContext(verify: string, context: string): string {
+  const quoted = /^[\w.:@/-]+$/.test(context) ? context : `'${context.replace(/'/g, `'\\''`)}'`;
+  return verify.replace(/(^|[|;&(]\s*|\$\(\s*)kubectl /g, `$1kubectl --context ${quoted} `);
+}
 
 /** Pods kept beside their controller for their ephemeral containers speak for those alone; the rest is the controller's. */
 function ephemeralFindingsOnly(findings: Finding[], resources: readonly Resource[]): Finding[] {

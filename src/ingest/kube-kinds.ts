@@ -47,7 +47,8 @@ export const LIVE_KINDS: readonly LiveKind[] = [
 ];
 
 /** What the RBAC commands need: roles, bindings, the service accounts they name, and the custom resources roles may grant. */
-export const RBAC_KINDS: readonly string[] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'CustomResourceDefinition'];
+// Secrets (as metadata) for the ServiceAccount token Secrets whose readers become their accounts.
+export const RBAC_KINDS: readonly string[] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'Secret', 'CustomResourceDefinition'];
 
 export function apiVersionOf(k: LiveKind): string {
   return k.group === '' ? k.version : `${k.group}/${k.version}`;

@@ -107,7 +107,9 @@ export function renderTable(report: Report, options: RenderOptions): string {
   }
 
   const suppressed = suppressedLine(report.findings);
-  if (active.length === 0) out.push(c.green(suppressed ? `No findings (${suppressed}).` : 'No findings.'), '');
+  // Nothing read and errors met: not a clean estate, and no score to give it.
+  const nothingRead = report.summary.resources === 0 && report.errors.length > 0;
+  if (active.length === 0 && !nothingRead) out.push(c.green(suppressed ? `No findings (${suppressed}).` : 'No findings.'), '');
   else if (suppressed) out.push(c.dim(`${suppressed}.`), '');
 
   if (report.baseline) {
@@ -144,7 +146,8 @@ export function renderTable(report: Report, options: RenderOptions): string {
   const scoreColor = s.score >= 90 ? c.green : s.score >= 70 ? c.yellow : c.red;
   const resources = `${s.resources} resource${s.resources === 1 ? '' : 's'}`;
   const findings = `${s.findings} finding${s.findings === 1 ? '' : 's'}`;
-  out.push(`Score ${c.bold(scoreColor(`${s.score}/100`))}  ${resources}, ${findings}`);
+  if (nothingRead) out.push(c.bold(c.red('Nothing was scanned: no input could be read (see the input errors below). No score.')));
+  else out.push(`Score ${c.bold(scoreColor(`${s.score}/100`))}  ${resources}, ${findings}`);
 
   if (report.errors.length > 0) {
     out.push('', c.bold(c.red(`Input errors (${report.errors.length})`)));

@@ -43,7 +43,7 @@ function objects() {
 }
 
 interface JsonReport {
-  findings: Array<{ rule: string; severity: string; resource: { kind: string; namespace: string | null; name: string }; location?: { file: string; line: number; path?: string } }>;
+  findings: Array<{ rule: string; severity: string; resource: { kind: string; namespace: string | null; name: string }; location?: { file: string; line: number; path?: string }; verify?: string }>;
   errors: Array<{ source: string; message: string }>;
   notes: Array<{ source: string; message: string }>;
   summary: { resources: number };
@@ -102,6 +102,10 @@ describe('palisade scan --cluster', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as JsonReport;
     expect(report.findings.map((f) => `${f.location?.file} ${f.resource.name}`).sort()).toEqual(['cluster:aks-shop web', 'local.yaml local']);
+    // The live finding's check asks that cluster, whatever the current context is when it runs; the file's asks none.
+    const verify = (name: string) => report.findings.find((f) => f.resource.name === name)?.verify;
+    expect(verify('web')).toMatch(/^kubectl --context aks-shop get deploy web -n shop /);
+    expect(verify('local')).toMatch(/^kubectl get /);
   });
 
   it('reads one namespace with --namespace', async () => {
@@ -171,6 +175,7 @@ describe('palisade rbac --cluster', () => {
     // -n is the namespace of the question, not a limit on the read; workloads are not read.
     expect(paths.every((p) => !p.includes('/namespaces/'))).toBe(true);
     expect(paths.sort()).toEqual([
+      '/api/v1/secrets',
       '/api/v1/serviceaccounts',
       '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
       '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',

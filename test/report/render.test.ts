@@ -4,6 +4,7 @@ import type { Report } from '../../src/core/report.js';
 import { FORMATS, isFormat, render, type Format } from '../../src/report/index.js';
 import { findingJson, renderJsonChunks } from '../../src/report/json.js';
 import { MAX_COMMENT_CHARS, MAX_ROWS, mdText } from '../../src/report/markdown.js';
+import { summarize } from '../../src/core/report.js';
 import { cleanReport, fixtureReport, RULES } from './fixture.js';
 import { expectGolden } from './golden.js';
 
@@ -76,6 +77,13 @@ describe('table', () => {
   it('says so when clean', () => {
     const out = render('table', cleanReport(), OPTIONS);
     expect(out).toBe('No findings.\n\nScore 100/100  4 resources, 0 findings\n');
+  });
+
+  it('gives no score, and claims no clean result, when nothing could be read', () => {
+    const failed = { ...cleanReport(), summary: summarize([], 0), errors: [{ source: 'cluster:aks-prod', message: 'the API server did not answer' }] };
+    const out = render('table', failed, OPTIONS);
+    expect(out).not.toMatch(/No findings|Score/);
+    expect(out).toContain('Nothing was scanned: no input could be read');
   });
 });
 
