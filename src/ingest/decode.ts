@@ -50,7 +50,7 @@ export function decodeText(raw: string, source: string, limits: InputLimits, sin
   }
   for (const doc of splitDocuments(text)) {
     if (doc.text.length > limits.maxDocumentBytes) {
-      sink.errors.push({ source, line: doc.line, message: `document of ${doc.text.length} bytes refused: over the ${limits.maxDocumentBytes}-byte limit` });
+      sink.errors.push({ ...tooLarge(doc.text.length, limits, source), line: doc.line });
       continue;
     }
     // Plain block YAML takes the fast loader; whatever it leaves (aliases among it) js-yaml loads and words.
@@ -98,16 +98,19 @@ function notAManifest(e: unknown, text: string): string | undefined {
 
 /** Returns false when the text is not JSON after all (flow-style YAML), so YAML decoding can try. */
 function decodeJson(text: string, source: string, limits: InputLimits, sink: DecodeSink): boolean {
-  if (text.length > limits.maxDocumentBytes) {
-    sink.errors.push({ source, line: 1, message: `document of ${text.length} bytes refused: over the ${limits.maxDocumentBytes}-byte limit` });
-    return true;
-  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     if (!source.toLowerCase().endsWith('.json')) return false;
-    sink.errors.push(jsonError(text, source));
+    if (text.length > limits.maxDocumentBytes) sink.errors.push(tooLarge(text.length, limits, source));
+    else sink.errors.push(jsonError(text, source));
+    return true;
+  }
+  // `kubectl get -o json` of a whole cluster is one List: its items are the documents the limit is for.
+  // JSON has no aliases to expand, so parsing it to see costs what reading the file did.
+  if (text.length > limits.maxDocumentBytes && !isList(value)) {
+    sink.errors.push(tooLarge(text.length, limits, source));
     return true;
   }
   if (depthExceeds(value, limits.maxDepth)) {
@@ -117,6 +120,14 @@ function decodeJson(text: string, source: string, limits: InputLimits, sink: Dec
   if (Array.isArray(value)) value.forEach((d, i) => addObject(d, source, 1, i, sink, text, `[${i}]`));
   else addObject(value, source, 1, 0, sink, text);
   return true;
+}
+
+function isList(value: unknown): boolean {
+  return isObj(value) && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+}
+
+function tooLarge(bytes: number, limits: InputLimits, source: string): InputError {
+  return { source, line: 1, message: `document of ${bytes} bytes refused: over the ${limits.maxDocumentBytes}-byte limit (limits.maxDocumentBytes in .palisade.yaml)` };
 }
 
 /** `text` is the JSON the value came from, when it did: Azure templates and plans use it to place their resources. */

@@ -141,7 +141,20 @@ describe('decodeText', () => {
     const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  blob: "${'x'.repeat(2000)}"\n`;
     const sink = decode(`${big}---\n${pod('ok')}`, 'in.yaml', { maxDocumentBytes: 1000 });
     expect(sink.resources.map((r) => r.name)).toEqual(['ok']);
-    expect(sink.errors[0]?.message).toMatch(/over the 1000-byte limit/);
+    expect(sink.errors[0]?.message).toMatch(/over the 1000-byte limit \(limits\.maxDocumentBytes in \.palisade\.yaml\)/);
+  });
+
+  it("applies the size limit to a JSON List's items, not to the whole export (kubectl get -o json of a cluster)", () => {
+    const item = (i: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}`, namespace: 'shop' }, data: { blob: 'x'.repeat(200) } });
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: Array.from({ length: 20 }, (_, i) => item(i)) });
+    expect(list.length).toBeGreaterThan(1000);
+    const sink = decode(list, 'export.json', { maxDocumentBytes: 1000 });
+    expect(sink.errors).toEqual([]);
+    expect(sink.resources).toHaveLength(20);
+    // Anything else that large is still refused.
+    const one = JSON.stringify({ ...item(0), data: { blob: 'x'.repeat(2000) } });
+    expect(decode(one, 'big.json', { maxDocumentBytes: 1000 }).errors[0]?.message).toMatch(/over the 1000-byte limit/);
+    expect(decode(`${one.slice(0, -1)}`, 'broken.json', { maxDocumentBytes: 1000 }).errors[0]?.message).toMatch(/over the 1000-byte limit/);
   });
 
   it('refuses nesting deeper than the limit, in YAML and in JSON', () => {
