@@ -17,6 +17,7 @@ import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { createSuppressor } from '../core/suppress.js';
 import { VERSION } from '../core/version.js';
 import { ingestPaths, type IngestOptions } from '../ingest/files.js';
+import { unreadKindOf } from '../ingest/kube.js';
 import { foldedNote, foldIntoControllers, isEphemeralView } from '../ingest/kube-owners.js';
 import { jsonSyntaxText } from '../core/json-error.js';
 import { locateFindings } from '../ingest/locate-findings.js';
@@ -168,10 +169,18 @@ async function analyse(opts: ScanOptions, now: Date) {
     knownRules: RULE_IDS,
   });
   const evaluated = evaluate(opts.rules, inventory, settings, suppressor);
-  const findings = ephemeralFindingsOnly(evaluated.findings, resources);
+  const unread = new Set((opts.extraErrors ?? []).flatMap((e) => unreadKindOf(e) ?? []));
+  const undecided = unread.has('NetworkPolicy') ? NETWORK_POLICY_RULES.filter((id) => opts.rules.some((r) => r.meta.id === id)) : [];
+  const findings = ephemeralFindingsOnly(evaluated.findings, resources).filter((f) => !undecided.includes(f.rule));
   for (const f of findings) if (f.verify !== undefined && f.location?.file.startsWith(LIVE_SOURCE)) f.verify = withContext(f.verify, f.location.file.slice(LIVE_SOURCE.length));
   const ruleErrors = evaluated.errors;
   const warnings = [...suppressor.warnings];
+  // Without the NetworkPolicies every namespace looks open: what the rules would say is a guess, not a finding.
+  if (undecided.length)
+    warnings.push({
+      source: 'NetworkPolicy',
+      message: `the cluster's NetworkPolicies could not be read, so ${undecided.join(', ')} were not decided (attack paths take every namespace as open)`,
+    });
   // A gate that read nothing passes: say so, so that a path or a pipe that went wrong is noticed.
   if (resources.length === 0 && ingest.errors.length === 0) {
     const inputs = opts.paths.length ? opts.paths.join(', ') : 'the live sources';
@@ -193,6 +202,15 @@ async function analyse(opts: ScanOptions, now: Date) {
 }
 
 const RULE_IDS = RULES.map((r) => r.meta.id);
+
+/** Rules that judge what NetworkPolicies leave open: undecidable when the cluster's policies were not read. */
+const NETWORK_POLICY_RULES = [
+  'network/namespace-without-default-deny-ingress',
+  'network/namespace-without-default-deny-egress',
+  'network/reachable-from-all-namespaces',
+  'network/reachable-from-internet',
+  'network/unrestricted-egress-to-internet',
+];
 
 /** What a live read names its objects' file: `cluster:<context>`. */
 const LIVE_SOURCE = 'cluster:';

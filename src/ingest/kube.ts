@@ -88,6 +88,12 @@ class ListFailed extends Error {
 }
 
 const PASSING_FAILURES = new WeakSet<InputError>();
+const UNREAD_KINDS = new WeakMap<InputError, string>();
+
+/** The kind whose list an error says could not be read, if it says that. */
+export function unreadKindOf(e: InputError): string | undefined {
+  return UNREAD_KINDS.get(e);
+}
 
 /**
  * Whether a read error may not recur (a timeout, a 5xx, a 429 past its retries, a connection lost):
@@ -543,6 +549,7 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
     if (failure === undefined) continue;
     const error = { source, message: failure.message };
     if (!failure.refused) PASSING_FAILURES.add(error);
+    UNREAD_KINDS.set(error, k.kind);
     errors.push(error);
   }
   if (stopped) {

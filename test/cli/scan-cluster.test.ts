@@ -127,6 +127,23 @@ describe('palisade scan --cluster', () => {
     expect(report.findings.some((f) => f.rule === 'workload/privileged-container' && f.location?.file === 'cluster:aks-locked')).toBe(true);
   });
 
+  it('decides no NetworkPolicy rule when the policies could not be read, and says so, instead of calling every namespace open', async () => {
+    const noPolicies = await startFakeKube({ token: TOKEN, objects: objects(), forbid: (t) => t.resource === 'networkpolicies' });
+    try {
+      const kubeconfig = writeKubeconfig([{ name: 'aks-np', server: noPolicies.server, ca: noPolicies.ca, token: TOKEN }], 'aks-np');
+      const r = await runCli(['scan', '--cluster', '-f', 'json'], { cwd, env: { KUBECONFIG: kubeconfig } });
+      expect(r.code).toBe(2);
+      const report = JSON.parse(r.stdout) as JsonReport;
+      expect(report.findings.filter((f) => /^network\/(namespace-without-default-deny|reachable-from|unrestricted-egress)/.test(f.rule))).toEqual([]);
+      expect(r.stderr).toMatch(/NetworkPolicies could not be read, so network\/namespace-without-default-deny-ingress, .* were not decided/);
+      // The same cluster with its policies readable has namespaces without a default deny.
+      const readable = JSON.parse((await runCli(['scan', '--cluster', '--context', 'aks-shop', '-f', 'json'], { cwd, env })).stdout) as JsonReport;
+      expect(readable.findings.some((f) => f.rule === 'network/namespace-without-default-deny-ingress')).toBe(true);
+    } finally {
+      await noPolicies.close();
+    }
+  });
+
   it('refuses --namespace and --context without --cluster', async () => {
     await expect(clusterInputs({ namespace: 'shop' })).rejects.toThrow(new UsageError('--namespace needs --cluster'));
     await expect(clusterInputs({ context: 'aks-shop' })).rejects.toThrow(new UsageError('--context needs --cluster'));
