@@ -557,6 +557,10 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
     PASSING_FAILURES.add(error);
     errors.push(error);
   }
+  // A mistyped -n reads an empty namespace and would pass any gate: the Namespace list read says whether it exists.
+  const namespaceKind = kinds.find((k) => k.kind === 'Namespace');
+  if (options.namespace !== undefined && namespaceKind && byKind.has(namespaceKind) && byKind.get(namespaceKind)?.length === 0)
+    errors.push({ source, message: `namespace ${options.namespace} does not exist in context ${loaded.context}` });
   const kept = kinds.flatMap((k) => byKind.get(k) ?? []);
   const note = foldedNote(folded);
   return { resources: kept, errors, notes: note !== undefined ? [{ source, message: note }] : [], source };

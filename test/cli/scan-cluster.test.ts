@@ -144,6 +144,12 @@ describe('palisade scan --cluster', () => {
     }
   });
 
+  it('says a namespace given with -n does not exist, instead of passing on an empty read', async () => {
+    const r = await runCli(['scan', '--cluster', '-n', 'shopp', '-f', 'json'], { cwd, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('palisade: error: cluster:aks-shop: namespace shopp does not exist in context aks-shop');
+  });
+
   it('refuses --namespace and --context without --cluster', async () => {
     await expect(clusterInputs({ namespace: 'shop' })).rejects.toThrow(new UsageError('--namespace needs --cluster'));
     await expect(clusterInputs({ context: 'aks-shop' })).rejects.toThrow(new UsageError('--context needs --cluster'));

@@ -187,9 +187,9 @@ describe('readCluster', () => {
   });
 
   it('names the namespace of a forbidden list with --namespace', async () => {
-    const server = await fake({ objects: estate(), forbid: (t) => t.resource === 'secrets' && t.namespace === 'x' });
-    const { errors } = await read(server, { namespace: 'x' });
-    expect(errors).toEqual([{ source: 'cluster:aks-shop', message: 'cannot list secrets in namespace x: forbidden (needs list on secrets)' }]);
+    const server = await fake({ objects: estate(), forbid: (t) => t.resource === 'secrets' && t.namespace === 'shop' });
+    const { errors } = await read(server, { namespace: 'shop' });
+    expect(errors).toEqual([{ source: 'cluster:aks-shop', message: 'cannot list secrets in namespace shop: forbidden (needs list on secrets)' }]);
   });
 
   it('asks for Secrets as metadata only and keeps no value, nor the last-applied copy of them', async () => {
