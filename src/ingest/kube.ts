@@ -67,6 +67,8 @@ class TransportFailed extends ReadStopped {
   constructor(
     message: string,
     readonly retriable: boolean,
+    /** No answer within the timeout: the server may be slow on this list alone. */
+    readonly timedOut = false,
   ) {
     super(message);
   }
@@ -109,6 +111,8 @@ interface Connection {
   context: string;
   server: URL;
   options: Required<Pick<ClusterReadOptions, 'pageSize' | 'maxPageBytes' | 'timeoutMs' | 'retryDelayMs'>> & Pick<ClusterReadOptions, 'signal'>;
+  /** The server has answered some request: a later timeout is one slow list, not a server out of reach. */
+  answered?: boolean;
 }
 
 function inClusterToken(): boolean {
@@ -169,7 +173,7 @@ function codeOf(e: unknown): string | undefined {
 function transportFailure(e: unknown, conn: Connection): string {
   const code = codeOf(e);
   const server = conn.server.origin + conn.server.pathname.replace(/\/$/, '');
-  if (e instanceof NoAnswer) return `the API server ${server} of context ${conn.context} did not answer within ${Math.round(conn.options.timeoutMs / 1000)} s`;
+  if (e instanceof NoAnswer) return `the API server ${server} of context ${conn.context} did not answer within ${conn.options.timeoutMs < 1000 ? `${conn.options.timeoutMs} ms` : `${Math.round(conn.options.timeoutMs / 1000)} s`}`;
   if (code !== undefined && NETWORK_CODES.has(code))
     return `cannot reach the API server ${server} of context ${conn.context} (${code}): is the cluster running, and its address reachable from here (private cluster, VPN, authorized IP ranges)?`;
   if (code !== undefined && /CERT|SELF_SIGNED|TLS|SIGNATURE/.test(code))
@@ -203,11 +207,13 @@ async function send(conn: Connection, path: string, query: URLSearchParams, acce
   url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
   url.search = query.toString();
   try {
-    return await get({ options, url, maxBytes: conn.options.maxPageBytes, timeoutMs: conn.options.timeoutMs, ...(conn.options.signal ? { signal: conn.options.signal } : {}) });
+    const answer = await get({ options, url, maxBytes: conn.options.maxPageBytes, timeoutMs: conn.options.timeoutMs, ...(conn.options.signal ? { signal: conn.options.signal } : {}) });
+    conn.answered = true;
+    return answer;
   } catch (e) {
     if (isAbort(e) || e instanceof BodyTooLarge) throw e;
     const code = codeOf(e);
-    throw new TransportFailed(transportFailure(e, conn), code !== undefined && RETRIED_CODES.has(code));
+    throw new TransportFailed(transportFailure(e, conn), code !== undefined && RETRIED_CODES.has(code), e instanceof NoAnswer);
   }
 }
 
@@ -535,6 +541,8 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
         owners.merge(pending);
       } catch (e) {
         if (e instanceof ListFailed) failed.set(k, e);
+        // One list the server is slow to answer, while it answers others, fails alone; the lists after it go on.
+        else if (e instanceof TransportFailed && e.timedOut && conn.answered) failed.set(k, new ListFailed(`cannot list ${qualifiedResource(k)}${scopeText(k, options.namespace)}: ${e.message}`));
         else if (e instanceof ReadStopped) stopped ??= e;
         else throw e;
       }

@@ -55,6 +55,8 @@ export interface FakeKubeOptions {
   ignoreMetadataAccept?: boolean;
   /** Delay before each answer, to let requests overlap. */
   delayMs?: number;
+  /** Requests never answered (a list the server is stuck on). */
+  hang?: (req: FakeKubeRequest) => boolean;
   /** Answers before the routes: return a response to inject a fault. `count` is how many requests this path has had, this one included. */
   intercept?: (req: FakeKubeRequest, count: number) => FakeKubeResponse | undefined;
 }
@@ -254,6 +256,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       outgoing.writeHead(res.status, { ...headers, 'content-length': body.length });
       outgoing.end(body);
     };
+    if (options.hang?.(req)) return;
     if (options.delayMs) setTimeout(answer, options.delayMs);
     else answer();
   };

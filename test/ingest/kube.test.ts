@@ -292,6 +292,15 @@ describe('readCluster', () => {
     expect(errors.map((e) => [e.message.split(':')[0], isPassingFailure(e)])).toEqual([['cannot list secrets in all namespaces', false]]);
   });
 
+  it('fails a list the server is stuck on by name, and reads the others, the ones waiting for it included', async () => {
+    const server = await fake({ objects: estate(), hang: (req) => req.path === '/api/v1/replicationcontrollers' });
+    const { resources, errors } = await read(server, { kinds: ['ReplicationController', 'Pod', 'Namespace'], timeoutMs: 300 });
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^cannot list replicationcontrollers in all namespaces: the API server .* did not answer within 300 ms$/)]);
+    expect(errors.map(isPassingFailure)).toEqual([true]);
+    // Pods wait for the ReplicationControllers they may be left to: they are read all the same.
+    expect(resources.some((r) => r.kind === 'Pod')).toBe(true);
+  });
+
   it('refuses a page larger than the bound', async () => {
     const server = await fake({ objects: [configMap('shop', 'big', { blob: 'x'.repeat(20_000) }), pod('shop', 'p')] });
     const { resources, errors } = await read(server, { kinds: ['ConfigMap', 'Pod'], maxPageBytes: 10_000 });
