@@ -331,11 +331,34 @@ function toLiveResource(k: LiveKind, item: unknown, source: string): Resource | 
 }
 
 /**
+ * With --namespace, the one Namespace is read with a get of it: the API server authorizes that in the
+ * namespace itself, so rights in that namespace alone (a RoleBinding to view) are enough, where a list
+ * of Namespaces needs them cluster-wide. A namespace that does not exist is an empty answer.
+ */
+async function getNamespace<T>(conn: Connection, name: string, take: (item: unknown) => T | undefined): Promise<T[]> {
+  const path = `/api/v1/namespaces/${encodeURIComponent(name)}`;
+  const answer = await sendWithRetry(conn, path, new URLSearchParams(), JSON_ACCEPT);
+  if (answer.status === 404) return [];
+  if (answer.status === 401) throw new ReadStopped(`the API server did not accept the credentials of context ${conn.context} (401 Unauthorized): sign in again (for Entra ID, kubelogin)`);
+  if (answer.status === 403) throw new ListFailed(`cannot get namespace ${name}: forbidden (needs get on namespaces in ${name})`, true);
+  if (answer.status < 200 || answer.status >= 300) throw new ListFailed(`cannot get namespace ${name}: ${answer.status} ${statusOf(answer).message ?? ''}`.trim());
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    throw new ListFailed(`cannot get namespace ${name}: the answer to GET ${path} is not JSON`);
+  }
+  const taken = take(body);
+  return taken === undefined ? [] : [taken];
+}
+
+/**
  * Every page of one list, following `metadata.continue`; undefined when the server lacks the API group
  * (404). Each item goes through `take` as its page arrives, and only what it returns is kept: a page's
  * text and parsed items are garbage once the next one is asked for, whatever the list's length.
  */
 async function listKind<T>(conn: Connection, k: LiveKind, namespace: string | undefined, take: (item: unknown) => T | undefined, restart: () => void): Promise<T[] | undefined> {
+  if (k.kind === 'Namespace' && namespace !== undefined) return getNamespace(conn, namespace, take);
   const path = listPath(k, namespace);
   let items: T[] = [];
   let token: string | undefined;
@@ -345,8 +368,6 @@ async function listKind<T>(conn: Connection, k: LiveKind, namespace: string | un
     if (page >= MAX_PAGES) throw new ListFailed(`cannot list ${qualifiedResource(k)}${scopeText(k, namespace)}: the server sent more than ${MAX_PAGES} pages`);
     const query = new URLSearchParams({ limit: String(conn.options.pageSize) });
     if (token !== undefined) query.set('continue', token);
-    // Namespaces are cluster-scoped: with --namespace, the one namespace is still read as a list (list, not get).
-    if (k.kind === 'Namespace' && namespace !== undefined) query.set('fieldSelector', `metadata.name=${namespace}`);
     let answer: KubeAnswer;
     try {
       answer = await sendWithRetry(conn, path, query, k.metadataOnly ? METADATA_ACCEPT : JSON_ACCEPT);
@@ -552,14 +573,24 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
     }
   });
   // In table order, whatever order the lists ended in.
+  const notes: InputNote[] = [];
+  const outOfScope: string[] = [];
   for (const k of kinds) {
     const failure = failed.get(k);
     if (failure === undefined) continue;
+    // With -n, rights in that namespace alone are the common case (a team's RoleBinding): cluster-scoped
+    // kinds they cannot list are context the scan goes without, said once, not an input error every run.
+    if (options.namespace !== undefined && !k.namespaced && k.kind !== 'Namespace' && failure.refused) {
+      outOfScope.push(qualifiedResource(k));
+      continue;
+    }
     const error = { source, message: failure.message };
     if (!failure.refused) PASSING_FAILURES.add(error);
     UNREAD_KINDS.set(error, k.kind);
     errors.push(error);
   }
+  if (outOfScope.length)
+    notes.push({ source, message: `cluster-scoped ${outOfScope.join(', ')} could not be listed with these credentials and were left out: the findings that need them (cluster-wide RBAC, webhooks, PersistentVolumes) are not decided` });
   if (stopped) {
     const error = { source, message: stopped.message };
     PASSING_FAILURES.add(error);
@@ -571,5 +602,5 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
     errors.push({ source, message: `namespace ${options.namespace} does not exist in context ${loaded.context}` });
   const kept = kinds.flatMap((k) => byKind.get(k) ?? []);
   const note = foldedNote(folded);
-  return { resources: kept, errors, notes: note !== undefined ? [{ source, message: note }] : [], source };
+  return { resources: kept, errors, notes: [...(note !== undefined ? [{ source, message: note }] : []), ...notes], source };
 }

@@ -144,6 +144,23 @@ describe('palisade scan --cluster', () => {
     }
   });
 
+  it('scans one namespace with rights in that namespace alone: cluster-scoped kinds it cannot list are a note, not exit 2', async () => {
+    // A RoleBinding to view in shop: namespaced lists there, and the get of the Namespace, which is authorized in it.
+    const teamOnly = await startFakeKube({ token: TOKEN, objects: objects(), forbid: (t) => t.namespace !== 'shop' });
+    try {
+      const kubeconfig = writeKubeconfig([{ name: 'aks-team', server: teamOnly.server, ca: teamOnly.ca, token: TOKEN }], 'aks-team');
+      const r = await runCli(['scan', '--cluster', '-n', 'shop', '-f', 'json'], { cwd, env: { KUBECONFIG: kubeconfig } });
+      const report = JSON.parse(r.stdout) as JsonReport & { notes: Array<{ message: string }> };
+      expect(report.errors).toEqual([]);
+      expect(r.code).toBe(1);
+      expect(report.notes.some((n) => /^cluster-scoped .*clusterroles.* could not be listed with these credentials/.test(n.message))).toBe(true);
+      expect(report.findings.some((f) => f.rule === 'workload/privileged-container' && f.resource.namespace === 'shop')).toBe(true);
+      expect(teamOnly.requests.some((q) => q.path === '/api/v1/namespaces/shop')).toBe(true);
+    } finally {
+      await teamOnly.close();
+    }
+  });
+
   it('says a namespace given with -n does not exist, instead of passing on an empty read', async () => {
     const r = await runCli(['scan', '--cluster', '-n', 'shopp', '-f', 'json'], { cwd, env });
     expect(r.code).toBe(2);

@@ -40,6 +40,8 @@ export interface ListTarget {
   version: string;
   resource: string;
   namespace?: string;
+  /** `get` for a request of one object (a Namespace); lists leave it out. */
+  verb?: 'get';
 }
 
 export interface FakeKubeOptions {
@@ -229,6 +231,15 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     if (req.method !== 'GET') return status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     if (req.path === '/version')
       return { status: 200, body: { major: '1', minor: '34', gitVersion: 'v1.34.2', gitCommit: '0000000', gitTreeState: 'clean', buildDate: '2026-10-01T00:00:00Z', goVersion: 'go1.24.9', compiler: 'gc', platform: 'linux/amd64' } };
+    // GET of one Namespace: authorized in that namespace, as the API server files the request.
+    const one = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(req.path);
+    if (one) {
+      const name = decodeURIComponent(one[1] ?? '');
+      if (options.forbid?.({ group: '', version: 'v1', resource: 'namespaces', namespace: name, verb: 'get' }))
+        return status(403, 'Forbidden', `namespaces "${name}" is forbidden: User "palisade-test" cannot get resource "namespaces" in API group "" in the namespace "${name}"`);
+      const found = stored.find((o) => o.kind === 'Namespace' && (o.metadata as Json).name === name);
+      return found ? { status: 200, body: found } : status(404, 'NotFound', `namespaces "${name}" not found`);
+    }
     const target = parseListPath(req.path);
     if (!target) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, raw: '404 page not found\n' };
     return list(req, target);
