@@ -73,6 +73,24 @@ export interface HttpServerOptions {
   onRequest?: (route: string, method: string, status: number, seconds: number) => void;
   /** Where unexpected handler failures are told (they answer 500 without the detail). */
   onError?: (message: string) => void;
+  /** Host header names this server answers to; any when absent. */
+  allowedHost?: (hostname: string) => boolean;
+}
+
+/**
+ * A server on the loopback address answers only requests sent to a loopback name: a web page the
+ * operator visits could otherwise point a name of its own at 127.0.0.1 (DNS rebinding) and read the
+ * whole API. On any other address the Host is the Service's or the pod's, which no list here knows.
+ */
+export function loopbackHosts(listenHost: string): ((hostname: string) => boolean) | undefined {
+  const loopback = (h: string) => h === 'localhost' || h === '::1' || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
+  return loopback(listenHost) ? loopback : undefined;
+}
+
+function hostnameOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const m = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(header.trim().toLowerCase());
+  return m?.[1];
 }
 
 /**
@@ -98,9 +116,15 @@ export function createHttpServer(options: HttpServerOptions): Server {
 }
 
 async function answer(incoming: IncomingMessage, routes: readonly CompiledRoute[], options: HttpServerOptions): Promise<{ res: Response; route: string }> {
+  if (options.allowedHost) {
+    const host = hostnameOf(incoming.headers.host);
+    if (host === undefined || !options.allowedHost(host))
+      return { res: json({ error: `this server answers to localhost and 127.0.0.1 only, not to Host ${JSON.stringify(incoming.headers.host ?? '')}` }, 421), route: 'unmatched' };
+  }
   let url: URL;
   try {
-    url = new URL(incoming.url ?? '/', 'http://localhost');
+    // Appended, not resolved: `//metrics` is a path here, not a host.
+    url = new URL(`http://localhost${incoming.url ?? '/'}`);
   } catch {
     return { res: json({ error: 'malformed request target' }, 400), route: 'unmatched' };
   }

@@ -5,7 +5,7 @@ import { VERSION } from '../core/version.js';
 import type { HistoryStore, Retention } from '../store/index.js';
 import { apiRoutes } from './api.js';
 import { DASHBOARD_CSP, dashboardHtml } from './dashboard.js';
-import { closeServer, createHttpServer, json, listen, type Route } from './http.js';
+import { closeServer, createHttpServer, json, listen, loopbackHosts, type Route } from './http.js';
 import { Counter, family, Histogram } from './metrics.js';
 import type { PolicyReportWriteResult } from './policy-report-writer.js';
 import { Scheduler, type ScanOutcome, type ScanTarget } from './scheduler.js';
@@ -142,10 +142,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     },
   ];
 
+  const allowedHost = loopbackHosts(options.host);
   const server = createHttpServer({
     routes,
     onRequest: (route, method, status) => requests.inc({ route, method, code: String(status) }),
     onError: (message) => log(`http: ${message}`),
+    ...(allowedHost ? { allowedHost } : {}),
   });
   const bound = await listen(server, options.port, options.host);
   log(`serving the dashboard on ${bound.url}/ (API /api, metrics /metrics)`);

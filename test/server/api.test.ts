@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/finding.js';
 import { findingFilter } from '../../src/server/api.js';
@@ -108,6 +109,26 @@ describe('JSON API', () => {
     const head = await fetch(`${t.server.url}/api/targets`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+  });
+
+  it('answers only requests sent to a loopback name when it listens on loopback (DNS rebinding), and reads //x as a path', async () => {
+    const ask = (path: string, host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const url = new URL(t.server.url);
+        const req = httpRequest({ host: '127.0.0.1', port: Number(url.port), path, headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const port = new URL(t.server.url).port;
+    expect(await ask('/api/targets', 'attacker.example')).toBe(421);
+    expect(await ask('/api/targets', `attacker.example:${port}`)).toBe(421);
+    expect(await ask('/api/targets', `127.0.0.1:${port}`)).toBe(200);
+    expect(await ask('/api/targets', `localhost:${port}`)).toBe(200);
+    expect(await ask('//metrics', `localhost:${port}`)).toBe(404);
+    expect(await ask('//x/api/targets', `localhost:${port}`)).toBe(404);
   });
 
   it('gives new and fixed findings since the previous scan, in full', async () => {
