@@ -1,4 +1,4 @@
-import { UsageError } from '../core/errors.js';
+import { errorMessage, UsageError } from '../core/errors.js';
 import type { HistoryStore } from './history-store.js';
 import type { Migration } from './migrations.js';
 
@@ -34,15 +34,31 @@ export interface OpenStoreOptions {
 /** Opens the store a spec names and brings its schema up to date. Each backend's driver loads only when used. */
 export async function openStore(spec: string, options: OpenStoreOptions = {}): Promise<HistoryStore> {
   const parsed = parseStoreSpec(spec);
-  const store: HistoryStore =
-    parsed.backend === 'sqlite'
-      ? new (await import('./sqlite.js')).SqliteHistoryStore(parsed.file, options.migrations)
-      : new (await import('./postgres.js')).PostgresHistoryStore(parsed.url, { migrations: options.migrations });
+  let store: HistoryStore;
+  try {
+    store =
+      parsed.backend === 'sqlite'
+        ? new (await import('./sqlite.js')).SqliteHistoryStore(parsed.file, options.migrations)
+        : new (await import('./postgres.js')).PostgresHistoryStore(parsed.url, { migrations: options.migrations });
+  } catch (e) {
+    throw storeFailure(parsed, e);
+  }
   try {
     await store.migrate();
   } catch (e) {
     await store.close().catch(() => {});
-    throw e;
+    throw storeFailure(parsed, e);
   }
   return store;
+}
+
+/**
+ * A SQLite file that cannot be opened is the operator's to fix (damaged, a directory, not writable): a
+ * usage error naming it, not an internal error. PostgreSQL speaks for itself with its own messages.
+ */
+function storeFailure(parsed: StoreSpec, e: unknown): unknown {
+  if (e instanceof UsageError || parsed.backend !== 'sqlite') return e;
+  const message = errorMessage(e);
+  const hint = /not a database|malformed|corrupt/i.test(message) ? ' (the file is damaged: restore it from a backup, or move it away to start a new history)' : '';
+  return new UsageError(`store ${parsed.file}: ${message}${hint}`);
 }

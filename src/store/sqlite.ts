@@ -1,3 +1,4 @@
+import { closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Report } from '../core/report.js';
 import type { Pillar } from '../core/severity.js';
@@ -47,6 +48,8 @@ export class SqliteHistoryStore implements HistoryStore {
     file: string,
     private readonly migrations: readonly Migration[] = MIGRATIONS,
   ) {
+    // The history maps the cluster's weak spots: a new file is the owner's alone (SQLite gives the WAL the same mode).
+    if (file !== ':memory:' && !existsSync(file)) closeSync(openSync(file, 'a', 0o600));
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,21 @@ describe('openStore', () => {
     // Bytes 18 and 19 of a SQLite header are the write and read format versions: 2 means WAL.
     const header = readFileSync(file).subarray(18, 20);
     expect([...header]).toEqual([2, 2]);
+  });
+
+  it("creates a new SQLite file readable by its owner alone: the history maps the cluster's weak spots", async () => {
+    const file = join(dir, 'private.db');
+    const store = await openStore(`sqlite:${file}`);
+    await store.close();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('names a damaged file or a directory given as the store, as a usage error', async () => {
+    const garbage = join(dir, 'garbage.db');
+    writeFileSync(garbage, 'this is not a database, just text that is long enough to look like a header'.repeat(20));
+    await expect(openStore(`sqlite:${garbage}`)).rejects.toThrow(new RegExp(`^store ${garbage}: .*damaged`));
+    await expect(openStore(`sqlite:${garbage}`)).rejects.toThrow(UsageError);
+    await expect(openStore(`sqlite:${dir}`)).rejects.toThrow(new RegExp(`^store ${dir}: `));
   });
 
   it('rejects an unknown scheme before touching anything', async () => {
