@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { RuleMeta } from '../core/rule.js';
+import { didYouMean } from '../core/suggest.js';
 import { RULES } from '../rules/index.js';
 import { writeResult } from './output.js';
 
@@ -27,8 +28,7 @@ export function explainCommand(): Command {
     .action((id: string) => {
       const rule = RULES.find((r) => r.meta.id === id);
       if (!rule) {
-        const near = RULES.filter((r) => r.meta.id.includes(id.split('/').pop() ?? id)).map((r) => r.meta.id);
-        throw new UsageError(`unknown rule ${JSON.stringify(id)}${near.length ? `; did you mean ${near.slice(0, 3).join(', ')}?` : ''}`);
+        throw new UsageError(`unknown rule ${JSON.stringify(id)}${didYouMean(id, RULES.map((r) => r.meta.id))}`);
       }
       writeResult(explain(rule.meta), undefined);
     });

@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { matchesFramework, type FrameworkFilter } from '../core/frameworks.js';
+import { didYouMean } from '../core/suggest.js';
 import { globMatch } from '../core/glob.js';
 import type { Rule } from '../core/rule.js';
 import type { Pillar } from '../core/severity.js';
@@ -18,7 +19,7 @@ export interface RuleSelection {
 export function selectRules(catalog: readonly Rule[], sel: RuleSelection): Rule[] {
   for (const pattern of [...sel.only, ...sel.skip]) {
     if (!catalog.some((r) => globMatch(pattern, r.meta.id)))
-      throw new UsageError(`unknown rule ${JSON.stringify(pattern)} (see \`palisade rules\`)`);
+      throw new UsageError(`unknown rule ${JSON.stringify(pattern)} (see \`palisade rules\`)${pattern.includes('*') ? '' : didYouMean(pattern, catalog.map((r) => r.meta.id))}`);
   }
   const selected = catalog.filter(
     (r) =>

@@ -3,6 +3,7 @@ import type { ExceptionConfig } from './config.js';
 import type { InputNote } from './errors.js';
 import type { Finding } from './finding.js';
 import { globMatch } from './glob.js';
+import { didYouMean } from './suggest.js';
 import { asArray, asObj, asString, refKey, stringMap, type Resource } from './resource.js';
 import { onEphemeralContainer, podOf } from './workload.js';
 
@@ -89,7 +90,8 @@ export function createSuppressor(opts: SuppressOptions): Suppressor {
   const namesNoRule = (glob: string) => opts.knownRules !== undefined && !opts.knownRules.some((id) => globMatch(glob, id));
   for (const ex of opts.exceptions) {
     // A typo in an exception must not pass unnoticed: it would never apply, and the finding would fail the gate.
-    if (namesNoRule(ex.rule)) warnings.push({ source: opts.configSource, message: `exception for ${ex.rule} names no rule, so it never applies (see palisade rules)` });
+    if (namesNoRule(ex.rule))
+      warnings.push({ source: opts.configSource, message: `exception for ${ex.rule} names no rule, so it never applies (see palisade rules)${didYouMean(ex.rule, opts.knownRules ?? [])}` });
     for (const g of ex.resources) {
       if (g.split('/').length !== 3) warnings.push({ source: opts.configSource, message: `exception for ${ex.rule}: resource ${JSON.stringify(g)} is not namespace/Kind/name (use - for no namespace, * for any), so it matches nothing` });
     }

@@ -90,6 +90,8 @@ describe('palisade scan exit codes', () => {
     expect(a.stderr).toContain('unknown rule "workload/no-such-rule"');
     const b = await runCli(['scan', dir, '--skip-rule', 'typo/*']);
     expect(b.code).toBe(2);
+    const c = await runCli(['scan', dir, '--rule', 'workload/privileged-contianer']);
+    expect(c.stderr).toContain('unknown rule "workload/privileged-contianer" (see `palisade rules`); did you mean workload/privileged-container?');
   });
 
   // Exit 1 means findings (or alerts): a parse error of any command, however deep, must not look like one.

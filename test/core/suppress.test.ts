@@ -93,7 +93,7 @@ spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
     const suppressor = createSuppressor({ ...options, exceptions, knownRules: RULES.map((r) => r.meta.id) });
     evaluate(rule('workload/privileged-container'), new Inventory(resources), DEFAULT_SETTINGS, suppressor);
     expect(suppressor.warnings.map((w) => w.message)).toEqual([
-      'exception for workload/privileged-contianer names no rule, so it never applies (see palisade rules)',
+      'exception for workload/privileged-contianer names no rule, so it never applies (see palisade rules); did you mean workload/privileged-container?',
       'exception for workload/*: resource "shop/Pod" is not namespace/Kind/name (use - for no namespace, * for any), so it matches nothing',
       'palisade.io/ignore on shop/Pod/web names no rule: workload/privileged-contianer',
     ]);
