@@ -5,7 +5,7 @@ import { evaluate } from '../core/engine.js';
 import { describeFsError, errorMessage, UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { isActive, type Finding } from '../core/finding.js';
 import { matchesFramework, type FrameworkFilter } from '../core/frameworks.js';
-import { isAbsolute, normalize, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { Inventory } from '../core/inventory.js';
 import { REPORT_SCHEMA, sortFindings, summarize, type Report } from '../core/report.js';
 import { refKey, type Resource } from '../core/resource.js';
@@ -84,6 +84,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       throw new UsageError(`baseline ${opts.baselineFile}: cannot read: ${describeFsError(e)}`);
     }
     let parsed: unknown;
+    // PowerShell's `>` writes UTF-16, its Out-File a byte-order mark: name the first, skip the second.
+    if (text.charCodeAt(1) === 0 || text.startsWith('\uFFFD\uFFFD')) throw new UsageError(`baseline ${opts.baselineFile}: UTF-16 text refused: save the report as UTF-8`);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     try {
       parsed = JSON.parse(text);
     } catch {
@@ -110,7 +113,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   await locateFindings(findings, texts);
   sortFindings(findings);
   const ruleIds = new Set(opts.rules.map((r) => r.meta.id));
-  const scanned = opts.paths.map((p) => normalize(p));
+  // Absolute, so that `k8s` and `/repo/k8s` are the same scan whichever form each run was given.
+  const scanned = opts.paths.map((p) => (p === '-' ? p : resolve(p)));
   // Live clusters are named by their resource id in `location.file`.
   const liveSources = new Set((opts.extraResources ?? []).map((r) => r.source.file));
   // A previous finding is fixed only if this scan could have found it again.
@@ -118,7 +122,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     ruleIds.has(f.rule) &&
     inFramework(f) &&
     f.location !== undefined &&
-    (liveSources.has(f.location.file) || scanned.some((p) => isWithin(normalize(f.location?.file ?? ''), p)));
+    (liveSources.has(f.location.file) || scanned.some((p) => isWithin(f.location?.file === '-' ? '-' : resolve(f.location?.file ?? ''), p)));
   const baseline = previous && opts.baselineFile !== undefined ? applyBaseline(findings, previous, opts.baselineFile, inScope) : undefined;
   const report: Report = {
     schema: REPORT_SCHEMA,
@@ -234,7 +238,6 @@ function ephemeralFindingsOnly(findings: Finding[], resources: readonly Resource
 
 /** Is `file` the path `scanned`, or below it (`.` covers every relative path)? */
 function isWithin(file: string, scanned: string): boolean {
-  if (scanned === '.') return !isAbsolute(file);
   if (file === scanned) return true;
   return file.startsWith(scanned.endsWith(sep) ? scanned : `${scanned}${sep}`);
 }

@@ -232,6 +232,20 @@ describe('palisade scan --baseline', () => {
     expect(json(after.stdout).baseline?.fixed.map((f) => f.rule)).toEqual(['workload/privileged-container']);
   });
 
+  it('lists as fixed what a baseline taken with another form of the same path holds, and reads a baseline with a BOM', async () => {
+    const dir = tempTree({ 'k8s/web.yaml': privileged });
+    // The baseline of an absolute path, the rescan of the relative one from the same directory.
+    await runCli(['scan', join(dir, 'k8s'), '-f', 'json', '-o', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
+    writeFileSync(join(dir, 'k8s/web.yaml'), privileged.replace('privileged: true', 'privileged: false'));
+    const after = await runCli(['scan', 'k8s', '-f', 'json', '--baseline', 'before.json', '--rule', 'workload/privileged-container'], { cwd: dir });
+    expect(json(after.stdout).baseline?.fixed.map((f) => f.rule)).toEqual(['workload/privileged-container']);
+    // PowerShell's Out-File writes a byte-order mark.
+    writeFileSync(join(dir, 'bom.json'), `\uFEFF${readFileSync(join(dir, 'before.json'), 'utf8')}`);
+    const bom = await runCli(['scan', 'k8s', '-f', 'json', '--baseline', 'bom.json', '--rule', 'workload/privileged-container'], { cwd: dir });
+    expect(bom.code).toBe(0);
+    expect(json(bom.stdout).baseline?.fixed).toHaveLength(1);
+  });
+
   it('exits 1 for a finding that is not in the baseline', async () => {
     const dir = tempTree({ 'ok.yaml': hardenedPod });
     await runCli(['scan', dir, '-f', 'json', '-o', join(dir, 'before.json'), '--rule', 'workload/privileged-container']);
