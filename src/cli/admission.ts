@@ -50,7 +50,7 @@ function policies(opts: PoliciesOptions): number {
   const config = loaded.config;
   const requested = opts.pssVersion ?? config.settings.pssVersion ?? DEFAULT_SETTINGS.pssVersion;
   const version = parsePssVersion(requested);
-  if (!version) throw new UsageError(`${opts.pssVersion !== undefined ? '--pss-version' : `${loaded.source}: settings.pssVersion`} must be latest or vX.Y (v1.0 or later), not ${JSON.stringify(requested)}`);
+  if (!version) throw new UsageError(`${opts.pssVersion !== undefined ? '--pss-version' : `${loaded.source}: settings.pssVersion`} must be latest or v1.N (as Pod Security Admission writes it: v1.0 or later), not ${JSON.stringify(requested)}`);
   const bad = opts.excludeNamespace.filter((ns) => !isNamespaceName(ns));
   if (bad.length) throw new UsageError(`--exclude-namespace takes namespace names, not ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
   const settings: RuleSettings = {

@@ -5,7 +5,7 @@ import { podOf } from '../core/workload.js';
 import { ingestPaths } from '../ingest/files.js';
 import { formatVersion, parsePssVersion, type PssLevel } from '../rules/pss/check.js';
 import { evaluatePod, type PssViolation } from '../rules/pss/index.js';
-import { printErrors, writeResult } from './output.js';
+import { printErrors, printWarnings, writeResult } from './output.js';
 import type { InputError } from '../core/errors.js';
 
 export interface PssResultEntry {
@@ -38,7 +38,7 @@ export function pssCommand(): Command {
 
 async function pss(paths: string[], opts: { level: PssLevel; version: string; format: 'table' | 'json'; output?: string }): Promise<number> {
   const version = parsePssVersion(opts.version);
-  if (!version) throw new UsageError(`--version must be latest or vX.Y (v1.0 or later), not ${JSON.stringify(opts.version)}`);
+  if (!version) throw new UsageError(`--version must be latest or v1.N (as Pod Security Admission writes it: v1.0 or later), not ${JSON.stringify(opts.version)}`);
   const ingest = await ingestPaths(paths);
   const report: PssReport = { schema: 'palisade.pss/v1', level: opts.level, version: formatVersion(version), results: [], errors: ingest.errors };
   for (const resource of ingest.resources) {
@@ -60,6 +60,9 @@ async function pss(paths: string[], opts: { level: PssLevel; version: string; fo
     });
   }
   printErrors(report.errors);
+  // A gate that checked nothing passes: say so, as scan does, so that a wrong path or pipe is noticed.
+  if (report.results.length === 0 && report.errors.length === 0)
+    printWarnings([{ source: paths.join(', ') || '-', message: 'no pod-bearing object (Pod, Deployment, ..., CronJob) found: nothing was checked' }]);
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderPssTable(report), opts.output);
   if (report.errors.length) return 2;
   return report.results.every((r) => r.allowed) ? 0 : 1;

@@ -78,7 +78,7 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     pillars = names as Pillar[];
   }
   for (const [what, v] of [['--pss-version', opts.pssVersion], [`${source}: settings.pssVersion`, config.settings.pssVersion]] as const)
-    if (v !== undefined && !parsePssVersion(v)) throw new UsageError(`${what} must be latest or vX.Y (v1.0 or later), not ${JSON.stringify(v)}`);
+    if (v !== undefined && !parsePssVersion(v)) throw new UsageError(`${what} must be latest or v1.N (as Pod Security Admission writes it: v1.0 or later), not ${JSON.stringify(v)}`);
   const rules = selectRules(RULES, {
     only: [...config.rules.only, ...opts.rule],
     skip: [...config.rules.skip, ...opts.skipRule],

@@ -113,7 +113,7 @@ describe('palisade admission policies', () => {
   it.each([
     [['--mode', 'enforce'], /argument 'enforce' is invalid/],
     [['--exclude-namespace', 'Not_A_Namespace'], /--exclude-namespace takes namespace names, not "Not_A_Namespace"/],
-    [['--pss-version', 'v0.9'], /--pss-version must be latest or vX.Y/],
+    [['--pss-version', 'v0.9'], /--pss-version must be latest or v1.N/],
     [['--rule', 'workload/no-such-rule'], /unknown rule "workload\/no-such-rule"/],
   ])('refuses %j as a usage error', async (args, message) => {
     const r = await runCli(['admission', 'policies', ...args]);

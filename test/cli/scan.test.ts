@@ -140,7 +140,7 @@ describe('palisade scan exit codes', () => {
     expect((await runCli(['scan', '.', '--pillar', 'nope'])).code).toBe(2);
     const v = await runCli(['scan', '.', '--pss-version', 'v0.9']);
     expect(v.code).toBe(2);
-    expect(v.stderr).toContain('--pss-version must be latest or vX.Y');
+    expect(v.stderr).toContain('--pss-version must be latest or v1.N');
   });
 
   it('reads stdin with -', async () => {
@@ -430,6 +430,13 @@ items:
 });
 
 describe('palisade pss', () => {
+  it('warns when nothing it reads bears a pod: a gate that checked nothing', async () => {
+    const dir = tempTree({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n' });
+    const r = await runCli(['pss', join(dir, 'cm.yaml'), '--level', 'baseline']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('no pod-bearing object (Pod, Deployment, ..., CronJob) found: nothing was checked');
+  });
+
   it('prints the verdict JSON per pod-bearing object', async () => {
     const dir = tempTree({ 'web.yaml': `${privileged}---\n${hardenedPod}` });
     const r = await runCli(['pss', join(dir, 'web.yaml'), '--level', 'restricted', '--format', 'json']);

@@ -68,10 +68,11 @@ export function formatVersion(v: PssVersion): string {
 /** Parses `latest`, `v1.30` or `1.30`. Versions newer than the newest known behave like it, as upstream does. */
 export function parsePssVersion(text: string): PssVersion | undefined {
   if (text === 'latest') return LATEST_PSS_VERSION;
-  const m = /^v?(\d+)\.(\d+)$/.exec(text);
+  // Pod Security Admission's form, `v1.N` without leading zeros (the `v` may be left out here): `v1.025`
+  // and `v2.0` name no version it knows, and are refused rather than read as another one.
+  const m = /^v?(1)\.(0|[1-9]\d*)$/.exec(text);
   if (!m) return undefined;
   const v: PssVersion = [Number(m[1]), Number(m[2])];
-  if (v[0] < 1) return undefined;
   return compareVersions(v, LATEST_PSS_VERSION) > 0 ? LATEST_PSS_VERSION : v;
 }
 

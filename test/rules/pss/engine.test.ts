@@ -41,11 +41,10 @@ describe('parsePssVersion', () => {
   it('treats versions newer than the newest known like the newest', () => {
     expect(parsePssVersion('v1.38')).toEqual(LATEST_PSS_VERSION);
     expect(parsePssVersion('v1.99')).toEqual(LATEST_PSS_VERSION);
-    expect(parsePssVersion('2.0')).toEqual(LATEST_PSS_VERSION);
   });
 
   it('refuses anything else', () => {
-    for (const text of ['', 'Latest', 'LATEST', 'v1', '1', 'v1.', 'v1.30.2', ' v1.30', 'v1.30 ', 'vv1.30', 'V1.30', 'v1.x', 'v-1.2', 'v1.-2', 'one.two', 'v1,30'])
+    for (const text of ['', 'Latest', 'LATEST', 'v1', '1', 'v1.', 'v1.30.2', 'v2.0', '2.0', 'v1.025', 'v0.9', ' v1.30', 'v1.30 ', 'vv1.30', 'V1.30', 'v1.x', 'v-1.2', 'v1.-2', 'one.two', 'v1,30'])
       expect(parsePssVersion(text), text).toBeUndefined();
   });
 
