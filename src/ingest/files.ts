@@ -118,7 +118,8 @@ async function expand(path: string, sink: DecodeSink): Promise<string[]> {
     sink.errors.push({ source: path, message: `cannot read: ${describeFsError(e)}` });
     return [];
   }
-  if (st.isFile()) return [path];
+  // A pipe named on the command line is read like stdin: `palisade scan <(helm template ...)` gives /dev/fd/63.
+  if (st.isFile() || st.isFIFO() || st.isCharacterDevice()) return [path];
   if (!st.isDirectory()) {
     sink.errors.push({ source: path, message: 'not a file or directory' });
     return [];

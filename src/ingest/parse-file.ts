@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { describeFsError } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
 import type { InputLimits } from './limits.js';
@@ -17,12 +17,17 @@ export async function readBounded(file: string, max: number, sink: DecodeSink): 
   try {
     const fh = await open(file, 'r');
     try {
-      const { size } = await fh.stat();
-      if (size > max) {
-        sink.errors.push({ source: file, message: `file of ${size} bytes refused: over the ${max}-byte limit` });
+      const st = await fh.stat();
+      if (st.size > max) {
+        sink.errors.push({ source: file, message: `file of ${st.size} bytes refused: over the ${max}-byte limit` });
         return undefined;
       }
-      const buf = await fh.readFile();
+      // A pipe, a device or a /proc file says nothing true of its size: read it up to the limit, no further.
+      const buf = st.isFile() && st.size > 0 ? await fh.readFile() : await readUpTo(fh, max);
+      if (buf === undefined) {
+        sink.errors.push({ source: file, message: `input refused: over the ${max}-byte limit` });
+        return undefined;
+      }
       const bad = invalidUtf8Line(buf);
       if (bad !== undefined) {
         sink.errors.push({ source: file, line: bad, message: 'invalid UTF-8: save the file as UTF-8' });
@@ -35,6 +40,20 @@ export async function readBounded(file: string, max: number, sink: DecodeSink): 
   } catch (e) {
     sink.errors.push({ source: file, message: `cannot read: ${describeFsError(e)}` });
     return undefined;
+  }
+}
+
+/** Everything a handle gives until its end, or undefined past `max` bytes. */
+async function readUpTo(fh: FileHandle, max: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(1 << 16);
+    const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) return Buffer.concat(chunks, total);
+    total += bytesRead;
+    if (total > max) return undefined;
+    chunks.push(chunk.subarray(0, bytesRead));
   }
 }
 

@@ -1,4 +1,5 @@
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,5 +63,34 @@ describe('ingestPaths and text encodings', () => {
     writeFileSync(join(enc, 'binary.yaml'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0xff, 0xfe]));
     const r = await ingestPaths([enc], { parsePool: false });
     expect(r.errors.map((e) => e.message)).toEqual(['binary file refused (not YAML or JSON)', 'UTF-16 text refused: save the file as UTF-8']);
+  });
+});
+
+describe('a pipe named on the command line (scan <(helm template ...))', () => {
+  const pipeDir = mkdtempSync(join(tmpdir(), 'palisade-fifo-'));
+  afterAll(() => rmSync(pipeDir, { recursive: true, force: true }));
+
+  const fifo = (name: string, text: string): string => {
+    const path = join(pipeDir, name);
+    execFileSync('mkfifo', [path]);
+    // Opening a pipe to write waits for its reader: the write goes on while the scan reads.
+    const writer = createWriteStream(path);
+    // The reader may stop before the end (the limit): the rest has nowhere to go.
+    writer.on('error', () => undefined);
+    writer.end(text);
+    return path;
+  };
+
+  it('is read like standard input', async () => {
+    const path = fifo('manifests', 'apiVersion: v1\nkind: Pod\nmetadata: {name: piped}\nspec: {containers: [{name: c, image: nginx}]}\n');
+    const r = await ingestPaths([path], { parsePool: false });
+    expect(r.errors).toEqual([]);
+    expect(r.resources.map((x) => x.name)).toEqual(['piped']);
+  });
+
+  it('is read up to the file limit and no further, since a pipe tells no size', async () => {
+    const path = fifo('endless', `# ${'x'.repeat(5000)}\n`);
+    const r = await ingestPaths([path], { parsePool: false, limits: { maxFileBytes: 1000 } });
+    expect(r.errors).toEqual([{ source: path, message: 'input refused: over the 1000-byte limit' }]);
   });
 });
