@@ -44,6 +44,10 @@ export const LIVE_KINDS: readonly LiveKind[] = [
   { kind: 'HorizontalPodAutoscaler', group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', namespaced: true },
   { kind: 'ValidatingWebhookConfiguration', group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingwebhookconfigurations', namespaced: false },
   { kind: 'MutatingWebhookConfiguration', group: 'admissionregistration.k8s.io', version: 'v1', resource: 'mutatingwebhookconfigurations', namespaced: false },
+  // Custom resources with a pod template (see core/workload.ts): read where their CRDs are installed,
+  // skipped where the API group is not served.
+  { kind: 'Rollout', group: 'argoproj.io', version: 'v1alpha1', resource: 'rollouts', namespaced: true },
+  { kind: 'ScaledJob', group: 'keda.sh', version: 'v1alpha1', resource: 'scaledjobs', namespaced: true },
 ];
 
 /** What the RBAC commands need: roles, bindings, the service accounts they name, and the custom resources roles may grant. */

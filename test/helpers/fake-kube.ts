@@ -102,6 +102,8 @@ const SERVED: Record<string, { resource: string; namespaced: boolean }> = {
   HorizontalPodAutoscaler: { resource: 'horizontalpodautoscalers', namespaced: true },
   ValidatingWebhookConfiguration: { resource: 'validatingwebhookconfigurations', namespaced: false },
   MutatingWebhookConfiguration: { resource: 'mutatingwebhookconfigurations', namespaced: false },
+  Rollout: { resource: 'rollouts', namespaced: true },
+  ScaledJob: { resource: 'scaledjobs', namespaced: true },
 };
 
 const GROUPS: Record<string, string[]> = {
@@ -114,6 +116,9 @@ const GROUPS: Record<string, string[]> = {
   policy: ['v1'],
   autoscaling: ['v1', 'v2'],
   'admissionregistration.k8s.io': ['v1'],
+  // Served where Argo Rollouts and KEDA are installed; `missingGroups` takes them away.
+  'argoproj.io': ['v1alpha1'],
+  'keda.sh': ['v1alpha1'],
 };
 
 const METADATA_LIST = /as=PartialObjectMetadataList;g=meta\.k8s\.io;v=v1/;

@@ -13,6 +13,7 @@ import {
   clusterRole,
   clusterRoleBinding,
   configMap,
+  container,
   controllerRef,
   cronJob,
   deployment,
@@ -87,6 +88,8 @@ function estate() {
     hpa('shop', 'web'),
     { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'policy' }, webhooks: [] },
     { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'inject' }, webhooks: [] },
+    { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'checkout', namespace: 'shop' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'checkout' }] } } } },
+    { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledJob', metadata: { name: 'drain', namespace: 'shop' }, spec: { jobTargetRef: { template: { spec: { containers: [{ name: 'w', image: 'worker' }] } } } } },
   ];
 }
 
@@ -444,6 +447,15 @@ describe('readCluster: objects a controller that was read manages', () => {
     const server = await fake({ objects: [deployment('shop', 'web'), rs, debugged!, ...rest] });
     const { resources } = await read(server, { kinds: ['Pod', 'Deployment', 'ReplicaSet'] });
     expect(places(resources)).toEqual(['Pod/shop/web-7d9f-0', 'Deployment/shop/web']);
+  });
+
+  it("checks an Argo Rollout's ReplicaSets and their Pods through the Rollout", async () => {
+    const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'checkout', namespace: 'shop', uid: 'ro-1' }, spec: { template: { spec: { containers: [container('app')] } } } };
+    const rs = { ...replicaSet('shop', 'checkout-6d4f'), metadata: { name: 'checkout-6d4f', namespace: 'shop', uid: 'rs-ro', ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'checkout', uid: 'ro-1', controller: true }] } };
+    const server = await fake({ objects: [rollout, rs, ...podsOf(rs, 2)] });
+    const { resources, notes } = await read(server, { kinds: ['Pod', 'ReplicaSet', 'Rollout'] });
+    expect(places(resources)).toEqual(['Rollout/shop/checkout']);
+    expect(notes).toEqual([{ source: 'cluster:aks-shop', message: '2 Pods are checked through their controllers' }]);
   });
 
   it('checks the Pods of a StatefulSet, a DaemonSet and a ReplicationController through them', async () => {
