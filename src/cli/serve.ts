@@ -137,12 +137,14 @@ async function serve(paths: string[], opts: ServeCliOptions): Promise<RunningSer
       return outcome.report;
     };
 
+  // On SIGTERM a live read under way is given up (not stored): the pod's grace period is shorter than a read's timeout.
+  const stopping = new AbortController();
   const targets: ScanTarget[] = [];
   const clusterTarget = (name: string, context: string | undefined): ScanTarget => ({
     name,
     cluster: context !== undefined ? { context } : {},
     scan: scanWith([], async () => {
-      const read = await readCluster(context !== undefined ? { context } : {});
+      const read = await readCluster({ ...(context !== undefined ? { context } : {}), signal: stopping.signal });
       failedRead(read.resources, read.errors);
       return read;
     }),
@@ -182,6 +184,7 @@ async function serve(paths: string[], opts: ServeCliOptions): Promise<RunningSer
     return {
       ...running,
       close: async () => {
+        stopping.abort(new Error('serve is stopping'));
         await running.close();
         await store.close();
       },

@@ -152,6 +152,23 @@ describe('palisade serve against two clusters', () => {
     expect(await serving.exited).toBe(0);
   }, 60_000);
 
+  it('gives up a read under way on SIGTERM instead of outliving the grace period', async () => {
+    const stuck = await startFakeKube({ token: TOKEN, objects: clusterObjects('shop', 'web'), hang: (req) => req.path.endsWith('/pods') });
+    try {
+      const kubeconfig = writeKubeconfig([{ name: 'stuck', server: stuck.server, ca: stuck.ca, token: TOKEN }], 'stuck', tempTree({}));
+      const serving = await startServe(['--context', 'stuck', '--port', '0', '--interval', '1h', '--store', `sqlite:${join(dir, 'stuck.db')}`], { KUBECONFIG: kubeconfig });
+      // The read is under way once the stuck list was asked for.
+      await expect.poll(() => stuck.requests.some((r) => r.path.endsWith('/pods')), { timeout: 30_000, interval: 100 }).toBe(true);
+      const stopped = Date.now();
+      serving.child.kill('SIGTERM');
+      expect(await serving.exited).toBe(0);
+      // Well within a pod's default 30 s grace period, where the read alone would wait 60 s.
+      expect(Date.now() - stopped).toBeLessThan(15_000);
+    } finally {
+      await stuck.close();
+    }
+  }, 60_000);
+
   it('scans the current context when no target is named', async () => {
     const serving = await startServe(['--port', '0', '--interval', '1h', '--store', `sqlite:${join(dir, 'current.db')}`], env);
     try {
