@@ -81,15 +81,21 @@ export function findingFilter(query: URLSearchParams): FindingFilter {
   return filter;
 }
 
+/** A target whose last scan failed: failed scans are not stored, so only the scheduler knows. */
+export interface FailingTarget {
+  target: string;
+  error: string;
+}
+
 /** The JSON API over a history store: handlers are plain functions of the request. */
-export function apiRoutes(store: HistoryStore): Route[] {
+export function apiRoutes(store: HistoryStore, failing: () => FailingTarget[] = () => []): Route[] {
   /** Cheap for a scan with findings (one row read); a scan without any loads nothing else either. */
   const scanExists = async (id: number): Promise<boolean> =>
     (await store.findings(id, { limit: 1 })).total > 0 || (await store.getScan(id)) !== undefined;
 
   const targets = async (req: Request): Promise<Response> => {
     checkQuery(req.query, []);
-    return json({ targets: await store.targets() });
+    return json({ targets: await store.targets(), failing: failing() });
   };
 
   const scans = async (req: Request): Promise<Response> => {

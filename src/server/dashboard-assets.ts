@@ -18,6 +18,7 @@ tr.current{background:#ddf4ff}
 #paths li{margin-bottom:8px}
 .steps{margin:2px 0 0;padding-left:18px;color:#57606a}
 .fixed{color:#1a7f37;font-weight:600}
+.failing{color:#cf222e}
 `;
 
 export const DASHBOARD_SCRIPT = `
@@ -69,6 +70,10 @@ export const DASHBOARD_SCRIPT = `
   function loadTargets(refresh) {
     return api('/api/targets').then(function (body) {
       targets = body.targets;
+      var failing = $('failing');
+      failing.replaceChildren();
+      (body.failing || []).forEach(function (f) { failing.appendChild(el('li', f.target + ': the last scan failed (' + f.error + '); the scan shown is the last one stored')); });
+      failing.hidden = !(body.failing || []).length;
       var sel = $('target');
       sel.replaceChildren();
       var tbody = document.querySelector('#targets tbody');
@@ -82,7 +87,7 @@ export const DASHBOARD_SCRIPT = `
         tr.addEventListener('click', function () { sel.value = t.target; pick(t.target); });
         tbody.appendChild(tr);
       });
-      if (!targets.length) { $('status').textContent = 'No scans yet: the first scan of each target is under way.'; return; }
+      if (!targets.length) { $('status').textContent = (body.failing || []).length ? 'No scan stored yet: the scans so far failed (see above).' : 'No scans yet: the first scan of each target is under way.'; return; }
       var kept = targets.filter(function (t) { return t.target === current; })[0];
       var keep = kept ? current : targets[0].target;
       sel.value = keep;

@@ -30,7 +30,7 @@ export function dashboardHtml(version: string): string {
     '<label class="pick">Target <select id="target"></select></label>',
     '<div id="score"></div><div id="counts"></div></header>',
     '<main>',
-    '<section id="targets-section"><h2>Targets</h2><table id="targets"><thead><tr><th>Target</th><th>Scans</th><th>Last scan</th><th>Score</th><th>Findings</th><th>Critical</th><th>High</th></tr></thead><tbody></tbody></table></section>',
+    '<section id="targets-section"><h2>Targets</h2><ul id="failing" class="failing" hidden></ul><table id="targets"><thead><tr><th>Target</th><th>Scans</th><th>Last scan</th><th>Score</th><th>Findings</th><th>Critical</th><th>High</th></tr></thead><tbody></tbody></table></section>',
     '<section id="trend-section"><h2>Score trend</h2><div id="trend"></div><div id="legend" class="chips"></div></section>',
     '<section id="diff-section"><h2>Since the previous scan</h2><p id="diff-summary"></p>',
     '<div class="cols"><div><h3>New</h3><ul id="new"></ul></div><div><h3>Fixed</h3><ul id="fixed"></ul></div><div><h3>Newly suppressed</h3><ul id="suppressed"></ul></div></div></section>',

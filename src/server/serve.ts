@@ -125,7 +125,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       name: '/',
       handler: () => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DASHBOARD_CSP, 'x-frame-options': 'DENY' }, text: dashboardHtml(VERSION) }),
     },
-    ...apiRoutes(store),
+    ...apiRoutes(store, () =>
+      options.targets.flatMap((t) => {
+        const error = scheduler.stats(t.name)?.lastError;
+        return error === undefined ? [] : [{ target: t.name, error }];
+      }),
+    ),
     { method: 'GET', pattern: '/metrics', name: '/metrics', handler: async () => ({ status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, text: await metrics() }) },
     { method: 'GET', pattern: '/healthz', name: '/healthz', handler: () => json({ status: 'ok' }) },
     {

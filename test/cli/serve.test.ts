@@ -143,8 +143,11 @@ describe('palisade serve against two clusters', () => {
     try {
       await expect.poll(() => serving.stderr(), { timeout: 30_000, interval: 200 }).toMatch(/scan of gone failed \(retried at the next interval\): /);
       await expect.poll(async () => (await fetch(`${serving.url}/readyz`)).status, { timeout: 30_000, interval: 200 }).toBe(200);
-      const targets = await getJson<{ targets: { target: string }[] }>(`${serving.url}/api/targets`);
+      const targets = await getJson<{ targets: { target: string }[]; failing: { target: string; error: string }[] }>(`${serving.url}/api/targets`);
       expect(targets.body.targets.map((t) => t.target)).toEqual(['east']);
+      // Failed scans are not stored: the API says which target failed and why.
+      expect(targets.body.failing.map((f) => f.target)).toEqual(['gone']);
+      expect(targets.body.failing[0]?.error).toMatch(/cannot reach the API server/);
       expect(await (await fetch(`${serving.url}/metrics`)).text()).toContain('palisade_scans_total{target="gone",outcome="failure"} 1');
     } finally {
       serving.child.kill('SIGTERM');
