@@ -126,6 +126,9 @@ async function expand(path: string, sink: DecodeSink): Promise<string[]> {
   }
   const out: string[] = [];
   const seen = new Set<string>();
+  // Links to directories are followed after the real tree: a directory reached both ways is then read,
+  // and its findings named, under its real path, not under the link the sorted walk meets first.
+  const linked: string[] = [];
   const visit = async (dir: string): Promise<void> => {
     // Symlinked directories can form loops; visit each real directory once.
     const real = await realpath(dir).catch(() => dir);
@@ -157,11 +160,13 @@ async function expand(path: string, sink: DecodeSink): Promise<string[]> {
         isDir = target.isDirectory();
         isFile = target.isFile();
       }
-      if (isDir) await visit(full);
+      if (isDir && entry.isSymbolicLink()) linked.push(full);
+      else if (isDir) await visit(full);
       else if (isFile && EXTENSIONS.test(entry.name)) out.push(full);
     }
   };
   await visit(path);
+  for (let i = 0; i < linked.length; i++) await visit(linked[i]!);
   return out;
 }
 

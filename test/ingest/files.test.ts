@@ -35,6 +35,19 @@ describe('ingestPaths over a directory', () => {
   });
 });
 
+describe('ingestPaths over a directory reached both through a link and for real', () => {
+  it('names the files by their real path, whichever the sorted walk meets first', async () => {
+    const tree = join(dir, 'tree');
+    mkdirSync(join(tree, 'sub'), { recursive: true });
+    mkdirSync(join(tree, 'loop'));
+    writeFileSync(join(tree, 'sub/a.yaml'), pod('a'));
+    // `loop` sorts before `sub`: its link to ../sub used to win.
+    symlinkSync(join(tree, 'sub'), join(tree, 'loop/sub2'));
+    const r = await ingestPaths([tree], { parsePool: false });
+    expect(r.resources.map((x) => x.source.file)).toEqual([join(tree, 'sub/a.yaml')]);
+  });
+});
+
 describe('ingestPaths and text encodings', () => {
   it('refuses a file that is not UTF-8, naming the line of the first bad byte, and reads the others', async () => {
     const enc = join(dir, 'enc');
