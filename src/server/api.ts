@@ -166,7 +166,9 @@ export function apiRoutes(store: HistoryStore, failing: () => FailingTarget[] = 
     const target = (await knownTarget(store, req.query, true))!;
     const pillar = pillarParam(req.query);
     const since = req.query.get('since');
-    if (since !== null && Number.isNaN(Date.parse(since))) throw new HttpError(400, `since must be a date, not ${JSON.stringify(since.slice(0, MAX_TEXT))}`);
+    // An ISO 8601 date or time only: Date.parse reads `1` as the year 2001.
+    if (since !== null && (!/^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(since) || Number.isNaN(Date.parse(since))))
+      throw new HttpError(400, `since must be a date (YYYY-MM-DD or an ISO 8601 time), not ${JSON.stringify(since.slice(0, MAX_TEXT))}`);
     return json({ target, pillar: pillar ?? null, points: await store.trend(target, pillar, since ?? undefined) });
   };
 

@@ -81,6 +81,9 @@ describe('JSON API', () => {
       ['/api/trend', /parameter target is required/],
       ['/api/trend?target=prod&pillar=nope', /unknown pillar/],
       ['/api/trend?target=prod&since=yesterday', /since must be a date/],
+      // Date.parse would read these as 2001-01-01 and 2026-01-01.
+      ['/api/trend?target=prod&since=1', /since must be a date/],
+      ['/api/trend?target=prod&since=2026', /since must be a date/],
       ['/api/targets?x=1', /unknown parameter "x"/],
     ];
     for (const [path, error] of cases) {
