@@ -55,7 +55,7 @@ export function serveCommand(): Command {
     .option('--context <name>', 'scan this kubeconfig context (repeatable; default: the current context when no --aks or path is given)', collect, [])
     .option('--aks <resource-id>', 'scan this live AKS cluster through Azure Resource Manager (repeatable; read-only)', collect, [])
     .option('--port <port>', 'HTTP port (0 picks a free one)', '8080')
-    .option('--listen <address>', 'address to listen on (0.0.0.0 in a container)', '127.0.0.1')
+    .option('--listen <address>', 'address to listen on; 127.0.0.1 by default, pass 0.0.0.0 in a container (no authentication: see docs/serve.md)', '127.0.0.1')
     .option('--retention-scans <n>', 'keep at most this many scans per target')
     .option('--retention-days <n>', 'drop scans older than this many days (the latest scan of a target always stays)')
     .option('--policy-reports', 'after each cluster scan, write wgpolicyk8s.io/v1alpha2 PolicyReports and a ClusterPolicyReport to that cluster')
@@ -191,7 +191,10 @@ async function serve(paths: string[], opts: ServeCliOptions): Promise<RunningSer
     };
   } catch (e) {
     await store.close();
-    if ((e as { code?: unknown }).code === 'EADDRINUSE') throw new UsageError(`--port ${port}: the address ${opts.listen}:${port} is in use`);
+    const code = (e as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`--port ${port}: the address ${opts.listen}:${port} is in use`);
+    if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN')
+      throw new UsageError(`--listen ${opts.listen}: not an address of this machine (${String(code)})`);
     throw e;
   }
 }

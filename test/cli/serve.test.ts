@@ -216,6 +216,8 @@ describe('palisade serve against two clusters', () => {
       [['--port', '99999'], /--port must be a whole number from 0 to 65535/],
       [['--context', 'north'], /--context north: no such context in the kubeconfig \(it has east, west\)/],
       [['--policy-reports', 'deploy/'], /--policy-reports needs a cluster/],
+      // A documentation address (TEST-NET-1) no machine here has.
+      [['--listen', '192.0.2.1'], /--listen 192\.0\.2\.1: not an address of this machine \(EADDRNOTAVAIL\)/],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli(['serve', '--port', '0', ...args], { env, cwd: dir })));
     results.forEach((r, i) => {
