@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { asArray, asObj, asString, isObj, type Resource } from '../core/resource.js';
 
 /**
@@ -41,6 +42,30 @@ interface OwnerEntry {
   kind: string;
   namespace: string | null;
   apiVersion: string;
+  /** A Deployment's (or Rollout's) pod template as a digest: its ReplicaSets that run another one are old revisions. */
+  template?: string;
+}
+
+/** Kinds whose ReplicaSets carry their pod template, with `pod-template-hash` added to its labels. */
+const TEMPLATE_OWNERS = new Set(['Deployment', 'Rollout']);
+const TEMPLATE_HASH_LABELS = ['pod-template-hash', 'rollouts-pod-template-hash'];
+
+/** JSON with sorted keys: the same template whatever order its fields were written in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** A digest of a pod template, without the labels a ReplicaSet's controller adds to it. */
+function templateDigest(template: unknown): string | undefined {
+  const t = asObj(template);
+  if (!t) return undefined;
+  const meta = asObj(t.metadata) ?? {};
+  const labels = { ...(asObj(meta.labels) ?? {}) };
+  for (const l of TEMPLATE_HASH_LABELS) delete labels[l];
+  const bare = { ...t, metadata: { ...meta, labels } };
+  return createHash('sha256').update(canonical(bare)).digest('base64');
 }
 
 /**
@@ -53,7 +78,8 @@ export class OwnerIndex {
   private readonly byPlace = new Map<string, OwnerEntry>();
 
   add(r: Resource): void {
-    const entry: OwnerEntry = { kind: r.kind, namespace: r.namespace, apiVersion: r.apiVersion };
+    const template = TEMPLATE_OWNERS.has(r.kind) ? templateDigest(asObj(r.object.spec)?.template) : undefined;
+    const entry: OwnerEntry = { kind: r.kind, namespace: r.namespace, apiVersion: r.apiVersion, ...(template ? { template } : {}) };
     const uid = asString(asObj(r.object.metadata)?.uid);
     if (uid) this.byUid.set(uid, entry);
     this.byPlace.set(placeKey(r.kind, r.namespace, r.name), entry);
@@ -66,25 +92,45 @@ export class OwnerIndex {
   }
 
   controlledByRead(r: Resource): boolean {
+    return this.controllerOf(r) !== undefined;
+  }
+
+  /**
+   * A ReplicaSet that still runs pods of a template its Deployment no longer has (a rollout stuck or
+   * paused half-way, an old revision scaled up by hand): the Deployment cannot speak for those pods.
+   */
+  runsOldTemplate(r: Resource): boolean {
+    if (r.kind !== 'ReplicaSet') return false;
+    const spec = asObj(r.object.spec);
+    const replicas = spec?.replicas ?? 1;
+    if (typeof replicas !== 'number' || replicas <= 0) return false;
+    const owner = this.controllerOf(r);
+    const mine = templateDigest(spec?.template);
+    return owner?.template !== undefined && mine !== undefined && mine !== owner.template;
+  }
+
+  private controllerOf(r: Resource): OwnerEntry | undefined {
     const controllers = FOLDED_INTO[r.kind];
-    if (!controllers) return false;
+    if (!controllers) return undefined;
     const owners = asObj(r.object.metadata)?.ownerReferences;
-    if (!Array.isArray(owners)) return false;
-    return owners.some((o) => {
-      if (!isObj(o) || o.controller !== true) return false;
+    if (!Array.isArray(owners)) return undefined;
+    for (const o of owners) {
+      if (!isObj(o) || o.controller !== true) continue;
       const uid = asString(o.uid);
       if (uid) {
         const owner = this.byUid.get(uid);
-        return owner !== undefined && controllers.has(owner.kind) && owner.namespace === r.namespace;
+        if (owner !== undefined && controllers.has(owner.kind) && owner.namespace === r.namespace) return owner;
+        continue;
       }
       const kind = asString(o.kind);
       const name = asString(o.name);
-      if (!kind || !name || !controllers.has(kind)) return false;
+      if (!kind || !name || !controllers.has(kind)) continue;
       const owner = this.byPlace.get(placeKey(kind, r.namespace, name));
       // A kind name is not unique across API groups (Volcano's batch.volcano.sh Job is not batch's).
       const apiVersion = asString(o.apiVersion);
-      return owner !== undefined && (apiVersion === undefined || groupOf(apiVersion) === groupOf(owner.apiVersion));
-    });
+      if (owner !== undefined && (apiVersion === undefined || groupOf(apiVersion) === groupOf(owner.apiVersion))) return owner;
+    }
+    return undefined;
   }
 }
 
@@ -105,7 +151,7 @@ export function foldIntoControllers(resources: readonly Resource[]): FoldedRead 
   const kept: Resource[] = [];
   const folded = new Map<string, number>();
   for (const r of resources) {
-    if (index.controlledByRead(r)) {
+    if (index.controlledByRead(r) && !index.runsOldTemplate(r)) {
       folded.set(r.kind, (folded.get(r.kind) ?? 0) + 1);
       if (keptForEphemeralContainers(r)) kept.push(r);
     } else kept.push(r);

@@ -545,7 +545,7 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
         read++;
         // An owner even when itself left out (a Pod's ReplicaSet under a Deployment).
         if (isController) pending.add(r);
-        if (controllers.length === 0 || !owners.controlledByRead(r)) return r;
+        if (controllers.length === 0 || !owners.controlledByRead(r) || owners.runsOldTemplate(r)) return r;
         left++;
         return keptForEphemeralContainers(r) ? r : undefined;
       };

@@ -416,6 +416,16 @@ items:
     expect(report.summary.resources).toBe(2);
   });
 
+  it('checks an old ReplicaSet that still runs a template its Deployment no longer has (a stuck rollout)', async () => {
+    const fixed = exported
+      .replace(`  kind: Deployment\n  metadata: {name: web, namespace: shop, uid: d-1}\n  spec:\n    template:\n      ${template.replace(/\n {4}/g, '\n      ')}`, `  kind: Deployment\n  metadata: {name: web, namespace: shop, uid: d-1}\n  spec:\n    template:\n      ${template.replace(/\n {4}/g, '\n      ').replace('privileged: true', 'privileged: false')}`);
+    expect(fixed).not.toBe(exported);
+    const dir = tempTree({ 'export.yaml': fixed });
+    const report = json((await runCli(['scan', dir, '-f', 'json', '--rule', 'workload/privileged-container'])).stdout);
+    // The Deployment is fixed; its old ReplicaSet (replicas defaults to 1) still runs the privileged pod.
+    expect(report.findings.map((f) => `${f.resource.kind}/${f.resource.name}`)).toEqual(['ReplicaSet/web-5d9f8', 'Pod/debug']);
+  });
+
   it("still checks a managed Pod's ephemeral containers (kubectl debug), which its controller's template never holds", async () => {
     const debugged = exported.replace(
       "  spec: {containers: [{name: app, image: shop.azurecr.io/web:1, securityContext: {privileged: true}}]}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: debug,",

@@ -421,11 +421,21 @@ export function replicaSet(ns: string, name: string, deployment?: string, contai
         ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, uid: `dep-${ns}-${deployment}`, controller: true, blockOwnerDeletion: true }] }
         : {}),
     },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers, automountServiceAccountToken: false } },
-    },
+    // A Deployment's ReplicaSet runs its template, with the pod-template-hash label the controller adds.
+    spec: deployment
+      ? {
+          replicas: 1,
+          selector: { matchLabels: { app: deployment, 'pod-template-hash': name.slice(deployment.length + 1) } },
+          template: {
+            metadata: { labels: { app: deployment, 'pod-template-hash': name.slice(deployment.length + 1) } },
+            spec: { containers, automountServiceAccountToken: false, securityContext: { seccompProfile: { type: 'RuntimeDefault' } } },
+          },
+        }
+      : {
+          replicas: 1,
+          selector: { matchLabels: { app: name } },
+          template: { metadata: { labels: { app: name } }, spec: { containers, automountServiceAccountToken: false } },
+        },
   };
 }
 

@@ -449,9 +449,28 @@ describe('readCluster: objects a controller that was read manages', () => {
     expect(places(resources)).toEqual(['Pod/shop/web-7d9f-0', 'Deployment/shop/web']);
   });
 
+  it('keeps an old ReplicaSet that still runs pods of a template its Deployment no longer has, and folds it once scaled to zero', async () => {
+    const PRIVILEGED = [container('app', { securityContext: { privileged: true } })];
+    const current = replicaSet('shop', 'web-7d9f', 'web');
+    const stuck = replicaSet('shop', 'web-5c4b', 'web', PRIVILEGED);
+    const server = await fake({ objects: [deployment('shop', 'web'), current, stuck, ...podsOf(current, 2), ...podsOf(stuck, 1)] });
+    const { resources, notes } = await read(server, { kinds: ['Pod', 'Deployment', 'ReplicaSet'] });
+    // The Deployment's template is fixed; the old revision still runs a privileged pod, checked through its ReplicaSet.
+    expect(places(resources).sort()).toEqual(['Deployment/shop/web', 'ReplicaSet/shop/web-5c4b']);
+    expect(notes).toEqual([{ source: 'cluster:aks-shop', message: '3 Pods are checked through their controllers' }]);
+
+    const scaledDown = { ...stuck, spec: { ...(stuck.spec as Record<string, unknown>), replicas: 0 } };
+    const done = await fake({ objects: [deployment('shop', 'web'), current, scaledDown] });
+    expect(places((await read(done, { kinds: ['Pod', 'Deployment', 'ReplicaSet'] })).resources)).toEqual(['Deployment/shop/web']);
+  });
+
   it("checks an Argo Rollout's ReplicaSets and their Pods through the Rollout", async () => {
     const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'checkout', namespace: 'shop', uid: 'ro-1' }, spec: { template: { spec: { containers: [container('app')] } } } };
-    const rs = { ...replicaSet('shop', 'checkout-6d4f'), metadata: { name: 'checkout-6d4f', namespace: 'shop', uid: 'rs-ro', ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'checkout', uid: 'ro-1', controller: true }] } };
+    const rs = {
+      ...replicaSet('shop', 'checkout-6d4f'),
+      metadata: { name: 'checkout-6d4f', namespace: 'shop', uid: 'rs-ro', ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'checkout', uid: 'ro-1', controller: true }] },
+      spec: { replicas: 2, template: { metadata: { labels: { 'rollouts-pod-template-hash': '6d4f' } }, spec: { containers: [container('app')] } } },
+    };
     const server = await fake({ objects: [rollout, rs, ...podsOf(rs, 2)] });
     const { resources, notes } = await read(server, { kinds: ['Pod', 'ReplicaSet', 'Rollout'] });
     expect(places(resources)).toEqual(['Rollout/shop/checkout']);
