@@ -42,8 +42,12 @@ interface OwnerEntry {
   kind: string;
   namespace: string | null;
   apiVersion: string;
-  /** A Deployment's (or Rollout's) pod template as a digest: its ReplicaSets that run another one are old revisions. */
-  template?: string;
+  /**
+   * A Deployment's (or Rollout's) pod template: its ReplicaSets that run another one are old revisions.
+   * The object itself (kept among the resources read anyway), digested only when a ReplicaSet asks.
+   */
+  template?: unknown;
+  digest?: string;
 }
 
 /** Kinds whose ReplicaSets carry their pod template, with `pod-template-hash` added to its labels. */
@@ -78,8 +82,8 @@ export class OwnerIndex {
   private readonly byPlace = new Map<string, OwnerEntry>();
 
   add(r: Resource): void {
-    const template = TEMPLATE_OWNERS.has(r.kind) ? templateDigest(asObj(r.object.spec)?.template) : undefined;
-    const entry: OwnerEntry = { kind: r.kind, namespace: r.namespace, apiVersion: r.apiVersion, ...(template ? { template } : {}) };
+    const template = TEMPLATE_OWNERS.has(r.kind) ? asObj(r.object.spec)?.template : undefined;
+    const entry: OwnerEntry = { kind: r.kind, namespace: r.namespace, apiVersion: r.apiVersion, ...(template !== undefined ? { template } : {}) };
     const uid = asString(asObj(r.object.metadata)?.uid);
     if (uid) this.byUid.set(uid, entry);
     this.byPlace.set(placeKey(r.kind, r.namespace, r.name), entry);
@@ -105,8 +109,10 @@ export class OwnerIndex {
     const replicas = spec?.replicas ?? 1;
     if (typeof replicas !== 'number' || replicas <= 0) return false;
     const owner = this.controllerOf(r);
+    if (owner?.template === undefined) return false;
+    owner.digest ??= templateDigest(owner.template);
     const mine = templateDigest(spec?.template);
-    return owner?.template !== undefined && mine !== undefined && mine !== owner.template;
+    return owner.digest !== undefined && mine !== undefined && mine !== owner.digest;
   }
 
   private controllerOf(r: Resource): OwnerEntry | undefined {
