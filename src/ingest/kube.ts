@@ -339,7 +339,7 @@ async function getNamespace<T>(conn: Connection, name: string, take: (item: unkn
   const path = `/api/v1/namespaces/${encodeURIComponent(name)}`;
   const answer = await sendWithRetry(conn, path, new URLSearchParams(), JSON_ACCEPT);
   if (answer.status === 404) return [];
-  if (answer.status === 401) throw new ReadStopped(`the API server did not accept the credentials of context ${conn.context} (401 Unauthorized): sign in again (for Entra ID, kubelogin)`);
+  if (answer.status === 401) throw credentialsRefused(conn);
   if (answer.status === 403) throw new ListFailed(`cannot get namespace ${name}: forbidden (needs get on namespaces in ${name})`, true);
   if (answer.status < 200 || answer.status >= 300) throw new ListFailed(`cannot get namespace ${name}: ${answer.status} ${statusOf(answer).message ?? ''}`.trim());
   let body: unknown;
@@ -446,6 +446,10 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
+function credentialsRefused(conn: Connection): ReadStopped {
+  return new ReadStopped(`the API server did not accept the credentials of context ${conn.context} (401 Unauthorized): sign in again (for Entra ID, kubelogin)`);
+}
+
 /**
  * The server answers as a Kubernetes API server and accepts the credentials. Run once before the
  * lists, so that an exec plugin signs in once, and so that a server URL that points elsewhere is an
@@ -453,8 +457,7 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
  */
 async function probe(conn: Connection): Promise<void> {
   const answer = await sendWithRetry(conn, '/version', new URLSearchParams(), JSON_ACCEPT);
-  if (answer.status === 401)
-    throw new ReadStopped(`the API server did not accept the credentials of context ${conn.context} (401 Unauthorized): sign in again (for Entra ID, kubelogin)`);
+  if (answer.status === 401) throw credentialsRefused(conn);
   let body: unknown;
   try {
     body = JSON.parse(answer.text);
