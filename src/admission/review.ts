@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { ExceptionConfig } from '../core/config.js';
 import type { Finding } from '../core/finding.js';
 import { isActive } from '../core/finding.js';
@@ -7,7 +8,7 @@ import type { Rule } from '../core/rule.js';
 import type { RuleSettings } from '../core/settings.js';
 import { atLeast, severityRank, type Severity } from '../core/severity.js';
 import { createSuppressor } from '../core/suppress.js';
-import { podSpecParts } from '../core/workload.js';
+import { podSpecParts, walkPath } from '../core/workload.js';
 import { complete, ObjectEvaluator } from './object-evaluator.js';
 
 export const WEBHOOK_MODES = ['enforce', 'warn', 'audit'] as const;
@@ -183,23 +184,8 @@ function podChanged(before: Resource, after: Resource): boolean {
   const parts = podSpecParts(after.kind);
   if (!parts) return true;
   const compared = after.kind === 'Pod' ? parts : parts.slice(0, -1);
-  return !sameJson(walkParts(before.object, compared), walkParts(after.object, compared));
-}
-
-function walkParts(object: Obj, parts: readonly string[]): unknown {
-  let cur: unknown = object;
-  for (const p of parts) cur = asObj(cur)?.[p];
-  return cur;
-}
-
-/** Structural equality of decoded JSON, whatever the order of keys. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
-  if (!isObj(a) || !isObj(b) || Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
+  // Key order is not a change: the deep equality compares own keys whatever their order.
+  return !isDeepStrictEqual(walkPath(before.object, compared), walkPath(after.object, compared));
 }
 
 /** What the finding's id is made of, before `complete` makes the id: the same violation on the old and the new object. */

@@ -68,7 +68,8 @@ export interface ContainerView {
   path(sub?: string): string;
 }
 
-function walk(obj: Obj, parts: readonly string[]): unknown {
+/** The value at a path of keys below an object, or undefined where the path leaves the objects. */
+export function walkPath(obj: Obj, parts: readonly string[]): unknown {
   let cur: unknown = obj;
   for (const part of parts) {
     const o = asObj(cur);
@@ -86,9 +87,9 @@ export function podSpecParts(kind: string): readonly string[] | undefined {
 export function podOf(resource: Resource): PodView | undefined {
   if (!isPodBearing(resource.kind)) return undefined;
   const paths = SPEC_PATHS[resource.kind] ?? TEMPLATE_PATHS;
-  const spec = asObj(walk(resource.object, paths.specParts));
+  const spec = asObj(walkPath(resource.object, paths.specParts));
   if (!spec) return undefined;
-  const metadata = asObj(walk(resource.object, paths.metaParts)) ?? {};
+  const metadata = asObj(walkPath(resource.object, paths.metaParts)) ?? {};
   return { resource, metadata, spec, metaPath: paths.meta, specPath: paths.spec };
 }
 

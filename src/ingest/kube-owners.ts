@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { asArray, asObj, asString, isObj, type Resource } from '../core/resource.js';
 
 /**
@@ -43,33 +43,24 @@ interface OwnerEntry {
   namespace: string | null;
   apiVersion: string;
   /**
-   * A Deployment's (or Rollout's) pod template: its ReplicaSets that run another one are old revisions.
-   * The object itself (kept among the resources read anyway), digested only when a ReplicaSet asks.
+   * A Deployment's (or Rollout's) pod template, the object itself (kept among the resources read
+   * anyway): its ReplicaSets that run another one are old revisions.
    */
   template?: unknown;
-  digest?: string;
 }
 
 /** Kinds whose ReplicaSets carry their pod template, with `pod-template-hash` added to its labels. */
 const TEMPLATE_OWNERS = new Set(['Deployment', 'Rollout']);
 const TEMPLATE_HASH_LABELS = ['pod-template-hash', 'rollouts-pod-template-hash'];
 
-/** JSON with sorted keys: the same template whatever order its fields were written in. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
-  return JSON.stringify(v) ?? 'null';
-}
-
-/** A digest of a pod template, without the labels a ReplicaSet's controller adds to it. */
-function templateDigest(template: unknown): string | undefined {
+/** A pod template without the labels a ReplicaSet's controller adds to it. */
+function withoutHashLabels(template: unknown): unknown {
   const t = asObj(template);
   if (!t) return undefined;
   const meta = asObj(t.metadata) ?? {};
   const labels = { ...(asObj(meta.labels) ?? {}) };
   for (const l of TEMPLATE_HASH_LABELS) delete labels[l];
-  const bare = { ...t, metadata: { ...meta, labels } };
-  return createHash('sha256').update(canonical(bare)).digest('base64');
+  return { ...t, metadata: { ...meta, labels } };
 }
 
 /**
@@ -108,11 +99,10 @@ export class OwnerIndex {
     const spec = asObj(r.object.spec);
     const replicas = spec?.replicas ?? 1;
     if (typeof replicas !== 'number' || replicas <= 0) return false;
-    const owner = this.controllerOf(r);
-    if (owner?.template === undefined) return false;
-    owner.digest ??= templateDigest(owner.template);
-    const mine = templateDigest(spec?.template);
-    return owner.digest !== undefined && mine !== undefined && mine !== owner.digest;
+    const mine = withoutHashLabels(spec?.template);
+    const theirs = withoutHashLabels(this.controllerOf(r)?.template);
+    // Key order is not a change: the deep equality compares own keys whatever their order.
+    return mine !== undefined && theirs !== undefined && !isDeepStrictEqual(mine, theirs);
   }
 
   private controllerOf(r: Resource): OwnerEntry | undefined {
