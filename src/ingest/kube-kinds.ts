@@ -48,6 +48,11 @@ export const LIVE_KINDS: readonly LiveKind[] = [
   // skipped where the API group is not served.
   { kind: 'Rollout', group: 'argoproj.io', version: 'v1alpha1', resource: 'rollouts', namespaced: true },
   { kind: 'ScaledJob', group: 'keda.sh', version: 'v1alpha1', resource: 'scaledjobs', namespaced: true },
+  // Gateway API: public Gateways and their routes are ways in for attack paths.
+  { kind: 'Gateway', group: 'gateway.networking.k8s.io', version: 'v1', resource: 'gateways', namespaced: true },
+  { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', version: 'v1', resource: 'httproutes', namespaced: true },
+  { kind: 'GRPCRoute', group: 'gateway.networking.k8s.io', version: 'v1', resource: 'grpcroutes', namespaced: true },
+  { kind: 'ReferenceGrant', group: 'gateway.networking.k8s.io', version: 'v1beta1', resource: 'referencegrants', namespaced: true },
 ];
 
 /** What the RBAC commands need: roles, bindings, the service accounts they name, and the custom resources roles may grant. */

@@ -104,6 +104,10 @@ const SERVED: Record<string, { resource: string; namespaced: boolean }> = {
   MutatingWebhookConfiguration: { resource: 'mutatingwebhookconfigurations', namespaced: false },
   Rollout: { resource: 'rollouts', namespaced: true },
   ScaledJob: { resource: 'scaledjobs', namespaced: true },
+  Gateway: { resource: 'gateways', namespaced: true },
+  HTTPRoute: { resource: 'httproutes', namespaced: true },
+  GRPCRoute: { resource: 'grpcroutes', namespaced: true },
+  ReferenceGrant: { resource: 'referencegrants', namespaced: true },
 };
 
 const GROUPS: Record<string, string[]> = {
@@ -119,6 +123,7 @@ const GROUPS: Record<string, string[]> = {
   // Served where Argo Rollouts and KEDA are installed; `missingGroups` takes them away.
   'argoproj.io': ['v1alpha1'],
   'keda.sh': ['v1alpha1'],
+  'gateway.networking.k8s.io': ['v1', 'v1beta1'],
 };
 
 const METADATA_LIST = /as=PartialObjectMetadataList;g=meta\.k8s\.io;v=v1/;

@@ -6,6 +6,7 @@ import { aksClusterOf, CLUSTER_KINDS } from '../aks/index.js';
 import { IMAGE_KIND, imageReportOf } from '../images/image-resource.js';
 import { usersOfImage } from '../images/image-users.js';
 import { admitsFromOutsideNamespace, exposureOf } from '../network/exposure.js';
+import { publicGatewayRoutes } from '../network/gateway-routes.js';
 import { openLoadBalancers, publicLoadBalancer } from '../network/load-balancers.js';
 import { reachabilityModelOf } from '../network/reachability-model.js';
 import type { Workload } from '../network/workloads.js';
@@ -117,7 +118,7 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
     if (exploit.has(w)) graph.edge(from, workloadNode(w), compromise(w, before, false));
   };
 
-  // The internet: public load balancers, node ports and Ingress routes.
+  // The internet: public load balancers, node ports, Ingress routes and routes of public Gateways.
   const internet = graph.node(INTERNET, 'internet', 'the internet');
   const lbs = openLoadBalancers(inventory);
   for (const svc of inventory.byKind('Service')) {
@@ -152,23 +153,43 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
       for (const w of selected(svc, inNamespace)) exploitEdges(n, w);
     }
   }
+  // Requests reach the pods from the controller or the Gateway, not from the Service: policies that admit no one outside the namespace stop them.
+  const routedTo = (services: readonly string[]): Set<Workload> => {
+    const targets = new Set<Workload>();
+    for (const key of services) {
+      const slash = key.indexOf('/');
+      const svc = inventory.get('Service', key.slice(0, slash), key.slice(slash + 1));
+      if (!svc) continue;
+      for (const w of selected(svc, inNamespace)) if (admitsFromOutsideNamespace(exposureOf(inventory).of(w).ingress)) targets.add(w);
+    }
+    return targets;
+  };
   for (const ing of inventory.byKind('Ingress')) {
     if (!ing.apiVersion.startsWith('networking.k8s.io/') && !ing.apiVersion.startsWith('extensions/')) continue;
     const ns = ing.namespace ?? 'default';
     const name = `${ns}/${ing.name}`;
     const ref = refOf(ing);
-    const targets = new Set<Workload>();
-    for (const backend of ingressBackends(ing)) {
-      const svc = inventory.get('Service', ns, backend);
-      if (!svc) continue;
-      for (const w of selected(svc, inNamespace)) {
-        // Requests reach the pods from the controller, not from the Service: policies that admit no one outside the namespace stop them.
-        if (admitsFromOutsideNamespace(exposureOf(inventory).of(w).ingress)) targets.add(w);
-      }
-    }
+    const targets = routedTo(ingressBackends(ing).map((b) => `${ns}/${b}`));
     if (targets.size === 0) continue;
     const n = graph.node(`ingress:${name}`, 'ingress', `Ingress ${name}`);
     graph.edge(internet, n, { text: `sends requests through Ingress ${name}`, findings: [], resource: ref, field: 'spec.rules', likelihood: 1, fixes: [{ key: `ingress:${name}`, text: `put authentication in front of Ingress ${name} or remove the route`, cost: 3, resource: ref }] });
+    for (const w of targets) exploitEdges(n, w);
+  }
+  for (const { route, gateways, services } of publicGatewayRoutes(inventory)) {
+    const name = `${route.namespace ?? 'default'}/${route.name}`;
+    const ref = refOf(route);
+    const targets = routedTo(services);
+    if (targets.size === 0) continue;
+    const n = graph.node(`${route.kind.toLowerCase()}:${name}`, 'ingress', `${route.kind} ${name}`);
+    const through = gateways.map((g) => `${g.namespace ?? 'default'}/${g.name}`).join(', ');
+    graph.edge(internet, n, {
+      text: `sends requests through Gateway ${through} and ${route.kind} ${name}`,
+      findings: [],
+      resource: ref,
+      field: 'spec.rules',
+      likelihood: 1,
+      fixes: [{ key: `${route.kind.toLowerCase()}:${name}`, text: `put authentication in front of ${route.kind} ${name} or detach it from public Gateways`, cost: 3, resource: ref }],
+    });
     for (const w of targets) exploitEdges(n, w);
   }
 

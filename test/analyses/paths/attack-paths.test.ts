@@ -220,6 +220,70 @@ spec:
     expect(fromInternet(policy('[{ from: [{ ipBlock: { cidr: 10.225.0.0/24 } }] }]'))).toEqual(['internet: internet → ingress:shop/web → workload:shop/web[Deployment] → node']);
   });
 
+  describe('Gateway API routes', () => {
+    const gateway = (extra = '', listener = '{ name: https, port: 443, protocol: HTTPS }') => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: public, namespace: gateways }
+spec:
+  gatewayClassName: approuting-istio
+  listeners: [${listener}]${extra}
+---
+`;
+    const httpRoute = (spec: string, ns = 'shop') => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: web, namespace: ${ns} }
+spec:
+${spec}
+---
+`;
+    const toWeb = (parentExtra = '', backendNs = '') => `  parentRefs: [{ name: public, namespace: gateways${parentExtra} }]
+  rules: [{ backendRefs: [{ name: web, port: 443${backendNs} }] }]`;
+    const allNamespaces = '{ name: https, port: 443, protocol: HTTPS, allowedRoutes: { namespaces: { from: All } } }';
+    const estate = (prefix: string) => internetFacingPrivileged.replace('type: LoadBalancer, ', '').replace('apiVersion: apps/v1', `${prefix}apiVersion: apps/v1`);
+    const fromInternet = (text: string) => pathsOf(text).paths.map(route).filter((r) => r.startsWith('internet'));
+    const VIA_ROUTE = 'internet: internet → httproute:shop/web → workload:shop/web[Deployment] → node';
+
+    it('a route attached to a public Gateway that admits its namespace is a way in', () => {
+      const { paths } = pathsOf(estate(gateway('', allNamespaces) + httpRoute(toWeb())));
+      expect(paths.map(route)).toEqual([VIA_ROUTE]);
+      expect(paths[0]?.steps[0]?.text).toBe('sends requests through Gateway gateways/public and HTTPRoute shop/web');
+    });
+
+    it('a listener admits routes of its own namespace only, unless allowedRoutes says otherwise', () => {
+      expect(fromInternet(estate(gateway() + httpRoute(toWeb())))).toEqual([]);
+      const selector = '{ name: https, port: 443, protocol: HTTPS, allowedRoutes: { namespaces: { from: Selector, selector: { matchLabels: { kubernetes.io/metadata.name: shop } } } } }';
+      expect(fromInternet(estate(gateway('', selector) + httpRoute(toWeb())))).toEqual([VIA_ROUTE]);
+      const otherKind = '{ name: tls, port: 443, protocol: TLS, allowedRoutes: { namespaces: { from: All } } }';
+      expect(fromInternet(estate(gateway('', otherKind) + httpRoute(toWeb())))).toEqual([]);
+      // sectionName picks the listener.
+      const two = `${allNamespaces}, { name: internal-only, port: 8443, protocol: HTTPS }`;
+      expect(fromInternet(estate(gateway('', two) + httpRoute(toWeb(', sectionName: internal-only'))))).toEqual([]);
+      expect(fromInternet(estate(gateway('', two) + httpRoute(toWeb(', sectionName: https'))))).toEqual([VIA_ROUTE]);
+    });
+
+    it('an internal Gateway is no way in from the internet', () => {
+      const internal = `
+  infrastructure:
+    annotations: { service.beta.kubernetes.io/azure-load-balancer-internal: "true" }`;
+      expect(fromInternet(estate(gateway(internal, allNamespaces) + httpRoute(toWeb())))).toEqual([]);
+    });
+
+    it('a backend in another namespace is reached only where a ReferenceGrant there allows the route', () => {
+      const crossNs = httpRoute(toWeb('', ', namespace: shop'), 'edge');
+      expect(fromInternet(estate(gateway('', allNamespaces) + crossNs))).toEqual([]);
+      const grant = (fromNs: string) => `apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata: { name: from-edge, namespace: shop }
+spec:
+  from: [{ group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: ${fromNs} }]
+  to: [{ group: "", kind: Service }]
+---
+`;
+      expect(fromInternet(estate(gateway('', allNamespaces) + crossNs + grant('elsewhere')))).toEqual([]);
+      expect(fromInternet(estate(gateway('', allNamespaces) + crossNs + grant('edge')))).toEqual(['internet: internet → httproute:edge/web → workload:shop/web[Deployment] → node']);
+    });
+  });
+
   it('restricting the load balancer does not close a path the internet still takes through an Ingress to the same workload', () => {
     const both = withIngress(internetFacingPrivileged);
     const { paths, fixes } = pathsOf(both);
