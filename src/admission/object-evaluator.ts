@@ -1,5 +1,6 @@
 import { RulePlan, ruleFailure, runRules, supersede } from '../core/engine.js';
 import { findingId, type Finding } from '../core/finding.js';
+import { stableField } from '../core/field-path.js';
 import { Inventory } from '../core/inventory.js';
 import type { Resource, ResourceRef } from '../core/resource.js';
 import { ResourceContext, verifyCommand, type ReportInput, type Rule } from '../core/rule.js';
@@ -56,7 +57,7 @@ export class ObjectEvaluator {
 /** Fills in what `evaluate` left out of these findings: the stable id and the verify command. */
 export function complete(findings: readonly Finding[], resource: Resource): void {
   for (const f of findings) {
-    if (f.id === '') f.id = findingId(f.rule, f.resource, f.container, f.field);
+    if (f.id === '') f.id = findingId(f.rule, f.resource, f.container, stableField(resource.object, f.field));
     f.verify ??= verifyCommand(resource, f.field);
   }
 }

@@ -43,3 +43,49 @@ export function splitPath(path: string): Array<string | number> {
   flush();
   return out;
 }
+
+/**
+ * The path with each list index replaced by what names the element (a container's, volume's or env
+ * var's `name`; a subject's kind, namespace and name), for finding ids: inserting a sidecar before
+ * the app container, or a subject before another, must not move a finding onto another element, nor
+ * make an unchanged one look new to a baseline. Elements without a name keep their index, and so does
+ * a path that leaves the object. Nothing of a value is used: an id must not carry a secret's trace.
+ */
+export function stableField(object: unknown, field: string | undefined): string | undefined {
+  if (field === undefined) return undefined;
+  const end = field.lastIndexOf(']');
+  if (end === -1 || typeof object !== 'object' || object === null) return field;
+  // Findings of one resource share their list prefixes (`spec.template.spec.containers[0]`): one walk each.
+  let byPrefix = STABLE_PREFIXES.get(object);
+  if (!byPrefix) STABLE_PREFIXES.set(object, (byPrefix = new Map()));
+  const prefix = field.slice(0, end + 1);
+  let stable = byPrefix.get(prefix);
+  if (stable === undefined) byPrefix.set(prefix, (stable = stablePrefix(object, prefix)));
+  return stable + field.slice(end + 1);
+}
+
+const STABLE_PREFIXES = new WeakMap<object, Map<string, string>>();
+
+function stablePrefix(object: object, prefix: string): string {
+  let cur: unknown = object;
+  let out = '';
+  for (const part of splitPath(prefix)) {
+    if (typeof part === 'number') {
+      const element: unknown = Array.isArray(cur) ? cur[part] : undefined;
+      const name = elementName(element);
+      out += name === undefined ? `[${part}]` : `[@${name}]`;
+      cur = element;
+    } else {
+      out += `${out === '' ? '' : '.'}${escapeKey(part)}`;
+      cur = typeof cur === 'object' && cur !== null && !Array.isArray(cur) ? (cur as Record<string, unknown>)[part] : undefined;
+    }
+  }
+  return out;
+}
+
+function elementName(element: unknown): string | undefined {
+  if (typeof element !== 'object' || element === null || Array.isArray(element)) return undefined;
+  const { name, kind, namespace } = element as Record<string, unknown>;
+  if (typeof name !== 'string') return undefined;
+  return [typeof kind === 'string' ? kind : '', typeof namespace === 'string' ? namespace : '', name].join('/');
+}

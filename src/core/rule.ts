@@ -1,5 +1,6 @@
 import type { Evidence, Finding } from './finding.js';
 import { findingId } from './finding.js';
+import { stableField } from './field-path.js';
 import type { FrameworkRef } from './frameworks.js';
 import type { Inventory } from './inventory.js';
 import { refOf, type Resource, type ResourceRef } from './resource.js';
@@ -216,7 +217,7 @@ export class ResourceContext implements RuleContext {
 
   /** The finding's stable id. A context that reports many findings it mostly drops may leave it for later. */
   protected idOf(ref: ResourceRef, input: ReportInput): string {
-    return findingId(this.rule.meta.id, ref, input.container, input.field, input.key);
+    return findingId(this.rule.meta.id, ref, input.container, stableField(this.resource.object, input.field), input.key);
   }
 
   /** The rule's verify command, else the generated one; none for an Azure resource, which kubectl cannot show. */
