@@ -128,9 +128,10 @@ export function createSuppressor(opts: SuppressOptions): Suppressor {
         }
         if (ignore && ignore.rules.some((r) => globMatch(r, f.rule))) {
           if (!opts.allowAnnotations) warn(`${IGNORE_ANNOTATION} on ${key} ignored: the config does not allow annotation exemptions`);
+          // A reason is what a reviewer reads in the diff: without one the annotation is a silent pass.
+          else if (!ignore.reason) warn(`${IGNORE_ANNOTATION} on ${key} gives no reason, so it does not apply (write "rule-id -- reason")`);
           else {
-            if (!ignore.reason) warn(`${IGNORE_ANNOTATION} on ${key} gives no reason (write "rule-id -- reason")`);
-            f.suppressed = { kind: 'annotation', reason: ignore.reason || 'no reason given' };
+            f.suppressed = { kind: 'annotation', reason: ignore.reason };
             continue;
           }
         }

@@ -203,3 +203,26 @@ describe('one finding per added capability', () => {
     expect(findings[0]?.severity).toBe('high');
   });
 });
+
+describe('palisade.io/ignore without a reason', () => {
+  it('does not apply, and says so', () => {
+    const resources = parseResources(`
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, annotations: {palisade.io/ignore: "*"}}
+spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: shop, annotations: {palisade.io/ignore: "* -- vendor agent, SEC-42"}}
+spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
+`);
+    const suppressor = createSuppressor(options);
+    const { findings } = evaluate(rule('workload/privileged-container'), new Inventory(resources), DEFAULT_SETTINGS, suppressor);
+    expect(findings.map((f) => [f.resource.name, f.suppressed?.reason])).toEqual([
+      ['web', undefined],
+      ['agent', 'vendor agent, SEC-42'],
+    ]);
+    expect(suppressor.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^palisade\.io\/ignore on shop\/Pod\/web gives no reason, so it does not apply/));
+  });
+});
