@@ -202,16 +202,24 @@ async function whoCan(verb: string, resource: string, paths: string[], opts: Who
   const query = parseResourceArg(verb, resource, opts);
   const loaded = await load(paths, opts);
   const { index, errors } = loaded;
-  const grants = onePerBinding(index.whoCan(query));
-  const names = await namesOf(grants.map((g) => g.subject), loaded, opts.graph);
   // The API server asks about a create with no name (the object does not exist yet): a grant restricted by
-  // resourceNames never allows one, though kubectl auth can-i with a name answers yes.
-  const createNote = query.verb === 'create' && query.name !== undefined && query.subresource === undefined
-    ? [`a create request carries no name, so a grant restricted by resourceNames (to ${query.name} or any other) never allows it`]
+  // resourceNames never allows one, though kubectl auth can-i with a name answers yes. The request is
+  // asked as the API server asks it.
+  const namelessCreate = query.verb === 'create' && query.name !== undefined && query.subresource === undefined;
+  const asked: AccessQuery = namelessCreate ? withoutName(query) : query;
+  const grants = onePerBinding(index.whoCan(asked));
+  const names = await namesOf(grants.map((g) => g.subject), loaded, opts.graph);
+  const createNote = namelessCreate
+    ? [`a create request carries no name, so a grant restricted by resourceNames (to ${query.name} or any other) never allows it: such grants are not listed`]
     : [];
   const report: WhoCanReport = { schema: 'palisade.rbac.who-can/v1', query, grants, missingRoles: index.missingRoles, names, notes: [...createNote, ...index.notes], errors };
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderWhoCan(report), opts.output);
   return errors.length ? 2 : 0;
+}
+
+function withoutName(q: AccessQuery): AccessQuery {
+  const { name: _name, ...rest } = q;
+  return rest;
 }
 
 async function can(subjectText: string, paths: string[], opts: CanOptions): Promise<number> {
@@ -254,7 +262,7 @@ export function missingRoleText(m: MissingRole): string {
   const role = `${m.role.kind || '(no kind)'} ${m.role.namespace ? `${m.role.namespace}/` : ''}${m.role.name || '(no name)'}`;
   if (m.binding.kind === 'ClusterRoleBinding' && m.role.kind === 'Role') return `${bindingText(m.binding)} refers to ${role}: a ClusterRoleBinding can only refer to a ClusterRole (the API server refuses it), so it grants nothing`;
   if (isBootstrapRole(m.role)) return `${bindingText(m.binding)} refers to ${role}, a role every cluster creates for itself: its rules are not in the input, so what it grants is not counted here`;
-  return `${bindingText(m.binding)} refers to ${role}, which is not in the input: it grants nothing`;
+  return `${bindingText(m.binding)} refers to ${role}, which is not in the input: what it grants is not counted (add the role's manifest to count it)`;
 }
 
 /**
@@ -320,16 +328,31 @@ function ruleText(r: PolicyRule): string {
   return `${r.resources.join(',')} [${groups}]${names}`;
 }
 
-/** Whether none of the rule can be granted where it is bound. */
-function grantsNothing(h: HeldRule): boolean {
-  return grantedPart(h) === undefined;
+/**
+ * `pods/*`: the authorizer matches a subresource wildcard only as `*\/SUB`, so `RESOURCE/*` is a
+ * literal subresource named `*`, which no request asks for.
+ */
+function literalWildcards(r: PolicyRule): string[] {
+  return r.resources.filter((res) => res.endsWith('/*') && !res.startsWith('*/'));
 }
 
-/** ` (not granted: nodes, /logs/*)`: the parts of a rule its RoleBinding cannot grant. */
+/** Whether none of the rule can be granted where it is bound, or it names only literal `RESOURCE/*`. */
+function grantsNothing(h: HeldRule): boolean {
+  const part = grantedPart(h);
+  if (part === undefined) return true;
+  const literal = literalWildcards(part);
+  return literal.length > 0 && literal.length === part.resources.length && part.nonResourceURLs.length === 0;
+}
+
+/** ` (not granted: nodes, /logs/*)`: the parts of a rule its RoleBinding cannot grant, and `pods/*`, which grants nothing. */
 function notGrantedText(h: HeldRule): string {
-  if (!h.notGranted) return '';
-  if (grantsNothing(h)) return ' (grants nothing here)';
-  return ` (not granted here: ${[...h.notGranted.resources, ...h.notGranted.nonResourceURLs].join(', ')})`;
+  const literal = literalWildcards(h.rule);
+  const literalText = literal.length ? `${literal.join(', ')} ${literal.length === 1 ? 'is' : 'are'} literal: no request matches` : '';
+  if (grantsNothing(h)) return ` (grants nothing${h.notGranted && grantedPart(h) === undefined ? ' here' : `: ${literalText}`})`;
+  const parts: string[] = [];
+  if (h.notGranted) parts.push(`not granted here: ${[...h.notGranted.resources, ...h.notGranted.nonResourceURLs].join(', ')}`);
+  if (literalText) parts.push(`${literal.join(', ')} grant${literal.length === 1 ? 's' : ''} nothing`);
+  return parts.length ? ` (${parts.join('; ')})` : '';
 }
 
 export function renderCan(report: CanReport): string {
@@ -343,8 +366,13 @@ export function renderCan(report: CanReport): string {
   }
   const who = subjectText(report.subject, new Map(Object.entries(report.names)));
   const groups = report.identity.groups.length ? ` (groups: ${report.identity.groups.join(', ')})` : '';
-  const inert = report.rules.filter(grantsNothing).length;
-  const inertText = inert ? ` (${inert} of them ${inert === 1 ? 'grants' : 'grant'} nothing: a RoleBinding grants no cluster-scoped resource and no non-resource URL)` : '';
+  const inertRules = report.rules.filter(grantsNothing);
+  const inert = inertRules.length;
+  const why = [
+    ...(inertRules.some((h) => grantedPart(h) === undefined) ? ['a RoleBinding grants no cluster-scoped resource and no non-resource URL'] : []),
+    ...(inertRules.some((h) => grantedPart(h) !== undefined) ? ['RESOURCE/* names a subresource called *, which no request asks for'] : []),
+  ];
+  const inertText = inert ? ` (${inert} of them ${inert === 1 ? 'grants' : 'grant'} nothing: ${why.join('; ')})` : '';
   lines.push(report.rules.length ? `${who}${groups} holds ${report.rules.length} rules${inertText}` : `${who}${groups} holds no rule`);
   for (const n of report.notes) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;

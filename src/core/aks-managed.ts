@@ -43,8 +43,51 @@ const MANAGED_LABELS: Array<[string, (v: string) => boolean]> = [
   ['app.kubernetes.io/managed-by', (v) => v === 'aks-app-routing-operator'],
 ];
 
+/** RBAC objects without a namespace: AKS's own carry its labels like its namespaced components. */
+const CLUSTER_SCOPED_RBAC = new Set(['ClusterRole', 'ClusterRoleBinding']);
+
+/** The users of AKS's local accounts (`az aks get-credentials --admin` and the non-Entra user credential). */
+const LOCAL_ACCOUNT_USERS = new Set(['clusterAdmin', 'clusterUser']);
+
+function managedLabel(r: Resource): [string, string] | undefined {
+  const labels = stringMap((r.object.metadata as { labels?: unknown } | undefined)?.labels);
+  for (const [key, test] of MANAGED_LABELS) {
+    const v = labels[key];
+    if (v !== undefined && test(v)) return [key, v];
+  }
+  return undefined;
+}
+
+/**
+ * AKS binds its local accounts to cluster-admin in a ClusterRoleBinding it reconciles: the binding
+ * cannot be removed, only the accounts, which is what aks/local-accounts-enabled asks for.
+ */
+function bindsLocalAccounts(r: Resource): boolean {
+  if (r.kind !== 'ClusterRoleBinding') return false;
+  const subjects = Array.isArray(r.object.subjects) ? (r.object.subjects as unknown[]) : [];
+  return subjects.some((s) => {
+    const o = s as { kind?: unknown; name?: unknown } | null;
+    return o?.kind === 'User' && typeof o.name === 'string' && LOCAL_ACCOUNT_USERS.has(o.name);
+  });
+}
+
+/**
+ * Why a cluster-scoped RBAC object is AKS's: the add-on manager label on a ClusterRole or
+ * ClusterRoleBinding (AKS's local-account binding, ama-logs' and the other add-ons' roles).
+ */
+function clusterScopedReason(r: Resource): string | undefined {
+  if (r.namespace || !CLUSTER_SCOPED_RBAC.has(r.kind)) return undefined;
+  const label = managedLabel(r);
+  if (!label) return undefined;
+  const [key, v] = label;
+  if (bindsLocalAccounts(r)) return `AKS-managed binding of the local accounts (${key}=${v}): AKS re-creates it; turn the local accounts off instead (disableLocalAccounts, see aks/local-accounts-enabled)`;
+  return `AKS-managed component (${key}=${v}, cluster-scoped ${r.kind})`;
+}
+
 /** Why a resource counts as AKS-managed, or undefined. */
 export function aksManagedReason(r: Resource): string | undefined {
+  const clusterScoped = clusterScopedReason(r);
+  if (clusterScoped) return clusterScoped;
   if (!r.namespace || !AKS_NAMESPACES.has(r.namespace)) return undefined;
   const labels = stringMap((r.object.metadata as { labels?: unknown } | undefined)?.labels);
   for (const [key, test] of MANAGED_LABELS) {

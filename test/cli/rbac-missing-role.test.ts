@@ -16,8 +16,8 @@ describe('the warning for a binding whose role is not in the input', () => {
     expect(text).toBe('ClusterRoleBinding/crb refers to Role exec-star: a ClusterRoleBinding can only refer to a ClusterRole (the API server refuses it), so it grants nothing');
   });
 
-  it('says any other missing role grants nothing', () => {
+  it('says any other missing role is not counted, not that it grants nothing', () => {
     const text = missingRoleText({ binding: { kind: 'RoleBinding', namespace: 'shop', name: 'b' }, role: { kind: 'ClusterRole', name: 'app-reader' }, source: at });
-    expect(text).toBe('RoleBinding/shop/b refers to ClusterRole app-reader, which is not in the input: it grants nothing');
+    expect(text).toBe("RoleBinding/shop/b refers to ClusterRole app-reader, which is not in the input: what it grants is not counted (add the role's manifest to count it)");
   });
 });

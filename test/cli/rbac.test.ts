@@ -83,7 +83,25 @@ subjects: [{kind: User, name: ann, apiGroup: rbac.authorization.k8s.io}]
 
   it('says that a create carries no name, whatever --name asks', async () => {
     const r = await runCli(['rbac', 'who-can', 'create', 'secrets', '--name', 'tls-cert', '-n', 'shop', '-'], { stdin: MANIFESTS });
-    expect(r.stdout).toContain('note: a create request carries no name, so a grant restricted by resourceNames (to tls-cert or any other) never allows it');
+    expect(r.stdout).toContain('note: a create request carries no name, so a grant restricted by resourceNames (to tls-cert or any other) never allows it: such grants are not listed');
+  });
+
+  it('does not list a grant restricted by resourceNames as allowing a create', async () => {
+    const named = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: tls, namespace: shop}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [create, get], resourceNames: [tls-cert]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: tls, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: tls}
+subjects: [{kind: User, name: cert-bot}]
+`;
+    const r = await runCli(['rbac', 'who-can', 'create', 'secrets', '--name', 'tls-cert', '-n', 'shop', '-f', 'json', '-'], { stdin: named });
+    expect((JSON.parse(r.stdout) as { grants: unknown[] }).grants).toEqual([]);
+    const get = await runCli(['rbac', 'who-can', 'get', 'secrets', '--name', 'tls-cert', '-n', 'shop', '-'], { stdin: named });
+    expect(get.stdout).toContain('User:cert-bot');
   });
 
   it('usage errors exit 2', async () => {
@@ -150,6 +168,27 @@ subjects: [{kind: Group, name: "system:serviceaccounts:shop", apiGroup: rbac.aut
     expect(r.stdout).toMatch(/shop\s+get\s+\/logs\/\* \(grants nothing here\)\s+RoleBinding\/shop\/rb/);
     expect(r.stdout).toMatch(/shop\s+get\s+pods,nodes \[core\] \(not granted here: nodes\)\s+RoleBinding\/shop\/rb/);
     expect(r.stdout).toContain('holds 2 rules (1 of them grants nothing: a RoleBinding grants no cluster-scoped resource and no non-resource URL)');
+  });
+
+  it('marks RESOURCE/* as granting nothing: it is a literal name, not a subresource wildcard', async () => {
+    const literal = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: lit}
+rules:
+- {apiGroups: [""], resources: ["pods/*"], verbs: [create]}
+- {apiGroups: [""], resources: [pods, "pods/*"], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: lit}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: lit}
+subjects: [{kind: User, name: jane}]
+`;
+    const r = await runCli(['rbac', 'can', 'User:jane', tempTree({ 'rbac.yaml': literal })]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/cluster\s+create\s+pods\/\* \[core\] \(grants nothing: pods\/\* is literal: no request matches\)/);
+    expect(r.stdout).toMatch(/cluster\s+get\s+pods,pods\/\* \[core\] \(pods\/\* grants nothing\)/);
+    expect(r.stdout).toContain('holds 2 rules (1 of them grants nothing: RESOURCE/* names a subresource called *, which no request asks for)');
   });
 
   it('a malformed subject exits 2', async () => {

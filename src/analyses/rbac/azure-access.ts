@@ -4,6 +4,7 @@ import { aksClusterOf, CLUSTER_KINDS, type AksCluster } from '../aks/index.js';
 import { allowsAction, BUILTIN_AZURE_ROLES, rulesForRole, type AzureRoleDefinition } from './azure-roles.js';
 import type { BindingRef, PolicyRule, RoleRef, Subject } from './permission-index.js';
 import type { ResourceInfo } from './resources.js';
+import { azureScopeText } from './azure-scope.js';
 
 export const ROLE_ASSIGNMENT_KIND = 'Microsoft.Authorization/roleAssignments';
 export const ROLE_DEFINITION_KIND = 'Microsoft.Authorization/roleDefinitions';
@@ -52,11 +53,13 @@ export interface IdentityLink {
   identityName?: string;
 }
 
-/** An Azure principal that can make itself cluster-admin by rewriting the cluster resource. */
+/** An Azure principal that can make itself cluster-admin by rewriting the cluster resource, or by assigning itself a role on it. */
 export interface ClusterWriter {
   subject: Subject;
   ref: BindingRef;
   role: RoleRef;
+  /** It may write role assignments (Microsoft.Authorization/roleAssignments/write) at a scope holding the cluster. */
+  assignsRoles?: true;
 }
 
 export interface AzureAccess {
@@ -74,6 +77,8 @@ const ALL: PolicyRule[] = [
   { verbs: ['*'], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: ['*'] },
 ];
 const CS = 'Microsoft.ContainerService/managedClusters';
+/** Whoever may write role assignments at a scope may assign any role there, to itself too. */
+const ROLE_ASSIGNMENT_WRITE = 'Microsoft.Authorization/roleAssignments/write';
 
 /** The fields of an az CLI object, or of a REST object's `properties`. */
 function fields(r: Resource): Obj {
@@ -132,13 +137,19 @@ function normId(id: string): string {
 
 type Coverage = { namespace: string | null } | undefined;
 
-/** Does a scope cover the cluster, and in which namespace (`.../managedClusters/C/namespaces/NS`)? */
+const CLUSTER_SCOPE = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+)(?:\/namespaces\/([^/]+))?$/i;
+const CONTAINER_SCOPE = /^(?:|\/|\/subscriptions\/[^/]+|\/subscriptions\/[^/]+\/resourcegroups\/[^/]+|\/providers\/microsoft\.management\/managementgroups\/[^/]+)$/i;
+
+/**
+ * Does a scope cover the cluster, and in which namespace (`.../managedClusters/C/namespaces/NS`)? A
+ * role assignment reaches the cluster from the cluster itself, one of its namespaces, or a scope that
+ * holds it (its resource group, its subscription, a management group, the root); one on any other
+ * resource (a storage account, another cluster) grants nothing there. Without the cluster's id, the
+ * cluster is assumed to lie under every such container scope, and no cluster scope is known to be it.
+ */
 function coverage(scope: string, clusterId: string | undefined): Coverage {
   const s = normId(scope);
-  if (clusterId === undefined) {
-    const ns = /\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+\/namespaces\/([^/]+)$/i.exec(scope.replace(/\/+$/, ''));
-    return { namespace: ns?.[1] ?? null };
-  }
+  if (clusterId === undefined) return CONTAINER_SCOPE.test(s) ? { namespace: null } : undefined;
   const c = normId(clusterId);
   if (s === '' || s === '/' || c === s || c.startsWith(`${s}/`)) return { namespace: null };
   if (s.startsWith(`${c}/namespaces/`)) {
@@ -148,6 +159,21 @@ function coverage(scope: string, clusterId: string | undefined): Coverage {
   // A management group holds subscriptions the input does not list: it may cover the cluster.
   if (s.startsWith('/providers/microsoft.management/managementgroups/')) return { namespace: null };
   return undefined;
+}
+
+/** The managed clusters the role assignments are scoped to (their lower-cased ids), in order. */
+function clustersNamed(assignments: readonly AzureRoleAssignment[]): string[] {
+  const out = new Set<string>();
+  for (const a of assignments) {
+    const c = CLUSTER_SCOPE.exec(normId(a.scope));
+    if (c?.[1]) out.add(c[1]);
+  }
+  return [...out];
+}
+
+/** The scope as written of the first assignment at this cluster (for its name in words). */
+function scopeOf(assignments: readonly AzureRoleAssignment[], clusterId: string): string {
+  return assignments.find((a) => normId(a.scope).startsWith(clusterId))?.scope.replace(/\/namespaces\/.*$/i, '') ?? clusterId;
 }
 
 /** What a source says of the cluster as it runs: the live shapes over templates. */
@@ -186,10 +212,13 @@ function boolSetting(cluster: AksCluster, path: string): boolean | undefined {
  * - `aadProfile.adminGroupObjectIDs` are cluster-admin;
  * - while local accounts are enabled, whoever may list the cluster admin credential (and, on a cluster
  *   without Entra ID, the user credential, which is the same certificate) is in `system:masters`;
- * - whoever may write the cluster resource can add its own group to the admin groups;
+ * - whoever may write the cluster resource can add its own group to the admin groups, and whoever may
+ *   write role assignments at a scope holding it (Owner, User Access Administrator, Role Based Access
+ *   Control Administrator) can assign itself Azure Kubernetes Service RBAC Cluster Admin;
  * - ServiceAccounts annotated with a workload identity client id reach that Azure identity.
- * Without a cluster document, Azure RBAC is assumed on and the credential paths are left out: both are
- * said in `notes`.
+ * Without a cluster document, Azure RBAC is assumed on, the credential paths are left out, and the
+ * cluster is the one the assignments name (when they name one) under the container scopes they name:
+ * all of it is said in `notes`.
  */
 export function azureAccess(inventory: Inventory, resources: ReadonlyMap<string, ResourceInfo>): AzureAccess {
   const notes: string[] = [];
@@ -227,14 +256,25 @@ export function azureAccess(inventory: Inventory, resources: ReadonlyMap<string,
   const azureRbac = cluster ? boolSetting(cluster, 'aadProfile.enableAzureRBAC') : true;
   const entra = cluster ? cluster.get('aadProfile').absent !== true : true;
   const localAccounts = cluster ? boolSetting(cluster, 'disableLocalAccounts') === false : undefined;
+  let assumedCluster: string | undefined;
   if (!cluster && assignments.length) {
-    notes.push('no AKS cluster settings in the input: Azure role assignments are read as if Azure RBAC for Kubernetes authorization were on, and the local admin credential is not considered');
+    const named = clustersNamed(assignments);
+    assumedCluster = named.length === 1 ? named[0] : undefined;
+    const which =
+      named.length === 1
+        ? `the cluster is assumed to be ${azureScopeText(scopeOf(assignments, named[0]!))}, the one cluster the role assignments name`
+        : named.length > 1
+          ? `the role assignments name ${named.length} clusters (${named.map((c) => c.split('/').pop() ?? c).join(', ')}) and nothing says which one this is: assignments at a cluster are left out`
+          : 'the cluster is assumed to lie in every resource group and subscription the role assignments name';
+    notes.push(
+      `no AKS cluster settings in the input: ${which}; assignments at its resource group, subscription or a management group are counted, those on other resources are not; Azure RBAC for Kubernetes authorization is taken to be on, and the local admin credential is not considered (add \`az aks show -o json\`)`,
+    );
   } else if (cluster && assignments.length && azureRbac === false) {
     notes.push(`cluster ${cluster.name} does not use Azure RBAC for Kubernetes authorization: role assignments grant no Kubernetes data actions there`);
   }
 
   for (const a of assignments) {
-    const cov = coverage(a.scope, clusterId);
+    const cov = coverage(a.scope, clusterId ?? assumedCluster);
     if (!cov) continue;
     const roleId = guidOf(a.roleDefinitionId);
     const def = definitions.get(roleId);
@@ -243,7 +283,7 @@ export function azureAccess(inventory: Inventory, resources: ReadonlyMap<string,
     if (a.principalName && subject.name !== a.principalName && !isEntraObjectId(a.principalName)) names.set(a.principalId, a.principalName);
     const roleName = def?.name ?? a.roleName ?? roleId;
     if (!def) {
-      notes.push(`role assignment ${a.name} (${roleName}) at ${a.scope}: the role definition is not in the input (add \`az role definition list --custom-role-only -o json\`); it is left out`);
+      notes.push(`role assignment ${a.name} (${roleName}) at ${a.scope}: the role definition is not in the input (add \`az role definition list --name ${roleId} -o json\`, which lists built-in and custom roles alike); it is left out`);
       continue;
     }
     const ref: BindingRef = {
@@ -271,6 +311,11 @@ export function azureAccess(inventory: Inventory, resources: ReadonlyMap<string,
       });
     }
     if (allowsAction(def, `${CS}/write`)) writers.push({ subject, ref: { ...ref, kind: 'AzureRoleAssignment' }, role });
+    else if (allowsAction(def, ROLE_ASSIGNMENT_WRITE)) {
+      // A condition (ABAC) on such an assignment usually limits the roles it may hand out: not evaluated here.
+      if (a.condition) notes.push(`role assignment ${a.name} (${roleName}) at ${a.scope} may assign roles under a condition, which is not evaluated: it is not counted as a way to cluster-admin`);
+      else writers.push({ subject, ref: { ...ref, kind: 'AzureRoleAssignment' }, role, assignsRoles: true });
+    }
   }
   return { bindings, links: links(inventory, assignments), writers, notes, names };
 }

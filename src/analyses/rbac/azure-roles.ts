@@ -66,6 +66,11 @@ export const BUILTIN_AZURE_ROLES: ReadonlyMap<string, AzureRoleDefinition> = new
     role('1afdec4b-e479-420e-99e7-f82237c7c5e6', 'Azure Kubernetes Service Cluster Monitoring User', { actions: [`${CS}/listClusterMonitoringUserCredential/action`, `${CS}/read`] }),
     role('ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8', 'Azure Kubernetes Service Contributor Role', { actions: [`${CS}/read`, `${CS}/write`, `${CS}/agentPools/read`, `${CS}/agentPools/write`] }),
     role('8e3af657-a8ff-443c-a75c-2fe8c4bcb635', 'Owner', { actions: ['*'] }),
+    // Both may write role assignments, and so assign any role, to themselves too, where they hold it.
+    role('18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', 'User Access Administrator', { actions: ['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*'] }),
+    role('f58310d9-a9f6-439a-9e8d-f62e7b41a168', 'Role Based Access Control Administrator', {
+      actions: ['Microsoft.Authorization/roleAssignments/write', 'Microsoft.Authorization/roleAssignments/delete', '*/read', 'Microsoft.Support/*'],
+    }),
     role('b24988ac-6180-42ed-a40f-0ae24588f7bc', 'Contributor', {
       actions: ['*'],
       notActions: ['Microsoft.Authorization/*/Delete', 'Microsoft.Authorization/*/Write', 'Microsoft.Authorization/elevateAccess/Action'],

@@ -19,6 +19,21 @@ const POD_CREATORS: ReadonlyArray<{ resource: string; apiGroup: string }> = [
   { resource: 'replicationcontrollers', apiGroup: '' },
 ];
 
+/**
+ * Workload controllers: updating one rewrites its pod template, serviceAccountName included, so its
+ * next pods run as any service account of the namespace. A Pod's own spec takes no such change (only
+ * its images), so pods are not among them.
+ */
+const CONTROLLERS: ReadonlyArray<{ kind: string; resource: string; apiGroup: string }> = [
+  { kind: 'Deployment', resource: 'deployments', apiGroup: 'apps' },
+  { kind: 'DaemonSet', resource: 'daemonsets', apiGroup: 'apps' },
+  { kind: 'StatefulSet', resource: 'statefulsets', apiGroup: 'apps' },
+  { kind: 'ReplicaSet', resource: 'replicasets', apiGroup: 'apps' },
+  { kind: 'Job', resource: 'jobs', apiGroup: 'batch' },
+  { kind: 'CronJob', resource: 'cronjobs', apiGroup: 'batch' },
+  { kind: 'ReplicationController', resource: 'replicationcontrollers', apiGroup: '' },
+];
+
 /** Why one step is possible: the permission used and the grant (binding and role) that holds it. */
 export interface StepReason {
   verb: string;
@@ -76,6 +91,7 @@ export function reasonText(r: StepReason): string {
   if (r.identity) return `exchanges its token for Azure identity ${r.identity.name ?? r.identity.clientId} (workload identity, client id ${r.identity.clientId})`;
   if (r.binding?.kind === 'AksLocalAdminCredential') return `lists the local admin credential (Azure role ${r.role?.name ?? ''} at ${azureScopeText(r.binding.scope)})`;
   if (r.binding?.kind === 'AksAdminGroups') return 'is an admin group of the cluster (aadProfile.adminGroupObjectIDs)';
+  if (r.role?.kind === 'AzureRole' && r.resource === 'roleAssignments') return `assigns Azure roles at ${azureScopeText(r.binding?.scope)}, so can give itself Azure Kubernetes Service RBAC Cluster Admin on the cluster (Azure role ${r.role.name})`;
   if (r.role?.kind === 'AzureRole' && r.resource === 'managedClusters') return `writes the AKS cluster, so can add itself to its admin groups (Azure role ${r.role.name} at ${azureScopeText(r.binding?.scope)})`;
   if (r.verb === '*' && r.resource === '*') {
     if (r.role?.kind === 'AzureRole') return `holds Azure role ${r.role.name} at ${azureScopeText(r.binding?.scope)}`;
@@ -125,10 +141,38 @@ function any(xs: readonly string[], v: string): boolean {
   return xs.includes('*') || xs.includes(v);
 }
 
+/** A rule that lets its holder bind ClusterRoles (any, or those it names). */
+function bindsClusterRoles(r: PolicyRule): boolean {
+  return any(r.verbs, 'bind') && any(r.apiGroups, RBAC) && any(r.resources, 'clusterroles');
+}
+
 /** A rule that lets its holder bind the `admin` or `cluster-admin` ClusterRole. */
 function bindsAdminClusterRole(r: PolicyRule): boolean {
-  if (!any(r.verbs, 'bind') || !any(r.apiGroups, RBAC) || !any(r.resources, 'clusterroles')) return false;
+  if (!bindsClusterRoles(r)) return false;
   return r.resourceNames.length === 0 || r.resourceNames.includes('admin') || r.resourceNames.includes(CLUSTER_ADMIN);
+}
+
+/** A rule that allows `verb` on every object of `resource` (a grant limited by resourceNames does not count). */
+function allowsAll(r: PolicyRule, verb: string, apiGroup: string, resource: string): boolean {
+  return r.resourceNames.length === 0 && any(r.verbs, verb) && any(r.apiGroups, apiGroup) && any(r.resources, resource);
+}
+
+/**
+ * Rules that, bound in a namespace, make their holder any service account there: creating pods or
+ * workloads, creating tokens, or impersonating service accounts (the built-in edit role does all three).
+ */
+function leadsToServiceAccounts(rules: readonly PolicyRule[]): boolean {
+  return rules.some(
+    (r) =>
+      POD_CREATORS.some((p) => allowsAll(r, 'create', p.apiGroup, p.resource)) ||
+      allowsAll(r, 'create', '', 'serviceaccounts/token') ||
+      allowsAll(r, 'impersonate', '', 'serviceaccounts'),
+  );
+}
+
+/** A rule that reads Secrets in some way (get, list or watch), whatever names it is limited to. */
+function readsSecrets(r: PolicyRule): boolean {
+  return ['get', 'list', 'watch'].some((v) => any(r.verbs, v)) && any(r.apiGroups, '') && any(r.resources, 'secrets');
 }
 
 /**
@@ -143,6 +187,15 @@ function bindsAdminClusterRole(r: PolicyRule): boolean {
  * can then rewrite to `*`; impersonate the group `system:masters` together with impersonating some
  * user or service account (the API server accepts Impersonate-Group only with Impersonate-User), as
  * `system:masters` bypasses authorization altogether. Bind or escalate alone grants nothing.
+ *
+ * Into a service account of a namespace: creating pods or workloads there; updating or patching a
+ * workload controller there (its pod template takes any serviceAccountName); binding, with create on
+ * rolebindings there, a ClusterRole that does one of these (edit); creating a Secret there (a
+ * `kubernetes.io/service-account-token` Secret the token controller fills) while reading Secrets there
+ * in any way; creating its token, impersonating it, reading its token Secret; and, for the accounts
+ * whose token the input's pods mount, exec into pods there or adding an ephemeral container to one.
+ * On Azure, a principal that may write the cluster resource or assign roles at a scope holding it is
+ * one step from cluster-admin.
  */
 export class EscalationGraph {
   readonly edges = new Map<string, Edge[]>();
@@ -168,6 +221,14 @@ export class EscalationGraph {
     const impersonateMasters = bySubject(q({ verb: 'impersonate', resource: 'groups', apiGroup: '', name: 'system:masters' }));
     const impersonateAnyUser = bySubject(q({ verb: 'impersonate', resource: 'users', apiGroup: '' }));
     const createRBAll = q({ verb: 'create', resource: 'rolebindings', apiGroup: RBAC });
+    const createSecrets = bySubject(q({ verb: 'create', resource: 'secrets', apiGroup: '' }));
+    // Exec into a pod, or an ephemeral container added to it (kubectl debug), runs a process that reads the pod's token.
+    const intoPods = [
+      { verb: 'create', resource: 'pods/exec', grants: bySubject(q({ verb: 'create', resource: 'pods', subresource: 'exec', apiGroup: '' })) },
+      { verb: 'get', resource: 'pods/exec', grants: bySubject(q({ verb: 'get', resource: 'pods', subresource: 'exec', apiGroup: '' })) },
+      { verb: 'patch', resource: 'pods/ephemeralcontainers', grants: bySubject(q({ verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', apiGroup: '' })) },
+      { verb: 'update', resource: 'pods/ephemeralcontainers', grants: bySubject(q({ verb: 'update', resource: 'pods', subresource: 'ephemeralcontainers', apiGroup: '' })) },
+    ];
 
     for (const sa of index.serviceAccounts) {
       const slash = sa.indexOf('/');
@@ -221,6 +282,27 @@ export class EscalationGraph {
           if (!list.some((r) => r.target === target)) list.push({ target, grant: grants[0]!, verb, secret });
         }
       }
+    }
+    // Per controller object: update or patch may be limited by resourceNames to it.
+    const controllerWriters = new Map<string, Array<{ namespace: string; grant: Grant; verb: string; resource: string; apiGroup: string; name: string }>>();
+    for (const runner of index.podRunners) {
+      const c = CONTROLLERS.find((x) => x.kind === runner.kind);
+      if (!c) continue;
+      for (const verb of ['patch', 'update']) {
+        for (const [holder, grants] of bySubject(index.whoCan({ verb, resource: c.resource, apiGroup: c.apiGroup, namespace: runner.namespace, name: runner.name }))) {
+          let list = controllerWriters.get(holder);
+          if (!list) controllerWriters.set(holder, (list = []));
+          if (!list.some((w) => w.namespace === runner.namespace)) list.push({ namespace: runner.namespace, grant: grants[0]!, verb, resource: c.resource, apiGroup: c.apiGroup, name: runner.name });
+        }
+      }
+    }
+    // The accounts whose token a process in one of their pods can read, by namespace.
+    const tokenPods = new Map<string, Set<string>>();
+    for (const runner of index.podRunners) {
+      if (!runner.automountsToken) continue;
+      let m = tokenPods.get(runner.namespace);
+      if (!m) tokenPods.set(runner.namespace, (m = new Set()));
+      m.add(runner.serviceAccount);
     }
     const namespaces = [...this.saByNamespace.keys()].sort();
     const createRB = new Map(namespaces.map((ns) => [ns, bySubject(createRBAll.filter((g) => g.scope === 'cluster' || g.scope === ns))]));
@@ -287,6 +369,20 @@ export class EscalationGraph {
       reach(impersonateSAByHolder, 'impersonate', 'serviceaccounts', saNamespace);
       reach(impersonateUserByHolder, 'impersonate', 'users', () => null);
       for (const k of keys) for (const r of tokenReaders.get(k) ?? []) add(r.target, reason(r.grant, r.verb, 'secrets', '', r.secret.namespace, r.verb === 'get' ? r.secret.name : undefined));
+      const everyAccount = (ns: string, because: StepReason) => {
+        for (const name of this.saByNamespace.get(ns) ?? []) add(subjectLabel({ kind: 'ServiceAccount', namespace: ns, name }), because);
+      };
+      // Updating a workload controller rewrites its pod template, and serviceAccountName with it.
+      for (const k of keys) for (const w of controllerWriters.get(k) ?? []) everyAccount(w.namespace, reason(w.grant, w.verb, w.resource, w.apiGroup, w.namespace, w.name));
+      // A process started in a running pod reads the token the pod mounts.
+      for (const p of intoPods) {
+        for (const k of keys) {
+          for (const g of p.grants.get(k) ?? []) {
+            const targets = g.scope === 'cluster' ? [...tokenPods.keys()] : [g.scope];
+            for (const ns of targets) for (const account of tokenPods.get(ns) ?? []) add(subjectLabel({ kind: 'ServiceAccount', namespace: ns, name: account }), reason(g, p.verb, p.resource, '', ns));
+          }
+        }
+      }
       const canImpersonateSomeUser = held(impersonateAnyUser) !== undefined || out.some((e) => e.because.verb === 'impersonate');
       if (canImpersonateSomeUser) reach(impersonateGroupByHolder, 'impersonate', 'groups', () => null);
 
@@ -294,14 +390,35 @@ export class EscalationGraph {
       // ClusterRole, checked in the namespace, and create on rolebindings there.
       if (namespaces.length) {
         const rules = index.can(s);
+        const inScope = (h: (typeof rules)[number], ns: string) => h.scope === 'cluster' || h.scope === ns;
+        const via = (h: (typeof rules)[number], name: string, ns: string): StepReason => ({ verb: 'bind', resource: 'clusterroles', name, apiGroup: RBAC, namespace: ns, binding: h.via.binding, role: h.via.role, ...(keyOf(h.through) !== key ? { through: h.through } : {}) });
         for (const ns of namespaces) {
           const rb = held(createRB.get(ns));
           if (!rb) continue;
-          const h = rules.find((r) => (r.scope === 'cluster' || r.scope === ns) && bindsAdminClusterRole(r.rule));
+          const h = rules.find((r) => inScope(r, ns) && bindsAdminClusterRole(r.rule));
           if (h) {
-            const through = keyOf(h.through) !== key ? { through: h.through } : {};
             const name = h.rule.resourceNames.includes('admin') || !h.rule.resourceNames.includes(CLUSTER_ADMIN) ? 'admin' : CLUSTER_ADMIN;
-            add(namespaceAdminKey(ns), { verb: 'bind', resource: 'clusterroles', name, apiGroup: RBAC, namespace: ns, binding: h.via.binding, role: h.via.role, ...through });
+            add(namespaceAdminKey(ns), via(h, name, ns));
+            continue;
+          }
+          // Bind limited to other ClusterRoles: one that runs pods, mints tokens or impersonates service
+          // accounts (edit) makes the identity, through a RoleBinding it writes, any service account there.
+          for (const r of rules) {
+            if (!inScope(r, ns) || !bindsClusterRoles(r.rule)) continue;
+            const name = r.rule.resourceNames.find((n) => leadsToServiceAccounts(index.clusterRoleRules(n) ?? []));
+            if (name !== undefined) {
+              everyAccount(ns, via(r, name, ns));
+              break;
+            }
+          }
+        }
+        // create secrets: a Secret of type kubernetes.io/service-account-token naming an account of the
+        // namespace is filled with its token by the token controller; reading it back (get by the name
+        // the creator chose, or list or watch) is being that account.
+        for (const k of keys) {
+          for (const g of createSecrets.get(k) ?? []) {
+            const targets = g.scope === 'cluster' ? namespaces : [g.scope];
+            for (const ns of targets) if (rules.some((r) => inScope(r, ns) && readsSecrets(r.rule))) everyAccount(ns, reason(g, 'create', 'secrets', '', ns));
           }
         }
         // escalate on roles lets the identity rewrite a Role it is bound to in the namespace to `*`.
@@ -338,7 +455,8 @@ export class EscalationGraph {
     }
     for (const w of index.clusterWriters) {
       const from = keyOf(w.subject);
-      addEdge(from, { to: CLUSTER_ADMIN, because: { verb: 'write', resource: 'managedClusters', apiGroup: 'Microsoft.ContainerService', namespace: null, binding: w.ref, role: w.role } });
+      const what = w.assignsRoles ? { resource: 'roleAssignments', apiGroup: 'Microsoft.Authorization' } : { resource: 'managedClusters', apiGroup: 'Microsoft.ContainerService' };
+      addEdge(from, { to: CLUSTER_ADMIN, because: { verb: 'write', ...what, namespace: null, binding: w.ref, role: w.role } });
     }
 
     for (const ns of namespaces) {

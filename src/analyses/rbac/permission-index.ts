@@ -1,6 +1,7 @@
 import { Memo } from '../../core/memo.js';
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, stringMap, type Provenance, type Resource } from '../../core/resource.js';
+import { podOf } from '../../core/workload.js';
 import { azureAccess, type ClusterWriter, type IdentityLink } from './azure-access.js';
 import { DEFAULT_CLUSTER_ROLES } from './default-roles.js';
 import { BUILTIN_RESOURCES, type ResourceInfo } from './resources.js';
@@ -143,6 +144,8 @@ interface Hit {
 }
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
+/** The kinds whose pods run as a ServiceAccount: Pods and the built-in workload controllers. */
+const POD_RUNNER_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController'];
 const SA_PREFIX = 'system:serviceaccount:';
 
 /** A Secret holding a ServiceAccount's long-lived token. */
@@ -150,6 +153,27 @@ export interface TokenSecret {
   namespace: string;
   name: string;
   serviceAccount: string;
+}
+
+/** An object of the inventory that runs pods (a Pod or a workload controller), with the account they run as. */
+export interface PodRunner {
+  kind: string;
+  namespace: string;
+  name: string;
+  serviceAccount: string;
+  /** Whether its pods get the account's API token mounted (automountServiceAccountToken, pod over account, default true). */
+  automountsToken: boolean;
+}
+
+function podRunnerOf(r: Resource, accounts: ReadonlyMap<string, Resource>): PodRunner | undefined {
+  const pod = podOf(r);
+  if (!pod) return undefined;
+  const namespace = r.namespace ?? 'default';
+  const serviceAccount = asString(pod.spec.serviceAccountName) || asString(pod.spec.serviceAccount) || 'default';
+  const own = pod.spec.automountServiceAccountToken;
+  const account = accounts.get(`${namespace}/${serviceAccount}`)?.object.automountServiceAccountToken;
+  const automountsToken = typeof own === 'boolean' ? own : account !== false;
+  return { kind: r.kind, namespace, name: r.name, serviceAccount, automountsToken };
 }
 
 const SERVICE_ACCOUNT_TOKEN = 'kubernetes.io/service-account-token';
@@ -182,6 +206,8 @@ export class PermissionIndex {
    * type, so the annotation naming the account, which only such Secrets carry, stands for it there.
    */
   readonly tokenSecrets: TokenSecret[] = [];
+  /** Pods and workload controllers of the inventory: patching a controller or exec into a pod acts as its account. */
+  readonly podRunners: PodRunner[] = [];
   /** ServiceAccounts federated with an Azure identity (workload identity). */
   readonly identityLinks: IdentityLink[] = [];
   /** Azure principals that may rewrite the cluster resource (its admin groups, its local accounts). */
@@ -191,6 +217,9 @@ export class PermissionIndex {
   /** Display names of Entra object ids: learnt from the input, and given with the inventory (those win). */
   readonly displayNames = new Map<string, string>();
   private readonly bindings: BindingEntry[] = [];
+  private assignmentsByName?: Map<string, { ref: BindingRef; role: RoleRef }>;
+  /** Effective rules of the input's ClusterRoles (aggregation expanded), by name. */
+  private readonly clusterRoles = new Map<string, PolicyRule[]>();
   private readonly byVerbResource = new Map<string, Map<string, Hit[]>>();
   private readonly byVerbUrl = new Map<string, Hit[]>();
   /** User name or group → bindings naming it. ServiceAccount subjects are filed under their user name. */
@@ -207,8 +236,14 @@ export class PermissionIndex {
       const token = tokenSecretOf(secret);
       if (token) this.tokenSecrets.push(token);
     }
+    const accounts = new Map(inventory.byKind('ServiceAccount').map((sa) => [`${sa.namespace ?? 'default'}/${sa.name}`, sa]));
+    for (const kind of POD_RUNNER_KINDS) for (const r of inventory.byKind(kind)) {
+      const runner = podRunnerOf(r, accounts);
+      if (runner) this.podRunners.push(runner);
+    }
     this.learnCustomResources(inventory);
     const clusterRoleRules = aggregateClusterRoles(rbacObjects(inventory, 'ClusterRole'));
+    for (const [role, rules] of clusterRoleRules) this.clusterRoles.set(role.name, rules.map((c) => c.rule));
     const roleRules = new Map<Resource, CompiledRule[]>();
     for (const b of rbacObjects(inventory, 'ClusterRoleBinding')) this.addBinding(b, inventory, clusterRoleRules, roleRules);
     for (const b of rbacObjects(inventory, 'RoleBinding')) this.addBinding(b, inventory, clusterRoleRules, roleRules);
@@ -290,6 +325,27 @@ export class PermissionIndex {
     const seen = new Map<string, Subject>();
     for (const b of this.bindings) for (const s of b.subjects) seen.set(subjectLabel(s), s);
     return [...seen.values()];
+  }
+
+  /**
+   * The Kubernetes-equivalent grant of an Azure role assignment (Azure RBAC for Kubernetes authorization),
+   * by the assignment's name: where it grants (`namespace`) and the role. Undefined when the assignment
+   * grants no data action on the cluster.
+   */
+  azureAssignment(name: string): { ref: BindingRef; role: RoleRef } | undefined {
+    if (!this.assignmentsByName) {
+      this.assignmentsByName = new Map();
+      for (const b of this.bindings) if (b.ref.kind === 'AzureRoleAssignment' && !this.assignmentsByName.has(b.ref.name)) this.assignmentsByName.set(b.ref.name, { ref: b.ref, role: b.role });
+    }
+    return this.assignmentsByName.get(name);
+  }
+
+  /**
+   * The effective rules of a ClusterRole: the input's (aggregation expanded), else a default role's
+   * bootstrap rules (admin, edit, view, cluster-admin); undefined when neither is known.
+   */
+  clusterRoleRules(name: string): readonly PolicyRule[] | undefined {
+    return this.clusterRoles.get(name) ?? DEFAULT_CLUSTER_ROLES.get(name);
   }
 
   get bindingCount(): number {

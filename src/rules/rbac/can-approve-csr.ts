@@ -1,3 +1,4 @@
+import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
 import { defineRule } from '../../core/rule.js';
 import { grantKey, grantsOf, grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission, type SubjectGrant } from './grants.js';
 
@@ -25,7 +26,7 @@ function both(approval: readonly SubjectGrant[], signers: readonly SubjectGrant[
   return out;
 }
 
-/** Control-plane identities (names starting `system:`) hold these rights by design and are not reported. */
+/** The bootstrap policy's grants to control-plane identities (see isControlPlaneGrant) are not reported. */
 export default defineRule({
   meta: {
     id: 'rbac/can-approve-csr',
@@ -37,7 +38,8 @@ export default defineRule({
     remediation: "Remove access to certificatesigningrequests/approval and approve on signers; leave approval to kube-controller-manager and the AKS control plane.",
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
   },
-  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  // On AKS with Azure RBAC, a role assignment grants its role's data actions as these rules (see grants.ts).
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding', ROLE_ASSIGNMENT_KIND] },
   // Every part of cluster-admin: its finding on the same subject says it all.
   supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {

@@ -1,5 +1,6 @@
+import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
 import { defineRule } from '../../core/rule.js';
-import { bindingNamespace, grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission } from './grants.js';
+import { grantNamespace, grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission } from './grants.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
 const PERMISSIONS: Permission[] = [
@@ -37,10 +38,11 @@ export default defineRule({
     remediation: 'Remove escalate and bind; where a controller must create bindings, restrict bind with resourceNames to the roles it hands out.',
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping'],
   },
-  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  // On AKS with Azure RBAC, a role assignment grants its role's data actions as these rules (see grants.ts).
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding', ROLE_ASSIGNMENT_KIND] },
   // Every part of cluster-admin: its finding on the same subject says it all.
   supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
-    reportGrants(ctx, grantsOnAnyOrNamed(ctx, PERMISSIONS, NAMED, { skipSystem: true }), EXPECTED, bindingNamespace(ctx) === null ? undefined : 'high');
+    reportGrants(ctx, grantsOnAnyOrNamed(ctx, PERMISSIONS, NAMED, { skipSystem: true }), EXPECTED, grantNamespace(ctx) === null ? undefined : 'high');
   },
 });

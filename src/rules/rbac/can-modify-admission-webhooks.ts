@@ -1,3 +1,4 @@
+import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
 import { defineRule } from '../../core/rule.js';
 import { grantsOf, reportGrants, type Permission } from './grants.js';
 
@@ -12,7 +13,7 @@ const PERMISSIONS: Permission[] = [
   { verb: "delete", resource: "mutatingwebhookconfigurations", apiGroup: "admissionregistration.k8s.io" },
 ];
 
-/** Control-plane identities (names starting `system:`) hold these rights by design and are not reported. */
+/** The bootstrap policy's grants to control-plane identities (see isControlPlaneGrant) are not reported. */
 export default defineRule({
   meta: {
     id: 'rbac/can-modify-admission-webhooks',
@@ -24,7 +25,8 @@ export default defineRule({
     remediation: "Remove write access to webhook configurations; let the operators that own them manage them through their own service accounts.",
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
   },
-  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  // On AKS with Azure RBAC, a role assignment grants its role's data actions as these rules (see grants.ts).
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding', ROLE_ASSIGNMENT_KIND] },
   // Every part of cluster-admin: its finding on the same subject says it all.
   supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {

@@ -1,3 +1,4 @@
+import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
 import { defineRule } from '../../core/rule.js';
 import { grantsOf, reportGrants, type Permission } from './grants.js';
 
@@ -6,7 +7,7 @@ const PERMISSIONS: Permission[] = [
   { verb: "create", resource: "nodes", apiGroup: "", subresource: "proxy" },
 ];
 
-/** Control-plane identities (names starting `system:`) hold these rights by design and are not reported. */
+/** The bootstrap policy's grants to control-plane identities (see isControlPlaneGrant) are not reported. */
 export default defineRule({
   meta: {
     id: 'rbac/can-proxy-nodes',
@@ -18,7 +19,8 @@ export default defineRule({
     remediation: "Remove nodes/proxy; scrape kubelet metrics through nodes/metrics or the metrics server instead.",
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
   },
-  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  // On AKS with Azure RBAC, a role assignment grants its role's data actions as these rules (see grants.ts).
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding', ROLE_ASSIGNMENT_KIND] },
   // Every part of cluster-admin: its finding on the same subject says it all.
   supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {

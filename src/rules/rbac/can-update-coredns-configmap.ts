@@ -1,5 +1,6 @@
+import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
 import { defineRule } from '../../core/rule.js';
-import { bindingNamespace, grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission } from './grants.js';
+import { grantNamespace, grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission } from './grants.js';
 
 const PERMISSIONS: Permission[] = [
   { verb: 'update', resource: 'configmaps', apiGroup: '' },
@@ -24,11 +25,12 @@ export default defineRule({
     remediation: 'Remove write access to ConfigMaps in kube-system; manage coredns-custom through the cluster\'s deployment pipeline only.',
     references: ['https://learn.microsoft.com/azure/aks/coredns-custom'],
   },
-  target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  // On AKS with Azure RBAC, a role assignment grants its role's data actions as these rules (see grants.ts).
+  target: { kinds: ['RoleBinding', 'ClusterRoleBinding', ROLE_ASSIGNMENT_KIND] },
   // Every part of cluster-admin: its finding on the same subject says it all.
   supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
-    const ns = bindingNamespace(ctx);
+    const ns = grantNamespace(ctx);
     if (ns !== null && ns !== 'kube-system') return;
     const grants = grantsOnAnyOrNamed(ctx, PERMISSIONS, NAMED, { skipSystem: true, namespace: 'kube-system' });
     reportGrants(ctx, grants, 'no update or patch on configmaps in kube-system outside the control plane');

@@ -9,8 +9,9 @@ const EXPECTED = 'cluster-admin only for break-glass identities, not bound perma
 
 /**
  * Only ClusterRoleBindings: a full wildcard bound by a RoleBinding is namespace admin, which
- * rbac/wildcard-permission reports with its scope. System subjects (system:masters and the other
- * control-plane identities) are cluster-admin by design and skipped. On AKS, an Azure role
+ * rbac/wildcard-permission reports with its scope. system:masters and the bootstrap policy's own
+ * bindings are skipped (see isControlPlaneGrant); a binding someone adds for a `system:` user or group
+ * (system:nodes, system:kube-proxy) is reported like any other. On AKS, an Azure role
  * assignment that makes its principal cluster-admin is reported on the assignment: Azure RBAC
  * Cluster Admin at or above the cluster, or a role that may download the local admin credential.
  */

@@ -2,6 +2,8 @@ import { asArray, asObj, asString, isObj, stringMap } from '../../core/resource.
 import { shellQuote, type RuleContext } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import { grantedPart, permissionIndexOf, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
+import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
+import { azureScopeText } from '../../analyses/rbac/azure-scope.js';
 
 /** One PermissionIndex per scanned inventory, shared by every rbac rule. */
 export const permissionIndex = permissionIndexOf;
@@ -35,12 +37,31 @@ export function bindingNamespace(ctx: RuleContext): string | null {
   return ctx.resource.kind === 'RoleBinding' ? (ctx.resource.namespace ?? 'default') : null;
 }
 
+/** The resource under check is an Azure role assignment (Azure RBAC for Kubernetes authorization). */
+export function isRoleAssignment(ctx: RuleContext): boolean {
+  return ctx.resource.kind === ROLE_ASSIGNMENT_KIND;
+}
+
+/** What the role assignment under check grants on the cluster, as the index reads it. */
+function assignmentGrant(ctx: RuleContext) {
+  return permissionIndex(ctx.inventory).azureAssignment(ctx.resource.name);
+}
+
+/**
+ * Where the binding or role assignment under check grants: a RoleBinding's namespace, an assignment's
+ * namespace of the cluster, or null for cluster-wide.
+ */
+export function grantNamespace(ctx: RuleContext): string | null {
+  if (isRoleAssignment(ctx)) return assignmentGrant(ctx)?.ref.namespace ?? null;
+  return bindingNamespace(ctx);
+}
+
 const BROAD_SYSTEM_GROUPS = new Set(['system:authenticated', 'system:unauthenticated', 'system:anonymous', 'system:serviceaccounts']);
 
 /**
- * Control-plane identities (`system:masters`, `system:kube-scheduler`, `system:node:...`) hold
- * their rights by design. The broad built-in groups and anonymous are not exempt: binding to them
- * hands the right to every caller, and a `system:serviceaccount:` user is an ordinary workload.
+ * A control-plane identity's name (`system:kube-scheduler`, `system:node:...`, `system:nodes`). The broad
+ * built-in groups and anonymous are not: binding to them hands the right to every caller, and a
+ * `system:serviceaccount:` user is an ordinary workload.
  */
 export function isSystemSubject(s: Subject): boolean {
   if (s.kind === 'ServiceAccount' || !s.name.startsWith('system:')) return false;
@@ -48,16 +69,51 @@ export function isSystemSubject(s: Subject): boolean {
   return true;
 }
 
+const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
+
 /**
- * The bootstrap policy's bindings (`kubernetes.io/bootstrapping: rbac-defaults`) give each controller of
- * kube-controller-manager its rights as a ServiceAccount of kube-system (`system:controller:replicaset-controller`
- * → `kube-system/replicaset-controller`): control-plane identities too. Another subject added to such a
- * binding is not, and is still reported.
+ * The upstream bootstrap policy's bindings to control-plane users and groups (kube-apiserver
+ * `bootstrappolicy`), by binding name: the role each binds and the subjects it names. Hand-written
+ * copies of a cluster's RBAC often drop the `kubernetes.io/bootstrapping` label: these names, bound
+ * to these roles and subjects, are the bootstrap policy all the same.
+ */
+const BOOTSTRAP_BINDINGS: ReadonlyMap<string, { role: string; subjects: readonly string[] }> = new Map([
+  ['cluster-admin', { role: 'cluster-admin', subjects: ['Group:system:masters'] }],
+  ['system:monitoring', { role: 'system:monitoring', subjects: ['Group:system:monitoring'] }],
+  ['system:node-proxier', { role: 'system:node-proxier', subjects: ['User:system:kube-proxy'] }],
+  ['system:kube-controller-manager', { role: 'system:kube-controller-manager', subjects: ['User:system:kube-controller-manager'] }],
+  ['system:kube-scheduler', { role: 'system:kube-scheduler', subjects: ['User:system:kube-scheduler'] }],
+  ['system:volume-scheduler', { role: 'system:volume-scheduler', subjects: ['User:system:kube-scheduler'] }],
+  ['system::extension-apiserver-authentication-reader', { role: 'extension-apiserver-authentication-reader', subjects: ['User:system:kube-controller-manager', 'User:system:kube-scheduler'] }],
+  ['system::leader-locking-kube-controller-manager', { role: 'system::leader-locking-kube-controller-manager', subjects: ['User:system:kube-controller-manager'] }],
+  ['system::leader-locking-kube-scheduler', { role: 'system::leader-locking-kube-scheduler', subjects: ['User:system:kube-scheduler'] }],
+]);
+
+function isBootstrapLabelled(ctx: RuleContext): boolean {
+  return stringMap(asObj(ctx.resource.object.metadata)?.labels)[BOOTSTRAP_LABEL] === 'rbac-defaults';
+}
+
+/** The subject is one the upstream bootstrap binding of this name and role names (the label left out). */
+function isUnlabelledBootstrapSubject(ctx: RuleContext, s: Subject): boolean {
+  const known = BOOTSTRAP_BINDINGS.get(ctx.resource.name);
+  if (!known || asString(asObj(ctx.resource.object.roleRef)?.name) !== known.role) return false;
+  return s.kind !== 'ServiceAccount' && known.subjects.includes(`${s.kind}:${s.name}`);
+}
+
+/**
+ * Grants the Kubernetes bootstrap policy makes by design, and not reported: its bindings
+ * (`kubernetes.io/bootstrapping: rbac-defaults`) give control-plane users and groups their rights, and
+ * each controller of kube-controller-manager its rights as a ServiceAccount of kube-system
+ * (`system:controller:replicaset-controller` → `kube-system/replicaset-controller`). A `system:` name
+ * alone proves nothing: a binding someone adds for `system:nodes` or `system:kube-proxy` widens what
+ * every node or proxy credential may do, and is reported, as is another subject added to a bootstrap
+ * binding. `system:masters` is always left out: the API server lets its members do anything whatever
+ * RBAC says, so a binding to it changes nothing.
  */
 export function isControlPlaneGrant(ctx: RuleContext, s: Subject): boolean {
-  if (isSystemSubject(s)) return true;
-  if (s.kind !== 'ServiceAccount' || s.namespace !== 'kube-system') return false;
-  return stringMap(asObj(ctx.resource.object.metadata)?.labels)['kubernetes.io/bootstrapping'] === 'rbac-defaults';
+  if (s.kind === 'Group' && s.name === 'system:masters') return true;
+  if (isBootstrapLabelled(ctx)) return s.kind === 'ServiceAccount' ? s.namespace === 'kube-system' : isSystemSubject(s);
+  return isUnlabelledBootstrapSubject(ctx, s);
 }
 
 /**
@@ -75,6 +131,8 @@ function bindingRules(ctx: RuleContext, subject: Subject): Map<number, PolicyRul
 }
 
 function sameBinding(ctx: RuleContext, b: { kind: string; namespace: string | null; name: string }): boolean {
+  // The local admin credential an assignment hands out is cluster-admin, which rbac/cluster-admin-bound reports.
+  if (isRoleAssignment(ctx)) return b.kind === 'AzureRoleAssignment' && b.name === ctx.resource.name;
   return b.kind === ctx.resource.kind && b.name === ctx.resource.name && b.namespace === bindingNamespace(ctx);
 }
 
@@ -93,7 +151,7 @@ function subjectIndex(ctx: RuleContext, s: Subject): number {
  */
 export function grantsOf(ctx: RuleContext, permissions: readonly Permission[], opts: { skipSystem?: boolean; namespace?: string } = {}): SubjectGrant[] {
   const index = permissionIndex(ctx.inventory);
-  const ns = bindingNamespace(ctx) ?? opts.namespace ?? null;
+  const ns = grantNamespace(ctx) ?? opts.namespace ?? null;
   const bySubject = new Map<string, SubjectGrant & { ruleIndexes: Set<number> }>();
   for (const p of permissions) {
     const q: AccessQuery = { verb: p.verb, resource: p.resource, apiGroup: p.apiGroup, ...(p.subresource ? { subresource: p.subresource } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(ns !== null ? { namespace: ns } : {}) };
@@ -123,7 +181,9 @@ export function namedPermissions(permissions: readonly Permission[], names: read
 
 /**
  * `grantsOf` for `permissions` on any object, plus grants restricted by resourceNames that still reach one
- * of the `named` objects. A subject already holding a permission on every object is reported for that alone.
+ * of the `named` objects. A named permission whose kind (verb and resource) the subject already holds on
+ * every object adds nothing and is left out; one of another kind is added to the subject's grant
+ * (impersonate any service account, and the group system:masters by name).
  */
 export function grantsOnAnyOrNamed(
   ctx: RuleContext,
@@ -133,8 +193,25 @@ export function grantsOnAnyOrNamed(
 ): SubjectGrant[] {
   const any = grantsOf(ctx, permissions, opts);
   const restricted = grantsOf(ctx, named, opts);
-  const held = new Set(any.map(grantKey));
-  return [...any, ...restricted.filter((g) => !held.has(grantKey(g)))].sort((a, b) => a.index - b.index);
+  const byKey = new Map(any.map((g) => [grantKey(g), g]));
+  const out = [...any];
+  for (const g of restricted) {
+    const held = byKey.get(grantKey(g));
+    if (!held) {
+      out.push(g);
+      continue;
+    }
+    const extra = g.permissions.filter((p) => !held.permissions.some((h) => sameKind(h, p)));
+    if (extra.length === 0) continue;
+    const merged = { ...held, permissions: [...held.permissions, ...extra], rules: [...held.rules, ...g.rules.filter((r) => !held.rules.some((h) => ruleText(h) === ruleText(r)))] };
+    out[out.indexOf(held)] = merged;
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
+
+/** The same verb on the same resource, whichever object it names. */
+function sameKind(a: Permission, b: Permission): boolean {
+  return a.verb === b.verb && a.resource === b.resource && a.subresource === b.subresource && a.apiGroup === b.apiGroup;
 }
 
 /** Which subject of the binding under check a grant is for: two answers about one binding meet on it. */
@@ -171,18 +248,20 @@ export function ruleText(r: PolicyRule): string {
 }
 
 export function roleText(ctx: RuleContext): string {
+  if (isRoleAssignment(ctx)) return `Azure role ${assignmentGrant(ctx)?.role.name ?? '?'}`;
   const ref = asObj(ctx.resource.object.roleRef);
   return `${asString(ref?.kind) ?? 'role'} ${asString(ref?.name) ?? '?'}`;
 }
 
 export function bindingText(ctx: RuleContext): string {
+  if (isRoleAssignment(ctx)) return `role assignment ${ctx.resource.name} at ${azureScopeText(assignmentGrant(ctx)?.ref.scope)}`;
   const ns = bindingNamespace(ctx);
   return `${ctx.resource.kind} ${ns ? `${ns}/` : ''}${ctx.resource.name}`;
 }
 
 /** `in namespace X` or `cluster-wide`. */
 export function scopeText(ctx: RuleContext): string {
-  const ns = bindingNamespace(ctx);
+  const ns = grantNamespace(ctx);
   return ns ? `in namespace ${ns}` : 'cluster-wide';
 }
 
@@ -218,12 +297,28 @@ export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], 
     if (!first) continue;
     ctx.report({
       ...(severity !== undefined ? { severity } : {}),
-      message: `${subjectText(g.subject)} can ${g.permissions.map(permissionLabel).join(', ')} ${scopeText(ctx)} through ${roleText(ctx)} (${bindingText(ctx)})`,
-      field: g.index >= 0 ? `subjects[${g.index}]` : 'roleRef',
+      message: `${subjectText(g.subject)}${displayName(ctx, g.subject)} can ${g.permissions.map(permissionLabel).join(', ')} ${scopeText(ctx)} through ${roleText(ctx)} (${bindingText(ctx)})`,
+      field: grantField(ctx, g),
       evidence: { observed: g.rules.map(ruleText).join('; ') || roleText(ctx), expected },
-      verify: canIVerify(ctx, g.subject, first),
+      verify: isRoleAssignment(ctx) ? roleAssignmentVerify(ctx.resource.name) : canIVerify(ctx, g.subject, first),
     });
   }
+}
+
+/**
+ * Where a grant is written: the binding's subject, or an assignment's role (the field
+ * rbac/cluster-admin-bound reports, so that its finding and these meet on it).
+ */
+function grantField(ctx: RuleContext, g: SubjectGrant): string {
+  if (isRoleAssignment(ctx)) return ctx.resource.object.properties !== undefined ? 'properties.roleDefinitionId' : 'roleDefinitionId';
+  return g.index >= 0 ? `subjects[${g.index}]` : 'roleRef';
+}
+
+/** ` (Devs)`: the name the input gives an Entra object id. */
+function displayName(ctx: RuleContext, s: Subject): string {
+  if (!isRoleAssignment(ctx)) return '';
+  const name = permissionIndex(ctx.inventory).displayNames.get(s.name);
+  return name ? ` (${name})` : '';
 }
 
 /** `kubectl get clusterrole NAME -o yaml` (or the Role in the binding's namespace). */

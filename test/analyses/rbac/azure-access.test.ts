@@ -112,6 +112,38 @@ describe('Azure role assignments on an AKS cluster', () => {
     expect(index.notes.join('\n')).toMatch(/no AKS cluster settings in the input/);
   });
 
+  it('without cluster settings, counts only scopes that can hold the cluster', () => {
+    const storage = `${SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/sa1`;
+    const other = `${SUB}/resourceGroups/rg-other/providers/Microsoft.ContainerService/managedClusters/other`;
+    const index = indexOf(
+      assignment({ role: ROLES.contributor, scope: storage, principalId: USER, principalType: 'User', principalName: 'dev@contoso.com' }) +
+        assignment({ role: ROLES.clusterAdmin, scope: other, principalId: APP, principalType: 'User', principalName: 'ca@contoso.com' }) +
+        assignment({ role: ROLES.writer, scope: `${CLUSTER_ID}/namespaces/shop`, principalId: GROUP, principalType: 'Group' }) +
+        assignment({ role: ROLES.contributor, scope: RG, principalId: USER, principalType: 'User', principalName: 'ops@contoso.com' }),
+    );
+    expect(who(index, { verb: 'get', resource: 'secrets', namespace: 'shop' })).toEqual([]);
+    expect(index.clusterWriters.map((w) => w.subject.name)).toEqual(['ops@contoso.com']);
+    expect(index.notes.join('\n')).toMatch(/the role assignments name 2 clusters \(other, aks1\) and nothing says which one this is: assignments at a cluster are left out/);
+  });
+
+  it('without cluster settings, takes the one cluster the assignments name as the cluster, and says so', () => {
+    const index = indexOf(
+      assignment({ role: ROLES.writer, scope: `${CLUSTER_ID}/namespaces/shop`, principalId: GROUP, principalType: 'Group' }) +
+        assignment({ role: ROLES.contributor, scope: `${SUB}/resourceGroups/rg-other`, principalId: USER, principalType: 'User', principalName: 'dev@contoso.com' }) +
+        assignment({ role: ROLES.contributor, scope: RG, principalId: USER, principalType: 'User', principalName: 'ops@contoso.com' }),
+    );
+    expect(who(index, { verb: 'get', resource: 'secrets', namespace: 'shop' })).toEqual([`Group:${GROUP} shop AzureRoleAssignment`]);
+    expect(index.clusterWriters.map((w) => w.subject.name)).toEqual(['ops@contoso.com']);
+    expect(index.notes.join('\n')).toMatch(/the cluster is assumed to be cluster aks1/);
+  });
+
+  it('with cluster settings, a role on another resource of the subscription grants nothing', () => {
+    const storage = `${RG}/providers/Microsoft.Storage/storageAccounts/sa1`;
+    const index = indexOf(cluster() + assignment({ role: ROLES.clusterAdmin, scope: storage, principalId: GROUP, principalType: 'Group' }) + assignment({ role: ROLES.contributor, scope: storage, principalId: USER, principalType: 'User' }));
+    expect(who(index, { verb: 'get', resource: 'secrets', namespace: 'shop' })).toEqual([]);
+    expect(index.clusterWriters).toEqual([]);
+  });
+
   it('makes the admin groups cluster-admin', () => {
     const index = indexOf(cluster({ adminGroups: [GROUP] }));
     expect(who(index, { verb: 'delete', resource: 'nodes' })).toEqual([`Group:${GROUP} cluster AksAdminGroups`]);
@@ -195,5 +227,30 @@ describe('escalation paths through Azure', () => {
     );
     const p = shortestPaths(new PermissionIndex(inventory), boundSubjects(inventory)).find((x) => x.subject.name === 'ops@contoso.com');
     expect(p && pathText(p.steps)).toBe(`writes the AKS cluster, so can add itself to its admin groups (Azure role Azure Kubernetes Service Contributor Role at resource group rg-aks) → cluster-admin`);
+  });
+
+  it('counts a principal that may assign roles at a scope holding the cluster as one step from cluster-admin', () => {
+    const UAA = '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9';
+    const RBAC_ADMIN = 'f58310d9-a9f6-439a-9e8d-f62e7b41a168';
+    const inventory = inventoryOf(
+      cluster() +
+        assignment({ role: UAA, scope: RG, principalId: USER, principalType: 'User', principalName: 'uaa@contoso.com' }) +
+        assignment({ role: RBAC_ADMIN, scope: CLUSTER_ID, principalId: APP, principalType: 'User', principalName: 'rbacadm@contoso.com' }) +
+        assignment({ role: RBAC_ADMIN, scope: CLUSTER_ID, principalId: GROUP, principalType: 'Group', condition: "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})))" }) +
+        assignment({ role: UAA, scope: `${SUB}/resourceGroups/rg-other`, principalId: CLIENT, principalType: 'User', principalName: 'other@contoso.com' }) +
+        roleBinding('default', 'x', 'ClusterRole', 'view', `[${group('nobody')}]`),
+    );
+    const index = new PermissionIndex(inventory);
+    const found = new Map(shortestPaths(index, boundSubjects(inventory)).map((p) => [p.subject.name, pathText(p.steps)]));
+    expect(found.get('uaa@contoso.com')).toBe('assigns Azure roles at resource group rg-aks, so can give itself Azure Kubernetes Service RBAC Cluster Admin on the cluster (Azure role User Access Administrator) → cluster-admin');
+    expect(found.get('rbacadm@contoso.com')).toMatch(/^assigns Azure roles at cluster aks1, .*Role Based Access Control Administrator/);
+    expect(found.has('other@contoso.com')).toBe(false);
+    expect(found.has(GROUP)).toBe(false);
+    expect(index.notes.join('\n')).toMatch(/may assign roles under a condition, which is not evaluated/);
+  });
+
+  it('names a command that lists built-in roles too for an unknown role definition', () => {
+    const index = indexOf(cluster() + assignment({ role: '88888888-8888-8888-8888-888888888888', scope: CLUSTER_ID, principalId: USER, principalType: 'User' }));
+    expect(index.notes.join('\n')).toContain('az role definition list --name 88888888-8888-8888-8888-888888888888 -o json');
   });
 });

@@ -146,3 +146,44 @@ describe('escalation paths', () => {
     expect(list.map((p) => subjectLabel(p.subject))).toEqual(['ServiceAccount:a/one', 'User:jane']);
   });
 });
+
+describe('escalation paths into the service accounts of a namespace', () => {
+  const BOSS = serviceAccount('ops', 'boss') + CLUSTER_ADMIN + clusterRoleBinding('boss', 'cluster-admin', `[${sa('ops', 'boss')}]`);
+  const deployment = (name: string, account: string, extra = '') =>
+    `\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name}, namespace: ops }\nspec:\n  selector: { matchLabels: { app: ${name} } }\n  template:\n    metadata: { labels: { app: ${name} } }\n    spec: { serviceAccountName: ${account}, ${extra}containers: [{ name: c, image: nginx }] }\n`;
+  const grant = (name: string, rules: string) => role('ops', name, rules) + roleBinding('ops', name, 'Role', name, `[${user(name)}]`);
+
+  it('bind limited to edit, with create on rolebindings, reaches any service account of the namespace', () => {
+    const p = paths(BOSS + grant('rbw', `[{ apiGroups: [${RBAC}], resources: [rolebindings], verbs: [create] }, { apiGroups: [${RBAC}], resources: [clusterroles], verbs: [bind], resourceNames: [edit] }]`)).get('User:rbw');
+    expect(pathText(p!.steps)).toBe('bind clusterroles edit in ops → ServiceAccount ops/boss → holds ClusterRole cluster-admin cluster-wide → cluster-admin');
+  });
+
+  it('bind limited to view leads nowhere', () => {
+    expect(paths(BOSS + grant('rbv', `[{ apiGroups: [${RBAC}], resources: [rolebindings], verbs: [create] }, { apiGroups: [${RBAC}], resources: [clusterroles], verbs: [bind], resourceNames: [view] }]`)).has('User:rbv')).toBe(false);
+  });
+
+  it('patching a workload controller there rewrites its pod template, serviceAccountName included', () => {
+    const yaml = BOSS + deployment('web', 'default') + grant('patcher', '[{ apiGroups: [apps], resources: [deployments], verbs: [patch], resourceNames: [web] }]');
+    expect(pathText(paths(yaml).get('User:patcher')!.steps)).toBe('patch deployments web in ops → ServiceAccount ops/boss → holds ClusterRole cluster-admin cluster-wide → cluster-admin');
+    // No controller to patch, or a Pod (whose spec takes no new account): no path.
+    expect(paths(BOSS + grant('patcher', '[{ apiGroups: [apps], resources: [deployments], verbs: [patch] }]')).has('User:patcher')).toBe(false);
+    expect(paths(BOSS + grant('patcher', '[{ apiGroups: [""], resources: [pods], verbs: [patch, update] }]') + '\n---\napiVersion: v1\nkind: Pod\nmetadata: { name: p, namespace: ops }\nspec: { serviceAccountName: boss, containers: [{ name: c, image: nginx }] }\n').has('User:patcher')).toBe(false);
+  });
+
+  it('create secrets with a way to read them back mints a token Secret of any account there', () => {
+    const yaml = BOSS + grant('maker', '[{ apiGroups: [""], resources: [secrets], verbs: [create] }, { apiGroups: [""], resources: [secrets], verbs: [get], resourceNames: [mytoken] }]');
+    expect(pathText(paths(yaml).get('User:maker')!.steps)).toBe('create secrets in ops → ServiceAccount ops/boss → holds ClusterRole cluster-admin cluster-wide → cluster-admin');
+    expect(paths(BOSS + grant('maker', '[{ apiGroups: [""], resources: [secrets], verbs: [create] }]')).has('User:maker')).toBe(false);
+  });
+
+  it('exec or an ephemeral container into a pod that mounts its account token is that account', () => {
+    const exec = grant('execer', '[{ apiGroups: [""], resources: [pods/exec], verbs: [create] }]');
+    const debug = grant('debugger', '[{ apiGroups: [""], resources: [pods/ephemeralcontainers], verbs: [patch] }]');
+    const found = paths(BOSS + deployment('bot', 'boss') + exec + debug);
+    expect(pathText(found.get('User:execer')!.steps)).toBe('create pods/exec in ops → ServiceAccount ops/boss → holds ClusterRole cluster-admin cluster-wide → cluster-admin');
+    expect(hops(found.get('User:debugger'))?.[0]).toBe('patch pods/ephemeralcontainers → ServiceAccount:ops/boss');
+    // No pod of the account, or one that does not mount its token: no path.
+    expect(paths(BOSS + exec).has('User:execer')).toBe(false);
+    expect(paths(BOSS + deployment('bot', 'boss', 'automountServiceAccountToken: false, ') + exec).has('User:execer')).toBe(false);
+  });
+});

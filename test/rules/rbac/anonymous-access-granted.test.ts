@@ -11,8 +11,14 @@ ruleTester(rule, {
       input: clusterRole('node-stuff', '[{ apiGroups: [""], resources: [nodes/proxy, nodes], verbs: ["*"] }, { nonResourceURLs: [/metrics, /debug/*], verbs: [get] }]') + roleBinding('monitoring', 'b', 'ClusterRole', 'node-stuff', `[${user('system:anonymous')}]`),
     },
     { name: 'authenticated users', input: clusterRole('r', '[{ apiGroups: [""], resources: [pods], verbs: [get] }]') + clusterRoleBinding('b', 'r', `[${group('system:authenticated')}]`) },
+    { name: 'the bootstrap public-info role, not in the input', input: clusterRoleBinding('system:public-info-viewer', 'system:public-info-viewer', `[${group('system:authenticated')}, ${group('system:unauthenticated')}]`) },
   ],
   invalid: [
+    {
+      name: 'a role that is not in the input',
+      input: clusterRoleBinding('anon-ctrl', 'system:kube-controller-manager', `[${group('system:unauthenticated')}]`),
+      findings: [{ field: 'subjects[0]', message: 'Group system:unauthenticated (unauthenticated callers) is granted ClusterRole system:kube-controller-manager cluster-wide (ClusterRoleBinding anon-ctrl); the role is not in the input, so what it grants is unknown' }],
+    },
     {
       name: 'anonymous reads pods',
       input: clusterRole('r', '[{ apiGroups: [""], resources: [pods], verbs: [get] }]') + clusterRoleBinding('b', 'r', `[${user('system:anonymous')}, ${group('system:unauthenticated')}]`),

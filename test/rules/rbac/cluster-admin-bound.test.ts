@@ -12,6 +12,13 @@ ruleTester(rule, {
     { name: 'Azure RBAC Cluster Admin on one namespace', input: cluster() + assignment({ role: ROLES.clusterAdmin, scope: `${CLUSTER_ID}/namespaces/shop`, principalId: TEAM, principalType: 'Group' }) },
     { name: 'Contributor while local accounts are disabled', input: cluster({ localAccounts: false }) + assignment({ role: ROLES.contributor, scope: RG, ...OPS }) },
     { name: 'system:masters', input: clusterRoleBinding('b', 'cluster-admin', `[${group('system:masters')}]`) },
+    {
+      name: 'the bootstrap policy, labelled or not',
+      input:
+        clusterRole('system:node-proxier', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') +
+        clusterRoleBinding('system:node-proxier', 'system:node-proxier', `[${user('system:kube-proxy')}]`) +
+        clusterRoleBinding('system:kube-scheduler', 'system:node-proxier', `[${user('system:kube-scheduler')}]`, 'kubernetes.io/bootstrapping: rbac-defaults'),
+    },
     { name: 'a RoleBinding to cluster-admin is namespace admin', input: clusterRole('cluster-admin', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') + roleBinding('app', 'b', 'ClusterRole', 'cluster-admin', `[${user('jane')}]`) },
     { name: 'core group only', input: clusterRole('r', '[{ apiGroups: [""], resources: ["*"], verbs: ["*"] }]') + clusterRoleBinding('b', 'r', `[${user('jane')}]`) },
   ],
@@ -42,7 +49,16 @@ ruleTester(rule, {
     {
       name: 'an equivalent role under another name',
       input: clusterRole('test', '[{ apiGroups: ["*"], resources: ["*", secrets], verbs: [get, "*"] }]') + clusterRoleBinding('b', 'test', `[${group('manager')}, ${user('system:kube-scheduler')}, ${sa('ci', 'deploy')}]`),
-      findings: [{ field: 'subjects[0]', message: /^Group manager can \* \*\.\* cluster-wide/ }, { field: 'subjects[2]' }],
+      findings: [{ field: 'subjects[0]', message: /^Group manager can \* \*\.\* cluster-wide/ }, { field: 'subjects[1]', message: /^User system:kube-scheduler / }, { field: 'subjects[2]' }],
+    },
+    {
+      name: 'cluster-admin bound to node, bootstrap and proxy identities',
+      input: clusterRoleBinding('nodes-admin', 'cluster-admin', `[${group('system:nodes')}, ${group('system:bootstrappers')}, ${user('system:kube-proxy')}]`),
+      findings: [
+        { field: 'subjects[0]', message: 'Group system:nodes is cluster-admin through ClusterRole cluster-admin (ClusterRoleBinding nodes-admin)' },
+        { field: 'subjects[1]', message: /^Group system:bootstrappers / },
+        { field: 'subjects[2]', message: /^User system:kube-proxy / },
+      ],
     },
   ],
 });

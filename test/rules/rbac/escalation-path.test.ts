@@ -22,13 +22,18 @@ ruleTester(rule, {
     { name: 'pod creation in a namespace without powerful service accounts', input: serviceAccount('shop', 'web') + role('shop', 'pods', PODS) + roleBinding('shop', 'ci', 'Role', 'pods', `[${sa('shop', 'ci')}]`) },
     { name: 'cluster-admin itself is another rule', input: CLUSTER_ADMIN + clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) },
     {
-      name: 'control-plane subjects are skipped',
-      input: CLUSTER_ADMIN + clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) + clusterRole('imp', '[{ apiGroups: [""], resources: [users], verbs: [impersonate] }]') + clusterRoleBinding('ctl', 'imp', `[${user('system:kube-controller-manager')}]`),
+      name: 'the bootstrap policy\'s control-plane subjects are skipped',
+      input: CLUSTER_ADMIN + clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) + clusterRole('imp', '[{ apiGroups: [""], resources: [users], verbs: [impersonate] }]') + clusterRoleBinding('ctl', 'imp', `[${user('system:kube-controller-manager')}]`, 'kubernetes.io/bootstrapping: rbac-defaults'),
     },
     { name: 'a federated identity whose Azure role is a namespace Reader', input: cluster() + federatedServiceAccount('ci', 'deployer', CLIENT) + identity('id-deployer', CLIENT, APP) + assignment({ role: ROLES.reader, scope: CLUSTER_ID, principalId: APP, principalType: 'ServicePrincipal' }) },
     { name: 'an Azure RBAC Cluster Admin identity on a cluster without Azure RBAC', input: cluster({ azureRbac: false }) + ADMIN_IDENTITY },
   ],
   invalid: [
+    {
+      name: 'a binding someone adds for a system: user is reported',
+      input: CLUSTER_ADMIN + clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) + clusterRole('imp', '[{ apiGroups: [""], resources: [users], verbs: [impersonate] }]') + clusterRoleBinding('ctl', 'imp', `[${user('system:kube-proxy')}]`),
+      findings: [{ resource: 'ClusterRoleBinding/ctl', field: 'subjects[0]', message: /^User system:kube-proxy can become cluster-admin in 2 steps: impersonate users root cluster-wide → User root/ }],
+    },
     {
       name: 'an Azure role assignment lets a group run pods as a service account federated with an RBAC Cluster Admin identity',
       input: cluster() + ADMIN_IDENTITY + assignment({ role: ROLES.writer, scope: `${CLUSTER_ID}/namespaces/ci`, principalId: TEAM, principalType: 'Group', name: 'cccccccc-0000-0000-0000-000000000002' }),
