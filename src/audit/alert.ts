@@ -37,7 +37,7 @@ export interface AlertStats {
   /** Audit events read (duplicates not counted). */
   events: number;
   alerts: number;
-  /** Events dropped because the same (auditID, stage) was already read. */
+  /** Events dropped because the same request (auditID, verb, URI, user, receive time) at the same stage was already read. */
   duplicates: number;
   /** Records that are not audit events by design (other diagnostic categories, klog lines). */
   skipped: number;

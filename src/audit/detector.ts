@@ -30,9 +30,18 @@ export interface DetectorContext {
    * evaluated.
    */
   undetermined(what: string): void;
+  /**
+   * A report about the current event to make later, when a later event (or the end of the stream)
+   * decides it: the alert keeps this event's time, identity and source line.
+   */
+  later(): (r: DetectorReport) => void;
 }
 
-export type DetectorCheck = (ev: AuditEvent, ctx: DetectorContext) => void;
+/** The check run on every event, and what it does at the end of the stream to settle verdicts it holds. */
+export interface DetectorCheck {
+  (ev: AuditEvent, ctx: DetectorContext): void;
+  end?(): void;
+}
 
 /**
  * A detector is data (`meta`) plus `create`, called once per run with the settings. It returns the

@@ -2,7 +2,8 @@ import { globMatch } from '../core/glob.js';
 import { emptyStats, type Alert, type AlertError, type AlertStats } from './alert.js';
 import type { Detector, DetectorCheck, DetectorContext, DetectorMeta, DetectorReport } from './detector.js';
 import { BODY_NOT_LOGGED, DETECTORS } from './detectors/index.js';
-import { eventProblem, eventTime, isDryRun, normaliseEvent, type AuditEvent } from './event.js';
+import { eventProblem, eventTime, isDryRun, normaliseEvent, requestKey, type AuditEvent } from './event.js';
+import { redactRequestURI } from './detectors/lib/request.js';
 import { RecentKeys } from './recent-keys.js';
 import { resolveSettings, type ResolvedSettings } from './resolved-settings.js';
 import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './settings.js';
@@ -36,8 +37,8 @@ export interface EventSource {
 }
 
 /**
- * The streaming detection core: takes one audit event at a time, drops duplicates (same auditID and
- * stage, which AKS sends when both audit categories are exported), runs the detectors unless the
+ * The streaming detection core: takes one audit event at a time, drops duplicates (the same request at
+ * the same stage, which AKS sends when both audit categories are exported), runs the detectors unless the
  * identity is one of AKS's own, then the user rules, and hands each alert on. Nothing grows with the
  * length of the stream: duplicate and alert memories are bounded.
  */
@@ -49,7 +50,7 @@ export class AuditEngine {
   private readonly active: Active[];
   private readonly userRules: readonly UserRule[];
   private readonly recent: RecentKeys;
-  /** (rule, auditID) pairs already alerted: one request logged at several stages gives one alert. */
+  /** (rule, request) pairs already alerted: one request logged at several stages gives one alert. */
   private readonly alerted = new RecentKeys(10_000);
   private readonly failingRules = new Set<string>();
   private readonly maxErrors: number;
@@ -83,6 +84,14 @@ export class AuditEngine {
       report: (r) => {
         if (this.current && this.currentEvent) this.raise(this.current.meta, r, this.currentEvent);
       },
+      later: () => {
+        const meta = this.current?.meta;
+        const ev = this.currentEvent;
+        const source = this.currentSource;
+        return (r) => {
+          if (meta && ev) this.raise(meta, r, ev, false, source);
+        };
+      },
       undetermined: (what) => {
         if (!this.undetermined.includes(what)) this.undetermined.push(what);
       },
@@ -99,8 +108,8 @@ export class AuditEngine {
     const problem = eventProblem(raw);
     if (problem !== undefined) return this.malformed(source.file, source.line, problem);
     const ev = normaliseEvent(raw);
-    // Most events are ResponseComplete: their auditID alone is the key, with no string to build.
-    if (ev.auditID !== undefined && this.recent.seen(ev.stage === 'ResponseComplete' ? ev.auditID : `${ev.auditID}\u0000${ev.stage}`)) {
+    const key = requestKey(ev);
+    if (key !== undefined && this.recent.seen(`${key}\u0000${ev.stage}`)) {
       this.stats.duplicates++;
       return;
     }
@@ -122,7 +131,7 @@ export class AuditEngine {
       if (this.undetermined.length) {
         const what = this.undetermined.join(', ');
         this.undetermined = [];
-        const target = `${ev.objectRef.resource ?? ev.requestURI}${ev.objectRef.namespace ? ` ${ev.objectRef.namespace}/` : ' '}${ev.objectRef.name ?? ''}`.trimEnd();
+        const target = `${ev.objectRef.resource ?? redactRequestURI(ev.requestURI)}${ev.objectRef.namespace ? ` ${ev.objectRef.namespace}/` : ' '}${ev.objectRef.name ?? ''}`.trimEnd();
         this.raise(BODY_NOT_LOGGED.meta, { message: `${ev.verb} ${target}: request body not logged (skipped-too-big-size-object), so not evaluated: ${what}` }, ev, true);
       }
     }
@@ -137,6 +146,18 @@ export class AuditEngine {
       if (hit) this.raise(rule.meta, { message: rule.message(ev) }, ev);
     }
     this.currentEvent = undefined;
+  }
+
+  /**
+   * The end of the stream: detectors that hold a verdict until a later event decides it settle what is
+   * still held.
+   */
+  end(): void {
+    for (const a of this.active) {
+      this.current = a;
+      a.check.end?.();
+    }
+    this.current = undefined;
   }
 
   /** A record that is not an audit event by design (another diagnostic category, a klog line). */
@@ -166,8 +187,9 @@ export class AuditEngine {
     this.onWarning?.(`rule ${rule.meta.id}: condition failed on an event (${msg}); such events do not match (${this.currentSource.file}:${this.currentSource.line}, reported once per rule)`);
   }
 
-  private raise(meta: DetectorMeta, r: DetectorReport, ev: AuditEvent, undetermined = false): void {
-    if (ev.auditID !== undefined && this.alerted.seen(`${meta.id}\u0000${ev.auditID}`)) return;
+  private raise(meta: DetectorMeta, r: DetectorReport, ev: AuditEvent, undetermined = false, source: EventSource = this.currentSource): void {
+    const key = requestKey(ev);
+    if (key !== undefined && this.alerted.seen(`${meta.id}\u0000${key}`)) return;
     this.stats.alerts++;
     const o = ev.objectRef;
     const alert: Alert = {
@@ -188,14 +210,15 @@ export class AuditEngine {
         ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
         ...(o.name !== undefined ? { name: o.name } : {}),
       },
-      requestURI: ev.requestURI,
+      // Exec and kubelet commands travel in the URI: masked as in the messages.
+      requestURI: redactRequestURI(ev.requestURI),
       ...(ev.responseStatus.code !== undefined ? { responseCode: ev.responseStatus.code } : {}),
       ...(ev.stage ? { stage: ev.stage } : {}),
       message: r.message,
       frameworks: r.frameworks ?? meta.frameworks,
       ...(ev.auditID !== undefined ? { auditID: ev.auditID } : {}),
       ...(undetermined ? { undetermined: true as const } : {}),
-      source: { file: this.currentSource.file, line: this.currentSource.line },
+      source: { file: source.file, line: source.line },
     };
     this.onAlert(alert);
   }

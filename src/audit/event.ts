@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The audit.k8s.io Event as detectors read it. The parsed object is checked and normalised in place
  * rather than copied (a stream of millions of events should not pay for a second object per event): an
@@ -209,6 +211,42 @@ export function isDryRun(ev: AuditEvent): boolean {
   const q = ev.requestURI.indexOf('?');
   // Most requests carry a query (list, watch): parse only those that can name the parameter.
   return q >= 0 && ev.requestURI.includes('dryRun', q) && new URLSearchParams(ev.requestURI.slice(q + 1)).has('dryRun');
+}
+
+/**
+ * A request that creates its object: a create, or a patch the API server answered 201 Created — server-side
+ * apply (`kubectl apply --server-side`, Flux, Argo CD with server-side apply) creates what does not exist
+ * yet with a PATCH, and says so with 201.
+ */
+export function isCreate(ev: AuditEvent): boolean {
+  return ev.verb === 'create' || (ev.verb === 'patch' && ev.responseStatus.code === 201);
+}
+
+/**
+ * The object a write describes, for detectors that judge its state by one field (`spec`, `rules`,
+ * `roleRef`): the request body when it has the field, else the stored object of the response (level
+ * RequestResponse; a patch's body may leave the field out). `omitted` when AKS replaced a body the field
+ * could be in, `absent` when neither body has it.
+ */
+export function writtenObject(ev: AuditEvent, field: string): Record<string, unknown> | 'omitted' | 'absent' {
+  for (const body of [ev.requestObject, ev.responseObject]) if (isRecord(body) && body[field] !== undefined) return body;
+  return bodyState(ev.requestObject) === 'omitted' || bodyState(ev.responseObject) === 'omitted' ? 'omitted' : 'absent';
+}
+
+/** Longer request keys are remembered by their digest. */
+const MAX_KEY_CHARS = 256;
+
+/**
+ * What identifies one request: its auditID alone does not, because the API server takes it from the
+ * client's `Audit-ID` header, so any client can give many requests the same one. The same request
+ * exported twice (kube-audit and kube-audit-admin) has the same verb, URI, user and receive time too.
+ */
+export function requestKey(ev: AuditEvent): string | undefined {
+  if (ev.auditID === undefined) return undefined;
+  const received = str(ev.requestReceivedTimestamp) ?? str(ev.timestamp) ?? '';
+  const key = `${ev.auditID}\u0000${ev.verb}\u0000${ev.requestURI}\u0000${ev.user.username}\u0000${received}`;
+  // Remembered by the hundred thousand: a long URI is kept as its digest, so memory stays bounded.
+  return key.length <= MAX_KEY_CHARS ? key : createHash('sha256').update(key).digest('base64');
 }
 
 /** The final stage of a request (or an event whose source does not record stages). */

@@ -13,7 +13,10 @@ export interface AuditSettings {
   aksImages: string[];
   /** Image globs (matched against the repository and the full reference) trusted per detector. */
   trustedImages: TrustedImages;
-  /** Host paths that hand a container the node; a path and everything below it (except `/`, exact). */
+  /**
+   * Host paths that hand a container the node: a path, everything below it, and every directory above it
+   * but `/` (mounting /var exposes /var/lib/kubelet); `/` itself matches only `/`.
+   */
   sensitiveHostPaths: string[];
   /** Service accounts (names) that may be created in kube-system / kube-public. */
   knownKubeServiceAccounts: string[];
@@ -27,7 +30,7 @@ export interface AuditSettings {
   activity: boolean;
   /** Detector ids (globs) not to run. */
   disable: string[];
-  /** How many recent (auditID, stage) pairs are remembered to drop duplicates. */
+  /** How many recent requests (auditID, verb, URI, user, receive time) and stages are remembered to drop duplicates. */
   dedupeWindow: number;
   /** 401/403 answers to one identity within `windowSeconds` that make a burst. */
   authFailures: { threshold: number; windowSeconds: number };
@@ -92,7 +95,9 @@ export const AKS_IDENTITIES = [
 
 /**
  * Service accounts Kubernetes' own controllers and DNS run as (kube-controller-manager creates them in
- * kube-system when it starts with --use-service-account-credentials), and those of AKS add-ons.
+ * kube-system when it starts with --use-service-account-credentials; cloud-controller-manager, which AKS
+ * runs in the control plane beside it, does the same for its node, node-lifecycle, route and service
+ * controllers), and those of AKS add-ons.
  */
 export const KNOWN_KUBE_SERVICE_ACCOUNTS = [
   'attachdetach-controller', 'bootstrap-signer', 'certificate-controller', 'clusterrole-aggregation-controller',
@@ -104,13 +109,17 @@ export const KNOWN_KUBE_SERVICE_ACCOUNTS = [
   'root-ca-cert-publisher', 'service-account-controller', 'service-controller', 'statefulset-controller', 'token-cleaner',
   'ttl-after-finished-controller', 'ttl-controller', 'validatingadmissionpolicy-status-controller', 'coredns',
   'coredns-autoscaler', 'metrics-server', 'kube-proxy', 'konnectivity-agent', 'cloud-node-manager', 'azure-cns',
+  'cloud-controller-manager', 'cloud-node-controller', 'cloud-node-lifecycle-controller', 'route-controller',
 ];
 
-/** Host directories whose mount gives a container the node, its container runtime or its credentials. */
+/**
+ * Host directories whose mount gives a container the node, its container runtime or its credentials.
+ * `/var/lib/waagent` is the Azure VM agent's: its ovf-env.xml holds the node's custom data.
+ */
 export const SENSITIVE_HOST_PATHS = [
   '/', '/proc', '/etc', '/root', '/home/admin', '/boot', '/var/lib/kubelet', '/etc/kubernetes',
   '/var/run/docker.sock', '/run/docker.sock', '/var/lib/docker', '/var/run/crio', '/run/crio',
-  '/var/run/containerd', '/run/containerd', '/var/lib/containerd',
+  '/var/run/containerd', '/run/containerd', '/var/lib/containerd', '/var/lib/waagent',
 ];
 
 /**

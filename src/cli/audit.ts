@@ -280,6 +280,8 @@ async function detect(paths: string[], opts: DetectOptions): Promise<number> {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+  // Verdicts held for a later event (a token used before any kubelet address was learned) settle now.
+  engine.end();
 
   if (opts.format === 'json') out.write(jsonTrailer(engine.stats, engine.errors));
   else if (opts.format === 'table') out.write(tableSummary(engine.stats, bySeverity));

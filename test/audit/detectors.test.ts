@@ -47,6 +47,10 @@ const AKS_CIDRS = ['10.244.0.0/16', '10.0.0.0/16', '10.224.0.0/12'];
 /** A request by a service account from these addresses (the first a proxy's X-Forwarded-For). */
 const sa = (ns: string, name: string, ...sourceIPs: string[]) =>
   auditEvent({ verb: 'list', requestURI: `/api/v1/namespaces/${ns}/secrets`, ...user(`system:serviceaccount:${ns}:${name}`, ['system:serviceaccounts']), ...ref('secrets', undefined, ns), ...code(200), sourceIPs });
+/** A kubelet renewing its lease from this address: where the cluster's own requests come from. */
+const kubelet = (ip: string) => auditEvent({ verb: 'update', ...user('system:node:aks-nodepool1-0', ['system:nodes']), ...ref('leases', 'aks-nodepool1-0', 'kube-node-lease'), ...code(200), sourceIPs: [ip] });
+/** A server-side apply (`kubectl apply --server-side`, Flux, Argo CD) that created its object: PATCH answered 201. */
+const applied = (e: Record<string, unknown>) => ({ ...e, verb: 'patch', requestURI: `${String(e.requestURI)}?fieldManager=kustomize-controller&force=true`, ...code(201) });
 const at = (hhmm: string) => ({ requestReceivedTimestamp: `2026-11-02T${hhmm}:00Z`, stageTimestamp: `2026-11-02T${hhmm}:00Z` });
 /** An identity listing pods at a time of 2026-11-02. */
 const seen = (username: string, hhmm: string) => auditEvent({ verb: 'list', ...user(username), ...ref('pods', undefined, 'shop'), ...code(200), ...at(hhmm) });
@@ -60,6 +64,11 @@ const CASES: Record<string, Cases> = {
         name: 'exec, credentials in the command masked',
         events: [stream('exec', '?command=mysql&command=-uroot&command=-pS3cret&command=--password%3Dhunter2&command=--token&command=abc&command=PGPASSWORD%3Dx')],
         message: 'mysql -uroot -p*** --password=*** --token *** PGPASSWORD=***',
+      },
+      {
+        name: 'exec, an Authorization header and a bare token masked',
+        events: [stream('exec', '?command=curl&command=-H&command=Authorization%3A%20Bearer%20eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln&command=https%3A%2F%2Fkubernetes.default&command=--oauth2-bearer&command=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ5In0.c2ln')],
+        message: 'curl -H Authorization: Bearer *** https://kubernetes.default --oauth2-bearer ***',
       },
       { name: 'exec logged only at completion', events: [{ ...stream('exec'), stage: 'ResponseComplete', ...code(200) }], message: 'exec into pod shop/web-0' },
       {
@@ -111,6 +120,16 @@ const CASES: Record<string, Cases> = {
       },
       { name: 'init container', events: [podCreate({ initContainers: [{ name: 'i', image: 'x', securityContext: { privileged: true } }], containers: [{ name: 'a', image: 'nginx' }] })], message: 'privileged container i' },
       {
+        name: 'created by a server-side apply (PATCH answered 201)',
+        events: [applied(podCreate({ containers: [{ name: 'a', image: 'nginx', securityContext: { privileged: true } }] }))],
+        message: 'pod shop/web created with privileged container a',
+      },
+      {
+        name: 'the spec read from the stored pod when the request body does not carry it',
+        events: [applied(podCreate({}, { requestObject: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' } }, responseObject: { metadata: { name: 'web' }, spec: { containers: [{ name: 'a', image: 'nginx', securityContext: { privileged: true } }] } } }))],
+        message: 'pod shop/web created with privileged container a',
+      },
+      {
         name: 'a person creating a pod in kube-system from a Microsoft image: no add-on vouches for it',
         events: [podCreate({ containers: [{ name: 'debug', image: 'mcr.microsoft.com/cbl-mariner/busybox:2.0', securityContext: { privileged: true } }] }, { namespace: 'kube-system', ...user('alice@contoso.com') })],
         message: 'pod kube-system/web created with privileged container debug',
@@ -121,6 +140,7 @@ const CASES: Record<string, Cases> = {
       { name: 'trusted image', events: [podCreate({ containers: [{ name: 'a', image: 'nginx:1.27', securityContext: { privileged: true } }] })], settings: { trustedImages: { privileged: ['nginx'] } } },
       { name: 'AKS add-on in kube-system', events: [aksAddon({ containers: [{ name: 'kube-proxy', image: mcr, securityContext: { privileged: true } }] })] },
       { name: 'no body (audit level Metadata)', events: [podCreate({}, { requestObject: undefined, level: 'Metadata' })] },
+      { name: 'a pod patched (its containers cannot change once it exists)', events: [{ ...podCreate({ containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] }), verb: 'patch', ...code(200) }] },
       { name: 'pod read, not created', events: [podCreate({ containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] }, { verb: 'get', ...code(200) })] },
       {
         name: 'refused by an admission policy (the ReplicaSet controller retrying): it never ran',
@@ -133,7 +153,10 @@ const CASES: Record<string, Cases> = {
     ],
   },
   'audit/host-network-pod': {
-    fires: [{ name: 'hostNetwork', events: [podCreate({ hostNetwork: true, containers: [{ name: 'a', image: 'nginx' }] })], message: 'pod shop/web created with hostNetwork: true (images nginx)', falco: 'Create HostNetwork Pod' }],
+    fires: [
+      { name: 'hostNetwork', events: [podCreate({ hostNetwork: true, containers: [{ name: 'a', image: 'nginx' }] })], message: 'pod shop/web created with hostNetwork: true (images nginx)', falco: 'Create HostNetwork Pod' },
+      { name: 'hostNetwork, server-side applied', events: [applied(podCreate({ hostNetwork: true, containers: [{ name: 'a', image: 'nginx' }] }))], message: 'pod shop/web created with hostNetwork: true' },
+    ],
     quiet: [
       { name: 'hostNetwork false', events: [podCreate({ hostNetwork: false, containers: [{ name: 'a', image: 'nginx' }] })] },
       { name: 'AKS add-on', events: [aksAddon({ hostNetwork: true, containers: [{ name: 'a', image: mcr }] })] },
@@ -152,10 +175,17 @@ const CASES: Record<string, Cases> = {
       { name: '/etc', events: [podCreate({ volumes: [{ name: 'etc', hostPath: { path: '/etc' } }], containers: [{ name: 'a', image: 'nginx' }] })], message: 'sensitive host path etc=/etc', falco: 'Create Sensitive Mount Pod' },
       { name: 'below a sensitive directory, written untidily', events: [podCreate({ volumes: [{ name: 'pki', hostPath: { path: '/var/lib//kubelet/pki/' } }], containers: [{ name: 'a', image: 'x' }] })], message: 'pki=/var/lib/kubelet/pki' },
       { name: 'the container runtime socket', events: [podCreate({ volumes: [{ name: 's', hostPath: { path: '/run/containerd/containerd.sock' } }], containers: [{ name: 'a', image: 'x' }] })], message: 's=/run/containerd/containerd.sock' },
+      { name: '/var, which holds the kubelet\'s directory', events: [podCreate({ volumes: [{ name: 'v', hostPath: { path: '/var' } }], containers: [{ name: 'a', image: 'x' }] })], message: 'v=/var (holds /var/lib/kubelet)' },
+      { name: '/run, which holds the container runtime sockets', events: [podCreate({ volumes: [{ name: 'r', hostPath: { path: '/run/' } }], containers: [{ name: 'a', image: 'x' }] })], message: 'r=/run (holds /run/docker.sock)' },
+      { name: '/var/run', events: [podCreate({ volumes: [{ name: 'r', hostPath: { path: '/var/run' } }], containers: [{ name: 'a', image: 'x' }] })], message: 'r=/var/run (holds /var/run/docker.sock)' },
+      { name: '/var/lib', events: [podCreate({ volumes: [{ name: 'l', hostPath: { path: '/var/lib' } }], containers: [{ name: 'a', image: 'x' }] })], message: 'l=/var/lib (holds /var/lib/kubelet)' },
+      { name: "the Azure VM agent's directory (ovf-env.xml, the node's custom data)", events: [podCreate({ volumes: [{ name: 'w', hostPath: { path: '/var/lib/waagent' } }], containers: [{ name: 'a', image: 'x' }] })], message: 'w=/var/lib/waagent' },
+      { name: 'server-side applied', events: [applied(podCreate({ volumes: [{ name: 'etc', hostPath: { path: '/etc' } }], containers: [{ name: 'a', image: 'x' }] }))], message: 'etc=/etc' },
       { name: 'the cloud-provider credentials below /etc', events: [podCreate({ volumes: [{ name: 'az', hostPath: { path: '/etc/kubernetes/azure.json' } }], containers: [{ name: 'a', image: 'x' }] })], message: 'az=/etc/kubernetes/azure.json' },
     ],
     quiet: [
       { name: 'a harmless host path', events: [podCreate({ volumes: [{ name: 'logs', hostPath: { path: '/var/log/app' } }], containers: [{ name: 'a', image: 'x' }] })] },
+      { name: '/var/log, which holds nothing sensitive', events: [podCreate({ volumes: [{ name: 'logs', hostPath: { path: '/var/log' } }], containers: [{ name: 'a', image: 'x' }] })] },
       { name: '/ matches only itself', events: [podCreate({ volumes: [{ name: 'data', hostPath: { path: '/data' } }], containers: [{ name: 'a', image: 'x' }] })] },
       {
         name: 'the public files charts mount from /etc',
@@ -167,6 +197,7 @@ const CASES: Record<string, Cases> = {
     fires: [
       { name: 'nginx in kube-system', events: [podCreate({ containers: [{ name: 'a', image: 'nginx' }] }, { namespace: 'kube-system' })], message: 'pod kube-system/web created in kube-system (images nginx)', falco: 'Pod Created in Kube Namespace' },
       { name: 'a person, body not logged', events: [podCreate({}, { namespace: 'kube-public', requestObject: undefined, ...user('mallory@contoso.com') })], message: 'created in kube-public (request body not logged)' },
+      { name: 'server-side applied', events: [applied(podCreate({ containers: [{ name: 'a', image: 'nginx' }] }, { namespace: 'kube-system' }))], message: 'pod kube-system/web created in kube-system' },
     ],
     quiet: [
       { name: 'AKS add-on', events: [aksAddon({ containers: [{ name: 'a', image: mcr }] })] },
@@ -182,8 +213,18 @@ const CASES: Record<string, Cases> = {
     ],
   },
   'audit/nodeport-service': {
-    fires: [{ name: 'NodePort', events: [auditEvent({ ...ref('services', 'web', 'shop'), ...body({ spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] } }) })], message: 'Service shop/web created with type NodePort (ports 80→node:30080)', falco: 'Create NodePort Service' }],
+    fires: [
+      { name: 'NodePort', events: [auditEvent({ ...ref('services', 'web', 'shop'), ...body({ spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] } }) })], message: 'Service shop/web created with type NodePort (ports 80→node:30080)', falco: 'Create NodePort Service' },
+      { name: 'server-side applied (PATCH answered 201)', events: [applied(auditEvent({ requestURI: '/api/v1/namespaces/shop/services/web', ...ref('services', 'web', 'shop'), ...body({ spec: { type: 'NodePort', ports: [{ port: 80 }] } }) }))], message: 'Service shop/web created with type NodePort (ports 80)' },
+      { name: 'kubectl patch switching the type', events: [auditEvent({ verb: 'patch', ...ref('services', 'web', 'shop'), ...code(200), ...body({ spec: { type: 'NodePort' } }) })], message: 'Service shop/web patched with type NodePort' },
+      { name: 'updated', events: [auditEvent({ verb: 'update', ...ref('services', 'web', 'shop'), ...code(200), ...body({ spec: { type: 'NodePort', ports: [{ port: 443 }] } }) })], message: 'Service shop/web updated with type NodePort (ports 443)' },
+    ],
     quiet: [
+      {
+        name: 'a patch of something else of a NodePort Service: the type did not change',
+        events: [auditEvent({ verb: 'patch', ...ref('services', 'web', 'shop'), ...code(200), ...body({ metadata: { labels: { tier: 'web' } } }), responseObject: { spec: { type: 'NodePort' } } })],
+      },
+      { name: 'a patch to ClusterIP', events: [auditEvent({ verb: 'patch', ...ref('services', 'web', 'shop'), ...code(200), ...body({ spec: { type: 'ClusterIP' } }) })] },
       { name: 'ClusterIP', events: [auditEvent({ ...ref('services', 'web', 'shop'), ...body({ spec: { type: 'ClusterIP' } }) })] },
       { name: 'refused: nothing is exposed', events: [auditEvent({ ...ref('services', 'web', 'shop'), ...body({ spec: { type: 'NodePort', ports: [{ port: 80 }] } }), ...code(403) })] },
     ],
@@ -217,11 +258,15 @@ const CASES: Record<string, Cases> = {
     ],
   },
   'audit/service-account-in-kube-namespace': {
-    fires: [{ name: 'new account in kube-system', events: [auditEvent({ requestURI: '/api/v1/namespaces/kube-system/serviceaccounts', ...ref('serviceaccounts', 'backup', 'kube-system') })], message: 'service account kube-system/backup created', falco: 'Service Account Created in Kube Namespace' }],
+    fires: [
+      { name: 'new account in kube-system', events: [auditEvent({ requestURI: '/api/v1/namespaces/kube-system/serviceaccounts', ...ref('serviceaccounts', 'backup', 'kube-system') })], message: 'service account kube-system/backup created', falco: 'Service Account Created in Kube Namespace' },
+      { name: 'server-side applied', events: [applied(auditEvent({ requestURI: '/api/v1/namespaces/kube-system/serviceaccounts/backup', ...ref('serviceaccounts', 'backup', 'kube-system') }))], message: 'service account kube-system/backup created' },
+    ],
     quiet: [
       { name: "a controller's account", events: [auditEvent({ ...ref('serviceaccounts', 'replicaset-controller', 'kube-system') })] },
       { name: 'elsewhere', events: [auditEvent({ ...ref('serviceaccounts', 'backup', 'shop') })] },
       { name: 'refused', events: [auditEvent({ ...ref('serviceaccounts', 'backup', 'kube-system'), ...code(403) })] },
+      { name: 'an existing account patched', events: [auditEvent({ verb: 'patch', ...ref('serviceaccounts', 'backup', 'kube-system'), ...code(200) })] },
     ],
   },
   'audit/system-role-changed': {
@@ -240,6 +285,13 @@ const CASES: Record<string, Cases> = {
       { name: 'ClusterRoleBinding to cluster-admin', events: [binding('clusterrolebindings', 'cluster-admin')], message: 'ClusterRoleBinding b binds ClusterRole cluster-admin to User mallory@contoso.com', severity: 'critical', falco: 'Attach to cluster-admin Role' },
       { name: 'RoleBinding to cluster-admin', events: [binding('rolebindings', 'cluster-admin')], message: 'RoleBinding shop/b binds ClusterRole cluster-admin', severity: 'high' },
       { name: 'RoleBinding to admin', events: [binding('rolebindings', 'admin')], message: 'binds ClusterRole admin', severity: 'medium' },
+      {
+        name: 'created by a server-side apply (PATCH answered 201): a creation, not a change',
+        events: [applied(binding('clusterrolebindings', 'cluster-admin'))],
+        message: 'ClusterRoleBinding b binds ClusterRole cluster-admin to User mallory@contoso.com',
+        severity: 'critical',
+        falco: 'Attach to cluster-admin Role',
+      },
       {
         name: 'an existing cluster-admin binding updated: who it binds is what changed',
         events: [{ ...binding('clusterrolebindings', 'cluster-admin'), verb: 'update', ...code(200) }],
@@ -286,10 +338,14 @@ const CASES: Record<string, Cases> = {
     quiet: [{ name: 'explicit rules', events: [role('clusterroles', 'create', 'r', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }])] }],
   },
   'audit/write-role': {
-    fires: [{ name: 'delete verb', events: [role('clusterroles', 'create', 'r', [{ nonResourceURLs: ['/api'], verbs: ['delete'] }])], message: 'ClusterRole r created with write permissions: delete /api', severity: 'low', falco: 'ClusterRole With Write Privileges Created' }],
+    fires: [
+      { name: 'delete verb', events: [role('clusterroles', 'create', 'r', [{ nonResourceURLs: ['/api'], verbs: ['delete'] }])], message: 'ClusterRole r created with write permissions: delete /api', severity: 'low', falco: 'ClusterRole With Write Privileges Created' },
+      { name: 'server-side applied (PATCH answered 201)', events: [role('clusterroles', 'patch', 'r', [{ resources: ['pods'], verbs: ['create'] }], code(201))], message: 'ClusterRole r created with write permissions: create pods' },
+    ],
     quiet: [
       { name: 'read only', events: [role('clusterroles', 'create', 'r', [{ resources: ['pods'], verbs: ['get', 'list'] }])] },
       { name: 'updates are not creations', events: [role('clusterroles', 'update', 'edit', [{ resources: ['pods'], verbs: ['create'] }])] },
+      { name: 'nor patches of an existing role', events: [role('clusterroles', 'patch', 'edit', [{ resources: ['pods'], verbs: ['create'] }])] },
     ],
   },
   'audit/exec-role': {
@@ -301,11 +357,24 @@ const CASES: Record<string, Cases> = {
       { name: 'Deployment created', events: [auditEvent({ ...ref('deployments', 'web', 'shop') })], message: 'Deployment shop/web created', severity: 'info', falco: 'K8s Deployment Created' },
       { name: 'ClusterRole deleted (0.6.0 name too)', events: [auditEvent({ verb: 'delete', ...ref('clusterroles', 'r'), ...code(200) })], message: 'ClusterRole r deleted', falco: 'K8s Role/Clusterrole Deleted' },
       { name: 'Namespace deleted', events: [auditEvent({ verb: 'delete', ...ref('namespaces', 'foo', 'foo'), ...code(200) })], message: 'Namespace foo deleted', falco: 'K8s Namespace Deleted' },
+      { name: 'Deployment server-side applied (PATCH answered 201)', events: [applied(auditEvent({ requestURI: '/apis/apps/v1/namespaces/shop/deployments/web', ...ref('deployments', 'web', 'shop') }))], message: 'Deployment shop/web created', falco: 'K8s Deployment Created' },
+      { name: 'Secrets deleted by deletecollection', events: [auditEvent({ verb: 'deletecollection', requestURI: '/api/v1/namespaces/shop/secrets', ...ref('secrets', undefined, 'shop'), ...code(200) })], message: 'Secrets in shop deleted', severity: 'info', falco: 'K8s Secret Deleted' },
+      {
+        name: "a person wiping a namespace's Events (kubectl delete events --all)",
+        events: [auditEvent({ verb: 'deletecollection', requestURI: '/api/v1/namespaces/shop/events', ...ref('events', undefined, 'shop'), ...code(200) })],
+        message: 'Events in shop deleted',
+        severity: 'medium',
+      },
+      { name: 'a person deleting an Event', events: [auditEvent({ verb: 'delete', ...ref('events', 'web-0.17f3a', 'shop'), ...code(200) })], message: 'Event shop/web-0.17f3a deleted', severity: 'low' },
     ],
     quiet: [
       { name: 'failed create', events: [auditEvent({ ...ref('deployments', 'web', 'shop'), ...code(409) })] },
       { name: 'switched off', events: [auditEvent({ ...ref('deployments', 'web', 'shop') })], settings: { activity: false } },
       { name: 'secrets of kube-system', events: [auditEvent({ ...ref('secrets', 'bootstrap-token-abc', 'kube-system') })] },
+      { name: "Events deleted by the namespace controller (the namespace's own deletion)", events: [auditEvent({ verb: 'deletecollection', ...user('system:serviceaccount:kube-system:namespace-controller'), ...ref('events', undefined, 'shop'), ...code(200) })] },
+      { name: 'the namespace controller emptying a namespace being deleted', events: [auditEvent({ verb: 'deletecollection', ...user('system:serviceaccount:kube-system:namespace-controller'), ...ref('configmaps', undefined, 'shop'), ...code(200) })] },
+      { name: 'Events created', events: [auditEvent({ ...user('system:node:aks-nodepool1-0'), ...ref('events', 'web-0.17f3a', 'shop') })] },
+      { name: 'an existing Deployment patched', events: [auditEvent({ verb: 'patch', ...ref('deployments', 'web', 'shop'), ...code(200) })] },
       { name: 'secrets created by the control plane', events: [auditEvent({ ...user('system:kube-controller-manager'), ...ref('secrets', 'tok', 'shop') })] },
     ],
   },
@@ -313,9 +382,28 @@ const CASES: Record<string, Cases> = {
     fires: [
       { name: 'a kube-system secret read by a person', events: [auditEvent({ verb: 'get', ...ref('secrets', 'azure-storage', 'kube-system'), ...code(200) })], message: 'secret kube-system/azure-storage read', falco: 'K8s Secret Get Successfully' },
       { name: 'every secret listed by a workload', events: [auditEvent({ verb: 'list', requestURI: '/api/v1/secrets', ...user('system:serviceaccount:shop:web'), ...ref('secrets'), ...code(200) })], message: 'secrets in every namespace listed', severity: 'high' },
+      {
+        name: 'a watch of every secret, reported when it opens (it may close an hour later, in another log)',
+        events: [auditEvent({ verb: 'watch', stage: 'ResponseStarted', requestURI: '/api/v1/secrets?watch=true', ...ref('secrets'), ...code(200) })],
+        message: 'secrets in every namespace watched',
+        severity: 'high',
+      },
+      {
+        name: 'helm list -A: narrowed to Helm release secrets, the selector shown, at medium',
+        events: [auditEvent({ verb: 'list', requestURI: '/api/v1/secrets?labelSelector=owner%3Dhelm', ...ref('secrets'), ...code(200) })],
+        message: 'secrets in every namespace (labelSelector owner=helm) listed',
+        severity: 'medium',
+      },
+      {
+        name: 'another selector is shown, and stays high',
+        events: [auditEvent({ verb: 'list', requestURI: '/api/v1/secrets?labelSelector=app%3Dweb', ...ref('secrets'), ...code(200) })],
+        message: 'secrets in every namespace (labelSelector app=web) listed',
+        severity: 'high',
+      },
       { name: 'a denied attempt', events: [auditEvent({ verb: 'get', ...ref('secrets', 'x', 'kube-system'), ...code(403) })], message: 'secret kube-system/x: get denied (403)', severity: 'low', falco: 'K8s Secret Get Unsuccessfully Tried' },
     ],
     quiet: [
+      { name: 'a get, not yet complete', events: [auditEvent({ verb: 'get', stage: 'ResponseStarted', ...ref('secrets', 'x', 'kube-system'), ...code(200) })] },
       { name: "an app's own namespace", events: [auditEvent({ verb: 'get', ...ref('secrets', 'db', 'shop'), ...code(200) })] },
       { name: 'the kubelet', events: [auditEvent({ verb: 'get', ...user('system:node:aks-nodepool1-0'), ...ref('secrets', 'x', 'kube-system'), ...code(200) })] },
       { name: 'a kube-system controller', events: [auditEvent({ verb: 'list', ...user('system:serviceaccount:kube-system:generic-garbage-collector'), ...ref('secrets'), ...code(200) })] },
@@ -373,15 +461,35 @@ const CASES: Record<string, Cases> = {
   },
   'audit/service-account-token-outside-cluster': {
     fires: [
-      { name: "a workload's token replayed from a public address", events: [sa('shop', 'web', '203.0.113.7')], message: 'token of service account shop/web used from 203.0.113.7, outside the cluster (a public address): list /api/v1/namespaces/shop/secrets (answered 200)' },
+      { name: "a workload's token replayed from a public address", events: [kubelet('10.224.0.4'), sa('shop', 'web', '203.0.113.7')], message: 'token of service account shop/web used from 203.0.113.7, outside the cluster (a public address): list /api/v1/namespaces/shop/secrets (answered 200)', severity: 'high' },
+      {
+        name: 'used before the first kubelet request: judged once one comes, and the alert keeps its own time and line',
+        events: [sa('shop', 'web', '203.0.113.7'), kubelet('20.50.1.2')],
+        message: 'token of service account shop/web used from 203.0.113.7, outside the cluster (a public address)',
+        severity: 'high',
+      },
+      {
+        name: 'a log without any kubelet request and without clusterCidrs: reported as unverified, at info',
+        events: [sa('shop', 'web', '203.0.113.7')],
+        message: "token of service account shop/web used from 203.0.113.7, a public address not verified as outside the cluster (no kubelet request in the log to learn the cluster's addresses from, and no settings.clusterCidrs): list /api/v1/namespaces/shop/secrets (answered 200)",
+        severity: 'info',
+      },
       { name: 'with clusterCidrs, from a private address outside them', events: [sa('shop', 'web', '192.168.7.9')], settings: { clusterCidrs: AKS_CIDRS }, message: 'token of service account shop/web used from 192.168.7.9, outside the cluster: list' },
       { name: 'used again from the same address: one alert', events: [sa('shop', 'web', '203.0.113.7'), sa('shop', 'web', '203.0.113.7')], message: 'used from 203.0.113.7' },
-      { name: 'refused requests too', events: [{ ...sa('shop', 'web', '2001:db8::7'), ...code(403) }], message: 'used from 2001:db8::7, outside the cluster (a public address): list /api/v1/namespaces/shop/secrets (answered 403)' },
+      { name: 'refused requests too', events: [kubelet('10.224.0.4'), { ...sa('shop', 'web', '2001:db8::7'), ...code(403) }], message: 'used from 2001:db8::7, outside the cluster (a public address): list /api/v1/namespaces/shop/secrets (answered 403)' },
       { name: 'behind a proxy that names an outside client', events: [sa('shop', 'web', '198.51.100.4', '10.244.0.9')], message: 'used from 198.51.100.4' },
       { name: "an AKS add-on's token, allowed for everything else, replayed from the internet", events: [sa('kube-system', 'azure-policy', '203.0.113.7')], message: 'token of service account kube-system/azure-policy used from 203.0.113.7' },
     ],
     quiet: [
       { name: 'from a pod address', events: [sa('shop', 'web', '10.244.1.17')] },
+      {
+        name: "before the first kubelet request, from the address kubelets then use (a public cluster's outbound IP; a run or an hourly blob starting)",
+        events: [sa('shop', 'web', '20.50.1.2'), sa('kube-system', 'azure-policy', '20.50.1.2'), kubelet('20.50.1.2')],
+      },
+      {
+        name: "cloud-controller-manager's controllers, which run in the control plane",
+        events: [kubelet('10.224.0.4'), ...['cloud-node-lifecycle-controller', 'route-controller', 'cloud-node-controller', 'cloud-controller-manager', 'service-controller'].map((n) => sa('kube-system', n, '20.61.7.9'))],
+      },
       { name: 'from inside clusterCidrs', events: [sa('shop', 'web', '10.224.0.4')], settings: { clusterCidrs: AKS_CIDRS } },
       { name: "from the cluster's outbound address, which kubelets use", events: [auditEvent({ verb: 'update', ...user('system:node:aks-nodepool1-0', ['system:nodes']), ...ref('leases', 'aks-nodepool1-0', 'kube-node-lease'), ...code(200), sourceIPs: ['20.50.1.2'] }), sa('shop', 'web', '20.50.1.2')], settings: { clusterCidrs: AKS_CIDRS } },
       { name: 'a person from a public address', events: [auditEvent({ verb: 'list', ...ref('secrets', undefined, 'shop'), ...code(200) })] },
@@ -481,6 +589,12 @@ describe('audit/secret-read repeats', () => {
   it('reports a watch that reopens every hour once a day per identity and scope', () => {
     const events = [watch('2026-11-02', 'a'), watch('2026-11-02', 'b'), watch('2026-11-02', 'c'), watch('2026-11-03', 'd')];
     expect(of(runEvents(events).alerts, 'audit/secret-read').map((a) => a.time?.slice(0, 10))).toEqual(['2026-11-02', '2026-11-03']);
+  });
+
+  it('reports a watch once, when it opens, not again when it closes', () => {
+    const opened = { ...watch('2026-11-02', 'w'), stage: 'ResponseStarted' };
+    const closed = { ...watch('2026-11-02', 'w'), stage: 'ResponseComplete', stageTimestamp: '2026-11-02T10:45:00Z' };
+    expect(of(runEvents([opened, closed]).alerts, 'audit/secret-read')).toMatchObject([{ stage: 'ResponseStarted' }]);
   });
 
   it('still reports another identity, or another way of reading, the same day', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AuditEngine } from '../../src/audit/engine.js';
 import { RecentKeys } from '../../src/audit/recent-keys.js';
 import { applySettings } from '../../src/audit/rules-file.js';
 import { compileUserRules } from '../../src/audit/user-rule.js';
@@ -49,6 +50,47 @@ describe('de-duplication', () => {
     for (const k of ['d', 'e', 'f', 'g']) keys.seen(k);
     expect(keys.seen('a')).toBe(false);
     expect(keys.size).toBeLessThanOrEqual(4);
+  });
+
+  it('does not take requests that share an auditID for one: a client sets it (Audit-ID header)', () => {
+    const mallory = { username: 'mallory', groups: ['system:authenticated'] };
+    const exec = (command: string, time: string) =>
+      auditEvent({
+        auditID: 'attacker-fixed-id',
+        user: mallory,
+        stage: 'ResponseStarted',
+        requestURI: `/api/v1/namespaces/shop/pods/web-0/exec?command=${command}&container=app`,
+        objectRef: { resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web-0' },
+        responseStatus: { code: 101 },
+        requestReceivedTimestamp: time,
+        stageTimestamp: time,
+      });
+    const events = [
+      auditEvent({ auditID: 'attacker-fixed-id', user: mallory, verb: 'get', requestURI: '/api/v1/namespaces/shop/pods/web-0', responseStatus: { code: 200 }, requestReceivedTimestamp: '2026-11-02T10:00:00Z' }),
+      auditEvent({
+        auditID: 'attacker-fixed-id',
+        user: mallory,
+        requestURI: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+        objectRef: { resource: 'clusterrolebindings', name: 'backdoor', apiGroup: 'rbac.authorization.k8s.io' },
+        requestObject: { metadata: { name: 'backdoor' }, subjects: [{ kind: 'User', name: 'mallory' }], roleRef: { kind: 'ClusterRole', name: 'cluster-admin' } },
+        responseStatus: { code: 201 },
+        requestReceivedTimestamp: '2026-11-02T10:00:01Z',
+      }),
+      exec('id', '2026-11-02T10:00:02Z'),
+      exec('id', '2026-11-02T10:00:03Z'),
+    ];
+    const r = runEvents(events);
+    expect(r.engine.stats).toMatchObject({ events: 4, duplicates: 0 });
+    expect(of(r.alerts, 'audit/cluster-admin-binding')).toMatchObject([{ severity: 'critical', message: 'ClusterRoleBinding backdoor binds ClusterRole cluster-admin to User mallory' }]);
+    expect(of(r.alerts, 'audit/exec-into-pod').map((a) => a.time)).toEqual(['2026-11-02T10:00:02Z', '2026-11-02T10:00:03Z']);
+  });
+
+  it('still drops the copy of one request both audit categories export, at every stage', () => {
+    const started = auditEvent({ auditID: 'x2', stage: 'ResponseStarted', requestURI: '/api/v1/namespaces/shop/pods/web/exec?command=id', objectRef: { resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web' }, responseStatus: { code: 101 } });
+    const complete = { ...started, stage: 'ResponseComplete', responseStatus: { code: 200 } };
+    const r = runEvents([started, complete, started, complete]);
+    expect(r.engine.stats).toMatchObject({ events: 2, duplicates: 2 });
+    expect(of(r.alerts, 'audit/exec-into-pod')).toHaveLength(1);
   });
 
   it('raises one alert per request even when it is logged at several stages', () => {
@@ -201,4 +243,63 @@ describe('user rules (CEL)', () => {
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toContain('rule aks/anything: condition failed on an event (No such key: subresource)');
   });
+});
+
+describe('credentials in request URIs', () => {
+  const exec = (query: string) =>
+    auditEvent({ stage: 'ResponseStarted', requestURI: `/api/v1/namespaces/shop/pods/db-0/exec?${query}`, objectRef: { resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'db-0' }, responseStatus: { code: 101 } });
+
+  it('are masked in the alert\'s requestURI as in its message', () => {
+    const r = runEvents([exec('command=mysql&command=-uroot&command=-pS3cretPw%20--password%3DHunter2&command=--token&command=abc123&container=db&stdin=true')]);
+    const a = of(r.alerts, 'audit/exec-into-pod')[0];
+    expect(a?.message).toBe('exec into pod shop/db-0 (container db): mysql -uroot -p*** --password=*** --token ***');
+    expect(a?.requestURI).toBe('/api/v1/namespaces/shop/pods/db-0/exec?command=mysql&command=-uroot&command=-p***%20--password%3D***&command=--token&command=***&container=db&stdin=true');
+    expect(JSON.stringify(a)).not.toMatch(/S3cretPw|Hunter2|abc123/);
+  });
+
+  it('bearer tokens and Authorization headers, in a pods/exec command and a kubelet run', () => {
+    const token = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.c2lnbmF0dXJl';
+    const viaKubelet = auditEvent({
+      requestURI: `/api/v1/nodes/aks-nodepool1-0/proxy/run/shop/web-0/app?cmd=${encodeURIComponent(`curl -H "Authorization: Bearer ${token}" https://10.0.0.1`)}`,
+      objectRef: { resource: 'nodes', name: 'aks-nodepool1-0', subresource: 'proxy' },
+      responseStatus: { code: 200 },
+    });
+    const r = runEvents([exec(`command=sh&command=-c&command=${encodeURIComponent(`curl -H 'Authorization: Bearer ${token}' https://kubernetes.default`)}`), viaKubelet]);
+    const alerts = of(r.alerts, 'audit/exec-into-pod');
+    expect(alerts).toHaveLength(2);
+    expect(alerts[0]?.message).toContain("curl -H 'Authorization: Bearer ***' https://kubernetes.default");
+    expect(alerts[1]?.message).toContain('curl -H "Authorization: Bearer ***" https://10.0.0.1');
+    for (const a of alerts) expect(JSON.stringify(a)).not.toContain(token.slice(0, 20));
+  });
+
+  it('a URI without a command is left as logged', () => {
+    const r = runEvents([auditEvent({ verb: 'list', user: { username: 'system:anonymous', groups: [] }, requestURI: '/api/v1/secrets?limit=500&labelSelector=a%3Db', objectRef: { resource: 'secrets' }, responseStatus: { code: 200 } })]);
+    expect(r.alerts[0]?.requestURI).toBe('/api/v1/secrets?limit=500&labelSelector=a%3Db');
+  });
+});
+
+describe('verdicts held until a later event decides them', () => {
+  const saFrom = (ip: string, line: string) =>
+    auditEvent({ auditID: line, verb: 'list', requestURI: '/api/v1/namespaces/shop/secrets', user: { username: 'system:serviceaccount:shop:web', groups: [] }, objectRef: { resource: 'secrets', namespace: 'shop' }, responseStatus: { code: 200 }, sourceIPs: [ip], stageTimestamp: '2026-11-02T10:00:00Z' });
+  const kubelet = (ip: string) => auditEvent({ verb: 'update', user: { username: 'system:node:n0', groups: ['system:nodes'] }, objectRef: { resource: 'leases', namespace: 'kube-node-lease', name: 'n0' }, responseStatus: { code: 200 }, sourceIPs: [ip], stageTimestamp: '2026-11-02T10:00:09Z' });
+
+  it('keep the time and the source line of the event they are about', () => {
+    const r = runEvents([saFrom('203.0.113.7', 'a'), kubelet('20.50.1.2')]);
+    expect(of(r.alerts, 'audit/service-account-token-outside-cluster')).toMatchObject([{ time: '2026-11-02T10:00:00Z', source: { file: 'test', line: 1 }, auditID: 'a', severity: 'high' }]);
+  });
+
+  it('are settled at the end of the stream, and only there, when no event decides them', () => {
+    const alerts: string[] = [];
+    const engine = new AuditEngine({ onAlert: (a) => alerts.push(a.rule) });
+    engine.event(saFrom('203.0.113.7', 'a'), { file: 'f', line: 1 });
+    expect(alerts).toEqual([]);
+    engine.end();
+    expect(alerts).toEqual(['audit/service-account-token-outside-cluster']);
+  });
+});
+
+it('de-duplication: requests with long URIs are told apart and their copies dropped alike', () => {
+  const long = (selector: string) => auditEvent({ auditID: 'same', verb: 'list', requestURI: `/api/v1/namespaces/shop/pods?labelSelector=${selector}${'x'.repeat(400)}`, responseStatus: { code: 200 } });
+  const r = runEvents([long('a'), long('b'), long('a')]);
+  expect(r.engine.stats).toMatchObject({ events: 2, duplicates: 1 });
 });

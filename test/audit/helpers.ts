@@ -52,6 +52,7 @@ export function runEvents(events: ReadonlyArray<Record<string, unknown>>, opts: 
   const warnings: string[] = [];
   const engine = new AuditEngine({ onWarning: (w) => warnings.push(w), ...opts, onAlert: (a) => alerts.push(a) });
   events.forEach((e, i) => engine.event(structuredClone(e), { file: 'test', line: i + 1 }));
+  engine.end();
   return { alerts, engine, warnings };
 }
 
@@ -65,6 +66,7 @@ export async function runText(text: string, kind: InputKind = 'auto', opts: Part
     for (let i = 0; i < text.length; i += piece) yield text.slice(i, i + piece);
   }
   await readInput(chunks(), 'input', kind, engine);
+  engine.end();
   return { alerts, engine, warnings };
 }
 

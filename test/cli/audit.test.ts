@@ -39,6 +39,7 @@ const dir = tempTree({
   'exec.jsonl': lines(AKS, EXEC),
   'admin.jsonl': lines(ADMIN),
   'quiet.jsonl': lines(AKS, AKS),
+  'sa-only.jsonl': lines(event({ auditID: 's1', user: { username: 'system:serviceaccount:shop:web', groups: ['system:serviceaccounts'] }, sourceIPs: ['52.170.10.20'] })),
   'broken.jsonl': `${JSON.stringify(EXEC)}\n{"verb": \n`,
   'rules.yaml': `settings:
   activity: false
@@ -53,6 +54,12 @@ rules:
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('palisade audit detect', () => {
+  it('settles at the end of the input what it held for a kubelet address: a token use no kubelet address explains is reported as unverified', async () => {
+    const r = await runCli(['audit', 'detect', join(dir, 'sa-only.jsonl'), '-f', 'jsonl']);
+    const alerts = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { rule: string; severity: string });
+    expect(alerts.map((a) => [a.rule, a.severity])).toEqual([['audit/service-account-token-outside-cluster', 'info']]);
+  });
+
   it('prints each alert with its time, user, verb, object, source IPs, rule and why; exits 1 at --fail-on', async () => {
     const r = await runCli(['audit', 'detect', join(dir, 'admin.jsonl')]);
     expect(r.code).toBe(1);

@@ -1,5 +1,6 @@
 import { defineDetector, falco, mitre } from '../detector.js';
 import { allowed, completed } from '../event.js';
+import { redactRequestURI } from './lib/request.js';
 
 /** What Kubernetes' system:public-info-viewer role and service-account issuer discovery let anyone read. */
 const PUBLIC_PATHS = ['/healthz', '/livez', '/readyz', '/version', '/.well-known/openid-configuration', '/openid/v1/jwks'];
@@ -25,7 +26,7 @@ export default defineDetector({
       if (u.username !== 'system:anonymous' && !u.groups.includes('system:unauthenticated')) return;
       if (!completed(ev) || !allowed(ev) || isPublic(ev.requestURI)) return;
       const reason = ev.annotations['authorization.k8s.io/reason'];
-      ctx.report({ message: `anonymous ${ev.verb} ${ev.requestURI} allowed${typeof reason === 'string' && reason ? ` (${reason})` : ''}` });
+      ctx.report({ message: `anonymous ${ev.verb} ${redactRequestURI(ev.requestURI)} allowed${typeof reason === 'string' && reason ? ` (${reason})` : ''}` });
     };
   },
 });

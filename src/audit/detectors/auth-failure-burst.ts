@@ -1,5 +1,6 @@
 import { defineDetector, mitre } from '../detector.js';
 import { completed, eventTime } from '../event.js';
+import { redactRequestURI } from './lib/request.js';
 
 export default defineDetector({
   meta: {
@@ -34,7 +35,7 @@ export default defineDetector({
       w.count++;
       if (w.count >= threshold && !w.reported) {
         w.reported = true;
-        ctx.report({ message: `${w.count} refused requests (401/403) for ${ev.user.username || '?'} from ${ev.sourceIPs[0] ?? '?'} within ${windowSeconds}s, the last: ${ev.verb} ${ev.requestURI}` });
+        ctx.report({ message: `${w.count} refused requests (401/403) for ${ev.user.username || '?'} from ${ev.sourceIPs[0] ?? '?'} within ${windowSeconds}s, the last: ${ev.verb} ${redactRequestURI(ev.requestURI)}` });
       }
     };
   },

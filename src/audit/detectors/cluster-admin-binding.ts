@@ -1,5 +1,5 @@
 import { defineDetector, falco, mitre, type DetectorContext } from '../detector.js';
-import { bodyState, completed, succeeded, type AuditEvent } from '../event.js';
+import { completed, isCreate, succeeded, writtenObject, type AuditEvent } from '../event.js';
 import { isRecord } from './lib/pod.js';
 import { refName, writeResult } from './lib/request.js';
 
@@ -45,18 +45,18 @@ export default defineDetector({
     title: 'Binding to cluster-admin or admin created or changed',
     severity: 'critical',
     frameworks: [...falco('Attach to cluster-admin Role'), ...mitre('T1098')],
-    description: 'A ClusterRoleBinding (or RoleBinding) to cluster-admin gives its subjects every permission: the classic way to keep or widen access. A binding to admin gives a namespace (or, cluster-wide, every namespace) away. A refused attempt (RBAC lets only who holds a role bind it) is reported at low. Updating or patching an existing binding to either changes whom it binds (its role cannot change): reported when the request or the logged response shows the role.',
+    description: 'A ClusterRoleBinding (or RoleBinding) to cluster-admin gives its subjects every permission: the classic way to keep or widen access. A binding to admin gives a namespace (or, cluster-wide, every namespace) away. A server-side apply that creates the binding (a patch answered 201) is a creation. A refused attempt (RBAC lets only who holds a role bind it) is reported at low. Updating or patching an existing binding to either changes whom it binds (its role cannot change): reported when the request or the logged response shows the role.',
     remediation: 'Find who created the binding and for whom; delete it unless it was intended, and grant narrower roles instead.',
   },
   create() {
     return (ev, ctx) => {
       const r = ev.objectRef.resource;
       if ((r !== 'clusterrolebindings' && r !== 'rolebindings') || !completed(ev) || ev.objectRef.subresource !== undefined) return;
-      if (ev.verb !== 'create') return changed(ev, ctx);
-      const state = bodyState(ev.requestObject);
-      if (state === 'omitted') return ctx.undetermined('binding role');
-      if (state !== 'present') return;
-      const body = ev.requestObject as Record<string, unknown>;
+      // Server-side apply creates a binding with a patch answered 201: a creation like any other.
+      if (!isCreate(ev)) return changed(ev, ctx);
+      const body = writtenObject(ev, 'roleRef');
+      if (body === 'omitted') return ctx.undetermined('binding role');
+      if (body === 'absent') return;
       const b = powerfulBinding(ev, body);
       if (!b) return;
       const { kind, role } = b;

@@ -1,4 +1,5 @@
 import { defineDetector, falco, mitre } from '../detector.js';
+import { isCreate } from '../event.js';
 import { describeRule, isRoleWrite, kindOf, roleRulesOf } from './lib/rbac.js';
 import { refName, writeResult } from './lib/request.js';
 
@@ -23,7 +24,7 @@ export default defineDetector({
       if (rules === 'absent') return;
       const hits = rules.filter((r) => r.resources.some((x) => EXEC_RESOURCES.includes(x)));
       if (hits.length === 0) return;
-      const result = writeResult(ev, ev.verb === 'create' ? 'created' : 'modified');
+      const result = writeResult(ev, isCreate(ev) ? 'created' : 'modified');
       ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${result.text} with pod exec: ${hits.map(describeRule).join('; ')}`, severity: result.severity });
     };
   },

@@ -1,6 +1,6 @@
 import { defineDetector, mitre } from '../detector.js';
 import { completed } from '../event.js';
-import { outcome } from './lib/request.js';
+import { outcome, redactRequestURI } from './lib/request.js';
 
 export default defineDetector({
   meta: {
@@ -16,7 +16,7 @@ export default defineDetector({
       const as = ev.impersonatedUser;
       if (!as || !completed(ev)) return;
       const groups = as.groups.length ? ` (groups ${as.groups.join(', ')})` : '';
-      const target = ev.objectRef.resource ? `${ev.objectRef.resource}${ev.objectRef.name ? `/${ev.objectRef.name}` : ''}` : ev.requestURI;
+      const target = ev.objectRef.resource ? `${ev.objectRef.resource}${ev.objectRef.name ? `/${ev.objectRef.name}` : ''}` : redactRequestURI(ev.requestURI);
       const masters = as.groups.includes('system:masters');
       ctx.report({
         message: `${ev.user.username || '?'} acted as ${as.username || '?'}${groups}: ${ev.verb} ${target}${outcome(ev)}`,

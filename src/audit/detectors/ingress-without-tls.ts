@@ -1,5 +1,5 @@
 import { defineDetector, falco } from '../detector.js';
-import { bodyState, completedWithSuccess } from '../event.js';
+import { bodyState, completedWithSuccess, isCreate } from '../event.js';
 import { isRecord } from './lib/pod.js';
 import { refName } from './lib/request.js';
 
@@ -14,7 +14,7 @@ export default defineDetector({
   },
   create() {
     return (ev, ctx) => {
-      if (ev.objectRef.resource !== 'ingresses' || ev.objectRef.subresource !== undefined || ev.verb !== 'create' || !completedWithSuccess(ev)) return;
+      if (ev.objectRef.resource !== 'ingresses' || ev.objectRef.subresource !== undefined || !isCreate(ev) || !completedWithSuccess(ev)) return;
       if (bodyState(ev.requestObject) !== 'present') return;
       const spec = (ev.requestObject as Record<string, unknown>).spec;
       if (isRecord(spec) && Array.isArray(spec.tls) && spec.tls.length > 0) return;

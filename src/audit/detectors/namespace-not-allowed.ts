@@ -1,5 +1,5 @@
 import { defineDetector, falco } from '../detector.js';
-import { completedWithSuccess } from '../event.js';
+import { completedWithSuccess, isCreate } from '../event.js';
 
 export default defineDetector({
   meta: {
@@ -14,7 +14,7 @@ export default defineDetector({
     const allowed = settings.allowedNamespaces;
     if (!allowed) return undefined;
     return (ev, ctx) => {
-      if (ev.objectRef.resource !== 'namespaces' || ev.objectRef.subresource !== undefined || ev.verb !== 'create' || !completedWithSuccess(ev)) return;
+      if (ev.objectRef.resource !== 'namespaces' || ev.objectRef.subresource !== undefined || !isCreate(ev) || !completedWithSuccess(ev)) return;
       const name = ev.objectRef.name ?? '';
       if (allowed.has(name)) return;
       ctx.report({ message: `namespace ${name || '?'} created; it is not in settings.allowedNamespaces` });

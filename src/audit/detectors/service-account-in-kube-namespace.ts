@@ -1,5 +1,5 @@
 import { defineDetector, falco, mitre } from '../detector.js';
-import { completedWithSuccess } from '../event.js';
+import { completedWithSuccess, isCreate } from '../event.js';
 import { refName } from './lib/request.js';
 
 export default defineDetector({
@@ -13,7 +13,7 @@ export default defineDetector({
   },
   create(settings) {
     return (ev, ctx) => {
-      if (ev.objectRef.resource !== 'serviceaccounts' || ev.objectRef.subresource !== undefined || ev.verb !== 'create') return;
+      if (ev.objectRef.resource !== 'serviceaccounts' || ev.objectRef.subresource !== undefined || !isCreate(ev)) return;
       const ns = ev.objectRef.namespace;
       if ((ns !== 'kube-system' && ns !== 'kube-public') || !completedWithSuccess(ev)) return;
       if (settings.knownKubeServiceAccounts.has(ev.objectRef.name ?? '')) return;

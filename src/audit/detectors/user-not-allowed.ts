@@ -1,5 +1,6 @@
 import { defineDetector, falco, mitre } from '../detector.js';
 import { completed } from '../event.js';
+import { redactRequestURI } from './lib/request.js';
 
 export default defineDetector({
   meta: {
@@ -22,7 +23,7 @@ export default defineDetector({
       // Bounded: once full, start over (an identity may then be reported again).
       if (seen.size >= 10_000) seen.clear();
       seen.add(key);
-      const target = ev.objectRef.resource ? `${ev.objectRef.resource}${ev.objectRef.name ? `/${ev.objectRef.name}` : ''}` : ev.requestURI;
+      const target = ev.objectRef.resource ? `${ev.objectRef.resource}${ev.objectRef.name ? `/${ev.objectRef.name}` : ''}` : redactRequestURI(ev.requestURI);
       ctx.report({ message: `${name} (not in settings.allowedUsers): ${ev.verb} ${target}` });
     };
   },

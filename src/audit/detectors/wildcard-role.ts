@@ -1,4 +1,5 @@
 import { defineDetector, falco, mitre } from '../detector.js';
+import { isCreate } from '../event.js';
 import { describeRule, isRoleWrite, kindOf, roleRulesOf } from './lib/rbac.js';
 import { refName, writeResult } from './lib/request.js';
 
@@ -22,7 +23,7 @@ export default defineDetector({
       if (rules === 'absent') return;
       const hits = rules.filter((r) => r.verbs.includes('*') || r.resources.includes('*'));
       if (hits.length === 0) return;
-      const result = writeResult(ev, ev.verb === 'create' ? 'created' : 'modified');
+      const result = writeResult(ev, isCreate(ev) ? 'created' : 'modified');
       ctx.report({ message: `${kindOf(ev)} ${refName(ev)} ${result.text} with a wildcard rule: ${hits.map(describeRule).join('; ')}`, severity: result.severity });
     };
   },

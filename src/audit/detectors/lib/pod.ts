@@ -1,4 +1,4 @@
-import { bodyState, completedWithSuccess, isSystemIdentity, type AuditEvent } from '../../event.js';
+import { completedWithSuccess, isCreate, isSystemIdentity, writtenObject, type AuditEvent } from '../../event.js';
 import type { ResolvedSettings } from '../../resolved-settings.js';
 import type { GlobList } from '../../settings.js';
 
@@ -9,22 +9,24 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * A pod created (not a subresource such as exec or binding) and stored. A refused one never ran: an
- * admission policy did its job, and its controller retrying would repeat the alert for nothing.
+ * A pod created (not a subresource such as exec or binding) and stored, by a create or by a server-side
+ * apply patch answered 201. A refused one never ran: an admission policy did its job, and its controller
+ * retrying would repeat the alert for nothing. (A pod's containers, volumes and host namespaces cannot be
+ * changed once it exists, so only its creation says what it runs with.)
  */
 export function isPodCreate(ev: AuditEvent): boolean {
-  return ev.verb === 'create' && ev.objectRef.resource === 'pods' && ev.objectRef.subresource === undefined && completedWithSuccess(ev);
+  return isCreate(ev) && ev.objectRef.resource === 'pods' && ev.objectRef.subresource === undefined && completedWithSuccess(ev);
 }
 
 /**
- * The pod spec of a create request: `spec` when the body was logged, `omitted` when AKS replaced it
- * (the detector cannot decide), `absent` when the audit level does not log bodies.
+ * The pod spec of a create request: `spec` when the body (or, failing it, the stored pod of the response)
+ * was logged, `omitted` when AKS replaced it (the detector cannot decide), `absent` when the audit level
+ * does not log bodies.
  */
 export function podSpecOf(ev: AuditEvent): { spec: Spec } | 'omitted' | 'absent' {
-  const state = bodyState(ev.requestObject);
-  if (state !== 'present') return state;
-  const spec = (ev.requestObject as Record<string, unknown>).spec;
-  return isRecord(spec) ? { spec } : 'absent';
+  const body = writtenObject(ev, 'spec');
+  if (typeof body === 'string') return body;
+  return isRecord(body.spec) ? { spec: body.spec } : 'absent';
 }
 
 /** Containers, init containers and ephemeral containers, each with the list it came from. */

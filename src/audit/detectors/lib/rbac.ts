@@ -1,4 +1,4 @@
-import { bodyState, completed, type AuditEvent } from '../../event.js';
+import { completed, writtenObject, type AuditEvent } from '../../event.js';
 import { isRecord } from './pod.js';
 import { clip } from './request.js';
 
@@ -18,11 +18,14 @@ export function isRoleWrite(ev: AuditEvent, verbs: ReadonlySet<string>): boolean
   return (r === 'roles' || r === 'clusterroles') && ev.objectRef.subresource === undefined && verbs.has(ev.verb) && completed(ev);
 }
 
-/** The rules of a Role or ClusterRole in the request body: a list, `omitted` by AKS, or `absent`. */
+/**
+ * The rules of a Role or ClusterRole written: from the request body, else from the stored object of the
+ * response (a patch may leave them out); a list, `omitted` by AKS, or `absent`.
+ */
 export function roleRulesOf(ev: AuditEvent): PolicyRule[] | 'omitted' | 'absent' {
-  const state = bodyState(ev.requestObject);
-  if (state !== 'present') return state;
-  const rules = (ev.requestObject as Record<string, unknown>).rules;
+  const body = writtenObject(ev, 'rules');
+  if (typeof body === 'string') return body;
+  const rules = body.rules;
   if (!Array.isArray(rules)) return 'absent';
   return rules.filter(isRecord).map((r) => ({ verbs: strings(r.verbs), resources: strings(r.resources), nonResourceURLs: strings(r.nonResourceURLs) }));
 }

@@ -45,13 +45,66 @@ export function outcome(ev: AuditEvent): string {
   return code !== undefined && !succeeded(ev) ? ` (answered ${code})` : '';
 }
 
+/** Flags and variable names whose value is a credential. */
+const SECRET_FLAG = String.raw`--?(?:password|passwd|pwd|pass|token|secret|api-?key|access-?key|client-?secret)`;
+const SECRET_FLAG_WITH_VALUE = new RegExp(String.raw`((?:^|\s)${SECRET_FLAG}(?:=|\s+))\S+`, 'gi');
+const SECRET_FLAG_AT_END = new RegExp(String.raw`(?:^|\s)${SECRET_FLAG}$`, 'i');
+
 /**
- * A command line with the values of password-like flags and assignments masked (`mysql -pS3cret`,
- * `--token=abc`, `PASSWORD=abc`): the alert says what was run without carrying a credential on.
+ * A command line with credentials masked: the values of password-like flags and assignments
+ * (`mysql -pS3cret`, `--token=abc`, `PASSWORD=abc`), HTTP `Authorization:` header values, bearer tokens and
+ * JWTs (a service-account token pasted into `curl`): the alert says what was run without carrying a
+ * credential on.
  */
 export function redactCommand(command: string): string {
   return command
-    .replace(/((?:^|\s)--?(?:password|passwd|pwd|pass|token|secret|api-?key|access-?key|client-?secret)(?:=|\s+))\S+/gi, '$1***')
+    .replace(SECRET_FLAG_WITH_VALUE, '$1***')
     .replace(/(\b[\w.-]*(?:password|passwd|token|secret|apikey|api_key|access_key)[\w.-]*=)\S+/gi, '$1***')
-    .replace(/((?:^|\s)-p)(?=\S)\S+/g, '$1***');
+    .replace(/((?:^|\s)-p)(?=\S)\S+/g, '$1***')
+    .replace(/(\bauthorization\s*:\s*(?:(?:bearer|basic|token|negotiate|digest)\s+)?)[^\s'"]+/gi, '$1***')
+    .replace(/(\bbearer\s+)(?!\*\*\*)[^\s'"]+/gi, '$1***')
+    .replace(/\beyJ[\w-]*\.[\w-]*\.[\w-]*/g, '***');
+}
+
+/**
+ * The arguments of a command (one query parameter each), masked as `redactCommand` masks a command
+ * line: each on its own, and the value after a credential flag given as its own argument.
+ */
+export function redactArguments(args: readonly string[]): string[] {
+  return args.map((a, i) => (i > 0 && SECRET_FLAG_AT_END.test(args[i - 1] as string) ? '***' : redactCommand(a)));
+}
+
+/** Query parameters that carry a command: pods/exec and attach (`command`, one per argument), the kubelet's run (`cmd`). */
+const COMMAND_PARAMS = new Set(['command', 'cmd']);
+
+function decodeQueryPart(part: string): string {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return part;
+  }
+}
+
+/**
+ * A request URI with the command it carries masked as in the alert's message; the rest of the URI is
+ * left as the API server logged it.
+ */
+export function redactRequestURI(uri: string): string {
+  const q = uri.indexOf('?');
+  if (q < 0 || !/(?:^|[?&])(?:command|cmd)=/.test(uri.slice(q))) return uri;
+  const parts = uri.slice(q + 1).split('&');
+  const at: number[] = [];
+  const args: string[] = [];
+  parts.forEach((p, i) => {
+    const eq = p.indexOf('=');
+    if (eq < 0 || !COMMAND_PARAMS.has(decodeQueryPart(p.slice(0, eq)))) return;
+    at.push(i);
+    args.push(decodeQueryPart(p.slice(eq + 1)));
+  });
+  const masked = redactArguments(args);
+  at.forEach((i, n) => {
+    const p = parts[i] as string;
+    if (masked[n] !== args[n]) parts[i] = `${p.slice(0, p.indexOf('='))}=${encodeURIComponent(masked[n] as string)}`;
+  });
+  return `${uri.slice(0, q + 1)}${parts.join('&')}`;
 }
