@@ -6,6 +6,7 @@ import type { RuleMeta } from '../core/rule.js';
 import type { Severity } from '../core/severity.js';
 import { errorLabel } from '../report/common.js';
 import { renderChunks, type Format } from '../report/index.js';
+import { sarifSourceRoot } from '../report/source-root.js';
 
 /** Colours only on a TTY, never with NO_COLOR set to a value (an empty one does not count) — https://no-color.org. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -118,9 +119,19 @@ export async function emitReport(
   format: Format,
   output: string | undefined,
   rules: readonly RuleMeta[],
+  sarif: { category?: string } = {},
 ): Promise<void> {
   printErrors(outcome.report.errors);
   printWarnings(outcome.warnings);
   const color = format === 'table' && !output && useColor();
-  await writeChunks(renderChunks(format, outcome.report, { rules, color, ...(outcome.failOn !== undefined ? { failOn: outcome.failOn } : {}) }), output);
+  const options = {
+    rules,
+    color,
+    warnings: outcome.warnings,
+    ...(outcome.failOn !== undefined ? { failOn: outcome.failOn } : {}),
+    // SARIF paths are relative to the repository root, wherever in it Palisade ran.
+    ...(format === 'sarif' ? { sourceRoot: sarifSourceRoot(outcome.report) } : {}),
+    ...(sarif.category !== undefined ? { sarifCategory: sarif.category } : {}),
+  };
+  await writeChunks(renderChunks(format, outcome.report, options), output);
 }

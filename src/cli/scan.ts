@@ -24,6 +24,7 @@ export function scanCommand(): Command {
     .argument('[paths...]', 'files or directories (recursively .yaml, .yml, .json, .tf); - reads stdin (default: . unless --aks or --cluster is given)')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--sarif-category <name>', 'SARIF: the code scanning category of the log, to upload several from one job (default palisade/scan)')
     .addOption(new Option('--framework <framework>', 'only rules, and findings, of this framework').choices([...FRAMEWORK_FILTERS]))
     .option('--pillar <pillars>', `only rules of these pillars (comma-separated: ${PILLARS.join(',')})`)
     .option('--rule <id>', 'only this rule (repeatable; globs like workload/* allowed)', collect, [])
@@ -47,6 +48,7 @@ export function scanCommand(): Command {
 interface ScanCliOptions extends ClusterFlags {
   format: string;
   output?: string;
+  sarifCategory?: string;
   framework?: FrameworkFilter;
   pillar?: string;
   rule: string[];
@@ -86,6 +88,7 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     ...(pillars ? { pillars } : {}),
   });
   if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
+  if (opts.sarifCategory !== undefined && opts.sarifCategory.trim() === '') throw new UsageError('--sarif-category needs a name, such as palisade/aks');
   const session = azureSession();
   const displayNames = scanDisplayNames(opts, session);
   const aks = await aksInputs(opts.aks, session);
@@ -114,6 +117,6 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
   });
   bar.done();
   db?.close();
-  await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta));
+  await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta), { ...(opts.sarifCategory !== undefined ? { category: opts.sarifCategory } : {}) });
   return outcome.exitCode;
 }

@@ -96,6 +96,70 @@ export function pathFixLine(p: AttackPath): string {
 /** Paths shown in the table and markdown reports; the JSON, SARIF and HTML reports carry all. */
 export const PATHS_SHOWN = 5;
 
+/**
+ * Nothing was checked: no input could be read, or what was read held no Kubernetes object or Azure
+ * setting. A report like that has no findings because nothing was looked at, so it has no score either.
+ */
+export function nothingChecked(report: Report): boolean {
+  return report.summary.resources === 0 && report.findings.length === 0;
+}
+
+/** The report's score, or undefined when nothing was checked (see nothingChecked). */
+export function reportScore(report: Report): number | undefined {
+  return nothingChecked(report) ? undefined : report.summary.score;
+}
+
+/** `&`, `<` and `>` as entities: in Markdown, GitHub would otherwise read `<digest>` as an HTML tag and drop it. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Applies `escape` to the text outside Markdown code spans and keeps the spans as written: inside one,
+ * `<digest>` is shown as is and `&lt;` would show as typed. A span opens with a run of backticks and
+ * closes at the next run of the same length (CommonMark); a run with no partner is text.
+ */
+export function outsideCodeSpans(s: string, escape: (text: string) => string): string {
+  let out = '';
+  let text = 0;
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] !== '`') {
+      i++;
+      continue;
+    }
+    const open = backtickRun(s, i);
+    const close = closingRun(s, i + open, open);
+    if (close === undefined) {
+      i += open;
+      continue;
+    }
+    out += escape(s.slice(text, i)) + s.slice(i, close + open);
+    i = text = close + open;
+  }
+  return out + escape(s.slice(text));
+}
+
+function backtickRun(s: string, at: number): number {
+  let n = 0;
+  while (s[at + n] === '`') n++;
+  return n;
+}
+
+/** Where the next run of exactly `length` backticks from `from` starts, if there is one. */
+function closingRun(s: string, from: number, length: number): number | undefined {
+  for (let i = from; i < s.length; ) {
+    if (s[i] !== '`') {
+      i++;
+      continue;
+    }
+    const n = backtickRun(s, i);
+    if (n === length) return i;
+    i += n;
+  }
+  return undefined;
+}
+
 export function activeFindings(report: Report): Finding[] {
   return report.findings.filter((f) => f.suppressed === undefined);
 }

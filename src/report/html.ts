@@ -1,7 +1,7 @@
 import type { Finding } from '../core/finding.js';
 import { pathCount, type Report } from '../core/report.js';
 import { PILLARS, SEVERITIES } from '../core/severity.js';
-import { activeFindings, errorLabel, pathFixLine, pathsLine, pathTitle, ruleLookup, suppressedLine } from './common.js';
+import { activeFindings, errorLabel, pathFixLine, pathsLine, pathTitle, reportScore, ruleLookup, suppressedLine } from './common.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import { PATHS_SCRIPT, PATHS_STYLE } from './html-paths.js';
 import type { RenderOptions } from './options.js';
@@ -14,7 +14,8 @@ import type { RenderOptions } from './options.js';
 export interface HtmlData {
   version: string;
   generatedAt: string;
-  summary: Report['summary'];
+  /** The score is null when nothing was checked (see nothingChecked). */
+  summary: Omit<Report['summary'], 'score'> & { score: number | null };
   suppressed: string;
   baseline: { file: string; new: number; existing: number; fixed: number } | null;
   errors: [string, string][];
@@ -90,7 +91,7 @@ function planHtml(report: Report, options: RenderOptions): HtmlPlan {
   const head: HtmlHead = {
     version: report.tool.version,
     generatedAt: report.generatedAt,
-    summary: report.summary,
+    summary: { ...report.summary, score: reportScore(report) ?? null },
     suppressed: suppressedLine(report.findings),
     baseline: report.baseline
       ? { file: report.baseline.file, new: report.baseline.new, existing: report.baseline.existing, fixed: report.baseline.fixed.length }

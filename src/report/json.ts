@@ -1,6 +1,7 @@
 import type { Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
 import type { Provenance } from '../core/resource.js';
+import { nothingChecked } from './common.js';
 import type { RenderOptions } from './options.js';
 
 const FINDINGS_PER_CHUNK = 500;
@@ -103,7 +104,8 @@ function indent(json: string, pad: string): string {
  * The report as it is (schema palisade.report/v1), in pieces, so a report of hundreds of thousands
  * of findings never has to exist as one string (V8 caps strings near 512 MiB). The envelope is
  * indented for people; each finding is one line, which keeps large reports small and lets `grep`
- * and line-oriented tools pick findings out.
+ * and line-oriented tools pick findings out. A report of nothing checked (no input read, or none
+ * holding anything to check) has `score: null`: 100 would call an estate nobody looked at clean.
  */
 export function* renderJsonChunks(report: Report): Generator<string> {
   const entries = Object.entries(report).filter(([, v]) => v !== undefined);
@@ -121,7 +123,8 @@ export function* renderJsonChunks(report: Report): Generator<string> {
       }
       yield `\n  ]${sep}`;
     } else {
-      yield `\n  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}${sep}`;
+      const shown = key === 'summary' && nothingChecked(report) ? { ...(value as object), score: null } : value;
+      yield `\n  ${JSON.stringify(key)}: ${indent(JSON.stringify(shown, null, 2), '  ')}${sep}`;
     }
   }
   yield '\n}\n';

@@ -49,8 +49,33 @@ function notGating(f: Finding, failOn: Severity | 'none' | undefined): string | 
   return undefined;
 }
 
-function findingCase(f: Finding, fixed: boolean, failOn?: Severity | 'none'): Case {
-  const name = `${f.rule} ${refKey(f.resource)}${f.field ? ` ${f.field}` : f.container ? ` [${f.container}]` : ''}${fixed ? ' (fixed)' : ''}`;
+function caseName(f: Finding, fixed: boolean): string {
+  return `${f.rule} ${refKey(f.resource)}${f.field ? ` ${f.field}` : f.container ? ` [${f.container}]` : ''}${fixed ? ' (fixed)' : ''}`;
+}
+
+/**
+ * Test case names, unique within their class: the same resource written in two files (an overlay per
+ * environment) would give two cases of one name, which CI servers merge or count as one re-run. Those
+ * get their file in the name, and their line when one file holds both.
+ */
+function uniqueNames(cases: readonly { f: Finding; fixed: boolean }[]): string[] {
+  const names = cases.map(({ f, fixed }) => caseName(f, fixed));
+  const byName = counts(names);
+  const withFile = names.map((name, i) => (byName.get(name)! > 1 ? `${name} in ${cases[i]!.f.location?.file ?? '(no file)'}` : name));
+  const byFile = counts(withFile);
+  return withFile.map((name, i) => {
+    const at = cases[i]!.f.location;
+    return byFile.get(name)! > 1 && at ? `${name}:${at.line}` : name;
+  });
+}
+
+function counts(names: readonly string[]): Map<string, number> {
+  const n = new Map<string, number>();
+  for (const x of names) n.set(x, (n.get(x) ?? 0) + 1);
+  return n;
+}
+
+function findingCase(f: Finding, name: string, fixed: boolean, failOn?: Severity | 'none'): Case {
   const head = `    <testcase${attrs({ classname: f.rule, name, file: f.location?.file, line: f.location?.line })}`;
   if (fixed) return { xml: `${head}/>`, failure: false, skipped: false, error: false };
   if (f.suppressed) {
@@ -91,16 +116,21 @@ function suite(name: string, cases: Case[], timestamp: string): { xml: string; t
  * baseline) and a `palisade.errors` suite for inputs that could not be read.
  */
 export function renderJunit(report: Report, options: RenderOptions): string {
-  const byRule = new Map<string, Case[]>();
-  const add = (rule: string, c: Case) => {
-    const list = byRule.get(rule) ?? [];
-    list.push(c);
-    byRule.set(rule, list);
+  const byRule = new Map<string, { f: Finding; fixed: boolean }[]>();
+  const add = (f: Finding, fixed: boolean) => {
+    const list = byRule.get(f.rule) ?? [];
+    list.push({ f, fixed });
+    byRule.set(f.rule, list);
   };
-  for (const f of report.findings) add(f.rule, findingCase(f, false, options.failOn));
-  for (const f of report.baseline?.fixed ?? []) add(f.rule, findingCase(f, true));
+  for (const f of report.findings) add(f, false);
+  for (const f of report.baseline?.fixed ?? []) add(f, true);
 
-  const suites = [...byRule.keys()].sort().map((rule) => suite(rule, byRule.get(rule)!, report.generatedAt));
+  const suites = [...byRule.keys()].sort().map((rule) => {
+    const found = byRule.get(rule)!;
+    const names = uniqueNames(found);
+    const cases = found.map(({ f, fixed }, i) => findingCase(f, names[i]!, fixed, fixed ? undefined : options.failOn));
+    return suite(rule, cases, report.generatedAt);
+  });
   if (report.errors.length > 0) {
     const cases = report.errors.map((e) => ({
       xml: `    <testcase${attrs({ classname: 'palisade.errors', name: errorLabel(e), file: e.source, line: e.line })}>\n      <error${attrs({ message: e.message, type: 'input' })}/>\n    </testcase>`,

@@ -2,10 +2,12 @@ import type { Finding } from '../core/finding.js';
 import type { AttackPath, Report } from '../core/report.js';
 import type { RuleMeta } from '../core/rule.js';
 import { SEVERITIES, severityRank } from '../core/severity.js';
-import { activeFindings, byPriority, bySeverity, errorLabel, locationLabel, onPathsLabel, pathFixLine, pathsLine, pathTitle, PATHS_SHOWN, resourceLabel, ruleLookup, suppressedLine } from './common.js';
+import { activeFindings, byPriority, bySeverity, errorLabel, escapeHtml, locationLabel, nothingChecked, onPathsLabel, pathFixLine, pathsLine, pathTitle, PATHS_SHOWN, resourceLabel, ruleLookup, suppressedLine } from './common.js';
 import type { RenderOptions } from './options.js';
 
 export const MAX_ROWS = 50;
+/** Notes a comment lists at most: they are remarks, and the JSON report has them all. */
+export const MAX_NOTES = 10;
 /**
  * GitHub refuses a pull-request comment over 65,536 characters; this leaves room for what a CI step
  * adds around the report. Over it, the remediation details, then the rows and the error list shrink.
@@ -29,9 +31,7 @@ export function mdText(s: string): string {
     .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
     // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
+    .replace(/[&<>]/g, (c) => escapeHtml(c))
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
 }
 
@@ -100,21 +100,31 @@ export function renderMarkdown(report: Report, options: RenderOptions): string {
   return `${text.slice(0, cut)}\n\n_The comment is cut here: the full report is in the JSON or HTML output._\n`;
 }
 
+/** Why a report with no resources says nothing: every input failed, or none held anything to check. */
+function nothingCheckedLine(report: Report): string {
+  return report.errors.length > 0
+    ? 'Nothing was scanned: no input could be read (see the input errors below). No score.'
+    : 'Nothing was checked: no Kubernetes object or Azure setting was found in the input (see the notes below). No score.';
+}
+
+/** The headline and the counts: a score only when something was checked. */
+function summaryLines(report: Report, active: readonly Finding[]): string[] {
+  const s = report.summary;
+  if (nothingChecked(report)) return ['## Palisade: nothing was checked', '', `**${nothingCheckedLine(report)}**`];
+  const out = [`## Palisade: score ${s.score}/100`, ''];
+  const resources = `${s.resources} resource${s.resources === 1 ? '' : 's'}`;
+  if (active.length === 0) return [...out, `No findings in ${resources}.`];
+  out.push(`**${s.findings} finding${s.findings === 1 ? '' : 's'}** in ${resources}.`, '');
+  out.push(`| ${SEVERITIES.join(' | ')} |`, `| ${SEVERITIES.map(() => '---:').join(' | ')} |`);
+  out.push(`| ${SEVERITIES.map((sev) => (s.bySeverity[sev] > 0 ? `**${s.bySeverity[sev]}**` : '0')).join(' | ')} |`);
+  return out;
+}
+
 function markdown(report: Report, options: RenderOptions, budget: Budget): string {
   const meta = ruleLookup(options.rules);
-  const s = report.summary;
-  const out: string[] = [`## Palisade: score ${s.score}/100`, ''];
   const active = activeFindings(report);
   const baseline = report.baseline;
-
-  const resources = `${s.resources} resource${s.resources === 1 ? '' : 's'}`;
-  if (active.length === 0) {
-    out.push(`No findings in ${resources}.`);
-  } else {
-    out.push(`**${s.findings} finding${s.findings === 1 ? '' : 's'}** in ${resources}.`, '');
-    out.push(`| ${SEVERITIES.join(' | ')} |`, `| ${SEVERITIES.map(() => '---:').join(' | ')} |`);
-    out.push(`| ${SEVERITIES.map((sev) => (s.bySeverity[sev] > 0 ? `**${s.bySeverity[sev]}**` : '0')).join(' | ')} |`);
-  }
+  const out: string[] = summaryLines(report, active);
   const suppressed = suppressedLine(report.findings);
   if (suppressed) out.push('', `${suppressed}.`);
   if (baseline) out.push('', `Compared with baseline ${mdCode(baseline.file)}: **${baseline.new} new**, ${baseline.existing} existing, ${baseline.fixed.length} fixed.`);
@@ -149,6 +159,14 @@ function markdown(report: Report, options: RenderOptions, budget: Budget): strin
     out.push('', `### Input errors (${report.errors.length})`, '');
     for (const e of report.errors.slice(0, budget.errors)) out.push(`- ${mdText(errorLabel(e))}: ${mdText(e.message)}`);
     if (report.errors.length > budget.errors) out.push(`- _and ${report.errors.length - budget.errors} more_`);
+  }
+
+  // Expired exceptions, annotations without a reason, inputs with nothing to check: short, and worth a look.
+  if (report.notes.length > 0) {
+    const shown = Math.min(MAX_NOTES, budget.errors);
+    out.push('', `### Notes (${report.notes.length})`, '');
+    for (const n of report.notes.slice(0, shown)) out.push(`- ${mdText(errorLabel(n))}: ${mdText(n.message)}`);
+    if (report.notes.length > shown) out.push(`- _and ${report.notes.length - shown} more_`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@ import pc from 'picocolors';
 import type { Finding } from '../core/finding.js';
 import type { AttackPath, Report } from '../core/report.js';
 import { PILLARS, SEVERITIES, type Severity } from '../core/severity.js';
-import { activeFindings, errorLabel, locationLabel, onPathsLabel, pathFixLine, pathsLine, pathTitle, PATHS_SHOWN, printable, resourceLabel, suppressedLine } from './common.js';
+import { activeFindings, errorLabel, locationLabel, nothingChecked, onPathsLabel, pathFixLine, pathsLine, pathTitle, PATHS_SHOWN, printable, resourceLabel, suppressedLine } from './common.js';
 import type { RenderOptions } from './options.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -107,8 +107,8 @@ export function renderTable(report: Report, options: RenderOptions): string {
   }
 
   const suppressed = suppressedLine(report.findings);
-  // Nothing read and errors met: not a clean estate, and no score to give it.
-  const nothingRead = report.summary.resources === 0 && report.errors.length > 0;
+  // Nothing read, or nothing in what was read: not a clean estate, and no score to give it.
+  const nothingRead = nothingChecked(report);
   if (active.length === 0 && !nothingRead) out.push(c.green(suppressed ? `No findings (${suppressed}).` : 'No findings.'), '');
   else if (suppressed) out.push(c.dim(`${suppressed}.`), '');
 
@@ -146,7 +146,8 @@ export function renderTable(report: Report, options: RenderOptions): string {
   const scoreColor = s.score >= 90 ? c.green : s.score >= 70 ? c.yellow : c.red;
   const resources = `${s.resources} resource${s.resources === 1 ? '' : 's'}`;
   const findings = `${s.findings} finding${s.findings === 1 ? '' : 's'}`;
-  if (nothingRead) out.push(c.bold(c.red('Nothing was scanned: no input could be read (see the input errors below). No score.')));
+  if (nothingRead && report.errors.length > 0) out.push(c.bold(c.red('Nothing was scanned: no input could be read (see the input errors below). No score.')));
+  else if (nothingRead) out.push(c.bold(c.yellow('Nothing was checked: no Kubernetes object or Azure setting was found in the input (see the notes below). No score.')));
   else out.push(`Score ${c.bold(scoreColor(`${s.score}/100`))}  ${resources}, ${findings}`);
 
   if (report.errors.length > 0) {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { FORMATS, isFormat, render, type Format } from '../../src/report/index.js';
 import { findingJson, renderJsonChunks } from '../../src/report/json.js';
-import { MAX_COMMENT_CHARS, MAX_ROWS, mdText } from '../../src/report/markdown.js';
+import { MAX_COMMENT_CHARS, MAX_NOTES, MAX_ROWS, mdText } from '../../src/report/markdown.js';
+import { escapeHtml, outsideCodeSpans } from '../../src/report/common.js';
 import { summarize } from '../../src/core/report.js';
 import { cleanReport, fixtureReport, RULES } from './fixture.js';
 import { expectGolden } from './golden.js';
@@ -85,6 +86,63 @@ describe('table', () => {
     expect(out).not.toMatch(/No findings|Score/);
     expect(out).toContain('Nothing was scanned: no input could be read');
   });
+
+  it('gives no score when the input held nothing to check', () => {
+    const empty = { ...cleanReport(), summary: summarize([], 0), notes: [NOTHING_CHECKED] };
+    const out = render('table', empty, OPTIONS);
+    expect(out).not.toMatch(/No findings|Score/);
+    expect(out).toContain('Nothing was checked: no Kubernetes object or Azure setting was found');
+    expect(out).toContain(NOTHING_CHECKED.message);
+  });
+});
+
+/** The note a scan adds when its inputs held no object (cli/run-scan.ts). */
+const NOTHING_CHECKED = { source: 'k8s/', message: 'no Kubernetes objects or Azure settings found (3 files read): nothing was checked' };
+
+describe('nothing checked', () => {
+  const unreadable = () => ({ ...cleanReport(), summary: summarize([], 0), errors: [{ source: 'k8s/a.yaml', line: 2, message: 'bad indentation of a mapping entry' }] });
+  const empty = () => ({ ...cleanReport(), summary: summarize([], 0), notes: [NOTHING_CHECKED] });
+
+  it('markdown says nothing was scanned when no input could be read, with no score', () => {
+    const out = render('markdown', unreadable(), OPTIONS);
+    expect(out).not.toMatch(/score \d|No findings/i);
+    expect(out).toContain('Nothing was scanned: no input could be read');
+    expect(out).toContain('- k8s/a.yaml:2: bad indentation of a mapping entry');
+  });
+
+  it('markdown says nothing was checked when the input held no object, with the note saying so', () => {
+    const out = render('markdown', empty(), OPTIONS);
+    expect(out).not.toMatch(/score \d|No findings/i);
+    expect(out).toContain('## Palisade: nothing was checked');
+    expect(out).toContain('### Notes (1)');
+    expect(out).toContain(`- k8s/: ${NOTHING_CHECKED.message}`);
+  });
+
+  it('json writes a null score, and keeps it for a report that checked something', () => {
+    for (const report of [unreadable(), empty()]) expect((JSON.parse(render('json', report, OPTIONS)) as Report).summary.score).toBeNull();
+    expect((JSON.parse(render('json', cleanReport(), OPTIONS)) as Report).summary.score).toBe(100);
+  });
+});
+
+describe('markdown notes', () => {
+  it('lists the notes (expired exceptions, annotations without reason) briefly', () => {
+    const report = fixtureReport();
+    report.notes = Array.from({ length: MAX_NOTES + 3 }, (_, i) => ({ source: '.palisade.yaml', message: `exception ${i} expired on 2026-09-30 and no longer applies` }));
+    const out = render('markdown', report, OPTIONS);
+    expect(out).toContain(`### Notes (${MAX_NOTES + 3})`);
+    expect(out).toContain('- .palisade.yaml: exception 0 expired on 2026-09-30 and no longer applies');
+    expect(out).not.toContain(`exception ${MAX_NOTES} expired`);
+    expect(out).toContain('- _and 3 more_');
+  });
+});
+
+describe('outsideCodeSpans', () => {
+  it('escapes the text between code spans and keeps the spans as written', () => {
+    expect(outsideCodeSpans('a <b> `<c> & d` e & f', escapeHtml)).toBe('a &lt;b&gt; `<c> & d` e &amp; f');
+    expect(outsideCodeSpans('``x ` <y>`` <z>', escapeHtml)).toBe('``x ` <y>`` &lt;z&gt;');
+    // A backtick with no partner is text.
+    expect(outsideCodeSpans('a ` <b>', escapeHtml)).toBe('a ` &lt;b&gt;');
+  });
 });
 
 describe('junit', () => {
@@ -131,6 +189,26 @@ describe('junit', () => {
     // eslint-disable-next-line no-control-regex -- looking for characters XML 1.0 forbids
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
     expect(xml).toContain('message="a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; \\u0000 \\u0008 \\ufffe \\ud800 ]]&gt; end"');
+  });
+
+  it('names test cases uniquely: one resource written in two overlays gets the file in its name', () => {
+    const report = fixtureReport();
+    const first = report.findings.find((f) => f.rule === 'workload/privileged-container' && !f.suppressed);
+    report.findings = [
+      { ...first!, location: { file: 'overlays/prod/web.yaml', line: 23 } },
+      { ...first!, location: { file: 'overlays/staging/web.yaml', line: 23 } },
+      { ...first!, location: { file: 'overlays/staging/web.yaml', line: 80 } },
+    ];
+    report.baseline = undefined;
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(render('junit', report, OPTIONS)) as {
+      testsuites: { testsuite: { name: string; testcase: { classname: string; name: string }[] }[] };
+    };
+    const names = doc.testsuites.testsuite.filter((s) => s.name === first!.rule).flatMap((s) => s.testcase).map((c) => `${c.classname} ${c.name}`);
+    expect(new Set(names).size).toBe(3);
+    const base = `${first!.rule} shop/Deployment/web ${first!.field}`;
+    expect(names.map((n) => n.slice(first!.rule.length + 1))).toEqual([`${base} in overlays/prod/web.yaml`, `${base} in overlays/staging/web.yaml:23`, `${base} in overlays/staging/web.yaml:80`]);
+    // Names that do not collide stay as they were.
+    expect(render('junit', fixtureReport(), OPTIONS)).not.toContain(' in deploy/');
   });
 
   it('still has a passing test case when the scan is clean', () => {

@@ -108,6 +108,13 @@ export interface DirectionExposure {
   allNamespaces: ConnectionSet;
   /** The rules that open `allNamespaces` (none when no policy isolates the workload). */
   allNamespacesRules: OwnedRule[];
+  /**
+   * Beyond `allNamespaces`: any pod of every namespace but a few named ones, namespaces created later
+   * included (a namespaceSelector that only leaves names out, `kubernetes.io/metadata.name NotIn [...]`).
+   * `except` holds the namespaces every such rule leaves out. Kept apart so that the connection list
+   * and netpol-analyzer's text still show the selector as it is written.
+   */
+  allNamespacesBut?: { conn: ConnectionSet; except: string[]; rules: OwnedRule[] };
   /** Every internet address (each one may use these ports). */
   internet: ConnectionSet;
   /** Pods the rules name by selectors that match no pod of the input, beyond `allNamespaces`. */
@@ -141,6 +148,38 @@ function allPodsPeer(peer: PolicyPeer): boolean {
   return peer.kind === 'pods' && isEmptySelector(peer.namespaceSelector) && (peer.podSelector === undefined || isEmptySelector(peer.podSelector));
 }
 
+/**
+ * The namespaces a namespaceSelector leaves out when it matches every other one, namespaces created
+ * later included: `[]` for `{}` (or `kubernetes.io/metadata.name Exists`, a label every namespace has),
+ * the names of `kubernetes.io/metadata.name NotIn [...]`; undefined for a selector that picks namespaces
+ * by what they are (any other label or operator), and for none at all (the policy's own namespace).
+ */
+export function namespacesLeftOut(sel: Obj | undefined): string[] | undefined {
+  if (!sel || Object.keys(stringMap(sel.matchLabels)).length > 0) return undefined;
+  const out = new Set<string>();
+  for (const e of asArray(sel.matchExpressions)) {
+    const o = asObj(e) ?? {};
+    if (o.key !== METADATA_NAME) return undefined;
+    if (o.operator === 'NotIn') for (const v of asArray(o.values)) out.add(String(v));
+    else if (o.operator !== 'Exists') return undefined;
+  }
+  return [...out].sort();
+}
+
+/**
+ * The namespaces an all-but peer (every pod of every namespace but named ones, written with expressions
+ * on `kubernetes.io/metadata.name`) leaves out; undefined for other peers, `namespaceSelector: {}` included.
+ */
+function allButPeerLeavesOut(peer: PolicyPeer): string[] | undefined {
+  if (peer.kind !== 'pods' || isEmptySelector(peer.namespaceSelector) || (peer.podSelector !== undefined && !isEmptySelector(peer.podSelector))) return undefined;
+  return namespacesLeftOut(peer.namespaceSelector);
+}
+
+/** Names in both lists: a namespace is left out only when every rule that admits the others leaves it out. */
+function bothLeaveOut(a: readonly string[] | undefined, b: readonly string[]): string[] {
+  return a === undefined ? [...b] : a.filter((n) => b.includes(n));
+}
+
 /** A rule that admits every pod of every namespace: no `from`/`to`, or an all-pods peer. */
 export function admitsAllNamespaces(rule: PolicyRule): boolean {
   return rule.peers === 'any' || rule.peers.some(allPodsPeer);
@@ -166,6 +205,25 @@ export function admitsFromOutsideNamespace(e: DirectionExposure): boolean {
   if (!e.isolated) return true;
   const rules = e.policies.flatMap((p) => (e.direction === 'ingress' ? p.ingress : p.egress));
   return rules.some((r) => r.peers === 'any' || r.peers.some((peer) => peer.kind === 'ipBlock' || (peer.kind === 'pods' && peer.namespaceSelector !== undefined)));
+}
+
+/** What pods of (nearly) every namespace may open: `allNamespaces` and `allNamespacesBut` together. */
+export function nearlyAllNamespaces(d: DirectionExposure): ConnectionSet {
+  return d.allNamespacesBut ? d.allNamespaces.union(d.allNamespacesBut.conn) : d.allNamespaces;
+}
+
+/** ` but sandbox, test`: the namespaces the widest rules leave out, for a message; `''` when none. */
+export function namespacesLeftOutText(d: DirectionExposure): string {
+  const except = d.allNamespacesBut && !d.allNamespaces.isAll() ? d.allNamespacesBut.except : [];
+  return except.length ? ` but ${listSome(except)}` : '';
+}
+
+/**
+ * Whether the policies selecting the workload admit nothing at all in this direction (a default deny and
+ * nothing beside it): no source address, translated or not, gets through.
+ */
+export function admitsNothing(e: DirectionExposure): boolean {
+  return e.isolated && e.policies.every((p) => p[e.direction].length === 0);
 }
 
 function containedIn(a: ConnectionSet, b: ConnectionSet): boolean {
@@ -306,6 +364,9 @@ export class ExposureAnalysis {
     }
     let allNamespaces = ConnectionSet.NONE;
     const allNamespacesRules: OwnedRule[] = [];
+    let allBut = ConnectionSet.NONE;
+    let leftOut: string[] | undefined;
+    const allButRules: OwnedRule[] = [];
     const peers = new Map<string, SelectorPeer & { conn: ConnectionSet }>();
     for (const g of w.groups) {
       // Ingress ports are the selected pod's own, so names resolve on it; egress ports belong to pods not known yet.
@@ -318,6 +379,16 @@ export class ExposureAnalysis {
         if (!allNamespacesRules.some((x) => x.rule === r.rule)) allNamespacesRules.push(r);
       }
       allNamespaces = allNamespaces.union(wide);
+      for (const r of rules) {
+        if (r.rule.peers === 'any' || admitsAllNamespaces(r.rule)) continue;
+        for (const peer of r.rule.peers) {
+          const left = allButPeerLeavesOut(peer);
+          if (!left) continue;
+          allBut = allBut.union(rulePorts(r.rule, own));
+          leftOut = bothLeaveOut(leftOut, left);
+          if (!allButRules.some((x) => x.rule === r.rule)) allButRules.push(r);
+        }
+      }
       for (const { policy, rule } of rules) {
         if (rule.peers === 'any') continue;
         for (const peer of rule.peers) {
@@ -336,7 +407,8 @@ export class ExposureAnalysis {
     const selectors = [...peers.values()].filter((p) => !p.conn.isEmpty() && !containedIn(p.conn, allNamespaces)).sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
     // The model answers the internet exactly (ipBlocks with except, several rules together).
     const internet = this.internetConnection(w, direction);
-    return { direction, isolated, policies, allNamespaces, allNamespacesRules, internet, selectors };
+    const beyond = containedIn(allBut, allNamespaces) ? undefined : { conn: allBut, except: leftOut ?? [], rules: allButRules };
+    return { direction, isolated, policies, allNamespaces, allNamespacesRules, ...(beyond ? { allNamespacesBut: beyond } : {}), internet, selectors };
   }
 
   /** What every internet address may open to the workload (ingress), or the workload to every one (egress). */

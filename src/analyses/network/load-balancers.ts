@@ -84,7 +84,7 @@ export interface OpenLoadBalancers {
 }
 
 /** The pod ports a Service forwards to on these pod groups; a named target port is resolved on each pod. */
-function targetPorts(ports: unknown, groups: readonly PodGroup[]): ConnectionSet {
+export function targetPorts(ports: unknown, groups: readonly PodGroup[]): ConnectionSet {
   let out = ConnectionSet.NONE;
   for (const raw of asArray(ports)) {
     const p = asObj(raw) ?? {};

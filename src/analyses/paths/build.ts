@@ -5,9 +5,10 @@ import { podOf } from '../../core/workload.js';
 import { aksClusterOf, CLUSTER_KINDS } from '../aks/index.js';
 import { IMAGE_KIND, imageReportOf } from '../images/image-resource.js';
 import { usersOfImage } from '../images/image-users.js';
-import { admitsFromOutsideNamespace, exposureOf } from '../network/exposure.js';
+import { admitsFromOutsideNamespace, admitsNothing, exposureOf, listSome, namespacesLeftOutText, nearlyAllNamespaces, ruleName, type OwnedRule, type WorkloadExposure } from '../network/exposure.js';
 import { publicGatewayRoutes } from '../network/gateway-routes.js';
-import { openLoadBalancers, publicLoadBalancer } from '../network/load-balancers.js';
+import { ingressControllerOf } from '../network/ingress-controllers.js';
+import { openLoadBalancers, publicLoadBalancer, targetPorts } from '../network/load-balancers.js';
 import { reachabilityModelOf } from '../network/reachability-model.js';
 import type { Workload } from '../network/workloads.js';
 import { principalSubject, ROLE_ASSIGNMENT_KIND, roleAssignmentOf } from '../rbac/azure-access.js';
@@ -107,7 +108,8 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
     const v = known ? exploit.get(w) : undefined;
     const fixes = [...(before?.fixes ?? []), ...(v ? [v.fix] : [])];
     const prefix = before?.text ? `${before.text}, and ` : '';
-    if (!v) return { text: `${prefix}exploits a flaw in ${w.kind} ${short(w)} (no known vulnerability in its images)`, findings: before?.findings ?? [], likelihood: UNKNOWN_FLAW, fixes, ...(before?.rule ? { rule: before.rule } : {}) };
+    const cited = before?.resource ? { resource: before.resource, ...(before.field !== undefined ? { field: before.field } : {}) } : {};
+    if (!v) return { text: `${prefix}exploits a flaw in ${w.kind} ${short(w)} (no known vulnerability in its images)`, findings: before?.findings ?? [], likelihood: UNKNOWN_FLAW, fixes, ...(before?.rule ? { rule: before.rule } : {}), ...cited };
     return { text: `${prefix}${v.text}`, rule: 'image/vulnerable-package', findings: [...(before?.findings ?? []), v.finding.id], resource: v.finding.resource, likelihood: v.likelihood, fixes };
   };
 
@@ -117,6 +119,13 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
     graph.edge(from, workloadNode(w), step);
     if (exploit.has(w)) graph.edge(from, workloadNode(w), compromise(w, before, false));
   };
+
+  // The cluster document says no engine enforces the NetworkPolicies (the finding of the aks rule, its
+  // decision): whatever they say, they isolate no pod.
+  const unenforced = index.ofRule('aks/network-policies-not-enforced')[0];
+  const exposure = exposureOf(inventory);
+  // Policies that admit nothing stop every connection, from translated addresses too.
+  const deniedAll = (w: Workload) => unenforced === undefined && admitsNothing(exposure.of(w).ingress);
 
   // The internet: public load balancers, node ports, Ingress routes and routes of public Gateways.
   const internet = graph.node(INTERNET, 'internet', 'the internet');
@@ -138,7 +147,7 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
         likelihood: 1,
         fixes: [{ key: `service:${name}`, text: `restrict Service ${name} to its clients (spec.loadBalancerSourceRanges) or make it internal`, cost: 1, resource: ref }],
       });
-      for (const t of lbs.targetsOf(svc)) exploitEdges(n, t.workload);
+      for (const t of lbs.targetsOf(svc)) if (!deniedAll(t.workload)) exploitEdges(n, t.workload);
     } else if (spec.type === 'NodePort') {
       const n = graph.node(`service:${name}`, 'service', `Service ${name} (NodePort)`);
       graph.edge(internet, n, {
@@ -150,17 +159,29 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
         likelihood: 0.5,
         fixes: [{ key: `service:${name}`, text: `make Service ${name} a ClusterIP Service behind an Ingress or an internal load balancer`, cost: 1, resource: ref }],
       });
-      for (const w of selected(svc, inNamespace)) exploitEdges(n, w);
+      for (const w of selected(svc, inNamespace)) if (!deniedAll(w)) exploitEdges(n, w);
     }
   }
-  // Requests reach the pods from the controller or the Gateway, not from the Service: policies that admit no one outside the namespace stop them.
-  const routedTo = (services: readonly string[]): Set<Workload> => {
+  // Requests reach the pods from the controller or the Gateway, not from the Service. Where the input holds
+  // the controller's pods, the model says whether they may connect to the Service's ports; else policies
+  // that admit no one outside the namespace stop them, the controller running elsewhere.
+  const admitsRequests = (w: Workload, svc: Resource, controllers: readonly Workload[]): boolean => {
+    // No policy applies on the host network, however the model reads the policies that select it.
+    if (unenforced || exposure.of(w).hostNetwork) return true;
+    if (controllers.length === 0) return admitsFromOutsideNamespace(exposure.of(w).ingress);
+    const ports = targetPorts(asObj(svc.object.spec)?.ports, w.groups);
+    return controllers.some((c) => {
+      const conn = model.connection(c, w);
+      return !(ports.isEmpty() ? conn : conn.intersect(ports)).isEmpty();
+    });
+  };
+  const routedTo = (services: readonly string[], controllers: readonly Workload[] = []): Set<Workload> => {
     const targets = new Set<Workload>();
     for (const key of services) {
       const slash = key.indexOf('/');
       const svc = inventory.get('Service', key.slice(0, slash), key.slice(slash + 1));
       if (!svc) continue;
-      for (const w of selected(svc, inNamespace)) if (admitsFromOutsideNamespace(exposureOf(inventory).of(w).ingress)) targets.add(w);
+      for (const w of selected(svc, inNamespace)) if (admitsRequests(w, svc, controllers)) targets.add(w);
     }
     return targets;
   };
@@ -169,7 +190,10 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
     const ns = ing.namespace ?? 'default';
     const name = `${ns}/${ing.name}`;
     const ref = refOf(ing);
-    const targets = routedTo(ingressBackends(ing).map((b) => `${ns}/${b}`));
+    const controller = ingressControllerOf(inventory, ing);
+    // A controller the internet cannot reach (internal load balancers only) takes no request from it.
+    if (controller.internalOnly) continue;
+    const targets = routedTo(ingressBackends(ing).map((b) => `${ns}/${b}`), controller.workloads);
     if (targets.size === 0) continue;
     const n = graph.node(`ingress:${name}`, 'ingress', `Ingress ${name}`);
     graph.edge(internet, n, { text: `sends requests through Ingress ${name}`, findings: [], resource: ref, field: 'spec.rules', likelihood: 1, fixes: [{ key: `ingress:${name}`, text: `put authentication in front of Ingress ${name} or remove the route`, cost: 3, resource: ref }] });
@@ -194,26 +218,10 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
   }
 
   // Other namespaces: a pod elsewhere that the workload's NetworkPolicies (or their absence) let in.
-  const exposure = exposureOf(inventory);
   const others = graph.node(OTHER_NAMESPACES, 'other-namespaces', 'a pod of another namespace');
   for (const w of model.workloads) {
-    const e = exposure.of(w);
-    if (e.ingress.allNamespaces.isEmpty()) continue;
-    const ref = refOf(primary(w));
-    // On the node's network no NetworkPolicy applies: the way to close it is to leave the host network.
-    const fix = e.hostNetwork
-      ? { key: `hostnet:${w.label}`, text: `run ${w.kind} ${short(w)} on the pod network (hostNetwork: false), where NetworkPolicies apply`, cost: 2, resource: ref }
-      : { key: `netpol:${w.label}`, text: `add a NetworkPolicy that admits only the clients of ${w.kind} ${short(w)}`, cost: 1, resource: ref };
-    exploitEdges(
-      others,
-      w,
-      {
-        text: e.hostNetwork ? `connects to ${w.kind} ${short(w)}, which listens on the node's network` : `connects to ${w.kind} ${short(w)}, which admits every namespace`,
-        rule: e.hostNetwork ? 'network/host-network-bypasses-policies' : 'network/reachable-from-all-namespaces',
-        findings: index.ids([e.hostNetwork ? 'network/host-network-bypasses-policies' : 'network/reachable-from-all-namespaces'], ref),
-        fixes: [fix],
-      },
-    );
+    const step = fromOtherNamespaces(w, exposure.of(w), refOf(primary(w)), index, unenforced);
+    if (step) exploitEdges(others, w, step);
   }
 
   graph.entryEdges(internet, 'internet', PRIOR.internet);
@@ -249,6 +257,8 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
 
   // Pods: each workload is a foothold of its own, and holds its service account's token.
   const accounts = new Set<string>();
+  // The service accounts whose pods carry the workload identity webhook's token, on some node.
+  const labelledAccounts = new Set<string>();
   const permissions = permissionIndexOf(inventory);
   const federated = new Map<string, (typeof permissions.identityLinks)[number]>();
   for (const link of permissions.identityLinks) if (link.principal) federated.set(subjectLabel(link.serviceAccount), link);
@@ -266,7 +276,8 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
     // The workload identity webhook projects its own token (audience api://AzureADTokenExchange) into pods
     // labelled for it, whatever automountServiceAccountToken says: the pod holds the Azure identity.
     const link = federated.get(key);
-    if (link?.principal && stringMap(pod.metadata.labels)['azure.workload.identity/use'] === 'true') {
+    if (link?.principal && stringMap(pod.metadata.labels)[WORKLOAD_IDENTITY_LABEL] === 'true') {
+      labelledAccounts.add(key);
       const to = subjectLabel(link.principal);
       const ref = refOf(r);
       graph.edge(n, graph.node(to, 'identity', nodeText(to, permissions.displayNames)), {
@@ -275,7 +286,8 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
         resource: ref,
         field: `${pod.metaPath}.labels`,
         likelihood: 1,
-        fixes: [{ key: `workload-identity:${key}`, text: `remove the workload identity of ${key} (annotation azure.workload.identity/client-id) or the federated credential that trusts it`, cost: 2 }],
+        // The same change as the grant fix of the account's own step, so keyed alike.
+        fixes: [{ key: `workload-identity:${nodeText(key)}`, text: `remove the workload identity of ${nodeText(key)} (annotation azure.workload.identity/client-id) or the federated credential that trusts it`, cost: 2 }],
       });
     }
     const ref = refOf(r);
@@ -309,8 +321,71 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
   for (const key of [...accounts].sort())
     graph.edge(node, graph.node(key, 'identity', nodeText(key)), { text: `reads the token of ${nodeText(key)} from a pod scheduled on the node`, findings: [], likelihood: 0.5, fixes: [] });
 
-  addAccess(graph, inventory, index, model.workloads, inNamespace, workloadNode);
+  addAccess(graph, inventory, index, model.workloads, inNamespace, workloadNode, labelledAccounts);
   return graph;
+}
+
+/**
+ * The step from a pod of another namespace into a workload, with what makes it possible, or undefined
+ * when nothing admits such a pod: the host network, NetworkPolicies the cluster does not enforce, no
+ * policy selecting the workload, or rules that admit (nearly) every namespace.
+ */
+function fromOtherNamespaces(w: Workload, e: WorkloadExposure, ref: ResourceRef, index: FindingIndex, unenforced: Finding | undefined): Partial<Step> | undefined {
+  const name = `${w.kind} ${short(w)}`;
+  if (e.hostNetwork) {
+    return {
+      text: `connects to ${name}, which listens on the node's network`,
+      rule: 'network/host-network-bypasses-policies',
+      findings: index.ids(['network/host-network-bypasses-policies'], ref),
+      // On the node's network no NetworkPolicy applies: the way to close it is to leave the host network.
+      fixes: [{ key: `hostnet:${w.label}`, text: `run ${name} on the pod network (hostNetwork: false), where NetworkPolicies apply`, cost: 2, resource: ref }],
+    };
+  }
+  if (unenforced && e.ingress.isolated) {
+    const cluster = unenforced.resource.name;
+    return {
+      text: `connects to ${name}: the NetworkPolicies that select it are not enforced, as cluster ${cluster} has no network policy engine`,
+      rule: unenforced.rule,
+      findings: [unenforced.id],
+      resource: unenforced.resource,
+      ...(unenforced.field !== undefined ? { field: unenforced.field } : {}),
+      fixes: [{ key: `engine:${cluster}`, text: `enable a network policy engine on cluster ${cluster} (networkProfile.networkPolicy azure, calico or cilium, or the Cilium dataplane)`, cost: 2, resource: unenforced.resource, findings: [unenforced.id] }],
+    };
+  }
+  const reachable = nearlyAllNamespaces(e.ingress);
+  if (reachable.isEmpty()) return undefined;
+  const workloadFindings = index.ids(['network/reachable-from-all-namespaces'], ref);
+  if (!e.ingress.isolated) {
+    // The namespace's default-deny finding stands for the workloads no policy selects there.
+    const namespaceFindings = index.ofRule('network/namespace-without-default-deny-ingress').filter((f) => (f.resource.kind === 'Namespace' ? f.resource.name : f.resource.namespace) === w.namespace);
+    const findings = workloadFindings.length ? workloadFindings : namespaceFindings.map((f) => f.id);
+    return {
+      text: `connects to ${name}, which admits every namespace: no ingress NetworkPolicy selects it`,
+      ...(findings.length ? { rule: workloadFindings.length ? 'network/reachable-from-all-namespaces' : 'network/namespace-without-default-deny-ingress' } : {}),
+      findings,
+      resource: !workloadFindings.length && namespaceFindings[0] ? namespaceFindings[0].resource : ref,
+      fixes: [{ key: `netpol:${w.label}`, text: `add a NetworkPolicy that selects ${name} and admits only its clients`, cost: 1, resource: ref }],
+    };
+  }
+  const rules: OwnedRule[] = [...e.ingress.allNamespacesRules, ...(e.ingress.allNamespacesBut?.rules ?? [])];
+  const first = rules[0]!;
+  const policies = [...new Set(rules.map((r) => `${r.policy.namespace}/${r.policy.name}`))];
+  const ports = reachable.isAll() ? '' : ` on ${reachable.toString()}`;
+  return {
+    text: `connects to ${name}, which admits every namespace${namespacesLeftOutText(e.ingress)}${ports} (${rules.length === 1 ? 'ingress rule' : 'ingress rules'} ${listSome(rules.map(ruleName))})`,
+    ...(workloadFindings.length ? { rule: 'network/reachable-from-all-namespaces' } : {}),
+    findings: workloadFindings,
+    resource: refOf(first.policy.resource),
+    field: `spec.ingress[${first.rule.index}]`,
+    fixes: [
+      {
+        key: `netpol-rules:${w.label}`,
+        text: `narrow NetworkPolicy ${listSome(policies)} (${rules.map((r) => `spec.ingress[${r.rule.index}]`).join(', ')}) to the namespaces and pods that are clients of ${name}`,
+        cost: 1,
+        resource: refOf(first.policy.resource),
+      },
+    ],
+  };
 }
 
 /**
@@ -443,8 +518,32 @@ function grantFix(subject: string, r: StepReason): StepFix[] {
   return [{ key: `grant:${b.kind}/${b.namespace ?? ''}/${b.name}`, text: `remove ${where}, or narrow its role ${r.role?.name ?? ''} to what its subjects need`.replace(/ +,/g, ','), cost: 2, ...(resource ? { resource } : {}) }];
 }
 
+/** The pod label the workload identity webhook projects its token for. */
+const WORKLOAD_IDENTITY_LABEL = 'azure.workload.identity/use';
+
+/** What creates a pod (directly or through a controller) in the escalation graph's reasons. */
+const POD_CREATING = new Set(['pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers']);
+
+/**
+ * Whether a step into a service account mints a token of it for any audience: a TokenRequest names its
+ * audience, and a pod run as the account may be labelled for the webhook or project a token for
+ * api://AzureADTokenExchange itself. Reading its token Secret or its pods' automounted token gives a
+ * token for the API server only, and impersonation gives no token at all.
+ */
+function mintsTokens(r: StepReason): boolean {
+  return r.resource === 'serviceaccounts/token' || (r.verb === 'create' && POD_CREATING.has(r.resource));
+}
+
 /** Access: the escalation graph of the permission index, reading secrets and exec, Azure identities and the API server. */
-function addAccess(graph: AttackGraph, inventory: Inventory, index: FindingIndex, workloads: readonly Workload[], byNamespace: ReadonlyMap<string, readonly Workload[]>, workloadNode: (w: Workload) => number): void {
+function addAccess(
+  graph: AttackGraph,
+  inventory: Inventory,
+  index: FindingIndex,
+  workloads: readonly Workload[],
+  byNamespace: ReadonlyMap<string, readonly Workload[]>,
+  workloadNode: (w: Workload) => number,
+  labelledAccounts: ReadonlySet<string>,
+): void {
   const permissions = permissionIndexOf(inventory);
   // The escalation rule has usually built this graph already: the same one, shared.
   const escalation = escalationGraph(permissions, boundSubjects(inventory));
@@ -471,7 +570,7 @@ function addAccess(graph: AttackGraph, inventory: Inventory, index: FindingIndex
   const makeStep = (from: string, r: StepReason): Step => {
     const resource = r.binding ? bindingResource(r.binding) : undefined;
     const rules = rbacRules(r);
-    const through = r.through ? ` through ${subjectLabel(r.through)}` : '';
+    const through = r.through ? ` through ${nodeText(subjectLabel(r.through))}` : '';
     const b = r.binding;
     const granted = b && (b.kind === 'RoleBinding' || b.kind === 'ClusterRoleBinding') ? ` (${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}${through})` : through ? ` (${through.trim()})` : '';
     const findings = resource ? index.ids(rules, resource) : [];
@@ -487,14 +586,33 @@ function addAccess(graph: AttackGraph, inventory: Inventory, index: FindingIndex
       fixes: grantFix(from.replace(':', ' '), r),
     };
   };
+  // Entra exchanges only a token for api://AzureADTokenExchange, never the API server token a pod
+  // automounts: the Azure identity of a federated account hangs off a node of its own, which pods
+  // labelled for workload identity and those who mint the account's tokens reach, and its holders do not.
+  const federatedAccounts = new Set<string>();
+  for (const [from, edges] of escalation.edges) if (edges.some((e) => e.because.identity)) federatedAccounts.add(from);
+  const exchangeable = (account: string) => graph.find(`workload-identity:${account}`) ?? graph.node(`workload-identity:${account}`, 'identity', `a workload identity token of ${nodeText(account)}`);
   let admins = false;
   for (const [from, edges] of escalation.edges) {
     for (const e of edges) {
       if (e.to === CLUSTER_ADMIN) admins = true;
+      if (e.because.identity) {
+        graph.edge(exchangeable(from), identity(e.to), step(from, e.because));
+        continue;
+      }
       graph.edge(identity(from), identity(e.to), step(from, e.because));
+      if (federatedAccounts.has(e.to) && mintsTokens(e.because)) graph.edge(identity(from), exchangeable(e.to), step(from, e.because));
     }
   }
   if (admins) graph.target(identity(CLUSTER_ADMIN), IMPACT.clusterAdmin);
+  // A node holds the projected azure-identity-token of each labelled pod it runs; where they run is not known, so any node.
+  const onNode = graph.find(NODE);
+  if (onNode !== undefined) {
+    for (const account of [...labelledAccounts].sort()) {
+      if (!federatedAccounts.has(account)) continue;
+      graph.edge(onNode, exchangeable(account), { text: `reads the workload identity token (azure-identity-token) of a pod of ${nodeText(account)} scheduled on the node`, findings: [], likelihood: 0.5, fixes: [] });
+    }
+  }
 
   // Subjects by the keys they hold grants under, to hand each grant to everyone it applies to.
   const holders = new Map<string, string[]>();
@@ -524,7 +642,8 @@ function addAccess(graph: AttackGraph, inventory: Inventory, index: FindingIndex
   });
 
   // Secrets of kube-system: service account tokens, bootstrap tokens and the credentials of the add-ons.
-  const secretGrants = holding([...permissions.whoCan({ verb: 'get', resource: 'secrets', namespace: 'kube-system' }), ...permissions.whoCan({ verb: 'list', resource: 'secrets', namespace: 'kube-system' })]);
+  // watch streams each Secret whole, as list does.
+  const secretGrants = holding(['get', 'list', 'watch'].flatMap((verb) => permissions.whoCan({ verb, resource: 'secrets', namespace: 'kube-system' })));
   const nsAdmin = graph.find(namespaceAdminKey('kube-system'));
   if (secretGrants.size || nsAdmin !== undefined) {
     const secrets = graph.node(KUBE_SYSTEM_SECRETS, 'secrets', 'the secrets of kube-system');
@@ -534,8 +653,8 @@ function addAccess(graph: AttackGraph, inventory: Inventory, index: FindingIndex
       const r = reasonOf(key, g, g.via.role.kind === 'AzureRole' ? 'read' : 'get', 'secrets', 'kube-system');
       const s = step(key, r);
       const found = s.resource ? index.ids(RBAC_RULES.secrets, s.resource) : [];
-      // Holding get or list on them is reading them: nothing is left to chance once the grant is held.
-      graph.edge(identity(key), secrets, { ...s, text: `reads secrets in kube-system (${roleText(g)})${r.through ? ` (through ${subjectLabel(r.through)})` : ''}`, ...(found.length ? { rule: 'rbac/can-read-secrets' } : {}), findings: found, likelihood: 1 });
+      // Holding get, list or watch on them is reading them: nothing is left to chance once the grant is held.
+      graph.edge(identity(key), secrets, { ...s, text: `reads secrets in kube-system (${roleText(g)})${r.through ? ` (through ${nodeText(subjectLabel(r.through))})` : ''}`, ...(found.length ? { rule: 'rbac/can-read-secrets' } : {}), findings: found, likelihood: 1 });
     }
     if (nsAdmin !== undefined) graph.edge(nsAdmin, secrets, { text: 'reads secrets in kube-system as its admin', findings: [], likelihood: 1, fixes: [] });
   }
@@ -572,7 +691,7 @@ function addAccess(graph: AttackGraph, inventory: Inventory, index: FindingIndex
       const r = reasonOf(key, g, 'create', 'pods/exec', scope === 'cluster' ? null : scope);
       const s = step(key, r);
       const found = s.resource ? index.ids(RBAC_RULES.exec, s.resource) : [];
-      graph.edge(identity(key), execNode(scope), { ...s, text: `execs into pods in ${where} (${roleText(g)})${r.through ? ` (through ${subjectLabel(r.through)})` : ''}`, ...(found.length ? { rule: 'rbac/can-exec-into-pods' } : {}), findings: found, likelihood: 0.9 });
+      graph.edge(identity(key), execNode(scope), { ...s, text: `execs into pods in ${where} (${roleText(g)})${r.through ? ` (through ${nodeText(subjectLabel(r.through))})` : ''}`, ...(found.length ? { rule: 'rbac/can-exec-into-pods' } : {}), findings: found, likelihood: 0.9 });
     }
   }
 

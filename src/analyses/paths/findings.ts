@@ -19,6 +19,8 @@ export const PATH_RULE_IDS: readonly string[] = [
   'network/nodeport-service',
   'network/reachable-from-all-namespaces',
   'network/host-network-bypasses-policies',
+  'network/namespace-without-default-deny-ingress',
+  'aks/network-policies-not-enforced',
   'aks/api-server-publicly-reachable',
   'rbac/cluster-admin-bound',
   'rbac/wildcard-permission',

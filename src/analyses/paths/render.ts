@@ -55,11 +55,14 @@ function table(report: PathsReport, limit: number): string {
 }
 
 /** The nodes and edges of the paths, each once, numbered in order of first use. */
-function edgesOf(paths: readonly AttackPath[]): { nodes: Map<string, { n: number; label: string; kind: string }>; edges: Map<string, { from: string; to: string; text: string }> } {
-  const nodes = new Map<string, { n: number; label: string; kind: string }>();
+function edgesOf(paths: readonly AttackPath[]): { nodes: Map<string, DrawnNode>; edges: Map<string, { from: string; to: string; text: string }> } {
+  const nodes = new Map<string, DrawnNode>();
   const edges = new Map<string, { from: string; to: string; text: string }>();
   for (const p of paths) {
-    for (const node of p.nodes) if (!nodes.has(node.id)) nodes.set(node.id, { n: nodes.size, label: node.label, kind: node.kind });
+    for (const node of p.nodes) if (!nodes.has(node.id)) nodes.set(node.id, { n: nodes.size, label: node.label, kind: node.kind, entry: false });
+    // A compromised pod or identity is an entry point of its own: drawn as one, wherever else it appears.
+    const first = nodes.get(p.nodes[0]?.id ?? '');
+    if (first) first.entry = true;
     for (const s of p.steps) {
       const key = `${s.from}\u0000${s.to}`;
       if (!edges.has(key)) edges.set(key, { from: s.from, to: s.to, text: s.rule ?? s.text });
@@ -68,8 +71,15 @@ function edgesOf(paths: readonly AttackPath[]): { nodes: Map<string, { n: number
   return { nodes, edges };
 }
 
+interface DrawnNode {
+  n: number;
+  label: string;
+  kind: string;
+  /** Where some path starts. */
+  entry: boolean;
+}
+
 const JEWELS = new Set(['cluster-admin', 'node', 'secrets', 'azure-identity']);
-const ENTRIES = new Set(['internet', 'api-server', 'other-namespaces']);
 
 function mermaidText(s: string): string {
   return s.replace(/["<>{}[\]|#]/g, ' ').replace(/\s+/g, ' ').trim();
@@ -80,7 +90,7 @@ function mermaid(paths: readonly AttackPath[]): string {
   const out = ['flowchart LR'];
   for (const [, v] of nodes) {
     const label = mermaidText(v.label);
-    out.push(JEWELS.has(v.kind) ? `  n${v.n}{{"${label}"}}` : ENTRIES.has(v.kind) ? `  n${v.n}(["${label}"])` : `  n${v.n}["${label}"]`);
+    out.push(JEWELS.has(v.kind) ? `  n${v.n}{{"${label}"}}` : v.entry ? `  n${v.n}(["${label}"])` : `  n${v.n}["${label}"]`);
   }
   for (const e of edges.values()) out.push(`  n${nodes.get(e.from)!.n} -->|"${mermaidText(e.text)}"| n${nodes.get(e.to)!.n}`);
   return `${out.join('\n')}\n`;
@@ -94,7 +104,7 @@ function dot(paths: readonly AttackPath[]): string {
   const { nodes, edges } = edgesOf(paths);
   const out = ['digraph attack_paths {', '  rankdir=LR;', '  node [shape=box, fontname="Helvetica"];'];
   for (const [, v] of nodes) {
-    const shape = JEWELS.has(v.kind) ? ', shape=doubleoctagon, color=red' : ENTRIES.has(v.kind) ? ', shape=ellipse' : '';
+    const shape = JEWELS.has(v.kind) ? ', shape=doubleoctagon, color=red' : v.entry ? ', shape=ellipse' : '';
     out.push(`  n${v.n} [label="${dotText(v.label)}"${shape}];`);
   }
   for (const e of edges.values()) out.push(`  n${nodes.get(e.from)!.n} -> n${nodes.get(e.to)!.n} [label="${dotText(e.text)}"];`);

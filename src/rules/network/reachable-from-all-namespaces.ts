@@ -1,4 +1,4 @@
-import { exposureOf, ruleName } from '../../analyses/network/exposure.js';
+import { exposureOf, namespacesLeftOutText, nearlyAllNamespaces, ruleName } from '../../analyses/network/exposure.js';
 import { asArray } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import type { ContainerView } from '../../core/workload.js';
@@ -26,7 +26,8 @@ export default defineRule({
       'Every pod of every namespace — namespaces created later included — may open a connection to the workload on ' +
       'any port: either no ingress NetworkPolicy selects its pods while other pods of the namespace are isolated, or ' +
       'a policy that selects them admits all of the cluster (an ingress rule without from, or with namespaceSelector: {} ' +
-      'and no podSelector) without naming ports. A compromised pod anywhere in the cluster then reaches every port the ' +
+      '— or one that only leaves named namespaces out, kubernetes.io/metadata.name NotIn [...], which every namespace ' +
+      'created later matches — and no podSelector) without naming ports. A compromised pod anywhere in the cluster then reaches every port the ' +
       'workload listens on, debug and admin ports included. The rule speaks only in namespaces that have an ingress ' +
       'policy: a namespace without any is reported once by network/namespace-without-default-deny-ingress, and when ' +
       'that rule runs, a workload no policy selects in a namespace without a default deny is left to its finding, ' +
@@ -45,7 +46,8 @@ export default defineRule({
   target: { pods: true },
   check(ctx) {
     const found = workloadExposure(ctx);
-    if (!found || !found.exposure.ingress.allNamespaces.isAll()) return;
+    // A selector that leaves only named namespaces out admits every namespace created later: as wide.
+    if (!found || !nearlyAllNamespaces(found.exposure.ingress).isAll()) return;
     const { exposure, at } = found;
     const { workload: w, ingress } = exposure;
     // A run-to-completion job that declares no port serves nothing to connect to.
@@ -63,10 +65,19 @@ export default defineRule({
     // A rule that admits every address (`ingress: [{}]`) admits the internet too: one problem, reported
     // once, by the rule about the internet.
     if (ctx.runs('network/reachable-from-internet') && ingress.internet.isAll()) return;
+    const rules = [...ingress.allNamespacesRules, ...(ingress.allNamespacesBut?.rules ?? [])];
+    const leftOut = namespacesLeftOutText(ingress);
     ctx.report({
       ...at,
-      message: `${rulesAdmit('ingress', ingress.allNamespacesRules)} every pod of every namespace on all ports, namespaces created later included`,
-      evidence: { observed: { rules: ingress.allNamespacesRules.map(ruleName), allNamespaces: ingress.allNamespaces.toString() }, expected },
+      message: `${rulesAdmit('ingress', rules)} every pod of every namespace${leftOut} on all ports, namespaces created later included`,
+      evidence: {
+        observed: {
+          rules: rules.map(ruleName),
+          allNamespaces: nearlyAllNamespaces(ingress).toString(),
+          ...(leftOut ? { leftOutNamespaces: ingress.allNamespacesBut?.except } : {}),
+        },
+        expected,
+      },
       verify: policiesVerify(w.namespace, 'ingress'),
     });
   },

@@ -72,6 +72,16 @@ describe('attack paths of the hand-built estates', () => {
   });
 });
 
+describe('reading secrets', () => {
+  it('watch on the secrets of kube-system streams them whole, as get and list do', () => {
+    const watching = podCreatorToSecretReader.replace('verbs: [get, list]', 'verbs: [watch]');
+    expect(watching).toContain('verbs: [watch]');
+    const { paths } = pathsOf(watching);
+    expect(paths.map(route)).toEqual(['pod: workload:build/ci-runner[Deployment] → ServiceAccount:build/ci → ServiceAccount:ops/backup → secrets:kube-system']);
+    expect(paths[0]!.steps[2]).toMatchObject({ text: 'reads secrets in kube-system (ClusterRole secret-reader)', rule: 'rbac/can-read-secrets' });
+  });
+});
+
 describe('quiet estates', () => {
   it('a hardened estate has no paths', () => {
     const { paths, fixes } = pathsOf(hardened);
@@ -308,10 +318,8 @@ spec:
       serviceAccountName: reports
       containers: [{ name: report, image: registry.example.com/shop/report:1 }]
 `;
-    const { paths } = pathsOf(estate);
-    expect(paths.map(route)).toEqual([`pod: workload:shop/report[Deployment] → ServiceAccount:shop/reports → User:${PRINCIPAL} → azure:${PRINCIPAL}`]);
-    expect(paths[0]!.target.label).toBe(`Azure identity managed identity id-reports with roles on subscription 00000000-0000-0000-0000-00000000000a`);
-    expect(paths[0]!.steps.at(-1)!.text).toBe(`holds Azure role Azure Kubernetes Service RBAC Reader at subscription 00000000-0000-0000-0000-00000000000a`);
+    // The automounted token's audience is the API server: Entra exchanges only the webhook's token, which unlabelled pods lack.
+    expect(pathsOf(estate).paths).toEqual([]);
 
     // Labelled for workload identity, the pods get the webhook's own token whatever automount says.
     const labelled = estate
@@ -319,6 +327,8 @@ spec:
       .replace('serviceAccountName: reports', 'serviceAccountName: reports\n      automountServiceAccountToken: false');
     const wi = pathsOf(labelled).paths;
     expect(wi.map(route)).toEqual([`pod: workload:shop/report[Deployment] → User:${PRINCIPAL} → azure:${PRINCIPAL}`]);
+    expect(wi[0]!.target.label).toBe(`Azure identity managed identity id-reports with roles on subscription 00000000-0000-0000-0000-00000000000a`);
+    expect(wi[0]!.steps.at(-1)!.text).toBe(`holds Azure role Azure Kubernetes Service RBAC Reader at subscription 00000000-0000-0000-0000-00000000000a`);
     expect(wi[0]!.steps[0]!.text).toBe(`exchanges the workload identity token in its pods for Azure identity id-reports (client id ${CLIENT})`);
     // Not automount, which the webhook's token does not follow.
     expect(wi[0]!.fix?.text).toMatch(/^remove Azure role assignment cccccccc-0000-0000-0000-000000000001/);

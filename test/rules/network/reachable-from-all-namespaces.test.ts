@@ -39,6 +39,10 @@ ruleTester(rule, {
       name: 'every pod of the labelled namespaces only',
       input: docs(deploy('api', 'shop'), policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: shop } } }] }]')),
     },
+    {
+      name: 'namespaces picked by a label other than their name, even with NotIn',
+      input: docs(deploy('api', 'shop'), policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: team, operator: NotIn, values: [sandbox] }] } }] }]')),
+    },
     { name: 'host network is left to host-network-bypasses-policies', input: docs(deploy('agent', 'shop', '      hostNetwork: true\n'), onlyWeb, deploy('web', 'shop')) },
     { name: 'a job without ports serves nothing', input: docs(job, onlyWeb, deploy('web', 'shop')) },
   ],
@@ -67,6 +71,14 @@ ruleTester(rule, {
         policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress:\n  - from: [{ podSelector: { matchLabels: { app: web } } }]\n    ports: [{ port: 8080 }]\n  - from: [{ namespaceSelector: {}, podSelector: {} }]'),
       ),
       findings: [{ message: 'ingress rule shop/api spec.ingress[1] admits every pod of every namespace on all ports, namespaces created later included' }],
+    },
+    {
+      name: 'every namespace but named ones (kubernetes.io/metadata.name NotIn), which namespaces created later match too',
+      input: docs(
+        deploy('api', 'shop'),
+        policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: kubernetes.io/metadata.name, operator: NotIn, values: [sandbox] }] } }] }]'),
+      ),
+      findings: [{ resource: 'Deployment/api', message: 'ingress rule shop/api spec.ingress[0] admits every pod of every namespace but sandbox on all ports, namespaces created later included' }],
     },
     {
       name: 'a job that serves a port',

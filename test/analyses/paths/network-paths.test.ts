@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { renderPaths, type PathsReport } from '../../../src/analyses/paths/index.js';
+import { CLUSTER_ID } from '../rbac/azure-fixtures.js';
+import { pathsOf, route } from './estate.js';
+import { internetFacingPrivileged } from './estates.js';
+
+/** The AKS cluster document, with the network profile given. */
+const aks = (networkProfile: Record<string, unknown> | undefined) =>
+  `\n---\n${JSON.stringify({ id: CLUSTER_ID, name: 'aks1', type: 'Microsoft.ContainerService/ManagedClusters', location: 'westeurope', kubernetesVersion: '1.34.1', enableRbac: true, agentPoolProfiles: [], ...(networkProfile ? { networkProfile } : {}) })}\n`;
+
+const policy = (name: string, ns: string, spec: string) => `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+${spec}
+`;
+
+/** A privileged Deployment `name` of namespace `ns` listening on 8080, with no public Service. */
+const privileged = (name: string, ns: string, labels = `app: ${name}`) => `
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { ${labels} } }
+    spec:
+      containers: [{ name: app, image: registry.example.com/${name}:1, ports: [{ name: http, containerPort: 8080 }], securityContext: { privileged: true } }]
+`;
+
+const DENY_ALL = '  podSelector: {}\n  policyTypes: [Ingress]';
+const fromEntry = (text: string, entry: string) => pathsOf(text).paths.filter((p) => p.entryPoint === entry);
+
+/** The steps from a pod of another namespace into workloads (paths fold them into the pods' own footholds). */
+function otherNamespaceSteps(text: string) {
+  const { graph } = pathsOf(text);
+  const others = graph.find('other-namespaces');
+  return graph.edges.filter((e) => e.from === others).map((e) => ({ to: graph.nodes[e.to]!.id, ...e.step }));
+}
+
+describe('NetworkPolicies the cluster does not enforce', () => {
+  const isolated = privileged('api', 'shop') + policy('deny', 'shop', DENY_ALL);
+
+  it('isolate no pod when the cluster document says no engine enforces them (networkPolicy none, or not set without Cilium)', () => {
+    expect(otherNamespaceSteps(isolated)).toEqual([]);
+    for (const profile of [{ networkPolicy: 'none', networkPlugin: 'azure' }, { networkPlugin: 'kubenet' }]) {
+      const steps = otherNamespaceSteps(isolated + aks(profile));
+      expect(steps.map((s) => s.to)).toEqual(['workload:shop/api[Deployment]']);
+      expect(steps[0]).toMatchObject({ rule: 'aks/network-policies-not-enforced', resource: { name: 'aks1' } });
+      expect(steps[0]!.findings).toHaveLength(1);
+      expect(steps[0]!.text).toMatch(/^connects to Deployment shop\/api: the NetworkPolicies that select it are not enforced, as cluster aks1 has no network policy engine/);
+      expect(steps[0]!.fixes.map((f) => f.key)).toEqual(['engine:aks1']);
+    }
+  });
+
+  it('are trusted where an engine or the Cilium dataplane enforces them', () => {
+    expect(otherNamespaceSteps(isolated + aks({ networkPolicy: 'calico' }))).toEqual([]);
+    expect(otherNamespaceSteps(isolated + aks({ networkPlugin: 'azure', networkPluginMode: 'overlay', networkDataplane: 'cilium' }))).toEqual([]);
+  });
+
+  it('do not stop the internet behind an Ingress or a public load balancer', () => {
+    const ingress = `
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: api, namespace: shop }
+spec: { rules: [{ http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: api, port: { number: 80 } } } }] } }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: api, namespace: shop }
+spec: { selector: { app: api }, ports: [{ port: 80, targetPort: 8080 }] }
+`;
+    expect(fromEntry(isolated + ingress, 'internet')).toEqual([]);
+    expect(fromEntry(isolated + ingress + aks({ networkPolicy: 'none' }), 'internet').map(route)).toEqual(['internet: internet → ingress:shop/api → workload:shop/api[Deployment] → node']);
+  });
+});
+
+describe('a public load balancer in front of pods whose policies admit nothing', () => {
+  const narrow = internetFacingPrivileged.replace(/namespace: shop/g, 'namespace: app').replace(/\bweb\b(?!:)/g, 'narrow');
+
+  it('is no way in, whatever the source address', () => {
+    expect(fromEntry(narrow, 'internet').map(route)).toEqual(['internet: internet → service:app/narrow → workload:app/narrow[Deployment] → node']);
+    expect(fromEntry(narrow + policy('deny', 'app', DENY_ALL), 'internet')).toEqual([]);
+  });
+
+  it('still is one when a policy admits some addresses: the load balancer may translate them to the node', () => {
+    expect(fromEntry(narrow + policy('some', 'app', '  podSelector: {}\n  ingress: [{ from: [{ ipBlock: { cidr: 10.0.0.0/8 } }] }]'), 'internet')).toHaveLength(1);
+  });
+});
+
+describe('the other-namespaces step', () => {
+  it('takes a namespaceSelector that leaves only named namespaces out as every namespace, and names them', () => {
+    const notIn = privileged('api', 'shop') + policy('api', 'shop', '  podSelector: {}\n  ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: kubernetes.io/metadata.name, operator: NotIn, values: [sandbox] }] } }] }]');
+    const steps = otherNamespaceSteps(notIn);
+    expect(steps.map((s) => s.to)).toEqual(['workload:shop/api[Deployment]']);
+    expect(steps[0]!.text).toMatch(/^connects to Deployment shop\/api, which admits every namespace but sandbox \(ingress rule shop\/api spec.ingress\[0\]\)/);
+    expect(steps[0]).toMatchObject({ rule: 'network/reachable-from-all-namespaces', resource: { kind: 'NetworkPolicy', name: 'api' }, field: 'spec.ingress[0]' });
+    expect(steps[0]!.findings).toHaveLength(1);
+  });
+
+  it('cites the admitting policy when it opens only some ports, and asks to narrow it rather than add one', () => {
+    const named = privileged('api', 'shop') + policy('wide', 'shop', '  podSelector: {}\n  ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: http }] }]');
+    const steps = otherNamespaceSteps(named);
+    expect(steps).toHaveLength(1);
+    const step = steps[0]!;
+    expect(step).toMatchObject({ resource: { kind: 'NetworkPolicy', namespace: 'shop', name: 'wide' }, field: 'spec.ingress[0]' });
+    expect(step.text).toMatch(/which admits every namespace on TCP 8080 \(ingress rule shop\/wide spec.ingress\[0\]\)/);
+    expect(step.fixes.map((f) => f.text)).toEqual(['narrow NetworkPolicy shop/wide (spec.ingress[0]) to the namespaces and pods that are clients of Deployment shop/api']);
+  });
+
+  it("cites the namespace's default-deny finding when no policy selects the workload", () => {
+    const step = otherNamespaceSteps(privileged('api', 'shop'))[0]!;
+    expect(step.text).toMatch(/^connects to Deployment shop\/api, which admits every namespace: no ingress NetworkPolicy selects it/);
+    expect(step.rule).toBe('network/namespace-without-default-deny-ingress');
+    expect(step.findings).toHaveLength(1);
+    expect(step.fixes.map((f) => f.text)).toEqual(['add a NetworkPolicy that selects Deployment shop/api and admits only its clients']);
+  });
+});
+
+describe('drawings', () => {
+  it('draws every entry point round, compromised pods included', () => {
+    const analysis = pathsOf(privileged('api', 'shop') + policy('deny', 'shop', DENY_ALL));
+    expect(analysis.paths.map(route)).toEqual(['pod: workload:shop/api[Deployment] → node']);
+    const report: PathsReport = { schema: 'palisade.paths/v1', summary: { paths: 1, bySeverity: {}, nodes: 0, edges: 0 }, paths: analysis.paths, fixes: analysis.fixes, errors: [] };
+    const mermaid = renderPaths('mermaid', report);
+    expect(mermaid).toContain('n0(["Deployment shop/api"])');
+    expect(renderPaths('dot', report)).toMatch(/n0 \[label="Deployment shop\/api", shape=ellipse\]/);
+  });
+});
