@@ -11,7 +11,7 @@ import { RULES } from '../rules/index.js';
 import { defaultDbPath, openVulnDb, resolveDbPath, type VulnDb } from '../vulndb/index.js';
 import { scanImage } from './image-pipeline.js';
 import { loadConfig } from './load-config.js';
-import { emitReport, writeResult } from './output.js';
+import { emitReport, SARIF_CATEGORY_FLAGS, sarifCategory, writeResult } from './output.js';
 import { runScan } from './run-scan.js';
 
 /** The rules that judge an image on its own (what `image scan` reports). */
@@ -48,6 +48,7 @@ export function imageCommand(): Command {
       .option('--no-cache', 'read the image even when its packages were listed before')
       .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
       .option('-o, --output <file>', 'write to a file instead of stdout')
+      .option(SARIF_CATEGORY_FLAGS, 'SARIF: the code scanning category of the log (default palisade/image)')
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']))
       .option('--config <file>', 'configuration file (default ./.palisade.yaml when present)')
       .action(async (ref: string, opts: ImageScanCliOptions) => {
@@ -66,12 +67,14 @@ interface ImageScanCliOptions {
   cache: boolean;
   format: string;
   output?: string;
+  sarifCategory?: string;
   failOn?: Severity | 'none';
   config?: string;
 }
 
 async function imageScan(ref: string, opts: ImageScanCliOptions): Promise<number> {
   if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
+  const sarif = sarifCategory(opts.sarifCategory, 'image');
   // An SBOM needs no database; findings do, and a missing one is a usage problem, not an empty answer.
   const db = opts.sbom === undefined ? openDbOrUsageError(opts.db) : undefined;
   try {
@@ -109,7 +112,7 @@ async function imageScan(ref: string, opts: ImageScanCliOptions): Promise<number
       extraResources: [imageResource(outcome.report)],
       extraErrors: outcome.errors.map((message) => ({ source: name, message })),
     });
-    await emitReport(result, opts.format, opts.output, IMAGE_RULES.map((r) => r.meta));
+    await emitReport(result, opts.format, opts.output, IMAGE_RULES.map((r) => r.meta), sarif);
     return result.exitCode;
   } finally {
     db?.close();

@@ -135,3 +135,12 @@ export async function emitReport(
   };
   await writeChunks(renderChunks(format, outcome.report, options), output);
 }
+
+/** `--sarif-category NAME`: the code scanning category of a SARIF log, for commands that write one. */
+export const SARIF_CATEGORY_FLAGS = '--sarif-category <name>';
+
+/** The category to write: the flag's, else the command's own, so two commands' logs from one job never share one. */
+export function sarifCategory(flag: string | undefined, command: string): { category: string } {
+  if (flag !== undefined && flag.trim() === '') throw new UsageError('--sarif-category needs a name, such as palisade/aks');
+  return { category: flag ?? `palisade/${command}` };
+}

@@ -9,7 +9,7 @@ import { RULES } from '../rules/index.js';
 import { parsePssVersion } from '../rules/pss/check.js';
 import { aksInputs, azureSession, clusterInputs, clusterOptions, entraOptions, pathsOrDefault, scanDisplayNames, type ClusterFlags } from './inputs.js';
 import { loadConfig } from './load-config.js';
-import { emitReport, progress } from './output.js';
+import { emitReport, progress, SARIF_CATEGORY_FLAGS, sarifCategory } from './output.js';
 import { imageCacheDir, openDbOrUsageError } from './image.js';
 import { runScan } from './run-scan.js';
 import { scanReferencedImages } from './scan-images.js';
@@ -24,7 +24,7 @@ export function scanCommand(): Command {
     .argument('[paths...]', 'files or directories (recursively .yaml, .yml, .json, .tf); - reads stdin (default: . unless --aks or --cluster is given)')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--sarif-category <name>', 'SARIF: the code scanning category of the log, to upload several from one job (default palisade/scan)')
+    .option(SARIF_CATEGORY_FLAGS, 'SARIF: the code scanning category of the log, to upload several from one job (default palisade/scan)')
     .addOption(new Option('--framework <framework>', 'only rules, and findings, of this framework').choices([...FRAMEWORK_FILTERS]))
     .option('--pillar <pillars>', `only rules of these pillars (comma-separated: ${PILLARS.join(',')})`)
     .option('--rule <id>', 'only this rule (repeatable; globs like workload/* allowed)', collect, [])
@@ -88,7 +88,7 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     ...(pillars ? { pillars } : {}),
   });
   if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
-  if (opts.sarifCategory !== undefined && opts.sarifCategory.trim() === '') throw new UsageError('--sarif-category needs a name, such as palisade/aks');
+  const sarif = sarifCategory(opts.sarifCategory, 'scan');
   const session = azureSession();
   const displayNames = scanDisplayNames(opts, session);
   const aks = await aksInputs(opts.aks, session);
@@ -117,6 +117,6 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
   });
   bar.done();
   db?.close();
-  await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta), { ...(opts.sarifCategory !== undefined ? { category: opts.sarifCategory } : {}) });
+  await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta), sarif);
   return outcome.exitCode;
 }

@@ -67,6 +67,15 @@ describe('palisade image scan', () => {
     expect(report.findings[0]?.resource).toMatchObject({ kind: 'ContainerImage' });
   });
 
+  it('writes SARIF under a category of its own, so a scan log uploaded from the same job does not replace it', async () => {
+    const r = await runCli(['image', 'scan', `${layout}:1.0`, '--db', db, '-f', 'sarif'], { env: env() });
+    expect(r.code, r.stderr).toBe(1);
+    const log = JSON.parse(r.stdout) as { runs: Array<{ automationDetails: { id: string } }> };
+    expect(log.runs[0]?.automationDetails.id).toBe('palisade/image/');
+    const named = await runCli(['image', 'scan', `${layout}:1.0`, '--db', db, '-f', 'sarif', '--sarif-category', 'images/web'], { env: env() });
+    expect((JSON.parse(named.stdout) as typeof log).runs[0]?.automationDetails.id).toBe('images/web/');
+  });
+
   it('leaves out unfixed vulnerabilities with --ignore-unfixed, and passes below --fail-on', async () => {
     const r = await runCli(['image', 'scan', `${layout}:1.0`, '--db', db, '-f', 'json', '--ignore-unfixed', '--fail-on', 'critical'], { env: env() });
     const report = JSON.parse(r.stdout) as Report;
