@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
 import { UsageError, type InputNote } from '../core/errors.js';
+import { evaluate } from '../core/engine.js';
 import { Inventory } from '../core/inventory.js';
+import { DEFAULT_SETTINGS } from '../core/settings.js';
+import { RULES } from '../rules/index.js';
 import { CONNLIST_FORMATS, renderConnlist, type ConnlistFormat } from '../analyses/network/connlist.js';
 import { ExposureAnalysis } from '../analyses/network/exposure.js';
 import { EXPOSURE_FORMATS, renderExposure, type ExposureFormat } from '../analyses/network/exposure-report.js';
@@ -84,6 +87,7 @@ function modelWarnings(inventory: Inventory, model: ReachabilityModel, connectio
   }));
   const other = otherPoliciesWarning(inventory);
   if (other) out.push(other);
+  out.push(...unenforcedWarnings(inventory));
   // Kubernetes leaves policies on host-network pods to the engine; netpol-analyzer, whose answers these
   // are, applies them, where AKS's engines (Azure NPM, Calico, Cilium) see only the node's address.
   // The exposure table shows host-network workloads open; only the connection list applies policies to them.
@@ -98,6 +102,17 @@ function modelWarnings(inventory: Inventory, model: ReachabilityModel, connectio
     });
   }
   return out;
+}
+
+const NOT_ENFORCED = RULES.filter((r) => r.meta.id === 'aks/network-policies-not-enforced');
+
+/** A cluster of the input that enforces no NetworkPolicy (the rule's own decision): the answers are what the policies would do. */
+function unenforcedWarnings(inventory: Inventory): InputNote[] {
+  return evaluate(NOT_ENFORCED, inventory, DEFAULT_SETTINGS).findings.map((f) => ({
+    source: f.location?.file ?? f.resource.name,
+    ...(f.location?.line !== undefined ? { line: f.location.line } : {}),
+    message: `${f.message}; the answers below are what the NetworkPolicies would allow if an engine enforced them`,
+  }));
 }
 
 async function reach(paths: string[], opts: ReachOptions): Promise<number> {

@@ -34,6 +34,25 @@ describe('palisade netpol reach', () => {
     expect(md.stdout).toContain('| shop/frontend[Deployment] | shop/backend[Deployment] | TCP 9090 |\n');
   });
 
+  it('warns that the answers assume enforcement when the cluster of the input enforces no NetworkPolicy', async () => {
+    const cluster = {
+      id: '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-shop/providers/Microsoft.ContainerService/managedClusters/aks-shop',
+      name: 'aks-shop',
+      type: 'Microsoft.ContainerService/ManagedClusters',
+      resourceGroup: 'rg-shop',
+      networkProfile: { networkPlugin: 'azure', networkPolicy: 'none' },
+    };
+    const withCluster = tempTree({ 'app.yaml': MANIFESTS, 'aks.json': JSON.stringify(cluster) });
+    const r = await runCli(['netpol', 'reach', withCluster]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/cluster aks-shop has no network policy engine .*every pod can reach every other pod; the answers below are what the NetworkPolicies would allow if an engine enforced them/);
+    const exposure = await runCli(['netpol', 'exposure', withCluster]);
+    expect(exposure.stderr).toContain('would allow if an engine enforced them');
+    // An engine that enforces them: no such warning.
+    const calico = tempTree({ 'app.yaml': MANIFESTS, 'aks.json': JSON.stringify({ ...cluster, networkProfile: { networkPlugin: 'azure', networkPolicy: 'calico' } }) });
+    expect((await runCli(['netpol', 'reach', calico])).stderr).toBe('');
+  });
+
   it('draws a dot graph of every workload, connected or not', async () => {
     const r = await runCli(['netpol', 'reach', dir, '-f', 'dot']);
     expect(r.code).toBe(0);
