@@ -8,6 +8,7 @@ import { errorMessage, UsageError } from '../core/errors.js';
 import type { Obj } from '../core/resource.js';
 import { VERSION } from '../core/version.js';
 import { excludedNamespaces } from './namespaces.js';
+import { namespaceSelector, resourceRules } from './policies.js';
 import type { WebhookMode } from './review.js';
 import { DEFAULT_SHUTDOWN_DELAY_SECONDS, REQUEST_TIMEOUT_SECONDS } from './server.js';
 
@@ -29,6 +30,14 @@ const TERMINATION_GRACE_SECONDS = DEFAULT_SHUTDOWN_DELAY_SECONDS + REQUEST_TIMEO
 const LABELS = { 'app.kubernetes.io/name': WEBHOOK_NAME, 'app.kubernetes.io/part-of': 'palisade' };
 // On the objects, not in selectors: what `kubectl get -l app.kubernetes.io/managed-by=palisade` finds.
 const OBJECT_LABELS = { ...LABELS, 'app.kubernetes.io/managed-by': 'palisade' };
+
+/**
+ * What the API server sends the webhook: the pod-bearing kinds the policies match (Argo Rollouts and
+ * KEDA ScaledJobs among them), plus `pods/resize`, which the webhook judges on what it changes.
+ */
+const WEBHOOK_RULES = resourceRules(
+  ['Pod', 'ReplicationController', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Rollout', 'ScaledJob'],
+).map((r) => ({ ...r, resources: r.apiGroups[0] === '' ? [...r.resources, 'pods/resize'] : r.resources, scope: 'Namespaced' }));
 
 export interface WebhookManifestOptions {
   namespace: string;
@@ -259,10 +268,10 @@ export function webhookObjects(opts: WebhookManifestOptions): Array<{ comment?: 
   out.push({
     comment: [
       'failurePolicy Ignore: a webhook that is down or slow admits instead of blocking the cluster.',
-      'The namespaceSelector leaves out kube-system, the AKS-managed namespaces and the webhook\'s own.',
-      'AKS\'s Admissions Enforcer rewrites the namespaceSelector of every admission webhook to also leave out',
-      'the namespaces AKS manages (control-plane and kubernetes.azure.com/managedby labels); what',
-      '`kubectl get validatingwebhookconfiguration -o yaml` shows in the cluster is the rewritten selector.',
+      'The namespaceSelector leaves out kube-system, the AKS-managed namespaces, the webhook\'s own, and the',
+      'namespaces AKS labels as its own (control-plane, kubernetes.azure.com/managedby: aks).',
+      'AKS\'s Admissions Enforcer rewrites the namespaceSelector of every admission webhook to leave those out',
+      'as well; what `kubectl get validatingwebhookconfiguration -o yaml` shows in the cluster is the rewritten selector.',
       ...(certs
         ? []
         : [
@@ -288,12 +297,8 @@ export function webhookObjects(opts: WebhookManifestOptions): Array<{ comment?: 
           timeoutSeconds: 3,
           matchPolicy: 'Equivalent',
           clientConfig: { service: { name: WEBHOOK_NAME, namespace: ns, path: '/validate', port: 443 }, ...(certs ? { caBundle: Buffer.from(certs.caCert).toString('base64') } : {}) },
-          namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: excludedNamespaces([ns]) }] },
-          rules: [
-            { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers', 'replicationcontrollers'], scope: 'Namespaced' },
-            { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], scope: 'Namespaced' },
-            { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'], scope: 'Namespaced' },
-          ],
+          namespaceSelector: namespaceSelector(excludedNamespaces([ns])),
+          rules: WEBHOOK_RULES,
         },
       ],
     },

@@ -1,6 +1,11 @@
+import type { ExceptionConfig } from '../core/config.js';
 import type { CelValidation, Rule } from '../core/rule.js';
 import type { RuleSettings } from '../core/settings.js';
-import { isPodBearing, POD_BEARING_KINDS } from '../core/workload.js';
+import { atLeast, type Severity } from '../core/severity.js';
+import { CUSTOM_POD_BEARING_KINDS, isPodBearing, POD_BEARING_KINDS } from '../core/workload.js';
+import { containerTerms, withoutSuperseded } from './container-terms.js';
+import { IGNORE_ANNOTATION } from '../core/suppress.js';
+import { exceptedCondition, ignoredCondition, isExpired, namesRule } from './policy-exemptions.js';
 
 /** How a binding acts on a refused object: `validationActions`. */
 export type AdmissionMode = 'deny' | 'warn' | 'audit';
@@ -9,19 +14,33 @@ export const ACTIONS: Readonly<Record<AdmissionMode, string>> = { deny: 'Deny', 
 
 export const POLICY_API_VERSION = 'admissionregistration.k8s.io/v1';
 
-type PodBearingKind = (typeof POD_BEARING_KINDS)[number];
+/** The kinds the policies match: the built-in pod-bearing kinds and the custom ones with a pod template. */
+export type PodBearingKind = (typeof POD_BEARING_KINDS)[number] | (typeof CUSTOM_POD_BEARING_KINDS)[number];
+const MATCHED_KINDS: readonly PodBearingKind[] = [...POD_BEARING_KINDS, ...CUSTOM_POD_BEARING_KINDS];
 
-/** Where the API serves each pod-bearing kind. Pods also take ephemeral containers through a subresource. */
-const KIND_RESOURCES: Record<PodBearingKind, { group: string; resources: string[] }> = {
-  Pod: { group: '', resources: ['pods', 'pods/ephemeralcontainers'] },
-  ReplicationController: { group: '', resources: ['replicationcontrollers'] },
-  Deployment: { group: 'apps', resources: ['deployments'] },
-  ReplicaSet: { group: 'apps', resources: ['replicasets'] },
-  StatefulSet: { group: 'apps', resources: ['statefulsets'] },
-  DaemonSet: { group: 'apps', resources: ['daemonsets'] },
-  Job: { group: 'batch', resources: ['jobs'] },
-  CronJob: { group: 'batch', resources: ['cronjobs'] },
+/** The subresource through which `kubectl debug` adds ephemeral containers to a running pod. */
+export const EPHEMERAL_SUBRESOURCE = 'pods/ephemeralcontainers';
+
+/**
+ * Where the API serves each pod-bearing kind. Pods also take ephemeral containers through a
+ * subresource. Argo Rollouts and KEDA serve their kinds at v1alpha1; a rule for a resource the cluster
+ * does not serve matches nothing.
+ */
+export const KIND_RESOURCES: Readonly<Record<PodBearingKind, { group: string; version: string; resources: string[] }>> = {
+  Pod: { group: '', version: 'v1', resources: ['pods', EPHEMERAL_SUBRESOURCE] },
+  ReplicationController: { group: '', version: 'v1', resources: ['replicationcontrollers'] },
+  Deployment: { group: 'apps', version: 'v1', resources: ['deployments'] },
+  ReplicaSet: { group: 'apps', version: 'v1', resources: ['replicasets'] },
+  StatefulSet: { group: 'apps', version: 'v1', resources: ['statefulsets'] },
+  DaemonSet: { group: 'apps', version: 'v1', resources: ['daemonsets'] },
+  Job: { group: 'batch', version: 'v1', resources: ['jobs'] },
+  CronJob: { group: 'batch', version: 'v1', resources: ['cronjobs'] },
+  Rollout: { group: 'argoproj.io', version: 'v1alpha1', resources: ['rollouts'] },
+  ScaledJob: { group: 'keda.sh', version: 'v1alpha1', resources: ['scaledjobs'] },
 };
+
+/** Whether the request adds ephemeral containers to a pod (`kubectl debug`). */
+const ADDS_EPHEMERAL = "request.subResource == 'ephemeralcontainers'";
 
 /**
  * The variables rules' CEL reads (`CelValidation`), whatever the kind of the object. Kubernetes evaluates
@@ -30,17 +49,26 @@ const KIND_RESOURCES: Record<PodBearingKind, { group: string; resources: string[
 export const COMMON_VARIABLES: ReadonlyArray<{ name: string; expression: string }> = [
   {
     name: 'spec',
-    expression: "object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)",
+    // A Rollout that points at a Deployment (`spec.workloadRef`) has no template: no pod to judge, as in a scan.
+    expression:
+      "object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : " +
+      "(object.kind == 'ScaledJob' ? object.spec.jobTargetRef.template.spec : (object.kind == 'Rollout' ? object.spec.?template.?spec.orValue({}) : " +
+      'object.spec.template.spec)))',
   },
   {
     name: 'containers',
-    expression: 'variables.spec.?initContainers.orValue([]) + variables.spec.?containers.orValue([]) + variables.spec.?ephemeralContainers.orValue([])',
+    // On the ephemeral containers subresource, only the containers the request adds: the webhook too
+    // judges such a request on what it adds (ephemeral containers cannot be changed or removed).
+    expression:
+      `${ADDS_EPHEMERAL} ? object.spec.?ephemeralContainers.orValue([]).filter(c, !oldObject.spec.?ephemeralContainers.orValue([]).exists(o, o.name == c.name)) : ` +
+      '(variables.spec.?initContainers.orValue([]) + variables.spec.?containers.orValue([]) + variables.spec.?ephemeralContainers.orValue([]))',
   },
   {
     name: 'annotations',
     expression:
       "object.kind == 'Pod' ? object.metadata.?annotations.orValue({}) : (object.kind == 'CronJob' ? " +
-      'object.spec.jobTemplate.spec.template.?metadata.?annotations.orValue({}) : object.spec.template.?metadata.?annotations.orValue({}))',
+      "object.spec.jobTemplate.spec.template.?metadata.?annotations.orValue({}) : (object.kind == 'ScaledJob' ? " +
+      'object.spec.jobTargetRef.template.?metadata.?annotations.orValue({}) : object.spec.?template.?metadata.?annotations.orValue({})))',
   },
 ];
 
@@ -56,7 +84,9 @@ export const MATCH_CONDITIONS = [
     expression:
       "request.operation != 'UPDATE' || (object.kind == 'Pod' ? object.spec != oldObject.spec : " +
       "(object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template != oldObject.spec.jobTemplate.spec.template : " +
-      'object.spec.template != oldObject.spec.template))',
+      "(object.kind == 'ScaledJob' ? object.spec.jobTargetRef.template != oldObject.spec.jobTargetRef.template : " +
+      "(object.kind == 'Rollout' ? object.spec.?template.orValue({}) != oldObject.spec.?template.orValue({}) : " +
+      'object.spec.template != oldObject.spec.template))))',
   },
 ];
 
@@ -73,9 +103,19 @@ export interface GeneratedPolicy {
 
 export interface NotEnforced {
   rule: string;
-  /** `unsupported`: CEL cannot decide the rule; `inactive`: at these settings the rule checks nothing. */
-  why: 'unsupported' | 'inactive';
+  /**
+   * `unsupported`: CEL cannot decide the rule; `inactive`: at these settings the rule checks nothing;
+   * `below-fail-on`: none of its findings reaches the `--fail-on` severity.
+   */
+  why: 'unsupported' | 'inactive' | 'below-fail-on';
   reason: string;
+}
+
+/** An exception carried into the policies that has an expiry date, which the API server cannot apply. */
+export interface ExpiringException {
+  rule: string;
+  resources: string[];
+  expires: string;
 }
 
 export interface PolicySet {
@@ -83,6 +123,12 @@ export interface PolicySet {
   notEnforced: NotEnforced[];
   mode: AdmissionMode;
   excludedNamespaces: string[];
+  /** The lowest severity enforced, when not every severity is. */
+  failOn?: Severity;
+  /** Exceptions in the policies that expire: the policies keep admitting after the date until generated again. */
+  expiring: ExpiringException[];
+  /** What the policies cannot carry out as the scan would, for stderr. */
+  warnings: string[];
 }
 
 export interface PolicyOptions {
@@ -90,6 +136,32 @@ export interface PolicyOptions {
   mode: AdmissionMode;
   /** Namespaces the bindings leave out (`kubernetes.io/metadata.name NotIn`). */
   excludedNamespaces: readonly string[];
+  /** The configuration's exceptions: an object they excuse is not matched by the rule's policy. */
+  exceptions?: readonly ExceptionConfig[];
+  /** Whether `palisade.io/ignore` annotations excuse objects, as `webhook.allowIgnoreAnnotation` lets the webhook. */
+  allowIgnoreAnnotation?: boolean;
+  /** Only rules whose findings can reach this severity; every rule without it. */
+  failOn?: Severity;
+  /** When exceptions are judged expired. */
+  now?: Date;
+}
+
+/**
+ * Labels AKS puts on namespaces of its own; the Admissions Enforcer leaves such namespaces out of every
+ * webhook with these two expressions. matchExpressions are ANDed and name what the binding matches: a
+ * namespace is matched only when it has no `control-plane` label and is not managed by AKS (a
+ * namespace without the managedby label is not in [aks], so NotIn matches it).
+ */
+export const AKS_NAMESPACE_EXPRESSIONS: ReadonlyArray<{ key: string; operator: string; values?: string[] }> = [
+  { key: 'control-plane', operator: 'DoesNotExist' },
+  { key: 'kubernetes.azure.com/managedby', operator: 'NotIn', values: ['aks'] },
+];
+
+/** The namespaceSelector of a binding or webhook: the named namespaces and those AKS labels as its own left out. */
+export function namespaceSelector(excluded: readonly string[]) {
+  return {
+    matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...excluded] }, ...AKS_NAMESPACE_EXPRESSIONS.map((e) => ({ ...e }))],
+  };
 }
 
 /** The policy (and binding) name of a rule: `workload/privileged-container` → `palisade-workload-privileged-container`. */
@@ -120,14 +192,110 @@ function variablesRead(texts: readonly string[]): Array<{ name: string; expressi
   return COMMON_VARIABLES.filter((v) => needed.has(v.name));
 }
 
+/** A rule with its CEL form in force at the settings. */
+interface Candidate {
+  rule: Rule;
+  validation: CelValidation;
+  kinds: PodBearingKind[];
+}
+
+/** The severity a rule's findings can reach: its `maxSeverity`, else its severity. */
+function highestSeverity(rule: Rule): Severity {
+  return rule.meta.maxSeverity ?? rule.meta.severity;
+}
+
+/**
+ * The refusal message. The title of `workload/image-tag-latest` names only `latest`; with other
+ * mutable tags configured, the message names them, since they are what the policy refuses.
+ */
+function validationMessage(rule: Rule, settings: RuleSettings): string {
+  const id = rule.meta.id;
+  const others = settings.mutableTags.filter((t) => t !== 'latest');
+  if (id === 'workload/image-tag-latest' && others.length > 0) return `Image uses no tag or a mutable tag (latest, ${others.join(', ')}) (${id})`;
+  return `${rule.meta.title} (${id})`;
+}
+
+/** Whether a term reads the containers, directly or through one of the rule's own variables (made of them). */
+function containerReader(ownVariables: readonly string[]): (term: string) => boolean {
+  const re = new RegExp(`\\bvariables\\.(?:${['containers', ...ownVariables].join('|')})\\b`);
+  return (term) => re.test(term);
+}
+
+/**
+ * The validation of a rule's policy. A rule that another selected rule takes over from for the same
+ * field (`Rule.supersedes`: the scan drops this rule's finding where the other reports) passes on the
+ * fields the other reports (`withoutSuperseded`); where the two expressions have no part in common,
+ * per object: it refuses only objects the other admits.
+ * On the ephemeral containers subresource, only what judges the added containers applies (`containerTerms`);
+ * `undefined` there when nothing does.
+ */
+function validationExpressions(own: Candidate, over: readonly Candidate[]): { full: string; ephemeral: string | undefined } {
+  const reads = containerReader([own, ...over].flatMap((c) => (c.validation.variables ?? []).map((v) => v.name)));
+  const relaxed = (expression: string, others: ReadonlyArray<string | undefined>) =>
+    others.reduce<string>((text, other) => {
+      if (other === undefined) return text;
+      const field = withoutSuperseded(text, other);
+      return field.paired ? field.expression : `(${text}) || !(${other})`;
+    }, expression);
+  const full = relaxed(own.validation.expression, over.map((o) => o.validation.expression));
+  const ownEphemeral = containerTerms(own.validation.expression, reads);
+  const ephemeral = ownEphemeral === undefined ? undefined : relaxed(ownEphemeral, over.map((o) => containerTerms(o.validation.expression, reads)));
+  return { full, ephemeral };
+}
+
+/** The rules that take over from `rule` among the candidates, whose policies may refuse instead (see validationExpressions). */
+function supersedingCandidates(rule: Rule, candidates: ReadonlyMap<string, Candidate>, warnings: string[]): Candidate[] {
+  const own = new Map((candidates.get(rule.meta.id)?.validation.variables ?? []).map((v) => [v.name, v.expression]));
+  return (rule.supersedes ?? []).flatMap((id) => {
+    const other = candidates.get(id);
+    if (!other) return [];
+    // Both expressions run in one policy: a variable of the same name must be the same variable.
+    const clash = (other.validation.variables ?? []).find((v) => own.has(v.name) && own.get(v.name) !== v.expression);
+    if (clash) {
+      warnings.push(`${rule.meta.id} refuses on its own where ${id} refuses too: both define variables.${clash.name} differently`);
+      return [];
+    }
+    return [other];
+  });
+}
+
+/** The matchConditions of a rule's policy: changed pods only, and nothing an exception or annotation excuses. */
+function matchConditions(ruleId: string, opts: PolicyOptions, live: readonly ExceptionConfig[]) {
+  const conditions: Array<{ name: string; expression: string }> = [...MATCH_CONDITIONS];
+  const excepted = exceptedCondition(live.filter((ex) => namesRule(ex, ruleId)));
+  if (excepted) conditions.push({ name: 'not-excepted', expression: `!(${excepted})` });
+  if (opts.allowIgnoreAnnotation) conditions.push({ name: 'not-ignored-by-annotation', expression: `!(${ignoredCondition(ruleId)})` });
+  return conditions;
+}
+
+/** The exceptions that still apply, with warnings for those that expired and those that will. */
+function liveExceptions(opts: PolicyOptions, knownRules: readonly string[], warnings: string[], expiring: ExpiringException[]): ExceptionConfig[] {
+  const now = opts.now ?? new Date();
+  return (opts.exceptions ?? []).filter((ex) => {
+    if (!knownRules.some((id) => namesRule(ex, id))) return false;
+    if (isExpired(ex, now)) {
+      warnings.push(`exception for ${ex.rule} on ${ex.resources.join(', ')} expired on ${ex.expires} and no longer applies (reason was: ${ex.reason})`);
+      return false;
+    }
+    if (ex.expires !== undefined) {
+      expiring.push({ rule: ex.rule, resources: [...ex.resources], expires: ex.expires });
+      warnings.push(`exception for ${ex.rule} on ${ex.resources.join(', ')} expires on ${ex.expires}, but a policy has no clock: generate and apply the policies again after that day`);
+    }
+    for (const g of ex.resources.filter((r) => r.split('/').length !== 3))
+      warnings.push(`exception for ${ex.rule}: resource ${JSON.stringify(g)} is not namespace/Kind/name (use - for no namespace, * for any), so it matches nothing`);
+    return true;
+  });
+}
+
 /**
  * One ValidatingAdmissionPolicy and its binding per rule whose CEL form applies at the settings; every
  * other selected rule is listed with the reason it is not enforced.
  */
 export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): PolicySet {
-  const policies: GeneratedPolicy[] = [];
   const notEnforced: NotEnforced[] = [];
-  const excluded = [...opts.excludedNamespaces];
+  const warnings: string[] = [];
+  const expiring: ExpiringException[] = [];
+  const candidates = new Map<string, Candidate>();
   for (const rule of rules) {
     const id = rule.meta.id;
     if (!rule.cel) {
@@ -138,7 +306,7 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
       notEnforced.push({ rule: id, why: 'unsupported', reason: rule.cel.unsupported });
       continue;
     }
-    const kinds = 'pods' in rule.target ? [...POD_BEARING_KINDS] : rule.target.kinds.filter((k): k is PodBearingKind => isPodBearing(k));
+    const kinds = 'pods' in rule.target ? [...MATCHED_KINDS] : rule.target.kinds.filter((k): k is PodBearingKind => isPodBearing(k));
     if (kinds.length === 0) {
       notEnforced.push({ rule: id, why: 'unsupported', reason: 'it checks objects other than pods and their controllers, which these policies do not match' });
       continue;
@@ -148,47 +316,78 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
       notEnforced.push({ rule: id, why: 'inactive', reason: result.inactive });
       continue;
     }
-    const own = result.variables ?? [];
-    const variables = [...variablesRead([result.expression, ...own.map((v) => v.expression)]), ...own];
-    const name = policyName(id);
-    const annotations: Record<string, string> = { 'palisade.io/rule': id };
-    if ('pss' in rule) annotations['palisade.io/pss-version'] = opts.settings.pssVersion;
-    const metadata = { name, labels: { 'app.kubernetes.io/managed-by': 'palisade' }, annotations };
-    const policy = {
-      apiVersion: POLICY_API_VERSION,
-      kind: 'ValidatingAdmissionPolicy',
-      metadata,
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: { resourceRules: resourceRules(kinds) },
-        matchConditions: MATCH_CONDITIONS,
-        variables,
-        validations: [{ expression: result.expression, message: `${rule.meta.title} (${id})`, reason: 'Forbidden' }],
-      },
-    };
-    const binding = {
-      apiVersion: POLICY_API_VERSION,
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name, labels: metadata.labels, annotations: { 'palisade.io/rule': id } },
-      spec: {
-        policyName: name,
-        validationActions: [ACTIONS[opts.mode]],
-        matchResources: {
-          namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: excluded }] },
-        },
-      },
-    };
-    policies.push({ rule, validation: result, kinds, variables, policy, binding });
+    candidates.set(id, { rule, validation: result, kinds });
   }
-  return { policies, notEnforced, mode: opts.mode, excludedNamespaces: excluded };
+  const enforced = [...candidates.values()].filter((c) => {
+    if (opts.failOn === undefined || atLeast(highestSeverity(c.rule), opts.failOn)) return true;
+    notEnforced.push({ rule: c.rule.meta.id, why: 'below-fail-on', reason: `its findings are ${highestSeverity(c.rule)} at most, below --fail-on ${opts.failOn}` });
+    return false;
+  });
+  const live = liveExceptions(opts, enforced.map((c) => c.rule.meta.id), warnings, expiring);
+  if (opts.allowIgnoreAnnotation && enforced.length > 0)
+    warnings.push(
+      `${IGNORE_ANNOTATION} annotations excuse objects in the policies when they name the rule by its id or by a glob whose only wildcard ` +
+        'is a trailing * (workload/*); entries with other wildcards apply in scan and the webhook only',
+    );
+  const excluded = [...opts.excludedNamespaces];
+  const policies = enforced.map((c) => generatedPolicy(c, supersedingCandidates(c.rule, candidates, warnings), matchConditions(c.rule.meta.id, opts, live), excluded, opts));
+  return { policies, notEnforced, mode: opts.mode, excludedNamespaces: excluded, ...(opts.failOn ? { failOn: opts.failOn } : {}), expiring, warnings };
 }
 
-/** resourceRules for the kinds, one per API group, CREATE and UPDATE. */
-function resourceRules(kinds: readonly PodBearingKind[]) {
-  const byGroup = new Map<string, string[]>();
+/** The policy and binding of one rule. */
+function generatedPolicy(
+  c: Candidate,
+  over: readonly Candidate[],
+  conditions: ReadonlyArray<{ name: string; expression: string }>,
+  excluded: readonly string[],
+  opts: PolicyOptions,
+): GeneratedPolicy {
+  const { rule, validation, kinds } = c;
+  const id = rule.meta.id;
+  const { full, ephemeral } = validationExpressions(c, over);
+  const expression = ephemeral === undefined || ephemeral === full ? full : `${ADDS_EPHEMERAL} ? (${ephemeral}) : (${full})`;
+  const own = [...(validation.variables ?? [])];
+  for (const o of over) for (const v of o.validation.variables ?? []) if (!own.some((w) => w.name === v.name)) own.push(v);
+  const variables = [...variablesRead([expression, ...own.map((v) => v.expression)]), ...own];
+  const name = policyName(id);
+  const annotations: Record<string, string> = { 'palisade.io/rule': id };
+  if ('pss' in rule) annotations['palisade.io/pss-version'] = opts.settings.pssVersion;
+  const metadata = { name, labels: { 'app.kubernetes.io/managed-by': 'palisade' }, annotations };
+  const policy = {
+    apiVersion: POLICY_API_VERSION,
+    kind: 'ValidatingAdmissionPolicy',
+    metadata,
+    spec: {
+      failurePolicy: 'Fail',
+      // A policy with nothing to say about added containers leaves `kubectl debug` alone, as the webhook does.
+      matchConstraints: { resourceRules: resourceRules(kinds, ephemeral !== undefined) },
+      matchConditions: conditions,
+      variables,
+      validations: [{ expression, message: validationMessage(rule, opts.settings), reason: 'Forbidden' }],
+    },
+  };
+  const binding = {
+    apiVersion: POLICY_API_VERSION,
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name, labels: metadata.labels, annotations: { 'palisade.io/rule': id } },
+    spec: {
+      policyName: name,
+      validationActions: [ACTIONS[opts.mode]],
+      matchResources: { namespaceSelector: namespaceSelector(excluded) },
+    },
+  };
+  return { rule, validation, kinds, variables, policy, binding };
+}
+
+/** resourceRules for the kinds, one per API group and version, CREATE and UPDATE. */
+export function resourceRules(kinds: readonly PodBearingKind[], ephemeral = true) {
+  const byGroup = new Map<string, { group: string; version: string; resources: string[] }>();
   for (const kind of kinds) {
-    const { group, resources } = KIND_RESOURCES[kind];
-    byGroup.set(group, [...(byGroup.get(group) ?? []), ...resources]);
+    const { group, version, resources } = KIND_RESOURCES[kind];
+    const key = `${group}/${version}`;
+    const entry = byGroup.get(key) ?? { group, version, resources: [] };
+    entry.resources.push(...resources.filter((r) => ephemeral || r !== EPHEMERAL_SUBRESOURCE));
+    byGroup.set(key, entry);
   }
-  return [...byGroup].map(([group, resources]) => ({ apiGroups: [group], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources }));
+  return [...byGroup.values()].map(({ group, version, resources }) => ({ apiGroups: [group], apiVersions: [version], operations: ['CREATE', 'UPDATE'], resources }));
 }

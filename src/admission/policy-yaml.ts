@@ -33,9 +33,17 @@ function header(set: PolicySet, info: RenderInfo): string[] {
         `${info.pssLatest ? ', the newest version Palisade knows (--pss-version picks another)' : ''}.`,
       ' ',
     ),
-    ...wrap(`Namespaces left out: ${set.excludedNamespaces.join(', ')}.`, ' '),
-    `# ${set.policies.length} ${set.policies.length === 1 ? 'rule' : 'rules'} enforced below.`,
+    ...wrap(
+      `Namespaces left out: ${set.excludedNamespaces.join(', ')}. So is every namespace AKS labels as its own ` +
+        '(with a control-plane label, or kubernetes.azure.com/managedby: aks), as its Admissions Enforcer does for webhooks.',
+      ' ',
+    ),
+    `# ${set.policies.length} ${set.policies.length === 1 ? 'rule' : 'rules'} enforced below${set.failOn ? `, those whose findings can reach ${set.failOn}` : ''}.`,
   ];
+  if (set.expiring.length) {
+    lines.push('#', '# Exceptions that expire, admitted by the policies until they are generated again (a policy has no clock):');
+    for (const e of set.expiring) lines.push(...wrap(`${e.rule} on ${e.resources.join(', ')}: expires on ${e.expires}.`, '   '));
+  }
   const unsupported = set.notEnforced.filter((n) => n.why === 'unsupported');
   if (unsupported.length) {
     lines.push('#', '# Not enforced here: CEL cannot decide these rules on one object the way palisade scan does.');
@@ -50,6 +58,11 @@ function header(set: PolicySet, info: RenderInfo): string[] {
   if (inactive.length) {
     lines.push('#', '# Checking nothing at these settings:');
     for (const n of inactive) lines.push(...wrap(`${n.rule}: ${n.reason}.`, '   '));
+  }
+  const below = set.notEnforced.filter((n) => n.why === 'below-fail-on');
+  if (below.length) {
+    lines.push('#', `# Below --fail-on ${set.failOn ?? ''}: ${below.length === 1 ? 'this rule is' : 'these rules are'} not enforced:`);
+    lines.push(...wrap(below.map((n) => n.rule).join(', '), '   '));
   }
   return lines;
 }

@@ -15,8 +15,8 @@ export const POD_BEARING_KINDS = [
 
 /**
  * Custom resources that carry a pod template users write by hand: Argo Rollouts' Rollout (a Deployment
- * with progressive delivery) and KEDA's ScaledJob. Checked like the built-in kinds; Pod Security
- * Admission and the generated admission policies know only the built-in ones.
+ * with progressive delivery) and KEDA's ScaledJob. Checked like the built-in kinds, by the webhook and
+ * the generated admission policies too; Pod Security Admission knows only the built-in ones.
  */
 export const CUSTOM_POD_BEARING_KINDS = ['Rollout', 'ScaledJob'] as const;
 

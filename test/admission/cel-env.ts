@@ -70,10 +70,12 @@ export class PolicyEvaluator {
    * Evaluates one expression against an admission request: `object` (in its API view), `oldObject`,
    * `request`, and the policy's variables, computed lazily and once, as the API server does.
    */
-  evaluate(policy: GeneratedPolicy, expression: string, request: { object: unknown; oldObject?: unknown; operation?: string }): unknown {
+  evaluate(policy: GeneratedPolicy, expression: string, request: PolicyRequest): unknown {
     const object = apiView(request.object);
     const oldObject = request.oldObject === undefined ? null : apiView(request.oldObject);
-    const context: Record<string, unknown> = { object, oldObject, request: { operation: request.operation ?? 'CREATE' } };
+    // The API server's AdmissionRequest always has these fields: '' when there is no subresource.
+    const namespace = request.namespace ?? ((request.object as { metadata?: { namespace?: string } } | undefined)?.metadata?.namespace ?? 'default');
+    const context: Record<string, unknown> = { object, oldObject, request: { operation: request.operation ?? 'CREATE', subResource: request.subResource ?? '', namespace } };
     const variables: Record<string, unknown> = {};
     const values = new Map<string, unknown>();
     for (const v of policy.variables) {
@@ -86,6 +88,35 @@ export class PolicyEvaluator {
       });
     }
     return this.compile(expression)({ ...context, variables });
+  }
+
+  /**
+   * What the API server does with a request, given the policy and its binding: whether the policy
+   * matches it (resource rules, namespace selector over the namespace's labels, match conditions) and,
+   * if so, whether its validations admit it. An error refuses, as failurePolicy Fail says.
+   */
+  review(policy: GeneratedPolicy, request: PolicyRequest & { namespaceLabels?: Record<string, string> }): { matched: boolean } & Decision {
+    const object = request.object as { kind: string; apiVersion?: string };
+    const resource = `${RESOURCES[object.kind] ?? '?'}${request.subResource ? `/${request.subResource}` : ''}`;
+    const group = (object.apiVersion ?? 'v1').includes('/') ? (object.apiVersion ?? '').split('/')[0] : '';
+    const spec = policy.policy.spec as {
+      matchConstraints: { resourceRules: Array<{ apiGroups: string[]; operations: string[]; resources: string[] }> };
+      matchConditions: Array<{ expression: string }>;
+      validations: Array<{ expression: string }>;
+    };
+    const operation = request.operation ?? 'CREATE';
+    const ruleMatches = spec.matchConstraints.resourceRules.some((r) => r.apiGroups.includes(group as string) && r.operations.includes(operation) && r.resources.includes(resource));
+    const selector = (policy.binding.spec as { matchResources: { namespaceSelector: { matchExpressions: LabelExpression[] } } }).matchResources.namespaceSelector;
+    const namespace = request.namespace ?? 'default';
+    const labels = { 'kubernetes.io/metadata.name': namespace, ...request.namespaceLabels };
+    if (!ruleMatches || !selector.matchExpressions.every((e) => selects(e, labels))) return { matched: false, admitted: true };
+    try {
+      for (const c of spec.matchConditions) if (this.evaluate(policy, c.expression, request) !== true) return { matched: false, admitted: true };
+      for (const v of spec.validations) if (this.evaluate(policy, v.expression, request) !== true) return { matched: true, admitted: false };
+      return { matched: true, admitted: true };
+    } catch (e) {
+      return { matched: true, admitted: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+    }
   }
 
   /** Whether the policy's validations admit the object on CREATE (an error refuses it). */
@@ -101,5 +132,38 @@ export class PolicyEvaluator {
     } catch (e) {
       return { admitted: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
     }
+  }
+}
+
+export interface PolicyRequest {
+  object: unknown;
+  oldObject?: unknown;
+  operation?: string;
+  /** `ephemeralcontainers` for `kubectl debug`. */
+  subResource?: string;
+  namespace?: string;
+}
+
+/** The plural resource of each kind the policies match. */
+const RESOURCES: Record<string, string> = {
+  Pod: 'pods', ReplicationController: 'replicationcontrollers', Deployment: 'deployments', ReplicaSet: 'replicasets', StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs', Rollout: 'rollouts', ScaledJob: 'scaledjobs',
+};
+
+export interface LabelExpression {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+/** One matchExpression of a label selector, as Kubernetes reads it (a missing label is NotIn any values). */
+export function selects(e: LabelExpression, labels: Record<string, string>): boolean {
+  const value = labels[e.key];
+  switch (e.operator) {
+    case 'In': return value !== undefined && (e.values ?? []).includes(value);
+    case 'NotIn': return value === undefined || !(e.values ?? []).includes(value);
+    case 'Exists': return value !== undefined;
+    case 'DoesNotExist': return value === undefined;
+    default: throw new Error(`unknown operator ${e.operator}`);
   }
 }

@@ -50,20 +50,22 @@ describe('admissionPolicies', () => {
     }
   });
 
-  it('matches every pod-bearing kind on CREATE and UPDATE, ephemeral containers included, and fails closed', () => {
+  it('matches every pod-bearing kind on CREATE and UPDATE, Argo Rollouts and KEDA ScaledJobs and ephemeral containers included, and fails closed', () => {
     const p = byRule(set.policies, 'workload/privileged-container');
     expect(spec(p).failurePolicy).toBe('Fail');
     expect(spec(p).matchConstraints.resourceRules).toEqual([
       { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers', 'replicationcontrollers'] },
       { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
       { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'] },
+      { apiGroups: ['argoproj.io'], apiVersions: ['v1alpha1'], operations: ['CREATE', 'UPDATE'], resources: ['rollouts'] },
+      { apiGroups: ['keda.sh'], apiVersions: ['v1alpha1'], operations: ['CREATE', 'UPDATE'], resources: ['scaledjobs'] },
     ]);
   });
 
-  it('matches only the kinds a rule targets', () => {
+  it('matches only the kinds a rule targets, and not kubectl debug when the rule judges nothing a debug container adds', () => {
     const p = byRule(set.policies, 'workload/naked-pod');
     expect(p.kinds).toEqual(['Pod']);
-    expect(spec(p).matchConstraints.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers'] }]);
+    expect(spec(p).matchConstraints.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }]);
   });
 
   it('names the rule in the validation message', () => {

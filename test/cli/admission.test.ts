@@ -93,6 +93,53 @@ describe('palisade admission policies', () => {
     expect(latest?.spec.validations?.[0]?.expression).toContain("r.tag.matches('^(?:stable)$')");
   });
 
+  it('leaves the webhook\'s namespace out, palisade-system unless --webhook-namespace names another', async () => {
+    const excludedBy = async (args: string[]) => {
+      const r = await runCli(['admission', 'policies', '--rule', 'workload/image-*', '--mode', 'deny', ...args]);
+      expect(r.code).toBe(0);
+      return docs(r.stdout).find((d) => d.kind === 'ValidatingAdmissionPolicyBinding')!.spec.matchResources!.namespaceSelector.matchExpressions[0]!.values;
+    };
+    expect(await excludedBy([])).toContain('palisade-system');
+    const other = await excludedBy(['--webhook-namespace', 'sec']);
+    expect(other).toContain('sec');
+    expect(other).not.toContain('palisade-system');
+    const bad = await runCli(['admission', 'policies', '--webhook-namespace', 'Sec']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--webhook-namespace takes a namespace name, not "Sec"/);
+  });
+
+  it('carries the config\'s exceptions and, when the webhook honours them, ignore annotations, warning about expiry', async () => {
+    const dir = tempTree({
+      'cfg.yaml': [
+        'rules:\n  skip: ["workload/naked-pod"]',
+        'webhook:\n  allowIgnoreAnnotation: true',
+        'exceptions:',
+        '  - {rule: workload/host-path-volume, resources: ["monitoring/DaemonSet/node-exporter"], reason: node metrics}',
+        '  - {rule: workload/host-path-volume, resources: ["logs/DaemonSet/fluent-bit"], reason: migration, expires: "2999-01-31"}',
+        '  - {rule: workload/host-port, resources: ["logs/DaemonSet/fluent-bit"], reason: gone, expires: "2001-01-31"}',
+        '',
+      ].join('\n'),
+    });
+    const r = await runCli(['admission', 'policies', '--config', join(dir, 'cfg.yaml'), '--rule', 'workload/host-*', '--rule', 'workload/naked-pod']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: exception for workload\/host-path-volume on logs\/DaemonSet\/fluent-bit expires on 2999-01-31, but a policy has no clock/);
+    expect(r.stderr).toMatch(/warning: exception for workload\/host-port on logs\/DaemonSet\/fluent-bit expired on 2001-01-31 and no longer applies/);
+    const policies = docs(r.stdout).filter((d) => d.kind === 'ValidatingAdmissionPolicy');
+    expect(policies.map((p) => p.metadata.name)).not.toContain('palisade-workload-naked-pod');
+    const conditions = (name: string) => (policies.find((p) => p.metadata.name === name)!.spec.matchConditions as Array<{ name: string; expression: string }>).map((c) => c.name);
+    expect(conditions('palisade-workload-host-path-volume')).toEqual(['created-or-pod-changed', 'not-excepted', 'not-ignored-by-annotation']);
+    expect(conditions('palisade-workload-host-port')).toEqual(['created-or-pod-changed', 'not-ignored-by-annotation']);
+    expect(header(r.stdout)).toContain('workload/host-path-volume on logs/DaemonSet/fluent-bit: expires on 2999-01-31.');
+  });
+
+  it('with --fail-on enforces only the rules whose findings can reach it', async () => {
+    const r = await runCli(['admission', 'policies', '--fail-on', 'critical']);
+    expect(r.code).toBe(0);
+    const names = docs(r.stdout).filter((d) => d.kind === 'ValidatingAdmissionPolicy').map((d) => d.metadata.name);
+    expect(names).toEqual(['palisade-workload-privileged-container', 'palisade-workload-windows-host-process']);
+    expect(header(r.stdout)).toMatch(/Below --fail-on critical: these rules are not enforced: .*workload\/host-path-volume/);
+  });
+
   it('says so when no selected rule has a CEL form', async () => {
     const r = await runCli(['admission', 'policies', '--rule', 'rbac/*']);
     expect(r.code).toBe(0);

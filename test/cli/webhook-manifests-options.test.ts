@@ -4,7 +4,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { DEFAULT_EXCLUDED_NAMESPACES, isSharedNamespace } from '../../src/admission/namespaces.js';
+import { webhookObjects } from '../../src/admission/manifests.js';
 import { DEFAULT_SHUTDOWN_DELAY_SECONDS } from '../../src/admission/server.js';
+import { selects, type LabelExpression } from '../admission/cel-env.js';
 import type { Obj } from '../../src/core/resource.js';
 import { runCli, tempTree } from '../helpers/cli.js';
 import { kubectlParse } from '../helpers/kubectl.js';
@@ -222,5 +224,27 @@ describe('palisade webhook manifests --generate-certs', () => {
     const noGenerate = await runCli(['webhook', 'manifests', '--ca-cert', caCert, '--ca-key', caKey]);
     expect(noGenerate.code, noGenerate.stderr).toBe(2);
     expect(noGenerate.stderr).toContain('--generate-certs');
+  });
+});
+
+describe('palisade webhook manifests: what the API server sends the webhook', () => {
+  const vwc = webhookObjects({ namespace: 'sec' }).find((o) => o.object.kind === 'ValidatingWebhookConfiguration')!.object;
+  const hook = (vwc.webhooks as Array<{ namespaceSelector: { matchExpressions: LabelExpression[] }; rules: Array<{ apiGroups: string[]; apiVersions: string[]; resources: string[] }> }>)[0]!;
+  const sent = (labels: Record<string, string>) => hook.namespaceSelector.matchExpressions.every((e) => selects(e, labels));
+
+  it('sends pods/resize, which the webhook judges on what it changes, and the kinds with a pod template scan judges', () => {
+    const core = hook.rules.find((r) => r.apiGroups[0] === '')!;
+    expect(core.resources).toEqual(expect.arrayContaining(['pods', 'pods/ephemeralcontainers', 'pods/resize']));
+    expect(hook.rules).toContainEqual(expect.objectContaining({ apiGroups: ['argoproj.io'], apiVersions: ['v1alpha1'], resources: ['rollouts'] }));
+    expect(hook.rules).toContainEqual(expect.objectContaining({ apiGroups: ['keda.sh'], apiVersions: ['v1alpha1'], resources: ['scaledjobs'] }));
+  });
+
+  it('leaves out the namespaces AKS labels as its own, besides those it names', () => {
+    expect(sent({ 'kubernetes.io/metadata.name': 'shop' })).toBe(true);
+    expect(sent({ 'kubernetes.io/metadata.name': 'shop', 'kubernetes.azure.com/managedby': 'someone-else' })).toBe(true);
+    expect(sent({ 'kubernetes.io/metadata.name': 'aks-extension', 'kubernetes.azure.com/managedby': 'aks' })).toBe(false);
+    expect(sent({ 'kubernetes.io/metadata.name': 'agent', 'control-plane': 'true' })).toBe(false);
+    expect(sent({ 'kubernetes.io/metadata.name': 'sec' })).toBe(false);
+    expect(sent({ 'kubernetes.io/metadata.name': 'kube-system' })).toBe(false);
   });
 });

@@ -1,0 +1,98 @@
+import type { ExceptionConfig } from '../core/config.js';
+import { celString, JS_WHITESPACE_CLASS } from '../core/cel.js';
+import { globMatch } from '../core/glob.js';
+import { IGNORE_ANNOTATION } from '../core/suppress.js';
+
+/**
+ * The `.palisade.yaml` exceptions and `palisade.io/ignore` annotations as policy matchConditions: an
+ * object they excuse is not matched by the rule's policy, as the scan and the webhook mark its findings
+ * suppressed. The expressions cannot read the policy's variables (matchConditions are evaluated before
+ * them), so each spells out the paths it reads.
+ */
+
+/** The request's namespace, `-` for an object without one, as exception resources write it. */
+const NAMESPACE = "(request.namespace == '' ? '-' : request.namespace)";
+
+const CONTROLLER_REFS = "object.metadata.?ownerReferences.orValue([]).filter(o, o.?controller.orValue(false) == true)";
+const POD_TEMPLATE_HASH = "('pod-template-hash' in object.metadata.?labels.orValue({}) ? object.metadata.labels['pod-template-hash'] : '')";
+
+/**
+ * The `namespace/kind/name` keys an exception is matched against, kinds in lower case: the object's
+ * own, and those `controllerKeys` (core/suppress.ts) derives from its controller owner reference: the
+ * owner itself, the Deployment of a ReplicaSet named `<deployment>-<pod-template-hash>`, the CronJob of
+ * a Job named `<cronjob>-<scheduled minute>`. The API server allows one controller reference per object.
+ */
+export const SUBJECT_KEYS =
+  `[${NAMESPACE} + '/' + object.kind.lowerAscii() + '/' + object.metadata.?name.orValue('')] + ` +
+  `${CONTROLLER_REFS}.map(o, ${NAMESPACE} + '/' + o.kind.lowerAscii() + '/' + o.name) + ` +
+  `${CONTROLLER_REFS}.filter(o, o.kind == 'ReplicaSet' && ${POD_TEMPLATE_HASH} != '' && o.name.endsWith('-' + ${POD_TEMPLATE_HASH}))` +
+  `.map(o, ${NAMESPACE} + '/deployment/' + o.name.substring(0, size(o.name) - size(${POD_TEMPLATE_HASH}) - 1)) + ` +
+  `${CONTROLLER_REFS}.filter(o, o.kind == 'Job' && o.name.matches('^.+-[0-9]+$'))` +
+  `.map(o, ${NAMESPACE} + '/cronjob/' + o.name.substring(0, o.name.lastIndexOf('-')))`;
+
+/** A regex body matching exactly the text itself, in RE2 and JavaScript alike. */
+function literalRegex(text: string): string {
+  return text.replace(/[.+*?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** An exception's resource glob as an anchored regex; `*` and `?` as `globMatch` reads them. */
+function resourceRegex(glob: string): string {
+  return `^${[...glob.toLowerCase()].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : literalRegex(ch))).join('')}$`;
+}
+
+/** Exceptions that apply now: not expired, by the rule that `expires` is valid through its day (UTC). */
+export function isExpired(ex: ExceptionConfig, now: Date): boolean {
+  if (ex.expires === undefined) return false;
+  const end = /^\d{4}-\d{2}-\d{2}$/.test(ex.expires) ? Date.parse(`${ex.expires}T23:59:59.999Z`) : Date.parse(ex.expires);
+  return end < now.getTime();
+}
+
+/** The CEL that holds when one of the exceptions covers the object; undefined when none can match. */
+export function exceptedCondition(exceptions: readonly ExceptionConfig[]): string | undefined {
+  // A resource that is not namespace/Kind/name matches nothing in a scan either.
+  const globs = [...new Set(exceptions.flatMap((ex) => ex.resources).filter((g) => g.split('/').length === 3))];
+  if (globs.length === 0) return undefined;
+  const tests = globs.map((g) => (/[*?]/.test(g) ? `k.matches(${celString(resourceRegex(g))})` : `k == ${celString(g.toLowerCase())}`));
+  return `(${SUBJECT_KEYS}).exists(k, ${tests.join(' || ')})`;
+}
+
+/** Where each kind keeps the annotations of its pods, when they are not the object's own. */
+const TEMPLATE_ANNOTATIONS =
+  "(object.kind == 'Pod' ? {} : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.?metadata.?annotations.orValue({}) : " +
+  "(object.kind == 'ScaledJob' ? object.spec.jobTargetRef.template.?metadata.?annotations.orValue({}) : object.spec.?template.?metadata.?annotations.orValue({}))))";
+
+/** The annotation's value: on the object, else on its pod template (what its pods inherit), else ''. */
+const IGNORE_VALUE =
+  `(${celString(IGNORE_ANNOTATION)} in object.metadata.?annotations.orValue({}) ? object.metadata.annotations[${celString(IGNORE_ANNOTATION)}] : ` +
+  `(${celString(IGNORE_ANNOTATION)} in ${TEMPLATE_ANNOTATIONS} ? ${TEMPLATE_ANNOTATIONS}[${celString(IGNORE_ANNOTATION)}] : ''))`;
+
+/**
+ * A regex body for the entries of an annotation that name the rule: its id, or a glob whose only
+ * wildcard is a trailing `*` (`*`, `workload/*`, `workload/image-*`). Any glob matching the id cannot be
+ * recognised by one regex of reasonable size; the others apply in scan and the webhook only.
+ */
+function ruleEntryRegex(ruleId: string): string {
+  const chars = [...ruleId].map(literalRegex);
+  const prefixes = chars.reduceRight((inner, ch) => `(?:${ch}${inner})?`, '');
+  return `(?:${chars.join('')}|${prefixes}[*]+)`;
+}
+
+/**
+ * The CEL that holds when a `palisade.io/ignore` annotation excuses the object from the rule:
+ * `rule-a,rule-b -- reason` (`parseIgnoreAnnotation`, core/suppress.ts), naming the rule, with a reason
+ * that is not blank: an annotation without one does not apply in a scan either.
+ */
+export function ignoredCondition(ruleId: string): string {
+  const ws = `[${JS_WHITESPACE_CLASS}]`;
+  // Entries are the text between commas, trimmed; `[^,]` crosses line breaks in RE2 and JavaScript alike.
+  const names = `^(?:[^,]*,)*${ws}*${ruleEntryRegex(ruleId)}${ws}*(?:,[^,]*)*$`;
+  return (
+    `[${IGNORE_VALUE}].exists(v, v.indexOf('--') >= 0 && v.substring(0, v.indexOf('--')).matches(${celString(names)}) && ` +
+    `v.substring(v.indexOf('--') + 2).matches(${celString(`[^${JS_WHITESPACE_CLASS}]`)}))`
+  );
+}
+
+/** Whether an exception's rule (an id or a glob) names the rule. */
+export function namesRule(ex: ExceptionConfig, ruleId: string): boolean {
+  return globMatch(ex.rule, ruleId);
+}
