@@ -13,7 +13,7 @@ import { reachabilityModelOf } from '../network/reachability-model.js';
 import type { Workload } from '../network/workloads.js';
 import { principalSubject, ROLE_ASSIGNMENT_KIND, roleAssignmentOf } from '../rbac/azure-access.js';
 import { BUILTIN_AZURE_ROLES } from '../rbac/azure-roles.js';
-import { boundSubjects, CLUSTER_ADMIN, escalationGraph, namespaceAdminKey, nodeText, reasonText, type StepReason } from '../rbac/escalation.js';
+import { boundSubjects, CLUSTER_ADMIN, escalationGraph, namespaceAdminKey, nodeText, reasonText, workloadIdentityAccount, workloadIdentityKey, type StepReason } from '../rbac/escalation.js';
 import { identityOf, parseSubject, permissionIndexOf, subjectLabel, type Grant, type Subject } from '../rbac/permission-index.js';
 import { FindingIndex } from './findings.js';
 import { AttackGraph, type Step, type StepFix } from './graph.js';
@@ -521,19 +521,6 @@ function grantFix(subject: string, r: StepReason): StepFix[] {
 /** The pod label the workload identity webhook projects its token for. */
 const WORKLOAD_IDENTITY_LABEL = 'azure.workload.identity/use';
 
-/** What creates a pod (directly or through a controller) in the escalation graph's reasons. */
-const POD_CREATING = new Set(['pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers']);
-
-/**
- * Whether a step into a service account mints a token of it for any audience: a TokenRequest names its
- * audience, and a pod run as the account may be labelled for the webhook or project a token for
- * api://AzureADTokenExchange itself. Reading its token Secret or its pods' automounted token gives a
- * token for the API server only, and impersonation gives no token at all.
- */
-function mintsTokens(r: StepReason): boolean {
-  return r.resource === 'serviceaccounts/token' || (r.verb === 'create' && POD_CREATING.has(r.resource));
-}
-
 /** Access: the escalation graph of the permission index, reading secrets and exec, Azure identities and the API server. */
 function addAccess(
   graph: AttackGraph,
@@ -583,25 +570,24 @@ function addAccess(
       ...(resource ? { resource } : {}),
       ...(r.binding?.field ? { field: r.binding.field } : {}),
       likelihood: rbacLikelihood(r),
-      fixes: grantFix(from.replace(':', ' '), r),
+      fixes: grantFix(nodeText(workloadIdentityAccount(from) ?? from), r),
     };
   };
   // Entra exchanges only a token for api://AzureADTokenExchange, never the API server token a pod
-  // automounts: the Azure identity of a federated account hangs off a node of its own, which pods
-  // labelled for workload identity and those who mint the account's tokens reach, and its holders do not.
+  // automounts: the escalation graph hangs the Azure identity of a federated account off a node of its
+  // own (workloadIdentityKey), which those who mint the account's tokens reach, and its holders do not;
+  // pods labelled for workload identity and nodes reach it here.
   const federatedAccounts = new Set<string>();
-  for (const [from, edges] of escalation.edges) if (edges.some((e) => e.because.identity)) federatedAccounts.add(from);
-  const exchangeable = (account: string) => graph.find(`workload-identity:${account}`) ?? graph.node(`workload-identity:${account}`, 'identity', `a workload identity token of ${nodeText(account)}`);
+  for (const from of escalation.edges.keys()) {
+    const account = workloadIdentityAccount(from);
+    if (account !== undefined) federatedAccounts.add(account);
+  }
+  const exchangeable = (account: string) => identity(workloadIdentityKey(account));
   let admins = false;
   for (const [from, edges] of escalation.edges) {
     for (const e of edges) {
       if (e.to === CLUSTER_ADMIN) admins = true;
-      if (e.because.identity) {
-        graph.edge(exchangeable(from), identity(e.to), step(from, e.because));
-        continue;
-      }
       graph.edge(identity(from), identity(e.to), step(from, e.because));
-      if (federatedAccounts.has(e.to) && mintsTokens(e.because)) graph.edge(identity(from), exchangeable(e.to), step(from, e.because));
     }
   }
   if (admins) graph.target(identity(CLUSTER_ADMIN), IMPACT.clusterAdmin);

@@ -34,6 +34,31 @@ const CONTROLLERS: ReadonlyArray<{ kind: string; resource: string; apiGroup: str
   { kind: 'ReplicationController', resource: 'replicationcontrollers', apiGroup: '' },
 ];
 
+const WORKLOAD_IDENTITY_PREFIX = 'workload-identity:';
+
+/** The node of a federated service account's exchangeable token (audience api://AzureADTokenExchange). */
+export function workloadIdentityKey(account: string): string {
+  return `${WORKLOAD_IDENTITY_PREFIX}${account}`;
+}
+
+/** The service account whose exchangeable token the key names, or undefined for another node. */
+export function workloadIdentityAccount(key: string): string | undefined {
+  return key.startsWith(WORKLOAD_IDENTITY_PREFIX) ? key.slice(WORKLOAD_IDENTITY_PREFIX.length) : undefined;
+}
+
+const POD_CREATING = new Set(['pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers']);
+
+/**
+ * Whether a step into a service account yields a token for any audience: a TokenRequest, or a pod the
+ * holder runs as the account (created, or by rewriting a controller's pod template, or through a role
+ * it binds to itself), which it may label for the workload identity webhook.
+ */
+export function mintsTokens(r: StepReason): boolean {
+  if (r.resource === 'serviceaccounts/token') return true;
+  if (POD_CREATING.has(r.resource)) return r.verb === 'create' || r.verb === 'update' || r.verb === 'patch';
+  return r.verb === 'bind' && r.resource === 'clusterroles';
+}
+
 /** Why one step is possible: the permission used and the grant (binding and role) that holds it. */
 export interface StepReason {
   verb: string;
@@ -78,6 +103,7 @@ export function namespaceAdminKey(namespace: string): string {
 /** Node key as words: `ServiceAccount shop/ci`, `admin of namespace shop`, `cluster-admin`. */
 export function nodeText(key: string, names: ReadonlyMap<string, string> = new Map()): string {
   if (key === CLUSTER_ADMIN) return CLUSTER_ADMIN;
+  if (key.startsWith(WORKLOAD_IDENTITY_PREFIX)) return `a workload identity token of ${nodeText(key.slice(WORKLOAD_IDENTITY_PREFIX.length), names)}`;
   if (key.startsWith('namespace-admin:')) return `admin of namespace ${key.slice('namespace-admin:'.length)}`;
   const colon = key.indexOf(':');
   if (colon < 0) return key;
@@ -445,13 +471,19 @@ export class EscalationGraph {
       if (list) list.push(edge);
       else this.edges.set(from, [edge]);
     };
+    // Entra exchanges only a token for api://AzureADTokenExchange: the webhook's projected token in a
+    // labelled pod, or one minted for the account. Holding the account's API server token (a mounted
+    // one, a token Secret, impersonation) is not enough, so the identity hangs off a node of its own
+    // that only minting steps reach (see below).
+    const federated = new Set<string>();
     for (const link of index.identityLinks) {
       if (!link.principal) continue;
-      const from = keyOf(link.serviceAccount);
+      const account = keyOf(link.serviceAccount);
       const to = keyOf(link.principal);
       if (!this.subjects.has(to)) continue;
+      federated.add(account);
       const identity = { clientId: link.clientId, ...(link.identityName ? { name: link.identityName } : {}) };
-      addEdge(from, { to, because: { verb: 'use', resource: 'workload identity', apiGroup: 'azure.workload.identity', namespace: link.serviceAccount.namespace ?? 'default', binding: null, role: null, identity } });
+      addEdge(workloadIdentityKey(account), { to, because: { verb: 'use', resource: 'workload identity', apiGroup: 'azure.workload.identity', namespace: link.serviceAccount.namespace ?? 'default', binding: null, role: null, identity } });
     }
     for (const w of index.clusterWriters) {
       const from = keyOf(w.subject);
@@ -465,6 +497,9 @@ export class EscalationGraph {
         out.push({ to: subjectLabel({ kind: 'ServiceAccount', namespace: ns, name }), because: { verb: 'create', resource: 'pods', apiGroup: '', namespace: ns, binding: null, role: null } });
       }
       this.edges.set(namespaceAdminKey(ns), out);
+    }
+    for (const edges of this.edges.values()) {
+      for (const e of [...edges]) if (federated.has(e.to) && mintsTokens(e.because)) edges.push({ to: workloadIdentityKey(e.to), because: e.because });
     }
   }
 
@@ -500,24 +535,28 @@ export class EscalationGraph {
       }
     }
     const next = new Map<string, Edge>();
+    const distance = new Map<string, number>([[CLUSTER_ADMIN, 0]]);
     const queue: string[] = [CLUSTER_ADMIN];
-    const done = new Set<string>([CLUSTER_ADMIN]);
     for (let i = 0; i < queue.length; i++) {
       const node = queue[i]!;
       for (const { from, edge } of reverse.get(node) ?? []) {
-        if (done.has(from)) continue;
-        done.add(from);
+        if (distance.has(from)) continue;
+        distance.set(from, distance.get(node)! + 1);
         next.set(from, edge);
         queue.push(from);
       }
     }
     const out: EscalationPath[] = [];
     for (const [key, subject] of this.subjects) {
-      if (this.admins.has(key) || !next.has(key)) continue;
+      if (this.admins.has(key)) continue;
+      // A federated service account holds its own exchangeable token, in the pods labelled for it.
+      const own = workloadIdentityKey(key);
+      const start = distance.has(own) && (distance.get(own)! < (distance.get(key) ?? Infinity)) ? own : key;
+      if (!next.has(start)) continue;
       const steps: EscalationStep[] = [];
-      let at = key;
+      let at = start;
       for (let e = next.get(at); e; e = next.get(at)) {
-        steps.push({ from: at, to: e.to, because: e.because });
+        steps.push({ from: at === own ? key : at, to: e.to, because: e.because });
         at = e.to;
       }
       out.push({ subject, steps });

@@ -7,7 +7,7 @@ import { Inventory } from '../../../src/core/inventory.js';
 import type { Resource } from '../../../src/core/resource.js';
 import { decodeText } from '../../../src/ingest/decode.js';
 import { DEFAULT_LIMITS } from '../../../src/ingest/limits.js';
-import { clusterRole, clusterRoleBinding, group, roleBinding } from '../../rules/rbac/fixtures.js';
+import { clusterRole, clusterRoleBinding, group, role, roleBinding, user } from '../../rules/rbac/fixtures.js';
 import { assignment, CLUSTER_ID, cluster, federatedServiceAccount, identity, RG, ROLES, SUB } from './azure-fixtures.js';
 
 function inventoryOf(text: string): Inventory {
@@ -198,13 +198,30 @@ describe('escalation paths through Azure', () => {
     );
     const paths = new Map(shortestPaths(new PermissionIndex(inventory), boundSubjects(inventory)).map((p) => [subjectLabel(p.subject), p]));
     const p = paths.get(`Group:${GROUP}`);
-    expect(p?.steps.map((s) => s.to)).toEqual(['ServiceAccount:ci/deployer', `User:${APP}`, 'cluster-admin']);
+    // Running a pod as the account gives a token Entra exchanges; the account's API server token would not.
+    expect(p?.steps.map((s) => s.to)).toEqual(['workload-identity:ServiceAccount:ci/deployer', `User:${APP}`, 'cluster-admin']);
     expect(p?.steps[0]?.because).toMatchObject({ verb: 'create', namespace: 'ci', binding: { kind: 'AzureRoleAssignment', name: 'bbbbbbbb-0000-0000-0000-000000000001' }, role: { kind: 'AzureRole', name: 'Azure Kubernetes Service RBAC Writer' } });
     expect(p?.steps[1]?.because.identity).toEqual({ clientId: CLIENT, name: 'id-deployer' });
     expect(pathText(p!.steps)).toBe(
-      `create pods in ci (Azure role Azure Kubernetes Service RBAC Writer) → ServiceAccount ci/deployer → exchanges its token for Azure identity id-deployer (workload identity, client id ${CLIENT}) → User ${APP} → holds Azure role Azure Kubernetes Service RBAC Cluster Admin at cluster aks1 → cluster-admin`,
+      `create pods in ci (Azure role Azure Kubernetes Service RBAC Writer) → a workload identity token of ServiceAccount ci/deployer → exchanges its token for Azure identity id-deployer (workload identity, client id ${CLIENT}) → User ${APP} → holds Azure role Azure Kubernetes Service RBAC Cluster Admin at cluster aks1 → cluster-admin`,
     );
     expect(paths.get('ServiceAccount:ci/deployer')?.steps).toHaveLength(2);
+  });
+
+  it('does not exchange the API server token of a federated account: impersonating it or reading its token Secret reaches no Azure identity', () => {
+    const estate = (grant: string) =>
+      inventoryOf(
+        cluster() +
+          federatedServiceAccount('ci', 'deployer', CLIENT) +
+          identity('id-deployer', CLIENT, APP) +
+          assignment({ role: ROLES.clusterAdmin, scope: CLUSTER_ID, principalId: APP, principalType: 'ServicePrincipal', name: 'bbbbbbbb-0000-0000-0000-000000000002' }) +
+          role('ci', 'access', grant) +
+          roleBinding('ci', 'mallory-access', 'Role', 'access', `[${user('mallory')}]`),
+      );
+    const malloryPath = (grant: string) => shortestPaths(new PermissionIndex(estate(grant)), boundSubjects(estate(grant))).find((p) => subjectLabel(p.subject) === 'User:mallory');
+    expect(malloryPath('[{ apiGroups: [""], resources: [serviceaccounts], verbs: [impersonate] }]')).toBeUndefined();
+    // A TokenRequest names its audience: api://AzureADTokenExchange is exchanged.
+    expect(malloryPath('[{ apiGroups: [""], resources: [serviceaccounts/token], verbs: [create] }]')?.steps.map((s) => s.to)).toEqual(['workload-identity:ServiceAccount:ci/deployer', `User:${APP}`, 'cluster-admin']);
   });
 
   it('goes from an Azure Writer in a namespace to a service account bound to cluster-admin by Kubernetes RBAC', () => {
