@@ -47,9 +47,8 @@ function settingsFor(inputs: PostureInputs): Partial<RuleSettings> {
   // which upstream's string comparison does not, and an entry naming one tag (nginx:1.25) exempts that
   // tag upstream but nothing here.
   settings.digestExemptImages = strings(inputs.imageDigestExemptRepositories).flatMap((p) => [p, `${p}/*`, `${p}:*`]);
-  // imageRepositoryAllowList is not mapped: its entries are repository prefixes for the
-  // registry-allow-list control, while trustedRegistries names registry hosts, and no case in the
-  // corpus reads it.
+  // imageRepositoryAllowList is not mapped: no case in the corpus reads it (its repository prefixes
+  // would map onto trustedRegistries' `host/path/*` entries).
   return settings;
 }
 

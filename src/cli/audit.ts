@@ -16,8 +16,9 @@ import { ALERT_FORMATS, jsonAlert, jsonHeader, jsonlAlert, jsonTrailer, tableAle
 import { readFailure } from '../audit/fs-error.js';
 import { readRulesFile } from '../audit/rules-file.js';
 import { readInput } from '../audit/stream.js';
+import { azureCredentialFailure } from '../ingest/azure-live.js';
 import { errorLabel } from '../report/common.js';
-import { useColor } from './output.js';
+import { isClosedPipe, stdoutIsClosed, useColor } from './output.js';
 
 interface DetectOptions {
   input: InputKind;
@@ -116,15 +117,24 @@ export function auditCommand(): Command {
 /** Buffers output between input pieces and waits for a slow reader, so memory stays flat. */
 class AlertWriter {
   private buf = '';
+  /** The reader stopped early (`| head`, `grep -q`): the rest has nowhere to go, and the exit code stays the run's. */
+  private readerGone = false;
   constructor(private readonly stream: Writable) {}
   write(s: string): void {
-    this.buf += s;
+    if (!this.readerGone) this.buf += s;
   }
   async flush(): Promise<void> {
-    if (!this.buf) return;
+    if (this.stream === process.stdout && stdoutIsClosed()) this.readerGone = true;
+    if (!this.buf || this.readerGone) return;
     const ok = this.stream.write(this.buf);
     this.buf = '';
-    if (!ok) await once(this.stream, 'drain');
+    if (ok) return;
+    try {
+      await once(this.stream, 'drain');
+    } catch (e) {
+      if (!isClosedPipe(e)) throw e;
+      this.readerGone = true;
+    }
   }
   async close(): Promise<void> {
     await this.flush();
@@ -299,7 +309,7 @@ async function readLive(source: string, engine: AuditEngine, read: () => Promise
   try {
     await read();
   } catch (e) {
-    // The SDKs append request ids and details on further lines.
-    engine.unreadable(source, errorMessage(e).split('\n')[0] as string);
+    // No token: the same sign-in advice as scan --aks. Otherwise the SDKs append request ids and details on further lines.
+    engine.unreadable(source, azureCredentialFailure(e) ?? (errorMessage(e).split('\n')[0] as string));
   }
 }

@@ -26,7 +26,12 @@ export function tolerateClosedStdout(): void {
   });
 }
 
-function isClosedPipe(e: unknown): boolean {
+/** Whether the reader of stdout stopped early. */
+export function stdoutIsClosed(): boolean {
+  return stdoutClosed;
+}
+
+export function isClosedPipe(e: unknown): boolean {
   return (e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
 }
 

@@ -25,15 +25,19 @@ import {
   type ClusterFlags,
 } from './inputs.js';
 import { loadConfig } from './load-config.js';
-import { emitReport, printErrors, writeResult } from './output.js';
+import { emitReport, printErrors, SARIF_CATEGORY_FLAGS, sarifCategory, writeResult } from './output.js';
 import { runScan } from './run-scan.js';
 import { azureScopeText } from '../analyses/rbac/azure-scope.js';
+import { ROLE_ASSIGNMENT_KIND } from '../analyses/rbac/azure-access.js';
+import type { Resource } from '../core/resource.js';
 
 type Format = 'table' | 'json';
 
 export interface WhoCanReport {
   schema: 'palisade.rbac.who-can/v1';
   query: AccessQuery;
+  /** False when nothing was read to answer from: no input could be read (see `errors`), or it held no RBAC object. */
+  answered: boolean;
   grants: Grant[];
   missingRoles: MissingRole[];
   /** Display names of Entra object ids named in the answer. */
@@ -47,6 +51,8 @@ export interface CanReport {
   schema: 'palisade.rbac.can/v1';
   subject: Subject;
   identity: Identity;
+  /** False when nothing was read to answer from: no input could be read (see `errors`), or it held no RBAC object. */
+  answered: boolean;
   rules: HeldRule[];
   missingRoles: MissingRole[];
   names: Record<string, string>;
@@ -57,7 +63,7 @@ export interface CanReport {
 type LiveFlags = ClusterFlags & AzureFlags;
 type WhoCanOptions = { namespace?: string; name?: string; format: Format; output?: string } & LiveFlags;
 type CanOptions = { format: Format; output?: string } & LiveFlags;
-type RiskyOptions = { format: string; output?: string; failOn: Severity | 'none'; config?: string } & LiveFlags;
+type RiskyOptions = { format: string; output?: string; sarifCategory?: string; failOn: Severity | 'none'; config?: string } & LiveFlags;
 
 /** --cluster, --aks, --entra-names and --graph: the same live sources and names on every rbac command. */
 function liveOptions(cmd: Command): Command {
@@ -97,6 +103,7 @@ export function rbacCommand(): Command {
       .argument('[paths...]', 'files or directories; - reads stdin (default: . unless --cluster or --aks is given)')
       .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
+      .option(SARIF_CATEGORY_FLAGS, 'SARIF: the code scanning category of the log (default palisade/rbac)')
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a risky grant at or above this severity counts').choices([...SEVERITIES, 'none']).default('none'))
       .option('--config <file>', 'configuration file (exceptions apply as in scan)')
       .action(async (paths: string[], opts: RiskyOptions) => {
@@ -109,6 +116,7 @@ export function rbacCommand(): Command {
 /** `rbac risky` is `scan` restricted to the rbac/* rules: same findings, exceptions and reporters. */
 async function risky(paths: string[], opts: RiskyOptions): Promise<number> {
   if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
+  const sarif = sarifCategory(opts.sarifCategory, 'rbac');
   const { config, source } = loadConfig(opts.config);
   const rules = RULES.filter((r) => r.meta.id.startsWith('rbac/'));
   const session = azureSession();
@@ -126,7 +134,7 @@ async function risky(paths: string[], opts: RiskyOptions): Promise<number> {
     extraNotes: cluster.notes,
     ...(displayNames ? { displayNames } : {}),
   });
-  await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta));
+  await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta), sarif);
   return outcome.exitCode;
 }
 
@@ -159,6 +167,8 @@ export function parseResourceArg(verb: string, text: string, opts: { namespace?:
 interface Loaded {
   index: PermissionIndex;
   errors: InputError[];
+  /** The input holds something to answer from (see holdsRbac). */
+  answered: boolean;
   /** Display names of --entra-names, which win over every other source. */
   given: ReadonlyMap<string, string>;
   session: AzureSession;
@@ -177,10 +187,22 @@ async function load(paths: string[], live: LiveFlags): Promise<Loaded> {
   const ingest = await ingestPaths(paths);
   const cluster = await clusterInputs({ cluster: live.cluster, context: live.context }, RBAC_KINDS);
   const errors = [...ingest.errors, ...aks.errors, ...cluster.errors];
-  const index = new PermissionIndex(new Inventory([...ingest.resources, ...aks.resources, ...cluster.resources], { displayNames: given }));
+  const resources = [...ingest.resources, ...aks.resources, ...cluster.resources];
+  const index = new PermissionIndex(new Inventory(resources, { displayNames: given }));
   printErrors(errors);
   for (const m of index.missingRoles) process.stderr.write(`palisade: warning: ${errorLabel({ source: m.source.file, line: m.source.line })}: ${missingRoleText(m)}\n`);
-  return { index, errors, given, session };
+  return { index, errors, given, session, answered: holdsRbac(resources, index) };
+}
+
+const RBAC_OBJECT_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', ROLE_ASSIGNMENT_KIND]);
+
+/**
+ * Whether the input holds anything an answer comes from: a Kubernetes role or binding, an Azure role
+ * assignment, or an AKS cluster setting that grants (admin groups, the local admin credential). Without
+ * one, an empty answer would only say that nothing was read, not that nobody holds the permission.
+ */
+function holdsRbac(resources: readonly Resource[], index: PermissionIndex): boolean {
+  return resources.some((r) => RBAC_OBJECT_KINDS.has(r.kind)) || index.subjects().length > 0;
 }
 
 /**
@@ -212,7 +234,16 @@ async function whoCan(verb: string, resource: string, paths: string[], opts: Who
   const createNote = namelessCreate
     ? [`a create request carries no name, so a grant restricted by resourceNames (to ${query.name} or any other) never allows it: such grants are not listed`]
     : [];
-  const report: WhoCanReport = { schema: 'palisade.rbac.who-can/v1', query, grants, missingRoles: index.missingRoles, names, notes: [...createNote, ...index.notes], errors };
+  const report: WhoCanReport = {
+    schema: 'palisade.rbac.who-can/v1',
+    query,
+    answered: loaded.answered,
+    grants,
+    missingRoles: index.missingRoles,
+    names,
+    notes: [...createNote, ...index.notes],
+    errors,
+  };
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderWhoCan(report), opts.output);
   return errors.length ? 2 : 0;
 }
@@ -236,7 +267,17 @@ async function can(subjectText: string, paths: string[], opts: CanOptions): Prom
   if (subject.kind === 'Group' && !subject.name.startsWith('system:')) {
     subjectNotes.push(`these are the group's own rules: each member also holds what system:authenticated holds (rbac can Group:system:authenticated) and what is bound to the member by name`);
   }
-  const report: CanReport = { schema: 'palisade.rbac.can/v1', subject, identity, rules, missingRoles: index.missingRoles, names, notes: [...subjectNotes, ...index.notes], errors };
+  const report: CanReport = {
+    schema: 'palisade.rbac.can/v1',
+    subject,
+    identity,
+    answered: loaded.answered,
+    rules,
+    missingRoles: index.missingRoles,
+    names,
+    notes: [...subjectNotes, ...index.notes],
+    errors,
+  };
   writeResult(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderCan(report), opts.output);
   return errors.length ? 2 : 0;
 }
@@ -306,6 +347,13 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
 }
 
+/** The table's last line when there is no answer: as `scan` says it, nothing read rather than nothing found. */
+function unansweredHeadline(errors: readonly InputError[]): string {
+  return errors.length > 0
+    ? 'Nothing was read: no RBAC object was read, and some input could not be read (see the input errors on stderr)'
+    : 'No RBAC objects in the input (no Role, ClusterRole, RoleBinding, ClusterRoleBinding or Azure role assignment)';
+}
+
 export function renderWhoCan(report: WhoCanReport): string {
   const lines: string[] = [];
   if (report.grants.length) {
@@ -316,7 +364,8 @@ export function renderWhoCan(report: WhoCanReport): string {
     lines.push('');
   }
   const subjects = new Set(report.grants.map((g) => subjectLabel(g.subject))).size;
-  lines.push(report.grants.length ? `${report.grants.length} grants to ${subjects} subjects allow ${queryText(report.query)}` : `no grant allows ${queryText(report.query)}`);
+  if (!report.answered) lines.push(`${unansweredHeadline(report.errors)}. No answer to who can ${queryText(report.query)}.`);
+  else lines.push(report.grants.length ? `${report.grants.length} grants to ${subjects} subjects allow ${queryText(report.query)}` : `no grant allows ${queryText(report.query)}`);
   for (const n of report.notes) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;
 }
@@ -373,7 +422,8 @@ export function renderCan(report: CanReport): string {
     ...(inertRules.some((h) => grantedPart(h) !== undefined) ? ['RESOURCE/* names a subresource called *, which no request asks for'] : []),
   ];
   const inertText = inert ? ` (${inert} of them ${inert === 1 ? 'grants' : 'grant'} nothing: ${why.join('; ')})` : '';
-  lines.push(report.rules.length ? `${who}${groups} holds ${report.rules.length} rules${inertText}` : `${who}${groups} holds no rule`);
+  if (!report.answered) lines.push(`${unansweredHeadline(report.errors)}. No answer to what ${who}${groups} holds.`);
+  else lines.push(report.rules.length ? `${who}${groups} holds ${report.rules.length} rules${inertText}` : `${who}${groups} holds no rule`);
   for (const n of report.notes) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { registryPattern } from './image-reference.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 import { SEVERITIES } from './severity.js';
 
@@ -23,11 +24,84 @@ function isDate(v: string): boolean {
   return !day || new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 }
 
+/**
+ * One entry of settings.trustedRegistries, as the untrusted-registry rule compares images with it:
+ * a whole registry (an exact host[:port], or `*.suffix` for any subdomain) or, with a path, the
+ * repositories of a registry under a path prefix (`ghcr.io/org/*`), as Kyverno and Gatekeeper
+ * policies write allowed repositories.
+ */
+export interface TrustedRegistry {
+  /** `host[:port]` or `*.suffix[:port]`, normalised as registryMatches compares patterns. */
+  host: string;
+  /** The repository path prefix (`org`, `team-a/tools`), lowercase, without slashes at either end. */
+  path?: string;
+  /** Written with a trailing `/*` or `/`: only repositories below the path, not one named by it. */
+  below?: true;
+}
+
+// The grammar of distribution/reference, which the image parser applies too.
+const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::\d+)?$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+/** Docker's rule for the first component of a reference: a registry host when it has a dot, a colon or a capital, or is localhost. */
+function looksLikeHost(first: string): boolean {
+  return first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase();
+}
+
+/** Why a trusted-registry host (`ghcr.io`, `*.azurecr.io`, `harbor.corp:8443`) can match no image; undefined when it can. */
+function hostProblem(host: string): string | undefined {
+  if (host === '*') return 'a lone * would trust every registry: to trust them all, set trustedRegistries to [] (the rule then reports nothing)';
+  const bare = host.startsWith('*.') ? host.slice(2) : host;
+  if (bare.includes('*')) return 'a wildcard is only *. before a domain (*.azurecr.io) or /* after a repository path (ghcr.io/org/*)';
+  if (!HOST.test(bare)) return 'not a registry host[:port] such as ghcr.io, *.azurecr.io or harbor.corp:8443';
+  return undefined;
+}
+
+/** Why a repository path prefix (what follows the host, trailing `/*` or `/` taken off) can match no image; undefined when it can. */
+function pathProblem(path: string): string | undefined {
+  if (path.includes('*')) return 'only a trailing /* is a wildcard in a repository path (ghcr.io/org/* trusts every repository under ghcr.io/org/)';
+  if (/[:@]/.test(path)) return 'a tag or digest is not part of a trusted repository: give the repository path alone';
+  if (!path.split('/').every((c) => PATH_COMPONENT.test(c))) return 'not a repository path: lowercase components (letters, digits, . _ -) separated by single slashes';
+  return undefined;
+}
+
+/**
+ * Reads one trustedRegistries entry: `host[:port]`, `*.suffix`, or `host[:port]/path` with an optional
+ * trailing `/*` or `/`. What could never match an image (a scheme, a lone `*`, a wildcard inside a
+ * path, a tag, a first component that Docker would read as a Docker Hub repository) is a problem.
+ */
+export function parseTrustedRegistry(raw: string): { entry: TrustedRegistry } | { problem: string } {
+  const text = raw.trim();
+  if (text === '') return { problem: 'an empty entry trusts nothing' };
+  if (/\s/.test(text)) return { problem: 'a registry has no white space' };
+  if (text.includes('://')) return { problem: `a registry is a host, without a scheme: ${text.replace(/^[a-z]+:\/\//i, '')}` };
+  const slash = text.indexOf('/');
+  const hostText = slash < 0 ? text : text.slice(0, slash);
+  const hostIssue = hostProblem(hostText.toLowerCase());
+  if (hostIssue !== undefined) return { problem: hostIssue };
+  const host = registryPattern(hostText);
+  if (slash < 0) return { entry: { host } };
+  if (!looksLikeHost(hostText))
+    return { problem: `${hostText} is not a registry host (it has no dot or port and is not localhost), so images name it as a Docker Hub repository: write docker.io/${text}` };
+  const below = /\/\*?$/.test(text);
+  const path = text.replace(/\/\*?$/, '').slice(slash + 1).toLowerCase();
+  if (path === '') return { entry: { host } };
+  const issue = pathProblem(path);
+  return issue !== undefined ? { problem: issue } : { entry: { host, path, ...(below ? { below: true as const } : {}) } };
+}
+
 export const configSchema = z.strictObject({
   failOn: z.enum([...SEVERITIES, 'none']).optional(),
   settings: z
     .strictObject({
-      trustedRegistries: z.array(z.string().min(1)).optional(),
+      trustedRegistries: z
+        .array(
+          z.string().superRefine((v, ctx) => {
+            const read = parseTrustedRegistry(v);
+            if ('problem' in read) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)}: ${read.problem}` });
+          }),
+        )
+        .optional(),
       pssVersion: z.string().regex(/^(latest|v?\d+\.\d+)$/, 'pssVersion must be latest or vX.Y').optional(),
       mutableTags: z
         .array(z.string().regex(/^[\w*?][\w.*?-]{0,127}$/, 'a mutable tag is a tag (letters, digits, _ . -), optionally with * or ? wildcards'))

@@ -1,6 +1,6 @@
 /** Settings rules read, from `.palisade.yaml` (`settings:`) or their defaults. */
 export interface RuleSettings {
-  /** Registry host patterns images may come from; `*.` matches any subdomain. */
+  /** Where images may come from: registry hosts (`*.` matches any subdomain), or repository prefixes (`host/path/*`). */
   trustedRegistries: string[];
   /** Pod Security Standards version the PSS rules apply (`latest` or `vX.Y`). */
   pssVersion: string;

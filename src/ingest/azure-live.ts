@@ -37,16 +37,42 @@ export interface AksResourceId {
   id: string;
 }
 
-const ID_PATTERN =
-  /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/resourcegroups\/([^/?#]+)\/providers\/microsoft\.containerservice\/managedclusters\/([^/?#]+)\/?$/i;
+const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const ID_PATTERN = new RegExp(`^/subscriptions/(${GUID})/resourcegroups/([^/?#]+)/providers/microsoft\\.containerservice/managedclusters/([^/?#]+)/?$`, 'i');
 
-/** Parses an AKS cluster resource id (ARM compares the fixed segments case-insensitively); a malformed id is a usage error. */
+/**
+ * What of a text that is not a cluster resource id does not fit, segment by segment as ARM reads
+ * `/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>`.
+ */
+function resourceIdProblem(text: string): string {
+  if (!text.startsWith('/')) return 'a resource id starts with /subscriptions/; a cluster name alone is not enough';
+  const [, subscriptions, subscription = '', groups, group = '', providers, namespace = '', type = '', name = '', ...rest] = text.replace(/\/$/, '').split('/');
+  const misplaced = (segment: string | undefined, expected: string) =>
+    segment?.toLowerCase() === expected.toLowerCase() ? undefined : `${segment ? JSON.stringify(segment) : 'nothing'} stands where ${expected} belongs`;
+  const fixedProblem = misplaced(subscriptions, 'subscriptions');
+  if (fixedProblem !== undefined) return fixedProblem;
+  if (subscription === '') return 'the subscription id is missing';
+  if (!new RegExp(`^${GUID}$`, 'i').test(subscription))
+    return `the subscription id ${JSON.stringify(subscription)} is not a GUID: give the subscription's id (8-4-4-4-12 hexadecimal digits, az account show --query id -o tsv), not its name`;
+  const groupsProblem = misplaced(groups, 'resourceGroups');
+  if (groupsProblem !== undefined) return groupsProblem;
+  if (group === '') return 'the resource group is missing';
+  const providersProblem = misplaced(providers, 'providers');
+  if (providersProblem !== undefined) return providersProblem;
+  if (`${namespace}/${type}`.toLowerCase() !== 'microsoft.containerservice/managedclusters')
+    return `it names a ${namespace}/${type} resource, not an AKS cluster (Microsoft.ContainerService/managedClusters)`;
+  if (name === '') return 'the cluster name is missing';
+  if (rest.length) return `it goes on past the cluster name (/${rest.join('/')}): give the cluster's own id, not one of a resource inside it`;
+  return 'a resource group or cluster name holds ? or #';
+}
+
+/** Parses an AKS cluster resource id (ARM compares the fixed segments case-insensitively); a malformed id is a usage error naming what does not fit. */
 export function parseAksResourceId(resourceId: string): AksResourceId {
   const m = ID_PATTERN.exec(resourceId.trim());
   if (!m) {
     throw new UsageError(
       `--aks expects a cluster resource id, /subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name> ` +
-        `(az aks show -g <group> -n <name> --query id -o tsv), not ${JSON.stringify(resourceId)}`,
+        `(az aks show -g <group> -n <name> --query id -o tsv), not ${JSON.stringify(resourceId)}: ${resourceIdProblem(resourceId.trim())}`,
     );
   }
   const [, subscriptionId = '', resourceGroup = '', name = ''] = m;
@@ -186,18 +212,36 @@ function brief(message: string): string {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'REQUEST_SEND_ERROR']);
 
+const CREDENTIAL_ERRORS = new Set(['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError']);
+
+/** Whether an error is @azure/identity's saying that no credential could get a token, or wraps one. */
+function isCredentialError(e: unknown): boolean {
+  for (let cause: unknown = e, depth = 0; isObj(cause) && depth < 5; cause = cause.cause, depth++) {
+    if (typeof cause.name === 'string' && CREDENTIAL_ERRORS.has(cause.name)) return true;
+  }
+  // Some clients (Event Hubs) re-throw the message alone: DefaultAzureCredential's is recognisable.
+  return /\b(?:ChainedTokenCredential|DefaultAzureCredential) (?:authentication failed|failed to retrieve a token)/.test(errorMessage(e));
+}
+
+/**
+ * The words for a failure to get an Azure token, with the ways DefaultAzureCredential signs in;
+ * undefined for any other error. Every command that reads Azure with a signed-in identity says it so.
+ */
+export function azureCredentialFailure(e: unknown): string | undefined {
+  if (!isCredentialError(e)) return undefined;
+  return (
+    `no Azure credential could get a token (${brief(errorMessage(e))}); sign in with az login, use workload identity or ` +
+    'a managed identity, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH)'
+  );
+}
+
 /** Why a call failed, in words that say what to do. */
 function failure(e: unknown, call: Call, target: AksResourceId, endpoint: string): string {
   if (e instanceof BadBody) return `${call.what}: ${e.message}`;
-  const err = e as { name?: unknown; statusCode?: unknown; code?: unknown; message?: unknown };
-  const name = typeof err?.name === 'string' ? err.name : '';
+  const err = e as { statusCode?: unknown; code?: unknown; message?: unknown };
   const message = brief(errorMessage(e));
-  if (name === 'CredentialUnavailableError' || name === 'AuthenticationError' || name === 'AggregateAuthenticationError') {
-    return (
-      `${call.what}: no Azure credential could get a token (${message}); sign in with az login, use workload identity or ` +
-      'a managed identity, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH)'
-    );
-  }
+  const signIn = azureCredentialFailure(e);
+  if (signIn !== undefined) return `${call.what}: ${signIn}`;
   const status = typeof err?.statusCode === 'number' ? err.statusCode : undefined;
   const code = typeof err?.code === 'string' ? err.code : undefined;
   const said = `${status ?? ''}${code ? ` ${code}` : ''}`.trim();

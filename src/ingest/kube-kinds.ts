@@ -27,6 +27,8 @@ export const LIVE_KINDS: readonly LiveKind[] = [
   { kind: 'ConfigMap', group: '', version: 'v1', resource: 'configmaps', namespaced: true },
   { kind: 'Secret', group: '', version: 'v1', resource: 'secrets', namespaced: true, metadataOnly: true },
   { kind: 'PersistentVolume', group: '', version: 'v1', resource: 'persistentvolumes', namespaced: false },
+  // The defaults a namespace gives containers that set no resources: the resource rules honour them.
+  { kind: 'LimitRange', group: '', version: 'v1', resource: 'limitranges', namespaced: true },
   { kind: 'Deployment', group: 'apps', version: 'v1', resource: 'deployments', namespaced: true },
   { kind: 'ReplicaSet', group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true },
   { kind: 'StatefulSet', group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true },

@@ -224,4 +224,10 @@ spec: {containers: [{name: c, image: x, securityContext: {privileged: true}}]}
     const dir = tempTree(files);
     expect((await runCli(['rbac', 'risky', dir, '--fail-on', 'critical'])).code).toBe(1);
   });
+  it('writes SARIF under a category of its own, palisade/rbac unless --sarif-category names one', async () => {
+    const dir = tempTree(files);
+    const category = async (extra: string[]) => (JSON.parse((await runCli(['rbac', 'risky', dir, '-f', 'sarif', ...extra])).stdout) as { runs: Array<{ automationDetails: { id: string } }> }).runs[0]?.automationDetails.id;
+    expect(await category([])).toBe('palisade/rbac/');
+    expect(await category(['--sarif-category', 'rbac/prod'])).toBe('rbac/prod/');
+  });
 });

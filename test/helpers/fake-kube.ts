@@ -84,6 +84,7 @@ const SERVED: Record<string, { resource: string; namespaced: boolean }> = {
   ConfigMap: { resource: 'configmaps', namespaced: true },
   Secret: { resource: 'secrets', namespaced: true },
   PersistentVolume: { resource: 'persistentvolumes', namespaced: false },
+  LimitRange: { resource: 'limitranges', namespaced: true },
   Node: { resource: 'nodes', namespaced: false },
   Deployment: { resource: 'deployments', namespaced: true },
   ReplicaSet: { resource: 'replicasets', namespaced: true },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runScan } from '../../src/cli/run-scan.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { UsageError } from '../../src/core/errors.js';
-import { fetchAksClusters, fetchAksResources, parseAksResourceId, type AksFetchOptions } from '../../src/ingest/azure-live.js';
+import { azureCredentialFailure, fetchAksClusters, fetchAksResources, parseAksResourceId, type AksFetchOptions } from '../../src/ingest/azure-live.js';
 import { RULES } from '../../src/rules/index.js';
 import { PermissionIndex } from '../../src/analyses/rbac/permission-index.js';
 import { Inventory } from '../../src/core/inventory.js';
@@ -149,14 +149,46 @@ describe('parseAksResourceId', () => {
   });
 
   it.each([
-    ['a bare name', 'aks-shop'],
-    ['a subscription name instead of its id', '/subscriptions/prod/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks'],
-    ['another resource type', `/subscriptions/${'0'.repeat(8)}-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm`],
-    ['an agent pool id', `${ID}/agentPools/system`],
-    ['an empty cluster name', `${ID.slice(0, -NAME.length)}`],
-  ])('rejects %s with a usage error', async (_what, id) => {
+    ['a bare name', 'aks-shop', 'a resource id starts with /subscriptions/; a cluster name alone is not enough'],
+    [
+      'a subscription name instead of its id',
+      '/subscriptions/prod/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks',
+      `the subscription id "prod" is not a GUID: give the subscription's id (8-4-4-4-12 hexadecimal digits, az account show --query id -o tsv), not its name`,
+    ],
+    [
+      'another resource type',
+      `/subscriptions/${'0'.repeat(8)}-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm`,
+      'it names a Microsoft.Compute/virtualMachines resource, not an AKS cluster (Microsoft.ContainerService/managedClusters)',
+    ],
+    ['an agent pool id', `${ID}/agentPools/system`, "it goes on past the cluster name (/agentPools/system): give the cluster's own id, not one of a resource inside it"],
+    ['an empty cluster name', `${ID.slice(0, -NAME.length)}`, 'the cluster name is missing'],
+    ['a misspelt segment', ID.replace('resourceGroups', 'resourceGroup'), '"resourceGroup" stands where resourceGroups belongs'],
+  ])('rejects %s with a usage error that names what does not fit', async (_what, id, problem) => {
     expect(() => parseAksResourceId(id)).toThrow(UsageError);
+    expect(() => parseAksResourceId(id)).toThrow(`not ${JSON.stringify(id)}: ${problem}`);
     await expect(fetchAksResources(id, { credential: staticCredential })).rejects.toThrow(/--aks expects a cluster resource id/);
+  });
+});
+
+describe('azureCredentialFailure', () => {
+  const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+  it('gives the sign-in advice for the errors of @azure/identity, wrapped or re-thrown as text', () => {
+    for (const e of [
+      named('AggregateAuthenticationError', 'ChainedTokenCredential authentication failed.\nCredentialUnavailableError: ...'),
+      named('CredentialUnavailableError', 'Please run az login to set up an account'),
+      new Error('listing partitions', { cause: named('AuthenticationError', 'invalid client secret') }),
+      new Error('event hub audit: ChainedTokenCredential authentication failed.'),
+    ]) {
+      expect(azureCredentialFailure(e)).toMatch(
+        /^no Azure credential could get a token \([^\n]+\); sign in with az login, use workload identity or a managed identity, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET \(or AZURE_CLIENT_CERTIFICATE_PATH\)$/,
+      );
+    }
+  });
+
+  it('leaves other errors alone', () => {
+    expect(azureCredentialFailure(Object.assign(new Error('forbidden'), { statusCode: 403 }))).toBeUndefined();
+    expect(azureCredentialFailure(new Error('no insights-logs-kube-audit container in the storage account'))).toBeUndefined();
   });
 });
 

@@ -70,6 +70,7 @@ function estate() {
     configMap('shop', 'web-config', { 'app.properties': 'mode=prod' }),
     secret('shop', 'db', { password: 'hunter2-value' }),
     { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-1' }, spec: { capacity: { storage: '1Gi' }, hostPath: { path: '/data' } } },
+    { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults', namespace: 'shop' }, spec: { limits: [{ type: 'Container', default: { cpu: '500m', memory: '256Mi' } }] } },
     deployment('shop', 'web'),
     replicaSet('shop', 'web-7d9f', 'web'),
     replicaSet('ops', 'standalone'),
