@@ -5,8 +5,9 @@ import { asArray, asObj, asString, stringMap, type Resource } from '../../core/r
  * Gateway API routes from the internet: which Services a public Gateway sends requests to, through
  * which route. It follows the attachment rules of the Gateway API specification
  * (gateway.networking.k8s.io): a route attaches to a Gateway's listener only where the listener's
- * `allowedRoutes` admits the route's namespace and kind, and a route reaches a Service of another
- * namespace only where a ReferenceGrant in that namespace allows it.
+ * `allowedRoutes` admits the route's namespace and kind, and whose hostname (if any) intersects the
+ * route's hostnames (if any); and a route reaches a Service of another namespace only where a
+ * ReferenceGrant in that namespace allows it.
  */
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -44,8 +45,24 @@ export function isPublicGateway(gw: Resource): boolean {
   return annotations[INTERNAL_LB]?.toLowerCase() !== 'true';
 }
 
+/** Two hostnames, either of which may be a wildcard (`*.example.com`), have a host in common. */
+function hostnamesIntersect(a: string, b: string): boolean {
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  return la === lb || (la.startsWith('*.') && lb.endsWith(la.slice(1))) || (lb.startsWith('*.') && la.endsWith(lb.slice(1)));
+}
+
+/** A listener with a hostname accepts a route with hostnames only where some of them intersect it. */
+function hostnamesAccepted(listener: Record<string, unknown>, route: Resource): boolean {
+  const listenerHost = asString(listener.hostname);
+  const routeHosts = asArray(asObj(route.object.spec)?.hostnames).map(asString).filter((h): h is string => h !== undefined);
+  if (listenerHost === undefined || routeHosts.length === 0) return true;
+  return routeHosts.some((h) => hostnamesIntersect(listenerHost, h));
+}
+
 /** Whether a listener admits a route of this kind from this namespace (`allowedRoutes`, default: the Gateway's namespace, the protocol's kinds). */
 function listenerAdmits(inventory: Inventory, gw: Resource, listener: Record<string, unknown>, route: Resource): boolean {
+  if (!hostnamesAccepted(listener, route)) return false;
   const allowed = asObj(listener.allowedRoutes);
   const kinds = asArray(allowed?.kinds).map(asObj).filter((k) => k !== undefined);
   const kindOk =

@@ -21,14 +21,22 @@ const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
 /** ingress-nginx's own controller value and default class (its `--controller-class` and `--ingress-class` defaults). */
 const INGRESS_NGINX = 'k8s.io/ingress-nginx';
 /** Application routing (the AKS add-on): its controller value, namespace and custom resource. */
-const APP_ROUTING = 'approuting.kubernetes.azure.com/nginx';
+/**
+ * Application routing's controller values (aks-app-routing-operator): the default NginxIngressController's
+ * `webapprouting.kubernetes.azure.com/nginx`, every other one's `approuting.kubernetes.azure.com/<name>`.
+ */
+function isAppRouting(controller: string | undefined): boolean {
+  return controller === 'webapprouting.kubernetes.azure.com/nginx' || controller?.startsWith('approuting.kubernetes.azure.com/') === true;
+}
+/** ingress-nginx's default `--ingress-class`. */
+const INGRESS_NGINX_CLASS = 'nginx';
 const APP_ROUTING_NAMESPACE = 'app-routing-system';
 const NGINX_INGRESS_CONTROLLER = 'NginxIngressController';
 
 export interface IngressController {
   /** The class the Ingress names or falls back to; undefined when there is none. */
   className: string | undefined;
-  /** The IngressClass's `spec.controller` (ingress-nginx's own when only an annotation names an nginx class). */
+  /** The IngressClass's `spec.controller`, when the input holds the IngressClass. */
   controller: string | undefined;
   /** The workloads of the input that run the controller; empty when the input holds none. */
   workloads: Workload[];
@@ -71,7 +79,7 @@ function runsController(w: Workload, className: string | undefined, controller: 
     const classes = flags.get('ingress-class');
     const controllers = flags.get('controller-class');
     if (!classes && !controllers && !flags.has('publish-service') && !flags.has('election-id')) return false;
-    const classOk = className !== undefined && classes?.includes(className) === true;
+    const classOk = className !== undefined && (classes ?? [INGRESS_NGINX_CLASS]).includes(className);
     const controllerOk = controller !== undefined && (controllers ?? [INGRESS_NGINX]).includes(controller);
     return classOk || controllerOk;
   });
@@ -92,8 +100,9 @@ function appRoutingWorkloads(workloads: readonly Workload[], className: string |
   const inNamespace = workloads.filter((w) => w.namespace === APP_ROUTING_NAMESPACE);
   const byFlags = inNamespace.filter((w) => runsController(w, className, undefined));
   if (byFlags.length > 0) return byFlags;
+  // The operator names the Deployment `<controllerNamePrefix>-<collision count>`, the default one plain `nginx`.
   const prefix = asString(asObj(nic?.object.spec)?.controllerNamePrefix) ?? 'nginx';
-  return inNamespace.filter((w) => w.name === prefix);
+  return inNamespace.filter((w) => w.name === prefix || (w.name.startsWith(`${prefix}-`) && /^\d+$/.test(w.name.slice(prefix.length + 1))));
 }
 
 /** Services of type LoadBalancer or NodePort whose selector picks the controller's pods. */
@@ -117,9 +126,11 @@ function servedInternallyOnly(services: readonly Resource[], nic: Resource | und
 export function ingressControllerOf(inventory: Inventory, ingress: Resource): IngressController {
   const className = ingressClassName(inventory, ingress);
   const ingressClass = className !== undefined ? inventory.get('IngressClass', null, className) : undefined;
-  const controller = asString(asObj(ingressClass?.object.spec)?.controller) ?? (className !== undefined && /nginx/i.test(className) ? INGRESS_NGINX : undefined);
+  // Without the IngressClass (a read that does not list them, a partial export) the class name alone
+  // picks the controller: ingress-nginx takes an Ingress only for its own --ingress-class.
+  const controller = asString(asObj(ingressClass?.object.spec)?.controller);
   const all = reachabilityModelOf(inventory).workloads;
-  const nic = controller === APP_ROUTING || ingressClass === undefined ? appRoutingController(inventory, className) : undefined;
-  const workloads = nic || controller === APP_ROUTING ? appRoutingWorkloads(all, className, nic) : all.filter((w) => runsController(w, className, controller));
+  const nic = isAppRouting(controller) || ingressClass === undefined ? appRoutingController(inventory, className) : undefined;
+  const workloads = nic || isAppRouting(controller) ? appRoutingWorkloads(all, className, nic) : all.filter((w) => runsController(w, className, controller));
   return { className, controller, workloads, internalOnly: servedInternallyOnly(frontServices(inventory, workloads), nic) };
 }

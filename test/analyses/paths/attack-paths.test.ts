@@ -271,6 +271,15 @@ ${spec}
       expect(fromInternet(estate(gateway('', two) + httpRoute(toWeb(', sectionName: https'))))).toEqual([VIA_ROUTE]);
     });
 
+    it('a route attaches only to listeners whose hostname intersects its hostnames', () => {
+      const listener = (host: string) => `{ name: https, port: 443, protocol: HTTPS, hostname: "${host}", allowedRoutes: { namespaces: { from: All } } }`;
+      const withHosts = (hosts: string) => httpRoute(`  hostnames: [${hosts}]\n${toWeb()}`);
+      expect(fromInternet(estate(gateway('', listener('*.shop.example.com')) + withHosts('admin.corp.example.org')))).toEqual([]);
+      expect(fromInternet(estate(gateway('', listener('*.shop.example.com')) + withHosts('www.shop.example.com')))).toEqual([VIA_ROUTE]);
+      expect(fromInternet(estate(gateway('', listener('www.shop.example.com')) + withHosts('"*.example.com"')))).toEqual([VIA_ROUTE]);
+      expect(fromInternet(estate(gateway('', listener('www.shop.example.com')) + httpRoute(toWeb())))).toEqual([VIA_ROUTE]);
+    });
+
     it('an internal Gateway is no way in from the internet', () => {
       const internal = `
   infrastructure:

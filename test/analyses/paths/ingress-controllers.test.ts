@@ -103,7 +103,7 @@ spec: { ingressClassName: nginx-internal, controllerNamePrefix: nginx-internal, 
 apiVersion: networking.k8s.io/v1
 kind: IngressClass
 metadata: { name: webapprouting.kubernetes.azure.com }
-spec: { controller: approuting.kubernetes.azure.com/nginx }
+spec: { controller: webapprouting.kubernetes.azure.com/nginx }
 ---
 apiVersion: approuting.kubernetes.azure.com/v1alpha1
 kind: NginxIngressController
@@ -131,5 +131,47 @@ spec:
     const annotated = backend('').replace('namespace: shop }\nspec: { rules', 'namespace: shop, annotations: { kubernetes.io/ingress.class: nginx } }\nspec: { rules');
     expect(annotated).toContain('kubernetes.io/ingress.class');
     expect(fromInternet(annotated + policy + ingressNginx())).toEqual([]);
+  });
+
+  it('tells two ingress-nginx releases apart by their --ingress-class when the IngressClasses are not in the input (a live read)', () => {
+    const second = ingressNginx(INTERNAL)
+      .replace(/ingress-nginx-controller/g, 'internal-controller')
+      .replace(/component: controller/g, 'component: internal')
+      .replace('--controller-class=k8s.io/ingress-nginx, --ingress-class=nginx', '--controller-class=k8s.io/ingress-nginx-internal, --ingress-class=nginx-internal')
+      .replace(/---\napiVersion: networking.k8s.io\/v1\nkind: IngressClass\n.*\n.*\n/, '');
+    const withoutClass = ingressNginx().replace(/---\napiVersion: networking.k8s.io\/v1\nkind: IngressClass\n.*\n.*\n/, '');
+    expect(withoutClass).not.toContain('IngressClass');
+    expect(second).toContain('--ingress-class=nginx-internal');
+    expect(fromInternet(backend('ingressClassName: nginx-internal, ') + withoutClass + second)).toEqual([]);
+    expect(fromInternet(backend() + withoutClass + second)).toEqual([VIA_INGRESS]);
+  });
+
+  it("finds application routing's other NginxIngressControllers by their controller value and their Deployment <prefix>-<n>", () => {
+    const estate = (annotations: string) => `${backend('ingressClassName: nginx.approuting.kubernetes.azure.internal, ')}${admitting(PROMETHEUS, ', ports: [{ port: 9090 }]')}
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: { name: nginx.approuting.kubernetes.azure.internal }
+spec: { controller: approuting.kubernetes.azure.com/nginx-internal }
+---
+apiVersion: approuting.kubernetes.azure.com/v1alpha1
+kind: NginxIngressController
+metadata: { name: nginx-internal }
+spec: { ingressClassName: nginx.approuting.kubernetes.azure.internal, controllerNamePrefix: nginx-internal, loadBalancerAnnotations: ${annotations} }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: nginx-internal-0, namespace: app-routing-system }
+spec:
+  selector: { matchLabels: { app: nginx-internal-0 } }
+  template:
+    metadata: { labels: { app: nginx-internal-0 } }
+    spec: { containers: [{ name: controller, image: mcr.microsoft.com/oss/kubernetes/ingress/nginx-ingress-controller:v1.11.5 }] }
+`;
+    expect(fromInternet(estate(INTERNAL))).toEqual([]);
+    // Public, its pods found by name: the backend admits only Prometheus, so the controller cannot reach it.
+    expect(fromInternet(estate('{}'))).toEqual([]);
+    const toController = admitting('{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: app-routing-system } } }');
+    expect(fromInternet(estate('{}').replace(admitting(PROMETHEUS, ', ports: [{ port: 9090 }]'), toController))).toEqual([VIA_INGRESS]);
   });
 });
