@@ -228,6 +228,8 @@ export class EscalationGraph {
   readonly subjects = new Map<string, Subject>();
   private readonly admins = new Map<string, Edge>();
   private readonly saByNamespace = new Map<string, Set<string>>();
+  /** Federated service accounts some of whose pods hold their exchangeable token. */
+  private readonly exchangeTokenHolders = new Set<string>();
 
   constructor(
     private readonly index: PermissionIndex,
@@ -322,6 +324,16 @@ export class EscalationGraph {
         }
       }
     }
+    // The federated accounts whose pods hold a token Entra exchanges, by namespace.
+    const federatedKeys = new Set(index.identityLinks.filter((l) => l.principal).map((l) => keyOf(l.serviceAccount)));
+    const exchangePods = new Map<string, Set<string>>();
+    for (const runner of index.podRunners) {
+      if (!runner.exchangeableToken || !federatedKeys.has(subjectLabel({ kind: 'ServiceAccount', namespace: runner.namespace, name: runner.serviceAccount }))) continue;
+      let m = exchangePods.get(runner.namespace);
+      if (!m) exchangePods.set(runner.namespace, (m = new Set()));
+      m.add(runner.serviceAccount);
+      this.exchangeTokenHolders.add(subjectLabel({ kind: 'ServiceAccount', namespace: runner.namespace, name: runner.serviceAccount }));
+    }
     // The accounts whose token a process in one of their pods can read, by namespace.
     const tokenPods = new Map<string, Set<string>>();
     for (const runner of index.podRunners) {
@@ -400,12 +412,16 @@ export class EscalationGraph {
       };
       // Updating a workload controller rewrites its pod template, and serviceAccountName with it.
       for (const k of keys) for (const w of controllerWriters.get(k) ?? []) everyAccount(w.namespace, reason(w.grant, w.verb, w.resource, w.apiGroup, w.namespace, w.name));
-      // A process started in a running pod reads the token the pod mounts.
+      // A process started in a running pod reads the tokens the pod holds: the API token it mounts, and
+      // the workload identity token of a labelled pod.
       for (const p of intoPods) {
         for (const k of keys) {
           for (const g of p.grants.get(k) ?? []) {
-            const targets = g.scope === 'cluster' ? [...tokenPods.keys()] : [g.scope];
-            for (const ns of targets) for (const account of tokenPods.get(ns) ?? []) add(subjectLabel({ kind: 'ServiceAccount', namespace: ns, name: account }), reason(g, p.verb, p.resource, '', ns));
+            const targets = g.scope === 'cluster' ? [...new Set([...tokenPods.keys(), ...exchangePods.keys()])] : [g.scope];
+            for (const ns of targets) {
+              for (const account of tokenPods.get(ns) ?? []) add(subjectLabel({ kind: 'ServiceAccount', namespace: ns, name: account }), reason(g, p.verb, p.resource, '', ns));
+              for (const account of exchangePods.get(ns) ?? []) add(workloadIdentityKey(subjectLabel({ kind: 'ServiceAccount', namespace: ns, name: account })), reason(g, p.verb, p.resource, '', ns));
+            }
           }
         }
       }
@@ -549,9 +565,9 @@ export class EscalationGraph {
     const out: EscalationPath[] = [];
     for (const [key, subject] of this.subjects) {
       if (this.admins.has(key)) continue;
-      // A federated service account holds its own exchangeable token, in the pods labelled for it.
+      // A federated service account holds its own exchangeable token where pods of it are labelled for it.
       const own = workloadIdentityKey(key);
-      const start = distance.has(own) && (distance.get(own)! < (distance.get(key) ?? Infinity)) ? own : key;
+      const start = this.exchangeTokenHolders.has(key) && distance.has(own) && distance.get(own)! < (distance.get(key) ?? Infinity) ? own : key;
       if (!next.has(start)) continue;
       const steps: EscalationStep[] = [];
       let at = start;

@@ -1,7 +1,7 @@
 import { Memo } from '../../core/memo.js';
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, stringMap, type Provenance, type Resource } from '../../core/resource.js';
-import { podOf } from '../../core/workload.js';
+import { podOf, type PodView } from '../../core/workload.js';
 import { azureAccess, type ClusterWriter, type IdentityLink } from './azure-access.js';
 import { DEFAULT_CLUSTER_ROLES } from './default-roles.js';
 import { BUILTIN_RESOURCES, type ResourceInfo } from './resources.js';
@@ -163,6 +163,22 @@ export interface PodRunner {
   serviceAccount: string;
   /** Whether its pods get the account's API token mounted (automountServiceAccountToken, pod over account, default true). */
   automountsToken: boolean;
+  /**
+   * Whether its pods hold a token Entra exchanges for the account's Azure identity: labelled for the
+   * workload identity webhook (`azure.workload.identity/use: "true"`), or projecting a token for
+   * api://AzureADTokenExchange themselves.
+   */
+  exchangeableToken: boolean;
+}
+
+const WORKLOAD_IDENTITY_LABEL = 'azure.workload.identity/use';
+const EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
+
+function holdsExchangeableToken(pod: PodView): boolean {
+  if (stringMap(pod.metadata.labels)[WORKLOAD_IDENTITY_LABEL] === 'true') return true;
+  return asArray(pod.spec.volumes).some((v) =>
+    asArray(asObj(asObj(v)?.projected)?.sources).some((src) => asString(asObj(asObj(src)?.serviceAccountToken)?.audience) === EXCHANGE_AUDIENCE),
+  );
 }
 
 function podRunnerOf(r: Resource, accounts: ReadonlyMap<string, Resource>): PodRunner | undefined {
@@ -173,7 +189,7 @@ function podRunnerOf(r: Resource, accounts: ReadonlyMap<string, Resource>): PodR
   const own = pod.spec.automountServiceAccountToken;
   const account = accounts.get(`${namespace}/${serviceAccount}`)?.object.automountServiceAccountToken;
   const automountsToken = typeof own === 'boolean' ? own : account !== false;
-  return { kind: r.kind, namespace, name: r.name, serviceAccount, automountsToken };
+  return { kind: r.kind, namespace, name: r.name, serviceAccount, automountsToken, exchangeableToken: holdsExchangeableToken(pod) };
 }
 
 const SERVICE_ACCOUNT_TOKEN = 'kubernetes.io/service-account-token';

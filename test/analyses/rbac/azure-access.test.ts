@@ -205,7 +205,55 @@ describe('escalation paths through Azure', () => {
     expect(pathText(p!.steps)).toBe(
       `create pods in ci (Azure role Azure Kubernetes Service RBAC Writer) → a workload identity token of ServiceAccount ci/deployer → exchanges its token for Azure identity id-deployer (workload identity, client id ${CLIENT}) → User ${APP} → holds Azure role Azure Kubernetes Service RBAC Cluster Admin at cluster aks1 → cluster-admin`,
     );
-    expect(paths.get('ServiceAccount:ci/deployer')?.steps).toHaveLength(2);
+    // The account itself holds an exchangeable token only in pods labelled for the webhook.
+    expect(paths.get('ServiceAccount:ci/deployer')).toBeUndefined();
+    const labelled = (label: string) =>
+      inventoryOf(
+        cluster() +
+          federatedServiceAccount('ci', 'deployer', CLIENT) +
+          identity('id-deployer', CLIENT, APP) +
+          assignment({ role: ROLES.clusterAdmin, scope: CLUSTER_ID, principalId: APP, principalType: 'ServicePrincipal', name: 'bbbbbbbb-0000-0000-0000-000000000002' }) +
+          `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: deployer, namespace: ci }
+spec:
+  template:
+    metadata: { labels: { app: deployer${label} } }
+    spec: { serviceAccountName: deployer, containers: [{ name: c, image: x }] }
+`,
+      );
+    const accountPath = (label: string) => shortestPaths(new PermissionIndex(labelled(label)), boundSubjects(labelled(label))).find((x) => subjectLabel(x.subject) === 'ServiceAccount:ci/deployer');
+    expect(accountPath('')).toBeUndefined();
+    expect(accountPath(', azure.workload.identity/use: "true"')?.steps.map((x) => x.to)).toEqual([`User:${APP}`, 'cluster-admin']);
+  });
+
+  it('exec into a pod labelled for workload identity reads its exchangeable token, even with the API token not mounted', () => {
+    const estate = (label: string) => {
+      const text =
+        cluster() +
+        federatedServiceAccount('ci', 'deployer', CLIENT) +
+        identity('id-deployer', CLIENT, APP) +
+        assignment({ role: ROLES.clusterAdmin, scope: CLUSTER_ID, principalId: APP, principalType: 'ServicePrincipal', name: 'bbbbbbbb-0000-0000-0000-000000000002' }) +
+        role('ci', 'exec', '[{ apiGroups: [""], resources: [pods/exec], verbs: [create] }]') +
+        roleBinding('ci', 'dave-exec', 'Role', 'exec', `[${user('dave')}]`) +
+        `---
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: nightly-report, namespace: ci }
+spec:
+  schedule: "0 2 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata: { labels: { app: report${label} } }
+        spec: { serviceAccountName: deployer, automountServiceAccountToken: false, restartPolicy: Never, containers: [{ name: c, image: x }] }
+`;
+      const inventory = inventoryOf(text);
+      return shortestPaths(new PermissionIndex(inventory), boundSubjects(inventory)).find((x) => subjectLabel(x.subject) === 'User:dave');
+    };
+    expect(estate('')).toBeUndefined();
+    expect(estate(', azure.workload.identity/use: "true"')?.steps.map((x) => x.to)).toEqual(['workload-identity:ServiceAccount:ci/deployer', `User:${APP}`, 'cluster-admin']);
   });
 
   it('does not exchange the API server token of a federated account: impersonating it or reading its token Secret reaches no Azure identity', () => {
