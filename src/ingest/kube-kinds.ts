@@ -55,6 +55,13 @@ export const LIVE_KINDS: readonly LiveKind[] = [
   { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', version: 'v1', resource: 'httproutes', namespaced: true },
   { kind: 'GRPCRoute', group: 'gateway.networking.k8s.io', version: 'v1', resource: 'grpcroutes', namespaced: true },
   { kind: 'ReferenceGrant', group: 'gateway.networking.k8s.io', version: 'v1beta1', resource: 'referencegrants', namespaced: true },
+  // The experimental channel's route kinds, served where its CRDs are installed.
+  { kind: 'TLSRoute', group: 'gateway.networking.k8s.io', version: 'v1alpha2', resource: 'tlsroutes', namespaced: true },
+  { kind: 'TCPRoute', group: 'gateway.networking.k8s.io', version: 'v1alpha2', resource: 'tcproutes', namespaced: true },
+  { kind: 'UDPRoute', group: 'gateway.networking.k8s.io', version: 'v1alpha2', resource: 'udproutes', namespaced: true },
+  // Which controller serves an Ingress: its IngressClass, and application routing's NginxIngressControllers.
+  { kind: 'IngressClass', group: 'networking.k8s.io', version: 'v1', resource: 'ingressclasses', namespaced: false },
+  { kind: 'NginxIngressController', group: 'approuting.kubernetes.azure.com', version: 'v1alpha1', resource: 'nginxingresscontrollers', namespaced: false },
 ];
 
 /** What the RBAC commands need: roles, bindings, the service accounts they name, and the custom resources roles may grant. */

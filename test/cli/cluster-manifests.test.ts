@@ -46,7 +46,7 @@ describe('palisade manifests scanner-rbac', () => {
         'Namespace', 'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController', 'Service',
         'Ingress', 'NetworkPolicy', 'ServiceAccount', 'ConfigMap', 'Secret', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding',
         'CustomResourceDefinition', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ValidatingWebhookConfiguration',
-        'MutatingWebhookConfiguration', 'PersistentVolume', 'LimitRange', 'Rollout', 'ScaledJob', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant',
+        'MutatingWebhookConfiguration', 'PersistentVolume', 'LimitRange', 'Rollout', 'ScaledJob', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'TLSRoute', 'TCPRoute', 'UDPRoute', 'IngressClass', 'NginxIngressController',
       ].sort(),
     );
   });

@@ -109,6 +109,11 @@ const SERVED: Record<string, { resource: string; namespaced: boolean }> = {
   HTTPRoute: { resource: 'httproutes', namespaced: true },
   GRPCRoute: { resource: 'grpcroutes', namespaced: true },
   ReferenceGrant: { resource: 'referencegrants', namespaced: true },
+  TLSRoute: { resource: 'tlsroutes', namespaced: true },
+  TCPRoute: { resource: 'tcproutes', namespaced: true },
+  UDPRoute: { resource: 'udproutes', namespaced: true },
+  IngressClass: { resource: 'ingressclasses', namespaced: false },
+  NginxIngressController: { resource: 'nginxingresscontrollers', namespaced: false },
 };
 
 const GROUPS: Record<string, string[]> = {
@@ -124,7 +129,8 @@ const GROUPS: Record<string, string[]> = {
   // Served where Argo Rollouts and KEDA are installed; `missingGroups` takes them away.
   'argoproj.io': ['v1alpha1'],
   'keda.sh': ['v1alpha1'],
-  'gateway.networking.k8s.io': ['v1', 'v1beta1'],
+  'gateway.networking.k8s.io': ['v1', 'v1beta1', 'v1alpha2'],
+  'approuting.kubernetes.azure.com': ['v1alpha1'],
 };
 
 const METADATA_LIST = /as=PartialObjectMetadataList;g=meta\.k8s\.io;v=v1/;
