@@ -202,7 +202,7 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
   for (const { route, gateways, services } of publicGatewayRoutes(inventory)) {
     const name = `${route.namespace ?? 'default'}/${route.name}`;
     const ref = refOf(route);
-    const targets = routedTo(services);
+    const targets = routedTo(services, gateways.flatMap((g) => gatewayWorkloads(model.workloads, g)));
     if (targets.size === 0) continue;
     const n = graph.node(`${route.kind.toLowerCase()}:${name}`, 'ingress', `${route.kind} ${name}`);
     const through = gateways.map((g) => `${g.namespace ?? 'default'}/${g.name}`).join(', ');
@@ -464,6 +464,18 @@ function selected(svc: Resource, byNamespace: ReadonlyMap<string, readonly Workl
   const workloads = byNamespace.get(svc.namespace ?? 'default') ?? [];
   return workloads.filter((w) => w.groups.some((g) => selectorMatches({ matchLabels: selector }, g.labels)));
 }
+
+/**
+ * The pods of a Gateway where its implementation runs them in the cluster, labelled with the Gateway's
+ * name (`gateway.networking.k8s.io/gateway-name`: the Istio add-on, application routing's Gateway API):
+ * in the Gateway's namespace, so a policy admitting them is what lets requests in. None for
+ * Application Gateway for Containers, whose proxies run outside the cluster.
+ */
+function gatewayWorkloads(workloads: readonly Workload[], gateway: Resource): Workload[] {
+  const ns = gateway.namespace ?? 'default';
+  return workloads.filter((w) => w.namespace === ns && w.groups.some((g) => g.labels[GATEWAY_NAME_LABEL] === gateway.name));
+}
+const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
 /** The Service names an Ingress routes to (networking.k8s.io/v1 and the older serviceName form). */
 function ingressBackends(ing: Resource): string[] {

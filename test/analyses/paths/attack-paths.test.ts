@@ -280,6 +280,44 @@ ${spec}
       expect(fromInternet(estate(gateway('', listener('www.shop.example.com')) + httpRoute(toWeb())))).toEqual([VIA_ROUTE]);
     });
 
+    it("follows requests from a Gateway's own pods (the Istio add-on runs them in the Gateway's namespace) through the backend's policies", () => {
+      const sameNs = (policyFrom: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: web, namespace: shop }
+spec:
+  gatewayClassName: istio
+  listeners: [{ name: http, port: 80, protocol: HTTP }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: web, namespace: shop }
+spec:
+  parentRefs: [{ name: web }]
+  rules: [{ backendRefs: [{ name: web, port: 443 }] }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web-istio, namespace: shop }
+spec:
+  selector: { matchLabels: { gateway.networking.k8s.io/gateway-name: web } }
+  template:
+    metadata: { labels: { gateway.networking.k8s.io/gateway-name: web } }
+    spec: { containers: [{ name: istio-proxy, image: mcr.microsoft.com/oss/istio/proxyv2:1.24.3 }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Ingress]
+  ingress: [{ from: [${policyFrom}] }]
+---
+`;
+      const VIA_GATEWAY = 'internet: internet → httproute:shop/web → workload:shop/web[Deployment] → node';
+      expect(fromInternet(estate(sameNs('{ podSelector: { matchLabels: { gateway.networking.k8s.io/gateway-name: web } } }')))).toEqual([VIA_GATEWAY]);
+      expect(fromInternet(estate(sameNs('{ podSelector: { matchLabels: { app: shop-frontend } } }')))).toEqual([]);
+    });
+
     it('an internal Gateway is no way in from the internet', () => {
       const internal = `
   infrastructure:
