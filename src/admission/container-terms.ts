@@ -7,30 +7,51 @@
  * when `variables.containers` holds only the added containers and the parts of the expression that do
  * not read them (a hostPath volume, `hostNetwork`, the pod's seccomp profile) are left out, since they
  * cannot have changed. Those parts are found on the expression's own structure: its top-level `&&` and
- * `||` terms, parentheses opened; anything else (a macro, a negation, a conditional) is one term, kept
- * whole when it reads the containers.
+ * `||` terms, parentheses opened, a negated group distributed over its terms (`!(a || b)` as `!(a) &&
+ * !(b)`); anything else (a macro, a conditional) is one term, kept whole when it reads the containers.
  */
+
+/**
+ * The index just past the string literal that starts at `i`, or `i` when none starts there. CEL
+ * literals are quoted with `'`, `"` or either tripled (which may hold lone quotes), and a raw one
+ * (`r'...'`, `R"..."`) takes no escapes: `r'a\'` ends at its second quote.
+ */
+function literalEnd(expression: string, i: number): number {
+  const raw = (expression[i] === 'r' || expression[i] === 'R') && !/[\w.]/.test(expression[i - 1] ?? '');
+  const at = raw ? i + 1 : i;
+  const quote = expression[at];
+  if (quote !== "'" && quote !== '"') return i;
+  const delimiter = expression.startsWith(quote.repeat(3), at) ? quote.repeat(3) : quote;
+  for (let k = at + delimiter.length; k < expression.length; k++) {
+    if (!raw && expression[k] === '\\') k++;
+    else if (expression.startsWith(delimiter, k)) return k + delimiter.length;
+  }
+  return expression.length;
+}
+
+/** The characters of the expression outside string literals, with their indexes. */
+function codeCharacters(expression: string): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (let i = 0; i < expression.length; i++) {
+    const end = literalEnd(expression, i);
+    if (end > i) i = end - 1;
+    else out.push([expression[i] as string, i]);
+  }
+  return out;
+}
 
 /** The expression's terms at its top level, split at `op` outside brackets and string literals. */
 function splitTopLevel(expression: string, op: string): string[] {
   const parts: string[] = [];
   let depth = 0;
-  let quote: string | undefined;
   let start = 0;
-  for (let i = 0; i < expression.length; i++) {
-    const ch = expression[i] as string;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === '(' || ch === '[' || ch === '{') depth++;
+  for (const [ch, i] of codeCharacters(expression)) {
+    if (i < start) continue;
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
     else if (ch === ')' || ch === ']' || ch === '}') depth--;
     else if (depth === 0 && expression.startsWith(op, i)) {
       parts.push(expression.slice(start, i).trim());
       start = i + op.length;
-      i += op.length - 1;
     }
   }
   parts.push(expression.slice(start).trim());
@@ -49,19 +70,33 @@ function unwrapParentheses(expression: string): string | undefined {
   const inner = expression.slice(1, -1);
   // `(a) && (b)` starts and ends with parentheses that are not one pair.
   let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < inner.length; i++) {
-    const ch = inner[i] as string;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === '(') depth++;
+  for (const [ch] of codeCharacters(inner)) {
+    if (ch === '(') depth++;
     else if (ch === ')' && --depth < 0) return undefined;
   }
   return inner;
+}
+
+/** The operand of a negation of a parenthesised expression, `!(a || b)`, with its parentheses opened. */
+function negatedGroup(expression: string): string | undefined {
+  if (!expression.startsWith('!')) return undefined;
+  let inner = unwrapParentheses(expression.slice(1).trim());
+  for (let deeper = inner; deeper !== undefined; deeper = unwrapParentheses(deeper.trim())) inner = deeper.trim();
+  return inner;
+}
+
+/**
+ * A negated group as the terms it negates, by De Morgan's laws (`!(a || b)` is `!(a) && !(b)`), so that
+ * its pod-level terms can be told from those about the containers; undefined when it is one term.
+ */
+function distributedNegation(expression: string): string | undefined {
+  const inner = negatedGroup(expression);
+  if (inner === undefined || hasTopLevelConditional(inner)) return undefined;
+  const alternatives = splitTopLevel(inner, '||');
+  if (alternatives.length > 1) return alternatives.map((a) => `!(${a})`).join(' && ');
+  const conjuncts = splitTopLevel(inner, '&&');
+  if (conjuncts.length > 1) return conjuncts.map((c) => `!(${c})`).join(' || ');
+  return undefined;
 }
 
 /**
@@ -86,8 +121,25 @@ export function containerTerms(expression: string, readsContainers: (term: strin
     });
     return kept.length ? kept.join(' && ') : undefined;
   }
+  const distributed = distributedNegation(text);
+  if (distributed !== undefined) return containerTerms(distributed, readsContainers);
   const inner = unwrapParentheses(text);
   return inner !== undefined ? containerTerms(inner, readsContainers) : text;
+}
+
+/**
+ * Whether a macro's range is one operand, a name with selections, indexes and calls (`variables.spec.?volumes.orValue([])`):
+ * `!x.all(...)` and `a + b.all(...)` apply the macro to `x` and `b` only.
+ */
+function isMemberChain(range: string): boolean {
+  let depth = 0;
+  let outside = '';
+  for (const [ch] of codeCharacters(range)) {
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (depth === 0) outside += ch;
+  }
+  return /^[A-Za-z_]/.test(outside.trim()) && /^[\w.\s]*$/.test(outside.replace(/\.\?/g, '.'));
 }
 
 /** `range.all(x, body)` when that is the whole expression. */
@@ -96,22 +148,15 @@ function allMacro(expression: string): { range: string; variable: string; body: 
   // The parenthesis that the final one closes, found by a forward scan that skips string literals.
   const opens: number[] = [];
   let open = -1;
-  let quote: string | undefined;
-  for (let i = 0; i < expression.length; i++) {
-    const ch = expression[i] as string;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === '(') opens.push(i);
+  for (const [ch, i] of codeCharacters(expression)) {
+    if (ch === '(') opens.push(i);
     else if (ch === ')') open = opens.pop() ?? -1;
   }
   if (open < 4 || expression.slice(open - 4, open) !== '.all') return undefined;
   const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*,([\s\S]*)$/.exec(expression.slice(open + 1, -1));
-  if (!m) return undefined;
-  return { range: expression.slice(0, open - 4).trim(), variable: m[1] as string, body: (m[2] as string).trim() };
+  const range = expression.slice(0, open - 4).trim();
+  if (!m || !isMemberChain(range)) return undefined;
+  return { range, variable: m[1] as string, body: (m[2] as string).trim() };
 }
 
 /** Where the rule that takes over reports: a macro's elements or a pod-level term, and when (`guard`). */

@@ -5,7 +5,7 @@ import { atLeast, type Severity } from '../core/severity.js';
 import { CUSTOM_POD_BEARING_KINDS, isPodBearing, POD_BEARING_KINDS } from '../core/workload.js';
 import { containerTerms, withoutSuperseded } from './container-terms.js';
 import { IGNORE_ANNOTATION } from '../core/suppress.js';
-import { exceptedCondition, ignoredCondition, isExpired, namesRule } from './policy-exemptions.js';
+import { exceptedCondition, exemptionConditions, ignoredCondition, isExpired, namesRule } from './policy-exemptions.js';
 
 /** How a binding acts on a refused object: `validationActions`. */
 export type AdmissionMode = 'deny' | 'warn' | 'audit';
@@ -105,9 +105,10 @@ export interface NotEnforced {
   rule: string;
   /**
    * `unsupported`: CEL cannot decide the rule; `inactive`: at these settings the rule checks nothing;
-   * `below-fail-on`: none of its findings reaches the `--fail-on` severity.
+   * `below-fail-on`: none of its findings reaches the `--fail-on` severity; `mixed-severity`: some of its
+   * findings reach it and some do not, and its CEL cannot tell which.
    */
-  why: 'unsupported' | 'inactive' | 'below-fail-on';
+  why: 'unsupported' | 'inactive' | 'below-fail-on' | 'mixed-severity';
   reason: string;
 }
 
@@ -123,6 +124,9 @@ export interface PolicySet {
   notEnforced: NotEnforced[];
   mode: AdmissionMode;
   excludedNamespaces: string[];
+  /** Namespace and user globs left out as the webhook's configuration exempts them. */
+  exemptNamespaces: string[];
+  exemptUsers: string[];
   /** The lowest severity enforced, when not every severity is. */
   failOn?: Severity;
   /** Exceptions in the policies that expire: the policies keep admitting after the date until generated again. */
@@ -140,6 +144,10 @@ export interface PolicyOptions {
   exceptions?: readonly ExceptionConfig[];
   /** Whether `palisade.io/ignore` annotations excuse objects, as `webhook.allowIgnoreAnnotation` lets the webhook. */
   allowIgnoreAnnotation?: boolean;
+  /** Namespace globs the webhook admits unexamined (`webhook.exemptNamespaces`): left out of every policy too. */
+  exemptNamespaces?: readonly string[];
+  /** User name globs the webhook admits unexamined (`webhook.exemptUsers`): left out of every policy too. */
+  exemptUsers?: readonly string[];
   /** Only rules whose findings can reach this severity; every rule without it. */
   failOn?: Severity;
   /** When exceptions are judged expired. */
@@ -205,6 +213,22 @@ function highestSeverity(rule: Rule): Severity {
 }
 
 /**
+ * Rules whose findings carry severities of their own below the rule's, on objects their CEL cannot tell
+ * apart: the least severe such finding. `workload/dangerous-capability-added` reports SYS_ADMIN high but
+ * NET_ADMIN medium, and its CEL refuses both. Above that severity, --fail-on leaves the rule to the
+ * webhook, which compares each finding's severity: the policy would refuse what the webhook admits.
+ */
+const FINDING_SEVERITY_FLOOR: Readonly<Record<string, Severity>> = {
+  'workload/dangerous-capability-added': 'medium',
+};
+
+/** Whether --fail-on falls between a rule's least and most severe findings, which its CEL does not tell apart. */
+function splitByFailOn(rule: Rule, failOn: Severity): boolean {
+  const floor = FINDING_SEVERITY_FLOOR[rule.meta.id];
+  return floor !== undefined && !atLeast(floor, failOn) && atLeast(highestSeverity(rule), failOn);
+}
+
+/**
  * The refusal message. The title of `workload/image-tag-latest` names only `latest`; with other
  * mutable tags configured, the message names them, since they are what the policy refuses.
  */
@@ -259,13 +283,21 @@ function supersedingCandidates(rule: Rule, candidates: ReadonlyMap<string, Candi
   });
 }
 
-/** The matchConditions of a rule's policy: changed pods only, and nothing an exception or annotation excuses. */
+/**
+ * The matchConditions of a rule's policy: changed pods only, nothing the webhook's exemptions admit
+ * unexamined, and nothing an exception or annotation excuses.
+ */
 function matchConditions(ruleId: string, opts: PolicyOptions, live: readonly ExceptionConfig[]) {
-  const conditions: Array<{ name: string; expression: string }> = [...MATCH_CONDITIONS];
+  const conditions: Array<{ name: string; expression: string }> = [...MATCH_CONDITIONS, ...exemptionConditions(opts.exemptNamespaces ?? [], opts.exemptUsers ?? [])];
   const excepted = exceptedCondition(live.filter((ex) => namesRule(ex, ruleId)));
   if (excepted) conditions.push({ name: 'not-excepted', expression: `!(${excepted})` });
   if (opts.allowIgnoreAnnotation) conditions.push({ name: 'not-ignored-by-annotation', expression: `!(${ignoredCondition(ruleId)})` });
   return conditions;
+}
+
+/** `-/Kind/name`: an exception for an object without a namespace, as a scan keys manifests rendered without one. */
+function namesNoNamespace(glob: string): boolean {
+  return glob.split('/').length === 3 && glob.startsWith('-/');
 }
 
 /** The exceptions that still apply, with warnings for those that expired and those that will. */
@@ -283,6 +315,11 @@ function liveExceptions(opts: PolicyOptions, knownRules: readonly string[], warn
     }
     for (const g of ex.resources.filter((r) => r.split('/').length !== 3))
       warnings.push(`exception for ${ex.rule}: resource ${JSON.stringify(g)} is not namespace/Kind/name (use - for no namespace, * for any), so it matches nothing`);
+    for (const g of ex.resources.filter(namesNoNamespace))
+      warnings.push(
+        `exception for ${ex.rule}: resource ${JSON.stringify(g)} matches manifests without a namespace only; at admission every object these policies ` +
+          `match has one, so it excuses nothing here (write the namespace it is applied to, or * for any)`,
+      );
     return true;
   });
 }
@@ -319,10 +356,20 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
     candidates.set(id, { rule, validation: result, kinds });
   }
   const enforced = [...candidates.values()].filter((c) => {
-    if (opts.failOn === undefined || atLeast(highestSeverity(c.rule), opts.failOn)) return true;
+    if (opts.failOn === undefined) return true;
+    if (splitByFailOn(c.rule, opts.failOn)) {
+      notEnforced.push({
+        rule: c.rule.meta.id,
+        why: 'mixed-severity',
+        reason: `its findings range from ${FINDING_SEVERITY_FLOOR[c.rule.meta.id]} to ${highestSeverity(c.rule)}, and its CEL refuses them all alike; the webhook refuses only those at ${opts.failOn} or above`,
+      });
+      return false;
+    }
+    if (atLeast(highestSeverity(c.rule), opts.failOn)) return true;
     notEnforced.push({ rule: c.rule.meta.id, why: 'below-fail-on', reason: `its findings are ${highestSeverity(c.rule)} at most, below --fail-on ${opts.failOn}` });
     return false;
   });
+  for (const n of notEnforced.filter((m) => m.why === 'mixed-severity')) warnings.push(`${n.rule} is not enforced at --fail-on ${opts.failOn}: ${n.reason}`);
   const live = liveExceptions(opts, enforced.map((c) => c.rule.meta.id), warnings, expiring);
   if (opts.allowIgnoreAnnotation && enforced.length > 0)
     warnings.push(
@@ -331,7 +378,14 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
     );
   const excluded = [...opts.excludedNamespaces];
   const policies = enforced.map((c) => generatedPolicy(c, supersedingCandidates(c.rule, candidates, warnings), matchConditions(c.rule.meta.id, opts, live), excluded, opts));
-  return { policies, notEnforced, mode: opts.mode, excludedNamespaces: excluded, ...(opts.failOn ? { failOn: opts.failOn } : {}), expiring, warnings };
+  return {
+    policies,
+    notEnforced,
+    mode: opts.mode,
+    excludedNamespaces: excluded,
+    exemptNamespaces: [...(opts.exemptNamespaces ?? [])],
+    exemptUsers: [...(opts.exemptUsers ?? [])],
+    ...(opts.failOn ? { failOn: opts.failOn } : {}), expiring, warnings };
 }
 
 /** The policy and binding of one rule. */

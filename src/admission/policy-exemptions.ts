@@ -14,21 +14,39 @@ import { IGNORE_ANNOTATION } from '../core/suppress.js';
 const NAMESPACE = "(request.namespace == '' ? '-' : request.namespace)";
 
 const CONTROLLER_REFS = "object.metadata.?ownerReferences.orValue([]).filter(o, o.?controller.orValue(false) == true)";
-const POD_TEMPLATE_HASH = "('pod-template-hash' in object.metadata.?labels.orValue({}) ? object.metadata.labels['pod-template-hash'] : '')";
+/** The value of a label of the object, '' when it has none. */
+const label = (key: string) => `(${celString(key)} in object.metadata.?labels.orValue({}) ? object.metadata.labels[${celString(key)}] : '')`;
+
+/** The controller keys of a ReplicaSet owner named `<controller>-<hash>`, the hash in the object's label. */
+function hashedOwnerKeys(hashLabel: string, controller: string): string {
+  const hash = label(hashLabel);
+  return (
+    `${CONTROLLER_REFS}.filter(o, o.kind == 'ReplicaSet' && ${hash} != '' && o.name.endsWith('-' + ${hash}))` +
+    `.map(o, ${NAMESPACE} + '/${controller}/' + o.name.substring(0, size(o.name) - size(${hash}) - 1))`
+  );
+}
+
+/** The controller keys of a Job owner whose name ends in `-` and a suffix matching `suffix`. */
+function suffixedJobKeys(suffix: string, controller: string): string {
+  return (
+    `${CONTROLLER_REFS}.filter(o, o.kind == 'Job' && o.name.matches(${celString(`^.+-${suffix}$`)}))` +
+    `.map(o, ${NAMESPACE} + '/${controller}/' + o.name.substring(0, o.name.lastIndexOf('-')))`
+  );
+}
 
 /**
  * The `namespace/kind/name` keys an exception is matched against, kinds in lower case: the object's
  * own, and those `controllerKeys` (core/suppress.ts) derives from its controller owner reference: the
- * owner itself, the Deployment of a ReplicaSet named `<deployment>-<pod-template-hash>`, the CronJob of
- * a Job named `<cronjob>-<scheduled minute>`. The API server allows one controller reference per object.
+ * owner itself, the Deployment of a ReplicaSet named `<deployment>-<pod-template-hash>`, the Argo Rollout
+ * of one named `<rollout>-<rollouts-pod-template-hash>`, the CronJob of a Job named `<cronjob>-<scheduled
+ * minute>`, the KEDA ScaledJob of one named `<scaledjob>-<generated suffix>`. The API server allows one
+ * controller reference per object; the owner's own owner is not in the request.
  */
 export const SUBJECT_KEYS =
   `[${NAMESPACE} + '/' + object.kind.lowerAscii() + '/' + object.metadata.?name.orValue('')] + ` +
   `${CONTROLLER_REFS}.map(o, ${NAMESPACE} + '/' + o.kind.lowerAscii() + '/' + o.name) + ` +
-  `${CONTROLLER_REFS}.filter(o, o.kind == 'ReplicaSet' && ${POD_TEMPLATE_HASH} != '' && o.name.endsWith('-' + ${POD_TEMPLATE_HASH}))` +
-  `.map(o, ${NAMESPACE} + '/deployment/' + o.name.substring(0, size(o.name) - size(${POD_TEMPLATE_HASH}) - 1)) + ` +
-  `${CONTROLLER_REFS}.filter(o, o.kind == 'Job' && o.name.matches('^.+-[0-9]+$'))` +
-  `.map(o, ${NAMESPACE} + '/cronjob/' + o.name.substring(0, o.name.lastIndexOf('-')))`;
+  `${hashedOwnerKeys('pod-template-hash', 'deployment')} + ${hashedOwnerKeys('rollouts-pod-template-hash', 'rollout')} + ` +
+  `${suffixedJobKeys('[0-9]+', 'cronjob')} + ${suffixedJobKeys('[bcdfghjklmnpqrstvwxz2456789]{5}', 'scaledjob')}`;
 
 /** A regex body matching exactly the text itself, in RE2 and JavaScript alike. */
 function literalRegex(text: string): string {
@@ -38,6 +56,29 @@ function literalRegex(text: string): string {
 /** An exception's resource glob as an anchored regex; `*` and `?` as `globMatch` reads them. */
 function resourceRegex(glob: string): string {
   return `^${[...glob.toLowerCase()].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : literalRegex(ch))).join('')}$`;
+}
+
+/** A glob as an anchored regex, `*` and `?` as `globMatch` reads them, case kept as it compares. */
+function globRegex(glob: string): string {
+  return `^${[...glob].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : literalRegex(ch))).join('')}$`;
+}
+
+/** The CEL that holds when `text` matches one of the globs, as `globMatch` (core/glob.ts) decides. */
+function matchesAnyGlob(text: string, globs: readonly string[]): string {
+  return globs.map((g) => (/[*?]/.test(g) ? `${text}.matches(${celString(globRegex(g))})` : `${text} == ${celString(g)}`)).join(' || ');
+}
+
+/**
+ * The matchConditions that leave out what the webhook admits unexamined (`webhook.exemptNamespaces`,
+ * `webhook.exemptUsers`), with the globs read as the webhook reads them: namespaces on the request's
+ * namespace, users on the requesting user's name.
+ */
+export function exemptionConditions(exemptNamespaces: readonly string[], exemptUsers: readonly string[]): Array<{ name: string; expression: string }> {
+  const out: Array<{ name: string; expression: string }> = [];
+  if (exemptNamespaces.length) out.push({ name: 'not-exempt-namespace', expression: `!(${matchesAnyGlob('request.namespace', [...new Set(exemptNamespaces)])})` });
+  // The API server sends a user name with every request; the webhook exempts none without one.
+  if (exemptUsers.length) out.push({ name: 'not-exempt-user', expression: `!(request.userInfo.username != '' && (${matchesAnyGlob('request.userInfo.username', [...new Set(exemptUsers)])}))` });
+  return out;
 }
 
 /** Exceptions that apply now: not expired, by the rule that `expires` is valid through its day (UTC). */

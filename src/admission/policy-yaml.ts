@@ -23,6 +23,15 @@ function wrap(text: string, indent: string, width = 100): string[] {
   return lines;
 }
 
+/** What the webhook's exemptions leave out of every policy too, when the configuration has any. */
+function exemptionLines(set: PolicySet): string[] {
+  const parts = [
+    ...(set.exemptNamespaces.length ? [`namespaces matching ${set.exemptNamespaces.join(', ')}`] : []),
+    ...(set.exemptUsers.length ? [`requests of users matching ${set.exemptUsers.join(', ')}`] : []),
+  ];
+  return parts.length ? wrap(`Exempt as webhook.exemptNamespaces and webhook.exemptUsers exempt them from the webhook: ${parts.join('; ')}.`, ' ') : [];
+}
+
 /** The header: what was generated for which settings, and every selected rule that is not enforced, with the reason. */
 function header(set: PolicySet, info: RenderInfo): string[] {
   const lines = [
@@ -38,6 +47,7 @@ function header(set: PolicySet, info: RenderInfo): string[] {
         '(with a control-plane label, or kubernetes.azure.com/managedby: aks), as its Admissions Enforcer does for webhooks.',
       ' ',
     ),
+    ...exemptionLines(set),
     `# ${set.policies.length} ${set.policies.length === 1 ? 'rule' : 'rules'} enforced below${set.failOn ? `, those whose findings can reach ${set.failOn}` : ''}.`,
   ];
   if (set.expiring.length) {
@@ -58,6 +68,11 @@ function header(set: PolicySet, info: RenderInfo): string[] {
   if (inactive.length) {
     lines.push('#', '# Checking nothing at these settings:');
     for (const n of inactive) lines.push(...wrap(`${n.rule}: ${n.reason}.`, '   '));
+  }
+  const mixed = set.notEnforced.filter((n) => n.why === 'mixed-severity');
+  if (mixed.length) {
+    lines.push('#', `# Not enforced at --fail-on ${set.failOn ?? ''}: their CEL cannot tell the findings that reach it from those that do not (palisade webhook can):`);
+    for (const n of mixed) lines.push(...wrap(`${n.rule}: ${n.reason}.`, '   '));
   }
   const below = set.notEnforced.filter((n) => n.why === 'below-fail-on');
   if (below.length) {

@@ -82,6 +82,9 @@ function policies(opts: PoliciesOptions): number {
     exceptions: config.exceptions,
     // As the webhook reads its configuration: annotations are honoured at admission only when allowed there.
     allowIgnoreAnnotation: config.annotations.allowIgnore && config.webhook.allowIgnoreAnnotation,
+    // What the webhook admits unexamined, the policies leave alone too: the two must admit the same.
+    exemptNamespaces: config.webhook.exemptNamespaces,
+    exemptUsers: config.webhook.exemptUsers,
     ...(opts.failOn ? { failOn: opts.failOn } : {}),
   });
   for (const w of set.warnings) process.stderr.write(`palisade: warning: ${w}\n`);

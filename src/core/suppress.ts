@@ -36,28 +36,62 @@ export function parseIgnoreAnnotation(value: string): { rules: string[]; reason:
 }
 
 /**
- * The `ns/Kind/name` keys of the controllers behind an object, as the object itself tells: its
- * controller owner reference, and from there the Deployment of a ReplicaSet (the ReplicaSet is named
- * `<deployment>-<pod-template-hash>`) and the CronJob of a Job (named `<cronjob>-<scheduled minute>`).
- * An exception written for a Deployment then covers its ReplicaSets and Pods, which the admission
- * webhook sees one by one and a scan of running objects may hold without their controller.
+ * The characters of the suffix the API server appends to a `generateName` (five of them, no vowels, so
+ * that it spells no word): how KEDA names the Jobs of a ScaledJob, `<scaledjob>-<suffix>`.
  */
-export function controllerKeys(resource: Resource): string[] {
-  const meta = asObj(resource.object.metadata);
-  const owner = asArray(meta?.ownerReferences).map(asObj).find((o) => o?.controller === true);
+const GENERATED_SUFFIX = /^(.+)-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
+
+/** Finds an object of the input by kind, namespace (null for none) and name, when the caller holds them all. */
+export type OwnerLookup = (kind: string, namespace: string | null, name: string) => Resource | undefined;
+
+/** The controller owner reference of an object: the API server allows one. */
+function controllerRef(resource: Resource): { kind: string; name: string } | undefined {
+  const owner = asArray(asObj(resource.object.metadata)?.ownerReferences).map(asObj).find((o) => o?.controller === true);
   const kind = asString(owner?.kind);
   const name = asString(owner?.name);
-  if (!kind || !name) return [];
-  const ns = resource.namespace ?? '-';
-  const keys = [`${ns}/${kind}/${name}`];
+  return kind && name ? { kind, name } : undefined;
+}
+
+/**
+ * The controller of a ReplicaSet or Job as its name and the object's labels tell: a Deployment's
+ * ReplicaSet is `<deployment>-<pod-template-hash>`, an Argo Rollout's `<rollout>-<rollouts-pod-template-hash>`
+ * (both hashes are labels the Pods carry too); a CronJob's Job is `<cronjob>-<scheduled minute>`, a KEDA
+ * ScaledJob's `<scaledjob>-<generated suffix>`. A Job named otherwise (`kubectl create job --from=cronjob/x
+ * manual`) tells nothing by its name.
+ */
+function impliedControllers(kind: string, name: string, labels: Readonly<Record<string, string>>): Array<{ kind: string; name: string }> {
+  const out: Array<{ kind: string; name: string }> = [];
   if (kind === 'ReplicaSet') {
-    const hash = stringMap(meta?.labels)['pod-template-hash'];
-    if (hash && name.endsWith(`-${hash}`)) keys.push(`${ns}/Deployment/${name.slice(0, -hash.length - 1)}`);
+    for (const [label, controller] of [['pod-template-hash', 'Deployment'], ['rollouts-pod-template-hash', 'Rollout']] as const) {
+      const hash = labels[label];
+      if (hash && name.endsWith(`-${hash}`)) out.push({ kind: controller, name: name.slice(0, -hash.length - 1) });
+    }
   } else if (kind === 'Job') {
     const cron = /^(.+)-\d+$/.exec(name)?.[1];
-    if (cron) keys.push(`${ns}/CronJob/${cron}`);
+    if (cron) out.push({ kind: 'CronJob', name: cron });
+    const scaled = GENERATED_SUFFIX.exec(name)?.[1];
+    if (scaled) out.push({ kind: 'ScaledJob', name: scaled });
   }
-  return keys;
+  return out;
+}
+
+/**
+ * The `ns/Kind/name` keys of the controllers behind an object, as the object itself tells: its
+ * controller owner reference, and from there the controller of that owner (see impliedControllers).
+ * With `lookup`, an owner the input holds tells its own controller reference instead, which also covers
+ * owners named in no telling way (a Job created from a CronJob by hand). An exception written for a
+ * Deployment then covers its ReplicaSets and Pods, which the admission webhook sees one by one and a scan
+ * of running objects may hold without their controller.
+ */
+export function controllerKeys(resource: Resource, lookup?: OwnerLookup): string[] {
+  const owner = controllerRef(resource);
+  if (!owner) return [];
+  const ns = resource.namespace ?? '-';
+  const held = lookup?.(owner.kind, resource.namespace, owner.name);
+  const grand = held ? controllerRef(held) : undefined;
+  const above = [...(grand ? [grand] : []), ...impliedControllers(owner.kind, owner.name, stringMap(asObj(resource.object.metadata)?.labels))];
+  const keys = [owner, ...above].map((o) => `${ns}/${o.kind}/${o.name}`);
+  return [...new Set(keys)];
 }
 
 /** `palisade.io/ignore` on the object, else on its pod template (where Helm's podAnnotations put it, and what pods inherit). */

@@ -75,7 +75,7 @@ export class PolicyEvaluator {
     const oldObject = request.oldObject === undefined ? null : apiView(request.oldObject);
     // The API server's AdmissionRequest always has these fields: '' when there is no subresource.
     const namespace = request.namespace ?? ((request.object as { metadata?: { namespace?: string } } | undefined)?.metadata?.namespace ?? 'default');
-    const context: Record<string, unknown> = { object, oldObject, request: { operation: request.operation ?? 'CREATE', subResource: request.subResource ?? '', namespace } };
+    const context: Record<string, unknown> = { object, oldObject, request: { operation: request.operation ?? 'CREATE', subResource: request.subResource ?? '', namespace, userInfo: { username: request.username ?? 'alice' } } };
     const variables: Record<string, unknown> = {};
     const values = new Map<string, unknown>();
     for (const v of policy.variables) {
@@ -142,6 +142,8 @@ export interface PolicyRequest {
   /** `ephemeralcontainers` for `kubectl debug`. */
   subResource?: string;
   namespace?: string;
+  /** `request.userInfo.username`; `alice` unless given. */
+  username?: string;
 }
 
 /** The plural resource of each kind the policies match. */

@@ -50,6 +50,7 @@ describe('exceptions of the configuration in the policies', () => {
     { rule: 'workload/host-*', resources: ['shop/Deployment/api', 'batch/cronjob/backup'], reason: 'legacy', expires: undefined },
     { rule: 'workload/host-path-volume', resources: ['logs/*/fluent-?it'], reason: 'log shipping', expires: undefined },
     { rule: 'workload/privileged-container', resources: ['*/*/*'], reason: 'another rule', expires: undefined },
+    { rule: 'workload/host-path-volume', resources: ['shop/Rollout/web', 'jobs/ScaledJob/worker'], reason: 'node logs', expires: undefined },
   ];
   const set = generate(['workload/host-path-volume'], { exceptions });
   const hostPath = policyOf(set, 'workload/host-path-volume');
@@ -68,6 +69,12 @@ describe('exceptions of the configuration in the policies', () => {
     ['a Pod of a Job not named after a CronJob', obj('Pod', 'batch', 'backup-x-abcde', { owner: owner('Job', 'backup-x') }), false],
     ['a DaemonSet matched by * and ? globs', obj('DaemonSet', 'logs', 'fluent-bit'), true],
     ['a name the ? glob does not match', obj('DaemonSet', 'logs', 'fluent-bits'), false],
+    ['the ReplicaSet <rollout>-<hash> of an Argo Rollout', obj('ReplicaSet', 'shop', 'web-6f7c9d8b5', { owner: owner('Rollout', 'web'), labels: { 'rollouts-pod-template-hash': '6f7c9d8b5' } }), true],
+    ['its Pods, labelled rollouts-pod-template-hash', obj('Pod', 'shop', 'web-6f7c9d8b5-x2x9q', { owner: owner('ReplicaSet', 'web-6f7c9d8b5'), labels: { 'rollouts-pod-template-hash': '6f7c9d8b5' } }), true],
+    ['a Pod of a ReplicaSet whose name does not end in the Rollout hash', obj('Pod', 'shop', 'web-x', { owner: owner('ReplicaSet', 'web-6f7c9d8b5'), labels: { 'rollouts-pod-template-hash': 'other' } }), false],
+    ['a Job of a KEDA ScaledJob', obj('Job', 'jobs', 'worker-x7k2p', { owner: owner('ScaledJob', 'worker') }), true],
+    ['its Pods, through the generated Job name <scaledjob>-<suffix>', obj('Pod', 'jobs', 'worker-x7k2p-q9v4z', { owner: owner('Job', 'worker-x7k2p') }), true],
+    ['a Pod of a Job named by hand', obj('Pod', 'jobs', 'worker-manual-q9v4z', { owner: owner('Job', 'worker-manual') }), false],
   ];
 
   it.each(cases)('%s: as the webhook decides', (_label, object, admitted) => {
@@ -244,5 +251,93 @@ describe('messages and --fail-on', () => {
     const text = renderPolicySet(high, { generator: 'palisade 0.1.0', pssVersion: 'v1.37', pssLatest: true }).replace(/\n#\s*/g, ' ');
     expect(text).toContain(`${high.policies.length} rules enforced below, those whose findings can reach high.`);
     expect(text).toMatch(/Below --fail-on high: these rules are not enforced: .*workload\/image-tag-latest/);
+  });
+});
+
+describe('rules whose findings carry severities of their own, at --fail-on', () => {
+  const ids = CEL_RULES.map((r) => r.meta.id);
+  const high = generate(ids, { failOn: 'high' });
+  const capabilityPod = (cap: string) => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' },
+    spec: { containers: [{ name: 'app', image: 'nginx:1.25', securityContext: { capabilities: { add: [cap] } } }] },
+  });
+  const webhookAt = (failOn: 'high' | 'medium', object: unknown) =>
+    reviewRequest({ uid: 'u', operation: 'CREATE', namespace: 'shop', userInfo: { username: 'a' }, object }, reviewPolicy({ rules: CEL_RULES, settings: SETTINGS, failOn, aksManaged: false, allowIgnoreAnnotation: false }));
+  const refusedBy = (set: { policies: GeneratedPolicy[] }, object: unknown) => set.policies.filter((p) => !admits(p, object).admitted).map((p) => p.rule.meta.id).sort();
+
+  it.each(['NET_ADMIN', 'NET_RAW', 'SYS_TIME', 'BPF', 'PERFMON'])('refuse a pod adding a medium capability (%s) at --fail-on high only where the webhook does', (cap) => {
+    const object = capabilityPod(cap);
+    const webhook = [...new Set(webhookAt('high', object).violations.map((f) => f.rule))].sort();
+    expect(webhook).not.toContain('workload/dangerous-capability-added');
+    expect(refusedBy(high, object)).toEqual(webhook);
+  });
+
+  it('leave workload/dangerous-capability-added to the webhook above its least severe finding, saying why', () => {
+    expect(high.notEnforced).toContainEqual({ rule: 'workload/dangerous-capability-added', why: 'mixed-severity', reason: expect.stringMatching(/from medium to high/) });
+    expect(high.warnings.join('\n')).toMatch(/workload\/dangerous-capability-added is not enforced at --fail-on high/);
+    const text = renderPolicySet(high, { generator: 'palisade 0.1.0', pssVersion: 'v1.37', pssLatest: true }).replace(/\n#\s*/g, ' ');
+    expect(text).toMatch(/Not enforced at --fail-on high: .*workload\/dangerous-capability-added: its findings range from medium to high/);
+  });
+
+  it('enforce it at --fail-on medium and below, where every finding reaches the threshold', () => {
+    const medium = generate(ids, { failOn: 'medium' });
+    const policy = policyOf(medium, 'workload/dangerous-capability-added');
+    expect(policy).toBeDefined();
+    expect(webhookAt('medium', capabilityPod('NET_ADMIN')).violations.map((f) => f.rule)).toContain('workload/dangerous-capability-added');
+    expect(admits(policy, capabilityPod('NET_ADMIN')).admitted).toBe(false);
+  });
+
+  it('name the least severe finding right: the rule reports NET_ADMIN at medium', () => {
+    const policy = reviewPolicy({ rules: [rule('workload/dangerous-capability-added')], settings: SETTINGS, failOn: 'low', aksManaged: false, allowIgnoreAnnotation: false, mode: 'enforce' });
+    const out = reviewRequest({ uid: 'u', operation: 'CREATE', namespace: 'shop', userInfo: { username: 'a' }, object: capabilityPod('NET_ADMIN') }, policy);
+    expect(out.violations.map((f) => f.severity)).toEqual(['medium']);
+  });
+});
+
+describe('the webhook exemptions of the configuration in the policies', () => {
+  const exemptNamespaces = ['flux-system', 'team-*', 'lab-?'];
+  const exemptUsers = ['system:serviceaccount:flux-system:*', 'deployer'];
+  const hostPathRule = rule('workload/host-path-volume');
+  const set = generate(['workload/host-path-volume'], { exemptNamespaces, exemptUsers });
+  const hostPath = policyOf(set, 'workload/host-path-volume');
+  const webhook = (object: unknown, username: string) =>
+    reviewRequest(
+      { uid: 'u', operation: 'CREATE', namespace: namespaceOf(object), userInfo: { username }, object },
+      reviewPolicy({ rules: [hostPathRule], settings: SETTINGS, failOn: 'low', aksManaged: false, exemptNamespaces, exemptUsers }),
+    ).response.allowed;
+  const cases: Array<[string, string, string, boolean]> = [
+    ['an exempt namespace', 'flux-system', 'alice', true],
+    ['a namespace a * glob exempts', 'team-a', 'alice', true],
+    ['a namespace a ? glob exempts', 'lab-1', 'alice', true],
+    ['a namespace the ? glob does not match', 'lab-12', 'alice', false],
+    ['a namespace that only begins like an exempt one', 'flux-system-2', 'alice', false],
+    ['an exempt user by glob', 'shop', 'system:serviceaccount:flux-system:kustomize-controller', true],
+    ['an exempt user by name', 'shop', 'deployer', true],
+    ['a user whose name only contains an exempt one', 'shop', 'deployer2', false],
+    ['anyone else', 'shop', 'alice', false],
+  ];
+
+  it.each(cases)('%s: as the webhook decides', (_label, namespace, username, admitted) => {
+    const object = obj('Deployment', namespace, 'api');
+    expect(webhook(object, username)).toBe(admitted);
+    expect(evaluator.review(hostPath, { object, namespace, username })).toMatchObject({ admitted });
+  });
+
+  it('say in the header what they leave out', () => {
+    const text = renderPolicySet(set, { generator: 'palisade test', pssVersion: 'v1.37', pssLatest: true });
+    expect(text).toContain('flux-system, team-*, lab-?');
+    expect(text).toContain('system:serviceaccount:flux-system:*, deployer');
+  });
+});
+
+describe('exceptions for objects without a namespace', () => {
+  const exceptions: ExceptionConfig[] = [{ rule: 'workload/host-path-volume', resources: ['-/Deployment/api'], reason: 'rendered chart', expires: undefined }];
+  const set = generate(['workload/host-path-volume'], { exceptions });
+
+  it('excuse nothing at admission, where the request names the namespace, as the webhook decides, and are warned about', () => {
+    const object = obj('Deployment', 'shop', 'api');
+    expect(webhookAdmits([rule('workload/host-path-volume')], object, { exceptions })).toBe(false);
+    expect(admits(policyOf(set, 'workload/host-path-volume'), object)).toMatchObject({ admitted: false });
+    expect(set.warnings.join('\n')).toMatch(/"-\/Deployment\/api" matches manifests without a namespace only/);
   });
 });

@@ -132,6 +132,26 @@ describe('palisade admission policies', () => {
     expect(header(r.stdout)).toContain('workload/host-path-volume on logs/DaemonSet/fluent-bit: expires on 2999-01-31.');
   });
 
+  it("leaves out what the webhook's exemptions admit unexamined, and warns about exceptions without a namespace", async () => {
+    const dir = tempTree({
+      'cfg.yaml': [
+        'webhook:',
+        '  exemptNamespaces: ["flux-system", "team-*"]',
+        '  exemptUsers: ["system:serviceaccount:flux-system:*"]',
+        'exceptions:',
+        '  - {rule: workload/host-path-volume, resources: ["-/Deployment/api"], reason: rendered chart}',
+        '',
+      ].join('\n'),
+    });
+    const r = await runCli(['admission', 'policies', '--config', join(dir, 'cfg.yaml'), '--rule', 'workload/host-path-volume']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: exception for workload\/host-path-volume: resource "-\/Deployment\/api" matches manifests without a namespace only/);
+    const [policy] = docs(r.stdout).filter((d) => d.kind === 'ValidatingAdmissionPolicy');
+    const conditions = (policy!.spec.matchConditions as Array<{ name: string; expression: string }>).map((c) => c.name);
+    expect(conditions).toEqual(['created-or-pod-changed', 'not-exempt-namespace', 'not-exempt-user', 'not-excepted']);
+    expect(header(r.stdout)).toContain('namespaces matching flux-system, team-*; requests of users matching system:serviceaccount:flux-system:*');
+  });
+
   it('with --fail-on enforces only the rules whose findings can reach it', async () => {
     const r = await runCli(['admission', 'policies', '--fail-on', 'critical']);
     expect(r.code).toBe(0);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/core/engine.js';
 import { Inventory } from '../../src/core/inventory.js';
 import { DEFAULT_SETTINGS } from '../../src/core/settings.js';
-import { createSuppressor } from '../../src/core/suppress.js';
+import type { Resource } from '../../src/core/resource.js';
+import { controllerKeys, createSuppressor } from '../../src/core/suppress.js';
 import { RULES } from '../../src/rules/index.js';
 import { parseResources } from '../helpers/rule-tester.js';
 
@@ -64,6 +65,67 @@ spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
       ['api-5d8f9c7b6-x2x9q', 'exception'],
       ['apiserver-x2x9q', undefined],
     ]);
+  });
+
+  it('apply an exception written for an Argo Rollout or a KEDA ScaledJob to the Pods they run, read without them', () => {
+    const resources = parseResources(`
+apiVersion: v1
+kind: Pod
+metadata: {name: web-6f7c9d8b5-abcde, namespace: shop, labels: {rollouts-pod-template-hash: 6f7c9d8b5}, ownerReferences: [{kind: ReplicaSet, name: web-6f7c9d8b5, controller: true}]}
+spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: worker-x7k2p-q9v4z, namespace: jobs, ownerReferences: [{kind: Job, name: worker-x7k2p, controller: true}]}
+spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: worker-manual-q9v4z, namespace: jobs, ownerReferences: [{kind: Job, name: worker-manual, controller: true}]}
+spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
+`);
+    const exceptions = [{ rule: 'workload/privileged-container', resources: ['shop/Rollout/web', 'jobs/ScaledJob/worker'], reason: 'vendor agent', expires: undefined }];
+    const { findings } = evaluate(rule('workload/privileged-container'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor({ ...options, exceptions }));
+    expect(findings.map((f) => [f.resource.name, f.suppressed?.kind])).toEqual([
+      ['web-6f7c9d8b5-abcde', 'exception'],
+      ['worker-x7k2p-q9v4z', 'exception'],
+      // Named by hand, not by generateName: the name tells nothing of a ScaledJob.
+      ['worker-manual-q9v4z', undefined],
+    ]);
+  });
+
+  it('take the controller of an owner the input holds from its own reference, as kubectl create job --from=cronjob sets it', () => {
+    const [job, pod] = parseResources(`
+apiVersion: batch/v1
+kind: Job
+metadata: {name: backup-manual, namespace: batch, annotations: {cronjob.kubernetes.io/instantiate: manual}, ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: backup, controller: true}]}
+spec: {template: {spec: {containers: [{name: app, image: x}]}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: backup-manual-q9v4z, namespace: batch, ownerReferences: [{kind: Job, name: backup-manual, controller: true}]}
+spec: {containers: [{name: app, image: x}]}
+`) as [Resource, Resource];
+    const inventory = new Inventory([job, pod]);
+    expect(controllerKeys(pod)).toEqual(['batch/Job/backup-manual']);
+    expect(controllerKeys(pod, (kind, ns, name) => inventory.get(kind, ns, name))).toEqual(['batch/Job/backup-manual', 'batch/CronJob/backup']);
+    expect(controllerKeys(job)).toEqual(['batch/CronJob/backup']);
+  });
+
+  it('derive no controller from names that only look generated or hashed without the label', () => {
+    const [a, b] = parseResources(`
+apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: ns, ownerReferences: [{kind: ReplicaSet, name: web-6f7c9d8b5, controller: true}]}
+spec: {containers: [{name: app, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: ns, ownerReferences: [{kind: Job, name: db-migrate, controller: true}]}
+spec: {containers: [{name: app, image: x}]}
+`) as [Resource, Resource];
+    expect(controllerKeys(a)).toEqual(['ns/ReplicaSet/web-6f7c9d8b5']);
+    expect(controllerKeys(b)).toEqual(['ns/Job/db-migrate']);
   });
 
   it('match exception resources whatever the case of the kind, as kubectl takes it', () => {
