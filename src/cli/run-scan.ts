@@ -171,6 +171,7 @@ async function analyse(opts: ScanOptions, now: Date) {
     now,
     configSource: opts.configSource,
     knownRules: RULE_IDS,
+    owners: (kind, namespace, name) => inventory.get(kind, namespace, name),
   });
   const evaluated = evaluate(opts.rules, inventory, settings, suppressor);
   const unread = new Set((opts.extraErrors ?? []).flatMap((e) => unreadKindOf(e) ?? []));

@@ -18,6 +18,8 @@ export interface SuppressOptions {
   configSource: string;
   /** Every rule id there is: exceptions and annotations that name none are warned about. */
   knownRules?: readonly string[];
+  /** The objects of the input by kind and name, for owners a name does not tell (a Job made from a CronJob by hand). */
+  owners?: OwnerLookup;
 }
 
 /** `2027-01-31` means the end of that day (UTC): an exception is valid through its expiry date. */
@@ -139,7 +141,7 @@ export function createSuppressor(opts: SuppressOptions): Suppressor {
       if (findings.length === 0) return;
       const key = refKey(resource);
       // Kinds are written as kubectl accepts them too (`daemonset`, `DaemonSet`): resources match whatever the case.
-      const keys = [key, ...controllerKeys(resource)].map((k) => k.toLowerCase());
+      const keys = [key, ...controllerKeys(resource, opts.owners)].map((k) => k.toLowerCase());
       const annotation = ignoreAnnotation(resource);
       const ignore = annotation !== undefined ? parseIgnoreAnnotation(annotation) : undefined;
       let warned = false;

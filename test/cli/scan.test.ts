@@ -306,6 +306,27 @@ describe('exceptions and annotations', () => {
     expect(json(r.stdout).summary).toMatchObject({ findings: 0, suppressed: 1 });
   });
 
+  it('covers the Pods of a Job made by hand from an excepted CronJob when the Job is in the input', async () => {
+    const job = `apiVersion: batch/v1
+kind: Job
+metadata: {name: backup-manual, namespace: batch, ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: backup, controller: true}]}
+spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: x, securityContext: {privileged: true}}]}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: backup-manual-q9v4z, namespace: batch, ownerReferences: [{kind: Job, name: backup-manual, controller: true}]}
+spec: {restartPolicy: Never, containers: [{name: c, image: x, securityContext: {privileged: true}}], ephemeralContainers: [{name: debugger, image: x, securityContext: {privileged: true}}]}
+`;
+    // The Pod folds into its Job but for the debug container added to it, which is checked on the Pod.
+    const dir = tempTree({ 'job.yaml': job, '.palisade.yaml': config('  - rule: workload/privileged-container\n    resources: ["batch/CronJob/backup"]\n    reason: "backup agent needs the host"\n') });
+    const r = await runCli(['scan', 'job.yaml', '-f', 'json', '--rule', 'workload/privileged-container'], { cwd: dir });
+    expect(json(r.stdout).findings.map((f) => [f.resource.kind, f.suppressed?.reason])).toEqual([
+      ['Job', 'backup agent needs the host'],
+      ['Pod', 'backup agent needs the host'],
+    ]);
+    expect(r.code).toBe(0);
+  });
+
   it('stops applying an expired exception and warns naming it', async () => {
     const dir = tempTree({
       'web.yaml': privileged,
