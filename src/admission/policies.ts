@@ -300,6 +300,17 @@ function namesNoNamespace(glob: string): boolean {
   return glob.split('/').length === 3 && glob.startsWith('-/');
 }
 
+/** `-/Kind/name` resources of an exception: at admission every object the policies and the webhook judge has a namespace. */
+export function noNamespaceWarnings(ex: ExceptionConfig): string[] {
+  return ex.resources
+    .filter(namesNoNamespace)
+    .map(
+      (g) =>
+        `exception for ${ex.rule}: resource ${JSON.stringify(g)} matches manifests without a namespace only; at admission every object judged ` +
+        `has one, so it excuses nothing here (write the namespace it is applied to, or * for any)`,
+    );
+}
+
 /** The exceptions that still apply, with warnings for those that expired and those that will. */
 function liveExceptions(opts: PolicyOptions, knownRules: readonly string[], warnings: string[], expiring: ExpiringException[]): ExceptionConfig[] {
   const now = opts.now ?? new Date();
@@ -315,11 +326,7 @@ function liveExceptions(opts: PolicyOptions, knownRules: readonly string[], warn
     }
     for (const g of ex.resources.filter((r) => r.split('/').length !== 3))
       warnings.push(`exception for ${ex.rule}: resource ${JSON.stringify(g)} is not namespace/Kind/name (use - for no namespace, * for any), so it matches nothing`);
-    for (const g of ex.resources.filter(namesNoNamespace))
-      warnings.push(
-        `exception for ${ex.rule}: resource ${JSON.stringify(g)} matches manifests without a namespace only; at admission every object these policies ` +
-          `match has one, so it excuses nothing here (write the namespace it is applied to, or * for any)`,
-      );
+    warnings.push(...noNamespaceWarnings(ex));
     return true;
   });
 }

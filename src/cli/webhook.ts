@@ -10,6 +10,7 @@ import {
   webhookManifests,
   type CertificateAuthority,
 } from '../admission/manifests.js';
+import { noNamespaceWarnings } from '../admission/policies.js';
 import { WEBHOOK_MODES, type ReviewPolicy, type WebhookMode } from '../admission/review.js';
 import { createWebhookServer, DEFAULT_SHUTDOWN_DELAY_SECONDS } from '../admission/server.js';
 import type { ExceptionConfig } from '../core/config.js';
@@ -179,6 +180,7 @@ export function exceptionExpiryWarnings(exceptions: readonly ExceptionConfig[], 
   const soon = new Date(now.getTime() + EXPIRY_NOTICE_DAYS * 86_400_000);
   const warnings: InputNote[] = [];
   for (const ex of exceptions) {
+    for (const message of noNamespaceWarnings(ex)) warnings.push({ source, message });
     const expired = expiredAt(ex, now);
     if (expired.length > 0) warnings.push(...expired);
     else if (expiredAt(ex, soon).length > 0) {

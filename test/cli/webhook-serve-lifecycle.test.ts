@@ -119,4 +119,9 @@ describe('palisade webhook serve: exceptions that expired or are about to', () =
     expect(exceptionExpiryWarnings([ex('2027-03-25')], 'c.yaml', now)).toEqual([]);
     expect(exceptionExpiryWarnings([ex('2027-03-09')], 'c.yaml', now)[0]).toEqual({ source: 'c.yaml', message: expect.stringContaining('expired on 2027-03-09') as unknown });
   });
+
+  it('warns that an exception for an object without a namespace excuses nothing at admission', () => {
+    const warnings = exceptionExpiryWarnings([{ rule: 'workload/privileged-container', resources: ['-/DaemonSet/node-agent', 'ops/DaemonSet/node-agent'], reason: 'r', expires: undefined }], 'c.yaml');
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^exception for workload\/privileged-container: resource "-\/DaemonSet\/node-agent" matches manifests without a namespace only/)]);
+  });
 });
