@@ -1,3 +1,4 @@
+import { Memo } from '../../core/memo.js';
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, stringMap, type Resource } from '../../core/resource.js';
 import { podOf } from '../../core/workload.js';
@@ -122,9 +123,19 @@ function servedInternallyOnly(services: readonly Resource[], nic: Resource | und
   return services.length > 0 && services.every((svc) => asObj(svc.object.spec)?.type === 'LoadBalancer' && publicLoadBalancer(svc) === undefined && asString(asObj(svc.object.spec)?.loadBalancerClass) === undefined);
 }
 
+// The controller depends on the class alone: worked out once per class, not for each of thousands of Ingresses.
+const BY_CLASS = new Memo<Inventory, Map<string | undefined, IngressController>>();
+
 /** The controller of an Ingress as the input shows it (see the module comment). */
 export function ingressControllerOf(inventory: Inventory, ingress: Resource): IngressController {
   const className = ingressClassName(inventory, ingress);
+  const known = BY_CLASS.of(inventory, () => new Map());
+  let controller = known.get(className);
+  if (!controller) known.set(className, (controller = controllerOfClass(inventory, className)));
+  return controller;
+}
+
+function controllerOfClass(inventory: Inventory, className: string | undefined): IngressController {
   const ingressClass = className !== undefined ? inventory.get('IngressClass', null, className) : undefined;
   // Without the IngressClass (a read that does not list them, a partial export) the class name alone
   // picks the controller: ingress-nginx takes an Ingress only for its own --ingress-class.
