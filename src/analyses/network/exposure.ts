@@ -114,7 +114,7 @@ export interface DirectionExposure {
    * `except` holds the namespaces every such rule leaves out. Kept apart so that the connection list
    * and netpol-analyzer's text still show the selector as it is written.
    */
-  allNamespacesBut?: { conn: ConnectionSet; except: string[]; rules: OwnedRule[] };
+  allNamespacesBut?: { conn: ConnectionSet; except: string[]; exceptVaries: boolean; rules: OwnedRule[] };
   /** Every internet address (each one may use these ports). */
   internet: ConnectionSet;
   /** Pods the rules name by selectors that match no pod of the input, beyond `allNamespaces`. */
@@ -176,8 +176,9 @@ function allButPeerLeavesOut(peer: PolicyPeer): string[] | undefined {
 }
 
 /** Names in both lists: a namespace is left out only when every rule that admits the others leaves it out. */
-function bothLeaveOut(a: readonly string[] | undefined, b: readonly string[]): string[] {
-  return a === undefined ? [...b] : a.filter((n) => b.includes(n));
+/** The namespaces one rule or another leaves out: each may be refused on some ports. */
+function eitherLeavesOut(a: readonly string[] | undefined, b: readonly string[]): string[] {
+  return a === undefined ? [...b] : [...new Set([...a, ...b])].sort();
 }
 
 /** A rule that admits every pod of every namespace: no `from`/`to`, or an all-pods peer. */
@@ -212,10 +213,17 @@ export function nearlyAllNamespaces(d: DirectionExposure): ConnectionSet {
   return d.allNamespacesBut ? d.allNamespaces.union(d.allNamespacesBut.conn) : d.allNamespaces;
 }
 
-/** ` but sandbox, test`: the namespaces the widest rules leave out, for a message; `''` when none. */
-export function namespacesLeftOutText(d: DirectionExposure): string {
-  const except = d.allNamespacesBut && !d.allNamespaces.isAll() ? d.allNamespacesBut.except : [];
-  return except.length ? ` but ${listSome(except)}` : '';
+/**
+ * What the rules admitting (nearly) every namespace open, for a message: `every namespace on TCP 80`,
+ * `every namespace but sandbox`, `every namespace on TCP 80, and every namespace but sandbox on TCP 443`.
+ * All ports are `allPorts` (nothing by default).
+ */
+export function everyNamespaceText(d: DirectionExposure, allPorts = ''): string {
+  const on = (c: ConnectionSet) => (c.isAll() ? (allPorts ? ` ${allPorts}` : '') : ` on ${c.toString()}`);
+  const but = d.allNamespacesBut;
+  if (!but || containedIn(but.conn, d.allNamespaces)) return `every namespace${on(d.allNamespaces)}`;
+  const except = `every namespace but ${but.exceptVaries ? '(depending on the port) ' : ''}${listSome(but.except)}${on(but.conn)}`;
+  return d.allNamespaces.isEmpty() ? except : `every namespace${on(d.allNamespaces)}, and ${except}`;
 }
 
 /**
@@ -366,6 +374,7 @@ export class ExposureAnalysis {
     const allNamespacesRules: OwnedRule[] = [];
     let allBut = ConnectionSet.NONE;
     let leftOut: string[] | undefined;
+    let leftOutVaries = false;
     const allButRules: OwnedRule[] = [];
     const peers = new Map<string, SelectorPeer & { conn: ConnectionSet }>();
     for (const g of w.groups) {
@@ -385,7 +394,8 @@ export class ExposureAnalysis {
           const left = allButPeerLeavesOut(peer);
           if (!left) continue;
           allBut = allBut.union(rulePorts(r.rule, own));
-          leftOut = bothLeaveOut(leftOut, left);
+          if (leftOut !== undefined && (leftOut.length !== left.length || left.some((n) => !leftOut!.includes(n)))) leftOutVaries = true;
+          leftOut = eitherLeavesOut(leftOut, left);
           if (!allButRules.some((x) => x.rule === r.rule)) allButRules.push(r);
         }
       }
@@ -407,7 +417,7 @@ export class ExposureAnalysis {
     const selectors = [...peers.values()].filter((p) => !p.conn.isEmpty() && !containedIn(p.conn, allNamespaces)).sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
     // The model answers the internet exactly (ipBlocks with except, several rules together).
     const internet = this.internetConnection(w, direction);
-    const beyond = containedIn(allBut, allNamespaces) ? undefined : { conn: allBut, except: leftOut ?? [], rules: allButRules };
+    const beyond = containedIn(allBut, allNamespaces) ? undefined : { conn: allBut, except: leftOut ?? [], exceptVaries: leftOutVaries, rules: allButRules };
     return { direction, isolated, policies, allNamespaces, allNamespacesRules, ...(beyond ? { allNamespacesBut: beyond } : {}), internet, selectors };
   }
 

@@ -5,7 +5,7 @@ import { podOf } from '../../core/workload.js';
 import { aksClusterOf, CLUSTER_KINDS } from '../aks/index.js';
 import { IMAGE_KIND, imageReportOf } from '../images/image-resource.js';
 import { usersOfImage } from '../images/image-users.js';
-import { admitsFromOutsideNamespace, admitsNothing, exposureOf, listSome, namespacesLeftOutText, nearlyAllNamespaces, ruleName, type OwnedRule, type WorkloadExposure } from '../network/exposure.js';
+import { admitsFromOutsideNamespace, admitsNothing, exposureOf, everyNamespaceText, listSome, nearlyAllNamespaces, ruleName, type OwnedRule, type WorkloadExposure } from '../network/exposure.js';
 import { publicGatewayRoutes } from '../network/gateway-routes.js';
 import { ingressControllerOf } from '../network/ingress-controllers.js';
 import { openLoadBalancers, publicLoadBalancer, targetPorts } from '../network/load-balancers.js';
@@ -370,9 +370,8 @@ function fromOtherNamespaces(w: Workload, e: WorkloadExposure, ref: ResourceRef,
   const rules: OwnedRule[] = [...e.ingress.allNamespacesRules, ...(e.ingress.allNamespacesBut?.rules ?? [])];
   const first = rules[0]!;
   const policies = [...new Set(rules.map((r) => `${r.policy.namespace}/${r.policy.name}`))];
-  const ports = reachable.isAll() ? '' : ` on ${reachable.toString()}`;
   return {
-    text: `connects to ${name}, which admits every namespace${namespacesLeftOutText(e.ingress)}${ports} (${rules.length === 1 ? 'ingress rule' : 'ingress rules'} ${listSome(rules.map(ruleName))})`,
+    text: `connects to ${name}, which admits ${everyNamespaceText(e.ingress)} (${rules.length === 1 ? 'ingress rule' : 'ingress rules'} ${listSome(rules.map(ruleName))})`,
     ...(workloadFindings.length ? { rule: 'network/reachable-from-all-namespaces' } : {}),
     findings: workloadFindings,
     resource: refOf(first.policy.resource),

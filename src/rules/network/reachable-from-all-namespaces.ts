@@ -1,4 +1,4 @@
-import { exposureOf, namespacesLeftOutText, nearlyAllNamespaces, ruleName } from '../../analyses/network/exposure.js';
+import { everyNamespaceText, exposureOf, nearlyAllNamespaces, ruleName } from '../../analyses/network/exposure.js';
 import { asArray } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import type { ContainerView } from '../../core/workload.js';
@@ -66,15 +66,15 @@ export default defineRule({
     // once, by the rule about the internet.
     if (ctx.runs('network/reachable-from-internet') && ingress.internet.isAll()) return;
     const rules = [...ingress.allNamespacesRules, ...(ingress.allNamespacesBut?.rules ?? [])];
-    const leftOut = namespacesLeftOutText(ingress);
+    const leftOut = ingress.allNamespacesBut?.except.length ? ingress.allNamespacesBut.except : undefined;
     ctx.report({
       ...at,
-      message: `${rulesAdmit('ingress', rules)} every pod of every namespace${leftOut} on all ports, namespaces created later included`,
+      message: `${rulesAdmit('ingress', rules)} every pod of ${everyNamespaceText(ingress, 'on all ports')}, namespaces created later included`,
       evidence: {
         observed: {
           rules: rules.map(ruleName),
           allNamespaces: nearlyAllNamespaces(ingress).toString(),
-          ...(leftOut ? { leftOutNamespaces: ingress.allNamespacesBut?.except } : {}),
+          ...(leftOut ? { leftOutNamespaces: leftOut } : {}),
         },
         expected,
       },

@@ -102,6 +102,14 @@ describe('the other-namespaces step', () => {
     expect(steps[0]!.findings).toHaveLength(1);
   });
 
+  it('says which ports every namespace reaches and which all but some namespaces reach', () => {
+    const notIn = (ns: string) => `{ namespaceSelector: { matchExpressions: [{ key: kubernetes.io/metadata.name, operator: NotIn, values: [${ns}] }] } }`;
+    const rules = (a: string, b: string) => `  podSelector: {}\n  ingress: [{ from: [${a}], ports: [{ port: 80 }] }, { from: [${b}], ports: [{ port: 443 }] }]`;
+    const text = (spec: string) => otherNamespaceSteps(privileged('api', 'shop') + policy('api', 'shop', spec))[0]?.text ?? '';
+    expect(text(rules('{ namespaceSelector: {} }', notIn('sandbox')))).toMatch(/which admits every namespace on TCP 80, and every namespace but sandbox on TCP 443 \(/);
+    expect(text(rules(notIn('a'), notIn('b')))).toMatch(/which admits every namespace but \(depending on the port\) a, b on TCP 80,443 \(/);
+  });
+
   it('cites the admitting policy when it opens only some ports, and asks to narrow it rather than add one', () => {
     const named = privileged('api', 'shop') + policy('wide', 'shop', '  podSelector: {}\n  ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: http }] }]');
     const steps = otherNamespaceSteps(named);
