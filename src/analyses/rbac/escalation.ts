@@ -197,8 +197,14 @@ function leadsToServiceAccounts(rules: readonly PolicyRule[]): boolean {
 }
 
 /** A rule that reads Secrets in some way (get, list or watch), whatever names it is limited to. */
-function readsSecrets(r: PolicyRule): boolean {
-  return ['get', 'list', 'watch'].some((v) => any(r.verbs, v)) && any(r.apiGroups, '') && any(r.resources, 'secrets');
+/**
+ * Reads back a Secret it may create in the namespace: any, or one the rule names that does not exist
+ * yet. A named Secret that exists (cert-manager's webhook reads its own CA) cannot be created again,
+ * and a Secret's type cannot be changed into a token Secret.
+ */
+function readsCreatableSecret(r: PolicyRule, namespace: string, existing: ReadonlySet<string>): boolean {
+  if (!['get', 'list', 'watch'].some((v) => any(r.verbs, v)) || !any(r.apiGroups, '') || !any(r.resources, 'secrets')) return false;
+  return r.resourceNames.length === 0 || r.resourceNames.some((name) => !existing.has(`${namespace}/${name}`));
 }
 
 /**
@@ -455,12 +461,12 @@ export class EscalationGraph {
           }
         }
         // create secrets: a Secret of type kubernetes.io/service-account-token naming an account of the
-        // namespace is filled with its token by the token controller; reading it back (get by the name
-        // the creator chose, or list or watch) is being that account.
+        // namespace is filled with its token by the token controller; reading it back (get by a name
+        // the creator may choose, or list or watch) is being that account.
         for (const k of keys) {
           for (const g of createSecrets.get(k) ?? []) {
             const targets = g.scope === 'cluster' ? namespaces : [g.scope];
-            for (const ns of targets) if (rules.some((r) => inScope(r, ns) && readsSecrets(r.rule))) everyAccount(ns, reason(g, 'create', 'secrets', '', ns));
+            for (const ns of targets) if (rules.some((r) => inScope(r, ns) && readsCreatableSecret(r.rule, ns, index.secretNames))) everyAccount(ns, reason(g, 'create', 'secrets', '', ns));
           }
         }
         // escalate on roles lets the identity rewrite a Role it is bound to in the namespace to `*`.

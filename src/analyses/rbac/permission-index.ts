@@ -222,6 +222,8 @@ export class PermissionIndex {
    * type, so the annotation naming the account, which only such Secrets carry, stands for it there.
    */
   readonly tokenSecrets: TokenSecret[] = [];
+  /** The Secrets of the input, as `namespace/name`: one that exists cannot be created again as a token Secret. */
+  readonly secretNames = new Set<string>();
   /** Pods and workload controllers of the inventory: patching a controller or exec into a pod acts as its account. */
   readonly podRunners: PodRunner[] = [];
   /** ServiceAccounts federated with an Azure identity (workload identity). */
@@ -249,6 +251,7 @@ export class PermissionIndex {
   constructor(inventory: Inventory, options: PermissionIndexOptions = {}) {
     for (const sa of inventory.byKind('ServiceAccount')) this.serviceAccounts.add(`${sa.namespace ?? 'default'}/${sa.name}`);
     for (const secret of inventory.byKind('Secret')) {
+      this.secretNames.add(`${secret.namespace ?? 'default'}/${secret.name}`);
       const token = tokenSecretOf(secret);
       if (token) this.tokenSecrets.push(token);
     }

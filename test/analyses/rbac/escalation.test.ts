@@ -174,6 +174,9 @@ describe('escalation paths into the service accounts of a namespace', () => {
     const yaml = BOSS + grant('maker', '[{ apiGroups: [""], resources: [secrets], verbs: [create] }, { apiGroups: [""], resources: [secrets], verbs: [get], resourceNames: [mytoken] }]');
     expect(pathText(paths(yaml).get('User:maker')!.steps)).toBe('create secrets in ops → ServiceAccount ops/boss → holds ClusterRole cluster-admin cluster-wide → cluster-admin');
     expect(paths(BOSS + grant('maker', '[{ apiGroups: [""], resources: [secrets], verbs: [create] }]')).has('User:maker')).toBe(false);
+    // The one Secret it may read exists already (cert-manager's webhook and its CA): it cannot be created as a token Secret.
+    const existing = '\n---\napiVersion: v1\nkind: Secret\nmetadata: { name: mytoken, namespace: ops }\ntype: Opaque\n';
+    expect(paths(yaml + existing).has('User:maker')).toBe(false);
   });
 
   it('exec or an ephemeral container into a pod that mounts its account token is that account', () => {
