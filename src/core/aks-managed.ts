@@ -21,7 +21,7 @@ const AKS_COMPONENT_PREFIXES = [
   'microsoft-defender', 'keda-', 'retina-', 'cilium', 'calico-', 'tigera-', 'aks-link', 'tunnelfront',
   'eraser-', 'azure-wi-webhook', 'workload-identity-webhook', 'extension-', 'cloud-controller',
   'overlay-extension', 'aks-operator', 'aks-command', 'node-local-dns', 'snapshot-controller', 'csi-snapshot',
-  'istiod-asm', 'aks-istio-',
+  'istiod-asm', 'aks-istio-', 'vpa-admission-controller', 'vpa-recommender', 'vpa-updater',
 ];
 
 /**

@@ -45,3 +45,23 @@ describe('aksManagedReason on cluster-scoped RBAC objects', () => {
     expect(aksManagedReason(mine!)).toBeUndefined();
   });
 });
+
+describe('aksManagedReason on the VPA add-on', () => {
+  const vpa = (name: string, image: string) =>
+    parseResources(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: kube-system}
+spec: {template: {spec: {containers: [{name: c, image: ${image}}]}}}
+`)[0]!;
+
+  it("counts AKS's vertical pod autoscaler components, with AKS's images, as AKS's", () => {
+    for (const name of ['vpa-admission-controller', 'vpa-recommender', 'vpa-updater']) {
+      expect(aksManagedReason(vpa(name, 'mcr.microsoft.com/oss/kubernetes/autoscaler/vpa-recommender:1.2.1'))).toMatch(/^AKS-managed component/);
+    }
+  });
+
+  it('leaves a VPA of the same name from another registry alone', () => {
+    expect(aksManagedReason(vpa('vpa-recommender', 'registry.k8s.io/autoscaling/vpa-recommender:1.2.1'))).toBeUndefined();
+  });
+});
