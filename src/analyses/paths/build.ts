@@ -1,7 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, refOf, stringMap, type Resource, type ResourceRef } from '../../core/resource.js';
-import { podOf } from '../../core/workload.js';
+import { podOf, type PodView } from '../../core/workload.js';
 import { aksClusterOf, CLUSTER_KINDS } from '../aks/index.js';
 import { IMAGE_KIND, imageReportOf } from '../images/image-resource.js';
 import { usersOfImage } from '../images/image-users.js';
@@ -34,6 +34,11 @@ const IMPACT = { clusterAdmin: 1, azure: 1, secrets: 0.9, node: 0.8 } as const;
 /** Likelihood of exploiting a workload with no known vulnerability: some application flaw is assumed, rarely. */
 const UNKNOWN_FLAW = 0.3;
 
+/** The name of the pod volume a finding's field points into (`...volumes[2].hostPath.path`), if any. */
+function findingVolume(f: Finding, pod: PodView): string | undefined {
+  return asString(asObj(asArray(pod.spec.volumes)[Number(/\.volumes\[(\d+)\]/.exec(f.field ?? '')?.[1] ?? -1)])?.name);
+}
+
 /**
  * Whether the finding is a way out for an attacker inside the running pod: not a capability that is no
  * escape on its own (NET_ADMIN, NET_RAW, SYS_TIME...), not what only an init container holds (it has
@@ -47,7 +52,7 @@ function escapesFromRunningContainer(f: Finding, workload: Resource): boolean {
   if (!Array.isArray(mountedBy)) return true;
   const pod = podOf(workload);
   if (!pod) return true;
-  const volume = asString(asObj(asArray(pod.spec.volumes)[Number(/\.volumes\[(\d+)\]/.exec(f.field ?? '')?.[1] ?? -1)])?.name);
+  const volume = findingVolume(f, pod);
   const mounts = [...asArray(pod.spec.containers), ...asArray(pod.spec.ephemeralContainers)].flatMap((c) =>
     asArray(asObj(c)?.volumeMounts).filter((m) => volume !== undefined && asObj(m)?.name === volume),
   );
@@ -56,12 +61,38 @@ function escapesFromRunningContainer(f: Finding, workload: Resource): boolean {
   return !logs || mounts.some((m) => asObj(m)?.readOnly !== true);
 }
 
+/**
+ * Whether every running container that could use the finding runs as a non-root user with no added
+ * capability: the containers mounting its volume, or all of them (hostPID). Such a process cannot write
+ * a read-only mount, ptrace or signal another user's processes, or read root-only files such as the
+ * pods' tokens under /var/lib/kubelet: a read-only host mount or the host's PID namespace is then
+ * hardly a way to the node.
+ */
+function onlyUnprivilegedUsers(f: Finding, workload: Resource): boolean {
+  const pod = podOf(workload);
+  if (!pod) return false;
+  const podContext = asObj(pod.spec.securityContext) ?? {};
+  const running = [...asArray(pod.spec.containers), ...asArray(pod.spec.ephemeralContainers)].map(asObj).filter((c): c is Record<string, unknown> => c !== undefined);
+  const volume = findingVolume(f, pod);
+  const using = volume === undefined ? running : running.filter((c) => asArray(c.volumeMounts).some((m) => asObj(m)?.name === volume));
+  if (using.length === 0) return false;
+  return using.every((c) => {
+    const sc = asObj(c.securityContext) ?? {};
+    if (sc.privileged === true || asArray(asObj(sc.capabilities)?.add).length > 0) return false;
+    if (volume !== undefined && asArray(c.volumeMounts).some((m) => asObj(m)?.name === volume && asObj(m)?.readOnly !== true)) return false;
+    const user = typeof sc.runAsUser === 'number' ? sc.runAsUser : podContext.runAsUser;
+    if (typeof user === 'number') return user > 0;
+    return (sc.runAsNonRoot ?? podContext.runAsNonRoot) === true;
+  });
+}
+
 /** Container escapes: the rules that report them and how surely each one reaches the node. */
-const ESCAPES: ReadonlyArray<{ rule: string; likelihood: number; only?: RegExp }> = [
+// `unprivileged`: the likelihood where only non-root users without added capabilities could use it.
+const ESCAPES: ReadonlyArray<{ rule: string; likelihood: number; unprivileged?: number; only?: RegExp }> = [
   { rule: 'workload/privileged-container', likelihood: 0.9 },
   { rule: 'workload/windows-host-process', likelihood: 0.9 },
-  { rule: 'workload/sensitive-host-path', likelihood: 0.8 },
-  { rule: 'workload/host-namespace', likelihood: 0.8, only: /hostPID$/ },
+  { rule: 'workload/sensitive-host-path', likelihood: 0.8, unprivileged: 0.1 },
+  { rule: 'workload/host-namespace', likelihood: 0.8, unprivileged: 0.1, only: /hostPID$/ },
   { rule: 'workload/host-namespace', likelihood: 0.3, only: /hostIPC$/ },
   { rule: 'workload/writable-host-path', likelihood: 0.6 },
   { rule: 'workload/dangerous-capability-added', likelihood: 0.6 },
@@ -245,7 +276,7 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
         findings: [f.id],
         resource: f.resource,
         ...(f.field !== undefined ? { field: f.field } : {}),
-        likelihood: esc.likelihood,
+        likelihood: esc.unprivileged !== undefined && onlyUnprivilegedUsers(f, primary(w)) ? esc.unprivileged : esc.likelihood,
         fixes: [
           { key: `finding:${f.id}`, text: escapeFix(f, w), cost: 1, resource: f.resource, findings: [f.id] },
           // With several escapes, no one of them closes the way to the node: all of them do.

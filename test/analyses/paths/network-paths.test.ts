@@ -139,3 +139,45 @@ describe('drawings', () => {
     expect(renderPaths('dot', report)).toMatch(/n0 \[label="Deployment shop\/api", shape=ellipse\]/);
   });
 });
+
+describe('escapes of unprivileged node agents', () => {
+  // A node-exporter as its chart writes it: hostPID and read-only host mounts, as nobody, with no capability.
+  const agent = (securityContext: string, readOnly = 'true') => `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: node-exporter, namespace: mon }
+spec:
+  selector: { matchLabels: { app: node-exporter } }
+  template:
+    metadata: { labels: { app: node-exporter } }
+    spec:
+      hostPID: true
+      automountServiceAccountToken: false
+      containers:
+        - name: exporter
+          image: quay.io/prometheus/node-exporter:v1.8.2
+          securityContext: ${securityContext}
+          volumeMounts: [{ name: sys, mountPath: /host/sys, readOnly: ${readOnly} }]
+      volumes: [{ name: sys, hostPath: { path: /sys } }]
+`;
+  const NOBODY = '{ runAsUser: 65534, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }';
+  const toNode = (text: string) => {
+    const step = pathsOf(text).paths.find((p) => p.target.id === 'node')?.steps.find((s) => s.to === 'node');
+    return step;
+  };
+
+  it('are hardly a way to the node for a non-root user without capabilities on read-only mounts', () => {
+    const unprivileged = pathsOf(agent(NOBODY)).paths.filter((p) => p.target.id === 'node');
+    const asRoot = pathsOf(agent('{ runAsUser: 0 }')).paths.filter((p) => p.target.id === 'node');
+    expect(asRoot[0]?.score).toBeGreaterThan(unprivileged[0]?.score ?? 0);
+    expect(toNode(agent('{ runAsUser: 0 }'))).toBeDefined();
+  });
+
+  it('still are one where the mount is writable or a capability is added', () => {
+    const writable = pathsOf(agent(NOBODY, 'false')).paths.filter((p) => p.target.id === 'node');
+    const unprivileged = pathsOf(agent(NOBODY)).paths.filter((p) => p.target.id === 'node');
+    expect(writable[0]?.score).toBeGreaterThan(unprivileged[0]?.score ?? 0);
+    const withCap = pathsOf(agent('{ runAsUser: 65534, capabilities: { add: [SYS_PTRACE] } }')).paths.filter((p) => p.target.id === 'node');
+    expect(withCap[0]?.score).toBeGreaterThan(unprivileged[0]?.score ?? 0);
+  });
+});
