@@ -436,19 +436,35 @@ export function clusterIdentity(cluster: AksCluster): ClusterIdentity {
 
 /**
  * Node pools of this cluster among the separate pool resources. A pool whose reference names no cluster
- * at all (a plan value known only after apply, a variable) belongs to the only Terraform cluster of
- * the scan, when there is exactly one.
+ * (a variable, a module output) belongs to the only cluster of its own module instance — in the same
+ * plan, or the same directory of `.tf` files — and, when that holds none, to the only Terraform cluster
+ * of the scan.
  */
 function separatePools(cluster: Resource, inventory: Inventory | undefined): Resource[] {
   if (!inventory) return [];
   const target: ClusterIdentity = { name: terraformClusterName(cluster), terraformName: cluster.name };
   const id = knownId(cluster);
   if (id) target.id = id;
-  const sole = inventory.byKind(TERRAFORM_CLUSTER_TYPE).length === 1;
+  const clusters = inventory.byKind(TERRAFORM_CLUSTER_TYPE);
   return inventory.byKind(TERRAFORM_NODE_POOL_TYPE).filter((p) => {
     const verdict = refersToCluster(p.object.kubernetes_cluster_id, target, terraformAddress(p.name).module);
-    return verdict === 'yes' || (verdict === 'undecided' && sole);
+    if (verdict !== 'undecided') return verdict === 'yes';
+    const neighbours = clusters.filter((c) => sameModuleInstance(c, p));
+    const candidates = neighbours.length > 0 ? neighbours : clusters;
+    return candidates.length === 1 && candidates[0] === cluster;
   });
+}
+
+/** Whether two Terraform resources are in the same module instance: the same module address, in the same plan or directory of `.tf` files. */
+function sameModuleInstance(a: Resource, b: Resource): boolean {
+  return terraformAddress(a.name).module === terraformAddress(b.name).module && configurationUnit(a) === configurationUnit(b);
+}
+
+/** A plan is one file; a Terraform module in HCL is a directory of `.tf` files. */
+function configurationUnit(r: Resource): string {
+  if (r.format !== 'terraform-hcl') return r.source.file;
+  const at = Math.max(r.source.file.lastIndexOf('/'), r.source.file.lastIndexOf('\\'));
+  return at < 0 ? '' : r.source.file.slice(0, at);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { asObj, isObj, type Obj, type Resource } from '../../core/resource.js';
-import { unknownMarker } from '../../core/unknown.js';
+import { UNKNOWN_KEY, unknownMarker } from '../../core/unknown.js';
 import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
 
@@ -14,11 +14,13 @@ export function isTerraformConfig(value: Obj): boolean {
 
 /**
  * The AKS resources of a Terraform configuration, as plan-style values: attributes as values,
- * nested blocks as arrays of objects. References and interpolations are decided by Terraform at
- * plan time and become the unknown marker naming the expression.
+ * nested blocks as arrays of objects. A `local.NAME` whose value is written as a literal in the same
+ * file is that value; other references and interpolations (variables, other resources, functions)
+ * are decided by Terraform at plan time and become the unknown marker naming the expression.
  */
 export function terraformConfigResources(config: Obj, source: string, text: string | undefined, fallbackLine: number, format: string): AzureDecoded {
   const resources: Resource[] = [];
+  const locals = literalLocals(config);
   const blocks = asObj(config.resource) ?? {};
   const cursors = new Map<string, number>();
   for (const [type, byLabel] of Object.entries(blocks)) {
@@ -34,7 +36,7 @@ export function terraformConfigResources(config: Obj, source: string, text: stri
           kind: type,
           namespace: null,
           name: label,
-          object: blockValues(body, `${type}.${label}`),
+          object: blockValues(body, `${type}.${label}`, locals),
           source: { file: source, line },
           format,
         });
@@ -49,7 +51,10 @@ export function terraformConfigResources(config: Obj, source: string, text: stri
   return { resources, notes };
 }
 
-function blockValues(body: Obj, path: string): Obj {
+/** Literal values of `local.NAME`, by name. */
+type Locals = ReadonlyMap<string, unknown>;
+
+function blockValues(body: Obj, path: string, locals: Locals): Obj {
   const out: Obj = {};
   for (const [k, v] of Object.entries(body)) {
     if (META_ARGUMENTS.has(k)) continue;
@@ -57,39 +62,127 @@ function blockValues(body: Obj, path: string): Obj {
       for (const name of Object.keys(v)) setOwn(out, name, unknownMarker(`${path}.${name} is a dynamic block, expanded by Terraform`));
       continue;
     }
-    setOwn(out, k, convert(v, `${path}.${k}`, 0));
+    setOwn(out, k, convert(v, `${path}.${k}`, locals, 0));
   }
   return out;
 }
 
-function convert(v: unknown, path: string, depth: number): unknown {
-  if (typeof v === 'string') return stringValue(v);
+function convert(v: unknown, path: string, locals: Locals, depth: number): unknown {
+  if (typeof v === 'string') return stringValue(v, locals);
   if (depth > 100 || v === null || typeof v !== 'object') return v ?? null;
-  if (Array.isArray(v)) return v.map((x, i) => (isObj(x) ? blockOrMap(x, `${path}[${i}]`, depth + 1) : convert(x, `${path}[${i}]`, depth + 1)));
-  return blockOrMap(v as Obj, path, depth + 1);
+  if (Array.isArray(v)) return v.map((x, i) => (isObj(x) ? blockOrMap(x, `${path}[${i}]`, locals, depth + 1) : convert(x, `${path}[${i}]`, locals, depth + 1)));
+  return blockOrMap(v as Obj, path, locals, depth + 1);
 }
 
 /** Nested blocks and map values look alike in the JSON form; both keep their keys, and a block's `dynamic` is expanded only by Terraform. */
-function blockOrMap(v: Obj, path: string, depth: number): Obj {
+function blockOrMap(v: Obj, path: string, locals: Locals, depth: number): Obj {
   const out: Obj = {};
   for (const [k, x] of Object.entries(v)) {
     if (k === 'dynamic' && isObj(x)) {
       for (const name of Object.keys(x)) setOwn(out, name, unknownMarker(`${path}.${name} is a dynamic block, expanded by Terraform`));
       continue;
     }
-    setOwn(out, k, convert(x, `${path}.${k}`, depth));
+    setOwn(out, k, convert(x, `${path}.${k}`, locals, depth));
   }
   return out;
 }
 
-/** A string with `${...}` or `%{...}` (not escaped as `$${` / `%%{`) is an expression; otherwise a literal. */
-function stringValue(s: string): unknown {
-  if (/(^|[^$])\$\{|(^|[^%])%\{/.test(s)) {
-    const whole = /^\$\{([\s\S]*)\}$/.exec(s);
-    const expr = whole && !whole[1]?.includes('${') ? (whole[1] as string) : s;
-    return unknownMarker(`${clip(expr)} is resolved by Terraform`);
+const EXPRESSION = /(^|[^$])\$\{|(^|[^%])%\{/;
+/** `${local.NAME}`, `${local.NAME.key}`, `${local.NAME[0]}`, `${local.NAME["key"]}` (not escaped as `$${`). */
+const LOCAL_REF = /(?<!\$)\$\{\s*local\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"\\]*"\])*)\s*\}/g;
+
+/**
+ * A string with `${...}` or `%{...}` (not escaped as `$${` / `%%{`) is an expression; otherwise a
+ * literal. References to literal locals are replaced by their values first: the whole string when it
+ * is one reference (any type), each interpolation of a string, number or bool otherwise.
+ */
+function stringValue(s: string, locals: Locals): unknown {
+  if (!EXPRESSION.test(s)) return unescape(s);
+  const whole = new RegExp(`^${LOCAL_REF.source}$`).exec(s.trim());
+  if (whole) {
+    const value = localValue(locals, whole[1] as string, whole[2] as string);
+    if (value !== undefined) return structuredClone(value);
+  } else {
+    const substituted = s.replace(LOCAL_REF, (ref, name: string, rest: string) => {
+      const value = localValue(locals, name, rest);
+      return isScalar(value) && !EXPRESSION.test(String(value)) ? escape(String(value)) : ref;
+    });
+    if (!EXPRESSION.test(substituted)) return unescape(substituted);
   }
+  const wholeExpr = /^\$\{([\s\S]*)\}$/.exec(s);
+  const expr = wholeExpr && !wholeExpr[1]?.includes('${') ? (wholeExpr[1] as string) : s;
+  return unknownMarker(`${clip(expr)} is resolved by Terraform`);
+}
+
+function unescape(s: string): string {
   return s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
+
+function escape(s: string): string {
+  return s.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+}
+
+function isScalar(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** The value at `local.NAME` followed by `.key`, `[0]`, `["key"]` steps, or undefined when it is not a known literal. */
+function localValue(locals: Locals, name: string, rest: string): unknown {
+  if (!locals.has(name)) return undefined;
+  let cur: unknown = locals.get(name);
+  for (const step of rest.matchAll(/\.([\w-]+)|\[(\d+)\]|\["([^"\\]*)"\]/g)) {
+    const key = step[1] ?? step[3];
+    if (key !== undefined) cur = isObj(cur) && Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : undefined;
+    else cur = Array.isArray(cur) ? cur[Number(step[2])] : undefined;
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+/**
+ * The `locals` of the file whose values are literals, or references to such locals: Terraform
+ * evaluates them to the same value in every plan, unlike a variable, which the caller sets. A local
+ * written in another file of the module stays unknown here.
+ */
+function literalLocals(config: Obj): Locals {
+  const written = new Map<string, unknown>();
+  for (const block of Array.isArray(config.locals) ? config.locals : [config.locals]) {
+    if (!isObj(block)) continue;
+    for (const [k, v] of Object.entries(block)) written.set(k, v);
+  }
+  const known = new Map<string, unknown>();
+  // Each pass settles the locals whose references settled in the one before; a cycle settles nothing.
+  for (let pass = 0; pass <= written.size; pass++) {
+    let settled = false;
+    for (const [k, v] of written) {
+      if (known.has(k)) continue;
+      const value = literalValue(v, known, 0);
+      if (value === undefined) continue;
+      known.set(k, value);
+      settled = true;
+    }
+    if (!settled) break;
+  }
+  return known;
+}
+
+/** The value of a locals entry when it is made of literals and known locals only, else undefined. */
+function literalValue(v: unknown, known: Locals, depth: number): unknown {
+  if (depth > 32) return undefined;
+  if (typeof v === 'string') {
+    const value = stringValue(v, known);
+    return isObj(value) && Object.prototype.hasOwnProperty.call(value, UNKNOWN_KEY) ? undefined : value;
+  }
+  if (v === null || typeof v !== 'object') return v;
+  const entries = Array.isArray(v) ? v.map((x, i) => [i, x] as const) : Object.entries(v);
+  const out: unknown[] | Obj = Array.isArray(v) ? [] : {};
+  for (const [k, x] of entries) {
+    const value = literalValue(x, known, depth + 1);
+    if (value === undefined) return undefined;
+    if (Array.isArray(out)) out.push(value);
+    else setOwn(out, String(k), value);
+  }
+  return out;
 }
 
 function blockLine(text: string | undefined, type: string, label: string, cursors: Map<string, number>): number | undefined {

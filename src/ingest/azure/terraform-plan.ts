@@ -2,6 +2,7 @@ import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../
 import { unknownMarker } from '../../core/unknown.js';
 import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
+import { blockExpressions, configuredAt, planConfiguration, referencesOf } from './terraform-plan-config.js';
 
 /** `terraform show -json` of a plan (`planned_values`) or of the state (`values`). */
 export function isTerraformPlan(value: Obj): boolean {
@@ -11,7 +12,10 @@ export function isTerraformPlan(value: Obj): boolean {
 
 /**
  * The AKS resources of a plan or state: attribute values as Terraform shows them, and values that
- * the plan marks as known only after apply replaced by the unknown marker.
+ * the plan marks as known only after apply replaced by the unknown marker. Where the plan carries its
+ * `configuration`, a value known only after apply that the configuration does not write is left out
+ * (the provider or Azure default applies, as for any unset attribute), and the reason of one it does
+ * write names the expression's references (`azurerm_kubernetes_cluster.main.id`).
  */
 export function terraformPlanResources(plan: Obj, source: string, line: number, text?: string): AzureDecoded {
   const root = asObj(asObj(plan.planned_values)?.root_module) ?? asObj(asObj(plan.values)?.root_module) ?? {};
@@ -21,6 +25,7 @@ export function terraformPlanResources(plan: Obj, source: string, line: number, 
     const address = asString(asObj(rc)?.address);
     if (address && change && change.after_unknown !== undefined) unknownByAddress.set(address, change.after_unknown);
   }
+  const configuration = planConfiguration(plan);
   const resources: Resource[] = [];
   const modules: Obj[] = [root];
   // Breadth-first over child modules: no recursion for hostile depth to exhaust.
@@ -35,7 +40,10 @@ export function terraformPlanResources(plan: Obj, source: string, line: number, 
       const address = asString(r.address) ?? `${type}.${label}`;
       const values = structuredClone(asObj(r.values) ?? {});
       const afterUnknown = unknownByAddress.get(address);
-      if (afterUnknown !== undefined) markUnknown(values, afterUnknown, address, 0);
+      const moduleAddress = asString(mod.address) ?? '';
+      const expressions = configuration?.expressionsOf(moduleAddress, type, label);
+      const isNull = (expression: unknown): boolean => configuration?.isNull(moduleAddress, expression) ?? false;
+      if (afterUnknown !== undefined) markUnknown(values, afterUnknown, { expressions, isNull }, address, 0);
       resources.push({
         apiVersion: 'terraform',
         kind: type,
@@ -70,24 +78,49 @@ function resourceName(address: string, type: string, label: string): string {
   return `${modulePath ? `${modulePath}.` : ''}${label}${instance}`;
 }
 
-/** Walks `after_unknown` beside the values: `true` marks a value (or a whole block) known only after apply. */
-function markUnknown(values: unknown, unknown: unknown, address: string, depth: number): void {
+/** What the configuration writes at one place of a resource, when the plan carries its configuration. */
+interface Written {
+  expressions: unknown;
+  /** Whether an attribute expression evaluates to null (variables left at a null default). */
+  isNull(expression: unknown): boolean;
+}
+
+/**
+ * Walks `after_unknown` beside the values: `true` marks a value (or a whole block) known only after
+ * apply. `written.expressions` is what the configuration writes at the same place.
+ */
+function markUnknown(values: unknown, unknown: unknown, written: Written, address: string, depth: number): void {
   if (depth > 64) return;
+  const { expressions } = written;
   if (Array.isArray(values) && Array.isArray(unknown)) {
     unknown.forEach((u, i) => {
       if (u === true) values[i] = unknownMarker(`${address}: the value is known only after apply`);
-      else if (typeof u === 'object' && u !== null) markUnknown(values[i], u, address, depth + 1);
+      else if (typeof u === 'object' && u !== null) markUnknown(values[i], u, { ...written, expressions: blockExpressions(expressions, i) }, address, depth + 1);
     });
     return;
   }
   if (!isObj(values) || !isObj(unknown)) return;
   for (const [k, u] of Object.entries(unknown)) {
+    const configured = isObj(expressions) ? configuredAt(expressions, k) : { state: 'unsure' as const };
     if (u === true) {
-      Object.defineProperty(values, k, { value: unknownMarker(`${address}.${k} is known only after apply`), enumerable: true, writable: true, configurable: true });
+      // Optional and computed, and unset or set to null (a variable left at its null default): the default applies.
+      if (configured.state === 'unset' || (configured.state === 'written' && written.isNull(configured.expression))) {
+        setOwn(values, k, null);
+        continue;
+      }
+      const refs = configured.state === 'written' ? referencesOf(configured.expression) : [];
+      const from = refs.length > 0 ? ` (from ${refs.join(', ')})` : '';
+      setOwn(values, k, unknownMarker(`${address}.${k} is known only after apply${from}`));
     } else if (typeof u === 'object' && u !== null) {
-      markUnknown(values[k], u, `${address}.${k}`, depth + 1);
+      // Nested blocks are lists of expression objects; an attribute expression (a map or list attribute written whole) says nothing about its elements.
+      const inner = configured.state === 'written' && Array.isArray(configured.expression) ? configured.expression : undefined;
+      markUnknown(values[k], u, { ...written, expressions: inner }, `${address}.${k}`, depth + 1);
     }
   }
+}
+
+function setOwn(obj: Obj, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function addressLine(text: string | undefined, address: string, fallback: number): number {

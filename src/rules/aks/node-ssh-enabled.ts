@@ -1,4 +1,5 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, type RuleContext } from '../../core/rule.js';
+import { azurermCannotSet } from './lib/azurerm-gaps.js';
 import { fieldOf, observed, POOL_RULE_KINDS, poolsToCheck, reportUnknown, text } from './lib/cluster-settings.js';
 
 const SAFE = ['disabled', 'entraid'];
@@ -14,10 +15,14 @@ export default defineRule({
       'With sshAccess LocalUser (the default) every node runs an SSH daemon that accepts the cluster\'s admin ' +
       'key: whoever holds that key, or reaches the node network with it, gets a root-capable shell on the node, ' +
       'outside Kubernetes RBAC and its audit log. Disabled turns the daemon off; EntraId accepts only Entra ID ' +
-      'identities allowed by Azure RBAC. Debugging remains possible with kubectl debug node/... .',
+      'identities allowed by Azure RBAC. Debugging remains possible with kubectl debug node/... . The azurerm ' +
+      'Terraform provider has no attribute for sshAccess: on pools written with it the finding is info and ' +
+      'says how to set it outside azurerm.',
     remediation:
       'Disable SSH per node pool (az aks nodepool update --ssh-access disabled; securityProfile.sshAccess: ' +
-      'Disabled), or use EntraId where node SSH is still needed.',
+      'Disabled), or use EntraId where node SSH is still needed. With Terraform (azurerm has no attribute for it), ' +
+      'run az aks nodepool update --ssh-access disabled after apply, or set securityProfile.sshAccess on the ' +
+      'agent pool with the azapi provider (azapi_update_resource).',
     references: ['https://learn.microsoft.com/azure/aks/manage-ssh-node-access'],
   },
   target: { kinds: [...POOL_RULE_KINDS] },
@@ -31,6 +36,10 @@ export default defineRule({
       }
       const mode = text(s)?.toLowerCase();
       if (mode !== undefined && SAFE.includes(mode)) continue;
+      if (azurermCannotSet(t.pool, 'securityProfile.sshAccess', s)) {
+        reportNoAttribute(ctx, t.label, t.pool.name, fieldOf(s), verify);
+        continue;
+      }
       ctx.report({
         field: fieldOf(s),
         message: `${t.label} accepts SSH with local keys (sshAccess ${s.absent ? 'not set, default LocalUser' : JSON.stringify(s.value)})`,
@@ -40,3 +49,16 @@ export default defineRule({
     }
   },
 });
+
+/** A pool written with azurerm: the default applies and the provider cannot change it, so the finding says where it can be changed. */
+function reportNoAttribute(ctx: RuleContext, label: string, pool: string, field: string | undefined, verify: string): void {
+  ctx.report({
+    field,
+    severity: 'info',
+    message:
+      `${label} accepts SSH with local keys (sshAccess not set, default LocalUser), and the azurerm provider has no attribute for it: ` +
+      'run az aks nodepool update --ssh-access disabled after apply, or set securityProfile.sshAccess with the azapi provider',
+    evidence: { observed: { notSet: true, serviceDefault: 'LocalUser', azurermAttribute: null }, expected: ['Disabled', 'EntraId'], nodePool: pool },
+    verify,
+  });
+}

@@ -1,4 +1,5 @@
 import { defineRule } from '../../core/rule.js';
+import { azurermCannotSet } from './lib/azurerm-gaps.js';
 import { fieldOf, flag, POOL_RULE_KINDS, poolsToCheck, reportUnknown, text } from './lib/cluster-settings.js';
 
 const PARTS = [
@@ -17,11 +18,14 @@ export default defineRule({
       'Trusted Launch protects nodes against boot kits and kernel-level rootkits: secure boot loads only signed ' +
       'boot loaders, kernels and drivers, and the virtual TPM measures the boot chain so it can be attested. ' +
       'Both are off unless set, per node pool. Windows pools are skipped (AKS offers Trusted Launch for Linux ' +
-      'Generation 2 VM sizes).',
+      'Generation 2 VM sizes). The azurerm Terraform provider has no attribute for either: on pools written ' +
+      'with it the finding is info and says how to set them outside azurerm.',
     remediation:
       'Create node pools with Trusted Launch (az aks nodepool add --enable-secure-boot --enable-vtpm; ' +
       'securityProfile {enableSecureBoot: true, enableVTPM: true}) on a Generation 2 VM size, or update an ' +
-      'existing pool with az aks nodepool update --enable-secure-boot --enable-vtpm.',
+      'existing pool with az aks nodepool update --enable-secure-boot --enable-vtpm. With Terraform (azurerm has ' +
+      'no attribute for them), run that command after apply, or manage the agent pool\'s securityProfile with the ' +
+      'azapi provider.',
     references: ['https://learn.microsoft.com/azure/aks/use-trusted-launch'],
   },
   target: { kinds: [...POOL_RULE_KINDS] },
@@ -37,9 +41,16 @@ export default defineRule({
         continue;
       }
       const first = off[0] as (typeof off)[number];
+      const outsideAzurerm = off.every((x) => azurermCannotSet(t.pool, x.path, x.s));
       ctx.report({
         field: fieldOf(first.s),
-        message: `${t.label} does not use Trusted Launch: ${off.map((x) => x.name).join(' and ')} ${off.length > 1 ? 'are' : 'is'} off`,
+        ...(outsideAzurerm ? { severity: 'info' as const } : {}),
+        message:
+          `${t.label} does not use Trusted Launch: ${off.map((x) => x.name).join(' and ')} ${off.length > 1 ? 'are' : 'is'} off` +
+          (outsideAzurerm
+            ? ', and the azurerm provider has no attribute for them: run az aks nodepool update --enable-secure-boot --enable-vtpm ' +
+              'after apply (Generation 2 VM size), or set securityProfile with the azapi provider'
+            : ''),
         evidence: {
           observed: Object.fromEntries(settings.map((x) => [x.path, x.s.known ? (x.s.absent ? null : x.s.value) : 'unknown'])),
           expected: { 'securityProfile.enableSecureBoot': true, 'securityProfile.enableVTPM': true },

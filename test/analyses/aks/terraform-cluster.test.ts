@@ -355,6 +355,20 @@ describe('terraformCluster: separate node pools', () => {
     expect(terraformCluster(main, new Inventory([main, other, lone])).nodePools).toHaveLength(1);
   });
 
+  it('gives a pool that names no cluster to the only cluster of its module instance: same module address, same plan or directory', () => {
+    const at = (r: Resource, file: string): Resource => ({ ...r, source: { file, line: 1 } });
+    const a = at(cluster('aks', { name: 'aks-a' }, 'terraform-hcl'), 'infra/a/main.tf');
+    const b = at(cluster('aks', { name: 'aks-b' }, 'terraform-hcl'), 'infra/b/main.tf');
+    const poolA = at(pool('user', { name: 'user-a', kubernetes_cluster_id: unknown('var.cluster_id is resolved by Terraform') }, 'terraform-hcl'), 'infra/a/pools.tf');
+    const inv = new Inventory([a, b, poolA]);
+    expect(terraformCluster(a, inv).nodePools.map((p) => p.name)).toEqual(['default_node_pool', 'user-a']);
+    expect(terraformCluster(b, inv).nodePools.map((p) => p.name)).toEqual(['default_node_pool']);
+    // Two clusters in its module instance: the pool stays undecided.
+    const a2 = at(cluster('other', { name: 'aks-a2' }, 'terraform-hcl'), 'infra/a/other.tf');
+    const inv2 = new Inventory([a, a2, b, poolA]);
+    expect([a, a2, b].map((c) => terraformCluster(c, inv2).nodePools.length)).toEqual([1, 1, 1]);
+  });
+
   it('reads a separate pool in ARM terms (v4 and v3 names, taints, mode)', () => {
     const p = terraformNodePool(
       pool('gpu', {

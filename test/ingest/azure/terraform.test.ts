@@ -218,6 +218,51 @@ describe('Terraform HCL (.tf)', () => {
     expect(sink.resources[1]?.object).toEqual({ kubernetes_cluster_id: unknown(/azurerm_kubernetes_cluster\.example\.id/), name: 'user', fips_enabled: true });
   });
 
+  it('resolves locals written as literals, and keeps variables and other references unknown', async () => {
+    const tf = `locals {
+  private = true
+  prefix  = "shop"
+  name    = "aks-\${local.prefix}"
+  ranges  = ["203.0.113.0/24"]
+  pools   = { user = { max_pods = 110 } }
+  from_var = var.private
+}
+locals {
+  cycle_a = local.cycle_b
+  cycle_b = local.cycle_a
+}
+
+resource "azurerm_kubernetes_cluster" "aks" {
+  name                    = local.name
+  dns_prefix              = "\${local.prefix}-\${var.env}"
+  private_cluster_enabled = local.private
+  local_account_disabled  = local.from_var
+  sku_tier                = local.cycle_a
+  node_resource_group     = "mc-\${local.prefix}"
+  default_node_pool {
+    name     = "system"
+    max_pods = local.pools.user.max_pods
+    zones    = local.missing
+  }
+  api_server_access_profile {
+    authorized_ip_ranges = local.ranges
+  }
+}
+`;
+    const sink = await decodeAsync(tf, 'locals.tf');
+    expect(sink.errors).toEqual([]);
+    expect(sink.resources[0]?.object).toEqual({
+      name: 'aks-shop',
+      dns_prefix: unknown('${local.prefix}-${var.env} is resolved by Terraform'),
+      private_cluster_enabled: true,
+      local_account_disabled: unknown('local.from_var is resolved by Terraform'),
+      sku_tier: unknown('local.cycle_a is resolved by Terraform'),
+      node_resource_group: 'mc-shop',
+      default_node_pool: [{ name: 'system', max_pods: 110, zones: unknown('local.missing is resolved by Terraform') }],
+      api_server_access_profile: [{ authorized_ip_ranges: ['203.0.113.0/24'] }],
+    });
+  });
+
   it('reports malformed HCL as an input error with file and line, and keeps going', async () => {
     const sink = await decodeAsync('resource "azurerm_kubernetes_cluster" "x" {\n  name = \n}\n', 'bad.tf');
     expect(sink.resources).toEqual([]);

@@ -1,5 +1,5 @@
 import rule from '../../../src/rules/aks/node-ssh-enabled.js';
-import { aksRuleTester, cliCluster, restCluster, templateCluster, templatePool, tfCluster, unknown } from './aks-tester.js';
+import { aksRuleTester, cliCluster, restCluster, templateCluster, templatePool, tfCluster, tfPool, unknown } from './aks-tester.js';
 
 aksRuleTester(rule, {
   valid: [
@@ -26,7 +26,21 @@ aksRuleTester(rule, {
       resources: [cliCluster('aks1', { agentPoolProfiles: [{ name: 'p1', securityProfile: { sshAccess: 'LocalUser' } }] })],
       findings: [{ field: 'agentPoolProfiles[0].securityProfile.sshAccess', message: /sshAccess "LocalUser"/ }],
     },
-    { name: 'Terraform: no attribute, the Azure default applies', resources: [tfCluster('main', { default_node_pool: [{ name: 'system' }] })], findings: [{ field: 'default_node_pool[0]' }] },
+    {
+      name: 'Terraform: no attribute, the Azure default applies, reported as info with the way to set it',
+      resources: [tfCluster('main', { default_node_pool: [{ name: 'system' }] }), tfPool('user', { name: 'user', kubernetes_cluster_id: '${azurerm_kubernetes_cluster.main.id}' })],
+      findings: [
+        {
+          field: 'default_node_pool[0]',
+          severity: 'info',
+          message:
+            'node pool system of cluster main accepts SSH with local keys (sshAccess not set, default LocalUser), and the azurerm provider has no attribute for it: ' +
+            'run az aks nodepool update --ssh-access disabled after apply, or set securityProfile.sshAccess with the azapi provider',
+          evidence: { observed: { notSet: true, serviceDefault: 'LocalUser', azurermAttribute: null } },
+        },
+        { resource: 'azurerm_kubernetes_cluster_node_pool/user', field: null, severity: 'info', message: /^node pool user of cluster main .*no attribute for it/ },
+      ],
+    },
     {
       name: 'unknown',
       resources: [templateCluster('aks1', { agentPoolProfiles: [{ name: 'p1', securityProfile: { sshAccess: unknown("parameter 'ssh' has no default value") } }] })],

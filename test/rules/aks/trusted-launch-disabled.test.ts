@@ -1,5 +1,5 @@
 import rule from '../../../src/rules/aks/trusted-launch-disabled.js';
-import { aksRuleTester, cliCluster, restCluster, templateCluster, tfCluster, unknown } from './aks-tester.js';
+import { aksRuleTester, cliCluster, restCluster, templateCluster, tfCluster, tfPool, unknown } from './aks-tester.js';
 
 aksRuleTester(rule, {
   valid: [
@@ -37,9 +37,18 @@ aksRuleTester(rule, {
       findings: [{ field: 'agentPoolProfiles[1].securityProfile.enableVtpm', message: 'node pool p2 of cluster aks1 does not use Trusted Launch: vTPM is off', verify: /securityProfile\.enableVtpm"$/ }],
     },
     {
-      name: 'Terraform cannot set Trusted Launch: the Azure default (off) applies',
-      resources: [tfCluster('main', { default_node_pool: [{ name: 'system' }] })],
-      findings: [{ field: 'default_node_pool[0]' }],
+      name: 'Terraform cannot set Trusted Launch: the Azure default (off) applies, reported as info with the way to set it',
+      resources: [tfCluster('main', { default_node_pool: [{ name: 'system' }] }), tfPool('user', { name: 'user', kubernetes_cluster_id: '${azurerm_kubernetes_cluster.main.id}' })],
+      findings: [
+        {
+          field: 'default_node_pool[0]',
+          severity: 'info',
+          message:
+            'node pool system of cluster main does not use Trusted Launch: secure boot and vTPM are off, and the azurerm provider has no attribute for them: ' +
+            'run az aks nodepool update --enable-secure-boot --enable-vtpm after apply (Generation 2 VM size), or set securityProfile with the azapi provider',
+        },
+        { resource: 'azurerm_kubernetes_cluster_node_pool/user', field: null, severity: 'info', message: /node pool user of cluster main .*azurerm provider has no attribute/ },
+      ],
     },
     {
       name: 'unknown, the other part on: info',
