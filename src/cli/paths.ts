@@ -116,5 +116,5 @@ async function runPaths(paths: string[], opts: PathsOptions): Promise<number> {
   writeResult(renderPaths(opts.format, report, { limit }), opts.output);
   if (errors.length) return 2;
   const failOn = opts.failOn;
-  return failOn !== 'none' && analysis.paths.some((p) => atLeast(p.severity, failOn)) ? 1 : 0;
+  return failOn !== 'none' && analysis.paths.some((p) => !p.providerManaged && atLeast(p.severity, failOn)) ? 1 : 0;
 }

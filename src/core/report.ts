@@ -87,6 +87,11 @@ export interface AttackPath {
   fix?: AttackPathFix;
   /** Other footholds that reach the target the same way from the same kind of entry. */
   alsoFrom?: string[];
+  /**
+   * Every step is made by components AKS manages (the aks-managed profile's reason): a real way, but
+   * none of its changes is the cluster owner's to make, so it counts toward no `--fail-on`.
+   */
+  providerManaged?: true;
 }
 
 const WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 2, low: 1, info: 0 };

@@ -79,7 +79,7 @@ export function onPathsLabel(f: Finding): string {
 
 /** `the internet → a node`: where a path starts and what it reaches. */
 export function pathTitle(p: AttackPath): string {
-  return `${p.entry.label} → ${p.target.label}`;
+  return `${p.entry.label} → ${p.target.label}${p.providerManaged ? ' (AKS-managed components only)' : ''}`;
 }
 
 /** `15 attack paths: 2 critical, 3 high, 6 medium, 4 low` (severities with none left out). */

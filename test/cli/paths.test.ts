@@ -21,6 +21,22 @@ describe('palisade paths', () => {
     expect(r.stdout).toMatch(/3 attack paths: 1 critical, 1 high, 1 medium, 0 low\n$/);
   });
 
+  it('counts no path made only of AKS-managed components toward --fail-on, and says so', async () => {
+    const amaLogs = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: ama-logs, namespace: kube-system }
+spec:
+  selector: { matchLabels: { component: ama-logs-agent } }
+  template:
+    metadata: { labels: { component: ama-logs-agent } }
+    spec:
+      containers: [{ name: ama-logs, image: mcr.microsoft.com/azuremonitor/containerinsights/ciprod:3.1.24, securityContext: { privileged: true }, ports: [{ containerPort: 25225 }] }]
+`;
+    const r = await runCli(['paths', tempTree({ 'aks.yaml': amaLogs }), '--fail-on', 'low']);
+    expect(r.stdout).toContain('(AKS-managed components only: not counted for --fail-on)');
+    expect(r.code).toBe(0);
+  });
+
   it('writes JSON, Mermaid and dot, and exits 0 below --fail-on', async () => {
     const json = await runCli(['paths', estate, '-f', 'json', '--fail-on', 'critical']);
     expect(json.code).toBe(1);

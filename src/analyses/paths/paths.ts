@@ -1,4 +1,5 @@
 import { hash64, type Finding } from '../../core/finding.js';
+import { aksManagedReason } from '../../core/aks-managed.js';
 import type { Inventory } from '../../core/inventory.js';
 import type { AttackPath, AttackPathFix, AttackPathStep } from '../../core/report.js';
 import type { Severity } from '../../core/severity.js';
@@ -106,8 +107,28 @@ export function attackPaths(inventory: Inventory, findings: readonly Finding[], 
   }
   const candidates = [...grouped.values()].sort(compare);
   const paths = candidates.map((c) => toPath(graph, c));
+  candidates.forEach((c, i) => {
+    if (onlyProviderManaged(inventory, graph, c)) paths[i]!.providerManaged = true;
+  });
   const fixes = chooseFixes(graph, candidates, paths, maxDepth);
   return { graph, paths, fixes };
+}
+
+/**
+ * Every step names a resource AKS manages (its own components, bindings and settings), and so does
+ * every other foothold folded into the path: nothing on it is the cluster owner's to change.
+ */
+function onlyProviderManaged(inventory: Inventory, graph: AttackGraph, c: Candidate): boolean {
+  const managed = (kind: string, namespace: string | null, name: string) => {
+    const r = inventory.get(kind, namespace, name);
+    return r !== undefined && aksManagedReason(r) !== undefined;
+  };
+  const refs = c.edges.flatMap((e) => graph.edges[e]!.step.resource ?? []);
+  if (refs.length === 0 || !refs.every((r) => managed(r.kind, r.namespace, r.name))) return false;
+  return c.also.every((n) => {
+    const m = /^workload:([^/]+)\/(.+)\[([A-Za-z]+)\]$/.exec(graph.nodes[n]!.id);
+    return m !== null && managed(m[3]!, m[1]!, m[2]!);
+  });
 }
 
 function better(a: Candidate, b: Candidate): boolean {

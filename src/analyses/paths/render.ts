@@ -34,7 +34,7 @@ function table(report: PathsReport, limit: number): string {
   const out: string[] = [];
   const shown = report.paths.slice(0, limit);
   shown.forEach((p, i) => {
-    out.push(`#${i + 1} ${p.severity.toUpperCase()} score ${p.score} (likelihood ${p.likelihood} × impact ${p.impact}): ${p.entry.label} → ${p.target.label}`);
+    out.push(`#${i + 1} ${p.severity.toUpperCase()} score ${p.score} (likelihood ${p.likelihood} × impact ${p.impact}): ${p.entry.label} → ${p.target.label}${p.providerManaged ? ' (AKS-managed components only: not counted for --fail-on)' : ''}`);
     p.steps.forEach((s, j) => {
       const to = p.nodes[j + 1]?.label ?? s.to;
       out.push(`   ${j + 1}. ${s.text} → ${to}${s.rule ? ` (${s.rule}${ids(s.findings)})` : ids(s.findings)}`);

@@ -181,3 +181,30 @@ spec:
     expect(withCap[0]?.score).toBeGreaterThan(unprivileged[0]?.score ?? 0);
   });
 });
+
+describe('paths made only of AKS-managed components', () => {
+  const amaLogs = `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: ama-logs, namespace: kube-system }
+spec:
+  selector: { matchLabels: { component: ama-logs-agent } }
+  template:
+    metadata: { labels: { component: ama-logs-agent } }
+    spec:
+      serviceAccountName: ama-logs
+      containers:
+        - name: ama-logs
+          image: mcr.microsoft.com/azuremonitor/containerinsights/ciprod:3.1.24
+          securityContext: { privileged: true }
+          ports: [{ containerPort: 25225 }]
+`;
+
+  it('are marked, since no change on them is for the cluster owner to make, and others are not', () => {
+    const managed = pathsOf(amaLogs).paths.filter((p) => p.entryPoint === 'other-namespaces');
+    expect(managed.length).toBeGreaterThan(0);
+    expect(managed.every((p) => p.providerManaged === true)).toBe(true);
+    const mine = pathsOf(amaLogs.replace(/ama-logs/g, 'log-agent').replace('mcr.microsoft.com/azuremonitor/containerinsights/ciprod', 'registry.example.com/log-agent'));
+    expect(mine.paths.filter((p) => p.entryPoint === 'other-namespaces').map((p) => p.providerManaged)).toEqual([undefined]);
+  });
+});
