@@ -21,8 +21,10 @@ const SENSITIVE: SensitivePath[] = [
   { path: '/run/dockershim.sock', what: 'the dockershim socket', exposure: 'runtime-socket', subtree: false },
   { path: '/run/cri-dockerd.sock', what: 'the cri-dockerd socket', exposure: 'runtime-socket', subtree: false },
   { path: '/run/containerd', what: 'the containerd socket and its directory', exposure: 'runtime-socket', subtree: true },
+  { path: '/run/containerd/containerd.sock', what: 'the containerd socket', exposure: 'runtime-socket', subtree: false },
   { path: '/run/dbus', what: "the system D-Bus socket, through which a root process drives the node's systemd", exposure: 'node', subtree: true },
   { path: '/run/crio', what: 'the CRI-O socket directory', exposure: 'runtime-socket', subtree: true },
+  { path: '/run/crio/crio.sock', what: 'the CRI-O socket', exposure: 'runtime-socket', subtree: false },
   { path: '/var/lib/docker', what: 'Docker image and container storage', exposure: 'runtime-storage', subtree: true },
   { path: '/var/lib/containerd', what: 'containerd image and container storage', exposure: 'runtime-storage', subtree: true },
   {
@@ -42,6 +44,7 @@ const SENSITIVE: SensitivePath[] = [
   { path: '/root/.azure', what: 'Azure CLI credentials', exposure: 'cloud-credentials', subtree: true },
   { path: '/proc', what: "the node's processes and kernel settings", exposure: 'node', subtree: true },
   { path: '/sys', what: 'the kernel, device and cgroup settings of the node', exposure: 'node', subtree: true },
+  { path: '/sys/fs/bpf', what: "the node's BPF filesystem: the eBPF maps and programs its network dataplane (Cilium) pins there", exposure: 'node', subtree: true },
   { path: '/dev', what: 'the node devices, its disks included', exposure: 'node', subtree: true },
   { path: '/boot', what: 'the node kernel and boot loader', exposure: 'node', subtree: true },
 ];

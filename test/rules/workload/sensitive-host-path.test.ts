@@ -47,12 +47,20 @@ ruleTester(rule, {
       ],
     },
     {
+      name: "the runtime's directory, and the BPF filesystem Cilium pins its maps in",
+      input: pod('/run/containerd', '/sys/fs/bpf'),
+      findings: [
+        { field: 'spec.volumes[0].hostPath.path', message: /mounts \/run\/containerd: the containerd socket and its directory/ },
+        { field: 'spec.volumes[1].hostPath.path', message: /mounts \/sys\/fs\/bpf: the node's BPF filesystem/ },
+      ],
+    },
+    {
       name: 'runtime sockets in all their spellings',
       input: pod('/var/run/docker.sock', '/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/var/run/cri-dockerd.sock', '//var//run/./docker.sock/'),
       findings: [
         { field: 'spec.volumes[0].hostPath.path', message: 'hostPath volume v0 mounts /var/run/docker.sock: the Docker socket', severity: 'critical' },
-        { field: 'spec.volumes[1].hostPath.path', message: /containerd socket and its directory/ },
-        { field: 'spec.volumes[2].hostPath.path', message: /CRI-O socket directory/ },
+        { field: 'spec.volumes[1].hostPath.path', message: /mounts \/run\/containerd\/containerd\.sock: the containerd socket$/ },
+        { field: 'spec.volumes[2].hostPath.path', message: /mounts \/var\/run\/crio\/crio\.sock: the CRI-O socket$/ },
         { field: 'spec.volumes[3].hostPath.path', message: /cri-dockerd socket/ },
         { field: 'spec.volumes[4].hostPath.path', message: /: the Docker socket$/ },
       ],
