@@ -51,6 +51,28 @@ spec:
   ],
   invalid: [
     {
+      name: 'a namespace that serves admission webhooks: the finding says to let the API server in',
+      input: docs(
+        ns('cert-manager'),
+        deploy('cert-manager-webhook', 'cert-manager'),
+        `
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: { name: cert-manager-webhook }
+webhooks:
+  - name: webhook.cert-manager.io
+    clientConfig: { service: { name: cert-manager-webhook, namespace: cert-manager, path: /validate } }
+    failurePolicy: Fail
+`,
+      ),
+      findings: [
+        {
+          resource: 'Namespace/cert-manager',
+          message: /; it serves admission webhooks \(Service cert-manager-webhook \(cert-manager-webhook\)\): a default deny must let the API server's calls to them in \(on AKS from konnectivity-agent or the API server's subnet\), or the webhooks fail$/,
+        },
+      ],
+    },
+    {
       name: 'no policy at all: reported on the Namespace, naming the open workloads',
       input: docs(deploy('web', 'shop'), ns('shop'), deploy('api', 'shop')),
       findings: [

@@ -3,6 +3,7 @@ import { otherPoliciesIn, otherPolicyLabel } from '../../../analyses/network/oth
 import { ConnectionSet } from '../../../analyses/network/ports.js';
 import { allowsEverything, isDefaultDeny, selectsEveryPod, type Direction, type NetworkPolicyModel } from '../../../analyses/network/policy.js';
 import { aksManagedReason } from '../../../core/aks-managed.js';
+import { asArray, asObj, asString } from '../../../core/resource.js';
 import type { FrameworkRef } from '../../../core/frameworks.js';
 import type { Inventory } from '../../../core/inventory.js';
 import { Memo } from '../../../core/memo.js';
@@ -94,6 +95,20 @@ const NAMES_OPEN = new Memo<Inventory, Map<string, boolean>>();
  * policy belongs to — and otherwise on the first workload of the namespace, so that the finding still
  * points at a file that deploys into it.
  */
+/** The Services of a namespace that admission webhook configurations call: `Service name (webhook configuration)`. */
+function webhookServicesIn(inventory: Inventory, namespace: string): string[] {
+  const out = new Set<string>();
+  for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    for (const config of inventory.byKind(kind)) {
+      for (const hook of asArray(config.object.webhooks)) {
+        const svc = asObj(asObj(asObj(hook)?.clientConfig)?.service);
+        if (svc && asString(svc.namespace) === namespace && asString(svc.name)) out.add(`Service ${asString(svc.name)!} (${config.name})`);
+      }
+    }
+  }
+  return [...out].sort();
+}
+
 export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
   const { direction } = def;
   const words = WORDS[direction];
@@ -159,9 +174,15 @@ export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
         ? `: ${listSome(isolating, LISTED)} ${isolating.length === 1 ? 'selects' : 'select'} every pod but also ${isolating.length === 1 ? 'allows' : 'allow'} traffic, so what ${isolating.length === 1 ? 'it allows' : 'they allow'} reaches every workload, including ones added later`
         : `: every workload is selected by an ${direction} policy today, but a workload added later starts open`;
     }
+    // The API server calls admission webhooks served here: a default deny as the remediation writes it
+    // would refuse those calls, and a webhook with failurePolicy Fail then refuses what it covers.
+    const webhooks = direction === 'ingress' && key !== '' ? webhookServicesIn(ctx.inventory, key) : [];
+    const callers = webhooks.length
+      ? `; it serves admission webhooks (${listSome(webhooks, LISTED)}): a default deny must let the API server's calls to them in (on AKS from konnectivity-agent or the API server's subnet), or the webhooks fail`
+      : '';
     ctx.report({
       ...(severity ? { severity } : {}),
-      message: `${subject} has no default-deny ${direction} NetworkPolicy${why}`,
+      message: `${subject} has no default-deny ${direction} NetworkPolicy${why}${callers}`,
       evidence: {
         observed: { [`${direction}Policies`]: policies.map((p) => p.name), ...(open.length ? { unselectedWorkloads: open } : {}) },
         expected,
