@@ -26,7 +26,11 @@ export default pssRule({
     severity: 'high',
     frameworks: [{ framework: 'mitre', id: 'T1611' }, ...NAMESPACES.flatMap((n) => n.refs)],
     description: 'Sharing the host network, PID or IPC namespace removes the isolation between the pod and the node.',
-    remediation: 'Remove hostNetwork, hostPID and hostIPC (or set them to false).',
+    remediation:
+      'Remove hostNetwork, hostPID and hostIPC (or set them to false). Node agents that truly need them (metrics ' +
+      'exporters, CNI and CSI node plugins) belong in a namespace of their own labelled ' +
+      'pod-security.kubernetes.io/enforce: privileged, with an exception in .palisade.yaml that names them and why, ' +
+      'running as a non-root user without added capabilities where they can.',
     references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
   },
   check: {
