@@ -266,7 +266,7 @@ export function scopeText(ctx: RuleContext): string {
 }
 
 /** `kubectl auth can-i VERB RESOURCE --as=...` for the subject, in the binding's scope. */
-export function canIVerify(ctx: RuleContext, s: Subject, p: Permission): string {
+export function canIVerify(ctx: RuleContext, s: Subject, p: Permission, namespace?: string): string {
   const resource = `${p.apiGroup ? `${p.resource}.${p.apiGroup}` : p.resource}${p.name !== undefined ? `/${p.name}` : ''}`;
   // `can-i create pods/exec` would ask about a pod named exec: kubectl takes a subresource as a flag.
   const sub = p.subresource ? ` --subresource=${shellQuote(p.subresource)}` : '';
@@ -276,7 +276,7 @@ export function canIVerify(ctx: RuleContext, s: Subject, p: Permission): string 
       : s.kind === 'Group'
         ? `--as=palisade-probe --as-group=${shellQuote(s.name)}`
         : `--as=${shellQuote(s.name)}`;
-  const ns = bindingNamespace(ctx);
+  const ns = bindingNamespace(ctx) ?? namespace;
   const scope = ns ? ` -n ${shellQuote(ns)}` : ' --all-namespaces';
   return `kubectl auth can-i ${shellQuote(p.verb)} ${shellQuote(resource)}${sub} ${as}${scope}`;
 }
@@ -290,8 +290,11 @@ export function roleAssignmentVerify(name: string): string {
   return `az role assignment list --all --query ${/^[A-Za-z0-9._-]+$/.test(name) ? `"${query}"` : shellQuote(query)} -o table`;
 }
 
-/** Reports one finding per subject holding any of `permissions` through the binding under check. */
-export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], expected: string, severity?: Severity): void {
+/**
+ * Reports one finding per subject holding any of `permissions` through the binding under check.
+ * `namespace`: where a cluster-wide grant matters (the CoreDNS ConfigMaps of kube-system), for the verify command.
+ */
+export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], expected: string, severity?: Severity, namespace?: string): void {
   for (const g of grants) {
     const first = g.permissions[0];
     if (!first) continue;
@@ -300,7 +303,7 @@ export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], 
       message: `${subjectText(g.subject)}${displayName(ctx, g.subject)} can ${g.permissions.map(permissionLabel).join(', ')} ${scopeText(ctx)} through ${roleText(ctx)} (${bindingText(ctx)})`,
       field: grantField(ctx, g),
       evidence: { observed: g.rules.map(ruleText).join('; ') || roleText(ctx), expected },
-      verify: isRoleAssignment(ctx) ? roleAssignmentVerify(ctx.resource.name) : canIVerify(ctx, g.subject, first),
+      verify: isRoleAssignment(ctx) ? roleAssignmentVerify(ctx.resource.name) : canIVerify(ctx, g.subject, first, namespace),
     });
   }
 }

@@ -29,7 +29,8 @@ ruleTester(rule, {
     {
       name: 'cluster-wide patch',
       input: clusterRole('r', '[{ apiGroups: [""], resources: [configmaps], verbs: [patch] }]') + clusterRoleBinding('b', 'r', `[${sa('gitops', 'flux')}]`),
-      findings: [{ field: 'subjects[0]', message: /patch configmaps cluster-wide/, }],
+      // Checked where it matters: a cluster-wide grant reaches the ConfigMaps of kube-system.
+      findings: [{ field: 'subjects[0]', message: /patch configmaps cluster-wide/, verify: "kubectl auth can-i patch configmaps --as=system:serviceaccount:gitops:flux -n kube-system" }],
     },
   ],
 });
