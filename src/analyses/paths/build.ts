@@ -14,7 +14,7 @@ import type { Workload } from '../network/workloads.js';
 import { principalSubject, ROLE_ASSIGNMENT_KIND, roleAssignmentOf } from '../rbac/azure-access.js';
 import { BUILTIN_AZURE_ROLES } from '../rbac/azure-roles.js';
 import { boundSubjects, CLUSTER_ADMIN, escalationGraph, namespaceAdminKey, nodeText, reasonText, workloadIdentityAccount, workloadIdentityKey, type StepReason } from '../rbac/escalation.js';
-import { identityOf, parseSubject, permissionIndexOf, subjectLabel, type Grant, type Subject } from '../rbac/permission-index.js';
+import { holdsExchangeableToken, identityOf, parseSubject, permissionIndexOf, subjectLabel, type Grant, type Subject } from '../rbac/permission-index.js';
 import { FindingIndex } from './findings.js';
 import { AttackGraph, type Step, type StepFix } from './graph.js';
 import { azureScopeText } from '../rbac/azure-scope.js';
@@ -305,9 +305,10 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
     const mounted = pod.spec.automountServiceAccountToken ?? sa?.object.automountServiceAccountToken;
     const key = subjectLabel({ kind: 'ServiceAccount', namespace: w.namespace, name: account });
     // The workload identity webhook projects its own token (audience api://AzureADTokenExchange) into pods
-    // labelled for it, whatever automountServiceAccountToken says: the pod holds the Azure identity.
+    // labelled for it, whatever automountServiceAccountToken says, and a pod may project one itself: the
+    // pod holds the Azure identity.
     const link = federated.get(key);
-    if (link?.principal && stringMap(pod.metadata.labels)[WORKLOAD_IDENTITY_LABEL] === 'true') {
+    if (link?.principal && holdsExchangeableToken(pod)) {
       labelledAccounts.add(key);
       const to = subjectLabel(link.principal);
       const ref = refOf(r);
@@ -560,8 +561,6 @@ function grantFix(subject: string, r: StepReason): StepFix[] {
   return [{ key: `grant:${b.kind}/${b.namespace ?? ''}/${b.name}`, text: `remove ${where}, or narrow its role ${r.role?.name ?? ''} to what its subjects need`.replace(/ +,/g, ','), cost: 2, ...(resource ? { resource } : {}) }];
 }
 
-/** The pod label the workload identity webhook projects its token for. */
-const WORKLOAD_IDENTITY_LABEL = 'azure.workload.identity/use';
 
 /** Access: the escalation graph of the permission index, reading secrets and exec, Azure identities and the API server. */
 function addAccess(

@@ -174,7 +174,7 @@ export interface PodRunner {
 const WORKLOAD_IDENTITY_LABEL = 'azure.workload.identity/use';
 const EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 
-function holdsExchangeableToken(pod: PodView): boolean {
+export function holdsExchangeableToken(pod: PodView): boolean {
   if (stringMap(pod.metadata.labels)[WORKLOAD_IDENTITY_LABEL] === 'true') return true;
   return asArray(pod.spec.volumes).some((v) =>
     asArray(asObj(asObj(v)?.projected)?.sources).some((src) => asString(asObj(asObj(src)?.serviceAccountToken)?.audience) === EXCHANGE_AUDIENCE),

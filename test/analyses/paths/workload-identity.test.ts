@@ -64,6 +64,15 @@ describe('workload identity in attack paths', () => {
     expect(toAzure(OWNER + orders(true, '\n      automountServiceAccountToken: false'))).toEqual([`pod: workload:shop/orders[Deployment] → User:${PRINCIPAL} → azure:${PRINCIPAL}`]);
   });
 
+  it('so does an unlabelled pod that projects a token for api://AzureADTokenExchange itself', () => {
+    const projected = `
+      volumes:
+        - name: azure-token
+          projected: { sources: [{ serviceAccountToken: { path: token, audience: api://AzureADTokenExchange, expirationSeconds: 3600 } }] }`;
+    expect(toAzure(OWNER + orders(false, `\n      automountServiceAccountToken: false${projected}`))).toEqual([`pod: workload:shop/orders[Deployment] → User:${PRINCIPAL} → azure:${PRINCIPAL}`]);
+    expect(toAzure(OWNER + orders(false, `\n      automountServiceAccountToken: false${projected.replace('api://AzureADTokenExchange', 'vault')}`))).toEqual([]);
+  });
+
   it('spells identities in texts as everywhere else: ServiceAccount shop/orders', () => {
     const { graph } = pathsOf(OWNER + orders(true) + ciHolding('[{ apiGroups: [""], resources: [pods], verbs: [create] }]'));
     const texts = graph.edges.flatMap((e) => [e.step.text, ...e.step.fixes.map((f) => f.text)]);
