@@ -175,7 +175,6 @@ function allButPeerLeavesOut(peer: PolicyPeer): string[] | undefined {
   return namespacesLeftOut(peer.namespaceSelector);
 }
 
-/** Names in both lists: a namespace is left out only when every rule that admits the others leaves it out. */
 /** The namespaces one rule or another leaves out: each may be refused on some ports. */
 function eitherLeavesOut(a: readonly string[] | undefined, b: readonly string[]): string[] {
   return a === undefined ? [...b] : [...new Set([...a, ...b])].sort();
