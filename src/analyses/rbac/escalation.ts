@@ -196,7 +196,6 @@ function leadsToServiceAccounts(rules: readonly PolicyRule[]): boolean {
   );
 }
 
-/** A rule that reads Secrets in some way (get, list or watch), whatever names it is limited to. */
 /**
  * Reads back a Secret it may create in the namespace: any, or one the rule names that does not exist
  * yet. A named Secret that exists (cert-manager's webhook reads its own CA) cannot be created again,
