@@ -21,7 +21,6 @@ const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
 /** ingress-nginx's own controller value and default class (its `--controller-class` and `--ingress-class` defaults). */
 const INGRESS_NGINX = 'k8s.io/ingress-nginx';
-/** Application routing (the AKS add-on): its controller value, namespace and custom resource. */
 /**
  * Application routing's controller values (aks-app-routing-operator): the default NginxIngressController's
  * `webapprouting.kubernetes.azure.com/nginx`, every other one's `approuting.kubernetes.azure.com/<name>`.
@@ -31,6 +30,7 @@ function isAppRouting(controller: string | undefined): boolean {
 }
 /** ingress-nginx's default `--ingress-class`. */
 const INGRESS_NGINX_CLASS = 'nginx';
+/** Application routing (the AKS add-on): its namespace and custom resource. */
 const APP_ROUTING_NAMESPACE = 'app-routing-system';
 const NGINX_INGRESS_CONTROLLER = 'NginxIngressController';
 

@@ -89,12 +89,6 @@ export function namespaceNamesOpenWorkloads(inventory: Inventory, key: string, d
 
 const NAMES_OPEN = new Memo<Inventory, Map<string, boolean>>();
 
-/**
- * Reports a namespace with workloads where no NetworkPolicy denies one direction by default. One
- * finding per namespace, on its Namespace object when the scan has it — the namespace is what the
- * policy belongs to — and otherwise on the first workload of the namespace, so that the finding still
- * points at a file that deploys into it.
- */
 /** The Services of a namespace that admission webhook configurations call: `Service name (webhook configuration)`. */
 function webhookServicesIn(inventory: Inventory, namespace: string): string[] {
   const out = new Set<string>();
@@ -109,6 +103,12 @@ function webhookServicesIn(inventory: Inventory, namespace: string): string[] {
   return [...out].sort();
 }
 
+/**
+ * Reports a namespace with workloads where no NetworkPolicy denies one direction by default. One
+ * finding per namespace, on its Namespace object when the scan has it — the namespace is what the
+ * policy belongs to — and otherwise on the first workload of the namespace, so that the finding still
+ * points at a file that deploys into it.
+ */
 export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
   const { direction } = def;
   const words = WORDS[direction];
