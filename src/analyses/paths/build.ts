@@ -39,6 +39,16 @@ function findingVolume(f: Finding, pod: PodView): string | undefined {
   return asString(asObj(asArray(pod.spec.volumes)[Number(/\.volumes\[(\d+)\]/.exec(f.field ?? '')?.[1] ?? -1)])?.name);
 }
 
+/** The containers that run while the application does: not init containers, which have finished. */
+function runningContainers(pod: PodView): Array<Record<string, unknown>> {
+  return [...asArray(pod.spec.containers), ...asArray(pod.spec.ephemeralContainers)].map(asObj).filter((c): c is Record<string, unknown> => c !== undefined);
+}
+
+/** A container's mounts of one volume. */
+function mountsOf(container: Record<string, unknown>, volume: string | undefined): Array<Record<string, unknown>> {
+  return asArray(container.volumeMounts).map(asObj).filter((m): m is Record<string, unknown> => m !== undefined && volume !== undefined && m.name === volume);
+}
+
 /**
  * Whether the finding is a way out for an attacker inside the running pod: not a capability that is no
  * escape on its own (NET_ADMIN, NET_RAW, SYS_TIME...), not what only an init container holds (it has
@@ -53,12 +63,10 @@ function escapesFromRunningContainer(f: Finding, workload: Resource): boolean {
   const pod = podOf(workload);
   if (!pod) return true;
   const volume = findingVolume(f, pod);
-  const mounts = [...asArray(pod.spec.containers), ...asArray(pod.spec.ephemeralContainers)].flatMap((c) =>
-    asArray(asObj(c)?.volumeMounts).filter((m) => volume !== undefined && asObj(m)?.name === volume),
-  );
+  const mounts = runningContainers(pod).flatMap((c) => mountsOf(c, volume));
   if (mounts.length === 0) return false;
   const logs = /^\/var\/log(\/|$)/.test(String(f.evidence.normalized ?? f.evidence.observed ?? ''));
-  return !logs || mounts.some((m) => asObj(m)?.readOnly !== true);
+  return !logs || mounts.some((m) => m.readOnly !== true);
 }
 
 /**
@@ -72,14 +80,14 @@ function onlyUnprivilegedUsers(f: Finding, workload: Resource): boolean {
   const pod = podOf(workload);
   if (!pod) return false;
   const podContext = asObj(pod.spec.securityContext) ?? {};
-  const running = [...asArray(pod.spec.containers), ...asArray(pod.spec.ephemeralContainers)].map(asObj).filter((c): c is Record<string, unknown> => c !== undefined);
+  const running = runningContainers(pod);
   const volume = findingVolume(f, pod);
-  const using = volume === undefined ? running : running.filter((c) => asArray(c.volumeMounts).some((m) => asObj(m)?.name === volume));
+  const using = volume === undefined ? running : running.filter((c) => mountsOf(c, volume).length > 0);
   if (using.length === 0) return false;
   return using.every((c) => {
     const sc = asObj(c.securityContext) ?? {};
     if (sc.privileged === true || asArray(asObj(sc.capabilities)?.add).length > 0) return false;
-    if (volume !== undefined && asArray(c.volumeMounts).some((m) => asObj(m)?.name === volume && asObj(m)?.readOnly !== true)) return false;
+    if (mountsOf(c, volume).some((m) => m.readOnly !== true)) return false;
     const user = typeof sc.runAsUser === 'number' ? sc.runAsUser : podContext.runAsUser;
     if (typeof user === 'number') return user > 0;
     return (sc.runAsNonRoot ?? podContext.runAsNonRoot) === true;
@@ -124,7 +132,7 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
   const resKey = (r: Pick<ResourceRef, 'kind' | 'namespace' | 'name'>) => `${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
   for (const w of model.workloads) for (const r of w.resources) byResource.set(resKey(r), w);
   const workloadOfRef = (r: ResourceRef) => byResource.get(resKey(r)) ?? (r.namespace === null ? undefined : byResource.get(resKey({ ...r, namespace: null })));
-  const workloadNode = (w: Workload) => graph.node(`workload:${w.label}`, 'workload', `${w.kind} ${short(w)}`);
+  const workloadNode = (w: Workload) => graph.node(`workload:${w.label}`, 'workload', `${w.kind} ${short(w)}`, primary(w));
   const inNamespace = new Map<string, Workload[]>();
   for (const w of model.workloads) {
     const list = inNamespace.get(w.namespace);
@@ -560,7 +568,6 @@ function grantFix(subject: string, r: StepReason): StepFix[] {
   const where = b.kind === 'RoleBinding' ? `RoleBinding ${b.namespace}/${b.name}` : b.kind === 'ClusterRoleBinding' ? `ClusterRoleBinding ${b.name}` : `Azure role assignment ${b.name} (${r.role?.name ?? ''} at ${azureScopeText(b.scope)})`;
   return [{ key: `grant:${b.kind}/${b.namespace ?? ''}/${b.name}`, text: `remove ${where}, or narrow its role ${r.role?.name ?? ''} to what its subjects need`.replace(/ +,/g, ','), cost: 2, ...(resource ? { resource } : {}) }];
 }
-
 
 /** Access: the escalation graph of the permission index, reading secrets and exec, Azure identities and the API server. */
 function addAccess(

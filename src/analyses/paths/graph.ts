@@ -1,5 +1,5 @@
 import type { AttackPathNode } from '../../core/report.js';
-import type { ResourceRef } from '../../core/resource.js';
+import type { Resource, ResourceRef } from '../../core/resource.js';
 
 export type NodeKind = AttackPathNode['kind'];
 export type EntryPoint = 'internet' | 'api-server' | 'other-namespaces' | 'pod' | 'identity';
@@ -77,9 +77,11 @@ export class AttackGraph {
   readonly entries: Entry[] = [];
   readonly targets: Target[] = [];
   private readonly ids = new Map<string, number>();
+  /** The object behind a node where there is one (a workload's controller or Pod). */
+  private readonly resources = new Map<number, Resource>();
 
   /** The node with this id, made on first use. */
-  node(id: string, kind: NodeKind, label: string): number {
+  node(id: string, kind: NodeKind, label: string, resource?: Resource): number {
     let n = this.ids.get(id);
     if (n === undefined) {
       n = this.nodes.length;
@@ -87,8 +89,13 @@ export class AttackGraph {
       this.nodes.push({ id, kind, label });
       this.incoming.push([]);
       this.outgoing.push([]);
+      if (resource) this.resources.set(n, resource);
     }
     return n;
+  }
+
+  resourceOf(n: number): Resource | undefined {
+    return this.resources.get(n);
   }
 
   find(id: string): number | undefined {

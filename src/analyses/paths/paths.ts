@@ -2,6 +2,7 @@ import { hash64, type Finding } from '../../core/finding.js';
 import { aksManagedReason } from '../../core/aks-managed.js';
 import type { Inventory } from '../../core/inventory.js';
 import type { AttackPath, AttackPathFix, AttackPathStep } from '../../core/report.js';
+import type { Resource } from '../../core/resource.js';
 import type { Severity } from '../../core/severity.js';
 import { buildAttackGraph } from './build.js';
 import { ruleOf, type AttackGraph, type EntryPoint, type StepFix } from './graph.js';
@@ -119,16 +120,10 @@ export function attackPaths(inventory: Inventory, findings: readonly Finding[], 
  * every other foothold folded into the path: nothing on it is the cluster owner's to change.
  */
 function onlyProviderManaged(inventory: Inventory, graph: AttackGraph, c: Candidate): boolean {
-  const managed = (kind: string, namespace: string | null, name: string) => {
-    const r = inventory.get(kind, namespace, name);
-    return r !== undefined && aksManagedReason(r) !== undefined;
-  };
+  const managed = (r: Resource | undefined) => r !== undefined && aksManagedReason(r) !== undefined;
   const refs = c.edges.flatMap((e) => graph.edges[e]!.step.resource ?? []);
-  if (refs.length === 0 || !refs.every((r) => managed(r.kind, r.namespace, r.name))) return false;
-  return c.also.every((n) => {
-    const m = /^workload:([^/]+)\/(.+)\[([A-Za-z]+)\]$/.exec(graph.nodes[n]!.id);
-    return m !== null && managed(m[3]!, m[1]!, m[2]!);
-  });
+  if (refs.length === 0 || !refs.every((r) => managed(inventory.get(r.kind, r.namespace, r.name)))) return false;
+  return c.also.every((n) => managed(graph.resourceOf(n)));
 }
 
 function better(a: Candidate, b: Candidate): boolean {
