@@ -154,7 +154,7 @@ function allPodsPeer(peer: PolicyPeer): boolean {
  * the names of `kubernetes.io/metadata.name NotIn [...]`; undefined for a selector that picks namespaces
  * by what they are (any other label or operator), and for none at all (the policy's own namespace).
  */
-export function namespacesLeftOut(sel: Obj | undefined): string[] | undefined {
+function namespacesLeftOut(sel: Obj | undefined): string[] | undefined {
   if (!sel || Object.keys(stringMap(sel.matchLabels)).length > 0) return undefined;
   const out = new Set<string>();
   for (const e of asArray(sel.matchExpressions)) {

@@ -26,8 +26,8 @@ export interface GatewayRoute {
   route: Resource;
   /** The public Gateways the route is attached to. */
   gateways: Resource[];
-  /** The Services it sends requests to, as `namespace/name`. */
-  services: string[];
+  /** The Services of the input it sends requests to. */
+  services: Resource[];
 }
 
 function isGatewayApi(r: Resource): boolean {
@@ -125,10 +125,10 @@ function referenceGranted(inventory: Inventory, route: Resource, namespace: stri
   });
 }
 
-/** The Services a route's rules send requests to (`backendRefs`; other kinds of backend are skipped). */
-function backendServices(inventory: Inventory, route: Resource): string[] {
+/** The Services of the input a route's rules send requests to (`backendRefs`; other kinds of backend are skipped). */
+function backendServices(inventory: Inventory, route: Resource): Resource[] {
   const routeNs = route.namespace ?? 'default';
-  const out = new Set<string>();
+  const out = new Set<Resource>();
   for (const rule of asArray(asObj(route.object.spec)?.rules)) {
     for (const b of asArray(asObj(rule)?.backendRefs)) {
       const ref = asObj(b);
@@ -137,7 +137,8 @@ function backendServices(inventory: Inventory, route: Resource): string[] {
       if ((asString(ref.group) ?? '') !== '' || (asString(ref.kind) ?? 'Service') !== 'Service') continue;
       const ns = asString(ref.namespace) ?? routeNs;
       if (ns !== routeNs && !referenceGranted(inventory, route, ns, name)) continue;
-      out.add(`${ns}/${name}`);
+      const svc = inventory.get('Service', ns, name);
+      if (svc) out.add(svc);
     }
   }
   return [...out];

@@ -214,14 +214,9 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
       return !(ports.isEmpty() ? conn : conn.intersect(ports)).isEmpty();
     });
   };
-  const routedTo = (services: readonly string[], controllers: readonly Workload[] = []): Set<Workload> => {
+  const routedTo = (services: readonly Resource[], controllers: readonly Workload[] = []): Set<Workload> => {
     const targets = new Set<Workload>();
-    for (const key of services) {
-      const slash = key.indexOf('/');
-      const svc = inventory.get('Service', key.slice(0, slash), key.slice(slash + 1));
-      if (!svc) continue;
-      for (const w of selected(svc, inNamespace)) if (admitsRequests(w, svc, controllers)) targets.add(w);
-    }
+    for (const svc of services) for (const w of selected(svc, inNamespace)) if (admitsRequests(w, svc, controllers)) targets.add(w);
     return targets;
   };
   for (const ing of inventory.byKind('Ingress')) {
@@ -232,7 +227,8 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
     const controller = ingressControllerOf(inventory, ing);
     // A controller the internet cannot reach (internal load balancers only) takes no request from it.
     if (controller.internalOnly) continue;
-    const targets = routedTo(ingressBackends(ing).map((b) => `${ns}/${b}`), controller.workloads);
+    const backends = ingressBackends(ing).flatMap((b) => inventory.get('Service', ns, b) ?? []);
+    const targets = routedTo(backends, controller.workloads);
     if (targets.size === 0) continue;
     const n = graph.node(`ingress:${name}`, 'ingress', `Ingress ${name}`);
     graph.edge(internet, n, { text: `sends requests through Ingress ${name}`, findings: [], resource: ref, field: 'spec.rules', likelihood: 1, fixes: [{ key: `ingress:${name}`, text: `put authentication in front of Ingress ${name} or remove the route`, cost: 3, resource: ref }] });
