@@ -8,7 +8,7 @@ import { errorMessage, UsageError } from '../core/errors.js';
 import type { Obj } from '../core/resource.js';
 import { VERSION } from '../core/version.js';
 import { excludedNamespaces } from './namespaces.js';
-import { namespaceSelector, resourceRules } from './policies.js';
+import { MATCHED_KINDS, namespaceSelector, resourceRules } from './policies.js';
 import type { WebhookMode } from './review.js';
 import { DEFAULT_SHUTDOWN_DELAY_SECONDS, REQUEST_TIMEOUT_SECONDS } from './server.js';
 
@@ -35,9 +35,10 @@ const OBJECT_LABELS = { ...LABELS, 'app.kubernetes.io/managed-by': 'palisade' };
  * What the API server sends the webhook: the pod-bearing kinds the policies match (Argo Rollouts and
  * KEDA ScaledJobs among them), plus `pods/resize`, which the webhook judges on what it changes.
  */
-const WEBHOOK_RULES = resourceRules(
-  ['Pod', 'ReplicationController', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Rollout', 'ScaledJob'],
-).map((r) => ({ ...r, resources: r.apiGroups[0] === '' ? [...r.resources, 'pods/resize'] : r.resources, scope: 'Namespaced' }));
+const WEBHOOK_RULES = resourceRules(MATCHED_KINDS).map((r) => ({ ...r, resources: r.apiGroups[0] === '' ? [...r.resources, 'pods/resize'] : r.resources, scope: 'Namespaced' }));
+
+/** Where `palisade webhook manifests` installs the webhook unless told otherwise. */
+export const DEFAULT_WEBHOOK_NAMESPACE = 'palisade-system';
 
 export interface WebhookManifestOptions {
   namespace: string;

@@ -4,8 +4,8 @@ import type { RuleSettings } from '../core/settings.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import { CUSTOM_POD_BEARING_KINDS, isPodBearing, POD_BEARING_KINDS } from '../core/workload.js';
 import { containerTerms, withoutSuperseded } from './container-terms.js';
-import { IGNORE_ANNOTATION } from '../core/suppress.js';
-import { exceptedCondition, exemptionConditions, ignoredCondition, isExpired, namesRule } from './policy-exemptions.js';
+import { IGNORE_ANNOTATION, isExpired } from '../core/suppress.js';
+import { exceptedCondition, exemptionConditions, ignoredCondition, namesRule } from './policy-exemptions.js';
 
 /** How a binding acts on a refused object: `validationActions`. */
 export type AdmissionMode = 'deny' | 'warn' | 'audit';
@@ -16,7 +16,7 @@ export const POLICY_API_VERSION = 'admissionregistration.k8s.io/v1';
 
 /** The kinds the policies match: the built-in pod-bearing kinds and the custom ones with a pod template. */
 export type PodBearingKind = (typeof POD_BEARING_KINDS)[number] | (typeof CUSTOM_POD_BEARING_KINDS)[number];
-const MATCHED_KINDS: readonly PodBearingKind[] = [...POD_BEARING_KINDS, ...CUSTOM_POD_BEARING_KINDS];
+export const MATCHED_KINDS: readonly PodBearingKind[] = [...POD_BEARING_KINDS, ...CUSTOM_POD_BEARING_KINDS];
 
 /** The subresource through which `kubectl debug` adds ephemeral containers to a running pod. */
 export const EPHEMERAL_SUBRESOURCE = 'pods/ephemeralcontainers';

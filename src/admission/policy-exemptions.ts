@@ -1,6 +1,6 @@
 import type { ExceptionConfig } from '../core/config.js';
 import { celString, JS_WHITESPACE_CLASS } from '../core/cel.js';
-import { globMatch } from '../core/glob.js';
+import { globMatch, globRegexSource } from '../core/glob.js';
 import { IGNORE_ANNOTATION } from '../core/suppress.js';
 
 /**
@@ -53,19 +53,9 @@ function literalRegex(text: string): string {
   return text.replace(/[.+*?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** An exception's resource glob as an anchored regex; `*` and `?` as `globMatch` reads them. */
-function resourceRegex(glob: string): string {
-  return `^${[...glob.toLowerCase()].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : literalRegex(ch))).join('')}$`;
-}
-
-/** A glob as an anchored regex, `*` and `?` as `globMatch` reads them, case kept as it compares. */
-function globRegex(glob: string): string {
-  return `^${[...glob].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : literalRegex(ch))).join('')}$`;
-}
-
 /** The CEL that holds when `text` matches one of the globs, as `globMatch` (core/glob.ts) decides. */
 function matchesAnyGlob(text: string, globs: readonly string[]): string {
-  return globs.map((g) => (/[*?]/.test(g) ? `${text}.matches(${celString(globRegex(g))})` : `${text} == ${celString(g)}`)).join(' || ');
+  return globs.map((g) => (/[*?]/.test(g) ? `${text}.matches(${celString(globRegexSource(g))})` : `${text} == ${celString(g)}`)).join(' || ');
 }
 
 /**
@@ -81,19 +71,13 @@ export function exemptionConditions(exemptNamespaces: readonly string[], exemptU
   return out;
 }
 
-/** Exceptions that apply now: not expired, by the rule that `expires` is valid through its day (UTC). */
-export function isExpired(ex: ExceptionConfig, now: Date): boolean {
-  if (ex.expires === undefined) return false;
-  const end = /^\d{4}-\d{2}-\d{2}$/.test(ex.expires) ? Date.parse(`${ex.expires}T23:59:59.999Z`) : Date.parse(ex.expires);
-  return end < now.getTime();
-}
-
 /** The CEL that holds when one of the exceptions covers the object; undefined when none can match. */
 export function exceptedCondition(exceptions: readonly ExceptionConfig[]): string | undefined {
   // A resource that is not namespace/Kind/name matches nothing in a scan either.
   const globs = [...new Set(exceptions.flatMap((ex) => ex.resources).filter((g) => g.split('/').length === 3))];
   if (globs.length === 0) return undefined;
-  const tests = globs.map((g) => (/[*?]/.test(g) ? `k.matches(${celString(resourceRegex(g))})` : `k == ${celString(g.toLowerCase())}`));
+  // Resources match whatever the case (core/suppress.ts lower-cases both sides).
+  const tests = globs.map((g) => (/[*?]/.test(g) ? `k.matches(${celString(globRegexSource(g.toLowerCase()))})` : `k == ${celString(g.toLowerCase())}`));
   return `(${SUBJECT_KEYS}).exists(k, ${tests.join(' || ')})`;
 }
 

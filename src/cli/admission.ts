@@ -12,11 +12,9 @@ import { compareVersions, formatVersion, LATEST_PSS_VERSION, parsePssVersion } f
 import { loadConfig } from './load-config.js';
 import { writeResult } from './output.js';
 import { selectRules } from './select-rules.js';
+import { DEFAULT_WEBHOOK_NAMESPACE } from '../admission/manifests.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-/** Where `palisade webhook manifests` installs the webhook unless told otherwise. */
-const DEFAULT_WEBHOOK_NAMESPACE = 'palisade-system';
 
 interface PoliciesOptions {
   rule: string[];

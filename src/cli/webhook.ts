@@ -4,6 +4,7 @@ import { isNamespaceName, isSharedNamespace } from '../admission/namespaces.js';
 import {
   checkAuthority,
   DEFAULT_MANIFEST_MODE,
+  DEFAULT_WEBHOOK_NAMESPACE,
   defaultImage,
   generateAuthority,
   MAX_CONFIG_BYTES,
@@ -83,7 +84,7 @@ export function webhookCommand(): Command {
   webhook.addCommand(
     new Command('manifests')
       .description('Kubernetes manifests that run the webhook: Deployment, Service, NetworkPolicy, ValidatingWebhookConfiguration, ...')
-      .option('-n, --namespace <ns>', 'namespace of its own for the webhook (default, kube-* and the AKS namespaces are refused)', 'palisade-system')
+      .option('-n, --namespace <ns>', 'namespace of its own for the webhook (default, kube-* and the AKS namespaces are refused)', DEFAULT_WEBHOOK_NAMESPACE)
       .option('--image <image>', 'container image of palisade', defaultImage())
       .addOption(
         new Option('--mode <mode>', 'what the deployed webhook does with violations: audit (the first step of the rollout), then warn, then enforce')

@@ -1,12 +1,19 @@
-/** `*` matches any run of characters (including `/`), `?` one character; everything else is literal. */
-export function globToRegExp(glob: string): RegExp {
+/**
+ * The anchored regex body of a glob: `*` matches any run of characters (including `/`), `?` one
+ * character; everything else is literal. The same text in JavaScript and RE2 (CEL's `matches`).
+ */
+export function globRegexSource(glob: string): string {
   let re = '';
   for (const ch of glob) {
     if (ch === '*') re += '.*';
     else if (ch === '?') re += '.';
     else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  return `^${re}$`;
+}
+
+export function globToRegExp(glob: string): RegExp {
+  return new RegExp(globRegexSource(glob));
 }
 
 // Globs come from the config and the catalog and are matched once per finding: compile each once.

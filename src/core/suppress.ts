@@ -22,9 +22,11 @@ export interface SuppressOptions {
   owners?: OwnerLookup;
 }
 
-/** `2027-01-31` means the end of that day (UTC): an exception is valid through its expiry date. */
-function expiryTime(expires: string): number {
-  return /^\d{4}-\d{2}-\d{2}$/.test(expires) ? Date.parse(`${expires}T23:59:59.999Z`) : Date.parse(expires);
+/** Whether an exception has expired: `2027-01-31` means the end of that day (UTC), so it is valid through its expiry date. */
+export function isExpired(ex: ExceptionConfig, now: Date): boolean {
+  if (ex.expires === undefined) return false;
+  const end = /^\d{4}-\d{2}-\d{2}$/.test(ex.expires) ? Date.parse(`${ex.expires}T23:59:59.999Z`) : Date.parse(ex.expires);
+  return end < now.getTime();
 }
 
 /** Parses `rule-a,rule-b -- reason`; a rule entry may be a glob. */
@@ -131,7 +133,7 @@ export function createSuppressor(opts: SuppressOptions): Suppressor {
     for (const g of ex.resources) {
       if (g.split('/').length !== 3) warnings.push({ source: opts.configSource, message: `exception for ${ex.rule}: resource ${JSON.stringify(g)} is not namespace/Kind/name (use - for no namespace, * for any), so it matches nothing` });
     }
-    if (ex.expires !== undefined && expiryTime(ex.expires) < opts.now.getTime()) {
+    if (isExpired(ex, opts.now)) {
       warnings.push({ source: opts.configSource, message: `exception for ${ex.rule} on ${ex.resources.join(', ')} expired on ${ex.expires} and no longer applies (reason was: ${ex.reason})` });
     } else live.push({ ...ex, resources: ex.resources.map((g) => g.toLowerCase()) });
   }
