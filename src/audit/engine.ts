@@ -61,6 +61,8 @@ export class AuditEngine {
   // Per-event state shared with the detector context (one context object for the whole run).
   private current: Active | undefined;
   private currentEvent: AuditEvent | undefined;
+  /** `requestKey` of the current event, worked out once for its duplicate test and its alerts. */
+  private currentKey: string | undefined;
   private currentSource: EventSource = { file: '', line: 0 };
   private undetermined: string[] = [];
   private readonly ctx: DetectorContext;
@@ -116,6 +118,7 @@ export class AuditEngine {
     this.stats.events++;
     if (typeof ev.requestObject === 'string' || typeof ev.responseObject === 'string') this.stats.incomplete++;
     this.currentEvent = ev;
+    this.currentKey = key;
     this.currentSource = source;
     // A server-side dry run goes through admission but is never stored: nothing it describes happened.
     const dryRun = isDryRun(ev);
@@ -188,7 +191,8 @@ export class AuditEngine {
   }
 
   private raise(meta: DetectorMeta, r: DetectorReport, ev: AuditEvent, undetermined = false, source: EventSource = this.currentSource): void {
-    const key = requestKey(ev);
+    // A verdict settled later (held for a later event) is about an event that is no longer the current one.
+    const key = ev === this.currentEvent ? this.currentKey : requestKey(ev);
     if (key !== undefined && this.alerted.seen(`${meta.id}\u0000${key}`)) return;
     this.stats.alerts++;
     const o = ev.objectRef;

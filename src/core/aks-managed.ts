@@ -89,11 +89,8 @@ export function aksManagedReason(r: Resource): string | undefined {
   const clusterScoped = clusterScopedReason(r);
   if (clusterScoped) return clusterScoped;
   if (!r.namespace || !AKS_NAMESPACES.has(r.namespace)) return undefined;
-  const labels = stringMap((r.object.metadata as { labels?: unknown } | undefined)?.labels);
-  for (const [key, test] of MANAGED_LABELS) {
-    const v = labels[key];
-    if (v !== undefined && test(v)) return `AKS-managed component (${key}=${v} in ${r.namespace})`;
-  }
+  const label = managedLabel(r);
+  if (label) return `AKS-managed component (${label[0]}=${label[1]} in ${r.namespace})`;
   // A name alone is not proof: anyone can call a DaemonSet kube-proxy-debug. The name must match and
   // every container must run an image of AKS's own repositories, as AKS's components do.
   const prefix = AKS_COMPONENT_PREFIXES.find((p) => r.name.startsWith(p));

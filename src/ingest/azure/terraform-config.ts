@@ -90,6 +90,8 @@ function blockOrMap(v: Obj, path: string, locals: Locals, depth: number): Obj {
 const EXPRESSION = /(^|[^$])\$\{|(^|[^%])%\{/;
 /** `${local.NAME}`, `${local.NAME.key}`, `${local.NAME[0]}`, `${local.NAME["key"]}` (not escaped as `$${`). */
 const LOCAL_REF = /(?<!\$)\$\{\s*local\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"\\]*"\])*)\s*\}/g;
+/** A string that is one local reference and nothing else. */
+const WHOLE_LOCAL_REF = new RegExp(`^${LOCAL_REF.source}$`);
 
 /**
  * A string with `${...}` or `%{...}` (not escaped as `$${` / `%%{`) is an expression; otherwise a
@@ -98,7 +100,7 @@ const LOCAL_REF = /(?<!\$)\$\{\s*local\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"\\]*"
  */
 function stringValue(s: string, locals: Locals): unknown {
   if (!EXPRESSION.test(s)) return unescape(s);
-  const whole = new RegExp(`^${LOCAL_REF.source}$`).exec(s.trim());
+  const whole = WHOLE_LOCAL_REF.exec(s.trim());
   if (whole) {
     const value = localValue(locals, whole[1] as string, whole[2] as string);
     if (value !== undefined) return structuredClone(value);

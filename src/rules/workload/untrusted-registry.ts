@@ -72,7 +72,15 @@ interface TrustedEntries {
   repositories: Array<TrustedRegistry & { path: string }>;
 }
 
+// The settings of a scan are one array, read for every pod: parsed once, not once per resource.
+let lastParsed: { trusted: readonly string[]; entries: TrustedEntries } | undefined;
+
 function trustedEntries(trusted: readonly string[]): TrustedEntries {
+  if (lastParsed?.trusted !== trusted) lastParsed = { trusted, entries: parseEntries(trusted) };
+  return lastParsed.entries;
+}
+
+function parseEntries(trusted: readonly string[]): TrustedEntries {
   const out: TrustedEntries = { registries: [], repositories: [] };
   for (const raw of trusted) {
     const read = parseTrustedRegistry(raw);
