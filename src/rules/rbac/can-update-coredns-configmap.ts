@@ -33,6 +33,6 @@ export default defineRule({
     const ns = grantNamespace(ctx);
     if (ns !== null && ns !== 'kube-system') return;
     const grants = grantsOnAnyOrNamed(ctx, PERMISSIONS, NAMED, { skipSystem: true, namespace: 'kube-system' });
-    reportGrants(ctx, grants, 'no update or patch on configmaps in kube-system outside the control plane', undefined, 'kube-system');
+    reportGrants(ctx, grants, 'no update or patch on configmaps in kube-system outside the control plane');
   },
 });

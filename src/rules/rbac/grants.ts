@@ -1,4 +1,4 @@
-import { asArray, asObj, asString, isObj, stringMap } from '../../core/resource.js';
+import { asArray, asObj, asString, isObj } from '../../core/resource.js';
 import { shellQuote, type RuleContext } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import { grantedPart, permissionIndexOf, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
@@ -30,6 +30,8 @@ export interface SubjectGrant {
   index: number;
   permissions: Permission[];
   rules: PolicyRule[];
+  /** Where a cluster-wide grant was asked about, when only one namespace matters (the CoreDNS ConfigMaps of kube-system). */
+  namespace?: string;
 }
 
 /** The binding's namespace (a namespace-less RoleBinding lands in `default`), null for a ClusterRoleBinding. */
@@ -89,8 +91,9 @@ const BOOTSTRAP_BINDINGS: ReadonlyMap<string, { role: string; subjects: readonly
   ['system::leader-locking-kube-scheduler', { role: 'system::leader-locking-kube-scheduler', subjects: ['User:system:kube-scheduler'] }],
 ]);
 
+// Asked for every grant a binding's rules find: the label is read in place, not copied out each time.
 function isBootstrapLabelled(ctx: RuleContext): boolean {
-  return stringMap(asObj(ctx.resource.object.metadata)?.labels)[BOOTSTRAP_LABEL] === 'rbac-defaults';
+  return asObj(asObj(ctx.resource.object.metadata)?.labels)?.[BOOTSTRAP_LABEL] === 'rbac-defaults';
 }
 
 /** The subject is one the upstream bootstrap binding of this name and role names (the label left out). */
@@ -169,7 +172,7 @@ export function grantsOf(ctx: RuleContext, permissions: readonly Permission[], o
   for (const e of bySubject.values()) {
     rules ??= bindingRules(ctx, e.subject);
     const picked = [...e.ruleIndexes].sort((a, b) => a - b).flatMap((i) => rules?.get(i) ?? []);
-    out.push({ subject: e.subject, index: e.index, permissions: e.permissions, rules: picked });
+    out.push({ subject: e.subject, index: e.index, permissions: e.permissions, rules: picked, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) });
   }
   return out.sort((a, b) => a.index - b.index);
 }
@@ -290,11 +293,8 @@ export function roleAssignmentVerify(name: string): string {
   return `az role assignment list --all --query ${/^[A-Za-z0-9._-]+$/.test(name) ? `"${query}"` : shellQuote(query)} -o table`;
 }
 
-/**
- * Reports one finding per subject holding any of `permissions` through the binding under check.
- * `namespace`: where a cluster-wide grant matters (the CoreDNS ConfigMaps of kube-system), for the verify command.
- */
-export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], expected: string, severity?: Severity, namespace?: string): void {
+/** Reports one finding per subject holding any of `permissions` through the binding under check. */
+export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], expected: string, severity?: Severity): void {
   for (const g of grants) {
     const first = g.permissions[0];
     if (!first) continue;
@@ -303,7 +303,7 @@ export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], 
       message: `${subjectText(g.subject)}${displayName(ctx, g.subject)} can ${g.permissions.map(permissionLabel).join(', ')} ${scopeText(ctx)} through ${roleText(ctx)} (${bindingText(ctx)})`,
       field: grantField(ctx, g),
       evidence: { observed: g.rules.map(ruleText).join('; ') || roleText(ctx), expected },
-      verify: isRoleAssignment(ctx) ? roleAssignmentVerify(ctx.resource.name) : canIVerify(ctx, g.subject, first, namespace),
+      verify: isRoleAssignment(ctx) ? roleAssignmentVerify(ctx.resource.name) : canIVerify(ctx, g.subject, first, g.namespace),
     });
   }
 }
