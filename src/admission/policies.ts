@@ -105,10 +105,10 @@ export interface NotEnforced {
   rule: string;
   /**
    * `unsupported`: CEL cannot decide the rule; `inactive`: at these settings the rule checks nothing;
-   * `below-fail-on`: none of its findings reaches the `--fail-on` severity; `mixed-severity`: some of its
-   * findings reach it and some do not, and its CEL cannot tell which.
+   * `below-fail-on`: none of its findings reaches the `--fail-on` severity. (A rule whose findings reach it
+   * only in part refuses that part: its CEL is given the threshold.)
    */
-  why: 'unsupported' | 'inactive' | 'below-fail-on' | 'mixed-severity';
+  why: 'unsupported' | 'inactive' | 'below-fail-on';
   reason: string;
 }
 
@@ -203,29 +203,19 @@ function variablesRead(texts: readonly string[]): Array<{ name: string; expressi
 /** A rule with its CEL form in force at the settings. */
 interface Candidate {
   rule: Rule;
+  /** What the policy refuses: the rule's findings at or above --fail-on. */
   validation: CelValidation;
+  /**
+   * Where the rule reports at any severity: where it takes over from a rule it supersedes, since the scan
+   * drops the other finding whatever the severity of its own.
+   */
+  reports: CelValidation;
   kinds: PodBearingKind[];
 }
 
 /** The severity a rule's findings can reach: its `maxSeverity`, else its severity. */
 function highestSeverity(rule: Rule): Severity {
   return rule.meta.maxSeverity ?? rule.meta.severity;
-}
-
-/**
- * Rules whose findings carry severities of their own below the rule's, on objects their CEL cannot tell
- * apart: the least severe such finding. `workload/dangerous-capability-added` reports SYS_ADMIN high but
- * NET_ADMIN medium, and its CEL refuses both. Above that severity, --fail-on leaves the rule to the
- * webhook, which compares each finding's severity: the policy would refuse what the webhook admits.
- */
-const FINDING_SEVERITY_FLOOR: Readonly<Record<string, Severity>> = {
-  'workload/dangerous-capability-added': 'medium',
-};
-
-/** Whether --fail-on falls between a rule's least and most severe findings, which its CEL does not tell apart. */
-function splitByFailOn(rule: Rule, failOn: Severity): boolean {
-  const floor = FINDING_SEVERITY_FLOOR[rule.meta.id];
-  return floor !== undefined && !atLeast(floor, failOn) && atLeast(highestSeverity(rule), failOn);
 }
 
 /**
@@ -254,16 +244,16 @@ function containerReader(ownVariables: readonly string[]): (term: string) => boo
  * `undefined` there when nothing does.
  */
 function validationExpressions(own: Candidate, over: readonly Candidate[]): { full: string; ephemeral: string | undefined } {
-  const reads = containerReader([own, ...over].flatMap((c) => (c.validation.variables ?? []).map((v) => v.name)));
+  const reads = containerReader([own.validation, ...over.map((o) => o.reports)].flatMap((v) => (v.variables ?? []).map((x) => x.name)));
   const relaxed = (expression: string, others: ReadonlyArray<string | undefined>) =>
     others.reduce<string>((text, other) => {
       if (other === undefined) return text;
       const field = withoutSuperseded(text, other);
       return field.paired ? field.expression : `(${text}) || !(${other})`;
     }, expression);
-  const full = relaxed(own.validation.expression, over.map((o) => o.validation.expression));
+  const full = relaxed(own.validation.expression, over.map((o) => o.reports.expression));
   const ownEphemeral = containerTerms(own.validation.expression, reads);
-  const ephemeral = ownEphemeral === undefined ? undefined : relaxed(ownEphemeral, over.map((o) => containerTerms(o.validation.expression, reads)));
+  const ephemeral = ownEphemeral === undefined ? undefined : relaxed(ownEphemeral, over.map((o) => containerTerms(o.reports.expression, reads)));
   return { full, ephemeral };
 }
 
@@ -274,7 +264,7 @@ function supersedingCandidates(rule: Rule, candidates: ReadonlyMap<string, Candi
     const other = candidates.get(id);
     if (!other) return [];
     // Both expressions run in one policy: a variable of the same name must be the same variable.
-    const clash = (other.validation.variables ?? []).find((v) => own.has(v.name) && own.get(v.name) !== v.expression);
+    const clash = (other.reports.variables ?? []).find((v) => own.has(v.name) && own.get(v.name) !== v.expression);
     if (clash) {
       warnings.push(`${rule.meta.id} refuses on its own where ${id} refuses too: both define variables.${clash.name} differently`);
       return [];
@@ -355,28 +345,21 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
       notEnforced.push({ rule: id, why: 'unsupported', reason: 'it checks objects other than pods and their controllers, which these policies do not match' });
       continue;
     }
-    const result = rule.cel.validation(opts.settings);
+    const result = rule.cel.validation(opts.settings, opts.failOn);
     if ('inactive' in result) {
       notEnforced.push({ rule: id, why: 'inactive', reason: result.inactive });
       continue;
     }
-    candidates.set(id, { rule, validation: result, kinds });
+    const everySeverity = opts.failOn === undefined ? result : rule.cel.validation(opts.settings);
+    const reports = 'inactive' in everySeverity ? { expression: 'true' } : everySeverity;
+    candidates.set(id, { rule, validation: result, reports, kinds });
   }
   const enforced = [...candidates.values()].filter((c) => {
     if (opts.failOn === undefined) return true;
-    if (splitByFailOn(c.rule, opts.failOn)) {
-      notEnforced.push({
-        rule: c.rule.meta.id,
-        why: 'mixed-severity',
-        reason: `its findings range from ${FINDING_SEVERITY_FLOOR[c.rule.meta.id]} to ${highestSeverity(c.rule)}, and its CEL refuses them all alike; the webhook refuses only those at ${opts.failOn} or above`,
-      });
-      return false;
-    }
     if (atLeast(highestSeverity(c.rule), opts.failOn)) return true;
     notEnforced.push({ rule: c.rule.meta.id, why: 'below-fail-on', reason: `its findings are ${highestSeverity(c.rule)} at most, below --fail-on ${opts.failOn}` });
     return false;
   });
-  for (const n of notEnforced.filter((m) => m.why === 'mixed-severity')) warnings.push(`${n.rule} is not enforced at --fail-on ${opts.failOn}: ${n.reason}`);
   const live = liveExceptions(opts, enforced.map((c) => c.rule.meta.id), warnings, expiring);
   if (opts.allowIgnoreAnnotation && enforced.length > 0)
     warnings.push(
@@ -408,7 +391,7 @@ function generatedPolicy(
   const { full, ephemeral } = validationExpressions(c, over);
   const expression = ephemeral === undefined || ephemeral === full ? full : `${ADDS_EPHEMERAL} ? (${ephemeral}) : (${full})`;
   const own = [...(validation.variables ?? [])];
-  for (const o of over) for (const v of o.validation.variables ?? []) if (!own.some((w) => w.name === v.name)) own.push(v);
+  for (const o of over) for (const v of o.reports.variables ?? []) if (!own.some((w) => w.name === v.name)) own.push(v);
   const variables = [...variablesRead([expression, ...own.map((v) => v.expression)]), ...own];
   const name = policyName(id);
   const annotations: Record<string, string> = { 'palisade.io/rule': id };

@@ -69,11 +69,6 @@ function header(set: PolicySet, info: RenderInfo): string[] {
     lines.push('#', '# Checking nothing at these settings:');
     for (const n of inactive) lines.push(...wrap(`${n.rule}: ${n.reason}.`, '   '));
   }
-  const mixed = set.notEnforced.filter((n) => n.why === 'mixed-severity');
-  if (mixed.length) {
-    lines.push('#', `# Not enforced at --fail-on ${set.failOn ?? ''}: their CEL cannot tell the findings that reach it from those that do not (palisade webhook can):`);
-    for (const n of mixed) lines.push(...wrap(`${n.rule}: ${n.reason}.`, '   '));
-  }
   const below = set.notEnforced.filter((n) => n.why === 'below-fail-on');
   if (below.length) {
     lines.push('#', `# Below --fail-on ${set.failOn ?? ''}: ${below.length === 1 ? 'this rule is' : 'these rules are'} not enforced:`);

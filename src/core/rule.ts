@@ -45,8 +45,13 @@ export interface CelInactive {
   inactive: string;
 }
 
-/** How the API server can enforce a rule in CEL, or why it cannot decide what the rule decides. */
-export type RuleCel = { validation(settings: RuleSettings): CelValidation | CelInactive } | { unsupported: string };
+/**
+ * How the API server can enforce a rule in CEL, or why it cannot decide what the rule decides. `failOn`,
+ * when given, is the least severity the policy refuses: a rule whose findings carry severities of their
+ * own must then refuse only what `check()` reports at or above it, as the webhook does. Rules whose
+ * findings all carry the rule's severity ignore it (they are left out below it).
+ */
+export type RuleCel = { validation(settings: RuleSettings, failOn?: Severity): CelValidation | CelInactive } | { unsupported: string };
 
 /** Which resources a rule is run on. `pods` = every pod-bearing object. */
 export type RuleTarget = { pods: true } | { kinds: readonly string[] };

@@ -272,11 +272,12 @@ describe('rules whose findings carry severities of their own, at --fail-on', () 
     expect(refusedBy(high, object)).toEqual(webhook);
   });
 
-  it('leave workload/dangerous-capability-added to the webhook above its least severe finding, saying why', () => {
-    expect(high.notEnforced).toContainEqual({ rule: 'workload/dangerous-capability-added', why: 'mixed-severity', reason: expect.stringMatching(/from medium to high/) });
-    expect(high.warnings.join('\n')).toMatch(/workload\/dangerous-capability-added is not enforced at --fail-on high/);
-    const text = renderPolicySet(high, { generator: 'palisade 0.1.0', pssVersion: 'v1.37', pssLatest: true }).replace(/\n#\s*/g, ' ');
-    expect(text).toMatch(/Not enforced at --fail-on high: .*workload\/dangerous-capability-added: its findings range from medium to high/);
+  it.each(['SYS_ADMIN', 'cap_sys_ptrace', 'ALL', 'SYS_MODULE'])('refuse a pod adding a high capability (%s) at --fail-on high, as the webhook does', (cap) => {
+    const object = capabilityPod(cap);
+    expect(webhookAt('high', object).violations.map((f) => f.rule)).toContain('workload/dangerous-capability-added');
+    expect(refusedBy(high, object)).toContain('workload/dangerous-capability-added');
+    expect(high.notEnforced.map((n) => n.rule)).not.toContain('workload/dangerous-capability-added');
+    expect(high.warnings.join('\n')).not.toMatch(/dangerous-capability-added/);
   });
 
   it('enforce it at --fail-on medium and below, where every finding reaches the threshold', () => {

@@ -3,7 +3,7 @@ import { celString, JS_WHITESPACE_CLASS, upperCaseRegex } from '../../core/cel.j
 import type { FrameworkRef } from '../../core/frameworks.js';
 import { asArray, asObj } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
-import type { Severity } from '../../core/severity.js';
+import { atLeast, type Severity } from '../../core/severity.js';
 import { describe } from './lib/containers.js';
 
 interface Capability {
@@ -51,9 +51,16 @@ function capabilityName(raw: string): string {
   return upper.startsWith('CAP_') ? upper.slice(4) : upper;
 }
 
-// The CEL twin of capabilityName(raw) in CAPABILITIES: trimmed, upper-cased as JavaScript does (the
-// regex spells out every character that upper-cases to the name), with or without CAP_.
-const CAPABILITY_REGEX = `^[${JS_WHITESPACE_CLASS}]*(?:${upperCaseRegex('CAP_')})?(?:${Object.keys(CAPABILITIES).map((n) => upperCaseRegex(n)).join('|')})[${JS_WHITESPACE_CLASS}]*$`;
+/**
+ * The CEL twin of capabilityName(raw) in CAPABILITIES, for the capabilities at or above `failOn`:
+ * trimmed, upper-cased as JavaScript does (the regex spells out every character that upper-cases to the
+ * name), with or without CAP_.
+ */
+function capabilityRegex(failOn: Severity | undefined): string | undefined {
+  const names = Object.entries(CAPABILITIES).filter(([, cap]) => failOn === undefined || atLeast(cap.severity, failOn)).map(([n]) => upperCaseRegex(n));
+  if (names.length === 0) return undefined;
+  return `^[${JS_WHITESPACE_CLASS}]*(?:${upperCaseRegex('CAP_')})?(?:${names.join('|')})[${JS_WHITESPACE_CLASS}]*$`;
+}
 
 function frameworksFor(name: string, cap: Capability, raw: string): FrameworkRef[] {
   const refs: FrameworkRef[] = [];
@@ -101,7 +108,12 @@ export default defineRule({
   },
   target: { pods: true },
   cel: {
-    validation: () => ({ expression: `variables.containers.all(c, c.?securityContext.?capabilities.?add.orValue([]).all(a, !a.matches(${celString(CAPABILITY_REGEX)})))` }),
+    // At --fail-on high only ALL, SYS_ADMIN, SYS_MODULE and SYS_PTRACE are refused, as the webhook refuses
+    // only those findings; the medium ones are left to warnings and reports.
+    validation: (_settings, failOn) => {
+      const regex = capabilityRegex(failOn);
+      return { expression: regex === undefined ? 'true' : `variables.containers.all(c, c.?securityContext.?capabilities.?add.orValue([]).all(a, !a.matches(${celString(regex)})))` };
+    },
   },
   check(ctx) {
     for (const c of ctx.containers()) {
