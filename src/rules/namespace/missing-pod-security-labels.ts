@@ -1,6 +1,11 @@
 import { escapeKey } from '../../core/field-path.js';
+import type { Inventory } from '../../core/inventory.js';
+import { Memo } from '../../core/memo.js';
 import { defineRule } from '../../core/rule.js';
-import { asObj } from '../../core/resource.js';
+import { asObj, type Resource } from '../../core/resource.js';
+import { podOf, type PodView } from '../../core/workload.js';
+import { settingsVersion } from '../pss/check.js';
+import { strictestLevel, type LevelFit } from '../pss/index.js';
 
 const PREFIX = 'pod-security.kubernetes.io/';
 const MODES = ['enforce', 'audit', 'warn'] as const;
@@ -11,6 +16,51 @@ const VERSION = /^(?:latest|v1\.(?:0|[1-9][0-9]*))$/;
 // These hold no application pods (kube-public, kube-node-lease) or only the platform's own, which AKS
 // runs privileged by design (kube-system): a label there is not the operator's decision.
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
+const POD_BEARERS = new Memo<Inventory, ReadonlyMap<string, readonly Resource[]>>();
+
+/** The pod-bearing objects of each namespace, in input order; those without a namespace belong to none. */
+function podBearersByNamespace(inventory: Inventory): ReadonlyMap<string, readonly Resource[]> {
+  return POD_BEARERS.of(inventory, (inv) => {
+    const byNamespace = new Map<string, Resource[]>();
+    for (const r of inv.resources) {
+      if (r.namespace === null || podOf(r) === undefined) continue;
+      const list = byNamespace.get(r.namespace);
+      if (list) list.push(r);
+      else byNamespace.set(r.namespace, [r]);
+    }
+    return byNamespace;
+  });
+}
+
+function* podsOf(resources: readonly Resource[]): Generator<PodView> {
+  for (const r of resources) {
+    const pod = podOf(r);
+    if (pod) yield pod;
+  }
+}
+
+/**
+ * What to enforce, from the pods of the namespace in the input: the label value, and a clause for the
+ * message. A namespace whose pods need privileged gets baseline advice with the pod that must change
+ * first, since labelling it as the generic advice says would refuse that pod's next replacement.
+ */
+function advice(fit: LevelFit | undefined): { expected: string; clause: string } {
+  const generic = { expected: `${PREFIX}enforce: baseline or restricted`, clause: '' };
+  if (!fit) return generic;
+  const held = fit.held ? `${fit.held.pod.resource.kind}/${fit.held.pod.resource.name}` : '';
+  switch (fit.level) {
+    case 'restricted':
+      return { expected: `${PREFIX}enforce: restricted`, clause: '; every pod in the input meets restricted' };
+    case 'baseline':
+      return { expected: `${PREFIX}enforce: baseline`, clause: `; every pod in the input meets baseline (${held} fails restricted's ${fit.held?.check} check)` };
+    case 'privileged':
+      return {
+        expected: `${PREFIX}enforce: baseline, once ${held} passes its ${fit.held?.check} check (or moves to a namespace of its own)`,
+        clause: `; ${held} needs privileged (it fails baseline's ${fit.held?.check} check), so enforcing baseline would refuse its pods`,
+      };
+  }
+}
 
 /** `metadata.labels.pod-security\.kubernetes\.io/enforce`: a label key as one path segment. */
 function labelField(key: string): string {
@@ -36,10 +86,13 @@ export default defineRule({
       'Pod Security Admission blocks pods that break a Pod Security Standard only in namespaces labelled ' +
       'pod-security.kubernetes.io/enforce. AKS configures no cluster-wide default, so a namespace without the ' +
       'label admits privileged, host-namespace and hostPath pods unless another admission control (Azure Policy) ' +
-      'stops them. warn and audit labels report violations but never block them.',
+      'stops them. warn and audit labels report violations but never block them. The finding advises the ' +
+      'strictest level every pod of the namespace in the input meets, as Pod Security Admission judges them at the ' +
+      'configured version, and names the pod that keeps it from a stricter one.',
     remediation:
-      'Label the namespace pod-security.kubernetes.io/enforce: restricted (or baseline where restricted breaks ' +
-      'the workload), after checking existing pods with a warn label or `kubectl label --dry-run=server`.',
+      'Label the namespace pod-security.kubernetes.io/enforce with the strictest level its pods meet: the finding ' +
+      'names it from the pods in the input (restricted, else baseline; a pod that needs privileged must change or ' +
+      'move first). Check the pods running in the cluster with `kubectl label --dry-run=server` before enforcing.',
     references: [
       'https://kubernetes.io/docs/concepts/security/pod-security-admission/',
       'https://learn.microsoft.com/azure/aks/use-psa',
@@ -90,6 +143,8 @@ export default defineRule({
     }
     if (typeof enforce === 'string') return;
 
+    const pods = podBearersByNamespace(ctx.inventory).get(ns);
+    const { expected: advised, clause } = advice(pods ? strictestLevel(podsOf(pods), settingsVersion(ctx.settings.pssVersion)) : undefined);
     const others = (['warn', 'audit'] as const)
       .map((mode) => [mode, labels[`${PREFIX}${mode}`]] as const)
       .filter((e): e is readonly ['warn' | 'audit', string] => typeof e[1] === 'string');
@@ -98,15 +153,15 @@ export default defineRule({
       ctx.report({
         severity: 'low',
         field: labelField(`${PREFIX}enforce`),
-        message: `namespace ${ns} sets only ${said} Pod Security labels: violations are reported but never blocked`,
-        evidence: { observed: `no enforce label; ${said}`, expected },
+        message: `namespace ${ns} sets only ${said} Pod Security labels: violations are reported but never blocked${clause}`,
+        evidence: { observed: `no enforce label; ${said}`, expected: advised },
       });
       return;
     }
     ctx.report({
       field: labelField(`${PREFIX}enforce`),
-      message: `namespace ${ns} has no ${PREFIX}enforce label: Pod Security Admission admits any pod in it`,
-      evidence: { observed: 'no pod-security.kubernetes.io labels', expected },
+      message: `namespace ${ns} has no ${PREFIX}enforce label: Pod Security Admission admits any pod in it${clause}`,
+      evidence: { observed: 'no pod-security.kubernetes.io labels', expected: advised },
     });
   },
 });

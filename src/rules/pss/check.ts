@@ -80,7 +80,7 @@ let lastSetting: string | undefined;
 let lastVersion: PssVersion = LATEST_PSS_VERSION;
 
 /** The version a scan's settings ask for; the CLI has already refused invalid ones. Parsed once per setting. */
-function settingsVersion(setting: string): PssVersion {
+export function settingsVersion(setting: string): PssVersion {
   if (setting !== lastSetting) {
     lastVersion = parsePssVersion(setting) ?? LATEST_PSS_VERSION;
     lastSetting = setting;

@@ -3,7 +3,7 @@ import allowPrivilegeEscalation from './allow-privilege-escalation.js';
 import appArmor from './apparmor.js';
 import capabilitiesBaseline from './capabilities-baseline.js';
 import capabilitiesRestricted from './capabilities-restricted.js';
-import { versionedCheck, type PssCheck, type PssLevel, type PssRule, type PssVersion } from './check.js';
+import { formatVersion, versionedCheck, type PssCheck, type PssLevel, type PssRule, type PssVersion, type PssVersionedCheck } from './check.js';
 import hostNamespaces from './host-namespaces.js';
 import hostPathVolumes from './host-path-volumes.js';
 import hostPorts from './host-ports.js';
@@ -75,4 +75,63 @@ export function evaluatePod(pod: PodView, level: PssLevel, version: PssVersion):
     if (result) violations.push({ check: check.id, message: `${result.reason} (${result.detail})`, fields: result.items.map((i) => i.field) });
   }
   return { allowed: violations.length === 0, violations };
+}
+
+/** The strictest Pod Security level a set of pods all meet, and the pod and check that keep it from a stricter one. */
+export interface LevelFit {
+  level: PssLevel | 'privileged';
+  /** The first pod (in input order) that fails the next stricter level, and the check it fails. */
+  held?: { pod: PodView; check: string };
+}
+
+interface InForce {
+  id: string;
+  behaviour: PssVersionedCheck;
+}
+
+interface LevelChecks {
+  baseline: InForce[];
+  /** The restricted-level checks in force: with baseline met, passing them is meeting restricted. */
+  restricted: InForce[];
+}
+
+const LEVEL_CHECKS = new Map<string, LevelChecks>();
+
+function levelChecks(version: PssVersion): LevelChecks {
+  const key = formatVersion(version);
+  let checks = LEVEL_CHECKS.get(key);
+  if (!checks) {
+    const inForce = (level: PssLevel, only?: PssLevel): InForce[] =>
+      effectiveChecks(level, version).flatMap((c) => {
+        const behaviour = versionedCheck(c, version);
+        return behaviour && (only === undefined || c.level === only) ? [{ id: c.id, behaviour }] : [];
+      });
+    checks = { baseline: inForce('baseline'), restricted: inForce('restricted', 'restricted') };
+    LEVEL_CHECKS.set(key, checks);
+  }
+  return checks;
+}
+
+/** The first check the pod fails, by id. */
+function firstFailing(checks: readonly InForce[], pod: PodView): string | undefined {
+  for (const c of checks) if (c.behaviour.evaluate(pod) !== undefined) return c.id;
+  return undefined;
+}
+
+/**
+ * The strictest level every pod meets, as Pod Security Admission would judge them at `version`. It stops
+ * at the first pod that needs privileged, and checks the rest against baseline only once one fails
+ * restricted: namespaces full of hardened pods cost one pass over them, others less.
+ */
+export function strictestLevel(pods: Iterable<PodView>, version: PssVersion): LevelFit {
+  const { baseline, restricted } = levelChecks(version);
+  let fit: LevelFit = { level: 'restricted' };
+  for (const pod of pods) {
+    const failedBaseline = firstFailing(baseline, pod);
+    if (failedBaseline !== undefined) return { level: 'privileged', held: { pod, check: failedBaseline } };
+    if (fit.level !== 'restricted') continue;
+    const failedRestricted = firstFailing(restricted, pod);
+    if (failedRestricted !== undefined) fit = { level: 'baseline', held: { pod, check: failedRestricted } };
+  }
+  return fit;
 }

@@ -9,6 +9,20 @@ metadata:
 ${labels === undefined ? '' : `  labels:\n${labels}`}
 `;
 
+/** A Pod with the given container securityContext (YAML flow mapping body). */
+const pod = (namespace: string, name: string, securityContext: string) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: ${name}, namespace: ${namespace} }
+spec:
+  containers:
+    - name: app
+      image: example.azurecr.io/app@sha256:${'a'.repeat(64)}
+      securityContext: { ${securityContext} }
+`;
+
+const RESTRICTED = 'allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: [ALL] }, seccompProfile: { type: RuntimeDefault }';
+
 const ENFORCE = 'metadata.labels.pod-security\\.kubernetes\\.io/enforce';
 
 ruleTester(rule, {
@@ -27,6 +41,44 @@ ruleTester(rule, {
     { name: 'AKS system namespaces are the platform\'s', input: `${ns('kube-system')}---${ns('kube-public')}---${ns('kube-node-lease')}` },
   ],
   invalid: [
+    {
+      name: 'every pod of the namespace in the input meets restricted: the advice is restricted',
+      input: `${ns('shop')}---${pod('shop', 'web', RESTRICTED)}---${pod('other', 'agent', 'privileged: true')}`,
+      findings: [
+        {
+          field: ENFORCE,
+          message: 'namespace shop has no pod-security.kubernetes.io/enforce label: Pod Security Admission admits any pod in it; every pod in the input meets restricted',
+          evidence: { expected: 'pod-security.kubernetes.io/enforce: restricted' },
+        },
+      ],
+    },
+    {
+      name: 'a pod that meets baseline only: the advice is baseline, naming it and the restricted check',
+      input: `${ns('shop')}---${pod('shop', 'web', RESTRICTED)}---${pod('shop', 'legacy', 'allowPrivilegeEscalation: false')}`,
+      findings: [
+        {
+          field: ENFORCE,
+          message: /every pod in the input meets baseline \(Pod\/legacy fails restricted's (capabilities_restricted|runAsNonRoot|seccompProfile_restricted) check\)$/,
+          evidence: { expected: 'pod-security.kubernetes.io/enforce: baseline' },
+        },
+      ],
+    },
+    {
+      name: 'a pod that needs privileged: the advice says it must change before baseline is enforced',
+      input: `${ns('monitoring')}---${pod('monitoring', 'web', RESTRICTED)}---${pod('monitoring', 'node-agent', 'privileged: true')}`,
+      findings: [
+        {
+          field: ENFORCE,
+          message: "namespace monitoring has no pod-security.kubernetes.io/enforce label: Pod Security Admission admits any pod in it; Pod/node-agent needs privileged (it fails baseline's privileged check), so enforcing baseline would refuse its pods",
+          evidence: { expected: "pod-security.kubernetes.io/enforce: baseline, once Pod/node-agent passes its privileged check (or moves to a namespace of its own)" },
+        },
+      ],
+    },
+    {
+      name: 'warn labels only, pods meeting restricted: the advice is restricted there too',
+      input: `${ns('shop', '    pod-security.kubernetes.io/warn: restricted')}---${pod('shop', 'web', RESTRICTED)}`,
+      findings: [{ field: ENFORCE, severity: 'low', message: /reported but never blocked; every pod in the input meets restricted$/, evidence: { expected: 'pod-security.kubernetes.io/enforce: restricted' } }],
+    },
     {
       name: 'no labels at all',
       input: ns('shop'),
