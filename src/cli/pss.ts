@@ -3,7 +3,7 @@ import { errorMessage, UsageError } from '../core/errors.js';
 import { refOf, type ResourceRef } from '../core/resource.js';
 import { podOf } from '../core/workload.js';
 import { ingestPaths } from '../ingest/files.js';
-import { formatVersion, parsePssVersion, type PssLevel } from '../rules/pss/check.js';
+import { formatVersion, LATEST_PSS_VERSION, parsePssVersion, type PssLevel } from '../rules/pss/check.js';
 import { evaluatePod, type PssViolation } from '../rules/pss/index.js';
 import { printErrors, printWarnings, writeResult } from './output.js';
 import type { InputError } from '../core/errors.js';
@@ -28,7 +28,7 @@ export function pssCommand(): Command {
     .description('the Pod Security Admission verdict for every pod-bearing object, with Kubernetes semantics')
     .argument('<paths...>', 'files or directories; - reads stdin')
     .addOption(new Option('--level <level>', 'Pod Security Standards level').choices(['baseline', 'restricted']).makeOptionMandatory())
-    .option('--version <version>', 'policy version: latest or vX.Y', 'latest')
+    .option('--version <version>', `policy version: vX.Y, or latest (${formatVersion(LATEST_PSS_VERSION)}, Palisade's newest; give the cluster's version when it is older)`, 'latest')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('-o, --output <file>', 'write the result to a file instead of stdout')
     .action(async (paths: string[], opts: { level: PssLevel; version: string; format: 'table' | 'json'; output?: string }) => {
