@@ -4,6 +4,12 @@ export interface Provenance {
   line: number;
   /** Where the object sits inside its document, when it is not the document itself (`items[3]` of a List). */
   path?: string;
+  /**
+   * The field of that object the location points at, when it is not the finding's own `field` because the
+   * object is another one: a vulnerability of an image is shown at the `image` field of the first workload
+   * that runs it (the image itself has no file in the repository).
+   */
+  field?: string;
 }
 
 export interface ResourceRef {

@@ -3,7 +3,7 @@ import { findingId } from './finding.js';
 import { stableField } from './field-path.js';
 import type { FrameworkRef } from './frameworks.js';
 import type { Inventory } from './inventory.js';
-import { refOf, type Resource, type ResourceRef } from './resource.js';
+import { refOf, type Provenance, type Resource, type ResourceRef } from './resource.js';
 import type { Pillar, Severity } from './severity.js';
 import { containersOf, kubectlKind, podOf, type ContainerSelection, type ContainerView, type PodView } from './workload.js';
 import type { RuleSettings } from './settings.js';
@@ -72,6 +72,8 @@ export interface ReportInput {
   key?: string;
   /** Narrows the rule's cross-references for this finding (a hostPID finding is not kubescape's hostNetwork control). */
   frameworks?: FrameworkRef[];
+  /** Where to show the finding instead of the resource's own source (see `Provenance.field`). */
+  location?: Provenance;
 }
 
 export interface RuleContext {
@@ -213,7 +215,7 @@ export class ResourceContext implements RuleContext {
       message: input.message,
       remediation: rule.meta.remediation,
       // Shared with the resource: locating a finding replaces the object, never edits it.
-      location: resource.source,
+      location: input.location ?? resource.source,
       frameworks: input.frameworks ?? rule.meta.frameworks,
       evidence: input.evidence ?? {},
       verify: this.verifyOf(input),

@@ -55,7 +55,7 @@ export function sourceReader(texts: ReadonlyMap<string, string>): (file: string)
 export async function locateFindings(findings: readonly Finding[], texts: ReadonlyMap<string, string>): Promise<void> {
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
-    if (!f.location || !f.field) continue;
+    if (!f.location || !(f.location.field ?? f.field)) continue;
     const list = byFile.get(f.location.file);
     if (list) list.push(f);
     else byFile.set(f.location.file, [f]);
@@ -66,9 +66,11 @@ export async function locateFindings(findings: readonly Finding[], texts: Readon
     const source = await readSource(file, texts);
     if (!source) continue;
     for (const f of list) {
-      if (!f.location || !f.field) continue;
-      const path = f.location.path ? `${f.location.path}.${f.field}` : f.field;
-      f.location = { file, line: source.line(f.location.line, path) };
+      const field = f.location?.field ?? f.field;
+      if (!f.location || !field) continue;
+      const path = f.location.path ? `${f.location.path}.${field}` : field;
+      // A location at another object's field keeps naming that field: the finding's own is about something else.
+      f.location = f.location.field === undefined ? { file, line: source.line(f.location.line, path) } : { file, line: source.line(f.location.line, path), field };
     }
   }
 }

@@ -83,7 +83,8 @@ export function repositoryFile(f: Finding): string | undefined {
   const file = f.location?.file;
   if (file === undefined || file === '' || file === '-') return undefined;
   if (file.startsWith(LIVE_SOURCE) || ARM_ID.test(file)) return undefined;
-  if (f.resource.kind === IMAGE.kind && f.resource.apiVersion === IMAGE.apiVersion) return undefined;
+  // An image's own source is its reference or the report it was imported from; only a workload that runs it is a place in the repository.
+  if (f.resource.kind === IMAGE.kind && f.resource.apiVersion === IMAGE.apiVersion && f.location?.field === undefined) return undefined;
   return file;
 }
 

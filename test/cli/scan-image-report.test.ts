@@ -61,7 +61,23 @@ describe('palisade scan --image-report', () => {
       ['low', 'CVE-2024-2222 in apt 2.6.1: no fixed version published yet'],
     ]);
     expect(vulns[0]?.evidence.usedBy).toEqual(['shop/Deployment/web (container app)']);
-    expect(vulns[0]?.location?.file).toBe(join(dir, 'trivy.json'));
+    // Shown at the image line of the workload that runs it, not at line 1 of the scanner's report.
+    expect(vulns[0]?.location).toEqual({ file: join('deploy', 'web.yaml'), line: 10, field: 'spec.template.spec.containers[0].image' });
+  });
+
+  it('places the SARIF result at the manifest line naming the image, and an image nothing runs on no file', async () => {
+    const dir = tempTree({ 'deploy/web.yaml': manifests, 'trivy.json': trivy, 'other.json': trivy.replaceAll('shop/web:1.4', 'shop/batch:2.0') });
+    const r = await runCli(['scan', 'deploy', '--image-report', join(dir, 'trivy.json'), '--image-report', join(dir, 'other.json'), '--pillar', 'images', '-f', 'sarif'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    type Result = { ruleId: string; message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string; description?: unknown }; region?: { startLine: number } } }> };
+    const results = (JSON.parse(r.stdout) as { runs: Array<{ results: Result[] }> }).runs[0]!.results.filter((x) => x.ruleId.startsWith('image/vulnerable-package'));
+    const where = results.map((x) => [x.locations[0]!.physicalLocation.artifactLocation.uri, x.locations[0]!.physicalLocation.region?.startLine, x.locations[0]!.physicalLocation.artifactLocation.description === undefined]);
+    expect(where.sort()).toEqual([
+      ['-/ContainerImage/registry.example.com/shop/batch%3A2.0', 1, false],
+      ['-/ContainerImage/registry.example.com/shop/batch%3A2.0', 1, false],
+      ['deploy/web.yaml', 10, true],
+      ['deploy/web.yaml', 10, true],
+    ]);
   });
 
   it('reports an unreadable report as an error and still scans the rest (exit 2)', async () => {

@@ -57,6 +57,9 @@ export default defineRule({
     const usedBy = users.slice(0, USERS_SHOWN).map((u) => `${u.resource.namespace ?? '(no namespace)'}/${u.resource.kind}/${u.resource.name} (container ${u.container})`);
     if (users.length > USERS_SHOWN) usedBy.push(`and ${users.length - USERS_SHOWN} more`);
     const verify = `palisade image scan ${shellQuote(rescanInput(report))} -f json`;
+    // Shown where the image is named, so a pull request that changes the tag is annotated on that line.
+    const first = users[0];
+    const location = first && { ...first.resource.source, field: first.field };
     for (const v of report.vulnerabilities) {
       const pkg = `${v.package.name} ${v.package.version}`;
       const fix = v.fixedVersions.length > 0 ? `fixed in ${v.fixedVersions.join(', ')}` : NO_FIX[v.fixStatus ?? 'not-yet'];
@@ -79,6 +82,7 @@ export default defineRule({
           usedBy,
         },
         verify,
+        location,
       });
     }
   },
