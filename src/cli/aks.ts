@@ -1,10 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { driftBetween, type DriftEntry } from '../analyses/aks/drift.js';
 import { aksClusterOf, CLUSTER_KINDS, type AksCluster } from '../analyses/aks/index.js';
-import { UsageError, type InputError, type InputNote } from '../core/errors.js';
+import { describeFsError, errorMessage, UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { Inventory } from '../core/inventory.js';
-import { asString, type Resource } from '../core/resource.js';
+import { asObj, asString, isObj, type Obj, type Resource } from '../core/resource.js';
+import { armTemplateResources, isArmTemplate } from '../ingest/azure/arm-template.js';
 import { fetchAksResources } from '../ingest/azure-live.js';
 import { ingestPaths } from '../ingest/files.js';
 import { sourceReader } from '../ingest/locate-findings.js';
@@ -20,6 +22,7 @@ interface DriftCliOptions {
   output?: string;
   aks?: string;
   cluster?: string;
+  parameters?: string;
   failOnDrift?: boolean;
 }
 
@@ -38,9 +41,12 @@ export interface DriftReport {
   schema: 'palisade.aks-drift/v1';
   template: DriftSource;
   live: DriftSource;
-  summary: { drift: number; regressions: number; uncomparable: number };
+  /** `info` differences are not drift: they count toward no exit code. */
+  summary: { drift: number; regressions: number; uncomparable: number; info: number };
   drift: Array<Omit<DriftEntry, 'status'>>;
   uncomparable: Array<Omit<DriftEntry, 'status'>>;
+  /** Differences in settings the template does not constrain (left to Azure, or not expressible in its format). */
+  info: Array<Omit<DriftEntry, 'status'>>;
   errors: InputError[];
 }
 
@@ -55,6 +61,7 @@ export function aksCommand(): Command {
       .addOption(new Option('-f, --format <format>', 'output format').choices([...DRIFT_FORMATS]).default('table'))
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
       .option('--cluster <name>', 'the cluster to compare when a source holds several')
+      .option('--parameters <file>', 'ARM parameters file (*.parameters.json) with the values the template was deployed with')
       .option('--fail-on-drift', 'exit 1 when a setting differs')
       .configureOutput({ writeErr: (s) => process.stderr.write(s) })
       .action(async (template: string, live: string | undefined, opts: DriftCliOptions) => {
@@ -73,6 +80,8 @@ export interface DriftRunOptions {
   /** The live cluster's resource id, read through Azure Resource Manager. */
   aks?: string;
   cluster?: string;
+  /** An ARM parameters file (`{parameters: {name: {value}}}`) whose values the template's parameters take. */
+  parameters?: string;
   /** Reads a live cluster by resource id (Azure Resource Manager unless replaced). */
   fetchLive?: LiveFetcher;
 }
@@ -148,6 +157,114 @@ async function loadLive(resourceId: string, fetchLive: LiveFetcher, problems: Dr
   return { cluster: clusters[0] as AksCluster, errors: fetched.errors, texts: new Map() };
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Which side is which
+
+/** What only a deployed cluster reports (az aks show, ARM GET); a template never writes them. */
+const LIVE_ONLY_PROPERTIES = ['provisioningState', 'fqdn', 'privateFQDN', 'azurePortalFQDN', 'powerState', 'currentKubernetesVersion'];
+
+function hasKey(obj: Obj | undefined, key: string): boolean {
+  return obj !== undefined && Object.keys(obj).some((k) => k.toLowerCase() === key.toLowerCase());
+}
+
+/** Why a cluster description is a live cluster's (`provisioningState`, an ARM resource id), or undefined. */
+function liveEvidence(cluster: AksCluster): string | undefined {
+  if (cluster.shape !== 'az-cli' && cluster.shape !== 'arm-rest') return undefined;
+  const root = cluster.resource.object;
+  const props = asObj(root.properties);
+  const marker = LIVE_ONLY_PROPERTIES.find((k) => hasKey(root, k) || hasKey(props, k));
+  if (marker) return `it has ${marker}`;
+  const id = asString(root.id);
+  return id && /^\/subscriptions\//i.test(id) ? 'it has an Azure resource id' : undefined;
+}
+
+const TEMPLATE_SHAPES: Readonly<Record<string, string>> = { 'arm-template': 'an ARM/Bicep template', 'terraform-plan': 'a Terraform plan', 'terraform-hcl': 'Terraform configuration' };
+
+/** Refuses a comparison whose TEMPLATE is a live cluster or whose LIVE is a template: the verdicts would be backwards. */
+function refuseSwappedSides(templateInput: string, template: AksCluster, liveInput: string, live: AksCluster): void {
+  const templateIsLive = liveEvidence(template);
+  const liveIsTemplate = TEMPLATE_SHAPES[live.shape];
+  const order = 'the template comes first: palisade aks drift TEMPLATE LIVE';
+  if (templateIsLive && liveIsTemplate)
+    throw new UsageError(`the arguments are swapped: ${liveInput} is the template (${liveIsTemplate}) and ${templateInput} the live cluster (${templateIsLive}); ${order}`);
+  if (templateIsLive)
+    throw new UsageError(`${templateInput} is given as TEMPLATE but describes a live cluster (az aks show or ARM GET output: ${templateIsLive}); ${order}`);
+  if (liveIsTemplate) throw new UsageError(`${liveInput} is given as LIVE but is ${liveIsTemplate}, not a live cluster; ${order}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ARM parameters files
+
+/** A parameter value as a template default: a literal string starting with `[` is escaped, as ARM writes literal brackets (`[[`). */
+function asLiteral(v: unknown): unknown {
+  if (typeof v === 'string') return v.startsWith('[') ? `[${v}` : v;
+  if (Array.isArray(v)) return v.map(asLiteral);
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asLiteral(x)]));
+  return v;
+}
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${path}: cannot read the ${what}: ${describeFsError(e)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new UsageError(`${path}: the ${what} is not JSON: ${errorMessage(e)}`);
+  }
+}
+
+/** The values of an ARM parameters file (`{parameters: {name: {value}}}`); Key Vault references stay unresolved. */
+async function parameterValues(path: string, problems: DriftProblems): Promise<Map<string, unknown>> {
+  if (/\.bicepparam$/i.test(path))
+    throw new UsageError(`${path}: .bicepparam files are not read; build it into a JSON parameters file (az bicep build-params --file ${path}) and pass that`);
+  const doc = asObj(await readJson(path, 'parameters file'));
+  const params = asObj(doc?.parameters);
+  if (!params) throw new UsageError(`${path}: not an ARM parameters file (expected {"parameters": {"name": {"value": ...}}})`);
+  const values = new Map<string, unknown>();
+  for (const [name, entry] of Object.entries(params)) {
+    const e = asObj(entry);
+    if (e && Object.prototype.hasOwnProperty.call(e, 'value')) values.set(name, e.value);
+    else problems.warnings.push({ source: path, message: `parameter ${name} has no value (a Key Vault reference is resolved only at deployment): left unknown` });
+  }
+  return values;
+}
+
+/** The template with each parameter the file gives taking that value, as a deployment with the file would. */
+function withParameterValues(template: Obj, values: ReadonlyMap<string, unknown>, source: string, problems: DriftProblems): Obj {
+  const declared = asObj(template.parameters) ?? {};
+  const byLower = new Map(Object.keys(declared).map((k) => [k.toLowerCase(), k]));
+  const parameters: Obj = { ...declared };
+  for (const [name, value] of values) {
+    const key = byLower.get(name.toLowerCase());
+    if (key === undefined) {
+      problems.warnings.push({ source, message: `parameter ${name} is not declared in the template: ignored` });
+      continue;
+    }
+    parameters[key] = { ...(asObj(declared[key]) ?? {}), defaultValue: asLiteral(value) };
+  }
+  return { ...template, parameters };
+}
+
+async function loadParameterisedTemplate(input: string, parametersFile: string, wanted: string | undefined, problems: DriftProblems): Promise<Loaded> {
+  const values = await parameterValues(parametersFile, problems);
+  if (input === '-') throw new UsageError('--parameters needs the template as a file, not stdin');
+  const notArm = new UsageError(`${input}: --parameters applies to an ARM/Bicep-compiled JSON template, and this is not one`);
+  const template = asObj(await readJson(input, 'template').catch(() => undefined));
+  if (!template || !isArmTemplate(template)) throw notArm;
+  const text = await readFile(input, 'utf8');
+  const decoded = armTemplateResources(withParameterValues(template, values, parametersFile, problems), input, 1, text);
+  const clusters = clustersIn(decoded.resources);
+  if (clusters.length === 0) {
+    problems.warnings.push(...decoded.notes);
+    throw new UsageError(`${input}: no AKS cluster in the template`);
+  }
+  return { cluster: chooseCluster('template', input, clusters, wanted, problems.warnings), errors: [], texts: new Map([[input, text]]) };
+}
+
 /** Moves each template location from the resource's line to the line of its field. */
 async function locateTemplateFields(entries: DriftEntry[], texts: ReadonlyMap<string, string>): Promise<void> {
   const read = sourceReader(texts);
@@ -169,16 +286,22 @@ export async function runAksDrift(opts: DriftRunOptions, problems: DriftProblems
   if (opts.live === undefined && opts.aks === undefined) throw new UsageError('give the live cluster, as a file (LIVE) or with --aks RESOURCE_ID');
   if (opts.live !== undefined && opts.aks !== undefined) throw new UsageError('give the live cluster either as a file (LIVE) or with --aks RESOURCE_ID, not both');
   if (opts.template === '-' && opts.live === '-') throw new UsageError('only one of TEMPLATE and LIVE can be read from stdin');
-  const template = await loadFile('template', opts.template, opts.cluster, problems);
+  const template =
+    opts.parameters !== undefined
+      ? await loadParameterisedTemplate(opts.template, opts.parameters, opts.cluster, problems)
+      : await loadFile('template', opts.template, opts.cluster, problems);
   const liveInput = opts.live ?? (opts.aks as string);
   const live =
     opts.live !== undefined
       ? await loadFile('live cluster', opts.live, opts.cluster, problems)
       : await loadLive(liveInput, opts.fetchLive ?? ((id) => fetchAksResources(id)), problems);
+  refuseSwappedSides(opts.template, template.cluster, liveInput, live.cluster);
   const entries = driftBetween(template.cluster, live.cluster);
   await locateTemplateFields(entries, template.texts);
   const strip = ({ status: _status, ...rest }: DriftEntry) => rest;
   const differ = entries.filter((e) => e.status === 'drift');
+  const uncomparable = entries.filter((e) => e.status === 'uncomparable');
+  const info = entries.filter((e) => e.status === 'info');
   return {
     schema: 'palisade.aks-drift/v1',
     template: sourceOf(opts.template, template.cluster),
@@ -186,10 +309,12 @@ export async function runAksDrift(opts: DriftRunOptions, problems: DriftProblems
     summary: {
       drift: differ.length,
       regressions: differ.filter((e) => e.regression === true).length,
-      uncomparable: entries.length - differ.length,
+      uncomparable: uncomparable.length,
+      info: info.length,
     },
     drift: differ.map(strip),
-    uncomparable: entries.filter((e) => e.status === 'uncomparable').map(strip),
+    uncomparable: uncomparable.map(strip),
+    info: info.map(strip),
     errors: [...template.errors, ...live.errors],
   };
 }
@@ -209,6 +334,7 @@ async function drift(templatePath: string, livePath: string | undefined, opts: D
     if (livePath !== undefined) run.live = livePath;
     if (opts.aks !== undefined) run.aks = opts.aks;
     if (opts.cluster !== undefined) run.cluster = opts.cluster;
+    if (opts.parameters !== undefined) run.parameters = opts.parameters;
     report = await runAksDrift(run, problems);
   } finally {
     printErrors(problems.errors);
@@ -262,12 +388,13 @@ function summaryLine(report: DriftReport): string {
       : `${s.drift} setting${s.drift === 1 ? '' : 's'} differ${s.drift === 1 ? 's' : ''} (${s.regressions} weaker in the live cluster)`,
   ];
   if (s.uncomparable > 0) parts.push(`${s.uncomparable} cannot be compared`);
+  if (s.info > 0) parts.push(`${s.info} not constrained by the template (information, not drift)`);
   return parts.join('; ');
 }
 
 export function renderDriftTable(report: DriftReport, color = false): string {
   const c = pc.createColors(color);
-  const rows = [...report.drift, ...report.uncomparable].map((e) => ({
+  const rows = [...report.drift, ...report.uncomparable, ...report.info].map((e) => ({
     cells: [settingLabel(e), `${valueText(e.template)}  ${where(e)}`, valueText(e.live), e.note].map(printable),
     weaker: e.regression === true,
   }));
@@ -293,7 +420,7 @@ export function renderDriftTable(report: DriftReport, color = false): string {
 
 export function renderDriftMarkdown(report: DriftReport): string {
   const out = [`## AKS drift`, '', mdText(heading(report)), ''];
-  const rows = [...report.drift, ...report.uncomparable];
+  const rows = [...report.drift, ...report.uncomparable, ...report.info];
   if (rows.length > 0) {
     out.push('| Setting | Template | Live | Note |', '| --- | --- | --- | --- |');
     for (const e of rows) {

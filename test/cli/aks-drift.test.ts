@@ -103,7 +103,7 @@ describe('palisade aks drift TEMPLATE LIVE', () => {
       line: 1,
     });
     expect(report.live).toMatchObject({ input: join(dir, 'live.json'), cluster: 'aks-prod', kind: 'Microsoft.ContainerService/managedClusters', shape: 'az-cli' });
-    expect(report.summary).toEqual({ drift: 2, regressions: 2, uncomparable: 1 });
+    expect(report.summary).toEqual({ drift: 2, regressions: 2, uncomparable: 1, info: 0 });
     expect(report.drift[0]).toEqual({
       setting: 'disableLocalAccounts',
       template: { value: true, field: 'local_account_disabled', file: join(dir, 'main.tf'), line: 7 },
@@ -280,5 +280,84 @@ describe('runAksDrift with --aks', () => {
       'the live cluster could not be read',
     );
     expect(problems.errors).toEqual([failure]);
+  });
+});
+
+describe('palisade aks drift: which side is which', () => {
+  it('refuses swapped arguments with a usage error naming each side (exit 2)', async () => {
+    const dir = tempTree({ 'main.tf': TF, 'live.json': show({ provisioningState: 'Succeeded', fqdn: 'aks-prod.hcp.westeurope.azmk8s.io' }) });
+    const swapped = await runCli(['aks', 'drift', join(dir, 'live.json'), join(dir, 'main.tf')]);
+    expect(swapped.code).toBe(2);
+    expect(swapped.stdout).toBe('');
+    expect(swapped.stderr).toContain(`the arguments are swapped: ${join(dir, 'main.tf')} is the template (Terraform configuration) and ${join(dir, 'live.json')} the live cluster`);
+    const twoLive = await runCli(['aks', 'drift', join(dir, 'live.json'), join(dir, 'live.json')]);
+    expect(twoLive.code).toBe(2);
+    expect(twoLive.stderr).toContain('is given as TEMPLATE but describes a live cluster');
+  });
+
+  it('does not fail on drift for settings the template leaves to Azure', async () => {
+    const unpinned = TF.replace('  kubernetes_version     = "1.30"\n', '');
+    const dir = tempTree({ 'main.tf': unpinned, 'live.json': show() });
+    const r = await runCli(['aks', 'drift', join(dir, 'main.tf'), join(dir, 'live.json'), '--fail-on-drift', '-f', 'json']);
+    expect(r.code).toBe(0);
+    const report = parse(r.stdout);
+    expect(report.summary).toMatchObject({ drift: 0, info: 2 });
+    expect(report.info.map((e) => e.setting)).toEqual(['kubernetesVersion', 'orchestratorVersion']);
+  });
+});
+
+describe('palisade aks drift --parameters', () => {
+  const template = JSON.stringify(
+    {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { clusterName: { type: 'string' }, ranges: { type: 'array' }, note: { type: 'string', defaultValue: 'x' } },
+      resources: [
+        {
+          type: 'Microsoft.ContainerService/managedClusters',
+          apiVersion: '2024-05-01',
+          name: "[parameters('clusterName')]",
+          location: 'westeurope',
+          tags: { note: "[parameters('note')]" },
+          properties: {
+            kubernetesVersion: '1.30',
+            disableLocalAccounts: true,
+            apiServerAccessProfile: { authorizedIPRanges: "[parameters('ranges')]" },
+            networkProfile: { networkPlugin: 'azure', networkPolicy: 'cilium' },
+            agentPoolProfiles: [{ name: 'system', mode: 'System', enableEncryptionAtHost: true }],
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  );
+  const parameters = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { clusterName: { value: 'aks-prod' }, ranges: { value: ['203.0.113.0/24'] }, note: { value: '[not an expression]' } },
+  });
+
+  it('resolves the parameters the template leaves to the deployment', async () => {
+    const dir = tempTree({ 'azuredeploy.json': template, 'azuredeploy.parameters.json': parameters, 'live.json': drifted });
+    const args = ['aks', 'drift', join(dir, 'azuredeploy.json'), join(dir, 'live.json'), '-f', 'json'];
+    const without = parse((await runCli(args)).stdout);
+    expect(without.uncomparable.map((e) => e.setting)).toContain('apiServerAccessProfile.authorizedIPRanges');
+    const r = await runCli([...args, '--parameters', join(dir, 'azuredeploy.parameters.json')]);
+    expect(r.stderr).toBe('');
+    const report = parse(r.stdout);
+    expect(report.template.cluster).toBe('aks-prod');
+    expect(report.uncomparable).toEqual([]);
+    expect(report.drift.find((e) => e.setting === 'apiServerAccessProfile.authorizedIPRanges')).toMatchObject({ template: { value: ['203.0.113.0/24'] }, regression: true });
+  });
+
+  it('refuses .bicepparam files and templates that are not ARM JSON', async () => {
+    const dir = tempTree({ 'azuredeploy.json': template, 'main.bicepparam': "using 'main.bicep'\n", 'main.tf': TF, 'p.json': parameters, 'live.json': show() });
+    const bicep = await runCli(['aks', 'drift', join(dir, 'azuredeploy.json'), join(dir, 'live.json'), '--parameters', join(dir, 'main.bicepparam')]);
+    expect(bicep.code).toBe(2);
+    expect(bicep.stderr).toContain('.bicepparam files are not read');
+    const tf = await runCli(['aks', 'drift', join(dir, 'main.tf'), join(dir, 'live.json'), '--parameters', join(dir, 'p.json')]);
+    expect(tf.code).toBe(2);
+    expect(tf.stderr).toContain('--parameters applies to an ARM/Bicep-compiled JSON template');
   });
 });

@@ -1,3 +1,4 @@
+import { unknownReason } from './json-cluster.js';
 import type { AksCluster, AksNodePool, Setting } from './model.js';
 
 /** How a setting's values are normalised before they are compared. */
@@ -12,6 +13,8 @@ type ValueType =
   | 'ranges'
   /** Node taints: compared as sets. */
   | 'taints'
+  /** Identifiers or names (admin groups, sysctls): compared as case-insensitive sets. */
+  | 'set'
   /** Only whether the value is set (a resource id). */
   | 'presence';
 
@@ -23,6 +26,8 @@ type Strength =
   | 'version'
   | 'ranges'
   | 'taints'
+  /** Each member grants something (cluster-admin, an unsafe sysctl): a member only the live side has is weaker. */
+  | 'members'
   | 'presence'
   | 'none';
 
@@ -52,6 +57,9 @@ const NODE_OS_CHANNELS = { none: 0, unmanaged: 1, nodeimage: 2, securitypatch: 2
 const OUTBOUND_TYPES = { loadbalancer: 0, managednatgateway: 0, userassignednatgateway: 0, userdefinedrouting: 1, none: 1 };
 const SKU_TIERS = { free: 0, paid: 1, standard: 1, premium: 2 };
 const SSH_ACCESS = { localuser: 0, entraid: 1, disabled: 2 };
+const PUBLIC_NETWORK_ACCESS = { enabled: 0, securedbyperimeter: 1, disabled: 1 };
+const NODE_RESOURCE_GROUP_RESTRICTION = { unrestricted: 0, readonly: 1 };
+const KEY_VAULT_NETWORK_ACCESS = { public: 0, private: 1 };
 
 /**
  * networkPolicy not written: a Cilium dataplane enforces policy with Cilium (AKS sets networkPolicy to cilium,
@@ -70,10 +78,16 @@ const CLUSTER_SETTINGS: readonly SettingSpec[] = [
   { path: 'enableRBAC', type: 'bool', default: true, strength: on },
   { path: 'aadProfile.managed', type: 'bool', default: false, strength: on },
   { path: 'aadProfile.enableAzureRBAC', type: 'bool', default: false, strength: on },
+  // Members of these Entra ID groups are cluster-admin.
+  { path: 'aadProfile.adminGroupObjectIDs', type: 'set', default: [], strength: 'members' },
   { path: 'disableLocalAccounts', type: 'bool', default: false, strength: on },
   { path: 'apiServerAccessProfile.enablePrivateCluster', type: 'bool', default: false, strength: on },
   { path: 'apiServerAccessProfile.authorizedIPRanges', type: 'ranges', default: [], strength: 'ranges' },
   { path: 'apiServerAccessProfile.disableRunCommand', type: 'bool', default: false, strength: on },
+  // A private cluster can still publish a public DNS name for its API server.
+  { path: 'apiServerAccessProfile.enablePrivateClusterPublicFQDN', type: 'bool', default: false, strength: off },
+  { path: 'apiServerAccessProfile.enableVnetIntegration', type: 'bool', default: false, strength: on },
+  { path: 'publicNetworkAccess', type: 'enum', default: 'Enabled', strength: { rank: PUBLIC_NETWORK_ACCESS } },
   { path: 'networkProfile.networkPolicy', type: 'enum', defaultFrom: policyFollowsDataplane, strength: { rank: POLICY_ENGINES } },
   { path: 'networkProfile.networkPlugin', type: 'enum', strength: 'none' },
   { path: 'networkProfile.outboundType', type: 'enum', default: 'loadBalancer', strength: { rank: OUTBOUND_TYPES } },
@@ -85,19 +99,25 @@ const CLUSTER_SETTINGS: readonly SettingSpec[] = [
   { path: 'addonProfiles.kubeDashboard.enabled', type: 'bool', default: false, strength: off },
   { path: 'securityProfile.defender.securityMonitoring.enabled', type: 'bool', default: false, strength: on },
   { path: 'securityProfile.azureKeyVaultKms.enabled', type: 'bool', default: false, strength: on },
+  { path: 'securityProfile.azureKeyVaultKms.keyVaultNetworkAccess', type: 'enum', default: 'Public', strength: { rank: KEY_VAULT_NETWORK_ACCESS } },
   { path: 'securityProfile.workloadIdentity.enabled', type: 'bool', default: false, strength: on },
   { path: 'securityProfile.imageCleaner.enabled', type: 'bool', default: false, strength: on },
   { path: 'oidcIssuerProfile.enabled', type: 'bool', default: false, strength: on },
   // The legacy pod identity add-on is deprecated: turning it on is the weaker state.
   { path: 'podIdentityProfile.enabled', type: 'bool', default: false, strength: off },
   { path: 'diskEncryptionSetID', type: 'presence', default: null, strength: 'presence' },
+  // ReadOnly puts a deny assignment on the node resource group: its VMs, disks and NSGs cannot be changed around AKS.
+  { path: 'nodeResourceGroupProfile.restrictionLevel', type: 'enum', default: 'Unrestricted', strength: { rank: NODE_RESOURCE_GROUP_RESTRICTION } },
   { path: 'autoUpgradeProfile.upgradeChannel', type: 'enum', default: 'none', strength: { rank: UPGRADE_CHANNELS } },
   { path: 'autoUpgradeProfile.nodeOSUpgradeChannel', type: 'enum', default: 'NodeImage', strength: { rank: NODE_OS_CHANNELS } },
   { path: 'kubernetesVersion', type: 'version', strength: 'version' },
   { path: '@sku.tier', type: 'enum', default: 'Free', strength: { rank: SKU_TIERS } },
 ];
 
-/** The security-relevant settings of each node pool. `orchestratorVersion` falls back to the cluster's version. */
+/**
+ * The security-relevant settings of each node pool. `orchestratorVersion` falls back to the cluster's version;
+ * `mode` defaults by where the pool is written (see `poolModeDefault`).
+ */
 const POOL_SETTINGS: readonly SettingSpec[] = [
   { path: 'enableNodePublicIP', type: 'bool', default: false, strength: off },
   { path: 'enableEncryptionAtHost', type: 'bool', default: false, strength: on },
@@ -107,8 +127,24 @@ const POOL_SETTINGS: readonly SettingSpec[] = [
   { path: 'securityProfile.enableSecureBoot', type: 'bool', default: false, strength: on },
   { path: 'securityProfile.enableVTPM', type: 'bool', default: false, strength: on },
   { path: 'securityProfile.sshAccess', type: 'enum', default: 'LocalUser', strength: { rank: SSH_ACCESS } },
+  // Unsafe sysctls let pods change kernel parameters shared with the node.
+  { path: 'kubeletConfig.allowedUnsafeSysctls', type: 'set', default: [], strength: 'members' },
   { path: 'orchestratorVersion', type: 'version', strength: 'version' },
 ];
+
+/** The pool settings a pool that only the live cluster has is judged on: what a pool can be, whatever its role. */
+const NEW_POOL_JUDGED: ReadonlySet<string> = new Set([
+  'enableNodePublicIP',
+  'enableEncryptionAtHost',
+  'enableFIPS',
+  'securityProfile.enableSecureBoot',
+  'securityProfile.enableVTPM',
+  'securityProfile.sshAccess',
+  'kubeletConfig.allowedUnsafeSysctls',
+]);
+
+/** The taint AKS itself puts on every Spot pool (azurerm suppresses the same difference). */
+export const SPOT_TAINT = 'kubernetes.azure.com/scalesetpriority=spot:NoSchedule';
 
 /** The settings `driftBetween` compares: cluster settings, then per-pool settings (ARM REST paths). */
 export const DRIFT_SETTINGS: { cluster: readonly string[]; pool: readonly string[] } = {
@@ -135,8 +171,12 @@ export interface TemplateSide extends DriftSide {
 }
 
 export interface DriftEntry {
-  /** `drift`: the values differ. `uncomparable`: a value cannot be decided offline, see `note`. */
-  status: 'drift' | 'uncomparable';
+  /**
+   * `drift`: the values differ. `uncomparable`: a value cannot be decided offline, see `note`. `info`: the
+   * values differ where the template does not constrain the setting (it leaves it to Azure, or its format
+   * cannot express it) and the live value is no weaker: not drift.
+   */
+  status: 'drift' | 'uncomparable' | 'info';
   /** The ARM REST path below `properties` (`sku.tier` for the root-level SKU); `nodePool` for a pool on one side only. */
   setting: string;
   /** The node pool, for pool settings. */
@@ -188,6 +228,8 @@ function normaliseValue(type: ValueType, v: unknown): unknown {
       return stringSet(v, canonicalRange);
     case 'taints':
       return stringSet(v, (s) => s.trim());
+    case 'set':
+      return stringSet(v, (s) => s.trim().toLowerCase());
     case 'presence':
       return typeof v === 'string' ? v.trim() !== '' : v !== undefined && v !== null;
   }
@@ -197,8 +239,15 @@ function shownValue(type: ValueType, v: unknown): unknown {
   return type === 'bool' ? toBool(v) : v;
 }
 
+/** Why an element of a list is not known (a template list with one parameter in it): the element could be any value. */
+function unknownElement(v: unknown): string | undefined {
+  return Array.isArray(v) ? v.map(unknownReason).find((why) => why !== undefined) : undefined;
+}
+
 function normalise(spec: SettingSpec, s: Setting): Normalised {
   if (!s.known) return { state: 'unknown', value: undefined, shown: '(unknown)', defaulted: false, reason: s.reason ?? 'value not known before deployment' };
+  const elementWhy = unknownElement(s.value);
+  if (elementWhy !== undefined) return { state: 'unknown', value: undefined, shown: '(unknown)', defaulted: false, reason: elementWhy };
   if (s.absent || s.value === undefined) {
     if (spec.type === 'presence') return { state: 'value', value: false, shown: NOT_SET, defaulted: false };
     if (spec.default === undefined) return { state: 'not-set', value: undefined, shown: NOT_SET, defaulted: false };
@@ -295,6 +344,7 @@ function rangesWeaker(template: unknown, live: unknown): boolean | null {
 
 /** Why a live value is weaker, beyond the values themselves. */
 function weakerDetail(spec: SettingSpec, template: unknown, live: unknown): string | undefined {
+  if (spec.strength === 'members') return `the live cluster also has ${(addedMembers(template, live) ?? []).join(', ')}`;
   if (spec.strength !== 'ranges' || !Array.isArray(template) || !Array.isArray(live)) return undefined;
   if (unrestricted(live as string[])) return 'the live API server accepts every address';
   return `the live cluster also admits ${uncoveredRanges(template as string[], live as string[]).join(', ')}`;
@@ -308,9 +358,24 @@ function taintsWeaker(template: unknown, live: unknown): boolean | null {
   return missing.some((t) => t.startsWith('CriticalAddonsOnly')) ? true : null;
 }
 
+/** Whether a template member admits a live one: equal, or a template wildcard (`net.*`, as kubelet reads sysctl patterns) covers it. */
+function memberCovered(template: string[], member: string): boolean {
+  return template.some((t) => t === member || (t.endsWith('*') && member.startsWith(t.slice(0, -1))));
+}
+
+/** Live members the template does not admit. */
+function addedMembers(template: unknown, live: unknown): string[] | undefined {
+  if (!Array.isArray(template) || !Array.isArray(live)) return undefined;
+  return (live as string[]).filter((m) => !memberCovered(template as string[], m));
+}
+
 function weaker(spec: SettingSpec, template: unknown, live: unknown): boolean | null {
   const st = spec.strength;
   if (st === 'none') return null;
+  if (st === 'members') {
+    const added = addedMembers(template, live);
+    return added === undefined ? null : added.length > 0;
+  }
   if (st === 'ranges') return rangesWeaker(template, live);
   if (st === 'taints') return taintsWeaker(template, live);
   if (st === 'presence') return template === true && live === false;
@@ -335,6 +400,8 @@ interface Side {
   read: Reader;
   /** The other settings of the same cluster or pool, for defaults that depend on them. */
   get: (path: string) => Setting;
+  /** What Azure gives a setting this side does not write, where that depends on the side itself (a pool's mode). */
+  defaultFor?: (path: string) => unknown;
   file: string;
   line: number;
   /** The field an adapter names for a setting its source has no attribute for (Terraform has none for some). */
@@ -343,10 +410,31 @@ interface Side {
 
 /** The setting compared on one side, with the default that applies there when it is not written. */
 function normaliseOn(spec: SettingSpec, side: Side, s: Setting): Normalised {
-  if (!spec.defaultFrom || !s.known || !(s.absent || s.value === undefined)) return normalise(spec, s);
+  if (!s.known || !(s.absent || s.value === undefined)) return normalise(spec, s);
+  const own = side.defaultFor?.(spec.path);
+  if (own !== undefined) return normalise({ ...spec, default: own }, s);
+  if (!spec.defaultFrom) return normalise(spec, s);
   const d = spec.defaultFrom(side.get);
   if ('unknown' in d) return normalise(spec, { ...s, known: false, reason: d.unknown });
   return normalise({ ...spec, default: d.value }, s);
+}
+
+/** A live list with 0.0.0.0/0 or ::/0 admits every address: weaker than any restricted list a template value can turn out to be. */
+function openToEveryAddress(spec: SettingSpec, live: Normalised): boolean {
+  return spec.strength === 'ranges' && live.state === 'value' && Array.isArray(live.value) && (live.value as string[]).some((r) => OPEN_RANGES.has(r));
+}
+
+/**
+ * A template list of n entries, some not known offline, grants at most n members: a live list with more
+ * has members the template does not, whatever its unknown entries turn out to be.
+ */
+function membersBeyondTemplate(spec: SettingSpec, template: Setting, live: Normalised): string | undefined {
+  if (spec.strength !== 'members' || !template.known || !Array.isArray(template.value) || live.state !== 'value' || !Array.isArray(live.value)) return undefined;
+  const entries = template.value as unknown[];
+  const known = entries.filter((e): e is string => typeof e === 'string').map((e) => e.trim().toLowerCase());
+  const open = entries.length - known.length;
+  const beyond = (live.value as string[]).filter((m) => !memberCovered(known, m));
+  return beyond.length > open ? `the live cluster has ${beyond.length} entries beyond the template's known ones, where the template leaves ${open} open` : undefined;
 }
 
 function compareSetting(spec: SettingSpec, template: Side, live: Side, pool?: string): DriftEntry | undefined {
@@ -359,6 +447,14 @@ function compareSetting(spec: SettingSpec, template: Side, live: Side, pool?: st
   if (t.defaulted) templateSide.defaulted = true;
   if (l.defaulted) liveSide.defaulted = true;
   const base = { setting: spec.path.replace(/^@/, ''), ...(pool !== undefined ? { pool } : {}), template: templateSide, live: liveSide };
+  if (t.state === 'unknown' && openToEveryAddress(spec, l)) {
+    const note = `weaker in the live cluster: the live API server accepts every address, which no restricted template list allows (the template value is not known: ${t.reason})`;
+    return { status: 'drift', ...base, regression: true, note };
+  }
+  const extra = membersBeyondTemplate(spec, tr.setting, l);
+  if (t.state === 'unknown' && extra !== undefined) {
+    return { status: 'drift', ...base, regression: true, note: `weaker in the live cluster: ${extra} (some template values are not known: ${t.reason})` };
+  }
   if (t.state === 'unknown' || l.state === 'unknown') {
     const why = t.state === 'unknown' ? t.reason : `the live value is not known (${l.reason})`;
     return { status: 'uncomparable', ...base, regression: null, note: `cannot compare: ${why}` };
@@ -367,7 +463,8 @@ function compareSetting(spec: SettingSpec, template: Side, live: Side, pool?: st
   if (t.state === 'value' && l.state === 'value' && same(spec.type, t.value, l.value)) return undefined;
   let regression: boolean | null = null;
   const notes: string[] = [];
-  if (tr.setting.known && tr.setting.absent && tr.setting.field === template.noAttribute) notes.push('the template format has no attribute for it');
+  const noAttribute = tr.setting.known && tr.setting.absent === true && tr.setting.field === template.noAttribute;
+  if (noAttribute) notes.push('the template format has no attribute for it');
   if (t.state === 'not-set') notes.push('the template leaves it to Azure');
   else if (l.state === 'not-set') notes.push('the live cluster does not report it');
   else regression = weaker(spec, t.value, l.value);
@@ -377,23 +474,48 @@ function compareSetting(spec: SettingSpec, template: Side, live: Side, pool?: st
   }
   if (tr.inherited) notes.push(`template pool follows ${tr.inherited}`);
   if (lr.inherited) notes.push(`live pool follows ${lr.inherited}`);
-  return { status: 'drift', ...base, regression, note: notes.join('; ') };
+  // What the template does not constrain cannot drift from it; only a live value weaker than the default matters.
+  const unconstrained = t.state === 'not-set' || (noAttribute && regression !== true);
+  return { status: unconstrained ? 'info' : 'drift', ...base, regression, note: notes.join('; ') };
 }
 
 function clusterSide(cluster: AksCluster): Side {
   return { read: (path) => ({ setting: cluster.get(path) }), get: cluster.get, file: cluster.resource.source.file, line: cluster.resource.source.line, noAttribute: '' };
 }
 
+function isSpot(pool: AksNodePool): boolean {
+  const priority = pool.get('scaleSetPriority');
+  return priority.known && typeof priority.value === 'string' && priority.value.trim().toLowerCase() === 'spot';
+}
+
+/** AKS taints every Spot pool itself; a template need not write that taint, so it is not compared. */
+function withoutSpotTaint(pool: AksNodePool, taints: Setting): Setting {
+  if (!taints.known || !Array.isArray(taints.value) || !isSpot(pool)) return taints;
+  return { ...taints, value: (taints.value as unknown[]).filter((t) => !(typeof t === 'string' && t.trim() === SPOT_TAINT)) };
+}
+
+/**
+ * The mode AKS gives a pool that does not write one: a pool added as its own resource (agentPools,
+ * azurerm_kubernetes_cluster_node_pool) is a User pool; of the pools written in the cluster, the first is the
+ * System pool every cluster needs and the others are User pools.
+ */
+function poolModeDefault(cluster: AksCluster, pool: AksNodePool): string {
+  if (pool.resource !== cluster.resource) return 'User';
+  return cluster.nodePools.find((p) => p.resource === cluster.resource) === pool ? 'System' : 'User';
+}
+
 function poolSide(cluster: AksCluster, pool: AksNodePool): Side {
   return {
     read: (path) => {
       const setting = pool.get(path);
+      if (path === 'nodeTaints') return { setting: withoutSpotTaint(pool, setting) };
       if (path !== 'orchestratorVersion' || !setting.known || !setting.absent) return { setting };
       // A pool without its own version runs the control plane's.
       const version = cluster.get('kubernetesVersion');
       return version.absent ? { setting } : { setting: { ...version }, inherited: 'the cluster version' };
     },
     get: pool.get,
+    defaultFor: (path) => (path === 'mode' ? poolModeDefault(cluster, pool) : undefined),
     file: pool.resource.source.file,
     line: pool.resource.source.line,
     noAttribute: poolField(pool),
@@ -428,9 +550,55 @@ function onlyOnOneSide(pool: AksNodePool, side: 'template' | 'live', own: AksClu
         pool: pool.name,
         template: { ...absent, file: otherFile.file, line: otherFile.line },
         live: here,
-        regression: null,
-        note: 'node pool only in the live cluster: its settings are not compared',
+        regression: false,
+        note: 'node pool only in the live cluster: its security settings are no weaker than a new pool gets',
       };
+}
+
+interface Baseline {
+  value: Normalised;
+  /** Whose value it is, for the note. */
+  from: string;
+}
+
+/** What a pool added to the template would get: the value every template pool has, else Azure's default for a new pool. */
+function newPoolBaseline(spec: SettingSpec, template: AksCluster): Baseline {
+  const values = template.nodePools.map((p) => {
+    const side = poolSide(template, p);
+    return normaliseOn(spec, side, side.read(spec.path).setting);
+  });
+  const first = values[0];
+  const agreed = first !== undefined && values.every((v) => v.state === 'value' && first.state === 'value' && same(spec.type, v.value, first.value));
+  if (agreed && !first.defaulted) return { value: first, from: values.length === 1 ? "the template's pool" : "every template pool" };
+  return { value: normalise(spec, { value: undefined, known: true, absent: true, field: '' }), from: "Azure's default for a new pool" };
+}
+
+/** A pool only the live cluster has, and each of its settings that is weaker than a new pool would get. */
+function liveOnlyPool(pool: AksNodePool, live: AksCluster, template: AksCluster): DriftEntry[] {
+  const side = poolSide(live, pool);
+  const where = template.resource.source;
+  const weakerOnes: DriftEntry[] = [];
+  for (const spec of POOL_SETTINGS) {
+    if (!NEW_POOL_JUDGED.has(spec.path)) continue;
+    const read = side.read(spec.path);
+    const l = normaliseOn(spec, side, read.setting);
+    const base = newPoolBaseline(spec, template);
+    if (l.state !== 'value' || base.value.state !== 'value' || weaker(spec, base.value.value, l.value) !== true) continue;
+    const detail = weakerDetail(spec, base.value.value, l.value);
+    const templateSide: TemplateSide = { value: base.value.shown, field: '', file: where.file, line: where.line };
+    if (base.value.defaulted) templateSide.defaulted = true;
+    const liveSide: DriftSide = { value: l.shown, field: read.setting.field };
+    if (l.defaulted) liveSide.defaulted = true;
+    const note = `weaker in the live cluster than ${base.from}${detail ? `: ${detail}` : ''}; the pool is only in the live cluster`;
+    weakerOnes.push({ status: 'drift', setting: spec.path, pool: pool.name, template: templateSide, live: liveSide, regression: true, note });
+  }
+  const entry = onlyOnOneSide(pool, 'live', live, template);
+  if (weakerOnes.length > 0) {
+    // The settings below carry the regression; the pool's existence alone is neither weaker nor stronger.
+    entry.regression = null;
+    entry.note = `node pool only in the live cluster: ${weakerOnes.map((e) => e.setting).join(', ')} weaker than a new pool gets`;
+  }
+  return [entry, ...weakerOnes];
 }
 
 /** The field of a pool's name (`properties.agentPoolProfiles[1].name`, `default_node_pool[0].name`), from where its settings are read. */
@@ -441,8 +609,10 @@ function poolField(pool: AksNodePool): string {
 
 /**
  * The security-relevant settings where the live cluster differs from its template, after normalisation
- * (enum case, "true"/"false" strings, Azure defaults for settings that are not written), and the ones
- * that cannot be compared because a value is not known offline. Node pools are matched by name.
+ * (enum case, "true"/"false" strings, Azure defaults for settings that are not written), the ones that
+ * cannot be compared because a value is not known offline, and (as `info`) the differences in settings
+ * the template does not constrain. Node pools are matched by name; a pool only the live cluster has is
+ * judged against what a new pool would get.
  */
 export function driftBetween(template: AksCluster, live: AksCluster): DriftEntry[] {
   const out: DriftEntry[] = [];
@@ -470,6 +640,6 @@ export function driftBetween(template: AksCluster, live: AksCluster): DriftEntry
       if (entry) out.push(entry);
     }
   }
-  for (const [key, pool] of livePools) if (!seen.has(key)) out.push(onlyOnOneSide(pool, 'live', live, template));
+  for (const [key, pool] of livePools) if (!seen.has(key)) out.push(...liveOnlyPool(pool, live, template));
   return out;
 }

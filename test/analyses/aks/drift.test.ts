@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DRIFT_SETTINGS, driftBetween, NOT_SET, type DriftEntry } from '../../../src/analyses/aks/drift.js';
+import { DRIFT_SETTINGS, driftBetween, NOT_SET, SPOT_TAINT, type DriftEntry } from '../../../src/analyses/aks/drift.js';
 import { locateFieldInSource as fieldLineIn } from '../../../src/ingest/locate-source.js';
 import { AGENT_POOL_TYPE, aksClusterOf, CLUSTER_KINDS, MANAGED_CLUSTER_TYPE, type AksCluster } from '../../../src/analyses/aks/index.js';
 import { Inventory } from '../../../src/core/inventory.js';
@@ -208,17 +208,17 @@ describe('driftBetween: JSON shapes', () => {
       live: { value: 'None' },
       regression: true,
     });
-    // No fixed default for the network plugin: the template leaves it to Azure.
+    // No fixed default for the network plugin: the template leaves it to Azure, which is information, not drift.
     expect(find(entries, 'networkProfile.networkPlugin')).toMatchObject({
-      status: 'drift',
+      status: 'info',
       template: { value: NOT_SET },
       live: { value: 'azure' },
       regression: null,
       note: 'the template leaves it to Azure',
     });
     expect(find(entries, 'sku.tier')).toMatchObject({ template: { value: 'Free', defaulted: true, field: 'sku.tier' }, live: { value: 'Standard' }, regression: false });
-    // The live pool absent from the template.
-    expect(find(entries, 'nodePool', 'apps')).toMatchObject({ template: { value: '(absent)' }, live: { value: 'present' }, regression: null });
+    // The live pool absent from the template, no weaker than a new pool would be.
+    expect(find(entries, 'nodePool', 'apps')).toMatchObject({ template: { value: '(absent)' }, live: { value: 'present' }, regression: false });
   });
 
   it('matches a version pinned to major.minor with the patch version, and compares versions numerically', async () => {
@@ -332,7 +332,17 @@ describe('driftBetween: node pools', () => {
         template: { value: '(absent)', field: '', file: 't.json', line: 1 },
         live: { value: 'present', field: 'properties.agentPoolProfiles[1]' },
         regression: null,
-        note: 'node pool only in the live cluster: its settings are not compared',
+        note: 'node pool only in the live cluster: enableEncryptionAtHost weaker than a new pool gets',
+      },
+      // Every template pool encrypts at host: a pool added outside the template without it is weaker.
+      {
+        status: 'drift',
+        setting: 'enableEncryptionAtHost',
+        pool: 'gpu',
+        template: { value: true, field: '', file: 't.json', line: 1 },
+        live: { value: false, defaulted: true, field: 'properties.agentPoolProfiles[1].enableEncryptionAtHost' },
+        regression: true,
+        note: 'weaker in the live cluster than every template pool; the pool is only in the live cluster',
       },
     ]);
   });
@@ -587,8 +597,18 @@ describe('driftBetween: Terraform against the live cluster', () => {
 
 describe('the compared settings', () => {
   it('cover the security settings of the cluster and of every pool', () => {
-    expect(DRIFT_SETTINGS.cluster).toHaveLength(27);
+    expect(DRIFT_SETTINGS.cluster).toHaveLength(33);
     expect(DRIFT_SETTINGS.cluster).toContain('@sku.tier');
+    expect(DRIFT_SETTINGS.cluster).toEqual(
+      expect.arrayContaining([
+        'aadProfile.adminGroupObjectIDs',
+        'publicNetworkAccess',
+        'apiServerAccessProfile.enablePrivateClusterPublicFQDN',
+        'apiServerAccessProfile.enableVnetIntegration',
+        'nodeResourceGroupProfile.restrictionLevel',
+        'securityProfile.azureKeyVaultKms.keyVaultNetworkAccess',
+      ]),
+    );
     expect(DRIFT_SETTINGS.pool).toEqual([
       'enableNodePublicIP',
       'enableEncryptionAtHost',
@@ -598,6 +618,7 @@ describe('the compared settings', () => {
       'securityProfile.enableSecureBoot',
       'securityProfile.enableVTPM',
       'securityProfile.sshAccess',
+      'kubeletConfig.allowedUnsafeSysctls',
       'orchestratorVersion',
     ]);
   });
@@ -728,5 +749,283 @@ describe('driftBetween: defaults that follow other settings', () => {
     expect(find(none, 'autoUpgradeProfile.upgradeChannel')).toMatchObject({ regression: true });
     const sideways = driftBetween(await clusterOf(channel('patch'), 't.json'), await clusterOf(channel('stable'), 'l.json'));
     expect(find(sideways, 'autoUpgradeProfile.upgradeChannel')).toMatchObject({ regression: false });
+  });
+});
+
+describe('driftBetween: what AKS decides for a pool', () => {
+  const systemPool = {
+    name: 'system',
+    mode: 'System',
+    enableEncryptionAtHost: true,
+    nodeTaints: ['CriticalAddonsOnly=true:NoSchedule'],
+    orchestratorVersion: '1.30.4',
+    securityProfile: { enableSecureBoot: true, enableVTPM: true, sshAccess: 'Disabled' },
+  };
+  const withPools = (...pools: Obj[]) => restBody({ agentPoolProfiles: [systemPool, ...pools] });
+
+  it('ignores the taint AKS puts on Spot pools, and only that taint, only on Spot pools', async () => {
+    const template = await clusterOf(withPools({ name: 'spot', mode: 'User', scaleSetPriority: 'Spot', orchestratorVersion: '1.30.4' }), 't.json');
+    const spotLive = (taints: string[]) => withPools({ name: 'spot', mode: 'User', scaleSetPriority: 'Spot', nodeTaints: taints, orchestratorVersion: '1.30.4' });
+    expect(driftBetween(template, await clusterOf(spotLive([SPOT_TAINT]), 'l.json'))).toEqual([]);
+    // Another taint beside it is still drift.
+    expect(find(driftBetween(template, await clusterOf(spotLive([SPOT_TAINT, 'team=a:NoSchedule']), 'l.json')), 'nodeTaints', 'spot')).toMatchObject({
+      status: 'drift',
+      template: { value: [] },
+      live: { value: ['team=a:NoSchedule'] },
+    });
+    // On a regular pool the same taint was put there by someone.
+    const regular = await clusterOf(withPools({ name: 'spot', mode: 'User', orchestratorVersion: '1.30.4' }), 't.json');
+    const tainted = await clusterOf(withPools({ name: 'spot', mode: 'User', nodeTaints: [SPOT_TAINT], orchestratorVersion: '1.30.4' }), 'l.json');
+    expect(find(driftBetween(regular, tainted), 'nodeTaints', 'spot')).toMatchObject({ status: 'drift' });
+  });
+
+  it('takes System for the first pool written in the cluster and User for any other pool that does not write its mode', async () => {
+    const template = json({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: [
+        {
+          type: 'Microsoft.ContainerService/managedClusters',
+          apiVersion: '2024-05-01',
+          name: 'aks-prod',
+          location: 'westeurope',
+          properties: { kubernetesVersion: '1.30', agentPoolProfiles: [{ name: 'system', count: 3 }] },
+        },
+        { type: 'Microsoft.ContainerService/managedClusters/agentPools', apiVersion: '2024-05-01', name: 'aks-prod/apps', properties: { count: 2 } },
+      ],
+    });
+    const entries = driftBetween(await clusterOf(template, 'main.json'), await clusterOf(restBody(), 'l.json'));
+    expect(find(entries, 'mode', 'system')).toBeUndefined();
+    expect(find(entries, 'mode', 'apps')).toBeUndefined();
+    const hcl = `resource "azurerm_kubernetes_cluster" "main" {
+  name               = "aks-prod"
+  kubernetes_version = "1.30"
+  default_node_pool {
+    name = "system"
+  }
+}
+
+resource "azurerm_kubernetes_cluster_node_pool" "apps" {
+  name                  = "apps"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.main.id
+}
+`;
+    const tf = driftBetween(await clusterOf(hcl, 'main.tf'), await clusterOf(restBody(), 'l.json'));
+    expect(find(tf, 'mode', 'apps')).toBeUndefined();
+    // A live pool in another mode than the default still drifts.
+    const system = await clusterOf(withPools({ name: 'apps', mode: 'System', enableEncryptionAtHost: true, orchestratorVersion: '1.30.4' }), 'l.json');
+    expect(find(driftBetween(await clusterOf(hcl, 'main.tf'), system), 'mode', 'apps')).toMatchObject({ template: { value: 'User', defaulted: true }, live: { value: 'System' } });
+  });
+});
+
+describe('driftBetween: settings the template does not constrain', () => {
+  it('lists a setting the template leaves to Azure as information, not drift', async () => {
+    const hcl = `resource "azurerm_kubernetes_cluster" "main" {
+  name = "aks-prod"
+  default_node_pool {
+    name = "system"
+  }
+}
+`;
+    const entries = driftBetween(await clusterOf(hcl, 'main.tf'), await clusterOf(restBody(), 'l.json'));
+    expect(find(entries, 'kubernetesVersion')).toMatchObject({ status: 'info', template: { value: NOT_SET }, live: { value: '1.30.4' }, regression: null, note: 'the template leaves it to Azure' });
+    expect(find(entries, 'orchestratorVersion', 'system')).toMatchObject({ status: 'info' });
+    // Settings azurerm has no attribute for, where the live value is no weaker than Azure's default.
+    expect(find(entries, 'securityProfile.sshAccess', 'system')).toMatchObject({ status: 'info', regression: false, note: 'the template format has no attribute for it' });
+    expect(find(entries, 'securityProfile.enableSecureBoot', 'system')).toMatchObject({ status: 'info' });
+    // A setting the template does constrain still drifts.
+    expect(find(entries, 'disableLocalAccounts')).toMatchObject({ status: 'drift' });
+  });
+});
+
+describe('driftBetween: more security settings', () => {
+  const GROUP_A = 'aaaaaaaa-0000-0000-0000-000000000001';
+  const GROUP_B = 'bbbbbbbb-0000-0000-0000-000000000002';
+  const aad = (groups: string[]) => ({ aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: groups } });
+
+  it('compares admin groups as sets: a group only the live cluster has is weaker', async () => {
+    const template = await clusterOf(restBody(aad([GROUP_A])), 't.json');
+    expect(driftBetween(template, await clusterOf(restBody(aad([GROUP_A.toUpperCase()])), 'l.json'))).toEqual([]);
+    expect(find(driftBetween(template, await clusterOf(restBody(aad([GROUP_A, GROUP_B])), 'l.json')), 'aadProfile.adminGroupObjectIDs')).toMatchObject({
+      status: 'drift',
+      regression: true,
+      note: `weaker in the live cluster: the live cluster also has ${GROUP_B}`,
+    });
+    expect(find(driftBetween(template, await clusterOf(restBody(aad([])), 'l.json')), 'aadProfile.adminGroupObjectIDs')).toMatchObject({ regression: false });
+  });
+
+  it('compares public network access, the public FQDN of a private cluster, VNet integration, node resource group lockdown and KMS key vault access', async () => {
+    const template = await clusterOf(
+      restBody({
+        publicNetworkAccess: 'Disabled',
+        apiServerAccessProfile: { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: false, enableVnetIntegration: true, disableRunCommand: true },
+        nodeResourceGroupProfile: { restrictionLevel: 'ReadOnly' },
+        securityProfile: {
+          defender: { securityMonitoring: { enabled: true } },
+          workloadIdentity: { enabled: true },
+          imageCleaner: { enabled: true },
+          azureKeyVaultKms: { enabled: true, keyVaultNetworkAccess: 'Private' },
+        },
+      }),
+      't.json',
+    );
+    const live = await clusterOf(
+      restBody({
+        publicNetworkAccess: 'Enabled',
+        apiServerAccessProfile: { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: true, disableRunCommand: true },
+        nodeResourceGroupProfile: { restrictionLevel: 'Unrestricted' },
+        securityProfile: {
+          defender: { securityMonitoring: { enabled: true } },
+          workloadIdentity: { enabled: true },
+          imageCleaner: { enabled: true },
+          azureKeyVaultKms: { enabled: true, keyVaultNetworkAccess: 'Public' },
+        },
+      }),
+      'l.json',
+    );
+    const entries = driftBetween(template, live);
+    expect(entries.filter((e) => e.pool === undefined).map((e) => [e.setting, e.regression])).toEqual([
+      ['apiServerAccessProfile.enablePrivateClusterPublicFQDN', true],
+      ['apiServerAccessProfile.enableVnetIntegration', true],
+      ['publicNetworkAccess', true],
+      ['securityProfile.azureKeyVaultKms.keyVaultNetworkAccess', true],
+      ['nodeResourceGroupProfile.restrictionLevel', true],
+    ]);
+  });
+
+  it('compares allowed unsafe sysctls of a pool: one the template does not allow is weaker, a template wildcard covers its names', async () => {
+    const pool = (sysctls: string[]) =>
+      restBody({ agentPoolProfiles: [{ name: 'system', mode: 'System', enableEncryptionAtHost: true, orchestratorVersion: '1.30.4', kubeletConfig: { allowedUnsafeSysctls: sysctls } }] });
+    const template = await clusterOf(pool(['net.core.*']), 't.json');
+    expect(find(driftBetween(template, await clusterOf(pool(['net.core.somaxconn']), 'l.json')), 'kubeletConfig.allowedUnsafeSysctls', 'system')).toMatchObject({ regression: false });
+    expect(find(driftBetween(template, await clusterOf(pool(['net.core.*', 'kernel.msg*']), 'l.json')), 'kubeletConfig.allowedUnsafeSysctls', 'system')).toMatchObject({
+      regression: true,
+      note: 'weaker in the live cluster: the live cluster also has kernel.msg*',
+    });
+  });
+
+  it('reads them from Terraform', async () => {
+    const hcl = `resource "azurerm_kubernetes_cluster" "main" {
+  name                                = "aks-prod"
+  kubernetes_version                  = "1.30"
+  private_cluster_enabled             = true
+  private_cluster_public_fqdn_enabled = false
+  azure_active_directory_role_based_access_control {
+    azure_rbac_enabled     = true
+    admin_group_object_ids = ["${GROUP_A}"]
+  }
+  key_management_service {
+    key_vault_key_id         = "https://kv.vault.azure.net/keys/k/1"
+    key_vault_network_access = "Private"
+  }
+  default_node_pool {
+    name = "system"
+    kubelet_config {
+      allowed_unsafe_sysctls = ["net.core.somaxconn"]
+    }
+  }
+}
+`;
+    const live = await clusterOf(
+      restBody({
+        ...aad([GROUP_A, GROUP_B]),
+        apiServerAccessProfile: { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: true },
+        securityProfile: { azureKeyVaultKms: { enabled: true, keyVaultNetworkAccess: 'Public' } },
+        agentPoolProfiles: [{ name: 'system', mode: 'System', kubeletConfig: { allowedUnsafeSysctls: ['net.core.somaxconn', 'net.*'] } }],
+      }),
+      'l.json',
+    );
+    const entries = driftBetween(await clusterOf(hcl, 'main.tf'), live);
+    expect(find(entries, 'aadProfile.adminGroupObjectIDs')).toMatchObject({ template: { field: 'azure_active_directory_role_based_access_control[0].admin_group_object_ids' }, regression: true });
+    expect(find(entries, 'apiServerAccessProfile.enablePrivateClusterPublicFQDN')).toMatchObject({ template: { field: 'private_cluster_public_fqdn_enabled' }, regression: true });
+    expect(find(entries, 'securityProfile.azureKeyVaultKms.keyVaultNetworkAccess')).toMatchObject({ template: { value: 'Private' }, live: { value: 'Public' }, regression: true });
+    expect(find(entries, 'kubeletConfig.allowedUnsafeSysctls', 'system')).toMatchObject({ template: { field: 'default_node_pool[0].kubelet_config[0].allowed_unsafe_sysctls' }, regression: true });
+  });
+
+  it('calls a longer live list weaker than a template list with unknown entries', async () => {
+    const template = json({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { adminGroup: { type: 'string' } },
+      resources: [
+        {
+          type: 'Microsoft.ContainerService/managedClusters',
+          apiVersion: '2024-05-01',
+          name: 'aks-prod',
+          location: 'westeurope',
+          properties: { aadProfile: { managed: true, adminGroupObjectIDs: ["[parameters('adminGroup')]"] }, agentPoolProfiles: [{ name: 'system', mode: 'System' }] },
+        },
+      ],
+    });
+    const t = await clusterOf(template, 'main.json');
+    expect(find(driftBetween(t, await clusterOf(restBody(aad([GROUP_A])), 'l.json')), 'aadProfile.adminGroupObjectIDs')).toMatchObject({
+      status: 'uncomparable',
+      note: expect.stringContaining("parameter 'adminGroup'"),
+    });
+    expect(find(driftBetween(t, await clusterOf(restBody(aad([GROUP_A, GROUP_B])), 'l.json')), 'aadProfile.adminGroupObjectIDs')).toMatchObject({
+      status: 'drift',
+      regression: true,
+    });
+  });
+});
+
+describe('driftBetween: pools only in the live cluster', () => {
+  it('judges them against what a new pool would get', async () => {
+    const template = await clusterOf(restBody(), 't.json');
+    const live = await clusterOf(
+      restBody({
+        agentPoolProfiles: [
+          ...(JSON.parse(restBody()) as { properties: { agentPoolProfiles: Obj[] } }).properties.agentPoolProfiles,
+          { name: 'edge', mode: 'User', enableEncryptionAtHost: true, enableNodePublicIP: true, kubeletConfig: { allowedUnsafeSysctls: ['net.*'] } },
+        ],
+      }),
+      'l.json',
+    );
+    const entries = driftBetween(template, live).filter((e) => e.pool === 'edge');
+    expect(entries.map((e) => [e.setting, e.regression])).toEqual([
+      ['nodePool', null],
+      ['enableNodePublicIP', true],
+      ['kubeletConfig.allowedUnsafeSysctls', true],
+    ]);
+    expect(entries[1]).toMatchObject({ template: { value: false }, live: { value: true }, note: 'weaker in the live cluster than every template pool; the pool is only in the live cluster' });
+    expect(entries[2]).toMatchObject({
+      template: { value: [], defaulted: true },
+      note: "weaker in the live cluster than Azure's default for a new pool: the live cluster also has net.*; the pool is only in the live cluster",
+    });
+  });
+});
+
+describe('driftBetween: authorized IP ranges the template does not resolve', () => {
+  const hcl = `variable "office_ip_ranges" {
+  type    = list(string)
+  default = ["203.0.113.0/24"]
+}
+
+resource "azurerm_kubernetes_cluster" "main" {
+  name               = "aks-prod"
+  kubernetes_version = "1.30"
+  api_server_access_profile {
+    authorized_ip_ranges = var.office_ip_ranges
+  }
+  default_node_pool {
+    name = "system"
+  }
+}
+`;
+  const access = (ranges: string[]) => ({ apiServerAccessProfile: { enablePrivateCluster: false, authorizedIPRanges: ranges, disableRunCommand: true } });
+
+  it('calls a live list open to every address weaker whatever the template value is', async () => {
+    const template = await clusterOf(hcl, 'main.tf');
+    for (const open of ['0.0.0.0/0', '::/0']) {
+      const entries = driftBetween(template, await clusterOf(restBody(access(['203.0.113.0/24', open])), 'l.json'));
+      expect(find(entries, 'apiServerAccessProfile.authorizedIPRanges')).toMatchObject({
+        status: 'drift',
+        template: { value: '(unknown)' },
+        regression: true,
+        note: expect.stringMatching(/^weaker in the live cluster: the live API server accepts every address.*var\.office_ip_ranges/),
+      });
+    }
+    const restricted = driftBetween(template, await clusterOf(restBody(access(['198.51.100.0/24'])), 'l.json'));
+    expect(find(restricted, 'apiServerAccessProfile.authorizedIPRanges')).toMatchObject({ status: 'uncomparable', regression: null });
   });
 });
