@@ -1,15 +1,19 @@
 import { Command } from 'commander';
+import type { PalisadeConfig } from '../core/config.js';
 import { UsageError, type InputError, type InputNote } from '../core/errors.js';
 import type { Report } from '../core/report.js';
 import type { Resource } from '../core/resource.js';
+import type { Rule } from '../core/rule.js';
 import { parseAksResourceId } from '../ingest/azure-live.js';
 import { isPassingFailure, readCluster } from '../ingest/kube.js';
 import { kubeconfigFiles, loadKubeconfig } from '../ingest/kubeconfig.js';
+import { nothingChecked } from '../report/common.js';
 import { RULES } from '../rules/index.js';
+import { carryOver, undecidedByFiles, undecidedByKinds, unreadKinds } from '../server/carry-over.js';
 import { startServer, type RunningServer } from '../server/serve.js';
 import { writePolicyReports } from '../server/policy-report-writer.js';
-import type { ScanTarget } from '../server/scheduler.js';
-import { openStore } from '../store/index.js';
+import { MAX_INTERVAL_MS, type ScanTarget } from '../server/scheduler.js';
+import { openStore, type HistoryStore, type StoredScan } from '../store/index.js';
 import { aksInputs, azureSession, type AzureSession } from './inputs.js';
 import { loadConfig } from './load-config.js';
 import { runScan } from './run-scan.js';
@@ -97,7 +101,8 @@ async function checkContexts(contexts: readonly string[]): Promise<void> {
 /**
  * A read that got nothing and met errors failed: storing it would show every finding as fixed. So did
  * one that missed a list by chance (a timeout, a 5xx): what that list holds would show as fixed, then
- * as new at the next read. A list the cluster refuses is missed the same way each time and compares.
+ * as new at the next read. A list the cluster refuses is missed the same way each time; what rests on
+ * it is carried over from the last scan (see carryOver) rather than decided.
  */
 function failedRead(resources: readonly unknown[], errors: readonly InputError[]): void {
   const passing = errors.filter(isPassingFailure);
@@ -105,9 +110,84 @@ function failedRead(resources: readonly unknown[], errors: readonly InputError[]
   if (resources.length === 0 && errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
 }
 
+/** What the scans of every target share: the rules, the configuration, the store and the stop signal. */
+export interface ScanDeps {
+  rules: readonly Rule[];
+  config: PalisadeConfig;
+  configSource: string;
+  /** The history store, once open: the last stored scan says what a read with gaps cannot decide. */
+  store: () => HistoryStore | undefined;
+  signal: AbortSignal;
+}
+
+async function lastStoredScan(deps: ScanDeps, target: string): Promise<StoredScan | undefined> {
+  const store = deps.store();
+  const latest = await store?.latestScan(target);
+  return latest ? store?.getScan(latest.id) : undefined;
+}
+
+/** "Nothing was checked" as `palisade scan` says it: a failed scan, never a clean one (score 100, every finding fixed). */
+function refuseNothingChecked(report: Report, what: string): void {
+  if (nothingChecked(report)) throw new Error(`nothing was checked, not stored: no Kubernetes object or Azure setting was found in ${what}; no score`);
+}
+
+async function runTargetScan(deps: ScanDeps, scanPaths: readonly string[], read: { resources: Resource[]; errors: InputError[]; notes?: InputNote[] }): Promise<Report> {
+  const outcome = await runScan({
+    paths: scanPaths,
+    rules: deps.rules,
+    config: deps.config,
+    configSource: deps.configSource,
+    failOn: 'none',
+    extraResources: read.resources,
+    extraErrors: read.errors,
+    extraNotes: read.notes ?? [],
+    attackPaths: true,
+  });
+  return outcome.report;
+}
+
+/** A kube context read live, as `scan --cluster --context` reads it. */
+export function clusterScanTarget(name: string, context: string | undefined, deps: ScanDeps): ScanTarget {
+  return {
+    name,
+    cluster: context !== undefined ? { context } : {},
+    scan: async () => {
+      const read = await readCluster({ ...(context !== undefined ? { context } : {}), signal: deps.signal });
+      failedRead(read.resources, read.errors);
+      const unread = unreadKinds(read.errors);
+      // An API server always has default and kube-system: a Namespace list read empty is no cluster's answer.
+      if (!unread.has('Namespace') && !read.resources.some((r) => r.kind === 'Namespace'))
+        throw new Error(`nothing was checked, not stored: the API server of ${name} listed no namespaces, where every cluster has default and kube-system`);
+      const report = await runTargetScan(deps, [], read);
+      refuseNothingChecked(report, `cluster ${name}`);
+      if (unread.size === 0) return report;
+      const previous = await lastStoredScan(deps, name);
+      return carryOver(report, previous, undecidedByKinds(unread, unreadKinds(previous?.report.errors ?? [])), read.source).report;
+    },
+  };
+}
+
+/** Files and directories, scanned together as `scan PATH...` scans them. */
+export function pathsScanTarget(paths: readonly string[], deps: ScanDeps): ScanTarget {
+  const name = paths.join(',');
+  return {
+    name,
+    scan: async () => {
+      const report = await runTargetScan(deps, paths, { resources: [], errors: [] });
+      // Files that could not be read at all: a checkout being updated, a volume being swapped.
+      if (report.summary.resources === 0 && report.errors.length > 0) throw new Error(report.errors.map((e) => `${e.source}: ${e.message}`).join('; '));
+      refuseNothingChecked(report, paths.join(', '));
+      if (report.errors.length === 0) return report;
+      return carryOver(report, await lastStoredScan(deps, name), undecidedByFiles(report.errors), name).report;
+    },
+  };
+}
+
 async function serve(paths: string[], opts: ServeCliOptions): Promise<RunningServer> {
   const intervalMs = parseDuration(opts.interval);
   if (intervalMs < MIN_INTERVAL_MS) throw new UsageError(`--interval must be at least 1s, not ${opts.interval}`);
+  // A longer timer fires at once, and the schedule would scan without pause.
+  if (intervalMs > MAX_INTERVAL_MS) throw new UsageError(`--interval must be at most 24d (the longest wait of a timer), not ${opts.interval}`);
   const port = whole(opts.port, '--port', 0, 65535);
   const retention = {
     ...(opts.retentionScans !== undefined ? { maxScans: whole(opts.retentionScans, '--retention-scans', 1) } : {}),
@@ -117,56 +197,33 @@ async function serve(paths: string[], opts: ServeCliOptions): Promise<RunningSer
   await checkContexts(opts.context);
   const { config, source } = loadConfig(opts.config);
   const rules = selectRules(RULES, { only: config.rules.only, skip: config.rules.skip });
-  const scanWith = (scanPaths: readonly string[], live: () => Promise<{ resources: Resource[]; errors: InputError[]; notes?: InputNote[] }>) =>
-    async (): Promise<Report> => {
-      const read = await live();
-      const outcome = await runScan({
-        paths: scanPaths,
-        rules,
-        config,
-        configSource: source,
-        failOn: 'none',
-        extraResources: read.resources,
-        extraErrors: read.errors,
-        extraNotes: read.notes ?? [],
-        attackPaths: true,
-      });
-      // Files that could not be read at all: a checkout being updated, a volume being swapped.
-      if (scanPaths.length > 0 && outcome.report.summary.resources === 0 && outcome.report.errors.length > 0)
-        throw new Error(outcome.report.errors.map((e) => `${e.source}: ${e.message}`).join('; '));
-      return outcome.report;
-    };
-
   // On SIGTERM a live read under way is given up (not stored): the pod's grace period is shorter than a read's timeout.
   const stopping = new AbortController();
+  // Opened once the flags are known good; the scans start after that.
+  const opened: { store?: HistoryStore } = {};
+  const deps: ScanDeps = { rules, config, configSource: source, store: () => opened.store, signal: stopping.signal };
   const targets: ScanTarget[] = [];
-  const clusterTarget = (name: string, context: string | undefined): ScanTarget => ({
-    name,
-    cluster: context !== undefined ? { context } : {},
-    scan: scanWith([], async () => {
-      const read = await readCluster({ ...(context !== undefined ? { context } : {}), signal: stopping.signal });
-      failedRead(read.resources, read.errors);
-      return read;
-    }),
-  });
-  for (const context of opts.context) targets.push(clusterTarget(context, context));
+  for (const context of opts.context) targets.push(clusterScanTarget(context, context, deps));
   let session: AzureSession | undefined;
   for (const id of opts.aks) {
     targets.push({
       name: id,
-      scan: scanWith([], async () => {
+      scan: async () => {
         session ??= azureSession();
         const read = await aksInputs([id], session);
         failedRead(read.resources, read.errors);
-        return read;
-      }),
+        const report = await runTargetScan(deps, [], read);
+        refuseNothingChecked(report, id);
+        return report;
+      },
     });
   }
-  if (paths.length) targets.push({ name: paths.join(','), scan: scanWith(paths, async () => ({ resources: [], errors: [] })) });
-  if (targets.length === 0) targets.push(clusterTarget(await currentContext(), undefined));
+  if (paths.length) targets.push(pathsScanTarget(paths, deps));
+  if (targets.length === 0) targets.push(clusterScanTarget(await currentContext(), undefined, deps));
   if (opts.policyReports && !targets.some((t) => t.cluster)) throw new UsageError('--policy-reports needs a cluster to write to (--context, or no paths and no --aks)');
 
   const store = await openStore(opts.store);
+  opened.store = store;
   const log = (line: string) => process.stderr.write(`palisade: ${new Date().toISOString()} ${line}\n`);
   try {
     const running = await startServer({

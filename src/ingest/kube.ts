@@ -230,13 +230,22 @@ function retryDelay(answer: KubeAnswer, fallback: number, attempt: number): numb
   return Math.min(Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallback * attempt, MAX_RETRY_DELAY_MS);
 }
 
+/**
+ * Waits `ms`, or until the signal aborts. The signal may be one process-wide `serve` stop that outlives
+ * every read, so the listener goes when the wait ends: one left per retry would pile up.
+ */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    const onAbort = () => {
       clearTimeout(t);
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    }, { once: true });
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

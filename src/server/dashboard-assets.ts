@@ -272,7 +272,9 @@ ${DETAIL_TOGGLE_SCRIPT}
     tr.appendChild(el('td', f.rule));
     tr.appendChild(el('td', f.resource.namespace || ''));
     tr.appendChild(el('td', f.resource.kind + ' ' + f.resource.name));
-    tr.appendChild(el('td', f.message, 'msg'));
+    // Carried over from an earlier scan because this read could not read what it rests on: say so on the row.
+    var waiting = f.evidence && f.evidence.notRechecked;
+    tr.appendChild(el('td', (waiting ? '[not re-checked since scan ' + waiting.lastCheckedScan + '] ' : '') + f.message, 'msg'));
     tr.addEventListener('click', function () { toggleDetail(tr, function () { return detail(f); }); });
     return tr;
   }

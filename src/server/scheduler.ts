@@ -14,11 +14,18 @@ export type ScanOutcome =
   | { target: ScanTarget; ok: true; report: Report; seconds: number }
   | { target: ScanTarget; ok: false; error: string; seconds: number };
 
+/** The longest delay a Node.js timer keeps (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_INTERVAL_MS = 2 ** 31 - 1;
+
 export interface SchedulerOptions {
   targets: readonly ScanTarget[];
   intervalMs: number;
-  /** Called after each scan, success or failure, before the next one of that target may start. */
-  onScan: (outcome: ScanOutcome) => Promise<void> | void;
+  /**
+   * Called after each scan, success or failure, before the next one of that target may start. A
+   * scan read well but not kept (the store refused the save) returns why: the target's last scan
+   * then counts as failed, as one that could not be read does.
+   */
+  onScan: (outcome: ScanOutcome) => Promise<string | void> | string | void;
   /** Where failures of `onScan` itself are told; the schedule goes on. */
   log?: (message: string) => void;
   /** The clock, for tests. */
@@ -47,6 +54,7 @@ export class Scheduler {
   private stopped = true;
 
   constructor(private readonly options: SchedulerOptions) {
+    if (!(options.intervalMs >= 1 && options.intervalMs <= MAX_INTERVAL_MS)) throw new RangeError(`the interval must be from 1 ms to ${MAX_INTERVAL_MS} ms, not ${options.intervalMs}`);
     for (const t of options.targets) this.state.set(t.name, { running: undefined, timer: undefined, runs: 0, failures: 0, skipped: 0, lastError: undefined });
   }
 
@@ -103,17 +111,18 @@ export class Scheduler {
     try {
       const report = await target.scan();
       outcome = { target, ok: true, report, seconds: (now() - started) / 1000 };
-      s.lastError = undefined;
     } catch (e) {
-      s.failures++;
-      s.lastError = errorMessage(e);
-      outcome = { target, ok: false, error: s.lastError, seconds: (now() - started) / 1000 };
+      outcome = { target, ok: false, error: errorMessage(e), seconds: (now() - started) / 1000 };
     }
+    let notKept: string | void = undefined;
     try {
-      await this.options.onScan(outcome);
+      notKept = await this.options.onScan(outcome);
     } catch (e) {
       this.options.log?.(`${target.name}: ${errorMessage(e)}`);
     }
+    const failure = outcome.ok ? (typeof notKept === 'string' ? notKept : undefined) : outcome.error;
+    if (failure !== undefined) s.failures++;
+    s.lastError = failure;
     s.runs++;
   }
 }

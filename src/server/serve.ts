@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { errorMessage } from '../core/errors.js';
 import { PILLARS, SEVERITIES } from '../core/severity.js';
 import { VERSION } from '../core/version.js';
-import type { HistoryStore, Retention } from '../store/index.js';
+import type { HistoryStore, Retention, TargetInfo } from '../store/index.js';
 import { apiRoutes } from './api.js';
 import { DASHBOARD_CSP, dashboardHtml } from './dashboard.js';
 import { closeServer, createHttpServer, json, listen, loopbackHosts, type Route } from './http.js';
@@ -33,6 +33,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+const STORE_UP_HELP = 'Whether the history store answered this scrape (1) or not (0, and the series of stored scans are left out).';
+
 /** Seconds: from well under a second (a few files) to minutes (a large cluster). */
 const DURATION_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
@@ -49,13 +51,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const policyWrites = new Counter('palisade_policy_report_writes_total', 'PolicyReport writes after scans, by target and outcome.');
   for (const t of options.targets) for (const outcome of ['success', 'failure']) scans.inc({ target: t.name, outcome }, 0);
 
-  const onScan = async (outcome: ScanOutcome): Promise<void> => {
+  const onScan = async (outcome: ScanOutcome): Promise<string | undefined> => {
     const target = outcome.target.name;
     duration.observe({ target }, outcome.seconds);
     if (!outcome.ok) {
       scans.inc({ target, outcome: 'failure' });
       log(`scan of ${target} failed (retried at the next interval): ${outcome.error}`);
-      return;
+      return undefined;
     }
     let id: number;
     try {
@@ -63,7 +65,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     } catch (e) {
       scans.inc({ target, outcome: 'failure' });
       log(`scan of ${target} could not be saved (retried at the next interval): ${errorMessage(e)}`);
-      return;
+      // A scan nobody can see later failed as surely as one that could not be read.
+      return `the scan could not be saved: ${errorMessage(e)}`;
     }
     scans.inc({ target, outcome: 'success' });
     const s = outcome.report.summary;
@@ -87,6 +90,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         log(`${target}: writing PolicyReports failed: ${errorMessage(e)}`);
       }
     }
+    return undefined;
   };
 
   const scheduler = new Scheduler({ targets: options.targets, intervalMs: options.intervalMs, onScan, log });
@@ -100,23 +104,39 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
   };
 
-  const metrics = async (): Promise<string> => {
-    const latest = await store.targets();
+  /**
+   * The series of the latest stored scans, or none when the store does not answer: the counters kept
+   * in this process still render, so `palisade_up` and the failures stay readable exactly then.
+   */
+  const storedSeries = async (): Promise<string[]> => {
+    let latest: TargetInfo[];
+    try {
+      latest = await store.targets();
+    } catch (e) {
+      log(`metrics: the history store does not answer: ${errorMessage(e)}`);
+      return [family('palisade_store_up', 'gauge', STORE_UP_HELP, [{ labels: {}, value: 0 }])];
+    }
     const bySeverity = latest.flatMap((t) => SEVERITIES.map((severity) => ({ labels: { target: t.target, severity }, value: t.latest.bySeverity[severity] })));
     const byPillar = latest.flatMap((t) => PILLARS.map((pillar) => ({ labels: { target: t.target, pillar }, value: t.latest.byPillar[pillar] ?? 0 })));
     return [
-      family('palisade_up', 'gauge', 'Always 1: the server answers.', [{ labels: { version: VERSION }, value: 1 }]),
-      scans.render(),
-      duration.render(),
+      family('palisade_store_up', 'gauge', STORE_UP_HELP, [{ labels: {}, value: 1 }]),
       family('palisade_findings_by_severity', 'gauge', 'Active findings of the latest scan of each target, by severity.', bySeverity),
       family('palisade_findings_by_pillar', 'gauge', 'Active findings of the latest scan of each target, by pillar.', byPillar),
       family('palisade_score', 'gauge', 'Posture score (0-100) of the latest scan of each target.', latest.map((t) => ({ labels: { target: t.target }, value: t.latest.score }))),
       family('palisade_last_scan_timestamp_seconds', 'gauge', 'When the latest stored scan of each target ran (Unix time).', latest.map((t) => ({ labels: { target: t.target }, value: Math.floor(Date.parse(t.latest.scannedAt) / 1000) }))),
       family('palisade_stored_scans', 'gauge', 'Scans kept in the history store, by target.', latest.map((t) => ({ labels: { target: t.target }, value: t.scans }))),
+    ];
+  };
+
+  const metrics = async (): Promise<string> =>
+    [
+      family('palisade_up', 'gauge', 'Always 1: the server answers.', [{ labels: { version: VERSION }, value: 1 }]),
+      scans.render(),
+      duration.render(),
+      ...(await storedSeries()),
       policyWrites.render(),
       requests.render(),
     ].join('');
-  };
 
   const routes: Route[] = [
     {

@@ -213,6 +213,8 @@ describe('palisade serve against two clusters', () => {
   it('refuses bad flags with exit code 2 before serving', async () => {
     const cases: [string[], RegExp][] = [
       [['--interval', '500ms'], /--interval must be at least 1s/],
+      // Past a timer's longest wait (2^31 - 1 ms) the timer would fire at once, every time.
+      [['--interval', '25d'], /--interval must be at most 24d/],
       [['--port', '99999'], /--port must be a whole number from 0 to 65535/],
       [['--context', 'north'], /--context north: no such context in the kubeconfig \(it has east, west\)/],
       [['--policy-reports', 'deploy/'], /--policy-reports needs a cluster/],

@@ -56,6 +56,28 @@ describe('PolicyReport objects', () => {
     ]);
   });
 
+  it('names the report without a namespace apart from the one of default, so that applying both into default keeps both', () => {
+    const objects = policyReports(
+      report([
+        finding('workload/privileged-container', 'api', { resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: null, name: 'api' } }),
+        finding('workload/privileged-container', 'web', { resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' } }),
+      ]),
+    );
+    const placed = objects.filter((o) => o.kind === 'PolicyReport').map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
+    expect(placed).toEqual(['default/palisade-no-namespace', 'default/palisade']);
+    expect(new Set(placed).size).toBe(placed.length);
+  });
+
+  it('scores fail results and leaves warn results unscored, as v1alpha2 pairs them', () => {
+    const results = policyReports(scanReport()).flatMap((o) => o.results);
+    expect(results.map((r) => [r.severity, r.result, r.scored])).toEqual([
+      ['high', 'fail', true],
+      ['high', 'fail', true],
+      ['critical', 'fail', true],
+      ['low', 'warn', false],
+    ]);
+  });
+
   it('keeps an empty ClusterPolicyReport when nothing is found, so that fixed findings disappear from it', () => {
     const clean = { ...report([]), summary: summarize([], 3) };
     expect(policyReports(clean)).toEqual([
@@ -119,6 +141,20 @@ describe('writing PolicyReports through the Kubernetes API', () => {
     const smaller = await writePolicyReports(many(3), { kubeconfig, context: 'prod' });
     expect(smaller.deleted).toEqual(['PolicyReport shop/palisade-2']);
     expect([...reports.objects.keys()].sort()).toEqual(['/palisade', 'shop/palisade']);
+  });
+
+  it('writes the report of objects without a namespace to default beside its own report, and deletes it once it is empty', async () => {
+    const { reports, kubeconfig } = await cluster();
+    const both = report([
+      finding('workload/privileged-container', 'api', { resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: null, name: 'api' } }),
+      finding('workload/privileged-container', 'web', { resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' } }),
+    ]);
+    const first = await writePolicyReports(both, { kubeconfig, context: 'prod' });
+    expect(first.created).toEqual(['ClusterPolicyReport palisade', 'PolicyReport default/palisade-no-namespace', 'PolicyReport default/palisade']);
+    expect((reports.objects.get('default/palisade')!.results as { resources: { name: string }[] }[]).map((r) => r.resources[0]!.name)).toEqual(['web']);
+    expect((reports.objects.get('default/palisade-no-namespace')!.results as { resources: { name: string }[] }[]).map((r) => r.resources[0]!.name)).toEqual(['api']);
+    const second = await writePolicyReports(report([both.findings[1]!]), { kubeconfig, context: 'prod' });
+    expect(second.deleted).toEqual(['PolicyReport default/palisade-no-namespace']);
   });
 
   it('reports each refused write with the API server\'s reason and goes on', async () => {

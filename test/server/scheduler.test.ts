@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Report } from '../../src/core/report.js';
-import { Scheduler, type ScanOutcome, type ScanTarget } from '../../src/server/scheduler.js';
+import { MAX_INTERVAL_MS, Scheduler, type ScanOutcome, type ScanTarget } from '../../src/server/scheduler.js';
 import { finding, report } from '../store/fixtures.js';
 
 /** A scan that ends when the test says so, counting how many ran at once. */
@@ -128,6 +128,37 @@ describe('scan scheduler', () => {
     flaky.finish();
     await scheduler.idle();
     expect(outcomes.map((o) => o.ok)).toEqual([false, true, true]);
+    await scheduler.stop();
+  });
+
+  it('refuses an interval longer than a timer can wait, which would fire at once and scan without pause', async () => {
+    const a = controlledTarget('a');
+    const onScan = () => {};
+    expect(() => new Scheduler({ targets: [a.target], intervalMs: 25 * 86_400_000, onScan })).toThrow(RangeError);
+    expect(() => new Scheduler({ targets: [a.target], intervalMs: MAX_INTERVAL_MS + 1, onScan })).toThrow(RangeError);
+    const longest = new Scheduler({ targets: [a.target], intervalMs: MAX_INTERVAL_MS, onScan });
+    longest.start();
+    a.finish();
+    await longest.idle();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(a.started()).toBe(1);
+    await longest.stop();
+  });
+
+  it('counts a scan whose outcome could not be kept as failed, and clears that once one is kept', async () => {
+    const a = controlledTarget('a');
+    let keep = false;
+    const scheduler = new Scheduler({ targets: [a.target], intervalMs: 1000, onScan: () => (keep ? undefined : 'the scan could not be saved: disk full') });
+    scheduler.start();
+    a.finish();
+    await scheduler.idle();
+    expect(scheduler.stats('a')).toMatchObject({ runs: 1, failures: 1, lastError: 'the scan could not be saved: disk full' });
+    keep = true;
+    await vi.advanceTimersByTimeAsync(1000);
+    a.finish();
+    await scheduler.idle();
+    expect(scheduler.stats('a')).toMatchObject({ runs: 2, failures: 1 });
+    expect(scheduler.stats('a')!.lastError).toBeUndefined();
     await scheduler.stop();
   });
 });

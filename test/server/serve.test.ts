@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { escapeLabel } from '../../src/server/metrics.js';
 import type { ScanTarget } from '../../src/server/scheduler.js';
@@ -99,6 +99,42 @@ describe('serve: scans, metrics and readiness', () => {
       expect(value(samples, 'palisade_http_requests_total', { route: '/api/scans/:id', method: 'GET', code: '404' })).toBe(1);
       expect(value(samples, 'palisade_http_requests_total', { route: '/readyz', method: 'GET', code: '503' })).toBe(1);
       expect(res.text).toContain(`target="${escapeLabel(odd)}"`);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('still answers /metrics with the series kept in the process when the history store is down', async () => {
+    const t = await startTestServer({ targets: [{ name: 'edge', scan: async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:6443'); } }] });
+    try {
+      await t.server.scheduler.idle();
+      const up = parseMetrics((await t.get('/metrics')).text).samples;
+      expect(value(up, 'palisade_store_up', {})).toBe(1);
+      expect(value(up, 'palisade_score', { target: 'prod' })).toBeDefined();
+      vi.spyOn(t.store, 'targets').mockRejectedValue(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+      const res = await t.get('/metrics');
+      expect(res.status).toBe(200);
+      const { samples } = parseMetrics(res.text);
+      expect(value(samples, 'palisade_up', {})).toBe(1);
+      expect(value(samples, 'palisade_store_up', {})).toBe(0);
+      expect(value(samples, 'palisade_scans_total', { target: 'edge', outcome: 'failure' })).toBe(1);
+      // What only the store knows is left out rather than shown stale or as zero.
+      expect(samples.some((s) => s.name === 'palisade_score' || s.name === 'palisade_findings_by_severity')).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('counts a scan the store could not save as the target\'s last scan failing', async () => {
+    const t = await startTestServer({ targets: [{ name: 'edge', scan: async () => stagingReport() }], extra: { scan: false } });
+    try {
+      vi.spyOn(t.store, 'saveScan').mockRejectedValue(new Error('attempt to write a readonly database'));
+      t.server.scheduler.start();
+      await t.server.scheduler.idle();
+      const targets = (await t.get('/api/targets')).body as { failing: { target: string; error: string }[] };
+      expect(targets.failing).toEqual([{ target: 'edge', error: 'the scan could not be saved: attempt to write a readonly database' }]);
+      expect(t.server.scheduler.stats('edge')).toMatchObject({ runs: 1, failures: 1 });
+      expect(value(parseMetrics((await t.get('/metrics')).text).samples, 'palisade_scans_total', { target: 'edge', outcome: 'failure' })).toBe(1);
     } finally {
       await t.close();
     }
