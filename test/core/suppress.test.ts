@@ -195,7 +195,11 @@ spec: {template: {spec: {hostPID: true, containers: [{name: discovery, image: mc
     const resources = parseResources(`
 apiVersion: v1
 kind: Pod
-metadata: {name: coredns-789789675-abcde, namespace: kube-system}
+metadata:
+  name: coredns-789789675-abcde
+  namespace: kube-system
+  labels: {pod-template-hash: "789789675"}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: coredns-789789675, uid: r, controller: true}]
 spec:
   containers: [{name: coredns, image: mcr.microsoft.com/oss/v2/kubernetes/coredns:v1.12.1, securityContext: {privileged: true}}]
   ephemeralContainers: [{name: debugger-x1, image: docker.io/library/busybox:latest, securityContext: {privileged: true}}]

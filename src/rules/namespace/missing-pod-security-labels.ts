@@ -1,3 +1,4 @@
+import { aksManagedNamespaceReason } from '../../core/aks-managed.js';
 import { escapeKey } from '../../core/field-path.js';
 import type { Inventory } from '../../core/inventory.js';
 import { Memo } from '../../core/memo.js';
@@ -14,7 +15,9 @@ const LEVELS = ['privileged', 'baseline', 'restricted'];
 const VERSION = /^(?:latest|v1\.(?:0|[1-9][0-9]*))$/;
 
 // These hold no application pods (kube-public, kube-node-lease) or only the platform's own, which AKS
-// runs privileged by design (kube-system): a label there is not the operator's decision.
+// runs privileged by design (kube-system): a label there is not the operator's decision. The namespaces
+// of AKS's add-ons (gatekeeper-system, calico-system, aks-istio-ingress, ...) are AKS's too when the
+// Namespace carries AKS's mark; one of those names created by the user is reported like any other.
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
 const POD_BEARERS = new Memo<Inventory, ReadonlyMap<string, readonly Resource[]>>();
@@ -101,7 +104,7 @@ export default defineRule({
   target: { kinds: ['Namespace'] },
   check(ctx) {
     const ns = ctx.resource.name;
-    if (SYSTEM_NAMESPACES.has(ns)) return;
+    if (SYSTEM_NAMESPACES.has(ns) || aksManagedNamespaceReason(ctx.resource) !== undefined) return;
     const labels = asObj(asObj(ctx.resource.object.metadata)?.labels) ?? {};
     const expected = `${PREFIX}enforce: baseline or restricted`;
 

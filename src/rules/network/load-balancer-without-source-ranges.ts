@@ -1,6 +1,7 @@
 import { exposureOf, listSome } from '../../analyses/network/exposure.js';
 import { ALLOWED_IP_RANGES_ANNOTATION, INTERNAL_ANNOTATION, openLoadBalancers, publicLoadBalancer } from '../../analyses/network/load-balancers.js';
 import { ConnectionSet } from '../../analyses/network/ports.js';
+import { appRoutingController } from '../../core/aks-managed.js';
 import type { Inventory } from '../../core/inventory.js';
 import { asObj, type Resource } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
@@ -17,6 +18,21 @@ function unguardedTargets(inventory: Inventory, svc: Resource): { workloads: str
   return {
     workloads: targets.map((t) => `${t.workload.kind}/${t.workload.name}`),
     ports: targets.reduce((acc, t) => acc.union(t.ports), ConnectionSet.NONE),
+  };
+}
+
+/**
+ * Where the fix is made when the application routing add-on writes the Service: its operator overwrites
+ * changes to the Service, and takes the annotations from the NginxIngressController, which the user
+ * created (or accepted when enabling the add-on, for the default one).
+ */
+function appRoutingFix(svc: Resource): { clause: string; evidence: { nginxIngressController: string } } | undefined {
+  const controller = appRoutingController(svc);
+  if (controller === undefined) return undefined;
+  return {
+    clause: `; the application routing add-on runs it for NginxIngressController ${controller}: set its spec.loadBalancerAnnotations ` +
+      `(${INTERNAL_ANNOTATION}: "true", or ${ALLOWED_IP_RANGES_ANNOTATION}), as the operator overwrites changes made to the Service`,
+    evidence: { nginxIngressController: controller },
   };
 }
 
@@ -39,11 +55,16 @@ export default defineRule({
       'substitute for source ranges: the connections arrive through the node, usually from its address ' +
       '(externalTrafficPolicy: Cluster), so whether they pass depends on that address. This is the one finding for ' +
       'a public load balancer, however many workloads it serves; network/reachable-from-internet speaks of a ' +
-      'workload behind it only when the workload\'s own ingress policy admits the whole internet.',
+      'workload behind it only when the workload\'s own ingress policy admits the whole internet. The load balancers ' +
+      'the application routing add-on writes for its NGINX controllers are reported too, even under the aks-managed ' +
+      'profile: the NginxIngressController that asks for them, the add-on\'s default one included, is the user\'s, and ' +
+      'the finding names it.',
     remediation:
       'List the client networks in spec.loadBalancerSourceRanges (or the azure-allowed-ip-ranges annotation; not ' +
       'both), or make the Service internal (service.beta.kubernetes.io/azure-load-balancer-internal: "true") and ' +
-      'publish it through Application Gateway, Front Door or an ingress controller with a web application firewall.',
+      'publish it through Application Gateway, Front Door or an ingress controller with a web application firewall. ' +
+      'For the application routing add-on, set these annotations in the NginxIngressController\'s ' +
+      'spec.loadBalancerAnnotations (the add-on\'s default controller is the NginxIngressController named default).',
     references: [
       'https://learn.microsoft.com/azure/aks/load-balancer-standard',
       'https://kubernetes-sigs.github.io/cloud-provider-azure/topics/loadbalancer/',
@@ -67,17 +88,20 @@ export default defineRule({
       ? `, and no ingress NetworkPolicy stands between it and the pods of ${listSome(unguarded.workloads)}${unguarded.ports.isEmpty() ? '' : ` (${unguarded.ports.toString()})`}`
       : '';
     const more = high ? { severity: 'high' as const } : {};
+    const routing = appRoutingFix(svc);
+    const fix = routing?.clause ?? '';
     const opening = lb.clients.find((c) => c.admitsAll !== undefined);
     if (opening) {
       const entry = opening.admitsAll as string;
       ctx.report({
         ...more,
         field: opening.field,
-        message: `Service ${name} is a public load balancer${ports ? ` on ${ports}` : ''} that admits ${entry}: any address on the internet can connect${behind}`,
+        message: `Service ${name} is a public load balancer${ports ? ` on ${ports}` : ''} that admits ${entry}: any address on the internet can connect${behind}${fix}`,
         evidence: {
           observed: entry,
           expected: 'the client networks only, never 0.0.0.0/0, ::/0 or the Internet tag',
           ...(high ? { unguardedWorkloads: unguarded.workloads } : {}),
+          ...routing?.evidence,
         },
       });
       return;
@@ -85,11 +109,12 @@ export default defineRule({
     ctx.report({
       ...more,
       field: 'spec.type',
-      message: `Service ${name} is a public load balancer${ports ? ` on ${ports}` : ''} with no loadBalancerSourceRanges or allowed-ranges annotation: any address on the internet can connect${behind}`,
+      message: `Service ${name} is a public load balancer${ports ? ` on ${ports}` : ''} with no loadBalancerSourceRanges or allowed-ranges annotation: any address on the internet can connect${behind}${fix}`,
       evidence: {
         observed: { type: 'LoadBalancer', internal: false, loadBalancerSourceRanges: [] },
         expected: `loadBalancerSourceRanges (or ${ALLOWED_IP_RANGES_ANNOTATION}) naming the clients, or ${INTERNAL_ANNOTATION}: "true"`,
         ...(high ? { unguardedWorkloads: unguarded.workloads } : {}),
+        ...routing?.evidence,
       },
     });
   },

@@ -39,8 +39,41 @@ ruleTester(rule, {
       ),
     },
     { name: 'AKS system namespaces are the platform\'s', input: `${ns('kube-system')}---${ns('kube-public')}---${ns('kube-node-lease')}` },
+    ...['gatekeeper-system', 'aks-istio-system', 'aks-istio-ingress', 'tigera-operator'].map((name) => ({
+      name: `AKS's add-on namespace ${name}, labelled as AKS reconciles it`,
+      input: ns(name, '    addonmanager.kubernetes.io/mode: Reconcile\n    kubernetes.azure.com/managedby: aks'),
+    })),
+    { name: 'app-routing-system as the application routing operator labels it', input: ns('app-routing-system', '    app.kubernetes.io/managed-by: aks-app-routing-operator') },
+    {
+      name: 'calico-system, created privileged by the tigera operator for its Installation',
+      input: `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: calico-system
+  labels: { pod-security.kubernetes.io/enforce: privileged }
+  ownerReferences: [{ apiVersion: operator.tigera.io/v1, kind: Installation, name: default, uid: u, controller: true }]
+`,
+    },
   ],
   invalid: [
+    {
+      // A namespace of an add-on's name without AKS's mark is the user's (their own Gatekeeper, say).
+      name: 'gatekeeper-system the user created',
+      input: ns('gatekeeper-system'),
+      findings: [{ field: ENFORCE, severity: 'medium' }],
+    },
+    {
+      // EnsureExists is the add-on manager's "create once, then the user's": no proof of AKS's namespace.
+      name: 'an add-on namespace name with the EnsureExists label only',
+      input: ns('aks-istio-ingress', '    addonmanager.kubernetes.io/mode: EnsureExists'),
+      findings: [{ field: ENFORCE }],
+    },
+    {
+      name: 'a user namespace with AKS\'s labels copied onto it',
+      input: ns('shop', '    kubernetes.azure.com/managedby: aks'),
+      findings: [{ field: ENFORCE }],
+    },
     {
       name: 'every pod of the namespace in the input meets restricted: the advice is restricted',
       input: `${ns('shop')}---${pod('shop', 'web', RESTRICTED)}---${pod('other', 'agent', 'privileged: true')}`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../src/core/engine.js';
 import { Inventory } from '../../../src/core/inventory.js';
+import { createSuppressor } from '../../../src/core/suppress.js';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings.js';
 import { RULES } from '../../../src/rules/index.js';
 import rule from '../../../src/rules/network/load-balancer-without-source-ranges.js';
@@ -131,5 +132,46 @@ describe('a public load balancer in front of a workload', () => {
       'network/load-balancer-without-source-ranges Service/web medium',
       'network/reachable-from-internet Deployment/web high',
     ]);
+  });
+});
+
+describe('the load balancers of the application routing add-on', () => {
+  const routed = (name: string, owner: string) => `
+apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: app-routing-system
+  labels: { app.kubernetes.io/managed-by: aks-app-routing-operator }
+${owner ? `  ownerReferences: [{ apiVersion: approuting.kubernetes.azure.com/v1alpha1, kind: NginxIngressController, name: ${owner}, uid: u, controller: true }]\n` : ''}spec:
+  type: LoadBalancer
+  selector: { app: ${name} }
+  ports: [{ name: https, port: 443, targetPort: https }]
+`;
+  const run = (yaml: string) => {
+    const resources = parseResources(yaml);
+    const suppressor = createSuppressor({ exceptions: [], allowAnnotations: true, aksManaged: true, now: new Date(), configSource: 'test' });
+    return evaluate([rule], new Inventory(resources), DEFAULT_SETTINGS, suppressor).findings;
+  };
+
+  it('are reported under the aks-managed profile, naming the NginxIngressController to change', () => {
+    const [found, ...more] = run(routed('nginx-public-0', 'nginx-public'));
+    expect(more).toEqual([]);
+    expect(found?.suppressed).toBeUndefined();
+    expect(found?.message).toMatch(/runs it for NginxIngressController nginx-public: set its spec\.loadBalancerAnnotations \(service\.beta\.kubernetes\.io\/azure-load-balancer-internal: "true", or service\.beta\.kubernetes\.io\/azure-allowed-ip-ranges\)/);
+    expect(found?.evidence).toMatchObject({ nginxIngressController: 'nginx-public' });
+  });
+
+  it("report the add-on's default controller, whose Service is nginx, as the user's too", () => {
+    const [found] = run(routed('nginx', ''));
+    expect(found?.suppressed).toBeUndefined();
+    expect(found?.message).toMatch(/NginxIngressController default:/);
+  });
+
+  it('leave AKS-managed Services of other add-ons provider-managed', () => {
+    const gateway = routed('aks-istio-ingressgateway-external', '')
+      .replace('app-routing-system', 'aks-istio-ingress')
+      .replace('app.kubernetes.io/managed-by: aks-app-routing-operator', 'kubernetes.azure.com/managedby: aks');
+    expect(run(gateway).map((f) => f.suppressed?.kind)).toEqual(['provider-managed']);
   });
 });
