@@ -19,7 +19,7 @@ import { printErrors, printWarnings, writeChunks } from './output.js';
 const NETPOL_KINDS: readonly string[] = ['Namespace', 'Pod', 'ReplicationController', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'NetworkPolicy'];
 
 type ReachOptions = { from?: string; to?: string; port?: string; format: ConnlistFormat; output?: string } & ClusterFlags;
-type ExposureOptions = { format: ExposureFormat; output?: string } & ClusterFlags;
+type ExposureOptions = { format: ExposureFormat; output?: string; includeAksManaged?: boolean } & ClusterFlags;
 
 export function netpolCommand(): Command {
   const netpol = new Command('netpol').description('Kubernetes NetworkPolicy: what can reach what, on which ports');
@@ -44,10 +44,12 @@ export function netpolCommand(): Command {
       .description(
         'per workload, who can reach it and what it can reach: every internet address (and on which ports), any pod of any namespace ' +
           '(namespaces created later included), pods named by selectors and the workloads of the input; workloads on the host network ' +
-          "are open whatever the policies say. -f txt is np-guard's netpol-analyzer list --exposure",
+          "are open to every pod whatever the policies say (the nodes' network security group decides what the internet reaches). " +
+          "AKS's own components are counted apart and not listed unless --include-aks-managed is given. -f txt is np-guard's netpol-analyzer list --exposure, every workload",
       )
       .argument('[paths...]', 'files or directories; - reads stdin (default: . unless --cluster is given)')
       .addOption(new Option('-f, --format <format>', 'output format').choices([...EXPOSURE_FORMATS]).default('table'))
+      .option('--include-aks-managed', 'list the components AKS deploys and reconciles too, marked (AKS-managed); they are counted apart either way')
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
       .action(async (paths: string[], opts: ExposureOptions) => {
         process.exitCode = await exposure(paths, opts);
@@ -150,6 +152,6 @@ async function exposure(paths: string[], opts: ExposureOptions): Promise<number>
   const model = new ReachabilityModel(inventory);
   printErrors(errors);
   printWarnings(modelWarnings(inventory, model, false));
-  await writeChunks(renderExposure(opts.format, new ExposureAnalysis(inventory, model), errors), opts.output);
+  await writeChunks(renderExposure(opts.format, new ExposureAnalysis(inventory, model), errors, { includeAksManaged: opts.includeAksManaged === true }), opts.output);
   return errors.length ? 2 : 0;
 }

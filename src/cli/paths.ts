@@ -25,9 +25,15 @@ const collect = (value: string, previous: string[]) => [...previous, value];
  * an accepted risk is still a way in), and their findings label the steps. Finding ids are stable, so
  * the ids in the paths are those of the same findings in a scan report.
  */
-export function findAttackPaths(inventory: Inventory, settings: RuleSettings = DEFAULT_SETTINGS, maxDepth?: number, found?: readonly Finding[]): AttackPathAnalysis {
+export function findAttackPaths(
+  inventory: Inventory,
+  settings: RuleSettings = DEFAULT_SETTINGS,
+  maxDepth?: number,
+  found?: readonly Finding[],
+  profiles: { aksManaged?: boolean } = {},
+): AttackPathAnalysis {
   const findings = found ?? evaluate(PATH_RULES, inventory, settings).findings;
-  return attackPaths(inventory, findings, maxDepth !== undefined ? { maxDepth } : {});
+  return attackPaths(inventory, findings, { ...(maxDepth !== undefined ? { maxDepth } : {}), ...(profiles.aksManaged !== undefined ? { aksManaged: profiles.aksManaged } : {}) });
 }
 
 type PathsOptions = {
@@ -41,6 +47,8 @@ type PathsOptions = {
   images?: boolean;
   db?: string;
   platform: string;
+  /** false with --no-aks-managed. */
+  aksManaged: boolean;
 } & ClusterFlags &
   AzureFlags;
 
@@ -57,7 +65,8 @@ export function pathsCommand(): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a path at or above this severity exists').choices([...SEVERITIES, 'none']).default('high'))
     .option('--limit <n>', 'paths shown in the table (json, mermaid and dot show all)', '20')
     .option('--max-depth <n>', 'steps a path may take at most', '8')
-    .option('--config <file>', 'configuration file (its rule settings apply; exceptions do not hide paths)')
+    .option('--config <file>', 'configuration file (its rule settings and profiles.aksManaged apply; exceptions do not hide paths)')
+    .option('--no-aks-managed', "treat AKS-managed components like any other workload: their paths count for --fail-on and fixes may change them")
     .option('--image-report <file>', "import a Trivy or Grype JSON report: its images' vulnerabilities become steps (repeatable)", collect, [])
     .option('--images', 'pull and scan every image the workloads name: their exploitable vulnerabilities become steps (needs the vulnerability database: palisade db update)')
     .option('--db <file>', 'vulnerability database for --images (default: PALISADE_DB, else the user cache directory)')
@@ -101,13 +110,16 @@ async function runPaths(paths: string[], opts: PathsOptions): Promise<number> {
   const names = displayNames ? await displayNames(resources) : undefined;
   const inventory = new Inventory(resources, names ? { displayNames: names } : {});
   const settings: RuleSettings = { ...DEFAULT_SETTINGS, ...Object.fromEntries(Object.entries(config.settings).filter(([, v]) => v !== undefined)) };
-  const analysis = findAttackPaths(inventory, settings, maxDepth);
+  // As scan: the flag turns the aks-managed profile off, else the configuration decides.
+  const aksManaged = opts.aksManaged && config.profiles.aksManaged;
+  const analysis = findAttackPaths(inventory, settings, maxDepth, undefined, { aksManaged });
   const errors = [...ingest.errors, ...aks.errors, ...cluster.errors, ...imported.errors, ...(pulled?.errors ?? [])];
   const bySeverity: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   for (const p of analysis.paths) bySeverity[p.severity] = (bySeverity[p.severity] ?? 0) + 1;
+  const providerManaged = analysis.paths.filter((p) => p.providerManaged).length;
   const report: PathsReport = {
     schema: 'palisade.paths/v1',
-    summary: { paths: analysis.paths.length, bySeverity, nodes: analysis.graph.nodes.length, edges: analysis.graph.edges.length },
+    summary: { paths: analysis.paths.length, bySeverity, providerManaged, nodes: analysis.graph.nodes.length, edges: analysis.graph.edges.length },
     paths: analysis.paths,
     fixes: analysis.fixes,
     errors,

@@ -194,7 +194,7 @@ async function analyse(opts: ScanOptions, now: Date) {
   // The scan's findings serve the paths when every rule the paths read ran (suppressed ones too: an accepted risk is still a way in).
   const ran = new Set(opts.rules.map((r) => r.meta.id));
   const reuse = PATH_RULE_IDS.every((id) => ran.has(id)) ? findings : undefined;
-  const paths = opts.attackPaths || opts.onlyOnPaths ? findAttackPaths(inventory, settings, undefined, reuse).paths : undefined;
+  const paths = opts.attackPaths || opts.onlyOnPaths ? findAttackPaths(inventory, settings, undefined, reuse, { aksManaged: opts.config.profiles.aksManaged }).paths : undefined;
   return {
     findings,
     errors: [...ingest.errors, ...(opts.extraErrors ?? []), ...(added?.errors ?? []), ...ruleErrors],

@@ -92,6 +92,8 @@ export interface AttackPath {
    * none of its changes is the cluster owner's to make, so it counts toward no `--fail-on`.
    */
   providerManaged?: true;
+  /** On a `providerManaged` path: no fix of the owner's; what they can do instead (a cluster setting, or nothing). */
+  ownerAction?: string;
 }
 
 const WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 2, low: 1, info: 0 };

@@ -85,12 +85,17 @@ export function pathTitle(p: AttackPath): string {
 /** `15 attack paths: 2 critical, 3 high, 6 medium, 4 low` (severities with none left out). */
 export function pathsLine(paths: readonly AttackPath[]): string {
   const counts = SEVERITIES.map((s) => [s, paths.filter((p) => p.severity === s).length] as const).filter(([, n]) => n > 0);
-  return `${paths.length} attack path${paths.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}`;
+  const managed = paths.filter((p) => p.providerManaged).length;
+  // A scan's --fail-on counts findings, not paths: the note says whose the paths are, nothing more.
+  const which = managed === paths.length ? (managed === 1 ? 'it is' : `all ${managed} are`) : `${managed} of them ${managed === 1 ? 'is' : 'are'}`;
+  const aks = managed === 0 ? '' : `; ${which} AKS-managed components only (nothing on them is yours to change)`;
+  return `${paths.length} attack path${paths.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}${aks}`;
 }
 
-/** `fix: … (closes 5 paths)`, or '' when no single change closes the path. */
+/** `fix: … (closes 5 paths)`; on a path of AKS's components, what the owner can do instead; else ''. */
 export function pathFixLine(p: AttackPath): string {
-  return p.fix ? `fix: ${p.fix.text} (closes ${p.fix.closes} path${p.fix.closes === 1 ? '' : 's'})` : '';
+  if (p.fix) return `fix: ${p.fix.text} (closes ${p.fix.closes} path${p.fix.closes === 1 ? '' : 's'})`;
+  return p.ownerAction ? `yours to do: ${p.ownerAction}` : '';
 }
 
 /** Paths shown in the table and markdown reports; the JSON, SARIF and HTML reports carry all. */

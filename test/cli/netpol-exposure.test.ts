@@ -54,14 +54,15 @@ describe('palisade netpol exposure', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^WORKLOAD\s+DIR\s+ISOLATED\s+INTERNET\s+ALL NAMESPACES\s+OTHER PEERS$/);
-    expect(lines).toContainEqual(expect.stringMatching(/^ops\/node-agent\[DaemonSet\]\s+in\s+host network\s+All Connections\s+All Connections\s+-$/));
+    // On the host network no policy applies, but what the internet reaches is the node's: its NSG decides.
+    expect(lines).toContainEqual(expect.stringMatching(/^ops\/node-agent\[DaemonSet\]\s+in\s+host network\s+node's NSG\s+All Connections\s+-$/));
     // The host-network agent is a workload of the input too: the policy admits it like any pod.
     expect(lines).toContainEqual(expect.stringMatching(/^shop\/frontend\[Deployment\]\s+in\s+yes\s+TCP 8080\s+TCP 8080\s+ops\/node-agent\[DaemonSet\] TCP 8080$/));
     expect(lines).toContainEqual(
       expect.stringMatching(/^shop\/frontend\[Deployment\]\s+out\s+yes\s+TCP 443\s+-\s+\[all namespaces\]\/\[pod with \{k8s-app=kube-dns\}\] UDP 53, shop\/backend\[Deployment\] TCP 9090$/),
     );
     expect(lines).toContainEqual(expect.stringMatching(/^shop\/backend\[Deployment\]\s+in\s+yes\s+-\s+-\s+\[namespace with \{team=ops\}\]\/\[all pods\] TCP 9100, shop\/frontend\[Deployment\] TCP 9090$/));
-    expect(r.stdout).toContain('3 workloads: 1 reachable from every internet address on all ports, 1 from every namespace on all ports; 1 may connect to every internet address on all ports; 1 on the host network');
+    expect(r.stdout).toContain('3 workloads: 0 reachable from every internet address on all ports, 1 from every namespace on all ports; 0 may connect to every internet address on all ports; 1 on the host network');
   });
 
   it('writes json with every direction of every workload', async () => {
@@ -119,6 +120,73 @@ describe('palisade netpol exposure', () => {
       expect(r.stdout).toBe('');
     }
     expect(context.stderr).toContain('--context needs --cluster');
+  });
+});
+
+/** AKS's own components beside one app of the owner's: CoreDNS on the pod network, Cilium's agent on the host network. */
+const WITH_AKS = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: coredns, namespace: kube-system, labels: { kubernetes.azure.com/managedby: aks } }
+spec:
+  selector: { matchLabels: { k8s-app: kube-dns } }
+  template:
+    metadata: { labels: { k8s-app: kube-dns } }
+    spec: { containers: [{ name: coredns, image: mcr.microsoft.com/oss/v2/kubernetes/coredns:v1.11.3 }] }
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: cilium, namespace: kube-system }
+spec:
+  selector: { matchLabels: { k8s-app: cilium } }
+  template:
+    metadata: { labels: { k8s-app: cilium } }
+    spec: { hostNetwork: true, containers: [{ name: cilium-agent, image: mcr.microsoft.com/oss/cilium/cilium:1.16.6 }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: storefront, namespace: shop }
+spec:
+  selector: { matchLabels: { app: storefront } }
+  template:
+    metadata: { labels: { app: storefront } }
+    spec: { containers: [{ name: web, image: registry.example.com/shop/storefront:1.0 }] }
+`;
+
+describe('palisade netpol exposure and AKS-managed components', () => {
+  const dir = tempTree({ 'cluster.yaml': WITH_AKS });
+
+  it("counts AKS's components apart and lists only the owner's workloads", async () => {
+    const r = await runCli(['netpol', 'exposure', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('kube-system/');
+    expect(r.stdout).toMatch(/^shop\/storefront\[Deployment\]\s+in\s+no\s+All Connections\s+All Connections\s+-$/m);
+    expect(r.stdout).toContain('\n1 workload of your own: 1 reachable from every internet address on all ports, 1 from every namespace on all ports; 1 may connect to every internet address on all ports; 0 on the host network');
+    expect(r.stdout).toContain(
+      '\n2 AKS-managed workloads (AKS deploys and reconciles them), not listed (--include-aks-managed lists them): 1 reachable from every internet address on all ports, 2 from every namespace on all ports; ' +
+        '1 may connect to every internet address on all ports; 1 on the host network, where NetworkPolicies do not apply\n',
+    );
+  });
+
+  it("--include-aks-managed lists them marked; a host-network agent's internet is the node's, decided by its NSG", async () => {
+    const r = await runCli(['netpol', 'exposure', dir, '--include-aks-managed']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^kube-system\/coredns\[Deployment\] \(AKS-managed\)\s+in\s+no\s+All Connections\s+All Connections\s+-$/m);
+    expect(r.stdout).toMatch(/^kube-system\/cilium\[DaemonSet\] \(AKS-managed\)\s+in\s+host network\s+node's NSG\s+All Connections\s+-$/m);
+    expect(r.stdout).toContain('2 AKS-managed workloads (AKS deploys and reconciles them), marked (AKS-managed) above: ');
+    const json = JSON.parse((await runCli(['netpol', 'exposure', dir, '--include-aks-managed', '-f', 'json'])).stdout) as {
+      summary: { workloads: number; aksManaged: { workloads: number; hostNetwork: number; listed: boolean } };
+      workloads: Array<{ workload: string; aksManaged?: string; ingress: { internet: string | null; internetDecidedBy?: string } }>;
+    };
+    expect(json.summary).toMatchObject({ workloads: 1, aksManaged: { workloads: 2, hostNetwork: 1, listed: true } });
+    const cilium = json.workloads.find((w) => w.workload === 'kube-system/cilium[DaemonSet]')!;
+    expect(cilium.aksManaged).toMatch(/^AKS-managed component/);
+    expect(cilium.ingress).toMatchObject({ internet: null, internetDecidedBy: 'network-security-group' });
+    expect(json.workloads.find((w) => w.workload === 'shop/storefront[Deployment]')!.aksManaged).toBeUndefined();
+  });
+
+  it("leaves netpol-analyzer's txt answer whole: every workload", async () => {
+    const r = await runCli(['netpol', 'exposure', dir, '-f', 'txt']);
+    expect(r.stdout).toContain('kube-system/coredns[Deployment] is not protected on Ingress');
   });
 });
 

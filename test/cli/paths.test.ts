@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { runCli, tempTree } from '../helpers/cli.js';
 import { hardened, internetFacingPrivileged, podCreatorToSecretReader } from '../analyses/paths/estates.js';
 
+/** Container insights' agent as AKS runs it: privileged, so a compromised pod of it holds its node. */
+const amaLogsDaemonSet = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: ama-logs, namespace: kube-system }
+spec:
+  selector: { matchLabels: { component: ama-logs-agent } }
+  template:
+    metadata: { labels: { component: ama-logs-agent } }
+    spec:
+      containers: [{ name: ama-logs, image: mcr.microsoft.com/azuremonitor/containerinsights/ciprod:3.1.24, securityContext: { privileged: true }, ports: [{ containerPort: 25225 }] }]
+`;
+
 describe('palisade paths', () => {
   const estate = tempTree({ 'web.yaml': internetFacingPrivileged, 'ci.yaml': podCreatorToSecretReader });
 
@@ -21,20 +33,27 @@ describe('palisade paths', () => {
     expect(r.stdout).toMatch(/3 attack paths: 1 critical, 1 high, 1 medium, 0 low\n$/);
   });
 
-  it('counts no path made only of AKS-managed components toward --fail-on, and says so', async () => {
-    const amaLogs = `apiVersion: apps/v1
-kind: DaemonSet
-metadata: { name: ama-logs, namespace: kube-system }
-spec:
-  selector: { matchLabels: { component: ama-logs-agent } }
-  template:
-    metadata: { labels: { component: ama-logs-agent } }
-    spec:
-      containers: [{ name: ama-logs, image: mcr.microsoft.com/azuremonitor/containerinsights/ciprod:3.1.24, securityContext: { privileged: true }, ports: [{ containerPort: 25225 }] }]
-`;
-    const r = await runCli(['paths', tempTree({ 'aks.yaml': amaLogs }), '--fail-on', 'low']);
+  it('counts no path made only of AKS-managed components toward --fail-on, and says so in the path and the totals', async () => {
+    const aks = `${tempTree({ 'aks.yaml': amaLogsDaemonSet })}/aks.yaml`;
+    const r = await runCli(['paths', aks, '--fail-on', 'low']);
     expect(r.stdout).toContain('(AKS-managed components only: not counted for --fail-on)');
+    expect(r.stdout).toMatch(/\n1 attack path: 0 critical, 0 high, 1 medium, 0 low; it is AKS-managed components only \(not counted for --fail-on\)\n$/);
+    expect(r.stdout).toContain('   yours to do: nothing to change in these objects: AKS re-applies them; they run for the monitoring add-on (Container insights)');
+    expect(r.stdout).not.toContain('fix:');
     expect(r.code).toBe(0);
+    const json = JSON.parse((await runCli(['paths', aks, '-f', 'json', '--fail-on', 'none'])).stdout) as { summary: { paths: number; providerManaged: number } };
+    expect(json.summary).toMatchObject({ paths: 1, providerManaged: 1 });
+  });
+
+  it('--no-aks-managed and profiles.aksManaged: false count AKS-managed paths like any other, as scan does', async () => {
+    const tree = tempTree({ 'aks.yaml': amaLogsDaemonSet, 'nomanaged.yaml': 'profiles:\n  aksManaged: false\n' });
+    for (const flags of [['--no-aks-managed'], ['--config', `${tree}/nomanaged.yaml`]]) {
+      const r = await runCli(['paths', `${tree}/aks.yaml`, '--fail-on', 'low', ...flags]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).not.toContain('AKS-managed');
+      expect(r.stdout).toMatch(/\n1 attack path: 0 critical, 0 high, 1 medium, 0 low\n$/);
+      expect(r.code).toBe(1);
+    }
   });
 
   it('writes JSON, Mermaid and dot, and exits 0 below --fail-on', async () => {

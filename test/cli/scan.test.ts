@@ -525,3 +525,25 @@ describe('palisade rules and explain', () => {
     expect(doc).toContain('## workload/privileged-container');
   });
 });
+
+describe('palisade scan: attack paths of AKS-managed components', () => {
+  const amaLogs = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: ama-logs, namespace: kube-system }
+spec:
+  selector: { matchLabels: { component: ama-logs-agent } }
+  template:
+    metadata: { labels: { component: ama-logs-agent } }
+    spec:
+      containers: [{ name: ama-logs, image: mcr.microsoft.com/azuremonitor/containerinsights/ciprod:3.1.24, securityContext: { privileged: true }, ports: [{ containerPort: 25225 }] }]
+`;
+
+  it("says in the totals that the paths are AKS's, and counts them like any other with --no-aks-managed, as paths does", async () => {
+    const dir = tempTree({ 'aks.yaml': amaLogs });
+    const managed = await runCli(['scan', dir, '--fail-on', 'none']);
+    expect(managed.stdout).toMatch(/1 attack path: 1 medium; it is AKS-managed components only \(nothing on them is yours to change\)/);
+    const json = JSON.parse((await runCli(['scan', dir, '--fail-on', 'none', '--no-aks-managed', '-f', 'json'])).stdout) as Report;
+    expect(json.paths?.length).toBe(1);
+    expect(json.paths?.[0]?.providerManaged).toBeUndefined();
+  });
+});

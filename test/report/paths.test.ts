@@ -34,6 +34,19 @@ describe('attack paths in the table report', () => {
   it('says nothing of paths when the report carries none', () => {
     expect(render('table', fixtureReport(), OPTIONS)).not.toContain('attack path');
   });
+
+  it("counts the paths of AKS's components apart and gives them what the owner can do instead of a fix", () => {
+    const report = pathsReport();
+    const aks = report.paths![1]!;
+    delete aks.fix;
+    aks.providerManaged = true;
+    aks.ownerAction = 'nothing: Azure Policy runs it; az aks disable-addons --addons azure-policy only if the cluster does without it';
+    const table = render('table', report, OPTIONS);
+    expect(table).toContain('  2 attack paths: 1 critical, 1 high; 1 of them is AKS-managed components only (nothing on them is yours to change)\n');
+    expect(table).toContain('     yours to do: nothing: Azure Policy runs it');
+    for (const p of report.paths!) Object.assign(p, { providerManaged: true });
+    expect(render('markdown', report, OPTIONS)).toContain('all 2 are AKS-managed components only');
+  });
 });
 
 describe('attack paths in the markdown report', () => {

@@ -1,7 +1,8 @@
+import { aksManagedReason } from '../../core/aks-managed.js';
 import type { InputError } from '../../core/errors.js';
 import type { Obj } from '../../core/resource.js';
 import { renderConnlist } from './connlist.js';
-import type { ExposureAnalysis, DirectionExposure } from './exposure.js';
+import type { ExposureAnalysis, DirectionExposure, WorkloadExposure } from './exposure.js';
 import type { Direction } from './policy.js';
 import { ConnectionSet } from './ports.js';
 import type { Workload } from './workloads.js';
@@ -20,8 +21,14 @@ export interface DirectionView {
   isolated: boolean;
   /** `ns/name` of the policies that select it in this direction. */
   policies: string[];
-  /** What every internet address may use (ingress) or the workload may use to every one (egress); null for nothing. */
+  /**
+   * What every internet address may use (ingress) or the workload may use to every one (egress); null for
+   * nothing, and on the host network, where no NetworkPolicy applies and the nodes' network security
+   * group (and, out, the cluster's outbound path) decides instead (`internetDecidedBy`).
+   */
   internet: string | null;
+  /** On the host network: what decides the internet's traffic instead of NetworkPolicy. */
+  internetDecidedBy?: 'network-security-group';
   /** Any pod of any namespace, namespaces created later included; null for nothing. */
   allNamespaces: string | null;
   /** Pods the policies name by selectors that match no pod of the input. */
@@ -38,21 +45,30 @@ export interface WorkloadExposureView {
   name: string;
   kind: string;
   hostNetwork: boolean;
+  /** Why AKS manages it (the aks-managed profile's reason); absent for the cluster owner's workloads. */
+  aksManaged?: string;
   ingress: DirectionView;
   egress: DirectionView;
 }
 
+export interface ExposureCounts {
+  workloads: number;
+  /** On the pod network, every internet address may connect on every port. */
+  reachableFromInternet: number;
+  /** Any pod of any namespace may connect on every port. */
+  reachableFromAllNamespaces: number;
+  /** On the pod network, may connect to every internet address on every port. */
+  egressToInternet: number;
+  /** On the host network: no NetworkPolicy applies, the nodes' network security group decides. */
+  hostNetwork: number;
+}
+
 export interface ExposureReport {
   schema: 'palisade.netpol-exposure/v1';
-  summary: {
-    workloads: number;
-    /** Every internet address may connect on every port. */
-    reachableFromInternet: number;
-    /** Any pod of any namespace may connect on every port. */
-    reachableFromAllNamespaces: number;
-    /** May connect to every internet address on every port. */
-    egressToInternet: number;
-    hostNetwork: number;
+  /** The cluster owner's workloads; AKS's own are counted apart in `aksManaged`. */
+  summary: ExposureCounts & {
+    /** AKS's own components: `listed` when they are among `workloads` (--include-aks-managed), else left out. */
+    aksManaged: ExposureCounts & { listed: boolean };
   };
   workloads: WorkloadExposureView[];
   /** Inputs that could not be read: the answer is about the rest. */
@@ -61,11 +77,14 @@ export interface ExposureReport {
 
 const orNull = (c: ConnectionSet): string | null => (c.isEmpty() ? null : c.toString());
 
-function directionView(a: ExposureAnalysis, w: Workload, d: DirectionExposure): DirectionView {
+function directionView(a: ExposureAnalysis, w: Workload, d: DirectionExposure, hostNetwork: boolean): DirectionView {
   return {
     isolated: d.isolated,
     policies: d.policies.map((p) => `${p.namespace}/${p.name}`),
-    internet: orNull(d.internet),
+    // NetworkPolicy leaves the host network open, but the internet reaches a node only where its
+    // network security group (and a public address or load balancer) lets it: not this answer's to give.
+    internet: hostNetwork ? null : orNull(d.internet),
+    ...(hostNetwork ? { internetDecidedBy: 'network-security-group' as const } : {}),
     allNamespaces: orNull(d.allNamespaces),
     selectors: d.selectors.map((s) => ({ peer: s.label, namespaceSelector: s.namespaceSelector, ...(s.podSelector ? { podSelector: s.podSelector } : {}), conn: s.conn.toString() })),
     external: a.externals(w, d.direction).map((x) => ({ peer: x.peer.label, conn: x.conn.toString() })),
@@ -73,18 +92,51 @@ function directionView(a: ExposureAnalysis, w: Workload, d: DirectionExposure): 
   };
 }
 
-/** Every workload's exposure, sorted by workload. */
-export function exposureReport(a: ExposureAnalysis, errors: readonly InputError[] = []): ExposureReport {
+export interface ExposureReportOptions {
+  /** List AKS's own components among the workloads (marked); by default they are only counted. */
+  includeAksManaged?: boolean;
+}
+
+const noCounts = (): ExposureCounts => ({ workloads: 0, reachableFromInternet: 0, reachableFromAllNamespaces: 0, egressToInternet: 0, hostNetwork: 0 });
+
+function count(c: ExposureCounts, e: WorkloadExposure): void {
+  c.workloads++;
+  if (e.hostNetwork) c.hostNetwork++;
+  if (e.ingress.allNamespaces.isAll()) c.reachableFromAllNamespaces++;
+  if (e.hostNetwork) return;
+  if (e.ingress.internet.isAll()) c.reachableFromInternet++;
+  if (e.egress.internet.isAll()) c.egressToInternet++;
+}
+
+/** Why AKS manages a workload: every object it was read from is AKS's (a controller, or its Pods). */
+function aksManagedWorkload(w: Workload): string | undefined {
+  const reasons = w.resources.map(aksManagedReason);
+  return reasons.length > 0 && reasons.every((r) => r !== undefined) ? reasons[0] : undefined;
+}
+
+/**
+ * Every workload's exposure, sorted by workload. AKS's own components are counted apart and listed
+ * only on request: AKS deploys and reconciles them, so their policies are not the cluster owner's to write.
+ */
+export function exposureReport(a: ExposureAnalysis, errors: readonly InputError[] = [], options: ExposureReportOptions = {}): ExposureReport {
+  const listAks = options.includeAksManaged === true;
   const workloads: WorkloadExposureView[] = [];
-  const summary = { workloads: 0, reachableFromInternet: 0, reachableFromAllNamespaces: 0, egressToInternet: 0, hostNetwork: 0 };
+  const summary = { ...noCounts(), aksManaged: { ...noCounts(), listed: listAks } };
   for (const w of a.model.workloads) {
     const e = a.of(w);
-    summary.workloads++;
-    if (e.ingress.internet.isAll()) summary.reachableFromInternet++;
-    if (e.ingress.allNamespaces.isAll()) summary.reachableFromAllNamespaces++;
-    if (e.egress.internet.isAll()) summary.egressToInternet++;
-    if (e.hostNetwork) summary.hostNetwork++;
-    workloads.push({ workload: w.label, namespace: w.namespace, name: w.name, kind: w.kind, hostNetwork: e.hostNetwork, ingress: directionView(a, w, e.ingress), egress: directionView(a, w, e.egress) });
+    const aksManaged = aksManagedWorkload(w);
+    count(aksManaged ? summary.aksManaged : summary, e);
+    if (aksManaged && !listAks) continue;
+    workloads.push({
+      workload: w.label,
+      namespace: w.namespace,
+      name: w.name,
+      kind: w.kind,
+      hostNetwork: e.hostNetwork,
+      ...(aksManaged ? { aksManaged } : {}),
+      ingress: directionView(a, w, e.ingress, e.hostNetwork),
+      egress: directionView(a, w, e.egress, e.hostNetwork),
+    });
   }
   return { schema: 'palisade.netpol-exposure/v1', summary, workloads, errors: [...errors] };
 }
@@ -119,23 +171,37 @@ function rows(report: ExposureReport): string[][] {
   const out: string[][] = [];
   for (const w of report.workloads) {
     for (const [dir, d] of [['in', w.ingress], ['out', w.egress]] as const) {
-      out.push([w.workload, dir, w.hostNetwork ? 'host network' : d.isolated ? 'yes' : 'no', d.internet ?? '-', d.allNamespaces ?? '-', otherPeers(d)]);
+      const internet = d.internetDecidedBy ? "node's NSG" : (d.internet ?? '-');
+      out.push([`${w.workload}${w.aksManaged ? ' (AKS-managed)' : ''}`, dir, w.hostNetwork ? 'host network' : d.isolated ? 'yes' : 'no', internet, d.allNamespaces ?? '-', otherPeers(d)]);
     }
   }
   return out;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function countsText(c: ExposureCounts): string {
+  return (
+    `${c.reachableFromInternet} reachable from every internet address on all ports, ${c.reachableFromAllNamespaces} from every namespace on all ports; ` +
+    `${c.egressToInternet} may connect to every internet address on all ports; ${c.hostNetwork} on the host network, where NetworkPolicies do not apply`
+  );
+}
+
 function summaryLines(report: ExposureReport): string[] {
   const s = report.summary;
-  return [
-    `${s.workloads} workloads: ${s.reachableFromInternet} reachable from every internet address on all ports, ${s.reachableFromAllNamespaces} from every namespace on all ports; ` +
-      `${s.egressToInternet} may connect to every internet address on all ports; ${s.hostNetwork} on the host network, where NetworkPolicies do not apply`,
-  ];
+  const aks = s.aksManaged;
+  const out = [`${plural(s.workloads, 'workload')}${aks.workloads > 0 ? ' of your own' : ''}: ${countsText(s)}`];
+  if (aks.workloads > 0) {
+    const how = aks.listed ? 'marked (AKS-managed) above' : 'not listed (--include-aks-managed lists them)';
+    out.push(`${plural(aks.workloads, 'AKS-managed workload')} (AKS deploys and reconciles them), ${how}: ${countsText(aks)}`);
+  }
+  return out;
 }
 
 const NOTES = [
   'INTERNET: what every internet (public) address may use, in or out; ALL NAMESPACES: any pod of any namespace, namespaces created later included',
   'OTHER PEERS: pods the policies name by selectors no input pod matches, and workloads of the input, for directions a policy isolates',
+  "host network: no NetworkPolicy applies, every pod reaches it; what the internet reaches is the node's, decided by its network security group (INTERNET: node's NSG), not counted as reachable from every internet address",
   'a Service of type LoadBalancer or an ingress controller carries internet traffic to the pods it serves: see the scan rules network/load-balancer-without-source-ranges (a public load balancer) and network/reachable-from-internet (a policy admitting the whole internet)',
 ];
 
@@ -222,13 +288,16 @@ function* renderTxt(a: ExposureAnalysis): Generator<string> {
   yield `${any ? '\n' : ''}${exposureSection(a)}`;
 }
 
-/** The exposure of every workload as text, piece by piece. Every format ends with a newline. */
-export function* renderExposure(format: ExposureFormat, a: ExposureAnalysis, errors: readonly InputError[] = []): Generator<string> {
+/**
+ * The exposure of every workload as text, piece by piece. Every format ends with a newline. `txt` is
+ * netpol-analyzer's answer and lists every workload; the others count AKS's own apart (see exposureReport).
+ */
+export function* renderExposure(format: ExposureFormat, a: ExposureAnalysis, errors: readonly InputError[] = [], options: ExposureReportOptions = {}): Generator<string> {
   if (format === 'txt') {
     yield* renderTxt(a);
     return;
   }
-  const report = exposureReport(a, errors);
+  const report = exposureReport(a, errors, options);
   if (format === 'json') yield `${JSON.stringify(report, null, 2)}\n`;
   else if (format === 'md') yield renderMarkdown(report);
   else yield renderTable(report);

@@ -7,9 +7,15 @@ import type { Severity } from '../../core/severity.js';
 import { buildAttackGraph } from './build.js';
 import { ruleOf, type AttackGraph, type EntryPoint, type StepFix } from './graph.js';
 import { bestRoutes, MAX_DEPTH, routeFrom, type BestRoutes } from './search.js';
+import { ownerActionText } from './aks-settings.js';
 
 export interface AttackPathOptions {
   maxDepth?: number;
+  /**
+   * The aks-managed profile (default on): paths made only of AKS's components are marked
+   * `providerManaged`, and no fix changes an object AKS manages. Off, AKS's objects are like any other.
+   */
+  aksManaged?: boolean;
 }
 
 export interface AttackPathAnalysis {
@@ -107,23 +113,47 @@ export function attackPaths(inventory: Inventory, findings: readonly Finding[], 
     else grouped.set(key, c);
   }
   const candidates = [...grouped.values()].sort(compare);
-  const paths = candidates.map((c) => toPath(graph, c));
-  candidates.forEach((c, i) => {
-    if (onlyProviderManaged(inventory, graph, c)) paths[i]!.providerManaged = true;
-  });
-  const fixes = chooseFixes(graph, candidates, paths, maxDepth);
+  const paths: AttackPath[] = candidates.map((c) => toPath(graph, c));
+  const aksManaged = options.aksManaged ?? true;
+  if (aksManaged) {
+    candidates.forEach((c, i) => {
+      const managed = providerManagedObjects(inventory, graph, c);
+      if (!managed) return;
+      paths[i]!.providerManaged = true;
+      paths[i]!.ownerAction = ownerActionText(managed);
+    });
+  }
+  const ownersFix = aksManaged ? (fix: StepFix) => !changesAksManaged(inventory, fix) : () => true;
+  const fixes = chooseFixes(graph, candidates, paths, maxDepth, ownersFix);
   return { graph, paths, fixes };
 }
 
+function isAksManaged(r: Resource | undefined): r is Resource {
+  return r !== undefined && aksManagedReason(r) !== undefined;
+}
+
 /**
- * Every step names a resource AKS manages (its own components, bindings and settings), and so does
- * every other foothold folded into the path: nothing on it is the cluster owner's to change.
+ * The objects of a path when every step names a resource AKS manages (its own components, bindings
+ * and settings), and so does every other foothold folded into the path: nothing on it is the cluster
+ * owner's to change. Undefined when anything on it is the owner's.
  */
-function onlyProviderManaged(inventory: Inventory, graph: AttackGraph, c: Candidate): boolean {
-  const managed = (r: Resource | undefined) => r !== undefined && aksManagedReason(r) !== undefined;
+function providerManagedObjects(inventory: Inventory, graph: AttackGraph, c: Candidate): Resource[] | undefined {
   const refs = c.edges.flatMap((e) => graph.edges[e]!.step.resource ?? []);
-  if (refs.length === 0 || !refs.every((r) => managed(inventory.get(r.kind, r.namespace, r.name)))) return false;
-  return c.also.every((n) => managed(graph.resourceOf(n)));
+  const objects = refs.map((r) => inventory.get(r.kind, r.namespace, r.name));
+  if (objects.length === 0 || !objects.every(isAksManaged)) return undefined;
+  const also = c.also.map((n) => graph.resourceOf(n));
+  if (!also.every(isAksManaged)) return undefined;
+  return [...objects, ...also] as Resource[];
+}
+
+/**
+ * A change to an object AKS manages: AKS re-applies its manifests (and an edited add-on may stop
+ * working), so it is never the cluster owner's fix. Changes to the cluster's own settings, or with no
+ * object in the input, are the owner's.
+ */
+function changesAksManaged(inventory: Inventory, fix: StepFix): boolean {
+  const r = fix.resource;
+  return r !== undefined && isAksManaged(inventory.get(r.kind, r.namespace, r.name));
 }
 
 function better(a: Candidate, b: Candidate): boolean {
@@ -179,12 +209,14 @@ function toPath(graph: AttackGraph, c: Candidate): AttackPath {
  * closed when its entry point no longer reaches its target at all (another route would still be an
  * attack). The changes used by the most paths are tried first, a bounded number of them; each path
  * gets the change that closes the most paths among those that close it, the cheaper among equals.
+ * Only `allowed` changes are proposed: with the aks-managed profile, none to AKS's own objects.
  */
-function chooseFixes(graph: AttackGraph, candidates: readonly Candidate[], paths: AttackPath[], maxDepth: number): AttackPathFix[] {
+function chooseFixes(graph: AttackGraph, candidates: readonly Candidate[], paths: AttackPath[], maxDepth: number, allowed: (fix: StepFix) => boolean): AttackPathFix[] {
   const uses = new Map<string, { fix: StepFix; paths: Set<number> }>();
   candidates.forEach((c, i) => {
     for (const e of c.edges) {
       for (const fix of graph.edges[e]!.step.fixes) {
+        if (!allowed(fix)) continue;
         let u = uses.get(fix.key);
         if (!u) uses.set(fix.key, (u = { fix, paths: new Set() }));
         u.paths.add(i);
@@ -235,7 +267,7 @@ function chooseFixes(graph: AttackGraph, candidates: readonly Candidate[], paths
     // Latest step first: among fixes that close as many paths at the same cost, the one nearest the
     // target also closes the ways in that were folded into this path.
     const mine: Array<{ fix: StepFix }> = [];
-    for (const e of [...c.edges].reverse()) for (const fix of graph.edges[e]!.step.fixes) if (!mine.some((m) => m.fix.key === fix.key)) mine.push({ fix });
+    for (const e of [...c.edges].reverse()) for (const fix of graph.edges[e]!.step.fixes) if (allowed(fix) && !mine.some((m) => m.fix.key === fix.key)) mine.push({ fix });
     let pick: { u: { fix: StepFix }; n: number } | undefined;
     for (const u of mine) {
       const set = closes(u.fix.key);

@@ -6,7 +6,14 @@ export type PathFormat = (typeof PATH_FORMATS)[number];
 
 export interface PathsReport {
   schema: 'palisade.paths/v1';
-  summary: { paths: number; bySeverity: Record<string, number>; nodes: number; edges: number };
+  summary: {
+    paths: number;
+    bySeverity: Record<string, number>;
+    /** Paths made only of AKS-managed components (among `paths`, counted for no --fail-on). */
+    providerManaged: number;
+    nodes: number;
+    edges: number;
+  };
   paths: AttackPath[];
   fixes: AttackPathFix[];
   errors: InputError[];
@@ -41,6 +48,7 @@ function table(report: PathsReport, limit: number): string {
     });
     if (p.alsoFrom?.length) out.push(`   the same way from: ${p.alsoFrom.slice(0, 5).join(', ')}${p.alsoFrom.length > 5 ? ` and ${p.alsoFrom.length - 5} more` : ''}`);
     if (p.fix) out.push(`   fix: ${p.fix.text} (closes ${p.fix.closes} path${p.fix.closes === 1 ? '' : 's'})`);
+    else if (p.ownerAction) out.push(`   yours to do: ${p.ownerAction}`);
     out.push('');
   });
   if (report.paths.length > shown.length) out.push(`… and ${report.paths.length - shown.length} more paths (--limit, or -f json for all)`, '');
@@ -50,8 +58,16 @@ function table(report: PathsReport, limit: number): string {
     out.push('');
   }
   const s = report.summary.bySeverity;
-  out.push(`${report.paths.length} attack path${report.paths.length === 1 ? '' : 's'}: ${['critical', 'high', 'medium', 'low'].map((k) => `${s[k] ?? 0} ${k}`).join(', ')}`);
+  out.push(`${report.paths.length} attack path${report.paths.length === 1 ? '' : 's'}: ${['critical', 'high', 'medium', 'low'].map((k) => `${s[k] ?? 0} ${k}`).join(', ')}${providerManagedTotal(report.paths)}`);
   return `${out.join('\n')}\n`;
+}
+
+/** `; 3 of them AKS-managed components only (not counted for --fail-on)`, or '' when none is. */
+export function providerManagedTotal(paths: readonly AttackPath[]): string {
+  const n = paths.filter((p) => p.providerManaged).length;
+  if (n === 0) return '';
+  const which = n === paths.length ? (n === 1 ? 'it is' : `all ${n} are`) : `${n} of them ${n === 1 ? 'is' : 'are'}`;
+  return `; ${which} AKS-managed components only (not counted for --fail-on)`;
 }
 
 /** The nodes and edges of the paths, each once, numbered in order of first use. */

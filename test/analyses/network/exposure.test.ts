@@ -139,7 +139,14 @@ describe('exposure report', () => {
 
   it('lists the workloads of the input for isolated directions only, and counts the open ones', () => {
     const r = exposureReport(a);
-    expect(r.summary).toEqual({ workloads: 2, reachableFromInternet: 1, reachableFromAllNamespaces: 1, egressToInternet: 1, hostNetwork: 0 });
+    expect(r.summary).toEqual({
+      workloads: 2,
+      reachableFromInternet: 1,
+      reachableFromAllNamespaces: 1,
+      egressToInternet: 1,
+      hostNetwork: 0,
+      aksManaged: { workloads: 0, reachableFromInternet: 0, reachableFromAllNamespaces: 0, egressToInternet: 0, hostNetwork: 0, listed: false },
+    });
     const backend = r.workloads.find((w) => w.workload === 'shop/backend[Deployment]')!;
     expect(backend.ingress).toEqual({ isolated: true, policies: ['shop/backend'], internet: null, allNamespaces: null, selectors: [], external: [], workloads: [{ peer: 'shop/frontend[Deployment]', conn: 'TCP 9090' }] });
     expect(backend.egress).toMatchObject({ isolated: true, internet: null, allNamespaces: null, workloads: [] });
