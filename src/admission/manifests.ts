@@ -27,6 +27,8 @@ export const MAX_CONFIG_BYTES = 1024 * 1024 - 16 * 1024;
  * past it the kubelet kills the container whatever it is doing.
  */
 const TERMINATION_GRACE_SECONDS = DEFAULT_SHUTDOWN_DELAY_SECONDS + REQUEST_TIMEOUT_SECONDS + 10;
+/** The priority of the webhook's pods: what the scheduler keeps when it must evict. */
+export const PRIORITY_CLASS = 'system-cluster-critical';
 const LABELS = { 'app.kubernetes.io/name': WEBHOOK_NAME, 'app.kubernetes.io/part-of': 'palisade' };
 // On the objects, not in selectors: what `kubectl get -l app.kubernetes.io/managed-by=palisade` finds.
 const OBJECT_LABELS = { ...LABELS, 'app.kubernetes.io/managed-by': 'palisade' };
@@ -67,7 +69,11 @@ export interface WebhookCertificates {
   key: string;
 }
 
-/** The image name `palisade webhook manifests` writes when none is given: the build of this version. */
+/**
+ * The image name `palisade webhook manifests` writes when none is given: the build of this version,
+ * by a name with no registry, which a node resolves to docker.io/library/palisade, where no such image
+ * is published; the command warns when it falls back to it.
+ */
 export function defaultImage(): string {
   return `palisade:${VERSION}`;
 }
@@ -218,7 +224,12 @@ export function webhookObjects(opts: WebhookManifestOptions): Array<{ comment?: 
             // SIGTERM starts a drain of DEFAULT_SHUTDOWN_DELAY_SECONDS while the endpoints catch up.
             terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
             automountServiceAccountToken: false,
-            // Two replicas on one node fall together: spread them when the cluster has the nodes.
+            // A webhook preempted for other pods fails open unnoticed (failurePolicy Ignore). Since
+            // Kubernetes 1.17 this class may be used in any namespace, unless the API server limits it
+            // by ResourceQuota, which upstream does not by default (docs/admission.md: clusters that do).
+            priorityClassName: PRIORITY_CLASS,
+            // Two replicas on one node, or in one zone, fall together: spread them when the cluster has
+            // the nodes and zones, and schedule them anyway when it has not (a single-zone cluster).
             affinity: {
               podAntiAffinity: {
                 preferredDuringSchedulingIgnoredDuringExecution: [
@@ -226,6 +237,7 @@ export function webhookObjects(opts: WebhookManifestOptions): Array<{ comment?: 
                 ],
               },
             },
+            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: LABELS } }],
             securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
             containers: [
               {

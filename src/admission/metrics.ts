@@ -1,5 +1,5 @@
 /**
- * The webhook's Prometheus metrics, kept by hand in the text exposition format (version 0.0.4): three
+ * The webhook's Prometheus metrics, kept by hand in the text exposition format (version 0.0.4): four
  * families do not justify a client library, and every label value here comes from a small fixed set
  * (status codes, rule ids, three decisions), so the series stay bounded whatever the requests hold.
  */
@@ -15,6 +15,12 @@ export class WebhookMetrics {
   private latencyCount = 0;
   private latencySum = 0;
   private readonly decisions = new Map<string, number>();
+  private certificateExpiry: number | undefined;
+
+  /** When the serving certificate now loaded stops being valid. */
+  setCertificateExpiry(notAfter: Date): void {
+    this.certificateExpiry = notAfter.getTime() / 1000;
+  }
 
   /** One admission request (POST /validate) answered, with its status code and how long it took. */
   observeRequest(code: number, seconds: number): void {
@@ -52,6 +58,14 @@ export class WebhookMetrics {
     for (const [key, n] of [...this.decisions].sort()) {
       const [rule = '', decision = ''] = key.split('\u0000');
       lines.push(`palisade_webhook_decisions_total{rule="${escapeLabel(rule)}",decision="${decision}"} ${n}`);
+    }
+    if (this.certificateExpiry !== undefined) {
+      // Past this every call fails TLS and failurePolicy Ignore admits everything unchecked: alert well before.
+      lines.push(
+        '# HELP palisade_webhook_certificate_expiry_timestamp_seconds When the serving certificate expires (notAfter), as a Unix time.',
+        '# TYPE palisade_webhook_certificate_expiry_timestamp_seconds gauge',
+        `palisade_webhook_certificate_expiry_timestamp_seconds ${this.certificateExpiry}`,
+      );
     }
     return `${lines.join('\n')}\n`;
   }

@@ -110,8 +110,11 @@ export function admissionReviewResponse(response: AdmissionResponse): Obj {
  * An UPDATE is judged only when it changes the pod (a Pod's spec, a controller's pod template), as the
  * generated admission policies do: scaling an old ReplicaSet down, removing a finalizer or adding a
  * label must go through on objects admitted before enforcement, or rollouts that fix them stall and
- * deletions hang. An update of the `ephemeralcontainers` or `resize` subresource is judged on what it
- * adds: `kubectl debug` with a sound debug container goes through on a pod that already violates.
+ * deletions hang. A controller's changed template is judged whole. A Pod's own update can change
+ * little but its images (see `changedImageContainers`): it is judged on the image rules of the
+ * containers whose image changed, and admitted when none did. An update of the `ephemeralcontainers`
+ * or `resize` subresource is judged on what it adds: `kubectl debug` with a sound debug container
+ * goes through on a pod that already violates.
  */
 export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, now: Date = new Date()): ReviewOutcome {
   const allow = (skipped: ReviewOutcome['skipped']): ReviewOutcome => ({ response: { uid: request.uid, allowed: true }, violations: [], ...(skipped ? { skipped } : {}), errors: [] });
@@ -127,7 +130,9 @@ export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, n
   if (!resource) return allow('no-object');
   const before = request.operation === 'UPDATE' ? requestResource(asObj(request.oldObject), namespace) : undefined;
   const judgesAdditions = before !== undefined && ADDING_SUBRESOURCES.has(request.subResource ?? '');
-  if (before && !judgesAdditions && !podChanged(before, resource)) return allow('pod-unchanged');
+  const imagesChanged = before && !judgesAdditions && isPodUpdate(request, resource) ? changedImageContainers(before, resource) : undefined;
+  if (imagesChanged?.size === 0) return allow('pod-unchanged');
+  if (before && !judgesAdditions && !imagesChanged && !podChanged(before, resource)) return allow('pod-unchanged');
   const judge = (r: Resource) => {
     const suppressor = createSuppressor({
       exceptions: policy.exceptions,
@@ -147,11 +152,13 @@ export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, n
     const had = new Set(judge(before).violations.map(violationKey));
     violations = violations.filter((f) => !had.has(violationKey(f)));
   }
+  const onChangedImage = (f: Finding) => judgesImage(f) && f.container !== undefined && imagesChanged?.has(f.container) === true;
+  if (imagesChanged) violations = violations.filter(onChangedImage);
   complete(violations, resource);
   const response: AdmissionResponse = { uid: request.uid, allowed: true };
   // What an exception or annotation let through is written to the audit log in every mode: an
   // exemption at admission must leave a trace.
-  const excused = judgesAdditions ? [] : judged.excused;
+  const excused = judgesAdditions ? [] : imagesChanged ? judged.excused.filter(onChangedImage) : judged.excused;
   if (excused.length > 0) response.auditAnnotations = { [SUPPRESSED_KEY]: excusedText(excused) };
   if (violations.length > 0) {
     if (policy.mode === 'enforce') {
@@ -174,6 +181,43 @@ function requestResource(object: Obj | undefined, namespace: string | undefined)
   // The API server sends the namespace in the request; a created object's metadata may lack it.
   const withNamespace = object && namespace !== undefined && meta && meta.namespace === undefined ? { ...object, metadata: { ...meta, namespace } } : object;
   return withNamespace ? toResource(withNamespace, { file: 'admission-request', line: 1 }) : undefined;
+}
+
+/** An update of a Pod itself, not of one of its subresources (`status`, `ephemeralcontainers`, `resize`...). */
+function isPodUpdate(request: AdmissionRequest, resource: Resource): boolean {
+  return resource.kind === 'Pod' && request.operation === 'UPDATE' && request.subResource === undefined;
+}
+
+const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+
+/**
+ * The names of a Pod's containers whose image an update changes. The API server lets an update of a
+ * Pod change little of its spec (ValidatePodUpdate): the images, activeDeadlineSeconds, added
+ * tolerations, terminationGracePeriodSeconds and removed scheduling gates. Of these only an image
+ * can bring a new violation; the other settings were judged when the pod was created, or predate
+ * enforcement, and judging them again would refuse routine updates of a pod that already violates: a
+ * toleration the node lifecycle controller adds, a scheduling gate removed, a deadline set, `kubectl set image`.
+ */
+function changedImageContainers(before: Resource, after: Resource): Set<string> {
+  const images = (r: Resource) => {
+    const out = new Map<string, unknown>();
+    for (const list of CONTAINER_LISTS) {
+      const containers = walkPath(r.object, ['spec', list]);
+      if (!Array.isArray(containers)) continue;
+      for (const c of containers) {
+        const name = asString(asObj(c)?.name);
+        if (name !== undefined) out.set(name, asObj(c)?.image);
+      }
+    }
+    return out;
+  };
+  const old = images(before);
+  return new Set([...images(after)].filter(([name, image]) => !old.has(name) || old.get(name) !== image).map(([name]) => name));
+}
+
+/** A finding about a container's image or how it is pulled: what a changed image can make or unmake. */
+function judgesImage(f: Finding): boolean {
+  return f.field !== undefined && /\.(image|imagePullPolicy)$/.test(f.field);
 }
 
 /**
@@ -204,40 +248,84 @@ function evaluatorFor(rules: readonly Rule[], failOn: Severity): ObjectEvaluator
   return evaluator;
 }
 
-/** One line per violated rule, most severe first, each rule once (its first finding speaks for it). */
+/** The violations grouped by rule, most severe rule first, each group in the order found. */
+function groupByRule(violations: readonly Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of violations) {
+    const group = groups.get(f.rule);
+    if (group) group.push(f);
+    else groups.set(f.rule, [f]);
+  }
+  return [...groups.values()].sort((a, b) => severityRank(a[0]!.severity) - severityRank(b[0]!.severity) || a[0]!.rule.localeCompare(b[0]!.rule));
+}
+
+/** One finding per violated rule, most severe first (its first finding speaks for it). */
 function byRule(violations: readonly Finding[]): Finding[] {
-  const seen = new Map<string, Finding>();
-  for (const f of violations) if (!seen.has(f.rule)) seen.set(f.rule, f);
-  return [...seen.values()].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.rule.localeCompare(b.rule));
+  return groupByRule(violations).map((group) => group[0]!);
+}
+
+/**
+ * How much of a denial one rule may take. Every finding of a rule is named while they fit (two
+ * privileged containers are both named: fixing one would only bring the next refusal); past this the
+ * rest are counted, so a pod of many containers still gets a message a terminal shows whole.
+ */
+const MAX_DENIAL_PER_RULE = 600;
+
+const moreOfRule = (n: number) => `and ${n} more finding(s) of this rule`;
+
+function denialLine(group: readonly Finding[]): string {
+  const first = group[0]!;
+  const head = `${first.rule} (${first.severity}): `;
+  const named: string[] = [];
+  let used = head.length;
+  for (const [i, f] of group.entries()) {
+    const left = group.length - i - 1;
+    const reserve = left > 0 ? moreOfRule(left).length + 2 : 0;
+    // The first finding is always named, whatever its length: the rule must say something.
+    if (i > 0 && used + f.message.length + 2 + reserve > MAX_DENIAL_PER_RULE) {
+      named.push(moreOfRule(group.length - i));
+      break;
+    }
+    named.push(f.message);
+    used += f.message.length + 2;
+  }
+  return head + named.join('; ');
 }
 
 function denialMessage(kind: string, namespace: string | undefined, name: string, violations: readonly Finding[]): string {
-  const lines = byRule(violations).map((f) => `${f.rule} (${f.severity}): ${f.message}`);
+  const lines = groupByRule(violations).map(denialLine);
   return `palisade refused ${kind} ${namespace ? `${namespace}/` : ''}${name}: ${lines.join('; ')}`;
 }
 
-// The API server truncates long warnings and drops them past a total size; keep each readable on its own.
-const MAX_WARNING = 240;
+/**
+ * Kubernetes asks that a warning be at most 120 characters (longer ones may be truncated; past 256
+ * they are): one line per rule, its first finding shortened to fit, and how many more it has.
+ */
+const MAX_WARNING = 120;
 // Past 4096 characters of warnings from all webhooks together the API server drops the rest: leave
 // the other webhooks room, and say how many rules were left out rather than lose them silently.
 const MAX_WARNINGS_TOTAL = 2048;
 
-function warningText(f: Finding): string {
-  const text = `palisade ${f.rule} (${f.severity}): ${f.message}`;
-  return text.length > MAX_WARNING ? `${text.slice(0, MAX_WARNING - 3)}...` : text;
+function warningText(group: readonly Finding[]): string {
+  const first = group[0]!;
+  const head = `palisade ${first.rule} (${first.severity}): `;
+  const tail = group.length > 1 ? ` (+${group.length - 1} more)` : '';
+  const room = MAX_WARNING - head.length - tail.length;
+  const message = first.message.length > room ? `${first.message.slice(0, Math.max(0, room - 3))}...` : first.message;
+  return (head + message + tail).slice(0, MAX_WARNING);
 }
 
 /** One warning per violated rule, most severe first, within the budget. */
 function warningsFor(violations: readonly Finding[]): string[] {
-  const rules = byRule(violations);
+  const groups = groupByRule(violations);
   const out: string[] = [];
   let used = 0;
-  for (const [i, f] of rules.entries()) {
-    const text = warningText(f);
-    const rest = rules.length - i - 1;
+  for (const [i, group] of groups.entries()) {
+    const text = warningText(group);
+    const rest = groups.length - i - 1;
     const reserve = rest > 0 ? 64 : 0;
     if (used + text.length + reserve > MAX_WARNINGS_TOTAL) {
-      out.push(`palisade: ${rules.length - i} more rule(s) violated; run palisade scan on the object to see them all`);
+      out.push(`palisade: ${groups.length - i} more rule(s) violated; run palisade scan on the object`);
       break;
     }
     out.push(text);
@@ -266,6 +354,9 @@ function excusedText(excused: readonly Finding[]): string {
 
 function auditAnnotations(violations: readonly Finding[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of byRule(violations)) out[auditKey(f.rule)] = `${f.severity}: ${f.message}`;
+  for (const group of groupByRule(violations)) {
+    const f = group[0]!;
+    out[auditKey(f.rule)] = `${f.severity}: ${f.message}${group.length > 1 ? ` (+${group.length - 1} more)` : ''}`;
+  }
   return out;
 }

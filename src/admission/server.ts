@@ -1,7 +1,8 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { errorMessage } from '../core/errors.js';
 import { WebhookMetrics, type Decision } from './metrics.js';
 import { admissionReviewResponse, parseAdmissionReview, reviewRequest, type ReviewPolicy } from './review.js';
@@ -23,6 +24,13 @@ export interface WebhookServerOptions {
   maxBodyBytes?: number;
   /** Where operational messages go (certificate reloads, rule errors); stderr by default. */
   log?: (message: string) => void;
+  /**
+   * How long a closing server waits for its connections before destroying them, in milliseconds:
+   * REQUEST_TIMEOUT_SECONDS unless given (tests).
+   */
+  forceCloseAfterMs?: number;
+  /** The clock the certificate's expiry is measured against (tests). */
+  now?: () => Date;
 }
 
 /**
@@ -35,6 +43,17 @@ export const DEFAULT_SHUTDOWN_DELAY_SECONDS = 10;
 
 /** The longest a request may take to arrive, in seconds: what a closing server may still wait for. */
 export const REQUEST_TIMEOUT_SECONDS = 10;
+
+/**
+ * How long an idle keep-alive connection is kept, in seconds. The API server's client pools its
+ * connections and closes an idle one after 90 s (Go's http.Transport IdleConnTimeout): a server that
+ * closed it sooner (Node's default is 5 s) could close it just as a request is sent on it, and that
+ * call fails, which failurePolicy Ignore turns into an unchecked admission.
+ */
+export const KEEP_ALIVE_TIMEOUT_SECONDS = 120;
+
+/** How many days before the serving certificate expires the webhook starts warning, at start and on each reload. */
+export const CERTIFICATE_NOTICE_DAYS = 30;
 
 export interface WebhookServer {
   readonly server: Server;
@@ -65,17 +84,44 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
   const log = opts.log ?? ((m: string) => process.stderr.write(`palisade webhook: ${m}\n`));
   const maxBody = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   const metrics = new WebhookMetrics();
+  const now = opts.now ?? (() => new Date());
   let ready = false;
   let draining = false;
   let reloads = 0;
+  const initialCert = readFileSync(opts.certFile);
   const server = createServer({
-    cert: readFileSync(opts.certFile),
+    cert: initialCert,
     key: readFileSync(opts.keyFile),
     minVersion: 'TLSv1.2',
   });
+  noteCertificate(initialCert);
   // The API server's own timeout is a few seconds; a client that trickles its request must not hold a socket.
   server.requestTimeout = REQUEST_TIMEOUT_SECONDS * 1000;
   server.headersTimeout = 5_000;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_SECONDS * 1000;
+  // Every socket, from the TCP accept on: one that connected and never sent a request is not an idle
+  // HTTP connection, and neither server.close nor closeIdleConnections ends it.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  /**
+   * Exports the certificate's expiry and warns when it is near: past it every call fails TLS and
+   * failurePolicy Ignore admits everything, with nothing else to tell.
+   */
+  function noteCertificate(pem: Buffer): void {
+    let notAfter: Date;
+    try {
+      notAfter = new Date(new X509Certificate(pem).validTo);
+    } catch {
+      return;
+    }
+    metrics.setCertificateExpiry(notAfter);
+    const notice = certificateExpiryNotice(notAfter, now());
+    if (notice) log(`warning: the serving certificate ${opts.certFile} ${notice}`);
+  }
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -173,9 +219,11 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
   const onChange = (curr: Stats, prev: Stats) => {
     if (curr.mtimeMs === prev.mtimeMs && curr.size === prev.size && curr.ino === prev.ino) return;
     try {
-      server.setSecureContext({ cert: readFileSync(opts.certFile), key: readFileSync(opts.keyFile), minVersion: 'TLSv1.2' });
+      const cert = readFileSync(opts.certFile);
+      server.setSecureContext({ cert, key: readFileSync(opts.keyFile), minVersion: 'TLSv1.2' });
       reloads++;
       log(`loaded the certificate again from ${opts.certFile}`);
+      noteCertificate(cert);
     } catch (e) {
       // Half-written files or a key that does not match yet: keep serving with the previous pair.
       log(`kept the previous certificate: ${errorMessage(e)}`);
@@ -192,9 +240,10 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
     },
     listen() {
       return new Promise((resolve, reject) => {
-        server.once('error', reject);
+        const failed = (e: NodeJS.ErrnoException) => reject(listenError(e, opts.host ?? '0.0.0.0', opts.port ?? 8443));
+        server.once('error', failed);
         server.listen(opts.port ?? 8443, opts.host ?? '0.0.0.0', () => {
-          server.off('error', reject);
+          server.off('error', failed);
           ready = true;
           resolve((server.address() as AddressInfo).port);
         });
@@ -209,15 +258,53 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
     },
   };
 
+  /**
+   * Stops accepting and closes the idle connections; what is left gets the request timeout to finish
+   * (a request still arriving, an answer being written), and is then destroyed, so that a client that
+   * connected and never sent anything cannot keep the process past the kubelet's grace period.
+   */
   function close(): Promise<void> {
     ready = false;
     unwatchFile(opts.certFile, onChange);
     unwatchFile(opts.keyFile, onChange);
     return new Promise((resolve) => {
-      server.close(() => resolve());
+      const force = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, opts.forceCloseAfterMs ?? REQUEST_TIMEOUT_SECONDS * 1000);
+      server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
       server.closeIdleConnections();
     });
   }
+}
+
+/** `expires on <date>, in N days` when the certificate ends within CERTIFICATE_NOTICE_DAYS, `expired on <date>` once it has. */
+export function certificateExpiryNotice(notAfter: Date, now: Date): string | undefined {
+  const left = notAfter.getTime() - now.getTime();
+  const date = notAfter.toISOString().slice(0, 16).replace('T', ' ');
+  const consequence = 'fail TLS and failurePolicy Ignore admits everything unchecked: renew it';
+  if (left <= 0) return `expired on ${date} UTC: every call will ${consequence}`;
+  if (left > CERTIFICATE_NOTICE_DAYS * 86_400_000) return undefined;
+  const days = Math.floor(left / 86_400_000);
+  return `expires on ${date} UTC, in ${days === 0 ? 'less than a day' : `${days} day(s)`}: after that every call will ${consequence}`;
+}
+
+/** A failure to listen, saying what to do about the usual causes. */
+export class ListenError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
+
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): ListenError {
+  const where = `${host}:${port}`;
+  if (e.code === 'EADDRINUSE') return new ListenError(`cannot listen on ${where}: the port is already in use (another webhook serve, or another program); choose another with --port`, e.code);
+  if (e.code === 'EACCES') return new ListenError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges; the manifests use 8443)`, e.code);
+  if (e.code === 'EADDRNOTAVAIL') return new ListenError(`cannot listen on ${where}: no interface of this machine has that address`, e.code);
+  return new ListenError(`cannot listen on ${where}: ${errorMessage(e)}`, e.code);
 }
 
 function sendJson(res: ServerResponse, code: number, body: unknown): void {

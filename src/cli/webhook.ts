@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { isNamespaceName, isSharedNamespace } from '../admission/namespaces.js';
 import {
@@ -13,7 +13,7 @@ import {
 } from '../admission/manifests.js';
 import { noNamespaceWarnings } from '../admission/policies.js';
 import { WEBHOOK_MODES, type ReviewPolicy, type WebhookMode } from '../admission/review.js';
-import { createWebhookServer, DEFAULT_SHUTDOWN_DELAY_SECONDS } from '../admission/server.js';
+import { createWebhookServer, DEFAULT_SHUTDOWN_DELAY_SECONDS, ListenError } from '../admission/server.js';
 import type { ExceptionConfig } from '../core/config.js';
 import { describeFsError, errorMessage, UsageError, type InputNote } from '../core/errors.js';
 import { globMatch } from '../core/glob.js';
@@ -45,7 +45,7 @@ interface ServeOptions {
 
 interface ManifestsOptions {
   namespace: string;
-  image: string;
+  image?: string;
   mode: WebhookMode;
   config?: string;
   generateCerts?: boolean;
@@ -85,7 +85,7 @@ export function webhookCommand(): Command {
     new Command('manifests')
       .description('Kubernetes manifests that run the webhook: Deployment, Service, NetworkPolicy, ValidatingWebhookConfiguration, ...')
       .option('-n, --namespace <ns>', 'namespace of its own for the webhook (default, kube-* and the AKS namespaces are refused)', DEFAULT_WEBHOOK_NAMESPACE)
-      .option('--image <image>', 'container image of palisade', defaultImage())
+      .option('--image <image>', `container image of palisade, with its registry (default ${defaultImage()}, which resolves to docker.io/library/palisade, where none is published: push the image to yours and name it here)`)
       .addOption(
         new Option('--mode <mode>', 'what the deployed webhook does with violations: audit (the first step of the rollout), then warn, then enforce')
           .choices([...WEBHOOK_MODES])
@@ -95,18 +95,46 @@ export function webhookCommand(): Command {
       .option('--generate-certs', 'also make a serving certificate (openssl), the TLS Secret and the caBundle')
       .option('--ca-cert <file>', 'with --generate-certs: sign with this CA certificate; when it and --ca-key do not exist yet, a new CA is written to both')
       .option('--ca-key <file>', 'with --generate-certs: the private key of --ca-cert (never written into the manifests)')
-      .option('-o, --output <file>', 'write the manifests to a file instead of stdout')
+      .option('-o, --output <file>', 'write the manifests to a file instead of stdout (mode 0600 with --generate-certs: it holds the TLS private key)')
       .action((opts: ManifestsOptions) => {
         checkWebhookNamespace(opts.namespace);
         const configText = opts.config === undefined ? undefined : shippableConfig(opts.config);
         const authority = certificateAuthority(opts);
-        writeResult(
-          webhookManifests({ namespace: opts.namespace, image: opts.image, mode: opts.mode, configText, generateCerts: opts.generateCerts === true, authority }),
-          opts.output,
-        );
+        if (opts.image === undefined) warnDefaultImage();
+        const generateCerts = opts.generateCerts === true;
+        const text = webhookManifests({ namespace: opts.namespace, image: opts.image, mode: opts.mode, configText, generateCerts, authority });
+        // The TLS Secret carries the serving key: a file of it must not be readable by every local user.
+        if (generateCerts && opts.output !== undefined) writePrivateFile(opts.output, text);
+        else writeResult(text, opts.output);
       }),
   );
   return webhook;
+}
+
+/**
+ * `palisade:<version>` names docker.io/library/palisade, which does not exist: pods would stay in
+ * ImagePullBackOff, and failurePolicy Ignore would then admit everything with no sign of it.
+ */
+function warnDefaultImage(): void {
+  process.stderr.write(
+    `palisade: warning: no --image: the Deployment runs ${defaultImage()}, which a node pulls from docker.io/library/palisade, where no such image is published; ` +
+      'push palisade to your registry and pass --image (myacr.azurecr.io/palisade:<version>), or its pods cannot start and failurePolicy Ignore admits everything unchecked\n',
+  );
+}
+
+/** Writes `text` to `file` readable by its owner only (0600), also when the file already exists with a wider mode. */
+function writePrivateFile(file: string, text: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'w', 0o600);
+    // The mode of open applies to a new file only; an existing one keeps its own until changed here, before the key is written.
+    fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${file}: ${describeFsError(e)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function checkWebhookNamespace(namespace: string): void {
@@ -123,8 +151,10 @@ function checkWebhookNamespace(namespace: string): void {
  * would refuse it at start: a pod that cannot start admits everything unchecked (failurePolicy Ignore).
  */
 function shippableConfig(file: string): string {
-  const { config } = loadConfig(file);
+  const { config, source } = loadConfig(file);
   webhookRules(RULES, config.rules.only, config.rules.skip);
+  // What webhook serve will warn of at start, said now, when the file can still be changed.
+  printWarnings([...exceptionExpiryWarnings(config.exceptions, source), ...exemptUserWarnings(config.webhook.exemptUsers, source)]);
   const text = readFileSync(file, 'utf8');
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw new UsageError(`config ${file}: larger than a ConfigMap can hold (${MAX_CONFIG_BYTES} bytes)`);
   return text;
@@ -192,6 +222,24 @@ export function exceptionExpiryWarnings(exceptions: readonly ExceptionConfig[], 
 }
 
 /**
+ * A user exemption admits what that user writes, and nothing a controller writes on its behalf: a
+ * Deployment Flux applies is admitted, its ReplicaSet (made by kube-system's deployment controller)
+ * and Pods (by the replicaset controller) are judged, and refused in enforce mode. Said once, at start.
+ */
+export function exemptUserWarnings(users: readonly string[], source: string): InputNote[] {
+  if (users.length === 0) return [];
+  return [
+    {
+      source,
+      message:
+        `webhook.exemptUsers (${users.join(', ')}) admits only what those users create or change themselves: ` +
+        'the ReplicaSets, Jobs and Pods that controllers make from their Deployments, CronJobs and other workloads come from the controllers and are judged; ' +
+        'to let a workload through, write an exception for namespace/Kind/name (it covers what its controllers make), or exempt its namespace',
+    },
+  ];
+}
+
+/**
  * The rules the webhook runs: those of the domains that judge a workload object on its own, less the
  * ones that need other objects to decide (`joins`), which stay with the scan rather than guess. A
  * rule asked for that the webhook cannot run is a usage error saying why; one skipped is already out.
@@ -215,6 +263,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   if (opts.shutdownDelay.trim() === '' || !Number.isFinite(delay) || delay < 0) throw new UsageError(`--shutdown-delay takes a number of seconds, not ${JSON.stringify(opts.shutdownDelay)}`);
   const { config, source } = loadConfig(opts.config);
   printWarnings(exceptionExpiryWarnings(config.exceptions, source));
+  printWarnings(exemptUserWarnings([...config.webhook.exemptUsers, ...opts.exemptUser], opts.exemptUser.length > 0 ? '--exempt-user' : source));
   const settings: RuleSettings = {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(config.settings).filter(([, v]) => v !== undefined)),
@@ -240,7 +289,11 @@ async function serve(opts: ServeOptions): Promise<void> {
       throw new UsageError(`cannot load the TLS certificate or key: ${errorMessage(e)}`);
     }
   })();
-  const bound = await webhook.listen();
+  const bound = await webhook.listen().catch(async (e: unknown) => {
+    await webhook.close();
+    // A port in use or an address not there is the caller's to fix, not an internal error.
+    throw e instanceof ListenError ? new UsageError(e.message) : e;
+  });
   process.stderr.write(`palisade webhook: listening on https://${opts.host}:${bound}/validate (${opts.mode}, ${rules.length} rules, fail on ${policy.failOn})\n`);
   const stop = (seconds: number) => {
     process.stderr.write(`palisade webhook: stopping: not ready, serving ${seconds} s more while the Service stops routing here\n`);

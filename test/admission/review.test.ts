@@ -78,6 +78,49 @@ describe('webhook decisions on UPDATE', () => {
     expect(refused.violations.map((f) => f.container)).toEqual(['debugger']);
   });
 
+  describe('a Pod UPDATE, which can change little but images (ValidatePodUpdate)', () => {
+    const privileged = () => pod();
+    const changed = (edit: (p: ReturnType<typeof pod>) => void) => {
+      const p = privileged();
+      edit(p);
+      return p;
+    };
+    const spec = (p: ReturnType<typeof pod>) => p.spec as Record<string, unknown>;
+
+    it.each([
+      ['activeDeadlineSeconds set', (p: ReturnType<typeof pod>) => void (spec(p).activeDeadlineSeconds = 60)],
+      ['a toleration added', (p: ReturnType<typeof pod>) => void (spec(p).tolerations = [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }])],
+      ['terminationGracePeriodSeconds changed', (p: ReturnType<typeof pod>) => void (spec(p).terminationGracePeriodSeconds = 1)],
+    ])('admits a pod that already violates when %s, changing no image', (_what, edit) => {
+      const outcome = reviewRequest(update(privileged(), changed(edit)), policy());
+      expect(outcome.response.allowed).toBe(true);
+      expect(outcome.skipped).toBe('pod-unchanged');
+    });
+
+    it('admits the removal of scheduling gates from a pod that already violates', () => {
+      const gated = changed((p) => void (spec(p).schedulingGates = [{ name: 'example.com/quota' }]));
+      expect(allowed(update(gated, privileged()))).toBe(true);
+    });
+
+    it('judges a changed image on the image rules of that container alone', () => {
+      // kubectl set image on a privileged pod: privileged-container predates the update and is not judged again.
+      const pinned = changed((p) => void (p.spec.containers[0]!.image = IMAGE.replace('1.4.2', '1.4.3')));
+      expect(allowed(update(privileged(), pinned))).toBe(true);
+      const latest = changed((p) => void (p.spec.containers[0]!.image = 'docker.io/library/nginx:latest'));
+      const outcome = reviewRequest(update(privileged(), latest), policy({ failOn: 'medium' }));
+      expect(outcome.response.allowed).toBe(false);
+      expect(outcome.violations.length).toBeGreaterThan(0);
+      expect(outcome.violations.every((f) => f.container === 'app' && /\.image(PullPolicy)?$/.test(f.field ?? ''))).toBe(true);
+      expect(outcome.violations.map((f) => f.rule)).not.toContain('workload/privileged-container');
+    });
+
+    it('still judges a Deployment template update whole', () => {
+      const bumped = replicaSet(3);
+      bumped.spec.template.spec.containers[0]!.image = IMAGE.replace('1.4.2', '1.4.3');
+      expect(reviewRequest(update(replicaSet(3), bumped), policy()).violations.map((f) => f.rule)).toContain('workload/privileged-container');
+    });
+  });
+
   it('reads oldObject and subResource from the AdmissionReview', () => {
     const parsed = parseAdmissionReview({
       apiVersion: 'admission.k8s.io/v1',
@@ -133,7 +176,52 @@ describe('webhook exemptions leave a trace', () => {
   });
 });
 
+describe('webhook denials', () => {
+  const twoPrivileged = () => {
+    const p = pod();
+    const spec = p.spec as Record<string, unknown>;
+    spec.hostPID = true;
+    spec.hostIPC = true;
+    p.spec.containers.push({ ...p.spec.containers[0]!, name: 'sidecar' });
+    return p;
+  };
+
+  it('names every finding of each rule: both privileged containers, hostPID and hostIPC', () => {
+    const message = reviewRequest(request(twoPrivileged()), policy()).response.status?.message ?? '';
+    expect(message).toContain('container app sets privileged: true');
+    expect(message).toContain('container sidecar sets privileged: true');
+    expect(message).toContain('hostPID');
+    expect(message).toContain('hostIPC');
+  });
+
+  it('counts the findings of a rule past its share of the message', () => {
+    const many = pod();
+    many.spec.containers = Array.from({ length: 40 }, (_, i) => ({ ...many.spec.containers[0]!, name: `container-${i}` }));
+    const message = reviewRequest(request(many), policy()).response.status?.message ?? '';
+    const privileged = /workload\/privileged-container \(critical\): (.*?)(; [a-z]+\/[a-z-]+ \(|$)/.exec(message)?.[1] ?? '';
+    expect(privileged).toContain('container container-0 sets privileged: true');
+    const named = (privileged.match(/sets privileged: true/g) ?? []).length;
+    expect(named).toBeGreaterThan(1);
+    expect(named).toBeLessThan(40);
+    expect(privileged).toContain(`and ${40 - named} more finding(s) of this rule`);
+    expect(privileged.length).toBeLessThanOrEqual(600);
+  });
+});
+
 describe('webhook warnings', () => {
+  it('keeps each warning within the 120 characters Kubernetes recommends, counting the other findings of the rule', () => {
+    const p = pod();
+    const spec = p.spec as Record<string, unknown>;
+    spec.hostPID = true;
+    spec.hostIPC = true;
+    p.spec.containers.push({ ...p.spec.containers[0]!, name: 'sidecar' });
+    const warnings = reviewRequest(request(p), policy({ mode: 'warn' })).response.warnings ?? [];
+    expect(warnings.length).toBeGreaterThan(1);
+    for (const w of warnings) expect(w.length).toBeLessThanOrEqual(120);
+    expect(warnings).toContain('palisade workload/privileged-container (critical): container app sets privileged: true (+1 more)');
+    expect(warnings.find((w) => w.startsWith('palisade workload/host-namespace (high): pod sets hostPID'))).toMatch(/\.\.\. \(\+1 more\)$/);
+  });
+
   it('warns once per rule, within a budget that leaves other webhooks room', () => {
     const many = pod();
     many.spec.containers = Array.from({ length: 9 }, (_, i) => ({ name: `c${i}`, image: `docker.io/library/nginx:latest`, resources: RESOURCES, securityContext: { privileged: true } }));

@@ -3,7 +3,8 @@ import { Agent, request as httpsRequest } from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWebhookServer, type WebhookServer } from '../../src/admission/server.js';
+import { createWebhookServer, KEEP_ALIVE_TIMEOUT_SECONDS, ListenError, type WebhookServer } from '../../src/admission/server.js';
+import { connect as tlsConnect } from 'node:tls';
 import type { ReviewPolicy } from '../../src/admission/review.js';
 import { testCertificate } from '../helpers/fake-arm.js';
 import { reviewPolicy, WORKLOAD_RULES } from './review-policy.js';
@@ -171,8 +172,11 @@ describe('webhook serve', () => {
     expect(responseOf(await call(port('warn'), cert.cert, { body }))).toEqual({ uid: 'f0b8-4c1e', allowed: true });
   });
 
-  it('refuses an UPDATE that makes a pod privileged, and admits objects of kinds no rule reads', async () => {
-    const update = responseOf(await call(port('enforce'), cert.cert, { body: review(PRIVILEGED_POD, { operation: 'UPDATE', oldObject: GOOD_POD }) }));
+  it('refuses an UPDATE that makes a pod template privileged, and admits objects of kinds no rule reads', async () => {
+    // A Pod's securityContext cannot change on update (the API server's validation refuses it before
+    // any webhook is called); a Deployment's template can.
+    const deployment = (pod: { spec: unknown }) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: pod.spec } } });
+    const update = responseOf(await call(port('enforce'), cert.cert, { body: review(deployment(PRIVILEGED_POD), { operation: 'UPDATE', oldObject: deployment(GOOD_POD) }) }));
     expect(update.allowed).toBe(false);
     const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'leader' }, spec: { holderIdentity: 'web-0' } };
     expect(responseOf(await call(port('enforce'), cert.cert, { body: review(lease, { name: 'leader' }) }))).toEqual({ uid: 'f0b8-4c1e', allowed: true });
@@ -279,6 +283,36 @@ describe('webhook serve', () => {
     const p = await fresh.listen();
     await fresh.shutdown(0);
     await expect(call(p, cert.cert, { method: 'GET', path: '/readyz' })).rejects.toThrow();
+  });
+
+  it('destroys a connection that never sent a request once the request timeout has passed after closing', async () => {
+    const fresh = createWebhookServer({ policy: policy(), certFile, keyFile, host: '127.0.0.1', port: 0, log: () => undefined, forceCloseAfterMs: 300 });
+    const p = await fresh.listen();
+    const silent = tlsConnect({ host: '127.0.0.1', port: p, ca: cert.cert, servername: 'localhost' });
+    await new Promise<void>((ok, fail) => silent.once('secureConnect', ok).once('error', fail));
+    const dropped = new Promise<void>((ok) => silent.once('close', () => ok()));
+    const started = Date.now();
+    // Without the destroy, server.close waits on this socket for as long as the client keeps it.
+    await fresh.shutdown(100);
+    await dropped;
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+  });
+
+  it('keeps idle keep-alive connections longer than the API server client does (90 s)', () => {
+    expect(servers.enforce!.server.server.keepAliveTimeout).toBeGreaterThan(90_000);
+    expect(KEEP_ALIVE_TIMEOUT_SECONDS).toBeGreaterThan(90);
+  });
+
+  it('says a port is in use in words, as an error of its own kind', async () => {
+    const second = createWebhookServer({ policy: policy(), certFile, keyFile, host: '127.0.0.1', port: port('enforce'), log: () => undefined });
+    const failure = await second.listen().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await second.close();
+    expect(failure).toBeInstanceOf(ListenError);
+    expect((failure as Error).message).toBe(`cannot listen on 127.0.0.1:${port('enforce')}: the port is already in use (another webhook serve, or another program); choose another with --port`);
   });
 
   it('refuses TLS below 1.2', async () => {

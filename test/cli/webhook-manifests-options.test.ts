@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { DEFAULT_EXCLUDED_NAMESPACES, isSharedNamespace } from '../../src/admission/namespaces.js';
@@ -110,8 +110,9 @@ describe('palisade webhook manifests --config', () => {
 
   it('ships the file in a ConfigMap mounted read-only and passed to webhook serve --config', async () => {
     const dir = tempTree({ 'palisade.yaml': CONFIG });
-    const r = await runCli(['webhook', 'manifests', '-n', 'sec', '--config', join(dir, 'palisade.yaml')]);
-    expect(r.stderr).toBe('');
+    const r = await runCli(['webhook', 'manifests', '-n', 'sec', '--image', 'contoso.azurecr.io/palisade:0.1.0', '--config', join(dir, 'palisade.yaml')]);
+    // The one warning is the one webhook serve gives at start for webhook.exemptUsers.
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^palisade: warning: .*webhook\.exemptUsers \(system:serviceaccount:flux-system:\*\) admits only what those users create or change themselves/)]);
     expect(r.code).toBe(0);
     const docs = docsOf(r.stdout);
     expect(docs.map((d) => d.kind)).toEqual(['Namespace', 'ServiceAccount', 'ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Service', 'NetworkPolicy', 'ValidatingWebhookConfiguration']);
@@ -152,6 +153,62 @@ describe('palisade webhook manifests --config', () => {
     const r = await runCli(['webhook', 'manifests', '--config', join(tempTree({}), 'missing.yaml')]);
     expect(r.code).toBe(2);
   });
+
+  it('warns, as webhook serve does at start, of exceptions that expired and of -/Kind/name resources, and still writes the manifests', async () => {
+    const text = [
+      'exceptions:',
+      '  - rule: workload/privileged-container',
+      '    resources: ["shop/Pod/old"]',
+      '    reason: expired',
+      '    expires: 2026-01-01',
+      '  - rule: workload/host-path-volume',
+      '    resources: ["-/DaemonSet/node-agent"]',
+      '    reason: node agent',
+      '',
+    ].join('\n');
+    const dir = tempTree({ 'palisade.yaml': text });
+    const r = await runCli(['webhook', 'manifests', '--image', 'contoso.azurecr.io/palisade:0.1.0', '--config', join(dir, 'palisade.yaml')]);
+    expect(r.code).toBe(0);
+    const warnings = r.stderr.trim().split('\n');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^palisade: warning: .*exception for workload\/privileged-container on shop\/Pod\/old expired on 2026-01-01 and no longer applies/);
+    expect(warnings[1]).toMatch(/^palisade: warning: .*resource "-\/DaemonSet\/node-agent" matches manifests without a namespace only/);
+    expect(docsOf(r.stdout).some((d) => d.kind === 'ConfigMap')).toBe(true);
+  });
+});
+
+describe('palisade webhook manifests --image', () => {
+  it('warns on stderr when the image is left to its default, which no registry serves', async () => {
+    const r = await runCli(['webhook', 'manifests']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^palisade: warning: no --image: the Deployment runs palisade:\S+, which a node pulls from docker\.io\/library\/palisade, where no such image is published/);
+    const given = await runCli(['webhook', 'manifests', '--image', 'contoso.azurecr.io/palisade:0.1.0']);
+    expect(given.stderr).toBe('');
+  });
+});
+
+describe('palisade webhook manifests -o FILE', () => {
+  it('writes a file holding the TLS private key readable by its owner only, also over an existing file', async () => {
+    const dir = tempTree({ 'existing.yaml': 'old\n' });
+    chmodSync(join(dir, 'existing.yaml'), 0o644);
+    for (const file of [join(dir, 'new.yaml'), join(dir, 'existing.yaml')]) {
+      const r = await runCli(['webhook', 'manifests', '--image', 'contoso.azurecr.io/palisade:0.1.0', '--generate-certs', '-o', file]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(certificatesOf(docsOf(readFileSync(file, 'utf8'))).key).toContain('PRIVATE KEY');
+    }
+  });
+});
+
+describe('palisade webhook manifests: availability', () => {
+  it('gives the pods a priority class and spreads them over zones, scheduling them anyway where there is one zone', async () => {
+    const r = await runCli(['webhook', 'manifests', '--image', 'contoso.azurecr.io/palisade:0.1.0']);
+    const spec = templateOf(docsOf(r.stdout)).spec as PodTemplate['spec'] & { priorityClassName?: string; topologySpreadConstraints?: unknown[] };
+    expect(spec.priorityClassName).toBe('system-cluster-critical');
+    expect(spec.topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'palisade-webhook', 'app.kubernetes.io/part-of': 'palisade' } } },
+    ]);
+  });
 });
 
 describe('palisade webhook manifests: shutdown', () => {
@@ -165,7 +222,7 @@ describe('palisade webhook manifests: shutdown', () => {
 describe('palisade webhook manifests --generate-certs', () => {
   it('makes a certificate for a namespace of 63 characters (the longest the API accepts)', async () => {
     const ns = `p${'a'.repeat(61)}z`;
-    const r = await runCli(['webhook', 'manifests', '-n', ns, '--generate-certs']);
+    const r = await runCli(['webhook', 'manifests', '-n', ns, '--image', 'contoso.azurecr.io/palisade:0.1.0', '--generate-certs']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const { leaf, ca } = certificatesOf(docsOf(r.stdout));
@@ -177,7 +234,7 @@ describe('palisade webhook manifests --generate-certs', () => {
     const dir = tempTree({});
     const caCert = join(dir, 'ca.crt');
     const caKey = join(dir, 'ca.key');
-    const args = ['webhook', 'manifests', '-n', 'sec', '--generate-certs', '--ca-cert', caCert, '--ca-key', caKey];
+    const args = ['webhook', 'manifests', '-n', 'sec', '--image', 'contoso.azurecr.io/palisade:0.1.0', '--generate-certs', '--ca-cert', caCert, '--ca-key', caKey];
     const first = await runCli(args);
     expect(first.code).toBe(0);
     expect(first.stderr).toContain('made a new CA');

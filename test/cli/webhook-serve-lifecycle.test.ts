@@ -65,12 +65,47 @@ describe('palisade webhook serve: stopping', () => {
     }
   });
 
+  it('refuses a port already in use with a usage error that says so (exit 2)', async () => {
+    const tls = tlsFiles();
+    const first = startServe([...tls.args, '--shutdown-delay', '0']);
+    try {
+      const p = await first.port;
+      const { child, port } = startServe([...tls.args, '--shutdown-delay', '0', '--port', String(p)]);
+      const code = await new Promise<number | null>((ok) => child.once('exit', ok));
+      await expect(port).rejects.toThrow(`palisade: cannot listen on 127.0.0.1:${p}: the port is already in use`);
+      await expect(port).rejects.not.toThrow('internal error');
+      expect(code).toBe(2);
+    } finally {
+      const exited = new Promise((ok) => first.child.once('exit', ok));
+      first.child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('refuses a --shutdown-delay that is not a number of seconds', async () => {
     const tls = tlsFiles();
     const { child, port } = startServe([...tls.args, '--shutdown-delay', 'soon']);
     const code = await new Promise<number | null>((ok) => child.once('exit', ok));
     await expect(port).rejects.toThrow('--shutdown-delay takes a number of seconds');
     expect(code).toBe(2);
+  });
+});
+
+describe('palisade webhook serve: user exemptions', () => {
+  it('warns at start that a user exemption does not reach what controllers create from that user\'s objects', async () => {
+    const tls = tlsFiles();
+    const { child, port, stderr } = startServe([...tls.args, '--shutdown-delay', '0', '--exempt-user', 'system:serviceaccount:flux-system:*']);
+    try {
+      await port;
+      const lines = stderr().split('\n').filter((l) => l.startsWith('palisade: warning:'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('webhook.exemptUsers (system:serviceaccount:flux-system:*) admits only what those users create or change themselves');
+      expect(lines[0]).toContain('write an exception for namespace/Kind/name');
+    } finally {
+      const exited = new Promise((ok) => child.once('exit', ok));
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });
 
