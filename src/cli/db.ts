@@ -57,12 +57,13 @@ function renderStatus(r: ReturnType<typeof statusReport>): string {
   const lines = [
     `database   ${r.file}`,
     `schema     ${r.schemaVersion}`,
-    `records    ${r.records} (${r.withdrawn} withdrawn)`,
+    `records    ${r.records} (${r.live} live, ${r.withdrawn} withdrawn)`,
     `updated    ${r.lastImport ?? 'never'}${r.ageDays !== undefined ? ` (${r.ageDays} days ago)` : ''}`,
   ];
   if (r.ecosystems.length > 0) {
     const width = Math.max(9, ...r.ecosystems.map((e) => e.ecosystem.length));
-    lines.push('', `${'ECOSYSTEM'.padEnd(width)}  ${'RECORDS'.padStart(8)}  LAST IMPORT`);
+    // Live records per ecosystem: withdrawn ones match nothing, and a record affecting two ecosystems is in both rows.
+    lines.push('', `${'ECOSYSTEM'.padEnd(width)}  ${'LIVE'.padStart(8)}  LAST IMPORT`);
     for (const e of r.ecosystems) lines.push(`${e.ecosystem.padEnd(width)}  ${String(e.records).padStart(8)}  ${e.lastImport ?? '-'}`);
   }
   for (const w of r.warnings) lines.push('', `warning: ${w}`);

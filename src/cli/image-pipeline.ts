@@ -27,6 +27,8 @@ export interface ImageScanOptions {
    * is walked once.
    */
   listedInRun?: Map<string, Promise<CachedPackages>>;
+  /** The `--db` the scan was given: the command that reads the image again must name the same database. */
+  dbFlag?: string;
 }
 
 export interface ImageScanOutcome {
@@ -47,7 +49,7 @@ export interface ImageScanOutcome {
 }
 
 /** Bump when analysers change what they find, so cached package lists are read again. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 export interface CachedPackages {
   version: number;
@@ -85,14 +87,15 @@ export async function scanImage(input: string, db: VulnDb | undefined, opts: Ima
       }
     }
     const { packages, os } = listed;
-    if (os === undefined && packages.some((p) => p.type === 'deb' || p.type === 'apk' || p.type === 'rpm'))
-      notes.push(`OS packages found but no os-release: they cannot be matched to an OS release's advisories`);
+    const unmatched = unmatchableOsPackagesNote(os, packages);
+    if (unmatched !== undefined) notes.push(unmatched);
     let vulnerabilities = db === undefined ? [] : db.match(packages).map(toImageVulnerability);
     if (opts.ignoreUnfixed) vulnerabilities = vulnerabilities.filter((v) => v.fixedVersions.length > 0);
     const report: ImageReport = {
       ref: source.ref,
       ...(source.manifestDigest !== undefined ? { digest: source.manifestDigest } : {}),
       rescan: rescanInput(input, source),
+      ...(opts.dbFlag !== undefined ? { rescanOptions: ['--db', opts.dbFlag] } : {}),
       ...otherNames(source),
       packageCount: packages.length,
       vulnerabilities,
@@ -104,6 +107,22 @@ export async function scanImage(input: string, db: VulnDb | undefined, opts: Ima
   } finally {
     await source.close();
   }
+}
+
+const OS_PACKAGE_TYPES: ReadonlySet<string> = new Set(['deb', 'apk', 'rpm']);
+
+/**
+ * Why the image's OS packages cannot be matched, when they cannot: no os-release, or an OS (or a release:
+ * Debian testing has no number) that no OSV ecosystem covers. Their vulnerabilities would otherwise be
+ * missing without a word, and the image would look clean.
+ */
+export function unmatchableOsPackagesNote(os: OsInfo | undefined, packages: readonly Package[]): string | undefined {
+  const count = packages.filter((p) => OS_PACKAGE_TYPES.has(p.type)).length;
+  if (count === 0) return undefined;
+  if (os === undefined) return `OS packages found but no os-release: they cannot be matched to an OS release's advisories`;
+  if (os.osvEcosystem !== undefined) return undefined;
+  const release = os.prettyName ?? `${os.id}${os.versionId !== undefined ? ` ${os.versionId}` : ''}`;
+  return `${count} OS package${count === 1 ? '' : 's'} found, but ${release} has no OSV ecosystem (an unknown distribution, or a release without a version number such as a testing one): ${count === 1 ? 'it was' : 'they were'} not matched against any advisories`;
 }
 
 /** Walks the image's layers once and lists its packages; `complete` when nothing stopped either. */
@@ -164,8 +183,9 @@ export function toImageVulnerability(m: VulnMatch): ImageVulnerability {
   return {
     id: m.id,
     aliases: m.aliases,
-    package: { name: p.name, version: p.version, type: p.type, purl: p.purl, ...(p.ecosystem !== undefined ? { ecosystem: p.ecosystem } : {}) },
+    package: { name: p.name, version: p.version, type: p.type, purl: p.purl, location: p.location, ...(p.ecosystem !== undefined ? { ecosystem: p.ecosystem } : {}) },
     fixedVersions: m.fixedVersions,
+    ...(m.fixStatus !== undefined ? { fixStatus: m.fixStatus } : {}),
     severity: (m.severity !== undefined ? SEVERITY_OF[m.severity] : undefined) ?? 'unknown',
     ...(m.cvss !== undefined ? { cvss: { version: m.cvss.version, vector: m.cvss.vector, ...(m.cvss.score !== undefined ? { score: m.cvss.score } : {}) } } : {}),
     ...(m.summary !== undefined ? { summary: m.summary } : {}),

@@ -17,13 +17,18 @@ import { runScan } from './run-scan.js';
 /** The rules that judge an image on its own (what `image scan` reports). */
 export const IMAGE_RULES = RULES.filter((r) => 'kinds' in r.target && r.target.kinds.includes(IMAGE_KIND));
 
+/** A database opened for a scan; `flag` is the `--db` it was named by, which commands that scan again must repeat. */
+export type OpenedVulnDb = VulnDb & { readonly flag?: string };
+
 /** The vulnerability database of `--db`, PALISADE_DB or the default place; a missing one is a usage error naming it. */
-export function openDbOrUsageError(flag: string | undefined): VulnDb {
+export function openDbOrUsageError(flag: string | undefined): OpenedVulnDb {
+  let db: VulnDb;
   try {
-    return openVulnDb(resolveDbPath(flag));
+    db = openVulnDb(resolveDbPath(flag));
   } catch (e) {
     throw new UsageError(errorMessage(e));
   }
+  return flag === undefined ? db : Object.assign(db, { flag });
 }
 
 /**
@@ -85,6 +90,7 @@ async function imageScan(ref: string, opts: ImageScanCliOptions): Promise<number
         ...(opts.insecure ? { insecure: true } : {}),
         ...(opts.ignoreUnfixed ? { ignoreUnfixed: true } : {}),
         ...(opts.cache ? { cacheDir: imageCacheDir() } : {}),
+        ...(db?.flag !== undefined ? { dbFlag: db.flag } : {}),
       });
     } catch (e) {
       // The readers' own errors name the image already; anything else is named here.
@@ -93,8 +99,9 @@ async function imageScan(ref: string, opts: ImageScanCliOptions): Promise<number
       return 2;
     }
     const name = outcome.report.ref;
-    for (const n of outcome.notes) process.stderr.write(`palisade: note: ${name}: ${n}\n`);
     if (opts.sbom !== undefined) {
+      // An SBOM has no place for remarks about the read: they go to stderr.
+      for (const n of outcome.notes) process.stderr.write(`palisade: note: ${name}: ${n}\n`);
       const image = { ref: outcome.report.ref, names: outcome.names, ...(outcome.report.digest !== undefined ? { digest: outcome.report.digest } : {}) };
       const input = { image, packages: outcome.packages, tool: { name: 'palisade', version: VERSION }, ...(outcome.os ? { os: outcome.os } : {}) };
       const bom = opts.sbom === 'cyclonedx' ? sbomCycloneDx(input) : sbomSpdx(input);
@@ -111,6 +118,8 @@ async function imageScan(ref: string, opts: ImageScanCliOptions): Promise<number
       failOn: opts.failOn ?? loaded.config.failOn ?? 'high',
       extraResources: [imageResource(outcome.report)],
       extraErrors: outcome.errors.map((message) => ({ source: name, message })),
+      // In the report (table notes, JSON notes, SARIF notifications), where whoever reads the findings sees them.
+      extraNotes: outcome.notes.map((message) => ({ source: name, message })),
     });
     await emitReport(result, opts.format, opts.output, IMAGE_RULES.map((r) => r.meta), sarif);
     return result.exitCode;

@@ -24,13 +24,15 @@ export interface ScanImagesOptions extends ImageScanOptions {
 
 export async function scanReferencedImages(
   resources: readonly Resource[],
-  db: VulnDb,
+  /** `flag`: the `--db` the database was named by (see OpenedVulnDb), repeated in each image's verify command. */
+  db: VulnDb & { readonly flag?: string },
   opts: ScanImagesOptions = {},
 ): Promise<{ resources: Resource[]; errors: InputError[]; notes: InputNote[] }> {
   const refs = referencedImages(resources);
   const out = { resources: [] as Resource[], errors: [] as InputError[], notes: [] as InputNote[] };
   const reports: ImageReport[] = [];
-  const scanOpts: ImageScanOptions = { ...opts, listedInRun: opts.listedInRun ?? new Map() };
+  const dbFlag = opts.dbFlag ?? db.flag;
+  const scanOpts: ImageScanOptions = { ...opts, listedInRun: opts.listedInRun ?? new Map(), ...(dbFlag !== undefined ? { dbFlag } : {}) };
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < refs.length; i = next++) {

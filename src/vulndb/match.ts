@@ -3,9 +3,10 @@ import type { Package } from '../analyses/images/types.js';
 import { severityRank, type Severity } from '../core/severity.js';
 import { parseCvss, severityOfScore, severityOfText, type CvssScore } from './cvss.js';
 import { normalisePackageName } from './names.js';
-import { ecosystemCovers, type OsvAffected, type OsvRecord, type OsvSeverity } from './osv.js';
+import { baseEcosystem, ecosystemCovers, type OsvAffected, type OsvRecord, type OsvSeverity } from './osv.js';
 import { evaluateAffected } from './ranges.js';
 import { VulnStore } from './store.js';
+import { comparatorFor } from './versions/index.js';
 
 /**
  * The matcher the image scanner calls: packages in, one finding per vulnerability per package out.
@@ -25,8 +26,13 @@ export interface VulnMatch {
   ecosystem: string;
   name: string;
   version: string;
-  /** Versions that fix the range the installed version falls in; empty when unfixed. */
+  /** Versions that fix the range the installed version falls in, in the ecosystem's version order; empty when unfixed. */
   fixedVersions: string[];
+  /**
+   * Why there is no fixed version, when the data says: Debian rates the issue `unimportant` (no security
+   * impact; the security team does not fix it) or the release is past its `end-of-life`.
+   */
+  fixStatus?: 'will-not-fix' | 'end-of-life';
   summary?: string;
   severity?: Severity;
   /** Where the severity came from: a computed CVSS score, or a rating written in the data. */
@@ -139,6 +145,37 @@ function rate(hits: readonly Hit[]): Pick<VulnMatch, 'severity' | 'severitySourc
   return unscored ? { cvss: unscored } : {};
 }
 
+/** The Debian security tracker's urgencies of the entries that matched (`unimportant`, `low`, `end-of-life`, ...). */
+function debianUrgencies(hits: readonly Hit[]): string[] {
+  return hits.flatMap((h) =>
+    h.entries
+      .filter((e) => e.package !== undefined && baseEcosystem(e.package.ecosystem) === 'Debian')
+      .map((e) => e.ecosystem_specific?.urgency)
+      .filter((u): u is string => typeof u === 'string')
+      .map((u) => u.trim().toLowerCase()),
+  );
+}
+
+/**
+ * Debian's own verdict on its package, which outranks a generic CVSS score: `unimportant` means no
+ * security impact on Debian (a rating below low, not fixed by the security team), `end-of-life` that the
+ * release no longer gets security support for the package. Nothing when some matched entry says otherwise.
+ */
+function debianVerdict(hits: readonly Hit[], fixed: readonly string[]): Pick<VulnMatch, 'severity' | 'severitySource' | 'fixStatus'> | undefined {
+  const urgencies = debianUrgencies(hits);
+  if (urgencies.length === 0) return undefined;
+  const noFix = fixed.length === 0;
+  if (urgencies.every((u) => u === 'unimportant')) return { severity: 'info', severitySource: 'advisory', ...(noFix ? { fixStatus: 'will-not-fix' as const } : {}) };
+  if (noFix && urgencies.every((u) => u === 'end-of-life')) return { fixStatus: 'end-of-life' };
+  return undefined;
+}
+
+/** Fixed versions in the ecosystem's order (`9.0.1` before `10.0.0`), text order where it has no comparator. */
+export function sortVersions(ecosystem: string, versions: Iterable<string>): string[] {
+  const cmp = comparatorFor(ecosystem);
+  return [...new Set(versions)].sort((a, b) => (cmp ? cmp.compare(a, b) : 0) || compareIds(a, b));
+}
+
 /** Matches packages against a store; records are parsed once per store and kept. */
 export class VulnMatcher implements VulnDb {
   private readonly cache = new Map<string, OsvRecord | null>();
@@ -190,6 +227,7 @@ export class VulnMatcher implements VulnDb {
       const lead = group.find((h) => h.record.id === id) ?? group.find((h) => h.record.summary) ?? (group[0] as Hit);
       const summary = lead.record.summary ?? group.find((h) => h.record.summary)?.record.summary;
       const published = group.map((h) => h.record.published).filter((d): d is string => d !== undefined).sort()[0];
+      const fixedVersions = sortVersions(key.ecosystem, group.flatMap((h) => h.fixed));
       out.push({
         id,
         aliases: ids.filter((i) => i !== id).sort(compareIds),
@@ -198,9 +236,10 @@ export class VulnMatcher implements VulnDb {
         ecosystem: key.ecosystem,
         name: key.name,
         version: key.version,
-        fixedVersions: [...new Set(group.flatMap((h) => h.fixed))].sort(),
+        fixedVersions,
         ...(summary !== undefined ? { summary } : {}),
         ...rate(group),
+        ...debianVerdict(group, fixedVersions),
         ...(published !== undefined ? { published } : {}),
         modified: group.map((h) => h.record.modified).sort().at(-1) as string,
         references: [...new Set(group.flatMap((h) => (h.record.references ?? []).map((r) => r.url)))],

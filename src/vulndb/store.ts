@@ -72,6 +72,7 @@ export interface ImportCounts {
 
 export interface EcosystemStatus {
   ecosystem: string;
+  /** Live records with an affected entry in the ecosystem (a record affecting several is counted in each). */
   records: number;
   lastImport?: string;
 }
@@ -79,7 +80,10 @@ export interface EcosystemStatus {
 export interface StoreStatus {
   file: string;
   schemaVersion: number;
+  /** Every record held: `live + withdrawn`. */
   records: number;
+  /** Records that can match (not withdrawn). */
+  live: number;
   withdrawn: number;
   ecosystems: EcosystemStatus[];
   lastImport?: string;
@@ -229,7 +233,8 @@ export class VulnStore {
     return {
       file: this.file,
       schemaVersion: this.schemaVersion,
-      records: totals?.live ?? 0,
+      records: (totals?.live ?? 0) + (totals?.withdrawn ?? 0),
+      live: totals?.live ?? 0,
       withdrawn: totals?.withdrawn ?? 0,
       ecosystems: counts.map((c) => {
         const at = lastByEco.get(c.base_ecosystem);

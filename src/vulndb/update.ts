@@ -14,7 +14,11 @@ import type { ImportCounts, VulnStore } from './store.js';
 
 export const DEFAULT_OSV_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
 
-/** The OS ecosystems Palisade reads images of, then the language ecosystems it reads packages of (osv.dev names). */
+/**
+ * The OS ecosystems Palisade reads images of (every one `osvEcosystemFor` maps an os-release to), then the
+ * language ecosystems it reads packages of: osv.dev's export folder names, which are the ecosystem names
+ * without their `:release` suffix.
+ */
 export const DEFAULT_ECOSYSTEMS = [
   'Debian',
   'Ubuntu',
@@ -23,6 +27,8 @@ export const DEFAULT_ECOSYSTEMS = [
   'AlmaLinux',
   'Rocky Linux',
   'Azure Linux',
+  'Wolfi',
+  'Chainguard',
   'npm',
   'PyPI',
   'Go',

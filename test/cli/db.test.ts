@@ -69,14 +69,28 @@ describe('palisade db', () => {
     await runCli(['db', 'import', writeRecords(tempDir(), [lodash, dsa]), '--db', db]);
     const table = await runCli(['db', 'status', '--db', db]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(new RegExp(`^database   ${db}\nschema     1\nrecords    2 \\(0 withdrawn\\)\nupdated    \\S+Z \\(0 days ago\\)\n\nECOSYSTEM   RECORDS  LAST IMPORT\nDebian            1  \\S+Z\nnpm               1  \\S+Z\n$`));
+    expect(table.stdout).toMatch(new RegExp(`^database   ${db}\nschema     1\nrecords    2 \\(2 live, 0 withdrawn\\)\nupdated    \\S+Z \\(0 days ago\\)\n\nECOSYSTEM      LIVE  LAST IMPORT\nDebian            1  \\S+Z\nnpm               1  \\S+Z\n$`));
     const json = await runCli(['db', 'status', '--db', db, '--format', 'json']);
     const report = JSON.parse(json.stdout);
-    expect(report).toMatchObject({ schema: 'palisade.db.status/v1', file: db, schemaVersion: 1, records: 2, withdrawn: 0, warnings: [] });
+    expect(report).toMatchObject({ schema: 'palisade.db.status/v1', file: db, schemaVersion: 1, records: 2, live: 2, withdrawn: 0, warnings: [] });
     expect(report.ecosystems.map((e: { ecosystem: string; records: number }) => [e.ecosystem, e.records])).toEqual([
       ['Debian', 1],
       ['npm', 1],
     ]);
+  });
+
+  it('status counts every imported record: live plus withdrawn, and live ones per ecosystem', async () => {
+    const db = join(tempDir(), 'osv.sqlite');
+    const gone = { ...osvRecord('GHSA-dddd-eeee-ffff', [affected('npm', 'minimist', [{ introduced: '0' }, { fixed: '1.2.6' }])]), withdrawn: '2024-01-01T00:00:00Z' };
+    const imported = await runCli(['db', 'import', writeRecords(tempDir(), [lodash, dsa, gone]), '--db', db]);
+    expect(imported.stdout).toBe(`imported into ${db}: 2 stored, 0 unchanged, 1 withdrawn, 0 malformed\n`);
+    const table = await runCli(['db', 'status', '--db', db]);
+    // Three records imported, three held: not "2 (1 withdrawn)", which reads as two in all.
+    expect(table.stdout).toContain('records    3 (2 live, 1 withdrawn)\n');
+    const report = JSON.parse((await runCli(['db', 'status', '--db', db, '--format', 'json'])).stdout);
+    expect(report).toMatchObject({ records: 3, live: 2, withdrawn: 1 });
+    const perEcosystem = (report.ecosystems as Array<{ records: number }>).reduce((n, e) => n + e.records, 0);
+    expect(perEcosystem).toBe(report.live);
   });
 
   it('status warns when the data is over a week old', async () => {

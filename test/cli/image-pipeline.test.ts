@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scanImage, toImageVulnerability } from '../../src/cli/image-pipeline.js';
+import { scanImage, toImageVulnerability, unmatchableOsPackagesNote } from '../../src/cli/image-pipeline.js';
+import type { Package } from '../../src/analyses/images/types.js';
 import { buildImage, dockerSaveLegacy, ociLayoutFiles, tarFiles, tarOf, writeTree } from '../ingest/image/build.js';
 
 const dirs: string[] = [];
@@ -60,5 +61,42 @@ describe('toImageVulnerability', () => {
     expect(match('info').severity).toBe('negligible');
     expect(match(undefined).severity).toBe('unknown');
     expect(match('low').severity).toBe('low');
+  });
+});
+
+describe('toImageVulnerability: where the package is and why it has no fix', () => {
+  it('carries the file the package was read from and the fix status of the match', () => {
+    const v = toImageVulnerability({
+      id: 'CVE-2010-4756',
+      aliases: [],
+      records: ['DEBIAN-CVE-2010-4756'],
+      package: { name: 'libc6', version: '2.36-9+deb12u3', type: 'deb', purl: 'pkg:deb/debian/libc6@2.36-9+deb12u3', location: 'var/lib/dpkg/status', ecosystem: 'Debian:12' },
+      ecosystem: 'Debian:12',
+      name: 'glibc',
+      version: '2.36-9+deb12u3',
+      fixedVersions: [],
+      fixStatus: 'will-not-fix',
+      severity: 'info',
+      modified: '2024-01-01T00:00:00Z',
+      references: [],
+    });
+    expect(v).toMatchObject({ severity: 'negligible', fixStatus: 'will-not-fix', package: { location: 'var/lib/dpkg/status' } });
+  });
+});
+
+describe('unmatchableOsPackagesNote', () => {
+  const deb: Package = { type: 'deb', name: 'openssl', version: '3.0.11-1', purl: 'pkg:deb/kali/openssl@3.0.11-1', location: 'var/lib/dpkg/status' };
+  const npm: Package = { type: 'npm', name: 'lodash', version: '4.17.20', ecosystem: 'npm', purl: 'pkg:npm/lodash@4.17.20', location: 'app/package-lock.json' };
+
+  it.each([
+    { name: 'a known OS release', os: { id: 'debian', versionId: '12', osvEcosystem: 'Debian:12' }, packages: [deb], note: undefined },
+    { name: 'no OS packages', os: { id: 'kali', versionId: '2024.2' }, packages: [npm], note: undefined },
+    { name: 'no os-release', os: undefined, packages: [deb], note: /^OS packages found but no os-release/ },
+    { name: 'an OS without an OSV ecosystem', os: { id: 'kali', versionId: '2024.2', prettyName: 'Kali GNU/Linux Rolling' }, packages: [deb, npm], note: /^1 OS package found, but Kali GNU\/Linux Rolling has no OSV ecosystem/ },
+    { name: 'Debian testing without a version', os: { id: 'debian' }, packages: [deb, deb], note: /^2 OS packages found, but debian has no OSV ecosystem/ },
+  ])('$name', ({ os, packages, note }) => {
+    const got = unmatchableOsPackagesNote(os, packages);
+    if (note === undefined) expect(got).toBeUndefined();
+    else expect(got).toMatch(note);
   });
 });

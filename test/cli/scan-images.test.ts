@@ -63,7 +63,8 @@ describe('palisade scan --images', () => {
     const vulns = (JSON.parse(r.stdout) as Report).findings.filter((f) => f.rule === 'image/vulnerable-package');
     expect(vulns.map((f) => [f.resource.name, f.message])).toEqual([[byTag, 'CVE-2023-45853 in zlib1g 1:1.2.13.dfsg-1: fixed in 1:1.3-1']]);
     expect(vulns[0]?.evidence.usedBy).toEqual(['shop/Deployment/tagged (container c0)', 'shop/Deployment/pinned (container c0)']);
-    expect(vulns[0]?.verify).toBe(`palisade image scan ${byTag}@${img.manifestDigest} -f json`);
+    // The scan named its database with --db: the command that checks the image again names it too.
+    expect(vulns[0]?.verify).toBe(`palisade image scan ${byTag}@${img.manifestDigest} --db ${db} -f json`);
     // One walk of the layers for both references.
     expect(registry.log.filter((l) => l.method === 'GET' && l.url.includes(`/blobs/${img.layers[0]?.digest}`))).toHaveLength(1);
   });

@@ -143,3 +143,52 @@ describe('openVulnDb', () => {
     expect(() => openVulnDb(file)).toThrow(`no vulnerability database at ${file}; run palisade db update or palisade db import`);
   });
 });
+
+describe('Debian urgency', () => {
+  const critical = [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }];
+
+  it('rates an issue Debian calls unimportant below low, whatever its CVSS, and says it will not be fixed', () => {
+    const glibc = osvRecord('DEBIAN-CVE-2010-4756', [affected('Debian:12', 'glibc', [{ introduced: '0' }], { ecosystem_specific: { urgency: 'unimportant' } })], { severity: critical, upstream: ['CVE-2010-4756'] });
+    const db = dbWith([glibc]);
+    const [m] = db.match([pkg('Debian:12', 'libc6', '2.36-9+deb12u3', { sourceName: 'glibc' })]);
+    db.close();
+    expect(m).toMatchObject({ id: 'CVE-2010-4756', severity: 'info', severitySource: 'advisory', fixStatus: 'will-not-fix', fixedVersions: [] });
+    // The score is still shown, beside Debian's own verdict.
+    expect(m?.cvss?.score).toBe(9.8);
+  });
+
+  it('keeps the CVSS severity when Debian gives another urgency, and no fix status when a fix exists', () => {
+    const tar = osvRecord('DEBIAN-CVE-2022-48303', [affected('Debian:12', 'tar', [{ introduced: '0' }, { fixed: '1.34+dfsg-1.2+deb12u1' }], { ecosystem_specific: { urgency: 'low' } })], { severity: critical });
+    const zlib = osvRecord('DEBIAN-CVE-2023-1111', [affected('Debian:12', 'zlib', [{ introduced: '0' }, { fixed: '1:1.3-1' }], { ecosystem_specific: { urgency: 'unimportant' } })], { severity: critical });
+    const db = dbWith([tar, zlib]);
+    const m = db.match([pkg('Debian:12', 'tar', '1.34+dfsg-1.2'), pkg('Debian:12', 'zlib1g', '1:1.2.13.dfsg-1', { sourceName: 'zlib' })]);
+    db.close();
+    expect(m.map((v) => [v.name, v.severity, v.fixStatus])).toEqual([
+      ['tar', 'critical', undefined],
+      ['zlib', 'info', undefined],
+    ]);
+  });
+});
+
+describe('fixed versions', () => {
+  it('are listed in the ecosystem order, not as text (9.x before 10.x)', () => {
+    const r = osvRecord('GHSA-9999-9999-9999', [
+      affected('npm', 'x', [{ introduced: '0' }, { fixed: '10.0.1' }], { type: 'SEMVER' }),
+      affected('npm', 'x', [{ introduced: '0' }, { fixed: '9.2.0' }], { type: 'SEMVER' }),
+    ]);
+    const db = dbWith([r]);
+    const [m] = db.match([pkg('npm', 'x', '9.1.0')]);
+    db.close();
+    expect(m?.fixedVersions).toEqual(['9.2.0', '10.0.1']);
+  });
+});
+
+describe('PyPI names', () => {
+  it('match whether the record or the package keeps the dots of the name', () => {
+    const r = osvRecord('PYSEC-2020-1', [affected('PyPI', 'zope-interface', [{ introduced: '0' }, { fixed: '5.1.0' }])]);
+    const db = dbWith([r]);
+    const m = db.match([pkg('PyPI', 'zope.interface', '5.0.0')]);
+    db.close();
+    expect(m.map((v) => v.id)).toEqual(['PYSEC-2020-1']);
+  });
+});

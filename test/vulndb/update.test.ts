@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVulnDb } from '../../src/vulndb/match.js';
 import { VulnStore } from '../../src/vulndb/store.js';
-import { exportUrl, updateDb } from '../../src/vulndb/update.js';
+import { DEFAULT_ECOSYSTEMS, exportUrl, updateDb } from '../../src/vulndb/update.js';
+import { osvEcosystemFor } from '../../src/analyses/images/os-release.js';
+import { baseEcosystem } from '../../src/vulndb/osv.js';
 import { affected, osvRecord, pkg, tempDir } from '../helpers/osv-fixtures.js';
 import { buildZip } from '../helpers/zip-writer.js';
 
@@ -128,5 +130,26 @@ describe('db update', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('the default ecosystems of db update', () => {
+  // Every OS the image scanner gives an OSV ecosystem, with a release that maps.
+  it.each([
+    ['debian', '12', undefined],
+    ['ubuntu', '22.04', '22.04.4 LTS (Jammy Jellyfish)'],
+    ['alpine', '3.19.0', undefined],
+    ['azurelinux', '3.0', undefined],
+    ['mariner', '2.0', undefined],
+    ['cbl-mariner', '1.0', undefined],
+    ['rhel', '9.3', undefined],
+    ['rocky', '9.3', undefined],
+    ['almalinux', '9.3', undefined],
+    ['wolfi', '20230201', undefined],
+    ['chainguard', '20230214', undefined],
+  ])('cover the images of %s %s, so the documented update leaves none unmatched', (id, versionId, version) => {
+    const eco = osvEcosystemFor(id, versionId, version);
+    expect(eco).toBeDefined();
+    expect(DEFAULT_ECOSYSTEMS as readonly string[]).toContain(baseEcosystem(eco as string));
   });
 });

@@ -40,6 +40,7 @@ export function imageReportOf(resource: Resource): ImageReport | undefined {
   }
   if (o.digest !== undefined && typeof o.digest !== 'string') delete report.digest;
   if (o.rescan !== undefined && typeof o.rescan !== 'string') delete report.rescan;
+  if (o.rescanOptions !== undefined && !(Array.isArray(o.rescanOptions) && o.rescanOptions.every((a) => typeof a === 'string'))) delete report.rescanOptions;
   return report;
 }
 

@@ -56,9 +56,12 @@ export function osvEcosystemFor(id: string, versionId: string | undefined, versi
       const m = major(versionId);
       return m ? `Azure Linux:${m}` : undefined;
     }
+    // OSV files CBL-Mariner, Azure Linux's earlier name, under Azure Linux: 2.0 is `Azure Linux:2`.
     case 'mariner':
-    case 'cbl-mariner':
-      return versionId ? `Mariner:${versionId}` : undefined;
+    case 'cbl-mariner': {
+      const m = major(versionId);
+      return m ? `Azure Linux:${m}` : undefined;
+    }
     case 'rhel': {
       const m = major(versionId);
       return m ? `Red Hat:enterprise_linux:${m}` : undefined;

@@ -31,7 +31,15 @@ export function purl(
   return `pkg:${type}/${ns}${encodePurlComponent(name)}${ver}${q ? `?${q}` : ''}`;
 }
 
-/** PEP 503 name normalisation, which both the pypi purl type and OSV's PyPI ecosystem use. */
+/** PEP 503 name normalisation, which OSV's PyPI ecosystem looks names up by (`zope.interface` → `zope-interface`). */
 export function normalizePypiName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/**
+ * A PyPI name as the purl-spec's pypi type writes it: lower-cased, `_` replaced with `-`, dots kept
+ * (`zope.interface` stays `zope.interface`, `Typing_Extensions` is `typing-extensions`).
+ */
+export function pypiPurlName(name: string): string {
+  return name.toLowerCase().replace(/_/g, '-');
 }

@@ -82,7 +82,8 @@ export interface ImageVulnerability {
   id: string;
   /** Every other id of the same vulnerability (GHSA, DSA, PYSEC, ...), sorted. */
   aliases: string[];
-  package: { name: string; version: string; type?: PackageType | string; ecosystem?: string; purl?: string };
+  /** `location`: the file inside the image the package was read from (as `Package.location`), when known. */
+  package: { name: string; version: string; type?: PackageType | string; ecosystem?: string; purl?: string; location?: string };
   /** Versions that fix it on this package's line; empty when no fix is published. */
   fixedVersions: string[];
   /**
@@ -115,6 +116,8 @@ export interface ImageReport {
    * layout as it was given, REF@digest for a registry image. Absent for imported reports.
    */
   rescan?: string;
+  /** Options the rescan needs besides the input (`--db FILE` when the scan named its database). */
+  rescanOptions?: string[];
   os?: OsInfo;
   /** How many packages were found (undefined for imported reports that do not say). */
   packageCount?: number;

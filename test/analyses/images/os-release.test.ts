@@ -34,7 +34,7 @@ describe('detectOs', () => {
     {
       name: 'CBL-Mariner 2.0',
       files: { 'etc/os-release': osRelease(['NAME="Common Base Linux Mariner"', 'ID=mariner', 'VERSION_ID="2.0"']) },
-      os: { id: 'mariner', versionId: '2.0', osvEcosystem: 'Mariner:2.0' },
+      os: { id: 'mariner', versionId: '2.0', osvEcosystem: 'Azure Linux:2' },
     },
     {
       name: 'RHEL 9 (Red Hat product prefix)',

@@ -13,7 +13,7 @@ Name: not-a-header
 `;
 
 describe('Python analyser', () => {
-  it('reads dist-info METADATA, egg-info PKG-INFO and egg-info files with PEP 503 names', () => {
+  it('reads dist-info METADATA, egg-info PKG-INFO and egg-info files, named as the pypi purl type names them (dots kept)', () => {
     const notes: string[] = [];
     const files = imageFilesFrom({
       'usr/lib/python3/dist-packages/Jinja2-3.1.2.dist-info/METADATA': METADATA,
@@ -42,10 +42,10 @@ describe('Python analyser', () => {
       },
       {
         type: 'pypi',
-        name: 'zope-interface',
+        name: 'zope.interface',
         version: '5.4.0',
         ecosystem: 'PyPI',
-        purl: 'pkg:pypi/zope-interface@5.4.0',
+        purl: 'pkg:pypi/zope.interface@5.4.0',
         location: 'usr/lib/python3/site-packages/zope.interface-5.4.0.egg-info/PKG-INFO',
       },
     ]);

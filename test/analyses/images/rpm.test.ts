@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
-import { encodeRpmHeader, parseRpmHeader, RPMTAG, sourceRpmName } from '../../../src/analyses/images/packages/rpm-header.js';
+import { encodeRpmHeader, parseRpmFileList, parseRpmHeader, RPMTAG, sourceRpmName } from '../../../src/analyses/images/packages/rpm-header.js';
 import { rpmAnalyzer } from '../../../src/analyses/images/packages/rpm.js';
 import type { OsInfo } from '../../../src/analyses/images/types.js';
 
@@ -128,7 +128,64 @@ describe('rpm analyser', () => {
     expect(notes).toEqual(['var/lib/rpm/Packages: BerkeleyDB/NDB rpm databases are not read; packages of this image from rpm are not listed']);
   });
 
+  describe('container-manifest-2 of distroless Azure Linux and CBL-Mariner images', () => {
+    const AZL: OsInfo = { id: 'azurelinux', versionId: '3.0', osvEcosystem: 'Azure Linux:3' };
+    const MARINER: OsInfo = { id: 'mariner', versionId: '2.0', osvEcosystem: 'Azure Linux:2' };
+
+    it('reads the six-field lines of Azure Linux 3.0 as its OS packages, keyed by source rpm', () => {
+      const manifest =
+        'filesystem\t1.1-20.azl3\t1718929591\t(none)\tx86_64\tfilesystem-1.1-20.azl3.src.rpm\n' +
+        'openssl-libs\t3.3.0-2.azl3\t1718929591\t(none)\tx86_64\topenssl-3.3.0-2.azl3.src.rpm\n';
+      const pkgs = rpmAnalyzer.analyze(imageFilesFrom({ 'var/lib/rpmmanifest/container-manifest-2': manifest }), AZL, []);
+      expect(pkgs[1]).toEqual({
+        type: 'rpm',
+        name: 'openssl-libs',
+        version: '3.3.0-2.azl3',
+        sourceName: 'openssl',
+        ecosystem: 'Azure Linux:3',
+        arch: 'x86_64',
+        purl: 'pkg:rpm/azurelinux/openssl-libs@3.3.0-2.azl3?arch=x86_64&distro=azurelinux-3.0',
+        location: 'var/lib/rpmmanifest/container-manifest-2',
+      });
+      expect(pkgs.map((p) => p.name)).toEqual(['filesystem', 'openssl-libs']);
+    });
+
+    it('reads the ten-field lines of Mariner 2.0 (epoch at field 6, arch at field 8) and skips gpg-pubkey', () => {
+      const manifest =
+        'mariner-release\t2.0-12.cm2\t1653816591\t1653753130\tMicrosoft Corporation\t(none)\t580\tnoarch\t0\tmariner-release-2.0-12.cm2.src.rpm\n' +
+        'perl-Time-Local\t1.2300-3.cm2\t1653816591\t1653753130\tMicrosoft Corporation\t2\t1234\tnoarch\t0\tperl-Time-Local-1.2300-3.cm2.src.rpm\n' +
+        'gpg-pubkey\t3135ce90-5e6fda74\t1653816591\t0\t(none)\t(none)\t0\t(none)\t0\t(none)\n' +
+        'garbage\n';
+      const notes: string[] = [];
+      const pkgs = rpmAnalyzer.analyze(imageFilesFrom({ 'var/lib/rpmmanifest/container-manifest-2': manifest }), MARINER, notes);
+      expect(pkgs.map((p) => [p.name, p.version, p.arch, p.sourceName, p.ecosystem])).toEqual([
+        ['mariner-release', '2.0-12.cm2', 'noarch', 'mariner-release', 'Azure Linux:2'],
+        ['perl-Time-Local', '2:1.2300-3.cm2', 'noarch', 'perl-Time-Local', 'Azure Linux:2'],
+      ]);
+      expect(pkgs[1]?.purl).toBe('pkg:rpm/mariner/perl-Time-Local@1.2300-3.cm2?arch=noarch&distro=mariner-2.0&epoch=2');
+      expect(notes).toEqual(['var/lib/rpmmanifest/container-manifest-2: 1 line(s) without a name and version-release were skipped']);
+    });
+
+    it('leaves the manifest alone when the image has an rpmdb, which is the record', () => {
+      const files = imageFilesFrom({ 'var/lib/rpm/rpmdb.sqlite': rpmdb([BASH]), 'var/lib/rpmmanifest/container-manifest-2': 'zlib\t1.3-1.azl3\t0\t(none)\tx86_64\tzlib-1.3-1.azl3.src.rpm\n' });
+      expect(rpmAnalyzer.analyze(files, AZL, []).map((p) => p.name)).toEqual(['bash']);
+    });
+  });
+
+  it('reads the file list of a header: directory names by index, then the older flat list', () => {
+    const split = encodeRpmHeader([
+      { tag: RPMTAG.NAME, value: 'python3-urllib3' },
+      { tag: RPMTAG.BASENAMES, value: ['PKG-INFO', 'urllib3'] },
+      { tag: RPMTAG.DIRINDEXES, value: [0, 1] },
+      { tag: RPMTAG.DIRNAMES, value: ['/usr/lib/python3.9/site-packages/urllib3-1.26.5-py3.9.egg-info/', '/usr/lib/python3.9/site-packages/'] },
+    ]);
+    expect(parseRpmFileList(split)).toEqual(['/usr/lib/python3.9/site-packages/urllib3-1.26.5-py3.9.egg-info/PKG-INFO', '/usr/lib/python3.9/site-packages/urllib3']);
+    expect(parseRpmFileList(OPENSSL)).toEqual(['/usr/lib64/libssl.so.3', '/usr/lib64/libcrypto.so.3']);
+  });
+
   it.each([
+    { path: 'var/lib/rpmmanifest/container-manifest-2', wanted: true },
+    { path: 'var/lib/rpmmanifest/container-manifest-1', wanted: false },
     { path: 'var/lib/rpm/rpmdb.sqlite', wanted: true },
     { path: 'usr/lib/sysimage/rpm/rpmdb.sqlite', wanted: true },
     { path: 'var/lib/rpm/Packages', wanted: true },

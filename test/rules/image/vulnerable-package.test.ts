@@ -117,4 +117,46 @@ describe('image/vulnerable-package evidence', () => {
     expect(new Set(first).size).toBe(2);
     expect(findingsFor(rule, yaml).map((f) => f.id)).toEqual(first);
   });
+
+  it('repeats the --db the scan was given in the verify command', () => {
+    const extra = `rescan: "/x/app.tar"\nrescanOptions: ["--db", "/data/my osv.sqlite"]\n`;
+    const [f] = findingsFor(rule, image('/x/app.tar', opensslCve, extra));
+    expect(f?.verify).toBe("palisade image scan /x/app.tar --db '/data/my osv.sqlite' -f json");
+  });
+
+  it('reports a package found at two paths once, with both paths, and the id of a single copy', () => {
+    const copy = (path: string) =>
+      `\n  - { id: CVE-2021-44228, aliases: [], package: { name: "org.apache.logging.log4j:log4j-core", version: 2.14.1, type: maven, ecosystem: Maven, location: ${JSON.stringify(path)} }, fixedVersions: [2.15.0], severity: critical }`;
+    const two = findingsFor(rule, image('app:1', copy('opt/b/log4j-core-2.14.1.jar') + copy('opt/a/log4j-core-2.14.1.jar')));
+    expect(two).toHaveLength(1);
+    expect(two[0]?.evidence.locations).toEqual(['opt/a/log4j-core-2.14.1.jar', 'opt/b/log4j-core-2.14.1.jar']);
+    const one = findingsFor(rule, image('app:1', copy('opt/a/log4j-core-2.14.1.jar')));
+    expect(one[0]?.evidence.locations).toEqual(['opt/a/log4j-core-2.14.1.jar']);
+    expect(one[0]?.id).toBe(two[0]?.id);
+  });
+
+  it.each([
+    { name: "the ecosystem's order, not the listing order", pkg: '{ name: ip, version: 2.0.0, ecosystem: npm }', fixed: '["1.1.9", "2.0.1"]', expected: '>= 2.0.1' },
+    { name: 'the purl type when an imported report names no ecosystem', pkg: '{ name: ip, version: 2.0.0, type: node-pkg, purl: "pkg:npm/ip@2.0.0" }', fixed: '["1.1.9", "2.0.1"]', expected: '>= 2.0.1' },
+    { name: '10.x after 9.x', pkg: '{ name: x, version: 9.1.0, ecosystem: npm }', fixed: '["10.0.1", "9.2.0"]', expected: '>= 9.2.0' },
+    { name: 'a Debian version', pkg: '{ name: openssl, version: 3.0.11-1~deb12u2, ecosystem: "Debian:12" }', fixed: '["3.0.13-1~deb12u1"]', expected: '>= 3.0.13-1~deb12u1' },
+    { name: 'every fix, when no order is known', pkg: '{ name: x, version: "1" }', fixed: '["1.1", "2.1"]', expected: '>= one of 1.1, 2.1' },
+  ])('expects the lowest fixed version above the installed one: $name', ({ pkg, fixed, expected }) => {
+    const [f] = findingsFor(rule, image('app:1', `\n  - { id: CVE-1, aliases: [], package: ${pkg}, fixedVersions: ${fixed}, severity: high }`));
+    expect(f?.evidence.expected).toBe(expected);
+  });
+
+  it.each([
+    { status: undefined, fixed: '["2"]', expected: '>= 2', advice: /^Rebuild the image with a >= 2/ },
+    { status: undefined, fixed: '[]', expected: 'a fixed version, once one is published', advice: /^No fixed version is published yet/ },
+    { status: 'will-not-fix', fixed: '[]', expected: 'the package removed, or the risk accepted (the distribution will not fix it)', advice: /^The distribution will not fix it/ },
+    { status: 'fix-deferred', fixed: '[]', expected: 'a fixed version, once the distribution ships its deferred fix', advice: /^The distribution has deferred the fix/ },
+    { status: 'end-of-life', fixed: '[]', expected: 'a supported release of the base image (this one is past its end of life)', advice: /^The release is past its end of life/ },
+  ])('advises by fix status: $status with fixes $fixed', ({ status, fixed, expected, advice }) => {
+    const fixStatus = status !== undefined ? `, fixStatus: ${status}` : '';
+    const [f] = findingsFor(rule, image('app:1', `\n  - { id: CVE-1, aliases: [], package: { name: a, version: "1" }, fixedVersions: ${fixed}${fixStatus}, severity: low }`));
+    expect(f?.evidence.expected).toBe(expected);
+    expect(f?.evidence.remediation).toMatch(advice);
+    if (fixed === '[]') expect(f?.evidence.remediation).not.toMatch(/at or above/);
+  });
 });

@@ -8,6 +8,7 @@ import { goBinaryAnalyzer } from './go-binary.js';
 import { javaAnalyzer } from './java.js';
 import { npmAnalyzer } from './npm.js';
 import { PackageDbRefused } from './os-package.js';
+import { osOwnedFiles, wantsOwnedFileList, withoutOsOwned } from './owned-files.js';
 import { pythonAnalyzer } from './python.js';
 import { rpmAnalyzer } from './rpm.js';
 
@@ -25,13 +26,14 @@ export const PACKAGE_ANALYZERS: readonly PackageAnalyzer[] = [
 
 /** Whether the walker should keep a file: OS detection or some analyser wants it. */
 export function wantsImageFile(file: FileRequest, analyzers: readonly PackageAnalyzer[] = PACKAGE_ANALYZERS): boolean {
-  return wantsOsFile(file) || analyzers.some((a) => a.wants(file));
+  return wantsOsFile(file) || wantsOwnedFileList(file) || analyzers.some((a) => a.wants(file));
 }
 
 /**
  * The OS and packages of an image from the files its analysers asked for. Each analyser sees only the
  * files it wanted. An analyser that throws leaves the package list incomplete: that is an error of the
  * image (the vulnerabilities of its packages would go unreported), while the other analysers still run.
+ * Language packages read from files an OS package installed are left out (see owned-files.ts).
  */
 export function analyzeImagePackages(
   files: ImageFiles,
@@ -55,7 +57,7 @@ export function analyzeImagePackages(
       errors.push(e instanceof PackageDbRefused ? `${message}; refused, so its ${analyzer.name} packages are not listed` : `the ${analyzer.name} analyser failed (${message}); its packages are not listed`);
     }
   }
-  return { os, packages, errors };
+  return { os, packages: withoutOsOwned(packages, osOwnedFiles(files)), errors };
 }
 
 function filesFor(files: ImageFiles, keep: (path: string) => boolean): ImageFiles {

@@ -1,4 +1,4 @@
-import { normalizePypiName, purl } from '../purl.js';
+import { normalizePypiName, purl, pypiPurlName } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
 
 const MAX_METADATA = 8 * 1024 * 1024;
@@ -25,8 +25,9 @@ export function parsePythonMetadata(text: string, location: string, notes: strin
     notes.push(`${location}: Python metadata without Name or Version skipped`);
     return undefined;
   }
-  const normalized = normalizePypiName(name);
-  const pkg: Package = { type: 'pypi', name: normalized, version, ecosystem: 'PyPI', purl: purl('pypi', undefined, normalized, version), location };
+  // The purl's spelling is the one shown; matching looks the PEP 503 form up (src/vulndb/names.ts).
+  const shown = pypiPurlName(name);
+  const pkg: Package = { type: 'pypi', name: shown, version, ecosystem: 'PyPI', purl: purl('pypi', undefined, shown, version), location };
   const licence = headers.get('license-expression') ?? headers.get('license');
   if (licence && licence !== 'UNKNOWN' && !licence.includes('\n')) pkg.licenses = [licence];
   return pkg;
@@ -43,7 +44,7 @@ export const pythonAnalyzer: PackageAnalyzer = {
       const buf = files.get(path);
       const p = buf && parsePythonMetadata(buf.toString('utf8'), path, notes);
       if (!p) continue;
-      const key = `${p.name}@${p.version}@${path.slice(0, path.lastIndexOf('/'))}`;
+      const key = `${normalizePypiName(p.name)}@${p.version}@${path.slice(0, path.lastIndexOf('/'))}`;
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(p);

@@ -12,6 +12,10 @@ export const RPMTAG = {
   LICENSE: 1014,
   ARCH: 1022,
   SOURCERPM: 1044,
+  OLDFILENAMES: 1027,
+  DIRINDEXES: 1116,
+  BASENAMES: 1117,
+  DIRNAMES: 1118,
 } as const;
 
 const TYPE_INT32 = 4;
@@ -84,6 +88,63 @@ export function parseRpmHeader(blob: Buffer): RpmHeader {
   return out;
 }
 
+/** One index entry of a header blob, and the data store its offsets point into. */
+interface HeaderEntry {
+  type: number;
+  offset: number;
+  count: number;
+}
+
+function headerEntries(blob: Buffer): { entries: Map<number, HeaderEntry>; data: Buffer } {
+  if (blob.length < 8) throw new Error('rpm header shorter than its preamble');
+  const il = blob.readInt32BE(0);
+  const dl = blob.readInt32BE(4);
+  if (il < 0 || il > MAX_ENTRIES || dl < 0 || dl > MAX_DATA) throw new Error(`rpm header counts out of range (${il} entries, ${dl} bytes)`);
+  const dataStart = 8 + il * 16;
+  if (dataStart + dl > blob.length) throw new Error('rpm header longer than its blob');
+  const entries = new Map<number, HeaderEntry>();
+  for (let i = 0; i < il; i++) {
+    const at = 8 + i * 16;
+    entries.set(blob.readInt32BE(at), { type: blob.readInt32BE(at + 4), offset: blob.readInt32BE(at + 8), count: blob.readInt32BE(at + 12) });
+  }
+  return { entries, data: blob.subarray(dataStart, dataStart + dl) };
+}
+
+function stringArray(data: Buffer, e: HeaderEntry | undefined): string[] {
+  if (!e || e.type !== TYPE_STRING_ARRAY || e.offset < 0 || e.count < 0) return [];
+  const out: string[] = [];
+  let at = e.offset;
+  for (let i = 0; i < e.count && at < data.length; i++) {
+    const end = data.indexOf(0, at);
+    out.push(data.toString('utf8', at, end < 0 ? data.length : end));
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return out;
+}
+
+function int32Array(data: Buffer, e: HeaderEntry | undefined): number[] {
+  if (!e || e.type !== TYPE_INT32 || e.offset < 0 || e.count < 0) return [];
+  const n = Math.min(e.count, Math.floor((data.length - e.offset) / 4));
+  return Array.from({ length: Math.max(0, n) }, (_, i) => data.readInt32BE(e.offset + i * 4));
+}
+
+/**
+ * The files a package installed, as absolute paths: `DIRNAMES[DIRINDEXES[i]] + BASENAMES[i]` (rpm ≥ 4.x),
+ * else the older `OLDFILENAMES`. Throws on a blob whose index does not fit.
+ */
+export function parseRpmFileList(blob: Buffer): string[] {
+  const { entries, data } = headerEntries(blob);
+  const basenames = stringArray(data, entries.get(RPMTAG.BASENAMES));
+  if (basenames.length === 0) return stringArray(data, entries.get(RPMTAG.OLDFILENAMES));
+  const dirnames = stringArray(data, entries.get(RPMTAG.DIRNAMES));
+  const dirindexes = int32Array(data, entries.get(RPMTAG.DIRINDEXES));
+  return basenames.flatMap((base, i) => {
+    const dir = dirnames[dirindexes[i] ?? -1];
+    return dir === undefined ? [] : [`${dir}${base}`];
+  });
+}
+
 /** The source package name of a source rpm file name: `openssl-3.0.7-6.el9.src.rpm` → `openssl`. */
 export function sourceRpmName(sourceRpm: string): string | undefined {
   const base = sourceRpm.replace(/\.(src|nosrc)\.rpm$/, '');
@@ -93,7 +154,7 @@ export function sourceRpmName(sourceRpm: string): string | undefined {
 }
 
 /** Encodes a header blob (tests and fixtures): strings, string arrays and int32 values by tag. */
-export function encodeRpmHeader(tags: Array<{ tag: number; value: string | number | string[] }>): Buffer {
+export function encodeRpmHeader(tags: Array<{ tag: number; value: string | number | string[] | number[] }>): Buffer {
   const index: Buffer[] = [];
   const store: Buffer[] = [];
   let size = 0;
@@ -101,21 +162,22 @@ export function encodeRpmHeader(tags: Array<{ tag: number; value: string | numbe
     let type: number;
     let count: number;
     let bytes: Buffer;
-    if (typeof value === 'number') {
+    if (typeof value === 'number' || (Array.isArray(value) && typeof value[0] === 'number')) {
       // int32 values are 4-byte aligned in the store.
       const pad = (4 - (size % 4)) % 4;
       if (pad) {
         store.push(Buffer.alloc(pad));
         size += pad;
       }
+      const ints = typeof value === 'number' ? [value] : (value as number[]);
       type = TYPE_INT32;
-      count = 1;
-      bytes = Buffer.alloc(4);
-      bytes.writeInt32BE(value);
+      count = ints.length;
+      bytes = Buffer.alloc(4 * ints.length);
+      ints.forEach((v, i) => bytes.writeInt32BE(v, i * 4));
     } else if (Array.isArray(value)) {
       type = TYPE_STRING_ARRAY;
       count = value.length;
-      bytes = Buffer.concat(value.map((v) => Buffer.from(`${v}\0`, 'utf8')));
+      bytes = Buffer.concat((value as string[]).map((v) => Buffer.from(`${v}\0`, 'utf8')));
     } else {
       type = TYPE_STRING;
       count = 1;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { purl } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
-import { distroNamespace, distroQualifier } from './os-package.js';
+import { distroNamespace, distroQualifier, linesOf } from './os-package.js';
 import { parseRpmHeader, sourceRpmName } from './rpm-header.js';
 
 const SQLITE_DBS = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite'];
@@ -9,6 +9,13 @@ const SQLITE_DBS = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqli
 const OTHER_DBS = ['var/lib/rpm/Packages', 'var/lib/rpm/Packages.db', 'usr/lib/sysimage/rpm/Packages', 'usr/lib/sysimage/rpm/Packages.db'];
 
 const MAX_DB = 512 * 1024 * 1024;
+
+/**
+ * The package list distroless Azure Linux and CBL-Mariner images carry instead of an rpmdb: one
+ * `rpm -qa --queryformat` line per package, tab-separated.
+ */
+export const RPM_MANIFEST = 'var/lib/rpmmanifest/container-manifest-2';
+const MAX_MANIFEST = 16 * 1024 * 1024;
 
 /** Header blobs of an rpmdb.sqlite image (`Packages(hnum, blob)`). */
 function readBlobs(buf: Buffer): Buffer[] {
@@ -64,9 +71,66 @@ export function packagesFromRpmHeaders(blobs: Buffer[], location: string, os: Os
   return out;
 }
 
+/** The architecture field of a manifest line: a word such as `x86_64` or `noarch`, never a number or `(none)`. */
+function isArch(field: string | undefined): field is string {
+  return field !== undefined && /^[a-z][a-z0-9_]*$/i.test(field) && field !== 'none';
+}
+
+/**
+ * One line of `container-manifest-2`. Mariner 2.0 writes ten fields (name, version-release, install time,
+ * build time, vendor, epoch, size, arch, signature, source rpm); Azure Linux 3.0 images also carry a shorter
+ * six-field form (name, version-release, install time, epoch, arch, source rpm). Both start with name and
+ * version-release and end with the source rpm, with the arch just before it or at field 8.
+ */
+function parseManifestLine(line: string): { name: string; versionRelease: string; epoch?: number; arch?: string; sourceRpm?: string } | undefined {
+  const f = line.split('\t');
+  const [name, versionRelease] = f;
+  if (!name || !versionRelease || f.length < 2) return undefined;
+  const last = f.at(-1);
+  const sourceRpm = last !== undefined && /\.(src|nosrc)\.rpm$/.test(last) ? last : undefined;
+  const arch = f.length === 10 ? f[7] : f.at(-2);
+  const epochField = f.length === 10 ? f[5] : f.length === 6 ? f[3] : undefined;
+  const epoch = epochField !== undefined && /^\d+$/.test(epochField) ? Number(epochField) : undefined;
+  return { name, versionRelease, ...(epoch !== undefined && epoch > 0 ? { epoch } : {}), ...(isArch(arch) ? { arch } : {}), ...(sourceRpm ? { sourceRpm } : {}) };
+}
+
+/** Packages of a `container-manifest-2` (read as Trivy reads it: the image's package list when it has no rpmdb). */
+export function packagesFromRpmManifest(text: string, location: string, os: OsInfo | undefined, notes: string[]): Package[] {
+  const out: Package[] = [];
+  let bad = 0;
+  for (const [line] of linesOf(text)) {
+    if (line.trim() === '') continue;
+    const entry = parseManifestLine(line);
+    if (!entry || !entry.versionRelease.includes('-')) {
+      bad++;
+      continue;
+    }
+    if (entry.name === 'gpg-pubkey') continue;
+    const full = entry.epoch !== undefined ? `${entry.epoch}:${entry.versionRelease}` : entry.versionRelease;
+    const pkg: Package = {
+      type: 'rpm',
+      name: entry.name,
+      version: full,
+      purl: purl('rpm', distroNamespace(os, 'redhat'), entry.name, entry.versionRelease, {
+        arch: entry.arch,
+        epoch: entry.epoch !== undefined ? String(entry.epoch) : undefined,
+        distro: distroQualifier(os),
+      }),
+      location,
+      sourceName: (entry.sourceRpm && sourceRpmName(entry.sourceRpm)) || entry.name,
+    };
+    if (os?.osvEcosystem) pkg.ecosystem = os.osvEcosystem;
+    if (entry.arch) pkg.arch = entry.arch;
+    out.push(pkg);
+  }
+  if (bad > 0) notes.push(`${location}: ${bad} line(s) without a name and version-release were skipped`);
+  return out;
+}
+
 export const rpmAnalyzer: PackageAnalyzer = {
   name: 'rpm',
   wants(file: FileRequest): boolean {
+    if (file.path === RPM_MANIFEST) return file.size <= MAX_MANIFEST;
     if (SQLITE_DBS.includes(file.path)) return file.size <= MAX_DB;
     // Only the fact that the file exists is used; the cap keeps a huge one from being held.
     return OTHER_DBS.includes(file.path) && file.size <= MAX_DB;
@@ -85,10 +149,13 @@ export const rpmAnalyzer: PackageAnalyzer = {
       }
       for (const p of packagesFromRpmHeaders(blobs, path, os, notes)) out.push(p);
     }
-    // Fedora keeps a BerkeleyDB leftover beside its sqlite database; the note is for images with no sqlite one.
     const readSqlite = SQLITE_DBS.some((p) => files.get(p));
+    // Distroless Azure Linux and Mariner images have no rpmdb, only the manifest; where both exist the rpmdb is the record.
+    const manifest = readSqlite ? undefined : files.get(RPM_MANIFEST);
+    if (manifest) for (const p of packagesFromRpmManifest(manifest.toString('utf8'), RPM_MANIFEST, os, notes)) out.push(p);
+    // Fedora keeps a BerkeleyDB leftover beside its sqlite database; the note is for images with no sqlite one.
     for (const path of OTHER_DBS) {
-      if (!readSqlite && files.get(path)) notes.push(`${path}: BerkeleyDB/NDB rpm databases are not read; packages of this image from rpm are not listed`);
+      if (!readSqlite && !manifest && files.get(path)) notes.push(`${path}: BerkeleyDB/NDB rpm databases are not read; packages of this image from rpm are not listed`);
     }
     return out;
   },

@@ -1,0 +1,135 @@
+import Database from 'better-sqlite3';
+import type { FileRequest, ImageFiles, Package, PackageType } from '../types.js';
+import { linesOf } from './os-package.js';
+import { parseRpmFileList } from './rpm-header.js';
+
+/**
+ * The files OS packages installed. A language package whose metadata file, binary or archive is one of
+ * them (Debian's python3-urllib3, Alpine's py3-*, an rpm-shipped jar or Go binary) is the OS package's
+ * copy: the distribution patches it and its own advisories cover it, so it is not matched again against
+ * the language ecosystem, whose fixed versions that distribution never ships. Trivy does the same.
+ */
+
+const DPKG_INFO = 'var/lib/dpkg/info/';
+const DPKG_STATUS_D = 'var/lib/dpkg/status.d/';
+const APK_INSTALLED = 'lib/apk/db/installed';
+const RPM_SQLITE_DBS = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite'];
+/** A file list over this is not a real package's; it is not read. */
+const MAX_FILE_LIST = 16 * 1024 * 1024;
+
+const LANGUAGE_TYPES: ReadonlySet<PackageType> = new Set(['npm', 'pypi', 'nuget', 'golang', 'maven']);
+
+/** dpkg's `info/<package>.list` files, and the `status.d/<package>.md5sums` of distroless images. */
+export function wantsOwnedFileList(file: FileRequest): boolean {
+  if (file.size > MAX_FILE_LIST) return false;
+  if (file.path.startsWith(DPKG_INFO)) return isDirectChild(file.path, DPKG_INFO) && file.path.endsWith('.list');
+  return file.path.startsWith(DPKG_STATUS_D) && isDirectChild(file.path, DPKG_STATUS_D) && file.path.endsWith('.md5sums');
+}
+
+function isDirectChild(path: string, dir: string): boolean {
+  return !path.slice(dir.length).includes('/');
+}
+
+/** An absolute or relative path as the image root sees it: no leading `/` or `./`. */
+function rootRelative(path: string): string {
+  return path.replace(/^\.?\/+/, '');
+}
+
+function addDpkgLists(files: ImageFiles, owned: Set<string>): void {
+  for (const path of files.under(DPKG_INFO)) {
+    if (!path.endsWith('.list')) continue;
+    for (const [line] of linesOf(files.get(path)?.toString('utf8') ?? '')) {
+      const file = rootRelative(line.trim());
+      if (file !== '' && file !== '.') owned.add(file);
+    }
+  }
+  // `<md5>  <path>`, the path relative to the root.
+  for (const path of files.under(DPKG_STATUS_D)) {
+    if (!path.endsWith('.md5sums')) continue;
+    for (const [line] of linesOf(files.get(path)?.toString('utf8') ?? '')) {
+      const m = line.match(/^[0-9a-f]{32}\s+(.+)$/i);
+      if (m?.[1]) owned.add(rootRelative(m[1]));
+    }
+  }
+}
+
+/** apk's installed database: `F:` names a directory, the `R:` lines after it its files. */
+function addApkFiles(files: ImageFiles, owned: Set<string>): void {
+  const buf = files.get(APK_INSTALLED);
+  if (!buf) return;
+  let dir = '';
+  for (const [line] of linesOf(buf.toString('utf8'))) {
+    if (line === '') dir = '';
+    else if (line.startsWith('F:')) dir = rootRelative(line.slice(2));
+    else if (line.startsWith('R:')) owned.add(dir ? `${dir}/${line.slice(2)}` : line.slice(2));
+  }
+}
+
+function addRpmFiles(files: ImageFiles, owned: Set<string>): void {
+  for (const path of RPM_SQLITE_DBS) {
+    const buf = files.get(path);
+    if (!buf) continue;
+    for (const blob of rpmHeaderBlobs(buf)) {
+      try {
+        for (const file of parseRpmFileList(blob)) owned.add(rootRelative(file));
+      } catch {
+        // A header the package reader already reported as unreadable.
+      }
+    }
+  }
+}
+
+function rpmHeaderBlobs(buf: Buffer): Buffer[] {
+  // As the package reader does: switch the copy out of WAL mode so it opens from memory.
+  const copy = Buffer.from(buf);
+  if (copy.length >= 20 && copy[18] === 2 && copy[19] === 2) {
+    copy[18] = 1;
+    copy[19] = 1;
+  }
+  try {
+    const db = new Database(copy, { readonly: true });
+    try {
+      const rows = db.prepare('SELECT blob FROM Packages').all() as Array<{ blob: unknown }>;
+      return rows.map((r) => r.blob).filter((b): b is Buffer => Buffer.isBuffer(b));
+    } finally {
+      db.close();
+    }
+  } catch {
+    // The package reader notes an unreadable database; no file list is known then.
+    return [];
+  }
+}
+
+/** Every file the image's OS package databases say an installed package owns (paths relative to the root). */
+export function osOwnedFiles(files: ImageFiles): Set<string> {
+  const owned = new Set<string>();
+  addDpkgLists(files, owned);
+  addApkFiles(files, owned);
+  addRpmFiles(files, owned);
+  return owned;
+}
+
+/** The image file a package was read from: a nested archive (`outer.war!/WEB-INF/lib/x.jar`) is its outer file. */
+function imageFileOf(p: Package): string {
+  const bang = p.location.indexOf('!/');
+  return bang < 0 ? p.location : p.location.slice(0, bang);
+}
+
+/** Python metadata directories (`*.dist-info`, `*.egg-info`) belong to whoever owns the directory. */
+function metadataDirOf(file: string): string | undefined {
+  const dir = file.slice(0, file.lastIndexOf('/'));
+  return /\.(dist|egg)-info$/.test(dir) ? dir : undefined;
+}
+
+function isOsOwned(p: Package, owned: ReadonlySet<string>): boolean {
+  const file = imageFileOf(p);
+  if (owned.has(file)) return true;
+  const dir = p.type === 'pypi' ? metadataDirOf(file) : undefined;
+  return dir !== undefined && owned.has(dir);
+}
+
+/** Leaves out language packages read from files an OS package installed (see the module comment). */
+export function withoutOsOwned(packages: readonly Package[], owned: ReadonlySet<string>): Package[] {
+  if (owned.size === 0) return [...packages];
+  return packages.filter((p) => !LANGUAGE_TYPES.has(p.type) || !isOsOwned(p, owned));
+}
