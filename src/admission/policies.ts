@@ -42,6 +42,16 @@ export const KIND_RESOURCES: Readonly<Record<PodBearingKind, { group: string; ve
 /** Whether the request adds ephemeral containers to a pod (`kubectl debug`). */
 const ADDS_EPHEMERAL = "request.subResource == 'ephemeralcontainers'";
 
+/** Every container of a pod spec in CEL (`spec` is `object.spec` or `oldObject.spec`). */
+const allContainers = (spec: string) => `(${spec}.?initContainers.orValue([]) + ${spec}.?containers.orValue([]) + ${spec}.?ephemeralContainers.orValue([]))`;
+
+/** A Pod's own update (not one of its subresources), which can change little but images (ValidatePodUpdate). */
+const POD_OWN_UPDATE = "request.operation == 'UPDATE' && object.kind == 'Pod' && request.subResource == ''";
+
+/** The containers of a Pod's own update whose image it changes (or that it names anew), as the webhook picks them. */
+const CONTAINERS_WITH_CHANGED_IMAGE =
+  `${allContainers('object.spec')}.filter(c, !${allContainers('oldObject.spec')}.exists(o, o.name == c.name && o.?image.orValue('') == c.?image.orValue('')))`;
+
 /**
  * The variables rules' CEL reads (`CelValidation`), whatever the kind of the object. Kubernetes evaluates
  * only the branch for the object's kind; its informational type check may still warn about the others.
@@ -61,7 +71,8 @@ export const COMMON_VARIABLES: ReadonlyArray<{ name: string; expression: string 
     // judges such a request on what it adds (ephemeral containers cannot be changed or removed).
     expression:
       `${ADDS_EPHEMERAL} ? object.spec.?ephemeralContainers.orValue([]).filter(c, !oldObject.spec.?ephemeralContainers.orValue([]).exists(o, o.name == c.name)) : ` +
-      '(variables.spec.?initContainers.orValue([]) + variables.spec.?containers.orValue([]) + variables.spec.?ephemeralContainers.orValue([]))',
+      // On a Pod's own update only image rules run (see createdOrPodChanged), on the containers whose image changed.
+      `(${POD_OWN_UPDATE} ? ${CONTAINERS_WITH_CHANGED_IMAGE} : ${allContainers('variables.spec')})`,
   },
   {
     name: 'annotations',
@@ -76,19 +87,22 @@ export const COMMON_VARIABLES: ReadonlyArray<{ name: string; expression: string 
  * Objects are checked when created, and on update only when the pod they describe changes: a Pod's spec,
  * a controller's pod template. A noncompliant workload that exists already can still be labelled, scaled
  * (the Deployment controller scales ReplicaSets by updating spec.replicas), paused, suspended or have its
- * finalizers removed; a rollout that fixes it can still scale its old ReplicaSet down.
+ * finalizers removed; a rollout that fixes it can still scale its old ReplicaSet down. A Pod's own update
+ * can change its images and little else (a deadline, tolerations, scheduling gates): only rules that judge
+ * images (`CelValidation.imagesOnly`) check it, and only when an image changed, as the webhook does.
  */
-export const MATCH_CONDITIONS = [
-  {
+export function createdOrPodChanged(imagesOnly: boolean): { name: string; expression: string } {
+  const podUpdate = imagesOnly ? `${CONTAINERS_WITH_CHANGED_IMAGE}.size() > 0` : 'false';
+  return {
     name: 'created-or-pod-changed',
     expression:
-      "request.operation != 'UPDATE' || (object.kind == 'Pod' ? object.spec != oldObject.spec : " +
+      `request.operation != 'UPDATE' || (object.kind == 'Pod' ? (request.subResource != '' ? object.spec != oldObject.spec : ${podUpdate}) : ` +
       "(object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template != oldObject.spec.jobTemplate.spec.template : " +
       "(object.kind == 'ScaledJob' ? object.spec.jobTargetRef.template != oldObject.spec.jobTargetRef.template : " +
       "(object.kind == 'Rollout' ? object.spec.?template.orValue({}) != oldObject.spec.?template.orValue({}) : " +
       'object.spec.template != oldObject.spec.template))))',
-  },
-];
+  };
+}
 
 export interface GeneratedPolicy {
   rule: Rule;
@@ -277,8 +291,8 @@ function supersedingCandidates(rule: Rule, candidates: ReadonlyMap<string, Candi
  * The matchConditions of a rule's policy: changed pods only, nothing the webhook's exemptions admit
  * unexamined, and nothing an exception or annotation excuses.
  */
-function matchConditions(ruleId: string, opts: PolicyOptions, live: readonly ExceptionConfig[]) {
-  const conditions: Array<{ name: string; expression: string }> = [...MATCH_CONDITIONS, ...exemptionConditions(opts.exemptNamespaces ?? [], opts.exemptUsers ?? [])];
+function matchConditions(ruleId: string, imagesOnly: boolean, opts: PolicyOptions, live: readonly ExceptionConfig[]) {
+  const conditions: Array<{ name: string; expression: string }> = [createdOrPodChanged(imagesOnly), ...exemptionConditions(opts.exemptNamespaces ?? [], opts.exemptUsers ?? [])];
   const excepted = exceptedCondition(live.filter((ex) => namesRule(ex, ruleId)));
   if (excepted) conditions.push({ name: 'not-excepted', expression: `!(${excepted})` });
   if (opts.allowIgnoreAnnotation) conditions.push({ name: 'not-ignored-by-annotation', expression: `!(${ignoredCondition(ruleId)})` });
@@ -367,7 +381,7 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
         'is a trailing * (workload/*); entries with other wildcards apply in scan and the webhook only',
     );
   const excluded = [...opts.excludedNamespaces];
-  const policies = enforced.map((c) => generatedPolicy(c, supersedingCandidates(c.rule, candidates, warnings), matchConditions(c.rule.meta.id, opts, live), excluded, opts));
+  const policies = enforced.map((c) => generatedPolicy(c, supersedingCandidates(c.rule, candidates, warnings), matchConditions(c.rule.meta.id, c.validation.imagesOnly === true, opts, live), excluded, opts));
   return {
     policies,
     notEnforced,

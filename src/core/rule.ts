@@ -38,6 +38,12 @@ export interface CelValidation {
   expression: string;
   /** Policy variables the expression reads besides the common ones, in order (each may read the ones before). */
   variables?: ReadonlyArray<{ name: string; expression: string }>;
+  /**
+   * The rule judges containers' images (and how they are pulled) and nothing else. An update of a Pod can
+   * change little but its images, so such a rule alone is judged on a Pod's own update, on the containers
+   * whose image changed, as the webhook does; the others were judged when the pod was created.
+   */
+  imagesOnly?: true;
 }
 
 /** Why, at these settings, a rule with a CEL form checks nothing (an empty trusted list, a check not yet in force). */

@@ -108,3 +108,49 @@ describe('policies on pods/ephemeralcontainers (kubectl debug)', () => {
     expect(['workload/privileged-container', 'workload/run-as-non-root-not-set', 'workload/writable-host-path', 'workload/image-tag-latest'].every(matchesDebug)).toBe(true);
   });
 });
+
+/** Updates the API server lets through on a Pod (ValidatePodUpdate): images, a deadline, added tolerations. */
+const POD_UPDATES: Record<string, (pod: Record<string, unknown>) => Record<string, unknown>> = {
+  toleration: (pod) => {
+    const spec = pod.spec as { tolerations?: unknown[] };
+    return { ...pod, spec: { ...spec, tolerations: [...(spec.tolerations ?? []), { key: 'maintenance', operator: 'Exists', effect: 'NoSchedule' }] } };
+  },
+  deadline: (pod) => ({ ...pod, spec: { ...(pod.spec as object), activeDeadlineSeconds: 60 } }),
+  'latest image': (pod) => withFirstImage(pod, 'busybox:latest'),
+  'pinned image': (pod) => withFirstImage(pod, `contoso.azurecr.io/app:2.0@${DIGEST}`),
+};
+
+function withFirstImage(pod: Record<string, unknown>, image: string): Record<string, unknown> {
+  const spec = pod.spec as { containers?: Array<Record<string, unknown>> };
+  const [first, ...rest] = spec.containers ?? [];
+  return first ? { ...pod, spec: { ...spec, containers: [{ ...first, image }, ...rest] } } : pod;
+}
+
+describe("policies on a Pod's own update", () => {
+  it.each(CEL_RULES.map((r) => [r.meta.id, r] as const))('%s decides as the webhook: only image rules, on the containers whose image changed', (_id, rule) => {
+    const policy = policyOf(rule);
+    if (!policy) return;
+    const webhook = reviewPolicy({ rules: [rule], settings: SETTINGS, failOn: 'low', allowIgnoreAnnotation: false, aksManaged: false });
+    const mismatches: string[] = [];
+    for (const old of pods)
+      for (const [label, update] of Object.entries(POD_UPDATES)) {
+        const object = update(old);
+        const request = { object, oldObject: old, operation: 'UPDATE', namespace: 'shop' };
+        const byPolicy = evaluator.review(policy, request);
+        const byWebhook = reviewRequest({ uid: 'u', ...request, userInfo: { username: 'alice' } }, webhook, new Date()).response.allowed;
+        if (byPolicy.admitted !== byWebhook || byPolicy.error)
+          mismatches.push(`${(old.metadata as { name: string }).name} + ${label}: webhook ${byWebhook ? 'admits' : 'refuses'}, policy ${byPolicy.admitted ? 'admits' : 'refuses'}${byPolicy.error ? ` (${byPolicy.error})` : ''}`);
+      }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('let a pod that already violates be given a deadline, and refuse a mutable image set on it', () => {
+    const set = admissionPolicies(CEL_RULES, { settings: SETTINGS, mode: 'deny', excludedNamespaces: [] });
+    const old = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'legacy', namespace: 'shop' }, spec: { hostPID: true, containers: [{ name: 'app', image: `contoso.azurecr.io/app:1.0@${DIGEST}`, securityContext: { privileged: true } }] } };
+    const refusing = (object: Record<string, unknown>) =>
+      set.policies.filter((p) => !evaluator.review(p, { object, oldObject: old, operation: 'UPDATE', namespace: 'shop' }).admitted).map((p) => p.rule.meta.id);
+    expect(refusing(POD_UPDATES.deadline!(old))).toEqual([]);
+    expect(refusing(POD_UPDATES['latest image']!(old))).toEqual(expect.arrayContaining(['workload/image-tag-latest', 'workload/untrusted-registry']));
+    expect(refusing(POD_UPDATES['latest image']!(old))).not.toContain('workload/privileged-container');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admissionPolicies, MATCH_CONDITIONS, type GeneratedPolicy, type PolicyOptions } from '../../src/admission/policies.js';
+import { admissionPolicies, createdOrPodChanged, type GeneratedPolicy, type PolicyOptions } from '../../src/admission/policies.js';
 import { renderPolicySet } from '../../src/admission/policy-yaml.js';
 import { reviewRequest } from '../../src/admission/review.js';
 import type { ExceptionConfig } from '../../src/core/config.js';
@@ -183,7 +183,7 @@ describe('Argo Rollouts and KEDA ScaledJobs', () => {
   });
 
   it('check an update only when the pod template changes', () => {
-    const [condition] = MATCH_CONDITIONS;
+    const condition = createdOrPodChanged(false);
     const run = (oldObject: unknown, object: unknown) => evaluator.evaluate(privileged, condition!.expression, { object, oldObject, operation: 'UPDATE' });
     expect(run(scaledJob(true), { ...scaledJob(true), spec: { ...scaledJob(true).spec, maxReplicaCount: 5 } })).toBe(false);
     expect(run(scaledJob(false), scaledJob(true))).toBe(true);

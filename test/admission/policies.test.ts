@@ -2,7 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EXCLUDED_NAMESPACES, excludedNamespaces, isNamespaceName } from '../../src/admission/namespaces.js';
-import { admissionPolicies, MATCH_CONDITIONS, policyName, type AdmissionMode, type GeneratedPolicy } from '../../src/admission/policies.js';
+import { admissionPolicies, createdOrPodChanged, policyName, type AdmissionMode, type GeneratedPolicy } from '../../src/admission/policies.js';
 import { renderPolicySet } from '../../src/admission/policy-yaml.js';
 import { AKS_SYSTEM_NAMESPACES } from '../../src/core/aks-managed.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../../src/core/settings.js';
@@ -164,17 +164,26 @@ describe('policy variables and conditions', () => {
     expect(evaluator.evaluate(p, 'variables.containers.map(c, c.name)', { object })).toEqual(['i', 'c', 'e']);
   });
 
-  it('checks on create, and on update only when the pod changes', () => {
-    const [condition] = MATCH_CONDITIONS;
-    const pod = objects.Pod as { spec: unknown };
-    const run = (operation: string, oldObject: unknown) => evaluator.evaluate(p, condition!.expression, { object: pod, oldObject, operation });
-    expect(run('CREATE', undefined)).toBe(true);
-    expect(run('UPDATE', { ...pod, metadata: { name: 'p', labels: { x: 'y' } } })).toBe(false);
-    expect(run('UPDATE', { ...pod, spec: { containers: [{ name: 'app', image: 'b' }] } })).toBe(true);
+  it('checks on create; on a Pod\'s own update, only image rules and only when an image changed', () => {
+    const pod = objects.Pod as { spec: { containers: Array<Record<string, unknown>> } };
+    const run = (imagesOnly: boolean, operation: string, oldObject: unknown, subResource?: string) =>
+      evaluator.evaluate(p, createdOrPodChanged(imagesOnly).expression, { object: pod, oldObject, operation, ...(subResource ? { subResource } : {}) });
+    const otherImage = { ...pod, spec: { ...pod.spec, containers: pod.spec.containers.map((c) => ({ ...c, image: 'b' })) } };
+    const tolerated = { ...pod, spec: { ...pod.spec, tolerations: [{ key: 'k', operator: 'Exists' }] } };
+    for (const imagesOnly of [false, true]) {
+      expect(run(imagesOnly, 'CREATE', undefined)).toBe(true);
+      expect(run(imagesOnly, 'UPDATE', { ...pod, metadata: { name: 'p', labels: { x: 'y' } } })).toBe(false);
+      // The old pod had no toleration: the update adds one, which no rule is asked about again.
+      expect(run(imagesOnly, 'UPDATE', { ...tolerated, spec: { ...pod.spec } })).toBe(false);
+      // kubectl debug: the ephemeral containers subresource is judged on what it adds, by every rule.
+      expect(run(imagesOnly, 'UPDATE', tolerated, 'ephemeralcontainers')).toBe(true);
+    }
+    expect(run(true, 'UPDATE', otherImage)).toBe(true);
+    expect(run(false, 'UPDATE', otherImage)).toBe(false);
   });
 
   it('lets a controller be scaled, paused or suspended without checking its pods again, and checks a new template', () => {
-    const [condition] = MATCH_CONDITIONS;
+    const condition = createdOrPodChanged(false);
     const changed = (kind: string, edit: (spec: Record<string, unknown>) => void) => {
       const object = structuredClone(objects[kind]) as { spec: Record<string, unknown> };
       edit(object.spec);

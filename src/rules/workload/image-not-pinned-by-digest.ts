@@ -31,6 +31,7 @@ export default defineRule({
   target: { pods: true },
   cel: {
     validation: (settings) => ({
+      imagesOnly: true,
       variables: [IMAGES_VARIABLE],
       expression: `variables.images.all(r, ${celRepositoryMatches(settings.digestExemptImages)} || (r.digest != '' && ${CEL_VALID_DIGEST}))`,
     }),

@@ -40,6 +40,7 @@ export default defineRule({
   // Only the mutable-tag finding: the info one (a fixed tag not pulled every time) is a remark, not a violation.
   cel: {
     validation: (settings) => ({
+      imagesOnly: true,
       variables: [IMAGES_VARIABLE],
       expression: `variables.images.all(r, r.policy == 'invalid' || (r.policy == 'unset' ? ${CEL_DEFAULT_PULL_POLICY} : r.policy) == 'Always' || !${celMutableTag(settings.mutableTags)})`,
     }),

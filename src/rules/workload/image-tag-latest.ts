@@ -26,7 +26,7 @@ export default defineRule({
   },
   target: { pods: true },
   cel: {
-    validation: (settings) => ({ variables: [IMAGES_VARIABLE], expression: `variables.images.all(r, !${celMutableTag(settings.mutableTags)})` }),
+    validation: (settings) => ({ imagesOnly: true, variables: [IMAGES_VARIABLE], expression: `variables.images.all(r, !${celMutableTag(settings.mutableTags)})` }),
   },
   check(ctx) {
     for (const c of ctx.containers()) {

@@ -40,7 +40,7 @@ export default defineRule({
   cel: {
     validation(settings) {
       if (settings.trustedRegistries.length === 0) return { inactive: 'settings.trustedRegistries is empty, so every registry passes' };
-      return { variables: [IMAGES_VARIABLE], expression: `variables.images.all(r, ${celTrusted(trustedEntries(settings.trustedRegistries))})` };
+      return { imagesOnly: true, variables: [IMAGES_VARIABLE], expression: `variables.images.all(r, ${celTrusted(trustedEntries(settings.trustedRegistries))})` };
     },
   },
   check(ctx) {
