@@ -70,6 +70,7 @@ import aksNodePoolNotScaleSet from './aks/node-pool-not-scale-set.js';
 import aksMaxPodsTooLow from './aks/max-pods-too-low.js';
 import aksContainerInsightsDisabled from './aks/container-insights-disabled.js';
 import aksAuditLogsNotCollected from './aks/audit-logs-not-collected.js';
+import aksNodeAutoProvisioningNotChecked from './aks/node-auto-provisioning-not-checked.js';
 import rbacClusterAdminBound from './rbac/cluster-admin-bound.js';
 import rbacWildcardPermission from './rbac/wildcard-permission.js';
 import rbacCanReadSecrets from './rbac/can-read-secrets.js';
@@ -161,6 +162,7 @@ export const RULES: readonly Rule[] = [
   aksEphemeralOsDiskNotUsed,
   aksNodePoolNotScaleSet,
   aksMaxPodsTooLow,
+  aksNodeAutoProvisioningNotChecked,
   aksContainerInsightsDisabled,
   aksAuditLogsNotCollected,
   rbacClusterAdminBound,

@@ -138,7 +138,8 @@ export function jsonCluster(resource: Resource, inventory?: Inventory): AksClust
 /**
  * What an AKS Automatic cluster (`sku.name: Automatic`) has without a template saying so: AKS turns these on
  * at creation and does not let them be turned off, so a template that leaves them out gets them, not the
- * plain AKS defaults. The auto-upgrade channels are some channel other than none, whichever AKS picks.
+ * plain AKS defaults. The auto-upgrade channels are some channel other than none, whichever AKS picks; nodes
+ * beyond the system pool come from node auto-provisioning.
  * Settings at the resource root (outside `properties`) are keyed with `@`: Automatic runs on the Standard
  * tier, which AKS sets.
  */
@@ -160,5 +161,6 @@ const AUTOMATIC_PRESETS: ReadonlyMap<string, unknown> = new Map(
     'addonProfiles.azurepolicy.enabled': true,
     'autoUpgradeProfile.upgradeChannel': 'stable',
     'autoUpgradeProfile.nodeOSUpgradeChannel': 'NodeImage',
+    'nodeProvisioningProfile.mode': 'Auto',
   }).map(([k, v]) => [k.toLowerCase(), v]),
 );

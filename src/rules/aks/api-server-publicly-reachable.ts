@@ -1,7 +1,7 @@
-import { aksVerify, CLUSTER_KINDS, type Setting } from '../../analyses/aks/index.js';
+import { aksVerify, CLUSTER_KINDS, type AksCluster, type Setting } from '../../analyses/aks/index.js';
 import type { FrameworkRef } from '../../core/frameworks.js';
 import { defineRule } from '../../core/rule.js';
-import { clusterOf, flag, observed, reportUnknown, text } from './lib/cluster-settings.js';
+import { clusterOf, flag, isAutomatic, observed, reportUnknown, text } from './lib/cluster-settings.js';
 
 const CIS: FrameworkRef[] = [
   { framework: 'cis-aks', id: '5.4.1' },
@@ -60,7 +60,10 @@ export default defineRule({
       'authorized IP ranges restrict a public one to known networks. Neither is on unless set.',
     remediation:
       'Create the cluster private (apiServerAccessProfile.enablePrivateCluster: true; az aks create ' +
-      '--enable-private-cluster; private_cluster_enabled = true in Terraform), or restrict the public endpoint: ' +
+      '--enable-private-cluster; private_cluster_enabled = true in Terraform). A cluster with API Server VNet ' +
+      'Integration (apiServerAccessProfile.enableVnetIntegration: true, as every AKS Automatic cluster has) can ' +
+      'be made private in place with az aks update --enable-private-cluster; others have to be created again. ' +
+      'Or restrict the public endpoint: ' +
       'az aks update --api-server-authorized-ip-ranges <your CIDRs> (apiServerAccessProfile.authorizedIPRanges; ' +
       'api_server_access_profile { authorized_ip_ranges } in Terraform), never 0.0.0.0/0.',
     references: [
@@ -95,7 +98,7 @@ export default defineRule({
     if (verdict.kind === 'none') {
       ctx.report({
         field: ranges.field,
-        message: `${subject} is ${privateText} and sets no authorized IP ranges: its API server accepts connections from any address`,
+        message: `${subject} is ${privateText} and sets no authorized IP ranges: its API server accepts connections from any address${inPlaceNote(cluster)}`,
         evidence: {
           observed: { enablePrivateCluster: observed(priv, false), authorizedIPRanges: observed(ranges, []) },
           expected: { enablePrivateCluster: true, or: { authorizedIPRanges: 'your CIDRs, not 0.0.0.0/0' } },
@@ -107,7 +110,7 @@ export default defineRule({
     }
     ctx.report({
       field: `${ranges.field}[${verdict.index}]`,
-      message: `${subject} is ${privateText} and authorizes ${verdict.range} on its API server: any address can connect`,
+      message: `${subject} is ${privateText} and authorizes ${verdict.range} on its API server: any address can connect${inPlaceNote(cluster)}`,
       evidence: {
         observed: { enablePrivateCluster: observed(priv, false), authorizedIPRanges: ranges.value },
         expected: { enablePrivateCluster: true, or: { authorizedIPRanges: 'your CIDRs, not 0.0.0.0/0' } },
@@ -117,3 +120,18 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * With API Server VNet Integration the API server already has an address in the cluster's virtual network, so
+ * private mode can be switched on in place; without it a private cluster has to be created anew. AKS
+ * Automatic turns the integration on for every cluster.
+ */
+function vnetIntegrated(cluster: AksCluster): boolean {
+  const s = cluster.get('apiServerAccessProfile.enableVnetIntegration');
+  if (s.known && !s.absent) return flag(s) === true;
+  return s.known && isAutomatic(cluster);
+}
+
+function inPlaceNote(cluster: AksCluster): string {
+  return vnetIntegrated(cluster) ? ' (it uses API Server VNet Integration, so az aks update --enable-private-cluster makes it private in place)' : '';
+}

@@ -1,6 +1,8 @@
 import { aksVerify, CLUSTER_KINDS } from '../../analyses/aks/index.js';
 import { defineRule } from '../../core/rule.js';
-import { clusterOf, flag, observed, reportUnknown } from './lib/cluster-settings.js';
+import { clusterOf, flag, observed, queryPathOf, reportUnknown } from './lib/cluster-settings.js';
+
+const ENABLED = 'addonProfiles.azurepolicy.enabled';
 
 export default defineRule({
   meta: {
@@ -29,8 +31,8 @@ export default defineRule({
   check(ctx) {
     const cluster = clusterOf(ctx);
     if (!cluster) return;
-    const s = cluster.get('addonProfiles.azurepolicy.enabled');
-    const verify = aksVerify(cluster, 'addonProfiles.azurepolicy.enabled');
+    const s = cluster.get(ENABLED);
+    const verify = aksVerify(cluster, queryPathOf(cluster, s, ENABLED));
     if (!s.known) return reportUnknown(ctx, `cluster ${cluster.name}`, s, true, verify);
     if (flag(s) === true) return;
     ctx.report({

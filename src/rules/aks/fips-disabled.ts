@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import { fieldOf, flag, observed, POOL_RULE_KINDS, poolsToCheck, reportUnknown } from './lib/cluster-settings.js';
+import { fieldOf, flag, isWindows, observed, POOL_RULE_KINDS, poolsToCheck, reportUnknown, type PoolTarget } from './lib/cluster-settings.js';
 
 export default defineRule({
   meta: {
@@ -15,8 +15,9 @@ export default defineRule({
       'that do not set their own). The rule runs only when settings.aks.requireFips is true.',
     remediation:
       'Create FIPS-enabled node pools (az aks nodepool add --enable-fips-image; enableFIPS: true; fips_enabled = ' +
-      'true in Terraform), move the workloads, and delete the old pools; an existing pool can be switched with ' +
-      'az aks nodepool update --enable-fips-image, which reimages its nodes.',
+      'true in Terraform), move the workloads, and delete the old pools. An existing Linux pool can instead be ' +
+      'switched in place with az aks nodepool update --enable-fips-image, which reimages its nodes; a Windows ' +
+      'pool cannot be updated, so it needs a new FIPS-enabled pool.',
     references: ['https://learn.microsoft.com/azure/aks/enable-fips-nodes'],
   },
   target: { kinds: [...POOL_RULE_KINDS] },
@@ -36,10 +37,16 @@ export default defineRule({
       }
       ctx.report({
         field: fieldOf(s),
-        message: `${t.label} does not use FIPS 140 validated cryptography (enableFIPS ${s.absent ? 'not set, default false' : `is ${JSON.stringify(s.value)}`})`,
+        message: `${t.label} does not use FIPS 140 validated cryptography (enableFIPS ${s.absent ? 'not set, default false' : `is ${JSON.stringify(s.value)}`})${windowsNote(t)}`,
         evidence: { observed: observed(s, false), expected: true, nodePool: t.pool.name },
         verify,
       });
     }
   },
 });
+
+/** Only Linux pools can be switched to FIPS in place (the rule's remediation); a Windows pool needs a new one. */
+function windowsNote(t: PoolTarget): string {
+  if (!isWindows(t.pool)) return '';
+  return ': a Windows pool cannot be switched in place, so add a FIPS-enabled Windows pool (az aks nodepool add --os-type Windows --enable-fips-image) and move the workloads to it';
+}

@@ -1,10 +1,12 @@
 import { aksVerify, CLUSTER_KINDS } from '../../analyses/aks/index.js';
 import type { FrameworkRef } from '../../core/frameworks.js';
 import { defineRule } from '../../core/rule.js';
-import { clusterOf, flag, observed } from './lib/cluster-settings.js';
+import { clusterOf, flag, observed, queryParentOf } from './lib/cluster-settings.js';
 
 const CHECKOV: FrameworkRef = { framework: 'checkov', id: 'CKV_AZURE_172' };
 const EXTERNAL_SECRETS: FrameworkRef = { framework: 'cis-aks', id: '4.5.2' };
+
+const ENABLED = 'addonProfiles.azureKeyvaultSecretsProvider.enabled';
 
 export default defineRule({
   meta: {
@@ -34,8 +36,8 @@ export default defineRule({
   check(ctx) {
     const cluster = clusterOf(ctx);
     if (!cluster) return;
-    const verify = aksVerify(cluster, 'addonProfiles.azureKeyvaultSecretsProvider');
-    const enabled = cluster.get('addonProfiles.azureKeyvaultSecretsProvider.enabled');
+    const enabled = cluster.get(ENABLED);
+    const verify = aksVerify(cluster, queryParentOf(cluster, enabled, ENABLED));
     // Low severity: an undecidable value is not worth a finding.
     if (!enabled.known) return;
     if (flag(enabled) !== true) {

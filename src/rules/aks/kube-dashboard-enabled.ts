@@ -1,6 +1,8 @@
 import { aksVerify, CLUSTER_KINDS } from '../../analyses/aks/index.js';
 import { defineRule } from '../../core/rule.js';
-import { clusterOf, flag, reportUnknown } from './lib/cluster-settings.js';
+import { clusterOf, flag, queryPathOf, reportUnknown } from './lib/cluster-settings.js';
+
+const ENABLED = 'addonProfiles.kubeDashboard.enabled';
 
 export default defineRule({
   meta: {
@@ -23,8 +25,8 @@ export default defineRule({
   check(ctx) {
     const cluster = clusterOf(ctx);
     if (!cluster) return;
-    const s = cluster.get('addonProfiles.kubeDashboard.enabled');
-    const verify = aksVerify(cluster, 'addonProfiles.kubeDashboard.enabled');
+    const s = cluster.get(ENABLED);
+    const verify = aksVerify(cluster, queryPathOf(cluster, s, ENABLED));
     if (!s.known) return reportUnknown(ctx, `cluster ${cluster.name}`, s, false, verify);
     if (s.absent || flag(s) !== true) return;
     ctx.report({

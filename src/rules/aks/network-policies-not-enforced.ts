@@ -5,7 +5,7 @@ import type { Inventory } from '../../core/inventory.js';
 import type { Resource } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import { clusterOf, observed } from './lib/cluster-settings.js';
-import { describeNone, ENGINES, networkPolicyEngine } from './lib/network-policy-engine.js';
+import { describeNone, ENGINES, kubenetNote, networkPolicyEngine } from './lib/network-policy-engine.js';
 
 const POLICIES = new Memo<Inventory, Resource[]>();
 
@@ -37,8 +37,9 @@ export default defineRule({
       'templates; network_profile { network_policy } in Terraform), or move to the Cilium dataplane, which ' +
       'enforces policies with Cilium (az aks update --network-dataplane cilium, on Azure CNI Overlay or with a pod ' +
       'subnet; networkDataplane: cilium; network_data_plane = "cilium" in Terraform). The cilium engine comes only ' +
-      'with that dataplane: --network-policy cilium alone is refused. Test the policies before: they start to ' +
-      'apply at once.',
+      'with that dataplane: --network-policy cilium alone is refused. Azure Network Policy Manager needs Azure ' +
+      'CNI: on kubenet (which AKS is retiring, on 31 March 2028) only calico is offered, and Cilium needs the ' +
+      'cluster moved to Azure CNI Overlay first. Test the policies before: they start to apply at once.',
     references: [
       'https://learn.microsoft.com/azure/aks/use-network-policies',
       'https://kubernetes.io/docs/concepts/services-networking/network-policies/#prerequisites',
@@ -59,7 +60,7 @@ export default defineRule({
       message:
         `cluster ${cluster.name} has no network policy engine (${describeNone(verdict.policy)}), so the ${n} NetworkPolicy ` +
         `${n === 1 ? 'object' : 'objects'} in the scan (${namespaces.length === 1 ? 'namespace' : 'namespaces'} ${namespaces.join(', ')}) ` +
-        `${n === 1 ? 'has' : 'have'} no effect there: every pod can reach every other pod`,
+        `${n === 1 ? 'has' : 'have'} no effect there: every pod can reach every other pod${kubenetNote(cluster)}`,
       evidence: { observed: observed(verdict.policy, 'none'), expected: ENGINES, networkPolicies: n, namespaces },
       verify: aksVerify(cluster, 'networkProfile.networkPolicy'),
     });

@@ -1,7 +1,7 @@
 import { aksVerify, CLUSTER_KINDS } from '../../analyses/aks/index.js';
 import { defineRule } from '../../core/rule.js';
 import { clusterOf, observed, reportUnknown } from './lib/cluster-settings.js';
-import { describeNone, ENGINES, networkPolicyEngine } from './lib/network-policy-engine.js';
+import { describeNone, ENGINES, kubenetNote, networkPolicyEngine } from './lib/network-policy-engine.js';
 
 export default defineRule({
   meta: {
@@ -25,7 +25,10 @@ export default defineRule({
       'templates; network_profile { network_policy } in Terraform), or move to the Cilium dataplane, which ' +
       'enforces policies with Cilium (az aks update --network-dataplane cilium, on Azure CNI Overlay or with a pod ' +
       'subnet; networkDataplane: cilium; network_data_plane = "cilium" in Terraform). The cilium engine comes only ' +
-      'with that dataplane: --network-policy cilium alone is refused. Then add a default-deny policy per namespace.',
+      'with that dataplane: --network-policy cilium alone is refused. Azure Network Policy Manager needs Azure ' +
+      'CNI: on kubenet (which AKS is retiring, on 31 March 2028) only calico is offered, and Cilium needs the ' +
+      'cluster moved to Azure CNI Overlay first (az aks update --network-plugin azure --network-plugin-mode ' +
+      'overlay). Then add a default-deny policy per namespace.',
     references: [
       'https://learn.microsoft.com/azure/aks/use-network-policies',
       'https://kubernetes.io/docs/concepts/services-networking/network-policies/',
@@ -44,7 +47,7 @@ export default defineRule({
     if (verdict.kind === 'undecided') return reportUnknown(ctx, subject, verdict.setting, verdict.expected, verify);
     ctx.report({
       field: verdict.policy.field,
-      message: `${subject} has no network policy engine (${describeNone(verdict.policy)}): NetworkPolicy objects are not enforced`,
+      message: `${subject} has no network policy engine (${describeNone(verdict.policy)}): NetworkPolicy objects are not enforced${kubenetNote(cluster)}`,
       evidence: { observed: observed(verdict.policy, 'none'), expected: ENGINES },
       verify,
     });

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import { azurermCannotSet } from './lib/azurerm-gaps.js';
-import { fieldOf, observed, POOL_RULE_KINDS, poolsToCheck, reportUnknown, text } from './lib/cluster-settings.js';
+import { fieldOf, isAutomatic, isWindows, observed, POOL_RULE_KINDS, poolsToCheck, reportUnknown, text } from './lib/cluster-settings.js';
 
 const SAFE = ['disabled', 'entraid'];
 
@@ -15,19 +15,24 @@ export default defineRule({
       'With sshAccess LocalUser (the default) every node runs an SSH daemon that accepts the cluster\'s admin ' +
       'key: whoever holds that key, or reaches the node network with it, gets a root-capable shell on the node, ' +
       'outside Kubernetes RBAC and its audit log. Disabled turns the daemon off; EntraId accepts only Entra ID ' +
-      'identities allowed by Azure RBAC. Debugging remains possible with kubectl debug node/... . The azurerm ' +
-      'Terraform provider has no attribute for sshAccess: on pools written with it the finding is info and ' +
-      'says how to set it outside azurerm.',
+      'identities allowed by Azure RBAC. Debugging remains possible with kubectl debug node/... . Windows pools ' +
+      'are skipped (AKS does not support these SSH settings on them), and so are AKS Automatic clusters, which ' +
+      'take no SSH key. The azurerm Terraform provider has no attribute for sshAccess: on pools written with it ' +
+      'the finding is info and says how to set it outside azurerm.',
     remediation:
-      'Disable SSH per node pool (az aks nodepool update --ssh-access disabled; securityProfile.sshAccess: ' +
-      'Disabled), or use EntraId where node SSH is still needed. With Terraform (azurerm has no attribute for it), ' +
-      'run az aks nodepool update --ssh-access disabled after apply, or set securityProfile.sshAccess on the ' +
-      'agent pool with the azapi provider (azapi_update_resource).',
+      'Disable SSH per Linux node pool (az aks nodepool update --ssh-access disabled; securityProfile.sshAccess: ' +
+      'Disabled), or use EntraId where node SSH is still needed. The change reaches existing nodes only when ' +
+      'they are reimaged: run az aks nodepool upgrade --node-image-only afterwards. With Terraform (azurerm has ' +
+      'no attribute for it), run those commands after apply, or set securityProfile.sshAccess on the agent pool ' +
+      'with the azapi provider (azapi_update_resource).',
     references: ['https://learn.microsoft.com/azure/aks/manage-ssh-node-access'],
   },
   target: { kinds: [...POOL_RULE_KINDS] },
   check(ctx) {
     for (const t of poolsToCheck(ctx.resource, ctx.inventory)) {
+      if (isWindows(t.pool)) continue;
+      // AKS Automatic refuses SSH keys: nodes have no key a local user could log in with.
+      if (t.cluster && isAutomatic(t.cluster)) continue;
       const s = t.pool.get('securityProfile.sshAccess');
       const verify = t.verify('securityProfile.sshAccess');
       if (!s.known) {
@@ -57,7 +62,8 @@ function reportNoAttribute(ctx: RuleContext, label: string, pool: string, field:
     severity: 'info',
     message:
       `${label} accepts SSH with local keys (sshAccess not set, default LocalUser), and the azurerm provider has no attribute for it: ` +
-      'run az aks nodepool update --ssh-access disabled after apply, or set securityProfile.sshAccess with the azapi provider',
+      'run az aks nodepool update --ssh-access disabled after apply, or set securityProfile.sshAccess with the azapi provider, ' +
+      'then reimage the nodes (az aks nodepool upgrade --node-image-only)',
     evidence: { observed: { notSet: true, serviceDefault: 'LocalUser', azurermAttribute: null }, expected: ['Disabled', 'EntraId'], nodePool: pool },
     verify,
   });

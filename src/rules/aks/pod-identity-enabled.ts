@@ -17,7 +17,8 @@ export default defineRule({
       '(allowNetworkPluginKubenet) a pod can spoof ARP and steal tokens outright. Workload identity replaces it.',
     remediation:
       'Move each workload to workload identity (az aks update --enable-oidc-issuer --enable-workload-identity, ' +
-      'then federate the service accounts), and remove pod identity: az aks update --disable-pod-identity ' +
+      'then federate the service accounts), and remove pod identity: the command is in the aks-preview extension, ' +
+      'so run az extension add --name aks-preview first, then az aks update --disable-pod-identity ' +
       '(podIdentityProfile.enabled: false in templates).',
     references: [
       'https://learn.microsoft.com/azure/aks/use-azure-ad-pod-identity',

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import { azurermCannotSet } from './lib/azurerm-gaps.js';
-import { fieldOf, flag, POOL_RULE_KINDS, poolsToCheck, reportUnknown, text } from './lib/cluster-settings.js';
+import { fieldOf, flag, isWindows, POOL_RULE_KINDS, poolsToCheck, reportUnknown } from './lib/cluster-settings.js';
 
 const PARTS = [
   { path: 'securityProfile.enableSecureBoot', cli: 'securityProfile.enableSecureBoot', name: 'secure boot' },
@@ -31,8 +31,7 @@ export default defineRule({
   target: { kinds: [...POOL_RULE_KINDS] },
   check(ctx) {
     for (const t of poolsToCheck(ctx.resource, ctx.inventory)) {
-      const os = t.pool.get('osType');
-      if (os.known && text(os)?.toLowerCase() === 'windows') continue;
+      if (isWindows(t.pool)) continue;
       const settings = PARTS.map((p) => ({ ...p, s: t.pool.get(p.path) }));
       const unknown = settings.find((x) => !x.s.known);
       const off = settings.filter((x) => x.s.known && flag(x.s) !== true);

@@ -108,3 +108,33 @@ export function aksRuleTester(rule: Rule, cases: { valid: AksCase[]; invalid: Ar
     }
   });
 }
+
+/**
+ * `az aks show` of an AKS Automatic cluster with managed system node pools: the pool runs in AKS's own
+ * subscription, and the API reports its settings null.
+ */
+export function managedSystemCluster(name: string, extraPools: Obj[] = []): Resource {
+  return cliCluster(name, {
+    sku: { name: 'Automatic', tier: 'Standard' },
+    hostedSystemProfile: { enabled: true },
+    nodeProvisioningProfile: { mode: 'Auto', defaultNodePools: 'Auto' },
+    agentPoolProfiles: [
+      {
+        name: 'systempool',
+        mode: 'ManagedSystem',
+        osType: 'Linux',
+        count: null,
+        vmSize: null,
+        enableEncryptionAtHost: null,
+        enableFips: null,
+        enableNodePublicIp: null,
+        maxPods: null,
+        osDiskType: null,
+        securityProfile: null,
+        type: null,
+        nodeTaints: null,
+      },
+      ...extraPools,
+    ],
+  });
+}

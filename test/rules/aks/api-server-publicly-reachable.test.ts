@@ -129,6 +129,28 @@ clusterRuleTester(rule, {
       docs: [rest(`{ "name": "aks-prod", "properties": { "apiServerAccessProfile": { "authorizedIPRanges": [{ "$palisadeUnknown": "variable officeRange not resolved" }, "0.0.0.0/0"] } } }`)],
       findings: [{ field: 'properties.apiServerAccessProfile.authorizedIPRanges[1]', severity: 'high' }],
     },
+    {
+      name: 'API Server VNet Integration: the finding says the cluster can be made private in place',
+      docs: [cli(`{ "id": "${ID}", "name": "aks-prod", "apiServerAccessProfile": { "authorizedIpRanges": null, "enablePrivateCluster": false, "enableVnetIntegration": true } }`)],
+      findings: [
+        {
+          field: 'apiServerAccessProfile.authorizedIpRanges',
+          message:
+            'cluster aks-prod is not private (enablePrivateCluster is false) and sets no authorized IP ranges: its API server accepts connections from any address ' +
+            '(it uses API Server VNet Integration, so az aks update --enable-private-cluster makes it private in place)',
+        },
+      ],
+    },
+    {
+      name: 'AKS Automatic has API Server VNet Integration even where the template leaves it out',
+      docs: [rest(`{ "id": "${ID}", "name": "auto1", "sku": { "name": "Automatic", "tier": "Standard" }, "properties": { "apiServerAccessProfile": { "authorizedIPRanges": ["0.0.0.0/0"] } } }`)],
+      findings: [{ message: /authorizes 0\.0\.0\.0\/0 .*az aks update --enable-private-cluster makes it private in place\)$/ }],
+    },
+    {
+      name: 'VNet Integration explicitly off: no in-place advice',
+      docs: [rest(`{ "id": "${ID}", "name": "aks-prod", "properties": { "apiServerAccessProfile": { "enableVnetIntegration": false } } }`)],
+      findings: [{ message: /accepts connections from any address$/ }],
+    },
   ],
 });
 

@@ -5,10 +5,12 @@ import { aksFindings, restCluster, templateCluster } from './aks-tester.js';
 const AUTOMATIC = { sku: { name: 'Automatic', tier: 'Standard' } };
 const POOLS = { agentPoolProfiles: [{ name: 'systempool', mode: 'System', count: 3 }] };
 
-/** The rules whose findings on a plain cluster with nothing set are AKS Automatic's presets. */
+/**
+ * The rules whose findings on a plain cluster with nothing set are AKS Automatic's presets. (Its preset
+ * outbound type, a managed NAT gateway, filters egress no better than a load balancer: that rule still reports.)
+ */
 const PRESET_RULES = [
   'aks/no-network-policy-engine',
-  'aks/outbound-type-load-balancer',
   'aks/local-accounts-enabled',
   'aks/entra-id-not-managed',
   'aks/azure-rbac-disabled',
@@ -32,5 +34,11 @@ describe('AKS Automatic', () => {
   it('still judges what the source does set', () => {
     const found = fired([restCluster('auto', { ...POOLS, disableLocalAccounts: false }, AUTOMATIC)]);
     expect(found).toEqual(['aks/local-accounts-enabled']);
+  });
+
+  it('reads the preset outbound type, a managed NAT gateway, which still lets egress out unfiltered', () => {
+    const rule = RULES.find((r) => r.meta.id === 'aks/outbound-type-load-balancer');
+    const found = rule ? aksFindings(rule, [templateCluster('auto', POOLS, AUTOMATIC)]) : [];
+    expect(found.map((f) => f.message)).toEqual([expect.stringMatching(/AKS-managed NAT gateway \(networkProfile\.outboundType is "managedNATGateway"\)/)]);
   });
 });

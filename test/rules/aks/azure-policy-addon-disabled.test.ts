@@ -48,5 +48,10 @@ clusterRuleTester(rule, {
       docs: [rest(`{ "name": "aks-prod", "properties": { "addonProfiles": { "azurePolicy": { "enabled": { "$palisadeUnknown": "parameter policyAddon has no default value" } } } } }`)],
       findings: [{ field: 'properties.addonProfiles.azurePolicy.enabled', severity: 'info' }],
     },
+    {
+      name: 'the verify command spells the add-on key as the document does (JMESPath is case-sensitive)',
+      docs: [rest(`{ "id": "${ID}", "name": "aks-prod", "properties": { "addonProfiles": { "azurePolicy": { "enabled": false } } } }`)],
+      findings: [{ field: 'properties.addonProfiles.azurePolicy.enabled', verify: 'az aks show --resource-group rg-prod --name aks-prod --query addonProfiles.azurePolicy.enabled' }],
+    },
   ],
 });

@@ -1,11 +1,12 @@
 import rule from '../../../src/rules/aks/ephemeral-os-disk-not-used.js';
-import { aksRuleTester, cliCluster, restCluster, templateCluster, tfCluster, tfPool, unknown } from './aks-tester.js';
+import { aksRuleTester, cliCluster, managedSystemCluster, restCluster, templateCluster, tfCluster, tfPool, unknown } from './aks-tester.js';
 
 aksRuleTester(rule, {
   valid: [
     { name: 'REST body, ephemeral OS disks', resources: [restCluster('aks1', { agentPoolProfiles: [{ name: 'p1', osDiskType: 'Ephemeral' }] })] },
     { name: 'az aks show', resources: [cliCluster('aks1', { agentPoolProfiles: [{ name: 'p1', osDiskType: 'Ephemeral', osDiskSizeGb: 64 }] })] },
     { name: 'Terraform os_disk_type Ephemeral', resources: [tfCluster('main', { default_node_pool: [{ name: 'p1', os_disk_type: 'Ephemeral' }] })] },
+    { name: 'a managed system pool (AKS Automatic) is AKS\'s to configure, not the user\'s', resources: [managedSystemCluster('auto2')] },
   ],
   invalid: [
     {

@@ -1,6 +1,6 @@
 import rule from '../../../src/rules/aks/host-encryption-disabled.js';
 import { AGENT_POOL_TYPE } from '../../../src/analyses/aks/index.js';
-import { aksRuleTester, cliCluster, clusterId, restCluster, resource, templateCluster, templatePool, tfCluster, tfPool, unknown } from './aks-tester.js';
+import { aksRuleTester, cliCluster, clusterId, managedSystemCluster, resource, restCluster, templateCluster, templatePool, tfCluster, tfPool, unknown } from './aks-tester.js';
 
 const pool = (name: string, extra: Record<string, unknown> = {}) => ({ name, count: 3, vmSize: 'Standard_D4ds_v5', mode: 'User', ...extra });
 
@@ -19,6 +19,7 @@ aksRuleTester(rule, {
         tfPool('user', { name: 'user', kubernetes_cluster_id: '${azurerm_kubernetes_cluster.main.id}', enable_host_encryption: true }),
       ],
     },
+    { name: 'a managed system pool (AKS Automatic) is AKS\'s to configure, not the user\'s', resources: [managedSystemCluster('auto2')] },
   ],
   invalid: [
     {

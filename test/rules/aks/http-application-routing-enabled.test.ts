@@ -43,5 +43,10 @@ clusterRuleTester(rule, {
       docs: [rest(`{ "name": "aks-prod", "properties": { "addonProfiles": { "httpApplicationRouting": { "enabled": { "$palisadeUnknown": "parameter httpApplicationRouting has no default value" } } } } }`)],
       findings: [{ field: 'properties.addonProfiles.httpApplicationRouting.enabled', severity: 'info' }],
     },
+    {
+      name: 'the verify command spells the add-on key as the document does (JMESPath is case-sensitive)',
+      docs: [rest(`{ "id": "${ID}", "name": "aks-prod", "properties": { "addonProfiles": { "HttpApplicationRouting": { "enabled": true } } } }`)],
+      findings: [{ verify: 'az aks show --resource-group rg-prod --name aks-prod --query addonProfiles.HttpApplicationRouting.enabled' }],
+    },
   ],
 });

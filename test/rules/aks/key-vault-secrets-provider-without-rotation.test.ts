@@ -70,5 +70,15 @@ clusterRuleTester(rule, {
       docs: [cli(`{ "name": "aks-prod", "addonProfiles": { "azureKeyvaultSecretsProvider": { "config": null, "enabled": false } } }`)],
       findings: [{ field: 'addonProfiles.azureKeyvaultSecretsProvider.enabled', message: /enabled is false/ }],
     },
+    {
+      name: 'the verify command spells the add-on key as the document does (JMESPath is case-sensitive)',
+      docs: [rest(`{ "id": "${ID}", "name": "aks-prod", "properties": { "addonProfiles": { "azureKeyVaultSecretsProvider": { "enabled": true, "config": { "enableSecretRotation": "false" } } } } }`)],
+      findings: [
+        {
+          field: 'properties.addonProfiles.azureKeyVaultSecretsProvider.config.enableSecretRotation',
+          verify: 'az aks show --resource-group rg-prod --name aks-prod --query addonProfiles.azureKeyVaultSecretsProvider',
+        },
+      ],
+    },
   ],
 });

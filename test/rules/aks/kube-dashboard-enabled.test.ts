@@ -42,5 +42,10 @@ clusterRuleTester(rule, {
       docs: [rest(`{ "name": "aks-prod", "properties": { "addonProfiles": { "kubeDashboard": { "enabled": { "$palisadeUnknown": "parameter dashboard has no default value" } } } } }`)],
       findings: [{ field: 'properties.addonProfiles.kubeDashboard.enabled', severity: 'info' }],
     },
+    {
+      name: 'the verify command spells the add-on key as the document does (JMESPath is case-sensitive)',
+      docs: [rest(`{ "id": "${ID}", "name": "aks-prod", "properties": { "addonProfiles": { "kubedashboard": { "enabled": true } } } }`)],
+      findings: [{ verify: 'az aks show --resource-group rg-prod --name aks-prod --query addonProfiles.kubedashboard.enabled' }],
+    },
   ],
 });

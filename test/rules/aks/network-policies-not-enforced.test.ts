@@ -53,6 +53,15 @@ describe('aks/network-policies-not-enforced', () => {
     });
   });
 
+  it('on kubenet names calico as the engine to enable: Azure NPM needs Azure CNI, and kubenet is retiring', () => {
+    const found = findings([restCluster('aks-k', { networkProfile: { networkPlugin: 'kubenet' } }), policies[0]!]);
+    expect(found.map((f) => f.message)).toEqual([
+      'cluster aks-k has no network policy engine (networkProfile.networkPolicy not set, default none), so the 1 NetworkPolicy object in the scan ' +
+        '(namespace shop) has no effect there: every pod can reach every other pod; on kubenet only calico is available (az aks update --network-policy calico): ' +
+        'Azure Network Policy Manager needs Azure CNI, and Cilium needs the cluster moved to Azure CNI Overlay first (kubenet retires on 31 March 2028, so it has to move anyway)',
+    ]);
+  });
+
   it('reads the setting from every source: REST body without it, Terraform plan', () => {
     const found = findings([restCluster('aks-a', { networkProfile: { networkPlugin: 'kubenet' } }), tfCluster('b', { name: 'aks-b', network_profile: [{ network_plugin: 'azure' }] }), policies[0]!]);
     expect(found.map((f) => [f.resource.name, f.field, f.message.split(', so')[0]])).toEqual([

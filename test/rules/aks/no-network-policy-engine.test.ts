@@ -79,6 +79,24 @@ clusterRuleTester(rule, {
       docs: [rest(`{ "name": "aks-byocni", "properties": { "networkProfile": { "networkPlugin": "none" } } }`)],
       findings: [{ field: 'properties.networkProfile.networkPolicy', severity: 'info', message: /bring your own CNI/ }],
     },
+    {
+      name: 'kubenet: only calico can be offered, and kubenet is retiring',
+      docs: [rest(`{ "id": "${ID}", "name": "aks-prod", "properties": { "networkProfile": { "networkPlugin": "kubenet", "networkPolicy": "none" } } }`)],
+      findings: [
+        {
+          field: 'properties.networkProfile.networkPolicy',
+          message:
+            'cluster aks-prod has no network policy engine (networkProfile.networkPolicy is "none"): NetworkPolicy objects are not enforced; ' +
+            'on kubenet only calico is available (az aks update --network-policy calico): Azure Network Policy Manager needs Azure CNI, ' +
+            'and Cilium needs the cluster moved to Azure CNI Overlay first (kubenet retires on 31 March 2028, so it has to move anyway)',
+        },
+      ],
+    },
+    {
+      name: 'Azure CNI: no kubenet note',
+      docs: [cli(`{ "id": "${ID}", "name": "aks-prod", "networkProfile": { "networkPlugin": "azure", "networkPolicy": null, "networkDataplane": "azure" } }`)],
+      findings: [{ message: /NetworkPolicy objects are not enforced$/ }],
+    },
   ],
 });
 

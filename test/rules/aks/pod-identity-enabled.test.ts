@@ -1,3 +1,4 @@
+import { expect, it } from 'vitest';
 import rule from '../../../src/rules/aks/pod-identity-enabled.js';
 import { cli, clusterRuleTester, rest } from './cluster-rule-tester.js';
 
@@ -52,4 +53,8 @@ clusterRuleTester(rule, {
       findings: [{ field: 'properties.podIdentityProfile.enabled', severity: 'info' }],
     },
   ],
+});
+
+it('says the aks-preview extension is needed before az aks update --disable-pod-identity', () => {
+  expect(rule.meta.remediation).toMatch(/az extension add --name aks-preview first, then az aks update --disable-pod-identity/);
 });

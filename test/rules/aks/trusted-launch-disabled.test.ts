@@ -1,5 +1,5 @@
 import rule from '../../../src/rules/aks/trusted-launch-disabled.js';
-import { aksRuleTester, cliCluster, restCluster, templateCluster, tfCluster, tfPool, unknown } from './aks-tester.js';
+import { aksRuleTester, cliCluster, managedSystemCluster, restCluster, templateCluster, tfCluster, tfPool, unknown } from './aks-tester.js';
 
 aksRuleTester(rule, {
   valid: [
@@ -9,6 +9,7 @@ aksRuleTester(rule, {
     },
     { name: 'az aks show spells it enableVtpm', resources: [cliCluster('aks1', { agentPoolProfiles: [{ name: 'p1', securityProfile: { enableSecureBoot: true, enableVtpm: true, sshAccess: 'Disabled' } }] })] },
     { name: 'Windows pools are skipped', resources: [restCluster('aks1', { agentPoolProfiles: [{ name: 'win', osType: 'Windows' }] })] },
+    { name: 'a managed system pool (AKS Automatic) is AKS\'s to configure, not the user\'s', resources: [managedSystemCluster('auto2')] },
   ],
   invalid: [
     {

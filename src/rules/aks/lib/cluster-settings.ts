@@ -99,6 +99,10 @@ function standalonePool(resource: Resource): PoolTarget {
  * checked once, and findings land on the resource that writes the setting.
  */
 export function poolsToCheck(resource: Resource, inventory: Inventory): PoolTarget[] {
+  return allPools(resource, inventory).filter((t) => !providerManaged(t.pool));
+}
+
+function allPools(resource: Resource, inventory: Inventory): PoolTarget[] {
   if (CLUSTER_KINDS.includes(resource.kind)) {
     const cluster = aksClusterOf(resource, inventory);
     if (!cluster) return [];
@@ -116,6 +120,28 @@ export function poolsToCheck(resource: Resource, inventory: Inventory): PoolTarg
     }
   }
   return [standalonePool(resource)];
+}
+
+/**
+ * A managed system node pool (mode ManagedSystem, AKS Automatic): its VMs run in AKS's own subscription and
+ * AKS alone configures, scales and upgrades them, so none of its settings is the user's to change; the
+ * cluster's API reports them null. Pool rules leave it out.
+ */
+export function providerManaged(pool: AksNodePool): boolean {
+  const mode = pool.get('mode');
+  return mode.known && text(mode)?.trim().toLowerCase() === 'managedsystem';
+}
+
+/** Whether the cluster is AKS Automatic (`sku.name: Automatic`). */
+export function isAutomatic(cluster: AksCluster): boolean {
+  const sku = rootSetting(cluster, 'sku.name');
+  return sku.known && text(sku)?.trim().toLowerCase() === 'automatic';
+}
+
+/** Whether an OS-type setting says Windows (the pools some node settings do not apply to). */
+export function isWindows(pool: AksNodePool): boolean {
+  const os = pool.get('osType');
+  return os.known && text(os)?.trim().toLowerCase() === 'windows';
 }
 
 /** The cluster view of the resource a cluster rule runs on. */
@@ -145,6 +171,14 @@ export function queryPathOf(cluster: AksCluster, s: Setting, canonical: string):
   const have = path.split('.');
   const want = canonical.split('.');
   return have.length >= want.length ? path : [...have, ...want.slice(have.length)].join('.');
+}
+
+/**
+ * The `az aks show --query` path of the object a setting belongs to (`addonProfiles.azureKeyVaultSecretsProvider`
+ * for its `enabled`), spelled as the input spells it: `queryPathOf` without the last key.
+ */
+export function queryParentOf(cluster: AksCluster, s: Setting, canonical: string): string {
+  return queryPathOf(cluster, s, canonical).replace(/\.[^.]+$/, '');
 }
 
 /** The field of a finding: the setting's path, or none when the source has no place for it. */

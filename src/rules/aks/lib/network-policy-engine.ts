@@ -37,3 +37,17 @@ export function networkPolicyEngine(cluster: AksCluster): EngineVerdict {
 export function describeNone(policy: Setting): string {
   return `networkProfile.networkPolicy ${policy.absent ? 'not set, default none' : `is ${JSON.stringify(policy.value)}`}`;
 }
+
+/** What a kubenet cluster can do: one engine only, and the network plugin change kubenet itself needs. */
+const KUBENET_NOTE =
+  'on kubenet only calico is available (az aks update --network-policy calico): Azure Network Policy Manager needs ' +
+  'Azure CNI, and Cilium needs the cluster moved to Azure CNI Overlay first (kubenet retires on 31 March 2028, so it has to move anyway)';
+
+/**
+ * `; on kubenet only calico ...` for a kubenet cluster, '' otherwise: Azure Network Policy Manager needs Azure CNI
+ * and Cilium runs only on Azure CNI, so the engine advice that fits other clusters does not fit there.
+ */
+export function kubenetNote(cluster: AksCluster): string {
+  const plugin = cluster.get('networkProfile.networkPlugin');
+  return plugin.known && text(plugin)?.trim().toLowerCase() === 'kubenet' ? `; ${KUBENET_NOTE}` : '';
+}
