@@ -5,7 +5,9 @@ import {
   describeSecretMatch,
   detectSecret,
   findEmbeddedSecret,
+  findPgpassSecret,
   findSecretInText,
+  isPgpassFileName,
   isUnresolvedOrPlaceholder,
   secretNameKind,
   type ScanOptions,
@@ -42,6 +44,9 @@ interface KeyMatch extends SecretMatch {
 }
 
 function checkText(key: string, text: string, opts: ScanOptions): KeyMatch | undefined {
+  // A PostgreSQL password file has no key names: its format says which field is the password.
+  const pgpassLine = isPgpassFileName(key) ? findPgpassSecret(text) : undefined;
+  if (pgpassLine !== undefined) return { by: 'name', detector: 'password', line: pgpassLine };
   // A one-line value is a setting on its own (`DB_PASSWORD: ...`), or a one-line file or command
   // (`{"Db":{"Password":"..."}}`); a multi-line one is a file.
   if (!text.includes('\n')) return detectSecret(key, text, opts) ?? findEmbeddedSecret(text, { ...opts, script: true });

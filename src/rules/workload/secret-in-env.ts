@@ -1,6 +1,21 @@
 import { defineRule, verifyCommand } from '../../core/rule.js';
 import { asArray, asObj, asString } from '../../core/resource.js';
-import { describeSecretMatch, detectSecret, findEmbeddedSecret, findSecretsInArgs } from './secret-patterns.js';
+import { describeSecretMatch, detectSecret, findEmbeddedSecret, findSecretsInArgs, programName, type ArgScanOptions } from './secret-patterns.js';
+
+/** The image's repository name, which single-tool images also give their entrypoint (`curlimages/curl`, `docker`). */
+function imageProgram(image: string | undefined): string | undefined {
+  if (image === undefined) return undefined;
+  const path = image.split('@')[0] as string;
+  const name = path.slice(path.lastIndexOf('/') + 1).split(':')[0] as string;
+  return name === '' ? undefined : name.toLowerCase();
+}
+
+/** What `args` are given to: the command's first word, or else the image's entrypoint. */
+function argsProgram(spec: Record<string, unknown>): string | undefined {
+  const command = asArray(spec.command);
+  if (command.length > 0) return typeof command[0] === 'string' ? programName(command[0]) : undefined;
+  return imageProgram(asString(spec.image));
+}
 
 export default defineRule({
   meta: {
@@ -16,8 +31,9 @@ export default defineRule({
     ],
     description:
       'A credential written into a container env var, or into its command or args (a connection string passed ' +
-      'to pg_dump, a SAS URL given to azcopy), is stored in the workload spec: everyone who can get or list the ' +
-      'workload, its ReplicaSets or its pods reads it, it lands in Git, CI logs and `kubectl describe` output ' +
+      'to pg_dump, a SAS URL given to azcopy, a password after `sqlcmd -P`, `mysql -p` or `docker login -p`), is ' +
+      'stored in the workload spec: everyone who can get or list the workload, its ReplicaSets or its pods reads ' +
+      'it, it lands in Git, CI logs and `kubectl describe` output ' +
       '(arguments also in the process list of the node), and rotating it means redeploying.',
     remediation:
       'Move the value into Azure Key Vault and mount it with the Secrets Store CSI driver (or at least into a ' +
@@ -53,7 +69,9 @@ export default defineRule({
         });
       });
       for (const list of ['command', 'args'] as const) {
-        for (const match of findSecretsInArgs(asArray(c.spec[list]))) {
+        // A command's first word is its program; `args` go to the command, or to the image's entrypoint.
+        const opts: ArgScanOptions = list === 'args' ? { program: argsProgram(c.spec) } : {};
+        for (const match of findSecretsInArgs(asArray(c.spec[list]), opts)) {
           const where = `${list}[${match.index}]`;
           const how = describeSecretMatch(match);
           ctx.report({

@@ -10,8 +10,9 @@
  * detection only fires for values that look like they could be a credential and are written down, not
  * read when the setting is used (`$(cat /mnt/secrets/pw)`, `os.environ["X"]`, `$env:X`).
  */
+import { createHash } from 'node:crypto';
 import { lineAt } from '../../core/lines.js';
-import { lineSettings, type Setting } from './secret-settings.js';
+import { EnclosingKeys, isBareKeyWord, lineSettings, splitSetting, type Setting } from './secret-settings.js';
 
 export interface SecretMatch {
   /**
@@ -46,6 +47,7 @@ export const VALUE_DETECTORS = [
   'npm-token',
   'azure-ad-client-secret',
   'azure-storage-key',
+  'docker-config-auth',
   'url-credentials',
   'url-query-secret',
   'bearer-token',
@@ -107,6 +109,10 @@ const REFERENCE_WHOLE = [
 const PLACEHOLDER =
   /^(?:change[-_ .]?me|change[-_ .]?it|replace[-_ .]?me|replace[-_ ]?with[-_ ].*|set[-_ ]?me|fill[-_ ]?me(?:[-_ ]?in)?|placeholder|dummy|example|sample|test|todo|tbd|fixme|none|null|nil|undefined|unset|empty|n\/?a|redacted|hidden|masked|secret|secrets|password|passwd|token|your[-_ ].*|your(?:password|secret|token|key|apikey|pass)|my[-_]?(?:secret|password|token|key)|<[^<>]*>|\[[^[\]]*\]|\*+|\.{3,}|-+|_+|\?+|x+)$/i;
 
+// `{storage-account-key}`, `{client secret}`: documentation names what goes there, in words and
+// braces. An ODBC value quoted in braces (`PWD={p@ss;w0rd}`) is not made of words alone.
+const BRACED_DESCRIPTION = /^[A-Za-z]+(?:[-_ ][A-Za-z]+)*[-_ ](?:key|password|passwd|pwd|secret|token|signature|sas|credentials?)$/i;
+
 const FLAG_VALUE = /^(?:true|false|yes|no|on|off|enabled?|disabled?|y|n)$/i;
 
 const PATH_VALUE = /^(?:\/|\.\.?\/|~\/)[\w.\-/]*$|^[A-Za-z]:[\\/][\w.\-\\/ ]*$/;
@@ -132,7 +138,9 @@ export function isUnresolvedOrPlaceholder(value: string, opts: ScanOptions = {})
   if (REFERENCE_WHOLE.some((re) => re.test(t))) return true;
   if (opts.argoCd === true && ARGO_CD_REFERENCE.test(t)) return true;
   // The Azure portal writes `Password={your_password}` into the connection strings it shows.
-  const inner = /^\{[^{}]*\}$/.test(t) ? t.slice(1, -1) : t;
+  const braced = /^\{[^{}]*\}$/.test(t);
+  const inner = braced ? t.slice(1, -1) : t;
+  if (braced && BRACED_DESCRIPTION.test(inner)) return true;
   return PLACEHOLDER.test(inner) || isMonotone(inner);
 }
 
@@ -160,16 +168,72 @@ function isObjectNameReference(t: string): boolean {
   return t.split(/[-.]/).some((part) => SECRET_OBJECT_WORDS.has(part));
 }
 
+// `certs/elasticsearch.key`, `config/certs/kibana.key`, `tls/redis.key`: a file the setting points at,
+// relative to the program's configuration directory, not the key itself.
+const RELATIVE_KEY_FILE = /^(?:[\w.-]+\/)*[\w-][\w.-]*\.(?:key|pem|crt|cer|cert|der|p8|p12|pfx|jks|keystore|truststore|kdb|pub|gpg|asc)$/i;
+
+// The credential types the Azure SDK's client configuration takes under `credential`
+// (Microsoft.Extensions.Azure, Functions identity-based connections), and the names of the
+// DefaultAzureCredential chain: a type of credential, not one.
+const AZURE_CREDENTIAL_TYPES = new Set([
+  'managedidentity', 'workloadidentity', 'managedidentityasfederatedidentity', 'azurepipelines', 'azurecli',
+  'azurepowershell', 'azuredeveloper', 'azuredevelopercli', 'defaultazurecredential', 'default', 'environment',
+  'visualstudio', 'visualstudiocode', 'interactivebrowser', 'sharedtokencache', 'chained',
+]);
+
+function isAzureCredentialType(t: string): boolean {
+  return AZURE_CREDENTIAL_TYPES.has(t.toLowerCase().replace(/[-_ ]/g, ''));
+}
+
+// A table's primary key names a column (`"primaryKey": "order_id"`, `PRIMARY_KEY=tenantId`): words in
+// snake or camel case. Account keys are random base64 or hex, with digits and mixed case.
+const COLUMN_NAME = /^(?:[a-z]+(?:_[a-z]+)*|[a-z]+(?:[A-Z][a-z]+)*)$/;
+// External Secrets' `secretKey: dbPassword` and a `Key` that picks an entry of a Secret name a key of
+// a Secret: several words joined in camel or snake case, which a generated secret key is not.
+const KEY_NAME = /^(?:[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+)$/;
+
+// Helm charts name the Kubernetes Secret that holds a credential in keys ending with `Secret`
+// (`credentialsSecret: azure`, `sshKeySecret: airflow-ssh`, `runners.secret: gitlab-runner`). A
+// DNS-1123 name there is the object's name. When the word before `Secret` is what the Secret holds,
+// any object name counts; otherwise only hyphenated words, which a generated secret does not look like.
+const HELD_IN_SECRET = new Set([
+  'credential', 'credentials', 'creds', 'key', 'keys', 'password', 'passwords', 'token', 'tokens', 'tls', 'cert',
+  'certs', 'certificate', 'certificates', 'ssh', 'auth', 'registry', 'pull', 'config', 'env', 'kubeconfig',
+]);
+const WORDS_NAME = /^[a-z]+[0-9]{0,3}(?:[-.][a-z]+[0-9]{0,3})+$/;
+
+function namesSecretObject(name: string, t: string): boolean {
+  if (!K8S_NAME.test(t) || t.length > 253) return false;
+  const tokens = nameTokens(name);
+  if (tokens[tokens.length - 1] !== 'secret') return false;
+  if (HELD_IN_SECRET.has(tokens[tokens.length - 2] ?? '')) return true;
+  return WORDS_NAME.test(t);
+}
+
+// `password: see Key Vault`, `- Token: rotated every month`: a sentence about the secret, in words of
+// letters. Two words count only with a word no generated secret holds.
+const PROSE = /^[A-Za-z]+(?:,? [A-Za-z]+){1,12}[.!]?$/;
+const FUNCTION_WORDS = /\b(?:see|in|the|from|is|are|to|by|of|for|with|use|stored|ask)\b/i;
+
+function isProse(t: string): boolean {
+  if (!PROSE.test(t)) return false;
+  return t.split(' ').length >= 3 || FUNCTION_WORDS.test(t);
+}
+
 /** Could this value be a credential, given that its key's name says it is one? */
-function literalCredential(value: string, keyword: string, opts: ScanOptions = {}): boolean {
+function literalCredential(value: string, keyword: string, opts: ScanOptions = {}, name = ''): boolean {
   const t = stripQuotes(value.trim());
   // One or two characters (`0`, `-`, `*`) are flags and markers, not credentials.
   if (t.length < 3) return false;
   if (isUnresolvedOrPlaceholder(t, opts)) return false;
   // Kubernetes passes a command substitution through as text; either way no credential is written down.
   if (COMPUTED_IN_ANY_SYNTAX.test(t)) return false;
-  if (FLAG_VALUE.test(t) || PATH_VALUE.test(t) || URL_VALUE.test(t)) return false;
-  if (isObjectNameReference(t)) return false;
+  if (FLAG_VALUE.test(t) || PATH_VALUE.test(t) || URL_VALUE.test(t) || RELATIVE_KEY_FILE.test(t)) return false;
+  if (isObjectNameReference(t) || isProse(t)) return false;
+  if (keyword === 'credentials' && isAzureCredentialType(t)) return false;
+  if (keyword === 'account-key' && COLUMN_NAME.test(t)) return false;
+  if (keyword !== 'password' && KEY_NAME.test(t)) return false;
+  if (keyword === 'secret' && namesSecretObject(name, t)) return false;
   // Whether a connection string is secret depends on what it carries (Managed Identity and
   // Application Insights strings carry nothing), and the value detectors read those: only an opaque
   // value is taken on its name's word.
@@ -230,6 +294,10 @@ const NAME_PHRASES: ReadonlyArray<readonly [readonly string[], string]> = [
   [['session', 'key'], 'signing-key'],
   [['app', 'key'], 'signing-key'],
   [['auth', 'key'], 'signing-key'],
+  [['jwt', 'key'], 'signing-key'],
+  [['fernet', 'key'], 'encryption-key'],
+  [['openai', 'key'], 'api-key'],
+  [['erlang', 'cookie'], 'secret'],
   [['client', 'key'], 'private-key'],
   [['tls', 'key'], 'private-key'],
   [['ssl', 'key'], 'private-key'],
@@ -318,10 +386,10 @@ export function secretNameKind(name: string): string | undefined {
 
 // Every phrase and suffix above contains one of these: a name without any cannot match, and most
 // names (LOG_LEVEL, PORT, ...) are ruled out by this one test instead of a tokenization.
-const SECRET_WORD_PARTS = /pass|pwd|secret|token|cred|key|conn/;
+const SECRET_WORD_PARTS = /pass|pwd|secret|token|cred|key|conn|cookie/;
 
 // SECRET_WORD_PARTS and the words of EXACT_NAMES, lower-cased as classifyName reads them: a name without one names no secret.
-const NAME_WORD_PARTS = /pass|pwd|secret|token|cred|key|conn|auth/;
+const NAME_WORD_PARTS = /pass|pwd|secret|token|cred|key|conn|cookie|auth/;
 
 // Settings named by one word that none of the phrases above cover.
 const EXACT_NAMES = new Map([
@@ -337,6 +405,35 @@ const EXACT_NAMES = new Map([
 const IDENTITY_CONNECTION_PROPERTY =
   /(?:__|:)(?:credential|clientId|tenantId|managedIdentityResourceId|fullyQualifiedNamespace|serviceUri|blobServiceUri|queueServiceUri|tableServiceUri|dfsServiceUri|fileServiceUri|accountName|accountEndpoint|endpoint|vaultUri)$/i;
 
+// nginx's `proxy_pass`, `fastcgi_pass`, `uwsgi_pass`, ... take the address of an upstream: the `pass`
+// there is "pass the request on", not a password.
+const NGINX_PASS_DIRECTIVES = new Set(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc', 'memcached']);
+
+function isNginxPassDirective(tokens: readonly string[], hit: PhraseHit): boolean {
+  return tokens[hit.start] === 'pass' && hit.start > 0 && NGINX_PASS_DIRECTIVES.has(tokens[hit.start - 1] as string);
+}
+
+// Airflow reads these options from a secrets backend when `_secret` is appended (`sql_alchemy_conn_secret`,
+// `AIRFLOW__CORE__FERNET_KEY_SECRET`): the value is the key to look up there, as a `_cmd` value is the
+// command that prints the secret. `password` ([atlas]) is too common a word to count without the prefix.
+const AIRFLOW_SECRET_BACKED_OPTIONS: ReadonlyArray<readonly string[]> = [
+  ['sql', 'alchemy', 'conn'],
+  ['fernet', 'key'],
+  ['broker', 'url'],
+  ['flower', 'basic', 'auth'],
+  ['result', 'backend'],
+  ['smtp', 'password'],
+  ['secret', 'key'],
+];
+
+function isAirflowSecretLookup(tokens: readonly string[], hit: PhraseHit): boolean {
+  if (tokens[hit.start] !== 'secret' || hit.end !== tokens.length) return false;
+  const before = tokens.slice(0, hit.start);
+  const endsWith = (option: readonly string[]) => option.length <= before.length && option.every((t, i) => before[before.length - option.length + i] === t);
+  if (AIRFLOW_SECRET_BACKED_OPTIONS.some(endsWith)) return true;
+  return before[0] === 'airflow' && before[before.length - 1] === 'password';
+}
+
 function classifyName(name: string): string | undefined {
   const exact = EXACT_NAMES.get(name.toLowerCase());
   if (exact !== undefined) return exact;
@@ -350,6 +447,7 @@ function classifyName(name: string): string | undefined {
   let last = hits[0] as PhraseHit;
   for (const h of hits) if (h.end > last.end || (h.end === last.end && h.start < last.start)) last = h;
   if (tokens.slice(0, last.start).some((t) => FLAG_PREFIX.has(t))) return undefined;
+  if (isNginxPassDirective(tokens, last) || isAirflowSecretLookup(tokens, last)) return undefined;
   // .NET's `ConnectionStrings__<name>`: what follows is the connection's name.
   if (last.kind === 'connection-string') return last.kind;
   const tail = tokens.slice(last.end);
@@ -399,7 +497,22 @@ function credentialPart(v: string | undefined, minLength: number): boolean {
 
 // Azurite's development account and key are published in Microsoft's documentation.
 function isAzuriteLine(line: string): boolean {
-  return /AccountName=devstoreaccount1\b|UseDevelopmentStorage=true/i.test(line);
+  return /AccountName=devstoreaccount1\b|UseDevelopmentStorage=true/i.test(line) || publishedKeyOnLine(line);
+}
+
+// The Azure Cosmos DB emulator accepts one well-known key, published in Microsoft's documentation; its
+// SHA-256 is kept here so that the repository does not hold a string every secret scanner flags.
+const PUBLISHED_KEY_SHA256 = new Set(['aa6547439583c3a275d4542a0df6c1ad6a863971be9f2a2220f027cc02aef615']);
+const KEY_SHAPE = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])/g;
+
+function isPublishedKey(key: string): boolean {
+  return PUBLISHED_KEY_SHA256.has(createHash('sha256').update(key).digest('hex'));
+}
+
+function publishedKeyOnLine(line: string): boolean {
+  if (!line.includes('==')) return false;
+  for (const m of line.matchAll(KEY_SHAPE)) if (isPublishedKey(m[0])) return true;
+  return false;
 }
 
 /** The line around `index`, cut to a window so that many matches on one huge line stay linear. */
@@ -503,8 +616,9 @@ const FUNCTIONS_HOST = /^[a-z0-9-]{1,60}(?:\.scm)?\.(?:azurewebsites\.net|azurew
 // The current format of Entra ID (Azure AD) application secrets: three characters, a digit, `Q~`, and 31-34 more.
 const ENTRA_SECRET = /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~([A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/g;
 // Storage account keys are 64 random bytes in base64: 86 characters and `==`. Cosmos DB keys have the same shape.
-// A Subresource Integrity hash (`sha512-...`) has the same length.
-const STORAGE_KEY = /(?<![A-Za-z0-9+/])(?<!sha512-)[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])/g;
+// A SHA-512 digest in base64 has the same length: a Subresource Integrity hash (`sha512-...`) and a
+// checksum in `algorithm:digest` form (`sha512:...`).
+const STORAGE_KEY = /(?<![A-Za-z0-9+/])(?<!sha512[-:])[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])/g;
 // The scheme name is case-insensitive in HTTP.
 const BEARER = /\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)/gi;
 const BASIC = /\bbasic\s+([A-Za-z0-9+/]{12,}={0,2})(?![A-Za-z0-9+/=])/gi;
@@ -607,19 +721,36 @@ function urlQuerySecret(urls: readonly UrlToken[]): number {
     for (const pair of query.split('&').slice(0, 100)) {
       const eq = pair.indexOf('=');
       if (eq <= 0) continue;
-      const kind = secretNameKind(decodeUri(pair.slice(0, eq)));
-      if (kind && literalCredential(decodeUri(pair.slice(eq + 1)), kind)) return u.index;
+      const key = decodeUri(pair.slice(0, eq));
+      const kind = secretNameKind(key);
+      if (kind && literalCredential(decodeUri(pair.slice(eq + 1)), kind, {}, key)) return u.index;
     }
   }
   return -1;
 }
 
+/** Is this base64 a `user:password` pair with a password written down? */
+function encodesUserPassword(b64: string): boolean {
+  const decoded = Buffer.from(b64, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 && colon < decoded.length - 1 && /^[\x20-\x7e]+$/.test(decoded) && !isUnresolvedOrPlaceholder(decoded.slice(colon + 1));
+}
+
 function basicAuth(text: string): number {
-  return firstMatch(text, BASIC, (m) => {
-    const decoded = Buffer.from(m[1] as string, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon > 0 && colon < decoded.length - 1 && /^[\x20-\x7e]+$/.test(decoded) && !isUnresolvedOrPlaceholder(decoded.slice(colon + 1));
-  });
+  return firstMatch(text, BASIC, (m) => encodesUserPassword(m[1] as string));
+}
+
+// A Docker (and Podman, Helm registry, ORAS) config.json keeps each registry's login under `auths`,
+// in `auth`: base64 of `user:password`.
+const DOCKER_AUTHS = /"auths"\s*:\s*\{/;
+const DOCKER_AUTH = /"auth"\s*:\s*"([A-Za-z0-9+/]{4,8192}={0,2})"/g;
+
+function dockerConfigAuth(text: string): number {
+  if (!text.includes('"auths"')) return -1;
+  const auths = DOCKER_AUTHS.exec(text);
+  if (!auths) return -1;
+  const i = firstMatch(text.slice(auths.index), DOCKER_AUTH, (m) => encodesUserPassword(m[1] as string));
+  return i === -1 ? -1 : auths.index + i;
 }
 
 // Documentation writes `xxxx`, `<your-key>`, `EXAMPLE` and `...` where a generated credential goes.
@@ -666,7 +797,8 @@ function scanValue(raw: string): ValueHit | undefined {
     ['sendgrid-key', () => firstMatch(text, SENDGRID_KEY, generatedBody)],
     ['npm-token', () => firstMatch(text, NPM_TOKEN, generatedBody)],
     ['azure-ad-client-secret', () => firstMatch(text, ENTRA_SECRET)],
-    ['azure-storage-key', () => firstMatch(text, STORAGE_KEY, (m) => mixedBase64(m[0]) && !isAzuriteLine(lineAround(text, m.index)))],
+    ['azure-storage-key', () => firstMatch(text, STORAGE_KEY, (m) => mixedBase64(m[0]) && !isPublishedKey(m[0]) && !isAzuriteLine(lineAround(text, m.index)))],
+    ['docker-config-auth', () => dockerConfigAuth(text)],
     ['url-credentials', () => urlCredentials(urls())],
     ['url-query-secret', () => urlQuerySecret(urls())],
     // A digit tells a token from prose (`bearer authentication`).
@@ -708,7 +840,7 @@ export function detectSecret(name: string, value: unknown, opts: ScanOptions = {
   const byValue = scanValueCached(value);
   if (byValue) return { by: 'value', detector: byValue.detector };
   const kind = secretNameKind(name);
-  if (kind && literalCredential(value, kind, opts)) return { by: 'name', detector: kind };
+  if (kind && literalCredential(value, kind, opts, name)) return { by: 'name', detector: kind };
   return undefined;
 }
 
@@ -735,19 +867,35 @@ function settingKind(s: Setting, opts: ScanOptions, scan: SettingScan): string |
   const t = stripQuotes(s.value.trim());
   if (scan.script && isComputedInScript(t, s.expands)) return undefined;
   if (s.loose && PLAIN_WORD.test(t)) return undefined;
-  return literalCredential(t, kind, opts) ? kind : undefined;
+  return literalCredential(t, kind, opts, s.key) ? kind : undefined;
+}
+
+/**
+ * `Key` under `Jwt` is `Jwt.Key`: the block a bare `Key` sits in says which key it is. Under a block
+ * that itself names a secret (`passwordSecret: {name: ..., key: password}`), `key` picks an entry of it.
+ */
+function qualified(s: Setting, parent: string | undefined): Setting {
+  if (parent === undefined || !isBareKeyWord(s.key) || secretNameKind(parent) !== undefined) return s;
+  return { ...s, key: `${parent}.${s.key}` };
 }
 
 function settingSecret(text: string, opts: ScanOptions, scan: SettingScan): { kind: string; line: number } | undefined {
   const lines = text.split('\n');
+  const blocks = new EnclosingKeys();
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n] as string;
+    const parent = scan.wholeLine ? blocks.next(line.length > MAX_LINE_CHARS ? '' : line) : undefined;
     // Azurite's published development key is no secret, in whatever setting it appears.
     if (line.length > MAX_LINE_CHARS || isAzuriteLine(line)) continue;
     for (const s of lineSettings(line, scan)) {
-      const kind = settingKind(s, opts, scan);
+      const kind = settingKind(qualified(s, parent), opts, scan);
       if (kind) return { kind, line: n + 1 };
     }
+    const next = lines[n + 1];
+    if (!scan.wholeLine || next === undefined || next.length > MAX_LINE_CHARS || isAzuriteLine(next)) continue;
+    const split = splitSetting(line, next);
+    const kind = split && settingKind(split, opts, scan);
+    if (kind) return { kind, line: n + 2 };
   }
   return undefined;
 }
@@ -765,6 +913,30 @@ export function findSecretInText(raw: string, opts: ScanOptions = {}): TextSecre
   if (hit) return { by: 'value', detector: hit.detector, line: lineAt(text, hit.index) };
   const setting = settingSecret(text, opts, { wholeLine: true, script: true });
   return setting && { by: 'name', detector: setting.kind, line: setting.line };
+}
+
+/** The file names libpq reads a password file under (`PGPASSFILE` defaults to `~/.pgpass`). */
+export function isPgpassFileName(key: string): boolean {
+  return /^\.?pgpass(?:\.conf)?$/i.test(key);
+}
+
+/**
+ * The line of the first password in a PostgreSQL password file: `hostname:port:database:username:password`,
+ * with `\:` and `\\` escaping a colon and a backslash and `#` starting a comment.
+ */
+export function findPgpassSecret(raw: string): number | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const lines = raw.slice(0, MAX_SCAN_CHARS).split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = (lines[n] as string).trim();
+    if (line === '' || line.startsWith('#') || line.length > MAX_LINE_CHARS) continue;
+    // Escapes keep their length, so that the last field's length finds the password in the line.
+    const fields = line.replace(/\\[\\:]/g, 'xx').split(':');
+    if (fields.length !== 5) continue;
+    const password = line.slice(line.length - (fields[4] as string).length);
+    if (literalCredential(password, 'password')) return n + 1;
+  }
+  return undefined;
 }
 
 export interface EmbeddedScanOptions extends ScanOptions {
@@ -815,23 +987,122 @@ function flagBefore(args: readonly unknown[], index: number): string | undefined
   return typeof prev === 'string' ? FLAG.exec(prev)?.[1] : undefined;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Short flags whose meaning the program fixes
+
+const MYSQL_CLIENTS = new Set(['mysql', 'mysqldump', 'mysqladmin', 'mysqlimport', 'mysqlcheck', 'mysqlpump', 'mysqlshow', 'mariadb', 'mariadb-dump', 'mariadb-admin']);
+// `login -u <user> -p <password>`: the Azure CLI (`az login --service-principal`), Docker and the
+// registry clients that copy its flags.
+const LOGIN_CLIENTS = new Set(['az', 'docker', 'podman', 'nerdctl', 'buildah', 'skopeo', 'helm', 'oras', 'crane', 'regctl']);
+// Words that run the next word as the command: `sudo mysql ...`, `exec docker login ...`.
+const COMMAND_PREFIX = new Set(['sudo', 'exec', 'env', 'nohup', 'time', 'command']);
+
+/** `/opt/mssql-tools/bin/sqlcmd` → `sqlcmd`. */
+export function programName(word: string): string {
+  return word.slice(word.lastIndexOf('/') + 1).toLowerCase();
+}
+
+/** The index of the program in a command's words, past `sudo`, `env` and `VAR=value` prefixes. */
+function programIndex(words: readonly string[]): number {
+  let i = 0;
+  while (i < words.length && (COMMAND_PREFIX.has(words[i] as string) || /^[A-Za-z_]\w*=/.test(words[i] as string))) i++;
+  return i;
+}
+
+function passwordWritten(value: string | undefined): boolean {
+  if (value === undefined || value.startsWith('-')) return false;
+  const t = stripQuotes(value);
+  return !isComputedInScript(t, true) && literalCredential(t, 'password');
+}
+
+/** `curl -u user:password`: the part after the first colon, which curl asks for when it is missing. */
+function curlPassword(value: string | undefined): string | undefined {
+  const colon = value?.indexOf(':') ?? -1;
+  return value !== undefined && colon > 0 ? value.slice(colon + 1) : undefined;
+}
+
+/**
+ * The words of one command that carry a password behind a short flag, where the program says so:
+ * `mysql -p<pw>`, `sqlcmd -P <pw>`, `curl -u user:<pw>`, `sshpass -p <pw>`, `redis-cli -a <pw>`,
+ * `az login ... -p <pw>`, `docker login -u <user> -p <pw>`. The same letters mean other things to other
+ * programs (`-p` is a port, a path or a profile), so nothing is read without the program.
+ */
+function shortFlagPasswords(words: readonly string[]): number[] {
+  const start = programIndex(words);
+  const program = programName(words[start] ?? '');
+  const out: number[] = [];
+  const login = LOGIN_CLIENTS.has(program) && words.includes('login');
+  for (let i = start + 1; i < words.length; i++) {
+    const w = words[i] as string;
+    const next = words[i + 1];
+    if (MYSQL_CLIENTS.has(program)) {
+      // mysql takes the password attached: `-p` alone asks for it.
+      const attached = /^-p(.+)$/.exec(w)?.[1];
+      if (passwordWritten(attached)) out.push(i);
+    } else if (program === 'sqlcmd' || program === 'bcp') {
+      if (w === '-P' && passwordWritten(next)) out.push(i + 1);
+    } else if (program === 'curl') {
+      if ((w === '-u' || w === '--user') && passwordWritten(curlPassword(next))) out.push(i + 1);
+      else if (/^-u[^-]/.test(w) && passwordWritten(curlPassword(w.slice(2)))) out.push(i);
+    } else if (program === 'sshpass') {
+      if (w === '-p' && passwordWritten(next)) out.push(i + 1);
+      else if (/^-p./.test(w) && passwordWritten(w.slice(2))) out.push(i);
+    } else if (program === 'redis-cli') {
+      if (w === '-a' && passwordWritten(next)) out.push(i + 1);
+    } else if (login && w === '-p' && passwordWritten(next)) {
+      out.push(i + 1);
+    }
+  }
+  return out;
+}
+
+/** The words of each command in a shell script, quotes removed: enough to find a program's flags. */
+function scriptCommands(script: string): string[][] {
+  const out: string[][] = [];
+  for (const command of script.split(/\n|;|&&|\|\|?/).slice(0, 1000)) {
+    const words = command.match(/"[^"]*"|'[^']*'|\S+/g)?.map(stripQuotes) ?? [];
+    if (words.length > 1) out.push(words.slice(0, 200));
+  }
+  return out;
+}
+
+function scriptHasShortFlagPassword(script: string): boolean {
+  if (script.length > MAX_SCAN_CHARS) return false;
+  return scriptCommands(script).some((words) => shortFlagPasswords(words).length > 0);
+}
+
+export interface ArgScanOptions extends ScanOptions {
+  /**
+   * The program the list is given to, when it is not the list's first word: the container's command,
+   * or the image's entrypoint for `args` alone (`curlimages/curl` → `curl`).
+   */
+  program?: string;
+}
+
 /**
  * Secrets in a container's `command` or `args`: each argument read as a command line, and an
  * argument that follows a flag naming a secret (`--client-secret`, then the value).
  */
-export function findSecretsInArgs(args: readonly unknown[], opts: ScanOptions = {}): ArgSecretMatch[] {
+export function findSecretsInArgs(args: readonly unknown[], opts: ArgScanOptions = {}): ArgSecretMatch[] {
+  const { program, ...scan } = opts;
   const out: ArgSecretMatch[] = [];
   args.forEach((arg, index) => {
     if (typeof arg !== 'string') return;
-    const inside = findEmbeddedSecret(arg, { ...opts, script: true });
+    const inside = findEmbeddedSecret(arg, { ...scan, script: true }) ?? (scriptHasShortFlagPassword(arg) ? { by: 'embedded' as const, detector: 'password' } : undefined);
     if (inside) {
       out.push({ ...inside, index });
       return;
     }
     const flag = flagBefore(args, index);
     if (flag === undefined || arg.startsWith('-')) return;
-    const kind = settingKind({ key: flag, value: arg, expands: true }, opts, { wholeLine: false, script: true });
+    const kind = settingKind({ key: flag, value: arg, expands: true }, scan, { wholeLine: false, script: true });
     if (kind) out.push({ by: 'name', detector: kind, index });
   });
-  return out;
+  const words = args.map((a) => (typeof a === 'string' ? a : ''));
+  const offset = program === undefined ? 0 : 1;
+  for (const i of shortFlagPasswords(program === undefined ? words : [program, ...words])) {
+    const index = i - offset;
+    if (!out.some((m) => m.index === index)) out.push({ by: 'name', detector: 'password', index });
+  }
+  return out.sort((a, b) => a.index - b.index);
 }

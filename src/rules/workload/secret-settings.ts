@@ -27,7 +27,8 @@ export interface SettingForms {
   wholeLine: boolean;
 }
 
-const ASSIGNMENT = /^\s*(export\s+)?["']?([A-Za-z0-9_.-]{1,128})["']?\s*(:=|[:=])\s*(.*)$/;
+// A YAML sequence entry (`- password: ...`) holds a mapping like any other line.
+const ASSIGNMENT = /^\s*(?:-[ \t]+)?(export\s+)?["']?([A-Za-z0-9_.-]{1,128})["']?\s*(:=|[:=])\s*(.*)$/;
 
 /** The value of a `key: value` / `key = value` line, without quotes, trailing comment or separator. */
 export function assignedValue(rest: string): string {
@@ -77,6 +78,11 @@ const HAPROXY_USER = /^\s*user\s+\S{1,128}\s+insecure-password\s+(\S{1,1024})/;
 // haproxy `stats auth <user>:<password>`.
 const HAPROXY_STATS_AUTH = /^\s*stats\s+auth\s+[^\s:]{1,128}:(\S{1,1024})/;
 
+// Redis ACL rules (users.acl, redis.conf, `ACL SETUSER`): `>pw` adds a password in clear text (`#<sha256>`
+// adds a hash, and `<pw` removes one).
+const REDIS_ACL_USER = /^\s*user[ \t]+\S{1,128}[ \t]|(?:^|[ \t])acl[ \t]+setuser[ \t]+\S{1,128}[ \t]/i;
+const REDIS_ACL_PASSWORD = /(?<=[ \t])>(\S{1,1024})/;
+
 function unquote(s: string): string {
   if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) return s.slice(1, -1);
   return s;
@@ -85,7 +91,8 @@ function unquote(s: string): string {
 function wordSettings(line: string): Setting[] {
   const out: Setting[] = [];
   const kv = KEY_SPACE_VALUE.exec(line);
-  if (kv) out.push({ key: kv[1] as string, value: unquote(kv[2] as string), expands: false, loose: true });
+  // A line closed by `;` is nginx's (redis.conf and fluent-bit end none), where `$name` is a variable.
+  if (kv) out.push({ key: kv[1] as string, value: unquote(kv[2] as string), expands: /;[ \t]*(?:#.*)?$/.test(line), loose: true });
   const d = DIRECTIVE_NAME_VALUE.exec(line);
   // nginx expands `$name` in directive values.
   if (d) out.push({ key: d[1] as string, value: unquote(d[2] as string), expands: true });
@@ -93,6 +100,8 @@ function wordSettings(line: string): Setting[] {
   if (user) out.push({ key: 'insecure-password', value: user[1] as string, expands: false });
   const stats = HAPROXY_STATS_AUTH.exec(line);
   if (stats) out.push({ key: 'password', value: stats[1] as string, expands: false });
+  const acl = REDIS_ACL_USER.exec(line) ? REDIS_ACL_PASSWORD.exec(line.slice(0, 4096)) : null;
+  if (acl) out.push({ key: 'password', value: acl[1] as string, expands: false });
   return out;
 }
 
@@ -107,10 +116,29 @@ function jsonString(body: string): string {
   }
 }
 
+// `{"Jwt": {"Key": "..."}}` (the JWT signing key of ASP.NET samples): a key named `Key` says what it
+// is only with the object it is in.
+const OPENED_OBJECT = /"((?:[^"\\\n]|\\.){1,128})"\s*:\s*\{\s*$/;
+const PARENT_LOOKBACK = 200;
+
+function withParent(line: string, index: number, key: string): string {
+  if (!isBareKeyWord(key)) return key;
+  const before = line.slice(Math.max(0, index - PARENT_LOOKBACK), index);
+  const parent = OPENED_OBJECT.exec(before)?.[1];
+  return parent === undefined ? key : `${jsonString(parent)}.${key}`;
+}
+
+/** `Key` alone, which names a secret only with the object it belongs to. */
+export function isBareKeyWord(key: string): boolean {
+  return key.toLowerCase() === 'key';
+}
+
 function jsonPairs(line: string): Setting[] {
   if (!line.includes('"')) return [];
   const out: Setting[] = [];
-  for (const m of line.matchAll(JSON_PAIR)) out.push({ key: jsonString(m[1] as string), value: jsonString(m[2] as string), expands: false });
+  for (const m of line.matchAll(JSON_PAIR)) {
+    out.push({ key: withParent(line, m.index, jsonString(m[1] as string)), value: jsonString(m[2] as string), expands: false });
+  }
   return out;
 }
 
@@ -152,6 +180,17 @@ function pairs(line: string): Setting[] {
   return out;
 }
 
+// A list of `name`/`value` objects (a pod template's env, a Dapr component's metadata, Argo CD's Helm
+// parameters) in flow style: `- {name: DB_PASSWORD, value: ...}`.
+const FLOW_NAME_VALUE = /\{\s*name:\s*["']?([A-Za-z_][\w.-]{0,127})["']?\s*,\s*value:\s*("[^"\n]{0,1024}"|'[^'\n]{0,1024}'|[^,}\n]{1,1024}?)\s*\}/g;
+
+function flowNameValues(line: string): Setting[] {
+  if (!line.includes('name:')) return [];
+  const out: Setting[] = [];
+  for (const m of line.matchAll(FLOW_NAME_VALUE)) out.push({ key: m[1] as string, value: unquote((m[2] as string).trim()), expands: false });
+  return out;
+}
+
 /** Every setting written on one line, in the forms the caller reads. */
 export function lineSettings(line: string, forms: SettingForms): Setting[] {
   const out: Setting[] = [];
@@ -160,8 +199,55 @@ export function lineSettings(line: string, forms: SettingForms): Setting[] {
     if (a) out.push(a);
     const n = npmrc(line);
     if (n) out.push(n);
-    out.push(...wordSettings(line));
+    out.push(...wordSettings(line), ...flowNameValues(line));
   }
   out.push(...jsonPairs(line), ...xmlSettings(line), ...pairs(line));
   return out;
+}
+
+// The same list in block style: `- name: DB_PASSWORD` and, in the same item, `value: ...` on the next line.
+const NAME_ITEM = /^([ \t]*)-[ \t]+name:[ \t]*["']?([A-Za-z_][\w.-]{0,127})["']?[ \t]*$/;
+const VALUE_IN_ITEM = /^([ \t]*)value:[ \t]*(.*)$/;
+// A command line written as a YAML list (a kubeconfig's exec args): `- --client-secret`, then `- <value>`.
+const FLAG_ITEM = /^([ \t]*)-[ \t]+--?([A-Za-z][\w.-]{0,127})[ \t]*$/;
+const NEXT_ITEM = /^([ \t]*)-[ \t]+(.*)$/;
+
+/** A setting whose name is on one line of a YAML list and whose value is on the next. */
+export function splitSetting(line: string, next: string): Setting | undefined {
+  const named = NAME_ITEM.exec(line);
+  if (named) {
+    const v = VALUE_IN_ITEM.exec(next);
+    // The value belongs to the same item when it is indented under the name, past the `- `.
+    if (!v || (v[1] as string).length !== (named[1] as string).length + 2) return undefined;
+    return { key: named[2] as string, value: assignedValue(v[2] as string), expands: false };
+  }
+  const flag = FLAG_ITEM.exec(line);
+  if (flag) {
+    const v = NEXT_ITEM.exec(next);
+    if (!v || (v[1] as string) !== (flag[1] as string) || (v[2] as string).startsWith('-')) return undefined;
+    return { key: flag[2] as string, value: assignedValue(v[2] as string), expands: false };
+  }
+  return undefined;
+}
+
+// A mapping key with nothing after it opens a block (`Jwt:` in YAML, `"Jwt": {` in JSON).
+const BLOCK_OPENER = /^([ \t]*)(?:-[ \t]+)?["']?([A-Za-z_][\w.-]{0,127})["']?[ \t]*:[ \t]*\{?[ \t]*$/;
+
+/**
+ * The key of the block a line sits in, followed by indentation: enough to tell `Jwt: {Key: ...}` from
+ * `Cache: {Key: ...}` in YAML and pretty-printed JSON, which indent what they nest.
+ */
+export class EnclosingKeys {
+  private readonly stack: Array<{ indent: number; key: string }> = [];
+
+  /** The key of the block `line` is in; call once per line, in order. */
+  next(line: string): string | undefined {
+    if (line.trim() === '') return this.stack[this.stack.length - 1]?.key;
+    const indent = /^[ \t]*/.exec(line)?.[0].length ?? 0;
+    while (this.stack.length > 0 && (this.stack[this.stack.length - 1] as { indent: number }).indent >= indent) this.stack.pop();
+    const parent = this.stack[this.stack.length - 1]?.key;
+    const opener = BLOCK_OPENER.exec(line);
+    if (opener && this.stack.length < 100) this.stack.push({ indent, key: opener[2] as string });
+    return parent;
+  }
 }

@@ -87,8 +87,65 @@ data:
   service.slack: ${block('token: $slack-token')}
 `,
     },
+    {
+      name: 'nginx upstream directives',
+      input: cm(`  default.conf: ${block('server {', '  location ~ \\.php$ {', '    fastcgi_pass 127.0.0.1:9000;', '  }', '  location /app {', '    uwsgi_pass unix:/run/uwsgi/app.sock;', '  }', '  set $upstream_api api.default.svc.cluster.local:8080;', '  location / {', '    proxy_pass $upstream_api;', '  }', '}')}`),
+    },
+    {
+      name: 'Azure SDK client settings that name a credential type',
+      input: cm(`  appsettings.json: ${block('{', '  "ServiceBus": {', '    "fullyQualifiedNamespace": "orders.servicebus.windows.net",', '    "credential": "workloadidentity"', '  }', '}')}
+  appsettings.yaml: ${block('Storage:', '  serviceUri: https://storders.blob.core.windows.net/', '  credential: managedidentity')}`),
+    },
+    {
+      name: 'Helm values naming the Secrets that hold credentials',
+      input: cm(`  values.yaml: ${block('credentialsSecret: azure', 'runners:', '  secret: gitlab-runner', 'dags:', '  gitSync:', '    sshKeySecret: airflow-ssh')}`),
+    },
+    {
+      name: 'key files given by a relative path, and Airflow secrets-backend lookups',
+      input: cm(`  elasticsearch.yml: ${block('xpack.security.http.ssl.enabled: true', 'xpack.security.http.ssl.key: certs/elasticsearch.key')}
+  kibana.yml: ${block('server.ssl.key: config/certs/kibana.key')}
+  airflow.cfg: ${block('[database]', 'sql_alchemy_conn_secret = airflow-metadata-conn', '[webserver]', 'secret_key_secret = airflow-webserver-key')}`),
+    },
+    {
+      name: 'digests, placeholders in braces, prose and table keys',
+      input: cm(`  checksums: ${block('app.tar.gz sha512:' + fake.storageKey())}
+  STORAGE: ${q('DefaultEndpointsProtocol=https;AccountName=acct;Account' + 'Key={storage-account-key};EndpointSuffix=core.windows.net')}
+  README.md: ${block('# Setup', 'password: see Key Vault')}
+  schema.json: ${q(q({ table: 'orders', primaryKey: 'order_id' }))}`),
+    },
   ],
   invalid: [
+    {
+      name: 'credentials in YAML list items',
+      input: cm(`  pod.yaml: ${block('spec:', '  containers:', '  - name: base', '    env:', '    - name: DB_PASSWORD', `      value: ${pw()}`)}
+  users.yaml: ${block(`- password: ${pw()}`, '  user: admin')}
+  kubeconfig: ${block('users:', '- name: ci', '  user:', '    exec:', '      command: kubelogin', '      args:', '      - get-token', '      - --client-secret', `      - ${pw('k')}`)}`),
+      findings: [
+        { field: 'data.pod\\.yaml', message: 'ConfigMap key pod.yaml holds a secret on line 6 (name: password)' },
+        { field: 'data.users\\.yaml', message: 'ConfigMap key users.yaml holds a secret on line 1 (name: password)' },
+        { field: 'data.kubeconfig', message: 'ConfigMap key kubeconfig holds a secret on line 9 (name: secret)' },
+      ],
+    },
+    {
+      name: 'a PostgreSQL password file, one line or several',
+      input: cm(`  .pgpass: ${block('# host:port:db:user:password', `db.postgres.database.azure.com:5432:app:app:${pw()}`)}
+  pgpass: ${q(`db:5432:*:backup:${pw('b')}`)}`),
+      findings: [
+        { field: 'data.\\.pgpass', message: 'ConfigMap key .pgpass holds a secret on line 2 (name: password)' },
+        { field: 'data.pgpass', message: 'ConfigMap key pgpass holds a secret on line 1 (name: password)' },
+      ],
+    },
+    {
+      name: 'a Docker config.json and well-known secret names',
+      input: cm(`  config.json: ${q(q({ auths: { 'fake.azurecr.io': { auth: b64('fake-user:' + pw()) } } }))}
+  AIRFLOW__CORE__FERNET_KEY: ${q(pw('f'))}
+  RABBITMQ_ERLANG_COOKIE: ${q(pw('c'))}`),
+      findings: [
+        { field: 'data.config\\.json', message: 'ConfigMap key config.json holds a secret (docker-config-auth)' },
+        { field: 'data.AIRFLOW__CORE__FERNET_KEY', message: 'ConfigMap key AIRFLOW__CORE__FERNET_KEY holds a secret (name: encryption-key)' },
+        { field: 'data.RABBITMQ_ERLANG_COOKIE', message: 'ConfigMap key RABBITMQ_ERLANG_COOKIE holds a secret (name: secret)' },
+      ],
+    },
     {
       name: 'a secret-named key with a literal value',
       input: cm(`  LOG_LEVEL: info

@@ -19,8 +19,29 @@ ${env}`,
     '{ name: api, namespace: shop }',
   );
 
+/** A pod of one container with this command and args, from this image. */
+const commandPod = (image: string, lists: string) =>
+  basePod(
+    `  containers:
+    - name: tool
+      image: ${image}
+${lists}`,
+    '{ name: tool, namespace: ops }',
+  );
+
 ruleTester(rule, {
   valid: [
+    {
+      name: 'short flags that mean something else to the program, and env values that name no secret',
+      input: `${commandPod('docker:27', `      args: [run, -p, "8080:80", nginx]`)}
+---
+${commandPod('curlimages/curl:8.8.0', `      args: [-u, admin, "https://api.internal"]`)}
+---
+${pod(`        - { name: SSL_KEY, value: certs/tls.key }
+        - { name: PRIMARY_KEY, value: tenant_id }
+        - { name: CREDENTIALS, value: managed-identity }
+        - { name: AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET, value: airflow-metadata }`)}`,
+    },
     {
       name: 'secrets come from secretKeyRef',
       input: pod(`        - { name: DB_PASSWORD, valueFrom: { secretKeyRef: { name: db, key: password } } }`),
@@ -88,6 +109,22 @@ ruleTester(rule, {
     { name: 'a numeric value is rejected by the API server, not a secret here', input: pod(`        - { name: DB_PASSWORD, value: 123456 }`) },
   ],
   invalid: [
+    {
+      name: 'passwords behind short flags the program defines',
+      input: `${commandPod('mcr.microsoft.com/azure-cli:2.61.0', `      command: [az, login, --service-principal, -u, "1b4e28ba-2fa1-41d2-883f-0016d3cca427", -p, ${q(pw())}]`)}
+---
+${commandPod('docker:27', `      args: [login, fake.azurecr.io, -u, fake, -p, ${q(pw())}]`)}
+---
+${commandPod('curlimages/curl:8.8.0', `      args: [-u, ${q('admin:' + pw())}, "https://api.internal"]`)}
+---
+${commandPod('mysql:8', `      command: [sh, -c, ${q('mysql -uroot -p' + pw() + ' -h db -e "select 1"')}]`)}`,
+      findings: [
+        { field: 'spec.containers[0].command[6]', message: 'container tool passes a literal secret in command[6] (name: password)' },
+        { field: 'spec.containers[0].args[5]', message: 'container tool passes a literal secret in args[5] (name: password)' },
+        { field: 'spec.containers[0].args[1]', message: 'container tool passes a literal secret in args[1] (name: password)' },
+        { field: 'spec.containers[0].command[2]', message: 'container tool passes a literal secret in command[2] (embedded password)' },
+      ],
+    },
     {
       name: 'secret by name',
       input: pod(`        - { name: LOG_LEVEL, value: info }

@@ -43,6 +43,13 @@ sops:
   version: 3.8.1`),
     },
     { name: 'a base64 placeholder', input: secret(`data: { password: ${b64('changeme')} }`) },
+    {
+      name: 'only a public CA certificate',
+      input: secret(`data: { ca.crt: ${b64('-----BEGIN CERTIFICATE-----\nMIIB' + 'C'.repeat(60) + '\n-----END CERTIFICATE-----\n')} }`, 'ca-bundle'),
+    },
+    { name: 'only a switch', input: secret('stringData: { enabled: "true" }', 'flags') },
+    { name: 'only a user name and a host', input: secret('stringData: { username: admin, host: db.internal, port: "5432" }', 'db-endpoint') },
+    { name: 'a user name next to a templated password', input: secret(`data: { password: ${b64('${DB_PASSWORD}')}, user: ${b64('admin')} }`) },
   ],
   invalid: [
     {
@@ -81,6 +88,18 @@ data: { token: ${b64('fake.token.value')}, namespace: ${b64('default')} }
 `,
       findings: [{ field: 'data', message: /data: token, namespace/ }],
     },
+    {
+      name: 'a public certificate next to its private key, and a user name next to a password',
+      input: `${secret(`data: { tls.crt: ${b64('-----BEGIN CERTIFICATE-----\nMIIB' + 'C'.repeat(60) + '\n-----END CERTIFICATE-----\n')}, tls.key: ${b64('fake-key')} }`, 'tls')}
+---
+${secret(`stringData: { username: admin, host: ${JSON.stringify('postgres://admin:' + fakePw() + '@db/app')} }`, 'url')}`,
+      findings: [
+        { resource: 'Secret/tls', message: 'Secret tls carries 2 values in the manifest (data: tls.crt, tls.key)' },
+        // A value with a credential's shape counts under any key.
+        { resource: 'Secret/url', message: 'Secret url carries 2 values in the manifest (stringData: username, host)' },
+      ],
+    },
+    { name: 'a number under a key that is no port', input: secret('stringData: { pin: "482913" }', 'pin'), findings: [{ message: 'Secret pin carries 1 value in the manifest (stringData: pin)' }] },
     {
       name: 'a docker config Secret',
       input: secret(`type: kubernetes.io/dockerconfigjson\ndata: { .dockerconfigjson: ${b64('{"auths":{}}')} }`, 'acr-pull'),

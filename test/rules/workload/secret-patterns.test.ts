@@ -7,8 +7,10 @@ import {
   detectSecret,
   detectSecretValue,
   findEmbeddedSecret,
+  findPgpassSecret,
   findSecretInText,
   findSecretsInArgs,
+  isPgpassFileName,
   isUnresolvedOrPlaceholder,
   secretNameKind,
   type SecretMatch,
@@ -432,5 +434,239 @@ describe('secret-patterns: command lines', () => {
       42,
     ];
     expect(findSecretsInArgs(args)).toEqual([]);
+  });
+});
+
+describe('secret-patterns: nginx directives that pass a request on', () => {
+  const configs = [
+    'location ~ \\.php$ {\n  fastcgi_pass 127.0.0.1:9000;\n  fastcgi_index index.php;\n}\n',
+    'location / {\n  uwsgi_pass unix:/run/uwsgi/app.sock;\n}\n',
+    'location /x {\n  proxy_pass backend:8080;\n}\n',
+    'set $upstream_api api.default.svc.cluster.local:8080;\nlocation / {\n  proxy_pass $upstream_api;\n}\n',
+    'location /grpc {\n  grpc_pass grpc://backend:50051;\n  scgi_pass localhost:4000;\n  memcached_pass cache:11211;\n}\n',
+  ];
+  for (const c of configs) it(`no secret in ${c.split('\n').find((l) => l.includes('_pass'))?.trim()}`, () => expect(findSecretInText(c)).toBeUndefined());
+
+  it('reads the upstream directives as no secret name, and keeps `pass` elsewhere', () => {
+    for (const n of ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass']) expect(secretNameKind(n), n).toBeUndefined();
+    expect(secretNameKind('REDIS_PASS')).toBe('password');
+    expect(secretNameKind('smtp_pass')).toBe('password');
+  });
+
+  it('takes `$name` on an nginx line for a variable, and still finds a literal there', () => {
+    expect(findSecretInText('location / {\n  auth_token $http_x_token;\n}\n')).toBeUndefined();
+    expect(findSecretInText(`location / {\n  auth_token ${pw()};\n}\n`)).toEqual({ by: 'name', detector: 'token', line: 2 });
+  });
+});
+
+describe('secret-patterns: Azure SDK credential types in nested configuration', () => {
+  it('does not take a credential type for a credential', () => {
+    const json = ['{', '  "ServiceBus": {', '    "fullyQualifiedNamespace": "orders.servicebus.windows.net",', '    "credential": "workloadidentity",', '    "clientId": "1b4e28ba-2fa1-41d2-883f-0016d3cca427"', '  }', '}'].join('\n');
+    expect(findSecretInText(json)).toBeUndefined();
+    expect(findSecretInText('Storage:\n  serviceUri: https://storders.blob.core.windows.net/\n  credential: managedidentity\n')).toBeUndefined();
+    expect(detectSecret('CREDENTIALS', 'managed-identity')).toBeUndefined();
+    expect(detectSecret('credential', 'AzureCli')).toBeUndefined();
+  });
+
+  it('still takes a literal under a credential name for one', () => {
+    expect(detectSecret('credential', pw())).toEqual({ by: 'name', detector: 'credentials' });
+  });
+});
+
+describe('secret-patterns: Helm values that name a Secret object', () => {
+  it('reads an object name under a key ending in Secret as a pointer', () => {
+    expect(findSecretInText('runners:\n  secret: gitlab-runner\n  cache:\n    secretName: azure-cache-creds\n')).toBeUndefined();
+    expect(findSecretInText('credentialsSecret: azure\n')).toBeUndefined();
+    expect(findSecretInText('dags:\n  gitSync:\n    sshKeySecret: airflow-ssh\n')).toBeUndefined();
+    expect(detectSecret('tlsSecret', 'ingress')).toBeUndefined();
+  });
+
+  it('still takes a generated value under such a key for a secret', () => {
+    expect(detectSecret('clientSecret', pw())).toEqual({ by: 'name', detector: 'secret' });
+    // Lower case letters and digits, no hyphen: a DNS-1123 name, but not one a person gives an object.
+    expect(detectSecret('webhookSecret', 'fake' + 'x9q2w7k4m8')).toEqual({ by: 'name', detector: 'secret' });
+    expect(detectSecret('credentialsSecret', 'Fake' + 'Pw-2024')).toEqual({ by: 'name', detector: 'secret' });
+  });
+});
+
+describe('secret-patterns: key files given by a relative path', () => {
+  it('reads a relative path to a key file as a path', () => {
+    expect(findSecretInText('xpack.security.http.ssl.enabled: true\nxpack.security.http.ssl.key: certs/elasticsearch.key\n')).toBeUndefined();
+    expect(findSecretInText('server.ssl.key: config/certs/kibana.key\n')).toBeUndefined();
+    expect(detectSecret('SSL_KEY', 'certs/tls.key')).toBeUndefined();
+    expect(detectSecret('TLS_PRIVATE_KEY', 'tls/server.pem')).toBeUndefined();
+  });
+
+  it('still takes key material for key material', () => {
+    expect(detectSecret('SSL_KEY', fake.privateKey())).toEqual({ by: 'value', detector: 'private-key' });
+    expect(detectSecret('SSL_KEY', pw())).toEqual({ by: 'name', detector: 'private-key' });
+  });
+});
+
+describe("secret-patterns: Airflow's `_secret` options", () => {
+  it('reads them as the key to look up in a secrets backend', () => {
+    for (const n of ['AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET', 'AIRFLOW__CORE__FERNET_KEY_SECRET', 'AIRFLOW__WEBSERVER__SECRET_KEY_SECRET', 'AIRFLOW__CELERY__BROKER_URL_SECRET', 'AIRFLOW__SMTP__SMTP_PASSWORD_SECRET', 'sql_alchemy_conn_secret'])
+      expect(secretNameKind(n), n).toBeUndefined();
+    expect(detectSecret('AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET', 'airflow-metadata')).toBeUndefined();
+    expect(findSecretInText('[database]\nsql_alchemy_conn_secret = airflow/connections/metadata\n')).toBeUndefined();
+  });
+
+  it('still takes the options themselves and other `_SECRET` names for secrets', () => {
+    expect(secretNameKind('AIRFLOW__WEBSERVER__SECRET_KEY')).toBe('secret-key');
+    expect(secretNameKind('AZURE_CLIENT_SECRET')).toBe('secret');
+  });
+});
+
+describe('secret-patterns: lesser look-alikes', () => {
+  it('does not take a SHA-512 checksum for a storage key', () => {
+    expect(detectSecretValue('app.tar.gz sha512:' + fake.storageKey())).toBeUndefined();
+  });
+
+  it("exempts the Cosmos DB emulator's published key, as Azurite's", () => {
+    // The one key the emulator accepts, as Microsoft's documentation publishes it, assembled in pieces.
+    const emulatorKey = ['C2y6yDjf5', 'R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw', 'Jw=='].join('/');
+    const conn = 'AccountEndpoint=https://localhost:8081/;Account' + 'Key=' + emulatorKey;
+    expect(detectSecretValue(conn)).toBeUndefined();
+    expect(detectSecretValue(emulatorKey)).toBeUndefined();
+    expect(findSecretInText('cosmos:\n  key: ' + emulatorKey + '\n')).toBeUndefined();
+    expect(detectSecretValue('AccountEndpoint=https://localhost:8081/;Account' + 'Key=' + fake.storageKey())).toBe('azure-cosmos-connection-string');
+  });
+
+  it('reads a description in braces as a placeholder', () => {
+    expect(findEmbeddedSecret('DefaultEndpointsProtocol=https;AccountName=acct;Account' + 'Key={storage-account-key};EndpointSuffix=core.windows.net')).toBeUndefined();
+    expect(isUnresolvedOrPlaceholder('{client secret}')).toBe(true);
+    // ODBC quotes a value in braces: that is still the value.
+    expect(findEmbeddedSecret('Driver={ODBC Driver 18 for SQL Server};Server=db;Uid=app;Pwd={' + pw() + ';x}')).toBeDefined();
+  });
+
+  it('reads a sentence about the secret as prose', () => {
+    expect(findSecretInText('# Setup\npassword: see Key Vault\n')).toBeUndefined();
+    expect(findSecretInText('- Token: rotated every month\n')).toBeUndefined();
+    expect(detectSecret('DB_PASSWORD', 'p@ss w0rd with spaces')).toEqual({ by: 'name', detector: 'password' });
+  });
+
+  it("does not take a table's primary key for an account key", () => {
+    expect(findSecretInText('{"table": "orders", "primaryKey": "order_id", "partitionKey": "/tenantId"}\n')).toBeUndefined();
+    expect(detectSecret('PRIMARY_KEY', 'tenant_id')).toBeUndefined();
+    expect(detectSecret('primaryKey', 'orderId')).toBeUndefined();
+    expect(detectSecret('PRIMARY_KEY', 'fake' + '9x2Q7wK4' + 'b8Lm')).toEqual({ by: 'name', detector: 'account-key' });
+  });
+});
+
+describe('secret-patterns: YAML lists in configuration files', () => {
+  it('finds a name on one line and its value on the next', () => {
+    const podTemplate = ['spec:', '  containers:', '  - name: base', '    env:', '    - name: DB_PASSWORD', `      value: ${pw()}`].join('\n');
+    expect(findSecretInText(podTemplate)).toEqual({ by: 'name', detector: 'password', line: 6 });
+    const dapr = ['spec:', '  type: state.redis', '  metadata:', '  - name: redisHost', '    value: redis-master:6379', '  - name: redisPassword', `    value: "${pw()}"`].join('\n');
+    expect(findSecretInText(dapr)).toEqual({ by: 'name', detector: 'password', line: 7 });
+    expect(findSecretInText(`env:\n- {name: API_TOKEN, value: ${pw()}}\n`)).toEqual({ by: 'name', detector: 'token', line: 2 });
+  });
+
+  it('finds a mapping in a list item', () => {
+    expect(findSecretInText(`- password: ${pw()}\n  user: admin\n`)).toEqual({ by: 'name', detector: 'password', line: 1 });
+  });
+
+  it('finds a flag and its value on consecutive list items', () => {
+    const kubeconfig = ['users:', '- name: u', '  user:', '    exec:', '      command: kubelogin', '      args:', '      - get-token', '      - --client-secret', `      - ${pw()}`].join('\n');
+    expect(findSecretInText(kubeconfig)).toEqual({ by: 'name', detector: 'secret', line: 9 });
+  });
+
+  it('leaves references, files and other items alone', () => {
+    const texts = [
+      '- name: DB_PASSWORD_FILE\n  value: /run/secrets/db\n',
+      '- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef: {name: db, key: password}\n',
+      '- name: DB_PASSWORD\n- value: x-unrelated-item\n',
+      '- name: DB_PASSWORD\n      value: other-item-value\n',
+      '- --client-secret\n- $(CLIENT_SECRET)\n',
+      '- --client-secret-file\n- /etc/secret\n',
+      '- secretKey: connectionString\n  remoteRef: {key: sb-connection}\n',
+      'repositories:\n- url: https://github.com/org/repo\n  passwordSecret:\n    name: repo-creds\n    key: password\n  usernameSecret:\n    name: repo-creds\n    key: username\n',
+    ];
+    for (const t of texts) expect(findSecretInText(t), t).toBeUndefined();
+  });
+});
+
+describe('secret-patterns: Docker config.json', () => {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  it('finds a registry login under auths', () => {
+    const config = JSON.stringify({ auths: { 'fake.azurecr.io': { auth: b64('fake-user:' + pw()) } } }, null, 2);
+    expect(findSecretInText(config)).toEqual({ by: 'value', detector: 'docker-config-auth', line: 4 });
+    expect(detectSecretValue(JSON.stringify({ auths: { 'fake.azurecr.io': { auth: b64('00000000-0000-0000-0000-000000000000:' + pw()) } } }))).toBe('docker-config-auth');
+  });
+
+  it('leaves credential helpers, empty logins and `auth` elsewhere alone', () => {
+    expect(detectSecretValue(JSON.stringify({ credHelpers: { 'fake.azurecr.io': 'acr-env' }, auths: {} }))).toBeUndefined();
+    expect(detectSecretValue(JSON.stringify({ auths: { 'fake.azurecr.io': { auth: b64('fake-user') } } }))).toBeUndefined();
+    expect(detectSecretValue(JSON.stringify({ auth: b64('fake-user:' + pw()) }))).toBeUndefined();
+  });
+});
+
+describe('secret-patterns: well-known secret names', () => {
+  const names: Array<[string, string | undefined]> = [
+    ['AIRFLOW__CORE__FERNET_KEY', 'encryption-key'],
+    ['fernet_key', 'encryption-key'],
+    ['Jwt__Key', 'signing-key'],
+    ['JWT_KEY', 'signing-key'],
+    ['RABBITMQ_ERLANG_COOKIE', 'secret'],
+    ['AZURE_OPENAI_KEY', 'api-key'],
+    ['AZURE_OPENAI_API_KEY', 'api-key'],
+    ['AIRFLOW__CORE__FERNET_KEY_CMD', undefined],
+    ['fernetKeySecretName', undefined],
+    // `key` alone is a cache key, a sort key, a map key: too common to name a secret.
+    ['AZURE_KEY', undefined],
+    ['SORT_KEY', undefined],
+  ];
+  for (const [name, want] of names) it(`${name} → ${want ?? 'not a secret name'}`, () => expect(secretNameKind(name)).toBe(want));
+
+  it('reads a bare Key with the object it is in', () => {
+    expect(findEmbeddedSecret(JSON.stringify({ Jwt: { Key: pw(), Issuer: 'app' } }))).toEqual({ by: 'embedded', detector: 'signing-key' });
+    expect(findSecretInText(JSON.stringify({ Logging: {}, Jwt: { Key: pw() } }, null, 2))).toEqual({ by: 'name', detector: 'signing-key', line: 4 });
+    expect(findSecretInText(`Jwt:\n  Issuer: app\n  Key: ${pw()}\n`)).toEqual({ by: 'name', detector: 'signing-key', line: 3 });
+    expect(findSecretInText(`Cache:\n  Key: orders\nSort:\n  Key: ${pw()}\n`)).toBeUndefined();
+  });
+});
+
+describe('secret-patterns: short flags whose program fixes their meaning', () => {
+  it('finds a password behind -p, -P, -a and -u where the program says so', () => {
+    expect(findSecretsInArgs(['az', 'login', '--service-principal', '-u', '1b4e28ba-2fa1-41d2-883f-0016d3cca427', '-p', pw(), '--tenant', 't'])).toEqual([{ by: 'name', detector: 'password', index: 6 }]);
+    expect(findSecretsInArgs(['/opt/mssql-tools/bin/sqlcmd', '-S', 'db', '-U', 'sa', '-P', pw(), '-Q', 'SELECT 1'])).toEqual([{ by: 'name', detector: 'password', index: 6 }]);
+    expect(findSecretsInArgs(['login', 'fake.azurecr.io', '-u', 'fake', '-p', pw()], { program: 'docker' })).toEqual([{ by: 'name', detector: 'password', index: 5 }]);
+    expect(findSecretsInArgs(['-u', 'admin:' + pw(), 'https://api'], { program: 'curl' })).toEqual([{ by: 'name', detector: 'password', index: 1 }]);
+    expect(findSecretsInArgs(['redis-cli', '-h', 'cache', '-a', pw(), 'ping'])).toEqual([{ by: 'name', detector: 'password', index: 4 }]);
+    expect(findSecretsInArgs(['sh', '-c', `mysql -uroot -p${pw()} -h db -e 'select 1'`])).toEqual([{ by: 'embedded', detector: 'password', index: 2 }]);
+    expect(findSecretsInArgs(['sh', '-c', `set -e\nsudo sshpass -p '${pw()}' ssh backup@host true`])).toEqual([{ by: 'embedded', detector: 'password', index: 2 }]);
+  });
+
+  it('leaves the same letters alone where they mean something else, or read the password', () => {
+    const lists: Array<[unknown[], string | undefined]> = [
+      [['run', '-p', '8080:80', 'nginx'], 'docker'],
+      [['port-forward', '-p', 'fake-pod-name'], 'kubectl'],
+      [['-p', 'fake-profile', 'get-token'], undefined],
+      [['mysql', '-p', '-h', 'db'], undefined],
+      [['sh', '-c', 'mysql -uroot -p"$MYSQL_PASSWORD" -h db'], undefined],
+      [['sh', '-c', 'az login --service-principal -u $AZURE_CLIENT_ID -p $(cat /mnt/secrets/sp) -t $AZURE_TENANT_ID'], undefined],
+      [['-u', 'admin', 'https://api'], 'curl'],
+      [['az', 'login', '--service-principal', '-u', 'x', '-p', '/mnt/certs/sp.pem'], undefined],
+      [['az', 'storage', 'blob', 'list', '-p', 'fake-prefix'], undefined],
+    ];
+    for (const [args, program] of lists) expect(findSecretsInArgs(args, program === undefined ? {} : { program }), JSON.stringify(args)).toEqual([]);
+  });
+});
+
+describe('secret-patterns: Redis ACL rules and PostgreSQL password files', () => {
+  it('finds a clear-text password added by an ACL rule', () => {
+    expect(findSecretInText(`user default off\nuser app on >${pw()} ~app:* +@all\n`)).toEqual({ by: 'name', detector: 'password', line: 2 });
+    expect(findSecretInText(`redis-cli ACL SETUSER app on >${pw()} ~* +@read\n`)).toEqual({ by: 'name', detector: 'password', line: 1 });
+  });
+
+  it('leaves hashed passwords and users without one alone', () => {
+    expect(findSecretInText(`user app on #${'9f8e7d6c5b4a3928'.repeat(4)} ~app:* +@all\nuser default off nopass\n`)).toBeUndefined();
+  });
+
+  it('finds the password field of a .pgpass line', () => {
+    expect(isPgpassFileName('.pgpass')).toBe(true);
+    expect(findPgpassSecret(`# host:port:db:user:password\ndb.postgres.database.azure.com:5432:app:app:${pw()}\n`)).toBe(2);
+    expect(findPgpassSecret(`db\\:1:5432:*:app:${pw()}\n`)).toBe(1);
+    expect(findPgpassSecret('db:5432:*:app:*\ndb:5432:app\n')).toBeUndefined();
   });
 });
