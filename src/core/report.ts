@@ -92,7 +92,10 @@ export interface AttackPath {
    * none of its changes is the cluster owner's to make, so it counts toward no `--fail-on`.
    */
   providerManaged?: true;
-  /** On a `providerManaged` path: no fix of the owner's; what they can do instead (a cluster setting, or nothing). */
+  /**
+   * What the owner can do where no fix closes the path: on a `providerManaged` path, a cluster setting or
+   * nothing; on another, why no single change closes it and what narrows it.
+   */
   ownerAction?: string;
 }
 

@@ -14,7 +14,8 @@ import type { Workload } from '../network/workloads.js';
 import { principalSubject, ROLE_ASSIGNMENT_KIND, roleAssignmentOf } from '../rbac/azure-access.js';
 import { BUILTIN_AZURE_ROLES } from '../rbac/azure-roles.js';
 import { boundSubjects, CLUSTER_ADMIN, escalationGraph, namespaceAdminKey, nodeText, reasonText, workloadIdentityAccount, workloadIdentityKey, type StepReason } from '../rbac/escalation.js';
-import { holdsExchangeableToken, identityOf, parseSubject, permissionIndexOf, subjectLabel, type Grant, type Subject } from '../rbac/permission-index.js';
+import { holdsExchangeableToken, identityOf, parseSubject, permissionIndexOf, subjectLabel, type Grant, type PolicyRule, type RoleRef, type Subject } from '../rbac/permission-index.js';
+import { DEFAULT_CLUSTER_ROLES } from '../rbac/default-roles.js';
 import { FindingIndex } from './findings.js';
 import { AttackGraph, type Step, type StepFix } from './graph.js';
 import { azureScopeText } from '../rbac/azure-scope.js';
@@ -28,6 +29,26 @@ export const KUBE_SYSTEM_SECRETS = 'secrets:kube-system';
 
 /** How likely the attacker holds each entry point to begin with. */
 const PRIOR = { internet: 1, 'api-server': 1, 'other-namespaces': 0.5, pod: 0.2, identity: 0.3 } as const;
+
+/**
+ * A Helm hook's pods run only while Helm runs the hook (an install, an upgrade) and are gone after:
+ * taking one, as a foothold or over the network, is a quarter as likely as taking a standing pod.
+ */
+const HOOK_FACTOR = 0.25;
+
+/** The Helm hooks an object is (`pre-install,pre-upgrade`), if it is one. */
+function helmHook(r: Resource): string | undefined {
+  return asString(asObj(asObj(r.object.metadata)?.annotations)?.['helm.sh/hook']) || undefined;
+}
+
+/** ` (Helm hook pre-install, pre-upgrade: runs only while Helm runs it, deleted once it succeeds)`, or ''. */
+function hookText(r: Resource): string {
+  const hook = helmHook(r);
+  if (!hook) return '';
+  const policy = asString(asObj(asObj(r.object.metadata)?.annotations)?.['helm.sh/hook-delete-policy']) ?? '';
+  const deleted = policy.split(',').some((p) => p.trim() === 'hook-succeeded') ? ', deleted once it succeeds' : '';
+  return ` (Helm hook ${hook.split(',').map((h) => h.trim()).join(', ')}: not standing, runs only while Helm runs it${deleted})`;
+}
 /** What each crown jewel is worth: everything, a node, the secrets the control plane keeps. */
 const IMPACT = { clusterAdmin: 1, azure: 1, secrets: 0.9, node: 0.8 } as const;
 
@@ -132,7 +153,7 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
   const resKey = (r: Pick<ResourceRef, 'kind' | 'namespace' | 'name'>) => `${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
   for (const w of model.workloads) for (const r of w.resources) byResource.set(resKey(r), w);
   const workloadOfRef = (r: ResourceRef) => byResource.get(resKey(r)) ?? (r.namespace === null ? undefined : byResource.get(resKey({ ...r, namespace: null })));
-  const workloadNode = (w: Workload) => graph.node(`workload:${w.label}`, 'workload', `${w.kind} ${short(w)}`, primary(w));
+  const workloadNode = (w: Workload) => graph.node(`workload:${w.label}`, 'workload', `${w.kind} ${short(w)}${hookText(primary(w))}`, primary(w));
   const inNamespace = new Map<string, Workload[]>();
   for (const w of model.workloads) {
     const list = inNamespace.get(w.namespace);
@@ -143,7 +164,12 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
 
   // What exploiting each workload takes: its images' best exploitable vulnerability, else an unknown flaw.
   const exploit = exploitsOf(inventory, index, workloadOfRef);
+  const standing = (w: Workload) => (helmHook(primary(w)) ? HOOK_FACTOR : 1);
   const compromise = (w: Workload, before?: Partial<Step>, known = true): Step => {
+    const step = compromiseStep(w, before, known);
+    return { ...step, likelihood: step.likelihood * standing(w) };
+  };
+  const compromiseStep = (w: Workload, before?: Partial<Step>, known = true): Step => {
     const v = known ? exploit.get(w) : undefined;
     const fixes = [...(before?.fixes ?? []), ...(v ? [v.fix] : [])];
     const prefix = before?.text ? `${before.text}, and ` : '';
@@ -295,12 +321,17 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
   // The service accounts whose pods carry the workload identity webhook's token, on some node.
   const labelledAccounts = new Set<string>();
   const permissions = permissionIndexOf(inventory);
+  // A workload whose account a RoleBinding or ClusterRoleBinding names calls the API server with its token
+  // (a controller, an operator): taking the token away breaks it, so the fix is narrowing its grants.
+  const workloadAccounts = new Set(permissions.podRunners.map((r) => subjectLabel({ kind: 'ServiceAccount', namespace: r.namespace, name: r.serviceAccount })));
+  const boundAccounts = new Set(boundSubjects(inventory).flatMap((s) => (s.kind === 'ServiceAccount' ? [subjectLabel(s)] : [])));
+  const callsApi = (key: string) => workloadAccounts.has(key) && boundAccounts.has(key);
   const federated = new Map<string, (typeof permissions.identityLinks)[number]>();
   for (const link of permissions.identityLinks) if (link.principal) federated.set(subjectLabel(link.serviceAccount), link);
   for (const w of model.workloads) {
     const n = workloadNode(w);
     // The cluster's own components are not footholds anyone can act on (they stay steps of other paths).
-    if (w.namespace !== 'kube-system') graph.entry(n, 'pod', PRIOR.pod);
+    if (w.namespace !== 'kube-system') graph.entry(n, 'pod', PRIOR.pod * standing(w));
     const r = primary(w);
     const pod = podOf(r);
     if (!pod) continue;
@@ -350,14 +381,14 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
       resource: ref,
       field: `${pod.specPath}.automountServiceAccountToken`,
       likelihood: 1,
-      fixes: [{ key: `automount:${w.label}`, text: `set automountServiceAccountToken: false in ${w.kind} ${short(w)} (when it does not call the API server)`, cost: 1, resource: ref }],
+      fixes: callsApi(key) ? [] : [{ key: `automount:${w.label}`, text: `set automountServiceAccountToken: false in ${w.kind} ${short(w)} (when it does not call the API server)`, cost: 1, resource: ref }],
     });
   }
   // On a node, the tokens of the pods that run there are files the attacker reads.
   for (const key of [...accounts].sort())
     graph.edge(node, graph.node(key, 'identity', nodeText(key)), { text: `reads the token of ${nodeText(key)} from a pod scheduled on the node`, findings: [], likelihood: 0.5, fixes: [] });
 
-  addAccess(graph, inventory, index, model.workloads, inNamespace, workloadNode, labelledAccounts);
+  addAccess(graph, inventory, index, model.workloads, inNamespace, workloadNode, labelledAccounts, callsApi);
   return graph;
 }
 
@@ -556,13 +587,112 @@ function bindingResource(b: NonNullable<StepReason['binding']>): ResourceRef | u
   return undefined;
 }
 
-function grantFix(subject: string, r: StepReason): StepFix[] {
+/** Azure grants and workload identities: the assignment or the federation is the change. */
+function azureGrantFix(subject: string, r: StepReason): StepFix[] {
   if (r.identity) return [{ key: `workload-identity:${subject}`, text: `remove the workload identity of ${subject} (annotation azure.workload.identity/client-id) or the federated credential that trusts it`, cost: 2 }];
   const b = r.binding;
   if (!b || b.kind === 'AksAdminGroups') return [];
   const resource = bindingResource(b);
-  const where = b.kind === 'RoleBinding' ? `RoleBinding ${b.namespace}/${b.name}` : b.kind === 'ClusterRoleBinding' ? `ClusterRoleBinding ${b.name}` : `Azure role assignment ${b.name} (${r.role?.name ?? ''} at ${azureScopeText(b.scope)})`;
+  const where = `Azure role assignment ${b.name} (${r.role?.name ?? ''} at ${azureScopeText(b.scope)})`;
   return [{ key: `grant:${b.kind}/${b.namespace ?? ''}/${b.name}`, text: `remove ${where}, or narrow its role ${r.role?.name ?? ''} to what its subjects need`.replace(/ +,/g, ','), cost: 2, ...(resource ? { resource } : {}) }];
+}
+
+/** Pod-creating permissions: create on pods and workload controllers, patch and update on controllers (their pod template). */
+const POD_CREATING: ReadonlyArray<{ resource: string; apiGroup: string; verbs: readonly string[] }> = [
+  { resource: 'pods', apiGroup: '', verbs: ['create'] },
+  ...[
+    ['deployments', 'apps'],
+    ['daemonsets', 'apps'],
+    ['statefulsets', 'apps'],
+    ['replicasets', 'apps'],
+    ['jobs', 'batch'],
+    ['cronjobs', 'batch'],
+    ['replicationcontrollers', ''],
+  ].map(([resource, apiGroup]) => ({ resource: resource!, apiGroup: apiGroup!, verbs: ['create', 'patch', 'update'] })),
+];
+
+const has = (xs: readonly string[], v: string) => xs.includes('*') || xs.includes(v);
+
+/** `create jobs; patch deployments, statefulsets`: the pod-creating permissions the rules hold, each verb once. */
+function podCreatingText(rules: readonly PolicyRule[]): string | undefined {
+  const byVerb = new Map<string, string[]>();
+  for (const p of POD_CREATING) {
+    for (const verb of p.verbs) {
+      if (!rules.some((r) => has(r.verbs, verb) && has(r.apiGroups, p.apiGroup) && has(r.resources, p.resource))) continue;
+      const list = byVerb.get(verb);
+      if (list) list.push(p.resource);
+      else byVerb.set(verb, [p.resource]);
+    }
+  }
+  if (byVerb.size === 0) return undefined;
+  const byResources = new Map<string, string[]>();
+  for (const verb of ['create', 'patch', 'update']) {
+    const resources = byVerb.get(verb)?.join(', ');
+    if (resources === undefined) continue;
+    const verbs = byResources.get(resources);
+    if (verbs) verbs.push(verb);
+    else byResources.set(resources, [verb]);
+  }
+  return [...byResources].map(([resources, verbs]) => `${verbs.join(', ')} ${resources}`).join('; ');
+}
+
+/** What kind of permission a step uses: steps of one kind through one role go together when the role is narrowed. */
+function permissionKind(r: StepReason): string {
+  if (r.verb === '*' && r.resource === '*') return '*';
+  if (POD_CREATING.some((p) => p.resource === r.resource && p.verbs.includes(r.verb))) return 'pods';
+  if (r.resource === 'secrets' && r.verb !== 'create') return 'read secrets';
+  return `${r.verb} ${r.resource}`;
+}
+
+/**
+ * The roles every cluster shares (cluster-admin, admin, edit, view, the system: ones): narrowing one
+ * changes every binding of it, so the fix is binding the subject to a narrower role instead.
+ */
+function isSharedRole(role: RoleRef): boolean {
+  return role.kind === 'ClusterRole' && (role.builtin === true || DEFAULT_CLUSTER_ROLES.has(role.name) || role.name === CLUSTER_ADMIN || role.name.startsWith('system:'));
+}
+
+/** Looks up what a grant's role holds, and whether a subject is a workload's own account. */
+interface GrantContext {
+  rulesOf(role: RoleRef, namespace: string | null): readonly PolicyRule[];
+  /** The service account some workload of the input runs as, bound to roles it uses: a controller calling the API. */
+  isWorkloadAccount(key: string): boolean;
+  findings(rules: readonly string[], resource: ResourceRef): string[];
+}
+
+/**
+ * The changes that remove an RBAC step: narrowing the rule of the role that grants it (the permission
+ * the step uses, and every other of its kind in that role, which would take the same step), or, for a
+ * role the cluster shares, binding the subject to a narrower one. Removing the whole binding is offered
+ * only for people and groups: a controller's binding is what it runs on, and removing it stops the
+ * controller rather than the step.
+ */
+function grantFixes(from: string, r: StepReason, ctx: GrantContext): StepFix[] {
+  const subject = nodeText(workloadIdentityAccount(from) ?? from);
+  const b = r.binding;
+  if (!b || r.identity || (b.kind !== 'RoleBinding' && b.kind !== 'ClusterRoleBinding') || !r.role) return azureGrantFix(subject, r);
+  const bindingRef = bindingResource(b)!;
+  const where = b.kind === 'RoleBinding' ? `RoleBinding ${b.namespace}/${b.name}` : `ClusterRoleBinding ${b.name}`;
+  const role = `${r.role.kind} ${r.role.name}`;
+  const kind = permissionKind(r);
+  const rules = ctx.rulesOf(r.role, b.namespace);
+  const held = kind === 'pods' ? (podCreatingText(rules) ?? `${r.verb} ${r.resource}`) : kind === 'read secrets' ? 'get, list and watch on secrets' : kind === '*' ? '* on *' : kind;
+  const findings = ctx.findings(rbacRules(r), bindingRef);
+  const out: StepFix[] = [];
+  if (isSharedRole(r.role)) {
+    out.push({ key: `rebind:${b.kind}/${b.namespace ?? ''}/${b.name}:${kind}`, text: `bind ${subject} to a role without ${held} instead of ${role} (${where})`, cost: 2, resource: bindingRef, findings });
+  } else {
+    const roleRef: ResourceRef = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: r.role.kind, namespace: r.role.kind === 'Role' ? b.namespace : null, name: r.role.name };
+    const text =
+      kind === '*'
+        ? `narrow ${role} (${where}) from * on * to the verbs and resources its subjects use`
+        : kind === 'read secrets' && r.namespace !== null && b.kind === 'ClusterRoleBinding'
+          ? `narrow ${role} (${where}) so it reads no Secret of ${r.namespace}: grant get, list and watch on secrets through RoleBindings in the namespaces it needs, or by resourceNames`
+          : `remove ${held} from ${role} (${where})`;
+    out.push({ key: `narrow:${roleRef.kind}/${roleRef.namespace ?? ''}/${r.role.name}:${kind}`, text, cost: 2, resource: roleRef, findings });
+  }
+  if (!ctx.isWorkloadAccount(from)) out.push({ key: `grant:${b.kind}/${b.namespace ?? ''}/${b.name}`, text: `remove ${where}`, cost: 3, resource: bindingRef });
+  return out;
 }
 
 /** Access: the escalation graph of the permission index, reading secrets and exec, Azure identities and the API server. */
@@ -574,11 +704,23 @@ function addAccess(
   byNamespace: ReadonlyMap<string, readonly Workload[]>,
   workloadNode: (w: Workload) => number,
   labelledAccounts: ReadonlySet<string>,
+  callsApi: (key: string) => boolean,
 ): void {
   const permissions = permissionIndexOf(inventory);
   // The escalation rule has usually built this graph already: the same one, shared.
   const escalation = escalationGraph(permissions, boundSubjects(inventory));
   const names = permissions.displayNames;
+  const roles = new Map<string, readonly PolicyRule[]>();
+  const grantContext: GrantContext = {
+    rulesOf: (role, namespace) => {
+      const key = `${role.kind}/${namespace ?? ''}/${role.name}`;
+      let rules = roles.get(key);
+      if (!rules) roles.set(key, (rules = roleRules(inventory, permissions, role, namespace)));
+      return rules;
+    },
+    isWorkloadAccount: (key) => callsApi(key),
+    findings: (rules, resource) => index.ids(rules, resource),
+  };
   const identity = (key: string) => graph.find(key) ?? graph.node(key, key === CLUSTER_ADMIN ? 'cluster-admin' : key.startsWith('namespace-admin:') ? 'namespace-admin' : 'identity', nodeText(key, names));
   // One subject's grant used in many places (create pods cluster-wide: an edge to every service
   // account of every namespace) is one step per namespace, shared by its edges rather than rebuilt
@@ -614,7 +756,7 @@ function addAccess(
       ...(resource ? { resource } : {}),
       ...(r.binding?.field ? { field: r.binding.field } : {}),
       likelihood: rbacLikelihood(r),
-      fixes: grantFix(nodeText(workloadIdentityAccount(from) ?? from), r),
+      fixes: grantFixes(from, r, grantContext),
     };
   };
   // Entra exchanges only a token for api://AzureADTokenExchange, never the API server token a pod
@@ -803,4 +945,16 @@ function roleText(g: Grant): string {
 function isHumanEntry(s: Subject, servicePrincipals: ReadonlySet<string>): boolean {
   if (s.kind === 'ServiceAccount' || s.name.startsWith('system:')) return false;
   return !servicePrincipals.has(subjectLabel(s));
+}
+
+/** The rules of a role as the index reads them: a ClusterRole's (aggregation included), or a Role's in its namespace. */
+function roleRules(inventory: Inventory, permissions: ReturnType<typeof permissionIndexOf>, role: RoleRef, namespace: string | null): readonly PolicyRule[] {
+  if (role.kind === 'ClusterRole') return permissions.clusterRoleRules(role.name) ?? DEFAULT_CLUSTER_ROLES.get(role.name) ?? [];
+  const raw = inventory.get('Role', namespace, role.name);
+  return asArray(raw?.object.rules).flatMap((x) => {
+    const o = asObj(x);
+    if (!o) return [];
+    const list = (v: unknown) => asArray(v).filter((e): e is string => typeof e === 'string');
+    return [{ verbs: list(o.verbs), apiGroups: list(o.apiGroups), resources: list(o.resources), resourceNames: list(o.resourceNames), nonResourceURLs: list(o.nonResourceURLs) }];
+  });
 }

@@ -8,6 +8,8 @@ import { buildAttackGraph } from './build.js';
 import { ruleOf, type AttackGraph, type EntryPoint, type StepFix } from './graph.js';
 import { bestRoutes, MAX_DEPTH, routeFrom, type BestRoutes } from './search.js';
 import { ownerActionText } from './aks-settings.js';
+import { asObj, stringMap } from '../../core/resource.js';
+import { podOf } from '../../core/workload.js';
 
 export interface AttackPathOptions {
   maxDepth?: number;
@@ -20,9 +22,9 @@ export interface AttackPathOptions {
 
 export interface AttackPathAnalysis {
   graph: AttackGraph;
-  /** Ranked: score (likelihood × impact) first, then fewer steps. */
+  /** Ranked: score (likelihood × impact) first, then the higher impact, then fewer steps. */
   paths: AttackPath[];
-  /** The changes that close the most paths, the cheapest first among equals. */
+  /** The changes that close the most: by the summed score of the paths each closes, then their number, the cheapest first among equals. */
   fixes: AttackPathFix[];
 }
 
@@ -125,6 +127,10 @@ export function attackPaths(inventory: Inventory, findings: readonly Finding[], 
   }
   const ownersFix = aksManaged ? (fix: StepFix) => !changesAksManaged(inventory, fix) : () => true;
   const fixes = chooseFixes(graph, candidates, paths, maxDepth, ownersFix);
+  candidates.forEach((c, i) => {
+    const p = paths[i]!;
+    if (!p.fix && !p.providerManaged) p.ownerAction = whyNoFix(graph, candidates, c, ownersFix);
+  });
   return { graph, paths, fixes };
 }
 
@@ -162,11 +168,15 @@ function better(a: Candidate, b: Candidate): boolean {
   return ENTRY_ORDER.indexOf(a.point) < ENTRY_ORDER.indexOf(b.point);
 }
 
+/**
+ * Score first, as shown (rounded): at an equal score the path to the bigger jewel first (cluster-admin
+ * before the secrets of kube-system), then the shorter one.
+ */
 function compare(a: Candidate, b: Candidate): number {
-  const sa = a.likelihood * a.impact;
-  const sb = b.likelihood * b.impact;
-  if (Math.abs(sa - sb) > 1e-12) return sb - sa;
-  return a.edges.length - b.edges.length || ENTRY_ORDER.indexOf(a.point) - ENTRY_ORDER.indexOf(b.point) || a.target - b.target || a.start - b.start || a.foothold - b.foothold;
+  const sa = round(a.likelihood * a.impact);
+  const sb = round(b.likelihood * b.impact);
+  if (sa !== sb) return sb - sa;
+  return b.impact - a.impact || a.edges.length - b.edges.length || ENTRY_ORDER.indexOf(a.point) - ENTRY_ORDER.indexOf(b.point) || a.target - b.target || a.start - b.start || a.foothold - b.foothold;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -207,8 +217,9 @@ function toPath(graph: AttackGraph, c: Candidate): AttackPath {
 /**
  * Which single change closes which paths: a change removes every step that names it, and a path is
  * closed when its entry point no longer reaches its target at all (another route would still be an
- * attack). The changes used by the most paths are tried first, a bounded number of them; each path
- * gets the change that closes the most paths among those that close it, the cheaper among equals.
+ * attack). The changes used by the paths of the highest summed score are tried first, a bounded
+ * number of them, and listed by the summed score of the paths each closes, then by their number; each
+ * path gets the change that closes the most paths among those that close it, the cheaper among equals.
  * Only `allowed` changes are proposed: with the aks-managed profile, none to AKS's own objects.
  */
 function chooseFixes(graph: AttackGraph, candidates: readonly Candidate[], paths: AttackPath[], maxDepth: number, allowed: (fix: StepFix) => boolean): AttackPathFix[] {
@@ -223,7 +234,13 @@ function chooseFixes(graph: AttackGraph, candidates: readonly Candidate[], paths
       }
     }
   });
-  const order = [...uses.values()].sort((a, b) => b.paths.size - a.paths.size || a.fix.cost - b.fix.cost || (a.fix.key < b.fix.key ? -1 : 1));
+  // What a set of paths is worth closing: the sum of their scores, so three low paths do not outrank a high one.
+  const worth = (set: ReadonlySet<number>) => {
+    let sum = 0;
+    for (const i of set) sum += round(candidates[i]!.likelihood * candidates[i]!.impact);
+    return round(sum);
+  };
+  const order = [...uses.values()].sort((a, b) => worth(b.paths) - worth(a.paths) || b.paths.size - a.paths.size || a.fix.cost - b.fix.cost || (a.fix.key < b.fix.key ? -1 : 1));
   const targets = [...new Set(candidates.map((c) => c.target))];
   const closed = new Map<string, Set<number>>();
   let checks = 0;
@@ -256,13 +273,13 @@ function chooseFixes(graph: AttackGraph, candidates: readonly Candidate[], paths
     findings: u.fix.findings ?? [],
     ...(u.fix.resource ? { resource: u.fix.resource } : {}),
   });
-  // The overall list first: the changes most paths use, by what they close.
-  const ranked: Array<{ u: { fix: StepFix }; n: number }> = [];
+  // The overall list first: the changes the most valuable paths use, by the worth of what they close.
+  const ranked: Array<{ u: { fix: StepFix }; n: number; worth: number }> = [];
   for (const u of order.slice(0, 10)) {
-    const n = closes(u.fix.key)?.size ?? 0;
-    if (n > 0) ranked.push({ u, n });
+    const set = closes(u.fix.key);
+    if (set && set.size > 0) ranked.push({ u, n: set.size, worth: worth(set) });
   }
-  ranked.sort((a, b) => b.n - a.n || a.u.fix.cost - b.u.fix.cost);
+  ranked.sort((a, b) => b.worth - a.worth || b.n - a.n || a.u.fix.cost - b.u.fix.cost);
   candidates.forEach((c, i) => {
     // Latest step first: among fixes that close as many paths at the same cost, the one nearest the
     // target also closes the ways in that were folded into this path.
@@ -303,4 +320,42 @@ export function markFindingsOnPaths(findings: Finding[], paths: readonly AttackP
     marked++;
   }
   return marked;
+}
+
+/**
+ * Chart settings that narrow what a well-known controller reads, by its `app.kubernetes.io/name`: the
+ * grant on a path is the controller's own, and these keep it to the namespaces it serves.
+ */
+const NARROWER_INSTALLS: ReadonlyMap<string, string> = new Map([
+  ['ingress-nginx', 'the ingress-nginx chart with controller.scope.enabled=true and rbac.scope=true: the controller watches one namespace (controller.scope.namespace, its own by default) and reads Secrets there through a Role, with no ClusterRole'],
+  ['grafana', 'the grafana chart with rbac.namespaced=true (grafana.rbac.namespaced in kube-prometheus-stack): a Role instead of the ClusterRole, the sidecars searching only the namespaces of their dashboards and datasources'],
+  ['argocd-server', "Argo CD's namespace-scoped install (namespace-install.yaml): its server and controller hold Roles in the argocd namespace, not ClusterRoles, and manage other clusters or namespaces through the credentials given them"],
+]);
+
+function appName(graph: AttackGraph, node: number): string | undefined {
+  const r = graph.resourceOf(node);
+  if (!r) return undefined;
+  const labels = { ...stringMap(asObj(r.object.metadata)?.labels), ...stringMap(podOf(r)?.metadata.labels) };
+  return labels['app.kubernetes.io/name'] ?? labels['app.kubernetes.io/component'];
+}
+
+/**
+ * Why a path gets no fix, and what narrows it instead: a shared entry (the internet, the other
+ * namespaces) that reaches the jewel through several workloads is closed by no one change, and a
+ * controller's own grant is what it runs on; what narrows the path is its own steps' changes and,
+ * for a well-known controller, the chart setting that scopes its grant.
+ */
+function whyNoFix(graph: AttackGraph, candidates: readonly Candidate[], c: Candidate, allowed: (fix: StepFix) => boolean): string {
+  const target = graph.nodes[c.target]!.label;
+  const shared = c.point === 'internet' || c.point === 'other-namespaces';
+  const doors = shared ? [...new Set(candidates.filter((o) => o.point === c.point && o.target === c.target).flatMap((o) => [o.foothold, ...o.also]))] : [];
+  const reason =
+    doors.length > 1
+      ? `${graph.nodes[c.start]!.label} reaches ${target} through ${doors.length} workloads (${doors.slice(0, 4).map((n) => graph.nodes[n]!.label).join(', ')}${doors.length > 4 ? ', ...' : ''}): closing one way leaves the others`
+      : 'each step on it is also taken another way (another grant, door or route), or is a grant the workload needs to run';
+  const own: string[] = [];
+  for (const e of [...c.edges].reverse()) for (const f of graph.edges[e]!.step.fixes) if (allowed(f) && !own.includes(f.text)) own.push(f.text);
+  const installs = [...new Set(c.nodes.flatMap((n) => NARROWER_INSTALLS.get(appName(graph, n) ?? '') ?? []))];
+  const narrows = [...installs, ...own.slice(0, 2)];
+  return `no single change closes it: ${reason}${narrows.length ? `. What narrows it: ${narrows.join('; or ')}` : ''}`;
 }

@@ -199,11 +199,16 @@ function leadsToServiceAccounts(rules: readonly PolicyRule[]): boolean {
 /**
  * Reads back a Secret it may create in the namespace: any, or one the rule names that does not exist
  * yet. A named Secret that exists (cert-manager's webhook reads its own CA) cannot be created again,
- * and a Secret's type cannot be changed into a token Secret.
+ * and a Secret's type cannot be changed into a token Secret. `ownNamed`: the rule is a workload's own
+ * (bound to the service account its pods run as), and the Secrets it names are the ones that workload
+ * creates at startup and reads back (cert-manager's webhook and `cert-manager-webhook-ca`): rendered
+ * manifests never hold them, but whoever holds the account's token took it from a running pod, whose
+ * Secret exists by then.
  */
-function readsCreatableSecret(r: PolicyRule, namespace: string, existing: ReadonlySet<string>): boolean {
+function readsCreatableSecret(r: PolicyRule, namespace: string, existing: ReadonlySet<string>, ownNamed: boolean): boolean {
   if (!['get', 'list', 'watch'].some((v) => any(r.verbs, v)) || !any(r.apiGroups, '') || !any(r.resources, 'secrets')) return false;
-  return r.resourceNames.length === 0 || r.resourceNames.some((name) => !existing.has(`${namespace}/${name}`));
+  if (r.resourceNames.length === 0) return true;
+  return !ownNamed && r.resourceNames.some((name) => !existing.has(`${namespace}/${name}`));
 }
 
 /**
@@ -223,7 +228,7 @@ function readsCreatableSecret(r: PolicyRule, namespace: string, existing: Readon
  * workload controller there (its pod template takes any serviceAccountName); binding, with create on
  * rolebindings there, a ClusterRole that does one of these (edit); creating a Secret there (a
  * `kubernetes.io/service-account-token` Secret the token controller fills) while reading Secrets there
- * in any way; creating its token, impersonating it, reading its token Secret; and, for the accounts
+ * in any way (not the Secrets a workload's own role names: the workload creates them itself); creating its token, impersonating it, reading its token Secret; and, for the accounts
  * whose token the input's pods mount, exec into pods there or adding an ephemeral container to one.
  * On Azure, a principal that may write the cluster resource or assign roles at a scope holding it is
  * one step from cluster-admin.
@@ -339,6 +344,8 @@ export class EscalationGraph {
       m.add(runner.serviceAccount);
       this.exchangeTokenHolders.add(subjectLabel({ kind: 'ServiceAccount', namespace: runner.namespace, name: runner.serviceAccount }));
     }
+    // The accounts some workload of the input runs as.
+    const workloadAccounts = new Set(index.podRunners.map((r) => subjectLabel({ kind: 'ServiceAccount', namespace: r.namespace, name: r.serviceAccount })));
     // The accounts whose token a process in one of their pods can read, by namespace.
     const tokenPods = new Map<string, Set<string>>();
     for (const runner of index.podRunners) {
@@ -459,13 +466,14 @@ export class EscalationGraph {
             }
           }
         }
+        const runsPods = s.kind === 'ServiceAccount' && workloadAccounts.has(key);
         // create secrets: a Secret of type kubernetes.io/service-account-token naming an account of the
         // namespace is filled with its token by the token controller; reading it back (get by a name
         // the creator may choose, or list or watch) is being that account.
         for (const k of keys) {
           for (const g of createSecrets.get(k) ?? []) {
             const targets = g.scope === 'cluster' ? namespaces : [g.scope];
-            for (const ns of targets) if (rules.some((r) => inScope(r, ns) && readsCreatableSecret(r.rule, ns, index.secretNames))) everyAccount(ns, reason(g, 'create', 'secrets', '', ns));
+            for (const ns of targets) if (rules.some((r) => inScope(r, ns) && readsCreatableSecret(r.rule, ns, index.secretNames, runsPods && keyOf(r.through) === key))) everyAccount(ns, reason(g, 'create', 'secrets', '', ns));
           }
         }
         // escalate on roles lets the identity rewrite a Role it is bound to in the namespace to `*`.

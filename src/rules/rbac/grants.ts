@@ -293,14 +293,19 @@ export function roleAssignmentVerify(name: string): string {
   return `az role assignment list --all --query ${/^[A-Za-z0-9._-]+$/.test(name) ? `"${query}"` : shellQuote(query)} -o table`;
 }
 
-/** Reports one finding per subject holding any of `permissions` through the binding under check. */
-export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], expected: string, severity?: Severity): void {
+const permissionsList = (permissions: readonly Permission[]) => permissions.map(permissionLabel).join(', ');
+
+/**
+ * Reports one finding per subject holding any of `permissions` through the binding under check;
+ * `describe` words the permissions held (a list of them by default).
+ */
+export function reportGrants(ctx: RuleContext, grants: readonly SubjectGrant[], expected: string, severity?: Severity, describe: (permissions: readonly Permission[]) => string = permissionsList): void {
   for (const g of grants) {
     const first = g.permissions[0];
     if (!first) continue;
     ctx.report({
       ...(severity !== undefined ? { severity } : {}),
-      message: `${subjectText(g.subject)}${displayName(ctx, g.subject)} can ${g.permissions.map(permissionLabel).join(', ')} ${scopeText(ctx)} through ${roleText(ctx)} (${bindingText(ctx)})`,
+      message: `${subjectText(g.subject)}${displayName(ctx, g.subject)} can ${describe(g.permissions)} ${scopeText(ctx)} through ${roleText(ctx)} (${bindingText(ctx)})`,
       field: grantField(ctx, g),
       evidence: { observed: g.rules.map(ruleText).join('; ') || roleText(ctx), expected },
       verify: isRoleAssignment(ctx) ? roleAssignmentVerify(ctx.resource.name) : canIVerify(ctx, g.subject, first, g.namespace),

@@ -179,6 +179,18 @@ describe('escalation paths into the service accounts of a namespace', () => {
     expect(paths(yaml + existing).has('User:maker')).toBe(false);
   });
 
+  it("a workload's own role naming the Secret it creates and reads back mints no token Secret (cert-manager's webhook CA)", () => {
+    const webhookRole = (subject: string) =>
+      role('ops', 'webhook:dynamic-serving', '[{ apiGroups: [""], resources: [secrets], resourceNames: [webhook-ca], verbs: [get, list, watch, update] }, { apiGroups: [""], resources: [secrets], verbs: [create] }]') +
+      roleBinding('ops', 'webhook:dynamic-serving', 'Role', 'webhook:dynamic-serving', `[${subject}]`);
+    const own = BOSS + serviceAccount('ops', 'webhook') + webhookRole(sa('ops', 'webhook')) + deployment('webhook', 'webhook');
+    // Rendered manifests never hold the Secret: the webhook creates it at startup, before anyone holds its token.
+    expect(paths(own).has('ServiceAccount:ops/webhook')).toBe(false);
+    // No workload runs as the account, or the role is a person's: the named Secret may still be created as a token Secret.
+    expect(hops(paths(BOSS + serviceAccount('ops', 'webhook') + webhookRole(sa('ops', 'webhook'))).get('ServiceAccount:ops/webhook'))?.[0]).toBe('create secrets → ServiceAccount:ops/boss');
+    expect(hops(paths(BOSS + webhookRole(user('maker')) + deployment('webhook', 'webhook')).get('User:maker'))?.[0]).toBe('create secrets → ServiceAccount:ops/boss');
+  });
+
   it('exec or an ephemeral container into a pod that mounts its account token is that account', () => {
     const exec = grant('execer', '[{ apiGroups: [""], resources: [pods/exec], verbs: [create] }]');
     const debug = grant('debugger', '[{ apiGroups: [""], resources: [pods/ephemeralcontainers], verbs: [patch] }]');
