@@ -23,8 +23,8 @@ export const EPHEMERAL_SUBRESOURCE = 'pods/ephemeralcontainers';
 
 /**
  * Where the API serves each pod-bearing kind. Pods also take ephemeral containers through a
- * subresource. Argo Rollouts and KEDA serve their kinds at v1alpha1; a rule for a resource the cluster
- * does not serve matches nothing.
+ * subresource. Argo Rollouts, KEDA and GitHub's Actions Runner Controller serve their kinds at v1alpha1;
+ * a rule for a resource the cluster does not serve matches nothing.
  */
 export const KIND_RESOURCES: Readonly<Record<PodBearingKind, { group: string; version: string; resources: string[] }>> = {
   Pod: { group: '', version: 'v1', resources: ['pods', EPHEMERAL_SUBRESOURCE] },
@@ -37,6 +37,7 @@ export const KIND_RESOURCES: Readonly<Record<PodBearingKind, { group: string; ve
   CronJob: { group: 'batch', version: 'v1', resources: ['cronjobs'] },
   Rollout: { group: 'argoproj.io', version: 'v1alpha1', resources: ['rollouts'] },
   ScaledJob: { group: 'keda.sh', version: 'v1alpha1', resources: ['scaledjobs'] },
+  AutoscalingRunnerSet: { group: 'actions.github.com', version: 'v1alpha1', resources: ['autoscalingrunnersets'] },
 };
 
 /** Whether the request adds ephemeral containers to a pod (`kubectl debug`). */
@@ -52,6 +53,9 @@ const POD_OWN_UPDATE = "request.operation == 'UPDATE' && object.kind == 'Pod' &&
 const CONTAINERS_WITH_CHANGED_IMAGE =
   `${allContainers('object.spec')}.filter(c, !${allContainers('oldObject.spec')}.exists(o, o.name == c.name && o.?image.orValue('') == c.?image.orValue('')))`;
 
+/** The kinds whose spec.template may be absent (a Rollout with a workloadRef), in CEL. */
+const OPTIONAL_TEMPLATE = "(object.kind == 'Rollout' || object.kind == 'AutoscalingRunnerSet')";
+
 /**
  * The variables rules' CEL reads (`CelValidation`), whatever the kind of the object. Kubernetes evaluates
  * only the branch for the object's kind; its informational type check may still warn about the others.
@@ -60,9 +64,10 @@ export const COMMON_VARIABLES: ReadonlyArray<{ name: string; expression: string 
   {
     name: 'spec',
     // A Rollout that points at a Deployment (`spec.workloadRef`) has no template: no pod to judge, as in a scan.
+    // Nor does the API server make an AutoscalingRunnerSet have one (its CRD leaves spec.template optional).
     expression:
       "object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : " +
-      "(object.kind == 'ScaledJob' ? object.spec.jobTargetRef.template.spec : (object.kind == 'Rollout' ? object.spec.?template.?spec.orValue({}) : " +
+      `(object.kind == 'ScaledJob' ? object.spec.jobTargetRef.template.spec : (${OPTIONAL_TEMPLATE} ? object.spec.?template.?spec.orValue({}) : ` +
       'object.spec.template.spec)))',
   },
   {
@@ -99,7 +104,7 @@ export function createdOrPodChanged(imagesOnly: boolean): { name: string; expres
       `request.operation != 'UPDATE' || (object.kind == 'Pod' ? (request.subResource != '' ? object.spec != oldObject.spec : ${podUpdate}) : ` +
       "(object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template != oldObject.spec.jobTemplate.spec.template : " +
       "(object.kind == 'ScaledJob' ? object.spec.jobTargetRef.template != oldObject.spec.jobTargetRef.template : " +
-      "(object.kind == 'Rollout' ? object.spec.?template.orValue({}) != oldObject.spec.?template.orValue({}) : " +
+      `(${OPTIONAL_TEMPLATE} ? object.spec.?template.orValue({}) != oldObject.spec.?template.orValue({}) : ` +
       'object.spec.template != oldObject.spec.template))))',
   };
 }
@@ -271,7 +276,12 @@ function validationExpressions(own: Candidate, over: readonly Candidate[]): { fu
   return { full, ephemeral };
 }
 
-/** The rules that take over from `rule` among the candidates, whose policies may refuse instead (see validationExpressions). */
+/**
+ * The rules that take over from `rule` among the candidates, whose policies may refuse instead (see
+ * validationExpressions). A rule with no policy (no CEL form: workload/sensitive-host-path) refuses
+ * nothing in its stead, so `rule`'s policy keeps refusing those fields itself: the webhook refuses the
+ * same objects, under the other rule's id.
+ */
 function supersedingCandidates(rule: Rule, candidates: ReadonlyMap<string, Candidate>, warnings: string[]): Candidate[] {
   const own = new Map((candidates.get(rule.meta.id)?.validation.variables ?? []).map((v) => [v.name, v.expression]));
   return (rule.supersedes ?? []).flatMap((id) => {
@@ -285,6 +295,34 @@ function supersedingCandidates(rule: Rule, candidates: ReadonlyMap<string, Candi
     }
     return [other];
   });
+}
+
+/** Whether the exceptions also excuse `ruleId` on every resource `ex` names (the same entry, or another one). */
+function excusedToo(ex: ExceptionConfig, ruleId: string, exceptions: readonly ExceptionConfig[], now: Date): boolean {
+  return exceptions.some((o) => namesRule(o, ruleId) && !isExpired(o, now) && ex.resources.every((r) => o.resources.includes(r) || o.resources.includes('*/*/*')));
+}
+
+/**
+ * Exceptions for a rule without a policy that takes over from an enforced one: in a scan and the webhook
+ * the other rule's finding is dropped before exceptions apply, so excusing the superseding rule lets the
+ * object in; the enforced rule's policy, which refuses those fields itself (see supersedingCandidates),
+ * still refuses it. Said, so that the stricter policy is no surprise.
+ */
+function unpairedExceptionWarnings(enforced: readonly Candidate[], candidates: ReadonlyMap<string, Candidate>, rules: readonly Rule[], exceptions: readonly ExceptionConfig[], now: Date): string[] {
+  const selected = new Set(rules.map((r) => r.meta.id));
+  return enforced.flatMap((c) =>
+    (c.rule.supersedes ?? [])
+      .filter((id) => selected.has(id) && !candidates.has(id))
+      .flatMap((id) =>
+        exceptions
+          .filter((ex) => namesRule(ex, id) && !isExpired(ex, now) && !excusedToo(ex, c.rule.meta.id, exceptions, now))
+          .map(
+            (ex) =>
+              `exception for ${ex.rule} on ${ex.resources.join(', ')}: the scan and the webhook then drop ${c.rule.meta.id} where ${id} reports, ` +
+              `but ${id} has no policy, so the ${c.rule.meta.id} policy still refuses those objects (add an exception for ${c.rule.meta.id} to admit them)`,
+          ),
+      ),
+  );
 }
 
 /**
@@ -375,6 +413,7 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
     return false;
   });
   const live = liveExceptions(opts, enforced.map((c) => c.rule.meta.id), warnings, expiring);
+  warnings.push(...unpairedExceptionWarnings(enforced, candidates, rules, opts.exceptions ?? [], opts.now ?? new Date()));
   if (opts.allowIgnoreAnnotation && enforced.length > 0)
     warnings.push(
       `${IGNORE_ANNOTATION} annotations excuse objects in the policies when they name the rule by its id or by a glob whose only wildcard ` +

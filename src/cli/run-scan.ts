@@ -9,7 +9,7 @@ import { resolve, sep } from 'node:path';
 import { Inventory } from '../core/inventory.js';
 import { REPORT_SCHEMA, sortFindings, summarize, type Report } from '../core/report.js';
 import { refKey, type Resource } from '../core/resource.js';
-import { onEphemeralContainer } from '../core/workload.js';
+import { onEphemeralContainer, unreadPodSpecPath } from '../core/workload.js';
 import { RULES } from '../rules/index.js';
 import type { Rule } from '../core/rule.js';
 import { atLeast, type Severity } from '../core/severity.js';
@@ -153,8 +153,10 @@ async function analyse(opts: ScanOptions, now: Date) {
   // read, what a controller in the input manages is checked through it, one finding per template.
   const { kept, folded } = foldIntoControllers(ingest.resources);
   const foldNote = foldedNote(folded);
-  const fileNotes = foldNote === undefined ? [] : [{ source: opts.paths.join(', ') || '-', message: foldNote }];
+  const fileNotes: InputNote[] = foldNote === undefined ? [] : [{ source: opts.paths.join(', ') || '-', message: foldNote }];
   const given = opts.extraResources?.length ? [...kept, ...opts.extraResources] : kept;
+  const unreadNote = unreadPodTemplatesNote(given);
+  if (unreadNote !== undefined) fileNotes.push({ source: opts.paths.join(', ') || '-', message: unreadNote });
   const added = opts.augment ? await opts.augment(given) : undefined;
   const resources = added?.resources.length ? [...given, ...added.resources] : given;
   const displayNames = opts.displayNames ? await opts.displayNames(resources) : undefined;
@@ -189,7 +191,8 @@ async function analyse(opts: ScanOptions, now: Date) {
   // A gate that read nothing passes: say so, so that a path or a pipe that went wrong is noticed.
   if (resources.length === 0 && ingest.errors.length === 0) {
     const inputs = opts.paths.length ? opts.paths.join(', ') : 'the live sources';
-    warnings.push({ source: inputs, message: `no Kubernetes objects or Azure settings found (${ingest.files} ${ingest.files === 1 ? 'file' : 'files'} read): nothing was checked` });
+    const read = opts.paths.length ? `${ingest.files} ${ingest.files === 1 ? 'file' : 'files'} read` : 'the live sources were read';
+    warnings.push({ source: inputs, message: `no Kubernetes objects or Azure settings found (${read}): nothing was checked` });
   }
   // The scan's findings serve the paths when every rule the paths read ran (suppressed ones too: an accepted risk is still a way in).
   const ran = new Set(opts.rules.map((r) => r.meta.id));
@@ -207,6 +210,32 @@ async function analyse(opts: ScanOptions, now: Date) {
 }
 
 const RULE_IDS = RULES.map((r) => r.meta.id);
+
+/** How many objects the note about unread pod templates names before it counts the rest. */
+const UNREAD_NAMED = 10;
+
+/**
+ * `2 objects of kinds Palisade does not read carry a pod template (spec.template.spec.containers) and were
+ * not checked: EphemeralRunnerSet.actions.github.com/x, ...`: an operator's kind that runs containers gets no finding, which
+ * must not read as a clean result. Undefined when there is none.
+ */
+function unreadPodTemplatesNote(resources: readonly Resource[]): string | undefined {
+  const unread = resources.flatMap((r) => {
+    const path = unreadPodSpecPath(r);
+    // With its API group: Knative's Service is not the core Service, which is read.
+    const group = r.apiVersion.includes('/') ? `.${r.apiVersion.slice(0, r.apiVersion.indexOf('/'))}` : '';
+    return path === undefined ? [] : [{ name: `${r.kind}${group}/${r.name}`, path: `${path}.containers` }];
+  });
+  if (unread.length === 0) return undefined;
+  const paths = [...new Set(unread.map((u) => u.path))];
+  const named = unread.slice(0, UNREAD_NAMED).map((u) => u.name);
+  const more = unread.length > UNREAD_NAMED ? `, and ${unread.length - UNREAD_NAMED} more` : '';
+  const one = unread.length === 1;
+  return (
+    `${unread.length} ${one ? 'object' : 'objects'} of kinds Palisade does not read ${one ? 'carries' : 'carry'} a pod template ` +
+    `(${paths.slice(0, 3).join(' / ')}${paths.length > 3 ? ' / ...' : ''}) and ${one ? 'was' : 'were'} not checked: ${named.join(', ')}${more}`
+  );
+}
 
 /** Rules that judge what NetworkPolicies leave open: undecidable when the cluster's policies were not read. */
 const NETWORK_POLICY_RULES = [

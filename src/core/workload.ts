@@ -15,10 +15,12 @@ export const POD_BEARING_KINDS = [
 
 /**
  * Custom resources that carry a pod template users write by hand: Argo Rollouts' Rollout (a Deployment
- * with progressive delivery) and KEDA's ScaledJob. Checked like the built-in kinds, by the webhook and
- * the generated admission policies too; Pod Security Admission knows only the built-in ones.
+ * with progressive delivery), KEDA's ScaledJob and the Actions Runner Controller's AutoscalingRunnerSet
+ * (GitHub's self-hosted runners, whose template runs workflow code, a privileged docker:dind beside it
+ * in dind mode). Checked like the built-in kinds, by the webhook and the generated admission policies
+ * too; Pod Security Admission knows only the built-in ones.
  */
-export const CUSTOM_POD_BEARING_KINDS = ['Rollout', 'ScaledJob'] as const;
+export const CUSTOM_POD_BEARING_KINDS = ['Rollout', 'ScaledJob', 'AutoscalingRunnerSet'] as const;
 
 interface PodPaths {
   meta: string;
@@ -43,6 +45,43 @@ const POD_BEARING = new Set<string>([...POD_BEARING_KINDS, ...CUSTOM_POD_BEARING
 
 export function isPodBearing(kind: string): boolean {
   return POD_BEARING.has(kind);
+}
+
+/** How deep below `spec` a pod spec is looked for: a CronJob's is five objects down. */
+const POD_SPEC_SEARCH_DEPTH = 6;
+
+/** A `containers` list that holds at least one container (an object with a name or an image). */
+function holdsContainers(value: unknown): boolean {
+  return asArray(value).some((c) => {
+    const o = asObj(c);
+    return o !== undefined && (typeof o.image === 'string' || typeof o.name === 'string');
+  });
+}
+
+/**
+ * Where an object of a kind Palisade does not read as pod-bearing keeps a pod spec: the dotted path of
+ * the first object below `spec` (breadth first, objects only) with a `containers` list, such as
+ * `spec.template.spec` of an operator's own Deployment-like kind or `spec.ephemeralRunnerSpec.spec` of an
+ * ARC EphemeralRunnerSet. Undefined for pod-bearing kinds, Azure resources and objects with none: the
+ * containers such an object runs are checked nowhere, which a scan says rather than pass over in silence.
+ */
+export function unreadPodSpecPath(resource: Resource): string | undefined {
+  if (resource.format !== undefined || isPodBearing(resource.kind)) return undefined;
+  let level: Array<{ path: string; obj: Obj }> = [];
+  const root = asObj(resource.object.spec);
+  if (root) level.push({ path: 'spec', obj: root });
+  for (let depth = 0; depth < POD_SPEC_SEARCH_DEPTH && level.length > 0; depth++) {
+    const next: typeof level = [];
+    for (const { path, obj } of level) {
+      if (holdsContainers(obj.containers)) return path;
+      for (const [key, value] of Object.entries(obj)) {
+        const child = asObj(value);
+        if (child) next.push({ path: `${path}.${key}`, obj: child });
+      }
+    }
+    level = next;
+  }
+  return undefined;
 }
 
 /** The pod (or pod template) inside a pod-bearing object, with the paths needed to name its fields. */

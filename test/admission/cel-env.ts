@@ -149,7 +149,7 @@ export interface PolicyRequest {
 /** The plural resource of each kind the policies match. */
 const RESOURCES: Record<string, string> = {
   Pod: 'pods', ReplicationController: 'replicationcontrollers', Deployment: 'deployments', ReplicaSet: 'replicasets', StatefulSet: 'statefulsets',
-  DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs', Rollout: 'rollouts', ScaledJob: 'scaledjobs',
+  DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs', Rollout: 'rollouts', ScaledJob: 'scaledjobs', AutoscalingRunnerSet: 'autoscalingrunnersets',
 };
 
 export interface LabelExpression {

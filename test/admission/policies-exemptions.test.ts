@@ -164,14 +164,20 @@ describe('namespaces the bindings leave out', () => {
   });
 });
 
-describe('Argo Rollouts and KEDA ScaledJobs', () => {
+describe('Argo Rollouts, KEDA ScaledJobs and ARC runner sets', () => {
   const set = generate(CEL_RULES.map((r) => r.meta.id));
   const privileged = policyOf(set, 'workload/privileged-container');
   const pod = (flag: boolean) => ({ metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'app', image: 'busybox', securityContext: { privileged: flag } }] } });
   const rollout = (flag: boolean) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r', namespace: 'shop' }, spec: { replicas: 2, template: pod(flag) } });
   const scaledJob = (flag: boolean) => ({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledJob', metadata: { name: 's', namespace: 'shop' }, spec: { jobTargetRef: { template: pod(flag) } } });
+  const runnerSet = (flag: boolean) => ({
+    apiVersion: 'actions.github.com/v1alpha1',
+    kind: 'AutoscalingRunnerSet',
+    metadata: { name: 'arc', namespace: 'arc-runners' },
+    spec: { githubConfigUrl: 'https://github.com/contoso', template: pod(flag) },
+  });
 
-  it.each([['Rollout', rollout], ['ScaledJob', scaledJob]] as const)('judge the pod template of a %s, as the webhook does', (_kind, make) => {
+  it.each([['Rollout', rollout], ['ScaledJob', scaledJob], ['AutoscalingRunnerSet', runnerSet]] as const)('judge the pod template of a %s, as the webhook does', (_kind, make) => {
     expect(admits(privileged, make(true))).toEqual({ matched: true, admitted: false });
     expect(admits(privileged, make(false))).toEqual({ matched: true, admitted: true });
     expect(webhookAdmits([rule('workload/privileged-container')], make(true))).toBe(false);
@@ -182,6 +188,11 @@ describe('Argo Rollouts and KEDA ScaledJobs', () => {
     for (const p of set.policies) expect(admits(p, ref)).toMatchObject({ admitted: true });
   });
 
+  it('admit an AutoscalingRunnerSet without a template (its CRD does not require one), with no policy in error', () => {
+    const bare = { apiVersion: 'actions.github.com/v1alpha1', kind: 'AutoscalingRunnerSet', metadata: { name: 'arc', namespace: 'arc-runners' }, spec: { githubConfigUrl: 'https://github.com/contoso' } };
+    for (const p of set.policies) expect(admits(p, bare)).toMatchObject({ admitted: true });
+  });
+
   it('check an update only when the pod template changes', () => {
     const condition = createdOrPodChanged(false);
     const run = (oldObject: unknown, object: unknown) => evaluator.evaluate(privileged, condition!.expression, { object, oldObject, operation: 'UPDATE' });
@@ -189,6 +200,8 @@ describe('Argo Rollouts and KEDA ScaledJobs', () => {
     expect(run(scaledJob(false), scaledJob(true))).toBe(true);
     expect(run(rollout(true), { ...rollout(true), spec: { ...rollout(true).spec, replicas: 5 } })).toBe(false);
     expect(run(rollout(false), rollout(true))).toBe(true);
+    expect(run(runnerSet(true), { ...runnerSet(true), spec: { ...runnerSet(true).spec, maxRunners: 10 } })).toBe(false);
+    expect(run(runnerSet(false), runnerSet(true))).toBe(true);
   });
 });
 

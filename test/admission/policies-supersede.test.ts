@@ -40,7 +40,11 @@ async function tablePods(): Promise<Array<Record<string, unknown>>> {
 }
 
 const pods = await tablePods();
-const PAIRS = RULES.filter((r) => r.cel && 'validation' in r.cel).flatMap((r) => (r.supersedes ?? []).map((over) => [r.meta.id, over] as const));
+const hasPolicy = (r: Rule | undefined) => r?.cel !== undefined && 'validation' in r.cel;
+const SUPERSEDED = RULES.filter(hasPolicy).flatMap((r) => (r.supersedes ?? []).map((over) => [r.meta.id, over] as const));
+const PAIRS = SUPERSEDED.filter(([, over]) => hasPolicy(byId(over)));
+// A rule with no CEL form (workload/sensitive-host-path) has no policy to refuse in the other's stead.
+const UNPAIRED = SUPERSEDED.filter(([, over]) => !hasPolicy(byId(over)));
 
 describe.each(PAIRS)('%s, taken over by %s', (id, over) => {
   it.each([false, true])('decides as the webhook (the other rule excepted: %s)', (excepted) => {
@@ -59,5 +63,32 @@ describe.each(PAIRS)('%s, taken over by %s', (id, over) => {
     }
     expect(mismatches).toEqual([]);
     expect(refused).toBeGreaterThan(0);
+  });
+});
+
+describe.each(UNPAIRED)('%s, taken over by %s, which has no policy', (id, over) => {
+  it('refuses on its own every object on which the webhook reports either rule', () => {
+    const set = admissionPolicies([byId(id), byId(over)], { settings: SETTINGS, mode: 'deny', excludedNamespaces: [] });
+    const policy = set.policies.find((p) => p.rule.meta.id === id)!;
+    const webhook = reviewPolicy({ rules: [byId(id), byId(over)], settings: SETTINGS, failOn: 'low', aksManaged: false, allowIgnoreAnnotation: false, exceptions: [] });
+    const mismatches: string[] = [];
+    let takenOver = 0;
+    for (const object of pods) {
+      const byPolicy = evaluator.review(policy, { object, namespace: 'shop' });
+      const reported = reviewRequest({ uid: 'u', operation: 'CREATE', namespace: 'shop', userInfo: { username: 'a' }, object }, webhook).violations.map((v) => v.rule);
+      if (reported.includes(over) && !reported.includes(id)) takenOver++;
+      const refused = reported.includes(id) || reported.includes(over);
+      if (byPolicy.admitted === refused || byPolicy.error) mismatches.push(`${(object.metadata as { name: string }).name}: webhook ${refused ? 'refuses' : 'admits'}, policy ${byPolicy.admitted ? 'admits' : 'refuses'}${byPolicy.error ?? ''}`);
+    }
+    expect(mismatches).toEqual([]);
+    expect(takenOver).toBeGreaterThan(0);
+  });
+
+  it('warns that an exception for the rule that takes over does not excuse objects from the policy', () => {
+    const exceptions: ExceptionConfig[] = [{ rule: over, resources: ['monitoring/DaemonSet/node-exporter'], reason: 'r', expires: undefined }];
+    const set = admissionPolicies([byId(id), byId(over)], { settings: SETTINGS, mode: 'deny', excludedNamespaces: [], exceptions });
+    expect(set.warnings).toContainEqual(expect.stringMatching(new RegExp(`^exception for ${over} on monitoring/DaemonSet/node-exporter: .* ${over} has no policy, so the ${id} policy still refuses those objects`)));
+    const alsoExcepted = admissionPolicies([byId(id), byId(over)], { settings: SETTINGS, mode: 'deny', excludedNamespaces: [], exceptions: [...exceptions, { ...exceptions[0]!, rule: id }] });
+    expect(alsoExcepted.warnings.filter((w) => w.includes('has no policy'))).toEqual([]);
   });
 });

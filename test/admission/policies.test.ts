@@ -50,7 +50,7 @@ describe('admissionPolicies', () => {
     }
   });
 
-  it('matches every pod-bearing kind on CREATE and UPDATE, Argo Rollouts and KEDA ScaledJobs and ephemeral containers included, and fails closed', () => {
+  it('matches every pod-bearing kind on CREATE and UPDATE, Argo Rollouts, KEDA ScaledJobs, ARC runner sets and ephemeral containers included, and fails closed', () => {
     const p = byRule(set.policies, 'workload/privileged-container');
     expect(spec(p).failurePolicy).toBe('Fail');
     expect(spec(p).matchConstraints.resourceRules).toEqual([
@@ -59,6 +59,7 @@ describe('admissionPolicies', () => {
       { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'] },
       { apiGroups: ['argoproj.io'], apiVersions: ['v1alpha1'], operations: ['CREATE', 'UPDATE'], resources: ['rollouts'] },
       { apiGroups: ['keda.sh'], apiVersions: ['v1alpha1'], operations: ['CREATE', 'UPDATE'], resources: ['scaledjobs'] },
+      { apiGroups: ['actions.github.com'], apiVersions: ['v1alpha1'], operations: ['CREATE', 'UPDATE'], resources: ['autoscalingrunnersets'] },
     ]);
   });
 

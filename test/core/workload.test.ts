@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containersOf, podOf } from '../../src/core/workload.js';
+import { containersOf, isPodBearing, podOf, unreadPodSpecPath } from '../../src/core/workload.js';
 import { parseResources } from '../helpers/rule-tester.js';
 
 const [pod] = parseResources(`
@@ -73,5 +73,82 @@ spec:
 
   it('has no pod for a Rollout that refers to a Deployment: the Deployment is checked itself', () => {
     expect(podOf(byReference!)).toBeUndefined();
+  });
+});
+
+describe("GitHub's Actions Runner Controller", () => {
+  // gha-runner-scale-set 0.9 with containerMode.type=dind: the runner beside a privileged docker:dind.
+  const [runnerSet] = parseResources(`
+apiVersion: actions.github.com/v1alpha1
+kind: AutoscalingRunnerSet
+metadata: {name: arc-runner-set, namespace: arc-runners}
+spec:
+  githubConfigUrl: https://github.com/contoso
+  githubConfigSecret: github-secret
+  template:
+    spec:
+      initContainers: [{name: init-dind-externals, image: ghcr.io/actions/actions-runner:latest}]
+      containers:
+      - {name: runner, image: ghcr.io/actions/actions-runner:latest}
+      - {name: dind, image: docker:dind, securityContext: {privileged: true}}
+`);
+
+  it("reads an AutoscalingRunnerSet's pod template, the runners' pods", () => {
+    expect(isPodBearing('AutoscalingRunnerSet')).toBe(true);
+    expect(containersOf(podOf(runnerSet!)!).map((c) => c.path('image'))).toEqual([
+      'spec.template.spec.containers[0].image',
+      'spec.template.spec.containers[1].image',
+      'spec.template.spec.initContainers[0].image',
+    ]);
+    expect(unreadPodSpecPath(runnerSet!)).toBeUndefined();
+  });
+});
+
+describe('unreadPodSpecPath', () => {
+  const [ephemeralRunnerSet, knative, podTemplate, cronJob, service] = parseResources(`
+apiVersion: actions.github.com/v1alpha1
+kind: EphemeralRunnerSet
+metadata: {name: arc-runner-set-x, namespace: arc-runners}
+spec:
+  ephemeralRunnerSpec:
+    githubConfigUrl: https://github.com/contoso
+    spec: {containers: [{name: runner, image: ghcr.io/actions/actions-runner:latest}]}
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: hello, namespace: web}
+spec:
+  template:
+    spec: {containers: [{image: ghcr.io/knative/helloworld-go:latest}]}
+---
+apiVersion: v1
+kind: PodTemplate
+metadata: {name: tpl, namespace: web}
+template:
+  spec: {containers: [{name: a, image: nginx}]}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report, namespace: web}
+spec:
+  schedule: "@daily"
+  jobTemplate: {spec: {template: {spec: {containers: [{name: r, image: report}]}}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: web}
+spec: {ports: [{port: 80}], selector: {containers: yes}}
+`);
+
+  it('finds the pod spec of a kind no rule reads, however deep below spec', () => {
+    expect(unreadPodSpecPath(ephemeralRunnerSet!)).toBe('spec.ephemeralRunnerSpec.spec');
+    expect(unreadPodSpecPath(knative!)).toBe('spec.template.spec');
+  });
+
+  it('says nothing of pod-bearing kinds, nor of objects without one below spec', () => {
+    expect(unreadPodSpecPath(cronJob!)).toBeUndefined();
+    // A PodTemplate runs nothing: its template is not below spec.
+    expect(unreadPodSpecPath(podTemplate!)).toBeUndefined();
+    expect(unreadPodSpecPath(service!)).toBeUndefined();
   });
 });

@@ -12,10 +12,14 @@ export default pssRule({
       { framework: 'mitre', id: 'T1611' },
     ],
     description:
-      "A hostPath volume exposes the node's filesystem to the pod: it can read node credentials and other pods' data, and write where the node trusts what it finds.",
+      "A hostPath volume exposes the node's filesystem to the pod: it can read node credentials and other pods' data, and write where the node trusts what it finds. " +
+      'A volume workload/sensitive-host-path reports (a runtime socket, /, /etc, /proc, /var/lib/kubelet, ...) is left to that rule, whose finding carries this check\'s references.',
     remediation: 'Use an emptyDir, a persistentVolumeClaim, a configMap/secret or a CSI volume instead of hostPath.',
     references: ['https://kubernetes.io/docs/concepts/storage/volumes/#hostpath'],
   },
+  // A sensitive node path is this same volume with the reason it matters and a higher severity: one
+  // finding per volume, which carries this check's references (pss, C-0048, KSV023).
+  supersedes: ['workload/sensitive-host-path'],
   check: {
     id: 'hostPathVolumes',
     level: 'baseline',

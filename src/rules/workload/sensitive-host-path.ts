@@ -2,6 +2,7 @@ import type { FrameworkRef } from '../../core/frameworks.js';
 import { isPublicHostFile } from '../../core/host-paths.js';
 import { posix } from 'node:path';
 import { defineRule } from '../../core/rule.js';
+import hostPathVolume from '../pss/host-path-volumes.js';
 import { hostPathVolumes, mountsOf, normalizeHostPath } from './lib/host-path.js';
 
 type Exposure = 'runtime-socket' | 'runtime-storage' | 'cloud-credentials' | 'node';
@@ -115,6 +116,17 @@ function frameworksFor(normalized: string, p: string, exposures: Set<Exposure>):
   return refs;
 }
 
+/**
+ * workload/host-path-volume (Pod Security's hostPathVolumes) leaves each volume this rule reports to it:
+ * the finding carries that check's references as well, so that a mapping to Pod Security, Kubescape's
+ * C-0048 or Trivy's KSV023 still finds it.
+ */
+function withHostPathVolumeRefs(refs: readonly FrameworkRef[]): FrameworkRef[] {
+  const key = (r: FrameworkRef) => `${r.framework}\u0000${r.level ?? ''}\u0000${r.id}`;
+  const own = new Set(refs.map(key));
+  return [...refs, ...hostPathVolume.meta.frameworks.filter((r) => !own.has(key(r)))];
+}
+
 export default defineRule({
   meta: {
     id: 'workload/sensitive-host-path',
@@ -126,6 +138,8 @@ export default defineRule({
       { framework: 'kubescape', id: 'C-0020' },
       { framework: 'trivy', id: 'KSV006' },
       { framework: 'trivy', id: 'KSV121' },
+      { framework: 'kubescape', id: 'C-0048' },
+      { framework: 'trivy', id: 'KSV023' },
       { framework: 'mitre', id: 'T1611' },
     ],
     description:
@@ -139,7 +153,9 @@ export default defineRule({
       'registry hives (C:\\Windows\\System32\\config) count too, whatever the case and slashes. ' +
       'A parent of such a path (/, /var, /run) exposes it too. The path is normalised first (repeated slashes, ' +
       '. and .., a trailing slash; /var/run is /run). Public files often mounted read-only (/etc/localtime, ' +
-      '/etc/ssl/certs, ...) are not reported. One finding per volume, whether or not it is mounted read-only.',
+      '/etc/ssl/certs, ...) are not reported. One finding per volume, whether or not it is mounted read-only. ' +
+      'It takes the place of workload/host-path-volume on the volumes it reports and carries that rule\'s references ' +
+      '(Pod Security baseline hostPathVolumes, Kubescape C-0048, Trivy KSV023).',
     remediation:
       'Remove the hostPath volume. Give the workload what it needs another way: the Kubernetes API instead of the ' +
       'runtime socket, a projected service-account token or workload identity instead of node credentials, a ' +
@@ -156,7 +172,8 @@ export default defineRule({
     if (!pod) return;
     const containers = ctx.containers();
     for (const v of hostPathVolumes(pod)) {
-      const field = `${pod.specPath}.volumes[${v.index}].hostPath.path`;
+      // The field workload/host-path-volume reports, which this finding takes over.
+      const field = `${pod.specPath}.volumes[${v.index}].hostPath`;
       const mountedBy = [...new Set(mountsOf(containers, v.name).map((m) => m.container.name))];
       if (/^\\\\/.test(v.path)) {
         if (!WINDOWS_RUNTIME_PIPES.includes(v.path.toLowerCase())) continue;
@@ -164,7 +181,7 @@ export default defineRule({
           field,
           message: `hostPath volume ${v.name} mounts ${v.path}: the container runtime's named pipe`,
           evidence: { observed: v.path, expected: 'no hostPath to a container runtime pipe', mountedBy },
-          frameworks: [{ framework: 'kubescape', id: 'C-0074' }, { framework: 'mitre', id: 'T1611' }],
+          frameworks: withHostPathVolumeRefs([{ framework: 'kubescape', id: 'C-0074' }, { framework: 'mitre', id: 'T1611' }]),
         });
         continue;
       }
@@ -187,7 +204,7 @@ export default defineRule({
           expected: 'no hostPath to a sensitive node path',
           mountedBy,
         },
-        frameworks: frameworksFor(normalized, p, exposures),
+        frameworks: withHostPathVolumeRefs(frameworksFor(normalized, p, exposures)),
       });
     }
   },

@@ -3,7 +3,8 @@ import type { Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, type Resource } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import type { PodView } from '../../core/workload.js';
-import { tokenMount, type TokenMount } from './service-account.js';
+import type { FrameworkRef } from '../../core/frameworks.js';
+import { AUTOMOUNT_TOKEN_FRAMEWORKS, tokenMount, type TokenMount } from './service-account.js';
 
 /** One RoleBinding or ClusterRoleBinding subject that covers a ServiceAccount. */
 export interface GrantingBinding {
@@ -128,6 +129,25 @@ function apiToken(t: TokenMount, pod: PodView): { field: string; how: string; ex
   return undefined;
 }
 
+const OWN_FRAMEWORKS: readonly FrameworkRef[] = [
+  { framework: 'kubescape', id: 'C-0261' },
+  { framework: 'mitre', id: 'T1528' },
+  { framework: 'cis-aks', id: '4.1.6' },
+];
+
+const refKey = (r: FrameworkRef) => `${r.framework}\u0000${r.id}`;
+
+/**
+ * An automounted token is also what workload/automount-service-account-token reports on the same field;
+ * that rule leaves the pod to this one, whose finding then carries its references too (Kubescape C-0034
+ * and C-0190, Trivy KSV036, Checkov CKV_K8S_38). A projected token is not automounted: its own references only.
+ */
+function frameworksFor(automounted: boolean): FrameworkRef[] {
+  if (!automounted) return [...OWN_FRAMEWORKS];
+  const own = new Set(OWN_FRAMEWORKS.map(refKey));
+  return [...OWN_FRAMEWORKS, ...AUTOMOUNT_TOKEN_FRAMEWORKS.filter((r) => !own.has(refKey(r)))];
+}
+
 function describeBinding(b: GrantingBinding): string {
   const where = b.namespace === null ? b.name : `${b.namespace}/${b.name}`;
   const via = b.subject.startsWith('Group ') ? ` (to ${b.subject})` : '';
@@ -140,18 +160,15 @@ export default defineRule({
     title: 'Pod mounts a ServiceAccount token that RBAC grants permissions to',
     severity: 'medium',
     pillar: 'access',
-    frameworks: [
-      { framework: 'kubescape', id: 'C-0261' },
-      { framework: 'mitre', id: 'T1528' },
-      { framework: 'cis-aks', id: '4.1.6' },
-    ],
+    frameworks: frameworksFor(true),
     description:
       'The pod gets a token of its ServiceAccount (automounted, or projected without an audience) and a ' +
       'RoleBinding or ClusterRoleBinding in the input grants that ServiceAccount a role, by name or through the ' +
       'groups system:serviceaccounts and system:serviceaccounts:NAMESPACE. Anyone who gets code execution in ' +
       'any container of the pod can read the token and use those permissions against the API server. A RoleBinding ' +
       'counts in whichever namespace it is, since it grants its role there. A role that is in the input with no ' +
-      'rules grants nothing and is ignored; a role that is not in the input is assumed to grant something.',
+      'rules grants nothing and is ignored; a role that is not in the input is assumed to grant something. On an ' +
+      'automounted token it takes the place of workload/automount-service-account-token and carries its references.',
     remediation:
       'If the workload does not call the Kubernetes API, set automountServiceAccountToken: false in the pod spec. ' +
       'If it does, keep the binding to the least the workload needs, or give the API access to a separate ' +
@@ -192,6 +209,7 @@ export default defineRule({
         },
         expected: token.expected,
       },
+      frameworks: frameworksFor(mount.mounted),
     });
   },
 });

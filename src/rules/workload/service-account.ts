@@ -1,3 +1,4 @@
+import type { FrameworkRef } from '../../core/frameworks.js';
 import type { Inventory } from '../../core/inventory.js';
 import { Memo } from '../../core/memo.js';
 import { asArray, asObj, asString, type Resource } from '../../core/resource.js';
@@ -9,6 +10,19 @@ export const TOKEN_MOUNT_JOINS = "the pod's ServiceAccount, whose automountServi
 
 export const TOKEN_MOUNT_CEL_UNSUPPORTED =
   "when the pod spec leaves automountServiceAccountToken unset, the pod's ServiceAccount decides, and an admission policy cannot read that other object";
+
+/**
+ * The cross-references of workload/automount-service-account-token. workload/service-account-token-with-permissions
+ * takes its place on an automounted token that RBAC grants permissions to, and carries them.
+ */
+export const AUTOMOUNT_TOKEN_FRAMEWORKS: readonly FrameworkRef[] = [
+  { framework: 'kubescape', id: 'C-0034' },
+  { framework: 'kubescape', id: 'C-0190' },
+  { framework: 'trivy', id: 'KSV036' },
+  { framework: 'checkov', id: 'CKV_K8S_38' },
+  { framework: 'cis-aks', id: '4.1.6' },
+  { framework: 'mitre', id: 'T1528' },
+];
 
 /** The ServiceAccount a pod runs as, and the field that says so (or would). */
 export interface PodServiceAccount {

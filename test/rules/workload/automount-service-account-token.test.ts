@@ -1,5 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../src/core/engine.js';
+import { Inventory } from '../../../src/core/inventory.js';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings.js';
 import rule from '../../../src/rules/workload/automount-service-account-token.js';
-import { ruleTester } from '../../helpers/rule-tester.js';
+import withPermissions from '../../../src/rules/workload/service-account-token-with-permissions.js';
+import { parseResources, ruleTester } from '../../helpers/rule-tester.js';
 import { deployment } from './fixtures.js';
 
 const sa = (name: string, ns: string | null, automount?: boolean) => `
@@ -7,6 +12,14 @@ apiVersion: v1
 kind: ServiceAccount
 metadata: { name: ${name}${ns ? `, namespace: ${ns}` : ''} }
 ${automount === undefined ? '' : `automountServiceAccountToken: ${automount}`}
+`;
+
+const binding = (sa: string) => `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: ${sa}-reader, namespace: shop }
+subjects: [{ kind: ServiceAccount, name: ${sa}, namespace: shop }]
+roleRef: { kind: Role, name: reader, apiGroup: rbac.authorization.k8s.io }
 `;
 
 const deploy = (podSpec: string, ns: string | null = 'shop') => deployment(`${podSpec}\n      containers: [{ name: app, image: myregistry.azurecr.io/web:1.0 }]`, 'web', ns);
@@ -79,6 +92,21 @@ ruleTester(rule, {
       findings: [{ message: /its ServiceAccount legacy does not set/ }],
     },
     {
+      // Run without workload/service-account-token-with-permissions: the account holds a role, so the advice is not to turn the token off.
+      name: 'a ServiceAccount that RBAC grants a role: the workload likely calls the API',
+      input: `${deploy('      serviceAccountName: web')}---${sa('web', 'shop')}---${binding('web')}`,
+      findings: [
+        {
+          field: 'spec.template.spec.automountServiceAccountToken',
+          message:
+            'pod does not set automountServiceAccountToken and its ServiceAccount web does not set automountServiceAccountToken: false: the token is mounted; ' +
+            'a binding grants ServiceAccount shop/web permissions, so the workload likely calls the API: rather than turning the token off, keep its RBAC ' +
+            'to what the workload needs, or mount a projected token with a short expirationSeconds in the containers that call the API only',
+          evidence: { expected: 'least-privilege RBAC for the ServiceAccount, or a short-lived projected token in the containers that call the API' },
+        },
+      ],
+    },
+    {
       name: 'CronJob and bare Pod paths',
       input: `
 apiVersion: batch/v1
@@ -106,4 +134,21 @@ spec:
       ],
     },
   ],
+});
+
+describe('beside workload/service-account-token-with-permissions', () => {
+  const scan = (yaml: string) =>
+    evaluate([rule, withPermissions], new Inventory(parseResources(yaml)), DEFAULT_SETTINGS).findings.map((f) => `${f.field ?? ''} <- ${f.rule}`);
+
+  it('leaves a token that RBAC grants permissions to to that rule: one finding on the field', () => {
+    expect(scan(`${deploy('      serviceAccountName: web')}---${sa('web', 'shop')}---${binding('web')}`)).toEqual([
+      'spec.template.spec.automountServiceAccountToken <- workload/service-account-token-with-permissions',
+    ]);
+  });
+
+  it('still reports a token without permissions itself', () => {
+    expect(scan(`${deploy('      serviceAccountName: web')}---${sa('web', 'shop')}---${binding('other')}`)).toEqual([
+      'spec.template.spec.automountServiceAccountToken <- workload/automount-service-account-token',
+    ]);
+  });
 });

@@ -1,6 +1,11 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../src/core/engine.js';
+import { Inventory } from '../../../src/core/inventory.js';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings.js';
+import hostPathVolume from '../../../src/rules/pss/host-path-volumes.js';
+import restrictedVolumeType from '../../../src/rules/pss/restricted-volumes.js';
 import rule from '../../../src/rules/workload/sensitive-host-path.js';
-import { findingsFor, ruleTester } from '../../helpers/rule-tester.js';
+import { findingsFor, parseResources, ruleTester } from '../../helpers/rule-tester.js';
 import { pod as basePod } from './fixtures.js';
 
 const pod = (...paths: string[]) => `
@@ -42,27 +47,27 @@ ruleTester(rule, {
       name: 'the D-Bus socket and the AKS admin user',
       input: pod('/var/run/dbus/system_bus_socket', '/home/azureuser/.ssh'),
       findings: [
-        { field: 'spec.volumes[0].hostPath.path', message: /system D-Bus socket/ },
-        { field: 'spec.volumes[1].hostPath.path', message: /admin user \(azureuser by default on AKS\)/ },
+        { field: 'spec.volumes[0].hostPath', message: /system D-Bus socket/ },
+        { field: 'spec.volumes[1].hostPath', message: /admin user \(azureuser by default on AKS\)/ },
       ],
     },
     {
       name: "the runtime's directory, and the BPF filesystem Cilium pins its maps in",
       input: pod('/run/containerd', '/sys/fs/bpf'),
       findings: [
-        { field: 'spec.volumes[0].hostPath.path', message: /mounts \/run\/containerd: the containerd socket and its directory/ },
-        { field: 'spec.volumes[1].hostPath.path', message: /mounts \/sys\/fs\/bpf: the node's BPF filesystem/ },
+        { field: 'spec.volumes[0].hostPath', message: /mounts \/run\/containerd: the containerd socket and its directory/ },
+        { field: 'spec.volumes[1].hostPath', message: /mounts \/sys\/fs\/bpf: the node's BPF filesystem/ },
       ],
     },
     {
       name: 'runtime sockets in all their spellings',
       input: pod('/var/run/docker.sock', '/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/var/run/cri-dockerd.sock', '//var//run/./docker.sock/'),
       findings: [
-        { field: 'spec.volumes[0].hostPath.path', message: 'hostPath volume v0 mounts /var/run/docker.sock: the Docker socket', severity: 'critical' },
-        { field: 'spec.volumes[1].hostPath.path', message: /mounts \/run\/containerd\/containerd\.sock: the containerd socket$/ },
-        { field: 'spec.volumes[2].hostPath.path', message: /mounts \/var\/run\/crio\/crio\.sock: the CRI-O socket$/ },
-        { field: 'spec.volumes[3].hostPath.path', message: /cri-dockerd socket/ },
-        { field: 'spec.volumes[4].hostPath.path', message: /: the Docker socket$/ },
+        { field: 'spec.volumes[0].hostPath', message: 'hostPath volume v0 mounts /var/run/docker.sock: the Docker socket', severity: 'critical' },
+        { field: 'spec.volumes[1].hostPath', message: /mounts \/run\/containerd\/containerd\.sock: the containerd socket$/ },
+        { field: 'spec.volumes[2].hostPath', message: /mounts \/var\/run\/crio\/crio\.sock: the CRI-O socket$/ },
+        { field: 'spec.volumes[3].hostPath', message: /cri-dockerd socket/ },
+        { field: 'spec.volumes[4].hostPath', message: /: the Docker socket$/ },
       ],
     },
     {
@@ -131,8 +136,8 @@ spec:
           volumes: [{ name: docker, hostPath: { path: /var/lib/docker/containers, type: Directory } }]
 `,
       findings: [
-        { resource: 'DaemonSet/node-agent', field: 'spec.template.spec.volumes[0].hostPath.path' },
-        { resource: 'CronJob/cleanup', field: 'spec.jobTemplate.spec.template.spec.volumes[0].hostPath.path' },
+        { resource: 'DaemonSet/node-agent', field: 'spec.template.spec.volumes[0].hostPath' },
+        { resource: 'CronJob/cleanup', field: 'spec.jobTemplate.spec.template.spec.volumes[0].hostPath' },
       ],
     },
   ],
@@ -142,12 +147,14 @@ it('cross-references per finding', () => {
   const refs = findingsFor(rule, pod('/var/run/docker.sock', '/etc', '/var/lib/kubelet', '/run/containerd/containerd.sock', '/')).map((f) =>
     f.frameworks.map((r) => `${r.framework}:${r.id}`),
   );
+  // Every finding also carries the references of workload/host-path-volume, which leaves the volume to it.
+  const hostPathVolume = ['pss:hostPathVolumes', 'kubescape:C-0048', 'trivy:KSV023'];
   expect(refs).toEqual([
-    ['kubescape:C-0074', 'trivy:KSV006', 'mitre:T1611'],
-    ['kubescape:C-0020', 'trivy:KSV121', 'mitre:T1611'],
-    ['mitre:T1611'],
-    ['kubescape:C-0074', 'mitre:T1611'],
-    ['kubescape:C-0074', 'kubescape:C-0020', 'trivy:KSV121', 'mitre:T1611'],
+    ['kubescape:C-0074', 'trivy:KSV006', 'mitre:T1611', ...hostPathVolume],
+    ['kubescape:C-0020', 'trivy:KSV121', 'mitre:T1611', ...hostPathVolume],
+    ['mitre:T1611', ...hostPathVolume],
+    ['kubescape:C-0074', 'mitre:T1611', ...hostPathVolume],
+    ['kubescape:C-0074', 'kubescape:C-0020', 'trivy:KSV121', 'mitre:T1611', ...hostPathVolume],
   ]);
 });
 
@@ -158,5 +165,54 @@ it('records the normalised path and the containers that mount the volume', () =>
 
 it("maps a Windows node's credentials to kubescape's cloud-credentials control", () => {
   const [f] = findingsFor(rule, pod('C:\\k'));
-  expect(f?.frameworks?.map((r) => r.id)).toEqual(['C-0020', 'T1611']);
+  expect(f?.frameworks?.map((r) => r.id)).toEqual(['C-0020', 'T1611', 'hostPathVolumes', 'C-0048', 'KSV023']);
+});
+
+describe('beside workload/host-path-volume', () => {
+  // prometheus-node-exporter as kube-prometheus-stack renders it: read-only, non-root, no capabilities.
+  const nodeExporter = `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: kps-prometheus-node-exporter, namespace: monitoring }
+spec:
+  selector: { matchLabels: { app: node-exporter } }
+  template:
+    metadata: { labels: { app: node-exporter } }
+    spec:
+      automountServiceAccountToken: false
+      securityContext: { fsGroup: 65534, runAsGroup: 65534, runAsNonRoot: true, runAsUser: 65534 }
+      containers:
+      - name: node-exporter
+        image: quay.io/prometheus/node-exporter:v1.8.2
+        securityContext: { readOnlyRootFilesystem: true }
+        volumeMounts:
+        - { name: proc, mountPath: /host/proc, readOnly: true }
+        - { name: sys, mountPath: /host/sys, readOnly: true }
+        - { name: root, mountPath: /host/root, mountPropagation: HostToContainer, readOnly: true }
+        - { name: textfile, mountPath: /textfile, readOnly: true }
+      volumes:
+      - { name: proc, hostPath: { path: /proc } }
+      - { name: sys, hostPath: { path: /sys } }
+      - { name: root, hostPath: { path: / } }
+      - { name: textfile, hostPath: { path: /var/lib/node-exporter } }
+`;
+  const scan = (rules = [rule, hostPathVolume, restrictedVolumeType]) =>
+    evaluate(rules, new Inventory(parseResources(nodeExporter)), DEFAULT_SETTINGS).findings;
+
+  it('reports each sensitive volume once, as critical, and leaves the others to the Pod Security rule', () => {
+    expect(scan().map((f) => `${f.field ?? ''} <- ${f.rule} ${f.severity}`)).toEqual([
+      'spec.template.spec.volumes[0].hostPath <- workload/sensitive-host-path critical',
+      'spec.template.spec.volumes[1].hostPath <- workload/sensitive-host-path critical',
+      'spec.template.spec.volumes[2].hostPath <- workload/sensitive-host-path critical',
+      'spec.template.spec.volumes[3].hostPath <- workload/host-path-volume high',
+    ]);
+  });
+
+  it("keeps every cross-reference of the finding it takes the place of", () => {
+    const [kept] = scan();
+    const dropped = scan([hostPathVolume])[0];
+    const key = (r: { framework: string; id: string; level?: string }) => `${r.framework}:${r.level ?? ''}:${r.id}`;
+    expect(kept?.frameworks.map(key)).toEqual(expect.arrayContaining(dropped?.frameworks.map(key) ?? ['none']));
+    expect(kept?.frameworks.map(key)).toEqual(expect.arrayContaining(['pss:baseline:hostPathVolumes', 'kubescape::C-0048', 'trivy::KSV023']));
+  });
 });

@@ -183,7 +183,10 @@ it('lists each granting binding once in the evidence', () => {
     rule,
     [deploy(WEB_SA), roleBinding('web-reader', 'shop', `[{ kind: ServiceAccount, name: web, namespace: shop }, { kind: Group, name: "system:serviceaccounts:shop" }]`)].join('---'),
   );
-  expect(f?.frameworks.map((r) => `${r.framework}:${r.id}`)).toEqual(['kubescape:C-0261', 'mitre:T1528', 'cis-aks:4.1.6']);
+  // An automounted token: the finding takes the place of workload/automount-service-account-token's and carries its references.
+  expect(f?.frameworks.map((r) => `${r.framework}:${r.id}`)).toEqual([
+    'kubescape:C-0261', 'mitre:T1528', 'cis-aks:4.1.6', 'kubescape:C-0034', 'kubescape:C-0190', 'trivy:KSV036', 'checkov:CKV_K8S_38',
+  ]);
   expect(f?.evidence.observed).toEqual({
     serviceAccount: 'shop/web',
     token: 'automounted: the pod does not set automountServiceAccountToken: false and the ServiceAccount is not in the input',
@@ -216,4 +219,16 @@ subjects: [{kind: ${kind}, name: "${name}"}]
     expect(found).toHaveLength(1);
     expect(found[0]?.message).toContain('ClusterRoleBinding b');
   });
+});
+
+it("keeps its own references on a projected token, which workload/automount-service-account-token does not report", () => {
+  const input = [
+    deploy(`      automountServiceAccountToken: false
+      volumes:
+        - name: kube-api
+          projected: { sources: [{ serviceAccountToken: { path: token } }] }`),
+    roleBinding('web-reader', 'shop', '[{ kind: ServiceAccount, name: default, namespace: shop }]'),
+  ].join('---');
+  const [f] = findingsFor(rule, input);
+  expect(f?.frameworks.map((r) => `${r.framework}:${r.id}`)).toEqual(['kubescape:C-0261', 'mitre:T1528', 'cis-aks:4.1.6']);
 });
