@@ -2,19 +2,21 @@ import type { Command } from 'commander';
 import type { TokenCredential } from '@azure/identity';
 import { UsageError, type InputError, type InputNote } from '../core/errors.js';
 import type { Resource } from '../core/resource.js';
-import { readCluster } from '../ingest/kube.js';
+import { readCluster, unreadKindOf, type ClusterRead } from '../ingest/kube.js';
+import { SCAN_REQUIRED_KINDS } from '../ingest/kube-kinds.js';
 import { fetchAksClusters } from '../ingest/azure-live.js';
 import { lookupEntraNames } from '../ingest/entra-graph.js';
 import { readEntraNames } from '../ingest/entra-names.js';
 import { Inventory } from '../core/inventory.js';
 import { isEntraObjectId } from '../analyses/rbac/azure-access.js';
 import { PermissionIndex, type Subject } from '../analyses/rbac/permission-index.js';
+import { printWarnings } from './output.js';
 
 /** The flags that add a live cluster to a command's inputs. */
 export interface ClusterFlags {
   cluster?: boolean;
   context?: string;
-  /** Only on commands that read namespaced kinds for their own sake (scan). */
+  /** Only on commands whose answer one namespace's objects can give (scan, netpol, rbac risky). */
   namespace?: string;
 }
 
@@ -55,22 +57,33 @@ function listProgress(): { onList(done: number, total: number, objects: number):
 
 /**
  * The live cluster's resources when --cluster is given (none otherwise), with the problems met reading
- * it and the notes for the report; `kinds` narrows the lists to what the command needs.
+ * it and the notes for the report; `kinds` narrows the lists to what the command needs. A refusal of a
+ * `required` kind (default: what a scan judges, SCAN_REQUIRED_KINDS) is an error; a refusal of any
+ * other kind is a note saying what it leaves undecided, shown on stderr as a warning too, so that the
+ * gap is seen whatever the command shows of its notes.
  */
-export async function clusterInputs(flags: ClusterFlags, kinds?: readonly string[]): Promise<{ resources: Resource[]; errors: InputError[]; notes: InputNote[] }> {
+export async function clusterInputs(
+  flags: ClusterFlags,
+  kinds?: readonly string[],
+  required: readonly string[] = SCAN_REQUIRED_KINDS,
+): Promise<{ resources: Resource[]; errors: InputError[]; notes: InputNote[] }> {
   checkFlags(flags);
   if (!flags.cluster) return { resources: [], errors: [], notes: [] };
   const bar = listProgress();
+  let read: ClusterRead;
   try {
-    return await readCluster({
+    read = await readCluster({
       ...(flags.context !== undefined ? { context: flags.context } : {}),
       ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
       ...(kinds ? { kinds } : {}),
+      required,
       onList: bar.onList,
     });
   } finally {
     bar.done();
   }
+  printWarnings(read.notes.filter((n) => unreadKindOf(n) !== undefined));
+  return read;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { UsageError, type InputNote } from '../core/errors.js';
+import { UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { evaluate } from '../core/engine.js';
 import { Inventory } from '../core/inventory.js';
 import { DEFAULT_SETTINGS } from '../core/settings.js';
@@ -12,6 +12,7 @@ import { ReachabilityModel, type PeerQuery, type ReachQuery } from '../analyses/
 import { otherPoliciesWarning } from '../analyses/network/other-policies.js';
 import { MAX_PORT, MIN_PORT, type Protocol } from '../analyses/network/ports.js';
 import { ingestPaths } from '../ingest/files.js';
+import { unreadKindOf } from '../ingest/kube.js';
 import { clusterInputs, clusterOptions, pathsOrDefault, type ClusterFlags } from './inputs.js';
 import { printErrors, printWarnings, writeChunks } from './output.js';
 
@@ -24,7 +25,7 @@ type ExposureOptions = { format: ExposureFormat; output?: string; includeAksMana
 export function netpolCommand(): Command {
   const netpol = new Command('netpol').description('Kubernetes NetworkPolicy: what can reach what, on which ports');
   netpol.addCommand(
-    clusterOptions(new Command('reach'))
+    clusterOptions(new Command('reach'), { namespace: true })
       .description(
         'every allowed connection between workloads and to or from addresses outside the cluster, in the connlist format of ' +
           "np-guard's netpol-analyzer (ingress controllers are not modelled: no {ingress-controller} lines)",
@@ -40,7 +41,7 @@ export function netpolCommand(): Command {
       }),
   );
   netpol.addCommand(
-    clusterOptions(new Command('exposure'))
+    clusterOptions(new Command('exposure'), { namespace: true })
       .description(
         'per workload, who can reach it and what it can reach: every internet address (and on which ports), any pod of any namespace ' +
           '(namespaces created later included), pods named by selectors and the workloads of the input; workloads on the host network ' +
@@ -117,6 +118,25 @@ function unenforcedWarnings(inventory: Inventory): InputNote[] {
   }));
 }
 
+/** The live read of the model's kinds; every refusal is an error, since the answer rests on each of them. */
+function netpolClusterInputs(opts: ClusterFlags) {
+  return clusterInputs({ cluster: opts.cluster, context: opts.context, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) }, NETPOL_KINDS, NETPOL_KINDS);
+}
+
+/**
+ * Without the cluster's NetworkPolicies every workload would show open to everything, a confident
+ * answer the policies may contradict: the command answers nothing instead.
+ */
+function refuseWithoutPolicies(errors: readonly InputError[]): boolean {
+  const unread = errors.find((e) => unreadKindOf(e) === 'NetworkPolicy');
+  if (!unread) return false;
+  printErrors(errors);
+  process.stderr.write(
+    `palisade: error: ${unread.source}: the cluster's NetworkPolicies could not be read, so no answer is given: without them every workload would show open to everything (needs list on networkpolicies.networking.k8s.io)\n`,
+  );
+  return true;
+}
+
 async function reach(paths: string[], opts: ReachOptions): Promise<number> {
   const query: ReachQuery = {
     ...(opts.from !== undefined ? { from: parsePeerArg('--from', opts.from) } : {}),
@@ -124,8 +144,9 @@ async function reach(paths: string[], opts: ReachOptions): Promise<number> {
     ...(opts.port !== undefined ? { port: parsePortArg(opts.port) } : {}),
   };
   const ingest = await ingestPaths(pathsOrDefault(paths, opts.cluster === true));
-  const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context }, NETPOL_KINDS);
+  const cluster = await netpolClusterInputs(opts);
   const errors = [...ingest.errors, ...cluster.errors];
+  if (refuseWithoutPolicies(errors)) return 2;
   const inventory = new Inventory([...ingest.resources, ...cluster.resources]);
   const model = new ReachabilityModel(inventory);
   printErrors(errors);
@@ -146,8 +167,9 @@ async function reach(paths: string[], opts: ReachOptions): Promise<number> {
 
 async function exposure(paths: string[], opts: ExposureOptions): Promise<number> {
   const ingest = await ingestPaths(pathsOrDefault(paths, opts.cluster === true));
-  const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context }, NETPOL_KINDS);
+  const cluster = await netpolClusterInputs(opts);
   const errors = [...ingest.errors, ...cluster.errors];
+  if (refuseWithoutPolicies(errors)) return 2;
   const inventory = new Inventory([...ingest.resources, ...cluster.resources]);
   const model = new ReachabilityModel(inventory);
   printErrors(errors);

@@ -123,6 +123,7 @@ async function runPaths(paths: string[], opts: PathsOptions): Promise<number> {
     paths: analysis.paths,
     fixes: analysis.fixes,
     errors,
+    notes: [...ingest.notes, ...cluster.notes],
   };
   printErrors(errors);
   writeResult(renderPaths(opts.format, report, { limit }), opts.output);

@@ -7,7 +7,7 @@ import { errorLabel } from '../report/common.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
 import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
-import { RBAC_KINDS } from '../ingest/kube-kinds.js';
+import { RBAC_KINDS, RBAC_REQUIRED_KINDS } from '../ingest/kube-kinds.js';
 import {
   aksInputs,
   aksOption,
@@ -100,6 +100,7 @@ export function rbacCommand(): Command {
   rbac.addCommand(
     liveOptions(new Command('risky'))
       .description('risky grants (cluster-admin, wildcards, secrets, exec, escalate/bind, impersonate, ...): the rbac/* rules')
+      .option('-n, --namespace <namespace>', 'with --cluster, read the namespaced objects (Roles, RoleBindings, ...) of this namespace only')
       .argument('[paths...]', 'files or directories; - reads stdin (default: . unless --cluster or --aks is given)')
       .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
@@ -122,7 +123,7 @@ async function risky(paths: string[], opts: RiskyOptions): Promise<number> {
   const session = azureSession();
   const displayNames = scanDisplayNames(opts, session);
   const aks = await aksInputs(opts.aks, session);
-  const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context }, RBAC_KINDS);
+  const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) }, RBAC_KINDS, RBAC_REQUIRED_KINDS);
   const outcome = await runScan({
     paths: pathsOrDefault(paths, opts.cluster === true || opts.aks.length > 0),
     rules,
@@ -185,7 +186,7 @@ async function load(paths: string[], live: LiveFlags): Promise<Loaded> {
   const session = azureSession();
   const aks = await aksInputs(live.aks, session);
   const ingest = await ingestPaths(paths);
-  const cluster = await clusterInputs({ cluster: live.cluster, context: live.context }, RBAC_KINDS);
+  const cluster = await clusterInputs({ cluster: live.cluster, context: live.context }, RBAC_KINDS, RBAC_REQUIRED_KINDS);
   const errors = [...ingest.errors, ...aks.errors, ...cluster.errors];
   const resources = [...ingest.resources, ...aks.resources, ...cluster.resources];
   const index = new PermissionIndex(new Inventory(resources, { displayNames: given }));

@@ -50,6 +50,7 @@ export const LIVE_KINDS: readonly LiveKind[] = [
   // skipped where the API group is not served.
   { kind: 'Rollout', group: 'argoproj.io', version: 'v1alpha1', resource: 'rollouts', namespaced: true },
   { kind: 'ScaledJob', group: 'keda.sh', version: 'v1alpha1', resource: 'scaledjobs', namespaced: true },
+  { kind: 'AutoscalingRunnerSet', group: 'actions.github.com', version: 'v1alpha1', resource: 'autoscalingrunnersets', namespaced: true },
   // Gateway API: public Gateways and their routes are ways in for attack paths.
   { kind: 'Gateway', group: 'gateway.networking.k8s.io', version: 'v1', resource: 'gateways', namespaced: true },
   { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', version: 'v1', resource: 'httproutes', namespaced: true },
@@ -67,6 +68,61 @@ export const LIVE_KINDS: readonly LiveKind[] = [
 /** What the RBAC commands need: roles, bindings, the service accounts they name, and the custom resources roles may grant. */
 // Secrets (as metadata) for the ServiceAccount token Secrets whose readers become their accounts.
 export const RBAC_KINDS: readonly string[] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'Secret', 'CustomResourceDefinition'];
+
+/** Without the roles and bindings the RBAC commands have nothing to answer from: a refusal of one of them is an error. */
+export const RBAC_REQUIRED_KINDS: readonly string[] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
+
+/**
+ * The kinds a scan judges itself, whose refusal is an error (exit 2): the workloads and their pods, the
+ * Services and Ingresses that expose them, the NetworkPolicies that close them, and the Namespaces
+ * they live in. These are what the `view` role grants, so a scan with read rights fails only when
+ * something it was asked to check was not read. Every other kind is context (Secrets as metadata,
+ * RBAC, custom resources, budgets, defaults): its refusal is a note that names it and what it leaves
+ * undecided, so a gate run with read-only rights does not fail on every run.
+ */
+export const SCAN_REQUIRED_KINDS: readonly string[] = [
+  'Namespace',
+  'Pod',
+  'ReplicationController',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'Service',
+  'Ingress',
+  'NetworkPolicy',
+];
+
+/** What is not decided when a context kind cannot be read: the note of a refused list says it. */
+const UNDECIDED_WITHOUT: Readonly<Record<string, string>> = {
+  Secret:
+    'attack paths and rules that go through ServiceAccount token Secrets (reading one makes the reader its account) were not evaluated, nor the Secrets workloads refer to',
+  ServiceAccount: 'ServiceAccount settings (token automount) were not read: findings about them may be missing or reported on the pods instead',
+  ConfigMap: 'what ConfigMaps hold (the settings some rules read beside the workloads) was not checked',
+  PersistentVolume: 'PersistentVolumes (hostPath volumes) were not checked',
+  LimitRange: "namespaces' default container resources were not read: resource findings may be reported that the defaults satisfy",
+  Role: 'the RBAC grants of Roles (risky roles, who a workload\'s account can act as) were not evaluated',
+  RoleBinding: 'the RBAC grants of RoleBindings (risky bindings, who a workload\'s account can act as) were not evaluated',
+  ClusterRole: 'cluster-wide RBAC grants were not evaluated',
+  ClusterRoleBinding: 'cluster-wide RBAC grants were not evaluated',
+  CustomResourceDefinition: 'the custom resources roles may grant were not known',
+  PodDisruptionBudget: 'disruption budgets were not read: availability findings may be reported that they satisfy',
+  HorizontalPodAutoscaler: 'autoscalers were not read: replica findings may be reported that they satisfy',
+  ValidatingWebhookConfiguration: 'admission webhooks were not checked',
+  MutatingWebhookConfiguration: 'admission webhooks were not checked',
+  IngressClass: 'which controller serves each Ingress was not known',
+  NginxIngressController: 'which controller serves each Ingress was not known',
+  Rollout: 'the pod templates of Argo Rollouts were not checked',
+  ScaledJob: 'the pod templates of KEDA ScaledJobs were not checked',
+  AutoscalingRunnerSet: 'the pod templates of Actions Runner Controller AutoscalingRunnerSets were not checked',
+};
+
+/** The words for what a scan leaves undecided without this kind. */
+export function undecidedWithout(k: LiveKind): string {
+  return UNDECIDED_WITHOUT[k.kind] ?? (k.group === 'gateway.networking.k8s.io' ? 'Gateway API routes were not counted as ways in for attack paths' : `${k.kind} objects were not checked`);
+}
 
 export function apiVersionOf(k: LiveKind): string {
   return k.group === '' ? k.version : `${k.group}/${k.version}`;

@@ -3,10 +3,24 @@ import { LIVE_KINDS, type LiveKind } from './kube-kinds.js';
 
 export const SCANNER_NAME = 'palisade';
 
-/** The verbs the reader needs on a kind: it only lists, and a metadata-only kind gets nothing more than list. */
+/**
+ * The verbs the reader uses on a kind: it only lists, but for the one Namespace it gets with -n
+ * (readCluster reads a namespace so that rights in that namespace alone are enough).
+ */
 export function scannerVerbs(k: LiveKind): string[] {
-  return k.metadataOnly ? ['list'] : ['get', 'list'];
+  return k.kind === 'Namespace' ? ['get', 'list'] : ['list'];
 }
+
+/**
+ * The scanner's own grant of Secrets, accepted with its reason on the objects themselves, so that a
+ * scan of a cluster where the role is applied (or of its manifests) does not fail on it, while the
+ * finding stays in the report as suppressed, reason and all.
+ */
+export const SCANNER_SECRETS_EXCEPTION =
+  'rbac/can-read-secrets -- Palisade lists Secrets as metadata only (names, labels, owners; never the values), ' +
+  'but RBAC cannot limit a list to metadata: this account can read every Secret value, so keep it for the scanner alone';
+
+const SCANNER_ANNOTATIONS = { 'palisade.io/ignore': SCANNER_SECRETS_EXCEPTION };
 
 /**
  * The ClusterRole a live read needs, derived from the same table the reader lists from: one rule per
@@ -23,7 +37,7 @@ export function scannerClusterRole(name = SCANNER_NAME): Obj {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
-    metadata: { name, labels: { 'app.kubernetes.io/name': SCANNER_NAME, 'app.kubernetes.io/component': 'scanner' } },
+    metadata: { name, labels: { 'app.kubernetes.io/name': SCANNER_NAME, 'app.kubernetes.io/component': 'scanner' }, annotations: SCANNER_ANNOTATIONS },
     rules,
   };
 }
@@ -33,7 +47,8 @@ export function scannerClusterRoleBinding(namespace = SCANNER_NAME, name = SCANN
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
-    metadata: { name, labels: { 'app.kubernetes.io/name': SCANNER_NAME, 'app.kubernetes.io/component': 'scanner' } },
+    // rbac/can-read-secrets is reported on the binding, which grants the role to the account.
+    metadata: { name, labels: { 'app.kubernetes.io/name': SCANNER_NAME, 'app.kubernetes.io/component': 'scanner' }, annotations: SCANNER_ANNOTATIONS },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
     subjects: [{ kind: 'ServiceAccount', name: SCANNER_NAME, namespace }],
   };

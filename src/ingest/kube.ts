@@ -6,7 +6,9 @@ import { errorMessage, UsageError, type InputError, type InputNote } from '../co
 import { asObj, asString, isObj, type Obj, type Resource } from '../core/resource.js';
 import { VERSION } from '../core/version.js';
 import { BodyTooLarge, get, NoAnswer, type KubeAnswer } from './kube-http.js';
-import { apiVersionOf, LIVE_KINDS, listPath, qualifiedResource, type LiveKind } from './kube-kinds.js';
+import { ExecCredentialCache, execConfigOf, type ExecConfig, type ExecCredential } from './kube-exec.js';
+import { apiVersionOf, LIVE_KINDS, listPath, qualifiedResource, undecidedWithout, type LiveKind } from './kube-kinds.js';
+import { proxyFromEnvironment } from './kube-proxy.js';
 import { kubeconfigFiles, loadKubeconfig } from './kubeconfig.js';
 import { CONTROLLER_KINDS, controllerKindsOf, FOLDED_KINDS, foldedNote, keptForEphemeralContainers, OwnerIndex } from './kube-owners.js';
 
@@ -19,6 +21,13 @@ export interface ClusterReadOptions {
   namespace?: string;
   /** The kinds to read (names from LIVE_KINDS); default all of them. */
   kinds?: readonly string[];
+  /**
+   * The kinds whose refusal (403) is an input error; the others' refusals are notes naming what they
+   * leave undecided. Default: every kind, but cluster-scoped ones with `namespace` (see readCluster).
+   */
+  required?: readonly string[];
+  /** How long a credential plugin may run; default 2 minutes, 15 when it can prompt at this terminal (see kube-exec). */
+  execTimeoutMs?: number;
   /** Items per page (`limit`); default 500. */
   pageSize?: number;
   /** Lists read at the same time; default 4. */
@@ -84,16 +93,18 @@ class ListFailed extends Error {
   constructor(
     message: string,
     readonly refused = false,
+    /** The refusal is a 403: these credentials may not list the kind. */
+    readonly forbidden = false,
   ) {
     super(message);
   }
 }
 
 const PASSING_FAILURES = new WeakSet<InputError>();
-const UNREAD_KINDS = new WeakMap<InputError, string>();
+const UNREAD_KINDS = new WeakMap<InputError | InputNote, string>();
 
-/** The kind whose list an error says could not be read, if it says that. */
-export function unreadKindOf(e: InputError): string | undefined {
+/** The kind whose list an error (or the note of a refused context kind) says could not be read, if it says that. */
+export function unreadKindOf(e: InputError | InputNote): string | undefined {
   return UNREAD_KINDS.get(e);
 }
 
@@ -110,6 +121,11 @@ interface Connection {
   kc: KubeConfig;
   context: string;
   server: URL;
+  /** The credential plugin of the context's user, run here rather than by the client library (see kube-exec). */
+  exec?: ExecConfig;
+  execTimeoutMs?: number;
+  /** The namespace the context names, for the hint when only namespace rights are held. */
+  contextNamespace?: string;
   options: Required<Pick<ClusterReadOptions, 'pageSize' | 'maxPageBytes' | 'timeoutMs' | 'retryDelayMs'>> & Pick<ClusterReadOptions, 'signal'>;
   /** The server has answered some request: a later timeout is one slow list, not a server out of reach. */
   answered?: boolean;
@@ -120,7 +136,7 @@ function inClusterToken(): boolean {
 }
 
 /** The kubeconfig as kubectl would pick it, with the context chosen; never the client library's fallback to http://localhost:8080. */
-async function loadConfig(options: ClusterReadOptions): Promise<{ kc: KubeConfig; context: string; server: URL }> {
+async function loadConfig(options: ClusterReadOptions): Promise<{ kc: KubeConfig; context: string; server: URL; exec?: ExecConfig; contextNamespace?: string }> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   const files = kubeconfigFiles(options.kubeconfig);
@@ -153,7 +169,20 @@ async function loadConfig(options: ClusterReadOptions): Promise<{ kc: KubeConfig
   } catch {
     throw new ReadStopped(`context ${context}: the cluster server ${JSON.stringify(cluster.server)} is not a URL`);
   }
-  return { kc, context, server };
+  // As client-go: a CA says whom to trust, skipping verification says trust anyone; both at once is a mistake.
+  if (server.protocol === 'https:' && cluster.skipTLSVerify && (cluster.caData || cluster.caFile))
+    throw new ReadStopped(
+      `context ${context}: cluster ${cluster.name} sets both a certificate authority and insecure-skip-tls-verify: true, which kubectl refuses too (specifying a root certificates file with the insecure flag is not allowed): remove one`,
+    );
+  // The client library's own cluster and user objects are changed in place: they are this read's alone.
+  const envProxy = cluster.proxyUrl ? undefined : proxyFromEnvironment(server);
+  if (envProxy !== undefined) (cluster as { proxyUrl?: string }).proxyUrl = envProxy;
+  const user = kc.getCurrentUser();
+  const exec = execConfigOf(user);
+  // The plugin runs here (stderr shown, a time limit, the credential kept): the library must not run it again.
+  if (exec && user) (user as { exec?: unknown }).exec = undefined;
+  const contextNamespace = kc.getContextObject(context)?.namespace || undefined;
+  return { kc, context, server, ...(exec ? { exec } : {}), ...(contextNamespace ? { contextNamespace } : {}) };
 }
 
 /** One line of a message that may be long or span lines (a credential plugin's stderr). */
@@ -183,20 +212,47 @@ function transportFailure(e: unknown, conn: Connection): string {
 
 /** Words for a failure to get credentials (an exec plugin such as kubelogin, a token file). */
 function credentialFailure(e: unknown, conn: Connection): string {
-  const user = conn.kc.getCurrentUser();
-  const exec = user?.exec as { command?: unknown } | undefined;
-  const command = typeof exec?.command === 'string' ? exec.command : undefined;
+  const command = conn.exec?.command;
   if (command !== undefined && codeOf(e) === 'ENOENT')
     return `the credential plugin ${command} of context ${conn.context} is not installed or not on PATH${/kubelogin/.test(command) ? ' (install kubelogin: az aks install-cli)' : ''}`;
   if (command !== undefined) return `the credential plugin ${command} of context ${conn.context} failed: ${brief(errorMessage(e)) || 'no message'}`;
   return `cannot prepare the connection of context ${conn.context} (certificates, token file): ${brief(errorMessage(e))}`;
 }
 
-/** A GET with the kubeconfig's credentials applied (the library runs exec plugins and caches their tokens). */
+/** The credentials of credential plugins, kept for the process as client-go keeps them. */
+const EXEC_CREDENTIALS = new ExecCredentialCache();
+
+/** The plugin's credential, run once for the process (again after a 401 or past its expiry). */
+async function execCredential(conn: Connection, exec: ExecConfig): Promise<ExecCredential> {
+  try {
+    return await EXEC_CREDENTIALS.get(exec, conn.execTimeoutMs !== undefined ? { timeoutMs: conn.execTimeoutMs } : {});
+  } catch (e) {
+    // An ExecFailed keeps the spawn error's code (ENOENT: not installed).
+    throw new ReadStopped(credentialFailure(e, conn));
+  }
+}
+
+/**
+ * A GET with the kubeconfig's credentials applied. A plugin's credential that the server refuses (401)
+ * is dropped and the plugin run once more, as client-go does when a token was revoked early.
+ */
 async function send(conn: Connection, path: string, query: URLSearchParams, accept: string): Promise<KubeAnswer> {
-  const options: RequestOptions = {
-    headers: { Accept: accept, 'Accept-Encoding': 'gzip', 'User-Agent': `palisade/${VERSION}` },
-  };
+  const answer = await sendOnce(conn, path, query, accept);
+  if (answer.status !== 401 || !answer.credential || !conn.exec) return answer;
+  EXEC_CREDENTIALS.invalidate(conn.exec, answer.credential);
+  return sendOnce(conn, path, query, accept);
+}
+
+async function sendOnce(conn: Connection, path: string, query: URLSearchParams, accept: string): Promise<KubeAnswer & { credential?: ExecCredential }> {
+  const headers: Record<string, string> = { Accept: accept, 'Accept-Encoding': 'gzip', 'User-Agent': `palisade/${VERSION}` };
+  const options: RequestOptions = { headers };
+  const credential = conn.exec ? await execCredential(conn, conn.exec) : undefined;
+  // Set before the library applies the rest: it keeps a header and a client certificate it has no value for.
+  if (credential?.token) headers.Authorization = `Bearer ${credential.token}`;
+  if (credential?.clientCertificateData && credential.clientKeyData) {
+    options.cert = credential.clientCertificateData;
+    options.key = credential.clientKeyData;
+  }
   try {
     await conn.kc.applyToHTTPSOptions(options);
   } catch (e) {
@@ -209,7 +265,7 @@ async function send(conn: Connection, path: string, query: URLSearchParams, acce
   try {
     const answer = await get({ options, url, maxBytes: conn.options.maxPageBytes, timeoutMs: conn.options.timeoutMs, ...(conn.options.signal ? { signal: conn.options.signal } : {}) });
     conn.answered = true;
-    return answer;
+    return credential ? { ...answer, credential } : answer;
   } catch (e) {
     if (isAbort(e) || e instanceof BodyTooLarge) throw e;
     const code = codeOf(e);
@@ -349,7 +405,7 @@ async function getNamespace<T>(conn: Connection, name: string, take: (item: unkn
   const answer = await sendWithRetry(conn, path, new URLSearchParams(), JSON_ACCEPT);
   if (answer.status === 404) return [];
   if (answer.status === 401) throw credentialsRefused(conn);
-  if (answer.status === 403) throw new ListFailed(`cannot get namespace ${name}: forbidden (needs get on namespaces in ${name})`, true);
+  if (answer.status === 403) throw new ListFailed(`cannot get namespace ${name}: forbidden (needs get on namespaces in ${name})`, true, true);
   if (answer.status < 200 || answer.status >= 300) throw new ListFailed(`cannot get namespace ${name}: ${answer.status} ${statusOf(answer).message ?? ''}`.trim());
   let body: unknown;
   try {
@@ -395,7 +451,7 @@ async function listKind<T>(conn: Connection, k: LiveKind, namespace: string | un
       continue;
     }
     if (answer.status === 401) throw new ReadStopped(listFailure(k, namespace, answer, conn));
-    if (answer.status < 200 || answer.status >= 300) throw new ListFailed(listFailure(k, namespace, answer, conn), answer.status === 403 || answer.status === 404);
+    if (answer.status < 200 || answer.status >= 300) throw new ListFailed(listFailure(k, namespace, answer, conn), answer.status === 403 || answer.status === 404, answer.status === 403);
     let body: unknown;
     try {
       body = JSON.parse(answer.text);
@@ -480,6 +536,60 @@ async function probe(conn: Connection): Promise<void> {
     );
 }
 
+/** A discovery document (`/api`, `/apis`, `/apis/GROUP/VERSION`), or undefined when the server gives none. */
+async function discoveryDocument(conn: Connection, path: string): Promise<Obj | undefined> {
+  const answer = await sendWithRetry(conn, path, new URLSearchParams(), JSON_ACCEPT);
+  if (answer.status === 401) throw credentialsRefused(conn);
+  if (answer.status < 200 || answer.status >= 300) return undefined;
+  try {
+    const body: unknown = JSON.parse(answer.text);
+    return isObj(body) ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The group versions the server serves (`v1`, `apps/v1`), from `/api` and `/apis`; undefined without discovery. */
+async function servedGroupVersions(conn: Connection): Promise<Set<string> | undefined> {
+  const [core, groups] = await Promise.all([discoveryDocument(conn, '/api'), discoveryDocument(conn, '/apis')]);
+  if (!core || !groups || !Array.isArray(groups.groups)) return undefined;
+  const served = new Set<string>(Array.isArray(core.versions) ? core.versions.filter((v): v is string => typeof v === 'string') : ['v1']);
+  for (const g of groups.groups as unknown[])
+    for (const v of Array.isArray(asObj(g)?.versions) ? (asObj(g)?.versions as unknown[]) : []) {
+      const gv = asString(asObj(v)?.groupVersion);
+      if (gv !== undefined) served.add(gv);
+    }
+  return served;
+}
+
+/** The resources one group version serves (`/apis/GROUP/VERSION`); undefined when the server does not say. */
+async function servedResources(conn: Connection, groupVersion: string): Promise<Set<string> | undefined> {
+  const doc = await discoveryDocument(conn, `/apis/${groupVersion}`);
+  if (!doc || !Array.isArray(doc.resources)) return undefined;
+  return new Set((doc.resources as unknown[]).flatMap((r) => asString(asObj(r)?.name) ?? []));
+}
+
+/**
+ * The kinds the server serves, from discovery, which every authenticated user may read (the
+ * system:discovery role). A list of an API group the server lacks is refused (403) before the server
+ * looks whether the group exists when the user may not list it, so an uninstalled custom resource would
+ * read as a refusal: discovery tells them apart. The core group is always there; without discovery
+ * (an old or odd server) every kind is tried, and a 404 still skips one.
+ */
+async function servedKinds(conn: Connection, kinds: readonly LiveKind[]): Promise<LiveKind[]> {
+  const served = await servedGroupVersions(conn);
+  if (!served) return [...kinds];
+  const grouped = kinds.filter((k) => k.group !== '' && served.has(apiVersionOf(k)));
+  const versions = [...new Set(grouped.map(apiVersionOf))];
+  const resources = new Map(await Promise.all(versions.map(async (gv) => [gv, await servedResources(conn, gv)] as const)));
+  return kinds.filter((k) => {
+    if (k.group === '') return true;
+    if (!served.has(apiVersionOf(k))) return false;
+    const names = resources.get(apiVersionOf(k));
+    return names === undefined || names.has(k.resource);
+  });
+}
+
 export function selectKinds(names: readonly string[] | undefined): LiveKind[] {
   if (names === undefined) return [...LIVE_KINDS];
   const unknown = names.filter((n) => !LIVE_KINDS.some((k) => k.kind === n));
@@ -491,14 +601,23 @@ export function selectKinds(names: readonly string[] | undefined): LiveKind[] {
  * Reads a live cluster, read-only, through the kubeconfig (exec credential plugins such as kubelogin
  * run through the client library): every kind in LIVE_KINDS, page by page, a few lists at a time.
  * Secrets come as metadata only. Each object is a Resource from `cluster:<context>` with its place
- * (`Kind/namespace/name`) as provenance path. A list the server refuses is an InputError naming the
- * permission it needs, and the other lists go on; a kind whose API group the server does not serve is
- * skipped; an unreachable server or refused credentials end the read with one error. An unknown
+ * (`Kind/namespace/name`) as provenance path. A kind the server does not serve (discovery, else a 404)
+ * is skipped. A list the server refuses is an InputError naming the permission it needs, and the other
+ * lists go on — but for a kind outside `required`, and a cluster-scoped kind with `namespace`, which
+ * are noted with what they leave undecided; an unreachable server or refused credentials end the read
+ * with one error. An unknown
  * --context is a UsageError. Objects a controller that was read manages (Pods, Jobs of a CronJob,
  * ReplicaSets of a Deployment) are left to it, so that a template is checked once; a note counts them.
  */
+/** The note of a context kind that could not be listed, known by its kind (unreadKindOf). */
+function unreadNote(source: string, k: LiveKind, message: string): InputNote {
+  const note = { source, message };
+  UNREAD_KINDS.set(note, k.kind);
+  return note;
+}
+
 export async function readCluster(options: ClusterReadOptions = {}): Promise<ClusterRead> {
-  const kinds = selectKinds(options.kinds);
+  const asked = selectKinds(options.kinds);
   let loaded;
   try {
     loaded = await loadConfig(options);
@@ -509,6 +628,7 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
   const source = `cluster:${loaded.context}`;
   const conn: Connection = {
     ...loaded,
+    ...(options.execTimeoutMs !== undefined ? { execTimeoutMs: options.execTimeoutMs } : {}),
     options: {
       pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
       maxPageBytes: options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES,
@@ -523,8 +643,10 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
     errors.push({ source, message: e.message });
     return { resources: [], errors, notes: [], source };
   };
+  let kinds: LiveKind[];
   try {
     await probe(conn);
+    kinds = await servedKinds(conn, asked);
   } catch (e) {
     return stop(e);
   }
@@ -585,24 +707,39 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
     }
   });
   // In table order, whatever order the lists ended in.
+  const required = options.required ? new Set(options.required) : undefined;
+  // Context kinds the credentials may not list: left out with a note, not an input error every run.
+  const isContext = (k: LiveKind) =>
+    (required !== undefined && !required.has(k.kind)) ||
+    // With -n, rights in that namespace alone are the common case (a team's RoleBinding): cluster-scoped kinds are context then.
+    (options.namespace !== undefined && !k.namespaced && k.kind !== 'Namespace');
   const notes: InputNote[] = [];
-  const outOfScope: string[] = [];
+  const outOfScope: LiveKind[] = [];
+  let hinted = false;
   for (const k of kinds) {
     const failure = failed.get(k);
     if (failure === undefined) continue;
-    // With -n, rights in that namespace alone are the common case (a team's RoleBinding): cluster-scoped
-    // kinds they cannot list are context the scan goes without, said once, not an input error every run.
-    if (options.namespace !== undefined && !k.namespaced && k.kind !== 'Namespace' && failure.refused) {
-      outOfScope.push(qualifiedResource(k));
+    if (failure.forbidden && isContext(k)) {
+      if (!k.namespaced) outOfScope.push(k);
+      else notes.push(unreadNote(source, k, `${failure.message}; left out: ${undecidedWithout(k)}`));
       continue;
     }
     const error = { source, message: failure.message };
+    // Refused across the cluster by a context that names a namespace: its user may hold rights there alone.
+    if (!hinted && failure.forbidden && (k.namespaced || k.kind === 'Namespace') && options.namespace === undefined && conn.contextNamespace !== undefined) {
+      hinted = true;
+      error.message += `; only rights in namespace ${conn.contextNamespace}? try -n ${conn.contextNamespace} (the context's namespace)`;
+    }
     if (!failure.refused) PASSING_FAILURES.add(error);
     UNREAD_KINDS.set(error, k.kind);
     errors.push(error);
   }
-  if (outOfScope.length)
-    notes.push({ source, message: `cluster-scoped ${outOfScope.join(', ')} could not be listed with these credentials and were left out: the findings that need them (cluster-wide RBAC, webhooks, PersistentVolumes) are not decided` });
+  if (outOfScope.length) {
+    const undecided = [...new Set(outOfScope.map(undecidedWithout))].join('; ');
+    const note: InputNote = { source, message: `cluster-scoped ${outOfScope.map(qualifiedResource).join(', ')} could not be listed with these credentials and were left out: ${undecided}` };
+    UNREAD_KINDS.set(note, outOfScope[0]!.kind);
+    notes.push(note);
+  }
   if (stopped) {
     const error = { source, message: stopped.message };
     PASSING_FAILURES.add(error);

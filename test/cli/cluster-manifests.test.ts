@@ -20,7 +20,7 @@ function grants(rules: readonly Rule[]): Set<string> {
 }
 
 describe('palisade manifests scanner-rbac', () => {
-  it('prints a ClusterRole that grants get and list on every kind read, list alone on Secrets, and nothing else', async () => {
+  it('prints a ClusterRole that grants list on every kind read, get on namespaces alone, and nothing else', async () => {
     const r = await runCli(['manifests', 'scanner-rbac']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
@@ -32,7 +32,8 @@ describe('palisade manifests scanner-rbac', () => {
         'rbac.authorization.k8s.io/v1 ClusterRoleBinding palisade',
       ]);
       const role = parsed[0]!;
-      const expected = new Set(LIVE_KINDS.flatMap((k) => (k.kind === 'Secret' ? [`${k.group}/${k.resource}:list`] : [`${k.group}/${k.resource}:get`, `${k.group}/${k.resource}:list`])));
+      // The reader lists every kind and gets one Namespace (with -n): the role grants that and no more.
+      const expected = new Set(LIVE_KINDS.flatMap((k) => (k.kind === 'Namespace' ? [`${k.group}/${k.resource}:get`, `${k.group}/${k.resource}:list`] : [`${k.group}/${k.resource}:list`])));
       expect(grants(role.rules ?? [])).toEqual(expected);
       expect(role.rules?.flatMap((x) => x.verbs).every((v) => v === 'get' || v === 'list')).toBe(true);
       expect(parsed[1]).toMatchObject({
@@ -46,9 +47,21 @@ describe('palisade manifests scanner-rbac', () => {
         'Namespace', 'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController', 'Service',
         'Ingress', 'NetworkPolicy', 'ServiceAccount', 'ConfigMap', 'Secret', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding',
         'CustomResourceDefinition', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ValidatingWebhookConfiguration',
-        'MutatingWebhookConfiguration', 'PersistentVolume', 'LimitRange', 'Rollout', 'ScaledJob', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'TLSRoute', 'TCPRoute', 'UDPRoute', 'IngressClass', 'NginxIngressController',
+        'MutatingWebhookConfiguration', 'PersistentVolume', 'LimitRange', 'Rollout', 'ScaledJob', 'AutoscalingRunnerSet', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'TLSRoute', 'TCPRoute', 'UDPRoute', 'IngressClass', 'NginxIngressController',
       ].sort(),
     );
+  });
+
+  it('does not fail a scan of its own manifests: the Secrets grant is suppressed with its reason, on the binding it is reported on', async () => {
+    const manifests = await runCli(['manifests', 'scanner-rbac']);
+    const r = await runCli(['scan', '-', '-f', 'json'], { stdin: manifests.stdout });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { findings: Array<{ rule: string; resource: { kind: string; name: string }; suppressed?: { kind: string; reason: string } }> };
+    const secrets = report.findings.filter((f) => f.rule === 'rbac/can-read-secrets');
+    expect(secrets.map((f) => `${f.resource.kind}/${f.resource.name}`)).toEqual(['ClusterRoleBinding/palisade']);
+    expect(secrets[0]?.suppressed).toMatchObject({ kind: 'annotation', reason: expect.stringMatching(/metadata only.*can read every Secret value/) });
+    // Nothing else is found, suppressed or not.
+    expect(report.findings.filter((f) => f.rule !== 'rbac/can-read-secrets')).toEqual([]);
   });
 
   it('binds the ServiceAccount of another namespace with -n', async () => {

@@ -105,6 +105,7 @@ const SERVED: Record<string, { resource: string; namespaced: boolean }> = {
   MutatingWebhookConfiguration: { resource: 'mutatingwebhookconfigurations', namespaced: false },
   Rollout: { resource: 'rollouts', namespaced: true },
   ScaledJob: { resource: 'scaledjobs', namespaced: true },
+  AutoscalingRunnerSet: { resource: 'autoscalingrunnersets', namespaced: true },
   Gateway: { resource: 'gateways', namespaced: true },
   HTTPRoute: { resource: 'httproutes', namespaced: true },
   GRPCRoute: { resource: 'grpcroutes', namespaced: true },
@@ -129,6 +130,7 @@ const GROUPS: Record<string, string[]> = {
   // Served where Argo Rollouts and KEDA are installed; `missingGroups` takes them away.
   'argoproj.io': ['v1alpha1'],
   'keda.sh': ['v1alpha1'],
+  'actions.github.com': ['v1alpha1'],
   'gateway.networking.k8s.io': ['v1', 'v1beta1', 'v1alpha2'],
   'approuting.kubernetes.azure.com': ['v1alpha1'],
 };

@@ -91,6 +91,7 @@ function estate() {
     { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'inject' }, webhooks: [] },
     { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'checkout', namespace: 'shop' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'checkout' }] } } } },
     { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledJob', metadata: { name: 'drain', namespace: 'shop' }, spec: { jobTargetRef: { template: { spec: { containers: [{ name: 'w', image: 'worker' }] } } } } },
+    { apiVersion: 'actions.github.com/v1alpha1', kind: 'AutoscalingRunnerSet', metadata: { name: 'runners', namespace: 'ci' }, spec: { template: { spec: { containers: [{ name: 'runner', image: 'ghcr.io/actions/actions-runner:2.320.0' }] } } } },
     { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'shop' }, spec: { gatewayClassName: 'approuting-istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } },
     { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'web', namespace: 'shop' }, spec: { parentRefs: [{ name: 'public' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] } },
     { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'api', namespace: 'shop' }, spec: { parentRefs: [{ name: 'public' }], rules: [{ backendRefs: [{ name: 'api', port: 9090 }] }] } },
@@ -112,7 +113,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const listRequests = (server: FakeKube) => server.requests.filter((r) => r.path !== '/version');
+// The probe and discovery (`/api`, `/apis`, `/apis/GROUP/VERSION`) are not lists.
+const listRequests = (server: FakeKube) => server.requests.filter((r) => r.path !== '/version' && !/^\/(api|apis(\/[^/]+\/[^/]+)?)$/.test(r.path));
 
 describe('readCluster', () => {
   it('reads every kind of the table as Resources with apiVersion, kind and the cluster as provenance', async () => {

@@ -1,4 +1,4 @@
-import type { InputError } from '../../core/errors.js';
+import type { InputError, InputNote } from '../../core/errors.js';
 import type { AttackPath, AttackPathFix } from '../../core/report.js';
 
 export const PATH_FORMATS = ['table', 'json', 'mermaid', 'dot'] as const;
@@ -17,6 +17,8 @@ export interface PathsReport {
   paths: AttackPath[];
   fixes: AttackPathFix[];
   errors: InputError[];
+  /** What the reads left out or could not decide (a list the cluster refused: what rests on it is not a path here). */
+  notes: InputNote[];
 }
 
 export function renderPaths(format: PathFormat, report: PathsReport, opts: { limit?: number } = {}): string {

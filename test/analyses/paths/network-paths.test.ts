@@ -133,7 +133,7 @@ describe('drawings', () => {
   it('draws every entry point round, compromised pods included', () => {
     const analysis = pathsOf(privileged('api', 'shop') + policy('deny', 'shop', DENY_ALL));
     expect(analysis.paths.map(route)).toEqual(['pod: workload:shop/api[Deployment] → node']);
-    const report: PathsReport = { schema: 'palisade.paths/v1', summary: { paths: 1, bySeverity: {}, providerManaged: 0, nodes: 0, edges: 0 }, paths: analysis.paths, fixes: analysis.fixes, errors: [] };
+    const report: PathsReport = { schema: 'palisade.paths/v1', summary: { paths: 1, bySeverity: {}, providerManaged: 0, nodes: 0, edges: 0 }, paths: analysis.paths, fixes: analysis.fixes, errors: [], notes: [] };
     const mermaid = renderPaths('mermaid', report);
     expect(mermaid).toContain('n0(["Deployment shop/api"])');
     expect(renderPaths('dot', report)).toMatch(/n0 \[label="Deployment shop\/api", shape=ellipse\]/);
