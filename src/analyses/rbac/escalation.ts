@@ -8,23 +8,12 @@ import { azureScopeText } from './azure-scope.js';
 export const CLUSTER_ADMIN = 'cluster-admin';
 
 const RBAC = 'rbac.authorization.k8s.io';
-const POD_CREATORS: ReadonlyArray<{ resource: string; apiGroup: string }> = [
-  { resource: 'pods', apiGroup: '' },
-  { resource: 'deployments', apiGroup: 'apps' },
-  { resource: 'daemonsets', apiGroup: 'apps' },
-  { resource: 'statefulsets', apiGroup: 'apps' },
-  { resource: 'replicasets', apiGroup: 'apps' },
-  { resource: 'jobs', apiGroup: 'batch' },
-  { resource: 'cronjobs', apiGroup: 'batch' },
-  { resource: 'replicationcontrollers', apiGroup: '' },
-];
-
 /**
  * Workload controllers: updating one rewrites its pod template, serviceAccountName included, so its
  * next pods run as any service account of the namespace. A Pod's own spec takes no such change (only
  * its images), so pods are not among them.
  */
-const CONTROLLERS: ReadonlyArray<{ kind: string; resource: string; apiGroup: string }> = [
+export const WORKLOAD_CONTROLLERS: ReadonlyArray<{ kind: string; resource: string; apiGroup: string }> = [
   { kind: 'Deployment', resource: 'deployments', apiGroup: 'apps' },
   { kind: 'DaemonSet', resource: 'daemonsets', apiGroup: 'apps' },
   { kind: 'StatefulSet', resource: 'statefulsets', apiGroup: 'apps' },
@@ -33,6 +22,9 @@ const CONTROLLERS: ReadonlyArray<{ kind: string; resource: string; apiGroup: str
   { kind: 'CronJob', resource: 'cronjobs', apiGroup: 'batch' },
   { kind: 'ReplicationController', resource: 'replicationcontrollers', apiGroup: '' },
 ];
+
+/** What runs a pod when created: a Pod, or any workload controller. */
+const POD_CREATORS: ReadonlyArray<{ resource: string; apiGroup: string }> = [{ resource: 'pods', apiGroup: '' }, ...WORKLOAD_CONTROLLERS];
 
 const WORKLOAD_IDENTITY_PREFIX = 'workload-identity:';
 
@@ -324,7 +316,7 @@ export class EscalationGraph {
     // Per controller object: update or patch may be limited by resourceNames to it.
     const controllerWriters = new Map<string, Array<{ namespace: string; grant: Grant; verb: string; resource: string; apiGroup: string; name: string }>>();
     for (const runner of index.podRunners) {
-      const c = CONTROLLERS.find((x) => x.kind === runner.kind);
+      const c = WORKLOAD_CONTROLLERS.find((x) => x.kind === runner.kind);
       if (!c) continue;
       for (const verb of ['patch', 'update']) {
         for (const [holder, grants] of bySubject(index.whoCan({ verb, resource: c.resource, apiGroup: c.apiGroup, namespace: runner.namespace, name: runner.name }))) {

@@ -1,24 +1,14 @@
 import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
+import { WORKLOAD_CONTROLLERS } from '../../analyses/rbac/escalation.js';
 import { defineRule } from '../../core/rule.js';
 import { grantsOf, permissionLabel, reportGrants, type Permission } from './grants.js';
-
-const WORKLOAD_CONTROLLERS: ReadonlyArray<Omit<Permission, 'verb'>> = [
-  { resource: 'deployments', apiGroup: 'apps' },
-  { resource: 'daemonsets', apiGroup: 'apps' },
-  { resource: 'statefulsets', apiGroup: 'apps' },
-  { resource: 'replicasets', apiGroup: 'apps' },
-  { resource: 'jobs', apiGroup: 'batch' },
-  { resource: 'cronjobs', apiGroup: 'batch' },
-  { resource: 'replicationcontrollers', apiGroup: '' },
-];
 
 // Patching or updating a controller rewrites its pod template (image, command, serviceAccountName):
 // its next pods run whatever the holder writes, as any service account of the namespace. A Pod's own
 // spec takes no new service account, so patch on pods is not among them.
 const PERMISSIONS: Permission[] = [
   { verb: 'create', resource: 'pods', apiGroup: '' },
-  ...WORKLOAD_CONTROLLERS.map((c) => ({ verb: 'create', ...c })),
-  ...['patch', 'update'].flatMap((verb) => WORKLOAD_CONTROLLERS.map((c) => ({ verb, ...c }))),
+  ...['create', 'patch', 'update'].flatMap((verb) => WORKLOAD_CONTROLLERS.map((c) => ({ verb, resource: c.resource, apiGroup: c.apiGroup }))),
 ];
 
 /** `create pods, jobs.batch; patch, update deployments.apps`: each verb once, verbs with the same resources together. */
