@@ -69,9 +69,11 @@ export default defineRule({
         });
       });
       for (const list of ['command', 'args'] as const) {
+        const words = asArray(c.spec[list]);
+        if (words.length === 0) continue;
         // A command's first word is its program; `args` go to the command, or to the image's entrypoint.
         const opts: ArgScanOptions = list === 'args' ? { program: argsProgram(c.spec) } : {};
-        for (const match of findSecretsInArgs(asArray(c.spec[list]), opts)) {
+        for (const match of findSecretsInArgs(words, opts)) {
           const where = `${list}[${match.index}]`;
           const how = describeSecretMatch(match);
           ctx.report({
