@@ -40,6 +40,14 @@ export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Sets an own, enumerable data property, even for `__proto__`: an assignment with that key from the
+ * input would reach the object's prototype instead.
+ */
+export function setOwn(obj: object, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function asObj(v: unknown): Obj | undefined {
   return isObj(v) ? v : undefined;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { unknownMarker } from '../../core/unknown.js';
+import { setOwn } from '../../core/resource.js';
 import { ExpressionSyntaxError, isExpression, literalText, parseExpression, type Expr } from './arm-expression.js';
 
 /** A value that cannot be decided offline, carried through evaluation and written out as the unknown marker. */
@@ -859,11 +860,6 @@ export function getCI(obj: Record<string, unknown>, key: string): unknown {
   return undefined;
 }
 
-/** Own data property even for `__proto__`, so input cannot reach an object's prototype. */
-function setOwn(obj: ValueObject, key: string, value: Value): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
 function deepEqual(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i] as Value));
@@ -949,7 +945,7 @@ export function toJson(v: Value): unknown {
   if (Array.isArray(v)) return v.map(toJson);
   if (isValueObject(v)) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: toJson(x), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of Object.entries(v)) setOwn(out, k, toJson(x));
     return out;
   }
   return v;

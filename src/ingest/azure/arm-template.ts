@@ -1,5 +1,5 @@
 import type { InputNote } from '../../core/errors.js';
-import { isObj, type Obj, type Resource } from '../../core/resource.js';
+import { isObj, setOwn, type Obj, type Resource } from '../../core/resource.js';
 import { getCI, TemplateScope, toJson, Unknown, type Value } from './arm-evaluate.js';
 import { armKind, escapeRegExp, MANAGED_CLUSTER_KIND, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
@@ -103,7 +103,7 @@ function walkResource(raw: Obj, scope: TemplateScope, walk: Walk, parent: Parent
       const object: Obj = {};
       for (const [k, v] of Object.entries(raw)) {
         if (k.toLowerCase() === 'resources') continue;
-        Object.defineProperty(object, k, { value: toJson(s.evaluate(v)), enumerable: true, writable: true, configurable: true });
+        setOwn(object, k, toJson(s.evaluate(v)));
       }
       const apiVersion = object[Object.keys(object).find((k) => k.toLowerCase() === 'apiversion') ?? 'apiVersion'];
       walk.resources.push({

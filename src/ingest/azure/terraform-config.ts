@@ -1,4 +1,4 @@
-import { asObj, isObj, type Obj, type Resource } from '../../core/resource.js';
+import { asObj, isObj, setOwn, type Obj, type Resource } from '../../core/resource.js';
 import { UNKNOWN_KEY, unknownMarker } from '../../core/unknown.js';
 import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
@@ -203,10 +203,6 @@ function blockLine(text: string | undefined, type: string, label: string, cursor
   if (!m) return undefined;
   cursors.set(key, m.index + m[0].length);
   return lineAt(text, m.index + (m[0].length - m[0].trimStart().length));
-}
-
-function setOwn(obj: Obj, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function clip(s: string): string {

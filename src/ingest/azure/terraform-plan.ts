@@ -1,4 +1,4 @@
-import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
+import { asArray, asObj, asString, isObj, setOwn, type Obj, type Resource } from '../../core/resource.js';
 import { unknownMarker } from '../../core/unknown.js';
 import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
@@ -117,10 +117,6 @@ function markUnknown(values: unknown, unknown: unknown, written: Written, addres
       markUnknown(values[k], u, { ...written, expressions: inner }, `${address}.${k}`, depth + 1);
     }
   }
-}
-
-function setOwn(obj: Obj, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function addressLine(text: string | undefined, address: string, fallback: number): number {
