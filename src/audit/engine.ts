@@ -2,6 +2,7 @@ import { globMatch } from '../core/glob.js';
 import { emptyStats, type Alert, type AlertError, type AlertStats } from './alert.js';
 import type { Detector, DetectorCheck, DetectorContext, DetectorMeta, DetectorReport } from './detector.js';
 import { BODY_NOT_LOGGED, DETECTORS } from './detectors/index.js';
+import type { InputLimitation } from './adapters/records.js';
 import { eventProblem, eventTime, isDryRun, normaliseEvent, requestKey, type AuditEvent } from './event.js';
 import { redactRequestURI } from './detectors/lib/request.js';
 import { RecentKeys } from './recent-keys.js';
@@ -29,6 +30,15 @@ interface Active {
   check: DetectorCheck;
   checksAllowed: boolean;
 }
+
+/** Verbs kube-audit-admin leaves out (it keeps watch). */
+const READ_VERBS = new Set(['get', 'list']);
+
+const NO_IMPERSONATION_WARNING =
+  "AKSAudit / AKSAuditAdmin rows have no impersonation column: a request made with --as cannot be told from the caller's own, so audit/impersonation cannot fire on this input and alerts do not say whom a request acted as; read kube-audit from the storage account, an Event Hub or AzureDiagnostics for them";
+
+const ADMIN_ONLY_WARNING =
+  'the input is kube-audit-admin (AKSAuditAdmin), which leaves out get and list requests: secrets read one by one or listed (audit/secret-read), anonymous GETs (audit/anonymous-request), exec, attach and port-forward opened over WebSocket by kubectl 1.30 and later (a GET), and first-seen shells cannot be detected; export the kube-audit category for them';
 
 /** Where an event was read. */
 export interface EventSource {
@@ -66,6 +76,10 @@ export class AuditEngine {
   private currentSource: EventSource = { file: '', line: 0 };
   private undetermined: string[] = [];
   private readonly ctx: DetectorContext;
+  /** Input limitations already told (each once per run). */
+  private readonly limitations = new Set<InputLimitation>();
+  /** A get or list was read: the input is not kube-audit-admin alone. */
+  private sawRead = false;
 
   constructor(opts: EngineOptions) {
     this.settings = resolveSettings(opts.settings ?? DEFAULT_AUDIT_SETTINGS);
@@ -116,6 +130,7 @@ export class AuditEngine {
       return;
     }
     this.stats.events++;
+    if (!this.sawRead && READ_VERBS.has(ev.verb)) this.sawRead = true;
     if (typeof ev.requestObject === 'string' || typeof ev.responseObject === 'string') this.stats.incomplete++;
     this.currentEvent = ev;
     this.currentKey = key;
@@ -161,6 +176,15 @@ export class AuditEngine {
       a.check.end?.();
     }
     this.current = undefined;
+    // Told at the end: with both categories exported, kube-audit's reads may come after the first admin record.
+    if (this.limitations.has('admin-category') && !this.sawRead) this.onWarning?.(ADMIN_ONLY_WARNING);
+  }
+
+  /** What the input cannot hold, as its envelope says: told once (the admin category at the end, if no read came). */
+  limitation(l: InputLimitation): void {
+    if (this.limitations.has(l)) return;
+    this.limitations.add(l);
+    if (l === 'no-impersonation-column') this.onWarning?.(NO_IMPERSONATION_WARNING);
   }
 
   /** A record that is not an audit event by design (another diagnostic category, a klog line). */

@@ -18,7 +18,10 @@ export interface AuditSettings {
    * but `/` (mounting /var exposes /var/lib/kubelet); `/` itself matches only `/`.
    */
   sensitiveHostPaths: string[];
-  /** Service accounts (names) that may be created in kube-system / kube-public. */
+  /**
+   * Service accounts (names) that may be created in kube-system / kube-public; in kube-system, also the
+   * cluster's components whose secret reads are their work.
+   */
   knownKubeServiceAccounts: string[];
   /** Opt-in: when set, requests by other non-system users are reported (Falco's allowed_k8s_users). */
   allowedUsers?: string[];
@@ -111,6 +114,26 @@ export const KNOWN_KUBE_SERVICE_ACCOUNTS = [
   'coredns-autoscaler', 'metrics-server', 'kube-proxy', 'konnectivity-agent', 'cloud-node-manager', 'azure-cns',
   'cloud-controller-manager', 'cloud-node-controller', 'cloud-node-lifecycle-controller', 'route-controller',
 ];
+
+/**
+ * The kube-system service accounts that run in AKS's managed control plane, not on the nodes:
+ * kube-controller-manager's controllers (--use-service-account-credentials) and cloud-controller-manager's.
+ * Their requests come from AKS's addresses, so where they come from says nothing about theft. The
+ * add-ons in KNOWN_KUBE_SERVICE_ACCOUNTS that run as pods on the nodes (coredns, metrics-server,
+ * konnectivity-agent, azure-cns, cloud-node-manager, kube-proxy) hold ordinary projected tokens and are
+ * not among them.
+ */
+export const CONTROL_PLANE_SERVICE_ACCOUNTS: ReadonlySet<string> = new Set([
+  'attachdetach-controller', 'bootstrap-signer', 'certificate-controller', 'clusterrole-aggregation-controller',
+  'cronjob-controller', 'daemon-set-controller', 'deployment-controller', 'disruption-controller', 'endpoint-controller',
+  'endpointslice-controller', 'endpointslicemirroring-controller', 'ephemeral-volume-controller', 'expand-controller',
+  'generic-garbage-collector', 'horizontal-pod-autoscaler', 'job-controller', 'legacy-service-account-token-cleaner',
+  'namespace-controller', 'node-controller', 'persistent-volume-binder', 'pod-garbage-collector', 'pv-protection-controller',
+  'pvc-protection-controller', 'replicaset-controller', 'replication-controller', 'resourcequota-controller',
+  'root-ca-cert-publisher', 'service-account-controller', 'service-controller', 'statefulset-controller', 'token-cleaner',
+  'ttl-after-finished-controller', 'ttl-controller', 'validatingadmissionpolicy-status-controller',
+  'cloud-controller-manager', 'cloud-node-controller', 'cloud-node-lifecycle-controller', 'route-controller',
+]);
 
 /**
  * Host directories whose mount gives a container the node, its container runtime or its credentials.

@@ -22,6 +22,8 @@ interface Quiet {
 interface Cases {
   fires: Fires[];
   quiet: Quiet[];
+  /** AKS's identities whose doing the fires cases must not be reported (default: aksService and kube-system:metrics-server). */
+  aksIdentities?: string[];
 }
 
 const user = (username: string, groups: string[] = ['system:authenticated']) => ({ user: { username, groups } });
@@ -401,12 +403,33 @@ const CASES: Record<string, Cases> = {
         severity: 'high',
       },
       { name: 'a denied attempt', events: [auditEvent({ verb: 'get', ...ref('secrets', 'x', 'kube-system'), ...code(403) })], message: 'secret kube-system/x: get denied (403)', severity: 'low', falco: 'K8s Secret Get Unsuccessfully Tried' },
+      {
+        name: 'secrets listed namespace after namespace: 5 within 10 minutes, reported once',
+        events: ['shop', 'payments', 'billing', 'web', 'db', 'ops'].map((ns, i) => auditEvent({ verb: 'list', requestURI: `/api/v1/namespaces/${ns}/secrets`, ...ref('secrets', undefined, ns), ...code(200), ...at(`10:0${i}`) })),
+        message: 'secrets read in 5 namespaces within 10 minutes: shop, payments, billing, web, db',
+        severity: 'high',
+      },
+      {
+        name: "kube-system's default service account listing every secret (not one of the cluster's components)",
+        events: [auditEvent({ verb: 'list', requestURI: '/api/v1/secrets', ...user('system:serviceaccount:kube-system:default'), ...ref('secrets'), ...code(200) })],
+        message: 'secrets in every namespace listed',
+      },
     ],
     quiet: [
       { name: 'a get, not yet complete', events: [auditEvent({ verb: 'get', stage: 'ResponseStarted', ...ref('secrets', 'x', 'kube-system'), ...code(200) })] },
       { name: "an app's own namespace", events: [auditEvent({ verb: 'get', ...ref('secrets', 'db', 'shop'), ...code(200) })] },
       { name: 'the kubelet', events: [auditEvent({ verb: 'get', ...user('system:node:aks-nodepool1-0'), ...ref('secrets', 'x', 'kube-system'), ...code(200) })] },
       { name: 'a kube-system controller', events: [auditEvent({ verb: 'list', ...user('system:serviceaccount:kube-system:generic-garbage-collector'), ...ref('secrets'), ...code(200) })] },
+      {
+        name: 'secrets of 5 namespaces read over an hour and more, fewer than 5 within any 10 minutes',
+        events: ['shop', 'payments', 'billing', 'web', 'db'].map((ns, i) => auditEvent({ verb: 'get', ...ref('secrets', 'x', ns), ...code(200), ...at(`1${i}:00`) })),
+      },
+      { name: 'secrets of 4 namespaces', events: ['shop', 'payments', 'billing', 'web'].map((ns, i) => auditEvent({ verb: 'list', ...ref('secrets', undefined, ns), ...code(200), ...at(`10:0${i}`) })) },
+      { name: 'one namespace read again and again', events: Array.from({ length: 6 }, (_, i) => auditEvent({ verb: 'get', ...ref('secrets', `s${i}`, 'shop'), ...code(200), ...at(`10:0${i}`) })) },
+      {
+        name: 'denied reads in 5 namespaces (the attempts are not reads)',
+        events: ['shop', 'payments', 'billing', 'web', 'db'].map((ns, i) => auditEvent({ verb: 'list', ...ref('secrets', undefined, ns), ...code(403), ...at(`10:0${i}`) })),
+      },
     ],
   },
   'audit/token-request': {
@@ -460,13 +483,20 @@ const CASES: Record<string, Cases> = {
     ],
   },
   'audit/service-account-token-outside-cluster': {
+    // metrics-server runs as a pod on the nodes: its token used from outside is theft like any other.
+    aksIdentities: ['aksService', 'system:serviceaccount:kube-system:replicaset-controller'],
     fires: [
-      { name: "a workload's token replayed from a public address", events: [kubelet('10.224.0.4'), sa('shop', 'web', '203.0.113.7')], message: 'token of service account shop/web used from 203.0.113.7, outside the cluster (a public address): list /api/v1/namespaces/shop/secrets (answered 200)', severity: 'high' },
       {
-        name: 'used before the first kubelet request: judged once one comes, and the alert keeps its own time and line',
+        name: "a workload's token replayed from a public address no kubelet uses within the window",
+        events: [{ ...kubelet('10.224.0.4'), ...at('10:00') }, { ...sa('shop', 'web', '203.0.113.7'), ...at('10:01') }, { ...kubelet('10.224.0.4'), ...at('10:11') }],
+        message: 'token of service account shop/web used from 203.0.113.7, a public address no node was seen using (outside the cluster unless it is an outbound IP of the cluster no kubelet used; list those in settings.clusterCidrs): list /api/v1/namespaces/shop/secrets (answered 200)',
+        severity: 'medium',
+      },
+      {
+        name: 'used before the first kubelet request, from an address no kubelet then uses: reported at the end of the log',
         events: [sa('shop', 'web', '203.0.113.7'), kubelet('20.50.1.2')],
-        message: 'token of service account shop/web used from 203.0.113.7, outside the cluster (a public address)',
-        severity: 'high',
+        message: 'token of service account shop/web used from 203.0.113.7, a public address no node was seen using',
+        severity: 'medium',
       },
       {
         name: 'a log without any kubelet request and without clusterCidrs: reported as unverified, at info',
@@ -474,11 +504,25 @@ const CASES: Record<string, Cases> = {
         message: "token of service account shop/web used from 203.0.113.7, a public address not verified as outside the cluster (no kubelet request in the log to learn the cluster's addresses from, and no settings.clusterCidrs): list /api/v1/namespaces/shop/secrets (answered 200)",
         severity: 'info',
       },
-      { name: 'with clusterCidrs, from a private address outside them', events: [sa('shop', 'web', '192.168.7.9')], settings: { clusterCidrs: AKS_CIDRS }, message: 'token of service account shop/web used from 192.168.7.9, outside the cluster: list' },
+      { name: 'with clusterCidrs, from a private address outside them', events: [sa('shop', 'web', '192.168.7.9')], settings: { clusterCidrs: AKS_CIDRS }, message: 'token of service account shop/web used from 192.168.7.9, outside the cluster: list', severity: 'high' },
+      {
+        name: 'with clusterCidrs (the outbound IPs listed), a public address outside them: high at once, without waiting for kubelets',
+        events: [kubelet('10.224.0.4'), sa('shop', 'web', '203.0.113.7')],
+        settings: { clusterCidrs: [...AKS_CIDRS, '20.50.1.2/32'] },
+        message: 'token of service account shop/web used from 203.0.113.7, outside the cluster: list',
+        severity: 'high',
+      },
       { name: 'used again from the same address: one alert', events: [sa('shop', 'web', '203.0.113.7'), sa('shop', 'web', '203.0.113.7')], message: 'used from 203.0.113.7' },
-      { name: 'refused requests too', events: [kubelet('10.224.0.4'), { ...sa('shop', 'web', '2001:db8::7'), ...code(403) }], message: 'used from 2001:db8::7, outside the cluster (a public address): list /api/v1/namespaces/shop/secrets (answered 403)' },
-      { name: 'behind a proxy that names an outside client', events: [sa('shop', 'web', '198.51.100.4', '10.244.0.9')], message: 'used from 198.51.100.4' },
+      { name: 'refused requests too', events: [kubelet('10.224.0.4'), { ...sa('shop', 'web', '2001:db8::7'), ...code(403) }], message: 'used from 2001:db8::7, a public address no node was seen using (outside the cluster unless it is an outbound IP of the cluster no kubelet used; list those in settings.clusterCidrs): list /api/v1/namespaces/shop/secrets (answered 403)' },
+      { name: 'a public peer behind an X-Forwarded-For header naming an in-cluster client: the peer is judged', events: [kubelet('10.224.0.4'), sa('shop', 'web', '10.244.0.9', '198.51.100.4')], message: 'used from 198.51.100.4' },
       { name: "an AKS add-on's token, allowed for everything else, replayed from the internet", events: [sa('kube-system', 'azure-policy', '203.0.113.7')], message: 'token of service account kube-system/azure-policy used from 203.0.113.7' },
+      ...['metrics-server', 'coredns', 'konnectivity-agent', 'azure-cns', 'cloud-node-manager'].map((name) => ({
+        name: `the token of ${name}, an add-on running as a pod on the nodes, replayed from outside`,
+        events: [sa('kube-system', name, '203.0.113.7')],
+        settings: { clusterCidrs: AKS_CIDRS },
+        message: `token of service account kube-system/${name} used from 203.0.113.7, outside the cluster`,
+        severity: 'high' as const,
+      })),
     ],
     quiet: [
       { name: 'from a pod address', events: [sa('shop', 'web', '10.244.1.17')] },
@@ -486,6 +530,11 @@ const CASES: Record<string, Cases> = {
         name: "before the first kubelet request, from the address kubelets then use (a public cluster's outbound IP; a run or an hourly blob starting)",
         events: [sa('shop', 'web', '20.50.1.2'), sa('kube-system', 'azure-policy', '20.50.1.2'), kubelet('20.50.1.2')],
       },
+      {
+        name: 'a cluster with several outbound IPs: a pod uses one before any kubelet is seen on it, within the window',
+        events: [{ ...kubelet('20.50.1.2'), ...at('10:00') }, { ...sa('shop', 'web', '20.50.1.3'), ...at('10:01') }, { ...kubelet('20.50.1.2'), ...at('10:03') }, { ...kubelet('20.50.1.3'), ...at('10:05') }],
+      },
+      { name: 'an in-cluster proxy forwarding for an outside client (X-Forwarded-For names it, the pod connected)', events: [kubelet('10.224.0.4'), sa('headlamp', 'headlamp', '203.0.113.80', '10.244.1.40')] },
       {
         name: "cloud-controller-manager's controllers, which run in the control plane",
         events: [kubelet('10.224.0.4'), ...['cloud-node-lifecycle-controller', 'route-controller', 'cloud-node-controller', 'cloud-controller-manager', 'service-controller'].map((n) => sa('kube-system', n, '20.61.7.9'))],
@@ -539,7 +588,7 @@ for (const [id, cases] of Object.entries(CASES)) {
         if (c.falco) expect(hits[0]?.frameworks.filter((f) => f.framework === 'falco').map((f) => f.id)).toContain(c.falco);
       });
       it(`stays quiet when AKS itself does it: ${c.name}`, () => {
-        for (const username of ['aksService', 'system:serviceaccount:kube-system:metrics-server']) {
+        for (const username of cases.aksIdentities ?? ['aksService', 'system:serviceaccount:kube-system:metrics-server']) {
           const asAks = c.events.map((e) => ({ ...e, user: { username, groups: ['system:masters'] } }));
           expect(of(runEvents(asAks, { settings: applySettings(c.settings) }).alerts, id)).toEqual([]);
         }

@@ -272,6 +272,31 @@ describe('credentials in request URIs', () => {
     for (const a of alerts) expect(JSON.stringify(a)).not.toContain(token.slice(0, 20));
   });
 
+  it('passwords in URLs and user:password pairs, redis-cli -a, vault login, credential-named headers and known token prefixes', () => {
+    const cases: Array<[string[], string, RegExp]> = [
+      [['psql', 'postgresql://app:Pg5ecretPass@db.internal:5432/app'], 'psql postgresql://app:***@db.internal:5432/app', /Pg5ecretPass/],
+      [['mongosh', 'mongodb://root:MongoPass9@mongo:27017'], 'mongosh mongodb://root:***@mongo:27017', /MongoPass9/],
+      [['redis-cli', '-a', 'R3disPass', 'ping'], 'redis-cli -a *** ping', /R3disPass/],
+      [['curl', '-u', 'admin:CurlPass1', 'https://x'], 'curl -u admin:*** https://x', /CurlPass1/],
+      [['vault', 'login', 'hvs.CAESIJabcdefghijklmnop'], 'vault login ***', /CAESIJ/],
+      [['vault', 'login', 's.legacyToken123'], 'vault login ***', /legacyToken123/],
+      [['sh', '-c', "curl -H 'X-Api-Key: sk_live_51Habc' -u admin:Pw9 https://api && redis-cli -h r -a R3dis ping"], "sh -c curl -H 'X-Api-Key: ***' -u admin:*** https://api && redis-cli -h r -a *** ping", /sk_live|Pw9|R3dis/],
+      [['sh', '-c', 'git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123@github.com/x/y'], 'sh -c git clone https://***@github.com/x/y', /ghp_/],
+    ];
+    for (const [args, shown, secret] of cases) {
+      const a = of(runEvents([exec(`${args.map((x) => `command=${encodeURIComponent(x)}`).join('&')}&container=db`)]).alerts, 'audit/exec-into-pod')[0];
+      expect(a?.message).toBe(`exec into pod shop/db-0 (container db): ${shown}`);
+      expect(decodeURIComponent(a?.requestURI ?? '')).not.toMatch(secret);
+      expect(JSON.stringify(a)).not.toMatch(secret);
+    }
+  });
+
+  it('commands without credentials are left alone', () => {
+    const a = of(runEvents([exec('command=ls&command=-a&command=%2Ftmp&command=-u&command=id&container=db')]).alerts, 'audit/exec-into-pod')[0];
+    expect(a?.message).toBe('exec into pod shop/db-0 (container db): ls -a /tmp -u id');
+    expect(a?.requestURI).toBe('/api/v1/namespaces/shop/pods/db-0/exec?command=ls&command=-a&command=%2Ftmp&command=-u&command=id&container=db');
+  });
+
   it('a URI without a command is left as logged', () => {
     const r = runEvents([auditEvent({ verb: 'list', user: { username: 'system:anonymous', groups: [] }, requestURI: '/api/v1/secrets?limit=500&labelSelector=a%3Db', objectRef: { resource: 'secrets' }, responseStatus: { code: 200 } })]);
     expect(r.alerts[0]?.requestURI).toBe('/api/v1/secrets?limit=500&labelSelector=a%3Db');
@@ -285,7 +310,7 @@ describe('verdicts held until a later event decides them', () => {
 
   it('keep the time and the source line of the event they are about', () => {
     const r = runEvents([saFrom('203.0.113.7', 'a'), kubelet('20.50.1.2')]);
-    expect(of(r.alerts, 'audit/service-account-token-outside-cluster')).toMatchObject([{ time: '2026-11-02T10:00:00Z', source: { file: 'test', line: 1 }, auditID: 'a', severity: 'high' }]);
+    expect(of(r.alerts, 'audit/service-account-token-outside-cluster')).toMatchObject([{ time: '2026-11-02T10:00:00Z', source: { file: 'test', line: 1 }, auditID: 'a', severity: 'medium' }]);
   });
 
   it('are settled at the end of the stream, and only there, when no event decides them', () => {

@@ -153,6 +153,44 @@ describe('input shapes', () => {
   });
 });
 
+describe('what an input cannot hold, told once', () => {
+  const impersonated = { ...list, auditID: 'imp-1', impersonatedUser: { username: 'system:serviceaccount:kube-system:default', groups: [] } };
+  const azureDiagnosticsRow = (e: unknown, category: string) => ({ Category: category, log_s: JSON.stringify(e), Type: 'AzureDiagnostics' });
+
+  it('AKSAudit / AKSAuditAdmin rows: no impersonation column, so impersonation cannot be detected', async () => {
+    const rows = [{ ...aksAuditRow(exec), Type: 'AKSAudit' }, { ...aksAuditRow(list), Type: 'AKSAudit' }];
+    const r = await runText(JSON.stringify(rows));
+    expect(r.warnings.filter((w) => w.includes('no impersonation column'))).toHaveLength(1);
+    expect(r.warnings[0]).toContain('audit/impersonation cannot fire on this input');
+  });
+
+  it('an AKSAudit export that has an ImpersonatedUser column is read, without the warning', async () => {
+    const r = await runText(JSON.stringify([{ ...aksAuditRow(impersonated), Type: 'AKSAudit', ImpersonatedUser: impersonated.impersonatedUser }]));
+    expect(r.warnings).toEqual([]);
+    expect(of(r.alerts, 'audit/impersonation')).toHaveLength(1);
+  });
+
+  it('kube-audit-admin alone (storage, AzureDiagnostics, AKSAuditAdmin): names the detections it cannot feed', async () => {
+    for (const text of [jsonl([resourceLog(exec, 'kube-audit-admin')]), JSON.stringify([azureDiagnosticsRow(exec, 'kube-audit-admin')]), JSON.stringify([aksAuditRow(exec)])]) {
+      const r = await runText(text);
+      const admin = r.warnings.filter((w) => w.includes('kube-audit-admin'));
+      expect(admin).toHaveLength(1);
+      expect(admin[0]).toContain('audit/secret-read');
+      expect(admin[0]).toContain('over WebSocket');
+    }
+  });
+
+  it('kube-audit-admin exported beside kube-audit: no warning once a get or list is read', async () => {
+    const r = await runText(jsonl([resourceLog(exec, 'kube-audit-admin'), resourceLog(list, 'kube-audit')]));
+    expect(r.warnings.filter((w) => w.includes('kube-audit-admin'))).toEqual([]);
+  });
+
+  it('kube-audit alone: no warning', async () => {
+    const r = await runText(jsonl([resourceLog(exec), resourceLog(list)]));
+    expect(r.warnings).toEqual([]);
+  });
+});
+
 describe('malformed input', () => {
   it('counts malformed lines with their numbers, without quoting them, and goes on', async () => {
     const text = `${JSON.stringify(list)}\n{"verb": "get", "password": "hunter2"\n\nnot json at all\n{"kind": 0}\n${JSON.stringify(exec)}\n`;
@@ -181,6 +219,27 @@ describe('malformed input', () => {
     const r = await runText(`${JSON.stringify(list, null, 2)}\n{\n  "verb": "get",\n`);
     expect(r.engine.stats).toMatchObject({ events: 1, malformed: 1 });
     expect(r.engine.errors[0]?.line).toBe(JSON.stringify(list, null, 2).split('\n').length + 1);
+  });
+
+  it('reads JSON lines whose first line was cut short outside a string (a partial record), reporting that line', async () => {
+    const first = JSON.stringify(resourceLog(list));
+    const text = `${first.slice(0, first.indexOf('"properties"'))}\n${jsonl([resourceLog(exec), resourceLog({ ...list, auditID: 'list-2' })])}`;
+    expect(text.split('\n')[0]?.endsWith(',')).toBe(true);
+    for (const piece of [1 << 16, 7]) {
+      const r = await runText(text, 'auto', { piece });
+      expect(r.engine.stats).toMatchObject({ events: 2, malformed: 1 });
+      expect(r.engine.errors[0]).toMatchObject({ line: 1 });
+      expect(of(r.alerts, 'audit/exec-into-pod').map((a) => a.source.line)).toEqual([2]);
+    }
+    const two = await runText(`{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"get",\n${JSON.stringify(exec)}\n`);
+    expect(two.engine.stats).toMatchObject({ events: 1, malformed: 1 });
+  });
+
+  it('still reads a pretty-printed array of one compact element as a document', async () => {
+    const r = await runText(`[\n${JSON.stringify(exec)}\n]\n`);
+    expect(r.engine.stats).toMatchObject({ events: 1, malformed: 0 });
+    const records = await runText(`{"records": [\n${JSON.stringify(resourceLog(exec))}\n]}\n`);
+    expect(records.engine.stats).toMatchObject({ events: 1, malformed: 0 });
   });
 
   it('reports an event with a field of the wrong type as a malformed record, with its line, and reads the rest', async () => {

@@ -16,7 +16,8 @@ const WS = new Set([32, 9, 10, 13, 0xfeff]);
  * Turns text, fed in pieces, into parsed values without holding more than one record: JSON lines (the
  * fast path: one JSON.parse per line), pretty-printed JSON documents (one after another, and a
  * top-level array streamed element by element), or CSV with a header row (each row becomes an object
- * keyed by column). The format is decided by the first line. Malformed input is reported with its line
+ * keyed by column). The format is decided by the first line, and by the two after it when the first
+opens a document: whole JSON values there mean JSON lines whose first was cut short. Malformed input is reported with its line
  * and never stops the stream.
  */
 export class RecordDecoder {
@@ -103,9 +104,43 @@ export class RecordDecoder {
     try {
       JSON.parse(firstLine);
       this.mode = 'lines';
+      return;
     } catch {
-      this.mode = opensDocument(firstLine) ? 'document' : 'lines';
+      if (!opensDocument(firstLine)) {
+        this.mode = 'lines';
+        return;
+      }
     }
+    // A line that opens a document, or a JSON line cut short outside a string (a partial record at the
+    // start of an hourly blob): JSON lines follow the latter, never the lines of a document.
+    const next = nl < 0 ? [] : this.linesAfter(nl + 1, LOOKAHEAD_LINES, atEnd);
+    if (next === undefined) {
+      if (this.buf.length > this.maxRecordChars) this.mode = 'document';
+      return;
+    }
+    this.mode = next.length > 0 && next.every(isJsonRecord) ? 'lines' : 'document';
+  }
+
+  /**
+   * The next `n` non-blank lines of the buffer from `from`, fewer only at the end of the input;
+   * undefined while they have not all arrived.
+   */
+  private linesAfter(from: number, n: number, atEnd: boolean): string[] | undefined {
+    const found: string[] = [];
+    let start = from;
+    while (found.length < n) {
+      const nl = this.buf.indexOf('\n', start);
+      if (nl < 0) {
+        if (!atEnd) return undefined;
+        const last = this.buf.slice(start).trim();
+        if (last) found.push(last);
+        break;
+      }
+      const line = this.buf.slice(start, nl).trim();
+      if (line) found.push(line);
+      start = nl + 1;
+    }
+    return found;
   }
 
   private lines(atEnd: boolean): void {
@@ -177,6 +212,21 @@ function malformedJson(text: string): string {
   const err = jsonSyntaxError(text);
   // Said without quoting the line: it may hold a secret.
   return err ? `malformed JSON at column ${err.offset + 1}: ${err.reason}` : 'malformed JSON';
+}
+
+/** How many lines after a first line that opens a document tell whether JSON lines follow. */
+const LOOKAHEAD_LINES = 2;
+
+/** A line that is a whole JSON object or array by itself: a JSON line, never a line of a pretty-printed document. */
+function isJsonRecord(line: string): boolean {
+  const c = line.charCodeAt(0);
+  if (c !== 123 && c !== 91) return false;
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -12,7 +12,15 @@ export interface RecordSink {
   malformed(source: string, line: number | undefined, message: string): void;
   /** An input refused as a whole (UTF-16, binary data): reported once, not as malformed records. */
   unreadable(source: string, message: string): void;
+  /** What a record's envelope says its input cannot hold (the sink tells the reader once). */
+  limitation?(l: InputLimitation): void;
 }
+
+/**
+ * What an envelope says about the events its input can hold: AKSAudit / AKSAuditAdmin rows have no
+ * impersonation column, and kube-audit-admin (AKSAuditAdmin) leaves out get and list requests.
+ */
+export type InputLimitation = 'no-impersonation-column' | 'admin-category';
 
 type Shape = 'event' | 'eventlist' | 'eventhub-body' | 'resource-log' | 'azurediagnostics' | 'aksaudit' | 'la-tables';
 
@@ -26,7 +34,8 @@ const ACCEPTS: Record<Exclude<InputKind, 'auto'>, readonly Shape[]> = {
   aksaudit: ['aksaudit', 'la-tables'],
 };
 
-const AUDIT_CATEGORIES = new Set(['kube-audit', 'kube-audit-admin']);
+const ADMIN_CATEGORY = 'kube-audit-admin';
+const AUDIT_CATEGORIES = new Set(['kube-audit', ADMIN_CATEGORY]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -140,12 +149,14 @@ function innerEvent(log: unknown, labelledAudit: boolean, field: string, sink: R
 
 function resourceLog(rec: Record<string, unknown>, sink: RecordSink, source: EventSource): void {
   if (otherCategory(rec.category)) return sink.skipped();
+  if (rec.category === ADMIN_CATEGORY) sink.limitation?.('admin-category');
   const props = isRecord(rec.properties) ? rec.properties : {};
   innerEvent(props.log, typeof rec.category === 'string', 'properties.log', sink, source);
 }
 
 function azureDiagnosticsRow(row: Record<string, unknown>, sink: RecordSink, source: EventSource): void {
   if (otherCategory(row.Category)) return sink.skipped();
+  if (row.Category === ADMIN_CATEGORY) sink.limitation?.('admin-category');
   innerEvent(row.log_s, typeof row.Category === 'string' && row.Category !== '', 'log_s', sink, source);
 }
 
@@ -174,6 +185,9 @@ function text(v: unknown): string | undefined {
 /** Rebuilds the Event from the typed columns of AKSAudit / AKSAuditAdmin (AKS-FORMATS.md, shape 2). */
 function aksAuditRow(row: Record<string, unknown>, sink: RecordSink, source: EventSource): void {
   if (typeof row.Type === 'string' && row.Type !== '' && !/^AKSAudit(Admin)?$/.test(row.Type)) return sink.skipped();
+  if (row.Type === 'AKSAuditAdmin') sink.limitation?.('admin-category');
+  // The documented AKSAudit / AKSAuditAdmin schema has no impersonation column; an export that adds one is still read.
+  if (!('ImpersonatedUser' in row)) sink.limitation?.('no-impersonation-column');
   const event: Record<string, unknown> = { kind: 'Event', apiVersion: 'audit.k8s.io/v1' };
   const set = (key: string, v: unknown) => {
     if (v !== undefined) event[key] = v;
