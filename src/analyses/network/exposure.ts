@@ -111,10 +111,11 @@ export interface DirectionExposure {
   /**
    * Beyond `allNamespaces`: any pod of every namespace but a few named ones, namespaces created later
    * included (a namespaceSelector that only leaves names out, `kubernetes.io/metadata.name NotIn [...]`).
-   * `except` holds the namespaces every such rule leaves out. Kept apart so that the connection list
+   * `except` holds the namespaces such rules leave out by name, `exceptLabels` the labels they leave
+   * out (`env NotIn [dev]`, `team DoesNotExist`). Kept apart so that the connection list
    * and netpol-analyzer's text still show the selector as it is written.
    */
-  allNamespacesBut?: { conn: ConnectionSet; except: string[]; exceptVaries: boolean; rules: OwnedRule[] };
+  allNamespacesBut?: { conn: ConnectionSet; except: string[]; exceptLabels: LabelLeftOut[]; exceptVaries: boolean; rules: OwnedRule[] };
   /** Every internet address (each one may use these ports). */
   internet: ConnectionSet;
   /** Pods the rules name by selectors that match no pod of the input, beyond `allNamespaces`. */
@@ -149,30 +150,72 @@ function allPodsPeer(peer: PolicyPeer): boolean {
 }
 
 /**
- * The namespaces a namespaceSelector leaves out when it matches every other one, namespaces created
- * later included: `[]` for `{}` (or `kubernetes.io/metadata.name Exists`, a label every namespace has),
- * the names of `kubernetes.io/metadata.name NotIn [...]`; undefined for a selector that picks namespaces
- * by what they are (any other label or operator), and for none at all (the policy's own namespace).
+ * A namespace label a namespaceSelector leaves out: `env NotIn [dev]` leaves out the namespaces labelled
+ * env=dev (`values` ['dev']), `team DoesNotExist` those with any team label (`values` undefined). Every
+ * namespace without the label, one created later included, is still matched: NotIn and DoesNotExist
+ * match an object that lacks the key.
  */
-function namespacesLeftOut(sel: Obj | undefined): string[] | undefined {
-  if (!sel || Object.keys(stringMap(sel.matchLabels)).length > 0) return undefined;
-  const out = new Set<string>();
-  for (const e of asArray(sel.matchExpressions)) {
-    const o = asObj(e) ?? {};
-    if (o.key !== METADATA_NAME) return undefined;
-    if (o.operator === 'NotIn') for (const v of asArray(o.values)) out.add(String(v));
-    else if (o.operator !== 'Exists') return undefined;
-  }
-  return [...out].sort();
+export interface LabelLeftOut {
+  key: string;
+  values?: string[];
+}
+
+/** `env=dev`, `env=dev or env=test`, `team` (any value). */
+export function labelLeftOutText(l: LabelLeftOut): string {
+  return l.values ? l.values.map((v) => `${l.key}=${v}`).join(' or ') : l.key;
+}
+
+/** Whether a namespace with these labels is left out by `l`. */
+export function leavesOutLabels(l: LabelLeftOut, labels: Record<string, string>): boolean {
+  const value = labels[l.key];
+  return value !== undefined && (l.values === undefined || l.values.includes(value));
+}
+
+interface LeftOut {
+  names: string[];
+  labels: LabelLeftOut[];
 }
 
 /**
- * The namespaces an all-but peer (every pod of every namespace but named ones, written with expressions
- * on `kubernetes.io/metadata.name`) leaves out; undefined for other peers, `namespaceSelector: {}` included.
+ * What a namespaceSelector leaves out when it matches every other namespace, namespaces created later
+ * included: nothing for `{}` (or `kubernetes.io/metadata.name Exists`, a label every namespace has), the
+ * names of `kubernetes.io/metadata.name NotIn [...]`, and the labels of `NotIn` or `DoesNotExist` on any
+ * other key; undefined for a selector that picks namespaces by what they are (matchLabels, In, Exists on
+ * another label), and for none at all (the policy's own namespace).
  */
-function allButPeerLeavesOut(peer: PolicyPeer): string[] | undefined {
+function namespacesLeftOut(sel: Obj | undefined): LeftOut | undefined {
+  if (!sel || Object.keys(stringMap(sel.matchLabels)).length > 0) return undefined;
+  const names = new Set<string>();
+  const labels: LabelLeftOut[] = [];
+  for (const e of asArray(sel.matchExpressions)) {
+    const o = asObj(e) ?? {};
+    if (typeof o.key !== 'string') return undefined;
+    if (o.key === METADATA_NAME) {
+      if (o.operator === 'NotIn') for (const v of asArray(o.values)) names.add(String(v));
+      else if (o.operator !== 'Exists') return undefined;
+    } else if (o.operator === 'NotIn') labels.push({ key: o.key, values: asArray(o.values).map(String).sort() });
+    else if (o.operator === 'DoesNotExist') labels.push({ key: o.key });
+    else return undefined;
+  }
+  return { names: [...names].sort(), labels };
+}
+
+/**
+ * What an all-but peer (every pod of every namespace but some, written with NotIn or DoesNotExist
+ * expressions) leaves out; undefined for other peers, `namespaceSelector: {}` included.
+ */
+function allButPeerLeavesOut(peer: PolicyPeer): LeftOut | undefined {
   if (peer.kind !== 'pods' || isEmptySelector(peer.namespaceSelector) || (peer.podSelector !== undefined && !isEmptySelector(peer.podSelector))) return undefined;
   return namespacesLeftOut(peer.namespaceSelector);
+}
+
+const labelKey = (l: LabelLeftOut): string => `${l.key}\u0000${l.values?.join('\u0000') ?? ''}`;
+
+/** The labels one rule or another leaves out. */
+function eitherLeavesOutLabels(a: readonly LabelLeftOut[] | undefined, b: readonly LabelLeftOut[]): LabelLeftOut[] {
+  const out = new Map<string, LabelLeftOut>();
+  for (const l of [...(a ?? []), ...b]) out.set(labelKey(l), l);
+  return [...out.values()].sort((x, y) => (labelKey(x) < labelKey(y) ? -1 : 1));
 }
 
 /** The namespaces one rule or another leaves out: each may be refused on some ports. */
@@ -221,7 +264,8 @@ export function everyNamespaceText(d: DirectionExposure, allPorts = ''): string 
   const on = (c: ConnectionSet) => (c.isAll() ? (allPorts ? ` ${allPorts}` : '') : ` on ${c.toString()}`);
   const but = d.allNamespacesBut;
   if (!but || containedIn(but.conn, d.allNamespaces)) return `every namespace${on(d.allNamespaces)}`;
-  const except = `every namespace but ${but.exceptVaries ? '(depending on the port) ' : ''}${listSome(but.except)}${on(but.conn)}`;
+  const labelled = but.exceptLabels.map((l) => `those labelled ${labelLeftOutText(l)}`);
+  const except = `every namespace but ${but.exceptVaries ? '(depending on the port) ' : ''}${listSome([...but.except, ...labelled])}${on(but.conn)}`;
   return d.allNamespaces.isEmpty() ? except : `every namespace${on(d.allNamespaces)}, and ${except}`;
 }
 
@@ -373,6 +417,7 @@ export class ExposureAnalysis {
     const allNamespacesRules: OwnedRule[] = [];
     let allBut = ConnectionSet.NONE;
     let leftOut: string[] | undefined;
+    let leftOutLabels: LabelLeftOut[] | undefined;
     let leftOutVaries = false;
     const allButRules: OwnedRule[] = [];
     const peers = new Map<string, SelectorPeer & { conn: ConnectionSet }>();
@@ -393,8 +438,10 @@ export class ExposureAnalysis {
           const left = allButPeerLeavesOut(peer);
           if (!left) continue;
           allBut = allBut.union(rulePorts(r.rule, own));
-          if (leftOut !== undefined && (leftOut.length !== left.length || left.some((n) => !leftOut!.includes(n)))) leftOutVaries = true;
-          leftOut = eitherLeavesOut(leftOut, left);
+          if (leftOut !== undefined && (leftOut.length !== left.names.length || left.names.some((n) => !leftOut!.includes(n)))) leftOutVaries = true;
+          if (leftOutLabels !== undefined && eitherLeavesOutLabels(leftOutLabels, left.labels).length !== leftOutLabels.length) leftOutVaries = true;
+          leftOut = eitherLeavesOut(leftOut, left.names);
+          leftOutLabels = eitherLeavesOutLabels(leftOutLabels, left.labels);
           if (!allButRules.some((x) => x.rule === r.rule)) allButRules.push(r);
         }
       }
@@ -416,7 +463,7 @@ export class ExposureAnalysis {
     const selectors = [...peers.values()].filter((p) => !p.conn.isEmpty() && !containedIn(p.conn, allNamespaces)).sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
     // The model answers the internet exactly (ipBlocks with except, several rules together).
     const internet = this.internetConnection(w, direction);
-    const beyond = containedIn(allBut, allNamespaces) ? undefined : { conn: allBut, except: leftOut ?? [], exceptVaries: leftOutVaries, rules: allButRules };
+    const beyond = containedIn(allBut, allNamespaces) ? undefined : { conn: allBut, except: leftOut ?? [], exceptLabels: leftOutLabels ?? [], exceptVaries: leftOutVaries, rules: allButRules };
     return { direction, isolated, policies, allNamespaces, allNamespacesRules, ...(beyond ? { allNamespacesBut: beyond } : {}), internet, selectors };
   }
 

@@ -2,6 +2,7 @@ import { Memo } from '../../core/memo.js';
 import { escapeKey } from '../../core/field-path.js';
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, stringMap, type Resource } from '../../core/resource.js';
+import { parseCidr, subtractRange, universe } from './ip.js';
 import { namespaceOf } from './policy.js';
 import { ConnectionSet, isProtocol } from './ports.js';
 import { reachabilityModelOf } from './reachability-model.js';
@@ -13,12 +14,35 @@ export const ALLOWED_IP_RANGES_ANNOTATION = 'service.beta.kubernetes.io/azure-al
 /** The older Kubernetes annotation, which cloud-provider-azure still reads beside the AKS one. */
 const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
 /** Azure service tags (`AzureFrontDoor.Backend`) allowed instead of addresses. */
-const SERVICE_TAGS_ANNOTATION = 'service.beta.kubernetes.io/azure-allowed-service-tags';
+export const SERVICE_TAGS_ANNOTATION = 'service.beta.kubernetes.io/azure-allowed-service-tags';
 
 const split = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 
 /** A prefix of length 0 admits every address; cloud-provider-azure then opens the rule to the internet. */
 const admitsAll = (cidr: string): boolean => /\/0$/.test(cidr);
+
+/**
+ * Ranges that together hold every address of IPv4 or of IPv6 (`0.0.0.0/1,128.0.0.0/1`): as open as `/0`,
+ * written in pieces. Entries that are not CIDRs hold nothing.
+ */
+function coverAddressSpace(ranges: readonly string[]): boolean {
+  const parsed = ranges.map((r) => parseCidr(r)).filter((r) => r !== undefined);
+  return ([4, 6] as const).some((family) => parsed.reduce((left, r) => subtractRange(left, r), [universe(family)]).length === 0);
+}
+
+/**
+ * The first entry that admits every address: one of `/0`, or the whole list when its ranges together
+ * cover an address family.
+ */
+function openEntry(ranges: readonly string[]): string | undefined {
+  return ranges.find(admitsAll) ?? (ranges.length > 1 && coverAddressSpace(ranges) ? ranges.join(',') : undefined);
+}
+
+/**
+ * `AzureCloud` (or a regional `AzureCloud.westeurope`): every public address of Azure's datacenters,
+ * those of any tenant's virtual machines and functions included.
+ */
+export const isAzureCloudTag = (tag: string): boolean => /^azurecloud(\.|$)/i.test(tag);
 /** The `Internet` service tag (and `*`) is every address too. */
 const openTag = (tag: string): boolean => tag === '*' || tag.toLowerCase() === 'internet';
 
@@ -27,7 +51,10 @@ export interface ClientList {
   /** The field path: `spec.loadBalancerSourceRanges[1]`, or the annotation. */
   field: string;
   entries: string[];
-  /** The first entry that admits every address (`0.0.0.0/0`, `::/0`, the `Internet` tag), if any. */
+  /**
+   * The first entry that admits every address (`0.0.0.0/0`, `::/0`, the `Internet` tag), or the ranges
+   * that do together (`0.0.0.0/1,128.0.0.0/1`), if any.
+   */
   admitsAll: string | undefined;
 }
 
@@ -59,10 +86,14 @@ export function publicLoadBalancer(svc: Resource): PublicLoadBalancer | undefine
     const range = r.trim();
     clients.push({ field: `spec.loadBalancerSourceRanges[${i}]`, entries: [range], admitsAll: admitsAll(range) ? range : undefined });
   });
+  // Source ranges written one per entry may cover the whole space only together.
+  const specRanges = clients.flatMap((c) => c.entries);
+  const first = clients[0];
+  if (first && clients.every((c) => c.admitsAll === undefined)) first.admitsAll = openEntry(specRanges);
   for (const key of [ALLOWED_IP_RANGES_ANNOTATION, SOURCE_RANGES_ANNOTATION, SERVICE_TAGS_ANNOTATION]) {
     const entries = split(annotations[key] ?? '');
     if (entries.length === 0) continue;
-    clients.push({ field: `metadata.annotations.${escapeKey(key)}`, entries, admitsAll: entries.find(key === SERVICE_TAGS_ANNOTATION ? openTag : admitsAll) });
+    clients.push({ field: `metadata.annotations.${escapeKey(key)}`, entries, admitsAll: key === SERVICE_TAGS_ANNOTATION ? entries.find(openTag) : openEntry(entries) });
   }
   return { service: svc, clients, open: clients.length === 0 || clients.some((c) => c.admitsAll !== undefined) };
 }

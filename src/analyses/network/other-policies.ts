@@ -2,11 +2,14 @@ import type { InputNote } from '../../core/errors.js';
 import type { Inventory } from '../../core/inventory.js';
 import { Memo } from '../../core/memo.js';
 import type { Resource } from '../../core/resource.js';
+import { otherPolicyApplies } from './other-policy-scope.js';
+import type { Direction } from './policy.js';
 
 /**
  * Policies that the cluster's network policy engine enforces beside Kubernetes NetworkPolicies, and that
  * the reachability model does not read: Calico's (AKS with Calico), Cilium's (Azure CNI powered by Cilium)
- * and the AdminNetworkPolicy API. Their semantics differ (ordered tiers, explicit deny, L7 rules), so
+ * and the AdminNetworkPolicy API (v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy, and their
+ * v1alpha2 successor ClusterNetworkPolicy with its Admin and Baseline tiers). Their semantics differ (ordered tiers, explicit deny, L7 rules), so
  * reading them as NetworkPolicies would be worse than saying they are there.
  */
 const ENGINES: ReadonlyArray<{ group: string; kinds: ReadonlySet<string>; clusterWide: ReadonlySet<string> }> = [
@@ -23,15 +26,22 @@ const ENGINES: ReadonlyArray<{ group: string; kinds: ReadonlySet<string>; cluste
   { group: 'cilium.io', kinds: new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']), clusterWide: new Set(['CiliumClusterwideNetworkPolicy']) },
   {
     group: 'policy.networking.k8s.io',
-    kinds: new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']),
-    clusterWide: new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']),
+    kinds: new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']),
+    clusterWide: new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']),
   },
 ];
 
 export interface OtherPolicy {
   resource: Resource;
-  /** Applies in every namespace (GlobalNetworkPolicy, CiliumClusterwideNetworkPolicy, AdminNetworkPolicy). */
+  /** The API group the engine serves it under. */
+  group: string;
+  /** Applies across namespaces (GlobalNetworkPolicy, CiliumClusterwideNetworkPolicy, AdminNetworkPolicy, ...). */
   clusterWide: boolean;
+}
+
+/** A policy that can apply in a namespace; `decided` false when its selector is not read, so it only might. */
+export interface OtherPolicyInNamespace extends OtherPolicy {
+  decided: boolean;
 }
 
 const OTHER = new Memo<Inventory, readonly OtherPolicy[]>();
@@ -45,15 +55,25 @@ export function otherPolicies(inventory: Inventory): readonly OtherPolicy[] {
       if (slash < 0) continue;
       const group = r.apiVersion.slice(0, slash);
       const engine = ENGINES.find((e) => e.group === group && e.kinds.has(r.kind));
-      if (engine) out.push({ resource: r, clusterWide: engine.clusterWide.has(r.kind) });
+      if (engine) out.push({ resource: r, group, clusterWide: engine.clusterWide.has(r.kind) });
     }
     return out;
   });
 }
 
-/** The other engines' policies that can apply in a namespace: its own and the cluster-wide ones. */
-export function otherPoliciesIn(inventory: Inventory, namespace: string): OtherPolicy[] {
-  return otherPolicies(inventory).filter((p) => p.clusterWide || (p.resource.namespace ?? 'default') === namespace);
+/**
+ * The other engines' policies that can apply to the pods of a namespace in `direction`: its own and the
+ * cluster-wide ones whose subject (namespaceSelector, subject.namespaces, endpointSelector, ...) can take
+ * it in, with rules or types in that direction. One whose selector is not read counts, undecided.
+ */
+export function otherPoliciesIn(inventory: Inventory, namespace: string, direction: Direction): OtherPolicyInNamespace[] {
+  const out: OtherPolicyInNamespace[] = [];
+  for (const p of otherPolicies(inventory)) {
+    if (!p.clusterWide && (p.resource.namespace ?? 'default') !== namespace) continue;
+    const applies = otherPolicyApplies(inventory, { group: p.group, kind: p.resource.kind, object: p.resource.object, clusterWide: p.clusterWide }, namespace, direction);
+    if (applies !== 'no') out.push({ ...p, decided: applies === 'yes' });
+  }
+  return out;
 }
 
 /** `CiliumNetworkPolicy shop/deny-all`, `GlobalNetworkPolicy default-deny`. */

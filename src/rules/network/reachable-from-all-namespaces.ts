@@ -1,4 +1,5 @@
-import { everyNamespaceText, exposureOf, nearlyAllNamespaces, ruleName } from '../../analyses/network/exposure.js';
+import { everyNamespaceText, exposureOf, labelLeftOutText, leavesOutLabels, listSome, nearlyAllNamespaces, ruleName, type LabelLeftOut } from '../../analyses/network/exposure.js';
+import type { Inventory } from '../../core/inventory.js';
 import { asArray } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
 import type { ContainerView } from '../../core/workload.js';
@@ -10,6 +11,26 @@ const DEFAULT_DENY_INGRESS = 'network/namespace-without-default-deny-ingress';
 
 function declaresPorts(containers: readonly ContainerView[]): boolean {
   return containers.some((c) => asArray(c.spec.ports).length > 0);
+}
+
+/** The namespaces of the input that carry a label the rules leave out. */
+function namespacesLabelledOut(inventory: Inventory, labels: readonly LabelLeftOut[]): string[] {
+  return inventory
+    .byKind('Namespace')
+    .filter((ns) => labels.some((l) => leavesOutLabels(l, inventory.namespaceLabels(ns.name) ?? {})))
+    .map((ns) => ns.name)
+    .sort();
+}
+
+/**
+ * `: only a namespace labelled env=dev is left out (here: dev-a), so every namespace without that label,
+ * one created later included, is admitted`; '' when no label is left out.
+ */
+function labelsLeftOutText(labels: readonly LabelLeftOut[], here: readonly string[]): string {
+  if (labels.length === 0) return '';
+  const text = labels.map(labelLeftOutText).join(' or ');
+  const inInput = here.length ? `here: ${listSome(here)}` : 'none of the namespaces in the input';
+  return `: only a namespace labelled ${text} is left out (${inInput}), so every namespace without that label, one created later included, is admitted`;
 }
 
 export default defineRule({
@@ -26,8 +47,9 @@ export default defineRule({
       'Every pod of every namespace — namespaces created later included — may open a connection to the workload on ' +
       'any port: either no ingress NetworkPolicy selects its pods while other pods of the namespace are isolated, or ' +
       'a policy that selects them admits all of the cluster (an ingress rule without from, or with namespaceSelector: {} ' +
-      '— or one that only leaves named namespaces out, kubernetes.io/metadata.name NotIn [...], which every namespace ' +
-      'created later matches — and no podSelector) without naming ports. A compromised pod anywhere in the cluster then reaches every port the ' +
+      '— or one that only leaves some namespaces out, kubernetes.io/metadata.name NotIn [...], or a label with NotIn or ' +
+      'DoesNotExist (env NotIn [dev], team DoesNotExist), which every namespace created later without that label ' +
+      'matches — and no podSelector) without naming ports. A compromised pod anywhere in the cluster then reaches every port the ' +
       'workload listens on, debug and admin ports included. The rule speaks only in namespaces that have an ingress ' +
       'policy: a namespace without any is reported once by network/namespace-without-default-deny-ingress, and when ' +
       'that rule runs, a workload no policy selects in a namespace without a default deny is left to its finding, ' +
@@ -66,15 +88,19 @@ export default defineRule({
     // once, by the rule about the internet.
     if (ctx.runs('network/reachable-from-internet') && ingress.internet.isAll()) return;
     const rules = [...ingress.allNamespacesRules, ...(ingress.allNamespacesBut?.rules ?? [])];
-    const leftOut = ingress.allNamespacesBut?.except.length ? ingress.allNamespacesBut.except : undefined;
+    const labels = ingress.allNamespacesBut?.exceptLabels ?? [];
+    const labelledOut = namespacesLabelledOut(ctx.inventory, labels);
+    const names = [...new Set([...(ingress.allNamespacesBut?.except ?? []), ...labelledOut])].sort();
+    const leftOut = names.length ? names : undefined;
     ctx.report({
       ...at,
-      message: `${rulesAdmit('ingress', rules)} every pod of ${everyNamespaceText(ingress, 'on all ports')}, namespaces created later included`,
+      message: `${rulesAdmit('ingress', rules)} every pod of ${everyNamespaceText(ingress, 'on all ports')}, namespaces created later included${labelsLeftOutText(labels, labelledOut)}`,
       evidence: {
         observed: {
           rules: rules.map(ruleName),
           allNamespaces: nearlyAllNamespaces(ingress).toString(),
           ...(leftOut ? { leftOutNamespaces: leftOut } : {}),
+          ...(labels.length ? { leftOutLabels: labels.map(labelLeftOutText) } : {}),
         },
         expected,
       },

@@ -1,6 +1,10 @@
 import { exposureOf, internetRules, ruleName } from '../../analyses/network/exposure.js';
 import { defineRule } from '../../core/rule.js';
+import { namespaceNamesOpenWorkload } from './lib/default-deny.js';
+import { namespaceKey } from './lib/namespace-groups.js';
 import { policiesVerify, rulesAdmit, unselectedFinding, workloadExposure } from './lib/workload-exposure.js';
+
+const DEFAULT_DENY_EGRESS = 'network/namespace-without-default-deny-egress';
 
 export default defineRule({
   meta: {
@@ -19,7 +23,9 @@ export default defineRule({
       'restricts egress for other pods, or a policy that selects it admits every internet address (a rule without to, ' +
       'or an ipBlock such as 0.0.0.0/0) without naming ports. To stay quiet where egress control has not started, the ' +
       'rule speaks only in namespaces with an egress policy: a namespace with none is reported once by ' +
-      'network/namespace-without-default-deny-egress. An egress firewall (AKS outboundType userDefinedRouting through ' +
+      'network/namespace-without-default-deny-egress, and when settings.network.requireDefaultDenyEgress turns that rule ' +
+      'on, a workload its finding names as open (no egress policy selects it, or one that selects it allows all egress) ' +
+      'is left to that finding. An egress firewall (AKS outboundType userDefinedRouting through ' +
       'Azure Firewall) may restrict the same traffic outside the cluster. Workloads on the host network are left to ' +
       'network/host-network-bypasses-policies, and AKS-managed components are marked provider-managed.',
     remediation:
@@ -40,6 +46,9 @@ export default defineRule({
     const nsPolicies = exposureOf(ctx.inventory).namespacePolicies(w.namespace, 'egress');
     if (nsPolicies.length === 0) return;
     const expected = 'egress rules that name the destinations and their ports';
+    // With settings.network.requireDefaultDenyEgress the namespace's finding names this workload among its
+    // open ones, with the policy that opens it: one exposure, one finding.
+    if (ctx.settings.network.requireDefaultDenyEgress && ctx.runs(DEFAULT_DENY_EGRESS) && namespaceNamesOpenWorkload(ctx.inventory, namespaceKey(ctx.resource), 'egress', ctx.resource)) return;
     if (!egress.isolated) {
       ctx.report({ ...at, ...unselectedFinding(exposure, egress, nsPolicies, { consequence: 'it may connect to any internet address on any port', expected }) });
       return;

@@ -37,6 +37,7 @@ ruleTester(rule, {
     { name: 'AKS allowed-ip-ranges annotation', input: svc(LB, '    service.beta.kubernetes.io/azure-allowed-ip-ranges: "203.0.113.0/24, 2001:db8::/48"') },
     { name: 'the older source-ranges annotation', input: svc(LB, '    service.beta.kubernetes.io/load-balancer-source-ranges: 203.0.113.0/24') },
     { name: 'allowed service tags', input: svc(LB, '    service.beta.kubernetes.io/azure-allowed-service-tags: AzureFrontDoor.Backend') },
+    { name: 'ranges that leave part of the space out, even when large', input: svc(LB, '    service.beta.kubernetes.io/azure-allowed-ip-ranges: "0.0.0.0/1,128.0.0.0/2"') },
     { name: 'another load balancer implementation', input: svc(`${LB}\n  loadBalancerClass: example.com/edge-lb`) },
   ],
   invalid: [
@@ -73,6 +74,27 @@ ruleTester(rule, {
       findings: [{ field: 'metadata.annotations.service\\.beta\\.kubernetes\\.io/azure-allowed-ip-ranges', message: /admits ::\/0/ }],
     },
     {
+      name: 'ranges that together cover IPv4 in the AKS annotation',
+      input: svc(LB, '    service.beta.kubernetes.io/azure-allowed-ip-ranges: "0.0.0.0/1,128.0.0.0/1"'),
+      findings: [{ field: 'metadata.annotations.service\\.beta\\.kubernetes\\.io/azure-allowed-ip-ranges', severity: 'medium', message: /admits 0\.0\.0\.0\/1,128\.0\.0\.0\/1: any address on the internet can connect/ }],
+    },
+    {
+      name: 'source ranges that together cover IPv4, one per entry',
+      input: svc(`${LB}\n  loadBalancerSourceRanges: ["0.0.0.0/1", "128.0.0.0/1"]`),
+      findings: [{ field: 'spec.loadBalancerSourceRanges[0]', message: /admits 0\.0\.0\.0\/1,128\.0\.0\.0\/1/ }],
+    },
+    {
+      name: 'the AzureCloud service tag admits every Azure address, any tenant included: low',
+      input: svc(LB, '    service.beta.kubernetes.io/azure-allowed-service-tags: "AzureCloud"'),
+      findings: [
+        {
+          field: 'metadata.annotations.service\\.beta\\.kubernetes\\.io/azure-allowed-service-tags',
+          severity: 'low',
+          message: "Service shop/web is a public load balancer on 443/TCP that admits the AzureCloud service tag: every public address of Azure, any tenant's virtual machines and functions included, can connect",
+        },
+      ],
+    },
+    {
       name: 'the Internet service tag',
       input: svc(LB, '    service.beta.kubernetes.io/azure-allowed-service-tags: "AzureFrontDoor.Backend, Internet"'),
       findings: [{ field: 'metadata.annotations.service\\.beta\\.kubernetes\\.io/azure-allowed-service-tags', message: /admits Internet/ }],
@@ -106,6 +128,46 @@ ruleTester(rule, {
       name: 'pods an ingress policy isolates: medium, whether the connections pass depends on the address they come from',
       input: docs(svc(LB), deploy('web', 'shop'), isolate('shop')),
       findings: [{ severity: 'medium', message: 'Service shop/web is a public load balancer on 443/TCP with no loadBalancerSourceRanges or allowed-ranges annotation: any address on the internet can connect' }],
+    },
+    {
+      name: 'externalTrafficPolicy Local in front of pods whose policy admits only an ipBlock: low, naming the ranges',
+      input: docs(
+        svc(`${LB}\n  externalTrafficPolicy: Local`),
+        deploy('web', 'shop'),
+        policy('office', 'shop', '  podSelector: { matchLabels: { app: web } }\n  ingress: [{ from: [{ ipBlock: { cidr: 203.0.113.0/24 } }], ports: [{ port: 8443 }] }]'),
+      ),
+      findings: [
+        {
+          severity: 'low',
+          message:
+            "Service shop/web is a public load balancer on 443/TCP with no loadBalancerSourceRanges or allowed-ranges annotation: the load balancer admits every address, but with externalTrafficPolicy: Local the client's address reaches the pods, and their ingress policies (office) admit only 203.0.113.0/24 (TCP 8443)",
+        },
+      ],
+    },
+    {
+      name: 'externalTrafficPolicy Cluster with the same policy stays medium: the node address replaces the client one',
+      input: docs(
+        svc(LB),
+        deploy('web', 'shop'),
+        policy('office', 'shop', '  podSelector: { matchLabels: { app: web } }\n  ingress: [{ from: [{ ipBlock: { cidr: 203.0.113.0/24 } }], ports: [{ port: 8443 }] }]'),
+      ),
+      findings: [{ severity: 'medium', message: /any address on the internet can connect$/ }],
+    },
+    {
+      name: 'externalTrafficPolicy Local with a policy admitting every address stays medium',
+      input: docs(svc(`${LB}\n  externalTrafficPolicy: Local`), deploy('web', 'shop'), policy('open', 'shop', '  podSelector: { matchLabels: { app: web } }\n  ingress: [{}]')),
+      findings: [{ severity: 'medium', message: /any address on the internet can connect$/ }],
+    },
+    {
+      name: 'pods isolated with no ingress at all: the load balancer admits every address, the policies decide the rest',
+      input: docs(svc(LB), deploy('web', 'shop'), policy('deny', 'shop', '  podSelector: {}\n  policyTypes: [Ingress]')),
+      findings: [
+        {
+          severity: 'medium',
+          message:
+            "Service shop/web is a public load balancer on 443/TCP with no loadBalancerSourceRanges or allowed-ranges annotation: the load balancer admits every address and the pods' policies decide the rest: deny admits no ingress at all",
+        },
+      ],
     },
     { name: 'matching pods in another namespace are not its pods', input: docs(svc(LB), deploy('web', 'edge')), findings: [{ severity: 'medium' }] },
     {

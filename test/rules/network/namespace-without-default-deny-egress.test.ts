@@ -75,6 +75,29 @@ ruleTester(rule, {
       ],
     },
     {
+      name: 'a workload restricted by the namespace-wide policy but opened by another: names the policy that opens it, and why the namespace-wide one is no default deny',
+      input: docs(
+        ns('d'),
+        deploy('a', 'd'),
+        deploy('c', 'd'),
+        policy(
+          'deny',
+          'd',
+          '  podSelector: {}\n  policyTypes: [Ingress, Egress]\n  egress:\n  - to: [{ namespaceSelector: {}, podSelector: { matchLabels: { k8s-app: kube-dns } } }]\n    ports: [{ port: 53, protocol: UDP }]\n  - to: [{ ipBlock: { cidr: 169.254.169.254/32 } }]\n    ports: [{ port: 80 }]',
+        ),
+        policy('c-any', 'd', '  podSelector: { matchLabels: { app: c } }\n  policyTypes: [Egress]\n  egress: [{}]'),
+      ),
+      settings: required,
+      findings: [
+        {
+          resource: 'Namespace/d',
+          severity: 'medium',
+          message:
+            "namespace d has no default-deny egress NetworkPolicy: Deployment/c is restricted by deny but opened by c-any, which allows all egress: it can connect to any address, in the cluster or outside it; deny would be one but also allows the metadata endpoint 169.254.169.254, which hands out the node's managed identity tokens, so it does not count as a default deny",
+        },
+      ],
+    },
+    {
       name: 'egress rules in a policy without policyTypes make it an egress policy',
       input: docs(ns('shop'), deploy('web', 'shop'), policy('dns', 'shop', '  podSelector: { matchLabels: { app: web } }\n  egress: [{ ports: [{ port: 53, protocol: UDP }] }]')),
       settings: required,

@@ -106,7 +106,13 @@ webhooks:
     {
       name: 'ingress: [{}] allows everything: the pods it selects are open',
       input: docs(ns('shop'), deploy('web', 'shop'), deploy('api', 'shop'), policy('allow-all', 'shop', '  podSelector: {}\n  ingress: [{}]'), policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }')),
-      findings: [{ severity: 'medium', message: /restricts 2 of 2 workloads \(Deployment\/web, Deployment\/api\)/ }],
+      findings: [
+        {
+          severity: 'medium',
+          message:
+            'namespace shop has no default-deny ingress NetworkPolicy: Deployment/web, Deployment/api are opened by allow-all, which allows all ingress: they accept connections from any pod in the cluster',
+        },
+      ],
     },
     {
       name: 'a rule with ports is no allow-all',
@@ -140,6 +146,89 @@ webhooks:
       name: 'a cluster-wide Calico policy counts in every namespace',
       input: docs(ns('shop'), deploy('web', 'shop'), `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: default-deny }\nspec: { selector: all(), types: [Ingress] }\n`),
       findings: [{ severity: 'info', message: /GlobalNetworkPolicy default-deny applies here too/ }],
+    },
+    {
+      name: "a GlobalNetworkPolicy whose namespaceSelector takes in another namespace does not soften this one's finding",
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: default-deny }\nspec: { namespaceSelector: "projectcalico.org/name == 'cal'", types: [Ingress, Egress] }\n`,
+      ),
+      findings: [{ severity: 'medium', message: /1 of 1 workload/ }],
+    },
+    {
+      name: 'a GlobalNetworkPolicy whose namespaceSelector takes the namespace in by a label of its Namespace softens it',
+      input: docs(
+        `apiVersion: v1\nkind: Namespace\nmetadata: { name: shop, labels: { tier: web } }\n`,
+        deploy('web', 'shop'),
+        `apiVersion: crd.projectcalico.org/v1\nkind: GlobalNetworkPolicy\nmetadata: { name: default-deny }\nspec: { namespaceSelector: "has(tier) && tier in {'web', 'api'}", selector: all() }\n`,
+      ),
+      findings: [{ severity: 'info', message: /GlobalNetworkPolicy default-deny applies here too/ }],
+    },
+    {
+      name: 'a GlobalNetworkPolicy with egress types only does not stand in for an ingress default deny',
+      input: docs(ns('shop'), deploy('web', 'shop'), `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: deny-egress }\nspec: { selector: all(), types: [Egress] }\n`),
+      findings: [{ severity: 'medium' }],
+    },
+    {
+      name: 'a Calico selector that is not read keeps the finding at info, saying the policy may apply',
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: deny }\nspec: { namespaceSelector: "projectcalico.org/name == 'a' || projectcalico.org/name starts with 'sh'" }\n`,
+      ),
+      findings: [{ severity: 'info', message: /GlobalNetworkPolicy deny may apply here \(its selector is not read\) and may deny by default/ }],
+    },
+    {
+      name: 'a BaselineAdminNetworkPolicy whose subject is another namespace does not soften this one',
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: { name: default }\nspec:\n  subject: { namespaces: { matchLabels: { kubernetes.io/metadata.name: partial } } }\n  ingress: [{ name: deny, action: Deny, from: [{ namespaces: {} }] }]\n`,
+      ),
+      findings: [{ severity: 'medium' }],
+    },
+    {
+      name: 'an AdminNetworkPolicy with egress rules only does not soften the ingress finding',
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: { name: egress }\nspec:\n  priority: 10\n  subject: { namespaces: {} }\n  egress: [{ name: deny, action: Deny, to: [{ networks: [0.0.0.0/0] }] }]\n`,
+      ),
+      findings: [{ severity: 'medium' }],
+    },
+    {
+      name: 'a v1alpha2 ClusterNetworkPolicy whose subject pods are in the namespace softens it',
+      input: docs(
+        ns('anp'),
+        deploy('web', 'anp'),
+        `apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: { name: baseline-deny }\nspec:\n  tier: Baseline\n  priority: 100\n  subject: { pods: { namespaceSelector: { matchExpressions: [{ key: kubernetes.io/metadata.name, operator: In, values: [anp] }] }, podSelector: {} } }\n  ingress: [{ name: deny-all, action: Deny, from: [{ namespaces: {} }] }]\n`,
+      ),
+      findings: [{ severity: 'info', message: /ClusterNetworkPolicy baseline-deny applies here too/ }],
+    },
+    {
+      name: 'a v1alpha2 ClusterNetworkPolicy for another namespace does not soften this one',
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        `apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: { name: baseline-deny }\nspec:\n  tier: Baseline\n  priority: 100\n  subject: { namespaces: { matchLabels: { kubernetes.io/metadata.name: anp } } }\n  ingress: [{ name: deny-all, action: Deny, from: [{ namespaces: {} }] }]\n`,
+      ),
+      findings: [{ severity: 'medium' }],
+    },
+    {
+      name: 'a CiliumClusterwideNetworkPolicy selecting pods of another namespace, or nodes, does not soften this one',
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        `apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: { name: pay-deny }\nspec: { endpointSelector: { matchLabels: { k8s:io.kubernetes.pod.namespace: pay } }, ingress: [{}] }\n`,
+        `apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: { name: host }\nspec: { nodeSelector: {}, ingress: [{}] }\n`,
+      ),
+      findings: [{ severity: 'medium' }],
+    },
+    {
+      name: 'a CiliumClusterwideNetworkPolicy selecting every endpoint softens it',
+      input: docs(ns('shop'), deploy('web', 'shop'), `apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: { name: all }\nspec: { endpointSelector: {}, ingress: [{}] }\n`),
+      findings: [{ severity: 'info', message: /CiliumClusterwideNetworkPolicy all applies here too/ }],
     },
     {
       name: 'an egress-only default deny does not deny ingress',

@@ -40,8 +40,8 @@ ruleTester(rule, {
       input: docs(deploy('api', 'shop'), policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: shop } } }] }]')),
     },
     {
-      name: 'namespaces picked by a label other than their name, even with NotIn',
-      input: docs(deploy('api', 'shop'), policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: team, operator: NotIn, values: [sandbox] }] } }] }]')),
+      name: 'namespaces picked by a label they must carry (Exists), which a new namespace lacks',
+      input: docs(deploy('api', 'shop'), policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: team, operator: Exists }] } }] }]')),
     },
     { name: 'host network is left to host-network-bypasses-policies', input: docs(deploy('agent', 'shop', '      hostNetwork: true\n'), onlyWeb, deploy('web', 'shop')) },
     { name: 'a job without ports serves nothing', input: docs(job, onlyWeb, deploy('web', 'shop')) },
@@ -79,6 +79,30 @@ ruleTester(rule, {
         policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: kubernetes.io/metadata.name, operator: NotIn, values: [sandbox] }] } }] }]'),
       ),
       findings: [{ resource: 'Deployment/api', message: 'ingress rule shop/api spec.ingress[0] admits every pod of every namespace but sandbox on all ports, namespaces created later included' }],
+    },
+    {
+      name: 'a label NotIn: NotIn matches namespaces without the label, new ones included; the input namespaces carrying it are named',
+      input: docs(
+        'apiVersion: v1\nkind: Namespace\nmetadata: { name: dev-a, labels: { env: dev } }\n',
+        'apiVersion: v1\nkind: Namespace\nmetadata: { name: prod, labels: { env: prod } }\n',
+        deploy('api', 'shop'),
+        policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: env, operator: NotIn, values: [dev] }] } }] }]'),
+      ),
+      findings: [
+        {
+          resource: 'Deployment/api',
+          message:
+            'ingress rule shop/api spec.ingress[0] admits every pod of every namespace but those labelled env=dev on all ports, namespaces created later included: only a namespace labelled env=dev is left out (here: dev-a), so every namespace without that label, one created later included, is admitted',
+        },
+      ],
+    },
+    {
+      name: 'a label DoesNotExist admits every namespace without it',
+      input: docs(
+        deploy('api', 'shop'),
+        policy('api', 'shop', '  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: team, operator: DoesNotExist }] } }] }]'),
+      ),
+      findings: [{ resource: 'Deployment/api', message: /every namespace but those labelled team on all ports, namespaces created later included: only a namespace labelled team is left out \(none of the namespaces in the input\)/ }],
     },
     {
       name: 'a job that serves a port',

@@ -1,6 +1,11 @@
 import rule from '../../../src/rules/network/unrestricted-egress-to-internet.js';
-import { ruleTester } from '../../helpers/rule-tester.js';
-import { deploy as deployment, docs, policy } from './manifests.js';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../src/core/engine.js';
+import { Inventory } from '../../../src/core/inventory.js';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings.js';
+import defaultDenyEgress from '../../../src/rules/network/namespace-without-default-deny-egress.js';
+import { parseResources, ruleTester } from '../../helpers/rule-tester.js';
+import { deploy as deployment, docs, ns, policy } from './manifests.js';
 
 const deploy = (name: string, ns: string, extra = '') => deployment(name, ns, undefined, extra);
 const egress = (name: string, selector: string, rules: string) => policy(name, 'shop', `  podSelector: ${selector}\n  policyTypes: [Egress]\n  egress:\n${rules}`);
@@ -43,4 +48,26 @@ ruleTester(rule, {
       findings: [{ message: 'egress rules shop/api spec.egress[0], shop/api spec.egress[1] admit every internet address on all ports' }],
     },
   ],
+});
+
+describe('a workload an allow-all egress policy opens, with requireDefaultDenyEgress', () => {
+  const input = docs(
+    ns('shop'),
+    deploy('web', 'shop'),
+    deploy('c', 'shop'),
+    policy('deny', 'shop', '  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to: [{ ipBlock: { cidr: 169.254.169.254/32 } }]'),
+    policy('c-any', 'shop', '  podSelector: { matchLabels: { app: c } }\n  policyTypes: [Egress]\n  egress: [{}]'),
+  );
+  const run = (requireDefaultDenyEgress: boolean) =>
+    evaluate([rule, defaultDenyEgress], new Inventory(parseResources(input)), { ...DEFAULT_SETTINGS, network: { requireDefaultDenyEgress } }).findings.map(
+      (f) => `${f.rule} ${f.resource.kind}/${f.resource.name}`,
+    );
+
+  it('is one finding, the namespace one that names the opening policy, when that rule is on', () => {
+    expect(run(true)).toEqual(['network/namespace-without-default-deny-egress Namespace/shop']);
+  });
+
+  it('is the workload finding when the namespace rule is off', () => {
+    expect(run(false)).toEqual(['network/unrestricted-egress-to-internet Deployment/c']);
+  });
 });

@@ -1,17 +1,19 @@
 import { listSome } from '../../../analyses/network/exposure.js';
-import { otherPoliciesIn, otherPolicyLabel } from '../../../analyses/network/other-policies.js';
+import { otherPoliciesIn, otherPolicyLabel, type OtherPolicyInNamespace } from '../../../analyses/network/other-policies.js';
+import { parseCidr, parseIp, rangesContain } from '../../../analyses/network/ip.js';
 import { ConnectionSet } from '../../../analyses/network/ports.js';
-import { allowsEverything, isDefaultDeny, selectsEveryPod, type Direction, type NetworkPolicyModel } from '../../../analyses/network/policy.js';
+import { allowsEverything, isDefaultDeny, selectsEveryPod, type Direction, type NetworkPolicyModel, type PolicyRule } from '../../../analyses/network/policy.js';
 import { aksManagedReason } from '../../../core/aks-managed.js';
 import { asArray, asObj, asString } from '../../../core/resource.js';
 import type { FrameworkRef } from '../../../core/frameworks.js';
 import type { Inventory } from '../../../core/inventory.js';
+import type { Resource } from '../../../core/resource.js';
 import { Memo } from '../../../core/memo.js';
 import { defineRule, type Rule, type RuleContext } from '../../../core/rule.js';
 import type { RuleSettings } from '../../../core/settings.js';
 import type { Severity } from '../../../core/severity.js';
 import { POD_BEARING_KINDS, type PodView } from '../../../core/workload.js';
-import { namespaceGroups, namespaceKey, runsOpenPod, selectsAnyPod, workloadName } from './namespace-groups.js';
+import { namespaceGroups, namespaceKey, openPodReasons, selectsAnyPod, selectsPod, workloadName, type NamespaceGroup } from './namespace-groups.js';
 import { policiesVerify } from './workload-exposure.js';
 
 // kube-system runs AKS's own components, which AKS reconciles: a default deny there is AKS's decision
@@ -66,6 +68,32 @@ function deniesByDefault(policy: NetworkPolicyModel, direction: Direction): bool
   return policy.egress.every((r) => r.ports.named.length === 0 && !r.ports.fixed.isEmpty() && r.ports.fixed.union(DNS).key() === DNS.key());
 }
 
+// Azure's instance metadata service: it hands out the node's managed identity tokens.
+const METADATA_ENDPOINT = parseIp('169.254.169.254')!;
+const LINK_LOCAL = parseCidr('169.254.0.0/16')!;
+
+/** An egress rule to link-local ipBlocks that hold the metadata endpoint, and nothing else. */
+function opensMetadataEndpointOnly(rule: PolicyRule): boolean {
+  if (rule.peers === 'any' || rule.peers.length === 0) return false;
+  return rule.peers.every(
+    (p) =>
+      p.kind === 'ipBlock' &&
+      rangesContain(p.ranges, METADATA_ENDPOINT.family, METADATA_ENDPOINT.value) &&
+      p.ranges.every((r) => r.family === LINK_LOCAL.family && r.start >= LINK_LOCAL.start && r.end <= LINK_LOCAL.end),
+  );
+}
+
+/**
+ * The policies of the namespace that would be its egress default deny but for rules that open the metadata
+ * endpoint: why they do not count is worth saying, as the endpoint is what a compromised pod asks first.
+ */
+function metadataEndpointOpeners(policies: readonly NetworkPolicyModel[], direction: Direction): NetworkPolicyModel[] {
+  if (direction !== 'egress') return [];
+  return policies.filter(
+    (p) => p.egress.some(opensMetadataEndpointOnly) && deniesByDefault({ ...p, egress: p.egress.filter((r) => !opensMetadataEndpointOnly(r)) }, direction),
+  );
+}
+
 /** A default deny without a namespace is applied wherever its manifest is: it may well cover any namespace. */
 function floatingDefaultDeny(inventory: Inventory, direction: Direction): NetworkPolicyModel | undefined {
   return namespaceGroups(inventory).get('')?.policies.find((p) => deniesByDefault(p, direction));
@@ -81,13 +109,99 @@ export function namespaceNamesOpenWorkloads(inventory: Inventory, key: string, d
   const k = `${direction}\u0000${key}`;
   let answer = answers.get(k);
   if (answer === undefined) {
-    answer = key !== '' && lacksDefaultDeny(inventory, key, direction) !== undefined && floatingDefaultDeny(inventory, direction) === undefined;
+    answer =
+      key !== '' &&
+      lacksDefaultDeny(inventory, key, direction) !== undefined &&
+      floatingDefaultDeny(inventory, direction) === undefined &&
+      otherPoliciesIn(inventory, key, direction).length === 0;
     answers.set(k, answer);
   }
   return answer;
 }
 
 const NAMES_OPEN = new Memo<Inventory, Map<string, boolean>>();
+
+/**
+ * Whether the default-deny rule of `direction` reports the namespace as medium and names this workload
+ * among its open ones (no policy selects it, or one opens it entirely).
+ */
+export function namespaceNamesOpenWorkload(inventory: Inventory, key: string, direction: Direction, workload: Resource): boolean {
+  if (!namespaceNamesOpenWorkloads(inventory, key, direction)) return false;
+  const lacking = lacksDefaultDeny(inventory, key, direction);
+  const group = namespaceGroups(inventory).get(key);
+  if (!lacking || !group) return false;
+  const pod = lacking.pods.find((p) => p.resource === workload);
+  if (!pod) return false;
+  const { unselected, openedBy } = openReasonsIn(group, lacking.policies, direction, pod);
+  return unselected || openedBy.length > 0;
+}
+
+/** The policies of `direction` that select some pod of the namespace, and those of them that allow everything. */
+function selectingPolicies(group: NamespaceGroup, policies: readonly NetworkPolicyModel[], direction: Direction): { selecting: NetworkPolicyModel[]; allowAll: NetworkPolicyModel[] } {
+  // Policies that select no pod of the namespace cannot isolate any: leave them out before matching pod by pod.
+  const selecting = policies.filter((p) => selectsAnyPod(p, group));
+  return { selecting, allowAll: selecting.filter((p) => allowsEverything(p, direction)) };
+}
+
+/** Why a pod of the namespace is open in `direction`, from the policies of that direction. */
+function openReasonsIn(group: NamespaceGroup, policies: readonly NetworkPolicyModel[], direction: Direction, pod: PodView): ReturnType<typeof openPodReasons> {
+  const { selecting, allowAll } = selectingPolicies(group, policies, direction);
+  return openPodReasons(pod, group, selecting, allowAll);
+}
+
+/** The open workloads of a namespace: those no policy selects, and those a policy allowing everything opens. */
+interface OpenWorkloads {
+  unselected: string[];
+  opened: Array<{ workload: string; by: string[]; restrictedBy: string[] }>;
+}
+
+function openWorkloadsOf(group: NamespaceGroup, pods: readonly PodView[], policies: readonly NetworkPolicyModel[], direction: Direction): OpenWorkloads {
+  const out: OpenWorkloads = { unselected: [], opened: [] };
+  const { selecting, allowAll } = selectingPolicies(group, policies, direction);
+  for (const pod of pods) {
+    const { unselected, openedBy } = openPodReasons(pod, group, selecting, allowAll);
+    if (unselected) out.unselected.push(workloadName(pod));
+    else if (openedBy.length > 0) {
+      const restrictedBy = selecting.filter((p) => !allowAll.includes(p) && selectsPod(p, pod, group));
+      out.opened.push({ workload: workloadName(pod), by: openedBy.map((p) => p.name), restrictedBy: restrictedBy.map((p) => p.name) });
+    }
+  }
+  return out;
+}
+
+/**
+ * `Deployment/c is restricted by deny but opened by c-any, which allows all egress`: one clause per set of
+ * opening policies, naming the restricting ones when the workloads of the clause share them.
+ */
+function openedText(opened: OpenWorkloads['opened'], direction: Direction): string {
+  const byPolicies = new Map<string, OpenWorkloads['opened']>();
+  for (const o of opened) {
+    const key = o.by.join('\u0000');
+    byPolicies.set(key, [...(byPolicies.get(key) ?? []), o]);
+  }
+  return [...byPolicies.values()]
+    .map((group) => {
+      const first = group[0]!;
+      const restrictedBy = group.every((o) => o.restrictedBy.join('\u0000') === first.restrictedBy.join('\u0000')) ? first.restrictedBy : [];
+      const restricted = restrictedBy.length ? `restricted by ${listSome(restrictedBy, LISTED)} but ` : '';
+      const verb = group.length === 1 ? 'is' : 'are';
+      return `${listSome(group.map((o) => o.workload), LISTED)} ${verb} ${restricted}opened by ${listSome(first.by, LISTED)}, which ${first.by.length === 1 ? 'allows' : 'allow'} all ${direction}`;
+    })
+    .join('; ');
+}
+
+/**
+ * `GlobalNetworkPolicy a applies here too and may deny by default`, saying of those whose selector is
+ * not read that they may apply.
+ */
+function otherPoliciesText(other: readonly OtherPolicyInNamespace[]): string {
+  const decided = other.filter((p) => p.decided).map(otherPolicyLabel);
+  const undecided = other.filter((p) => !p.decided).map(otherPolicyLabel);
+  const parts: string[] = [];
+  if (decided.length) parts.push(`${listSome(decided, LISTED)} ${decided.length === 1 ? 'applies' : 'apply'} here too`);
+  if (undecided.length) parts.push(`${listSome(undecided, LISTED)} may apply here (${undecided.length === 1 ? 'its selector is' : 'their selectors are'} not read)`);
+  return `${parts.join(' and ')} and may deny by default`;
+}
 
 /** The Services of a namespace that admission webhook configurations call: `Service name (webhook configuration)`. */
 function webhookServicesIn(inventory: Inventory, namespace: string): string[] {
@@ -145,28 +259,35 @@ export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
   function report(ctx: RuleContext, key: string, pods: readonly PodView[], policies: NetworkPolicyModel[]): void {
     const subject = key === '' ? 'the namespace these manifests are applied to (they name none)' : `namespace ${key}`;
     const group = namespaceGroups(ctx.inventory).get(key);
-    // Policies that select no pod of the namespace cannot isolate any: leave them out before matching pod by pod.
-    const selecting = group ? policies.filter((p) => selectsAnyPod(p, group)) : [];
-    const allowAll = selecting.filter((p) => allowsEverything(p, direction));
     // Open: no policy isolates the pod, or one that selects it allows everything (policies add up).
-    const open = group ? pods.filter((pod) => runsOpenPod(pod, group, selecting, allowAll)).map(workloadName) : [];
-    const isolating = policies.filter((p) => selectsEveryPod(p) && !allowAll.includes(p)).map((p) => p.name);
+    const openWorkloads = group ? openWorkloadsOf(group, pods, policies, direction) : { unselected: [], opened: [] };
+    const open = [...openWorkloads.unselected, ...openWorkloads.opened.map((o) => o.workload)];
+    const isolating = policies.filter((p) => selectsEveryPod(p) && !allowsEverything(p, direction)).map((p) => p.name);
+    const imds = metadataEndpointOpeners(policies, direction).map((p) => p.name);
+    const imdsNote = imds.length
+      ? `; ${listSome(imds, LISTED)} would be one but also ${imds.length === 1 ? 'allows' : 'allow'} the metadata endpoint 169.254.169.254, which hands out the node's managed identity tokens, so ${imds.length === 1 ? 'it does' : 'they do'} not count as a default deny`
+      : '';
     const floating = key === '' ? undefined : floatingDefaultDeny(ctx.inventory, direction);
 
     // Calico's, Cilium's or AdminNetworkPolicies the engine enforces may well be the default deny.
-    const other = key === '' ? [] : otherPoliciesIn(ctx.inventory, key);
+    // Only those that can take this namespace in, in this direction, may stand in for its default deny.
+    const other = key === '' ? [] : otherPoliciesIn(ctx.inventory, key, direction);
     let severity: Severity | undefined;
     let why: string;
     if (other.length > 0) {
       severity = 'info';
-      why = `: ${listSome(other.map(otherPolicyLabel), LISTED)} ${other.length === 1 ? 'applies' : 'apply'} here too and may deny by default, but only Kubernetes NetworkPolicies are read; check ${other.length === 1 ? 'it' : 'them'}`;
+      why = `: ${otherPoliciesText(other)}, but only Kubernetes NetworkPolicies are read; check ${other.length === 1 ? 'it' : 'them'}`;
     } else if (key === '' || floating) {
       severity = 'info';
       why = floating
         ? `: ${floating.name} would be one, but it names no namespace, so whether it applies here is decided when it is applied`
         : ': a default deny may come with the namespace from elsewhere; check the namespace the manifests are applied to';
-    } else if (open.length > 0) {
+    } else if (openWorkloads.opened.length === 0 && open.length > 0) {
       why = `: no ${direction} policy restricts ${open.length} of ${pods.length} ${pods.length === 1 ? 'workload' : 'workloads'} (${listSome(open, LISTED)}), which ${words.open(open.length)}`;
+    } else if (open.length > 0) {
+      const unselected = openWorkloads.unselected;
+      const none = unselected.length ? `no ${direction} policy restricts ${unselected.length} of ${pods.length} workloads (${listSome(unselected, LISTED)}); ` : '';
+      why = `: ${none}${openedText(openWorkloads.opened, direction)}: ${open.length === 1 ? 'it' : 'they'} ${words.open(open.length)}`;
     } else {
       // Every pod is isolated today; the missing default deny matters for what is deployed next.
       severity = 'low';
@@ -182,9 +303,13 @@ export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
       : '';
     ctx.report({
       ...(severity ? { severity } : {}),
-      message: `${subject} has no default-deny ${direction} NetworkPolicy${why}${callers}`,
+      message: `${subject} has no default-deny ${direction} NetworkPolicy${why}${imdsNote}${callers}`,
       evidence: {
-        observed: { [`${direction}Policies`]: policies.map((p) => p.name), ...(open.length ? { unselectedWorkloads: open } : {}) },
+        observed: {
+          [`${direction}Policies`]: policies.map((p) => p.name),
+          ...(openWorkloads.unselected.length ? { unselectedWorkloads: openWorkloads.unselected } : {}),
+          ...(openWorkloads.opened.length ? { openedWorkloads: Object.fromEntries(openWorkloads.opened.map((o) => [o.workload, o.by])) } : {}),
+        },
         expected,
       },
       verify: policiesVerify(key, direction),

@@ -82,6 +82,18 @@ export function runsOpenPod(pod: PodView, group: NamespaceGroup, selecting: read
   return labelsOf(pod, group).some((labels) => !selecting.some((p) => selectsLabels(p, labels)) || allowAll.some((p) => selectsLabels(p, labels)));
 }
 
+/**
+ * Why the object runs open pods: `unselected` when one of its pods is selected by none of `selecting`,
+ * and the policies of `allowAll` that select one of them (they open it whatever the others say).
+ */
+export function openPodReasons(pod: PodView, group: NamespaceGroup, selecting: readonly NetworkPolicyModel[], allowAll: readonly NetworkPolicyModel[]): { unselected: boolean; openedBy: NetworkPolicyModel[] } {
+  const sets = labelsOf(pod, group);
+  return {
+    unselected: sets.some((labels) => !selecting.some((p) => selectsLabels(p, labels))),
+    openedBy: allowAll.filter((p) => sets.some((labels) => selectsLabels(p, labels))),
+  };
+}
+
 /** Does the policy select a pod of its group? A label the namespace's pods never carry answers at once. */
 export function selectsAnyPod(policy: NetworkPolicyModel, group: NamespaceGroup): boolean {
   const wanted = Object.entries(stringMap(policy.podSelector.matchLabels));

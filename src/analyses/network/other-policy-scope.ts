@@ -1,0 +1,252 @@
+import type { Inventory } from '../../core/inventory.js';
+import { selectorMatches } from '../../core/inventory.js';
+import { asArray, asObj, asString, isObj, type Obj } from '../../core/resource.js';
+import type { Direction } from './policy.js';
+
+/**
+ * Whether a policy of another engine can apply somewhere: `yes` (it can, as far as the manifests tell),
+ * `no` (it cannot), or `unknown` (its selector is written in a form that is not read, or names labels the
+ * scan does not have).
+ */
+export type Applies = 'yes' | 'no' | 'unknown';
+
+/** Every `yes`: `no` wins over `unknown`, which wins over `yes`. */
+function allOf(answers: Iterable<Applies>): Applies {
+  let out: Applies = 'yes';
+  for (const a of answers) {
+    if (a === 'no') return 'no';
+    if (a === 'unknown') out = 'unknown';
+  }
+  return out;
+}
+
+/** Any `yes`: `yes` wins over `unknown`, which wins over `no`. */
+function anyOf(answers: Iterable<Applies>): Applies {
+  let out: Applies = 'no';
+  for (const a of answers) {
+    if (a === 'yes') return 'yes';
+    if (a === 'unknown') out = 'unknown';
+  }
+  return out;
+}
+
+const NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * A namespace's labels as far as the scan knows them: all of them with its Namespace object, otherwise only
+ * the name label the API server sets (`complete` false: any other label is unknown).
+ */
+interface NamespaceLabels {
+  labels: Record<string, string>;
+  complete: boolean;
+}
+
+function namespaceLabelsOf(inventory: Inventory, namespace: string): NamespaceLabels {
+  const labels = inventory.namespaceLabels(namespace);
+  return labels ? { labels, complete: true } : { labels: { [NAME_LABEL]: namespace }, complete: false };
+}
+
+/** One label requirement, in Kubernetes semantics (NotIn and DoesNotExist match an object without the key). */
+function requirementHolds(operator: unknown, values: readonly string[], value: string | undefined): boolean {
+  switch (operator) {
+    case 'In':
+      return value !== undefined && values.includes(value);
+    case 'NotIn':
+      return value === undefined || !values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    default:
+      return false;
+  }
+}
+
+/** The requirements of a Kubernetes label selector, matchLabels as `In [value]`; undefined when malformed. */
+function requirementsOf(selector: Obj): Array<{ key: string; operator: unknown; values: string[] }> | undefined {
+  const out: Array<{ key: string; operator: unknown; values: string[] }> = [];
+  const matchLabels = asObj(selector.matchLabels) ?? {};
+  for (const [key, v] of Object.entries(matchLabels)) {
+    if (typeof v !== 'string') return undefined;
+    out.push({ key, operator: 'In', values: [v] });
+  }
+  for (const e of asArray(selector.matchExpressions)) {
+    const expr = asObj(e);
+    const key = asString(expr?.key);
+    if (!expr || key === undefined) return undefined;
+    out.push({ key, operator: expr.operator, values: asArray(expr.values).filter((x): x is string => typeof x === 'string') });
+  }
+  return out;
+}
+
+/** A Kubernetes label selector over namespaces (AdminNetworkPolicy subjects). Absent matches none. */
+function namespaceSelectorApplies(selector: unknown, ns: NamespaceLabels): Applies {
+  if (!isObj(selector)) return 'no';
+  const reqs = requirementsOf(selector);
+  if (!reqs) return 'unknown';
+  if (!ns.complete && reqs.some((r) => r.key !== NAME_LABEL)) return 'unknown';
+  return selectorMatches(selector, ns.labels) ? 'yes' : 'no';
+}
+
+/**
+ * A Cilium endpointSelector against the pods of a namespace. Cilium labels pods with their namespace
+ * (`io.kubernetes.pod.namespace`) and their namespace's labels (`io.cilium.k8s.namespace.labels.<key>`);
+ * any other key is a pod label, which some pod of the namespace may carry.
+ */
+function ciliumEndpointSelectorApplies(selector: Obj, namespace: string, ns: NamespaceLabels): Applies {
+  const reqs = requirementsOf(selector);
+  if (!reqs) return 'unknown';
+  return allOf(
+    reqs.map((r): Applies => {
+      const key = r.key.replace(/^(k8s|any):/, '');
+      if (key === 'io.kubernetes.pod.namespace') return requirementHolds(r.operator, r.values, namespace) ? 'yes' : 'no';
+      const nsLabel = key.startsWith('io.cilium.k8s.namespace.labels.') ? key.slice('io.cilium.k8s.namespace.labels.'.length) : undefined;
+      if (nsLabel === undefined) return 'yes';
+      if (!ns.complete && nsLabel !== NAME_LABEL) return 'unknown';
+      return requirementHolds(r.operator, r.values, ns.labels[nsLabel]) ? 'yes' : 'no';
+    }),
+  );
+}
+
+// The terms of Calico's selector language that are read: all(), has(k), !has(k), k == 'v', k != 'v',
+// k in {...}, k not in {...}, joined by &&. Anything else (||, parentheses, starts with, ...) is not.
+const CALICO_KEY = String.raw`([A-Za-z0-9_./-]+)`;
+const CALICO_TERMS: ReadonlyArray<{ re: RegExp; holds(m: RegExpMatchArray, value: string | undefined): boolean }> = [
+  { re: /^all\(\s*\)$/, holds: () => true },
+  { re: new RegExp(String.raw`^has\(\s*${CALICO_KEY}\s*\)$`), holds: (_m, v) => v !== undefined },
+  { re: new RegExp(String.raw`^!\s*has\(\s*${CALICO_KEY}\s*\)$`), holds: (_m, v) => v === undefined },
+  { re: new RegExp(String.raw`^${CALICO_KEY}\s*==\s*(['"])(.*)\2$`), holds: (m, v) => v === m[3] },
+  { re: new RegExp(String.raw`^${CALICO_KEY}\s*!=\s*(['"])(.*)\2$`), holds: (m, v) => v !== m[3] },
+  { re: new RegExp(String.raw`^${CALICO_KEY}\s+in\s*\{(.*)\}$`), holds: (m, v) => v !== undefined && calicoSet(m[2]).includes(v) },
+  { re: new RegExp(String.raw`^${CALICO_KEY}\s+not\s+in\s*\{(.*)\}$`), holds: (m, v) => v === undefined || !calicoSet(m[2]).includes(v) },
+];
+
+function calicoSet(body: string | undefined): string[] {
+  return (body ?? '')
+    .split(',')
+    .map((s) => s.trim().replace(/^(['"])(.*)\1$/, '$2'))
+    .filter((s) => s !== '');
+}
+
+/**
+ * A Calico selector, term by term; `label(key)` says what is known of a key: its value (or undefined when
+ * absent), `maybe` when the term may hold (a pod label), `unknown` when nothing is known.
+ */
+function calicoSelectorApplies(expr: string, label: (key: string) => { value: string | undefined } | 'maybe' | 'unknown'): Applies {
+  const source = expr.trim();
+  if (source === '') return 'yes';
+  if (source.includes('||')) return 'unknown';
+  return allOf(
+    source.split('&&').map((raw): Applies => {
+      const term = raw.trim();
+      for (const t of CALICO_TERMS) {
+        const m = term.match(t.re);
+        if (!m) continue;
+        const key = m[1];
+        // all() names no key.
+        if (key === undefined) return 'yes';
+        const known = label(key);
+        if (known === 'maybe') return 'yes';
+        if (known === 'unknown') return 'unknown';
+        return t.holds(m, known.value) ? 'yes' : 'no';
+      }
+      return 'unknown';
+    }),
+  );
+}
+
+function calicoNamespaceLabel(ns: NamespaceLabels, namespace: string, key: string): { value: string | undefined } | 'unknown' {
+  if (key === 'projectcalico.org/name' || key === NAME_LABEL) return { value: namespace };
+  return ns.complete ? { value: ns.labels[key] } : 'unknown';
+}
+
+/** A GlobalNetworkPolicy: its namespaceSelector over namespace labels, its selector over the namespace's endpoints. */
+function calicoGlobalApplies(spec: Obj, namespace: string, ns: NamespaceLabels): Applies {
+  const nsSelector = asString(spec.namespaceSelector);
+  const selector = asString(spec.selector);
+  return allOf([
+    nsSelector === undefined ? 'yes' : calicoSelectorApplies(nsSelector, (k) => calicoNamespaceLabel(ns, namespace, k)),
+    selector === undefined
+      ? 'yes'
+      : calicoSelectorApplies(selector, (k) => {
+          if (k === 'projectcalico.org/namespace') return { value: namespace };
+          if (k.startsWith('pcns.')) return calicoNamespaceLabel(ns, namespace, k.slice('pcns.'.length));
+          return 'maybe';
+        }),
+  ]);
+}
+
+/** Calico: `types`, or without them Ingress unless there are only egress rules, Egress when there are egress rules. */
+function calicoDirections(spec: Obj): Set<Direction> {
+  const types = asArray(spec.types).map((t) => String(t).toLowerCase());
+  if (types.length) return new Set(types.filter((t): t is Direction => t === 'ingress' || t === 'egress'));
+  const out = new Set<Direction>();
+  const hasEgress = asArray(spec.egress).length > 0;
+  if (asArray(spec.ingress).length > 0 || !hasEgress) out.add('ingress');
+  if (hasEgress) out.add('egress');
+  return out;
+}
+
+/** Cilium: a rule section in a direction, an allow or a deny one, puts the endpoints it selects under policy there. */
+function ciliumDirections(spec: Obj): Set<Direction> {
+  const out = new Set<Direction>();
+  if ('ingress' in spec || 'ingressDeny' in spec) out.add('ingress');
+  if ('egress' in spec || 'egressDeny' in spec) out.add('egress');
+  return out;
+}
+
+/** AdminNetworkPolicy and its kin: rules in a direction. */
+function adminDirections(spec: Obj): Set<Direction> {
+  const out = new Set<Direction>();
+  if (asArray(spec.ingress).length > 0) out.add('ingress');
+  if (asArray(spec.egress).length > 0) out.add('egress');
+  return out;
+}
+
+/** The Cilium rules of a policy: its spec and the rules of its `specs` list. */
+function ciliumSpecs(object: Obj): Obj[] {
+  return [asObj(object.spec), ...asArray(object.specs).map(asObj)].filter((s): s is Obj => s !== undefined);
+}
+
+function ciliumApplies(object: Obj, namespace: string, ns: NamespaceLabels, direction: Direction, clusterWide: boolean): Applies {
+  return anyOf(
+    ciliumSpecs(object).map((spec): Applies => {
+      if (!ciliumDirections(spec).has(direction)) return 'no';
+      // A nodeSelector makes it a host policy: it applies to the nodes, not to pods.
+      if (isObj(spec.nodeSelector) && !isObj(spec.endpointSelector)) return 'no';
+      const selector = asObj(spec.endpointSelector);
+      if (!selector) return 'unknown';
+      return clusterWide ? ciliumEndpointSelectorApplies(selector, namespace, ns) : 'yes';
+    }),
+  );
+}
+
+function adminApplies(spec: Obj, ns: NamespaceLabels, direction: Direction): Applies {
+  if (!adminDirections(spec).has(direction)) return 'no';
+  const subject = asObj(spec.subject);
+  if (!subject) return 'unknown';
+  if ('namespaces' in subject) return namespaceSelectorApplies(subject.namespaces, ns);
+  const pods = asObj(subject.pods);
+  // The podSelector may pick any pod of the namespaces it names.
+  if (pods) return namespaceSelectorApplies(pods.namespaceSelector, ns);
+  return 'unknown';
+}
+
+/**
+ * Whether a policy of another engine (`object`, of API group `group`) can apply to pods of `namespace` in
+ * `direction`. A namespaced one is already known to be in the namespace; only its direction is read.
+ */
+export function otherPolicyApplies(
+  inventory: Inventory,
+  object: { group: string; kind: string; object: Obj; clusterWide: boolean },
+  namespace: string,
+  direction: Direction,
+): Applies {
+  const spec = asObj(object.object.spec) ?? {};
+  const ns = namespaceLabelsOf(inventory, namespace);
+  if (object.group === 'cilium.io') return ciliumApplies(object.object, namespace, ns, direction, object.clusterWide);
+  if (object.group === 'policy.networking.k8s.io') return adminApplies(spec, ns, direction);
+  // Calico.
+  if (!calicoDirections(spec).has(direction)) return 'no';
+  return object.clusterWide ? calicoGlobalApplies(spec, namespace, ns) : 'yes';
+}
