@@ -9,6 +9,7 @@ import { asObj, asString, isObj, type Obj, type Resource } from '../core/resourc
 import { armTemplateResources, isArmTemplate } from '../ingest/azure/arm-template.js';
 import { fetchAksResources } from '../ingest/azure-live.js';
 import { ingestPaths } from '../ingest/files.js';
+import { DEFAULT_LIMITS } from '../ingest/limits.js';
 import { sourceReader } from '../ingest/locate-findings.js';
 import { printable } from '../report/common.js';
 import { mdText } from '../report/markdown.js';
@@ -210,31 +211,95 @@ async function readJson(path: string, what: string): Promise<unknown> {
   } catch (e) {
     throw new UsageError(`${path}: cannot read the ${what}: ${describeFsError(e)}`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    // Windows editors save JSON with a byte order mark, which ARM and az accept.
+    value = JSON.parse(withoutBom(text)) as unknown;
   } catch (e) {
     throw new UsageError(`${path}: the ${what} is not JSON: ${errorMessage(e)}`);
   }
+  if (nestedDeeperThan(value, DEFAULT_LIMITS.maxDepth)) throw new UsageError(`${path}: the ${what} is refused: nesting deeper than ${DEFAULT_LIMITS.maxDepth}`);
+  return value;
+}
+
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Iterative, so a hostile depth cannot overflow the stack while it is measured (the readers after it recurse). */
+function nestedDeeperThan(root: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (d >= max) return true;
+    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  }
+  return false;
+}
+
+/** A parameter's value from the file, or `unknown` when the file gives none this reader can use (the reason is warned). */
+type ParameterValue = { value: unknown } | { unknown: true };
+
+/** Why a parameters file entry has no usable value. */
+function noValueReason(entry: unknown): string {
+  const e = asObj(entry);
+  if (e && Object.prototype.hasOwnProperty.call(e, 'reference')) return 'has no value (a Key Vault reference is resolved only at deployment)';
+  if (entry === null) return 'is null, not {"value": ...}';
+  if (!e) return 'is not an object with a value ({"value": ...})';
+  return 'has neither a value nor a Key Vault reference';
 }
 
 /** The values of an ARM parameters file (`{parameters: {name: {value}}}`); Key Vault references stay unresolved. */
-async function parameterValues(path: string, problems: DriftProblems): Promise<Map<string, unknown>> {
+async function parameterValues(path: string, problems: DriftProblems): Promise<Map<string, ParameterValue>> {
   if (/\.bicepparam$/i.test(path))
     throw new UsageError(`${path}: .bicepparam files are not read; build it into a JSON parameters file (az bicep build-params --file ${path}) and pass that`);
   const doc = asObj(await readJson(path, 'parameters file'));
   const params = asObj(doc?.parameters);
   if (!params) throw new UsageError(`${path}: not an ARM parameters file (expected {"parameters": {"name": {"value": ...}}})`);
-  const values = new Map<string, unknown>();
+  const values = new Map<string, ParameterValue>();
   for (const [name, entry] of Object.entries(params)) {
     const e = asObj(entry);
-    if (e && Object.prototype.hasOwnProperty.call(e, 'value')) values.set(name, e.value);
-    else problems.warnings.push({ source: path, message: `parameter ${name} has no value (a Key Vault reference is resolved only at deployment): left unknown` });
+    if (e && Object.prototype.hasOwnProperty.call(e, 'value')) {
+      values.set(name, { value: e.value });
+      continue;
+    }
+    values.set(name, { unknown: true });
+    problems.warnings.push({ source: path, message: `parameter ${name} ${noValueReason(entry)}: left unknown` });
   }
   return values;
 }
 
+/** Whether a value is of an ARM parameter type (`string`, `int`, `bool`, `object`, `array`, their secure forms); null only where declared nullable. */
+function isOfDeclaredType(value: unknown, declaration: Obj | undefined): boolean {
+  const type = asString(declaration?.type)?.toLowerCase();
+  if (value === null) return declaration?.nullable === true;
+  switch (type) {
+    case 'string':
+    case 'securestring':
+      return typeof value === 'string';
+    case 'int':
+      return Number.isInteger(value);
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'object':
+    case 'secureobject':
+      return isObj(value);
+    case 'array':
+      return Array.isArray(value);
+    default:
+      // No type, or one this reader does not know (a user-defined type): nothing to hold the value against.
+      return true;
+  }
+}
+
+/** The declaration without its default: the parameter is then unknown, as it is when a deployment must supply it. */
+function withoutDefault(declaration: Obj | undefined): Obj {
+  return Object.fromEntries(Object.entries(declaration ?? {}).filter(([k]) => k.toLowerCase() !== 'defaultvalue'));
+}
+
 /** The template with each parameter the file gives taking that value, as a deployment with the file would. */
-function withParameterValues(template: Obj, values: ReadonlyMap<string, unknown>, source: string, problems: DriftProblems): Obj {
+function withParameterValues(template: Obj, values: ReadonlyMap<string, ParameterValue>, source: string, problems: DriftProblems): Obj {
   const declared = asObj(template.parameters) ?? {};
   const byLower = new Map(Object.keys(declared).map((k) => [k.toLowerCase(), k]));
   const parameters: Obj = { ...declared };
@@ -244,7 +309,20 @@ function withParameterValues(template: Obj, values: ReadonlyMap<string, unknown>
       problems.warnings.push({ source, message: `parameter ${name} is not declared in the template: ignored` });
       continue;
     }
-    parameters[key] = { ...(asObj(declared[key]) ?? {}), defaultValue: asLiteral(value) };
+    const declaration = asObj(declared[key]);
+    if ('unknown' in value) {
+      parameters[key] = withoutDefault(declaration);
+      continue;
+    }
+    if (!isOfDeclaredType(value.value, declaration)) {
+      problems.warnings.push({
+        source,
+        message: `parameter ${name}: the value is not of the declared type ${asString(declaration?.type) ?? ''} (a deployment would refuse it): left unknown`,
+      });
+      parameters[key] = withoutDefault(declaration);
+      continue;
+    }
+    parameters[key] = { ...(declaration ?? {}), defaultValue: asLiteral(value.value) };
   }
   return { ...template, parameters };
 }
@@ -255,7 +333,7 @@ async function loadParameterisedTemplate(input: string, parametersFile: string, 
   const notArm = new UsageError(`${input}: --parameters applies to an ARM/Bicep-compiled JSON template, and this is not one`);
   const template = asObj(await readJson(input, 'template').catch(() => undefined));
   if (!template || !isArmTemplate(template)) throw notArm;
-  const text = await readFile(input, 'utf8');
+  const text = withoutBom(await readFile(input, 'utf8'));
   const decoded = armTemplateResources(withParameterValues(template, values, parametersFile, problems), input, 1, text);
   const clusters = clustersIn(decoded.resources);
   if (clusters.length === 0) {

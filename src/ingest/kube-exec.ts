@@ -29,6 +29,9 @@ export const EXEC_TIMEOUT_MS = 2 * 60_000;
 /** How long a plugin may run when its user can answer at this terminal: a device code sign-in lasts 15 minutes. */
 export const INTERACTIVE_EXEC_TIMEOUT_MS = 15 * 60_000;
 
+/** The most a plugin may print on stdout: an ExecCredential is a few KiB; more is a fault, not kept in memory. */
+export const MAX_EXEC_STDOUT_BYTES = 1 << 20;
+
 /** A plugin that could not give a credential; the message is the whole reason. */
 export class ExecFailed extends Error {
   constructor(
@@ -80,6 +83,7 @@ export function runExecPlugin(exec: ExecConfig, options: RunExecOptions = {}): P
   return new Promise((resolve, reject) => {
     const child = spawn(exec.command, exec.args, { env, stdio: [interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stdoutBytes = 0;
     let stderr = '';
     let settled = false;
     const finish = (e: ExecFailed | undefined, credential?: ExecCredential) => {
@@ -103,7 +107,13 @@ export function runExecPlugin(exec: ExecConfig, options: RunExecOptions = {}): P
     }, timeoutMs);
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => (stdout += d));
+    child.stdout.on('data', (d: string) => {
+      stdoutBytes += Buffer.byteLength(d);
+      if (stdoutBytes <= MAX_EXEC_STDOUT_BYTES) return void (stdout += d);
+      child.kill('SIGTERM');
+      child.stdout.destroy();
+      finish(new ExecFailed(`printed more than ${MAX_EXEC_STDOUT_BYTES} bytes on stdout (an ExecCredential is a few KiB)`));
+    });
     child.stderr.on('data', (d: string) => {
       stderr += d;
       toStderr(d);
@@ -112,7 +122,7 @@ export function runExecPlugin(exec: ExecConfig, options: RunExecOptions = {}): P
     child.on('close', (code) => {
       if (code !== 0) return finish(new ExecFailed(lastLine(stderr) || `exited with code ${code ?? 'null (killed)'}`));
       try {
-        finish(undefined, credentialOf(JSON.parse(stdout)));
+        finish(undefined, credentialOf(JSON.parse(stdout), exec.apiVersion));
       } catch (e) {
         finish(new ExecFailed(e instanceof ExecFailed ? e.message : 'printed no ExecCredential JSON on stdout'));
       }
@@ -124,16 +134,37 @@ function lastLine(text: string): string {
   return text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
 }
 
-function credentialOf(body: unknown): ExecCredential {
-  const status = asObj(asObj(body)?.status);
+/** RFC 3339, the only form client-go reads an expirationTimestamp in (metav1.Time). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** The credential of the plugin's reply, refused as client-go refuses it: another apiVersion or kind, an expiry it cannot read. */
+function credentialOf(body: unknown, apiVersion: string): ExecCredential {
+  const reply = asObj(body);
+  if (reply?.apiVersion !== apiVersion || reply.kind !== 'ExecCredential')
+    throw new ExecFailed(
+      `printed apiVersion ${shown(reply?.apiVersion)}, kind ${shown(reply?.kind)} where the kubeconfig expects apiVersion ${apiVersion}, kind ExecCredential`,
+    );
+  const status = asObj(reply.status);
   if (!status) throw new ExecFailed('printed an ExecCredential without status');
   const token = asString(status.token);
   const cert = asString(status.clientCertificateData);
   const key = asString(status.clientKeyData);
   if (!token && !(cert && key)) throw new ExecFailed('printed an ExecCredential with neither a token nor a client certificate and key');
-  const expiry = asString(status.expirationTimestamp);
-  const expires = expiry !== undefined ? Date.parse(expiry) : NaN;
+  const expires = expiryOf(status.expirationTimestamp);
   return { ...(token ? { token } : {}), ...(cert && key ? { clientCertificateData: cert, clientKeyData: key } : {}), ...(Number.isFinite(expires) ? { expires } : {}) };
+}
+
+/** A field of the reply in a message: short, and never a whole object. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 80)) : value === undefined ? '(none)' : typeof value;
+}
+
+/** The expiry in ms since the epoch, NaN when there is none; a value client-go could not read is refused. */
+function expiryOf(value: unknown): number {
+  if (value === undefined || value === null) return NaN;
+  const expires = typeof value === 'string' && RFC3339.test(value) ? Date.parse(value) : NaN;
+  if (!Number.isFinite(expires)) throw new ExecFailed(`printed an expirationTimestamp that is not an RFC 3339 time: ${JSON.stringify(value).slice(0, 60)}`);
+  return expires;
 }
 
 /**

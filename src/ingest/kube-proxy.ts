@@ -1,24 +1,65 @@
 import { isIP } from 'node:net';
 
+/** A proxy setting that cannot be used; the message names the setting and never its user or password. */
+export class ProxyRefused extends Error {
+  override name = 'ProxyRefused';
+}
+
 /**
  * The proxy kubectl would use for the API server from the environment, when the kubeconfig names
  * none (`proxy-url` wins): Go's rules (golang.org/x/net/http/httpproxy), which client-go follows.
  *
  * - HTTPS_PROXY (or https_proxy) for an https server, HTTP_PROXY (or http_proxy) for an http one; a
- *   value without a scheme is an http:// proxy.
- * - NO_PROXY (or no_proxy): `*` for every host; an IP address or CIDR block; a domain, which covers its
- *   subdomains (`example.com`, `.example.com` and `*.example.com` for the subdomains alone), with an
- *   optional `:port`.
+ *   value without a scheme is an http:// proxy. The first of the pair that is set and not empty wins,
+ *   so an empty HTTPS_PROXY does not hide https_proxy.
+ * - NO_PROXY (or no_proxy, the same way): `*` for every host; an IP address or CIDR block; a domain, which
+ *   covers its subdomains (`example.com`, `.example.com` and `*.example.com` for the subdomains alone),
+ *   with an optional `:port`.
  * - localhost and loopback addresses are never proxied.
+ *
+ * Throws ProxyRefused for a value that is not a proxy URL or names a SOCKS proxy: asked for a proxy,
+ * the read must not go to the server directly.
  */
 export function proxyFromEnvironment(server: URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const https = server.protocol === 'https:';
-  const raw = (https ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy))?.trim();
-  if (!raw) return undefined;
+  const chosen = https ? firstSet(env, 'HTTPS_PROXY', 'https_proxy') : firstSet(env, 'HTTP_PROXY', 'http_proxy');
+  if (!chosen) return undefined;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(chosen.value) ? chosen.value : `http://${chosen.value}`;
+  checkProxyUrl(withScheme, chosen.name);
   const host = server.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   const port = server.port || (https ? '443' : '80');
-  if (!useProxy(host, port, (env.NO_PROXY ?? env.no_proxy ?? '').toLowerCase())) return undefined;
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
+  if (!useProxy(host, port, (firstSet(env, 'NO_PROXY', 'no_proxy')?.value ?? '').toLowerCase())) return undefined;
+  return withScheme;
+}
+
+/** The first of an upper- and lower-case variable pair that is set and not empty, as Go's getEnvAny. */
+function firstSet(env: NodeJS.ProcessEnv, upper: string, lower: string): { name: string; value: string } | undefined {
+  for (const name of [upper, lower]) {
+    const value = env[name]?.trim();
+    if (value) return { name, value };
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a proxy URL the connection cannot use: one that does not parse (a bad port, host or
+ * %-escape), or a scheme other than http and https. `setting` names where it came from (HTTPS_PROXY,
+ * proxy-url). SOCKS proxies, which kubectl supports, are refused by name rather than skipped.
+ */
+export function checkProxyUrl(raw: string, setting: string): void {
+  const invalid = () => new ProxyRefused(`${setting} is not a valid proxy URL`);
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+    // The proxy agent decodes user and password: a malformed %-escape would fail there, later and blamed elsewhere.
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    throw invalid();
+  }
+  if (/^socks/i.test(url.protocol))
+    throw new ProxyRefused(`${setting} ${url.protocol}//${url.host} is not supported: use an http(s) proxy`);
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) throw invalid();
 }
 
 function useProxy(host: string, port: string, noProxy: string): boolean {

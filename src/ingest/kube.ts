@@ -8,7 +8,7 @@ import { VERSION } from '../core/version.js';
 import { BodyTooLarge, get, NoAnswer, type KubeAnswer } from './kube-http.js';
 import { ExecCredentialCache, execConfigOf, type ExecConfig, type ExecCredential } from './kube-exec.js';
 import { apiVersionOf, LIVE_KINDS, listPath, qualifiedResource, undecidedWithout, type LiveKind } from './kube-kinds.js';
-import { proxyFromEnvironment } from './kube-proxy.js';
+import { checkProxyUrl, ProxyRefused, proxyFromEnvironment } from './kube-proxy.js';
 import { kubeconfigFiles, loadKubeconfig } from './kubeconfig.js';
 import { CONTROLLER_KINDS, controllerKindsOf, FOLDED_KINDS, foldedNote, keptForEphemeralContainers, OwnerIndex } from './kube-owners.js';
 
@@ -175,14 +175,29 @@ async function loadConfig(options: ClusterReadOptions): Promise<{ kc: KubeConfig
       `context ${context}: cluster ${cluster.name} sets both a certificate authority and insecure-skip-tls-verify: true, which kubectl refuses too (specifying a root certificates file with the insecure flag is not allowed): remove one`,
     );
   // The client library's own cluster and user objects are changed in place: they are this read's alone.
-  const envProxy = cluster.proxyUrl ? undefined : proxyFromEnvironment(server);
-  if (envProxy !== undefined) (cluster as { proxyUrl?: string }).proxyUrl = envProxy;
+  const proxy = proxyOf(cluster, server, context);
+  if (proxy !== undefined) (cluster as { proxyUrl?: string }).proxyUrl = proxy;
   const user = kc.getCurrentUser();
   const exec = execConfigOf(user);
   // The plugin runs here (stderr shown, a time limit, the credential kept): the library must not run it again.
   if (exec && user) (user as { exec?: unknown }).exec = undefined;
   const contextNamespace = kc.getContextObject(context)?.namespace || undefined;
   return { kc, context, server, ...(exec ? { exec } : {}), ...(contextNamespace ? { contextNamespace } : {}) };
+}
+
+/**
+ * The proxy of the cluster: its proxy-url, else the environment's. A proxy asked for but unusable stops
+ * the read with its reason, rather than failing later as a certificate or credential error.
+ */
+function proxyOf(cluster: { name: string; proxyUrl?: string }, server: URL, context: string): string | undefined {
+  try {
+    if (!cluster.proxyUrl) return proxyFromEnvironment(server);
+    checkProxyUrl(cluster.proxyUrl, 'proxy-url');
+    return cluster.proxyUrl;
+  } catch (e) {
+    if (e instanceof ProxyRefused) throw new ReadStopped(`context ${context}: cluster ${cluster.name}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** One line of a message that may be long or span lines (a credential plugin's stderr). */

@@ -6,8 +6,8 @@ import type {
 } from './history-store.js';
 import { FINDING_COLUMNS, MIGRATIONS, MIGRATIONS_TABLE, MIGRATIONS_TABLE_DDL, pendingMigrations, type Migration } from './migrations.js';
 import {
-  PILLAR_COLUMNS, SCAN_COLUMNS, checkPillar, checkScanId, checkTarget, FINDING_SELECT, findingFromCells, findingQuery, findingValues, listLimit, pillarValues, reportFromRows,
-  scanFromRow, scanValues, scansToPrune, sinceMs, trendFromRow, type Cell, type Dialect,
+  PILLAR_COLUMNS, SCAN_COLUMNS, checkPillar, checkScanId, checkTarget, FINDING_SELECT, findingsFromCells, findingQuery, findingValues, listLimit, pillarValues, reportFromRows,
+  scanFromRow, scanValues, scansToPrune, sinceMs, trendFromRow, type Cell, type Dialect, type RowOrigin,
 } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -48,9 +48,20 @@ export interface PostgresStoreOptions {
   migrations?: readonly Migration[];
 }
 
+/** The database as log lines name it: host and database, never the user or password of the connection string. */
+function postgresName(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `postgres ${url.host}${url.pathname}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
 /** The history in a PostgreSQL database, for a fleet of `serve` instances sharing one store. */
 export class PostgresHistoryStore implements HistoryStore {
   readonly backend = 'postgres' as const;
+  private readonly origin: RowOrigin;
   private readonly pool: pg.Pool;
   private readonly migrations: readonly Migration[];
 
@@ -60,6 +71,7 @@ export class PostgresHistoryStore implements HistoryStore {
     // pool discards it and the next query opens a new one.
     this.pool.on('error', () => {});
     this.migrations = options.migrations ?? MIGRATIONS;
+    this.origin = { store: postgresName(connectionString) };
   }
 
   /** `read`: one snapshot for every statement, so a page and its total (or a scan and its findings) agree. */
@@ -144,7 +156,7 @@ export class PostgresHistoryStore implements HistoryStore {
       target === undefined
         ? await this.rows('SELECT * FROM palisade_scans ORDER BY scanned_at DESC, id DESC LIMIT $1', [n])
         : await this.rows('SELECT * FROM palisade_scans WHERE target = $1 ORDER BY scanned_at DESC, id DESC LIMIT $2', [target, n]);
-    return rows.map(scanFromRow);
+    return rows.map((r) => scanFromRow(r, this.origin));
   }
 
   async latestScan(target: string): Promise<ScanRecord | undefined> {
@@ -157,7 +169,7 @@ export class PostgresHistoryStore implements HistoryStore {
       const scan = (await c.query('SELECT * FROM palisade_scans WHERE id = $1', [id])).rows[0] as Row | undefined;
       if (!scan) return undefined;
       const rows = (await c.query({ text: `SELECT ${FINDING_SELECT} FROM palisade_findings WHERE scan_id = $1 ORDER BY seq`, values: [id], rowMode: 'array' })).rows as unknown[][];
-      return { scan: scanFromRow(scan), report: reportFromRows(scan, rows.map(findingFromCells)) };
+      return { scan: scanFromRow(scan, this.origin), report: reportFromRows(scan, findingsFromCells(rows, id, this.origin), this.origin) };
     }, 'read');
   }
 
@@ -172,7 +184,7 @@ export class PostgresHistoryStore implements HistoryStore {
       const rows = (
         await c.query({ text: `SELECT ${FINDING_SELECT} ${from} ORDER BY severity_rank, seq LIMIT $${page + 1} OFFSET $${page + 2}`, values: [...params, q.limit, q.offset], rowMode: 'array' })
       ).rows as unknown[][];
-      return { total, findings: rows.map(findingFromCells) };
+      return { total, findings: findingsFromCells(rows, scanId, this.origin) };
     }, 'read');
   }
 
@@ -235,7 +247,7 @@ export class PostgresHistoryStore implements HistoryStore {
         WHERE s.id = (SELECT id FROM palisade_scans t WHERE t.target = s.target ORDER BY scanned_at DESC, id DESC LIMIT 1)
         ORDER BY s.target COLLATE "C"`,
     );
-    return rows.map((r) => ({ target: String(r.target), scans: Number(r.scan_count), latest: scanFromRow(r) }));
+    return rows.map((r) => ({ target: String(r.target), scans: Number(r.scan_count), latest: scanFromRow(r, this.origin) }));
   }
 
   async prune(retention: Retention, now: Date = new Date()): Promise<number> {

@@ -70,26 +70,67 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : String(v);
 }
 
+/**
+ * Which store a row was read from, for the line that reports a row it could not read. A row damaged in
+ * the database (edited by hand, a disk fault) is left out or read without its bad column, with a log line:
+ * one such row must not stop every later scan of its target or every page that lists it.
+ */
+export interface RowOrigin {
+  /** The store as the log names it (`sqlite FILE`, `postgres`): never a connection string with its password. */
+  store: string;
+  /** Where the line goes; default stderr. */
+  log?: (line: string) => void;
+}
+
+function logUnreadable(origin: RowOrigin, scanId: unknown, column: string, what: string): void {
+  const line = `store ${origin.store}: scan ${str(scanId)}: column ${column}: ${what}`;
+  if (origin.log) origin.log(line);
+  else process.stderr.write(`palisade: ${new Date().toISOString()} ${line}\n`);
+}
+
+/** A JSON column's value when it parses and passes `valid`; undefined otherwise. */
+function jsonCell(value: unknown, valid: (v: unknown) => boolean): { value: unknown } | undefined {
+  try {
+    const parsed = JSON.parse(str(value)) as unknown;
+    return valid(parsed) ? { value: parsed } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isPlainObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** The columns reads select, in the order `findingFromCells` expects. */
 export const FINDING_SELECT = FINDING_COLUMNS.join(', ');
 
 /**
  * A finding from a row read as an array in `FINDING_COLUMNS` order: arrays, not keyed objects, because
- * both drivers build a 50k-row page about three times faster that way.
+ * both drivers build a 50k-row page about three times faster that way. A row that cannot be read gives
+ * the name of its first bad column instead.
  */
-export function findingFromCells(c: readonly unknown[]): Finding {
+function findingFromCells(c: readonly unknown[]): Finding | { unreadable: string } {
   const [, id, rule, title, severity, , pillar, apiVersion, kind, namespace, name, container, field, message, remediation, file, line, path, frameworks, evidence, verify, suppressed, baseline] = c;
+  const sev = str(severity);
+  if (!isSeverity(sev)) return { unreadable: 'severity' };
+  const pil = str(pillar);
+  if (!isPillar(pil)) return { unreadable: 'pillar' };
+  const refs = jsonCell(frameworks, Array.isArray);
+  if (!refs) return { unreadable: 'frameworks' };
+  const ev = jsonCell(evidence, isPlainObject);
+  if (!ev) return { unreadable: 'evidence' };
+  const suppression = suppressed === null ? undefined : jsonCell(suppressed, isPlainObject);
+  if (suppressed !== null && !suppression) return { unreadable: 'suppressed' };
   const f: Finding = {
     id: str(id),
     rule: str(rule),
     title: str(title),
-    severity: str(severity) as Severity,
-    pillar: str(pillar) as Pillar,
+    severity: sev,
+    pillar: pil,
     resource: { apiVersion: str(apiVersion), kind: str(kind), namespace: namespace === null ? null : str(namespace), name: str(name) },
     message: str(message),
     remediation: str(remediation),
-    frameworks: JSON.parse(str(frameworks)) as Finding['frameworks'],
-    evidence: JSON.parse(str(evidence)) as Finding['evidence'],
+    frameworks: refs.value as Finding['frameworks'],
+    evidence: ev.value as Finding['evidence'],
   };
   if (container !== null) f.container = str(container);
   if (field !== null) f.field = str(field);
@@ -98,9 +139,20 @@ export function findingFromCells(c: readonly unknown[]): Finding {
     if (path !== null) f.location.path = str(path);
   }
   if (verify !== null) f.verify = str(verify);
-  if (suppressed !== null) f.suppressed = JSON.parse(str(suppressed)) as Finding['suppressed'];
+  if (suppression) f.suppressed = suppression.value as Finding['suppressed'];
   if (baseline !== null) f.baseline = str(baseline) as Finding['baseline'];
   return f;
+}
+
+/** The findings of rows of one scan; a row that cannot be read is left out with a log line naming its column. */
+export function findingsFromCells(rows: readonly (readonly unknown[])[], scanId: number, origin: RowOrigin): Finding[] {
+  const out: Finding[] = [];
+  for (const c of rows) {
+    const read = findingFromCells(c);
+    if (!('unreadable' in read)) out.push(read);
+    else logUnreadable(origin, scanId, read.unreadable, `finding ${str(c[FINDING_COLUMNS.indexOf('finding_id')])} (seq ${str(c[0])}) is not readable and was left out`);
+  }
+  return out;
 }
 
 /** When the scan happened: the report's own time when it is a date, else the time of saving. */
@@ -158,7 +210,15 @@ function severityCounts(r: Row): Record<Severity, number> {
   return Object.fromEntries(SEVERITIES.map((s) => [s, Number(r[s])])) as Record<Severity, number>;
 }
 
-export function scanFromRow(r: Row): ScanRecord {
+/** A scan's byPillar counts; an unreadable value is read as none, with a log line. */
+function byPillarOf(r: Row, origin: RowOrigin): ScanRecord['byPillar'] {
+  const cell = jsonCell(r.by_pillar, isPlainObject);
+  if (cell) return cell.value as ScanRecord['byPillar'];
+  logUnreadable(origin, r.id, 'by_pillar', 'not a JSON object; read as no counts by pillar');
+  return {};
+}
+
+export function scanFromRow(r: Row, origin: RowOrigin): ScanRecord {
   return {
     id: Number(r.id),
     target: str(r.target),
@@ -171,14 +231,24 @@ export function scanFromRow(r: Row): ScanRecord {
     suppressed: Number(r.suppressed),
     score: Number(r.score),
     bySeverity: severityCounts(r),
-    byPillar: JSON.parse(str(r.by_pillar)) as ScanRecord['byPillar'],
+    byPillar: byPillarOf(r, origin),
     inputErrors: Number(r.input_errors),
   };
 }
 
-export function reportFromRows(scan: Row, findings: Finding[]): Report {
-  const rec = scanFromRow(scan);
-  const extra = JSON.parse(str(scan.extra)) as Pick<Report, 'errors' | 'notes' | 'baseline' | 'paths'>;
+type ReportExtra = Pick<Report, 'errors' | 'notes' | 'baseline' | 'paths'>;
+
+/** The report-level data kept beside a scan; an unreadable value is read as no errors and no notes, with a log line. */
+function extraOf(scan: Row, origin: RowOrigin): ReportExtra {
+  const cell = jsonCell(scan.extra, (v) => isPlainObject(v) && Array.isArray((v as Row).errors) && Array.isArray((v as Row).notes));
+  if (cell) return cell.value as ReportExtra;
+  logUnreadable(origin, scan.id, 'extra', 'not the expected JSON object; read as no input errors and no notes');
+  return { errors: [], notes: [] };
+}
+
+export function reportFromRows(scan: Row, findings: Finding[], origin: RowOrigin): Report {
+  const rec = scanFromRow(scan, origin);
+  const extra = extraOf(scan, origin);
   const report: Report = {
     schema: 'palisade.report/v1',
     tool: { name: 'palisade', version: rec.toolVersion },

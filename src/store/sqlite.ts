@@ -7,8 +7,8 @@ import type {
 } from './history-store.js';
 import { FINDING_COLUMNS, MIGRATIONS, MIGRATIONS_TABLE, MIGRATIONS_TABLE_DDL, pendingMigrations, type Migration } from './migrations.js';
 import {
-  PILLAR_COLUMNS, SCAN_COLUMNS, checkPillar, checkScanId, checkTarget, FINDING_SELECT, findingFromCells, findingQuery, findingValues, listLimit, pillarValues, reportFromRows,
-  scanFromRow, scanValues, scansToPrune, sinceMs, trendFromRow, type Dialect,
+  PILLAR_COLUMNS, SCAN_COLUMNS, checkPillar, checkScanId, checkTarget, FINDING_SELECT, findingsFromCells, findingQuery, findingValues, listLimit, pillarValues, reportFromRows,
+  scanFromRow, scanValues, scansToPrune, sinceMs, trendFromRow, type Dialect, type RowOrigin,
 } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -43,6 +43,7 @@ function sqliteDialect(params: unknown[]): Dialect {
 export class SqliteHistoryStore implements HistoryStore {
   readonly backend = 'sqlite' as const;
   private readonly db: Database.Database;
+  private readonly origin: RowOrigin;
 
   constructor(
     file: string,
@@ -50,6 +51,7 @@ export class SqliteHistoryStore implements HistoryStore {
   ) {
     // The history maps the cluster's weak spots: a new file is the owner's alone (SQLite gives the WAL the same mode).
     if (file !== ':memory:' && !existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    this.origin = { store: `sqlite ${file}` };
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -113,7 +115,7 @@ export class SqliteHistoryStore implements HistoryStore {
     const rows = (target === undefined
       ? this.db.prepare('SELECT * FROM palisade_scans ORDER BY scanned_at DESC, id DESC LIMIT ?').all(n)
       : this.db.prepare('SELECT * FROM palisade_scans WHERE target = ? ORDER BY scanned_at DESC, id DESC LIMIT ?').all(target, n)) as Row[];
-    return rows.map(scanFromRow);
+    return rows.map((r) => scanFromRow(r, this.origin));
   }
 
   async latestScan(target: string): Promise<ScanRecord | undefined> {
@@ -130,7 +132,7 @@ export class SqliteHistoryStore implements HistoryStore {
       const scan = this.scanRow(id);
       if (!scan) return undefined;
       const rows = this.db.prepare(`SELECT ${FINDING_SELECT} FROM palisade_findings WHERE scan_id = ? ORDER BY seq`).raw().all(id) as unknown[][];
-      return { scan: scanFromRow(scan), report: reportFromRows(scan, rows.map(findingFromCells)) };
+      return { scan: scanFromRow(scan, this.origin), report: reportFromRows(scan, findingsFromCells(rows, id, this.origin), this.origin) };
     })();
   }
 
@@ -142,7 +144,7 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.db.transaction(() => {
       const total = (this.db.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
       const rows = this.db.prepare(`SELECT ${FINDING_SELECT} ${from} ORDER BY severity_rank, seq LIMIT ? OFFSET ?`).raw().all(...params, q.limit, q.offset) as unknown[][];
-      return { total, findings: rows.map(findingFromCells) };
+      return { total, findings: findingsFromCells(rows, scanId, this.origin) };
     })();
   }
 
@@ -203,7 +205,7 @@ export class SqliteHistoryStore implements HistoryStore {
           ORDER BY s.target`,
       )
       .all() as Row[];
-    return rows.map((r) => ({ target: String(r.target), scans: Number(r.scan_count), latest: scanFromRow(r) }));
+    return rows.map((r) => ({ target: String(r.target), scans: Number(r.scan_count), latest: scanFromRow(r, this.origin) }));
   }
 
   async prune(retention: Retention, now: Date = new Date()): Promise<number> {

@@ -360,4 +360,44 @@ describe('palisade aks drift --parameters', () => {
     expect(tf.code).toBe(2);
     expect(tf.stderr).toContain('--parameters applies to an ARM/Bicep-compiled JSON template');
   });
+
+  const withValues = (values: Obj) => JSON.stringify({ parameters: values });
+
+  it('refuses a value nested deeper than templates may be, without overflowing the stack', async () => {
+    const deep = `{"parameters":{"ranges":{"value":${'['.repeat(3000)}1${']'.repeat(3000)}}}}`;
+    const dir = tempTree({ 'azuredeploy.json': template, 'p.json': deep, 'live.json': drifted });
+    const r = await runCli(['aks', 'drift', join(dir, 'azuredeploy.json'), join(dir, 'live.json'), '--parameters', join(dir, 'p.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('p.json: the parameters file is refused: nesting deeper than 100');
+  });
+
+  it('reads a parameters file and a template saved with a UTF-8 byte order mark', async () => {
+    const dir = tempTree({ 'azuredeploy.json': `\uFEFF${template}`, 'p.json': `\uFEFF${parameters}`, 'live.json': drifted });
+    const r = await runCli(['aks', 'drift', join(dir, 'azuredeploy.json'), join(dir, 'live.json'), '--parameters', join(dir, 'p.json'), '-f', 'json']);
+    expect(r.stderr).toBe('');
+    expect(parse(r.stdout).template.cluster).toBe('aks-prod');
+  });
+
+  it('warns of a value not of the declared type and leaves it unknown rather than comparing it', async () => {
+    const wrong = withValues({ clusterName: { value: 'aks-prod' }, ranges: { value: '203.0.113.0/24' }, note: { value: 42 } });
+    const dir = tempTree({ 'azuredeploy.json': template, 'p.json': wrong, 'live.json': drifted });
+    const r = await runCli(['aks', 'drift', join(dir, 'azuredeploy.json'), join(dir, 'live.json'), '--parameters', join(dir, 'p.json'), '-f', 'json']);
+    expect(r.stderr).toContain('parameter ranges: the value is not of the declared type array (a deployment would refuse it): left unknown');
+    expect(r.stderr).toContain('parameter note: the value is not of the declared type string');
+    const report = parse(r.stdout);
+    expect(report.uncomparable.map((e) => e.setting)).toContain('apiServerAccessProfile.authorizedIPRanges');
+    expect(report.drift.map((e) => e.setting)).not.toContain('apiServerAccessProfile.authorizedIPRanges');
+  });
+
+  it('gives the reason an entry has no value: a Key Vault reference, null, or neither', async () => {
+    const entries = withValues({
+      clusterName: { value: 'aks-prod' },
+      ranges: null,
+      note: { reference: { keyVault: { id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv' }, secretName: 's' } },
+    });
+    const dir = tempTree({ 'azuredeploy.json': template, 'p.json': entries, 'live.json': drifted });
+    const r = await runCli(['aks', 'drift', join(dir, 'azuredeploy.json'), join(dir, 'live.json'), '--parameters', join(dir, 'p.json'), '-f', 'json']);
+    expect(r.stderr).toContain('parameter ranges is null, not {"value": ...}: left unknown');
+    expect(r.stderr).toContain('parameter note has no value (a Key Vault reference is resolved only at deployment): left unknown');
+  });
 });

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
 import { analyzeImagePackages, wantsImageFile } from '../../../src/analyses/images/packages/index.js';
+import { osOwnedFiles } from '../../../src/analyses/images/packages/owned-files.js';
 import { encodeRpmHeader, RPMTAG } from '../../../src/analyses/images/packages/rpm-header.js';
 import { buildZip } from '../../helpers/zip-writer.js';
 
@@ -37,6 +38,25 @@ describe('language packages an OS package installed', () => {
     // Without the file list nothing says dpkg owns it: it is read as a PyPI package.
     const { 'var/lib/dpkg/info/python3-urllib3.list': _list, ...unowned } = files;
     expect(names(unowned)).toEqual(['deb:python3-urllib3', 'pypi:requests', 'pypi:urllib3']);
+  });
+
+  it('notes a dpkg file list over 16 MiB, which is not read, and what that leaves matched again', () => {
+    const path = 'var/lib/dpkg/info/python3-urllib3.list';
+    expect(wantsImageFile({ path, size: 17 * 1024 * 1024, mode: 0o644 })).toBe(true);
+    const huge = Buffer.alloc(16 * 1024 * 1024 + 1, '/usr/lib/python3/dist-packages/x\n');
+    const notes: string[] = [];
+    const owned = osOwnedFiles(imageFilesFrom({ [path]: huge, 'var/lib/dpkg/info/zlib1g.list': '/usr/lib/libz.so.1\n' }), notes);
+    expect([...owned]).toEqual(['usr/lib/libz.so.1']);
+    expect(notes).toEqual([
+      `${path} is ${huge.length} bytes, over the 16777216-byte limit for a file list, and was not read: language packages (PyPI, npm, ...) among its files are matched against their own ecosystem as well`,
+    ]);
+  });
+
+  it("carries that note into the image's analysis", () => {
+    const path = 'var/lib/dpkg/info/python3-urllib3.list';
+    const notes: string[] = [];
+    analyzeImagePackages(imageFilesFrom({ 'etc/os-release': DEBIAN, [path]: Buffer.alloc(16 * 1024 * 1024 + 1, 'x\n') }), notes);
+    expect(notes.some((n) => n.startsWith(`${path} is `) && n.includes('was not read'))).toBe(true);
   });
 
   it('reads the md5sums of distroless status.d: a jar listed there is the OS package\'s, one copied in is not', () => {

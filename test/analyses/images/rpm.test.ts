@@ -166,6 +166,21 @@ describe('rpm analyser', () => {
       expect(notes).toEqual(['var/lib/rpmmanifest/container-manifest-2: 1 line(s) without a name and version-release were skipped']);
     });
 
+    it('leaves the arch unset on a line too short to have one', () => {
+      const pkgs = rpmAnalyzer.analyze(imageFilesFrom({ 'var/lib/rpmmanifest/container-manifest-2': 'zlib\t1.3-1.azl3\n' }), AZL, []);
+      expect(pkgs.map((p) => [p.name, p.version, p.arch, p.purl])).toEqual([['zlib', '1.3-1.azl3', undefined, 'pkg:rpm/azurelinux/zlib@1.3-1.azl3?distro=azurelinux-3.0']]);
+    });
+
+    it('refuses a manifest over 16 MiB by name rather than scoring the image as without packages', () => {
+      const path = 'var/lib/rpmmanifest/container-manifest-2';
+      expect(rpmAnalyzer.wants({ path, size: 17 * 1024 * 1024, mode: 0o644 })).toBe(true);
+      const line = 'zlib\t1.3-1.azl3\t0\t(none)\tx86_64\tzlib-1.3-1.azl3.src.rpm\n';
+      const huge = Buffer.from(line.repeat(Math.ceil((16 * 1024 * 1024 + 1) / line.length)));
+      expect(() => rpmAnalyzer.analyze(imageFilesFrom({ [path]: huge }), AZL, [])).toThrow(
+        `${path} is ${huge.length} bytes, over the 16777216-byte limit for a package list, and was not read`,
+      );
+    });
+
     it('leaves the manifest alone when the image has an rpmdb, which is the record', () => {
       const files = imageFilesFrom({ 'var/lib/rpm/rpmdb.sqlite': rpmdb([BASH]), 'var/lib/rpmmanifest/container-manifest-2': 'zlib\t1.3-1.azl3\t0\t(none)\tx86_64\tzlib-1.3-1.azl3.src.rpm\n' });
       expect(rpmAnalyzer.analyze(files, AZL, []).map((p) => p.name)).toEqual(['bash']);

@@ -57,7 +57,7 @@ export function analyzeImagePackages(
       errors.push(e instanceof PackageDbRefused ? `${message}; refused, so its ${analyzer.name} packages are not listed` : `the ${analyzer.name} analyser failed (${message}); its packages are not listed`);
     }
   }
-  return { os, packages: withoutOsOwned(packages, osOwnedFiles(files)), errors };
+  return { os, packages: withoutOsOwned(packages, osOwnedFiles(files, notes)), errors };
 }
 
 function filesFor(files: ImageFiles, keep: (path: string) => boolean): ImageFiles {

@@ -19,9 +19,11 @@ const MAX_FILE_LIST = 16 * 1024 * 1024;
 
 const LANGUAGE_TYPES: ReadonlySet<PackageType> = new Set(['npm', 'pypi', 'nuget', 'golang', 'maven']);
 
-/** dpkg's `info/<package>.list` files, and the `status.d/<package>.md5sums` of distroless images. */
+/**
+ * dpkg's `info/<package>.list` files, and the `status.d/<package>.md5sums` of distroless images. A list over
+ * MAX_FILE_LIST is kept too (up to the walker's own limit), so that its refusal is noted rather than unseen.
+ */
 export function wantsOwnedFileList(file: FileRequest): boolean {
-  if (file.size > MAX_FILE_LIST) return false;
   if (file.path.startsWith(DPKG_INFO)) return isDirectChild(file.path, DPKG_INFO) && file.path.endsWith('.list');
   return file.path.startsWith(DPKG_STATUS_D) && isDirectChild(file.path, DPKG_STATUS_D) && file.path.endsWith('.md5sums');
 }
@@ -35,10 +37,22 @@ function rootRelative(path: string): string {
   return path.replace(/^\.?\/+/, '');
 }
 
-function addDpkgLists(files: ImageFiles, owned: Set<string>): void {
+/** The text of a file list, or undefined with a note when it is over the limit. */
+function fileListText(files: ImageFiles, path: string, notes: string[]): string | undefined {
+  const buf = files.get(path);
+  if (buf && buf.length > MAX_FILE_LIST) {
+    notes.push(
+      `${path} is ${buf.length} bytes, over the ${MAX_FILE_LIST}-byte limit for a file list, and was not read: language packages (PyPI, npm, ...) among its files are matched against their own ecosystem as well`,
+    );
+    return undefined;
+  }
+  return buf?.toString('utf8');
+}
+
+function addDpkgLists(files: ImageFiles, owned: Set<string>, notes: string[]): void {
   for (const path of files.under(DPKG_INFO)) {
     if (!path.endsWith('.list')) continue;
-    for (const [line] of linesOf(files.get(path)?.toString('utf8') ?? '')) {
+    for (const [line] of linesOf(fileListText(files, path, notes) ?? '')) {
       const file = rootRelative(line.trim());
       if (file !== '' && file !== '.') owned.add(file);
     }
@@ -46,7 +60,7 @@ function addDpkgLists(files: ImageFiles, owned: Set<string>): void {
   // `<md5>  <path>`, the path relative to the root.
   for (const path of files.under(DPKG_STATUS_D)) {
     if (!path.endsWith('.md5sums')) continue;
-    for (const [line] of linesOf(files.get(path)?.toString('utf8') ?? '')) {
+    for (const [line] of linesOf(fileListText(files, path, notes) ?? '')) {
       const m = line.match(/^[0-9a-f]{32}\s+(.+)$/i);
       if (m?.[1]) owned.add(rootRelative(m[1]));
     }
@@ -100,10 +114,13 @@ function rpmHeaderBlobs(buf: Buffer): Buffer[] {
   }
 }
 
-/** Every file the image's OS package databases say an installed package owns (paths relative to the root). */
-export function osOwnedFiles(files: ImageFiles): Set<string> {
+/**
+ * Every file the image's OS package databases say an installed package owns (paths relative to the root).
+ * A file list over the limit is noted in `notes`.
+ */
+export function osOwnedFiles(files: ImageFiles, notes: string[] = []): Set<string> {
   const owned = new Set<string>();
-  addDpkgLists(files, owned);
+  addDpkgLists(files, owned, notes);
   addApkFiles(files, owned);
   addRpmFiles(files, owned);
   return owned;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { purl } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
-import { distroNamespace, distroQualifier, linesOf } from './os-package.js';
+import { distroNamespace, distroQualifier, linesOf, PackageDbRefused } from './os-package.js';
 import { parseRpmHeader, sourceRpmName } from './rpm-header.js';
 
 const SQLITE_DBS = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite'];
@@ -88,7 +88,8 @@ function parseManifestLine(line: string): { name: string; versionRelease: string
   if (!name || !versionRelease || f.length < 2) return undefined;
   const last = f.at(-1);
   const sourceRpm = last !== undefined && /\.(src|nosrc)\.rpm$/.test(last) ? last : undefined;
-  const arch = f.length === 10 ? f[7] : f.at(-2);
+  // A line shorter than the six-field form has no arch field: the one before last is its name or version.
+  const arch = f.length === 10 ? f[7] : f.length >= 6 ? f.at(-2) : undefined;
   const epochField = f.length === 10 ? f[5] : f.length === 6 ? f[3] : undefined;
   const epoch = epochField !== undefined && /^\d+$/.test(epochField) ? Number(epochField) : undefined;
   return { name, versionRelease, ...(epoch !== undefined && epoch > 0 ? { epoch } : {}), ...(isArch(arch) ? { arch } : {}), ...(sourceRpm ? { sourceRpm } : {}) };
@@ -130,7 +131,8 @@ export function packagesFromRpmManifest(text: string, location: string, os: OsIn
 export const rpmAnalyzer: PackageAnalyzer = {
   name: 'rpm',
   wants(file: FileRequest): boolean {
-    if (file.path === RPM_MANIFEST) return file.size <= MAX_MANIFEST;
+    // Kept at any size (up to the walker's own limit) so that one over MAX_MANIFEST is refused by name, not missed.
+    if (file.path === RPM_MANIFEST) return true;
     if (SQLITE_DBS.includes(file.path)) return file.size <= MAX_DB;
     // Only the fact that the file exists is used; the cap keeps a huge one from being held.
     return OTHER_DBS.includes(file.path) && file.size <= MAX_DB;
@@ -152,6 +154,8 @@ export const rpmAnalyzer: PackageAnalyzer = {
     const readSqlite = SQLITE_DBS.some((p) => files.get(p));
     // Distroless Azure Linux and Mariner images have no rpmdb, only the manifest; where both exist the rpmdb is the record.
     const manifest = readSqlite ? undefined : files.get(RPM_MANIFEST);
+    if (manifest && manifest.length > MAX_MANIFEST)
+      throw new PackageDbRefused(`${RPM_MANIFEST} is ${manifest.length} bytes, over the ${MAX_MANIFEST}-byte limit for a package list, and was not read`);
     if (manifest) for (const p of packagesFromRpmManifest(manifest.toString('utf8'), RPM_MANIFEST, os, notes)) out.push(p);
     // Fedora keeps a BerkeleyDB leftover beside its sqlite database; the note is for images with no sqlite one.
     for (const path of OTHER_DBS) {
