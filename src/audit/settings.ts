@@ -97,33 +97,13 @@ export const AKS_IDENTITIES = [
 ];
 
 /**
- * Service accounts Kubernetes' own controllers and DNS run as (kube-controller-manager creates them in
- * kube-system when it starts with --use-service-account-credentials; cloud-controller-manager, which AKS
- * runs in the control plane beside it, does the same for its node, node-lifecycle, route and service
- * controllers), and those of AKS add-ons.
- */
-export const KNOWN_KUBE_SERVICE_ACCOUNTS = [
-  'attachdetach-controller', 'bootstrap-signer', 'certificate-controller', 'clusterrole-aggregation-controller',
-  'cronjob-controller', 'daemon-set-controller', 'deployment-controller', 'disruption-controller', 'endpoint-controller',
-  'endpointslice-controller', 'endpointslicemirroring-controller', 'ephemeral-volume-controller', 'expand-controller',
-  'generic-garbage-collector', 'horizontal-pod-autoscaler', 'job-controller', 'legacy-service-account-token-cleaner',
-  'namespace-controller', 'node-controller', 'persistent-volume-binder', 'pod-garbage-collector', 'pv-protection-controller',
-  'pvc-protection-controller', 'replicaset-controller', 'replication-controller', 'resourcequota-controller',
-  'root-ca-cert-publisher', 'service-account-controller', 'service-controller', 'statefulset-controller', 'token-cleaner',
-  'ttl-after-finished-controller', 'ttl-controller', 'validatingadmissionpolicy-status-controller', 'coredns',
-  'coredns-autoscaler', 'metrics-server', 'kube-proxy', 'konnectivity-agent', 'cloud-node-manager', 'azure-cns',
-  'cloud-controller-manager', 'cloud-node-controller', 'cloud-node-lifecycle-controller', 'route-controller',
-];
-
-/**
  * The kube-system service accounts that run in AKS's managed control plane, not on the nodes:
  * kube-controller-manager's controllers (--use-service-account-credentials) and cloud-controller-manager's.
  * Their requests come from AKS's addresses, so where they come from says nothing about theft. The
- * add-ons in KNOWN_KUBE_SERVICE_ACCOUNTS that run as pods on the nodes (coredns, metrics-server,
- * konnectivity-agent, azure-cns, cloud-node-manager, kube-proxy) hold ordinary projected tokens and are
- * not among them.
+ * add-ons that run as pods on the nodes (NODE_ADDON_SERVICE_ACCOUNTS) hold ordinary projected tokens and
+ * are not among them.
  */
-export const CONTROL_PLANE_SERVICE_ACCOUNTS: ReadonlySet<string> = new Set([
+const CONTROL_PLANE_ACCOUNTS = [
   'attachdetach-controller', 'bootstrap-signer', 'certificate-controller', 'clusterrole-aggregation-controller',
   'cronjob-controller', 'daemon-set-controller', 'deployment-controller', 'disruption-controller', 'endpoint-controller',
   'endpointslice-controller', 'endpointslicemirroring-controller', 'ephemeral-volume-controller', 'expand-controller',
@@ -133,7 +113,20 @@ export const CONTROL_PLANE_SERVICE_ACCOUNTS: ReadonlySet<string> = new Set([
   'root-ca-cert-publisher', 'service-account-controller', 'service-controller', 'statefulset-controller', 'token-cleaner',
   'ttl-after-finished-controller', 'ttl-controller', 'validatingadmissionpolicy-status-controller',
   'cloud-controller-manager', 'cloud-node-controller', 'cloud-node-lifecycle-controller', 'route-controller',
-]);
+];
+
+export const CONTROL_PLANE_SERVICE_ACCOUNTS: ReadonlySet<string> = new Set(CONTROL_PLANE_ACCOUNTS);
+
+/** AKS add-ons that run in kube-system as pods on the nodes. */
+const NODE_ADDON_SERVICE_ACCOUNTS = ['coredns', 'coredns-autoscaler', 'metrics-server', 'kube-proxy', 'konnectivity-agent', 'cloud-node-manager', 'azure-cns'];
+
+/**
+ * Service accounts Kubernetes' own controllers and DNS run as (kube-controller-manager creates them in
+ * kube-system when it starts with --use-service-account-credentials; cloud-controller-manager, which AKS
+ * runs in the control plane beside it, does the same for its node, node-lifecycle, route and service
+ * controllers), and those of AKS add-ons.
+ */
+export const KNOWN_KUBE_SERVICE_ACCOUNTS = [...CONTROL_PLANE_ACCOUNTS, ...NODE_ADDON_SERVICE_ACCOUNTS];
 
 /**
  * Host directories whose mount gives a container the node, its container runtime or its credentials.

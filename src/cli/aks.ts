@@ -10,6 +10,7 @@ import { armTemplateResources, isArmTemplate } from '../ingest/azure/arm-templat
 import { fetchAksResources } from '../ingest/azure-live.js';
 import { ingestPaths } from '../ingest/files.js';
 import { DEFAULT_LIMITS } from '../ingest/limits.js';
+import { depthExceeds } from '../ingest/decode.js';
 import { sourceReader } from '../ingest/locate-findings.js';
 import { printable } from '../report/common.js';
 import { mdText } from '../report/markdown.js';
@@ -218,24 +219,12 @@ async function readJson(path: string, what: string): Promise<unknown> {
   } catch (e) {
     throw new UsageError(`${path}: the ${what} is not JSON: ${errorMessage(e)}`);
   }
-  if (nestedDeeperThan(value, DEFAULT_LIMITS.maxDepth)) throw new UsageError(`${path}: the ${what} is refused: nesting deeper than ${DEFAULT_LIMITS.maxDepth}`);
+  if (depthExceeds(value, DEFAULT_LIMITS.maxDepth)) throw new UsageError(`${path}: the ${what} is refused: nesting deeper than ${DEFAULT_LIMITS.maxDepth}`);
   return value;
 }
 
 function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/** Iterative, so a hostile depth cannot overflow the stack while it is measured (the readers after it recurse). */
-function nestedDeeperThan(root: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length) {
-    const [v, d] = stack.pop() as [unknown, number];
-    if (typeof v !== 'object' || v === null) continue;
-    if (d >= max) return true;
-    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
-  }
-  return false;
 }
 
 /** A parameter's value from the file, or `unknown` when the file gives none this reader can use (the reason is warned). */

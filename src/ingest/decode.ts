@@ -242,7 +242,7 @@ function looksBinary(text: string): boolean {
 }
 
 /** Iterative, so a hostile depth cannot overflow the stack while it is being measured. */
-function depthExceeds(root: unknown, max: number): boolean {
+export function depthExceeds(root: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length) {
     const [v, d] = stack.pop() as [unknown, number];
