@@ -1,4 +1,4 @@
-import { asArray, asObj, asString, stringMap, type Resource } from './resource.js';
+import { asArray, asObj, asString, type Resource } from './resource.js';
 import { containersOf, podOf } from './workload.js';
 
 /** Namespaces where AKS deploys and reconciles its own components. */
@@ -95,12 +95,14 @@ const AKS_GROUPS = new Set(['system:masters', 'system:nodes', 'system:bootstrapp
 
 interface OwnerRef { apiVersion: string; kind: string; name: string; controller: boolean }
 
-function labelsOf(r: Resource): Record<string, string> {
-  return stringMap(asObj(r.object.metadata)?.labels);
-}
-
-function annotationsOf(r: Resource): Record<string, string> {
-  return stringMap(asObj(r.object.metadata)?.annotations);
+/**
+ * One string entry of an object's metadata map (`labels`, `annotations`), read in place: every
+ * namespaced object of a scan is asked about the extension label, so nothing is copied for it.
+ */
+function metadataEntry(r: Resource, map: 'labels' | 'annotations', key: string): string | undefined {
+  const entries = asObj(asObj(r.object.metadata)?.[map]);
+  const v = entries !== undefined && Object.hasOwn(entries, key) ? entries[key] : undefined;
+  return typeof v === 'string' ? v : undefined;
 }
 
 function ownerRefs(r: Resource): OwnerRef[] {
@@ -112,16 +114,15 @@ function ownerRefs(r: Resource): OwnerRef[] {
 }
 
 function managedLabel(r: Resource): [string, string] | undefined {
-  const labels = labelsOf(r);
   for (const [key, test] of MANAGED_LABELS) {
-    const v = labels[key];
+    const v = metadataEntry(r, 'labels', key);
     if (v !== undefined && test(v)) return [key, v];
   }
   return undefined;
 }
 
 function hasAppRoutingLabel(r: Resource): boolean {
-  return labelsOf(r)[APP_ROUTING_LABEL] === APP_ROUTING_OPERATOR;
+  return metadataEntry(r, 'labels', APP_ROUTING_LABEL) === APP_ROUTING_OPERATOR;
 }
 
 /** The tigera operator AKS runs for Calico network policy owns what it creates by its Installation. */
@@ -131,10 +132,12 @@ function ownedByCalicoInstallation(r: Resource): boolean {
 
 /** The extension an object belongs to, when the extension manager installed it with Helm. */
 function extensionOf(r: Resource): string | undefined {
-  const labels = labelsOf(r);
-  if (labels['app.kubernetes.io/managed-by'] !== 'Helm') return undefined;
-  const key = EXTENSION_LABELS.find((k) => labels[k] !== undefined);
-  return key ? `${key}=${labels[key]}` : undefined;
+  if (metadataEntry(r, 'labels', 'app.kubernetes.io/managed-by') !== 'Helm') return undefined;
+  for (const key of EXTENSION_LABELS) {
+    const v = metadataEntry(r, 'labels', key);
+    if (v !== undefined) return `${key}=${v}`;
+  }
+  return undefined;
 }
 
 /** What marks an object as AKS's, said for the reason; undefined when nothing does. */
@@ -154,7 +157,7 @@ function mark(r: Resource): string | undefined {
  */
 function serviceAccountNamespaces(r: Resource): Set<string> {
   if (!extensionOf(r)) return AKS_NAMESPACES;
-  const release = annotationsOf(r)['meta.helm.sh/release-namespace'];
+  const release = metadataEntry(r, 'annotations', 'meta.helm.sh/release-namespace');
   return new Set([...AKS_NAMESPACES, ...EXTENSION_NAMESPACES, ...(release ? [release] : [])]);
 }
 
@@ -249,7 +252,7 @@ function componentName(r: Resource): string | undefined {
     return r.kind === 'Pod' && owner.kind === 'ImageJob' && owner.apiVersion.startsWith('eraser.sh/') ? r.name : undefined;
   }
   if (r.kind === 'Pod' && (owner.kind === 'DaemonSet' || owner.kind === 'StatefulSet')) return owner.name;
-  if (r.kind === 'Pod' && owner.kind === 'ReplicaSet') return deploymentOf(owner.name, labelsOf(r)['pod-template-hash']);
+  if (r.kind === 'Pod' && owner.kind === 'ReplicaSet') return deploymentOf(owner.name, metadataEntry(r, 'labels', 'pod-template-hash'));
   if (r.kind === 'Pod' && owner.kind === 'Job') return owner.name.replace(/-\d+$/, '');
   if ((r.kind === 'ReplicaSet' && owner.kind === 'Deployment') || (r.kind === 'Job' && owner.kind === 'CronJob')) return owner.name;
   return undefined;
