@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { driftBetween, type DriftEntry } from '../analyses/aks/drift.js';
 import { aksClusterOf, CLUSTER_KINDS, type AksCluster } from '../analyses/aks/index.js';
-import { describeFsError, errorMessage, UsageError, type InputError, type InputNote } from '../core/errors.js';
+import { describeFsError, UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { Inventory } from '../core/inventory.js';
 import { asObj, asString, isObj, type Obj, type Resource } from '../core/resource.js';
 import { armTemplateResources, isArmTemplate } from '../ingest/azure/arm-template.js';
@@ -11,6 +11,7 @@ import { fetchAksResources } from '../ingest/azure-live.js';
 import { ingestPaths } from '../ingest/files.js';
 import { DEFAULT_LIMITS } from '../ingest/limits.js';
 import { depthExceeds } from '../ingest/decode.js';
+import { jsonSyntaxText } from '../core/json-error.js';
 import { sourceReader } from '../ingest/locate-findings.js';
 import { printable } from '../report/common.js';
 import { mdText } from '../report/markdown.js';
@@ -205,22 +206,25 @@ function asLiteral(v: unknown): unknown {
   return v;
 }
 
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
+/** The file's text (without a byte order mark) and its JSON value. */
+async function readJson(path: string, what: string): Promise<{ text: string; value: unknown }> {
+  let raw: string;
   try {
-    text = await readFile(path, 'utf8');
+    raw = await readFile(path, 'utf8');
   } catch (e) {
     throw new UsageError(`${path}: cannot read the ${what}: ${describeFsError(e)}`);
   }
+  // Windows editors save JSON with a byte order mark, which ARM and az accept.
+  const text = withoutBom(raw);
   let value: unknown;
   try {
-    // Windows editors save JSON with a byte order mark, which ARM and az accept.
-    value = JSON.parse(withoutBom(text)) as unknown;
-  } catch (e) {
-    throw new UsageError(`${path}: the ${what} is not JSON: ${errorMessage(e)}`);
+    value = JSON.parse(text) as unknown;
+  } catch {
+    // Where, not what: V8's message quotes the text around the error, which may be a securestring value.
+    throw new UsageError(`${path}: the ${what} is not JSON: ${jsonSyntaxText(text)}`);
   }
   if (depthExceeds(value, DEFAULT_LIMITS.maxDepth)) throw new UsageError(`${path}: the ${what} is refused: nesting deeper than ${DEFAULT_LIMITS.maxDepth}`);
-  return value;
+  return { text, value };
 }
 
 function withoutBom(text: string): string {
@@ -243,7 +247,7 @@ function noValueReason(entry: unknown): string {
 async function parameterValues(path: string, problems: DriftProblems): Promise<Map<string, ParameterValue>> {
   if (/\.bicepparam$/i.test(path))
     throw new UsageError(`${path}: .bicepparam files are not read; build it into a JSON parameters file (az bicep build-params --file ${path}) and pass that`);
-  const doc = asObj(await readJson(path, 'parameters file'));
+  const doc = asObj((await readJson(path, 'parameters file')).value);
   const params = asObj(doc?.parameters);
   if (!params) throw new UsageError(`${path}: not an ARM parameters file (expected {"parameters": {"name": {"value": ...}}})`);
   const values = new Map<string, ParameterValue>();
@@ -320,9 +324,10 @@ async function loadParameterisedTemplate(input: string, parametersFile: string, 
   const values = await parameterValues(parametersFile, problems);
   if (input === '-') throw new UsageError('--parameters needs the template as a file, not stdin');
   const notArm = new UsageError(`${input}: --parameters applies to an ARM/Bicep-compiled JSON template, and this is not one`);
-  const template = asObj(await readJson(input, 'template').catch(() => undefined));
-  if (!template || !isArmTemplate(template)) throw notArm;
-  const text = withoutBom(await readFile(input, 'utf8'));
+  const read = await readJson(input, 'template').catch(() => undefined);
+  const template = asObj(read?.value);
+  if (!read || !template || !isArmTemplate(template)) throw notArm;
+  const { text } = read;
   const decoded = armTemplateResources(withParameterValues(template, values, parametersFile, problems), input, 1, text);
   const clusters = clustersIn(decoded.resources);
   if (clusters.length === 0) {

@@ -351,6 +351,15 @@ describe('palisade aks drift --parameters', () => {
     expect(report.drift.find((e) => e.setting === 'apiServerAccessProfile.authorizedIPRanges')).toMatchObject({ template: { value: ['203.0.113.0/24'] }, regression: true });
   });
 
+  it('says where a parameters file is not JSON without quoting it: it may hold a securestring', async () => {
+    const secret = ['hun', 'ter', '2x'].join('');
+    const dir = tempTree({ 'azuredeploy.json': template, 'bad.parameters.json': `{"parameters": {"adminPassword": {"value": ${secret}}}}`, 'live.json': drifted });
+    const r = await runCli(['aks', 'drift', join(dir, 'azuredeploy.json'), join(dir, 'live.json'), '--parameters', join(dir, 'bad.parameters.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.parameters\.json: the parameters file is not JSON: line 1, column \d+/);
+    expect(r.stderr).not.toContain(secret);
+  });
+
   it('refuses .bicepparam files and templates that are not ARM JSON', async () => {
     const dir = tempTree({ 'azuredeploy.json': template, 'main.bicepparam': "using 'main.bicep'\n", 'main.tf': TF, 'p.json': parameters, 'live.json': show() });
     const bicep = await runCli(['aks', 'drift', join(dir, 'azuredeploy.json'), join(dir, 'live.json'), '--parameters', join(dir, 'main.bicepparam')]);
