@@ -6,7 +6,7 @@ import type {
 } from './history-store.js';
 import { FINDING_COLUMNS, MIGRATIONS, MIGRATIONS_TABLE, MIGRATIONS_TABLE_DDL, pendingMigrations, type Migration } from './migrations.js';
 import {
-  PILLAR_COLUMNS, SCAN_COLUMNS, checkPillar, checkScanId, checkTarget, FINDING_SELECT, findingsFromCells, findingQuery, findingValues, listLimit, pillarValues, reportFromRows,
+  PILLAR_COLUMNS, SCAN_COLUMNS, checkPillar, checkScanId, checkTarget, FINDING_SELECT, findingsFromCells, findingQuery, findingValues, listLimit, pillarValues, storedScanFromRows,
   scanFromRow, scanValues, scansToPrune, sinceMs, trendFromRow, type Cell, type Dialect, type RowOrigin,
 } from './rows.js';
 
@@ -169,7 +169,7 @@ export class PostgresHistoryStore implements HistoryStore {
       const scan = (await c.query('SELECT * FROM palisade_scans WHERE id = $1', [id])).rows[0] as Row | undefined;
       if (!scan) return undefined;
       const rows = (await c.query({ text: `SELECT ${FINDING_SELECT} FROM palisade_findings WHERE scan_id = $1 ORDER BY seq`, values: [id], rowMode: 'array' })).rows as unknown[][];
-      return { scan: scanFromRow(scan, this.origin), report: reportFromRows(scan, findingsFromCells(rows, id, this.origin), this.origin) };
+      return storedScanFromRows(scan, findingsFromCells(rows, id, this.origin), this.origin);
     }, 'read');
   }
 

@@ -246,7 +246,8 @@ function extraOf(scan: Row, origin: RowOrigin): ReportExtra {
   return { errors: [], notes: [] };
 }
 
-export function reportFromRows(scan: Row, findings: Finding[], origin: RowOrigin): Report {
+/** A stored scan and its report from its rows; the scan row is read once, so a damaged cell is logged once. */
+export function storedScanFromRows(scan: Row, findings: Finding[], origin: RowOrigin): { scan: ScanRecord; report: Report } {
   const rec = scanFromRow(scan, origin);
   const extra = extraOf(scan, origin);
   const report: Report = {
@@ -260,7 +261,7 @@ export function reportFromRows(scan: Row, findings: Finding[], origin: RowOrigin
   };
   if (extra.baseline !== undefined) report.baseline = extra.baseline;
   if (extra.paths !== undefined) report.paths = extra.paths;
-  return report;
+  return { scan: rec, report };
 }
 
 export function trendFromRow(r: Row): TrendPoint {

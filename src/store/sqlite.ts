@@ -7,7 +7,7 @@ import type {
 } from './history-store.js';
 import { FINDING_COLUMNS, MIGRATIONS, MIGRATIONS_TABLE, MIGRATIONS_TABLE_DDL, pendingMigrations, type Migration } from './migrations.js';
 import {
-  PILLAR_COLUMNS, SCAN_COLUMNS, checkPillar, checkScanId, checkTarget, FINDING_SELECT, findingsFromCells, findingQuery, findingValues, listLimit, pillarValues, reportFromRows,
+  PILLAR_COLUMNS, SCAN_COLUMNS, checkPillar, checkScanId, checkTarget, FINDING_SELECT, findingsFromCells, findingQuery, findingValues, listLimit, pillarValues, storedScanFromRows,
   scanFromRow, scanValues, scansToPrune, sinceMs, trendFromRow, type Dialect, type RowOrigin,
 } from './rows.js';
 
@@ -132,7 +132,7 @@ export class SqliteHistoryStore implements HistoryStore {
       const scan = this.scanRow(id);
       if (!scan) return undefined;
       const rows = this.db.prepare(`SELECT ${FINDING_SELECT} FROM palisade_findings WHERE scan_id = ? ORDER BY seq`).raw().all(id) as unknown[][];
-      return { scan: scanFromRow(scan, this.origin), report: reportFromRows(scan, findingsFromCells(rows, id, this.origin), this.origin) };
+      return storedScanFromRows(scan, findingsFromCells(rows, id, this.origin), this.origin);
     })();
   }
 

@@ -74,6 +74,8 @@ describe('reading damaged stored rows', () => {
       expect(stored?.report.errors).toEqual([]);
       expect(log.join('')).toContain(`store sqlite ${file}: scan ${scanId}: column by_pillar: not a JSON object`);
       expect(log.join('')).toContain(`store sqlite ${file}: scan ${scanId}: column extra: not the expected JSON object`);
+      // targets() read the row once and getScan() once: one line each, not one per reader of the row.
+      expect(log.join('').split(`scan ${scanId}: column by_pillar`).length - 1).toBe(2);
     } finally {
       await store.close();
     }
