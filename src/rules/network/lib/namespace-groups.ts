@@ -75,14 +75,6 @@ export function selectsPod(policy: NetworkPolicyModel, pod: PodView, group: Name
 }
 
 /**
- * Is one of the pods the object runs open: selected by none of `selecting`, or by one of `allowAll`
- * (policies add up, so one that allows everything opens the pod whatever the others say)?
- */
-export function runsOpenPod(pod: PodView, group: NamespaceGroup, selecting: readonly NetworkPolicyModel[], allowAll: readonly NetworkPolicyModel[]): boolean {
-  return labelsOf(pod, group).some((labels) => !selecting.some((p) => selectsLabels(p, labels)) || allowAll.some((p) => selectsLabels(p, labels)));
-}
-
-/**
  * Why the object runs open pods: `unselected` when one of its pods is selected by none of `selecting`,
  * and the policies of `allowAll` that select one of them (they open it whatever the others say).
  */
