@@ -882,17 +882,23 @@ function qualified(s: Setting, parent: string | undefined): Setting {
 function settingSecret(text: string, opts: ScanOptions, scan: SettingScan): { kind: string; line: number } | undefined {
   const lines = text.split('\n');
   const blocks = new EnclosingKeys();
+  // Whether lines[n] is an Azurite line, when the pass before already asked it of its next line.
+  let azuriteAhead: boolean | undefined;
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n] as string;
     const parent = scan.wholeLine ? blocks.next(line.length > MAX_LINE_CHARS ? '' : line) : undefined;
     // Azurite's published development key is no secret, in whatever setting it appears.
-    if (line.length > MAX_LINE_CHARS || isAzuriteLine(line)) continue;
+    const skip = line.length > MAX_LINE_CHARS || (azuriteAhead ?? isAzuriteLine(line));
+    azuriteAhead = undefined;
+    if (skip) continue;
     for (const s of lineSettings(line, scan)) {
       const kind = settingKind(qualified(s, parent), opts, scan);
       if (kind) return { kind, line: n + 1 };
     }
     const next = lines[n + 1];
-    if (!scan.wholeLine || next === undefined || next.length > MAX_LINE_CHARS || isAzuriteLine(next)) continue;
+    if (!scan.wholeLine || next === undefined || next.length > MAX_LINE_CHARS) continue;
+    azuriteAhead = isAzuriteLine(next);
+    if (azuriteAhead) continue;
     const split = splitSetting(line, next);
     const kind = split && settingKind(split, opts, scan);
     if (kind) return { kind, line: n + 2 };
