@@ -13,7 +13,7 @@ import { reachabilityModelOf } from '../network/reachability-model.js';
 import type { Workload } from '../network/workloads.js';
 import { principalSubject, ROLE_ASSIGNMENT_KIND, roleAssignmentOf } from '../rbac/azure-access.js';
 import { BUILTIN_AZURE_ROLES } from '../rbac/azure-roles.js';
-import { boundSubjects, CLUSTER_ADMIN, escalationGraph, namespaceAdminKey, nodeText, reasonText, workloadIdentityAccount, workloadIdentityKey, type StepReason } from '../rbac/escalation.js';
+import { boundSubjects, CLUSTER_ADMIN, escalationGraph, namespaceAdminKey, nodeText, reasonText, workloadIdentityAccount, workloadIdentityKey, WORKLOAD_CONTROLLERS, type StepReason } from '../rbac/escalation.js';
 import { holdsExchangeableToken, identityOf, parseSubject, permissionIndexOf, subjectLabel, type Grant, type PolicyRule, type RoleRef, type Subject } from '../rbac/permission-index.js';
 import { DEFAULT_CLUSTER_ROLES } from '../rbac/default-roles.js';
 import { FindingIndex } from './findings.js';
@@ -600,15 +600,7 @@ function azureGrantFix(subject: string, r: StepReason): StepFix[] {
 /** Pod-creating permissions: create on pods and workload controllers, patch and update on controllers (their pod template). */
 const POD_CREATING: ReadonlyArray<{ resource: string; apiGroup: string; verbs: readonly string[] }> = [
   { resource: 'pods', apiGroup: '', verbs: ['create'] },
-  ...[
-    ['deployments', 'apps'],
-    ['daemonsets', 'apps'],
-    ['statefulsets', 'apps'],
-    ['replicasets', 'apps'],
-    ['jobs', 'batch'],
-    ['cronjobs', 'batch'],
-    ['replicationcontrollers', ''],
-  ].map(([resource, apiGroup]) => ({ resource: resource!, apiGroup: apiGroup!, verbs: ['create', 'patch', 'update'] })),
+  ...WORKLOAD_CONTROLLERS.map((c) => ({ resource: c.resource, apiGroup: c.apiGroup, verbs: ['create', 'patch', 'update'] })),
 ];
 
 const has = (xs: readonly string[], v: string) => xs.includes('*') || xs.includes(v);

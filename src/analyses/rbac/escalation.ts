@@ -38,7 +38,7 @@ export function workloadIdentityAccount(key: string): string | undefined {
   return key.startsWith(WORKLOAD_IDENTITY_PREFIX) ? key.slice(WORKLOAD_IDENTITY_PREFIX.length) : undefined;
 }
 
-const POD_CREATING = new Set(['pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers']);
+const POD_CREATING = new Set(POD_CREATORS.map((p) => p.resource));
 
 /**
  * Whether a step into a service account yields a token for any audience: a TokenRequest, or a pod the
