@@ -751,9 +751,7 @@ export async function readCluster(options: ClusterReadOptions = {}): Promise<Clu
   }
   if (outOfScope.length) {
     const undecided = [...new Set(outOfScope.map(undecidedWithout))].join('; ');
-    const note: InputNote = { source, message: `cluster-scoped ${outOfScope.map(qualifiedResource).join(', ')} could not be listed with these credentials and were left out: ${undecided}` };
-    UNREAD_KINDS.set(note, outOfScope[0]!.kind);
-    notes.push(note);
+    notes.push(unreadNote(source, outOfScope[0]!, `cluster-scoped ${outOfScope.map(qualifiedResource).join(', ')} could not be listed with these credentials and were left out: ${undecided}`));
   }
   if (stopped) {
     const error = { source, message: stopped.message };

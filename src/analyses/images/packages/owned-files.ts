@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { readBlobs } from './rpm.js';
 import type { FileRequest, ImageFiles, Package, PackageType } from '../types.js';
 import { linesOf } from './os-package.js';
 import { parseRpmFileList } from './rpm-header.js';
@@ -94,20 +94,8 @@ function addRpmFiles(files: ImageFiles, owned: Set<string>): void {
 }
 
 function rpmHeaderBlobs(buf: Buffer): Buffer[] {
-  // As the package reader does: switch the copy out of WAL mode so it opens from memory.
-  const copy = Buffer.from(buf);
-  if (copy.length >= 20 && copy[18] === 2 && copy[19] === 2) {
-    copy[18] = 1;
-    copy[19] = 1;
-  }
   try {
-    const db = new Database(copy, { readonly: true });
-    try {
-      const rows = db.prepare('SELECT blob FROM Packages').all() as Array<{ blob: unknown }>;
-      return rows.map((r) => r.blob).filter((b): b is Buffer => Buffer.isBuffer(b));
-    } finally {
-      db.close();
-    }
+    return readBlobs(buf);
   } catch {
     // The package reader notes an unreadable database; no file list is known then.
     return [];

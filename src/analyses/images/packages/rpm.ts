@@ -18,7 +18,8 @@ export const RPM_MANIFEST = 'var/lib/rpmmanifest/container-manifest-2';
 const MAX_MANIFEST = 16 * 1024 * 1024;
 
 /** Header blobs of an rpmdb.sqlite image (`Packages(hnum, blob)`). */
-function readBlobs(buf: Buffer): Buffer[] {
+/** The header blobs of an rpm sqlite database, in install order. */
+export function readBlobs(buf: Buffer): Buffer[] {
   // rpm keeps its sqlite database in WAL mode; an in-memory copy cannot open a WAL database, and an
   // image's database is checkpointed on close, so the copy is switched to the rollback journal (bytes 18-19).
   const copy = Buffer.from(buf);
