@@ -1,10 +1,8 @@
 import { aksManagedNamespaceReason } from '../../core/aks-managed.js';
 import { escapeKey } from '../../core/field-path.js';
-import type { Inventory } from '../../core/inventory.js';
-import { Memo } from '../../core/memo.js';
 import { defineRule } from '../../core/rule.js';
-import { asObj, type Resource } from '../../core/resource.js';
-import { podOf, type PodView } from '../../core/workload.js';
+import { asObj } from '../../core/resource.js';
+import { namespaceGroups } from '../network/lib/namespace-groups.js';
 import { settingsVersion } from '../pss/check.js';
 import { strictestLevel, type LevelFit } from '../pss/index.js';
 
@@ -19,29 +17,6 @@ const VERSION = /^(?:latest|v1\.(?:0|[1-9][0-9]*))$/;
 // of AKS's add-ons (gatekeeper-system, calico-system, aks-istio-ingress, ...) are AKS's too when the
 // Namespace carries AKS's mark; one of those names created by the user is reported like any other.
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
-
-const POD_BEARERS = new Memo<Inventory, ReadonlyMap<string, readonly Resource[]>>();
-
-/** The pod-bearing objects of each namespace, in input order; those without a namespace belong to none. */
-function podBearersByNamespace(inventory: Inventory): ReadonlyMap<string, readonly Resource[]> {
-  return POD_BEARERS.of(inventory, (inv) => {
-    const byNamespace = new Map<string, Resource[]>();
-    for (const r of inv.resources) {
-      if (r.namespace === null || podOf(r) === undefined) continue;
-      const list = byNamespace.get(r.namespace);
-      if (list) list.push(r);
-      else byNamespace.set(r.namespace, [r]);
-    }
-    return byNamespace;
-  });
-}
-
-function* podsOf(resources: readonly Resource[]): Generator<PodView> {
-  for (const r of resources) {
-    const pod = podOf(r);
-    if (pod) yield pod;
-  }
-}
 
 /**
  * What to enforce, from the pods of the namespace in the input: the label value, and a clause for the
@@ -146,8 +121,8 @@ export default defineRule({
     }
     if (typeof enforce === 'string') return;
 
-    const pods = podBearersByNamespace(ctx.inventory).get(ns);
-    const { expected: advised, clause } = advice(pods ? strictestLevel(podsOf(pods), settingsVersion(ctx.settings.pssVersion)) : undefined);
+    const pods = namespaceGroups(ctx.inventory).get(ns)?.pods;
+    const { expected: advised, clause } = advice(pods?.length ? strictestLevel(pods, settingsVersion(ctx.settings.pssVersion)) : undefined);
     const others = (['warn', 'audit'] as const)
       .map((mode) => [mode, labels[`${PREFIX}${mode}`]] as const)
       .filter((e): e is readonly ['warn' | 'audit', string] => typeof e[1] === 'string');
