@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
 import { analyzeImagePackages, wantsImageFile } from '../../../src/analyses/images/packages/index.js';
+import { MAX_PACKAGE_DB_BYTES } from '../../../src/analyses/images/packages/os-package.js';
 import { osOwnedFiles } from '../../../src/analyses/images/packages/owned-files.js';
 import { encodeRpmHeader, RPMTAG } from '../../../src/analyses/images/packages/rpm-header.js';
 import { buildZip } from '../../helpers/zip-writer.js';
@@ -84,6 +85,24 @@ describe('language packages an OS package installed', () => {
       'app/lib/python3.11/site-packages/requests-2.30.0.dist-info/METADATA': REQUESTS,
     };
     expect(names(files)).toEqual(['apk:py3-urllib3', 'pypi:requests']);
+  });
+
+  it('does not read the files of an apk database over the package database limit, and says what that leaves matched again', () => {
+    const path = 'lib/apk/db/installed';
+    const metadata = 'usr/lib/python3.11/site-packages/urllib3-1.26.18.dist-info/METADATA';
+    const huge = Buffer.alloc(MAX_PACKAGE_DB_BYTES + 1, 'P:py3-urllib3\nV:1.26.18-r0\nF:usr/lib/python3.11/site-packages/urllib3-1.26.18.dist-info\nR:METADATA\n\n');
+    const notes: string[] = [];
+    const result = analyzeImagePackages(
+      imageFilesFrom({ 'etc/os-release': 'ID=alpine\nVERSION_ID=3.19.0\n', [path]: huge, [metadata]: 'Metadata-Version: 2.1\nName: urllib3\nVersion: 1.26.18\n\n' }),
+      notes,
+    );
+    expect(result.errors).toEqual([
+      `${path} is ${huge.length} bytes, over the ${MAX_PACKAGE_DB_BYTES}-byte limit for a package database; refused, so its apk packages are not listed`,
+    ]);
+    expect(notes).toEqual([
+      `${path} is ${huge.length} bytes, over the ${MAX_PACKAGE_DB_BYTES}-byte limit for a package database, and was not read: language packages (PyPI, npm, ...) among its files are matched against their own ecosystem as well`,
+    ]);
+    expect(result.packages.map((p) => `${p.type}:${p.name}`)).toEqual(['pypi:urllib3']);
   });
 
   it('leaves out Python metadata in a directory an rpm package lists', () => {

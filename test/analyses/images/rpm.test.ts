@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
-import { encodeRpmHeader, parseRpmFileList, parseRpmHeader, RPMTAG, sourceRpmName } from '../../../src/analyses/images/packages/rpm-header.js';
+import { encodeRpmHeader, parseRpmHeader, RPMTAG, sourceRpmName } from '../../../src/analyses/images/packages/rpm-header.js';
 import { rpmAnalyzer } from '../../../src/analyses/images/packages/rpm.js';
 import type { OsInfo } from '../../../src/analyses/images/types.js';
 
@@ -46,7 +46,7 @@ function rpmdb(blobs: Buffer[], wal = false): Buffer {
 }
 
 describe('rpm header', () => {
-  it('reads name, epoch, version, release, arch, licence and source rpm of an encoded header', () => {
+  it('reads name, epoch, version, release, arch, licence, source rpm and files of an encoded header', () => {
     expect(parseRpmHeader(OPENSSL)).toEqual({
       name: 'openssl-libs',
       epoch: 1,
@@ -55,7 +55,26 @@ describe('rpm header', () => {
       arch: 'x86_64',
       license: 'ASL 2.0',
       sourceRpm: 'openssl-3.0.7-25.el9_3.src.rpm',
+      files: expect.any(Function),
     });
+    expect(parseRpmHeader(OPENSSL).files()).toEqual(['/usr/lib64/libssl.so.3', '/usr/lib64/libcrypto.so.3']);
+    expect(parseRpmHeader(BASH).files()).toEqual([]);
+  });
+
+  it('takes the last of a repeated tag, and for the package fields only an entry of their type', () => {
+    const header = encodeRpmHeader([
+      { tag: RPMTAG.NAME, value: 'bash' },
+      { tag: RPMTAG.NAME, value: 7 },
+      { tag: RPMTAG.VERSION, value: '5.1' },
+      { tag: RPMTAG.VERSION, value: '5.2' },
+      { tag: RPMTAG.OLDFILENAMES, value: ['/usr/bin/bash'] },
+      { tag: RPMTAG.BASENAMES, value: ['sh'] },
+      { tag: RPMTAG.BASENAMES, value: [1] },
+    ]);
+    // The name's int32 entry is not a name; the int32 BASENAMES entry leaves no base names, so the older list counts.
+    const parsed = parseRpmHeader(header);
+    expect(parsed).toEqual({ name: 'bash', version: '5.2', files: expect.any(Function) });
+    expect(parsed.files()).toEqual(['/usr/bin/bash']);
   });
 
   it.each([
@@ -194,8 +213,8 @@ describe('rpm analyser', () => {
       { tag: RPMTAG.DIRINDEXES, value: [0, 1] },
       { tag: RPMTAG.DIRNAMES, value: ['/usr/lib/python3.9/site-packages/urllib3-1.26.5-py3.9.egg-info/', '/usr/lib/python3.9/site-packages/'] },
     ]);
-    expect(parseRpmFileList(split)).toEqual(['/usr/lib/python3.9/site-packages/urllib3-1.26.5-py3.9.egg-info/PKG-INFO', '/usr/lib/python3.9/site-packages/urllib3']);
-    expect(parseRpmFileList(OPENSSL)).toEqual(['/usr/lib64/libssl.so.3', '/usr/lib64/libcrypto.so.3']);
+    expect(parseRpmHeader(split).files()).toEqual(['/usr/lib/python3.9/site-packages/urllib3-1.26.5-py3.9.egg-info/PKG-INFO', '/usr/lib/python3.9/site-packages/urllib3']);
+    expect(parseRpmHeader(OPENSSL).files()).toEqual(['/usr/lib64/libssl.so.3', '/usr/lib64/libcrypto.so.3']);
   });
 
   it.each([

@@ -1,7 +1,7 @@
-import { readBlobs } from './rpm.js';
 import type { FileRequest, ImageFiles, Package, PackageType } from '../types.js';
-import { linesOf } from './os-package.js';
-import { parseRpmFileList } from './rpm-header.js';
+import { linesOf, MAX_PACKAGE_DB_BYTES } from './os-package.js';
+import { takeRpmDbHeaders } from './rpm.js';
+import type { RpmHeader } from './rpm-header.js';
 
 /**
  * The files OS packages installed. A language package whose metadata file, binary or archive is one of
@@ -37,16 +37,23 @@ function rootRelative(path: string): string {
   return path.replace(/^\.?\/+/, '');
 }
 
-/** The text of a file list, or undefined with a note when it is over the limit. */
-function fileListText(files: ImageFiles, path: string, notes: string[]): string | undefined {
+/**
+ * The text of a file that lists installed files, or undefined with a note when it is over `limit` (what
+ * `kind` of file that limit is for is named in the note).
+ */
+function boundedText(files: ImageFiles, path: string, limit: number, kind: string, notes: string[]): string | undefined {
   const buf = files.get(path);
-  if (buf && buf.length > MAX_FILE_LIST) {
+  if (buf && buf.length > limit) {
     notes.push(
-      `${path} is ${buf.length} bytes, over the ${MAX_FILE_LIST}-byte limit for a file list, and was not read: language packages (PyPI, npm, ...) among its files are matched against their own ecosystem as well`,
+      `${path} is ${buf.length} bytes, over the ${limit}-byte limit for ${kind}, and was not read: language packages (PyPI, npm, ...) among its files are matched against their own ecosystem as well`,
     );
     return undefined;
   }
   return buf?.toString('utf8');
+}
+
+function fileListText(files: ImageFiles, path: string, notes: string[]): string | undefined {
+  return boundedText(files, path, MAX_FILE_LIST, 'a file list', notes);
 }
 
 function addDpkgLists(files: ImageFiles, owned: Set<string>, notes: string[]): void {
@@ -67,12 +74,15 @@ function addDpkgLists(files: ImageFiles, owned: Set<string>, notes: string[]): v
   }
 }
 
-/** apk's installed database: `F:` names a directory, the `R:` lines after it its files. */
-function addApkFiles(files: ImageFiles, owned: Set<string>): void {
-  const buf = files.get(APK_INSTALLED);
-  if (!buf) return;
+/**
+ * apk's installed database: `F:` names a directory, the `R:` lines after it its files. Held to the limit the
+ * apk package reader refuses a database over, since the files are listed in the same database.
+ */
+function addApkFiles(files: ImageFiles, owned: Set<string>, notes: string[]): void {
+  const text = boundedText(files, APK_INSTALLED, MAX_PACKAGE_DB_BYTES, 'a package database', notes);
+  if (text === undefined) return;
   let dir = '';
-  for (const [line] of linesOf(buf.toString('utf8'))) {
+  for (const [line] of linesOf(text)) {
     if (line === '') dir = '';
     else if (line.startsWith('F:')) dir = rootRelative(line.slice(2));
     else if (line.startsWith('R:')) owned.add(dir ? `${dir}/${line.slice(2)}` : line.slice(2));
@@ -83,19 +93,14 @@ function addRpmFiles(files: ImageFiles, owned: Set<string>): void {
   for (const path of RPM_SQLITE_DBS) {
     const buf = files.get(path);
     if (!buf) continue;
-    for (const blob of rpmHeaderBlobs(buf)) {
-      try {
-        for (const file of parseRpmFileList(blob)) owned.add(rootRelative(file));
-      } catch {
-        // A header the package reader already reported as unreadable.
-      }
-    }
+    // Headers that do not parse are left out here, and counted by the package reader.
+    for (const header of rpmDbHeaders(buf)) for (const file of header.files()) owned.add(rootRelative(file));
   }
 }
 
-function rpmHeaderBlobs(buf: Buffer): Buffer[] {
+function rpmDbHeaders(buf: Buffer): RpmHeader[] {
   try {
-    return readBlobs(buf);
+    return takeRpmDbHeaders(buf).headers;
   } catch {
     // The package reader notes an unreadable database; no file list is known then.
     return [];
@@ -104,12 +109,12 @@ function rpmHeaderBlobs(buf: Buffer): Buffer[] {
 
 /**
  * Every file the image's OS package databases say an installed package owns (paths relative to the root).
- * A file list over the limit is noted in `notes`.
+ * A file list or apk database over its limit is noted in `notes`.
  */
 export function osOwnedFiles(files: ImageFiles, notes: string[] = []): Set<string> {
   const owned = new Set<string>();
   addDpkgLists(files, owned, notes);
-  addApkFiles(files, owned);
+  addApkFiles(files, owned, notes);
   addRpmFiles(files, owned);
   return owned;
 }

@@ -35,9 +35,25 @@ export interface RpmHeader {
   license?: string;
   arch?: string;
   sourceRpm?: string;
+  /**
+   * The files the package installed, as absolute paths: `DIRNAMES[DIRINDEXES[i]] + BASENAMES[i]` (rpm ≥ 4.x),
+   * else the older `OLDFILENAMES`. Decoded when asked for, so that a database's headers can be kept between
+   * readers without holding every file path of the image at once.
+   */
+  files(): string[];
 }
 
-/** Reads the tags Palisade needs from one header blob. Throws on a blob whose index does not fit. */
+/** One index entry of a header blob; its offset points into the data store. */
+interface HeaderEntry {
+  type: number;
+  offset: number;
+  count: number;
+}
+
+/**
+ * Reads the tags Palisade needs from one header blob, in one walk of its index. Where a tag is repeated the
+ * last entry counts. Throws on a blob whose index does not fit.
+ */
 export function parseRpmHeader(blob: Buffer): RpmHeader {
   if (blob.length < 8) throw new Error('rpm header shorter than its preamble');
   const il = blob.readInt32BE(0);
@@ -46,12 +62,17 @@ export function parseRpmHeader(blob: Buffer): RpmHeader {
   const dataStart = 8 + il * 16;
   if (dataStart + dl > blob.length) throw new Error('rpm header longer than its blob');
   const data = blob.subarray(dataStart, dataStart + dl);
-  const out: RpmHeader = {};
   const str = (offset: number): string | undefined => {
     if (offset < 0 || offset >= data.length) return undefined;
     const end = data.indexOf(0, offset);
     return data.toString('utf8', offset, end < 0 ? data.length : end);
   };
+  // A file list is made of up to three tags, which the walk sets before files() is asked for.
+  let basenames: HeaderEntry | undefined;
+  let dirnames: HeaderEntry | undefined;
+  let dirindexes: HeaderEntry | undefined;
+  let oldFilenames: HeaderEntry | undefined;
+  const out: RpmHeader = { files: () => fileList(data, basenames, dirnames, dirindexes, oldFilenames) };
   for (let i = 0; i < il; i++) {
     const at = 8 + i * 16;
     const tag = blob.readInt32BE(at);
@@ -81,6 +102,18 @@ export function parseRpmHeader(blob: Buffer): RpmHeader {
       case RPMTAG.EPOCH:
         if (type === TYPE_INT32 && count >= 1 && offset >= 0 && offset + 4 <= data.length) out.epoch = data.readInt32BE(offset);
         break;
+      case RPMTAG.BASENAMES:
+        basenames = { type, offset, count };
+        break;
+      case RPMTAG.DIRNAMES:
+        dirnames = { type, offset, count };
+        break;
+      case RPMTAG.DIRINDEXES:
+        dirindexes = { type, offset, count };
+        break;
+      case RPMTAG.OLDFILENAMES:
+        oldFilenames = { type, offset, count };
+        break;
       default:
         break;
     }
@@ -88,26 +121,15 @@ export function parseRpmHeader(blob: Buffer): RpmHeader {
   return out;
 }
 
-/** One index entry of a header blob, and the data store its offsets point into. */
-interface HeaderEntry {
-  type: number;
-  offset: number;
-  count: number;
-}
-
-function headerEntries(blob: Buffer): { entries: Map<number, HeaderEntry>; data: Buffer } {
-  if (blob.length < 8) throw new Error('rpm header shorter than its preamble');
-  const il = blob.readInt32BE(0);
-  const dl = blob.readInt32BE(4);
-  if (il < 0 || il > MAX_ENTRIES || dl < 0 || dl > MAX_DATA) throw new Error(`rpm header counts out of range (${il} entries, ${dl} bytes)`);
-  const dataStart = 8 + il * 16;
-  if (dataStart + dl > blob.length) throw new Error('rpm header longer than its blob');
-  const entries = new Map<number, HeaderEntry>();
-  for (let i = 0; i < il; i++) {
-    const at = 8 + i * 16;
-    entries.set(blob.readInt32BE(at), { type: blob.readInt32BE(at + 4), offset: blob.readInt32BE(at + 8), count: blob.readInt32BE(at + 12) });
-  }
-  return { entries, data: blob.subarray(dataStart, dataStart + dl) };
+function fileList(data: Buffer, basenames: HeaderEntry | undefined, dirnames: HeaderEntry | undefined, dirindexes: HeaderEntry | undefined, oldFilenames: HeaderEntry | undefined): string[] {
+  const bases = stringArray(data, basenames);
+  if (bases.length === 0) return stringArray(data, oldFilenames);
+  const dirs = stringArray(data, dirnames);
+  const indexes = int32Array(data, dirindexes);
+  return bases.flatMap((base, i) => {
+    const dir = dirs[indexes[i] ?? -1];
+    return dir === undefined ? [] : [`${dir}${base}`];
+  });
 }
 
 function stringArray(data: Buffer, e: HeaderEntry | undefined): string[] {
@@ -127,22 +149,6 @@ function int32Array(data: Buffer, e: HeaderEntry | undefined): number[] {
   if (!e || e.type !== TYPE_INT32 || e.offset < 0 || e.count < 0) return [];
   const n = Math.min(e.count, Math.floor((data.length - e.offset) / 4));
   return Array.from({ length: Math.max(0, n) }, (_, i) => data.readInt32BE(e.offset + i * 4));
-}
-
-/**
- * The files a package installed, as absolute paths: `DIRNAMES[DIRINDEXES[i]] + BASENAMES[i]` (rpm ≥ 4.x),
- * else the older `OLDFILENAMES`. Throws on a blob whose index does not fit.
- */
-export function parseRpmFileList(blob: Buffer): string[] {
-  const { entries, data } = headerEntries(blob);
-  const basenames = stringArray(data, entries.get(RPMTAG.BASENAMES));
-  if (basenames.length === 0) return stringArray(data, entries.get(RPMTAG.OLDFILENAMES));
-  const dirnames = stringArray(data, entries.get(RPMTAG.DIRNAMES));
-  const dirindexes = int32Array(data, entries.get(RPMTAG.DIRINDEXES));
-  return basenames.flatMap((base, i) => {
-    const dir = dirnames[dirindexes[i] ?? -1];
-    return dir === undefined ? [] : [`${dir}${base}`];
-  });
 }
 
 /** The source package name of a source rpm file name: `openssl-3.0.7-6.el9.src.rpm` → `openssl`. */

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { purl } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
 import { distroNamespace, distroQualifier, linesOf, PackageDbRefused } from './os-package.js';
-import { parseRpmHeader, sourceRpmName } from './rpm-header.js';
+import { parseRpmHeader, sourceRpmName, type RpmHeader } from './rpm-header.js';
 
 const SQLITE_DBS = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite'];
 /** BerkeleyDB (`Packages`) and NDB (`Packages.db`) rpmdbs: recognised so the report can say they were not read. */
@@ -17,9 +17,8 @@ const MAX_DB = 512 * 1024 * 1024;
 export const RPM_MANIFEST = 'var/lib/rpmmanifest/container-manifest-2';
 const MAX_MANIFEST = 16 * 1024 * 1024;
 
-/** Header blobs of an rpmdb.sqlite image (`Packages(hnum, blob)`). */
-/** The header blobs of an rpm sqlite database, in install order. */
-export function readBlobs(buf: Buffer): Buffer[] {
+/** The header blobs of an rpm sqlite database (`Packages(hnum, blob)`), in install order. */
+function readBlobs(buf: Buffer): Buffer[] {
   // rpm keeps its sqlite database in WAL mode; an in-memory copy cannot open a WAL database, and an
   // image's database is checkpointed on close, so the copy is switched to the rollback journal (bytes 18-19).
   const copy = Buffer.from(buf);
@@ -36,17 +35,64 @@ export function readBlobs(buf: Buffer): Buffer[] {
   }
 }
 
-export function packagesFromRpmHeaders(blobs: Buffer[], location: string, os: OsInfo | undefined, notes: string[]): Package[] {
-  const out: Package[] = [];
-  let bad = 0;
-  for (const blob of blobs) {
-    let h;
+/** The headers of one rpm sqlite database that parse, in install order, and how many did not. */
+export interface RpmDbHeaders {
+  headers: RpmHeader[];
+  unreadable: number;
+}
+
+function parseRpmDb(buf: Buffer): RpmDbHeaders {
+  const headers: RpmHeader[] = [];
+  let unreadable = 0;
+  for (const blob of readBlobs(buf)) {
     try {
-      h = parseRpmHeader(blob);
+      headers.push(parseRpmHeader(blob));
     } catch {
-      bad++;
-      continue;
+      unreadable++;
     }
+  }
+  return { headers, unreadable };
+}
+
+/**
+ * Databases the package list has read and the owned-files reader has not yet taken: both need every
+ * header, so an image's database is opened, and each header walked, once per scan. The owned-files reader
+ * deletes what it takes, so nothing is kept past the scan (src/core/memo.ts says why a module-level WeakMap
+ * must not hold on to values).
+ */
+const UNTAKEN = new WeakMap<Buffer, RpmDbHeaders | Error>();
+
+function readOnce(buf: Buffer): RpmDbHeaders | Error {
+  let read = UNTAKEN.get(buf);
+  if (read === undefined) {
+    try {
+      read = parseRpmDb(buf);
+    } catch (e) {
+      read = e instanceof Error ? e : new Error(String(e));
+    }
+  }
+  return read;
+}
+
+/** The headers of an rpm sqlite database, kept for takeRpmDbHeaders. Throws when the database cannot be read. */
+export function readRpmDbHeaders(buf: Buffer): RpmDbHeaders {
+  const read = readOnce(buf);
+  UNTAKEN.set(buf, read);
+  if (read instanceof Error) throw read;
+  return read;
+}
+
+/** The headers readRpmDbHeaders kept for this database (read now if it did not), no longer kept. Throws like it. */
+export function takeRpmDbHeaders(buf: Buffer): RpmDbHeaders {
+  const read = readOnce(buf);
+  UNTAKEN.delete(buf);
+  if (read instanceof Error) throw read;
+  return read;
+}
+
+export function packagesFromRpmHeaders({ headers, unreadable }: RpmDbHeaders, location: string, os: OsInfo | undefined, notes: string[]): Package[] {
+  const out: Package[] = [];
+  for (const h of headers) {
     // gpg-pubkey entries are imported signing keys, not software.
     if (!h.name || !h.version || h.name === 'gpg-pubkey') continue;
     const version = h.release ? `${h.version}-${h.release}` : h.version;
@@ -68,7 +114,7 @@ export function packagesFromRpmHeaders(blobs: Buffer[], location: string, os: Os
     if (h.license) pkg.licenses = [h.license];
     out.push(pkg);
   }
-  if (bad > 0) notes.push(`${location}: ${bad} rpm header(s) could not be read and were skipped`);
+  if (unreadable > 0) notes.push(`${location}: ${unreadable} rpm header(s) could not be read and were skipped`);
   return out;
 }
 
@@ -143,14 +189,14 @@ export const rpmAnalyzer: PackageAnalyzer = {
     for (const path of SQLITE_DBS) {
       const buf = files.get(path);
       if (!buf) continue;
-      let blobs: Buffer[];
+      let db: RpmDbHeaders;
       try {
-        blobs = readBlobs(buf);
+        db = readRpmDbHeaders(buf);
       } catch (e) {
         notes.push(`${path}: rpm database not readable (${(e as Error).message})`);
         continue;
       }
-      for (const p of packagesFromRpmHeaders(blobs, path, os, notes)) out.push(p);
+      for (const p of packagesFromRpmHeaders(db, path, os, notes)) out.push(p);
     }
     const readSqlite = SQLITE_DBS.some((p) => files.get(p));
     // Distroless Azure Linux and Mariner images have no rpmdb, only the manifest; where both exist the rpmdb is the record.
