@@ -11,7 +11,7 @@ import { RULES } from '../rules/index.js';
 import { compareVersions, formatVersion, LATEST_PSS_VERSION, parsePssVersion } from '../rules/pss/check.js';
 import { loadConfig } from './load-config.js';
 import { writeResult } from './output.js';
-import { selectRules } from './select-rules.js';
+import { selectConfiguredRules } from './select-rules.js';
 import { DEFAULT_WEBHOOK_NAMESPACE } from '../admission/manifests.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -66,11 +66,16 @@ function policies(opts: PoliciesOptions): number {
     // The version in force, spelled out: the policies say which one they enforce.
     pssVersion: formatVersion(version),
   };
-  const rules = selectRules(RULES, {
-    only: [...config.rules.only, ...opts.rule],
-    skip: [...config.rules.skip, ...opts.skipRule],
+  const selected = selectConfiguredRules(RULES, config.rules, loaded.source, {
+    rule: opts.rule,
+    skipRule: opts.skipRule,
     ...(opts.framework ? { framework: opts.framework } : {}),
   });
+  // A Pod Security level is enforced by its own checks: a hardening rule that also carries the reference
+  // for some of its findings (dangerous capabilities) would refuse in CEL what the level allows (SETPCAP).
+  const pssOnly = opts.framework === 'pss-baseline' || opts.framework === 'pss-restricted';
+  const rules = pssOnly ? selected.filter((r) => 'pss' in r) : selected;
+  if (rules.length === 0) throw new UsageError(`the rule filters select no Pod Security check for --framework ${opts.framework}: nothing would be checked`);
   const set = admissionPolicies(rules, {
     settings,
     mode: opts.mode,

@@ -100,12 +100,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     }
   }
   const analysed = await analyse(opts, now);
-  const { errors, notes, warnings, resources, texts, paths } = analysed;
+  const { errors, notes, warnings, resources, texts, paths, undecided } = analysed;
   let { findings } = analysed;
-  if (paths) {
-    markFindingsOnPaths(findings, paths);
-    if (opts.onlyOnPaths) findings = findings.filter((f) => f.evidence.onPaths !== undefined);
-  }
+  if (paths) markFindingsOnPaths(findings, paths);
   const { framework } = opts;
   // After the paths, which read every finding of the rules they follow whatever its references.
   const inFramework = (f: Finding) => framework === undefined || matchesFramework(f.frameworks ?? [], framework);
@@ -114,16 +111,25 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   sortFindings(findings);
   const ruleIds = new Set(opts.rules.map((r) => r.meta.id));
   // Absolute, so that `k8s` and `/repo/k8s` are the same scan whichever form each run was given.
-  const scanned = opts.paths.map((p) => (p === '-' ? p : resolve(p)));
+  const scanned = opts.paths.map(absolute);
   // Live clusters are named by their resource id in `location.file`.
   const liveSources = new Set((opts.extraResources ?? []).map((r) => r.source.file));
-  // A previous finding is fixed only if this scan could have found it again.
+  const unread = unreadInputs(errors);
+  // A previous finding is fixed only if this scan could have found it again: its rule ran and decided,
+  // and its input was scanned and read whole. A broken document hides the findings of its file; and
+  // what a rule that reads other objects says anywhere may change with the objects that were not read
+  // (a namespace is open only while it holds a workload).
   const inScope = (f: Finding) =>
     ruleIds.has(f.rule) &&
+    !undecided.includes(f.rule) &&
     inFramework(f) &&
     f.location !== undefined &&
-    (liveSources.has(f.location.file) || scanned.some((p) => isWithin(f.location?.file === '-' ? '-' : resolve(f.location?.file ?? ''), p)));
-  const baseline = previous && opts.baselineFile !== undefined ? applyBaseline(findings, previous, opts.baselineFile, inScope) : undefined;
+    (liveSources.has(f.location.file) || scanned.some((p) => isWithin(absolute(f.location?.file ?? ''), p))) &&
+    (errors.length === 0 || (JUDGED_ALONE.has(f.rule) && !unread(f)));
+  // Matched before --only-on-paths narrows the list: a finding it leaves out is still there, not fixed.
+  const matched = previous && opts.baselineFile !== undefined ? applyBaseline(findings, previous, opts.baselineFile, inScope) : undefined;
+  if (opts.onlyOnPaths) findings = findings.filter((f) => f.evidence.onPaths !== undefined);
+  const baseline = matched && { ...matched, ...baselineCounts(findings) };
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: 'palisade', version: VERSION },
@@ -174,6 +180,9 @@ async function analyse(opts: ScanOptions, now: Date) {
     configSource: opts.configSource,
     knownRules: RULE_IDS,
     owners: (kind, namespace, name) => inventory.get(kind, namespace, name),
+    supersedes: RULE_SUPERSEDES,
+    running: new Set(opts.rules.map((r) => r.meta.id)),
+    resources,
   });
   const evaluated = evaluate(opts.rules, inventory, settings, suppressor);
   const unread = new Set((opts.extraErrors ?? []).flatMap((e) => unreadKindOf(e) ?? []));
@@ -206,10 +215,13 @@ async function analyse(opts: ScanOptions, now: Date) {
     resources: resources.length,
     texts: ingest.texts,
     paths,
+    undecided,
   };
 }
 
 const RULE_IDS = RULES.map((r) => r.meta.id);
+/** Which rules each rule takes a finding over from: an exception naming one covers the other's finding there. */
+const RULE_SUPERSEDES: ReadonlyMap<string, readonly string[]> = new Map(RULES.map((r) => [r.meta.id, r.supersedes ?? []]));
 
 /** How many objects the note about unread pod templates names before it counts the rest. */
 const UNREAD_NAMED = 10;
@@ -264,6 +276,35 @@ function ephemeralFindingsOnly(findings: Finding[], resources: readonly Resource
   for (const r of resources) if (isEphemeralView(r)) views.add(refKey(r));
   if (views.size === 0) return findings;
   return findings.filter((f) => !views.has(refKey(f.resource)) || onEphemeralContainer(f.field));
+}
+
+/** A path as the scans compare them: absolute, except standard input. */
+function absolute(path: string): string {
+  return path === '-' ? path : resolve(path);
+}
+
+/** Whether an input error names where a finding was: its file (a broken document, an unreadable file), a directory above it, a live source. */
+function unreadInputs(errors: readonly InputError[]): (f: Finding) => boolean {
+  const sources = errors.map((e) => absolute(e.source));
+  return (f) => f.location !== undefined && sources.some((source) => isWithin(absolute(f.location?.file ?? ''), source));
+}
+
+/**
+ * The rules that judge one workload object on its own, with nothing else read (what an admission
+ * webhook can run): where a file could not be read whole, only theirs can be said to be fixed elsewhere.
+ */
+const JUDGED_ALONE: ReadonlySet<string> = new Set(RULES.filter((r) => ['workload', 'pss'].includes(r.meta.id.split('/')[0] ?? '') && r.joins === undefined).map((r) => r.meta.id));
+
+/** The new and existing counts of the findings a report keeps, marked by applyBaseline. */
+function baselineCounts(findings: readonly Finding[]): { new: number; existing: number } {
+  let fresh = 0;
+  let existing = 0;
+  for (const f of findings) {
+    if (!isActive(f)) continue;
+    if (f.baseline === 'new') fresh++;
+    else existing++;
+  }
+  return { new: fresh, existing };
 }
 
 /** Is `file` the path `scanned`, or below it (`.` covers every relative path)? */

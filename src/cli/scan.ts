@@ -13,7 +13,7 @@ import { emitReport, progress, SARIF_CATEGORY_FLAGS, sarifCategory } from './out
 import { imageCacheDir, openDbOrUsageError } from './image.js';
 import { runScan } from './run-scan.js';
 import { scanReferencedImages } from './scan-images.js';
-import { selectRules } from './select-rules.js';
+import { selectConfiguredRules } from './select-rules.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const PATH_REPORT_FORMATS: ReadonlySet<string> = new Set(['json', 'sarif', 'html', 'markdown', 'table']);
@@ -81,9 +81,9 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
   }
   for (const [what, v] of [['--pss-version', opts.pssVersion], [`${source}: settings.pssVersion`, config.settings.pssVersion]] as const)
     if (v !== undefined && !parsePssVersion(v)) throw new UsageError(`${what} must be latest or v1.N (as Pod Security Admission writes it: v1.0 or later), not ${JSON.stringify(v)}`);
-  const rules = selectRules(RULES, {
-    only: [...config.rules.only, ...opts.rule],
-    skip: [...config.rules.skip, ...opts.skipRule],
+  const rules = selectConfiguredRules(RULES, config.rules, source, {
+    rule: opts.rule,
+    skipRule: opts.skipRule,
     ...(opts.framework ? { framework: opts.framework } : {}),
     ...(pillars ? { pillars } : {}),
   });

@@ -24,7 +24,7 @@ import { createSuppressor } from '../core/suppress.js';
 import { RULES } from '../rules/index.js';
 import { loadConfig } from './load-config.js';
 import { printWarnings, writeResult } from './output.js';
-import { selectRules } from './select-rules.js';
+import { selectConfiguredRules, selectRules } from './select-rules.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -268,7 +268,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(config.settings).filter(([, v]) => v !== undefined)),
   };
-  const rules = webhookRules(RULES, [...config.rules.only, ...opts.rule], [...config.rules.skip, ...opts.skipRule]);
+  const rules = selectConfiguredRules(RULES, config.rules, source, { rule: opts.rule, skipRule: opts.skipRule }, (catalog, sel) => webhookRules(catalog, sel.only, sel.skip));
   const configFailOn = config.failOn === 'none' ? undefined : config.failOn;
   const policy: ReviewPolicy = {
     rules,

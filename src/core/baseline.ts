@@ -1,26 +1,66 @@
 import { isActive, type Finding } from './finding.js';
+import type { FrameworkRef } from './frameworks.js';
 import type { BaselineSummary } from './report.js';
 import { isObj } from './resource.js';
-import { isSeverity } from './severity.js';
-
-/** Does a baseline entry have what reporters read from a finding? */
-function looksLikeFinding(f: unknown): f is Finding {
-  if (!isObj(f) || !isObj(f.resource)) return false;
-  const strings = [f.id, f.rule, f.title, f.message, f.resource.kind, f.resource.name];
-  return strings.every((v) => typeof v === 'string') && isSeverity(f.severity);
-}
+import { isSeverity, type Pillar } from './severity.js';
 
 /**
  * Reads the findings of a previous `--format json` report; throws with a readable message when it is
  * not one, or when an entry is not a finding (a hand-edited or truncated baseline must not crash the
- * reporters later, nor silently lose entries).
+ * reporters later, nor silently lose entries). A trimmed entry is enough: see baselineFinding.
  */
 export function baselineFindings(raw: unknown): Finding[] {
   if (!isObj(raw) || raw.schema !== 'palisade.report/v1' || !Array.isArray(raw.findings))
     throw new Error('not a palisade JSON report (schema palisade.report/v1)');
-  const bad = raw.findings.findIndex((f) => !looksLikeFinding(f));
-  if (bad !== -1) throw new Error(`findings[${bad}] is not a finding (needs id, rule, title, severity, message and resource kind and name)`);
-  return raw.findings as Finding[];
+  return raw.findings.map((entry, i) => {
+    const f = baselineFinding(entry);
+    if (!f) throw new Error(`findings[${i}] is not a finding (needs id, rule, title, severity, message and resource kind and name)`);
+    return f;
+  });
+}
+
+/**
+ * A baseline entry as a finding, undefined when it lacks what a finding cannot do without (id, rule,
+ * title, severity, message, resource kind and name). What else reporters read is filled in when it is
+ * absent or malformed: evidence `{}`, no references, no namespace, no remediation, an API version of
+ * `''`; a location without a file is dropped (such a finding is never called fixed), one without a line
+ * is at line 0.
+ */
+function baselineFinding(entry: unknown): Finding | undefined {
+  if (!isObj(entry) || !isObj(entry.resource)) return undefined;
+  const { id, rule, title, severity, message, resource, location } = entry;
+  const { kind, name } = resource;
+  if (typeof id !== 'string' || typeof rule !== 'string' || typeof title !== 'string' || typeof message !== 'string' || !isSeverity(severity)) return undefined;
+  if (typeof kind !== 'string' || typeof name !== 'string') return undefined;
+  const f = {
+    ...entry,
+    id,
+    rule,
+    title,
+    severity,
+    message,
+    // As written, even absent: nothing reads a baseline finding's pillar.
+    pillar: entry.pillar as Pillar,
+    resource: {
+      ...resource,
+      apiVersion: typeof resource.apiVersion === 'string' ? resource.apiVersion : '',
+      kind,
+      namespace: typeof resource.namespace === 'string' ? resource.namespace : null,
+      name,
+    },
+    remediation: typeof entry.remediation === 'string' ? entry.remediation : '',
+    frameworks: Array.isArray(entry.frameworks) ? entry.frameworks.filter(isFrameworkRef) : [],
+    evidence: isObj(entry.evidence) ? entry.evidence : {},
+  } as Finding;
+  if (isObj(location) && typeof location.file === 'string') f.location = { ...location, file: location.file, line: typeof location.line === 'number' ? location.line : 0 };
+  else delete f.location;
+  if (typeof f.container !== 'string') delete f.container;
+  if (typeof f.field !== 'string') delete f.field;
+  return f;
+}
+
+function isFrameworkRef(ref: unknown): ref is FrameworkRef {
+  return isObj(ref) && typeof ref.framework === 'string' && typeof ref.id === 'string';
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import { refKey } from '../core/resource.js';
-import { errorLabel, locationLabel, resourceLabel } from './common.js';
+import { errorLabel, locationLabel, nothingChecked, resourceLabel } from './common.js';
 import type { RenderOptions } from './options.js';
 
 /**
@@ -49,23 +49,55 @@ function notGating(f: Finding, failOn: Severity | 'none' | undefined): string | 
   return undefined;
 }
 
-function caseName(f: Finding, fixed: boolean): string {
-  return `${f.rule} ${refKey(f.resource)}${f.field ? ` ${f.field}` : f.container ? ` [${f.container}]` : ''}${fixed ? ' (fixed)' : ''}`;
+/** A pod spec's container lists: the finding's `container` names the element of the last one in its field. */
+const CONTAINER_LISTS = /(?:^|\.)(?:containers|initContainers|ephemeralContainers)\[\d+\]/g;
+
+/**
+ * The field as a test name shows it, without the list positions that shift when an element is inserted
+ * before another: the container's by its name (`containers[app]`), every other one as `[]`. What told
+ * the elements apart is in the finding's id, which the name carries.
+ */
+function caseField(f: Finding): string {
+  if (f.field === undefined) return f.container !== undefined ? `[${f.container}]` : '';
+  const positions = (path: string) => path.replace(/\[\d+\]/g, '[]');
+  const last = f.container === undefined ? undefined : [...f.field.matchAll(CONTAINER_LISTS)].pop();
+  if (last === undefined) return positions(f.field);
+  const end = last.index + last[0].length;
+  const open = f.field.lastIndexOf('[', end);
+  return `${positions(f.field.slice(0, open))}[${f.container}]${positions(f.field.slice(end))}`;
 }
 
 /**
- * Test case names, unique within their class: the same resource written in two files (an overlay per
- * environment) would give two cases of one name, which CI servers merge or count as one re-run. Those
- * get their file in the name, and their line when one file holds both.
+ * A test case's name, the same whatever else the scan holds and wherever the element sits in its list,
+ * so a CI server's test history follows one problem from run to run (and a fixed one passes under the
+ * name it failed with): the resource, the field by name, the file (one object written in two overlays
+ * is two problems with one id) and the finding's stable id (two findings on one field, as the
+ * vulnerabilities of one image, differ in it alone).
  */
-function uniqueNames(cases: readonly { f: Finding; fixed: boolean }[]): string[] {
-  const names = cases.map(({ f, fixed }) => caseName(f, fixed));
+function caseName(f: Finding): string {
+  const field = caseField(f);
+  const file = f.location ? ` in ${f.location.file}` : '';
+  return `${f.rule} ${refKey(f.resource)}${field ? ` ${field}` : ''}${file} (${f.id})`;
+}
+
+/**
+ * Test case names, unique within their class: only one object written twice in one file (or a finding
+ * of the baseline that is still there in another copy) gives two cases one name; those get their line.
+ */
+function uniqueNames(cases: readonly { f: Finding }[]): string[] {
+  const names = cases.map(({ f }) => caseName(f));
   const byName = counts(names);
-  const withFile = names.map((name, i) => (byName.get(name)! > 1 ? `${name} in ${cases[i]!.f.location?.file ?? '(no file)'}` : name));
-  const byFile = counts(withFile);
-  return withFile.map((name, i) => {
+  const withLine = names.map((name, i) => {
     const at = cases[i]!.f.location;
-    return byFile.get(name)! > 1 && at ? `${name}:${at.line}` : name;
+    return byName.get(name)! > 1 && at ? `${name}:${at.line}` : name;
+  });
+  const byLine = counts(withLine);
+  const seen = new Map<string, number>();
+  return withLine.map((name) => {
+    if (byLine.get(name)! === 1) return name;
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name} #${n}`;
   });
 }
 
@@ -77,7 +109,8 @@ function counts(names: readonly string[]): Map<string, number> {
 
 function findingCase(f: Finding, name: string, fixed: boolean, failOn?: Severity | 'none'): Case {
   const head = `    <testcase${attrs({ classname: f.rule, name, file: f.location?.file, line: f.location?.line })}`;
-  if (fixed) return { xml: `${head}/>`, failure: false, skipped: false, error: false };
+  // The name is the one it failed under: the output says what became of it.
+  if (fixed) return { xml: `${head}>\n      <system-out>${xmlText(`fixed since the baseline: ${f.message}`)}</system-out>\n    </testcase>`, failure: false, skipped: false, error: false };
   if (f.suppressed) {
     const message = `${f.suppressed.kind}: ${f.suppressed.reason}`;
     return { xml: `${head}>\n      <skipped${attrs({ message })}/>\n    </testcase>`, failure: false, skipped: true, error: false };
@@ -101,6 +134,9 @@ function findingCase(f: Finding, name: string, fixed: boolean, failOn?: Severity
   return { xml: `${head}>\n${failure}\n    </testcase>`, failure: true, skipped: false, error: false };
 }
 
+/** Why the scan's one test case is skipped when no object was found to check (the table and Markdown say the same). */
+const NOTHING_CHECKED = 'Nothing was checked: no Kubernetes object or Azure setting was found in the input (see the notes). No score.';
+
 function suite(name: string, cases: Case[], timestamp: string): { xml: string; tests: number; failures: number; errors: number; skipped: number } {
   const tests = cases.length;
   const failures = cases.filter((c) => c.failure).length;
@@ -112,8 +148,8 @@ function suite(name: string, cases: Case[], timestamp: string): { xml: string; t
 
 /**
  * JUnit XML for CI test tabs: a suite per rule, a test case per finding (failed when it fails the gate,
- * skipped when suppressed, below `--fail-on` or found before the baseline, passed when fixed since the
- * baseline) and a `palisade.errors` suite for inputs that could not be read.
+ * skipped when suppressed, below `--fail-on` or found before the baseline, passed under the same name
+ * when fixed since the baseline) and a `palisade.errors` suite for inputs that could not be read.
  */
 export function renderJunit(report: Report, options: RenderOptions): string {
   const byRule = new Map<string, { f: Finding; fixed: boolean }[]>();
@@ -140,9 +176,19 @@ export function renderJunit(report: Report, options: RenderOptions): string {
     }));
     suites.push(suite('palisade.errors', cases, report.generatedAt));
   }
-  // CI servers treat a report without test cases as a broken report, so a clean scan still says it passed.
+  // CI servers treat a report without test cases as a broken report, so a clean scan still says it passed;
+  // one that checked nothing must not pass: the case is skipped with why, and the notes say what was read.
   if (suites.length === 0) {
-    suites.push(suite('palisade', [{ xml: `    <testcase${attrs({ classname: 'palisade', name: 'no findings' })}/>`, failure: false, skipped: false, error: false }], report.generatedAt));
+    const notes = report.notes.map((n) => `${errorLabel(n)}: ${n.message}`).join('\n');
+    const out = notes ? `\n      <system-out>${xmlText(notes)}</system-out>` : '';
+    const clean = { xml: `    <testcase${attrs({ classname: 'palisade', name: 'no findings' })}/>`, failure: false, skipped: false, error: false };
+    const unchecked = {
+      xml: `    <testcase${attrs({ classname: 'palisade', name: 'nothing checked' })}>\n      <skipped${attrs({ message: NOTHING_CHECKED })}/>${out}\n    </testcase>`,
+      failure: false,
+      skipped: true,
+      error: false,
+    };
+    suites.push(suite('palisade', [nothingChecked(report) ? unchecked : clean], report.generatedAt));
   }
 
   const total = (k: 'tests' | 'failures' | 'errors' | 'skipped') => suites.reduce((n, s) => n + s[k], 0);

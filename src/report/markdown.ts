@@ -107,14 +107,25 @@ function nothingCheckedLine(report: Report): string {
     : 'Nothing was checked: no Kubernetes object or Azure setting was found in the input (see the notes below). No score.';
 }
 
-/** The headline and the counts: a score only when something was checked. */
+/** Why a report with input errors has no score: what could not be read was not checked. */
+function incompleteLine(report: Report): string {
+  const n = report.errors.length;
+  return `${n} input error${n === 1 ? '' : 's'} (see below): what could not be read was not checked, so there is no score.`;
+}
+
+/**
+ * The headline and the counts: a score only when something was checked, and everything was read. With
+ * input errors the findings of what could not be read are missing: no headline may read as a clean result.
+ */
 function summaryLines(report: Report, active: readonly Finding[]): string[] {
   const s = report.summary;
   if (nothingChecked(report)) return ['## Palisade: nothing was checked', '', `**${nothingCheckedLine(report)}**`];
-  const out = [`## Palisade: score ${s.score}/100`, ''];
   const resources = `${s.resources} resource${s.resources === 1 ? '' : 's'}`;
-  if (active.length === 0) return [...out, `No findings in ${resources}.`];
-  out.push(`**${s.findings} finding${s.findings === 1 ? '' : 's'}** in ${resources}.`, '');
+  const incomplete = report.errors.length > 0;
+  const out = incomplete ? ['## Palisade: scan incomplete', '', `**${incompleteLine(report)}**`, ''] : [`## Palisade: score ${s.score}/100`, ''];
+  const where = incomplete ? `the ${resources} that could be read` : resources;
+  if (active.length === 0) return [...out, `No findings in ${where}.`];
+  out.push(`**${s.findings} finding${s.findings === 1 ? '' : 's'}** in ${where}.`, '');
   out.push(`| ${SEVERITIES.join(' | ')} |`, `| ${SEVERITIES.map(() => '---:').join(' | ')} |`);
   out.push(`| ${SEVERITIES.map((sev) => (s.bySeverity[sev] > 0 ? `**${s.bySeverity[sev]}**` : '0')).join(' | ')} |`);
   return out;

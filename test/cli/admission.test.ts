@@ -80,6 +80,8 @@ describe('palisade admission policies', () => {
     for (const p of policies) expect(p.metadata.annotations?.['palisade.io/pss-version']).toBe('v1.37');
     expect(policies.map((p) => p.metadata.name)).toContain('palisade-workload-host-namespace');
     expect(policies.map((p) => p.metadata.name)).not.toContain('palisade-workload-run-as-non-root-not-set');
+    // Its findings outside the baseline set carry the pss reference, but its CEL would refuse SETPCAP, which baseline allows.
+    expect(policies.map((p) => p.metadata.name)).not.toContain('palisade-workload-dangerous-capability-added');
   });
 
   it('reads rule settings from the config file: trusted registries and mutable tags', async () => {
@@ -156,8 +158,11 @@ describe('palisade admission policies', () => {
     const r = await runCli(['admission', 'policies', '--fail-on', 'critical']);
     expect(r.code).toBe(0);
     const names = docs(r.stdout).filter((d) => d.kind === 'ValidatingAdmissionPolicy').map((d) => d.metadata.name);
-    expect(names).toEqual(['palisade-workload-privileged-container', 'palisade-workload-windows-host-process']);
-    expect(header(r.stdout)).toMatch(/Below --fail-on critical: these rules are not enforced: .*workload\/host-path-volume/);
+    // workload/host-path-volume refuses the critical workload/sensitive-host-path volumes in its stead.
+    expect(names).toEqual(['palisade-workload-privileged-container', 'palisade-workload-host-path-volume', 'palisade-workload-windows-host-process']);
+    expect(header(r.stdout)).toMatch(/Below --fail-on critical: these rules are not enforced: .*workload\/host-port/);
+    expect(header(r.stdout)).not.toMatch(/Below --fail-on critical: .*workload\/host-path-volume/);
+    expect(r.stderr).toContain('workload/host-path-volume (high) is enforced at --fail-on critical in the stead of workload/sensitive-host-path (critical)');
   });
 
   it('says so when no selected rule has a CEL form', async () => {

@@ -3,7 +3,7 @@ import { evaluate } from '../../src/core/engine.js';
 import { Inventory } from '../../src/core/inventory.js';
 import { DEFAULT_SETTINGS } from '../../src/core/settings.js';
 import type { Resource } from '../../src/core/resource.js';
-import { controllerKeys, createSuppressor } from '../../src/core/suppress.js';
+import { canMatchResourceKey, controllerKeys, createSuppressor } from '../../src/core/suppress.js';
 import { RULES } from '../../src/rules/index.js';
 import { parseResources } from '../helpers/rule-tester.js';
 
@@ -290,5 +290,173 @@ spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
       ['agent', 'vendor agent, SEC-42'],
     ]);
     expect(suppressor.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^palisade\.io\/ignore on shop\/Pod\/web gives no reason, so it does not apply/));
+  });
+});
+
+describe('exceptions across superseding rules', () => {
+  const SUPERSEDES = new Map(RULES.map((r) => [r.meta.id, r.supersedes ?? []] as const));
+  const capYaml = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec: {template: {spec: {containers: [{name: app, image: x, securityContext: {capabilities: {add: [SYS_ADMIN]}}}]}}}
+`;
+  const run = (rules: string[], suppress: Parameters<typeof createSuppressor>[0]) =>
+    evaluate(rules.flatMap(rule), new Inventory(parseResources(capYaml)), DEFAULT_SETTINGS, createSuppressor({ running: new Set(rules), ...suppress })).findings.map((f) => [f.rule, f.field?.replace(/^.*\./, ''), f.suppressed?.reason]);
+  const exceptionFor = (id: string) => [{ rule: id, resources: ['shop/Deployment/web'], reason: 'VPN sidecar (SEC-12)', expires: undefined }];
+
+  it('cover the finding of the rule that took the field over when the named one did not run', () => {
+    expect(run(['workload/non-default-capability'], { ...options, exceptions: exceptionFor('workload/dangerous-capability-added'), supersedes: SUPERSEDES })).toEqual([
+      ['workload/non-default-capability', 'add[0]', 'VPN sidecar (SEC-12)'],
+    ]);
+  });
+
+  it('leave alone the finding of a rule that ran when the named one ran too: each rule\'s exceptions cover its own findings, as at admission', () => {
+    const both = ['workload/non-default-capability', 'workload/dangerous-capability-added'];
+    expect(run(both, { ...options, exceptions: exceptionFor('workload/non-default-capability'), supersedes: SUPERSEDES, running: new Set(both) })).toEqual([
+      ['workload/dangerous-capability-added', 'add[0]', undefined],
+    ]);
+  });
+
+  it('apply to ignore annotations alike', () => {
+    const annotated = capYaml.replace('namespace: shop}', 'namespace: shop, annotations: {palisade.io/ignore: "workload/dangerous-capability-added -- VPN sidecar (SEC-12)"}}');
+    const { findings } = evaluate(rule('workload/non-default-capability'), new Inventory(parseResources(annotated)), DEFAULT_SETTINGS, createSuppressor({ ...options, supersedes: SUPERSEDES }));
+    expect(findings.map((f) => f.suppressed)).toEqual([{ kind: 'annotation', reason: 'VPN sidecar (SEC-12)' }]);
+  });
+
+  it('go one step only: rules superseding the same rule do not cover each other', () => {
+    const supersedes = new Map([
+      ['rbac/can-read-secrets', ['rbac/cluster-admin-bound']],
+      ['rbac/can-exec-into-pods', ['rbac/cluster-admin-bound']],
+    ]);
+    expect(run(['workload/non-default-capability'], { ...options, exceptions: exceptionFor('workload/dangerous-capability-added'), supersedes })).toEqual([
+      ['workload/non-default-capability', 'add[0]', undefined],
+    ]);
+    const binding = parseResources(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: Group, apiGroup: rbac.authorization.k8s.io, name: ops}]
+`);
+    const exceptions = [{ rule: 'rbac/can-read-secrets', resources: ['-/ClusterRoleBinding/ops'], reason: 'audited', expires: undefined }];
+    const { findings } = evaluate(rule('rbac/can-exec-into-pods'), new Inventory(binding), DEFAULT_SETTINGS, createSuppressor({ ...options, exceptions, supersedes }));
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.map((f) => f.suppressed)).toEqual(findings.map(() => undefined));
+  });
+
+  it('cover nothing more without the relation', () => {
+    expect(run(['workload/non-default-capability'], { ...options, exceptions: exceptionFor('workload/dangerous-capability-added') })).toEqual([
+      ['workload/non-default-capability', 'add[0]', undefined],
+    ]);
+  });
+
+  it('do not cover what a superseding rule reports on fields the named rule, which ran, left alone', () => {
+    const both = ['workload/capabilities-not-dropped', 'workload/non-default-capability'];
+    expect(run(both, { ...options, exceptions: exceptionFor('workload/non-default-capability'), supersedes: SUPERSEDES })).toEqual([
+      ['workload/capabilities-not-dropped', 'drop', undefined],
+      ['workload/non-default-capability', 'add[0]', 'VPN sidecar (SEC-12)'],
+    ]);
+  });
+});
+
+describe('exception resources', () => {
+  it('can match a key whose kind holds / or that * spans', () => {
+    for (const glob of ['-/Microsoft.ContainerService/managedClusters/aks-shop-prod', 'shop/*', '*', '-/*/aks-shop-prod', 'shop/Deployment/web', '*/web', 'shop/Deployment?web'])
+      expect(canMatchResourceKey(glob), glob).toBe(true);
+    for (const glob of ['shop/Pod', 'web', '', '/Deployment/web', 'shop//web', 'shop/Deployment/', 'shop/Deployment/web/', '-/Microsoft.ContainerService//x'])
+      expect(canMatchResourceKey(glob), glob).toBe(false);
+  });
+
+  it('do not warn about a pattern that suppresses, and match ARM kinds and a namespace with *', () => {
+    const resources = parseResources(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec: {template: {spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}}}
+`);
+    const exceptions = [
+      { rule: 'workload/privileged-container', resources: ['shop/*'], reason: 'whole namespace', expires: undefined },
+      { rule: 'aks/defender-disabled', resources: ['-/Microsoft.ContainerService/managedClusters/aks-shop-prod'], reason: 'bought at the subscription', expires: undefined },
+    ];
+    const suppressor = createSuppressor({ ...options, exceptions, resources });
+    const { findings } = evaluate(rule('workload/privileged-container'), new Inventory(resources), DEFAULT_SETTINGS, suppressor);
+    expect(findings.map((f) => f.suppressed?.reason)).toEqual(['whole namespace']);
+    expect(suppressor.warnings).toEqual([]);
+  });
+
+  it('warn when a namespace written for a manifest without one (or - for one with) makes a pattern match no object, naming the keys there are', () => {
+    const resources = parseResources(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec: {template: {spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec: {template: {spec: {containers: [{name: app, image: x}]}}}
+`);
+    const exceptions = [
+      { rule: 'workload/privileged-container', resources: ['default/Deployment/web'], reason: 'r', expires: undefined },
+      { rule: 'workload/privileged-container', resources: ['-/Deployment/api'], reason: 'r', expires: undefined },
+      // Matches: no warning. Another input's object, with no near key here: no warning either (a scan may read part of a repository).
+      { rule: 'workload/privileged-container', resources: ['-/deployment/web', 'shop/Deployment/other', '*/Deployment/gone'], reason: 'r', expires: undefined },
+    ];
+    const suppressor = createSuppressor({ ...options, exceptions, resources });
+    expect(suppressor.warnings.map((w) => w.message)).toEqual([
+      'exception for workload/privileged-container: resource "default/Deployment/web" matches no object of the scan, which has -/Deployment/web: an object of a manifest without a namespace is -/Kind/name (*/Kind/name matches any namespace)',
+      'exception for workload/privileged-container: resource "-/Deployment/api" matches no object of the scan, which has shop/Deployment/api: - matches only objects without a namespace (*/Kind/name matches any namespace)',
+    ]);
+  });
+
+  it('warn about a namespace written otherwise through the keys of controllers too', () => {
+    const resources = parseResources(`
+apiVersion: v1
+kind: Pod
+metadata: {name: web-5d8f9c7b6-x2x9q, labels: {pod-template-hash: 5d8f9c7b6}, ownerReferences: [{kind: ReplicaSet, name: web-5d8f9c7b6, controller: true}]}
+spec: {containers: [{name: app, image: x}]}
+`);
+    const ok = createSuppressor({ ...options, resources, exceptions: [{ rule: 'workload/*', resources: ['-/Deployment/web'], reason: 'r', expires: undefined }] });
+    expect(ok.warnings).toEqual([]);
+    const miss = createSuppressor({ ...options, resources, exceptions: [{ rule: 'workload/*', resources: ['default/Deployment/web'], reason: 'r', expires: undefined }] });
+    expect(miss.warnings.map((w) => w.message)).toEqual([expect.stringContaining('which has -/Deployment/web:')]);
+  });
+});
+
+describe('palisade.io/ignore on an object and its pod template', () => {
+  it('applies both, each with its reason', () => {
+    const resources = parseResources(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a, namespace: shop, annotations: {palisade.io/ignore: "workload/image-not-pinned-by-digest -- pinned by Flux image automation"}}
+spec:
+  template:
+    metadata: {annotations: {palisade.io/ignore: "workload/privileged-container -- CNI agent needs it (SEC-3)"}}
+    spec: {containers: [{name: app, image: myacr.azurecr.io/a:1, securityContext: {privileged: true}}]}
+`);
+    const suppressor = createSuppressor(options);
+    const { findings } = evaluate([...rule('workload/privileged-container'), ...rule('workload/image-not-pinned-by-digest')], new Inventory(resources), DEFAULT_SETTINGS, suppressor);
+    expect(findings.map((f) => [f.rule, f.suppressed?.reason])).toEqual([
+      ['workload/privileged-container', 'CNI agent needs it (SEC-3)'],
+      ['workload/image-not-pinned-by-digest', 'pinned by Flux image automation'],
+    ]);
+    expect(suppressor.warnings).toEqual([]);
+  });
+
+  it("takes the object's reason when both name the rule, and the other's when the object's gives none", () => {
+    const deployment = (own: string, template: string) =>
+      parseResources(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a, namespace: shop, annotations: {palisade.io/ignore: "${own}"}}
+spec:
+  template:
+    metadata: {annotations: {palisade.io/ignore: "${template}"}}
+    spec: {containers: [{name: app, image: x, securityContext: {privileged: true}}]}
+`);
+    const reasons = (resources: Resource[]) => evaluate(rule('workload/privileged-container'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor(options)).findings.map((f) => f.suppressed?.reason);
+    expect(reasons(deployment('workload/* -- own', 'workload/privileged-container -- template'))).toEqual(['own']);
+    expect(reasons(deployment('workload/privileged-container', 'workload/privileged-container -- template'))).toEqual(['template']);
   });
 });

@@ -124,6 +124,27 @@ describe('nothing checked', () => {
   });
 });
 
+describe('incomplete scan', () => {
+  // One document of a file could not be read: what it held is missing, so the rest cannot read as clean.
+  const incomplete = () => ({ ...cleanReport(), summary: summarize([], 1), errors: [{ source: 'k8s/web.yaml', line: 31, message: 'bad indentation of a mapping entry' }] });
+
+  it('markdown heads with an incomplete scan and no score, not a clean one', () => {
+    const out = render('markdown', incomplete(), OPTIONS);
+    expect(out).not.toMatch(/score \d|^No findings in 1 resource/im);
+    expect(out.split('\n')[0]).toBe('## Palisade: scan incomplete');
+    expect(out).toContain('**1 input error (see below): what could not be read was not checked, so there is no score.**');
+    expect(out).toContain('No findings in the 1 resource that could be read.');
+    expect(out).toContain('- k8s/web.yaml:31: bad indentation of a mapping entry');
+  });
+
+  it('table says the scan is incomplete instead of a score, and no clean line', () => {
+    const out = render('table', incomplete(), OPTIONS);
+    expect(out).not.toMatch(/Score|^No findings\.$/m);
+    expect(out).toContain('No findings in what could be read.');
+    expect(out).toContain('Scan incomplete (1 input error, see below): what could not be read was not checked. No score.  1 resource read, 0 findings');
+  });
+});
+
 describe('markdown notes', () => {
   it('lists the notes (expired exceptions, annotations without reason) briefly', () => {
     const report = fixtureReport();
@@ -191,7 +212,7 @@ describe('junit', () => {
     expect(xml).toContain('message="a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; \\u0000 \\u0008 \\ufffe \\ud800 ]]&gt; end"');
   });
 
-  it('names test cases uniquely: one resource written in two overlays gets the file in its name', () => {
+  it('names test cases uniquely: one resource written in two overlays is two cases, one object written twice in a file gets its line', () => {
     const report = fixtureReport();
     const first = report.findings.find((f) => f.rule === 'workload/privileged-container' && !f.suppressed);
     report.findings = [
@@ -205,10 +226,12 @@ describe('junit', () => {
     };
     const names = doc.testsuites.testsuite.filter((s) => s.name === first!.rule).flatMap((s) => s.testcase).map((c) => `${c.classname} ${c.name}`);
     expect(new Set(names).size).toBe(3);
-    const base = `${first!.rule} shop/Deployment/web ${first!.field}`;
-    expect(names.map((n) => n.slice(first!.rule.length + 1))).toEqual([`${base} in overlays/prod/web.yaml`, `${base} in overlays/staging/web.yaml:23`, `${base} in overlays/staging/web.yaml:80`]);
-    // Names that do not collide stay as they were.
-    expect(render('junit', fixtureReport(), OPTIONS)).not.toContain(' in deploy/');
+    const base = `${first!.rule} shop/Deployment/web spec.template.spec.containers[app].securityContext.privileged`;
+    expect(names.map((n) => n.slice(first!.rule.length + 1))).toEqual([
+      `${base} in overlays/prod/web.yaml (${first!.id})`,
+      `${base} in overlays/staging/web.yaml (${first!.id}):23`,
+      `${base} in overlays/staging/web.yaml (${first!.id}):80`,
+    ]);
   });
 
   it('still has a passing test case when the scan is clean', () => {
