@@ -4,6 +4,7 @@ import type { RuleSettings } from '../core/settings.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import { CUSTOM_POD_BEARING_KINDS, isPodBearing, POD_BEARING_KINDS } from '../core/workload.js';
 import { containerTerms, withoutSuperseded } from './container-terms.js';
+import { HOST_NAMESPACE_RULE, HOST_PORT_RULE, hostNetworkPortsExcused } from './host-network-ports.js';
 import { IGNORE_ANNOTATION, isExpired } from '../core/suppress.js';
 import { exceptedCondition, exemptionConditions, ignoredCondition, namesRule } from './policy-exemptions.js';
 
@@ -129,6 +130,12 @@ export interface NotEnforced {
    */
   why: 'unsupported' | 'inactive' | 'below-fail-on';
   reason: string;
+  /**
+   * For a rule without a policy that generated rules take over from (`Rule.supersedes`): those whose
+   * policies refuse its objects in its stead, as they refuse the fields it reports themselves (see
+   * supersedingCandidates).
+   */
+  refusedInStead?: string[];
 }
 
 /** An exception carried into the policies that has an expiry date, which the API server cannot apply. */
@@ -238,6 +245,18 @@ function highestSeverity(rule: Rule): Severity {
 }
 
 /**
+ * The selected rules without a policy that `rule` takes over from: the scan keeps their finding on a
+ * field both report, and `rule`'s policy, which refuses those fields itself, is all that refuses them
+ * in CEL (workload/host-path-volume for workload/sensitive-host-path).
+ */
+function standsInFor(rule: Rule, withoutPolicy: ReadonlyMap<string, Rule>): Rule[] {
+  return (rule.supersedes ?? []).flatMap((id) => {
+    const other = withoutPolicy.get(id);
+    return other ? [other] : [];
+  });
+}
+
+/**
  * The refusal message. The title of `workload/image-tag-latest` names only `latest`; with other
  * mutable tags configured, the message names them, since they are what the policy refuses.
  */
@@ -326,6 +345,27 @@ function unpairedExceptionWarnings(enforced: readonly Candidate[], candidates: R
 }
 
 /**
+ * Exceptions for a rule whose policy stands in for a rule without one (see standsInFor) that do not
+ * excuse that rule too: the policy then admits what the other rule reports on those objects, which the
+ * webhook refuses and the scan reports under the other rule's id. Said, so that the laxer policy is
+ * no surprise.
+ */
+function standInExceptionWarnings(enforced: readonly Candidate[], withoutPolicy: ReadonlyMap<string, Rule>, exceptions: readonly ExceptionConfig[], now: Date): string[] {
+  return enforced.flatMap((c) =>
+    standsInFor(c.rule, withoutPolicy).flatMap((other) => {
+      const id = other.meta.id;
+      return exceptions
+        .filter((ex) => namesRule(ex, c.rule.meta.id) && !isExpired(ex, now) && !excusedToo(ex, id, exceptions, now))
+        .map(
+          (ex) =>
+            `exception for ${ex.rule} on ${ex.resources.join(', ')}: the ${c.rule.meta.id} policy also refuses in the stead of ${id}, which has no policy, ` +
+            `so the policies admit what ${id} reports on those objects, which the webhook refuses and the scan reports (add an exception for ${id} to admit them everywhere)`,
+        );
+    }),
+  );
+}
+
+/**
  * The matchConditions of a rule's policy: changed pods only, nothing the webhook's exemptions admit
  * unexamined, and nothing an exception or annotation excuses.
  */
@@ -382,14 +422,12 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
   const warnings: string[] = [];
   const expiring: ExpiringException[] = [];
   const candidates = new Map<string, Candidate>();
+  const withoutPolicy = new Map<string, Rule>();
   for (const rule of rules) {
     const id = rule.meta.id;
-    if (!rule.cel) {
-      notEnforced.push({ rule: id, why: 'unsupported', reason: reasonWithoutCel(rule) });
-      continue;
-    }
-    if ('unsupported' in rule.cel) {
-      notEnforced.push({ rule: id, why: 'unsupported', reason: rule.cel.unsupported });
+    if (!rule.cel || 'unsupported' in rule.cel) {
+      notEnforced.push({ rule: id, why: 'unsupported', reason: rule.cel ? rule.cel.unsupported : reasonWithoutCel(rule) });
+      withoutPolicy.set(id, rule);
       continue;
     }
     const kinds = 'pods' in rule.target ? [...MATCHED_KINDS] : rule.target.kinds.filter((k): k is PodBearingKind => isPodBearing(k));
@@ -407,20 +445,48 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
     candidates.set(id, { rule, validation: result, reports, kinds });
   }
   const enforced = [...candidates.values()].filter((c) => {
-    if (opts.failOn === undefined) return true;
-    if (atLeast(highestSeverity(c.rule), opts.failOn)) return true;
-    notEnforced.push({ rule: c.rule.meta.id, why: 'below-fail-on', reason: `its findings are ${highestSeverity(c.rule)} at most, below --fail-on ${opts.failOn}` });
+    const { failOn } = opts;
+    if (failOn === undefined) return true;
+    const own = highestSeverity(c.rule);
+    if (atLeast(own, failOn)) return true;
+    // A policy refuses at the highest severity of its rule and of the rules it stands in for: at --fail-on
+    // critical the workload/host-path-volume policy is all that refuses the critical workload/sensitive-host-path volumes.
+    const standIns = standsInFor(c.rule, withoutPolicy).filter((r) => atLeast(highestSeverity(r), failOn));
+    if (standIns.length > 0) {
+      const names = standIns.map((r) => `${r.meta.id} (${highestSeverity(r)})`).join(', ');
+      warnings.push(
+        `${c.rule.meta.id} (${own}) is enforced at --fail-on ${failOn} in the stead of ${names}, which has no policy: ` +
+          `it refuses every object ${c.rule.meta.id} reports, where the webhook refuses only those ${standIns.map((r) => r.meta.id).join(', ')} reports`,
+      );
+      return true;
+    }
+    notEnforced.push({ rule: c.rule.meta.id, why: 'below-fail-on', reason: `its findings are ${own} at most, below --fail-on ${failOn}` });
     return false;
   });
-  const live = liveExceptions(opts, enforced.map((c) => c.rule.meta.id), warnings, expiring);
-  warnings.push(...unpairedExceptionWarnings(enforced, candidates, rules, opts.exceptions ?? [], opts.now ?? new Date()));
+  for (const n of notEnforced) {
+    const rule = withoutPolicy.get(n.rule);
+    if (!rule) continue;
+    const over = enforced.filter((c) => standsInFor(c.rule, withoutPolicy).includes(rule));
+    if (over.length > 0) n.refusedInStead = over.map((c) => c.rule.meta.id);
+  }
+  // Exceptions for workload/host-namespace also excuse the host ports hostNetwork sets, whether or not its policy is generated.
+  const excusesPorts = enforced.some((c) => c.rule.meta.id === HOST_PORT_RULE) ? [HOST_NAMESPACE_RULE] : [];
+  const live = liveExceptions(opts, [...enforced.map((c) => c.rule.meta.id), ...excusesPorts], warnings, expiring);
+  const now = opts.now ?? new Date();
+  warnings.push(...unpairedExceptionWarnings(enforced, candidates, rules, opts.exceptions ?? [], now));
+  warnings.push(...standInExceptionWarnings(enforced, withoutPolicy, opts.exceptions ?? [], now));
   if (opts.allowIgnoreAnnotation && enforced.length > 0)
     warnings.push(
       `${IGNORE_ANNOTATION} annotations excuse objects in the policies when they name the rule by its id or by a glob whose only wildcard ` +
         'is a trailing * (workload/*); entries with other wildcards apply in scan and the webhook only',
+      // A policy cannot warn about the object it admits; the webhook does, per object.
+      `${IGNORE_ANNOTATION} on a controller's own metadata excuses the controller (and a Deployment's ReplicaSets, which copy it) but not its Pods, ` +
+        "which inherit only the pod template's annotations and are refused: write it in the pod template (spec.template.metadata.annotations)",
     );
   const excluded = [...opts.excludedNamespaces];
-  const policies = enforced.map((c) => generatedPolicy(c, supersedingCandidates(c.rule, candidates, warnings), matchConditions(c.rule.meta.id, c.validation.imagesOnly === true, opts, live), excluded, opts));
+  const policies = enforced.map((c) =>
+    generatedPolicy(c, supersedingCandidates(c.rule, candidates, warnings), matchConditions(c.rule.meta.id, c.validation.imagesOnly === true, opts, live), excluded, opts, alsoAdmitted(c, live, opts)),
+  );
   return {
     policies,
     notEnforced,
@@ -431,6 +497,15 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
     ...(opts.failOn ? { failOn: opts.failOn } : {}), expiring, warnings };
 }
 
+/**
+ * What a rule's policy admits besides what its validation passes: for workload/host-port, the objects
+ * excused from workload/host-namespace whose host ports are all those hostNetwork sets (see
+ * host-network-ports.ts). Not on the ephemeral containers subresource, where the API server refuses ports.
+ */
+function alsoAdmitted(c: Candidate, live: readonly ExceptionConfig[], opts: PolicyOptions): string | undefined {
+  return c.rule.meta.id === HOST_PORT_RULE ? hostNetworkPortsExcused(live, opts.allowIgnoreAnnotation === true) : undefined;
+}
+
 /** The policy and binding of one rule. */
 function generatedPolicy(
   c: Candidate,
@@ -438,10 +513,13 @@ function generatedPolicy(
   conditions: ReadonlyArray<{ name: string; expression: string }>,
   excluded: readonly string[],
   opts: PolicyOptions,
+  admitted?: string,
 ): GeneratedPolicy {
   const { rule, validation, kinds } = c;
   const id = rule.meta.id;
-  const { full, ephemeral } = validationExpressions(c, over);
+  const judged = validationExpressions(c, over);
+  const { ephemeral } = judged;
+  const full = admitted === undefined ? judged.full : `(${judged.full}) || ${admitted}`;
   const expression = ephemeral === undefined || ephemeral === full ? full : `${ADDS_EPHEMERAL} ? (${ephemeral}) : (${full})`;
   const own = [...(validation.variables ?? [])];
   for (const o of over) for (const v of o.reports.variables ?? []) if (!own.some((w) => w.name === v.name)) own.push(v);

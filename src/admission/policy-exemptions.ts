@@ -86,10 +86,10 @@ const TEMPLATE_ANNOTATIONS =
   "(object.kind == 'Pod' ? {} : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.?metadata.?annotations.orValue({}) : " +
   "(object.kind == 'ScaledJob' ? object.spec.jobTargetRef.template.?metadata.?annotations.orValue({}) : object.spec.?template.?metadata.?annotations.orValue({}))))";
 
-/** The annotation's value: on the object, else on its pod template (what its pods inherit), else ''. */
-const IGNORE_VALUE =
-  `(${celString(IGNORE_ANNOTATION)} in object.metadata.?annotations.orValue({}) ? object.metadata.annotations[${celString(IGNORE_ANNOTATION)}] : ` +
-  `(${celString(IGNORE_ANNOTATION)} in ${TEMPLATE_ANNOTATIONS} ? ${TEMPLATE_ANNOTATIONS}[${celString(IGNORE_ANNOTATION)}] : ''))`;
+/** The annotation's values, on the object and on its pod template (what its pods inherit), '' where absent: each applies, as in a scan. */
+const IGNORE_VALUES =
+  `[(${celString(IGNORE_ANNOTATION)} in object.metadata.?annotations.orValue({}) ? object.metadata.annotations[${celString(IGNORE_ANNOTATION)}] : ''), ` +
+  `(${celString(IGNORE_ANNOTATION)} in ${TEMPLATE_ANNOTATIONS} ? ${TEMPLATE_ANNOTATIONS}[${celString(IGNORE_ANNOTATION)}] : '')]`;
 
 /**
  * A regex body for the entries of an annotation that name the rule: its id, or a glob whose only
@@ -112,7 +112,7 @@ export function ignoredCondition(ruleId: string): string {
   // Entries are the text between commas, trimmed; `[^,]` crosses line breaks in RE2 and JavaScript alike.
   const names = `^(?:[^,]*,)*${ws}*${ruleEntryRegex(ruleId)}${ws}*(?:,[^,]*)*$`;
   return (
-    `[${IGNORE_VALUE}].exists(v, v.indexOf('--') >= 0 && v.substring(0, v.indexOf('--')).matches(${celString(names)}) && ` +
+    `${IGNORE_VALUES}.exists(v, v.indexOf('--') >= 0 && v.substring(0, v.indexOf('--')).matches(${celString(names)}) && ` +
     `v.substring(v.indexOf('--') + 2).matches(${celString(`[^${JS_WHITESPACE_CLASS}]`)}))`
   );
 }

@@ -1,4 +1,5 @@
 import { dump } from 'js-yaml';
+import { atLeast } from '../core/severity.js';
 import { ACTIONS, type PolicySet } from './policies.js';
 
 export interface RenderInfo {
@@ -32,6 +33,19 @@ function exemptionLines(set: PolicySet): string[] {
   return parts.length ? wrap(`Exempt as webhook.exemptNamespaces and webhook.exemptUsers exempt them from the webhook: ${parts.join('; ')}.`, ' ') : [];
 }
 
+/** What refuses a rule's objects where it has no policy: the policies of the rules that take over from it. */
+function insteadText(ids: readonly string[]): string {
+  const policies = ids.length === 1 ? `the ${ids[0]} policy refuses` : `the ${ids.join(', ')} policies refuse`;
+  return `In its stead ${policies} the fields it reports, with all the others ${ids.join(', ')} ${ids.length === 1 ? 'reports' : 'report'}.`;
+}
+
+/** The rules enforced at --fail-on only because their policy stands in for a more severe rule without one. */
+function reachedInStead(set: PolicySet): string {
+  const ids = set.notEnforced.flatMap((n) => n.refusedInStead ?? []);
+  const below = set.policies.filter((p) => ids.includes(p.rule.meta.id) && set.failOn !== undefined && !atLeast(p.rule.meta.maxSeverity ?? p.rule.meta.severity, set.failOn));
+  return below.length === 0 ? '' : ` (${below.map((p) => p.rule.meta.id).join(', ')} in the stead of a rule without a policy)`;
+}
+
 /** The header: what was generated for which settings, and every selected rule that is not enforced, with the reason. */
 function header(set: PolicySet, info: RenderInfo): string[] {
   const lines = [
@@ -48,7 +62,7 @@ function header(set: PolicySet, info: RenderInfo): string[] {
       ' ',
     ),
     ...exemptionLines(set),
-    `# ${set.policies.length} ${set.policies.length === 1 ? 'rule' : 'rules'} enforced below${set.failOn ? `, those whose findings can reach ${set.failOn}` : ''}.`,
+    `# ${set.policies.length} ${set.policies.length === 1 ? 'rule' : 'rules'} enforced below${set.failOn ? `, those whose findings can reach ${set.failOn}${reachedInStead(set)}` : ''}.`,
   ];
   if (set.expiring.length) {
     lines.push('#', '# Exceptions that expire, admitted by the policies until they are generated again (a policy has no clock):');
@@ -58,7 +72,10 @@ function header(set: PolicySet, info: RenderInfo): string[] {
   if (unsupported.length) {
     lines.push('#', '# Not enforced here: CEL cannot decide these rules on one object the way palisade scan does.');
     const byReason = new Map<string, string[]>();
-    for (const n of unsupported) byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), n.rule]);
+    for (const n of unsupported) {
+      const reason = n.refusedInStead ? `${n.reason}. ${insteadText(n.refusedInStead)}` : n.reason;
+      byReason.set(reason, [...(byReason.get(reason) ?? []), n.rule]);
+    }
     for (const [reason, ids] of byReason) {
       lines.push(...wrap(`${ids.join(', ')}:`, '   '));
       lines.push(...wrap(reason, '     '));

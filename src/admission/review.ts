@@ -7,8 +7,9 @@ import { asObj, asString, isObj, toResource, type Obj, type Resource } from '../
 import type { Rule } from '../core/rule.js';
 import type { RuleSettings } from '../core/settings.js';
 import { atLeast, severityRank, type Severity } from '../core/severity.js';
-import { createSuppressor } from '../core/suppress.js';
-import { podSpecParts, walkPath } from '../core/workload.js';
+import { createSuppressor, IGNORE_ANNOTATION, parseIgnoreAnnotation } from '../core/suppress.js';
+import { podOf, podSpecParts, walkPath } from '../core/workload.js';
+import { excuseHostNetworkPorts } from './host-network-ports.js';
 import { complete, ObjectEvaluator } from './object-evaluator.js';
 
 export const WEBHOOK_MODES = ['enforce', 'warn', 'audit'] as const;
@@ -103,7 +104,8 @@ export function admissionReviewResponse(response: AdmissionResponse): Obj {
 /**
  * Decides one request: the workload rules run on the admitted object alone (an Inventory of that one
  * object, so rules that join other objects see none; see object-evaluator.ts), the config's
- * exceptions and `palisade.io/ignore` annotations apply as in a scan, and the mode turns violations
+ * exceptions and `palisade.io/ignore` annotations apply as in a scan (what excuses the object from
+ * workload/host-namespace also excuses the host ports hostNetwork sets: host-network-ports.ts), and the mode turns violations
  * into a refusal, warnings or audit annotations. The decision does not depend on `dryRun`: the API server must get the same answer
  * whether or not it will persist the object, and the webhook has no side effects to skip.
  *
@@ -142,6 +144,7 @@ export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, n
       configSource: 'config',
     });
     const { findings, errors } = evaluatorFor(policy.rules, policy.failOn).evaluate(r, policy.settings, suppressor);
+    excuseHostNetworkPorts(r, findings, suppressor);
     const reaching = findings.filter((f) => atLeast(f.severity, policy.failOn));
     return { violations: reaching.filter(isActive), excused: reaching.filter((f) => f.suppressed && f.suppressed.kind !== 'provider-managed'), errors };
   };
@@ -160,17 +163,48 @@ export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, n
   // exemption at admission must leave a trace.
   const excused = judgesAdditions ? [] : imagesChanged ? judged.excused.filter(onChangedImage) : judged.excused;
   if (excused.length > 0) response.auditAnnotations = { [SUPPRESSED_KEY]: excusedText(excused) };
+  // In every mode: whoever applies the controller learns now why its Pods will be refused.
+  const misplaced = misplacedAnnotationWarning(resource, excused);
+  if (misplaced !== undefined) response.warnings = [misplaced];
   if (violations.length > 0) {
     if (policy.mode === 'enforce') {
       response.allowed = false;
       response.status = { code: 403, reason: 'Forbidden', message: denialMessage(resource.kind, namespace, resource.name, violations) };
     } else if (policy.mode === 'warn') {
-      response.warnings = warningsFor(violations);
+      response.warnings = [...(response.warnings ?? []), ...warningsFor(violations)];
     } else {
       response.auditAnnotations = { ...response.auditAnnotations, ...auditAnnotations(violations) };
     }
   }
   return { response, violations, errors };
+}
+
+/** The `palisade.io/ignore` annotation of a metadata object, parsed; undefined without one. */
+function ignoreEntry(metadata: unknown): { rules: string[]; reason: string } | undefined {
+  const raw = asObj(asObj(metadata)?.annotations)?.[IGNORE_ANNOTATION];
+  return typeof raw === 'string' ? parseIgnoreAnnotation(raw) : undefined;
+}
+
+/**
+ * The warning for a controller that a `palisade.io/ignore` annotation on its own metadata excuses from
+ * rules its pod template's annotation does not name: the controller is admitted (and a Deployment's
+ * ReplicaSet, which copies its annotations), but its Pods inherit only the template's annotations and
+ * are judged without it, so in enforce mode the workload never gets Pods. The scan reads the
+ * annotation where the webhook does; only the Pods, which the scan of manifests never sees, lack it.
+ */
+function misplacedAnnotationWarning(resource: Resource, excused: readonly Finding[]): string | undefined {
+  const pod = podOf(resource);
+  if (!pod || resource.kind === 'Pod') return undefined;
+  const own = ignoreEntry(resource.object.metadata);
+  if (!own) return undefined;
+  const template = ignoreEntry(pod.metadata);
+  const reachesPods = (rule: string) => template !== undefined && template.reason !== '' && template.rules.some((g) => globMatch(g, rule));
+  const rules = [...new Set(excused.filter((f) => f.suppressed?.kind === 'annotation' && own.rules.some((g) => globMatch(g, f.rule)) && !reachesPods(f.rule)).map((f) => f.rule))];
+  if (rules.length === 0) return undefined;
+  const text = `palisade: Pods do not inherit the ${resource.kind}'s ${IGNORE_ANNOTATION}; move it to the pod template`;
+  // The rules it names when they fit; the audit annotation of excused rules names them all.
+  const named = `${text} (${rules.join(', ')})`;
+  return named.length <= MAX_WARNING ? named : text;
 }
 
 /** Subresources whose updates add to a pod rather than change it: judged on what they add. */

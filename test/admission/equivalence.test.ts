@@ -6,7 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { admissionPolicies, type GeneratedPolicy } from '../../src/admission/policies.js';
 import { Inventory } from '../../src/core/inventory.js';
 import type { Resource } from '../../src/core/resource.js';
+import type { Finding } from '../../src/core/finding.js';
 import { ruleApplies, runRule, type Rule } from '../../src/core/rule.js';
+import { atLeast, SEVERITIES, type Severity } from '../../src/core/severity.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../../src/core/settings.js';
 import { ingestPaths } from '../../src/ingest/files.js';
 import { RULES } from '../../src/rules/index.js';
@@ -18,7 +20,8 @@ import { PolicyEvaluator } from './cel-env.js';
  * The proof that each generated CEL validation decides as its rule: on every case of every rule's test
  * table, on every Pod Security fixture of ../shared/corpus/pss (as a Pod and wrapped in a Deployment),
  * and on the bundled examples, the policy admits an object exactly when the rule reports nothing on it
- * above severity info. An object the policy does not match must get no finding either. Objects with a
+ * above severity info; generated at a --fail-on, exactly when it reports nothing at or above that
+ * severity (on the rule's own table). An object the policy does not match must get no finding either. Objects with a
  * field of the wrong JSON type (the tables' hostile shapes) are left out and listed: the API server
  * refuses to decode them, so no policy ever sees them.
  */
@@ -74,10 +77,10 @@ function corpusSamples(): Sample[] {
 const evaluator = new PolicyEvaluator();
 const policyCache = new Map<string, GeneratedPolicy | undefined>();
 
-/** The rule's policy at these settings (undefined when the rule checks nothing there). */
-function policyFor(rule: Rule, settings: RuleSettings): GeneratedPolicy | undefined {
-  const key = `${rule.meta.id}\n${JSON.stringify(settings)}`;
-  if (!policyCache.has(key)) policyCache.set(key, admissionPolicies([rule], { settings, mode: 'deny', excludedNamespaces: [] }).policies[0]);
+/** The rule's policy at these settings and --fail-on (undefined when the rule checks nothing there, or cannot reach it). */
+function policyFor(rule: Rule, settings: RuleSettings, failOn?: Severity): GeneratedPolicy | undefined {
+  const key = `${rule.meta.id}\n${failOn ?? ''}\n${JSON.stringify(settings)}`;
+  if (!policyCache.has(key)) policyCache.set(key, admissionPolicies([rule], { settings, mode: 'deny', excludedNamespaces: [], ...(failOn ? { failOn } : {}) }).policies[0]);
   return policyCache.get(key);
 }
 
@@ -89,12 +92,15 @@ interface Tally {
   illTyped: string[];
 }
 
-/** Compares the rule and its policy on every object of the samples. */
-function compare(rule: Rule, samples: readonly Sample[]): Tally {
+/**
+ * Compares the rule and its policy on every object of the samples: without `failOn`, the policy refuses
+ * what the rule reports above info; with it, what the rule reports at or above it, as the webhook does.
+ */
+function compare(rule: Rule, samples: readonly Sample[], failOn?: Severity): Tally {
   const tally: Tally = { compared: 0, refused: 0, mismatches: [], illTyped: [] };
   for (const sample of samples) {
     const settings: RuleSettings = { ...DEFAULT_SETTINGS, ...sample.settings };
-    const policy = policyFor(rule, settings);
+    const policy = policyFor(rule, settings, failOn);
     const inventory = new Inventory(sample.resources);
     for (const resource of sample.resources) {
       const typeErrors = apiTypeErrors(resource.kind, resource.object);
@@ -102,7 +108,8 @@ function compare(rule: Rule, samples: readonly Sample[]): Tally {
         tally.illTyped.push(`${sample.label}: ${resource.kind}/${resource.name}: ${typeErrors.join('; ')}`);
         continue;
       }
-      const findings = ruleApplies(rule, resource) ? runRule(rule, resource, inventory, settings).filter((f) => f.severity !== 'info') : [];
+      const counted = (f: Finding) => (failOn === undefined ? f.severity !== 'info' : atLeast(f.severity, failOn));
+      const findings = ruleApplies(rule, resource) ? runRule(rule, resource, inventory, settings).filter(counted) : [];
       const matched = policy !== undefined && (policy.kinds as readonly string[]).includes(resource.kind);
       const decision = matched ? evaluator.admits(policy, resource.object) : { admitted: true };
       const refusedByRule = findings.length > 0;
@@ -154,6 +161,11 @@ describe.each(CEL_RULES.map((r) => [r.meta.id, r] as const))('%s', (id, rule) =>
     expect(tally.refused).toBeGreaterThan(0);
     expect(tally.refused).toBeLessThan(tally.compared);
     counts[0] = tally.compared;
+  });
+
+  it.each(SEVERITIES)('at --fail-on %s, decides as the rule on its test table, counting its findings at or above that severity', (failOn) => {
+    const tally = compare(rule, ownSamples.get(id) ?? [], failOn);
+    expect(tally.mismatches).toEqual([]);
   });
 
   it('decides as the rule on the cases of every other rule', () => {

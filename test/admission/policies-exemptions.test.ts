@@ -137,14 +137,26 @@ describe('palisade.io/ignore annotations in the policies', () => {
     expect(webhookAdmits(hostPath, pod)).toBe(false);
   });
 
-  it('reads the pod template\'s annotation when the object has none of its own, as the scan does', () => {
+  it('reads the pod template\'s annotation as well as the object\'s own, as the scan does', () => {
     const onTemplate = obj('Deployment', 'shop', 'd', { templateAnnotations: { 'palisade.io/ignore': 'workload/host-path-volume -- metrics' } });
     const ownFirst = obj('Deployment', 'shop', 'd', { annotations: { 'palisade.io/ignore': 'workload/privileged-container -- x' }, templateAnnotations: { 'palisade.io/ignore': 'workload/host-path-volume -- metrics' } });
     const onCron = obj('CronJob', 'shop', 'c', { templateAnnotations: { 'palisade.io/ignore': 'workload/host-path-volume -- metrics' } });
-    for (const [object, admitted] of [[onTemplate, true], [ownFirst, false], [onCron, true]] as const) {
+    for (const [object, admitted] of [[onTemplate, true], [ownFirst, true], [onCron, true]] as const) {
       expect(webhookAdmits(hostPath, object, { allowIgnoreAnnotation: true })).toBe(admitted);
       expect(admits(allowed, object).admitted).toBe(admitted);
     }
+  });
+
+  it("warns when generated that one on a controller's own metadata does not reach its Pods, which are refused", () => {
+    const annotations = { 'palisade.io/ignore': 'workload/host-path-volume -- metrics' };
+    const deployment = obj('Deployment', 'shop', 'd', { annotations });
+    const itsPod = obj('Pod', 'shop', 'd-5d4f8-x7k2p', { labels: { 'pod-template-hash': '5d4f8' }, owner: owner('ReplicaSet', 'd-5d4f8') });
+    expect(admits(allowed, deployment).admitted).toBe(true);
+    expect(admits(allowed, itsPod).admitted).toBe(false);
+    expect(webhookAdmits(hostPath, itsPod, { allowIgnoreAnnotation: true })).toBe(false);
+    const warning = /^palisade\.io\/ignore on a controller's own metadata excuses the controller .* but not its Pods, which inherit only the pod template's annotations and are refused/;
+    expect(generate(['workload/host-path-volume'], { allowIgnoreAnnotation: true }).warnings).toContainEqual(expect.stringMatching(warning));
+    expect(generate(['workload/host-path-volume']).warnings.filter((w) => warning.test(w))).toEqual([]);
   });
 });
 

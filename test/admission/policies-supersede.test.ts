@@ -3,10 +3,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { admissionPolicies } from '../../src/admission/policies.js';
+import { renderPolicySet } from '../../src/admission/policy-yaml.js';
 import { reviewRequest } from '../../src/admission/review.js';
 import type { ExceptionConfig } from '../../src/core/config.js';
 import type { Rule } from '../../src/core/rule.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../../src/core/settings.js';
+import { atLeast } from '../../src/core/severity.js';
 import { RULES } from '../../src/rules/index.js';
 import { parseResources, type RuleCases } from '../helpers/rule-tester.js';
 import { apiTypeErrors } from './api-types.js';
@@ -90,5 +92,48 @@ describe.each(UNPAIRED)('%s, taken over by %s, which has no policy', (id, over) 
     expect(set.warnings).toContainEqual(expect.stringMatching(new RegExp(`^exception for ${over} on monitoring/DaemonSet/node-exporter: .* ${over} has no policy, so the ${id} policy still refuses those objects`)));
     const alsoExcepted = admissionPolicies([byId(id), byId(over)], { settings: SETTINGS, mode: 'deny', excludedNamespaces: [], exceptions: [...exceptions, { ...exceptions[0]!, rule: id }] });
     expect(alsoExcepted.warnings.filter((w) => w.includes('has no policy'))).toEqual([]);
+  });
+
+  it('warns that an exception for its own rule alone admits, in the policies, what the rule that takes over reports', () => {
+    const exceptions: ExceptionConfig[] = [{ rule: id, resources: ['shop/DaemonSet/escape'], reason: 'r', expires: undefined }];
+    const set = admissionPolicies([byId(id), byId(over)], { settings: SETTINGS, mode: 'deny', excludedNamespaces: [], exceptions });
+    expect(set.warnings).toContainEqual(
+      expect.stringMatching(new RegExp(`^exception for ${id} on shop/DaemonSet/escape: the ${id} policy also refuses in the stead of ${over}, which has no policy, so the policies admit what ${over} reports`)),
+    );
+    for (const both of [[...exceptions, { ...exceptions[0]!, rule: over }], [{ ...exceptions[0]!, rule: 'workload/*' }]]) {
+      const paired = admissionPolicies([byId(id), byId(over)], { settings: SETTINGS, mode: 'deny', excludedNamespaces: [], exceptions: both });
+      expect(paired.warnings.filter((w) => w.includes('in the stead of'))).toEqual([]);
+    }
+  });
+
+  it.each(['critical', 'high', 'medium', 'low', 'info'] as const)('is generated at --fail-on %s whenever the rule that takes over reaches it, refusing every object the webhook refuses', (failOn) => {
+    const set = admissionPolicies([byId(id), byId(over)], { settings: SETTINGS, mode: 'deny', excludedNamespaces: [], failOn });
+    const policy = set.policies.find((p) => p.rule.meta.id === id);
+    const overReaches = atLeast(byId(over).meta.maxSeverity ?? byId(over).meta.severity, failOn);
+    const ownReaches = atLeast(byId(id).meta.maxSeverity ?? byId(id).meta.severity, failOn);
+    expect(policy !== undefined).toBe(overReaches || ownReaches);
+    if (!policy) return;
+    expect(set.notEnforced).toContainEqual(expect.objectContaining({ rule: over, why: 'unsupported', refusedInStead: [id] }));
+    const webhook = reviewPolicy({ rules: [byId(id), byId(over)], settings: SETTINGS, failOn, aksManaged: false, allowIgnoreAnnotation: false, exceptions: [] });
+    const missed: string[] = [];
+    let refusedByWebhook = 0;
+    for (const object of pods) {
+      const refused = !reviewRequest({ uid: 'u', operation: 'CREATE', namespace: 'shop', userInfo: { username: 'a' }, object }, webhook).response.allowed;
+      if (refused) refusedByWebhook++;
+      if (refused && evaluator.review(policy, { object, namespace: 'shop' }).admitted) missed.push((object.metadata as { name: string }).name);
+    }
+    expect(missed).toEqual([]);
+    expect(refusedByWebhook).toBeGreaterThan(0);
+    // Where it is enforced only in the other's stead, it refuses more than the webhook, and says so.
+    expect(set.warnings.some((w) => w.startsWith(`${id} (`) && w.includes(`in the stead of ${over}`))).toBe(!ownReaches);
+    const header = renderPolicySet(set, { generator: 'palisade 0.1.0', pssVersion: 'v1.37', pssLatest: true }).replace(/\n#\s*/g, ' ');
+    expect(header).toContain(`In its stead the ${id} policy refuses the fields it reports`);
+    expect(header.includes(`(${id} in the stead of a rule without a policy)`)).toBe(!ownReaches);
+  });
+
+  it('is left below --fail-on when the rule that takes over is not generated with it', () => {
+    const set = admissionPolicies([byId(id)], { settings: SETTINGS, mode: 'deny', excludedNamespaces: [], failOn: 'critical' });
+    expect(set.policies).toEqual([]);
+    expect(set.notEnforced).toContainEqual(expect.objectContaining({ rule: id, why: 'below-fail-on' }));
   });
 });

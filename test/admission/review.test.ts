@@ -233,3 +233,51 @@ describe('webhook warnings', () => {
     expect(rules).toContain('workload/privileged-container');
   });
 });
+
+describe('palisade.io/ignore on a controller rather than on its pod template', () => {
+  const annotation = { 'palisade.io/ignore': 'workload/privileged-container -- vendor appliance needs it' };
+  const deployment = (own: Record<string, string> | undefined, template: Record<string, string> | undefined) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'shop', ...(own ? { annotations: own } : {}) },
+    spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' }, ...(template ? { annotations: template } : {}) }, spec: podSpec(true) } },
+  });
+  const cronJob = {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'backup', namespace: 'shop', annotations: annotation },
+    spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { spec: podSpec(true) } } } },
+  };
+  const WARNING = /^palisade: Pods do not inherit the (Deployment|ReplicaSet|CronJob)'s palisade\.io\/ignore; move it to the pod template/;
+
+  it.each(['enforce', 'warn', 'audit'] as const)('admits the controller with a warning that its Pods are judged without it (%s)', (mode) => {
+    for (const object of [deployment(annotation, undefined), { ...replicaSet(1), metadata: { ...replicaSet(1).metadata, annotations: annotation } }, cronJob]) {
+      const { response } = reviewRequest(request(object), policy({ mode }));
+      expect(response.allowed).toBe(true);
+      expect(response.warnings?.filter((w) => WARNING.test(w))).toHaveLength(1);
+      for (const w of response.warnings ?? []) expect(w.length).toBeLessThanOrEqual(120);
+    }
+    // The Pod itself, which does not inherit the annotation, is refused in enforce mode.
+    expect(reviewRequest(request(pod()), policy({ mode })).response.allowed).toBe(mode !== 'enforce');
+  });
+
+  it('says nothing when the pod template carries it, or the object is a Pod, or annotations do not apply', () => {
+    const quiet = [
+      reviewRequest(request(deployment(undefined, annotation)), policy()),
+      reviewRequest(request(deployment(annotation, annotation)), policy()),
+      reviewRequest(request(pod({ annotations: annotation })), policy()),
+      reviewRequest(request(deployment(annotation, undefined)), policy({ allowIgnoreAnnotation: false })),
+    ];
+    for (const { response } of quiet) expect(response.warnings ?? []).toEqual([]);
+    expect(quiet.map((o) => o.response.allowed)).toEqual([true, true, true, false]);
+  });
+
+  it('names the rules it excuses that the template does not, when they fit', () => {
+    const own = { 'palisade.io/ignore': 'workload/host-namespace -- node agent' };
+    const object = deployment(own, undefined);
+    (object.spec.template.spec as Record<string, unknown>).hostPID = true;
+    (object.spec.template.spec.containers[0] as { securityContext: unknown }).securityContext = HARDENED;
+    const { response } = reviewRequest(request(object), policy());
+    expect(response.warnings).toEqual(["palisade: Pods do not inherit the Deployment's palisade.io/ignore; move it to the pod template (workload/host-namespace)"]);
+  });
+});

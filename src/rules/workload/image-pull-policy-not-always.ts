@@ -37,12 +37,15 @@ export default defineRule({
     ],
   },
   target: { pods: true },
-  // Only the mutable-tag finding: the info one (a fixed tag not pulled every time) is a remark, not a violation.
+  // The mutable-tag finding; the info one (a fixed tag not pulled every time) only at --fail-on info, where
+  // the webhook and the scan count it too: every image not pinned by digest must then be pulled Always.
   cel: {
-    validation: (settings) => ({
+    validation: (settings, failOn) => ({
       imagesOnly: true,
       variables: [IMAGES_VARIABLE],
-      expression: `variables.images.all(r, r.policy == 'invalid' || (r.policy == 'unset' ? ${CEL_DEFAULT_PULL_POLICY} : r.policy) == 'Always' || !${celMutableTag(settings.mutableTags)})`,
+      expression:
+        `variables.images.all(r, r.policy == 'invalid' || (r.policy == 'unset' ? ${CEL_DEFAULT_PULL_POLICY} : r.policy) == 'Always' || ` +
+        `${failOn === 'info' ? "r.digest != ''" : `!${celMutableTag(settings.mutableTags)}`})`,
     }),
   },
   check(ctx) {

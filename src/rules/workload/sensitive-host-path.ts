@@ -166,7 +166,7 @@ export default defineRule({
     ],
   },
   target: { pods: true },
-  cel: { unsupported: 'it resolves . and .. in the host path before matching it, a step-by-step walk CEL cannot do (the Pod Security hostPath and restricted volume checks refuse every hostPath in CEL)' },
+  cel: { unsupported: 'it resolves . and .. in the host path before matching it, a step-by-step walk CEL cannot do' },
   check(ctx) {
     const pod = ctx.pod();
     if (!pod) return;
