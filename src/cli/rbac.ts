@@ -1,13 +1,13 @@
 import { Command, Option } from 'commander';
-import { UsageError, type InputError } from '../core/errors.js';
+import { UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { Inventory } from '../core/inventory.js';
-import { grantedPart, PermissionIndex, identityOf, parseSubject, subjectLabel, type AccessQuery, type Grant, type HeldRule, type Identity, type MissingRole, type PolicyRule, type Subject, type Via } from '../analyses/rbac/permission-index.js';
+import { grantedPart, missingRolesIn, PermissionIndex, identityOf, parseSubject, subjectLabel, type AccessQuery, type Grant, type HeldRule, type Identity, type MissingRole, type PolicyRule, type Subject, type Via } from '../analyses/rbac/permission-index.js';
 import { ingestPaths } from '../ingest/files.js';
-import { errorLabel } from '../report/common.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
 import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
-import { RBAC_KINDS, RBAC_REQUIRED_KINDS } from '../ingest/kube-kinds.js';
+import { LIVE_KINDS, qualifiedResource, RBAC_KINDS, RBAC_REQUIRED_KINDS } from '../ingest/kube-kinds.js';
+import { isPassingFailure, unreadKindOf } from '../ingest/kube.js';
 import {
   aksInputs,
   aksOption,
@@ -25,11 +25,12 @@ import {
   type ClusterFlags,
 } from './inputs.js';
 import { loadConfig } from './load-config.js';
-import { emitReport, printErrors, SARIF_CATEGORY_FLAGS, sarifCategory, writeResult } from './output.js';
+import { emitReport, printErrors, printWarnings, SARIF_CATEGORY_FLAGS, sarifCategory, writeResult } from './output.js';
 import { runScan } from './run-scan.js';
 import { azureScopeText } from '../analyses/rbac/azure-scope.js';
 import { ROLE_ASSIGNMENT_KIND } from '../analyses/rbac/azure-access.js';
 import type { Resource } from '../core/resource.js';
+import { POD_BEARING_KINDS } from '../core/workload.js';
 
 type Format = 'table' | 'json';
 
@@ -114,6 +115,13 @@ export function rbacCommand(): Command {
   return rbac;
 }
 
+/**
+ * What `rbac risky` reads from a live cluster: the RBAC objects, and the Pods and built-in workload
+ * controllers whose accounts the escalation steps reach through exec, debug and patching a controller.
+ * Only the RBAC objects are required: a refused list of pods leaves those steps out with a note.
+ */
+const RISKY_KINDS: readonly string[] = [...RBAC_KINDS, ...POD_BEARING_KINDS];
+
 /** `rbac risky` is `scan` restricted to the rbac/* rules: same findings, exceptions and reporters. */
 async function risky(paths: string[], opts: RiskyOptions): Promise<number> {
   if (!isFormat(opts.format)) throw new UsageError(`unknown format ${opts.format}`);
@@ -123,7 +131,8 @@ async function risky(paths: string[], opts: RiskyOptions): Promise<number> {
   const session = azureSession();
   const displayNames = scanDisplayNames(opts, session);
   const aks = await aksInputs(opts.aks, session);
-  const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) }, RBAC_KINDS, RBAC_REQUIRED_KINDS);
+  const cluster = await clusterInputs({ cluster: opts.cluster, context: opts.context, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) }, RISKY_KINDS, RBAC_REQUIRED_KINDS);
+  const unlisted = unlistedKinds(cluster, opts.namespace);
   const outcome = await runScan({
     paths: pathsOrDefault(paths, opts.cluster === true || opts.aks.length > 0),
     rules,
@@ -133,6 +142,8 @@ async function risky(paths: string[], opts: RiskyOptions): Promise<number> {
     extraResources: [...aks.resources, ...cluster.resources],
     extraErrors: [...aks.errors, ...cluster.errors],
     extraNotes: cluster.notes,
+    // Not new resources: the read ones, asked which bindings refer to a role they lack, so the report says what was not counted.
+    augment: async (resources) => ({ resources: [], errors: [], notes: missingRoleNotes(missingRolesIn(new Inventory(resources)), unlisted) }),
     ...(displayNames ? { displayNames } : {}),
   });
   await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta), sarif);
@@ -143,7 +154,14 @@ function formatOption(): Option {
   return new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table');
 }
 
-/** `RESOURCE[.GROUP][/SUB]` or a non-resource URL, as a query. */
+/** `v1`, `v1beta1`, `v2alpha3`: the VERSION of kubectl's RESOURCE.VERSION.GROUP. */
+const API_VERSION = /^v\d+((alpha|beta)\d+)?$/;
+
+/**
+ * `RESOURCE[.GROUP][/SUB]`, kubectl's `RESOURCE.VERSION.GROUP`, or a non-resource URL, as a query. The
+ * resource is taken as written; resolveQuery() turns kubectl's other spellings into the resource name
+ * RBAC rules use, once the input (and its CustomResourceDefinitions) is read.
+ */
 export function parseResourceArg(verb: string, text: string, opts: { namespace?: string; name?: string }): AccessQuery {
   if (!verb) throw new UsageError('VERB must not be empty');
   if (text.startsWith('/')) return { verb, nonResourceURL: text };
@@ -152,7 +170,9 @@ export function parseResourceArg(verb: string, text: string, opts: { namespace?:
   const subresource = slash < 0 ? undefined : text.slice(slash + 1);
   const dot = head.indexOf('.');
   const resource = dot < 0 ? head : head.slice(0, dot);
-  const apiGroup = dot < 0 ? undefined : head.slice(dot + 1);
+  let apiGroup = dot < 0 ? undefined : head.slice(dot + 1).toLowerCase();
+  const version = apiGroup?.split('.')[0];
+  if (apiGroup !== undefined && version !== undefined && version !== apiGroup && API_VERSION.test(version)) apiGroup = apiGroup.slice(version.length + 1);
   if (!resource || subresource === '' || subresource?.includes('/') || apiGroup === '')
     throw new UsageError(`RESOURCE must be RESOURCE[.GROUP][/SUBRESOURCE] or a URL path starting with /, not ${JSON.stringify(text)}`);
   return {
@@ -163,6 +183,74 @@ export function parseResourceArg(verb: string, text: string, opts: { namespace?:
     ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
     ...(opts.name !== undefined ? { name: opts.name } : {}),
   };
+}
+
+/** The verbs the API server asks RBAC about for resources: the request verbs and the special ones. */
+const RESOURCE_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'bind', 'escalate', 'impersonate', 'approve', 'sign', 'attest', 'use'];
+/** The verbs of a non-resource request: its HTTP method in lower case. */
+const URL_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+
+/**
+ * The query with the resource named as RBAC rules name it (kubectl's singular, kind, short name or any
+ * case resolved), and warnings for what still matches nothing the API server would ask: an unknown verb,
+ * resource or subresource, or kubectl's TYPE/NAME read as a subresource.
+ */
+export function resolveQuery(query: AccessQuery, index: PermissionIndex): { query: AccessQuery; warnings: string[] } {
+  const warnings: string[] = [];
+  const verbs = query.nonResourceURL !== undefined ? URL_VERBS : RESOURCE_VERBS;
+  if (query.verb !== '*' && !verbs.includes(query.verb)) {
+    const near = closest(query.verb.toLowerCase(), verbs);
+    const asked = query.nonResourceURL !== undefined ? `a non-resource URL is asked with ${verbs.join(', ')}` : `the API server asks ${verbs.join(', ')}`;
+    warnings.push(`unknown verb ${JSON.stringify(query.verb)}${near ? ` (did you mean ${near}?)` : ''}: ${asked}; only rules naming this verb or * match it`);
+  }
+  if (query.resource === undefined || query.resource === '*') return { query, warnings };
+  const resource = index.resolveResource(query.resource, query.apiGroup);
+  // A resource some rule of the input names is what the rules mean, though no definition says so.
+  if (resource === undefined && index.namedResources().has(query.resource)) return { query, warnings };
+  if (resource === undefined) {
+    const near = closest(query.resource.toLowerCase(), [...index.resourceSpellings(), ...index.namedResources()]);
+    const nearText = near ? ` (did you mean ${index.resolveResource(near) ?? near}?)` : '';
+    warnings.push(`unknown resource ${JSON.stringify(query.resource)}${nearText}: no built-in resource or CustomResourceDefinition of the input has this name; only rules naming it or * match it`);
+    return { query, warnings };
+  }
+  let subresource = query.subresource;
+  if (subresource !== undefined && index.hasSubresource(resource, subresource) === false) {
+    const lower = subresource.toLowerCase();
+    if (index.hasSubresource(resource, lower) === true) subresource = lower;
+    else if (query.name === undefined)
+      warnings.push(
+        `${resource} has no subresource ${JSON.stringify(subresource)}: ${resource}/${subresource} asks about that subresource; to ask about the object named ${subresource}, give ${resource} --name ${subresource}`,
+      );
+    else warnings.push(`${resource} has no subresource ${JSON.stringify(subresource)}: only rules naming ${resource}/${subresource} or */${subresource} match it`);
+  }
+  return { query: { ...query, resource, ...(subresource !== undefined ? { subresource } : {}) }, warnings };
+}
+
+/** The candidate nearest to a mistyped word (at most two edits away), if any. */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(word, c, bestDistance);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, or `limit` once it is known to be at least that. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    if (Math.min(...next) >= limit) return limit;
+    row = next;
+  }
+  return Math.min(row[b.length]!, limit);
 }
 
 interface Loaded {
@@ -191,7 +279,7 @@ async function load(paths: string[], live: LiveFlags): Promise<Loaded> {
   const resources = [...ingest.resources, ...aks.resources, ...cluster.resources];
   const index = new PermissionIndex(new Inventory(resources, { displayNames: given }));
   printErrors(errors);
-  for (const m of index.missingRoles) process.stderr.write(`palisade: warning: ${errorLabel({ source: m.source.file, line: m.source.line })}: ${missingRoleText(m)}\n`);
+  printWarnings(missingRoleNotes(index.missingRoles, unlistedKinds(cluster)));
   return { index, errors, given, session, answered: holdsRbac(resources, index) };
 }
 
@@ -222,9 +310,11 @@ async function namesOf(subjects: readonly Subject[], loaded: Loaded, graph: bool
 }
 
 async function whoCan(verb: string, resource: string, paths: string[], opts: WhoCanOptions): Promise<number> {
-  const query = parseResourceArg(verb, resource, opts);
+  const parsed = parseResourceArg(verb, resource, opts);
   const loaded = await load(paths, opts);
   const { index, errors } = loaded;
+  const { query, warnings } = resolveQuery(parsed, index);
+  for (const w of warnings) process.stderr.write(`palisade: warning: ${w}\n`);
   // The API server asks about a create with no name (the object does not exist yet): a grant restricted by
   // resourceNames never allows one, though kubectl auth can-i with a name answers yes. The request is
   // asked as the API server asks it.
@@ -300,9 +390,36 @@ function onePerBinding(grants: readonly Grant[]): Grant[] {
   });
 }
 
-export function missingRoleText(m: MissingRole): string {
+/**
+ * The kinds a live read could not list, each with why: a binding to a role of such a kind refers to rules
+ * nobody read, which says more than "not in the input". `read` is what clusterInputs returned: its notes
+ * are refused context kinds, its errors refusals unless they may pass (a timeout, a 5xx).
+ */
+export function unlistedKinds(read: { errors: readonly InputError[]; notes: readonly InputNote[] }, namespace?: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const problems = [...read.errors.map((e) => ({ p: e, refused: !isPassingFailure(e) })), ...read.notes.map((n) => ({ p: n, refused: true }))];
+  for (const { p, refused } of problems) {
+    const kind = unreadKindOf(p);
+    const live = LIVE_KINDS.find((k) => k.kind === kind);
+    if (kind === undefined || live === undefined || out.has(kind)) continue;
+    const resource = qualifiedResource(live);
+    const scope = !live.namespaced ? '' : namespace !== undefined ? ` in namespace ${namespace}` : ' in all namespaces';
+    out.set(kind, refused ? `listing ${resource} was refused (the credentials lack list on ${resource}${scope})` : `listing ${resource} failed (see the input errors)`);
+  }
+  return out;
+}
+
+/** One note per binding whose role is not in the input, where the binding was read. */
+export function missingRoleNotes(missing: readonly MissingRole[], unlisted: ReadonlyMap<string, string> = new Map()): InputNote[] {
+  return missing.map((m) => ({ source: m.source.file, line: m.source.line, message: missingRoleText(m, unlisted) }));
+}
+
+/** `unlisted`: the kinds a live read could not list, with why (see unlistedKinds). */
+export function missingRoleText(m: MissingRole, unlisted: ReadonlyMap<string, string> = new Map()): string {
   const role = `${m.role.kind || '(no kind)'} ${m.role.namespace ? `${m.role.namespace}/` : ''}${m.role.name || '(no name)'}`;
   if (m.binding.kind === 'ClusterRoleBinding' && m.role.kind === 'Role') return `${bindingText(m.binding)} refers to ${role}: a ClusterRoleBinding can only refer to a ClusterRole (the API server refuses it), so it grants nothing`;
+  const unread = unlisted.get(m.role.kind);
+  if (unread !== undefined) return `${bindingText(m.binding)} refers to ${role}, whose rules are unknown: ${unread}, so what it grants is not counted`;
   if (isBootstrapRole(m.role)) return `${bindingText(m.binding)} refers to ${role}, a role every cluster creates for itself: its rules are not in the input, so what it grants is not counted here`;
   return `${bindingText(m.binding)} refers to ${role}, which is not in the input: what it grants is not counted (add the role's manifest to count it)`;
 }
@@ -400,7 +517,13 @@ function notGrantedText(h: HeldRule): string {
   const literalText = literal.length ? `${literal.join(', ')} ${literal.length === 1 ? 'is' : 'are'} literal: no request matches` : '';
   if (grantsNothing(h)) return ` (grants nothing${h.notGranted && grantedPart(h) === undefined ? ' here' : `: ${literalText}`})`;
   const parts: string[] = [];
-  if (h.notGranted) parts.push(`not granted here: ${[...h.notGranted.resources, ...h.notGranted.nonResourceURLs].join(', ')}`);
+  if (h.notGranted) {
+    const { resources, nonResourceURLs, bindOnly = [] } = h.notGranted;
+    const others = h.rule.verbs.filter((v) => v !== 'bind');
+    // Only bind of the rule's verbs reaches clusterroles through a RoleBinding.
+    const verbsCut = bindOnly.map((r) => (others.includes('*') ? `${r} (every verb but bind)` : `${others.join(',')} ${r}`));
+    parts.push(`not granted here: ${[...resources, ...verbsCut, ...nonResourceURLs].join(', ')}`);
+  }
   if (literalText) parts.push(`${literal.join(', ')} grant${literal.length === 1 ? 's' : ''} nothing`);
   return parts.length ? ` (${parts.join('; ')})` : '';
 }

@@ -111,6 +111,18 @@ subjects: [{kind: User, name: cert-bot}]
     }
   });
 
+  it('resolves kubectl spellings, and warns on stderr of a verb or TYPE/NAME that matches nothing asked', async () => {
+    const singular = await runCli(['rbac', 'who-can', 'get', 'Secret', '-n', 'shop', dir]);
+    expect(singular.stdout).toContain('2 grants to 2 subjects allow get secrets in namespace shop');
+    expect(singular.stderr).not.toMatch(/warning: (unknown|secrets has)/);
+    const typo = await runCli(['rbac', 'who-can', 'gett', 'secrets', '-n', 'shop', dir]);
+    expect(typo.code).toBe(0);
+    expect(typo.stderr).toContain('palisade: warning: unknown verb "gett" (did you mean get?)');
+    const typeName = await runCli(['rbac', 'who-can', 'get', 'secrets/db-password', '-n', 'shop', dir]);
+    expect(typeName.code).toBe(0);
+    expect(typeName.stderr).toContain('to ask about the object named db-password, give secrets --name db-password');
+  });
+
   it('an unreadable input exits 2', async () => {
     const r = await runCli(['rbac', 'who-can', 'get', 'secrets', `${dir}/missing.yaml`]);
     expect(r.code).toBe(2);
@@ -170,6 +182,27 @@ subjects: [{kind: Group, name: "system:serviceaccounts:shop", apiGroup: rbac.aut
     expect(r.stdout).toContain('holds 2 rules (1 of them grants nothing: a RoleBinding grants no cluster-scoped resource and no non-resource URL)');
   });
 
+  it('says that a RoleBinding grants bind alone on clusterroles', async () => {
+    const manager = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: rbac-manager}
+rules:
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles, roles], verbs: [bind, escalate]}
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: ["*"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: team-rbac, namespace: team-a}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: rbac-manager}
+subjects: [{kind: Group, name: team-a-leads, apiGroup: rbac.authorization.k8s.io}]
+`;
+    const r = await runCli(['rbac', 'can', 'Group:team-a-leads', tempTree({ 'rbac.yaml': manager })]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/team-a\s+bind,escalate\s+clusterroles,roles \[rbac\.authorization\.k8s\.io\] \(not granted here: escalate clusterroles\)\s+RoleBinding/);
+    expect(r.stdout).toMatch(/team-a\s+\*\s+clusterroles \[rbac\.authorization\.k8s\.io\] \(not granted here: clusterroles \(every verb but bind\)\)\s+RoleBinding/);
+    expect(r.stdout).toContain('holds 2 rules\n');
+  });
+
   it('marks RESOURCE/* as granting nothing: it is a literal name, not a subresource wildcard', async () => {
     const literal = `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -220,6 +253,26 @@ spec: {containers: [{name: c, image: x, securityContext: {privileged: true}}]}
     expect(report.findings.map((f) => f.rule)).toEqual(['rbac/cluster-admin-bound']);
     expect(report.findings[0]?.message).toContain('ServiceAccount ci/deployer');
   });
+  it('notes each binding whose role is not in the input', async () => {
+    const dangling = tempTree({
+      ...files,
+      'dangling.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: support-logs, namespace: ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: logs}
+subjects: [{kind: Group, name: support}]
+`,
+    });
+    const r = await runCli(['rbac', 'risky', dangling, '-f', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { notes: Array<{ source: string; line?: number; message: string }> };
+    expect(report.notes).toContainEqual({
+      source: `${dangling}/dangling.yaml`,
+      line: 1,
+      message: "RoleBinding/ci/support-logs refers to Role ci/logs, which is not in the input: what it grants is not counted (add the role's manifest to count it)",
+    });
+  });
+
   it('gates with --fail-on', async () => {
     const dir = tempTree(files);
     expect((await runCli(['rbac', 'risky', dir, '--fail-on', 'critical'])).code).toBe(1);

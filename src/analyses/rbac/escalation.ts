@@ -1,7 +1,7 @@
 import type { Inventory } from '../../core/inventory.js';
 import { Memo } from '../../core/memo.js';
 import { asArray, asString, isObj } from '../../core/resource.js';
-import { identityOf, parseSubject, subjectLabel, type BindingRef, type Grant, type PermissionIndex, type PolicyRule, type RoleRef, type Subject, type TokenSecret } from './permission-index.js';
+import { identityOf, parseSubject, subjectLabel, type BindingRef, type Grant, type HeldRule, type PermissionIndex, type PolicyRule, type RoleRef, type Subject, type TokenSecret } from './permission-index.js';
 import { azureScopeText } from './azure-scope.js';
 
 /** The node every path ends at: rights equivalent to the `cluster-admin` ClusterRole. */
@@ -164,11 +164,35 @@ function bindsClusterRoles(r: PolicyRule): boolean {
   return any(r.verbs, 'bind') && any(r.apiGroups, RBAC) && any(r.resources, 'clusterroles');
 }
 
-/** A rule that lets its holder bind the `admin` or `cluster-admin` ClusterRole. */
-function bindsAdminClusterRole(r: PolicyRule): boolean {
-  if (!bindsClusterRoles(r)) return false;
-  return r.resourceNames.length === 0 || r.resourceNames.includes('admin') || r.resourceNames.includes(CLUSTER_ADMIN);
+/** A rule that lets its holder escalate ClusterRoles (any, or those it names). */
+function escalatesClusterRoles(r: PolicyRule): boolean {
+  return any(r.verbs, 'escalate') && any(r.apiGroups, RBAC) && any(r.resources, 'clusterroles');
 }
+
+/** Rules of which one allows every verb on every resource of every API group: cluster-admin bound cluster-wide, admin of a namespace bound there. */
+function grantsEverything(rules: readonly PolicyRule[]): boolean {
+  return rules.some((r) => r.resourceNames.length === 0 && r.verbs.includes('*') && r.apiGroups.includes('*') && r.resources.includes('*'));
+}
+
+/**
+ * The ClusterRole, by name, that a bind rule lets its holder bind and that gives every right where it
+ * is bound: `preferred` when the rule names no role (it binds any, and every cluster has the default
+ * roles); else a role it names that is cluster-admin, `admin` when `namespaceAdmin`, or any role whose
+ * rules hold everything. The API server checks bind with the name of the role being bound, so a rule
+ * limited to such a role hands it out as surely as one naming cluster-admin.
+ */
+function everythingRoleBound(index: PermissionIndex, r: PolicyRule, preferred: string, namespaceAdmin: boolean): string | undefined {
+  if (!bindsClusterRoles(r)) return undefined;
+  const names = r.resourceNames;
+  if (names.length === 0 || names.includes(preferred)) return preferred;
+  return names.find((n) => n === CLUSTER_ADMIN || (namespaceAdmin && n === 'admin')) ?? names.find((n) => grantsEverything(index.clusterRoleRules(n) ?? []));
+}
+
+/**
+ * Default ClusterRoles the aggregation controller rewrites from the roles labelled for them: rules
+ * written into one by hand are gone at its next pass.
+ */
+const AGGREGATED_DEFAULT_ROLES: ReadonlySet<string> = new Set(['admin', 'edit', 'view']);
 
 /** A rule that allows `verb` on every object of `resource` (a grant limited by resourceNames does not count). */
 function allowsAll(r: PolicyRule, verb: string, apiGroup: string, resource: string): boolean {
@@ -186,6 +210,14 @@ function leadsToServiceAccounts(rules: readonly PolicyRule[]): boolean {
       allowsAll(r, 'create', '', 'serviceaccounts/token') ||
       allowsAll(r, 'impersonate', '', 'serviceaccounts'),
   );
+}
+
+/**
+ * Rules that hand whoever they are bound to more than a view of the namespace (the default edit role
+ * and above): every right, a way into its service accounts, or its Secrets, long-lived tokens among them.
+ */
+export function reachesServiceAccounts(rules: readonly PolicyRule[]): boolean {
+  return grantsEverything(rules) || leadsToServiceAccounts(rules) || rules.some((r) => ['get', 'list', 'watch'].some((v) => allowsAll(r, v, '', 'secrets')));
 }
 
 /**
@@ -210,15 +242,16 @@ function readsCreatableSecret(r: PolicyRule, namespace: string, existing: Readon
  * membership is not a step of its own: a step names the group in `because.through`.
  *
  * Cluster-admin equivalent, cluster-wide: `*` verbs on `*` resources in `*` API groups; bind on the
- * cluster-admin ClusterRole together with create on clusterrolebindings; escalate on clusterroles
- * together with update or patch of a (non-aggregated) ClusterRole the identity is bound to, which it
- * can then rewrite to `*`; impersonate the group `system:masters` together with impersonating some
+ * cluster-admin ClusterRole, or on another whose rules are `*` on everything (any role, or one by name),
+ * together with create on clusterrolebindings; escalate on a (non-aggregated) ClusterRole the identity is
+ * bound to (any role, or that one by name) together with update or patch of it, which it can then
+ * rewrite to `*`; impersonate the group `system:masters` together with impersonating some
  * user or service account (the API server accepts Impersonate-Group only with Impersonate-User), as
  * `system:masters` bypasses authorization altogether. Bind or escalate alone grants nothing.
  *
  * Into a service account of a namespace: creating pods or workloads there; updating or patching a
  * workload controller there (its pod template takes any serviceAccountName); binding, with create on
- * rolebindings there, a ClusterRole that does one of these (edit); creating a Secret there (a
+ * rolebindings there or on clusterrolebindings, a ClusterRole that does one of these (edit); creating a Secret there (a
  * `kubernetes.io/service-account-token` Secret the token controller fills) while reading Secrets there
  * in any way (not the Secrets a workload's own role names: the workload creates them itself); creating its token, impersonating it, reading its token Secret; and, for the accounts
  * whose token the input's pods mount, exec into pods there or adding an ephemeral container to one.
@@ -245,9 +278,11 @@ export class EscalationGraph {
     };
     const star = bySubject(q({ verb: '*', resource: '*', apiGroup: '*' }).filter((g) => g.scope === 'cluster'));
     const podCreators = POD_CREATORS.map((p) => ({ ...p, grants: bySubject(q({ verb: 'create', resource: p.resource, apiGroup: p.apiGroup })) }));
-    const bindCR = bySubject(q({ verb: 'bind', resource: 'clusterroles', apiGroup: RBAC, name: CLUSTER_ADMIN }));
+    // Bind and escalate are judged per subject from the rules it holds, as their grants may name the
+    // roles they apply to; asked here so that their holders are nodes of the graph.
+    q({ verb: 'bind', resource: 'clusterroles', apiGroup: RBAC, name: CLUSTER_ADMIN });
+    q({ verb: 'escalate', resource: 'clusterroles', apiGroup: RBAC });
     const createCRB = bySubject(q({ verb: 'create', resource: 'clusterrolebindings', apiGroup: RBAC }));
-    const escalateCR = q({ verb: 'escalate', resource: 'clusterroles', apiGroup: RBAC });
     const impersonateMasters = bySubject(q({ verb: 'impersonate', resource: 'groups', apiGroup: '', name: 'system:masters' }));
     const impersonateAnyUser = bySubject(q({ verb: 'impersonate', resource: 'users', apiGroup: '' }));
     const createRBAll = q({ verb: 'create', resource: 'rolebindings', apiGroup: RBAC });
@@ -378,13 +413,45 @@ export class EscalationGraph {
         out.push({ to, because });
       };
 
-      const bind = held(bindCR);
-      if (bind && bind.scope === 'cluster' && held(createCRB)?.scope === 'cluster') add(CLUSTER_ADMIN, reason(bind, 'bind', 'clusterroles', RBAC, null, CLUSTER_ADMIN));
-      for (const g of escalateCR) {
-        if (g.scope !== 'cluster' || !keys.includes(keyOf(g.subject)) || g.via.role.kind !== 'ClusterRole' || g.via.aggregatedFrom !== undefined) continue;
-        const name = g.via.role.name;
-        const canWrite = ['update', 'patch'].some((verb) => index.whoCan({ verb, resource: 'clusterroles', apiGroup: RBAC, name }).some((w) => w.scope === 'cluster' && keys.includes(keyOf(w.subject))));
-        if (canWrite) add(CLUSTER_ADMIN, reason(g, 'escalate', 'clusterroles', RBAC, null, name));
+      let heldRules: HeldRule[] | undefined;
+      const allRules = () => (heldRules ??= index.can(s));
+      const heldReason = (h: HeldRule, name: string, namespace: string | null): StepReason => ({ verb: 'bind', resource: 'clusterroles', name, apiGroup: RBAC, namespace, binding: h.via.binding, role: h.via.role, ...(keyOf(h.through) !== key ? { through: h.through } : {}) });
+
+      // create on clusterrolebindings with bind on a role that holds everything (by name or any role) is
+      // cluster-admin; with bind on a role that runs pods or mints tokens (edit), every service account.
+      if (held(createCRB)?.scope === 'cluster') {
+        const binds = allRules().filter((h) => h.scope === 'cluster' && bindsClusterRoles(h.rule));
+        for (const h of binds) {
+          const name = everythingRoleBound(index, h.rule, CLUSTER_ADMIN, false);
+          if (name === undefined) continue;
+          add(CLUSTER_ADMIN, heldReason(h, name, null));
+          break;
+        }
+        for (const h of binds) {
+          const name = h.rule.resourceNames.find((n) => leadsToServiceAccounts(index.clusterRoleRules(n) ?? []));
+          if (name === undefined) continue;
+          for (const ns of namespaces) for (const account of this.saByNamespace.get(ns) ?? []) add(subjectLabel({ kind: 'ServiceAccount', namespace: ns, name: account }), heldReason(h, name, null));
+          break;
+        }
+      }
+      // escalate with update or patch on a ClusterRole the identity is bound to rewrites that role to `*`.
+      // The API server checks escalate with the role's name, so a grant limited to it is enough.
+      if (allRules().some((h) => h.scope === 'cluster' && escalatesClusterRoles(h.rule))) {
+        const boundRoles = new Set<string>();
+        const aggregated = new Set<string>();
+        for (const h of allRules()) {
+          if (h.scope !== 'cluster' || h.via.role.kind !== 'ClusterRole') continue;
+          boundRoles.add(h.via.role.name);
+          if (h.via.aggregatedFrom !== undefined || (h.via.role.builtin && AGGREGATED_DEFAULT_ROLES.has(h.via.role.name))) aggregated.add(h.via.role.name);
+        }
+        const mine = (w: Grant) => w.scope === 'cluster' && keys.includes(keyOf(w.subject));
+        for (const name of boundRoles) {
+          if (aggregated.has(name)) continue;
+          const esc = index.whoCan({ verb: 'escalate', resource: 'clusterroles', apiGroup: RBAC, name }).find(mine);
+          if (!esc || !['update', 'patch'].some((verb) => index.whoCan({ verb, resource: 'clusterroles', apiGroup: RBAC, name }).some(mine))) continue;
+          add(CLUSTER_ADMIN, reason(esc, 'escalate', 'clusterroles', RBAC, null, name));
+          break;
+        }
       }
       const masters = held(impersonateMasters);
       if (masters) {
@@ -435,25 +502,28 @@ export class EscalationGraph {
       // Binding `admin` (or cluster-admin) in a namespace through a RoleBinding needs bind on that
       // ClusterRole, checked in the namespace, and create on rolebindings there.
       if (namespaces.length) {
-        const rules = index.can(s);
-        const inScope = (h: (typeof rules)[number], ns: string) => h.scope === 'cluster' || h.scope === ns;
-        const via = (h: (typeof rules)[number], name: string, ns: string): StepReason => ({ verb: 'bind', resource: 'clusterroles', name, apiGroup: RBAC, namespace: ns, binding: h.via.binding, role: h.via.role, ...(keyOf(h.through) !== key ? { through: h.through } : {}) });
+        const rules = allRules();
+        const inScope = (h: HeldRule, ns: string) => h.scope === 'cluster' || h.scope === ns;
+        const binds = rules.filter((h) => bindsClusterRoles(h.rule));
+        const adminBinds = binds.flatMap((h) => {
+          const name = everythingRoleBound(index, h.rule, 'admin', true);
+          return name === undefined ? [] : [{ h, name }];
+        });
         for (const ns of namespaces) {
           const rb = held(createRB.get(ns));
           if (!rb) continue;
-          const h = rules.find((r) => inScope(r, ns) && bindsAdminClusterRole(r.rule));
-          if (h) {
-            const name = h.rule.resourceNames.includes('admin') || !h.rule.resourceNames.includes(CLUSTER_ADMIN) ? 'admin' : CLUSTER_ADMIN;
-            add(namespaceAdminKey(ns), via(h, name, ns));
+          const admin = adminBinds.find((b) => inScope(b.h, ns));
+          if (admin) {
+            add(namespaceAdminKey(ns), heldReason(admin.h, admin.name, ns));
             continue;
           }
           // Bind limited to other ClusterRoles: one that runs pods, mints tokens or impersonates service
           // accounts (edit) makes the identity, through a RoleBinding it writes, any service account there.
-          for (const r of rules) {
-            if (!inScope(r, ns) || !bindsClusterRoles(r.rule)) continue;
+          for (const r of binds) {
+            if (!inScope(r, ns)) continue;
             const name = r.rule.resourceNames.find((n) => leadsToServiceAccounts(index.clusterRoleRules(n) ?? []));
             if (name !== undefined) {
-              everyAccount(ns, via(r, name, ns));
+              everyAccount(ns, heldReason(r, name, ns));
               break;
             }
           }
@@ -613,11 +683,18 @@ export function escalationGraph(index: PermissionIndex, extraSubjects: Iterable<
   return graph;
 }
 
+const BOUND_SUBJECTS = new Memo<Inventory, readonly Subject[]>();
+
 /**
  * Every subject named in a RoleBinding or ClusterRoleBinding of the inventory: the starting points
  * whose only grants are limited by resourceNames (which no who-can query without a name returns).
+ * Read once per inventory: the escalation rule and the attack paths (twice) ask in one scan.
  */
-export function boundSubjects(inventory: Inventory): Subject[] {
+export function boundSubjects(inventory: Inventory): readonly Subject[] {
+  return BOUND_SUBJECTS.of(inventory, subjectsOfBindings);
+}
+
+function subjectsOfBindings(inventory: Inventory): Subject[] {
   const out: Subject[] = [];
   for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
     for (const b of inventory.byKind(kind)) {

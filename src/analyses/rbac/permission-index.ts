@@ -1,7 +1,7 @@
 import { Memo } from '../../core/memo.js';
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, stringMap, type Provenance, type Resource } from '../../core/resource.js';
-import { podOf, type PodView } from '../../core/workload.js';
+import { podOf, POD_BEARING_KINDS, type PodView } from '../../core/workload.js';
 import { azureAccess, type ClusterWriter, type IdentityLink } from './azure-access.js';
 import { DEFAULT_CLUSTER_ROLES } from './default-roles.js';
 import { BUILTIN_RESOURCES, type ResourceInfo } from './resources.js';
@@ -43,7 +43,7 @@ export interface BindingRef {
 export interface RoleRef {
   kind: 'Role' | 'ClusterRole' | 'AzureRole';
   name: string;
-  /** A default ClusterRole (cluster-admin, admin, edit, view) the input binds without defining: its bootstrap rules apply. */
+  /** A default ClusterRole (default-roles.ts) the input binds without defining: its bootstrap rules apply, with what the input aggregates into it. */
   builtin?: true;
 }
 
@@ -83,18 +83,45 @@ export interface HeldRule {
    * Parts of the rule its binding cannot grant: a RoleBinding grants only requests in its namespace,
    * and cluster-scoped resources and non-resource URLs are requested in none. Absent when all of it grants.
    */
-  notGranted?: { resources: string[]; nonResourceURLs: string[] };
+  notGranted?: NotGranted;
+}
+
+export interface NotGranted {
+  /** Resources the binding grants for no verb of the rule. */
+  resources: string[];
+  nonResourceURLs: string[];
+  /**
+   * Resources it grants for `bind` alone, though the rule names more verbs: `bind clusterroles` is asked in
+   * the namespace of the RoleBinding being created, every other verb on clusterroles across the cluster.
+   */
+  bindOnly?: string[];
 }
 
 /**
- * What of a held rule its binding grants: the rule itself, the rule cut to the resources a RoleBinding can
- * grant, or undefined when it grants nothing there.
+ * What of a held rule its binding grants, as rules: the rule itself; the rule cut to the resources a
+ * RoleBinding can grant, with `bind` alone on the resources it grants only that verb on (a second rule
+ * when others remain); none when it grants nothing there.
+ */
+export function grantedParts(h: HeldRule): PolicyRule[] {
+  const cut = h.notGranted;
+  if (!cut) return [h.rule];
+  const bindOnly = cut.bindOnly ?? [];
+  const whole = h.rule.resources.filter((r) => !cut.resources.includes(r) && !bindOnly.includes(r));
+  const out: PolicyRule[] = [];
+  if (whole.length > 0) out.push({ ...h.rule, resources: whole, nonResourceURLs: [] });
+  if (bindOnly.length > 0) out.push({ ...h.rule, verbs: ['bind'], resources: bindOnly, nonResourceURLs: [] });
+  return out;
+}
+
+/**
+ * What of a held rule its binding grants, as one rule (see grantedParts), or undefined when it grants
+ * nothing there. When a RoleBinding grants some resources of the rule for every verb and clusterroles for
+ * bind alone, one rule cannot say it: the rule keeps its verbs on both, and grantedParts tells them apart.
  */
 export function grantedPart(h: HeldRule): PolicyRule | undefined {
-  const cut = h.notGranted;
-  if (!cut) return h.rule;
-  const resources = h.rule.resources.filter((r) => !cut.resources.includes(r));
-  return resources.length > 0 ? { ...h.rule, resources, nonResourceURLs: [] } : undefined;
+  const parts = grantedParts(h);
+  if (parts.length <= 1) return parts[0];
+  return { ...h.rule, resources: parts.flatMap((p) => p.resources), nonResourceURLs: [] };
 }
 
 export interface MissingRole {
@@ -144,9 +171,75 @@ interface Hit {
 }
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
-/** The kinds whose pods run as a ServiceAccount: Pods and the built-in workload controllers. */
-const POD_RUNNER_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController'];
 const SA_PREFIX = 'system:serviceaccount:';
+
+/** kubectl's short names of the built-in resources. */
+const SHORT_NAMES: Readonly<Record<string, string>> = {
+  po: 'pods',
+  svc: 'services',
+  cm: 'configmaps',
+  sa: 'serviceaccounts',
+  ep: 'endpoints',
+  pvc: 'persistentvolumeclaims',
+  ev: 'events',
+  limits: 'limitranges',
+  quota: 'resourcequotas',
+  rc: 'replicationcontrollers',
+  no: 'nodes',
+  ns: 'namespaces',
+  pv: 'persistentvolumes',
+  cs: 'componentstatuses',
+  deploy: 'deployments',
+  rs: 'replicasets',
+  sts: 'statefulsets',
+  ds: 'daemonsets',
+  cj: 'cronjobs',
+  hpa: 'horizontalpodautoscalers',
+  pdb: 'poddisruptionbudgets',
+  netpol: 'networkpolicies',
+  ing: 'ingresses',
+  sc: 'storageclasses',
+  crd: 'customresourcedefinitions',
+  crds: 'customresourcedefinitions',
+  csr: 'certificatesigningrequests',
+  pc: 'priorityclasses',
+};
+
+/** The subresources of the built-in resources besides `status`, which most of them have. */
+const BUILTIN_SUBRESOURCES: Readonly<Record<string, readonly string[]>> = {
+  pods: ['attach', 'binding', 'ephemeralcontainers', 'eviction', 'exec', 'log', 'portforward', 'proxy', 'resize'],
+  services: ['proxy'],
+  nodes: ['proxy'],
+  namespaces: ['finalize'],
+  serviceaccounts: ['token'],
+  replicationcontrollers: ['scale'],
+  deployments: ['scale', 'rollback'],
+  replicasets: ['scale'],
+  statefulsets: ['scale'],
+  certificatesigningrequests: ['approval'],
+};
+
+/** The singular the API server publishes for a built-in plural: `policies` → `policy`, `ingresses` → `ingress`. */
+function singularOf(plural: string): string {
+  if (plural.endsWith('ies')) return `${plural.slice(0, -3)}y`;
+  if (/(ss|sh|ch|x|us)es$/.test(plural)) return plural.slice(0, -2);
+  return plural.endsWith('s') ? plural.slice(0, -1) : plural;
+}
+
+/** Each spelling of a built-in resource (plural, singular, which is also its kind in lower case, short name) → the resource. */
+const BUILTIN_SPELLINGS: ReadonlyMap<string, ReadonlyArray<{ resource: string; group: string }>> = (() => {
+  const m = new Map<string, Array<{ resource: string; group: string }>>();
+  const add = (spelling: string, resource: string) => {
+    const info = BUILTIN_RESOURCES.get(resource);
+    if (info) push(m, spelling, { resource, group: info.group });
+  };
+  for (const resource of BUILTIN_RESOURCES.keys()) {
+    add(resource, resource);
+    if (singularOf(resource) !== resource) add(singularOf(resource), resource);
+  }
+  for (const [short, resource] of Object.entries(SHORT_NAMES)) add(short, resource);
+  return m;
+})();
 
 /** A Secret holding a ServiceAccount's long-lived token. */
 export interface TokenSecret {
@@ -236,7 +329,7 @@ export class PermissionIndex {
   readonly displayNames = new Map<string, string>();
   private readonly bindings: BindingEntry[] = [];
   private assignmentsByName?: Map<string, { ref: BindingRef; role: RoleRef }>;
-  /** Effective rules of the input's ClusterRoles (aggregation expanded), by name. */
+  /** Effective rules (aggregation expanded) of the input's ClusterRoles and of the default ones it does not define, by name. */
   private readonly clusterRoles = new Map<string, PolicyRule[]>();
   private readonly byVerbResource = new Map<string, Map<string, Hit[]>>();
   private readonly byVerbUrl = new Map<string, Hit[]>();
@@ -244,7 +337,8 @@ export class PermissionIndex {
   private readonly byUser = new Map<string, Array<{ binding: number; subject: Subject }>>();
   private readonly byGroup = new Map<string, Array<{ binding: number; subject: Subject }>>();
   private readonly resourceInfo = new Map<string, ResourceInfo>(BUILTIN_RESOURCES);
-  private readonly defaultRoles = new Map<string, CompiledRule[]>();
+  /** The other names of the input's custom resources (singular, kind, short names) and their subresources. */
+  private readonly customSpellings: Array<{ resource: string; group: string; spellings: string[]; subresources: ReadonlySet<string> }> = [];
   /** What of each compiled rule a namespace-scoped binding cannot grant (see `outsideNamespace`). */
   private readonly notGrantedByRule = new Map<CompiledRule, HeldRule['notGranted']>();
 
@@ -256,13 +350,18 @@ export class PermissionIndex {
       if (token) this.tokenSecrets.push(token);
     }
     const accounts = new Map(inventory.byKind('ServiceAccount').map((sa) => [`${sa.namespace ?? 'default'}/${sa.name}`, sa]));
-    for (const kind of POD_RUNNER_KINDS) for (const r of inventory.byKind(kind)) {
+    for (const kind of POD_BEARING_KINDS) for (const r of inventory.byKind(kind)) {
       const runner = podRunnerOf(r, accounts);
       if (runner) this.podRunners.push(runner);
     }
     this.learnCustomResources(inventory);
-    const clusterRoleRules = aggregateClusterRoles(rbacObjects(inventory, 'ClusterRole'));
-    for (const [role, rules] of clusterRoleRules) this.clusterRoles.set(role.name, rules.map((c) => c.rule));
+    const aggregated = aggregateClusterRoles(aggregationNodes(rbacObjects(inventory, 'ClusterRole')));
+    const clusterRoleRules: ClusterRoleRules = { byResource: new Map(), defaults: new Map() };
+    for (const [node, rules] of aggregated) {
+      this.clusterRoles.set(node.name, rules.map((c) => c.rule));
+      if (node.resource) clusterRoleRules.byResource.set(node.resource, rules);
+      else clusterRoleRules.defaults.set(node.name, rules);
+    }
     const roleRules = new Map<Resource, CompiledRule[]>();
     for (const b of rbacObjects(inventory, 'ClusterRoleBinding')) this.addBinding(b, inventory, clusterRoleRules, roleRules);
     for (const b of rbacObjects(inventory, 'RoleBinding')) this.addBinding(b, inventory, clusterRoleRules, roleRules);
@@ -324,19 +423,26 @@ export class PermissionIndex {
   /**
    * What of a rule no namespace-scoped binding can grant, as resourceHits() and urlHits() match
    * requests: the rule's cluster-scoped resources (known ones, in a group the rule names) and its
-   * non-resource URLs. A namespace is requested in itself, and `bind clusterroles` in the namespace
-   * of the RoleBinding being created, so those two stay.
+   * non-resource URLs. A namespace is requested in itself, so it stays; `bind clusterroles` is asked in
+   * the namespace of the RoleBinding being created, so clusterroles stays for bind alone.
    */
-  private outsideNamespace(rule: PolicyRule): { resources: string[]; nonResourceURLs: string[] } | undefined {
-    const resources = rule.resources.filter((r) => {
+  private outsideNamespace(rule: PolicyRule): NotGranted | undefined {
+    const resources: string[] = [];
+    const bindOnly: string[] = [];
+    const binds = rule.verbs.includes('bind') || rule.verbs.includes('*');
+    for (const r of rule.resources) {
       const base = r.split('/')[0] ?? r;
       const info = this.resourceInfo.get(base);
-      if (!info || info.namespaced || base === 'namespaces') return false;
-      if (base === 'clusterroles' && (rule.verbs.includes('bind') || rule.verbs.includes('*'))) return false;
-      return rule.apiGroups.includes('*') || rule.apiGroups.includes(info.group);
-    });
-    if (resources.length === 0 && rule.nonResourceURLs.length === 0) return undefined;
-    return { resources, nonResourceURLs: [...rule.nonResourceURLs] };
+      if (!info || info.namespaced || base === 'namespaces') continue;
+      if (!rule.apiGroups.includes('*') && !rule.apiGroups.includes(info.group)) continue;
+      if (r === 'clusterroles' && info.group === RBAC_GROUP && binds) {
+        if (rule.verbs.some((v) => v !== 'bind')) bindOnly.push(r);
+        continue;
+      }
+      resources.push(r);
+    }
+    if (resources.length === 0 && bindOnly.length === 0 && rule.nonResourceURLs.length === 0) return undefined;
+    return { resources, nonResourceURLs: [...rule.nonResourceURLs], ...(bindOnly.length ? { bindOnly } : {}) };
   }
 
   /** Every subject a Kubernetes binding or an Azure grant names, once each. */
@@ -360,11 +466,11 @@ export class PermissionIndex {
   }
 
   /**
-   * The effective rules of a ClusterRole: the input's (aggregation expanded), else a default role's
-   * bootstrap rules (admin, edit, view, cluster-admin); undefined when neither is known.
+   * The effective rules of a ClusterRole (aggregation expanded): the input's, else a default role's
+   * bootstrap rules with what the input aggregates into it; undefined when neither is known.
    */
   clusterRoleRules(name: string): readonly PolicyRule[] | undefined {
-    return this.clusterRoles.get(name) ?? DEFAULT_CLUSTER_ROLES.get(name);
+    return this.clusterRoles.get(name);
   }
 
   get bindingCount(): number {
@@ -388,7 +494,7 @@ export class PermissionIndex {
     // Creating a RoleBinding to a ClusterRole asks `bind clusterroles NAME` in the binding's namespace,
     // so a RoleBinding there may grant it although clusterroles are cluster-scoped: asked about every
     // namespace, each RoleBinding grants it in its own.
-    else if (q.verb === 'bind' && resource === 'clusterroles' && group === RBAC_GROUP) clusterOnly = false;
+    else if (q.verb === 'bind' && resource === 'clusterroles' && q.subresource === undefined && group === RBAC_GROUP) clusterOnly = false;
     else if (info && !info.namespaced && (q.apiGroup === undefined || q.apiGroup === info.group)) clusterOnly = true;
     const byResource = [this.byVerbResource.get(q.verb), q.verb === '*' ? undefined : this.byVerbResource.get('*')];
     const keys = [combined];
@@ -438,47 +544,81 @@ export class PermissionIndex {
   private learnCustomResources(inventory: Inventory): void {
     for (const crd of inventory.byKind('CustomResourceDefinition')) {
       const spec = asObj(crd.object.spec);
-      const plural = asString(asObj(spec?.names)?.plural);
+      const names = asObj(spec?.names);
+      const plural = asString(names?.plural);
       const group = asString(spec?.group);
-      if (!plural || group === undefined || this.resourceInfo.has(plural)) continue;
-      this.resourceInfo.set(plural, { group, namespaced: spec?.scope !== 'Cluster' });
+      // A built-in resource keeps its name against a definition that reuses it, as in resourceInfo.
+      if (!plural || group === undefined || BUILTIN_RESOURCES.has(plural)) continue;
+      const spellings = [asString(names?.singular), asString(names?.kind)?.toLowerCase(), ...strings(names?.shortNames)].filter((n): n is string => !!n);
+      const subresources = new Set<string>();
+      for (const v of asArray(spec?.versions)) for (const sub of Object.keys(asObj(asObj(v)?.subresources) ?? {})) subresources.add(sub);
+      this.customSpellings.push({ resource: plural, group, spellings: spellings.map((n) => n.toLowerCase()), subresources });
+      if (!this.resourceInfo.has(plural)) this.resourceInfo.set(plural, { group, namespaced: spec?.scope !== 'Cluster' });
     }
   }
 
-  private addBinding(r: Resource, inventory: Inventory, clusterRoleRules: Map<Resource, CompiledRule[]>, roleRules: Map<Resource, CompiledRule[]>): void {
-    const kind = r.kind as BindingRef['kind'];
-    // A namespace-less RoleBinding manifest lands in `default` when applied without `-n`.
-    const namespace = kind === 'RoleBinding' ? (r.namespace ?? 'default') : null;
-    const ref: BindingRef = { kind, namespace, name: r.name };
-    const roleRef = asObj(r.object.roleRef);
-    const roleKind = asString(roleRef?.kind) ?? '';
-    const roleName = asString(roleRef?.name) ?? '';
-    let rules: CompiledRule[] | undefined;
-    let builtin = false;
-    if (roleKind === 'ClusterRole') {
-      const role = inventory.get('ClusterRole', null, roleName);
-      rules = role && isRbac(role) ? clusterRoleRules.get(role) : undefined;
-      const defaults = role ? undefined : DEFAULT_CLUSTER_ROLES.get(roleName);
-      if (defaults) {
-        let compiled = this.defaultRoles.get(roleName);
-        if (!compiled) this.defaultRoles.set(roleName, (compiled = [...defaults.flatMap((d) => compileRule(d) ?? []), ...aggregatedInto(roleName, inventory, clusterRoleRules)]));
-        rules = compiled;
-        builtin = true;
-      }
-    } else if (roleKind === 'Role' && namespace !== null) {
-      const role = inventory.get('Role', namespace, roleName);
-      if (role && isRbac(role)) {
-        rules = roleRules.get(role);
-        if (!rules) roleRules.set(role, (rules = compileRules(role.object.rules)));
+  /**
+   * The resource a kubectl spelling names: its plural, singular, kind or short name, in any case
+   * (`Secret`, `po`, `deploy`), built in or defined by a CustomResourceDefinition of the input; in `group`
+   * when one is given and a resource of that group has the spelling. Undefined when nothing is so named.
+   */
+  resolveResource(spelling: string, group?: string): string | undefined {
+    const lower = spelling.toLowerCase();
+    const candidates = [...(BUILTIN_SPELLINGS.get(lower) ?? [])];
+    for (const c of this.customSpellings) if (c.resource === lower || c.spellings.includes(lower)) candidates.push(c);
+    const inGroup = group === undefined ? undefined : candidates.find((c) => c.group === group);
+    return (inGroup ?? candidates[0])?.resource;
+  }
+
+  /** The resources the bound rules of the index name (`pods` of `pods/exec`), wildcards aside. */
+  namedResources(): ReadonlySet<string> {
+    const out = new Set<string>();
+    for (const byResource of this.byVerbResource.values()) {
+      for (const r of byResource.keys()) {
+        const base = r.split('/')[0] ?? r;
+        if (base !== '*') out.add(base);
       }
     }
-    if (!rules) {
-      this.missingRoles.push({ binding: ref, role: { kind: roleKind, name: roleName, ...(roleKind === 'Role' && namespace !== null ? { namespace } : {}) }, source: r.source });
+    return out;
+  }
+
+  /** Every spelling resolveResource knows, for suggesting one near a mistyped name. */
+  resourceSpellings(): string[] {
+    return [...BUILTIN_SPELLINGS.keys(), ...this.customSpellings.flatMap((c) => [c.resource, ...c.spellings])];
+  }
+
+  /**
+   * Whether a resource has a subresource of that name: true or false for the built-in resources and the
+   * input's custom ones (whose subresources are status and scale, as their definition says); undefined
+   * for a resource nothing here describes.
+   */
+  hasSubresource(resource: string, subresource: string): boolean | undefined {
+    const custom = this.customSpellings.find((c) => c.resource === resource);
+    if (custom) return custom.subresources.has(subresource);
+    if (!BUILTIN_RESOURCES.has(resource)) return undefined;
+    return subresource === 'status' || (BUILTIN_SUBRESOURCES[resource] ?? []).includes(subresource);
+  }
+
+  private addBinding(r: Resource, inventory: Inventory, clusterRoleRules: ClusterRoleRules, roleRules: Map<Resource, CompiledRule[]>): void {
+    const bound = boundRole(r, inventory);
+    const { ref, namespace } = bound;
+    let rules: CompiledRule[] | undefined;
+    if (bound.role === 'missing') {
+      this.missingRoles.push(bound.missing);
       return;
     }
+    if (bound.role === 'default') rules = clusterRoleRules.defaults.get(bound.name);
+    else if (bound.role.kind === 'ClusterRole') rules = clusterRoleRules.byResource.get(bound.role);
+    else {
+      rules = roleRules.get(bound.role);
+      if (!rules) roleRules.set(bound.role, (rules = compileRules(bound.role.object.rules)));
+    }
+    // Every ClusterRole the index knows went through aggregation, so its rules are there.
+    if (!rules) return;
+    const roleKind = bound.role === 'default' || bound.role.kind === 'ClusterRole' ? 'ClusterRole' : 'Role';
     const subjects = subjectsOf(r.object.subjects, namespace);
     if (subjects.length === 0) return;
-    this.register({ ref, role: { kind: roleKind as RoleRef['kind'], name: roleName, ...(builtin ? { builtin: true } : {}) }, namespace, subjects, rules });
+    this.register({ ref, role: { kind: roleKind, name: bound.name, ...(bound.role === 'default' ? { builtin: true } : {}) }, namespace, subjects, rules });
   }
 
   private register(entry: BindingEntry): void {
@@ -590,71 +730,165 @@ function compileRules(v: unknown): CompiledRule[] {
   return asArray(v).flatMap((r) => compileRule(r) ?? []);
 }
 
-/**
- * The aggregation labels that reach a built-in ClusterRole: `view` takes `aggregate-to-view`, and is
- * itself labelled `aggregate-to-edit`, as `edit` is `aggregate-to-admin` — so what an add-on
- * aggregates into view reaches edit and admin too.
- */
-const AGGREGATES_INTO: ReadonlyMap<string, readonly string[]> = new Map([
-  ['view', ['view']],
-  ['edit', ['edit', 'view']],
-  ['admin', ['admin', 'edit', 'view']],
-]);
+const AGGREGATE_TO = 'rbac.authorization.k8s.io/aggregate-to-';
 
 /**
- * The rules of the input's ClusterRoles that the aggregation controller adds to a built-in role the
- * input binds without defining (an add-on's `aggregate-to-view: "true"` role that reads Secrets).
+ * How the bootstrap policy labels and aggregates the default ClusterRoles
+ * (`plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go`): admin gathers what is labelled
+ * aggregate-to-admin (edit among it), edit gathers aggregate-to-edit (view among it), view gathers
+ * aggregate-to-view. Every default role is also labelled `kubernetes.io/bootstrapping: rbac-defaults`.
+ * A default role this table does not name is a plain role with that one label.
  */
-function aggregatedInto(roleName: string, inventory: Inventory, clusterRoleRules: ReadonlyMap<Resource, CompiledRule[]>): CompiledRule[] {
-  const into = AGGREGATES_INTO.get(roleName);
-  if (!into) return [];
-  const out: CompiledRule[] = [];
-  for (const c of inventory.byKind('ClusterRole')) {
-    const labels = stringMap(asObj(c.object.metadata)?.labels);
-    if (!into.some((to) => labels[`rbac.authorization.k8s.io/aggregate-to-${to}`] === 'true')) continue;
-    for (const rule of clusterRoleRules.get(c) ?? []) out.push({ ...rule, from: rule.from ?? c.name });
+const BOOTSTRAP_AGGREGATION: ReadonlyMap<string, { aggregateTo?: string; gathers?: string }> = new Map([
+  ['admin', { gathers: 'admin' }],
+  ['edit', { aggregateTo: 'admin', gathers: 'edit' }],
+  ['view', { aggregateTo: 'edit', gathers: 'view' }],
+  ['system:aggregate-to-admin', { aggregateTo: 'admin' }],
+  ['system:aggregate-to-edit', { aggregateTo: 'edit' }],
+  ['system:aggregate-to-view', { aggregateTo: 'view' }],
+]);
+
+/** A ClusterRole as the aggregation controller sees it: the input's, or a default role the input does not define. */
+interface AggregationNode {
+  name: string;
+  labels: Record<string, string>;
+  /** The clusterRoleSelectors of an aggregated role; absent for a plain one. */
+  selectors?: unknown[];
+  rules: CompiledRule[];
+  /** The input's object; absent for a default role. */
+  resource?: Resource;
+}
+
+const DEFAULT_COMPILED = new Map<string, CompiledRule[]>();
+
+function defaultRules(name: string, rules: readonly PolicyRule[]): CompiledRule[] {
+  let compiled = DEFAULT_COMPILED.get(name);
+  if (!compiled) DEFAULT_COMPILED.set(name, (compiled = rules.flatMap((r) => compileRule(r) ?? [])));
+  return compiled;
+}
+
+/**
+ * The ClusterRoles aggregation draws from: the input's, and every default role it does not define,
+ * with the labels and selectors the bootstrap policy gives it. A cluster always has the default roles,
+ * so a role selecting aggregate-to-admin gathers edit's rules though no file holds edit.
+ */
+function aggregationNodes(roles: readonly Resource[]): AggregationNode[] {
+  const nodes: AggregationNode[] = roles.map((r) => {
+    const agg = asObj(r.object.aggregationRule);
+    return { name: r.name, labels: stringMap(asObj(r.object.metadata)?.labels), ...(agg ? { selectors: asArray(agg.clusterRoleSelectors) } : {}), rules: compileRules(r.object.rules), resource: r };
+  });
+  const defined = new Set(roles.map((r) => r.name));
+  for (const [name, rules] of DEFAULT_CLUSTER_ROLES) {
+    if (defined.has(name)) continue;
+    const shape = BOOTSTRAP_AGGREGATION.get(name);
+    const labels: Record<string, string> = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
+    if (shape?.aggregateTo !== undefined) labels[`${AGGREGATE_TO}${shape.aggregateTo}`] = 'true';
+    const selectors = shape?.gathers !== undefined ? [{ matchLabels: { [`${AGGREGATE_TO}${shape.gathers}`]: 'true' } }] : undefined;
+    nodes.push({ name, labels, ...(selectors ? { selectors } : {}), rules: defaultRules(name, rules) });
+  }
+  return nodes;
+}
+
+const RULE_KEYS = new WeakMap<PolicyRule, string>();
+
+function ruleKey(rule: PolicyRule): string {
+  let key = RULE_KEYS.get(rule);
+  if (key === undefined) RULE_KEYS.set(rule, (key = JSON.stringify(rule)));
+  return key;
+}
+
+function byName(a: AggregationNode, b: AggregationNode): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * Effective rules of every ClusterRole. An aggregated ClusterRole holds its own rules and the union of
+ * the rules of the ClusterRoles its selectors match (an empty selector matches every one): the
+ * controller writes that union into the role, and an exported role's rules already hold what it gathered
+ * from roles the input lacks, so they are kept and added to. Sources are read in name order, as the
+ * controller reads them, so the result does not depend on the order of the documents. Chains (view →
+ * edit → admin) and cycles are followed to a fixed point of the rule sets: a round only adds rules, so
+ * the rounds end.
+ */
+function aggregateClusterRoles(nodes: readonly AggregationNode[]): Map<AggregationNode, CompiledRule[]> {
+  const out = new Map(nodes.map((n) => [n, n.rules]));
+  const aggregated = nodes.filter((n) => n.selectors !== undefined);
+  if (aggregated.length === 0) return out;
+  const ordered = [...nodes].sort(byName);
+  const sources = new Map(aggregated.map((a) => [a, ordered.filter((c) => c !== a && a.selectors!.some((s) => selectorMatches(s, c.labels)))]));
+  const keys = new Map<AggregationNode, Set<string>>();
+  // Each round can only add rules, and a chain of n aggregated roles settles in n rounds; the bound guards the loop.
+  for (let round = 0; round <= aggregated.length + 1; round++) {
+    let changed = false;
+    for (const a of aggregated) {
+      const from = sources.get(a)!;
+      if (from.length === 0) continue;
+      const seen = new Set<string>();
+      const rules: CompiledRule[] = [];
+      const add = (rule: CompiledRule, source?: string) => {
+        const key = ruleKey(rule.rule);
+        if (seen.has(key)) return;
+        seen.add(key);
+        // A rule keeps the role it was first gathered from, through a chain.
+        rules.push(source !== undefined && rule.from === undefined ? { ...rule, from: source } : rule);
+      };
+      for (const rule of a.rules) add(rule);
+      for (const c of from) for (const rule of out.get(c)!) add(rule, c.name);
+      const before = keys.get(a);
+      if (before === undefined || before.size !== seen.size || [...seen].some((k) => !before.has(k))) changed = true;
+      keys.set(a, seen);
+      out.set(a, rules);
+    }
+    if (!changed) break;
   }
   return out;
 }
 
-/**
- * Effective rules of every ClusterRole. An aggregated ClusterRole's rules are replaced by the union of
- * the rules of the ClusterRoles its selectors match, as the aggregation controller writes them; when
- * the scan holds none of them, the rules it holds stand (an export from a cluster carries the
- * controller's last union). Aggregation chains (view → edit → admin) are followed to a fixed point.
- */
-function aggregateClusterRoles(roles: readonly Resource[]): Map<Resource, CompiledRule[]> {
-  const out = new Map<Resource, CompiledRule[]>();
-  const aggregated: Array<{ role: Resource; selectors: unknown[] }> = [];
-  const labels = new Map<Resource, Record<string, string>>();
-  for (const r of roles) {
-    labels.set(r, stringMap(asObj(r.object.metadata)?.labels));
-    const agg = asObj(r.object.aggregationRule);
-    if (agg) aggregated.push({ role: r, selectors: asArray(agg.clusterRoleSelectors) });
-    out.set(r, compileRules(r.object.rules));
+/** The effective rules of the ClusterRoles after aggregation: the input's by object, the default ones by name. */
+interface ClusterRoleRules {
+  byResource: Map<Resource, CompiledRule[]>;
+  defaults: Map<string, CompiledRule[]>;
+}
+
+type BoundRole = { ref: BindingRef; namespace: string | null; name: string } & (
+  | { role: Resource }
+  /** A default ClusterRole the input binds without defining. */
+  | { role: 'default' }
+  | { role: 'missing'; missing: MissingRole }
+);
+
+/** The role a binding refers to, as the authorizer resolves it: the input's, a default ClusterRole, or none. */
+function boundRole(r: Resource, inventory: Inventory): BoundRole {
+  const kind = r.kind as BindingRef['kind'];
+  // A namespace-less RoleBinding manifest lands in `default` when applied without `-n`.
+  const namespace = kind === 'RoleBinding' ? (r.namespace ?? 'default') : null;
+  const ref: BindingRef = { kind, namespace, name: r.name };
+  const roleRef = asObj(r.object.roleRef);
+  const roleKind = asString(roleRef?.kind) ?? '';
+  const name = asString(roleRef?.name) ?? '';
+  const base = { ref, namespace, name };
+  if (roleKind === 'ClusterRole') {
+    const role = inventory.get('ClusterRole', null, name);
+    if (role && isRbac(role)) return { ...base, role };
+    if (!role && DEFAULT_CLUSTER_ROLES.has(name)) return { ...base, role: 'default' };
+  } else if (roleKind === 'Role' && namespace !== null) {
+    const role = inventory.get('Role', namespace, name);
+    if (role && isRbac(role)) return { ...base, role };
   }
-  if (aggregated.length === 0) return out;
-  const sources = new Map(aggregated.map((a) => [a.role, roles.filter((c) => c !== a.role && a.selectors.some((s) => selectorMatches(s, labels.get(c)!)))]));
-  for (let round = 0; round <= aggregated.length; round++) {
-    let changed = false;
-    for (const a of aggregated) {
-      const from = sources.get(a.role)!;
-      // With no source in the scan, the rules it holds are the controller's last union (an export).
-      if (from.length === 0) continue;
-      const seen = new Set<string>();
-      const rules: CompiledRule[] = [];
-      for (const c of from) {
-        for (const rule of out.get(c)!) {
-          const key = JSON.stringify(rule.rule);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          rules.push({ ...rule, from: rule.from ?? c.name });
-        }
-      }
-      if (rules.length !== out.get(a.role)!.length) changed = true;
-      out.set(a.role, rules);
+  return { ...base, role: 'missing', missing: { binding: ref, role: { kind: roleKind, name, ...(roleKind === 'Role' && namespace !== null ? { namespace } : {}) }, source: r.source } };
+}
+
+/**
+ * Every binding of the inventory whose role is not in it (nor a default ClusterRole): what the index
+ * lists as `missingRoles`, without building the index.
+ */
+export function missingRolesIn(inventory: Inventory): MissingRole[] {
+  const out: MissingRole[] = [];
+  for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
+    for (const b of rbacObjects(inventory, kind)) {
+      const bound = boundRole(b, inventory);
+      if (bound.role === 'missing') out.push(bound.missing);
     }
-    if (!changed) break;
   }
   return out;
 }

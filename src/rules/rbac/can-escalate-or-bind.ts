@@ -1,6 +1,8 @@
 import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
-import { defineRule } from '../../core/rule.js';
-import { grantNamespace, grantsOnAnyOrNamed, namedPermissions, reportGrants, type Permission } from './grants.js';
+import { reachesServiceAccounts } from '../../analyses/rbac/escalation.js';
+import { identityOf, type PermissionIndex, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
+import { defineRule, type RuleContext } from '../../core/rule.js';
+import { grantNamespace, grantsOnAnyOrNamed, heldRules, permissionIndex, reportGrants, type Permission, type SubjectGrant } from './grants.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
 const PERMISSIONS: Permission[] = [
@@ -9,12 +11,59 @@ const PERMISSIONS: Permission[] = [
   { verb: 'bind', resource: 'roles', apiGroup: RBAC },
   { verb: 'bind', resource: 'clusterroles', apiGroup: RBAC },
 ];
+/** The built-in roles that hold Secrets and more: whatever the input holds of them, a cluster's are these. */
+const POWERFUL_DEFAULT_ROLES: ReadonlySet<string> = new Set(['cluster-admin', 'admin', 'edit']);
+const EXPECTED = 'no escalate or bind verbs outside the controllers that manage RBAC, and no bind of a role that holds Secrets or more (cluster-admin, admin, edit)';
+
+function allows(r: PolicyRule, verb: string, resource: string): boolean {
+  const has = (xs: readonly string[], x: string) => xs.includes('*') || xs.includes(x);
+  return has(r.verbs, verb) && has(r.apiGroups, RBAC) && has(r.resources, resource);
+}
+
 /**
- * bind restricted by resourceNames is the remediation, unless a name is one of the built-in roles that hold
- * secrets and more (edit and above): binding one of those hands it out.
+ * The permissions on named roles that the binding's rules grant and that matter. bind restricted by
+ * resourceNames is the remediation, unless a name is a role that holds Secrets and more (edit and above:
+ * the built-in cluster-admin, admin and edit, or a role of the input whose rules do as much), as the API
+ * server checks bind with the name of the role being bound. escalate restricted by resourceNames lets its
+ * holder write any rule into the roles it names, which counts where it may also update them (`writesRole`).
  */
-const NAMED = namedPermissions(PERMISSIONS.filter((p) => p.verb === 'bind' && p.resource === 'clusterroles'), ['cluster-admin', 'admin', 'edit']);
-const EXPECTED = 'no escalate or bind verbs outside the controllers that manage RBAC, and no bind of cluster-admin, admin or edit';
+function namedRolePermissions(index: PermissionIndex, rules: readonly PolicyRule[]): Permission[] {
+  const out: Permission[] = [];
+  const add = (p: Permission) => {
+    if (!out.some((o) => o.verb === p.verb && o.resource === p.resource && o.name === p.name)) out.push(p);
+  };
+  for (const r of rules) {
+    for (const name of r.resourceNames) {
+      if (allows(r, 'bind', 'clusterroles') && (POWERFUL_DEFAULT_ROLES.has(name) || reachesServiceAccounts(index.clusterRoleRules(name) ?? []))) add({ verb: 'bind', resource: 'clusterroles', apiGroup: RBAC, name });
+      for (const resource of ['clusterroles', 'roles']) if (allows(r, 'escalate', resource)) add({ verb: 'escalate', resource, apiGroup: RBAC, name });
+    }
+  }
+  return out;
+}
+
+/** The subject is the one a grant is bound to, or a member of that group. */
+function heldBy(subject: Subject, holder: Subject): boolean {
+  const id = identityOf(subject);
+  if (holder.kind === 'Group') return id.groups.includes(holder.name);
+  const user = identityOf(holder).user;
+  return user !== undefined && user === id.user;
+}
+
+/** Whether the subject may update or patch the role `p` names, where `p` is held: writing a role is a permission of its own. */
+function writesRole(ctx: RuleContext, subject: Subject, p: Permission): boolean {
+  const index = permissionIndex(ctx.inventory);
+  const ns = p.resource === 'roles' ? grantNamespace(ctx) : null;
+  const named = { ...(p.name !== undefined ? { name: p.name } : {}), ...(ns !== null ? { namespace: ns } : {}) };
+  return ['update', 'patch'].some((verb) => index.whoCan({ verb, resource: p.resource, apiGroup: RBAC, ...named }).some((g) => heldBy(subject, g.subject)));
+}
+
+/** The grants without escalate on named roles the subject cannot write: alone it changes nothing. */
+function withoutIdleEscalate(ctx: RuleContext, grants: readonly SubjectGrant[]): SubjectGrant[] {
+  return grants.flatMap((g) => {
+    const permissions = g.permissions.filter((p) => p.verb !== 'escalate' || p.name === undefined || writesRole(ctx, g.subject, p));
+    return permissions.length === 0 ? [] : [{ ...g, permissions }];
+  });
+}
 
 /**
  * `bind` on clusterroles held through a RoleBinding is checked by the API server in the namespace
@@ -43,6 +92,8 @@ export default defineRule({
   // Every part of cluster-admin: its finding on the same subject says it all.
   supersedes: ['rbac/cluster-admin-bound'],
   check(ctx) {
-    reportGrants(ctx, grantsOnAnyOrNamed(ctx, PERMISSIONS, NAMED, { skipSystem: true }), EXPECTED, grantNamespace(ctx) === null ? undefined : 'high');
+    const named = namedRolePermissions(permissionIndex(ctx.inventory), heldRules(ctx));
+    const grants = withoutIdleEscalate(ctx, grantsOnAnyOrNamed(ctx, PERMISSIONS, named, { skipSystem: true }));
+    reportGrants(ctx, grants, EXPECTED, grantNamespace(ctx) === null ? undefined : 'high');
   },
 });

@@ -1,7 +1,7 @@
 import { asArray, asObj, asString, isObj } from '../../core/resource.js';
 import { shellQuote, type RuleContext } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
-import { grantedPart, permissionIndexOf, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
+import { grantedPart, permissionIndexOf, subjectLabel, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
 import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
 import { azureScopeText } from '../../analyses/rbac/azure-scope.js';
 
@@ -58,65 +58,86 @@ export function grantNamespace(ctx: RuleContext): string | null {
   return bindingNamespace(ctx);
 }
 
-const BROAD_SYSTEM_GROUPS = new Set(['system:authenticated', 'system:unauthenticated', 'system:anonymous', 'system:serviceaccounts']);
-
 /**
- * A control-plane identity's name (`system:kube-scheduler`, `system:node:...`, `system:nodes`). The broad
- * built-in groups and anonymous are not: binding to them hands the right to every caller, and a
- * `system:serviceaccount:` user is an ordinary workload.
+ * The controllers of kube-controller-manager the bootstrap policy binds (`bootstrappolicy`
+ * `controller_policy.go`): each by a ClusterRoleBinding `system:controller:NAME` to its ClusterRole of
+ * that name and to the ServiceAccount kube-system/NAME.
  */
-export function isSystemSubject(s: Subject): boolean {
-  if (s.kind === 'ServiceAccount' || !s.name.startsWith('system:')) return false;
-  if (BROAD_SYSTEM_GROUPS.has(s.name) || s.name.startsWith('system:serviceaccounts:') || s.name.startsWith('system:serviceaccount:')) return false;
-  return true;
-}
+const BOOTSTRAP_CONTROLLERS = [
+  'attachdetach-controller', 'certificate-controller', 'clusterrole-aggregation-controller', 'cronjob-controller', 'daemon-set-controller',
+  'deployment-controller', 'device-taint-eviction-controller', 'disruption-controller', 'endpoint-controller', 'endpointslice-controller',
+  'endpointslicemirroring-controller', 'ephemeral-volume-controller', 'expand-controller', 'generic-garbage-collector', 'horizontal-pod-autoscaler',
+  'job-controller', 'legacy-service-account-token-cleaner', 'namespace-controller', 'node-controller', 'persistent-volume-binder',
+  'pod-garbage-collector', 'podcheckpoint-controller', 'pv-protection-controller', 'pvc-protection-controller', 'replicaset-controller',
+  'replication-controller', 'resource-claim-controller', 'resourcequota-controller', 'root-ca-cert-publisher', 'route-controller',
+  'selinux-warning-controller', 'service-account-controller', 'service-cidrs-controller', 'service-controller', 'statefulset-controller',
+  'ttl-after-finished-controller', 'ttl-controller', 'validatingadmissionpolicy-status-controller', 'volumeattributesclass-protection-controller',
+];
 
-const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
+const kubeSystemAccount = (name: string) => `ServiceAccount:kube-system/${name}`;
+const KUBE_CONTROLLER_MANAGER = 'User:system:kube-controller-manager';
+const KUBE_SCHEDULER = 'User:system:kube-scheduler';
+
+/** A bootstrap Role bound by a RoleBinding of its own name in kube-system (and kube-public) to the controller it is named for. */
+const controllerRoleBinding = (namespace: string, controller: string): [string, { role: string; subjects: readonly string[] }] => [
+  `RoleBinding/${namespace}/system:controller:${controller}`,
+  { role: `system:controller:${controller}`, subjects: [kubeSystemAccount(controller)] },
+];
 
 /**
- * The upstream bootstrap policy's bindings to control-plane users and groups (kube-apiserver
- * `bootstrappolicy`), by binding name: the role each binds and the subjects it names. Hand-written
- * copies of a cluster's RBAC often drop the `kubernetes.io/bootstrapping` label: these names, bound
- * to these roles and subjects, are the bootstrap policy all the same.
+ * The upstream bootstrap policy's bindings to control-plane identities (kube-apiserver `bootstrappolicy`),
+ * by `ClusterRoleBinding/NAME` or `RoleBinding/NAMESPACE/NAME`: the role each binds (a ClusterRole, or a
+ * Role of the binding's namespace) and the subjects it names. Those bound to every authenticated or
+ * unauthenticated caller (system:basic-user, system:discovery, system:public-info-viewer) are not here:
+ * what such a binding grants is every caller's, and the rules judge it.
  */
 const BOOTSTRAP_BINDINGS: ReadonlyMap<string, { role: string; subjects: readonly string[] }> = new Map([
-  ['cluster-admin', { role: 'cluster-admin', subjects: ['Group:system:masters'] }],
-  ['system:monitoring', { role: 'system:monitoring', subjects: ['Group:system:monitoring'] }],
-  ['system:node-proxier', { role: 'system:node-proxier', subjects: ['User:system:kube-proxy'] }],
-  ['system:kube-controller-manager', { role: 'system:kube-controller-manager', subjects: ['User:system:kube-controller-manager'] }],
-  ['system:kube-scheduler', { role: 'system:kube-scheduler', subjects: ['User:system:kube-scheduler'] }],
-  ['system:volume-scheduler', { role: 'system:volume-scheduler', subjects: ['User:system:kube-scheduler'] }],
-  ['system::extension-apiserver-authentication-reader', { role: 'extension-apiserver-authentication-reader', subjects: ['User:system:kube-controller-manager', 'User:system:kube-scheduler'] }],
-  ['system::leader-locking-kube-controller-manager', { role: 'system::leader-locking-kube-controller-manager', subjects: ['User:system:kube-controller-manager'] }],
-  ['system::leader-locking-kube-scheduler', { role: 'system::leader-locking-kube-scheduler', subjects: ['User:system:kube-scheduler'] }],
+  ['ClusterRoleBinding/cluster-admin', { role: 'cluster-admin', subjects: ['Group:system:masters'] }],
+  ['ClusterRoleBinding/system:monitoring', { role: 'system:monitoring', subjects: ['Group:system:monitoring'] }],
+  ['ClusterRoleBinding/system:node-proxier', { role: 'system:node-proxier', subjects: ['User:system:kube-proxy'] }],
+  ['ClusterRoleBinding/system:kube-controller-manager', { role: 'system:kube-controller-manager', subjects: [KUBE_CONTROLLER_MANAGER] }],
+  ['ClusterRoleBinding/system:kube-dns', { role: 'system:kube-dns', subjects: [kubeSystemAccount('kube-dns')] }],
+  ['ClusterRoleBinding/system:kube-scheduler', { role: 'system:kube-scheduler', subjects: [KUBE_SCHEDULER] }],
+  ['ClusterRoleBinding/system:volume-scheduler', { role: 'system:volume-scheduler', subjects: [KUBE_SCHEDULER] }],
+  ...BOOTSTRAP_CONTROLLERS.map((c): [string, { role: string; subjects: readonly string[] }] => [`ClusterRoleBinding/system:controller:${c}`, { role: `system:controller:${c}`, subjects: [kubeSystemAccount(c)] }]),
+  ['RoleBinding/kube-system/system::extension-apiserver-authentication-reader', { role: 'extension-apiserver-authentication-reader', subjects: [KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER] }],
+  [
+    'RoleBinding/kube-system/system::leader-locking-kube-controller-manager',
+    { role: 'system::leader-locking-kube-controller-manager', subjects: [KUBE_CONTROLLER_MANAGER, kubeSystemAccount('kube-controller-manager'), kubeSystemAccount('leader-election-controller')] },
+  ],
+  ['RoleBinding/kube-system/system::leader-locking-kube-scheduler', { role: 'system::leader-locking-kube-scheduler', subjects: [KUBE_SCHEDULER, kubeSystemAccount('kube-scheduler')] }],
+  controllerRoleBinding('kube-system', 'bootstrap-signer'),
+  controllerRoleBinding('kube-public', 'bootstrap-signer'),
+  controllerRoleBinding('kube-system', 'cloud-provider'),
+  controllerRoleBinding('kube-system', 'token-cleaner'),
 ]);
 
-// Asked for every grant a binding's rules find: the label is read in place, not copied out each time.
-function isBootstrapLabelled(ctx: RuleContext): boolean {
-  return asObj(asObj(ctx.resource.object.metadata)?.labels)?.[BOOTSTRAP_LABEL] === 'rbac-defaults';
-}
-
-/** The subject is one the upstream bootstrap binding of this name and role names (the label left out). */
-function isUnlabelledBootstrapSubject(ctx: RuleContext, s: Subject): boolean {
-  const known = BOOTSTRAP_BINDINGS.get(ctx.resource.name);
-  if (!known || asString(asObj(ctx.resource.object.roleRef)?.name) !== known.role) return false;
-  return s.kind !== 'ServiceAccount' && known.subjects.includes(`${s.kind}:${s.name}`);
+/** The subject is one the upstream bootstrap binding of this kind, namespace and name names, bound to that binding's upstream role. */
+function isBootstrapSubject(ctx: RuleContext, s: Subject): boolean {
+  const ns = bindingNamespace(ctx);
+  const known = BOOTSTRAP_BINDINGS.get(`${ctx.resource.kind}/${ns !== null ? `${ns}/` : ''}${ctx.resource.name}`);
+  if (!known) return false;
+  const roleRef = asObj(ctx.resource.object.roleRef);
+  const roleKind = ctx.resource.kind === 'RoleBinding' ? 'Role' : 'ClusterRole';
+  if (asString(roleRef?.kind) !== roleKind || asString(roleRef?.name) !== known.role) return false;
+  return known.subjects.includes(subjectLabel(s.kind === 'ServiceAccount' ? { ...s, namespace: s.namespace ?? ns ?? '' } : s));
 }
 
 /**
- * Grants the Kubernetes bootstrap policy makes by design, and not reported: its bindings
- * (`kubernetes.io/bootstrapping: rbac-defaults`) give control-plane users and groups their rights, and
- * each controller of kube-controller-manager its rights as a ServiceAccount of kube-system
- * (`system:controller:replicaset-controller` → `kube-system/replicaset-controller`). A `system:` name
- * alone proves nothing: a binding someone adds for `system:nodes` or `system:kube-proxy` widens what
- * every node or proxy credential may do, and is reported, as is another subject added to a bootstrap
- * binding. `system:masters` is always left out: the API server lets its members do anything whatever
- * RBAC says, so a binding to it changes nothing.
+ * Grants the Kubernetes bootstrap policy makes by design, and not reported: its bindings give
+ * control-plane users and groups their rights, and each controller of kube-controller-manager its
+ * rights as a ServiceAccount of kube-system (`system:controller:replicaset-controller` →
+ * `kube-system/replicaset-controller`). They are known by binding name, role and subject, with or without
+ * the `kubernetes.io/bootstrapping: rbac-defaults` label: anyone who writes a binding can set the label,
+ * and hand-written copies of a cluster's RBAC often drop it. A `system:` name proves nothing either: a
+ * binding someone adds for `system:nodes` or `system:kube-proxy` widens what every node or proxy
+ * credential may do, and is reported, as is another subject added to a bootstrap binding, or a bootstrap
+ * binding's name bound to another role. `system:masters` is always left out: the API server lets its
+ * members do anything whatever RBAC says, so a binding to it changes nothing.
  */
 export function isControlPlaneGrant(ctx: RuleContext, s: Subject): boolean {
   if (s.kind === 'Group' && s.name === 'system:masters') return true;
-  if (isBootstrapLabelled(ctx)) return s.kind === 'ServiceAccount' ? s.namespace === 'kube-system' : isSystemSubject(s);
-  return isUnlabelledBootstrapSubject(ctx, s);
+  return isBootstrapSubject(ctx, s);
 }
 
 /**

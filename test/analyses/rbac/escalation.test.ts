@@ -202,3 +202,68 @@ describe('escalation paths into the service accounts of a namespace', () => {
     expect(paths(BOSS + deployment('bot', 'boss', 'automountServiceAccountToken: false, ') + exec).has('User:execer')).toBe(false);
   });
 });
+
+describe('bind and escalate limited by resourceNames', () => {
+  const SUPERUSER = clusterRole('platform-superuser', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]');
+  const BOSS = serviceAccount('ops', 'boss') + CLUSTER_ADMIN + clusterRoleBinding('boss', 'cluster-admin', `[${sa('ops', 'boss')}]`);
+  const binder = (names: string, create = 'clusterrolebindings') =>
+    clusterRole('onboarding', `[{ apiGroups: [${RBAC}], resources: [clusterroles], resourceNames: [${names}], verbs: [bind] }, { apiGroups: [${RBAC}], resources: [${create}], verbs: [create] }]`) +
+    clusterRoleBinding('onboarding', 'onboarding', `[${sa('platform', 'onboarder')}]`);
+
+  it('bind of a role that holds everything, by name, with create on clusterrolebindings is cluster-admin', () => {
+    const p = paths(SUPERUSER + binder('platform-superuser, view')).get('ServiceAccount:platform/onboarder');
+    expect(hops(p)).toEqual(['bind clusterroles → cluster-admin']);
+    expect(pathText(p!.steps)).toBe('bind clusterroles platform-superuser cluster-wide → cluster-admin');
+    expect(p?.steps[0]?.because).toMatchObject({ binding: { kind: 'ClusterRoleBinding', name: 'onboarding' }, role: { kind: 'ClusterRole', name: 'onboarding' } });
+    // A named role that holds less, or one the input lacks, is no such step.
+    const reader = clusterRole('platform-superuser', '[{ apiGroups: ["*"], resources: ["*"], verbs: [get] }]');
+    expect(paths(reader + binder('platform-superuser, view')).has('ServiceAccount:platform/onboarder')).toBe(false);
+    expect(paths(binder('platform-superuser')).has('ServiceAccount:platform/onboarder')).toBe(false);
+  });
+
+  it('bind of such a role with create on rolebindings is admin of the namespace', () => {
+    const yaml = BOSS + SUPERUSER + role('ops', 'rb', `[{ apiGroups: [${RBAC}], resources: [rolebindings], verbs: [create] }, { apiGroups: [${RBAC}], resources: [clusterroles], verbs: [bind], resourceNames: [platform-superuser] }]`) + roleBinding('ops', 'helper', 'Role', 'rb', `[${user('helper')}]`);
+    const p = paths(yaml).get('User:helper');
+    expect(hops(p)).toEqual(['bind clusterroles → namespace-admin:ops', 'create pods → ServiceAccount:ops/boss', '* * → cluster-admin']);
+    expect(p?.steps[0]?.because.name).toBe('platform-superuser');
+  });
+
+  it('bind of a role that runs pods (edit), with create on clusterrolebindings only, reaches the service accounts of every namespace', () => {
+    const p = paths(BOSS + binder('edit')).get('ServiceAccount:platform/onboarder');
+    expect(pathText(p!.steps)).toBe('bind clusterroles edit cluster-wide → ServiceAccount ops/boss → holds ClusterRole cluster-admin cluster-wide → cluster-admin');
+  });
+
+  it('escalate limited to the ClusterRole the identity is bound to, with update on it, is cluster-admin', () => {
+    const selfManaging = (verbs: string, names = 'self-managing') =>
+      clusterRole('self-managing', `[{ apiGroups: [${RBAC}], resources: [clusterroles], resourceNames: [${names}], verbs: [${verbs}] }]`) + clusterRoleBinding('self-managing', 'self-managing', `[${sa('ops', 'operator')}]`);
+    const p = paths(selfManaging('get, update, patch, escalate')).get('ServiceAccount:ops/operator');
+    expect(pathText(p!.steps)).toBe('escalate clusterroles self-managing cluster-wide → cluster-admin');
+    // Without a way to write the role, or on a role it is not bound to, escalate changes nothing.
+    expect(paths(selfManaging('get, escalate')).has('ServiceAccount:ops/operator')).toBe(false);
+    expect(paths(selfManaging('get, update, patch, escalate', 'other-role') + clusterRole('other-role', '[]')).has('ServiceAccount:ops/operator')).toBe(false);
+  });
+
+  it('escalate on a default role the aggregation controller rewrites is no path', () => {
+    const yaml = clusterRole('esc', `[{ apiGroups: [${RBAC}], resources: [clusterroles], resourceNames: [edit], verbs: [escalate, update] }]`) + clusterRoleBinding('b', 'esc', `[${user('jane')}]`) + clusterRoleBinding('e', 'edit', `[${user('jane')}]`);
+    expect(paths(yaml).has('User:jane')).toBe(false);
+  });
+});
+
+describe('default control-plane roles the input binds without defining', () => {
+  it('system:node creates pods in every namespace and reads every Secret', () => {
+    const yaml = serviceAccount('ops', 'boss') + CLUSTER_ADMIN + clusterRoleBinding('boss', 'cluster-admin', `[${sa('ops', 'boss')}]`) + clusterRoleBinding('ci-node', 'system:node', `[${sa('ci', 'ci')}]`);
+    const p = paths(yaml).get('ServiceAccount:ci/ci');
+    expect(hops(p)).toEqual(['create pods → ServiceAccount:ops/boss', '* * → cluster-admin']);
+    expect(p?.steps[0]?.because.role).toMatchObject({ kind: 'ClusterRole', name: 'system:node', builtin: true });
+  });
+
+  it('system:aggregate-to-edit bound in a namespace is edit there', () => {
+    const yaml = serviceAccount('shop', 'boss') + CLUSTER_ADMIN + clusterRoleBinding('boss', 'cluster-admin', `[${sa('shop', 'boss')}]`) + roleBinding('shop', 'ci-edit', 'ClusterRole', 'system:aggregate-to-edit', `[${sa('ci', 'ci')}]`);
+    expect(hops(paths(yaml).get('ServiceAccount:ci/ci'))?.[1]).toBe('* * → cluster-admin');
+  });
+
+  it('the clusterrole aggregation controller escalates and updates every ClusterRole', () => {
+    const yaml = clusterRoleBinding('ci-agg', 'system:controller:clusterrole-aggregation-controller', `[${sa('ci', 'ci')}]`);
+    expect(hops(paths(yaml).get('ServiceAccount:ci/ci'))).toEqual(['escalate clusterroles → cluster-admin']);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identityOf, parseSubject } from '../../../src/analyses/rbac/permission-index.js';
+import { grantedPart, grantedParts, identityOf, parseSubject, type Grant } from '../../../src/analyses/rbac/permission-index.js';
 import { indexOf, who } from './fixture.js';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
@@ -251,10 +251,81 @@ describe('aggregated ClusterRoles', () => {
     expect(g[0]?.via.aggregatedFrom).toBe('piece-a');
     expect(who(idx.whoCan({ verb: 'create', resource: 'pods' }))).toEqual(['User:u@cluster']);
   });
-  it('ignores unselected roles and the aggregated role\'s own rules', () => {
+  it('ignores unselected roles, and keeps the aggregated role\'s own rules beside what it gathers', () => {
     expect(idx.whoCan({ verb: 'get', resource: 'configmaps' })).toEqual([]);
-    expect(idx.whoCan({ verb: 'delete', resource: 'nodes' })).toEqual([]);
-    expect(idx.can({ kind: 'User', name: 'u' })).toHaveLength(2);
+    // An exported aggregated role's rules hold what the controller gathered from roles the input may lack.
+    const own = idx.whoCan({ verb: 'delete', resource: 'nodes' });
+    expect(who(own)).toEqual(['User:u@cluster']);
+    expect(own[0]?.via.aggregatedFrom).toBeUndefined();
+    expect(idx.can({ kind: 'User', name: 'u' })).toHaveLength(3);
+  });
+
+  it('gives the same rules whatever the order of the documents, through a chain of aggregated roles', () => {
+    const chain = [
+      `---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: platform-admin\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels: {agg/platform-admin: "true"}\nrules:\n- apiGroups: [""]\n  resources: [configmaps]\n  verbs: [get]\n`,
+      `---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: platform-ops\n  labels: {agg/platform-admin: "true"}\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels: {agg/platform-ops: "true"}\nrules:\n- apiGroups: [""]\n  resources: [configmaps]\n  verbs: [get]\n`,
+      labelled('ops-secrets', 'agg/platform-ops', `- apiGroups: [""]\n  resources: [secrets]\n  verbs: [get, list]`),
+      crb('platform-admins', 'platform-admin', group('platform')),
+    ];
+    // Each source has as many rules as the role gathering it held, so a count of rules does not change between rounds.
+    for (const order of [[0, 1, 2, 3], [1, 2, 0, 3], [2, 1, 0, 3]]) {
+      const ordered = indexOf(order.map((i) => chain[i]).join(''));
+      const g = ordered.whoCan({ verb: 'list', resource: 'secrets' });
+      expect(who(g), order.join(',')).toEqual(['Group:platform@cluster']);
+      expect(g[0]?.via.aggregatedFrom).toBe('ops-secrets');
+      expect(ordered.clusterRoleRules('platform-admin')?.map((r) => r.resources.join(','))).toEqual(['configmaps', 'secrets']);
+    }
+  });
+
+  it('ends on aggregation cycles, each role holding the union', () => {
+    const cycle =
+      `---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: a\n  labels: {agg/b: "true"}\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels: {agg/a: "true"}\nrules:\n- apiGroups: [""]\n  resources: [pods]\n  verbs: [get]\n` +
+      `---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: b\n  labels: {agg/a: "true"}\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels: {agg/b: "true"}\nrules:\n- apiGroups: [""]\n  resources: [secrets]\n  verbs: [get]\n`;
+    const cyclic = indexOf(cycle);
+    expect(cyclic.clusterRoleRules('a')?.map((r) => r.resources[0])).toEqual(['pods', 'secrets']);
+    expect(cyclic.clusterRoleRules('b')?.map((r) => r.resources[0])).toEqual(['secrets', 'pods']);
+  });
+});
+
+describe('aggregation from the default ClusterRoles the input does not define', () => {
+  const admins = rb('shop', 'team-admins', 'ClusterRole', 'ns-admin-plus', group('team'));
+  const selecting = (selectors: string) => `---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: ns-admin-plus\naggregationRule:\n  clusterRoleSelectors:\n${selectors}\nrules: []\n`;
+
+  it('a role selecting aggregate-to-admin gathers edit and what edit gathers (view)', () => {
+    const idx = indexOf(selecting('  - matchLabels: {rbac.authorization.k8s.io/aggregate-to-admin: "true"}') + admins);
+    const g = idx.whoCan({ verb: 'get', resource: 'secrets', namespace: 'shop' });
+    expect(who(g)).toEqual(['Group:team@shop']);
+    expect(g[0]?.via).toMatchObject({ role: { kind: 'ClusterRole', name: 'ns-admin-plus' }, aggregatedFrom: 'edit' });
+    expect(who(idx.whoCan({ verb: 'list', resource: 'deployments', namespace: 'shop' }))).toEqual(['Group:team@shop']);
+    expect(idx.missingRoles).toEqual([]);
+  });
+
+  it('an exported admin keeps its own rules and adds those of the roles labelled for it', () => {
+    const exported =
+      `---\napiVersion: ${RBAC}\nkind: ClusterRole\nmetadata:\n  name: admin\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels: {rbac.authorization.k8s.io/aggregate-to-admin: "true"}\nrules:\n- apiGroups: [""]\n  resources: [secrets]\n  verbs: [get, list]\n- apiGroups: [""]\n  resources: [pods/exec]\n  verbs: [create]\n` +
+      clusterRole('certmanager-edit', `- apiGroups: [cert-manager.io]\n  resources: [certificates]\n  verbs: [create]`, '  labels:\n    rbac.authorization.k8s.io/aggregate-to-admin: "true"\n') +
+      rb('shop', 'shop-admins', 'ClusterRole', 'admin', group('admins'));
+    const idx = indexOf(exported);
+    expect(idx.whoCan({ verb: 'get', resource: 'secrets', namespace: 'shop' })[0]?.via).toEqual({ binding: { kind: 'RoleBinding', namespace: 'shop', name: 'shop-admins' }, role: { kind: 'ClusterRole', name: 'admin' }, ruleIndex: 0 });
+    // Its own rule, and edit's (a default role labelled aggregate-to-admin).
+    expect(idx.whoCan({ verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'shop' }).map((g) => g.via.aggregatedFrom)).toEqual([undefined, 'edit']);
+    expect(idx.whoCan({ verb: 'create', resource: 'certificates', apiGroup: 'cert-manager.io', namespace: 'shop' })[0]?.via.aggregatedFrom).toBe('certmanager-edit');
+  });
+
+  it('an empty selector gathers every ClusterRole, the default ones included', () => {
+    const idx = indexOf(selecting('  - {}') + clusterRole('some-reader', `- apiGroups: [""]\n  resources: [configmaps]\n  verbs: [get]`) + crb('everything', 'ns-admin-plus', user('ci')));
+    const from = (g: Grant[]) => [...new Set(g.map((x) => x.via.aggregatedFrom))];
+    expect(from(idx.whoCan({ verb: 'get', resource: 'configmaps' }))).toContain('some-reader');
+    expect(from(idx.whoCan({ verb: 'get', resource: 'secrets' }))).toEqual(expect.arrayContaining(['admin', 'cluster-admin']));
+    expect(from(idx.whoCan({ verb: 'get', nonResourceURL: '/metrics' }))).toContain('cluster-admin');
+  });
+
+  it('takes a default role the input defines from the input, labels and all', () => {
+    const ownEdit = clusterRole('edit', `- apiGroups: [""]\n  resources: [configmaps]\n  verbs: [get]`);
+    const idx = indexOf(selecting('  - matchLabels: {rbac.authorization.k8s.io/aggregate-to-admin: "true"}') + ownEdit + admins);
+    // The input's edit is not labelled aggregate-to-admin, and the default edit is not there to stand in for it.
+    expect(idx.whoCan({ verb: 'get', resource: 'secrets', namespace: 'shop' })).toEqual([]);
+    expect(idx.clusterRoleRules('edit')?.map((r) => r.resources.join(','))).toEqual(['configmaps']);
   });
 });
 
@@ -379,5 +450,65 @@ describe('can: what a RoleBinding cannot grant', () => {
 
   it('marks nothing bound cluster-wide', () => {
     expect(idx.can({ kind: 'User', name: 'bob' }).map((h) => h.notGranted)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('can: clusterroles through a RoleBinding grant bind alone', () => {
+  const role = clusterRole(
+    'rbac-manager',
+    [
+      `- apiGroups: [rbac.authorization.k8s.io]\n  resources: [clusterroles, roles]\n  verbs: [bind, escalate]`,
+      `- apiGroups: [rbac.authorization.k8s.io]\n  resources: [clusterroles]\n  verbs: ["*"]`,
+      `- apiGroups: [rbac.authorization.k8s.io]\n  resources: [clusterroles]\n  verbs: [bind]`,
+      `- apiGroups: [rbac.authorization.k8s.io]\n  resources: [clusterroles]\n  verbs: [escalate]`,
+    ].join('\n'),
+  );
+  const idx = indexOf(role + rb('team-a', 'team-rbac', 'ClusterRole', 'rbac-manager', user('alice')));
+  const held = idx.can({ kind: 'User', name: 'alice' });
+
+  it('marks the other verbs on clusterroles as not granted, bind as granted', () => {
+    expect(held.map((h) => h.notGranted)).toEqual([
+      { resources: [], nonResourceURLs: [], bindOnly: ['clusterroles'] },
+      { resources: [], nonResourceURLs: [], bindOnly: ['clusterroles'] },
+      undefined,
+      { resources: ['clusterroles'], nonResourceURLs: [] },
+    ]);
+    // What the marks say agrees with the queries.
+    expect(who(idx.whoCan({ verb: 'bind', resource: 'clusterroles', namespace: 'team-a' }))).toEqual(['User:alice@team-a', 'User:alice@team-a', 'User:alice@team-a']);
+    expect(idx.whoCan({ verb: 'escalate', resource: 'clusterroles' })).toEqual([]);
+    expect(idx.whoCan({ verb: 'bind', resource: 'clusterroles', subresource: 'status', namespace: 'team-a' })).toEqual([]);
+  });
+
+  it('grantedParts splits a rule into what grants every verb and what grants bind alone', () => {
+    const bindOnly = (resources: string[], verbs: string[]) => ({ apiGroups: ['rbac.authorization.k8s.io'], resources, verbs, resourceNames: [], nonResourceURLs: [] });
+    expect(grantedParts(held[0]!)).toEqual([bindOnly(['roles'], ['bind', 'escalate']), bindOnly(['clusterroles'], ['bind'])]);
+    expect(grantedParts(held[1]!)).toEqual([bindOnly(['clusterroles'], ['bind'])]);
+    expect(grantedPart(held[1]!)).toEqual(bindOnly(['clusterroles'], ['bind']));
+    expect(grantedParts(held[3]!)).toEqual([]);
+    expect(grantedPart(held[3]!)).toBeUndefined();
+  });
+});
+
+describe('kubectl spellings of a resource', () => {
+  const crd = `---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: certificates.cert-manager.io\nspec:\n  group: cert-manager.io\n  scope: Namespaced\n  names: {plural: certificates, singular: certificate, kind: Certificate, shortNames: [cert, certs]}\n  versions:\n  - name: v1\n    subresources: {status: {}}\n`;
+  const idx = indexOf(crd);
+
+  it('resolves plural, singular, kind and short names in any case', () => {
+    const cases: Array<[string, string]> = [
+      ['secret', 'secrets'], ['Secrets', 'secrets'], ['po', 'pods'], ['sa', 'serviceaccounts'], ['deploy', 'deployments'], ['Deployment', 'deployments'],
+      ['networkpolicy', 'networkpolicies'], ['ingress', 'ingresses'], ['PriorityClass', 'priorityclasses'], ['ns', 'namespaces'], ['endpoints', 'endpoints'],
+      ['cert', 'certificates'], ['Certificate', 'certificates'], ['certificates', 'certificates'],
+    ];
+    for (const [spelling, resource] of cases) expect(idx.resolveResource(spelling), spelling).toBe(resource);
+    expect(idx.resolveResource('secrts')).toBeUndefined();
+  });
+
+  it('knows the subresources of built-in and defined resources, and not of others', () => {
+    expect(idx.hasSubresource('pods', 'exec')).toBe(true);
+    expect(idx.hasSubresource('pods', 'status')).toBe(true);
+    expect(idx.hasSubresource('secrets', 'db-password')).toBe(false);
+    expect(idx.hasSubresource('certificates', 'status')).toBe(true);
+    expect(idx.hasSubresource('certificates', 'scale')).toBe(false);
+    expect(idx.hasSubresource('widgets', 'status')).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import rule from '../../../src/rules/rbac/anonymous-access-granted.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 import { clusterRole, clusterRoleBinding, group, roleBinding, user } from './fixtures.js';
@@ -16,8 +17,13 @@ ruleTester(rule, {
   invalid: [
     {
       name: 'a role that is not in the input',
+      input: clusterRoleBinding('anon-ctrl', 'ops-tools', `[${group('system:unauthenticated')}]`),
+      findings: [{ field: 'subjects[0]', message: 'Group system:unauthenticated (unauthenticated callers) is granted ClusterRole ops-tools cluster-wide (ClusterRoleBinding anon-ctrl); the role is not in the input, so what it grants is unknown' }],
+    },
+    {
+      name: 'a default control-plane role the input does not define: its bootstrap rules are known',
       input: clusterRoleBinding('anon-ctrl', 'system:kube-controller-manager', `[${group('system:unauthenticated')}]`),
-      findings: [{ field: 'subjects[0]', message: 'Group system:unauthenticated (unauthenticated callers) is granted ClusterRole system:kube-controller-manager cluster-wide (ClusterRoleBinding anon-ctrl); the role is not in the input, so what it grants is unknown' }],
+      findings: [{ field: 'subjects[0]', message: 'Group system:unauthenticated (unauthenticated callers) is granted ClusterRole system:kube-controller-manager cluster-wide (ClusterRoleBinding anon-ctrl)', evidence: { observed: expect.stringContaining('resources: ["secrets"]') } }],
     },
     {
       name: 'anonymous reads pods',

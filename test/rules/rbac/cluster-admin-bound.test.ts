@@ -16,8 +16,9 @@ ruleTester(rule, {
       name: 'the bootstrap policy, labelled or not',
       input:
         clusterRole('system:node-proxier', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') +
+        clusterRole('system:kube-scheduler', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') +
         clusterRoleBinding('system:node-proxier', 'system:node-proxier', `[${user('system:kube-proxy')}]`) +
-        clusterRoleBinding('system:kube-scheduler', 'system:node-proxier', `[${user('system:kube-scheduler')}]`, 'kubernetes.io/bootstrapping: rbac-defaults'),
+        clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', `[${user('system:kube-scheduler')}]`, 'kubernetes.io/bootstrapping: rbac-defaults'),
     },
     { name: 'a RoleBinding to cluster-admin is namespace admin', input: clusterRole('cluster-admin', '[{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]') + roleBinding('app', 'b', 'ClusterRole', 'cluster-admin', `[${user('jane')}]`) },
     { name: 'core group only', input: clusterRole('r', '[{ apiGroups: [""], resources: ["*"], verbs: ["*"] }]') + clusterRoleBinding('b', 'r', `[${user('jane')}]`) },
@@ -50,6 +51,27 @@ ruleTester(rule, {
       name: 'an equivalent role under another name',
       input: clusterRole('test', '[{ apiGroups: ["*"], resources: ["*", secrets], verbs: [get, "*"] }]') + clusterRoleBinding('b', 'test', `[${group('manager')}, ${user('system:kube-scheduler')}, ${sa('ci', 'deploy')}]`),
       findings: [{ field: 'subjects[0]', message: /^Group manager can \* \*\.\* cluster-wide/ }, { field: 'subjects[1]', message: /^User system:kube-scheduler / }, { field: 'subjects[2]' }],
+    },
+    {
+      name: 'the bootstrap label on a binding the bootstrap policy does not make',
+      input: clusterRoleBinding('helpdesk-tools', 'cluster-admin', `[${sa('kube-system', 'helpdesk')}, ${user('system:helpdesk')}, ${group('system:nodes')}]`, 'kubernetes.io/bootstrapping: rbac-defaults'),
+      findings: [
+        { field: 'subjects[0]', severity: 'critical', message: 'ServiceAccount kube-system/helpdesk is cluster-admin through ClusterRole cluster-admin (ClusterRoleBinding helpdesk-tools)' },
+        { field: 'subjects[1]', message: /^User system:helpdesk is cluster-admin/ },
+        { field: 'subjects[2]', message: /^Group system:nodes is cluster-admin/ },
+      ],
+    },
+    {
+      name: 'a bootstrap binding\'s name, labelled, bound to another role or with another subject',
+      input:
+        clusterRoleBinding('system:kube-scheduler', 'cluster-admin', `[${user('system:kube-scheduler')}]`, 'kubernetes.io/bootstrapping: rbac-defaults') +
+        clusterRoleBinding('system:controller:job-controller', 'cluster-admin', `[${sa('kube-system', 'job-controller')}]`, 'kubernetes.io/bootstrapping: rbac-defaults') +
+        clusterRoleBinding('cluster-admin', 'cluster-admin', `[${group('system:masters')}, ${sa('kube-system', 'helpdesk')}]`, 'kubernetes.io/bootstrapping: rbac-defaults'),
+      findings: [
+        { resource: 'ClusterRoleBinding/system:kube-scheduler', field: 'subjects[0]', message: /^User system:kube-scheduler is cluster-admin/ },
+        { resource: 'ClusterRoleBinding/system:controller:job-controller', field: 'subjects[0]', message: /^ServiceAccount kube-system\/job-controller is cluster-admin/ },
+        { resource: 'ClusterRoleBinding/cluster-admin', field: 'subjects[1]', message: /^ServiceAccount kube-system\/helpdesk is cluster-admin/ },
+      ],
     },
     {
       name: 'cluster-admin bound to node, bootstrap and proxy identities',

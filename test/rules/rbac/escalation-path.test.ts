@@ -23,12 +23,21 @@ ruleTester(rule, {
     { name: 'cluster-admin itself is another rule', input: CLUSTER_ADMIN + clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) },
     {
       name: 'the bootstrap policy\'s control-plane subjects are skipped',
-      input: CLUSTER_ADMIN + clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) + clusterRole('imp', '[{ apiGroups: [""], resources: [users], verbs: [impersonate] }]') + clusterRoleBinding('ctl', 'imp', `[${user('system:kube-controller-manager')}]`, 'kubernetes.io/bootstrapping: rbac-defaults'),
+      input:
+        CLUSTER_ADMIN +
+        clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) +
+        clusterRole('system:kube-controller-manager', '[{ apiGroups: [""], resources: [users], verbs: [impersonate] }]') +
+        clusterRoleBinding('system:kube-controller-manager', 'system:kube-controller-manager', `[${user('system:kube-controller-manager')}]`, 'kubernetes.io/bootstrapping: rbac-defaults'),
     },
     { name: 'a federated identity whose Azure role is a namespace Reader', input: cluster() + federatedServiceAccount('ci', 'deployer', CLIENT) + identity('id-deployer', CLIENT, APP) + assignment({ role: ROLES.reader, scope: CLUSTER_ID, principalId: APP, principalType: 'ServicePrincipal' }) },
     { name: 'an Azure RBAC Cluster Admin identity on a cluster without Azure RBAC', input: cluster({ azureRbac: false }) + ADMIN_IDENTITY },
   ],
   invalid: [
+    {
+      name: 'a control-plane user through a labelled binding the bootstrap policy does not make',
+      input: CLUSTER_ADMIN + clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) + clusterRole('imp', '[{ apiGroups: [""], resources: [users], verbs: [impersonate] }]') + clusterRoleBinding('ctl', 'imp', `[${user('system:kube-controller-manager')}]`, 'kubernetes.io/bootstrapping: rbac-defaults'),
+      findings: [{ resource: 'ClusterRoleBinding/ctl', field: 'subjects[0]', message: /^User system:kube-controller-manager can become cluster-admin in 2 steps: impersonate users root cluster-wide → User root/ }],
+    },
     {
       name: 'a binding someone adds for a system: user is reported',
       input: CLUSTER_ADMIN + clusterRoleBinding('root', 'cluster-admin', `[${user('root')}]`) + clusterRole('imp', '[{ apiGroups: [""], resources: [users], verbs: [impersonate] }]') + clusterRoleBinding('ctl', 'imp', `[${user('system:kube-proxy')}]`),

@@ -41,10 +41,17 @@ describe('rbac rules on the bootstrap policy', () => {
     expect(rulesReported(controllers)).toEqual([]);
   });
 
+  it('know them by binding name, role and subject, not by the label anyone can set', () => {
+    const unlabelled = controllers.replaceAll('labels: { kubernetes.io/bootstrapping: rbac-defaults }', 'labels: {}');
+    expect(rulesReported(unlabelled)).toEqual([]);
+  });
+
   it('still report anyone else added to a bootstrap binding, and the same grants outside one', () => {
     const tampered = controllers.replace(`[${sa('kube-system', 'replicaset-controller')}]`, `[${sa('kube-system', 'replicaset-controller')}, ${sa('shop', 'ci')}]`);
     expect(rulesReported(tampered)).toContain('rbac/can-create-pods subjects[1]');
-    const unlabelled = controllers.replaceAll('labels: { kubernetes.io/bootstrapping: rbac-defaults }', 'labels: {}');
-    expect(rulesReported(unlabelled)).toEqual(expect.arrayContaining(['rbac/can-create-pods subjects[0]', 'rbac/wildcard-permission subjects[0]', 'rbac/can-escalate-or-bind subjects[0]']));
+    // The same labelled bindings under names of their own.
+    const renamed = controllers.replaceAll('kind: ClusterRoleBinding\nmetadata: { name: system:controller:', 'kind: ClusterRoleBinding\nmetadata: { name: ops:');
+    expect(renamed).not.toBe(controllers);
+    expect(rulesReported(renamed)).toEqual(expect.arrayContaining(['rbac/can-create-pods subjects[0]', 'rbac/wildcard-permission subjects[0]', 'rbac/can-escalate-or-bind subjects[0]']));
   });
 });
