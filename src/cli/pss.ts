@@ -6,7 +6,7 @@ import { ingestPaths } from '../ingest/files.js';
 import { formatVersion, LATEST_PSS_VERSION, parsePssVersion, type PssLevel } from '../rules/pss/check.js';
 import { evaluatePod, type PssViolation } from '../rules/pss/index.js';
 import { printErrors, printWarnings, writeResult } from './output.js';
-import type { InputError } from '../core/errors.js';
+import type { InputError, InputNote } from '../core/errors.js';
 
 export interface PssResultEntry {
   source: { file: string; line: number };
@@ -21,6 +21,12 @@ export interface PssReport {
   version: string;
   results: PssResultEntry[];
   errors: InputError[];
+  /**
+   * What was read and left out without being an error (a document that is no Kubernetes object, an
+   * unrendered template, a document kubectl never reads): present when there is any. A gate's reader
+   * sees why an object it expected has no verdict.
+   */
+  notes?: InputNote[];
 }
 
 export function pssCommand(): Command {
@@ -40,7 +46,7 @@ async function pss(paths: string[], opts: { level: PssLevel; version: string; fo
   const version = parsePssVersion(opts.version);
   if (!version) throw new UsageError(`--version must be latest or v1.N (as Pod Security Admission writes it: v1.0 or later), not ${JSON.stringify(opts.version)}`);
   const ingest = await ingestPaths(paths);
-  const report: PssReport = { schema: 'palisade.pss/v1', level: opts.level, version: formatVersion(version), results: [], errors: ingest.errors };
+  const report: PssReport = { schema: 'palisade.pss/v1', level: opts.level, version: formatVersion(version), results: [], errors: ingest.errors, ...(ingest.notes.length ? { notes: ingest.notes } : {}) };
   for (const resource of ingest.resources) {
     const pod = podOf(resource);
     if (!pod) continue;
@@ -60,6 +66,7 @@ async function pss(paths: string[], opts: { level: PssLevel; version: string; fo
     });
   }
   printErrors(report.errors);
+  printWarnings(ingest.notes);
   // A gate that checked nothing passes: say so, as scan does, so that a wrong path or pipe is noticed.
   if (report.results.length === 0 && report.errors.length === 0)
     printWarnings([{ source: paths.join(', ') || '-', message: 'no pod-bearing object (Pod, Deployment, ..., CronJob) found: nothing was checked' }]);

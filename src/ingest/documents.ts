@@ -7,6 +7,11 @@ export interface DocumentText {
   firstLine: number;
   /** 0-based index of the document in its file. */
   index: number;
+  /**
+   * Follows a `...` end marker with no `---` between them. kubectl cuts a stream at `---` lines only
+   * and reads one YAML document from each piece, so it never reads (nor applies) such a document.
+   */
+  afterEndMarker?: true;
 }
 
 const SEPARATOR = /^---(?:[ \t]|$)/;
@@ -20,6 +25,7 @@ export function splitDocuments(text: string): DocumentText[] {
   let firstLine = 1;
   let contentLine = 0; // 0 = no content yet
   let directives = false; // directive lines seen before the document's `---`
+  let afterEndMarker = false; // a `...` line ended the last document and no `---` has come since
   let lineNo = 1;
   let pos = 0;
   let parts: string[] = [];
@@ -27,7 +33,11 @@ export function splitDocuments(text: string): DocumentText[] {
   const flush = (end: number) => {
     parts.push(text.slice(chunkStart, end));
     const body = parts.join('');
-    if (contentLine !== 0) docs.push({ text: body, line: contentLine, firstLine, index: docs.length });
+    if (contentLine !== 0) {
+      const doc: DocumentText = { text: body, line: contentLine, firstLine, index: docs.length };
+      if (afterEndMarker) doc.afterEndMarker = true;
+      docs.push(doc);
+    }
     parts = [];
   };
   while (pos <= text.length) {
@@ -39,12 +49,14 @@ export function splitDocuments(text: string): DocumentText[] {
       if (SEPARATOR.test(line) && directives) {
         // `%YAML 1.2` / `%TAG` lines belong to the document this `---` starts: keep them together.
         directives = false;
+        afterEndMarker = false;
         pos = nl + 1;
         lineNo++;
         continue;
       }
       if (SEPARATOR.test(line)) {
         flush(pos);
+        afterEndMarker = false;
         // `--- {a: 1}` or `--- # note`: the rest of the line belongs to the new document.
         parts.push('   ' + text.slice(pos + 3, nl + 1));
         chunkStart = Math.min(nl + 1, text.length);
@@ -57,6 +69,7 @@ export function splitDocuments(text: string): DocumentText[] {
       }
       if (line === '...') {
         flush(pos);
+        afterEndMarker = true;
         chunkStart = Math.min(nl + 1, text.length);
         firstLine = lineNo + 1;
         contentLine = 0;
