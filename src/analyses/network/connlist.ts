@@ -98,7 +98,8 @@ function renderDot(connections: readonly Connection[], peers: readonly Peer[]): 
     edges.push(`\t${dotString(c.src.label)} -> ${dotString(c.dst.label)} [label=${dotString(c.conn.toString())} color="gold2" fontcolor="darkgreen"]`);
   }
   const sorted = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  const lines = ['digraph {'];
+  // Without newrank, Graphviz 2.43's dot fails on edges between clusters ("trouble in init_rank").
+  const lines = ['digraph {', '\tnewrank=true'];
   for (const [ns, nodes] of [...byNamespace].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     lines.push(`\tsubgraph ${dotString(`cluster_${ns}`)} {`, '\t\tcolor="black"', '\t\tfontcolor="black"', ...sorted(nodes), `\t\tlabel=${dotString(ns)}`, '\t}');
   }

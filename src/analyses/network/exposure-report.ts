@@ -2,7 +2,7 @@ import { aksManagedReason } from '../../core/aks-managed.js';
 import type { InputError } from '../../core/errors.js';
 import type { Obj } from '../../core/resource.js';
 import { renderConnlist } from './connlist.js';
-import type { ExposureAnalysis, DirectionExposure, WorkloadExposure } from './exposure.js';
+import { ruleName, type ExposureAnalysis, type DirectionExposure, type WorkloadExposure } from './exposure.js';
 import type { Direction } from './policy.js';
 import { ConnectionSet } from './ports.js';
 import type { Workload } from './workloads.js';
@@ -31,6 +31,11 @@ export interface DirectionView {
   internetDecidedBy?: 'network-security-group';
   /** Any pod of any namespace, namespaces created later included; null for nothing. */
   allNamespaces: string | null;
+  /**
+   * What of `allNamespaces` only ipBlocks holding every pod address open (`ns/name spec.ingress[0]`
+   * rules): pods match them unless the cluster runs Cilium. Absent when selectors open as much.
+   */
+  allNamespacesByIpBlock?: { conn: string; rules: string[]; podAddresses: string };
   /** Pods the policies name by selectors that match no pod of the input. */
   selectors: Array<PeerConnection & { namespaceSelector: Obj; podSelector?: Obj }>;
   /** Address ranges outside the cluster, split at every ipBlock edge. */
@@ -86,6 +91,7 @@ function directionView(a: ExposureAnalysis, w: Workload, d: DirectionExposure, h
     internet: hostNetwork ? null : orNull(d.internet),
     ...(hostNetwork ? { internetDecidedBy: 'network-security-group' as const } : {}),
     allNamespaces: orNull(d.allNamespaces),
+    ...(d.byPodAddress ? { allNamespacesByIpBlock: { conn: d.byPodAddress.conn.toString(), rules: d.byPodAddress.rules.map(ruleName), podAddresses: a.podAddresses.text } } : {}),
     selectors: d.selectors.map((s) => ({ peer: s.label, namespaceSelector: s.namespaceSelector, ...(s.podSelector ? { podSelector: s.podSelector } : {}), conn: s.conn.toString() })),
     external: a.externals(w, d.direction).map((x) => ({ peer: x.peer.label, conn: x.conn.toString() })),
     ...(d.isolated ? { workloads: a.workloadPeers(w, d.direction).map((x) => ({ peer: x.peer.label, conn: x.conn.toString() })) } : {}),
@@ -142,7 +148,7 @@ export function exposureReport(a: ExposureAnalysis, errors: readonly InputError[
 }
 
 /** Control characters from manifests are shown escaped, never sent to the terminal. */
-function printable(s: string): string {
+export function printable(s: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
@@ -199,7 +205,7 @@ function summaryLines(report: ExposureReport): string[] {
 }
 
 const NOTES = [
-  'INTERNET: what every internet (public) address may use, in or out; ALL NAMESPACES: any pod of any namespace, namespaces created later included',
+  'INTERNET: what every internet (public) address may use, in or out; ALL NAMESPACES: any pod of any namespace, namespaces created later included (an ipBlock holding every pod address, 0.0.0.0/0 or the pod CIDR, admits pods too unless the cluster runs Cilium)',
   'OTHER PEERS: pods the policies name by selectors no input pod matches, and workloads of the input, for directions a policy isolates',
   "host network: no NetworkPolicy applies, every pod reaches it; what the internet reaches is the node's, decided by its network security group (INTERNET: node's NSG), not counted as reachable from every internet address",
   'a Service of type LoadBalancer or an ingress controller carries internet traffic to the pods it serves: see the scan rules network/load-balancer-without-source-ranges (a public load balancer) and network/reachable-from-internet (a policy admitting the whole internet)',
@@ -254,7 +260,9 @@ export function exposureSection(a: ExposureAnalysis): string {
         own[dir].push({ workload: w.label, peer: 'entire-cluster', conn: ConnectionSet.ALL.toString() });
         unprotected.push(`${w.label} is not protected on ${dir === 'ingress' ? 'Ingress' : 'Egress'}`);
       } else {
-        if (!d.allNamespaces.isEmpty()) own[dir].push({ workload: w.label, peer: 'entire-cluster', conn: d.allNamespaces.toString() });
+        // netpol-analyzer's answer: ipBlocks match addresses outside the cluster only.
+        const selected = d.byPodAddress?.selectorsOnly ?? d.allNamespaces;
+        if (!selected.isEmpty()) own[dir].push({ workload: w.label, peer: 'entire-cluster', conn: selected.toString() });
         for (const s of d.selectors) own[dir].push({ workload: w.label, peer: s.label, conn: s.conn.toString() });
       }
       items.push(...own[dir]);

@@ -3,6 +3,7 @@ import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, stringMap, type Obj, type Resource } from '../../core/resource.js';
 import { podOf } from '../../core/workload.js';
 import { parseCidr, subtractRange, universe, type IpRange } from './ip.js';
+import { ipBlocksHoldPods, podAddressesOf, type PodAddresses } from './pod-addresses.js';
 import { isEmptySelector, type Direction, type NetworkPolicyModel, type PolicyPeer, type PolicyRule } from './policy.js';
 import { ConnectionSet } from './ports.js';
 import { reachabilityModelOf, type ExternalPeer, type ReachabilityModel } from './reachability-model.js';
@@ -108,6 +109,12 @@ export interface DirectionExposure {
   allNamespaces: ConnectionSet;
   /** The rules that open `allNamespaces` (none when no policy isolates the workload). */
   allNamespacesRules: OwnedRule[];
+  /**
+   * What of `allNamespaces` only ipBlocks holding every pod address open (`0.0.0.0/0`, the pod CIDR),
+   * where the plugin matches pods against ipBlocks (Calico, Azure NPM; not Cilium). `selectorsOnly` is
+   * `allNamespaces` as netpol-analyzer reads it, ipBlocks matching addresses outside the cluster only.
+   */
+  byPodAddress?: { conn: ConnectionSet; rules: OwnedRule[]; selectorsOnly: ConnectionSet };
   /**
    * Beyond `allNamespaces`: any pod of every namespace but a few named ones, namespaces created later
    * included (a namespaceSelector that only leaves names out, `kubernetes.io/metadata.name NotIn [...]`).
@@ -239,15 +246,23 @@ export function admitsWholeInternet(rule: PolicyRule): boolean {
 }
 
 /**
- * Whether the rules of an exposure admit anything from outside the workload's namespace: the direction
- * is not isolated, or a rule has no `from`, a namespaceSelector peer or an ipBlock. An Ingress
- * controller runs in a namespace of its own (ingress-nginx, app-routing-system) or outside the
- * cluster (Application Gateway), so a workload without such a rule is out of its reach.
+ * The ports the rules of an exposure open to some peer (`fromOutsideNamespace`: a peer the workload's
+ * namespace does not hold, as an Ingress controller or a load balancer's client is), named ports
+ * resolved on the workload's pods for ingress; every port where no policy isolates the direction.
+ * A connection on any other port is refused, whoever sends it.
  */
-export function admitsFromOutsideNamespace(e: DirectionExposure): boolean {
-  if (!e.isolated) return true;
-  const rules = e.policies.flatMap((p) => (e.direction === 'ingress' ? p.ingress : p.egress));
-  return rules.some((r) => r.peers === 'any' || r.peers.some((peer) => peer.kind === 'ipBlock' || (peer.kind === 'pods' && peer.namespaceSelector !== undefined)));
+export function admittedPorts(e: DirectionExposure, groups: readonly PodGroup[], fromOutsideNamespace = false): ConnectionSet {
+  if (!e.isolated) return ConnectionSet.ALL;
+  const fromOutside = (r: PolicyRule) => r.peers === 'any' || r.peers.some((peer) => peer.kind === 'ipBlock' || (peer.kind === 'pods' && peer.namespaceSelector !== undefined));
+  let out = ConnectionSet.NONE;
+  for (const policy of e.policies) {
+    for (const rule of policy[e.direction]) {
+      if (fromOutsideNamespace && !fromOutside(rule)) continue;
+      if (e.direction === 'egress' || groups.length === 0) out = out.union(rulePorts(rule, undefined));
+      for (const g of e.direction === 'ingress' ? groups : []) out = out.union(rulePorts(rule, g));
+    }
+  }
+  return out;
 }
 
 /** What pods of (nearly) every namespace may open: `allNamespaces` and `allNamespacesBut` together. */
@@ -302,6 +317,8 @@ function containedIn(a: ConnectionSet, b: ConnectionSet): boolean {
  */
 export class ExposureAnalysis {
   readonly model: ReachabilityModel;
+  /** Whether ipBlocks admit pods in this cluster, and the addresses pods have. */
+  readonly podAddresses: PodAddresses;
   private readonly inventory: Inventory;
   private readonly byWorkload = new Map<Workload, WorkloadExposure>();
   private readonly policiesByNamespace = new Map<string, NetworkPolicyModel[]>();
@@ -313,6 +330,7 @@ export class ExposureAnalysis {
   constructor(inventory: Inventory, model: ReachabilityModel = reachabilityModelOf(inventory)) {
     this.inventory = inventory;
     this.model = model;
+    this.podAddresses = podAddressesOf(inventory);
     for (const p of model.policies) {
       let list = this.policiesByNamespace.get(p.namespace);
       if (!list) this.policiesByNamespace.set(p.namespace, (list = []));
@@ -420,6 +438,8 @@ export class ExposureAnalysis {
     let leftOutLabels: LabelLeftOut[] | undefined;
     let leftOutVaries = false;
     const allButRules: OwnedRule[] = [];
+    let byAddress = ConnectionSet.NONE;
+    const byAddressRules: OwnedRule[] = [];
     const peers = new Map<string, SelectorPeer & { conn: ConnectionSet }>();
     for (const g of w.groups) {
       // Ingress ports are the selected pod's own, so names resolve on it; egress ports belong to pods not known yet.
@@ -432,6 +452,11 @@ export class ExposureAnalysis {
         if (!allNamespacesRules.some((x) => x.rule === r.rule)) allNamespacesRules.push(r);
       }
       allNamespaces = allNamespaces.union(wide);
+      for (const r of rules) {
+        if (r.rule.peers === 'any' || !ipBlocksHoldPods(r.rule.peers, this.podAddresses)) continue;
+        byAddress = byAddress.union(rulePorts(r.rule, own));
+        if (!byAddressRules.some((x) => x.rule === r.rule)) byAddressRules.push(r);
+      }
       for (const r of rules) {
         if (r.rule.peers === 'any' || admitsAllNamespaces(r.rule)) continue;
         for (const peer of r.rule.peers) {
@@ -464,7 +489,18 @@ export class ExposureAnalysis {
     // The model answers the internet exactly (ipBlocks with except, several rules together).
     const internet = this.internetConnection(w, direction);
     const beyond = containedIn(allBut, allNamespaces) ? undefined : { conn: allBut, except: leftOut ?? [], exceptLabels: leftOutLabels ?? [], exceptVaries: leftOutVaries, rules: allButRules };
-    return { direction, isolated, policies, allNamespaces, allNamespacesRules, ...(beyond ? { allNamespacesBut: beyond } : {}), internet, selectors };
+    const byPodAddress = containedIn(byAddress, allNamespaces) ? undefined : { conn: byAddress, rules: byAddressRules, selectorsOnly: allNamespaces };
+    return {
+      direction,
+      isolated,
+      policies,
+      allNamespaces: byPodAddress ? allNamespaces.union(byAddress) : allNamespaces,
+      allNamespacesRules: byPodAddress ? [...allNamespacesRules, ...byAddressRules.filter((r) => !allNamespacesRules.some((x) => x.rule === r.rule))] : allNamespacesRules,
+      ...(beyond ? { allNamespacesBut: beyond } : {}),
+      ...(byPodAddress ? { byPodAddress } : {}),
+      internet,
+      selectors,
+    };
   }
 
   /** What every internet address may open to the workload (ingress), or the workload to every one (egress). */

@@ -72,9 +72,15 @@ export function namespaceOf(r: Resource): string {
  * `policyTypes` when given; otherwise Ingress always, and Egress when the policy has egress rules —
  * the defaulting of the API server.
  */
-function affectedDirections(spec: Obj): Record<Direction, boolean> {
-  const types = asArray(spec.policyTypes).filter((t): t is string => typeof t === 'string');
-  if (types.length) return { ingress: types.includes('Ingress'), egress: types.includes('Egress') };
+function affectedDirections(spec: Obj, problems: string[]): Record<Direction, boolean> {
+  const written = asArray(spec.policyTypes);
+  const types: string[] = [];
+  written.forEach((t, i) => {
+    if (t === 'Ingress' || t === 'Egress') types.push(t);
+    // The API server refuses the policy, so the cluster holds none of it: it isolates nothing that way.
+    else problems.push(`spec.policyTypes[${i}]: ${JSON.stringify(t)} is not Ingress or Egress (the API server refuses the policy${typeof t === 'string' && /^(ingress|egress)$/i.test(t) ? '; the types are case-sensitive' : ''}); ignored`);
+  });
+  if (written.length) return { ingress: types.includes('Ingress'), egress: types.includes('Egress') };
   return { ingress: true, egress: asArray(spec.egress).length > 0 };
 }
 
@@ -135,9 +141,30 @@ function parseIpBlock(block: Obj, where: string, problems: string[]): PolicyPeer
       problems.push(`${where}.ipBlock.except[${i}]: ${JSON.stringify(e)} is not a CIDR of the same family as ${cidr}; ignored`);
       return;
     }
+    // The API server refuses an except that is not strictly inside the cidr; cutting it still selects what is left.
+    if (cut.start < range.start || cut.end > range.end || (cut.start === range.start && cut.end === range.end)) {
+      problems.push(`${where}.ipBlock.except[${i}]: ${JSON.stringify(e)} is not strictly inside ${cidr} (the API server refuses the policy)`);
+    }
     ranges = subtractRange(ranges, cut);
   });
   return { kind: 'ipBlock', cidr, ranges };
+}
+
+/** A selector that selects nothing: an operator the matcher does not know never matches. */
+const SELECTS_NOTHING: Obj = { matchExpressions: [{ key: '', operator: 'Malformed' }] };
+
+/**
+ * Why the API server would refuse a selector whose labels are not all strings (`tier: 2`, `enabled: true`
+ * unquoted: a map[string]string holds none of them); undefined when every label and value is one.
+ * Dropping such a label would make the selector select more than it says.
+ */
+function nonStringLabels(sel: Obj): string | undefined {
+  const labels = asObj(sel.matchLabels);
+  const bad = Object.entries(labels ?? {}).filter(([, v]) => typeof v !== 'string');
+  if (bad.length) return `matchLabels ${bad.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not a string (quote ${bad.length === 1 ? 'it' : 'them'}; the API server refuses the policy)`;
+  const values = asArray(sel.matchExpressions).flatMap((e) => asArray(asObj(e)?.values).filter((v) => typeof v !== 'string'));
+  if (values.length) return `matchExpressions values ${values.map((v) => JSON.stringify(v)).join(', ')} ${values.length === 1 ? 'is' : 'are'} not a string (the API server refuses the policy)`;
+  return undefined;
 }
 
 function parsePeer(raw: unknown, where: string, problems: string[]): PolicyPeer {
@@ -164,6 +191,13 @@ function parsePeer(raw: unknown, where: string, problems: string[]): PolicyPeer 
   if ((podSelector !== undefined && !isObj(podSelector)) || (namespaceSelector !== undefined && !isObj(namespaceSelector))) {
     problems.push(`${where}: a selector is not a mapping; this peer selects nothing`);
     return { kind: 'invalid' };
+  }
+  for (const [key, sel] of [['podSelector', podSelector], ['namespaceSelector', namespaceSelector]] as const) {
+    const why = sel === undefined ? undefined : nonStringLabels(sel as Obj);
+    if (why) {
+      problems.push(`${where}.${key}: ${why}; this peer selects nothing`);
+      return { kind: 'invalid' };
+    }
   }
   return { kind: 'pods', namespaceSelector: namespaceSelector as Obj | undefined, podSelector: podSelector as Obj | undefined };
 }
@@ -205,13 +239,14 @@ function readNetworkPolicy(resource: Resource): { policy: NetworkPolicyModel; pr
   const messages: string[] = [];
   const podSelector = spec.podSelector === undefined || spec.podSelector === null ? {} : asObj(spec.podSelector);
   if (!podSelector) messages.push('spec.podSelector is not a mapping; the policy selects no pod');
+  const unreadLabels = podSelector ? nonStringLabels(podSelector) : undefined;
+  if (unreadLabels) messages.push(`spec.podSelector: ${unreadLabels}; the policy selects no pod`);
   const policy: NetworkPolicyModel = {
     resource,
     namespace: namespaceOf(resource),
     name: resource.name,
-    // A malformed selector selects nothing: an operator the matcher does not know never matches.
-    podSelector: podSelector ?? { matchExpressions: [{ key: '', operator: 'Malformed' }] },
-    affects: affectedDirections(spec),
+    podSelector: podSelector && !unreadLabels ? podSelector : SELECTS_NOTHING,
+    affects: affectedDirections(spec, messages),
     ingress: parseRules(spec, 'ingress', messages),
     egress: parseRules(spec, 'egress', messages),
   };

@@ -5,7 +5,7 @@ import { podOf, type PodView } from '../../core/workload.js';
 import { aksClusterOf, CLUSTER_KINDS } from '../aks/index.js';
 import { IMAGE_KIND, imageReportOf } from '../images/image-resource.js';
 import { usersOfImage } from '../images/image-users.js';
-import { admitsFromOutsideNamespace, admitsNothing, exposureOf, everyNamespaceText, listSome, nearlyAllNamespaces, ruleName, type OwnedRule, type WorkloadExposure } from '../network/exposure.js';
+import { admittedPorts, exposureOf, everyNamespaceText, listSome, nearlyAllNamespaces, ruleName, type OwnedRule, type WorkloadExposure } from '../network/exposure.js';
 import { publicGatewayRoutes } from '../network/gateway-routes.js';
 import { ingressControllerOf } from '../network/ingress-controllers.js';
 import { openLoadBalancers, publicLoadBalancer, targetPorts } from '../network/load-balancers.js';
@@ -14,7 +14,7 @@ import type { Workload } from '../network/workloads.js';
 import { principalSubject, ROLE_ASSIGNMENT_KIND, roleAssignmentOf } from '../rbac/azure-access.js';
 import { BUILTIN_AZURE_ROLES } from '../rbac/azure-roles.js';
 import { boundSubjects, CLUSTER_ADMIN, escalationGraph, namespaceAdminKey, nodeText, reasonText, workloadIdentityAccount, workloadIdentityKey, WORKLOAD_CONTROLLERS, type StepReason } from '../rbac/escalation.js';
-import { holdsExchangeableToken, identityOf, parseSubject, permissionIndexOf, subjectLabel, type Grant, type PolicyRule, type RoleRef, type Subject } from '../rbac/permission-index.js';
+import { holdsExchangeableToken, identityOf, parseSubject, permissionIndexOf, subjectLabel, type Grant, type PermissionIndex, type PolicyRule, type RoleRef, type Subject } from '../rbac/permission-index.js';
 import { DEFAULT_CLUSTER_ROLES } from '../rbac/default-roles.js';
 import { FindingIndex } from './findings.js';
 import { AttackGraph, type Step, type StepFix } from './graph.js';
@@ -189,8 +189,17 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
   // decision): whatever they say, they isolate no pod.
   const unenforced = index.ofRule('aks/network-policies-not-enforced')[0];
   const exposure = exposureOf(inventory);
-  // Policies that admit nothing stop every connection, from translated addresses too.
-  const deniedAll = (w: Workload) => unenforced === undefined && admitsNothing(exposure.of(w).ingress);
+  // A connection through a Service reaches the pods on its target ports only: policies that admit
+  // nothing on those ports stop it, whatever the source address (translated to a node's or not) is.
+  // `fromOutsideNamespace`: the sender runs outside the workload's namespace (an Ingress controller).
+  const admitsOnTargetPorts = (w: Workload, svc: Resource, fromOutsideNamespace = false): boolean => {
+    // No policy applies on the host network, however the model reads the policies that select it.
+    if (unenforced || exposure.of(w).hostNetwork) return true;
+    const admitted = admittedPorts(exposure.of(w).ingress, w.groups, fromOutsideNamespace);
+    const ports = targetPorts(asObj(svc.object.spec)?.ports, w.groups);
+    // A target port named on no pod of the input is not known: any port the rules admit may be it.
+    return !(ports.isEmpty() ? admitted : admitted.intersect(ports)).isEmpty();
+  };
 
   // The internet: public load balancers, node ports, Ingress routes and routes of public Gateways.
   const internet = graph.node(INTERNET, 'internet', 'the internet');
@@ -212,7 +221,7 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
         likelihood: 1,
         fixes: [{ key: `service:${name}`, text: `restrict Service ${name} to its clients (spec.loadBalancerSourceRanges) or make it internal`, cost: 1, resource: ref }],
       });
-      for (const t of lbs.targetsOf(svc)) if (!deniedAll(t.workload)) exploitEdges(n, t.workload);
+      for (const t of lbs.targetsOf(svc)) if (admitsOnTargetPorts(t.workload, svc)) exploitEdges(n, t.workload);
     } else if (spec.type === 'NodePort') {
       const n = graph.node(`service:${name}`, 'service', `Service ${name} (NodePort)`);
       graph.edge(internet, n, {
@@ -224,16 +233,15 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
         likelihood: 0.5,
         fixes: [{ key: `service:${name}`, text: `make Service ${name} a ClusterIP Service behind an Ingress or an internal load balancer`, cost: 1, resource: ref }],
       });
-      for (const w of selected(svc, inNamespace)) if (!deniedAll(w)) exploitEdges(n, w);
+      for (const w of selected(svc, inNamespace)) if (admitsOnTargetPorts(w, svc)) exploitEdges(n, w);
     }
   }
   // Requests reach the pods from the controller or the Gateway, not from the Service. Where the input holds
   // the controller's pods, the model says whether they may connect to the Service's ports; else policies
   // that admit no one outside the namespace stop them, the controller running elsewhere.
   const admitsRequests = (w: Workload, svc: Resource, controllers: readonly Workload[]): boolean => {
-    // No policy applies on the host network, however the model reads the policies that select it.
     if (unenforced || exposure.of(w).hostNetwork) return true;
-    if (controllers.length === 0) return admitsFromOutsideNamespace(exposure.of(w).ingress);
+    if (controllers.length === 0) return admitsOnTargetPorts(w, svc, true);
     const ports = targetPorts(asObj(svc.object.spec)?.ports, w.groups);
     return controllers.some((c) => {
       const conn = model.connection(c, w);
@@ -389,6 +397,7 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
     graph.edge(node, graph.node(key, 'identity', nodeText(key)), { text: `reads the token of ${nodeText(key)} from a pod scheduled on the node`, findings: [], likelihood: 0.5, fixes: [] });
 
   addAccess(graph, inventory, index, model.workloads, inNamespace, workloadNode, labelledAccounts, callsApi);
+  citeStepFindings(graph);
   return graph;
 }
 
@@ -564,15 +573,37 @@ function applicableKeys(s: Subject): string[] {
   return [self, ...identityOf(s).groups.map((g) => `Group:${g}`).filter((g) => g !== self)];
 }
 
+/**
+ * A change that removes a step resolves what makes the step possible: a fix that names no findings of
+ * its own takes its step's, so that a report of fixes says which findings each one closes. Done once
+ * the graph is whole, before anything reads it; a step shared by several edges is rewritten once.
+ */
+function citeStepFindings(graph: AttackGraph): void {
+  const done = new Set<Step>();
+  for (const { step } of graph.edges) {
+    if (done.has(step)) continue;
+    done.add(step);
+    if (step.findings.length === 0 || step.fixes.every((f) => f.findings?.length)) continue;
+    step.fixes = step.fixes.map((f) => (f.findings?.length ? f : { ...f, findings: step.findings }));
+  }
+}
+
 function rbacRules(r: StepReason): string[] {
   if (r.verb === '*') return RBAC_RULES.star;
   if (r.resource === 'serviceaccounts/token') return RBAC_RULES.token;
   if (r.verb === 'impersonate') return RBAC_RULES.impersonate;
   if (r.verb === 'bind' || r.verb === 'escalate') return RBAC_RULES.bind;
   if (r.resource === 'secrets') return RBAC_RULES.secrets;
-  if (r.verb === 'create') return RBAC_RULES.pods;
+  // A shell in a running pod (exec, attach, an ephemeral container) is its own rule's, whatever verb grants it.
+  if (EXEC_SUBRESOURCES.has(r.resource)) return RBAC_RULES.exec;
+  if (POD_RUNNERS.has(`${r.verb} ${r.resource}`)) return RBAC_RULES.pods;
   return [];
 }
+
+const EXEC_SUBRESOURCES: ReadonlySet<string> = new Set(['pods/exec', 'pods/attach', 'pods/ephemeralcontainers']);
+
+/** What rbac/can-create-pods reports: create on pods, create, patch or update on a workload controller. */
+const POD_RUNNERS: ReadonlySet<string> = new Set(['create pods', ...['create', 'patch', 'update'].flatMap((verb) => WORKLOAD_CONTROLLERS.map((c) => `${verb} ${c.resource}`))]);
 
 function rbacLikelihood(r: StepReason): number {
   if (r.identity || r.verb === '*' || r.verb === 'impersonate' || r.resource === 'serviceaccounts/token' || r.resource === 'secrets') return 1;
@@ -939,9 +970,13 @@ function isHumanEntry(s: Subject, servicePrincipals: ReadonlySet<string>): boole
   return !servicePrincipals.has(subjectLabel(s));
 }
 
-/** The rules of a role as the index reads them: a ClusterRole's (aggregation included), or a Role's in its namespace. */
-function roleRules(inventory: Inventory, permissions: ReturnType<typeof permissionIndexOf>, role: RoleRef, namespace: string | null): readonly PolicyRule[] {
-  if (role.kind === 'ClusterRole') return permissions.clusterRoleRules(role.name) ?? DEFAULT_CLUSTER_ROLES.get(role.name) ?? [];
+/**
+ * The rules of a role as the index reads them: a ClusterRole's from the index (aggregation included,
+ * a default role's bootstrap rules when the input binds it without defining it), or a Role's in its
+ * namespace, read from the Role itself as the index keeps no Role's rules apart from its bindings.
+ */
+function roleRules(inventory: Inventory, permissions: PermissionIndex, role: RoleRef, namespace: string | null): readonly PolicyRule[] {
+  if (role.kind === 'ClusterRole') return permissions.clusterRoleRules(role.name) ?? [];
   const raw = inventory.get('Role', namespace, role.name);
   return asArray(raw?.object.rules).flatMap((x) => {
     const o = asObj(x);

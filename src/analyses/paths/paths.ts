@@ -125,13 +125,27 @@ export function attackPaths(inventory: Inventory, findings: readonly Finding[], 
       paths[i]!.ownerAction = ownerActionText(managed);
     });
   }
-  const ownersFix = aksManaged ? (fix: StepFix) => !changesAksManaged(inventory, fix) : () => true;
+  const ownersFix = aksManaged ? oncePerKey((fix) => !changesAksManaged(inventory, fix)) : () => true;
   const fixes = chooseFixes(graph, candidates, paths, maxDepth, ownersFix);
+  const doors = doorsOf(candidates);
   candidates.forEach((c, i) => {
     const p = paths[i]!;
-    if (!p.fix && !p.providerManaged) p.ownerAction = whyNoFix(graph, candidates, c, ownersFix);
+    if (!p.fix && !p.providerManaged) p.ownerAction = whyNoFix(graph, doors, c, ownersFix);
   });
   return { graph, paths, fixes };
+}
+
+/**
+ * A predicate on changes asked once per change: every step of every path that names a change asks
+ * again, and a key names one change of one object, so its answer does not change.
+ */
+function oncePerKey(allowed: (fix: StepFix) => boolean): (fix: StepFix) => boolean {
+  const answers = new Map<string, boolean>();
+  return (fix) => {
+    let answer = answers.get(fix.key);
+    if (answer === undefined) answers.set(fix.key, (answer = allowed(fix)));
+    return answer;
+  };
 }
 
 function isAksManaged(r: Resource | undefined): r is Resource {
@@ -339,16 +353,34 @@ function appName(graph: AttackGraph, node: number): string | undefined {
   return labels['app.kubernetes.io/name'] ?? labels['app.kubernetes.io/component'];
 }
 
+const entryKey = (c: Candidate) => `${c.point}\u0000${c.target}`;
+
+/**
+ * The workloads through which each entry point reaches each target, in the order of the paths: read
+ * for every path without a fix, so gathered once rather than from all paths for each of them.
+ */
+function doorsOf(candidates: readonly Candidate[]): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  for (const c of candidates) {
+    const key = entryKey(c);
+    let doors = out.get(key);
+    if (!doors) out.set(key, (doors = new Set()));
+    doors.add(c.foothold);
+    for (const n of c.also) doors.add(n);
+  }
+  return out;
+}
+
 /**
  * Why a path gets no fix, and what narrows it instead: a shared entry (the internet, the other
  * namespaces) that reaches the jewel through several workloads is closed by no one change, and a
  * controller's own grant is what it runs on; what narrows the path is its own steps' changes and,
  * for a well-known controller, the chart setting that scopes its grant.
  */
-function whyNoFix(graph: AttackGraph, candidates: readonly Candidate[], c: Candidate, allowed: (fix: StepFix) => boolean): string {
+function whyNoFix(graph: AttackGraph, doorsByEntry: ReadonlyMap<string, ReadonlySet<number>>, c: Candidate, allowed: (fix: StepFix) => boolean): string {
   const target = graph.nodes[c.target]!.label;
   const shared = c.point === 'internet' || c.point === 'other-namespaces';
-  const doors = shared ? [...new Set(candidates.filter((o) => o.point === c.point && o.target === c.target).flatMap((o) => [o.foothold, ...o.also]))] : [];
+  const doors = shared ? [...(doorsByEntry.get(entryKey(c)) ?? [])] : [];
   const reason =
     doors.length > 1
       ? `${graph.nodes[c.start]!.label} reaches ${target} through ${doors.length} workloads (${doors.slice(0, 4).map((n) => graph.nodes[n]!.label).join(', ')}${doors.length > 4 ? ', ...' : ''}): closing one way leaves the others`

@@ -1,5 +1,6 @@
 import type { InputError, InputNote } from '../../core/errors.js';
 import type { AttackPath, AttackPathFix } from '../../core/report.js';
+import { printable } from '../network/exposure-report.js';
 
 export const PATH_FORMATS = ['table', 'json', 'mermaid', 'dot'] as const;
 export type PathFormat = (typeof PATH_FORMATS)[number];
@@ -42,21 +43,22 @@ function table(report: PathsReport, limit: number): string {
   if (report.paths.length === 0) return 'No attack paths: no entry point reaches cluster-admin, a node, the secrets of kube-system or an Azure identity with subscription roles.\n';
   const out: string[] = [];
   const shown = report.paths.slice(0, limit);
+  // Names, subjects and texts come from the input: escape control characters before they reach a terminal.
   shown.forEach((p, i) => {
-    out.push(`#${i + 1} ${p.severity.toUpperCase()} score ${p.score} (likelihood ${p.likelihood} × impact ${p.impact}): ${p.entry.label} → ${p.target.label}${p.providerManaged ? ' (AKS-managed components only: not counted for --fail-on)' : ''}`);
+    out.push(`#${i + 1} ${p.severity.toUpperCase()} score ${p.score} (likelihood ${p.likelihood} × impact ${p.impact}): ${printable(p.entry.label)} → ${printable(p.target.label)}${p.providerManaged ? ' (AKS-managed components only: not counted for --fail-on)' : ''}`);
     p.steps.forEach((s, j) => {
       const to = p.nodes[j + 1]?.label ?? s.to;
-      out.push(`   ${j + 1}. ${s.text} → ${to}${s.rule ? ` (${s.rule}${ids(s.findings)})` : ids(s.findings)}`);
+      out.push(`   ${j + 1}. ${printable(s.text)} → ${printable(to)}${s.rule ? ` (${s.rule}${ids(s.findings)})` : ids(s.findings)}`);
     });
-    if (p.alsoFrom?.length) out.push(`   the same way from: ${p.alsoFrom.slice(0, 5).join(', ')}${p.alsoFrom.length > 5 ? ` and ${p.alsoFrom.length - 5} more` : ''}`);
-    if (p.fix) out.push(`   fix: ${p.fix.text} (closes ${p.fix.closes} path${p.fix.closes === 1 ? '' : 's'})`);
-    else if (p.ownerAction) out.push(`   yours to do: ${p.ownerAction}`);
+    if (p.alsoFrom?.length) out.push(`   the same way from: ${p.alsoFrom.slice(0, 5).map(printable).join(', ')}${p.alsoFrom.length > 5 ? ` and ${p.alsoFrom.length - 5} more` : ''}`);
+    if (p.fix) out.push(`   fix: ${printable(p.fix.text)} (closes ${p.fix.closes} path${p.fix.closes === 1 ? '' : 's'})`);
+    else if (p.ownerAction) out.push(`   yours to do: ${printable(p.ownerAction)}`);
     out.push('');
   });
   if (report.paths.length > shown.length) out.push(`… and ${report.paths.length - shown.length} more paths (--limit, or -f json for all)`, '');
   if (report.fixes.length) {
     out.push('Fixes that close the most paths:');
-    report.fixes.forEach((f, i) => out.push(`  ${i + 1}. ${f.text}: closes ${f.closes} path${f.closes === 1 ? '' : 's'}`));
+    report.fixes.forEach((f, i) => out.push(`  ${i + 1}. ${printable(f.text)}: closes ${f.closes} path${f.closes === 1 ? '' : 's'}`));
     out.push('');
   }
   const s = report.summary.bySeverity;

@@ -49,7 +49,8 @@ export default defineRule({
       'a policy that selects them admits all of the cluster (an ingress rule without from, or with namespaceSelector: {} ' +
       '— or one that only leaves some namespaces out, kubernetes.io/metadata.name NotIn [...], or a label with NotIn or ' +
       'DoesNotExist (env NotIn [dev], team DoesNotExist), which every namespace created later without that label ' +
-      'matches — and no podSelector) without naming ports. A compromised pod anywhere in the cluster then reaches every port the ' +
+      'matches — and no podSelector, or an ipBlock that holds every pod address, 0.0.0.0/0 or the pod CIDR, which Calico ' +
+      'and Azure NPM match against pods, unless the cluster runs Cilium) without naming ports. A compromised pod anywhere in the cluster then reaches every port the ' +
       'workload listens on, debug and admin ports included. The rule speaks only in namespaces that have an ingress ' +
       'policy: a namespace without any is reported once by network/namespace-without-default-deny-ingress, and when ' +
       'that rule runs, a workload no policy selects in a namespace without a default deny is left to its finding, ' +

@@ -33,7 +33,7 @@ describe('connection list formats', () => {
 
   it('dot: a digraph with a cluster per namespace, external peers outside, edges labelled', () => {
     const dot = render('dot');
-    expect(dot.startsWith('digraph {\n')).toBe(true);
+    expect(dot.startsWith('digraph {\n\tnewrank=true\n')).toBe(true);
     expect(dot).toContain('\tsubgraph "cluster_ns1" {');
     expect(dot).toContain('\t\t"ns1/a[Deployment]" [label="a[Deployment]" color="blue" fontcolor="blue"]');
     expect(dot).toContain('\t"0.0.0.0-255.255.255.255[External]" [label="0.0.0.0-255.255.255.255[External]" color="red2" fontcolor="red2"]');

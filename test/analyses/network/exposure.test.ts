@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Inventory } from '../../../src/core/inventory.js';
-import { ExposureAnalysis, selectorPeerLabel } from '../../../src/analyses/network/exposure.js';
+import type { Resource } from '../../../src/core/resource.js';
+import { ExposureAnalysis, ruleName, selectorPeerLabel } from '../../../src/analyses/network/exposure.js';
 import { exposureReport, exposureSection } from '../../../src/analyses/network/exposure-report.js';
 import { ReachabilityModel } from '../../../src/analyses/network/reachability-model.js';
 import { deployment, namespace, netpol, resource } from './fixtures.js';
@@ -151,5 +152,49 @@ describe('exposure report', () => {
     expect(backend.ingress).toEqual({ isolated: true, policies: ['shop/backend'], internet: null, allNamespaces: null, selectors: [], external: [], workloads: [{ peer: 'shop/frontend[Deployment]', conn: 'TCP 9090' }] });
     expect(backend.egress).toMatchObject({ isolated: true, internet: null, allNamespaces: null, workloads: [] });
     expect(r.workloads.find((w) => w.workload === 'shop/frontend[Deployment]')!.ingress.workloads).toBeUndefined();
+  });
+});
+
+describe('ipBlocks that hold every pod address', () => {
+  const cluster = (networkProfile: Json, extra: Json = {}): Resource => ({
+    apiVersion: '2025-01-01',
+    kind: 'Microsoft.ContainerService/managedClusters',
+    namespace: null,
+    name: 'aks-shop',
+    object: { name: 'aks-shop', networkProfile, ...extra },
+    source: { file: 'aks.json', line: 1 },
+    format: 'az-cli',
+  });
+  const objects = (cidr: string) => [deployment('tools', 'debug', { app: 'debug' }, [{ containerPort: 8080 }]), isolate('tools', { policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr } }], ports: [{ port: 8080 }] }] })];
+  const analysisWith = (cidr: string, ...azure: Resource[]) => {
+    const inventory = new Inventory([...objects(cidr).map((o, i) => resource(o, i + 1)), ...azure]);
+    return new ExposureAnalysis(inventory, new ReachabilityModel(inventory));
+  };
+
+  it('admit pods of every namespace where the plugin matches pods against ipBlocks (Calico, Azure NPM)', () => {
+    const a = analysisWith('0.0.0.0/0', cluster({ networkPolicy: 'calico', networkDataplane: 'azure', podCidr: '10.244.0.0/16' }));
+    const e = exposureOf(a, 'tools/debug[Deployment]');
+    expect(e.ingress.allNamespaces.toString()).toBe('TCP 8080');
+    expect(e.ingress.allNamespacesRules.map(ruleName)).toEqual(['tools/p spec.ingress[0]']);
+    const view = exposureReport(a).workloads[0]!.ingress;
+    expect(view.allNamespaces).toBe('TCP 8080');
+    expect(view.allNamespacesByIpBlock).toEqual({ conn: 'TCP 8080', rules: ['tools/p spec.ingress[0]'], podAddresses: '10.244.0.0/16' });
+    // netpol-analyzer's answer stays its own: ipBlocks match addresses outside the cluster only.
+    expect(exposureSection(a)).not.toMatch(/<= \tentire-cluster/);
+  });
+
+  it('hold the pod CIDR when the cluster document gives it, the private ranges otherwise', () => {
+    const withCidr = cluster({ networkPolicy: 'azure', podCidr: '10.244.0.0/16' });
+    expect(exposureOf(analysisWith('10.244.0.0/16', withCidr), 'tools/debug[Deployment]').ingress.allNamespaces.toString()).toBe('TCP 8080');
+    expect(exposureOf(analysisWith('10.0.0.0/8'), 'tools/debug[Deployment]').ingress.allNamespaces.isEmpty()).toBe(true);
+    expect(exposureOf(analysisWith('0.0.0.0/0'), 'tools/debug[Deployment]').ingress.allNamespaces.toString()).toBe('TCP 8080');
+  });
+
+  it('admit no pod on Cilium, which matches ipBlocks against addresses outside the cluster only', () => {
+    for (const c of [cluster({ networkDataplane: 'cilium', networkPolicy: 'cilium' }), cluster({}, { sku: { name: 'Automatic' } })]) {
+      const e = exposureOf(analysisWith('0.0.0.0/0', c), 'tools/debug[Deployment]');
+      expect(e.ingress.allNamespaces.isEmpty()).toBe(true);
+      expect(e.ingress.byPodAddress).toBeUndefined();
+    }
   });
 });

@@ -89,8 +89,9 @@ spec: { ingressClassName: nginx-internal, controllerNamePrefix: nginx-internal, 
   });
 
   it("asks the model whether the controller's pods reach the backend's port, rather than any namespace peer", () => {
-    // Without the controller in the input, a rule admitting another namespace may be the controller's.
-    expect(fromInternet(backend() + admitting(PROMETHEUS, ', ports: [{ port: 9090 }]'))).toEqual([VIA_INGRESS]);
+    // Without the controller in the input, a rule admitting another namespace may be the controller's, on the ports it names.
+    expect(fromInternet(backend() + admitting(PROMETHEUS))).toEqual([VIA_INGRESS]);
+    expect(fromInternet(backend() + admitting(PROMETHEUS, ', ports: [{ port: 9090 }]'))).toEqual([]);
     expect(fromInternet(backend() + admitting(PROMETHEUS, ', ports: [{ port: 9090 }]') + ingressNginx())).toEqual([]);
     expect(fromInternet(backend() + admitting(CONTROLLER_NS) + ingressNginx())).toEqual([VIA_INGRESS]);
     // The controller's namespace, but not the port the Service forwards to.
@@ -125,7 +126,7 @@ spec:
   });
 
   it('finds the controller through the class annotation and the default IngressClass too', () => {
-    const policy = admitting(PROMETHEUS, ', ports: [{ port: 9090 }]');
+    const policy = admitting(PROMETHEUS);
     expect(fromInternet(backend("") + policy + ingressNginx())).toEqual([VIA_INGRESS]);
     expect(fromInternet(backend("") + policy + ingressNginx('{}', '{ ingressclass.kubernetes.io/is-default-class: "true" }'))).toEqual([]);
     const annotated = backend('').replace('namespace: shop }\nspec: { rules', 'namespace: shop, annotations: { kubernetes.io/ingress.class: nginx } }\nspec: { rules');

@@ -208,3 +208,65 @@ spec:
     expect(mine.paths.filter((p) => p.entryPoint === 'other-namespaces').map((p) => p.providerManaged)).toEqual([undefined]);
   });
 });
+
+describe('a way in through a Service', () => {
+  const service = (type: string, targetPort: string) => `
+---
+apiVersion: v1
+kind: Service
+metadata: { name: api, namespace: shop }
+spec: { type: ${type}, selector: { app: api }, ports: [{ port: 80, targetPort: ${targetPort} }] }
+`;
+  const ingress = `
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: api, namespace: shop }
+spec: { rules: [{ http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: api, port: { number: 80 } } } }] } }] }
+`;
+  const admits = (from: string, port: string) => policy('api', 'shop', `  podSelector: { matchLabels: { app: api } }\n  ingress: [{ from: [${from}], ports: [{ port: ${port} }] }]`);
+
+  it('is none when the policies admit nothing on its target ports (LoadBalancer, NodePort)', () => {
+    // What the Service node leads to: a NodePort's way is less likely than a compromised pod's, so no path shows it.
+    const servedBy = (text: string) => {
+      const { graph } = pathsOf(text);
+      const svc = graph.find('service:shop/api');
+      return graph.edges.filter((e) => e.from === svc).map((e) => graph.nodes[e.to]!.id);
+    };
+    for (const type of ['LoadBalancer', 'NodePort']) {
+      const open = privileged('api', 'shop') + service(type, '8080');
+      expect(servedBy(open + admits('{ podSelector: { matchLabels: { app: other } } }', '9999'))).toEqual([]);
+      expect(new Set(servedBy(open + admits('{ podSelector: { matchLabels: { app: other } } }', '8080')))).toEqual(new Set(['workload:shop/api[Deployment]']));
+    }
+  });
+
+  it("names the step's findings in the fix that removes it", () => {
+    const { graph, fixes } = pathsOf(privileged('api', 'shop') + service('LoadBalancer', '8080'));
+    const step = graph.edges.find((e) => graph.nodes[e.from]!.id === 'internet')!.step;
+    expect(step.rule).toBe('network/load-balancer-without-source-ranges');
+    expect(step.findings).toHaveLength(1);
+    expect(step.fixes.map((f) => f.findings)).toEqual([step.findings]);
+    expect(fixes.find((f) => f.text.startsWith('restrict Service shop/api'))?.findings).toEqual(step.findings);
+  });
+
+  it('is none through an Ingress whose controller is not in the input when no rule admits another namespace on the target ports', () => {
+    const routed = privileged('api', 'shop') + service('ClusterIP', 'http') + ingress;
+    expect(fromEntry(routed + admits('{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: monitoring } } }', '9090'), 'internet')).toEqual([]);
+    expect(fromEntry(routed + admits('{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: monitoring } } }', 'http'), 'internet').map(route)).toEqual([
+      'internet: internet → ingress:shop/api → workload:shop/api[Deployment] → node',
+    ]);
+  });
+});
+
+describe('an ipBlock that holds every pod address', () => {
+  const wide = privileged('api', 'shop') + policy('api', 'shop', '  podSelector: {}\n  ingress: [{ from: [{ ipBlock: { cidr: 0.0.0.0/0 } }], ports: [{ port: 8080 }] }]');
+
+  it('admits a pod of another namespace unless the cluster runs Cilium', () => {
+    for (const text of [wide, wide + aks({ networkPolicy: 'calico', podCidr: '10.244.0.0/16' }), wide + aks({ networkPolicy: 'azure' })]) {
+      const steps = otherNamespaceSteps(text);
+      expect(steps.map((s) => s.to)).toEqual(['workload:shop/api[Deployment]']);
+      expect(steps[0]!.text).toMatch(/which admits every namespace on TCP 8080 \(ingress rule shop\/api spec.ingress\[0\]\)/);
+    }
+    expect(otherNamespaceSteps(wide + aks({ networkPlugin: 'azure', networkDataplane: 'cilium', networkPolicy: 'cilium' }))).toEqual([]);
+  });
+});
