@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { applyBaseline, baselineFindings } from '../core/baseline.js';
+import { applyBaseline, baselineCounts, baselineFindings } from '../core/baseline.js';
 import type { PalisadeConfig } from '../core/config.js';
 import { evaluate } from '../core/engine.js';
 import { describeFsError, errorMessage, UsageError, type InputError, type InputNote } from '../core/errors.js';
@@ -295,17 +295,6 @@ function unreadInputs(errors: readonly InputError[]): (f: Finding) => boolean {
  */
 const JUDGED_ALONE: ReadonlySet<string> = new Set(RULES.filter((r) => ['workload', 'pss'].includes(r.meta.id.split('/')[0] ?? '') && r.joins === undefined).map((r) => r.meta.id));
 
-/** The new and existing counts of the findings a report keeps, marked by applyBaseline. */
-function baselineCounts(findings: readonly Finding[]): { new: number; existing: number } {
-  let fresh = 0;
-  let existing = 0;
-  for (const f of findings) {
-    if (!isActive(f)) continue;
-    if (f.baseline === 'new') fresh++;
-    else existing++;
-  }
-  return { new: fresh, existing };
-}
 
 /** Is `file` the path `scanned`, or below it (`.` covers every relative path)? */
 function isWithin(file: string, scanned: string): boolean {

@@ -90,6 +90,15 @@ export function applyBaseline(findings: Finding[], previous: readonly Finding[],
   };
   for (const f of findings) f.baseline = take(f, true) ? 'existing' : 'new';
   for (const f of findings) if (f.baseline === 'new' && take(f, false)) f.baseline = 'existing';
+  const counts = baselineCounts(findings);
+  // Gone only counts as fixed where this scan looked: same rules, same inputs.
+  const gone = new Set([...unmatched.values()].flat());
+  const fixed = previous.filter((f) => gone.has(f) && inScope(f));
+  return { file, ...counts, fixed };
+}
+
+/** The new and existing counts of the active findings of a report, as applyBaseline marked them. */
+export function baselineCounts(findings: readonly Finding[]): { new: number; existing: number } {
   let fresh = 0;
   let existing = 0;
   for (const f of findings) {
@@ -97,8 +106,5 @@ export function applyBaseline(findings: Finding[], previous: readonly Finding[],
     if (f.baseline === 'new') fresh++;
     else existing++;
   }
-  // Gone only counts as fixed where this scan looked: same rules, same inputs.
-  const gone = new Set([...unmatched.values()].flat());
-  const fixed = previous.filter((f) => gone.has(f) && inScope(f));
-  return { file, new: fresh, existing, fixed };
+  return { new: fresh, existing };
 }
