@@ -53,8 +53,12 @@ function cannotWrite(file: string, e: unknown): UsageError {
   return new UsageError(`cannot write ${file}: ${describeFsError(e)}`);
 }
 
-/** Writes a large result piece by piece (about 1 MiB at a time), waiting for stdout to drain. */
-export async function writeChunks(chunks: Iterable<string>, outFile: string | undefined): Promise<void> {
+/**
+ * Writes a large result piece by piece (about 1 MiB at a time), waiting for stdout to drain. Returns
+ * the bytes written to `outFile`; undefined for stdout, where encoding each piece again only to count
+ * it would cost as much as writing it.
+ */
+export async function writeChunks(chunks: Iterable<string>, outFile: string | undefined): Promise<number | undefined> {
   let fd: number | undefined;
   try {
     if (outFile) fd = openSync(outFile, 'w');
@@ -63,6 +67,7 @@ export async function writeChunks(chunks: Iterable<string>, outFile: string | un
   }
   try {
     let batch = '';
+    let bytes = 0;
     const flush = async () => {
       if (fd === undefined) {
         try {
@@ -73,7 +78,7 @@ export async function writeChunks(chunks: Iterable<string>, outFile: string | un
         }
       } else {
         try {
-          writeSync(fd, batch);
+          bytes += writeSync(fd, batch);
         } catch (e) {
           throw cannotWrite(outFile as string, e);
         }
@@ -85,6 +90,7 @@ export async function writeChunks(chunks: Iterable<string>, outFile: string | un
       if (batch.length >= 1 << 20) await flush();
     }
     if (batch) await flush();
+    return fd === undefined ? undefined : bytes;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
