@@ -38,11 +38,11 @@ export function excuseHostNetworkPorts(resource: Resource, findings: readonly Fi
   const onPorts = findings.filter((f) => f.rule === HOST_PORT_RULE && f.suppressed === undefined);
   if (onPorts.length === 0) return;
   const fields = hostNetworkPortFields(resource);
-  for (const f of onPorts) {
-    if (f.field === undefined || !fields.has(f.field)) continue;
-    // Asked as the host-namespace finding of the same object would be: the same exceptions, owners and annotations.
-    const probe: Finding = { ...f, rule: HOST_NAMESPACE_RULE };
-    suppressor.apply(resource, [probe]);
+  // Asked as the host-namespace findings of the same object would be: the same exceptions, owners and annotations.
+  const probes = onPorts.filter((f) => f.field !== undefined && fields.has(f.field)).map((f): { f: Finding; probe: Finding } => ({ f, probe: { ...f, rule: HOST_NAMESPACE_RULE } }));
+  if (probes.length === 0) return;
+  suppressor.apply(resource, probes.map((p) => p.probe));
+  for (const { f, probe } of probes) {
     const by = probe.suppressed;
     if (by && by.kind !== 'provider-managed') f.suppressed = { ...by, reason: `${HOST_NAMESPACE_RULE}: ${by.reason}` };
   }

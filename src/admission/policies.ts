@@ -5,7 +5,7 @@ import { atLeast, type Severity } from '../core/severity.js';
 import { CUSTOM_POD_BEARING_KINDS, isPodBearing, POD_BEARING_KINDS } from '../core/workload.js';
 import { containerTerms, withoutSuperseded } from './container-terms.js';
 import { HOST_NAMESPACE_RULE, HOST_PORT_RULE, hostNetworkPortsExcused } from './host-network-ports.js';
-import { IGNORE_ANNOTATION, isExpired } from '../core/suppress.js';
+import { canMatchResourceKey, IGNORE_ANNOTATION, isExpired } from '../core/suppress.js';
 import { exceptedCondition, exemptionConditions, ignoredCondition, namesRule } from './policy-exemptions.js';
 
 /** How a binding acts on a refused object: `validationActions`. */
@@ -119,6 +119,11 @@ export interface GeneratedPolicy {
   variables: Array<{ name: string; expression: string }>;
   policy: Record<string, unknown>;
   binding: Record<string, unknown>;
+  /**
+   * For a policy enforced at --fail-on only because it stands in for rules without a policy whose findings
+   * reach it (see standsInFor), its own rule's being below: those rules.
+   */
+  inSteadOf?: string[];
 }
 
 export interface NotEnforced {
@@ -350,9 +355,9 @@ function unpairedExceptionWarnings(enforced: readonly Candidate[], candidates: R
  * webhook refuses and the scan reports under the other rule's id. Said, so that the laxer policy is
  * no surprise.
  */
-function standInExceptionWarnings(enforced: readonly Candidate[], withoutPolicy: ReadonlyMap<string, Rule>, exceptions: readonly ExceptionConfig[], now: Date): string[] {
+function standInExceptionWarnings(enforced: readonly Candidate[], standIns: ReadonlyMap<Candidate, readonly Rule[]>, exceptions: readonly ExceptionConfig[], now: Date): string[] {
   return enforced.flatMap((c) =>
-    standsInFor(c.rule, withoutPolicy).flatMap((other) => {
+    (standIns.get(c) ?? []).flatMap((other) => {
       const id = other.meta.id;
       return exceptions
         .filter((ex) => namesRule(ex, c.rule.meta.id) && !isExpired(ex, now) && !excusedToo(ex, id, exceptions, now))
@@ -377,9 +382,12 @@ function matchConditions(ruleId: string, imagesOnly: boolean, opts: PolicyOption
   return conditions;
 }
 
-/** `-/Kind/name`: an exception for an object without a namespace, as a scan keys manifests rendered without one. */
+/**
+ * `-/Kind/name` (or `-/*`): an exception for objects without a namespace only, as a scan keys manifests
+ * rendered without one.
+ */
 function namesNoNamespace(glob: string): boolean {
-  return glob.split('/').length === 3 && glob.startsWith('-/');
+  return glob.startsWith('-/') && canMatchResourceKey(glob);
 }
 
 /** `-/Kind/name` resources of an exception: at admission every object the policies and the webhook judge has a namespace. */
@@ -406,7 +414,7 @@ function liveExceptions(opts: PolicyOptions, knownRules: readonly string[], warn
       expiring.push({ rule: ex.rule, resources: [...ex.resources], expires: ex.expires });
       warnings.push(`exception for ${ex.rule} on ${ex.resources.join(', ')} expires on ${ex.expires}, but a policy has no clock: generate and apply the policies again after that day`);
     }
-    for (const g of ex.resources.filter((r) => r.split('/').length !== 3))
+    for (const g of ex.resources.filter((r) => !canMatchResourceKey(r)))
       warnings.push(`exception for ${ex.rule}: resource ${JSON.stringify(g)} is not namespace/Kind/name (use - for no namespace, * for any), so it matches nothing`);
     warnings.push(...noNamespaceWarnings(ex));
     return true;
@@ -444,6 +452,9 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
     const reports = 'inactive' in everySeverity ? { expression: 'true' } : everySeverity;
     candidates.set(id, { rule, validation: result, reports, kinds });
   }
+  // The rules without a policy that each candidate's policy stands in for.
+  const standIns = new Map([...candidates.values()].map((c) => [c, standsInFor(c.rule, withoutPolicy)] as const));
+  const inSteadOf = new Map<Candidate, string[]>();
   const enforced = [...candidates.values()].filter((c) => {
     const { failOn } = opts;
     if (failOn === undefined) return true;
@@ -451,13 +462,14 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
     if (atLeast(own, failOn)) return true;
     // A policy refuses at the highest severity of its rule and of the rules it stands in for: at --fail-on
     // critical the workload/host-path-volume policy is all that refuses the critical workload/sensitive-host-path volumes.
-    const standIns = standsInFor(c.rule, withoutPolicy).filter((r) => atLeast(highestSeverity(r), failOn));
-    if (standIns.length > 0) {
-      const names = standIns.map((r) => `${r.meta.id} (${highestSeverity(r)})`).join(', ');
+    const reaching = (standIns.get(c) ?? []).filter((r) => atLeast(highestSeverity(r), failOn));
+    if (reaching.length > 0) {
+      const names = reaching.map((r) => `${r.meta.id} (${highestSeverity(r)})`).join(', ');
       warnings.push(
         `${c.rule.meta.id} (${own}) is enforced at --fail-on ${failOn} in the stead of ${names}, which has no policy: ` +
-          `it refuses every object ${c.rule.meta.id} reports, where the webhook refuses only those ${standIns.map((r) => r.meta.id).join(', ')} reports`,
+          `it refuses every object ${c.rule.meta.id} reports, where the webhook refuses only those ${reaching.map((r) => r.meta.id).join(', ')} reports`,
       );
+      inSteadOf.set(c, reaching.map((r) => r.meta.id));
       return true;
     }
     notEnforced.push({ rule: c.rule.meta.id, why: 'below-fail-on', reason: `its findings are ${own} at most, below --fail-on ${failOn}` });
@@ -466,7 +478,7 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
   for (const n of notEnforced) {
     const rule = withoutPolicy.get(n.rule);
     if (!rule) continue;
-    const over = enforced.filter((c) => standsInFor(c.rule, withoutPolicy).includes(rule));
+    const over = enforced.filter((c) => standIns.get(c)?.includes(rule));
     if (over.length > 0) n.refusedInStead = over.map((c) => c.rule.meta.id);
   }
   // Exceptions for workload/host-namespace also excuse the host ports hostNetwork sets, whether or not its policy is generated.
@@ -474,7 +486,7 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
   const live = liveExceptions(opts, [...enforced.map((c) => c.rule.meta.id), ...excusesPorts], warnings, expiring);
   const now = opts.now ?? new Date();
   warnings.push(...unpairedExceptionWarnings(enforced, candidates, rules, opts.exceptions ?? [], now));
-  warnings.push(...standInExceptionWarnings(enforced, withoutPolicy, opts.exceptions ?? [], now));
+  warnings.push(...standInExceptionWarnings(enforced, standIns, opts.exceptions ?? [], now));
   if (opts.allowIgnoreAnnotation && enforced.length > 0)
     warnings.push(
       `${IGNORE_ANNOTATION} annotations excuse objects in the policies when they name the rule by its id or by a glob whose only wildcard ` +
@@ -484,9 +496,11 @@ export function admissionPolicies(rules: readonly Rule[], opts: PolicyOptions): 
         "which inherit only the pod template's annotations and are refused: write it in the pod template (spec.template.metadata.annotations)",
     );
   const excluded = [...opts.excludedNamespaces];
-  const policies = enforced.map((c) =>
-    generatedPolicy(c, supersedingCandidates(c.rule, candidates, warnings), matchConditions(c.rule.meta.id, c.validation.imagesOnly === true, opts, live), excluded, opts, alsoAdmitted(c, live, opts)),
-  );
+  const policies = enforced.map((c) => {
+    const policy = generatedPolicy(c, supersedingCandidates(c.rule, candidates, warnings), matchConditions(c.rule.meta.id, c.validation.imagesOnly === true, opts, live), excluded, opts, alsoAdmitted(c, live, opts));
+    const instead = inSteadOf.get(c);
+    return instead ? { ...policy, inSteadOf: instead } : policy;
+  });
   return {
     policies,
     notEnforced,

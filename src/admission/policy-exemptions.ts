@@ -1,7 +1,7 @@
 import type { ExceptionConfig } from '../core/config.js';
 import { celString, JS_WHITESPACE_CLASS } from '../core/cel.js';
 import { globMatch, globRegexSource } from '../core/glob.js';
-import { IGNORE_ANNOTATION } from '../core/suppress.js';
+import { canMatchResourceKey, IGNORE_ANNOTATION } from '../core/suppress.js';
 
 /**
  * The `.palisade.yaml` exceptions and `palisade.io/ignore` annotations as policy matchConditions: an
@@ -73,8 +73,9 @@ export function exemptionConditions(exemptNamespaces: readonly string[], exemptU
 
 /** The CEL that holds when one of the exceptions covers the object; undefined when none can match. */
 export function exceptedCondition(exceptions: readonly ExceptionConfig[]): string | undefined {
-  // A resource that is not namespace/Kind/name matches nothing in a scan either.
-  const globs = [...new Set(exceptions.flatMap((ex) => ex.resources).filter((g) => g.split('/').length === 3))];
+  // A resource that can match no namespace/Kind/name key matches nothing in a scan either; `shop/*` can,
+  // its `*` running across the slashes as it does in the scan and the webhook.
+  const globs = [...new Set(exceptions.flatMap((ex) => ex.resources).filter(canMatchResourceKey))];
   if (globs.length === 0) return undefined;
   // Resources match whatever the case (core/suppress.ts lower-cases both sides).
   const tests = globs.map((g) => (/[*?]/.test(g) ? `k.matches(${celString(globRegexSource(g.toLowerCase()))})` : `k == ${celString(g.toLowerCase())}`));

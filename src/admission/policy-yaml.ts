@@ -1,5 +1,4 @@
 import { dump } from 'js-yaml';
-import { atLeast } from '../core/severity.js';
 import { ACTIONS, type PolicySet } from './policies.js';
 
 export interface RenderInfo {
@@ -41,8 +40,7 @@ function insteadText(ids: readonly string[]): string {
 
 /** The rules enforced at --fail-on only because their policy stands in for a more severe rule without one. */
 function reachedInStead(set: PolicySet): string {
-  const ids = set.notEnforced.flatMap((n) => n.refusedInStead ?? []);
-  const below = set.policies.filter((p) => ids.includes(p.rule.meta.id) && set.failOn !== undefined && !atLeast(p.rule.meta.maxSeverity ?? p.rule.meta.severity, set.failOn));
+  const below = set.policies.filter((p) => p.inSteadOf !== undefined);
   return below.length === 0 ? '' : ` (${below.map((p) => p.rule.meta.id).join(', ')} in the stead of a rule without a policy)`;
 }
 

@@ -7,7 +7,7 @@ import { asObj, asString, isObj, toResource, type Obj, type Resource } from '../
 import type { Rule } from '../core/rule.js';
 import type { RuleSettings } from '../core/settings.js';
 import { atLeast, severityRank, type Severity } from '../core/severity.js';
-import { createSuppressor, IGNORE_ANNOTATION, parseIgnoreAnnotation } from '../core/suppress.js';
+import { createSuppressor, IGNORE_ANNOTATION, readIgnoreAnnotations } from '../core/suppress.js';
 import { podOf, podSpecParts, walkPath } from '../core/workload.js';
 import { excuseHostNetworkPorts } from './host-network-ports.js';
 import { complete, ObjectEvaluator } from './object-evaluator.js';
@@ -179,12 +179,6 @@ export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, n
   return { response, violations, errors };
 }
 
-/** The `palisade.io/ignore` annotation of a metadata object, parsed; undefined without one. */
-function ignoreEntry(metadata: unknown): { rules: string[]; reason: string } | undefined {
-  const raw = asObj(asObj(metadata)?.annotations)?.[IGNORE_ANNOTATION];
-  return typeof raw === 'string' ? parseIgnoreAnnotation(raw) : undefined;
-}
-
 /**
  * The warning for a controller that a `palisade.io/ignore` annotation on its own metadata excuses from
  * rules its pod template's annotation does not name: the controller is admitted (and a Deployment's
@@ -195,9 +189,8 @@ function ignoreEntry(metadata: unknown): { rules: string[]; reason: string } | u
 function misplacedAnnotationWarning(resource: Resource, excused: readonly Finding[]): string | undefined {
   const pod = podOf(resource);
   if (!pod || resource.kind === 'Pod') return undefined;
-  const own = ignoreEntry(resource.object.metadata);
+  const { own, template } = readIgnoreAnnotations(resource);
   if (!own) return undefined;
-  const template = ignoreEntry(pod.metadata);
   const reachesPods = (rule: string) => template !== undefined && template.reason !== '' && template.rules.some((g) => globMatch(g, rule));
   const rules = [...new Set(excused.filter((f) => f.suppressed?.kind === 'annotation' && own.rules.some((g) => globMatch(g, f.rule)) && !reachesPods(f.rule)).map((f) => f.rule))];
   if (rules.length === 0) return undefined;

@@ -192,6 +192,11 @@ export function eventTime(ev: AuditEvent): string | undefined {
   return str(ev.stageTimestamp) ?? str(ev.requestReceivedTimestamp) ?? str(ev.timestamp);
 }
 
+/** `eventTime` in milliseconds since the epoch; NaN when the event has no time or one that does not parse. */
+export function eventMillis(ev: AuditEvent): number {
+  return Date.parse(eventTime(ev) ?? '');
+}
+
 /** Whether the API server answered with success (2xx, or 101 for an upgraded exec/attach stream). */
 export function succeeded(ev: AuditEvent): boolean {
   const code = ev.responseStatus.code;

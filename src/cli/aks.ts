@@ -12,6 +12,7 @@ import { ingestPaths } from '../ingest/files.js';
 import { DEFAULT_LIMITS } from '../ingest/limits.js';
 import { depthExceeds } from '../ingest/decode.js';
 import { jsonSyntaxText } from '../core/json-error.js';
+import { withoutBom } from '../core/bom.js';
 import { sourceReader } from '../ingest/locate-findings.js';
 import { printable } from '../report/common.js';
 import { mdText } from '../report/markdown.js';
@@ -225,10 +226,6 @@ async function readJson(path: string, what: string): Promise<{ text: string; val
   }
   if (depthExceeds(value, DEFAULT_LIMITS.maxDepth)) throw new UsageError(`${path}: the ${what} is refused: nesting deeper than ${DEFAULT_LIMITS.maxDepth}`);
   return { text, value };
-}
-
-function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** A parameter's value from the file, or `unknown` when the file gives none this reader can use (the reason is warned). */

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { Inventory } from '../core/inventory.js';
-import { grantedPart, missingRolesIn, PermissionIndex, identityOf, parseSubject, subjectLabel, type AccessQuery, type Grant, type HeldRule, type Identity, type MissingRole, type PolicyRule, type Subject, type Via } from '../analyses/rbac/permission-index.js';
+import { grantedPart, PermissionIndex, permissionIndexOf, identityOf, parseSubject, subjectLabel, type AccessQuery, type Grant, type HeldRule, type Identity, type MissingRole, type PolicyRule, type Subject, type Via } from '../analyses/rbac/permission-index.js';
 import { ingestPaths } from '../ingest/files.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
 import { FORMATS, isFormat } from '../report/index.js';
@@ -31,6 +31,7 @@ import { azureScopeText } from '../analyses/rbac/azure-scope.js';
 import { ROLE_ASSIGNMENT_KIND } from '../analyses/rbac/azure-access.js';
 import type { Resource } from '../core/resource.js';
 import { POD_BEARING_KINDS } from '../core/workload.js';
+import { nearest } from '../core/suggest.js';
 
 type Format = 'table' | 'json';
 
@@ -142,8 +143,8 @@ async function risky(paths: string[], opts: RiskyOptions): Promise<number> {
     extraResources: [...aks.resources, ...cluster.resources],
     extraErrors: [...aks.errors, ...cluster.errors],
     extraNotes: cluster.notes,
-    // Not new resources: the read ones, asked which bindings refer to a role they lack, so the report says what was not counted.
-    augment: async (resources) => ({ resources: [], errors: [], notes: missingRoleNotes(missingRolesIn(new Inventory(resources)), unlisted) }),
+    // The bindings that refer to a role the input lacks, so the report says what was not counted.
+    inventoryNotes: (inventory) => missingRoleNotes(permissionIndexOf(inventory).missingRoles, unlisted),
     ...(displayNames ? { displayNames } : {}),
   });
   await emitReport(outcome, opts.format, opts.output, rules.map((r) => r.meta), sarif);
@@ -226,31 +227,9 @@ export function resolveQuery(query: AccessQuery, index: PermissionIndex): { quer
   return { query: { ...query, resource, ...(subresource !== undefined ? { subresource } : {}) }, warnings };
 }
 
-/** The candidate nearest to a mistyped word (at most two edits away), if any. */
+/** The candidate nearest to a mistyped word, at most two edits away (swapped letters count two), if any. */
 function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = editDistance(word, c, bestDistance);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance, or `limit` once it is known to be at least that. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    if (Math.min(...next) >= limit) return limit;
-    row = next;
-  }
-  return Math.min(row[b.length]!, limit);
+  return nearest(word, candidates, 2, false);
 }
 
 interface Loaded {

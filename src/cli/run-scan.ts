@@ -11,7 +11,7 @@ import { REPORT_SCHEMA, sortFindings, summarize, type Report } from '../core/rep
 import { refKey, type Resource } from '../core/resource.js';
 import { onEphemeralContainer, unreadPodSpecPath } from '../core/workload.js';
 import { RULES } from '../rules/index.js';
-import type { Rule } from '../core/rule.js';
+import { judgesOneObject, type Rule } from '../core/rule.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { createSuppressor } from '../core/suppress.js';
@@ -20,6 +20,7 @@ import { ingestPaths, type IngestOptions } from '../ingest/files.js';
 import { unreadKindOf } from '../ingest/kube.js';
 import { foldedNote, foldIntoControllers, isEphemeralView } from '../ingest/kube-owners.js';
 import { jsonSyntaxText } from '../core/json-error.js';
+import { withoutBom } from '../core/bom.js';
 import { locateFindings } from '../ingest/locate-findings.js';
 import { markFindingsOnPaths, PATH_RULE_IDS } from '../analyses/paths/index.js';
 import { findAttackPaths } from './paths.js';
@@ -51,6 +52,11 @@ export interface ScanOptions {
    * workloads name and adds them as ContainerImage resources.
    */
   augment?: (resources: readonly Resource[]) => Promise<{ resources: Resource[]; errors: InputError[]; notes: InputNote[] }>;
+  /**
+   * Notes about what the scan's inventory holds, once it is built (`rbac risky`: the bindings whose role
+   * is not in the input), reported after the other notes.
+   */
+  inventoryNotes?: (inventory: Inventory) => InputNote[];
   /** Put the attack paths in the report and mark the findings on them (`evidence.onPaths`). */
   attackPaths?: boolean;
   /** Report only the findings that make a step of some attack path possible. */
@@ -86,7 +92,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     let parsed: unknown;
     // PowerShell's `>` writes UTF-16, its Out-File a byte-order mark: name the first, skip the second.
     if (text.charCodeAt(1) === 0 || text.startsWith('\uFFFD\uFFFD')) throw new UsageError(`baseline ${opts.baselineFile}: UTF-16 text refused: save the report as UTF-8`);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    text = withoutBom(text);
     try {
       parsed = JSON.parse(text);
     } catch {
@@ -99,7 +105,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       throw new UsageError(`baseline ${opts.baselineFile}: ${errorMessage(e)}`);
     }
   }
-  const analysed = await analyse(opts, now);
+  const ruleIds: ReadonlySet<string> = new Set(opts.rules.map((r) => r.meta.id));
+  const analysed = await analyse(opts, now, ruleIds);
   const { errors, notes, warnings, resources, texts, paths, undecided } = analysed;
   let { findings } = analysed;
   if (paths) markFindingsOnPaths(findings, paths);
@@ -109,7 +116,6 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   if (framework !== undefined) findings = findings.filter(inFramework);
   await locateFindings(findings, texts);
   sortFindings(findings);
-  const ruleIds = new Set(opts.rules.map((r) => r.meta.id));
   // Absolute, so that `k8s` and `/repo/k8s` are the same scan whichever form each run was given.
   const scanned = opts.paths.map(absolute);
   // Live clusters are named by their resource id in `location.file`.
@@ -148,7 +154,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
  * Ingest, rules and suppressions. Kept apart so that the resources and the inventory are garbage
  * once it returns: on a large estate they are half the heap, and the report is built without them.
  */
-async function analyse(opts: ScanOptions, now: Date) {
+async function analyse(opts: ScanOptions, now: Date, ruleIds: ReadonlySet<string>) {
   const limits = Object.fromEntries(Object.entries(opts.config.limits).filter(([, v]) => v !== undefined));
   const ingest = await ingestPaths(opts.paths, {
     limits,
@@ -167,6 +173,7 @@ async function analyse(opts: ScanOptions, now: Date) {
   const resources = added?.resources.length ? [...given, ...added.resources] : given;
   const displayNames = opts.displayNames ? await opts.displayNames(resources) : undefined;
   const inventory = new Inventory(resources, displayNames ? { displayNames } : {});
+  const inventoryNotes = opts.inventoryNotes?.(inventory) ?? [];
   const settings: RuleSettings = {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(opts.config.settings).filter(([, v]) => v !== undefined)),
@@ -181,7 +188,7 @@ async function analyse(opts: ScanOptions, now: Date) {
     knownRules: RULE_IDS,
     owners: (kind, namespace, name) => inventory.get(kind, namespace, name),
     supersedes: RULE_SUPERSEDES,
-    running: new Set(opts.rules.map((r) => r.meta.id)),
+    running: ruleIds,
     resources,
   });
   const evaluated = evaluate(opts.rules, inventory, settings, suppressor);
@@ -204,13 +211,12 @@ async function analyse(opts: ScanOptions, now: Date) {
     warnings.push({ source: inputs, message: `no Kubernetes objects or Azure settings found (${read}): nothing was checked` });
   }
   // The scan's findings serve the paths when every rule the paths read ran (suppressed ones too: an accepted risk is still a way in).
-  const ran = new Set(opts.rules.map((r) => r.meta.id));
-  const reuse = PATH_RULE_IDS.every((id) => ran.has(id)) ? findings : undefined;
+  const reuse = PATH_RULE_IDS.every((id) => ruleIds.has(id)) ? findings : undefined;
   const paths = opts.attackPaths || opts.onlyOnPaths ? findAttackPaths(inventory, settings, undefined, reuse, { aksManaged: opts.config.profiles.aksManaged }).paths : undefined;
   return {
     findings,
     errors: [...ingest.errors, ...(opts.extraErrors ?? []), ...(added?.errors ?? []), ...ruleErrors],
-    notes: [...ingest.notes, ...fileNotes, ...(opts.extraNotes ?? []), ...(added?.notes ?? [])],
+    notes: [...ingest.notes, ...fileNotes, ...(opts.extraNotes ?? []), ...(added?.notes ?? []), ...inventoryNotes],
     warnings,
     resources: resources.length,
     texts: ingest.texts,
@@ -293,7 +299,7 @@ function unreadInputs(errors: readonly InputError[]): (f: Finding) => boolean {
  * The rules that judge one workload object on its own, with nothing else read (what an admission
  * webhook can run): where a file could not be read whole, only theirs can be said to be fixed elsewhere.
  */
-const JUDGED_ALONE: ReadonlySet<string> = new Set(RULES.filter((r) => ['workload', 'pss'].includes(r.meta.id.split('/')[0] ?? '') && r.joins === undefined).map((r) => r.meta.id));
+const JUDGED_ALONE: ReadonlySet<string> = new Set(RULES.filter(judgesOneObject).map((r) => r.meta.id));
 
 
 /** Is `file` the path `scanned`, or below it (`.` covers every relative path)? */

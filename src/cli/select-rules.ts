@@ -17,10 +17,8 @@ export interface RuleSelection {
  * selection that leaves no rule at all, is a usage error: a typo must never turn into a silent pass.
  */
 export function selectRules(catalog: readonly Rule[], sel: RuleSelection): Rule[] {
-  for (const pattern of [...sel.only, ...sel.skip]) {
-    if (!catalog.some((r) => globMatch(pattern, r.meta.id)))
-      throw new UsageError(`unknown rule ${JSON.stringify(pattern)} (see \`palisade rules\`)${pattern.includes('*') ? '' : didYouMean(pattern, catalog.map((r) => r.meta.id))}`);
-  }
+  const ids = catalog.map((r) => r.meta.id);
+  for (const pattern of [...sel.only, ...sel.skip]) refuseUnknownRule(pattern, ids, '');
   const selected = catalog.filter(
     (r) =>
       (sel.only.length === 0 || sel.only.some((p) => globMatch(p, r.meta.id))) &&
@@ -48,9 +46,7 @@ export function selectConfiguredRules(
 ): Rule[] {
   const ids = catalog.map((r) => r.meta.id);
   for (const [key, patterns] of [['rules.only', configured.only], ['rules.skip', configured.skip]] as const)
-    for (const pattern of patterns)
-      if (!ids.some((id) => globMatch(pattern, id)))
-        throw new UsageError(`${source}: ${key}: unknown rule ${JSON.stringify(pattern)} (see \`palisade rules\`)${pattern.includes('*') ? '' : didYouMean(pattern, ids)}`);
+    for (const pattern of patterns) refuseUnknownRule(pattern, ids, `${source}: ${key}: `);
   const selection = {
     only: flags.rule.length > 0 ? flags.rule : configured.only,
     skip: [...configured.skip, ...flags.skipRule],
@@ -75,6 +71,11 @@ export function selectConfiguredRules(
         `(${patterns.map((p) => JSON.stringify(p)).join(', ')}): nothing would be checked`,
     );
   }
+}
+
+/** A usage error, after `prefix` (where the pattern was written), for an id or glob that names none of `ids`. */
+function refuseUnknownRule(pattern: string, ids: readonly string[], prefix: string): void {
+  if (!ids.some((id) => globMatch(pattern, id))) throw new UsageError(`${prefix}unknown rule ${JSON.stringify(pattern)} (see \`palisade rules\`)${pattern.includes('*') ? '' : didYouMean(pattern, ids)}`);
 }
 
 /** `a, b, c` with at most a few names, then how many more. */

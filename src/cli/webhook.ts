@@ -17,7 +17,7 @@ import { createWebhookServer, DEFAULT_SHUTDOWN_DELAY_SECONDS, ListenError } from
 import type { ExceptionConfig } from '../core/config.js';
 import { describeFsError, errorMessage, UsageError, type InputNote } from '../core/errors.js';
 import { globMatch } from '../core/glob.js';
-import type { Rule } from '../core/rule.js';
+import { judgesOneObject, type Rule } from '../core/rule.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
 import { createSuppressor } from '../core/suppress.js';
@@ -56,9 +56,6 @@ interface ManifestsOptions {
 
 /** How far ahead `webhook serve` warns of exceptions about to expire, in days. */
 export const EXPIRY_NOTICE_DAYS = 14;
-
-/** The domains whose rules judge one workload object on its own: what an admission request carries. */
-const WEBHOOK_DOMAINS = new Set(['workload', 'pss']);
 
 export function webhookCommand(): Command {
   const webhook = new Command('webhook').description('a validating admission webhook for the rules CEL cannot express');
@@ -245,8 +242,7 @@ export function exemptUserWarnings(users: readonly string[], source: string): In
  * rule asked for that the webhook cannot run is a usage error saying why; one skipped is already out.
  */
 export function webhookRules(catalog: readonly Rule[], only: readonly string[], skip: readonly string[]): Rule[] {
-  const runs = (r: Rule) => WEBHOOK_DOMAINS.has(r.meta.id.split('/')[0] ?? '') && r.joins === undefined;
-  const runnable = catalog.filter(runs);
+  const runnable = catalog.filter(judgesOneObject);
   const outside = (pattern: string) => !runnable.some((r) => globMatch(pattern, r.meta.id)) && catalog.some((r) => globMatch(pattern, r.meta.id));
   for (const pattern of only.filter(outside)) {
     const rule = catalog.find((r) => globMatch(pattern, r.meta.id));

@@ -94,24 +94,28 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
   for (const e of exprs) {
     if (!isObj(e) || typeof e.key !== 'string') return false;
     const values = Array.isArray(e.values) ? e.values.filter((x): x is string => typeof x === 'string') : [];
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const val = labels[e.key];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !values.includes(val as string)) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(val as string)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
+    if (!requirementHolds(e.operator, values, labels, e.key)) return false;
   }
   return true;
+}
+
+/**
+ * One label requirement (`key operator values`) against a label set, in Kubernetes semantics: NotIn and
+ * DoesNotExist match an object without the key, and an unknown operator matches nothing. Only the set's
+ * own keys count: `constructor` is no label of `{}`.
+ */
+export function requirementHolds(operator: unknown, values: readonly string[], labels: Record<string, string>, key: string): boolean {
+  const has = Object.prototype.hasOwnProperty.call(labels, key);
+  switch (operator) {
+    case 'In':
+      return has && values.includes(labels[key] as string);
+    case 'NotIn':
+      return !has || !values.includes(labels[key] as string);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    default:
+      return false;
+  }
 }

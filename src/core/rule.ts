@@ -125,6 +125,18 @@ export function defineRule(rule: Rule): Rule {
   return rule;
 }
 
+/** The domains whose rules judge one workload object on its own: what an admission request carries. */
+const ONE_OBJECT_DOMAINS: ReadonlySet<string> = new Set(['workload', 'pss']);
+
+/**
+ * Whether a rule judges one workload object on its own, with nothing else read: a rule of those domains
+ * that needs no other object (`joins`). What the admission webhook runs, and what a scan that could not
+ * read a file whole can still say is fixed elsewhere.
+ */
+export function judgesOneObject(rule: Rule): boolean {
+  return ONE_OBJECT_DOMAINS.has(rule.meta.id.split('/')[0] ?? '') && rule.joins === undefined;
+}
+
 export function ruleApplies(rule: Rule, resource: Resource, pod: PodView | undefined = podOf(resource)): boolean {
   if ('pods' in rule.target) return pod !== undefined;
   return rule.target.kinds.includes(resource.kind);

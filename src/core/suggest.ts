@@ -1,5 +1,8 @@
-/** Edits (insert, delete, replace, swap two neighbours) between two strings, stopping past `max`. */
-function distance(a: string, b: string, max: number): number {
+/**
+ * Edits (insert, delete, replace, and with `swaps` swap two neighbours) between two strings; `max + 1`
+ * when their lengths alone differ by more than `max`.
+ */
+function distance(a: string, b: string, max: number, swaps = true): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
@@ -7,12 +10,30 @@ function distance(a: string, b: string, max: number): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      if (swaps && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
       row.push(d);
     }
     rows.push(row);
   }
   return rows[a.length]![b.length]!;
+}
+
+/**
+ * The candidate nearest to a mistyped word, at most `max` edits away (the first of the nearest), if any.
+ * Without `swaps`, two swapped neighbours count as two edits.
+ */
+export function nearest(word: string, candidates: readonly string[], max: number, swaps = true): string | undefined {
+  let best: string | undefined;
+  // Past the first candidate found, only a nearer one replaces it.
+  let bound = max;
+  for (const c of candidates) {
+    const d = distance(word, c, bound, swaps);
+    if (d <= bound) {
+      best = c;
+      bound = d - 1;
+    }
+  }
+  return best;
 }
 
 /**

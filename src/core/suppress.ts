@@ -117,17 +117,28 @@ export function controllerKeys(resource: Resource, lookup?: OwnerLookup): string
 }
 
 /** One `palisade.io/ignore` annotation: the rules it names and its reason. */
-type IgnoreEntry = ReturnType<typeof parseIgnoreAnnotation>;
+export type IgnoreEntry = ReturnType<typeof parseIgnoreAnnotation>;
 
 /**
- * `palisade.io/ignore` on the object and on its pod template (where Helm's podAnnotations put it, and
- * what pods inherit), the object's first; each keeps its own reason.
+ * `palisade.io/ignore` on the object (`own`) and on its pod template (`template`: where Helm's
+ * podAnnotations put it, and what pods inherit; a Pod has none besides its own), parsed; each absent
+ * without one.
  */
-function ignoreAnnotations(resource: Resource): IgnoreEntry[] {
-  const own = asObj(asObj(resource.object.metadata)?.annotations)?.[IGNORE_ANNOTATION];
+export function readIgnoreAnnotations(resource: Resource): { own?: IgnoreEntry; template?: IgnoreEntry } {
+  const parsed = (metadata: unknown) => {
+    const raw = asObj(asObj(metadata)?.annotations)?.[IGNORE_ANNOTATION];
+    return typeof raw === 'string' ? parseIgnoreAnnotation(raw) : undefined;
+  };
+  const own = parsed(resource.object.metadata);
   const pod = podOf(resource);
-  const template = pod && pod.metadata !== resource.object.metadata ? asObj(pod.metadata.annotations)?.[IGNORE_ANNOTATION] : undefined;
-  return [own, template].flatMap((raw) => (typeof raw === 'string' ? [parseIgnoreAnnotation(raw)] : []));
+  const template = pod && pod.metadata !== resource.object.metadata ? parsed(pod.metadata) : undefined;
+  return { ...(own ? { own } : {}), ...(template ? { template } : {}) };
+}
+
+/** `palisade.io/ignore` on the object and on its pod template, the object's first; each keeps its own reason. */
+function ignoreAnnotations(resource: Resource): IgnoreEntry[] {
+  const { own, template } = readIgnoreAnnotations(resource);
+  return [own, template].flatMap((entry) => (entry ? [entry] : []));
 }
 
 /**

@@ -1,14 +1,15 @@
 import { defineMappingTag, defineScalarTag, defineSequenceTag, load, type MappingTagDefinition, type SequenceTagDefinition, type TagDefinition } from 'js-yaml';
 import { KUBERNETES_YAML_SCHEMA } from './yaml-schema.js';
 import type { InputError, InputNote } from '../core/errors.js';
-import { lineAt } from '../core/lines.js';
+import { countLines, lineAt } from '../core/lines.js';
+import { withoutBom } from '../core/bom.js';
 import { isObj, toResource, type Obj, type Resource } from '../core/resource.js';
 import { podSpecParts } from '../core/workload.js';
 import { azureResources } from './azure/detect.js';
 import { looksLikeHcl, terraformHclResources } from './azure/terraform-hcl.js';
 import { splitDocuments, type DocumentText } from './documents.js';
 import { loadBlockYaml, UNSUPPORTED } from './yaml-block.js';
-import { jsonSyntaxError, jsonSyntaxPosition } from '../core/json-error.js';
+import { jsonSyntaxPosition } from '../core/json-error.js';
 import { yamlFailure } from './yaml-error.js';
 import type { InputLimits } from './limits.js';
 
@@ -59,8 +60,7 @@ export function decodeText(raw: string, source: string, limits: InputLimits, sin
     sink.errors.push({ source, message: utf16 ? 'UTF-16 text refused: save the file as UTF-8' : 'binary file refused (not YAML or JSON)' });
     return;
   }
-  // A byte-order mark (PowerShell's Out-File writes one) is not content.
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  const text = withoutBom(raw);
   const trimmed = text.trimStart();
   if (source.toLowerCase().endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
     if (decodeJson(text, source, limits, sink)) return;
@@ -300,13 +300,6 @@ function decodeOversizedList(doc: DocumentText, source: string, limits: InputLim
   return true;
 }
 
-/** Line breaks in `text` between two offsets. */
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
 /**
  * Where the items of a List in block style start (`items:` at the left margin, then one `- ` line per
  * item at one indentation) and end, and the text without them; undefined for anything else. A cut in
@@ -416,7 +409,9 @@ function decodeJson(text: string, source: string, limits: InputLimits, sink: Dec
     value = JSON.parse(text);
   } catch {
     // kubectl takes a stream for JSON when it starts with `{`; a .json file is JSON whatever it starts with.
-    const stream = jsonFile || text.trimStart().startsWith('{') ? jsonStreamValues(text) : undefined;
+    // One scan says whether the text is a stream of values and, for a .json file that is none, where it goes wrong.
+    const syntax = jsonFile || text.trimStart().startsWith('{') ? jsonSyntaxPosition(text) : undefined;
+    const stream = syntax?.reason === AFTER_THE_END ? jsonStreamValues(text) : undefined;
     if (stream) {
       decodeJsonStream(text, stream, source, limits, sink);
       return true;
@@ -426,7 +421,7 @@ function decodeJson(text: string, source: string, limits: InputLimits, sink: Dec
       sink.errors.push(tooLarge(text.length, limits, source));
       return true;
     }
-    const error = jsonError(text, source);
+    const error = jsonError(source, syntax);
     // A tsconfig.json with comments (JSON with comments, trailing commas) in a repository being scanned:
     // JSON that is whole once those are taken out. A truncated file stays an error, whatever it holds.
     if (!MAY_NAME_KIND.test(text) && isJsonWithComments(text)) sink.notes.push({ ...error, message: `not a Kubernetes manifest (no apiVersion or kind): ${error.message}; skipped` });
@@ -482,13 +477,16 @@ function decodeJsonValue(value: unknown, text: string, source: string, line: num
   else addObject(value, source, line, index, sink, text);
 }
 
+/** What jsonSyntaxError says of a text whose first value is whole and followed by more: maybe a stream of values. */
+const AFTER_THE_END = 'unexpected content after the end of the document';
+
 /**
  * Where each value of a stream of JSON objects or arrays starts and ends, when the text is one: its
- * first value is whole and something follows it. Strings are skipped, so brackets in them do not count;
- * a value that does not close runs to the end, where JSON.parse says what is wrong with it.
+ * first value is whole and something follows it (jsonSyntaxError says AFTER_THE_END, which the caller
+ * checks). Strings are skipped, so brackets in them do not count; a value that does not close runs to
+ * the end, where JSON.parse says what is wrong with it.
  */
 function jsonStreamValues(text: string): Array<{ start: number; end: number }> | undefined {
-  if (jsonSyntaxError(text)?.reason !== 'unexpected content after the end of the document') return undefined;
   const values: Array<{ start: number; end: number }> = [];
   let i = 0;
   for (;;) {
@@ -528,7 +526,7 @@ function decodeJsonStream(text: string, values: ReadonlyArray<{ start: number; e
     } catch {
       if (json.length > limits.maxDocumentBytes) sink.errors.push({ ...tooLarge(json.length, limits, source), line });
       else {
-        const error = jsonError(json, source);
+        const error = jsonError(source, jsonSyntaxPosition(json));
         sink.errors.push({ ...error, line: line + (error.line ?? 1) - 1 });
       }
       return;
@@ -664,11 +662,10 @@ function complexKeyOffset(text: string): number | undefined {
 }
 
 /**
- * Where and why JSON is malformed, from the position alone: V8's own message quotes the input around
- * the error, which may be a secret.
+ * Where and why JSON is malformed, as jsonSyntaxPosition placed it: from the position alone, since V8's
+ * own message quotes the input around the error, which may be a secret.
  */
-function jsonError(text: string, source: string): InputError {
-  const err = jsonSyntaxPosition(text);
+function jsonError(source: string, err: ReturnType<typeof jsonSyntaxPosition>): InputError {
   if (!err) return { source, message: 'invalid JSON' };
   return { source, line: err.line, message: `invalid JSON: ${err.reason} (column ${err.column})` };
 }

@@ -109,6 +109,27 @@ export function nothingChecked(report: Report): boolean {
   return report.summary.resources === 0 && report.findings.length === 0;
 }
 
+/**
+ * Why a report where nothing was checked says nothing: every input failed, or none held anything to
+ * check. `notesBelow`: the notes follow in the same output, and the sentence points at them.
+ */
+export function nothingCheckedText(report: Report, notesBelow = true): string {
+  return report.errors.length > 0
+    ? 'Nothing was scanned: no input could be read (see the input errors below). No score.'
+    : `Nothing was checked: no Kubernetes object or Azure setting was found in the input (see the notes${notesBelow ? ' below' : ''}). No score.`;
+}
+
+/** With input errors, what could not be read was not checked: no line may read as a clean result, and there is no score to show. */
+export function scanIncomplete(report: Report): boolean {
+  return report.errors.length > 0;
+}
+
+/** `3 input errors`. */
+export function inputErrorsText(report: Report): string {
+  const n = report.errors.length;
+  return `${n} input error${n === 1 ? '' : 's'}`;
+}
+
 /** The report's score, or undefined when nothing was checked (see nothingChecked). */
 export function reportScore(report: Report): number | undefined {
   return nothingChecked(report) ? undefined : report.summary.score;
@@ -169,11 +190,5 @@ export function activeFindings(report: Report): Finding[] {
   return report.findings.filter((f) => f.suppressed === undefined);
 }
 
-/**
- * Text from manifests can hold control characters (an ANSI escape in a resource name would rewrite
- * the reader's terminal): show them as `\u001b` instead of passing them through.
- */
-export function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+// The renderers take it from here with the rest of what they share.
+export { printable } from '../core/printable.js';

@@ -2,7 +2,7 @@ import type { Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import { refKey } from '../core/resource.js';
-import { errorLabel, locationLabel, nothingChecked, resourceLabel } from './common.js';
+import { errorLabel, locationLabel, nothingChecked, nothingCheckedText, resourceLabel } from './common.js';
 import type { RenderOptions } from './options.js';
 
 /**
@@ -134,9 +134,6 @@ function findingCase(f: Finding, name: string, fixed: boolean, failOn?: Severity
   return { xml: `${head}>\n${failure}\n    </testcase>`, failure: true, skipped: false, error: false };
 }
 
-/** Why the scan's one test case is skipped when no object was found to check (the table and Markdown say the same). */
-const NOTHING_CHECKED = 'Nothing was checked: no Kubernetes object or Azure setting was found in the input (see the notes). No score.';
-
 function suite(name: string, cases: Case[], timestamp: string): { xml: string; tests: number; failures: number; errors: number; skipped: number } {
   const tests = cases.length;
   const failures = cases.filter((c) => c.failure).length;
@@ -183,7 +180,8 @@ export function renderJunit(report: Report, options: RenderOptions): string {
     const out = notes ? `\n      <system-out>${xmlText(notes)}</system-out>` : '';
     const clean = { xml: `    <testcase${attrs({ classname: 'palisade', name: 'no findings' })}/>`, failure: false, skipped: false, error: false };
     const unchecked = {
-      xml: `    <testcase${attrs({ classname: 'palisade', name: 'nothing checked' })}>\n      <skipped${attrs({ message: NOTHING_CHECKED })}/>${out}\n    </testcase>`,
+      // Why the scan's one test case is skipped (the table and Markdown say the same); the notes are in its output, not below.
+      xml: `    <testcase${attrs({ classname: 'palisade', name: 'nothing checked' })}>\n      <skipped${attrs({ message: nothingCheckedText(report, false) })}/>${out}\n    </testcase>`,
       failure: false,
       skipped: true,
       error: false,

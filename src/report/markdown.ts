@@ -2,7 +2,26 @@ import type { Finding } from '../core/finding.js';
 import type { AttackPath, Report } from '../core/report.js';
 import type { RuleMeta } from '../core/rule.js';
 import { SEVERITIES, severityRank } from '../core/severity.js';
-import { activeFindings, byPriority, bySeverity, errorLabel, escapeHtml, locationLabel, nothingChecked, onPathsLabel, pathFixLine, pathsLine, pathTitle, PATHS_SHOWN, resourceLabel, ruleLookup, suppressedLine } from './common.js';
+import {
+  activeFindings,
+  byPriority,
+  bySeverity,
+  errorLabel,
+  escapeHtml,
+  inputErrorsText,
+  locationLabel,
+  nothingChecked,
+  nothingCheckedText,
+  onPathsLabel,
+  pathFixLine,
+  pathsLine,
+  pathTitle,
+  PATHS_SHOWN,
+  resourceLabel,
+  ruleLookup,
+  scanIncomplete,
+  suppressedLine,
+} from './common.js';
 import type { RenderOptions } from './options.js';
 
 export const MAX_ROWS = 50;
@@ -100,17 +119,9 @@ export function renderMarkdown(report: Report, options: RenderOptions): string {
   return `${text.slice(0, cut)}\n\n_The comment is cut here: the full report is in the JSON or HTML output._\n`;
 }
 
-/** Why a report with no resources says nothing: every input failed, or none held anything to check. */
-function nothingCheckedLine(report: Report): string {
-  return report.errors.length > 0
-    ? 'Nothing was scanned: no input could be read (see the input errors below). No score.'
-    : 'Nothing was checked: no Kubernetes object or Azure setting was found in the input (see the notes below). No score.';
-}
-
 /** Why a report with input errors has no score: what could not be read was not checked. */
 function incompleteLine(report: Report): string {
-  const n = report.errors.length;
-  return `${n} input error${n === 1 ? '' : 's'} (see below): what could not be read was not checked, so there is no score.`;
+  return `${inputErrorsText(report)} (see below): what could not be read was not checked, so there is no score.`;
 }
 
 /**
@@ -119,9 +130,9 @@ function incompleteLine(report: Report): string {
  */
 function summaryLines(report: Report, active: readonly Finding[]): string[] {
   const s = report.summary;
-  if (nothingChecked(report)) return ['## Palisade: nothing was checked', '', `**${nothingCheckedLine(report)}**`];
+  if (nothingChecked(report)) return ['## Palisade: nothing was checked', '', `**${nothingCheckedText(report)}**`];
   const resources = `${s.resources} resource${s.resources === 1 ? '' : 's'}`;
-  const incomplete = report.errors.length > 0;
+  const incomplete = scanIncomplete(report);
   const out = incomplete ? ['## Palisade: scan incomplete', '', `**${incompleteLine(report)}**`, ''] : [`## Palisade: score ${s.score}/100`, ''];
   const where = incomplete ? `the ${resources} that could be read` : resources;
   if (active.length === 0) return [...out, `No findings in ${where}.`];

@@ -2,7 +2,23 @@ import pc from 'picocolors';
 import type { Finding } from '../core/finding.js';
 import type { AttackPath, Report } from '../core/report.js';
 import { PILLARS, SEVERITIES, type Severity } from '../core/severity.js';
-import { activeFindings, errorLabel, locationLabel, nothingChecked, onPathsLabel, pathFixLine, pathsLine, pathTitle, PATHS_SHOWN, printable, resourceLabel, suppressedLine } from './common.js';
+import {
+  activeFindings,
+  errorLabel,
+  inputErrorsText,
+  locationLabel,
+  nothingChecked,
+  nothingCheckedText,
+  onPathsLabel,
+  pathFixLine,
+  pathsLine,
+  pathTitle,
+  PATHS_SHOWN,
+  printable,
+  resourceLabel,
+  scanIncomplete,
+  suppressedLine,
+} from './common.js';
 import type { RenderOptions } from './options.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -109,8 +125,7 @@ export function renderTable(report: Report, options: RenderOptions): string {
   const suppressed = suppressedLine(report.findings);
   // Nothing read, or nothing in what was read: not a clean estate, and no score to give it.
   const nothingRead = nothingChecked(report);
-  // With input errors what could not be read was not checked: no line may read as a clean result.
-  const incomplete = report.errors.length > 0;
+  const incomplete = scanIncomplete(report);
   if (active.length === 0 && !nothingRead && incomplete) out.push(suppressed ? `No findings in what could be read (${suppressed}).` : 'No findings in what could be read.', '');
   else if (active.length === 0 && !nothingRead) out.push(c.green(suppressed ? `No findings (${suppressed}).` : 'No findings.'), '');
   else if (suppressed) out.push(c.dim(`${suppressed}.`), '');
@@ -149,12 +164,9 @@ export function renderTable(report: Report, options: RenderOptions): string {
   const scoreColor = s.score >= 90 ? c.green : s.score >= 70 ? c.yellow : c.red;
   const resources = `${s.resources} resource${s.resources === 1 ? '' : 's'}`;
   const findings = `${s.findings} finding${s.findings === 1 ? '' : 's'}`;
-  if (nothingRead && report.errors.length > 0) out.push(c.bold(c.red('Nothing was scanned: no input could be read (see the input errors below). No score.')));
-  else if (nothingRead) out.push(c.bold(c.yellow('Nothing was checked: no Kubernetes object or Azure setting was found in the input (see the notes below). No score.')));
-  else if (incomplete) {
-    const errors = `${report.errors.length} input error${report.errors.length === 1 ? '' : 's'}`;
-    out.push(`${c.bold(c.red(`Scan incomplete (${errors}, see below)`))}: what could not be read was not checked. No score.  ${resources} read, ${findings}`);
-  } else out.push(`Score ${c.bold(scoreColor(`${s.score}/100`))}  ${resources}, ${findings}`);
+  if (nothingRead) out.push(c.bold((incomplete ? c.red : c.yellow)(nothingCheckedText(report))));
+  else if (incomplete) out.push(`${c.bold(c.red(`Scan incomplete (${inputErrorsText(report)}, see below)`))}: what could not be read was not checked. No score.  ${resources} read, ${findings}`);
+  else out.push(`Score ${c.bold(scoreColor(`${s.score}/100`))}  ${resources}, ${findings}`);
 
   if (report.errors.length > 0) {
     out.push('', c.bold(c.red(`Input errors (${report.errors.length})`)));

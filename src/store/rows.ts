@@ -78,14 +78,10 @@ function str(v: unknown): string {
 export interface RowOrigin {
   /** The store as the log names it (`sqlite FILE`, `postgres`): never a connection string with its password. */
   store: string;
-  /** Where the line goes; default stderr. */
-  log?: (line: string) => void;
 }
 
 function logUnreadable(origin: RowOrigin, scanId: unknown, column: string, what: string): void {
-  const line = `store ${origin.store}: scan ${str(scanId)}: column ${column}: ${what}`;
-  if (origin.log) origin.log(line);
-  else process.stderr.write(`palisade: ${new Date().toISOString()} ${line}\n`);
+  process.stderr.write(`palisade: ${new Date().toISOString()} store ${origin.store}: scan ${str(scanId)}: column ${column}: ${what}\n`);
 }
 
 /** A JSON column's value when it parses and passes `valid`; undefined otherwise. */

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { excuseHostNetworkPorts } from '../../src/admission/host-network-ports.js';
 import { admissionPolicies, type GeneratedPolicy } from '../../src/admission/policies.js';
 import { reviewRequest } from '../../src/admission/review.js';
 import type { ExceptionConfig } from '../../src/core/config.js';
+import { evaluate } from '../../src/core/engine.js';
+import { Inventory } from '../../src/core/inventory.js';
+import { toResource } from '../../src/core/resource.js';
+import { createSuppressor, type Suppressor } from '../../src/core/suppress.js';
 import type { Rule } from '../../src/core/rule.js';
 import { DEFAULT_SETTINGS } from '../../src/core/settings.js';
 import { RULES } from '../../src/rules/index.js';
@@ -136,5 +141,30 @@ describe('an exemption from workload/host-namespace at admission', () => {
     const set = admissionPolicies([rule('workload/host-port')], { settings: DEFAULT_SETTINGS, mode: 'deny', excludedNamespaces: [], exceptions: [EXCEPTION], now: NOW });
     expect(refusedBy(set.policies, daemonPod())).toEqual([]);
     expect(refusedBy(set.policies, daemonPod({ hostNetwork: false }))).toEqual(['workload/host-port']);
+  });
+
+  it('is asked of the suppressor once for all the host ports hostNetwork sets on an object, each marked with its reason', () => {
+    const ports = [{ containerPort: 9100, hostPort: 9100 }, { containerPort: 8080, hostPort: 18080 }, { containerPort: 9101, hostPort: 9101 }];
+    const resource = toResource(daemonPod({ ports }), { file: 'pod.yaml', line: 1 });
+    if (!resource) throw new Error('no resource');
+    const options = { allowAnnotations: false, aksManaged: false, now: NOW, configSource: 'config' };
+    const { findings } = evaluate([rule('workload/host-port')], new Inventory([resource]), DEFAULT_SETTINGS, createSuppressor({ ...options, exceptions: [] }));
+    const inner = createSuppressor({ ...options, exceptions: [EXCEPTION] });
+    const asked: number[] = [];
+    const counting: Suppressor = {
+      warnings: inner.warnings,
+      apply(r, fs) {
+        asked.push(fs.length);
+        inner.apply(r, fs);
+      },
+    };
+    excuseHostNetworkPorts(resource, findings, counting);
+    expect(asked).toEqual([2]);
+    const reason = 'workload/host-namespace: node exporter needs the node network';
+    expect(findings.map((f) => [f.field, f.suppressed?.reason])).toEqual([
+      ['spec.containers[0].ports[0].hostPort', reason],
+      ['spec.containers[0].ports[1].hostPort', undefined],
+      ['spec.containers[0].ports[2].hostPort', reason],
+    ]);
   });
 });

@@ -367,3 +367,31 @@ describe('exceptions for objects without a namespace', () => {
     expect(set.warnings.join('\n')).toMatch(/"-\/Deployment\/api" matches manifests without a namespace only/);
   });
 });
+
+describe('exception resources whose * runs across the slashes', () => {
+  const exceptions: ExceptionConfig[] = [
+    { rule: 'workload/host-path-volume', resources: ['ops/*'], reason: 'node tooling', expires: undefined },
+    { rule: 'workload/host-path-volume', resources: ['-/*'], reason: 'rendered charts', expires: undefined },
+    { rule: 'workload/host-path-volume', resources: ['ops'], reason: 'a namespace alone', expires: undefined },
+  ];
+  const set = generate(['workload/host-path-volume'], { exceptions });
+  const policy = policyOf(set, 'workload/host-path-volume');
+  const cases: Array<[string, unknown, boolean]> = [
+    ['a DaemonSet of the namespace `ops/*` names', obj('DaemonSet', 'ops', 'node-agent'), true],
+    ['a Pod of another controller there', obj('Pod', 'ops', 'debug-x', { owner: owner('Job', 'debug') }), true],
+    ['a namespace that only starts the same', obj('DaemonSet', 'ops-tools', 'node-agent'), false],
+    ['another namespace, which `-/*` (no namespace) does not reach at admission', obj('Deployment', 'shop', 'api'), false],
+  ];
+
+  it.each(cases)('%s: as the webhook decides', (_label, object, admitted) => {
+    expect(webhookAdmits([rule('workload/host-path-volume')], object, { exceptions })).toBe(admitted);
+    expect(admits(policy, object)).toMatchObject({ admitted });
+  });
+
+  it('warns of the resource that can match no key and of the one for objects without a namespace, not of `ops/*`', () => {
+    const text = set.warnings.join('\n');
+    expect(text).toMatch(/resource "ops" is not namespace\/Kind\/name/);
+    expect(text).toMatch(/"-\/\*" matches manifests without a namespace only/);
+    expect(text).not.toMatch(/"ops\/\*"/);
+  });
+});

@@ -129,6 +129,7 @@ describe.each(UNPAIRED)('%s, taken over by %s, which has no policy', (id, over) 
     const header = renderPolicySet(set, { generator: 'palisade 0.1.0', pssVersion: 'v1.37', pssLatest: true }).replace(/\n#\s*/g, ' ');
     expect(header).toContain(`In its stead the ${id} policy refuses the fields it reports`);
     expect(header.includes(`(${id} in the stead of a rule without a policy)`)).toBe(!ownReaches);
+    expect(policy.inSteadOf).toEqual(ownReaches ? undefined : [over]);
   });
 
   it('is left below --fail-on when the rule that takes over is not generated with it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, nearestIds } from '../../src/core/suggest.js';
+import { didYouMean, nearest, nearestIds } from '../../src/core/suggest.js';
 import { RULES } from '../../src/rules/index.js';
 
 const IDS = RULES.map((r) => r.meta.id);
@@ -19,5 +19,19 @@ describe('nearestIds', () => {
 
   it('words the suggestion for a message', () => {
     expect(didYouMean('workload/privileged-contianer', ['workload/privileged-container'])).toBe('; did you mean workload/privileged-container?');
+  });
+});
+
+describe('nearest', () => {
+  it('takes the first of the nearest candidates within the bound', () => {
+    expect(nearest('gett', ['list', 'get', 'set'], 2)).toBe('get');
+    expect(nearest('sett', ['get', 'set'], 2)).toBe('set');
+    expect(nearest('zzzzzz', ['get', 'list'], 2)).toBeUndefined();
+  });
+
+  it('counts two swapped neighbours as one edit, or as two without swaps', () => {
+    expect(nearest('lsit', ['lost', 'list'], 1)).toBe('list');
+    expect(nearest('lsit', ['lost', 'list'], 2, false)).toBe('lost');
+    expect(nearest('lsit', ['list'], 1, false)).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { evaluate } from '../../src/core/engine.js';
 import { Inventory } from '../../src/core/inventory.js';
 import { DEFAULT_SETTINGS } from '../../src/core/settings.js';
 import type { Resource } from '../../src/core/resource.js';
-import { canMatchResourceKey, controllerKeys, createSuppressor } from '../../src/core/suppress.js';
+import { canMatchResourceKey, controllerKeys, createSuppressor, readIgnoreAnnotations } from '../../src/core/suppress.js';
 import { RULES } from '../../src/rules/index.js';
 import { parseResources } from '../helpers/rule-tester.js';
 
@@ -458,5 +458,30 @@ spec:
     const reasons = (resources: Resource[]) => evaluate(rule('workload/privileged-container'), new Inventory(resources), DEFAULT_SETTINGS, createSuppressor(options)).findings.map((f) => f.suppressed?.reason);
     expect(reasons(deployment('workload/* -- own', 'workload/privileged-container -- template'))).toEqual(['own']);
     expect(reasons(deployment('workload/privileged-container', 'workload/privileged-container -- template'))).toEqual(['template']);
+  });
+
+  it('are read apart: the object\'s own, and its template\'s, which a Pod does not have', () => {
+    const [deployment, pod, bare] = parseResources(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a, namespace: shop, annotations: {palisade.io/ignore: "workload/* -- own"}}
+spec:
+  template:
+    metadata: {annotations: {palisade.io/ignore: "workload/privileged-container, workload/host-port"}}
+    spec: {containers: [{name: app, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop, annotations: {palisade.io/ignore: "workload/privileged-container -- pod"}}
+spec: {containers: [{name: app, image: x}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: b, namespace: shop, annotations: {palisade.io/ignore: 7}}
+spec: {template: {spec: {containers: [{name: app, image: x}]}}}
+`);
+    expect(readIgnoreAnnotations(deployment!)).toEqual({ own: { rules: ['workload/*'], reason: 'own' }, template: { rules: ['workload/privileged-container', 'workload/host-port'], reason: '' } });
+    expect(readIgnoreAnnotations(pod!)).toEqual({ own: { rules: ['workload/privileged-container'], reason: 'pod' } });
+    expect(readIgnoreAnnotations(bare!)).toEqual({});
   });
 });

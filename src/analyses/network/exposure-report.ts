@@ -1,5 +1,6 @@
 import { aksManagedReason } from '../../core/aks-managed.js';
 import type { InputError } from '../../core/errors.js';
+import { printable } from '../../core/printable.js';
 import type { Obj } from '../../core/resource.js';
 import { renderConnlist } from './connlist.js';
 import { ruleName, type ExposureAnalysis, type DirectionExposure, type WorkloadExposure } from './exposure.js';
@@ -145,12 +146,6 @@ export function exposureReport(a: ExposureAnalysis, errors: readonly InputError[
     });
   }
   return { schema: 'palisade.netpol-exposure/v1', summary, workloads, errors: [...errors] };
-}
-
-/** Control characters from manifests are shown escaped, never sent to the terminal. */
-export function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Text inside a Markdown table cell: nothing may end the cell, start HTML or turn into markup. */

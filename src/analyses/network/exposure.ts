@@ -1,8 +1,8 @@
 import { Memo } from '../../core/memo.js';
-import { selectorMatches, type Inventory } from '../../core/inventory.js';
+import { requirementHolds, selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, stringMap, type Obj, type Resource } from '../../core/resource.js';
 import { podOf } from '../../core/workload.js';
-import { parseCidr, subtractRange, universe, type IpRange } from './ip.js';
+import { parseCidr, rangesCover, subtractRange, universe, type IpRange } from './ip.js';
 import { ipBlocksHoldPods, podAddressesOf, type PodAddresses } from './pod-addresses.js';
 import { isEmptySelector, type Direction, type NetworkPolicyModel, type PolicyPeer, type PolicyRule } from './policy.js';
 import { ConnectionSet } from './ports.js';
@@ -29,9 +29,7 @@ export function holdsInternet(range: IpRange): boolean {
 
 /** Whether ranges hold every internet address of a family (IPv4 unless told). */
 function coversInternet(ranges: readonly IpRange[], family: 4 | 6 = 4): boolean {
-  let left = INTERNET.filter((r) => r.family === family);
-  for (const r of ranges) left = subtractRange(left, r);
-  return left.length === 0;
+  return rangesCover(ranges, INTERNET.filter((r) => r.family === family));
 }
 
 /** Equal for selectors that select the same way (labels and expressions in any order). */
@@ -174,8 +172,7 @@ export function labelLeftOutText(l: LabelLeftOut): string {
 
 /** Whether a namespace with these labels is left out by `l`. */
 export function leavesOutLabels(l: LabelLeftOut, labels: Record<string, string>): boolean {
-  const value = labels[l.key];
-  return value !== undefined && (l.values === undefined || l.values.includes(value));
+  return l.values === undefined ? requirementHolds('Exists', [], labels, l.key) : requirementHolds('In', l.values, labels, l.key);
 }
 
 interface LeftOut {
@@ -464,9 +461,10 @@ export class ExposureAnalysis {
           if (!left) continue;
           allBut = allBut.union(rulePorts(r.rule, own));
           if (leftOut !== undefined && (leftOut.length !== left.names.length || left.names.some((n) => !leftOut!.includes(n)))) leftOutVaries = true;
-          if (leftOutLabels !== undefined && eitherLeavesOutLabels(leftOutLabels, left.labels).length !== leftOutLabels.length) leftOutVaries = true;
+          const labelsLeftOut = eitherLeavesOutLabels(leftOutLabels, left.labels);
+          if (leftOutLabels !== undefined && labelsLeftOut.length !== leftOutLabels.length) leftOutVaries = true;
           leftOut = eitherLeavesOut(leftOut, left.names);
-          leftOutLabels = eitherLeavesOutLabels(leftOutLabels, left.labels);
+          leftOutLabels = labelsLeftOut;
           if (!allButRules.some((x) => x.rule === r.rule)) allButRules.push(r);
         }
       }

@@ -137,6 +137,11 @@ export function subtractRange(ranges: readonly IpRange[], cut: IpRange): IpRange
   return out;
 }
 
+/** Whether the ranges `cuts` together hold every address of `targets`. */
+export function rangesCover(cuts: readonly IpRange[], targets: readonly IpRange[]): boolean {
+  return cuts.reduce<readonly IpRange[]>((left, cut) => subtractRange(left, cut), targets).length === 0;
+}
+
 /** Whether an address lies in one of the ranges. */
 export function rangesContain(ranges: readonly IpRange[], family: Family, value: bigint): boolean {
   for (const r of ranges) if (r.family === family && value >= r.start && value <= r.end) return true;

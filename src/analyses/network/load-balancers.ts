@@ -2,7 +2,7 @@ import { Memo } from '../../core/memo.js';
 import { escapeKey } from '../../core/field-path.js';
 import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, stringMap, type Resource } from '../../core/resource.js';
-import { parseCidr, subtractRange, universe } from './ip.js';
+import { parseCidr, rangesCover, universe } from './ip.js';
 import { namespaceOf } from './policy.js';
 import { ConnectionSet, isProtocol } from './ports.js';
 import { reachabilityModelOf } from './reachability-model.js';
@@ -14,7 +14,7 @@ export const ALLOWED_IP_RANGES_ANNOTATION = 'service.beta.kubernetes.io/azure-al
 /** The older Kubernetes annotation, which cloud-provider-azure still reads beside the AKS one. */
 const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
 /** Azure service tags (`AzureFrontDoor.Backend`) allowed instead of addresses. */
-export const SERVICE_TAGS_ANNOTATION = 'service.beta.kubernetes.io/azure-allowed-service-tags';
+const SERVICE_TAGS_ANNOTATION = 'service.beta.kubernetes.io/azure-allowed-service-tags';
 
 const split = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -27,7 +27,7 @@ const admitsAll = (cidr: string): boolean => /\/0$/.test(cidr);
  */
 function coverAddressSpace(ranges: readonly string[]): boolean {
   const parsed = ranges.map((r) => parseCidr(r)).filter((r) => r !== undefined);
-  return ([4, 6] as const).some((family) => parsed.reduce((left, r) => subtractRange(left, r), [universe(family)]).length === 0);
+  return ([4, 6] as const).some((family) => rangesCover(parsed, [universe(family)]));
 }
 
 /**
@@ -42,7 +42,7 @@ function openEntry(ranges: readonly string[]): string | undefined {
  * `AzureCloud` (or a regional `AzureCloud.westeurope`): every public address of Azure's datacenters,
  * those of any tenant's virtual machines and functions included.
  */
-export const isAzureCloudTag = (tag: string): boolean => /^azurecloud(\.|$)/i.test(tag);
+const isAzureCloudTag = (tag: string): boolean => /^azurecloud(\.|$)/i.test(tag);
 /** The `Internet` service tag (and `*`) is every address too. */
 const openTag = (tag: string): boolean => tag === '*' || tag.toLowerCase() === 'internet';
 
@@ -65,6 +65,8 @@ export interface PublicLoadBalancer {
   clients: ClientList[];
   /** Every internet address may connect: no client list, or one that admits every address. */
   open: boolean;
+  /** The first AzureCloud tag among the allowed service tags, with the annotation's field; absent without one. */
+  azureCloud?: { field: string; tag: string };
 }
 
 /**
@@ -81,6 +83,7 @@ export function publicLoadBalancer(svc: Resource): PublicLoadBalancer | undefine
   if (annotations[INTERNAL_ANNOTATION] === 'true') return undefined;
 
   const clients: ClientList[] = [];
+  let azureCloud: PublicLoadBalancer['azureCloud'];
   asArray(spec.loadBalancerSourceRanges).forEach((r, i) => {
     if (typeof r !== 'string' || !r.trim()) return;
     const range = r.trim();
@@ -93,9 +96,12 @@ export function publicLoadBalancer(svc: Resource): PublicLoadBalancer | undefine
   for (const key of [ALLOWED_IP_RANGES_ANNOTATION, SOURCE_RANGES_ANNOTATION, SERVICE_TAGS_ANNOTATION]) {
     const entries = split(annotations[key] ?? '');
     if (entries.length === 0) continue;
-    clients.push({ field: `metadata.annotations.${escapeKey(key)}`, entries, admitsAll: key === SERVICE_TAGS_ANNOTATION ? entries.find(openTag) : openEntry(entries) });
+    const field = `metadata.annotations.${escapeKey(key)}`;
+    clients.push({ field, entries, admitsAll: key === SERVICE_TAGS_ANNOTATION ? entries.find(openTag) : openEntry(entries) });
+    const tag = key === SERVICE_TAGS_ANNOTATION ? entries.find(isAzureCloudTag) : undefined;
+    if (tag) azureCloud = { field, tag };
   }
-  return { service: svc, clients, open: clients.length === 0 || clients.some((c) => c.admitsAll !== undefined) };
+  return { service: svc, clients, open: clients.length === 0 || clients.some((c) => c.admitsAll !== undefined), ...(azureCloud ? { azureCloud } : {}) };
 }
 
 /** An open public load balancer and a workload whose pods it sends connections to. */

@@ -70,7 +70,7 @@ export function otherPoliciesIn(inventory: Inventory, namespace: string, directi
   const out: OtherPolicyInNamespace[] = [];
   for (const p of otherPolicies(inventory)) {
     if (!p.clusterWide && (p.resource.namespace ?? 'default') !== namespace) continue;
-    const applies = otherPolicyApplies(inventory, { group: p.group, kind: p.resource.kind, object: p.resource.object, clusterWide: p.clusterWide }, namespace, direction);
+    const applies = otherPolicyApplies(inventory, p, namespace, direction);
     if (applies !== 'no') out.push({ ...p, decided: applies === 'yes' });
   }
   return out;

@@ -1,5 +1,4 @@
-import type { Inventory } from '../../core/inventory.js';
-import { selectorMatches } from '../../core/inventory.js';
+import { requirementHolds, selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, type Obj } from '../../core/resource.js';
 import type { Direction } from './policy.js';
 
@@ -46,22 +45,6 @@ function namespaceLabelsOf(inventory: Inventory, namespace: string): NamespaceLa
   return labels ? { labels, complete: true } : { labels: { [NAME_LABEL]: namespace }, complete: false };
 }
 
-/** One label requirement, in Kubernetes semantics (NotIn and DoesNotExist match an object without the key). */
-function requirementHolds(operator: unknown, values: readonly string[], value: string | undefined): boolean {
-  switch (operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    default:
-      return false;
-  }
-}
-
 /** The requirements of a Kubernetes label selector, matchLabels as `In [value]`; undefined when malformed. */
 function requirementsOf(selector: Obj): Array<{ key: string; operator: unknown; values: string[] }> | undefined {
   const out: Array<{ key: string; operator: unknown; values: string[] }> = [];
@@ -99,11 +82,11 @@ function ciliumEndpointSelectorApplies(selector: Obj, namespace: string, ns: Nam
   return allOf(
     reqs.map((r): Applies => {
       const key = r.key.replace(/^(k8s|any):/, '');
-      if (key === 'io.kubernetes.pod.namespace') return requirementHolds(r.operator, r.values, namespace) ? 'yes' : 'no';
+      if (key === 'io.kubernetes.pod.namespace') return requirementHolds(r.operator, r.values, { [key]: namespace }, key) ? 'yes' : 'no';
       const nsLabel = key.startsWith('io.cilium.k8s.namespace.labels.') ? key.slice('io.cilium.k8s.namespace.labels.'.length) : undefined;
       if (nsLabel === undefined) return 'yes';
       if (!ns.complete && nsLabel !== NAME_LABEL) return 'unknown';
-      return requirementHolds(r.operator, r.values, ns.labels[nsLabel]) ? 'yes' : 'no';
+      return requirementHolds(r.operator, r.values, ns.labels, nsLabel) ? 'yes' : 'no';
     }),
   );
 }
@@ -233,20 +216,21 @@ function adminApplies(spec: Obj, ns: NamespaceLabels, direction: Direction): App
 }
 
 /**
- * Whether a policy of another engine (`object`, of API group `group`) can apply to pods of `namespace` in
+ * Whether a policy of another engine (its object, served under API group `group`) can apply to pods of `namespace` in
  * `direction`. A namespaced one is already known to be in the namespace; only its direction is read.
  */
 export function otherPolicyApplies(
   inventory: Inventory,
-  object: { group: string; kind: string; object: Obj; clusterWide: boolean },
+  policy: { group: string; resource: { object: Obj }; clusterWide: boolean },
   namespace: string,
   direction: Direction,
 ): Applies {
-  const spec = asObj(object.object.spec) ?? {};
+  const { object } = policy.resource;
+  const spec = asObj(object.spec) ?? {};
   const ns = namespaceLabelsOf(inventory, namespace);
-  if (object.group === 'cilium.io') return ciliumApplies(object.object, namespace, ns, direction, object.clusterWide);
-  if (object.group === 'policy.networking.k8s.io') return adminApplies(spec, ns, direction);
+  if (policy.group === 'cilium.io') return ciliumApplies(object, namespace, ns, direction, policy.clusterWide);
+  if (policy.group === 'policy.networking.k8s.io') return adminApplies(spec, ns, direction);
   // Calico.
   if (!calicoDirections(spec).has(direction)) return 'no';
-  return object.clusterWide ? calicoGlobalApplies(spec, namespace, ns) : 'yes';
+  return policy.clusterWide ? calicoGlobalApplies(spec, namespace, ns) : 'yes';
 }

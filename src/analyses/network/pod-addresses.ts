@@ -1,6 +1,6 @@
 import type { Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, type Obj, type Resource } from '../../core/resource.js';
-import { parseCidr, subtractRange, type IpRange } from './ip.js';
+import { parseCidr, rangesCover, type IpRange } from './ip.js';
 import type { PolicyPeer } from './policy.js';
 
 /*
@@ -83,5 +83,5 @@ export function ipBlocksHoldPods(peers: readonly PolicyPeer[], pods: PodAddresse
   if (!pods.matchesPods) return false;
   const blocks = peers.flatMap((p) => (p.kind === 'ipBlock' ? p.ranges : []));
   if (blocks.length === 0) return false;
-  return pods.ranges.every((range) => blocks.reduce<IpRange[]>((left, b) => subtractRange(left, b), [range]).length === 0);
+  return rangesCover(blocks, pods.ranges);
 }

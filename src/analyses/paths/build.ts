@@ -9,6 +9,7 @@ import { admittedPorts, exposureOf, everyNamespaceText, listSome, nearlyAllNames
 import { publicGatewayRoutes } from '../network/gateway-routes.js';
 import { ingressControllerOf } from '../network/ingress-controllers.js';
 import { openLoadBalancers, publicLoadBalancer, targetPorts } from '../network/load-balancers.js';
+import type { ConnectionSet } from '../network/ports.js';
 import { reachabilityModelOf } from '../network/reachability-model.js';
 import type { Workload } from '../network/workloads.js';
 import { principalSubject, ROLE_ASSIGNMENT_KIND, roleAssignmentOf } from '../rbac/azure-access.js';
@@ -191,14 +192,19 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
   const exposure = exposureOf(inventory);
   // A connection through a Service reaches the pods on its target ports only: policies that admit
   // nothing on those ports stop it, whatever the source address (translated to a node's or not) is.
-  // `fromOutsideNamespace`: the sender runs outside the workload's namespace (an Ingress controller).
-  const admitsOnTargetPorts = (w: Workload, svc: Resource, fromOutsideNamespace = false): boolean => {
-    // No policy applies on the host network, however the model reads the policies that select it.
-    if (unenforced || exposure.of(w).hostNetwork) return true;
-    const admitted = admittedPorts(exposure.of(w).ingress, w.groups, fromOutsideNamespace);
+  // Whether connections admitted to the workload hold one of the Service's target ports; undefined where
+  // no policy stops anything: none is enforced, or the workload runs on the host network, where none
+  // applies, however the model reads the policies that select it.
+  const onTargetPorts = (w: Workload, svc: Resource): ((admitted: ConnectionSet) => boolean) | undefined => {
+    if (unenforced || exposure.of(w).hostNetwork) return undefined;
     const ports = targetPorts(asObj(svc.object.spec)?.ports, w.groups);
     // A target port named on no pod of the input is not known: any port the rules admit may be it.
-    return !(ports.isEmpty() ? admitted : admitted.intersect(ports)).isEmpty();
+    return (admitted) => !(ports.isEmpty() ? admitted : admitted.intersect(ports)).isEmpty();
+  };
+  // `fromOutsideNamespace`: the sender runs outside the workload's namespace (an Ingress controller).
+  const admitsOnTargetPorts = (w: Workload, svc: Resource, fromOutsideNamespace = false): boolean => {
+    const reaches = onTargetPorts(w, svc);
+    return !reaches || reaches(admittedPorts(exposure.of(w).ingress, w.groups, fromOutsideNamespace));
   };
 
   // The internet: public load balancers, node ports, Ingress routes and routes of public Gateways.
@@ -240,13 +246,9 @@ export function buildAttackGraph(inventory: Inventory, findings: readonly Findin
   // the controller's pods, the model says whether they may connect to the Service's ports; else policies
   // that admit no one outside the namespace stop them, the controller running elsewhere.
   const admitsRequests = (w: Workload, svc: Resource, controllers: readonly Workload[]): boolean => {
-    if (unenforced || exposure.of(w).hostNetwork) return true;
     if (controllers.length === 0) return admitsOnTargetPorts(w, svc, true);
-    const ports = targetPorts(asObj(svc.object.spec)?.ports, w.groups);
-    return controllers.some((c) => {
-      const conn = model.connection(c, w);
-      return !(ports.isEmpty() ? conn : conn.intersect(ports)).isEmpty();
-    });
+    const reaches = onTargetPorts(w, svc);
+    return !reaches || controllers.some((c) => reaches(model.connection(c, w)));
   };
   const routedTo = (services: readonly Resource[], controllers: readonly Workload[] = []): Set<Workload> => {
     const targets = new Set<Workload>();

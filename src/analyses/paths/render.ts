@@ -1,6 +1,6 @@
 import type { InputError, InputNote } from '../../core/errors.js';
 import type { AttackPath, AttackPathFix } from '../../core/report.js';
-import { printable } from '../network/exposure-report.js';
+import { printable } from '../../core/printable.js';
 
 export const PATH_FORMATS = ['table', 'json', 'mermaid', 'dot'] as const;
 export type PathFormat = (typeof PATH_FORMATS)[number];

@@ -212,3 +212,25 @@ export const DEFAULT_CLUSTER_ROLES: ReadonlyMap<string, readonly PolicyRule[]> =
     rule(['', 'events.k8s.io'], ['events'], ['create', 'patch', 'update']),
   ]],
 ]);
+
+/**
+ * How the bootstrap policy labels and aggregates the default ClusterRoles
+ * (`plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go`): admin gathers what is labelled
+ * aggregate-to-admin (edit among it), edit gathers aggregate-to-edit (view among it), view gathers
+ * aggregate-to-view. Every default role is also labelled `kubernetes.io/bootstrapping: rbac-defaults`.
+ * A default role this table does not name is a plain role with that one label.
+ */
+export const BOOTSTRAP_AGGREGATION: ReadonlyMap<string, { aggregateTo?: string; gathers?: string }> = new Map([
+  ['admin', { gathers: 'admin' }],
+  ['edit', { aggregateTo: 'admin', gathers: 'edit' }],
+  ['view', { aggregateTo: 'edit', gathers: 'view' }],
+  ['system:aggregate-to-admin', { aggregateTo: 'admin' }],
+  ['system:aggregate-to-edit', { aggregateTo: 'edit' }],
+  ['system:aggregate-to-view', { aggregateTo: 'view' }],
+]);
+
+/**
+ * The default ClusterRoles the aggregation controller rewrites from the roles labelled for them (those
+ * that gather): rules written into one by hand are gone at its next pass.
+ */
+export const AGGREGATED_DEFAULT_ROLES: ReadonlySet<string> = new Set([...BOOTSTRAP_AGGREGATION].flatMap(([name, shape]) => (shape.gathers !== undefined ? [name] : [])));

@@ -3,6 +3,7 @@ import { Memo } from '../../core/memo.js';
 import { asArray, asString, isObj } from '../../core/resource.js';
 import { identityOf, parseSubject, subjectLabel, type BindingRef, type Grant, type HeldRule, type PermissionIndex, type PolicyRule, type RoleRef, type Subject, type TokenSecret } from './permission-index.js';
 import { azureScopeText } from './azure-scope.js';
+import { AGGREGATED_DEFAULT_ROLES } from './default-roles.js';
 
 /** The node every path ends at: rights equivalent to the `cluster-admin` ClusterRole. */
 export const CLUSTER_ADMIN = 'cluster-admin';
@@ -144,6 +145,14 @@ function applicableKeys(s: Subject): string[] {
   return [self, ...groups.filter((g) => g !== self)];
 }
 
+/**
+ * Whether `subject` holds what is bound to `holder`: it is that identity (a User named
+ * `system:serviceaccount:NS:NAME` is that ServiceAccount), or a member of that group, implicit groups included.
+ */
+export function heldBy(subject: Subject, holder: Subject): boolean {
+  return applicableKeys(subject).includes(keyOf(holder));
+}
+
 function bySubject(grants: readonly Grant[]): Map<string, Grant[]> {
   const out = new Map<string, Grant[]>();
   for (const g of grants) {
@@ -159,14 +168,19 @@ function any(xs: readonly string[], v: string): boolean {
   return xs.includes('*') || xs.includes(v);
 }
 
+/** A rule that allows `verb` on `resource` of the RBAC API group (`roles`, `clusterroles`): on any object, or those it names. */
+export function allowsOnRbac(r: PolicyRule, verb: string, resource: string): boolean {
+  return any(r.verbs, verb) && any(r.apiGroups, RBAC) && any(r.resources, resource);
+}
+
 /** A rule that lets its holder bind ClusterRoles (any, or those it names). */
 function bindsClusterRoles(r: PolicyRule): boolean {
-  return any(r.verbs, 'bind') && any(r.apiGroups, RBAC) && any(r.resources, 'clusterroles');
+  return allowsOnRbac(r, 'bind', 'clusterroles');
 }
 
 /** A rule that lets its holder escalate ClusterRoles (any, or those it names). */
 function escalatesClusterRoles(r: PolicyRule): boolean {
-  return any(r.verbs, 'escalate') && any(r.apiGroups, RBAC) && any(r.resources, 'clusterroles');
+  return allowsOnRbac(r, 'escalate', 'clusterroles');
 }
 
 /** Rules of which one allows every verb on every resource of every API group: cluster-admin bound cluster-wide, admin of a namespace bound there. */
@@ -187,12 +201,6 @@ function everythingRoleBound(index: PermissionIndex, r: PolicyRule, preferred: s
   if (names.length === 0 || names.includes(preferred)) return preferred;
   return names.find((n) => n === CLUSTER_ADMIN || (namespaceAdmin && n === 'admin')) ?? names.find((n) => grantsEverything(index.clusterRoleRules(n) ?? []));
 }
-
-/**
- * Default ClusterRoles the aggregation controller rewrites from the roles labelled for them: rules
- * written into one by hand are gone at its next pass.
- */
-const AGGREGATED_DEFAULT_ROLES: ReadonlySet<string> = new Set(['admin', 'edit', 'view']);
 
 /** A rule that allows `verb` on every object of `resource` (a grant limited by resourceNames does not count). */
 function allowsAll(r: PolicyRule, verb: string, apiGroup: string, resource: string): boolean {
@@ -416,22 +424,30 @@ export class EscalationGraph {
       let heldRules: HeldRule[] | undefined;
       const allRules = () => (heldRules ??= index.can(s));
       const heldReason = (h: HeldRule, name: string, namespace: string | null): StepReason => ({ verb: 'bind', resource: 'clusterroles', name, apiGroup: RBAC, namespace, binding: h.via.binding, role: h.via.role, ...(keyOf(h.through) !== key ? { through: h.through } : {}) });
+      let bindRules: HeldRule[] | undefined;
+      const allBinds = () => (bindRules ??= allRules().filter((h) => bindsClusterRoles(h.rule)));
+      // The bind rules limited to ClusterRoles, each with the first it names that runs pods, mints tokens or
+      // impersonates service accounts (edit): asked cluster-wide and in every namespace, worked out once.
+      let accountRoleBinds: Array<{ h: HeldRule; name: string }> | undefined;
+      const accountBinds = () =>
+        (accountRoleBinds ??= allBinds().flatMap((h) => {
+          const name = h.rule.resourceNames.find((n) => leadsToServiceAccounts(index.clusterRoleRules(n) ?? []));
+          return name === undefined ? [] : [{ h, name }];
+        }));
 
       // create on clusterrolebindings with bind on a role that holds everything (by name or any role) is
       // cluster-admin; with bind on a role that runs pods or mints tokens (edit), every service account.
       if (held(createCRB)?.scope === 'cluster') {
-        const binds = allRules().filter((h) => h.scope === 'cluster' && bindsClusterRoles(h.rule));
-        for (const h of binds) {
+        for (const h of allBinds()) {
+          if (h.scope !== 'cluster') continue;
           const name = everythingRoleBound(index, h.rule, CLUSTER_ADMIN, false);
           if (name === undefined) continue;
           add(CLUSTER_ADMIN, heldReason(h, name, null));
           break;
         }
-        for (const h of binds) {
-          const name = h.rule.resourceNames.find((n) => leadsToServiceAccounts(index.clusterRoleRules(n) ?? []));
-          if (name === undefined) continue;
-          for (const ns of namespaces) for (const account of this.saByNamespace.get(ns) ?? []) add(subjectLabel({ kind: 'ServiceAccount', namespace: ns, name: account }), heldReason(h, name, null));
-          break;
+        const toAccounts = accountBinds().find((b) => b.h.scope === 'cluster');
+        if (toAccounts) {
+          for (const ns of namespaces) for (const account of this.saByNamespace.get(ns) ?? []) add(subjectLabel({ kind: 'ServiceAccount', namespace: ns, name: account }), heldReason(toAccounts.h, toAccounts.name, null));
         }
       }
       // escalate with update or patch on a ClusterRole the identity is bound to rewrites that role to `*`.
@@ -504,8 +520,7 @@ export class EscalationGraph {
       if (namespaces.length) {
         const rules = allRules();
         const inScope = (h: HeldRule, ns: string) => h.scope === 'cluster' || h.scope === ns;
-        const binds = rules.filter((h) => bindsClusterRoles(h.rule));
-        const adminBinds = binds.flatMap((h) => {
+        const adminBinds = allBinds().flatMap((h) => {
           const name = everythingRoleBound(index, h.rule, 'admin', true);
           return name === undefined ? [] : [{ h, name }];
         });
@@ -519,14 +534,8 @@ export class EscalationGraph {
           }
           // Bind limited to other ClusterRoles: one that runs pods, mints tokens or impersonates service
           // accounts (edit) makes the identity, through a RoleBinding it writes, any service account there.
-          for (const r of binds) {
-            if (!inScope(r, ns)) continue;
-            const name = r.rule.resourceNames.find((n) => leadsToServiceAccounts(index.clusterRoleRules(n) ?? []));
-            if (name !== undefined) {
-              everyAccount(ns, heldReason(r, name, ns));
-              break;
-            }
-          }
+          const toAccounts = accountBinds().find((b) => inScope(b.h, ns));
+          if (toAccounts) everyAccount(ns, heldReason(toAccounts.h, toAccounts.name, ns));
         }
         const runsPods = s.kind === 'ServiceAccount' && workloadAccounts.has(key);
         // create secrets: a Secret of type kubernetes.io/service-account-token naming an account of the

@@ -3,8 +3,8 @@ import { selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, stringMap, type Provenance, type Resource } from '../../core/resource.js';
 import { podOf, POD_BEARING_KINDS, type PodView } from '../../core/workload.js';
 import { azureAccess, type ClusterWriter, type IdentityLink } from './azure-access.js';
-import { DEFAULT_CLUSTER_ROLES } from './default-roles.js';
-import { BUILTIN_RESOURCES, type ResourceInfo } from './resources.js';
+import { BOOTSTRAP_AGGREGATION, DEFAULT_CLUSTER_ROLES } from './default-roles.js';
+import { BUILTIN_RESOURCES, BUILTIN_SUBRESOURCES, builtinSpellings, type ResourceInfo } from './resources.js';
 
 export type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
 
@@ -172,74 +172,6 @@ interface Hit {
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const SA_PREFIX = 'system:serviceaccount:';
-
-/** kubectl's short names of the built-in resources. */
-const SHORT_NAMES: Readonly<Record<string, string>> = {
-  po: 'pods',
-  svc: 'services',
-  cm: 'configmaps',
-  sa: 'serviceaccounts',
-  ep: 'endpoints',
-  pvc: 'persistentvolumeclaims',
-  ev: 'events',
-  limits: 'limitranges',
-  quota: 'resourcequotas',
-  rc: 'replicationcontrollers',
-  no: 'nodes',
-  ns: 'namespaces',
-  pv: 'persistentvolumes',
-  cs: 'componentstatuses',
-  deploy: 'deployments',
-  rs: 'replicasets',
-  sts: 'statefulsets',
-  ds: 'daemonsets',
-  cj: 'cronjobs',
-  hpa: 'horizontalpodautoscalers',
-  pdb: 'poddisruptionbudgets',
-  netpol: 'networkpolicies',
-  ing: 'ingresses',
-  sc: 'storageclasses',
-  crd: 'customresourcedefinitions',
-  crds: 'customresourcedefinitions',
-  csr: 'certificatesigningrequests',
-  pc: 'priorityclasses',
-};
-
-/** The subresources of the built-in resources besides `status`, which most of them have. */
-const BUILTIN_SUBRESOURCES: Readonly<Record<string, readonly string[]>> = {
-  pods: ['attach', 'binding', 'ephemeralcontainers', 'eviction', 'exec', 'log', 'portforward', 'proxy', 'resize'],
-  services: ['proxy'],
-  nodes: ['proxy'],
-  namespaces: ['finalize'],
-  serviceaccounts: ['token'],
-  replicationcontrollers: ['scale'],
-  deployments: ['scale', 'rollback'],
-  replicasets: ['scale'],
-  statefulsets: ['scale'],
-  certificatesigningrequests: ['approval'],
-};
-
-/** The singular the API server publishes for a built-in plural: `policies` → `policy`, `ingresses` → `ingress`. */
-function singularOf(plural: string): string {
-  if (plural.endsWith('ies')) return `${plural.slice(0, -3)}y`;
-  if (/(ss|sh|ch|x|us)es$/.test(plural)) return plural.slice(0, -2);
-  return plural.endsWith('s') ? plural.slice(0, -1) : plural;
-}
-
-/** Each spelling of a built-in resource (plural, singular, which is also its kind in lower case, short name) → the resource. */
-const BUILTIN_SPELLINGS: ReadonlyMap<string, ReadonlyArray<{ resource: string; group: string }>> = (() => {
-  const m = new Map<string, Array<{ resource: string; group: string }>>();
-  const add = (spelling: string, resource: string) => {
-    const info = BUILTIN_RESOURCES.get(resource);
-    if (info) push(m, spelling, { resource, group: info.group });
-  };
-  for (const resource of BUILTIN_RESOURCES.keys()) {
-    add(resource, resource);
-    if (singularOf(resource) !== resource) add(singularOf(resource), resource);
-  }
-  for (const [short, resource] of Object.entries(SHORT_NAMES)) add(short, resource);
-  return m;
-})();
 
 /** A Secret holding a ServiceAccount's long-lived token. */
 export interface TokenSecret {
@@ -564,7 +496,7 @@ export class PermissionIndex {
    */
   resolveResource(spelling: string, group?: string): string | undefined {
     const lower = spelling.toLowerCase();
-    const candidates = [...(BUILTIN_SPELLINGS.get(lower) ?? [])];
+    const candidates = [...(builtinSpellings().get(lower) ?? [])];
     for (const c of this.customSpellings) if (c.resource === lower || c.spellings.includes(lower)) candidates.push(c);
     const inGroup = group === undefined ? undefined : candidates.find((c) => c.group === group);
     return (inGroup ?? candidates[0])?.resource;
@@ -584,7 +516,7 @@ export class PermissionIndex {
 
   /** Every spelling resolveResource knows, for suggesting one near a mistyped name. */
   resourceSpellings(): string[] {
-    return [...BUILTIN_SPELLINGS.keys(), ...this.customSpellings.flatMap((c) => [c.resource, ...c.spellings])];
+    return [...builtinSpellings().keys(), ...this.customSpellings.flatMap((c) => [c.resource, ...c.spellings])];
   }
 
   /**
@@ -732,22 +664,6 @@ function compileRules(v: unknown): CompiledRule[] {
 
 const AGGREGATE_TO = 'rbac.authorization.k8s.io/aggregate-to-';
 
-/**
- * How the bootstrap policy labels and aggregates the default ClusterRoles
- * (`plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go`): admin gathers what is labelled
- * aggregate-to-admin (edit among it), edit gathers aggregate-to-edit (view among it), view gathers
- * aggregate-to-view. Every default role is also labelled `kubernetes.io/bootstrapping: rbac-defaults`.
- * A default role this table does not name is a plain role with that one label.
- */
-const BOOTSTRAP_AGGREGATION: ReadonlyMap<string, { aggregateTo?: string; gathers?: string }> = new Map([
-  ['admin', { gathers: 'admin' }],
-  ['edit', { aggregateTo: 'admin', gathers: 'edit' }],
-  ['view', { aggregateTo: 'edit', gathers: 'view' }],
-  ['system:aggregate-to-admin', { aggregateTo: 'admin' }],
-  ['system:aggregate-to-edit', { aggregateTo: 'edit' }],
-  ['system:aggregate-to-view', { aggregateTo: 'view' }],
-]);
-
 /** A ClusterRole as the aggregation controller sees it: the input's, or a default role the input does not define. */
 interface AggregationNode {
   name: string;
@@ -876,21 +792,6 @@ function boundRole(r: Resource, inventory: Inventory): BoundRole {
     if (role && isRbac(role)) return { ...base, role };
   }
   return { ...base, role: 'missing', missing: { binding: ref, role: { kind: roleKind, name, ...(roleKind === 'Role' && namespace !== null ? { namespace } : {}) }, source: r.source } };
-}
-
-/**
- * Every binding of the inventory whose role is not in it (nor a default ClusterRole): what the index
- * lists as `missingRoles`, without building the index.
- */
-export function missingRolesIn(inventory: Inventory): MissingRole[] {
-  const out: MissingRole[] = [];
-  for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
-    for (const b of rbacObjects(inventory, kind)) {
-      const bound = boundRole(b, inventory);
-      if (bound.role === 'missing') out.push(bound.missing);
-    }
-  }
-  return out;
 }
 
 function subjectsOf(v: unknown, bindingNamespace: string | null): Subject[] {

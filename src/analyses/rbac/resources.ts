@@ -45,3 +45,82 @@ export const BUILTIN_RESOURCES: ReadonlyMap<string, ResourceInfo> = (() => {
     for (const [group, names] of Object.entries(table)) for (const n of names) m.set(n, { group, namespaced });
   return m;
 })();
+
+/** kubectl's short names of the built-in resources. */
+const SHORT_NAMES: Readonly<Record<string, string>> = {
+  po: 'pods',
+  svc: 'services',
+  cm: 'configmaps',
+  sa: 'serviceaccounts',
+  ep: 'endpoints',
+  pvc: 'persistentvolumeclaims',
+  ev: 'events',
+  limits: 'limitranges',
+  quota: 'resourcequotas',
+  rc: 'replicationcontrollers',
+  no: 'nodes',
+  ns: 'namespaces',
+  pv: 'persistentvolumes',
+  cs: 'componentstatuses',
+  deploy: 'deployments',
+  rs: 'replicasets',
+  sts: 'statefulsets',
+  ds: 'daemonsets',
+  cj: 'cronjobs',
+  hpa: 'horizontalpodautoscalers',
+  pdb: 'poddisruptionbudgets',
+  netpol: 'networkpolicies',
+  ing: 'ingresses',
+  sc: 'storageclasses',
+  crd: 'customresourcedefinitions',
+  crds: 'customresourcedefinitions',
+  csr: 'certificatesigningrequests',
+  pc: 'priorityclasses',
+};
+
+/** The subresources of the built-in resources besides `status`, which most of them have. */
+export const BUILTIN_SUBRESOURCES: Readonly<Record<string, readonly string[]>> = {
+  pods: ['attach', 'binding', 'ephemeralcontainers', 'eviction', 'exec', 'log', 'portforward', 'proxy', 'resize'],
+  services: ['proxy'],
+  nodes: ['proxy'],
+  namespaces: ['finalize'],
+  serviceaccounts: ['token'],
+  replicationcontrollers: ['scale'],
+  deployments: ['scale', 'rollback'],
+  replicasets: ['scale'],
+  statefulsets: ['scale'],
+  certificatesigningrequests: ['approval'],
+};
+
+/** The singular the API server publishes for a built-in plural: `policies` → `policy`, `ingresses` → `ingress`. */
+function singularOf(plural: string): string {
+  if (plural.endsWith('ies')) return `${plural.slice(0, -3)}y`;
+  if (/(ss|sh|ch|x|us)es$/.test(plural)) return plural.slice(0, -2);
+  return plural.endsWith('s') ? plural.slice(0, -1) : plural;
+}
+
+export type BuiltinSpellings = ReadonlyMap<string, ReadonlyArray<{ resource: string; group: string }>>;
+
+let spellings: BuiltinSpellings | undefined;
+
+/**
+ * Each spelling of a built-in resource (plural, singular, which is also its kind in lower case, short
+ * name) → the resource. Built on first use: only resolving a kubectl spelling needs it.
+ */
+export function builtinSpellings(): BuiltinSpellings {
+  if (spellings) return spellings;
+  const m = new Map<string, Array<{ resource: string; group: string }>>();
+  const add = (spelling: string, resource: string) => {
+    const info = BUILTIN_RESOURCES.get(resource);
+    if (!info) return;
+    const list = m.get(spelling);
+    if (list) list.push({ resource, group: info.group });
+    else m.set(spelling, [{ resource, group: info.group }]);
+  };
+  for (const resource of BUILTIN_RESOURCES.keys()) {
+    add(resource, resource);
+    if (singularOf(resource) !== resource) add(singularOf(resource), resource);
+  }
+  for (const [short, resource] of Object.entries(SHORT_NAMES)) add(short, resource);
+  return (spellings = m);
+}

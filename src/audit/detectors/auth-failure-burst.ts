@@ -1,5 +1,5 @@
 import { defineDetector, mitre } from '../detector.js';
-import { completed, eventTime } from '../event.js';
+import { completed, eventMillis } from '../event.js';
 import { redactRequestURI } from './lib/request.js';
 
 export default defineDetector({
@@ -22,7 +22,7 @@ export default defineDetector({
       // The node authorizer refuses a kubelet what its node has no pod for yet ("no relationship found
       // between node ..."), routinely while pods are scheduled during a scale-up: a kubelet's 403s are noise.
       if (code === 403 && ev.user.username.startsWith('system:node:')) return;
-      const t = Date.parse(eventTime(ev) ?? '');
+      const t = eventMillis(ev);
       if (Number.isNaN(t)) return;
       const key = `${ev.user.username}\u0000${ev.sourceIPs[0] ?? ''}`;
       let w = windows.get(key);

@@ -1,5 +1,5 @@
 import { defineDetector, mitre } from '../detector.js';
-import { completedWithSuccess, eventTime, isSystemIdentity } from '../event.js';
+import { completedWithSuccess, eventMillis, isSystemIdentity } from '../event.js';
 import type { AuditEvent } from '../event.js';
 import { streamOpened } from './lib/request.js';
 
@@ -44,7 +44,7 @@ export default defineDetector({
     return (ev, ctx) => {
       const user = ev.user.username;
       if (!user || isSystemIdentity(user) || user === 'system:anonymous') return;
-      const t = Date.parse(eventTime(ev) ?? '');
+      const t = eventMillis(ev);
       // An event without a time happened when the last one with a time did.
       if (!Number.isNaN(t)) {
         now = Math.max(now, t);

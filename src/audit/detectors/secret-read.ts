@@ -1,5 +1,5 @@
 import { defineDetector, falco, mitre } from '../detector.js';
-import { completed, eventTime, succeeded, type AuditEvent } from '../event.js';
+import { completed, eventMillis, eventTime, isSystemIdentity, succeeded, type AuditEvent } from '../event.js';
 import type { ResolvedSettings } from '../resolved-settings.js';
 import { RecentKeys } from '../recent-keys.js';
 import { queryParams } from './lib/request.js';
@@ -19,9 +19,8 @@ const KUBE_SYSTEM_SA = 'system:serviceaccount:kube-system:';
  * allowed identities, which the engine keeps from this detector.
  */
 function isClusterMachinery(username: string, settings: ResolvedSettings): boolean {
-  if (!username.startsWith('system:') || username === 'system:anonymous') return false;
-  if (username.startsWith(KUBE_SYSTEM_SA)) return settings.knownKubeServiceAccounts.has(username.slice(KUBE_SYSTEM_SA.length));
-  return !username.startsWith('system:serviceaccount:');
+  if (!isSystemIdentity(username)) return false;
+  return !username.startsWith(KUBE_SYSTEM_SA) || settings.knownKubeServiceAccounts.has(username.slice(KUBE_SYSTEM_SA.length));
 }
 
 /**
@@ -102,7 +101,7 @@ export default defineDetector({
       const ns = ev.objectRef.namespace;
       const ok = succeeded(ev);
       const day = eventTime(ev)?.slice(0, 10) ?? '';
-      const now = Date.parse(eventTime(ev) ?? '');
+      const now = eventMillis(ev);
       if (ns !== undefined && ok && !Number.isNaN(now)) {
         const swept = namespacesRead(ev.user.username, ns, now);
         // A kube-system read is reported on its own (one alert per request): the sweep waits for the next namespace.

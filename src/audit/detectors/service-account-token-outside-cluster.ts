@@ -1,6 +1,6 @@
 import type { DetectorCheck, DetectorReport } from '../detector.js';
 import { defineDetector, mitre } from '../detector.js';
-import { completed, eventTime, type AuditEvent } from '../event.js';
+import { completed, eventMillis, type AuditEvent } from '../event.js';
 import { address, inRanges, isPublic, type Address } from './lib/address.js';
 import { redactRequestURI } from './lib/request.js';
 import { CONTROL_PLANE_SERVICE_ACCOUNTS } from '../settings.js';
@@ -43,10 +43,6 @@ function peerOf(ev: AuditEvent): string | undefined {
 
 function isLoopback(a: Address): boolean {
   return a.family === 4 ? a.value >> 24n === 127n : a.value === 1n;
-}
-
-function eventMillis(ev: AuditEvent): number {
-  return Date.parse(eventTime(ev) ?? '');
 }
 
 export default defineDetector({

@@ -1,8 +1,7 @@
 import { admitsInternet, admitsNothing, exposureOf, listSome } from '../../analyses/network/exposure.js';
-import { ALLOWED_IP_RANGES_ANNOTATION, INTERNAL_ANNOTATION, isAzureCloudTag, openLoadBalancers, publicLoadBalancer, SERVICE_TAGS_ANNOTATION, type PublicLoadBalancer } from '../../analyses/network/load-balancers.js';
+import { ALLOWED_IP_RANGES_ANNOTATION, INTERNAL_ANNOTATION, openLoadBalancers, publicLoadBalancer } from '../../analyses/network/load-balancers.js';
 import { ConnectionSet } from '../../analyses/network/ports.js';
 import { appRoutingController } from '../../core/aks-managed.js';
-import { escapeKey } from '../../core/field-path.js';
 import type { Inventory } from '../../core/inventory.js';
 import { asObj, type Resource } from '../../core/resource.js';
 import { defineRule } from '../../core/rule.js';
@@ -98,18 +97,6 @@ function appRoutingFix(svc: Resource): { clause: string; evidence: { nginxIngres
   };
 }
 
-const SERVICE_TAGS_FIELD = `metadata.annotations.${escapeKey(SERVICE_TAGS_ANNOTATION)}`;
-
-/** The AzureCloud tag among the Service's allowed tags, with its field; undefined without it. */
-function azureCloudTag(lb: PublicLoadBalancer): { field: string; tag: string } | undefined {
-  for (const c of lb.clients) {
-    if (c.field !== SERVICE_TAGS_FIELD) continue;
-    const tag = c.entries.find(isAzureCloudTag);
-    if (tag) return { field: c.field, tag };
-  }
-  return undefined;
-}
-
 export default defineRule({
   meta: {
     id: 'network/load-balancer-without-source-ranges',
@@ -162,7 +149,7 @@ export default defineRule({
     const ports = servicePorts(asObj(svc.object.spec) ?? {});
     if (!lb.open) {
       // AzureCloud is no client list: it is every Azure datacenter address, anyone's virtual machines included.
-      const cloud = azureCloudTag(lb);
+      const cloud = lb.azureCloud;
       if (cloud) {
         ctx.report({
           severity: 'low',

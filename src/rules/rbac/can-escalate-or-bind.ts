@@ -1,6 +1,6 @@
 import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
-import { reachesServiceAccounts } from '../../analyses/rbac/escalation.js';
-import { identityOf, type PermissionIndex, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
+import { allowsOnRbac, heldBy, reachesServiceAccounts } from '../../analyses/rbac/escalation.js';
+import type { PermissionIndex, PolicyRule, Subject } from '../../analyses/rbac/permission-index.js';
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import { grantNamespace, grantsOnAnyOrNamed, heldRules, permissionIndex, reportGrants, type Permission, type SubjectGrant } from './grants.js';
 
@@ -14,11 +14,6 @@ const PERMISSIONS: Permission[] = [
 /** The built-in roles that hold Secrets and more: whatever the input holds of them, a cluster's are these. */
 const POWERFUL_DEFAULT_ROLES: ReadonlySet<string> = new Set(['cluster-admin', 'admin', 'edit']);
 const EXPECTED = 'no escalate or bind verbs outside the controllers that manage RBAC, and no bind of a role that holds Secrets or more (cluster-admin, admin, edit)';
-
-function allows(r: PolicyRule, verb: string, resource: string): boolean {
-  const has = (xs: readonly string[], x: string) => xs.includes('*') || xs.includes(x);
-  return has(r.verbs, verb) && has(r.apiGroups, RBAC) && has(r.resources, resource);
-}
 
 /**
  * The permissions on named roles that the binding's rules grant and that matter. bind restricted by
@@ -34,19 +29,11 @@ function namedRolePermissions(index: PermissionIndex, rules: readonly PolicyRule
   };
   for (const r of rules) {
     for (const name of r.resourceNames) {
-      if (allows(r, 'bind', 'clusterroles') && (POWERFUL_DEFAULT_ROLES.has(name) || reachesServiceAccounts(index.clusterRoleRules(name) ?? []))) add({ verb: 'bind', resource: 'clusterroles', apiGroup: RBAC, name });
-      for (const resource of ['clusterroles', 'roles']) if (allows(r, 'escalate', resource)) add({ verb: 'escalate', resource, apiGroup: RBAC, name });
+      if (allowsOnRbac(r, 'bind', 'clusterroles') && (POWERFUL_DEFAULT_ROLES.has(name) || reachesServiceAccounts(index.clusterRoleRules(name) ?? []))) add({ verb: 'bind', resource: 'clusterroles', apiGroup: RBAC, name });
+      for (const resource of ['clusterroles', 'roles']) if (allowsOnRbac(r, 'escalate', resource)) add({ verb: 'escalate', resource, apiGroup: RBAC, name });
     }
   }
   return out;
-}
-
-/** The subject is the one a grant is bound to, or a member of that group. */
-function heldBy(subject: Subject, holder: Subject): boolean {
-  const id = identityOf(subject);
-  if (holder.kind === 'Group') return id.groups.includes(holder.name);
-  const user = identityOf(holder).user;
-  return user !== undefined && user === id.user;
 }
 
 /** Whether the subject may update or patch the role `p` names, where `p` is held: writing a role is a permission of its own. */

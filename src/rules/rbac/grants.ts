@@ -1,7 +1,8 @@
-import { asArray, asObj, asString, isObj } from '../../core/resource.js';
+import { Memo } from '../../core/memo.js';
+import { asArray, asObj, asString, isObj, type Resource } from '../../core/resource.js';
 import { shellQuote, type RuleContext } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
-import { grantedPart, permissionIndexOf, subjectLabel, type AccessQuery, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
+import { grantedPart, permissionIndexOf, subjectLabel, type AccessQuery, type PermissionIndex, type PolicyRule, type Subject } from '../../analyses/rbac/permission-index.js';
 import { ROLE_ASSIGNMENT_KIND } from '../../analyses/rbac/azure-access.js';
 import { azureScopeText } from '../../analyses/rbac/azure-scope.js';
 
@@ -112,15 +113,17 @@ const BOOTSTRAP_BINDINGS: ReadonlyMap<string, { role: string; subjects: readonly
   controllerRoleBinding('kube-system', 'token-cleaner'),
 ]);
 
-/** The subject is one the upstream bootstrap binding of this kind, namespace and name names, bound to that binding's upstream role. */
-function isBootstrapSubject(ctx: RuleContext, s: Subject): boolean {
-  const ns = bindingNamespace(ctx);
+/**
+ * The subjects the upstream bootstrap binding of this kind, namespace and name names, when the binding
+ * under check is bound to that binding's upstream role; none otherwise.
+ */
+function bootstrapSubjects(ctx: RuleContext, ns: string | null): readonly string[] {
   const known = BOOTSTRAP_BINDINGS.get(`${ctx.resource.kind}/${ns !== null ? `${ns}/` : ''}${ctx.resource.name}`);
-  if (!known) return false;
+  if (!known) return [];
   const roleRef = asObj(ctx.resource.object.roleRef);
   const roleKind = ctx.resource.kind === 'RoleBinding' ? 'Role' : 'ClusterRole';
-  if (asString(roleRef?.kind) !== roleKind || asString(roleRef?.name) !== known.role) return false;
-  return known.subjects.includes(subjectLabel(s.kind === 'ServiceAccount' ? { ...s, namespace: s.namespace ?? ns ?? '' } : s));
+  if (asString(roleRef?.kind) !== roleKind || asString(roleRef?.name) !== known.role) return [];
+  return known.subjects;
 }
 
 /**
@@ -136,21 +139,44 @@ function isBootstrapSubject(ctx: RuleContext, s: Subject): boolean {
  * members do anything whatever RBAC says, so a binding to it changes nothing.
  */
 export function isControlPlaneGrant(ctx: RuleContext, s: Subject): boolean {
-  if (s.kind === 'Group' && s.name === 'system:masters') return true;
-  return isBootstrapSubject(ctx, s);
+  return controlPlaneGrants(ctx)(s);
 }
+
+/** isControlPlaneGrant for the subjects of the binding under check, which is looked up once. */
+function controlPlaneGrants(ctx: RuleContext): (s: Subject) => boolean {
+  const ns = bindingNamespace(ctx);
+  const known = bootstrapSubjects(ctx, ns);
+  return (s) =>
+    (s.kind === 'Group' && s.name === 'system:masters') ||
+    (known.length > 0 && known.includes(subjectLabel(s.kind === 'ServiceAccount' ? { ...s, namespace: s.namespace ?? ns ?? '' } : s)));
+}
+
+/**
+ * bindingRules already worked out, per index, binding and subject: every rbac rule asks for the rules of
+ * the binding it checks. Kept per subject, as the rules of two objects of one name (a binding in two
+ * files) are those of whichever names the subject.
+ */
+const BINDING_RULES = new Memo<PermissionIndex, Map<Resource, Map<string, ReadonlyMap<number, PolicyRule>>>>();
 
 /**
  * The effective rules (aggregation expanded) of the binding under check, by rule index, each cut to
  * what the binding can grant: a RoleBinding grants no cluster-scoped resource and no non-resource URL.
  */
-function bindingRules(ctx: RuleContext, subject: Subject): Map<number, PolicyRule> {
+function bindingRules(ctx: RuleContext, subject: Subject): ReadonlyMap<number, PolicyRule> {
+  const index = permissionIndex(ctx.inventory);
+  const byBinding = BINDING_RULES.of(index, () => new Map());
+  let bySubject = byBinding.get(ctx.resource);
+  if (!bySubject) byBinding.set(ctx.resource, (bySubject = new Map()));
+  const key = JSON.stringify([subject.kind, subject.namespace ?? null, subject.name]);
+  const known = bySubject.get(key);
+  if (known) return known;
   const out = new Map<number, PolicyRule>();
-  for (const h of permissionIndex(ctx.inventory).can(subject)) {
+  for (const h of index.can(subject)) {
     if (!sameBinding(ctx, h.via.binding)) continue;
     const granted = grantedPart(h);
     if (granted) out.set(h.via.ruleIndex, granted);
   }
+  bySubject.set(key, out);
   return out;
 }
 
@@ -176,11 +202,12 @@ function subjectIndex(ctx: RuleContext, s: Subject): number {
 export function grantsOf(ctx: RuleContext, permissions: readonly Permission[], opts: { skipSystem?: boolean; namespace?: string } = {}): SubjectGrant[] {
   const index = permissionIndex(ctx.inventory);
   const ns = grantNamespace(ctx) ?? opts.namespace ?? null;
+  const controlPlane = opts.skipSystem ? controlPlaneGrants(ctx) : undefined;
   const bySubject = new Map<string, SubjectGrant & { ruleIndexes: Set<number> }>();
   for (const p of permissions) {
     const q: AccessQuery = { verb: p.verb, resource: p.resource, apiGroup: p.apiGroup, ...(p.subresource ? { subresource: p.subresource } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(ns !== null ? { namespace: ns } : {}) };
     for (const g of index.whoCan(q, (ref) => sameBinding(ctx, ref))) {
-      if (opts.skipSystem && isControlPlaneGrant(ctx, g.subject)) continue;
+      if (controlPlane?.(g.subject)) continue;
       const key = `${g.subject.kind}\0${g.subject.namespace ?? ''}\0${g.subject.name}`;
       let entry = bySubject.get(key);
       if (!entry) bySubject.set(key, (entry = { subject: g.subject, index: subjectIndex(ctx, g.subject), permissions: [], rules: [], ruleIndexes: new Set() }));
@@ -189,7 +216,7 @@ export function grantsOf(ctx: RuleContext, permissions: readonly Permission[], o
     }
   }
   const out: SubjectGrant[] = [];
-  let rules: Map<number, PolicyRule> | undefined;
+  let rules: ReadonlyMap<number, PolicyRule> | undefined;
   for (const e of bySubject.values()) {
     rules ??= bindingRules(ctx, e.subject);
     const picked = [...e.ruleIndexes].sort((a, b) => a - b).flatMap((i) => rules?.get(i) ?? []);

@@ -17,6 +17,14 @@ ruleTester(rule, {
       input: clusterRole('reader', '[{ apiGroups: [""], resources: [configmaps, pods], verbs: [get, list] }]') + clusterRole('r', `[{ apiGroups: [${RBAC}], resources: [clusterroles], verbs: [bind], resourceNames: [reader] }]`) + clusterRoleBinding('b', 'r', `[${user('jane')}]`),
     },
     {
+      name: 'escalate limited to a Role, with patch on it held by another service account as a User',
+      input:
+        role('app', 'esc', `[{ apiGroups: [${RBAC}], resources: [roles], resourceNames: [team], verbs: [escalate] }]`) +
+        roleBinding('app', 'b', 'Role', 'esc', `[${sa('app', 'ci')}]`) +
+        role('app', 'patcher', `[{ apiGroups: [${RBAC}], resources: [roles], resourceNames: [team], verbs: [patch] }]`) +
+        roleBinding('app', 'p', 'Role', 'patcher', `[${user('system:serviceaccount:app:deployer')}]`),
+    },
+    {
       name: 'escalate limited to a role it cannot write changes nothing',
       input: clusterRole('self-managing', `[{ apiGroups: [${RBAC}], resources: [clusterroles], resourceNames: [self-managing], verbs: [get, escalate] }]`) + clusterRoleBinding('b', 'self-managing', `[${sa('ops', 'operator')}]`),
     },
@@ -58,6 +66,24 @@ ruleTester(rule, {
         role('app', 'patcher', `[{ apiGroups: [${RBAC}], resources: [roles], resourceNames: [team], verbs: [patch] }]`) +
         roleBinding('app', 'p', 'Role', 'patcher', `[${group('system:serviceaccounts:app')}]`),
       findings: [{ resource: 'RoleBinding/b', field: 'subjects[0]', severity: 'high', message: /^ServiceAccount app\/ci can escalate roles\.rbac\.authorization\.k8s\.io team in namespace app/ }],
+    },
+    {
+      name: 'escalate limited to a Role, with patch on it bound to the service account as a User',
+      input:
+        role('app', 'esc', `[{ apiGroups: [${RBAC}], resources: [roles], resourceNames: [team], verbs: [escalate] }]`) +
+        roleBinding('app', 'b', 'Role', 'esc', `[${sa('app', 'ci')}]`) +
+        role('app', 'patcher', `[{ apiGroups: [${RBAC}], resources: [roles], resourceNames: [team], verbs: [patch] }]`) +
+        roleBinding('app', 'p', 'Role', 'patcher', `[${user('system:serviceaccount:app:ci')}]`),
+      findings: [{ resource: 'RoleBinding/b', field: 'subjects[0]', severity: 'high', message: /^ServiceAccount app\/ci can escalate roles\.rbac\.authorization\.k8s\.io team in namespace app/ }],
+    },
+    {
+      name: 'escalate limited to a Role, held by a service account named as a User, with patch bound to the ServiceAccount',
+      input:
+        role('app', 'esc', `[{ apiGroups: [${RBAC}], resources: [roles], resourceNames: [team], verbs: [escalate] }]`) +
+        roleBinding('app', 'b', 'Role', 'esc', `[${user('system:serviceaccount:app:ci')}]`) +
+        role('app', 'patcher', `[{ apiGroups: [${RBAC}], resources: [roles], resourceNames: [team], verbs: [patch] }]`) +
+        roleBinding('app', 'p', 'Role', 'patcher', `[${sa('app', 'ci')}]`),
+      findings: [{ resource: 'RoleBinding/b', field: 'subjects[0]', severity: 'high', message: /^User system:serviceaccount:app:ci can escalate roles\.rbac\.authorization\.k8s\.io team in namespace app/ }],
     },
     {
       name: 'bind on roles cluster-wide, per subject',

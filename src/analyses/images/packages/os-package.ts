@@ -28,10 +28,13 @@ export class PackageDbRefused extends Error {
   override name = 'PackageDbRefused';
 }
 
-/** Throws PackageDbRefused, naming the file and the limit, when a package database is over the limit. */
-export function assertPackageDbSize(buf: Buffer, location: string): void {
-  if (buf.length > MAX_PACKAGE_DB_BYTES) {
-    throw new PackageDbRefused(`${location} is ${buf.length} bytes, over the ${MAX_PACKAGE_DB_BYTES}-byte limit for a package database`);
+/**
+ * Throws PackageDbRefused, naming the file and the limit, when a package database is over the limit.
+ * `kind` ends the message: what the limit is for, and anything said after it.
+ */
+export function assertPackageDbSize(buf: Buffer, location: string, limit = MAX_PACKAGE_DB_BYTES, kind = 'a package database'): void {
+  if (buf.length > limit) {
+    throw new PackageDbRefused(`${location} is ${buf.length} bytes, over the ${limit}-byte limit for ${kind}`);
   }
 }
 

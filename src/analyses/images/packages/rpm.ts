@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { purl } from '../purl.js';
 import type { FileRequest, ImageFiles, OsInfo, Package, PackageAnalyzer } from '../types.js';
-import { distroNamespace, distroQualifier, linesOf, PackageDbRefused } from './os-package.js';
+import { assertPackageDbSize, distroNamespace, distroQualifier, linesOf } from './os-package.js';
 import { parseRpmHeader, sourceRpmName, type RpmHeader } from './rpm-header.js';
 
 const SQLITE_DBS = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite'];
@@ -201,9 +201,10 @@ export const rpmAnalyzer: PackageAnalyzer = {
     const readSqlite = SQLITE_DBS.some((p) => files.get(p));
     // Distroless Azure Linux and Mariner images have no rpmdb, only the manifest; where both exist the rpmdb is the record.
     const manifest = readSqlite ? undefined : files.get(RPM_MANIFEST);
-    if (manifest && manifest.length > MAX_MANIFEST)
-      throw new PackageDbRefused(`${RPM_MANIFEST} is ${manifest.length} bytes, over the ${MAX_MANIFEST}-byte limit for a package list, and was not read`);
-    if (manifest) for (const p of packagesFromRpmManifest(manifest.toString('utf8'), RPM_MANIFEST, os, notes)) out.push(p);
+    if (manifest) {
+      assertPackageDbSize(manifest, RPM_MANIFEST, MAX_MANIFEST, 'a package list, and was not read');
+      for (const p of packagesFromRpmManifest(manifest.toString('utf8'), RPM_MANIFEST, os, notes)) out.push(p);
+    }
     // Fedora keeps a BerkeleyDB leftover beside its sqlite database; the note is for images with no sqlite one.
     for (const path of OTHER_DBS) {
       if (!readSqlite && !manifest && files.get(path)) notes.push(`${path}: BerkeleyDB/NDB rpm databases are not read; packages of this image from rpm are not listed`);

@@ -39,12 +39,37 @@ export interface DefaultDenyRuleDefinition {
   enabled(settings: RuleSettings): boolean;
 }
 
+/** The namespace's pods on the pod network and its policies in `direction`. */
+interface LackingDefaultDeny {
+  pods: readonly PodView[];
+  policies: NetworkPolicyModel[];
+}
+
+/**
+ * A value of the namespace `key` in `direction`, made once per scan: every workload of a namespace asks
+ * the same questions, and answering them anew for each is quadratic in the namespace's pods.
+ */
+function perNamespace<V>(memo: Memo<Inventory, Map<string, V>>, inventory: Inventory, key: string, direction: Direction, make: () => V): V {
+  const values = memo.of(inventory, () => new Map());
+  const k = `${direction}\u0000${key}`;
+  if (values.has(k)) return values.get(k) as V;
+  const value = make();
+  values.set(k, value);
+  return value;
+}
+
+const LACKING = new Memo<Inventory, Map<string, LackingDefaultDeny | undefined>>();
+
 /**
  * The namespace's pods on the pod network and its policies in `direction`, when it has pods there and no
  * default deny in that direction; undefined when there is nothing to report: kube-system and the other
  * system namespaces, a namespace without such pods, or holding only AKS's own components.
  */
-function lacksDefaultDeny(inventory: Inventory, key: string, direction: Direction): { pods: readonly PodView[]; policies: NetworkPolicyModel[] } | undefined {
+function lacksDefaultDeny(inventory: Inventory, key: string, direction: Direction): LackingDefaultDeny | undefined {
+  return perNamespace(LACKING, inventory, key, direction, () => findLackOfDefaultDeny(inventory, key, direction));
+}
+
+function findLackOfDefaultDeny(inventory: Inventory, key: string, direction: Direction): LackingDefaultDeny | undefined {
   if (SYSTEM_NAMESPACES.has(key)) return undefined;
   const group = namespaceGroups(inventory).get(key);
   // Host-network pods are outside every NetworkPolicy: a default deny would not change them.
@@ -104,19 +129,17 @@ function floatingDefaultDeny(inventory: Inventory, direction: Direction): Networ
  * a workload rule finding one of them open leaves it to that finding when the rule runs.
  */
 export function namespaceNamesOpenWorkloads(inventory: Inventory, key: string, direction: Direction): boolean {
-  // Every open workload of a namespace asks the same question.
-  const answers = NAMES_OPEN.of(inventory, () => new Map());
-  const k = `${direction}\u0000${key}`;
-  let answer = answers.get(k);
-  if (answer === undefined) {
-    answer =
+  return perNamespace(
+    NAMES_OPEN,
+    inventory,
+    key,
+    direction,
+    () =>
       key !== '' &&
       lacksDefaultDeny(inventory, key, direction) !== undefined &&
       floatingDefaultDeny(inventory, direction) === undefined &&
-      otherPoliciesIn(inventory, key, direction).length === 0;
-    answers.set(k, answer);
-  }
-  return answer;
+      otherPoliciesIn(inventory, key, direction).length === 0,
+  );
 }
 
 const NAMES_OPEN = new Memo<Inventory, Map<string, boolean>>();
@@ -126,14 +149,7 @@ const NAMES_OPEN = new Memo<Inventory, Map<string, boolean>>();
  * among its open ones (no policy selects it, or one opens it entirely).
  */
 export function namespaceNamesOpenWorkload(inventory: Inventory, key: string, direction: Direction, workload: Resource): boolean {
-  if (!namespaceNamesOpenWorkloads(inventory, key, direction)) return false;
-  const lacking = lacksDefaultDeny(inventory, key, direction);
-  const group = namespaceGroups(inventory).get(key);
-  if (!lacking || !group) return false;
-  const pod = lacking.pods.find((p) => p.resource === workload);
-  if (!pod) return false;
-  const { unselected, openedBy } = openReasonsIn(group, lacking.policies, direction, pod);
-  return unselected || openedBy.length > 0;
+  return namespaceNamesOpenWorkloads(inventory, key, direction) && openWorkloadsOf(inventory, key, direction).resources.has(workload);
 }
 
 /** The policies of `direction` that select some pod of the namespace, and those of them that allow everything. */
@@ -143,28 +159,36 @@ function selectingPolicies(group: NamespaceGroup, policies: readonly NetworkPoli
   return { selecting, allowAll: selecting.filter((p) => allowsEverything(p, direction)) };
 }
 
-/** Why a pod of the namespace is open in `direction`, from the policies of that direction. */
-function openReasonsIn(group: NamespaceGroup, policies: readonly NetworkPolicyModel[], direction: Direction, pod: PodView): ReturnType<typeof openPodReasons> {
-  const { selecting, allowAll } = selectingPolicies(group, policies, direction);
-  return openPodReasons(pod, group, selecting, allowAll);
-}
-
 /** The open workloads of a namespace: those no policy selects, and those a policy allowing everything opens. */
 interface OpenWorkloads {
   unselected: string[];
   opened: Array<{ workload: string; by: string[]; restrictedBy: string[] }>;
+  /** The objects of both lists. */
+  resources: ReadonlySet<Resource>;
 }
 
-function openWorkloadsOf(group: NamespaceGroup, pods: readonly PodView[], policies: readonly NetworkPolicyModel[], direction: Direction): OpenWorkloads {
-  const out: OpenWorkloads = { unselected: [], opened: [] };
-  const { selecting, allowAll } = selectingPolicies(group, policies, direction);
-  for (const pod of pods) {
+const OPEN = new Memo<Inventory, Map<string, OpenWorkloads>>();
+
+/** The open workloads of a namespace lacking a default deny in `direction`; none for one that does not lack it. */
+function openWorkloadsOf(inventory: Inventory, key: string, direction: Direction): OpenWorkloads {
+  return perNamespace(OPEN, inventory, key, direction, () => findOpenWorkloads(inventory, key, direction));
+}
+
+function findOpenWorkloads(inventory: Inventory, key: string, direction: Direction): OpenWorkloads {
+  const resources = new Set<Resource>();
+  const out: OpenWorkloads = { unselected: [], opened: [], resources };
+  const lacking = lacksDefaultDeny(inventory, key, direction);
+  const group = namespaceGroups(inventory).get(key);
+  if (!lacking || !group) return out;
+  const { selecting, allowAll } = selectingPolicies(group, lacking.policies, direction);
+  for (const pod of lacking.pods) {
     const { unselected, openedBy } = openPodReasons(pod, group, selecting, allowAll);
     if (unselected) out.unselected.push(workloadName(pod));
     else if (openedBy.length > 0) {
       const restrictedBy = selecting.filter((p) => !allowAll.includes(p) && selectsPod(p, pod, group));
       out.opened.push({ workload: workloadName(pod), by: openedBy.map((p) => p.name), restrictedBy: restrictedBy.map((p) => p.name) });
     }
+    if (unselected || openedBy.length > 0) resources.add(pod.resource);
   }
   return out;
 }
@@ -258,9 +282,8 @@ export function defaultDenyRule(def: DefaultDenyRuleDefinition): Rule {
 
   function report(ctx: RuleContext, key: string, pods: readonly PodView[], policies: NetworkPolicyModel[]): void {
     const subject = key === '' ? 'the namespace these manifests are applied to (they name none)' : `namespace ${key}`;
-    const group = namespaceGroups(ctx.inventory).get(key);
     // Open: no policy isolates the pod, or one that selects it allows everything (policies add up).
-    const openWorkloads = group ? openWorkloadsOf(group, pods, policies, direction) : { unselected: [], opened: [] };
+    const openWorkloads = openWorkloadsOf(ctx.inventory, key, direction);
     const open = [...openWorkloads.unselected, ...openWorkloads.opened.map((o) => o.workload)];
     const isolating = policies.filter((p) => selectsEveryPod(p) && !allowsEverything(p, direction)).map((p) => p.name);
     const imds = metadataEndpointOpeners(policies, direction).map((p) => p.name);
