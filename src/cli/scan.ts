@@ -6,11 +6,13 @@ import { readImageReports } from '../ingest/image-reports.js';
 import { imageResource } from '../analyses/images/image-resource.js';
 import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
+import { permissionIndexOf } from '../analyses/rbac/permission-index.js';
 import { parsePssVersion } from '../rules/pss/check.js';
 import { aksInputs, azureSession, clusterInputs, clusterOptions, entraOptions, pathsOrDefault, scanDisplayNames, type ClusterFlags } from './inputs.js';
 import { loadConfig } from './load-config.js';
 import { emitReport, progress, SARIF_CATEGORY_FLAGS, sarifCategory } from './output.js';
 import { imageCacheDir, openDbOrUsageError } from './image.js';
+import { missingRoleNotes, unlistedKinds } from './missing-roles.js';
 import { runScan } from './run-scan.js';
 import { scanReferencedImages } from './scan-images.js';
 import { selectConfiguredRules } from './select-rules.js';
@@ -93,6 +95,9 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
   const displayNames = scanDisplayNames(opts, session);
   const aks = await aksInputs(opts.aks, session);
   const cluster = await clusterInputs(opts);
+  // What a binding to a role the input lacks grants is counted by no RBAC rule: said where it is read.
+  const unlisted = unlistedKinds(cluster, opts.namespace);
+  const missingRoles = rules.some((r) => r.meta.id.startsWith('rbac/'));
   const imported = readImageReports(opts.imageReport);
   const db = opts.images ? openDbOrUsageError(opts.db) : undefined;
   const bar = progress('reading');
@@ -109,6 +114,7 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     extraErrors: [...aks.errors, ...cluster.errors, ...imported.errors],
     ...(displayNames ? { displayNames } : {}),
     extraNotes: cluster.notes,
+    ...(missingRoles ? { inventoryNotes: (inventory) => missingRoleNotes(permissionIndexOf(inventory).missingRoles, unlisted) } : {}),
     // Every format that shows attack paths gets them; junit and policyreport do not show them.
     attackPaths: PATH_REPORT_FORMATS.has(opts.format),
     onlyOnPaths: opts.onlyOnPaths === true,

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { missingRoleText } from '../../src/cli/rbac.js';
+import { missingRoleText } from '../../src/cli/missing-roles.js';
+import type { Report } from '../../src/core/report.js';
+import { runCli, tempTree } from '../helpers/cli.js';
 
 const at = { file: 'rbac.yaml', line: 1 };
 
@@ -29,5 +32,30 @@ describe('the warning for a binding whose role is not in the input', () => {
   it('says any other missing role is not counted, not that it grants nothing', () => {
     const text = missingRoleText({ binding: { kind: 'RoleBinding', namespace: 'shop', name: 'b' }, role: { kind: 'ClusterRole', name: 'app-reader' }, source: at });
     expect(text).toBe("RoleBinding/shop/b refers to ClusterRole app-reader, which is not in the input: what it grants is not counted (add the role's manifest to count it)");
+  });
+});
+
+describe('scan, for a binding whose role is not in the input', () => {
+  const binding = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: deployer, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deploy-things}
+subjects: [{kind: ServiceAccount, name: ci, namespace: shop}]
+`;
+
+  it('notes where the binding is that what it grants is not counted, as rbac risky does', async () => {
+    const dir = tempTree({ 'rbac.yaml': binding });
+    const r = await runCli(['scan', dir, '-f', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.notes).toEqual([
+      { source: join(dir, 'rbac.yaml'), line: 1, message: "RoleBinding/shop/deployer refers to Role shop/deploy-things, which is not in the input: what it grants is not counted (add the role's manifest to count it)" },
+    ]);
+  });
+
+  it('says nothing of it when no RBAC rule runs', async () => {
+    const dir = tempTree({ 'rbac.yaml': binding });
+    const r = await runCli(['scan', dir, '-f', 'json', '--skip-rule', 'rbac/*']);
+    expect((JSON.parse(r.stdout) as Report).notes).toEqual([]);
   });
 });
