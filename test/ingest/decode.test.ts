@@ -218,6 +218,36 @@ spec:
     expect(object.spec.volumes[0]?.configMap.defaultMode).toBe(0o755);
     expect(object.metadata.annotations.quoted).toBe('yes');
   });
+  it.each([
+    // go-yaml v2 takes out underscores, then asks Go's ParseInt (base prefixes in either case) and then its float pattern.
+    ['0_0', 0],
+    ['1_000', 1000],
+    ['0O17', 0o17],
+    ['0B101', 5],
+    ['0X1f', 31],
+    ['-0x1F', -31],
+    ['+0b1', 1],
+    ['0755', 0o755],
+    ['08', 8],
+    ['1_0.5', 10.5],
+    ['685_230.15', 685230.15],
+    ['685.230_15e+03', 685230.15],
+    ['.5', 0.5],
+    ['-0', 0],
+    // Base 60 is left out of go-yaml on purpose; `.5_0` is no float to ParseFloat, `0o8` no octal.
+    ['1:20', '1:20'],
+    ['190:20:30', '190:20:30'],
+    ['.5_0', '.5_0'],
+    ['0o8', '0o8'],
+    ['0x', '0x'],
+    ['_1', '_1'],
+    ['1e', '1e'],
+  ])('reads the plain scalar %s as go-yaml v2 does, in block and flow style alike', (text, value) => {
+    const { resources } = decode(`apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  securityContext: {runAsUser: ${text}}\n  runAsUser: ${text}\n`);
+    const spec = resources[0]?.object.spec as { runAsUser: unknown; securityContext: { runAsUser: unknown } };
+    expect(spec.runAsUser).toBe(value);
+    expect(spec.securityContext.runAsUser).toBe(value);
+  });
   it('says UTF-16 files need converting', () => {
     const sink = decode('\uFFFD\uFFFDa\u0000p\u0000i\u0000', 'win.yaml');
     expect(sink.errors[0]?.message).toBe('UTF-16 text refused: save the file as UTF-8');
