@@ -130,9 +130,12 @@ export function inputErrorsText(report: Report): string {
   return `${n} input error${n === 1 ? '' : 's'}`;
 }
 
-/** The report's score, or undefined when nothing was checked (see nothingChecked). */
+/**
+ * The report's score, or undefined when there is none to give: nothing was checked (see nothingChecked),
+ * or input errors left part of the input unchecked (see scanIncomplete), as the table and Markdown say.
+ */
 export function reportScore(report: Report): number | undefined {
-  return nothingChecked(report) ? undefined : report.summary.score;
+  return nothingChecked(report) || scanIncomplete(report) ? undefined : report.summary.score;
 }
 
 /** `&`, `<` and `>` as entities: in Markdown, GitHub would otherwise read `<digest>` as an HTML tag and drop it. */

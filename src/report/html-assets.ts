@@ -70,7 +70,9 @@ export const HTML_SCRIPT = `
   $('meta').textContent = 'palisade ' + D.version + ' \\u00b7 generated ' + D.generatedAt + ' \\u00b7 ' +
     s.resources + ' resource' + (s.resources === 1 ? '' : 's') + ', ' + s.findings + ' finding' + (s.findings === 1 ? '' : 's') +
     (D.errors.length ? ', ' + D.errors.length + ' input error' + (D.errors.length === 1 ? '' : 's') : '');
-  $('score').textContent = s.score === null ? 'Nothing was checked: no score' : 'Score ' + s.score + '/100';
+  $('score').textContent = s.score !== null ? 'Score ' + s.score + '/100'
+    : D.errors.length && s.resources ? 'Scan incomplete: what could not be read was not checked, so there is no score'
+    : 'Nothing was checked: no score';
   var counts = $('counts');
   var sevChips = el('div', null, 'chips');
   D.severities.forEach(function (v) {

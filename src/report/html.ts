@@ -14,7 +14,7 @@ import type { RenderOptions } from './options.js';
 export interface HtmlData {
   version: string;
   generatedAt: string;
-  /** The score is null when nothing was checked (see nothingChecked). */
+  /** The score is null when nothing was checked, or input errors left part of it unchecked (see reportScore). */
   summary: Omit<Report['summary'], 'score'> & { score: number | null };
   suppressed: string;
   baseline: { file: string; new: number; existing: number; fixed: number } | null;

@@ -8,7 +8,7 @@ import type { AttackPath, AttackPathStep, Report } from '../core/report.js';
 import { refKey, type ResourceRef } from '../core/resource.js';
 import type { RuleMeta } from '../core/rule.js';
 import { severityRank, type Severity } from '../core/severity.js';
-import { activeFindings, escapeHtml, outsideCodeSpans, pathTitle, reportScore, ruleLookup } from './common.js';
+import { activeFindings, escapeHtml, nothingChecked, outsideCodeSpans, pathTitle, reportScore, ruleLookup } from './common.js';
 import type { RenderOptions } from './options.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -385,8 +385,8 @@ export function renderSarif(report: Report, options: RenderOptions): string {
         columnKind: 'utf16CodeUnits',
         properties: {
           schema: report.schema,
-          // No score when nothing was checked: 100 would call an estate nobody looked at clean.
-          ...(score !== undefined ? { score } : { nothingChecked: true }),
+          // No score when nothing was checked, or not all of it: 100 would call an estate nobody looked at clean.
+          ...(score !== undefined ? { score } : nothingChecked(report) ? { nothingChecked: true } : { scanIncomplete: true }),
           resources: report.summary.resources,
           ...(report.baseline ? { baseline: report.baseline.file, fixed: fixed.length } : {}),
           suppressed: report.findings.length - active.length,
