@@ -1,5 +1,6 @@
-import { defineMappingTag, defineScalarTag, defineSequenceTag, load, type MappingTagDefinition, type SequenceTagDefinition, type TagDefinition } from 'js-yaml';
+import { defineMappingTag, defineScalarTag, defineSequenceTag, load, type LoadOptions, type MappingTagDefinition, type SequenceTagDefinition, type TagDefinition } from 'js-yaml';
 import { KUBERNETES_YAML_SCHEMA } from './yaml-schema.js';
+import { forgetMergeKeys } from './yaml-merge.js';
 import type { InputError, InputNote } from '../core/errors.js';
 import { countLines, lineAt } from '../core/lines.js';
 import { withoutBom } from '../core/bom.js';
@@ -116,6 +117,12 @@ function expandsTooFar(loaded: { value: unknown; fast: boolean }, text: string, 
 // its error is reported rather than each line re-indented and the whole document loaded again.
 const MAX_REINDENTED_LINES = 32;
 
+/** js-yaml's load, with the merge-key count of an earlier document that failed half-way forgotten (see yaml-merge.ts). */
+function loadGoYaml(text: string, options: LoadOptions): unknown {
+  forgetMergeKeys();
+  return load(text, options);
+}
+
 /**
  * js-yaml, and when it finds a flow collection or a quoted string indented no deeper than its key
  * (`command: [` ... `]` with the `]` under `command`), the same text with that line indented: go-yaml,
@@ -127,7 +134,7 @@ function loadYaml(text: string, limits: InputLimits, duplicateKeysOverride = fal
   const options = { schema: SCHEMA, maxAliases: limits.maxAliases, maxDepth: limits.maxDepth, json: duplicateKeysOverride };
   let error: unknown;
   try {
-    return { value: load(text, options), fast: false };
+    return { value: loadGoYaml(text, options), fast: false };
   } catch (e) {
     error = e;
   }
@@ -138,7 +145,7 @@ function loadYaml(text: string, limits: InputLimits, duplicateKeysOverride = fal
     if (next === undefined) break;
     current = next;
     try {
-      return { value: load(current, options), fast: false };
+      return { value: loadGoYaml(current, options), fast: false };
     } catch (e) {
       error = e;
     }

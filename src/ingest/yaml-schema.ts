@@ -1,4 +1,5 @@
-import { boolYaml11Tag, CORE_SCHEMA, defineScalarTag, floatCoreTag, intCoreTag, mergeTag, NOT_RESOLVED } from 'js-yaml';
+import { boolYaml11Tag, CORE_SCHEMA, defineScalarTag, floatCoreTag, intCoreTag, NOT_RESOLVED } from 'js-yaml';
+import { countedMergeTag, goYamlMapTag } from './yaml-merge.js';
 
 /*
  * Plain numbers as go-yaml v2 resolves them (sigs.k8s.io/yaml's goyaml.v2 `resolve`, behind kubectl,
@@ -64,6 +65,7 @@ const floatTag = defineScalarTag<unknown>(floatCoreTag.tagName, {
  * through sigs.k8s.io/yaml, which resolves plain scalars by go-yaml v2's rules: YAML 1.1's booleans
  * (`yes`, `on`, `y` are true and `no`, `off`, `n` false: `hostNetwork: yes` runs on the host network),
  * numbers as above (`0755` is the octal 493 a `defaultMode` means, `0_0` is 0). Quoted scalars stay
- * strings. The rest is YAML 1.2's core schema, with merge keys.
+ * strings. The rest is YAML 1.2's core schema, with merge keys applied where they stand, as go-yaml v2
+ * applies them (see yaml-merge.ts).
  */
-export const KUBERNETES_YAML_SCHEMA = CORE_SCHEMA.withTags(boolYaml11Tag, intTag, floatTag, mergeTag);
+export const KUBERNETES_YAML_SCHEMA = CORE_SCHEMA.withTags(boolYaml11Tag, intTag, floatTag, countedMergeTag, goYamlMapTag);

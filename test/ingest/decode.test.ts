@@ -248,6 +248,33 @@ spec:
     expect(spec.runAsUser).toBe(value);
     expect(spec.securityContext.runAsUser).toBe(value);
   });
+  it.each([
+    ['a `<<` after a key overwrites it, so privileged: false then <<: *root is privileged', 'privileged: false\n      <<: *root', { privileged: true, runAsUser: 0 }],
+    ['a key after `<<` overwrites the merged one', '<<: *root\n      privileged: false', { privileged: false, runAsUser: 0 }],
+    ['of a merged list the first mapping wins, over keys written before', 'privileged: false\n      <<: [*user, *root]', { privileged: true, runAsUser: 1000 }],
+    ['a second `<<` overwrites what the first merged', '<<: *user\n      <<: *root', { privileged: true, runAsUser: 0 }],
+  ])('applies merge keys where they stand, as go-yaml v2 behind kubectl does: %s', (_label, context, expected) => {
+    const { resources, errors } = decode(`apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  annotations:
+    root: &root {privileged: true, runAsUser: 0}
+    user: &user {runAsUser: 1000}
+spec:
+  containers:
+  - name: app
+    image: nginx
+    securityContext:
+      ${context}
+`);
+    expect(errors).toEqual([]);
+    const spec = resources[0]?.object.spec as { containers: Array<{ securityContext: unknown }> };
+    expect(spec.containers[0]?.securityContext).toEqual(expected);
+  });
+  it('still refuses a key written twice in one mapping', () => {
+    expect(decode('apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  hostNetwork: false\n  hostNetwork: true\n').errors[0]?.message).toMatch(/duplicated mapping key/);
+  });
   it('says UTF-16 files need converting', () => {
     const sink = decode('\uFFFD\uFFFDa\u0000p\u0000i\u0000', 'win.yaml');
     expect(sink.errors[0]?.message).toBe('UTF-16 text refused: save the file as UTF-8');
