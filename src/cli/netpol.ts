@@ -10,6 +10,7 @@ import { EXPOSURE_FORMATS, renderExposure, type ExposureFormat } from '../analys
 import { parseCidr, parseIp } from '../analyses/network/ip.js';
 import { ReachabilityModel, type PeerQuery, type ReachQuery } from '../analyses/network/reachability-model.js';
 import { otherPoliciesWarning } from '../analyses/network/other-policies.js';
+import { unlabelledNamespacesWarning } from '../analyses/network/unlabelled-namespaces.js';
 import { MAX_PORT, MIN_PORT, type Protocol } from '../analyses/network/ports.js';
 import { ingestPaths } from '../ingest/files.js';
 import { unreadKindOf } from '../ingest/kube.js';
@@ -90,6 +91,8 @@ function modelWarnings(inventory: Inventory, model: ReachabilityModel, connectio
   }));
   const other = otherPoliciesWarning(inventory);
   if (other) out.push(other);
+  const unlabelled = unlabelledNamespacesWarning(inventory, model.groups.map((g) => g.namespace), model.policies);
+  if (unlabelled) out.push(unlabelled);
   out.push(...unenforcedWarnings(inventory));
   // Kubernetes leaves policies on host-network pods to the engine; netpol-analyzer, whose answers these
   // are, applies them, where AKS's engines (Azure NPM, Calico, Cilium) see only the node's address.
