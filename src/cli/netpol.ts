@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import { UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { evaluate } from '../core/engine.js';
-import { Inventory } from '../core/inventory.js';
+import { Inventory, selectorMatches } from '../core/inventory.js';
+import { asObj, stringMap } from '../core/resource.js';
+import { nearest } from '../core/suggest.js';
 import { DEFAULT_SETTINGS } from '../core/settings.js';
 import { RULES } from '../rules/index.js';
 import { CONNLIST_FORMATS, renderConnlist, type ConnlistFormat } from '../analyses/network/connlist.js';
@@ -32,8 +34,8 @@ export function netpolCommand(): Command {
           "np-guard's netpol-analyzer (ingress controllers are not modelled: no {ingress-controller} lines)",
       )
       .argument('[paths...]', 'files or directories; - reads stdin (default: . unless --cluster is given)')
-      .option('--from <peer>', 'only connections from this workload (NS/NAME or NS/NAME[Kind]) or these addresses (CIDR or IP)')
-      .option('--to <peer>', 'only connections to this workload (NS/NAME or NS/NAME[Kind]) or these addresses (CIDR or IP)')
+      .option('--from <peer>', 'only connections from this workload (NS/NAME or NS/NAME[Kind]; a Pod is answered as its workload, a Service as the workloads it selects) or these addresses (CIDR or IP)')
+      .option('--to <peer>', 'only connections to this workload (NS/NAME or NS/NAME[Kind]; a Pod is answered as its workload, a Service as the workloads it selects) or these addresses (CIDR or IP)')
       .option('--port <port>', 'only this port or range and protocol: N, N/PROTO or N-M/PROTO (TCP when left out)')
       .addOption(new Option('-f, --format <format>', 'output format').choices([...CONNLIST_FORMATS]).default('txt'))
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
@@ -159,13 +161,50 @@ async function reach(paths: string[], opts: ReachOptions): Promise<number> {
     if (q && 'range' in q && q.range.family === 6 && !model.externalSources.some((p) => p.range.family === 6)) {
       printWarnings([{ source: flag, message: 'IPv6 is not modelled for this input (no policy names an IPv6 block): the answer is empty, not a verdict on the address' }]);
     }
-    if (q && 'workload' in q && !model.workloads.some((w) => w.label === q.workload || `${w.namespace}/${w.name}` === q.workload))
-      throw new UsageError(`${flag}: no workload ${q.workload} in the input`);
   }
+  const resolved: ReachQuery = { ...query };
+  if (query.from) resolved.from = resolvePeer('--from', query.from, model, inventory);
+  if (query.to) resolved.to = resolvePeer('--to', query.to, model, inventory);
   // A graph of the whole estate draws every workload; a focused one only the peers of its edges.
   const peers = query.from || query.to ? [] : model.workloads;
-  await writeChunks(renderConnlist(opts.format, model.connections(query), peers), opts.output);
+  await writeChunks(renderConnlist(opts.format, model.connections(resolved), peers), opts.output);
   return errors.length ? 2 : 0;
+}
+
+/**
+ * A workload argument as the model knows it. `ns/name` that names no workload may name a Pod, which is
+ * answered as the workload it belongs to, or a Service, answered as the workloads whose pods it selects
+ * (the connections reach them on their own ports); both are said on stderr. Anything else is a usage
+ * error, with the nearest workload name when one is close.
+ */
+export function resolvePeer(flag: string, q: PeerQuery, model: ReachabilityModel, inventory: Inventory): PeerQuery {
+  if (!('workload' in q)) return q;
+  const text = q.workload;
+  if (model.workloads.some((w) => w.label === text || `${w.namespace}/${w.name}` === text)) return q;
+  const m = /^([^/]+)\/([^[]+)(?:\[([A-Za-z]+)\])?$/.exec(text);
+  const [, namespace = '', name = '', kind] = m ?? [];
+  if (kind === undefined || kind === 'Pod') {
+    const pod = inventory.get('Pod', namespace, name);
+    const owner = pod && model.workloads.find((w) => w.resources.includes(pod));
+    if (owner) {
+      printWarnings([{ source: flag, message: `${text} is a Pod of ${owner.label}: answered for the workload` }]);
+      return { workload: owner.label };
+    }
+  }
+  if (kind === undefined || kind === 'Service') {
+    const service = inventory.get('Service', namespace, name);
+    if (service) {
+      const selector = stringMap(asObj(service.object.spec)?.selector);
+      if (Object.keys(selector).length === 0)
+        throw new UsageError(`${flag}: Service ${namespace}/${name} has no selector: its endpoints are not chosen by labels, so its pods are not known here`);
+      const behind = model.workloads.filter((w) => w.namespace === namespace && w.groups.some((g) => selectorMatches({ matchLabels: selector }, g.labels)));
+      if (behind.length === 0) throw new UsageError(`${flag}: Service ${namespace}/${name} selects no pod of the input`);
+      printWarnings([{ source: flag, message: `${text} is a Service: answered for the ${behind.length === 1 ? 'workload' : 'workloads'} it selects, ${behind.map((w) => w.label).join(', ')}, on their pods' own ports` }]);
+      return { workloads: behind.map((w) => w.label) };
+    }
+  }
+  const near = nearest(text, model.workloads.map((w) => `${w.namespace}/${w.name}`), 3);
+  throw new UsageError(`${flag}: no workload, Pod or Service ${text} in the input${near !== undefined ? ` (did you mean ${near}?)` : ''}`);
 }
 
 async function exposure(paths: string[], opts: ExposureOptions): Promise<number> {

@@ -77,6 +77,42 @@ describe('palisade netpol reach', () => {
     expect(ip.stdout).toBe('shop/frontend[Deployment] => 20.1.2.3-20.1.2.3[External] : TCP 443\n');
   });
 
+  it('answers --to a Service for the workloads it selects, and --from a Pod for its workload, saying so', async () => {
+    const withService = tempTree({
+      'app.yaml': `${MANIFESTS}---
+apiVersion: v1
+kind: Service
+metadata: {name: backend-svc, namespace: shop}
+spec: {selector: {app: backend}, ports: [{port: 80, targetPort: api}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: external-db, namespace: shop}
+spec: {ports: [{port: 5432}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: frontend-5d8f9-x2x9q, namespace: shop, labels: {app: frontend}, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: frontend, uid: u, controller: true}]}
+spec: {containers: [{name: web, image: web, ports: [{name: http, containerPort: 8080}]}]}
+`,
+    });
+    const [service, pod, noSelector, typo] = await Promise.all([
+      runCli(['netpol', 'reach', withService, '--to', 'shop/backend-svc']),
+      runCli(['netpol', 'reach', withService, '--from', 'shop/frontend-5d8f9-x2x9q', '--to', 'shop/backend-svc[Service]']),
+      runCli(['netpol', 'reach', withService, '--to', 'shop/external-db']),
+      runCli(['netpol', 'reach', withService, '--to', 'shop/backnd']),
+    ]);
+    expect(service.code).toBe(0);
+    expect(service.stdout).toBe('shop/frontend[Deployment] => shop/backend[Deployment] : TCP 9090\n');
+    expect(service.stderr).toContain("palisade: warning: --to: shop/backend-svc is a Service: answered for the workload it selects, shop/backend[Deployment], on their pods' own ports");
+    expect(pod.stdout).toBe('shop/frontend[Deployment] => shop/backend[Deployment] : TCP 9090\n');
+    expect(pod.stderr).toContain('palisade: warning: --from: shop/frontend-5d8f9-x2x9q is a Pod of shop/frontend[Deployment]: answered for the workload');
+    expect(noSelector.code).toBe(2);
+    expect(noSelector.stderr).toContain('--to: Service shop/external-db has no selector: its endpoints are not chosen by labels, so its pods are not known here');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--to: no workload, Pod or Service shop/backnd in the input (did you mean shop/backend?)');
+  });
+
   it('writes to -o FILE', async () => {
     const out = join(tempTree({}), 'reach.txt');
     const r = await runCli(['netpol', 'reach', dir, '-o', out]);
@@ -93,7 +129,7 @@ describe('palisade netpol reach', () => {
       expect(r.stdout).toBe('');
     });
     expect(results[0]!.stderr).toContain('--port must be N, N/PROTO or N-M/PROTO');
-    expect(results[3]!.stderr).toContain('--to: no workload shop/nope in the input');
+    expect(results[3]!.stderr).toContain('--to: no workload, Pod or Service shop/nope in the input');
     expect(results[5]!.stderr).toContain('--from: "10.0.0.0/33" is not a valid CIDR');
     expect(results[6]!.stderr).toContain('--to: "fd00::/200" is not a valid CIDR');
   });

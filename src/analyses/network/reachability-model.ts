@@ -22,8 +22,11 @@ export interface Connection {
   conn: ConnectionSet;
 }
 
-/** A side of a query: a workload (`ns/name`, or `ns/name[Kind]` for one kind) or a range of addresses. */
-export type PeerQuery = { workload: string } | { range: IpRange };
+/**
+ * One side of a query: a workload by `ns/name` or `ns/name[Kind]`, the workloads of these labels (the
+ * pods behind a Service), or an address range.
+ */
+export type PeerQuery = { workload: string } | { workloads: readonly string[] } | { range: IpRange };
 
 export interface ReachQuery {
   from?: PeerQuery;
@@ -394,6 +397,7 @@ export class ReachabilityModel {
   private side(q: PeerQuery | undefined, externals: readonly ExternalPeer[]): Peer[] {
     if (q === undefined) return [...externals, ...this.workloads].sort(compareLabels);
     if ('workload' in q) return this.workloads.filter((w) => w.label === q.workload || `${w.namespace}/${w.name}` === q.workload);
+    if ('workloads' in q) return this.workloads.filter((w) => q.workloads.includes(w.label));
     return externals
       .flatMap((x) => {
         const part = intersectRange(x.range, q.range);
