@@ -220,6 +220,14 @@ function isProse(t: string): boolean {
   return t.split(' ').length >= 3 || FUNCTION_WORDS.test(t);
 }
 
+/**
+ * A passphrase is made of words (`correct horse battery staple`): under a name that says passphrase,
+ * words are prose only when they read as a sentence about it (`see Key Vault`).
+ */
+function isProseUnder(name: string, t: string): boolean {
+  return /passphrase/i.test(name) ? PROSE.test(t) && FUNCTION_WORDS.test(t) : isProse(t);
+}
+
 /** Could this value be a credential, given that its key's name says it is one? */
 function literalCredential(value: string, keyword: string, opts: ScanOptions = {}, name = ''): boolean {
   const t = stripQuotes(value.trim());
@@ -229,7 +237,7 @@ function literalCredential(value: string, keyword: string, opts: ScanOptions = {
   // Kubernetes passes a command substitution through as text; either way no credential is written down.
   if (COMPUTED_IN_ANY_SYNTAX.test(t)) return false;
   if (FLAG_VALUE.test(t) || PATH_VALUE.test(t) || URL_VALUE.test(t) || RELATIVE_KEY_FILE.test(t)) return false;
-  if (isObjectNameReference(t) || isProse(t)) return false;
+  if (isObjectNameReference(t) || isProseUnder(name, t)) return false;
   if (keyword === 'credentials' && isAzureCredentialType(t)) return false;
   if (keyword === 'account-key' && COLUMN_NAME.test(t)) return false;
   if (keyword !== 'password' && KEY_NAME.test(t)) return false;

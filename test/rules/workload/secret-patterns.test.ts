@@ -545,6 +545,13 @@ describe('secret-patterns: lesser look-alikes', () => {
     expect(detectSecret('DB_PASSWORD', 'p@ss w0rd with spaces')).toEqual({ by: 'name', detector: 'password' });
   });
 
+  it('takes words under a passphrase name for the passphrase they are, unless they read as a sentence about it', () => {
+    expect(detectSecret('DB_PASSPHRASE', 'correct horse battery staple')).toEqual({ by: 'name', detector: 'password' });
+    expect(detectSecret('keyPassphrase', 'orbit lantern mosaic')).toEqual({ by: 'name', detector: 'password' });
+    expect(detectSecret('SSH_PASSPHRASE', 'see Key Vault')).toBeUndefined();
+    expect(detectSecret('DB_PASSWORD', 'correct horse battery staple')).toBeUndefined();
+  });
+
   it("does not take a table's primary key for an account key", () => {
     expect(findSecretInText('{"table": "orders", "primaryKey": "order_id", "partitionKey": "/tenantId"}\n')).toBeUndefined();
     expect(detectSecret('PRIMARY_KEY', 'tenant_id')).toBeUndefined();
