@@ -131,6 +131,8 @@ export class DocumentLocator {
     }
     const item = findItem(lines, from.lo, from.hi, seg);
     if (!item) return { ...from, stuck: true };
+    // A lone `-` (or one with only a comment): the item's content starts on the lines below it.
+    if (item.keyCol === undefined) return { lo: item.line + 1, hi: from.hi, line: item.line + 1, stuck: false };
     return { lo: item.line, hi: from.hi, line: item.line + 1, itemKeyCol: item.keyCol, stuck: false };
   }
 }
@@ -244,7 +246,7 @@ function dashAt(text: string, s: number, e: number, col: number): boolean {
 }
 
 /** The n-th `- ` item of the sequence that starts at line `lo`; its block ends where indentation falls back. */
-function findItem(lines: LineIndex, lo: number, hi: number, n: number): { line: number; keyCol: number } | undefined {
+function findItem(lines: LineIndex, lo: number, hi: number, n: number): { line: number; keyCol: number | undefined } | undefined {
   const { text } = lines;
   let seqCol = -1;
   let count = -1;
@@ -263,8 +265,9 @@ function findItem(lines: LineIndex, lo: number, hi: number, n: number): { line: 
   return undefined;
 }
 
-function itemKeyCol(text: string, s: number, e: number, seqCol: number): number {
+/** The column the item's content starts at on the `- ` line; undefined when nothing but a comment follows the dash. */
+function itemKeyCol(text: string, s: number, e: number, seqCol: number): number | undefined {
   let i = s + seqCol + 1;
-  while (i < e && text.charCodeAt(i) === 32) i++;
-  return i - s;
+  while (i < e && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 13)) i++;
+  return i === e || text.charCodeAt(i) === 35 ? undefined : i - s;
 }

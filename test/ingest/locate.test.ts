@@ -50,6 +50,29 @@ describe('locateField', () => {
     expect(locateField(lines, 3, 'spec.template.spec.containers[7].image')).toBe(12);
   });
 
+  it('finds the fields of an item whose `-` stands alone, or with a comment, on its line', () => {
+    const t = [
+      'apiVersion: v1', //                1
+      'kind: Pod', //                     2
+      'spec:', //                         3
+      '  containers:', //                 4
+      '  -', //                           5
+      '    name: a', //                   6
+      '    securityContext:', //          7
+      '      privileged: true', //        8
+      '  - # the sidecar', //             9
+      '    name: b', //                   10
+      '    image: b', //                  11
+      '  - name: c', //                   12
+      '    image: c', //                  13
+    ];
+    expect(locateField(t, 1, 'spec.containers[0].securityContext.privileged')).toBe(8);
+    expect(locateField(t, 1, 'spec.containers[0].name')).toBe(6);
+    expect(locateField(t, 1, 'spec.containers[1].image')).toBe(11);
+    expect(locateField(t, 1, 'spec.containers[2].image')).toBe(13);
+    expect(locateField(t, 1, 'spec.containers[0]')).toBe(5);
+  });
+
   it('keeps the document line for flow style or JSON', () => {
     const json = ['{"apiVersion": "v1", "kind": "Pod",', ' "spec": {"containers": [{"name": "a"}]}}'];
     expect(locateField(json, 1, 'spec.containers[0].name')).toBe(1);
