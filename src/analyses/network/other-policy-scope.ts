@@ -1,6 +1,7 @@
 import { requirementHolds, selectorMatches, type Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, type Obj } from '../../core/resource.js';
 import type { Direction } from './policy.js';
+import { calicoSelector, type LabelKnowledge } from './calico-selector.js';
 
 /**
  * Whether a policy of another engine can apply somewhere: `yes` (it can, as far as the manifests tell),
@@ -91,51 +92,13 @@ function ciliumEndpointSelectorApplies(selector: Obj, namespace: string, ns: Nam
   );
 }
 
-// The terms of Calico's selector language that are read: all(), has(k), !has(k), k == 'v', k != 'v',
-// k in {...}, k not in {...}, joined by &&. Anything else (||, parentheses, starts with, ...) is not.
-const CALICO_KEY = String.raw`([A-Za-z0-9_./-]+)`;
-const CALICO_TERMS: ReadonlyArray<{ re: RegExp; holds(m: RegExpMatchArray, value: string | undefined): boolean }> = [
-  { re: /^all\(\s*\)$/, holds: () => true },
-  { re: new RegExp(String.raw`^has\(\s*${CALICO_KEY}\s*\)$`), holds: (_m, v) => v !== undefined },
-  { re: new RegExp(String.raw`^!\s*has\(\s*${CALICO_KEY}\s*\)$`), holds: (_m, v) => v === undefined },
-  { re: new RegExp(String.raw`^${CALICO_KEY}\s*==\s*(['"])(.*)\2$`), holds: (m, v) => v === m[3] },
-  { re: new RegExp(String.raw`^${CALICO_KEY}\s*!=\s*(['"])(.*)\2$`), holds: (m, v) => v !== m[3] },
-  { re: new RegExp(String.raw`^${CALICO_KEY}\s+in\s*\{(.*)\}$`), holds: (m, v) => v !== undefined && calicoSet(m[2]).includes(v) },
-  { re: new RegExp(String.raw`^${CALICO_KEY}\s+not\s+in\s*\{(.*)\}$`), holds: (m, v) => v === undefined || !calicoSet(m[2]).includes(v) },
-];
-
-function calicoSet(body: string | undefined): string[] {
-  return (body ?? '')
-    .split(',')
-    .map((s) => s.trim().replace(/^(['"])(.*)\1$/, '$2'))
-    .filter((s) => s !== '');
-}
-
 /**
- * A Calico selector, term by term; `label(key)` says what is known of a key: its value (or undefined when
- * absent), `maybe` when the term may hold (a pod label), `unknown` when nothing is known.
+ * A Calico selector over what `label` knows: whether it can select something there. A term about a pod
+ * label may hold for some pod (`maybe`), which is a yes.
  */
-function calicoSelectorApplies(expr: string, label: (key: string) => { value: string | undefined } | 'maybe' | 'unknown'): Applies {
-  const source = expr.trim();
-  if (source === '') return 'yes';
-  if (source.includes('||')) return 'unknown';
-  return allOf(
-    source.split('&&').map((raw): Applies => {
-      const term = raw.trim();
-      for (const t of CALICO_TERMS) {
-        const m = term.match(t.re);
-        if (!m) continue;
-        const key = m[1];
-        // all() names no key.
-        if (key === undefined) return 'yes';
-        const known = label(key);
-        if (known === 'maybe') return 'yes';
-        if (known === 'unknown') return 'unknown';
-        return t.holds(m, known.value) ? 'yes' : 'no';
-      }
-      return 'unknown';
-    }),
-  );
+function calicoSelectorApplies(expr: string, label: (key: string) => LabelKnowledge): Applies {
+  const answer = calicoSelector(expr, label);
+  return answer === 'maybe' ? 'yes' : answer;
 }
 
 function calicoNamespaceLabel(ns: NamespaceLabels, namespace: string, key: string): { value: string | undefined } | 'unknown' {

@@ -171,11 +171,29 @@ webhooks:
       findings: [{ severity: 'medium' }],
     },
     {
+      name: 'a Calico selector with ||, starts with and parentheses is read: this one takes the namespace in',
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: deny }\nspec: { namespaceSelector: "projectcalico.org/name == 'a' || (projectcalico.org/name starts with 'sh' && !has(sandbox))" }\n`,
+      ),
+      findings: [{ severity: 'info', message: /GlobalNetworkPolicy deny applies here too/ }],
+    },
+    {
+      name: 'a Calico selector with || that leaves the namespace out does not soften its finding',
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: deny }\nspec: { namespaceSelector: "projectcalico.org/name == 'a' || projectcalico.org/name ends with 'sh'" }\n`,
+      ),
+      findings: [{ severity: 'medium', message: /1 of 1 workload/ }],
+    },
+    {
       name: 'a Calico selector that is not read keeps the finding at info, saying the policy may apply',
       input: docs(
         ns('shop'),
         deploy('web', 'shop'),
-        `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: deny }\nspec: { namespaceSelector: "projectcalico.org/name == 'a' || projectcalico.org/name starts with 'sh'" }\n`,
+        `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: deny }\nspec: { namespaceSelector: "projectcalico.org/name =~ 'sh.*'" }\n`,
       ),
       findings: [{ severity: 'info', message: /GlobalNetworkPolicy deny may apply here \(its selector is not read\) and may deny by default/ }],
     },
