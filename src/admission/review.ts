@@ -9,7 +9,7 @@ import type { RuleSettings } from '../core/settings.js';
 import { atLeast, severityRank, type Severity } from '../core/severity.js';
 import { createSuppressor, IGNORE_ANNOTATION, readIgnoreAnnotations } from '../core/suppress.js';
 import { podOf, podSpecParts, walkPath } from '../core/workload.js';
-import { excuseHostNetworkPorts } from './host-network-ports.js';
+import { excusingHostNetworkPorts } from '../rules/workload/lib/host-network-ports.js';
 import { complete, ObjectEvaluator } from './object-evaluator.js';
 
 export const WEBHOOK_MODES = ['enforce', 'warn', 'audit'] as const;
@@ -136,15 +136,16 @@ export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, n
   if (imagesChanged?.size === 0) return allow('pod-unchanged');
   if (before && !judgesAdditions && !imagesChanged && !podChanged(before, resource)) return allow('pod-unchanged');
   const judge = (r: Resource) => {
-    const suppressor = createSuppressor({
-      exceptions: policy.exceptions,
-      allowAnnotations: policy.allowIgnoreAnnotation,
-      aksManaged: policy.aksManaged,
-      now,
-      configSource: 'config',
-    });
+    const suppressor = excusingHostNetworkPorts(
+      createSuppressor({
+        exceptions: policy.exceptions,
+        allowAnnotations: policy.allowIgnoreAnnotation,
+        aksManaged: policy.aksManaged,
+        now,
+        configSource: 'config',
+      }),
+    );
     const { findings, errors } = evaluatorFor(policy.rules, policy.failOn).evaluate(r, policy.settings, suppressor);
-    excuseHostNetworkPorts(r, findings, suppressor);
     const reaching = findings.filter((f) => atLeast(f.severity, policy.failOn));
     return { violations: reaching.filter(isActive), excused: reaching.filter((f) => f.suppressed && f.suppressed.kind !== 'provider-managed'), errors };
   };

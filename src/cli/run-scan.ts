@@ -15,6 +15,7 @@ import { judgesOneObject, type Rule } from '../core/rule.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import { DEFAULT_SETTINGS, type RuleSettings } from '../core/settings.js';
 import { createSuppressor } from '../core/suppress.js';
+import { excusingHostNetworkPorts } from '../rules/workload/lib/host-network-ports.js';
 import { VERSION } from '../core/version.js';
 import { ingestPaths, type IngestOptions } from '../ingest/files.js';
 import { unreadKindOf } from '../ingest/kube.js';
@@ -191,7 +192,7 @@ async function analyse(opts: ScanOptions, now: Date, ruleIds: ReadonlySet<string
     running: ruleIds,
     resources,
   });
-  const evaluated = evaluate(opts.rules, inventory, settings, suppressor);
+  const evaluated = evaluate(opts.rules, inventory, settings, excusingHostNetworkPorts(suppressor));
   const unread = new Set((opts.extraErrors ?? []).flatMap((e) => unreadKindOf(e) ?? []));
   const undecided = unread.has('NetworkPolicy') ? NETWORK_POLICY_RULES.filter((id) => opts.rules.some((r) => r.meta.id === id)) : [];
   const findings = ephemeralFindingsOnly(evaluated.findings, resources).filter((f) => !undecided.includes(f.rule));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excuseHostNetworkPorts } from '../../src/admission/host-network-ports.js';
+import { excuseHostNetworkPorts } from '../../src/rules/workload/lib/host-network-ports.js';
 import { admissionPolicies, type GeneratedPolicy } from '../../src/admission/policies.js';
 import { reviewRequest } from '../../src/admission/review.js';
 import type { ExceptionConfig } from '../../src/core/config.js';
