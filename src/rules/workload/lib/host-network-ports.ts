@@ -34,8 +34,9 @@ export function hostNetworkPortFields(resource: Resource): Set<string> {
  * workload/host-namespace ran (or reported) does not matter, as for any exception.
  */
 export function excuseHostNetworkPorts(resource: Resource, findings: readonly Finding[], suppressor: Suppressor): void {
+  // Asked of every resource of a scan: most have no host-port finding, and pay one loop for it.
+  if (!findings.some((f) => f.rule === HOST_PORT_RULE && f.suppressed === undefined)) return;
   const onPorts = findings.filter((f) => f.rule === HOST_PORT_RULE && f.suppressed === undefined);
-  if (onPorts.length === 0) return;
   const fields = hostNetworkPortFields(resource);
   // Asked as the host-namespace findings of the same object would be: the same exceptions, owners and annotations.
   const probes = onPorts.filter((f) => f.field !== undefined && fields.has(f.field)).map((f): { f: Finding; probe: Finding } => ({ f, probe: { ...f, rule: HOST_NAMESPACE_RULE } }));
