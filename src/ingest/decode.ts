@@ -1,6 +1,6 @@
-import { defineMappingTag, defineScalarTag, defineSequenceTag, load, type LoadOptions, type MappingTagDefinition, type SequenceTagDefinition, type TagDefinition } from 'js-yaml';
+import { defineMappingTag, defineScalarTag, defineSequenceTag, load, YAMLException, type LoadOptions, type MappingTagDefinition, type SequenceTagDefinition, type TagDefinition } from 'js-yaml';
 import { KUBERNETES_YAML_SCHEMA } from './yaml-schema.js';
-import { forgetMergeKeys } from './yaml-merge.js';
+import { ambiguousMergeKey, forgetMergeKeys } from './yaml-merge.js';
 import type { InputError, InputNote } from '../core/errors.js';
 import { countLines, lineAt } from '../core/lines.js';
 import { withoutBom } from '../core/bom.js';
@@ -117,8 +117,14 @@ function expandsTooFar(loaded: { value: unknown; fast: boolean }, text: string, 
 // its error is reported rather than each line re-indented and the whole document loaded again.
 const MAX_REINDENTED_LINES = 32;
 
-/** js-yaml's load, with the merge-key count of an earlier document that failed half-way forgotten (see yaml-merge.ts). */
+/**
+ * js-yaml's load with merges applied as go-yaml applies them (see yaml-merge.ts), each document afresh;
+ * a `<<` the two read apart is refused rather than read one way when kubectl reads it the other.
+ */
 function loadGoYaml(text: string, options: LoadOptions): unknown {
+  const ambiguous = ambiguousMergeKey(text);
+  if (ambiguous !== undefined)
+    YAMLException.throwAt(text, ambiguous, 'a merge key written with the tag ! or an anchor, which kubectl (go-yaml) and YAML libraries read apart: write it as a plain <<');
   forgetMergeKeys();
   return load(text, options);
 }

@@ -13,16 +13,24 @@ import { defineMappingTag, defineScalarTag, mapTag, mergeTag, NOT_RESOLVED } fro
  * duplicate-key check) at any other time.
  */
 
+/** How many of the merged mapping's keys js-yaml has still to ask about, while a merge is applied. */
+let mergeLeft = 0;
 /**
- * The merge being applied: how many of the merged mapping's keys js-yaml has still to ask about, and
- * whether it is the first mapping of its `<<` (which forgets what an earlier `<<` of the target wrote).
+ * Something other than a merge happened since the last merged mapping was applied (a key was read or
+ * written, a mapping begun, a `<<` read): the next merged mapping starts a new `<<`, not the next
+ * mapping of the same list. js-yaml applies the mappings of one `<<` list one after the other, with
+ * nothing read between them.
  */
-let merging: { left: number; first: boolean } | undefined;
-/** `<<` keys read whose first merged mapping has not been applied yet (a merged mapping may hold its own). */
-let mergeKeysPending = 0;
+let boundary = true;
+/** The merged mapping being applied is the first of its `<<`, until it writes into its target. */
+let fresh = false;
+/** The mapping the last merged mapping was applied to. */
+let runTarget: object | undefined;
+/** A merge ran in this load: until then no write needs recording. */
+let anyMerge = false;
 /** The key a merge is about to write. */
 let mergeWrite: string | undefined;
-/** The keys of a mapping that a merged mapping wrote: a later mapping of the same merge list leaves them. */
+/** The keys of a mapping that a merged mapping of its current `<<` wrote: the later mappings of that list leave them. */
 const MERGED = new WeakMap<object, Set<string>>();
 
 /** The key as the object holds it; undefined for a complex key, which a plain object cannot hold. */
@@ -31,25 +39,33 @@ function keyText(key: unknown): string | undefined {
 }
 
 export const goYamlMapTag = defineMappingTag<Record<string, unknown>>(mapTag.tagName, {
-  create: () => ({}),
+  create: () => {
+    boundary = true;
+    return {};
+  },
   identify: mapTag.identify,
   represent: mapTag.represent,
   get: mapTag.get,
   keys: (source) => {
     const keys = [...mapTag.keys(source)];
-    const first = mergeKeysPending > 0;
-    if (first) mergeKeysPending--;
-    merging = keys.length > 0 ? { left: keys.length, first } : undefined;
+    if (boundary) fresh = true;
+    boundary = false;
+    anyMerge = true;
+    mergeLeft = keys.length;
     return keys;
   },
   has: (target, key) => {
-    if (merging === undefined) return mapTag.has(target, key);
-    // A second `<<` in one mapping overwrites what the first merged, as any later key does.
-    if (merging.first) {
-      MERGED.delete(target);
-      merging.first = false;
+    if (mergeLeft === 0) {
+      boundary = true;
+      return mapTag.has(target, key);
     }
-    if (--merging.left === 0) merging = undefined;
+    mergeLeft--;
+    // A new `<<` (or a merge into another mapping) overwrites what an earlier `<<` merged, as any later key does.
+    if (fresh || target !== runTarget) {
+      MERGED.delete(target);
+      fresh = false;
+      runTarget = target;
+    }
     const k = keyText(key);
     if (k === undefined) return false;
     if (MERGED.get(target)?.has(k)) return true;
@@ -58,34 +74,54 @@ export const goYamlMapTag = defineMappingTag<Record<string, unknown>>(mapTag.tag
   },
   addPair: (target, key, value) => {
     const error = mapTag.addPair(target, key, value);
-    if (error) return error;
+    if (error || !anyMerge) return error;
     const k = keyText(key) as string;
     if (mergeWrite === k) {
       let merged = MERGED.get(target);
       if (!merged) MERGED.set(target, (merged = new Set()));
       merged.add(k);
-    } else MERGED.get(target)?.delete(k);
+    } else {
+      boundary = true;
+      MERGED.get(target)?.delete(k);
+    }
     mergeWrite = undefined;
     return '';
   },
 });
 
-/** Starts a document afresh: a load that failed half-way may have left a `<<` counted and not applied. */
+/** Starts a document afresh: a load that failed half-way may have left a merge half applied. */
 export function forgetMergeKeys(): void {
-  mergeKeysPending = 0;
-  merging = undefined;
+  mergeLeft = 0;
+  boundary = true;
+  fresh = false;
+  runTarget = undefined;
+  anyMerge = false;
   mergeWrite = undefined;
 }
 
-/** The `<<` key, counted as it is read, so that the merge it starts is known for the first of its mappings. */
+/**
+ * The `<<` key, plain (go-yaml merges only the scalar `<<`: an explicit `!!merge ""` is the key "" to
+ * it, so it is refused here), and a boundary between merges.
+ */
 export const countedMergeTag = defineScalarTag<'<<'>(mergeTag.tagName, {
   implicit: true,
   implicitFirstChars: ['<'],
   resolve: (source, isExplicit, tagName) => {
-    const value = mergeTag.resolve(source, isExplicit, tagName);
-    if (value !== NOT_RESOLVED) mergeKeysPending++;
-    return value;
+    if (source !== '<<') return NOT_RESOLVED;
+    boundary = true;
+    return mergeTag.resolve(source, isExplicit, tagName);
   },
   identify: mergeTag.identify,
   represent: mergeTag.represent,
 });
+
+/**
+ * Where a `<<` is written so that go-yaml and js-yaml read it apart: with the non-specific tag `!`
+ * (`! <<:`, a merge key to go-yaml, a plain key to js-yaml), or with an anchor (`&m <<`: an alias of
+ * it used as a key is a plain key to go-yaml and a merge to js-yaml). Undefined when there is none.
+ */
+export function ambiguousMergeKey(text: string): number | undefined {
+  if (!text.includes('<<')) return undefined;
+  const m = /(?:^|[\s{,[?:-])(?:!\s+(?:<<|"<<"|'<<')\s*:|&[^\s,[\]{}]+\s+<<(?=[\s,\]}:]|$))/m.exec(text);
+  return m ? m.index : undefined;
+}

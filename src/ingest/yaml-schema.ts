@@ -41,7 +41,10 @@ export function goYamlFloat(source: string): number | typeof NOT_RESOLVED {
   const first = source.charAt(0);
   // ParseFloat takes underscores only after a base prefix, which a float starting with `.` cannot have.
   const plain = first === '.' ? source : NUMBER_FIRST_CHARS.includes(first) ? source.replace(/_/g, '') : undefined;
-  return plain !== undefined && GO_FLOAT.test(plain) ? Number(plain) : NOT_RESOLVED;
+  if (plain === undefined || !GO_FLOAT.test(plain)) return NOT_RESOLVED;
+  // Out of float64's range (`1e400`) ParseFloat fails, and go-yaml keeps the text.
+  const n = Number(plain);
+  return Number.isFinite(n) ? n : NOT_RESOLVED;
 }
 
 const intTag = defineScalarTag<unknown>(intCoreTag.tagName, {

@@ -242,6 +242,7 @@ spec:
     ['0x', '0x'],
     ['_1', '_1'],
     ['1e', '1e'],
+    ['1e400', '1e400'],
   ])('reads the plain scalar %s as go-yaml v2 does, in block and flow style alike', (text, value) => {
     const { resources } = decode(`apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  securityContext: {runAsUser: ${text}}\n  runAsUser: ${text}\n`);
     const spec = resources[0]?.object.spec as { runAsUser: unknown; securityContext: { runAsUser: unknown } };
@@ -271,6 +272,24 @@ spec:
     expect(errors).toEqual([]);
     const spec = resources[0]?.object.spec as { containers: Array<{ securityContext: unknown }> };
     expect(spec.containers[0]?.securityContext).toEqual(expected);
+  });
+  it.each([
+    ['a `<<` read as a value before', 'metadata: {name: web, annotations: {note: <<}}', '<<: [{privileged: true}, {privileged: false}]'],
+    ['an empty merge list before', 'metadata: {name: web, labels: {<<: []}}', '<<: [{privileged: true}, {privileged: false}]'],
+    ['a second `<<` whose first mapping is empty', 'metadata: {name: web}', '<<: {privileged: false}\n      <<: [{}, {privileged: true}]'],
+  ])('keeps go-yaml v2 merge order after %s', (_label, metadata, context) => {
+    const { resources, errors } = decode(`apiVersion: v1\nkind: Pod\n${metadata}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext:\n      ${context}\n`);
+    expect(errors).toEqual([]);
+    expect((resources[0]?.object.spec as { containers: Array<{ securityContext: unknown }> }).containers[0]?.securityContext).toEqual({ privileged: true });
+  });
+  it.each([
+    ['the tag !, which makes it a merge key to go-yaml and a plain key to js-yaml', 'env: []\n    securityContext: {! <<: {privileged: true}}', /merge key written with the tag ! or an anchor/],
+    ['an anchor, whose alias is a plain key to go-yaml and a merge to js-yaml', 'env: [{name: A, value: {&m <<: {}}}]\n    securityContext: {privileged: true, *m : {privileged: false}}', /merge key written with the tag ! or an anchor/],
+    ['!!merge on an empty scalar, which go-yaml reads as the key ""', 'securityContext: {privileged: true, !!merge "": {privileged: false}}', /explicit tag/],
+  ])('refuses a merge key written with %s', (_label, containerFields, message) => {
+    const { resources, errors } = decode(`apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    ${containerFields}\n`);
+    expect(resources).toEqual([]);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(message)]);
   });
   it('still refuses a key written twice in one mapping', () => {
     expect(decode('apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  hostNetwork: false\n  hostNetwork: true\n').errors[0]?.message).toMatch(/duplicated mapping key/);
