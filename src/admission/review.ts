@@ -190,8 +190,11 @@ export function reviewRequest(request: AdmissionRequest, policy: ReviewPolicy, n
 function misplacedAnnotationWarning(resource: Resource, excused: readonly Finding[]): string | undefined {
   const pod = podOf(resource);
   if (!pod || resource.kind === 'Pod') return undefined;
-  const { own, template } = readIgnoreAnnotations(resource);
+  const read = readIgnoreAnnotations(resource);
+  const { own } = read;
   if (!own) return undefined;
+  // A template whose metadata is the object's own (a YAML alias) carries the same annotation to the pods.
+  const template = pod.metadata === resource.object.metadata ? own : read.template;
   const reachesPods = (rule: string) => template !== undefined && template.reason !== '' && template.rules.some((g) => globMatch(g, rule));
   const rules = [...new Set(excused.filter((f) => f.suppressed?.kind === 'annotation' && own.rules.some((g) => globMatch(g, f.rule)) && !reachesPods(f.rule)).map((f) => f.rule))];
   if (rules.length === 0) return undefined;

@@ -185,7 +185,8 @@ export function resolvePeer(flag: string, q: PeerQuery, model: ReachabilityModel
   const [, namespace = '', name = '', kind] = m ?? [];
   if (kind === undefined || kind === 'Pod') {
     const pod = inventory.get('Pod', namespace, name);
-    const owner = pod && model.workloads.find((w) => w.resources.includes(pod));
+    // The Pod of the namespace asked about: Inventory.get also answers a manifest that names none.
+    const owner = pod && model.workloads.find((w) => w.namespace === namespace && w.resources.includes(pod));
     if (owner) {
       printWarnings([{ source: flag, message: `${text} is a Pod of ${owner.label}: answered for the workload` }]);
       return { workload: owner.label };
@@ -203,7 +204,7 @@ export function resolvePeer(flag: string, q: PeerQuery, model: ReachabilityModel
       return { workloads: behind.map((w) => w.label) };
     }
   }
-  const near = nearest(text, model.workloads.map((w) => `${w.namespace}/${w.name}`), 3);
+  const near = nearest(m ? `${namespace}/${name}` : text, model.workloads.map((w) => `${w.namespace}/${w.name}`), 3);
   throw new UsageError(`${flag}: no workload, Pod or Service ${text} in the input${near !== undefined ? ` (did you mean ${near}?)` : ''}`);
 }
 

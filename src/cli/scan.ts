@@ -114,7 +114,10 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     extraErrors: [...aks.errors, ...cluster.errors, ...imported.errors],
     ...(displayNames ? { displayNames } : {}),
     extraNotes: cluster.notes,
-    ...(missingRoles ? { inventoryNotes: (inventory) => missingRoleNotes(permissionIndexOf(inventory).missingRoles, unlisted) } : {}),
+    // Only bindings can refer to a missing role: without any, the permission index is not built for nothing.
+    ...(missingRoles
+      ? { inventoryNotes: (inventory) => (inventory.byKind('RoleBinding').length + inventory.byKind('ClusterRoleBinding').length > 0 ? missingRoleNotes(permissionIndexOf(inventory).missingRoles, unlisted) : []) }
+      : {}),
     // Every format that shows attack paths gets them; junit and policyreport do not show them.
     attackPaths: PATH_REPORT_FORMATS.has(opts.format),
     onlyOnPaths: opts.onlyOnPaths === true,

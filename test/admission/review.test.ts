@@ -272,6 +272,14 @@ describe('palisade.io/ignore on a controller rather than on its pod template', (
     expect(quiet.map((o) => o.response.allowed)).toEqual([true, true, true, false]);
   });
 
+  it('says nothing when the pod template shares the object\'s metadata (a YAML alias), annotation and all', () => {
+    const object = deployment(annotation, undefined);
+    (object.spec.template as { metadata: unknown }).metadata = object.metadata;
+    const { response } = reviewRequest(request(object), policy());
+    expect(response.warnings ?? []).toEqual([]);
+    expect(response.allowed).toBe(true);
+  });
+
   it('names the rules it excuses that the template does not, when they fit', () => {
     const own = { 'palisade.io/ignore': 'workload/host-namespace -- node agent' };
     const object = deployment(own, undefined);

@@ -39,8 +39,9 @@ export function unlabelledNamespacesWarning(inventory: Inventory, namespacesWith
   const missing = [...new Set(namespacesWithPods)].filter((ns) => inventory.namespaceLabels(ns) === undefined).sort();
   if (missing.length === 0) return undefined;
   const names = missing.slice(0, SHOWN).join(', ') + (missing.length > SHOWN ? ` and ${missing.length - SHOWN} more` : '');
-  const { policy, keys } = peer;
-  const labels = [...new Set(keys)].join(', ');
+  const { policy } = peer;
+  const keys = [...new Set(peer.keys)];
+  const labels = keys.join(', ');
   return {
     source: policy.resource.source.file,
     line: policy.resource.source.line,

@@ -220,12 +220,16 @@ function isProse(t: string): boolean {
   return t.split(' ').length >= 3 || FUNCTION_WORDS.test(t);
 }
 
+// Words that say where a secret is or who sets it (`see Key Vault`, `set at deploy time`), which a
+// passphrase made of ordinary words (`tiger in the garden`) does not need.
+const POINTER_WORDS = /\b(?:see|stored|ask|vault|rotated|managed|provided|injected|set (?:at|by|in|from|via|during)|comes from|taken from)\b/i;
+
 /**
- * A passphrase is made of words (`correct horse battery staple`): under a name that says passphrase,
- * words are prose only when they read as a sentence about it (`see Key Vault`).
+ * A passphrase is made of words (`correct horse battery staple`, `my dog is the best`): under a name
+ * that says passphrase, words are prose only when they point at where the secret is kept or set.
  */
 function isProseUnder(name: string, t: string): boolean {
-  return /passphrase/i.test(name) ? PROSE.test(t) && FUNCTION_WORDS.test(t) : isProse(t);
+  return /passphrase/i.test(name) ? PROSE.test(t) && POINTER_WORDS.test(t) : isProse(t);
 }
 
 /** Could this value be a credential, given that its key's name says it is one? */

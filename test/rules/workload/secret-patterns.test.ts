@@ -548,7 +548,9 @@ describe('secret-patterns: lesser look-alikes', () => {
   it('takes words under a passphrase name for the passphrase they are, unless they read as a sentence about it', () => {
     expect(detectSecret('DB_PASSPHRASE', 'correct horse battery staple')).toEqual({ by: 'name', detector: 'password' });
     expect(detectSecret('keyPassphrase', 'orbit lantern mosaic')).toEqual({ by: 'name', detector: 'password' });
+    expect(detectSecret('GPG_PASSPHRASE', 'my dog is the best')).toEqual({ by: 'name', detector: 'password' });
     expect(detectSecret('SSH_PASSPHRASE', 'see Key Vault')).toBeUndefined();
+    expect(detectSecret('KEY_PASSPHRASE', 'set at deploy time')).toBeUndefined();
     expect(detectSecret('DB_PASSWORD', 'correct horse battery staple')).toBeUndefined();
   });
 
