@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { UsageError, type InputError, type InputNote } from '../core/errors.js';
 import { evaluate } from '../core/engine.js';
-import { Inventory, selectorMatches } from '../core/inventory.js';
-import { asObj, stringMap } from '../core/resource.js';
+import { Inventory } from '../core/inventory.js';
+import { selectedBy } from '../analyses/network/workloads.js';
 import { nearest } from '../core/suggest.js';
 import { DEFAULT_SETTINGS } from '../core/settings.js';
 import { RULES } from '../rules/index.js';
@@ -195,10 +195,9 @@ export function resolvePeer(flag: string, q: PeerQuery, model: ReachabilityModel
   if (kind === undefined || kind === 'Service') {
     const service = inventory.get('Service', namespace, name);
     if (service) {
-      const selector = stringMap(asObj(service.object.spec)?.selector);
-      if (Object.keys(selector).length === 0)
-        throw new UsageError(`${flag}: Service ${namespace}/${name} has no selector: its endpoints are not chosen by labels, so its pods are not known here`);
-      const behind = model.workloads.filter((w) => w.namespace === namespace && w.groups.some((g) => selectorMatches({ matchLabels: selector }, g.labels)));
+      const selected = selectedBy(service, model.workloads);
+      if (!selected) throw new UsageError(`${flag}: Service ${namespace}/${name} has no selector: its endpoints are not chosen by labels, so its pods are not known here`);
+      const behind = selected.map((s) => s.workload);
       if (behind.length === 0) throw new UsageError(`${flag}: Service ${namespace}/${name} selects no pod of the input`);
       printWarnings([{ source: flag, message: `${text} is a Service: answered for the ${behind.length === 1 ? 'workload' : 'workloads'} it selects, ${behind.map((w) => w.label).join(', ')}, on their pods' own ports` }]);
       return { workloads: behind.map((w) => w.label) };

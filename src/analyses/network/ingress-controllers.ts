@@ -1,11 +1,10 @@
 import { Memo } from '../../core/memo.js';
-import { selectorMatches, type Inventory } from '../../core/inventory.js';
+import type { Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, stringMap, type Resource } from '../../core/resource.js';
 import { podOf } from '../../core/workload.js';
 import { INTERNAL_ANNOTATION, publicLoadBalancer } from './load-balancers.js';
-import { namespaceOf } from './policy.js';
 import { reachabilityModelOf } from './reachability-model.js';
-import type { Workload } from './workloads.js';
+import { selectedBy, type Workload } from './workloads.js';
 
 /**
  * The ingress controller that serves an Ingress, as far as the input shows it: which class the Ingress
@@ -111,9 +110,7 @@ function frontServices(inventory: Inventory, workloads: readonly Workload[]): Re
   return inventory.byKind('Service').filter((svc) => {
     const spec = asObj(svc.object.spec) ?? {};
     if (spec.type !== 'LoadBalancer' && spec.type !== 'NodePort') return false;
-    const selector = stringMap(spec.selector);
-    if (Object.keys(selector).length === 0) return false;
-    return workloads.some((w) => w.namespace === namespaceOf(svc) && w.groups.some((g) => selectorMatches({ matchLabels: selector }, g.labels)));
+    return (selectedBy(svc, workloads)?.length ?? 0) > 0;
   });
 }
 

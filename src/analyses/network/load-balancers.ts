@@ -1,12 +1,12 @@
 import { Memo } from '../../core/memo.js';
 import { escapeKey } from '../../core/field-path.js';
-import { selectorMatches, type Inventory } from '../../core/inventory.js';
+import type { Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, stringMap, type Resource } from '../../core/resource.js';
 import { parseCidr, rangesCover, universe } from './ip.js';
 import { namespaceOf } from './policy.js';
 import { ConnectionSet, isProtocol } from './ports.js';
 import { reachabilityModelOf } from './reachability-model.js';
-import type { PodGroup, Workload } from './workloads.js';
+import { selectedBy, type PodGroup, type Workload } from './workloads.js';
 
 export const INTERNAL_ANNOTATION = 'service.beta.kubernetes.io/azure-load-balancer-internal';
 /** AKS's own annotation (cloud-provider-azure), comma-separated CIDRs. */
@@ -165,14 +165,9 @@ function buildOpenLoadBalancers(inventory: Inventory): OpenLoadBalancers {
     }
     for (const service of services) {
       const spec = asObj(service.object.spec) ?? {};
-      const selector = stringMap(spec.selector);
       const targets: LoadBalancerTarget[] = [];
       byService.set(service, targets);
-      if (Object.keys(selector).length === 0) continue;
-      const namespace = namespaceOf(service);
-      for (const workload of byNamespace.get(namespace) ?? []) {
-        const groups = workload.groups.filter((g) => selectorMatches({ matchLabels: selector }, g.labels));
-        if (groups.length === 0) continue;
+      for (const { workload, groups } of selectedBy(service, byNamespace.get(namespaceOf(service)) ?? []) ?? []) {
         const target = { service, workload, ports: targetPorts(spec.ports, groups) };
         targets.push(target);
         let list = byWorkload.get(workload);

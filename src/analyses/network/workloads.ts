@@ -1,5 +1,5 @@
-import type { Inventory } from '../../core/inventory.js';
-import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
+import { selectorMatches, type Inventory } from '../../core/inventory.js';
+import { asArray, asObj, asString, isObj, stringMap, type Obj, type Resource } from '../../core/resource.js';
 import { controllerKeysSelected, runningLabelSets } from './controller-labels.js';
 import { isProtocol, type Protocol } from './ports.js';
 import { namespaceOf } from './policy.js';
@@ -158,4 +158,22 @@ function podWorkload(pod: Resource, namespace: string, workloadOf: (ns: string, 
   // A static pod's owner is its Node: the pod is its own workload.
   if (ref && name && kind !== 'Node') return workloadOf(namespace, name, kind || 'Pod');
   return workloadOf(namespace, pod.name, 'Pod');
+}
+
+/**
+ * The workloads of `workloads` whose pods a Service selects, each with the pod groups it selects: those
+ * of its namespace that carry every label of its selector. Undefined for a Service without a selector,
+ * whose endpoints are chosen by hand and not known here.
+ */
+export function selectedBy(service: Resource, workloads: readonly Workload[]): Array<{ workload: Workload; groups: PodGroup[] }> | undefined {
+  const selector = stringMap(asObj(service.object.spec)?.selector);
+  if (Object.keys(selector).length === 0) return undefined;
+  const namespace = namespaceOf(service);
+  const out: Array<{ workload: Workload; groups: PodGroup[] }> = [];
+  for (const workload of workloads) {
+    if (workload.namespace !== namespace) continue;
+    const groups = workload.groups.filter((g) => selectorMatches({ matchLabels: selector }, g.labels));
+    if (groups.length > 0) out.push({ workload, groups });
+  }
+  return out;
 }

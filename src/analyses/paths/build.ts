@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/finding.js';
-import { selectorMatches, type Inventory } from '../../core/inventory.js';
-import { asArray, asObj, asString, refOf, stringMap, type Resource, type ResourceRef } from '../../core/resource.js';
+import type { Inventory } from '../../core/inventory.js';
+import { asArray, asObj, asString, refOf, type Resource, type ResourceRef } from '../../core/resource.js';
 import { podOf, type PodView } from '../../core/workload.js';
 import { aksClusterOf, CLUSTER_KINDS } from '../aks/index.js';
 import { IMAGE_KIND, imageReportOf } from '../images/image-resource.js';
@@ -11,7 +11,7 @@ import { ingressControllerOf } from '../network/ingress-controllers.js';
 import { openLoadBalancers, publicLoadBalancer, targetPorts } from '../network/load-balancers.js';
 import type { ConnectionSet } from '../network/ports.js';
 import { reachabilityModelOf } from '../network/reachability-model.js';
-import type { Workload } from '../network/workloads.js';
+import { selectedBy, type Workload } from '../network/workloads.js';
 import { principalSubject, ROLE_ASSIGNMENT_KIND, roleAssignmentOf } from '../rbac/azure-access.js';
 import { BUILTIN_AZURE_ROLES } from '../rbac/azure-roles.js';
 import { boundSubjects, CLUSTER_ADMIN, escalationGraph, namespaceAdminKey, nodeText, reasonText, workloadIdentityAccount, workloadIdentityKey, WORKLOAD_CONTROLLERS, type StepReason } from '../rbac/escalation.js';
@@ -536,10 +536,7 @@ function exploitsOf(inventory: Inventory, index: FindingIndex, workloadOf: (r: R
 
 /** The workloads whose pods a Service selects in its namespace; none for a Service without a selector. */
 function selected(svc: Resource, byNamespace: ReadonlyMap<string, readonly Workload[]>): Workload[] {
-  const selector = stringMap(asObj(svc.object.spec)?.selector);
-  if (Object.keys(selector).length === 0) return [];
-  const workloads = byNamespace.get(svc.namespace ?? 'default') ?? [];
-  return workloads.filter((w) => w.groups.some((g) => selectorMatches({ matchLabels: selector }, g.labels)));
+  return (selectedBy(svc, byNamespace.get(svc.namespace ?? 'default') ?? []) ?? []).map((s) => s.workload);
 }
 
 /**
