@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { refOf, type ResourceRef } from '../core/resource.js';
-import { podOf } from '../core/workload.js';
+import { podOf, podTemplateOf } from '../core/workload.js';
 import { ingestPaths } from '../ingest/files.js';
 import { formatVersion, LATEST_PSS_VERSION, parsePssVersion, type PssLevel } from '../rules/pss/check.js';
 import { evaluatePod, type PssViolation } from '../rules/pss/index.js';
@@ -48,7 +48,7 @@ async function pss(paths: string[], opts: { level: PssLevel; version: string; fo
   const ingest = await ingestPaths(paths);
   const report: PssReport = { schema: 'palisade.pss/v1', level: opts.level, version: formatVersion(version), results: [], errors: ingest.errors, ...(ingest.notes.length ? { notes: ingest.notes } : {}) };
   for (const resource of ingest.resources) {
-    const pod = podOf(resource);
+    const pod = podOf(resource) ?? podTemplateOf(resource);
     if (!pod) continue;
     let verdict;
     try {

@@ -132,6 +132,21 @@ export function podOf(resource: Resource): PodView | undefined {
   return { resource, metadata, spec, metaPath: paths.meta, specPath: paths.spec };
 }
 
+const POD_TEMPLATE_PATHS = podPaths('template.metadata', 'template.spec');
+
+/**
+ * The pod of a v1 PodTemplate object: a template stored for controllers to copy, which runs nothing
+ * itself (so no scan rule or network model counts it) but which Pod Security Admission still judges,
+ * with its warnings and audit annotations, as upstream's pod spec extractor lists podtemplates.
+ */
+export function podTemplateOf(resource: Resource): PodView | undefined {
+  if (resource.kind !== 'PodTemplate') return undefined;
+  const spec = asObj(walkPath(resource.object, POD_TEMPLATE_PATHS.specParts));
+  if (!spec) return undefined;
+  const metadata = asObj(walkPath(resource.object, POD_TEMPLATE_PATHS.metaParts)) ?? {};
+  return { resource, metadata, spec, metaPath: POD_TEMPLATE_PATHS.meta, specPath: POD_TEMPLATE_PATHS.spec };
+}
+
 export interface ContainerSelection {
   init?: boolean;
   ephemeral?: boolean;

@@ -29,3 +29,14 @@ describe('palisade pss and what it read but left out', () => {
     expect(r.stderr).toBe('');
   });
 });
+
+describe('palisade pss on a PodTemplate', () => {
+  it('judges its template as Pod Security Admission does (podtemplates are among the kinds it warns and audits on)', async () => {
+    const template = 'apiVersion: v1\nkind: PodTemplate\nmetadata: {name: batch-worker, namespace: jobs}\ntemplate:\n  metadata: {labels: {app: worker}}\n  spec:\n    hostPID: true\n    containers: [{name: w, image: worker}]\n';
+    const r = await runCli(['pss', '-', '--level', 'baseline', '-f', 'json'], { stdin: template });
+    const out = JSON.parse(r.stdout) as { results: Array<{ resource: { kind: string; name: string }; allowed: boolean; violations: Array<{ check: string }> }> };
+    expect(out.results).toHaveLength(1);
+    expect(out.results[0]).toMatchObject({ resource: { kind: 'PodTemplate', name: 'batch-worker' }, allowed: false, violations: [{ check: 'hostNamespaces' }] });
+    expect(r.code).toBe(1);
+  });
+});
