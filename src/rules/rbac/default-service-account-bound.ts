@@ -1,11 +1,13 @@
 import { defineRule } from '../../core/rule.js';
-import { asObj, stringMap } from '../../core/resource.js';
-import { bindingSubjects, bindingText, roleText, kubectlBindingVerify } from './grants.js';
+import { bindingSubjects, bindingText, isControlPlaneGrant, roleText, kubectlBindingVerify } from './grants.js';
 
 /**
  * Structural on purpose: the bound role may live outside the scanned manifests, and any right
  * given to `default` is given to every pod of the namespace that names no service account.
- * Bindings from the bootstrap policy carry `kubernetes.io/bootstrapping: rbac-defaults`.
+ * The `kubernetes.io/bootstrapping: rbac-defaults` label excuses nothing (whoever writes a binding
+ * can write it, and no binding of the bootstrap policy names a default ServiceAccount): only the
+ * bootstrap bindings themselves, by name, role and subjects, are left out (isControlPlaneGrant).
+ * kubescape trusts the label, so its case of a labelled binding differs on purpose.
  */
 export default defineRule({
   meta: {
@@ -20,9 +22,8 @@ export default defineRule({
   },
   target: { kinds: ['RoleBinding', 'ClusterRoleBinding'] },
   check(ctx) {
-    if (stringMap(asObj(ctx.resource.object.metadata)?.labels)['kubernetes.io/bootstrapping'] === 'rbac-defaults') return;
     for (const { subject, index } of bindingSubjects(ctx)) {
-      if (subject.kind !== 'ServiceAccount' || subject.name !== 'default') continue;
+      if (subject.kind !== 'ServiceAccount' || subject.name !== 'default' || isControlPlaneGrant(ctx, subject)) continue;
       ctx.report({
         message: `ServiceAccount ${subject.namespace ?? ''}/default is bound to ${roleText(ctx)} (${bindingText(ctx)})`,
         field: `subjects[${index}]`,

@@ -4,7 +4,6 @@ import { clusterRoleBinding, group, roleBinding, sa, user } from './fixtures.js'
 
 ruleTester(rule, {
   valid: [
-    { name: 'bootstrap binding', input: roleBinding('default', 'b', 'ClusterRole', 'x', `[${sa('default', 'default')}]`, "'kubernetes.io/bootstrapping': rbac-defaults") },
     { name: 'a dedicated ServiceAccount', input: roleBinding('app', 'b', 'ClusterRole', 'x', `[${sa('app', 'api')}]`) },
   ],
   invalid: [
@@ -12,6 +11,12 @@ ruleTester(rule, {
       name: 'default in a ClusterRoleBinding, role not in the manifests',
       input: clusterRoleBinding('b', 'test', `[${sa('n1', 'default')}, ${group('dev')}]`, "'kubernetes.io/bootstrapping': 'not default'"),
       findings: [{ field: 'subjects[0]', severity: 'medium', message: 'ServiceAccount n1/default is bound to ClusterRole test (ClusterRoleBinding b)' }],
+    },
+    {
+      // Anyone who writes a binding can write the label; no binding of the bootstrap policy names a default ServiceAccount.
+      name: 'a binding labelled as the bootstrap policy\'s',
+      input: roleBinding('default', 'b', 'ClusterRole', 'x', `[${sa('default', 'default')}]`, "'kubernetes.io/bootstrapping': rbac-defaults"),
+      findings: [{ field: 'subjects[0]', message: 'ServiceAccount default/default is bound to ClusterRole x (RoleBinding default/b)' }],
     },
     {
       name: 'namespace taken from the RoleBinding',
