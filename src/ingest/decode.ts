@@ -122,7 +122,7 @@ const MAX_REINDENTED_LINES = 32;
  * a `<<` the two read apart is refused rather than read one way when kubectl reads it the other.
  */
 function loadGoYaml(text: string, options: LoadOptions): unknown {
-  const ambiguous = ambiguousMergeKey(text);
+  const ambiguous = ambiguousMergeKey(text, options.maxDepth ?? 100);
   if (ambiguous !== undefined)
     YAMLException.throwAt(text, ambiguous, 'a merge key written with the tag ! or an anchor, which kubectl (go-yaml) and YAML libraries read apart: write it as a plain <<');
   forgetMergeKeys();

@@ -1,4 +1,4 @@
-import { defineMappingTag, defineScalarTag, mapTag, mergeTag, NOT_RESOLVED } from 'js-yaml';
+import { defineMappingTag, defineScalarTag, EVENT_SCALAR, getScalarValue, mapTag, mergeTag, NOT_RESOLVED, parseEvents, SCALAR_STYLE_PLAIN } from 'js-yaml';
 
 /*
  * Merge keys (`<<`) as go-yaml v2 applies them behind kubectl, Helm and the API server: at the place
@@ -117,11 +117,23 @@ export const countedMergeTag = defineScalarTag<'<<'>(mergeTag.tagName, {
 
 /**
  * Where a `<<` is written so that go-yaml and js-yaml read it apart: with the non-specific tag `!`
- * (`! <<:`, a merge key to go-yaml, a plain key to js-yaml), or with an anchor (`&m <<`: an alias of
- * it used as a key is a plain key to go-yaml and a merge to js-yaml). Undefined when there is none.
+ * (`! <<:`, a merge key to go-yaml, a plain key to js-yaml), or, plain, with an anchor (`&m <<`: an
+ * alias of it used as a key is a plain key to go-yaml and a merge to js-yaml). Read from the parser's
+ * events, so that a `<<` in a string or a block scalar (a shell here-document) counts for nothing.
+ * Undefined when there is none, and for text that does not parse, whose error the load reports.
  */
-export function ambiguousMergeKey(text: string): number | undefined {
+export function ambiguousMergeKey(text: string, maxDepth: number): number | undefined {
   if (!text.includes('<<')) return undefined;
-  const m = /(?:^|[\s{,[?:-])(?:!\s+(?:<<|"<<"|'<<')\s*:|&[^\s,[\]{}]+\s+<<(?=[\s,\]}:]|$))/m.exec(text);
-  return m ? m.index : undefined;
+  let events: ReturnType<typeof parseEvents>;
+  try {
+    events = parseEvents(text, { maxDepth });
+  } catch {
+    return undefined;
+  }
+  for (const e of events) {
+    if (e.type !== EVENT_SCALAR || getScalarValue(text, e) !== '<<') continue;
+    const tag = e.tagStart >= 0 ? text.slice(e.tagStart, e.tagEnd) : undefined;
+    if (tag === '!' || (tag === undefined && e.style === SCALAR_STYLE_PLAIN && e.anchorStart >= 0)) return e.valueStart;
+  }
+  return undefined;
 }

@@ -291,6 +291,20 @@ spec:
     expect(resources).toEqual([]);
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(message)]);
   });
+  it('reads a << in a string or a here-document as text, in a document js-yaml loads (an anchor in it)', () => {
+    const { resources, errors } = decode(`apiVersion: v1
+kind: ConfigMap
+metadata: {name: scripts, labels: &l {app: build}}
+data:
+  build.sh: |
+    make && cat << EOF > out.txt
+    cmd &>/dev/null << EOF
+    EOF
+  note: "&x << y"
+`);
+    expect(errors).toEqual([]);
+    expect((resources[0]?.object.data as Record<string, string>)['build.sh']).toContain('make && cat << EOF');
+  });
   it('still refuses a key written twice in one mapping', () => {
     expect(decode('apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  hostNetwork: false\n  hostNetwork: true\n').errors[0]?.message).toMatch(/duplicated mapping key/);
   });
