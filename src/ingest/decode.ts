@@ -124,7 +124,7 @@ const MAX_REINDENTED_LINES = 32;
 function loadGoYaml(text: string, options: LoadOptions): unknown {
   const ambiguous = ambiguousMergeKey(text, options.maxDepth ?? 100);
   if (ambiguous !== undefined)
-    YAMLException.throwAt(text, ambiguous, 'a merge key written with the tag ! or an anchor, which kubectl (go-yaml) and YAML libraries read apart: write it as a plain <<');
+    YAMLException.throwAt(text, ambiguous, 'a merge key written with the tag ! (or another tag) or an anchor, which kubectl (go-yaml) and YAML libraries read apart: write it as a plain <<');
   forgetMergeKeys();
   return load(text, options);
 }

@@ -115,15 +115,19 @@ export const countedMergeTag = defineScalarTag<'<<'>(mergeTag.tagName, {
   represent: mergeTag.represent,
 });
 
+/** The spellings of the merge tag itself, which both readers take for a merge. */
+const MERGE_TAGS: ReadonlySet<string> = new Set(['!!merge', '!<tag:yaml.org,2002:merge>']);
+
 /**
- * Where a `<<` is written so that go-yaml and js-yaml read it apart: with the non-specific tag `!`
- * (`! <<:`, a merge key to go-yaml, a plain key to js-yaml), or, plain, with an anchor (`&m <<`: an
- * alias of it used as a key is a plain key to go-yaml and a merge to js-yaml). Read from the parser's
- * events, so that a `<<` in a string or a block scalar (a shell here-document) counts for nothing.
- * Undefined when there is none, and for text that does not parse, whose error the load reports.
+ * Where a `<<` is written so that go-yaml and js-yaml read it apart: with any tag but the merge tag
+ * (`! <<:` and its verbatim spellings `!<!>`, `!<%21>` are a merge key to go-yaml and a plain key to
+ * js-yaml), or, plain, with an anchor (`&m <<`: an alias of it used as a key is a plain key to go-yaml
+ * and a merge to js-yaml). Read from the parser's events, so that a `<<` in a string or a block scalar
+ * (a shell here-document) counts for nothing; a text without `!` or `&` has neither. Undefined when
+ * there is none, and for text that does not parse, whose error the load reports.
  */
 export function ambiguousMergeKey(text: string, maxDepth: number): number | undefined {
-  if (!text.includes('<<')) return undefined;
+  if (!text.includes('<<') || (!text.includes('!') && !text.includes('&'))) return undefined;
   let events: ReturnType<typeof parseEvents>;
   try {
     events = parseEvents(text, { maxDepth });
@@ -131,9 +135,9 @@ export function ambiguousMergeKey(text: string, maxDepth: number): number | unde
     return undefined;
   }
   for (const e of events) {
-    if (e.type !== EVENT_SCALAR || getScalarValue(text, e) !== '<<') continue;
+    if (e.type !== EVENT_SCALAR || e.valueEnd - e.valueStart > 4 || getScalarValue(text, e) !== '<<') continue;
     const tag = e.tagStart >= 0 ? text.slice(e.tagStart, e.tagEnd) : undefined;
-    if (tag === '!' || (tag === undefined && e.style === SCALAR_STYLE_PLAIN && e.anchorStart >= 0)) return e.valueStart;
+    if ((tag !== undefined && !MERGE_TAGS.has(tag)) || (tag === undefined && e.style === SCALAR_STYLE_PLAIN && e.anchorStart >= 0)) return e.valueStart;
   }
   return undefined;
 }

@@ -35,6 +35,15 @@ describe('scan: the host ports of a host-network Pod', () => {
     ]);
   });
 
+  it('are excused by the annotation too, with each of its warnings said once', async () => {
+    const dir = tempTree({ 'agent.yaml': AGENT.replace('namespace: monitoring}', "namespace: monitoring, annotations: {palisade.io/ignore: 'workload/host-namespace, workload/no-such-rule -- node agent'}}") });
+    const { report, warnings } = await runScan({ paths: [join(dir, 'agent.yaml')], rules: RULES, config: DEFAULT_CONFIG, configSource: '.palisade.yaml', failOn: 'none' });
+    const ports = report.findings.filter((f) => f.rule === 'workload/host-port');
+    expect(ports.map((f) => f.suppressed?.reason)).toEqual(['workload/host-namespace: node agent', undefined]);
+    const noRule = warnings.filter((w) => w.message.includes('workload/no-such-rule'));
+    expect(noRule).toHaveLength(1);
+  });
+
   it('are reported as ever without such an exception', async () => {
     const ports = await scan([]);
     expect(ports).toHaveLength(2);

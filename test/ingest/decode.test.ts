@@ -283,8 +283,9 @@ spec:
     expect((resources[0]?.object.spec as { containers: Array<{ securityContext: unknown }> }).containers[0]?.securityContext).toEqual({ privileged: true });
   });
   it.each([
-    ['the tag !, which makes it a merge key to go-yaml and a plain key to js-yaml', 'env: []\n    securityContext: {! <<: {privileged: true}}', /merge key written with the tag ! or an anchor/],
-    ['an anchor, whose alias is a plain key to go-yaml and a merge to js-yaml', 'env: [{name: A, value: {&m <<: {}}}]\n    securityContext: {privileged: true, *m : {privileged: false}}', /merge key written with the tag ! or an anchor/],
+    ['the tag !, which makes it a merge key to go-yaml and a plain key to js-yaml', 'env: []\n    securityContext: {! <<: {privileged: true}}', /merge key written with the tag ! \(or another tag\) or an anchor/],
+    ['an anchor, whose alias is a plain key to go-yaml and a merge to js-yaml', 'env: [{name: A, value: {&m <<: {}}}]\n    securityContext: {privileged: true, *m : {privileged: false}}', /merge key written with the tag ! \(or another tag\) or an anchor/],
+    ['the verbatim tag !<!>, which go-yaml reads as !', 'securityContext:\n      privileged: false\n      !<!> <<: {privileged: true}', /merge key written with the tag ! \(or another tag\) or an anchor/],
     ['!!merge on an empty scalar, which go-yaml reads as the key ""', 'securityContext: {privileged: true, !!merge "": {privileged: false}}', /explicit tag/],
   ])('refuses a merge key written with %s', (_label, containerFields, message) => {
     const { resources, errors } = decode(`apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    ${containerFields}\n`);

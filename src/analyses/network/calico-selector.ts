@@ -25,7 +25,7 @@ function tokens(source: string): Token[] | undefined {
   let i = 0;
   while (i < source.length) {
     const c = source[i] as string;
-    if (/\s/.test(c)) {
+    if (c === ' ' || c === '\t') {
       i++;
       continue;
     }
@@ -154,7 +154,8 @@ class Evaluator {
     if (!KEY.test(key)) throw new Unreadable();
     const known = this.label(key);
     if (known === 'maybe' || known === 'unknown') return known;
-    return holds(known.value) ? 'yes' : 'no';
+    // A value that is not text (hostile input) is no label value.
+    return holds(typeof known.value === 'string' ? known.value : undefined) ? 'yes' : 'no';
   }
 
   private term(): SelectorAnswer {
@@ -162,8 +163,9 @@ class Evaluator {
     if ((first === 'all' || first === 'global') && this.isOp('(')) {
       this.expectOp('(');
       this.expectOp(')');
-      // global() selects what has no namespace (host endpoints, global network sets): no pod.
-      return first === 'all' ? 'yes' : 'no';
+      // global() is refused by Calico's validator in these fields, and Felix applies it to everything when
+      // it is not validated: no answer to trust.
+      return first === 'all' ? 'yes' : 'unknown';
     }
     if (first === 'has' && this.isOp('(')) {
       this.expectOp('(');
@@ -180,9 +182,10 @@ class Evaluator {
     }
     const next = this.peek();
     if (next?.kind !== 'word') throw new Unreadable();
-    if (next.text === 'in' || (next.text === 'not' && this.peek(1)?.kind === 'word' && (this.peek(1) as Token).text === 'in')) {
-      const negated = next.text === 'not';
-      this.at += negated ? 2 : 1;
+    // Calico's tokenizer reads `not in`, `starts with` and `ends with` with the space left out too.
+    if (next.text === 'in' || next.text === 'notin' || (next.text === 'not' && this.peek(1)?.kind === 'word' && (this.peek(1) as Token).text === 'in')) {
+      const negated = next.text !== 'in';
+      this.at += next.text === 'not' ? 2 : 1;
       const set = this.set();
       return this.about(key, (v) => (negated ? v === undefined || !set.includes(v) : v !== undefined && set.includes(v)));
     }
@@ -191,10 +194,12 @@ class Evaluator {
       const part = this.string();
       return this.about(key, (v) => v !== undefined && v.includes(part));
     }
-    if ((next.text === 'starts' || next.text === 'ends') && this.peek(1)?.kind === 'word' && (this.peek(1) as Token).text === 'with') {
-      this.at += 2;
+    const joined = next.text === 'startswith' || next.text === 'endswith';
+    if (joined || ((next.text === 'starts' || next.text === 'ends') && this.peek(1)?.kind === 'word' && (this.peek(1) as Token).text === 'with')) {
+      this.at += joined ? 1 : 2;
       const part = this.string();
-      return this.about(key, (v) => v !== undefined && (next.text === 'starts' ? v.startsWith(part) : v.endsWith(part)));
+      const starts = next.text.startsWith('starts');
+      return this.about(key, (v) => v !== undefined && (starts ? v.startsWith(part) : v.endsWith(part)));
     }
     throw new Unreadable();
   }
@@ -209,11 +214,13 @@ class Evaluator {
     }
     for (;;) {
       out.push(this.string());
+      if (this.isOp(',')) this.at++;
       if (this.isOp('}')) {
         this.at++;
         return out;
       }
-      this.expectOp(',');
+      // Entries are separated by commas (a trailing one allowed, as Calico allows it).
+      if (this.toks[this.at - 1]?.kind !== 'op') throw new Unreadable();
     }
   }
 }

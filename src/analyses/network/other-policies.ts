@@ -69,6 +69,8 @@ export function otherPolicies(inventory: Inventory): readonly OtherPolicy[] {
 export function otherPoliciesIn(inventory: Inventory, namespace: string, direction: Direction): OtherPolicyInNamespace[] {
   const out: OtherPolicyInNamespace[] = [];
   for (const p of otherPolicies(inventory)) {
+    // Calico's staged policies only preview what they would do: they enforce nothing.
+    if (p.resource.kind.startsWith('Staged')) continue;
     if (!p.clusterWide && (p.resource.namespace ?? 'default') !== namespace) continue;
     const applies = otherPolicyApplies(inventory, p, namespace, direction);
     if (applies !== 'no') out.push({ ...p, decided: applies === 'yes' });

@@ -103,7 +103,8 @@ function calicoSelectorApplies(expr: string, label: (key: string) => LabelKnowle
 
 function calicoNamespaceLabel(ns: NamespaceLabels, namespace: string, key: string): { value: string | undefined } | 'unknown' {
   if (key === 'projectcalico.org/name' || key === NAME_LABEL) return { value: namespace };
-  return ns.complete ? { value: ns.labels[key] } : 'unknown';
+  // Only the namespace's own labels: `constructor` is no label of `{}`.
+  return ns.complete ? { value: Object.prototype.hasOwnProperty.call(ns.labels, key) ? ns.labels[key] : undefined } : 'unknown';
 }
 
 /** A GlobalNetworkPolicy: its namespaceSelector over namespace labels, its selector over the namespace's endpoints. */

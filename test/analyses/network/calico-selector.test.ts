@@ -14,7 +14,13 @@ describe('calicoSelector', () => {
   const cases: Array<[string, SelectorAnswer]> = [
     ['', 'yes'],
     ['all()', 'yes'],
-    ['global()', 'no'],
+    ['global()', 'unknown'],
+    ["team notin {'api'}", 'yes'],
+    ["tier startswith 'front'", 'yes'],
+    ["tier endswith 'end'", 'yes'],
+    ["team in {'web', }", 'yes'],
+    ["team in {'web' 'api'}", 'unknown'],
+    ["team == 'web' &&\nhas(tier)", 'unknown'],
     ["team == 'web'", 'yes'],
     ['team == "api"', 'no'],
     ["team != 'api'", 'yes'],
@@ -52,13 +58,19 @@ describe('calicoSelector', () => {
     expect(calicoSelector("app == 'web'", pods)).toBe('maybe');
     expect(calicoSelector("!(app == 'web')", pods)).toBe('maybe');
     expect(calicoSelector("app == 'web' || all()", pods)).toBe('yes');
-    expect(calicoSelector("app == 'web' && global()", pods)).toBe('no');
+    expect(calicoSelector("app == 'web' && !all()", pods)).toBe('no');
   });
 
   it('answers unknown where nothing is known of the labels, unless the rest decides', () => {
     expect(calicoSelector('has(team)', unknownLabels)).toBe('unknown');
     expect(calicoSelector('has(team) || all()', unknownLabels)).toBe('yes');
-    expect(calicoSelector('has(team) && global()', unknownLabels)).toBe('no');
+    expect(calicoSelector('has(team) && !all()', unknownLabels)).toBe('no');
+  });
+
+  it('takes a label value that is not text for an absent label', () => {
+    const hostile = (): LabelKnowledge => ({ value: 42 as unknown as string });
+    expect(calicoSelector("k contains 'x'", hostile)).toBe('no');
+    expect(calicoSelector('has(k)', hostile)).toBe('no');
   });
 
   it('reads a hostile selector without overflowing the stack', () => {

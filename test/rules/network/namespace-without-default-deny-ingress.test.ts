@@ -189,6 +189,20 @@ webhooks:
       findings: [{ severity: 'medium', message: /1 of 1 workload/ }],
     },
     {
+      name: "a label key an object inherits (constructor) is no label of the Namespace: the policy does not take it in",
+      input: docs(
+        ns('shop'),
+        deploy('web', 'shop'),
+        `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: deny }\nspec: { namespaceSelector: "has(constructor) || toString contains 'x'" }\n`,
+      ),
+      findings: [{ severity: 'medium', message: /1 of 1 workload/ }],
+    },
+    {
+      name: 'a staged Calico policy enforces nothing, and softens nothing',
+      input: docs(ns('shop'), deploy('web', 'shop'), `apiVersion: projectcalico.org/v3\nkind: StagedGlobalNetworkPolicy\nmetadata: { name: default-deny }\nspec: { selector: all(), types: [Ingress] }\n`),
+      findings: [{ severity: 'medium', message: /1 of 1 workload/ }],
+    },
+    {
       name: 'a Calico selector that is not read keeps the finding at info, saying the policy may apply',
       input: docs(
         ns('shop'),

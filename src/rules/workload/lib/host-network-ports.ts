@@ -41,7 +41,10 @@ export function excuseHostNetworkPorts(resource: Resource, findings: readonly Fi
   // Asked as the host-namespace findings of the same object would be: the same exceptions, owners and annotations.
   const probes = onPorts.filter((f) => f.field !== undefined && fields.has(f.field)).map((f): { f: Finding; probe: Finding } => ({ f, probe: { ...f, rule: HOST_NAMESPACE_RULE } }));
   if (probes.length === 0) return;
+  // The probe asks again what the findings of this object already asked: its warnings are said once.
+  const warned = suppressor.warnings.length;
   suppressor.apply(resource, probes.map((p) => p.probe));
+  suppressor.warnings.length = warned;
   for (const { f, probe } of probes) {
     const by = probe.suppressed;
     if (by && by.kind !== 'provider-managed') f.suppressed = { ...by, reason: `${HOST_NAMESPACE_RULE}: ${by.reason}` };
