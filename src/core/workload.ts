@@ -140,7 +140,8 @@ const POD_TEMPLATE_PATHS = podPaths('template.metadata', 'template.spec');
  * with its warnings and audit annotations, as upstream's pod spec extractor lists podtemplates.
  */
 export function podTemplateOf(resource: Resource): PodView | undefined {
-  if (resource.kind !== 'PodTemplate') return undefined;
+  // A custom resource may be called PodTemplate too: only the core one is the API server's.
+  if (resource.kind !== 'PodTemplate' || resource.object.apiVersion !== 'v1') return undefined;
   const spec = asObj(walkPath(resource.object, POD_TEMPLATE_PATHS.specParts));
   if (!spec) return undefined;
   const metadata = asObj(walkPath(resource.object, POD_TEMPLATE_PATHS.metaParts)) ?? {};

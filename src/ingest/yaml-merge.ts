@@ -1,4 +1,4 @@
-import { defineMappingTag, defineScalarTag, EVENT_SCALAR, getScalarValue, mapTag, mergeTag, NOT_RESOLVED, parseEvents, SCALAR_STYLE_PLAIN } from 'js-yaml';
+import { defineMappingTag, defineScalarTag, EVENT_ALIAS, EVENT_DOCUMENT, EVENT_MAPPING, EVENT_POP, EVENT_SCALAR, EVENT_SEQUENCE, getScalarValue, mapTag, mergeTag, NOT_RESOLVED, parseEvents, SCALAR_STYLE_PLAIN } from 'js-yaml';
 
 /*
  * Merge keys (`<<`) as go-yaml v2 applies them behind kubectl, Helm and the API server: at the place
@@ -119,12 +119,13 @@ export const countedMergeTag = defineScalarTag<'<<'>(mergeTag.tagName, {
 const MERGE_TAGS: ReadonlySet<string> = new Set(['!!merge', '!<tag:yaml.org,2002:merge>']);
 
 /**
- * Where a `<<` is written so that go-yaml and js-yaml read it apart: with any tag but the merge tag
+ * Where a `<<` key is written so that go-yaml and js-yaml read it apart: with any tag but the merge tag
  * (`! <<:` and its verbatim spellings `!<!>`, `!<%21>` are a merge key to go-yaml and a plain key to
- * js-yaml), or, plain, with an anchor (`&m <<`: an alias of it used as a key is a plain key to go-yaml
- * and a merge to js-yaml). Read from the parser's events, so that a `<<` in a string or a block scalar
- * (a shell here-document) counts for nothing; a text without `!` or `&` has neither. Undefined when
- * there is none, and for text that does not parse, whose error the load reports.
+ * js-yaml), or as an alias of a plain `<<` (`&m <<` then `*m :` is a plain key to go-yaml and a merge to
+ * js-yaml). Only keys count: a `<<` value is read alike. Read from the parser's events, so that a `<<`
+ * in a string or a block scalar (a shell here-document) counts for nothing; a text without `!` or `&`
+ * has neither. Undefined when there is none, and for text that does not parse, whose error the load
+ * reports.
  */
 export function ambiguousMergeKey(text: string, maxDepth: number): number | undefined {
   if (!text.includes('<<') || (!text.includes('!') && !text.includes('&'))) return undefined;
@@ -134,10 +135,29 @@ export function ambiguousMergeKey(text: string, maxDepth: number): number | unde
   } catch {
     return undefined;
   }
+  // Per open collection, whether it is a mapping and how many nodes it holds so far: even ones are keys.
+  const open: Array<{ mapping: boolean; nodes: number }> = [];
+  const isKey = () => {
+    const top = open[open.length - 1];
+    if (!top) return false;
+    return top.mapping && top.nodes++ % 2 === 0;
+  };
+  const mergeAnchors = new Set<string>();
   for (const e of events) {
-    if (e.type !== EVENT_SCALAR || e.valueEnd - e.valueStart > 4 || getScalarValue(text, e) !== '<<') continue;
-    const tag = e.tagStart >= 0 ? text.slice(e.tagStart, e.tagEnd) : undefined;
-    if ((tag !== undefined && !MERGE_TAGS.has(tag)) || (tag === undefined && e.style === SCALAR_STYLE_PLAIN && e.anchorStart >= 0)) return e.valueStart;
+    if (e.type === EVENT_POP) open.pop();
+    else if (e.type === EVENT_DOCUMENT) open.push({ mapping: false, nodes: 0 });
+    else if (e.type === EVENT_MAPPING || e.type === EVENT_SEQUENCE) {
+      isKey();
+      open.push({ mapping: e.type === EVENT_MAPPING, nodes: 0 });
+    } else if (e.type === EVENT_ALIAS) {
+      if (isKey() && mergeAnchors.has(text.slice(e.anchorStart, e.anchorEnd))) return e.anchorStart;
+    } else if (e.type === EVENT_SCALAR) {
+      const key = isKey();
+      if (e.valueEnd - e.valueStart > 4 || getScalarValue(text, e) !== '<<') continue;
+      const tag = e.tagStart >= 0 ? text.slice(e.tagStart, e.tagEnd) : undefined;
+      if (key && tag !== undefined && !MERGE_TAGS.has(tag)) return e.valueStart;
+      if (tag === undefined && e.style === SCALAR_STYLE_PLAIN && e.anchorStart >= 0) mergeAnchors.add(text.slice(e.anchorStart, e.anchorEnd));
+    }
   }
   return undefined;
 }

@@ -38,5 +38,8 @@ describe('palisade pss on a PodTemplate', () => {
     expect(out.results).toHaveLength(1);
     expect(out.results[0]).toMatchObject({ resource: { kind: 'PodTemplate', name: 'batch-worker' }, allowed: false, violations: [{ check: 'hostNamespaces' }] });
     expect(r.code).toBe(1);
+    // A custom resource of the same kind name is not the API server's PodTemplate.
+    const custom = await runCli(['pss', '-', '--level', 'baseline', '-f', 'json'], { stdin: template.replace('apiVersion: v1', 'apiVersion: example.com/v1') });
+    expect((JSON.parse(custom.stdout) as { results: unknown[] }).results).toEqual([]);
   });
 });

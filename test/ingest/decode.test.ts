@@ -292,6 +292,16 @@ spec:
     expect(resources).toEqual([]);
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(message)]);
   });
+  it('reads a << that both readers read alike: a value with an anchor or the tag !, an anchored merge key never aliased', () => {
+    const { resources, errors } = decode(`apiVersion: v1
+kind: ConfigMap
+metadata: {name: odd, annotations: {a: &x <<, b: ! <<}}
+data: {&m <<: {k: v}, c: "*x"}
+`);
+    expect(errors).toEqual([]);
+    expect(resources[0]?.object.metadata).toMatchObject({ annotations: { a: '<<', b: '<<' } });
+    expect(resources[0]?.object.data).toEqual({ k: 'v', c: '*x' });
+  });
   it('reads a << in a string or a here-document as text, in a document js-yaml loads (an anchor in it)', () => {
     const { resources, errors } = decode(`apiVersion: v1
 kind: ConfigMap
