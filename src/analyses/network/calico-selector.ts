@@ -69,12 +69,17 @@ function or(a: SelectorAnswer, b: SelectorAnswer): SelectorAnswer {
 class Unreadable extends Error {}
 
 /** Recursive descent over the tokens: or := and ('||' and)*; and := unary ('&&' unary)*; unary := '!' unary | '(' or ')' | term. */
+/** What the terms of a selector say of each label key: the values they name, and how many test it by substring. */
+type KeyUse = Map<string, { literals: Set<string>; terms: number; substrings: number }>;
+
 class Evaluator {
   private at = 0;
+  private readonly depth = { n: 0 };
   constructor(
     private readonly toks: readonly Token[],
     private readonly label: (key: string) => LabelKnowledge,
-    private readonly depth = { n: 0 },
+    /** Filled with the keys the terms test, when given. */
+    private readonly uses?: KeyUse,
   ) {}
 
   run(): SelectorAnswer {
@@ -149,9 +154,16 @@ class Evaluator {
     return t.text;
   }
 
-  /** A term about one label, through what is known of it. */
-  private about(key: string, holds: (value: string | undefined) => boolean): SelectorAnswer {
+  /** A term about one label, through what is known of it; `literals` are the values it names. */
+  private about(key: string, holds: (value: string | undefined) => boolean, literals: readonly string[] = [], substring = false): SelectorAnswer {
     if (!KEY.test(key)) throw new Unreadable();
+    if (this.uses) {
+      let use = this.uses.get(key);
+      if (!use) this.uses.set(key, (use = { literals: new Set(), terms: 0, substrings: 0 }));
+      for (const l of literals) use.literals.add(l);
+      use.terms++;
+      if (substring) use.substrings++;
+    }
     const known = this.label(key);
     if (known === 'maybe' || known === 'unknown') return known;
     // A value that is not text (hostile input) is no label value.
@@ -178,7 +190,7 @@ class Evaluator {
       const equal = this.isOp('==');
       this.at++;
       const value = this.string();
-      return this.about(key, (v) => (equal ? v === value : v !== value));
+      return this.about(key, (v) => (equal ? v === value : v !== value), [value]);
     }
     const next = this.peek();
     if (next?.kind !== 'word') throw new Unreadable();
@@ -187,19 +199,19 @@ class Evaluator {
       const negated = next.text !== 'in';
       this.at += next.text === 'not' ? 2 : 1;
       const set = this.set();
-      return this.about(key, (v) => (negated ? v === undefined || !set.includes(v) : v !== undefined && set.includes(v)));
+      return this.about(key, (v) => (negated ? v === undefined || !set.includes(v) : v !== undefined && set.includes(v)), set);
     }
     if (next.text === 'contains') {
       this.at++;
       const part = this.string();
-      return this.about(key, (v) => v !== undefined && v.includes(part));
+      return this.about(key, (v) => v !== undefined && v.includes(part), [part], true);
     }
     const joined = next.text === 'startswith' || next.text === 'endswith';
     if (joined || ((next.text === 'starts' || next.text === 'ends') && this.peek(1)?.kind === 'word' && (this.peek(1) as Token).text === 'with')) {
       this.at += joined ? 1 : 2;
       const part = this.string();
       const starts = next.text.startsWith('starts');
-      return this.about(key, (v) => v !== undefined && (starts ? v.startsWith(part) : v.endsWith(part)));
+      return this.about(key, (v) => v !== undefined && (starts ? v.startsWith(part) : v.endsWith(part)), [part], true);
     }
     throw new Unreadable();
   }
@@ -225,19 +237,57 @@ class Evaluator {
   }
 }
 
+/** A label value no term names (and, with the NUL no label holds, none contains). */
+const OTHER_VALUE = '\u0000';
+/** The most label assignments tried before settling for `maybe`. */
+const MAX_ASSIGNMENTS = 4096;
+
 /**
  * What a Calico selector says of an object whose labels `label` describes; an empty selector selects
- * everything, and one that cannot be read is `unknown`.
+ * everything, and one that cannot be read is `unknown`. Where terms read labels of pods (`maybe`), the
+ * values that decide them are tried, so that `app == 'a' && app == 'b'`, which no pod satisfies, is
+ * `no` rather than `maybe`: each key's values named by the terms, its absence and one other value. A
+ * key tested by a substring beside another term (`app contains 'a' && app != 'a'`) has more values that
+ * matter than those, and is left at `maybe`.
  */
 export function calicoSelector(expr: string, label: (key: string) => LabelKnowledge): SelectorAnswer {
   const source = expr.trim();
   if (source === '') return 'yes';
   const toks = tokens(source);
   if (!toks) return 'unknown';
-  try {
-    return new Evaluator(toks, label).run();
-  } catch (e) {
-    if (e instanceof Unreadable) return 'unknown';
-    throw e;
-  }
+  const uses: KeyUse = new Map();
+  const evaluate = (known: (key: string) => LabelKnowledge, record?: KeyUse): SelectorAnswer => {
+    try {
+      return new Evaluator(toks, known, record).run();
+    } catch (e) {
+      if (e instanceof Unreadable) return 'unknown';
+      throw e;
+    }
+  };
+  const first = evaluate(label, uses);
+  if (first !== 'maybe') return first;
+  const podKeys = [...uses].filter(([key]) => label(key) === 'maybe');
+  let assignments = 1;
+  const candidates = podKeys.map(([key, use]) => {
+    assignments *= use.literals.size + 2;
+    return { key, values: [undefined, ...use.literals, OTHER_VALUE] };
+  });
+  if (podKeys.some(([, use]) => use.substrings > 0 && use.terms > 1) || assignments > MAX_ASSIGNMENTS) return 'maybe';
+  let unknown = false;
+  const assigned = new Map<string, string | undefined>();
+  const tryFrom = (i: number): boolean => {
+    const c = candidates[i];
+    if (!c) {
+      const answer = evaluate((key) => (assigned.has(key) ? { value: assigned.get(key) } : label(key)));
+      if (answer === 'unknown') unknown = true;
+      return answer === 'yes';
+    }
+    for (const v of c.values) {
+      assigned.set(c.key, v);
+      if (tryFrom(i + 1)) return true;
+    }
+    return false;
+  };
+  if (tryFrom(0)) return 'maybe';
+  return unknown ? 'unknown' : 'no';
 }

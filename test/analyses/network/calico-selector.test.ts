@@ -61,6 +61,16 @@ describe('calicoSelector', () => {
     expect(calicoSelector("app == 'web' && !all()", pods)).toBe('no');
   });
 
+  it('answers no for terms about pod labels that no pod can satisfy together, trying the values that decide them', () => {
+    expect(calicoSelector("app == 'a' && app == 'b'", pods)).toBe('no');
+    expect(calicoSelector('has(app) && !has(app)', pods)).toBe('no');
+    expect(calicoSelector('!(has(app) || !has(app))', pods)).toBe('no');
+    expect(calicoSelector("app in {'a', 'b'} && app not in {'a'}", pods)).toBe('maybe');
+    expect(calicoSelector("app == 'a' && tier != 'x' && !has(debug)", pods)).toBe('maybe');
+    // A substring beside another term on one key: values besides those named may decide it.
+    expect(calicoSelector("app contains 'a' && app != 'a'", pods)).toBe('maybe');
+  });
+
   it('answers unknown where nothing is known of the labels, unless the rest decides', () => {
     expect(calicoSelector('has(team)', unknownLabels)).toBe('unknown');
     expect(calicoSelector('has(team) || all()', unknownLabels)).toBe('yes');

@@ -198,6 +198,11 @@ webhooks:
       findings: [{ severity: 'medium', message: /1 of 1 workload/ }],
     },
     {
+      name: 'a GlobalNetworkPolicy whose selector no pod can satisfy softens nothing',
+      input: docs(ns('shop'), deploy('web', 'shop'), `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: { name: deny }\nspec: { selector: "app == 'a' && app == 'b'", types: [Ingress] }\n`),
+      findings: [{ severity: 'medium', message: /1 of 1 workload/ }],
+    },
+    {
       name: 'a staged Calico policy enforces nothing, and softens nothing',
       input: docs(ns('shop'), deploy('web', 'shop'), `apiVersion: projectcalico.org/v3\nkind: StagedGlobalNetworkPolicy\nmetadata: { name: default-deny }\nspec: { selector: all(), types: [Ingress] }\n`),
       findings: [{ severity: 'medium', message: /1 of 1 workload/ }],
