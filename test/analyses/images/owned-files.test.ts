@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
 import { analyzeImagePackages, wantsImageFile } from '../../../src/analyses/images/packages/index.js';
@@ -6,6 +5,7 @@ import { MAX_PACKAGE_DB_BYTES } from '../../../src/analyses/images/packages/os-p
 import { osOwnedFiles } from '../../../src/analyses/images/packages/owned-files.js';
 import { encodeRpmHeader, RPMTAG } from '../../../src/analyses/images/packages/rpm-header.js';
 import { buildZip } from '../../helpers/zip-writer.js';
+import { sqliteRpmdb } from '../../helpers/rpmdb.js';
 
 const DEBIAN = 'ID=debian\nVERSION_ID="12"\n';
 const URLLIB3_INFO = 'Metadata-Version: 2.1\nName: urllib3\nVersion: 1.26.12\n\n';
@@ -15,15 +15,6 @@ function names(files: Record<string, string | Buffer>): string[] {
   return analyzeImagePackages(imageFilesFrom(files), []).packages.map((p) => `${p.type}:${p.name}`);
 }
 
-function rpmdb(blobs: Buffer[]): Buffer {
-  const db = new Database(':memory:');
-  db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)');
-  const insert = db.prepare('INSERT INTO Packages (blob) VALUES (?)');
-  for (const b of blobs) insert.run(b);
-  const buf = db.serialize();
-  db.close();
-  return buf;
-}
 
 describe('language packages an OS package installed', () => {
   it('leaves out Python metadata a dpkg package lists, and keeps what pip installed', () => {
@@ -118,7 +109,7 @@ describe('language packages an OS package installed', () => {
     ]);
     const files = {
       'etc/os-release': 'ID=rocky\nVERSION_ID="9.3"\n',
-      'var/lib/rpm/rpmdb.sqlite': rpmdb([header]),
+      'var/lib/rpm/rpmdb.sqlite': sqliteRpmdb([header]),
       'usr/lib/python3.9/site-packages/urllib3-1.26.5-py3.9.egg-info/PKG-INFO': 'Metadata-Version: 2.1\nName: urllib3\nVersion: 1.26.5\n\n',
     };
     expect(names(files)).toEqual(['rpm:python3-urllib3']);

@@ -1,8 +1,9 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
 import { analyzeImagePackages } from '../../../src/analyses/images/packages/index.js';
 import { encodeRpmHeader, parseRpmHeader, RPMTAG } from '../../../src/analyses/images/packages/rpm-header.js';
+import { sqliteRpmdb } from '../../helpers/rpmdb.js';
 
 const opened = vi.hoisted(() => ({ databases: 0 }));
 
@@ -27,15 +28,6 @@ vi.mock('../../../src/analyses/images/packages/rpm-header.js', async (importOrig
 const ROCKY = 'ID=rocky\nVERSION_ID="9.3"\n';
 const EGG_INFO = 'usr/lib/python3.9/site-packages/urllib3-1.26.5-py3.9.egg-info';
 
-function rpmdb(blobs: Buffer[]): Buffer {
-  const db = new Database(':memory:');
-  db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)');
-  const insert = db.prepare('INSERT INTO Packages (blob) VALUES (?)');
-  for (const b of blobs) insert.run(b);
-  const buf = db.serialize();
-  db.close();
-  return buf;
-}
 
 const URLLIB3 = encodeRpmHeader([
   { tag: RPMTAG.NAME, value: 'python3-urllib3' },
@@ -59,7 +51,7 @@ describe('an rpm database in one image scan', () => {
   });
 
   it('is opened once, and each header walked once, for the package list and the files its packages own', () => {
-    const files = imageFilesFrom({ 'etc/os-release': ROCKY, 'var/lib/rpm/rpmdb.sqlite': rpmdb([URLLIB3, BASH]), [`${EGG_INFO}/PKG-INFO`]: 'Metadata-Version: 2.1\nName: urllib3\nVersion: 1.26.5\n\n' });
+    const files = imageFilesFrom({ 'etc/os-release': ROCKY, 'var/lib/rpm/rpmdb.sqlite': sqliteRpmdb([URLLIB3, BASH]), [`${EGG_INFO}/PKG-INFO`]: 'Metadata-Version: 2.1\nName: urllib3\nVersion: 1.26.5\n\n' });
     opened.databases = 0;
     const notes: string[] = [];
     const result = analyzeImagePackages(files, notes);

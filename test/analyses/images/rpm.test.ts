@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { imageFilesFrom } from '../../../src/analyses/images/image-files.js';
 import { encodeRpmHeader, parseRpmHeader, RPMTAG, sourceRpmName } from '../../../src/analyses/images/packages/rpm-header.js';
 import { rpmAnalyzer } from '../../../src/analyses/images/packages/rpm.js';
 import type { OsInfo } from '../../../src/analyses/images/types.js';
+import { sqliteRpmdb } from '../../helpers/rpmdb.js';
 
 const ROCKY: OsInfo = { id: 'rocky', versionId: '9.3', osvEcosystem: 'Rocky Linux:9' };
 
@@ -31,19 +31,6 @@ const PUBKEY = encodeRpmHeader([
   { tag: RPMTAG.RELEASE, value: '6395d3ee' },
 ]);
 
-function rpmdb(blobs: Buffer[], wal = false): Buffer {
-  const db = new Database(':memory:');
-  db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)');
-  const insert = db.prepare('INSERT INTO Packages (blob) VALUES (?)');
-  for (const b of blobs) insert.run(b);
-  const buf = db.serialize();
-  db.close();
-  if (wal) {
-    buf[18] = 2;
-    buf[19] = 2;
-  }
-  return buf;
-}
 
 describe('rpm header', () => {
   it('reads name, epoch, version, release, arch, licence, source rpm and files of an encoded header', () => {
@@ -98,7 +85,7 @@ describe('rpm header', () => {
 describe('rpm analyser', () => {
   it('lists packages of an sqlite rpmdb, skipping gpg-pubkey, with epoch in the version and purl qualifier', () => {
     const notes: string[] = [];
-    const files = imageFilesFrom({ 'var/lib/rpm/rpmdb.sqlite': rpmdb([OPENSSL, PUBKEY, BASH]) });
+    const files = imageFilesFrom({ 'var/lib/rpm/rpmdb.sqlite': sqliteRpmdb([OPENSSL, PUBKEY, BASH]) });
     const pkgs = rpmAnalyzer.analyze(files, ROCKY, notes);
     expect(pkgs).toEqual([
       {
@@ -127,13 +114,13 @@ describe('rpm analyser', () => {
   });
 
   it('reads a database left in WAL mode at usr/lib/sysimage/rpm', () => {
-    const files = imageFilesFrom({ 'usr/lib/sysimage/rpm/rpmdb.sqlite': rpmdb([BASH], true) });
+    const files = imageFilesFrom({ 'usr/lib/sysimage/rpm/rpmdb.sqlite': sqliteRpmdb([BASH], true) });
     expect(rpmAnalyzer.analyze(files, ROCKY, []).map((p) => p.name)).toEqual(['bash']);
   });
 
   it('notes unreadable headers and unreadable databases instead of throwing', () => {
     const notes: string[] = [];
-    const bad = rpmAnalyzer.analyze(imageFilesFrom({ 'var/lib/rpm/rpmdb.sqlite': rpmdb([Buffer.from([0, 0, 0, 9]), BASH]) }), ROCKY, notes);
+    const bad = rpmAnalyzer.analyze(imageFilesFrom({ 'var/lib/rpm/rpmdb.sqlite': sqliteRpmdb([Buffer.from([0, 0, 0, 9]), BASH]) }), ROCKY, notes);
     expect(bad.map((p) => p.name)).toEqual(['bash']);
     expect(notes).toEqual(['var/lib/rpm/rpmdb.sqlite: 1 rpm header(s) could not be read and were skipped']);
     const notes2: string[] = [];
@@ -201,7 +188,7 @@ describe('rpm analyser', () => {
     });
 
     it('leaves the manifest alone when the image has an rpmdb, which is the record', () => {
-      const files = imageFilesFrom({ 'var/lib/rpm/rpmdb.sqlite': rpmdb([BASH]), 'var/lib/rpmmanifest/container-manifest-2': 'zlib\t1.3-1.azl3\t0\t(none)\tx86_64\tzlib-1.3-1.azl3.src.rpm\n' });
+      const files = imageFilesFrom({ 'var/lib/rpm/rpmdb.sqlite': sqliteRpmdb([BASH]), 'var/lib/rpmmanifest/container-manifest-2': 'zlib\t1.3-1.azl3\t0\t(none)\tx86_64\tzlib-1.3-1.azl3.src.rpm\n' });
       expect(rpmAnalyzer.analyze(files, AZL, []).map((p) => p.name)).toEqual(['bash']);
     });
   });
