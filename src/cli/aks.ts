@@ -27,6 +27,7 @@ interface DriftCliOptions {
   aks?: string;
   cluster?: string;
   parameters?: string;
+  varFile: string[];
   failOnDrift?: boolean;
 }
 
@@ -66,6 +67,7 @@ export function aksCommand(): Command {
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
       .option('--cluster <name>', 'the cluster to compare when a source holds several')
       .option('--parameters <file>', 'ARM parameters file (*.parameters.json) with the values the template was deployed with')
+      .option('--var-file <file>', 'Terraform variables file the template was applied with, as terraform -var-file takes it (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
       .option('--fail-on-drift', 'exit 1 when a setting differs')
       .configureOutput({ writeErr: (s) => process.stderr.write(s) })
       .action(async (template: string, live: string | undefined, opts: DriftCliOptions) => {
@@ -86,6 +88,8 @@ export interface DriftRunOptions {
   cluster?: string;
   /** An ARM parameters file (`{parameters: {name: {value}}}`) whose values the template's parameters take. */
   parameters?: string;
+  /** Terraform variables files (`-var-file`) whose values a Terraform template's variables take. */
+  varFiles?: readonly string[];
   /** Reads a live cluster by resource id (Azure Resource Manager unless replaced). */
   fetchLive?: LiveFetcher;
 }
@@ -139,8 +143,8 @@ function clustersIn(resources: readonly Resource[]): AksCluster[] {
   return clusters;
 }
 
-async function loadFile(role: string, input: string, wanted: string | undefined, problems: DriftProblems): Promise<Loaded> {
-  const ingest = await ingestPaths([input]);
+async function loadFile(role: string, input: string, wanted: string | undefined, problems: DriftProblems, varFiles: readonly string[] = []): Promise<Loaded> {
+  const ingest = await ingestPaths([input], { terraformVariablesFiles: varFiles });
   problems.errors.push(...ingest.errors);
   const clusters = clustersIn(ingest.resources);
   if (clusters.length === 0) {
@@ -358,7 +362,11 @@ export async function runAksDrift(opts: DriftRunOptions, problems: DriftProblems
   const template =
     opts.parameters !== undefined
       ? await loadParameterisedTemplate(opts.template, opts.parameters, opts.cluster, problems)
-      : await loadFile('template', opts.template, opts.cluster, problems);
+      : await loadFile('template', opts.template, opts.cluster, problems, opts.varFiles);
+  if (opts.varFiles?.length && opts.template === '-') throw new UsageError('--var-file needs the template as a file or directory, not stdin');
+  if (opts.varFiles?.length && template.cluster.resource.format !== 'terraform-hcl') {
+    throw new UsageError(`${opts.template}: --var-file applies to a Terraform configuration (.tf), and this template is not one`);
+  }
   const liveInput = opts.live ?? (opts.aks as string);
   const live =
     opts.live !== undefined
@@ -404,6 +412,7 @@ async function drift(templatePath: string, livePath: string | undefined, opts: D
     if (opts.aks !== undefined) run.aks = opts.aks;
     if (opts.cluster !== undefined) run.cluster = opts.cluster;
     if (opts.parameters !== undefined) run.parameters = opts.parameters;
+    if (opts.varFile.length) run.varFiles = opts.varFile;
     report = await runAksDrift(run, problems);
   } finally {
     printErrors(problems.errors);

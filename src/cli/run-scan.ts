@@ -36,6 +36,8 @@ export interface ScanOptions {
   settings?: Partial<RuleSettings>;
   now?: Date;
   readStdin?: IngestOptions['readStdin'];
+  /** Terraform variables files (`--var-file`) for the `.tf` modules read. */
+  terraformVariablesFiles?: readonly string[];
   onFile?: IngestOptions['onFile'];
   /** Resources read from elsewhere than paths (live AKS clusters), scanned with the files. */
   extraResources?: readonly Resource[];
@@ -161,6 +163,7 @@ async function analyse(opts: ScanOptions, now: Date, ruleIds: ReadonlySet<string
     limits,
     ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
     ...(opts.onFile ? { onFile: opts.onFile } : {}),
+    ...(opts.terraformVariablesFiles ? { terraformVariablesFiles: opts.terraformVariablesFiles } : {}),
   });
   // An export (`kubectl get all -o yaml`) holds a Deployment beside its ReplicaSets and Pods: as in a live
   // read, what a controller in the input manages is checked through it, one finding per template.

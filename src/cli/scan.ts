@@ -37,6 +37,7 @@ export function scanCommand(): Command {
     .option('--pss-version <version>', 'Pod Security Standards version for the PSS rules (latest or vX.Y)')
     .option('--no-aks-managed', 'fail AKS-managed system components like any other workload')
     .option('--aks <resource-id>', 'also scan this live AKS cluster through Azure Resource Manager (repeatable; read-only)', collect, [])
+    .option('--var-file <file>', 'Terraform variables file for the .tf modules read, as terraform -var-file takes it (repeatable)', collect, [])
     .option('--image-report <file>', "import a Trivy or Grype JSON report: its images' vulnerabilities join the scan (repeatable)", collect, [])
     .option('--images', 'pull and scan every image the workloads name (needs the vulnerability database: palisade db update)')
     .option('--db <file>', 'vulnerability database for --images (default: PALISADE_DB, else the user cache directory)')
@@ -62,6 +63,7 @@ interface ScanCliOptions extends ClusterFlags {
   aksManaged: boolean;
   aks: string[];
   imageReport: string[];
+  varFile: string[];
   onlyOnPaths?: boolean;
   images?: boolean;
   db?: string;
@@ -108,6 +110,7 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     configSource: source,
     failOn: opts.failOn ?? config.failOn ?? 'high',
     ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
+    ...(opts.varFile.length ? { terraformVariablesFiles: opts.varFile } : {}),
     ...(opts.pssVersion !== undefined ? { settings: { pssVersion: opts.pssVersion } } : {}),
     onFile: (f) => bar.tick(f),
     extraResources: [...aks.resources, ...cluster.resources, ...imported.reports.map((r) => imageResource(r, r.file))],

@@ -1,7 +1,7 @@
 import type { InputError } from './errors.js';
 import { errorMessage } from './errors.js';
 import type { Inventory } from './inventory.js';
-import type { Resource } from './resource.js';
+import { valueSourceOf, type Resource } from './resource.js';
 import type { Finding } from './finding.js';
 import { ResourceContext, type Rule } from './rule.js';
 import type { RuleSettings } from './settings.js';
@@ -92,6 +92,7 @@ export function evaluate(rules: readonly Rule[], inventory: Inventory, settings:
     });
     if (ctx.found.length === 0) continue;
     const found = supersede(ctx.found, plan.supersedes);
+    if (resource.valueSources) noteValueSources(found, resource.valueSources);
     suppressor?.apply(resource, found);
     for (const f of found) {
       compact(f);
@@ -102,6 +103,23 @@ export function evaluate(rules: readonly Rule[], inventory: Inventory, settings:
 }
 
 const NO_RULES: readonly Rule[] = [];
+
+/**
+ * Says where the value came from on each finding about a field whose value is not written in its
+ * resource (a Terraform variable's default, a variables file), in `evidence.valueFrom` and at the end
+ * of the message, which every report shows. A field below such a value (an item of a list variable)
+ * came from there too.
+ */
+export function noteValueSources(found: readonly Finding[], sources: Readonly<Record<string, string>>): void {
+  for (const f of found) {
+    if (f.field === undefined) continue;
+    const from = valueSourceOf(sources, f.field);
+    if (from === undefined) continue;
+    f.evidence = { ...f.evidence, valueFrom: from };
+    f.message = `${f.message} (value from ${from})`;
+  }
+}
+
 
 /**
  * Flattens the strings a finding keeps. Template literals build rope strings, about twenty rope

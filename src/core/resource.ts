@@ -34,6 +34,21 @@ export interface Resource extends ResourceRef {
    * `arm-template`, `terraform-plan`, `terraform-hcl`. Absent for Kubernetes objects.
    */
   readonly format?: string;
+  /**
+   * Fields whose values are not written in the object but taken from elsewhere in its source (a
+   * Terraform variable's default, a variables file), each with where from: findings on them say so.
+   */
+  readonly valueSources?: Readonly<Record<string, string>>;
+}
+
+/** Where the value of `field` (or of a value it is part of) came from, by a resource's `valueSources`. */
+export function valueSourceOf(sources: Readonly<Record<string, string>>, field: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(sources, field)) return sources[field];
+  for (const [path, from] of Object.entries(sources)) {
+    const next = field.charAt(path.length);
+    if (field.startsWith(path) && (next === '.' || next === '[')) return from;
+  }
+  return undefined;
 }
 
 export function isObj(v: unknown): v is Obj {

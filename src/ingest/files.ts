@@ -1,5 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { TerraformModules } from './azure/terraform-module.js';
 import { describeFsError, errorMessage, type InputError } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
@@ -16,6 +17,8 @@ export interface IngestOptions {
   onFile?: (file: string) => void;
   /** Reading on worker threads: when and how many (DEFAULT_PARSE_POOL), or false for one thread. */
   parsePool?: Partial<ParsePoolOptions> | false;
+  /** Terraform variables files (`-var-file`), applied to every Terraform module read after those it loads itself. */
+  terraformVariablesFiles?: readonly string[];
 }
 
 export interface IngestResult extends DecodeSink {
@@ -42,6 +45,8 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
     for (const file of files) steps.push({ file });
   }
   const pool = await openPool(steps, limits, options.parsePool);
+  const files = steps.flatMap((s) => ('file' in s ? [s.file] : []));
+  const modules = new TerraformModules(limits, new Set(files.map((f) => resolve(f))), options.terraformVariablesFiles);
   try {
     let pooled = 0;
     for (const step of steps) {
@@ -64,20 +69,38 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
         options.onFile?.(step.file);
         result.files++;
         if (pool && inPool(step.file)) merge(await pool.take(pooled++), step.file, result);
+        else if (isTerraform(step.file)) await decodeTerraformFile(step.file, modules, limits, result);
         else await decodeFile(step.file, limits, result);
       }
     }
   } finally {
     await pool?.close();
   }
+  if (options.terraformVariablesFiles?.length && !files.some(isTerraform)) {
+    result.notes.push({ source: options.terraformVariablesFiles.join(', '), message: 'no Terraform .tf file was read: the variables files were not used' });
+  }
   return result;
 }
 
 type Step = { file: string } | { stdin: true } | { errors: InputError[] };
 
+function isTerraform(file: string): boolean {
+  return file.toLowerCase().endsWith('.tf');
+}
+
 /** Terraform HCL goes through a WebAssembly parser that is not worth loading in every worker. */
 function inPool(file: string): boolean {
-  return !file.toLowerCase().endsWith('.tf');
+  return !isTerraform(file);
+}
+
+/** A `.tf` file, its references resolved against its module: the other files of its directory and their variables files. */
+async function decodeTerraformFile(file: string, modules: TerraformModules, limits: InputLimits, into: DecodeSink): Promise<void> {
+  const module = await modules.of(file);
+  if (module) {
+    into.errors.push(...module.errors);
+    into.notes.push(...module.notes);
+  }
+  await decodeFile(file, limits, into, module?.scope);
 }
 
 /** A pool over the files worth it, or undefined when one thread is as fast (small inputs, one core). */

@@ -159,6 +159,47 @@ describe('palisade aks drift TEMPLATE LIVE', () => {
   });
 });
 
+describe('palisade aks drift with Terraform variables', () => {
+  const variables = 'variable "local_accounts_disabled" {\n  type    = bool\n  default = false\n}\n';
+  const tf = TF.replace('local_account_disabled = true', 'local_account_disabled = var.local_accounts_disabled');
+
+  it("compares a variable's default, and says where the template value came from", async () => {
+    const dir = tempTree({ 'main.tf': tf, 'variables.tf': variables, 'live.json': show() });
+    const r = await runCli(['aks', 'drift', join(dir, 'main.tf'), join(dir, 'live.json'), '-f', 'json']);
+    expect(r.code).toBe(0);
+    const entry = parse(r.stdout).drift.find((e) => e.setting === 'disableLocalAccounts');
+    expect(entry).toMatchObject({
+      template: { value: false, from: `var.local_accounts_disabled, the default in ${join(dir, 'variables.tf')}:1` },
+      live: { value: true },
+      regression: false,
+      note: `template value from var.local_accounts_disabled, the default in ${join(dir, 'variables.tf')}:1`,
+    });
+  });
+
+  it('takes the values of --var-file over the defaults', async () => {
+    const dir = tempTree({ 'main.tf': tf, 'variables.tf': variables, 'live.json': show(), 'prod.tfvars': 'local_accounts_disabled = true\n' });
+    const r = await runCli(['aks', 'drift', join(dir, 'main.tf'), join(dir, 'live.json'), '--var-file', join(dir, 'prod.tfvars'), '--fail-on-drift']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no drift in the compared settings');
+  });
+
+  it('refuses --var-file for a template that is not Terraform, or read from stdin (exit 2)', async () => {
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: [{ type: 'Microsoft.ContainerService/managedClusters', apiVersion: '2024-05-01', name: 'aks-prod', location: 'westeurope', properties: { disableLocalAccounts: true } }],
+    };
+    const dir = tempTree({ 'azuredeploy.json': JSON.stringify(template), 'other.json': show(), 'prod.tfvars': 'x = 1\n' });
+    const arm = await runCli(['aks', 'drift', join(dir, 'azuredeploy.json'), join(dir, 'other.json'), '--var-file', join(dir, 'prod.tfvars')]);
+    expect(arm.stderr).toContain('--var-file applies to a Terraform configuration (.tf), and this template is not one');
+    expect(arm.code).toBe(2);
+    const stdin = await runCli(['aks', 'drift', '-', join(dir, 'other.json'), '--var-file', join(dir, 'prod.tfvars')], { stdin: tf });
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr).toContain('--var-file needs the template as a file or directory, not stdin');
+  });
+});
+
 const TWO_CLUSTERS = `${TF}
 resource "azurerm_kubernetes_cluster" "staging" {
   name                   = "aks-staging"

@@ -1,5 +1,6 @@
 import { unknownReason } from './json-cluster.js';
 import type { AksCluster, AksNodePool, Setting } from './model.js';
+import { valueSourceOf } from '../../core/resource.js';
 
 /** How a setting's values are normalised before they are compared. */
 type ValueType =
@@ -165,6 +166,8 @@ export interface DriftSide {
 }
 
 export interface TemplateSide extends DriftSide {
+  /** Where the value came from when it is not written at the field: a Terraform variable's default or variables file. */
+  from?: string;
   file: string;
   /** The line of the field, or of the resource when the field's line is not known. */
   line: number;
@@ -406,6 +409,8 @@ interface Side {
   line: number;
   /** The field an adapter names for a setting its source has no attribute for (Terraform has none for some). */
   noAttribute: string;
+  /** The resource's fields whose values came from elsewhere (Terraform variables). */
+  valueSources?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The setting compared on one side, with the default that applies there when it is not written. */
@@ -446,6 +451,8 @@ function compareSetting(spec: SettingSpec, template: Side, live: Side, pool?: st
   const liveSide: DriftSide = { value: l.shown, field: lr.setting.field };
   if (t.defaulted) templateSide.defaulted = true;
   if (l.defaulted) liveSide.defaulted = true;
+  const from = t.state === 'value' && template.valueSources ? valueSourceOf(template.valueSources, tr.setting.field) : undefined;
+  if (from !== undefined) templateSide.from = from;
   const base = { setting: spec.path.replace(/^@/, ''), ...(pool !== undefined ? { pool } : {}), template: templateSide, live: liveSide };
   if (t.state === 'unknown' && openToEveryAddress(spec, l)) {
     const note = `weaker in the live cluster: the live API server accepts every address, which no restricted template list allows (the template value is not known: ${t.reason})`;
@@ -472,6 +479,7 @@ function compareSetting(spec: SettingSpec, template: Side, live: Side, pool?: st
     const detail = weakerDetail(spec, t.value, l.value);
     notes.unshift(detail ? `weaker in the live cluster: ${detail}` : 'weaker in the live cluster');
   }
+  if (from !== undefined) notes.push(`template value from ${from}`);
   if (tr.inherited) notes.push(`template pool follows ${tr.inherited}`);
   if (lr.inherited) notes.push(`live pool follows ${lr.inherited}`);
   // What the template does not constrain cannot drift from it; only a live value weaker than the default matters.
@@ -480,7 +488,7 @@ function compareSetting(spec: SettingSpec, template: Side, live: Side, pool?: st
 }
 
 function clusterSide(cluster: AksCluster): Side {
-  return { read: (path) => ({ setting: cluster.get(path) }), get: cluster.get, file: cluster.resource.source.file, line: cluster.resource.source.line, noAttribute: '' };
+  return { read: (path) => ({ setting: cluster.get(path) }), get: cluster.get, file: cluster.resource.source.file, line: cluster.resource.source.line, noAttribute: '', valueSources: cluster.resource.valueSources };
 }
 
 function isSpot(pool: AksNodePool): boolean {
@@ -519,6 +527,7 @@ function poolSide(cluster: AksCluster, pool: AksNodePool): Side {
     file: pool.resource.source.file,
     line: pool.resource.source.line,
     noAttribute: poolField(pool),
+    valueSources: pool.resource.valueSources,
   };
 }
 

@@ -2,6 +2,7 @@ import { asObj, isObj, setOwn, type Obj, type Resource } from '../../core/resour
 import { UNKNOWN_KEY, unknownMarker } from '../../core/unknown.js';
 import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
+import { EXPRESSION, moduleScope, type TerraformScope } from './terraform-scope.js';
 
 /** Arguments that steer Terraform itself rather than set an attribute of the resource. */
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection']);
@@ -14,13 +15,23 @@ export function isTerraformConfig(value: Obj): boolean {
 
 /**
  * The AKS resources of a Terraform configuration, as plan-style values: attributes as values,
- * nested blocks as arrays of objects. A `local.NAME` whose value is written as a literal in the same
- * file is that value; other references and interpolations (variables, other resources, functions)
- * are decided by Terraform at plan time and become the unknown marker naming the expression.
+ * nested blocks as arrays of objects. A reference to a variable with a value written down (its
+ * default, a variables file Terraform loads by itself) or to a local made of such values and
+ * literals is that value; `scope` holds the module's (by default, what this file declares). Other
+ * references and interpolations (other resources, functions) are decided by Terraform at plan time
+ * and become the unknown marker naming the expression. A resource whose values came from variables
+ * says which, by field, in `valueSources`.
  */
-export function terraformConfigResources(config: Obj, source: string, text: string | undefined, fallbackLine: number, format: string): AzureDecoded {
+export function terraformConfigResources(
+  config: Obj,
+  source: string,
+  text: string | undefined,
+  fallbackLine: number,
+  format: string,
+  scope: TerraformScope = moduleScope([{ file: source, config, ...(text !== undefined ? { text } : {}) }], []),
+): AzureDecoded {
   const resources: Resource[] = [];
-  const locals = literalLocals(config);
+  const refs: Refs = { scope, locals: resolvedLocals(scope) };
   const blocks = asObj(config.resource) ?? {};
   const cursors = new Map<string, number>();
   for (const [type, byLabel] of Object.entries(blocks)) {
@@ -31,30 +42,51 @@ export function terraformConfigResources(config: Obj, source: string, text: stri
         const line = blockLine(text, type, label, cursors) ?? fallbackLine;
         // `count = 0` creates nothing.
         if (body.count === 0) continue;
+        const ctx: Conversion = { refs, prefix: `${type}.${label}`, sources: {} };
+        const object = blockValues(body, ctx.prefix, ctx);
         resources.push({
           apiVersion: 'terraform',
           kind: type,
           namespace: null,
           name: label,
-          object: blockValues(body, `${type}.${label}`, locals),
+          object,
           source: { file: source, line },
           format,
+          ...(Object.keys(ctx.sources).length ? { valueSources: ctx.sources } : {}),
         });
       }
     }
   }
   // The parser orders blocks by name; the file's order reads better in reports.
   resources.sort((a, b) => a.source.line - b.source.line);
-  const notes = resources.length === 0
+  // A file of only variables, outputs or providers is part of a module, not something left out.
+  const notes = resources.length === 0 && Object.keys(blocks).length > 0
     ? [{ source, line: fallbackLine, message: 'Terraform configuration without azurerm_kubernetes_cluster, node pool or diagnostic setting resources; skipped' }]
     : [];
   return { resources, notes };
 }
 
-/** Literal values of `local.NAME`, by name. */
-type Locals = ReadonlyMap<string, unknown>;
+/** A local resolved to a value, with the variables it was made from. */
+interface ResolvedLocal {
+  value: unknown;
+  vars: ReadonlySet<string>;
+}
 
-function blockValues(body: Obj, path: string, locals: Locals): Obj {
+interface Refs {
+  scope: TerraformScope;
+  locals: ReadonlyMap<string, ResolvedLocal>;
+}
+
+/** One resource's conversion: what references resolve to, and where variables' values went. */
+interface Conversion {
+  refs: Refs;
+  /** `TYPE.LABEL`, which the fields in `sources` leave out. */
+  prefix: string;
+  /** Field (`api_server_access_profile[0].authorized_ip_ranges`) → the variables its value came from. */
+  sources: Record<string, string>;
+}
+
+function blockValues(body: Obj, path: string, ctx: Conversion): Obj {
   const out: Obj = {};
   for (const [k, v] of Object.entries(body)) {
     if (META_ARGUMENTS.has(k)) continue;
@@ -62,54 +94,80 @@ function blockValues(body: Obj, path: string, locals: Locals): Obj {
       for (const name of Object.keys(v)) setOwn(out, name, unknownMarker(`${path}.${name} is a dynamic block, expanded by Terraform`));
       continue;
     }
-    setOwn(out, k, convert(v, `${path}.${k}`, locals, 0));
+    setOwn(out, k, convert(v, `${path}.${k}`, ctx, 0));
   }
   return out;
 }
 
-function convert(v: unknown, path: string, locals: Locals, depth: number): unknown {
-  if (typeof v === 'string') return stringValue(v, locals);
+function convert(v: unknown, path: string, ctx: Conversion, depth: number): unknown {
+  if (typeof v === 'string') {
+    const used = new Set<string>();
+    const value = stringValue(v, ctx.refs, used);
+    if (used.size > 0 && !isUnknown(value)) setOwn(ctx.sources, path.slice(ctx.prefix.length + 1), describeVars(used, ctx.refs.scope));
+    return value;
+  }
   if (depth > 100 || v === null || typeof v !== 'object') return v ?? null;
-  if (Array.isArray(v)) return v.map((x, i) => (isObj(x) ? blockOrMap(x, `${path}[${i}]`, locals, depth + 1) : convert(x, `${path}[${i}]`, locals, depth + 1)));
-  return blockOrMap(v as Obj, path, locals, depth + 1);
+  if (Array.isArray(v)) return v.map((x, i) => (isObj(x) ? blockOrMap(x, `${path}[${i}]`, ctx, depth + 1) : convert(x, `${path}[${i}]`, ctx, depth + 1)));
+  return blockOrMap(v as Obj, path, ctx, depth + 1);
 }
 
 /** Nested blocks and map values look alike in the JSON form; both keep their keys, and a block's `dynamic` is expanded only by Terraform. */
-function blockOrMap(v: Obj, path: string, locals: Locals, depth: number): Obj {
+function blockOrMap(v: Obj, path: string, ctx: Conversion, depth: number): Obj {
   const out: Obj = {};
   for (const [k, x] of Object.entries(v)) {
     if (k === 'dynamic' && isObj(x)) {
       for (const name of Object.keys(x)) setOwn(out, name, unknownMarker(`${path}.${name} is a dynamic block, expanded by Terraform`));
       continue;
     }
-    setOwn(out, k, convert(x, `${path}.${k}`, locals, depth));
+    setOwn(out, k, convert(x, `${path}.${k}`, ctx, depth));
   }
   return out;
 }
 
-const EXPRESSION = /(^|[^$])\$\{|(^|[^%])%\{/;
-/** `${local.NAME}`, `${local.NAME.key}`, `${local.NAME[0]}`, `${local.NAME["key"]}` (not escaped as `$${`). */
-const LOCAL_REF = /(?<!\$)\$\{\s*local\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"\\]*"\])*)\s*\}/g;
-/** A string that is one local reference and nothing else. */
-const WHOLE_LOCAL_REF = new RegExp(`^${LOCAL_REF.source}$`);
+/** `var.office_ip_ranges, the default in variables.tf:12`, for each variable used. */
+function describeVars(used: ReadonlySet<string>, scope: TerraformScope): string {
+  return [...used].sort().map((name) => `var.${name}, ${scope.vars.get(name)?.from ?? 'its value'}`).join('; ');
+}
+
+function isUnknown(v: unknown): boolean {
+  return isObj(v) && Object.prototype.hasOwnProperty.call(v, UNKNOWN_KEY);
+}
+
+/**
+ * `${local.NAME}` or `${var.NAME}`, with `.key`, `[0]`, `["key"]` steps after the name (not escaped as
+ * `$${`).
+ */
+const REF = /(?<!\$)\$\{\s*(local|var)\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"\\]*"\])*)\s*\}/g;
+/** A string that is one reference and nothing else. */
+const WHOLE_REF = new RegExp(`^${REF.source}$`);
 
 /**
  * A string with `${...}` or `%{...}` (not escaped as `$${` / `%%{`) is an expression; otherwise a
- * literal. References to literal locals are replaced by their values first: the whole string when it
- * is one reference (any type), each interpolation of a string, number or bool otherwise.
+ * literal. References with known values are replaced first: the whole string when it is one reference
+ * (any type), each interpolation of a string, number or bool otherwise. The variables whose values
+ * were taken are added to `used`.
  */
-function stringValue(s: string, locals: Locals): unknown {
+function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
   if (!EXPRESSION.test(s)) return unescape(s);
-  const whole = WHOLE_LOCAL_REF.exec(s.trim());
+  const whole = WHOLE_REF.exec(s.trim());
   if (whole) {
-    const value = localValue(locals, whole[1] as string, whole[2] as string);
+    const value = refValue(refs, whole[1] as string, whole[2] as string, whole[3] as string, used);
     if (value !== undefined) return structuredClone(value);
+    const why = whole[1] === 'var' ? refs.scope.unset.get(whole[2] as string) : undefined;
+    if (why !== undefined) return unknownMarker(why);
   } else {
-    const substituted = s.replace(LOCAL_REF, (ref, name: string, rest: string) => {
-      const value = localValue(locals, name, rest);
-      return isScalar(value) && !EXPRESSION.test(String(value)) ? escape(String(value)) : ref;
+    const taken = new Set<string>();
+    const substituted = s.replace(REF, (ref, kind: string, name: string, rest: string) => {
+      const mine = new Set<string>();
+      const value = refValue(refs, kind, name, rest, mine);
+      if (!isScalar(value) || EXPRESSION.test(String(value))) return ref;
+      for (const v of mine) taken.add(v);
+      return escape(String(value));
     });
-    if (!EXPRESSION.test(substituted)) return unescape(substituted);
+    if (!EXPRESSION.test(substituted)) {
+      for (const v of taken) used.add(v);
+      return unescape(substituted);
+    }
   }
   const wholeExpr = /^\$\{([\s\S]*)\}$/.exec(s);
   const expr = wholeExpr && !wholeExpr[1]?.includes('${') ? (wholeExpr[1] as string) : s;
@@ -128,39 +186,45 @@ function isScalar(v: unknown): v is string | number | boolean {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-/** The value at `local.NAME` followed by `.key`, `[0]`, `["key"]` steps, or undefined when it is not a known literal. */
-function localValue(locals: Locals, name: string, rest: string): unknown {
-  if (!locals.has(name)) return undefined;
-  let cur: unknown = locals.get(name);
-  for (const step of rest.matchAll(/\.([\w-]+)|\[(\d+)\]|\["([^"\\]*)"\]/g)) {
-    const key = step[1] ?? step[3];
+/** The value of `local.NAME` or `var.NAME` followed by steps, or undefined when it is not known. */
+function refValue(refs: Refs, kind: string, name: string, rest: string, used: Set<string>): unknown {
+  const base = kind === 'var' ? refs.scope.vars.get(name) : refs.locals.get(name);
+  if (base === undefined) return undefined;
+  const value = step(base.value, rest);
+  if (value === undefined) return undefined;
+  if ('from' in base) used.add(name);
+  else for (const v of base.vars) used.add(v);
+  return value;
+}
+
+/** The value at `.key`, `[0]`, `["key"]` steps from `value`, or undefined when there is none. */
+function step(value: unknown, rest: string): unknown {
+  let cur = value;
+  for (const m of rest.matchAll(/\.([\w-]+)|\[(\d+)\]|\["([^"\\]*)"\]/g)) {
+    const key = m[1] ?? m[3];
     if (key !== undefined) cur = isObj(cur) && Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : undefined;
-    else cur = Array.isArray(cur) ? cur[Number(step[2])] : undefined;
+    else cur = Array.isArray(cur) ? cur[Number(m[2])] : undefined;
     if (cur === undefined) return undefined;
   }
   return cur;
 }
 
 /**
- * The `locals` of the file whose values are literals, or references to such locals: Terraform
- * evaluates them to the same value in every plan, unlike a variable, which the caller sets. A local
- * written in another file of the module stays unknown here.
+ * The module's `locals` whose values are literals, known variables or such locals: Terraform
+ * evaluates them the same way in every plan with those variables. Each pass settles the locals whose
+ * references settled in the one before; a cycle settles nothing.
  */
-function literalLocals(config: Obj): Locals {
-  const written = new Map<string, unknown>();
-  for (const block of Array.isArray(config.locals) ? config.locals : [config.locals]) {
-    if (!isObj(block)) continue;
-    for (const [k, v] of Object.entries(block)) written.set(k, v);
-  }
-  const known = new Map<string, unknown>();
-  // Each pass settles the locals whose references settled in the one before; a cycle settles nothing.
-  for (let pass = 0; pass <= written.size; pass++) {
+function resolvedLocals(scope: TerraformScope): Map<string, ResolvedLocal> {
+  const known = new Map<string, ResolvedLocal>();
+  const refs: Refs = { scope, locals: known };
+  for (let pass = 0; pass <= scope.locals.size; pass++) {
     let settled = false;
-    for (const [k, v] of written) {
+    for (const [k, v] of scope.locals) {
       if (known.has(k)) continue;
-      const value = literalValue(v, known, 0);
+      const vars = new Set<string>();
+      const value = literalValue(v, refs, 0, vars);
       if (value === undefined) continue;
-      known.set(k, value);
+      known.set(k, { value, vars });
       settled = true;
     }
     if (!settled) break;
@@ -168,18 +232,18 @@ function literalLocals(config: Obj): Locals {
   return known;
 }
 
-/** The value of a locals entry when it is made of literals and known locals only, else undefined. */
-function literalValue(v: unknown, known: Locals, depth: number): unknown {
+/** The value of a locals entry when it is made of literals and known references only, else undefined. */
+function literalValue(v: unknown, refs: Refs, depth: number, used: Set<string>): unknown {
   if (depth > 32) return undefined;
   if (typeof v === 'string') {
-    const value = stringValue(v, known);
-    return isObj(value) && Object.prototype.hasOwnProperty.call(value, UNKNOWN_KEY) ? undefined : value;
+    const value = stringValue(v, refs, used);
+    return isUnknown(value) ? undefined : value;
   }
   if (v === null || typeof v !== 'object') return v;
   const entries = Array.isArray(v) ? v.map((x, i) => [i, x] as const) : Object.entries(v);
   const out: unknown[] | Obj = Array.isArray(v) ? [] : {};
   for (const [k, x] of entries) {
-    const value = literalValue(x, known, depth + 1);
+    const value = literalValue(x, refs, depth + 1, used);
     if (value === undefined) return undefined;
     if (Array.isArray(out)) out.push(value);
     else setOwn(out, String(k), value);

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import type { InputError, InputNote } from '../../core/errors.js';
 import { errorMessage } from '../../core/errors.js';
-import { isObj, type Resource } from '../../core/resource.js';
+import { isObj, type Obj, type Resource } from '../../core/resource.js';
 import { terraformConfigResources } from './terraform-config.js';
+import type { TerraformScope } from './terraform-scope.js';
 
 type HclParse = (filename: string, contents: string) => Promise<Record<string, unknown>>;
 
@@ -38,30 +39,40 @@ export function looksLikeHcl(text: string): boolean {
   return /^(resource|data|module|provider|variable|output|locals|terraform)(\s+("[^"\n]*"|[A-Za-z_][\w-]*))*\s*\{/m.test(text);
 }
 
-/** A `.tf` file: its azurerm AKS resources, or an InputError naming the file and line when the HCL is malformed. */
-export async function terraformHclResources(text: string, source: string, limits: HclLimits): Promise<HclDecoded> {
+/**
+ * A `.tf` file: its azurerm AKS resources, or an InputError naming the file and line when the HCL is
+ * malformed. `scope` is its module's variables and locals (by default, those the file declares).
+ */
+export async function terraformHclResources(text: string, source: string, limits: HclLimits, scope?: TerraformScope): Promise<HclDecoded> {
   const out: HclDecoded = { resources: [], notes: [], errors: [] };
-  if (text.length > limits.maxDocumentBytes) {
-    out.errors.push({ source, line: 1, message: `Terraform file of ${text.length} bytes refused: over the ${limits.maxDocumentBytes}-byte limit` });
+  const parsed = await parseHcl(text, source, limits);
+  if ('error' in parsed) {
+    out.errors.push(parsed.error);
     return out;
   }
-  const deep = nestingOver(text, limits.maxDepth);
-  if (deep !== undefined) {
-    out.errors.push({ source, line: deep, message: `Terraform file refused: nesting deeper than ${limits.maxDepth}` });
-    return out;
-  }
-  let config: Record<string, unknown>;
-  try {
-    config = await parser()(source, text);
-  } catch (e) {
-    out.errors.push(hclError(e, source));
-    return out;
-  }
-  if (!isObj(config)) return out;
-  const decoded = terraformConfigResources(config, source, text, 1, 'terraform-hcl');
+  const decoded = terraformConfigResources(parsed.config, source, text, 1, 'terraform-hcl', scope);
   out.resources.push(...decoded.resources);
   out.notes.push(...decoded.notes);
   return out;
+}
+
+/**
+ * HCL text (a `.tf` file, a `.tfvars` file) as the JSON form of its body, or an InputError naming the
+ * file and line: over the size limit, nested deeper than the limit, or malformed.
+ */
+export async function parseHcl(text: string, source: string, limits: HclLimits): Promise<{ config: Obj } | { error: InputError }> {
+  if (text.length > limits.maxDocumentBytes) {
+    return { error: { source, line: 1, message: `Terraform file of ${text.length} bytes refused: over the ${limits.maxDocumentBytes}-byte limit` } };
+  }
+  const deep = nestingOver(text, limits.maxDepth);
+  if (deep !== undefined) return { error: { source, line: deep, message: `Terraform file refused: nesting deeper than ${limits.maxDepth}` } };
+  let config: unknown;
+  try {
+    config = await parser()(source, text);
+  } catch (e) {
+    return { error: hclError(e, source) };
+  }
+  return { config: isObj(config) ? config : {} };
 }
 
 /** The parser reports `parse config: [FILE:LINE,COL-LINE,COL: Summary; Detail]`; keep the first diagnostic with its line. */

@@ -997,8 +997,7 @@ describe('driftBetween: pools only in the live cluster', () => {
 
 describe('driftBetween: authorized IP ranges the template does not resolve', () => {
   const hcl = `variable "office_ip_ranges" {
-  type    = list(string)
-  default = ["203.0.113.0/24"]
+  type = list(string)
 }
 
 resource "azurerm_kubernetes_cluster" "main" {

@@ -212,7 +212,7 @@ describe('Terraform HCL (.tf)', () => {
       note: 'literal ${not_interpolated}',
       tags: { env: 'prod', owner: unknown('var.owner is resolved by Terraform') },
       default_node_pool: [{ name: 'system', node_count: 3, vm_size: 'Standard_D4s_v5', node_public_ip_enabled: false }],
-      api_server_access_profile: [{ authorized_ip_ranges: unknown('var.authorized_ranges is resolved by Terraform') }],
+      api_server_access_profile: [{ authorized_ip_ranges: unknown('var.authorized_ranges has no default: its value is given when Terraform runs (-var, a .tfvars file)') }],
       key_vault_secrets_provider: unknown('azurerm_kubernetes_cluster.example.key_vault_secrets_provider is a dynamic block, expanded by Terraform'),
     });
     expect(sink.resources[1]?.object).toEqual({ kubernetes_cluster_id: unknown(/azurerm_kubernetes_cluster\.example\.id/), name: 'user', fips_enabled: true });

@@ -1,0 +1,211 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runScan } from '../../../src/cli/run-scan.js';
+import { DEFAULT_CONFIG } from '../../../src/core/config.js';
+import { ingestPaths } from '../../../src/ingest/files.js';
+import { moduleScope } from '../../../src/ingest/azure/terraform-scope.js';
+import { terraformConfigResources } from '../../../src/ingest/azure/terraform-config.js';
+import { RULES } from '../../../src/rules/index.js';
+import { tempTree } from '../../helpers/cli.js';
+import { unknown } from './helpers.js';
+
+const VARIABLES = `variable "local_accounts_disabled" {
+  type    = bool
+  default = false
+}
+
+variable "ranges" {
+  type    = list(string)
+  default = ["10.0.0.0/8"]
+}
+
+variable "admin_group" {
+  type = string
+}
+
+variable "tier" {
+  default = "Free"
+}
+
+variable "password" {
+  type      = string
+  sensitive = true
+  default   = "hunter2"
+}
+`;
+
+const MAIN = `locals {
+  prefix = "shop-\${var.tier}"
+}
+
+resource "azurerm_kubernetes_cluster" "main" {
+  name                   = "aks-\${local.prefix}"
+  local_account_disabled = var.local_accounts_disabled
+  sku_tier               = var.tier
+  tags = {
+    secret = var.password
+  }
+
+  api_server_access_profile {
+    authorized_ip_ranges = var.ranges
+  }
+
+  azure_active_directory_role_based_access_control {
+    admin_group_object_ids = [var.admin_group]
+  }
+
+  default_node_pool {
+    name    = "system"
+    vm_size = "Standard_D4s_v5"
+  }
+}
+`;
+
+describe('Terraform variables', () => {
+  it('takes a default, then terraform.tfvars, then *.auto.tfvars in name order, then -var-files; sensitive ones never', () => {
+    const files = [{ file: 'variables.tf', config: { variable: { a: [{ default: 1 }], b: [{ default: 'x' }], c: [{}], s: [{ sensitive: true, default: 'p' }] } }, text: 'variable "a" {\n}\nvariable "b" {\n}\n' }];
+    const scope = moduleScope(files, [
+      { file: 'terraform.tfvars', values: { b: 'from-tfvars', c: 'c1', s: 'leak', undeclared: 1 }, text: 'b = "from-tfvars"\nc = "c1"\n' },
+      { file: 'a.auto.tfvars', values: { c: 'c2' } },
+    ]);
+    expect(Object.fromEntries(scope.vars)).toEqual({
+      a: { value: 1, from: 'the default in variables.tf:1' },
+      b: { value: 'from-tfvars', from: 'set in terraform.tfvars:1' },
+      c: { value: 'c2', from: 'set in a.auto.tfvars' },
+    });
+    expect(scope.unset.get('s')).toBe('var.s is sensitive: its value is not read');
+    expect(scope.vars.has('undeclared')).toBe(false);
+  });
+
+  it('converts values to the declared primitive type, and ignores values that are expressions', () => {
+    const scope = moduleScope(
+      [{ file: 'v.tf', config: { variable: { on: [{ type: '${bool}', default: 'true' }], n: [{ type: '${number}' }], s: [{ type: '${string}', default: 3 }], e: [{ default: '${1 + 1}' }] } } }],
+      [{ file: 't.tfvars', values: { n: '5', on: '${var.x}' } }],
+    );
+    expect(scope.vars.get('on')?.value).toBe(true);
+    expect(scope.vars.get('n')?.value).toBe(5);
+    expect(scope.vars.get('s')?.value).toBe('3');
+    expect(scope.vars.has('e')).toBe(false);
+    expect(scope.unset.get('e')).toMatch(/has no default/);
+  });
+
+  it('merges an override file into the declaration it names', () => {
+    const scope = moduleScope(
+      [
+        { file: 'variables.tf', config: { variable: { a: [{ default: 'base' }], b: [{ default: 'kept' }] } } },
+        { file: 'override.tf', config: { variable: { a: [{ default: 'over' }], b: [{ description: 'only words' }] } } },
+      ],
+      [],
+    );
+    expect(scope.vars.get('a')?.value).toBe('over');
+    expect(scope.vars.get('b')).toEqual({ value: 'kept', from: 'the default in variables.tf' });
+  });
+
+  it('resolves references to variables, and to locals made of them, and says where each value came from', () => {
+    const config = {
+      variable: { on: [{ default: true }], ranges: [{ default: ['10.0.0.0/8'] }], none: [{}] },
+      locals: [{ name: 'aks-${var.on}', list: '${var.ranges}' }],
+      resource: {
+        azurerm_kubernetes_cluster: {
+          x: [{ name: '${local.name}', local_account_disabled: '${var.on}', api_server_access_profile: [{ authorized_ip_ranges: '${local.list}' }], sku_tier: '${var.none}', dns_prefix: '${var.on}-${var.none}' }],
+        },
+      },
+    };
+    const [cluster] = terraformConfigResources(config, 'main.tf', undefined, 1, 'terraform-hcl').resources;
+    expect(cluster?.object).toEqual({
+      name: 'aks-true',
+      local_account_disabled: true,
+      api_server_access_profile: [{ authorized_ip_ranges: ['10.0.0.0/8'] }],
+      sku_tier: unknown('var.none has no default: its value is given when Terraform runs (-var, a .tfvars file)'),
+      dns_prefix: unknown('${var.on}-${var.none} is resolved by Terraform'),
+    });
+    expect(cluster?.valueSources).toEqual({
+      name: 'var.on, the default in main.tf',
+      local_account_disabled: 'var.on, the default in main.tf',
+      'api_server_access_profile[0].authorized_ip_ranges': 'var.ranges, the default in main.tf',
+    });
+  });
+});
+
+describe('Terraform modules read from a directory', () => {
+  it('resolves main.tf against variables.tf and the variables files beside it, when only main.tf is named', async () => {
+    const dir = tempTree({
+      'main.tf': MAIN,
+      'variables.tf': VARIABLES,
+      'terraform.tfvars': 'tier = "Standard"\n',
+      'z.auto.tfvars': 'admin_group = "00000000-0000-0000-0000-00000000000a"\n',
+      'a.auto.tfvars.json': '{"tier": "Premium"}',
+    });
+    const result = await ingestPaths([join(dir, 'main.tf')]);
+    expect(result.errors).toEqual([]);
+    expect(result.notes).toEqual([]);
+    expect(result.resources[0]?.object).toMatchObject({
+      name: 'aks-shop-Premium',
+      local_account_disabled: false,
+      sku_tier: 'Premium',
+      tags: { secret: unknown('var.password is sensitive: its value is not read') },
+      api_server_access_profile: [{ authorized_ip_ranges: ['10.0.0.0/8'] }],
+      azure_active_directory_role_based_access_control: [{ admin_group_object_ids: ['00000000-0000-0000-0000-00000000000a'] }],
+    });
+    expect(result.resources[0]?.valueSources).toMatchObject({
+      local_account_disabled: `var.local_accounts_disabled, the default in ${join(dir, 'variables.tf')}:1`,
+      sku_tier: `var.tier, set in ${join(dir, 'a.auto.tfvars.json')}:1`,
+    });
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
+  it('applies -var-files after the files Terraform loads itself', async () => {
+    const dir = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES, 'terraform.tfvars': 'tier = "Standard"\n', 'prod.tfvars': 'tier = "Premium"\nlocal_accounts_disabled = true\n' });
+    const result = await ingestPaths([dir], { terraformVariablesFiles: [join(dir, 'prod.tfvars')] });
+    expect(result.resources[0]?.object).toMatchObject({ sku_tier: 'Premium', local_account_disabled: true });
+  });
+
+  it('reports a broken variables file once, naming it, without quoting its text, and reads the rest', async () => {
+    const dir = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES, 'terraform.tfvars': 'tier = "s3cr3t-value" x\n', 'other.tf': 'variable "x" {}\n' });
+    const result = await ingestPaths([dir]);
+    expect(result.errors).toEqual([{ source: join(dir, 'terraform.tfvars'), line: 1, message: expect.stringMatching(/^invalid HCL: /) }]);
+    expect(JSON.stringify(result.errors)).not.toContain('s3cr3t');
+    expect(result.resources[0]?.object).toMatchObject({ sku_tier: 'Free' });
+    // A broken .tfvars.json is a JSON file of the directory: its own read reports it, once.
+    const json = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES, 'terraform.tfvars.json': '{"tier": "s3cr3t-value" x}' });
+    const read = await ingestPaths([json]);
+    expect(read.errors).toEqual([{ source: join(json, 'terraform.tfvars.json'), line: 1, message: expect.stringMatching(/^invalid JSON/) }]);
+    expect(JSON.stringify(read.errors)).not.toContain('s3cr3t');
+    // Named alone, main.tf's module still reads the file, and says so.
+    const alone = await ingestPaths([join(json, 'main.tf')]);
+    expect(alone.errors).toEqual([{ source: join(json, 'terraform.tfvars.json'), line: 1, message: "invalid JSON: expected ',' or '}'" }]);
+  });
+
+  it('notes a module file it could not read when the scan does not read that file itself', async () => {
+    const dir = tempTree({ 'main.tf': MAIN, 'variables.tf': 'variable "tier" {\n  default = \n}\n' });
+    const alone = await ingestPaths([join(dir, 'main.tf')]);
+    expect(alone.errors).toEqual([]);
+    expect(alone.notes).toEqual([{ source: join(dir, 'variables.tf'), line: 2, message: expect.stringMatching(/^not read for its module's variables and locals: invalid HCL/) }]);
+    expect(alone.resources[0]?.object).toMatchObject({ sku_tier: unknown('var.tier is resolved by Terraform') });
+    // Read as part of the directory, the file reports its own error, once.
+    const whole = await ingestPaths([dir]);
+    expect(whole.notes).toEqual([]);
+    expect(whole.errors.map((e) => e.source)).toEqual([join(dir, 'variables.tf')]);
+  });
+
+  it('notes -var-files given when no .tf file is read', async () => {
+    const dir = tempTree({ 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n' });
+    const result = await ingestPaths([dir], { terraformVariablesFiles: ['prod.tfvars'] });
+    expect(result.notes).toEqual([{ source: 'prod.tfvars', message: 'no Terraform .tf file was read: the variables files were not used' }]);
+  });
+
+  it('puts where a value came from on the findings about it', async () => {
+    const dir = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES });
+    const outcome = await runScan({ paths: [dir], rules: RULES.filter((r) => r.meta.id === 'aks/local-accounts-enabled'), config: DEFAULT_CONFIG, configSource: 'defaults', failOn: 'high' });
+    const [finding] = outcome.report.findings;
+    expect(finding?.rule).toBe('aks/local-accounts-enabled');
+    expect(finding?.evidence).toMatchObject({ observed: false, valueFrom: `var.local_accounts_disabled, the default in ${join(dir, 'variables.tf')}:1` });
+    expect(finding?.message).toMatch(new RegExp(`can be downloaded \\(value from var\\.local_accounts_disabled, the default in .*variables\\.tf:1\\)$`));
+    // variables.tf holds no resource: it is part of the module, not a file left out.
+    expect(outcome.report.notes).toEqual([]);
+    // With the value set by a variables file, nothing is found.
+    const fixed = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES, 'terraform.tfvars': 'local_accounts_disabled = true\n' });
+    const clean = await runScan({ paths: [fixed], rules: RULES.filter((r) => r.meta.id === 'aks/local-accounts-enabled'), config: DEFAULT_CONFIG, configSource: 'defaults', failOn: 'high' });
+    expect(clean.report.findings).toEqual([]);
+  });
+});
