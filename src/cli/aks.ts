@@ -359,11 +359,11 @@ export async function runAksDrift(opts: DriftRunOptions, problems: DriftProblems
   if (opts.live === undefined && opts.aks === undefined) throw new UsageError('give the live cluster, as a file (LIVE) or with --aks RESOURCE_ID');
   if (opts.live !== undefined && opts.aks !== undefined) throw new UsageError('give the live cluster either as a file (LIVE) or with --aks RESOURCE_ID, not both');
   if (opts.template === '-' && opts.live === '-') throw new UsageError('only one of TEMPLATE and LIVE can be read from stdin');
+  if (opts.varFiles?.length && opts.template === '-') throw new UsageError('--var-file needs the template as a file or directory, not stdin');
   const template =
     opts.parameters !== undefined
       ? await loadParameterisedTemplate(opts.template, opts.parameters, opts.cluster, problems)
       : await loadFile('template', opts.template, opts.cluster, problems, opts.varFiles);
-  if (opts.varFiles?.length && opts.template === '-') throw new UsageError('--var-file needs the template as a file or directory, not stdin');
   if (opts.varFiles?.length && template.cluster.resource.format !== 'terraform-hcl') {
     throw new UsageError(`${opts.template}: --var-file applies to a Terraform configuration (.tf), and this template is not one`);
   }

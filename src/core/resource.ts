@@ -41,14 +41,31 @@ export interface Resource extends ResourceRef {
   readonly valueSources?: Readonly<Record<string, string>>;
 }
 
-/** Where the value of `field` (or of a value it is part of) came from, by a resource's `valueSources`. */
+/**
+ * Where the value at `field` came from, by a resource's `valueSources`: the source of the field, of a
+ * value it is part of (an item of a list variable), or of the values it holds (a list with one item
+ * from a variable), joined. A block written as one object (`.tf.json`) and as a list of one (`[0]`)
+ * are the same path.
+ */
 export function valueSourceOf(sources: Readonly<Record<string, string>>, field: string): string | undefined {
-  if (Object.prototype.hasOwnProperty.call(sources, field)) return sources[field];
+  const at = withoutFirstItems(field);
+  const found = new Set<string>();
   for (const [path, from] of Object.entries(sources)) {
-    const next = field.charAt(path.length);
-    if (field.startsWith(path) && (next === '.' || next === '[')) return from;
+    const p = withoutFirstItems(path);
+    if (p === at || within(at, p) || within(p, at)) found.add(from);
   }
-  return undefined;
+  return found.size ? [...found].join('; ') : undefined;
+}
+
+/** The path with the `[0]` of each block (an index followed by more path) left out. */
+function withoutFirstItems(path: string): string {
+  return path.includes('[0].') ? path.replace(/\[0\](?=\.)/g, '') : path;
+}
+
+/** Whether `path` is below `parent` (`a.b[2]` and `a.b.c` are below `a.b`). */
+function within(path: string, parent: string): boolean {
+  const next = path.charAt(parent.length);
+  return path.startsWith(parent) && (next === '.' || next === '[');
 }
 
 export function isObj(v: unknown): v is Obj {

@@ -1,6 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { TerraformModules } from './azure/terraform-module.js';
+import { isTerraformConfig, terraformConfigResources } from './azure/terraform-config.js';
 import { describeFsError, errorMessage, type InputError } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
@@ -34,6 +35,8 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   // Every path is expanded first, so a pool can start on all files at once; each path's own errors
   // keep their place between the files of the paths before and after it.
   const steps: Step[] = [];
+  // Where Terraform would run for each path: the directory given, or the directory of the file given.
+  const roots = new Set<string>();
   for (const p of paths) {
     if (p === '-') {
       steps.push({ stdin: true });
@@ -41,12 +44,13 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
     }
     const sink: DecodeSink = { resources: [], errors: [], notes: [] };
     const files = await expand(p, sink);
+    roots.add(resolve(files.length === 1 && files[0] === p ? dirname(p) : p));
     if (sink.errors.length) steps.push({ errors: sink.errors });
     for (const file of files) steps.push({ file });
   }
   const pool = await openPool(steps, limits, options.parsePool);
   const files = steps.flatMap((s) => ('file' in s ? [s.file] : []));
-  const modules = new TerraformModules(limits, new Set(files.map((f) => resolve(f))), options.terraformVariablesFiles);
+  const modules = new TerraformModules(limits, { scanned: new Set(files.map((f) => resolve(f))), variablesFiles: options.terraformVariablesFiles ?? [], roots });
   try {
     let pooled = 0;
     for (const step of steps) {
@@ -77,7 +81,7 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
     await pool?.close();
   }
   if (options.terraformVariablesFiles?.length && !files.some(isTerraform)) {
-    result.notes.push({ source: options.terraformVariablesFiles.join(', '), message: 'no Terraform .tf file was read: the variables files were not used' });
+    result.notes.push({ source: options.terraformVariablesFiles.join(', '), message: 'no Terraform .tf or .tf.json file was read: the variables files were not used' });
   }
   return result;
 }
@@ -85,22 +89,31 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
 type Step = { file: string } | { stdin: true } | { errors: InputError[] };
 
 function isTerraform(file: string): boolean {
-  return file.toLowerCase().endsWith('.tf');
+  return /\.tf(\.json)?$/i.test(file);
 }
 
-/** Terraform HCL goes through a WebAssembly parser that is not worth loading in every worker. */
+/** Terraform goes through a WebAssembly parser, not worth loading in every worker, and reads its module's files. */
 function inPool(file: string): boolean {
   return !isTerraform(file);
 }
 
-/** A `.tf` file, its references resolved against its module: the other files of its directory and their variables files. */
+/**
+ * A `.tf` or `.tf.json` file, its references resolved against its module: the other files of its
+ * directory and their variables files. A file the module read parsed is taken from there; one it could
+ * not parse goes the usual way, which says why, and so does a `.tf.json` holding no Terraform resources.
+ */
 async function decodeTerraformFile(file: string, modules: TerraformModules, limits: InputLimits, into: DecodeSink): Promise<void> {
   const module = await modules.of(file);
-  if (module) {
-    into.errors.push(...module.errors);
-    into.notes.push(...module.notes);
+  into.errors.push(...module.errors);
+  into.notes.push(...module.notes);
+  const parsed = module.files.get(resolve(file));
+  if (parsed && (parsed.syntax === 'hcl' || isTerraformConfig(parsed.config))) {
+    const decoded = terraformConfigResources(parsed.config, file, parsed.text, 1, 'terraform-hcl', module.scope);
+    for (const r of decoded.resources) into.resources.push(r);
+    into.notes.push(...decoded.notes);
+    return;
   }
-  await decodeFile(file, limits, into, module?.scope);
+  await decodeFile(file, limits, into, parsed ? module.scope : undefined);
 }
 
 /** A pool over the files worth it, or undefined when one thread is as fast (small inputs, one core). */

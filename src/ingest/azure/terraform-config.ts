@@ -31,7 +31,7 @@ export function terraformConfigResources(
   scope: TerraformScope = moduleScope([{ file: source, config, ...(text !== undefined ? { text } : {}) }], []),
 ): AzureDecoded {
   const resources: Resource[] = [];
-  const refs: Refs = { scope, locals: resolvedLocals(scope) };
+  const refs = refsOf(scope);
   const blocks = asObj(config.resource) ?? {};
   const cursors = new Map<string, number>();
   for (const [type, byLabel] of Object.entries(blocks)) {
@@ -40,8 +40,9 @@ export function terraformConfigResources(
       for (const body of Array.isArray(bodies) ? bodies : [bodies]) {
         if (!isObj(body)) continue;
         const line = blockLine(text, type, label, cursors) ?? fallbackLine;
-        // `count = 0` creates nothing.
-        if (body.count === 0) continue;
+        // `count = 0` creates nothing, whether written or taken from a variable.
+        const count = typeof body.count === 'string' ? stringValue(body.count, refs, new Set()) : body.count;
+        if (count === 0 || count === '0') continue;
         const ctx: Conversion = { refs, prefix: `${type}.${label}`, sources: {} };
         const object = blockValues(body, ctx.prefix, ctx);
         resources.push({
@@ -74,7 +75,8 @@ interface ResolvedLocal {
 
 interface Refs {
   scope: TerraformScope;
-  locals: ReadonlyMap<string, ResolvedLocal>;
+  /** `local.NAME` resolved, or undefined when it is not known offline (or not written). */
+  local(name: string): ResolvedLocal | undefined;
 }
 
 /** One resource's conversion: what references resolve to, and where variables' values went. */
@@ -188,7 +190,7 @@ function isScalar(v: unknown): v is string | number | boolean {
 
 /** The value of `local.NAME` or `var.NAME` followed by steps, or undefined when it is not known. */
 function refValue(refs: Refs, kind: string, name: string, rest: string, used: Set<string>): unknown {
-  const base = kind === 'var' ? refs.scope.vars.get(name) : refs.locals.get(name);
+  const base = kind === 'var' ? refs.scope.vars.get(name) : refs.local(name);
   if (base === undefined) return undefined;
   const value = step(base.value, rest);
   if (value === undefined) return undefined;
@@ -209,27 +211,43 @@ function step(value: unknown, rest: string): unknown {
   return cur;
 }
 
+// The files of a module share one scope: its locals are resolved once, for all of them.
+const REFS = new WeakMap<TerraformScope, Refs>();
+
+/** Locals referring to locals deeper than this are left to Terraform: the resolution recurses. */
+const MAX_LOCAL_DEPTH = 200;
+
 /**
- * The module's `locals` whose values are literals, known variables or such locals: Terraform
- * evaluates them the same way in every plan with those variables. Each pass settles the locals whose
- * references settled in the one before; a cycle settles nothing.
+ * The references of a scope. A local is resolved when first used, and remembered: its value when
+ * it is made of literals, known variables and such locals (Terraform evaluates it the same way in
+ * every plan with those variables), else unknown. A local being resolved is unknown to itself, so a
+ * cycle settles nothing.
  */
-function resolvedLocals(scope: TerraformScope): Map<string, ResolvedLocal> {
-  const known = new Map<string, ResolvedLocal>();
-  const refs: Refs = { scope, locals: known };
-  for (let pass = 0; pass <= scope.locals.size; pass++) {
-    let settled = false;
-    for (const [k, v] of scope.locals) {
-      if (known.has(k)) continue;
-      const vars = new Set<string>();
-      const value = literalValue(v, refs, 0, vars);
-      if (value === undefined) continue;
-      known.set(k, { value, vars });
-      settled = true;
-    }
-    if (!settled) break;
-  }
-  return known;
+function refsOf(scope: TerraformScope): Refs {
+  const cached = REFS.get(scope);
+  if (cached) return cached;
+  const done = new Map<string, ResolvedLocal | undefined>();
+  let depth = 0;
+  const refs: Refs = {
+    scope,
+    local(name) {
+      if (done.has(name)) return done.get(name);
+      if (!scope.locals.has(name) || depth >= MAX_LOCAL_DEPTH) return undefined;
+      done.set(name, undefined);
+      depth++;
+      try {
+        const vars = new Set<string>();
+        const value = literalValue(scope.locals.get(name), refs, 0, vars);
+        const resolved = value === undefined ? undefined : { value, vars };
+        done.set(name, resolved);
+        return resolved;
+      } finally {
+        depth--;
+      }
+    },
+  };
+  REFS.set(scope, refs);
+  return refs;
 }
 
 /** The value of a locals entry when it is made of literals and known references only, else undefined. */

@@ -1,5 +1,5 @@
 import { lineAt } from '../../core/lines.js';
-import { isObj, type Obj } from '../../core/resource.js';
+import { isObj, setOwn, type Obj } from '../../core/resource.js';
 import { escapeRegExp } from './kinds.js';
 
 /** A variable's value and where Terraform would take it from: `the default in variables.tf:3`, `set in prod.tfvars:2`. */
@@ -19,11 +19,19 @@ export interface TerraformScope {
   locals: ReadonlyMap<string, unknown>;
 }
 
+/**
+ * How a file was written. The HCL parser gives native syntax in JSON form, where a literal `${` is
+ * escaped as `$${`: a value read from it is unescaped to what Terraform reads. JSON syntax
+ * (`.tf.json`, `.tfvars.json`) gives variable values literally.
+ */
+export type Syntax = 'hcl' | 'json';
+
 /** One file of a module as parsed: `.tf` through the HCL parser, `.tf.json` as JSON. */
 export interface ModuleFile {
   file: string;
   config: Obj;
   text?: string;
+  syntax?: Syntax;
 }
 
 /** A variables file (`terraform.tfvars`, `*.auto.tfvars`, `--var-file`): top-level `name = value` assignments. */
@@ -31,9 +39,8 @@ export interface VariablesFile {
   file: string;
   values: Obj;
   text?: string;
+  syntax?: Syntax;
 }
-
-export const EMPTY_SCOPE: TerraformScope = { vars: new Map(), unset: new Map(), locals: new Map() };
 
 /** Any `${...}` or `%{...}` not escaped as `$${` / `%%{`: an expression Terraform evaluates. */
 export const EXPRESSION = /(^|[^$])\$\{|(^|[^%])%\{/;
@@ -52,32 +59,35 @@ export function moduleScope(files: readonly ModuleFile[], variablesFiles: readon
   const locals = new Map<string, unknown>();
   // An override file (`override.tf`, `*_override.tf`, given last) merges its arguments into the
   // declaration it names: a later body's `default` replaces an earlier one, its absence keeps it.
-  const declared = new Map<string, { body: Obj; file: string; text: string | undefined }>();
-  for (const { file, config, text } of files) {
+  const declared = new Map<string, { body: Obj; file: string; text: string | undefined; syntax: Syntax | undefined }>();
+  for (const { file, config, text, syntax } of files) {
     for (const block of blocks(config.locals)) for (const [k, v] of Object.entries(block)) locals.set(k, v);
     const variables = isObj(config.variable) ? config.variable : {};
     for (const [name, bodies] of Object.entries(variables)) {
       const body = blocks(bodies)[0] ?? {};
       const before = declared.get(name);
-      const where = Object.prototype.hasOwnProperty.call(body, 'default') || !before ? { file, text } : before;
-      declared.set(name, { body: { ...before?.body, ...body }, file: where.file, text: where.text });
+      const where = Object.prototype.hasOwnProperty.call(body, 'default') || !before ? { file, text, syntax } : before;
+      declared.set(name, { body: { ...before?.body, ...body }, file: where.file, text: where.text, syntax: where.syntax });
     }
   }
-  for (const [name, { body, file, text }] of declared) {
+  for (const [name, { body, file, text, syntax }] of declared) {
+    const hasDefault = Object.prototype.hasOwnProperty.call(body, 'default') && !(body.default === null && notNullable(body));
     if (isSensitive(body)) {
       unset.set(name, `var.${name} is sensitive: its value is not read`);
-    } else if (Object.prototype.hasOwnProperty.call(body, 'default') && !holdsExpression(body.default)) {
-      vars.set(name, { value: typed(body.default, body.type), from: `the default in ${at(file, declarationLine(text, name))}` });
+    } else if (hasDefault && !holdsExpression(body.default)) {
+      vars.set(name, { value: typed(literal(body.default, syntax), body.type), from: `the default in ${at(file, declarationLine(text, name, syntax))}` });
     } else {
       unset.set(name, `var.${name} has no default: its value is given when Terraform runs (-var, a .tfvars file)`);
     }
   }
-  for (const { file, values, text } of variablesFiles) {
+  for (const { file, values, text, syntax } of variablesFiles) {
     for (const [name, value] of Object.entries(values)) {
       const declaration = declared.get(name)?.body;
       // Terraform warns of a value for an undeclared variable and ignores it.
       if (!declaration || isSensitive(declaration) || holdsExpression(value)) continue;
-      vars.set(name, { value: typed(value, declaration.type), from: `set in ${at(file, assignmentLine(text, name))}` });
+      // null for a variable that is not nullable leaves it at its default.
+      if (value === null && notNullable(declaration)) continue;
+      vars.set(name, { value: typed(literal(value, syntax), declaration.type), from: `set in ${at(file, assignmentLine(text, name, syntax))}` });
       unset.delete(name);
     }
   }
@@ -108,9 +118,30 @@ function holdsExpression(v: unknown, depth = 0): boolean {
  */
 function typed(value: unknown, type: unknown): unknown {
   const t = typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '') : '';
-  if (t === 'bool' && typeof value === 'string' && (value === 'true' || value === 'false')) return value === 'true';
-  if (t === 'number' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (t === 'bool' && typeof value === 'string' && BOOL_STRINGS.has(value)) return BOOL_STRINGS.get(value);
+  if (t === 'number' && typeof value === 'string' && DECIMAL.test(value.trim())) return Number(value);
   if (t === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
+  return value;
+}
+
+// cty, Terraform's type library, converts these strings, and only these, to a bool or a number.
+const BOOL_STRINGS = new Map([['true', true], ['false', false], ['1', true], ['0', false]]);
+const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+function notNullable(declaration: Obj): boolean {
+  return declaration.nullable === false || declaration.nullable === 'false';
+}
+
+/** A value as Terraform reads it: strings from native syntax with `$${` and `%%{` unescaped. */
+function literal(value: unknown, syntax: Syntax | undefined, depth = 0): unknown {
+  if (syntax !== 'hcl' || depth > 32) return value;
+  if (typeof value === 'string') return value.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+  if (Array.isArray(value)) return value.map((x) => literal(x, syntax, depth + 1));
+  if (isObj(value)) {
+    const out: Obj = {};
+    for (const [k, x] of Object.entries(value)) setOwn(out, k, literal(x, syntax, depth + 1));
+    return out;
+  }
   return value;
 }
 
@@ -118,14 +149,16 @@ function at(file: string, line: number | undefined): string {
   return line === undefined ? file : `${file}:${line}`;
 }
 
-/** `variable "NAME" {` (or the `"NAME":` key of JSON syntax) in a module file. */
-function declarationLine(text: string | undefined, name: string): number | undefined {
-  return lineOf(text, [new RegExp(`^[ \\t]*variable\\s+"?${escapeRegExp(name)}"?\\s*\\{`, 'm'), new RegExp(`"${escapeRegExp(name)}"\\s*:`)]);
+/** `variable "NAME" {` in native syntax, the `"NAME":` key in JSON syntax. */
+function declarationLine(text: string | undefined, name: string, syntax: Syntax | undefined): number | undefined {
+  const pattern = syntax === 'json' ? `"${escapeRegExp(name)}"\\s*:` : `^[ \\t]*variable\\s+"?${escapeRegExp(name)}"?\\s*\\{`;
+  return lineOf(text, [new RegExp(pattern, 'm')]);
 }
 
-/** `NAME =` at the start of a line of a variables file (or its `"NAME":` key in JSON). */
-function assignmentLine(text: string | undefined, name: string): number | undefined {
-  return lineOf(text, [new RegExp(`^[ \\t]*${escapeRegExp(name)}\\s*=`, 'm'), new RegExp(`"${escapeRegExp(name)}"\\s*:`)]);
+/** `NAME =` at the start of a line of a variables file, or its `"NAME":` key in JSON. */
+function assignmentLine(text: string | undefined, name: string, syntax: Syntax | undefined): number | undefined {
+  const pattern = syntax === 'json' ? `"${escapeRegExp(name)}"\\s*:` : `^[ \\t]*${escapeRegExp(name)}\\s*=`;
+  return lineOf(text, [new RegExp(pattern, 'm')]);
 }
 
 function lineOf(text: string | undefined, patterns: readonly RegExp[]): number | undefined {

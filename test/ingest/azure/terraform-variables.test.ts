@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScan } from '../../../src/cli/run-scan.js';
@@ -87,6 +89,41 @@ describe('Terraform variables', () => {
     expect(scope.vars.get('s')?.value).toBe('3');
     expect(scope.vars.has('e')).toBe(false);
     expect(scope.unset.get('e')).toMatch(/has no default/);
+  });
+
+  it('converts strings as Terraform does: "1"/"0" to bools, decimal numbers only; a null for a non-nullable variable keeps its default', () => {
+    const scope = moduleScope(
+      [{ file: 'v.tf', config: { variable: { b: [{ type: '${bool}', default: '1' }], hex: [{ type: '${number}', default: '0x10' }], keep: [{ nullable: false, default: 'd' }], required: [{ nullable: false, default: null }] } } }],
+      [{ file: 't.tfvars', values: { keep: null } }],
+    );
+    expect(scope.vars.get('b')?.value).toBe(true);
+    expect(scope.vars.get('hex')?.value).toBe('0x10');
+    expect(scope.vars.get('keep')?.value).toBe('d');
+    expect(scope.unset.get('required')).toMatch(/has no default/);
+  });
+
+  it('unescapes $${ in values written in native syntax, and leaves JSON syntax as written', () => {
+    const scope = moduleScope(
+      [{ file: 'v.tf', syntax: 'hcl', config: { variable: { a: [{ default: '$${x}' }], b: [{}] } } }],
+      [{ file: 'x.tfvars.json', syntax: 'json', values: { b: '$${y}' } }],
+    );
+    expect(scope.vars.get('a')?.value).toBe('${x}');
+    expect(scope.vars.get('b')?.value).toBe('$${y}');
+  });
+
+  it('leaves out a resource whose count a variable sets to 0', () => {
+    const config = { variable: { create: [{ default: 0 }] }, resource: { azurerm_kubernetes_cluster: { x: [{ count: '${var.create}', name: 'a' }], y: [{ count: '${var.other}', name: 'b' }] } } };
+    expect(terraformConfigResources(config, 'main.tf', undefined, 1, 'terraform-hcl').resources.map((r) => r.name)).toEqual(['y']);
+  });
+
+  it('resolves chains of locals, and gives up on chains too deep to be real without failing', () => {
+    const chain = (n: number) => {
+      const locals: Record<string, string> = { l0: '${var.on}' };
+      for (let i = 1; i < n; i++) locals[`l${i}`] = `\${local.l${i - 1}}`;
+      return { variable: { on: [{ default: true }] }, locals: [locals], resource: { azurerm_kubernetes_cluster: { x: [{ local_account_disabled: `\${local.l${n - 1}}` }] } } };
+    };
+    expect(terraformConfigResources(chain(50), 'main.tf', undefined, 1, 'terraform-hcl').resources[0]?.object).toEqual({ local_account_disabled: true });
+    expect(terraformConfigResources(chain(5000), 'main.tf', undefined, 1, 'terraform-hcl').resources[0]?.object).toEqual({ local_account_disabled: unknown(/^local\.l4999 is resolved by Terraform$/) });
   });
 
   it('merges an override file into the declaration it names', () => {
@@ -188,10 +225,38 @@ describe('Terraform modules read from a directory', () => {
     expect(whole.errors.map((e) => e.source)).toEqual([join(dir, 'variables.tf')]);
   });
 
+  it('reads a .tf.json file with its module too', async () => {
+    const config = { resource: { azurerm_kubernetes_cluster: { main: { name: 'aks', local_account_disabled: '${var.lad}', default_node_pool: { name: 'system' } } } } };
+    const dir = tempTree({ 'main.tf.json': JSON.stringify(config), 'variables.tf.json': JSON.stringify({ variable: { lad: { default: false } } }), 'terraform.tfvars': 'lad = true\n' });
+    const result = await ingestPaths([join(dir, 'main.tf.json')]);
+    expect(result.errors).toEqual([]);
+    expect(result.resources[0]?.object).toMatchObject({ local_account_disabled: true });
+    expect(result.resources[0]?.valueSources).toEqual({ local_account_disabled: `var.lad, set in ${join(dir, 'terraform.tfvars')}:1` });
+  });
+
+  it('gives -var-files to the module Terraform would run in, not to the modules it calls', async () => {
+    const child = 'variable "lad" {\n  default = true\n}\nresource "azurerm_kubernetes_cluster" "child" {\n  local_account_disabled = var.lad\n}\n';
+    const root = 'variable "lad" {\n  default = true\n}\nmodule "aks" {\n  source = "./modules/aks"\n}\nresource "azurerm_kubernetes_cluster" "root" {\n  local_account_disabled = var.lad\n}\n';
+    const dir = tempTree({ 'main.tf': root, 'modules/aks/main.tf': child, 'prod.tfvars': 'lad = false\n' });
+    const result = await ingestPaths([dir], { terraformVariablesFiles: [join(dir, 'prod.tfvars')] });
+    expect(Object.fromEntries(result.resources.map((r) => [r.name, r.object.local_account_disabled]))).toEqual({ root: false, child: true });
+  });
+
+  it('skips what Terraform skips, and never reads a pipe or a device named like a variables file', async () => {
+    const dir = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES, 'old.tf~': 'variable "tier" {\n  default = "Old"\n}\n' });
+    execFileSync('mkfifo', [join(dir, 'terraform.tfvars')]);
+    symlinkSync('/dev/zero', join(dir, 'zero.auto.tfvars'));
+    symlinkSync(join(dir, 'gone'), join(dir, '.#main.tf'));
+    const result = await ingestPaths([join(dir, 'main.tf')]);
+    expect(result.errors).toEqual([]);
+    expect(result.notes).toEqual([]);
+    expect(result.resources[0]?.object).toMatchObject({ sku_tier: 'Free' });
+  });
+
   it('notes -var-files given when no .tf file is read', async () => {
     const dir = tempTree({ 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n' });
     const result = await ingestPaths([dir], { terraformVariablesFiles: ['prod.tfvars'] });
-    expect(result.notes).toEqual([{ source: 'prod.tfvars', message: 'no Terraform .tf file was read: the variables files were not used' }]);
+    expect(result.notes).toEqual([{ source: 'prod.tfvars', message: 'no Terraform .tf or .tf.json file was read: the variables files were not used' }]);
   });
 
   it('puts where a value came from on the findings about it', async () => {
