@@ -1,5 +1,5 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { TerraformModules } from './azure/terraform-module.js';
 import { isTerraformConfig, terraformConfigResources } from './azure/terraform-config.js';
 import { describeFsError, errorMessage, type InputError } from '../core/errors.js';
@@ -35,6 +35,8 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   // Every path is expanded first, so a pool can start on all files at once; each path's own errors
   // keep their place between the files of the paths before and after it.
   const steps: Step[] = [];
+  // Where Terraform would run for each path: the directory given, or the directory of the file given.
+  const roots = new Set<string>();
   for (const p of paths) {
     if (p === '-') {
       steps.push({ stdin: true });
@@ -42,12 +44,13 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
     }
     const sink: DecodeSink = { resources: [], errors: [], notes: [] };
     const files = await expand(p, sink);
+    roots.add(resolve(files.length === 1 && files[0] === p ? dirname(p) : p));
     if (sink.errors.length) steps.push({ errors: sink.errors });
     for (const file of files) steps.push({ file });
   }
   const pool = await openPool(steps, limits, options.parsePool);
   const files = steps.flatMap((s) => ('file' in s ? [s.file] : []));
-  const modules = new TerraformModules(limits, { scanned: files, variablesFiles: options.terraformVariablesFiles ?? [] });
+  const modules = new TerraformModules(limits, { scanned: new Set(files.map((f) => resolve(f))), variablesFiles: options.terraformVariablesFiles ?? [], roots });
   try {
     let pooled = 0;
     for (const step of steps) {
@@ -105,15 +108,12 @@ async function decodeTerraformFile(file: string, modules: TerraformModules, limi
   into.notes.push(...module.notes);
   const parsed = module.files.get(resolve(file));
   if (parsed && (parsed.syntax === 'hcl' || isTerraformConfig(parsed.config))) {
-    // One set of resources per instance of the module, named by its address when it is called.
-    module.instances.forEach((instance, i) => {
-      const decoded = terraformConfigResources(parsed.config, file, parsed.text, 1, 'terraform-hcl', instance.scope);
-      for (const r of decoded.resources) into.resources.push(instance.address ? { ...r, name: `${instance.address}.${r.name}` } : r);
-      if (i === 0) into.notes.push(...decoded.notes);
-    });
+    const decoded = terraformConfigResources(parsed.config, file, parsed.text, 1, 'terraform-hcl', module.scope);
+    for (const r of decoded.resources) into.resources.push(r);
+    into.notes.push(...decoded.notes);
     return;
   }
-  await decodeFile(file, limits, into, parsed ? module.instances[0]?.scope : undefined);
+  await decodeFile(file, limits, into, parsed ? module.scope : undefined);
 }
 
 /** A pool over the files worth it, or undefined when one thread is as fast (small inputs, one core). */

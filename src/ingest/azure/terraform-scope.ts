@@ -17,8 +17,6 @@ export interface TerraformScope {
   vars: ReadonlyMap<string, TerraformValue>;
   unset: ReadonlyMap<string, string>;
   locals: ReadonlyMap<string, unknown>;
-  /** Each declared variable's `variable` block, override files merged in. */
-  declared: ReadonlyMap<string, Obj>;
 }
 
 /**
@@ -93,36 +91,7 @@ export function moduleScope(files: readonly ModuleFile[], variablesFiles: readon
       unset.delete(name);
     }
   }
-  return { vars, unset, locals, declared: new Map([...declared].map(([name, d]) => [name, d.body])) };
-}
-
-/** A value written in the calling module as Terraform evaluates it there, or undefined when it is not known offline. */
-export type Evaluate = (value: unknown) => { value: unknown; vars: ReadonlySet<string> } | undefined;
-
-/**
- * The scope of one instance of a module called by another (`module "aks" { source = "./aks" ... }`):
- * a variable takes the value the call gives it, evaluated in the caller, else its default; a called
- * module reads no variables files. `caller` names the call (`module.aks in main.tf:3`).
- */
-export function calledScope(child: TerraformScope, args: Obj, caller: string, evaluate: Evaluate, parent: TerraformScope): TerraformScope {
-  const vars = new Map<string, TerraformValue>();
-  const unset = new Map<string, string>();
-  for (const [name, body] of child.declared) {
-    const given = Object.prototype.hasOwnProperty.call(args, name) && !(args[name] === null && notNullable(body));
-    const fallback = child.vars.get(name);
-    if (isSensitive(body)) unset.set(name, `var.${name} is sensitive: its value is not read`);
-    else if (!given && fallback) vars.set(name, fallback);
-    else if (!given) unset.set(name, `var.${name} has no default and ${caller} does not set it`);
-    else {
-      const got = evaluate(args[name]);
-      if (!got) unset.set(name, `var.${name} is set by ${caller} to a value Terraform resolves`);
-      else {
-        const via = [...got.vars].sort().map((v) => `var.${v}, ${parent.vars.get(v)?.from ?? 'its value'}`);
-        vars.set(name, { value: typed(got.value, body.type), from: `set by ${caller}${via.length ? ` from ${via.join('; ')}` : ''}` });
-      }
-    }
-  }
-  return { vars, unset, locals: child.locals, declared: child.declared };
+  return { vars, unset, locals };
 }
 
 function isSensitive(declaration: Obj): boolean {
