@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { driftBetween, type DriftEntry } from '../analyses/aks/drift.js';
@@ -354,6 +355,20 @@ function sourceOf(input: string, cluster: AksCluster): DriftSource {
   return { input, cluster: cluster.name, kind: r.kind, shape: cluster.shape, file: r.source.file, line: r.source.line };
 }
 
+/**
+ * `--var-file` is for the module Terraform runs in: the directory given, or the given file's. A
+ * cluster written in a directory below it would not take the values, and comparing it as if it did
+ * would be wrong: the user is told which directory to give instead.
+ */
+async function refuseVariablesElsewhere(template: string, cluster: AksCluster): Promise<void> {
+  const isDir = await stat(template).then((s) => s.isDirectory(), () => false);
+  const root = resolve(isDir ? template : dirname(template));
+  const home = dirname(cluster.resource.source.file);
+  if (resolve(home) !== root) {
+    throw new UsageError(`--var-file applies to the Terraform module in ${isDir ? template : dirname(template)}, and cluster ${cluster.name} is written in ${home}: give ${home} as the template`);
+  }
+}
+
 /** Reads both sides and compares them. Throws a UsageError when a side has no cluster to compare. */
 export async function runAksDrift(opts: DriftRunOptions, problems: DriftProblems): Promise<DriftReport> {
   if (opts.live === undefined && opts.aks === undefined) throw new UsageError('give the live cluster, as a file (LIVE) or with --aks RESOURCE_ID');
@@ -367,6 +382,7 @@ export async function runAksDrift(opts: DriftRunOptions, problems: DriftProblems
   if (opts.varFiles?.length && template.cluster.resource.format !== 'terraform-hcl') {
     throw new UsageError(`${opts.template}: --var-file applies to a Terraform configuration (.tf), and this template is not one`);
   }
+  if (opts.varFiles?.length) await refuseVariablesElsewhere(opts.template, template.cluster);
   const liveInput = opts.live ?? (opts.aks as string);
   const live =
     opts.live !== undefined

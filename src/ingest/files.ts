@@ -80,8 +80,11 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   } finally {
     await pool?.close();
   }
-  if (options.terraformVariablesFiles?.length && !files.some(isTerraform)) {
-    result.notes.push({ source: options.terraformVariablesFiles.join(', '), message: 'no Terraform .tf or .tf.json file was read: the variables files were not used' });
+  if (options.terraformVariablesFiles?.length && !modules.variablesApplied) {
+    const why = files.some(isTerraform)
+      ? 'they are for the Terraform module of a directory given (or of a file given), and none of those holds a .tf or .tf.json file read'
+      : 'no Terraform .tf or .tf.json file was read';
+    result.notes.push({ source: options.terraformVariablesFiles.join(', '), message: `the variables files were not used: ${why}` });
   }
   return result;
 }

@@ -184,6 +184,16 @@ describe('palisade aks drift with Terraform variables', () => {
     expect(r.stdout).toContain('no drift in the compared settings');
   });
 
+  it('refuses --var-file for a cluster written below the directory given, naming the one to give (exit 2)', async () => {
+    const dir = tempTree({ 'infra/main.tf': tf, 'infra/variables.tf': variables, 'prod.tfvars': 'local_accounts_disabled = true\n' });
+    const live = join(tempTree({ 'live.json': show() }), 'live.json');
+    const r = await runCli(['aks', 'drift', dir, live, '--var-file', join(dir, 'prod.tfvars')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--var-file applies to the Terraform module in ${dir}, and cluster aks-prod is written in ${join(dir, 'infra')}: give ${join(dir, 'infra')} as the template`);
+    const ok = await runCli(['aks', 'drift', join(dir, 'infra'), live, '--var-file', join(dir, 'prod.tfvars'), '--fail-on-drift']);
+    expect(ok.code).toBe(0);
+  });
+
   it('refuses --var-file for a template that is not Terraform, or read from stdin (exit 2)', async () => {
     const template = {
       $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',

@@ -65,9 +65,14 @@ export class TerraformModules {
     return { ...module, errors: module.errors.filter(fresh), notes: module.notes.filter(fresh) };
   }
 
+  /** Whether some module read took the `-var-file`s: one in a directory a path names. */
+  variablesApplied = false;
+
   private read(dir: string, absolute: string): Promise<ModuleRead> {
     const { scanned = new Set<string>(), variablesFiles = [], roots = new Set<string>() } = this.options;
-    return readModule(dir, this.limits, scanned, roots.has(absolute) ? variablesFiles : []);
+    const root = roots.has(absolute);
+    if (root && variablesFiles.length) this.variablesApplied = true;
+    return readModule(dir, this.limits, scanned, root ? variablesFiles : []);
   }
 }
 

@@ -256,7 +256,12 @@ describe('Terraform modules read from a directory', () => {
   it('notes -var-files given when no .tf file is read', async () => {
     const dir = tempTree({ 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n' });
     const result = await ingestPaths([dir], { terraformVariablesFiles: ['prod.tfvars'] });
-    expect(result.notes).toEqual([{ source: 'prod.tfvars', message: 'no Terraform .tf or .tf.json file was read: the variables files were not used' }]);
+    expect(result.notes).toEqual([{ source: 'prod.tfvars', message: 'the variables files were not used: no Terraform .tf or .tf.json file was read' }]);
+    // Terraform files only below the directory given: -var-files are for the directory Terraform runs in.
+    const below = tempTree({ 'infra/main.tf': MAIN, 'infra/variables.tf': VARIABLES, 'prod.tfvars': 'tier = "Premium"\n' });
+    const read = await ingestPaths([below], { terraformVariablesFiles: [join(below, 'prod.tfvars')] });
+    expect(read.resources[0]?.object).toMatchObject({ sku_tier: 'Free' });
+    expect(read.notes).toEqual([{ source: join(below, 'prod.tfvars'), message: expect.stringMatching(/^the variables files were not used: they are for the Terraform module of a directory given/) }]);
   });
 
   it('puts where a value came from on the findings about it', async () => {
