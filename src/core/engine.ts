@@ -120,7 +120,6 @@ export function noteValueSources(found: readonly Finding[], sources: Readonly<Re
   }
 }
 
-
 /**
  * Flattens the strings a finding keeps. Template literals build rope strings, about twenty rope
  * nodes per finding (id, message, field, verify command); flattened, a finding of a large scan

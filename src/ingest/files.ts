@@ -18,7 +18,10 @@ export interface IngestOptions {
   onFile?: (file: string) => void;
   /** Reading on worker threads: when and how many (DEFAULT_PARSE_POOL), or false for one thread. */
   parsePool?: Partial<ParsePoolOptions> | false;
-  /** Terraform variables files (`-var-file`), applied to every Terraform module read after those it loads itself. */
+  /**
+   * Terraform variables files (`-var-file`), for the module of each path given (the directory, or a
+   * file's directory), after the ones that module loads itself.
+   */
   terraformVariablesFiles?: readonly string[];
 }
 

@@ -2,7 +2,7 @@ import type { Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
 import { MANAGED_CLUSTER_TYPE, readSetting } from './json-cluster.js';
 import type { AksCluster, DiagnosticSetting, Setting } from './model.js';
-import { clusterIdentity, refersToCluster, TERRAFORM_CLUSTER_TYPE, terraformAddress, terraformUnknown, type ClusterIdentity } from './terraform-cluster.js';
+import { clusterIdentity, refersToCluster, terraformUnit, TERRAFORM_CLUSTER_TYPE, terraformAddress, terraformUnknown, type ClusterIdentity } from './terraform-cluster.js';
 
 export const DIAGNOSTIC_SETTINGS_TYPE = 'Microsoft.Insights/diagnosticSettings';
 /** The child-resource spelling ARM templates use inside a cluster: `<cluster>/Microsoft.Insights/<setting>`. */
@@ -302,7 +302,7 @@ export function diagnosticSettingsFor(cluster: AksCluster, inventory: Inventory 
   const out: DiagnosticSettingView[] = [];
   for (const r of candidates) {
     if (r.kind === TERRAFORM_DIAGNOSTIC_SETTING_TYPE) {
-      const verdict = refersToCluster(r.object.target_resource_id, me, terraformAddress(r.name).module);
+      const verdict = refersToCluster(r.object.target_resource_id, me, terraformAddress(r.name).module, terraformUnit(r));
       const view = verdict === 'no' ? undefined : terraformSetting(r);
       if (view && (verdict === 'yes' || (sole && collectsAksCategory(view)))) out.push(view);
       continue;

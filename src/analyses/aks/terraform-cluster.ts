@@ -394,16 +394,19 @@ export interface ClusterIdentity {
   id?: string;
   /** For a Terraform cluster: its resource name as the ingest writes it (`main`, `module.aks.main`). */
   terraformName?: string;
+  /** For a Terraform cluster: its plan file, or the directory of its `.tf` files (terraformUnit). */
+  terraformUnit?: string;
 }
 
 /**
  * Whether a reference to a cluster (a node pool's `kubernetes_cluster_id`, a diagnostic setting's
  * `target_resource_id`) names the cluster: by the reference text `azurerm_kubernetes_cluster.<label>`
- * from a resource in the same module (kept as a string, or in an unknown marker's reason), or by a
+ * from a resource in the same module of the same plan or directory (`fromUnit`, when known; kept as a
+ * string, or in an unknown marker's reason), or by a
  * resource id below `/managedClusters/<name>`. `no` when it names another cluster or another
  * resource's id; `undecided` when it names none (a plan value known only after apply, a variable).
  */
-export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModule = ''): 'yes' | 'no' | 'undecided' {
+export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModule = '', fromUnit?: string): 'yes' | 'no' | 'undecided' {
   const text = typeof ref === 'string' ? ref : unknownReason(ref);
   if (text === undefined || text.trim() === '') return 'undecided';
   const lower = text.toLowerCase();
@@ -411,7 +414,9 @@ export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModu
   if (cluster.terraformName !== undefined) {
     const { module, label } = terraformAddress(cluster.terraformName);
     const byLabel = new RegExp(`(?<![\\w.-])${escapeRegExp(TERRAFORM_CLUSTER_TYPE)}\\.${escapeRegExp(label)}(?![\\w-])`);
-    if (module === fromModule && byLabel.test(text)) return 'yes';
+    // A reference by label means the cluster of that label in the referring resource's own module.
+    const sameUnit = fromUnit === undefined || cluster.terraformUnit === undefined || !comparableUnits(fromUnit, cluster.terraformUnit) || fromUnit === cluster.terraformUnit;
+    if (module === fromModule && sameUnit && byLabel.test(text)) return 'yes';
   }
   if (new RegExp(`/managedclusters/${escapeRegExp(cluster.name.toLowerCase())}(?![\\w-])`).test(lower)) return 'yes';
   if (lower.includes('/managedclusters/') || /(?<![\w.-])azurerm_kubernetes_cluster\.[\w-]/.test(text)) return 'no';
@@ -430,7 +435,10 @@ export function clusterIdentity(cluster: AksCluster): ClusterIdentity {
   const identity: ClusterIdentity = { name: cluster.name };
   const id = knownId(cluster.resource);
   if (id) identity.id = id;
-  if (cluster.resource.kind === TERRAFORM_CLUSTER_TYPE) identity.terraformName = cluster.resource.name;
+  if (cluster.resource.kind === TERRAFORM_CLUSTER_TYPE) {
+    identity.terraformName = cluster.resource.name;
+    identity.terraformUnit = terraformUnit(cluster.resource);
+  }
   return identity;
 }
 
@@ -442,12 +450,12 @@ export function clusterIdentity(cluster: AksCluster): ClusterIdentity {
  */
 function separatePools(cluster: Resource, inventory: Inventory | undefined): Resource[] {
   if (!inventory) return [];
-  const target: ClusterIdentity = { name: terraformClusterName(cluster), terraformName: cluster.name };
+  const target: ClusterIdentity = { name: terraformClusterName(cluster), terraformName: cluster.name, terraformUnit: terraformUnit(cluster) };
   const id = knownId(cluster);
   if (id) target.id = id;
   const clusters = inventory.byKind(TERRAFORM_CLUSTER_TYPE);
   return inventory.byKind(TERRAFORM_NODE_POOL_TYPE).filter((p) => {
-    const verdict = refersToCluster(p.object.kubernetes_cluster_id, target, terraformAddress(p.name).module);
+    const verdict = refersToCluster(p.object.kubernetes_cluster_id, target, terraformAddress(p.name).module, terraformUnit(p));
     if (verdict !== 'undecided') return verdict === 'yes';
     const neighbours = clusters.filter((c) => sameModuleInstance(c, p));
     const candidates = neighbours.length > 0 ? neighbours : clusters;
@@ -458,6 +466,18 @@ function separatePools(cluster: Resource, inventory: Inventory | undefined): Res
 /** Whether two Terraform resources are in the same module instance: the same module address, in the same plan or directory of `.tf` files. */
 function sameModuleInstance(a: Resource, b: Resource): boolean {
   return terraformAddress(a.name).module === terraformAddress(b.name).module && configurationUnit(a) === configurationUnit(b);
+}
+
+/**
+ * Where a Terraform resource's references by label resolve, with its format: a plan and the `.tf`
+ * files it was made from are two readings of one configuration, whose units are not compared.
+ */
+export function terraformUnit(r: Resource): string {
+  return `${r.format ?? ''}\u0000${configurationUnit(r)}`;
+}
+
+function comparableUnits(a: string, b: string): boolean {
+  return a.slice(0, a.indexOf('\u0000')) === b.slice(0, b.indexOf('\u0000'));
 }
 
 /** A plan is one file; a Terraform module in HCL is a directory of `.tf` files. */

@@ -12,6 +12,9 @@ import {
   UNKNOWN_KEY,
 } from '../../../src/analyses/aks/index.js';
 import { Inventory } from '../../../src/core/inventory.js';
+import { diagnosticSettingsFor } from '../../../src/analyses/aks/diagnostics.js';
+import { ingestPaths } from '../../../src/ingest/files.js';
+import { tempTree } from '../../helpers/cli.js';
 import type { Obj, Resource } from '../../../src/core/resource.js';
 
 function tf(kind: string, label: string, object: Obj, format = 'terraform-plan'): Resource {
@@ -445,5 +448,27 @@ describe('a profile asked for as a whole', () => {
     expect(withAad.get('aadProfile')).toMatchObject({ known: true, field: 'azure_active_directory_role_based_access_control[0]' });
     expect(withAad.get('aadProfile').absent).toBeUndefined();
     expect(terraformCluster(cluster('c', {})).get('aadProfile')).toMatchObject({ known: true, absent: true });
+  });
+});
+
+describe('Terraform references by label across directories', () => {
+  it('links a node pool and a diagnostic setting to the cluster of their own directory when two directories have a cluster of one label', async () => {
+    const module = (env: string, publicIp: boolean) =>
+      [
+        `resource "azurerm_kubernetes_cluster" "main" {\n  name = "aks-${env}"\n  default_node_pool {\n    name = "system"\n  }\n}`,
+        `resource "azurerm_kubernetes_cluster_node_pool" "user" {\n  name                   = "user${env}"\n  kubernetes_cluster_id  = azurerm_kubernetes_cluster.main.id\n  node_public_ip_enabled = ${publicIp}\n}`,
+        `resource "azurerm_monitor_diagnostic_setting" "audit" {\n  name               = "audit-${env}"\n  target_resource_id = azurerm_kubernetes_cluster.main.id\n  log_analytics_workspace_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w"\n  enabled_log {\n    category = "kube-audit"\n  }\n}`,
+      ].join('\n');
+    const dir = tempTree({ 'prod/main.tf': module('prod', false), 'dev/main.tf': module('dev', true) });
+    const inventory = new Inventory((await ingestPaths([dir])).resources);
+    const clusters = inventory.byKind('azurerm_kubernetes_cluster').map((r) => aksClusterOf(r, inventory)!);
+    expect(Object.fromEntries(clusters.map((c) => [c.name, c.nodePools.map((p) => p.name)]))).toEqual({
+      'aks-dev': ['system', 'userdev'],
+      'aks-prod': ['system', 'userprod'],
+    });
+    expect(Object.fromEntries(clusters.map((c) => [c.name, diagnosticSettingsFor(c, inventory)?.map((d) => d.name)]))).toEqual({
+      'aks-dev': ['audit-dev'],
+      'aks-prod': ['audit-prod'],
+    });
   });
 });
