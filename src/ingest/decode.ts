@@ -8,7 +8,6 @@ import { isObj, toResource, type Obj, type Resource } from '../core/resource.js'
 import { podSpecParts } from '../core/workload.js';
 import { azureResources } from './azure/detect.js';
 import { looksLikeHcl, terraformHclResources } from './azure/terraform-hcl.js';
-import type { TerraformScope } from './azure/terraform-scope.js';
 import { splitDocuments, type DocumentText } from './documents.js';
 import { loadBlockYaml, UNSUPPORTED } from './yaml-block.js';
 import { jsonSyntaxPosition } from '../core/json-error.js';
@@ -43,9 +42,9 @@ export interface DecodeSink {
  * Decodes one input of any supported format: Terraform HCL (`.tf`, or stdin that reads as HCL) needs
  * an asynchronous parser; everything else goes through `decodeText`.
  */
-export async function decodeInput(text: string, source: string, limits: InputLimits, sink: DecodeSink, terraform?: TerraformScope): Promise<void> {
+export async function decodeInput(text: string, source: string, limits: InputLimits, sink: DecodeSink): Promise<void> {
   if (source.toLowerCase().endsWith('.tf') || (source === '-' && looksLikeHcl(text))) {
-    const decoded = await terraformHclResources(text, source, limits, terraform);
+    const decoded = await terraformHclResources(text, source, limits);
     sink.resources.push(...decoded.resources);
     sink.notes.push(...decoded.notes);
     sink.errors.push(...decoded.errors);

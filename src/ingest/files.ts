@@ -106,7 +106,8 @@ function inPool(file: string): boolean {
 /**
  * A `.tf` or `.tf.json` file, its references resolved against its module: the other files of its
  * directory and their variables files. A file the module read parsed is taken from there; one it could
- * not parse goes the usual way, which says why, and so does a `.tf.json` holding no Terraform resources.
+ * not parse goes the usual way, which says why, and so does a `.tf.json` holding no Terraform
+ * resources (read as any JSON file).
  */
 async function decodeTerraformFile(file: string, modules: TerraformModules, limits: InputLimits, into: DecodeSink): Promise<void> {
   const module = await modules.of(file);
@@ -119,7 +120,7 @@ async function decodeTerraformFile(file: string, modules: TerraformModules, limi
     into.notes.push(...decoded.notes);
     return;
   }
-  await decodeFile(file, limits, into, parsed ? module.scope : undefined);
+  await decodeFile(file, limits, into);
 }
 
 /** A pool over the files worth it, or undefined when one thread is as fast (small inputs, one core). */

@@ -3,16 +3,14 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { describeFsError } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
 import type { InputLimits } from './limits.js';
-import type { TerraformScope } from './azure/terraform-scope.js';
 
 /**
  * Reads and decodes one file into the sink. The one path a file takes to become resources, whether
- * the main thread or a parse worker runs it, so both give the same resources, errors and notes. A
- * Terraform file's references are resolved against `terraform`, its module's scope, when given.
+ * the main thread or a parse worker runs it, so both give the same resources, errors and notes.
  */
-export async function decodeFile(file: string, limits: InputLimits, sink: DecodeSink, terraform?: TerraformScope): Promise<void> {
+export async function decodeFile(file: string, limits: InputLimits, sink: DecodeSink): Promise<void> {
   const text = await readBounded(file, limits.maxFileBytes, sink);
-  if (text !== undefined) await decodeInput(text, file, limits, sink, terraform);
+  if (text !== undefined) await decodeInput(text, file, limits, sink);
 }
 
 export async function readBounded(file: string, max: number, sink: DecodeSink): Promise<string | undefined> {

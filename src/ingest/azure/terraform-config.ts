@@ -2,7 +2,7 @@ import { asObj, isObj, setOwn, type Obj, type Resource } from '../../core/resour
 import { UNKNOWN_KEY, unknownMarker } from '../../core/unknown.js';
 import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
-import { EXPRESSION, moduleScope, type TerraformScope } from './terraform-scope.js';
+import { EXPRESSION, moduleScope, unescapeTemplate, type TerraformScope } from './terraform-scope.js';
 
 /** Arguments that steer Terraform itself rather than set an attribute of the resource. */
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection']);
@@ -150,7 +150,7 @@ const WHOLE_REF = new RegExp(`^${REF.source}$`);
  * were taken are added to `used`.
  */
 function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
-  if (!EXPRESSION.test(s)) return unescape(s);
+  if (!EXPRESSION.test(s)) return unescapeTemplate(s);
   const whole = WHOLE_REF.exec(s.trim());
   if (whole) {
     const value = refValue(refs, whole[1] as string, whole[2] as string, whole[3] as string, used);
@@ -168,16 +168,12 @@ function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
     });
     if (!EXPRESSION.test(substituted)) {
       for (const v of taken) used.add(v);
-      return unescape(substituted);
+      return unescapeTemplate(substituted);
     }
   }
   const wholeExpr = /^\$\{([\s\S]*)\}$/.exec(s);
   const expr = wholeExpr && !wholeExpr[1]?.includes('${') ? (wholeExpr[1] as string) : s;
   return unknownMarker(`${clip(expr)} is resolved by Terraform`);
-}
-
-function unescape(s: string): string {
-  return s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
 }
 
 function escape(s: string): string {

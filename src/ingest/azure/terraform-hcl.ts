@@ -3,7 +3,6 @@ import type { InputError, InputNote } from '../../core/errors.js';
 import { errorMessage } from '../../core/errors.js';
 import { isObj, type Obj, type Resource } from '../../core/resource.js';
 import { terraformConfigResources } from './terraform-config.js';
-import type { TerraformScope } from './terraform-scope.js';
 
 type HclParse = (filename: string, contents: string) => Promise<Record<string, unknown>>;
 
@@ -40,17 +39,18 @@ export function looksLikeHcl(text: string): boolean {
 }
 
 /**
- * A `.tf` file: its azurerm AKS resources, or an InputError naming the file and line when the HCL is
- * malformed. `scope` is its module's variables and locals (by default, those the file declares).
+ * A `.tf` file read alone (stdin): its azurerm AKS resources, its references resolved against what
+ * it declares itself, or an InputError naming the file and line when the HCL is malformed. A file on
+ * disk is read with its module (terraform-module.ts).
  */
-export async function terraformHclResources(text: string, source: string, limits: HclLimits, scope?: TerraformScope): Promise<HclDecoded> {
+export async function terraformHclResources(text: string, source: string, limits: HclLimits): Promise<HclDecoded> {
   const out: HclDecoded = { resources: [], notes: [], errors: [] };
   const parsed = await parseHcl(text, source, limits);
   if ('error' in parsed) {
     out.errors.push(parsed.error);
     return out;
   }
-  const decoded = terraformConfigResources(parsed.config, source, text, 1, 'terraform-hcl', scope);
+  const decoded = terraformConfigResources(parsed.config, source, text, 1, 'terraform-hcl');
   out.resources.push(...decoded.resources);
   out.notes.push(...decoded.notes);
   return out;

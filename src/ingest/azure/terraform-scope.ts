@@ -45,6 +45,11 @@ export interface VariablesFile {
 /** Any `${...}` or `%{...}` not escaped as `$${` / `%%{`: an expression Terraform evaluates. */
 export const EXPRESSION = /(^|[^$])\$\{|(^|[^%])%\{/;
 
+/** A literal string of native syntax as Terraform reads it: `$${` and `%%{` are `${` and `%{`. */
+export function unescapeTemplate(s: string): string {
+  return s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
+
 /**
  * The scope of a module from its files and variables files, as Terraform settles a root module's
  * variables: a variables file given later overrides one given earlier, and any overrides the
@@ -135,7 +140,7 @@ function notNullable(declaration: Obj): boolean {
 /** A value as Terraform reads it: strings from native syntax with `$${` and `%%{` unescaped. */
 function literal(value: unknown, syntax: Syntax | undefined, depth = 0): unknown {
   if (syntax !== 'hcl' || depth > 32) return value;
-  if (typeof value === 'string') return value.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+  if (typeof value === 'string') return unescapeTemplate(value);
   if (Array.isArray(value)) return value.map((x) => literal(x, syntax, depth + 1));
   if (isObj(value)) {
     const out: Obj = {};
