@@ -363,7 +363,8 @@ function sourceOf(input: string, cluster: AksCluster): DriftSource {
 async function refuseVariablesElsewhere(template: string, cluster: AksCluster): Promise<void> {
   const isDir = await stat(template).then((s) => s.isDirectory(), () => false);
   const root = resolve(isDir ? template : dirname(template));
-  const home = dirname(cluster.resource.source.file);
+  // A cluster of a called module is part of the root module that calls it.
+  const home = cluster.resource.origin?.root ?? dirname(cluster.resource.source.file);
   if (resolve(home) !== root) {
     throw new UsageError(`--var-file applies to the Terraform module in ${isDir ? template : dirname(template)}, and cluster ${cluster.name} is written in ${home}: give ${home} as the template`);
   }

@@ -93,6 +93,7 @@ export function evaluate(rules: readonly Rule[], inventory: Inventory, settings:
     if (ctx.found.length === 0) continue;
     const found = supersede(ctx.found, plan.supersedes);
     if (resource.valueSources) noteValueSources(found, resource.valueSources);
+    if (resource.origin) noteOrigin(found, resource.origin);
     suppressor?.apply(resource, found);
     for (const f of found) {
       compact(f);
@@ -118,6 +119,14 @@ export function noteValueSources(found: readonly Finding[], sources: Readonly<Re
     f.evidence = { ...f.evidence, valueFrom: from };
     f.message = `${f.message} (value from ${from})`;
   }
+}
+
+/**
+ * Says which root module a finding on a called module's resource is about: the resource and line are
+ * the module's, shared by every environment that calls it, and their values may differ.
+ */
+function noteOrigin(found: readonly Finding[], origin: NonNullable<Resource['origin']>): void {
+  for (const f of found) f.message = `${f.message} (in ${origin.module} of ${origin.root})`;
 }
 
 /**

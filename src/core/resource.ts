@@ -39,6 +39,13 @@ export interface Resource extends ResourceRef {
    * Terraform variable's default, a variables file), each with where from: findings on them say so.
    */
   readonly valueSources?: Readonly<Record<string, string>>;
+  /**
+   * For a resource of a Terraform module that another calls (`module "aks" { source = "../modules/aks" }`):
+   * the call's address (`module.aks`, also the start of `name`) and the directory of the root module
+   * it is part of. Two environments calling one module are two instances, with values of their own,
+   * each linked only to the resources of its own root.
+   */
+  readonly origin?: { readonly module: string; readonly root: string };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { TerraformModules } from './azure/terraform-module.js';
 import { isTerraformConfig, terraformConfigResources } from './azure/terraform-config.js';
 import { describeFsError, errorMessage, type InputError } from '../core/errors.js';
@@ -53,7 +53,7 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   }
   const pool = await openPool(steps, limits, options.parsePool);
   const files = steps.flatMap((s) => ('file' in s ? [s.file] : []));
-  const modules = new TerraformModules(limits, { scanned: new Set(files.map((f) => resolve(f))), variablesFiles: options.terraformVariablesFiles ?? [], roots });
+  const modules = new TerraformModules(limits, { scanned: files, variablesFiles: options.terraformVariablesFiles ?? [], roots });
   try {
     let pooled = 0;
     for (const step of steps) {
@@ -80,6 +80,12 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
         else await decodeFile(step.file, limits, result);
       }
     }
+    // The modules the files read call, outside the paths given: Terraform reads them too.
+    for (const file of await modules.calledOnly()) {
+      options.onFile?.(file);
+      result.files++;
+      await decodeTerraformFile(file, modules, limits, result);
+    }
   } finally {
     await pool?.close();
   }
@@ -104,20 +110,24 @@ function inPool(file: string): boolean {
 }
 
 /**
- * A `.tf` or `.tf.json` file, its references resolved against its module: the other files of its
- * directory and their variables files. A file the module read parsed is taken from there; one it could
- * not parse goes the usual way, which says why, and so does a `.tf.json` holding no Terraform
- * resources (read as any JSON file).
+ * A `.tf` or `.tf.json` file, once per instance of its module (usually one: the module is a root),
+ * its references resolved against that instance's scope: the other files of its directory, their
+ * variables files or the call's arguments. Resources of a called module are named by the call's
+ * address (`module.aks.main`). A file the module read parsed is taken from there; one it could not
+ * parse goes the usual way, which says why, and so does a `.tf.json` holding no Terraform resources
+ * (read as any JSON file).
  */
 async function decodeTerraformFile(file: string, modules: TerraformModules, limits: InputLimits, into: DecodeSink): Promise<void> {
   const module = await modules.of(file);
   into.errors.push(...module.errors);
   into.notes.push(...module.notes);
-  const parsed = module.files.get(resolve(file));
+  const parsed = module.files.get(basename(file));
   if (parsed && (parsed.syntax === 'hcl' || isTerraformConfig(parsed.config))) {
-    const decoded = terraformConfigResources(parsed.config, file, parsed.text, 1, 'terraform-hcl', module.scope);
-    for (const r of decoded.resources) into.resources.push(r);
-    into.notes.push(...decoded.notes);
+    module.instances.forEach((instance, i) => {
+      const decoded = terraformConfigResources(parsed.config, file, parsed.text, 1, 'terraform-hcl', instance.scope);
+      for (const r of decoded.resources) into.resources.push(instance.address ? { ...r, name: `${instance.address}.${r.name}`, origin: { module: instance.address, root: instance.root } } : r);
+      if (i === 0) into.notes.push(...decoded.notes);
+    });
     return;
   }
   await decodeFile(file, limits, into);

@@ -194,6 +194,19 @@ describe('palisade aks drift with Terraform variables', () => {
     expect(ok.code).toBe(0);
   });
 
+  it('compares a cluster written in a module the template calls, with --var-file values passed through the call', async () => {
+    const root = `${variables}module "aks" {\n  source                  = "../modules/aks"\n  local_accounts_disabled = var.local_accounts_disabled\n}\n`;
+    const dir = tempTree({ 'modules/aks/main.tf': tf, 'modules/aks/variables.tf': variables.replace('false', 'true'), 'prod/main.tf': root, 'prod.tfvars': 'local_accounts_disabled = false\n' });
+    const live = join(tempTree({ 'live.json': show() }), 'live.json');
+    const r = await runCli(['aks', 'drift', join(dir, 'prod'), live, '--var-file', join(dir, 'prod.tfvars'), '-f', 'json']);
+    expect(r.stderr).toBe('');
+    const entry = parse(r.stdout).drift.find((e) => e.setting === 'disableLocalAccounts');
+    expect(entry).toMatchObject({
+      template: { value: false, from: `var.local_accounts_disabled, set by module.aks in ${join(dir, 'prod/main.tf')}:5 from var.local_accounts_disabled, set in ${join(dir, 'prod.tfvars')}:1` },
+      live: { value: true },
+    });
+  });
+
   it('refuses --var-file for a template that is not Terraform, or read from stdin (exit 2)', async () => {
     const template = {
       $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',

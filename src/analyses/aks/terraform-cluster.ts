@@ -401,9 +401,10 @@ export interface ClusterIdentity {
 /**
  * Whether a reference to a cluster (a node pool's `kubernetes_cluster_id`, a diagnostic setting's
  * `target_resource_id`) names the cluster: by the reference text `azurerm_kubernetes_cluster.<label>`
- * from a resource in the same module of the same plan or directory (`fromUnit`, when known; kept as a
- * string, or in an unknown marker's reason), or by a
- * resource id below `/managedClusters/<name>`. `no` when it names another cluster or another
+ * from a resource in the same module of the same plan or root module (`fromUnit`, when known; kept as a
+ * string, or in an unknown marker's reason), by an output of a module that resource calls
+ * (`module.aks.cluster_id`: a cluster inside that call), or by a resource id below
+ * `/managedClusters/<name>`. `no` when it names another cluster or another
  * resource's id; `undecided` when it names none (a plan value known only after apply, a variable).
  */
 export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModule = '', fromUnit?: string): 'yes' | 'no' | 'undecided' {
@@ -417,6 +418,13 @@ export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModu
     // A reference by label means the cluster of that label in the referring resource's own module.
     const sameUnit = fromUnit === undefined || cluster.terraformUnit === undefined || !comparableUnits(fromUnit, cluster.terraformUnit) || fromUnit === cluster.terraformUnit;
     if (module === fromModule && sameUnit && byLabel.test(text)) return 'yes';
+    // An output of a module the referring one calls (`module.aks.cluster_id`) names a cluster inside
+    // that call. Only in HCL is the text the expression: a plan's names the resource's own address.
+    const call = fromUnit?.startsWith(`${HCL}\u0000`) ? /(?<![\w.-])module\.([\w-]+)(?:\[[^\]]*\])?\./.exec(text) : null;
+    if (call && !byLabel.test(text)) {
+      const inside = module.startsWith(`${fromModule}module.${call[1]}.`) || module.startsWith(`${fromModule}module.${call[1]}[`);
+      return sameUnit && inside ? 'yes' : 'no';
+    }
   }
   if (new RegExp(`/managedclusters/${escapeRegExp(cluster.name.toLowerCase())}(?![\\w-])`).test(lower)) return 'yes';
   if (lower.includes('/managedclusters/') || /(?<![\w.-])azurerm_kubernetes_cluster\.[\w-]/.test(text)) return 'no';
@@ -463,7 +471,7 @@ function separatePools(cluster: Resource, inventory: Inventory | undefined): Res
   });
 }
 
-/** Whether two Terraform resources are in the same module instance: the same module address, in the same plan or directory of `.tf` files. */
+/** Whether two Terraform resources are in the same module instance: the same module address, in the same plan or root module. */
 function sameModuleInstance(a: Resource, b: Resource): boolean {
   return terraformAddress(a.name).module === terraformAddress(b.name).module && configurationUnit(a) === configurationUnit(b);
 }
@@ -480,11 +488,18 @@ function comparableUnits(a: string, b: string): boolean {
   return a.slice(0, a.indexOf('\u0000')) === b.slice(0, b.indexOf('\u0000'));
 }
 
-/** A plan is one file; a Terraform module in HCL is a directory of `.tf` files. */
+const HCL = 'terraform-hcl';
+
+/**
+ * A plan is one file; a Terraform configuration in HCL is the directory of its root module's `.tf`
+ * files, which the resources of the modules it calls are part of (`origin`), named as the ingest
+ * names directories (`.` for a file given without one).
+ */
 function configurationUnit(r: Resource): string {
-  if (r.format !== 'terraform-hcl') return r.source.file;
+  if (r.format !== HCL) return r.source.file;
+  if (r.origin) return r.origin.root;
   const at = Math.max(r.source.file.lastIndexOf('/'), r.source.file.lastIndexOf('\\'));
-  return at < 0 ? '' : r.source.file.slice(0, at);
+  return at < 0 ? '.' : at === 0 ? r.source.file.charAt(0) : r.source.file.slice(0, at);
 }
 
 /**

@@ -67,6 +67,17 @@ export function terraformConfigResources(
   return { resources, notes };
 }
 
+/**
+ * A value written in a module (a module call's argument, its `count`) as Terraform evaluates it in
+ * `scope`: the value with the variables it was made from, or undefined when some part of it is not
+ * known offline.
+ */
+export function evaluateIn(scope: TerraformScope, value: unknown): { value: unknown; vars: ReadonlySet<string> } | undefined {
+  const vars = new Set<string>();
+  const resolved = literalValue(value, refsOf(scope), 0, vars);
+  return resolved === undefined ? undefined : { value: resolved, vars };
+}
+
 /** A local resolved to a value, with the variables it was made from. */
 interface ResolvedLocal {
   value: unknown;

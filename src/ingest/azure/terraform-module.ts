@@ -1,79 +1,328 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { withoutBom } from '../../core/bom.js';
 import { describeFsError, type InputError, type InputNote } from '../../core/errors.js';
 import { jsonSyntaxPosition } from '../../core/json-error.js';
-import { isObj } from '../../core/resource.js';
+import { isObj, setOwn, type Obj } from '../../core/resource.js';
+import { lineAt } from '../../core/lines.js';
 import { readBounded } from '../parse-file.js';
 import type { DecodeSink } from '../decode.js';
 import type { InputLimits } from '../limits.js';
 import { parseHcl } from './terraform-hcl.js';
-import { moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
+import { calledScope, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
+import { evaluateIn } from './terraform-config.js';
+import { escapeRegExp } from './kinds.js';
 
-/** What reading a module's directory gave: its scope, its files as parsed, and the problems met (given once). */
-export interface ModuleRead {
+/**
+ * One instance of a module: a root module (the directory Terraform runs in), or a module one calls
+ * (`module "aks" { source = "../modules/aks" }`), once per call.
+ */
+export interface ModuleInstance {
+  /** `module.aks`, `module.platform.module.aks`; empty for a root module. */
+  address: string;
+  /** The root module's directory, as the ingest names it: two roots calling one module are two instances. */
+  root: string;
   scope: TerraformScope;
-  /** The module's files that parsed, by absolute path. */
+}
+
+/** What a file's module gives it: the module's instances, its files as parsed, and the problems met (given once). */
+export interface ModuleRead {
+  /** One for a root module; one per call (and per instance of each caller) for a called one; none when no call creates it (`count = 0`). */
+  instances: ModuleInstance[];
+  /** The module's files that parsed, by file name. */
   files: ReadonlyMap<string, ModuleFile>;
   errors: InputError[];
   notes: InputNote[];
 }
 
 export interface ModuleOptions {
-  /** The files the scan reads anyway (absolute paths): their own problems are theirs to report. */
-  scanned?: ReadonlySet<string>;
-  /** `-var-file`s, applied after the files a module loads by itself. */
+  /** The files the scan reads (as given): their own problems are theirs to report, and their directories are its modules. */
+  scanned?: readonly string[];
+  /** `-var-file`s, applied after the files a root module loads by itself. */
   variablesFiles?: readonly string[];
-  /**
-   * The directories (absolute) Terraform would run in, the only ones the `-var-file`s are for: a
-   * module called by another gets its variables from the call, never from the command line.
-   */
+  /** The directories (absolute) Terraform would run in, the only ones the `-var-file`s are for. */
   roots?: ReadonlySet<string>;
 }
 
+/** A `module` block calling a module in a local directory. */
+interface ModuleCall {
+  name: string;
+  /** The `source` as written. */
+  source: string;
+  /** The called directory, by real path; undefined when it cannot be read. */
+  target?: string;
+  args: Obj;
+  count: unknown;
+  forEach: unknown;
+  /** `module.aks in envs/prod/main.tf:3`. */
+  where: string;
+  file: string;
+  line: number | undefined;
+}
+
+/** One module directory as read, once per ingest. */
+interface ModuleDir {
+  /** The directory as the ingest names it: as given, or joined from its caller's `source`. */
+  name: string;
+  /** Whether some file the scan reads is in it; the files of other directories are read for their callers. */
+  scanned: boolean;
+  /** Its `.tf` and `.tf.json` file names, in Terraform's order, parsed or not. */
+  names: string[];
+  /** The variables files Terraform loads in it by itself, in its order: read when it is a root. */
+  variablesNames: string[];
+  files: Map<string, ModuleFile>;
+  /** Its scope without variables files: what an instance called by another starts from. */
+  base: TerraformScope;
+  calls: ModuleCall[];
+  instances: ModuleInstance[];
+  errors: InputError[];
+  notes: InputNote[];
+}
+
+/** Arguments of a `module` block that are Terraform's, not the called module's variables. */
+const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
+
+/** Module directories read beyond the ones scanned; past it, calls are noted and not followed. */
+const MAX_MODULE_DIRS = 500;
 /**
- * The modules of one read of the inputs, by directory: Terraform makes one module of every `.tf` and
- * `.tf.json` file of a directory, so a variable declared in `variables.tf` and set in
- * `terraform.tfvars` is the value `main.tf` uses. Each directory is read once, and its problems are
- * given to the first of its files that asks.
+ * Module instances of one ingest. Each call of a module is an instance, and calls nest: a module
+ * called twice by a module called twice is four. Real configurations have tens; a few kilobytes of
+ * nested calls could otherwise make millions.
+ */
+const MAX_INSTANCES = 1000;
+/** Module calls nested deeper than this are not followed: real configurations are a few levels deep. */
+const MAX_CALL_DEPTH = 16;
+
+/**
+ * The modules of one read of the inputs. Terraform makes one module of every `.tf` and `.tf.json`
+ * file of a directory, so a variable declared in `variables.tf` and set in `terraform.tfvars` is the
+ * value `main.tf` uses. A directory some module read calls through a local `source` (`./x`, `../x`)
+ * is no root: each call is an instance (`module.aks`), whose variables are the call's arguments
+ * evaluated in the caller, and it reads no variables files. Called directories are read even outside
+ * the paths given, as Terraform reads them, and an instance belongs to its root module: two
+ * environments calling one module are two clusters. Directories are told apart by real path (a
+ * symbolic link to a module is that module); each is read once, and its problems are given to the
+ * first of its files that asks.
  */
 export class TerraformModules {
-  private readonly dirs = new Map<string, Promise<ModuleRead>>();
+  private prepared?: Promise<Map<string, ModuleDir>>;
+  /** Directory as asked for → real path. */
+  private readonly keys = new Map<string, Promise<string>>();
   private readonly told = new Set<string>();
-  /** Problems given already: a `-var-file` read for each module is wrong the same way in each. */
+  /** Problems given already: a `-var-file` read for each root is wrong the same way in each. */
   private readonly given = new Set<string>();
+  /** Whether some root module took the `-var-file`s: one in a directory a path names. */
+  variablesApplied = false;
+  /** The files scanned, absolute. */
+  private readonly scannedFiles: ReadonlySet<string>;
 
   constructor(
     private readonly limits: InputLimits,
     private readonly options: ModuleOptions = {},
-  ) {}
+  ) {
+    this.scannedFiles = new Set((options.scanned ?? []).map((f) => resolve(f)));
+  }
 
   /** The module of a `.tf` or `.tf.json` file. */
   async of(file: string): Promise<ModuleRead> {
-    const dir = resolve(dirname(file));
-    let read = this.dirs.get(dir);
-    if (!read) this.dirs.set(dir, (read = this.read(dirname(file), dir)));
-    const module = await read;
-    if (this.told.has(dir)) return { ...module, errors: [], notes: [] };
-    this.told.add(dir);
-    const fresh = (p: InputNote) => {
-      const key = `${p.source}\u0000${p.line ?? ''}\u0000${p.message}`;
-      if (this.given.has(key)) return false;
-      this.given.add(key);
-      return true;
+    const dirs = await this.prepare();
+    const key = await this.key(dirname(file));
+    const dir = dirs.get(key) ?? (await this.readAlone(dirs, key, dirname(file)));
+    const read = { instances: dir.instances, files: dir.files };
+    if (this.told.has(key)) return { ...read, errors: [], notes: [] };
+    this.told.add(key);
+    return { ...read, errors: dir.errors.filter(this.fresh), notes: dir.notes.filter(this.fresh) };
+  }
+
+  /**
+   * The `.tf` and `.tf.json` files of the modules called that the scan does not read itself, with
+   * at least one instance: the ingest reads them after the others, as Terraform would.
+   */
+  async calledOnly(): Promise<string[]> {
+    const dirs = await this.prepare();
+    return [...dirs.values()].filter((d) => !d.scanned && d.instances.length > 0).flatMap((d) => d.names.map((n) => join(d.name, n)));
+  }
+
+  private readonly fresh = (p: InputNote): boolean => {
+    const key = `${p.source}\u0000${p.line ?? ''}\u0000${p.message}`;
+    if (this.given.has(key)) return false;
+    this.given.add(key);
+    return true;
+  };
+
+  private key(dir: string): Promise<string> {
+    const abs = resolve(dir);
+    let key = this.keys.get(abs);
+    if (!key) this.keys.set(abs, (key = realpath(abs).catch(() => abs)));
+    return key;
+  }
+
+  /** A directory of a file that was not among the files scanned (not one the ingest gives): a root of its own. */
+  private async readAlone(dirs: Map<string, ModuleDir>, key: string, name: string): Promise<ModuleDir> {
+    const dir = await readModule(name, this.limits, this.scannedFiles, true);
+    dirs.set(key, dir);
+    dir.instances = [await this.rootInstance(dir, key)];
+    return dir;
+  }
+
+  /** Reads the directories scanned, follows their calls, and makes every instance, once. */
+  private prepare(): Promise<Map<string, ModuleDir>> {
+    this.prepared ??= (async () => {
+      const dirs = new Map<string, ModuleDir>();
+      for (const file of this.options.scanned ?? []) {
+        if (!/\.tf(\.json)?$/i.test(file)) continue;
+        const key = await this.key(dirname(file));
+        if (!dirs.has(key)) dirs.set(key, await readModule(dirname(file), this.limits, this.scannedFiles, true));
+      }
+      await this.follow(dirs);
+      await this.instantiate(dirs);
+      return dirs;
+    })();
+    return this.prepared;
+  }
+
+  /** Reads the directories the modules read call, and theirs, by real path. */
+  private async follow(dirs: Map<string, ModuleDir>): Promise<void> {
+    const queue = [...dirs.values()];
+    let followed = 0;
+    for (let dir = queue.shift(); dir; dir = queue.shift()) {
+      for (const call of dir.calls) {
+        const name = join(dir.name, call.source);
+        const key = await realpath(resolve(name)).catch(() => undefined);
+        const isDir = key !== undefined && (await stat(key).then((s) => s.isDirectory(), () => false));
+        if (!key || !isDir) {
+          dir.notes.push({ source: call.file, ...lineOf(call), message: `module.${call.name} calls ${call.source}, which is not a directory that can be read: its resources are not checked` });
+          continue;
+        }
+        if (!dirs.has(key)) {
+          if (followed++ >= MAX_MODULE_DIRS) {
+            dir.notes.push({ source: call.file, ...lineOf(call), message: `module.${call.name} is not read: over ${MAX_MODULE_DIRS} module directories` });
+            continue;
+          }
+          const read = await readModule(name, this.limits, new Set(), false);
+          dirs.set(key, read);
+          queue.push(read);
+        }
+        call.target = key;
+      }
+    }
+  }
+
+  /**
+   * The instances of every module read: each root (a directory no module read calls, or one only a
+   * cycle reaches) and, depth first from it, one per call that creates something.
+   */
+  private async instantiate(dirs: Map<string, ModuleDir>): Promise<void> {
+    const called = new Set<string>();
+    for (const [key, dir] of dirs) for (const call of dir.calls) if (call.target !== undefined && call.target !== key) called.add(call.target);
+    let budget = MAX_INSTANCES;
+    let capped = false;
+    const visit = (dir: ModuleDir, parent: ModuleInstance, stack: readonly string[]): void => {
+      for (const call of dir.calls) {
+        const child = call.target === undefined ? undefined : dirs.get(call.target);
+        if (!child || call.target === undefined) continue;
+        if (stack.includes(call.target)) {
+          dir.notes.push({ source: call.file, ...lineOf(call), message: `module.${call.name} calls a module that calls it back, which Terraform refuses: not followed` });
+          continue;
+        }
+        if (budget <= 0) {
+          // Once: past the cap, every call left would say the same.
+          if (!capped) dir.notes.push({ source: call.file, ...lineOf(call), message: `module.${call.name} and the calls after it are not read: over ${MAX_INSTANCES} module instances` });
+          capped = true;
+          continue;
+        }
+        if (stack.length >= MAX_CALL_DEPTH) {
+          // Once per call written, however many instances of its module there are.
+          dir.notes.push({ source: call.file, ...lineOf(call), message: `module.${call.name} is not read: modules nested over ${MAX_CALL_DEPTH} deep` });
+          continue;
+        }
+        if (createsNothing(call, parent.scope)) continue;
+        budget--;
+        const address = `${parent.address ? `${parent.address}.` : ''}module.${call.name}`;
+        const scope = calledScope(child.base, call.args, call.where, (v) => evaluateIn(parent.scope, v), parent.scope);
+        const instance: ModuleInstance = { address, root: parent.root, scope };
+        child.instances.push(instance);
+        visit(child, instance, [...stack, call.target]);
+      }
     };
-    return { ...module, errors: module.errors.filter(fresh), notes: module.notes.filter(fresh) };
+    const roots = [...dirs.keys()].filter((key) => dirs.get(key)?.scanned && !called.has(key));
+    // A directory scanned that only a cycle reaches is a root too: its resources are not lost.
+    const reached = reachable(dirs, roots);
+    for (const [key, dir] of dirs) {
+      if (!dir.scanned || reached.has(key)) continue;
+      roots.push(key);
+      for (const k of reachable(dirs, [key])) reached.add(k);
+    }
+    for (const key of roots) {
+      const dir = dirs.get(key);
+      if (!dir) continue;
+      const root = await this.rootInstance(dir, key);
+      dir.instances.push(root);
+      visit(dir, root, [key]);
+    }
   }
 
-  /** Whether some module read took the `-var-file`s: one in a directory a path names. */
-  variablesApplied = false;
-
-  private read(dir: string, absolute: string): Promise<ModuleRead> {
-    const { scanned = new Set<string>(), variablesFiles = [], roots = new Set<string>() } = this.options;
-    const root = roots.has(absolute);
-    if (root && variablesFiles.length) this.variablesApplied = true;
-    return readModule(dir, this.limits, scanned, root ? variablesFiles : []);
+  /** A root module's instance: its variables from the files it loads by itself, then the `-var-file`s when a path given names it. */
+  private async rootInstance(dir: ModuleDir, key: string): Promise<ModuleInstance> {
+    const roots = await Promise.all([...(this.options.roots ?? [])].map((r) => this.key(r)));
+    const variables = await readVariables(dir, this.limits, this.scannedFiles);
+    if (roots.includes(key) && this.options.variablesFiles?.length) {
+      this.variablesApplied = true;
+      const extra = await this.variablesFiles();
+      variables.push(...extra.values);
+      // Given with every root that takes them; the first to be told says it.
+      dir.errors.push(...extra.errors);
+    }
+    return { address: '', root: dir.name, scope: moduleScope([...dir.files.values()], variables) };
   }
+
+  private extra?: Promise<{ values: VariablesFile[]; errors: InputError[] }>;
+
+  /** The `-var-file`s, read once. */
+  private variablesFiles(): Promise<{ values: VariablesFile[]; errors: InputError[] }> {
+    this.extra ??= (async () => {
+      const values: VariablesFile[] = [];
+      const errors: InputError[] = [];
+      for (const file of this.options.variablesFiles ?? []) {
+        const read = await readConfig(file, this.limits);
+        if ('config' in read) values.push({ file, values: read.config, text: read.text, syntax: read.syntax });
+        else errors.push(read.error);
+      }
+      return { values, errors };
+    })();
+    return this.extra;
+  }
+}
+
+/** The directories the calls from `from` reach, theirs included, whatever their `count`. */
+function reachable(dirs: ReadonlyMap<string, ModuleDir>, from: readonly string[]): Set<string> {
+  const seen = new Set(from);
+  const queue = [...from];
+  for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+    for (const call of dirs.get(key)?.calls ?? []) {
+      if (call.target === undefined || seen.has(call.target)) continue;
+      seen.add(call.target);
+      queue.push(call.target);
+    }
+  }
+  return seen;
+}
+
+/** Whether a call's `count` is 0 or its `for_each` empty, evaluated in the caller: then it creates nothing. */
+function createsNothing(call: ModuleCall, scope: TerraformScope): boolean {
+  if (call.count !== undefined) {
+    const count = evaluateIn(scope, call.count)?.value;
+    if (count === 0 || count === '0') return true;
+  }
+  if (call.forEach !== undefined) {
+    const each = evaluateIn(scope, call.forEach)?.value;
+    if ((Array.isArray(each) && each.length === 0) || (isObj(each) && Object.keys(each).length === 0)) return true;
+  }
+  return false;
+}
+
+function lineOf(call: ModuleCall): { line?: number } {
+  return call.line !== undefined ? { line: call.line } : {};
 }
 
 /** Terraform's own order: primary files by name, then override files by name. */
@@ -97,31 +346,75 @@ function autoVariablesFiles(names: readonly string[]): string[] {
   return [...fixed, ...auto];
 }
 
-async function readModule(dir: string, limits: InputLimits, scanned: ReadonlySet<string>, extra: readonly string[]): Promise<ModuleRead> {
-  const errors: InputError[] = [];
+/**
+ * A module directory: its `.tf` and `.tf.json` files parsed, and its local calls. A problem of a file
+ * is its own to report when the ingest decodes it (a file scanned, or any file of a directory read
+ * only because it is called); another only weakens what the module resolves, and is a note.
+ */
+async function readModule(dir: string, limits: InputLimits, scanned: ReadonlySet<string>, scannedDir: boolean): Promise<ModuleDir> {
   const notes: InputNote[] = [];
   const files = new Map<string, ModuleFile>();
-  let names: string[] = [];
+  let all: string[] = [];
   try {
-    names = await regularFiles(dir);
+    all = await regularFiles(dir);
   } catch (e) {
     notes.push({ source: dir, message: `cannot list the module's directory (${describeFsError(e)}): its other files and variables files are not read` });
   }
-  for (const name of names.filter((n) => /\.tf(\.json)?$/.test(n)).sort(moduleFileOrder)) {
+  const names = all.filter((n) => /\.tf(\.json)?$/.test(n)).sort(moduleFileOrder);
+  for (const name of names) {
     const file = join(dir, name);
     const read = await readConfig(file, limits);
-    if ('config' in read) files.set(resolve(file), { file, config: read.config, text: read.text, syntax: read.syntax });
-    // A file the scan reads reports its own problems; another only weakens what the module resolves.
-    else if (!scanned.has(resolve(file))) notes.push({ source: file, ...(read.error.line !== undefined ? { line: read.error.line } : {}), message: `not read for its module's variables and locals: ${read.error.message}` });
+    if ('config' in read) files.set(name, { file, config: read.config, text: read.text, syntax: read.syntax });
+    else if (scannedDir && !scanned.has(resolve(file))) notes.push({ source: file, ...(read.error.line !== undefined ? { line: read.error.line } : {}), message: `not read for its module's variables and locals: ${read.error.message}` });
   }
+  const parsed = [...files.values()];
+  return {
+    name: dir,
+    scanned: scannedDir,
+    names,
+    variablesNames: autoVariablesFiles(all),
+    files,
+    base: moduleScope(parsed, []),
+    calls: parsed.flatMap(localCalls),
+    instances: [],
+    errors: [],
+    notes,
+  };
+}
+
+/** The variables files a root module loads by itself, then the `-var-file`s given for it. */
+async function readVariables(dir: ModuleDir, limits: InputLimits, scanned: ReadonlySet<string>): Promise<VariablesFile[]> {
   const variables: VariablesFile[] = [];
-  for (const file of [...autoVariablesFiles(names).map((n) => join(dir, n)), ...extra]) {
+  for (const file of dir.variablesNames.map((n) => join(dir.name, n))) {
     const read = await readConfig(file, limits);
     if ('config' in read) variables.push({ file, values: read.config, text: read.text, syntax: read.syntax });
     // A `.tfvars.json` in a directory scanned reports its own problems as JSON.
-    else if (!scanned.has(resolve(file))) errors.push(read.error);
+    else if (!scanned.has(resolve(file))) dir.errors.push(read.error);
   }
-  return { scope: moduleScope([...files.values()], variables), files, errors, notes };
+  return variables;
+}
+
+/** The `module` blocks of a file whose `source` is a local directory (`./x`, `../x`), as Terraform requires one written. */
+function localCalls(f: ModuleFile): ModuleCall[] {
+  const modules = isObj(f.config.module) ? f.config.module : {};
+  const calls: ModuleCall[] = [];
+  for (const [name, bodies] of Object.entries(modules)) {
+    for (const body of (Array.isArray(bodies) ? bodies : [bodies]).filter(isObj)) {
+      if (typeof body.source !== 'string' || !/^\.\.?[\\/]/.test(body.source)) continue;
+      const args: Obj = {};
+      for (const [k, v] of Object.entries(body)) if (!MODULE_META.has(k)) setOwn(args, k, v);
+      const line = callLine(f.text, name);
+      calls.push({ name, source: body.source, args, count: body.count, forEach: body.for_each, where: `module.${name} in ${f.file}${line !== undefined ? `:${line}` : ''}`, file: f.file, line });
+    }
+  }
+  return calls;
+}
+
+/** `module "NAME" {` in native syntax, the `"NAME":` key in JSON syntax. */
+function callLine(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const m = new RegExp(`^[ \\t]*module\\s+"?${escapeRegExp(name)}"?\\s*\\{`, 'm').exec(text) ?? new RegExp(`${escapeRegExp(JSON.stringify(name))}\\s*:`).exec(text);
+  return m ? lineAt(text, m.index + (m[0].length - m[0].trimStart().length)) : undefined;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface TerraformScope {
   vars: ReadonlyMap<string, TerraformValue>;
   unset: ReadonlyMap<string, string>;
   locals: ReadonlyMap<string, unknown>;
+  /** Each declared variable's `variable` block, override files merged in: what a call's arguments set. */
+  declared: ReadonlyMap<string, Obj>;
 }
 
 /**
@@ -96,7 +98,38 @@ export function moduleScope(files: readonly ModuleFile[], variablesFiles: readon
       unset.delete(name);
     }
   }
-  return { vars, unset, locals };
+  return { vars, unset, locals, declared: new Map([...declared].map(([name, d]) => [name, d.body])) };
+}
+
+/** A value written in the calling module as Terraform evaluates it there, or undefined when it is not known offline. */
+export type Evaluate = (value: unknown) => { value: unknown; vars: ReadonlySet<string> } | undefined;
+
+/**
+ * The scope of one instance of a module another calls (`module "aks" { source = "../modules/aks" … }`):
+ * a variable takes the value the call gives it, evaluated in the caller (`evaluate`, against
+ * `caller`'s scope), else its default; a called module reads no variables files. `call` names the
+ * call (`module.aks in envs/prod/main.tf:3`). A sensitive variable stays unread, as in a root module.
+ */
+export function calledScope(module: TerraformScope, args: Obj, call: string, evaluate: Evaluate, caller: TerraformScope): TerraformScope {
+  const vars = new Map<string, TerraformValue>();
+  const unset = new Map<string, string>();
+  for (const [name, body] of module.declared) {
+    // null for a variable that is not nullable leaves it at its default, as in a variables file.
+    const given = Object.prototype.hasOwnProperty.call(args, name) && !(args[name] === null && notNullable(body));
+    const fallback = module.vars.get(name);
+    if (isSensitive(body)) unset.set(name, `var.${name} is sensitive: its value is not read`);
+    else if (!given && fallback) vars.set(name, fallback);
+    else if (!given) unset.set(name, `var.${name} has no default and ${call} does not set it`);
+    else {
+      const got = evaluate(args[name]);
+      if (!got) unset.set(name, `var.${name} is set by ${call} to a value Terraform resolves`);
+      else {
+        const via = [...got.vars].sort().map((v) => `var.${v}, ${caller.vars.get(v)?.from ?? 'its value'}`);
+        vars.set(name, { value: typed(got.value, body.type), from: `set by ${call}${via.length ? ` from ${via.join('; ')}` : ''}` });
+      }
+    }
+  }
+  return { vars, unset, locals: module.locals, declared: module.declared };
 }
 
 function isSensitive(declaration: Obj): boolean {

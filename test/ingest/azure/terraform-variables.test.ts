@@ -239,7 +239,7 @@ describe('Terraform modules read from a directory', () => {
     const root = 'variable "lad" {\n  default = true\n}\nmodule "aks" {\n  source = "./modules/aks"\n}\nresource "azurerm_kubernetes_cluster" "root" {\n  local_account_disabled = var.lad\n}\n';
     const dir = tempTree({ 'main.tf': root, 'modules/aks/main.tf': child, 'prod.tfvars': 'lad = false\n' });
     const result = await ingestPaths([dir], { terraformVariablesFiles: [join(dir, 'prod.tfvars')] });
-    expect(Object.fromEntries(result.resources.map((r) => [r.name, r.object.local_account_disabled]))).toEqual({ root: false, child: true });
+    expect(Object.fromEntries(result.resources.map((r) => [r.name, r.object.local_account_disabled]))).toEqual({ root: false, 'module.aks.child': true });
   });
 
   it('skips what Terraform skips, and never reads a pipe or a device named like a variables file', async () => {

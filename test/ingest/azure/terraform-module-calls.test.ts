@@ -1,0 +1,219 @@
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { aksClusterOf } from '../../../src/analyses/aks/index.js';
+import { diagnosticSettingsFor } from '../../../src/analyses/aks/diagnostics.js';
+import { runScan } from '../../../src/cli/run-scan.js';
+import { DEFAULT_CONFIG } from '../../../src/core/config.js';
+import { Inventory } from '../../../src/core/inventory.js';
+import type { Resource } from '../../../src/core/resource.js';
+import { ingestPaths } from '../../../src/ingest/files.js';
+import { RULES } from '../../../src/rules/index.js';
+import { tempTree } from '../../helpers/cli.js';
+import { unknown } from './helpers.js';
+
+/** A reusable AKS module: a cluster, a separate pool and a diagnostic setting, each naming the cluster by label. */
+const MODULE = {
+  'modules/aks/variables.tf': `variable "name" {
+  type = string
+}
+
+variable "local_accounts_disabled" {
+  type    = bool
+  default = true
+}
+
+variable "node_public_ip" {
+  type    = bool
+  default = false
+}
+
+variable "admin_password" {
+  type      = string
+  sensitive = true
+  default   = "hunter2"
+}
+`,
+  'modules/aks/main.tf': `resource "azurerm_kubernetes_cluster" "main" {
+  name                   = var.name
+  local_account_disabled = var.local_accounts_disabled
+  tags = {
+    password = var.admin_password
+  }
+
+  default_node_pool {
+    name = "system"
+  }
+}
+
+resource "azurerm_kubernetes_cluster_node_pool" "user" {
+  name                  = "user"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.main.id
+  node_public_ip_enabled = var.node_public_ip
+}
+
+resource "azurerm_monitor_diagnostic_setting" "aks" {
+  name               = "aks-\${var.name}"
+  target_resource_id = azurerm_kubernetes_cluster.main.id
+  enabled_log {
+    category = "kube-audit"
+  }
+}
+`,
+  // Terraform reads a called module's variables from the call, never from files beside it.
+  'modules/aks/terraform.tfvars': 'local_accounts_disabled = false\n',
+};
+
+const root = (name: string, extra = '') => `variable "local_accounts_disabled" {
+  default = ${name === 'prod'}
+}
+
+module "aks" {
+  source                  = "../../modules/aks"
+  name                    = "aks-${name}"
+  local_accounts_disabled = var.local_accounts_disabled
+  node_public_ip          = ${name === 'dev'}
+${extra}}
+`;
+
+function byName(resources: readonly Resource[]): Map<string, Resource[]> {
+  const out = new Map<string, Resource[]>();
+  for (const r of resources) out.set(r.name, [...(out.get(r.name) ?? []), r]);
+  return out;
+}
+
+describe('Terraform module calls', () => {
+  it('reads a called module once per calling root, with the values each call gives it', async () => {
+    const dir = tempTree({ ...MODULE, 'envs/prod/main.tf': root('prod'), 'envs/dev/main.tf': root('dev') });
+    const result = await ingestPaths([dir]);
+    expect(result.errors).toEqual([]);
+    expect(result.notes).toEqual([]);
+    const clusters = result.resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster');
+    // The module's own directory is called, so it is no root: no cluster named by its defaults alone.
+    expect(clusters.map((c) => [c.name, c.origin?.root, c.object.name, c.object.local_account_disabled, c.source.file])).toEqual([
+      ['module.aks.main', join(dir, 'envs/dev'), 'aks-dev', false, join(dir, 'modules/aks/main.tf')],
+      ['module.aks.main', join(dir, 'envs/prod'), 'aks-prod', true, join(dir, 'modules/aks/main.tf')],
+    ]);
+    expect(clusters[1]?.valueSources).toEqual({
+      name: `var.name, set by module.aks in ${join(dir, 'envs/prod/main.tf')}:5`,
+      local_account_disabled: `var.local_accounts_disabled, set by module.aks in ${join(dir, 'envs/prod/main.tf')}:5 from var.local_accounts_disabled, the default in ${join(dir, 'envs/prod/main.tf')}:1`,
+    });
+    expect(clusters[0]?.object.tags).toEqual({ password: unknown('var.admin_password is sensitive: its value is not read') });
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
+  it('links the pools and diagnostic settings of each root to its own cluster only', async () => {
+    const dir = tempTree({ ...MODULE, 'envs/prod/main.tf': root('prod'), 'envs/dev/main.tf': root('dev') });
+    const { resources } = await ingestPaths([dir]);
+    const inventory = new Inventory(resources);
+    const clusters = resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster');
+    const views = clusters.map((c) => aksClusterOf(c, inventory));
+    expect(views.map((v) => v?.nodePools.map((p) => [p.name, p.resource.origin?.root, p.get('enableNodePublicIP').value]))).toEqual([
+      [['system', join(dir, 'envs/dev'), undefined], ['user', join(dir, 'envs/dev'), true]],
+      [['system', join(dir, 'envs/prod'), undefined], ['user', join(dir, 'envs/prod'), false]],
+    ]);
+    expect(views.map((v) => (v ? diagnosticSettingsFor(v, inventory)?.map((s) => s.name) : undefined))).toEqual([['aks-aks-dev'], ['aks-aks-prod']]);
+  });
+
+  it('reads a module called from outside the paths given, and says which root a finding is about', async () => {
+    const dir = tempTree({ ...MODULE, 'envs/dev/main.tf': root('dev') });
+    const outcome = await runScan({ paths: [join(dir, 'envs/dev')], rules: RULES.filter((r) => r.meta.id === 'aks/local-accounts-enabled'), config: DEFAULT_CONFIG, configSource: 'defaults', failOn: 'high' });
+    expect(outcome.report.errors).toEqual([]);
+    const [finding] = outcome.report.findings;
+    expect(finding?.resource.name).toBe('module.aks.main');
+    expect(finding?.location?.file).toBe(join(dir, 'modules/aks/main.tf'));
+    expect(finding?.evidence.valueFrom).toBe(
+      `var.local_accounts_disabled, set by module.aks in ${join(dir, 'envs/dev/main.tf')}:5 from var.local_accounts_disabled, the default in ${join(dir, 'envs/dev/main.tf')}:1`,
+    );
+    expect(finding?.message).toMatch(new RegExp(`\\(in module\\.aks of ${join(dir, 'envs/dev').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)$`));
+  });
+
+  it('creates nothing for a call with count 0 or an empty for_each, and one instance otherwise', async () => {
+    const calls = (meta: string) => `variable "n" {\n  default = 0\n}\nmodule "aks" {\n  source = "../../modules/aks"\n  name   = "aks"\n  ${meta}\n}\n`;
+    for (const [meta, clusters] of [
+      ['count = 0', 0],
+      ['count = var.n', 0],
+      ['for_each = {}', 0],
+      ['for_each = []', 0],
+      ['count = 2', 1],
+      ['for_each = toset(["a", "b"])', 1],
+    ] as const) {
+      const dir = tempTree({ ...MODULE, 'envs/prod/main.tf': calls(meta) });
+      const { resources, errors } = await ingestPaths([dir]);
+      expect(errors).toEqual([]);
+      expect([meta, resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster').length]).toEqual([meta, clusters]);
+    }
+  });
+
+  it('nests calls, naming each instance by its full address, and stops fan-out before it explodes', async () => {
+    // Each level calls the next twice: 2^n instances of the last.
+    const tree = (levels: number) => {
+      const files: Record<string, string> = { 'root/main.tf': 'module "l0" {\n  source = "../m0"\n}\n' };
+      for (let i = 0; i < levels; i++) files[`m${i}/main.tf`] = `module "a" {\n  source = "../m${i + 1}"\n}\nmodule "b" {\n  source = "../m${i + 1}"\n}\n`;
+      files[`m${levels}/main.tf`] = 'resource "azurerm_kubernetes_cluster" "main" {\n  name = "aks"\n}\n';
+      return tempTree(files);
+    };
+    const five = await ingestPaths([join(tree(5), 'root')]);
+    expect(five.notes).toEqual([]);
+    expect(new Set(five.resources.map((r) => r.name)).size).toBe(32);
+    expect(five.resources[0]?.name).toBe('module.l0.module.a.module.a.module.a.module.a.module.a.main');
+    const started = Date.now();
+    const twenty = await ingestPaths([join(tree(20), 'root')]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(twenty.resources).toEqual([]);
+    // Said once per call written (the depth) or once (the count), not once per instance.
+    expect(twenty.notes.map((n) => n.message).sort()).toEqual([
+      'module.a and the calls after it are not read: over 1000 module instances',
+      'module.a is not read: modules nested over 16 deep',
+      'module.b is not read: modules nested over 16 deep',
+    ]);
+    const wide = tree(12);
+    const twelve = await ingestPaths([join(wide, 'root')]);
+    expect(twelve.resources.length).toBeLessThanOrEqual(1000);
+    expect(twelve.notes.map((n) => n.message)).toEqual(['module.b and the calls after it are not read: over 1000 module instances']);
+    const deep = tempTree({ 'root/main.tf': 'module "l0" {\n  source = "../m0"\n}\n', ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`m${i}/main.tf`, `module "next" {\n  source = "../m${i + 1}"\n}\n`])) });
+    expect((await ingestPaths([join(deep, 'root')])).notes.map((n) => n.message)).toEqual(['module.next is not read: modules nested over 16 deep']);
+    const nested = tempTree({ 'root/main.tf': 'module "platform" {\n  source = "../platform"\n}\n', 'platform/main.tf': 'module "aks" {\n  source = "./aks"\n}\n', 'platform/aks/main.tf': 'resource "azurerm_kubernetes_cluster" "main" {\n  name = "aks"\n}\n' });
+    const read = await ingestPaths([join(nested, 'root')]);
+    expect(read.resources.map((r) => [r.name, r.origin])).toEqual([['module.platform.module.aks.main', { module: 'module.platform.module.aks', root: join(nested, 'root') }]]);
+  });
+
+  it('tells module directories apart by real path, and notes calls it cannot follow', async () => {
+    const dir = tempTree({ ...MODULE, 'envs/prod/main.tf': root('prod').replace('../../modules/aks', './aks') + 'module "gone" {\n  source = "./missing"\n}\n' });
+    symlinkSync(join(dir, 'modules/aks'), join(dir, 'envs/prod/aks'));
+    const result = await ingestPaths([dir]);
+    expect(result.resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster').map((r) => [r.name, r.object.name])).toEqual([['module.aks.main', 'aks-prod']]);
+    expect(result.notes).toEqual([{ source: join(dir, 'envs/prod/main.tf'), line: 11, message: 'module.gone calls ./missing, which is not a directory that can be read: its resources are not checked' }]);
+  });
+
+  it('reads each of two modules calling each other as Terraform cannot: once, and says so', async () => {
+    const dir = tempTree({
+      'a/main.tf': 'module "b" {\n  source = "../b"\n}\nresource "azurerm_kubernetes_cluster" "a" {\n  name = "a"\n}\n',
+      'b/main.tf': 'module "a" {\n  source = "../a"\n}\nresource "azurerm_kubernetes_cluster" "b" {\n  name = "b"\n}\n',
+    });
+    const result = await ingestPaths([dir]);
+    expect([...byName(result.resources).keys()]).toEqual(['a', 'module.b.b']);
+    expect(result.notes.map((n) => n.message)).toEqual(['module.a calls a module that calls it back, which Terraform refuses: not followed']);
+  });
+
+  it('links a pool or diagnostic setting naming a module output to the cluster inside that call', async () => {
+    const calling = (name: string) => `module "aks" {
+  source = "../../modules/aks"
+  name   = "aks-${name}"
+}
+
+resource "azurerm_kubernetes_cluster_node_pool" "gpu" {
+  name                  = "gpu"
+  kubernetes_cluster_id = module.aks.cluster_id
+}
+`;
+    const dir = tempTree({ ...MODULE, 'envs/prod/main.tf': calling('prod'), 'envs/dev/main.tf': calling('dev') });
+    const { resources } = await ingestPaths([dir]);
+    const inventory = new Inventory(resources);
+    const pools = resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster').map((c) => aksClusterOf(c, inventory)?.nodePools.map((p) => `${p.name}@${p.resource.source.file.slice(dir.length + 1)}`).sort());
+    expect(pools).toEqual([
+      ['gpu@envs/dev/main.tf', 'system@modules/aks/main.tf', 'user@modules/aks/main.tf'],
+      ['gpu@envs/prod/main.tf', 'system@modules/aks/main.tf', 'user@modules/aks/main.tf'],
+    ]);
+  });
+});
