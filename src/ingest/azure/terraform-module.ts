@@ -64,6 +64,8 @@ interface ModuleCall {
 interface ModuleDir {
   /** The directory as the ingest names it: as given, or joined from its caller's `source`. */
   name: string;
+  /** What its files' names start with: `infra/`, `./`, or nothing for a file given without a directory. */
+  prefix: string;
   /** Whether some file the scan reads is in it; the files of other directories are read for their callers. */
   scanned: boolean;
   /** Its `.tf` and `.tf.json` file names, in Terraform's order, parsed or not. */
@@ -140,7 +142,7 @@ export class TerraformModules {
    */
   async calledOnly(): Promise<string[]> {
     const dirs = await this.prepare();
-    return [...dirs.values()].filter((d) => !d.scanned && d.instances.length > 0).flatMap((d) => d.names.map((n) => join(d.name, n)));
+    return [...dirs.values()].filter((d) => !d.scanned && d.instances.length > 0).flatMap((d) => d.names.map((n) => d.prefix + n));
   }
 
   private readonly fresh = (p: InputNote): boolean => {
@@ -159,7 +161,7 @@ export class TerraformModules {
 
   /** A directory of a file that was not among the files scanned (not one the ingest gives): a root of its own. */
   private async readAlone(dirs: Map<string, ModuleDir>, key: string, name: string): Promise<ModuleDir> {
-    const dir = await readModule(name, this.limits, this.scannedFiles, true);
+    const dir = await readModule(name, within(name), this.limits, this.scannedFiles, true);
     dirs.set(key, dir);
     dir.instances = [await this.rootInstance(dir, key)];
     return dir;
@@ -172,7 +174,8 @@ export class TerraformModules {
       for (const file of this.options.scanned ?? []) {
         if (!/\.tf(\.json)?$/i.test(file)) continue;
         const key = await this.key(dirname(file));
-        if (!dirs.has(key)) dirs.set(key, await readModule(dirname(file), this.limits, this.scannedFiles, true));
+        // Its files are named as the file given is (`./main.tf` → `./variables.tf`).
+        if (!dirs.has(key)) dirs.set(key, await readModule(dirname(file), file.slice(0, file.length - basename(file).length), this.limits, this.scannedFiles, true));
       }
       await this.follow(dirs);
       await this.instantiate(dirs);
@@ -199,7 +202,7 @@ export class TerraformModules {
             dir.notes.push({ source: call.file, ...lineOf(call), message: `module.${call.name} is not read: over ${MAX_MODULE_DIRS} module directories` });
             continue;
           }
-          const read = await readModule(name, this.limits, new Set(), false);
+          const read = await readModule(name, within(name), this.limits, new Set(), false);
           dirs.set(key, read);
           queue.push(read);
         }
@@ -308,6 +311,11 @@ function reachable(dirs: ReadonlyMap<string, ModuleDir>, from: readonly string[]
   return seen;
 }
 
+/** The prefix of the files of a directory named `dir`. */
+function within(dir: string): string {
+  return dir.endsWith('/') ? dir : `${dir}/`;
+}
+
 /** Whether a call's `count` is 0 or its `for_each` empty, evaluated in the caller: then it creates nothing. */
 function createsNothing(call: ModuleCall, scope: TerraformScope): boolean {
   if (call.count !== undefined) {
@@ -351,7 +359,7 @@ function autoVariablesFiles(names: readonly string[]): string[] {
  * is its own to report when the ingest decodes it (a file scanned, or any file of a directory read
  * only because it is called); another only weakens what the module resolves, and is a note.
  */
-async function readModule(dir: string, limits: InputLimits, scanned: ReadonlySet<string>, scannedDir: boolean): Promise<ModuleDir> {
+async function readModule(dir: string, prefix: string, limits: InputLimits, scanned: ReadonlySet<string>, scannedDir: boolean): Promise<ModuleDir> {
   const notes: InputNote[] = [];
   const files = new Map<string, ModuleFile>();
   let all: string[] = [];
@@ -362,7 +370,7 @@ async function readModule(dir: string, limits: InputLimits, scanned: ReadonlySet
   }
   const names = all.filter((n) => /\.tf(\.json)?$/.test(n)).sort(moduleFileOrder);
   for (const name of names) {
-    const file = join(dir, name);
+    const file = prefix + name;
     const read = await readConfig(file, limits);
     if ('config' in read) files.set(name, { file, config: read.config, text: read.text, syntax: read.syntax });
     else if (scannedDir && !scanned.has(resolve(file))) notes.push({ source: file, ...(read.error.line !== undefined ? { line: read.error.line } : {}), message: `not read for its module's variables and locals: ${read.error.message}` });
@@ -370,6 +378,7 @@ async function readModule(dir: string, limits: InputLimits, scanned: ReadonlySet
   const parsed = [...files.values()];
   return {
     name: dir,
+    prefix,
     scanned: scannedDir,
     names,
     variablesNames: autoVariablesFiles(all),
@@ -385,7 +394,7 @@ async function readModule(dir: string, limits: InputLimits, scanned: ReadonlySet
 /** The variables files a root module loads by itself, then the `-var-file`s given for it. */
 async function readVariables(dir: ModuleDir, limits: InputLimits, scanned: ReadonlySet<string>): Promise<VariablesFile[]> {
   const variables: VariablesFile[] = [];
-  for (const file of dir.variablesNames.map((n) => join(dir.name, n))) {
+  for (const file of dir.variablesNames.map((n) => dir.prefix + n)) {
     const read = await readConfig(file, limits);
     if ('config' in read) variables.push({ file, values: read.config, text: read.text, syntax: read.syntax });
     // A `.tfvars.json` in a directory scanned reports its own problems as JSON.

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScan } from '../../../src/cli/run-scan.js';
 import { DEFAULT_CONFIG } from '../../../src/core/config.js';
@@ -189,6 +189,14 @@ describe('Terraform modules read from a directory', () => {
       sku_tier: `var.tier, set in ${join(dir, 'a.auto.tfvars.json')}:1`,
     });
     expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
+  it('names the other files of a module as the file given is named', async () => {
+    const dir = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES });
+    const given = `./${relative(process.cwd(), join(dir, 'main.tf'))}`;
+    const result = await ingestPaths([given]);
+    expect(result.resources[0]?.source.file).toBe(given);
+    expect(result.resources[0]?.valueSources?.sku_tier).toBe(`var.tier, the default in ${given.replace(/main\.tf$/, 'variables.tf')}:15`);
   });
 
   it('applies -var-files after the files Terraform loads itself', async () => {
