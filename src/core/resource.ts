@@ -45,7 +45,12 @@ export interface Resource extends ResourceRef {
    * it is part of. Two environments calling one module are two instances, with values of their own,
    * each linked only to the resources of its own root.
    */
-  readonly origin?: { readonly module: string; readonly root: string };
+  readonly origin?: {
+    readonly module: string;
+    readonly root: string;
+    /** The root's directory from the module's (`../../envs/prod`): names the instance whatever directory the scan ran in. */
+    readonly instance: string;
+  };
 }
 
 /**

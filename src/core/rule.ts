@@ -242,7 +242,10 @@ export class ResourceContext implements RuleContext {
 
   /** The finding's stable id. A context that reports many findings it mostly drops may leave it for later. */
   protected idOf(ref: ResourceRef, input: ReportInput): string {
-    return findingId(this.rule.meta.id, ref, input.container, stableField(this.resource.object, input.field), input.key);
+    // Two roots calling one module make two resources of one name: each instance keeps its own id.
+    const instance = this.resource.origin?.instance;
+    const key = instance === undefined ? input.key : `${input.key ?? ''}\u0000instance ${instance}`;
+    return findingId(this.rule.meta.id, ref, input.container, stableField(this.resource.object, input.field), key);
   }
 
   /** The rule's verify command, else the generated one; none for an Azure resource, which kubectl cannot show. */

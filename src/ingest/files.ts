@@ -1,5 +1,5 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { TerraformModules } from './azure/terraform-module.js';
 import { isTerraformConfig, terraformConfigResources } from './azure/terraform-config.js';
 import { describeFsError, errorMessage, type InputError } from '../core/errors.js';
@@ -125,7 +125,12 @@ async function decodeTerraformFile(file: string, modules: TerraformModules, limi
   if (parsed && (parsed.syntax === 'hcl' || isTerraformConfig(parsed.config))) {
     module.instances.forEach((instance, i) => {
       const decoded = terraformConfigResources(parsed.config, file, parsed.text, 1, 'terraform-hcl', instance.scope);
-      for (const r of decoded.resources) into.resources.push(instance.address ? { ...r, name: `${instance.address}.${r.name}`, origin: { module: instance.address, root: instance.root } } : r);
+      if (!instance.address) {
+        for (const r of decoded.resources) into.resources.push(r);
+      } else {
+        const origin = { module: instance.address, root: instance.root, instance: relative(dirname(file), instance.root) };
+        for (const r of decoded.resources) into.resources.push({ ...r, name: `${instance.address}.${r.name}`, origin });
+      }
       if (i === 0) into.notes.push(...decoded.notes);
     });
     return;

@@ -419,8 +419,10 @@ export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModu
     const sameUnit = fromUnit === undefined || cluster.terraformUnit === undefined || !comparableUnits(fromUnit, cluster.terraformUnit) || fromUnit === cluster.terraformUnit;
     if (module === fromModule && sameUnit && byLabel.test(text)) return 'yes';
     // An output of a module the referring one calls (`module.aks.cluster_id`) names a cluster inside
-    // that call. Only in HCL is the text the expression: a plan's names the resource's own address.
-    const call = fromUnit?.startsWith(`${HCL}\u0000`) ? /(?<![\w.-])module\.([\w-]+)(?:\[[^\]]*\])?\./.exec(text) : null;
+    // that call. Only an HCL expression is read so: a plan's text names the resource's own address, and
+    // other reasons name files.
+    const expression = fromUnit?.startsWith(`${HCL}\u0000`) && text.endsWith(RESOLVED_LATER) ? text.slice(0, -RESOLVED_LATER.length) : undefined;
+    const call = expression === undefined ? null : /(?<![\w.-])module\.([\w-]+)(?:\[[^\]]*\])?\./.exec(expression);
     if (call && !byLabel.test(text)) {
       const inside = module.startsWith(`${fromModule}module.${call[1]}.`) || module.startsWith(`${fromModule}module.${call[1]}[`);
       return sameUnit && inside ? 'yes' : 'no';
@@ -453,8 +455,8 @@ export function clusterIdentity(cluster: AksCluster): ClusterIdentity {
 /**
  * Node pools of this cluster among the separate pool resources. A pool whose reference names no cluster
  * (a variable, a module output) belongs to the only cluster of its own module instance — in the same
- * plan, or the same directory of `.tf` files — and, when that holds none, to the only Terraform cluster
- * of the scan.
+ * plan, or the same root module of `.tf` files — and, when that holds none, to the only cluster of
+ * its plan or root module, or else to the only Terraform cluster of the scan.
  */
 function separatePools(cluster: Resource, inventory: Inventory | undefined): Resource[] {
   if (!inventory) return [];
@@ -466,7 +468,8 @@ function separatePools(cluster: Resource, inventory: Inventory | undefined): Res
     const verdict = refersToCluster(p.object.kubernetes_cluster_id, target, terraformAddress(p.name).module, terraformUnit(p));
     if (verdict !== 'undecided') return verdict === 'yes';
     const neighbours = clusters.filter((c) => sameModuleInstance(c, p));
-    const candidates = neighbours.length > 0 ? neighbours : clusters;
+    const sameRoot = neighbours.length > 0 ? [] : clusters.filter((c) => terraformUnit(c) === terraformUnit(p));
+    const candidates = neighbours.length > 0 ? neighbours : sameRoot.length > 0 ? sameRoot : clusters;
     return candidates.length === 1 && candidates[0] === cluster;
   });
 }
@@ -489,6 +492,8 @@ function comparableUnits(a: string, b: string): boolean {
 }
 
 const HCL = 'terraform-hcl';
+/** How the HCL ingest ends the reason of an expression it leaves to Terraform. */
+const RESOLVED_LATER = ' is resolved by Terraform';
 
 /**
  * A plan is one file; a Terraform configuration in HCL is the directory of its root module's `.tf`

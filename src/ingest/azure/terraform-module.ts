@@ -11,7 +11,7 @@ import type { InputLimits } from '../limits.js';
 import { parseHcl } from './terraform-hcl.js';
 import { calledScope, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
 import { evaluateIn } from './terraform-config.js';
-import { escapeRegExp } from './kinds.js';
+import { escapeRegExp, TERRAFORM_TYPES } from './kinds.js';
 
 /**
  * One instance of a module: a root module (the directory Terraform runs in), or a module one calls
@@ -77,8 +77,14 @@ interface ModuleDir {
   base: TerraformScope;
   calls: ModuleCall[];
   instances: ModuleInstance[];
+  /** How many AKS resources (clusters, node pools, diagnostic settings) its files declare: what an instance costs. */
+  resources: number;
   errors: InputError[];
   notes: InputNote[];
+  /** The notes given already, by source, line and message. */
+  noted: Set<string>;
+  /** Why its directory could not be listed, when it could not. */
+  unlisted?: string;
 }
 
 /** Arguments of a `module` block that are Terraform's, not the called module's variables. */
@@ -87,11 +93,36 @@ const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'provider
 /** Module directories read beyond the ones scanned; past it, calls are noted and not followed. */
 const MAX_MODULE_DIRS = 500;
 /**
- * Module instances of one ingest. Each call of a module is an instance, and calls nest: a module
- * called twice by a module called twice is four. Real configurations have tens; a few kilobytes of
- * nested calls could otherwise make millions.
+ * Module instances of one root module, and the AKS resources they may hold. Each call of a module is
+ * an instance, and calls nest: a module called ten times by a module called ten times is a hundred,
+ * each decoded in full. Real configurations have tens; a few kilobytes of nested calls could
+ * otherwise make millions. Each root has its own budget, so one runaway root leaves the others whole.
  */
-const MAX_INSTANCES = 1000;
+const MAX_ROOT_INSTANCES = 1000;
+const MAX_ROOT_RESOURCES = 5000;
+/** The AKS resources all module instances of one ingest may hold. */
+const MAX_TOTAL_RESOURCES = 50_000;
+
+interface Budget {
+  instances: number;
+  resources: number;
+  capped: boolean;
+}
+
+function capReason(budget: Budget, total: number, need: number): string {
+  if (budget.instances <= 0) return `over ${MAX_ROOT_INSTANCES} module instances`;
+  if (total < need) return `the module instances of the paths read would hold over ${MAX_TOTAL_RESOURCES} AKS resources`;
+  return `its module instances would hold over ${MAX_ROOT_RESOURCES} AKS resources`;
+}
+
+/** Notes a problem once per directory: a call met once per instance of its module says the same each time. */
+function note(dir: ModuleDir, n: InputNote): void {
+  const key = `${n.source}\u0000${n.line ?? ''}\u0000${n.message}`;
+  if (dir.noted.has(key)) return;
+  dir.noted.add(key);
+  dir.notes.push(n);
+}
+
 /** Module calls nested deeper than this are not followed: real configurations are a few levels deep. */
 const MAX_CALL_DEPTH = 16;
 
@@ -137,12 +168,14 @@ export class TerraformModules {
   }
 
   /**
-   * The `.tf` and `.tf.json` files of the modules called that the scan does not read itself, with
-   * at least one instance: the ingest reads them after the others, as Terraform would.
+   * The `.tf` and `.tf.json` files of the modules some call creates that the scan does not read
+   * itself: the ingest reads them after the others, as Terraform reads a module whole (a path naming
+   * one file of a called module, as a hook passing the files changed does, does not leave out the rest).
    */
   async calledOnly(): Promise<string[]> {
     const dirs = await this.prepare();
-    return [...dirs.values()].filter((d) => !d.scanned && d.instances.length > 0).flatMap((d) => d.names.map((n) => d.prefix + n));
+    const called = [...dirs.values()].filter((d) => d.instances.some((i) => i.address !== ''));
+    return called.flatMap((d) => d.names.map((n) => d.prefix + n)).filter((f) => !this.scannedFiles.has(resolve(f)));
   }
 
   private readonly fresh = (p: InputNote): boolean => {
@@ -194,17 +227,19 @@ export class TerraformModules {
         const key = await realpath(resolve(name)).catch(() => undefined);
         const isDir = key !== undefined && (await stat(key).then((s) => s.isDirectory(), () => false));
         if (!key || !isDir) {
-          dir.notes.push({ source: call.file, ...lineOf(call), message: `module.${call.name} calls ${call.source}, which is not a directory that can be read: its resources are not checked` });
+          note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} calls ${call.source}, which is not a directory that can be read: its resources are not checked` });
           continue;
         }
         if (!dirs.has(key)) {
           if (followed++ >= MAX_MODULE_DIRS) {
-            dir.notes.push({ source: call.file, ...lineOf(call), message: `module.${call.name} is not read: over ${MAX_MODULE_DIRS} module directories` });
+            note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} is not read: over ${MAX_MODULE_DIRS} module directories` });
             continue;
           }
           const read = await readModule(name, within(name), this.limits, new Set(), false);
           dirs.set(key, read);
           queue.push(read);
+          // Its own notes reach no one: none of its files is asked for when it cannot be listed.
+          if (read.unlisted !== undefined) note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} calls ${call.source}, whose directory cannot be listed (${read.unlisted}): its resources are not checked` });
         }
         call.target = key;
       }
@@ -218,34 +253,34 @@ export class TerraformModules {
   private async instantiate(dirs: Map<string, ModuleDir>): Promise<void> {
     const called = new Set<string>();
     for (const [key, dir] of dirs) for (const call of dir.calls) if (call.target !== undefined && call.target !== key) called.add(call.target);
-    let budget = MAX_INSTANCES;
-    let capped = false;
-    const visit = (dir: ModuleDir, parent: ModuleInstance, stack: readonly string[]): void => {
+    let total = MAX_TOTAL_RESOURCES;
+    const visit = (dir: ModuleDir, parent: ModuleInstance, stack: readonly string[], budget: Budget): void => {
       for (const call of dir.calls) {
         const child = call.target === undefined ? undefined : dirs.get(call.target);
         if (!child || call.target === undefined) continue;
         if (stack.includes(call.target)) {
-          dir.notes.push({ source: call.file, ...lineOf(call), message: `module.${call.name} calls a module that calls it back, which Terraform refuses: not followed` });
-          continue;
-        }
-        if (budget <= 0) {
-          // Once: past the cap, every call left would say the same.
-          if (!capped) dir.notes.push({ source: call.file, ...lineOf(call), message: `module.${call.name} and the calls after it are not read: over ${MAX_INSTANCES} module instances` });
-          capped = true;
+          note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} calls a module that calls it back, which Terraform refuses: not followed` });
           continue;
         }
         if (stack.length >= MAX_CALL_DEPTH) {
-          // Once per call written, however many instances of its module there are.
-          dir.notes.push({ source: call.file, ...lineOf(call), message: `module.${call.name} is not read: modules nested over ${MAX_CALL_DEPTH} deep` });
+          note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} is not read: modules nested over ${MAX_CALL_DEPTH} deep` });
           continue;
         }
         if (createsNothing(call, parent.scope)) continue;
-        budget--;
+        if (budget.instances <= 0 || budget.resources < child.resources || total < child.resources) {
+          // Once per root: past the cap, every call left would say the same.
+          if (!budget.capped) note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} and the calls after it are not read for the root module ${parent.root}: ${capReason(budget, total, child.resources)}` });
+          budget.capped = true;
+          continue;
+        }
+        budget.instances--;
+        budget.resources -= child.resources;
+        total -= child.resources;
         const address = `${parent.address ? `${parent.address}.` : ''}module.${call.name}`;
         const scope = calledScope(child.base, call.args, call.where, (v) => evaluateIn(parent.scope, v), parent.scope);
         const instance: ModuleInstance = { address, root: parent.root, scope };
         child.instances.push(instance);
-        visit(child, instance, [...stack, call.target]);
+        visit(child, instance, [...stack, call.target], budget);
       }
     };
     const roots = [...dirs.keys()].filter((key) => dirs.get(key)?.scanned && !called.has(key));
@@ -261,7 +296,12 @@ export class TerraformModules {
       if (!dir) continue;
       const root = await this.rootInstance(dir, key);
       dir.instances.push(root);
-      visit(dir, root, [key]);
+      visit(dir, root, [key], { instances: MAX_ROOT_INSTANCES, resources: MAX_ROOT_RESOURCES, capped: false });
+    }
+    for (const dir of dirs.values()) {
+      if (dir.scanned && dir.instances.length === 0) {
+        note(dir, { source: dir.name, message: 'a module that other modules call, and no call read creates (count = 0, an empty for_each, or a call not followed): its resources are not checked' });
+      }
     }
   }
 
@@ -363,10 +403,12 @@ async function readModule(dir: string, prefix: string, limits: InputLimits, scan
   const notes: InputNote[] = [];
   const files = new Map<string, ModuleFile>();
   let all: string[] = [];
+  let unlisted: string | undefined;
   try {
     all = await regularFiles(dir);
   } catch (e) {
-    notes.push({ source: dir, message: `cannot list the module's directory (${describeFsError(e)}): its other files and variables files are not read` });
+    unlisted = describeFsError(e);
+    notes.push({ source: dir, message: `cannot list the module's directory (${unlisted}): its other files and variables files are not read` });
   }
   const names = all.filter((n) => /\.tf(\.json)?$/.test(n)).sort(moduleFileOrder);
   for (const name of names) {
@@ -386,9 +428,22 @@ async function readModule(dir: string, prefix: string, limits: InputLimits, scan
     base: moduleScope(parsed, []),
     calls: parsed.flatMap(localCalls),
     instances: [],
+    resources: parsed.reduce((n, f) => n + aksResources(f.config), 0),
     errors: [],
     notes,
+    noted: new Set(),
+    ...(unlisted !== undefined ? { unlisted } : {}),
   };
+}
+
+/** How many resource blocks of the types the ingest reads a file declares. */
+function aksResources(config: Obj): number {
+  let n = 0;
+  for (const [type, byLabel] of Object.entries(isObj(config.resource) ? config.resource : {})) {
+    if (!TERRAFORM_TYPES.has(type) || !isObj(byLabel)) continue;
+    for (const bodies of Object.values(byLabel)) n += Array.isArray(bodies) ? bodies.length : 1;
+  }
+  return n;
 }
 
 /** The variables files a root module loads by itself, then the `-var-file`s given for it. */

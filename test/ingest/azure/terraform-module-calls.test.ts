@@ -1,4 +1,4 @@
-import { symlinkSync } from 'node:fs';
+import { chmodSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aksClusterOf } from '../../../src/analyses/aks/index.js';
@@ -52,7 +52,8 @@ resource "azurerm_kubernetes_cluster_node_pool" "user" {
   node_public_ip_enabled = var.node_public_ip
 }
 
-resource "azurerm_monitor_diagnostic_setting" "aks" {
+`,
+  'modules/aks/monitoring.tf': `resource "azurerm_monitor_diagnostic_setting" "monitoring" {
   name               = "aks-\${var.name}"
   target_resource_id = azurerm_kubernetes_cluster.main.id
   enabled_log {
@@ -158,24 +159,25 @@ describe('Terraform module calls', () => {
     expect(new Set(five.resources.map((r) => r.name)).size).toBe(32);
     expect(five.resources[0]?.name).toBe('module.l0.module.a.module.a.module.a.module.a.module.a.main');
     const started = Date.now();
-    const twenty = await ingestPaths([join(tree(20), 'root')]);
+    const dir20 = tree(20);
+    const twenty = await ingestPaths([join(dir20, 'root')]);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(twenty.resources).toEqual([]);
     // Said once per call written (the depth) or once (the count), not once per instance.
     expect(twenty.notes.map((n) => n.message).sort()).toEqual([
-      'module.a and the calls after it are not read: over 1000 module instances',
+      `module.a and the calls after it are not read for the root module ${join(dir20, 'root')}: over 1000 module instances`,
       'module.a is not read: modules nested over 16 deep',
       'module.b is not read: modules nested over 16 deep',
     ]);
     const wide = tree(12);
     const twelve = await ingestPaths([join(wide, 'root')]);
     expect(twelve.resources.length).toBeLessThanOrEqual(1000);
-    expect(twelve.notes.map((n) => n.message)).toEqual(['module.b and the calls after it are not read: over 1000 module instances']);
+    expect(twelve.notes.map((n) => n.message)).toEqual([`module.b and the calls after it are not read for the root module ${join(wide, 'root')}: over 1000 module instances`]);
     const deep = tempTree({ 'root/main.tf': 'module "l0" {\n  source = "../m0"\n}\n', ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`m${i}/main.tf`, `module "next" {\n  source = "../m${i + 1}"\n}\n`])) });
     expect((await ingestPaths([join(deep, 'root')])).notes.map((n) => n.message)).toEqual(['module.next is not read: modules nested over 16 deep']);
     const nested = tempTree({ 'root/main.tf': 'module "platform" {\n  source = "../platform"\n}\n', 'platform/main.tf': 'module "aks" {\n  source = "./aks"\n}\n', 'platform/aks/main.tf': 'resource "azurerm_kubernetes_cluster" "main" {\n  name = "aks"\n}\n' });
     const read = await ingestPaths([join(nested, 'root')]);
-    expect(read.resources.map((r) => [r.name, r.origin])).toEqual([['module.platform.module.aks.main', { module: 'module.platform.module.aks', root: join(nested, 'root') }]]);
+    expect(read.resources.map((r) => [r.name, r.origin])).toEqual([['module.platform.module.aks.main', { module: 'module.platform.module.aks', root: join(nested, 'root'), instance: '../../root' }]]);
   });
 
   it('tells module directories apart by real path, and notes calls it cannot follow', async () => {
@@ -216,4 +218,86 @@ resource "azurerm_kubernetes_cluster_node_pool" "gpu" {
       ['gpu@envs/prod/main.tf', 'system@modules/aks/main.tf', 'user@modules/aks/main.tf'],
     ]);
   });
+
+  it('gives each root its own budget: one runaway root leaves the others whole', async () => {
+    const files: Record<string, string> = { ...MODULE, 'envs/prod/main.tf': root('prod'), 'aaa/main.tf': calls('../x1', 10), 'x1/main.tf': calls('../x2', 10), 'x2/main.tf': calls('../x3', 10), 'x3/main.tf': 'resource "azurerm_kubernetes_cluster" "c" {\n  name = "c"\n}\n' };
+    const dir = tempTree(files);
+    const result = await ingestPaths([dir]);
+    expect(result.resources.filter((r) => r.origin?.root === join(dir, 'envs/prod')).map((r) => r.name)).toEqual(['module.aks.main', 'module.aks.user', 'module.aks.monitoring']);
+    expect(result.notes).toEqual([{ source: join(dir, 'x1/main.tf'), line: 1, message: `module.m0 and the calls after it are not read for the root module ${join(dir, 'aaa')}: over 1000 module instances` }]);
+    // A module declaring many clusters counts each one.
+    const many = Array.from({ length: 600 }, (_, i) => `resource "azurerm_kubernetes_cluster" "c${i}" {\n  name = "c${i}"\n}\n`).join('');
+    const heavy = await ingestPaths([join(tempTree({ 'root/main.tf': calls('../m', 10), 'm/main.tf': many }), 'root')]);
+    expect(heavy.resources).toHaveLength(4800);
+    expect(heavy.notes.map((n) => n.message)).toEqual([expect.stringMatching(/^module\.m8 and the calls after it are not read for the root module .*: its module instances would hold over 5000 AKS resources$/)]);
+  });
+
+  it('says each problem of a call once, however many instances meet it', async () => {
+    const selfCalls = Array.from({ length: 200 }, (_, i) => `module "self${i}" {\n  source = "./"\n}\n`).join('');
+    const dir = tempTree({ 'root/main.tf': calls('../m', 300), 'm/main.tf': selfCalls });
+    const result = await ingestPaths([join(dir, 'root')]);
+    expect(result.notes).toHaveLength(200);
+    expect(result.notes[0]?.message).toBe('module.self0 calls a module that calls it back, which Terraform refuses: not followed');
+  });
+
+  it('reads every file of a called module when a path names one of them', async () => {
+    const dir = tempTree({ ...MODULE, 'envs/prod/main.tf': root('prod') });
+    const whole = await ingestPaths([join(dir, 'envs/prod')]);
+    const named = await ingestPaths([join(dir, 'envs/prod'), join(dir, 'modules/aks/main.tf')]);
+    expect(named.resources.map((r) => r.name)).toEqual(whole.resources.map((r) => r.name));
+    expect(named.resources.map((r) => r.name)).toContain('module.aks.monitoring');
+  });
+
+  it('notes a scanned module that no call creates, instead of leaving it out in silence', async () => {
+    const dir = tempTree({ ...MODULE, 'examples/off/main.tf': 'module "aks" {\n  source = "../../modules/aks"\n  count  = 0\n}\n' });
+    const result = await ingestPaths([dir]);
+    expect(result.resources).toEqual([]);
+    expect(result.notes).toEqual([{ source: join(dir, 'modules/aks'), message: expect.stringMatching(/^a module that other modules call, and no call read creates \(count = 0/) }]);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('notes a call of a directory that cannot be listed, at the call', async () => {
+    const dir = tempTree({ 'root/main.tf': 'module "m" {\n  source = "../m"\n}\n', 'm/main.tf': 'resource "azurerm_kubernetes_cluster" "c" {\n}\n' });
+    chmodSync(join(dir, 'm'), 0o311);
+    try {
+      const result = await ingestPaths([join(dir, 'root')]);
+      expect(result.notes).toEqual([{ source: join(dir, 'root/main.tf'), line: 1, message: expect.stringMatching(/^module\.m calls \.\.\/m, whose directory cannot be listed \(.*\): its resources are not checked$/) }]);
+    } finally {
+      chmodSync(join(dir, 'm'), 0o755);
+    }
+  });
+
+  it('gives the findings of each root their own ids', async () => {
+    const dir = tempTree({ ...MODULE, 'envs/prod/main.tf': root('dev').replace('"aks-dev"', '"aks-prod"'), 'envs/dev/main.tf': root('dev') });
+    const outcome = await runScan({ paths: [dir], rules: RULES.filter((r) => r.meta.id === 'aks/local-accounts-enabled'), config: DEFAULT_CONFIG, configSource: 'defaults', failOn: 'high' });
+    const ids = outcome.report.findings.map((f) => f.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    // The same wherever the scan runs from: the instance is named from the module's directory.
+    const again = await runScan({ paths: [join(dir, 'envs/prod'), join(dir, 'envs/dev')], rules: RULES.filter((r) => r.meta.id === 'aks/local-accounts-enabled'), config: DEFAULT_CONFIG, configSource: 'defaults', failOn: 'high' });
+    expect(new Set(again.report.findings.map((f) => f.id))).toEqual(new Set(ids));
+  });
+
+  it('gives a pool written in another module, fed the cluster module output, to the cluster of its own root', async () => {
+    const calling = (name: string) => `module "aks" {
+  source = "../../modules/aks"
+  name   = "aks-${name}"
+}
+
+module "pools" {
+  source     = "../../modules/pools"
+  cluster_id = module.aks.cluster_id
+}
+`;
+    const pools = 'variable "cluster_id" {\n  type = string\n}\nresource "azurerm_kubernetes_cluster_node_pool" "batch" {\n  name                  = "batch"\n  kubernetes_cluster_id = var.cluster_id\n}\n';
+    const dir = tempTree({ ...MODULE, 'modules/pools/main.tf': pools, 'envs/prod/main.tf': calling('prod'), 'envs/dev/main.tf': calling('dev') });
+    const { resources } = await ingestPaths([dir]);
+    const inventory = new Inventory(resources);
+    const batch = resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster').map((c) => aksClusterOf(c, inventory)?.nodePools.filter((p) => p.name === 'batch').map((p) => p.resource.origin?.root));
+    expect(batch).toEqual([[join(dir, 'envs/dev')], [join(dir, 'envs/prod')]]);
+  });
 });
+
+/** A module calling `source` `n` times, as `m0`…. */
+function calls(source: string, n: number): string {
+  return Array.from({ length: n }, (_, i) => `module "m${i}" {\n  source = "${source}"\n}\n`).join('');
+}
