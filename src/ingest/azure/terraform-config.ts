@@ -43,18 +43,22 @@ export function terraformConfigResources(
         // `count = 0` creates nothing, whether written or taken from a variable.
         const count = typeof body.count === 'string' ? stringValue(body.count, refs, new Set()) : body.count;
         if (count === 0 || count === '0') continue;
-        const ctx: Conversion = { refs, prefix: `${type}.${label}`, sources: {} };
-        const object = blockValues(body, ctx.prefix, ctx);
-        resources.push({
-          apiVersion: 'terraform',
-          kind: type,
-          namespace: null,
-          name: label,
-          object,
-          source: { file: source, line },
-          format,
-          ...(Object.keys(ctx.sources).length ? { valueSources: ctx.sources } : {}),
-        });
+        // A known `for_each` makes one resource per key (none when empty), as Terraform names them.
+        const each = body.for_each === undefined ? undefined : forEachOf(body.for_each, refs);
+        for (const instance of each ?? [undefined]) {
+          const ctx: Conversion = { refs: instance ? { ...refs, each: instance } : refs, prefix: `${type}.${label}`, sources: {} };
+          const object = blockValues(body, ctx.prefix, ctx);
+          resources.push({
+            apiVersion: 'terraform',
+            kind: type,
+            namespace: null,
+            name: instance ? `${label}[${JSON.stringify(instance.key)}]` : label,
+            object,
+            source: { file: source, line },
+            format,
+            ...(Object.keys(ctx.sources).length ? { valueSources: ctx.sources } : {}),
+          });
+        }
       }
     }
   }
@@ -72,10 +76,40 @@ export function terraformConfigResources(
  * `scope`: the value with the variables it was made from, or undefined when some part of it is not
  * known offline.
  */
-export function evaluateIn(scope: TerraformScope, value: unknown): { value: unknown; vars: ReadonlySet<string> } | undefined {
+export function evaluateIn(scope: TerraformScope, value: unknown, each?: Each): { value: unknown; vars: ReadonlySet<string> } | undefined {
   const vars = new Set<string>();
-  const resolved = literalValue(value, refsOf(scope), 0, vars);
+  const refs = refsOf(scope);
+  const resolved = literalValue(value, each ? { ...refs, each } : refs, 0, vars);
   return resolved === undefined ? undefined : { value: resolved, vars };
+}
+
+/** One instance of a `for_each`: `each.key`, `each.value`, and the variables the collection came from. */
+export interface Each {
+  key: string;
+  value: unknown;
+  vars: ReadonlySet<string>;
+}
+
+/** Keys of one `for_each` past which its instances are left to Terraform: a real one has tens. */
+const MAX_EACH = 1000;
+
+/**
+ * The instances a `for_each` makes, evaluated in `scope`: one per key of a map, or per string of a set
+ * (each.key and each.value both the string); none when it is empty. Undefined when the collection is
+ * not known offline (a function, another resource), is not a map or a set of strings (Terraform
+ * refuses it), or is too large to be real.
+ */
+export function forEachIn(scope: TerraformScope, forEach: unknown): Each[] | undefined {
+  return forEachOf(forEach, refsOf(scope));
+}
+
+function forEachOf(forEach: unknown, refs: Refs): Each[] | undefined {
+  const vars = new Set<string>();
+  const value = literalValue(forEach, refs, 0, vars);
+  let each: Each[] | undefined;
+  if (isObj(value)) each = Object.entries(value).map(([key, v]) => ({ key, value: v, vars }));
+  else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) each = [...new Set(value)].map((key) => ({ key, value: key, vars }));
+  return each && each.length <= MAX_EACH ? each : undefined;
 }
 
 /** A local resolved to a value, with the variables it was made from. */
@@ -88,6 +122,8 @@ interface Refs {
   scope: TerraformScope;
   /** `local.NAME` resolved, or undefined when it is not known offline (or not written). */
   local(name: string): ResolvedLocal | undefined;
+  /** In a resource or module call with a known `for_each`: the instance being read. */
+  each?: Each;
 }
 
 /** One resource's conversion: what references resolve to, and where variables' values went. */
@@ -147,10 +183,10 @@ function isUnknown(v: unknown): boolean {
 }
 
 /**
- * `${local.NAME}` or `${var.NAME}`, with `.key`, `[0]`, `["key"]` steps after the name (not escaped as
- * `$${`).
+ * `${local.NAME}`, `${var.NAME}`, `${each.key}` or `${each.value}`, with `.key`, `[0]`, `["key"]` steps
+ * after the name (not escaped as `$${`).
  */
-const REF = /(?<!\$)\$\{\s*(local|var)\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"\\]*"\])*)\s*\}/g;
+const REF = /(?<!\$)\$\{\s*(local|var|each)\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"\\]*"\])*)\s*\}/g;
 /** A string that is one reference and nothing else. */
 const WHOLE_REF = new RegExp(`^${REF.source}$`);
 
@@ -195,15 +231,20 @@ function isScalar(v: unknown): v is string | number | boolean {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-/** The value of `local.NAME` or `var.NAME` followed by steps, or undefined when it is not known. */
+/** The value of `local.NAME`, `var.NAME` or `each.key|value` followed by steps, or undefined when it is not known. */
 function refValue(refs: Refs, kind: string, name: string, rest: string, used: Set<string>): unknown {
-  const base = kind === 'var' ? refs.scope.vars.get(name) : refs.local(name);
+  const base = kind === 'var' ? refs.scope.vars.get(name) : kind === 'local' ? refs.local(name) : eachRef(refs.each, name);
   if (base === undefined) return undefined;
   const value = step(base.value, rest);
   if (value === undefined) return undefined;
   if ('from' in base) used.add(name);
   else for (const v of base.vars) used.add(v);
   return value;
+}
+
+function eachRef(each: Each | undefined, name: string): ResolvedLocal | undefined {
+  if (!each) return undefined;
+  return name === 'key' ? { value: each.key, vars: each.vars } : name === 'value' ? { value: each.value, vars: each.vars } : undefined;
 }
 
 /** The value at `.key`, `[0]`, `["key"]` steps from `value`, or undefined when there is none. */

@@ -10,7 +10,7 @@ import type { DecodeSink } from '../decode.js';
 import type { InputLimits } from '../limits.js';
 import { parseHcl } from './terraform-hcl.js';
 import { calledScope, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
-import { evaluateIn } from './terraform-config.js';
+import { evaluateIn, forEachIn, type Each } from './terraform-config.js';
 import { escapeRegExp, TERRAFORM_TYPES } from './kinds.js';
 
 /**
@@ -266,21 +266,23 @@ export class TerraformModules {
           note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} is not read: modules nested over ${MAX_CALL_DEPTH} deep` });
           continue;
         }
-        if (createsNothing(call, parent.scope)) continue;
-        if (budget.instances <= 0 || budget.resources < child.resources || total < child.resources) {
-          // Once per root: past the cap, every call left would say the same.
-          if (!budget.capped) note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} and the calls after it are not read for the root module ${parent.root}: ${capReason(budget, total, child.resources)}` });
-          budget.capped = true;
-          continue;
+        for (const { key = '', each } of expansions(call, parent.scope)) {
+          if (budget.instances <= 0 || budget.resources < child.resources || total < child.resources) {
+            // Once per root: past the cap, every call left would say the same.
+            if (!budget.capped) note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} and the calls after it are not read for the root module ${parent.root}: ${capReason(budget, total, child.resources)}` });
+            budget.capped = true;
+            break;
+          }
+          budget.instances--;
+          budget.resources -= child.resources;
+          total -= child.resources;
+          const address = `${parent.address ? `${parent.address}.` : ''}module.${call.name}${key}`;
+          const where = key ? call.where.replace(`module.${call.name} `, `module.${call.name}${key} `) : call.where;
+          const scope = calledScope(child.base, call.args, where, (v) => evaluateIn(parent.scope, v, each), parent.scope);
+          const instance: ModuleInstance = { address, root: parent.root, scope };
+          child.instances.push(instance);
+          visit(child, instance, [...stack, call.target], budget);
         }
-        budget.instances--;
-        budget.resources -= child.resources;
-        total -= child.resources;
-        const address = `${parent.address ? `${parent.address}.` : ''}module.${call.name}`;
-        const scope = calledScope(child.base, call.args, call.where, (v) => evaluateIn(parent.scope, v), parent.scope);
-        const instance: ModuleInstance = { address, root: parent.root, scope };
-        child.instances.push(instance);
-        visit(child, instance, [...stack, call.target], budget);
       }
     };
     const roots = [...dirs.keys()].filter((key) => dirs.get(key)?.scanned && !called.has(key));
@@ -356,17 +358,19 @@ function within(dir: string): string {
   return dir.endsWith('/') ? dir : `${dir}/`;
 }
 
-/** Whether a call's `count` is 0 or its `for_each` empty, evaluated in the caller: then it creates nothing. */
-function createsNothing(call: ModuleCall, scope: TerraformScope): boolean {
+/**
+ * The instances a call makes, evaluated in the caller: none for `count = 0` or an empty `for_each`,
+ * one per key of a known `for_each` (`module.aks["blue"]`, its arguments reading `each.key` and
+ * `each.value`), else one for all of them.
+ */
+function expansions(call: ModuleCall, scope: TerraformScope): { key?: string; each?: Each }[] {
   if (call.count !== undefined) {
     const count = evaluateIn(scope, call.count)?.value;
-    if (count === 0 || count === '0') return true;
+    if (count === 0 || count === '0') return [];
   }
-  if (call.forEach !== undefined) {
-    const each = evaluateIn(scope, call.forEach)?.value;
-    if ((Array.isArray(each) && each.length === 0) || (isObj(each) && Object.keys(each).length === 0)) return true;
-  }
-  return false;
+  if (call.forEach === undefined) return [{}];
+  const each = forEachIn(scope, call.forEach);
+  return each ? each.map((e) => ({ key: `[${JSON.stringify(e.key)}]`, each: e })) : [{}];
 }
 
 function lineOf(call: ModuleCall): { line?: number } {

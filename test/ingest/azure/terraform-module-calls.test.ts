@@ -295,6 +295,37 @@ module "pools" {
     const batch = resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster').map((c) => aksClusterOf(c, inventory)?.nodePools.filter((p) => p.name === 'batch').map((p) => p.resource.origin?.root));
     expect(batch).toEqual([[join(dir, 'envs/dev')], [join(dir, 'envs/prod')]]);
   });
+
+  it('makes one instance per key of a known for_each on a call, its arguments reading each.value', async () => {
+    const calling = `variable "clusters" {
+  default = {
+    blue  = { local_accounts_disabled = true }
+    green = { local_accounts_disabled = false }
+  }
+}
+
+module "aks" {
+  source                  = "../../modules/aks"
+  for_each                = var.clusters
+  name                    = "aks-\${each.key}"
+  local_accounts_disabled = each.value.local_accounts_disabled
+}
+`;
+    const dir = tempTree({ ...MODULE, 'envs/prod/main.tf': calling });
+    const { resources } = await ingestPaths([dir]);
+    const clusters = resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster');
+    expect(clusters.map((c) => [c.name, c.object.name, c.object.local_account_disabled])).toEqual([
+      ['module.aks["blue"].main', 'aks-blue', true],
+      ['module.aks["green"].main', 'aks-green', false],
+    ]);
+    expect(clusters[1]?.valueSources?.local_account_disabled).toBe(`var.local_accounts_disabled, set by module.aks["green"] in ${join(dir, 'envs/prod/main.tf')}:8 from var.clusters, the default in ${join(dir, 'envs/prod/main.tf')}:1`);
+    // Each instance's pool and diagnostic setting stay with its own cluster.
+    const inventory = new Inventory(resources);
+    expect(clusters.map((c) => aksClusterOf(c, inventory)?.nodePools.map((p) => p.resource.name))).toEqual([
+      ['module.aks["blue"].main', 'module.aks["blue"].user'],
+      ['module.aks["green"].main', 'module.aks["green"].user'],
+    ]);
+  });
 });
 
 /** A module calling `source` `n` times, as `m0`…. */

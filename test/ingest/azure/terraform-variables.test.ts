@@ -164,6 +164,50 @@ describe('Terraform variables', () => {
   });
 });
 
+describe('Terraform for_each', () => {
+  const config = (forEach: string) => `variable "pools" {
+  default = {
+    gpu   = { vm_size = "Standard_NC6s_v3", public = true }
+    batch = { vm_size = "Standard_D4s_v5", public = false }
+  }
+}
+
+variable "zones" {
+  type    = set(string)
+  default = ["1", "2", "2"]
+}
+
+resource "azurerm_kubernetes_cluster_node_pool" "pool" {
+  for_each               = ${forEach}
+  name                   = each.key
+  vm_size                = each.value.vm_size
+  node_public_ip_enabled = each.value["public"]
+  zones                  = [each.value]
+}
+`;
+
+  it('makes one resource per key of a known map, named as Terraform names it, with each.key and each.value', async () => {
+    const dir = tempTree({ 'main.tf': config('var.pools') });
+    const { resources } = await ingestPaths([dir]);
+    expect(resources.map((r) => [r.name, r.object.name, r.object.vm_size, r.object.node_public_ip_enabled])).toEqual([
+      ['pool["batch"]', 'batch', 'Standard_D4s_v5', false],
+      ['pool["gpu"]', 'gpu', 'Standard_NC6s_v3', true],
+    ]);
+    expect(resources[1]?.valueSources).toMatchObject({ node_public_ip_enabled: `var.pools, the default in ${join(dir, 'main.tf')}:1` });
+  });
+
+  it('makes one per string of a set, none for an empty collection, and one left to Terraform when the collection is not known', async () => {
+    const set = await ingestPaths([tempTree({ 'main.tf': config('var.zones') })]);
+    expect(set.resources.map((r) => [r.name, r.object.name, r.object.zones])).toEqual([
+      ['pool["1"]', '1', ['1']],
+      ['pool["2"]', '2', ['2']],
+    ]);
+    expect((await ingestPaths([tempTree({ 'main.tf': config('{}') })])).resources).toEqual([]);
+    const unknownSet = await ingestPaths([tempTree({ 'main.tf': config('toset(var.names)') })]);
+    expect(unknownSet.resources.map((r) => [r.name, r.object.name])).toEqual([['pool', unknown('each.key is resolved by Terraform')]]);
+  });
+});
+
 describe('Terraform modules read from a directory', () => {
   it('resolves main.tf against variables.tf and the variables files beside it, when only main.tf is named', async () => {
     const dir = tempTree({
