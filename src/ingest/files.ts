@@ -123,16 +123,23 @@ async function decodeTerraformFile(file: string, modules: TerraformModules, limi
   into.notes.push(...module.notes);
   const parsed = module.files.get(basename(file));
   if (parsed && (parsed.syntax === 'hcl' || isTerraformConfig(parsed.config))) {
-    module.instances.forEach((instance, i) => {
-      const decoded = terraformConfigResources(parsed.config, file, parsed.text, 1, 'terraform-hcl', instance.scope);
+    // Each instance says what it says once: most notes are the same for every instance of a module.
+    const noted = new Set<string>();
+    for (const instance of module.instances) {
+      const decoded = terraformConfigResources(parsed.config, file, parsed.text, 1, 'terraform-hcl', instance.scope, instance.forEach);
       if (!instance.address) {
         for (const r of decoded.resources) into.resources.push(r);
       } else {
         const origin = { module: instance.address, root: instance.root, instance: relative(dirname(file), instance.root) };
         for (const r of decoded.resources) into.resources.push({ ...r, name: `${instance.address}.${r.name}`, origin });
       }
-      if (i === 0) into.notes.push(...decoded.notes);
-    });
+      for (const n of decoded.notes) {
+        const key = `${n.line ?? ''}\u0000${n.message}`;
+        if (noted.has(key)) continue;
+        noted.add(key);
+        into.notes.push(n);
+      }
+    }
     return;
   }
   await decodeFile(file, limits, into);

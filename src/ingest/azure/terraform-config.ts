@@ -2,6 +2,7 @@ import { asObj, isObj, setOwn, type Obj, type Resource } from '../../core/resour
 import { UNKNOWN_KEY, unknownMarker } from '../../core/unknown.js';
 import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
+import type { InputNote } from '../../core/errors.js';
 import { EXPRESSION, moduleScope, unescapeTemplate, type TerraformScope } from './terraform-scope.js';
 
 /** Arguments that steer Terraform itself rather than set an attribute of the resource. */
@@ -29,8 +30,10 @@ export function terraformConfigResources(
   fallbackLine: number,
   format: string,
   scope: TerraformScope = moduleScope([{ file: source, config, ...(text !== undefined ? { text } : {}) }], []),
+  budget: ForEachBudget = { left: MAX_FOR_EACH_RESOURCES, why: `the file's resources would be over ${MAX_FOR_EACH_RESOURCES}` },
 ): AzureDecoded {
   const resources: Resource[] = [];
+  const notes: InputNote[] = [];
   const refs = refsOf(scope);
   const blocks = asObj(config.resource) ?? {};
   const cursors = new Map<string, number>();
@@ -44,7 +47,11 @@ export function terraformConfigResources(
         const count = typeof body.count === 'string' ? stringValue(body.count, refs, new Set()) : body.count;
         if (count === 0 || count === '0') continue;
         // A known `for_each` makes one resource per key (none when empty), as Terraform names them.
-        const each = body.for_each === undefined ? undefined : forEachOf(body.for_each, refs);
+        let each = body.for_each === undefined ? undefined : forEachOf(body.for_each, refs);
+        if (each && each.length - 1 > budget.left) {
+          notes.push({ source, line, message: `${type}.${label}: its for_each is read once for all its keys, not per key: ${budget.why}` });
+          each = undefined;
+        } else if (each) budget.left -= Math.max(0, each.length - 1);
         for (const instance of each ?? [undefined]) {
           const ctx: Conversion = { refs: instance ? { ...refs, each: instance } : refs, prefix: `${type}.${label}`, sources: {} };
           const object = blockValues(body, ctx.prefix, ctx);
@@ -65,9 +72,9 @@ export function terraformConfigResources(
   // The parser orders blocks by name; the file's order reads better in reports.
   resources.sort((a, b) => a.source.line - b.source.line);
   // A file of only variables, outputs or providers is part of a module, not something left out.
-  const notes = resources.length === 0 && Object.keys(blocks).length > 0
-    ? [{ source, line: fallbackLine, message: 'Terraform configuration without azurerm_kubernetes_cluster, node pool or diagnostic setting resources; skipped' }]
-    : [];
+  if (resources.length === 0 && notes.length === 0 && Object.keys(blocks).length > 0) {
+    notes.push({ source, line: fallbackLine, message: 'Terraform configuration without azurerm_kubernetes_cluster, node pool or diagnostic setting resources; skipped' });
+  }
   return { resources, notes };
 }
 
@@ -92,6 +99,18 @@ export interface Each {
 
 /** Keys of one `for_each` past which its instances are left to Terraform: a real one has tens. */
 const MAX_EACH = 1000;
+
+/**
+ * The resources `for_each` may add in one root module and the modules it calls, or in one file read
+ * alone: a few lines naming one large variable many times would otherwise make millions.
+ */
+export const MAX_FOR_EACH_RESOURCES = 5000;
+
+/** How many resources `for_each` may still add (beyond one per block), shared by what it is given to, and why not more. */
+export interface ForEachBudget {
+  left: number;
+  readonly why: string;
+}
 
 /**
  * The instances a `for_each` makes, evaluated in `scope`: one per key of a map, or per string of a set

@@ -10,7 +10,7 @@ import type { DecodeSink } from '../decode.js';
 import type { InputLimits } from '../limits.js';
 import { parseHcl } from './terraform-hcl.js';
 import { calledScope, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
-import { evaluateIn, forEachIn, type Each } from './terraform-config.js';
+import { evaluateIn, forEachIn, MAX_FOR_EACH_RESOURCES, type Each, type ForEachBudget } from './terraform-config.js';
 import { escapeRegExp, TERRAFORM_TYPES } from './kinds.js';
 
 /**
@@ -23,6 +23,8 @@ export interface ModuleInstance {
   /** The root module's directory, as the ingest names it: two roots calling one module are two instances. */
   root: string;
   scope: TerraformScope;
+  /** What `for_each` may still add to the root module and the modules it calls, shared by all of them. */
+  forEach: ForEachBudget;
 }
 
 /** What a file's module gives it: the module's instances, its files as parsed, and the problems met (given once). */
@@ -279,7 +281,7 @@ export class TerraformModules {
           const address = `${parent.address ? `${parent.address}.` : ''}module.${call.name}${key}`;
           const where = key ? call.where.replace(`module.${call.name} `, `module.${call.name}${key} `) : call.where;
           const scope = calledScope(child.base, call.args, where, (v) => evaluateIn(parent.scope, v, each), parent.scope);
-          const instance: ModuleInstance = { address, root: parent.root, scope };
+          const instance: ModuleInstance = { address, root: parent.root, scope, forEach: parent.forEach };
           child.instances.push(instance);
           visit(child, instance, [...stack, call.target], budget);
         }
@@ -318,7 +320,8 @@ export class TerraformModules {
       // Given with every root that takes them; the first to be told says it.
       dir.errors.push(...extra.errors);
     }
-    return { address: '', root: dir.name, scope: moduleScope([...dir.files.values()], variables) };
+    const forEach = { left: MAX_FOR_EACH_RESOURCES, why: `the resources of the root module ${dir.name} would be over ${MAX_FOR_EACH_RESOURCES}` };
+    return { address: '', root: dir.name, scope: moduleScope([...dir.files.values()], variables), forEach };
   }
 
   private extra?: Promise<{ values: VariablesFile[]; errors: InputError[] }>;

@@ -206,6 +206,20 @@ resource "azurerm_kubernetes_cluster_node_pool" "pool" {
     const unknownSet = await ingestPaths([tempTree({ 'main.tf': config('toset(var.names)') })]);
     expect(unknownSet.resources.map((r) => [r.name, r.object.name])).toEqual([['pool', unknown('each.key is resolved by Terraform')]]);
   });
+
+  it('stops making resources per key past 5000 in a root module, and says so', async () => {
+    const keys = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, 'x']));
+    const blocks = Array.from({ length: 8 }, (_, i) => `resource "azurerm_kubernetes_cluster_node_pool" "p${i}" {\n  for_each = var.big\n  name     = each.key\n}\n`).join('');
+    const dir = tempTree({ 'main.tf': `variable "big" {\n  default = ${JSON.stringify(keys).replace(/:/g, ' = ')}\n}\n${blocks}` });
+    const started = Date.now();
+    const { resources, notes } = await ingestPaths([dir]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    // Five blocks of 1000 fit in the 5000 (each block's first resource is free); the rest are read once.
+    expect(resources).toHaveLength(5 * 1000 + 3);
+    expect(notes.map((n) => n.message)).toEqual(
+      [5, 6, 7].map((i) => `azurerm_kubernetes_cluster_node_pool.p${i}: its for_each is read once for all its keys, not per key: the resources of the root module ${dir} would be over 5000`),
+    );
+  });
 });
 
 describe('Terraform modules read from a directory', () => {
