@@ -4,6 +4,7 @@ import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
 import type { InputNote } from '../../core/errors.js';
 import { EXPRESSION, moduleScope, unescapeTemplate, type TerraformScope } from './terraform-scope.js';
+import { evaluateTemplate } from './terraform-expression.js';
 
 /** Arguments that steer Terraform itself rather than set an attribute of the resource. */
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection']);
@@ -201,81 +202,41 @@ function isUnknown(v: unknown): boolean {
   return isObj(v) && Object.prototype.hasOwnProperty.call(v, UNKNOWN_KEY);
 }
 
-/**
- * `${local.NAME}`, `${var.NAME}`, `${each.key}` or `${each.value}`, with `.key`, `[0]`, `["key"]` steps
- * after the name (not escaped as `$${`).
- */
-const REF = /(?<!\$)\$\{\s*(local|var|each)\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"\\]*"\])*)\s*\}/g;
-/** A string that is one reference and nothing else. */
-const WHOLE_REF = new RegExp(`^${REF.source}$`);
+/** A string that is one reference and nothing else: `${var.NAME}`, with `.key`, `[0]`, `["key"]` steps after the name. */
+const WHOLE_REF = /^\$\{\s*(local|var|each)\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"\\]*"\])*)\s*\}$/;
 
 /**
- * A string with `${...}` or `%{...}` (not escaped as `$${` / `%%{`) is an expression; otherwise a
- * literal. References with known values are replaced first: the whole string when it is one reference
- * (any type), each interpolation of a string, number or bool otherwise. The variables whose values
- * were taken are added to `used`.
+ * A string with `${...}` or `%{...}` (not escaped as `$${` / `%%{`) is an expression, evaluated as
+ * Terraform would with the values known offline (terraform-expression.ts); otherwise a literal. The
+ * variables whose values a known result was made from are added to `used`. An unknown result is the
+ * unknown marker: why a variable referred to alone has no value, or the expression left to Terraform.
  */
 function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
   if (!EXPRESSION.test(s)) return unescapeTemplate(s);
-  const whole = WHOLE_REF.exec(s.trim());
-  if (whole) {
-    const value = refValue(refs, whole[1] as string, whole[2] as string, whole[3] as string, used);
-    if (value !== undefined) return structuredClone(value);
-    const why = whole[1] === 'var' ? refs.scope.unset.get(whole[2] as string) : undefined;
-    if (why !== undefined) return unknownMarker(why);
-  } else {
-    const taken = new Set<string>();
-    const substituted = s.replace(REF, (ref, kind: string, name: string, rest: string) => {
-      const mine = new Set<string>();
-      const value = refValue(refs, kind, name, rest, mine);
-      if (!isScalar(value) || EXPRESSION.test(String(value))) return ref;
-      for (const v of mine) taken.add(v);
-      return escape(String(value));
-    });
-    if (!EXPRESSION.test(substituted)) {
-      for (const v of taken) used.add(v);
-      return unescapeTemplate(substituted);
-    }
+  const mine = new Set<string>();
+  const result = evaluateTemplate(s, (kind, name) => {
+    const base = kind === 'var' ? refs.scope.vars.get(name) : kind === 'local' ? refs.local(name) : eachRef(refs.each, name);
+    if (base === undefined) return undefined;
+    if ('from' in base) mine.add(name);
+    else for (const v of base.vars) mine.add(v);
+    return base;
+  });
+  if (result.known) {
+    for (const v of mine) used.add(v);
+    // Values of variables and locals are shared: a resource gets its own copy.
+    return structuredClone(result.value);
   }
+  const whole = WHOLE_REF.exec(s.trim());
+  const why = whole?.[1] === 'var' ? refs.scope.unset.get(whole[2] as string) : undefined;
+  if (why !== undefined) return unknownMarker(why);
   const wholeExpr = /^\$\{([\s\S]*)\}$/.exec(s);
   const expr = wholeExpr && !wholeExpr[1]?.includes('${') ? (wholeExpr[1] as string) : s;
   return unknownMarker(`${clip(expr)} is resolved by Terraform`);
 }
 
-function escape(s: string): string {
-  return s.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
-}
-
-function isScalar(v: unknown): v is string | number | boolean {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-}
-
-/** The value of `local.NAME`, `var.NAME` or `each.key|value` followed by steps, or undefined when it is not known. */
-function refValue(refs: Refs, kind: string, name: string, rest: string, used: Set<string>): unknown {
-  const base = kind === 'var' ? refs.scope.vars.get(name) : kind === 'local' ? refs.local(name) : eachRef(refs.each, name);
-  if (base === undefined) return undefined;
-  const value = step(base.value, rest);
-  if (value === undefined) return undefined;
-  if ('from' in base) used.add(name);
-  else for (const v of base.vars) used.add(v);
-  return value;
-}
-
 function eachRef(each: Each | undefined, name: string): ResolvedLocal | undefined {
   if (!each) return undefined;
   return name === 'key' ? { value: each.key, vars: each.vars } : name === 'value' ? { value: each.value, vars: each.vars } : undefined;
-}
-
-/** The value at `.key`, `[0]`, `["key"]` steps from `value`, or undefined when there is none. */
-function step(value: unknown, rest: string): unknown {
-  let cur = value;
-  for (const m of rest.matchAll(/\.([\w-]+)|\[(\d+)\]|\["([^"\\]*)"\]/g)) {
-    const key = m[1] ?? m[3];
-    if (key !== undefined) cur = isObj(cur) && Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : undefined;
-    else cur = Array.isArray(cur) ? cur[Number(m[2])] : undefined;
-    if (cur === undefined) return undefined;
-  }
-  return cur;
 }
 
 // The files of a module share one scope: its locals are resolved once, for all of them.

@@ -129,7 +129,7 @@ describe('Terraform module calls', () => {
     expect(finding?.message).toMatch(new RegExp(`\\(in module\\.aks of ${join(dir, 'envs/dev').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)$`));
   });
 
-  it('creates nothing for a call with count 0 or an empty for_each, and one instance otherwise', async () => {
+  it('creates nothing for a call with count 0 or an empty for_each, one instance per key of a known one, and one for all of an unknown one', async () => {
     const calls = (meta: string) => `variable "n" {\n  default = 0\n}\nmodule "aks" {\n  source = "../../modules/aks"\n  name   = "aks"\n  ${meta}\n}\n`;
     for (const [meta, clusters] of [
       ['count = 0', 0],
@@ -137,7 +137,8 @@ describe('Terraform module calls', () => {
       ['for_each = {}', 0],
       ['for_each = []', 0],
       ['count = 2', 1],
-      ['for_each = toset(["a", "b"])', 1],
+      ['for_each = toset(["a", "b"])', 2],
+      ['for_each = toset(data.azurerm_subscriptions.all.ids)', 1],
     ] as const) {
       const dir = tempTree({ ...MODULE, 'envs/prod/main.tf': calls(meta) });
       const { resources, errors } = await ingestPaths([dir]);

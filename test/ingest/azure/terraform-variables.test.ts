@@ -164,6 +164,43 @@ describe('Terraform variables', () => {
   });
 });
 
+describe('Terraform expressions in resources', () => {
+  it('evaluates conditionals, operators and functions over known values, and says which variables decided them', async () => {
+    const dir = tempTree({
+      'main.tf': `variable "env" {
+  default = "prod"
+}
+
+locals {
+  production = var.env == "prod"
+  ranges     = { prod = ["203.0.113.0/24"], dev = [] }
+}
+
+resource "azurerm_kubernetes_cluster" "main" {
+  name                   = format("aks-%s", var.env)
+  sku_tier               = local.production ? "Standard" : "Free"
+  local_account_disabled = local.production && true
+  location               = azurerm_resource_group.rg.location
+
+  api_server_access_profile {
+    authorized_ip_ranges = lookup(local.ranges, var.env, [])
+  }
+}
+`,
+    });
+    const [cluster] = (await ingestPaths([dir])).resources;
+    expect(cluster?.object).toMatchObject({
+      name: 'aks-prod',
+      sku_tier: 'Standard',
+      local_account_disabled: true,
+      location: unknown('azurerm_resource_group.rg.location is resolved by Terraform'),
+      api_server_access_profile: [{ authorized_ip_ranges: ['203.0.113.0/24'] }],
+    });
+    const from = `var.env, the default in ${join(dir, 'main.tf')}:1`;
+    expect(cluster?.valueSources).toEqual({ name: from, sku_tier: from, local_account_disabled: from, 'api_server_access_profile[0].authorized_ip_ranges': from });
+  });
+});
+
 describe('Terraform for_each', () => {
   const config = (forEach: string) => `variable "pools" {
   default = {

@@ -1,0 +1,690 @@
+import { isObj, setOwn } from '../../core/resource.js';
+
+/**
+ * Terraform's expression language, evaluated offline: literals, templates, `var.`, `local.` and
+ * `each.` references, operators, conditionals, `for` expressions and the common pure functions.
+ * Anything Terraform decides when it runs (another resource's attribute, a data source, `path.`,
+ * a function reading files or the clock) is *unknown*, and so is every value made from one. An
+ * expression Terraform would refuse (a type error, an index out of range) is an *error*, which
+ * `try` and `can` catch as Terraform does; to the caller it is as unknown.
+ */
+
+/** A value only Terraform can give. */
+const UNKNOWN: unique symbol = Symbol('unknown');
+/** An expression Terraform would refuse. */
+const ERROR: unique symbol = Symbol('error');
+
+type Value = unknown;
+
+/** `var.NAME`, `local.NAME`, `each.key|value`: the value, or undefined when it is not known offline. */
+export type Lookup = (kind: 'var' | 'local' | 'each', name: string) => { value: unknown } | undefined;
+
+/** The value of a string as Terraform reads it (a template, or one `${...}`), or `known: false`. */
+export function evaluateTemplate(text: string, lookup: Lookup): { known: true; value: unknown } | { known: false } {
+  let value: Value;
+  try {
+    const parser = new Parser(text);
+    const node = parser.template(undefined);
+    value = new Evaluator(lookup).eval(node, new Map());
+  } catch (e) {
+    if (e instanceof Unsupported) return { known: false };
+    throw e;
+  }
+  return value === UNKNOWN || value === ERROR || holdsUnknown(value) ? { known: false } : { known: true, value };
+}
+
+/** Syntax this evaluator does not read (heredocs, template directives), or input too large to evaluate. */
+class Unsupported extends Error {}
+
+type Node =
+  | { t: 'lit'; v: Value }
+  | { t: 'tpl'; parts: (string | Node)[] }
+  | { t: 'ref'; kind: 'var' | 'local' | 'each'; name: string }
+  | { t: 'ident'; name: string }
+  | { t: 'unknown' }
+  | { t: 'get'; obj: Node; key: Node }
+  | { t: 'splat' }
+  | { t: 'call'; name: string; args: Node[]; expand: boolean }
+  | { t: 'un'; op: string; x: Node }
+  | { t: 'bin'; op: string; a: Node; b: Node }
+  | { t: 'cond'; c: Node; a: Node; b: Node }
+  | { t: 'tuple'; items: Node[] }
+  | { t: 'object'; entries: [Node, Node][] }
+  | { t: 'for'; object: boolean; k?: string; v: string; coll: Node; key?: Node; val: Node; cond?: Node; group: boolean };
+
+const MAX_DEPTH = 64;
+/** Steps one evaluation may take: a few nested `for` expressions over large collections would otherwise run for hours. */
+const MAX_STEPS = 200_000;
+
+const BINARY_LEVELS: readonly (readonly string[])[] = [['||'], ['&&'], ['==', '!='], ['<=', '>=', '<', '>'], ['+', '-'], ['*', '/', '%']];
+
+class Parser {
+  private i = 0;
+  private depth = 0;
+  constructor(private readonly s: string) {}
+
+  /** A template up to `end` (a closing quote) or the end of the text. */
+  template(end: '"' | undefined): Node {
+    const parts: (string | Node)[] = [];
+    let lit = '';
+    const s = this.s;
+    while (this.i < s.length) {
+      const c = s[this.i] as string;
+      if (end !== undefined && c === end) break;
+      if ((c === '$' || c === '%') && s[this.i + 1] === c && s[this.i + 2] === '{') {
+        lit += `${c}{`;
+        this.i += 3;
+      } else if (c === '$' && s[this.i + 1] === '{') {
+        this.i += 2;
+        if (s[this.i] === '~') this.i++;
+        if (lit) parts.push(lit);
+        lit = '';
+        parts.push(this.expression());
+        this.ws();
+        if (s[this.i] === '~') this.i++;
+        this.expect('}');
+      } else if (c === '%' && s[this.i + 1] === '{') {
+        throw new Unsupported('template directive');
+      } else if (c === '\\' && end !== undefined) {
+        lit += this.escape();
+      } else {
+        lit += c;
+        this.i++;
+      }
+    }
+    if (lit) parts.push(lit);
+    // One interpolation and nothing else is its expression's value, of any type.
+    if (parts.length === 1 && typeof parts[0] !== 'string') return parts[0] as Node;
+    return { t: 'tpl', parts };
+  }
+
+  private escape(): string {
+    const s = this.s;
+    const n = s[this.i + 1];
+    this.i += 2;
+    switch (n) {
+      case 'n': return '\n';
+      case 'r': return '\r';
+      case 't': return '\t';
+      case '"': return '"';
+      case '\\': return '\\';
+      case 'u': case 'U': {
+        const len = n === 'u' ? 4 : 8;
+        const hex = s.slice(this.i, this.i + len);
+        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw new Unsupported('escape');
+        this.i += len;
+        return String.fromCodePoint(Number.parseInt(hex, 16));
+      }
+      default: throw new Unsupported('escape');
+    }
+  }
+
+  expression(): Node {
+    if (++this.depth > MAX_DEPTH) throw new Unsupported('nesting');
+    try {
+      const c = this.binary(0);
+      this.ws();
+      if (this.s[this.i] === '?') {
+        this.i++;
+        const a = this.expression();
+        this.ws();
+        this.expect(':');
+        const b = this.expression();
+        return { t: 'cond', c, a, b };
+      }
+      return c;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private binary(level: number): Node {
+    if (level >= BINARY_LEVELS.length) return this.unary();
+    let a = this.binary(level + 1);
+    for (;;) {
+      this.ws();
+      // Longer operators come first in each level, so `<=` is never read as `<`.
+      const op = (BINARY_LEVELS[level] as readonly string[]).find((o) => this.s.startsWith(o, this.i));
+      if (!op) return a;
+      this.i += op.length;
+      a = { t: 'bin', op, a, b: this.binary(level + 1) };
+    }
+  }
+
+  private unary(): Node {
+    this.ws();
+    const c = this.s[this.i];
+    if (c === '!' || (c === '-' && !/\d/.test(this.s[this.i + 1] ?? ''))) {
+      this.i++;
+      if (++this.depth > MAX_DEPTH) throw new Unsupported('nesting');
+      try {
+        return { t: 'un', op: c, x: this.unary() };
+      } finally {
+        this.depth--;
+      }
+    }
+    return this.postfix(this.primary());
+  }
+
+  private postfix(node: Node): Node {
+    for (;;) {
+      const save = this.i;
+      this.ws();
+      const c = this.s[this.i];
+      if (c === '.' && this.s[this.i + 1] !== '.') {
+        this.i++;
+        if (this.s[this.i] === '*') {
+          this.i++;
+          node = { t: 'splat' };
+          continue;
+        }
+        const m = /^(\d+|[A-Za-z_][\w-]*)/.exec(this.s.slice(this.i, this.i + 256));
+        if (!m) throw new Unsupported('attribute');
+        this.i += m[0].length;
+        node = { t: 'get', obj: node, key: { t: 'lit', v: /^\d/.test(m[0]) ? Number(m[0]) : m[0] } };
+      } else if (c === '[') {
+        this.i++;
+        this.ws();
+        if (this.s[this.i] === '*') {
+          this.i++;
+          this.ws();
+          this.expect(']');
+          node = { t: 'splat' };
+          continue;
+        }
+        const key = this.expression();
+        this.ws();
+        this.expect(']');
+        node = { t: 'get', obj: node, key };
+      } else {
+        this.i = save;
+        return node;
+      }
+    }
+  }
+
+  private primary(): Node {
+    this.ws();
+    const s = this.s;
+    const c = s[this.i];
+    if (c === undefined) throw new Unsupported('end');
+    if (c === '"') {
+      this.i++;
+      const node = this.template('"');
+      this.expect('"');
+      return node;
+    }
+    if (c === '(') {
+      this.i++;
+      const node = this.expression();
+      this.ws();
+      this.expect(')');
+      return node;
+    }
+    if (c === '[') return this.tuple();
+    if (c === '{') return this.object();
+    const num = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(this.i, this.i + 64));
+    if (num) {
+      this.i += num[0].length;
+      return { t: 'lit', v: Number(num[0]) };
+    }
+    const id = /^[A-Za-z_][\w-]*/.exec(s.slice(this.i, this.i + 256));
+    if (!id) throw new Unsupported(`token ${c}`);
+    this.i += id[0].length;
+    const name = id[0];
+    if (name === 'true' || name === 'false') return { t: 'lit', v: name === 'true' };
+    if (name === 'null') return { t: 'lit', v: null };
+    this.ws();
+    if (s[this.i] === '(') return this.call(name);
+    if (s.startsWith('::', this.i)) throw new Unsupported('provider function');
+    if ((name === 'var' || name === 'local' || name === 'each') && s[this.i] === '.') {
+      const m = /^\.([A-Za-z_][\w-]*)/.exec(s.slice(this.i, this.i + 256));
+      if (!m) throw new Unsupported('reference');
+      this.i += m[0].length;
+      return { t: 'ref', kind: name, name: m[1] as string };
+    }
+    return { t: 'ident', name };
+  }
+
+  private call(name: string): Node {
+    this.i++;
+    const args: Node[] = [];
+    let expand = false;
+    for (;;) {
+      this.ws();
+      if (this.s[this.i] === ')') break;
+      args.push(this.expression());
+      this.ws();
+      if (this.s.startsWith('...', this.i)) {
+        this.i += 3;
+        expand = true;
+        this.ws();
+      }
+      if (this.s[this.i] === ',') this.i++;
+      else break;
+    }
+    this.ws();
+    this.expect(')');
+    return { t: 'call', name, args, expand };
+  }
+
+  private tuple(): Node {
+    this.i++;
+    if (this.keyword('for')) return this.forExpr(false);
+    const items: Node[] = [];
+    for (;;) {
+      this.ws();
+      if (this.s[this.i] === ']') break;
+      items.push(this.expression());
+      this.ws();
+      if (this.s[this.i] === ',') this.i++;
+      else break;
+    }
+    this.ws();
+    this.expect(']');
+    return { t: 'tuple', items };
+  }
+
+  private object(): Node {
+    this.i++;
+    if (this.keyword('for')) return this.forExpr(true);
+    const entries: [Node, Node][] = [];
+    for (;;) {
+      this.ws();
+      if (this.s[this.i] === '}') break;
+      // A bare name is the key itself, not a variable; anything else is an expression.
+      const id = /^[A-Za-z_][\w-]*(?=\s*[=:](?![=>]))/.exec(this.s.slice(this.i, this.i + 256));
+      let key: Node;
+      if (id) {
+        this.i += id[0].length;
+        key = { t: 'lit', v: id[0] };
+      } else key = this.expression();
+      this.ws();
+      if (this.s[this.i] === '=' || this.s[this.i] === ':') this.i++;
+      else throw new Unsupported('object');
+      entries.push([key, this.expression()]);
+      this.ws();
+      if (this.s[this.i] === ',') this.i++;
+    }
+    this.expect('}');
+    return { t: 'object', entries };
+  }
+
+  private forExpr(object: boolean): Node {
+    this.ws();
+    const names: string[] = [];
+    for (;;) {
+      this.ws();
+      const id = /^[A-Za-z_][\w-]*/.exec(this.s.slice(this.i, this.i + 256));
+      if (!id) throw new Unsupported('for');
+      this.i += id[0].length;
+      names.push(id[0]);
+      this.ws();
+      if (this.s[this.i] === ',') this.i++;
+      else break;
+    }
+    if (names.length > 2 || !this.keyword('in')) throw new Unsupported('for');
+    const coll = this.expression();
+    this.ws();
+    this.expect(':');
+    let key: Node | undefined;
+    let val = this.expression();
+    this.ws();
+    if (object) {
+      if (!this.s.startsWith('=>', this.i)) throw new Unsupported('for');
+      this.i += 2;
+      key = val;
+      val = this.expression();
+      this.ws();
+    }
+    let group = false;
+    if (this.s.startsWith('...', this.i)) {
+      this.i += 3;
+      group = true;
+      this.ws();
+    }
+    let cond: Node | undefined;
+    if (this.keyword('if')) cond = this.expression();
+    this.ws();
+    this.expect(object ? '}' : ']');
+    const [first, second] = names as [string, string | undefined];
+    return { t: 'for', object, ...(second !== undefined ? { k: first, v: second } : { v: first }), coll, ...(key ? { key } : {}), val, ...(cond ? { cond } : {}), group };
+  }
+
+  private keyword(word: string): boolean {
+    this.ws();
+    if (this.s.startsWith(word, this.i) && !/[\w-]/.test(this.s[this.i + word.length] ?? '')) {
+      this.i += word.length;
+      return true;
+    }
+    return false;
+  }
+
+  private expect(c: string): void {
+    if (this.s[this.i] !== c) throw new Unsupported(`expected ${c}`);
+    this.i++;
+  }
+
+  /** Spaces, line breaks and comments. */
+  private ws(): void {
+    const s = this.s;
+    for (;;) {
+      const c = s[this.i];
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.i++;
+      else if (c === '#' || (c === '/' && s[this.i + 1] === '/')) {
+        while (this.i < s.length && s[this.i] !== '\n') this.i++;
+      } else if (c === '/' && s[this.i + 1] === '*') {
+        const end = s.indexOf('*/', this.i + 2);
+        this.i = end < 0 ? s.length : end + 2;
+      } else return;
+    }
+  }
+}
+
+class Evaluator {
+  private steps = 0;
+  constructor(private readonly lookup: Lookup) {}
+
+  eval(node: Node, env: ReadonlyMap<string, Value>): Value {
+    if (++this.steps > MAX_STEPS) throw new Unsupported('too many steps');
+    switch (node.t) {
+      case 'lit':
+        return node.v;
+      case 'tpl': {
+        let out = '';
+        let unknown = false;
+        for (const p of node.parts) {
+          if (typeof p === 'string') {
+            out += p;
+            continue;
+          }
+          const v = this.eval(p, env);
+          if (v === ERROR) return ERROR;
+          if (v === UNKNOWN) unknown = true;
+          else {
+            const str = toStr(v);
+            if (str === ERROR) return ERROR;
+            out += str;
+          }
+        }
+        return unknown ? UNKNOWN : out;
+      }
+      case 'ref': {
+        const found = this.lookup(node.kind, node.name);
+        return found === undefined ? UNKNOWN : found.value;
+      }
+      case 'ident':
+        return env.has(node.name) ? env.get(node.name) : UNKNOWN;
+      case 'unknown':
+      case 'splat':
+        return UNKNOWN;
+      case 'get':
+        return index(this.eval(node.obj, env), this.eval(node.key, env));
+      case 'un': {
+        const x = this.eval(node.x, env);
+        if (x === UNKNOWN || x === ERROR) return x;
+        if (node.op === '!') {
+          const b = toBool(x);
+          return b === ERROR ? ERROR : !b;
+        }
+        const n = toNum(x);
+        return n === ERROR ? ERROR : -n;
+      }
+      case 'bin':
+        return binary(node.op, this.eval(node.a, env), this.eval(node.b, env));
+      case 'cond': {
+        const c = this.eval(node.c, env);
+        if (c === ERROR) return ERROR;
+        if (c === UNKNOWN) {
+          const a = this.eval(node.a, env);
+          const b = this.eval(node.b, env);
+          return !holdsUnknown(a) && a !== ERROR && deepEqual(a, b) ? a : UNKNOWN;
+        }
+        const b = toBool(c);
+        if (b === ERROR) return ERROR;
+        return this.eval(b ? node.a : node.b, env);
+      }
+      case 'tuple':
+        return node.items.map((n) => this.eval(n, env));
+      case 'object': {
+        const out: Record<string, Value> = {};
+        for (const [k, v] of node.entries) {
+          const key = this.eval(k, env);
+          if (key === UNKNOWN || key === ERROR) return key;
+          const name = toStr(key);
+          if (name === ERROR) return ERROR;
+          setOwn(out, name, this.eval(v, env));
+        }
+        return out;
+      }
+      case 'for':
+        return this.forExpr(node, env);
+      case 'call': {
+        const args = node.args.map((a) => this.eval(a, env));
+        if (node.expand) {
+          const last = args.pop();
+          if (last === UNKNOWN || last === ERROR) return last;
+          if (!Array.isArray(last)) return ERROR;
+          args.push(...(last as Value[]));
+        }
+        return call(node.name, args);
+      }
+    }
+  }
+
+  private forExpr(node: Extract<Node, { t: 'for' }>, env: ReadonlyMap<string, Value>): Value {
+    const coll = this.eval(node.coll, env);
+    if (coll === UNKNOWN || coll === ERROR) return coll;
+    let pairs: [Value, Value][];
+    if (Array.isArray(coll)) pairs = coll.map((v, i) => [i, v]);
+    else if (isObj(coll)) pairs = Object.entries(coll);
+    else return ERROR;
+    const tuple: Value[] = [];
+    const object: Record<string, Value> = {};
+    for (const [k, v] of pairs) {
+      const inner = new Map(env);
+      if (node.k !== undefined) inner.set(node.k, k);
+      inner.set(node.v, v);
+      if (node.cond) {
+        const c = this.eval(node.cond, inner);
+        if (c === UNKNOWN || c === ERROR) return c;
+        const b = toBool(c);
+        if (b === ERROR) return ERROR;
+        if (!b) continue;
+      }
+      const val = this.eval(node.val, inner);
+      if (!node.object || !node.key) {
+        tuple.push(val);
+        continue;
+      }
+      const key = this.eval(node.key, inner);
+      if (key === UNKNOWN || key === ERROR) return key;
+      const name = toStr(key);
+      if (name === ERROR) return ERROR;
+      if (node.group) setOwn(object, name, [...((object[name] as Value[] | undefined) ?? []), val]);
+      // Terraform refuses two elements with one key unless they are grouped.
+      else if (Object.prototype.hasOwnProperty.call(object, name)) return ERROR;
+      else setOwn(object, name, val);
+    }
+    return node.object ? object : tuple;
+  }
+}
+
+function holdsUnknown(v: Value, depth = 0): boolean {
+  if (v === UNKNOWN || v === ERROR) return true;
+  if (depth > 64) return true;
+  if (Array.isArray(v)) return v.some((x) => holdsUnknown(x, depth + 1));
+  if (isObj(v)) return Object.values(v).some((x) => holdsUnknown(x, depth + 1));
+  return false;
+}
+
+function index(obj: Value, key: Value): Value {
+  if (obj === ERROR || key === ERROR) return ERROR;
+  if (obj === UNKNOWN || key === UNKNOWN) return UNKNOWN;
+  if (Array.isArray(obj)) {
+    const i = toNum(key);
+    if (i === ERROR || !Number.isInteger(i) || i < 0 || i >= obj.length) return ERROR;
+    return obj[i];
+  }
+  if (isObj(obj)) {
+    const k = toStr(key);
+    if (k === ERROR || !Object.prototype.hasOwnProperty.call(obj, k)) return ERROR;
+    return obj[k];
+  }
+  return ERROR;
+}
+
+function binary(op: string, a: Value, b: Value): Value {
+  if (a === ERROR || b === ERROR) return ERROR;
+  if (op === '&&' || op === '||') {
+    // A known false (or true) decides `&&` (or `||`) whatever the other side, as cty decides it.
+    const x = a === UNKNOWN ? UNKNOWN : toBool(a);
+    const y = b === UNKNOWN ? UNKNOWN : toBool(b);
+    if (x === ERROR || y === ERROR) return ERROR;
+    const decisive = op === '||';
+    if (x === decisive || y === decisive) return decisive;
+    return x === UNKNOWN || y === UNKNOWN ? UNKNOWN : !decisive;
+  }
+  if (holdsUnknown(a) || holdsUnknown(b)) return UNKNOWN;
+  if (op === '==') return deepEqual(a, b);
+  if (op === '!=') return !deepEqual(a, b);
+  const x = toNum(a);
+  const y = toNum(b);
+  if (x === ERROR || y === ERROR) return ERROR;
+  switch (op) {
+    case '+': return x + y;
+    case '-': return x - y;
+    case '*': return x * y;
+    case '/': return y === 0 ? ERROR : x / y;
+    case '%': return y === 0 ? ERROR : x % y;
+    case '<': return x < y;
+    case '>': return x > y;
+    case '<=': return x <= y;
+    case '>=': return x >= y;
+    default: return ERROR;
+  }
+}
+
+function toBool(v: Value): boolean | typeof ERROR {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  return ERROR;
+}
+
+function toNum(v: Value): number | typeof ERROR {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(v.trim())) return Number(v);
+  return ERROR;
+}
+
+function toStr(v: Value): string | typeof ERROR {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return ERROR;
+}
+
+function deepEqual(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+const list = (v: Value): Value[] | undefined => (Array.isArray(v) ? v : undefined);
+const map = (v: Value): Record<string, Value> | undefined => (isObj(v) ? v : undefined);
+const strs = (v: Value): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+
+/** A set of strings in cty's order: sorted, without repeats. Sets of other values keep their order. */
+function asSet(v: Value[]): Value[] {
+  const out: Value[] = [];
+  for (const x of v) if (!out.some((y) => deepEqual(x, y))) out.push(x);
+  return out.every((x) => typeof x === 'string') ? (out as string[]).sort() : out;
+}
+
+/** The pure functions a configuration uses most; any other function is unknown. Arguments must be fully known, except for `try` and `can`. */
+function call(name: string, args: Value[]): Value {
+  if (name === 'try') {
+    for (const a of args) {
+      if (a === ERROR) continue;
+      return holdsUnknown(a) ? UNKNOWN : a;
+    }
+    return ERROR;
+  }
+  if (name === 'can') return args[0] === ERROR ? false : holdsUnknown(args[0]) ? UNKNOWN : true;
+  if (args.some((a) => a === ERROR)) return ERROR;
+  if (args.some((a) => holdsUnknown(a))) return UNKNOWN;
+  const fn = FUNCTIONS[name];
+  if (!fn) return UNKNOWN;
+  const out = fn(args);
+  return out === undefined ? ERROR : out;
+}
+
+/** Each returns undefined for arguments Terraform would refuse. */
+const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
+  length: ([x]) => (typeof x === 'string' ? [...x].length : Array.isArray(x) ? x.length : isObj(x) ? Object.keys(x).length : undefined),
+  lookup: ([m, k, d]) => {
+    const o = map(m);
+    const key = toStr(k);
+    if (!o || key === ERROR) return undefined;
+    return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : d;
+  },
+  contains: ([l, v]) => (list(l) ? (l as Value[]).some((x) => deepEqual(x, v)) : undefined),
+  coalesce: (a) => a.find((x) => x !== null && x !== ''),
+  coalescelist: (a) => a.find((x) => Array.isArray(x) && x.length > 0),
+  concat: (a) => (a.every(Array.isArray) ? (a as Value[][]).flat(1) : undefined),
+  merge: (a) => (a.every((x) => x === null || isObj(x)) ? Object.assign({}, ...a.filter(isObj)) : undefined),
+  flatten: ([l]) => (list(l) ? (l as Value[]).flat(64) : undefined),
+  distinct: ([l]) => (list(l) ? (l as Value[]).filter((x, i, all) => all.findIndex((y) => deepEqual(x, y)) === i) : undefined),
+  compact: ([l]) => (list(l) ? (l as Value[]).filter((x) => x !== null && x !== '') : undefined),
+  keys: ([m]) => (map(m) ? Object.keys(m as object).sort() : undefined),
+  values: ([m]) => (map(m) ? Object.keys(m as object).sort().map((k) => (m as Record<string, Value>)[k]) : undefined),
+  element: ([l, i]) => {
+    const items = list(l);
+    const n = toNum(i);
+    return items && items.length > 0 && n !== ERROR && Number.isInteger(n) && n >= 0 ? items[n % items.length] : undefined;
+  },
+  one: ([l]) => (list(l) && (l as Value[]).length <= 1 ? ((l as Value[])[0] ?? null) : undefined),
+  toset: ([l]) => (list(l) ? asSet(l as Value[]) : undefined),
+  tolist: ([l]) => (list(l) ? l : undefined),
+  tomap: ([m]) => (map(m) ? m : undefined),
+  tostring: ([x]) => (x === null ? null : (() => { const s = toStr(x); return s === ERROR ? undefined : s; })()),
+  tonumber: ([x]) => (x === null ? null : (() => { const n = toNum(x); return n === ERROR ? undefined : n; })()),
+  tobool: ([x]) => (x === null ? null : (() => { const b = toBool(x); return b === ERROR ? undefined : b; })()),
+  lower: ([s]) => (typeof s === 'string' ? s.toLowerCase() : undefined),
+  upper: ([s]) => (typeof s === 'string' ? s.toUpperCase() : undefined),
+  trimspace: ([s]) => (typeof s === 'string' ? s.trim() : undefined),
+  startswith: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : undefined),
+  endswith: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : undefined),
+  strcontains: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? s.includes(p) : undefined),
+  // A pattern in slashes is a regular expression in Go's syntax, not JavaScript's: left to Terraform.
+  replace: ([s, f, r]) => (typeof s === 'string' && typeof f === 'string' && typeof r === 'string' && !/^\/.*\/$/.test(f) ? s.split(f).join(r) : undefined),
+  split: ([sep, s]) => (typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : undefined),
+  join: ([sep, ...ls]) => (typeof sep === 'string' && ls.every((l) => strs(l)) ? (ls as string[][]).flat().join(sep) : undefined),
+  format: ([f, ...a]) => (typeof f === 'string' ? format(f, a) : undefined),
+  max: (a) => (a.length && a.every((x) => typeof x === 'number') ? Math.max(...(a as number[])) : undefined),
+  min: (a) => (a.length && a.every((x) => typeof x === 'number') ? Math.min(...(a as number[])) : undefined),
+  abs: ([x]) => (typeof x === 'number' ? Math.abs(x) : undefined),
+  alltrue: ([l]) => (list(l) && (l as Value[]).every((x) => toBool(x) !== ERROR) ? (l as Value[]).every((x) => toBool(x) === true) : undefined),
+  anytrue: ([l]) => (list(l) && (l as Value[]).every((x) => toBool(x) !== ERROR) ? (l as Value[]).some((x) => toBool(x) === true) : undefined),
+  reverse: ([l]) => (list(l) ? [...(l as Value[])].reverse() : undefined),
+  sort: ([l]) => (strs(l) ? [...(l as string[])].sort() : undefined),
+  setunion: (a) => (a.every(Array.isArray) ? asSet((a as Value[][]).flat(1)) : undefined),
+};
+
+/** `format` with the verbs configurations use: %s, %d, %v, %% (others are left to Terraform). */
+function format(f: string, args: Value[]): Value | undefined {
+  let i = 0;
+  let bad = false;
+  const out = f.replace(/%([%sdv])/g, (_, verb: string) => {
+    if (verb === '%') return '%';
+    const v = args[i++];
+    const s = verb === 'd' ? (typeof v === 'number' && Number.isInteger(v) ? String(v) : ERROR) : toStr(v);
+    if (s === ERROR) bad = true;
+    return s === ERROR ? '' : s;
+  });
+  if (bad || /%[^%sdv]/.test(f.replace(/%%/g, ''))) return bad ? undefined : UNKNOWN;
+  return out;
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateTemplate, type Lookup } from '../../../src/ingest/azure/terraform-expression.js';
+
+const VARS: Record<string, unknown> = {
+  env: 'prod',
+  n: 3,
+  on: true,
+  zones: ['1', '2', '3'],
+  pools: { gpu: { vm_size: 'NC6', count: 2 }, batch: { vm_size: 'D4', count: 0 } },
+  empty: '',
+};
+
+const lookup: Lookup = (kind, name) => {
+  if (kind === 'var' && Object.prototype.hasOwnProperty.call(VARS, name)) return { value: VARS[name] };
+  if (kind === 'local' && name === 'prefix') return { value: 'shop' };
+  if (kind === 'each' && name === 'key') return { value: 'gpu' };
+  return undefined;
+};
+
+const value = (text: string) => evaluateTemplate(text, lookup);
+
+// Each expression as the HCL ingest writes it (`${...}` around native syntax), with the value Terraform gives it.
+const known: [string, unknown][] = [
+  ['plain', 'plain'],
+  ['$${literal}', '${literal}'],
+  ['aks-${var.env}-${local.prefix}', 'aks-prod-shop'],
+  ['${var.n + 1}', 4],
+  ['${var.n * 2 - 1}', 5],
+  ['${(var.n + 1) * 2}', 8],
+  ['${-var.n}', -3],
+  ['${var.n % 2 == 1}', true],
+  ['${var.n >= 3 && var.env != "dev"}', true],
+  ['${!var.on}', false],
+  ['${"1" + 1}', 2],
+  ['${var.env == "prod" ? "Standard" : "Free"}', 'Standard'],
+  ['${var.env == "dev" ? [] : ["10.0.0.0/8"]}', ['10.0.0.0/8']],
+  ['${var.zones[1]}', '2'],
+  ['${var.pools.gpu.vm_size}', 'NC6'],
+  ['${var.pools["batch"]["count"]}', 0],
+  ['${[for z in var.zones : "zone-${z}"]}', ['zone-1', 'zone-2', 'zone-3']],
+  ['${[for i, z in var.zones : i if z != "2"]}', [0, 2]],
+  ['${{for k, p in var.pools : k => p.vm_size if p.count > 0}}', { gpu: 'NC6' }],
+  ['${{for z in ["a", "b", "a"] : z => z...}}', { a: ['a', 'a'], b: ['b'] }],
+  ['${{ name = "x", "quoted" = 1, (var.env) = true }}', { name: 'x', quoted: 1, prod: true }],
+  ['${{\n  a = 1 # a comment\n  b = 2\n}}', { a: 1, b: 2 }],
+  ['${lookup(var.pools, "none", { vm_size = "B2" }).vm_size}', 'B2'],
+  ['${merge({ a = 1 }, { b = 2 }, null)}', { a: 1, b: 2 }],
+  ['${concat(var.zones, ["4"])}', ['1', '2', '3', '4']],
+  ['${coalesce(var.empty, null, "fallback")}', 'fallback'],
+  ['${try(var.pools.none.vm_size, "default")}', 'default'],
+  ['${can(var.zones[7])}', false],
+  ['${toset(["b", "a", "b"])}', ['a', 'b']],
+  ['${length(var.pools)}', 2],
+  ['${contains(var.zones, "2")}', true],
+  ['${keys(var.pools)}', ['batch', 'gpu']],
+  ['${join(",", var.zones)}', '1,2,3'],
+  ['${split(",", "a,b")}', ['a', 'b']],
+  ['${format("%s-%d", var.env, var.n)}', 'prod-3'],
+  ['${upper(each.key)}', 'GPU'],
+  ['${"a \\"quoted\\" ${var.env}"}', 'a "quoted" prod'],
+  ['${unknown_resource.x.id == "a" || true}', true],
+  ['${unknown_resource.x.id == "a" && false}', false],
+  ['${azurerm_x.y.id != "" ? "same" : "same"}', 'same'],
+];
+
+// Values only Terraform gives: other resources, unknown functions, errors, what this reader does not parse.
+const unknown: string[] = [
+  '${azurerm_resource_group.rg.location}',
+  '${var.undeclared}',
+  '${local.missing}',
+  'aks-${data.azurerm_client_config.current.tenant_id}',
+  '${path.module}',
+  '${var.zones[*]}',
+  '${file("key.pub")}',
+  '${var.zones[7]}',
+  '${var.env + 1}',
+  '${var.on ? azurerm_x.y.id : "b"}',
+  '${unknown_resource.x.id == "a" && true}',
+  '${[var.env, azurerm_x.y.id]}',
+  '${contains([azurerm_x.y.id], "a")}',
+  '%{ if var.on }x%{ endif }',
+  '${var.n +}',
+  '${provider::azurerm::parse_resource_id("x")}',
+  '${[for a in var.zones : a if azurerm_x.y.on]}',
+];
+
+describe('Terraform expressions', () => {
+  it.each(known)('%s is known', (text, expected) => {
+    expect(value(text)).toEqual({ known: true, value: expected });
+  });
+
+  it.each(unknown)('%s is left to Terraform', (text) => {
+    expect(value(text)).toEqual({ known: false });
+  });
+
+  it('gives up on expressions too deep or too costly to evaluate, quickly', () => {
+    expect(value(`\${${'('.repeat(200)}1${')'.repeat(200)}}`)).toEqual({ known: false });
+    const big = `[${Array.from({ length: 100 }, (_, i) => i).join(', ')}]`;
+    const started = Date.now();
+    expect(value(`\${[for a in ${big} : [for b in ${big} : [for c in ${big} : a + b + c]]]}`)).toEqual({ known: false });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
