@@ -54,7 +54,7 @@ export function terraformConfigResources(
           each = undefined;
         } else if (each) budget.left -= Math.max(0, each.length - 1);
         for (const instance of each ?? [undefined]) {
-          const ctx: Conversion = { refs: instance ? { ...refs, each: instance } : refs, prefix: `${type}.${label}`, sources: {} };
+          const ctx: Conversion = { refs: instance ? { ...refs, each: instance } : refs, prefix: `${type}.${label}`, sources: {}, dynamic: { left: MAX_DYNAMIC_BLOCKS } };
           const object = blockValues(body, ctx.prefix, ctx);
           resources.push({
             apiVersion: 'terraform',
@@ -144,11 +144,15 @@ interface Refs {
   local(name: string): ResolvedLocal | undefined;
   /** In a resource or module call with a known `for_each`: the instance being read. */
   each?: Each;
+  /** In the content of dynamic blocks: each iterator's element (`NAME.key`, `NAME.value`). */
+  iterators?: ReadonlyMap<string, { key: string | number; value: unknown }>;
 }
 
 /** One resource's conversion: what references resolve to, and where variables' values went. */
 interface Conversion {
   refs: Refs;
+  /** Dynamic blocks the resource may still expand: shared by the whole conversion. */
+  dynamic: { left: number };
   /** `TYPE.LABEL`, which the fields in `sources` leave out. */
   prefix: string;
   /** Field (`api_server_access_profile[0].authorized_ip_ranges`) → the variables its value came from. */
@@ -159,11 +163,8 @@ function blockValues(body: Obj, path: string, ctx: Conversion): Obj {
   const out: Obj = {};
   for (const [k, v] of Object.entries(body)) {
     if (META_ARGUMENTS.has(k)) continue;
-    if (k === 'dynamic' && isObj(v)) {
-      for (const name of Object.keys(v)) setOwn(out, name, unknownMarker(`${path}.${name} is a dynamic block, expanded by Terraform`));
-      continue;
-    }
-    setOwn(out, k, convert(v, `${path}.${k}`, ctx, 0));
+    if (k === 'dynamic' && isObj(v)) setDynamic(out, v, path, ctx, 0);
+    else setBlock(out, k, convert(v, `${path}.${k}`, ctx, 0));
   }
   return out;
 }
@@ -180,17 +181,66 @@ function convert(v: unknown, path: string, ctx: Conversion, depth: number): unkn
   return blockOrMap(v as Obj, path, ctx, depth + 1);
 }
 
-/** Nested blocks and map values look alike in the JSON form; both keep their keys, and a block's `dynamic` is expanded only by Terraform. */
+/** Nested blocks and map values look alike in the JSON form; both keep their keys, and a block's `dynamic` blocks are expanded. */
 function blockOrMap(v: Obj, path: string, ctx: Conversion, depth: number): Obj {
   const out: Obj = {};
   for (const [k, x] of Object.entries(v)) {
-    if (k === 'dynamic' && isObj(x)) {
-      for (const name of Object.keys(x)) setOwn(out, name, unknownMarker(`${path}.${name} is a dynamic block, expanded by Terraform`));
-      continue;
-    }
-    setOwn(out, k, convert(x, `${path}.${k}`, ctx, depth));
+    if (k === 'dynamic' && isObj(x)) setDynamic(out, x, path, ctx, depth);
+    else setBlock(out, k, convert(x, `${path}.${k}`, ctx, depth));
   }
   return out;
+}
+
+/** Sets a block written both as blocks and as dynamic blocks to all of them; one side unknown makes the whole unknown. */
+function setBlock(out: Obj, name: string, value: unknown): void {
+  const before = Object.prototype.hasOwnProperty.call(out, name) ? out[name] : undefined;
+  if (before === undefined) setOwn(out, name, value);
+  else if (Array.isArray(before) && Array.isArray(value)) setOwn(out, name, [...before, ...value]);
+  else setOwn(out, name, isUnknown(before) ? before : value);
+}
+
+/** Dynamic blocks a configuration may expand at most, per resource: nested ones multiply. */
+const MAX_DYNAMIC_BLOCKS = 1000;
+
+/**
+ * The `dynamic "NAME"` blocks of a body, each expanded as Terraform expands it when its `for_each` is
+ * known: one block per element, its `content` read with the iterator (`NAME`, or the `iterator`
+ * given) as `NAME.key` and `NAME.value`. Unknown to Terraform when the collection is not known.
+ */
+function setDynamic(out: Obj, spec: Obj, path: string, ctx: Conversion, depth: number): void {
+  for (const [name, bodies] of Object.entries(spec)) {
+    const at = `${path}.${name}`;
+    const expanded: Obj[] = [];
+    const used = new Set<string>();
+    let value: unknown = expanded;
+    for (const body of (Array.isArray(bodies) ? bodies : [bodies]).filter(isObj)) {
+      const each = dynamicEach(literalValue(body.for_each, ctx.refs, 0, used));
+      if (!each || expanded.length + each.length > ctx.dynamic.left) {
+        value = unknownMarker(`${at} is a dynamic block, expanded by Terraform`);
+        break;
+      }
+      const iterator = typeof body.iterator === 'string' ? body.iterator.replace(/^\$\{\s*|\s*\}$/g, '') : name;
+      const content = (Array.isArray(body.content) ? body.content : [body.content]).find(isObj) ?? {};
+      for (const element of each) {
+        const iterators = new Map(ctx.refs.iterators ?? []);
+        iterators.set(iterator, element);
+        expanded.push(blockOrMap(content, `${at}[${expanded.length}]`, { ...ctx, refs: { ...ctx.refs, iterators } }, depth + 1));
+      }
+    }
+    if (Array.isArray(value)) {
+      ctx.dynamic.left -= expanded.length;
+      if (used.size > 0) setOwn(ctx.sources, at.slice(ctx.prefix.length + 1), describeVars(used, ctx.refs.scope));
+    }
+    setBlock(out, name, value);
+  }
+}
+
+/** The elements of a dynamic block's `for_each`: a map's entries, a list's items by index; undefined when not known. */
+function dynamicEach(collection: unknown): { key: string | number; value: unknown }[] | undefined {
+  let each: { key: string | number; value: unknown }[] | undefined;
+  if (isObj(collection)) each = Object.entries(collection).map(([key, value]) => ({ key, value }));
+  else if (Array.isArray(collection)) each = collection.map((value, key) => ({ key, value }));
+  return each && each.length <= MAX_EACH ? each : undefined;
 }
 
 /** `var.office_ip_ranges, the default in variables.tf:12`, for each variable used. */
@@ -214,7 +264,7 @@ const WHOLE_REF = /^\$\{\s*(local|var|each)\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"
 function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
   if (!EXPRESSION.test(s)) return unescapeTemplate(s);
   const mine = new Set<string>();
-  const result = evaluateTemplate(s, (kind, name) => {
+  const result = evaluateTemplate(s, refs.iterators, (kind, name) => {
     const base = kind === 'var' ? refs.scope.vars.get(name) : kind === 'local' ? refs.local(name) : eachRef(refs.each, name);
     if (base === undefined) return undefined;
     if ('from' in base) mine.add(name);

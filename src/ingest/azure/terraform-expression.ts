@@ -19,13 +19,16 @@ type Value = unknown;
 /** `var.NAME`, `local.NAME`, `each.key|value`: the value, or undefined when it is not known offline. */
 export type Lookup = (kind: 'var' | 'local' | 'each', name: string) => { value: unknown } | undefined;
 
-/** The value of a string as Terraform reads it (a template, or one `${...}`), or `known: false`. */
-export function evaluateTemplate(text: string, lookup: Lookup): { known: true; value: unknown } | { known: false } {
+/**
+ * The value of a string as Terraform reads it (a template, or one `${...}`), or `known: false`.
+ * `names` are the bare names in scope (a dynamic block's iterator).
+ */
+export function evaluateTemplate(text: string, names: ReadonlyMap<string, unknown> | undefined, lookup: Lookup): { known: true; value: unknown } | { known: false } {
   let value: Value;
   try {
     const parser = new Parser(text);
     const node = parser.template(undefined);
-    value = new Evaluator(lookup).eval(node, new Map());
+    value = new Evaluator(lookup).eval(node, names ?? new Map());
   } catch (e) {
     if (e instanceof Unsupported) return { known: false };
     throw e;

@@ -17,7 +17,7 @@ const lookup: Lookup = (kind, name) => {
   return undefined;
 };
 
-const value = (text: string) => evaluateTemplate(text, lookup);
+const value = (text: string) => evaluateTemplate(text, undefined, lookup);
 
 // Each expression as the HCL ingest writes it (`${...}` around native syntax), with the value Terraform gives it.
 const known: [string, unknown][] = [

@@ -201,6 +201,63 @@ resource "azurerm_kubernetes_cluster" "main" {
   });
 });
 
+describe('Terraform dynamic blocks', () => {
+  it('expands a dynamic block whose for_each is known, reading its iterator, and leaves the others to Terraform', async () => {
+    const dir = tempTree({
+      'main.tf': `variable "kv_rotation" {
+  default = true
+}
+
+variable "ranges" {
+  default = { office = "203.0.113.0/24", vpn = "198.51.100.0/24" }
+}
+
+resource "azurerm_kubernetes_cluster" "main" {
+  dynamic "key_vault_secrets_provider" {
+    for_each = var.kv_rotation ? [1] : []
+    content {
+      secret_rotation_enabled = true
+    }
+  }
+
+  dynamic "api_server_access_profile" {
+    for_each = length(var.ranges) > 0 ? [var.ranges] : []
+    iterator = profile
+    content {
+      authorized_ip_ranges = values(profile.value)
+    }
+  }
+
+  dynamic "microsoft_defender" {
+    for_each = azurerm_log_analytics_workspace.main[*].id
+    content {
+      log_analytics_workspace_id = microsoft_defender.value
+    }
+  }
+
+  dynamic "azure_active_directory_role_based_access_control" {
+    for_each = []
+    content {
+      azure_rbac_enabled = false
+    }
+  }
+}
+`,
+    });
+    const [cluster] = (await ingestPaths([dir])).resources;
+    expect(cluster?.object).toEqual({
+      key_vault_secrets_provider: [{ secret_rotation_enabled: true }],
+      api_server_access_profile: [{ authorized_ip_ranges: ['203.0.113.0/24', '198.51.100.0/24'] }],
+      microsoft_defender: unknown('azurerm_kubernetes_cluster.main.microsoft_defender is a dynamic block, expanded by Terraform'),
+      azure_active_directory_role_based_access_control: [],
+    });
+    expect(cluster?.valueSources).toEqual({
+      key_vault_secrets_provider: `var.kv_rotation, the default in ${join(dir, 'main.tf')}:1`,
+      api_server_access_profile: `var.ranges, the default in ${join(dir, 'main.tf')}:5`,
+    });
+  });
+});
+
 describe('Terraform for_each', () => {
   const config = (forEach: string) => `variable "pools" {
   default = {
