@@ -1,5 +1,5 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { TerraformModules } from './azure/terraform-module.js';
 import { isTerraformConfig, terraformConfigResources } from './azure/terraform-config.js';
 import { describeFsError, errorMessage, type InputError } from '../core/errors.js';
@@ -130,7 +130,7 @@ async function decodeTerraformFile(file: string, modules: TerraformModules, limi
       if (!instance.address) {
         for (const r of decoded.resources) into.resources.push(r);
       } else {
-        const origin = { module: instance.address, root: instance.root, instance: relative(dirname(file), instance.root) };
+        const origin = { module: instance.address, root: instance.root, instance: instance.instance };
         for (const r of decoded.resources) into.resources.push({ ...r, name: `${instance.address}.${r.name}`, origin });
       }
       for (const n of decoded.notes) {

@@ -86,8 +86,10 @@ export function terraformConfigResources(
  */
 export function evaluateIn(scope: TerraformScope, value: unknown, each?: Each): { value: unknown; vars: ReadonlySet<string> } | undefined {
   const vars = new Set<string>();
-  const refs = refsOf(scope);
-  const resolved = literalValue(value, each ? { ...refs, each } : refs, 0, vars);
+  // Arguments passed down calls are read, never changed: copying them for each instance would only
+  // multiply the memory a large value takes.
+  const refs: Refs = { ...refsOf(scope), share: true, ...(each ? { each } : {}) };
+  const resolved = literalValue(value, refs, 0, vars);
   return resolved === undefined ? undefined : { value: resolved, vars };
 }
 
@@ -144,8 +146,10 @@ interface Refs {
   local(name: string): ResolvedLocal | undefined;
   /** In a resource or module call with a known `for_each`: the instance being read. */
   each?: Each;
+  /** Values are given as they are, not copied: for module call arguments, which nothing changes. */
+  share?: boolean;
   /** In the content of dynamic blocks: each iterator's element (`NAME.key`, `NAME.value`). */
-  iterators?: ReadonlyMap<string, { key: string | number; value: unknown }>;
+  iterators?: ReadonlyMap<string, { key?: string; value: unknown }>;
 }
 
 /** One resource's conversion: what references resolve to, and where variables' values went. */
@@ -235,11 +239,15 @@ function setDynamic(out: Obj, spec: Obj, path: string, ctx: Conversion, depth: n
   }
 }
 
-/** The elements of a dynamic block's `for_each`: a map's entries, a list's items by index; undefined when not known. */
-function dynamicEach(collection: unknown): { key: string | number; value: unknown }[] | undefined {
-  let each: { key: string | number; value: unknown }[] | undefined;
-  if (isObj(collection)) each = Object.entries(collection).map(([key, value]) => ({ key, value }));
-  else if (Array.isArray(collection)) each = collection.map((value, key) => ({ key, value }));
+/**
+ * The elements of a dynamic block's `for_each`, in Terraform's order: a map's entries by key; a list's
+ * or set's items, without a key, since a list's is its index and a set's its element and these values
+ * do not say which (`NAME.key` is then left to Terraform). Undefined when not known.
+ */
+function dynamicEach(collection: unknown): { key?: string; value: unknown }[] | undefined {
+  let each: { key?: string; value: unknown }[] | undefined;
+  if (isObj(collection)) each = Object.keys(collection).sort().map((key) => ({ key, value: collection[key] }));
+  else if (Array.isArray(collection)) each = collection.map((value) => ({ value }));
   return each && each.length <= MAX_EACH ? each : undefined;
 }
 
@@ -270,11 +278,11 @@ function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
     if ('from' in base) mine.add(name);
     else for (const v of base.vars) mine.add(v);
     return base;
-  });
+  }, refs.scope.work);
   if (result.known) {
     for (const v of mine) used.add(v);
-    // Values of variables and locals are shared: a resource gets its own copy.
-    return structuredClone(result.value);
+    // Values of variables and locals are shared: a resource gets its own copy, a module call's argument none.
+    return refs.share ? result.value : structuredClone(result.value);
   }
   const whole = WHOLE_REF.exec(s.trim());
   const why = whole?.[1] === 'var' ? refs.scope.unset.get(whole[2] as string) : undefined;
@@ -342,7 +350,12 @@ function literalValue(v: unknown, refs: Refs, depth: number, used: Set<string>):
     const value = literalValue(x, refs, depth + 1, used);
     if (value === undefined) return undefined;
     if (Array.isArray(out)) out.push(value);
-    else setOwn(out, String(k), value);
+    else {
+      // A key written as an expression (`(var.env) = 1`, `"${local.name}" = 2`) is its value.
+      const key = typeof k === 'string' && EXPRESSION.test(k) ? stringValue(k, refs, used) : k;
+      if (typeof key !== 'string' && typeof key !== 'number') return undefined;
+      setOwn(out, String(key), value);
+    }
   }
   return out;
 }

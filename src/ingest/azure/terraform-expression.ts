@@ -23,18 +23,35 @@ export type Lookup = (kind: 'var' | 'local' | 'each', name: string) => { value: 
  * The value of a string as Terraform reads it (a template, or one `${...}`), or `known: false`.
  * `names` are the bare names in scope (a dynamic block's iterator).
  */
-export function evaluateTemplate(text: string, names: ReadonlyMap<string, unknown> | undefined, lookup: Lookup): { known: true; value: unknown } | { known: false } {
+export function evaluateTemplate(
+  text: string,
+  names: ReadonlyMap<string, unknown> | undefined,
+  lookup: Lookup,
+  work: WorkBudget = { left: MAX_STEPS },
+): { known: true; value: unknown } | { known: false } {
   let value: Value;
   try {
     const parser = new Parser(text);
     const node = parser.template(undefined);
-    value = new Evaluator(lookup).eval(node, names ?? new Map());
-  } catch (e) {
-    if (e instanceof Unsupported) return { known: false };
-    throw e;
+    value = new Evaluator(lookup, work).eval(node, names ?? new Map());
+  } catch {
+    // Unsupported syntax, a budget spent, or what the engine refuses (a call stack too deep for a
+    // chain of thousands of operators): whatever Terraform would make of it, it is not known here.
+    return { known: false };
   }
   return value === UNKNOWN || value === ERROR || holdsUnknown(value) ? { known: false } : { known: true, value };
 }
+
+/**
+ * Steps the evaluations of one root module (and the modules it calls) may take together: attributes
+ * are evaluated again for every instance, and a few lines can ask for hours of work.
+ */
+export interface WorkBudget {
+  left: number;
+}
+
+/** Strings longer than this are not built: a few nested `replace` calls would exhaust the memory. */
+const MAX_STRING = 1 << 20;
 
 /** Syntax this evaluator does not read (heredocs, template directives), or input too large to evaluate. */
 class Unsupported extends Error {}
@@ -70,22 +87,38 @@ class Parser {
   template(end: '"' | undefined): Node {
     const parts: (string | Node)[] = [];
     let lit = '';
+    let strip = false;
     const s = this.s;
     while (this.i < s.length) {
       const c = s[this.i] as string;
+      if (strip) {
+        strip = false;
+        if (/\s/.test(c)) {
+          while (this.i < s.length && /\s/.test(s[this.i] as string)) this.i++;
+          continue;
+        }
+      }
       if (end !== undefined && c === end) break;
       if ((c === '$' || c === '%') && s[this.i + 1] === c && s[this.i + 2] === '{') {
         lit += `${c}{`;
         this.i += 3;
       } else if (c === '$' && s[this.i + 1] === '{') {
         this.i += 2;
-        if (s[this.i] === '~') this.i++;
+        // `${~` and `~}` strip the spaces before and after the interpolation.
+        if (s[this.i] === '~') {
+          this.i++;
+          lit = lit.replace(/\s+$/, '');
+        }
         if (lit) parts.push(lit);
         lit = '';
         parts.push(this.expression());
         this.ws();
-        if (s[this.i] === '~') this.i++;
+        if (s[this.i] === '~') {
+          this.i++;
+          strip = true;
+        }
         this.expect('}');
+        continue;
       } else if (c === '%' && s[this.i + 1] === '{') {
         throw new Unsupported('template directive');
       } else if (c === '\\' && end !== undefined) {
@@ -301,7 +334,9 @@ class Parser {
       if (id) {
         this.i += id[0].length;
         key = { t: 'lit', v: id[0] };
-      } else key = this.expression();
+      } else if (this.s[this.i] === '(' || this.s[this.i] === '"') key = this.expression();
+      // Terraform refuses a key like `var.x = 1` as ambiguous.
+      else throw new Unsupported('object key');
       this.ws();
       if (this.s[this.i] === '=' || this.s[this.i] === ':') this.i++;
       else throw new Unsupported('object');
@@ -341,7 +376,7 @@ class Parser {
       this.ws();
     }
     let group = false;
-    if (this.s.startsWith('...', this.i)) {
+    if (object && this.s.startsWith('...', this.i)) {
       this.i += 3;
       group = true;
       this.ws();
@@ -386,10 +421,20 @@ class Parser {
 
 class Evaluator {
   private steps = 0;
-  constructor(private readonly lookup: Lookup) {}
+  constructor(
+    private readonly lookup: Lookup,
+    private readonly work: WorkBudget,
+  ) {}
+
+  /** Counts `n` steps against this evaluation's limit and the shared budget. */
+  charge(n: number): void {
+    this.steps += n;
+    this.work.left -= n;
+    if (this.steps > MAX_STEPS || this.work.left < 0) throw new Unsupported('too many steps');
+  }
 
   eval(node: Node, env: ReadonlyMap<string, Value>): Value {
-    if (++this.steps > MAX_STEPS) throw new Unsupported('too many steps');
+    this.charge(1);
     switch (node.t) {
       case 'lit':
         return node.v;
@@ -403,12 +448,11 @@ class Evaluator {
           }
           const v = this.eval(p, env);
           if (v === ERROR) return ERROR;
-          if (v === UNKNOWN) unknown = true;
-          else {
-            const str = toStr(v);
-            if (str === ERROR) return ERROR;
-            out += str;
-          }
+          const str = v === UNKNOWN ? UNKNOWN : toStr(v);
+          if (str === ERROR) return ERROR;
+          if (str === UNKNOWN) unknown = true;
+          else out += str;
+          if (out.length > MAX_STRING) throw new Unsupported('string too long');
         }
         return unknown ? UNKNOWN : out;
       }
@@ -445,18 +489,26 @@ class Evaluator {
         }
         const b = toBool(c);
         if (b === ERROR) return ERROR;
-        return this.eval(b ? node.a : node.b, env);
+        const chosen = this.eval(b ? node.a : node.b, env);
+        // Terraform unifies the two results' types (`c ? 1 : false` is a string); kinds that differ are left to it.
+        const other = this.eval(b ? node.b : node.a, env);
+        return other === UNKNOWN || other === ERROR || other === null || chosen === null || kind(chosen) === kind(other) ? chosen : UNKNOWN;
       }
-      case 'tuple':
-        return node.items.map((n) => this.eval(n, env));
+      case 'tuple': {
+        // An error anywhere in a collection is the collection's: indexing past it does not hide it.
+        const items = node.items.map((n) => this.eval(n, env));
+        return items.includes(ERROR) ? ERROR : items;
+      }
       case 'object': {
         const out: Record<string, Value> = {};
         for (const [k, v] of node.entries) {
           const key = this.eval(k, env);
           if (key === UNKNOWN || key === ERROR) return key;
           const name = toStr(key);
-          if (name === ERROR) return ERROR;
-          setOwn(out, name, this.eval(v, env));
+          if (name === ERROR || name === UNKNOWN) return name;
+          const value = this.eval(v, env);
+          if (value === ERROR) return ERROR;
+          setOwn(out, name, value);
         }
         return out;
       }
@@ -470,7 +522,10 @@ class Evaluator {
           if (!Array.isArray(last)) return ERROR;
           args.push(...(last as Value[]));
         }
-        return call(node.name, args);
+        this.charge(args.reduce<number>((n, a) => n + sizeOf(a), 0));
+        const out = call(node.name, args);
+        if (typeof out === 'string' && out.length > MAX_STRING) throw new Unsupported('string too long');
+        return out;
       }
     }
   }
@@ -479,8 +534,10 @@ class Evaluator {
     const coll = this.eval(node.coll, env);
     if (coll === UNKNOWN || coll === ERROR) return coll;
     let pairs: [Value, Value][];
-    if (Array.isArray(coll)) pairs = coll.map((v, i) => [i, v]);
-    else if (isObj(coll)) pairs = Object.entries(coll);
+    // A list's key is its index, a set's its element: values here do not tell the two apart.
+    if (Array.isArray(coll)) pairs = coll.map((v, i) => [coll instanceof CtySet ? v : node.k === undefined ? i : UNKNOWN, v]);
+    // cty goes through a map or an object in the lexical order of its keys.
+    else if (isObj(coll)) pairs = Object.keys(coll).sort().map((k) => [k, coll[k]]);
     else return ERROR;
     const tuple: Value[] = [];
     const object: Record<string, Value> = {};
@@ -496,6 +553,7 @@ class Evaluator {
         if (!b) continue;
       }
       const val = this.eval(node.val, inner);
+      if (val === ERROR) return ERROR;
       if (!node.object || !node.key) {
         tuple.push(val);
         continue;
@@ -503,7 +561,7 @@ class Evaluator {
       const key = this.eval(node.key, inner);
       if (key === UNKNOWN || key === ERROR) return key;
       const name = toStr(key);
-      if (name === ERROR) return ERROR;
+      if (name === ERROR || name === UNKNOWN) return name;
       if (node.group) setOwn(object, name, [...((object[name] as Value[] | undefined) ?? []), val]);
       // Terraform refuses two elements with one key unless they are grouped.
       else if (Object.prototype.hasOwnProperty.call(object, name)) return ERROR;
@@ -525,12 +583,15 @@ function index(obj: Value, key: Value): Value {
   if (obj === ERROR || key === ERROR) return ERROR;
   if (obj === UNKNOWN || key === UNKNOWN) return UNKNOWN;
   if (Array.isArray(obj)) {
+    // A set has no index (Terraform refuses one); a list or tuple does.
+    if (obj instanceof CtySet) return ERROR;
     const i = toNum(key);
     if (i === ERROR || !Number.isInteger(i) || i < 0 || i >= obj.length) return ERROR;
     return obj[i];
   }
   if (isObj(obj)) {
     const k = toStr(key);
+    if (k === UNKNOWN) return UNKNOWN;
     if (k === ERROR || !Object.prototype.hasOwnProperty.call(obj, k)) return ERROR;
     return obj[k];
   }
@@ -538,28 +599,33 @@ function index(obj: Value, key: Value): Value {
 }
 
 function binary(op: string, a: Value, b: Value): Value {
-  if (a === ERROR || b === ERROR) return ERROR;
   if (op === '&&' || op === '||') {
-    // A known false (or true) decides `&&` (or `||`) whatever the other side, as cty decides it.
-    const x = a === UNKNOWN ? UNKNOWN : toBool(a);
-    const y = b === UNKNOWN ? UNKNOWN : toBool(b);
-    if (x === ERROR || y === ERROR) return ERROR;
+    // A known false (or true) decides `&&` (or `||`) whatever the other side, even an error, as HCL decides it.
+    const x = a === UNKNOWN || a === ERROR ? a : toBool(a);
+    const y = b === UNKNOWN || b === ERROR ? b : toBool(b);
     const decisive = op === '||';
     if (x === decisive || y === decisive) return decisive;
+    if (x === ERROR || y === ERROR) return ERROR;
     return x === UNKNOWN || y === UNKNOWN ? UNKNOWN : !decisive;
   }
+  if (a === ERROR || b === ERROR) return ERROR;
   if (holdsUnknown(a) || holdsUnknown(b)) return UNKNOWN;
-  if (op === '==') return deepEqual(a, b);
-  if (op === '!=') return !deepEqual(a, b);
+  if (op === '==' || op === '!=') {
+    // Values of two types are never equal in cty, and collections carry types (list, set, tuple; map,
+    // object) these values do not show, nor do primitives converted to a declared collection type.
+    if (a !== null && b !== null && (kind(a) !== kind(b) || typeof a === 'object')) return UNKNOWN;
+    return deepEqual(a, b) === (op === '==');
+  }
   const x = toNum(a);
   const y = toNum(b);
   if (x === ERROR || y === ERROR) return ERROR;
   switch (op) {
-    case '+': return x + y;
-    case '-': return x - y;
-    case '*': return x * y;
-    case '/': return y === 0 ? ERROR : x / y;
-    case '%': return y === 0 ? ERROR : x % y;
+    // cty computes with 512-bit floats: only results exact in a double are known.
+    case '+': return exact(x + y);
+    case '-': return exact(x - y);
+    case '*': return exact(x * y);
+    case '/': return y === 0 ? ERROR : exact(x / y);
+    case '%': return y === 0 ? UNKNOWN : exact(x % y);
     case '<': return x < y;
     case '>': return x > y;
     case '<=': return x <= y;
@@ -568,23 +634,48 @@ function binary(op: string, a: Value, b: Value): Value {
   }
 }
 
+// cty converts these strings, and only these, to a bool.
+const BOOLS = new Map<unknown, boolean>([['true', true], ['false', false], ['1', true], ['0', false]]);
+
 function toBool(v: Value): boolean | typeof ERROR {
   if (typeof v === 'boolean') return v;
-  if (v === 'true' || v === 'false') return v === 'true';
-  return ERROR;
+  return BOOLS.get(v) ?? ERROR;
 }
 
 function toNum(v: Value): number | typeof ERROR {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(v.trim())) return Number(v);
+  if (typeof v === 'string' && /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(v)) return Number(v);
   return ERROR;
 }
 
-function toStr(v: Value): string | typeof ERROR {
+/** A number as cty writes it into a string; unknown where a double may not hold what cty holds. */
+function toStr(v: Value): string | typeof ERROR | typeof UNKNOWN {
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : UNKNOWN;
   return ERROR;
 }
+
+/** A result only when it is an integer a double holds exactly; cty's own arithmetic may differ otherwise. */
+function exact(n: number): Value {
+  return Number.isSafeInteger(n) ? n : UNKNOWN;
+}
+
+/** The kind of a known value, as far as cty's type unification goes. */
+function kind(v: Value): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v;
+}
+
+/** About how much work a value is to go through: its elements, recursively up to a point. */
+function sizeOf(v: Value): number {
+  if (typeof v === 'string') return Math.ceil(v.length / 64);
+  if (Array.isArray(v)) return v.length;
+  if (isObj(v)) return Object.keys(v).length;
+  return 0;
+}
+
+/** The value of `toset`: Terraform tells a set from a list (no index; its elements are its keys). */
+class CtySet extends Array<unknown> {}
 
 function deepEqual(a: Value, b: Value): boolean {
   if (a === b) return true;
@@ -600,11 +691,12 @@ const list = (v: Value): Value[] | undefined => (Array.isArray(v) ? v : undefine
 const map = (v: Value): Record<string, Value> | undefined => (isObj(v) ? v : undefined);
 const strs = (v: Value): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
 
-/** A set of strings in cty's order: sorted, without repeats. Sets of other values keep their order. */
-function asSet(v: Value[]): Value[] {
-  const out: Value[] = [];
-  for (const x of v) if (!out.some((y) => deepEqual(x, y))) out.push(x);
-  return out.every((x) => typeof x === 'string') ? (out as string[]).sort() : out;
+/** A set of strings in cty's order (sorted, without repeats); sets of other values, ordered and unified by cty's rules, are left to Terraform. */
+function asSet(v: Value[]): Value {
+  if (!v.every((x) => typeof x === 'string')) return UNKNOWN;
+  const out = new CtySet();
+  for (const x of [...new Set(v as string[])].sort()) out.push(x);
+  return out;
 }
 
 /** The pure functions a configuration uses most; any other function is unknown. Arguments must be fully known, except for `try` and `can`. */
@@ -625,47 +717,61 @@ function call(name: string, args: Value[]): Value {
   return out === undefined ? ERROR : out;
 }
 
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** Each returns undefined for arguments Terraform would refuse. */
 const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
-  length: ([x]) => (typeof x === 'string' ? [...x].length : Array.isArray(x) ? x.length : isObj(x) ? Object.keys(x).length : undefined),
+  // Terraform counts a string's grapheme clusters: known here for ASCII only.
+  length: ([x]) => (typeof x === 'string' ? (isAscii(x) ? x.length : UNKNOWN) : Array.isArray(x) ? x.length : isObj(x) ? Object.keys(x).length : undefined),
   lookup: ([m, k, d]) => {
     const o = map(m);
     const key = toStr(k);
     if (!o || key === ERROR) return undefined;
+    if (key === UNKNOWN) return UNKNOWN;
     return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : d;
   },
   contains: ([l, v]) => (list(l) ? (l as Value[]).some((x) => deepEqual(x, v)) : undefined),
-  coalesce: (a) => a.find((x) => x !== null && x !== ''),
+  // cty unifies the arguments' types first: mixed kinds are left to Terraform.
+  coalesce: (a) => (new Set(a.filter((x) => x !== null).map(kind)).size > 1 ? UNKNOWN : a.find((x) => x !== null && x !== '')),
   coalescelist: (a) => a.find((x) => Array.isArray(x) && x.length > 0),
   concat: (a) => (a.every(Array.isArray) ? (a as Value[][]).flat(1) : undefined),
-  merge: (a) => (a.every((x) => x === null || isObj(x)) ? Object.assign({}, ...a.filter(isObj)) : undefined),
+  merge: (a) => {
+    if (!a.every((x) => x === null || isObj(x))) return undefined;
+    const out: Record<string, Value> = {};
+    for (const m of a.filter(isObj)) for (const [k, v] of Object.entries(m)) setOwn(out, k, v);
+    return out;
+  },
   flatten: ([l]) => (list(l) ? (l as Value[]).flat(64) : undefined),
-  distinct: ([l]) => (list(l) ? (l as Value[]).filter((x, i, all) => all.findIndex((y) => deepEqual(x, y)) === i) : undefined),
+  distinct: ([l]) => (list(l) ? ((l as Value[]).length > 10_000 ? UNKNOWN : (l as Value[]).filter((x, i, all) => all.findIndex((y) => deepEqual(x, y)) === i)) : undefined),
   compact: ([l]) => (list(l) ? (l as Value[]).filter((x) => x !== null && x !== '') : undefined),
   keys: ([m]) => (map(m) ? Object.keys(m as object).sort() : undefined),
   values: ([m]) => (map(m) ? Object.keys(m as object).sort().map((k) => (m as Record<string, Value>)[k]) : undefined),
   element: ([l, i]) => {
     const items = list(l);
     const n = toNum(i);
-    return items && items.length > 0 && n !== ERROR && Number.isInteger(n) && n >= 0 ? items[n % items.length] : undefined;
+    return items && !(items instanceof CtySet) && items.length > 0 && n !== ERROR && Number.isInteger(n) && n >= 0 ? items[n % items.length] : undefined;
   },
   one: ([l]) => (list(l) && (l as Value[]).length <= 1 ? ((l as Value[])[0] ?? null) : undefined),
   toset: ([l]) => (list(l) ? asSet(l as Value[]) : undefined),
-  tolist: ([l]) => (list(l) ? l : undefined),
+  tolist: ([l]) => (list(l) ? [...(l as Value[])] : undefined),
   tomap: ([m]) => (map(m) ? m : undefined),
   tostring: ([x]) => (x === null ? null : (() => { const s = toStr(x); return s === ERROR ? undefined : s; })()),
   tonumber: ([x]) => (x === null ? null : (() => { const n = toNum(x); return n === ERROR ? undefined : n; })()),
   tobool: ([x]) => (x === null ? null : (() => { const b = toBool(x); return b === ERROR ? undefined : b; })()),
-  lower: ([s]) => (typeof s === 'string' ? s.toLowerCase() : undefined),
-  upper: ([s]) => (typeof s === 'string' ? s.toUpperCase() : undefined),
+  // Go's case mapping differs from JavaScript's beyond ASCII (`ß`).
+  lower: ([s]) => (typeof s === 'string' ? (isAscii(s) ? s.toLowerCase() : UNKNOWN) : undefined),
+  upper: ([s]) => (typeof s === 'string' ? (isAscii(s) ? s.toUpperCase() : UNKNOWN) : undefined),
   trimspace: ([s]) => (typeof s === 'string' ? s.trim() : undefined),
   startswith: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : undefined),
   endswith: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : undefined),
   strcontains: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? s.includes(p) : undefined),
   // A pattern in slashes is a regular expression in Go's syntax, not JavaScript's: left to Terraform.
-  replace: ([s, f, r]) => (typeof s === 'string' && typeof f === 'string' && typeof r === 'string' && !/^\/.*\/$/.test(f) ? s.split(f).join(r) : undefined),
+  replace: ([s, f, r]) => (typeof s === 'string' && typeof f === 'string' && typeof r === 'string' ? (f === '' || /^\/.*\/$/.test(f) ? UNKNOWN : s.split(f).join(r)) : undefined),
   split: ([sep, s]) => (typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : undefined),
-  join: ([sep, ...ls]) => (typeof sep === 'string' && ls.every((l) => strs(l)) ? (ls as string[][]).flat().join(sep) : undefined),
+  join: ([sep, ...ls]) => (typeof sep === 'string' && ls.length > 0 && ls.every((l) => strs(l)) ? (ls as string[][]).flat().join(sep) : undefined),
   format: ([f, ...a]) => (typeof f === 'string' ? format(f, a) : undefined),
   max: (a) => (a.length && a.every((x) => typeof x === 'number') ? Math.max(...(a as number[])) : undefined),
   min: (a) => (a.length && a.every((x) => typeof x === 'number') ? Math.min(...(a as number[])) : undefined),
@@ -681,13 +787,17 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
 function format(f: string, args: Value[]): Value | undefined {
   let i = 0;
   let bad = false;
+  let unknown = false;
   const out = f.replace(/%([%sdv])/g, (_, verb: string) => {
     if (verb === '%') return '%';
     const v = args[i++];
-    const s = verb === 'd' ? (typeof v === 'number' && Number.isInteger(v) ? String(v) : ERROR) : toStr(v);
+    // %v writes numbers as Go's %g does, which is not JavaScript's: left to Terraform.
+    const s = verb === 'd' ? (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : ERROR) : verb === 'v' && typeof v === 'number' ? UNKNOWN : toStr(v);
     if (s === ERROR) bad = true;
-    return s === ERROR ? '' : s;
+    if (s === UNKNOWN) unknown = true;
+    return typeof s === 'string' ? s : '';
   });
-  if (bad || /%[^%sdv]/.test(f.replace(/%%/g, ''))) return bad ? undefined : UNKNOWN;
+  if (bad) return undefined;
+  if (unknown || /%([^%sdv]|$)/.test(f.replace(/%%/g, ''))) return UNKNOWN;
   return out;
 }

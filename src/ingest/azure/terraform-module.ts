@@ -1,5 +1,5 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { withoutBom } from '../../core/bom.js';
 import { describeFsError, type InputError, type InputNote } from '../../core/errors.js';
 import { jsonSyntaxPosition } from '../../core/json-error.js';
@@ -22,6 +22,10 @@ export interface ModuleInstance {
   address: string;
   /** The root module's directory, as the ingest names it: two roots calling one module are two instances. */
   root: string;
+  /** The root's real directory from the module's (`../../envs/prod`; empty for a root): names the instance wherever the scan runs from. */
+  instance: string;
+  /** The root's real directory. */
+  rootReal: string;
   scope: TerraformScope;
   /** What `for_each` may still add to the root module and the modules it calls, shared by all of them. */
   forEach: ForEachBudget;
@@ -66,6 +70,8 @@ interface ModuleCall {
 interface ModuleDir {
   /** The directory as the ingest names it: as given, or joined from its caller's `source`. */
   name: string;
+  /** Its real path (links resolved): what tells directories apart. */
+  real: string;
   /** What its files' names start with: `infra/`, `./`, or nothing for a file given without a directory. */
   prefix: string;
   /** Whether some file the scan reads is in it; the files of other directories are read for their callers. */
@@ -197,6 +203,7 @@ export class TerraformModules {
   /** A directory of a file that was not among the files scanned (not one the ingest gives): a root of its own. */
   private async readAlone(dirs: Map<string, ModuleDir>, key: string, name: string): Promise<ModuleDir> {
     const dir = await readModule(name, within(name), this.limits, this.scannedFiles, true);
+    dir.real = key;
     dirs.set(key, dir);
     dir.instances = [await this.rootInstance(dir, key)];
     return dir;
@@ -210,7 +217,11 @@ export class TerraformModules {
         if (!/\.tf(\.json)?$/i.test(file)) continue;
         const key = await this.key(dirname(file));
         // Its files are named as the file given is (`./main.tf` → `./variables.tf`).
-        if (!dirs.has(key)) dirs.set(key, await readModule(dirname(file), file.slice(0, file.length - basename(file).length), this.limits, this.scannedFiles, true));
+        if (!dirs.has(key)) {
+          const read = await readModule(dirname(file), file.slice(0, file.length - basename(file).length), this.limits, this.scannedFiles, true);
+          read.real = key;
+          dirs.set(key, read);
+        }
       }
       await this.follow(dirs);
       await this.instantiate(dirs);
@@ -225,8 +236,11 @@ export class TerraformModules {
     let followed = 0;
     for (let dir = queue.shift(); dir; dir = queue.shift()) {
       for (const call of dir.calls) {
-        const name = join(dir.name, call.source);
-        const key = await realpath(resolve(name)).catch(() => undefined);
+        // Relative to the caller's real directory, as the system resolves it for Terraform (through links).
+        const key = await realpath(resolve(dir.real, call.source)).catch(() => undefined);
+        // Named as written from the caller when that names the same directory, else by its real path.
+        const written = join(dir.name, call.source);
+        const name = key !== undefined && (await realpath(resolve(written)).catch(() => undefined)) === key ? written : (key ?? written);
         const isDir = key !== undefined && (await stat(key).then((s) => s.isDirectory(), () => false));
         if (!key || !isDir) {
           note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} calls ${call.source}, which is not a directory that can be read: its resources are not checked` });
@@ -238,6 +252,7 @@ export class TerraformModules {
             continue;
           }
           const read = await readModule(name, within(name), this.limits, new Set(), false);
+          read.real = key;
           dirs.set(key, read);
           queue.push(read);
           // Its own notes reach no one: none of its files is asked for when it cannot be listed.
@@ -281,7 +296,7 @@ export class TerraformModules {
           const address = `${parent.address ? `${parent.address}.` : ''}module.${call.name}${key}`;
           const where = key ? call.where.replace(`module.${call.name} `, `module.${call.name}${key} `) : call.where;
           const scope = calledScope(child.base, call.args, where, (v) => evaluateIn(parent.scope, v, each), parent.scope);
-          const instance: ModuleInstance = { address, root: parent.root, scope, forEach: parent.forEach };
+          const instance: ModuleInstance = { address, root: parent.root, instance: relative(child.real, parent.rootReal), rootReal: parent.rootReal, scope, forEach: parent.forEach };
           child.instances.push(instance);
           visit(child, instance, [...stack, call.target], budget);
         }
@@ -321,7 +336,7 @@ export class TerraformModules {
       dir.errors.push(...extra.errors);
     }
     const forEach = { left: MAX_FOR_EACH_RESOURCES, why: `the resources of the root module ${dir.name} would be over ${MAX_FOR_EACH_RESOURCES}` };
-    return { address: '', root: dir.name, scope: moduleScope([...dir.files.values()], variables), forEach };
+    return { address: '', root: dir.name, instance: '', rootReal: dir.real, scope: moduleScope([...dir.files.values()], variables), forEach };
   }
 
   private extra?: Promise<{ values: VariablesFile[]; errors: InputError[] }>;
@@ -427,6 +442,7 @@ async function readModule(dir: string, prefix: string, limits: InputLimits, scan
   const parsed = [...files.values()];
   return {
     name: dir,
+    real: resolve(dir),
     prefix,
     scanned: scannedDir,
     names,

@@ -19,7 +19,12 @@ export interface TerraformScope {
   locals: ReadonlyMap<string, unknown>;
   /** Each declared variable's `variable` block, override files merged in: what a call's arguments set. */
   declared: ReadonlyMap<string, Obj>;
+  /** What evaluating the root module's expressions (and its called modules') may still cost, shared by all of them. */
+  work: { left: number };
 }
+
+/** Steps of expression evaluation one root module and the modules it calls may take: a few seconds' worth. */
+export const MAX_ROOT_WORK = 20_000_000;
 
 /**
  * How a file was written. The HCL parser gives native syntax in JSON form, where a literal `${` is
@@ -98,7 +103,7 @@ export function moduleScope(files: readonly ModuleFile[], variablesFiles: readon
       unset.delete(name);
     }
   }
-  return { vars, unset, locals, declared: new Map([...declared].map(([name, d]) => [name, d.body])) };
+  return { vars, unset, locals, declared: new Map([...declared].map(([name, d]) => [name, d.body])), work: { left: MAX_ROOT_WORK } };
 }
 
 /** A value written in the calling module as Terraform evaluates it there, or undefined when it is not known offline. */
@@ -123,13 +128,15 @@ export function calledScope(module: TerraformScope, args: Obj, call: string, eva
     else {
       const got = evaluate(args[name]);
       if (!got) unset.set(name, `var.${name} is set by ${call} to a value Terraform resolves`);
+      // null for a variable that is not nullable leaves it at its default, however the null was made.
+      else if (got.value === null && notNullable(body) && fallback) vars.set(name, fallback);
       else {
         const via = [...got.vars].sort().map((v) => `var.${v}, ${caller.vars.get(v)?.from ?? 'its value'}`);
         vars.set(name, { value: typed(got.value, body.type), from: `set by ${call}${via.length ? ` from ${via.join('; ')}` : ''}` });
       }
     }
   }
-  return { vars, unset, locals: module.locals, declared: module.declared };
+  return { vars, unset, locals: module.locals, declared: module.declared, work: caller.work };
 }
 
 function isSensitive(declaration: Obj): boolean {

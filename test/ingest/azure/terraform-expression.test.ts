@@ -8,6 +8,7 @@ const VARS: Record<string, unknown> = {
   zones: ['1', '2', '3'],
   pools: { gpu: { vm_size: 'NC6', count: 2 }, batch: { vm_size: 'D4', count: 0 } },
   empty: '',
+  o: null,
 };
 
 const lookup: Lookup = (kind, name) => {
@@ -38,7 +39,14 @@ const known: [string, unknown][] = [
   ['${var.pools.gpu.vm_size}', 'NC6'],
   ['${var.pools["batch"]["count"]}', 0],
   ['${[for z in var.zones : "zone-${z}"]}', ['zone-1', 'zone-2', 'zone-3']],
-  ['${[for i, z in var.zones : i if z != "2"]}', [0, 2]],
+  ['${[for z in ["a", "b", "c"] : z if z != "b"]}', ['a', 'c']],
+  ['${[for k, v in { b = 1, a = 2, "10" = 3, "9" = 4 } : k]}', ['10', '9', 'a', 'b']],
+  ['${[for k, z in toset(["b", "a"]) : k]}', ['a', 'b']],
+  ['${"a ${~ "b"}"}', 'ab'],
+  ['${try({ a = 1, b = {}.x }.a, "fb")}', 'fb'],
+  ['${try(var.o == null || var.o.enabled, false)}', true],
+  ['${tobool("1")}', true],
+  ['${merge({ "__proto__" = "x" })}', JSON.parse('{"__proto__": "x"}')],
   ['${{for k, p in var.pools : k => p.vm_size if p.count > 0}}', { gpu: 'NC6' }],
   ['${{for z in ["a", "b", "a"] : z => z...}}', { a: ['a', 'a'], b: ['b'] }],
   ['${{ name = "x", "quoted" = 1, (var.env) = true }}', { name: 'x', quoted: 1, prod: true }],
@@ -82,6 +90,25 @@ const unknown: string[] = [
   '${var.n +}',
   '${provider::azurerm::parse_resource_id("x")}',
   '${[for a in var.zones : a if azurerm_x.y.on]}',
+  // A list's index or a set's element: a variable's value does not say which.
+  '${[for i, z in var.zones : i]}',
+  // Types: cty never finds values of two types equal, and collections carry types these values do not show.
+  '${var.zones == []}',
+  '${var.n == "3"}',
+  '${var.on ? 1 : false}',
+  '${coalesce(1, "a")}',
+  '${toset(["b", "a"])[0]}',
+  '${[1, {}.x][0]}',
+  // Numbers cty holds more precisely, or writes otherwise.
+  '${0.1 + 0.2}',
+  'v${1e21}',
+  '${format("%v", 1000000)}',
+  '${tonumber(" 5")}',
+  '${length("e\u0301")}',
+  '${upper("ß")}',
+  '${replace("abc", "", "-")}',
+  '${{ var.on = 1 }}',
+  '${format("100%")}',
 ];
 
 describe('Terraform expressions', () => {
@@ -99,5 +126,18 @@ describe('Terraform expressions', () => {
     const started = Date.now();
     expect(value(`\${[for a in ${big} : [for b in ${big} : [for c in ${big} : a + b + c]]]}`)).toEqual({ known: false });
     expect(Date.now() - started).toBeLessThan(5000);
+    // Strings that would grow past memory, and chains too long for the call stack, are not evaluated.
+    const a1000 = 'a'.repeat(1000);
+    expect(value(`\${replace(replace("${a1000}", "a", "${a1000}"), "a", "${a1000}")}`)).toEqual({ known: false });
+    expect(value(`\${${Array.from({ length: 20_000 }, () => '1').join(' + ')}}`)).toEqual({ known: false });
+  });
+
+  it('shares one budget of work between evaluations', () => {
+    const work = { left: 1000 };
+    const big = `[${Array.from({ length: 100 }, (_, i) => i).join(', ')}]`;
+    const costly = `\${[for a in ${big} : [for b in ${big} : 1]]}`;
+    expect(evaluateTemplate(costly, undefined, lookup, work)).toEqual({ known: false });
+    expect(evaluateTemplate('${var.n + 1}', undefined, lookup, work)).toEqual({ known: false });
+    expect(evaluateTemplate('${var.n + 1}', undefined, lookup, { left: 1000 })).toEqual({ known: true, value: 4 });
   });
 });

@@ -201,6 +201,18 @@ resource "azurerm_kubernetes_cluster" "main" {
   });
 });
 
+describe('Terraform expressions that would cost too much', () => {
+  it('leaves to Terraform locals that double a string forty times, quickly and without failing the scan', async () => {
+    const locals = ['  l0 = "ab"', ...Array.from({ length: 40 }, (_, i) => `  l${i + 1} = "\${local.l${i}}\${local.l${i}}"`)].join('\n');
+    const dir = tempTree({ 'main.tf': `locals {\n${locals}\n}\nresource "azurerm_kubernetes_cluster" "main" {\n  name = local.l40\n  sku_tier = "Free"\n}\n` });
+    const started = Date.now();
+    const { resources, errors } = await ingestPaths([dir]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(errors).toEqual([]);
+    expect(resources[0]?.object).toEqual({ name: unknown('local.l40 is resolved by Terraform'), sku_tier: 'Free' });
+  });
+});
+
 describe('Terraform dynamic blocks', () => {
   it('expands a dynamic block whose for_each is known, reading its iterator, and leaves the others to Terraform', async () => {
     const dir = tempTree({
