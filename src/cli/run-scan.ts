@@ -128,12 +128,14 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   // and its input was scanned and read whole. A broken document hides the findings of its file; and
   // what a rule that reads other objects says anywhere may change with the objects that were not read
   // (a namespace is open only while it holds a workload).
+  // A finding on a module another calls came from the root module that calls it (evidence.rootModule).
+  const inputOf = (f: Finding) => (typeof f.evidence.rootModule === 'string' ? f.evidence.rootModule : (f.location?.file ?? ''));
   const inScope = (f: Finding) =>
     ruleIds.has(f.rule) &&
     !undecided.includes(f.rule) &&
     inFramework(f) &&
     f.location !== undefined &&
-    (liveSources.has(f.location.file) || scanned.some((p) => isWithin(absolute(f.location?.file ?? ''), p))) &&
+    (liveSources.has(f.location.file) || scanned.some((p) => isWithin(absolute(inputOf(f)), p))) &&
     (errors.length === 0 || (JUDGED_ALONE.has(f.rule) && !unread(f)));
   // Matched before --only-on-paths narrows the list: a finding it leaves out is still there, not fixed.
   const matched = previous && opts.baselineFile !== undefined ? applyBaseline(findings, previous, opts.baselineFile, inScope) : undefined;

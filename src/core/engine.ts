@@ -126,7 +126,11 @@ export function noteValueSources(found: readonly Finding[], sources: Readonly<Re
  * the module's, shared by every environment that calls it, and their values may differ.
  */
 function noteOrigin(found: readonly Finding[], origin: NonNullable<Resource['origin']>): void {
-  for (const f of found) f.message = `${f.message} (in ${origin.module} of ${origin.root})`;
+  for (const f of found) {
+    f.message = `${f.message} (in ${origin.module} of ${origin.root})`;
+    // A baseline's finding is about that root: a scan of the root can find it again, one of the module alone cannot.
+    f.evidence = { ...f.evidence, rootModule: origin.root };
+  }
 }
 
 /**

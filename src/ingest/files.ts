@@ -1,8 +1,8 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TerraformModules } from './azure/terraform-module.js';
-import { isTerraformConfig, terraformConfigResources } from './azure/terraform-config.js';
-import { describeFsError, errorMessage, type InputError } from '../core/errors.js';
+import { isTerraformConfig, terraformConfigResources, WITHOUT_AKS_RESOURCES } from './azure/terraform-config.js';
+import { describeFsError, errorMessage, type InputError, type InputNote } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 import { decodeFile, invalidUtf8Line } from './parse-file.js';
@@ -125,6 +125,8 @@ async function decodeTerraformFile(file: string, modules: TerraformModules, limi
   if (parsed && (parsed.syntax === 'hcl' || isTerraformConfig(parsed.config))) {
     // Each instance says what it says once: most notes are the same for every instance of a module.
     const noted = new Set<string>();
+    const notes: InputNote[] = [];
+    let produced = false;
     for (const instance of module.instances) {
       const decoded = terraformConfigResources(parsed.config, file, parsed.text, 1, 'terraform-hcl', instance.scope, instance.forEach);
       if (!instance.address) {
@@ -133,13 +135,16 @@ async function decodeTerraformFile(file: string, modules: TerraformModules, limi
         const origin = { module: instance.address, root: instance.root, instance: instance.instance };
         for (const r of decoded.resources) into.resources.push({ ...r, name: `${instance.address}.${r.name}`, origin });
       }
+      produced ||= decoded.resources.length > 0;
       for (const n of decoded.notes) {
         const key = `${n.line ?? ''}\u0000${n.message}`;
         if (noted.has(key)) continue;
         noted.add(key);
-        into.notes.push(n);
+        notes.push(n);
       }
     }
+    // An instance that creates nothing (`count = 0`) does not make the file one without resources.
+    into.notes.push(...notes.filter((n) => !produced || n.message !== WITHOUT_AKS_RESOURCES));
     return;
   }
   await decodeFile(file, limits, into);

@@ -414,7 +414,7 @@ export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModu
   if (cluster.id && (lower === cluster.id.toLowerCase() || lower.startsWith(`${cluster.id.toLowerCase()}/`))) return 'yes';
   if (cluster.terraformName !== undefined) {
     const { module, label } = terraformAddress(cluster.terraformName);
-    const byLabel = new RegExp(`(?<![\\w.-])${escapeRegExp(TERRAFORM_CLUSTER_TYPE)}\\.${escapeRegExp(label)}(?![\\w-])`);
+    const byLabel = labelReference(label);
     // A reference by label means the cluster of that label in the referring resource's own module.
     const sameUnit = fromUnit === undefined || cluster.terraformUnit === undefined || !comparableUnits(fromUnit, cluster.terraformUnit) || fromUnit === cluster.terraformUnit;
     if (module === fromModule && sameUnit && byLabel.test(text)) return 'yes';
@@ -428,11 +428,35 @@ export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModu
       return sameUnit && inside ? 'yes' : 'no';
     }
   }
-  if (new RegExp(`/managedclusters/${escapeRegExp(cluster.name.toLowerCase())}(?![\\w-])`).test(lower)) return 'yes';
+  if (idReference(cluster.name).test(lower)) return 'yes';
   if (lower.includes('/managedclusters/') || /(?<![\w.-])azurerm_kubernetes_cluster\.[\w-]/.test(text)) return 'no';
   // Another resource's id (`azurerm_storage_account.logs.id`), or an id of another resource type.
   if (/(?<![\w.-])azurerm_[a-z0-9_]+\.[\w-]+(?:\[[^\]]*\])?\.id(?![\w-])/.test(text) || /^\/subscriptions\//i.test(text.trim())) return 'no';
   return 'undecided';
+}
+
+// Compiled once per label or name: a scan compares every separate pool with every cluster.
+const LABEL_REFERENCES = new Map<string, RegExp>();
+const ID_REFERENCES = new Map<string, RegExp>();
+
+/** `azurerm_kubernetes_cluster.LABEL`, not as part of a longer name. */
+function labelReference(label: string): RegExp {
+  let re = LABEL_REFERENCES.get(label);
+  if (!re) {
+    if (LABEL_REFERENCES.size > 10_000) LABEL_REFERENCES.clear();
+    LABEL_REFERENCES.set(label, (re = new RegExp(`(?<![\\w.-])${escapeRegExp(TERRAFORM_CLUSTER_TYPE)}\\.${escapeRegExp(label)}(?![\\w-])`)));
+  }
+  return re;
+}
+
+/** `/managedclusters/NAME` in a lower-cased resource id. */
+function idReference(name: string): RegExp {
+  let re = ID_REFERENCES.get(name);
+  if (!re) {
+    if (ID_REFERENCES.size > 10_000) ID_REFERENCES.clear();
+    ID_REFERENCES.set(name, (re = new RegExp(`/managedclusters/${escapeRegExp(name.toLowerCase())}(?![\\w-])`)));
+  }
+  return re;
 }
 
 function knownId(resource: Resource): string | undefined {

@@ -6,6 +6,9 @@ import type { InputNote } from '../../core/errors.js';
 import { EXPRESSION, moduleScope, unescapeTemplate, type TerraformScope } from './terraform-scope.js';
 import { evaluateTemplate } from './terraform-expression.js';
 
+/** The note on a configuration that declares none of the resources read. */
+export const WITHOUT_AKS_RESOURCES = 'Terraform configuration without azurerm_kubernetes_cluster, node pool or diagnostic setting resources; skipped';
+
 /** Arguments that steer Terraform itself rather than set an attribute of the resource. */
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection']);
 
@@ -74,7 +77,7 @@ export function terraformConfigResources(
   resources.sort((a, b) => a.source.line - b.source.line);
   // A file of only variables, outputs or providers is part of a module, not something left out.
   if (resources.length === 0 && notes.length === 0 && Object.keys(blocks).length > 0) {
-    notes.push({ source, line: fallbackLine, message: 'Terraform configuration without azurerm_kubernetes_cluster, node pool or diagnostic setting resources; skipped' });
+    notes.push({ source, line: fallbackLine, message: WITHOUT_AKS_RESOURCES });
   }
   return { resources, notes };
 }
@@ -86,9 +89,7 @@ export function terraformConfigResources(
  */
 export function evaluateIn(scope: TerraformScope, value: unknown, each?: Each): { value: unknown; vars: ReadonlySet<string> } | undefined {
   const vars = new Set<string>();
-  // Arguments passed down calls are read, never changed: copying them for each instance would only
-  // multiply the memory a large value takes.
-  const refs: Refs = { ...refsOf(scope), share: true, ...(each ? { each } : {}) };
+  const refs: Refs = { ...refsOf(scope), ...(each ? { each } : {}) };
   const resolved = literalValue(value, refs, 0, vars);
   return resolved === undefined ? undefined : { value: resolved, vars };
 }
@@ -146,8 +147,6 @@ interface Refs {
   local(name: string): ResolvedLocal | undefined;
   /** In a resource or module call with a known `for_each`: the instance being read. */
   each?: Each;
-  /** Values are given as they are, not copied: for module call arguments, which nothing changes. */
-  share?: boolean;
   /** In the content of dynamic blocks: each iterator's element (`NAME.key`, `NAME.value`). */
   iterators?: ReadonlyMap<string, { key?: string; value: unknown }>;
 }
@@ -281,8 +280,9 @@ function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
   }, refs.scope.work);
   if (result.known) {
     for (const v of mine) used.add(v);
-    // Values of variables and locals are shared: a resource gets its own copy, a module call's argument none.
-    return refs.share ? result.value : structuredClone(result.value);
+    // Shared with the variable or local it came from, never copied: nothing changes a resource's
+    // object once read, and a large value used by many module instances would multiply the memory.
+    return result.value;
   }
   const whole = WHOLE_REF.exec(s.trim());
   const why = whole?.[1] === 'var' ? refs.scope.unset.get(whole[2] as string) : undefined;

@@ -107,9 +107,9 @@ const MAX_MODULE_DIRS = 500;
  * otherwise make millions. Each root has its own budget, so one runaway root leaves the others whole.
  */
 const MAX_ROOT_INSTANCES = 1000;
-const MAX_ROOT_RESOURCES = 5000;
-/** The AKS resources all module instances of one ingest may hold. */
-const MAX_TOTAL_RESOURCES = 50_000;
+const MAX_ROOT_RESOURCES = 1000;
+/** The AKS resources all module instances of one ingest may hold: linking pools to clusters compares each pair. */
+const MAX_TOTAL_RESOURCES = 10_000;
 
 interface Budget {
   instances: number;

@@ -127,6 +127,7 @@ describe('Terraform module calls', () => {
       `var.local_accounts_disabled, set by module.aks in ${join(dir, 'envs/dev/main.tf')}:5 from var.local_accounts_disabled, the default in ${join(dir, 'envs/dev/main.tf')}:1`,
     );
     expect(finding?.message).toMatch(new RegExp(`\\(in module\\.aks of ${join(dir, 'envs/dev').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)$`));
+    expect(finding?.evidence.rootModule).toBe(join(dir, 'envs/dev'));
   });
 
   it('creates nothing for a call with count 0 or an empty for_each, one instance per key of a known one, and one for all of an unknown one', async () => {
@@ -229,8 +230,8 @@ resource "azurerm_kubernetes_cluster_node_pool" "gpu" {
     // A module declaring many clusters counts each one.
     const many = Array.from({ length: 600 }, (_, i) => `resource "azurerm_kubernetes_cluster" "c${i}" {\n  name = "c${i}"\n}\n`).join('');
     const heavy = await ingestPaths([join(tempTree({ 'root/main.tf': calls('../m', 10), 'm/main.tf': many }), 'root')]);
-    expect(heavy.resources).toHaveLength(4800);
-    expect(heavy.notes.map((n) => n.message)).toEqual([expect.stringMatching(/^module\.m8 and the calls after it are not read for the root module .*: its module instances would hold over 5000 AKS resources$/)]);
+    expect(heavy.resources).toHaveLength(600);
+    expect(heavy.notes.map((n) => n.message)).toEqual([expect.stringMatching(/^module\.m1 and the calls after it are not read for the root module .*: its module instances would hold over 1000 AKS resources$/)]);
   });
 
   it('says each problem of a call once, however many instances meet it', async () => {
@@ -326,6 +327,30 @@ module "aks" {
       ['module.aks["blue"].main', 'module.aks["blue"].user'],
       ['module.aks["green"].main', 'module.aks["green"].user'],
     ]);
+  });
+
+  it('follows a source from the real directory of a root given through a link', async () => {
+    const dir = tempTree({ ...MODULE, 'envs/prod/main.tf': root('prod') });
+    symlinkSync(join(dir, 'envs/prod'), join(dir, 'prodlink'));
+    const result = await ingestPaths([join(dir, 'prodlink')]);
+    expect(result.notes).toEqual([]);
+    expect(result.resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster').map((r) => [r.name, r.object.name])).toEqual([['module.aks.main', 'aks-prod']]);
+  });
+
+  it('keeps the default of a non-nullable variable when the call passes a null, however it was made', async () => {
+    const nullable = MODULE['modules/aks/variables.tf'].replace('type    = bool\n  default = true', 'type     = bool\n  default  = true\n  nullable = false');
+    const calling = 'variable "x" {\n  default = null\n}\nmodule "aks" {\n  source                  = "../../modules/aks"\n  name                    = "aks"\n  local_accounts_disabled = var.x\n}\n';
+    const dir = tempTree({ ...MODULE, 'modules/aks/variables.tf': nullable, 'envs/prod/main.tf': calling });
+    const cluster = (await ingestPaths([dir])).resources.find((r) => r.kind === 'azurerm_kubernetes_cluster');
+    expect(cluster?.object.local_account_disabled).toBe(true);
+  });
+
+  it('does not call a file without AKS resources when only some instances leave its resources out', async () => {
+    const mod = 'variable "n" {}\nresource "azurerm_kubernetes_cluster" "c" {\n  count = var.n\n  name  = "c"\n}\n';
+    const dir = tempTree({ 'mod/main.tf': mod, 'a/main.tf': 'module "m" {\n  source = "../mod"\n  n      = 0\n}\n', 'b/main.tf': 'module "m" {\n  source = "../mod"\n  n      = 1\n}\n' });
+    const result = await ingestPaths([dir]);
+    expect(result.resources.map((r) => r.origin?.root)).toEqual([join(dir, 'b')]);
+    expect(result.notes).toEqual([]);
   });
 });
 
