@@ -484,18 +484,63 @@ export function clusterIdentity(cluster: AksCluster): ClusterIdentity {
  */
 function separatePools(cluster: Resource, inventory: Inventory | undefined): Resource[] {
   if (!inventory) return [];
-  const target: ClusterIdentity = { name: terraformClusterName(cluster), terraformName: cluster.name, terraformUnit: terraformUnit(cluster) };
-  const id = knownId(cluster);
-  if (id) target.id = id;
-  const clusters = inventory.byKind(TERRAFORM_CLUSTER_TYPE);
-  return inventory.byKind(TERRAFORM_NODE_POOL_TYPE).filter((p) => {
-    const verdict = refersToCluster(p.object.kubernetes_cluster_id, target, terraformAddress(p.name).module, terraformUnit(p));
-    if (verdict !== 'undecided') return verdict === 'yes';
-    const neighbours = clusters.filter((c) => sameModuleInstance(c, p));
-    const sameRoot = neighbours.length > 0 ? [] : clusters.filter((c) => terraformUnit(c) === terraformUnit(p));
-    const candidates = neighbours.length > 0 ? neighbours : sameRoot.length > 0 ? sameRoot : clusters;
-    return candidates.length === 1 && candidates[0] === cluster;
+  let assigned = POOLS_BY_CLUSTER.get(inventory);
+  if (!assigned) POOLS_BY_CLUSTER.set(inventory, (assigned = assignPools(inventory)));
+  return assigned.get(cluster) ?? [];
+}
+
+/** Each scan's separate pools by cluster, worked out once: every pool is compared with every cluster. */
+const POOLS_BY_CLUSTER = new WeakMap<Inventory, Map<Resource, Resource[]>>();
+
+function assignPools(inventory: Inventory): Map<Resource, Resource[]> {
+  const clusters = inventory.byKind(TERRAFORM_CLUSTER_TYPE).map((c) => {
+    const target: ClusterIdentity = { name: terraformClusterName(c), terraformName: c.name, terraformUnit: terraformUnit(c) };
+    const id = knownId(c);
+    if (id) target.id = id.toLowerCase();
+    return { resource: c, target, label: terraformAddress(c.name).label };
   });
+  const out = new Map<Resource, Resource[]>();
+  for (const p of inventory.byKind(TERRAFORM_NODE_POOL_TYPE)) {
+    const ref = p.object.kubernetes_cluster_id;
+    const text = typeof ref === 'string' ? ref : unknownReason(ref);
+    const fromModule = terraformAddress(p.name).module;
+    const fromUnit = terraformUnit(p);
+    const skip = certainlyOthers(text);
+    let candidates: Resource[] | undefined;
+    for (const c of clusters) {
+      // Most pools name their cluster by label: the clusters of other labels are certainly not theirs.
+      if (skip && !skip.labels.has(c.label) && !(c.target.id && skip.lower.startsWith(c.target.id))) continue;
+      const verdict = refersToCluster(ref, c.target, fromModule, fromUnit);
+      let mine = verdict === 'yes';
+      if (verdict === 'undecided') {
+        candidates ??= poolCandidates(p, clusters.map((x) => x.resource));
+        mine = candidates.length === 1 && candidates[0] === c.resource;
+      }
+      if (mine) out.set(c.resource, [...(out.get(c.resource) ?? []), p]);
+    }
+  }
+  return out;
+}
+
+/**
+ * For a reference naming clusters by label only (`azurerm_kubernetes_cluster.main.id`, no module
+ * output, no resource id): those labels. refersToCluster says `no` for a cluster of any other label
+ * (without the same id), so the pair need not be compared.
+ */
+function certainlyOthers(text: string | undefined): { labels: ReadonlySet<string>; lower: string } | undefined {
+  if (text === undefined) return undefined;
+  const lower = text.toLowerCase();
+  if (text.includes('module.') || lower.includes('/managedclusters/')) return undefined;
+  const labels = new Set([...text.matchAll(/(?<![\w.-])azurerm_kubernetes_cluster\.([\w-]+)/g)].map((m) => m[1] as string));
+  return labels.size > 0 ? { labels, lower } : undefined;
+}
+
+/** The clusters a pool whose reference names none may belong to: its module instance's, else its plan's or root module's, else all. */
+function poolCandidates(p: Resource, clusters: readonly Resource[]): Resource[] {
+  const neighbours = clusters.filter((c) => sameModuleInstance(c, p));
+  if (neighbours.length > 0) return neighbours;
+  const sameRoot = clusters.filter((c) => terraformUnit(c) === terraformUnit(p));
+  return sameRoot.length > 0 ? sameRoot : [...clusters];
 }
 
 /** Whether two Terraform resources are in the same module instance: the same module address, in the same plan or root module. */

@@ -112,14 +112,25 @@ function allPools(resource: Resource, inventory: Inventory): PoolTarget[] {
     return out;
   }
   if (!POOL_KINDS.includes(resource.kind)) return [];
+  const owner = poolOwners(inventory).get(resource);
+  return [owner ? poolTarget(owner.cluster, owner.pool, -1) : standalonePool(resource)];
+}
+
+/** Each scan's separate pool resources with the first cluster that has them, found once: every pool rule asks for each pool. */
+const OWNERS = new WeakMap<Inventory, Map<Resource, { cluster: AksCluster; pool: AksNodePool }>>();
+
+function poolOwners(inventory: Inventory): Map<Resource, { cluster: AksCluster; pool: AksNodePool }> {
+  let owners = OWNERS.get(inventory);
+  if (owners) return owners;
+  owners = new Map();
   for (const kind of CLUSTER_KINDS) {
     for (const r of inventory.byKind(kind)) {
       const cluster = aksClusterOf(r, inventory);
-      const pool = cluster?.nodePools.find((p) => p.resource === resource);
-      if (cluster && pool) return [poolTarget(cluster, pool, -1)];
+      for (const pool of cluster?.nodePools ?? []) if (cluster && pool.resource !== r && !owners.has(pool.resource)) owners.set(pool.resource, { cluster, pool });
     }
   }
-  return [standalonePool(resource)];
+  OWNERS.set(inventory, owners);
+  return owners;
 }
 
 /**
