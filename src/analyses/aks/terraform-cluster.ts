@@ -509,7 +509,7 @@ function assignPools(inventory: Inventory): Map<Resource, Resource[]> {
     let candidates: Resource[] | undefined;
     for (const c of clusters) {
       // Most pools name their cluster by label: the clusters of other labels are certainly not theirs.
-      if (skip && !skip.labels.has(c.label) && !(c.target.id && skip.lower.startsWith(c.target.id))) continue;
+      if (skip && PLAIN_LABEL.test(c.label) && !skip.labels.has(c.label) && !(c.target.id && skip.lower.startsWith(c.target.id))) continue;
       const verdict = refersToCluster(ref, c.target, fromModule, fromUnit);
       let mine = verdict === 'yes';
       if (verdict === 'undecided') {
@@ -531,9 +531,16 @@ function certainlyOthers(text: string | undefined): { labels: ReadonlySet<string
   if (text === undefined) return undefined;
   const lower = text.toLowerCase();
   if (text.includes('module.') || lower.includes('/managedclusters/')) return undefined;
-  const labels = new Set([...text.matchAll(/(?<![\w.-])azurerm_kubernetes_cluster\.([\w-]+)/g)].map((m) => m[1] as string));
-  return labels.size > 0 ? { labels, lower } : undefined;
+  const found = [...text.matchAll(LABEL_REFERENCE)].map((m) => m[1] as string);
+  // Every reference read whole, or none: a label of letters beyond ASCII is not cut short.
+  if (found.length === 0 || found.length !== text.split(`${TERRAFORM_CLUSTER_TYPE}.`).length - 1) return undefined;
+  return { labels: new Set(found), lower };
 }
+
+/** `azurerm_kubernetes_cluster.LABEL` with a label of ASCII word characters, not followed by more of a name. */
+const LABEL_REFERENCE = /(?<![\w.-])azurerm_kubernetes_cluster\.([\w-]+)(?![\w-]|[\u0080-\uffff])/g;
+/** A label the pre-filter can compare: anything else (an instance key with `]`, letters beyond ASCII) is always compared in full. */
+const PLAIN_LABEL = /^[\w-]+$/;
 
 /** The clusters a pool whose reference names none may belong to: its module instance's, else its plan's or root module's, else all. */
 function poolCandidates(p: Resource, clusters: readonly Resource[]): Resource[] {

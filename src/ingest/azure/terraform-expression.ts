@@ -262,7 +262,7 @@ class Parser {
     const num = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(this.i, this.i + 64));
     if (num) {
       this.i += num[0].length;
-      return { t: 'lit', v: Number(num[0]) };
+      return numberLiteral(num[0]);
     }
     const id = /^[A-Za-z_][\w-]*/.exec(s.slice(this.i, this.i + 256));
     if (!id) throw new Unsupported(`token ${c}`);
@@ -644,7 +644,12 @@ function toBool(v: Value): boolean | typeof ERROR {
 
 function toNum(v: Value): number | typeof ERROR {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(v)) return Number(v);
+  if (typeof v === 'string' && /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(v)) {
+    const n = Number(v);
+    // Beyond what a double holds, cty's number is another: not converted here.
+    if (!Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n))) throw new Unsupported('number');
+    return n;
+  }
   return ERROR;
 }
 
@@ -654,6 +659,15 @@ function toStr(v: Value): string | typeof ERROR | typeof UNKNOWN {
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : UNKNOWN;
   return ERROR;
+}
+
+/** A number as written, when a double holds it as cty does: not beyond 2^53 as an integer, nor out of a double's range. */
+function numberLiteral(text: string): Node {
+  const n = Number(text);
+  // A tiny number a double rounds to zero is not zero to cty.
+  const zeroed = n === 0 && /[1-9]/.test(text.split(/[eE]/)[0] ?? '');
+  const exactly = Number.isFinite(n) && !zeroed && (Number.isInteger(n) ? Number.isSafeInteger(n) : Math.abs(n) > 1e-300);
+  return exactly ? { t: 'lit', v: n } : { t: 'unknown' };
 }
 
 /** A result only when it is an integer a double holds exactly; cty's own arithmetic may differ otherwise. */

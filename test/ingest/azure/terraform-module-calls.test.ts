@@ -352,6 +352,22 @@ module "aks" {
     expect(result.resources.map((r) => r.origin?.root)).toEqual([join(dir, 'b')]);
     expect(result.notes).toEqual([]);
   });
+
+  it('gives a pool to the cluster its label names, whatever letters the label or an instance key holds', async () => {
+    const cluster = (label: string, extra = '') => `resource "azurerm_kubernetes_cluster" "${label}" {\n${extra}  name = "${label}"\n  default_node_pool {\n    name = "system"\n  }\n}\n`;
+    const pool = (ref: string) => `resource "azurerm_kubernetes_cluster_node_pool" "user" {\n  name                  = "user"\n  kubernetes_cluster_id = ${ref}\n}\n`;
+    const owners = async (tf: string) => {
+      const { resources } = await ingestPaths([tempTree({ 'main.tf': tf })]);
+      const inventory = new Inventory(resources);
+      return resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster').map((c) => [c.name, aksClusterOf(c, inventory)?.nodePools.map((p) => p.name)]);
+    };
+    expect(await owners(cluster('clüster') + cluster('other') + pool('azurerm_kubernetes_cluster.clüster.id'))).toEqual([
+      ['clüster', ['system', 'user']],
+      ['other', ['system']],
+    ]);
+    const keyed = await owners(cluster('main', '  for_each = toset(["a]b", "c"])\n') + pool('azurerm_kubernetes_cluster.main["a]b"].id'));
+    expect(keyed.find(([name]) => name === 'main["a]b"]')?.[1]).toContain('user');
+  });
 });
 
 /** A module calling `source` `n` times, as `m0`…. */
