@@ -63,7 +63,7 @@ type Node =
   | { t: 'ident'; name: string }
   | { t: 'unknown' }
   | { t: 'get'; obj: Node; key: Node }
-  | { t: 'splat' }
+  | { t: 'splat'; obj: Node; steps: Node[] }
   | { t: 'call'; name: string; args: Node[]; expand: boolean }
   | { t: 'un'; op: string; x: Node }
   | { t: 'bin'; op: string; a: Node; b: Node }
@@ -211,7 +211,7 @@ class Parser {
         this.i++;
         if (this.s[this.i] === '*') {
           this.i++;
-          node = { t: 'splat' };
+          node = { t: 'splat', obj: node, steps: this.splatSteps(true) };
           continue;
         }
         const m = /^(\d+|[A-Za-z_][\w-]*)/.exec(this.s.slice(this.i, this.i + 256));
@@ -225,7 +225,7 @@ class Parser {
           this.i++;
           this.ws();
           this.expect(']');
-          node = { t: 'splat' };
+          node = { t: 'splat', obj: node, steps: this.splatSteps(false) };
           continue;
         }
         const key = this.expression();
@@ -235,6 +235,31 @@ class Parser {
       } else {
         this.i = save;
         return node;
+      }
+    }
+  }
+
+  /**
+   * The traversal a splat applies to each element: the attributes after it (`.*` is the legacy
+   * form, attributes only), and indexes too after `[*]`.
+   */
+  private splatSteps(attributesOnly: boolean): Node[] {
+    const steps: Node[] = [];
+    for (;;) {
+      const save = this.i;
+      this.ws();
+      const m = this.s[this.i] === '.' ? /^\.([A-Za-z_][\w-]*)/.exec(this.s.slice(this.i, this.i + 256)) : null;
+      if (m) {
+        this.i += m[0].length;
+        steps.push({ t: 'lit', v: m[1] as string });
+      } else if (!attributesOnly && this.s[this.i] === '[' && this.s[this.i + 1] !== '*') {
+        this.i++;
+        steps.push(this.expression());
+        this.ws();
+        this.expect(']');
+      } else {
+        this.i = save;
+        return steps;
       }
     }
   }
@@ -463,8 +488,18 @@ class Evaluator {
       case 'ident':
         return env.has(node.name) ? env.get(node.name) : UNKNOWN;
       case 'unknown':
-      case 'splat':
         return UNKNOWN;
+      case 'splat': {
+        // Each element through the steps: a null is no element, and any other single value is one.
+        const v = this.eval(node.obj, env);
+        if (v === UNKNOWN || v === ERROR) return v;
+        // A set's splat is a set, a list's a list: the result's type is left to Terraform for sets.
+        if (v instanceof CtySet) return UNKNOWN;
+        const elements = v === null ? [] : Array.isArray(v) ? v : [v];
+        const keys = node.steps.map((k) => this.eval(k, env));
+        const out = elements.map((e) => keys.reduce<Value>((x, k) => index(x, k), e));
+        return out.includes(ERROR) ? ERROR : out;
+      }
       case 'get':
         return index(this.eval(node.obj, env), this.eval(node.key, env));
       case 'un': {
