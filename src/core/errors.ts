@@ -12,6 +12,11 @@ export interface InputNote {
   message: string;
 }
 
+/** What tells one problem from another: its source, line and message (two reports of one problem share it). */
+export function problemKey(p: InputNote): string {
+  return `${p.source}\u0000${p.line ?? ''}\u0000${p.message}`;
+}
+
 /** A mistake on the command line or in the configuration: exit code 2, nothing is scanned. */
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -2,7 +2,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TerraformModules } from './azure/terraform-module.js';
 import { isTerraformConfig, terraformConfigResources, WITHOUT_AKS_RESOURCES } from './azure/terraform-config.js';
-import { describeFsError, errorMessage, type InputError, type InputNote } from '../core/errors.js';
+import { describeFsError, errorMessage, problemKey, type InputError, type InputNote } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 import { decodeFile, invalidUtf8Line } from './parse-file.js';
@@ -137,7 +137,7 @@ async function decodeTerraformFile(file: string, modules: TerraformModules, limi
       }
       produced ||= decoded.resources.length > 0;
       for (const n of decoded.notes) {
-        const key = `${n.line ?? ''}\u0000${n.message}`;
+        const key = problemKey(n);
         if (noted.has(key)) continue;
         noted.add(key);
         notes.push(n);

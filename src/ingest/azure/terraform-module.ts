@@ -1,7 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { withoutBom } from '../../core/bom.js';
-import { describeFsError, type InputError, type InputNote } from '../../core/errors.js';
+import { describeFsError, problemKey, type InputError, type InputNote } from '../../core/errors.js';
 import { jsonSyntaxPosition } from '../../core/json-error.js';
 import { isObj, setOwn, type Obj } from '../../core/resource.js';
 import { lineAt } from '../../core/lines.js';
@@ -125,7 +125,7 @@ function capReason(budget: Budget, total: number, need: number): string {
 
 /** Notes a problem once per directory: a call met once per instance of its module says the same each time. */
 function note(dir: ModuleDir, n: InputNote): void {
-  const key = `${n.source}\u0000${n.line ?? ''}\u0000${n.message}`;
+  const key = problemKey(n);
   if (dir.noted.has(key)) return;
   dir.noted.add(key);
   dir.notes.push(n);
@@ -187,7 +187,7 @@ export class TerraformModules {
   }
 
   private readonly fresh = (p: InputNote): boolean => {
-    const key = `${p.source}\u0000${p.line ?? ''}\u0000${p.message}`;
+    const key = problemKey(p);
     if (this.given.has(key)) return false;
     this.given.add(key);
     return true;
@@ -326,7 +326,7 @@ export class TerraformModules {
 
   /** A root module's instance: its variables from the files it loads by itself, then the `-var-file`s when a path given names it. */
   private async rootInstance(dir: ModuleDir, key: string): Promise<ModuleInstance> {
-    const roots = await Promise.all([...(this.options.roots ?? [])].map((r) => this.key(r)));
+    const roots = await this.rootKeys();
     const variables = await readVariables(dir, this.limits, this.scannedFiles);
     if (roots.includes(key) && this.options.variablesFiles?.length) {
       this.variablesApplied = true;
@@ -337,6 +337,14 @@ export class TerraformModules {
     }
     const forEach = { left: MAX_FOR_EACH_RESOURCES, why: `the resources of the root module ${dir.name} would be over ${MAX_FOR_EACH_RESOURCES}` };
     return { address: '', root: dir.name, instance: '', rootReal: dir.real, scope: moduleScope([...dir.files.values()], variables), forEach };
+  }
+
+  private roots?: Promise<string[]>;
+
+  /** The real paths of the directories the `-var-file`s are for, worked out once. */
+  private rootKeys(): Promise<string[]> {
+    this.roots ??= Promise.all([...(this.options.roots ?? [])].map((r) => this.key(r)));
+    return this.roots;
   }
 
   private extra?: Promise<{ values: VariablesFile[]; errors: InputError[] }>;
