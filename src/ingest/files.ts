@@ -128,7 +128,7 @@ async function decodeTerraformFile(file: string, modules: TerraformModules, limi
     const notes: InputNote[] = [];
     let produced = false;
     for (const instance of module.instances) {
-      const decoded = terraformConfigResources(parsed.config, file, parsed.text, 1, 'terraform-hcl', instance.scope, instance.forEach);
+      const decoded = terraformConfigResources(parsed.config, file, parsed.text, 1, 'terraform-hcl', instance.scope, instance.repetitions);
       if (!instance.address) {
         for (const r of decoded.resources) into.resources.push(r);
       } else {

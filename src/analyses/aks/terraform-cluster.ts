@@ -381,9 +381,36 @@ function escapeRegExp(text: string): string {
  * followed by the instance key for resources in child modules or with `count`/`for_each`
  * (`module.aks.main["blue"]`).
  */
-export function terraformAddress(name: string): { module: string; label: string } {
-  const m = /^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)([\w-]+)(?:\[[^\]]*\])?$/.exec(name);
-  return m ? { module: m[1] ?? '', label: m[2] ?? name } : { module: '', label: name };
+export function terraformAddress(name: string): { module: string; label: string; key?: string } {
+  const m = /^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)([\w-]+)(\[[^\]]*\])?$/.exec(name);
+  if (!m) return { module: '', label: name };
+  return { module: m[1] ?? '', label: m[2] ?? name, ...(m[3] !== undefined ? { key: m[3] } : {}) };
+}
+
+/**
+ * Whether a reference by label (`azurerm_kubernetes_cluster.main[1].id`) may name the instance
+ * `key` of a cluster made by `count` or `for_each`: not when every index it writes is a literal
+ * (`[0]`, `["blue"]`) other than the cluster's. An index Terraform computes may be any.
+ */
+function mayNameInstance(text: string, label: string, key: string | undefined): boolean {
+  if (key === undefined) return true;
+  const indexes = [...text.matchAll(instanceReference(label))].map((m) => m[1]);
+  return indexes.length === 0 || indexes.some((index) => index === undefined || !LITERAL_KEY.test(index) || index === key);
+}
+
+/** An index written as a literal: a whole number or a quoted string without escapes. */
+const LITERAL_KEY = /^\[(?:\d+|"[^"\\]*")\]$/;
+
+const INSTANCE_REFERENCES = new Map<string, RegExp>();
+
+/** `azurerm_kubernetes_cluster.LABEL` and the index after it, when one is written. */
+function instanceReference(label: string): RegExp {
+  let re = INSTANCE_REFERENCES.get(label);
+  if (!re) {
+    if (INSTANCE_REFERENCES.size > 10_000) INSTANCE_REFERENCES.clear();
+    INSTANCE_REFERENCES.set(label, (re = new RegExp(`(?<![\\w.-])${escapeRegExp(TERRAFORM_CLUSTER_TYPE)}\\.${escapeRegExp(label)}(?![\\w-])(\\[[^\\]]*\\])?`, 'g')));
+  }
+  return re;
 }
 
 /** How a reference names the cluster it points at. */
@@ -413,11 +440,11 @@ export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModu
   const lower = text.toLowerCase();
   if (cluster.id && (lower === cluster.id.toLowerCase() || lower.startsWith(`${cluster.id.toLowerCase()}/`))) return 'yes';
   if (cluster.terraformName !== undefined) {
-    const { module, label } = terraformAddress(cluster.terraformName);
+    const { module, label, key } = terraformAddress(cluster.terraformName);
     const byLabel = labelReference(label);
     // A reference by label means the cluster of that label in the referring resource's own module.
     const sameUnit = fromUnit === undefined || cluster.terraformUnit === undefined || !comparableUnits(fromUnit, cluster.terraformUnit) || fromUnit === cluster.terraformUnit;
-    if (module === fromModule && sameUnit && byLabel.test(text)) return 'yes';
+    if (module === fromModule && sameUnit && byLabel.test(text) && mayNameInstance(text, label, key)) return 'yes';
     // An output of a module the referring one calls (`module.aks.cluster_id`) names a cluster inside
     // that call. Only an HCL expression is read so: a plan's text names the resource's own address, and
     // other reasons name files.

@@ -34,7 +34,7 @@ export function terraformConfigResources(
   fallbackLine: number,
   format: string,
   scope: TerraformScope = moduleScope([{ file: source, config, ...(text !== undefined ? { text } : {}) }], []),
-  budget: ForEachBudget = { left: MAX_FOR_EACH_RESOURCES, why: `the file's resources would be over ${MAX_FOR_EACH_RESOURCES}` },
+  budget: RepetitionBudget = { left: MAX_REPEATED_RESOURCES, why: `the file's resources would be over ${MAX_REPEATED_RESOURCES}` },
 ): AzureDecoded {
   const resources: Resource[] = [];
   const notes: InputNote[] = [];
@@ -47,23 +47,21 @@ export function terraformConfigResources(
       for (const body of Array.isArray(bodies) ? bodies : [bodies]) {
         if (!isObj(body)) continue;
         const line = blockLine(text, type, label, cursors) ?? fallbackLine;
-        // `count = 0` creates nothing, whether written or taken from a variable.
-        const count = typeof body.count === 'string' ? stringValue(body.count, refs, new Set()) : body.count;
-        if (count === 0 || count === '0') continue;
-        // A known `for_each` makes one resource per key (none when empty), as Terraform names them.
-        let each = body.for_each === undefined ? undefined : forEachOf(body.for_each, refs);
-        if (each && each.length - 1 > budget.left) {
-          notes.push({ source, line, message: `${type}.${label}: its for_each is read once for all its keys, not per key: ${budget.why}` });
-          each = undefined;
-        } else if (each) budget.left -= Math.max(0, each.length - 1);
-        for (const instance of each ?? [undefined]) {
-          const ctx: Conversion = { refs: instance ? { ...refs, each: instance } : refs, prefix: `${type}.${label}`, sources: {}, dynamic: { left: MAX_DYNAMIC_BLOCKS } };
+        // A known `count` or `for_each` makes one resource per index or key (none for 0 or an empty
+        // collection), as Terraform names them; an unknown one, one resource standing for all.
+        let repeated = repetitionsOf(body.count, body.for_each, refs);
+        if (repeated && repeated.length - 1 > budget.left) {
+          notes.push({ source, line, message: `${type}.${label}: ${body.for_each === undefined ? 'its count is read once for all its indexes, not per index' : 'its for_each is read once for all its keys, not per key'}: ${budget.why}` });
+          repeated = undefined;
+        } else if (repeated) budget.left -= Math.max(0, repeated.length - 1);
+        for (const instance of repeated ?? [undefined]) {
+          const ctx: Conversion = { refs: instance ? { ...refs, ...instance.refs } : refs, prefix: `${type}.${label}`, sources: {}, dynamic: { left: MAX_DYNAMIC_BLOCKS } };
           const object = blockValues(body, ctx.prefix, ctx);
           resources.push({
             apiVersion: 'terraform',
             kind: type,
             namespace: null,
-            name: instance ? `${label}[${JSON.stringify(instance.key)}]` : label,
+            name: instance ? `${label}${instance.key}` : label,
             object,
             source: { file: source, line },
             format,
@@ -84,12 +82,12 @@ export function terraformConfigResources(
 
 /**
  * A value written in a module (a module call's argument, its `count`) as Terraform evaluates it in
- * `scope`: the value with the variables it was made from, or undefined when some part of it is not
- * known offline.
+ * `scope`, in one instance of a repeated call: the value with the variables it was made from, or
+ * undefined when some part of it is not known offline.
  */
-export function evaluateIn(scope: TerraformScope, value: unknown, each?: Each): { value: unknown; vars: ReadonlySet<string> } | undefined {
+export function evaluateIn(scope: TerraformScope, value: unknown, instance?: InstanceRefs): { value: unknown; vars: ReadonlySet<string> } | undefined {
   const vars = new Set<string>();
-  const refs: Refs = { ...refsOf(scope), ...(each ? { each } : {}) };
+  const refs: Refs = { ...refsOf(scope), ...instance };
   const resolved = literalValue(value, refs, 0, vars);
   return resolved === undefined ? undefined : { value: resolved, vars };
 }
@@ -101,29 +99,68 @@ export interface Each {
   vars: ReadonlySet<string>;
 }
 
-/** Keys of one `for_each` past which its instances are left to Terraform: a real one has tens. */
+/** One instance of a `count`: `count.index`, and the variables the number came from. */
+export interface CountIndex {
+  index: number;
+  vars: ReadonlySet<string>;
+}
+
+/** What one instance of a repeated resource or call reads: `each.` or `count.`. */
+export interface InstanceRefs {
+  each?: Each;
+  count?: CountIndex;
+}
+
+/** One instance `count` or `for_each` makes: its key in the address (`[0]`, `["blue"]`) and what it reads. */
+export interface Repetition {
+  key: string;
+  refs: InstanceRefs;
+}
+
+/** Instances of one `count` or `for_each` past which they are left to Terraform: a real one has tens. */
 const MAX_EACH = 1000;
 
 /**
- * The resources `for_each` may add in one root module and the modules it calls, or in one file read
- * alone: a few lines naming one large variable many times would otherwise make millions.
+ * The resources `count` and `for_each` may add in one root module and the modules it calls, or in
+ * one file read alone: a few lines naming one large variable many times would otherwise make millions.
  */
-export const MAX_FOR_EACH_RESOURCES = 5000;
+export const MAX_REPEATED_RESOURCES = 5000;
 
-/** How many resources `for_each` may still add (beyond one per block), shared by what it is given to, and why not more. */
-export interface ForEachBudget {
+/** How many resources `count` and `for_each` may still add (beyond one per block), shared by what it is given to, and why not more. */
+export interface RepetitionBudget {
   left: number;
   readonly why: string;
 }
 
 /**
- * The instances a `for_each` makes, evaluated in `scope`: one per key of a map, or per string of a set
- * (each.key and each.value both the string); none when it is empty. Undefined when the collection is
- * not known offline (a function, another resource), is not a map or a set of strings (Terraform
- * refuses it), or is too large to be real.
+ * The instances of a resource or module call, evaluated in `scope`: none for `count = 0` or an empty
+ * `for_each`; one per index of a known `count` (`[0]`, with `count.index`) or per key of a known
+ * `for_each` (`["blue"]`, with `each.key` and `each.value`). Undefined when neither is written, or
+ * when the number or the collection is not known offline or is too large to be real: one instance
+ * then stands for all.
  */
-export function forEachIn(scope: TerraformScope, forEach: unknown): Each[] | undefined {
-  return forEachOf(forEach, refsOf(scope));
+export function repetitionsIn(scope: TerraformScope, count: unknown, forEach: unknown): Repetition[] | undefined {
+  return repetitionsOf(count, forEach, refsOf(scope));
+}
+
+function repetitionsOf(count: unknown, forEach: unknown, refs: Refs): Repetition[] | undefined {
+  const n = count === undefined ? undefined : countOf(count, refs);
+  if (n?.value === 0) return [];
+  // Terraform refuses both at once; `for_each` is what these values can say more of.
+  if (forEach !== undefined) return forEachOf(forEach, refs)?.map((each) => ({ key: `[${JSON.stringify(each.key)}]`, refs: { each } }));
+  if (n === undefined) return undefined;
+  return Array.from({ length: n.value }, (_, index) => ({ key: `[${index}]`, refs: { count: { index, vars: n.vars } } }));
+}
+
+/**
+ * A known `count`: a whole number from 0 up, or a string of digits (Terraform converts it). Undefined
+ * when unknown, when Terraform would refuse it (negative, fractional, another type), or when too large.
+ */
+function countOf(count: unknown, refs: Refs): { value: number; vars: ReadonlySet<string> } | undefined {
+  const vars = new Set<string>();
+  const value = literalValue(count, refs, 0, vars);
+  const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_EACH ? { value: n, vars } : undefined;
 }
 
 function forEachOf(forEach: unknown, refs: Refs): Each[] | undefined {
@@ -147,6 +184,8 @@ interface Refs {
   local(name: string): ResolvedLocal | undefined;
   /** In a resource or module call with a known `for_each`: the instance being read. */
   each?: Each;
+  /** In a resource or module call with a known `count`: the instance being read. */
+  count?: CountIndex;
   /** In the content of dynamic blocks: each iterator's element (`NAME.key`, `NAME.value`). */
   iterators?: ReadonlyMap<string, { key?: string; value: unknown }>;
 }
@@ -272,7 +311,7 @@ function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
   if (!EXPRESSION.test(s)) return unescapeTemplate(s);
   const mine = new Set<string>();
   const result = evaluateTemplate(s, refs.iterators, (kind, name) => {
-    const base = kind === 'var' ? refs.scope.vars.get(name) : kind === 'local' ? refs.local(name) : eachRef(refs.each, name);
+    const base = kind === 'var' ? refs.scope.vars.get(name) : kind === 'local' ? refs.local(name) : kind === 'each' ? eachRef(refs.each, name) : countRef(refs.count, name);
     if (base === undefined) return undefined;
     if ('from' in base) mine.add(name);
     else for (const v of base.vars) mine.add(v);
@@ -289,12 +328,28 @@ function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
   if (why !== undefined) return unknownMarker(why);
   const wholeExpr = /^\$\{([\s\S]*)\}$/.exec(s);
   const expr = wholeExpr && !wholeExpr[1]?.includes('${') ? (wholeExpr[1] as string) : s;
-  return unknownMarker(`${clip(expr)} is resolved by Terraform`);
+  return unknownMarker(`${clip(withInstanceKeys(expr, refs))} is resolved by Terraform`);
+}
+
+/**
+ * An expression with `[count.index]` and `[each.key]` written as the instance's own index or key:
+ * `azurerm_kubernetes_cluster.main[1].id` says which instance a pool of `count = 2` names.
+ */
+function withInstanceKeys(expr: string, refs: Refs): string {
+  let out = expr;
+  if (refs.count) out = out.replace(/\[\s*count\.index\s*\]/g, `[${refs.count.index}]`);
+  const each = refs.each;
+  if (each) out = out.replace(/\[\s*each\.key\s*\]/g, () => `[${JSON.stringify(each.key)}]`);
+  return out;
 }
 
 function eachRef(each: Each | undefined, name: string): ResolvedLocal | undefined {
   if (!each) return undefined;
   return name === 'key' ? { value: each.key, vars: each.vars } : name === 'value' ? { value: each.value, vars: each.vars } : undefined;
+}
+
+function countRef(count: CountIndex | undefined, name: string): ResolvedLocal | undefined {
+  return count && name === 'index' ? { value: count.index, vars: count.vars } : undefined;
 }
 
 // The files of a module share one scope: its locals are resolved once, for all of them.

@@ -1,8 +1,8 @@
 import { isObj, setOwn } from '../../core/resource.js';
 
 /**
- * Terraform's expression language, evaluated offline: literals, templates, `var.`, `local.` and
- * `each.` references, operators, conditionals, `for` expressions and the common pure functions.
+ * Terraform's expression language, evaluated offline: literals, templates, `var.`, `local.`,
+ * `each.` and `count.` references, operators, conditionals, `for` expressions and the common pure functions.
  * Anything Terraform decides when it runs (another resource's attribute, a data source, `path.`,
  * a function reading files or the clock) is *unknown*, and so is every value made from one. An
  * expression Terraform would refuse (a type error, an index out of range) is an *error*, which
@@ -16,8 +16,11 @@ const ERROR: unique symbol = Symbol('error');
 
 type Value = unknown;
 
-/** `var.NAME`, `local.NAME`, `each.key|value`: the value, or undefined when it is not known offline. */
-export type Lookup = (kind: 'var' | 'local' | 'each', name: string) => { value: unknown } | undefined;
+/** What a reference names: `var.NAME`, `local.NAME`, `each.key|value`, `count.index`. */
+export type RefKind = 'var' | 'local' | 'each' | 'count';
+
+/** A reference's value, or undefined when it is not known offline. */
+export type Lookup = (kind: RefKind, name: string) => { value: unknown } | undefined;
 
 /**
  * The value of a string as Terraform reads it (a template, or one `${...}`), or `known: false`.
@@ -59,7 +62,7 @@ class Unsupported extends Error {}
 type Node =
   | { t: 'lit'; v: Value }
   | { t: 'tpl'; parts: (string | Node)[] }
-  | { t: 'ref'; kind: 'var' | 'local' | 'each'; name: string }
+  | { t: 'ref'; kind: RefKind; name: string }
   | { t: 'ident'; name: string }
   | { t: 'unknown' }
   | { t: 'get'; obj: Node; key: Node }
@@ -298,7 +301,7 @@ class Parser {
     this.ws();
     if (s[this.i] === '(') return this.call(name);
     if (s.startsWith('::', this.i)) throw new Unsupported('provider function');
-    if ((name === 'var' || name === 'local' || name === 'each') && s[this.i] === '.') {
+    if ((name === 'var' || name === 'local' || name === 'each' || name === 'count') && s[this.i] === '.') {
       const m = /^\.([A-Za-z_][\w-]*)/.exec(s.slice(this.i, this.i + 256));
       if (!m) throw new Unsupported('reference');
       this.i += m[0].length;
@@ -482,6 +485,8 @@ class Evaluator {
         return unknown ? UNKNOWN : out;
       }
       case 'ref': {
+        // A `for` expression's or iterator's own `each` or `count` hides Terraform's.
+        if ((node.kind === 'each' || node.kind === 'count') && env.has(node.kind)) return index(env.get(node.kind), node.name);
         const found = this.lookup(node.kind, node.name);
         return found === undefined ? UNKNOWN : found.value;
       }

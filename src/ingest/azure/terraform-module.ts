@@ -10,7 +10,7 @@ import type { DecodeSink } from '../decode.js';
 import type { InputLimits } from '../limits.js';
 import { parseHcl } from './terraform-hcl.js';
 import { calledScope, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
-import { evaluateIn, forEachIn, MAX_FOR_EACH_RESOURCES, type Each, type ForEachBudget } from './terraform-config.js';
+import { evaluateIn, MAX_REPEATED_RESOURCES, repetitionsIn, type Repetition, type RepetitionBudget } from './terraform-config.js';
 import { escapeRegExp, TERRAFORM_TYPES } from './kinds.js';
 
 /**
@@ -27,8 +27,8 @@ export interface ModuleInstance {
   /** The root's real directory. */
   rootReal: string;
   scope: TerraformScope;
-  /** What `for_each` may still add to the root module and the modules it calls, shared by all of them. */
-  forEach: ForEachBudget;
+  /** What `count` and `for_each` may still add to the root module and the modules it calls, shared by all of them. */
+  repetitions: RepetitionBudget;
 }
 
 /** What a file's module gives it: the module's instances, its files as parsed, and the problems met (given once). */
@@ -283,7 +283,7 @@ export class TerraformModules {
           note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} is not read: modules nested over ${MAX_CALL_DEPTH} deep` });
           continue;
         }
-        for (const { key = '', each } of expansions(call, parent.scope)) {
+        for (const { key, refs } of repetitionsIn(parent.scope, call.count, call.forEach) ?? [{ key: '', refs: {} } satisfies Repetition]) {
           if (budget.instances <= 0 || budget.resources < child.resources || total < child.resources) {
             // Once per root: past the cap, every call left would say the same.
             if (!budget.capped) note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} and the calls after it are not read for the root module ${parent.root}: ${capReason(budget, total, child.resources)}` });
@@ -295,8 +295,8 @@ export class TerraformModules {
           total -= child.resources;
           const address = `${parent.address ? `${parent.address}.` : ''}module.${call.name}${key}`;
           const where = key ? call.where.replace(`module.${call.name} `, `module.${call.name}${key} `) : call.where;
-          const scope = calledScope(child.base, call.args, where, (v) => evaluateIn(parent.scope, v, each), parent.scope);
-          const instance: ModuleInstance = { address, root: parent.root, instance: relative(child.real, parent.rootReal), rootReal: parent.rootReal, scope, forEach: parent.forEach };
+          const scope = calledScope(child.base, call.args, where, (v) => evaluateIn(parent.scope, v, refs), parent.scope);
+          const instance: ModuleInstance = { address, root: parent.root, instance: relative(child.real, parent.rootReal), rootReal: parent.rootReal, scope, repetitions: parent.repetitions };
           child.instances.push(instance);
           visit(child, instance, [...stack, call.target], budget);
         }
@@ -335,8 +335,8 @@ export class TerraformModules {
       // Given with every root that takes them; the first to be told says it.
       dir.errors.push(...extra.errors);
     }
-    const forEach = { left: MAX_FOR_EACH_RESOURCES, why: `the resources of the root module ${dir.name} would be over ${MAX_FOR_EACH_RESOURCES}` };
-    return { address: '', root: dir.name, instance: '', rootReal: dir.real, scope: moduleScope([...dir.files.values()], variables), forEach };
+    const repetitions = { left: MAX_REPEATED_RESOURCES, why: `the resources of the root module ${dir.name} would be over ${MAX_REPEATED_RESOURCES}` };
+    return { address: '', root: dir.name, instance: '', rootReal: dir.real, scope: moduleScope([...dir.files.values()], variables), repetitions };
   }
 
   private roots?: Promise<string[]>;
@@ -382,21 +382,6 @@ function reachable(dirs: ReadonlyMap<string, ModuleDir>, from: readonly string[]
 /** The prefix of the files of a directory named `dir`. */
 function within(dir: string): string {
   return dir.endsWith('/') ? dir : `${dir}/`;
-}
-
-/**
- * The instances a call makes, evaluated in the caller: none for `count = 0` or an empty `for_each`,
- * one per key of a known `for_each` (`module.aks["blue"]`, its arguments reading `each.key` and
- * `each.value`), else one for all of them.
- */
-function expansions(call: ModuleCall, scope: TerraformScope): { key?: string; each?: Each }[] {
-  if (call.count !== undefined) {
-    const count = evaluateIn(scope, call.count)?.value;
-    if (count === 0 || count === '0') return [];
-  }
-  if (call.forEach === undefined) return [{}];
-  const each = forEachIn(scope, call.forEach);
-  return each ? each.map((e) => ({ key: `[${JSON.stringify(e.key)}]`, each: e })) : [{}];
 }
 
 function lineOf(call: ModuleCall): { line?: number } {

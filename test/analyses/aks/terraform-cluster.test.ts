@@ -412,10 +412,10 @@ describe('wiring and helpers', () => {
     expect(aksVerify(view, 'disableLocalAccounts')).toBe('az aks show --resource-group rg-prod --name aks-prod --query disableLocalAccounts');
   });
 
-  it('splits resource names into module path and label', () => {
+  it('splits resource names into module path, label and instance key', () => {
     expect(terraformAddress('main')).toEqual({ module: '', label: 'main' });
-    expect(terraformAddress('main[0]')).toEqual({ module: '', label: 'main' });
-    expect(terraformAddress('module.a["k"].module.b.main["x"]')).toEqual({ module: 'module.a["k"].module.b.', label: 'main' });
+    expect(terraformAddress('main[0]')).toEqual({ module: '', label: 'main', key: '[0]' });
+    expect(terraformAddress('module.a["k"].module.b.main["x"]')).toEqual({ module: 'module.a["k"].module.b.', label: 'main', key: '["x"]' });
   });
 
   it('lists the azurerm spellings of a setting', () => {
@@ -439,6 +439,17 @@ describe('wiring and helpers', () => {
     expect(refersToCluster('var.cluster_id', me)).toBe('undecided');
     expect(refersToCluster(undefined, me)).toBe('undecided');
     expect(refersToCluster(42, me)).toBe('undecided');
+  });
+
+  it('refersToCluster tells the instances of a repeated cluster apart by a literal index only', () => {
+    const second = { terraformName: 'main[1]', name: 'aks-1' };
+    const keyed = { terraformName: 'main["blue"]', name: 'aks-blue' };
+    expect(refersToCluster(unknown('azurerm_kubernetes_cluster.main[1].id is resolved by Terraform'), second)).toBe('yes');
+    expect(refersToCluster(unknown('azurerm_kubernetes_cluster.main[0].id is resolved by Terraform'), second)).toBe('no');
+    expect(refersToCluster(unknown('azurerm_kubernetes_cluster.main[var.i].id is resolved by Terraform'), second)).toBe('yes');
+    expect(refersToCluster(unknown('azurerm_kubernetes_cluster.main["blue"].id is resolved by Terraform'), keyed)).toBe('yes');
+    expect(refersToCluster(unknown('azurerm_kubernetes_cluster.main["green"].id is resolved by Terraform'), keyed)).toBe('no');
+    expect(refersToCluster(unknown('azurerm_kubernetes_cluster.main[0].id is resolved by Terraform'), { terraformName: 'main', name: 'aks' })).toBe('yes');
   });
 });
 

@@ -130,14 +130,15 @@ describe('Terraform module calls', () => {
     expect(finding?.evidence.rootModule).toBe(join(dir, 'envs/dev'));
   });
 
-  it('creates nothing for a call with count 0 or an empty for_each, one instance per key of a known one, and one for all of an unknown one', async () => {
+  it('creates nothing for a call with count 0 or an empty for_each, one instance per index or key of a known one, and one for all of an unknown one', async () => {
     const calls = (meta: string) => `variable "n" {\n  default = 0\n}\nmodule "aks" {\n  source = "../../modules/aks"\n  name   = "aks"\n  ${meta}\n}\n`;
     for (const [meta, clusters] of [
       ['count = 0', 0],
       ['count = var.n', 0],
       ['for_each = {}', 0],
       ['for_each = []', 0],
-      ['count = 2', 1],
+      ['count = 2', 2],
+      ['count = data.azurerm_subscriptions.all.count', 1],
       ['for_each = toset(["a", "b"])', 2],
       ['for_each = toset(data.azurerm_subscriptions.all.ids)', 1],
     ] as const) {
@@ -327,6 +328,61 @@ module "aks" {
       ['module.aks["blue"].main', 'module.aks["blue"].user'],
       ['module.aks["green"].main', 'module.aks["green"].user'],
     ]);
+  });
+
+  it('makes one instance per index of a known count on a call, its arguments reading count.index', async () => {
+    const calling = `variable "disabled" {
+  default = [true, false]
+}
+
+module "aks" {
+  source                  = "../../modules/aks"
+  count                   = length(var.disabled)
+  name                    = "aks-\${count.index}"
+  local_accounts_disabled = var.disabled[count.index]
+}
+`;
+    const dir = tempTree({ ...MODULE, 'envs/prod/main.tf': calling });
+    const { resources } = await ingestPaths([dir]);
+    const clusters = resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster');
+    expect(clusters.map((c) => [c.name, c.object.name, c.object.local_account_disabled])).toEqual([
+      ['module.aks[0].main', 'aks-0', true],
+      ['module.aks[1].main', 'aks-1', false],
+    ]);
+    expect(clusters[1]?.valueSources?.local_account_disabled).toBe(`var.local_accounts_disabled, set by module.aks[1] in ${join(dir, 'envs/prod/main.tf')}:5 from var.disabled, the default in ${join(dir, 'envs/prod/main.tf')}:1`);
+    const inventory = new Inventory(resources);
+    expect(clusters.map((c) => aksClusterOf(c, inventory)?.nodePools.map((p) => p.resource.name))).toEqual([
+      ['module.aks[0].main', 'module.aks[0].user'],
+      ['module.aks[1].main', 'module.aks[1].user'],
+    ]);
+  });
+
+  it('gives each instance of a repeated cluster the pools that name its index or key', async () => {
+    const config = (meta: string, index: string) => `resource "azurerm_kubernetes_cluster" "main" {
+  ${meta}
+  name = "aks-\${${index}}"
+}
+
+resource "azurerm_kubernetes_cluster_node_pool" "user" {
+  ${meta}
+  name                  = "user\${${index}}"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.main[${index}].id
+}
+
+resource "azurerm_kubernetes_cluster_node_pool" "first" {
+  name                  = "first"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.main[0].id
+}
+`;
+    for (const [meta, index, pools] of [
+      ['count = 2', 'count.index', [['user0', 'first'], ['user1']]],
+      ['for_each = toset(["a", "b"])', 'each.key', [['usera'], ['userb']]],
+    ] as const) {
+      const { resources } = await ingestPaths([tempTree({ 'main.tf': config(meta, index) })]);
+      const inventory = new Inventory(resources);
+      const clusters = resources.filter((r) => r.kind === 'azurerm_kubernetes_cluster');
+      expect([meta, clusters.map((c) => aksClusterOf(c, inventory)?.nodePools.filter((p) => p.resource.kind !== 'azurerm_kubernetes_cluster').map((p) => p.name))]).toEqual([meta, pools]);
+    }
   });
 
   it('follows a source from the real directory of a root given through a link', async () => {

@@ -328,6 +328,66 @@ resource "azurerm_kubernetes_cluster_node_pool" "pool" {
   });
 });
 
+describe('Terraform count', () => {
+  const config = (count: string) => `variable "pools" {
+  default = [
+    { vm_size = "Standard_D4s_v5", public = false },
+    { vm_size = "Standard_NC6s_v3", public = true },
+  ]
+}
+
+variable "gpu" {
+  default = false
+}
+
+resource "azurerm_kubernetes_cluster_node_pool" "pool" {
+  count                  = ${count}
+  name                   = "pool\${count.index}"
+  vm_size                = var.pools[count.index].vm_size
+  node_public_ip_enabled = var.pools[count.index]["public"]
+}
+`;
+
+  it('makes one resource per index of a known count, named as Terraform names it, with count.index', async () => {
+    const dir = tempTree({ 'main.tf': config('length(var.pools)') });
+    const { resources } = await ingestPaths([dir]);
+    expect(resources.map((r) => [r.name, r.object.name, r.object.vm_size, r.object.node_public_ip_enabled])).toEqual([
+      ['pool[0]', 'pool0', 'Standard_D4s_v5', false],
+      ['pool[1]', 'pool1', 'Standard_NC6s_v3', true],
+    ]);
+    expect(resources[1]?.valueSources).toMatchObject({ node_public_ip_enabled: `var.pools, the default in ${join(dir, 'main.tf')}:1` });
+  });
+
+  it('makes none for a count of 0, converts a string of digits, and leaves one to Terraform when the number is unknown or refused', async () => {
+    for (const [count, names] of [
+      ['var.gpu ? 1 : 0', []],
+      ['0', []],
+      ['"2"', ['pool[0]', 'pool[1]']],
+      ['!var.gpu ? 1 : 0', ['pool[0]']],
+      ['data.azurerm_client_config.current.count', ['pool']],
+      ['-1', ['pool']],
+      ['1.5', ['pool']],
+      ['true', ['pool']],
+      ['1001', ['pool']],
+    ] as const) {
+      const { resources } = await ingestPaths([tempTree({ 'main.tf': config(count) })]);
+      expect([count, resources.map((r) => r.name)]).toEqual([count, names]);
+    }
+    const unknownCount = await ingestPaths([tempTree({ 'main.tf': config('data.azurerm_client_config.current.count') })]);
+    expect(unknownCount.resources[0]?.object.name).toEqual(unknown('pool${count.index} is resolved by Terraform'));
+  });
+
+  it('stops making resources per index past 5000 in a root module, and says so', async () => {
+    const blocks = Array.from({ length: 6 }, (_, i) => `resource "azurerm_kubernetes_cluster_node_pool" "p${i}" {\n  count = 1000\n  name  = "p\${count.index}"\n}\n`).join('');
+    const dir = tempTree({ 'main.tf': blocks });
+    const { resources, notes } = await ingestPaths([dir]);
+    expect(resources).toHaveLength(5 * 1000 + 1);
+    expect(notes.map((n) => n.message)).toEqual([
+      `azurerm_kubernetes_cluster_node_pool.p5: its count is read once for all its indexes, not per index: the resources of the root module ${dir} would be over 5000`,
+    ]);
+  });
+});
+
 describe('Terraform modules read from a directory', () => {
   it('resolves main.tf against variables.tf and the variables files beside it, when only main.tf is named', async () => {
     const dir = tempTree({
