@@ -23,6 +23,11 @@ export interface IngestOptions {
    * file's directory), after the ones that module loads itself.
    */
   terraformVariablesFiles?: readonly string[];
+  /**
+   * Terraform's data directory in each root module, where `terraform init` installs registry and Git
+   * modules: `TF_DATA_DIR` as Terraform reads it, else `.terraform`.
+   */
+  terraformDataDir?: string;
 }
 
 export interface IngestResult extends DecodeSink {
@@ -53,7 +58,8 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   }
   const pool = await openPool(steps, limits, options.parsePool);
   const files = steps.flatMap((s) => ('file' in s ? [s.file] : []));
-  const modules = new TerraformModules(limits, { scanned: files, variablesFiles: options.terraformVariablesFiles ?? [], roots });
+  const dataDir = options.terraformDataDir ?? (process.env.TF_DATA_DIR || undefined);
+  const modules = new TerraformModules(limits, { scanned: files, variablesFiles: options.terraformVariablesFiles ?? [], roots, ...(dataDir ? { dataDir } : {}) });
   try {
     let pooled = 0;
     for (const step of steps) {

@@ -20,6 +20,8 @@ import { escapeRegExp, TERRAFORM_TYPES } from './kinds.js';
 export interface ModuleInstance {
   /** `module.aks`, `module.platform.module.aks`; empty for a root module. */
   address: string;
+  /** The names of the calls that lead to it from its root (`platform`, `aks`), as Terraform keys installed modules. */
+  path: readonly string[];
   /** The root module's directory, as the ingest names it: two roots calling one module are two instances. */
   root: string;
   /** The root's real directory from the module's (`../../envs/prod`; empty for a root): names the instance wherever the scan runs from. */
@@ -48,14 +50,18 @@ export interface ModuleOptions {
   variablesFiles?: readonly string[];
   /** The directories (absolute) Terraform would run in, the only ones the `-var-file`s are for. */
   roots?: ReadonlySet<string>;
+  /** Terraform's data directory in a root module (`TF_DATA_DIR`), where `terraform init` installs modules; `.terraform` by default. */
+  dataDir?: string;
 }
 
-/** A `module` block calling a module in a local directory. */
+/** A `module` block. */
 interface ModuleCall {
   name: string;
   /** The `source` as written. */
   source: string;
-  /** The called directory, by real path; undefined when it cannot be read. */
+  /** Whether the source is not a local directory (`./x`, `../x`): a registry, Git or archive address `terraform init` installs. */
+  installed: boolean;
+  /** The called directory of a local source, by real path; undefined when it cannot be read. */
   target?: string;
   args: Obj;
   count: unknown;
@@ -141,9 +147,10 @@ const MAX_CALL_DEPTH = 16;
  * is no root: each call is an instance (`module.aks`), whose variables are the call's arguments
  * evaluated in the caller, and it reads no variables files. Called directories are read even outside
  * the paths given, as Terraform reads them, and an instance belongs to its root module: two
- * environments calling one module are two clusters. Directories are told apart by real path (a
- * symbolic link to a module is that module); each is read once, and its problems are given to the
- * first of its files that asks.
+ * environments calling one module are two clusters. A remote source (a registry, Git) is the
+ * directory `terraform init` installed it in for the root module, as its modules manifest says.
+ * Directories are told apart by real path (a symbolic link to a module is that module); each is read
+ * once, and its problems are given to the first of its files that asks.
  */
 export class TerraformModules {
   private prepared?: Promise<Map<string, ModuleDir>>;
@@ -223,19 +230,21 @@ export class TerraformModules {
           dirs.set(key, read);
         }
       }
-      await this.follow(dirs);
+      await this.follow(dirs, [...dirs.values()]);
       await this.instantiate(dirs);
       return dirs;
     })();
     return this.prepared;
   }
 
-  /** Reads the directories the modules read call, and theirs, by real path. */
-  private async follow(dirs: Map<string, ModuleDir>): Promise<void> {
-    const queue = [...dirs.values()];
-    let followed = 0;
+  /** Module directories read beyond the ones scanned, local or installed. */
+  private followed = 0;
+
+  /** Reads the directories the local calls of `queue` name, and theirs, by real path. */
+  private async follow(dirs: Map<string, ModuleDir>, queue: ModuleDir[]): Promise<void> {
     for (let dir = queue.shift(); dir; dir = queue.shift()) {
       for (const call of dir.calls) {
+        if (call.installed) continue;
         // Relative to the caller's real directory, as the system resolves it for Terraform (through links).
         const key = await realpath(resolve(dir.real, call.source)).catch(() => undefined);
         // Named as written from the caller when that names the same directory, else by its real path.
@@ -247,20 +256,71 @@ export class TerraformModules {
           continue;
         }
         if (!dirs.has(key)) {
-          if (followed++ >= MAX_MODULE_DIRS) {
-            note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} is not read: over ${MAX_MODULE_DIRS} module directories` });
-            continue;
-          }
-          const read = await readModule(name, within(name), this.limits, new Set(), false);
-          read.real = key;
-          dirs.set(key, read);
+          const read = await this.readCalled(dirs, dir, call, name, key, call.source);
+          if (!read) continue;
           queue.push(read);
-          // Its own notes reach no one: none of its files is asked for when it cannot be listed.
-          if (read.unlisted !== undefined) note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} calls ${call.source}, whose directory cannot be listed (${read.unlisted}): its resources are not checked` });
         }
         call.target = key;
       }
     }
+  }
+
+  /** A directory a call names, read once for every caller; undefined past the cap on directories. */
+  private async readCalled(dirs: Map<string, ModuleDir>, caller: ModuleDir, call: ModuleCall, name: string, key: string, shown: string): Promise<ModuleDir | undefined> {
+    if (this.followed++ >= MAX_MODULE_DIRS) {
+      note(caller, { source: call.file, ...lineOf(call), message: `module.${call.name} is not read: over ${MAX_MODULE_DIRS} module directories` });
+      return undefined;
+    }
+    const read = await readModule(name, within(name), this.limits, new Set(), false);
+    read.real = key;
+    dirs.set(key, read);
+    // Its own notes reach no one: none of its files is asked for when it cannot be listed.
+    if (read.unlisted !== undefined) note(caller, { source: call.file, ...lineOf(call), message: `module.${call.name} calls ${shown}, whose directory cannot be listed (${read.unlisted}): its resources are not checked` });
+    return read;
+  }
+
+  /**
+   * The directory where `terraform init` installed the module a call names in one root module
+   * (`.terraform/modules/aks`), from the root's modules manifest, read and followed once; undefined,
+   * with a note on the call, when the module is not installed there, or was installed from another
+   * source (Terraform refuses to run until `terraform init` is run again).
+   */
+  private async installedTarget(dirs: Map<string, ModuleDir>, caller: ModuleDir, call: ModuleCall, parent: ModuleInstance): Promise<string | undefined> {
+    const manifest = await this.manifest(parent.root, parent.rootReal);
+    const key = [...parent.path, call.name].join('.');
+    const where = `module.${call.name} uses ${call.source}, which terraform init installs`;
+    const record = 'records' in manifest ? manifest.records.get(key) : undefined;
+    if (!('records' in manifest) || !record) {
+      const why = 'records' in manifest ? `${manifest.file} lists no module ${key}` : manifest.why;
+      note(caller, { source: call.file, ...lineOf(call), message: `${where}, and ${why}: run terraform init in ${parent.root} to have its resources checked` });
+      return undefined;
+    }
+    if (!sameSource(call.source, record.source)) {
+      note(caller, { source: call.file, ...lineOf(call), message: `${where}, and ${manifest.file} has ${record.source} installed for it: run terraform init in ${parent.root} again to have its resources checked` });
+      return undefined;
+    }
+    const dir = resolve(parent.rootReal, record.dir);
+    const target = await realpath(dir).catch(() => undefined);
+    if (target === undefined || !(await stat(target).then((st) => st.isDirectory(), () => false))) {
+      note(caller, { source: call.file, ...lineOf(call), message: `${where}, and ${join(parent.root, record.dir)}, where ${manifest.file} says it is, is not a directory that can be read: run terraform init in ${parent.root} again to have its resources checked` });
+      return undefined;
+    }
+    if (!dirs.has(target)) {
+      const read = await this.readCalled(dirs, caller, call, join(parent.root, record.dir), target, join(parent.root, record.dir));
+      if (!read) return undefined;
+      // Its local calls (a registry module's `./modules/node_pool`) are followed from it, as Terraform installs them.
+      await this.follow(dirs, [read]);
+    }
+    return target;
+  }
+
+  private readonly manifests = new Map<string, Promise<Manifest | { why: string }>>();
+
+  /** The modules manifest `terraform init` writes in a root module (`name`, by real path `real`), read once per root. */
+  private manifest(name: string, real: string): Promise<Manifest | { why: string }> {
+    let read = this.manifests.get(real);
+    if (!read) this.manifests.set(real, (read = readManifest(name, real, this.options.dataDir ?? '.terraform', this.limits)));
+    return read;
   }
 
   /**
@@ -270,12 +330,27 @@ export class TerraformModules {
   private async instantiate(dirs: Map<string, ModuleDir>): Promise<void> {
     const called = new Set<string>();
     for (const [key, dir] of dirs) for (const call of dir.calls) if (call.target !== undefined && call.target !== key) called.add(call.target);
+    // A module `terraform init` installed is no root, even where the scan reads it (a data directory
+    // `TF_DATA_DIR` names without a dot).
+    const installed = new Set<string>();
+    for (const [key, dir] of dirs) {
+      if (!dir.scanned || !dir.calls.some((c) => c.installed)) continue;
+      const manifest = await this.manifest(dir.name, key);
+      if (!('records' in manifest)) continue;
+      for (const record of manifest.records.values()) {
+        const target = await realpath(resolve(key, record.dir)).catch(() => undefined);
+        if (target !== undefined && target !== key) installed.add(target);
+      }
+    }
+    for (const key of installed) called.add(key);
     let total = MAX_TOTAL_RESOURCES;
-    const visit = (dir: ModuleDir, parent: ModuleInstance, stack: readonly string[], budget: Budget): void => {
+    const visit = async (dir: ModuleDir, parent: ModuleInstance, stack: readonly string[], budget: Budget): Promise<void> => {
       for (const call of dir.calls) {
-        const child = call.target === undefined ? undefined : dirs.get(call.target);
-        if (!child || call.target === undefined) continue;
-        if (stack.includes(call.target)) {
+        // An installed module is the one `terraform init` put in this root's data directory.
+        const target = call.installed ? await this.installedTarget(dirs, dir, call, parent) : call.target;
+        const child = target === undefined ? undefined : dirs.get(target);
+        if (!child || target === undefined) continue;
+        if (stack.includes(target)) {
           note(dir, { source: call.file, ...lineOf(call), message: `module.${call.name} calls a module that calls it back, which Terraform refuses: not followed` });
           continue;
         }
@@ -296,15 +371,15 @@ export class TerraformModules {
           const address = `${parent.address ? `${parent.address}.` : ''}module.${call.name}${key}`;
           const where = key ? call.where.replace(`module.${call.name} `, `module.${call.name}${key} `) : call.where;
           const scope = calledScope(child.base, call.args, where, (v) => evaluateIn(parent.scope, v, refs), parent.scope);
-          const instance: ModuleInstance = { address, root: parent.root, instance: relative(child.real, parent.rootReal), rootReal: parent.rootReal, scope, repetitions: parent.repetitions };
+          const instance: ModuleInstance = { address, path: [...parent.path, call.name], root: parent.root, instance: relative(child.real, parent.rootReal), rootReal: parent.rootReal, scope, repetitions: parent.repetitions };
           child.instances.push(instance);
-          visit(child, instance, [...stack, call.target], budget);
+          await visit(child, instance, [...stack, target], budget);
         }
       }
     };
     const roots = [...dirs.keys()].filter((key) => dirs.get(key)?.scanned && !called.has(key));
     // A directory scanned that only a cycle reaches is a root too: its resources are not lost.
-    const reached = reachable(dirs, roots);
+    const reached = reachable(dirs, [...roots, ...installed]);
     for (const [key, dir] of dirs) {
       if (!dir.scanned || reached.has(key)) continue;
       roots.push(key);
@@ -315,7 +390,7 @@ export class TerraformModules {
       if (!dir) continue;
       const root = await this.rootInstance(dir, key);
       dir.instances.push(root);
-      visit(dir, root, [key], { instances: MAX_ROOT_INSTANCES, resources: MAX_ROOT_RESOURCES, capped: false });
+      await visit(dir, root, [key], { instances: MAX_ROOT_INSTANCES, resources: MAX_ROOT_RESOURCES, capped: false });
     }
     for (const dir of dirs.values()) {
       if (dir.scanned && dir.instances.length === 0) {
@@ -336,7 +411,7 @@ export class TerraformModules {
       dir.errors.push(...extra.errors);
     }
     const repetitions = { left: MAX_REPEATED_RESOURCES, why: `the resources of the root module ${dir.name} would be over ${MAX_REPEATED_RESOURCES}` };
-    return { address: '', root: dir.name, instance: '', rootReal: dir.real, scope: moduleScope([...dir.files.values()], variables), repetitions };
+    return { address: '', path: [], root: dir.name, instance: '', rootReal: dir.real, scope: moduleScope([...dir.files.values()], variables), repetitions };
   }
 
   private roots?: Promise<string[]>;
@@ -442,7 +517,7 @@ async function readModule(dir: string, prefix: string, limits: InputLimits, scan
     variablesNames: autoVariablesFiles(all),
     files,
     base: moduleScope(parsed, []),
-    calls: parsed.flatMap(localCalls),
+    calls: parsed.flatMap(moduleCalls),
     instances: [],
     resources: parsed.reduce((n, f) => n + aksResources(f.config), 0),
     errors: [],
@@ -474,17 +549,17 @@ async function readVariables(dir: ModuleDir, limits: InputLimits, scanned: Reado
   return variables;
 }
 
-/** The `module` blocks of a file whose `source` is a local directory (`./x`, `../x`), as Terraform requires one written. */
-function localCalls(f: ModuleFile): ModuleCall[] {
+/** The `module` blocks of a file; a local directory is written `./x` or `../x`, as Terraform requires. */
+function moduleCalls(f: ModuleFile): ModuleCall[] {
   const modules = isObj(f.config.module) ? f.config.module : {};
   const calls: ModuleCall[] = [];
   for (const [name, bodies] of Object.entries(modules)) {
     for (const body of (Array.isArray(bodies) ? bodies : [bodies]).filter(isObj)) {
-      if (typeof body.source !== 'string' || !/^\.\.?[\\/]/.test(body.source)) continue;
+      if (typeof body.source !== 'string' || body.source.trim() === '') continue;
       const args: Obj = {};
       for (const [k, v] of Object.entries(body)) if (!MODULE_META.has(k)) setOwn(args, k, v);
       const line = callLine(f.text, name);
-      calls.push({ name, source: body.source, args, count: body.count, forEach: body.for_each, where: `module.${name} in ${f.file}${line !== undefined ? `:${line}` : ''}`, file: f.file, line });
+      calls.push({ name, source: body.source, installed: !/^\.\.?[\\/]/.test(body.source), args, count: body.count, forEach: body.for_each, where: `module.${name} in ${f.file}${line !== undefined ? `:${line}` : ''}`, file: f.file, line });
     }
   }
   return calls;
@@ -529,4 +604,49 @@ async function readConfig(file: string, limits: InputLimits): Promise<{ config: 
     const at = jsonSyntaxPosition(text);
     return { error: { source: file, ...(at ? { line: at.line } : {}), message: `invalid JSON${at ? `: ${at.reason}` : ''}` } };
   }
+}
+
+/** What `terraform init` installed for one root module: `.terraform/modules/modules.json`, by module key (`aks`, `platform.aks`). */
+interface Manifest {
+  /** The manifest as the ingest names it. */
+  file: string;
+  records: ReadonlyMap<string, { source: string; dir: string }>;
+}
+
+/** A manifest larger than this is not one `terraform init` wrote: it holds a line per module. */
+const MAX_MANIFEST_BYTES = 4 << 20;
+
+/** A root module's modules manifest, or why there is none to read. */
+async function readManifest(root: string, rootReal: string, dataDir: string, limits: InputLimits): Promise<Manifest | { why: string }> {
+  const file = join(root, dataDir, 'modules', 'modules.json');
+  const real = resolve(rootReal, dataDir, 'modules', 'modules.json');
+  if (!(await stat(real).then((st) => st.isFile(), () => false))) return { why: `${file} does not exist` };
+  const sink: DecodeSink = { resources: [], errors: [], notes: [] };
+  const text = await readBounded(real, Math.min(limits.maxFileBytes, MAX_MANIFEST_BYTES), sink);
+  if (text === undefined) return { why: `${file} cannot be read (${sink.errors[0]?.message ?? 'unreadable'})` };
+  let value: unknown;
+  try {
+    value = JSON.parse(withoutBom(text));
+  } catch {
+    return { why: `${file} is not valid JSON` };
+  }
+  const modules = isObj(value) && Array.isArray(value.Modules) ? value.Modules : undefined;
+  if (!modules) return { why: `${file} has no Modules list` };
+  const records = new Map<string, { source: string; dir: string }>();
+  for (const m of modules) {
+    if (isObj(m) && typeof m.Key === 'string' && typeof m.Source === 'string' && typeof m.Dir === 'string' && m.Dir !== '') records.set(m.Key, { source: m.Source, dir: m.Dir });
+  }
+  return { file, records };
+}
+
+/**
+ * Whether a call's `source` is the one a manifest records: Terraform records a registry address with
+ * its host (`Azure/aks/azurerm` as `registry.terraform.io/Azure/aks/azurerm`) and a shorthand Git
+ * address in full (`github.com/org/repo` as `git::https://github.com/org/repo.git`).
+ */
+function sameSource(written: string, recorded: string): boolean {
+  const source = written.trim();
+  const withHost = /^[\w-]+\/[\w-]+\/[\w-]+(\/\/.*)?$/.test(source) ? `registry.terraform.io/${source}` : source;
+  const plain = (s: string): string => s.trim().replace(/^git::/, '').replace(/^https:\/\//, '').replace(/\.git(?=$|\/\/|\?)/, '').toLowerCase();
+  return plain(withHost) === plain(recorded);
 }
