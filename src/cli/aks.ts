@@ -18,6 +18,7 @@ import { sourceReader } from '../ingest/locate-findings.js';
 import { printable } from '../report/common.js';
 import { mdText } from '../report/markdown.js';
 import { printErrors, printWarnings, useColor, writeResult } from './output.js';
+import { terraformAssignments } from './inputs.js';
 
 const DRIFT_FORMATS = ['table', 'json', 'markdown'] as const;
 type DriftFormat = (typeof DRIFT_FORMATS)[number];
@@ -29,6 +30,7 @@ interface DriftCliOptions {
   cluster?: string;
   parameters?: string;
   varFile: string[];
+  var: string[];
   failOnDrift?: boolean;
 }
 
@@ -69,6 +71,7 @@ export function aksCommand(): Command {
       .option('--cluster <name>', 'the cluster to compare when a source holds several')
       .option('--parameters <file>', 'ARM parameters file (*.parameters.json) with the values the template was deployed with')
       .option('--var-file <file>', 'Terraform variables file the template was applied with, as terraform -var-file takes it (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+      .option('--var <name=value>', 'Terraform variable the template was applied with, as terraform -var takes it, after the --var-files (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
       .option('--fail-on-drift', 'exit 1 when a setting differs')
       .configureOutput({ writeErr: (s) => process.stderr.write(s) })
       .action(async (template: string, live: string | undefined, opts: DriftCliOptions) => {
@@ -91,6 +94,8 @@ export interface DriftRunOptions {
   parameters?: string;
   /** Terraform variables files (`-var-file`) whose values a Terraform template's variables take. */
   varFiles?: readonly string[];
+  /** Terraform `-var NAME=VALUE`s for the template's variables, after the files. */
+  vars?: readonly string[];
   /** Reads a live cluster by resource id (Azure Resource Manager unless replaced). */
   fetchLive?: LiveFetcher;
 }
@@ -144,8 +149,8 @@ function clustersIn(resources: readonly Resource[]): AksCluster[] {
   return clusters;
 }
 
-async function loadFile(role: string, input: string, wanted: string | undefined, problems: DriftProblems, varFiles: readonly string[] = []): Promise<Loaded> {
-  const ingest = await ingestPaths([input], { terraformVariablesFiles: varFiles });
+async function loadFile(role: string, input: string, wanted: string | undefined, problems: DriftProblems, varFiles: readonly string[] = [], vars: readonly string[] = []): Promise<Loaded> {
+  const ingest = await ingestPaths([input], { terraformVariablesFiles: varFiles, terraformAssignments: vars });
   problems.errors.push(...ingest.errors);
   const clusters = clustersIn(ingest.resources);
   if (clusters.length === 0) {
@@ -360,13 +365,13 @@ function sourceOf(input: string, cluster: AksCluster): DriftSource {
  * cluster written in a directory below it would not take the values, and comparing it as if it did
  * would be wrong: the user is told which directory to give instead.
  */
-async function refuseVariablesElsewhere(template: string, cluster: AksCluster): Promise<void> {
+async function refuseVariablesElsewhere(template: string, cluster: AksCluster, flags: string): Promise<void> {
   const isDir = await stat(template).then((s) => s.isDirectory(), () => false);
   const root = resolve(isDir ? template : dirname(template));
   // A cluster of a called module is part of the root module that calls it.
   const home = cluster.resource.origin?.root ?? dirname(cluster.resource.source.file);
   if (resolve(home) !== root) {
-    throw new UsageError(`--var-file applies to the Terraform module in ${isDir ? template : dirname(template)}, and cluster ${cluster.name} is written in ${home}: give ${home} as the template`);
+    throw new UsageError(`${flags} applies to the Terraform module in ${isDir ? template : dirname(template)}, and cluster ${cluster.name} is written in ${home}: give ${home} as the template`);
   }
 }
 
@@ -375,15 +380,17 @@ export async function runAksDrift(opts: DriftRunOptions, problems: DriftProblems
   if (opts.live === undefined && opts.aks === undefined) throw new UsageError('give the live cluster, as a file (LIVE) or with --aks RESOURCE_ID');
   if (opts.live !== undefined && opts.aks !== undefined) throw new UsageError('give the live cluster either as a file (LIVE) or with --aks RESOURCE_ID, not both');
   if (opts.template === '-' && opts.live === '-') throw new UsageError('only one of TEMPLATE and LIVE can be read from stdin');
-  if (opts.varFiles?.length && opts.template === '-') throw new UsageError('--var-file needs the template as a file or directory, not stdin');
+  // The Terraform flags given, as the usage errors name them.
+  const flags = [opts.varFiles?.length ? '--var-file' : '', opts.vars?.length ? '--var' : ''].filter(Boolean).join(' and ');
+  if (flags && opts.template === '-') throw new UsageError(`${flags} needs the template as a file or directory, not stdin`);
   const template =
     opts.parameters !== undefined
       ? await loadParameterisedTemplate(opts.template, opts.parameters, opts.cluster, problems)
-      : await loadFile('template', opts.template, opts.cluster, problems, opts.varFiles);
-  if (opts.varFiles?.length && template.cluster.resource.format !== 'terraform-hcl') {
-    throw new UsageError(`${opts.template}: --var-file applies to a Terraform configuration (.tf), and this template is not one`);
+      : await loadFile('template', opts.template, opts.cluster, problems, opts.varFiles, opts.vars);
+  if (flags && template.cluster.resource.format !== 'terraform-hcl') {
+    throw new UsageError(`${opts.template}: ${flags} applies to a Terraform configuration (.tf), and this template is not one`);
   }
-  if (opts.varFiles?.length) await refuseVariablesElsewhere(opts.template, template.cluster);
+  if (flags) await refuseVariablesElsewhere(opts.template, template.cluster, flags);
   const liveInput = opts.live ?? (opts.aks as string);
   const live =
     opts.live !== undefined
@@ -430,6 +437,7 @@ async function drift(templatePath: string, livePath: string | undefined, opts: D
     if (opts.cluster !== undefined) run.cluster = opts.cluster;
     if (opts.parameters !== undefined) run.parameters = opts.parameters;
     if (opts.varFile.length) run.varFiles = opts.varFile;
+    if (opts.var.length) run.vars = terraformAssignments(opts.var);
     report = await runAksDrift(run, problems);
   } finally {
     printErrors(problems.errors);

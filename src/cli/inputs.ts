@@ -189,3 +189,14 @@ export function scanDisplayNames(flags: Omit<AzureFlags, 'aks'>, session: AzureS
     return new Map([...(await graphNames(ids, file, session)), ...file]);
   };
 }
+
+/**
+ * `--var NAME=VALUE`s as `terraform -var` takes them, checked: a usage error names the flag and never
+ * quotes what was given, which may be a secret pasted in the wrong place.
+ */
+export function terraformAssignments(given: readonly string[]): string[] {
+  for (const [i, a] of given.entries()) {
+    if (!/^[A-Za-z_][\w-]*=/.test(a)) throw new UsageError(`--var takes NAME=VALUE, as terraform -var does: --var number ${i + 1} is not a variable name followed by =`);
+  }
+  return [...given];
+}

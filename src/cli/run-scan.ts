@@ -38,6 +38,8 @@ export interface ScanOptions {
   readStdin?: IngestOptions['readStdin'];
   /** Terraform variables files (`--var-file`) for the `.tf` modules read. */
   terraformVariablesFiles?: readonly string[];
+  /** Terraform `--var NAME=VALUE`s for the same modules, after the files. */
+  terraformAssignments?: readonly string[];
   onFile?: IngestOptions['onFile'];
   /** Resources read from elsewhere than paths (live AKS clusters), scanned with the files. */
   extraResources?: readonly Resource[];
@@ -166,6 +168,7 @@ async function analyse(opts: ScanOptions, now: Date, ruleIds: ReadonlySet<string
     ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
     ...(opts.onFile ? { onFile: opts.onFile } : {}),
     ...(opts.terraformVariablesFiles ? { terraformVariablesFiles: opts.terraformVariablesFiles } : {}),
+    ...(opts.terraformAssignments ? { terraformAssignments: opts.terraformAssignments } : {}),
   });
   // An export (`kubectl get all -o yaml`) holds a Deployment beside its ReplicaSets and Pods: as in a live
   // read, what a controller in the input manages is checked through it, one finding per template.

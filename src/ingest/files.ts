@@ -28,6 +28,10 @@ export interface IngestOptions {
    * modules: `TF_DATA_DIR` as Terraform reads it, else `.terraform`.
    */
   terraformDataDir?: string;
+  /** Terraform `-var NAME=VALUE`s, for the same modules as the `-var-file`s, after them. */
+  terraformAssignments?: readonly string[];
+  /** The environment whose `TF_VAR_NAME` variables set those modules' variables, as Terraform reads them; the process's by default. */
+  terraformEnvironment?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface IngestResult extends DecodeSink {
@@ -59,7 +63,14 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   const pool = await openPool(steps, limits, options.parsePool);
   const files = steps.flatMap((s) => ('file' in s ? [s.file] : []));
   const dataDir = options.terraformDataDir ?? (process.env.TF_DATA_DIR || undefined);
-  const modules = new TerraformModules(limits, { scanned: files, variablesFiles: options.terraformVariablesFiles ?? [], roots, ...(dataDir ? { dataDir } : {}) });
+  const modules = new TerraformModules(limits, {
+    scanned: files,
+    variablesFiles: options.terraformVariablesFiles ?? [],
+    assignments: options.terraformAssignments ?? [],
+    environment: options.terraformEnvironment ?? process.env,
+    roots,
+    ...(dataDir ? { dataDir } : {}),
+  });
   try {
     let pooled = 0;
     for (const step of steps) {
@@ -95,11 +106,16 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   } finally {
     await pool?.close();
   }
+  const why = files.some(isTerraform)
+    ? 'they are for the Terraform module of a directory given (or of a file given), and none of those holds a .tf or .tf.json file read'
+    : 'no Terraform .tf or .tf.json file was read';
   if (options.terraformVariablesFiles?.length && !modules.variablesApplied) {
-    const why = files.some(isTerraform)
-      ? 'they are for the Terraform module of a directory given (or of a file given), and none of those holds a .tf or .tf.json file read'
-      : 'no Terraform .tf or .tf.json file was read';
     result.notes.push({ source: options.terraformVariablesFiles.join(', '), message: `the variables files were not used: ${why}` });
+  }
+  if (options.terraformAssignments?.length && !modules.assignmentsApplied) {
+    // Named, never quoted: a value may be a secret.
+    const names = options.terraformAssignments.map((a) => `-var ${a.split('=')[0] ?? ''}`);
+    result.notes.push({ source: names.join(', '), message: `the variables were not used: ${why}` });
   }
   return result;
 }

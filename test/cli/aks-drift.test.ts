@@ -184,6 +184,21 @@ describe('palisade aks drift with Terraform variables', () => {
     expect(r.stdout).toContain('no drift in the compared settings');
   });
 
+  it('takes --var over --var-file, names the flag for a cluster below the directory given, and never quotes a malformed --var (exit 2)', async () => {
+    const dir = tempTree({ 'infra/main.tf': tf, 'infra/variables.tf': variables, 'prod.tfvars': 'local_accounts_disabled = false\n' });
+    const live = join(tempTree({ 'live.json': show() }), 'live.json');
+    const r = await runCli(['aks', 'drift', join(dir, 'infra'), live, '--var-file', join(dir, 'prod.tfvars'), '--var', 'local_accounts_disabled=true', '--fail-on-drift']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const below = await runCli(['aks', 'drift', dir, live, '--var', 'local_accounts_disabled=true']);
+    expect(below.code).toBe(2);
+    expect(below.stderr).toContain(`--var applies to the Terraform module in ${dir}, and cluster aks-prod is written in ${join(dir, 'infra')}`);
+    const bad = await runCli(['aks', 'drift', join(dir, 'infra'), live, '--var', 'local_accounts_disabled=true', '--var', 's3cr3t-pasted']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--var takes NAME=VALUE, as terraform -var does: --var number 2 is not a variable name followed by =');
+    expect(bad.stderr).not.toContain('s3cr3t');
+  });
+
   it('refuses --var-file for a cluster written below the directory given, naming the one to give (exit 2)', async () => {
     const dir = tempTree({ 'infra/main.tf': tf, 'infra/variables.tf': variables, 'prod.tfvars': 'local_accounts_disabled = true\n' });
     const live = join(tempTree({ 'live.json': show() }), 'live.json');

@@ -547,3 +547,40 @@ spec:
     expect(json.paths?.[0]?.providerManaged).toBeUndefined();
   });
 });
+
+describe('palisade scan: Terraform variables from the command line and the environment', () => {
+  const tf = `variable "local_accounts_disabled" {
+  type    = bool
+  default = false
+}
+
+resource "azurerm_kubernetes_cluster" "main" {
+  name                   = "aks-prod"
+  local_account_disabled = var.local_accounts_disabled
+}
+`;
+  const localAccounts = async (args: readonly string[], env: Record<string, string> = {}) => {
+    const dir = tempTree({ 'main.tf': tf });
+    const r = await runCli(['scan', dir, '--rule', 'aks/local-accounts-enabled', '-f', 'json', ...args], { env });
+    return { code: r.code, stderr: r.stderr, findings: (JSON.parse(r.stdout) as Report).findings.map((f) => f.evidence.valueFrom) };
+  };
+
+  it('takes --var and TF_VAR_ variables for the module of the directory given, as terraform plan does', async () => {
+    expect(await localAccounts([])).toMatchObject({ code: 1, findings: [expect.stringMatching(/^var\.local_accounts_disabled, the default in /)] });
+    expect(await localAccounts(['--var', 'local_accounts_disabled=true'])).toMatchObject({ code: 0, findings: [] });
+    expect(await localAccounts([], { TF_VAR_local_accounts_disabled: 'true' })).toMatchObject({ code: 0, findings: [] });
+    // -var comes after the environment, as for Terraform.
+    expect(await localAccounts(['--var', 'local_accounts_disabled=false'], { TF_VAR_local_accounts_disabled: 'true' })).toMatchObject({
+      code: 1,
+      findings: ['var.local_accounts_disabled, set by -var local_accounts_disabled on the command line'],
+    });
+  });
+
+  it('refuses a --var that is not NAME=VALUE without quoting it (exit 2)', async () => {
+    const dir = tempTree({ 'main.tf': tf });
+    const r = await runCli(['scan', dir, '--var', 'hunter2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--var takes NAME=VALUE');
+    expect(r.stderr).not.toContain('hunter2');
+  });
+});

@@ -9,7 +9,7 @@ import { readBounded } from '../parse-file.js';
 import type { DecodeSink } from '../decode.js';
 import type { InputLimits } from '../limits.js';
 import { parseHcl } from './terraform-hcl.js';
-import { calledScope, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
+import { calledScope, isSensitive, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
 import { evaluateIn, MAX_REPEATED_RESOURCES, repetitionsIn, type Repetition, type RepetitionBudget } from './terraform-config.js';
 import { escapeRegExp, TERRAFORM_TYPES } from './kinds.js';
 
@@ -52,6 +52,10 @@ export interface ModuleOptions {
   roots?: ReadonlySet<string>;
   /** Terraform's data directory in a root module (`TF_DATA_DIR`), where `terraform init` installs modules; `.terraform` by default. */
   dataDir?: string;
+  /** `-var NAME=VALUE`s, for the same root modules as the `-var-file`s, after them. */
+  assignments?: readonly string[];
+  /** The environment Terraform would run in: its `TF_VAR_NAME` variables set the root modules' variables, before any file. */
+  environment?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A `module` block. */
@@ -161,6 +165,8 @@ export class TerraformModules {
   private readonly given = new Set<string>();
   /** Whether some root module took the `-var-file`s: one in a directory a path names. */
   variablesApplied = false;
+  /** Whether some root module took the `-var`s. */
+  assignmentsApplied = false;
   /** The files scanned, absolute. */
   private readonly scannedFiles: ReadonlySet<string>;
 
@@ -399,16 +405,32 @@ export class TerraformModules {
     }
   }
 
-  /** A root module's instance: its variables from the files it loads by itself, then the `-var-file`s when a path given names it. */
+  /**
+   * A root module's instance: its variables from the files it loads by itself; when a path given
+   * names it, from `TF_VAR_` environment variables before those files, and the `-var-file`s and then
+   * the `-var`s after them.
+   */
   private async rootInstance(dir: ModuleDir, key: string): Promise<ModuleInstance> {
     const roots = await this.rootKeys();
     const variables = await readVariables(dir, this.limits, this.scannedFiles);
+    if (roots.includes(key)) {
+      const environment = Object.entries(this.options.environment ?? {}).flatMap(([k, v]) => (k.startsWith('TF_VAR_') && v !== undefined ? [[k.slice(7), v, `TF_VAR_${k.slice(7)} in the environment`] as const] : []));
+      variables.unshift(...(await givenValues(dir, environment, this.limits)));
+    }
     if (roots.includes(key) && this.options.variablesFiles?.length) {
       this.variablesApplied = true;
       const extra = await this.variablesFiles();
       variables.push(...extra.values);
       // Given with every root that takes them; the first to be told says it.
       dir.errors.push(...extra.errors);
+    }
+    if (roots.includes(key) && this.options.assignments?.length) {
+      this.assignmentsApplied = true;
+      const assignments = this.options.assignments.flatMap((a) => {
+        const at = a.indexOf('=');
+        return at > 0 ? [[a.slice(0, at), a.slice(at + 1), `-var ${a.slice(0, at)} on the command line`] as const] : [];
+      });
+      variables.push(...(await givenValues(dir, assignments, this.limits)));
     }
     const repetitions = { left: MAX_REPEATED_RESOURCES, why: `the resources of the root module ${dir.name} would be over ${MAX_REPEATED_RESOURCES}` };
     return { address: '', path: [], root: dir.name, instance: '', rootReal: dir.real, scope: moduleScope([...dir.files.values()], variables), repetitions };
@@ -649,4 +671,36 @@ function sameSource(written: string, recorded: string): boolean {
   const withHost = /^[\w-]+\/[\w-]+\/[\w-]+(\/\/.*)?$/.test(source) ? `registry.terraform.io/${source}` : source;
   const plain = (s: string): string => s.trim().replace(/^git::/, '').replace(/^https:\/\//, '').replace(/\.git(?=$|\/\/|\?)/, '').toLowerCase();
   return plain(withHost) === plain(recorded);
+}
+
+/**
+ * Values given as strings (`-var NAME=VALUE`, `TF_VAR_NAME`) for the variables a root module declares,
+ * parsed as Terraform parses them: the string itself for a variable of a primitive type or of none,
+ * an HCL expression for any other (`["10.0.0.0/8"]` for a `list(string)`). A value Terraform would
+ * refuse is noted and not read; a name the module does not declare is not its variable.
+ */
+async function givenValues(dir: ModuleDir, given: readonly (readonly [name: string, raw: string, where: string])[], limits: InputLimits): Promise<VariablesFile[]> {
+  const out: VariablesFile[] = [];
+  for (const [name, raw, where] of given) {
+    const declaration = dir.base.declared.get(name);
+    if (!declaration || isSensitive(declaration)) continue;
+    const origin = `set by ${where}`;
+    if (takesLiteral(declaration.type)) {
+      out.push({ file: where, values: { [name]: raw }, syntax: 'json', origin });
+      continue;
+    }
+    const parsed = await parseHcl(`value = ${raw}\n`, where, limits);
+    const value = 'config' in parsed && Object.keys(parsed.config).length === 1 ? parsed.config.value : undefined;
+    // The parser's message may quote the value, which may be a secret.
+    if (value === undefined) note(dir, { source: where, message: `not a valid value for var.${name} of ${dir.name}, whose type is not a string, number or bool: not read` });
+    else out.push({ file: where, values: { [name]: value }, syntax: 'hcl', origin });
+  }
+  return out;
+}
+
+/** Whether Terraform takes a string given for a variable of this declared type as it is: a primitive type, or no type. */
+function takesLiteral(type: unknown): boolean {
+  if (type === undefined) return true;
+  const t = typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '').trim() : '';
+  return t === 'string' || t === 'number' || t === 'bool';
 }

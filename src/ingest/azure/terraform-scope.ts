@@ -41,12 +41,17 @@ export interface ModuleFile {
   syntax?: Syntax;
 }
 
-/** A variables file (`terraform.tfvars`, `*.auto.tfvars`, `--var-file`): top-level `name = value` assignments. */
+/**
+ * A variables file (`terraform.tfvars`, `*.auto.tfvars`, `--var-file`): top-level `name = value`
+ * assignments; or values given outside files (`--var`, `TF_VAR_` variables), which `origin` names.
+ */
 export interface VariablesFile {
   file: string;
   values: Obj;
   text?: string;
   syntax?: Syntax;
+  /** Where values not read from a file were given: `set by TF_VAR_env in the environment`. */
+  origin?: string;
 }
 
 /** Any `${...}` or `%{...}` not escaped as `$${` / `%%{`: an expression Terraform evaluates. */
@@ -61,8 +66,8 @@ export function unescapeTemplate(s: string): string {
  * The scope of a module from its files and variables files, as Terraform settles a root module's
  * variables: a variables file given later overrides one given earlier, and any overrides the
  * declaration's default (the caller passes them in Terraform's order: `terraform.tfvars`,
- * `terraform.tfvars.json`, `*.auto.tfvars` in name order, then `-var-file`s). `-var` and `TF_VAR_`
- * environment variables are the caller's and stay unknown. A variable declared `sensitive` is never
+ * `terraform.tfvars.json`, `*.auto.tfvars` in name order, then `-var-file`s; `TF_VAR_` environment
+ * variables come before all the files, `-var`s after them). A variable declared `sensitive` is never
  * read: its value could end up in a report. A value that is itself an expression is no value.
  */
 export function moduleScope(files: readonly ModuleFile[], variablesFiles: readonly VariablesFile[]): TerraformScope {
@@ -92,14 +97,14 @@ export function moduleScope(files: readonly ModuleFile[], variablesFiles: readon
       unset.set(name, `var.${name} has no default: its value is given when Terraform runs (-var, a .tfvars file)`);
     }
   }
-  for (const { file, values, text, syntax } of variablesFiles) {
+  for (const { file, values, text, syntax, origin } of variablesFiles) {
     for (const [name, value] of Object.entries(values)) {
       const declaration = declared.get(name)?.body;
       // Terraform warns of a value for an undeclared variable and ignores it.
       if (!declaration || isSensitive(declaration) || holdsExpression(value)) continue;
       // null for a variable that is not nullable leaves it at its default.
       if (value === null && notNullable(declaration)) continue;
-      vars.set(name, { value: typed(literal(value, syntax), declaration.type), from: `set in ${at(file, assignmentLine(text, name, syntax))}` });
+      vars.set(name, { value: typed(literal(value, syntax), declaration.type), from: origin ?? `set in ${at(file, assignmentLine(text, name, syntax))}` });
       unset.delete(name);
     }
   }
@@ -139,7 +144,8 @@ export function calledScope(module: TerraformScope, args: Obj, call: string, eva
   return { vars, unset, locals: module.locals, declared: module.declared, work: caller.work };
 }
 
-function isSensitive(declaration: Obj): boolean {
+/** Whether a variable is declared `sensitive`: its value is never read. */
+export function isSensitive(declaration: Obj): boolean {
   return declaration.sensitive === true || declaration.sensitive === 'true';
 }
 

@@ -466,6 +466,56 @@ describe('Terraform modules read from a directory', () => {
     expect(result.resources[0]?.valueSources).toEqual({ local_account_disabled: `var.lad, set in ${join(dir, 'terraform.tfvars')}:1` });
   });
 
+  it('takes TF_VAR_ variables before every file and -vars after the -var-files, parsed by the declared type, and says where each came from', async () => {
+    const dir = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES, 'prod.tfvars': 'tier = "Premium"\n' });
+    const environment = {
+      TF_VAR_tier: 'Standard',
+      TF_VAR_local_accounts_disabled: 'true',
+      TF_VAR_ranges: '["203.0.113.0/24", "198.51.100.0/24"]',
+      TF_VAR_admin_group: '00000000-0000-0000-0000-00000000000a',
+      TF_VAR_password: 's3cr3t-value',
+      TF_VAR_undeclared: 'x',
+    };
+    const fromEnv = await ingestPaths([dir], { terraformEnvironment: environment });
+    expect(fromEnv.notes).toEqual([]);
+    expect(fromEnv.resources[0]?.object).toMatchObject({
+      sku_tier: 'Standard',
+      local_account_disabled: true,
+      api_server_access_profile: [{ authorized_ip_ranges: ['203.0.113.0/24', '198.51.100.0/24'] }],
+      azure_active_directory_role_based_access_control: [{ admin_group_object_ids: ['00000000-0000-0000-0000-00000000000a'] }],
+      tags: { secret: unknown('var.password is sensitive: its value is not read') },
+    });
+    expect(fromEnv.resources[0]?.valueSources).toMatchObject({ sku_tier: 'var.tier, set by TF_VAR_tier in the environment' });
+    expect(JSON.stringify(fromEnv)).not.toContain('s3cr3t');
+    // A variables file Terraform loads by itself comes after the environment; -var-files, then -vars, after that.
+    const withFile = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES, 'terraform.tfvars': 'tier = "Premium"\n', 'prod.tfvars': 'tier = "Standard"\n' });
+    expect((await ingestPaths([withFile], { terraformEnvironment: { TF_VAR_tier: 'Free' } })).resources[0]?.object.sku_tier).toBe('Premium');
+    const both = await ingestPaths([withFile], { terraformEnvironment: {}, terraformVariablesFiles: [join(withFile, 'prod.tfvars')], terraformAssignments: ['tier=Enterprise=1'] });
+    expect(both.resources[0]?.object.sku_tier).toBe('Enterprise=1');
+    expect(both.resources[0]?.valueSources).toMatchObject({ sku_tier: 'var.tier, set by -var tier on the command line' });
+  });
+
+  it('takes a value given for a variable of no type as the string it is, and notes one its type cannot parse without quoting it', async () => {
+    const dir = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES });
+    const result = await ingestPaths([dir], { terraformEnvironment: { TF_VAR_ranges: '["s3cr3t', TF_VAR_tier: '["Premium"]' } });
+    expect(result.resources[0]?.object).toMatchObject({ sku_tier: '["Premium"]', api_server_access_profile: [{ authorized_ip_ranges: ['10.0.0.0/8'] }] });
+    expect(result.notes).toEqual([{ source: 'TF_VAR_ranges in the environment', message: `not a valid value for var.ranges of ${dir}, whose type is not a string, number or bool: not read` }]);
+    expect(JSON.stringify(result)).not.toContain('s3cr3t');
+  });
+
+  it('gives TF_VAR_ variables and -vars to the module Terraform would run in only, and notes -vars no module took without their values', async () => {
+    const child = 'variable "lad" {\n  default = true\n}\nresource "azurerm_kubernetes_cluster" "child" {\n  local_account_disabled = var.lad\n}\n';
+    const root = 'variable "lad" {\n  type    = bool\n  default = true\n}\nmodule "aks" {\n  source = "./modules/aks"\n}\nresource "azurerm_kubernetes_cluster" "root" {\n  local_account_disabled = var.lad\n}\n';
+    const dir = tempTree({ 'main.tf': root, 'modules/aks/main.tf': child });
+    for (const options of [{ terraformEnvironment: { TF_VAR_lad: 'false' } }, { terraformEnvironment: {}, terraformAssignments: ['lad=false'] }]) {
+      const result = await ingestPaths([dir], options);
+      expect(Object.fromEntries(result.resources.map((r) => [r.name, r.object.local_account_disabled]))).toEqual({ root: false, 'module.aks.child': true });
+    }
+    const yaml = tempTree({ 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n' });
+    const unused = await ingestPaths([yaml], { terraformEnvironment: {}, terraformAssignments: ['token=s3cr3t', 'tier=Free'] });
+    expect(unused.notes).toEqual([{ source: '-var token, -var tier', message: 'the variables were not used: no Terraform .tf or .tf.json file was read' }]);
+  });
+
   it('gives -var-files to the module Terraform would run in, not to the modules it calls', async () => {
     const child = 'variable "lad" {\n  default = true\n}\nresource "azurerm_kubernetes_cluster" "child" {\n  local_account_disabled = var.lad\n}\n';
     const root = 'variable "lad" {\n  default = true\n}\nmodule "aks" {\n  source = "./modules/aks"\n}\nresource "azurerm_kubernetes_cluster" "root" {\n  local_account_disabled = var.lad\n}\n';
