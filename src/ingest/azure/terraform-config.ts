@@ -311,7 +311,7 @@ function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
   if (!EXPRESSION.test(s)) return unescapeTemplate(s);
   const mine = new Set<string>();
   const result = evaluateTemplate(s, refs.iterators, (kind, name) => {
-    const base = kind === 'var' ? refs.scope.vars.get(name) : kind === 'local' ? refs.local(name) : kind === 'each' ? eachRef(refs.each, name) : countRef(refs.count, name);
+    const base = kind === 'var' ? refs.scope.vars.get(name) : kind === 'local' ? refs.local(name) : kind === 'each' ? eachRef(refs.each, name) : kind === 'count' ? countRef(refs.count, name) : terraformRef(refs.scope, name);
     if (base === undefined) return undefined;
     if ('from' in base) mine.add(name);
     else for (const v of base.vars) mine.add(v);
@@ -347,6 +347,13 @@ function eachRef(each: Each | undefined, name: string): ResolvedLocal | undefine
   if (!each) return undefined;
   return name === 'key' ? { value: each.key, vars: each.vars } : name === 'value' ? { value: each.value, vars: each.vars } : undefined;
 }
+
+/** `terraform.workspace`, when the root module's workspace is known; it comes from no variable. */
+function terraformRef(scope: TerraformScope, name: string): ResolvedLocal | undefined {
+  return name === 'workspace' && scope.workspace !== undefined ? { value: scope.workspace, vars: NO_VARS } : undefined;
+}
+
+const NO_VARS: ReadonlySet<string> = new Set();
 
 function countRef(count: CountIndex | undefined, name: string): ResolvedLocal | undefined {
   return count && name === 'index' ? { value: count.index, vars: count.vars } : undefined;

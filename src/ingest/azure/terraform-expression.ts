@@ -16,8 +16,8 @@ const ERROR: unique symbol = Symbol('error');
 
 type Value = unknown;
 
-/** What a reference names: `var.NAME`, `local.NAME`, `each.key|value`, `count.index`. */
-export type RefKind = 'var' | 'local' | 'each' | 'count';
+/** What a reference names: `var.NAME`, `local.NAME`, `each.key|value`, `count.index`, `terraform.workspace`. */
+export type RefKind = 'var' | 'local' | 'each' | 'count' | 'terraform';
 
 /** A reference's value, or undefined when it is not known offline. */
 export type Lookup = (kind: RefKind, name: string) => { value: unknown } | undefined;
@@ -301,7 +301,7 @@ class Parser {
     this.ws();
     if (s[this.i] === '(') return this.call(name);
     if (s.startsWith('::', this.i)) throw new Unsupported('provider function');
-    if ((name === 'var' || name === 'local' || name === 'each' || name === 'count') && s[this.i] === '.') {
+    if ((name === 'var' || name === 'local' || name === 'each' || name === 'count' || name === 'terraform') && s[this.i] === '.') {
       const m = /^\.([A-Za-z_][\w-]*)/.exec(s.slice(this.i, this.i + 256));
       if (!m) throw new Unsupported('reference');
       this.i += m[0].length;
@@ -485,8 +485,8 @@ class Evaluator {
         return unknown ? UNKNOWN : out;
       }
       case 'ref': {
-        // A `for` expression's or iterator's own `each` or `count` hides Terraform's.
-        if ((node.kind === 'each' || node.kind === 'count') && env.has(node.kind)) return index(env.get(node.kind), node.name);
+        // A `for` expression's or iterator's own `each`, `count` or `terraform` hides Terraform's.
+        if ((node.kind === 'each' || node.kind === 'count' || node.kind === 'terraform') && env.has(node.kind)) return index(env.get(node.kind), node.name);
         const found = this.lookup(node.kind, node.name);
         return found === undefined ? UNKNOWN : found.value;
       }

@@ -1,4 +1,4 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { withoutBom } from '../../core/bom.js';
 import { describeFsError, problemKey, type InputError, type InputNote } from '../../core/errors.js';
@@ -433,7 +433,10 @@ export class TerraformModules {
       variables.push(...(await givenValues(dir, assignments, this.limits)));
     }
     const repetitions = { left: MAX_REPEATED_RESOURCES, why: `the resources of the root module ${dir.name} would be over ${MAX_REPEATED_RESOURCES}` };
-    return { address: '', path: [], root: dir.name, instance: '', rootReal: dir.real, scope: moduleScope([...dir.files.values()], variables), repetitions };
+    const selected = roots.includes(key) ? this.options.environment?.TF_WORKSPACE : undefined;
+    const workspace = selected ? validWorkspace(selected) : await selectedWorkspace(dir.real, this.options.dataDir ?? '.terraform');
+    const scope = { ...moduleScope([...dir.files.values()], variables), ...(workspace !== undefined ? { workspace } : {}) };
+    return { address: '', path: [], root: dir.name, instance: '', rootReal: dir.real, scope, repetitions };
   }
 
   private roots?: Promise<string[]>;
@@ -703,4 +706,23 @@ function takesLiteral(type: unknown): boolean {
   if (type === undefined) return true;
   const t = typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '').trim() : '';
   return t === 'string' || t === 'number' || t === 'bool';
+}
+
+/**
+ * The workspace `terraform workspace select` chose for a root module, as Terraform reads it: the
+ * `environment` file of its data directory, else `default`. Undefined when that file cannot be read
+ * or names no valid workspace.
+ */
+async function selectedWorkspace(rootReal: string, dataDir: string): Promise<string | undefined> {
+  const file = resolve(rootReal, dataDir, 'environment');
+  const st = await stat(file).catch(() => undefined);
+  if (!st) return 'default';
+  if (!st.isFile() || st.size > 1024) return undefined;
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : validWorkspace(text.trim());
+}
+
+/** A workspace name Terraform accepts (letters, digits, `-`, `_`, `.`), else undefined: anything else is no workspace it would select. */
+function validWorkspace(name: string): string | undefined {
+  return /^[\w.-]{1,90}$/.test(name) ? name : undefined;
 }

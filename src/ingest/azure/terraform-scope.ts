@@ -21,6 +21,8 @@ export interface TerraformScope {
   declared: ReadonlyMap<string, Obj>;
   /** What evaluating the root module's expressions (and its called modules') may still cost, shared by all of them. */
   work: { left: number };
+  /** `terraform.workspace`, when known: the root module's selected workspace, shared by the modules it calls. */
+  workspace?: string;
 }
 
 /** Steps of expression evaluation one root module and the modules it calls may take: a few seconds' worth. */
@@ -141,7 +143,7 @@ export function calledScope(module: TerraformScope, args: Obj, call: string, eva
       }
     }
   }
-  return { vars, unset, locals: module.locals, declared: module.declared, work: caller.work };
+  return { vars, unset, locals: module.locals, declared: module.declared, work: caller.work, ...(caller.workspace !== undefined ? { workspace: caller.workspace } : {}) };
 }
 
 /** Whether a variable is declared `sensitive`: its value is never read. */

@@ -516,6 +516,21 @@ describe('Terraform modules read from a directory', () => {
     expect(unused.notes).toEqual([{ source: '-var token, -var tier', message: 'the variables were not used: no Terraform .tf or .tf.json file was read' }]);
   });
 
+  it('reads terraform.workspace as the workspace selected for the root module, in the modules it calls too', async () => {
+    const cluster = (label: string) => `resource "azurerm_kubernetes_cluster" "${label}" {\n  local_account_disabled = terraform.workspace == "prod"\n  sku_tier               = terraform.workspace\n}\n`;
+    const tree = (extra: Record<string, string> = {}) => tempTree({ 'main.tf': `module "aks" {\n  source = "./modules/aks"\n}\n${cluster('root')}`, 'modules/aks/main.tf': cluster('child'), ...extra });
+    const read = async (dir: string, environment: Record<string, string> = {}) =>
+      (await ingestPaths([dir], { terraformEnvironment: environment })).resources.map((r) => [r.name, r.object.local_account_disabled, r.object.sku_tier]);
+    expect(await read(tree())).toEqual([['root', false, 'default'], ['module.aks.child', false, 'default']]);
+    const selected = tree({ '.terraform/environment': 'prod' });
+    expect(await read(selected)).toEqual([['root', true, 'prod'], ['module.aks.child', true, 'prod']]);
+    // TF_WORKSPACE overrides the selection, as for Terraform.
+    expect(await read(selected, { TF_WORKSPACE: 'dev' })).toEqual([['root', false, 'dev'], ['module.aks.child', false, 'dev']]);
+    // A selection that is no workspace name leaves it to Terraform.
+    const [root] = await read(tree({ '.terraform/environment': '../../etc' }));
+    expect(root?.[2]).toEqual(unknown('terraform.workspace is resolved by Terraform'));
+  });
+
   it('gives -var-files to the module Terraform would run in, not to the modules it calls', async () => {
     const child = 'variable "lad" {\n  default = true\n}\nresource "azurerm_kubernetes_cluster" "child" {\n  local_account_disabled = var.lad\n}\n';
     const root = 'variable "lad" {\n  default = true\n}\nmodule "aks" {\n  source = "./modules/aks"\n}\nresource "azurerm_kubernetes_cluster" "root" {\n  local_account_disabled = var.lad\n}\n';
