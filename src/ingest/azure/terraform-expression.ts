@@ -747,9 +747,13 @@ const strs = (v: Value): string[] | undefined => (Array.isArray(v) && v.every((x
 
 /** A set of strings in cty's order (sorted, without repeats); sets of other values, ordered and unified by cty's rules, are left to Terraform. */
 function asSet(v: Value[]): Value {
-  if (!v.every((x) => typeof x === 'string')) return UNKNOWN;
+  return v.every((x) => typeof x === 'string') ? stringSet(v as string[]) : UNKNOWN;
+}
+
+/** Strings as a Terraform `set(string)`: sorted, without repeats, and told from a list by the evaluator (no index). */
+export function stringSet(values: readonly string[]): unknown[] {
   const out = new CtySet();
-  for (const x of [...new Set(v as string[])].sort()) out.push(x);
+  for (const x of [...new Set(values)].sort()) out.push(x);
   return out;
 }
 

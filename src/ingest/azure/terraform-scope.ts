@@ -1,6 +1,7 @@
 import { lineAt } from '../../core/lines.js';
 import { isObj, setOwn, type Obj } from '../../core/resource.js';
 import { escapeRegExp } from './kinds.js';
+import { stringSet } from './terraform-expression.js';
 
 /** A variable's value and where Terraform would take it from: `the default in variables.tf:3`, `set in prod.tfvars:2`. */
 export interface TerraformValue {
@@ -165,12 +166,30 @@ function holdsExpression(v: unknown, depth = 0): boolean {
 }
 
 /**
- * A value converted to its variable's primitive type as Terraform converts it: `"true"` for a `bool`,
- * `"3"` for a `number`, and a number or bool for a `string`. Collections and unconvertible values
- * stay as written (Terraform would refuse the latter; the rules then read a string where they expect a flag).
+ * A value converted to its variable's type as Terraform converts it: `"true"` for a `bool`, `"3"` for a
+ * `number`, a number or bool for a `string`; the elements of a `list`, `set` or `map` of one of these
+ * likewise, a `set(string)` without repeats in Terraform's order (and no index). Other types, and
+ * values that do not convert whole, stay as written (Terraform would refuse the latter; the rules then
+ * read a string where they expect a flag).
  */
 function typed(value: unknown, type: unknown): unknown {
-  const t = typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '') : '';
+  const t = typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '').replace(/\s+/g, '') : '';
+  const collection = /^(list|set|map)\((string|number|bool)\)$/.exec(t);
+  if (!collection) return primitive(value, t);
+  const [, kind, element = ''] = collection;
+  if (kind === 'map') {
+    if (!isObj(value)) return value;
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, primitive(v, element));
+    return out;
+  }
+  if (!Array.isArray(value)) return value;
+  const items = value.map((v) => primitive(v, element));
+  if (kind === 'set' && element === 'string' && items.every((v): v is string => typeof v === 'string')) return stringSet(items);
+  return items;
+}
+
+function primitive(value: unknown, t: string): unknown {
   if (t === 'bool' && typeof value === 'string' && BOOL_STRINGS.has(value)) return BOOL_STRINGS.get(value);
   if (t === 'number' && typeof value === 'string' && DECIMAL.test(value.trim())) return Number(value);
   if (t === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return String(value);

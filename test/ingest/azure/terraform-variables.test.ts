@@ -91,6 +91,39 @@ describe('Terraform variables', () => {
     expect(scope.unset.get('e')).toMatch(/has no default/);
   });
 
+  it('converts the elements of a list, set or map of a primitive type, and makes a set(string) a set Terraform cannot index', async () => {
+    const scope = moduleScope(
+      [
+        {
+          file: 'v.tf',
+          config: {
+            variable: {
+              zones: [{ type: '${set(string)}', default: ['3', 1, '1'] }],
+              ports: [{ type: '${list(number)}', default: ['443', 80] }],
+              flags: [{ type: '${map(bool)}', default: { a: 'true', b: false } }],
+              mixed: [{ type: '${list(number)}', default: ['x', 1] }],
+              objects: [{ type: '${list(object({ a = string }))}', default: [{ a: 1 }] }],
+            },
+          },
+        },
+      ],
+      [],
+    );
+    expect([...(scope.vars.get('zones')?.value as unknown[])]).toEqual(['1', '3']);
+    expect(scope.vars.get('ports')?.value).toEqual([443, 80]);
+    expect(scope.vars.get('flags')?.value).toEqual({ a: true, b: false });
+    expect(scope.vars.get('mixed')?.value).toEqual(['x', 1]);
+    expect(scope.vars.get('objects')?.value).toEqual([{ a: 1 }]);
+    // Terraform refuses an index into a set: the value is left to it, not taken from the list written.
+    const dir = tempTree({
+      'main.tf': `variable "zones" {\n  type    = set(string)\n  default = ["3", "1"]\n}\nresource "azurerm_kubernetes_cluster_node_pool" "p" {\n  zones = var.zones\n  name  = var.zones[0]\n  count = length(var.zones) - 1\n}\n`,
+    });
+    const [pool] = (await ingestPaths([dir])).resources;
+    expect([...(pool?.object.zones as unknown[])]).toEqual(['1', '3']);
+    expect(pool?.name).toBe('p[0]');
+    expect(pool?.object.name).toEqual(unknown('var.zones[0] is resolved by Terraform'));
+  });
+
   it('converts strings as Terraform does: "1"/"0" to bools, decimal numbers only; a null for a non-nullable variable keeps its default', () => {
     const scope = moduleScope(
       [{ file: 'v.tf', config: { variable: { b: [{ type: '${bool}', default: '1' }], hex: [{ type: '${number}', default: '0x10' }], keep: [{ nullable: false, default: 'd' }], required: [{ nullable: false, default: null }] } } }],
