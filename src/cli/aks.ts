@@ -18,7 +18,8 @@ import { sourceReader } from '../ingest/locate-findings.js';
 import { printable } from '../report/common.js';
 import { mdText } from '../report/markdown.js';
 import { printErrors, printWarnings, useColor, writeResult } from './output.js';
-import { terraformAssignments } from './inputs.js';
+import { collectPlaced, terraformAssignments, type Placed } from './inputs.js';
+import type { TerraformAssignment } from '../ingest/azure/terraform-module.js';
 
 const DRIFT_FORMATS = ['table', 'json', 'markdown'] as const;
 type DriftFormat = (typeof DRIFT_FORMATS)[number];
@@ -29,8 +30,8 @@ interface DriftCliOptions {
   aks?: string;
   cluster?: string;
   parameters?: string;
-  varFile: string[];
-  var: string[];
+  varFile: Placed[];
+  var: Placed[];
   failOnDrift?: boolean;
 }
 
@@ -70,8 +71,8 @@ export function aksCommand(): Command {
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
       .option('--cluster <name>', 'the cluster to compare when a source holds several')
       .option('--parameters <file>', 'ARM parameters file (*.parameters.json) with the values the template was deployed with')
-      .option('--var-file <file>', 'Terraform variables file the template was applied with, as terraform -var-file takes it (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
-      .option('--var <name=value>', 'Terraform variable the template was applied with, as terraform -var takes it, after the --var-files (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+      .option('--var-file <file>', 'Terraform variables file the template was applied with, as terraform -var-file takes it (repeatable)', collectPlaced, [])
+      .option('--var <name=value>', 'Terraform variable the template was applied with, as terraform -var takes it (repeatable; in order with --var-file)', collectPlaced, [])
       .option('--fail-on-drift', 'exit 1 when a setting differs')
       .configureOutput({ writeErr: (s) => process.stderr.write(s) })
       .action(async (template: string, live: string | undefined, opts: DriftCliOptions) => {
@@ -94,8 +95,8 @@ export interface DriftRunOptions {
   parameters?: string;
   /** Terraform variables files (`-var-file`) whose values a Terraform template's variables take. */
   varFiles?: readonly string[];
-  /** Terraform `-var NAME=VALUE`s for the template's variables, after the files. */
-  vars?: readonly string[];
+  /** Terraform `-var NAME=VALUE`s for the template's variables, each after the files written before it. */
+  vars?: readonly TerraformAssignment[];
   /** Reads a live cluster by resource id (Azure Resource Manager unless replaced). */
   fetchLive?: LiveFetcher;
 }
@@ -149,7 +150,7 @@ function clustersIn(resources: readonly Resource[]): AksCluster[] {
   return clusters;
 }
 
-async function loadFile(role: string, input: string, wanted: string | undefined, problems: DriftProblems, varFiles: readonly string[] = [], vars: readonly string[] = []): Promise<Loaded> {
+async function loadFile(role: string, input: string, wanted: string | undefined, problems: DriftProblems, varFiles: readonly string[] = [], vars: readonly TerraformAssignment[] = []): Promise<Loaded> {
   const ingest = await ingestPaths([input], { terraformVariablesFiles: varFiles, terraformAssignments: vars });
   problems.errors.push(...ingest.errors);
   const clusters = clustersIn(ingest.resources);
@@ -436,8 +437,8 @@ async function drift(templatePath: string, livePath: string | undefined, opts: D
     if (opts.aks !== undefined) run.aks = opts.aks;
     if (opts.cluster !== undefined) run.cluster = opts.cluster;
     if (opts.parameters !== undefined) run.parameters = opts.parameters;
-    if (opts.varFile.length) run.varFiles = opts.varFile;
-    if (opts.var.length) run.vars = terraformAssignments(opts.var);
+    if (opts.varFile.length) run.varFiles = opts.varFile.map((f) => f.value);
+    if (opts.var.length) run.vars = terraformAssignments(opts.var, opts.varFile);
     report = await runAksDrift(run, problems);
   } finally {
     printErrors(problems.errors);

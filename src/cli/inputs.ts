@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { TokenCredential } from '@azure/identity';
 import { UsageError, type InputError, type InputNote } from '../core/errors.js';
 import type { Resource } from '../core/resource.js';
+import type { TerraformAssignment } from '../ingest/azure/terraform-module.js';
 import { readCluster, unreadKindOf, type ClusterRead } from '../ingest/kube.js';
 import { SCAN_REQUIRED_KINDS } from '../ingest/kube-kinds.js';
 import { fetchAksClusters } from '../ingest/azure-live.js';
@@ -190,13 +191,26 @@ export function scanDisplayNames(flags: Omit<AzureFlags, 'aks'>, session: AzureS
   };
 }
 
+/** A repeatable option's value and its place on the command line, where the order of two options matters. */
+export interface Placed {
+  value: string;
+  at: number;
+}
+
+let placed = 0;
+
+/** Collects a repeatable option's values with their places (commander calls it in command-line order). */
+export const collectPlaced = (value: string, previous: Placed[]): Placed[] => [...previous, { value, at: placed++ }];
+
 /**
- * `--var NAME=VALUE`s as `terraform -var` takes them, checked: a usage error names the flag and never
- * quotes what was given, which may be a secret pasted in the wrong place.
+ * `--var NAME=VALUE`s as `terraform -var` takes them, each after the `--var-file`s written before it.
+ * A usage error names the flag and never quotes what was given, which may be a secret pasted in the
+ * wrong place.
  */
-export function terraformAssignments(given: readonly string[]): string[] {
-  for (const [i, a] of given.entries()) {
-    if (!/^[A-Za-z_][\w-]*=/.test(a)) throw new UsageError(`--var takes NAME=VALUE, as terraform -var does: --var number ${i + 1} is not a variable name followed by =`);
-  }
-  return [...given];
+export function terraformAssignments(vars: readonly Placed[], files: readonly Placed[]): TerraformAssignment[] {
+  return vars.map(({ value, at }, i) => {
+    const eq = value.indexOf('=');
+    if (!/^[A-Za-z_][\w-]*$/.test(value.slice(0, Math.max(0, eq)))) throw new UsageError(`--var takes NAME=VALUE, as terraform -var does: --var number ${i + 1} is not a variable name followed by =`);
+    return { name: value.slice(0, eq), value: value.slice(eq + 1), afterFiles: files.filter((f) => f.at < at).length };
+  });
 }

@@ -38,8 +38,8 @@ export interface ScanOptions {
   readStdin?: IngestOptions['readStdin'];
   /** Terraform variables files (`--var-file`) for the `.tf` modules read. */
   terraformVariablesFiles?: readonly string[];
-  /** Terraform `--var NAME=VALUE`s for the same modules, after the files. */
-  terraformAssignments?: readonly string[];
+  /** Terraform `--var NAME=VALUE`s for the same modules, each after the files written before it. */
+  terraformAssignments?: IngestOptions['terraformAssignments'];
   onFile?: IngestOptions['onFile'];
   /** Resources read from elsewhere than paths (live AKS clusters), scanned with the files. */
   extraResources?: readonly Resource[];

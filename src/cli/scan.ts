@@ -8,7 +8,7 @@ import { FORMATS, isFormat } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { permissionIndexOf } from '../analyses/rbac/permission-index.js';
 import { parsePssVersion } from '../rules/pss/check.js';
-import { aksInputs, azureSession, clusterInputs, clusterOptions, entraOptions, pathsOrDefault, scanDisplayNames, terraformAssignments, type ClusterFlags } from './inputs.js';
+import { aksInputs, azureSession, clusterInputs, clusterOptions, entraOptions, pathsOrDefault, scanDisplayNames, terraformAssignments, collectPlaced, type ClusterFlags, type Placed } from './inputs.js';
 import { loadConfig } from './load-config.js';
 import { emitReport, progress, SARIF_CATEGORY_FLAGS, sarifCategory } from './output.js';
 import { imageCacheDir, openDbOrUsageError } from './image.js';
@@ -37,8 +37,8 @@ export function scanCommand(): Command {
     .option('--pss-version <version>', 'Pod Security Standards version for the PSS rules (latest or vX.Y)')
     .option('--no-aks-managed', 'fail AKS-managed system components like any other workload')
     .option('--aks <resource-id>', 'also scan this live AKS cluster through Azure Resource Manager (repeatable; read-only)', collect, [])
-    .option('--var-file <file>', 'Terraform variables file for the .tf modules read, as terraform -var-file takes it (repeatable)', collect, [])
-    .option('--var <name=value>', 'Terraform variable for the .tf modules read, as terraform -var takes it, after the --var-files (repeatable)', collect, [])
+    .option('--var-file <file>', 'Terraform variables file for the .tf modules read, as terraform -var-file takes it (repeatable)', collectPlaced, [])
+    .option('--var <name=value>', 'Terraform variable for the .tf modules read, as terraform -var takes it (repeatable; in order with --var-file)', collectPlaced, [])
     .option('--image-report <file>', "import a Trivy or Grype JSON report: its images' vulnerabilities join the scan (repeatable)", collect, [])
     .option('--images', 'pull and scan every image the workloads name (needs the vulnerability database: palisade db update)')
     .option('--db <file>', 'vulnerability database for --images (default: PALISADE_DB, else the user cache directory)')
@@ -64,8 +64,8 @@ interface ScanCliOptions extends ClusterFlags {
   aksManaged: boolean;
   aks: string[];
   imageReport: string[];
-  varFile: string[];
-  var: string[];
+  varFile: Placed[];
+  var: Placed[];
   onlyOnPaths?: boolean;
   images?: boolean;
   db?: string;
@@ -112,8 +112,8 @@ async function scan(paths: string[], opts: ScanCliOptions): Promise<number> {
     configSource: source,
     failOn: opts.failOn ?? config.failOn ?? 'high',
     ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-    ...(opts.varFile.length ? { terraformVariablesFiles: opts.varFile } : {}),
-    ...(opts.var.length ? { terraformAssignments: terraformAssignments(opts.var) } : {}),
+    ...(opts.varFile.length ? { terraformVariablesFiles: opts.varFile.map((f) => f.value) } : {}),
+    ...(opts.var.length ? { terraformAssignments: terraformAssignments(opts.var, opts.varFile) } : {}),
     ...(opts.pssVersion !== undefined ? { settings: { pssVersion: opts.pssVersion } } : {}),
     onFile: (f) => bar.tick(f),
     extraResources: [...aks.resources, ...cluster.resources, ...imported.reports.map((r) => imageResource(r, r.file))],

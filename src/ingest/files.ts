@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { TerraformModules } from './azure/terraform-module.js';
+import { TerraformModules, type TerraformAssignment } from './azure/terraform-module.js';
 import { isTerraformConfig, terraformConfigResources, WITHOUT_AKS_RESOURCES } from './azure/terraform-config.js';
 import { describeFsError, errorMessage, problemKey, type InputError, type InputNote } from '../core/errors.js';
 import { decodeInput, type DecodeSink } from './decode.js';
@@ -28,8 +28,8 @@ export interface IngestOptions {
    * modules: `TF_DATA_DIR` as Terraform reads it, else `.terraform`.
    */
   terraformDataDir?: string;
-  /** Terraform `-var NAME=VALUE`s, for the same modules as the `-var-file`s, after them. */
-  terraformAssignments?: readonly string[];
+  /** Terraform `-var NAME=VALUE`s, for the same modules as the `-var-file`s, each after the files written before it. */
+  terraformAssignments?: readonly TerraformAssignment[];
   /** The environment whose `TF_VAR_NAME` variables set those modules' variables, as Terraform reads them; the process's by default. */
   terraformEnvironment?: Readonly<Record<string, string | undefined>>;
 }
@@ -44,6 +44,8 @@ export interface IngestResult extends DecodeSink {
 export async function ingestPaths(paths: readonly string[], options: IngestOptions = {}): Promise<IngestResult> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const result: IngestResult = { resources: [], errors: [], notes: [], files: 0, texts: new Map() };
+  const environment = options.terraformEnvironment ?? process.env;
+  const dataDir = options.terraformDataDir ?? (environment.TF_DATA_DIR || undefined);
   // Every path is expanded first, so a pool can start on all files at once; each path's own errors
   // keep their place between the files of the paths before and after it.
   const steps: Step[] = [];
@@ -55,19 +57,19 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
       continue;
     }
     const sink: DecodeSink = { resources: [], errors: [], notes: [] };
-    const files = await expand(p, sink);
+    // Hidden directories are skipped anyway; a data directory named without a dot is Terraform's too.
+    const files = await expand(p, sink, dataDir !== undefined && !dataDir.includes('/') ? dataDir : undefined);
     roots.add(resolve(files.length === 1 && files[0] === p ? dirname(p) : p));
     if (sink.errors.length) steps.push({ errors: sink.errors });
     for (const file of files) steps.push({ file });
   }
   const pool = await openPool(steps, limits, options.parsePool);
   const files = steps.flatMap((s) => ('file' in s ? [s.file] : []));
-  const dataDir = options.terraformDataDir ?? (process.env.TF_DATA_DIR || undefined);
   const modules = new TerraformModules(limits, {
     scanned: files,
     variablesFiles: options.terraformVariablesFiles ?? [],
     assignments: options.terraformAssignments ?? [],
-    environment: options.terraformEnvironment ?? process.env,
+    environment,
     roots,
     ...(dataDir ? { dataDir } : {}),
   });
@@ -106,16 +108,18 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   } finally {
     await pool?.close();
   }
-  const why = files.some(isTerraform)
-    ? 'they are for the Terraform module of a directory given (or of a file given), and none of those holds a .tf or .tf.json file read'
-    : 'no Terraform .tf or .tf.json file was read';
+  const unused = (what: string): string =>
+    `${what} were not used: ${
+      files.some(isTerraform)
+        ? 'they are for the Terraform module of a directory given (or of a file given), and none of those holds a .tf or .tf.json file read'
+        : 'no Terraform .tf or .tf.json file was read'
+    }`;
   if (options.terraformVariablesFiles?.length && !modules.variablesApplied) {
-    result.notes.push({ source: options.terraformVariablesFiles.join(', '), message: `the variables files were not used: ${why}` });
+    result.notes.push({ source: options.terraformVariablesFiles.join(', '), message: unused('the variables files') });
   }
   if (options.terraformAssignments?.length && !modules.assignmentsApplied) {
-    // Named, never quoted: a value may be a secret.
-    const names = options.terraformAssignments.map((a) => `-var ${a.split('=')[0] ?? ''}`);
-    result.notes.push({ source: names.join(', '), message: `the variables were not used: ${why}` });
+    // Named, never their values: a value may be a secret.
+    result.notes.push({ source: options.terraformAssignments.map((a) => `-var ${a.name}`).join(', '), message: unused('the variables') });
   }
   return result;
 }
@@ -202,7 +206,7 @@ function merge(from: DecodeSink, file: string, into: DecodeSink): void {
   for (const n of from.notes) into.notes.push(n);
 }
 
-async function expand(path: string, sink: DecodeSink): Promise<string[]> {
+async function expand(path: string, sink: DecodeSink, dataDir: string | undefined): Promise<string[]> {
   let st;
   try {
     st = await stat(path);
@@ -252,6 +256,7 @@ async function expand(path: string, sink: DecodeSink): Promise<string[]> {
         isDir = target.isDirectory();
         isFile = target.isFile();
       }
+      if (isDir && entry.name === dataDir && (await isTerraformDataDir(full))) continue;
       if (isDir && entry.isSymbolicLink()) linked.push(full);
       else if (isDir) await visit(full);
       else if (isFile && EXTENSIONS.test(entry.name)) out.push(full);
@@ -260,6 +265,14 @@ async function expand(path: string, sink: DecodeSink): Promise<string[]> {
   await visit(path);
   for (let i = 0; i < linked.length; i++) await visit(linked[i]!);
   return out;
+}
+
+/** A directory Terraform keeps for a root module (`TF_DATA_DIR`): the modules, providers and workspace `terraform init` put there. */
+async function isTerraformDataDir(dir: string): Promise<boolean> {
+  for (const marker of ['modules/modules.json', 'providers', 'environment', 'terraform.tfstate']) {
+    if (await stat(join(dir, marker)).then(() => true, () => false)) return true;
+  }
+  return false;
 }
 
 export async function readStdin(max: number = DEFAULT_LIMITS.maxFileBytes): Promise<string> {

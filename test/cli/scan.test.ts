@@ -560,8 +560,8 @@ resource "azurerm_kubernetes_cluster" "main" {
 }
 `;
   const localAccounts = async (args: readonly string[], env: Record<string, string> = {}) => {
-    const dir = tempTree({ 'main.tf': tf });
-    const r = await runCli(['scan', dir, '--rule', 'aks/local-accounts-enabled', '-f', 'json', ...args], { env });
+    const dir = tempTree({ 'main.tf': tf, 'off.tfvars': 'local_accounts_disabled = false\n' });
+    const r = await runCli(['scan', dir, '--rule', 'aks/local-accounts-enabled', '-f', 'json', ...args.map((a) => a.replace('DIR/', `${dir}/`))], { env });
     return { code: r.code, stderr: r.stderr, findings: (JSON.parse(r.stdout) as Report).findings.map((f) => f.evidence.valueFrom) };
   };
 
@@ -574,6 +574,9 @@ resource "azurerm_kubernetes_cluster" "main" {
       code: 1,
       findings: ['var.local_accounts_disabled, set by -var local_accounts_disabled on the command line'],
     });
+    // --var and --var-file in the order written, the later winning.
+    expect(await localAccounts(['--var', 'local_accounts_disabled=true', '--var-file', 'DIR/off.tfvars'])).toMatchObject({ code: 1 });
+    expect(await localAccounts(['--var-file', 'DIR/off.tfvars', '--var', 'local_accounts_disabled=true'])).toMatchObject({ code: 0, findings: [] });
   });
 
   it('refuses a --var that is not NAME=VALUE without quoting it (exit 2)', async () => {

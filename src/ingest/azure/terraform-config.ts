@@ -3,7 +3,7 @@ import { UNKNOWN_KEY, unknownMarker } from '../../core/unknown.js';
 import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
 import type { InputNote } from '../../core/errors.js';
-import { EXPRESSION, moduleScope, unescapeTemplate, type TerraformScope } from './terraform-scope.js';
+import { convertsFromString, EXPRESSION, moduleScope, unescapeTemplate, type TerraformScope } from './terraform-scope.js';
 import { evaluateTemplate } from './terraform-expression.js';
 
 /** The note on a configuration that declares none of the resources read. */
@@ -153,13 +153,13 @@ function repetitionsOf(count: unknown, forEach: unknown, refs: Refs): Repetition
 }
 
 /**
- * A known `count`: a whole number from 0 up, or a string of digits (Terraform converts it). Undefined
+ * A known `count`: a whole number from 0 up, or a string of one (`"2"`, `"2.0"`: Terraform converts it). Undefined
  * when unknown, when Terraform would refuse it (negative, fractional, another type), or when too large.
  */
 function countOf(count: unknown, refs: Refs): { value: number; vars: ReadonlySet<string> } | undefined {
   const vars = new Set<string>();
   const value = literalValue(count, refs, 0, vars);
-  const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
+  const n = typeof value === 'string' && value.length <= 32 && convertsFromString(value, 'number') ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_EACH ? { value: n, vars } : undefined;
 }
 

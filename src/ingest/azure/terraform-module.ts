@@ -1,5 +1,5 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { withoutBom } from '../../core/bom.js';
 import { describeFsError, problemKey, type InputError, type InputNote } from '../../core/errors.js';
 import { jsonSyntaxPosition } from '../../core/json-error.js';
@@ -9,7 +9,7 @@ import { readBounded } from '../parse-file.js';
 import type { DecodeSink } from '../decode.js';
 import type { InputLimits } from '../limits.js';
 import { parseHcl } from './terraform-hcl.js';
-import { calledScope, isSensitive, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
+import { calledScope, convertsFromString, isSensitive, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
 import { evaluateIn, MAX_REPEATED_RESOURCES, repetitionsIn, type Repetition, type RepetitionBudget } from './terraform-config.js';
 import { escapeRegExp, TERRAFORM_TYPES } from './kinds.js';
 
@@ -52,10 +52,17 @@ export interface ModuleOptions {
   roots?: ReadonlySet<string>;
   /** Terraform's data directory in a root module (`TF_DATA_DIR`), where `terraform init` installs modules; `.terraform` by default. */
   dataDir?: string;
-  /** `-var NAME=VALUE`s, for the same root modules as the `-var-file`s, after them. */
-  assignments?: readonly string[];
+  /** `-var NAME=VALUE`s, for the same root modules as the `-var-file`s, each after the ones written before it. */
+  assignments?: readonly TerraformAssignment[];
   /** The environment Terraform would run in: its `TF_VAR_NAME` variables set the root modules' variables, before any file. */
   environment?: Readonly<Record<string, string | undefined>>;
+}
+
+/** A `-var NAME=VALUE`, and how many `-var-file`s were written before it: Terraform applies both in command-line order. */
+export interface TerraformAssignment {
+  name: string;
+  value: string;
+  afterFiles: number;
 }
 
 /** A `module` block. */
@@ -64,9 +71,11 @@ interface ModuleCall {
   /** The `source` as written. */
   source: string;
   /** Whether the source is not a local directory (`./x`, `../x`): a registry, Git or archive address `terraform init` installs. */
-  installed: boolean;
+  remote: boolean;
   /** The called directory of a local source, by real path; undefined when it cannot be read. */
   target?: string;
+  /** The `version` constraint of a registry source, as written. */
+  version?: string;
   args: Obj;
   count: unknown;
   forEach: unknown;
@@ -250,7 +259,7 @@ export class TerraformModules {
   private async follow(dirs: Map<string, ModuleDir>, queue: ModuleDir[]): Promise<void> {
     for (let dir = queue.shift(); dir; dir = queue.shift()) {
       for (const call of dir.calls) {
-        if (call.installed) continue;
+        if (call.remote) continue;
         // Relative to the caller's real directory, as the system resolves it for Terraform (through links).
         const key = await realpath(resolve(dir.real, call.source)).catch(() => undefined);
         // Named as written from the caller when that names the same directory, else by its real path.
@@ -305,6 +314,10 @@ export class TerraformModules {
       note(caller, { source: call.file, ...lineOf(call), message: `${where}, and ${manifest.file} has ${record.source} installed for it: run terraform init in ${parent.root} again to have its resources checked` });
       return undefined;
     }
+    if (call.version !== undefined && record.version !== undefined && meetsConstraint(record.version, call.version) === false) {
+      note(caller, { source: call.file, ...lineOf(call), message: `${where}, and ${manifest.file} has version ${record.version} installed for it, which version = "${call.version}" does not allow: run terraform init in ${parent.root} again to have its resources checked` });
+      return undefined;
+    }
     const dir = resolve(parent.rootReal, record.dir);
     const target = await realpath(dir).catch(() => undefined);
     if (target === undefined || !(await stat(target).then((st) => st.isDirectory(), () => false))) {
@@ -322,6 +335,18 @@ export class TerraformModules {
 
   private readonly manifests = new Map<string, Promise<Manifest | { why: string }>>();
 
+  /** The directories read that lie in a data directory's `modules`, where `terraform init` installs modules: a scanned directory's, or `TF_DATA_DIR` given whole. */
+  private async installedDirs(dirs: ReadonlyMap<string, ModuleDir>): Promise<Set<string>> {
+    const dataDir = this.options.dataDir ?? '.terraform';
+    const bases = isAbsolute(dataDir) ? [dataDir] : [...dirs].filter(([, d]) => d.scanned).map(([key]) => join(key, dataDir));
+    const homes: string[] = [];
+    for (const base of bases) {
+      const home = await realpath(join(base, 'modules')).catch(() => undefined);
+      if (home !== undefined) homes.push(home + sep);
+    }
+    return new Set([...dirs.keys()].filter((key) => homes.some((home) => key.startsWith(home))));
+  }
+
   /** The modules manifest `terraform init` writes in a root module (`name`, by real path `real`), read once per root. */
   private manifest(name: string, real: string): Promise<Manifest | { why: string }> {
     let read = this.manifests.get(real);
@@ -336,24 +361,15 @@ export class TerraformModules {
   private async instantiate(dirs: Map<string, ModuleDir>): Promise<void> {
     const called = new Set<string>();
     for (const [key, dir] of dirs) for (const call of dir.calls) if (call.target !== undefined && call.target !== key) called.add(call.target);
-    // A module `terraform init` installed is no root, even where the scan reads it (a data directory
-    // `TF_DATA_DIR` names without a dot).
-    const installed = new Set<string>();
-    for (const [key, dir] of dirs) {
-      if (!dir.scanned || !dir.calls.some((c) => c.installed)) continue;
-      const manifest = await this.manifest(dir.name, key);
-      if (!('records' in manifest)) continue;
-      for (const record of manifest.records.values()) {
-        const target = await realpath(resolve(key, record.dir)).catch(() => undefined);
-        if (target !== undefined && target !== key) installed.add(target);
-      }
-    }
+    // What `terraform init` installed (below a root's `DATA_DIR/modules`) is no root, even where the scan
+    // reads it (a data directory `TF_DATA_DIR` names without a dot): only a call reaches it.
+    const installed = await this.installedDirs(dirs);
     for (const key of installed) called.add(key);
     let total = MAX_TOTAL_RESOURCES;
     const visit = async (dir: ModuleDir, parent: ModuleInstance, stack: readonly string[], budget: Budget): Promise<void> => {
       for (const call of dir.calls) {
         // An installed module is the one `terraform init` put in this root's data directory.
-        const target = call.installed ? await this.installedTarget(dirs, dir, call, parent) : call.target;
+        const target = call.remote ? await this.installedTarget(dirs, dir, call, parent) : call.target;
         const child = target === undefined ? undefined : dirs.get(target);
         if (!child || target === undefined) continue;
         if (stack.includes(target)) {
@@ -407,8 +423,8 @@ export class TerraformModules {
 
   /**
    * A root module's instance: its variables from the files it loads by itself; when a path given
-   * names it, from `TF_VAR_` environment variables before those files, and the `-var-file`s and then
-   * the `-var`s after them.
+   * names it, from `TF_VAR_` environment variables before those files, and the `-var-file`s and
+   * `-var`s after them, in the order written.
    */
   private async rootInstance(dir: ModuleDir, key: string): Promise<ModuleInstance> {
     const roots = await this.rootKeys();
@@ -417,20 +433,21 @@ export class TerraformModules {
       const environment = Object.entries(this.options.environment ?? {}).flatMap(([k, v]) => (k.startsWith('TF_VAR_') && v !== undefined ? [[k.slice(7), v, `TF_VAR_${k.slice(7)} in the environment`] as const] : []));
       variables.unshift(...(await givenValues(dir, environment, this.limits)));
     }
-    if (roots.includes(key) && this.options.variablesFiles?.length) {
+    const files = roots.includes(key) && this.options.variablesFiles?.length ? await this.variablesFiles() : undefined;
+    if (files) {
       this.variablesApplied = true;
-      const extra = await this.variablesFiles();
-      variables.push(...extra.values);
       // Given with every root that takes them; the first to be told says it.
-      dir.errors.push(...extra.errors);
+      dir.errors.push(...files.errors);
     }
-    if (roots.includes(key) && this.options.assignments?.length) {
-      this.assignmentsApplied = true;
-      const assignments = this.options.assignments.flatMap((a) => {
-        const at = a.indexOf('=');
-        return at > 0 ? [[a.slice(0, at), a.slice(at + 1), `-var ${a.slice(0, at)} on the command line`] as const] : [];
-      });
-      variables.push(...(await givenValues(dir, assignments, this.limits)));
+    const assignments = roots.includes(key) ? (this.options.assignments ?? []) : [];
+    if (assignments.length) this.assignmentsApplied = true;
+    // `-var-file`s and `-var`s in the order they were written: a later one overrides an earlier one.
+    const written = files?.values.length ?? 0;
+    for (let k = 0; k <= written; k++) {
+      const here = assignments.filter((a) => a.afterFiles === k || (k === written && a.afterFiles > k));
+      if (here.length) variables.push(...(await givenValues(dir, here.map((a) => [a.name, a.value, `-var ${a.name} on the command line`] as const), this.limits)));
+      const file = files?.values[k];
+      if (file) variables.push(file);
     }
     const repetitions = { left: MAX_REPEATED_RESOURCES, why: `the resources of the root module ${dir.name} would be over ${MAX_REPEATED_RESOURCES}` };
     const selected = roots.includes(key) ? this.options.environment?.TF_WORKSPACE : undefined;
@@ -447,17 +464,17 @@ export class TerraformModules {
     return this.roots;
   }
 
-  private extra?: Promise<{ values: VariablesFile[]; errors: InputError[] }>;
+  private extra?: Promise<{ values: (VariablesFile | undefined)[]; errors: InputError[] }>;
 
-  /** The `-var-file`s, read once. */
-  private variablesFiles(): Promise<{ values: VariablesFile[]; errors: InputError[] }> {
+  /** The `-var-file`s, read once, in the order given (undefined for one that cannot be read). */
+  private variablesFiles(): Promise<{ values: (VariablesFile | undefined)[]; errors: InputError[] }> {
     this.extra ??= (async () => {
-      const values: VariablesFile[] = [];
+      const values: (VariablesFile | undefined)[] = [];
       const errors: InputError[] = [];
       for (const file of this.options.variablesFiles ?? []) {
         const read = await readConfig(file, this.limits);
-        if ('config' in read) values.push({ file, values: read.config, text: read.text, syntax: read.syntax });
-        else errors.push(read.error);
+        values.push('config' in read ? { file, values: read.config, text: read.text, syntax: read.syntax } : undefined);
+        if (!('config' in read)) errors.push(read.error);
       }
       return { values, errors };
     })();
@@ -584,7 +601,7 @@ function moduleCalls(f: ModuleFile): ModuleCall[] {
       const args: Obj = {};
       for (const [k, v] of Object.entries(body)) if (!MODULE_META.has(k)) setOwn(args, k, v);
       const line = callLine(f.text, name);
-      calls.push({ name, source: body.source, installed: !/^\.\.?[\\/]/.test(body.source), args, count: body.count, forEach: body.for_each, where: `module.${name} in ${f.file}${line !== undefined ? `:${line}` : ''}`, file: f.file, line });
+      calls.push({ name, source: body.source, remote: !/^\.\.?[\\/]/.test(body.source), ...(typeof body.version === 'string' ? { version: body.version } : {}), args, count: body.count, forEach: body.for_each, where: `module.${name} in ${f.file}${line !== undefined ? `:${line}` : ''}`, file: f.file, line });
     }
   }
   return calls;
@@ -635,7 +652,7 @@ async function readConfig(file: string, limits: InputLimits): Promise<{ config: 
 interface Manifest {
   /** The manifest as the ingest names it. */
   file: string;
-  records: ReadonlyMap<string, { source: string; dir: string }>;
+  records: ReadonlyMap<string, { source: string; dir: string; version?: string }>;
 }
 
 /** A manifest larger than this is not one `terraform init` wrote: it holds a line per module. */
@@ -643,7 +660,7 @@ const MAX_MANIFEST_BYTES = 4 << 20;
 
 /** A root module's modules manifest, or why there is none to read. */
 async function readManifest(root: string, rootReal: string, dataDir: string, limits: InputLimits): Promise<Manifest | { why: string }> {
-  const file = join(root, dataDir, 'modules', 'modules.json');
+  const file = isAbsolute(dataDir) ? join(dataDir, 'modules', 'modules.json') : join(root, dataDir, 'modules', 'modules.json');
   const real = resolve(rootReal, dataDir, 'modules', 'modules.json');
   if (!(await stat(real).then((st) => st.isFile(), () => false))) return { why: `${file} does not exist` };
   const sink: DecodeSink = { resources: [], errors: [], notes: [] };
@@ -657,23 +674,69 @@ async function readManifest(root: string, rootReal: string, dataDir: string, lim
   }
   const modules = isObj(value) && Array.isArray(value.Modules) ? value.Modules : undefined;
   if (!modules) return { why: `${file} has no Modules list` };
-  const records = new Map<string, { source: string; dir: string }>();
+  const records = new Map<string, { source: string; dir: string; version?: string }>();
   for (const m of modules) {
-    if (isObj(m) && typeof m.Key === 'string' && typeof m.Source === 'string' && typeof m.Dir === 'string' && m.Dir !== '') records.set(m.Key, { source: m.Source, dir: m.Dir });
+    if (!isObj(m) || typeof m.Key !== 'string' || typeof m.Source !== 'string' || typeof m.Dir !== 'string' || m.Dir === '') continue;
+    records.set(m.Key, { source: m.Source, dir: m.Dir, ...(typeof m.Version === 'string' && m.Version !== '' ? { version: m.Version } : {}) });
   }
   return { file, records };
 }
 
 /**
- * Whether a call's `source` is the one a manifest records: Terraform records a registry address with
+ * Whether a call's `source` is the one a manifest records. Terraform records a registry address with
  * its host (`Azure/aks/azurerm` as `registry.terraform.io/Azure/aks/azurerm`) and a shorthand Git
- * address in full (`github.com/org/repo` as `git::https://github.com/org/repo.git`).
+ * address in full (`github.com/org/repo` as `git::https://github.com/org/repo.git`, `git@host:org/repo`
+ * as `git::ssh://git@host/org/repo`): both sides are brought to one plain form, scheme and `.git`
+ * left out. Only what tells two modules apart counts: a false mismatch would leave a module unread.
  */
 function sameSource(written: string, recorded: string): boolean {
-  const source = written.trim();
-  const withHost = /^[\w-]+\/[\w-]+\/[\w-]+(\/\/.*)?$/.test(source) ? `registry.terraform.io/${source}` : source;
-  const plain = (s: string): string => s.trim().replace(/^git::/, '').replace(/^https:\/\//, '').replace(/\.git(?=$|\/\/|\?)/, '').toLowerCase();
-  return plain(withHost) === plain(recorded);
+  return plainSource(written) === plainSource(recorded);
+}
+
+function plainSource(source: string): string {
+  let s = source.trim().replace(/^git::/, '').replace(/^(https|ssh):\/\//, '');
+  // `git@github.com:org/repo` (SCP style) is `git@github.com/org/repo` in URL form.
+  s = s.replace(/^([\w.-]+@[\w.-]+):(?!\d+\/)/, '$1/');
+  if (/^[\w-]+\/[\w-]+\/[\w-]+(\/\/|$)/.test(s)) s = `registry.terraform.io/${s}`;
+  const query = s.indexOf('?');
+  const [address, rest] = query < 0 ? [s, ''] : [s.slice(0, query), s.slice(query)];
+  // Hosts and registry names are not case-sensitive; a Git ref in the query is.
+  return address.replace(/\.git(?=$|\/\/)/, '').toLowerCase() + rest;
+}
+
+/**
+ * Whether an installed version meets a call's `version` constraint (`~> 9.1`, `>= 9.0, < 10.0`), as
+ * Terraform checks it before it plans. Undefined when either is written in a form not read here (a
+ * pre-release, an operator unknown): the module is then read as installed.
+ */
+export function meetsConstraint(version: string, constraint: string): boolean | undefined {
+  const have = versionParts(version);
+  if (!have) return undefined;
+  for (const part of constraint.split(',')) {
+    const m = /^\s*(=|!=|>=|<=|>|<|~>)?\s*v?([\d.]+)\s*$/.exec(part);
+    const want = m ? versionParts(m[2] ?? '') : undefined;
+    if (!m || !want) return undefined;
+    const cmp = compareParts(have, want);
+    const op = m[1] ?? '=';
+    if (op === '~>') {
+      // The last segment written may grow; the ones before it are fixed (`~> 9.1` is >= 9.1, < 10).
+      const fixed = want.slice(0, Math.max(1, want.length - 1));
+      if (cmp < 0 || fixed.some((n, i) => (have[i] ?? 0) !== n)) return false;
+    } else if (!(op === '=' ? cmp === 0 : op === '!=' ? cmp !== 0 : op === '>=' ? cmp >= 0 : op === '<=' ? cmp <= 0 : op === '>' ? cmp > 0 : cmp < 0)) return false;
+  }
+  return true;
+}
+
+function versionParts(v: string): number[] | undefined {
+  return /^\d+(\.\d+){0,2}$/.test(v.trim()) ? v.trim().split('.').map(Number) : undefined;
+}
+
+function compareParts(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /**
@@ -689,16 +752,22 @@ async function givenValues(dir: ModuleDir, given: readonly (readonly [name: stri
     if (!declaration || isSensitive(declaration)) continue;
     const origin = `set by ${where}`;
     if (takesLiteral(declaration.type)) {
-      out.push({ file: where, values: { [name]: raw }, syntax: 'json', origin });
+      if (convertsFromString(raw, declaration.type)) out.push({ file: where, values: { [name]: raw }, syntax: 'json', origin });
+      else note(dir, { source: where, message: `not a valid value for var.${name} of ${dir.name}, whose type is ${typeName(declaration.type)}: not read` });
       continue;
     }
     const parsed = await parseHcl(`value = ${raw}\n`, where, limits);
     const value = 'config' in parsed && Object.keys(parsed.config).length === 1 ? parsed.config.value : undefined;
     // The parser's message may quote the value, which may be a secret.
-    if (value === undefined) note(dir, { source: where, message: `not a valid value for var.${name} of ${dir.name}, whose type is not a string, number or bool: not read` });
+    if (value === undefined) note(dir, { source: where, message: `not a valid value for var.${name} of ${dir.name}, whose type is ${typeName(declaration.type)}: not read` });
     else out.push({ file: where, values: { [name]: value }, syntax: 'hcl', origin });
   }
   return out;
+}
+
+/** A declared type as written (`number`, `list(string)`). */
+function typeName(type: unknown): string {
+  return typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '').trim() : 'not known';
 }
 
 /** Whether Terraform takes a string given for a variable of this declared type as it is: a primitive type, or no type. */

@@ -196,6 +196,12 @@ function primitive(value: unknown, t: string): unknown {
   return value;
 }
 
+/** Whether Terraform converts a string to a variable's declared primitive type (`"yes"` is no `bool`, `"abc"` no `number`). */
+export function convertsFromString(raw: string, type: unknown): boolean {
+  const t = typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '').trim() : '';
+  return t === 'bool' ? BOOL_STRINGS.has(raw) : t === 'number' ? DECIMAL.test(raw.trim()) : true;
+}
+
 // cty, Terraform's type library, converts these strings, and only these, to a bool or a number.
 const BOOL_STRINGS = new Map([['true', true], ['false', false], ['1', true], ['0', false]]);
 const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;

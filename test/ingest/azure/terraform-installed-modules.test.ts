@@ -87,6 +87,7 @@ describe('Terraform modules installed by terraform init', () => {
       ['app.terraform.io/contoso/aks/azurerm', 'app.terraform.io/contoso/aks/azurerm'],
       ['github.com/contoso/terraform-aks//modules/aks?ref=v2', 'git::https://github.com/contoso/terraform-aks.git//modules/aks?ref=v2'],
       ['git::https://dev.azure.com/contoso/infra/_git/aks?ref=v1', 'git::https://dev.azure.com/contoso/infra/_git/aks?ref=v1'],
+      ['git@github.com:contoso/terraform-aks.git?ref=v1', 'git::ssh://git@github.com/contoso/terraform-aks.git?ref=v1'],
     ] as const) {
       const dir = tempTree(initialised('prod', source, recorded));
       const result = await ingestPaths([join(dir, 'prod')]);
@@ -103,6 +104,42 @@ describe('Terraform modules installed by terraform init', () => {
     const visible = tempTree(initialised('prod', 'Azure/aks/azurerm', 'registry.terraform.io/Azure/aks/azurerm', 'tfdata'));
     const both = await ingestPaths([join(visible, 'prod')], { terraformDataDir: 'tfdata' });
     expect(clusters(both.resources).map((c) => [c.name, c.object.name])).toEqual([['module.aks.main', 'aks-prod']]);
+  });
+
+  it('reads a module a called local module installs through the root, and no module the manifest lists elsewhere loses its own root', async () => {
+    const files = initialised('prod', 'Azure/aks/azurerm', 'registry.terraform.io/Azure/aks/azurerm', 'tfdata');
+    // The root calls ./platform, which calls the registry module: the manifest keys it platform.aks.
+    const manifest = JSON.parse(files['prod/tfdata/modules/modules.json'] as string) as { Modules: { Key: string }[] };
+    for (const m of manifest.Modules) if (m.Key.startsWith('aks')) m.Key = `platform.${m.Key}`;
+    manifest.Modules.push({ Key: 'stale', Source: './old', Dir: '../dev' } as { Key: string });
+    const dir = tempTree({
+      ...files,
+      'prod/main.tf': 'module "platform" {\n  source = "./platform"\n}\n',
+      'prod/platform/main.tf': CALL('Azure/aks/azurerm', 'from-platform'),
+      'prod/tfdata/modules/modules.json': JSON.stringify(manifest),
+      'dev/main.tf': 'resource "azurerm_kubernetes_cluster" "dev" {\n  name = "dev"\n}\n',
+    });
+    const result = await ingestPaths([dir], { terraformDataDir: 'tfdata', terraformEnvironment: {} });
+    expect(clusters(result.resources).map((c) => [c.name, c.object.name])).toEqual([
+      ['dev', 'dev'],
+      ['module.platform.module.aks.main', 'from-platform'],
+    ]);
+    // The data directory is Terraform's, not the scan's: its manifest is not read as a document.
+    expect(result.notes).toEqual([]);
+  });
+
+  it('notes a call whose installed version its version constraint does not allow, as terraform plan refuses it', async () => {
+    const files = initialised('prod', 'Azure/aks/azurerm', 'registry.terraform.io/Azure/aks/azurerm');
+    const dir = tempTree({ ...files, 'prod/main.tf': CALL('Azure/aks/azurerm').replace('"9.1.0"', '"~> 10.0"') });
+    const result = await ingestPaths([join(dir, 'prod')]);
+    expect(clusters(result.resources)).toEqual([]);
+    expect(result.notes.map((n) => n.message)).toEqual([
+      `module.aks uses Azure/aks/azurerm, which terraform init installs, and ${join(dir, 'prod/.terraform/modules/modules.json')} has version 9.1.0 installed for it, which version = "~> 10.0" does not allow: run terraform init in ${join(dir, 'prod')} again to have its resources checked`,
+    ]);
+    for (const constraint of ['~> 9.1', '>= 9.0, < 10.0', '9.1.0', '~> 9.1.0', '!= 9.0.0']) {
+      const ok = tempTree({ ...files, 'prod/main.tf': CALL('Azure/aks/azurerm').replace('"9.1.0"', JSON.stringify(constraint)) });
+      expect([constraint, clusters((await ingestPaths([join(ok, 'prod')])).resources).length]).toEqual([constraint, 1]);
+    }
   });
 
   it('notes a call whose module is not installed, was installed from another source, or whose manifest is broken, and reads the rest', async () => {

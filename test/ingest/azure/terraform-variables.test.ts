@@ -396,6 +396,7 @@ resource "azurerm_kubernetes_cluster_node_pool" "pool" {
       ['var.gpu ? 1 : 0', []],
       ['0', []],
       ['"2"', ['pool[0]', 'pool[1]']],
+      ['"1.0"', ['pool[0]']],
       ['!var.gpu ? 1 : 0', ['pool[0]']],
       ['data.azurerm_client_config.current.count', ['pool']],
       ['-1', ['pool']],
@@ -523,16 +524,30 @@ describe('Terraform modules read from a directory', () => {
     // A variables file Terraform loads by itself comes after the environment; -var-files, then -vars, after that.
     const withFile = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES, 'terraform.tfvars': 'tier = "Premium"\n', 'prod.tfvars': 'tier = "Standard"\n' });
     expect((await ingestPaths([withFile], { terraformEnvironment: { TF_VAR_tier: 'Free' } })).resources[0]?.object.sku_tier).toBe('Premium');
-    const both = await ingestPaths([withFile], { terraformEnvironment: {}, terraformVariablesFiles: [join(withFile, 'prod.tfvars')], terraformAssignments: ['tier=Enterprise=1'] });
+    const both = await ingestPaths([withFile], { terraformEnvironment: {}, terraformVariablesFiles: [join(withFile, 'prod.tfvars')], terraformAssignments: [{ name: 'tier', value: 'Enterprise=1', afterFiles: 1 }] });
     expect(both.resources[0]?.object.sku_tier).toBe('Enterprise=1');
     expect(both.resources[0]?.valueSources).toMatchObject({ sku_tier: 'var.tier, set by -var tier on the command line' });
+    // A -var written before a -var-file is overridden by it, as on Terraform's command line.
+    const before = await ingestPaths([withFile], { terraformEnvironment: {}, terraformVariablesFiles: [join(withFile, 'prod.tfvars')], terraformAssignments: [{ name: 'tier', value: 'Enterprise', afterFiles: 0 }] });
+    expect(before.resources[0]?.object.sku_tier).toBe('Standard');
+  });
+
+  it('notes a value given as a string that the declared bool or number type refuses, without quoting it', async () => {
+    const dir = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES.replace('variable "tier" {', 'variable "tier" {\n  type = number') });
+    const result = await ingestPaths([dir], { terraformEnvironment: { TF_VAR_local_accounts_disabled: 'yes-s3cr3t', TF_VAR_tier: 'abc-s3cr3t' } });
+    expect(result.notes.map((n) => [n.source, n.message])).toEqual([
+      ['TF_VAR_local_accounts_disabled in the environment', `not a valid value for var.local_accounts_disabled of ${dir}, whose type is bool: not read`],
+      ['TF_VAR_tier in the environment', `not a valid value for var.tier of ${dir}, whose type is number: not read`],
+    ]);
+    expect(result.resources[0]?.object).toMatchObject({ local_account_disabled: false });
+    expect(JSON.stringify(result)).not.toContain('s3cr3t');
   });
 
   it('takes a value given for a variable of no type as the string it is, and notes one its type cannot parse without quoting it', async () => {
     const dir = tempTree({ 'main.tf': MAIN, 'variables.tf': VARIABLES });
     const result = await ingestPaths([dir], { terraformEnvironment: { TF_VAR_ranges: '["s3cr3t', TF_VAR_tier: '["Premium"]' } });
     expect(result.resources[0]?.object).toMatchObject({ sku_tier: '["Premium"]', api_server_access_profile: [{ authorized_ip_ranges: ['10.0.0.0/8'] }] });
-    expect(result.notes).toEqual([{ source: 'TF_VAR_ranges in the environment', message: `not a valid value for var.ranges of ${dir}, whose type is not a string, number or bool: not read` }]);
+    expect(result.notes).toEqual([{ source: 'TF_VAR_ranges in the environment', message: `not a valid value for var.ranges of ${dir}, whose type is list(string): not read` }]);
     expect(JSON.stringify(result)).not.toContain('s3cr3t');
   });
 
@@ -540,12 +555,12 @@ describe('Terraform modules read from a directory', () => {
     const child = 'variable "lad" {\n  default = true\n}\nresource "azurerm_kubernetes_cluster" "child" {\n  local_account_disabled = var.lad\n}\n';
     const root = 'variable "lad" {\n  type    = bool\n  default = true\n}\nmodule "aks" {\n  source = "./modules/aks"\n}\nresource "azurerm_kubernetes_cluster" "root" {\n  local_account_disabled = var.lad\n}\n';
     const dir = tempTree({ 'main.tf': root, 'modules/aks/main.tf': child });
-    for (const options of [{ terraformEnvironment: { TF_VAR_lad: 'false' } }, { terraformEnvironment: {}, terraformAssignments: ['lad=false'] }]) {
+    for (const options of [{ terraformEnvironment: { TF_VAR_lad: 'false' } }, { terraformEnvironment: {}, terraformAssignments: [{ name: 'lad', value: 'false', afterFiles: 0 }] }]) {
       const result = await ingestPaths([dir], options);
       expect(Object.fromEntries(result.resources.map((r) => [r.name, r.object.local_account_disabled]))).toEqual({ root: false, 'module.aks.child': true });
     }
     const yaml = tempTree({ 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n' });
-    const unused = await ingestPaths([yaml], { terraformEnvironment: {}, terraformAssignments: ['token=s3cr3t', 'tier=Free'] });
+    const unused = await ingestPaths([yaml], { terraformEnvironment: {}, terraformAssignments: [{ name: 'token', value: 's3cr3t', afterFiles: 0 }, { name: 'tier', value: 'Free', afterFiles: 0 }] });
     expect(unused.notes).toEqual([{ source: '-var token, -var tier', message: 'the variables were not used: no Terraform .tf or .tf.json file was read' }]);
   });
 
