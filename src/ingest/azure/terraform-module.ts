@@ -719,8 +719,9 @@ export function meetsConstraint(version: string, constraint: string): boolean | 
     const cmp = compareParts(have, want);
     const op = m[1] ?? '=';
     if (op === '~>') {
-      // The last segment written may grow; the ones before it are fixed (`~> 9.1` is >= 9.1, < 10).
-      const fixed = want.slice(0, Math.max(1, want.length - 1));
+      // The last segment written may grow; the ones before it are fixed (`~> 9.1` is >= 9.1, < 10;
+      // `~> 9` only >= 9, as go-version reads it).
+      const fixed = want.slice(0, want.length - 1);
       if (cmp < 0 || fixed.some((n, i) => (have[i] ?? 0) !== n)) return false;
     } else if (!(op === '=' ? cmp === 0 : op === '!=' ? cmp !== 0 : op === '>=' ? cmp >= 0 : op === '<=' ? cmp <= 0 : op === '>' ? cmp > 0 : cmp < 0)) return false;
   }

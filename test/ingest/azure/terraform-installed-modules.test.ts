@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { aksClusterOf } from '../../../src/analyses/aks/index.js';
 import { Inventory } from '../../../src/core/inventory.js';
 import type { Resource } from '../../../src/core/resource.js';
+import { meetsConstraint } from '../../../src/ingest/azure/terraform-module.js';
 import { ingestPaths } from '../../../src/ingest/files.js';
 import { tempTree } from '../../helpers/cli.js';
 
@@ -177,5 +178,24 @@ describe('Terraform modules installed by terraform init', () => {
     expect(goneRead.notes.map((n) => n.message)).toEqual([
       `module.aks uses Azure/aks/azurerm, which terraform init installs, and ${join(gone, 'prod/.terraform/modules/gone')}, where ${join(gone, 'prod/.terraform/modules/modules.json')} says it is, is not a directory that can be read: run terraform init in ${join(gone, 'prod')} again to have its resources checked`,
     ]);
+  });
+
+  it('reads version constraints as Terraform does, and decides nothing on a form it does not read', () => {
+    for (const [version, constraint, meets] of [
+      ['9.1.0', '~> 9.1', true],
+      ['9.9.0', '~> 9.1', true],
+      ['10.0.0', '~> 9.1', false],
+      ['9.1.5', '~> 9.1.0', true],
+      ['9.2.0', '~> 9.1.0', false],
+      ['12.0.0', '~> 9', true],
+      ['9.0.0', '>= 9.0, < 10.0', true],
+      ['10.0.0', '>= 9.0, < 10.0', false],
+      ['9.1.0', '= 9.1.0', true],
+      ['9.1.0', '!= 9.1.0', false],
+      ['9.1.0-beta', '>= 9.0', undefined],
+      ['9.1.0', '^9.0', undefined],
+    ] as const) {
+      expect([version, constraint, meetsConstraint(version, constraint)]).toEqual([version, constraint, meets]);
+    }
   });
 });
