@@ -498,9 +498,9 @@ class Evaluator {
         // Each element through the steps: a null is no element, and any other single value is one.
         const v = this.eval(node.obj, env);
         if (v === UNKNOWN || v === ERROR) return v;
-        // A set's splat is a set, a list's a list: the result's type is left to Terraform for sets.
-        if (v instanceof CtySet) return UNKNOWN;
-        const elements = v === null ? [] : Array.isArray(v) ? v : [v];
+        // A set's splat is a list of its elements in the set's order, as hcl makes it (a plain array:
+        // mapping the set itself would give a set).
+        const elements = v === null ? [] : v instanceof CtySet ? Array.from(v) : Array.isArray(v) ? v : [v];
         const keys = node.steps.map((k) => this.eval(k, env));
         const out = elements.map((e) => keys.reduce<Value>((x, k) => index(x, k), e));
         return out.includes(ERROR) ? ERROR : out;
@@ -743,7 +743,20 @@ function deepEqual(a: Value, b: Value): boolean {
 
 const list = (v: Value): Value[] | undefined => (Array.isArray(v) ? v : undefined);
 const map = (v: Value): Record<string, Value> | undefined => (isObj(v) ? v : undefined);
-const strs = (v: Value): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+/**
+ * A collection passed for a `list(string)` parameter (`join`, `sort`), converted as cty converts it:
+ * numbers and bools become strings; a null, a collection or an inexact number makes it undefined.
+ */
+function strs(v: Value): string[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: string[] = [];
+  for (const x of v) {
+    const s = x === null ? ERROR : toStr(x);
+    if (typeof s !== 'string') return undefined;
+    out.push(s);
+  }
+  return out;
+}
 
 /** A set of strings in cty's order (sorted, without repeats); sets of other values, ordered and unified by cty's rules, are left to Terraform. */
 function asSet(v: Value[]): Value {
@@ -829,7 +842,10 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
   // A pattern in slashes is a regular expression in Go's syntax, not JavaScript's: left to Terraform.
   replace: ([s, f, r]) => (typeof s === 'string' && typeof f === 'string' && typeof r === 'string' ? (f === '' || /^\/.*\/$/.test(f) ? UNKNOWN : s.split(f).join(r)) : undefined),
   split: ([sep, s]) => (typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : undefined),
-  join: ([sep, ...ls]) => (typeof sep === 'string' && ls.length > 0 && ls.every((l) => strs(l)) ? (ls as string[][]).flat().join(sep) : undefined),
+  join: ([sep, ...ls]) => {
+    const lists = ls.map(strs);
+    return typeof sep === 'string' && lists.length > 0 && lists.every((l) => l !== undefined) ? (lists as string[][]).flat().join(sep) : undefined;
+  },
   format: ([f, ...a]) => (typeof f === 'string' ? format(f, a) : undefined),
   max: (a) => (a.length && a.every((x) => typeof x === 'number') ? Math.max(...(a as number[])) : undefined),
   min: (a) => (a.length && a.every((x) => typeof x === 'number') ? Math.min(...(a as number[])) : undefined),
@@ -837,7 +853,7 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
   alltrue: ([l]) => (list(l) && (l as Value[]).every((x) => toBool(x) !== ERROR) ? (l as Value[]).every((x) => toBool(x) === true) : undefined),
   anytrue: ([l]) => (list(l) && (l as Value[]).every((x) => toBool(x) !== ERROR) ? (l as Value[]).some((x) => toBool(x) === true) : undefined),
   reverse: ([l]) => (list(l) ? [...(l as Value[])].reverse() : undefined),
-  sort: ([l]) => (strs(l) ? [...(l as string[])].sort() : undefined),
+  sort: ([l]) => strs(l)?.sort(),
   setunion: (a) => (a.every(Array.isArray) ? asSet((a as Value[][]).flat(1)) : undefined),
 };
 

@@ -62,6 +62,9 @@ const known: [string, unknown][] = [
   ['${contains(var.zones, "2")}', true],
   ['${keys(var.pools)}', ['batch', 'gpu']],
   ['${join(",", var.zones)}', '1,2,3'],
+  // Arguments converted to the parameter's list(string), as cty converts them.
+  ['${join(",", [1, true, "a"], toset(["b"]))}', '1,true,a,b'],
+  ['${sort([10, 9, "8"])}', ['10', '8', '9']],
   ['${split(",", "a,b")}', ['a', 'b']],
   ['${format("%s-%d", var.env, var.n)}', 'prod-3'],
   ['${upper(each.key)}', 'GPU'],
@@ -72,6 +75,9 @@ const known: [string, unknown][] = [
   ['${[{ a = [1, 2] }, { a = [3, 4] }][*].a[1]}', [2, 4]],
   ['${var.env[*]}', ['prod']],
   ['${var.o[*]}', []],
+  // A set's splat is a list in the set's order.
+  ['${toset(["b", "a", "b"])[*]}', ['a', 'b']],
+  ['${(toset(["b", "a"])[*])[0]}', 'a'],
   ['${unknown_resource.x.id == "a" || true}', true],
   ['${unknown_resource.x.id == "a" && false}', false],
   ['${azurerm_x.y.id != "" ? "same" : "same"}', 'same'],
@@ -85,7 +91,6 @@ const unknown: string[] = [
   'aks-${data.azurerm_client_config.current.tenant_id}',
   '${path.module}',
   '${azurerm_log_analytics_workspace.main[*].id}',
-  '${toset(["a"])[*]}',
   '${file("key.pub")}',
   '${var.zones[7]}',
   '${var.env + 1}',
@@ -105,6 +110,11 @@ const unknown: string[] = [
   '${var.on ? 1 : false}',
   '${coalesce(1, "a")}',
   '${toset(["b", "a"])[0]}',
+  '${join(",", [null])}',
+  '${join(",", [[1]])}',
+  '${join(",", [0.1])}',
+  // The steps after [*] apply to each element: a string has no index.
+  '${toset(["b", "a"])[*][0]}',
   '${[1, {}.x][0]}',
   // Numbers cty holds more precisely, or writes otherwise.
   '${0.1 + 0.2}',
