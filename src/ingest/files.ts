@@ -103,7 +103,7 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
     for (const file of await modules.calledOnly()) {
       options.onFile?.(file);
       result.files++;
-      await decodeTerraformFile(file, modules, limits, result);
+      await decodeTerraformFile(file, modules, limits, result, true);
     }
   } finally {
     await pool?.close();
@@ -143,7 +143,7 @@ function inPool(file: string): boolean {
  * parse goes the usual way, which says why, and so does a `.tf.json` holding no Terraform resources
  * (read as any JSON file).
  */
-async function decodeTerraformFile(file: string, modules: TerraformModules, limits: InputLimits, into: DecodeSink): Promise<void> {
+async function decodeTerraformFile(file: string, modules: TerraformModules, limits: InputLimits, into: DecodeSink, calledOnly = false): Promise<void> {
   const module = await modules.of(file);
   into.errors.push(...module.errors);
   into.notes.push(...module.notes);
@@ -169,8 +169,9 @@ async function decodeTerraformFile(file: string, modules: TerraformModules, limi
         notes.push(n);
       }
     }
-    // An instance that creates nothing (`count = 0`) does not make the file one without resources.
-    into.notes.push(...notes.filter((n) => !produced || n.message !== WITHOUT_AKS_RESOURCES));
+    // An instance that creates nothing (`count = 0`) does not make the file one without resources, and
+    // a file read only because a call reads its module was not asked for: nothing of it is skipped.
+    into.notes.push(...notes.filter((n) => (!produced && !calledOnly) || n.message !== WITHOUT_AKS_RESOURCES));
     return;
   }
   await decodeFile(file, limits, into);

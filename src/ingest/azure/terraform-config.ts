@@ -3,7 +3,8 @@ import { UNKNOWN_KEY, unknownMarker } from '../../core/unknown.js';
 import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
 import type { InputNote } from '../../core/errors.js';
-import { convertsFromString, EXPRESSION, moduleScope, unescapeTemplate, type TerraformScope } from './terraform-scope.js';
+import { EXPRESSION, moduleScope, unescapeTemplate, type TerraformScope } from './terraform-scope.js';
+import { convertsFromString } from './terraform-types.js';
 import { evaluateTemplate } from './terraform-expression.js';
 
 /** The note on a configuration that declares none of the resources read. */

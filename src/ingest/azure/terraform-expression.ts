@@ -87,11 +87,20 @@ class Parser {
   constructor(private readonly s: string) {}
 
   /** A template up to `end` (a closing quote) or the end of the text. */
-  template(end: '"' | undefined): Node {
+  /** The directive (`else`, `endif`) that ended the last template read inside an `%{ if }`. */
+  private stopped: string | undefined;
+
+  /**
+   * A template up to `end` (or the text's end); inside an `%{ if }` branch, up to one of the
+   * directives `stops` names, which is consumed and left in `stopped`.
+   */
+  template(end: '"' | undefined, stops: readonly string[] = [], stripStart = false): Node {
     const parts: (string | Node)[] = [];
     let lit = '';
-    let strip = false;
+    // After a `~}`, the spaces that follow are left out.
+    let strip = stripStart;
     const s = this.s;
+    this.stopped = undefined;
     while (this.i < s.length) {
       const c = s[this.i] as string;
       if (strip) {
@@ -123,7 +132,33 @@ class Parser {
         this.expect('}');
         continue;
       } else if (c === '%' && s[this.i + 1] === '{') {
-        throw new Unsupported('template directive');
+        this.i += 2;
+        if (s[this.i] === '~') {
+          this.i++;
+          lit = lit.replace(/\s+$/, '');
+        }
+        this.ws();
+        const word = /^(if|else|endif)\b/.exec(s.slice(this.i, this.i + 6))?.[1];
+        // `%{ for }` and anything else is left to Terraform.
+        if (word === undefined || (word !== 'if' && !stops.includes(word))) throw new Unsupported('template directive');
+        this.i += word.length;
+        const cond = word === 'if' ? this.expression() : undefined;
+        this.ws();
+        if (s[this.i] === '~') {
+          this.i++;
+          strip = true;
+        }
+        this.expect('}');
+        if (cond === undefined) {
+          if (lit) parts.push(lit);
+          this.stopped = word;
+          return { t: 'tpl', parts };
+        }
+        if (lit) parts.push(lit);
+        lit = '';
+        parts.push(this.ifDirective(end, cond, strip));
+        strip = this.stripNext;
+        continue;
       } else if (c === '\\' && end !== undefined) {
         lit += this.escape();
       } else {
@@ -131,10 +166,35 @@ class Parser {
         this.i++;
       }
     }
+    // Ended by the text or the closing quote, not by a directive (an inner `%{ if }` set it before).
+    this.stopped = undefined;
     if (lit) parts.push(lit);
     // One interpolation and nothing else is its expression's value, of any type.
     if (parts.length === 1 && typeof parts[0] !== 'string') return parts[0] as Node;
     return { t: 'tpl', parts };
+  }
+
+  /** Whether the directive that ended the last `%{ if }` asked to strip the spaces after it (`~}`). */
+  private stripNext = false;
+
+  /** `%{ if COND }A%{ else }B%{ endif }` after its condition: a conditional between two string templates. */
+  private ifDirective(end: '"' | undefined, cond: Node, strip: boolean): Node {
+    const a = this.branch(end, ['else', 'endif'], strip);
+    let b: Node = { t: 'tpl', parts: [] };
+    if (this.stopped === 'else') b = this.branch(end, ['endif'], this.stripNext);
+    if (this.stopped !== 'endif') throw new Unsupported('unclosed if');
+    return { t: 'cond', c: cond, a, b };
+  }
+
+  /** One branch of an `%{ if }`, always a string template (one interpolation alone is made a string too). */
+  private branch(end: '"' | undefined, stops: readonly string[], strip: boolean): Node {
+    const before = this.i;
+    const node = this.template(end, stops, strip);
+    const stopped = this.stopped;
+    // The closing directive's `~}` is seen by the template that read it: carry it to the one after.
+    this.stripNext = /~\s*\}$/.test(this.s.slice(before, this.i));
+    this.stopped = stopped;
+    return node.t === 'tpl' ? node : { t: 'tpl', parts: [node] };
   }
 
   private escape(): string {
@@ -780,12 +840,31 @@ function call(name: string, args: Value[]): Value {
     return ERROR;
   }
   if (name === 'can') return args[0] === ERROR ? false : holdsUnknown(args[0]) ? UNKNOWN : true;
+  if (name === 'coalesce') return coalesce(args);
   if (args.some((a) => a === ERROR)) return ERROR;
   if (args.some((a) => holdsUnknown(a))) return UNKNOWN;
   const fn = FUNCTIONS[name];
   if (!fn) return UNKNOWN;
   const out = fn(args);
   return out === undefined ? ERROR : out;
+}
+
+/**
+ * `coalesce`: the first argument neither null nor an empty string, as cty goes through them: an
+ * unknown one before it makes the result unknown, one after it does not. cty unifies the arguments'
+ * types first: known arguments of mixed kinds are left to Terraform, and so is a result that is not
+ * a string beside unknown arguments (only a string is what any primitive unifies with).
+ */
+function coalesce(args: Value[]): Value {
+  const known = args.filter((a) => a !== UNKNOWN && !holdsUnknown(a));
+  if (args.some((a) => a === ERROR)) return ERROR;
+  if (new Set(known.filter((x) => x !== null).map(kind)).size > 1) return UNKNOWN;
+  for (const a of args) {
+    if (a === UNKNOWN || holdsUnknown(a)) return UNKNOWN;
+    if (a === null || a === '') continue;
+    return known.length === args.length || typeof a === 'string' ? a : UNKNOWN;
+  }
+  return ERROR;
 }
 
 function isAscii(s: string): boolean {
@@ -805,8 +884,6 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
     return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : d;
   },
   contains: ([l, v]) => (list(l) ? (l as Value[]).some((x) => deepEqual(x, v)) : undefined),
-  // cty unifies the arguments' types first: mixed kinds are left to Terraform.
-  coalesce: (a) => (new Set(a.filter((x) => x !== null).map(kind)).size > 1 ? UNKNOWN : a.find((x) => x !== null && x !== '')),
   coalescelist: (a) => a.find((x) => Array.isArray(x) && x.length > 0),
   concat: (a) => (a.every(Array.isArray) ? (a as Value[][]).flat(1) : undefined),
   merge: (a) => {
@@ -836,6 +913,40 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
   lower: ([s]) => (typeof s === 'string' ? (isAscii(s) ? s.toLowerCase() : UNKNOWN) : undefined),
   upper: ([s]) => (typeof s === 'string' ? (isAscii(s) ? s.toUpperCase() : UNKNOWN) : undefined),
   trimspace: ([s]) => (typeof s === 'string' ? s.trim() : undefined),
+  // Characters are compared one by one: known here for ASCII only.
+  trim: ([s, cut]) => (typeof s === 'string' && typeof cut === 'string' ? (isAscii(s) && isAscii(cut) ? trimChars(s, cut) : UNKNOWN) : undefined),
+  trimprefix: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? (s.startsWith(p) ? s.slice(p.length) : s) : undefined),
+  trimsuffix: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? (p !== '' && s.endsWith(p) ? s.slice(0, -p.length) : s) : undefined),
+  // Terraform counts grapheme clusters: known here for ASCII only.
+  substr: ([s, o, l]) => (typeof s === 'string' && typeof o === 'number' && typeof l === 'number' ? (isAscii(s) ? substr(s, o, l) : UNKNOWN) : undefined),
+  slice: ([l, a, b]) => {
+    const items = list(l);
+    if (!items || items instanceof CtySet || typeof a !== 'number' || typeof b !== 'number' || !Number.isInteger(a) || !Number.isInteger(b)) return undefined;
+    return a >= 0 && a <= b && b <= items.length ? items.slice(a, b) : undefined;
+  },
+  index: ([l, v]) => {
+    const items = list(l);
+    if (!items || items instanceof CtySet) return undefined;
+    const at = items.findIndex((x) => deepEqual(x, v));
+    return at < 0 ? undefined : at;
+  },
+  zipmap: ([k, v]) => {
+    const keys = strs(k);
+    const values = list(v);
+    if (!keys || !values || keys.length !== values.length) return undefined;
+    const out: Record<string, Value> = {};
+    keys.forEach((key, i) => setOwn(out, key, values[i]));
+    return out;
+  },
+  range: (a) => numberRange(a),
+  sum: ([l]) => {
+    const items = list(l);
+    if (!items || items.length === 0 || !items.every((x) => typeof x === 'number' && Number.isSafeInteger(x))) return items && items.length > 0 ? UNKNOWN : undefined;
+    const total = (items as number[]).reduce((n, x) => n + x, 0);
+    return Number.isSafeInteger(total) ? total : UNKNOWN;
+  },
+  // Sensitive variables are never read, so nothing here is marked: the value is itself.
+  nonsensitive: ([x]) => x,
   startswith: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : undefined),
   endswith: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : undefined),
   strcontains: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? s.includes(p) : undefined),
@@ -856,6 +967,39 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
   sort: ([l]) => strs(l)?.sort(),
   setunion: (a) => (a.every(Array.isArray) ? asSet((a as Value[][]).flat(1)) : undefined),
 };
+
+/** Go's strings.Trim: every character of `cut` removed from both ends. */
+function trimChars(s: string, cut: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && cut.includes(s[a] as string)) a++;
+  while (b > a && cut.includes(s[b - 1] as string)) b--;
+  return s.slice(a, b);
+}
+
+/** `substr` over ASCII: a negative offset counts from the end, a length of -1 takes the rest; other cases are left to Terraform. */
+function substr(s: string, offset: number, length: number): Value {
+  if (!Number.isInteger(offset) || !Number.isInteger(length) || length < -1) return UNKNOWN;
+  const from = offset < 0 ? s.length + offset : offset;
+  if (from < 0) return UNKNOWN;
+  if (from >= s.length) return '';
+  return length === -1 ? s.slice(from) : s.slice(from, from + length);
+}
+
+/** `range(limit)`, `range(start, limit)`, `range(start, limit, step)` over integers, at most 1,024 numbers as Terraform allows. */
+function numberRange(a: Value[]): Value | undefined {
+  if (a.length < 1 || a.length > 3 || !a.every((x) => typeof x === 'number' && Number.isSafeInteger(x))) return a.every((x) => typeof x === 'number') ? UNKNOWN : undefined;
+  const [start, limit, step] = a.length === 1 ? [0, a[0] as number, 1] : [a[0] as number, a[1] as number, (a[2] as number | undefined) ?? ((a[1] as number) >= (a[0] as number) ? 1 : -1)];
+  if (step === 0) return undefined;
+  // A step away from the limit: left to Terraform.
+  if ((step > 0 && start > limit) || (step < 0 && start < limit)) return UNKNOWN;
+  const out: number[] = [];
+  for (let x = start; step > 0 ? x < limit : x > limit; x += step) {
+    if (out.length >= 1024) return undefined;
+    out.push(x);
+  }
+  return out;
+}
 
 /** `format` with the verbs configurations use: %s, %d, %v, %% (others are left to Terraform). */
 function format(f: string, args: Value[]): Value | undefined {

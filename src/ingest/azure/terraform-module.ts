@@ -9,7 +9,8 @@ import { readBounded } from '../parse-file.js';
 import type { DecodeSink } from '../decode.js';
 import type { InputLimits } from '../limits.js';
 import { parseHcl } from './terraform-hcl.js';
-import { calledScope, convertsFromString, isSensitive, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
+import { calledScope, isSensitive, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
+import { convertsFromString, parseType } from './terraform-types.js';
 import { evaluateIn, MAX_REPEATED_RESOURCES, repetitionsIn, type Repetition, type RepetitionBudget } from './terraform-config.js';
 import { escapeRegExp, TERRAFORM_TYPES } from './kinds.js';
 
@@ -774,8 +775,8 @@ function typeName(type: unknown): string {
 /** Whether Terraform takes a string given for a variable of this declared type as it is: a primitive type, or no type. */
 function takesLiteral(type: unknown): boolean {
   if (type === undefined) return true;
-  const t = typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '').trim() : '';
-  return t === 'string' || t === 'number' || t === 'bool';
+  const kind = parseType(type)?.kind;
+  return kind === 'string' || kind === 'number' || kind === 'bool';
 }
 
 /**

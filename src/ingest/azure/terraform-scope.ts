@@ -1,7 +1,7 @@
 import { lineAt } from '../../core/lines.js';
 import { isObj, setOwn, type Obj } from '../../core/resource.js';
 import { escapeRegExp } from './kinds.js';
-import { stringSet } from './terraform-expression.js';
+import { convertTo, parseType } from './terraform-types.js';
 
 /** A variable's value and where Terraform would take it from: `the default in variables.tf:3`, `set in prod.tfvars:2`. */
 export interface TerraformValue {
@@ -165,46 +165,11 @@ function holdsExpression(v: unknown, depth = 0): boolean {
   return false;
 }
 
-/**
- * A value converted to its variable's type as Terraform converts it: `"true"` for a `bool`, `"3"` for a
- * `number`, a number or bool for a `string`; the elements of a `list`, `set` or `map` of one of these
- * likewise, a `set(string)` without repeats in Terraform's order (and no index). Other types, and
- * values that do not convert whole, stay as written (Terraform would refuse the latter; the rules then
- * read a string where they expect a flag).
- */
+/** A value converted to its variable's declared type, as Terraform converts it (terraform-types.ts); left as written when the type is not read. */
 function typed(value: unknown, type: unknown): unknown {
-  const t = typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '').replace(/\s+/g, '') : '';
-  const collection = /^(list|set|map)\((string|number|bool)\)$/.exec(t);
-  if (!collection) return primitive(value, t);
-  const [, kind, element = ''] = collection;
-  if (kind === 'map') {
-    if (!isObj(value)) return value;
-    const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) setOwn(out, k, primitive(v, element));
-    return out;
-  }
-  if (!Array.isArray(value)) return value;
-  const items = value.map((v) => primitive(v, element));
-  if (kind === 'set' && element === 'string' && items.every((v): v is string => typeof v === 'string')) return stringSet(items);
-  return items;
+  const t = parseType(type);
+  return t ? convertTo(value, t) : value;
 }
-
-function primitive(value: unknown, t: string): unknown {
-  if (t === 'bool' && typeof value === 'string' && BOOL_STRINGS.has(value)) return BOOL_STRINGS.get(value);
-  if (t === 'number' && typeof value === 'string' && DECIMAL.test(value.trim())) return Number(value);
-  if (t === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
-  return value;
-}
-
-/** Whether Terraform converts a string to a variable's declared primitive type (`"yes"` is no `bool`, `"abc"` no `number`). */
-export function convertsFromString(raw: string, type: unknown): boolean {
-  const t = typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '').trim() : '';
-  return t === 'bool' ? BOOL_STRINGS.has(raw) : t === 'number' ? DECIMAL.test(raw.trim()) : true;
-}
-
-// cty, Terraform's type library, converts these strings, and only these, to a bool or a number.
-const BOOL_STRINGS = new Map([['true', true], ['false', false], ['1', true], ['0', false]]);
-const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
 function notNullable(declaration: Obj): boolean {
   return declaration.nullable === false || declaration.nullable === 'false';

@@ -23,6 +23,8 @@ module "pool" {
   cluster_id = azurerm_kubernetes_cluster.main.id
 }
 `,
+  // A file of other resources, read because the module is: nothing the scan was asked for is skipped.
+  'log.tf': 'resource "azurerm_log_analytics_workspace" "logs" {\n  name = "logs"\n}\n',
   'modules/pool/main.tf': 'variable "cluster_id" {\n  type = string\n}\n\nresource "azurerm_kubernetes_cluster_node_pool" "user" {\n  name                  = "user"\n  kubernetes_cluster_id = var.cluster_id\n}\n',
 };
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runScan } from '../../../src/cli/run-scan.js';
 import { DEFAULT_CONFIG } from '../../../src/core/config.js';
 import { ingestPaths } from '../../../src/ingest/files.js';
+import { convertTo, parseType } from '../../../src/ingest/azure/terraform-types.js';
 import { moduleScope } from '../../../src/ingest/azure/terraform-scope.js';
 import { terraformConfigResources } from '../../../src/ingest/azure/terraform-config.js';
 import { RULES } from '../../../src/rules/index.js';
@@ -113,7 +114,7 @@ describe('Terraform variables', () => {
     expect(scope.vars.get('ports')?.value).toEqual([443, 80]);
     expect(scope.vars.get('flags')?.value).toEqual({ a: true, b: false });
     expect(scope.vars.get('mixed')?.value).toEqual(['x', 1]);
-    expect(scope.vars.get('objects')?.value).toEqual([{ a: 1 }]);
+    expect(scope.vars.get('objects')?.value).toEqual([{ a: '1' }]);
     // Terraform refuses an index into a set: the value is left to it, not taken from the list written.
     const dir = tempTree({
       'main.tf': `variable "zones" {\n  type    = set(string)\n  default = ["3", "1"]\n}\nresource "azurerm_kubernetes_cluster_node_pool" "p" {\n  zones = var.zones\n  name  = var.zones[0]\n  count = length(var.zones) - 1\n}\n`,
@@ -122,6 +123,49 @@ describe('Terraform variables', () => {
     expect([...(pool?.object.zones as unknown[])]).toEqual(['1', '3']);
     expect(pool?.name).toBe('p[0]');
     expect(pool?.object.name).toEqual(unknown('var.zones[0] is resolved by Terraform'));
+  });
+
+  it('fills in the optional attributes of an object type with their defaults, and drops the undeclared ones, as Terraform does', async () => {
+    const variables = `variable "pools" {
+  type = map(object({
+    name   = string # the pool's name
+    mode   = optional(string, "User")
+    zones  = optional(list(string))
+    labels = optional(map(string), {})
+    create_before_destroy = optional(bool, false)
+    os = optional(object({
+      sku = optional(string, "Ubuntu")
+      /* the disk */ disk_gb = optional(number, 128)
+    }), {})
+  }))
+}
+`;
+    const main = `resource "azurerm_kubernetes_cluster_node_pool" "pool" {
+  for_each       = { for k, p in var.pools : k => p if p.create_before_destroy == false }
+  name           = each.value.name
+  mode           = each.value.mode
+  zones          = each.value.zones
+  node_labels    = each.value.labels
+  os_sku         = each.value.os.sku
+  os_disk_size_gb = each.value.os.disk_gb
+}
+`;
+    const dir = tempTree({ 'variables.tf': variables, 'main.tf': main, 'terraform.tfvars': 'pools = {\n  user = { name = "user", extra = 1, os = { sku = null } }\n  sys = { name = "sys", mode = "System", create_before_destroy = true }\n}\n' });
+    const { resources, notes } = await ingestPaths([dir], { terraformEnvironment: {} });
+    expect(notes).toEqual([]);
+    expect(resources.map((r) => [r.name, r.object])).toEqual([
+      ['pool["user"]', { name: 'user', mode: 'User', zones: null, node_labels: {}, os_sku: 'Ubuntu', os_disk_size_gb: 128 }],
+    ]);
+  });
+
+  it('reads type constraints, and leaves a value as written when its type is not read or does not fit', () => {
+    expect(parseType('${list(object({ a = string, b = optional(number, 2) }))}')).toMatchObject({ kind: 'list', element: { kind: 'object' } });
+    expect(parseType('tuple([string, bool])')).toEqual({ kind: 'tuple', elements: [{ kind: 'string' }, { kind: 'bool' }] });
+    for (const unread of ['${object({ a = optional(string, var.x) })}', '${list(string', '${frob(string)}', '${string extra}', 42]) expect(parseType(unread)).toBeUndefined();
+    const type = parseType('object({ name = string, mode = optional(string, "User") })');
+    expect(type && convertTo({ mode: 'System' }, type)).toEqual({ mode: 'System' });
+    expect(type && convertTo({ name: 'x', mode: null }, type)).toEqual({ name: 'x', mode: 'User' });
+    expect(type && convertTo('text', type)).toBe('text');
   });
 
   it('converts strings as Terraform does: "1"/"0" to bools, decimal numbers only; a null for a non-nullable variable keeps its default', () => {

@@ -1,0 +1,246 @@
+import { isObj, setOwn, type Obj } from '../../core/resource.js';
+import { evaluateTemplate, stringSet } from './terraform-expression.js';
+
+/**
+ * A variable's type constraint as Terraform reads it (`string`, `list(string)`,
+ * `map(object({ name = string, mode = optional(string, "User") }))`): what a value given for the
+ * variable is converted to, optional attributes' defaults included.
+ */
+export type TerraformType =
+  | { kind: 'any' }
+  | { kind: 'string' | 'number' | 'bool' }
+  | { kind: 'list' | 'set' | 'map'; element: TerraformType }
+  | { kind: 'tuple'; elements: TerraformType[] }
+  | { kind: 'object'; attributes: ReadonlyMap<string, Attribute> };
+
+interface Attribute {
+  type: TerraformType;
+  optional: boolean;
+  /** The `optional(TYPE, DEFAULT)` default, converted to the attribute's type; absent for none (null). */
+  default?: unknown;
+}
+
+/** Type constraints longer than this are not read: a real one is a few hundred characters. */
+const MAX_TYPE_TEXT = 64 * 1024;
+/** Nesting past this is not read: a real type is a few levels deep. */
+const MAX_TYPE_DEPTH = 32;
+
+// A module's variables are converted once per value given; the same few type texts come back.
+const PARSED = new Map<string, TerraformType | undefined>();
+
+/**
+ * A type constraint as written in a `variable` block (the parser's JSON form keeps it as `${TYPE}`),
+ * or undefined when it is not read here (a default that is not a constant, syntax this reader does
+ * not know): values are then left as written.
+ */
+export function parseType(written: unknown): TerraformType | undefined {
+  if (written === undefined) return { kind: 'any' };
+  if (typeof written !== 'string' || written.length > MAX_TYPE_TEXT) return undefined;
+  const text = written.replace(/^\$\{([\s\S]*)\}$/, '$1');
+  if (PARSED.has(text)) return PARSED.get(text);
+  let type: TerraformType | undefined;
+  try {
+    const reader = new TypeReader(text);
+    type = reader.type(0);
+    reader.end();
+  } catch {
+    type = undefined;
+  }
+  if (PARSED.size > 1000) PARSED.clear();
+  PARSED.set(text, type);
+  return type;
+}
+
+class NotRead extends Error {}
+
+class TypeReader {
+  private i = 0;
+
+  constructor(private readonly s: string) {}
+
+  type(depth: number): TerraformType {
+    if (depth > MAX_TYPE_DEPTH) throw new NotRead('too deep');
+    const name = this.word();
+    if (name === 'any') return { kind: 'any' };
+    if (name === 'string' || name === 'number' || name === 'bool') return { kind: name };
+    this.expect('(');
+    let type: TerraformType;
+    if (name === 'list' || name === 'set' || name === 'map') type = { kind: name, element: this.type(depth + 1) };
+    else if (name === 'tuple') type = { kind: 'tuple', elements: this.tuple(depth + 1) };
+    else if (name === 'object') type = { kind: 'object', attributes: this.object(depth + 1) };
+    else throw new NotRead(name);
+    this.expect(')');
+    return type;
+  }
+
+  end(): void {
+    this.skip();
+    if (this.i < this.s.length) throw new NotRead('trailing text');
+  }
+
+  private tuple(depth: number): TerraformType[] {
+    this.expect('[');
+    const out: TerraformType[] = [];
+    while (!this.peek(']')) {
+      out.push(this.type(depth));
+      if (!this.peek(']')) this.expect(',');
+    }
+    this.expect(']');
+    return out;
+  }
+
+  private object(depth: number): Map<string, Attribute> {
+    this.expect('{');
+    const out = new Map<string, Attribute>();
+    while (!this.peek('}')) {
+      const name = this.peek('"') ? this.quoted() : this.word();
+      this.skip();
+      if (this.s[this.i] !== '=' && this.s[this.i] !== ':') throw new NotRead('attribute');
+      this.i++;
+      out.set(name, this.attribute(depth));
+      // Attributes are separated by commas or new lines.
+      if (this.peek(',')) this.i++;
+    }
+    this.expect('}');
+    return out;
+  }
+
+  private attribute(depth: number): Attribute {
+    const start = this.i;
+    if (this.word() !== 'optional') {
+      this.i = start;
+      return { type: this.type(depth), optional: false };
+    }
+    this.expect('(');
+    const type = this.type(depth);
+    let attribute: Attribute = { type, optional: true };
+    if (this.peek(',')) {
+      this.i++;
+      const text = this.expression();
+      const value = evaluateTemplate(`\${${text}}`, undefined, () => undefined);
+      if (!value.known) throw new NotRead('default');
+      attribute = { type, optional: true, default: convertTo(value.value, type) };
+    }
+    this.expect(')');
+    return attribute;
+  }
+
+  /** The text of a default up to the `)` that closes `optional(`, brackets and strings skipped over. */
+  private expression(): string {
+    const start = this.i;
+    let depth = 0;
+    for (; this.i < this.s.length; this.i++) {
+      const c = this.s[this.i];
+      if (c === '"') {
+        for (this.i++; this.i < this.s.length && this.s[this.i] !== '"'; this.i++) if (this.s[this.i] === '\\') this.i++;
+      } else if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') {
+        if (depth === 0) return this.s.slice(start, this.i);
+        depth--;
+      }
+    }
+    throw new NotRead('unclosed default');
+  }
+
+  private word(): string {
+    this.skip();
+    const m = /^[A-Za-z_][\w-]*/.exec(this.s.slice(this.i, this.i + 256));
+    if (!m) throw new NotRead('name');
+    this.i += m[0].length;
+    return m[0];
+  }
+
+  private quoted(): string {
+    this.skip();
+    const m = /^"((?:[^"\\]|\\.)*)"/.exec(this.s.slice(this.i, this.i + 1024));
+    if (!m) throw new NotRead('quoted name');
+    this.i += m[0].length;
+    return JSON.parse(`"${m[1] ?? ''}"`) as string;
+  }
+
+  private peek(c: string): boolean {
+    this.skip();
+    return this.s[this.i] === c;
+  }
+
+  private expect(c: string): void {
+    if (!this.peek(c)) throw new NotRead(`expected ${c}`);
+    this.i++;
+  }
+
+  /** Spaces, new lines and comments: `#` and `//` to the end of the line, and block comments. */
+  private skip(): void {
+    for (;;) {
+      const c = this.s[this.i];
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.i++;
+      else if (c === '#' || (c === '/' && this.s[this.i + 1] === '/')) while (this.i < this.s.length && this.s[this.i] !== '\n') this.i++;
+      else if (c === '/' && this.s[this.i + 1] === '*') {
+        const end = this.s.indexOf('*/', this.i + 2);
+        this.i = end < 0 ? this.s.length : end + 2;
+      } else return;
+    }
+  }
+}
+
+/**
+ * A value converted to a type as Terraform converts a variable's value: primitives as cty converts
+ * them (`"true"` to a bool, `"3"` to a number, numbers and bools to strings); the elements of lists,
+ * sets, maps and tuples likewise, a `set(string)` sorted without repeats; an object's declared
+ * attributes, each missing or null optional one taking its default (null without one), and the
+ * undeclared ones dropped. A value that does not convert stays as written, in whole or in part:
+ * Terraform would refuse it.
+ */
+export function convertTo(value: unknown, type: TerraformType, depth = 0): unknown {
+  if (value === null || value === undefined || depth > MAX_TYPE_DEPTH) return value;
+  switch (type.kind) {
+    case 'any':
+      return value;
+    case 'string':
+    case 'number':
+    case 'bool':
+      return primitive(value, type.kind);
+    case 'list':
+    case 'set': {
+      if (!Array.isArray(value)) return value;
+      const items = value.map((v) => convertTo(v, type.element, depth + 1));
+      if (type.kind === 'set' && type.element.kind === 'string' && items.every((v): v is string => typeof v === 'string')) return stringSet(items);
+      return items;
+    }
+    case 'map': {
+      if (!isObj(value)) return value;
+      const out: Obj = {};
+      for (const [k, v] of Object.entries(value)) setOwn(out, k, convertTo(v, type.element, depth + 1));
+      return out;
+    }
+    case 'tuple':
+      return Array.isArray(value) && value.length === type.elements.length ? value.map((v, i) => convertTo(v, type.elements[i] as TerraformType, depth + 1)) : value;
+    case 'object': {
+      if (!isObj(value)) return value;
+      // A required attribute missing: Terraform refuses the value; it is left as written.
+      for (const [name, a] of type.attributes) if (!a.optional && !Object.prototype.hasOwnProperty.call(value, name)) return value;
+      const out: Obj = {};
+      for (const [name, a] of type.attributes) {
+        const given = Object.prototype.hasOwnProperty.call(value, name) ? value[name] : undefined;
+        setOwn(out, name, given === undefined || given === null ? (a.optional ? (a.default ?? null) : null) : convertTo(given, a.type, depth + 1));
+      }
+      return out;
+    }
+  }
+}
+
+// cty, Terraform's type library, converts these strings, and only these, to a bool or a number.
+const BOOL_STRINGS = new Map([['true', true], ['false', false], ['1', true], ['0', false]]);
+const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+function primitive(value: unknown, kind: 'string' | 'number' | 'bool'): unknown {
+  if (kind === 'bool' && typeof value === 'string' && BOOL_STRINGS.has(value)) return BOOL_STRINGS.get(value);
+  if (kind === 'number' && typeof value === 'string' && DECIMAL.test(value)) return Number(value);
+  if (kind === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
+  return value;
+}
+
+/** Whether Terraform converts a string to a declared primitive type (`"yes"` is no `bool`, `"abc"` no `number`). */
+export function convertsFromString(raw: string, type: unknown): boolean {
+  const t = parseType(type);
+  return t?.kind === 'bool' ? BOOL_STRINGS.has(raw) : t?.kind === 'number' ? DECIMAL.test(raw) : true;
+}
