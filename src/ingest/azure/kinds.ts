@@ -46,3 +46,21 @@ export function armKind(type: unknown): string | undefined {
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Why an AzAPI resource (`azapi_resource`, `azapi_update_resource`) that creates or changes an AKS
+ * cluster or node pool is not read, naming it; undefined for any other. Its `type` is the ARM type
+ * and API version (`Microsoft.ContainerService/managedClusters@2025-10-01`), written or planned.
+ */
+export function azapiAksNote(kind: string, address: string, type: unknown): string | undefined {
+  if (kind !== 'azapi_resource' && kind !== 'azapi_update_resource') return undefined;
+  const written = typeof type === 'string' ? type : '';
+  const what = /^\s*Microsoft\.ContainerService\/managedClusters\/agentPools@/i.test(written)
+    ? 'an AKS node pool'
+    : /^\s*Microsoft\.ContainerService\/managedClusters@/i.test(written)
+      ? 'an AKS cluster'
+      : undefined;
+  if (!what) return undefined;
+  const verb = kind === 'azapi_resource' ? 'creates' : 'changes';
+  return `${address} ${verb} ${what} through the AzAPI provider, which is not read: its settings are not checked here (check the deployed cluster with palisade scan --aks RESOURCE_ID)`;
+}

@@ -1,6 +1,6 @@
 import { asObj, isObj, setOwn, type Obj, type Resource } from '../../core/resource.js';
 import { UNKNOWN_KEY, unknownMarker } from '../../core/unknown.js';
-import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
+import { azapiAksNote, escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
 import type { InputNote } from '../../core/errors.js';
 import { EXPRESSION, moduleScope, unescapeTemplate, type TerraformScope } from './terraform-scope.js';
@@ -69,6 +69,15 @@ export function terraformConfigResources(
             ...(Object.keys(ctx.sources).length ? { valueSources: ctx.sources } : {}),
           });
         }
+      }
+    }
+  }
+  // An AKS cluster written with the AzAPI provider (the Azure Verified Module's) is not read: said, not skipped in silence.
+  for (const kind of ['azapi_resource', 'azapi_update_resource']) {
+    for (const [label, bodies] of Object.entries(asObj(blocks[kind]) ?? {})) {
+      for (const body of (Array.isArray(bodies) ? bodies : [bodies]).filter(isObj)) {
+        const why = azapiAksNote(kind, `${kind}.${label}`, body.type);
+        if (why) notes.push({ source, line: blockLine(text, kind, label, cursors) ?? fallbackLine, message: why });
       }
     }
   }

@@ -1,7 +1,8 @@
 import { asArray, asObj, asString, isObj, setOwn, type Obj, type Resource } from '../../core/resource.js';
 import { unknownMarker } from '../../core/unknown.js';
-import { escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
+import { azapiAksNote, escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
+import type { InputNote } from '../../core/errors.js';
 import { blockExpressions, configuredAt, planConfiguration, referencesOf } from './terraform-plan-config.js';
 
 /** `terraform show -json` of a plan (`planned_values`) or of the state (`values`). */
@@ -27,6 +28,7 @@ export function terraformPlanResources(plan: Obj, source: string, line: number, 
   }
   const configuration = planConfiguration(plan);
   const resources: Resource[] = [];
+  const notes: InputNote[] = [];
   const modules: Obj[] = [root];
   // Breadth-first over child modules: no recursion for hostile depth to exhaust.
   for (let i = 0; i < modules.length && i < 10_000; i++) {
@@ -34,6 +36,8 @@ export function terraformPlanResources(plan: Obj, source: string, line: number, 
     for (const raw of asArray(mod.resources)) {
       const r = asObj(raw);
       const type = asString(r?.type);
+      const azapi = r && type ? azapiAksNote(type, asString(r.address) ?? type, asObj(r.values)?.type) : undefined;
+      if (azapi) notes.push({ source, line: addressLine(text, asString(r?.address) ?? '', line), message: azapi });
       if (!r || !type || !TERRAFORM_TYPES.has(type)) continue;
       if (r.mode !== undefined && r.mode !== 'managed') continue;
       const label = asString(r.name) ?? '';
@@ -59,9 +63,7 @@ export function terraformPlanResources(plan: Obj, source: string, line: number, 
       if (c) modules.push(c);
     }
   }
-  const notes = resources.length === 0
-    ? [{ source, line, message: 'Terraform plan without azurerm_kubernetes_cluster, node pool or diagnostic setting resources; skipped' }]
-    : [];
+  if (resources.length === 0 && notes.length === 0) notes.push({ source, line, message: 'Terraform plan without azurerm_kubernetes_cluster, node pool or diagnostic setting resources; skipped' });
   return { resources, notes };
 }
 

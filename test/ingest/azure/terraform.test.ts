@@ -324,3 +324,61 @@ describe('directory scans and stdin', () => {
     expect(yaml.resources.map((r) => r.kind)).toEqual(['Namespace']);
   });
 });
+
+describe('AKS clusters written with the AzAPI provider', () => {
+  const AZAPI = `resource "azapi_resource" "this" {
+  type      = "Microsoft.ContainerService/managedClusters@2025-10-01"
+  name      = "aks-prod"
+  parent_id = var.resource_group_id
+  body = {
+    properties = { disableLocalAccounts = false }
+  }
+}
+
+resource "azapi_resource" "pool" {
+  type      = "Microsoft.ContainerService/managedClusters/agentPools@2025-10-01"
+  name      = "user"
+  parent_id = azapi_resource.this.id
+}
+
+resource "azapi_update_resource" "version" {
+  type        = "Microsoft.ContainerService/managedClusters@\${local.api_version}"
+  resource_id = azapi_resource.this.id
+}
+
+resource "azapi_resource" "vnet" {
+  type = "Microsoft.Network/virtualNetworks@2024-05-01"
+  name = "vnet"
+}
+
+resource "azurerm_monitor_diagnostic_setting" "this" {
+  name               = "aks"
+  target_resource_id = azapi_resource.this.id
+}
+`;
+
+  it('says which AzAPI resources create or change an AKS cluster or pool, and that they are not checked', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'palisade-azapi-'));
+    try {
+      await writeFile(join(dir, 'main.tf'), AZAPI);
+      const { resources, notes } = await ingestPaths([dir], { terraformEnvironment: {} });
+      expect(resources.map((r) => r.kind)).toEqual(['azurerm_monitor_diagnostic_setting']);
+      const why = (address: string, verb: string, what: string) =>
+        `${address} ${verb} ${what} through the AzAPI provider, which is not read: its settings are not checked here (check the deployed cluster with palisade scan --aks RESOURCE_ID)`;
+      expect(notes).toEqual([
+        { source: join(dir, 'main.tf'), line: 10, message: why('azapi_resource.pool', 'creates', 'an AKS node pool') },
+        { source: join(dir, 'main.tf'), line: 1, message: why('azapi_resource.this', 'creates', 'an AKS cluster') },
+        { source: join(dir, 'main.tf'), line: 16, message: why('azapi_update_resource.version', 'changes', 'an AKS cluster') },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says so for a plan too', () => {
+    const azapiPlan = { format_version: '1.2', planned_values: { root_module: { resources: [{ address: 'azapi_resource.this', mode: 'managed', type: 'azapi_resource', name: 'this', values: { type: 'Microsoft.ContainerService/managedClusters@2025-10-01', body: {} } }] } } };
+    const sink = decode(JSON.stringify(azapiPlan), 'plan.json');
+    expect(sink.resources).toEqual([]);
+    expect(sink.notes.map((n) => n.message)).toEqual([expect.stringMatching(/^azapi_resource\.this creates an AKS cluster through the AzAPI provider, which is not read/)]);
+  });
+});
