@@ -56,6 +56,22 @@ export interface WorkBudget {
 /** Strings longer than this are not built: a few nested `replace` calls would exhaust the memory. */
 const MAX_STRING = 1 << 20;
 
+/**
+ * Spaces a strip marker (`~`) removes, checked: the parser's native syntax comes already stripped,
+ * and in JSON syntax Terraform strips within a line only, and only what Go counts as a space.
+ */
+function stripped(spaces: string): void {
+  if (/[^ \t\r\v\f]/.test(spaces)) throw new Unsupported('strip marker across lines');
+}
+
+/** A literal without its trailing spaces (`${~`, `%{~`), in one pass: a regular expression anchored at the end would go back over every space. */
+function trimEnd(lit: string): string {
+  let end = lit.length;
+  while (end > 0 && /\s/.test(lit[end - 1] as string)) end--;
+  stripped(lit.slice(end));
+  return lit.slice(0, end);
+}
+
 /** Syntax this evaluator does not read (heredocs, template directives), or input too large to evaluate. */
 class Unsupported extends Error {}
 
@@ -106,7 +122,9 @@ class Parser {
       if (strip) {
         strip = false;
         if (/\s/.test(c)) {
+          const from = this.i;
           while (this.i < s.length && /\s/.test(s[this.i] as string)) this.i++;
+          stripped(s.slice(from, this.i));
           continue;
         }
       }
@@ -119,7 +137,7 @@ class Parser {
         // `${~` and `~}` strip the spaces before and after the interpolation.
         if (s[this.i] === '~') {
           this.i++;
-          lit = lit.replace(/\s+$/, '');
+          lit = trimEnd(lit);
         }
         if (lit) parts.push(lit);
         lit = '';
@@ -135,10 +153,10 @@ class Parser {
         this.i += 2;
         if (s[this.i] === '~') {
           this.i++;
-          lit = lit.replace(/\s+$/, '');
+          lit = trimEnd(lit);
         }
         this.ws();
-        const word = /^(if|else|endif)\b/.exec(s.slice(this.i, this.i + 6))?.[1];
+        const word = /^(if|else|endif)(?![\w-])/.exec(s.slice(this.i, this.i + 7))?.[1];
         // `%{ for }` and anything else is left to Terraform.
         if (word === undefined || (word !== 'if' && !stops.includes(word))) throw new Unsupported('template directive');
         this.i += word.length;
@@ -807,11 +825,13 @@ const map = (v: Value): Record<string, Value> | undefined => (isObj(v) ? v : und
  * A collection passed for a `list(string)` parameter (`join`, `sort`), converted as cty converts it:
  * numbers and bools become strings; a null, a collection or an inexact number makes it undefined.
  */
-function strs(v: Value): string[] | undefined {
+function strs(v: Value): string[] | typeof UNKNOWN | undefined {
   if (!Array.isArray(v)) return undefined;
   const out: string[] = [];
   for (const x of v) {
     const s = x === null ? ERROR : toStr(x);
+    // A number cty writes otherwise than JavaScript does is a string only Terraform can give.
+    if (s === UNKNOWN) return UNKNOWN;
     if (typeof s !== 'string') return undefined;
     out.push(s);
   }
@@ -823,11 +843,23 @@ function asSet(v: Value[]): Value {
   return v.every((x) => typeof x === 'string') ? stringSet(v as string[]) : UNKNOWN;
 }
 
-/** Strings as a Terraform `set(string)`: sorted, without repeats, and told from a list by the evaluator (no index). */
+/** Strings as a Terraform `set(string)`: in cty's order (by their UTF-8 bytes), without repeats, and told from a list by the evaluator (no index). */
 export function stringSet(values: readonly string[]): unknown[] {
   const out = new CtySet();
-  for (const x of [...new Set(values)].sort()) out.push(x);
+  for (const x of [...new Set(values)].sort(byUtf8)) out.push(x);
   return out;
+}
+
+/** Numbers as a Terraform `set(number)`: ascending, without repeats. */
+export function numberSet(values: readonly number[]): unknown[] {
+  const out = new CtySet();
+  for (const x of [...new Set(values)].sort((a, b) => a - b)) out.push(x);
+  return out;
+}
+
+/** Go's string order: UTF-8 bytes, which differs from JavaScript's UTF-16 units beyond U+FFFF. */
+function byUtf8(a: string, b: string): number {
+  return a === b ? 0 : Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** The pure functions a configuration uses most; any other function is unknown. Arguments must be fully known, except for `try` and `can`. */
@@ -859,12 +891,18 @@ function coalesce(args: Value[]): Value {
   const known = args.filter((a) => a !== UNKNOWN && !holdsUnknown(a));
   if (args.some((a) => a === ERROR)) return ERROR;
   if (new Set(known.filter((x) => x !== null).map(kind)).size > 1) return UNKNOWN;
+  // Collections unify element by element, which these values do not show (`coalesce([1], ["a"])` is `["1"]`).
+  if (known.some((x) => x !== null && !isPrimitive(x))) return UNKNOWN;
   for (const a of args) {
     if (a === UNKNOWN || holdsUnknown(a)) return UNKNOWN;
     if (a === null || a === '') continue;
     return known.length === args.length || typeof a === 'string' ? a : UNKNOWN;
   }
   return ERROR;
+}
+
+function isPrimitive(v: Value): boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
 function isAscii(s: string): boolean {
@@ -885,7 +923,8 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
   },
   contains: ([l, v]) => (list(l) ? (l as Value[]).some((x) => deepEqual(x, v)) : undefined),
   coalescelist: (a) => a.find((x) => Array.isArray(x) && x.length > 0),
-  concat: (a) => (a.every(Array.isArray) ? (a as Value[][]).flat(1) : undefined),
+  // cty wants lists or tuples: a set is refused.
+  concat: (a) => (a.every((x) => Array.isArray(x) && !(x instanceof CtySet)) ? (a as Value[][]).flat(1) : undefined),
   merge: (a) => {
     if (!a.every((x) => x === null || isObj(x))) return undefined;
     const out: Record<string, Value> = {};
@@ -915,10 +954,11 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
   trimspace: ([s]) => (typeof s === 'string' ? s.trim() : undefined),
   // Characters are compared one by one: known here for ASCII only.
   trim: ([s, cut]) => (typeof s === 'string' && typeof cut === 'string' ? (isAscii(s) && isAscii(cut) ? trimChars(s, cut) : UNKNOWN) : undefined),
-  trimprefix: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? (s.startsWith(p) ? s.slice(p.length) : s) : undefined),
-  trimsuffix: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? (p !== '' && s.endsWith(p) ? s.slice(0, -p.length) : s) : undefined),
+  // cty composes strings (NFC) first: known here for ASCII only.
+  trimprefix: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? (isAscii(s) && isAscii(p) ? (s.startsWith(p) ? s.slice(p.length) : s) : UNKNOWN) : undefined),
+  trimsuffix: ([s, p]) => (typeof s === 'string' && typeof p === 'string' ? (isAscii(s) && isAscii(p) ? (p !== '' && s.endsWith(p) ? s.slice(0, -p.length) : s) : UNKNOWN) : undefined),
   // Terraform counts grapheme clusters: known here for ASCII only.
-  substr: ([s, o, l]) => (typeof s === 'string' && typeof o === 'number' && typeof l === 'number' ? (isAscii(s) ? substr(s, o, l) : UNKNOWN) : undefined),
+  substr: ([s, o, l]) => (typeof s === 'string' && typeof o === 'number' && typeof l === 'number' ? (isAscii(s) && !s.includes('\r\n') ? substr(s, o, l) : UNKNOWN) : undefined),
   slice: ([l, a, b]) => {
     const items = list(l);
     if (!items || items instanceof CtySet || typeof a !== 'number' || typeof b !== 'number' || !Number.isInteger(a) || !Number.isInteger(b)) return undefined;
@@ -927,13 +967,18 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
   index: ([l, v]) => {
     const items = list(l);
     if (!items || items instanceof CtySet) return undefined;
-    const at = items.findIndex((x) => deepEqual(x, v));
+    // cty compares types too, which collections here do not show: primitives only.
+    if (!isPrimitive(v) || !items.every((x) => x === null || isPrimitive(x))) return UNKNOWN;
+    if (items.some((x) => x !== null && kind(x) !== kind(v))) return UNKNOWN;
+    const at = items.indexOf(v);
     return at < 0 ? undefined : at;
   },
   zipmap: ([k, v]) => {
     const keys = strs(k);
     const values = list(v);
-    if (!keys || !values || keys.length !== values.length) return undefined;
+    if (keys === UNKNOWN) return UNKNOWN;
+    // The values must be a list or a tuple: cty refuses a set.
+    if (!keys || !values || values instanceof CtySet || keys.length !== values.length) return undefined;
     const out: Record<string, Value> = {};
     keys.forEach((key, i) => setOwn(out, key, values[i]));
     return out;
@@ -955,7 +1000,8 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
   split: ([sep, s]) => (typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : undefined),
   join: ([sep, ...ls]) => {
     const lists = ls.map(strs);
-    return typeof sep === 'string' && lists.length > 0 && lists.every((l) => l !== undefined) ? (lists as string[][]).flat().join(sep) : undefined;
+    if (typeof sep !== 'string' || lists.length === 0 || lists.includes(undefined)) return undefined;
+    return lists.includes(UNKNOWN) ? UNKNOWN : (lists as string[][]).flat().join(sep);
   },
   format: ([f, ...a]) => (typeof f === 'string' ? format(f, a) : undefined),
   max: (a) => (a.length && a.every((x) => typeof x === 'number') ? Math.max(...(a as number[])) : undefined),
@@ -964,7 +1010,10 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
   alltrue: ([l]) => (list(l) && (l as Value[]).every((x) => toBool(x) !== ERROR) ? (l as Value[]).every((x) => toBool(x) === true) : undefined),
   anytrue: ([l]) => (list(l) && (l as Value[]).every((x) => toBool(x) !== ERROR) ? (l as Value[]).some((x) => toBool(x) === true) : undefined),
   reverse: ([l]) => (list(l) ? [...(l as Value[])].reverse() : undefined),
-  sort: ([l]) => strs(l)?.sort(),
+  sort: ([l]) => {
+    const items = strs(l);
+    return items === UNKNOWN ? UNKNOWN : items?.sort(byUtf8);
+  },
   setunion: (a) => (a.every(Array.isArray) ? asSet((a as Value[][]).flat(1)) : undefined),
 };
 
@@ -977,9 +1026,10 @@ function trimChars(s: string, cut: string): string {
   return s.slice(a, b);
 }
 
-/** `substr` over ASCII: a negative offset counts from the end, a length of -1 takes the rest; other cases are left to Terraform. */
+/** `substr` over ASCII (without `\r\n`, one character to Terraform): a negative offset counts from the end, a length of -1 takes the rest; other cases are left to Terraform. */
 function substr(s: string, offset: number, length: number): Value {
-  if (!Number.isInteger(offset) || !Number.isInteger(length) || length < -1) return UNKNOWN;
+  // cty takes a length of 0 after a negative offset its own way: left to Terraform.
+  if (!Number.isInteger(offset) || !Number.isInteger(length) || length < -1 || (offset < 0 && length === 0)) return UNKNOWN;
   const from = offset < 0 ? s.length + offset : offset;
   if (from < 0) return UNKNOWN;
   if (from >= s.length) return '';

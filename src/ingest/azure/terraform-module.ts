@@ -451,8 +451,10 @@ export class TerraformModules {
       if (file) variables.push(file);
     }
     const repetitions = { left: MAX_REPEATED_RESOURCES, why: `the resources of the root module ${dir.name} would be over ${MAX_REPEATED_RESOURCES}` };
-    const selected = roots.includes(key) ? this.options.environment?.TF_WORKSPACE : undefined;
-    const workspace = selected ? validWorkspace(selected) : await selectedWorkspace(dir.real, this.options.dataDir ?? '.terraform');
+    // TF_WORKSPACE selects the workspace wherever Terraform runs with it: for a root below the paths
+    // given, whether it would run there with it is not known.
+    const selected = this.options.environment?.TF_WORKSPACE;
+    const workspace = selected ? (roots.includes(key) ? validWorkspace(selected) : undefined) : await selectedWorkspace(dir.real, this.options.dataDir ?? '.terraform');
     const scope = { ...moduleScope([...dir.files.values()], variables), ...(workspace !== undefined ? { workspace } : {}) };
     return { address: '', path: [], root: dir.name, instance: '', rootReal: dir.real, scope, repetitions };
   }

@@ -1,7 +1,7 @@
 import { lineAt } from '../../core/lines.js';
 import { isObj, setOwn, type Obj } from '../../core/resource.js';
 import { escapeRegExp } from './kinds.js';
-import { convertTo, parseType } from './terraform-types.js';
+import { convertTo, NOT_CONVERTED, parseType } from './terraform-types.js';
 
 /** A variable's value and where Terraform would take it from: `the default in variables.tf:3`, `set in prod.tfvars:2`. */
 export interface TerraformValue {
@@ -95,7 +95,9 @@ export function moduleScope(files: readonly ModuleFile[], variablesFiles: readon
     if (isSensitive(body)) {
       unset.set(name, `var.${name} is sensitive: its value is not read`);
     } else if (hasDefault && !holdsExpression(body.default)) {
-      vars.set(name, { value: typed(literal(body.default, syntax), body.type), from: `the default in ${at(file, declarationLine(text, name, syntax))}` });
+      const value = typed(literal(body.default, syntax), body.type);
+      if (value === NOT_CONVERTED) unset.set(name, convertedByTerraform(name, body.type));
+      else vars.set(name, { value, from: `the default in ${at(file, declarationLine(text, name, syntax))}` });
     } else {
       unset.set(name, `var.${name} has no default: its value is given when Terraform runs (-var, a .tfvars file)`);
     }
@@ -107,7 +109,13 @@ export function moduleScope(files: readonly ModuleFile[], variablesFiles: readon
       if (!declaration || isSensitive(declaration) || holdsExpression(value)) continue;
       // null for a variable that is not nullable leaves it at its default.
       if (value === null && notNullable(declaration)) continue;
-      vars.set(name, { value: typed(literal(value, syntax), declaration.type), from: origin ?? `set in ${at(file, assignmentLine(text, name, syntax))}` });
+      const converted = typed(literal(value, syntax), declaration.type);
+      if (converted === NOT_CONVERTED) {
+        vars.delete(name);
+        unset.set(name, convertedByTerraform(name, declaration.type));
+        continue;
+      }
+      vars.set(name, { value: converted, from: origin ?? `set in ${at(file, assignmentLine(text, name, syntax))}` });
       unset.delete(name);
     }
   }
@@ -140,7 +148,9 @@ export function calledScope(module: TerraformScope, args: Obj, call: string, eva
       else if (got.value === null && notNullable(body) && fallback) vars.set(name, fallback);
       else {
         const via = [...got.vars].sort().map((v) => `var.${v}, ${caller.vars.get(v)?.from ?? 'its value'}`);
-        vars.set(name, { value: typed(got.value, body.type), from: `set by ${call}${via.length ? ` from ${via.join('; ')}` : ''}` });
+        const value = typed(got.value, body.type);
+        if (value === NOT_CONVERTED) unset.set(name, convertedByTerraform(name, body.type));
+        else vars.set(name, { value, from: `set by ${call}${via.length ? ` from ${via.join('; ')}` : ''}` });
       }
     }
   }
@@ -165,10 +175,18 @@ function holdsExpression(v: unknown, depth = 0): boolean {
   return false;
 }
 
-/** A value converted to its variable's declared type, as Terraform converts it (terraform-types.ts); left as written when the type is not read. */
+/**
+ * A value converted to its variable's declared type, as Terraform converts it (terraform-types.ts);
+ * left as written when the type is not read, and NOT_CONVERTED when only Terraform can convert it.
+ */
 function typed(value: unknown, type: unknown): unknown {
   const t = parseType(type);
   return t ? convertTo(value, t) : value;
+}
+
+function convertedByTerraform(name: string, type: unknown): string {
+  const written = typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '').trim() : 'its type';
+  return `var.${name} is converted to ${written} by Terraform, in a way these values do not show`;
 }
 
 function notNullable(declaration: Obj): boolean {

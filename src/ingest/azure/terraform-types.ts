@@ -1,5 +1,5 @@
 import { isObj, setOwn, type Obj } from '../../core/resource.js';
-import { evaluateTemplate, stringSet } from './terraform-expression.js';
+import { evaluateTemplate, numberSet, stringSet } from './terraform-expression.js';
 
 /**
  * A variable's type constraint as Terraform reads it (`string`, `list(string)`,
@@ -93,7 +93,8 @@ class TypeReader {
     this.expect('{');
     const out = new Map<string, Attribute>();
     while (!this.peek('}')) {
-      const name = this.peek('"') ? this.quoted() : this.word();
+      // Terraform wants attribute names bare (`name = string`), not quoted.
+      const name = this.word();
       this.skip();
       if (this.s[this.i] !== '=' && this.s[this.i] !== ':') throw new NotRead('attribute');
       this.i++;
@@ -118,8 +119,9 @@ class TypeReader {
       this.i++;
       const text = this.expression();
       const value = evaluateTemplate(`\${${text}}`, undefined, () => undefined);
-      if (!value.known) throw new NotRead('default');
-      attribute = { type, optional: true, default: convertTo(value.value, type) };
+      const converted = value.known ? convertTo(value.value, type) : NOT_CONVERTED;
+      if (converted === NOT_CONVERTED) throw new NotRead('default');
+      attribute = { type, optional: true, default: converted };
     }
     this.expect(')');
     return attribute;
@@ -150,14 +152,6 @@ class TypeReader {
     return m[0];
   }
 
-  private quoted(): string {
-    this.skip();
-    const m = /^"((?:[^"\\]|\\.)*)"/.exec(this.s.slice(this.i, this.i + 1024));
-    if (!m) throw new NotRead('quoted name');
-    this.i += m[0].length;
-    return JSON.parse(`"${m[1] ?? ''}"`) as string;
-  }
-
   private peek(c: string): boolean {
     this.skip();
     return this.s[this.i] === c;
@@ -182,13 +176,18 @@ class TypeReader {
   }
 }
 
+/** A value these conversions cannot make as Terraform would (its types or its number formatting decide): left to Terraform. */
+export const NOT_CONVERTED: unique symbol = Symbol('not converted');
+
 /**
  * A value converted to a type as Terraform converts a variable's value: primitives as cty converts
  * them (`"true"` to a bool, `"3"` to a number, numbers and bools to strings); the elements of lists,
- * sets, maps and tuples likewise, a `set(string)` sorted without repeats; an object's declared
- * attributes, each missing or null optional one taking its default (null without one), and the
- * undeclared ones dropped. A value that does not convert stays as written, in whole or in part:
- * Terraform would refuse it.
+ * sets, maps and tuples likewise, a set of strings or numbers in cty's order without repeats (a set
+ * the evaluator cannot index); an object's declared attributes, each missing or null optional one
+ * taking its default (null without one), the undeclared ones dropped. A value that does not convert
+ * stays as written (Terraform would refuse it); NOT_CONVERTED when cty's types would decide what
+ * these values cannot show (a set of other elements, `any` elements of different types, a number
+ * written otherwise than a double holds it).
  */
 export function convertTo(value: unknown, type: TerraformType, depth = 0): unknown {
   if (value === null || value === undefined || depth > MAX_TYPE_DEPTH) return value;
@@ -202,18 +201,29 @@ export function convertTo(value: unknown, type: TerraformType, depth = 0): unkno
     case 'list':
     case 'set': {
       if (!Array.isArray(value)) return value;
-      const items = value.map((v) => convertTo(v, type.element, depth + 1));
-      if (type.kind === 'set' && type.element.kind === 'string' && items.every((v): v is string => typeof v === 'string')) return stringSet(items);
-      return items;
+      // A set given for a list becomes a plain list (mapping the set itself would keep it a set).
+      const items = Array.from(value, (v) => convertTo(v, type.element, depth + 1));
+      if (items.includes(NOT_CONVERTED) || (type.element.kind === 'any' && !oneShape(items))) return NOT_CONVERTED;
+      if (type.kind === 'list') return items;
+      if (items.every((v): v is string => typeof v === 'string')) return stringSet(items);
+      if (items.every((v): v is number => typeof v === 'number')) return numberSet(items);
+      return NOT_CONVERTED;
     }
     case 'map': {
       if (!isObj(value)) return value;
       const out: Obj = {};
-      for (const [k, v] of Object.entries(value)) setOwn(out, k, convertTo(v, type.element, depth + 1));
-      return out;
+      for (const [k, v] of Object.entries(value)) {
+        const converted = convertTo(v, type.element, depth + 1);
+        if (converted === NOT_CONVERTED) return NOT_CONVERTED;
+        setOwn(out, k, converted);
+      }
+      return type.element.kind === 'any' && !oneShape(Object.values(out)) ? NOT_CONVERTED : out;
     }
-    case 'tuple':
-      return Array.isArray(value) && value.length === type.elements.length ? value.map((v, i) => convertTo(v, type.elements[i] as TerraformType, depth + 1)) : value;
+    case 'tuple': {
+      if (!Array.isArray(value) || value.length !== type.elements.length) return value;
+      const items = Array.from(value, (v, i) => convertTo(v, type.elements[i] as TerraformType, depth + 1));
+      return items.includes(NOT_CONVERTED) ? NOT_CONVERTED : items;
+    }
     case 'object': {
       if (!isObj(value)) return value;
       // A required attribute missing: Terraform refuses the value; it is left as written.
@@ -221,26 +231,66 @@ export function convertTo(value: unknown, type: TerraformType, depth = 0): unkno
       const out: Obj = {};
       for (const [name, a] of type.attributes) {
         const given = Object.prototype.hasOwnProperty.call(value, name) ? value[name] : undefined;
-        setOwn(out, name, given === undefined || given === null ? (a.optional ? (a.default ?? null) : null) : convertTo(given, a.type, depth + 1));
+        const converted = given === undefined || given === null ? (a.optional ? (a.default ?? null) : null) : convertTo(given, a.type, depth + 1);
+        if (converted === NOT_CONVERTED) return NOT_CONVERTED;
+        setOwn(out, name, converted);
       }
       return out;
     }
   }
 }
 
+/**
+ * Whether the elements of an `any` collection have one type as these values show it, as cty needs to
+ * leave them as they are (`[1, "a"]` would become `["1", "a"]`): nulls aside, the same primitive
+ * kind, or objects with the same attributes of the same shapes, or lists of such.
+ */
+function oneShape(items: readonly unknown[]): boolean {
+  const shapes = new Set(items.filter((v) => v !== null).map((v) => shapeOf(v, 0)));
+  return shapes.size <= 1 && !shapes.has(undefined);
+}
+
+function shapeOf(v: unknown, depth: number): string | undefined {
+  if (depth > 8) return undefined;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return typeof v;
+  if (Array.isArray(v)) {
+    const inner = new Set(v.filter((x) => x !== null).map((x) => shapeOf(x, depth + 1)));
+    return inner.size <= 1 && !inner.has(undefined) ? `[${[...inner].join('')}]` : undefined;
+  }
+  if (isObj(v)) {
+    const parts: string[] = [];
+    for (const k of Object.keys(v).sort()) {
+      const inner = v[k] === null ? 'null' : shapeOf(v[k], depth + 1);
+      if (inner === undefined) return undefined;
+      parts.push(`${JSON.stringify(k)}:${inner}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  return undefined;
+}
+
 // cty, Terraform's type library, converts these strings, and only these, to a bool or a number.
 const BOOL_STRINGS = new Map([['true', true], ['false', false], ['1', true], ['0', false]]);
-const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+const DECIMAL = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
 function primitive(value: unknown, kind: 'string' | 'number' | 'bool'): unknown {
   if (kind === 'bool' && typeof value === 'string' && BOOL_STRINGS.has(value)) return BOOL_STRINGS.get(value);
-  if (kind === 'number' && typeof value === 'string' && DECIMAL.test(value)) return Number(value);
-  if (kind === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
+  if (kind === 'number' && typeof value === 'string' && DECIMAL.test(value)) return exactNumber(value) ?? NOT_CONVERTED;
+  if (kind === 'string' && typeof value === 'boolean') return String(value);
+  // cty writes a number out in full (1e21 as 1000000000000000000000); JavaScript's text is the same for integers a double holds exactly only.
+  if (kind === 'string' && typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : NOT_CONVERTED;
   return value;
+}
+
+/** A decimal's value when a double holds it as written: a safe integer, or a short plain decimal. */
+function exactNumber(text: string): number | undefined {
+  const n = Number(text);
+  if (/^[-+]?\d+$/.test(text)) return Number.isSafeInteger(n) ? n : undefined;
+  return /^[-+]?\d*\.\d+$/.test(text) && text.replace(/[^\d]/g, '').replace(/^0+/, '').length <= 15 ? n : undefined;
 }
 
 /** Whether Terraform converts a string to a declared primitive type (`"yes"` is no `bool`, `"abc"` no `number`). */
 export function convertsFromString(raw: string, type: unknown): boolean {
   const t = parseType(type);
-  return t?.kind === 'bool' ? BOOL_STRINGS.has(raw) : t?.kind === 'number' ? DECIMAL.test(raw) : true;
+  return t?.kind === 'bool' ? BOOL_STRINGS.has(raw) : t?.kind === 'number' ? DECIMAL.test(raw) || /^[-+]?Inf$/.test(raw) : true;
 }

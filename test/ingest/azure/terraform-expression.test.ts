@@ -66,6 +66,10 @@ const known: [string, unknown][] = [
   ['${join(",", [1, true, "a"], toset(["b"]))}', '1,true,a,b'],
   ['${sort([10, 9, "8"])}', ['10', '8', '9']],
   ['${trim("--prod-aks-", "-")}', 'prod-aks'],
+  // Strings in Go's order, by UTF-8 bytes.
+  ['${sort(["\uFF01", "\uD83D\uDE00"])}', ['\uFF01', '\uD83D\uDE00']],
+  // A strip marker within a line, after a long run of spaces, in one pass.
+  [`${' '.repeat(200_000)}a %{~ if var.on }x%{ endif }`, `${' '.repeat(200_000)}ax`],
   // Template directives: %{ if } with %{ else }, nested, with strip markers.
   ['aks-%{ if var.on }on%{ else }off%{ endif }', 'aks-on'],
   ['${var.env}%{ if !var.on }-x%{ endif }', 'prod'],
@@ -136,6 +140,19 @@ const unknown: string[] = [
   '${coalesce(1, "a")}',
   '${toset(["b", "a"])[0]}',
   '${join(",", [null])}',
+  // cty writes 1.5 as a string its own way: not an error for try or can to catch.
+  '${try(join("-", [1.5]), "fallback")}',
+  '${can(join("-", [1.5]))}',
+  '${substr("a\\r\\nb", 1, 1)}',
+  '${substr("abc", -2, 0)}',
+  '${trimsuffix("cafe\u0301", "\u0301")}',
+  '${zipmap(["a", "b"], toset(["x", "y"]))}',
+  '${index([["a"]], ["a"])}',
+  '${index(["1"], 1)}',
+  '${coalesce([1], ["a"])}',
+  '${concat(toset(["a"]), ["c"])}',
+  '%{ if-1 == -1 }a%{ endif }',
+  'a \n  %{~ if var.on ~}\n  b%{ endif }',
   '${coalesce(data.azurerm_resource_group.rg.location, var.env)}',
   '${coalesce(var.n, data.x.y)}',
   '${trim("ééa", "é")}',

@@ -158,10 +158,45 @@ describe('Terraform variables', () => {
     ]);
   });
 
+  it('leaves to Terraform the conversions these values cannot show: sets of other elements, any of mixed types, numbers written otherwise', () => {
+    const scope = moduleScope(
+      [
+        {
+          file: 'v.tf',
+          config: {
+            variable: {
+              nums: [{ type: '${set(number)}', default: [2, 1, 2] }],
+              flags: [{ type: '${set(bool)}', default: [true] }],
+              big: [{ type: '${string}', default: 1e21 }],
+              mixed: [{ type: '${map(any)}', default: { a: 'x', b: 1 } }],
+              same: [{ type: '${map(any)}', default: { a: { n: 1, s: 'x' }, b: { n: 2, s: 'y' } } }],
+              long: [{ type: '${number}', default: '12345678901234567890' }],
+            },
+          },
+        },
+      ],
+      [],
+    );
+    expect([...(scope.vars.get('nums')?.value as unknown[])]).toEqual([1, 2]);
+    expect(scope.vars.get('same')?.value).toEqual({ a: { n: 1, s: 'x' }, b: { n: 2, s: 'y' } });
+    for (const name of ['flags', 'big', 'mixed', 'long']) {
+      expect([name, scope.vars.has(name), scope.unset.get(name)]).toEqual([name, false, expect.stringMatching(new RegExp(`^var\\.${name} is converted to .* by Terraform`))]);
+    }
+  });
+
+  it('makes a set given for a list variable a list again, which can be indexed', async () => {
+    const dir = tempTree({
+      'main.tf': 'module "m" {\n  source = "./m"\n  l      = toset(["b", "a"])\n}\n',
+      'm/main.tf': 'variable "l" {\n  type = list(string)\n}\nresource "azurerm_kubernetes_cluster" "c" {\n  name = try(var.l[0], "none")\n}\n',
+    });
+    const { resources } = await ingestPaths([dir], { terraformEnvironment: {} });
+    expect(resources.map((r) => r.object.name)).toEqual(['a']);
+  });
+
   it('reads type constraints, and leaves a value as written when its type is not read or does not fit', () => {
     expect(parseType('${list(object({ a = string, b = optional(number, 2) }))}')).toMatchObject({ kind: 'list', element: { kind: 'object' } });
     expect(parseType('tuple([string, bool])')).toEqual({ kind: 'tuple', elements: [{ kind: 'string' }, { kind: 'bool' }] });
-    for (const unread of ['${object({ a = optional(string, var.x) })}', '${list(string', '${frob(string)}', '${string extra}', 42]) expect(parseType(unread)).toBeUndefined();
+    for (const unread of ['${object({ "a" = string })}', '${object({ a = optional(string, var.x) })}', '${list(string', '${frob(string)}', '${string extra}', 42]) expect(parseType(unread)).toBeUndefined();
     const type = parseType('object({ name = string, mode = optional(string, "User") })');
     expect(type && convertTo({ mode: 'System' }, type)).toEqual({ mode: 'System' });
     expect(type && convertTo({ name: 'x', mode: null }, type)).toEqual({ name: 'x', mode: 'User' });
@@ -621,6 +656,10 @@ describe('Terraform modules read from a directory', () => {
     // A selection that is no workspace name leaves it to Terraform.
     const [root] = await read(tree({ '.terraform/environment': '../../etc' }));
     expect(root?.[2]).toEqual(unknown('terraform.workspace is resolved by Terraform'));
+    // So does TF_WORKSPACE for a root below the path given: whether Terraform runs there with it is not known.
+    const parent = tempTree({ 'prod/main.tf': cluster('root') });
+    const [below] = await read(parent, { TF_WORKSPACE: 'dev' });
+    expect(below?.[2]).toEqual(unknown('terraform.workspace is resolved by Terraform'));
   });
 
   it('gives -var-files to the module Terraform would run in, not to the modules it calls', async () => {
