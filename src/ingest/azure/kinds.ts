@@ -61,6 +61,6 @@ export function azapiAksNote(kind: string, address: string, type: unknown): stri
       ? 'an AKS cluster'
       : undefined;
   if (!what) return undefined;
-  const verb = kind === 'azapi_resource' ? 'creates' : 'changes';
-  return `${address} ${verb} ${what} through the AzAPI provider, which is not read: its settings are not checked here (check the deployed cluster with palisade scan --aks RESOURCE_ID)`;
+  if (kind === 'azapi_update_resource') return `${address} changes ${what} through the AzAPI provider, which is not read: what it sets is not checked here (check the deployed cluster with palisade scan --aks RESOURCE_ID)`;
+  return `${address} creates ${what} through the AzAPI provider, which is not read: its settings are not checked here (check the deployed cluster with palisade scan --aks RESOURCE_ID)`;
 }

@@ -76,6 +76,8 @@ export function terraformConfigResources(
   for (const kind of ['azapi_resource', 'azapi_update_resource']) {
     for (const [label, bodies] of Object.entries(asObj(blocks[kind]) ?? {})) {
       for (const body of (Array.isArray(bodies) ? bodies : [bodies]).filter(isObj)) {
+        // One that `count = 0` or an empty `for_each` leaves out is nothing left unread.
+        if (repetitionsOf(body.count, body.for_each, refs)?.length === 0) continue;
         const why = azapiAksNote(kind, `${kind}.${label}`, body.type);
         if (why) notes.push({ source, line: blockLine(text, kind, label, cursors) ?? fallbackLine, message: why });
       }
