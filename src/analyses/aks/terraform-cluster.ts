@@ -405,12 +405,7 @@ const INSTANCE_REFERENCES = new Map<string, RegExp>();
 
 /** `azurerm_kubernetes_cluster.LABEL` and the index after it, when one is written. */
 function instanceReference(label: string): RegExp {
-  let re = INSTANCE_REFERENCES.get(label);
-  if (!re) {
-    if (INSTANCE_REFERENCES.size > 10_000) INSTANCE_REFERENCES.clear();
-    INSTANCE_REFERENCES.set(label, (re = new RegExp(`(?<![\\w.-])${escapeRegExp(TERRAFORM_CLUSTER_TYPE)}\\.${escapeRegExp(label)}(?![\\w-])(\\[[^\\]]*\\])?`, 'g')));
-  }
-  return re;
+  return compiled(INSTANCE_REFERENCES, label, () => new RegExp(`${labelSource(label)}(\\[[^\\]]*\\])?`, 'g'));
 }
 
 /** How a reference names the cluster it points at. */
@@ -466,24 +461,29 @@ export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModu
 const LABEL_REFERENCES = new Map<string, RegExp>();
 const ID_REFERENCES = new Map<string, RegExp>();
 
-/** `azurerm_kubernetes_cluster.LABEL`, not as part of a longer name. */
-function labelReference(label: string): RegExp {
-  let re = LABEL_REFERENCES.get(label);
+/** A regular expression made once per key and kept, the cache emptied past 10,000 keys. */
+function compiled(cache: Map<string, RegExp>, key: string, make: () => RegExp): RegExp {
+  let re = cache.get(key);
   if (!re) {
-    if (LABEL_REFERENCES.size > 10_000) LABEL_REFERENCES.clear();
-    LABEL_REFERENCES.set(label, (re = new RegExp(`(?<![\\w.-])${escapeRegExp(TERRAFORM_CLUSTER_TYPE)}\\.${escapeRegExp(label)}(?![\\w-])`)));
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, (re = make()));
   }
   return re;
 }
 
+/** The source of `azurerm_kubernetes_cluster.LABEL`, not as part of a longer name. */
+function labelSource(label: string): string {
+  return `(?<![\\w.-])${escapeRegExp(TERRAFORM_CLUSTER_TYPE)}\\.${escapeRegExp(label)}(?![\\w-])`;
+}
+
+/** `azurerm_kubernetes_cluster.LABEL`, not as part of a longer name. */
+function labelReference(label: string): RegExp {
+  return compiled(LABEL_REFERENCES, label, () => new RegExp(labelSource(label)));
+}
+
 /** `/managedclusters/NAME` in a lower-cased resource id. */
 function idReference(name: string): RegExp {
-  let re = ID_REFERENCES.get(name);
-  if (!re) {
-    if (ID_REFERENCES.size > 10_000) ID_REFERENCES.clear();
-    ID_REFERENCES.set(name, (re = new RegExp(`/managedclusters/${escapeRegExp(name.toLowerCase())}(?![\\w-])`)));
-  }
-  return re;
+  return compiled(ID_REFERENCES, name, () => new RegExp(`/managedclusters/${escapeRegExp(name.toLowerCase())}(?![\\w-])`));
 }
 
 function knownId(resource: Resource): string | undefined {

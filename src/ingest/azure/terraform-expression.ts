@@ -752,12 +752,12 @@ function binary(op: string, a: Value, b: Value): Value {
   }
 }
 
-// cty converts these strings, and only these, to a bool.
-const BOOLS = new Map<unknown, boolean>([['true', true], ['false', false], ['1', true], ['0', false]]);
+/** The strings cty converts to a bool, and only these. */
+export const CTY_BOOLS: ReadonlyMap<string, boolean> = new Map([['true', true], ['false', false], ['1', true], ['0', false]]);
 
 function toBool(v: Value): boolean | typeof ERROR {
   if (typeof v === 'boolean') return v;
-  return BOOLS.get(v) ?? ERROR;
+  return (typeof v === 'string' ? CTY_BOOLS.get(v) : undefined) ?? ERROR;
 }
 
 function toNum(v: Value): number | typeof ERROR {

@@ -10,7 +10,7 @@ import type { DecodeSink } from '../decode.js';
 import type { InputLimits } from '../limits.js';
 import { parseHcl } from './terraform-hcl.js';
 import { calledScope, isSensitive, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
-import { convertsFromString, parseType } from './terraform-types.js';
+import { convertsFromString, parseType, typeText } from './terraform-types.js';
 import { evaluateIn, MAX_REPEATED_RESOURCES, repetitionsIn, type Repetition, type RepetitionBudget } from './terraform-config.js';
 import { escapeRegExp, TERRAFORM_TYPES } from './kinds.js';
 
@@ -319,14 +319,15 @@ export class TerraformModules {
       note(caller, { source: call.file, ...lineOf(call), message: `${where}, and ${manifest.file} has version ${record.version} installed for it, which version = "${call.version}" does not allow: run terraform init in ${parent.root} again to have its resources checked` });
       return undefined;
     }
-    const dir = resolve(parent.rootReal, record.dir);
-    const target = await realpath(dir).catch(() => undefined);
+    // Named from the root as the ingest names it; read by real path.
+    const name = join(parent.root, record.dir);
+    const target = await realpath(resolve(parent.rootReal, record.dir)).catch(() => undefined);
     if (target === undefined || !(await stat(target).then((st) => st.isDirectory(), () => false))) {
-      note(caller, { source: call.file, ...lineOf(call), message: `${where}, and ${join(parent.root, record.dir)}, where ${manifest.file} says it is, is not a directory that can be read: run terraform init in ${parent.root} again to have its resources checked` });
+      note(caller, { source: call.file, ...lineOf(call), message: `${where}, and ${name}, where ${manifest.file} says it is, is not a directory that can be read: run terraform init in ${parent.root} again to have its resources checked` });
       return undefined;
     }
     if (!dirs.has(target)) {
-      const read = await this.readCalled(dirs, caller, call, join(parent.root, record.dir), target, join(parent.root, record.dir));
+      const read = await this.readCalled(dirs, caller, call, name, target, name);
       if (!read) return undefined;
       // Its local calls (a registry module's `./modules/node_pool`) are followed from it, as Terraform installs them.
       await this.follow(dirs, [read]);
@@ -336,9 +337,14 @@ export class TerraformModules {
 
   private readonly manifests = new Map<string, Promise<Manifest | { why: string }>>();
 
+  /** Terraform's data directory in a root module: `TF_DATA_DIR`, else `.terraform`. */
+  private get dataDir(): string {
+    return this.options.dataDir ?? '.terraform';
+  }
+
   /** The directories read that lie in a data directory's `modules`, where `terraform init` installs modules: a scanned directory's, or `TF_DATA_DIR` given whole. */
   private async installedDirs(dirs: ReadonlyMap<string, ModuleDir>): Promise<Set<string>> {
-    const dataDir = this.options.dataDir ?? '.terraform';
+    const dataDir = this.dataDir;
     const bases = isAbsolute(dataDir) ? [dataDir] : [...dirs].filter(([, d]) => d.scanned).map(([key]) => join(key, dataDir));
     const homes: string[] = [];
     for (const base of bases) {
@@ -351,7 +357,7 @@ export class TerraformModules {
   /** The modules manifest `terraform init` writes in a root module (`name`, by real path `real`), read once per root. */
   private manifest(name: string, real: string): Promise<Manifest | { why: string }> {
     let read = this.manifests.get(real);
-    if (!read) this.manifests.set(real, (read = readManifest(name, real, this.options.dataDir ?? '.terraform', this.limits)));
+    if (!read) this.manifests.set(real, (read = readManifest(name, real, this.dataDir, this.limits)));
     return read;
   }
 
@@ -428,19 +434,20 @@ export class TerraformModules {
    * `-var`s after them, in the order written.
    */
   private async rootInstance(dir: ModuleDir, key: string): Promise<ModuleInstance> {
-    const roots = await this.rootKeys();
+    // Whether a path given names this root: only then is it where Terraform runs with the flags and environment.
+    const named = (await this.rootKeys()).includes(key);
     const variables = await readVariables(dir, this.limits, this.scannedFiles);
-    if (roots.includes(key)) {
+    if (named) {
       const environment = Object.entries(this.options.environment ?? {}).flatMap(([k, v]) => (k.startsWith('TF_VAR_') && v !== undefined ? [[k.slice(7), v, `TF_VAR_${k.slice(7)} in the environment`] as const] : []));
       variables.unshift(...(await givenValues(dir, environment, this.limits)));
     }
-    const files = roots.includes(key) && this.options.variablesFiles?.length ? await this.variablesFiles() : undefined;
+    const files = named && this.options.variablesFiles?.length ? await this.variablesFiles() : undefined;
     if (files) {
       this.variablesApplied = true;
       // Given with every root that takes them; the first to be told says it.
       dir.errors.push(...files.errors);
     }
-    const assignments = roots.includes(key) ? (this.options.assignments ?? []) : [];
+    const assignments = named ? (this.options.assignments ?? []) : [];
     if (assignments.length) this.assignmentsApplied = true;
     // `-var-file`s and `-var`s in the order they were written: a later one overrides an earlier one.
     const written = files?.values.length ?? 0;
@@ -454,7 +461,7 @@ export class TerraformModules {
     // TF_WORKSPACE selects the workspace wherever Terraform runs with it: for a root below the paths
     // given, whether it would run there with it is not known.
     const selected = this.options.environment?.TF_WORKSPACE;
-    const workspace = selected ? (roots.includes(key) ? validWorkspace(selected) : undefined) : await selectedWorkspace(dir.real, this.options.dataDir ?? '.terraform');
+    const workspace = selected ? (named ? validWorkspace(selected) : undefined) : await selectedWorkspace(dir.real, this.dataDir);
     const scope = { ...moduleScope([...dir.files.values()], variables), ...(workspace !== undefined ? { workspace } : {}) };
     return { address: '', path: [], root: dir.name, instance: '', rootReal: dir.real, scope, repetitions };
   }
@@ -755,23 +762,19 @@ async function givenValues(dir: ModuleDir, given: readonly (readonly [name: stri
     const declaration = dir.base.declared.get(name);
     if (!declaration || isSensitive(declaration)) continue;
     const origin = `set by ${where}`;
+    // Never the value itself, nor the parser's message, which may quote it: it may be a secret.
+    const refused = (): void => note(dir, { source: where, message: `not a valid value for var.${name} of ${dir.name}, whose type is ${typeText(declaration.type) ?? 'not known'}: not read` });
     if (takesLiteral(declaration.type)) {
       if (convertsFromString(raw, declaration.type)) out.push({ file: where, values: { [name]: raw }, syntax: 'json', origin });
-      else note(dir, { source: where, message: `not a valid value for var.${name} of ${dir.name}, whose type is ${typeName(declaration.type)}: not read` });
+      else refused();
       continue;
     }
     const parsed = await parseHcl(`value = ${raw}\n`, where, limits);
     const value = 'config' in parsed && Object.keys(parsed.config).length === 1 ? parsed.config.value : undefined;
-    // The parser's message may quote the value, which may be a secret.
-    if (value === undefined) note(dir, { source: where, message: `not a valid value for var.${name} of ${dir.name}, whose type is ${typeName(declaration.type)}: not read` });
+    if (value === undefined) refused();
     else out.push({ file: where, values: { [name]: value }, syntax: 'hcl', origin });
   }
   return out;
-}
-
-/** A declared type as written (`number`, `list(string)`). */
-function typeName(type: unknown): string {
-  return typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '').trim() : 'not known';
 }
 
 /** Whether Terraform takes a string given for a variable of this declared type as it is: a primitive type, or no type. */

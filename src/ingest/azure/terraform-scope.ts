@@ -1,7 +1,7 @@
 import { lineAt } from '../../core/lines.js';
 import { isObj, setOwn, type Obj } from '../../core/resource.js';
 import { escapeRegExp } from './kinds.js';
-import { convertTo, NOT_CONVERTED, parseType } from './terraform-types.js';
+import { convertTo, NOT_CONVERTED, parseType, typeText } from './terraform-types.js';
 
 /** A variable's value and where Terraform would take it from: `the default in variables.tf:3`, `set in prod.tfvars:2`. */
 export interface TerraformValue {
@@ -185,8 +185,7 @@ function typed(value: unknown, type: unknown): unknown {
 }
 
 function convertedByTerraform(name: string, type: unknown): string {
-  const written = typeof type === 'string' ? type.replace(/^\$\{\s*|\s*\}$/g, '').trim() : 'its type';
-  return `var.${name} is converted to ${written} by Terraform, in a way these values do not show`;
+  return `var.${name} is converted to ${typeText(type) ?? 'its type'} by Terraform, in a way these values do not show`;
 }
 
 function notNullable(declaration: Obj): boolean {

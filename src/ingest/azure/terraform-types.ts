@@ -1,5 +1,5 @@
 import { isObj, setOwn, type Obj } from '../../core/resource.js';
-import { evaluateTemplate, numberSet, stringSet } from './terraform-expression.js';
+import { CTY_BOOLS, evaluateTemplate, numberSet, stringSet } from './terraform-expression.js';
 
 /**
  * A variable's type constraint as Terraform reads it (`string`, `list(string)`,
@@ -36,7 +36,7 @@ const PARSED = new Map<string, TerraformType | undefined>();
 export function parseType(written: unknown): TerraformType | undefined {
   if (written === undefined) return { kind: 'any' };
   if (typeof written !== 'string' || written.length > MAX_TYPE_TEXT) return undefined;
-  const text = written.replace(/^\$\{([\s\S]*)\}$/, '$1');
+  const text = typeText(written) as string;
   if (PARSED.has(text)) return PARSED.get(text);
   let type: TerraformType | undefined;
   try {
@@ -49,6 +49,11 @@ export function parseType(written: unknown): TerraformType | undefined {
   if (PARSED.size > 1000) PARSED.clear();
   PARSED.set(text, type);
   return type;
+}
+
+/** A declared type as written (`list(string)`), without the `${...}` the parser's JSON form wraps it in. */
+export function typeText(written: unknown): string | undefined {
+  return typeof written === 'string' ? written.replace(/^\$\{([\s\S]*)\}$/, '$1').trim() : undefined;
 }
 
 class NotRead extends Error {}
@@ -269,12 +274,11 @@ function shapeOf(v: unknown, depth: number): string | undefined {
   return undefined;
 }
 
-// cty, Terraform's type library, converts these strings, and only these, to a bool or a number.
-const BOOL_STRINGS = new Map([['true', true], ['false', false], ['1', true], ['0', false]]);
+// The strings cty, Terraform's type library, may convert to a number.
 const DECIMAL = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
 function primitive(value: unknown, kind: 'string' | 'number' | 'bool'): unknown {
-  if (kind === 'bool' && typeof value === 'string' && BOOL_STRINGS.has(value)) return BOOL_STRINGS.get(value);
+  if (kind === 'bool' && typeof value === 'string' && CTY_BOOLS.has(value)) return CTY_BOOLS.get(value);
   if (kind === 'number' && typeof value === 'string' && DECIMAL.test(value)) return exactNumber(value) ?? NOT_CONVERTED;
   if (kind === 'string' && typeof value === 'boolean') return String(value);
   // cty writes a number out in full (1e21 as 1000000000000000000000); JavaScript's text is the same for integers a double holds exactly only.
@@ -292,5 +296,5 @@ function exactNumber(text: string): number | undefined {
 /** Whether Terraform converts a string to a declared primitive type (`"yes"` is no `bool`, `"abc"` no `number`). */
 export function convertsFromString(raw: string, type: unknown): boolean {
   const t = parseType(type);
-  return t?.kind === 'bool' ? BOOL_STRINGS.has(raw) : t?.kind === 'number' ? DECIMAL.test(raw) || /^[-+]?Inf$/.test(raw) : true;
+  return t?.kind === 'bool' ? CTY_BOOLS.has(raw) : t?.kind === 'number' ? DECIMAL.test(raw) || /^[-+]?Inf$/.test(raw) : true;
 }
