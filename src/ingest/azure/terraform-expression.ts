@@ -762,12 +762,15 @@ function toBool(v: Value): boolean | typeof ERROR {
 
 function toNum(v: Value): number | typeof ERROR {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(v)) {
+  // cty parses with Go's big.Float, which takes a leading `+` too.
+  if (typeof v === 'string' && /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(v)) {
     const n = Number(v);
     // Beyond what a double holds, cty's number is another: not converted here.
     if (!Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n))) throw new Unsupported('number');
     return n;
   }
+  // Go reads infinities too, which cty may refuse: not an error to be caught here.
+  if (typeof v === 'string' && /^[-+]?inf(inity)?$/i.test(v)) throw new Unsupported('infinity');
   return ERROR;
 }
 

@@ -87,6 +87,8 @@ const known: [string, unknown][] = [
   ['${range(3)}', [0, 1, 2]],
   ['${range(1, 7, 2)}', [1, 3, 5]],
   ['${sum([1, 2, 3])}', 6],
+  // A leading + is a sign to cty, not an error for try to catch.
+  ['${try(tonumber("+5"), 0)}', 5],
   ['${nonsensitive(var.env)}', 'prod'],
   // The first argument neither null nor empty decides; unknown ones after it do not matter.
   ['${coalesce(null, "", var.env, data.azurerm_resource_group.rg.location)}', 'prod'],
@@ -142,6 +144,7 @@ const unknown: string[] = [
   '${join(",", [null])}',
   // cty writes 1.5 as a string its own way: not an error for try or can to catch.
   '${try(join("-", [1.5]), "fallback")}',
+  '${try(tonumber("Inf"), 0)}',
   '${can(join("-", [1.5]))}',
   '${substr("a\\r\\nb", 1, 1)}',
   '${substr("abc", -2, 0)}',
