@@ -159,6 +159,45 @@ describe('palisade aks drift TEMPLATE LIVE', () => {
   });
 });
 
+describe('palisade aks drift with an AzAPI template', () => {
+  const AZAPI = `resource "azapi_resource" "aks" {
+  type      = "Microsoft.ContainerService/managedClusters@2025-10-01"
+  name      = "aks-prod"
+  parent_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-prod"
+  body = {
+    sku = { name = "Base", tier = "Standard" }
+    properties = {
+      kubernetesVersion      = "1.30"
+      disableLocalAccounts   = true
+      apiServerAccessProfile = { authorizedIPRanges = ["203.0.113.0/24"] }
+      networkProfile         = { networkPlugin = "azure", networkPolicy = "cilium" }
+      agentPoolProfiles      = [{ name = "system", mode = "System", enableEncryptionAtHost = true }]
+    }
+  }
+}
+`;
+
+  it('compares the body with the live cluster, each setting at its line in the body', async () => {
+    const dir = tempTree({ 'main.tf': AZAPI, 'live.json': drifted });
+    const r = await runCli(['aks', 'drift', join(dir, 'main.tf'), join(dir, 'live.json'), '-f', 'json']);
+    expect(r.stderr).toBe('');
+    const report = parse(r.stdout);
+    expect(report.template).toMatchObject({ cluster: 'aks-prod', kind: 'Microsoft.ContainerService/managedClusters', shape: 'terraform-hcl', line: 1 });
+    expect(report.drift.map((d) => [d.setting, d.template.field, d.template.line, d.live.value])).toEqual([
+      ['disableLocalAccounts', 'body.properties.disableLocalAccounts', 9, false],
+      ['apiServerAccessProfile.authorizedIPRanges', 'body.properties.apiServerAccessProfile.authorizedIPRanges', 10, []],
+    ]);
+    expect(report.summary).toMatchObject({ drift: 2, regressions: 2 });
+  });
+
+  it('refuses the AzAPI template given as the live side', async () => {
+    const dir = tempTree({ 'main.tf': AZAPI, 'live.json': show() });
+    const r = await runCli(['aks', 'drift', join(dir, 'live.json'), join(dir, 'main.tf')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the arguments are swapped');
+  });
+});
+
 describe('palisade aks drift with Terraform variables', () => {
   const variables = 'variable "local_accounts_disabled" {\n  type    = bool\n  default = false\n}\n';
   const tf = TF.replace('local_account_disabled = true', 'local_account_disabled = var.local_accounts_disabled');

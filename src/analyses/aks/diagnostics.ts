@@ -1,6 +1,6 @@
 import type { Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
-import { MANAGED_CLUSTER_TYPE, readSetting } from './json-cluster.js';
+import { isAzapi, MANAGED_CLUSTER_TYPE, readSetting } from './json-cluster.js';
 import type { AksCluster, DiagnosticSetting, Setting } from './model.js';
 import { clusterIdentity, refersToCluster, terraformUnit, TERRAFORM_CLUSTER_TYPE, terraformAddress, terraformUnknown, type ClusterIdentity } from './terraform-cluster.js';
 
@@ -86,6 +86,15 @@ function propertiesOf(object: Obj): { root: Obj; field: string } {
     if (k.toLowerCase() === 'properties' && isObj(object[k])) return { root: object[k] as Obj, field: k };
   }
   return { root: object, field: '' };
+}
+
+/** An AzAPI setting's ARM resource is its `body`, which may be unknown as a whole. */
+function azapiProperties(object: Obj): { root: Obj; field: string } {
+  const body = object.body;
+  // Unknown, every setting below it is (readSetting says why); not an object, it holds none.
+  if (!isObj(body) || terraformUnknown(body) !== undefined) return { root: isObj(body) ? body : {}, field: 'body' };
+  const inner = propertiesOf(body);
+  return { root: inner.root, field: inner.field === '' ? 'body' : `body.${inner.field}` };
 }
 
 function jsonLogs(root: Obj, base: string): DiagnosticLog[] {
@@ -177,7 +186,7 @@ function settingName(resource: Resource): string {
 }
 
 function jsonSetting(resource: Resource, target: string | undefined): DiagnosticSettingView {
-  const { root, field } = propertiesOf(resource.object);
+  const { root, field } = isAzapi(resource) ? azapiProperties(resource.object) : propertiesOf(resource.object);
   const destinations: DiagnosticSetting['destinations'] = {};
   const unknownDestinations: DiagnosticSettingView['unknownDestinations'] = {};
   const keys: Array<[Destination, string]> = [
@@ -188,6 +197,15 @@ function jsonSetting(resource: Resource, target: string | undefined): Diagnostic
   ];
   for (const [dest, key] of keys) setDestination(destinations, unknownDestinations, dest, readSetting(root, field, key));
   const view: DiagnosticSettingView = { resource, name: settingName(resource), logs: jsonLogs(root, field), destinations, unknownDestinations };
+  if (target !== undefined) view.target = target;
+  return view;
+}
+
+/** An AzAPI `Microsoft.Insights/diagnosticSettings` resource: the ARM setting in `body`, attached to `parent_id`. */
+function azapiSetting(resource: Resource): DiagnosticSettingView {
+  const view = jsonSetting(resource, undefined);
+  const parent = resource.object.parent_id;
+  const target = typeof parent === 'string' ? parent : terraformUnknown(parent);
   if (target !== undefined) view.target = target;
   return view;
 }
@@ -301,9 +319,10 @@ export function diagnosticSettingsFor(cluster: AksCluster, inventory: Inventory 
   const sole = inventory.byKind(MANAGED_CLUSTER_TYPE).length + inventory.byKind(TERRAFORM_CLUSTER_TYPE).length === 1;
   const out: DiagnosticSettingView[] = [];
   for (const r of candidates) {
-    if (r.kind === TERRAFORM_DIAGNOSTIC_SETTING_TYPE) {
-      const verdict = refersToCluster(r.object.target_resource_id, me, terraformAddress(r.name).module, terraformUnit(r));
-      const view = verdict === 'no' ? undefined : terraformSetting(r);
+    if (r.kind === TERRAFORM_DIAGNOSTIC_SETTING_TYPE || isAzapi(r)) {
+      // An AzAPI setting names what it is attached to in `parent_id`.
+      const verdict = refersToCluster(isAzapi(r) ? r.object.parent_id : r.object.target_resource_id, me, terraformAddress(r.name).module, terraformUnit(r));
+      const view = verdict === 'no' ? undefined : isAzapi(r) ? azapiSetting(r) : terraformSetting(r);
       if (view && (verdict === 'yes' || (sole && collectsAksCategory(view)))) out.push(view);
       continue;
     }

@@ -1,10 +1,10 @@
 import type { Inventory } from '../../core/inventory.js';
 import { asString, type Resource } from '../../core/resource.js';
-import { jsonCluster, MANAGED_CLUSTER_TYPE } from './json-cluster.js';
+import { isAzapi, jsonCluster, MANAGED_CLUSTER_TYPE } from './json-cluster.js';
 import type { AksCluster } from './model.js';
-import { TERRAFORM_CLUSTER_TYPE, terraformCluster, terraformUnknown } from './terraform-cluster.js';
+import { linkedPools, TERRAFORM_CLUSTER_TYPE, terraformCluster, terraformUnknown } from './terraform-cluster.js';
 
-export { AGENT_POOL_TYPE, MANAGED_CLUSTER_TYPE, UNKNOWN_KEY, azPoolPath, poolSettings, readSetting, unknownReason } from './json-cluster.js';
+export { AGENT_POOL_TYPE, MANAGED_CLUSTER_TYPE, UNKNOWN_KEY, agentPoolNames, azPoolPath, isAzapi, poolSettings, readSetting, unknownReason } from './json-cluster.js';
 export type { AksCluster, AksNodePool, AksShape, DiagnosticSetting, Setting } from './model.js';
 export {
   CRITICAL_ADDONS_TAINT,
@@ -32,7 +32,8 @@ export function aksClusterOf(resource: Resource, inventory?: Inventory): AksClus
   const known = VIEWS.get(resource);
   if (known) return known;
   let view: AksCluster | undefined;
-  if (resource.kind === MANAGED_CLUSTER_TYPE) view = jsonCluster(resource, inventory);
+  // An AzAPI cluster's separate pools name it through Terraform references (`parent_id`).
+  if (resource.kind === MANAGED_CLUSTER_TYPE) view = jsonCluster(resource, inventory, isAzapi(resource) ? linkedPools(resource, inventory) : []);
   else if (resource.kind === TERRAFORM_CLUSTER_TYPE) view = terraformCluster(resource, inventory);
   if (view) VIEWS.set(resource, view);
   return view;
@@ -41,9 +42,11 @@ export function aksClusterOf(resource: Resource, inventory?: Inventory): AksClus
 /** The cluster's resource group as the source names it, or `<resource-group>` for the reader to fill in. */
 export function resourceGroupOf(cluster: AksCluster): string {
   const id = asString(cluster.resource.object.id) ?? '';
-  // Terraform names the group in `resource_group_name`; a cluster not yet applied has no id.
+  // Terraform names the group in `resource_group_name`, AzAPI in `parent_id`; a cluster not yet applied has no id.
   const tfGroup = asString(cluster.resource.object.resource_group_name);
-  return /\/resourcegroups\/([^/]+)/i.exec(id)?.[1] ?? (tfGroup && terraformUnknown(tfGroup) === undefined ? tfGroup : undefined) ?? '<resource-group>';
+  const parent = asString(cluster.resource.object.parent_id) ?? '';
+  const group = /\/resourcegroups\/([^/]+)/i;
+  return group.exec(id)?.[1] ?? (tfGroup && terraformUnknown(tfGroup) === undefined ? tfGroup : undefined) ?? group.exec(parent)?.[1] ?? '<resource-group>';
 }
 
 /** `az aks show --query` for a setting: the command that shows the live value. */

@@ -1,7 +1,7 @@
 import { escapeKey } from '../../core/field-path.js';
 import type { Inventory } from '../../core/inventory.js';
 import { asArray, asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
-import { UNKNOWN_KEY } from '../../core/unknown.js';
+import { UNKNOWN_KEY, unknownMarker } from '../../core/unknown.js';
 import type { AksCluster, AksNodePool, AksShape, Setting } from './model.js';
 
 export { UNKNOWN_KEY };
@@ -31,9 +31,10 @@ export function cliSpelling(key: string): string {
 
 /**
  * Reads `path` (dot-separated, canonical spelling) below `root`, reporting the source's own spelling in `field`.
- * Where the source does not have the property, `spell` gives the name it would have there.
+ * Where the source does not have the property, `spell` gives the name it would have there. A `root` that is
+ * itself unknown (an AzAPI body left to Terraform) makes every setting below it unknown.
  */
-export function readSetting(root: Obj, rootField: string, path: string, spell: (key: string) => string = (k) => k): Setting {
+export function readSetting(root: unknown, rootField: string, path: string, spell: (key: string) => string = (k) => k): Setting {
   let cur: unknown = root;
   let field = rootField;
   const parts = path.split('.');
@@ -57,27 +58,77 @@ export function readSetting(root: Obj, rootField: string, path: string, spell: (
   return { value: cur, known: true, field };
 }
 
+/**
+ * An ARM resource (a cluster, pool or diagnostic setting) written as an AzAPI resource in Terraform (a plan,
+ * or `.tf` files): its attributes are Terraform's (`name`, `parent_id`, `body`) and the ARM resource is the `body`.
+ */
+export function isAzapi(resource: Resource): boolean {
+  return (resource.format === 'terraform-plan' || resource.format === 'terraform-hcl') && resource.kind.startsWith('Microsoft.');
+}
+
 function shapeOf(resource: Resource): AksShape {
-  if (resource.format === 'arm-template' || resource.format === 'az-cli') return resource.format;
+  if (resource.format === 'arm-template' || resource.format === 'az-cli' || resource.format === 'terraform-plan' || resource.format === 'terraform-hcl') return resource.format;
   return child(resource.object, 'properties') ? 'arm-rest' : 'az-cli';
 }
 
-/** Properties of a REST or template object sit under `properties`; `az aks show` flattens them. */
-function propertiesOf(resource: Resource, shape: AksShape): { root: Obj; field: string } {
+/** The ARM resource itself (beside `properties`: `sku`, `identity`): an AzAPI resource's `body`, else the object. */
+function armRoot(resource: Resource): { root: unknown; field: string } {
+  if (!isAzapi(resource)) return { root: resource.object, field: '' };
+  const body = child(resource.object, 'body')?.[1];
+  // A body that is neither an object nor left out (a string the ingest could not decode) says nothing readable.
+  if (body !== undefined && body !== null && !isObj(body)) return { root: unknownMarker('the AzAPI body is not a JSON object'), field: 'body' };
+  return { root: body ?? {}, field: 'body' };
+}
+
+/** Properties of a REST, template or AzAPI object sit under `properties`; `az aks show` flattens them. */
+function propertiesOf(resource: Resource, shape: AksShape): { root: unknown; field: string } {
   if (shape === 'az-cli') return { root: resource.object, field: '' };
-  const props = child(resource.object, 'properties');
-  return { root: asObj(props?.[1]) ?? {}, field: props ? props[0] : 'properties' };
+  const top = armRoot(resource);
+  const obj = asObj(top.root);
+  // A body left to Terraform: every property is as unknown as it.
+  if (!obj || unknownReason(obj) !== undefined) return top;
+  const props = child(obj, 'properties');
+  const name = props ? props[0] : 'properties';
+  return { root: props?.[1] ?? {}, field: top.field ? `${top.field}.${escapeKey(name)}` : name };
+}
+
+/** The Azure name of an AzAPI resource when the source knows it, else its Terraform name; the name itself otherwise. */
+function azureName(resource: Resource): string {
+  if (!isAzapi(resource)) return resource.name;
+  const name = resource.object.name;
+  return typeof name === 'string' && unknownReason(name) === undefined && name !== '' ? name : resource.name;
 }
 
 function clusterNameOf(resource: Resource): string {
-  return resource.name;
+  return azureName(resource);
 }
 
-/** Separate agent-pool resources that belong to the cluster: `cluster/pool` names or ids below the cluster. */
+/**
+ * A separate agent pool's own name and its cluster's, as far as the resource says: a `cluster/pool` name
+ * (templates), an id below the cluster, or an AzAPI pool's `name` and `parent_id`.
+ */
+export function agentPoolNames(resource: Resource): { pool: string; cluster?: string } {
+  const id = asString(resource.object.id) ?? '';
+  const byId = /\/managedclusters\/([^/]+)\/agentpools\/([^/]+)/i.exec(id);
+  if (isAzapi(resource)) {
+    const parent = asString(resource.object.parent_id) ?? '';
+    const cluster = byId?.[1] ?? /\/managedclusters\/([^/]+)\/?$/i.exec(parent)?.[1];
+    return { pool: azureName(resource), ...(cluster !== undefined ? { cluster } : {}) };
+  }
+  const parts = resource.name.split('/');
+  const cluster = byId?.[1] ?? (parts.length > 1 ? parts[0] : undefined);
+  return { pool: byId?.[2] ?? (parts[parts.length - 1] as string), ...(cluster !== undefined ? { cluster } : {}) };
+}
+
+/**
+ * Separate agent-pool resources that belong to the cluster: `cluster/pool` names or ids below the cluster.
+ * An AzAPI pool is Terraform's to link (`parent_id`), and is not linked here.
+ */
 function separatePools(cluster: Resource, inventory: Inventory | undefined): Resource[] {
   if (!inventory) return [];
   const name = clusterNameOf(cluster).toLowerCase();
   return inventory.byKind(AGENT_POOL_TYPE).filter((p) => {
+    if (isAzapi(p)) return false;
     const id = (asString(p.object.id) ?? '').toLowerCase();
     return p.name.toLowerCase().startsWith(`${name}/`) || id.includes(`/managedclusters/${name}/agentpools/`);
   });
@@ -100,18 +151,22 @@ export function azPoolPath(path: string): string {
   return path.toLowerCase() === 'type' ? 'typePropertiesType' : path;
 }
 
-/** The cluster view of a REST body, an `az aks show` document or an evaluated template resource. */
-export function jsonCluster(resource: Resource, inventory?: Inventory): AksCluster {
+/**
+ * The cluster view of a REST body, an `az aks show` document, an evaluated template resource or an AzAPI
+ * resource. `linked` are separate pools found otherwise (an AzAPI cluster's, through Terraform references).
+ */
+export function jsonCluster(resource: Resource, inventory?: Inventory, linked: readonly AksNodePool[] = []): AksCluster {
   const shape = shapeOf(resource);
   const { root, field } = propertiesOf(resource, shape);
+  const top = armRoot(resource);
   // What `az aks show` leaves out is named as the CLI would print it.
   const spell = shape === 'az-cli' ? cliSpelling : undefined;
   const pools: AksNodePool[] = [];
-  const separate = separatePools(resource, inventory).map((p) => ({ p, name: p.name.split('/').pop() ?? p.name }));
+  const separate = [...separatePools(resource, inventory).map((p) => ({ name: agentPoolNames(p).pool, resource: p, get: poolSettings(p) })), ...linked];
   // `az aks show` and a GET of the cluster repeat every pool in agentPoolProfiles; scanned beside the pool
   // list (`az aks nodepool list`, GET .../agentPools), each pool is read once, from its own document.
   const listed = new Set(separate.map(({ name }) => name.toLowerCase()));
-  const profiles = child(root, 'agentPoolProfiles');
+  const profiles = isObj(root) ? child(root, 'agentPoolProfiles') : undefined;
   asArray(profiles?.[1]).forEach((raw, i) => {
     const profile = asObj(raw);
     if (!profile) return;
@@ -120,19 +175,38 @@ export function jsonCluster(resource: Resource, inventory?: Inventory): AksClust
     const base = `${field ? `${field}.` : ''}${profiles?.[0] ?? 'agentPoolProfiles'}[${i}]`;
     pools.push({ name, resource, get: (path) => readSetting(profile, base, path, spell) });
   });
-  for (const { p, name } of separate) {
-    pools.push({ name, resource: p, get: poolSettings(p) });
-  }
-  const sku = readSetting(resource.object, '', 'sku.name');
+  pools.push(...separate);
+  const sku = readSetting(top.root, top.field, 'sku.name');
   const automatic = sku.known && typeof sku.value === 'string' && sku.value.toLowerCase() === 'automatic';
   // `@sku.tier`: a property of the resource itself, outside `properties`.
   const get = (path: string): Setting => {
-    const s = path.startsWith('@') ? readSetting(resource.object, '', path.slice(1), spell) : readSetting(root, field, path, spell);
-    if (!automatic || !s.known || !s.absent) return s;
+    const s = path.startsWith('@') ? readSetting(top.root, top.field, path.slice(1), spell) : readSetting(root, field, path, spell);
+    if (!s.known || !s.absent) return s;
     const preset = AUTOMATIC_PRESETS.get(path.toLowerCase());
-    return preset === undefined ? s : { value: preset, known: true, field: s.field };
+    if (preset === undefined) return s;
+    // An SKU only a deployment decides may be Automatic: what AKS presets for it is as unknown as the SKU.
+    if (!sku.known) return { value: undefined, known: false, field: s.field, reason: `the cluster may be AKS Automatic, which presets it, and its SKU is not known (${sku.reason ?? 'sku.name'})` };
+    if (!automatic) return s;
+    if (path.toLowerCase() === 'networkprofile.outboundtype' && mayBeInCustomVnet(root, pools)) {
+      return { value: undefined, known: false, field: s.field, reason: 'an AKS Automatic cluster in a virtual network of the user\'s (or pools not known here) gets the outbound type AKS picks for it, not the managed NAT gateway of the virtual network AKS manages' };
+    }
+    return { value: preset, known: true, field: s.field };
   };
   return { resource, name: clusterNameOf(resource), shape, get, nodePools: pools };
+}
+
+/** Where a cluster names a subnet of the user's virtual network: the API server's, the hosted system pool's, each pool's. */
+const SUBNET_SETTINGS = ['apiServerAccessProfile.subnetId', 'hostedSystemProfile.nodeSubnetID', 'hostedSystemProfile.systemNodeSubnetID'];
+
+/**
+ * Whether the cluster may be created in a virtual network of the user's: a subnet of it is written (a value
+ * only a deployment decides names a subnet all the same), or the pools are not known.
+ */
+function mayBeInCustomVnet(properties: unknown, pools: readonly AksNodePool[]): boolean {
+  const written = (s: Setting): boolean => !s.known || (!s.absent && s.value !== null && s.value !== '');
+  if (SUBNET_SETTINGS.some((path) => written(readSetting(properties, '', path)))) return true;
+  if (!readSetting(properties, '', 'agentPoolProfiles').known) return true;
+  return pools.some((p) => written(p.get('vnetSubnetID')));
 }
 
 /**

@@ -1,10 +1,12 @@
 import type { Inventory } from '../../core/inventory.js';
 import { asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
-import { unknownReason } from './json-cluster.js';
+import { AGENT_POOL_TYPE, agentPoolNames, isAzapi, MANAGED_CLUSTER_TYPE, poolSettings, unknownReason } from './json-cluster.js';
 import type { AksCluster, AksNodePool, AksShape, Setting } from './model.js';
 
 export const TERRAFORM_CLUSTER_TYPE = 'azurerm_kubernetes_cluster';
 export const TERRAFORM_NODE_POOL_TYPE = 'azurerm_kubernetes_cluster_node_pool';
+/** The resource type of an AKS cluster or pool written with the AzAPI provider. */
+const AZAPI_TYPE = 'azapi_resource';
 
 /** The taint `only_critical_addons_enabled` puts on the default node pool. */
 export const CRITICAL_ADDONS_TAINT = 'CriticalAddonsOnly=true:NoSchedule';
@@ -390,12 +392,16 @@ export function terraformAddress(name: string): { module: string; label: string;
 /**
  * Whether a reference by label (`azurerm_kubernetes_cluster.main[1].id`) may name the instance
  * `key` of a cluster made by `count` or `for_each`: not when every index it writes is a literal
- * (`[0]`, `["blue"]`) other than the cluster's. An index Terraform computes may be any.
+ * (`[0]`, `["blue"]`) other than the cluster's. An index Terraform computes may be any, and so may a
+ * reference with no index at all (a splat).
  */
-function mayNameInstance(text: string, label: string, key: string | undefined): boolean {
+function mayNameInstance(text: string, type: string, label: string, key: string | undefined): boolean {
   if (key === undefined) return true;
-  const indexes = [...text.matchAll(instanceReference(label))].map((m) => m[1]);
-  return indexes.length === 0 || indexes.some((index) => index === undefined || !LITERAL_KEY.test(index) || index === key);
+  const indexes = [...text.matchAll(instanceReference(type, label))].map((m) => m[1]);
+  // A plan lists the references of `TYPE.LABEL[0].id` down to the bare `TYPE.LABEL`, which then names no other instance.
+  const indexed = indexes.filter((index) => index !== undefined);
+  if (indexed.length === 0) return true;
+  return indexed.some((index) => !LITERAL_KEY.test(index) || index === key);
 }
 
 /** An index written as a literal: a whole number or a quoted string without escapes. */
@@ -403,9 +409,9 @@ const LITERAL_KEY = /^\[(?:\d+|"[^"\\]*")\]$/;
 
 const INSTANCE_REFERENCES = new Map<string, RegExp>();
 
-/** `azurerm_kubernetes_cluster.LABEL` and the index after it, when one is written. */
-function instanceReference(label: string): RegExp {
-  return compiled(INSTANCE_REFERENCES, label, () => new RegExp(`${labelSource(label)}(\\[[^\\]]*\\])?`, 'g'));
+/** `TYPE.LABEL` and the index after it, when one is written. */
+function instanceReference(type: string, label: string): RegExp {
+  return compiled(INSTANCE_REFERENCES, `${type}.${label}`, () => new RegExp(`${labelSource(type, label)}(\\[[^\\]]*\\])?`, 'g'));
 }
 
 /** How a reference names the cluster it points at. */
@@ -418,11 +424,14 @@ export interface ClusterIdentity {
   terraformName?: string;
   /** For a Terraform cluster: its plan file, or the directory of its `.tf` files (terraformUnit). */
   terraformUnit?: string;
+  /** For a Terraform cluster: its resource type, `azurerm_kubernetes_cluster` unless said (`azapi_resource`). */
+  terraformType?: string;
 }
 
 /**
- * Whether a reference to a cluster (a node pool's `kubernetes_cluster_id`, a diagnostic setting's
- * `target_resource_id`) names the cluster: by the reference text `azurerm_kubernetes_cluster.<label>`
+ * Whether a reference to a cluster (a node pool's `kubernetes_cluster_id` or AzAPI `parent_id`, a diagnostic
+ * setting's `target_resource_id`) names the cluster: by the reference text `azurerm_kubernetes_cluster.<label>`
+ * (`azapi_resource.<label>` for an AzAPI cluster)
  * from a resource in the same module of the same plan or root module (`fromUnit`, when known; kept as a
  * string, or in an unknown marker's reason), by an output of a module that resource calls
  * (`module.aks.cluster_id`: a cluster inside that call), or by a resource id below
@@ -430,16 +439,17 @@ export interface ClusterIdentity {
  * resource's id; `undecided` when it names none (a plan value known only after apply, a variable).
  */
 export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModule = '', fromUnit?: string): 'yes' | 'no' | 'undecided' {
-  const text = typeof ref === 'string' ? ref : unknownReason(ref);
+  const text = referenceText(ref);
   if (text === undefined || text.trim() === '') return 'undecided';
   const lower = text.toLowerCase();
   if (cluster.id && (lower === cluster.id.toLowerCase() || lower.startsWith(`${cluster.id.toLowerCase()}/`))) return 'yes';
   if (cluster.terraformName !== undefined) {
     const { module, label, key } = terraformAddress(cluster.terraformName);
-    const byLabel = labelReference(label);
+    const type = cluster.terraformType ?? TERRAFORM_CLUSTER_TYPE;
+    const byLabel = labelReference(type, label);
     // A reference by label means the cluster of that label in the referring resource's own module.
     const sameUnit = fromUnit === undefined || cluster.terraformUnit === undefined || !comparableUnits(fromUnit, cluster.terraformUnit) || fromUnit === cluster.terraformUnit;
-    if (module === fromModule && sameUnit && byLabel.test(text) && mayNameInstance(text, label, key)) return 'yes';
+    if (module === fromModule && sameUnit && byLabel.test(text) && mayNameInstance(text, type, label, key)) return 'yes';
     // An output of a module the referring one calls (`module.aks.cluster_id`) names a cluster inside
     // that call. Only an HCL expression is read so: a plan's text names the resource's own address, and
     // other reasons name files.
@@ -451,10 +461,29 @@ export function refersToCluster(ref: unknown, cluster: ClusterIdentity, fromModu
     }
   }
   if (idReference(cluster.name).test(lower)) return 'yes';
-  if (lower.includes('/managedclusters/') || /(?<![\w.-])azurerm_kubernetes_cluster\.[\w-]/.test(text)) return 'no';
+  // Another cluster, or another AzAPI resource (what it creates is in its type, not its name). A data source
+  // (`data.azurerm_kubernetes_cluster.x`) may read a cluster another root module of the scan creates: undecided.
+  if (lower.includes('/managedclusters/') || /(?<![\w.-])(?:azurerm_kubernetes_cluster|azapi_resource)\.[\w-]/.test(text)) return 'no';
   // Another resource's id (`azurerm_storage_account.logs.id`), or an id of another resource type.
-  if (/(?<![\w.-])azurerm_[a-z0-9_]+\.[\w-]+(?:\[[^\]]*\])?\.id(?![\w-])/.test(text) || /^\/subscriptions\//i.test(text.trim())) return 'no';
+  if (/(?<![\w.-])(?:azurerm|azapi)_[a-z0-9_]+\.[\w-]+(?:\[[^\]]*\])?\.id(?![\w-])/.test(text) || /^\/subscriptions\//i.test(text.trim())) return 'no';
   return 'undecided';
+}
+
+/** How the plan ingest words a value known only after apply: `ADDRESS.ATTR is known only after apply (from REFERENCES)`. */
+const KNOWN_AFTER_APPLY = ' is known only after apply';
+
+/**
+ * What a reference says about the resource it names: a known value, or an unknown value's reason. Of a
+ * plan's reason, only the references of the expression: the referring resource's own address (an AzAPI
+ * pool's `azapi_resource.this`) names nothing it points at.
+ */
+function referenceText(ref: unknown): string | undefined {
+  if (typeof ref === 'string') return ref;
+  const why = unknownReason(ref);
+  if (why === undefined) return undefined;
+  const at = why.lastIndexOf(KNOWN_AFTER_APPLY);
+  if (at < 0) return why;
+  return /^ \(from (.*)\)$/.exec(why.slice(at + KNOWN_AFTER_APPLY.length))?.[1] ?? '';
 }
 
 // Compiled once per label or name: a scan compares every separate pool with every cluster.
@@ -471,14 +500,14 @@ function compiled(cache: Map<string, RegExp>, key: string, make: () => RegExp): 
   return re;
 }
 
-/** The source of `azurerm_kubernetes_cluster.LABEL`, not as part of a longer name. */
-function labelSource(label: string): string {
-  return `(?<![\\w.-])${escapeRegExp(TERRAFORM_CLUSTER_TYPE)}\\.${escapeRegExp(label)}(?![\\w-])`;
+/** The source of `TYPE.LABEL` (`azurerm_kubernetes_cluster.main`), not as part of a longer name. */
+function labelSource(type: string, label: string): string {
+  return `(?<![\\w.-])${escapeRegExp(type)}\\.${escapeRegExp(label)}(?![\\w-])`;
 }
 
-/** `azurerm_kubernetes_cluster.LABEL`, not as part of a longer name. */
-function labelReference(label: string): RegExp {
-  return compiled(LABEL_REFERENCES, label, () => new RegExp(labelSource(label)));
+/** `TYPE.LABEL`, not as part of a longer name. */
+function labelReference(type: string, label: string): RegExp {
+  return compiled(LABEL_REFERENCES, `${type}.${label}`, () => new RegExp(labelSource(type, label)));
 }
 
 /** `/managedclusters/NAME` in a lower-cased resource id. */
@@ -496,18 +525,32 @@ export function clusterIdentity(cluster: AksCluster): ClusterIdentity {
   const identity: ClusterIdentity = { name: cluster.name };
   const id = knownId(cluster.resource);
   if (id) identity.id = id;
-  if (cluster.resource.kind === TERRAFORM_CLUSTER_TYPE) {
+  if (cluster.resource.kind === TERRAFORM_CLUSTER_TYPE || isAzapi(cluster.resource)) {
     identity.terraformName = cluster.resource.name;
     identity.terraformUnit = terraformUnit(cluster.resource);
+    if (cluster.resource.kind !== TERRAFORM_CLUSTER_TYPE) identity.terraformType = AZAPI_TYPE;
   }
   return identity;
 }
 
 /**
+ * The separate pools of an AzAPI cluster, each read as its source writes it: an azurerm node pool
+ * through the attribute table, an AzAPI pool through its ARM body.
+ */
+export function linkedPools(cluster: Resource, inventory: Inventory | undefined): AksNodePool[] {
+  return separatePools(cluster, inventory).map(separatePoolView);
+}
+
+function separatePoolView(p: Resource): AksNodePool {
+  return p.kind === TERRAFORM_NODE_POOL_TYPE ? terraformNodePool(p) : { name: agentPoolNames(p).pool, resource: p, get: poolSettings(p) };
+}
+
+/**
  * Node pools of this cluster among the separate pool resources. A pool whose reference names no cluster
  * (a variable, a module output) belongs to the only cluster of its own module instance — in the same
- * plan, or the same root module of `.tf` files — and, when that holds none, to the only cluster of
- * its plan or root module, or else to the only Terraform cluster of the scan.
+ * plan, or the same root module of `.tf` files — and, when that holds none, to the only cluster of the
+ * nearest module instance that calls it, else of its plan or root module, else to the only Terraform
+ * cluster of the scan.
  */
 function separatePools(cluster: Resource, inventory: Inventory | undefined): Resource[] {
   if (!inventory) return [];
@@ -520,23 +563,27 @@ function separatePools(cluster: Resource, inventory: Inventory | undefined): Res
 const POOLS_BY_CLUSTER = new WeakMap<Inventory, Map<Resource, Resource[]>>();
 
 function assignPools(inventory: Inventory): Map<Resource, Resource[]> {
-  const clusters = inventory.byKind(TERRAFORM_CLUSTER_TYPE).map((c) => {
-    const target: ClusterIdentity = { name: terraformClusterName(c), terraformName: c.name, terraformUnit: terraformUnit(c) };
+  const azapiClusters = inventory.byKind(MANAGED_CLUSTER_TYPE).filter(isAzapi);
+  const clusters = [...inventory.byKind(TERRAFORM_CLUSTER_TYPE), ...azapiClusters].map((c) => {
+    const azurerm = c.kind === TERRAFORM_CLUSTER_TYPE;
+    const target: ClusterIdentity = { name: terraformClusterName(c), terraformName: c.name, terraformUnit: terraformUnit(c), ...(azurerm ? {} : { terraformType: AZAPI_TYPE }) };
     const id = knownId(c);
     if (id) target.id = id.toLowerCase();
-    return { resource: c, target, label: terraformAddress(c.name).label };
+    return { resource: c, target, label: terraformAddress(c.name).label, type: azurerm ? TERRAFORM_CLUSTER_TYPE : AZAPI_TYPE };
   });
   const out = new Map<Resource, Resource[]>();
-  for (const p of inventory.byKind(TERRAFORM_NODE_POOL_TYPE)) {
-    const ref = p.object.kubernetes_cluster_id;
-    const text = typeof ref === 'string' ? ref : unknownReason(ref);
+  // azurerm pools name their cluster in `kubernetes_cluster_id`, AzAPI pools in `parent_id`; either may belong to either cluster.
+  const pools = [...inventory.byKind(TERRAFORM_NODE_POOL_TYPE), ...inventory.byKind(AGENT_POOL_TYPE).filter(isAzapi)];
+  for (const p of pools) {
+    const ref = p.kind === TERRAFORM_NODE_POOL_TYPE ? p.object.kubernetes_cluster_id : p.object.parent_id;
+    const text = referenceText(ref);
     const fromModule = terraformAddress(p.name).module;
     const fromUnit = terraformUnit(p);
     const skip = certainlyOthers(text);
     let candidates: Resource[] | undefined;
     for (const c of clusters) {
       // Most pools name their cluster by label: the clusters of other labels are certainly not theirs.
-      if (skip && PLAIN_LABEL.test(c.label) && !skip.labels.has(c.label) && !(c.target.id && skip.lower.startsWith(c.target.id))) continue;
+      if (skip && PLAIN_LABEL.test(c.label) && !skip.labels.get(c.type)?.has(c.label) && !(c.target.id && skip.lower.startsWith(c.target.id))) continue;
       const verdict = refersToCluster(ref, c.target, fromModule, fromUnit);
       let mine = verdict === 'yes';
       if (verdict === 'undecided') {
@@ -550,36 +597,55 @@ function assignPools(inventory: Inventory): Map<Resource, Resource[]> {
 }
 
 /**
- * For a reference naming clusters by label only (`azurerm_kubernetes_cluster.main.id`, no module
- * output, no resource id): those labels. refersToCluster says `no` for a cluster of any other label
- * (without the same id), so the pair need not be compared.
+ * For a reference naming clusters by label only (`azurerm_kubernetes_cluster.main.id`,
+ * `azapi_resource.this.id`; no module output, no resource id): those labels, by resource type.
+ * refersToCluster says `no` for a cluster of any other label (without the same id), so the pair need not
+ * be compared.
  */
-function certainlyOthers(text: string | undefined): { labels: ReadonlySet<string>; lower: string } | undefined {
+function certainlyOthers(text: string | undefined): { labels: ReadonlyMap<string, ReadonlySet<string>>; lower: string } | undefined {
   if (text === undefined) return undefined;
   const lower = text.toLowerCase();
   if (text.includes('module.') || lower.includes('/managedclusters/')) return undefined;
-  const found = [...text.matchAll(LABEL_REFERENCE)].map((m) => m[1] as string);
-  // Every reference read whole, or none: a label of letters beyond ASCII is not cut short.
-  if (found.length === 0 || found.length !== text.split(`${TERRAFORM_CLUSTER_TYPE}.`).length - 1) return undefined;
-  return { labels: new Set(found), lower };
+  const labels = new Map<string, Set<string>>();
+  let found = 0;
+  for (const m of text.matchAll(LABEL_REFERENCE)) {
+    const type = m[1] as string;
+    labels.set(type, (labels.get(type) ?? new Set()).add(m[2] as string));
+    found++;
+  }
+  // Every reference read whole, or none: a label of letters beyond ASCII is not cut short, and a data source is compared in full.
+  const written = text.split(`${TERRAFORM_CLUSTER_TYPE}.`).length - 1 + (text.split(`${AZAPI_TYPE}.`).length - 1);
+  if (found === 0 || found !== written) return undefined;
+  return { labels, lower };
 }
 
-/** `azurerm_kubernetes_cluster.LABEL` with a label of ASCII word characters, not followed by more of a name. */
-const LABEL_REFERENCE = /(?<![\w.-])azurerm_kubernetes_cluster\.([\w-]+)(?![\w-]|[\u0080-\uffff])/g;
+/** `azurerm_kubernetes_cluster.LABEL` or `azapi_resource.LABEL` with a label of ASCII word characters, not followed by more of a name. */
+const LABEL_REFERENCE = /(?<![\w.-])(azurerm_kubernetes_cluster|azapi_resource)\.([\w-]+)(?![\w-]|[\u0080-\uffff])/g;
 /** A label the pre-filter can compare: anything else (an instance key with `]`, letters beyond ASCII) is always compared in full. */
 const PLAIN_LABEL = /^[\w-]+$/;
 
-/** The clusters a pool whose reference names none may belong to: its module instance's, else its plan's or root module's, else all. */
+/**
+ * The clusters a pool whose reference names none may belong to: its module instance's, else those of
+ * the nearest module instance that calls it (a cluster module calling a pool module with its id, as the
+ * Azure Verified Module does), else its plan's or root module's, else all.
+ */
 function poolCandidates(p: Resource, clusters: readonly Resource[]): Resource[] {
-  const neighbours = clusters.filter((c) => sameModuleInstance(c, p));
-  if (neighbours.length > 0) return neighbours;
-  const sameRoot = clusters.filter((c) => terraformUnit(c) === terraformUnit(p));
+  const unit = configurationUnit(p);
+  const sameRoot = clusters.filter((c) => configurationUnit(c) === unit && c.format === p.format);
+  const poolModule = terraformAddress(p.name).module;
+  let nearest: Resource[] = [];
+  let depth = -1;
+  for (const c of sameRoot) {
+    const module = terraformAddress(c.name).module;
+    if (!poolModule.startsWith(module)) continue;
+    if (module.length > depth) {
+      nearest = [c];
+      depth = module.length;
+    } else if (module.length === depth) nearest.push(c);
+  }
+  // The root module (`''`) encloses every module: for a pool in a module, it is the plan's or root module's turn below.
+  if (nearest.length > 0 && (depth > 0 || poolModule === '')) return nearest;
   return sameRoot.length > 0 ? sameRoot : [...clusters];
-}
-
-/** Whether two Terraform resources are in the same module instance: the same module address, in the same plan or root module. */
-function sameModuleInstance(a: Resource, b: Resource): boolean {
-  return terraformAddress(a.name).module === terraformAddress(b.name).module && configurationUnit(a) === configurationUnit(b);
 }
 
 /**
@@ -634,6 +700,6 @@ export function terraformCluster(resource: Resource, inventory?: Inventory): Aks
     if (!m) return container(path);
     return typeof m === 'function' ? m(root, '') : resolve(root, '', m);
   };
-  const nodePools = [defaultPool(resource), ...separatePools(resource, inventory).map(terraformNodePool)];
+  const nodePools = [defaultPool(resource), ...separatePools(resource, inventory).map(separatePoolView)];
   return { resource, name: terraformClusterName(resource), shape: shapeOf(resource), get, nodePools };
 }

@@ -44,11 +44,13 @@ interface ClusterNetwork {
 }
 
 function armNetwork(r: Resource): ClusterNetwork {
+  // An AzAPI resource in Terraform (a plan, `.tf` files) holds the ARM resource in its `body`.
+  const resource = r.format === 'terraform-plan' || r.format === 'terraform-hcl' ? (asObj(r.object.body) ?? {}) : r.object;
   // A REST body or template keeps its settings under `properties`; `az aks show` flattens them.
-  const root = asObj(child(r.object, 'properties')) ?? r.object;
+  const root = asObj(child(resource, 'properties')) ?? resource;
   const profile = asObj(child(root, 'networkProfile'));
   // AKS Automatic always runs Azure CNI powered by Cilium.
-  const automatic = lowerText(child(asObj(child(r.object, 'sku')), 'name')) === 'automatic';
+  const automatic = lowerText(child(asObj(child(resource, 'sku')), 'name')) === 'automatic';
   const cilium = automatic || lowerText(child(profile, 'networkDataplane')) === 'cilium' || lowerText(child(profile, 'networkPolicy')) === 'cilium';
   const cidrs = asArray(child(profile, 'podCidrs')).flatMap((c) => asString(c) ?? []);
   const single = asString(child(profile, 'podCidr'));

@@ -1,14 +1,14 @@
 import { asObj, isObj, setOwn, type Obj, type Resource } from '../../core/resource.js';
 import { UNKNOWN_KEY, unknownMarker } from '../../core/unknown.js';
-import { azapiAksNote, escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
+import { AZAPI_RESOURCE, AZAPI_UPDATE_RESOURCE, azapiKind, azapiUpdateNote, decodedBody, escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
 import type { InputNote } from '../../core/errors.js';
 import { EXPRESSION, moduleScope, unescapeTemplate, type TerraformScope } from './terraform-scope.js';
 import { convertsFromString } from './terraform-types.js';
-import { evaluateTemplate } from './terraform-expression.js';
+import { evaluateTemplate, jsonencodedValue, type Lookup } from './terraform-expression.js';
 
 /** The note on a configuration that declares none of the resources read. */
-export const WITHOUT_AKS_RESOURCES = 'Terraform configuration without azurerm_kubernetes_cluster, node pool or diagnostic setting resources; skipped';
+export const WITHOUT_AKS_RESOURCES = 'Terraform configuration without AKS cluster, node pool or diagnostic setting resources (azurerm, or AzAPI clusters and pools); skipped';
 
 /** Arguments that steer Terraform itself rather than set an attribute of the resource. */
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection']);
@@ -16,7 +16,7 @@ const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'lifecycle', 
 /** Terraform configuration in JSON syntax (`*.tf.json`, and what the HCL parser produces): `{resource: {TYPE: {LABEL: [...]}}}`. */
 export function isTerraformConfig(value: Obj): boolean {
   const resource = asObj(value.resource);
-  return resource !== undefined && Object.keys(resource).some((t) => t.startsWith('azurerm_'));
+  return resource !== undefined && Object.keys(resource).some((t) => t.startsWith('azurerm_') || t.startsWith('azapi_'));
 }
 
 /**
@@ -43,10 +43,21 @@ export function terraformConfigResources(
   const blocks = asObj(config.resource) ?? {};
   const cursors = new Map<string, number>();
   for (const [type, byLabel] of Object.entries(blocks)) {
-    if (!TERRAFORM_TYPES.has(type) || !isObj(byLabel)) continue;
+    if ((!TERRAFORM_TYPES.has(type) && type !== AZAPI_RESOURCE) || !isObj(byLabel)) continue;
     for (const [label, bodies] of Object.entries(byLabel)) {
       for (const body of Array.isArray(bodies) ? bodies : [bodies]) {
         if (!isObj(body)) continue;
+        // An AzAPI resource is read when it creates an AKS cluster, pool or diagnostic setting, as the ARM resource its body describes.
+        const azapi = type === AZAPI_RESOURCE ? azapiType(body.type, refs) : undefined;
+        const kind = azapi ? azapiKind(azapi.value) : type;
+        if (!kind) {
+          // One whose type only Terraform knows may be any: said, unless count or for_each leaves it out.
+          if (azapi?.unknown !== undefined && repetitionsOf(body.count, body.for_each, refs)?.length !== 0) {
+            const message = `${type}.${label}: its type is known only when Terraform runs (${azapi.unknown}); if it creates an AKS cluster, node pool or diagnostic setting, that is not checked here`;
+            notes.push({ source, line: blockLine(text, type, label, cursors) ?? fallbackLine, message });
+          }
+          continue;
+        }
         const line = blockLine(text, type, label, cursors) ?? fallbackLine;
         // A known `count` or `for_each` makes one resource per index or key (none for 0 or an empty
         // collection), as Terraform names them; an unknown one, one resource standing for all.
@@ -58,9 +69,10 @@ export function terraformConfigResources(
         for (const instance of repeated ?? [undefined]) {
           const ctx: Conversion = { refs: instance ? { ...refs, ...instance.refs } : refs, prefix: `${type}.${label}`, sources: {}, dynamic: { left: MAX_DYNAMIC_BLOCKS } };
           const object = blockValues(body, ctx.prefix, ctx);
+          if (type === AZAPI_RESOURCE) readStringBody(object, body.body, ctx.refs, `${type}.${label}${instance?.key ?? ''}.body`);
           resources.push({
             apiVersion: 'terraform',
-            kind: type,
+            kind,
             namespace: null,
             name: instance ? `${label}${instance.key}` : label,
             object,
@@ -72,15 +84,13 @@ export function terraformConfigResources(
       }
     }
   }
-  // An AKS cluster written with the AzAPI provider (the Azure Verified Module's) is not read: said, not skipped in silence.
-  for (const kind of ['azapi_resource', 'azapi_update_resource']) {
-    for (const [label, bodies] of Object.entries(asObj(blocks[kind]) ?? {})) {
-      for (const body of (Array.isArray(bodies) ? bodies : [bodies]).filter(isObj)) {
-        // One that `count = 0` or an empty `for_each` leaves out is nothing left unread.
-        if (repetitionsOf(body.count, body.for_each, refs)?.length === 0) continue;
-        const why = azapiAksNote(kind, `${kind}.${label}`, body.type);
-        if (why) notes.push({ source, line: blockLine(text, kind, label, cursors) ?? fallbackLine, message: why });
-      }
+  // An AzAPI update patches a cluster made elsewhere: said, not skipped in silence.
+  for (const [label, bodies] of Object.entries(asObj(blocks[AZAPI_UPDATE_RESOURCE]) ?? {})) {
+    for (const body of (Array.isArray(bodies) ? bodies : [bodies]).filter(isObj)) {
+      // One that `count = 0` or an empty `for_each` leaves out changes nothing.
+      if (repetitionsOf(body.count, body.for_each, refs)?.length === 0) continue;
+      const why = azapiUpdateNote(AZAPI_UPDATE_RESOURCE, `${AZAPI_UPDATE_RESOURCE}.${label}`, azapiType(body.type, refs).value);
+      if (why) notes.push({ source, line: blockLine(text, AZAPI_UPDATE_RESOURCE, label, cursors) ?? fallbackLine, message: why });
     }
   }
   // The parser orders blocks by name; the file's order reads better in reports.
@@ -90,6 +100,17 @@ export function terraformConfigResources(
     notes.push({ source, line: fallbackLine, message: WITHOUT_AKS_RESOURCES });
   }
   return { resources, notes };
+}
+
+/**
+ * An AzAPI resource's `type` as Terraform evaluates it (`var.resource_types.cluster` in the Azure Verified
+ * Module), else as written: a version left to Terraform (`@${local.api_version}`) still names the ARM type.
+ */
+function azapiType(written: unknown, refs: Refs): { value: unknown; unknown?: string } {
+  if (typeof written !== 'string') return { value: written };
+  const value = stringValue(written, refs, new Set());
+  if (typeof value === 'string' || azapiKind(written) !== undefined) return { value: typeof value === 'string' ? value : written };
+  return { value: undefined, unknown: isObj(value) && typeof value[UNKNOWN_KEY] === 'string' ? value[UNKNOWN_KEY] : 'not known offline' };
 }
 
 /**
@@ -322,13 +343,7 @@ const WHOLE_REF = /^\$\{\s*(local|var|each)\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"
 function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
   if (!EXPRESSION.test(s)) return unescapeTemplate(s);
   const mine = new Set<string>();
-  const result = evaluateTemplate(s, refs.iterators, (kind, name) => {
-    const base = kind === 'var' ? refs.scope.vars.get(name) : kind === 'local' ? refs.local(name) : kind === 'each' ? eachRef(refs.each, name) : kind === 'count' ? countRef(refs.count, name) : terraformRef(refs.scope, name);
-    if (base === undefined) return undefined;
-    if ('from' in base) mine.add(name);
-    else for (const v of base.vars) mine.add(v);
-    return base;
-  }, refs.scope.work);
+  const result = evaluateTemplate(s, refs.iterators, lookupOf(refs, mine), refs.scope.work);
   if (result.known) {
     for (const v of mine) used.add(v);
     // Shared with the variable or local it came from, never copied: nothing changes a resource's
@@ -340,8 +355,34 @@ function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
   if (why !== undefined) return unknownMarker(why);
   const wholeExpr = /^\$\{([\s\S]*)\}$/.exec(s);
   const expr = wholeExpr && !wholeExpr[1]?.includes('${') ? (wholeExpr[1] as string) : s;
-  return unknownMarker(`${clip(withInstanceKeys(expr, refs))} is resolved by Terraform`);
+  return unknownMarker(`${clip(withInstanceKeys(expr, refs))}${RESOLVED_LATER}`);
 }
+
+/** What references name in `refs`, adding the variables a value was made from to `mine`. */
+function lookupOf(refs: Refs, mine: Set<string>): Lookup {
+  return (kind, name) => {
+    const base = kind === 'var' ? refs.scope.vars.get(name) : kind === 'local' ? refs.local(name) : kind === 'each' ? eachRef(refs.each, name) : kind === 'count' ? countRef(refs.count, name) : terraformRef(refs.scope, name);
+    if (base === undefined) return undefined;
+    if ('from' in base) mine.add(name);
+    else for (const v of base.vars) mine.add(v);
+    return base;
+  };
+}
+
+/**
+ * An AzAPI body written as a string, as AzAPI before 2.0 takes it, read as the object AzAPI sends:
+ * `jsonencode({...})` evaluated value by value (what only Terraform knows is unknown in place, not the
+ * whole body), a JSON text (a heredoc) decoded.
+ */
+function readStringBody(object: Obj, written: unknown, refs: Refs, where: string): void {
+  if (typeof written !== 'string') return;
+  const encoded = EXPRESSION.test(written) ? jsonencodedValue(written, refs.iterators, lookupOf(refs, new Set()), (path) => unknownMarker(`${where}${path}${RESOLVED_LATER}`), refs.scope.work) : undefined;
+  if (encoded) setOwn(object, 'body', encoded.value);
+  else if (typeof object.body === 'string') setOwn(object, 'body', decodedBody(object.body, where));
+}
+
+/** How an expression left to Terraform is said to be. */
+const RESOLVED_LATER = ' is resolved by Terraform';
 
 /**
  * An expression with `[count.index]` and `[each.key]` written as the instance's own index or key:

@@ -46,6 +46,58 @@ export function evaluateTemplate(
 }
 
 /**
+ * The value a text that is one `jsonencode(VALUE)` call and nothing else encodes, as the JSON reads back
+ * (an AzAPI body before AzAPI 2.0, which the provider decodes again): evaluated as far as the values known
+ * offline go, each value only Terraform knows replaced in place by `unknownAt(path)` (`.properties.dnsPrefix`,
+ * `.properties.agentPoolProfiles[0].vnetSubnetID`), sets as lists. Undefined when the text is no such call,
+ * or its value is unknown as a whole or one Terraform refuses.
+ */
+export function jsonencodedValue(
+  text: string,
+  names: ReadonlyMap<string, unknown> | undefined,
+  lookup: Lookup,
+  unknownAt: (path: string) => unknown,
+  work: WorkBudget = { left: MAX_STEPS },
+): { value: unknown } | undefined {
+  let value: Value;
+  try {
+    const node = new Parser(text).template(undefined);
+    const arg = node.t === 'call' && node.name === 'jsonencode' && !node.expand && node.args.length === 1 ? node.args[0] : undefined;
+    if (!arg) return undefined;
+    value = new Evaluator(lookup, work).eval(arg, names ?? new Map());
+  } catch {
+    return undefined;
+  }
+  const out = withUnknownsAt(value, '', unknownAt, 0);
+  return out === ERROR || value === UNKNOWN ? undefined : { value: out };
+}
+
+/** A value with each unknown part replaced by `unknownAt(path)`, sets as plain lists; ERROR when any part is one. */
+function withUnknownsAt(v: Value, path: string, unknownAt: (path: string) => unknown, depth: number): Value {
+  if (v === ERROR) return ERROR;
+  if (v === UNKNOWN || depth > MAX_DEPTH) return unknownAt(path);
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const x = withUnknownsAt(v[i], `${path}[${i}]`, unknownAt, depth + 1);
+      if (x === ERROR) return ERROR;
+      out.push(x);
+    }
+    return out;
+  }
+  if (isObj(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const y = withUnknownsAt(x, `${path}.${k}`, unknownAt, depth + 1);
+      if (y === ERROR) return ERROR;
+      setOwn(out, k, y);
+    }
+    return out;
+  }
+  return v;
+}
+
+/**
  * Steps the evaluations of one root module (and the modules it calls) may take together: attributes
  * are evaluated again for every instance, and a few lines can ask for hours of work.
  */

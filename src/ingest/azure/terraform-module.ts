@@ -12,7 +12,7 @@ import { parseHcl } from './terraform-hcl.js';
 import { calledScope, isSensitive, moduleScope, type ModuleFile, type Syntax, type TerraformScope, type VariablesFile } from './terraform-scope.js';
 import { convertsFromString, parseType, typeText } from './terraform-types.js';
 import { evaluateIn, MAX_REPEATED_RESOURCES, repetitionsIn, type Repetition, type RepetitionBudget } from './terraform-config.js';
-import { escapeRegExp, TERRAFORM_TYPES } from './kinds.js';
+import { AZAPI_RESOURCE, azapiKind, escapeRegExp, TERRAFORM_TYPES } from './kinds.js';
 
 /**
  * One instance of a module: a root module (the directory Terraform runs in), or a module one calls
@@ -579,12 +579,14 @@ async function readModule(dir: string, prefix: string, limits: InputLimits, scan
   };
 }
 
-/** How many resource blocks of the types the ingest reads a file declares. */
+/** How many resource blocks of the types the ingest reads a file declares (AzAPI ones that may be AKS clusters or pools included). */
 function aksResources(config: Obj): number {
   let n = 0;
   for (const [type, byLabel] of Object.entries(isObj(config.resource) ? config.resource : {})) {
-    if (!TERRAFORM_TYPES.has(type) || !isObj(byLabel)) continue;
-    for (const bodies of Object.values(byLabel)) n += Array.isArray(bodies) ? bodies.length : 1;
+    if (!isObj(byLabel)) continue;
+    if (TERRAFORM_TYPES.has(type)) for (const bodies of Object.values(byLabel)) n += Array.isArray(bodies) ? bodies.length : 1;
+    // An AzAPI resource counts when its type names an AKS cluster or pool, or is left to an expression.
+    else if (type === AZAPI_RESOURCE) n += Object.values(byLabel).flat().filter((b) => isObj(b) && (azapiKind(b.type) !== undefined || (typeof b.type === 'string' && b.type.includes('${')))).length;
   }
   return n;
 }

@@ -1,6 +1,6 @@
 import { asArray, asObj, asString, isObj, setOwn, type Obj, type Resource } from '../../core/resource.js';
 import { unknownMarker } from '../../core/unknown.js';
-import { azapiAksNote, escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
+import { AZAPI_RESOURCE, azapiKind, azapiUpdateNote, decodedBody, escapeRegExp, TERRAFORM_TYPES, type AzureDecoded } from './kinds.js';
 import { lineAt } from '../../core/lines.js';
 import type { InputNote } from '../../core/errors.js';
 import { blockExpressions, configuredAt, planConfiguration, referencesOf } from './terraform-plan-config.js';
@@ -36,13 +36,19 @@ export function terraformPlanResources(plan: Obj, source: string, line: number, 
     for (const raw of asArray(mod.resources)) {
       const r = asObj(raw);
       const type = asString(r?.type);
-      const azapi = r && type ? azapiAksNote(type, asString(r.address) ?? type, asObj(r.values)?.type) : undefined;
-      if (azapi) notes.push({ source, line: addressLine(text, asString(r?.address) ?? '', line), message: azapi });
-      if (!r || !type || !TERRAFORM_TYPES.has(type)) continue;
+      if (!r || !type) continue;
       if (r.mode !== undefined && r.mode !== 'managed') continue;
       const label = asString(r.name) ?? '';
       const address = asString(r.address) ?? `${type}.${label}`;
-      const values = structuredClone(asObj(r.values) ?? {});
+      const planned = asObj(r.values) ?? {};
+      const update = azapiUpdateNote(type, address, planned.type);
+      if (update) notes.push({ source, line: addressLine(text, address, line), message: update });
+      // An AzAPI resource creating an AKS cluster or pool is read as the ARM resource its body describes.
+      const kind = type === AZAPI_RESOURCE ? azapiKind(planned.type) : TERRAFORM_TYPES.has(type) ? type : undefined;
+      if (!kind) continue;
+      const values = structuredClone(planned);
+      // A body written with `jsonencode` (AzAPI before 2.0) is a JSON string in the plan, decoded as AzAPI sends it.
+      if (type === AZAPI_RESOURCE && typeof values.body === 'string') setOwn(values, 'body', decodedBody(values.body, `${address}.body`));
       const afterUnknown = unknownByAddress.get(address);
       const moduleAddress = asString(mod.address) ?? '';
       const expressions = configuration?.expressionsOf(moduleAddress, type, label);
@@ -50,7 +56,7 @@ export function terraformPlanResources(plan: Obj, source: string, line: number, 
       if (afterUnknown !== undefined) markUnknown(values, afterUnknown, { expressions, isNull }, address, 0);
       resources.push({
         apiVersion: 'terraform',
-        kind: type,
+        kind,
         namespace: null,
         name: resourceName(address, type, label),
         object: values,
@@ -63,7 +69,7 @@ export function terraformPlanResources(plan: Obj, source: string, line: number, 
       if (c) modules.push(c);
     }
   }
-  if (resources.length === 0 && notes.length === 0) notes.push({ source, line, message: 'Terraform plan without azurerm_kubernetes_cluster, node pool or diagnostic setting resources; skipped' });
+  if (resources.length === 0 && notes.length === 0) notes.push({ source, line, message: 'Terraform plan without AKS cluster, node pool or diagnostic setting resources (azurerm, or AzAPI clusters and pools); skipped' });
   return { resources, notes };
 }
 

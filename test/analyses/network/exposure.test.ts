@@ -190,6 +190,15 @@ describe('ipBlocks that hold every pod address', () => {
     expect(exposureOf(analysisWith('0.0.0.0/0'), 'tools/debug[Deployment]').ingress.allNamespaces.toString()).toBe('TCP 8080');
   });
 
+  it('read an AzAPI cluster from its body: Cilium there admits no pod, a pod CIDR there is the pods\' addresses', () => {
+    const azapi = (body: Json): Resource => ({ apiVersion: 'terraform', kind: 'Microsoft.ContainerService/managedClusters', namespace: null, name: 'this', object: { name: 'aks-shop', body }, source: { file: 'plan.json', line: 1 }, format: 'terraform-plan' });
+    const onCilium = azapi({ properties: { networkProfile: { networkDataplane: 'cilium', networkPolicy: 'cilium' } } });
+    expect(exposureOf(analysisWith('0.0.0.0/0', onCilium), 'tools/debug[Deployment]').ingress.allNamespaces.isEmpty()).toBe(true);
+    const withCidr = azapi({ properties: { networkProfile: { networkPolicy: 'calico', podCidr: '10.244.0.0/16' } } });
+    expect(exposureOf(analysisWith('10.244.0.0/16', withCidr), 'tools/debug[Deployment]').ingress.allNamespaces.toString()).toBe('TCP 8080');
+    expect(exposureOf(analysisWith('10.1.0.0/16', withCidr), 'tools/debug[Deployment]').ingress.allNamespaces.isEmpty()).toBe(true);
+  });
+
   it('admit no pod on Cilium, which matches ipBlocks against addresses outside the cluster only', () => {
     for (const c of [cluster({ networkDataplane: 'cilium', networkPolicy: 'cilium' }), cluster({}, { sku: { name: 'Automatic' } })]) {
       const e = exposureOf(analysisWith('0.0.0.0/0', c), 'tools/debug[Deployment]');

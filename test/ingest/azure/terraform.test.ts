@@ -363,28 +363,98 @@ resource "azurerm_monitor_diagnostic_setting" "this" {
 }
 `;
 
-  it('says which AzAPI resources create or change an AKS cluster or pool, and that they are not checked', async () => {
+  it('reads an AzAPI cluster and pool as the ARM resources their bodies describe, and notes an update', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'palisade-azapi-'));
     try {
       await writeFile(join(dir, 'main.tf'), AZAPI);
       const { resources, notes } = await ingestPaths([dir], { terraformEnvironment: {} });
-      expect(resources.map((r) => r.kind)).toEqual(['azurerm_monitor_diagnostic_setting']);
-      const why = (address: string, verb: string, what: string) =>
-        `${address} ${verb} ${what} through the AzAPI provider, which is not read: ${verb === 'creates' ? 'its settings are' : 'what it sets is'} not checked here (check the deployed cluster with palisade scan --aks RESOURCE_ID)`;
+      expect(resources.map((r) => [r.kind, r.name, r.format, r.source.line])).toEqual([
+        ['Microsoft.ContainerService/managedClusters', 'this', 'terraform-hcl', 1],
+        ['Microsoft.ContainerService/managedClusters/agentPools', 'pool', 'terraform-hcl', 10],
+        ['azurerm_monitor_diagnostic_setting', 'this', 'terraform-hcl', 32],
+      ]);
+      const cluster = resources[0]?.object;
+      expect(cluster?.body).toEqual({ properties: { disableLocalAccounts: false } });
+      expect(cluster?.name).toBe('aks-prod');
+      expect(resources[1]?.object.parent_id).toEqual(unknown('azapi_resource.this.id is resolved by Terraform'));
+      // The update's version is an expression; the ARM type before it still says what it changes.
       expect(notes).toEqual([
-        { source: join(dir, 'main.tf'), line: 10, message: why('azapi_resource.pool', 'creates', 'an AKS node pool') },
-        { source: join(dir, 'main.tf'), line: 1, message: why('azapi_resource.this', 'creates', 'an AKS cluster') },
-        { source: join(dir, 'main.tf'), line: 16, message: why('azapi_update_resource.version', 'changes', 'an AKS cluster') },
+        {
+          source: join(dir, 'main.tf'),
+          line: 16,
+          message: 'azapi_update_resource.version changes an AKS cluster through the AzAPI provider; what it sets is not checked here (check the deployed cluster with palisade scan --aks RESOURCE_ID)',
+        },
       ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it('says so for a plan too', () => {
-    const azapiPlan = { format_version: '1.2', planned_values: { root_module: { resources: [{ address: 'azapi_resource.this', mode: 'managed', type: 'azapi_resource', name: 'this', values: { type: 'Microsoft.ContainerService/managedClusters@2025-10-01', body: {} } }] } } };
+  it('evaluates the type (the Azure Verified Module names it in a variable), leaves out AzAPI resources of other types and notes one whose type is unknown', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'palisade-azapi-'));
+    try {
+      await writeFile(
+        join(dir, 'main.tf'),
+        `variable "resource_types" {
+  default = { cluster = "Microsoft.ContainerService/managedClusters@2025-10-01" }
+}
+resource "azapi_resource" "this" {
+  type = var.resource_types.cluster
+  name = "aks"
+  body = { properties = { enableRBAC = true } }
+}
+resource "azapi_resource" "unknown_type" {
+  type = azapi_resource.other.output.type
+  name = "x"
+}
+`,
+      );
+      const { resources, notes } = await ingestPaths([dir], { terraformEnvironment: {} });
+      expect(resources.map((r) => [r.kind, r.name])).toEqual([['Microsoft.ContainerService/managedClusters', 'this']]);
+      // A type only Terraform knows may be any: said.
+      expect(notes).toEqual([
+        {
+          source: join(dir, 'main.tf'),
+          line: 9,
+          message:
+            'azapi_resource.unknown_type: its type is known only when Terraform runs (azapi_resource.other.output.type is resolved by Terraform); if it creates an AKS cluster, node pool or diagnostic setting, that is not checked here',
+        },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a plan: the body as planned, a jsonencode body decoded, values known after apply marked', () => {
+    const azapiPlan = {
+      format_version: '1.2',
+      planned_values: {
+        root_module: {
+          resources: [
+            { address: 'azapi_resource.this', mode: 'managed', type: 'azapi_resource', name: 'this', values: { type: 'Microsoft.ContainerService/managedClusters@2025-10-01', name: 'aks', body: { properties: { enableRBAC: true, agentPoolProfiles: [{ name: 'system' }] } } } },
+            { address: 'azapi_resource.old', mode: 'managed', type: 'azapi_resource', name: 'old', values: { type: 'Microsoft.ContainerService/managedClusters@2023-01-01', name: 'aks-old', body: '{"properties":{"disableLocalAccounts":true}}' } },
+            { address: 'azapi_resource.bad', mode: 'managed', type: 'azapi_resource', name: 'bad', values: { type: 'Microsoft.ContainerService/managedClusters@2023-01-01', name: 'aks-bad', body: '{"properties":' } },
+            { address: 'azapi_resource.vnet', mode: 'managed', type: 'azapi_resource', name: 'vnet', values: { type: 'Microsoft.Network/virtualNetworks@2024-05-01', body: {} } },
+            { address: 'data.azapi_resource.c', mode: 'data', type: 'azapi_resource', name: 'c', values: { type: 'Microsoft.ContainerService/managedClusters@2025-10-01', body: {} } },
+            { address: 'azapi_update_resource.u', mode: 'managed', type: 'azapi_update_resource', name: 'u', values: { type: 'Microsoft.ContainerService/managedClusters/agentPools@2025-10-01', body: {} } },
+          ],
+        },
+      },
+      resource_changes: [{ address: 'azapi_resource.this', change: { after_unknown: { id: true, body: { properties: { agentPoolProfiles: [{ vnetSubnetID: true }] } } } } }],
+    };
     const sink = decode(JSON.stringify(azapiPlan), 'plan.json');
-    expect(sink.resources).toEqual([]);
-    expect(sink.notes.map((n) => n.message)).toEqual([expect.stringMatching(/^azapi_resource\.this creates an AKS cluster through the AzAPI provider, which is not read/)]);
+    expect(sink.resources.map((r) => [r.kind, r.name, r.format])).toEqual([
+      ['Microsoft.ContainerService/managedClusters', 'this', 'terraform-plan'],
+      ['Microsoft.ContainerService/managedClusters', 'old', 'terraform-plan'],
+      ['Microsoft.ContainerService/managedClusters', 'bad', 'terraform-plan'],
+    ]);
+    const [planned, old, bad] = sink.resources;
+    expect(planned?.object.id).toEqual(unknown('azapi_resource.this.id is known only after apply'));
+    expect(planned?.object.body).toEqual({ properties: { enableRBAC: true, agentPoolProfiles: [{ name: 'system', vnetSubnetID: unknown('azapi_resource.this.body.properties.agentPoolProfiles.vnetSubnetID is known only after apply') }] } });
+    expect(old?.object.body).toEqual({ properties: { disableLocalAccounts: true } });
+    expect(bad?.object.body).toEqual(unknown('azapi_resource.bad.body is a string that is not a JSON object'));
+    expect(sink.notes.map((n) => n.message)).toEqual([
+      'azapi_update_resource.u changes an AKS node pool through the AzAPI provider; what it sets is not checked here (check the deployed cluster with palisade scan --aks RESOURCE_ID)',
+    ]);
   });
 });

@@ -47,6 +47,12 @@ export function tfPool(label: string, attrs: Obj): Resource {
   return resource('azurerm_kubernetes_cluster_node_pool', 'terraform-plan', attrs, label, 'terraform');
 }
 
+/** An `azapi_resource` creating a cluster, as a plan shows it: the ARM resource (`properties`, `sku`) in `body`. */
+export function azapiCluster(label: string, name: string, body: unknown): Resource {
+  const object = { type: `${MANAGED_CLUSTER_TYPE}@2025-10-01`, name, parent_id: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${GROUP}`, body };
+  return resource(MANAGED_CLUSTER_TYPE, 'terraform-plan', object, label, 'terraform');
+}
+
 export const unknown = (why: string): Obj => ({ $palisadeUnknown: why });
 
 export function aksFindings(rule: Rule, resources: Resource[], aks: Partial<AksSettings> = {}): Finding[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../../src/rules/index.js';
-import { aksFindings, restCluster, templateCluster } from './aks-tester.js';
+import { aksFindings, azapiCluster, restCluster, templateCluster, unknown } from './aks-tester.js';
 
 const AUTOMATIC = { sku: { name: 'Automatic', tier: 'Standard' } };
 const POOLS = { agentPoolProfiles: [{ name: 'systempool', mode: 'System', count: 3 }] };
@@ -40,5 +40,31 @@ describe('AKS Automatic', () => {
     const rule = RULES.find((r) => r.meta.id === 'aks/outbound-type-load-balancer');
     const found = rule ? aksFindings(rule, [templateCluster('auto', POOLS, AUTOMATIC)]) : [];
     expect(found.map((f) => f.message)).toEqual([expect.stringMatching(/AKS-managed NAT gateway \(networkProfile\.outboundType is "managedNATGateway"\)/)]);
+  });
+
+  it('in a subnet of the user\'s virtual network, is not taken to use the managed NAT gateway, which only the virtual network AKS manages has', () => {
+    const rule = RULES.find((r) => r.meta.id === 'aks/outbound-type-load-balancer');
+    const subnet = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/nodes';
+    const cases = [
+      templateCluster('pool-subnet', { agentPoolProfiles: [{ name: 'systempool', mode: 'System', vnetSubnetID: subnet }] }, AUTOMATIC),
+      templateCluster('api-subnet', { ...POOLS, apiServerAccessProfile: { subnetId: subnet } }, AUTOMATIC),
+      templateCluster('subnet-decided-later', { agentPoolProfiles: [{ name: 'systempool', vnetSubnetID: unknown("parameter 'subnet' has no default value") }] }, AUTOMATIC),
+      azapiCluster('this', 'hosted', { ...AUTOMATIC, properties: { hostedSystemProfile: { enabled: true, nodeSubnetID: subnet } } }),
+    ];
+    for (const c of cases) expect(rule ? aksFindings(rule, [c]).map((f) => f.message) : ['no rule'], c.name).toEqual([]);
+    // Written, it is judged as written.
+    const udr = templateCluster('lb', { agentPoolProfiles: [{ name: 'systempool', vnetSubnetID: subnet }], networkProfile: { outboundType: 'loadBalancer' } }, AUTOMATIC);
+    expect(rule ? aksFindings(rule, [udr]).map((f) => f.severity) : []).toEqual(['low']);
+  });
+
+  it('with an SKU only a deployment decides, what Automatic would preset is unknown: no failure, at most info', () => {
+    const sku = { sku: { name: unknown('var.cluster_sku_name has no value'), tier: 'Standard' } };
+    expect(fired([templateCluster('maybe', POOLS, sku)])).toEqual([]);
+    const rule = RULES.find((r) => r.meta.id === 'aks/local-accounts-enabled');
+    const found = rule ? aksFindings(rule, [azapiCluster('this', 'maybe', { ...sku, properties: POOLS })]) : [];
+    expect(found.map((f) => [f.severity, f.field])).toEqual([['info', 'body.properties.disableLocalAccounts']]);
+    expect(found[0]?.message).toMatch(/may be AKS Automatic, which presets it, and its SKU is not known \(var\.cluster_sku_name has no value\)/);
+    // What the source does set is still judged.
+    expect(fired([templateCluster('maybe', { ...POOLS, disableLocalAccounts: false }, sku)])).toEqual(['aks/local-accounts-enabled']);
   });
 });

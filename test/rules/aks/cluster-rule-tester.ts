@@ -10,20 +10,24 @@ import type { Severity } from '../../../src/core/severity.js';
 
 /** One Azure document as a source gives it: an ARM REST GET body or `az aks show -o json` output (JSON or YAML text). */
 export interface AzureDoc {
-  format: 'arm-rest' | 'az-cli';
+  format: 'arm-rest' | 'az-cli' | 'terraform-plan' | 'terraform-hcl';
   text: string;
   kind: string;
   apiVersion: string;
+  /** The resource's name where it is not the object's `name`: a Terraform resource's label. */
+  name?: string;
 }
 
 export const rest = (text: string, apiVersion = '2026-08-01', kind = MANAGED_CLUSTER_TYPE): AzureDoc => ({ format: 'arm-rest', text, kind, apiVersion });
 export const cli = (text: string, kind = MANAGED_CLUSTER_TYPE): AzureDoc => ({ format: 'az-cli', text, kind, apiVersion: 'az-cli' });
+/** An AzAPI resource (`azapi_resource.LABEL`) of one plan (`plan.json`): Terraform's attributes, the ARM resource in `body`. */
+export const azapi = (label: string, text: string, kind = MANAGED_CLUSTER_TYPE): AzureDoc => ({ format: 'terraform-plan', text, kind, apiVersion: 'terraform', name: label });
 
 export function azureResource(doc: AzureDoc, index = 0): Resource {
   const object = load(doc.text);
   if (!isObj(object)) throw new Error('bad test input: not an object');
-  const name = typeof object.name === 'string' ? object.name : `cluster-${index}`;
-  return { apiVersion: doc.apiVersion, kind: doc.kind, namespace: null, name, object, source: { file: `doc-${index}.json`, line: 1 }, format: doc.format };
+  const name = doc.name ?? (typeof object.name === 'string' ? object.name : `cluster-${index}`);
+  return { apiVersion: doc.apiVersion, kind: doc.kind, namespace: null, name, object, source: { file: doc.format === 'terraform-plan' ? 'plan.json' : `doc-${index}.json`, line: 1 }, format: doc.format };
 }
 
 export function clusterFindings(rule: Rule, docs: AzureDoc[]): Finding[] {

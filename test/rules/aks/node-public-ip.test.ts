@@ -1,6 +1,6 @@
 import { AGENT_POOL_TYPE } from '../../../src/analyses/aks/index.js';
 import rule from '../../../src/rules/aks/node-public-ip.js';
-import { cli, clusterRuleTester, rest } from './cluster-rule-tester.js';
+import { azapi, cli, clusterRuleTester, rest } from './cluster-rule-tester.js';
 
 const ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod';
 
@@ -20,6 +20,13 @@ clusterRuleTester(rule, {
     {
       name: 'a cluster without pools',
       docs: [rest(`{ "name": "aks-prod", "properties": { "kubernetesVersion": "1.33.2" } }`)],
+    },
+    {
+      name: 'AzAPI: a cluster body whose pools have no public IPs',
+      docs: [
+        azapi('this', `{ "type": "Microsoft.ContainerService/managedClusters@2025-10-01", "name": "aks-prod",
+          "body": { "properties": { "agentPoolProfiles": [{ "name": "system", "mode": "System", "enableNodePublicIP": false }] } } }`),
+      ],
     },
     {
       name: 'a separate agentPools resource without public IPs',
@@ -65,6 +72,39 @@ clusterRuleTester(rule, {
           field: 'properties.enableNodePublicIP',
           resource: `${AGENT_POOL_TYPE}/apps`,
           message: 'node pool apps of cluster aks-prod gives every node a public IP address (enableNodePublicIP is true)',
+        },
+      ],
+    },
+    {
+      name: 'AzAPI: a pool naming its cluster in parent_id; the finding names the body field on the pool',
+      docs: [
+        azapi('this', `{ "type": "Microsoft.ContainerService/managedClusters@2025-10-01", "name": "aks-prod", "parent_id": "/subscriptions/s/resourceGroups/rg-prod",
+          "body": { "properties": { "agentPoolProfiles": [{ "name": "system", "mode": "System" }] } } }`),
+        azapi('apps', `{ "type": "Microsoft.ContainerService/managedClusters/agentPools@2025-10-01", "name": "apps",
+          "parent_id": { "$palisadeUnknown": "azapi_resource.apps.parent_id is known only after apply (from azapi_resource.this.id)" },
+          "body": { "properties": { "mode": "User", "enableNodePublicIP": true } } }`, AGENT_POOL_TYPE),
+      ],
+      findings: [
+        {
+          field: 'body.properties.enableNodePublicIP',
+          resource: `${AGENT_POOL_TYPE}/apps`,
+          message: 'node pool apps of cluster aks-prod gives every node a public IP address (enableNodePublicIP is true)',
+          verify: `az aks show --resource-group rg-prod --name aks-prod --query "agentPoolProfiles[?name=='apps'].enableNodePublicIp"`,
+        },
+      ],
+    },
+    {
+      name: 'AzAPI: a pool whose cluster is not in the scan is named from its parent_id',
+      docs: [
+        azapi('apps', `{ "type": "Microsoft.ContainerService/managedClusters/agentPools@2025-10-01", "name": "apps",
+          "parent_id": "/subscriptions/s/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod",
+          "body": { "properties": { "enableNodePublicIP": true } } }`, AGENT_POOL_TYPE),
+      ],
+      findings: [
+        {
+          field: 'body.properties.enableNodePublicIP',
+          message: 'node pool apps of cluster aks-prod gives every node a public IP address (enableNodePublicIP is true)',
+          verify: 'az aks nodepool show --resource-group rg-prod --cluster-name aks-prod --name apps --query enableNodePublicIp',
         },
       ],
     },

@@ -1,5 +1,5 @@
 import rule from '../../../src/rules/aks/sku-tier-free.js';
-import { aksRuleTester, cliCluster, restCluster, templateCluster, tfCluster, unknown } from './aks-tester.js';
+import { aksRuleTester, azapiCluster, cliCluster, restCluster, templateCluster, tfCluster, unknown } from './aks-tester.js';
 
 aksRuleTester(rule, {
   valid: [
@@ -7,6 +7,8 @@ aksRuleTester(rule, {
     { name: 'az aks show on Premium', resources: [cliCluster('aks1', { sku: { name: 'Base', tier: 'Premium' } })] },
     { name: 'the legacy name Paid', resources: [templateCluster('aks1', {}, { sku: { name: 'Basic', tier: 'Paid' } })] },
     { name: 'Terraform sku_tier Standard', resources: [tfCluster('main', { sku_tier: 'Standard' })] },
+    { name: 'AzAPI body on Standard', resources: [azapiCluster('this', 'aks1', { sku: { name: 'Base', tier: 'Standard' } })] },
+    { name: 'AzAPI body left to Terraform: nothing to say', resources: [azapiCluster('this', 'aks1', unknown('local.resource_body is resolved by Terraform'))] },
     // AKS runs Automatic clusters on the Standard tier and sets it.
     { name: 'AKS Automatic template without a tier', resources: [templateCluster('aks1', {}, { sku: { name: 'Automatic' } })] },
     { name: 'unknown: nothing to say', resources: [templateCluster('aks1', {}, { sku: { tier: unknown("parameter 'tier' has no default value") } })] },
@@ -37,5 +39,10 @@ aksRuleTester(rule, {
     },
     { name: 'az aks show on Free', resources: [cliCluster('aks1', { sku: { name: 'Base', tier: 'Free' } })], findings: [{ field: 'sku.tier' }] },
     { name: 'Terraform without sku_tier', resources: [tfCluster('main', {})], findings: [{ field: 'sku_tier', resource: 'azurerm_kubernetes_cluster/main' }] },
+    {
+      name: 'AzAPI body on Free: the field is in the body, the command names the Azure name and the group of parent_id',
+      resources: [azapiCluster('this', 'aks1', { sku: { name: 'Base', tier: 'Free' }, properties: {} })],
+      findings: [{ field: 'body.sku.tier', resource: 'Microsoft.ContainerService/managedClusters/this', verify: 'az aks show --resource-group rg-prod --name aks1 --query sku.tier' }],
+    },
   ],
 });

@@ -1,5 +1,6 @@
 import {
   AGENT_POOL_TYPE,
+  agentPoolNames,
   aksClusterOf,
   aksVerify,
   azPoolPath,
@@ -68,21 +69,19 @@ function poolTarget(cluster: AksCluster, pool: AksNodePool, index: number): Pool
   };
 }
 
-/** A pool resource whose cluster is not in the scan: named from its `cluster/pool` name or its id below the cluster. */
+/** A pool resource whose cluster is not in the scan: named from its `cluster/pool` name, its id below the cluster or its AzAPI parent. */
 function standalonePool(resource: Resource): PoolTarget {
   const id = asString(resource.object.id) ?? '';
-  const byId = /\/managedclusters\/([^/]+)\/agentpools\/([^/]+)/i.exec(id);
-  const group = /\/resourcegroups\/([^/]+)/i.exec(id)?.[1] ?? asString(resource.object.resource_group_name) ?? '<resource-group>';
+  const group = /\/resourcegroups\/([^/]+)/i.exec(id)?.[1] ?? asString(resource.object.resource_group_name) ?? /\/resourcegroups\/([^/]+)/i.exec(asString(resource.object.parent_id) ?? '')?.[1] ?? '<resource-group>';
   let pool: AksNodePool;
   let clusterName: string;
   if (resource.kind === TERRAFORM_NODE_POOL_TYPE) {
     pool = terraformNodePool(resource);
-    clusterName = byId?.[1] ?? '<cluster>';
+    clusterName = /\/managedclusters\/([^/]+)\/agentpools\//i.exec(id)?.[1] ?? '<cluster>';
   } else {
-    const parts = resource.name.split('/');
-    clusterName = byId?.[1] ?? (parts.length > 1 ? (parts[0] as string) : '<cluster>');
-    const name = byId?.[2] ?? (parts[parts.length - 1] as string);
-    pool = { name, resource, get: poolSettings(resource) };
+    const names = agentPoolNames(resource);
+    clusterName = names.cluster ?? '<cluster>';
+    pool = { name: names.pool, resource, get: poolSettings(resource) };
   }
   return {
     pool,
