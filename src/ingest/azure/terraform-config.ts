@@ -114,14 +114,14 @@ function azapiType(written: unknown, refs: Refs): { value: unknown; unknown?: st
 }
 
 /**
- * A value written in a module (a module call's argument, its `count`) as Terraform evaluates it in
- * `scope`, in one instance of a repeated call: the value with the variables it was made from, or
- * undefined when some part of it is not known offline.
+ * A module call's argument as Terraform evaluates it in `scope`, in one instance of a repeated call:
+ * the value with the variables it was made from, or undefined when it is not known offline. A value of
+ * known shape keeps the parts only Terraform knows as unknown markers (an object with a resource id in it).
  */
 export function evaluateIn(scope: TerraformScope, value: unknown, instance?: InstanceRefs): { value: unknown; vars: ReadonlySet<string> } | undefined {
   const vars = new Set<string>();
   const refs: Refs = { ...refsOf(scope), ...instance };
-  const resolved = literalValue(value, refs, 0, vars);
+  const resolved = literalValue(value, refs, 0, vars, true);
   return resolved === undefined ? undefined : { value: resolved, vars };
 }
 
@@ -247,8 +247,9 @@ function blockValues(body: Obj, path: string, ctx: Conversion): Obj {
 function convert(v: unknown, path: string, ctx: Conversion, depth: number): unknown {
   if (typeof v === 'string') {
     const used = new Set<string>();
-    const value = stringValue(v, ctx.refs, used);
-    if (used.size > 0 && !isUnknown(value)) setOwn(ctx.sources, path.slice(ctx.prefix.length + 1), describeVars(used, ctx.refs.scope));
+    const value = stringValue(v, ctx.refs, used, true);
+    // A value made of many (an object from a local) is not said to come from all of them at each of its parts.
+    if (used.size > 0 && !isUnknown(value) && isLeafValue(value)) setOwn(ctx.sources, path.slice(ctx.prefix.length + 1), describeVars(used, ctx.refs.scope));
     return value;
   }
   if (depth > 100 || v === null || typeof v !== 'object') return v ?? null;
@@ -327,6 +328,11 @@ function describeVars(used: ReadonlySet<string>, scope: TerraformScope): string 
   return [...used].sort().map((name) => `var.${name}, ${scope.vars.get(name)?.from ?? 'its value'}`).join('; ');
 }
 
+/** A primitive, or a list of primitives: a value whose variables can be named at each of its findings. */
+function isLeafValue(v: unknown): boolean {
+  return v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object'));
+}
+
 function isUnknown(v: unknown): boolean {
   return isObj(v) && Object.prototype.hasOwnProperty.call(v, UNKNOWN_KEY);
 }
@@ -339,11 +345,15 @@ const WHOLE_REF = /^\$\{\s*(local|var|each)\.([\w-]+)((?:\.[\w-]+|\[\d+\]|\["[^"
  * Terraform would with the values known offline (terraform-expression.ts); otherwise a literal. The
  * variables whose values a known result was made from are added to `used`. An unknown result is the
  * unknown marker: why a variable referred to alone has no value, or the expression left to Terraform.
+ * With `partial`, a value of known shape keeps its known parts, each unknown one a marker saying where
+ * it is; `refused` is told when Terraform would refuse the expression rather than decide it later.
  */
-function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
+function stringValue(s: string, refs: Refs, used: Set<string>, partial = false, refused?: { seen: boolean }): unknown {
   if (!EXPRESSION.test(s)) return unescapeTemplate(s);
   const mine = new Set<string>();
-  const result = evaluateTemplate(s, refs.iterators, lookupOf(refs, mine), refs.scope.work);
+  const unknownAt = partial ? (path: string) => unknownMarker(`${clip(withInstanceKeys(expressionOf(s), refs))} (${path.replace(/^\./, '')})${RESOLVED_LATER}`) : undefined;
+  const result = evaluateTemplate(s, refs.iterators, lookupOf(refs, mine), refs.scope.work, unknownAt);
+  if (!result.known && result.refused && refused) refused.seen = true;
   if (result.known) {
     for (const v of mine) used.add(v);
     // Shared with the variable or local it came from, never copied: nothing changes a resource's
@@ -353,9 +363,13 @@ function stringValue(s: string, refs: Refs, used: Set<string>): unknown {
   const whole = WHOLE_REF.exec(s.trim());
   const why = whole?.[1] === 'var' ? refs.scope.unset.get(whole[2] as string) : undefined;
   if (why !== undefined) return unknownMarker(why);
+  return unknownMarker(`${clip(withInstanceKeys(expressionOf(s), refs))}${RESOLVED_LATER}`);
+}
+
+/** The expression of a string that is one `${...}`, else the template as written: what a reason quotes. */
+function expressionOf(s: string): string {
   const wholeExpr = /^\$\{([\s\S]*)\}$/.exec(s);
-  const expr = wholeExpr && !wholeExpr[1]?.includes('${') ? (wholeExpr[1] as string) : s;
-  return unknownMarker(`${clip(withInstanceKeys(expr, refs))}${RESOLVED_LATER}`);
+  return wholeExpr && !wholeExpr[1]?.includes('${') ? (wholeExpr[1] as string) : s;
 }
 
 /** What references name in `refs`, adding the variables a value was made from to `mine`. */
@@ -438,7 +452,7 @@ function refsOf(scope: TerraformScope): Refs {
       depth++;
       try {
         const vars = new Set<string>();
-        const value = literalValue(scope.locals.get(name), refs, 0, vars);
+        const value = literalValue(scope.locals.get(name), refs, 0, vars, true);
         const resolved = value === undefined ? undefined : { value, vars };
         done.set(name, resolved);
         return resolved;
@@ -451,18 +465,24 @@ function refsOf(scope: TerraformScope): Refs {
   return refs;
 }
 
-/** The value of a locals entry when it is made of literals and known references only, else undefined. */
-function literalValue(v: unknown, refs: Refs, depth: number, used: Set<string>): unknown {
+/**
+ * The value of a locals entry when it is made of literals and known references only, else undefined;
+ * `partial`, a value of known shape keeps the parts only Terraform knows as unknown markers in place.
+ */
+function literalValue(v: unknown, refs: Refs, depth: number, used: Set<string>, partial = false): unknown {
   if (depth > 32) return undefined;
   if (typeof v === 'string') {
-    const value = stringValue(v, refs, used);
-    return isUnknown(value) ? undefined : value;
+    const refused = { seen: false };
+    const value = stringValue(v, refs, used, partial, refused);
+    // Unknown as a whole: undefined, or in a value taken partly known, the marker in its place. A part
+    // Terraform refuses fails the whole value (Terraform stops there): nothing of it is kept.
+    return isUnknown(value) ? (partial && depth > 0 && !refused.seen ? value : undefined) : value;
   }
   if (v === null || typeof v !== 'object') return v;
   const entries = Array.isArray(v) ? v.map((x, i) => [i, x] as const) : Object.entries(v);
   const out: unknown[] | Obj = Array.isArray(v) ? [] : {};
   for (const [k, x] of entries) {
-    const value = literalValue(x, refs, depth + 1, used);
+    const value = literalValue(x, refs, depth + 1, used, partial);
     if (value === undefined) return undefined;
     if (Array.isArray(out)) out.push(value);
     else {

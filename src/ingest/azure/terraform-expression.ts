@@ -1,4 +1,5 @@
 import { isObj, setOwn } from '../../core/resource.js';
+import { UNKNOWN_KEY } from '../../core/unknown.js';
 
 /**
  * Terraform's expression language, evaluated offline: literals, templates, `var.`, `local.`,
@@ -31,7 +32,8 @@ export function evaluateTemplate(
   names: ReadonlyMap<string, unknown> | undefined,
   lookup: Lookup,
   work: WorkBudget = { left: MAX_STEPS },
-): { known: true; value: unknown } | { known: false } {
+  unknownAt?: (path: string) => unknown,
+): { known: true; value: unknown } | { known: false; refused?: true } {
   let value: Value;
   try {
     const parser = new Parser(text);
@@ -42,7 +44,14 @@ export function evaluateTemplate(
     // chain of thousands of operators): whatever Terraform would make of it, it is not known here.
     return { known: false };
   }
-  return value === UNKNOWN || value === ERROR || holdsUnknown(value) ? { known: false } : { known: true, value };
+  // An expression Terraform refuses is said so: the caller must not keep the rest of a value it is part of.
+  if (value === ERROR) return { known: false, refused: true };
+  if (value === UNKNOWN) return { known: false };
+  if (!holdsUnknown(value)) return { known: true, value };
+  // A collection of known shape with parts only Terraform knows: given so when the caller takes it.
+  const partial = withUnknownsAt(value, '', unknownAt ?? (() => UNKNOWN), 0, true);
+  if (partial === ERROR) return { known: false, refused: true };
+  return unknownAt ? { known: true, value: partial } : { known: false };
 }
 
 /**
@@ -68,18 +77,24 @@ export function jsonencodedValue(
   } catch {
     return undefined;
   }
-  const out = withUnknownsAt(value, '', unknownAt, 0);
+  const out = withUnknownsAt(value, '', unknownAt, 0, false);
   return out === ERROR || value === UNKNOWN ? undefined : { value: out };
 }
 
-/** A value with each unknown part replaced by `unknownAt(path)`, sets as plain lists; ERROR when any part is one. */
-function withUnknownsAt(v: Value, path: string, unknownAt: (path: string) => unknown, depth: number): Value {
+/**
+ * A value with each unknown part replaced by `unknownAt(path)` (the unknown marker outside this module);
+ * sets kept as sets, or (`keepSets` false, for JSON) made plain lists; ERROR when any part is one.
+ */
+function withUnknownsAt(v: Value, path: string, unknownAt: (path: string) => unknown, depth: number, keepSets: boolean): Value {
   if (v === ERROR) return ERROR;
   if (v === UNKNOWN || depth > MAX_DEPTH) return unknownAt(path);
+  if (!holdsUnknown(v)) return v instanceof CtySet && !keepSets ? Array.from(v) : v;
+  // A set with an unknown element has an unknown length: two elements may turn out equal.
+  if (v instanceof CtySet) return unknownAt(path);
   if (Array.isArray(v)) {
     const out: unknown[] = [];
     for (let i = 0; i < v.length; i++) {
-      const x = withUnknownsAt(v[i], `${path}[${i}]`, unknownAt, depth + 1);
+      const x = withUnknownsAt(v[i], `${path}[${i}]`, unknownAt, depth + 1, keepSets);
       if (x === ERROR) return ERROR;
       out.push(x);
     }
@@ -88,7 +103,7 @@ function withUnknownsAt(v: Value, path: string, unknownAt: (path: string) => unk
   if (isObj(v)) {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      const y = withUnknownsAt(x, `${path}.${k}`, unknownAt, depth + 1);
+      const y = withUnknownsAt(x, `${path}.${k}`, unknownAt, depth + 1, keepSets);
       if (y === ERROR) return ERROR;
       setOwn(out, k, y);
     }
@@ -618,7 +633,7 @@ class Evaluator {
         // A `for` expression's or iterator's own `each`, `count` or `terraform` hides Terraform's.
         if ((node.kind === 'each' || node.kind === 'count' || node.kind === 'terraform') && env.has(node.kind)) return index(env.get(node.kind), node.name);
         const found = this.lookup(node.kind, node.name);
-        return found === undefined ? UNKNOWN : found.value;
+        return found === undefined ? UNKNOWN : withoutMarkers(found.value);
       }
       case 'ident':
         return env.has(node.name) ? env.get(node.name) : UNKNOWN;
@@ -660,9 +675,11 @@ class Evaluator {
         const b = toBool(c);
         if (b === ERROR) return ERROR;
         const chosen = this.eval(b ? node.a : node.b, env);
-        // Terraform unifies the two results' types (`c ? 1 : false` is a string); kinds that differ are left to it.
+        // Terraform unifies the two results' types (`c ? 1 : false` is a string, `c ? { on = true } : {}` a
+        // map of strings, or refused): known only where unifying changes nothing.
         const other = this.eval(b ? node.b : node.a, env);
-        return other === UNKNOWN || other === ERROR || other === null || chosen === null || kind(chosen) === kind(other) ? chosen : UNKNOWN;
+        if (other === UNKNOWN || other === ERROR || other === null || chosen === null) return chosen;
+        return !holdsUnknown(chosen) && !holdsUnknown(other) && unifiesUnchanged(chosen, other, 0) ? chosen : UNKNOWN;
       }
       case 'tuple': {
         // An error anywhere in a collection is the collection's: indexing past it does not hide it.
@@ -741,6 +758,51 @@ class Evaluator {
   }
 }
 
+/**
+ * A value as the evaluator holds it: the unknown markers a partly known value carries in from outside
+ * (a local with a resource id in it) as UNKNOWN. Converted once per value: a local is read many times.
+ */
+function withoutMarkers(v: Value): Value {
+  if (v === null || typeof v !== 'object') return v;
+  const done = CONVERTED.get(v);
+  if (done !== undefined) return done.value;
+  const out = convertMarkers(v, 0);
+  CONVERTED.set(v, { value: out });
+  return out;
+}
+
+const CONVERTED = new WeakMap<object, { value: Value }>();
+
+function convertMarkers(v: Value, depth: number): Value {
+  if (v === null || typeof v !== 'object') return v;
+  if (isObj(v) && typeof v[UNKNOWN_KEY] === 'string') return UNKNOWN;
+  if (depth > MAX_DEPTH) return UNKNOWN;
+  if (Array.isArray(v)) {
+    let changed = false;
+    const items = v.map((x) => {
+      const y = convertMarkers(x, depth + 1);
+      if (y !== x) changed = true;
+      return y;
+    });
+    if (!changed) return v;
+    if (v instanceof CtySet) {
+      const set = new CtySet();
+      set.push(...items);
+      return set;
+    }
+    return items;
+  }
+  if (!isObj(v)) return v;
+  let changed = false;
+  const out: Record<string, Value> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const y = convertMarkers(x, depth + 1);
+    if (y !== x) changed = true;
+    setOwn(out, k, y);
+  }
+  return changed ? out : v;
+}
+
 function holdsUnknown(v: Value, depth = 0): boolean {
   if (v === UNKNOWN || v === ERROR) return true;
   if (depth > 64) return true;
@@ -779,6 +841,8 @@ function binary(op: string, a: Value, b: Value): Value {
     return x === UNKNOWN || y === UNKNOWN ? UNKNOWN : !decisive;
   }
   if (a === ERROR || b === ERROR) return ERROR;
+  // A known collection is not null, whatever parts of it are unknown (cty's Equals looks at the value itself).
+  if ((op === '==' || op === '!=') && (a === null || b === null) && a !== UNKNOWN && b !== UNKNOWN) return (a === b) === (op === '==');
   if (holdsUnknown(a) || holdsUnknown(b)) return UNKNOWN;
   if (op === '==' || op === '!=') {
     // Values of two types are never equal in cty, and collections carry types (list, set, tuple; map,
@@ -849,6 +913,34 @@ function exact(n: number): Value {
 }
 
 /** The kind of a known value, as far as cty's type unification goes. */
+/**
+ * Whether the common type Terraform gives two conditional results leaves them as they are: the same
+ * primitive type; collections of one shape (the same keys or length, each part so); or lists, and maps
+ * written as objects, whose elements all take one type unchanged (`c ? ["a"] : []`, `c ? { env = "x" } : {}`,
+ * `c ? [var.ranges] : []`).
+ */
+function unifiesUnchanged(a: Value, b: Value, depth: number): boolean {
+  if (a === null || b === null) return true;
+  if (depth > MAX_DEPTH || a instanceof CtySet || b instanceof CtySet) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length === b.length && a.every((x, i) => unifiesUnchanged(x, b[i], depth + 1))) return true;
+    return oneElementType([...a, ...b], depth);
+  }
+  if (isObj(a) && isObj(b)) {
+    const keys = Object.keys(a);
+    if (keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && unifiesUnchanged(a[k], b[k], depth + 1))) return true;
+    return oneElementType([...Object.values(a), ...Object.values(b)], depth);
+  }
+  return typeof a === typeof b && typeof a !== 'object';
+}
+
+/** Whether values (nulls aside) all take one type unchanged: the element type of a list or map made of them. */
+function oneElementType(values: readonly Value[], depth: number): boolean {
+  const items = values.filter((v) => v !== null);
+  const first = items[0];
+  return items.every((x) => (typeof x === 'object') === (typeof first === 'object') && Array.isArray(x) === Array.isArray(first) && unifiesUnchanged(first, x, depth + 1));
+}
+
 function kind(v: Value): string {
   return v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v;
 }
@@ -917,6 +1009,46 @@ function byUtf8(a: string, b: string): number {
   return a === b ? 0 : Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
+/**
+ * The patterns read here are those Go's RE2 and JavaScript read alike: ASCII, without flags, named
+ * groups, POSIX classes or escapes beyond metacharacters and `\d`/`\w`, a quantifier with nothing to
+ * repeat (RE2 reads `^*`, JavaScript refuses it), a class range ending in an escape or a repeat count
+ * over RE2's 1000; and with at most two quantifiers, none on a group, so that backtracking stays small
+ * on the short strings allowed (JavaScript's engine backtracks, RE2 does not).
+ */
+const PORTABLE_PATTERN = /^(?:[A-Za-z0-9 _\-,:;/@#=!%&~'"<>^$.*+?()[\]|]|\\[.\-^$*+?()[\]{}|/dDwW\\]|\{\d+(?:,\d*)?\})*$/;
+const MAX_REGEX_INPUT = 256;
+
+/**
+ * `regex(pattern, string)`: the match (no groups) or the list of its groups; ERROR when it does not match,
+ * as Terraform refuses. UNKNOWN for a pattern or string outside what RE2 and JavaScript read alike.
+ */
+function regex(pattern: string, text: string): Value {
+  // `[]`/`[^]` open a class in RE2 and are a whole (empty) one in JavaScript.
+  if (!PORTABLE_PATTERN.test(pattern) || /\[\^?\]/.test(pattern) || pattern.includes('(?') || pattern.includes('[:') || pattern.includes('-\\') || pattern.length > MAX_REGEX_INPUT) return UNKNOWN;
+  // Each quantifier, with what it repeats: a group, an anchor, an alternation or nothing is not read.
+  const quantifiers = [...pattern.matchAll(/(^|\\.|[^\\])([*+?]|\{(\d+)(?:,(\d*))?\})/g)];
+  if (quantifiers.length > 2) return UNKNOWN;
+  for (const q of quantifiers) {
+    const before = q[1] ?? '';
+    if (before === '' || /^[()|^$]$/.test(before) || Number(q[3] ?? 0) > 1000 || Number(q[4] || 0) > 1000) return UNKNOWN;
+  }
+  // JavaScript's `.` does not match `\r`, RE2's does.
+  if (text.length > MAX_REGEX_INPUT || !isAscii(text) || text.includes('\r')) return UNKNOWN;
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch {
+    return ERROR;
+  }
+  const m = re.exec(text);
+  if (!m) return ERROR;
+  if (m.length === 1) return m[0];
+  const groups = m.slice(1);
+  // A group that took no part in the match: what cty gives for it is not decided here.
+  return groups.some((g) => g === undefined) ? UNKNOWN : groups;
+}
+
 /** The pure functions a configuration uses most; any other function is unknown. Arguments must be fully known, except for `try` and `can`. */
 function call(name: string, args: Value[]): Value {
   if (name === 'try') {
@@ -929,6 +1061,8 @@ function call(name: string, args: Value[]): Value {
   if (name === 'can') return args[0] === ERROR ? false : holdsUnknown(args[0]) ? UNKNOWN : true;
   if (name === 'coalesce') return coalesce(args);
   if (args.some((a) => a === ERROR)) return ERROR;
+  // merge takes known objects whose attribute values are unknown as they are: its result has the same keys.
+  if (name === 'merge' && !args.includes(UNKNOWN)) return FUNCTIONS.merge?.(args) ?? ERROR;
   if (args.some((a) => holdsUnknown(a))) return UNKNOWN;
   const fn = FUNCTIONS[name];
   if (!fn) return UNKNOWN;
@@ -1053,6 +1187,7 @@ const FUNCTIONS: Record<string, (a: Value[]) => Value | undefined> = {
   // A pattern in slashes is a regular expression in Go's syntax, not JavaScript's: left to Terraform.
   replace: ([s, f, r]) => (typeof s === 'string' && typeof f === 'string' && typeof r === 'string' ? (f === '' || /^\/.*\/$/.test(f) ? UNKNOWN : s.split(f).join(r)) : undefined),
   split: ([sep, s]) => (typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : undefined),
+  regex: ([p, s]) => (typeof p === 'string' && typeof s === 'string' ? regex(p, s) : undefined),
   join: ([sep, ...ls]) => {
     const lists = ls.map(strs);
     if (typeof sep !== 'string' || lists.length === 0 || lists.includes(undefined)) return undefined;

@@ -1,3 +1,4 @@
+import { UNKNOWN_KEY } from '../../core/unknown.js';
 import { isObj, setOwn, type Obj } from '../../core/resource.js';
 import { CTY_BOOLS, evaluateTemplate, numberSet, stringSet } from './terraform-expression.js';
 
@@ -196,6 +197,8 @@ export const NOT_CONVERTED: unique symbol = Symbol('not converted');
  */
 export function convertTo(value: unknown, type: TerraformType, depth = 0): unknown {
   if (value === null || value === undefined || depth > MAX_TYPE_DEPTH) return value;
+  // A part only Terraform knows converts to an unknown value of the type: it stays unknown.
+  if (isObj(value) && typeof value[UNKNOWN_KEY] === 'string') return value;
   switch (type.kind) {
     case 'any':
       return value;

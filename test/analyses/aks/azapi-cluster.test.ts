@@ -50,10 +50,14 @@ describe('an AKS cluster written as an AzAPI resource', () => {
     expect([subnet?.known, subnet?.field, subnet?.reason]).toEqual([false, 'body.properties.agentPoolProfiles[0].vnetSubnetID', 'azurerm_subnet.nodes.id is resolved by Terraform']);
   });
 
-  it('a body Terraform decides (a local holding another resource id) makes every setting unknown, saying why', async () => {
+  it('a body from a local holding another resource id keeps the rest of the local known', async () => {
     const { clusters } = await clustersOf({
-      'main.tf': `locals {
-  body = { properties = { dnsPrefix = azurerm_resource_group.rg.name } }
+      'main.tf': `variable "tier" {
+  default = "Standard"
+}
+locals {
+  sku  = { name = "Base", tier = var.tier }
+  body = merge({ sku = local.sku }, { properties = { dnsPrefix = azurerm_resource_group.rg.name, disableLocalAccounts = true } })
 }
 resource "azapi_resource" "this" {
   type = "Microsoft.ContainerService/managedClusters@2025-10-01"
@@ -63,7 +67,24 @@ resource "azapi_resource" "this" {
 `,
     });
     const c = clusters[0] as AksCluster;
-    expect(c.get('disableLocalAccounts')).toEqual({ value: undefined, known: false, field: 'body', reason: 'local.body is resolved by Terraform' });
+    expect(c.get('disableLocalAccounts')).toEqual({ value: true, known: true, field: 'body.properties.disableLocalAccounts' });
+    expect(c.get('@sku.tier')).toEqual({ value: 'Standard', known: true, field: 'body.sku.tier' });
+    expect(c.get('dnsPrefix')).toEqual({ value: undefined, known: false, field: 'body.properties.dnsPrefix', reason: 'local.body (properties.dnsPrefix) is resolved by Terraform' });
+    // Not written, so the service default: the body is known to hold no such key.
+    expect(c.get('enableRBAC')).toMatchObject({ known: true, absent: true });
+  });
+
+  it('a body Terraform alone decides makes every setting unknown, saying why', async () => {
+    const { clusters } = await clustersOf({
+      'main.tf': `resource "azapi_resource" "this" {
+  type = "Microsoft.ContainerService/managedClusters@2025-10-01"
+  name = "aks-prod"
+  body = data.azapi_resource.template.output
+}
+`,
+    });
+    const c = clusters[0] as AksCluster;
+    expect(c.get('disableLocalAccounts')).toEqual({ value: undefined, known: false, field: 'body', reason: 'data.azapi_resource.template.output is resolved by Terraform' });
     expect(c.get('@sku.tier')).toMatchObject({ known: false, field: 'body' });
     expect(c.nodePools).toEqual([]);
   });

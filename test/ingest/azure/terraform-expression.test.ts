@@ -192,7 +192,9 @@ describe('Terraform expressions', () => {
   });
 
   it.each(unknown)('%s is left to Terraform', (text) => {
-    expect(value(text)).toEqual({ known: false });
+    // Unknown, or refused as Terraform would refuse it (said so): never a value.
+    expect(value(text)).toMatchObject({ known: false });
+    expect(Object.keys(value(text)).filter((k) => k !== 'known' && k !== 'refused')).toEqual([]);
   });
 
   it('gives up on expressions too deep or too costly to evaluate, quickly', () => {
@@ -214,5 +216,90 @@ describe('Terraform expressions', () => {
     expect(evaluateTemplate(costly, undefined, lookup, work)).toEqual({ known: false });
     expect(evaluateTemplate('${var.n + 1}', undefined, lookup, work)).toEqual({ known: false });
     expect(evaluateTemplate('${var.n + 1}', undefined, lookup, { left: 1000 })).toEqual({ known: true, value: 4 });
+  });
+});
+
+describe('values of known shape with parts only Terraform knows', () => {
+  const marker = (why: string) => ({ $palisadeUnknown: why });
+  // `local.net` as the ingest hands over a local with a resource id in it: the id is the unknown marker.
+  const PARTIAL: Record<string, unknown> = {
+    net: { policy: 'calico', subnet: marker('azurerm_subnet.nodes.id is resolved by Terraform') },
+    ranges: ['10.0.0.0/8', marker('azurerm_public_ip.office.ip_address is resolved by Terraform')],
+  };
+  const partialLookup: Lookup = (kind, name) => (kind === 'local' && name in PARTIAL ? { value: PARTIAL[name] } : undefined);
+  const at = (path: string) => ({ unknownAt: path });
+  const partial = (text: string) => evaluateTemplate(text, undefined, partialLookup, undefined, at);
+  const whole = (text: string) => evaluateTemplate(text, undefined, partialLookup);
+
+  it('reads the known parts and keeps the unknown ones in place, where the caller takes a partly known value', () => {
+    expect(partial('${local.net.policy}')).toEqual({ known: true, value: 'calico' });
+    expect(partial('${local.net}')).toEqual({ known: true, value: { policy: 'calico', subnet: { unknownAt: '.subnet' } } });
+    expect(partial('${merge(local.net, { mode = "overlay" })}')).toEqual({ known: true, value: { policy: 'calico', subnet: { unknownAt: '.subnet' }, mode: 'overlay' } });
+    expect(partial('${[for r in local.ranges : r]}')).toEqual({ known: true, value: ['10.0.0.0/8', { unknownAt: '[1]' }] });
+    // Otherwise a value with any unknown part is unknown, as before.
+    expect(whole('${local.net}')).toEqual({ known: false });
+    expect(whole('${local.net.subnet}')).toEqual({ known: false });
+  });
+
+  it('compares a known collection with null whatever its unknown parts, as cty does, and nothing else', () => {
+    expect(partial('${local.net != null}')).toEqual({ known: true, value: true });
+    expect(partial('${local.net == null}')).toEqual({ known: true, value: false });
+    expect(partial('${local.net.subnet == null}')).toEqual({ known: false });
+    expect(partial('${local.net == { policy = "calico" }}')).toEqual({ known: false });
+    // An unknown value's comparison is unknown, and so is a `for` it filters; one filtered by its known key is not.
+    expect(partial('${{ for k, v in local.net : k => v if v != null }}')).toEqual({ known: false });
+    expect(partial('${{ for k, v in local.net : k => v if k != "subnet" }}')).toEqual({ known: true, value: { policy: 'calico' } });
+  });
+
+  it('leaves to Terraform what the unknown parts could change: lengths of sets, functions of the whole', () => {
+    expect(partial('${toset(local.ranges)}')).toEqual({ known: false });
+    expect(partial('${length(local.ranges)}')).toEqual({ known: false });
+    expect(partial('${jsonencode(local.net)}')).toEqual({ known: false });
+    expect(partial('${merge(local.net, local.unset)}')).toEqual({ known: false });
+  });
+});
+
+describe('regex', () => {
+  it('matches as RE2 does for the patterns both engines read alike', () => {
+    expect(value('${regex("^(aadProfile|networkProfile)$", "networkProfile")}')).toEqual({ known: true, value: ['networkProfile'] });
+    expect(value('${regex("[0-9]+", "v1.31.2")}')).toEqual({ known: true, value: '1' });
+    expect(value('${regex("^(\\\\d+)\\\\.(\\\\d+)", "1.31.2")}')).toEqual({ known: true, value: ['1', '31'] });
+    expect(value('${can(regex("^(a|b)$", "c"))}')).toEqual({ known: true, value: false });
+    expect(value('${can(regex("^(.*)$", "anything"))}')).toEqual({ known: true, value: true });
+    // No match is an error Terraform raises: try catches it.
+    expect(value('${try(regex("^x", "y"), "none")}')).toEqual({ known: true, value: 'none' });
+  });
+
+  it('leaves to Terraform what RE2 and JavaScript may read differently, or could backtrack for long', () => {
+    for (const pattern of ['(?i)abc', '(?P<n>a)', '[[:alpha:]]+', '\\\\s+', '(a+)+$', '[]a]', '\\\\bword', '[a-\\\\d]', 'x{0,1001}', '^*a', 'a$*', '\\\\d*\\\\d*\\\\d*x']) {
+      expect(value(`\${regex("${pattern}", "abc")}`), pattern).toEqual({ known: false });
+    }
+    expect(value('${regex("a", "é a")}')).toEqual({ known: false });
+    expect(value('${regex("^(a)?b", "b")}')).toEqual({ known: false });
+    // Two quantifiers are read: a few hundred characters cannot make them backtrack for long.
+    expect(value(`\${can(regex("\\\\d*\\\\d*x", "${'1'.repeat(200)}"))}`)).toEqual({ known: true, value: false });
+  });
+});
+
+describe('conditionals and errors with partly known values', () => {
+  const marker = { $palisadeUnknown: 'azurerm_subnet.s.id is resolved by Terraform' };
+  const values: Record<string, unknown> = { prof: { enabled: true, subnet: marker }, tags: { env: 'prod' }, on: true };
+  const lookup2: Lookup = (kind, name) => (name in values ? { value: values[name] } : undefined);
+  const v = (text: string) => evaluateTemplate(text, undefined, lookup2, undefined, (path) => ({ at: path }));
+
+  it('knows a conditional only where Terraform\'s type unification changes nothing', () => {
+    expect(v('${var.on ? local.prof : {}}')).toEqual({ known: false });
+    expect(v('${var.on ? { enabled = true, ranges = ["1.2.3.4/32"] } : {}}')).toEqual({ known: false });
+    expect(v('${true ? { a = 1 } : { a = "s" }}')).toEqual({ known: false });
+    expect(v('${true ? [1] : ["a"]}')).toEqual({ known: false });
+    expect(v('${var.on ? local.tags : {}}')).toEqual({ known: true, value: { env: 'prod' } });
+    expect(v('${var.on ? ["10.0.0.0/8"] : []}')).toEqual({ known: true, value: ['10.0.0.0/8'] });
+    expect(v('${var.on ? { a = 1, b = "x" } : { a = 2, b = "y" }}')).toEqual({ known: true, value: { a: 1, b: 'x' } });
+    expect(v('${var.on ? local.prof : null}')).toEqual({ known: true, value: { enabled: true, subnet: { at: '.subnet' } } });
+  });
+
+  it('says when a part is refused, so that nothing of the value is kept', () => {
+    expect(v('${{ a = [1, 2][5], b = true }}')).toEqual({ known: false, refused: true });
+    expect(v('${{ a = 1 + "abc", b = local.prof }}')).toEqual({ known: false, refused: true });
   });
 });

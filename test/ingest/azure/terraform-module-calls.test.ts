@@ -430,3 +430,68 @@ resource "azurerm_kubernetes_cluster_node_pool" "first" {
 function calls(source: string, n: number): string {
   return Array.from({ length: n }, (_, i) => `module "m${i}" {\n  source = "${source}"\n}\n`).join('');
 }
+
+describe('module arguments and locals of known shape with parts only Terraform knows', () => {
+  const FILES = {
+    'modules/aks/variables.tf': `variable "network" {
+  type = object({
+    policy    = string
+    subnet_id = string
+    mode      = optional(string, "overlay")
+  })
+}
+`,
+    'modules/aks/main.tf': `resource "azurerm_kubernetes_cluster" "main" {
+  name = "aks-prod"
+  network_profile {
+    network_plugin      = "azure"
+    network_plugin_mode = var.network.mode
+    network_policy      = var.network.policy
+  }
+  default_node_pool {
+    name           = "system"
+    vnet_subnet_id = var.network.subnet_id
+  }
+}
+`,
+    'envs/prod/main.tf': `locals {
+  network = { policy = "calico", subnet_id = azurerm_subnet.nodes.id }
+}
+module "aks" {
+  source  = "../../modules/aks"
+  network = local.network
+}
+`,
+  };
+
+  it('pass the known parts through a module call and its declared type; the unknown ones stay unknown, never defaulted', async () => {
+    const dir = tempTree(FILES);
+    const { resources } = await ingestPaths([join(dir, 'envs/prod')], { terraformEnvironment: {} });
+    const cluster = resources.find((r) => r.kind === 'azurerm_kubernetes_cluster');
+    expect(cluster?.name).toBe('module.aks.main');
+    const view = cluster ? aksClusterOf(cluster, new Inventory(resources)) : undefined;
+    expect(view?.get('networkProfile.networkPolicy')).toMatchObject({ value: 'calico', known: true });
+    // The optional attribute's default applies: the object's shape is known.
+    expect(view?.get('networkProfile.networkPluginMode')).toMatchObject({ value: 'overlay', known: true });
+    const subnet = view?.nodePools[0]?.get('vnetSubnetID');
+    expect([subnet?.known, subnet?.reason]).toEqual([false, 'var.network.subnet_id is resolved by Terraform']);
+  });
+});
+
+describe('a local Terraform refuses in part', () => {
+  it('is not kept in part: the rest of it is unknown, not read', async () => {
+    const dir = tempTree({
+      'main.tf': `locals {
+  l = [1, 2]
+  x = { a = local.l[5], b = true }
+}
+resource "azurerm_kubernetes_cluster" "main" {
+  name                   = "aks-prod"
+  local_account_disabled = local.x.b
+}
+`,
+    });
+    const { resources } = await ingestPaths([dir], { terraformEnvironment: {} });
+    expect(resources[0]?.object.local_account_disabled).toEqual(unknown('local.x.b is resolved by Terraform'));
+  });
+});
