@@ -92,15 +92,18 @@ function propertiesOf(resource: Resource, shape: AksShape): { root: unknown; fie
   return { root: props?.[1] ?? {}, field: top.field ? `${top.field}.${escapeKey(name)}` : name };
 }
 
-/** The Azure name of an AzAPI resource when the source knows it, else its Terraform name; the name itself otherwise. */
-function azureName(resource: Resource): string {
-  if (!isAzapi(resource)) return resource.name;
+/**
+ * A Terraform resource's Azure name (its `name` attribute) when the source knows it, else its Terraform
+ * name: interpolation text kept as written (`${...}`) is not known.
+ */
+export function terraformAzureName(resource: Resource): string {
   const name = resource.object.name;
-  return typeof name === 'string' && unknownReason(name) === undefined && name !== '' ? name : resource.name;
+  return typeof name === 'string' && name !== '' && !name.includes('${') ? name : resource.name;
 }
 
-function clusterNameOf(resource: Resource): string {
-  return azureName(resource);
+/** The Azure name of a resource: an AzAPI resource's `name` attribute (terraformAzureName), else the name itself. */
+function azureName(resource: Resource): string {
+  return isAzapi(resource) ? terraformAzureName(resource) : resource.name;
 }
 
 /**
@@ -126,7 +129,7 @@ export function agentPoolNames(resource: Resource): { pool: string; cluster?: st
  */
 function separatePools(cluster: Resource, inventory: Inventory | undefined): Resource[] {
   if (!inventory) return [];
-  const name = clusterNameOf(cluster).toLowerCase();
+  const name = azureName(cluster).toLowerCase();
   return inventory.byKind(AGENT_POOL_TYPE).filter((p) => {
     if (isAzapi(p)) return false;
     const id = (asString(p.object.id) ?? '').toLowerCase();
@@ -192,7 +195,7 @@ export function jsonCluster(resource: Resource, inventory?: Inventory, linked: r
     }
     return { value: preset, known: true, field: s.field };
   };
-  return { resource, name: clusterNameOf(resource), shape, get, nodePools: pools };
+  return { resource, name: azureName(resource), shape, get, nodePools: pools };
 }
 
 /** Where a cluster names a subnet of the user's virtual network: the API server's, the hosted system pool's, each pool's. */

@@ -1,6 +1,6 @@
 import type { Inventory } from '../../core/inventory.js';
 import { asObj, asString, isObj, type Obj, type Resource } from '../../core/resource.js';
-import { AGENT_POOL_TYPE, agentPoolNames, isAzapi, MANAGED_CLUSTER_TYPE, poolSettings, unknownReason } from './json-cluster.js';
+import { AGENT_POOL_TYPE, agentPoolNames, isAzapi, MANAGED_CLUSTER_TYPE, poolSettings, terraformAzureName, unknownReason } from './json-cluster.js';
 import type { AksCluster, AksNodePool, AksShape, Setting } from './model.js';
 
 export const TERRAFORM_CLUSTER_TYPE = 'azurerm_kubernetes_cluster';
@@ -332,8 +332,7 @@ function shapeOf(resource: Resource): AksShape {
 
 /** The cluster's Azure name (`name` attribute) when the source knows it, else the Terraform label. */
 export function terraformClusterName(resource: Resource): string {
-  const name = resource.object.name;
-  return typeof name === 'string' && terraformUnknown(name) === undefined && name !== '' ? name : resource.name;
+  return terraformAzureName(resource);
 }
 
 /** Settings of one pool: `root` is the pool's attributes, `base` their path in the resource. */
